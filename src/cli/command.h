@@ -1,0 +1,38 @@
+// How subcommands plug into the `csu` command line. Each subcommand lives in
+// its own file and registers itself on the root CLI11 app; its callback
+// stores the work to run in `Context::action`, which Run() calls after the
+// whole command line parsed cleanly. Kept free of CLI11 so that only the
+// command files pay for its compile time.
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace csu::cli {
+
+// Options every subcommand may use, and the chosen subcommand's action.
+struct Context {
+  std::string refdata_dir;  // --refdata; empty = the default lookup
+  // Returns the exit code. Expected failures are returned as Status values
+  // and printed by the action itself via PrintError().
+  std::function<int()> action;
+};
+
+// Prints "csu: <message>" on stderr.
+void PrintError(const std::string& message);
+
+// Exit codes.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;   // the command could not do its job
+inline constexpr int kExitUsage = 2;     // bad command line
+inline constexpr int kExitSoftware = 70; // unexpected internal error
+
+void AddVersionCommand(CLI::App& app, Context& ctx);
+void AddRefdataCommand(CLI::App& app, Context& ctx);
+void AddSynthCommand(CLI::App& app, Context& ctx);
+
+}  // namespace csu::cli

@@ -1,0 +1,54 @@
+#include "core/nhs_number.h"
+
+#include <cstdio>
+
+namespace csu {
+
+std::optional<int> NhsCheckDigit(const int (&d)[9]) {
+  int sum = 0;
+  for (int i = 0; i < 9; ++i) sum += d[i] * (10 - i);
+  int check = 11 - sum % 11;
+  if (check == 11) return 0;
+  if (check == 10) return std::nullopt;
+  return check;
+}
+
+std::string NhsNumberProblem(std::string_view text) {
+  int digits[10];
+  int n = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == ' ') {
+      // Spaces are allowed only as the 3-3-4 group separators.
+      if (!(n == 3 || n == 6) || (i > 0 && text[i - 1] == ' ')) return "spaces misplaced";
+      continue;
+    }
+    if (c < '0' || c > '9') return "not all digits";
+    if (n == 10) return "more than 10 digits";
+    digits[n++] = c - '0';
+  }
+  if (n != 10) return "fewer than 10 digits";
+  int first_nine[9];
+  for (int i = 0; i < 9; ++i) first_nine[i] = digits[i];
+  auto check = NhsCheckDigit(first_nine);
+  if (!check || *check != digits[9]) return "check digit invalid";
+  return "";
+}
+
+std::optional<uint64_t> ParseNhsNumber(std::string_view text) {
+  if (!NhsNumberProblem(text).empty()) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c != ' ') v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return v;
+}
+
+std::string FormatNhsNumber(uint64_t number) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%010llu", static_cast<unsigned long long>(number));
+  std::string s(buf);
+  return s.substr(0, 3) + " " + s.substr(3, 3) + " " + s.substr(6, 4);
+}
+
+}  // namespace csu

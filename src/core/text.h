@@ -1,0 +1,38 @@
+// Small, allocation-free text helpers shared by every parser. All of them are
+// pure functions of their input and safe to call from any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace csu {
+
+// Removes ASCII spaces and tabs at both ends.
+std::string_view Trim(std::string_view s);
+
+// Parses a whole string as a base-10 integer (optional leading '-').
+// Returns nullopt on any other character, on empty input or on overflow.
+std::optional<int64_t> ParseInt(std::string_view s);
+
+// Parses a plain decimal ("12", "-3.5", "0.412383") into an integer scaled by
+// 10^scale_digits, exactly: ParseScaled("1.212802", 6) == 1212802. More
+// fractional digits than scale_digits is an error rather than a silent
+// rounding, because reference values must be taken exactly as published.
+std::optional<int64_t> ParseScaled(std::string_view s, int scale_digits);
+
+// Splits on a single character; empty fields are kept.
+std::vector<std::string_view> Split(std::string_view s, char sep);
+
+// ASCII upper-casing of a copy.
+std::string ToUpper(std::string_view s);
+
+// True when s is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
+// Formats n with thousands separators: 1234567 -> "1,234,567".
+std::string WithThousands(int64_t n);
+
+}  // namespace csu

@@ -1,0 +1,1 @@
+namespace csu::synth {}
