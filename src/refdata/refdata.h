@@ -52,6 +52,9 @@ class RefData {
   const std::vector<TreatmentFunction>& treatment_functions() const { return tfcs_; }
   const std::vector<CodeListEntry>& code_lists() const { return code_lists_; }
   const std::vector<AeMonth>& ae_history() const { return ae_history_; }
+  // Cross-checks that found something odd but not wrong enough to refuse
+  // the data (e.g. an MFF for a provider ODS no longer lists).
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   std::map<int32_t, TariffYear> tariffs_;           // by start year
@@ -65,6 +68,7 @@ class RefData {
   std::vector<TreatmentFunction> tfcs_;
   std::vector<CodeListEntry> code_lists_;
   std::vector<AeMonth> ae_history_;
+  std::vector<std::string> warnings_;
   std::unordered_map<OdsCode, size_t, ShortCodeHash> ccg_index_, practice_index_, trust_index_, csu_index_;
   std::unordered_map<HrgCode, size_t, ShortCodeHash> hrg_index_;
   std::unordered_map<TreatmentFunctionCode, size_t, ShortCodeHash> tfc_index_;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,12 @@
 namespace csu::refdata {
 
 class Table;
+
+// The file name and column names shared by a table's rows.
+struct TableHeader {
+  std::string name;
+  std::vector<std::string> columns;
+};
 
 // One data row of a Table. The typed getters return an Error whose `where` is
 // "file:line" and whose `why` names the column and the problem.
@@ -50,9 +57,9 @@ class TableRow {
 
  private:
   friend class Table;
-  TableRow(const Table* table, int64_t line, std::vector<std::string> fields)
-      : table_(table), line_(line), fields_(std::move(fields)) {}
-  const Table* table_;
+  TableRow(std::shared_ptr<const TableHeader> header, int64_t line, std::vector<std::string> fields)
+      : header_(std::move(header)), line_(line), fields_(std::move(fields)) {}
+  std::shared_ptr<const TableHeader> header_;
   int64_t line_;
   std::vector<std::string> fields_;
 };
@@ -68,17 +75,13 @@ class Table {
 
   const std::string& path() const { return path_; }
   // The file name without directories, as errors and reports show it.
-  const std::string& name() const { return name_; }
+  const std::string& name() const { return header_->name; }
   const std::vector<TableRow>& rows() const { return rows_; }
   bool HasColumn(std::string_view column) const;
 
  private:
-  friend class TableRow;
-  std::optional<size_t> ColumnIndex(std::string_view column) const;
-
   std::string path_;
-  std::string name_;
-  std::vector<std::string> columns_;
+  std::shared_ptr<const TableHeader> header_;
   std::vector<TableRow> rows_;
 };
 
