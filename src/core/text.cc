@@ -33,24 +33,25 @@ std::optional<int64_t> ParseScaled(std::string_view s, int scale_digits) {
   if (whole.empty() && frac.empty()) return std::nullopt;
   if (dot != std::string_view::npos && frac.empty()) return std::nullopt;  // "12."
   if (static_cast<int>(frac.size()) > scale_digits) return std::nullopt;
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max() / 10;
-  int64_t v = 0;
+  // Accumulate the magnitude unsigned, checking before each step, so overflow
+  // is detected rather than undefined; a negative may reach 2^63 (INT64_MIN).
+  const uint64_t limit = negative ? uint64_t{1} << 63 : static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  uint64_t v = 0;
+  auto push = [&](char c) {
+    if (c < '0' || c > '9') return false;
+    auto digit = static_cast<uint64_t>(c - '0');
+    if (v > (limit - digit) / 10) return false;
+    v = v * 10 + digit;
+    return true;
+  };
   for (char c : whole) {
-    if (c < '0' || c > '9' || v > kMax) return std::nullopt;
-    v = v * 10 + (c - '0');
+    if (!push(c)) return std::nullopt;
   }
   for (int i = 0; i < scale_digits; ++i) {
-    int digit = 0;
-    if (i < static_cast<int>(frac.size())) {
-      char c = frac[static_cast<size_t>(i)];
-      if (c < '0' || c > '9') return std::nullopt;
-      digit = c - '0';
-    }
-    if (v > kMax) return std::nullopt;
-    v = v * 10 + digit;
+    char c = i < static_cast<int>(frac.size()) ? frac[static_cast<size_t>(i)] : '0';
+    if (!push(c)) return std::nullopt;
   }
-  if (v < 0) return std::nullopt;  // overflowed through the last digit
-  return negative ? -v : v;
+  return negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
 }
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
