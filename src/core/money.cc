@@ -1,6 +1,7 @@
 #include "core/money.h"
 
 #include <cassert>
+#include <limits>
 
 #include "core/text.h"
 
@@ -8,14 +9,18 @@ namespace csu {
 
 int64_t DivRoundHalfAway(Int128 numerator, Int128 denominator) {
   assert(denominator != 0 && "division by zero in money rounding");
-  if (denominator < 0) {
-    numerator = -numerator;
-    denominator = -denominator;
-  }
+  [[maybe_unused]] constexpr Int128 kMin128 = -(Int128{1} << 126) - (Int128{1} << 126);  // -2^127
+  assert(!(numerator == kMin128 && denominator == -1) && "quotient overflows");
+  const bool negative = (numerator < 0) != (denominator < 0);
   Int128 q = numerator / denominator;  // truncates toward zero
-  Int128 r = numerator % denominator;  // same sign as numerator
-  Int128 twice = (r < 0 ? -r : r) * 2;
-  if (twice >= denominator) q += numerator < 0 ? -1 : 1;
+  Int128 r = numerator % denominator;  // |r| < |denominator|
+  // Round away when 2|r| >= |d|. Neither |r| nor |d| (nor 2|r|) need fit in
+  // 128 bits, so compare their negations, which always do: -|r| <= -|d| + |r|.
+  const Int128 neg_r = r < 0 ? r : -r;
+  const Int128 neg_d = denominator < 0 ? denominator : -denominator;
+  if (neg_r <= neg_d - neg_r) q += negative ? -1 : 1;
+  assert(q >= std::numeric_limits<int64_t>::min() && q <= std::numeric_limits<int64_t>::max() &&
+         "rounded quotient does not fit in int64");
   return static_cast<int64_t>(q);
 }
 
@@ -37,8 +42,11 @@ Result<Money> Money::Parse(std::string_view text) {
     s.remove_prefix(1);
   }
   if (s.empty()) return fail("empty");
+  // One sign only: ParseScaled would otherwise take a second one ("--5").
+  if (s[0] == '-' || s[0] == '+') return fail("not a number");
   // Thousands separators are allowed only in groups of three before the point.
-  std::string digits;
+  // The sign goes to ParseScaled so that INT64_MIN pence parses too.
+  std::string digits = negative ? "-" : "";
   size_t dot = s.find('.');
   std::string_view whole = s.substr(0, dot);
   if (whole.find(',') != std::string_view::npos) {
@@ -59,7 +67,7 @@ Result<Money> Money::Parse(std::string_view text) {
   }
   auto pence = ParseScaled(digits, 2);
   if (!pence) return fail("not a number");
-  return Money::FromPence(negative ? -*pence : *pence);
+  return Money::FromPence(*pence);
 }
 
 std::string Money::ToString() const {

@@ -19,7 +19,8 @@ namespace csu {
 __extension__ typedef __int128 Int128;
 
 // numerator / denominator rounded half away from zero. denominator must be
-// non-zero (asserted). Exact for every value representable in __int128.
+// non-zero and the rounded quotient must fit in int64_t (both asserted).
+// Exact for every numerator and denominator representable in __int128.
 int64_t DivRoundHalfAway(Int128 numerator, Int128 denominator);
 
 class Money {
