@@ -42,7 +42,11 @@ struct ApcPrice {
   std::optional<Money> excess_bed_day;  // per day beyond the trim point
   bool ssem_applicable = false;         // short-stay emergency adjustment
   std::optional<int64_t> ssem_ppm;      // share of the NEL price paid, e.g. 300000
-  std::optional<Money> ssem_price;      // the reduced price as published
+  // The reduced price as published. Pricing uses this, not ssem_ppm x NEL:
+  // the workbook's percentage column is rounded (0.3, 0.5, 0.75) while the
+  // price was set from the unrounded share, so the two differ by up to about
+  // half a percent of the NEL price.
+  std::optional<Money> ssem_price;
   std::string bpt_name;                 // best practice tariff, "" when none
 
   // The elective price for a day case: the day-case price, else the combined
