@@ -1,0 +1,111 @@
+// The benchmark runner behind `make bench`.
+//
+// Every benchmark is named "group/case" and every group has one case named
+// "baseline-..." that measures the physical floor of the same work (e.g. a
+// memchr scan of the same bytes). The table printed at the end gives each
+// case's time, throughput and its ratio to the group's baseline measured in
+// the same run, so results compare across machines. Benchmarks check their
+// own answers and abort on a wrong one rather than report a fast wrong result.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct Row {
+  std::string group;
+  std::string name;
+  double ns_per_iter = 0;
+  double items_per_second = 0;
+  double bytes_per_second = 0;
+};
+
+class TableReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
+      std::string full = run.benchmark_name();
+      size_t slash = full.find('/');
+      Row row;
+      row.group = full.substr(0, slash);
+      row.name = slash == std::string::npos ? "" : full.substr(slash + 1);
+      row.ns_per_iter = run.GetAdjustedRealTime() * 1e9 / benchmark::GetTimeUnitMultiplier(run.time_unit);
+      auto items = run.counters.find("items_per_second");
+      if (items != run.counters.end()) row.items_per_second = items->second;
+      auto bytes = run.counters.find("bytes_per_second");
+      if (bytes != run.counters.end()) row.bytes_per_second = bytes->second;
+      rows_.push_back(row);
+    }
+  }
+  const std::vector<Row>& rows() const { return rows_; }
+
+ private:
+  std::vector<Row> rows_;
+};
+
+std::string CpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  }
+  return "unknown CPU";
+}
+
+std::string Human(double v, const char* unit) {
+  const char* prefix[] = {"", "k", "M", "G", "T"};
+  int i = 0;
+  while (v >= 1000 && i < 4) {
+    v /= 1000;
+    ++i;
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f %s%s", v, prefix[i], unit);
+  return buf;
+}
+
+std::string Time(double ns) {
+  char buf[64];
+  if (ns < 1e3) std::snprintf(buf, sizeof buf, "%.1f ns", ns);
+  else if (ns < 1e6) std::snprintf(buf, sizeof buf, "%.1f us", ns / 1e3);
+  else if (ns < 1e9) std::snprintf(buf, sizeof buf, "%.1f ms", ns / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.2f s", ns / 1e9);
+  return buf;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  TableReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+
+  std::map<std::string, double> baseline_ns;
+  for (const Row& r : reporter.rows()) {
+    if (r.name.rfind("baseline", 0) == 0) baseline_ns[r.group] = r.ns_per_iter;
+  }
+  std::printf("\nOpenCSU benchmarks on %s, %u hardware threads\n", CpuModel().c_str(),
+              std::thread::hardware_concurrency());
+  std::printf("ratio = time / time of the group's baseline in this same run (lower is better)\n\n");
+  std::printf("%-18s %-34s %12s %16s %14s %8s\n", "group", "case", "time/iter", "items/s", "bytes/s", "ratio");
+  std::string last;
+  for (const Row& r : reporter.rows()) {
+    auto base = baseline_ns.find(r.group);
+    char ratio[32] = "-";
+    if (base != baseline_ns.end() && base->second > 0) std::snprintf(ratio, sizeof ratio, "%.2fx", r.ns_per_iter / base->second);
+    std::printf("%-18s %-34s %12s %16s %14s %8s\n", r.group == last ? "" : r.group.c_str(), r.name.c_str(),
+                Time(r.ns_per_iter).c_str(), r.items_per_second > 0 ? Human(r.items_per_second, "").c_str() : "-",
+                r.bytes_per_second > 0 ? Human(r.bytes_per_second, "B").c_str() : "-", ratio);
+    last = r.group;
+  }
+  return 0;
+}
