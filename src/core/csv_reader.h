@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,7 +50,9 @@ class CsvReader {
   int64_t record_line_ = 0;
   std::string_view record_text_;
   int64_t blank_lines_ = 0;
-  std::vector<std::string> unescaped_;  // storage for quoted fields with "" in them
+  // Storage for quoted fields with "" in them. A deque, because growing it
+  // must not move the strings that earlier fields of this record point into.
+  std::deque<std::string> unescaped_;
 };
 
 }  // namespace csu
