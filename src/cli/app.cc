@@ -47,9 +47,33 @@ int Run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    // CLI11's own message names the option and the problem; add a pointer to help.
-    PrintError(e.what());
-    std::fprintf(stderr, "Run 'csu --help' or 'csu COMMAND --help' for usage.\n");
+    // The deepest command the user reached, so messages and help fit it.
+    CLI::App* reached = &app;
+    std::string path = "csu";
+    for (bool deeper = true; deeper;) {
+      deeper = false;
+      for (CLI::App* sub : reached->get_subcommands()) {
+        reached = sub;
+        path += " " + sub->get_name();
+        deeper = true;
+        break;
+      }
+    }
+    std::vector<std::string> stray = app.remaining();
+    if (!stray.empty() && !stray[0].empty() && stray[0][0] != '-' && reached->get_require_subcommand_min() > 0) {
+      std::string names;
+      for (const CLI::App* sub : reached->get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
+      PrintError("unknown command '" + stray[0] + "' for '" + path + "'; commands are: " + names);
+    } else if (e.get_name() == "RequiredError" && reached->get_require_subcommand_min() > 0 &&
+               reached->get_subcommands().empty()) {
+      // "csu refdata" alone: show what it can do rather than a bare complaint.
+      std::fputs(reached->help().c_str(), stderr);
+      return kExitUsage;
+    } else {
+      // CLI11's own message names the option and the problem.
+      PrintError(e.what());
+    }
+    std::fprintf(stderr, "Run '%s --help' for usage.\n", path.c_str());
     return kExitUsage;
   }
   if (!ctx.action) {

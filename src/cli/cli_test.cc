@@ -1,0 +1,123 @@
+// End-to-end checks of the `csu` binary as a user meets it: help texts, exit
+// codes and the messages for mistakes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace csu::cli {
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Outcome RunCsu(const std::string& args) {
+  std::string command = std::string(CSU_BINARY) + " " + args + " 2>&1";
+  Outcome out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.output.append(buf.data(), n);
+  int status = ::pclose(pipe);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+const std::string kRefdata = std::string("--refdata ") + CSU_SOURCE_DIR + "/data/refdata ";
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST(CliTest, HelpListsSubcommands) {
+  Outcome o = RunCsu("--help");
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_TRUE(Contains(o.output, "refdata")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "version")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "synth")) << o.output;
+}
+
+TEST(CliTest, VersionPrintsVersion) {
+  Outcome o = RunCsu("version");
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_TRUE(Contains(o.output, "csu 0.")) << o.output;
+}
+
+TEST(CliTest, UnknownCommandIsAUsageError) {
+  Outcome o = RunCsu("frobnicate");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_TRUE(Contains(o.output, "frobnicate")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "--help")) << o.output;
+}
+
+TEST(CliTest, UnknownOptionIsAUsageError) {
+  Outcome o = RunCsu(kRefdata + "refdata check --colour");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_TRUE(Contains(o.output, "--colour")) << o.output;
+}
+
+TEST(CliTest, RefdataCheckPrintsCounts) {
+  Outcome o = RunCsu(kRefdata + "refdata check");
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "valid")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "2,303 admitted care")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "6,658")) << o.output;
+}
+
+TEST(CliTest, ShowTariffPrintsPrices) {
+  Outcome o = RunCsu(kRefdata + "refdata show tariff 2018/19 EB03E");
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "\xC2\xA3" "1,306.00")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "13 days")) << o.output;
+}
+
+TEST(CliTest, ShowMffAndOrganisations) {
+  EXPECT_TRUE(Contains(RunCsu(kRefdata + "refdata show mff 2018/19 R1H").output, "1.212802"));
+  EXPECT_TRUE(Contains(RunCsu(kRefdata + "refdata show ccg 27D").output, "783,954"));
+  EXPECT_TRUE(Contains(RunCsu(kRefdata + "refdata show practice A84002").output, "5,903"));
+  EXPECT_TRUE(Contains(RunCsu(kRefdata + "refdata show provider RBT").output, "MID CHESHIRE"));
+}
+
+TEST(CliTest, ShowSomethingMissingFailsClearly) {
+  Outcome o = RunCsu(kRefdata + "refdata show tariff 2018/19 DZ01Z");
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_TRUE(Contains(o.output, "no national price")) << o.output;
+  o = RunCsu(kRefdata + "refdata show tariff 2021/22 EB03E");
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_TRUE(Contains(o.output, "no tariff loaded for 2021/22")) << o.output;
+  o = RunCsu(kRefdata + "refdata show tariff 2018/20 EB03E");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_TRUE(Contains(o.output, "not a financial year")) << o.output;
+}
+
+TEST(CliTest, MalformedReferenceDataNamesFileAndLine) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("csu-cli-refdata-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::copy(fs::path(CSU_SOURCE_DIR) / "data/refdata", dir);
+  {
+    std::ofstream out(dir / "mff_2016_17.csv", std::ios::app);
+    out << "2016/17,RXX,BROKEN TRUST,one point two\n";
+  }
+  Outcome o = RunCsu("--refdata " + dir.string() + " refdata check");
+  fs::remove_all(dir);
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_TRUE(Contains(o.output, "mff_2016_17.csv:240")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "one point two")) << o.output;
+}
+
+TEST(CliTest, MissingReferenceDirectoryIsAUsageError) {
+  Outcome o = RunCsu("--refdata /nonexistent/refdata refdata check");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_TRUE(Contains(o.output, "/nonexistent/refdata")) << o.output;
+}
+
+}  // namespace
+}  // namespace csu::cli
