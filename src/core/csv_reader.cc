@@ -120,7 +120,7 @@ Result<bool> CsvReader::Next(std::vector<std::string_view>& fields) {
       break;
     }
     if (p >= n) {  // a trailing comma at the very end: one more empty field
-      fields.push_back(std::string_view());
+      fields.push_back(text_.substr(n));  // empty, but still a view into the text
       break;
     }
   }

@@ -122,6 +122,13 @@ TEST(CsvReaderTest, UnescapedFieldsAreViewsIntoTheText) {
   ASSERT_EQ(fields.size(), 2u);
   EXPECT_EQ(fields[0].data(), text.data());
   EXPECT_EQ(fields[1].data(), text.data() + 5);
+
+  // Even the empty field after a comma at the very end of the text.
+  std::string trailing = "a,";
+  CsvReader at_end(trailing);
+  ASSERT_TRUE(at_end.Next(fields).value());
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[1].data(), trailing.data() + 2);
 }
 
 TEST(CsvReaderTest, QuotedFieldsMaySpanLines) {

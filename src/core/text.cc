@@ -35,7 +35,8 @@ std::optional<int64_t> ParseScaled(std::string_view s, int scale_digits) {
   if (static_cast<int>(frac.size()) > scale_digits) return std::nullopt;
   // Accumulate the magnitude unsigned, checking before each step, so overflow
   // is detected rather than undefined; a negative may reach 2^63 (INT64_MIN).
-  const uint64_t limit = negative ? uint64_t{1} << 63 : static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  const uint64_t limit =
+      negative ? uint64_t{1} << 63 : static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   uint64_t v = 0;
   auto push = [&](char c) {
     if (c < '0' || c > '9') return false;
