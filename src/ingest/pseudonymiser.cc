@@ -1,0 +1,170 @@
+#include "ingest/pseudonymiser.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+#include "core/file.h"
+
+namespace csu::ingest {
+namespace {
+
+constexpr char kKeyHeader[] = "opencsu-pseudonymisation-key v1";
+constexpr size_t kBlock = 64;  // SHA-256 block size
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string ToHex(const uint8_t* bytes, size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s(n * 2, '0');
+  for (size_t i = 0; i < n; ++i) {
+    s[2 * i] = kDigits[bytes[i] >> 4];
+    s[2 * i + 1] = kDigits[bytes[i] & 15];
+  }
+  return s;
+}
+
+// HMAC's two keyed SHA-256 states (after absorbing key^ipad and key^opad),
+// computed once; each message then costs two digest copies instead of a full
+// HMAC set-up.
+struct Pseudonymiser::State {
+  MdCtx inner{EVP_MD_CTX_new()};
+  MdCtx outer{EVP_MD_CTX_new()};
+  MdCtx scratch{EVP_MD_CTX_new()};
+  std::array<uint8_t, 32> fingerprint_bytes{};
+};
+
+Pseudonymiser::Pseudonymiser(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Pseudonymiser::~Pseudonymiser() = default;
+Pseudonymiser::Pseudonymiser(Pseudonymiser&&) noexcept = default;
+Pseudonymiser& Pseudonymiser::operator=(Pseudonymiser&&) noexcept = default;
+
+Pseudonymiser Pseudonymiser::FromKey(const std::array<uint8_t, 32>& key) {
+  auto state = std::make_unique<State>();
+  uint8_t ipad[kBlock], opad[kBlock];
+  for (size_t i = 0; i < kBlock; ++i) {
+    uint8_t k = i < key.size() ? key[i] : 0;
+    ipad[i] = k ^ 0x36;
+    opad[i] = k ^ 0x5c;
+  }
+  const EVP_MD* sha256 = EVP_sha256();
+  if (!state->inner || !state->outer || !state->scratch || EVP_DigestInit_ex(state->inner.get(), sha256, nullptr) != 1 ||
+      EVP_DigestUpdate(state->inner.get(), ipad, kBlock) != 1 ||
+      EVP_DigestInit_ex(state->outer.get(), sha256, nullptr) != 1 ||
+      EVP_DigestUpdate(state->outer.get(), opad, kBlock) != 1) {
+    throw std::runtime_error("OpenSSL SHA-256 unavailable");
+  }
+  std::memset(ipad, 0, sizeof ipad);
+  std::memset(opad, 0, sizeof opad);
+  Pseudonymiser p(std::move(state));
+  // The fingerprint is the HMAC of a label no NHS number can equal.
+  static constexpr char kLabel[] = "opencsu key fingerprint v1";
+  p.state_->fingerprint_bytes = p.Mac(reinterpret_cast<const uint8_t*>(kLabel), sizeof kLabel - 1);
+  return p;
+}
+
+std::array<uint8_t, 32> Pseudonymiser::Mac(const uint8_t* data, size_t n) const {
+  std::array<uint8_t, 32> inner_hash{}, out{};
+  unsigned int len = 0;
+  EVP_MD_CTX* s = state_->scratch.get();
+  if (EVP_MD_CTX_copy_ex(s, state_->inner.get()) != 1 || EVP_DigestUpdate(s, data, n) != 1 ||
+      EVP_DigestFinal_ex(s, inner_hash.data(), &len) != 1 || EVP_MD_CTX_copy_ex(s, state_->outer.get()) != 1 ||
+      EVP_DigestUpdate(s, inner_hash.data(), inner_hash.size()) != 1 || EVP_DigestFinal_ex(s, out.data(), &len) != 1) {
+    throw std::runtime_error("OpenSSL SHA-256 failed");
+  }
+  return out;
+}
+
+Pseudonym Pseudonymiser::Pseudonymise(uint64_t nhs_number) const {
+  char digits[10];
+  for (int i = 9; i >= 0; --i) {
+    digits[i] = static_cast<char>('0' + nhs_number % 10);
+    nhs_number /= 10;
+  }
+  Pseudonym p;
+  p.bytes = Mac(reinterpret_cast<const uint8_t*>(digits), sizeof digits);
+  p.present = true;
+  return p;
+}
+
+std::string Pseudonymiser::Fingerprint() const { return ToHex(state_->fingerprint_bytes.data(), 16); }
+
+std::string Pseudonymiser::DefaultPath() {
+  if (const char* env = std::getenv("CSU_KEY_FILE"); env != nullptr && *env != '\0') return env;
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr && *home != '\0' ? home : ".") + "/.config/opencsu/pseudonymisation.key";
+}
+
+Result<Pseudonymiser> Pseudonymiser::Open(const std::string& path, bool create_if_missing) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) return MakeError(path, std::string("cannot read the pseudonymisation key: ") + std::strerror(errno));
+    if (!create_if_missing) {
+      return MakeError(path, "pseudonymisation key not found; without the key used before, new pseudonyms would not "
+                             "link to stored ones");
+    }
+    size_t slash = path.find_last_of('/');
+    if (slash != std::string::npos && slash > 0) {
+      std::string dir = path.substr(0, slash);
+      if (auto s = MakeDirectories(dir); !s.ok()) return s.error();
+      ::chmod(dir.c_str(), 0700);
+    }
+    std::array<uint8_t, 32> key{};
+    if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
+      return MakeError(path, "the operating system's random generator failed");
+    }
+    std::string text = std::string(kKeyHeader) + "\n" + ToHex(key.data(), key.size()) + "\n";
+    // O_EXCL: never overwrite a key another process created meanwhile.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return MakeError(path, std::string("cannot create the pseudonymisation key: ") + std::strerror(errno));
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    std::memset(text.data(), 0, text.size());
+    if (!ok) {
+      ::unlink(path.c_str());
+      return MakeError(path, "cannot write the pseudonymisation key");
+    }
+    Pseudonymiser p = FromKey(key);
+    key.fill(0);
+    return p;
+  }
+  if ((st.st_mode & 077) != 0) {
+    return MakeError(path, "pseudonymisation key may be read by group or others; run: chmod 600 " + path);
+  }
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.error();
+  std::string& s = text.value();
+  std::string header = std::string(kKeyHeader) + "\n";
+  std::array<uint8_t, 32> key{};
+  bool ok = s.size() >= header.size() + 64 && s.compare(0, header.size(), header) == 0;
+  for (size_t i = 0; ok && i < 32; ++i) {
+    int hi = HexValue(s[header.size() + 2 * i]), lo = HexValue(s[header.size() + 2 * i + 1]);
+    if (hi < 0 || lo < 0) ok = false;
+    else key[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  std::memset(s.data(), 0, s.size());
+  if (!ok) return MakeError(path, "is not an OpenCSU pseudonymisation key file");
+  Pseudonymiser p = FromKey(key);
+  key.fill(0);
+  return p;
+}
+
+}  // namespace csu::ingest
