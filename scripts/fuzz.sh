@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in fuzz/ with clang (AddressSanitizer and
+# UndefinedBehaviorSanitizer, both fatal) and runs each for FUZZ_SECONDS
+# (default 60) starting from its checked-in corpus. Exits non-zero when a
+# target finds a crash, a hang or a broken invariant; the input that did it is
+# left in build-fuzz/artifacts/. Add such an input to fuzz/corpus/<target>/ once
+# fixed: src/core/fuzz_corpus_test.cc then replays it in the default suite.
+#
+# Usage: scripts/fuzz.sh [target...]     (targets: csv_reader money_date)
+# Environment: FUZZ_SECONDS, CXX_FUZZ (default clang++).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+CXX_FUZZ=${CXX_FUZZ:-clang++}
+OUT=build-fuzz
+RUN_CORPUS=fuzz-corpus-run  # new inputs found while fuzzing; not checked in
+
+# Each target: the corpus it starts from and the longest input worth trying.
+# Every target links all of core (not the tests): fuzz_checks.h uses most of it.
+declare -A CORPUS=([csv_reader]=csv_reader [money_date]=parsers)
+declare -A MAX_LEN=([csv_reader]=4096 [money_date]=64)
+CORE_SOURCES=()
+for f in src/core/*.cc; do
+  case "$f" in *_test.cc) ;; *) CORE_SOURCES+=("$f") ;; esac
+done
+
+have_libfuzzer() {
+  command -v "$CXX_FUZZ" >/dev/null 2>&1 || return 1
+  local probe
+  probe=$(mktemp -d)
+  printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }\n' >"$probe/p.cc"
+  "$CXX_FUZZ" -fsanitize=fuzzer "$probe/p.cc" -o "$probe/p" >/dev/null 2>&1
+  local rc=$?
+  rm -rf "$probe"
+  return $rc
+}
+
+if ! have_libfuzzer; then
+  echo "fuzz: installing clang (Debian's clang ships libFuzzer)"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq clang >/dev/null
+  if ! have_libfuzzer; then
+    echo "fuzz: $CXX_FUZZ cannot build with -fsanitize=fuzzer" >&2
+    exit 2
+  fi
+fi
+
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(csv_reader money_date)
+
+mkdir -p "$OUT/artifacts"
+status=0
+for t in "${targets[@]}"; do
+  if [ -z "${CORPUS[$t]:-}" ]; then
+    echo "fuzz: unknown target '$t' (known: ${!CORPUS[*]})" >&2
+    exit 2
+  fi
+  echo "== $t: building"
+  "$CXX_FUZZ" -std=c++20 -O1 -g -fno-omit-frame-pointer \
+    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+    -Isrc "fuzz/${t}_fuzz.cc" "${CORE_SOURCES[@]}" -o "$OUT/${t}_fuzz"
+  run_dir="$RUN_CORPUS/$t"
+  mkdir -p "$run_dir"
+  echo "== $t: fuzzing for ${FUZZ_SECONDS}s"
+  # The first corpus directory receives new inputs; the checked-in one is
+  # only read. -print_final_stats reports executions per second.
+  set +e
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$OUT/${t}_fuzz" "$run_dir" "fuzz/corpus/${CORPUS[$t]}" \
+    -max_total_time="$FUZZ_SECONDS" -max_len="${MAX_LEN[$t]}" -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$OUT/artifacts/${t}-" -print_final_stats=1 2>"$OUT/${t}.log"
+  rc=$?
+  set -e
+  grep -E '^(Done|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)' "$OUT/${t}.log" || true
+  if [ $rc -ne 0 ]; then
+    echo "fuzz: $t FAILED (exit $rc); log in $OUT/${t}.log, input in $OUT/artifacts/" >&2
+    grep -E 'ERROR|invariant violated|runtime error|SUMMARY' "$OUT/${t}.log" | head -20 >&2 || true
+    status=1
+  else
+    echo "fuzz: $t ok"
+  fi
+done
+exit $status
