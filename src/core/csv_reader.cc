@@ -95,6 +95,9 @@ Result<bool> CsvReader::Next(std::vector<std::string_view>& fields) {
         break;
       }
       line_ = record_line_;
+      // A quoted field that ran across line ends and then hit text is almost
+      // always a quote left open on the record's first line; say that.
+      if (raw.find('\n') != std::string_view::npos) return fail("unterminated quoted field");
       return fail("text after a closing quote");
     }
     // Unquoted field: up to the next comma or line end.

@@ -114,6 +114,24 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+std::string ReplaceInvalidUtf8(std::string_view s, char replacement) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len > 0 && i + len <= s.size() && IsValidUtf8(s.substr(i, len))) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out.push_back(replacement);
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string WithThousands(int64_t n) {
   // Work on the magnitude as unsigned so INT64_MIN does not overflow.
   uint64_t mag = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);

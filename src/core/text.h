@@ -32,6 +32,10 @@ std::string ToUpper(std::string_view s);
 // True when s is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
+// A copy of s with every byte that is not part of well-formed UTF-8 replaced
+// by `replacement`, so text from a bad row can be stored and shown safely.
+std::string ReplaceInvalidUtf8(std::string_view s, char replacement);
+
 // Formats n with thousands separators: 1234567 -> "1,234,567".
 std::string WithThousands(int64_t n);
 

@@ -182,3 +182,17 @@ TEST(WithThousandsTest, Int64Extremes) {
 
 }  // namespace
 }  // namespace csu
+
+namespace csu {
+namespace {
+
+TEST(ReplaceInvalidUtf8Test, KeepsGoodTextReplacesBadBytes) {
+  EXPECT_EQ(ReplaceInvalidUtf8("plain", '?'), "plain");
+  EXPECT_EQ(ReplaceInvalidUtf8("Caf\xC3\xA9", '?'), "Caf\xC3\xA9");
+  EXPECT_EQ(ReplaceInvalidUtf8("Caf\xE9", '?'), "Caf?");
+  EXPECT_EQ(ReplaceInvalidUtf8("\xC0\xAE", '?'), "??");  // overlong
+  EXPECT_EQ(ReplaceInvalidUtf8("\xE2\x82", '?'), "??");  // truncated
+}
+
+}  // namespace
+}  // namespace csu

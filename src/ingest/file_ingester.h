@@ -1,0 +1,67 @@
+// Takes one extract file through the whole ingest path: read (memory-mapped,
+// so a 2 GB file costs address space, not heap), hash, parse, validate every
+// row, pseudonymise, and deliver accepted records and masked quarantined rows
+// to a RecordSink. It keeps nothing itself: the caller decides whether the
+// sink's contents become a batch.
+//
+// Invariant, checked before returning: accepted + quarantined == rows read.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string_view>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "ingest/extract_schema.h"
+#include "ingest/record_sink.h"
+
+namespace csu {
+class Progress;
+namespace refdata {
+class RefData;
+}
+}  // namespace csu
+
+namespace csu::ingest {
+
+class Pseudonymiser;
+
+struct IngestReport {
+  std::string file_name;       // base name
+  std::string content_sha256;  // hex, of the file's bytes
+  uint64_t file_bytes = 0;
+  int64_t rows_read = 0;       // data rows, excluding the header and blank lines
+  int64_t accepted = 0;
+  int64_t quarantined = 0;
+  int64_t blank_lines = 0;
+  int64_t without_nhs_number = 0;  // accepted rows of unknown patients
+  std::map<std::string, int64_t> quarantined_by_reason;  // "nhs_number: check digit invalid" -> 12
+  std::vector<std::string> warnings;
+  double elapsed_seconds = 0;
+};
+
+// Hex SHA-256 of a file's bytes, read memory-mapped. Error names the path.
+Result<std::string> FileSha256(const std::string& path);
+
+// Processes `path` as an extract of `kind` into `sink`. Returns an Error
+// (where = the path, or "path: line 1") when the file as a whole cannot be
+// processed: unreadable, empty, binary, no header, a missing required column,
+// a header that belongs to another kind of extract, or no data rows. Row
+// problems are not errors: those rows are quarantined and counted.
+// `progress` may be null.
+Result<IngestReport> IngestFile(const std::string& path, ExtractKind kind, const refdata::RefData& ref,
+                                const Pseudonymiser& pseudonymiser, RecordSink& sink, Progress* progress);
+
+// The row text with identifiers masked, for showing quarantined rows: the
+// comma-separated fields at `nhs_index` and `dob_index` (when known) become
+// '*' of the same length, and so does any run of digits elsewhere that reads
+// as a valid NHS number. For a `malformed` row (broken quoting, wrong field
+// count) fields cannot be trusted to sit in their columns, so every
+// YYYY-MM-DD date in it is masked as well.
+std::string MaskIdentifiers(std::string_view row_text, std::optional<size_t> nhs_index,
+                            std::optional<size_t> dob_index, bool malformed);
+
+}  // namespace csu::ingest

@@ -1,0 +1,191 @@
+// Golden tests: tests/golden/ingest/NAME.csv must report exactly
+// tests/golden/ingest/NAME.expected (worked out by hand from the format
+// rules), plus whole-file failures and the masking of identifiers.
+#include "ingest/file_ingester.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ingest/pseudonymiser.h"
+#include "refdata/refdata.h"
+
+namespace csu::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+
+const refdata::RefData& Ref() {
+  static const refdata::RefData* r =
+      new refdata::RefData(refdata::RefData::Load(std::string(CSU_SOURCE_DIR) + "/data/refdata").value());
+  return *r;
+}
+
+const Pseudonymiser& TestKey() {
+  static const Pseudonymiser* p = new Pseudonymiser(Pseudonymiser::FromKey(std::array<uint8_t, 32>{}));
+  return *p;
+}
+
+class VectorSink : public RecordSink {
+ public:
+  explicit VectorSink(ExtractKind kind) : kind_(kind) {}
+  ExtractKind kind() const override { return kind_; }
+  void AddApc(const ApcRecord& r) override { apc.push_back(r); }
+  void AddOp(const OpRecord& r) override { op.push_back(r); }
+  void AddAe(const AeRecord& r) override { ae.push_back(r); }
+  void AddQuarantined(QuarantinedRow row) override { quarantined.push_back(std::move(row)); }
+
+  ExtractKind kind_;
+  std::vector<ApcRecord> apc;
+  std::vector<OpRecord> op;
+  std::vector<AeRecord> ae;
+  std::vector<QuarantinedRow> quarantined;
+};
+
+std::string ReadText(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The report in the golden files' layout.
+std::string Render(ExtractKind kind, const IngestReport& r, const VectorSink& sink) {
+  std::string out = "kind " + std::string(KindName(kind)) + "\n";
+  out += "rows read " + std::to_string(r.rows_read) + "\n";
+  out += "accepted " + std::to_string(r.accepted) + "\n";
+  out += "quarantined " + std::to_string(r.quarantined) + "\n";
+  out += "without NHS number " + std::to_string(r.without_nhs_number) + "\n";
+  out += "blank lines " + std::to_string(r.blank_lines) + "\n";
+  for (const auto& w : r.warnings) out += "warning: " + w + "\n";
+  for (const auto& q : sink.quarantined) {
+    out += "line " + std::to_string(q.line) + ": " + (q.column.empty() ? "" : q.column + ": ") + q.reason;
+    if (!q.detail.empty()) out += " (" + q.detail + ")";
+    out += " | " + q.masked_text + "\n";
+  }
+  return out;
+}
+
+TEST(IngestGoldenTest, EveryGoldenFileReportsWhatWasWorkedOutByHand) {
+  fs::path dir = fs::path(CSU_SOURCE_DIR) / "tests/golden/ingest";
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".csv") continue;
+    fs::path expected_path = entry.path();
+    expected_path.replace_extension(".expected");
+    std::string expected = ReadText(expected_path);
+    ASSERT_FALSE(expected.empty()) << expected_path;
+    std::string kind_name = expected.substr(5, expected.find('\n') - 5);
+    ExtractKind kind = ParseKind(kind_name).value();
+    VectorSink sink(kind);
+    auto report = IngestFile(entry.path().string(), kind, Ref(), TestKey(), sink, nullptr);
+    ASSERT_TRUE(report.ok()) << report.error().ToString();
+    EXPECT_EQ(Render(kind, report.value(), sink), expected) << "golden file " << expected_path;
+    ++cases;
+  }
+  EXPECT_GE(cases, 1);
+}
+
+class IngestFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("csu-ingest-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& text) {
+    std::ofstream out(dir_ / name, std::ios::binary);
+    out << text;
+    return (dir_ / name).string();
+  }
+  Result<IngestReport> Run(const std::string& path, ExtractKind kind = ExtractKind::kApc) {
+    sink_ = std::make_unique<VectorSink>(kind);
+    return IngestFile(path, kind, Ref(), TestKey(), *sink_, nullptr);
+  }
+  fs::path dir_;
+  std::unique_ptr<VectorSink> sink_;
+};
+
+const char* kApcHeader =
+    "nhs_number,date_of_birth,sex,gp_practice,commissioner,provider,spell_id,admission_date,discharge_date,"
+    "admission_method,patient_classification,treatment_function,hrg\n";
+
+TEST_F(IngestFileTest, AcceptedRowsArePseudonymisedAndCounted) {
+  auto r = Run(Write("a.csv", std::string("\xEF\xBB\xBF") + kApcHeader +
+                                  "9434765919,1950-06-15,1,N81002,27D,RBT,S1,2018-05-01,2018-05-21,21,1,300,EB03E\r\n"
+                                  "9434765919,1950-06-15,1,N81002,27D,RBT,S2,2018-06-01,2018-06-02,21,1,300,EB03E\r\n"));
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r.value().accepted, 2);
+  ASSERT_EQ(sink_->apc.size(), 2u);
+  EXPECT_TRUE(sink_->apc[0].common.patient.present);
+  EXPECT_EQ(sink_->apc[0].common.patient.bytes, sink_->apc[1].common.patient.bytes);  // same patient links
+  EXPECT_EQ(sink_->apc[0].common.patient.bytes, TestKey().Pseudonymise(9434765919ull).bytes);
+  EXPECT_EQ(r.value().content_sha256.size(), 64u);
+}
+
+TEST_F(IngestFileTest, WholeFileFailures) {
+  auto empty = Run(Write("empty.csv", ""));
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().why.find("is empty"), std::string::npos);
+
+  auto header_only = Run(Write("h.csv", kApcHeader));
+  ASSERT_FALSE(header_only.ok());
+  EXPECT_NE(header_only.error().why.find("no data rows"), std::string::npos);
+
+  auto binary = Run(Write("b.csv", std::string("PK\x03\x04\0\0junk", 10)));
+  ASSERT_FALSE(binary.ok());
+  EXPECT_NE(binary.error().why.find("binary"), std::string::npos);
+
+  auto missing = Run(Write("m.csv", "nhs_number,date_of_birth\n1,2\n"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().why.find("missing required columns"), std::string::npos);
+  EXPECT_NE(missing.error().where.find("line 1"), std::string::npos);
+
+  auto unreadable = Run((dir_ / "absent.csv").string());
+  ASSERT_FALSE(unreadable.ok());
+  EXPECT_NE(unreadable.error().why.find("cannot open"), std::string::npos);
+}
+
+TEST_F(IngestFileTest, WrongKindIsNamed) {
+  std::string op = "nhs_number,date_of_birth,sex,gp_practice,commissioner,provider,attendance_id,appointment_date,"
+                   "first_attendance,attended,treatment_function\n"
+                   "9434765919,1950-06-15,1,N81002,27D,RBT,A1,2018-05-01,1,5,100\n";
+  auto r = Run(Write("op.csv", op), ExtractKind::kApc);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().why.find("looks like an op extract: use --kind op"), std::string::npos) << r.error().why;
+  EXPECT_TRUE(Run(Write("op2.csv", op), ExtractKind::kOp).ok());
+}
+
+TEST_F(IngestFileTest, QuarantinedTextNeverHoldsIdentifiers) {
+  // Malformed in several ways; the NHS number and birth date must not survive
+  // in any quarantined text, wherever a broken row shifted them.
+  std::string text = std::string(kApcHeader) +
+                     "9434765919,1950-06-15,1,N81002,27D,RBT,\"S1,2018-05-01,2018-05-21,21,1,300,EB03E\n"
+                     "extra,9434765919,1950-06-15,1,N81002,27D,RBT,S1,2018-05-01,2018-05-21,21,1,300,EB03E\n"
+                     "943 476 5919,1950-06-15,3,N81002,27D,RBT,S1,2018-05-01,2018-05-21,21,1,300,EB03E\n";
+  auto r = Run(Write("q.csv", text));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().quarantined, 3);
+  for (const auto& q : sink_->quarantined) {
+    EXPECT_EQ(q.masked_text.find("9434765919"), std::string::npos) << q.masked_text;
+    EXPECT_EQ(q.masked_text.find("943 476 5919"), std::string::npos) << q.masked_text;
+    EXPECT_EQ(q.masked_text.find("1950-06-15"), std::string::npos) << q.masked_text;
+    EXPECT_EQ(q.detail.find("943"), std::string::npos) << q.detail;
+  }
+}
+
+TEST(MaskIdentifiersTest, MasksByPositionAndByShape) {
+  EXPECT_EQ(MaskIdentifiers("9434765919,1950-06-15,1", 0, 1, false), "**********,**********,1");
+  // A valid NHS number outside its column is still masked; other digits stay.
+  EXPECT_EQ(MaskIdentifiers("x,1234567890,9434765919", std::nullopt, std::nullopt, false),
+            "x,1234567890,**********");
+  EXPECT_EQ(MaskIdentifiers("a 943 476 5919 b", std::nullopt, std::nullopt, false), "a *** *** **** b");
+  EXPECT_EQ(MaskIdentifiers("x,2018-05-01", std::nullopt, std::nullopt, false), "x,2018-05-01");
+  EXPECT_EQ(MaskIdentifiers("x,2018-05-01", std::nullopt, std::nullopt, true), "x,**********");
+}
+
+}  // namespace
+}  // namespace csu::ingest
