@@ -1,0 +1,27 @@
+#include "core/csv_writer.h"
+
+namespace csu {
+
+void AppendCsvField(std::string& out, std::string_view value, bool guard_formulas) {
+  bool risky = guard_formulas && !value.empty() &&
+               (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' || value[0] == '\t' ||
+                value[0] == '\r');
+  bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (quote) out.push_back('"');
+  if (risky) out.push_back('\'');
+  for (char c : value) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  if (quote) out.push_back('"');
+}
+
+void AppendCsvRow(std::string& out, const std::vector<std::string>& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    AppendCsvField(out, fields[i]);
+  }
+  out.push_back('\n');
+}
+
+}  // namespace csu
