@@ -1,7 +1,98 @@
+// `csu synth`: writes a year of synthetic activity (apc.csv, op.csv, ae.csv).
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
 
 #include "cli/command.h"
+#include "core/text.h"
+#include "refdata/refdata.h"
+#include "synth/generator.h"
 
 namespace csu::cli {
-void AddSynthCommand(CLI::App& app, Context& ctx) { (void)app; (void)ctx; }
+namespace {
+
+struct SynthArgs {
+  std::string out;
+  uint64_t seed = 1;
+  std::string year = "2018/19";
+  std::vector<std::string> ccgs;
+  std::string scale;
+  int64_t defects = 0;
+  bool quiet = false;
+  bool json = false;
+};
+
+int RunSynth(const Context& ctx, const SynthArgs& args) {
+  synth::SynthOptions options;
+  options.out_dir = args.out;
+  options.seed = args.seed;
+  options.defects = args.defects;
+  options.progress = !args.quiet && !args.json;
+  auto year = FinancialYear::Parse(args.year);
+  if (!year.ok()) {
+    PrintError("--year: " + year.error().why);
+    return kExitUsage;
+  }
+  options.year = year.value();
+  if (!args.scale.empty()) {
+    if (args.scale != "england") {
+      PrintError("--scale: '" + args.scale + "' is not a scale; the only one is 'england'");
+      return kExitUsage;
+    }
+    options.england = true;
+  }
+  for (const std::string& text : args.ccgs) {
+    auto code = OdsCode::Parse(Trim(text));
+    if (!code.ok()) {
+      PrintError("--ccgs: '" + text + "' is not an ODS code");
+      return kExitUsage;
+    }
+    options.ccgs.push_back(code.value());
+  }
+
+  const std::string dir = refdata::DefaultRefDataDir(ctx.refdata_dir, CSU_DEFAULT_REFDATA_DIR);
+  auto loaded = refdata::RefData::Load(dir);
+  if (!loaded.ok()) {
+    PrintError("cannot load reference data from " + dir + ": " + loaded.error().ToString());
+    return kExitFailure;
+  }
+  auto summary = synth::Generate(loaded.value(), options);
+  if (!summary.ok()) {
+    PrintError(summary.error().ToString());
+    return kExitFailure;
+  }
+  if (args.json) {
+    std::fputs(synth::FormatSummaryJson(summary.value()).c_str(), stdout);
+  } else if (!args.quiet) {
+    std::printf("Wrote %s/apc.csv, op.csv, ae.csv\n", args.out.c_str());
+    std::fputs(synth::FormatSummaryTable(summary.value()).c_str(), stdout);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddSynthCommand(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<SynthArgs>();
+  auto* cmd = app.add_subcommand("synth",
+                                 "Write a year of synthetic hospital activity (apc.csv, op.csv, ae.csv) for the\n"
+                                 "registered patients of real GP practices, in the activity extract format v1");
+  cmd->add_option("--out", args->out, "Directory to write the three files into (created if missing)")->required();
+  cmd->add_option("--seed", args->seed, "Random seed; the same arguments give byte-identical files")
+      ->capture_default_str();
+  cmd->add_option("--year", args->year, "Financial year with a national tariff: 2016/17, 2017/18 or 2018/19")
+      ->capture_default_str();
+  auto* ccgs = cmd->add_option("--ccgs", args->ccgs,
+                               "Comma-separated CCG codes (default: 27D,02E,12F, NHS Cheshire, Warrington and Wirral)")
+                   ->delimiter(',');
+  auto* scale = cmd->add_option("--scale", args->scale, "'england': every CCG in the practice list (~60 M patients)");
+  ccgs->excludes(scale);
+  scale->excludes(ccgs);
+  cmd->add_option("--defects", args->defects, "Plant exactly N realistic bad rows across the files, for testing ingestion")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--quiet", args->quiet, "Print nothing on success");
+  cmd->add_flag("--json", args->json, "Print the summary as JSON");
+  cmd->callback([&ctx, args] { ctx.action = [&ctx, args] { return RunSynth(ctx, *args); }; });
+}
+
 }  // namespace csu::cli
