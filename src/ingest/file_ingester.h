@@ -43,8 +43,9 @@ struct IngestReport {
   double elapsed_seconds = 0;
 };
 
-// Hex SHA-256 of a file's bytes, read memory-mapped. Error names the path.
-Result<std::string> FileSha256(const std::string& path);
+// Hex SHA-256 of an extract file's bytes, after the same whole-file checks
+// as IngestFile (so a file that cannot be ingested fails here first).
+Result<std::string> FileSha256(const std::string& path, ExtractKind kind);
 
 // Processes `path` as an extract of `kind` into `sink`. Returns an Error
 // (where = the path, or "path: line 1") when the file as a whole cannot be
