@@ -34,5 +34,6 @@ inline constexpr int kExitSoftware = 70; // unexpected internal error
 void AddVersionCommand(CLI::App& app, Context& ctx);
 void AddRefdataCommand(CLI::App& app, Context& ctx);
 void AddSynthCommand(CLI::App& app, Context& ctx);
+void AddPriceCommand(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli

@@ -122,7 +122,7 @@ Result<HeaderMap> HeaderMap::Build(ExtractKind kind, const std::vector<std::stri
   }
   if (!missing.empty()) {
     return MakeError("line 1", "missing required column" + std::string(missing.find(',') == std::string::npos ? "" : "s") +
-                                   " for a " + std::string(KindName(kind)) + " extract: " + missing);
+                                   " for an " + std::string(KindName(kind)) + " extract: " + missing);
   }
   return map;
 }

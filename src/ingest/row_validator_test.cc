@@ -195,7 +195,7 @@ TEST(HeaderMapTest, AnyOrderExtraColumnsAndMissingOnes) {
   std::vector<std::string_view> header = {"provider", "hrg", "extra", "date_of_birth"};
   auto map = HeaderMap::Build(ExtractKind::kApc, header);
   ASSERT_FALSE(map.ok());
-  EXPECT_NE(map.error().why.find("missing required columns for a apc extract: sex, gp_practice"), std::string::npos)
+  EXPECT_NE(map.error().why.find("missing required columns for an apc extract: sex, gp_practice"), std::string::npos)
       << map.error().why;
   std::vector<std::string_view> ae = {"hrg", "disposal", "arrival_mode", "department_type", "departure", "arrival",
                                       "attendance_id", "provider", "commissioner", "gp_practice", "sex",
