@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "core/text.h"
 #include "refdata/refdata.h"
+#include "synth/extract_check.h"
 #include "synth/generator.h"
 
 namespace csu::cli {
@@ -20,7 +21,33 @@ struct SynthArgs {
   int64_t defects = 0;
   bool quiet = false;
   bool json = false;
+  bool check = false;
 };
+
+// Reads the written files back with the structural checker; prints a line
+// per file and returns the number of bad rows found.
+int64_t CheckFiles(const refdata::RefData& refdata, const synth::SynthOptions& options, bool print) {
+  int64_t bad = 0;
+  for (synth::Dataset d : synth::kDatasets) {
+    const std::string path = options.out_dir + "/" + std::string(synth::DatasetName(d)) + ".csv";
+    auto report = synth::CheckExtractFile(refdata, options.year, d, path);
+    if (!report.ok()) {
+      PrintError(report.error().ToString());
+      return -1;
+    }
+    bad += report.value().bad_rows;
+    if (print) {
+      std::printf("Check %-7s %s rows, %s bad\n", (std::string(synth::DatasetName(d)) + ".csv").c_str(),
+                  WithThousands(report.value().rows).c_str(), WithThousands(report.value().bad_rows).c_str());
+      for (size_t i = 0; i < report.value().problems.size() && i < 5; ++i) {
+        const auto& p = report.value().problems[i];
+        std::printf("  line %lld: %s%s%s\n", static_cast<long long>(p.line), p.column.c_str(),
+                    p.column.empty() ? "" : ": ", p.why.c_str());
+      }
+    }
+  }
+  return bad;
+}
 
 int RunSynth(const Context& ctx, const SynthArgs& args) {
   synth::SynthOptions options;
@@ -67,6 +94,15 @@ int RunSynth(const Context& ctx, const SynthArgs& args) {
     std::printf("Wrote %s/apc.csv, op.csv, ae.csv\n", args.out.c_str());
     std::fputs(synth::FormatSummaryTable(summary.value()).c_str(), stdout);
   }
+  if (args.check) {
+    int64_t planted = 0;
+    for (const auto& [kind, n] : summary.value().defects) planted += n;
+    const int64_t bad = CheckFiles(loaded.value(), options, !args.json);
+    if (bad != planted) {
+      PrintError("check: found " + std::to_string(bad) + " bad rows, expected " + std::to_string(planted));
+      return kExitFailure;
+    }
+  }
   return kExitOk;
 }
 
@@ -92,6 +128,9 @@ void AddSynthCommand(CLI::App& app, Context& ctx) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--quiet", args->quiet, "Print nothing on success");
   cmd->add_flag("--json", args->json, "Print the summary as JSON");
+  cmd->add_flag("--check", args->check,
+                "Read the files back and check every row against the format; fail unless the bad rows\n"
+                "found are exactly the planted defects");
   cmd->callback([&ctx, args] { ctx.action = [&ctx, args] { return RunSynth(ctx, *args); }; });
 }
 

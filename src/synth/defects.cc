@@ -139,8 +139,9 @@ std::string ApplyDefect(DefectKind kind, Dataset dataset, std::string_view row, 
       break;
     }
     case DefectKind::kUnknownHrg: {
-      // Shaped like HRGs but in no tariff (no chapter Q or Z; VB12Z unused).
-      static constexpr const char* kApcCodes[] = {"QZ19Z", "ZZ42B", "QA07C"};
+      // Shaped like HRGs but in no tariff or code list of any year (HRG4
+      // had a Q chapter, so only unused Q codes; VB12Z does not exist).
+      static constexpr const char* kApcCodes[] = {"ZQ17C", "ZZ42B", "QA07C"};
       if (dataset == Dataset::kAe) {
         col("hrg") = "VB12Z";
       } else {

@@ -19,6 +19,41 @@ namespace {
 constexpr double kTypicalPrice[] = {650, 3000, 1400};
 constexpr double kLogPriceSigma = 0.9;
 
+// HRG roots (first four characters) known to be among the commonest of a
+// setting [K: HES / reference costs volumes], as multipliers on the weight.
+// Codes are HRG4+ (2017/19); under 2016/17's HRG4 codes most do not match
+// and the per-root prevalence below does all the work.
+struct RootBoost {
+  const char* root;
+  double day_case, elective, emergency;
+};
+constexpr RootBoost kRootBoosts[] = {
+    {"EB12", 1, 1, 12}, {"DZ65", 1, 1, 8},  {"DZ11", 1, 1, 8},  {"LA04", 1, 1, 8},  {"EB08", 1, 1, 6},
+    {"EB03", 1, 1, 5},  {"EB07", 1, 1, 5},  {"WJ06", 1, 1, 5},  {"AA22", 1, 1, 4},  {"FZ90", 1, 1, 6},
+    {"FZ38", 1, 1, 4},  {"FZ36", 1, 1, 4},  {"HE11", 1, 1, 4},  {"DZ15", 1, 1, 3},  {"AA26", 1, 1, 4},
+    {"PD15", 1, 1, 6},  {"PD14", 1, 1, 5},  {"PF21", 1, 1, 5},  {"PR03", 1, 1, 3},  {"WH09", 1, 1, 4},
+    {"AA29", 1, 1, 2},  {"EB13", 1, 1, 3},  {"EB10", 1, 1, 4},  {"DZ09", 1, 1, 3},  {"LA07", 1, 1, 4},
+    {"WH04", 1, 1, 4},  {"WH08", 1, 1, 4},  {"FZ91", 1, 1, 4},  {"PX29", 1, 1, 3},  {"PX22", 1, 1, 2},
+    {"BZ34", 15, 3, 1}, {"FZ51", 6, 1, 1},  {"FZ52", 6, 1, 1},  {"FZ53", 4, 1, 1},  {"FZ60", 6, 1, 1},
+    {"FZ61", 6, 1, 1},  {"LB72", 6, 1, 1},  {"JC42", 4, 2, 1},  {"JC43", 6, 1, 1},  {"SA04", 5, 1, 2},
+    {"FZ18", 3, 3, 1},  {"GA10", 2, 4, 1},  {"CA60", 1.5, 3, 1}, {"MA31", 2, 1, 1}, {"MA32", 2, 1, 1},
+};
+
+// A stable per-root prevalence: log-normal (sigma 1) from a hash of the
+// root, so activity concentrates on some HRGs as real activity does, and the
+// same roots are common in every run.
+double RootPrevalence(std::string_view root) {
+  Rng rng(HashText(std::string("hrg-root:") + std::string(root)));
+  return std::exp(1.0 * rng.Normal());
+}
+
+double BoostFor(std::string_view root, Setting s) {
+  for (const auto& b : kRootBoosts) {
+    if (root == b.root) return s == Setting::kDayCase ? b.day_case : (s == Setting::kOrdinaryElective ? b.elective : b.emergency);
+  }
+  return 1.0;
+}
+
 struct AgeRange {
   int32_t lo, hi;
 };
@@ -159,24 +194,25 @@ TreatmentFunctionCode Tfc(const refdata::RefData& refdata, std::string_view code
   return TreatmentFunctionCode::Parse("300").value();
 }
 
-// Specialised service flag that may apply to an HRG subchapter (used for a
-// minority of such spells) [K: prescribed specialised services manual].
-std::string_view PssFlagFor(std::string_view sub, bool surgical, int32_t max_age) {
+// Specialised service flag that may apply to an HRG (used for a minority of
+// its spells) [K: prescribed specialised services manual].
+std::string_view PssFlagFor(std::string_view code, std::string_view name, bool surgical, int32_t max_age) {
+  const std::string_view sub = code.substr(0, 2);
   if (max_age <= 18) {
     if (sub == "EC" || sub == "PE") return "NCBPS23B";
     if (sub == "PM") return "NCBPS23A";
     if (sub == "PR") return "NCBPS23M";
-    if (surgical) return "NCBPS23X";
     return "";
   }
   if (sub == "HC" && surgical) return "NCBPS06Z";
   if (sub == "AA" && surgical) return "NCBPS08S";
   if (sub == "ED") return "NCBPS13E";
-  if (sub == "EY") return "NCBPS13F";
-  if (sub == "YQ" || sub == "YR") return "NCBPS30Z";
-  if (sub == "GA" || sub == "GB") return "NCBPS19Z";
-  if (sub == "SA") return "NCBPS03Z";
-  if (sub == "DZ" && surgical) return "NCBPS29B";
+  if (sub == "EY" && name.find("Percutaneous") != std::string_view::npos) return "NCBPS13F";
+  if (sub == "YQ") return "NCBPS30Z";
+  if (sub == "GA" && name.find("Pancrea") != std::string_view::npos) return "NCBPS19Z";
+  if (name.find("Coagulation Defect") != std::string_view::npos) return "NCBPS03Z";
+  if (name.find("Sickle") != std::string_view::npos) return "NCBPS38S";
+  if (sub == "DZ" && surgical && name.find("Thoracic") != std::string_view::npos) return "NCBPS29B";
   return "";
 }
 
@@ -207,6 +243,8 @@ Result<HrgMix> HrgMix::Build(const refdata::RefData& refdata, FinancialYear year
     bool no_price;
     double price[3];  // pounds per setting, 0 = not allowed
     double oproc;
+    int split_rank = 0;        // 0 = the root's least complex split (last letter)
+    double root_price[3] = {};  // the root's cheapest price per setting
   };
   std::vector<Meta> meta;
 
@@ -235,11 +273,30 @@ Result<HrgMix> HrgMix::Build(const refdata::RefData& refdata, FinancialYear year
     m.price[1] = pounds(p.OrdinaryElectivePrice());
     m.price[2] = pounds(p.non_elective);
     m.oproc = pounds(p.outpatient_procedure);
-    e.pss_flag = std::string(PssFlagFor(sub, e.surgical, m.rules.max_age));
+    e.pss_flag = std::string(PssFlagFor(code, p.name, e.surgical, m.rules.max_age));
     if (!e.pss_flag.empty() && tariff->FindTopUp(e.pss_flag) == nullptr) e.pss_flag.clear();
     if (code == "SB97Z") mix.chemo_index_ = static_cast<int32_t>(mix.entries_.size());
     mix.entries_.push_back(std::move(e));
     meta.push_back(m);
+  }
+
+  // Splits of a root are ordered by complexity: A (most complications)
+  // first. Rank each from the last, and find the root's cheapest prices.
+  {
+    std::map<std::string, std::vector<size_t>> roots;
+    for (size_t i = 0; i < meta.size(); ++i) roots[std::string(mix.entries_[i].code.view().substr(0, 4))].push_back(i);
+    for (const auto& [root, members] : roots) {
+      for (size_t k = 0; k < members.size(); ++k) {
+        Meta& m = meta[members[k]];
+        m.split_rank = static_cast<int>(members.size() - 1 - k);
+        for (int st = 0; st < 3; ++st) {
+          for (size_t j : members) {
+            const double p = meta[j].price[st];
+            if (p > 0 && (m.root_price[st] == 0 || p < m.root_price[st])) m.root_price[st] = p;
+          }
+        }
+      }
+    }
   }
 
   std::vector<double> weights;
@@ -248,8 +305,8 @@ Result<HrgMix> HrgMix::Build(const refdata::RefData& refdata, FinancialYear year
     const auto setting = static_cast<Setting>(s);
     for (int g = 0; g < kAgeGroups; ++g) {
       const AgeRange range = kGroups[g];
-      // Older patients: more complex (costlier) HRGs.
-      const double tilt = range.lo >= 80 ? 0.0 : (range.lo >= 65 ? 0.15 : 0.3);
+      // Older patients: more complex splits (more complications).
+      const double split_decay = range.lo >= 80 ? 0.85 : (range.lo >= 65 ? 0.7 : 0.5);
       const double typical = kTypicalPrice[s] * (range.hi <= 18 ? 0.8 : 1.0);
       for (int sex = 0; sex < 2; ++sex) {
         for (size_t i = 0; i < mix.entries_.size(); ++i) {
@@ -259,9 +316,11 @@ Result<HrgMix> HrgMix::Build(const refdata::RefData& refdata, FinancialYear year
           if (price <= 0 || ExcludedSubchapter(e.code.subchapter())) continue;
           if (m.rules.min_age > range.lo || m.rules.max_age < range.hi) continue;
           if (m.rules.sex >= 0 && m.rules.sex != sex) continue;
-          const double log_ratio = std::log(price / typical);
-          double w = ChapterWeight(setting, e.code.view()[0]) * std::pow(price, -tilt) *
-                     std::exp(-log_ratio * log_ratio / (2 * kLogPriceSigma * kLogPriceSigma));
+          const std::string_view root = e.code.view().substr(0, 4);
+          const double log_ratio = std::log(m.root_price[s] / typical);
+          double w = ChapterWeight(setting, e.code.view()[0]) *
+                     std::exp(-log_ratio * log_ratio / (2 * kLogPriceSigma * kLogPriceSigma)) *
+                     RootPrevalence(root) * BoostFor(root, setting) * std::pow(split_decay, m.split_rank);
           if (w <= 0) continue;
           if (m.no_price) w *= 0.03;
           if (m.rules.rarely_admitted) w *= setting == Setting::kNonElective ? 0.01 : 0.1;
@@ -271,7 +330,12 @@ Result<HrgMix> HrgMix::Build(const refdata::RefData& refdata, FinancialYear year
           if (range.hi <= 18 && e.code.view()[0] != 'P' && !e.surgical && setting == Setting::kNonElective) w *= 0.1;
           // Procedure HRGs are what electives are for; medical HRGs dominate emergencies.
           if (setting != Setting::kNonElective && !e.surgical) w *= 0.35;
-          if (setting == Setting::kNonElective && e.surgical) w *= 0.3;
+          // Emergency operations are mostly for trauma; other procedure HRGs
+          // are rare in emergency spells.
+          if (setting == Setting::kNonElective && e.surgical) {
+            const std::string_view sub = e.code.subchapter();
+            w *= (sub == "HT" || sub == "VA") ? 0.5 : 0.12;
+          }
           weights.push_back(w);
           ids.push_back(static_cast<uint32_t>(i));
         }

@@ -8,12 +8,14 @@
 //  - the age words of the name are respected ("19 years and over",
 //    "between 2 and 18 years", "Paediatric ..."), and sex-specific HRGs
 //    (gynaecology, prostate) go to the right sex;
-//  - the weight of an HRG is a bump on log price around the typical price
-//    of the setting (most day cases cost hundreds of pounds, most emergency
-//    spells one to three thousand) tilted towards cheaper HRGs, less so for
-//    older patients (more complications); times a weight per HRG chapter and
-//    setting (endoscopy and eyes dominate day cases, respiratory and cardiac
-//    conditions emergencies). HRGs on the "no national price" list are rare,
+//  - weights concentrate activity as real activity is concentrated: a
+//    stable per-root prevalence (log-normal from a hash of the root, plus
+//    boosts for roots known to be common: chest pain, COPD, cataracts,
+//    endoscopy...), a bump on log price around the typical price of the
+//    setting (most day cases cost hundreds of pounds, most emergency spells
+//    one to three thousand), the less complex splits of a root (fewer
+//    complications) more often except for the old, and a weight per HRG
+//    chapter and setting. HRGs on the "no national price" list are rare,
 //    and HRGs for activity that is rarely an admission (tests, studies,
 //    nurse support, therapy programmes) very rare.
 // Built once per run; immutable and safe to share between threads.

@@ -243,12 +243,13 @@ PracticeProviders ProviderCatalog::ForPractice(const refdata::Practice& practice
   if (top.empty() && !national_acute.empty()) top.push_back(national_acute[practice_hash % national_acute.size()]);
   pp.nearest = top.empty() ? 0 : top[0];
 
+  // Specialist trusts of the practice's own geography (local) or elsewhere.
   auto specialists = [&](bool local, int group) {
     std::vector<uint16_t> out;
     for (uint16_t i = 0; i < n; ++i) {
       const Provider& p = providers_[i];
       if (p.specialist_chapters.empty() || (p.acute && !p.children_only)) continue;
-      if ((key(p) >= 0) != local) continue;
+      if ((p.geography == ccg_geography) != local) continue;
       if (p.children_only != (group == 0)) continue;
       if (p.women_only && group != 2) continue;
       out.push_back(i);
@@ -306,17 +307,22 @@ PracticeProviders ProviderCatalog::ForPractice(const refdata::Practice& practice
     }
   }
 
-  // Tertiary routes: a local specialist takes a quarter of its chapters'
-  // spells; otherwise a national one takes a few.
-  for (int local = 1; local >= 0; --local) {
+  // Tertiary routes: a specialist of the practice's geography takes a
+  // quarter of its chapters' spells, a nearby one (a neighbouring postcode
+  // area) a few, and failing both a national one a very few.
+  for (int tier = 0; tier < 3; ++tier) {
     for (uint16_t i = 0; i < n; ++i) {
       const Provider& p = providers_[i];
-      if (p.specialist_chapters.empty() || (key(p) >= 0) != static_cast<bool>(local)) continue;
+      if (p.specialist_chapters.empty()) continue;
+      const bool local = p.geography == ccg_geography;
+      const bool nearby = !local && key(p) >= 0;
+      if ((tier == 0 && !local) || (tier == 1 && !nearby) || (tier == 2 && (local || nearby))) continue;
+      const float chance = tier == 0 ? (p.children_only ? 0.30f : 0.25f) : (tier == 1 ? 0.06f : 0.01f);
       for (char c : p.specialist_chapters) {
         auto& route = pp.routes[static_cast<size_t>(c - 'A')];
         if (route.chance > 0) continue;
         route.provider = i;
-        route.chance = local ? (p.children_only ? 0.30f : 0.25f) : 0.02f;
+        route.chance = chance;
       }
     }
   }
