@@ -41,8 +41,8 @@ Date LastMonday(int32_t y, int32_t month) {
   return d.AddDays(-d.weekday());
 }
 
-// A fixed-date holiday moves to the next working day when it falls at a
-// weekend; Boxing Day moves past a substituted Christmas.
+// A fixed-date holiday (New Year's Day) moves to the Monday when it falls
+// at a weekend.
 bool IsSubstitutedHoliday(Date d, int32_t month, int32_t day) {
   const int32_t y = d.year();
   Date h = Date::FromYmd(y, month, day);

@@ -97,8 +97,6 @@ class RowChecker {
   void InYear(std::string_view name, std::optional<Date> d) {
     if (d && !year_.Contains(*d)) Fail(std::string(name), "not in " + year_.ToString());
   }
-  void ActivityDate(std::optional<Date> d) { activity_ = d; }
-
   void Common() {
     const std::string_view nhs = Get("nhs_number");
     if (!nhs.empty()) {
@@ -227,7 +225,7 @@ class RowChecker {
   const std::vector<std::string_view>* fields_ = nullptr;
   int64_t line_ = 0;
   std::optional<ExtractProblem> problem_;
-  std::optional<Date> dob_, activity_;
+  std::optional<Date> dob_;
   OdsCode provider_;
   std::unordered_set<std::string> ids_;
 };

@@ -191,5 +191,28 @@ TEST(GeneratorTest, BadOptionsAreClearErrors) {
   EXPECT_FALSE(fs::exists(dir.file("apc.csv")));
 }
 
+// The default CSU (1.34 million patients, ~4 million rows, ~3 s): every
+// summary rate within its target range.
+TEST(GeneratorTest, DefaultCsuRatesMeetTheirTargets) {
+  TempDir dir("rates");
+  SynthOptions o;
+  o.out_dir = dir.path();
+  o.progress = false;
+  auto r = Generate(Ref(), o);
+  ASSERT_TRUE(r.ok());
+  const SynthSummary& s = r.value();
+  EXPECT_EQ(s.ccgs, 3);
+  EXPECT_NEAR(static_cast<double>(s.patients), 1.34e6, 0.01e6);
+  EXPECT_NEAR(static_cast<double>(s.apc_rows + s.op_rows + s.ae_rows), 3.9e6, 0.3e6);
+  for (const auto& c : SummaryChecks(s)) {
+    EXPECT_TRUE(c.ok()) << c.name << " = " << c.value << ", target " << c.low << "-" << c.high;
+  }
+  const std::string table = FormatSummaryTable(s);
+  EXPECT_NE(table.find("A&E Type 1 within 4 hours"), std::string::npos);
+  EXPECT_EQ(table.find("\u2717"), std::string::npos) << table;  // no cross
+  const std::string json = FormatSummaryJson(s);
+  EXPECT_NE(json.find("\"checks\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace csu::synth

@@ -4,7 +4,7 @@ namespace csu::synth {
 namespace {
 
 // Scales `shape` so that England's population gets `per_1000` events per
-// 1,000 people; `female_only` counts women only in both sides.
+// 1,000 people (the same for both sexes).
 void Scale(const BandArray& shape, double per_1000, double out[2][kAgeBands]) {
   double events = 0, people = 0;
   for (int b = 0; b < kAgeBands; ++b) {

@@ -34,17 +34,17 @@ inline constexpr BandArray kEnglandFemale = {1647, 1722, 1568, 1497, 1700, 1890,
 
 // Elective admissions (day case + ordinary), ~59% of ~290 admissions per
 // 1,000 [V domain 2.6: 293/1,000 in 2014-15; 55-60% elective].
-inline constexpr double kElectivePer1000 = 170.0;
+inline constexpr double kElectivePer1000 = 172.0;
 // Emergency admissions not via A&E (GP, bed bureau, clinic; methods 22-2D,
 // 28). Admissions via A&E come from the A&E model (real conversion rates).
-inline constexpr double kDirectEmergencyPer1000 = 18.0;
+inline constexpr double kDirectEmergencyPer1000 = 23.0;
 // A&E attendances, all types [V domain 2.6: 24.8 m in 2018/19 ~ 440/1,000],
-// less the ~10/1,000 that readmissions add.
-inline constexpr double kAePer1000 = 425.0;
+// less the ~12/1,000 that readmissions add.
+inline constexpr double kAePer1000 = 418.0;
 // Intended outpatient first appointments; with re-booked DNAs and
 // cancellations and ~2 follow-ups each this gives ~2,200 appointments per
 // 1,000 [V domain 2.6: 124.9 m appointments, 2019-20].
-inline constexpr double kOpFirstPer1000 = 620.0;
+inline constexpr double kOpFirstPer1000 = 600.0;
 // Antenatal / postnatal maternity admissions per 1,000 women aged 15-44.
 // Deliveries are not generated: their HRGs (maternity pathway) are in
 // neither the published tariff nor the HRG code list held in refdata.
@@ -80,7 +80,7 @@ inline constexpr double kOpLateNotSeenShare = 0.003;
 inline constexpr double kOpRebookShare = 0.80;
 // Mean follow-ups booked after an attended first appointment; with the
 // follow-ups after elective admissions this gives ~2 per first [V: 1.96-2.50].
-inline constexpr double kOpFollowUpsPerFirst = 2.0;
+inline constexpr double kOpFollowUpsPerFirst = 2.2;
 inline constexpr double kOpFollowUpAfterElective = 0.55;
 inline constexpr double kOpNonFaceToFaceShare = 0.04;
 inline constexpr double kOpMultiProfessionalShare = 0.05;
@@ -94,7 +94,7 @@ inline constexpr double kType34Conversion = 0.008;
 // 30-day emergency readmission [V domain 2.6: 13.8% in 2017/18]. This is
 // the chance an emergency discharge triggers a readmission; coincident
 // admissions add the rest.
-inline constexpr double kReadmissionChance = 0.105;
+inline constexpr double kReadmissionChance = 0.115;
 inline constexpr double kReadmissionViaAe = 0.75;
 
 // A&E performance and conversion follow each trust's real monthly figures
@@ -102,10 +102,10 @@ inline constexpr double kReadmissionViaAe = 0.75;
 // default CSU really did worse than England in 2018/19 (Type 1 4-hour
 // 70-82%, conversion 30-40%), and the generator's promise is national-like
 // rates with visible differences between trusts.
-inline constexpr double kTrustAeDeviationWeight = 0.25;
+inline constexpr double kTrustAeDeviationWeight = 0.2;
 // Readmissions via A&E add admitted attendances on top of the base
 // conversion; scaling the base keeps the total near the real figure.
-inline constexpr double kType1ConversionScale = 0.9;
+inline constexpr double kType1ConversionScale = 0.88;
 
 // Length of stay: non-zero stays are log-normal with a median at a share of
 // the HRG's trim point [V domain 2.6: trim points median 5 elective, 17

@@ -179,6 +179,16 @@ std::string FormatSummaryTable(const SynthSummary& s) {
                   c.target.c_str(), c.ok() ? "\u2713" : "\u2717");
     out += line;
   }
+  const double spells = static_cast<double>(s.apc_rows);
+  std::snprintf(line, sizeof line,
+                "\n  Also: emergency admissions via A&E %.1f%%, ordinary spells beyond the HRG trim point %.1f%%,\n"
+                "  in-hospital deaths %.2f%% of spells, OP attendances with a procedure HRG %.1f%%\n",
+                100 * Ratio(static_cast<double>(s.emergency_via_ae), static_cast<double>(s.emergency)),
+                100 * Ratio(static_cast<double>(s.over_trim), static_cast<double>(s.ordinary_spells)),
+                100 * Ratio(static_cast<double>(s.died), spells),
+                100 * Ratio(static_cast<double>(s.op_with_procedure),
+                            static_cast<double>(s.op_first_seen + s.op_follow_up_seen)));
+  out += line;
   if (!s.ccg_shares.empty() && s.ccg_shares.size() <= 12) {
     out += "\n  Top providers per CCG (share of its spells at the top 3):\n";
     for (const auto& c : s.ccg_shares) {
