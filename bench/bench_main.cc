@@ -36,11 +36,20 @@ class TableReporter : public benchmark::ConsoleReporter {
       Row row;
       row.group = full.substr(0, slash);
       row.name = slash == std::string::npos ? "" : full.substr(slash + 1);
+      // Drop Google Benchmark's suffixes ("/min_time:1.000", "/real_time").
+      row.name = row.name.substr(0, row.name.find('/'));
       row.ns_per_iter = run.GetAdjustedRealTime() * 1e9 / benchmark::GetTimeUnitMultiplier(run.time_unit);
+      // Rates from wall time, so work done in child processes (the sqlite3
+      // shell) and waiting on the disk count the same as CPU work.
+      double seconds = run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
       auto items = run.counters.find("items_per_second");
-      if (items != run.counters.end()) row.items_per_second = items->second;
       auto bytes = run.counters.find("bytes_per_second");
-      if (bytes != run.counters.end()) row.bytes_per_second = bytes->second;
+      if (seconds > 0 && items != run.counters.end()) {
+        row.items_per_second = items->second * run.GetAdjustedCPUTime() / run.GetAdjustedRealTime();
+      }
+      if (seconds > 0 && bytes != run.counters.end()) {
+        row.bytes_per_second = bytes->second * run.GetAdjustedCPUTime() / run.GetAdjustedRealTime();
+      }
       rows_.push_back(row);
     }
   }

@@ -65,9 +65,12 @@ Result<Date> Date::Parse(std::string_view s) {
   if (!Digits(s.substr(0, 4)) || !Digits(s.substr(5, 2)) || !Digits(s.substr(8, 2))) {
     return bad("expected YYYY-MM-DD");
   }
-  auto y = static_cast<int32_t>(*ParseInt(s.substr(0, 4)));
-  auto m = static_cast<int32_t>(*ParseInt(s.substr(5, 2)));
-  auto d = static_cast<int32_t>(*ParseInt(s.substr(8, 2)));
+  // Digits() checked every character, so plain arithmetic is safe and avoids
+  // three from_chars calls on the ingest hot path.
+  auto digit = [&](size_t i) { return static_cast<int32_t>(s[i] - '0'); };
+  const int32_t y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const int32_t m = digit(5) * 10 + digit(6);
+  const int32_t d = digit(8) * 10 + digit(9);
   if (y < 1800 || y > 2999) return bad("year out of range 1800-2999");
   if (m < 1 || m > 12) return bad("month must be 01-12");
   if (d < 1 || d > DaysInMonth(y, m)) return bad("no such day in that month");

@@ -1,6 +1,7 @@
 #include "core/text.h"
 
 #include <charconv>
+#include <cstring>
 #include <limits>
 
 namespace csu {
@@ -80,6 +81,13 @@ std::string ToUpper(std::string_view s) {
 bool IsValidUtf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
+  // Fast path: extract rows are almost always plain ASCII; test 8 bytes at a time.
+  while (end - p >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    if ((word & 0x8080808080808080ull) != 0) break;
+    p += 8;
+  }
   while (p < end) {
     unsigned char c = *p;
     if (c < 0x80) {

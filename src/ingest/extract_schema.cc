@@ -100,6 +100,7 @@ Result<HeaderMap> HeaderMap::Build(ExtractKind kind, const std::vector<std::stri
   map.field_count_ = header.size();
   map.index_.fill(-1);
   const auto& specs = Columns(kind);
+  for (const ColumnSpec& spec : specs) map.max_width_[static_cast<size_t>(spec.column)] = spec.max_width;
   for (size_t i = 0; i < header.size(); ++i) {
     std::string_view name = Trim(header[i]);
     const ColumnSpec* found = nullptr;
@@ -127,10 +128,5 @@ Result<HeaderMap> HeaderMap::Build(ExtractKind kind, const std::vector<std::stri
   return map;
 }
 
-std::optional<size_t> HeaderMap::IndexOf(Column column) const {
-  int16_t i = index_[static_cast<size_t>(column)];
-  if (i < 0) return std::nullopt;
-  return static_cast<size_t>(i);
-}
 
 }  // namespace csu::ingest

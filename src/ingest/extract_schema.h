@@ -59,7 +59,13 @@ class HeaderMap {
   static Result<HeaderMap> Build(ExtractKind kind, const std::vector<std::string_view>& header);
 
   // Field index of `column` in each row, or nullopt when the file lacks it.
-  std::optional<size_t> IndexOf(Column column) const;
+  std::optional<size_t> IndexOf(Column column) const {
+    int16_t i = index_[static_cast<size_t>(column)];
+    if (i < 0) return std::nullopt;
+    return static_cast<size_t>(i);
+  }
+  // The widest value `column` may hold in this kind of extract.
+  uint16_t MaxWidth(Column column) const { return max_width_[static_cast<size_t>(column)]; }
   size_t field_count() const { return field_count_; }
   ExtractKind kind() const { return kind_; }
   const std::vector<std::string>& unknown_columns() const { return unknown_; }
@@ -68,6 +74,7 @@ class HeaderMap {
   ExtractKind kind_ = ExtractKind::kApc;
   size_t field_count_ = 0;
   std::array<int16_t, kColumnCount> index_{};
+  std::array<uint16_t, kColumnCount> max_width_{};
   std::vector<std::string> unknown_;
 };
 

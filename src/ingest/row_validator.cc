@@ -50,11 +50,9 @@ class RowValidator::Row {
     auto i = map_.IndexOf(c);
     if (!i) return {};
     std::string_view v = Trim(fields_[*i]);
-    for (const ColumnSpec& spec : Columns(map_.kind())) {
-      if (spec.column == c && v.size() > spec.max_width) {
-        Problem(c, "longer than " + std::to_string(spec.max_width) + " characters");
-        return {};
-      }
+    if (v.size() > map_.MaxWidth(c)) {
+      Problem(c, "longer than " + std::to_string(map_.MaxWidth(c)) + " characters");
+      return {};
     }
     return v;
   }
