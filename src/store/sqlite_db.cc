@@ -1,0 +1,106 @@
+#include "store/sqlite_db.h"
+
+#include <sqlite3.h>
+
+namespace csu::store {
+namespace {
+
+Error DbError(sqlite3* db, const std::string& where, const char* doing) {
+  return MakeError(where, std::string(doing) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+}  // namespace
+
+Statement::Statement(sqlite3_stmt* stmt, std::string where) : stmt_(stmt), where_(std::move(where)) {}
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::Statement(Statement&& o) noexcept : stmt_(o.stmt_), where_(std::move(o.where_)) { o.stmt_ = nullptr; }
+Statement& Statement::operator=(Statement&& o) noexcept {
+  if (this != &o) {
+    sqlite3_finalize(stmt_);
+    stmt_ = o.stmt_;
+    where_ = std::move(o.where_);
+    o.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Statement& Statement::Bind(int i, int64_t v) {
+  sqlite3_bind_int64(stmt_, i, v);
+  return *this;
+}
+Statement& Statement::Bind(int i, std::string_view v) {
+  sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::BindNull(int i) {
+  sqlite3_bind_null(stmt_, i);
+  return *this;
+}
+
+Result<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return DbError(sqlite3_db_handle(stmt_), where_, "catalog query failed");
+}
+
+Status Statement::Run() {
+  while (true) {
+    auto r = Step();
+    if (!r.ok()) {
+      sqlite3_reset(stmt_);
+      return r.error();
+    }
+    if (!r.value()) break;
+  }
+  sqlite3_reset(stmt_);
+  return Status::Ok();
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+std::string Statement::Text(int col) const {
+  const unsigned char* t = sqlite3_column_text(stmt_, col);
+  return t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(stmt_, col));
+}
+bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, const std::string& vfs) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           vfs.empty() ? nullptr : vfs.c_str());
+  if (rc != SQLITE_OK) {
+    Error e = DbError(db, path, "cannot open catalog");
+    sqlite3_close(db);
+    return e;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  return std::make_unique<SqliteDb>(PassKey(), db, path);
+}
+
+// close_v2: the handle goes once any statement still alive is finalised.
+SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+
+Status SqliteDb::Exec(const std::string& sql) {
+  char* msg = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &msg);
+  if (rc != SQLITE_OK) {
+    std::string why = msg != nullptr ? msg : sqlite3_errstr(rc);
+    sqlite3_free(msg);
+    return MakeError(path_, "catalog statement failed: " + why);
+  }
+  return Status::Ok();
+}
+
+Result<Statement> SqliteDb::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return DbError(db_, path_, "cannot prepare catalog statement");
+  return Statement(stmt, path_);
+}
+
+}  // namespace csu::store

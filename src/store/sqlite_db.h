@@ -1,0 +1,72 @@
+// A thin RAII wrapper over a SQLite connection and its prepared statements,
+// turning SQLite's return codes into Errors that name the database file.
+// Not thread-safe: one connection per Store, used by one thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace csu::store {
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3_stmt* stmt, std::string where);
+  ~Statement();
+  Statement(Statement&& o) noexcept;
+  Statement& operator=(Statement&& o) noexcept;
+
+  // Binds are 1-based, as in SQLite.
+  Statement& Bind(int i, int64_t v);
+  Statement& Bind(int i, std::string_view v);
+  Statement& BindNull(int i);
+
+  // True when a row is ready, false when done; Error on failure.
+  Result<bool> Step();
+  // Runs to completion, for statements without result rows.
+  Status Run();
+  // Ready for new binds and another run.
+  void Reset();
+
+  int64_t Int(int col) const;
+  std::string Text(int col) const;
+  bool IsNull(int col) const;
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string where_;
+};
+
+class SqliteDb {
+ public:
+  // Opens (creating) `path` through `vfs` ("" = SQLite's default).
+  static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path, const std::string& vfs);
+
+  // Use Open(); the constructor adopts a handle Open() has opened.
+  struct PassKey {
+    explicit PassKey() = default;
+  };
+  SqliteDb(PassKey, sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+
+  // Runs one or more statements without results.
+  Status Exec(const std::string& sql);
+  Result<Statement> Prepare(std::string_view sql);
+  const std::string& path() const { return path_; }
+  sqlite3* handle() { return db_; }
+
+ private:
+  sqlite3* db_;
+  std::string path_;
+};
+
+}  // namespace csu::store
