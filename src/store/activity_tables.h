@@ -1,0 +1,169 @@
+// In-memory column tables of loaded activity: one plain std::vector per
+// column, all of a table's row columns the same length, rows in batch commit
+// order then file order, with records superseded by a restatement already
+// left out. These feed pricing and analytics, so they are built to be scanned:
+// dense integer ids (group-by on an array), dates as days, no strings.
+//
+//   const ApcTable& apc = tables.apc;
+//   for (size_t i = 0; i < apc.size(); ++i)
+//     spells_by_hrg[apc.hrg[i]]++;                  // hrg id -> count
+//   tables.codes.hrg().code(id)                      // id -> "EB03E"
+//
+// Conventions: dictionary ids index `codes` (0 = absent); single-character
+// codes hold the ASCII character ('1', '2', ...; 0 = absent); patient 0 is a
+// record without an NHS number. The tables are immutable once loaded and may
+// be read from any number of threads.
+#pragma once
+
+#include <array>
+#include <concepts>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+#include "store/code_list.h"
+
+namespace csu::store {
+
+// The table rows [first_row, first_row + rows) came from batch `batch_id`.
+struct BatchRange {
+  int64_t batch_id = 0;
+  uint32_t first_row = 0;
+  uint32_t rows = 0;
+};
+
+// Pseudonyms of the patients of one load; a table's `patient` column indexes
+// it. Index 0 is the unknown patient (all-zero pseudonym). Numbers are
+// stable within one load only.
+struct PatientIndex {
+  std::vector<std::array<uint8_t, 32>> pseudonyms = std::vector<std::array<uint8_t, 32>>(1);
+  size_t size() const { return pseudonyms.size(); }
+};
+
+// Columns every kind has.
+struct CommonColumns {
+  std::vector<uint32_t> patient;     // PatientIndex number; 0 = no NHS number
+  std::vector<uint8_t> age_years;
+  std::vector<uint8_t> sex;          // '0' '1' '2' '9'
+  std::vector<uint16_t> practice;    // dictionary ids
+  std::vector<uint16_t> commissioner;
+  std::vector<uint16_t> provider;
+  std::vector<uint32_t> source_row;  // the record's row in its batch's rows file
+  std::vector<BatchRange> batches;
+
+  size_t size() const { return patient.size(); }
+};
+
+struct ApcTable : CommonColumns {
+  std::vector<int32_t> admission_date;  // days since 1970-01-01
+  std::vector<int32_t> discharge_date;
+  std::vector<uint8_t> admission_method;        // dictionary id
+  std::vector<uint8_t> patient_classification;  // '1'..'5'
+  std::vector<uint16_t> treatment_function;     // dictionary ids
+  std::vector<uint16_t> hrg;
+  std::vector<uint16_t> diagnosis;              // 0 = none recorded
+  std::vector<uint16_t> procedure;              // 0 = none recorded
+  std::vector<uint8_t> discharge_method;        // '1'..'9', 0 = absent
+  std::vector<uint16_t> critical_care_days;
+  std::vector<uint16_t> rehabilitation_days;
+  std::vector<uint16_t> palliative_care_days;
+  std::vector<uint16_t> specialised_service;    // 0 = none
+  // Unbundled HRGs, sparse: entry k says table row unbundled_row[k] has the
+  // unbundled HRG unbundled_hrg[k]; rows ascending, so a scan can merge.
+  std::vector<uint32_t> unbundled_row;
+  std::vector<uint16_t> unbundled_hrg;
+};
+
+struct OpTable : CommonColumns {
+  std::vector<int32_t> appointment_date;  // days since 1970-01-01
+  std::vector<uint8_t> first_attendance;  // '1'..'4'
+  std::vector<uint8_t> attended;          // '2'..'7'
+  std::vector<uint16_t> treatment_function;
+  std::vector<uint8_t> multi_professional;  // 0 / 1
+  std::vector<uint16_t> hrg;                // 0 = no procedure HRG
+};
+
+struct AeTable : CommonColumns {
+  std::vector<int32_t> arrival;    // minutes since 1970-01-01T00:00, local time
+  std::vector<int32_t> departure;
+  std::vector<uint8_t> department_type;  // dictionary id ("01".."04")
+  std::vector<uint8_t> arrival_mode;     // '1', '2', 0 = absent
+  std::vector<uint8_t> disposal;         // dictionary id ("01".."14")
+  std::vector<uint16_t> hrg;
+};
+
+// Everything Store::Load returns. Tables of kinds not asked for are empty.
+struct ActivityTables {
+  CodeDictionaries codes;
+  PatientIndex patients;
+  ApcTable apc;
+  OpTable op;
+  AeTable ae;
+};
+
+// Calls f(name, vector) for every column stored once per row in a column file
+// (docs/store-format.md §4), in file order. Not included: source_row and
+// batches (made at load), the sparse unbundled pair, and the patient keys and
+// record ids that only the file holds.
+template <typename T, typename F>
+  requires std::same_as<std::remove_const_t<T>, CommonColumns> || std::derived_from<std::remove_const_t<T>, CommonColumns>
+void ForEachCommonColumn(T& t, F&& f) {
+  f("patient", t.patient);
+  f("age", t.age_years);
+  f("sex", t.sex);
+  f("practice", t.practice);
+  f("commissioner", t.commissioner);
+  f("provider", t.provider);
+}
+
+template <typename T, typename F>
+  requires std::same_as<std::remove_const_t<T>, ApcTable>
+void ForEachRowColumn(T& t, F&& f) {
+  ForEachCommonColumn(t, f);
+  f("admission_date", t.admission_date);
+  f("discharge_date", t.discharge_date);
+  f("admission_method", t.admission_method);
+  f("patient_classification", t.patient_classification);
+  f("treatment_function", t.treatment_function);
+  f("hrg", t.hrg);
+  f("diagnosis", t.diagnosis);
+  f("procedure", t.procedure);
+  f("discharge_method", t.discharge_method);
+  f("critical_care_days", t.critical_care_days);
+  f("rehabilitation_days", t.rehabilitation_days);
+  f("palliative_care_days", t.palliative_care_days);
+  f("specialised_service", t.specialised_service);
+}
+
+template <typename T, typename F>
+  requires std::same_as<std::remove_const_t<T>, OpTable>
+void ForEachRowColumn(T& t, F&& f) {
+  ForEachCommonColumn(t, f);
+  f("appointment_date", t.appointment_date);
+  f("first_attendance", t.first_attendance);
+  f("attended", t.attended);
+  f("treatment_function", t.treatment_function);
+  f("multi_professional", t.multi_professional);
+  f("hrg", t.hrg);
+}
+
+template <typename T, typename F>
+  requires std::same_as<std::remove_const_t<T>, AeTable>
+void ForEachRowColumn(T& t, F&& f) {
+  ForEachCommonColumn(t, f);
+  f("arrival", t.arrival);
+  f("departure", t.departure);
+  f("department_type", t.department_type);
+  f("arrival_mode", t.arrival_mode);
+  f("disposal", t.disposal);
+  f("hrg", t.hrg);
+}
+
+// Bytes held by a table's columns (sizes, not capacities), for the
+// bytes-per-row figure: row columns, source_row, and for APC the sparse
+// unbundled pairs.
+size_t ColumnBytes(const ApcTable& t);
+size_t ColumnBytes(const OpTable& t);
+size_t ColumnBytes(const AeTable& t);
+
+}  // namespace csu::store

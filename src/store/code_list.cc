@@ -1,0 +1,91 @@
+#include "store/code_list.h"
+
+#include <cassert>
+
+namespace csu::store {
+
+std::string_view DimensionName(Dimension d) {
+  switch (d) {
+    case Dimension::kProvider: return "provider";
+    case Dimension::kCommissioner: return "commissioner";
+    case Dimension::kPractice: return "practice";
+    case Dimension::kHrg: return "hrg";
+    case Dimension::kTreatmentFunction: return "treatment_function";
+    case Dimension::kDiagnosis: return "diagnosis";
+    case Dimension::kProcedure: return "procedure";
+    case Dimension::kSpecialisedService: return "specialised_service";
+    case Dimension::kAdmissionMethod: return "admission_method";
+    case Dimension::kDepartmentType: return "department_type";
+    case Dimension::kDisposal: return "disposal";
+    case Dimension::kCount: break;
+  }
+  return "?";
+}
+
+uint32_t DimensionCapacity(Dimension d) {
+  switch (d) {
+    case Dimension::kAdmissionMethod:
+    case Dimension::kDepartmentType:
+    case Dimension::kDisposal:
+      return 255;
+    default:
+      return 65535;
+  }
+}
+
+uint64_t PackCode(std::string_view code) {
+  if (code.empty() || code.size() > 8) return 0;
+  uint64_t k = 0;
+  for (size_t i = 0; i < 8; ++i) k = (k << 8) | (i < code.size() ? static_cast<unsigned char>(code[i]) : 0u);
+  return k;
+}
+
+PackedCodeMap::PackedCodeMap() : keys_(16, 0), ids_(16, 0), mask_(15), shift_(64 - 4) {}
+
+void PackedCodeMap::Insert(uint64_t key, uint32_t id) {
+  assert(key != 0);
+  if ((size_ + 1) * 2 > keys_.size()) Grow();
+  size_t i = Slot(key);
+  while (keys_[i] != 0) {
+    assert(keys_[i] != key);
+    i = (i + 1) & mask_;
+  }
+  keys_[i] = key;
+  ids_[i] = id;
+  ++size_;
+}
+
+void PackedCodeMap::Grow() {
+  std::vector<uint64_t> old_keys = std::move(keys_);
+  std::vector<uint32_t> old_ids = std::move(ids_);
+  keys_.assign(old_keys.size() * 2, 0);
+  ids_.assign(old_keys.size() * 2, 0);
+  mask_ = keys_.size() - 1;
+  --shift_;
+  size_ = 0;
+  for (size_t i = 0; i < old_keys.size(); ++i) {
+    if (old_keys[i] != 0) Insert(old_keys[i], old_ids[i]);
+  }
+}
+
+CodeList::CodeList() : codes_(1) {}
+
+uint32_t CodeList::FindLong(std::string_view code) const {
+  auto it = long_.find(std::string(code));
+  return it == long_.end() ? 0 : it->second;
+}
+
+uint32_t CodeList::Append(std::string_view code) {
+  assert(!code.empty() && Find(code) == 0);
+  uint32_t id = size();
+  codes_.emplace_back(code);
+  uint64_t key = PackCode(code);
+  if (key != 0) {
+    packed_.Insert(key, id);
+  } else {
+    long_.emplace(std::string(code), id);
+  }
+  return id;
+}
+
+}  // namespace csu::store

@@ -1,0 +1,79 @@
+#include "store/key_set.h"
+
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+namespace csu::store {
+namespace {
+
+inline uint64_t Mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
+}  // namespace
+
+uint64_t HashBytes(std::string_view bytes, uint64_t seed) {
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  uint64_t h = seed ^ (bytes.size() * kMul);
+  size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, bytes.data() + i, 8);
+    h = (h ^ Mix(w)) * kMul;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
+  return Mix(h ^ Mix(tail ^ 0x5bd1e995ull));
+}
+
+KeySet::KeySet(size_t expected_keys) {
+  size_t n = 16;
+  while (n < expected_keys * 2) n *= 2;
+  slots_.assign(n, Slot{0, 0, 0});
+  mask_ = n - 1;
+}
+
+bool KeySet::Insert(uint16_t provider, std::string_view record_id) {
+  uint64_t h = HashBytes(record_id, provider);
+  if (h == 0) h = 1;
+  size_t i = static_cast<size_t>(h) & mask_;
+  for (;; i = (i + 1) & mask_) {
+    const Slot& s = slots_[i];
+    if (s.hash == 0) break;
+    if (s.hash == h && s.length == record_id.size()) {
+      uint16_t p;
+      std::memcpy(&p, arena_.data() + s.offset, 2);
+      if (p == provider && std::memcmp(arena_.data() + s.offset + 2, record_id.data(), record_id.size()) == 0) {
+        return false;
+      }
+    }
+  }
+  if (arena_.size() + 2 + record_id.size() > std::numeric_limits<uint32_t>::max()) {
+    throw std::length_error("KeySet: more than 4 GiB of record ids");
+  }
+  slots_[i] = Slot{h, static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(record_id.size())};
+  arena_.append(reinterpret_cast<const char*>(&provider), 2);
+  arena_.append(record_id);
+  if (++size_ * 2 > slots_.size()) Grow();
+  return true;
+}
+
+void KeySet::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.size() * 2, Slot{0, 0, 0});
+  mask_ = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.hash == 0) continue;
+    size_t i = static_cast<size_t>(s.hash) & mask_;
+    while (slots_[i].hash != 0) i = (i + 1) & mask_;
+    slots_[i] = s;
+  }
+}
+
+}  // namespace csu::store

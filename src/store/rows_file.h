@@ -1,0 +1,79 @@
+// The retained rows file (docs/store-format.md §3): a batch's accepted
+// records, pseudonymised and normalised, as CSV text in a zstd stream. It is
+// the truth a batch's column file is rebuilt from, so the writer and the
+// parser are exact inverses (rows_file_test.cc round-trips every field).
+//
+// Thread safety: a RowsWriter is used by one thread (it runs one zstd worker
+// thread internally); the free functions are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "ingest/activity_record.h"
+#include "ingest/extract_schema.h"
+#include "ingest/record_sink.h"
+#include "store/env.h"
+#include "store/sha256.h"
+
+struct ZSTD_CCtx_s;
+
+namespace csu::store {
+
+struct RowsFileInfo {
+  uint64_t bytes = 0;
+  Digest sha256{};
+};
+
+// Streams records into `file` as they arrive, so a batch's text never sits
+// in memory whole. An I/O error is remembered and returned by Finish().
+class RowsWriter {
+ public:
+  RowsWriter(ingest::ExtractKind kind, std::unique_ptr<WritableFile> file, int zstd_level = 1);
+  ~RowsWriter();
+  RowsWriter(const RowsWriter&) = delete;
+  RowsWriter& operator=(const RowsWriter&) = delete;
+
+  void Add(const ingest::ApcRecord& r);
+  void Add(const ingest::OpRecord& r);
+  void Add(const ingest::AeRecord& r);
+
+  // The first write error so far (writes stop after it).
+  const Status& status() const { return status_; }
+
+  // Ends the stream, then writes, fsyncs and closes the file. Call once.
+  Result<RowsFileInfo> Finish();
+
+ private:
+  void AddCommon(const ingest::PatientFields& p);
+  void EndRow();
+  void Compress(bool last);
+
+  std::unique_ptr<WritableFile> file_;
+  ZSTD_CCtx_s* cctx_;
+  std::string text_;
+  std::string out_;
+  Sha256 sha_;
+  uint64_t bytes_ = 0;
+  Status status_;
+};
+
+// The header line of a kind's rows file: "patient,age,sex,...".
+std::string_view RowsHeader(ingest::ExtractKind kind);
+
+// Decompresses a rows file's bytes, first checking them against
+// `expected_sha256_hex` when given. Errors name `path`.
+Result<std::string> DecompressRows(std::string_view file_bytes, const std::string& path,
+                                   const std::optional<std::string>& expected_sha256_hex);
+
+// Parses decompressed rows text of `kind` and hands every record to `sink`
+// (AddApc/AddOp/AddAe). Returns the number of records, or an Error naming
+// "path:line" and the field.
+Result<int64_t> ParseRows(std::string_view text, ingest::ExtractKind kind, const std::string& path,
+                          ingest::RecordSink& sink);
+
+}  // namespace csu::store

@@ -1,0 +1,129 @@
+#include "store/rows_file.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "store/env.h"
+#include "store/store_testing.h"
+
+namespace csu::store {
+namespace {
+
+using ingest::ExtractKind;
+using testing::Describe;
+
+class CollectSink final : public ingest::RecordSink {
+ public:
+  explicit CollectSink(ExtractKind kind) : kind_(kind) {}
+  ExtractKind kind() const override { return kind_; }
+  void AddApc(const ingest::ApcRecord& r) override { seen.push_back(Describe(r)); }
+  void AddOp(const ingest::OpRecord& r) override { seen.push_back(Describe(r)); }
+  void AddAe(const ingest::AeRecord& r) override { seen.push_back(Describe(r)); }
+  void AddQuarantined(ingest::QuarantinedRow) override {}
+  std::vector<std::string> seen;
+
+ private:
+  ExtractKind kind_;
+};
+
+// Writes n records of `kind` and returns (file bytes, expected descriptions).
+std::pair<std::string, std::vector<std::string>> WriteRows(ExtractKind kind, int n, const std::string& path) {
+  Env& env = Env::Default();
+  auto file = env.NewWritableFile(path);
+  EXPECT_TRUE(file.ok());
+  RowsWriter writer(kind, std::move(file).value());
+  std::vector<std::string> expected;
+  for (int i = 0; i < n; ++i) {
+    switch (kind) {
+      case ExtractKind::kApc: {
+        auto r = testing::MakeApc(static_cast<uint64_t>(i));
+        writer.Add(r);
+        expected.push_back(Describe(r));
+        break;
+      }
+      case ExtractKind::kOp: {
+        auto r = testing::MakeOp(static_cast<uint64_t>(i));
+        writer.Add(r);
+        expected.push_back(Describe(r));
+        break;
+      }
+      case ExtractKind::kAe: {
+        auto r = testing::MakeAe(static_cast<uint64_t>(i));
+        writer.Add(r);
+        expected.push_back(Describe(r));
+        break;
+      }
+    }
+  }
+  auto info = writer.Finish();
+  EXPECT_TRUE(info.ok());
+  auto bytes = env.ReadFile(path);
+  EXPECT_TRUE(bytes.ok());
+  EXPECT_EQ(info.value().bytes, bytes.value().size());
+  EXPECT_EQ(info.value().sha256, Sha256Of(bytes.value()));
+  return {bytes.value(), expected};
+}
+
+class RowsFileRoundTrip : public ::testing::TestWithParam<ExtractKind> {};
+
+TEST_P(RowsFileRoundTrip, EveryFieldSurvives) {
+  testing::ScratchDir dir("rows");
+  ASSERT_TRUE(Env::Default().CreateDir(dir.path()).ok());
+  // Enough rows to cross the 1 MiB flush several times.
+  auto [bytes, expected] = WriteRows(GetParam(), 12000, dir.path() + "/x.rows.zst");
+  auto text = DecompressRows(bytes, "x.rows.zst", Sha256Hex(bytes));
+  ASSERT_TRUE(text.ok()) << text.error().ToString();
+  CollectSink sink(GetParam());
+  auto n = ParseRows(text.value(), GetParam(), "x.rows.zst", sink);
+  ASSERT_TRUE(n.ok()) << n.error().ToString();
+  EXPECT_EQ(n.value(), 12000);
+  ASSERT_EQ(sink.seen.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) ASSERT_EQ(sink.seen[i], expected[i]) << "record " << i;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllKinds, RowsFileRoundTrip,
+                         ::testing::Values(ExtractKind::kApc, ExtractKind::kOp, ExtractKind::kAe));
+
+TEST(RowsFile, TextIsPlainCsvAfterTheMagicLine) {
+  testing::ScratchDir dir("rows-text");
+  ASSERT_TRUE(Env::Default().CreateDir(dir.path()).ok());
+  auto [bytes, expected] = WriteRows(ExtractKind::kOp, 2, dir.path() + "/x.rows.zst");
+  auto text = DecompressRows(bytes, "x", std::nullopt);
+  ASSERT_TRUE(text.ok());
+  std::string t = text.value();
+  EXPECT_EQ(t.substr(0, t.find('\n')), "opencsu-rows v1 op");
+  EXPECT_NE(t.find("\npatient,age,sex,gp_practice,commissioner,provider,attendance_id,"), std::string::npos);
+  EXPECT_NE(t.find(",OP0,2018-"), std::string::npos) << t;
+}
+
+TEST(RowsFile, DamageIsReportedWithTheFileName) {
+  testing::ScratchDir dir("rows-damage");
+  ASSERT_TRUE(Env::Default().CreateDir(dir.path()).ok());
+  auto [bytes, expected] = WriteRows(ExtractKind::kApc, 500, dir.path() + "/x.rows.zst");
+  std::string sha = Sha256Hex(bytes);
+  std::string flipped = bytes;
+  flipped[flipped.size() / 2] ^= 0x40;
+  auto bad = DecompressRows(flipped, "batches/x.rows.zst", sha);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where, "batches/x.rows.zst");
+  EXPECT_NE(bad.error().why.find("checksum mismatch"), std::string::npos);
+  // Without the catalog hash, zstd's own checksum still catches it.
+  EXPECT_FALSE(DecompressRows(flipped, "x", std::nullopt).ok());
+  EXPECT_FALSE(DecompressRows(bytes.substr(0, bytes.size() - 10), "x", std::nullopt).ok());
+}
+
+TEST(RowsFile, ParseNamesLineAndField) {
+  std::string text = "opencsu-rows v1 op\n" + std::string(RowsHeader(ExtractKind::kOp)) +
+                     "\n,40,1,A81001,00D,RAA,OP1,2018-13-01,1,5,100,0,\n";
+  CollectSink sink(ExtractKind::kOp);
+  auto n = ParseRows(text, ExtractKind::kOp, "b.rows.zst", sink);
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.error().where, "b.rows.zst:3");
+  EXPECT_NE(n.error().why.find("appointment_date"), std::string::npos) << n.error().why;
+  auto wrong_kind = ParseRows(text, ExtractKind::kAe, "b.rows.zst", sink);
+  EXPECT_FALSE(wrong_kind.ok());
+}
+
+}  // namespace
+}  // namespace csu::store
