@@ -7,11 +7,21 @@
 // exactly when its catalog row is committed, so a crash at any moment leaves
 // either the whole batch or none of it; files without a catalog row are
 // orphans, ignored and removed by the next Open(). A COMMIT that fails
-// leaves the outcome unknown: callers reconcile by content hash (a re-run of
-// the same file is recognised and loads nothing new).
+// leaves the outcome unknown: the Store then refuses further writes until it
+// is reopened, and callers reconcile by content hash (a re-run of the same
+// file is recognised by FindByContent and loads nothing new).
 //
-// Thread safety: one Store per process; its methods are not safe to call
-// concurrently. Loaded ActivityTables are immutable and may be shared.
+// Typical use (csu ingest):
+//   CSU_ASSIGN_OR_RETURN(store, Store::Open(dir, pseudonymiser.Fingerprint()));
+//   CSU_ASSIGN_OR_RETURN(found, store->FindByContent(kind, sha256));
+//   if (found) ... already loaded as batch found->id ...
+//   CSU_ASSIGN_OR_RETURN(builder, store->NewBatch(kind));
+//   IngestFile(path, kind, ref, pseudonymiser, *builder, progress);   // a RecordSink
+//   CSU_ASSIGN_OR_RETURN(info, store->CommitBatch(std::move(builder), {file name, sha256, rows read, user}));
+//
+// Thread safety: one Store per state folder (a lock file keeps other
+// processes out); its methods are not safe to call concurrently. Loaded
+// ActivityTables are immutable and may be shared between threads.
 #pragma once
 
 #include <cstdint>
@@ -24,8 +34,11 @@
 #include "ingest/activity_record.h"
 #include "ingest/extract_schema.h"
 #include "ingest/record_sink.h"
+#include "store/activity_tables.h"
 
 namespace csu::store {
+
+class Env;
 
 // What the catalog keeps about one batch.
 struct BatchInfo {
@@ -42,8 +55,9 @@ struct BatchInfo {
   bool removed = false;          // withdrawn by `csu batch remove`
 };
 
-// Quarantined rows are defined by ingest, which produces them.
-using ingest::QuarantinedRow;
+// One quarantined row (ingest's type): line, column, reason, detail and the
+// row text with identifiers masked.
+using QuarantinedRow = ingest::QuarantinedRow;
 
 // One entry of the hash-chained audit log.
 struct AuditEntry {
@@ -57,22 +71,32 @@ struct AuditEntry {
   std::string hash;     // hex SHA-256 over the fields above and prev_hash
 };
 
-// Accumulates the validated, pseudonymised records of one file, encoding
-// them as they arrive (dictionary codes, days, pence). Obtained from
-// Store::NewBatch; commit or drop it. Ingest writes into it through the
-// ingest::RecordSink interface.
+// Accumulates the validated, pseudonymised records of one file: it is the
+// RecordSink that ingest::IngestFile fills. Records are encoded as they
+// arrive (dictionary ids, days) and their normalised text streams to a
+// temporary rows file. Obtained from Store::NewBatch; pass it to CommitBatch,
+// or destroy it to drop the batch (its temporary file is removed). The Store
+// must outlive it. At most one builder per Store should be open at a time:
+// committing a builder made before another batch was committed is refused.
 class BatchBuilder : public ingest::RecordSink {
  public:
-  // AddApc/AddOp/AddAe/AddQuarantined come from ingest::RecordSink.
+  ~BatchBuilder() override = default;
+  // Accepted records so far.
   virtual int64_t records() const = 0;
-  // Records so far whose (provider, id) an earlier active batch already has.
+  virtual int64_t quarantined() const = 0;
+  // Records so far whose (provider, spell/attendance id) an earlier active
+  // batch of this kind, or an earlier record of this batch, already has.
   virtual int64_t restated() const = 0;
+  // The first problem that will stop the commit (a value a column cannot
+  // hold, a full dictionary, a failed write to the temporary rows file).
+  virtual Status status() const = 0;
 };
 
-// In-memory column tables of every active batch of one kind, loaded at
-// start. Plain arrays indexed by row; codes are dictionary ids (see
-// Dictionary). Rows superseded by a later restatement are excluded.
-struct ActivityTables;
+struct StoreOptions {
+  // For tests: the file system and clock to use (not owned; must outlive the
+  // Store). Null means Env::Default().
+  Env* env = nullptr;
+};
 
 class Store {
  public:
@@ -82,38 +106,58 @@ class Store {
   // is the pseudonymisation key's fingerprint: recorded on first use, and a
   // different one is refused with an error naming the problem (a changed key
   // would make new pseudonyms unlinkable to stored ones). Removes orphan
-  // files of interrupted commits.
-  static Result<std::unique_ptr<Store>> Open(const std::string& dir, const std::string& key_fingerprint);
+  // files of interrupted commits. Error when another process has the folder
+  // open, when the catalog is from a newer version, or on I/O failure.
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, const std::string& key_fingerprint,
+                                             const StoreOptions& options = {});
+
+  virtual const std::string& dir() const = 0;
 
   // The active batch of `kind` with this content hash, if any.
   virtual Result<std::optional<BatchInfo>> FindByContent(ingest::ExtractKind kind, const std::string& sha256) = 0;
 
-  virtual std::unique_ptr<BatchBuilder> NewBatch(ingest::ExtractKind kind) = 0;
+  // Starts a batch. Reads the record keys of the active batches of `kind`
+  // (to count restatements), so it fails when one of their column files is
+  // damaged, naming the file.
+  virtual Result<std::unique_ptr<BatchBuilder>> NewBatch(ingest::ExtractKind kind) = 0;
 
   // Makes the batch durable and visible, appends an "ingest" audit entry,
-  // and returns its catalog row. `info.id`, `loaded_at`, `records_restated`
-  // and the accepted/quarantined counts are filled in by the store.
+  // and returns its catalog row. From `info` the store takes file_name,
+  // content_sha256, rows_read and loaded_by; it fills in id, kind, loaded_at,
+  // rows_accepted, rows_quarantined and records_restated. rows_read 0 means
+  // accepted + quarantined; any other value must equal that sum.
   virtual Result<BatchInfo> CommitBatch(std::unique_ptr<BatchBuilder> batch, BatchInfo info) = 0;
 
+  // Every batch, removed ones included, in id order.
   virtual Result<std::vector<BatchInfo>> ListBatches() = 0;
   // Quarantined rows of one batch, or of all batches when batch_id is empty.
   virtual Result<std::vector<QuarantinedRow>> Quarantine(std::optional<int64_t> batch_id) = 0;
   // Withdraws a batch: it stops counting, its files go, its catalog row and
-  // audit history stay. Error when no such active batch.
+  // audit history stay, and the records it had restated count again. Error
+  // when there is no such active batch.
   virtual Status RemoveBatch(int64_t batch_id, const std::string& actor) = 0;
 
   virtual Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
                              const std::string& details_json) = 0;
-  // Re-computes the hash chain; Error names the first entry that does not
-  // match (tampering or corruption).
+  // Re-computes the hash chain and returns the number of entries; Error
+  // names the first entry that does not match (tampering or corruption).
   virtual Result<int64_t> VerifyAudit() = 0;
   virtual Result<std::vector<AuditEntry>> Audit() = 0;
 
-  // Checks every active batch's files against their catalog checksums;
-  // returns one line per problem (empty = all good).
+  // Checks the catalog (integrity_check, audit chain), every active batch's
+  // files against their catalog checksums and structure, and looks for
+  // orphans; returns one line per problem (empty = all good).
   virtual Result<std::vector<std::string>> Verify() = 0;
   // Rewrites the column file of `batch_id` from its retained rows file.
+  // Error when the rows file itself is damaged (it cannot be rebuilt).
   virtual Status Rebuild(int64_t batch_id, const std::string& actor) = 0;
+
+  // Loads the active batches of `kind` into memory (the other kinds' tables
+  // stay empty). A damaged column file fails the load with an error naming
+  // the file and the batch to rebuild.
+  virtual Result<ActivityTables> Load(ingest::ExtractKind kind) = 0;
+  // All three kinds, sharing one patient index.
+  virtual Result<ActivityTables> LoadAll() = 0;
 };
 
 }  // namespace csu::store

@@ -1,0 +1,459 @@
+// Store::Open and the StoreImpl that carries out the commit protocol,
+// removal, rebuild and recovery of docs/store-format.md §5–6.
+#include "store/store.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <set>
+
+#include "store/audit_chain.h"
+#include "store/batch_builder.h"
+#include "store/catalog.h"
+#include "store/column_file.h"
+#include "store/env.h"
+#include "store/store_checks.h"
+#include "store/table_loader.h"
+
+namespace csu::store {
+namespace {
+
+using ingest::ExtractKind;
+
+std::string Nonce(Env& env) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, env.RandomU64());
+  return buf;
+}
+
+std::string BatchStem(int64_t id, const std::string& nonce) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%06" PRId64 "-", id);
+  return buf + nonce;
+}
+
+// Feeds parsed rows back through a ColumnEncoder (for Rebuild).
+class EncoderSink final : public ingest::RecordSink {
+ public:
+  explicit EncoderSink(ColumnEncoder& encoder) : encoder_(encoder) {}
+  ExtractKind kind() const override { return encoder_.kind(); }
+  void AddApc(const ingest::ApcRecord& r) override { encoder_.Add(r); }
+  void AddOp(const ingest::OpRecord& r) override { encoder_.Add(r); }
+  void AddAe(const ingest::AeRecord& r) override { encoder_.Add(r); }
+  void AddQuarantined(QuarantinedRow) override {}
+
+ private:
+  ColumnEncoder& encoder_;
+};
+
+class StoreImpl final : public Store {
+ public:
+  StoreImpl(std::string dir, Env& env, std::unique_ptr<FileLock> lock, std::unique_ptr<Catalog> catalog,
+            CodeDictionaries dictionaries)
+      : dir_(std::move(dir)),
+        batches_dir_(dir_ + "/batches"),
+        env_(env),
+        lock_(std::move(lock)),
+        catalog_(std::move(catalog)),
+        dicts_(std::move(dictionaries)) {}
+
+  const std::string& dir() const override { return dir_; }
+
+  Status CleanOrphans();
+
+  Result<std::optional<BatchInfo>> FindByContent(ExtractKind kind, const std::string& sha256) override {
+    CSU_ASSIGN_OR_RETURN(found, catalog_->FindByContent(kind, sha256));
+    if (!found) return std::optional<BatchInfo>();
+    return std::optional<BatchInfo>(found->info);
+  }
+
+  Result<std::unique_ptr<BatchBuilder>> NewBatch(ExtractKind kind) override;
+  Result<BatchInfo> CommitBatch(std::unique_ptr<BatchBuilder> batch, BatchInfo info) override;
+
+  Result<std::vector<BatchInfo>> ListBatches() override {
+    CSU_ASSIGN_OR_RETURN(batches, catalog_->Batches());
+    std::vector<BatchInfo> out;
+    for (BatchRecord& b : batches) out.push_back(std::move(b.info));
+    return out;
+  }
+
+  Result<std::vector<QuarantinedRow>> Quarantine(std::optional<int64_t> batch_id) override {
+    return catalog_->Quarantine(batch_id);
+  }
+
+  Status RemoveBatch(int64_t batch_id, const std::string& actor) override;
+
+  Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
+                     const std::string& details_json) override {
+    if (!broken_.ok()) return broken_;
+    if (Status s = catalog_->Begin(); !s.ok()) return s;
+    auto entry = catalog_->AppendAudit(env_.NowUtc(), actor, action, subject, details_json);
+    if (!entry.ok()) {
+      catalog_->Rollback();
+      return entry.error();
+    }
+    return CommitOrBreak();
+  }
+
+  Result<int64_t> VerifyAudit() override {
+    CSU_ASSIGN_OR_RETURN(entries, catalog_->Audit());
+    return VerifyAuditChain(entries);
+  }
+
+  Result<std::vector<AuditEntry>> Audit() override { return catalog_->Audit(); }
+
+  Result<std::vector<std::string>> Verify() override;
+  Status Rebuild(int64_t batch_id, const std::string& actor) override;
+
+  Result<ActivityTables> Load(ExtractKind kind) override {
+    ActivityTables tables;
+    tables.codes = dicts_;
+    if (Status s = LoadOne(kind, tables); !s.ok()) return s.error();
+    return tables;
+  }
+
+  Result<ActivityTables> LoadAll() override {
+    ActivityTables tables;
+    tables.codes = dicts_;
+    for (ExtractKind kind : {ExtractKind::kApc, ExtractKind::kOp, ExtractKind::kAe}) {
+      if (Status s = LoadOne(kind, tables); !s.ok()) return s.error();
+    }
+    return tables;
+  }
+
+ private:
+  Result<std::vector<BatchRecord>> ActiveBatches(ExtractKind kind) {
+    CSU_ASSIGN_OR_RETURN(all, catalog_->Batches());
+    std::vector<BatchRecord> out;
+    for (BatchRecord& b : all) {
+      if (!b.info.removed && b.info.kind == kind) out.push_back(std::move(b));
+    }
+    return out;
+  }
+
+  Status LoadOne(ExtractKind kind, ActivityTables& tables) {
+    CSU_ASSIGN_OR_RETURN(batches, ActiveBatches(kind));
+    return LoadKind(env_, batches_dir_, kind, batches, tables);
+  }
+
+  Result<KeySet> ActiveKeys(ExtractKind kind);
+  Status WriteDurably(const std::string& path, std::string_view bytes);
+
+  // COMMIT; on failure the outcome is unknown, so the store stops writing.
+  Status CommitOrBreak() {
+    Status s = catalog_->Commit();
+    if (!s.ok()) {
+      broken_ = MakeError(catalog_->path(), "an earlier catalog commit failed (" + s.error().why +
+                                                "), so whether it took effect is unknown; reopen the store");
+    }
+    return s;
+  }
+
+  // Best-effort removal on an error path: a file left behind is an orphan
+  // that the next Open removes.
+  void Discard(const std::string& path) { (void)env_.RemoveFile(path); }
+
+  std::string dir_;
+  std::string batches_dir_;
+  Env& env_;
+  std::unique_ptr<FileLock> lock_;
+  std::unique_ptr<Catalog> catalog_;
+  CodeDictionaries dicts_;
+  // Bumped by every commit and removal; a builder from an older generation
+  // was encoded against stale dictionaries and keys.
+  uint64_t generation_ = 0;
+  Status broken_;
+};
+
+Status StoreImpl::CleanOrphans() {
+  CSU_ASSIGN_OR_RETURN(batches, catalog_->Batches());
+  std::set<std::string> live;
+  for (const BatchRecord& b : batches) {
+    if (b.info.removed) continue;
+    live.insert(b.rows_file);
+    live.insert(b.cols_file);
+  }
+  CSU_ASSIGN_OR_RETURN(names, env_.ListDir(batches_dir_));
+  bool removed = false;
+  for (const std::string& name : names) {
+    if (live.count(name) != 0) continue;
+    // An orphan that cannot be removed now is harmless (nothing names it)
+    // and is tried again at the next Open; Verify reports it meanwhile.
+    if (env_.RemoveFile(batches_dir_ + "/" + name).ok()) removed = true;
+  }
+  if (removed) return env_.SyncDir(batches_dir_);
+  return Status::Ok();
+}
+
+Result<KeySet> StoreImpl::ActiveKeys(ExtractKind kind) {
+  CSU_ASSIGN_OR_RETURN(batches, ActiveBatches(kind));
+  size_t rows = 0;
+  for (const BatchRecord& b : batches) rows += static_cast<size_t>(b.info.rows_accepted);
+  KeySet keys(rows);
+  std::vector<uint16_t> provider;
+  std::vector<uint32_t> offsets;
+  std::vector<uint8_t> ids;
+  for (const BatchRecord& b : batches) {
+    CSU_ASSIGN_OR_RETURN(bytes, ReadColumnFile(env_, batches_dir_, b));
+    CSU_ASSIGN_OR_RETURN(reader, ColumnFileReader::Open(bytes, batches_dir_ + "/" + b.cols_file, std::nullopt, false));
+    if (Status s = DecodeKeys(reader, provider, offsets, ids); !s.ok()) return s.error();
+    for (size_t r = 0; r < provider.size(); ++r) {
+      keys.Insert(provider[r],
+                  std::string_view(reinterpret_cast<const char*>(ids.data()) + offsets[r], offsets[r + 1] - offsets[r]));
+    }
+  }
+  return keys;
+}
+
+Result<std::unique_ptr<BatchBuilder>> StoreImpl::NewBatch(ExtractKind kind) {
+  if (!broken_.ok()) return broken_.error();
+  CSU_ASSIGN_OR_RETURN(keys, ActiveKeys(kind));
+  std::string nonce = Nonce(env_);
+  std::string tmp = batches_dir_ + "/tmp-" + nonce + ".rows.zst";
+  CSU_ASSIGN_OR_RETURN(file, env_.NewWritableFile(tmp));
+  return std::unique_ptr<BatchBuilder>(std::make_unique<BatchBuilderImpl>(
+      this, generation_, kind, dicts_, std::move(keys), env_, tmp, nonce, std::move(file)));
+}
+
+Status StoreImpl::WriteDurably(const std::string& path, std::string_view bytes) {
+  CSU_ASSIGN_OR_RETURN(file, env_.NewWritableFile(path));
+  Status s = file->Append(bytes);
+  if (s.ok()) s = file->Sync();
+  Status closed = file->Close();
+  return s.ok() ? closed : s;
+}
+
+Result<BatchInfo> StoreImpl::CommitBatch(std::unique_ptr<BatchBuilder> batch, BatchInfo info) {
+  if (!broken_.ok()) return broken_.error();
+  auto* b = dynamic_cast<BatchBuilderImpl*>(batch.get());
+  if (b == nullptr || b->owner() != this) return MakeError(dir_, "the batch was not started by this store");
+  if (Status s = b->status(); !s.ok()) return s.error();
+  if (b->generation() != generation_) {
+    return MakeError(dir_, "another batch was committed or removed after this one was started; start it again");
+  }
+  const int64_t accepted = b->records();
+  const int64_t quarantined = b->quarantined();
+  if (info.rows_read == 0) info.rows_read = accepted + quarantined;
+  if (info.rows_read != accepted + quarantined) {
+    return MakeError(info.file_name, "rows read (" + std::to_string(info.rows_read) + ") is not accepted (" +
+                                         std::to_string(accepted) + ") plus quarantined (" +
+                                         std::to_string(quarantined) + ")");
+  }
+  info.kind = b->kind();
+  info.rows_accepted = accepted;
+  info.rows_quarantined = quarantined;
+  info.records_restated = b->restated();
+  info.loaded_at = env_.NowUtc();
+  info.removed = false;
+
+  // 1–2. Both files durable under temporary names. On failure the builder's
+  // destructor removes the temporary rows file.
+  CSU_ASSIGN_OR_RETURN(rows_info, b->rows().Finish());
+  const std::string tmp_cols = batches_dir_ + "/tmp-" + b->nonce() + ".cols";
+  const std::string cols = EncodeColumnFile(b->encoder().columns(), rows_info.sha256);
+  if (Status s = WriteDurably(tmp_cols, cols); !s.ok()) {
+    Discard(tmp_cols);
+    return s.error();
+  }
+  // 3. The write lock, then the id.
+  if (Status s = catalog_->Begin(); !s.ok()) {
+    Discard(tmp_cols);
+    return s.error();
+  }
+  auto id = catalog_->NextBatchId();
+  if (!id.ok()) {
+    catalog_->Rollback();
+    Discard(tmp_cols);
+    return id.error();
+  }
+  info.id = id.value();
+  BatchRecord record;
+  record.info = info;
+  const std::string stem = BatchStem(info.id, b->nonce());
+  record.rows_file = stem + ".rows.zst";
+  record.rows_bytes = static_cast<int64_t>(rows_info.bytes);
+  record.rows_sha256 = HexOf(rows_info.sha256);
+  record.cols_file = stem + ".cols";
+  record.cols_bytes = static_cast<int64_t>(cols.size());
+  record.cols_sha256 = TrailerSha256Hex(cols);
+  const std::string rows_path = batches_dir_ + "/" + record.rows_file;
+  const std::string cols_path = batches_dir_ + "/" + record.cols_file;
+
+  // 4–5. Rename, fsync the directory, then the catalog rows in the same
+  // transaction. Until COMMIT runs nothing is visible, so any failure up to
+  // there rolls back and removes what was written.
+  b->Disarm();
+  auto abandon = [&](const Error& e) -> Result<BatchInfo> {
+    catalog_->Rollback();
+    for (const std::string& p : {b->tmp_rows_path(), tmp_cols, rows_path, cols_path}) {
+      if (env_.FileExists(p)) Discard(p);
+    }
+    return e;
+  };
+  if (Status s = env_.RenameFile(b->tmp_rows_path(), rows_path); !s.ok()) return abandon(s.error());
+  if (Status s = env_.RenameFile(tmp_cols, cols_path); !s.ok()) return abandon(s.error());
+  if (Status s = env_.SyncDir(batches_dir_); !s.ok()) return abandon(s.error());
+  if (Status s = catalog_->InsertBatch(record); !s.ok()) return abandon(s.error());
+  const ColumnEncoder& enc = b->encoder();
+  for (size_t d = 0; d < kDimensionCount; ++d) {
+    Dimension dim = static_cast<Dimension>(d);
+    if (Status s = catalog_->InsertCodes(dim, enc.dictionaries()[dim], enc.base_size(dim), info.id); !s.ok()) {
+      return abandon(s.error());
+    }
+  }
+  if (Status s = catalog_->InsertQuarantine(info.id, b->quarantine()); !s.ok()) return abandon(s.error());
+  std::string details = "{\"batch\":" + std::to_string(info.id) + ",\"kind\":" + JsonString(std::string(KindText(info.kind))) +
+                        ",\"file\":" + JsonString(info.file_name) + ",\"sha256\":" + JsonString(info.content_sha256) +
+                        ",\"rows_read\":" + std::to_string(info.rows_read) + ",\"accepted\":" + std::to_string(accepted) +
+                        ",\"quarantined\":" + std::to_string(quarantined) +
+                        ",\"restated\":" + std::to_string(info.records_restated) + "}";
+  auto entry = catalog_->AppendAudit(info.loaded_at, info.loaded_by, "ingest", "batch " + std::to_string(info.id),
+                                     details);
+  if (!entry.ok()) return abandon(entry.error());
+  // The outcome of a failed COMMIT is unknown: leave the files for the next
+  // Open to keep (row committed) or remove (row not committed).
+  if (Status s = CommitOrBreak(); !s.ok()) return s.error();
+  // 6. Visible and durable.
+  dicts_ = enc.dictionaries();
+  ++generation_;
+  return info;
+}
+
+Status StoreImpl::RemoveBatch(int64_t batch_id, const std::string& actor) {
+  if (!broken_.ok()) return broken_;
+  if (Status s = catalog_->Begin(); !s.ok()) return s;
+  auto found = catalog_->Batch(batch_id);
+  if (!found.ok() || !found.value() || found.value()->info.removed) {
+    catalog_->Rollback();
+    if (!found.ok()) return found.error();
+    return MakeError("batch " + std::to_string(batch_id), "no such active batch");
+  }
+  const BatchRecord batch = *found.value();
+  const std::string now = env_.NowUtc();
+  Status s = catalog_->MarkRemoved(batch_id, now, actor);
+  if (s.ok()) {
+    std::string details = "{\"batch\":" + std::to_string(batch_id) + ",\"file\":" + JsonString(batch.info.file_name) +
+                          ",\"sha256\":" + JsonString(batch.info.content_sha256) + "}";
+    s = catalog_->AppendAudit(now, actor, "batch.remove", "batch " + std::to_string(batch_id), details).status();
+  }
+  if (!s.ok()) {
+    catalog_->Rollback();
+    return s;
+  }
+  if (Status c = CommitOrBreak(); !c.ok()) return c;
+  ++generation_;
+  // The removal is durable; the files are now orphans. Failing to delete
+  // them is not an error: the next Open retries.
+  Discard(batches_dir_ + "/" + batch.rows_file);
+  Discard(batches_dir_ + "/" + batch.cols_file);
+  (void)env_.SyncDir(batches_dir_);
+  return Status::Ok();
+}
+
+Status StoreImpl::Rebuild(int64_t batch_id, const std::string& actor) {
+  if (!broken_.ok()) return broken_;
+  CSU_ASSIGN_OR_RETURN(found, catalog_->Batch(batch_id));
+  if (!found || found->info.removed) return MakeError("batch " + std::to_string(batch_id), "no such active batch");
+  const BatchRecord batch = *found;
+  const std::string rows_path = batches_dir_ + "/" + batch.rows_file;
+  CSU_ASSIGN_OR_RETURN(rows_bytes, env_.ReadFile(rows_path));
+  auto text = DecompressRows(rows_bytes, rows_path, batch.rows_sha256);
+  if (!text.ok()) {
+    Error e = text.error();
+    e.why += "; the retained rows cannot be rebuilt from anything in the store: restore the folder from a backup, "
+             "or remove batch " + std::to_string(batch_id) + " and ingest its extract again";
+    return e;
+  }
+  ColumnEncoder encoder(batch.info.kind, dicts_);
+  EncoderSink sink(encoder);
+  CSU_ASSIGN_OR_RETURN(records, ParseRows(text.value(), batch.info.kind, rows_path, sink));
+  if (Status s = encoder.status(); !s.ok()) return s;
+  if (records != batch.info.rows_accepted) {
+    return MakeError(rows_path, "holds " + std::to_string(records) + " records, the catalog says " +
+                                    std::to_string(batch.info.rows_accepted));
+  }
+  const std::string cols = EncodeColumnFile(encoder.columns(), Sha256Of(rows_bytes));
+  const std::string nonce = Nonce(env_);
+  const std::string tmp = batches_dir_ + "/tmp-" + nonce + ".cols";
+  const std::string cols_file = BatchStem(batch_id, nonce) + ".cols";
+  const std::string cols_path = batches_dir_ + "/" + cols_file;
+  if (Status s = WriteDurably(tmp, cols); !s.ok()) {
+    Discard(tmp);
+    return s;
+  }
+  if (Status s = catalog_->Begin(); !s.ok()) {
+    Discard(tmp);
+    return s;
+  }
+  auto abandon = [&](const Error& e) {
+    catalog_->Rollback();
+    for (const std::string& p : {tmp, cols_path}) {
+      if (env_.FileExists(p)) Discard(p);
+    }
+    return Status(e);
+  };
+  if (Status s = env_.RenameFile(tmp, cols_path); !s.ok()) return abandon(s.error());
+  if (Status s = env_.SyncDir(batches_dir_); !s.ok()) return abandon(s.error());
+  for (size_t d = 0; d < kDimensionCount; ++d) {
+    Dimension dim = static_cast<Dimension>(d);
+    if (Status s = catalog_->InsertCodes(dim, encoder.dictionaries()[dim], encoder.base_size(dim), batch_id);
+        !s.ok()) {
+      return abandon(s.error());
+    }
+  }
+  const std::string sha = TrailerSha256Hex(cols);
+  if (Status s = catalog_->UpdateColumnFile(batch_id, cols_file, static_cast<int64_t>(cols.size()), sha); !s.ok()) {
+    return abandon(s.error());
+  }
+  std::string details = "{\"batch\":" + std::to_string(batch_id) + ",\"old\":" + JsonString(batch.cols_sha256) +
+                        ",\"new\":" + JsonString(sha) + "}";
+  auto entry = catalog_->AppendAudit(env_.NowUtc(), actor, "store.rebuild", "batch " + std::to_string(batch_id),
+                                     details);
+  if (!entry.ok()) return abandon(entry.error());
+  if (Status s = CommitOrBreak(); !s.ok()) return s;
+  dicts_ = encoder.dictionaries();
+  ++generation_;
+  Discard(batches_dir_ + "/" + batch.cols_file);
+  (void)env_.SyncDir(batches_dir_);
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> StoreImpl::Verify() {
+  CSU_ASSIGN_OR_RETURN(batches, catalog_->Batches());
+  std::vector<std::string> problems;
+  CSU_ASSIGN_OR_RETURN(integrity, catalog_->IntegrityCheck());
+  if (integrity != std::vector<std::string>{"ok"}) {
+    for (const std::string& line : integrity) problems.push_back(catalog_->path() + ": integrity_check: " + line);
+  }
+  if (auto audit = VerifyAudit(); !audit.ok()) problems.push_back(audit.error().ToString());
+  std::set<std::string> live;
+  for (const BatchRecord& b : batches) {
+    if (b.info.removed) continue;
+    live.insert(b.rows_file);
+    live.insert(b.cols_file);
+    for (std::string& p : CheckBatchFiles(env_, batches_dir_, b)) problems.push_back(std::move(p));
+  }
+  CSU_ASSIGN_OR_RETURN(names, env_.ListDir(batches_dir_));
+  for (const std::string& name : names) {
+    if (live.count(name) == 0) problems.push_back(batches_dir_ + "/" + name + ": orphan file (no batch names it)");
+  }
+  return problems;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const std::string& key_fingerprint,
+                                           const StoreOptions& options) {
+  Env& env = options.env != nullptr ? *options.env : Env::Default();
+  if (dir.empty()) return MakeError("", "no state folder given");
+  if (key_fingerprint.empty()) return MakeError(dir, "no pseudonymisation key fingerprint given");
+  if (Status s = env.CreateDir(dir); !s.ok()) return s.error();
+  if (Status s = env.CreateDir(dir + "/batches"); !s.ok()) return s.error();
+  CSU_ASSIGN_OR_RETURN(lock, env.LockFile(dir + "/LOCK"));
+  CSU_ASSIGN_OR_RETURN(catalog, Catalog::Open(dir + "/catalog.sqlite", env.SqliteVfs(), key_fingerprint, env.NowUtc()));
+  CSU_ASSIGN_OR_RETURN(dicts, catalog->LoadDictionaries());
+  auto store = std::make_unique<StoreImpl>(dir, env, std::move(lock), std::move(catalog), std::move(dicts));
+  if (Status s = store->CleanOrphans(); !s.ok()) return s.error();
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace csu::store
