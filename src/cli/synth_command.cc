@@ -86,7 +86,9 @@ int RunSynth(const Context& ctx, const SynthArgs& args) {
   auto summary = synth::Generate(loaded.value(), options);
   if (!summary.ok()) {
     PrintError(summary.error().ToString());
-    return kExitFailure;
+    // A bad option value (an unknown CCG, a year without a tariff) is a usage
+    // error; anything else (an unwritable directory) a failure.
+    return summary.error().where.rfind("--", 0) == 0 ? kExitUsage : kExitFailure;
   }
   if (args.json) {
     std::fputs(synth::FormatSummaryJson(summary.value()).c_str(), stdout);
@@ -125,7 +127,7 @@ void AddSynthCommand(CLI::App& app, Context& ctx) {
   ccgs->excludes(scale);
   scale->excludes(ccgs);
   cmd->add_option("--defects", args->defects, "Plant exactly N realistic bad rows across the files, for testing ingestion")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(int64_t{0}, int64_t{100'000'000}));
   cmd->add_flag("--quiet", args->quiet, "Print nothing on success");
   cmd->add_flag("--json", args->json, "Print the summary as JSON");
   cmd->add_flag("--check", args->check,

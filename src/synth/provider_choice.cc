@@ -160,7 +160,7 @@ Result<ProviderCatalog> ProviderCatalog::Build(const refdata::RefData& refdata, 
   for (const auto& p : refdata.practices()) {
     const auto [practice_area, practice_district] = PostcodeAreaDistrict(p.postcode);
     by_ccg[p.ccg.key()][practice_area] += 1;
-    cat.ccg_districts_[p.ccg.key()].insert(practice_area + std::to_string(practice_district));
+    cat.district_ccgs_[practice_area + std::to_string(practice_district)].insert(p.ccg.key());
   }
   for (const auto& [ccg, areas] : by_ccg) {
     for (const auto& [a, na] : areas) {
@@ -197,17 +197,42 @@ PracticeProviders ProviderCatalog::ForPractice(const refdata::Practice& practice
   for (const auto& p : providers_) {
     if (!area_distance.count(p.area)) area_distance[p.area] = AreaDistance(area, p.area);
   }
-  static const std::set<std::string> kNoDistricts;
-  const auto ccg_it = ccg_districts_.find(practice.ccg.key());
-  const std::set<std::string>& inside = ccg_it == ccg_districts_.end() ? kNoDistricts : ccg_it->second;
+  // Neighbouring CCGs share postcode districts with the practice's CCG;
+  // the more districts shared, the closer.
+  std::map<uint64_t, int64_t> neighbours;
+  for (const auto& [d, ccgs] : district_ccgs_) {
+    if (!ccgs.count(practice.ccg.key())) continue;
+    for (uint64_t other : ccgs) {
+      if (other != practice.ccg.key()) ++neighbours[other];
+    }
+  }
+  int64_t strongest = 1;
+  for (const auto& [ccg, shared] : neighbours) strongest = std::max(strongest, shared);
+  // 0 = inside the practice's CCG, 1..999 = inside a neighbouring CCG
+  // (nearer first), -1 = neither.
+  auto ccg_distance = [&](const Provider& p) -> int64_t {
+    const auto it = district_ccgs_.find(p.area + std::to_string(p.district));
+    if (it == district_ccgs_.end()) return -1;
+    if (it->second.count(practice.ccg.key())) return 0;
+    int64_t best = -1;
+    for (uint64_t ccg : it->second) {
+      const auto n = neighbours.find(ccg);
+      if (n == neighbours.end()) continue;
+      const int64_t d = 1 + 998 * (strongest - n->second) / strongest;
+      if (best < 0 || d < best) best = d;
+    }
+    return best;
+  };
   auto key = [&](const Provider& p) -> int64_t {
     const bool same_area = !area.empty() && p.area == area;
     const int64_t district_gap = std::abs(p.district - district);
     const int64_t area_gap = area_distance[p.area];
-    if (inside.count(p.area + std::to_string(p.district))) {
+    const int64_t ccg_gap = ccg_distance(p);
+    if (ccg_gap == 0) {
       if (same_area) return district_gap;
       return 1000 + (area_gap > 0 ? area_gap : 999);
     }
+    if (ccg_gap > 0) return 2000 + ccg_gap;
     if (same_area) return 3000 + district_gap;
     if (area_gap > 0) return 4000 + area_gap;
     if (p.geography == ccg_geography) {

@@ -6,13 +6,15 @@
 //     the CCG has practices), same postcode area first (by the difference of
 //     district numbers: CW1 is nearer CW8 than CW12), then by how close their
 //     area is (below);
-//  2. other trusts of the practice's postcode area (the leading letters,
+//  2. trusts inside a neighbouring CCG (one that shares postcode districts
+//     with the practice's CCG; the more shared, the nearer);
+//  3. other trusts of the practice's postcode area (the leading letters,
 //     "CH", "CW"), by district difference;
-//  3. trusts in neighbouring areas, nearest first, where two areas are
+//  4. trusts in neighbouring areas, nearest first, where two areas are
 //     neighbours when CCGs (which are compact) have practices in both, and
 //     the more such practices, the nearer (WA is next to L through St Helens
 //     and Halton, not to PR);
-//  4. the other acute trusts in the CCG's ODS health geography, in an order
+//  5. the other acute trusts in the CCG's ODS health geography, in an order
 //     fixed per practice by hashing its code.
 // The first three take 72%, 14% and 5% of planned and emergency admissions
 // and outpatients; the remaining 9% is a long tail: other trusts of the same
@@ -116,8 +118,8 @@ class ProviderCatalog {
   std::array<double, 3> group_share_{};
   // Neighbour strength between postcode areas, from the practice list.
   std::map<std::string, std::map<std::string, double>> area_links_;
-  // Postcode districts ("CW1") where each CCG has practices, by CCG key.
-  std::map<uint64_t, std::set<std::string>> ccg_districts_;
+  // The CCGs (keys) with practices in each postcode district ("CW1").
+  std::map<std::string, std::set<uint64_t>> district_ccgs_;
 };
 
 // "CH41 5AA" -> {"CH", 41}; district 0 when it has no digits.
