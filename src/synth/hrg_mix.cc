@@ -10,8 +10,6 @@
 namespace csu::synth {
 namespace {
 
-// Age groups whose bounds follow the age words of HRG names (1/2, 5/6,
-// 18/19); adults are split further only to vary complexity with age.
 // Typical price (pounds) of a day case, ordinary elective and emergency
 // spell, and the spread (log scale) of the bump around it [V domain 1(a):
 // DC/EL p10/p50/p90 = 437/1,860/7,752; NEL 621/2,696/8,850 per HRG; the
@@ -54,6 +52,8 @@ double BoostFor(std::string_view root, Setting s) {
   return 1.0;
 }
 
+// Age groups whose bounds follow the age words of HRG names (1/2, 5/6,
+// 18/19); adults are split further only to vary complexity with age.
 struct AgeRange {
   int32_t lo, hi;
 };
@@ -245,6 +245,7 @@ Result<HrgMix> HrgMix::Build(const refdata::RefData& refdata, FinancialYear year
     double oproc;
     int split_rank = 0;        // 0 = the root's least complex split (last letter)
     double root_price[3] = {};  // the root's cheapest price per setting
+    double prevalence = 1.0;    // RootPrevalence of its root
   };
   std::vector<Meta> meta;
 
@@ -289,6 +290,7 @@ Result<HrgMix> HrgMix::Build(const refdata::RefData& refdata, FinancialYear year
       for (size_t k = 0; k < members.size(); ++k) {
         Meta& m = meta[members[k]];
         m.split_rank = static_cast<int>(members.size() - 1 - k);
+        m.prevalence = RootPrevalence(root);
         for (int st = 0; st < 3; ++st) {
           for (size_t j : members) {
             const double p = meta[j].price[st];
@@ -320,7 +322,7 @@ Result<HrgMix> HrgMix::Build(const refdata::RefData& refdata, FinancialYear year
           const double log_ratio = std::log(m.root_price[s] / typical);
           double w = ChapterWeight(setting, e.code.view()[0]) *
                      std::exp(-log_ratio * log_ratio / (2 * kLogPriceSigma * kLogPriceSigma)) *
-                     RootPrevalence(root) * BoostFor(root, setting) * std::pow(split_decay, m.split_rank);
+                     m.prevalence * BoostFor(root, setting) * std::pow(split_decay, m.split_rank);
           if (w <= 0) continue;
           if (m.no_price) w *= 0.03;
           if (m.rules.rarely_admitted) w *= setting == Setting::kNonElective ? 0.01 : 0.1;
