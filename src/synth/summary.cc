@@ -172,10 +172,10 @@ std::string FormatSummaryTable(const SynthSummary& s) {
                 WithThousands(s.op_rows).c_str(), WithThousands(s.ae_rows).c_str(),
                 WithThousands(static_cast<int64_t>(s.bytes / 1000000)).c_str());
   out += line;
-  std::snprintf(line, sizeof line, "  %-56s %10s  %-16s\n", "measure", "value", "target");
+  std::snprintf(line, sizeof line, "  %-56s %10s  %-22s\n", "measure", "value", "target");
   out += line;
   for (const auto& c : SummaryChecks(s)) {
-    std::snprintf(line, sizeof line, "  %-56s %10s  %-16s %s\n", c.name.c_str(), Fixed(c.value, c.decimals).c_str(),
+    std::snprintf(line, sizeof line, "  %-56s %10s  %-22s %s\n", c.name.c_str(), Fixed(c.value, c.decimals).c_str(),
                   c.target.c_str(), c.ok() ? "\u2713" : "\u2717");
     out += line;
   }
