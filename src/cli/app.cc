@@ -36,6 +36,8 @@ int Run(int argc, char** argv) {
   AddVersionCommand(app, ctx);
   AddRefdataCommand(app, ctx);
   AddSynthCommand(app, ctx);
+  AddIngestCommand(app, ctx);
+  AddStoreCommands(app, ctx);
   AddPriceCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 

@@ -1,0 +1,48 @@
+#include "cli/state.h"
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace csu::cli {
+
+std::string CurrentActor() {
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) return pw->pw_name;
+  if (const char* user = std::getenv("USER"); user != nullptr) return user;
+  return "uid " + std::to_string(::geteuid());
+}
+
+Result<std::unique_ptr<State>> OpenState(const Context& ctx, const std::string& data_dir, const std::string& key_file,
+                                         bool create) {
+  struct stat st {};
+  if (!create && ::stat(data_dir.c_str(), &st) != 0) {
+    return MakeError(data_dir, "no state folder here; load data first with 'csu ingest --data " + data_dir + "'");
+  }
+  auto state = std::make_unique<State>();
+  state->actor = CurrentActor();
+  std::string ref_dir = refdata::DefaultRefDataDir(ctx.refdata_dir, CSU_DEFAULT_REFDATA_DIR);
+  auto ref = refdata::RefData::Load(ref_dir);
+  if (!ref.ok()) return MakeError(ref_dir, "reference data is not valid: " + ref.error().ToString());
+  state->ref = std::make_unique<refdata::RefData>(std::move(ref).value());
+  std::string key_path = key_file.empty() ? ingest::Pseudonymiser::DefaultPath() : key_file;
+  // The key must live outside the state folder: a copy of the folder must
+  // not carry the means to link pseudonyms back to NHS numbers.
+  char resolved_dir[PATH_MAX], resolved_key_dir[PATH_MAX];
+  std::string key_dir = key_path.substr(0, key_path.find_last_of('/') == std::string::npos ? 0 : key_path.find_last_of('/'));
+  if (::realpath(data_dir.c_str(), resolved_dir) != nullptr && !key_dir.empty() &&
+      ::realpath(key_dir.c_str(), resolved_key_dir) != nullptr &&
+      std::string(resolved_key_dir).rfind(std::string(resolved_dir), 0) == 0) {
+    return MakeError(key_path, "the pseudonymisation key must be kept outside the state folder " + data_dir);
+  }
+  auto pseudonymiser = ingest::Pseudonymiser::Open(key_path, create);
+  if (!pseudonymiser.ok()) return pseudonymiser.error();
+  state->pseudonymiser = std::make_unique<ingest::Pseudonymiser>(std::move(pseudonymiser).value());
+  auto store = store::Store::Open(data_dir, state->pseudonymiser->Fingerprint());
+  if (!store.ok()) return store.error();
+  state->store = std::move(store).value();
+  return state;
+}
+
+}  // namespace csu::cli

@@ -1,0 +1,32 @@
+// What commands that work on a state folder need, opened together: the
+// reference data, the pseudonymisation key and the store. Opening checks the
+// key against the one the folder was created with.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli/command.h"
+#include "core/result.h"
+#include "ingest/pseudonymiser.h"
+#include "refdata/refdata.h"
+#include "store/store.h"
+
+namespace csu::cli {
+
+struct State {
+  std::unique_ptr<refdata::RefData> ref;
+  std::unique_ptr<ingest::Pseudonymiser> pseudonymiser;
+  std::unique_ptr<store::Store> store;
+  std::string actor;  // who is acting: the operating system user
+};
+
+// Opens `data_dir`. With `create`, a missing folder and key are created;
+// otherwise a missing folder is an error naming it.
+Result<std::unique_ptr<State>> OpenState(const Context& ctx, const std::string& data_dir, const std::string& key_file,
+                                         bool create);
+
+// The operating system user running the command, for audit entries.
+std::string CurrentActor();
+
+}  // namespace csu::cli

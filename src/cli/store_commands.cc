@@ -1,0 +1,228 @@
+// State folder commands: `csu batches`, `csu batch remove`, `csu quarantine`,
+// `csu audit verify|list`, `csu store verify|rebuild`.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/state.h"
+#include "core/csv_writer.h"
+#include "core/text.h"
+
+namespace csu::cli {
+namespace {
+
+struct StateArgs {
+  std::string data_dir = "csu-data";
+  std::string key_file;
+};
+
+void AddStateOptions(CLI::App* cmd, StateArgs& args) {
+  cmd->add_option("--data", args.data_dir, "State folder")->capture_default_str();
+  cmd->add_option("--key", args.key_file, "Pseudonymisation key file (default: $CSU_KEY_FILE or ~/.config/opencsu/pseudonymisation.key)");
+}
+
+// Opens the state or prints why not; null on failure.
+std::unique_ptr<State> Open(const Context& ctx, const StateArgs& args) {
+  auto state = OpenState(ctx, args.data_dir, args.key_file, /*create=*/false);
+  if (!state.ok()) {
+    PrintError(state.error().ToString());
+    return nullptr;
+  }
+  return std::move(state).value();
+}
+
+int Batches(const Context& ctx, const StateArgs& args, bool json) {
+  auto state = Open(ctx, args);
+  if (!state) return kExitFailure;
+  auto list = state->store->ListBatches();
+  if (!list.ok()) {
+    PrintError(list.error().ToString());
+    return kExitFailure;
+  }
+  if (json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& b : list.value()) {
+      out.push_back({{"id", b.id}, {"kind", std::string(ingest::KindName(b.kind))}, {"file", b.file_name},
+                     {"content_sha256", b.content_sha256}, {"rows_read", b.rows_read}, {"accepted", b.rows_accepted},
+                     {"quarantined", b.rows_quarantined}, {"restated", b.records_restated}, {"loaded_at", b.loaded_at},
+                     {"loaded_by", b.loaded_by}, {"removed", b.removed}});
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitOk;
+  }
+  if (list.value().empty()) {
+    std::printf("No batches in %s yet. Load one with: csu ingest --data %s --kind apc FILE\n", args.data_dir.c_str(),
+                args.data_dir.c_str());
+    return kExitOk;
+  }
+  std::printf("%5s  %-4s %-24s %-12s %12s %12s %11s %10s  %-20s %-10s %s\n", "batch", "kind", "file", "sha256",
+              "rows", "accepted", "quarantined", "restated", "loaded at (UTC)", "by", "status");
+  for (const auto& b : list.value()) {
+    std::printf("%5lld  %-4s %-24s %-12s %12s %12s %11s %10s  %-20s %-10s %s\n", static_cast<long long>(b.id),
+                std::string(ingest::KindName(b.kind)).c_str(), b.file_name.substr(0, 24).c_str(),
+                b.content_sha256.substr(0, 12).c_str(), WithThousands(b.rows_read).c_str(),
+                WithThousands(b.rows_accepted).c_str(), WithThousands(b.rows_quarantined).c_str(),
+                WithThousands(b.records_restated).c_str(), b.loaded_at.substr(0, 19).c_str(), b.loaded_by.c_str(),
+                b.removed ? "removed" : "active");
+  }
+  return kExitOk;
+}
+
+int RemoveBatch(const Context& ctx, const StateArgs& args, int64_t id) {
+  auto state = Open(ctx, args);
+  if (!state) return kExitFailure;
+  if (auto s = state->store->RemoveBatch(id, state->actor); !s.ok()) {
+    PrintError(s.error().ToString());
+    return kExitFailure;
+  }
+  std::printf("Batch %lld withdrawn; it stays in the audit log.\n", static_cast<long long>(id));
+  return kExitOk;
+}
+
+int Quarantine(const Context& ctx, const StateArgs& args, std::optional<int64_t> batch, const std::string& format) {
+  auto state = Open(ctx, args);
+  if (!state) return kExitFailure;
+  auto rows = state->store->Quarantine(batch);
+  if (!rows.ok()) {
+    PrintError(rows.error().ToString());
+    return kExitFailure;
+  }
+  if (format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& q : rows.value()) {
+      out.push_back({{"batch", q.batch_id}, {"line", q.line}, {"column", q.column}, {"reason", q.reason},
+                     {"detail", q.detail}, {"row", q.masked_text}});
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitOk;
+  }
+  std::string csv;
+  AppendCsvRow(csv, {"batch", "line", "column", "reason", "detail", "row (identifiers masked)"});
+  for (const auto& q : rows.value()) {
+    AppendCsvRow(csv, {std::to_string(q.batch_id), std::to_string(q.line), q.column, q.reason, q.detail, q.masked_text});
+  }
+  std::fwrite(csv.data(), 1, csv.size(), stdout);
+  return kExitOk;
+}
+
+int AuditVerify(const Context& ctx, const StateArgs& args) {
+  auto state = Open(ctx, args);
+  if (!state) return kExitFailure;
+  auto n = state->store->VerifyAudit();
+  if (!n.ok()) {
+    PrintError("audit log is NOT intact: " + n.error().ToString());
+    return kExitFailure;
+  }
+  std::printf("Audit log intact: %s entries, each chained to the one before by SHA-256.\n",
+              WithThousands(n.value()).c_str());
+  return kExitOk;
+}
+
+int AuditList(const Context& ctx, const StateArgs& args) {
+  auto state = Open(ctx, args);
+  if (!state) return kExitFailure;
+  auto entries = state->store->Audit();
+  if (!entries.ok()) {
+    PrintError(entries.error().ToString());
+    return kExitFailure;
+  }
+  for (const auto& e : entries.value()) {
+    std::printf("%5lld  %-20s %-10s %-14s %-10s %s\n", static_cast<long long>(e.seq), e.at.substr(0, 19).c_str(),
+                e.actor.c_str(), e.action.c_str(), e.subject.c_str(), e.details.c_str());
+  }
+  return kExitOk;
+}
+
+int StoreVerify(const Context& ctx, const StateArgs& args) {
+  auto state = Open(ctx, args);
+  if (!state) return kExitFailure;
+  auto problems = state->store->Verify();
+  if (!problems.ok()) {
+    PrintError(problems.error().ToString());
+    return kExitFailure;
+  }
+  if (problems.value().empty()) {
+    std::printf("Store %s verified: every batch file matches its catalog checksum.\n", args.data_dir.c_str());
+    return kExitOk;
+  }
+  for (const auto& p : problems.value()) std::printf("problem: %s\n", p.c_str());
+  std::printf("%zu problem(s). A damaged column file can be rebuilt from its batch's retained rows:\n"
+              "  csu store rebuild --data %s BATCH\n",
+              problems.value().size(), args.data_dir.c_str());
+  return kExitFailure;
+}
+
+int StoreRebuild(const Context& ctx, const StateArgs& args, int64_t id) {
+  auto state = Open(ctx, args);
+  if (!state) return kExitFailure;
+  if (auto s = state->store->Rebuild(id, state->actor); !s.ok()) {
+    PrintError(s.error().ToString());
+    return kExitFailure;
+  }
+  std::printf("Batch %lld's column file rebuilt from its retained rows.\n", static_cast<long long>(id));
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddStoreCommands(CLI::App& app, Context& ctx) {
+  {
+    auto args = std::make_shared<StateArgs>();
+    auto json = std::make_shared<bool>(false);
+    auto* cmd = app.add_subcommand("batches", "List loaded batches: kind, file, content hash, rows, when, by whom");
+    AddStateOptions(cmd, *args);
+    cmd->add_flag("--json", *json, "Print as JSON");
+    cmd->callback([&ctx, args, json] { ctx.action = [&ctx, args, json] { return Batches(ctx, *args, *json); }; });
+  }
+  {
+    auto* cmd = app.add_subcommand("batch", "Manage one batch");
+    cmd->require_subcommand(1);
+    auto args = std::make_shared<StateArgs>();
+    auto id = std::make_shared<int64_t>(0);
+    auto* remove = cmd->add_subcommand("remove", "Withdraw a batch (it stays in the audit log)");
+    AddStateOptions(remove, *args);
+    remove->add_option("id", *id, "Batch id (see 'csu batches')")->required();
+    remove->callback([&ctx, args, id] { ctx.action = [&ctx, args, id] { return RemoveBatch(ctx, *args, *id); }; });
+  }
+  {
+    auto args = std::make_shared<StateArgs>();
+    auto batch = std::make_shared<int64_t>(0);
+    auto format = std::make_shared<std::string>("csv");
+    auto* cmd = app.add_subcommand("quarantine", "List quarantined rows with line, column, reason and the masked row");
+    AddStateOptions(cmd, *args);
+    auto* batch_opt = cmd->add_option("--batch", *batch, "Only this batch");
+    cmd->add_option("--format", *format, "csv or json")->check(CLI::IsMember({"csv", "json"}))->capture_default_str();
+    cmd->callback([&ctx, args, batch, format, batch_opt] {
+      std::optional<int64_t> b;
+      if (batch_opt->count() > 0) b = *batch;
+      ctx.action = [&ctx, args, b, format] { return Quarantine(ctx, *args, b, *format); };
+    });
+  }
+  {
+    auto* cmd = app.add_subcommand("audit", "Show or verify the hash-chained audit log");
+    cmd->require_subcommand(1);
+    auto args = std::make_shared<StateArgs>();
+    auto* verify = cmd->add_subcommand("verify", "Re-compute the hash chain and report the first broken entry");
+    AddStateOptions(verify, *args);
+    verify->callback([&ctx, args] { ctx.action = [&ctx, args] { return AuditVerify(ctx, *args); }; });
+    auto* list = cmd->add_subcommand("list", "Print every audit entry");
+    AddStateOptions(list, *args);
+    list->callback([&ctx, args] { ctx.action = [&ctx, args] { return AuditList(ctx, *args); }; });
+  }
+  {
+    auto* cmd = app.add_subcommand("store", "Check or repair the state folder's files");
+    cmd->require_subcommand(1);
+    auto args = std::make_shared<StateArgs>();
+    auto id = std::make_shared<int64_t>(0);
+    auto* verify = cmd->add_subcommand("verify", "Check every batch file against its catalog checksum");
+    AddStateOptions(verify, *args);
+    verify->callback([&ctx, args] { ctx.action = [&ctx, args] { return StoreVerify(ctx, *args); }; });
+    auto* rebuild = cmd->add_subcommand("rebuild", "Rewrite a batch's column file from its retained rows");
+    AddStateOptions(rebuild, *args);
+    rebuild->add_option("id", *id, "Batch id")->required();
+    rebuild->callback([&ctx, args, id] { ctx.action = [&ctx, args, id] { return StoreRebuild(ctx, *args, *id); }; });
+  }
+}
+
+}  // namespace csu::cli
