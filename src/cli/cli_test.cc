@@ -1,7 +1,6 @@
 // End-to-end checks of the `csu` binary as a user meets it: help texts, exit
 // codes and the messages for mistakes.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
@@ -9,26 +8,13 @@
 #include <fstream>
 #include <string>
 
+#include "cli/run_csu_for_tests.h"
+
 namespace csu::cli {
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome RunCsu(const std::string& args) {
-  std::string command = std::string(CSU_BINARY) + " " + args + " 2>&1";
-  Outcome out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.output.append(buf.data(), n);
-  int status = ::pclose(pipe);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
+using testing::Outcome;
+using testing::RunCsu;
 
 const std::string kRefdata = std::string("--refdata ") + CSU_SOURCE_DIR + "/data/refdata ";
 

@@ -1,0 +1,31 @@
+// Test helper: runs the built `csu` binary (CSU_BINARY, a compile definition
+// of csu_tests) with arguments, capturing stdout and stderr together.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace csu::cli::testing {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+inline Outcome RunCsu(const std::string& args) {
+  std::string command = std::string(CSU_BINARY) + " " + args + " 2>&1";
+  Outcome out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.output.append(buf.data(), n);
+  int status = ::pclose(pipe);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+}  // namespace csu::cli::testing
