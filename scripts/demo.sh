@@ -1,25 +1,43 @@
 #!/usr/bin/env bash
 # `make demo`: checks the reference data, generates one financial year of the
 # demo CSU's activity (NHS Cheshire, Warrington and Wirral: CCGs 27D, 02E,
-# 12F) and shows what the platform can do with it so far.
+# 12F), loads it into a state folder with validation and pseudonymisation,
+# and shows what the platform can do with it so far. Safe to run again: the
+# generator is deterministic and ingest recognises files it already holds.
 set -euo pipefail
 BUILD_DIR=${1:-build}
 DEMO_DIR=${2:-demo-data}
 CSU="$BUILD_DIR/csu"
+STATE="$DEMO_DIR/state"
 
 echo "== Reference data"
-"$CSU" refdata check
+"$CSU" refdata check | head -20
 
 echo
 echo "== Synthetic activity for the demo CSU (2018/19) in $DEMO_DIR/"
 "$CSU" synth --out "$DEMO_DIR" --year 2018/19 --seed 1
 
 echo
+echo "== Loading it into $STATE (pseudonymisation key: \${CSU_KEY_FILE:-~/.config/opencsu/pseudonymisation.key})"
+for kind in apc op ae; do
+  "$CSU" ingest --data "$STATE" --kind "$kind" "$DEMO_DIR/$kind.csv"
+done
+"$CSU" batches --data "$STATE"
+"$CSU" audit verify --data "$STATE"
+
+echo
+echo "== Pricing the admitted care spells at national tariff"
+"$CSU" price --kind apc "$DEMO_DIR/apc.csv" --out "$DEMO_DIR/apc-priced.csv"
+echo "   first priced spell:"
+sed -n 2p "$DEMO_DIR/apc-priced.csv" | awk -F'"' '{print "   " $(NF-1)}'
+
+echo
 echo "== Try next"
-cat <<TRY
-  $CSU --help                                  every command
-  $CSU refdata show tariff 2018/19 EB03E       prices of an HRG
-  $CSU refdata show provider RBT               a trust and its market forces factor
-  $CSU refdata show ccg 27D                    a CCG and its registered population
-  head -3 $DEMO_DIR/apc.csv                    the generated admitted care spells
-TRY
+try() { printf '  %-62s %s\n' "$1" "$2"; }
+try "$CSU --help" "every command"
+try "$CSU refdata show tariff 2018/19 EB03E" "prices of an HRG"
+try "$CSU refdata show provider RBT" "a trust and its market forces factor"
+try "$CSU quarantine --data $STATE" "rows refused at ingest, identifiers masked"
+try "$CSU synth --out /tmp/bad --ccgs 02E --defects 50" "plant 50 bad rows..."
+try "$CSU ingest --data /tmp/bad-state --kind apc /tmp/bad/apc.csv" "...and see them quarantined"
+echo "The web platform (sign-in, dashboards) is not built yet; see docs/architecture.md."
