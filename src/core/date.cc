@@ -129,8 +129,8 @@ std::string DateTime::ToString() const {
 }
 
 FinancialYear FinancialYear::Of(Date d) {
-  int32_t y = d.year();
-  return FinancialYear(d.month() >= 4 ? y : y - 1);
+  Ymd c = CivilFromDays(d.days());  // one conversion, not one per field
+  return FinancialYear(c.m >= 4 ? c.y : c.y - 1);
 }
 
 Result<FinancialYear> FinancialYear::Parse(std::string_view s) {
