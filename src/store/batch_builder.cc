@@ -5,11 +5,12 @@
 namespace csu::store {
 
 BatchBuilderImpl::BatchBuilderImpl(const void* owner, uint64_t generation, ingest::ExtractKind kind,
-                                   CodeDictionaries dictionaries, KeySet keys, Env& env, std::string tmp_rows_path,
+                                   CodeDictionaries dictionaries, size_t expected_records, KeySet keys, Env& env,
+                                   std::string tmp_rows_path,
                                    std::string nonce, std::unique_ptr<WritableFile> rows_file)
     : owner_(owner),
       generation_(generation),
-      encoder_(kind, std::move(dictionaries)),
+      encoder_(kind, std::move(dictionaries), expected_records),
       keys_(std::move(keys)),
       env_(env),
       tmp_rows_path_(std::move(tmp_rows_path)),

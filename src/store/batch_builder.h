@@ -23,7 +23,7 @@ class BatchBuilderImpl final : public BatchBuilder {
   // `keys` holds the record keys of the active batches of `kind`;
   // `owner` identifies the Store and `generation` its state at creation.
   BatchBuilderImpl(const void* owner, uint64_t generation, ingest::ExtractKind kind, CodeDictionaries dictionaries,
-                   KeySet keys, Env& env, std::string tmp_rows_path, std::string nonce,
+                   size_t expected_records, KeySet keys, Env& env, std::string tmp_rows_path, std::string nonce,
                    std::unique_ptr<WritableFile> rows_file);
   ~BatchBuilderImpl() override;
 

@@ -33,13 +33,6 @@ uint32_t DimensionCapacity(Dimension d) {
   }
 }
 
-uint64_t PackCode(std::string_view code) {
-  if (code.empty() || code.size() > 8) return 0;
-  uint64_t k = 0;
-  for (size_t i = 0; i < 8; ++i) k = (k << 8) | (i < code.size() ? static_cast<unsigned char>(code[i]) : 0u);
-  return k;
-}
-
 PackedCodeMap::PackedCodeMap() : keys_(16, 0), ids_(16, 0), mask_(15), shift_(64 - 4) {}
 
 void PackedCodeMap::Insert(uint64_t key, uint32_t id) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstring>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -65,7 +66,12 @@ class PackedCodeMap {
 
 // Codes of at most 8 bytes packed big-endian, zero-padded; 0 for longer ones
 // or the empty string (which PackedCodeMap cannot hold).
-uint64_t PackCode(std::string_view code);
+inline uint64_t PackCode(std::string_view code) {
+  if (code.empty() || code.size() > 8) return 0;
+  uint64_t k = 0;
+  std::memcpy(&k, code.data(), code.size());
+  return __builtin_bswap64(k);  // little-endian load: make the first character the highest byte
+}
 
 class CodeList {
  public:

@@ -19,6 +19,7 @@
 #include "ingest/extract_schema.h"
 #include "store/activity_tables.h"
 #include "store/code_list.h"
+#include "store/pseudonym_table.h"
 
 namespace csu::store {
 
@@ -45,8 +46,9 @@ struct BatchColumns {
 class ColumnEncoder {
  public:
   // `dictionaries` is a copy of the store's committed dictionaries; codes new
-  // to it are appended and can be read back with dictionaries()/new_codes().
-  ColumnEncoder(ingest::ExtractKind kind, CodeDictionaries dictionaries);
+  // to it are appended and can be read back with dictionaries(). A good
+  // `expected_records` lets the columns be allocated once (0 = unknown).
+  ColumnEncoder(ingest::ExtractKind kind, CodeDictionaries dictionaries, size_t expected_records = 0);
 
   // The Add matching kind() must be used; a mismatch is a programmer error.
   void Add(const ingest::ApcRecord& r);
@@ -74,9 +76,7 @@ class ColumnEncoder {
   BatchColumns columns_;
   CodeDictionaries dicts_;
   std::array<uint32_t, kDimensionCount> base_size_{};
-  // Open addressing over local patient numbers, hashed by pseudonym bytes.
-  std::vector<uint32_t> patient_slots_;
-  size_t patient_mask_ = 0;
+  PseudonymTable patients_;
   Status status_;
 };
 

@@ -89,6 +89,25 @@ class ColumnFileReader {
   // count, or its frame is damaged.
   template <typename T>
   Status Read(std::string_view name, int64_t expected_count, std::vector<T>& out) const {
+    auto count = Count<T>(name, expected_count);
+    if (!count.ok()) return count.error();
+    out.resize(count.value());
+    return Decompress(*Find(name), out.data(), count.value() * sizeof(T));
+  }
+
+  // Decodes column `name`, which must hold exactly `count` values, into
+  // out[0, count).
+  template <typename T>
+  Status ReadInto(std::string_view name, uint64_t count, T* out) const {
+    auto checked = Count<T>(name, static_cast<int64_t>(count));
+    if (!checked.ok()) return checked.error();
+    return Decompress(*Find(name), out, count * sizeof(T));
+  }
+
+  // The number of values of column `name`, checking its type (and count,
+  // unless `expected_count` < 0).
+  template <typename T>
+  Result<uint64_t> Count(std::string_view name, int64_t expected_count) const {
     const Entry* e = Find(name);
     if (e == nullptr) return MakeError(path_, "column " + std::string(name) + " is missing");
     if (e->type != ValueTypeOf<T>()) return MakeError(path_, "column " + std::string(name) + " has the wrong type");
@@ -96,8 +115,7 @@ class ColumnFileReader {
       return MakeError(path_, "column " + std::string(name) + " has " + std::to_string(e->count) +
                                   " values, expected " + std::to_string(expected_count));
     }
-    out.resize(e->count);
-    return Decompress(*e, out.data(), e->count * sizeof(T));
+    return e->count;
   }
 
  private:

@@ -29,6 +29,13 @@ class WritableFile {
   virtual Status Close() = 0;
 };
 
+// A whole file mapped read-only. The bytes stay valid while it lives.
+class MappedFile {
+ public:
+  virtual ~MappedFile() = default;
+  virtual std::string_view data() const = 0;
+};
+
 // Held while the store is open; the destructor releases it.
 class FileLock {
  public:
@@ -45,6 +52,9 @@ class Env {
   // Creates or truncates `path`, mode 0600.
   virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
+  // Maps a whole file read-only with its pages read in up front (a large
+  // file costs no heap and no page fault per page later).
+  virtual Result<std::unique_ptr<MappedFile>> MapFile(const std::string& path) = 0;
   virtual bool FileExists(const std::string& path) = 0;
   // Names of the entries of `dir` (no "." or ".."), unsorted.
   virtual Result<std::vector<std::string>> ListDir(const std::string& dir) = 0;

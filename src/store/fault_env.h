@@ -55,6 +55,7 @@ class FaultInjectionEnv final : public Env {
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
   Result<std::string> ReadFile(const std::string& path) override { return base_.ReadFile(path); }
+  Result<std::unique_ptr<MappedFile>> MapFile(const std::string& path) override { return base_.MapFile(path); }
   bool FileExists(const std::string& path) override { return base_.FileExists(path); }
   Result<std::vector<std::string>> ListDir(const std::string& dir) override { return base_.ListDir(dir); }
   Status CreateDir(const std::string& dir) override;

@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "store/memory.h"
+
 namespace csu::store {
 namespace {
 
@@ -32,11 +34,15 @@ uint64_t HashBytes(std::string_view bytes, uint64_t seed) {
   return Mix(h ^ Mix(tail ^ 0x5bd1e995ull));
 }
 
-KeySet::KeySet(size_t expected_keys) {
+KeySet::KeySet(size_t expected_keys, size_t expected_id_bytes) {
   size_t n = 16;
   while (n < expected_keys * 2) n *= 2;
+  slots_.reserve(n);
+  AdviseHugePages(slots_.data(), n * sizeof(Slot));
   slots_.assign(n, Slot{0, 0, 0});
   mask_ = n - 1;
+  arena_.reserve(expected_id_bytes + 2 * expected_keys);
+  AdviseHugePages(arena_.data(), arena_.capacity());
 }
 
 bool KeySet::Insert(uint16_t provider, std::string_view record_id) {
@@ -66,6 +72,8 @@ bool KeySet::Insert(uint16_t provider, std::string_view record_id) {
 
 void KeySet::Grow() {
   std::vector<Slot> old = std::move(slots_);
+  slots_.reserve(old.size() * 2);
+  AdviseHugePages(slots_.data(), slots_.capacity() * sizeof(Slot));
   slots_.assign(old.size() * 2, Slot{0, 0, 0});
   mask_ = slots_.size() - 1;
   for (const Slot& s : old) {

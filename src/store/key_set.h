@@ -16,7 +16,9 @@ namespace csu::store {
 
 class KeySet {
  public:
-  explicit KeySet(size_t expected_keys = 0);
+  // Sized for `expected_keys` keys of `expected_id_bytes` id bytes in all,
+  // so that filling it never rehashes (it still grows past that).
+  explicit KeySet(size_t expected_keys = 0, size_t expected_id_bytes = 0);
 
   // Adds the key. Returns true when it is new, false when already present.
   bool Insert(uint16_t provider, std::string_view record_id);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "ingest/activity_record.h"
@@ -49,13 +50,16 @@ class RowsWriter {
   Result<RowsFileInfo> Finish();
 
  private:
-  void AddCommon(const ingest::PatientFields& p);
-  void EndRow();
+  // Room for a row whose text fields total `variable_bytes`.
+  char* Begin(size_t variable_bytes);
+  void End(char* p);
+  char* PutCommon(char* p, const ingest::PatientFields& c);
   void Compress(bool last);
 
   std::unique_ptr<WritableFile> file_;
   ZSTD_CCtx_s* cctx_;
-  std::string text_;
+  std::vector<char> text_;  // rows not yet compressed: [0, used_)
+  size_t used_ = 0;
   std::string out_;
   Sha256 sha_;
   uint64_t bytes_ = 0;

@@ -66,7 +66,7 @@ class StoreImpl final : public Store {
     return std::optional<BatchInfo>(found->info);
   }
 
-  Result<std::unique_ptr<BatchBuilder>> NewBatch(ExtractKind kind) override;
+  Result<std::unique_ptr<BatchBuilder>> NewBatch(ExtractKind kind, size_t expected_records) override;
   Result<BatchInfo> CommitBatch(std::unique_ptr<BatchBuilder> batch, BatchInfo info) override;
 
   Result<std::vector<BatchInfo>> ListBatches() override {
@@ -186,32 +186,38 @@ Status StoreImpl::CleanOrphans() {
 
 Result<KeySet> StoreImpl::ActiveKeys(ExtractKind kind) {
   CSU_ASSIGN_OR_RETURN(batches, ActiveBatches(kind));
-  size_t rows = 0;
-  for (const BatchRecord& b : batches) rows += static_cast<size_t>(b.info.rows_accepted);
-  KeySet keys(rows);
+  std::vector<OpenedColumnFile> files;
+  size_t rows = 0, id_bytes = 0;
+  for (const BatchRecord& b : batches) {
+    CSU_ASSIGN_OR_RETURN(file, OpenColumnFile(env_, batches_dir_, b));
+    CSU_ASSIGN_OR_RETURN(bytes, file.reader.Count<uint8_t>("record_id_bytes", -1));
+    rows += file.reader.rows();
+    id_bytes += bytes;
+    files.push_back(std::move(file));
+  }
+  KeySet keys(rows, id_bytes);
   std::vector<uint16_t> provider;
   std::vector<uint32_t> offsets;
   std::vector<uint8_t> ids;
-  for (const BatchRecord& b : batches) {
-    CSU_ASSIGN_OR_RETURN(bytes, ReadColumnFile(env_, batches_dir_, b));
-    CSU_ASSIGN_OR_RETURN(reader, ColumnFileReader::Open(bytes, batches_dir_ + "/" + b.cols_file, std::nullopt, false));
-    if (Status s = DecodeKeys(reader, provider, offsets, ids); !s.ok()) return s.error();
+  for (OpenedColumnFile& file : files) {
+    if (Status s = DecodeKeys(file.reader, provider, offsets, ids); !s.ok()) return s.error();
     for (size_t r = 0; r < provider.size(); ++r) {
       keys.Insert(provider[r],
                   std::string_view(reinterpret_cast<const char*>(ids.data()) + offsets[r], offsets[r + 1] - offsets[r]));
     }
+    file.file.reset();
   }
   return keys;
 }
 
-Result<std::unique_ptr<BatchBuilder>> StoreImpl::NewBatch(ExtractKind kind) {
+Result<std::unique_ptr<BatchBuilder>> StoreImpl::NewBatch(ExtractKind kind, size_t expected_records) {
   if (!broken_.ok()) return broken_.error();
   CSU_ASSIGN_OR_RETURN(keys, ActiveKeys(kind));
   std::string nonce = Nonce(env_);
   std::string tmp = batches_dir_ + "/tmp-" + nonce + ".rows.zst";
   CSU_ASSIGN_OR_RETURN(file, env_.NewWritableFile(tmp));
   return std::unique_ptr<BatchBuilder>(std::make_unique<BatchBuilderImpl>(
-      this, generation_, kind, dicts_, std::move(keys), env_, tmp, nonce, std::move(file)));
+      this, generation_, kind, dicts_, expected_records, std::move(keys), env_, tmp, nonce, std::move(file)));
 }
 
 Status StoreImpl::WriteDurably(const std::string& path, std::string_view bytes) {

@@ -118,8 +118,9 @@ class Store {
 
   // Starts a batch. Reads the record keys of the active batches of `kind`
   // (to count restatements), so it fails when one of their column files is
-  // damaged, naming the file.
-  virtual Result<std::unique_ptr<BatchBuilder>> NewBatch(ingest::ExtractKind kind) = 0;
+  // damaged, naming the file. `expected_records`, when known (e.g. file
+  // bytes / 120), lets the builder allocate its columns once.
+  virtual Result<std::unique_ptr<BatchBuilder>> NewBatch(ingest::ExtractKind kind, size_t expected_records = 0) = 0;
 
   // Makes the batch durable and visible, appends an "ingest" audit entry,
   // and returns its catalog row. From `info` the store takes file_name,

@@ -51,24 +51,20 @@ std::vector<std::string> CheckBatchFiles(Env& env, const std::string& batches_di
   }
 
   const std::string cols_path = batches_dir + "/" + b.cols_file;
-  auto cols_bytes = ReadColumnFile(env, batches_dir, b);
-  if (!cols_bytes.ok()) {
-    problems.push_back(cols_bytes.error().ToString());
+  auto opened = OpenColumnFile(env, batches_dir, b);
+  if (!opened.ok()) {
+    problems.push_back(opened.error().ToString());
     return problems;
   }
-  if (static_cast<int64_t>(cols_bytes.value().size()) != b.cols_bytes) {
-    problems.push_back(cols_path + ": size " + std::to_string(cols_bytes.value().size()) + " bytes, the catalog says " +
-                       std::to_string(b.cols_bytes) + batch);
+  const ColumnFileReader& reader = opened.value().reader;
+  if (static_cast<int64_t>(opened.value().file->data().size()) != b.cols_bytes) {
+    problems.push_back(cols_path + ": size " + std::to_string(opened.value().file->data().size()) +
+                       " bytes, the catalog says " + std::to_string(b.cols_bytes) + batch);
   }
-  auto reader = ColumnFileReader::Open(cols_bytes.value(), cols_path, std::nullopt, /*checksum=*/false);
-  if (!reader.ok()) {
-    problems.push_back(reader.error().ToString() + batch);
-    return problems;
-  }
-  if (auto decoded = DecodeBatchColumns(reader.value()); !decoded.ok()) {
+  if (auto decoded = DecodeBatchColumns(reader); !decoded.ok()) {
     problems.push_back(decoded.error().ToString() + batch);
   }
-  if (HexOf(reader.value().rows_sha256()) != b.rows_sha256) {
+  if (HexOf(reader.rows_sha256()) != b.rows_sha256) {
     problems.push_back(cols_path + ": was not made from the batch's rows file (its header names another)" + batch);
   }
   return problems;

@@ -224,10 +224,20 @@ void CrashAtOperations(int rows, bool every) {
 
 // Kills the child at random moments while it commits `count` batches, until
 // `kills` kills have happened; re-runs resume where the last one stopped.
-void RandomKills(int kills_wanted, int count, int rows, int max_delay_us, uint32_t seed) {
+// Delays are drawn uniformly from [0, `spread` x the time one clean run
+// takes to commit its first batch here), so kills land inside commits however
+// fast or loaded the machine is.
+void RandomKills(int kills_wanted, int count, int rows, double spread, uint32_t seed) {
   testing::ScratchDir dir("crash-random");
+  int64_t one_batch_us = 0;
+  {
+    testing::ScratchDir calibrate("crash-calibrate");
+    auto start = std::chrono::steady_clock::now();
+    ASSERT_EQ(RunChild(calibrate.state(), 1, rows, FaultPlan{}, std::nullopt).exit_code, 0);
+    one_batch_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  }
   std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> delay(0, max_delay_us);
+  std::uniform_int_distribution<int64_t> delay(0, static_cast<int64_t>(spread * static_cast<double>(one_batch_us)));
   std::map<int64_t, int> acked;
   int kills = 0, runs = 0, completions = 0, acks = 0, with_orphans = 0;
   while (kills < kills_wanted && runs < kills_wanted * 4) {
@@ -263,16 +273,16 @@ void RandomKills(int kills_wanted, int count, int rows, int max_delay_us, uint32
     }
   }
   FinalRun(dir.state(), count, rows);
-  std::printf("[ crash    ] %d random kills in %d runs (%d ran to completion), %d ACKs, %d kills left orphans "
-              "that Open removed, 0 failures\n",
-              kills, runs, completions, acks, with_orphans);
+  std::printf("[ crash    ] %d random kills in %d runs (%d ran to completion; one batch took %lld us), %d ACKs, "
+              "%d kills left orphans that Open removed, 0 failures\n",
+              kills, runs, completions, static_cast<long long>(one_batch_us), acks, with_orphans);
   EXPECT_EQ(kills, kills_wanted);
 }
 
 TEST(StoreCrash, KilledAtEachStepOfTheCommitProtocol) { CrashAtOperations(/*rows=*/300, /*every=*/false); }
 
 TEST(StoreCrash, TwentyRandomKills) {
-  RandomKills(/*kills=*/20, /*batches=*/8, /*rows=*/1000, /*max_delay_us=*/60000, /*seed=*/20240501);
+  RandomKills(/*kills=*/20, /*batches=*/8, /*rows=*/1000, /*spread=*/1.5, /*seed=*/20240501);
 }
 
 TEST(StoreCrashSlow, KilledBeforeEveryOperationOfACommit) { CrashAtOperations(/*rows=*/300, /*every=*/true); }
@@ -280,7 +290,7 @@ TEST(StoreCrashSlow, KilledBeforeEveryOperationOfACommit) { CrashAtOperations(/*
 TEST(StoreCrashSlow, KilledBeforeEveryOperationOfALargerCommit) { CrashAtOperations(/*rows=*/8000, /*every=*/true); }
 
 TEST(StoreCrashSlow, ThreeHundredRandomKills) {
-  RandomKills(/*kills=*/300, /*batches=*/12, /*rows=*/5000, /*max_delay_us=*/120000, /*seed=*/7);
+  RandomKills(/*kills=*/300, /*batches=*/12, /*rows=*/5000, /*spread=*/2.0, /*seed=*/7);
 }
 
 }  // namespace

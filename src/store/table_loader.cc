@@ -4,8 +4,9 @@
 #include <cstring>
 #include <optional>
 
-#include "store/column_file.h"
 #include "store/key_set.h"
+#include "store/memory.h"
+#include "store/pseudonym_table.h"
 
 namespace csu::store {
 namespace {
@@ -32,159 +33,88 @@ std::optional<Dimension> DimensionOfColumn(std::string_view name) {
   return std::nullopt;
 }
 
-// Gives each distinct pseudonym one number across all loaded batches.
-class PatientMerger {
- public:
-  explicit PatientMerger(PatientIndex& index) : index_(index) {
-    // The index may already hold patients from another kind (LoadAll).
-    Resize(std::max<size_t>(1024, index_.size() * 2));
-    for (uint32_t n = 1; n < index_.size(); ++n) Place(n);
-  }
-
-  uint32_t Number(const uint8_t* key) {
-    size_t i = Hash(key) & mask_;
-    for (;; i = (i + 1) & mask_) {
-      uint32_t n = slots_[i];
-      if (n == 0) break;
-      if (std::memcmp(index_.pseudonyms[n].data(), key, 32) == 0) return n;
-    }
-    uint32_t n = static_cast<uint32_t>(index_.size());
-    index_.pseudonyms.emplace_back();
-    std::memcpy(index_.pseudonyms.back().data(), key, 32);
-    slots_[i] = n;
-    if (size_t{n} * 2 > slots_.size()) {
-      Resize(slots_.size() * 2);
-      for (uint32_t m = 1; m <= n; ++m) Place(m);
-    }
-    return n;
-  }
-
- private:
-  static size_t Hash(const uint8_t* key) {
-    uint64_t h;
-    std::memcpy(&h, key, 8);  // HMAC output: uniform already
-    return static_cast<size_t>(h);
-  }
-  void Resize(size_t n) {
-    size_t p = 1;
-    while (p < n) p *= 2;
-    slots_.assign(p, 0);
-    mask_ = p - 1;
-  }
-  void Place(uint32_t n) {
-    size_t i = Hash(index_.pseudonyms[n].data()) & mask_;
-    while (slots_[i] != 0) i = (i + 1) & mask_;
-    slots_[i] = n;
-  }
-
-  PatientIndex& index_;
-  std::vector<uint32_t> slots_;
-  size_t mask_ = 0;
-};
-
 std::string RebuildHint(const BatchRecord& b) {
   return "; `csu store verify` lists problems and `csu store rebuild " + std::to_string(b.info.id) +
          "` rewrites it from the batch's retained rows";
 }
 
-// Calls f(dst_column, src_column) for each row column of two tables of the
-// same type (ForEachRowColumn visits both in the same order).
-template <typename Table, typename F>
-void ZipRowColumns(Table& dst, const Table& src, F&& f) {
-  std::vector<void*> dst_columns;
-  ForEachRowColumn(dst, [&](const char*, auto& column) { dst_columns.push_back(&column); });
-  size_t k = 0;
-  ForEachRowColumn(src, [&](const char*, const auto& column) {
-    using Column = std::decay_t<decltype(column)>;
-    f(*static_cast<Column*>(dst_columns[k++]), column);
-  });
-}
+// Gives each distinct pseudonym one number across all loaded batches.
+class PatientMerger {
+ public:
+  // Sized for `expected_new` more patients, so it never rehashes.
+  PatientMerger(PatientIndex& index, size_t expected_new) : index_(index), table_(index.size() + expected_new) {
+    ReserveHuge(index_.pseudonyms, index_.size() + expected_new);
+    // The index may already hold another kind's patients (LoadAll).
+    for (uint32_t n = 1; n < index_.size(); ++n) {
+      size_t slot = 0;
+      table_.Find(index_.pseudonyms[n].data(), KeyAt(), slot);
+      table_.Insert(slot, index_.pseudonyms[n].data(), n, KeyAt());
+    }
+  }
 
+  uint32_t Number(const uint8_t* key) {
+    size_t slot = 0;
+    if (uint32_t n = table_.Find(key, KeyAt(), slot)) return n;
+    std::array<uint8_t, 32> pseudonym;
+    std::memcpy(pseudonym.data(), key, 32);
+    Push(index_.pseudonyms, pseudonym);
+    uint32_t n = static_cast<uint32_t>(index_.size() - 1);
+    table_.Insert(slot, key, n, KeyAt());
+    return n;
+  }
+
+ private:
+  struct KeyOf {
+    const PatientIndex* index;
+    const uint8_t* operator()(uint32_t n) const { return index->pseudonyms[n].data(); }
+  };
+  KeyOf KeyAt() const { return KeyOf{&index_}; }
+
+  PatientIndex& index_;
+  PseudonymTable table_;
+};
+
+// Every dictionary id in rows [first, end) of `t` (and in `extra_hrg`) must
+// name a code: analytics index arrays by them.
 template <typename Table>
-Status CheckDictionaryIds(const Table& t, const std::vector<uint16_t>& unbundled_hrg, const CodeDictionaries& codes,
-                          const std::string& path) {
+Status CheckDictionaryIds(const Table& t, size_t first, const std::vector<uint16_t>& extra_hrg,
+                          const CodeDictionaries& codes, const std::string& path) {
   Status st;
-  auto check = [&](const char* name, const auto& column) {
+  auto check = [&](const char* name, auto begin, auto end) {
     std::optional<Dimension> d = DimensionOfColumn(name);
-    if (!d || !st.ok() || column.empty()) return;
-    uint32_t max = *std::max_element(column.begin(), column.end());
+    if (!d || !st.ok() || begin == end) return;
+    uint32_t max = *std::max_element(begin, end);
     if (max >= codes[*d].size()) {
       st = MakeError(path, std::string("column file damaged: column ") + name + " holds id " + std::to_string(max) +
                                ", beyond the " + std::string(DimensionName(*d)) + " dictionary");
     }
   };
-  ForEachRowColumn(t, check);
-  check("hrg", unbundled_hrg);
+  ForEachRowColumn(t, [&](const char* name, const auto& column) {
+    check(name, column.begin() + static_cast<std::ptrdiff_t>(first), column.end());
+  });
+  check("hrg", extra_hrg.begin(), extra_hrg.end());
   return st;
 }
 
-// Appends the kept rows of one batch to `dst`.
-template <typename Table>
-void AppendRows(Table& dst, BatchColumns& batch, Table& src, const std::vector<uint8_t>& keep, size_t kept,
-                PatientMerger& patients, int64_t batch_id) {
-  const size_t first = dst.size();
-  const size_t rows = src.size();
-  ZipRowColumns(dst, src, [&](auto& d, const auto& s) {
-    if (kept == rows) {
-      d.insert(d.end(), s.begin(), s.end());
-    } else {
-      for (size_t r = 0; r < rows; ++r) {
-        if (keep[r]) d.push_back(s[r]);
-      }
-    }
-  });
-  // Batch-local patient numbers -> load-wide ones.
-  std::vector<uint32_t> remap(batch.patients() + 1, 0);
-  for (size_t p = 1; p <= batch.patients(); ++p) remap[p] = patients.Number(batch.patient_keys.data() + (p - 1) * 32);
-  for (size_t i = first; i < dst.size(); ++i) dst.patient[i] = remap[dst.patient[i]];
-  for (size_t r = 0; r < rows; ++r) {
-    if (keep[r]) dst.source_row.push_back(static_cast<uint32_t>(r));
+// Marks, for batches[0..last], which rows survive: later batches win, and
+// within a batch later rows win, so walk backwards from the end.
+Status MarkSuperseded(const std::vector<OpenedColumnFile>& files, size_t last, std::vector<std::vector<uint8_t>>& keep,
+                      std::vector<size_t>& kept) {
+  size_t keys = 0, id_bytes = 0;
+  for (size_t b = 0; b <= last; ++b) {
+    keys += files[b].reader.rows();
+    auto bytes = files[b].reader.Count<uint8_t>("record_id_bytes", -1);
+    if (!bytes.ok()) return bytes.error();
+    id_bytes += bytes.value();
   }
-  dst.batches.push_back(BatchRange{batch_id, static_cast<uint32_t>(first), static_cast<uint32_t>(kept)});
-  if constexpr (std::is_same_v<Table, ApcTable>) {
-    // Table row of each kept batch row, for the sparse unbundled pairs.
-    std::vector<uint32_t> table_row(rows);
-    uint32_t next = static_cast<uint32_t>(first);
-    for (size_t r = 0; r < rows; ++r) table_row[r] = keep[r] ? next++ : UINT32_MAX;
-    for (size_t k = 0; k < src.unbundled_row.size(); ++k) {
-      uint32_t r = src.unbundled_row[k];
-      if (!keep[r]) continue;
-      dst.unbundled_row.push_back(table_row[r]);
-      dst.unbundled_hrg.push_back(src.unbundled_hrg[k]);
-    }
-  }
-}
-
-template <typename Table>
-void Reserve(Table& t, size_t rows) {
-  ForEachRowColumn(t, [&](const char*, auto& column) { column.reserve(column.size() + rows); });
-  t.source_row.reserve(t.source_row.size() + rows);
-}
-
-template <typename Table>
-Status LoadInto(Table& dst, Env& env, const std::string& dir, const std::vector<BatchRecord>& batches,
-                ActivityTables& out) {
-  // Pass 1: read and check every file, and decide which rows survive. Later
-  // batches win, and within a batch later rows win, so walk backwards.
-  std::vector<std::string> files(batches.size());
-  std::vector<std::vector<uint8_t>> keep(batches.size());
-  std::vector<size_t> kept(batches.size(), 0);
-  size_t total_rows = 0;
-  for (size_t b = 0; b < batches.size(); ++b) {
-    CSU_ASSIGN_OR_RETURN(bytes, ReadColumnFile(env, dir, batches[b]));
-    files[b] = std::move(bytes);
-    total_rows += static_cast<size_t>(batches[b].info.rows_accepted);
-  }
-  KeySet seen(total_rows);
-  size_t total_kept = 0;
-  for (size_t b = batches.size(); b-- > 0;) {
-    const std::string path = dir + "/" + batches[b].cols_file;
-    CSU_ASSIGN_OR_RETURN(reader, ColumnFileReader::Open(files[b], path, std::nullopt, /*checksum=*/false));
-    std::vector<uint16_t> provider;
-    std::vector<uint32_t> offsets;
-    std::vector<uint8_t> ids;
-    if (Status s = DecodeKeys(reader, provider, offsets, ids); !s.ok()) return s;
+  KeySet seen(keys, id_bytes);
+  std::vector<uint16_t> provider;
+  std::vector<uint32_t> offsets;
+  std::vector<uint8_t> ids;
+  for (size_t b = last + 1; b-- > 0;) {
+    if (Status s = DecodeKeys(files[b].reader, provider, offsets, ids); !s.ok()) return s;
     keep[b].assign(provider.size(), 0);
+    kept[b] = 0;
     for (size_t r = provider.size(); r-- > 0;) {
       std::string_view id(reinterpret_cast<const char*>(ids.data()) + offsets[r], offsets[r + 1] - offsets[r]);
       if (seen.Insert(provider[r], id)) {
@@ -192,40 +122,123 @@ Status LoadInto(Table& dst, Env& env, const std::string& dir, const std::vector<
         ++kept[b];
       }
     }
-    total_kept += kept[b];
   }
-  // Pass 2: decode every column and append the survivors.
-  Reserve(dst, total_kept);
-  PatientMerger patients(out.patients);
+  return Status::Ok();
+}
+
+template <typename Table>
+Status LoadInto(Table& dst, Env& env, const std::string& dir, const std::vector<BatchRecord>& batches,
+                ActivityTables& out) {
+  std::vector<OpenedColumnFile> files;
+  for (const BatchRecord& b : batches) {
+    CSU_ASSIGN_OR_RETURN(file, OpenColumnFile(env, dir, b));
+    files.push_back(std::move(file));
+  }
+  // Rows a batch supersedes are at most the records it restated at ingest
+  // (the batches before it can only have shrunk since), so batches after
+  // the last one that restated anything supersede nothing and need no keys.
+  std::vector<std::vector<uint8_t>> keep(batches.size());  // empty: keep all
+  std::vector<size_t> kept(batches.size());
+  std::optional<size_t> last_restating;
   for (size_t b = 0; b < batches.size(); ++b) {
-    const std::string path = dir + "/" + batches[b].cols_file;
-    CSU_ASSIGN_OR_RETURN(reader, ColumnFileReader::Open(files[b], path, std::nullopt, /*checksum=*/false));
-    CSU_ASSIGN_OR_RETURN(columns, DecodeBatchColumns(reader));
-    Table* src = nullptr;
-    if constexpr (std::is_same_v<Table, ApcTable>) src = &columns.apc;
-    if constexpr (std::is_same_v<Table, OpTable>) src = &columns.op;
-    if constexpr (std::is_same_v<Table, AeTable>) src = &columns.ae;
-    if (reader.kind() != columns.kind || src->size() != keep[b].size()) {
-      return MakeError(path, "column file damaged: it is not the batch's kind or size");
+    kept[b] = files[b].reader.rows();
+    if (batches[b].info.records_restated > 0) last_restating = b;
+  }
+  if (last_restating) {
+    if (Status s = MarkSuperseded(files, *last_restating, keep, kept); !s.ok()) return s;
+  }
+
+  size_t total_kept = 0, patients = 0;
+  for (size_t b = 0; b < batches.size(); ++b) {
+    total_kept += kept[b];
+    auto keys = files[b].reader.Count<uint8_t>("patient_keys", -1);
+    if (!keys.ok()) return keys.error();
+    patients += keys.value() / 32;
+  }
+  const size_t base = dst.size();
+  ForEachRowColumn(dst, [&](const char*, auto& column) { ReserveHuge(column, base + total_kept); });
+  ReserveHuge(dst.source_row, base + total_kept);
+  PatientMerger merger(out.patients, patients);
+
+  std::vector<uint64_t> scratch;  // one column of one partly superseded batch
+  std::vector<uint8_t> patient_keys;
+  std::vector<uint32_t> remap;
+  std::vector<uint32_t> unbundled_row;
+  std::vector<uint16_t> unbundled_hrg;
+  for (size_t b = 0; b < batches.size(); ++b) {
+    const ColumnFileReader& r = files[b].reader;
+    const size_t rows = r.rows();
+    const size_t first = dst.size();
+    const bool all = keep[b].empty() || kept[b] == rows;
+    Status st;
+    ForEachRowColumn(dst, [&](const char* name, auto& column) {
+      using T = typename std::decay_t<decltype(column)>::value_type;
+      if (!st.ok()) return;
+      if (all) {
+        column.resize(first + rows);
+        st = r.ReadInto<T>(name, rows, column.data() + first);
+        return;
+      }
+      scratch.resize((rows * sizeof(T) + 7) / 8);
+      T* values = reinterpret_cast<T*>(scratch.data());
+      st = r.ReadInto<T>(name, rows, values);
+      for (size_t i = 0; i < rows && st.ok(); ++i) {
+        if (keep[b][i]) column.push_back(values[i]);
+      }
+    });
+    if (!st.ok()) return st;
+    // Batch-local patient numbers -> load-wide ones.
+    if (Status s = r.Read("patient_keys", -1, patient_keys); !s.ok()) return s;
+    const uint32_t local_patients = static_cast<uint32_t>(patient_keys.size() / 32);
+    remap.assign(local_patients + 1, 0);
+    for (uint32_t p = 1; p <= local_patients; ++p) remap[p] = merger.Number(patient_keys.data() + size_t{p - 1} * 32);
+    for (size_t i = first; i < dst.size(); ++i) {
+      if (dst.patient[i] > local_patients) return MakeError(r.path(), "column file damaged: a patient has no pseudonym");
+      dst.patient[i] = remap[dst.patient[i]];
     }
-    if (Status s = CheckDictionaryIds(*src, columns.apc.unbundled_hrg, out.codes, path); !s.ok()) return s;
-    AppendRows(dst, columns, *src, keep[b], kept[b], patients, batches[b].info.id);
-    std::string().swap(files[b]);  // release the file as soon as it is decoded
+    for (size_t i = 0; i < rows; ++i) {
+      if (all || keep[b][i]) dst.source_row.push_back(static_cast<uint32_t>(i));
+    }
+    unbundled_hrg.clear();
+    if constexpr (std::is_same_v<Table, ApcTable>) {
+      if (Status s = r.Read("unbundled_row", -1, unbundled_row); !s.ok()) return s;
+      if (Status s = r.Read("unbundled_hrg", static_cast<int64_t>(unbundled_row.size()), unbundled_hrg); !s.ok()) {
+        return s;
+      }
+      // The table row of each kept batch row: `first` plus kept rows before it.
+      uint32_t next = static_cast<uint32_t>(first);
+      size_t k = 0;
+      for (size_t i = 0; i < rows && k < unbundled_row.size(); ++i) {
+        bool kept_row = all || keep[b][i];
+        for (; k < unbundled_row.size() && unbundled_row[k] == i; ++k) {
+          if (!kept_row) continue;
+          Push(dst.unbundled_row, next);
+          Push(dst.unbundled_hrg, unbundled_hrg[k]);
+        }
+        if (kept_row) ++next;
+      }
+      if (k != unbundled_row.size()) return MakeError(r.path(), "column file damaged: unbundled rows out of order");
+    }
+    if (Status s = CheckDictionaryIds(dst, first, unbundled_hrg, out.codes, r.path()); !s.ok()) return s;
+    dst.batches.push_back(BatchRange{batches[b].info.id, static_cast<uint32_t>(first),
+                                     static_cast<uint32_t>(dst.size() - first)});
+    files[b].file.reset();  // unmap as soon as it is decoded
   }
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<std::string> ReadColumnFile(Env& env, const std::string& batches_dir, const BatchRecord& batch) {
+Result<OpenedColumnFile> OpenColumnFile(Env& env, const std::string& batches_dir, const BatchRecord& batch) {
   const std::string path = batches_dir + "/" + batch.cols_file;
-  auto bytes = env.ReadFile(path);
-  if (!bytes.ok()) {
-    Error e = bytes.error();
+  auto mapped = env.MapFile(path);
+  if (!mapped.ok()) {
+    Error e = mapped.error();
     e.why += RebuildHint(batch);
     return e;
   }
-  auto reader = ColumnFileReader::Open(bytes.value(), path, batch.cols_sha256);
+  std::unique_ptr<MappedFile> file = std::move(mapped).value();
+  auto reader = ColumnFileReader::Open(file->data(), path, batch.cols_sha256);
   if (!reader.ok()) {
     Error e = reader.error();
     e.why += RebuildHint(batch);
@@ -235,7 +248,7 @@ Result<std::string> ReadColumnFile(Env& env, const std::string& batches_dir, con
       reader.value().kind() != batch.info.kind) {
     return MakeError(path, "column file does not match its catalog row (kind or row count)" + RebuildHint(batch));
   }
-  return std::move(bytes).value();
+  return OpenedColumnFile{std::move(file), std::move(reader).value()};
 }
 
 Status LoadKind(Env& env, const std::string& batches_dir, ExtractKind kind, const std::vector<BatchRecord>& batches,

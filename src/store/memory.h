@@ -1,0 +1,51 @@
+// Large buffers the store fills once, right after allocating them (column
+// vectors, hash tables). Fresh memory costs a page fault per 4 KiB page on
+// first touch, and on virtual machines that dominates: measured on the
+// development VM, first touch runs at ~300 MB/s against ~18 GB/s for warm
+// memory, and asking for transparent huge pages (madvise MADV_HUGEPAGE) made
+// it 2-10x faster. So big buffers are reserved up front where the size is
+// known, grow by allocating the next buffer, advising it, then copying, and
+// never grow by plain push_back reallocation.
+//
+// Thread-safe (stateless).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <type_traits>
+#include <vector>
+
+namespace csu::store {
+
+// Advises the kernel to back the page-aligned part of [p, p + bytes) with
+// huge pages. Does nothing for small ranges or where unsupported.
+void AdviseHugePages(const void* p, size_t bytes);
+
+// Ensures capacity >= n, advising huge pages for the new buffer before the
+// old contents are copied into it.
+template <typename T>
+void ReserveHuge(std::vector<T>& v, size_t n) {
+  if (n <= v.capacity()) return;
+  std::vector<T> bigger;
+  bigger.reserve(n);
+  AdviseHugePages(bigger.data(), n * sizeof(T));
+  bigger.insert(bigger.end(), v.begin(), v.end());
+  v.swap(bigger);
+}
+
+// push_back that grows by doubling through ReserveHuge.
+template <typename T>
+inline void Push(std::vector<T>& v, std::type_identity_t<T> x) {
+  if (v.size() == v.capacity()) ReserveHuge(v, std::max<size_t>(4096, v.capacity() * 2));
+  v.push_back(x);
+}
+
+// Appends [first, last), growing through ReserveHuge.
+template <typename T, typename It>
+inline void Append(std::vector<T>& v, It first, It last) {
+  size_t n = static_cast<size_t>(last - first);
+  if (v.size() + n > v.capacity()) ReserveHuge(v, std::max(v.size() + n, v.capacity() * 2));
+  v.insert(v.end(), first, last);
+}
+
+}  // namespace csu::store
