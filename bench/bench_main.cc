@@ -89,6 +89,19 @@ std::string Time(double ns) {
   return buf;
 }
 
+// Pairs compared in a closing section: "X is N times as fast as Y". Used
+// where the interesting yardstick is another tool rather than a floor.
+struct Comparison {
+  const char* ours;
+  const char* theirs;
+  const char* label;
+};
+constexpr Comparison kComparisons[] = {
+    {"ingest_apc/end-to-end-durable", "ingest_apc/sqlite3-shell-import",
+     "durable ingest (validated, pseudonymised) vs the sqlite3 shell's .import (neither)"},
+    {"pricing_apc/columns-no-explanation", "pricing_apc/sqlite-join-case", "column pricing vs SQLite join + CASE"},
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,6 +128,19 @@ int main(int argc, char** argv) {
                 Time(r.ns_per_iter).c_str(), r.items_per_second > 0 ? Human(r.items_per_second, "").c_str() : "-",
                 r.bytes_per_second > 0 ? Human(r.bytes_per_second, "B").c_str() : "-", ratio);
     last = r.group;
+  }
+  bool header = false;
+  for (const Comparison& c : kComparisons) {
+    const Row* ours = nullptr;
+    const Row* theirs = nullptr;
+    for (const Row& r : reporter.rows()) {
+      if (r.group + "/" + r.name == c.ours) ours = &r;
+      if (r.group + "/" + r.name == c.theirs) theirs = &r;
+    }
+    if (ours == nullptr || theirs == nullptr || ours->ns_per_iter <= 0) continue;
+    if (!header) std::printf("\nspeed ratios against other tools, same run (higher is better)\n");
+    header = true;
+    std::printf("  %-80s %6.2fx\n", c.label, theirs->ns_per_iter / ours->ns_per_iter);
   }
   return 0;
 }
