@@ -11,17 +11,14 @@
 
 #include "ingest/pseudonymiser.h"
 #include "refdata/refdata.h"
+#include "refdata/refdata_for_tests.h"
 
 namespace csu::ingest {
 namespace {
 
 namespace fs = std::filesystem;
 
-const refdata::RefData& Ref() {
-  static const refdata::RefData* r =
-      new refdata::RefData(refdata::RefData::Load(std::string(CSU_SOURCE_DIR) + "/data/refdata").value());
-  return *r;
-}
+const refdata::RefData& Ref() { return refdata::TestRefData(); }
 
 const Pseudonymiser& TestKey() {
   static const Pseudonymiser* p = new Pseudonymiser(Pseudonymiser::FromKey(std::array<uint8_t, 32>{}));

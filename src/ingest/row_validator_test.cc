@@ -6,15 +6,12 @@
 #include "core/csv_reader.h"
 #include "core/text.h"
 #include "refdata/refdata.h"
+#include "refdata/refdata_for_tests.h"
 
 namespace csu::ingest {
 namespace {
 
-const refdata::RefData& Ref() {
-  static const refdata::RefData* r =
-      new refdata::RefData(refdata::RefData::Load(std::string(CSU_SOURCE_DIR) + "/data/refdata").value());
-  return *r;
-}
+const refdata::RefData& Ref() { return refdata::TestRefData(); }
 
 std::vector<std::string_view> Fields(std::string_view line) { return Split(line, ','); }
 

@@ -10,6 +10,7 @@
 
 #include "core/file.h"
 #include "refdata/refdata.h"
+#include "refdata/refdata_for_tests.h"
 #include "synth/defects.h"
 #include "synth/generator.h"
 
@@ -18,11 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const refdata::RefData& Ref() {
-  static const refdata::RefData* ref =
-      new refdata::RefData(refdata::RefData::Load(std::string(CSU_SOURCE_DIR) + "/data/refdata").value());
-  return *ref;
-}
+const refdata::RefData& Ref() { return refdata::TestRefData(); }
 
 class ExtractCheckTest : public ::testing::Test {
  protected:

@@ -7,6 +7,7 @@
 
 #include "core/file.h"
 #include "refdata/refdata.h"
+#include "refdata/refdata_for_tests.h"
 #include "synth/defects.h"
 #include "synth/extract_check.h"
 
@@ -15,11 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const refdata::RefData& Ref() {
-  static const refdata::RefData* ref =
-      new refdata::RefData(refdata::RefData::Load(std::string(CSU_SOURCE_DIR) + "/data/refdata").value());
-  return *ref;
-}
+const refdata::RefData& Ref() { return refdata::TestRefData(); }
 
 // A fresh directory under the system temp dir, removed afterwards.
 class TempDir {

@@ -10,6 +10,7 @@
 #include "ingest/pseudonymiser.h"
 #include "ingest/record_sink.h"
 #include "refdata/refdata.h"
+#include "refdata/refdata_for_tests.h"
 #include "synth/generator.h"
 
 namespace csu::synth {
@@ -17,11 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const refdata::RefData& Ref() {
-  static const refdata::RefData* ref =
-      new refdata::RefData(refdata::RefData::Load(std::string(CSU_SOURCE_DIR) + "/data/refdata").value());
-  return *ref;
-}
+const refdata::RefData& Ref() { return refdata::TestRefData(); }
 
 class CountingSink : public ingest::RecordSink {
  public:

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "refdata/refdata.h"
+#include "refdata/refdata_for_tests.h"
 #include "synth/calendar.h"
 #include "synth/hrg_mix.h"
 #include "synth/provider_choice.h"
@@ -13,11 +14,7 @@
 namespace csu::synth {
 namespace {
 
-const refdata::RefData& Ref() {
-  static const refdata::RefData* ref =
-      new refdata::RefData(refdata::RefData::Load(std::string(CSU_SOURCE_DIR) + "/data/refdata").value());
-  return *ref;
-}
+const refdata::RefData& Ref() { return refdata::TestRefData(); }
 
 const refdata::ApcPrice& Price(FinancialYear year, HrgCode hrg) { return *Ref().Tariff(year)->FindApc(hrg); }
 

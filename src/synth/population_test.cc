@@ -6,16 +6,13 @@
 
 #include "core/nhs_number.h"
 #include "refdata/refdata.h"
+#include "refdata/refdata_for_tests.h"
 #include "synth/rates.h"
 
 namespace csu::synth {
 namespace {
 
-const refdata::RefData& Ref() {
-  static const refdata::RefData* ref =
-      new refdata::RefData(refdata::RefData::Load(std::string(CSU_SOURCE_DIR) + "/data/refdata").value());
-  return *ref;
-}
+const refdata::RefData& Ref() { return refdata::TestRefData(); }
 
 TEST(NhsNumbersTest, CheckDigitAgreesWithCore) {
   Rng rng(1);
