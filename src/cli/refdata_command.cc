@@ -100,11 +100,20 @@ int Check(const Context& ctx) {
   return kExitOk;
 }
 
+// The single CODE argument of `csu refdata show KIND CODE`, or nullopt after
+// printing why it is missing or malformed (a usage error).
 template <typename Code>
-Result<Code> ParseArg(const std::string& text) {
-  auto c = Code::Parse(text);
-  if (!c.ok()) return c.error();
-  return c.value();
+std::optional<Code> OneCode(const std::vector<std::string>& args, const std::string& kind) {
+  if (args.size() != 1) {
+    PrintError("usage: csu refdata show " + kind + " CODE");
+    return std::nullopt;
+  }
+  auto code = Code::Parse(args[0]);
+  if (!code.ok()) {
+    PrintError(code.error().ToString());
+    return std::nullopt;
+  }
+  return code.value();
 }
 
 int ShowTariff(const RefData& r, const std::vector<std::string>& args) {
@@ -196,7 +205,7 @@ int ShowMff(const RefData& r, const std::vector<std::string>& args) {
     }
     year = y.value();
   }
-  auto code = ParseArg<OdsCode>(args.back());
+  auto code = OdsCode::Parse(args.back());
   if (!code.ok()) {
     PrintError(code.error().ToString());
     return kExitUsage;
@@ -214,18 +223,11 @@ int ShowMff(const RefData& r, const std::vector<std::string>& args) {
 }
 
 int ShowOrganisation(const RefData& r, const std::string& kind, const std::vector<std::string>& args) {
-  if (args.size() != 1) {
-    PrintError("usage: csu refdata show " + kind + " CODE");
-    return kExitUsage;
-  }
-  auto code = ParseArg<OdsCode>(args[0]);
-  if (!code.ok()) {
-    PrintError(code.error().ToString());
-    return kExitUsage;
-  }
+  auto code = OneCode<OdsCode>(args, kind);
+  if (!code) return kExitUsage;
   auto date = [](const std::optional<Date>& d) { return d ? d->ToString() : std::string("-"); };
   if (kind == "ccg") {
-    const auto* c = r.FindCcg(code.value());
+    const auto* c = r.FindCcg(*code);
     if (!c) {
       PrintError("no CCG with code " + args[0]);
       return kExitFailure;
@@ -239,7 +241,7 @@ int ShowOrganisation(const RefData& r, const std::string& kind, const std::vecto
     return kExitOk;
   }
   if (kind == "practice") {
-    const auto* p = r.FindPractice(code.value());
+    const auto* p = r.FindPractice(*code);
     if (!p) {
       PrintError("no GP practice with code " + args[0] + " in the January 2021 list");
       return kExitFailure;
@@ -252,14 +254,14 @@ int ShowOrganisation(const RefData& r, const std::string& kind, const std::vecto
     return kExitOk;
   }
   if (kind == "provider") {
-    const auto* t = r.FindTrust(code.value());
+    const auto* t = r.FindTrust(*code);
     bool any_mff = false;
-    for (FinancialYear y : r.tariff_years()) any_mff |= r.FindMff(y, code.value()) != nullptr;
+    for (FinancialYear y : r.tariff_years()) any_mff |= r.FindMff(y, *code) != nullptr;
     if (!t && !any_mff) {
       PrintError("no NHS trust or MFF provider with code " + args[0]);
       return kExitFailure;
     }
-    std::printf("%s  %s  (provider)\n", code.value().ToString().c_str(),
+    std::printf("%s  %s  (provider)\n", code->ToString().c_str(),
                 t ? t->name.c_str() : "not in the ODS trust list");
     if (t) {
       Row("national grouping / geography", t->national_grouping + " / " + t->health_geography);
@@ -267,13 +269,13 @@ int ShowOrganisation(const RefData& r, const std::string& kind, const std::vecto
       Row("opened / closed", date(t->open_date) + " / " + date(t->close_date));
     }
     for (FinancialYear y : r.tariff_years()) {
-      const auto* m = r.FindMff(y, code.value());
+      const auto* m = r.FindMff(y, *code);
       Row(("MFF " + y.ToString()).c_str(), m ? Ppm(m->index_ppm, 6) : "none (not priced)");
     }
     return kExitOk;
   }
   if (kind == "csu") {
-    const auto* c = r.FindCsu(code.value());
+    const auto* c = r.FindCsu(*code);
     if (!c) {
       PrintError("no commissioning support unit with code " + args[0]);
       return kExitFailure;
@@ -287,16 +289,9 @@ int ShowOrganisation(const RefData& r, const std::string& kind, const std::vecto
 }
 
 int ShowHrg(const RefData& r, const std::vector<std::string>& args) {
-  if (args.size() != 1) {
-    PrintError("usage: csu refdata show hrg CODE");
-    return kExitUsage;
-  }
-  auto code = ParseArg<HrgCode>(args[0]);
-  if (!code.ok()) {
-    PrintError(code.error().ToString());
-    return kExitUsage;
-  }
-  const auto* h = r.FindHrg(code.value());
+  auto code = OneCode<HrgCode>(args, "hrg");
+  if (!code) return kExitUsage;
+  const auto* h = r.FindHrg(*code);
   if (!h) {
     PrintError("no HRG with code " + args[0]);
     return kExitFailure;
@@ -306,24 +301,17 @@ int ShowHrg(const RefData& r, const std::vector<std::string>& args) {
   Row("chapter", h->chapter + "  " + h->chapter_name);
   for (FinancialYear y : r.tariff_years()) {
     const auto* t = r.Tariff(y);
-    bool priced = t->FindApc(code.value()) || t->FindAe(code.value()) || t->FindUnbundled(code.value());
+    bool priced = t->FindApc(*code) || t->FindAe(*code) || t->FindUnbundled(*code);
     Row(("tariff " + y.ToString()).c_str(),
-        priced ? "priced" : (t->HrgHasNoNationalPrice(code.value()) ? "no national price" : "not in tariff"));
+        priced ? "priced" : (t->HrgHasNoNationalPrice(*code) ? "no national price" : "not in tariff"));
   }
   return kExitOk;
 }
 
 int ShowTfc(const RefData& r, const std::vector<std::string>& args) {
-  if (args.size() != 1) {
-    PrintError("usage: csu refdata show tfc CODE");
-    return kExitUsage;
-  }
-  auto code = ParseArg<TreatmentFunctionCode>(args[0]);
-  if (!code.ok()) {
-    PrintError(code.error().ToString());
-    return kExitUsage;
-  }
-  const auto* t = r.FindTreatmentFunction(code.value());
+  auto code = OneCode<TreatmentFunctionCode>(args, "tfc");
+  if (!code) return kExitUsage;
+  const auto* t = r.FindTreatmentFunction(*code);
   if (!t) {
     PrintError("no treatment function with code " + args[0]);
     return kExitFailure;
@@ -331,10 +319,10 @@ int ShowTfc(const RefData& r, const std::vector<std::string>& args) {
   std::printf("%s  %s  (treatment function)\n", t->code.ToString().c_str(), t->name.c_str());
   for (FinancialYear y : r.tariff_years()) {
     const auto* tariff = r.Tariff(y);
-    const auto* p = tariff->FindOpAttendance(code.value());
+    const auto* p = tariff->FindOpAttendance(*code);
     Row(("OP attendance price " + y.ToString()).c_str(),
         p ? "first " + Opt(p->first_single) + ", follow-up " + Opt(p->follow_up_single)
-          : (tariff->TfcHasNoNationalPrice(code.value()) ? "no national price" : "none"));
+          : (tariff->TfcHasNoNationalPrice(*code) ? "no national price" : "none"));
   }
   return kExitOk;
 }
