@@ -123,7 +123,9 @@ class Store {
   virtual Result<std::unique_ptr<BatchBuilder>> NewBatch(ingest::ExtractKind kind, size_t expected_records = 0) = 0;
 
   // Makes the batch durable and visible, appends an "ingest" audit entry,
-  // and returns its catalog row. From `info` the store takes file_name,
+  // and returns its catalog row. The builder is consumed either way; after
+  // an error nothing of it is visible (unless the error says the outcome is
+  // unknown: see the durability contract above). From `info` the store takes file_name,
   // content_sha256, rows_read and loaded_by; it fills in id, kind, loaded_at,
   // rows_accepted, rows_quarantined and records_restated. rows_read 0 means
   // accepted + quarantined; any other value must equal that sum.
@@ -146,8 +148,9 @@ class Store {
   virtual Result<std::vector<AuditEntry>> Audit() = 0;
 
   // Checks the catalog (integrity_check, audit chain), every active batch's
-  // files against their catalog checksums and structure, and looks for
-  // orphans; returns one line per problem (empty = all good).
+  // files against their catalog checksums and structure (it reads and
+  // parses every byte: seconds per million rows), and looks for orphans;
+  // returns one line per problem (empty = all good).
   virtual Result<std::vector<std::string>> Verify() = 0;
   // Rewrites the column file of `batch_id` from its retained rows file.
   // Error when the rows file itself is damaged (it cannot be rebuilt).
