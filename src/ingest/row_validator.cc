@@ -116,7 +116,12 @@ class RowValidator::Row {
   size_t start_;
 };
 
-RowValidator::RowValidator(const HeaderMap& map, const refdata::RefData& ref) : map_(map), ref_(ref) {}
+RowValidator::RowValidator(const HeaderMap& map, const refdata::RefData& ref) : map_(map), ref_(ref) {
+  for (const auto& trust : ref_.trusts()) known_providers_.insert(trust.code.key());
+  for (FinancialYear y : ref_.tariff_years()) {
+    for (const auto& mff : ref_.Mffs(y)) known_providers_.insert(mff.provider.key());
+  }
+}
 
 bool RowValidator::KnownHrg(HrgCode hrg, Date activity_date) const {
   if (const auto* tariff = ref_.TariffFor(activity_date)) {
@@ -173,8 +178,7 @@ void RowValidator::CheckCommon(Row& row, Date activity_date, bool activity_ok, P
     // A 5-character site code (RBT01) is reduced to its trust (RBT).
     std::string_view trust = provider.size() == 5 ? provider.substr(0, 3) : provider;
     auto code = OdsCode::Parse(trust);
-    bool known = code.ok() && ref_.FindTrust(code.value()) != nullptr;
-    for (FinancialYear y : ref_.tariff_years()) known = known || (code.ok() && ref_.FindMff(y, code.value()));
+    bool known = code.ok() && known_providers_.count(code.value().key()) > 0;
     if (!code.ok() || (provider.size() != 3 && provider.size() != 5)) {
       row.Problem(Column::kProvider, "not a 3-character trust or 5-character site code", Quote(provider));
     } else if (!known) {

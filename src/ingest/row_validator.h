@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_set>
 #include <string_view>
 #include <vector>
 
@@ -52,6 +53,10 @@ class RowValidator {
 
   const HeaderMap& map_;
   const refdata::RefData& ref_;
+  // Providers known as a trust or by an MFF in any tariff year, by
+  // OdsCode::key(): built once, because checking the trust list and every
+  // year's MFF per row showed up in profiles.
+  std::unordered_set<uint64_t> known_providers_;
 };
 
 }  // namespace csu::ingest
