@@ -111,6 +111,9 @@ class StoreImpl final : public Store {
     return tables;
   }
 
+  Result<std::optional<RecordLocation>> FindRecord(ExtractKind kind, std::string_view provider,
+                                                   std::string_view record_id) override;
+
   Result<ActivityTables> LoadAll() override {
     ActivityTables tables;
     tables.codes = dicts_;
@@ -208,6 +211,28 @@ Result<KeySet> StoreImpl::ActiveKeys(ExtractKind kind) {
     file.file.reset();
   }
   return keys;
+}
+
+Result<std::optional<RecordLocation>> StoreImpl::FindRecord(ExtractKind kind, std::string_view provider,
+                                                             std::string_view record_id) {
+  const uint32_t provider_id = dicts_[Dimension::kProvider].Find(provider);
+  if (provider_id == 0) return std::optional<RecordLocation>();
+  CSU_ASSIGN_OR_RETURN(batches, ActiveBatches(kind));
+  std::vector<uint16_t> providers;
+  std::vector<uint32_t> offsets;
+  std::vector<uint8_t> ids;
+  // Newest batch first, last row first: the first hit is the record's
+  // latest version, the one Load keeps.
+  for (auto b = batches.rbegin(); b != batches.rend(); ++b) {
+    CSU_ASSIGN_OR_RETURN(file, OpenColumnFile(env_, batches_dir_, *b));
+    if (Status s = DecodeKeys(file.reader, providers, offsets, ids); !s.ok()) return s.error();
+    for (size_t r = providers.size(); r-- > 0;) {
+      if (providers[r] != provider_id) continue;
+      std::string_view id(reinterpret_cast<const char*>(ids.data()) + offsets[r], offsets[r + 1] - offsets[r]);
+      if (id == record_id) return std::optional<RecordLocation>(RecordLocation{b->info.id, static_cast<uint32_t>(r)});
+    }
+  }
+  return std::optional<RecordLocation>();
 }
 
 Result<std::unique_ptr<BatchBuilder>> StoreImpl::NewBatch(ExtractKind kind, size_t expected_records) {

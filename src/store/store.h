@@ -28,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -53,6 +54,13 @@ struct BatchInfo {
   std::string loaded_at;         // UTC, ISO 8601
   std::string loaded_by;         // the operating system user or signed-in user
   bool removed = false;          // withdrawn by `csu batch remove`
+};
+
+// A stored record: row `row` (0-based) of batch `batch_id`'s rows file, which
+// is the loaded table row with that source_row inside the batch's BatchRange.
+struct RecordLocation {
+  int64_t batch_id = 0;
+  uint32_t row = 0;
 };
 
 // One quarantined row (ingest's type): line, column, reason, detail and the
@@ -162,6 +170,14 @@ class Store {
   virtual Result<ActivityTables> Load(ingest::ExtractKind kind) = 0;
   // All three kinds, sharing one patient index.
   virtual Result<ActivityTables> LoadAll() = 0;
+
+  // Where the current version of the record (provider ODS code, spell or
+  // attendance id) of `kind` is: the last occurrence among the active
+  // batches, which is the one Load keeps (§7 of docs/store-format.md).
+  // nullopt when no active batch holds it. Reads the record ids of the
+  // active batches, newest first, stopping at the first that has it.
+  virtual Result<std::optional<RecordLocation>> FindRecord(ingest::ExtractKind kind, std::string_view provider,
+                                                           std::string_view record_id) = 0;
 };
 
 }  // namespace csu::store
