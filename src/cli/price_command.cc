@@ -1,13 +1,19 @@
 // `csu price`: prices an extract file at national tariff, no state needed.
+// `csu price explain`: explains the price of one stored record.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/state.h"
 #include "core/file.h"
 #include "core/progress.h"
 #include "core/text.h"
 #include "pricing/file_pricer.h"
+#include "pricing/priced_activity.h"
+#include "pricing/pricing_math.h"
+#include "pricing/table_records.h"
 #include "refdata/refdata.h"
 
 namespace csu::cli {
@@ -90,14 +96,140 @@ int RunPrice(const Context& ctx, const PriceArgs& args) {
   return kExitOk;
 }
 
+struct ExplainArgs {
+  std::string kind;
+  std::string data_dir = "csu-data";
+  std::string key_file;
+  std::string provider;
+  std::string id;
+  std::string tariff;
+};
+
+// The table row of a located record: the row with that source_row inside
+// its batch's range (rows of one batch keep their file order).
+std::optional<size_t> TableRow(const store::CommonColumns& table, const store::RecordLocation& at) {
+  for (const store::BatchRange& range : table.batches) {
+    if (range.batch_id != at.batch_id) continue;
+    auto first = table.source_row.begin() + range.first_row;
+    auto last = first + range.rows;
+    auto it = std::lower_bound(first, last, at.row);
+    if (it != last && *it == at.row) return static_cast<size_t>(it - table.source_row.begin());
+  }
+  return std::nullopt;
+}
+
+void PrintComponent(const char* name, const std::string& value) { std::printf("  %-22s %s\n", name, value.c_str()); }
+
+int RunExplain(const Context& ctx, const ExplainArgs& args) {
+  auto kind = ingest::ParseKind(args.kind);
+  if (!kind.ok()) {
+    PrintError(kind.error().ToString());
+    return kExitUsage;
+  }
+  auto provider = OdsCode::Parse(args.provider);
+  if (!provider.ok()) {
+    PrintError("--provider: " + provider.error().ToString());
+    return kExitUsage;
+  }
+  pricing::PricingOptions options;
+  if (!args.tariff.empty()) {
+    auto year = FinancialYear::Parse(args.tariff);
+    if (!year.ok()) {
+      PrintError("--tariff: " + year.error().ToString());
+      return kExitUsage;
+    }
+    options.tariff_year = year.value();
+  }
+  auto opened = OpenState(ctx, args.data_dir, args.key_file, /*create=*/false);
+  if (!opened.ok()) {
+    PrintError(opened.error().ToString());
+    return kExitFailure;
+  }
+  State& state = *opened.value();
+  const std::string what = std::string(ingest::KindName(kind.value())) + " record " + provider.value().ToString() +
+                           " " + args.id;
+  auto found = state.store->FindRecord(kind.value(), provider.value().view(), args.id);
+  if (!found.ok()) {
+    PrintError(found.error().ToString());
+    return kExitFailure;
+  }
+  if (!found.value()) {
+    PrintError("no such record: " + what + " is in no active batch of " + args.data_dir);
+    return kExitFailure;
+  }
+  // The record's price as analytics sees it (the priced columns) and as the
+  // per-record pricer explains it: they must agree.
+  auto activity = pricing::LoadPriced(*state.store, *state.ref, kind.value(), options);
+  if (!activity.ok()) {
+    PrintError(activity.error().ToString());
+    return kExitFailure;
+  }
+  const store::ActivityTables& tables = activity.value().tables;
+  const pricing::PricedActivity& priced = activity.value();
+  std::string explanation;
+  pricing::Price price;
+  std::optional<size_t> row;
+  const pricing::PricedColumns* columns = nullptr;
+  switch (kind.value()) {
+    case ingest::ExtractKind::kApc:
+      row = TableRow(tables.apc, *found.value());
+      if (row) price = pricing::PriceApc(pricing::ApcRecordAt(tables, *row, args.id), *state.ref, options, &explanation);
+      columns = &priced.apc;
+      break;
+    case ingest::ExtractKind::kOp:
+      row = TableRow(tables.op, *found.value());
+      if (row) price = pricing::PriceOp(pricing::OpRecordAt(tables, *row, args.id), *state.ref, options, &explanation);
+      columns = &priced.op;
+      break;
+    case ingest::ExtractKind::kAe:
+      row = TableRow(tables.ae, *found.value());
+      if (row) price = pricing::PriceAe(pricing::AeRecordAt(tables, *row, args.id), *state.ref, options, &explanation);
+      columns = &priced.ae;
+      break;
+  }
+  if (!row) {
+    PrintError("internal error: " + what + " was found in batch " + std::to_string(found.value()->batch_id) +
+               " but not in the loaded table");
+    return kExitSoftware;
+  }
+  const pricing::Price stored = columns->At(*row);
+  if (stored.final_price != price.final_price || stored.not_priced != price.not_priced || stored.pod != price.pod) {
+    PrintError("internal error: the priced columns give " + stored.final_price.ToString() + " for " + what +
+               " but the per-record pricer gives " + price.final_price.ToString());
+    return kExitSoftware;
+  }
+
+  std::printf("%s (batch %lld, row %u)\n%s\n", what.c_str(), static_cast<long long>(found.value()->batch_id),
+              found.value()->row, explanation.c_str());
+  PrintComponent("tariff year", price.tariff_year.ToString());
+  if (!price.priced()) {
+    PrintComponent("not priced", std::string(pricing::NotPricedText(price.not_priced)));
+    return kExitOk;
+  }
+  PrintComponent("point of delivery", std::string(pricing::PodCode(price.pod)));
+  PrintComponent("base price", price.base.ToString());
+  if (kind.value() == ingest::ExtractKind::kApc) {
+    PrintComponent("excess bed days", std::to_string(price.excess_bed_days) + " = " + price.excess_bed_day_payment.ToString());
+    PrintComponent("short-stay adjustment", price.ssem_reduction.ToString());
+    PrintComponent("specialised top-up", price.top_up.ToString() + " (" + pricing::detail::PercentText(price.top_up_ppm) + ")");
+    PrintComponent("unbundled HRGs", price.unbundled.ToString() + " (" + std::to_string(price.unbundled_count) +
+                                         " priced, " + std::to_string(price.unbundled_unpriced) + " priced locally)");
+    PrintComponent("adjustments", price.adjustments.ToString());
+  }
+  PrintComponent("MFF", pricing::detail::FactorText(price.mff_ppm) + " (" + provider.value().ToString() + ")");
+  PrintComponent("final price", price.final_price.ToString());
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddPriceCommand(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<PriceArgs>();
   auto* cmd = app.add_subcommand("price", "Price an activity extract at national tariff, explaining every price");
-  cmd->add_option("--kind", args->kind, "Extract kind: apc, op or ae")->required();
-  cmd->add_option("file", args->file, "The extract CSV (format: docs/formats/activity-extract-v1.md)")
-      ->required()
+  // --kind and FILE are required unless the explain subcommand is used, so
+  // the check is in the callback rather than CLI11's required().
+  cmd->add_option("--kind", args->kind, "Extract kind: apc, op or ae (required)");
+  cmd->add_option("file", args->file, "The extract CSV (format: docs/formats/activity-extract-v1.md) (required)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--tariff", args->tariff, "Price at this tariff year (e.g. 2018/19) instead of each record's own");
   cmd->add_option("--out", args->out, "Write the priced CSV here (default: standard output)");
@@ -106,7 +238,28 @@ void AddPriceCommand(CLI::App& app, Context& ctx) {
       "excess_bed_day_payment, adjustments, mff, final_price, priced and explanation.\n"
       "Money is in pounds with two decimals. Rules: docs/pricing.md.\n"
       "Example: csu price --kind apc demo-data/apc.csv --out apc-priced.csv\n");
-  cmd->callback([&ctx, args] { ctx.action = [&ctx, args] { return RunPrice(ctx, *args); }; });
+
+  auto explain_args = std::make_shared<ExplainArgs>();
+  auto* explain = cmd->add_subcommand("explain", "Explain the price of one stored record, component by component");
+  explain->add_option("--kind", explain_args->kind, "Record kind: apc, op or ae")->required();
+  explain->add_option("--data", explain_args->data_dir, "State folder")->capture_default_str();
+  explain->add_option("--key", explain_args->key_file,
+                      "Pseudonymisation key file (default: $CSU_KEY_FILE or ~/.config/opencsu/pseudonymisation.key)");
+  explain->add_option("--provider", explain_args->provider, "Provider ODS code, e.g. R1H")->required();
+  explain->add_option("--id", explain_args->id, "Spell id (apc) or attendance id (op, ae)")->required();
+  explain->add_option("--tariff", explain_args->tariff, "Price at this tariff year instead of the record's own");
+  explain->footer(
+      "Finds the record among the active batches (a restated record: its latest version) and prints\n"
+      "the explanation line and each component. The price is the one analytics reads.\n"
+      "Example: csu price explain --kind apc --data csu-data --provider R1H --id SP000123\n");
+  explain->callback([&ctx, explain_args] { ctx.action = [&ctx, explain_args] { return RunExplain(ctx, *explain_args); }; });
+
+  cmd->callback([&ctx, args, explain] {
+    if (explain->parsed()) return;
+    if (args->kind.empty()) throw CLI::RequiredError("--kind");
+    if (args->file.empty()) throw CLI::RequiredError("file");
+    ctx.action = [&ctx, args] { return RunPrice(ctx, *args); };
+  });
 }
 
 }  // namespace csu::cli
