@@ -1,6 +1,7 @@
 // Data shared by benchmarks: the demo CSU's synthetic year (CCGs 27D, 02E,
 // 12F, seed 1), generated once per benchmark run into a temporary folder
-// that is removed at exit.
+// that is removed at exit, and its admitted care extract ingested into a
+// state folder there and loaded back as column tables.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,9 @@
 
 namespace csu::refdata {
 class RefData;
+}
+namespace csu::store {
+struct ActivityTables;
 }
 
 namespace csu::bench {
@@ -22,5 +26,10 @@ struct DemoData {
 
 // Generates on first use (a few seconds); aborts if generation fails.
 const DemoData& Demo();
+
+// The demo year's apc.csv ingested (validated, pseudonymised, committed)
+// into a fresh state folder and loaded: tables.apc holds every spell.
+// Built on first use (a few seconds more); aborts on any failure.
+const store::ActivityTables& DemoApcTables();
 
 }  // namespace csu::bench
