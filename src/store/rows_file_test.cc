@@ -84,7 +84,7 @@ TEST_P(RowsFileRoundTrip, EveryFieldSurvives) {
 
 INSTANTIATE_TEST_SUITE_P(AllKinds, RowsFileRoundTrip,
                          ::testing::Values(ExtractKind::kApc, ExtractKind::kOp, ExtractKind::kAe),
-                         [](const auto& info) { return std::string(ingest::KindName(info.param)); });
+                         [](const auto& p) { return std::string(ingest::KindName(p.param)); });
 
 TEST(RowsFile, TextIsPlainCsvAfterTheMagicLine) {
   testing::ScratchDir dir("rows-text");

@@ -287,10 +287,10 @@ TEST(StoreCrash, TwentyRandomKills) {
 
 TEST(StoreCrashSlow, KilledBeforeEveryOperationOfACommit) { CrashAtOperations(/*rows=*/300, /*every=*/true); }
 
-TEST(StoreCrashSlow, KilledBeforeEveryOperationOfALargerCommit) { CrashAtOperations(/*rows=*/8000, /*every=*/true); }
+TEST(StoreCrashSlow, KilledBeforeEveryOperationOfALargerCommit) { CrashAtOperations(/*rows=*/5000, /*every=*/true); }
 
 TEST(StoreCrashSlow, ThreeHundredRandomKills) {
-  RandomKills(/*kills=*/300, /*batches=*/12, /*rows=*/5000, /*spread=*/2.0, /*seed=*/7);
+  RandomKills(/*kills=*/300, /*batches=*/10, /*rows=*/2000, /*spread=*/2.0, /*seed=*/7);
 }
 
 }  // namespace
