@@ -38,6 +38,8 @@ try "$CSU --help" "every command"
 try "$CSU refdata show tariff 2018/19 EB03E" "prices of an HRG"
 try "$CSU refdata show provider RBT" "a trust and its market forces factor"
 try "$CSU quarantine --data $STATE" "rows refused at ingest, identifiers masked"
+first=$(sed -n 2p "$DEMO_DIR/apc.csv" | cut -d, -f6,7)
+try "$CSU price explain --kind apc --data $STATE --provider ${first%,*} --id ${first#*,}" "one stored spell's price, explained"
 try "$CSU synth --out /tmp/bad --ccgs 02E --defects 50" "plant 50 bad rows..."
 try "$CSU ingest --data /tmp/bad-state --kind apc /tmp/bad/apc.csv" "...and see them quarantined"
 echo "The web platform (sign-in, dashboards) is not built yet; see docs/architecture.md."
