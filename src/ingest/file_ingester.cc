@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "ingest/extract_reader.h"
+#include "core/csv_writer.h"
 #include "core/nhs_number.h"
 #include "core/progress.h"
 #include "core/text.h"
@@ -42,23 +43,26 @@ Result<std::string> FileSha256(const std::string& path, ExtractKind kind) {
   return Sha256Hex(file.value().content());
 }
 
-std::string MaskIdentifiers(std::string_view text, std::optional<size_t> nhs_index, std::optional<size_t> dob_index,
-                            bool malformed) {
-  std::string out(text);
-  // Fields by naive comma split: identifiers are plain digits and dates,
-  // never quoted, so quotes elsewhere do not move them.
-  size_t field = 0, start = 0;
-  for (size_t i = 0; i <= out.size(); ++i) {
-    if (i == out.size() || out[i] == ',') {
-      if ((nhs_index && field == *nhs_index) || (dob_index && field == *dob_index)) {
-        for (size_t j = start; j < i; ++j) out[j] = '*';
+std::string MaskIdentifiers(std::string_view text, const std::vector<std::string_view>* fields,
+                            std::optional<size_t> nhs_index, std::optional<size_t> dob_index) {
+  std::string out;
+  if (fields != nullptr) {
+    // A well-formed row: rebuild it from the fields the CSV reader found, so
+    // quoted commas cannot shift which field gets masked.
+    for (size_t i = 0; i < fields->size(); ++i) {
+      if (i > 0) out.push_back(',');
+      std::string_view f = (*fields)[i];
+      if ((nhs_index && i == *nhs_index) || (dob_index && i == *dob_index)) {
+        out.append(f.size(), '*');
+      } else {
+        AppendCsvField(out, f, /*guard_formulas=*/false);
       }
-      ++field;
-      start = i + 1;
     }
+  } else {
+    out.assign(text);
   }
-  // Any digit run (spaces allowed inside, as in "943 476 5919") that is a
-  // valid NHS number, wherever it sits.
+  // Any digit run (spaces allowed inside, as in "943 476 5919") that reads as
+  // a valid NHS number, wherever it sits.
   for (size_t i = 0; i < out.size(); ++i) {
     if (!IsDigit(out[i]) || (i > 0 && IsDigit(out[i - 1]))) continue;
     size_t j = i, digits = 0;
@@ -66,11 +70,15 @@ std::string MaskIdentifiers(std::string_view text, std::optional<size_t> nhs_ind
       digits += IsDigit(out[j]);
       ++j;
     }
-    if (digits == 10 && (j == out.size() || !IsDigit(out[j])) && ParseNhsNumber(std::string_view(out).substr(i, j - i))) {
+    bool whole_run = digits == 10 && (j == out.size() || !IsDigit(out[j]));
+    // In a malformed row fields cannot be trusted to sit in their columns, so
+    // any 10-digit run is masked, valid check digit or not.
+    if (whole_run && (fields == nullptr || ParseNhsNumber(std::string_view(out).substr(i, j - i)))) {
       for (size_t k = i; k < j; ++k) out[k] = out[k] == ' ' ? ' ' : '*';
     }
   }
-  if (malformed) {
+  if (fields == nullptr) {
+    // ...and so is every date, any of which could be the date of birth.
     for (size_t i = 0; i + 10 <= out.size(); ++i) {
       std::string_view s(out.data() + i, 10);
       if (IsDigit(s[0]) && IsDigit(s[1]) && IsDigit(s[2]) && IsDigit(s[3]) && s[4] == '-' && IsDigit(s[5]) &&
@@ -109,7 +117,7 @@ Result<IngestReport> IngestFile(const std::string& path, ExtractKind kind, const
     std::string key = column.empty() ? reason : column + ": " + reason;
     ++report.quarantined_by_reason[key];
     sink.AddQuarantined(QuarantinedRow{0, row.line, std::move(column), std::move(reason), std::move(detail),
-                                       ReplaceInvalidUtf8(MaskIdentifiers(row.text, nhs_index, dob_index, malformed), '?')});
+                                       ReplaceInvalidUtf8(MaskIdentifiers(row.text, malformed ? nullptr : &row.fields, nhs_index, dob_index), '?')});
   };
 
   while (extract.Next(row)) {

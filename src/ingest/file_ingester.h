@@ -56,13 +56,14 @@ Result<std::string> FileSha256(const std::string& path, ExtractKind kind);
 Result<IngestReport> IngestFile(const std::string& path, ExtractKind kind, const refdata::RefData& ref,
                                 const Pseudonymiser& pseudonymiser, RecordSink& sink, Progress* progress);
 
-// The row text with identifiers masked, for showing quarantined rows: the
-// comma-separated fields at `nhs_index` and `dob_index` (when known) become
-// '*' of the same length, and so does any run of digits elsewhere that reads
-// as a valid NHS number. For a `malformed` row (broken quoting, wrong field
-// count) fields cannot be trusted to sit in their columns, so every
-// YYYY-MM-DD date in it is masked as well.
-std::string MaskIdentifiers(std::string_view row_text, std::optional<size_t> nhs_index,
-                            std::optional<size_t> dob_index, bool malformed);
+// The row text with identifiers masked, for showing quarantined rows. For a
+// well-formed row pass its `fields` (as the CSV reader split them): the row
+// is rebuilt from them with the fields at `nhs_index` and `dob_index` as '*'
+// of the same length, and any other value reading as a valid NHS number
+// masked too. For a malformed row (broken quoting, wrong field count, bad
+// UTF-8) pass null: its fields cannot be trusted to sit in their columns, so
+// every 10-digit run and every YYYY-MM-DD date in the raw text is masked.
+std::string MaskIdentifiers(std::string_view row_text, const std::vector<std::string_view>* fields,
+                            std::optional<size_t> nhs_index, std::optional<size_t> dob_index);
 
 }  // namespace csu::ingest

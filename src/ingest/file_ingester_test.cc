@@ -174,14 +174,28 @@ TEST_F(IngestFileTest, QuarantinedTextNeverHoldsIdentifiers) {
   }
 }
 
+std::vector<std::string_view> F(std::initializer_list<std::string_view> v) { return v; }
+
 TEST(MaskIdentifiersTest, MasksByPositionAndByShape) {
-  EXPECT_EQ(MaskIdentifiers("9434765919,1950-06-15,1", 0, 1, false), "**********,**********,1");
+  auto row = F({"9434765919", "1950-06-15", "1"});
+  EXPECT_EQ(MaskIdentifiers("", &row, 0, 1), "**********,**********,1");
   // A valid NHS number outside its column is still masked; other digits stay.
-  EXPECT_EQ(MaskIdentifiers("x,1234567890,9434765919", std::nullopt, std::nullopt, false),
-            "x,1234567890,**********");
-  EXPECT_EQ(MaskIdentifiers("a 943 476 5919 b", std::nullopt, std::nullopt, false), "a *** *** **** b");
-  EXPECT_EQ(MaskIdentifiers("x,2018-05-01", std::nullopt, std::nullopt, false), "x,2018-05-01");
-  EXPECT_EQ(MaskIdentifiers("x,2018-05-01", std::nullopt, std::nullopt, true), "x,**********");
+  auto other = F({"x", "1234567890", "9434765919"});
+  EXPECT_EQ(MaskIdentifiers("", &other, std::nullopt, std::nullopt), "x,1234567890,**********");
+  auto spaced = F({"a 943 476 5919 b"});
+  EXPECT_EQ(MaskIdentifiers("", &spaced, std::nullopt, std::nullopt), "a *** *** **** b");
+  auto date = F({"x", "2018-05-01"});
+  EXPECT_EQ(MaskIdentifiers("", &date, std::nullopt, std::nullopt), "x,2018-05-01");
+  // Malformed: every date and every 10-digit run, check digit or not.
+  EXPECT_EQ(MaskIdentifiers("x,2018-05-01,9434765918", nullptr, 1, 2), "x,**********,**********");
+}
+
+TEST(MaskIdentifiersTest, QuotedCommasDoNotShiftTheMask) {
+  // Columns may come in any order: a quoted comma before the date of birth
+  // must not move the mask onto another field (found in review).
+  auto row = F({"N81007,000001", "9434765918", "1950-06-15", "1"});
+  std::string masked = MaskIdentifiers("\"N81007,000001\",9434765918,1950-06-15,1", &row, 1, 2);
+  EXPECT_EQ(masked, "\"N81007,000001\",**********,**********,1");
 }
 
 }  // namespace
