@@ -46,4 +46,4 @@ fuzz: deps
 	./scripts/fuzz.sh
 
 clean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR)-*
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-* build-fuzz fuzz-corpus-run

@@ -11,7 +11,7 @@ CSU="$BUILD_DIR/csu"
 STATE="$DEMO_DIR/state"
 
 echo "== Reference data"
-"$CSU" refdata check | head -20
+"$CSU" refdata check
 
 echo
 echo "== Synthetic activity for the demo CSU (2018/19) in $DEMO_DIR/"

@@ -37,11 +37,12 @@ have_libfuzzer() {
 }
 
 if ! have_libfuzzer; then
-  echo "fuzz: installing clang (Debian's clang ships libFuzzer)"
+  # libFuzzer is in libclang-rt-14-dev, which clang only recommends.
+  echo "fuzz: installing clang and libFuzzer (libclang-rt-14-dev)"
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq clang >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq clang libclang-rt-14-dev >/dev/null
   if ! have_libfuzzer; then
     echo "fuzz: $CXX_FUZZ cannot build with -fsanitize=fuzzer" >&2
     exit 2
