@@ -71,14 +71,10 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     PrintError(kind.error().ToString());
     return kExitUsage;
   }
-  auto state = OpenState(ctx, args.data_dir, args.key_file, /*create=*/true);
-  if (!state.ok()) {
-    PrintError(state.error().ToString());
-    return kExitFailure;
-  }
-  State& s = *state.value();
+  // Check every file as a whole first (readable, CSV, the right kind), so
+  // that a mistake such as the wrong --kind creates no state folder.
   int exit_code = kExitOk;
-  nlohmann::json all = nlohmann::json::array();
+  std::vector<std::pair<std::string, std::string>> ready;  // file, content hash
   for (const std::string& file : args.files) {
     auto sha = ingest::FileSha256(file, kind.value());
     if (!sha.ok()) {
@@ -86,7 +82,18 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
       exit_code = kExitFailure;
       continue;
     }
-    auto existing = s.store->FindByContent(kind.value(), sha.value());
+    ready.emplace_back(file, sha.value());
+  }
+  if (ready.empty()) return exit_code;
+  auto state = OpenState(ctx, args.data_dir, args.key_file, /*create=*/true);
+  if (!state.ok()) {
+    PrintError(state.error().ToString());
+    return kExitFailure;
+  }
+  State& s = *state.value();
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& [file, sha256] : ready) {
+    auto existing = s.store->FindByContent(kind.value(), sha256);
     if (!existing.ok()) {
       PrintError(existing.error().ToString());
       return kExitFailure;
