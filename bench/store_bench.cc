@@ -230,8 +230,18 @@ BENCHMARK(Commit4M)->Name("store_commit/new-add-commit-4M")->Unit(benchmark::kMi
 
 // A store with `batches` batches of 1M; with `restate`, each batch's spell
 // ids overlap the previous batch's by a quarter (so the key pass runs).
+// The stores are removed when the benchmark program exits.
+struct MadeStores {
+  std::map<std::pair<int, bool>, std::string> dirs;
+  ~MadeStores() {
+    std::error_code ec;
+    for (const auto& [key, dir] : dirs) std::filesystem::remove_all(dir, ec);
+  }
+};
+
 const std::string& LoadStore(int batches, bool restate) {
-  static std::map<std::pair<int, bool>, std::string> made;
+  static MadeStores stores;
+  auto& made = stores.dirs;
   auto key = std::make_pair(batches, restate);
   if (made.count(key) == 0) {
     std::string dir = BenchDir("load-" + std::to_string(batches) + (restate ? "-restated" : ""));
