@@ -10,10 +10,7 @@ Price PriceAe(const ingest::AeRecord& a, const refdata::RefData& ref, const Pric
   Price price;
   price.tariff_year = options.tariff_year.value_or(FinancialYear::Of(a.arrival.date()));
   auto not_priced = [&](NotPriced why, const std::string& detail) {
-    price.not_priced = why;
-    price.pod = Pod::kNone;
-    if (explanation) *explanation = detail::NotPricedLine(price, detail);
-    return price;
+    return detail::MarkNotPriced(price, why, detail, explanation);
   };
   const refdata::TariffYear* tariff = ref.Tariff(price.tariff_year);
   if (tariff == nullptr) return not_priced(NotPriced::kNoTariffYear, price.tariff_year.ToString());

@@ -23,10 +23,7 @@ Price PriceApc(const ingest::ApcRecord& s, const refdata::RefData& ref, const Pr
   price.tariff_year = options.tariff_year.value_or(FinancialYear::Of(s.admission_date));
   const std::string hrg = s.hrg.ToString();
   auto not_priced = [&](NotPriced why, const std::string& detail) {
-    price.not_priced = why;
-    price.pod = Pod::kNone;
-    if (explanation) *explanation = detail::NotPricedLine(price, detail);
-    return price;
+    return detail::MarkNotPriced(price, why, detail, explanation);
   };
 
   const refdata::TariffYear* tariff = ref.Tariff(price.tariff_year);

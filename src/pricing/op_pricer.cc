@@ -11,10 +11,7 @@ Price PriceOp(const ingest::OpRecord& a, const refdata::RefData& ref, const Pric
   price.tariff_year = options.tariff_year.value_or(FinancialYear::Of(a.appointment_date));
   const std::string tfc = a.treatment_function.ToString();
   auto not_priced = [&](NotPriced why, const std::string& detail) {
-    price.not_priced = why;
-    price.pod = Pod::kNone;
-    if (explanation) *explanation = detail::NotPricedLine(price, detail);
-    return price;
+    return detail::MarkNotPriced(price, why, detail, explanation);
   };
   const refdata::TariffYear* tariff = ref.Tariff(price.tariff_year);
   if (tariff == nullptr) return not_priced(NotPriced::kNoTariffYear, price.tariff_year.ToString());

@@ -49,4 +49,11 @@ std::string NotPricedLine(const Price& price, const std::string& detail) {
   return s;
 }
 
+Price MarkNotPriced(Price& price, NotPriced why, const std::string& detail, std::string* explanation) {
+  price.not_priced = why;
+  price.pod = Pod::kNone;
+  if (explanation != nullptr) *explanation = NotPricedLine(price, detail);
+  return price;
+}
+
 }  // namespace csu::pricing::detail

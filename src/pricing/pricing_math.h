@@ -36,4 +36,9 @@ std::string MffClause(const Price& price, OdsCode provider);
 // "not priced: <reason>" plus an optional detail.
 std::string NotPricedLine(const Price& price, const std::string& detail);
 
+// Marks `price` not priced for `why` (no point of delivery), writes the
+// explanation line when `explanation` is not null, and returns the price:
+// the one way every pricer gives up on a record.
+Price MarkNotPriced(Price& price, NotPriced why, const std::string& detail, std::string* explanation);
+
 }  // namespace csu::pricing::detail
