@@ -97,6 +97,11 @@ int Quarantine(const Context& ctx, const StateArgs& args, std::optional<int64_t>
     std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
   }
+  if (rows.value().empty()) {
+    // On stderr, so a script reading the CSV still gets just the header.
+    std::fprintf(stderr, "No quarantined rows%s: every row read was accepted.\n",
+                 batch ? (" in batch " + std::to_string(*batch)).c_str() : "");
+  }
   std::string csv;
   AppendCsvRow(csv, {"batch", "line", "column", "reason", "detail", "row (identifiers masked)"});
   for (const auto& q : rows.value()) {

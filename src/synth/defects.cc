@@ -88,14 +88,14 @@ DefectPlan::DefectPlan(int64_t count, uint64_t seed, const std::vector<int64_t>&
 
 std::vector<std::pair<int64_t, PlannedDefect>> DefectPlan::ForPractice(size_t slot, Dataset dataset, int64_t rows) {
   auto& carried = carried_[static_cast<size_t>(dataset)];
-  std::vector<PlannedDefect> todo = std::move(carried);
+  std::vector<PlannedDefect> pending = std::move(carried);
   carried.clear();
   for (const auto& d : by_practice_[slot]) {
-    if (d.dataset == dataset) todo.push_back(d);
+    if (d.dataset == dataset) pending.push_back(d);
   }
   std::vector<std::pair<int64_t, PlannedDefect>> out;
   std::set<int64_t> used;
-  for (const auto& d : todo) {
+  for (const auto& d : pending) {
     if (static_cast<int64_t>(used.size()) >= rows) {
       carried.push_back(d);
       continue;
