@@ -78,6 +78,7 @@ class Table {
   const std::string& name() const { return header_->name; }
   const std::vector<TableRow>& rows() const { return rows_; }
   bool HasColumn(std::string_view column) const;
+  const std::vector<std::string>& columns() const { return header_->columns; }
 
  private:
   std::string path_;

@@ -1,0 +1,81 @@
+// The commissioning database of a state folder (commissioning.sqlite,
+// docs/store-format.md §10): contracts with their plans, and the challenge
+// log. Every change is one SQLite transaction (WAL, synchronous=FULL), so a
+// load either lands whole or leaves the database as it was, and is on disk
+// when the call returns.
+//
+//   CSU_ASSIGN_OR_RETURN(db, ContractStore::Open(dir));
+//   CSU_ASSIGN_OR_RETURN(n, db->Replace(contracts, {now, actor, sha256}));
+//   CSU_ASSIGN_OR_RETURN(year, db->Contracts(FinancialYear(2018)));
+//
+// Not thread-safe; open it under the state folder's lock (cli::OpenState).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "contracts/contract.h"
+#include "core/result.h"
+
+namespace csu::store {
+class SqliteDb;
+}
+
+namespace csu::contracts {
+
+enum class ChallengeStatus : uint8_t { kRaised, kAgreed, kRejected };
+std::string_view StatusName(ChallengeStatus s);
+std::optional<ChallengeStatus> ParseStatus(std::string_view s);
+
+struct ChallengeLogEntry {
+  int64_t seq = 0;
+  std::string challenge;
+  ChallengeStatus status = ChallengeStatus::kRaised;
+  std::string note;
+  std::string at;
+  std::string actor;
+};
+
+// Who and what a change came from, for the database rows.
+struct Provenance {
+  std::string at;      // UTC ISO 8601
+  std::string actor;
+  std::string source_sha256;
+};
+
+class ContractStore {
+ public:
+  // Opens (creating) DIR/commissioning.sqlite. Errors name the file.
+  static Result<std::unique_ptr<ContractStore>> Open(const std::string& dir);
+  ~ContractStore();
+
+  // Replaces each given contract (commissioner × provider × year) and its
+  // plan lines, in one transaction; other contracts are untouched. Returns
+  // how many of them replaced a contract already held.
+  Result<int64_t> Replace(const std::vector<Contract>& contracts, const Provenance& from);
+
+  // Every contract of `year`, ordered by commissioner then provider.
+  Result<std::vector<Contract>> Contracts(FinancialYear year);
+  // Every year that has at least one contract, ascending.
+  Result<std::vector<FinancialYear>> Years();
+
+  // Appends a status change for challenge `id` (a note is required for
+  // agreed and rejected: a commissioner must be able to say why).
+  Status SetChallengeStatus(const std::string& id, ChallengeStatus status, const std::string& note,
+                            const std::string& at, const std::string& actor);
+  // The latest status of every challenge that has one.
+  Result<std::map<std::string, ChallengeLogEntry>> ChallengeStatuses();
+
+  struct PassKey {
+    explicit PassKey() = default;
+  };
+  ContractStore(PassKey, std::unique_ptr<store::SqliteDb> db);
+
+ private:
+  Status Init();
+  std::unique_ptr<store::SqliteDb> db_;
+};
+
+}  // namespace csu::contracts

@@ -1,0 +1,185 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "contracts/contract.h"
+#include "contracts/contract_file.h"
+#include "contracts/contract_store.h"
+#include "refdata/refdata_for_tests.h"
+#include "store/store_testing.h"
+
+namespace csu::contracts {
+namespace {
+
+using pricing::Pod;
+
+TEST(ContractPlan, MonthsAddUpExactlyToTheYear) {
+  // 1,000 spells flat: 83.33 a month; cumulative rounding gives 83 83 84 ...
+  PlanLine l{Pod::kNonElective, 1000, Money::FromPence(100'000'01), kFlatProfile};
+  EXPECT_EQ(l.CumulativeActivity(1), 83);   // 83.33
+  EXPECT_EQ(l.CumulativeActivity(2), 167);  // 166.67
+  EXPECT_EQ(l.CumulativeActivity(3), 250);
+  EXPECT_EQ(l.MonthActivity(2), 84);
+  int64_t activity = 0, pence = 0;
+  for (int m = 1; m <= 12; ++m) {
+    activity += l.MonthActivity(m);
+    pence += l.MonthValue(m).pence();
+  }
+  EXPECT_EQ(activity, 1000);
+  EXPECT_EQ(pence, 100'000'01);
+  // £100,000.01 / 12 = £8,333.33417: month 1 rounds to £8,333.33, 6 months to £50,000.01 (50,000.005 half away).
+  EXPECT_EQ(l.CumulativeValue(1).pence(), 833'333);
+  EXPECT_EQ(l.CumulativeValue(6).pence(), 5'000'001);
+}
+
+TEST(ContractPlan, ProfileWeightsShapeTheMonths) {
+  Profile winter = {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2};  // 16 parts; Dec-Mar double
+  PlanLine l{Pod::kNonElective, 1600, Money::FromPence(160'000), winter};
+  EXPECT_EQ(l.MonthActivity(1), 100);
+  EXPECT_EQ(l.MonthActivity(9), 200);
+  EXPECT_EQ(l.CumulativeActivity(12), 1600);
+  EXPECT_EQ(l.CumulativeValue(8).pence(), 80'000);
+  Profile late = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  PlanLine z{Pod::kElective, 7, Money::FromPence(700), late};
+  EXPECT_EQ(z.CumulativeActivity(11), 0);
+  EXPECT_EQ(z.MonthActivity(12), 7);
+}
+
+TEST(ContractPlan, ParsePodKnowsEveryCode) {
+  EXPECT_EQ(ParsePod("NEL"), Pod::kNonElective);
+  EXPECT_EQ(ParsePod("OPFUP"), Pod::kOpFollowUp);
+  EXPECT_EQ(ParsePod("AE"), Pod::kAe);
+  EXPECT_FALSE(ParsePod("nel"));
+  EXPECT_FALSE(ParsePod(""));
+}
+
+class ContractFileTest : public ::testing::Test {
+ protected:
+  std::string Write(const std::string& text) {
+    std::filesystem::create_directories(dir_.path());
+    std::string path = dir_.path() + "/plans.csv";
+    std::ofstream(path) << text;
+    return path;
+  }
+  Result<std::vector<Contract>> Read(const std::string& text) {
+    return ReadContractsFile(Write(text), refdata::TestRefData());
+  }
+  store::testing::ScratchDir dir_{"contracts"};
+};
+
+const char kHeader[] = "commissioner,provider,financial_year,pod,plan_activity,plan_value,profile,mret_baseline,mret_rate_percent\n";
+
+TEST_F(ContractFileTest, ReadsContractsWithTheirLinesAndSettings) {
+  auto r = Read(std::string(kHeader) +
+                "02E,RRK,2018/19,NEL,9800,21400000.00,flat,18000000,65\n"
+                "02E,RRK,2018/19,EL,4200,11950000.50,,,\n"
+                "02E,RR1,2018-19,OPFA,100,15000,8;8;8;8;8;8;8;8;9;9;9;9,,\n");
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_EQ(r.value().size(), 2u);
+  // Ordered by commissioner, provider: RR1 before RRK.
+  const Contract& rr1 = r.value()[0];
+  EXPECT_EQ(rr1.provider.view(), "RR1");
+  EXPECT_FALSE(rr1.mret_baseline);
+  EXPECT_EQ(rr1.lines[0].profile[8], 9000);
+  const Contract& rrk = r.value()[1];
+  ASSERT_EQ(rrk.lines.size(), 2u);
+  EXPECT_EQ(rrk.lines[0].pod, Pod::kElective);  // POD order
+  EXPECT_EQ(rrk.lines[0].value.pence(), 11'950'000'50);
+  EXPECT_EQ(rrk.mret_baseline->pence(), 18'000'000'00);
+  EXPECT_EQ(rrk.mret_rate_percent, 65);
+  EXPECT_TRUE(rrk.readmission_rule);
+}
+
+TEST_F(ContractFileTest, RefusesBadFilesNamingLineAndReason) {
+  struct Case {
+    std::string body;
+    std::string expect;
+  } cases[] = {
+      {"XXX,RRK,2018/19,NEL,1,1,,,\n", "plans.csv:2: commissioner: XXX is not a CCG"},
+      {"02E,ZZZ,2018/19,NEL,1,1,,,\n", "plans.csv:2: provider: ZZZ is not an NHS trust"},
+      {"02E,RRK,2018/20,NEL,1,1,,,\n", "plans.csv:2: financial_year"},
+      {"02E,RRK,2018/19,XYZ,1,1,,,\n", "plans.csv:2: pod: \"XYZ\" is not one of"},
+      {"02E,RRK,2018/19,NEL,-4,1,,,\n", "plans.csv:2: plan_activity"},
+      {"02E,RRK,2018/19,NEL,4,12.345,,,\n", "plans.csv:2: plan_value"},
+      {"02E,RRK,2018/19,NEL,4,12,1;2;3,,\n", "plans.csv:2: profile: expected"},
+      {"02E,RRK,2018/19,NEL,4,12,0;0;0;0;0;0;0;0;0;0;0;0,,\n", "plans.csv:2: profile: every weight is zero"},
+      {"02E,RRK,2018/19,NEL,4,12,,,101\n", "plans.csv:2: mret_rate_percent"},
+      {"02E,RRK,2018/19,NEL,4,12,,,\n02E,RRK,2018/19,NEL,5,13,,,\n", "plans.csv:3: pod: NEL appears twice"},
+      {"02E,RRK,2018/19,NEL,4,12,,100,\n02E,RRK,2018/19,EL,5,13,,200,\n", "plans.csv:3: mret_baseline: differs"},
+  };
+  for (const Case& c : cases) {
+    auto r = Read(std::string(kHeader) + c.body);
+    ASSERT_FALSE(r.ok()) << c.body;
+    EXPECT_NE(r.error().ToString().find(c.expect), std::string::npos) << r.error().ToString();
+  }
+  auto unknown = Read("commissioner,provider,financial_year,pod,plan_activity,plan_value,profil\n02E,RRK,2018/19,NEL,1,1,flat\n");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().why.find("unknown column \"profil\""), std::string::npos);
+  auto empty = Read(kHeader);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().why.find("has no data rows"), std::string::npos);
+}
+
+TEST(ContractStoreTest, ReplaceKeepsOtherContractsAndSurvivesReopen) {
+  store::testing::ScratchDir dir("contract-store");
+  std::filesystem::create_directories(dir.path());
+  Provenance from{"2026-11-22T10:00:00Z", "analyst", "abc"};
+  auto make = [](const char* provider, int64_t activity) {
+    Contract c;
+    c.commissioner = OdsCode::Parse("02E").value();
+    c.provider = OdsCode::Parse(provider).value();
+    c.year = FinancialYear(2018);
+    c.lines.push_back(PlanLine{Pod::kNonElective, activity, Money::FromPence(activity * 250'000), kFlatProfile});
+    return c;
+  };
+  {
+    auto db = ContractStore::Open(dir.path());
+    ASSERT_TRUE(db.ok()) << db.error().ToString();
+    auto n = db.value()->Replace({make("RRK", 100), make("RR1", 50)}, from);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(n.value(), 0);
+    Contract rrk = make("RRK", 120);
+    rrk.lines.push_back(PlanLine{Pod::kElective, 10, Money::FromPence(10), {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}});
+    rrk.mret_baseline = Money::FromPence(99);
+    rrk.readmission_rule = false;
+    n = db.value()->Replace({rrk}, from);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(n.value(), 1);
+  }
+  auto db = ContractStore::Open(dir.path());
+  ASSERT_TRUE(db.ok());
+  auto year = db.value()->Contracts(FinancialYear(2018));
+  ASSERT_TRUE(year.ok()) << year.error().ToString();
+  ASSERT_EQ(year.value().size(), 2u);
+  EXPECT_EQ(year.value()[0].provider.view(), "RR1");
+  EXPECT_EQ(year.value()[0].lines[0].activity, 50);
+  const Contract& rrk = year.value()[1];
+  ASSERT_EQ(rrk.lines.size(), 2u);
+  EXPECT_EQ(rrk.Find(Pod::kNonElective)->activity, 120);
+  EXPECT_EQ(rrk.Find(Pod::kElective)->profile[11], 12);
+  EXPECT_EQ(rrk.mret_baseline->pence(), 99);
+  EXPECT_FALSE(rrk.readmission_rule);
+  EXPECT_TRUE(db.value()->Contracts(FinancialYear(2017)).value().empty());
+  auto years = db.value()->Years();
+  ASSERT_EQ(years.value().size(), 1u);
+}
+
+TEST(ContractStoreTest, ChallengeLogKeepsTheLatestStatusAndWantsAReason) {
+  store::testing::ScratchDir dir("challenge-log");
+  std::filesystem::create_directories(dir.path());
+  auto db = ContractStore::Open(dir.path());
+  ASSERT_TRUE(db.ok());
+  ContractStore& s = *db.value();
+  EXPECT_FALSE(s.SetChallengeStatus("dup:apc:1:2", ChallengeStatus::kAgreed, "  ", "t", "a").ok());
+  ASSERT_TRUE(s.SetChallengeStatus("dup:apc:1:2", ChallengeStatus::kRejected, "coding correct", "t1", "a").ok());
+  ASSERT_TRUE(s.SetChallengeStatus("dup:apc:1:2", ChallengeStatus::kAgreed, "provider accepts", "t2", "b").ok());
+  auto st = s.ChallengeStatuses();
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(st.value().size(), 1u);
+  EXPECT_EQ(st.value().at("dup:apc:1:2").status, ChallengeStatus::kAgreed);
+  EXPECT_EQ(st.value().at("dup:apc:1:2").actor, "b");
+}
+
+}  // namespace
+}  // namespace csu::contracts
