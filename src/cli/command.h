@@ -37,5 +37,6 @@ void AddSynthCommand(CLI::App& app, Context& ctx);
 void AddPriceCommand(CLI::App& app, Context& ctx);
 void AddIngestCommand(CLI::App& app, Context& ctx);
 void AddStoreCommands(CLI::App& app, Context& ctx);
+void AddContractsCommand(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli

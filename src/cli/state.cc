@@ -1,5 +1,7 @@
 #include "cli/state.h"
 
+#include <CLI/CLI.hpp>
+
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,6 +9,21 @@
 #include <cstdlib>
 
 namespace csu::cli {
+
+void AddStateOptions(CLI::App* cmd, StateArgs& args) {
+  cmd->add_option("--data", args.data_dir, "State folder")->capture_default_str();
+  cmd->add_option("--key", args.key_file,
+                  "Pseudonymisation key file (default: $CSU_KEY_FILE or ~/.config/opencsu/pseudonymisation.key)");
+}
+
+std::unique_ptr<State> OpenOrPrint(const Context& ctx, const StateArgs& args) {
+  auto state = OpenState(ctx, args.data_dir, args.key_file, /*create=*/false);
+  if (!state.ok()) {
+    PrintError(state.error().ToString());
+    return nullptr;
+  }
+  return std::move(state).value();
+}
 
 std::string CurrentActor() {
   if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) return pw->pw_name;

@@ -14,6 +14,13 @@
 
 namespace csu::cli {
 
+// The --data and --key options of a command that works on a state folder.
+struct StateArgs {
+  std::string data_dir = "csu-data";
+  std::string key_file;
+};
+void AddStateOptions(CLI::App* cmd, StateArgs& args);
+
 struct State {
   std::unique_ptr<refdata::RefData> ref;
   std::unique_ptr<ingest::Pseudonymiser> pseudonymiser;
@@ -25,6 +32,10 @@ struct State {
 // otherwise a missing folder is an error naming it.
 Result<std::unique_ptr<State>> OpenState(const Context& ctx, const std::string& data_dir, const std::string& key_file,
                                          bool create);
+
+// OpenState for an existing folder, printing the error (PrintError) and
+// returning null when it cannot be opened.
+std::unique_ptr<State> OpenOrPrint(const Context& ctx, const StateArgs& args);
 
 // The operating system user running the command, for audit entries.
 std::string CurrentActor();

@@ -12,28 +12,8 @@
 namespace csu::cli {
 namespace {
 
-struct StateArgs {
-  std::string data_dir = "csu-data";
-  std::string key_file;
-};
-
-void AddStateOptions(CLI::App* cmd, StateArgs& args) {
-  cmd->add_option("--data", args.data_dir, "State folder")->capture_default_str();
-  cmd->add_option("--key", args.key_file, "Pseudonymisation key file (default: $CSU_KEY_FILE or ~/.config/opencsu/pseudonymisation.key)");
-}
-
-// Opens the state or prints why not; null on failure.
-std::unique_ptr<State> Open(const Context& ctx, const StateArgs& args) {
-  auto state = OpenState(ctx, args.data_dir, args.key_file, /*create=*/false);
-  if (!state.ok()) {
-    PrintError(state.error().ToString());
-    return nullptr;
-  }
-  return std::move(state).value();
-}
-
 int Batches(const Context& ctx, const StateArgs& args, bool json) {
-  auto state = Open(ctx, args);
+  auto state = OpenOrPrint(ctx, args);
   if (!state) return kExitFailure;
   auto list = state->store->ListBatches();
   if (!list.ok()) {
@@ -70,7 +50,7 @@ int Batches(const Context& ctx, const StateArgs& args, bool json) {
 }
 
 int RemoveBatch(const Context& ctx, const StateArgs& args, int64_t id) {
-  auto state = Open(ctx, args);
+  auto state = OpenOrPrint(ctx, args);
   if (!state) return kExitFailure;
   if (auto s = state->store->RemoveBatch(id, state->actor); !s.ok()) {
     PrintError(s.error().ToString());
@@ -81,7 +61,7 @@ int RemoveBatch(const Context& ctx, const StateArgs& args, int64_t id) {
 }
 
 int Quarantine(const Context& ctx, const StateArgs& args, std::optional<int64_t> batch, const std::string& format) {
-  auto state = Open(ctx, args);
+  auto state = OpenOrPrint(ctx, args);
   if (!state) return kExitFailure;
   auto rows = state->store->Quarantine(batch);
   if (!rows.ok()) {
@@ -112,7 +92,7 @@ int Quarantine(const Context& ctx, const StateArgs& args, std::optional<int64_t>
 }
 
 int AuditVerify(const Context& ctx, const StateArgs& args) {
-  auto state = Open(ctx, args);
+  auto state = OpenOrPrint(ctx, args);
   if (!state) return kExitFailure;
   auto n = state->store->VerifyAudit();
   if (!n.ok()) {
@@ -125,7 +105,7 @@ int AuditVerify(const Context& ctx, const StateArgs& args) {
 }
 
 int AuditList(const Context& ctx, const StateArgs& args) {
-  auto state = Open(ctx, args);
+  auto state = OpenOrPrint(ctx, args);
   if (!state) return kExitFailure;
   auto entries = state->store->Audit();
   if (!entries.ok()) {
@@ -140,7 +120,7 @@ int AuditList(const Context& ctx, const StateArgs& args) {
 }
 
 int StoreVerify(const Context& ctx, const StateArgs& args) {
-  auto state = Open(ctx, args);
+  auto state = OpenOrPrint(ctx, args);
   if (!state) return kExitFailure;
   auto problems = state->store->Verify();
   if (!problems.ok()) {
@@ -159,7 +139,7 @@ int StoreVerify(const Context& ctx, const StateArgs& args) {
 }
 
 int StoreRebuild(const Context& ctx, const StateArgs& args, int64_t id) {
-  auto state = Open(ctx, args);
+  auto state = OpenOrPrint(ctx, args);
   if (!state) return kExitFailure;
   if (auto s = state->store->Rebuild(id, state->actor); !s.ok()) {
     PrintError(s.error().ToString());
