@@ -1,0 +1,117 @@
+#include "analytics/activity_cube.h"
+
+#include <algorithm>
+
+#include "analytics/year_calendar.h"
+#include "pricing/priced_activity.h"
+
+namespace csu::analytics {
+
+using pricing::Pod;
+
+size_t ActivityCube::PairIndex(uint16_t commissioner, uint16_t provider) {
+  int32_t& slot = pair_of_[size_t{commissioner} * providers_ + provider];
+  if (slot < 0) {
+    slot = static_cast<int32_t>(pairs_.size());
+    pairs_.push_back({commissioner, provider});
+    cells_.resize(pairs_.size() * kPods * 13);
+  }
+  return static_cast<size_t>(slot);
+}
+
+std::optional<size_t> ActivityCube::Find(uint16_t commissioner, uint16_t provider) const {
+  if (provider >= providers_ || commissioner >= commissioners_) return std::nullopt;
+  const size_t key = size_t{commissioner} * providers_ + provider;
+  if (pair_of_[key] < 0) return std::nullopt;
+  return static_cast<size_t>(pair_of_[key]);
+}
+
+template <typename Table, typename DayOf>
+void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence,
+                            DayOf day_of, std::optional<uint16_t> commissioner) {
+  const YearCalendar calendar(year_);
+  const size_t n = table.size();
+  const uint16_t* comm = table.commissioner.data();
+  const uint16_t* prov = table.provider.data();
+  const int32_t* pair_of = nullptr;
+  CubeCell* cells = cells_.data();
+  // The hot loop: a month lookup, a pair lookup and two adds per record.
+  // A new pair (rare: a few hundred in a year) reallocates the cells, so the
+  // pointers are refreshed then.
+  pair_of = pair_of_.data();
+  for (size_t i = 0; i < n; ++i) {
+    if (commissioner && comm[i] != *commissioner) continue;
+    const int month = calendar.Month(day_of(i));
+    if (month == 0) continue;
+    int32_t p = pair_of[size_t{comm[i]} * providers_ + prov[i]];
+    if (p < 0) {
+      p = static_cast<int32_t>(PairIndex(comm[i], prov[i]));
+      cells = cells_.data();
+    }
+    CubeCell& c = cells[(static_cast<size_t>(p) * kPods + pod[i]) * 13 + static_cast<size_t>(month)];
+    c.activity += 1;
+    c.pence += pence[i];
+  }
+}
+
+void ActivityCube::Build(const pricing::PricedActivity& a, FinancialYear year, std::optional<uint16_t> commissioner) {
+  year_ = year;
+  const auto& codes = a.tables.codes;
+  providers_ = std::max<uint32_t>(codes.provider().size(), 1);
+  commissioners_ = std::max<uint32_t>(codes.commissioner().size(), 1);
+  pair_of_.assign(size_t{commissioners_} * providers_, -1);
+  pairs_.clear();
+  cells_.clear();
+  const auto& apc = a.tables.apc;
+  const auto& op = a.tables.op;
+  const auto& ae = a.tables.ae;
+  AddTable(apc, a.apc.pod, a.apc.final_pence, [&](size_t i) { return apc.discharge_date[i]; }, commissioner);
+  AddTable(op, a.op.pod, a.op.final_pence, [&](size_t i) { return op.appointment_date[i]; }, commissioner);
+  // Arrival is minutes since 1970-01-01 (never negative for real activity).
+  AddTable(ae, a.ae.pod, a.ae.final_pence, [&](size_t i) { return ae.arrival[i] / 1440; }, commissioner);
+}
+
+CubeCell ActivityCube::Sum(size_t pair, Pod pod, int from_month, int to_month) const {
+  CubeCell s;
+  for (int m = std::max(from_month, 1); m <= std::min(to_month, 12); ++m) s += At(pair, pod, m);
+  return s;
+}
+
+CubeCell ActivityCube::SumPods(size_t pair, int from_month, int to_month) const {
+  CubeCell s;
+  for (int p = 0; p < kPods; ++p) s += Sum(pair, static_cast<Pod>(p), from_month, to_month);
+  return s;
+}
+
+int ActivityCube::LastMonthWithActivity() const {
+  int last = 0;
+  for (size_t p = 0; p < pairs_.size(); ++p)
+    for (int pod = 0; pod < kPods; ++pod)
+      for (int m = last + 1; m <= 12; ++m)
+        if (At(p, static_cast<Pod>(pod), m).activity != 0) last = m;
+  return last;
+}
+
+void ActivityCube::Add(const ActivityCube& other) {
+  if (other.providers_ > providers_ || other.commissioners_ > commissioners_) {
+    // Re-key this cube onto the larger dictionaries.
+    std::vector<Pair> old_pairs = std::move(pairs_);
+    std::vector<CubeCell> old_cells = std::move(cells_);
+    providers_ = std::max(providers_, other.providers_);
+    commissioners_ = std::max(commissioners_, other.commissioners_);
+    pair_of_.assign(size_t{commissioners_} * providers_, -1);
+    pairs_.clear();
+    cells_.clear();
+    for (size_t p = 0; p < old_pairs.size(); ++p) {
+      const size_t q = PairIndex(old_pairs[p].commissioner, old_pairs[p].provider);
+      std::copy_n(old_cells.begin() + static_cast<ptrdiff_t>(p * kPods * 13), kPods * 13,
+                  cells_.begin() + static_cast<ptrdiff_t>(q * kPods * 13));
+    }
+  }
+  for (size_t p = 0; p < other.pairs_.size(); ++p) {
+    const size_t q = PairIndex(other.pairs_[p].commissioner, other.pairs_[p].provider);
+    for (size_t k = 0; k < kPods * 13; ++k) cells_[q * kPods * 13 + k] += other.cells_[p * kPods * 13 + k];
+  }
+}
+
+}  // namespace csu::analytics

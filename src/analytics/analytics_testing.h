@@ -1,0 +1,76 @@
+// Builds small loaded-and-priced activity by hand for analytics tests, so a
+// test states each record and its price and the expected figures can be
+// worked out on paper.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/date.h"
+#include "pricing/priced_activity.h"
+#include "store/activity_tables.h"
+
+namespace csu::analytics::testing {
+
+struct SpellSpec {
+  std::string commissioner = "02E";
+  std::string provider = "RBT";
+  uint32_t patient = 1;
+  std::string admitted = "2018-04-02";
+  std::string discharged = "2018-04-05";
+  std::string method = "21";  // admission method
+  pricing::Pod pod = pricing::Pod::kNonElective;
+  int64_t pence = 100'000;
+  std::string hrg = "EB03E";
+  std::string diagnosis = "I500";
+  std::string practice = "N81001";
+  uint8_t age = 50;
+  char discharge_method = '1';
+  char classification = '1';
+  bool priced = true;
+};
+
+struct OpSpec {
+  std::string commissioner = "02E";
+  std::string provider = "RBT";
+  uint32_t patient = 1;
+  std::string date = "2018-05-01";
+  pricing::Pod pod = pricing::Pod::kOpFirst;
+  int64_t pence = 15'000;
+  std::string tfc = "100";
+  std::string hrg = "";
+  std::string practice = "N81001";
+  char first_attendance = '1';
+};
+
+struct AeSpec {
+  std::string commissioner = "02E";
+  std::string provider = "RBT";
+  uint32_t patient = 1;
+  std::string arrival = "2018-05-01T10:00";
+  int32_t minutes = 120;  // arrival to departure
+  std::string department = "01";
+  std::string disposal = "03";
+  int64_t pence = 14'000;
+  std::string hrg = "VB09Z";
+  std::string practice = "N81001";
+};
+
+class TestActivity {
+ public:
+  TestActivity& Spell(const SpellSpec& s);
+  TestActivity& Op(const OpSpec& s);
+  TestActivity& Ae(const AeSpec& s);
+  pricing::PricedActivity& activity() { return a_; }
+  uint16_t Id(store::Dimension d, std::string_view code);
+
+ private:
+  void Patient(uint32_t p);
+  template <typename Table>
+  void Common(Table& t, const std::string& commissioner, const std::string& provider, uint32_t patient,
+              const std::string& practice);
+  static void Price(pricing::PricedColumns& c, pricing::Pod pod, int64_t pence, bool priced);
+  pricing::PricedActivity a_;
+};
+
+}  // namespace csu::analytics::testing

@@ -1,0 +1,210 @@
+// Report tables of contract monitoring, NCA and challenges (report_views.h).
+#include "analytics/challenges.h"
+#include "analytics/monitoring.h"
+#include "analytics/report_views.h"
+#include "contracts/contract_store.h"
+#include "refdata/refdata.h"
+
+namespace csu::analytics {
+namespace {
+
+using report::Cell;
+using report::Column;
+using report::ColumnType;
+
+std::string ProviderName(const ViewScope& s, const OdsCode& code) {
+  if (s.ref)
+    if (const refdata::Trust* t = s.ref->FindTrust(code)) return t->name;
+  return "";
+}
+
+std::string PodLabel(pricing::Pod pod) {
+  return pod == pricing::Pod::kNone ? "NP" : std::string(pricing::PodCode(pod));
+}
+
+std::string Period(const ViewScope& s) {
+  return std::string(FinancialYear::MonthName(s.month)) + " (month " + std::to_string(s.month) + ") of " +
+         s.year.ToString();
+}
+
+std::vector<Column> MonitoringColumns(bool with_plan) {
+  std::vector<Column> c = {{"commissioner", ColumnType::kText, "CCG"},
+                           {"provider", ColumnType::kText, "Provider"},
+                           {"provider_name", ColumnType::kText, "Provider name"},
+                           {"pod", ColumnType::kText, "POD"}};
+  auto add = [&](const char* name, ColumnType t, const char* label) { c.push_back({name, t, label}); };
+  if (with_plan) add("plan_month_activity", ColumnType::kCount, "Plan activity (month)");
+  add("actual_month_activity", ColumnType::kCount, "Actual activity (month)");
+  if (with_plan) add("plan_month", ColumnType::kMoney, "Plan £ (month)");
+  add("actual_month", ColumnType::kMoney, "Actual £ (month)");
+  if (with_plan) add("plan_ytd_activity", ColumnType::kCount, "Plan activity (YTD)");
+  add("actual_ytd_activity", ColumnType::kCount, "Actual activity (YTD)");
+  if (with_plan) add("variance_ytd_activity", ColumnType::kInteger, "Activity variance (YTD)");
+  if (with_plan) add("plan_ytd", ColumnType::kMoney, "Plan £ (YTD)");
+  add("actual_ytd", ColumnType::kMoney, "Actual £ (YTD)");
+  if (with_plan) {
+    add("variance_ytd", ColumnType::kMoney, "Variance £ (YTD)");
+    add("volume_variance", ColumnType::kMoney, "Volume variance £");
+    add("price_variance", ColumnType::kMoney, "Price variance £");
+  }
+  add("forecast_run_rate", ColumnType::kMoney, "Forecast outturn £ (run rate)");
+  if (with_plan) {
+    add("forecast_profiled", ColumnType::kMoney, "Forecast outturn £ (profiled)");
+    add("plan_year", ColumnType::kMoney, "Annual plan £");
+  }
+  return c;
+}
+
+std::vector<Cell> LineCells(const ContractMonitoring& cm, const std::string& name, const std::string& pod,
+                            const MonitoringLine& l, bool with_plan) {
+  std::vector<Cell> r = {Cell::Text(cm.commissioner.ToString()), Cell::Text(cm.provider.ToString()), Cell::Text(name),
+                         Cell::Text(pod)};
+  if (with_plan) r.push_back(Cell::Count(l.plan_month.activity));
+  r.push_back(Cell::Count(l.actual_month.activity));
+  if (with_plan) r.push_back(Cell::Pence(l.plan_month.pence));
+  r.push_back(Cell::Pence(l.actual_month.pence));
+  if (with_plan) r.push_back(Cell::Count(l.plan_ytd.activity));
+  r.push_back(Cell::Count(l.actual_ytd.activity));
+  if (with_plan) r.push_back(Cell::Integer(l.actual_ytd.activity - l.plan_ytd.activity));
+  if (with_plan) r.push_back(Cell::Pence(l.plan_ytd.pence));
+  r.push_back(Cell::Pence(l.actual_ytd.pence));
+  if (with_plan) {
+    r.push_back(Cell::Pence(l.actual_ytd.pence - l.plan_ytd.pence));
+    r.push_back(Cell::Pence(l.volume_variance_pence));
+    r.push_back(Cell::Pence(l.price_variance_pence));
+  }
+  r.push_back(Cell::Pence(l.forecast_run_rate.pence));
+  if (with_plan) {
+    r.push_back(Cell::Pence(l.forecast_profiled.pence));
+    r.push_back(Cell::Pence(l.plan_year.pence));
+  }
+  return r;
+}
+
+// A contract rule's row: only the £ columns it changes (actual and variance, to date).
+std::vector<Cell> RuleCells(const ContractMonitoring& cm, const std::string& name, const std::string& label,
+                            int64_t pence, size_t columns) {
+  std::vector<Cell> r(columns);
+  r[0] = Cell::Text(cm.commissioner.ToString());
+  r[1] = Cell::Text(cm.provider.ToString());
+  r[2] = Cell::Text(name);
+  r[3] = Cell::Text(label);
+  // Column positions in MonitoringColumns(true): actual_ytd = 12, variance_ytd = 13.
+  r[12] = Cell::Pence(pence);
+  r[13] = Cell::Pence(pence);
+  return r;
+}
+
+}  // namespace
+
+report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& s) {
+  report::ReportTable t("Contract monitoring", MonitoringColumns(true));
+  const size_t n = t.columns.size();
+  MonitoringLine all;
+  int64_t all_rules = 0;
+  for (const ContractMonitoring& cm : m.contracts) {
+    const std::string name = ProviderName(s, cm.provider);
+    for (const MonitoringLine& l : cm.lines) t.AddRow(LineCells(cm, name, PodLabel(l.pod), l, true));
+    int64_t rules = 0;
+    if (cm.readmissions_withheld_pence != 0) {
+      t.AddRow(RuleCells(cm, name, "READM", -cm.readmissions_withheld_pence, n));
+      rules -= cm.readmissions_withheld_pence;
+    }
+    if (cm.mret_reduction_pence != 0) {
+      t.AddRow(RuleCells(cm, name, "MRET", -cm.mret_reduction_pence, n));
+      rules -= cm.mret_reduction_pence;
+    }
+    MonitoringLine total = cm.total;
+    total.actual_ytd.pence += rules;
+    t.AddRow(LineCells(cm, name, "TOTAL", total, true));
+    all.plan_month += cm.total.plan_month;
+    all.actual_month += cm.total.actual_month;
+    all.plan_ytd += cm.total.plan_ytd;
+    all.actual_ytd += cm.total.actual_ytd;
+    all.plan_year += cm.total.plan_year;
+    all.volume_variance_pence += cm.total.volume_variance_pence;
+    all.price_variance_pence += cm.total.price_variance_pence;
+    all.forecast_run_rate += cm.total.forecast_run_rate;
+    all.forecast_profiled += cm.total.forecast_profiled;
+    all_rules += rules;
+  }
+  if (!m.contracts.empty()) {
+    ContractMonitoring label;
+    all.actual_ytd.pence += all_rules;
+    std::vector<Cell> r = LineCells(label, "", "ALL", all, true);
+    r[0] = Cell::Text(s.commissioner_label);
+    r[1] = Cell::Text("ALL");
+    t.AddRow(std::move(r));
+  }
+  t.notes.push_back("Commissioner " + s.commissioner_label + ", " + Period(s) +
+                    ". YTD = April to the month reported. Spells count in the month of discharge.");
+  t.notes.push_back(
+      "READM: emergency readmissions within 30 days of an elective spell, not paid. MRET: emergency income above the "
+      "contract baseline paid at the marginal rate. TOTAL and ALL rows show actual £ after these rules; volume + price "
+      "variance + rules = variance. NP = activity with no national price (£0).");
+  t.notes.push_back("Forecast outturn: run rate = YTD × 12 ÷ months; profiled = YTD ÷ the plan profile's share of the "
+                    "year to date (docs/monitoring.md).");
+  if (m.contracts.empty()) t.notes.push_back("No contracts are loaded for this year: see csu contracts load.");
+  return t;
+}
+
+report::ReportTable NonContractTable(const Monitoring& m, const ViewScope& s) {
+  report::ReportTable t("Non-contract activity", MonitoringColumns(false));
+  MonitoringLine all;
+  for (const ContractMonitoring& cm : m.non_contract) {
+    const std::string name = ProviderName(s, cm.provider);
+    for (const MonitoringLine& l : cm.lines) t.AddRow(LineCells(cm, name, PodLabel(l.pod), l, false));
+    all.actual_month += cm.total.actual_month;
+    all.actual_ytd += cm.total.actual_ytd;
+    all.forecast_run_rate += cm.total.forecast_run_rate;
+  }
+  if (!m.non_contract.empty()) {
+    ContractMonitoring label;
+    std::vector<Cell> r = LineCells(label, "", "ALL", all, false);
+    r[0] = Cell::Text(s.commissioner_label);
+    r[1] = Cell::Text("ALL");
+    t.AddRow(std::move(r));
+  }
+  t.notes.push_back("Commissioner " + s.commissioner_label + ", " + Period(s) +
+                    ". Activity with providers the commissioner holds no contract with for the year (NCA), "
+                    "largest first; invoiced at national tariff.");
+  return t;
+}
+
+report::ReportTable ChallengesTable(const Challenges& c, const std::map<std::string, contracts::ChallengeLogEntry>& log,
+                                    const ViewScope& s) {
+  report::ReportTable t("Challenges", {{"id", ColumnType::kText, "Challenge"},
+                                       {"commissioner", ColumnType::kText, "CCG"},
+                                       {"provider", ColumnType::kText, "Provider"},
+                                       {"rule", ColumnType::kText, "Rule"},
+                                       {"kind", ColumnType::kText, "Kind"},
+                                       {"date", ColumnType::kText, "Date"},
+                                       {"month", ColumnType::kInteger, "Month"},
+                                       {"code", ColumnType::kText, "HRG / TFC"},
+                                       {"reason", ColumnType::kText, "Reason"},
+                                       {"at_stake", ColumnType::kMoney, "£ at stake"},
+                                       {"status", ColumnType::kText, "Status"},
+                                       {"status_note", ColumnType::kText, "Status note"}});
+  std::map<std::string, std::pair<int64_t, int64_t>> by_rule;
+  for (const Challenge& ch : c.items) {
+    auto it = log.find(ch.id);
+    const std::string status = it == log.end() ? "raised" : std::string(contracts::StatusName(it->second.status));
+    t.AddRow({Cell::Text(ch.id), Cell::Text(ch.commissioner.ToString()), Cell::Text(ch.provider.ToString()),
+              Cell::Text(std::string(RuleName(ch.rule))),
+              Cell::Text(ch.kind ? std::string(ingest::KindName(*ch.kind)) : "aggregate"),
+              Cell::Text(ch.month ? ch.date.ToString() : ""), ch.month ? Cell::Integer(ch.month) : Cell{},
+              Cell::Text(ch.hrg), Cell::Text(ch.reason), Cell::Pence(ch.at_stake_pence), Cell::Text(status),
+              Cell::Text(it == log.end() ? "" : it->second.note)});
+    by_rule[std::string(RuleName(ch.rule))].first += 1;
+    by_rule[std::string(RuleName(ch.rule))].second += ch.at_stake_pence;
+  }
+  t.notes.push_back("Commissioner " + s.commissioner_label + ", " + s.year.ToString() + " to month " +
+                    std::to_string(s.month) + ". " + std::to_string(c.items.size()) + " challenges, " +
+                    Money::FromPence(c.total_at_stake_pence).ToString() + " at stake.");
+  for (const auto& [rule, v] : by_rule)
+    t.notes.push_back("  " + rule + ": " + std::to_string(v.first) + ", " + Money::FromPence(v.second).ToString());
+  t.notes.push_back("Set a status with: csu challenges set --data DIR ID agreed|rejected|raised --note TEXT");
+  return t;
+}
+
+}  // namespace csu::analytics

@@ -1,0 +1,167 @@
+// Contract monitoring worked by hand (docs/monitoring.md). The scenario:
+// CCG 02E's contract with RBT for 2018/19, monitored at month 3 (June).
+//   NEL plan 120 spells / £120,000 flat: £10,000 and 10 spells a month.
+//   EL plan 12 spells / £24,000 flat.
+//   MRET baseline £90,000 a year at 70%: £22,500 to June.
+//   Actual NEL: April 10 × £1,000, May 12 × £1,000, June 15 × £1,100.
+//   Actual EL: one £2,000 spell discharged 10 April (patient 7), whose
+//   patient is readmitted as an emergency on 20 April: one of April's NEL
+//   spells, withheld under the 30-day rule.
+//   Non-contract: 5 first outpatient attendances at RR1 in May, £150 each.
+#include <gtest/gtest.h>
+
+#include "analytics/activity_cube.h"
+#include "analytics/analytics_testing.h"
+#include "analytics/monitoring.h"
+#include "analytics/readmissions.h"
+
+namespace csu::analytics {
+namespace {
+
+using pricing::Pod;
+using testing::SpellSpec;
+
+contracts::Contract RbtContract() {
+  contracts::Contract c;
+  c.commissioner = OdsCode::Parse("02E").value();
+  c.provider = OdsCode::Parse("RBT").value();
+  c.year = FinancialYear(2018);
+  c.lines.push_back({Pod::kElective, 12, Money::FromPence(24'000'00), contracts::kFlatProfile});
+  c.lines.push_back({Pod::kNonElective, 120, Money::FromPence(120'000'00), contracts::kFlatProfile});
+  c.mret_baseline = Money::FromPence(90'000'00);
+  c.mret_rate_percent = 70;
+  return c;
+}
+
+testing::TestActivity Scenario() {
+  testing::TestActivity t;
+  uint32_t patient = 100;
+  auto nel = [&](const char* date, int64_t pence) {
+    SpellSpec s;
+    s.patient = patient++;
+    s.admitted = date;
+    s.discharged = date;
+    s.pence = pence;
+    t.Spell(s);
+  };
+  SpellSpec el;
+  el.patient = 7;
+  el.admitted = "2018-04-08";
+  el.discharged = "2018-04-10";
+  el.method = "11";
+  el.pod = Pod::kElective;
+  el.pence = 2'000'00;
+  el.hrg = "HN12F";
+  t.Spell(el);
+  SpellSpec readmit;
+  readmit.patient = 7;
+  readmit.admitted = "2018-04-20";
+  readmit.discharged = "2018-04-22";
+  readmit.pence = 1'000'00;
+  t.Spell(readmit);
+  for (int i = 0; i < 9; ++i) nel("2018-04-15", 1'000'00);
+  for (int i = 0; i < 12; ++i) nel("2018-05-15", 1'000'00);
+  for (int i = 0; i < 15; ++i) nel("2018-06-15", 1'100'00);
+  nel("2018-07-02", 5'000'00);  // after the month monitored: not counted
+  nel("2018-03-30", 5'000'00);  // 2017/18: not counted
+  for (int i = 0; i < 5; ++i) t.Op({.provider = "RR1", .patient = 500u + i, .date = "2018-05-03", .pence = 150'00});
+  SpellSpec other;
+  other.commissioner = "27D";
+  other.patient = 900;
+  other.admitted = other.discharged = "2018-05-05";
+  t.Spell(other);
+  return t;
+}
+
+TEST(Monitoring, PlanActualVarianceForecastAndContractRulesByHand) {
+  testing::TestActivity t = Scenario();
+  const pricing::PricedActivity& a = t.activity();
+  const uint16_t ccg = t.Id(store::Dimension::kCommissioner, "02E");
+  ActivityCube cube;
+  cube.Build(a, FinancialYear(2018), ccg);
+  Readmissions readm = FindReadmissions(a.tables, a.apc);
+  Monitoring m = Monitor(cube, a, readm, {RbtContract()}, 3, ccg);
+
+  ASSERT_EQ(m.contracts.size(), 1u);
+  const ContractMonitoring& c = m.contracts[0];
+  ASSERT_EQ(c.lines.size(), 2u);
+  const MonitoringLine& el = c.lines[0];
+  const MonitoringLine& nel = c.lines[1];
+  EXPECT_EQ(el.pod, Pod::kElective);
+  EXPECT_EQ(nel.pod, Pod::kNonElective);
+
+  EXPECT_EQ(nel.plan_month.activity, 10);
+  EXPECT_EQ(nel.plan_month.pence, 10'000'00);
+  EXPECT_EQ(nel.actual_month.activity, 15);
+  EXPECT_EQ(nel.actual_month.pence, 16'500'00);
+  EXPECT_EQ(nel.plan_ytd.activity, 30);
+  EXPECT_EQ(nel.plan_ytd.pence, 30'000'00);
+  EXPECT_EQ(nel.actual_ytd.activity, 37);
+  EXPECT_EQ(nel.actual_ytd.pence, 38'500'00);
+  EXPECT_EQ(nel.volume_variance_pence, 7'000'00);  // 7 spells × £1,000 plan price
+  EXPECT_EQ(nel.price_variance_pence, 1'500'00);   // 15 June spells × £100 over
+  EXPECT_EQ(nel.forecast_run_rate.activity, 148);  // 37 × 12 / 3
+  EXPECT_EQ(nel.forecast_run_rate.pence, 154'000'00);
+  EXPECT_EQ(nel.forecast_profiled.pence, 154'000'00);  // flat profile: the same
+
+  EXPECT_EQ(el.plan_ytd.activity, 3);
+  EXPECT_EQ(el.actual_ytd.pence, 2'000'00);
+  EXPECT_EQ(el.volume_variance_pence, -4'000'00);  // 2 spells short × £2,000
+  EXPECT_EQ(el.price_variance_pence, 0);
+
+  EXPECT_EQ(c.readmissions_withheld_spells, 1);
+  EXPECT_EQ(c.readmissions_withheld_pence, 1'000'00);
+  EXPECT_EQ(c.mret_baseline_ytd_pence, 22'500'00);
+  EXPECT_EQ(c.mret_emergency_ytd_pence, 37'500'00);  // 38,500 less the withheld readmission
+  EXPECT_EQ(c.mret_reduction_pence, 4'500'00);        // 30% of the £15,000 above baseline
+  EXPECT_EQ(c.total.actual_ytd.pence, 40'500'00);
+  EXPECT_EQ(c.payable_ytd_pence(), 40'500'00 - 1'000'00 - 4'500'00);
+
+  ASSERT_EQ(m.non_contract.size(), 1u);
+  EXPECT_EQ(m.non_contract[0].provider.view(), "RR1");
+  EXPECT_EQ(m.non_contract[0].total.actual_ytd.activity, 5);
+  EXPECT_EQ(m.non_contract[0].total.actual_ytd.pence, 750'00);
+  EXPECT_EQ(m.non_contract[0].total.actual_month.activity, 0);
+}
+
+TEST(Monitoring, SeasonalProfileShapesPlanAndForecast) {
+  testing::TestActivity t = Scenario();
+  const pricing::PricedActivity& a = t.activity();
+  contracts::Contract c = RbtContract();
+  // Winter-weighted: 1 part a month Apr-Nov, 2 parts Dec-Mar (16 parts).
+  c.lines[1].profile = {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2};
+  ActivityCube cube;
+  cube.Build(a, FinancialYear(2018));
+  Monitoring m = Monitor(cube, a, FindReadmissions(a.tables, a.apc), {c}, 3);
+  const MonitoringLine& nel = m.contracts[0].lines[1];
+  EXPECT_EQ(nel.plan_ytd.activity, 23);  // 120 × 3/16 = 22.5 -> 23 (half away from zero)
+  EXPECT_EQ(nel.plan_ytd.pence, 22'500'00);
+  // Forecast: £38,500 ÷ (3/16) = £205,333.33
+  EXPECT_EQ(nel.forecast_profiled.pence, 205'333'33);
+  // Whole-CSU cube: 27D's spell is NCA for 27D.
+  bool found_27d = false;
+  for (const auto& n : m.non_contract) found_27d |= n.commissioner.view() == "27D";
+  EXPECT_TRUE(found_27d);
+}
+
+TEST(ActivityCube, MergingPartialsEqualsBuildingWhole) {
+  testing::TestActivity t = Scenario();
+  const pricing::PricedActivity& a = t.activity();
+  ActivityCube whole, part_a, part_b;
+  whole.Build(a, FinancialYear(2018));
+  part_a.Build(a, FinancialYear(2018), t.Id(store::Dimension::kCommissioner, "02E"));
+  part_b.Build(a, FinancialYear(2018), t.Id(store::Dimension::kCommissioner, "27D"));
+  part_a.Add(part_b);
+  ASSERT_EQ(part_a.pairs().size(), whole.pairs().size());
+  for (size_t p = 0; p < whole.pairs().size(); ++p) {
+    auto q = part_a.Find(whole.pairs()[p].commissioner, whole.pairs()[p].provider);
+    ASSERT_TRUE(q);
+    CubeCell x = whole.SumPods(p, 1, 12), y = part_a.SumPods(*q, 1, 12);
+    EXPECT_EQ(x.activity, y.activity);
+    EXPECT_EQ(x.pence, y.pence);
+  }
+  EXPECT_EQ(whole.LastMonthWithActivity(), 4);
+}
+
+}  // namespace
+}  // namespace csu::analytics

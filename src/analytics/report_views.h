@@ -1,0 +1,64 @@
+// The commissioning reports as report::ReportTable values, built from the
+// analytics results: what `csu report` prints and exports and what the web
+// pages will show, so every output carries the same figures. Each function
+// is pure; the scope says which commissioner (or all), year and month.
+//
+//   ViewScope scope{year, month, commissioner_id, &ref};
+//   report::ReportTable t = MonitoringTable(monitoring, scope);
+//   std::fputs(report::RenderText(t).c_str(), stdout);
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "report/report_table.h"
+
+namespace csu::pricing {
+struct PricedActivity;
+}
+namespace csu::refdata {
+class RefData;
+}
+namespace csu::contracts {
+struct ChallengeLogEntry;
+}
+
+namespace csu::analytics {
+
+struct Monitoring;
+struct Challenges;
+struct Readmissions;
+
+struct ViewScope {
+  FinancialYear year;
+  int month = 12;                        // 1 (April) .. 12: the month reported, and the end of "to date"
+  std::optional<uint16_t> commissioner;  // dictionary id; none = the whole CSU
+  const refdata::RefData* ref = nullptr; // for names and registered populations
+  std::string commissioner_label;        // "02E" or "all CCGs", for titles
+};
+
+// Plan against actual by provider × POD, with contract rules and totals
+// per provider and overall.
+report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& scope);
+// Non-contract activity by provider × POD.
+report::ReportTable NonContractTable(const Monitoring& m, const ViewScope& scope);
+// Every challenge with its status from the challenge log.
+report::ReportTable ChallengesTable(const Challenges& c, const std::map<std::string, contracts::ChallengeLogEntry>& log,
+                                    const ViewScope& scope);
+// Year-to-date spend per provider and its share of the commissioner's spend.
+report::ReportTable SpendTable(const pricing::PricedActivity& a, const ViewScope& scope);
+// GP practice → provider flows (records and £, year to date).
+report::ReportTable FlowsTable(const pricing::PricedActivity& a, const ViewScope& scope);
+// Per GP practice: activity per 1,000 registered patients (year to date).
+report::ReportTable PracticeRatesTable(const pricing::PricedActivity& a, const ViewScope& scope);
+// A&E by provider × department type × month: attendances, 4-hour
+// performance, conversion to admission.
+report::ReportTable AeTable(const pricing::PricedActivity& a, const ViewScope& scope);
+// 30-day emergency readmission rate by provider × month of discharge.
+report::ReportTable ReadmissionRatesTable(const pricing::PricedActivity& a, const Readmissions& r,
+                                          const ViewScope& scope);
+
+}  // namespace csu::analytics
