@@ -1,0 +1,89 @@
+// A report as data: a titled table of typed columns, built by analytics and
+// turned into a terminal table, CSV, JSON or an XLSX sheet by the renderers
+// (report/render.h). Keeping the figures typed until the last moment is what
+// lets each output do the right thing with them: money stays int64 pence
+// until the renderer formats it (a currency-formatted number in XLSX,
+// "1234.56" in CSV, pence in JSON), and disclosure control
+// (report/disclosure.h) can find the counts it must suppress.
+//
+//   ReportTable t{"Contract monitoring", {{"provider", ColumnType::kText},
+//                                        {"activity", ColumnType::kCount},
+//                                        {"actual", ColumnType::kMoney}}};
+//   t.AddRow({Cell::Text("RWE"), Cell::Count(1203), Cell::Money(Money::FromPence(123456))});
+//
+// A cell may be empty (Cell{}): no value, e.g. a plan for NCA activity.
+//
+// Totals: t.AddTotalRow("Total") appends a row summing every count and money
+// column over the rows above it and remembers it as a total row, which the
+// renderers show apart (bold in XLSX, under a rule in text, "totals" in JSON).
+// Add totals to the raw table, before disclosure control: a published total
+// must be rounded from the unrounded sum (report/disclosure.h explains).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/money.h"
+
+namespace csu::report {
+
+enum class ColumnType : uint8_t {
+  kText,     // codes and names; guarded against formula injection on output
+  kCount,    // a count of records or patients: subject to disclosure control
+  kInteger,  // a number that is not a count of people (a month, a year, days)
+  kMoney,    // pence
+  kDecimal,  // a ratio or rate, shown with Column::decimals places
+  kPercent,  // a fraction (0.815 = 81.5%), shown with Column::decimals places
+};
+
+struct Column {
+  std::string name;  // machine name: CSV header and JSON key ("plan_activity")
+  ColumnType type = ColumnType::kText;
+  std::string label = {};  // human heading ("Plan activity"); empty = name
+  int decimals = 1;   // kDecimal / kPercent only
+};
+
+struct Cell {
+  enum class Kind : uint8_t { kEmpty, kText, kNumber, kReal, kSuppressed };
+  Kind kind = Kind::kEmpty;
+  std::string text;  // kText
+  int64_t number = 0;  // kNumber: counts, integers, money in pence
+  double real = 0;     // kReal: decimals and percents
+
+  static Cell Text(std::string s) { return Cell{Kind::kText, std::move(s), 0, 0}; }
+  static Cell Count(int64_t n) { return Cell{Kind::kNumber, {}, n, 0}; }
+  static Cell Integer(int64_t n) { return Cell{Kind::kNumber, {}, n, 0}; }
+  static Cell Pence(int64_t pence) { return Cell{Kind::kNumber, {}, pence, 0}; }
+  static Cell Money(csu::Money m) { return Pence(m.pence()); }
+  static Cell Real(double x) { return Cell{Kind::kReal, {}, 0, x}; }
+  // What disclosure control leaves of a small count: shown as "*".
+  static Cell Suppressed() { return Cell{Kind::kSuppressed, {}, 0, 0}; }
+  bool empty() const { return kind == Kind::kEmpty; }
+};
+
+struct ReportTable {
+  std::string title;           // sheet name / heading, e.g. "Contract monitoring"
+  std::vector<Column> columns;
+  std::vector<std::vector<Cell>> rows;  // each row has columns.size() cells
+  std::vector<std::string> notes;       // lines shown under the table (filters, period, caveats)
+  std::vector<size_t> total_rows;       // indices into rows of the rows AddTotalRow made
+
+  ReportTable() = default;
+  ReportTable(std::string t, std::vector<Column> c) : title(std::move(t)), columns(std::move(c)) {}
+  void AddRow(std::vector<Cell> cells) { rows.push_back(std::move(cells)); }
+
+  // Appends a total row: each kCount and kMoney column holds the sum of its
+  // number cells in every row that is not itself a total (empty cells add
+  // nothing, so a table without rows totals 0); the label goes in
+  // the first kText column; other cells are empty (a sum of percents means
+  // nothing: set them afterwards if the report has an overall figure). A
+  // column with a suppressed cell gets a suppressed total, because its true
+  // sum is unknown. Sort rows before adding totals: indices are kept.
+  void AddTotalRow(std::string label);
+  bool IsTotalRow(size_t row) const;
+};
+
+}  // namespace csu::report
