@@ -100,6 +100,8 @@ constexpr Comparison kComparisons[] = {
     {"ingest_apc/end-to-end-durable", "ingest_apc/sqlite3-shell-import",
      "durable ingest (validated, pseudonymised) vs the sqlite3 shell's .import (neither)"},
     {"pricing_apc/columns-no-explanation", "pricing_apc/sqlite-join-case", "column pricing vs SQLite join + CASE"},
+    {"monitoring/cube-demo-apc", "monitoring/sqlite-group-by-demo-apc",
+     "contract monitoring aggregation vs the same GROUP BY in SQLite"},
 };
 
 }  // namespace

@@ -40,6 +40,7 @@ int Run(int argc, char** argv) {
   AddStoreCommands(app, ctx);
   AddPriceCommand(app, ctx);
   AddContractsCommand(app, ctx);
+  AddReportCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 
   try {

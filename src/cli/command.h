@@ -38,5 +38,6 @@ void AddPriceCommand(CLI::App& app, Context& ctx);
 void AddIngestCommand(CLI::App& app, Context& ctx);
 void AddStoreCommands(CLI::App& app, Context& ctx);
 void AddContractsCommand(CLI::App& app, Context& ctx);
+void AddReportCommand(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli

@@ -1,0 +1,297 @@
+// `csu report VIEW`: contract monitoring and commissioning intelligence for
+// a commissioner (or the whole CSU), a year and a month, as a terminal
+// table, CSV, JSON or an XLSX workbook (docs/monitoring.md).
+// `csu challenges set`: record a status for a challenge.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "analytics/activity_cube.h"
+#include "analytics/challenges.h"
+#include "analytics/monitoring.h"
+#include "analytics/readmissions.h"
+#include "analytics/report_views.h"
+#include "analytics/year_calendar.h"
+#include "cli/command.h"
+#include "cli/state.h"
+#include "contracts/contract_store.h"
+#include "core/file.h"
+#include "pricing/priced_activity.h"
+#include "report/disclosure.h"
+#include "report/render.h"
+#include "report/xlsx_writer.h"
+#include "store/env.h"
+
+namespace csu::cli {
+namespace {
+
+const std::vector<std::string> kViews = {"monitoring", "nca", "challenges", "spend", "flows",
+                                         "practices", "ae", "readmissions", "records", "all"};
+
+struct ReportArgs {
+  StateArgs state;
+  std::string view;
+  std::string commissioner;
+  std::string year = "2018/19";
+  int month = 0;  // 0 = the latest month with activity
+  std::string format = "table";
+  std::string out;
+  bool shared = false;
+  double fu_ratio_limit = 3.0;
+  // records (drill-down)
+  std::string provider;
+  std::string pod;
+  std::string rule;
+  bool month_only = false;
+};
+
+struct SetArgs {
+  StateArgs state;
+  std::string id;
+  std::string status;
+  std::string note;
+};
+
+int Fail(const std::string& message, int code = kExitFailure) {
+  PrintError(message);
+  return code;
+}
+
+// Drill-down: the records behind one monitoring figure (provider × POD,
+// month or year to date). Record-level, pseudonymised: no identifiers.
+report::ReportTable RecordsTable(const pricing::PricedActivity& a, const analytics::ViewScope& s, uint16_t provider,
+                                 std::optional<pricing::Pod> pod, bool month_only) {
+  using report::Cell;
+  using report::ColumnType;
+  report::ReportTable t("Records", {{"kind", ColumnType::kText, "Kind"},
+                                    {"batch", ColumnType::kInteger, "Batch"},
+                                    {"row", ColumnType::kInteger, "Row in batch"},
+                                    {"commissioner", ColumnType::kText, "CCG"},
+                                    {"provider", ColumnType::kText, "Provider"},
+                                    {"date", ColumnType::kText, "Date"},
+                                    {"pod", ColumnType::kText, "POD"},
+                                    {"hrg", ColumnType::kText, "HRG"},
+                                    {"treatment_function", ColumnType::kText, "TFC"},
+                                    {"age", ColumnType::kInteger, "Age"},
+                                    {"price", ColumnType::kMoney, "Price"}});
+  const analytics::YearCalendar cal(s.year);
+  const auto& codes = a.tables.codes;
+  auto emit = [&](const char* kind, const store::CommonColumns& tab, const pricing::PricedColumns& pc, uint32_t r,
+                  int32_t day, uint16_t hrg, uint16_t tfc) {
+    if (s.commissioner && tab.commissioner[r] != *s.commissioner) return;
+    if (tab.provider[r] != provider) return;
+    const int m = cal.Month(day);
+    if (m == 0 || m > s.month || (month_only && m != s.month)) return;
+    if (pod && pc.pod[r] != static_cast<uint8_t>(*pod)) return;
+    int64_t batch = 0;
+    for (const auto& b : tab.batches)
+      if (r >= b.first_row && r < b.first_row + b.rows) batch = b.batch_id;
+    const auto p = static_cast<pricing::Pod>(pc.pod[r]);
+    t.AddRow({Cell::Text(kind), Cell::Integer(batch), Cell::Integer(tab.source_row[r]),
+              Cell::Text(std::string(codes.commissioner().code(tab.commissioner[r]))),
+              Cell::Text(std::string(codes.provider().code(tab.provider[r]))),
+              Cell::Text(Date::FromDays(day).ToString()),
+              Cell::Text(p == pricing::Pod::kNone ? "NP" : std::string(pricing::PodCode(p))),
+              Cell::Text(std::string(codes.hrg().code(hrg))),
+              Cell::Text(std::string(codes.treatment_function().code(tfc))), Cell::Integer(tab.age_years[r]),
+              Cell::Pence(pc.final_pence[r])});
+  };
+  const auto& apc = a.tables.apc;
+  for (uint32_t r = 0; r < apc.size(); ++r)
+    emit("apc", apc, a.apc, r, apc.discharge_date[r], apc.hrg[r], apc.treatment_function[r]);
+  const auto& op = a.tables.op;
+  for (uint32_t r = 0; r < op.size(); ++r)
+    emit("op", op, a.op, r, op.appointment_date[r], op.hrg[r], op.treatment_function[r]);
+  const auto& ae = a.tables.ae;
+  for (uint32_t r = 0; r < ae.size(); ++r) emit("ae", ae, a.ae, r, ae.arrival[r] / 1440, ae.hrg[r], 0);
+  t.notes.push_back("Records behind the figure: commissioner " + s.commissioner_label + ", provider " +
+                    std::string(codes.provider().code(provider)) + (pod ? ", POD " + std::string(pricing::PodCode(*pod)) : "") +
+                    (month_only ? ", month " : ", months 1-") + std::to_string(s.month) + " of " + s.year.ToString() +
+                    ". Pseudonymised: explain a price with csu price explain.");
+  return t;
+}
+
+int RunReport(const Context& ctx, const ReportArgs& args) {
+  auto year = FinancialYear::Parse(args.year);
+  if (!year.ok()) return Fail("--year: " + year.error().ToString(), kExitUsage);
+  if (args.format == "xlsx" && args.out.empty())
+    return Fail("--format xlsx writes a workbook: give the file name with --out FILE.xlsx", kExitUsage);
+  if (args.view == "records" && args.provider.empty())
+    return Fail("report records drills down to one provider: give --provider CODE (and optionally --pod, --month)",
+                kExitUsage);
+  std::optional<pricing::Pod> pod;
+  if (!args.pod.empty()) {
+    pod = contracts::ParsePod(args.pod);
+    if (!pod && args.pod != "NP") return Fail("--pod: \"" + args.pod + "\" is not one of DC EL NEL NELST NELNE OPFA OPFUP OPPROC AE NP", kExitUsage);
+    if (!pod) pod = pricing::Pod::kNone;
+  }
+  auto state = OpenOrPrint(ctx, args.state);
+  if (!state) return kExitFailure;
+  auto loaded = pricing::LoadPriced(*state->store, *state->ref);
+  if (!loaded.ok()) return Fail(loaded.error().ToString());
+  const pricing::PricedActivity& a = loaded.value();
+  const auto& codes = a.tables.codes;
+
+  analytics::ViewScope scope;
+  scope.year = year.value();
+  scope.ref = state->ref.get();
+  if (args.commissioner == "all") {
+    scope.commissioner_label = "all CCGs";
+  } else {
+    const uint32_t id = codes.commissioner().Find(args.commissioner);
+    if (id == 0) {
+      auto code = OdsCode::Parse(args.commissioner);
+      const bool known = code.ok() && state->ref->FindCcg(code.value()) != nullptr;
+      return Fail("--commissioner " + args.commissioner +
+                  (known ? ": no activity is loaded for this CCG in " + args.state.data_dir
+                         : ": not a CCG code (use an ODS code such as 02E, or 'all' for the whole CSU)"));
+    }
+    scope.commissioner = static_cast<uint16_t>(id);
+    scope.commissioner_label = args.commissioner;
+  }
+  analytics::ActivityCube cube;
+  cube.Build(a, scope.year, scope.commissioner);
+  if (args.month != 0) {
+    if (args.month < 1 || args.month > 12) return Fail("--month: financial month 1 (April) to 12 (March)", kExitUsage);
+    scope.month = args.month;
+  } else {
+    scope.month = cube.LastMonthWithActivity();
+    if (scope.month == 0)
+      return Fail("no activity for " + scope.commissioner_label + " in " + scope.year.ToString() + " in " +
+                  args.state.data_dir);
+  }
+
+  auto db = contracts::ContractStore::Open(args.state.data_dir);
+  if (!db.ok()) return Fail(db.error().ToString());
+  auto contracts = db.value()->Contracts(scope.year);
+  if (!contracts.ok()) return Fail(contracts.error().ToString());
+
+  const bool all = args.view == "all";
+  std::vector<report::ReportTable> tables;
+  const analytics::Readmissions readm = analytics::FindReadmissions(a.tables, a.apc);
+  if (all || args.view == "monitoring" || args.view == "nca") {
+    analytics::Monitoring m = analytics::Monitor(cube, a, readm, contracts.value(), scope.month, scope.commissioner);
+    if (all || args.view == "monitoring") tables.push_back(analytics::MonitoringTable(m, scope));
+    if (all || args.view == "nca") tables.push_back(analytics::NonContractTable(m, scope));
+  }
+  if (all || args.view == "challenges") {
+    analytics::ChallengeOptions o;
+    o.year = scope.year;
+    o.commissioner = scope.commissioner;
+    o.month = scope.month;
+    o.fu_ratio_limit_milli = static_cast<int64_t>(args.fu_ratio_limit * 1000.0 + 0.5);
+    auto log = db.value()->ChallengeStatuses();
+    if (!log.ok()) return Fail(log.error().ToString());
+    tables.push_back(analytics::ChallengesTable(analytics::FindChallenges(a, readm, *state->ref, o), log.value(), scope));
+  }
+  if (all || args.view == "spend") tables.push_back(analytics::SpendTable(a, scope));
+  if (all || args.view == "flows") tables.push_back(analytics::FlowsTable(a, scope));
+  if (all || args.view == "practices") tables.push_back(analytics::PracticeRatesTable(a, scope));
+  if (all || args.view == "ae") tables.push_back(analytics::AeTable(a, scope));
+  if (all || args.view == "readmissions") tables.push_back(analytics::ReadmissionRatesTable(a, readm, scope));
+  if (args.view == "records") {
+    const uint32_t provider = codes.provider().Find(args.provider);
+    if (provider == 0) return Fail("--provider " + args.provider + ": no activity is loaded for this provider");
+    tables.push_back(RecordsTable(a, scope, static_cast<uint16_t>(provider), pod, args.month_only));
+  }
+  if (args.shared) {
+    for (auto& t : tables) t = report::ApplyDisclosureControl(std::move(t)).table();
+  }
+
+  // Record-level outputs and files leaving the platform are audited.
+  const bool record_level = args.view == "records" || args.view == "challenges" || all;
+  if (record_level || !args.out.empty()) {
+    nlohmann::json details = {{"view", args.view}, {"commissioner", scope.commissioner_label},
+                              {"year", scope.year.ToString()}, {"month", scope.month}, {"format", args.format},
+                              {"shared", args.shared}, {"record_level", record_level}};
+    if (!args.out.empty()) details["file"] = args.out;
+    if (Status s = state->store->AppendAudit(state->actor, args.out.empty() ? "report.view" : "report.export",
+                                             args.view, details.dump());
+        !s.ok())
+      return Fail("the audit entry could not be written, so the report is withheld: " + s.error().ToString());
+  }
+
+  std::string text;
+  if (args.format == "xlsx") {
+    if (Status s = report::WriteXlsx(args.out, tables); !s.ok()) return Fail(s.error().ToString());
+    std::fprintf(stderr, "wrote %s (%zu sheet%s)\n", args.out.c_str(), tables.size(), tables.size() == 1 ? "" : "s");
+    return kExitOk;
+  }
+  if (args.format == "json") {
+    text = (tables.size() == 1 ? report::RenderJson(tables[0]) : report::RenderJson(tables)).dump(2) + "\n";
+  } else if (args.format == "csv") {
+    for (size_t i = 0; i < tables.size(); ++i) {
+      if (tables.size() > 1) text += (i ? "\n# " : "# ") + tables[i].title + "\n";
+      text += report::RenderCsv(tables[i]);
+    }
+  } else {
+    text = report::RenderText(tables);
+  }
+  if (args.out.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return kExitOk;
+  }
+  AtomicFileWriter w(args.out);
+  if (Status s = w.Open(); !s.ok()) return Fail(s.error().ToString());
+  w.Append(text);
+  if (Status s = w.Commit(); !s.ok()) return Fail(s.error().ToString());
+  std::fprintf(stderr, "wrote %s\n", args.out.c_str());
+  return kExitOk;
+}
+
+int SetStatus(const Context& ctx, const SetArgs& args) {
+  auto status = contracts::ParseStatus(args.status);
+  if (!status) return Fail("status must be raised, agreed or rejected, not \"" + args.status + "\"", kExitUsage);
+  auto state = OpenOrPrint(ctx, args.state);
+  if (!state) return kExitFailure;
+  auto db = contracts::ContractStore::Open(args.state.data_dir);
+  if (!db.ok()) return Fail(db.error().ToString());
+  const std::string now = store::Env::Default().NowUtc();
+  if (Status s = db.value()->SetChallengeStatus(args.id, *status, args.note, now, state->actor); !s.ok())
+    return Fail(s.error().ToString());
+  nlohmann::json details = {{"challenge", args.id}, {"status", args.status}, {"note", args.note}};
+  if (Status s = state->store->AppendAudit(state->actor, "challenge.status", args.id, details.dump()); !s.ok())
+    return Fail("status recorded but the audit entry could not be written: " + s.error().ToString());
+  std::printf("Challenge %s is now %s.\n", args.id.c_str(), args.status.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddReportCommand(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<ReportArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "report",
+      "Contract monitoring and intelligence: monitoring (plan vs actual), nca (non-contract activity), challenges, "
+      "spend (market share), flows (practice to provider), practices (rates per 1,000), ae (4-hour performance), "
+      "readmissions (30-day rates), records (drill-down), all");
+  cmd->add_option("VIEW", args->view, "Which report")->required()->check(CLI::IsMember(kViews));
+  AddStateOptions(cmd, args->state);
+  cmd->add_option("--commissioner", args->commissioner, "CCG ODS code, or 'all' for the whole CSU")->required();
+  cmd->add_option("--year", args->year, "Financial year")->capture_default_str();
+  cmd->add_option("--month", args->month, "Financial month reported, 1 (April) to 12 (March); default: the latest with activity");
+  cmd->add_option("--format", args->format, "table, csv, json or xlsx")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "csv", "json", "xlsx"}));
+  cmd->add_option("--out", args->out, "Write to this file instead of standard output (required for xlsx)");
+  cmd->add_flag("--shared", args->shared,
+                "For sharing beyond the CCG: apply disclosure control (1-7 shown as *, others rounded to 5)");
+  cmd->add_option("--fu-ratio-limit", args->fu_ratio_limit, "challenges: follow-up to first ratio above which follow-ups are challenged")
+      ->capture_default_str();
+  cmd->add_option("--provider", args->provider, "records: the provider (ODS code)");
+  cmd->add_option("--pod", args->pod, "records: only this point of delivery (NP = not priced)");
+  cmd->add_flag("--month-only", args->month_only, "records: the month only, not the year to date");
+  cmd->callback([&ctx, args] { ctx.action = [&ctx, args] { return RunReport(ctx, *args); }; });
+
+  auto set = std::make_shared<SetArgs>();
+  CLI::App* ch = app.add_subcommand("challenges", "The challenge log: record the outcome of a challenge");
+  ch->require_subcommand(1);
+  CLI::App* s = ch->add_subcommand("set", "Set a challenge's status (raised, agreed or rejected) with a note");
+  AddStateOptions(s, set->state);
+  s->add_option("ID", set->id, "Challenge id, as csu report challenges lists it")->required();
+  s->add_option("STATUS", set->status, "raised, agreed or rejected")->required();
+  s->add_option("--note", set->note, "Why (required for agreed and rejected)");
+  s->callback([&ctx, set] { ctx.action = [&ctx, set] { return SetStatus(ctx, *set); }; });
+}
+
+}  // namespace csu::cli
