@@ -36,6 +36,25 @@ std::string NhsNumberProblem(std::string_view text) {
 }
 
 std::optional<uint64_t> ParseNhsNumber(std::string_view text) {
+  if (text.size() == 10) {
+    // Fast path for the usual form, ten digits without spaces: one pass, no
+    // string built. Agrees with NhsNumberProblem on every ten-byte input.
+    uint64_t v = 0;
+    unsigned sum = 0;
+    bool all_digits = true;
+    for (size_t i = 0; i < 10; ++i) {
+      unsigned d = static_cast<unsigned char>(text[i]) - unsigned{'0'};
+      all_digits &= d <= 9;
+      v = v * 10 + d;
+      if (i < 9) sum += d * static_cast<unsigned>(10 - i);
+    }
+    if (all_digits) {
+      unsigned check = 11 - sum % 11;
+      if (check == 11) check = 0;
+      if (check == 10 || check != v % 10) return std::nullopt;
+      return v;
+    }
+  }
   if (!NhsNumberProblem(text).empty()) return std::nullopt;
   uint64_t v = 0;
   for (char c : text) {

@@ -101,5 +101,27 @@ TEST(NhsNumberTest, Formats) {
   }
 }
 
+TEST(NhsNumberTest, FastPathAgreesWithTheRulesOnTenByteInputs) {
+  // ParseNhsNumber reads ten plain digits in one pass; it must accept exactly
+  // what NhsNumberProblem accepts. Every check digit of many prefixes, and
+  // ten-byte texts with a space or a letter in each position.
+  uint64_t x = 88172645463325252ull;
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    std::string s = std::to_string(1000000000ull + x % 9000000000ull);
+    for (char last = '0'; last <= '9'; ++last) {
+      s[9] = last;
+      EXPECT_EQ(ParseNhsNumber(s).has_value(), NhsNumberProblem(s).empty()) << s;
+    }
+    std::string odd = s;
+    odd[static_cast<size_t>(i) % 10] = i % 2 == 0 ? ' ' : 'A';
+    EXPECT_EQ(ParseNhsNumber(odd).has_value(), NhsNumberProblem(odd).empty()) << odd;
+  }
+  EXPECT_EQ(ParseNhsNumber("0000000000"), 0u);  // check digit 0 of an all-zero prefix
+  EXPECT_EQ(ParseNhsNumber("9434 765919"), std::nullopt);  // a space out of the 3-3-4 places
+}
+
 }  // namespace
 }  // namespace csu

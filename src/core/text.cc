@@ -6,13 +6,6 @@
 
 namespace csu {
 
-std::string_view Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
-  return s.substr(b, e - b);
-}
-
 std::optional<int64_t> ParseInt(std::string_view s) {
   if (s.empty()) return std::nullopt;
   int64_t v = 0;
