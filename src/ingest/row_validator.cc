@@ -1,6 +1,7 @@
 #include "ingest/row_validator.h"
 
 #include <algorithm>
+#include <array>
 
 #include "core/nhs_number.h"
 #include "core/text.h"
@@ -9,15 +10,49 @@
 namespace csu::ingest {
 namespace {
 
-bool OneOf(std::string_view value, std::initializer_list<std::string_view> allowed) {
-  return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
-}
+// A fixed list of one- or two-character codes, packed into integers so that
+// checking a value is a few integer compares rather than string compares.
+class CodeSet {
+ public:
+  constexpr CodeSet(std::initializer_list<std::string_view> codes) {
+    for (std::string_view c : codes) keys_[size_++] = Pack(c);
+  }
+  bool Contains(std::string_view v) const {
+    if (v.empty() || v.size() > 2) return false;
+    const uint32_t k = Pack(v);
+    bool found = false;
+    for (size_t i = 0; i < size_; ++i) found |= keys_[i] == k;
+    return found;
+  }
+
+ private:
+  // The length is part of the key, so "\0" + "1" cannot pass for "1".
+  static constexpr uint32_t Pack(std::string_view v) {
+    uint32_t k = static_cast<uint32_t>(v.size()) << 16;
+    for (size_t i = 0; i < v.size(); ++i) k |= uint32_t{static_cast<unsigned char>(v[i])} << (8 * (1 - i));
+    return k;
+  }
+  std::array<uint32_t, 24> keys_{};
+  size_t size_ = 0;
+};
+
+constexpr CodeSet kSexes{"0", "1", "2", "9"};
+constexpr CodeSet kAdmissionMethods{"11", "12", "13", "21", "22", "23", "24", "25", "2A", "2B",
+                                    "2C", "2D", "28", "31", "32", "81", "82", "83", "84"};
+constexpr CodeSet kPatientClassifications{"1", "2", "3", "4", "5"};
+constexpr CodeSet kDischargeMethods{"1", "2", "3", "4", "5", "8", "9"};
+constexpr CodeSet kFirstAttendances{"1", "2", "3", "4"};
+constexpr CodeSet kAttended{"2", "3", "4", "5", "6", "7"};
+constexpr CodeSet kZeroOne{"0", "1"};
+constexpr CodeSet kDepartmentTypes{"01", "02", "03", "04"};
+constexpr CodeSet kArrivalModes{"1", "2"};
+constexpr CodeSet kDisposals{"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14"};
 
 std::string Quote(std::string_view v) { return "'" + std::string(v) + "'"; }
 
 // GP practice codes that mean "not registered" or "not known" in the
 // commissioning data sets: valid without being in the practice list.
-bool IsPseudoPractice(std::string_view code) { return OneOf(code, {"V81997", "V81998", "V81999"}); }
+bool IsPseudoPractice(std::string_view code) { return code == "V81997" || code == "V81998" || code == "V81999"; }
 
 }  // namespace
 
@@ -88,10 +123,10 @@ class RowValidator::Row {
   }
 
   // A code from a fixed list; `required` decides whether absence is a problem.
-  std::string_view Code(Column c, std::initializer_list<std::string_view> allowed, bool required = true) {
+  std::string_view Code(Column c, const CodeSet& allowed, bool required = true) {
     std::string_view v = required ? Required(c) : Get(c);
     if (v.empty()) return v;
-    if (!OneOf(v, allowed)) {
+    if (!allowed.Contains(v)) {
       Problem(c, "not a valid code", Quote(v));
       return {};
     }
@@ -116,30 +151,15 @@ class RowValidator::Row {
   size_t start_;
 };
 
-RowValidator::RowValidator(const HeaderMap& map, const refdata::RefData& ref) : map_(map), ref_(ref) {
-  for (const auto& trust : ref_.trusts()) known_providers_.insert(trust.code.key());
-  for (FinancialYear y : ref_.tariff_years()) {
-    for (const auto& mff : ref_.Mffs(y)) known_providers_.insert(mff.provider.key());
-  }
-}
-
-bool RowValidator::KnownHrg(HrgCode hrg, Date activity_date) const {
-  if (const auto* tariff = ref_.TariffFor(activity_date)) {
-    return tariff->FindApc(hrg) || tariff->FindAe(hrg) || tariff->FindUnbundled(hrg) ||
-           tariff->HrgHasNoNationalPrice(hrg) || hrg.view() == "UZ01Z";
-  }
-  // Outside the loaded tariff years: any HRG the national code list names.
-  return ref_.FindHrg(hrg) != nullptr || hrg.view() == "UZ01Z";
-}
+RowValidator::RowValidator(const HeaderMap& map, const refdata::RefData& ref) : map_(map), known_(ref) {}
 
 void RowValidator::CheckCommon(Row& row, Date activity_date, bool activity_ok, PatientFields& out,
                                Identity& identity) const {
   std::string_view nhs = row.Get(Column::kNhsNumber);
   identity.nhs_number.reset();
   if (!nhs.empty()) {
-    std::string problem = NhsNumberProblem(nhs);
-    if (problem.empty()) identity.nhs_number = ParseNhsNumber(nhs);
-    else row.Problem(Column::kNhsNumber, problem);  // never echo the number
+    identity.nhs_number = ParseNhsNumber(nhs);
+    if (!identity.nhs_number) row.Problem(Column::kNhsNumber, NhsNumberProblem(nhs));  // never echo the number
   }
   if (auto dob = row.DateField(Column::kDateOfBirth, /*identifying=*/true)) {
     identity.date_of_birth = *dob;
@@ -153,14 +173,14 @@ void RowValidator::CheckCommon(Row& row, Date activity_date, bool activity_ok, P
       }
     }
   }
-  std::string_view sex = row.Code(Column::kSex, {"0", "1", "2", "9"});
+  std::string_view sex = row.Code(Column::kSex, kSexes);
   if (!sex.empty()) out.sex = sex[0];
 
   std::string_view practice = row.Required(Column::kGpPractice);
   if (!practice.empty()) {
     auto code = OdsCode::Parse(practice);
     if (!code.ok()) row.Problem(Column::kGpPractice, "not an ODS code", Quote(practice));
-    else if (!IsPseudoPractice(code.value().view()) && !ref_.FindPractice(code.value())) {
+    else if (!known_.Practice(code.value()) && !IsPseudoPractice(code.value().view())) {
       row.Problem(Column::kGpPractice, "unknown GP practice", Quote(practice));
     } else {
       out.practice = code.value();
@@ -170,7 +190,7 @@ void RowValidator::CheckCommon(Row& row, Date activity_date, bool activity_ok, P
   if (!commissioner.empty()) {
     auto code = OdsCode::Parse(commissioner);
     if (!code.ok()) row.Problem(Column::kCommissioner, "not an ODS code", Quote(commissioner));
-    else if (!ref_.FindCcg(code.value())) row.Problem(Column::kCommissioner, "unknown commissioner", Quote(commissioner));
+    else if (!known_.Commissioner(code.value())) row.Problem(Column::kCommissioner, "unknown commissioner", Quote(commissioner));
     else out.commissioner = code.value();
   }
   std::string_view provider = row.Required(Column::kProvider);
@@ -178,7 +198,7 @@ void RowValidator::CheckCommon(Row& row, Date activity_date, bool activity_ok, P
     // A 5-character site code (RBT01) is reduced to its trust (RBT).
     std::string_view trust = provider.size() == 5 ? provider.substr(0, 3) : provider;
     auto code = OdsCode::Parse(trust);
-    bool known = code.ok() && known_providers_.count(code.value().key()) > 0;
+    bool known = code.ok() && known_.Provider(code.value());
     if (!code.ok() || (provider.size() != 3 && provider.size() != 5)) {
       row.Problem(Column::kProvider, "not a 3-character trust or 5-character site code", Quote(provider));
     } else if (!known) {
@@ -192,7 +212,7 @@ void RowValidator::CheckCommon(Row& row, Date activity_date, bool activity_ok, P
 bool RowValidator::ValidateApc(const std::vector<std::string_view>& fields, ApcRecord& r, Identity& identity,
                                std::vector<RowProblem>& problems) const {
   Row row(map_, fields, problems);
-  r.spell_id = std::string(row.Required(Column::kSpellId));
+  r.spell_id.assign(row.Required(Column::kSpellId));
   auto admitted = row.DateField(Column::kAdmissionDate);
   auto discharged = row.DateField(Column::kDischargeDate);
   if (admitted && discharged && *discharged < *admitted) {
@@ -202,10 +222,8 @@ bool RowValidator::ValidateApc(const std::vector<std::string_view>& fields, ApcR
   if (discharged) r.discharge_date = *discharged;
   CheckCommon(row, r.admission_date, admitted.has_value(), r.common, identity);
 
-  r.admission_method = std::string(row.Code(
-      Column::kAdmissionMethod,
-      {"11", "12", "13", "21", "22", "23", "24", "25", "2A", "2B", "2C", "2D", "28", "31", "32", "81", "82", "83", "84"}));
-  std::string_view classification = row.Code(Column::kPatientClassification, {"1", "2", "3", "4", "5"});
+  r.admission_method.assign(row.Code(Column::kAdmissionMethod, kAdmissionMethods));
+  std::string_view classification = row.Code(Column::kPatientClassification, kPatientClassifications);
   if (!classification.empty()) r.patient_classification = classification[0];
   std::string_view tfc = row.Required(Column::kTreatmentFunction);
   if (!tfc.empty()) {
@@ -217,12 +235,12 @@ bool RowValidator::ValidateApc(const std::vector<std::string_view>& fields, ApcR
   if (!hrg.empty()) {
     auto code = HrgCode::Parse(hrg);
     if (!code.ok()) row.Problem(Column::kHrg, "not an HRG code", Quote(hrg));
-    else if (admitted && !KnownHrg(code.value(), *admitted)) row.Problem(Column::kHrg, "not in the tariff", Quote(hrg));
+    else if (admitted && !known_.Hrg(code.value(), *admitted)) row.Problem(Column::kHrg, "not in the tariff", Quote(hrg));
     else r.hrg = code.value();
   }
-  r.primary_diagnosis = std::string(row.Get(Column::kPrimaryDiagnosis));
-  r.primary_procedure = std::string(row.Get(Column::kPrimaryProcedure));
-  std::string_view dm = row.Code(Column::kDischargeMethod, {"1", "2", "3", "4", "5", "8", "9"}, false);
+  r.primary_diagnosis.assign(row.Get(Column::kPrimaryDiagnosis));
+  r.primary_procedure.assign(row.Get(Column::kPrimaryProcedure));
+  std::string_view dm = row.Code(Column::kDischargeMethod, kDischargeMethods, false);
   r.discharge_method = dm.empty() ? ' ' : dm[0];
   r.critical_care_days = row.Days(Column::kCriticalCareDays);
   r.rehabilitation_days = row.Days(Column::kRehabilitationDays);
@@ -231,18 +249,21 @@ bool RowValidator::ValidateApc(const std::vector<std::string_view>& fields, ApcR
       r.critical_care_days + r.rehabilitation_days + r.palliative_care_days > r.los_days()) {
     row.Problem(Column::kCriticalCareDays, "critical care, rehabilitation and palliative days exceed the length of stay");
   }
-  r.specialised_service = std::string(row.Get(Column::kSpecialisedService));
+  r.specialised_service.assign(row.Get(Column::kSpecialisedService));
   r.unbundled_hrgs.clear();
   std::string_view unbundled = row.Get(Column::kUnbundledHrgs);
-  if (!unbundled.empty()) {
-    for (std::string_view part : Split(unbundled, ';')) {
-      auto code = HrgCode::Parse(part);
-      if (!code.ok()) {
-        row.Problem(Column::kUnbundledHrgs, "not a list of HRG codes separated by ';'", Quote(part));
-        break;
-      }
-      r.unbundled_hrgs.push_back(code.value());
+  // Split on ';' keeping empty parts (which are not HRG codes), without
+  // building a vector per row.
+  for (size_t start = 0; !unbundled.empty() && start <= unbundled.size();) {
+    size_t end = std::min(unbundled.find(';', start), unbundled.size());
+    std::string_view part = unbundled.substr(start, end - start);
+    auto code = HrgCode::Parse(part);
+    if (!code.ok()) {
+      row.Problem(Column::kUnbundledHrgs, "not a list of HRG codes separated by ';'", Quote(part));
+      break;
     }
+    r.unbundled_hrgs.push_back(code.value());
+    start = end + 1;
   }
   return row.ok();
 }
@@ -250,13 +271,13 @@ bool RowValidator::ValidateApc(const std::vector<std::string_view>& fields, ApcR
 bool RowValidator::ValidateOp(const std::vector<std::string_view>& fields, OpRecord& r, Identity& identity,
                               std::vector<RowProblem>& problems) const {
   Row row(map_, fields, problems);
-  r.attendance_id = std::string(row.Required(Column::kAttendanceId));
+  r.attendance_id.assign(row.Required(Column::kAttendanceId));
   auto date = row.DateField(Column::kAppointmentDate);
   if (date) r.appointment_date = *date;
   CheckCommon(row, r.appointment_date, date.has_value(), r.common, identity);
-  std::string_view first = row.Code(Column::kFirstAttendance, {"1", "2", "3", "4"});
+  std::string_view first = row.Code(Column::kFirstAttendance, kFirstAttendances);
   if (!first.empty()) r.first_attendance = first[0];
-  std::string_view attended = row.Code(Column::kAttended, {"2", "3", "4", "5", "6", "7"});
+  std::string_view attended = row.Code(Column::kAttended, kAttended);
   if (!attended.empty()) r.attended = attended[0];
   std::string_view tfc = row.Required(Column::kTreatmentFunction);
   if (!tfc.empty()) {
@@ -264,14 +285,14 @@ bool RowValidator::ValidateOp(const std::vector<std::string_view>& fields, OpRec
     if (!code.ok()) row.Problem(Column::kTreatmentFunction, "not a 3-digit treatment function code", Quote(tfc));
     else r.treatment_function = code.value();
   }
-  std::string_view multi = row.Code(Column::kMultiProfessional, {"0", "1"}, false);
+  std::string_view multi = row.Code(Column::kMultiProfessional, kZeroOne, false);
   r.multi_professional = multi == "1";
   r.hrg.reset();
   std::string_view hrg = row.Get(Column::kHrg);
   if (!hrg.empty()) {
     auto code = HrgCode::Parse(hrg);
     if (!code.ok()) row.Problem(Column::kHrg, "not an HRG code", Quote(hrg));
-    else if (date && !KnownHrg(code.value(), *date)) row.Problem(Column::kHrg, "not in the tariff", Quote(hrg));
+    else if (date && !known_.Hrg(code.value(), *date)) row.Problem(Column::kHrg, "not in the tariff", Quote(hrg));
     else r.hrg = code.value();
   }
   return row.ok();
@@ -280,18 +301,17 @@ bool RowValidator::ValidateOp(const std::vector<std::string_view>& fields, OpRec
 bool RowValidator::ValidateAe(const std::vector<std::string_view>& fields, AeRecord& r, Identity& identity,
                               std::vector<RowProblem>& problems) const {
   Row row(map_, fields, problems);
-  r.attendance_id = std::string(row.Required(Column::kAttendanceId));
+  r.attendance_id.assign(row.Required(Column::kAttendanceId));
   auto arrival = row.DateTimeField(Column::kArrival);
   auto departure = row.DateTimeField(Column::kDeparture);
   if (arrival && departure && *departure < *arrival) row.Problem(Column::kDeparture, "before the arrival");
   if (arrival) r.arrival = *arrival;
   if (departure) r.departure = *departure;
   CheckCommon(row, r.arrival.date(), arrival.has_value(), r.common, identity);
-  r.department_type = std::string(row.Code(Column::kDepartmentType, {"01", "02", "03", "04"}));
-  std::string_view mode = row.Code(Column::kArrivalMode, {"1", "2"}, false);
+  r.department_type.assign(row.Code(Column::kDepartmentType, kDepartmentTypes));
+  std::string_view mode = row.Code(Column::kArrivalMode, kArrivalModes, false);
   r.arrival_mode = mode.empty() ? ' ' : mode[0];
-  r.disposal = std::string(row.Code(Column::kDisposal, {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10",
-                                                        "11", "12", "13", "14"}));
+  r.disposal.assign(row.Code(Column::kDisposal, kDisposals));
   std::string_view hrg = row.Required(Column::kHrg);
   if (!hrg.empty()) {
     auto code = HrgCode::Parse(hrg);

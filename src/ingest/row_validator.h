@@ -8,12 +8,12 @@
 #pragma once
 
 #include <string>
-#include <unordered_set>
 #include <string_view>
 #include <vector>
 
 #include "ingest/activity_record.h"
 #include "ingest/extract_schema.h"
+#include "ingest/known_codes.h"
 
 namespace csu::refdata {
 class RefData;
@@ -49,14 +49,11 @@ class RowValidator {
  private:
   class Row;
   void CheckCommon(Row& row, Date activity_date, bool activity_ok, PatientFields& out, Identity& identity) const;
-  bool KnownHrg(HrgCode hrg, Date activity_date) const;
 
   const HeaderMap& map_;
-  const refdata::RefData& ref_;
-  // Providers known as a trust or by an MFF in any tariff year, by
-  // OdsCode::key(): built once, because checking the trust list and every
-  // year's MFF per row showed up in profiles.
-  std::unordered_set<uint64_t> known_providers_;
+  // Practices, commissioners, providers and HRGs as flat sets built once:
+  // RefData's hash maps per row showed up in profiles.
+  KnownCodes known_;
 };
 
 }  // namespace csu::ingest
