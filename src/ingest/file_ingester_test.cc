@@ -174,6 +174,60 @@ TEST_F(IngestFileTest, QuarantinedTextNeverHoldsIdentifiers) {
   }
 }
 
+// Records which calls a sink gets, in order.
+class OrderSink : public RecordSink {
+ public:
+  ExtractKind kind() const override { return ExtractKind::kApc; }
+  void AddApc(const ApcRecord& r) override {
+    events.push_back(r.spell_id);
+    patients.push_back(r.common.patient);
+  }
+  void AddOp(const OpRecord&) override {}
+  void AddAe(const AeRecord&) override {}
+  void AddQuarantined(QuarantinedRow row) override { events.push_back("line " + std::to_string(row.line)); }
+  void AddApcs(std::span<const ApcRecord> records) override {
+    runs.push_back(records.size());
+    RecordSink::AddApcs(records);
+  }
+  std::vector<std::string> events;
+  std::vector<Pseudonym> patients;
+  std::vector<size_t> runs;
+};
+
+TEST_F(IngestFileTest, RecordsArriveInRunsButInFileOrder) {
+  // Accepted records are handed over in runs (AddApcs); a quarantined row
+  // ends a run, so the sink sees exactly the file's order.
+  std::string text = kApcHeader;
+  std::vector<std::string> expected;
+  const char* numbers[] = {"9434765919", "9434765870", "4010232137", ""};
+  for (int i = 0; i < 300; ++i) {
+    bool bad = i % 7 == 3 || (i >= 100 && i < 110);
+    std::string id = "S" + std::to_string(i);
+    text += std::string(numbers[i % 4]) + ",1950-06-15," + (bad ? "7" : "1") + ",N81002,27D,RBT," + id +
+            ",2018-05-01,2018-05-21,21,1,300,EB03E\n";
+    expected.push_back(bad ? "line " + std::to_string(i + 2) : id);
+  }
+  OrderSink sink;
+  auto r = IngestFile(Write("order.csv", text), ExtractKind::kApc, Ref(), TestKey(), sink, nullptr);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(sink.events, expected);
+  size_t delivered = 0;
+  for (size_t n : sink.runs) delivered += n;
+  EXPECT_EQ(delivered, sink.patients.size());
+  EXPECT_LT(sink.runs.size(), sink.patients.size());  // runs, not single records
+  for (size_t i = 0, k = 0; i < expected.size(); ++i) {
+    if (expected[i].rfind("line", 0) == 0) continue;
+    int row = std::stoi(expected[i].substr(1));
+    std::string_view nhs = numbers[row % 4];
+    if (nhs.empty()) {
+      EXPECT_FALSE(sink.patients[k].present);
+    } else {
+      EXPECT_EQ(sink.patients[k].bytes, TestKey().Pseudonymise(std::stoull(std::string(nhs))).bytes) << expected[i];
+    }
+    ++k;
+  }
+}
+
 std::vector<std::string_view> F(std::initializer_list<std::string_view> v) { return v; }
 
 TEST(MaskIdentifiersTest, MasksByPositionAndByShape) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "ingest/activity_record.h"
@@ -32,6 +33,20 @@ class RecordSink {
   virtual void AddOp(const OpRecord& record) = 0;
   virtual void AddAe(const AeRecord& record) = 0;
   virtual void AddQuarantined(QuarantinedRow row) = 0;
+
+  // A run of consecutive accepted records, in file order: the same as
+  // adding them one by one (the defaults do just that). Ingest delivers
+  // records this way so that a sink can look ahead, e.g. prefetch the hash
+  // table slots of the next records while it encodes this one.
+  virtual void AddApcs(std::span<const ApcRecord> records) {
+    for (const ApcRecord& r : records) AddApc(r);
+  }
+  virtual void AddOps(std::span<const OpRecord> records) {
+    for (const OpRecord& r : records) AddOp(r);
+  }
+  virtual void AddAes(std::span<const AeRecord> records) {
+    for (const AeRecord& r : records) AddAe(r);
+  }
 };
 
 }  // namespace csu::ingest

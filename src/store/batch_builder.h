@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,9 @@ class BatchBuilderImpl final : public BatchBuilder {
   void AddOp(const ingest::OpRecord& record) override;
   void AddAe(const ingest::AeRecord& record) override;
   void AddQuarantined(QuarantinedRow row) override { quarantine_.push_back(std::move(row)); }
+  void AddApcs(std::span<const ingest::ApcRecord> records) override { AddAll(records); }
+  void AddOps(std::span<const ingest::OpRecord> records) override { AddAll(records); }
+  void AddAes(std::span<const ingest::AeRecord> records) override { AddAll(records); }
 
   int64_t records() const override { return static_cast<int64_t>(encoder_.columns().rows()); }
   int64_t quarantined() const override { return static_cast<int64_t>(quarantine_.size()); }
@@ -55,6 +60,30 @@ class BatchBuilderImpl final : public BatchBuilder {
  private:
   void CountKey();
   void WrongKind(const char* added);
+  void Add(const ingest::ApcRecord& r) { AddApc(r); }
+  void Add(const ingest::OpRecord& r) { AddOp(r); }
+  void Add(const ingest::AeRecord& r) { AddAe(r); }
+  // Adds records one by one, each after prefetching the patient and key
+  // table slots of the record kAhead places further on: both tables are far
+  // bigger than the caches, and without the prefetches every record waits
+  // for two misses in turn.
+  template <typename Record>
+  void AddAll(std::span<const Record> records) {
+    constexpr size_t kAhead = 8;
+    auto prefetch = [this](const Record& r) {
+      encoder_.PrefetchPatient(r.common.patient);
+      uint32_t provider = encoder_.FindId(Dimension::kProvider, r.common.provider.view());
+      if (provider != 0) keys_.Prefetch(static_cast<uint16_t>(provider), RecordId(r));
+    };
+    for (size_t i = 0; i < std::min(kAhead, records.size()); ++i) prefetch(records[i]);
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (i + kAhead < records.size()) prefetch(records[i + kAhead]);
+      Add(records[i]);
+    }
+  }
+  static std::string_view RecordId(const ingest::ApcRecord& r) { return r.spell_id; }
+  static std::string_view RecordId(const ingest::OpRecord& r) { return r.attendance_id; }
+  static std::string_view RecordId(const ingest::AeRecord& r) { return r.attendance_id; }
 
   const void* owner_;
   uint64_t generation_;

@@ -33,31 +33,28 @@ uint32_t DimensionCapacity(Dimension d) {
   }
 }
 
-PackedCodeMap::PackedCodeMap() : keys_(16, 0), ids_(16, 0), mask_(15), shift_(64 - 4) {}
+PackedCodeMap::PackedCodeMap() : entries_(16, Entry{0, 0}), mask_(15), shift_(64 - 4) {}
 
 void PackedCodeMap::Insert(uint64_t key, uint32_t id) {
   assert(key != 0);
-  if ((size_ + 1) * 2 > keys_.size()) Grow();
+  if ((size_ + 1) * 2 > entries_.size()) Grow();
   size_t i = Slot(key);
-  while (keys_[i] != 0) {
-    assert(keys_[i] != key);
+  while (entries_[i].key != 0) {
+    assert(entries_[i].key != key);
     i = (i + 1) & mask_;
   }
-  keys_[i] = key;
-  ids_[i] = id;
+  entries_[i] = Entry{key, id};
   ++size_;
 }
 
 void PackedCodeMap::Grow() {
-  std::vector<uint64_t> old_keys = std::move(keys_);
-  std::vector<uint32_t> old_ids = std::move(ids_);
-  keys_.assign(old_keys.size() * 2, 0);
-  ids_.assign(old_keys.size() * 2, 0);
-  mask_ = keys_.size() - 1;
+  std::vector<Entry> old = std::move(entries_);
+  entries_.assign(old.size() * 2, Entry{0, 0});
+  mask_ = entries_.size() - 1;
   --shift_;
   size_ = 0;
-  for (size_t i = 0; i < old_keys.size(); ++i) {
-    if (old_keys[i] != 0) Insert(old_keys[i], old_ids[i]);
+  for (const Entry& e : old) {
+    if (e.key != 0) Insert(e.key, e.id);
   }
 }
 

@@ -46,19 +46,24 @@ class PackedCodeMap {
   // The id of `key`, or 0 when absent.
   uint32_t Find(uint64_t key) const {
     for (size_t i = Slot(key);; i = (i + 1) & mask_) {
-      if (keys_[i] == key) return ids_[i];
-      if (keys_[i] == 0) return 0;
+      const Entry& e = entries_[i];
+      if (e.key == key) return e.id;
+      if (e.key == 0) return 0;
     }
   }
   // `key` must be non-zero and not yet present.
   void Insert(uint64_t key, uint32_t id);
 
  private:
+  // Key and id side by side: a probe touches one cache line.
+  struct Entry {
+    uint64_t key;  // 0 = empty slot
+    uint32_t id;
+  };
   size_t Slot(uint64_t key) const { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_); }
   void Grow();
 
-  std::vector<uint64_t> keys_;  // 0 = empty slot
-  std::vector<uint32_t> ids_;
+  std::vector<Entry> entries_;
   size_t mask_ = 0;
   int shift_ = 0;
   size_t size_ = 0;
@@ -68,9 +73,11 @@ class PackedCodeMap {
 // or the empty string (which PackedCodeMap cannot hold).
 inline uint64_t PackCode(std::string_view code) {
   if (code.empty() || code.size() > 8) return 0;
+  // A byte loop rather than memcpy of a variable length, which compiles to
+  // a library call: this runs for most columns of every row at ingest.
   uint64_t k = 0;
-  std::memcpy(&k, code.data(), code.size());
-  return __builtin_bswap64(k);  // little-endian load: make the first character the highest byte
+  for (size_t i = 0; i < code.size(); ++i) k |= uint64_t{static_cast<unsigned char>(code[i])} << (56 - 8 * i);
+  return k;
 }
 
 class CodeList {
@@ -87,6 +94,8 @@ class CodeList {
     if (key != 0) return packed_.Find(key);
     return code.empty() ? 0 : FindLong(code);
   }
+  // Find() for a code already packed by PackCode (so non-zero).
+  uint32_t FindPacked(uint64_t packed) const { return packed_.Find(packed); }
   // Appends a code that Find() does not know and returns its id.
   uint32_t Append(std::string_view code);
 

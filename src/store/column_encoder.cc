@@ -31,6 +31,10 @@ ColumnEncoder::ColumnEncoder(ingest::ExtractKind kind, CodeDictionaries dictiona
       case ingest::ExtractKind::kAe: ForEachRowColumn(columns_.ae, reserve); break;
     }
     ReserveHuge(columns_.record_id_offsets, expected_records + 1);
+    // Address space, not memory: pages are touched only as they fill. Ids
+    // are guessed at 16 bytes; every row could be a new patient.
+    ReserveHuge(columns_.record_id_bytes, expected_records * 16);
+    ReserveHuge(columns_.patient_keys, expected_records * 32);
   }
 }
 
@@ -38,10 +42,8 @@ void ColumnEncoder::Fail(std::string why) {
   if (status_.ok()) status_ = MakeError("record " + std::to_string(columns_.rows() + 1), std::move(why));
 }
 
-uint32_t ColumnEncoder::Id(Dimension d, std::string_view code) {
+uint32_t ColumnEncoder::AddCode(Dimension d, std::string_view code) {
   CodeList& list = dicts_[d];
-  uint32_t id = list.Find(code);
-  if (id != 0 || code.empty()) return id;
   if (list.size() > DimensionCapacity(d)) {
     Fail("the " + std::string(DimensionName(d)) + " dictionary is full (" + std::to_string(DimensionCapacity(d)) +
          " codes); cannot add " + std::string(code));
@@ -81,9 +83,9 @@ void ColumnEncoder::AddCommon(const ingest::PatientFields& p, std::string_view r
   Push(t.patient, PatientNumber(p.patient));
   Push(t.age_years, p.age_years);
   Push(t.sex, CodeChar(p.sex));
-  Push(t.practice, Id16(Dimension::kPractice, p.practice.view()));
-  Push(t.commissioner, Id16(Dimension::kCommissioner, p.commissioner.view()));
-  Push(t.provider, Id16(Dimension::kProvider, p.provider.view()));
+  Push(t.practice, Id16(Dimension::kPractice, p.practice));
+  Push(t.commissioner, Id16(Dimension::kCommissioner, p.commissioner));
+  Push(t.provider, Id16(Dimension::kProvider, p.provider));
   Append(columns_.record_id_bytes, record_id.begin(), record_id.end());
   if (columns_.record_id_bytes.size() > std::numeric_limits<uint32_t>::max()) {
     Fail("record ids exceed 4 GiB in one batch");
@@ -97,21 +99,21 @@ void ColumnEncoder::Add(const ingest::ApcRecord& r) {
   uint32_t row = static_cast<uint32_t>(t.size());
   for (const HrgCode& h : r.unbundled_hrgs) {
     Push(t.unbundled_row, row);
-    Push(t.unbundled_hrg, Id16(Dimension::kHrg, h.view()));
+    Push(t.unbundled_hrg, Id16(Dimension::kHrg, h));
   }
   Push(t.admission_date, r.admission_date.days());
   Push(t.discharge_date, r.discharge_date.days());
-  Push(t.admission_method, Id8(Dimension::kAdmissionMethod, r.admission_method));
+  Push(t.admission_method, Id8(Dimension::kAdmissionMethod, std::string_view(r.admission_method)));
   Push(t.patient_classification, CodeChar(r.patient_classification));
-  Push(t.treatment_function, Id16(Dimension::kTreatmentFunction, r.treatment_function.view()));
-  Push(t.hrg, Id16(Dimension::kHrg, r.hrg.view()));
-  Push(t.diagnosis, Id16(Dimension::kDiagnosis, r.primary_diagnosis));
-  Push(t.procedure, Id16(Dimension::kProcedure, r.primary_procedure));
+  Push(t.treatment_function, Id16(Dimension::kTreatmentFunction, r.treatment_function));
+  Push(t.hrg, Id16(Dimension::kHrg, r.hrg));
+  Push(t.diagnosis, Id16(Dimension::kDiagnosis, std::string_view(r.primary_diagnosis)));
+  Push(t.procedure, Id16(Dimension::kProcedure, std::string_view(r.primary_procedure)));
   Push(t.discharge_method, CodeChar(r.discharge_method));
   Push(t.critical_care_days, Days16(r.critical_care_days, "critical_care_days"));
   Push(t.rehabilitation_days, Days16(r.rehabilitation_days, "rehabilitation_days"));
   Push(t.palliative_care_days, Days16(r.palliative_care_days, "palliative_care_days"));
-  Push(t.specialised_service, Id16(Dimension::kSpecialisedService, r.specialised_service));
+  Push(t.specialised_service, Id16(Dimension::kSpecialisedService, std::string_view(r.specialised_service)));
   // Last, so that Fail() above names this record (rows() is still the old count).
   AddCommon(r.common, r.spell_id, t);
 }
@@ -122,9 +124,9 @@ void ColumnEncoder::Add(const ingest::OpRecord& r) {
   Push(t.appointment_date, r.appointment_date.days());
   Push(t.first_attendance, CodeChar(r.first_attendance));
   Push(t.attended, CodeChar(r.attended));
-  Push(t.treatment_function, Id16(Dimension::kTreatmentFunction, r.treatment_function.view()));
+  Push(t.treatment_function, Id16(Dimension::kTreatmentFunction, r.treatment_function));
   Push(t.multi_professional, r.multi_professional ? 1 : 0);
-  Push(t.hrg, r.hrg ? Id16(Dimension::kHrg, r.hrg->view()) : 0);
+  Push(t.hrg, r.hrg ? Id16(Dimension::kHrg, *r.hrg) : 0);
   AddCommon(r.common, r.attendance_id, t);
 }
 
@@ -133,10 +135,10 @@ void ColumnEncoder::Add(const ingest::AeRecord& r) {
   AeTable& t = columns_.ae;
   Push(t.arrival, Minutes32(r.arrival.minutes(), "arrival"));
   Push(t.departure, Minutes32(r.departure.minutes(), "departure"));
-  Push(t.department_type, Id8(Dimension::kDepartmentType, r.department_type));
+  Push(t.department_type, Id8(Dimension::kDepartmentType, std::string_view(r.department_type)));
   Push(t.arrival_mode, CodeChar(r.arrival_mode));
-  Push(t.disposal, Id8(Dimension::kDisposal, r.disposal));
-  Push(t.hrg, Id16(Dimension::kHrg, r.hrg.view()));
+  Push(t.disposal, Id8(Dimension::kDisposal, std::string_view(r.disposal)));
+  Push(t.hrg, Id16(Dimension::kHrg, r.hrg));
   AddCommon(r.common, r.attendance_id, t);
 }
 

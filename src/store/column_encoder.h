@@ -55,6 +55,13 @@ class ColumnEncoder {
   void Add(const ingest::OpRecord& r);
   void Add(const ingest::AeRecord& r);
 
+  // A hint that a record of this patient follows soon (see BatchBuilderImpl).
+  void PrefetchPatient(const ingest::Pseudonym& p) const {
+    if (p.present) patients_.Prefetch(p.bytes.data());
+  }
+  // The dictionary id `code` has now, 0 when absent or new (no code is added).
+  uint32_t FindId(Dimension d, std::string_view code) const { return dicts_[d].Find(code); }
+
   ingest::ExtractKind kind() const { return columns_.kind; }
   const Status& status() const { return status_; }
   const BatchColumns& columns() const { return columns_; }
@@ -65,9 +72,27 @@ class ColumnEncoder {
 
  private:
   void AddCommon(const ingest::PatientFields& p, std::string_view record_id, CommonColumns& t);
-  uint32_t Id(Dimension d, std::string_view code);
-  uint16_t Id16(Dimension d, std::string_view code) { return static_cast<uint16_t>(Id(d, code)); }
-  uint8_t Id8(Dimension d, std::string_view code) { return static_cast<uint8_t>(Id(d, code)); }
+  // Inline: about ten lookups a row, nearly all of codes already known.
+  uint32_t Id(Dimension d, std::string_view code) {
+    uint32_t id = dicts_[d].Find(code);
+    if (id != 0 || code.empty()) [[likely]] return id;
+    return AddCode(d, code);
+  }
+  // The same for the fixed-width code types, whose zero-padded characters
+  // pack without measuring the string.
+  template <size_t N>
+  uint32_t Id(Dimension d, const ShortCode<N>& code) {
+    const uint64_t packed = code.key() << (8 * (8 - N));  // == PackCode(code.view())
+    if (packed == 0) return 0;
+    uint32_t id = dicts_[d].FindPacked(packed);
+    if (id != 0) [[likely]] return id;
+    return AddCode(d, code.view());
+  }
+  uint32_t AddCode(Dimension d, std::string_view code);
+  template <typename Code>
+  uint16_t Id16(Dimension d, const Code& code) { return static_cast<uint16_t>(Id(d, code)); }
+  template <typename Code>
+  uint8_t Id8(Dimension d, const Code& code) { return static_cast<uint8_t>(Id(d, code)); }
   uint16_t Days16(int32_t days, const char* what);
   int32_t Minutes32(int64_t minutes, const char* what);
   uint32_t PatientNumber(const ingest::Pseudonym& p);

@@ -45,9 +45,13 @@ KeySet::KeySet(size_t expected_keys, size_t expected_id_bytes) {
   AdviseHugePages(arena_.data(), arena_.capacity());
 }
 
-bool KeySet::Insert(uint16_t provider, std::string_view record_id) {
+uint64_t KeySet::Hash(uint16_t provider, std::string_view record_id) {
   uint64_t h = HashBytes(record_id, provider);
-  if (h == 0) h = 1;
+  return h == 0 ? 1 : h;
+}
+
+bool KeySet::Insert(uint16_t provider, std::string_view record_id) {
+  const uint64_t h = Hash(provider, record_id);
   size_t i = static_cast<size_t>(h) & mask_;
   for (;; i = (i + 1) & mask_) {
     const Slot& s = slots_[i];

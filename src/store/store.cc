@@ -138,7 +138,9 @@ class StoreImpl final : public Store {
     return LoadKind(env_, batches_dir_, kind, batches, tables);
   }
 
-  Result<KeySet> ActiveKeys(ExtractKind kind);
+  // The keys of the active batches of `kind`, in a set sized to take
+  // `more_keys` further keys without growing.
+  Result<KeySet> ActiveKeys(ExtractKind kind, size_t more_keys);
   Status WriteDurably(const std::string& path, std::string_view bytes);
 
   // COMMIT; on failure the outcome is unknown, so the store stops writing.
@@ -187,7 +189,7 @@ Status StoreImpl::CleanOrphans() {
   return Status::Ok();
 }
 
-Result<KeySet> StoreImpl::ActiveKeys(ExtractKind kind) {
+Result<KeySet> StoreImpl::ActiveKeys(ExtractKind kind, size_t more_keys) {
   CSU_ASSIGN_OR_RETURN(batches, ActiveBatches(kind));
   std::vector<OpenedColumnFile> files;
   size_t rows = 0, id_bytes = 0;
@@ -198,7 +200,10 @@ Result<KeySet> StoreImpl::ActiveKeys(ExtractKind kind) {
     id_bytes += bytes;
     files.push_back(std::move(file));
   }
-  KeySet keys(rows, id_bytes);
+  // A new batch's ids are assumed as long as the stored ones (16 bytes when
+  // nothing is stored); a wrong guess only costs the arena a reallocation.
+  const size_t id_bytes_per_key = rows > 0 ? (id_bytes + rows - 1) / rows : 16;
+  KeySet keys(rows + more_keys, id_bytes + more_keys * id_bytes_per_key);
   std::vector<uint16_t> provider;
   std::vector<uint32_t> offsets;
   std::vector<uint8_t> ids;
@@ -237,7 +242,7 @@ Result<std::optional<RecordLocation>> StoreImpl::FindRecord(ExtractKind kind, st
 
 Result<std::unique_ptr<BatchBuilder>> StoreImpl::NewBatch(ExtractKind kind, size_t expected_records) {
   if (!broken_.ok()) return broken_.error();
-  CSU_ASSIGN_OR_RETURN(keys, ActiveKeys(kind));
+  CSU_ASSIGN_OR_RETURN(keys, ActiveKeys(kind, expected_records));
   std::string nonce = Nonce(env_);
   std::string tmp = batches_dir_ + "/tmp-" + nonce + ".rows.zst";
   CSU_ASSIGN_OR_RETURN(file, env_.NewWritableFile(tmp));
