@@ -22,6 +22,9 @@ echo "== Loading it into $STATE (pseudonymisation key: \${CSU_KEY_FILE:-~/.confi
 for kind in apc op ae; do
   "$CSU" ingest --data "$STATE" --kind "$kind" "$DEMO_DIR/$kind.csv"
 done
+# The CCGs' contracts with their main providers, planned near this activity
+# (a few deliberately over and under plan); the rest is non-contract activity.
+"$CSU" contracts load --data "$STATE" "$DEMO_DIR/contracts.csv"
 "$CSU" batches --data "$STATE"
 "$CSU" audit verify --data "$STATE"
 
@@ -38,6 +41,7 @@ try "$CSU --help" "every command"
 try "$CSU refdata show tariff 2018/19 EB03E" "prices of an HRG"
 try "$CSU refdata show provider RBT" "a trust and its market forces factor"
 try "$CSU quarantine --data $STATE" "rows refused at ingest, identifiers masked"
+try "$CSU contracts list --data $STATE --commissioner 02E" "a CCG's contracts and their plans"
 first=$(sed -n 2p "$DEMO_DIR/apc.csv" | cut -d, -f6,7)
 try "$CSU price explain --kind apc --data $STATE --provider ${first%,*} --id ${first#*,}" "one stored spell's price, explained"
 try "$CSU synth --out /tmp/bad --ccgs 02E --defects 50" "plant 50 bad rows..."

@@ -3,6 +3,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "contracts/contract_file.h"
 #include "core/csv_reader.h"
 #include "core/file.h"
 #include "core/nhs_number.h"
@@ -260,6 +261,20 @@ Result<ExtractCheckReport> CheckExtractFile(const refdata::RefData& refdata, Fin
     if (!next.value()) break;
     ++report.rows;
     if (auto problem = checker.Check(fields, reader.record_line())) note(std::move(*problem));
+  }
+  return report;
+}
+
+Result<ContractsCheckReport> CheckContractsFile(const refdata::RefData& refdata, FinancialYear year,
+                                                const std::string& path) {
+  CSU_ASSIGN_OR_RETURN(read, contracts::ReadContractsFile(path, refdata));
+  ContractsCheckReport report;
+  for (const contracts::Contract& c : read) {
+    const std::string name = c.commissioner.ToString() + " x " + c.provider.ToString();
+    if (c.year != year) return MakeError(path, name + " is for " + c.year.ToString() + ", not " + year.ToString());
+    if (c.lines.empty()) return MakeError(path, name + " has no plan line");
+    ++report.contracts;
+    report.lines += static_cast<int64_t>(c.lines.size());
   }
   return report;
 }

@@ -44,4 +44,16 @@ struct ExtractCheckReport {
 Result<ExtractCheckReport> CheckExtractFile(const refdata::RefData& refdata, FinancialYear year, Dataset dataset,
                                             const std::string& path);
 
+struct ContractsCheckReport {
+  int64_t contracts = 0;
+  int64_t lines = 0;
+};
+
+// Reads a contract plans file back with the platform's own reader
+// (contracts::ReadContractsFile: every code, number and profile) and checks
+// that each contract is for `year` and has at least one line. Returns the
+// reader's error ("file:line: reason") or the first contract that fails.
+Result<ContractsCheckReport> CheckContractsFile(const refdata::RefData& refdata, FinancialYear year,
+                                                const std::string& path);
+
 }  // namespace csu::synth

@@ -8,11 +8,13 @@
 #include "core/progress.h"
 #include "refdata/refdata.h"
 #include "synth/calendar.h"
+#include "synth/contract_plans.h"
 #include "synth/defects.h"
 #include "synth/extract_writer.h"
 #include "synth/hrg_mix.h"
 #include "synth/patient_sim.h"
 #include "synth/population.h"
+#include "synth/priced_ledger.h"
 #include "synth/provider_choice.h"
 
 namespace csu::synth {
@@ -116,7 +118,12 @@ Result<SynthSummary> Generate(const refdata::RefData& refdata, const SynthOption
   const NhsNumberBlocks blocks(refdata.practices());
 
   std::vector<std::string> provider_codes;
-  for (const auto& p : catalog.providers()) provider_codes.push_back(p.code.ToString());
+  std::vector<OdsCode> provider_ods;
+  for (const auto& p : catalog.providers()) {
+    provider_codes.push_back(p.code.ToString());
+    provider_ods.push_back(p.code);
+  }
+  PricedLedger ledger(refdata, options.year, std::move(provider_ods));
 
   Status st = MakeDirectories(options.out_dir);
   if (!st.ok()) return st.error();
@@ -161,6 +168,7 @@ Result<SynthSummary> Generate(const refdata::RefData& refdata, const SynthOption
     }
     SortRows(events);
     summary.AddPractice(ccg_code, events, options.year);
+    ledger.AddPractice(practice.ccg, events);
 
     const RowContext row_ctx{practice_code, ccg_code, &provider_codes};
     WriteRows(*files[0], events.spells, events, row_ctx, plan, slot, defect_rng, planted, line, AppendSpellRow);
@@ -181,12 +189,20 @@ Result<SynthSummary> Generate(const refdata::RefData& refdata, const SynthOption
       ++planted[std::string(DefectName(d.kind))];
     }
   }
+  const ContractPlans plans = PlanContracts(ledger, options.seed, options.year);
+  AtomicFileWriter contracts_file(options.out_dir + "/contracts.csv");
+  st = contracts_file.Open();
+  if (!st.ok()) return st.error();
+  contracts_file.Append(FormatContractsFile(plans));
+
   uint64_t bytes = 0;
   for (auto& file : files) {
     bytes += file->bytes();
     st = file->Commit();
     if (!st.ok()) return st.error();
   }
+  st = contracts_file.Commit();
+  if (!st.ok()) return st.error();
   progress.Finish();
 
   SynthSummary s = summary.Finish();
@@ -194,6 +210,15 @@ Result<SynthSummary> Generate(const refdata::RefData& refdata, const SynthOption
   s.seed = options.seed;
   s.bytes = bytes;
   s.defects = std::move(planted);
+  s.contracts = static_cast<int64_t>(plans.contracts.size());
+  s.priced_value = plans.priced_value;
+  for (const PlannedContract& pc : plans.contracts) {
+    s.plan_lines += static_cast<int64_t>(pc.contract.lines.size());
+    s.contracts_over_plan += pc.setting == PlanSetting::kOverPlan ? 1 : 0;
+    s.contracts_under_plan += pc.setting == PlanSetting::kUnderPlan ? 1 : 0;
+    s.contract_actual += pc.actual_value;
+    for (const contracts::PlanLine& l : pc.contract.lines) s.plan_value += l.value;
+  }
   s.elapsed_seconds = progress.elapsed_seconds();
   return s;
 }

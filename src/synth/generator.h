@@ -1,6 +1,8 @@
 // `csu synth`: a year of synthetic hospital activity for the registered
 // patients of real GP practices, written as apc.csv, op.csv and ae.csv in
-// the activity extract format v1.
+// the activity extract format v1, and the CCGs' contracts with their main
+// providers for the year, planned near that activity priced at tariff, as
+// contracts.csv in the contract plans format v1 (synth/contract_plans.h).
 //
 // Practices are generated one at a time in the order of the national
 // practice list; each has its own random stream derived from (seed, practice
@@ -44,7 +46,7 @@ struct SynthOptions {
 // NHS Cheshire, Warrington and Wirral: Cheshire, Warrington, Wirral CCGs.
 std::vector<OdsCode> DefaultCcgs();
 
-// Generates and writes the three files into options.out_dir (created if
+// Generates and writes the four files into options.out_dir (created if
 // missing). Errors: unknown CCG or practice, a year without a tariff,
 // unwritable directory. On error no file appears under a final name.
 // Not thread-safe per call; reads `refdata` only.

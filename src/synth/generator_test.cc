@@ -76,7 +76,7 @@ TEST(GeneratorTest, SameArgumentsGiveByteIdenticalFiles) {
   auto rc = Generate(Ref(), Small(c.path(), 2));
   ASSERT_TRUE(ra.ok()) << ra.error().ToString();
   ASSERT_TRUE(rb.ok() && rc.ok());
-  for (const char* f : {"apc.csv", "op.csv", "ae.csv"}) {
+  for (const char* f : {"apc.csv", "op.csv", "ae.csv", "contracts.csv"}) {
     EXPECT_EQ(Read(a.file(f)), Read(b.file(f))) << f;
     EXPECT_NE(Read(a.file(f)), Read(c.file(f))) << f;
   }
@@ -88,7 +88,7 @@ TEST(GeneratorTest, SameArgumentsGiveByteIdenticalFiles) {
     ++files;
     EXPECT_EQ(entry.path().extension(), ".csv") << entry.path();
   }
-  EXPECT_EQ(files, 3);
+  EXPECT_EQ(files, 4);
 }
 
 TEST(GeneratorTest, APracticesRowsDoNotDependOnWhichOthersRun) {

@@ -25,6 +25,14 @@ std::string JsonString(const std::string& s) {
   return out + "\"";
 }
 
+// "£1,045.6m": for reading at a glance (the file holds exact pence).
+std::string Millions(Money m) {
+  const int64_t tenths = DivRoundHalfAway(m.pence(), 10'000'000);
+  const int64_t abs_tenths = tenths < 0 ? -tenths : tenths;
+  return std::string(tenths < 0 ? "-" : "") + "\u00a3" + WithThousands(abs_tenths / 10) + "." +
+         std::to_string(abs_tenths % 10) + "m";
+}
+
 }  // namespace
 
 void SummaryBuilder::AddPractice(const std::string& ccg, const PracticeEvents& e, FinancialYear year) {
@@ -198,6 +206,23 @@ std::string FormatSummaryTable(const SynthSummary& s) {
       out += line;
     }
   }
+  if (s.contracts > 0) {
+    std::snprintf(line, sizeof line,
+                  "\n  Contracts (contracts.csv): %s contracts, %s plan lines; %lld set over plan, %lld under\n",
+                  WithThousands(s.contracts).c_str(), WithThousands(s.plan_lines).c_str(),
+                  static_cast<long long>(s.contracts_over_plan), static_cast<long long>(s.contracts_under_plan));
+    out += line;
+    const double contract_share =
+        Ratio(static_cast<double>(s.contract_actual.pence()), static_cast<double>(s.priced_value.pence()));
+    std::snprintf(line, sizeof line,
+                  "    priced activity %s, %.1f%% under contract (non-contract activity %.1f%%);\n"
+                  "    actual under contract %s against plans of %s (%+.1f%%)\n",
+                  Millions(s.priced_value).c_str(), 100 * contract_share, 100 * (1 - contract_share),
+                  Millions(s.contract_actual).c_str(), Millions(s.plan_value).c_str(),
+                  100 * (Ratio(static_cast<double>(s.contract_actual.pence()),
+                               static_cast<double>(s.plan_value.pence())) - 1));
+    out += line;
+  }
   if (!s.defects.empty()) {
     int64_t total = 0;
     for (const auto& [kind, n] : s.defects) total += n;
@@ -244,6 +269,13 @@ std::string FormatSummaryJson(const SynthSummary& s) {
               ", \"top3_share\": " + Fixed(c.top3_share, 4) + ", \"top3\": [" + top + "]}";
   }
   field("ccg_provider_shares", shares + "]");
+  field("contracts", "{\"file\": \"contracts.csv\", \"contracts\": " + std::to_string(s.contracts) +
+                         ", \"plan_lines\": " + std::to_string(s.plan_lines) +
+                         ", \"over_plan\": " + std::to_string(s.contracts_over_plan) +
+                         ", \"under_plan\": " + std::to_string(s.contracts_under_plan) +
+                         ", \"priced_value\": " + s.priced_value.ToDecimal() +
+                         ", \"contract_actual\": " + s.contract_actual.ToDecimal() +
+                         ", \"plan_value\": " + s.plan_value.ToDecimal() + "}");
   std::string defects = "{";
   for (const auto& [kind, n] : s.defects) {
     if (defects.size() > 1) defects += ", ";

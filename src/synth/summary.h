@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/money.h"
 #include "synth/events.h"
 
 namespace csu::synth {
@@ -46,6 +47,14 @@ struct SynthSummary {
   int64_t ae_other = 0, ae_other_within_4h = 0;
 
   std::vector<CcgProviderShare> ccg_shares;
+
+  // contracts.csv (synth/contract_plans.h).
+  int64_t contracts = 0, plan_lines = 0;
+  int64_t contracts_over_plan = 0, contracts_under_plan = 0;  // set deliberately 8-12% off
+  Money priced_value;     // all priced activity, non-contract activity included
+  Money contract_actual;  // priced activity of commissioner x provider pairs with a contract
+  Money plan_value;       // the contracts' plans for the year
+
   std::map<std::string, int64_t> defects;  // planted, by kind name
   double elapsed_seconds = 0;
 };

@@ -69,10 +69,13 @@ TEST(SynthCliTest, SmallRunWithCheckAndJson) {
   EXPECT_NE(r.output.find("A&E Type 1 within 4 hours"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("Planted defects: 7"), std::string::npos) << r.output;
   EXPECT_TRUE(fs::exists(dir / "apc.csv") && fs::exists(dir / "op.csv") && fs::exists(dir / "ae.csv"));
+  EXPECT_TRUE(fs::exists(dir / "contracts.csv"));
+  EXPECT_NE(r.output.find("Contracts (contracts.csv): "), std::string::npos) << r.output;
   r = Csu("synth --out " + dir.string() + " --ccgs 02E --json");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.output.rfind("{", 0), 0u) << r.output;  // JSON only
   EXPECT_NE(r.output.find("\"checks\""), std::string::npos);
+  EXPECT_NE(r.output.find("\"contracts\": {\"file\": \"contracts.csv\""), std::string::npos) << r.output;
   r = Csu("synth --out " + dir.string() + " --ccgs 02E --quiet");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.output, "");
