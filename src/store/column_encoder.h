@@ -55,12 +55,17 @@ class ColumnEncoder {
   void Add(const ingest::OpRecord& r);
   void Add(const ingest::AeRecord& r);
 
-  // A hint that a record of this patient follows soon (see BatchBuilderImpl).
-  void PrefetchPatient(const ingest::Pseudonym& p) const {
-    if (p.present) patients_.Prefetch(p.bytes.data());
+  // Where numbering patient `p` will look first (null for no patient), for
+  // a caller to prefetch (see BatchBuilderImpl::AddAll).
+  const void* PatientSlot(const ingest::Pseudonym& p) const {
+    return p.present ? patients_.FirstSlot(p.bytes.data()) : nullptr;
   }
   // The dictionary id `code` has now, 0 when absent or new (no code is added).
-  uint32_t FindId(Dimension d, std::string_view code) const { return dicts_[d].Find(code); }
+  template <size_t N>
+  uint32_t FindId(Dimension d, const ShortCode<N>& code) const {
+    const uint64_t packed = code.key() << (8 * (8 - N));
+    return packed == 0 ? 0 : dicts_[d].FindPacked(packed);
+  }
 
   ingest::ExtractKind kind() const { return columns_.kind; }
   const Status& status() const { return status_; }

@@ -22,10 +22,11 @@ class KeySet {
 
   // Adds the key. Returns true when it is new, false when already present.
   bool Insert(uint16_t provider, std::string_view record_id);
-  // A hint that Insert(provider, record_id) follows soon: starts loading the
-  // slot it will probe first (the table is far bigger than the caches).
-  void Prefetch(uint16_t provider, std::string_view record_id) const {
-    __builtin_prefetch(&slots_[SlotOf(provider, record_id)]);
+  // Where Insert(provider, record_id) will probe first, for a caller to
+  // prefetch (the table is far bigger than the caches). The caller issues the
+  // prefetch itself: GCC deletes a call whose only effect is a prefetch.
+  const void* FirstSlot(uint16_t provider, std::string_view record_id) const {
+    return &slots_[SlotOf(provider, record_id)];
   }
   size_t size() const { return size_; }
 

@@ -36,8 +36,8 @@ class PseudonymTable {
     }
   }
 
-  // A hint that Find(key) follows soon: starts loading its first slot.
-  void Prefetch(const uint8_t* key) const { __builtin_prefetch(&slots_[Hash(key) & mask_]); }
+  // Where Find(key) will probe first, for a caller to prefetch.
+  const void* FirstSlot(const uint8_t* key) const { return &slots_[Hash(key) & mask_]; }
 
   // Records number n (> 0) for `key` at the slot Find() gave, then grows if
   // the table is half full (re-placing numbers 1..n through key_at).
