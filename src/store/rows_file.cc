@@ -57,25 +57,21 @@ char* PutDate(char* p, int32_t days) {
   return Put2(p, d);
 }
 
-char* PutDateTime(char* p, DateTime t) {
-  int64_t minutes = t.minutes();
-  int64_t days = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440);
-  int64_t in_day = minutes - days * 1440;
-  p = PutDate(p, static_cast<int32_t>(days));
-  *p++ = 'T';
-  p = Put2(p, static_cast<int>(in_day / 60));
-  *p++ = ':';
-  return Put2(p, static_cast<int>(in_day % 60));
-}
-
 char* PutText(char* p, std::string_view v) {
   std::memcpy(p, v.data(), v.size());
   return p + v.size();
 }
 
+bool NeedsQuotes(std::string_view v) {
+  // A plain loop: string_view::find_first_of searches the set per character.
+  bool needs = false;
+  for (char c : v) needs |= c == ',' || c == '"' || c == '\r' || c == '\n';
+  return needs;
+}
+
 // RFC 4180: quote only fields that need it. Needs 2 * size + 2 bytes.
 char* PutField(char* p, std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return PutText(p, v);
+  if (!NeedsQuotes(v)) return PutText(p, v);
   *p++ = '"';
   for (char c : v) {
     if (c == '"') *p++ = '"';
@@ -144,6 +140,29 @@ void RowsWriter::End(char* p) {
   if (used_ >= kFlushBytes) Compress(false);
 }
 
+char* RowsWriter::PutDay(char* p, int32_t days) {
+  DayText& slot = day_texts_[static_cast<uint32_t>(days) % day_texts_.size()];
+  if (slot.days != days) {
+    char text[24];
+    if (PutDate(text, days) != text + sizeof slot.text) return PutDate(p, days);  // not YYYY-MM-DD: never cached
+    std::memcpy(slot.text, text, sizeof slot.text);
+    slot.days = days;
+  }
+  std::memcpy(p, slot.text, sizeof slot.text);
+  return p + sizeof slot.text;
+}
+
+char* RowsWriter::PutDayTime(char* p, DateTime t) {
+  int64_t minutes = t.minutes();
+  int64_t days = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440);
+  int64_t in_day = minutes - days * 1440;
+  p = PutDay(p, static_cast<int32_t>(days));
+  *p++ = 'T';
+  p = Put2(p, static_cast<int>(in_day / 60));
+  *p++ = ':';
+  return Put2(p, static_cast<int>(in_day % 60));
+}
+
 char* RowsWriter::PutCommon(char* p, const ingest::PatientFields& c) {
   if (c.patient.present) {
     static constexpr char kDigits[] = "0123456789abcdef";
@@ -170,8 +189,8 @@ void RowsWriter::Add(const ingest::ApcRecord& r) {
                   r.primary_procedure.size() + r.specialised_service.size() + 6 * r.unbundled_hrgs.size());
   p = PutCommon(p, r.common);
   p = Comma(PutField(p, r.spell_id));
-  p = Comma(PutDate(p, r.admission_date.days()));
-  p = Comma(PutDate(p, r.discharge_date.days()));
+  p = Comma(PutDay(p, r.admission_date.days()));
+  p = Comma(PutDay(p, r.discharge_date.days()));
   p = Comma(PutField(p, r.admission_method));
   p = Comma(PutChar(p, r.patient_classification));
   p = Comma(PutText(p, r.treatment_function.view()));
@@ -194,7 +213,7 @@ void RowsWriter::Add(const ingest::OpRecord& r) {
   char* p = Begin(r.attendance_id.size());
   p = PutCommon(p, r.common);
   p = Comma(PutField(p, r.attendance_id));
-  p = Comma(PutDate(p, r.appointment_date.days()));
+  p = Comma(PutDay(p, r.appointment_date.days()));
   p = Comma(PutChar(p, r.first_attendance));
   p = Comma(PutChar(p, r.attended));
   p = Comma(PutText(p, r.treatment_function.view()));
@@ -208,8 +227,8 @@ void RowsWriter::Add(const ingest::AeRecord& r) {
   char* p = Begin(r.attendance_id.size() + r.department_type.size() + r.disposal.size());
   p = PutCommon(p, r.common);
   p = Comma(PutField(p, r.attendance_id));
-  p = Comma(PutDateTime(p, r.arrival));
-  p = Comma(PutDateTime(p, r.departure));
+  p = Comma(PutDayTime(p, r.arrival));
+  p = Comma(PutDayTime(p, r.departure));
   p = Comma(PutField(p, r.department_type));
   p = Comma(PutChar(p, r.arrival_mode));
   p = Comma(PutField(p, r.disposal));

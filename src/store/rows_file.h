@@ -7,6 +7,7 @@
 // thread internally); the free functions are thread-safe.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -54,7 +55,16 @@ class RowsWriter {
   char* Begin(size_t variable_bytes);
   void End(char* p);
   char* PutCommon(char* p, const ingest::PatientFields& c);
+  // PutDate through a small cache: a batch's dates fall on a few hundred days.
+  char* PutDay(char* p, int32_t days);
+  char* PutDayTime(char* p, DateTime t);
   void Compress(bool last);
+
+  struct DayText {
+    int64_t days = INT64_MIN;  // no int32 day: empty
+    char text[10];             // YYYY-MM-DD
+  };
+  std::array<DayText, 1024> day_texts_{};
 
   std::unique_ptr<WritableFile> file_;
   ZSTD_CCtx_s* cctx_;
