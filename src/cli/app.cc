@@ -39,6 +39,7 @@ int Run(int argc, char** argv) {
   AddIngestCommand(app, ctx);
   AddStoreCommands(app, ctx);
   AddPriceCommand(app, ctx);
+  AddSpcCommand(app, ctx);
   AddContractsCommand(app, ctx);
   AddReportCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");

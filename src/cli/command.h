@@ -35,6 +35,7 @@ void AddVersionCommand(CLI::App& app, Context& ctx);
 void AddRefdataCommand(CLI::App& app, Context& ctx);
 void AddSynthCommand(CLI::App& app, Context& ctx);
 void AddPriceCommand(CLI::App& app, Context& ctx);
+void AddSpcCommand(CLI::App& app, Context& ctx);
 void AddIngestCommand(CLI::App& app, Context& ctx);
 void AddStoreCommands(CLI::App& app, Context& ctx);
 void AddContractsCommand(CLI::App& app, Context& ctx);
