@@ -3,8 +3,12 @@
 #include <zstd.h>
 
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "core/csv_reader.h"
@@ -110,20 +114,126 @@ std::string_view RowsHeader(ExtractKind kind) {
   return "";
 }
 
+// Compresses buffers on its own thread, one at a time: Swap() waits for the
+// previous buffer to be done, collects its output, and hands over the next.
+// Compressing on a thread of our own, rather than with zstd's worker threads,
+// spares the caller zstd's copy of every input byte into its job buffers.
+class RowsWriter::Compressor {
+ public:
+  Compressor(int level, size_t buffer_bytes) : cctx_(ZSTD_createCCtx()), job_buf_(buffer_bytes) {
+    if (cctx_ == nullptr) throw std::bad_alloc();
+    ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 1);
+    try {
+      thread_ = std::thread([this] { Run(); });
+    } catch (const std::system_error&) {
+      // No thread to be had: Swap() compresses on the caller's thread.
+    }
+  }
+  ~Compressor() {
+    if (thread_.joinable()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        stop_ = true;
+      }
+      job_cv_.notify_one();
+      thread_.join();
+    }
+    ZSTD_freeCCtx(cctx_);
+  }
+
+  // Takes [0, size) of `buf` to compress (the stream's end when `last`) and
+  // gives `buf` back as the buffer the previous call handed over, now free.
+  // Returns the compressed output of everything before this buffer.
+  std::string Swap(std::vector<char>& buf, size_t size, bool last) {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, [this] { return !busy_; });
+    if (!error_.empty()) throw std::runtime_error(error_);
+    std::string ready;
+    ready.swap(out_);
+    std::swap(buf, job_buf_);
+    job_size_ = size;
+    job_last_ = last;
+    if (!thread_.joinable()) {
+      Compress(out_);
+      if (!error_.empty()) throw std::runtime_error(error_);
+      return ready;
+    }
+    busy_ = true;
+    lock.unlock();
+    job_cv_.notify_one();
+    return ready;
+  }
+
+  // Waits for the last buffer handed over; returns its output.
+  std::string Drain() {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, [this] { return !busy_; });
+    if (!error_.empty()) throw std::runtime_error(error_);
+    std::string ready;
+    ready.swap(out_);
+    return ready;
+  }
+
+ private:
+  void Run() {
+    std::string chunk;
+    for (;;) {
+      std::unique_lock<std::mutex> lock(mu_);
+      job_cv_.wait(lock, [this] { return busy_ || stop_; });
+      if (stop_) return;
+      lock.unlock();
+      chunk.clear();
+      Compress(chunk);  // touches only job_buf_, cctx_ and chunk, none of which Swap touches while busy_
+      lock.lock();
+      out_ += chunk;
+      busy_ = false;
+      lock.unlock();
+      done_cv_.notify_one();
+    }
+  }
+
+  // Compresses job_buf_[0, job_size_) into `out`; a zstd failure is kept in error_.
+  void Compress(std::string& out) {
+    ZSTD_inBuffer in{job_buf_.data(), job_size_, 0};
+    const ZSTD_EndDirective mode = job_last_ ? ZSTD_e_end : ZSTD_e_continue;
+    char buf[1 << 16];
+    while (true) {
+      ZSTD_outBuffer o{buf, sizeof buf, 0};
+      size_t remaining = ZSTD_compressStream2(cctx_, &o, &in, mode);
+      if (ZSTD_isError(remaining)) {
+        error_ = std::string("zstd: ") + ZSTD_getErrorName(remaining);
+        return;
+      }
+      out.append(buf, o.pos);
+      if (job_last_ ? remaining == 0 : in.pos == in.size) return;
+    }
+  }
+
+  ZSTD_CCtx* cctx_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable job_cv_, done_cv_;
+  // Guarded by mu_; job_buf_, job_size_ and job_last_ belong to the thread while busy_.
+  std::vector<char> job_buf_;
+  size_t job_size_ = 0;
+  bool job_last_ = false;
+  bool busy_ = false;
+  bool stop_ = false;
+  std::string out_;
+  std::string error_;
+};
+
 RowsWriter::RowsWriter(ExtractKind kind, std::unique_ptr<WritableFile> file, int zstd_level)
-    : file_(std::move(file)), cctx_(ZSTD_createCCtx()), text_(kFlushBytes + kFixedRowBytes * 8) {
-  if (cctx_ == nullptr) throw std::bad_alloc();
-  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, zstd_level);
-  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 1);
-  // One worker compresses while this thread formats; output is the same
-  // format either way. Ignored if libzstd was built without threads.
-  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_nbWorkers, 1);
+    : file_(std::move(file)),
+      compressor_(std::make_unique<Compressor>(zstd_level, kFlushBytes + kFixedRowBytes * 8)),
+      text_(kFlushBytes + kFixedRowBytes * 8) {
   std::string head = MagicLine(kind) + "\n" + std::string(RowsHeader(kind)) + "\n";
   std::memcpy(text_.data(), head.data(), head.size());
   used_ = head.size();
 }
 
-RowsWriter::~RowsWriter() { ZSTD_freeCCtx(cctx_); }
+RowsWriter::~RowsWriter() = default;
 
 char* RowsWriter::Begin(size_t variable_bytes) {
   size_t need = kFixedRowBytes + 2 * variable_bytes;
@@ -237,25 +347,18 @@ void RowsWriter::Add(const ingest::AeRecord& r) {
 }
 
 void RowsWriter::Compress(bool last) {
-  ZSTD_inBuffer in{text_.data(), used_, 0};
-  ZSTD_EndDirective mode = last ? ZSTD_e_end : ZSTD_e_continue;
-  out_.resize(ZSTD_CStreamOutSize());
-  while (true) {
-    ZSTD_outBuffer out{out_.data(), out_.size(), 0};
-    size_t remaining = ZSTD_compressStream2(cctx_, &out, &in, mode);
-    if (ZSTD_isError(remaining)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(remaining));
-    if (out.pos > 0) {
-      std::string_view chunk(out_.data(), out.pos);
-      sha_.Update(chunk);
-      bytes_ += chunk.size();
-      // After a write error keep compressing (the stream must stay valid)
-      // but stop writing; Finish() reports the first error.
-      if (status_.ok()) status_ = file_->Append(chunk);
-    }
-    bool done = last ? remaining == 0 : in.pos == in.size;
-    if (done) break;
-  }
+  Write(compressor_->Swap(text_, used_, last));
+  if (last) Write(compressor_->Drain());
   used_ = 0;
+}
+
+void RowsWriter::Write(std::string_view compressed) {
+  if (compressed.empty()) return;
+  sha_.Update(compressed);
+  bytes_ += compressed.size();
+  // After a write error keep compressing (the stream must stay valid) but
+  // stop writing; Finish() reports the first error.
+  if (status_.ok()) status_ = file_->Append(compressed);
 }
 
 Result<RowsFileInfo> RowsWriter::Finish() {

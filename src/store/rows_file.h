@@ -22,8 +22,6 @@
 #include "store/env.h"
 #include "store/sha256.h"
 
-struct ZSTD_CCtx_s;
-
 namespace csu::store {
 
 struct RowsFileInfo {
@@ -33,6 +31,12 @@ struct RowsFileInfo {
 
 // Streams records into `file` as they arrive, so a batch's text never sits
 // in memory whole. An I/O error is remembered and returned by Finish().
+//
+// Text is formatted into a 1 MiB buffer; a full buffer goes to a compression
+// thread (single-threaded zstd there) while formatting continues in a second
+// buffer. All file writes happen on the caller's thread, one per buffer
+// handed over (the output of the buffer before it), so the sequence of
+// writes is the same on every run.
 class RowsWriter {
  public:
   RowsWriter(ingest::ExtractKind kind, std::unique_ptr<WritableFile> file, int zstd_level = 1);
@@ -58,7 +62,10 @@ class RowsWriter {
   // PutDate through a small cache: a batch's dates fall on a few hundred days.
   char* PutDay(char* p, int32_t days);
   char* PutDayTime(char* p, DateTime t);
+  // Hands [0, used_) to the compression thread (ending the stream when
+  // `last`) and writes whatever compressed output is ready.
   void Compress(bool last);
+  void Write(std::string_view compressed);
 
   struct DayText {
     int64_t days = INT64_MIN;  // no int32 day: empty
@@ -66,11 +73,11 @@ class RowsWriter {
   };
   std::array<DayText, 1024> day_texts_{};
 
+  class Compressor;
   std::unique_ptr<WritableFile> file_;
-  ZSTD_CCtx_s* cctx_;
+  std::unique_ptr<Compressor> compressor_;
   std::vector<char> text_;  // rows not yet compressed: [0, used_)
   size_t used_ = 0;
-  std::string out_;
   Sha256 sha_;
   uint64_t bytes_ = 0;
   Status status_;
