@@ -93,7 +93,7 @@ int RunSynth(const Context& ctx, const SynthArgs& args) {
   if (args.json) {
     std::fputs(synth::FormatSummaryJson(summary.value()).c_str(), stdout);
   } else if (!args.quiet) {
-    std::printf("Wrote %s/apc.csv, op.csv, ae.csv\n", args.out.c_str());
+    std::printf("Wrote %s/apc.csv, op.csv, ae.csv, contracts.csv\n", args.out.c_str());
     std::fputs(synth::FormatSummaryTable(summary.value()).c_str(), stdout);
   }
   if (args.check) {
@@ -102,6 +102,11 @@ int RunSynth(const Context& ctx, const SynthArgs& args) {
     const int64_t bad = CheckFiles(loaded.value(), options, !args.json);
     if (bad != planted) {
       PrintError("check: found " + std::to_string(bad) + " bad rows, expected " + std::to_string(planted));
+      return kExitFailure;
+    }
+    auto contracts = synth::CheckContractsFile(loaded.value(), options.year, options.out_dir + "/contracts.csv");
+    if (!contracts.ok()) {
+      PrintError("check: " + contracts.error().ToString());
       return kExitFailure;
     }
   }

@@ -1,0 +1,137 @@
+// `csu report` end to end on the demo CSU's data: the default synthetic
+// year (CCGs 27D, 02E, 12F, seed 1) with the contracts `csu synth` writes,
+// ingested into a fresh state folder. Each report's CSV for CCG 02E is
+// compared with a reference kept in tests/golden/reports (regenerate after
+// a deliberate change with CSU_UPDATE_GOLDEN=1 and review the diff). The
+// figures themselves are checked by hand in src/analytics/*_test.cc; this
+// test pins the whole path: synth, ingest, contracts, pricing, analytics and
+// rendering.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/run_csu_for_tests.h"
+#include "core/file.h"
+#include <nlohmann/json.hpp>
+
+namespace csu::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Outcome;
+using testing::RunCsu;
+
+const std::string kRefdata = std::string("--refdata ") + CSU_SOURCE_DIR + "/data/refdata ";
+
+class DemoReportTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    root_ = new fs::path(fs::temp_directory_path() / ("csu-report-" + std::to_string(::getpid())));
+    fs::remove_all(*root_);
+    const std::string out = (*root_ / "demo").string();
+    Outcome o = RunCsu(kRefdata + "synth --out " + out + " --year 2018/19 --seed 1");
+    ASSERT_EQ(o.exit_code, 0) << o.output;
+    for (const char* kind : {"apc", "op", "ae"}) {
+      o = RunCsu(kRefdata + "ingest " + Common() + " --kind " + kind + " " + out + "/" + kind + ".csv");
+      ASSERT_EQ(o.exit_code, 0) << o.output;
+    }
+    o = RunCsu(kRefdata + "contracts load " + Common() + " " + out + "/contracts.csv");
+    ASSERT_EQ(o.exit_code, 0) << o.output;
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*root_);
+    delete root_;
+  }
+  static std::string Common() {
+    return "--data " + (*root_ / "state").string() + " --key " + (*root_ / "keys" / "k.key").string();
+  }
+  static fs::path* root_;
+};
+fs::path* DemoReportTest::root_ = nullptr;
+
+TEST_F(DemoReportTest, EachReportMatchesItsReferenceCsv) {
+  for (const char* view : {"monitoring", "nca", "challenges", "spend", "flows", "practices", "ae", "readmissions"}) {
+    const std::string out = (*root_ / (std::string(view) + ".csv")).string();
+    Outcome o = RunCsu(kRefdata + "report " + view + " " + Common() +
+                       " --commissioner 02E --year 2018/19 --month 9 --format csv --out " + out);
+    ASSERT_EQ(o.exit_code, 0) << view << ": " << o.output;
+    const std::string got = ReadFile(out).value();
+    const std::string golden = std::string(CSU_SOURCE_DIR) + "/tests/golden/reports/" + view + "-02E-2018-19-m9.csv";
+    if (std::getenv("CSU_UPDATE_GOLDEN") != nullptr) {
+      std::ofstream(golden) << got;
+      continue;
+    }
+    auto want = ReadFile(golden);
+    ASSERT_TRUE(want.ok()) << golden << " missing: run with CSU_UPDATE_GOLDEN=1 to create it";
+    EXPECT_EQ(got, want.value()) << view << " differs from " << golden;
+  }
+}
+
+TEST_F(DemoReportTest, MonitoringShowsContractsOverAndUnderPlanAndNca) {
+  Outcome o = RunCsu(kRefdata + "report monitoring " + Common() + " --commissioner 02E --month 9 --format json");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("\"TOTAL\""), std::string::npos);
+  EXPECT_NE(o.output.find("\"MRET\""), std::string::npos) << "the demo sets MRET baselines that bite";
+  o = RunCsu(kRefdata + "report nca " + Common() + " --commissioner 02E --month 9");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("Non-contract activity"), std::string::npos);
+}
+
+TEST_F(DemoReportTest, XlsxWorkbookHasOneSheetPerView) {
+  const std::string out = (*root_ / "all.xlsx").string();
+  Outcome o = RunCsu(kRefdata + "report all " + Common() + " --commissioner 02E --month 9 --format xlsx --out " + out);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  FILE* p = ::popen(("unzip -l " + out).c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string listing;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) listing.append(buf, n);
+  ::pclose(p);
+  for (int sheet = 1; sheet <= 8; ++sheet)
+    EXPECT_NE(listing.find("xl/worksheets/sheet" + std::to_string(sheet) + ".xml"), std::string::npos) << listing;
+}
+
+TEST_F(DemoReportTest, SharedOutputAppliesDisclosureControl) {
+  Outcome o = RunCsu(kRefdata + "report readmissions " + Common() +
+                     " --commissioner 02E --month 9 --format json --shared 2>/dev/null");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  nlohmann::json j = nlohmann::json::parse(o.output);
+  int checked = 0, suppressed = 0;
+  for (const auto& row : j["rows"]) {
+    for (const char* key : {"discharges", "readmitted_30_days"}) {
+      const auto& v = row[key];
+      if (v.is_string()) {
+        EXPECT_EQ(v.get<std::string>(), "*");
+        ++suppressed;
+      } else if (v.is_number()) {
+        EXPECT_EQ(v.get<int64_t>() % 5, 0) << row.dump();
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 0);
+}
+
+TEST_F(DemoReportTest, DrillDownAndChallengeStatus) {
+  Outcome o = RunCsu(kRefdata + "report records " + Common() + " --commissioner 02E --month 9 --provider RBT --pod NEL --month-only --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find(",NEL,"), std::string::npos);
+  o = RunCsu(kRefdata + "challenges set " + Common() + " fu-ratio:02E:RBT:100:2018 agreed");
+  EXPECT_EQ(o.exit_code, 1) << "a note is required";
+  o = RunCsu(kRefdata + "challenges set " + Common() + " fu-ratio:02E:RBT:100:2018 agreed --note 'provider accepts'");
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  o = RunCsu(kRefdata + "report monitoring " + Common() + " --commissioner XYZ");
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_NE(o.output.find("not a CCG code"), std::string::npos) << o.output;
+  o = RunCsu(kRefdata + "report all " + Common() + " --commissioner 02E --format xlsx");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.output.find("--out"), std::string::npos) << o.output;
+}
+
+}  // namespace
+}  // namespace csu::cli
