@@ -35,6 +35,10 @@ echo "   first priced spell:"
 sed -n 2p "$DEMO_DIR/apc-priced.csv" | awk -F'"' '{print "   " $(NF-1)}'
 
 echo
+echo "== Contract monitoring: CCG 02E, December 2018 (month 9), spend by provider"
+"$CSU" report spend --data "$STATE" --commissioner 02E --month 9 | head -12
+
+echo
 echo "== Try next"
 try() { printf '  %-62s %s\n' "$1" "$2"; }
 try "$CSU --help" "every command"
@@ -42,6 +46,10 @@ try "$CSU refdata show tariff 2018/19 EB03E" "prices of an HRG"
 try "$CSU refdata show provider RBT" "a trust and its market forces factor"
 try "$CSU quarantine --data $STATE" "rows refused at ingest, identifiers masked"
 try "$CSU contracts list --data $STATE --commissioner 02E" "a CCG's contracts and their plans"
+try "$CSU report monitoring --data $STATE --commissioner 02E --month 9" "plan vs actual, variance, forecast, contract rules"
+try "$CSU report all --data $STATE --commissioner 02E --format xlsx --out 02E.xlsx" "every view as an Excel workbook"
+try "$CSU report challenges --data $STATE --commissioner 02E" "records to challenge, with £ at stake"
+try "$CSU spc --input series.csv --svg chart.svg" "an SPC chart of any period,value series"
 first=$(sed -n 2p "$DEMO_DIR/apc.csv" | cut -d, -f6,7)
 try "$CSU price explain --kind apc --data $STATE --provider ${first%,*} --id ${first#*,}" "one stored spell's price, explained"
 try "$CSU synth --out /tmp/bad --ccgs 02E --defects 50" "plant 50 bad rows..."
