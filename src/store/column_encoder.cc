@@ -20,7 +20,9 @@ CommonColumns& BatchColumns::common() {
 const CommonColumns& BatchColumns::common() const { return const_cast<BatchColumns*>(this)->common(); }
 
 ColumnEncoder::ColumnEncoder(ingest::ExtractKind kind, CodeDictionaries dictionaries, size_t expected_records)
-    : dicts_(std::move(dictionaries)), patients_(expected_records / 2) {
+    // Patients sized as if every record were a new one: growing the table
+    // midway rehashed it and zeroed a second, larger one.
+    : dicts_(std::move(dictionaries)), patients_(expected_records) {
   columns_.kind = kind;
   for (size_t d = 0; d < kDimensionCount; ++d) base_size_[d] = dicts_[static_cast<Dimension>(d)].size();
   if (expected_records > 0) {
