@@ -114,6 +114,20 @@ TEST(RowsFile, DamageIsReportedWithTheFileName) {
   EXPECT_FALSE(DecompressRows(bytes.substr(0, bytes.size() - 10), "x", std::nullopt).ok());
 }
 
+TEST(RowsFile, AWriterDroppedMidStreamStopsItsCompressionThread) {
+  // A batch that is never committed destroys its writer without Finish(),
+  // possibly while a buffer is being compressed.
+  testing::ScratchDir dir("rows-drop");
+  ASSERT_TRUE(Env::Default().CreateDir(dir.path()).ok());
+  for (int n : {0, 1, 9000, 20000}) {
+    auto file = Env::Default().NewWritableFile(dir.path() + "/x.rows.zst");
+    ASSERT_TRUE(file.ok());
+    RowsWriter writer(ExtractKind::kApc, std::move(file).value());
+    for (int i = 0; i < n; ++i) writer.Add(testing::MakeApc(static_cast<uint64_t>(i)));
+    EXPECT_TRUE(writer.status().ok());
+  }
+}
+
 TEST(RowsFile, ParseNamesLineAndField) {
   std::string text = "opencsu-rows v1 op\n" + std::string(RowsHeader(ExtractKind::kOp)) +
                      "\n,40,1,A81001,00D,RAA,OP1,2018-13-01,1,5,100,0,\n";
