@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+#include <string>
+
 #include "store/key_set.h"
 
 namespace csu::store {
@@ -45,6 +48,22 @@ TEST(KeySet, SameProviderAndIdIsTheSameKey) {
   for (int i = 0; i < 100000; ++i) ASSERT_TRUE(keys.Insert(7, "X" + std::to_string(i)));
   for (int i = 0; i < 100000; i += 13) ASSERT_FALSE(keys.Insert(7, "X" + std::to_string(i)));
   EXPECT_EQ(keys.size(), 100004u);
+  // Ids that are prefixes of each other, and ids past 255 bytes.
+  const std::string long_id(300, 'a');
+  EXPECT_TRUE(keys.Insert(3, long_id));
+  EXPECT_TRUE(keys.Insert(3, long_id.substr(0, 299)));
+  EXPECT_FALSE(keys.Insert(3, long_id));
+  EXPECT_FALSE(keys.Insert(3, long_id.substr(0, 299)));
+  EXPECT_THROW(keys.Insert(3, std::string(70000, 'b')), std::length_error);
+}
+
+TEST(KeySet, PresizedAndGrownSetsAgree) {
+  KeySet presized(50000, 50000 * 8), grown;
+  for (int i = 0; i < 120000; ++i) {
+    std::string id = "S" + std::to_string(i % 90000);
+    ASSERT_EQ(presized.Insert(static_cast<uint16_t>(i % 5), id), grown.Insert(static_cast<uint16_t>(i % 5), id)) << i;
+  }
+  EXPECT_EQ(presized.size(), grown.size());
 }
 
 }  // namespace

@@ -39,36 +39,40 @@ KeySet::KeySet(size_t expected_keys, size_t expected_id_bytes) {
   while (n < expected_keys * 2) n *= 2;
   slots_.reserve(n);
   AdviseHugePages(slots_.data(), n * sizeof(Slot));
-  slots_.assign(n, Slot{0, 0, 0});
+  slots_.assign(n, 0);
   mask_ = n - 1;
-  arena_.reserve(expected_id_bytes + 2 * expected_keys);
+  arena_.reserve(expected_id_bytes + 4 * expected_keys);
   AdviseHugePages(arena_.data(), arena_.capacity());
 }
 
-uint64_t KeySet::Hash(uint16_t provider, std::string_view record_id) {
-  uint64_t h = HashBytes(record_id, provider);
-  return h == 0 ? 1 : h;
-}
+uint64_t KeySet::Hash(uint16_t provider, std::string_view record_id) { return HashBytes(record_id, provider); }
 
 bool KeySet::Insert(uint16_t provider, std::string_view record_id) {
   const uint64_t h = Hash(provider, record_id);
+  const uint64_t tag = Tag(h);
   size_t i = static_cast<size_t>(h) & mask_;
   for (;; i = (i + 1) & mask_) {
-    const Slot& s = slots_[i];
-    if (s.hash == 0) break;
-    if (s.hash == h && s.length == record_id.size()) {
-      uint16_t p;
-      std::memcpy(&p, arena_.data() + s.offset, 2);
-      if (p == provider && std::memcmp(arena_.data() + s.offset + 2, record_id.data(), record_id.size()) == 0) {
-        return false;
-      }
+    const Slot s = slots_[i];
+    if (s == 0) break;
+    if ((s >> 32) != tag) continue;
+    const char* key = arena_.data() + static_cast<uint32_t>(s);
+    uint16_t p, length;
+    std::memcpy(&p, key, 2);
+    std::memcpy(&length, key + 2, 2);
+    if (p == provider && length == record_id.size() && std::memcmp(key + 4, record_id.data(), length) == 0) {
+      return false;
     }
   }
-  if (arena_.size() + 2 + record_id.size() > std::numeric_limits<uint32_t>::max()) {
+  if (record_id.size() > std::numeric_limits<uint16_t>::max()) {
+    throw std::length_error("KeySet: a record id longer than 65,535 bytes");
+  }
+  if (arena_.size() + 4 + record_id.size() > std::numeric_limits<uint32_t>::max()) {
     throw std::length_error("KeySet: more than 4 GiB of record ids");
   }
-  slots_[i] = Slot{h, static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(record_id.size())};
+  slots_[i] = tag << 32 | arena_.size();
+  const uint16_t length = static_cast<uint16_t>(record_id.size());
   arena_.append(reinterpret_cast<const char*>(&provider), 2);
+  arena_.append(reinterpret_cast<const char*>(&length), 2);
   arena_.append(record_id);
   if (++size_ * 2 > slots_.size()) Grow();
   return true;
@@ -78,12 +82,18 @@ void KeySet::Grow() {
   std::vector<Slot> old = std::move(slots_);
   slots_.reserve(old.size() * 2);
   AdviseHugePages(slots_.data(), slots_.capacity() * sizeof(Slot));
-  slots_.assign(old.size() * 2, Slot{0, 0, 0});
+  slots_.assign(old.size() * 2, 0);
   mask_ = slots_.size() - 1;
-  for (const Slot& s : old) {
-    if (s.hash == 0) continue;
-    size_t i = static_cast<size_t>(s.hash) & mask_;
-    while (slots_[i].hash != 0) i = (i + 1) & mask_;
+  for (const Slot s : old) {
+    if (s == 0) continue;
+    // Slots keep 32 bits of the hash, the position needs the low ones: rehash
+    // the key from the arena.
+    const char* key = arena_.data() + static_cast<uint32_t>(s);
+    uint16_t p, length;
+    std::memcpy(&p, key, 2);
+    std::memcpy(&length, key + 2, 2);
+    size_t i = static_cast<size_t>(Hash(p, std::string_view(key + 4, length))) & mask_;
+    while (slots_[i] != 0) i = (i + 1) & mask_;
     slots_[i] = s;
   }
 }

@@ -3,8 +3,11 @@
 // (docs/store-format.md §7). Keys are copied into an arena, so the set does
 // not depend on the columns it was filled from.
 //
-// Open addressing with the 64-bit hash kept in each slot; the bytes are only
-// compared when hashes match. Not thread-safe.
+// Open addressing, at most half full, with 8-byte slots: 32 bits of the
+// key's hash and the key's offset in the arena, so a probe compares bytes only
+// when those 32 bits match, and a batch of n keys costs 16n bytes of table
+// (not 32n). Limits: 4 GiB of keys, record ids up to 65,535 bytes (beyond
+// either, Insert throws std::length_error). Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -31,12 +34,12 @@ class KeySet {
   size_t size() const { return size_; }
 
  private:
-  struct Slot {
-    uint64_t hash;     // 0 = empty
-    uint32_t offset;   // into arena_: provider (2 bytes) then the id
-    uint32_t length;   // id bytes
-  };
+  // A slot is (tag << 32) | offset, 0 when empty; the tag is the hash's top
+  // 32 bits with the lowest set (so no slot in use is 0). At `offset` in
+  // arena_: provider (u16), id length (u16), the id's bytes.
+  using Slot = uint64_t;
   static uint64_t Hash(uint16_t provider, std::string_view record_id);
+  static uint64_t Tag(uint64_t hash) { return (hash >> 32) | 1; }
   size_t SlotOf(uint16_t provider, std::string_view record_id) const {
     return static_cast<size_t>(Hash(provider, record_id)) & mask_;
   }
