@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <cstring>
@@ -19,6 +20,10 @@ namespace {
 
 using ingest::ExtractKind;
 
+// Text is compressed a frame per kFlushBytes. 1 MiB frames make the demo
+// year's APC rows file 0.7% larger than one frame for the whole file (zstd
+// level 1 looks back only 512 KiB anyway) and cost less CPU in ingest than
+// 4 MiB ones (measured: 0.67 s against 0.73 s a run).
 constexpr size_t kFlushBytes = 1 << 20;
 // Everything in a row but its variable-length text fields fits in this.
 constexpr size_t kFixedRowBytes = 512;
@@ -142,85 +147,88 @@ class RowsWriter::Compressor {
     ZSTD_freeCCtx(cctx_);
   }
 
-  // Takes [0, size) of `buf` to compress (the stream's end when `last`) and
-  // gives `buf` back as the buffer the previous call handed over, now free.
-  // Returns the compressed output of everything before this buffer.
-  std::string Swap(std::vector<char>& buf, size_t size, bool last) {
+  // Takes [0, size) of `buf` to compress as a frame and gives `buf` back as
+  // the buffer the previous call handed over, now free. Returns the
+  // compressed output of everything before this buffer; it stays valid until
+  // the next Swap() or Drain().
+  std::string_view Swap(std::vector<char>& buf, size_t size) {
     std::unique_lock<std::mutex> lock(mu_);
     done_cv_.wait(lock, [this] { return !busy_; });
     if (!error_.empty()) throw std::runtime_error(error_);
-    std::string ready;
-    ready.swap(out_);
+    TakeOutput();
     std::swap(buf, job_buf_);
     job_size_ = size;
-    job_last_ = last;
     if (!thread_.joinable()) {
-      Compress(out_);
+      Compress();
       if (!error_.empty()) throw std::runtime_error(error_);
-      return ready;
+    } else {
+      busy_ = true;
+      lock.unlock();
+      job_cv_.notify_one();
     }
-    busy_ = true;
-    lock.unlock();
-    job_cv_.notify_one();
-    return ready;
+    return {ready_.data(), ready_size_};
   }
 
-  // Waits for the last buffer handed over; returns its output.
-  std::string Drain() {
+  // Waits for the last buffer handed over; returns its output (valid as for Swap).
+  std::string_view Drain() {
     std::unique_lock<std::mutex> lock(mu_);
     done_cv_.wait(lock, [this] { return !busy_; });
     if (!error_.empty()) throw std::runtime_error(error_);
-    std::string ready;
-    ready.swap(out_);
-    return ready;
+    TakeOutput();
+    return {ready_.data(), ready_size_};
   }
 
  private:
   void Run() {
-    std::string chunk;
     for (;;) {
       std::unique_lock<std::mutex> lock(mu_);
       job_cv_.wait(lock, [this] { return busy_ || stop_; });
       if (stop_) return;
       lock.unlock();
-      chunk.clear();
-      Compress(chunk);  // touches only job_buf_, cctx_ and chunk, none of which Swap touches while busy_
+      Compress();  // touches only job_buf_, out_, cctx_ and error_, which Swap leaves alone while busy_
       lock.lock();
-      out_ += chunk;
       busy_ = false;
       lock.unlock();
       done_cv_.notify_one();
     }
   }
 
-  // Compresses job_buf_[0, job_size_) into `out`; a zstd failure is kept in error_.
-  void Compress(std::string& out) {
-    ZSTD_inBuffer in{job_buf_.data(), job_size_, 0};
-    const ZSTD_EndDirective mode = job_last_ ? ZSTD_e_end : ZSTD_e_continue;
-    char buf[1 << 16];
-    while (true) {
-      ZSTD_outBuffer o{buf, sizeof buf, 0};
-      size_t remaining = ZSTD_compressStream2(cctx_, &o, &in, mode);
-      if (ZSTD_isError(remaining)) {
-        error_ = std::string("zstd: ") + ZSTD_getErrorName(remaining);
-        return;
-      }
-      out.append(buf, o.pos);
-      if (job_last_ ? remaining == 0 : in.pos == in.size) return;
+  // The output so far becomes ready_; out_ is reused (keeping its memory:
+  // a fresh buffer per job cost a page fault per 4 KiB of output).
+  void TakeOutput() {
+    std::swap(ready_, out_);
+    ready_size_ = out_size_;
+    out_size_ = 0;
+  }
+
+  // Compresses job_buf_[0, job_size_) as one zstd frame onto out_; a zstd
+  // failure is kept in error_. Frames are independent, so the compressor
+  // reads the buffer in place (streaming into one frame copied every byte
+  // into zstd's window first), and each frame header has the content size.
+  void Compress() {
+    if (job_size_ == 0) return;  // nothing since the last frame
+    const size_t bound = ZSTD_compressBound(job_size_);
+    if (out_.size() - out_size_ < bound) out_.resize(std::max(2 * out_.size(), out_size_ + bound));
+    size_t n = ZSTD_compress2(cctx_, out_.data() + out_size_, bound, job_buf_.data(), job_size_);
+    if (ZSTD_isError(n)) {
+      error_ = std::string("zstd: ") + ZSTD_getErrorName(n);
+      return;
     }
+    out_size_ += n;
   }
 
   ZSTD_CCtx* cctx_;
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable job_cv_, done_cv_;
-  // Guarded by mu_; job_buf_, job_size_ and job_last_ belong to the thread while busy_.
+  // Guarded by mu_; job_buf_, job_size_, out_ and out_size_ belong to the
+  // thread while busy_.
   std::vector<char> job_buf_;
   size_t job_size_ = 0;
-  bool job_last_ = false;
   bool busy_ = false;
   bool stop_ = false;
-  std::string out_;
+  std::vector<char> out_, ready_;  // output being made; output handed out
+  size_t out_size_ = 0, ready_size_ = 0;
   std::string error_;
 };
 
@@ -347,7 +355,7 @@ void RowsWriter::Add(const ingest::AeRecord& r) {
 }
 
 void RowsWriter::Compress(bool last) {
-  Write(compressor_->Swap(text_, used_, last));
+  Write(compressor_->Swap(text_, used_));
   if (last) Write(compressor_->Drain());
   used_ = 0;
 }

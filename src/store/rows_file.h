@@ -33,9 +33,9 @@ struct RowsFileInfo {
 // in memory whole. An I/O error is remembered and returned by Finish().
 //
 // Text is formatted into a 1 MiB buffer; a full buffer goes to a compression
-// thread (single-threaded zstd there) while formatting continues in a second
-// buffer. All file writes happen on the caller's thread, one per buffer
-// handed over (the output of the buffer before it), so the sequence of
+// thread, which makes it one zstd frame, while formatting continues in a
+// second buffer. All file writes happen on the caller's thread, one per
+// buffer handed over (the output of the buffer before it), so the sequence of
 // writes is the same on every run.
 class RowsWriter {
  public:

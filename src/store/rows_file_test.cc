@@ -1,6 +1,7 @@
 #include "store/rows_file.h"
 
 #include <gtest/gtest.h>
+#include <zstd.h>
 
 #include <vector>
 
@@ -70,8 +71,17 @@ class RowsFileRoundTrip : public ::testing::TestWithParam<ExtractKind> {};
 TEST_P(RowsFileRoundTrip, EveryFieldSurvives) {
   testing::ScratchDir dir("rows");
   ASSERT_TRUE(Env::Default().CreateDir(dir.path()).ok());
-  // Enough rows to cross the 1 MiB flush several times.
+  // Enough rows for several 1 MiB frames.
   auto [bytes, expected] = WriteRows(GetParam(), 12000, dir.path() + "/x.rows.zst");
+  // Frames back to back, each with its content size and checksum.
+  size_t frames = 0;
+  for (std::string_view rest = bytes; !rest.empty(); ++frames) {
+    size_t n = ZSTD_findFrameCompressedSize(rest.data(), rest.size());
+    ASSERT_FALSE(ZSTD_isError(n)) << ZSTD_getErrorName(n);
+    EXPECT_NE(ZSTD_getFrameContentSize(rest.data(), rest.size()), ZSTD_CONTENTSIZE_UNKNOWN);
+    rest.remove_prefix(n);
+  }
+  EXPECT_GE(frames, 2u);
   auto text = DecompressRows(bytes, "x.rows.zst", Sha256Hex(bytes));
   ASSERT_TRUE(text.ok()) << text.error().ToString();
   CollectSink sink(GetParam());
