@@ -15,8 +15,6 @@ using pricing::Pod;
 
 int64_t RoundDiv(int64_t num, int64_t mul, int64_t den) { return den == 0 ? 0 : DivRoundHalfAway(Int128(num) * mul, den); }
 
-Figures ToFigures(const CubeCell& c) { return {c.activity, c.pence}; }
-
 // Forecast outturn: year to date scaled by the share of the year's profile
 // weight that has passed (flat profile: 12 / months).
 Figures Forecast(const Figures& ytd, const contracts::Profile& profile, int month) {
@@ -46,8 +44,8 @@ MonitoringLine MakeLine(Pod pod, const contracts::PlanLine* plan, const Activity
   MonitoringLine l;
   l.pod = pod;
   if (pair) {
-    l.actual_month = ToFigures(cube.At(*pair, pod, month));
-    l.actual_ytd = ToFigures(cube.Sum(*pair, pod, 1, month));
+    l.actual_month = cube.At(*pair, pod, month);
+    l.actual_ytd = cube.Sum(*pair, pod, 1, month);
   }
   if (plan) {
     l.plan_year = {plan->activity, plan->value.pence()};

@@ -27,16 +27,8 @@ namespace csu::analytics {
 
 struct Readmissions;
 
-// Activity and pence, plan or actual, for one line.
-struct Figures {
-  int64_t activity = 0;
-  int64_t pence = 0;
-  Figures& operator+=(const Figures& o) {
-    activity += o.activity;
-    pence += o.pence;
-    return *this;
-  }
-};
+// Activity and pence, plan or actual, for one line: the cube's cell type.
+using Figures = CubeCell;
 
 struct MonitoringLine {
   pricing::Pod pod = pricing::Pod::kNone;  // kNone: activity that was not priced
