@@ -6,7 +6,7 @@
 # left in build-fuzz/artifacts/. Add such an input to fuzz/corpus/<target>/ once
 # fixed: src/core/fuzz_corpus_test.cc then replays it in the default suite.
 #
-# Usage: scripts/fuzz.sh [target...]     (targets: csv_reader money_date)
+# Usage: scripts/fuzz.sh [target...]     (targets: csv_reader money_date http_request)
 # Environment: FUZZ_SECONDS, CXX_FUZZ (default clang++).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +18,10 @@ RUN_CORPUS=fuzz-corpus-run  # new inputs found while fuzzing; not checked in
 
 # Each target: the corpus it starts from and the longest input worth trying.
 # Every target links all of core (not the tests): fuzz_checks.h uses most of it.
-declare -A CORPUS=([csv_reader]=csv_reader [money_date]=parsers)
-declare -A MAX_LEN=([csv_reader]=4096 [money_date]=64)
+declare -A CORPUS=([csv_reader]=csv_reader [money_date]=parsers [http_request]=http_request)
+declare -A MAX_LEN=([csv_reader]=4096 [money_date]=64 [http_request]=4096)
+# Sources beyond core a target needs (the parser only: no sockets).
+declare -A EXTRA_SOURCES=([http_request]="src/http/request.cc src/http/request_parser.cc")
 CORE_SOURCES=()
 for f in src/core/*.cc; do
   case "$f" in *_test.cc) ;; *) CORE_SOURCES+=("$f") ;; esac
@@ -50,7 +52,7 @@ if ! have_libfuzzer; then
 fi
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(csv_reader money_date)
+[ ${#targets[@]} -eq 0 ] && targets=(csv_reader money_date http_request)
 
 mkdir -p "$OUT/artifacts"
 status=0
@@ -62,7 +64,10 @@ for t in "${targets[@]}"; do
   echo "== $t: building"
   "$CXX_FUZZ" -std=c++20 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -Isrc "fuzz/${t}_fuzz.cc" "${CORE_SOURCES[@]}" -o "$OUT/${t}_fuzz"
+    -Isrc "fuzz/${t}_fuzz.cc" "${CORE_SOURCES[@]}" ${EXTRA_SOURCES[$t]:-} -o "$OUT/${t}_fuzz"
+  # A dictionary of the format's keywords, when the target has one.
+  dict=()
+  [ -f "fuzz/${t}.dict" ] && dict=(-dict="fuzz/${t}.dict")
   run_dir="$RUN_CORPUS/$t"
   mkdir -p "$run_dir"
   echo "== $t: fuzzing for ${FUZZ_SECONDS}s"
@@ -72,7 +77,7 @@ for t in "${targets[@]}"; do
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$OUT/${t}_fuzz" "$run_dir" "fuzz/corpus/${CORPUS[$t]}" \
     -max_total_time="$FUZZ_SECONDS" -max_len="${MAX_LEN[$t]}" -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$OUT/artifacts/${t}-" -print_final_stats=1 2>"$OUT/${t}.log"
+    -artifact_prefix="$OUT/artifacts/${t}-" -print_final_stats=1 "${dict[@]}" 2>"$OUT/${t}.log"
   rc=$?
   set -e
   grep -E '^(Done|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)' "$OUT/${t}.log" || true
