@@ -129,7 +129,14 @@ Status Server::Start() {
   listen_fd_ = fd;
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) return MakeError(where, "cannot create the event loop: " + ErrnoText(errno));
+  if (epoll_fd_ < 0 || wake_fd_ < 0) {
+    const int err = errno;
+    for (int* p : {&listen_fd_, &epoll_fd_, &wake_fd_}) {
+      if (*p >= 0) ::close(*p);
+      *p = -1;
+    }
+    return MakeError(where, "cannot create the event loop: " + ErrnoText(err));
+  }
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.fd = listen_fd_;
@@ -299,7 +306,15 @@ void Server::LoopThread() {
     }
 
     Clock::time_point now = Clock::now();
+    if (accept_paused_until_ != Clock::time_point() && now >= accept_paused_until_ && listen_fd_ >= 0) {
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ev.data.fd = listen_fd_;
+      ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
+      accept_paused_until_ = Clock::time_point();
+    }
     int timeout_ms = -1;
+    if (accept_paused_until_ != Clock::time_point()) timeout_ms = 100;
     for (auto& [fd, c] : conns) {
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(c->deadline - now).count() + 1;
       ms = std::max<int64_t>(ms, 0);
@@ -397,8 +412,13 @@ void Server::AcceptAll(size_t loop_open) {
     int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      // EAGAIN: done. EMFILE/ENFILE: out of descriptors; the pending
-      // connection waits in the backlog until one is freed.
+      // EAGAIN: done. Out of descriptors: the pending connections wait in
+      // the backlog; stop watching the listener for a moment, or the
+      // level-triggered loop would spin on it.
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+        accept_paused_until_ = Clock::now() + std::chrono::milliseconds(100);
+      }
       return;
     }
     accepted_++;
@@ -436,7 +456,7 @@ void Server::Refuse(Connection& c, int status, std::string_view message) {
   const bool known = !partial.raw_path.empty();
   SendNow(c.fd, Serialize(r, {known && partial.method == Method::kHead, false, id, HttpDateNow()}));
   Log(id, known ? MethodName(partial.method) : "-", known ? std::string_view(partial.raw_path) : "-", status,
-      r.body().size(), c.ready == Clock::time_point() ? Clock::now() : c.ready);
+      r.body().size(), Clock::now());
   ::shutdown(c.fd, SHUT_WR);
   c.lingering = true;
   c.deadline = Clock::now() + options_.linger_timeout;

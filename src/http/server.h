@@ -138,6 +138,7 @@ class Server {
 
   // Owned by the loop thread only (AcceptAll runs on it).
   std::vector<std::unique_ptr<Connection>> pending_accepts_;
+  Clock::time_point accept_paused_until_{};  // set while out of file descriptors
 
   mutable std::mutex mu_;
   std::condition_variable work_cv_;
