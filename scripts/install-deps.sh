@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake ninja-build ccache make pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev libcli11-dev
-  libssl-dev libsqlite3-dev sqlite3 libzstd-dev nlohmann-json3-dev
+  libssl-dev libsqlite3-dev sqlite3 libzstd-dev nlohmann-json3-dev libargon2-dev
   libxlsxwriter-dev libminizip-dev unzip
   clang libclang-rt-14-dev
 )

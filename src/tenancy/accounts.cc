@@ -1,0 +1,448 @@
+#include "tenancy/accounts.h"
+
+#include <sys/stat.h>
+
+#include "core/text.h"
+#include "refdata/refdata.h"
+#include "store/audit_chain.h"
+#include "tenancy/accounts_impl.h"
+#include "tenancy/password_hasher.h"
+#include "tenancy/totp.h"
+
+namespace csu::tenancy {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr std::string_view kTotpIssuer = "OpenCSU";
+
+const char* kSchema = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE tenants(code TEXT PRIMARY KEY, name TEXT NOT NULL, added_at TEXT NOT NULL);
+CREATE TABLE users(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK(role IN ('csu_admin','csu_analyst','ccg_commissioner','ccg_finance','ccg_viewer')),
+  tenant TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  totp_secret TEXT NOT NULL,
+  totp_last_step INTEGER NOT NULL,
+  disabled INTEGER NOT NULL CHECK(disabled IN (0,1)),
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+  last_sign_in_at TEXT NOT NULL,
+  CHECK((role LIKE 'ccg\_%' ESCAPE '\') = (tenant <> '')));
+CREATE TABLE analyst_tenants(
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  tenant TEXT NOT NULL REFERENCES tenants(code),
+  assigned_at TEXT NOT NULL, assigned_by TEXT NOT NULL,
+  PRIMARY KEY(user_id, tenant));
+CREATE TABLE role_policy(role TEXT PRIMARY KEY, require_mfa INTEGER NOT NULL,
+  updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);
+CREATE TABLE sessions(
+  token_sha256 TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+CREATE INDEX sessions_by_user ON sessions(user_id);
+CREATE TABLE api_tokens(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  token_sha256 TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL, last_used_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL);
+CREATE TABLE sign_in_throttle(
+  key_sha256 TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL, last_failure_at INTEGER NOT NULL, locked_until INTEGER NOT NULL);
+)sql";
+
+bool ValidDisplayName(std::string_view s) {
+  std::optional<size_t> n = CountCodePoints(s);
+  if (!n || *n == 0 || *n > 100) return false;
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7F) return false;
+  return true;
+}
+
+std::string UserSubject(const std::string& username) { return "user " + username; }
+
+}  // namespace
+
+Result<std::string> NormaliseUsername(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    char l = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (!((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '.' || l == '_' || l == '@' || l == '-'))
+      return MakeError("user name", "may contain only letters, digits and . _ @ -");
+    out += l;
+  }
+  if (out.size() < 2 || out.size() > 64) return MakeError("user name", "must be 2 to 64 characters long");
+  return out;
+}
+
+Principal PrincipalOf(const UserInfo& u) {
+  Principal p;
+  p.user_id = u.id;
+  p.username = u.username;
+  p.role = u.role;
+  p.tenant = u.tenant;
+  if (u.role == Role::kCsuAnalyst) p.assigned = u.assigned;
+  return p;
+}
+
+Accounts::Accounts(PassKey, std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Accounts::~Accounts() = default;
+
+Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, AccountsOptions options) {
+  if (!options.audit) return MakeError(dir, "accounts need an audit log");
+  const std::string path = dir + "/platform.sqlite";
+  // Created 0600 before SQLite opens it: it holds password hashes and TOTP
+  // secrets. (SQLite gives its -wal and -shm files the same mode.)
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const mode_t old = ::umask(077);
+    auto created = store::SqliteDb::Open(path, options.sqlite_vfs);
+    ::umask(old);
+    if (!created.ok()) return created.error();
+  }
+  CSU_ASSIGN_OR_RETURN(db, store::SqliteDb::Open(path, options.sqlite_vfs));
+  const int slots = std::max(1, std::min(64, options.max_concurrent_hashes));
+  auto impl = std::make_unique<Impl>(slots);
+  impl->db = std::move(db);
+  impl->clock = options.clock != nullptr ? options.clock : &Clock::System();
+  impl->options = std::move(options);
+  store::SqliteDb& d = *impl->db;
+  if (Status s = d.Exec("PRAGMA busy_timeout=5000"); !s.ok()) return s.error();
+  CSU_ASSIGN_OR_RETURN(mode, d.Prepare("PRAGMA journal_mode=WAL"));
+  CSU_ASSIGN_OR_RETURN(has_row, mode.Step());
+  if (!has_row || mode.Text(0) != "wal") return MakeError(path, "cannot switch to WAL mode");
+  mode.Reset();
+  if (Status s = d.Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON"); !s.ok())
+    return s.error();
+  Status init = impl->InTransaction([&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(exists, d.Prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'"));
+    CSU_ASSIGN_OR_RETURN(stepped, exists.Step());
+    const bool fresh = stepped && exists.Int(0) == 0;
+    exists.Reset();
+    if (fresh) {
+      if (Status s = d.Exec(kSchema); !s.ok()) return s;
+      return d.Exec("INSERT INTO meta(key, value) VALUES ('schema_version', '" + std::to_string(kSchemaVersion) +
+                    "')");
+    }
+    CSU_ASSIGN_OR_RETURN(ver, d.Prepare("SELECT value FROM meta WHERE key='schema_version'"));
+    CSU_ASSIGN_OR_RETURN(has, ver.Step());
+    if (!has) return MakeError(path, "not a platform database: no schema_version");
+    const std::string v = ver.Text(0);
+    ver.Reset();
+    if (v != std::to_string(kSchemaVersion))
+      return MakeError(path, "schema version " + v + " is not supported by this csu (it knows version " +
+                                 std::to_string(kSchemaVersion) + ")");
+    return Status::Ok();
+  });
+  if (!init.ok()) return init.error();
+  return std::make_unique<Accounts>(PassKey(), std::move(impl));
+}
+
+Result<std::optional<UserInfo>> Accounts::Impl::LoadUserById(int64_t id) {
+  CSU_ASSIGN_OR_RETURN(q, db->Prepare(
+      "SELECT id, username, display_name, role, tenant, totp_secret <> '', disabled, created_at, updated_at, "
+      "last_sign_in_at FROM users WHERE id = ?1"));
+  q.Bind(1, id);
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  if (!row) return std::optional<UserInfo>();
+  UserInfo u;
+  u.id = q.Int(0);
+  u.username = q.Text(1);
+  u.display_name = q.Text(2);
+  std::optional<Role> role = ParseRole(q.Text(3));
+  if (!role) return MakeError(db->path(), "user " + u.username + " has an unknown role '" + q.Text(3) + "'");
+  u.role = *role;
+  if (!q.Text(4).empty()) {
+    CSU_ASSIGN_OR_RETURN(t, OdsCode::Parse(q.Text(4)));
+    u.tenant = t;
+  }
+  u.has_totp = q.Int(5) != 0;
+  u.disabled = q.Int(6) != 0;
+  u.created_at = q.Text(7);
+  u.updated_at = q.Text(8);
+  u.last_sign_in_at = q.Text(9);
+  CSU_ASSIGN_OR_RETURN(a, db->Prepare("SELECT tenant FROM analyst_tenants WHERE user_id = ?1 ORDER BY tenant"));
+  a.Bind(1, u.id);
+  while (true) {
+    CSU_ASSIGN_OR_RETURN(more, a.Step());
+    if (!more) break;
+    CSU_ASSIGN_OR_RETURN(t, OdsCode::Parse(a.Text(0)));
+    u.assigned.push_back(t);
+  }
+  return std::optional<UserInfo>(std::move(u));
+}
+
+Result<std::optional<UserInfo>> Accounts::Impl::LoadUserByName(const std::string& normalised) {
+  CSU_ASSIGN_OR_RETURN(q, db->Prepare("SELECT id FROM users WHERE username = ?1"));
+  q.Bind(1, normalised);
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  if (!row) return std::optional<UserInfo>();
+  return LoadUserById(q.Int(0));
+}
+
+Status Accounts::Impl::KillCredentials(int64_t user_id) {
+  CSU_ASSIGN_OR_RETURN(del, db->Prepare("DELETE FROM sessions WHERE user_id = ?1"));
+  if (Status s = del.Bind(1, user_id).Run(); !s.ok()) return s;
+  CSU_ASSIGN_OR_RETURN(rev, db->Prepare("UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at = 0"));
+  return rev.Bind(1, user_id).Bind(2, Now()).Run();
+}
+
+namespace {
+
+// Checks `code` is a CCG in refdata and records it as a tenant. Caller holds
+// mu and is inside a transaction.
+Status EnsureTenant(Accounts::Impl& im, const OdsCode& code) {
+  if (im.options.ref == nullptr) return MakeError("tenant " + code.ToString(), "reference data is needed to check CCGs");
+  const refdata::Ccg* ccg = im.options.ref->FindCcg(code);
+  if (ccg == nullptr) return MakeError("tenant " + code.ToString(), "is not a CCG in the reference data");
+  CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare("INSERT OR IGNORE INTO tenants(code, name, added_at) VALUES (?1, ?2, ?3)"));
+  return ins.Bind(1, code.view()).Bind(2, ccg->name).Bind(3, im.NowIso()).Run();
+}
+
+Result<OdsCode> ParseTenant(std::string_view text) {
+  auto code = OdsCode::Parse(ToUpper(Trim(text)));
+  if (!code.ok()) return MakeError("tenant", "'" + std::string(text) + "' is not an ODS code");
+  return code.value();
+}
+
+}  // namespace
+
+Result<Enrolment> Accounts::AddUser(const NewUser& user, std::string_view password, const std::string& actor) {
+  Impl& im = *impl_;
+  CSU_ASSIGN_OR_RETURN(username, NormaliseUsername(user.username));
+  if (!ValidDisplayName(user.display_name))
+    return MakeError("display name", "must be 1 to 100 characters of text without control characters");
+  OdsCode tenant;
+  if (IsCsuRole(user.role)) {
+    if (!Trim(user.tenant).empty())
+      return MakeError("tenant", std::string(RoleName(user.role)) + " is CSU staff and has no tenant; "
+                                 "assign CCGs to an analyst with 'csu users assign'");
+  } else {
+    if (Trim(user.tenant).empty()) return MakeError("tenant", std::string(RoleName(user.role)) + " needs the user's CCG");
+    CSU_ASSIGN_OR_RETURN(t, ParseTenant(user.tenant));
+    tenant = t;
+  }
+  if (im.options.policy == nullptr) return MakeError("password", "no password policy is loaded");
+  if (Status s = im.options.policy->Check(password, username); !s.ok()) return s.error();
+  CSU_ASSIGN_OR_RETURN(hash, HashPassword(password));
+  std::string secret;
+  if (user.enrol_totp) {
+    CSU_ASSIGN_OR_RETURN(s, NewTotpSecret());
+    secret = s;
+  }
+  std::lock_guard<std::mutex> lock(im.mu);
+  int64_t id = 0;
+  Status s = im.InTransaction([&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(existing, im.LoadUserByName(username));
+    if (existing) return MakeError("user " + username, "already exists");
+    if (!tenant.empty())
+      if (Status st = EnsureTenant(im, tenant); !st.ok()) return st;
+    const std::string now = im.NowIso();
+    CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare(
+        "INSERT INTO users(username, display_name, role, tenant, password_hash, totp_secret, totp_last_step, "
+        "disabled, created_at, updated_at, last_sign_in_at) VALUES (?1,?2,?3,?4,?5,?6,0,0,?7,?7,'')"));
+    ins.Bind(1, username).Bind(2, user.display_name).Bind(3, RoleName(user.role)).Bind(4, tenant.view());
+    ins.Bind(5, hash).Bind(6, secret).Bind(7, now);
+    if (Status st = ins.Run(); !st.ok()) return st;
+    CSU_ASSIGN_OR_RETURN(last, im.db->Prepare("SELECT last_insert_rowid()"));
+    CSU_ASSIGN_OR_RETURN(got, last.Step());
+    id = got ? last.Int(0) : 0;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.error();
+  CSU_ASSIGN_OR_RETURN(info, im.LoadUserById(id));
+  if (!info) return MakeError("user " + username, "vanished after being added");
+  const std::string details = "{\"role\":" + store::JsonString(std::string(RoleName(user.role))) +
+                              ",\"tenant\":" + store::JsonString(tenant.ToString()) +
+                              ",\"totp\":" + (secret.empty() ? "false" : "true") + "}";
+  if (Status a = im.Audit(actor, "user.add", UserSubject(username), details); !a.ok())
+    return MakeError(a.error().where, "user added but the audit entry could not be written: " + a.error().why);
+  Enrolment e;
+  e.user = std::move(*info);
+  e.totp_secret = secret;
+  if (!secret.empty()) e.totp_uri = TotpUri(secret, username, kTotpIssuer);
+  return e;
+}
+
+Result<std::vector<UserInfo>> Accounts::ListUsers() {
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> lock(im.mu);
+  CSU_ASSIGN_OR_RETURN(q, im.db->Prepare("SELECT id FROM users ORDER BY username"));
+  std::vector<int64_t> ids;
+  while (true) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    ids.push_back(q.Int(0));
+  }
+  std::vector<UserInfo> out;
+  for (int64_t id : ids) {
+    CSU_ASSIGN_OR_RETURN(u, im.LoadUserById(id));
+    if (u) out.push_back(std::move(*u));
+  }
+  return out;
+}
+
+Result<std::optional<UserInfo>> Accounts::FindUser(std::string_view username) {
+  auto name = NormaliseUsername(username);
+  if (!name.ok()) return std::optional<UserInfo>();
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->LoadUserByName(name.value());
+}
+
+namespace {
+
+// Loads a user that must exist; Error "user X: no such user" otherwise.
+Result<UserInfo> MustFind(Accounts::Impl& im, std::string_view username) {
+  auto name = NormaliseUsername(username);
+  if (!name.ok()) return MakeError("user " + std::string(username), "no such user");
+  CSU_ASSIGN_OR_RETURN(u, im.LoadUserByName(name.value()));
+  if (!u) return MakeError("user " + name.value(), "no such user");
+  return std::move(*u);
+}
+
+}  // namespace
+
+Status Accounts::SetDisabled(std::string_view username, bool disabled, const std::string& actor) {
+  Impl& im = *impl_;
+  std::string name;
+  bool changed = false;
+  {
+    std::lock_guard<std::mutex> lock(im.mu);
+    Status s = im.InTransaction([&]() -> Status {
+      CSU_ASSIGN_OR_RETURN(u, MustFind(im, username));
+      name = u.username;
+      changed = u.disabled != disabled;
+      CSU_ASSIGN_OR_RETURN(up, im.db->Prepare("UPDATE users SET disabled = ?2, updated_at = ?3 WHERE id = ?1"));
+      if (Status st = up.Bind(1, u.id).Bind(2, disabled ? 1 : 0).Bind(3, im.NowIso()).Run(); !st.ok()) return st;
+      // Joiner/leaver: a disabled account loses every live session and token
+      // at once, not at their expiry (ASVS 7.4.2).
+      return disabled ? im.KillCredentials(u.id) : Status::Ok();
+    });
+    if (!s.ok()) return s;
+  }
+  if (!changed) return Status::Ok();
+  return im.Audit(actor, disabled ? "user.disable" : "user.enable", UserSubject(name), "{}");
+}
+
+Result<Enrolment> Accounts::ResetPassword(std::string_view username, std::string_view password, bool new_totp,
+                                          const std::string& actor) {
+  Impl& im = *impl_;
+  UserInfo before;
+  {
+    std::lock_guard<std::mutex> lock(im.mu);
+    CSU_ASSIGN_OR_RETURN(u, MustFind(im, username));
+    before = std::move(u);
+  }
+  if (im.options.policy == nullptr) return MakeError("password", "no password policy is loaded");
+  if (Status s = im.options.policy->Check(password, before.username); !s.ok()) return s.error();
+  CSU_ASSIGN_OR_RETURN(hash, HashPassword(password));
+  std::string secret;
+  if (new_totp) {
+    CSU_ASSIGN_OR_RETURN(s, NewTotpSecret());
+    secret = s;
+  }
+  {
+    std::lock_guard<std::mutex> lock(im.mu);
+    Status s = im.InTransaction([&]() -> Status {
+      // Keyed by id: a user renamed or re-created meanwhile is not touched.
+      CSU_ASSIGN_OR_RETURN(up, im.db->Prepare(new_totp
+          ? "UPDATE users SET password_hash = ?2, totp_secret = ?3, totp_last_step = 0, updated_at = ?4 WHERE id = ?1"
+          : "UPDATE users SET password_hash = ?2, updated_at = ?4 WHERE id = ?1"));
+      up.Bind(1, before.id).Bind(2, hash).Bind(4, im.NowIso());
+      if (new_totp) up.Bind(3, secret);
+      if (Status st = up.Run(); !st.ok()) return st;
+      return im.KillCredentials(before.id);
+    });
+    if (!s.ok()) return s.error();
+  }
+  if (Status a = im.Audit(actor, "user.reset_password", UserSubject(before.username),
+                          std::string("{\"new_totp\":") + (new_totp ? "true" : "false") + "}");
+      !a.ok())
+    return MakeError(a.error().where, "password reset but the audit entry could not be written: " + a.error().why);
+  std::lock_guard<std::mutex> lock(im.mu);
+  CSU_ASSIGN_OR_RETURN(after, im.LoadUserById(before.id));
+  Enrolment e;
+  if (after) e.user = std::move(*after);
+  e.totp_secret = secret;
+  if (!secret.empty()) e.totp_uri = TotpUri(secret, before.username, kTotpIssuer);
+  return e;
+}
+
+Status Accounts::Assign(std::string_view username, std::string_view tenant_text, bool assign,
+                        const std::string& actor) {
+  Impl& im = *impl_;
+  CSU_ASSIGN_OR_RETURN(tenant, ParseTenant(tenant_text));
+  std::string name;
+  bool changed = false;
+  {
+    std::lock_guard<std::mutex> lock(im.mu);
+    Status s = im.InTransaction([&]() -> Status {
+      CSU_ASSIGN_OR_RETURN(u, MustFind(im, username));
+      name = u.username;
+      if (u.role != Role::kCsuAnalyst)
+        return MakeError("user " + u.username, "is " + std::string(RoleName(u.role)) +
+                                                   "; only csu_analyst users are assigned CCGs");
+      if (assign) {
+        if (Status st = EnsureTenant(im, tenant); !st.ok()) return st;
+        CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare(
+            "INSERT OR IGNORE INTO analyst_tenants(user_id, tenant, assigned_at, assigned_by) VALUES (?1,?2,?3,?4)"));
+        if (Status st = ins.Bind(1, u.id).Bind(2, tenant.view()).Bind(3, im.NowIso()).Bind(4, actor).Run(); !st.ok())
+          return st;
+      } else {
+        CSU_ASSIGN_OR_RETURN(del, im.db->Prepare("DELETE FROM analyst_tenants WHERE user_id = ?1 AND tenant = ?2"));
+        if (Status st = del.Bind(1, u.id).Bind(2, tenant.view()).Run(); !st.ok()) return st;
+      }
+      CSU_ASSIGN_OR_RETURN(ch, im.db->Prepare("SELECT changes()"));
+      CSU_ASSIGN_OR_RETURN(got, ch.Step());
+      changed = got && ch.Int(0) > 0;
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+  }
+  if (!changed) return Status::Ok();
+  return im.Audit(actor, assign ? "user.assign" : "user.unassign", UserSubject(name),
+                  "{\"tenant\":" + store::JsonString(tenant.ToString()) + "}");
+}
+
+Status Accounts::SetRoleRequiresMfa(Role role, bool required, const std::string& actor) {
+  Impl& im = *impl_;
+  {
+    std::lock_guard<std::mutex> lock(im.mu);
+    Status s = im.InTransaction([&]() -> Status {
+      CSU_ASSIGN_OR_RETURN(up, im.db->Prepare(
+          "INSERT INTO role_policy(role, require_mfa, updated_at, updated_by) VALUES (?1,?2,?3,?4) "
+          "ON CONFLICT(role) DO UPDATE SET require_mfa = excluded.require_mfa, updated_at = excluded.updated_at, "
+          "updated_by = excluded.updated_by"));
+      return up.Bind(1, RoleName(role)).Bind(2, required ? 1 : 0).Bind(3, im.NowIso()).Bind(4, actor).Run();
+    });
+    if (!s.ok()) return s;
+  }
+  return im.Audit(actor, "policy.require_mfa", "role " + std::string(RoleName(role)),
+                  std::string("{\"required\":") + (required ? "true" : "false") + "}");
+}
+
+Result<bool> Accounts::RoleRequiresMfa(Role role) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  CSU_ASSIGN_OR_RETURN(q, impl_->db->Prepare("SELECT require_mfa FROM role_policy WHERE role = ?1"));
+  q.Bind(1, RoleName(role));
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  return row && q.Int(0) != 0;
+}
+
+Result<std::vector<OdsCode>> Accounts::Tenants() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  CSU_ASSIGN_OR_RETURN(q, impl_->db->Prepare("SELECT code FROM tenants ORDER BY code"));
+  std::vector<OdsCode> out;
+  while (true) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    CSU_ASSIGN_OR_RETURN(c, OdsCode::Parse(q.Text(0)));
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace csu::tenancy

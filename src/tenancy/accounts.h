@@ -1,0 +1,205 @@
+// Accounts: the platform's users and how they are signed in, over the state
+// folder's platform.sqlite (format: docs/store-format.md §11; rules:
+// docs/permissions.md). It owns
+//   * users, tenants (the CCGs this CSU serves), analyst assignments and the
+//     second-factor policy per role;
+//   * sign-in: throttling per account and per remote address BEFORE any
+//     Argon2 work, a cap on concurrent hashes, one message for every
+//     failure whether or not the account exists (and comparable time:
+//     unknown names are verified against a dummy hash), TOTP with replay
+//     refusal;
+//   * sessions (128-bit tokens, 30-minute idle and 12-hour absolute expiry,
+//     killed on sign-out, disable, password reset and role change) and API
+//     tokens (256-bit, named, revocable); only their SHA-256 is stored;
+//   * Authorize: the permission matrix plus an audit entry for each refusal.
+// Security events go to `AccountsOptions::audit` (the catalog's hash-chained
+// log in production). Passwords, tokens and codes are never logged.
+//
+//   CSU_ASSIGN_OR_RETURN(accounts, Accounts::Open(dir, {.audit = ..., .ref = &ref, .policy = &policy}));
+//   SignInResult r = accounts->SignIn({"alice", password, code, "10.0.0.7"});
+//   if (r.outcome == SignInOutcome::kSignedIn) set cookie r.session_token ...
+//   CSU_ASSIGN_OR_RETURN(who, accounts->ValidateSession(cookie));   // nullopt: sign in again
+//   if (!accounts->Authorize(*who, Action::kView, who->tenant, Identifiability::kRecordLevel)) ... 403 ...
+//
+// Thread-safety: every method may be called from any thread. Database work
+// is serialised by one mutex; Argon2 runs outside it, at most
+// `max_concurrent_hashes` at a time. Open it under the state folder's lock
+// (the Store holds it), one Accounts per process.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/codes.h"
+#include "core/result.h"
+#include "tenancy/clock.h"
+#include "tenancy/password_policy.h"
+#include "tenancy/permissions.h"
+
+namespace csu::refdata {
+class RefData;
+}
+
+namespace csu::tenancy {
+
+// Appends one entry to the audit log (actor, action, subject, details as a
+// JSON object). Must be thread-safe if Accounts is shared between threads.
+using AuditFn = std::function<Status(const std::string& actor, const std::string& action, const std::string& subject,
+                                     const std::string& details_json)>;
+
+inline constexpr int64_t kSessionIdleSeconds = 30 * 60;
+inline constexpr int64_t kSessionAbsoluteSeconds = 12 * 60 * 60;
+// last_seen_at is written at most this often per session (one fsync a minute,
+// not one per request); idle expiry is exact to this.
+inline constexpr int64_t kSessionTouchSeconds = 60;
+// Sign-in throttle: this many failures without a 15-minute pause lock the key
+// for 15 minutes. Addresses get more room (an office shares one address).
+inline constexpr int64_t kAccountFailureLimit = 5;
+inline constexpr int64_t kAddressFailureLimit = 20;
+inline constexpr int64_t kThrottleWindowSeconds = 15 * 60;
+inline constexpr int64_t kLockoutSeconds = 15 * 60;
+
+// The one message a requester sees for any failed sign-in.
+inline constexpr std::string_view kSignInFailedMessage =
+    "Sign-in failed. Check your user name, password and code; after repeated failures sign-in is paused for 15 minutes.";
+
+struct AccountsOptions {
+  AuditFn audit;                          // required
+  const refdata::RefData* ref = nullptr;  // required to name tenants (CCG codes are checked against it)
+  const PasswordPolicy* policy = nullptr; // required to set passwords
+  Clock* clock = nullptr;                 // null: Clock::System()
+  int max_concurrent_hashes = 2;          // Argon2 at once; more sign-ins wait up to 2 s, then kBusy
+  std::string sqlite_vfs;                 // for fault-injection tests; "" = SQLite's default
+};
+
+struct UserInfo {
+  int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  Role role = Role::kCcgViewer;
+  OdsCode tenant;                 // CCG roles only
+  std::vector<OdsCode> assigned;  // csu_analyst only
+  bool disabled = false;
+  bool has_totp = false;
+  std::string created_at, updated_at, last_sign_in_at;  // ISO 8601 UTC; last_sign_in_at "" = never
+};
+
+struct NewUser {
+  std::string username;      // normalised to lower case
+  std::string display_name;
+  Role role = Role::kCcgViewer;
+  std::string tenant;        // CCG ODS code for a CCG role; empty for CSU staff
+  bool enrol_totp = false;   // make a TOTP secret now (returned once)
+};
+
+// What a command shows once and never again.
+struct Enrolment {
+  UserInfo user;
+  std::string totp_secret;  // base32; empty when not enrolled
+  std::string totp_uri;     // otpauth://...
+};
+
+struct SignInRequest {
+  std::string username;
+  std::string password;
+  std::string totp_code;               // empty when the form had none
+  std::string remote_address;          // as the server saw it (or X-Forwarded-For from a trusted proxy)
+  std::string previous_session_token;  // the browser's old session, revoked on success (fixation)
+};
+
+enum class SignInOutcome {
+  kSignedIn,
+  kFailed,                // wrong name, password or code, disabled, or throttled: one message for all
+  kSecondFactorNeeded,    // password right, ask for the code (no session yet, not a failure)
+  kSecondFactorNotSetUp,  // password right, the role requires a second factor the user has not enrolled
+  kBusy,                  // too many sign-ins hashing at once; try again shortly
+};
+
+struct SignInResult {
+  SignInOutcome outcome = SignInOutcome::kFailed;
+  std::string message;        // safe to show the requester
+  std::string session_token;  // kSignedIn only: 32 hex digits; give it to the browser, never store it
+  int64_t expires_at = 0;     // absolute expiry of that session
+  std::optional<Principal> principal;
+};
+
+struct ApiTokenInfo {
+  int64_t id = 0;
+  std::string name;
+  std::string username;
+  int64_t created_at = 0, last_used_at = 0, revoked_at = 0;  // 0 = never
+};
+
+class Accounts {
+ public:
+  // Opens (creating) DIR/platform.sqlite. Errors name the file.
+  static Result<std::unique_ptr<Accounts>> Open(const std::string& dir, AccountsOptions options);
+  ~Accounts();
+
+  // ---- users (each change audited as `actor`) ----
+  // Adds a user with `password` (checked against the policy). A CCG role
+  // needs a CCG tenant known to refdata (it becomes a tenant of the CSU); a
+  // CSU role must have none. Error when the name is taken or invalid.
+  Result<Enrolment> AddUser(const NewUser& user, std::string_view password, const std::string& actor);
+  Result<std::vector<UserInfo>> ListUsers();
+  // nullopt when there is no such user.
+  Result<std::optional<UserInfo>> FindUser(std::string_view username);
+  // Disabling kills every session and API token of the user.
+  Status SetDisabled(std::string_view username, bool disabled, const std::string& actor);
+  // New password (policy-checked); kills sessions and API tokens. With
+  // `new_totp`, also replaces the second factor and returns the new secret.
+  Result<Enrolment> ResetPassword(std::string_view username, std::string_view password, bool new_totp,
+                                  const std::string& actor);
+  // Assigns or unassigns a CCG to a csu_analyst (Error for other roles).
+  // An unassigned CCG stops working at the analyst's next request.
+  Status Assign(std::string_view username, std::string_view tenant, bool assign, const std::string& actor);
+  // Whether users of `role` must sign in with a second factor.
+  Status SetRoleRequiresMfa(Role role, bool required, const std::string& actor);
+  Result<bool> RoleRequiresMfa(Role role);
+  // The CCGs this CSU serves (every tenant named by a user or assignment).
+  Result<std::vector<OdsCode>> Tenants();
+
+  // ---- sign-in and sessions ----
+  // Never reveals whether the account exists. Errors of the database come
+  // back as kFailed with the same message (and are audited when possible).
+  SignInResult SignIn(const SignInRequest& request);
+  // The principal of a live session, or nullopt (unknown, expired, or the
+  // user was disabled). Refreshes last_seen (at most once a minute).
+  Result<std::optional<Principal>> ValidateSession(std::string_view token);
+  // Ends the session server-side. OK when there was no such session.
+  Status SignOut(std::string_view token);
+  // Ends every session of a user (e.g. an administrator's "sign out everywhere").
+  Status RevokeSessions(std::string_view username, const std::string& actor);
+
+  // ---- API tokens ----
+  // A new token for `username`: "csu_" + 64 hex digits, returned once.
+  Result<std::pair<ApiTokenInfo, std::string>> CreateApiToken(std::string_view username, std::string_view name,
+                                                              const std::string& actor);
+  Result<std::vector<ApiTokenInfo>> ListApiTokens(std::string_view username);
+  Status RevokeApiToken(int64_t id, const std::string& actor);
+  // The principal of an active token whose user is enabled, or nullopt.
+  Result<std::optional<Principal>> ValidateApiToken(std::string_view token);
+
+  // ---- authorisation ----
+  // Check() plus an audit entry ("permission.refused") when refused.
+  Permission Authorize(const Principal& who, Action action, const OdsCode& tenant, Identifiability level);
+
+  struct PassKey {
+    explicit PassKey() = default;
+  };
+  struct Impl;
+  Accounts(PassKey, std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Normalises a user name (lower case) and checks it: 2..64 of a-z 0-9 . _ @ -.
+Result<std::string> NormaliseUsername(std::string_view name);
+
+}  // namespace csu::tenancy

@@ -1,0 +1,416 @@
+// Accounts over a real platform.sqlite in a temporary folder, with a fake
+// clock. Real Argon2 hashes (~25 ms each): about forty in this file.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "refdata/refdata_for_tests.h"
+#include "tenancy/accounts.h"
+#include "tenancy/secrets.h"
+#include "tenancy/totp.h"
+
+namespace csu::tenancy {
+namespace {
+
+namespace fs = std::filesystem;
+
+const PasswordPolicy& TestPolicy() {
+  static const PasswordPolicy* p = [] {
+    auto loaded = PasswordPolicy::Load(std::string(CSU_SOURCE_DIR) + "/data/security/common-passwords.txt");
+    return new PasswordPolicy(std::move(loaded).value());
+  }();
+  return *p;
+}
+
+struct AuditRecord {
+  std::string actor, action, subject, details;
+};
+
+constexpr const char* kPassword = "tangerine lorry whistle";
+constexpr const char* kOtherPassword = "quiet harbour lantern";
+
+class AccountsFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("csu-tenancy-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    accounts_.reset();
+    fs::remove_all(dir_);
+  }
+  void Reopen() {
+    accounts_.reset();
+    AccountsOptions o;
+    o.audit = [this](const std::string& actor, const std::string& action, const std::string& subject,
+                     const std::string& details) {
+      std::lock_guard<std::mutex> lock(audit_mu_);
+      audit_.push_back({actor, action, subject, details});
+      return Status::Ok();
+    };
+    o.ref = &refdata::TestRefData();
+    o.policy = &TestPolicy();
+    o.clock = &clock_;
+    auto a = Accounts::Open(dir_.string(), o);
+    ASSERT_TRUE(a.ok()) << a.error().ToString();
+    accounts_ = std::move(a).value();
+  }
+  Enrolment Add(const std::string& name, Role role, const std::string& tenant = "", bool totp = false) {
+    auto e = accounts_->AddUser({name, "Display " + name, role, tenant, totp}, kPassword, "admin-test");
+    EXPECT_TRUE(e.ok()) << e.error().ToString();
+    return e.ok() ? e.value() : Enrolment{};
+  }
+  SignInResult SignIn(const std::string& name, const std::string& password, const std::string& address = "10.0.0.1",
+                      const std::string& code = "") {
+    return accounts_->SignIn({name, password, code, address, ""});
+  }
+  size_t CountAudit(const std::string& action) {
+    std::lock_guard<std::mutex> lock(audit_mu_);
+    size_t n = 0;
+    for (const auto& e : audit_) n += e.action == action ? 1 : 0;
+    return n;
+  }
+  std::string AllAuditText() {
+    std::lock_guard<std::mutex> lock(audit_mu_);
+    std::string s;
+    for (const auto& e : audit_) s += e.actor + "|" + e.action + "|" + e.subject + "|" + e.details + "\n";
+    return s;
+  }
+
+  fs::path dir_;
+  FakeClock clock_{1700000000};
+  std::mutex audit_mu_;
+  std::vector<AuditRecord> audit_;
+  std::unique_ptr<Accounts> accounts_;
+};
+
+using TenancyAccountsTest = AccountsFixture;
+using TenancySignInTest = AccountsFixture;
+using SessionTest = AccountsFixture;
+
+OdsCode Ods(const char* s) { return OdsCode::Parse(s).value(); }
+
+TEST_F(TenancyAccountsTest, AddListAssignAndTenants) {
+  Add("Admin.One", Role::kCsuAdmin);
+  Add("ann", Role::kCsuAnalyst);
+  Enrolment c = Add("carol", Role::kCcgCommissioner, "02e");
+  EXPECT_EQ(c.user.tenant, Ods("02E"));
+  EXPECT_TRUE(c.totp_secret.empty());
+
+  // Refusals cost no hash: they are found before hashing.
+  auto dup = accounts_->AddUser({"ADMIN.one", "x", Role::kCsuAdmin, "", false}, kPassword, "t");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_NE(dup.error().why.find("already exists"), std::string::npos);
+  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "", false}, kPassword, "t").ok());
+  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCsuAnalyst, "02E", false}, kPassword, "t").ok());
+  auto unknown_ccg = accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "ZZZ99", false}, kPassword, "t");
+  ASSERT_FALSE(unknown_ccg.ok());
+  EXPECT_NE(unknown_ccg.error().why.find("not a CCG"), std::string::npos);
+  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "02E", false}, "password1234", "t").ok());
+  EXPECT_FALSE(accounts_->AddUser({"d an", "Dan", Role::kCcgViewer, "02E", false}, kPassword, "t").ok());
+
+  ASSERT_TRUE(accounts_->Assign("ann", "02E", true, "t").ok());
+  ASSERT_TRUE(accounts_->Assign("ann", "27d", true, "t").ok());
+  EXPECT_FALSE(accounts_->Assign("carol", "27D", true, "t").ok());
+  EXPECT_FALSE(accounts_->Assign("nobody", "27D", true, "t").ok());
+
+  auto users = accounts_->ListUsers();
+  ASSERT_TRUE(users.ok());
+  ASSERT_EQ(users.value().size(), 3u);
+  EXPECT_EQ(users.value()[0].username, "admin.one");
+  EXPECT_EQ(users.value()[1].assigned, (std::vector<OdsCode>{Ods("02E"), Ods("27D")}));
+  auto tenants = accounts_->Tenants();
+  ASSERT_TRUE(tenants.ok());
+  EXPECT_EQ(tenants.value(), (std::vector<OdsCode>{Ods("02E"), Ods("27D")}));
+  EXPECT_EQ(CountAudit("user.add"), 3u);
+  EXPECT_EQ(CountAudit("user.assign"), 2u);
+
+  // Persisted: a reopened database says the same.
+  Reopen();
+  auto again = accounts_->FindUser("ANN");
+  ASSERT_TRUE(again.ok() && again.value());
+  EXPECT_EQ(again.value()->assigned.size(), 2u);
+  ASSERT_TRUE(accounts_->Assign("ann", "27D", false, "t").ok());
+  EXPECT_EQ(accounts_->FindUser("ann").value()->assigned, (std::vector<OdsCode>{Ods("02E")}));
+}
+
+TEST_F(TenancySignInTest, EachSignInGetsAFreshTokenAndPrincipal) {
+  Add("ann", Role::kCsuAnalyst);
+  ASSERT_TRUE(accounts_->Assign("ann", "02E", true, "t").ok());
+  SignInResult a = SignIn("Ann", kPassword);
+  ASSERT_EQ(a.outcome, SignInOutcome::kSignedIn) << a.message;
+  EXPECT_EQ(a.session_token.size(), 32u);
+  ASSERT_TRUE(a.principal);
+  EXPECT_EQ(a.principal->username, "ann");
+  EXPECT_EQ(a.principal->assigned, (std::vector<OdsCode>{Ods("02E")}));
+  SignInResult b = accounts_->SignIn({"ann", kPassword, "", "10.0.0.1", a.session_token});
+  ASSERT_EQ(b.outcome, SignInOutcome::kSignedIn);
+  EXPECT_NE(a.session_token, b.session_token);
+  // The session the browser had before signing in again is gone (fixation).
+  EXPECT_FALSE(accounts_->ValidateSession(a.session_token).value());
+  auto who = accounts_->ValidateSession(b.session_token);
+  ASSERT_TRUE(who.ok() && who.value());
+  EXPECT_EQ(who.value()->role, Role::kCsuAnalyst);
+  EXPECT_EQ(CountAudit("auth.sign_in"), 2u);
+  EXPECT_FALSE(accounts_->FindUser("ann").value()->last_sign_in_at.empty());
+}
+
+TEST_F(TenancySignInTest, UnknownAndKnownUsersFailAlikeAndNothingSecretIsLogged) {
+  Add("carol", Role::kCcgFinance, "02E");
+  SignInResult wrong = SignIn("carol", "not the password at all");
+  const auto t0 = std::chrono::steady_clock::now();
+  SignInResult unknown = SignIn("mallory", "my secret password typed");
+  const auto unknown_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  SignInResult typed_password_as_name = SignIn("hunter2hunter2", "x");
+  EXPECT_EQ(wrong.outcome, SignInOutcome::kFailed);
+  EXPECT_EQ(unknown.outcome, SignInOutcome::kFailed);
+  EXPECT_EQ(wrong.message, unknown.message);
+  EXPECT_EQ(wrong.message, typed_password_as_name.message);
+  EXPECT_TRUE(unknown.session_token.empty());
+  // The unknown name was verified against the dummy hash: Argon2 time, not
+  // a fast "no such user" path.
+  EXPECT_GT(unknown_ms, 5.0);
+  EXPECT_EQ(CountAudit("auth.sign_in.failed"), 3u);
+  const std::string log = AllAuditText();
+  EXPECT_EQ(log.find("mallory"), std::string::npos) << log;
+  EXPECT_EQ(log.find("hunter2"), std::string::npos) << log;
+  EXPECT_EQ(log.find("not the password"), std::string::npos) << log;
+  EXPECT_EQ(log.find("my secret"), std::string::npos) << log;
+  EXPECT_NE(log.find("unknown user name"), std::string::npos) << log;
+}
+
+TEST_F(TenancySignInTest, FiveFailuresLockTheAccountBeforeAnyHashing) {
+  Add("carol", Role::kCcgViewer, "02E");
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(SignIn("carol", "wrong wrong wrong", "10.0.0." + std::to_string(i)).outcome,
+                                        SignInOutcome::kFailed);
+  EXPECT_EQ(CountAudit("auth.lockout"), 1u);
+  // Locked: the right password is refused, with the same message, and no
+  // Argon2 runs (well under one hash's time).
+  // The fastest of three, so a busy machine's scheduling does not decide it.
+  SignInResult locked;
+  double ms = 1e9;
+  for (int i = 0; i < 3; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    locked = SignIn("carol", kPassword, "10.9.9.9");
+    ms = std::min(ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  EXPECT_EQ(locked.outcome, SignInOutcome::kFailed);
+  EXPECT_EQ(locked.message, std::string(kSignInFailedMessage));
+  EXPECT_LT(ms, 10.0);
+  // The same for a name that does not exist: it locks just the same.
+  for (int i = 0; i < 5; ++i) SignIn("ghost", "whatever password", "10.1.0." + std::to_string(i));
+  SignInResult ghost;
+  double ghost_ms = 1e9;
+  for (int i = 0; i < 3; ++i) {
+    const auto t1 = std::chrono::steady_clock::now();
+    ghost = SignIn("ghost", "whatever password", "10.2.0.1");
+    ghost_ms = std::min(ghost_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count());
+  }
+  EXPECT_LT(ghost_ms, 10.0);
+  EXPECT_EQ(ghost.message, locked.message);
+  // Fifteen minutes later the account works again.
+  clock_.Advance(kLockoutSeconds - 1);
+  EXPECT_EQ(SignIn("carol", kPassword, "10.9.9.9").outcome, SignInOutcome::kFailed);
+  clock_.Advance(1);
+  EXPECT_EQ(SignIn("carol", kPassword, "10.9.9.9").outcome, SignInOutcome::kSignedIn);
+}
+
+TEST_F(TenancySignInTest, FailuresSpreadOverTimeDoNotLock) {
+  Add("carol", Role::kCcgViewer, "02E");
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(SignIn("carol", "wrong wrong wrong").outcome, SignInOutcome::kFailed);
+    if (i % 4 == 3) clock_.Advance(kThrottleWindowSeconds);  // a quiet quarter hour starts a new window
+  }
+  EXPECT_EQ(CountAudit("auth.lockout"), 0u);
+  EXPECT_EQ(SignIn("carol", kPassword).outcome, SignInOutcome::kSignedIn);
+}
+
+TEST_F(TenancySignInTest, OneAddressGuessingManyAccountsIsLocked) {
+  Add("carol", Role::kCcgViewer, "02E");
+  for (int64_t i = 0; i < kAddressFailureLimit; ++i)
+    EXPECT_EQ(SignIn("user" + std::to_string(i), "guess guess guess", "192.0.2.66").outcome, SignInOutcome::kFailed);
+  EXPECT_EQ(SignIn("carol", kPassword, "192.0.2.66").outcome, SignInOutcome::kFailed);
+  EXPECT_EQ(SignIn("carol", kPassword, "192.0.2.67").outcome, SignInOutcome::kSignedIn);
+}
+
+TEST_F(TenancySignInTest, SecondFactorRequiredReplayRefused) {
+  Enrolment e = Add("ann", Role::kCsuAdmin, "", /*totp=*/true);
+  ASSERT_EQ(e.totp_secret.size(), 32u);
+  EXPECT_EQ(e.totp_uri.rfind("otpauth://totp/OpenCSU:ann?secret=" + e.totp_secret, 0), 0u) << e.totp_uri;
+  const std::string key = *Base32Decode(e.totp_secret);
+  const auto code_at = [&](int64_t t) { return HotpCode(key, static_cast<uint64_t>(TotpStep(t)), 6); };
+
+  SignInResult first = SignIn("ann", kPassword);
+  EXPECT_EQ(first.outcome, SignInOutcome::kSecondFactorNeeded);
+  EXPECT_TRUE(first.session_token.empty());
+  const std::string code = code_at(clock_.NowUnixSeconds());
+  SignInResult ok = SignIn("ann", kPassword, "10.0.0.1", code);
+  ASSERT_EQ(ok.outcome, SignInOutcome::kSignedIn) << ok.message;
+  // The same code again, even with the right password, is refused.
+  EXPECT_EQ(SignIn("ann", kPassword, "10.0.0.1", code).outcome, SignInOutcome::kFailed);
+  EXPECT_EQ(SignIn("ann", kPassword, "10.0.0.1", "000000").outcome, SignInOutcome::kFailed);
+  clock_.Advance(kTotpStepSeconds);
+  EXPECT_EQ(SignIn("ann", kPassword, "10.0.0.1", code_at(clock_.NowUnixSeconds())).outcome, SignInOutcome::kSignedIn);
+  const std::string log = AllAuditText();
+  EXPECT_EQ(log.find(code), std::string::npos);
+  EXPECT_EQ(log.find(e.totp_secret), std::string::npos);
+
+  // A role that requires a second factor stops a user who has none.
+  Add("carol", Role::kCcgCommissioner, "02E");
+  ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCcgCommissioner, true, "t").ok());
+  EXPECT_TRUE(accounts_->RoleRequiresMfa(Role::kCcgCommissioner).value());
+  EXPECT_EQ(SignIn("carol", kPassword).outcome, SignInOutcome::kSecondFactorNotSetUp);
+  auto reset = accounts_->ResetPassword("carol", kOtherPassword, /*new_totp=*/true, "t");
+  ASSERT_TRUE(reset.ok()) << reset.error().ToString();
+  const std::string carol_key = *Base32Decode(reset.value().totp_secret);
+  EXPECT_EQ(SignIn("carol", kOtherPassword, "10.0.0.2",
+                   HotpCode(carol_key, static_cast<uint64_t>(TotpStep(clock_.NowUnixSeconds())), 6)).outcome,
+            SignInOutcome::kSignedIn);
+}
+
+TEST_F(SessionTest, IdleExpiryAfterThirtyMinutes) {
+  Add("ann", Role::kCsuAdmin);
+  SignInResult s = SignIn("ann", kPassword);
+  ASSERT_EQ(s.outcome, SignInOutcome::kSignedIn);
+  clock_.Advance(29 * 60);
+  EXPECT_TRUE(accounts_->ValidateSession(s.session_token).value());  // touches last_seen
+  clock_.Advance(29 * 60);
+  EXPECT_TRUE(accounts_->ValidateSession(s.session_token).value());
+  clock_.Advance(kSessionIdleSeconds);
+  EXPECT_FALSE(accounts_->ValidateSession(s.session_token).value());
+  clock_.Advance(-kSessionIdleSeconds);  // the row is gone, not just judged expired
+  EXPECT_FALSE(accounts_->ValidateSession(s.session_token).value());
+}
+
+TEST_F(SessionTest, AbsoluteExpiryAfterTwelveHoursHoweverActive) {
+  Add("ann", Role::kCsuAdmin);
+  SignInResult s = SignIn("ann", kPassword);
+  ASSERT_EQ(s.outcome, SignInOutcome::kSignedIn);
+  EXPECT_EQ(s.expires_at, clock_.NowUnixSeconds() + kSessionAbsoluteSeconds);
+  for (int i = 0; i < 12 * 3 - 1; ++i) {
+    clock_.Advance(20 * 60);
+    ASSERT_TRUE(accounts_->ValidateSession(s.session_token).value()) << i;
+  }
+  clock_.Advance(20 * 60);
+  EXPECT_FALSE(accounts_->ValidateSession(s.session_token).value());
+}
+
+TEST_F(SessionTest, SignOutDisableAndResetRevokeServerSide) {
+  Add("carol", Role::kCcgCommissioner, "02E");
+  SignInResult s = SignIn("carol", kPassword);
+  ASSERT_EQ(s.outcome, SignInOutcome::kSignedIn);
+  ASSERT_TRUE(accounts_->SignOut(s.session_token).ok());
+  EXPECT_FALSE(accounts_->ValidateSession(s.session_token).value());
+  EXPECT_EQ(CountAudit("auth.sign_out"), 1u);
+
+  s = SignIn("carol", kPassword);
+  auto token = accounts_->CreateApiToken("carol", "finance dashboard", "t");
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE(accounts_->ValidateApiToken(token.value().second).value());
+  ASSERT_TRUE(accounts_->SetDisabled("carol", true, "t").ok());
+  EXPECT_FALSE(accounts_->ValidateSession(s.session_token).value());
+  EXPECT_FALSE(accounts_->ValidateApiToken(token.value().second).value());
+  SignInResult disabled = SignIn("carol", kPassword);
+  EXPECT_EQ(disabled.outcome, SignInOutcome::kFailed);
+  EXPECT_EQ(disabled.message, std::string(kSignInFailedMessage));
+  ASSERT_TRUE(accounts_->SetDisabled("carol", false, "t").ok());
+  EXPECT_FALSE(accounts_->ValidateApiToken(token.value().second).value()) << "re-enabling does not revive tokens";
+
+  s = SignIn("carol", kPassword);
+  ASSERT_EQ(s.outcome, SignInOutcome::kSignedIn);
+  ASSERT_TRUE(accounts_->ResetPassword("carol", kOtherPassword, false, "t").ok());
+  EXPECT_FALSE(accounts_->ValidateSession(s.session_token).value());
+  EXPECT_EQ(SignIn("carol", kPassword).outcome, SignInOutcome::kFailed);
+  EXPECT_EQ(SignIn("carol", kOtherPassword).outcome, SignInOutcome::kSignedIn);
+  EXPECT_EQ(CountAudit("user.disable"), 1u);
+  EXPECT_EQ(CountAudit("user.enable"), 1u);
+  EXPECT_EQ(CountAudit("user.reset_password"), 1u);
+}
+
+TEST_F(SessionTest, ForgedAndMalformedTokensAreNobody) {
+  EXPECT_FALSE(accounts_->ValidateSession("").value());
+  EXPECT_FALSE(accounts_->ValidateSession(std::string(32, 'a')).value());
+  EXPECT_FALSE(accounts_->ValidateSession("' OR 1=1 --").value());
+  EXPECT_FALSE(accounts_->ValidateApiToken("csu_" + std::string(64, '0')).value());
+  EXPECT_FALSE(accounts_->ValidateApiToken("Bearer nonsense").value());
+}
+
+TEST_F(TenancyAccountsTest, ApiTokensAreNamedListedAndRevocable) {
+  Add("ann", Role::kCsuAnalyst);
+  auto t = accounts_->CreateApiToken("ann", "nightly export", "ann");
+  ASSERT_TRUE(t.ok()) << t.error().ToString();
+  const std::string token = t.value().second;
+  EXPECT_EQ(token.rfind("csu_", 0), 0u);
+  EXPECT_EQ(token.size(), 4u + 64u);
+  clock_.Advance(120);
+  auto who = accounts_->ValidateApiToken(token);
+  ASSERT_TRUE(who.ok() && who.value());
+  EXPECT_EQ(who.value()->username, "ann");
+  auto list = accounts_->ListApiTokens("ann");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list.value().size(), 1u);
+  EXPECT_EQ(list.value()[0].name, "nightly export");
+  EXPECT_EQ(list.value()[0].last_used_at, clock_.NowUnixSeconds());
+  ASSERT_TRUE(accounts_->RevokeApiToken(t.value().first.id, "ann").ok());
+  EXPECT_FALSE(accounts_->ValidateApiToken(token).value());
+  EXPECT_EQ(CountAudit("api_token.create"), 1u);
+  EXPECT_EQ(CountAudit("api_token.revoke"), 1u);
+  EXPECT_EQ(AllAuditText().find(token), std::string::npos);
+}
+
+TEST_F(TenancyAccountsTest, AuthorizeAuditsRefusals) {
+  Add("carol", Role::kCcgViewer, "02E");
+  SignInResult s = SignIn("carol", kPassword);
+  ASSERT_TRUE(s.principal);
+  EXPECT_TRUE(accounts_->Authorize(*s.principal, Action::kView, Ods("02E"), Identifiability::kAggregate));
+  EXPECT_FALSE(accounts_->Authorize(*s.principal, Action::kView, Ods("27D"), Identifiability::kAggregate));
+  EXPECT_FALSE(accounts_->Authorize(*s.principal, Action::kView, Ods("02E"), Identifiability::kRecordLevel));
+  EXPECT_EQ(CountAudit("permission.refused"), 2u);
+}
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST_F(TenancyAccountsTest, NoPlaintextPasswordOrTokenInTheDatabaseFiles) {
+  Add("ann", Role::kCsuAdmin);
+  ASSERT_TRUE(accounts_->ResetPassword("ann", kOtherPassword, false, "t").ok());
+  SignInResult s = SignIn("ann", kOtherPassword);
+  ASSERT_EQ(s.outcome, SignInOutcome::kSignedIn);
+  auto api = accounts_->CreateApiToken("ann", "scan me", "t");
+  ASSERT_TRUE(api.ok());
+  SignIn("ann", "a wrong password typed here");
+  // Scan while open (the WAL holds the newest pages) and after closing.
+  for (int pass = 0; pass < 2; ++pass) {
+    std::string bytes;
+    for (const char* f : {"platform.sqlite", "platform.sqlite-wal", "platform.sqlite-shm"})
+      if (fs::exists(dir_ / f)) bytes += ReadAll(dir_ / f);
+    ASSERT_FALSE(bytes.empty());
+    EXPECT_EQ(bytes.find(kPassword), std::string::npos);
+    EXPECT_EQ(bytes.find(kOtherPassword), std::string::npos);
+    EXPECT_EQ(bytes.find("a wrong password"), std::string::npos);
+    EXPECT_EQ(bytes.find(s.session_token), std::string::npos);
+    EXPECT_EQ(bytes.find(api.value().second), std::string::npos);
+    EXPECT_EQ(bytes.find(api.value().second.substr(4)), std::string::npos);
+    // The scan can see what is there: the session's digest is.
+    EXPECT_NE(bytes.find(TokenDigest(s.session_token)), std::string::npos);
+    accounts_.reset();
+  }
+  EXPECT_EQ(fs::status(dir_ / "platform.sqlite").permissions() & fs::perms::group_all, fs::perms::none);
+  EXPECT_EQ(fs::status(dir_ / "platform.sqlite").permissions() & fs::perms::others_all, fs::perms::none);
+}
+
+}  // namespace
+}  // namespace csu::tenancy

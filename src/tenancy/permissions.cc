@@ -1,0 +1,123 @@
+#include "tenancy/permissions.h"
+
+#include <algorithm>
+
+namespace csu::tenancy {
+namespace {
+
+// The matrix. One row per role and action; a role × action missing here is
+// denied. Changing a cell changes docs/permissions.md in the same commit
+// (permissions_test.cc pins every cell).
+struct Grant {
+  Role role;
+  Action action;
+  bool aggregate;
+  bool record_level;
+};
+
+constexpr Grant kMatrix[] = {
+    // role                    action                         aggregate record
+    {Role::kCsuAdmin,        Action::kView,                true,     false},
+    {Role::kCsuAdmin,        Action::kLoadData,            true,     false},
+    {Role::kCsuAdmin,        Action::kManageUsers,         true,     false},
+    {Role::kCsuAdmin,        Action::kViewAudit,           true,     false},
+    {Role::kCsuAnalyst,      Action::kView,                true,     true},
+    {Role::kCsuAnalyst,      Action::kExport,              true,     true},
+    {Role::kCsuAnalyst,      Action::kSetChallengeStatus,  true,     false},
+    {Role::kCsuAnalyst,      Action::kLoadData,            true,     false},
+    {Role::kCcgCommissioner, Action::kView,                true,     true},
+    {Role::kCcgCommissioner, Action::kExport,              true,     false},
+    {Role::kCcgCommissioner, Action::kSetChallengeStatus,  true,     false},
+    {Role::kCcgFinance,      Action::kView,                true,     false},
+    {Role::kCcgFinance,      Action::kExport,              true,     false},
+    {Role::kCcgFinance,      Action::kSetChallengeStatus,  true,     false},
+    {Role::kCcgViewer,       Action::kView,                true,     false},
+};
+
+bool Contains(const std::vector<OdsCode>& v, const OdsCode& c) { return std::find(v.begin(), v.end(), c) != v.end(); }
+
+}  // namespace
+
+std::string_view RoleName(Role r) {
+  switch (r) {
+    case Role::kCsuAdmin: return "csu_admin";
+    case Role::kCsuAnalyst: return "csu_analyst";
+    case Role::kCcgCommissioner: return "ccg_commissioner";
+    case Role::kCcgFinance: return "ccg_finance";
+    case Role::kCcgViewer: return "ccg_viewer";
+  }
+  return "?";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (Role r : kAllRoles)
+    if (RoleName(r) == name) return r;
+  return std::nullopt;
+}
+
+bool IsCsuRole(Role r) { return r == Role::kCsuAdmin || r == Role::kCsuAnalyst; }
+
+std::string_view ActionName(Action a) {
+  switch (a) {
+    case Action::kView: return "view";
+    case Action::kExport: return "export";
+    case Action::kSetChallengeStatus: return "set_challenge_status";
+    case Action::kLoadData: return "load_data";
+    case Action::kManageUsers: return "manage_users";
+    case Action::kViewAudit: return "view_audit";
+  }
+  return "?";
+}
+
+std::string_view IdentifiabilityName(Identifiability i) {
+  return i == Identifiability::kAggregate ? "aggregate" : "record_level";
+}
+
+bool IsCsuWide(Action a) { return a == Action::kLoadData || a == Action::kManageUsers || a == Action::kViewAudit; }
+
+bool Grants(Role role, Action action, Identifiability level) {
+  for (const Grant& g : kMatrix) {
+    if (g.role != role || g.action != action) continue;
+    return level == Identifiability::kAggregate ? g.aggregate : g.record_level;
+  }
+  return false;
+}
+
+Permission Check(const Principal& who, Action action, const OdsCode& tenant, Identifiability level) {
+  auto refuse = [](std::string why) { return Permission{false, std::move(why)}; };
+  if (who.user_id <= 0) return refuse("no signed-in user");
+  if (!Grants(who.role, action, level))
+    return refuse(std::string(RoleName(who.role)) + " may not " + std::string(ActionName(action)) + " at " +
+                  std::string(IdentifiabilityName(level)) + " level");
+  if (IsCsuWide(action)) {
+    // CSU-wide actions belong to CSU staff and name no tenant: a CCG user
+    // cannot reach them by naming their own CCG.
+    if (!tenant.empty()) return refuse(std::string(ActionName(action)) + " is CSU-wide and takes no tenant");
+    if (!IsCsuRole(who.role)) return refuse("only CSU staff act CSU-wide");
+    return Permission{true, ""};
+  }
+  if (tenant.empty()) return refuse(std::string(ActionName(action)) + " needs a tenant");
+  switch (who.role) {
+    case Role::kCsuAdmin:
+      return Permission{true, ""};
+    case Role::kCsuAnalyst:
+      if (Contains(who.assigned, tenant)) return Permission{true, ""};
+      return refuse("tenant " + tenant.ToString() + " is not assigned to this analyst");
+    case Role::kCcgCommissioner:
+    case Role::kCcgFinance:
+    case Role::kCcgViewer:
+      if (!who.tenant.empty() && who.tenant == tenant) return Permission{true, ""};
+      return refuse("tenant " + tenant.ToString() + " is not the user's own CCG");
+  }
+  return refuse("unknown role");
+}
+
+std::vector<OdsCode> TenantsOf(const Principal& who, const std::vector<OdsCode>& all_tenants) {
+  switch (who.role) {
+    case Role::kCsuAdmin: return all_tenants;
+    case Role::kCsuAnalyst: return who.assigned;
+    default: return who.tenant.empty() ? std::vector<OdsCode>{} : std::vector<OdsCode>{who.tenant};
+  }
+}
+
+}  // namespace csu::tenancy

@@ -1,0 +1,84 @@
+// Roles, actions and the one permission matrix (documented, row for row, in
+// docs/permissions.md). Every decision is Check(principal, action, tenant,
+// identifiability) and denies unless the matrix grants the role the action at
+// that identifiability AND the tenant is within the principal's own scope:
+//
+//   csu_admin         any tenant of the CSU, and the CSU-wide actions
+//   csu_analyst       only the CCGs assigned to them
+//   ccg_*             only their own CCG
+//
+// The tenant a request may act on is always derived from the signed-in
+// principal (TenantsOf); a tenant named in a request is only ever checked
+// against that scope, never trusted. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/codes.h"
+
+namespace csu::tenancy {
+
+enum class Role : uint8_t { kCsuAdmin, kCsuAnalyst, kCcgCommissioner, kCcgFinance, kCcgViewer };
+inline constexpr Role kAllRoles[] = {Role::kCsuAdmin, Role::kCsuAnalyst, Role::kCcgCommissioner, Role::kCcgFinance,
+                                     Role::kCcgViewer};
+
+// "csu_admin", "csu_analyst", "ccg_commissioner", "ccg_finance", "ccg_viewer".
+std::string_view RoleName(Role r);
+std::optional<Role> ParseRole(std::string_view name);
+// CSU staff have no tenant of their own; CCG roles have exactly one.
+bool IsCsuRole(Role r);
+
+enum class Action : uint8_t {
+  kView,                // see figures (aggregate) or records (record level) on a page or the API
+  kExport,              // download them as CSV / XLSX
+  kSetChallengeStatus,  // raise, agree or reject an activity challenge
+  kLoadData,            // ingest extracts, load contract plans (CSU-wide: tenant must be empty)
+  kManageUsers,         // add, disable, assign users, set policy (CSU-wide)
+  kViewAudit,           // read the audit log (CSU-wide)
+};
+inline constexpr Action kAllActions[] = {Action::kView,     Action::kExport,      Action::kSetChallengeStatus,
+                                         Action::kLoadData, Action::kManageUsers, Action::kViewAudit};
+std::string_view ActionName(Action a);
+
+// Aggregate figures (counts, money, rates; disclosure control applies where
+// they leave the tenant) versus record-level (pseudonymised rows: a spell,
+// an attendance). CSU-wide actions are checked at kAggregate.
+enum class Identifiability : uint8_t { kAggregate, kRecordLevel };
+std::string_view IdentifiabilityName(Identifiability i);
+
+// Who is acting, as established by a session or API token (never by a request).
+struct Principal {
+  int64_t user_id = 0;
+  std::string username;
+  Role role = Role::kCcgViewer;
+  OdsCode tenant;                 // own CCG of a CCG role; empty for CSU staff
+  std::vector<OdsCode> assigned;  // csu_analyst: the CCGs assigned to them
+};
+
+struct Permission {
+  bool allowed = false;
+  std::string reason;  // why refused (for the audit log, not for the requester); empty when allowed
+  explicit operator bool() const { return allowed; }
+};
+
+// `tenant` empty means a CSU-wide action (load data, manage users, view
+// audit); tenant actions with an empty tenant, and CSU-wide actions with a
+// tenant, are refused.
+Permission Check(const Principal& who, Action action, const OdsCode& tenant, Identifiability level);
+
+// Whether the matrix grants `role` the action at `level` at all (ignoring
+// tenant scope). For pages deciding what links to show.
+bool Grants(Role role, Action action, Identifiability level);
+
+// Whether `action` is CSU-wide (takes no tenant).
+bool IsCsuWide(Action action);
+
+// The tenants a principal may act on, from the principal alone: the own CCG,
+// the assigned CCGs, or for csu_admin every tenant in `all_tenants`.
+std::vector<OdsCode> TenantsOf(const Principal& who, const std::vector<OdsCode>& all_tenants);
+
+}  // namespace csu::tenancy

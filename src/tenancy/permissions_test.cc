@@ -1,0 +1,117 @@
+// The permission matrix, exhaustively: every role × action × tenant (own or
+// assigned, another CCG, none) × identifiability, against a copy of
+// docs/permissions.md's table written out independently here. A cell changed
+// in code but not here (or the doc) fails.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "tenancy/permissions.h"
+
+namespace csu::tenancy {
+namespace {
+
+OdsCode Ods(const char* s) { return OdsCode::Parse(s).value(); }
+
+// "role action level" for every granted cell of docs/permissions.md.
+const std::set<std::string> kGranted = {
+    "csu_admin view aggregate",
+    "csu_admin load_data aggregate",
+    "csu_admin manage_users aggregate",
+    "csu_admin view_audit aggregate",
+    "csu_analyst view aggregate",
+    "csu_analyst view record_level",
+    "csu_analyst export aggregate",
+    "csu_analyst export record_level",
+    "csu_analyst set_challenge_status aggregate",
+    "csu_analyst load_data aggregate",
+    "ccg_commissioner view aggregate",
+    "ccg_commissioner view record_level",
+    "ccg_commissioner export aggregate",
+    "ccg_commissioner set_challenge_status aggregate",
+    "ccg_finance view aggregate",
+    "ccg_finance export aggregate",
+    "ccg_finance set_challenge_status aggregate",
+    "ccg_viewer view aggregate",
+};
+
+Principal Of(Role role) {
+  Principal p;
+  p.user_id = 7;
+  p.username = "someone";
+  p.role = role;
+  if (!IsCsuRole(role)) p.tenant = Ods("02E");
+  if (role == Role::kCsuAnalyst) p.assigned = {Ods("02E"), Ods("01A")};
+  return p;
+}
+
+TEST(PermissionTest, EveryCellOfTheMatrix) {
+  const OdsCode mine = Ods("02E");  // own CCG, or assigned to the analyst
+  const OdsCode other = Ods("27D");
+  const OdsCode none;
+  int checked = 0, allowed = 0;
+  for (Role role : kAllRoles) {
+    const Principal who = Of(role);
+    for (Action action : kAllActions) {
+      for (Identifiability level : {Identifiability::kAggregate, Identifiability::kRecordLevel}) {
+        const std::string cell = std::string(RoleName(role)) + " " + std::string(ActionName(action)) + " " +
+                                 std::string(IdentifiabilityName(level));
+        const bool granted = kGranted.count(cell) != 0;
+        EXPECT_EQ(Grants(role, action, level), granted) << cell;
+        for (const OdsCode* tenant : {&mine, &other, &none}) {
+          bool expected;
+          if (IsCsuWide(action)) {
+            expected = granted && tenant->empty() && IsCsuRole(role);
+          } else if (tenant->empty()) {
+            expected = false;
+          } else if (role == Role::kCsuAdmin) {
+            expected = granted;
+          } else {
+            expected = granted && *tenant == mine;  // analyst: assigned; CCG roles: own
+          }
+          Permission p = Check(who, action, *tenant, level);
+          EXPECT_EQ(p.allowed, expected) << cell << " tenant '" << tenant->ToString() << "': " << p.reason;
+          EXPECT_EQ(p.allowed, p.reason.empty()) << cell;
+          ++checked;
+          allowed += p.allowed ? 1 : 0;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 5 * 6 * 2 * 3);
+  EXPECT_GT(allowed, 0);
+}
+
+TEST(PermissionTest, DenyByDefault) {
+  // No signed-in user: nothing, not even an admin's role.
+  Principal nobody = Of(Role::kCsuAdmin);
+  nobody.user_id = 0;
+  for (Action a : kAllActions)
+    EXPECT_FALSE(Check(nobody, a, OdsCode(), Identifiability::kAggregate)) << ActionName(a);
+  // An analyst with nothing assigned reaches no tenant.
+  Principal idle = Of(Role::kCsuAnalyst);
+  idle.assigned.clear();
+  EXPECT_FALSE(Check(idle, Action::kView, Ods("02E"), Identifiability::kAggregate));
+  // A CCG user with no tenant (a damaged row) reaches none.
+  Principal lost = Of(Role::kCcgViewer);
+  lost.tenant = OdsCode();
+  EXPECT_FALSE(Check(lost, Action::kView, Ods("02E"), Identifiability::kAggregate));
+  // A CCG user's own tenant does not open CSU-wide actions.
+  EXPECT_FALSE(Check(Of(Role::kCcgCommissioner), Action::kManageUsers, Ods("02E"), Identifiability::kAggregate));
+}
+
+TEST(PermissionTest, TenantsComeFromThePrincipal) {
+  const std::vector<OdsCode> all = {Ods("01A"), Ods("02E"), Ods("27D")};
+  EXPECT_EQ(TenantsOf(Of(Role::kCsuAdmin), all), all);
+  EXPECT_EQ(TenantsOf(Of(Role::kCsuAnalyst), all), (std::vector<OdsCode>{Ods("02E"), Ods("01A")}));
+  EXPECT_EQ(TenantsOf(Of(Role::kCcgFinance), all), (std::vector<OdsCode>{Ods("02E")}));
+}
+
+TEST(PermissionTest, RoleNamesRoundTrip) {
+  for (Role r : kAllRoles) EXPECT_EQ(ParseRole(RoleName(r)), r);
+  EXPECT_EQ(ParseRole("root"), std::nullopt);
+  EXPECT_EQ(ParseRole("CSU_ADMIN"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace csu::tenancy
