@@ -42,6 +42,7 @@ int Run(int argc, char** argv) {
   AddSpcCommand(app, ctx);
   AddContractsCommand(app, ctx);
   AddReportCommand(app, ctx);
+  AddUsersCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 
   try {

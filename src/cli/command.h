@@ -40,5 +40,6 @@ void AddIngestCommand(CLI::App& app, Context& ctx);
 void AddStoreCommands(CLI::App& app, Context& ctx);
 void AddContractsCommand(CLI::App& app, Context& ctx);
 void AddReportCommand(CLI::App& app, Context& ctx);
+void AddUsersCommand(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli

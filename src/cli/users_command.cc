@@ -1,0 +1,328 @@
+// `csu users add|list|disable|enable|reset-password|assign|require-2fa`:
+// managing who may use the platform from the command line (the admin pages
+// call the same tenancy::Accounts). Every change is written to the state
+// folder's audit log with the operating system user as the actor.
+//
+// Passwords never come from the command line (argv is visible to every
+// user through /proc and lands in shell history): they are read from the
+// terminal without echo, or from standard input with --password-stdin.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/command.h"
+#include "cli/state.h"
+#include "tenancy/accounts.h"
+
+namespace csu::cli {
+namespace {
+
+struct UsersArgs {
+  StateArgs state;
+  std::string username;
+  std::string role;
+  std::string tenant;
+  std::string display_name;
+  bool totp = false;
+  bool password_stdin = false;
+  bool json = false;
+  bool remove = false;
+  bool off = false;
+};
+
+// Reads one line from the terminal with echo off. Restores the terminal
+// whatever happens (a Ctrl-C leaves echo off otherwise, and the shell with it).
+Result<std::string> ReadHidden(const char* prompt) {
+  std::fputs(prompt, stderr);
+  std::fflush(stderr);
+  termios old{};
+  if (::tcgetattr(STDIN_FILENO, &old) != 0) return MakeError("stdin", "cannot read the terminal's settings");
+  termios quiet = old;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  quiet.c_lflag |= ECHONL;
+  ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  std::string line;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+  if (!got) return MakeError("stdin", "no password was entered");
+  return line;
+}
+
+// The new password: typed twice on a terminal, or one line of stdin.
+Result<std::string> ReadNewPassword(bool from_stdin) {
+  if (from_stdin) {
+    std::string line;
+    if (!std::getline(std::cin, line)) return MakeError("stdin", "no password on standard input");
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  }
+  if (::isatty(STDIN_FILENO) != 1)
+    return MakeError("stdin", "is not a terminal; pass --password-stdin to read the password from it");
+  CSU_ASSIGN_OR_RETURN(first, ReadHidden("New password (12 to 128 characters): "));
+  CSU_ASSIGN_OR_RETURN(second, ReadHidden("Repeat it: "));
+  if (first != second) return MakeError("password", "the two entries differ; nothing was changed");
+  return first;
+}
+
+struct Opened {
+  std::unique_ptr<State> state;
+  std::unique_ptr<tenancy::PasswordPolicy> policy;
+  std::unique_ptr<tenancy::Accounts> accounts;
+};
+
+// Opens the state folder (creating it for `users add`, so a new
+// installation can make its first administrator before any data is
+// loaded), the password policy and the accounts database.
+std::optional<Opened> Open(const Context& ctx, const StateArgs& args, bool create) {
+  Opened o;
+  auto state = OpenState(ctx, args.data_dir, args.key_file, create);
+  if (!state.ok()) {
+    PrintError(state.error().ToString());
+    return std::nullopt;
+  }
+  o.state = std::move(state).value();
+  auto policy = tenancy::PasswordPolicy::Load(tenancy::DefaultCommonPasswordsFile(CSU_DEFAULT_PASSWORD_LIST));
+  if (!policy.ok()) {
+    PrintError("the common-password list is needed to check passwords: " + policy.error().ToString());
+    return std::nullopt;
+  }
+  o.policy = std::make_unique<tenancy::PasswordPolicy>(std::move(policy).value());
+  tenancy::AccountsOptions options;
+  store::Store* store = o.state->store.get();
+  options.audit = [store](const std::string& actor, const std::string& action, const std::string& subject,
+                          const std::string& details) { return store->AppendAudit(actor, action, subject, details); };
+  options.ref = o.state->ref.get();
+  options.policy = o.policy.get();
+  auto accounts = tenancy::Accounts::Open(args.data_dir, options);
+  if (!accounts.ok()) {
+    PrintError(accounts.error().ToString());
+    return std::nullopt;
+  }
+  o.accounts = std::move(accounts).value();
+  return o;
+}
+
+void PrintEnrolment(const tenancy::Enrolment& e) {
+  if (e.totp_secret.empty()) return;
+  std::printf(
+      "Second factor for %s (shown once; give it to the user over a trusted channel):\n"
+      "  secret: %s\n  uri:    %s\n",
+      e.user.username.c_str(), e.totp_secret.c_str(), e.totp_uri.c_str());
+}
+
+int Add(const Context& ctx, const UsersArgs& a) {
+  auto role = tenancy::ParseRole(a.role);
+  if (!role) {
+    PrintError("--role: '" + a.role + "' is not a role; roles are csu_admin, csu_analyst, ccg_commissioner, "
+               "ccg_finance, ccg_viewer");
+    return kExitUsage;
+  }
+  auto password = ReadNewPassword(a.password_stdin);
+  if (!password.ok()) {
+    PrintError(password.error().ToString());
+    return kExitFailure;
+  }
+  auto o = Open(ctx, a.state, /*create=*/true);
+  if (!o) return kExitFailure;
+  tenancy::NewUser u{a.username, a.display_name.empty() ? a.username : a.display_name, *role, a.tenant, a.totp};
+  auto added = o->accounts->AddUser(u, password.value(), o->state->actor);
+  if (!added.ok()) {
+    PrintError(added.error().ToString());
+    return kExitFailure;
+  }
+  const tenancy::UserInfo& info = added.value().user;
+  std::printf("Added %s (%s%s%s).\n", info.username.c_str(), std::string(tenancy::RoleName(info.role)).c_str(),
+              info.tenant.empty() ? "" : ", ", info.tenant.ToString().c_str());
+  PrintEnrolment(added.value());
+  if (info.role == tenancy::Role::kCsuAnalyst)
+    std::printf("Assign CCGs with: csu users assign --data %s %s CCG\n", a.state.data_dir.c_str(),
+                info.username.c_str());
+  return kExitOk;
+}
+
+int List(const Context& ctx, const UsersArgs& a) {
+  auto o = Open(ctx, a.state, false);
+  if (!o) return kExitFailure;
+  auto users = o->accounts->ListUsers();
+  if (!users.ok()) {
+    PrintError(users.error().ToString());
+    return kExitFailure;
+  }
+  std::map<tenancy::Role, bool> mfa;
+  for (tenancy::Role r : tenancy::kAllRoles) {
+    auto required = o->accounts->RoleRequiresMfa(r);
+    if (!required.ok()) {
+      PrintError(required.error().ToString());
+      return kExitFailure;
+    }
+    mfa[r] = required.value();
+  }
+  if (a.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& u : users.value()) {
+      nlohmann::json assigned = nlohmann::json::array();
+      for (const auto& t : u.assigned) assigned.push_back(t.ToString());
+      out.push_back({{"username", u.username}, {"display_name", u.display_name},
+                     {"role", std::string(tenancy::RoleName(u.role))}, {"tenant", u.tenant.ToString()},
+                     {"assigned", assigned}, {"disabled", u.disabled}, {"second_factor", u.has_totp},
+                     {"second_factor_required", mfa[u.role]}, {"created_at", u.created_at},
+                     {"last_sign_in_at", u.last_sign_in_at}});
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitOk;
+  }
+  if (users.value().empty()) {
+    std::fprintf(stderr, "No users yet. Add the first administrator with: csu users add --data %s NAME --role csu_admin\n",
+                 a.state.data_dir.c_str());
+    return kExitOk;
+  }
+  std::printf("%-24s %-17s %-14s %-8s %-8s %-20s %s\n", "user", "role", "tenants", "2FA", "status", "last sign-in",
+              "name");
+  for (const auto& u : users.value()) {
+    std::string tenants = u.tenant.ToString();
+    for (const auto& t : u.assigned) tenants += (tenants.empty() ? "" : ",") + t.ToString();
+    if (u.role == tenancy::Role::kCsuAdmin) tenants = "(all)";
+    const char* second = u.has_totp ? "yes" : (mfa[u.role] ? "MISSING" : "no");
+    std::printf("%-24s %-17s %-14s %-8s %-8s %-20s %s\n", u.username.c_str(),
+                std::string(tenancy::RoleName(u.role)).c_str(), tenants.c_str(), second,
+                u.disabled ? "disabled" : "active", u.last_sign_in_at.empty() ? "never" : u.last_sign_in_at.c_str(),
+                u.display_name.c_str());
+  }
+  return kExitOk;
+}
+
+int SetDisabled(const Context& ctx, const UsersArgs& a, bool disabled) {
+  auto o = Open(ctx, a.state, false);
+  if (!o) return kExitFailure;
+  if (Status s = o->accounts->SetDisabled(a.username, disabled, o->state->actor); !s.ok()) {
+    PrintError(s.error().ToString());
+    return kExitFailure;
+  }
+  std::printf(disabled ? "Disabled %s; their sessions and API tokens are revoked.\n" : "Enabled %s.\n",
+              a.username.c_str());
+  return kExitOk;
+}
+
+int ResetPassword(const Context& ctx, const UsersArgs& a) {
+  auto password = ReadNewPassword(a.password_stdin);
+  if (!password.ok()) {
+    PrintError(password.error().ToString());
+    return kExitFailure;
+  }
+  auto o = Open(ctx, a.state, false);
+  if (!o) return kExitFailure;
+  auto reset = o->accounts->ResetPassword(a.username, password.value(), a.totp, o->state->actor);
+  if (!reset.ok()) {
+    PrintError(reset.error().ToString());
+    return kExitFailure;
+  }
+  std::printf("Password of %s reset; their sessions and API tokens are revoked.\n", reset.value().user.username.c_str());
+  PrintEnrolment(reset.value());
+  return kExitOk;
+}
+
+int Assign(const Context& ctx, const UsersArgs& a) {
+  auto o = Open(ctx, a.state, false);
+  if (!o) return kExitFailure;
+  if (Status s = o->accounts->Assign(a.username, a.tenant, !a.remove, o->state->actor); !s.ok()) {
+    PrintError(s.error().ToString());
+    return kExitFailure;
+  }
+  std::printf(a.remove ? "%s no longer works on %s.\n" : "%s now works on %s.\n", a.username.c_str(),
+              a.tenant.c_str());
+  return kExitOk;
+}
+
+int RequireMfa(const Context& ctx, const UsersArgs& a) {
+  auto role = tenancy::ParseRole(a.role);
+  if (!role) {
+    PrintError("'" + a.role + "' is not a role; roles are csu_admin, csu_analyst, ccg_commissioner, ccg_finance, "
+               "ccg_viewer");
+    return kExitUsage;
+  }
+  auto o = Open(ctx, a.state, false);
+  if (!o) return kExitFailure;
+  if (Status s = o->accounts->SetRoleRequiresMfa(*role, !a.off, o->state->actor); !s.ok()) {
+    PrintError(s.error().ToString());
+    return kExitFailure;
+  }
+  std::printf(a.off ? "%s users may sign in without a second factor.\n"
+                    : "%s users must now sign in with a second factor.\n",
+              a.role.c_str());
+  if (!a.off) {
+    auto users = o->accounts->ListUsers();
+    if (users.ok())
+      for (const auto& u : users.value())
+        if (u.role == *role && !u.has_totp && !u.disabled)
+          std::fprintf(stderr, "  %s has none yet: csu users reset-password --totp --data %s %s\n", u.username.c_str(),
+                       a.state.data_dir.c_str(), u.username.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddUsersCommand(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("users", "Platform users, roles, CCG assignments and second factors");
+  cmd->require_subcommand(1);
+  const std::string roles = "csu_admin, csu_analyst, ccg_commissioner, ccg_finance or ccg_viewer";
+
+  auto add_args = std::make_shared<UsersArgs>();
+  CLI::App* add = cmd->add_subcommand("add", "Add a user; the password is read from the terminal or --password-stdin");
+  AddStateOptions(add, add_args->state);
+  add->add_option("USERNAME", add_args->username, "User name (letters, digits, . _ @ -)")->required();
+  add->add_option("--role", add_args->role, roles)->required();
+  add->add_option("--tenant", add_args->tenant, "The user's CCG (ODS code), for ccg_* roles");
+  add->add_option("--name", add_args->display_name, "Display name");
+  add->add_flag("--totp", add_args->totp, "Enrol a TOTP second factor now and print its secret once");
+  add->add_flag("--password-stdin", add_args->password_stdin, "Read the password from standard input");
+  add->callback([&ctx, add_args] { ctx.action = [&ctx, add_args] { return Add(ctx, *add_args); }; });
+
+  auto list_args = std::make_shared<UsersArgs>();
+  CLI::App* list = cmd->add_subcommand("list", "List users with role, tenants, second factor and last sign-in");
+  AddStateOptions(list, list_args->state);
+  list->add_flag("--json", list_args->json, "Print JSON");
+  list->callback([&ctx, list_args] { ctx.action = [&ctx, list_args] { return List(ctx, *list_args); }; });
+
+  for (bool disable : {true, false}) {
+    auto args = std::make_shared<UsersArgs>();
+    CLI::App* sub = cmd->add_subcommand(disable ? "disable" : "enable",
+                                        disable ? "Disable a user and revoke their sessions and API tokens"
+                                                : "Enable a disabled user");
+    AddStateOptions(sub, args->state);
+    sub->add_option("USERNAME", args->username, "User name")->required();
+    sub->callback([&ctx, args, disable] {
+      ctx.action = [&ctx, args, disable] { return SetDisabled(ctx, *args, disable); };
+    });
+  }
+
+  auto reset_args = std::make_shared<UsersArgs>();
+  CLI::App* reset = cmd->add_subcommand("reset-password", "Set a new password; revokes sessions and API tokens");
+  AddStateOptions(reset, reset_args->state);
+  reset->add_option("USERNAME", reset_args->username, "User name")->required();
+  reset->add_flag("--totp", reset_args->totp, "Also replace the TOTP second factor and print the new secret once");
+  reset->add_flag("--password-stdin", reset_args->password_stdin, "Read the password from standard input");
+  reset->callback([&ctx, reset_args] { ctx.action = [&ctx, reset_args] { return ResetPassword(ctx, *reset_args); }; });
+
+  auto assign_args = std::make_shared<UsersArgs>();
+  CLI::App* assign = cmd->add_subcommand("assign", "Assign a CCG to a csu_analyst (or --remove it)");
+  AddStateOptions(assign, assign_args->state);
+  assign->add_option("USERNAME", assign_args->username, "Analyst's user name")->required();
+  assign->add_option("CCG", assign_args->tenant, "CCG ODS code")->required();
+  assign->add_flag("--remove", assign_args->remove, "Remove the assignment instead");
+  assign->callback([&ctx, assign_args] { ctx.action = [&ctx, assign_args] { return Assign(ctx, *assign_args); }; });
+
+  auto mfa_args = std::make_shared<UsersArgs>();
+  CLI::App* mfa = cmd->add_subcommand("require-2fa", "Require a second factor for every user of a role (or --off)");
+  AddStateOptions(mfa, mfa_args->state);
+  mfa->add_option("ROLE", mfa_args->role, roles)->required();
+  mfa->add_flag("--off", mfa_args->off, "Stop requiring it");
+  mfa->callback([&ctx, mfa_args] { ctx.action = [&ctx, mfa_args] { return RequireMfa(ctx, *mfa_args); }; });
+}
+
+}  // namespace csu::cli
