@@ -26,31 +26,36 @@ std::optional<size_t> ActivityCube::Find(uint16_t commissioner, uint16_t provide
   return static_cast<size_t>(pair_of_[key]);
 }
 
-template <typename Table, typename DayOf>
+template <bool kOneCommissioner, typename Table, typename DayOf>
 void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence,
-                            DayOf day_of, std::optional<uint16_t> commissioner) {
+                            DayOf day_of, uint16_t commissioner) {
   const YearCalendar calendar(year_);
   const size_t n = table.size();
+  const size_t stride = providers_;
   const uint16_t* comm = table.commissioner.data();
   const uint16_t* prov = table.provider.data();
-  const int32_t* pair_of = nullptr;
+  const uint8_t* pods = pod.data();
+  const int64_t* price = pence.data();
+  const int32_t* pair_of = pair_of_.data();
   CubeCell* cells = cells_.data();
-  // The hot loop: a month lookup, a pair lookup and two adds per record.
-  // A new pair (rare: a few hundred in a year) reallocates the cells, so the
-  // pointers are refreshed then.
-  pair_of = pair_of_.data();
+  // The hot loop: a month lookup, a pair lookup and two adds per record,
+  // with everything it reads in locals so that the stores into the cells
+  // make the compiler reload nothing. A new pair (rare: a few hundred in a
+  // year) reallocates the cells, so the pointer is refreshed then.
   for (size_t i = 0; i < n; ++i) {
-    if (commissioner && comm[i] != *commissioner) continue;
+    if constexpr (kOneCommissioner) {
+      if (comm[i] != commissioner) continue;
+    }
     const int month = calendar.Month(day_of(i));
     if (month == 0) continue;
-    int32_t p = pair_of[size_t{comm[i]} * providers_ + prov[i]];
-    if (p < 0) {
+    int32_t p = pair_of[size_t{comm[i]} * stride + prov[i]];
+    if (p < 0) [[unlikely]] {
       p = static_cast<int32_t>(PairIndex(comm[i], prov[i]));
       cells = cells_.data();
     }
-    CubeCell& c = cells[(static_cast<size_t>(p) * kPods + pod[i]) * 13 + static_cast<size_t>(month)];
+    CubeCell& c = cells[(static_cast<size_t>(p) * 13 + static_cast<size_t>(month)) * kPods + pods[i]];
     c.activity += 1;
-    c.pence += pence[i];
+    c.pence += price[i];
   }
 }
 
@@ -65,10 +70,22 @@ void ActivityCube::Build(const pricing::PricedActivity& a, FinancialYear year, s
   const auto& apc = a.tables.apc;
   const auto& op = a.tables.op;
   const auto& ae = a.tables.ae;
-  AddTable(apc, a.apc.pod, a.apc.final_pence, [&](size_t i) { return apc.discharge_date[i]; }, commissioner);
-  AddTable(op, a.op.pod, a.op.final_pence, [&](size_t i) { return op.appointment_date[i]; }, commissioner);
+  const int32_t* discharge = apc.discharge_date.data();
+  const int32_t* appointment = op.appointment_date.data();
+  const int32_t* arrival = ae.arrival.data();
+  const auto apc_day = [discharge](size_t i) { return discharge[i]; };
+  const auto op_day = [appointment](size_t i) { return appointment[i]; };
   // Arrival is minutes since 1970-01-01 (never negative for real activity).
-  AddTable(ae, a.ae.pod, a.ae.final_pence, [&](size_t i) { return ae.arrival[i] / 1440; }, commissioner);
+  const auto ae_day = [arrival](size_t i) { return arrival[i] / 1440; };
+  if (commissioner) {
+    AddTable<true>(apc, a.apc.pod, a.apc.final_pence, apc_day, *commissioner);
+    AddTable<true>(op, a.op.pod, a.op.final_pence, op_day, *commissioner);
+    AddTable<true>(ae, a.ae.pod, a.ae.final_pence, ae_day, *commissioner);
+  } else {
+    AddTable<false>(apc, a.apc.pod, a.apc.final_pence, apc_day, 0);
+    AddTable<false>(op, a.op.pod, a.op.final_pence, op_day, 0);
+    AddTable<false>(ae, a.ae.pod, a.ae.final_pence, ae_day, 0);
+  }
 }
 
 CubeCell ActivityCube::Sum(size_t pair, Pod pod, int from_month, int to_month) const {

@@ -66,7 +66,7 @@ class ActivityCube {
   std::optional<size_t> Find(uint16_t commissioner, uint16_t provider) const;
 
   const CubeCell& At(size_t pair, pricing::Pod pod, int month) const {
-    return cells_[(pair * kPods + static_cast<size_t>(pod)) * 13 + static_cast<size_t>(month)];
+    return cells_[(pair * 13 + static_cast<size_t>(month)) * kPods + static_cast<size_t>(pod)];
   }
   // Months from_month..to_month inclusive (1..12).
   CubeCell Sum(size_t pair, pricing::Pod pod, int from_month, int to_month) const;
@@ -80,16 +80,16 @@ class ActivityCube {
 
  private:
   size_t PairIndex(uint16_t commissioner, uint16_t provider);
-  template <typename Table, typename DayOf>
+  template <bool kOneCommissioner, typename Table, typename DayOf>
   void AddTable(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
-                std::optional<uint16_t> commissioner);
+                uint16_t commissioner);
 
   FinancialYear year_;
   uint32_t commissioners_ = 0;         // commissioner dictionary size
   uint32_t providers_ = 0;             // provider dictionary size (pair table stride)
   std::vector<int32_t> pair_of_;       // commissioner * providers_ + provider -> pair index, -1 = none
   std::vector<Pair> pairs_;
-  std::vector<CubeCell> cells_;        // [pair][pod][month 0..12]; month 0 unused
+  std::vector<CubeCell> cells_;        // [pair][month 0..12][pod]; month 0 unused
 };
 
 }  // namespace csu::analytics
