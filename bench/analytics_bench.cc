@@ -7,23 +7,36 @@
 //                          commissioner × provider × POD × month of the year
 //   cube-20m-one-ccg       the same for one CCG (the others skipped)
 //   cube-demo-apc          the demo year's 1.1M priced spells, whole CSU
+//   cube-england-20m-year  20M spells spread over every CCG and trust of
+//                          England (England's ~17M a year, rounded up)
+//   cube-england-20m-one-ccg  the same for one CCG
 //   sqlite-group-by-demo-apc  the same aggregation as one GROUP BY in an
 //                          in-memory SQLite table of the same spells, given
 //                          the month precomputed (less work than ours)
-// The 20M records are the demo year's spells repeated: only the columns the
-// cube reads are filled (patient, commissioner, provider, discharge date,
-// POD, price). Each case checks its totals against a plain loop.
+// The 20M records of the -20m- cases are the demo year's spells repeated
+// (three CCGs, 453 commissioner × provider pairs). England scale has about
+// fifty times the pairs, so its cube is that much bigger; the england cases
+// build 20M spells for every open CCG (spells in proportion to registered
+// patients) and trust, with each CCG's spells going mostly to the trusts of
+// its own health geography and some to trusts elsewhere, in the order a CSU
+// receives them: a monthly extract per CCG. PODs and prices are drawn from
+// the demo's priced spells. Only the columns the cube reads are filled
+// (patient, commissioner, provider, discharge date, POD, price). Each case
+// checks its totals against a plain loop.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <string>
 
 #include "analytics/activity_cube.h"
 #include "analytics/year_calendar.h"
 #include "bench/bench_data.h"
 #include "pricing/priced_activity.h"
+#include "refdata/refdata.h"
 #include "store/activity_tables.h"
 
 namespace csu {
@@ -73,6 +86,84 @@ const pricing::PricedActivity& Big() {
     return b;
   }();
   return *big;
+}
+
+// First day (days since 1970-01-01) and length of each month of kYear.
+struct YearCalendarDays {
+  int32_t first[13] = {};
+  int32_t length[13] = {};
+};
+YearCalendarDays YearDays() {
+  YearCalendarDays d;
+  const analytics::YearCalendar cal(kYear);
+  for (int32_t day = cal.first_day(); cal.Month(day) != 0; ++day) {
+    const int m = cal.Month(day);
+    if (d.length[m]++ == 0) d.first[m] = day;
+  }
+  return d;
+}
+
+const pricing::PricedActivity& England() {
+  static const pricing::PricedActivity* england = [] {
+    const pricing::PricedActivity& demo = DemoPriced();
+    const refdata::RefData& ref = bench::Demo().ref();
+    auto* e = new pricing::PricedActivity();
+    store::CodeList& commissioners = e->tables.codes[store::Dimension::kCommissioner];
+    store::CodeList& providers = e->tables.codes[store::Dimension::kProvider];
+    struct Ccg {
+      uint16_t id;
+      int64_t patients;
+      std::vector<uint16_t> providers;  // local trusts first
+    };
+    std::vector<Ccg> ccgs;
+    std::vector<uint16_t> all_trusts;
+    std::mt19937_64 rng(20181);
+    for (const refdata::Trust& t : ref.trusts())
+      if (t.is_open()) all_trusts.push_back(static_cast<uint16_t>(providers.Append(t.code.view())));
+    int64_t population = 0;
+    for (const refdata::Ccg& c : ref.ccgs()) {
+      if (c.close_date || !c.registered_patients || *c.registered_patients == 0) continue;
+      Ccg ccg{static_cast<uint16_t>(commissioners.Append(c.code.view())), *c.registered_patients, {}};
+      for (const refdata::Trust& t : ref.trusts())
+        if (t.is_open() && t.health_geography == c.health_geography)
+          ccg.providers.push_back(static_cast<uint16_t>(providers.Find(t.code.view())));
+      std::shuffle(ccg.providers.begin(), ccg.providers.end(), rng);
+      ccg.providers.resize(std::min<size_t>(ccg.providers.size(), 8));
+      for (int k = 0; k < 24; ++k) ccg.providers.push_back(all_trusts[rng() % all_trusts.size()]);
+      population += ccg.patients;
+      ccgs.push_back(std::move(ccg));
+    }
+    // 85% of a CCG's spells to its local trusts (the first slightly favoured),
+    // the rest spread over the trusts elsewhere.
+    auto pick = [&rng](const Ccg& c) -> uint16_t {
+      const size_t local = c.providers.size() - 24;
+      const uint64_t r = rng() % 100;
+      if (local > 0 && r < 85) return c.providers[(rng() % (local * (local + 1) / 2)) % local];
+      return c.providers[local + rng() % 24];
+    };
+    store::ApcTable& t = e->tables.apc;
+    t.patient.reserve(kBigRows);
+    const YearCalendarDays days = YearDays();
+    const size_t demo_rows = demo.tables.apc.size();
+    for (int month = 1; month <= 12; ++month) {
+      for (const Ccg& c : ccgs) {
+        const auto n = static_cast<size_t>(static_cast<double>(kBigRows) * static_cast<double>(c.patients) /
+                                           static_cast<double>(population) / 12.0);
+        for (size_t k = 0; k < n && t.patient.size() < kBigRows; ++k) {
+          const size_t s = rng() % demo_rows;
+          t.patient.push_back(demo.tables.apc.patient[s]);
+          t.commissioner.push_back(c.id);
+          t.provider.push_back(pick(c));
+          t.discharge_date.push_back(days.first[month] + static_cast<int32_t>(rng() % days.length[month]));
+          e->apc.pod.push_back(demo.apc.pod[s]);
+          e->apc.final_pence.push_back(demo.apc.final_pence[s]);
+        }
+      }
+    }
+    Check(t.patient.size() > kBigRows * 99 / 100, "england rows");
+    return e;
+  }();
+  return *england;
 }
 
 // Records and pence in the year, by a plain loop: what every cube must total.
@@ -127,6 +218,15 @@ BENCHMARK(CubeBigOneCcg)->Name("monitoring/cube-20m-one-ccg")->Unit(benchmark::k
 
 void CubeDemo(benchmark::State& state) { Cube(state, DemoPriced(), std::nullopt); }
 BENCHMARK(CubeDemo)->Name("monitoring/cube-demo-apc")->Unit(benchmark::kMillisecond)->MinTime(1.0);
+
+void CubeEngland(benchmark::State& state) { Cube(state, England(), std::nullopt); }
+BENCHMARK(CubeEngland)->Name("monitoring/cube-england-20m-year")->Unit(benchmark::kMillisecond)->MinTime(1.0);
+
+void CubeEnglandOneCcg(benchmark::State& state) {
+  // 02E, one of the demo's CCGs, among all of England's.
+  Cube(state, England(), static_cast<uint16_t>(England().tables.codes.commissioner().Find("02E")));
+}
+BENCHMARK(CubeEnglandOneCcg)->Name("monitoring/cube-england-20m-one-ccg")->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
 void SqliteGroupBy(benchmark::State& state) {
   const pricing::PricedActivity& a = DemoPriced();
