@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/date.h"
+#include "pricing/price.h"
 #include "report/report_table.h"
 
 namespace csu::pricing {
@@ -57,6 +58,14 @@ report::ReportTable PracticeRatesTable(const pricing::PricedActivity& a, const V
 // A&E by provider × department type × month: attendances, 4-hour
 // performance, conversion to admission.
 report::ReportTable AeTable(const pricing::PricedActivity& a, const ViewScope& scope);
+// Drill-down: the records behind one monitoring figure, a provider (and a
+// POD, if given) for the scope's commissioner, year to date or the month
+// only, one row per record with its batch and row, so a price can be
+// explained (`csu price explain`). Record-level but pseudonymised: no
+// identifiers; callers check the reader may see record-level data and
+// audit the view.
+report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewScope& scope, uint16_t provider,
+                                 std::optional<pricing::Pod> pod, bool month_only);
 // 30-day emergency readmission rate by provider × month of discharge.
 report::ReportTable ReadmissionRatesTable(const pricing::PricedActivity& a, const Readmissions& r,
                                           const ViewScope& scope);

@@ -11,7 +11,6 @@
 #include "analytics/monitoring.h"
 #include "analytics/readmissions.h"
 #include "analytics/report_views.h"
-#include "analytics/year_calendar.h"
 #include "cli/command.h"
 #include "cli/state.h"
 #include "contracts/contract_store.h"
@@ -55,60 +54,6 @@ struct SetArgs {
 int Fail(const std::string& message, int code = kExitFailure) {
   PrintError(message);
   return code;
-}
-
-// Drill-down: the records behind one monitoring figure (provider × POD,
-// month or year to date). Record-level, pseudonymised: no identifiers.
-report::ReportTable RecordsTable(const pricing::PricedActivity& a, const analytics::ViewScope& s, uint16_t provider,
-                                 std::optional<pricing::Pod> pod, bool month_only) {
-  using report::Cell;
-  using report::ColumnType;
-  report::ReportTable t("Records", {{"kind", ColumnType::kText, "Kind"},
-                                    {"batch", ColumnType::kInteger, "Batch"},
-                                    {"row", ColumnType::kInteger, "Row in batch"},
-                                    {"commissioner", ColumnType::kText, "CCG"},
-                                    {"provider", ColumnType::kText, "Provider"},
-                                    {"date", ColumnType::kText, "Date"},
-                                    {"pod", ColumnType::kText, "POD"},
-                                    {"hrg", ColumnType::kText, "HRG"},
-                                    {"treatment_function", ColumnType::kText, "TFC"},
-                                    {"age", ColumnType::kInteger, "Age"},
-                                    {"price", ColumnType::kMoney, "Price"}});
-  const analytics::YearCalendar cal(s.year);
-  const auto& codes = a.tables.codes;
-  auto emit = [&](const char* kind, const store::CommonColumns& tab, const pricing::PricedColumns& pc, uint32_t r,
-                  int32_t day, uint16_t hrg, uint16_t tfc) {
-    if (s.commissioner && tab.commissioner[r] != *s.commissioner) return;
-    if (tab.provider[r] != provider) return;
-    const int m = cal.Month(day);
-    if (m == 0 || m > s.month || (month_only && m != s.month)) return;
-    if (pod && pc.pod[r] != static_cast<uint8_t>(*pod)) return;
-    int64_t batch = 0;
-    for (const auto& b : tab.batches)
-      if (r >= b.first_row && r < b.first_row + b.rows) batch = b.batch_id;
-    const auto p = static_cast<pricing::Pod>(pc.pod[r]);
-    t.AddRow({Cell::Text(kind), Cell::Integer(batch), Cell::Integer(tab.source_row[r]),
-              Cell::Text(std::string(codes.commissioner().code(tab.commissioner[r]))),
-              Cell::Text(std::string(codes.provider().code(tab.provider[r]))),
-              Cell::Text(Date::FromDays(day).ToString()),
-              Cell::Text(p == pricing::Pod::kNone ? "NP" : std::string(pricing::PodCode(p))),
-              Cell::Text(std::string(codes.hrg().code(hrg))),
-              Cell::Text(std::string(codes.treatment_function().code(tfc))), Cell::Integer(tab.age_years[r]),
-              Cell::Pence(pc.final_pence[r])});
-  };
-  const auto& apc = a.tables.apc;
-  for (uint32_t r = 0; r < apc.size(); ++r)
-    emit("apc", apc, a.apc, r, apc.discharge_date[r], apc.hrg[r], apc.treatment_function[r]);
-  const auto& op = a.tables.op;
-  for (uint32_t r = 0; r < op.size(); ++r)
-    emit("op", op, a.op, r, op.appointment_date[r], op.hrg[r], op.treatment_function[r]);
-  const auto& ae = a.tables.ae;
-  for (uint32_t r = 0; r < ae.size(); ++r) emit("ae", ae, a.ae, r, ae.arrival[r] / 1440, ae.hrg[r], 0);
-  t.notes.push_back("Records behind the figure: commissioner " + s.commissioner_label + ", provider " +
-                    std::string(codes.provider().code(provider)) + (pod ? ", POD " + std::string(pricing::PodCode(*pod)) : "") +
-                    (month_only ? ", month " : ", months 1-") + std::to_string(s.month) + " of " + s.year.ToString() +
-                    ". Pseudonymised: explain a price with csu price explain.");
-  return t;
 }
 
 int RunReport(const Context& ctx, const ReportArgs& args) {
@@ -192,7 +137,7 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
   if (args.view == "records") {
     const uint32_t provider = codes.provider().Find(args.provider);
     if (provider == 0) return Fail("--provider " + args.provider + ": no activity is loaded for this provider");
-    tables.push_back(RecordsTable(a, scope, static_cast<uint16_t>(provider), pod, args.month_only));
+    tables.push_back(analytics::RecordsTable(a, scope, static_cast<uint16_t>(provider), pod, args.month_only));
   }
   if (args.shared) {
     for (auto& t : tables) t = report::ApplyDisclosureControl(std::move(t)).table();
