@@ -16,7 +16,7 @@ namespace {
 using testing::Outcome;
 using testing::RunCsu;
 
-const std::string kRefdata = std::string("--refdata ") + CSU_SOURCE_DIR + "/data/refdata ";
+using testing::kRefdata;
 
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;

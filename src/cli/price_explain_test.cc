@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 using testing::Outcome;
 using testing::RunCsu;
 
-const std::string kRefdata = std::string("--refdata ") + CSU_SOURCE_DIR + "/data/refdata ";
+using testing::kRefdata;
 
 // A CSV file as rows of fields (header first).
 std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {

@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 using testing::Outcome;
 using testing::RunCsu;
 
-const std::string kRefdata = std::string("--refdata ") + CSU_SOURCE_DIR + "/data/refdata ";
+using testing::kRefdata;
 
 class DemoReportTest : public ::testing::Test {
  protected:

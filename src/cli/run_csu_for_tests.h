@@ -15,6 +15,10 @@ struct Outcome {
   std::string output;  // stdout and stderr together
 };
 
+// The `--refdata` option naming the source tree's reference data, with a
+// trailing space, to prefix command lines with.
+inline const std::string kRefdata = std::string("--refdata ") + CSU_SOURCE_DIR + "/data/refdata ";
+
 inline Outcome RunCsu(const std::string& args) {
   std::string command = std::string(CSU_BINARY) + " " + args + " 2>&1";
   Outcome out;

@@ -17,37 +17,19 @@
 #include "refdata/refdata.h"
 #include "refdata/refdata_for_tests.h"
 #include "synth/extract_check.h"
+#include "synth/synth_testing.h"
 #include "synth/generator.h"
 
 namespace csu::synth {
 namespace {
 
+using testing::PracticesOf;
+using testing::TempDir;
+
 namespace fs = std::filesystem;
 using pricing::Pod;
 
 const refdata::RefData& Ref() { return refdata::TestRefData(); }
-
-class TempDir {
- public:
-  explicit TempDir(const std::string& name)
-      : path_(fs::temp_directory_path() / ("csu-plans-" + name + "-" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string path() const { return path_.string(); }
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-std::vector<OdsCode> PracticesOf(const char* ccg, size_t n) {
-  std::vector<OdsCode> out;
-  for (const auto& p : Ref().practices()) {
-    if (p.ccg.view() == ccg && out.size() < n) out.push_back(p.code);
-  }
-  return out;
-}
 
 // Two CCGs of the demo CSU, four practices each (~60,000 patients).
 SynthOptions TwoCcgs(const std::string& dir, uint64_t seed = 1) {

@@ -10,37 +10,17 @@
 #include "refdata/refdata_for_tests.h"
 #include "synth/defects.h"
 #include "synth/extract_check.h"
+#include "synth/synth_testing.h"
 
 namespace csu::synth {
 namespace {
 
+using testing::PracticesOf;
+using testing::TempDir;
+
 namespace fs = std::filesystem;
 
 const refdata::RefData& Ref() { return refdata::TestRefData(); }
-
-// A fresh directory under the system temp dir, removed afterwards.
-class TempDir {
- public:
-  explicit TempDir(const std::string& name)
-      : path_(fs::temp_directory_path() / ("csu-synth-" + name + "-" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string path() const { return path_.string(); }
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-// The first `n` practices of a CCG, in list order.
-std::vector<OdsCode> PracticesOf(const char* ccg, size_t n) {
-  std::vector<OdsCode> out;
-  for (const auto& p : Ref().practices()) {
-    if (p.ccg.view() == ccg && out.size() < n) out.push_back(p.code);
-  }
-  return out;
-}
 
 SynthOptions Small(const std::string& dir, uint64_t seed = 1) {
   SynthOptions o;
