@@ -73,7 +73,8 @@ struct AccountsOptions {
   const refdata::RefData* ref = nullptr;  // required to name tenants (CCG codes are checked against it)
   const PasswordPolicy* policy = nullptr; // required to set passwords
   Clock* clock = nullptr;                 // null: Clock::System()
-  int max_concurrent_hashes = 2;          // Argon2 at once; more sign-ins wait up to 2 s, then kBusy
+  int max_concurrent_hashes = 2;          // Argon2 at once; more sign-ins wait for a slot ...
+  int hash_wait_ms = 2000;                // ... this long, then get kBusy
   std::string sqlite_vfs;                 // for fault-injection tests; "" = SQLite's default
 };
 

@@ -6,8 +6,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <latch>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "refdata/refdata_for_tests.h"
 #include "tenancy/accounts.h"
@@ -60,6 +62,8 @@ class AccountsFixture : public ::testing::Test {
     o.ref = &refdata::TestRefData();
     o.policy = &TestPolicy();
     o.clock = &clock_;
+    o.max_concurrent_hashes = max_hashes_;
+    o.hash_wait_ms = hash_wait_ms_;
     auto a = Accounts::Open(dir_.string(), o);
     ASSERT_TRUE(a.ok()) << a.error().ToString();
     accounts_ = std::move(a).value();
@@ -87,6 +91,8 @@ class AccountsFixture : public ::testing::Test {
   }
 
   fs::path dir_;
+  int max_hashes_ = 2;
+  int hash_wait_ms_ = 2000;
   FakeClock clock_{1700000000};
   std::mutex audit_mu_;
   std::vector<AuditRecord> audit_;
@@ -240,6 +246,49 @@ TEST_F(TenancySignInTest, OneAddressGuessingManyAccountsIsLocked) {
     EXPECT_EQ(SignIn("user" + std::to_string(i), "guess guess guess", "192.0.2.66").outcome, SignInOutcome::kFailed);
   EXPECT_EQ(SignIn("carol", kPassword, "192.0.2.66").outcome, SignInOutcome::kFailed);
   EXPECT_EQ(SignIn("carol", kPassword, "192.0.2.67").outcome, SignInOutcome::kSignedIn);
+}
+
+TEST_F(TenancySignInTest, ParallelGuessesCannotOutrunTheThrottle) {
+  Add("carol", Role::kCcgViewer, "02E");
+  // Ten guesses at once: each is charged before it hashes, so only the first
+  // five reach Argon2 (and the audit log); the rest are refused at the door.
+  std::vector<std::thread> threads;
+  std::latch start(10);
+  for (int i = 0; i < 10; ++i)
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      SignIn("carol", "parallel guess " + std::to_string(i), "10.3.0." + std::to_string(i));
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(CountAudit("auth.sign_in.failed"), static_cast<size_t>(kAccountFailureLimit));
+  EXPECT_EQ(CountAudit("auth.lockout"), 1u);
+  EXPECT_EQ(SignIn("carol", kPassword, "10.3.1.1").outcome, SignInOutcome::kFailed);
+}
+
+TEST_F(TenancySignInTest, ConcurrentHashesAreCapped) {
+  max_hashes_ = 1;
+  hash_wait_ms_ = 0;
+  Reopen();
+  for (int i = 0; i < 6; ++i) Add("user" + std::to_string(i), Role::kCcgViewer, "02E");
+  std::vector<SignInOutcome> outcomes(6);
+  std::vector<std::thread> threads;
+  std::latch start(6);
+  for (int i = 0; i < 6; ++i)
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      outcomes[i] = SignIn("user" + std::to_string(i), kPassword, "10.4.0." + std::to_string(i)).outcome;
+    });
+  for (auto& t : threads) t.join();
+  int busy = 0, signed_in = 0;
+  for (SignInOutcome o : outcomes) {
+    busy += o == SignInOutcome::kBusy;
+    signed_in += o == SignInOutcome::kSignedIn;
+  }
+  EXPECT_EQ(busy + signed_in, 6);
+  EXPECT_GE(signed_in, 1);
+  EXPECT_GE(busy, 1) << "six sign-ins started together with one hash slot and no wait";
+  // A busy answer was not counted as a failure.
+  EXPECT_EQ(CountAudit("auth.sign_in.failed"), 0u);
 }
 
 TEST_F(TenancySignInTest, SecondFactorRequiredReplayRefused) {

@@ -81,6 +81,17 @@ Result<bool> RecordFailure(Accounts::Impl& im, const std::string& key, int64_t l
   return started;
 }
 
+// Caller holds mu, inside a transaction. Takes back one failure that
+// RecordFailure charged in advance, and the lock it may have started: the
+// attempt turned out not to be a failure. (Any lock now in force was started
+// while this attempt was in flight, since it passed the lock check.)
+Status Refund(Accounts::Impl& im, const std::string& key, int64_t limit) {
+  CSU_ASSIGN_OR_RETURN(up, im.db->Prepare(
+      "UPDATE sign_in_throttle SET failures = max(failures - 1, 0), "
+      "locked_until = CASE WHEN failures - 1 < ?2 THEN 0 ELSE locked_until END WHERE key_sha256 = ?1"));
+  return up.Bind(1, key).Bind(2, limit).Run();
+}
+
 std::string Details(const SignInRequest& r, std::string_view reason) {
   return "{\"address\":" + store::JsonString(r.remote_address) + ",\"reason\":" +
          store::JsonString(std::string(reason)) + "}";
@@ -113,6 +124,7 @@ SignInResult Accounts::SignIn(const SignInRequest& req) {
   const std::string address_key = AddressKey(req.remote_address);
 
   std::optional<UserSecrets> user;
+  bool account_lock_started = false, address_lock_started = false;
   {
     std::lock_guard<std::mutex> lock(im.mu);
     auto account_locked = IsLocked(im, account_key, now);
@@ -127,9 +139,30 @@ SignInResult Accounts::SignIn(const SignInRequest& req) {
       if (!loaded.ok()) return Failed();
       user = std::move(loaded).value();
     }
+    // Charged as a failure before hashing and refunded if it was not one, so
+    // that parallel attempts cannot all pass the check above while the first
+    // ones are still hashing: at most `limit` guesses per window get through.
+    Status charged = im.InTransaction([&]() -> Status {
+      CSU_ASSIGN_OR_RETURN(a, RecordFailure(im, account_key, kAccountFailureLimit, now));
+      CSU_ASSIGN_OR_RETURN(b, RecordFailure(im, address_key, kAddressFailureLimit, now));
+      account_lock_started = a;
+      address_lock_started = b;
+      return Status::Ok();
+    });
+    if (!charged.ok()) return Failed();
   }
+  // Not a failure after all (a right password waiting for its code, or a
+  // success): give the advance charge back.
+  auto refund = [&]() {
+    (void)im.InTransaction([&]() -> Status {
+      if (Status st = Refund(im, account_key, kAccountFailureLimit); !st.ok()) return st;
+      return Refund(im, address_key, kAddressFailureLimit);
+    });
+  };
 
-  if (!im.hash_slots.try_acquire_for(std::chrono::seconds(2))) {
+  if (!im.hash_slots.try_acquire_for(std::chrono::milliseconds(im.options.hash_wait_ms))) {
+    std::lock_guard<std::mutex> lock(im.mu);
+    refund();
     SignInResult busy;
     busy.outcome = SignInOutcome::kBusy;
     busy.message = "The service is busy signing other people in; try again in a few seconds.";
@@ -154,6 +187,7 @@ SignInResult Accounts::SignIn(const SignInRequest& req) {
     }();
     if (!required.ok()) return Failed();
     if (user->totp_secret.empty() && required.value()) {
+      refund();
       (void)im.Audit(user->info.username, "auth.sign_in.failed", "user " + user->info.username,
                      Details(req, "second factor required by role but not enrolled"));
       SignInResult r;
@@ -163,6 +197,7 @@ SignInResult Accounts::SignIn(const SignInRequest& req) {
     }
     if (!user->totp_secret.empty()) {
       if (req.totp_code.empty()) {
+        refund();
         SignInResult r;
         r.outcome = SignInOutcome::kSecondFactorNeeded;
         r.message = "Enter the 6-digit code from your authenticator app.";
@@ -174,23 +209,14 @@ SignInResult Accounts::SignIn(const SignInRequest& req) {
   }
 
   if (!failure.empty()) {
-    bool account_locked_now = false;
-    Status s = im.InTransaction([&]() -> Status {
-      CSU_ASSIGN_OR_RETURN(a, RecordFailure(im, account_key, kAccountFailureLimit, now));
-      CSU_ASSIGN_OR_RETURN(b, RecordFailure(im, address_key, kAddressFailureLimit, now));
-      account_locked_now = a;
-      if (b)
-        (void)im.Audit("-", "auth.lockout", "address " + req.remote_address,
-                       "{\"minutes\":" + std::to_string(kLockoutSeconds / 60) + "}");
-      return Status::Ok();
-    });
-    (void)s;  // the answer is "failed" either way
+    // Already counted (charged before hashing).
     // An unknown name is never written to the log: people type passwords
     // into the name box.
     const std::string subject = user ? "user " + user->info.username : "unknown user name";
     (void)im.Audit(user ? user->info.username : "-", "auth.sign_in.failed", subject, Details(req, failure));
-    if (account_locked_now)
-      (void)im.Audit("-", "auth.lockout", subject, "{\"minutes\":" + std::to_string(kLockoutSeconds / 60) + "}");
+    const std::string minutes = "{\"minutes\":" + std::to_string(kLockoutSeconds / 60) + "}";
+    if (account_lock_started) (void)im.Audit("-", "auth.lockout", subject, minutes);
+    if (address_lock_started) (void)im.Audit("-", "auth.lockout", "address " + req.remote_address, minutes);
     return Failed();
   }
 
@@ -217,6 +243,11 @@ SignInResult Accounts::SignIn(const SignInRequest& req) {
     if (Status st = sweep.Bind(1, now).Bind(2, kSessionIdleSeconds).Run(); !st.ok()) return st;
     CSU_ASSIGN_OR_RETURN(clear, im.db->Prepare("DELETE FROM sign_in_throttle WHERE key_sha256 = ?1"));
     if (Status st = clear.Bind(1, account_key).Run(); !st.ok()) return st;
+    if (Status st = Refund(im, address_key, kAddressFailureLimit); !st.ok()) return st;
+    // Keys whose window has passed with no lock in force count for nothing.
+    CSU_ASSIGN_OR_RETURN(prune, im.db->Prepare(
+        "DELETE FROM sign_in_throttle WHERE locked_until <= ?1 AND last_failure_at <= ?1 - ?2"));
+    if (Status st = prune.Bind(1, now).Bind(2, kThrottleWindowSeconds).Run(); !st.ok()) return st;
     CSU_ASSIGN_OR_RETURN(up, im.db->Prepare(
         "UPDATE users SET last_sign_in_at = ?2, totp_last_step = max(totp_last_step, ?3) WHERE id = ?1"));
     return up.Bind(1, user->info.id).Bind(2, IsoUtc(now)).Bind(3, totp_step.value_or(0)).Run();
