@@ -41,5 +41,6 @@ void AddStoreCommands(CLI::App& app, Context& ctx);
 void AddContractsCommand(CLI::App& app, Context& ctx);
 void AddReportCommand(CLI::App& app, Context& ctx);
 void AddUsersCommand(CLI::App& app, Context& ctx);
+void AddServeCommand(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli
