@@ -4,7 +4,8 @@
 # (default 60) starting from its checked-in corpus. Exits non-zero when a
 # target finds a crash, a hang or a broken invariant; the input that did it is
 # left in build-fuzz/artifacts/. Add such an input to fuzz/corpus/<target>/ once
-# fixed: src/core/fuzz_corpus_test.cc then replays it in the default suite.
+# fixed: src/core/fuzz_corpus_test.cc (src/http/request_parser_corpus_test.cc
+# for http_request) then replays it in the default suite.
 #
 # Usage: scripts/fuzz.sh [target...]     (targets: csv_reader money_date http_request)
 # Environment: FUZZ_SECONDS, CXX_FUZZ (default clang++).
