@@ -2,6 +2,9 @@
 // a commissioner (or the whole CSU), a year and a month, as a terminal
 // table, CSV, JSON or an XLSX workbook (docs/monitoring.md).
 // `csu challenges set`: record a status for a challenge.
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -170,7 +173,14 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
       text += report::RenderCsv(tables[i]);
     }
   } else {
-    text = report::RenderText(tables);
+    report::TextOptions options;
+    // On a terminal, use its width (panels split less); in pipes and files
+    // keep the fixed default so the output does not depend on who ran it.
+    winsize ws{};
+    if (args.out.empty() && ::isatty(STDOUT_FILENO) == 1 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+        ws.ws_col >= 60)
+      options.max_width = ws.ws_col;
+    text = report::RenderText(tables, options);
   }
   if (args.out.empty()) {
     std::fwrite(text.data(), 1, text.size(), stdout);

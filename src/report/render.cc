@@ -99,19 +99,39 @@ void AppendLine(std::string& out, std::string line) {
   out.push_back('\n');
 }
 
-// Splits columns into panels no wider than max_width, each starting with
-// column 0 (the row's key: provider, CCG, month) so every panel can be read
-// on its own.
-std::vector<std::vector<size_t>> Panels(const std::vector<size_t>& widths, size_t max_width) {
+// Splits columns into panels no wider than max_width. A row's key is its
+// leading text columns (CCG, provider, POD, ...). The first panel shows the
+// whole key; later panels repeat the key columns that are short codes (a
+// wide name column would leave little room for figures), so that every panel
+// can be read on its own.
+std::vector<std::vector<size_t>> Panels(const ReportTable& table, const std::vector<size_t>& widths,
+                                        size_t max_width) {
+  constexpr size_t kRepeatedKeyWidth = 12;
   std::vector<std::vector<size_t>> panels;
   if (widths.empty()) return panels;
-  std::vector<size_t> panel = {0};
-  size_t used = widths[0];
-  for (size_t c = 1; c < widths.size(); ++c) {
-    if (panel.size() > 1 && used + 2 + widths[c] > max_width) {
+  size_t keys = 1;
+  while (keys < widths.size() && table.columns[keys - 1].type == ColumnType::kText &&
+         table.columns[keys].type == ColumnType::kText)
+    ++keys;
+  std::vector<size_t> first_key, repeated_key;
+  size_t first_used = 0, repeated_used = 0;
+  for (size_t c = 0; c < keys; ++c) {
+    first_used += (c > 0 ? 2 : 0) + widths[c];
+    first_key.push_back(c);
+    if (c == 0 || widths[c] <= kRepeatedKeyWidth) {
+      repeated_used += (repeated_key.empty() ? 0 : 2) + widths[c];
+      repeated_key.push_back(c);
+    }
+  }
+  std::vector<size_t> panel = first_key;
+  size_t used = first_used;
+  size_t panel_keys = first_key.size();
+  for (size_t c = keys; c < widths.size(); ++c) {
+    if (panel.size() > panel_keys && used + 2 + widths[c] > max_width) {
       panels.push_back(panel);
-      panel = {0};
-      used = widths[0];
+      panel = repeated_key;
+      used = repeated_used;
+      panel_keys = repeated_key.size();
     }
     panel.push_back(c);
     used += 2 + widths[c];
@@ -160,7 +180,7 @@ std::string RenderOneText(const ReportTable& table, const TextOptions& options) 
     AppendLine(out, std::move(line));
   };
 
-  std::vector<std::vector<size_t>> panels = Panels(widths, options.max_width);
+  std::vector<std::vector<size_t>> panels = Panels(table, widths, options.max_width);
   for (size_t p = 0; p < panels.size(); ++p) {
     if (p > 0) out.push_back('\n');
     row_line(panels[p], header);

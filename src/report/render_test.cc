@@ -48,6 +48,29 @@ TEST(RenderTest, TextTableAlignsAndFormats) {
   EXPECT_EQ(RenderText(Sample()), expected);
 }
 
+TEST(RenderTest, LaterPanelsRepeatTheShortKeyColumnsButNotNames) {
+  ReportTable t("Monitoring", {{"ccg", ColumnType::kText, "CCG"},
+                               {"provider", ColumnType::kText, "Provider"},
+                               {"provider_name", ColumnType::kText, "Provider name"},
+                               {"pod", ColumnType::kText, "POD"},
+                               {"plan", ColumnType::kCount, "Plan activity"},
+                               {"actual", ColumnType::kCount, "Actual activity"}});
+  t.AddRow({Cell::Text("02E"), Cell::Text("RBQ"), Cell::Text("LIVERPOOL HEART AND CHEST HOSPITAL"),
+            Cell::Text("EL"), Cell::Count(17), Cell::Count(19)});
+  TextOptions narrow;
+  narrow.max_width = 70;
+  const std::string expected =
+      "Monitoring\n"
+      "CCG  Provider  Provider name                       POD  Plan activity\n"
+      "---  --------  ----------------------------------  ---  -------------\n"
+      "02E  RBQ       LIVERPOOL HEART AND CHEST HOSPITAL  EL              17\n"
+      "\n"
+      "CCG  Provider  POD  Actual activity\n"
+      "---  --------  ---  ---------------\n"
+      "02E  RBQ       EL                19\n";
+  EXPECT_EQ(RenderText(t, narrow), expected);
+}
+
 TEST(RenderTest, WideTablesSplitIntoPanelsRepeatingTheFirstColumn) {
   TextOptions narrow;
   narrow.max_width = 41;
