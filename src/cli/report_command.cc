@@ -9,10 +9,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "analytics/activity_cube.h"
-#include "analytics/challenges.h"
-#include "analytics/monitoring.h"
-#include "analytics/readmissions.h"
+#include "analytics/commissioning_views.h"
 #include "analytics/report_views.h"
 #include "cli/command.h"
 #include "cli/state.h"
@@ -73,81 +70,34 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
     if (!pod && args.pod != "NP") return Fail("--pod: \"" + args.pod + "\" is not one of DC EL NEL NELST NELNE OPFA OPFUP OPPROC AE NP", kExitUsage);
     if (!pod) pod = pricing::Pod::kNone;
   }
+  if (args.month < 0 || args.month > 12) return Fail("--month: financial month 1 (April) to 12 (March)", kExitUsage);
   auto state = OpenOrPrint(ctx, args.state);
   if (!state) return kExitFailure;
   auto loaded = pricing::LoadPriced(*state->store, *state->ref);
   if (!loaded.ok()) return Fail(loaded.error().ToString());
-  const pricing::PricedActivity& a = loaded.value();
-  const auto& codes = a.tables.codes;
-
-  analytics::ViewScope scope;
-  scope.year = year.value();
-  scope.ref = state->ref.get();
-  if (args.commissioner == "all") {
-    scope.commissioner_label = "all CCGs";
-  } else {
-    const uint32_t id = codes.commissioner().Find(args.commissioner);
-    if (id == 0) {
-      auto code = OdsCode::Parse(args.commissioner);
-      const bool known = code.ok() && state->ref->FindCcg(code.value()) != nullptr;
-      return Fail("--commissioner " + args.commissioner +
-                  (known ? ": no activity is loaded for this CCG in " + args.state.data_dir
-                         : ": not a CCG code (use an ODS code such as 02E, or 'all' for the whole CSU)"));
-    }
-    scope.commissioner = static_cast<uint16_t>(id);
-    scope.commissioner_label = args.commissioner;
-  }
-  analytics::ActivityCube cube;
-  cube.Build(a, scope.year, scope.commissioner);
-  if (args.month != 0) {
-    if (args.month < 1 || args.month > 12) return Fail("--month: financial month 1 (April) to 12 (March)", kExitUsage);
-    scope.month = args.month;
-  } else {
-    scope.month = cube.LastMonthWithActivity();
-    if (scope.month == 0)
-      return Fail("no activity for " + scope.commissioner_label + " in " + scope.year.ToString() + " in " +
-                  args.state.data_dir);
-  }
-
   auto db = contracts::ContractStore::Open(args.state.data_dir);
   if (!db.ok()) return Fail(db.error().ToString());
-  auto contracts = db.value()->Contracts(scope.year);
-  if (!contracts.ok()) return Fail(contracts.error().ToString());
-
+  const analytics::CommissioningViews views(loaded.value(), *state->ref, *db.value());
+  analytics::ViewRequest request;
+  request.view = args.view;
+  request.commissioner = args.commissioner;
+  request.year = year.value();
+  request.month = args.month;
+  request.fu_ratio_limit_milli = static_cast<int64_t>(args.fu_ratio_limit * 1000.0 + 0.5);
+  request.provider = args.provider;
+  request.pod = pod;
+  request.month_only = args.month_only;
+  auto built = views.Build(request);
+  if (!built.ok()) return Fail(built.error().ToString() + " (state folder " + args.state.data_dir + ")");
+  analytics::ViewScope& scope = built.value().scope;
+  std::vector<report::ReportTable>& tables = built.value().tables;
   const bool all = args.view == "all";
-  std::vector<report::ReportTable> tables;
-  const analytics::Readmissions readm = analytics::FindReadmissions(a.tables, a.apc);
-  if (all || args.view == "monitoring" || args.view == "nca") {
-    analytics::Monitoring m = analytics::Monitor(cube, a, readm, contracts.value(), scope.month, scope.commissioner);
-    if (all || args.view == "monitoring") tables.push_back(analytics::MonitoringTable(m, scope));
-    if (all || args.view == "nca") tables.push_back(analytics::NonContractTable(m, scope));
-  }
-  if (all || args.view == "challenges") {
-    analytics::ChallengeOptions o;
-    o.year = scope.year;
-    o.commissioner = scope.commissioner;
-    o.month = scope.month;
-    o.fu_ratio_limit_milli = static_cast<int64_t>(args.fu_ratio_limit * 1000.0 + 0.5);
-    auto log = db.value()->ChallengeStatuses();
-    if (!log.ok()) return Fail(log.error().ToString());
-    tables.push_back(analytics::ChallengesTable(analytics::FindChallenges(a, readm, *state->ref, o), log.value(), scope));
-  }
-  if (all || args.view == "spend") tables.push_back(analytics::SpendTable(a, scope));
-  if (all || args.view == "flows") tables.push_back(analytics::FlowsTable(a, scope));
-  if (all || args.view == "practices") tables.push_back(analytics::PracticeRatesTable(a, scope));
-  if (all || args.view == "ae") tables.push_back(analytics::AeTable(a, scope));
-  if (all || args.view == "readmissions") tables.push_back(analytics::ReadmissionRatesTable(a, readm, scope));
-  if (args.view == "records") {
-    const uint32_t provider = codes.provider().Find(args.provider);
-    if (provider == 0) return Fail("--provider " + args.provider + ": no activity is loaded for this provider");
-    tables.push_back(analytics::RecordsTable(a, scope, static_cast<uint16_t>(provider), pod, args.month_only));
-  }
   if (args.shared) {
     for (auto& t : tables) t = report::ApplyDisclosureControl(std::move(t)).table();
   }
 
   // Record-level outputs and files leaving the platform are audited.
-  const bool record_level = args.view == "records" || args.view == "challenges" || all;
+  const bool record_level = analytics::IsRecordLevel(args.view) || all;
   if (record_level || !args.out.empty()) {
     nlohmann::json details = {{"view", args.view}, {"commissioner", scope.commissioner_label},
                               {"year", scope.year.ToString()}, {"month", scope.month}, {"format", args.format},

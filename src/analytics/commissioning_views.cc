@@ -1,0 +1,119 @@
+#include "analytics/commissioning_views.h"
+
+#include <algorithm>
+
+#include "analytics/activity_cube.h"
+#include "analytics/challenges.h"
+#include "analytics/monitoring.h"
+#include "analytics/readmissions.h"
+#include "contracts/contract_store.h"
+#include "pricing/priced_activity.h"
+#include "refdata/refdata.h"
+
+namespace csu::analytics {
+namespace {
+
+Error Bad(std::string why) { return Error{"", std::move(why)}; }
+
+}  // namespace
+
+const std::vector<std::string>& ViewNames() {
+  static const std::vector<std::string> names = {"monitoring", "nca",        "challenges", "spend",  "flows",
+                                                 "practices",  "ae",         "readmissions", "records"};
+  return names;
+}
+
+bool IsRecordLevel(std::string_view view) { return view == "records" || view == "challenges"; }
+
+CommissioningViews::CommissioningViews(const pricing::PricedActivity& activity, const refdata::RefData& ref,
+                                       contracts::ContractStore& contracts)
+    : activity_(activity), ref_(ref), contracts_(contracts) {}
+
+CommissioningViews::~CommissioningViews() = default;
+
+const Readmissions& CommissioningViews::Readmitted() const {
+  std::call_once(readmissions_once_, [this] {
+    readmissions_ = std::make_unique<Readmissions>(FindReadmissions(activity_.tables, activity_.apc));
+  });
+  return *readmissions_;
+}
+
+std::optional<uint16_t> CommissioningViews::CommissionerId(std::string_view code) const {
+  const uint32_t id = activity_.tables.codes.commissioner().Find(code);
+  if (id == 0) return std::nullopt;
+  return static_cast<uint16_t>(id);
+}
+
+Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
+  const auto& names = ViewNames();
+  const bool all = r.view == "all";
+  if (!all && std::find(names.begin(), names.end(), r.view) == names.end())
+    return Bad("\"" + r.view + "\" is not a view (monitoring, nca, challenges, spend, flows, practices, ae, "
+                 "readmissions, records or all)");
+  ViewResult out;
+  ViewScope& scope = out.scope;
+  scope.year = r.year;
+  scope.ref = &ref_;
+  if (r.commissioner == "all") {
+    scope.commissioner_label = "all CCGs";
+  } else {
+    const std::optional<uint16_t> id = CommissionerId(r.commissioner);
+    if (!id) {
+      auto code = OdsCode::Parse(r.commissioner);
+      const bool known = code.ok() && ref_.FindCcg(code.value()) != nullptr;
+      return Bad("commissioner " + r.commissioner +
+                   (known ? ": no activity is loaded for this CCG"
+                          : ": not a CCG code (use an ODS code such as 02E, or 'all' for the whole CSU)"));
+    }
+    scope.commissioner = *id;
+    scope.commissioner_label = r.commissioner;
+  }
+  ActivityCube cube;
+  cube.Build(activity_, scope.year, scope.commissioner);
+  if (r.month != 0) {
+    if (r.month < 1 || r.month > 12) return Bad("month: financial month 1 (April) to 12 (March)");
+    scope.month = r.month;
+  } else {
+    scope.month = cube.LastMonthWithActivity();
+    if (scope.month == 0) return Bad("no activity for " + scope.commissioner_label + " in " + scope.year.ToString());
+  }
+
+  const auto wants = [&](const char* v) { return all || r.view == v; };
+  if (wants("monitoring") || wants("nca")) {
+    Result<std::vector<contracts::Contract>> contracts = [&] {
+      std::lock_guard<std::mutex> lock(contracts_mutex_);
+      return contracts_.Contracts(scope.year);
+    }();
+    if (!contracts.ok()) return contracts.error();
+    const Monitoring m = Monitor(cube, activity_, Readmitted(), contracts.value(), scope.month, scope.commissioner);
+    if (wants("monitoring")) out.tables.push_back(MonitoringTable(m, scope));
+    if (wants("nca")) out.tables.push_back(NonContractTable(m, scope));
+  }
+  if (wants("challenges")) {
+    ChallengeOptions o;
+    o.year = scope.year;
+    o.commissioner = scope.commissioner;
+    o.month = scope.month;
+    o.fu_ratio_limit_milli = r.fu_ratio_limit_milli;
+    auto log = [&] {
+      std::lock_guard<std::mutex> lock(contracts_mutex_);
+      return contracts_.ChallengeStatuses();
+    }();
+    if (!log.ok()) return log.error();
+    out.tables.push_back(ChallengesTable(FindChallenges(activity_, Readmitted(), ref_, o), log.value(), scope));
+  }
+  if (wants("spend")) out.tables.push_back(SpendTable(activity_, scope));
+  if (wants("flows")) out.tables.push_back(FlowsTable(activity_, scope));
+  if (wants("practices")) out.tables.push_back(PracticeRatesTable(activity_, scope));
+  if (wants("ae")) out.tables.push_back(AeTable(activity_, scope));
+  if (wants("readmissions")) out.tables.push_back(ReadmissionRatesTable(activity_, Readmitted(), scope));
+  if (r.view == "records") {
+    if (r.provider.empty()) return Bad("records drills down to one provider: name the provider");
+    const uint32_t provider = activity_.tables.codes.provider().Find(r.provider);
+    if (provider == 0) return Bad("provider " + r.provider + ": no activity is loaded for this provider");
+    out.tables.push_back(RecordsTable(activity_, scope, static_cast<uint16_t>(provider), r.pod, r.month_only));
+  }
+  return out;
+}
+
+}  // namespace csu::analytics
