@@ -38,14 +38,16 @@ struct UsersArgs {
 // Reads one line from the terminal with echo off. Restores the terminal
 // whatever happens (a Ctrl-C leaves echo off otherwise, and the shell with it).
 Result<std::string> ReadHidden(const char* prompt) {
-  std::fputs(prompt, stderr);
-  std::fflush(stderr);
   termios old{};
   if (::tcgetattr(STDIN_FILENO, &old) != 0) return MakeError("stdin", "cannot read the terminal's settings");
   termios quiet = old;
   quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
   quiet.c_lflag |= ECHONL;
+  // Echo goes off before the prompt appears, so nothing typed after the
+  // prompt can be shown or flushed away.
   ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  std::fputs(prompt, stderr);
+  std::fflush(stderr);
   std::string line;
   const bool got = static_cast<bool>(std::getline(std::cin, line));
   ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
