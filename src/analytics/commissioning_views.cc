@@ -6,8 +6,10 @@
 #include "analytics/challenges.h"
 #include "analytics/monitoring.h"
 #include "analytics/readmissions.h"
+#include "analytics/year_calendar.h"
 #include "contracts/contract_store.h"
 #include "pricing/priced_activity.h"
+#include "store/activity_tables.h"
 #include "refdata/refdata.h"
 
 namespace csu::analytics {
@@ -44,14 +46,8 @@ std::optional<uint16_t> CommissioningViews::CommissionerId(std::string_view code
   return static_cast<uint16_t>(id);
 }
 
-Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
-  const auto& names = ViewNames();
-  const bool all = r.view == "all";
-  if (!all && std::find(names.begin(), names.end(), r.view) == names.end())
-    return Bad("\"" + r.view + "\" is not a view (monitoring, nca, challenges, spend, flows, practices, ae, "
-                 "readmissions, records or all)");
-  ViewResult out;
-  ViewScope& scope = out.scope;
+Result<ViewScope> CommissioningViews::ScopeFor(const ViewRequest& r, ActivityCube& cube) const {
+  ViewScope scope;
   scope.year = r.year;
   scope.ref = &ref_;
   if (r.commissioner == "all") {
@@ -62,13 +58,12 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
       auto code = OdsCode::Parse(r.commissioner);
       const bool known = code.ok() && ref_.FindCcg(code.value()) != nullptr;
       return Bad("commissioner " + r.commissioner +
-                   (known ? ": no activity is loaded for this CCG"
-                          : ": not a CCG code (use an ODS code such as 02E, or 'all' for the whole CSU)"));
+                 (known ? ": no activity is loaded for this CCG"
+                        : ": not a CCG code (use an ODS code such as 02E, or 'all' for the whole CSU)"));
     }
     scope.commissioner = *id;
     scope.commissioner_label = r.commissioner;
   }
-  ActivityCube cube;
   cube.Build(activity_, scope.year, scope.commissioner);
   if (r.month != 0) {
     if (r.month < 1 || r.month > 12) return Bad("month: financial month 1 (April) to 12 (March)");
@@ -77,6 +72,84 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
     scope.month = cube.LastMonthWithActivity();
     if (scope.month == 0) return Bad("no activity for " + scope.commissioner_label + " in " + scope.year.ToString());
   }
+  return scope;
+}
+
+Result<Headline> CommissioningViews::HeadlineFor(const ViewRequest& r) const {
+  ActivityCube cube;
+  CSU_ASSIGN_OR_RETURN(scope, ScopeFor(r, cube));
+  Headline h;
+  h.scope = scope;
+  Result<std::vector<contracts::Contract>> contracts = [&] {
+    std::lock_guard<std::mutex> lock(contracts_mutex_);
+    return contracts_.Contracts(scope.year);
+  }();
+  if (!contracts.ok()) return contracts.error();
+  const Monitoring m = Monitor(cube, activity_, Readmitted(), contracts.value(), scope.month, scope.commissioner);
+  for (const ContractMonitoring& c : m.contracts) {
+    ++h.contracts;
+    h.plan_ytd_pence += c.total.plan_ytd.pence;
+    h.actual_ytd_pence += c.total.actual_ytd.pence;
+    h.payable_ytd_pence += c.payable_ytd_pence();
+    h.annual_plan_pence += c.total.plan_year.pence;
+    h.forecast_run_rate_pence += c.total.forecast_run_rate.pence;
+    h.forecast_profiled_pence += c.total.forecast_profiled.pence;
+    for (const MonitoringLine& l : c.lines)
+      h.top_variances.push_back({c.provider, l.pod, l.plan_ytd.pence, l.actual_ytd.pence});
+  }
+  for (const ContractMonitoring& c : m.non_contract) h.non_contract_ytd_pence += c.total.actual_ytd.pence;
+  std::sort(h.top_variances.begin(), h.top_variances.end(), [](const auto& a, const auto& b) {
+    const int64_t va = a.variance_pence() < 0 ? -a.variance_pence() : a.variance_pence();
+    const int64_t vb = b.variance_pence() < 0 ? -b.variance_pence() : b.variance_pence();
+    return va != vb ? va > vb : a.provider.view() < b.provider.view();
+  });
+  if (h.top_variances.size() > 5) h.top_variances.resize(5);
+  ChallengeOptions o;
+  o.year = scope.year;
+  o.commissioner = scope.commissioner;
+  o.month = scope.month;
+  o.fu_ratio_limit_milli = r.fu_ratio_limit_milli;
+  const Challenges ch = FindChallenges(activity_, Readmitted(), ref_, o);
+  h.challenges = static_cast<int64_t>(ch.items.size());
+  h.challenges_at_stake_pence = ch.total_at_stake_pence;
+  return h;
+}
+
+std::vector<MeasurePoint> CommissioningViews::AeFourHourWeekly(const ViewScope& scope) const {
+  const store::AeTable& ae = activity_.tables.ae;
+  const YearCalendar cal(scope.year);
+  // Weeks start on Monday; the first week is the one holding 1 April.
+  const int32_t first = cal.first_day();
+  const int32_t first_monday = first - ((first + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday
+  std::vector<MeasurePoint> weeks(54);
+  for (size_t r = 0; r < ae.size(); ++r) {
+    if (scope.commissioner && ae.commissioner[r] != *scope.commissioner) continue;
+    const int32_t day = ae.arrival[r] / 1440;
+    if (cal.Month(day) == 0) continue;
+    MeasurePoint& w = weeks[static_cast<size_t>((day - first_monday) / 7)];
+    w.denominator += 1;
+    w.numerator += (ae.departure[r] - ae.arrival[r]) <= 240;
+  }
+  std::vector<MeasurePoint> out;
+  for (size_t i = 0; i < weeks.size(); ++i) {
+    if (weeks[i].denominator == 0) continue;
+    weeks[i].period = Date::FromDays(first_monday + static_cast<int32_t>(7 * i)).ToString();
+    out.push_back(std::move(weeks[i]));
+  }
+  return out;
+}
+
+Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
+  const auto& names = ViewNames();
+  const bool all = r.view == "all";
+  if (!all && std::find(names.begin(), names.end(), r.view) == names.end())
+    return Bad("\"" + r.view + "\" is not a view (monitoring, nca, challenges, spend, flows, practices, ae, "
+                 "readmissions, records or all)");
+  ViewResult out;
+  ActivityCube cube;
+  CSU_ASSIGN_OR_RETURN(resolved, ScopeFor(r, cube));
+  out.scope = resolved;
+  const ViewScope& scope = out.scope;
 
   const auto wants = [&](const char* v) { return all || r.view == v; };
   if (wants("monitoring") || wants("nca")) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "analytics/report_views.h"
+#include "core/codes.h"
 #include "core/date.h"
 #include "core/result.h"
 #include "pricing/price.h"
@@ -33,6 +34,7 @@ class ContractStore;
 namespace csu::analytics {
 
 struct Readmissions;
+class ActivityCube;
 
 // The views, in the order `all` shows them; "records" (the drill-down) is
 // never part of `all`.
@@ -58,6 +60,32 @@ struct ViewResult {
   std::vector<report::ReportTable> tables;
 };
 
+// The month's headline for a commissioner (or the CSU): the figures a CCG
+// home page opens with. Money in pence; "ytd" is April to the month.
+struct Headline {
+  ViewScope scope;
+  int contracts = 0;
+  int64_t plan_ytd_pence = 0, actual_ytd_pence = 0, payable_ytd_pence = 0;
+  int64_t annual_plan_pence = 0;
+  int64_t forecast_run_rate_pence = 0, forecast_profiled_pence = 0;
+  int64_t non_contract_ytd_pence = 0;
+  struct Variance {
+    OdsCode provider;
+    pricing::Pod pod = pricing::Pod::kNone;
+    int64_t plan_ytd_pence = 0, actual_ytd_pence = 0;
+    int64_t variance_pence() const { return actual_ytd_pence - plan_ytd_pence; }
+  };
+  std::vector<Variance> top_variances;  // contract lines, largest |variance| first, at most 5
+  int64_t challenges = 0, challenges_at_stake_pence = 0;
+};
+
+// One point of a measure over time (for SPC charts).
+struct MeasurePoint {
+  std::string period;  // "2018-04-02": the week's Monday, or "2018-04" for a month
+  int64_t numerator = 0, denominator = 0;
+  double value() const { return denominator == 0 ? 0.0 : 100.0 * double(numerator) / double(denominator); }
+};
+
 class CommissioningViews {
  public:
   // All three are borrowed and must outlive this object.
@@ -69,12 +97,21 @@ class CommissioningViews {
   // (an unknown view, a CCG with no activity loaded, a month out of range).
   Result<ViewResult> Build(const ViewRequest& request) const;
 
+  // Headline figures for a request's commissioner, year and month (the view
+  // is ignored). Same errors as Build().
+  Result<Headline> HeadlineFor(const ViewRequest& request) const;
+  // A&E attendances seen within 4 hours, per cent, by week (Monday to
+  // Sunday, weeks starting in the year) for the scope's commissioner.
+  std::vector<MeasurePoint> AeFourHourWeekly(const ViewScope& scope) const;
+
   // The commissioner's dictionary id, if any activity is loaded for it.
   std::optional<uint16_t> CommissionerId(std::string_view code) const;
   const pricing::PricedActivity& activity() const { return activity_; }
 
  private:
   const Readmissions& Readmitted() const;
+  // Scope (commissioner, month) of a request; the cube is built as a side effect.
+  Result<ViewScope> ScopeFor(const ViewRequest& request, ActivityCube& cube) const;
 
   const pricing::PricedActivity& activity_;
   const refdata::RefData& ref_;
