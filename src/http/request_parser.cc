@@ -1,5 +1,6 @@
 #include "http/request_parser.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -367,7 +368,10 @@ void RequestParser::OnHeadersEnd() {
   }
 
   body_remaining_ = length;
-  request_.body.reserve(static_cast<size_t>(length));
+  // Reserve a little, not `length`: memory should follow the bytes that
+  // actually arrive, or idle connections that merely declare large bodies
+  // could pin max_connections x max_body_bytes.
+  request_.body.reserve(static_cast<size_t>(std::min<uint64_t>(length, 64 * 1024)));
   if (length == 0) {
     phase_ = Phase::kDone;
     state_ = State::kComplete;
