@@ -1,4 +1,4 @@
-// `csu users add|list|disable|enable|reset-password|assign|require-2fa`:
+// `csu users add|list|disable|enable|reset-password|assign|require-2fa|token`:
 // managing who may use the platform from the command line (the admin pages
 // call the same tenancy::Accounts). Every change is written to the state
 // folder's audit log with the operating system user as the actor.
@@ -267,6 +267,58 @@ int RequireMfa(const Context& ctx, const UsersArgs& a) {
   return kExitOk;
 }
 
+int TokenCreate(const Context& ctx, const UsersArgs& a) {
+  auto o = Open(ctx, a.state, false);
+  if (!o) return kExitFailure;
+  auto made = o->accounts->CreateApiToken(a.username, a.display_name, o->state->actor);
+  if (!made.ok()) {
+    PrintError(made.error().ToString());
+    return kExitFailure;
+  }
+  // The token on stdout alone, so a script can capture it; the advice on stderr.
+  std::printf("%s\n", made.value().second.c_str());
+  std::fprintf(stderr,
+               "API token %lld '%s' for %s (shown once; send it as 'Authorization: Bearer TOKEN'; "
+               "revoke with: csu users token revoke --data %s %lld)\n",
+               static_cast<long long>(made.value().first.id), made.value().first.name.c_str(),
+               made.value().first.username.c_str(), a.state.data_dir.c_str(),
+               static_cast<long long>(made.value().first.id));
+  return kExitOk;
+}
+
+int TokenList(const Context& ctx, const UsersArgs& a) {
+  auto o = Open(ctx, a.state, false);
+  if (!o) return kExitFailure;
+  auto found = o->accounts->FindUser(a.username);
+  if (!found.ok() || !found.value()) {
+    PrintError(found.ok() ? "user " + a.username + ": no such user" : found.error().ToString());
+    return kExitFailure;
+  }
+  auto tokens = o->accounts->ListApiTokens(a.username);
+  if (!tokens.ok()) {
+    PrintError(tokens.error().ToString());
+    return kExitFailure;
+  }
+  auto when = [](int64_t t) { return t == 0 ? std::string("never") : tenancy::IsoUtc(t); };
+  std::printf("%-6s %-30s %-20s %-20s %s\n", "id", "name", "created", "last used", "status");
+  for (const auto& t : tokens.value())
+    std::printf("%-6lld %-30s %-20s %-20s %s\n", static_cast<long long>(t.id), t.name.c_str(),
+                when(t.created_at).c_str(), when(t.last_used_at).c_str(),
+                t.revoked_at == 0 ? "active" : ("revoked " + when(t.revoked_at)).c_str());
+  return kExitOk;
+}
+
+int TokenRevoke(const Context& ctx, const UsersArgs& a, int64_t id) {
+  auto o = Open(ctx, a.state, false);
+  if (!o) return kExitFailure;
+  if (Status s = o->accounts->RevokeApiToken(id, o->state->actor); !s.ok()) {
+    PrintError(s.error().ToString());
+    return kExitFailure;
+  }
+  std::printf("API token %lld revoked.\n", static_cast<long long>(id));
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddUsersCommand(CLI::App& app, Context& ctx) {
@@ -325,6 +377,28 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
   mfa->add_option("ROLE", mfa_args->role, roles)->required();
   mfa->add_flag("--off", mfa_args->off, "Stop requiring it");
   mfa->callback([&ctx, mfa_args] { ctx.action = [&ctx, mfa_args] { return RequireMfa(ctx, *mfa_args); }; });
+
+  CLI::App* token = cmd->add_subcommand("token", "API tokens for other systems (JSON API), per user");
+  token->require_subcommand(1);
+  auto create_args = std::make_shared<UsersArgs>();
+  CLI::App* create = token->add_subcommand("create", "Make a token acting as USERNAME; printed once");
+  AddStateOptions(create, create_args->state);
+  create->add_option("USERNAME", create_args->username, "Whose role and tenants the token acts with")->required();
+  create->add_option("--name", create_args->display_name, "What it is for, e.g. 'finance dashboard'")->required();
+  create->callback([&ctx, create_args] { ctx.action = [&ctx, create_args] { return TokenCreate(ctx, *create_args); }; });
+  auto tlist_args = std::make_shared<UsersArgs>();
+  CLI::App* tlist = token->add_subcommand("list", "List a user's tokens (never the tokens themselves)");
+  AddStateOptions(tlist, tlist_args->state);
+  tlist->add_option("USERNAME", tlist_args->username, "User name")->required();
+  tlist->callback([&ctx, tlist_args] { ctx.action = [&ctx, tlist_args] { return TokenList(ctx, *tlist_args); }; });
+  auto revoke_args = std::make_shared<UsersArgs>();
+  auto revoke_id = std::make_shared<int64_t>(0);
+  CLI::App* revoke = token->add_subcommand("revoke", "Revoke a token by its id");
+  AddStateOptions(revoke, revoke_args->state);
+  revoke->add_option("ID", *revoke_id, "Token id (from 'csu users token list')")->required();
+  revoke->callback([&ctx, revoke_args, revoke_id] {
+    ctx.action = [&ctx, revoke_args, revoke_id] { return TokenRevoke(ctx, *revoke_args, *revoke_id); };
+  });
 }
 
 }  // namespace csu::cli

@@ -115,6 +115,27 @@ TEST_F(UsersCommandTest, MistakesAreClear) {
   EXPECT_TRUE(Contains(o.output, "no such user")) << o.output;
 }
 
+TEST_F(UsersCommandTest, ApiTokensCreateListRevoke) {
+  ASSERT_EQ(Users("add carol --role ccg_finance --tenant 02E --password-stdin", "copper kettle meadow").exit_code, 0);
+  Outcome o = Users("token create carol --name 'finance dashboard'");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  const size_t at = o.output.find("csu_");
+  ASSERT_NE(at, std::string::npos) << o.output;
+  const std::string token = o.output.substr(at, 4 + 64);
+  o = Users("token list carol");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "finance dashboard")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "active")) << o.output;
+  EXPECT_FALSE(Contains(o.output, token)) << o.output;
+  ASSERT_EQ(Users("token revoke 1").exit_code, 0);
+  o = Users("token list carol");
+  EXPECT_TRUE(Contains(o.output, "revoked")) << o.output;
+  EXPECT_EQ(Users("token revoke 99").exit_code, 1);
+  o = RunCsu(state_ + "audit list" + Where());
+  EXPECT_TRUE(Contains(o.output, "api_token.create")) << o.output;
+  EXPECT_FALSE(Contains(o.output, token)) << o.output;
+}
+
 TEST_F(UsersCommandTest, ResetPasswordWithNewSecondFactor) {
   ASSERT_EQ(Users("add carol --role ccg_commissioner --tenant 27D --password-stdin", "copper kettle meadow").exit_code,
             0);
