@@ -326,6 +326,22 @@ TEST_F(TenancySignInTest, SecondFactorRequiredReplayRefused) {
             SignInOutcome::kSignedIn);
 }
 
+TEST_F(TenancySignInTest, OneCodeUsedByTwoParallelSignInsWorksOnce) {
+  Enrolment e = Add("ann", Role::kCsuAdmin, "", /*totp=*/true);
+  const std::string code =
+      HotpCode(*Base32Decode(e.totp_secret), static_cast<uint64_t>(TotpStep(clock_.NowUnixSeconds())), 6);
+  std::vector<SignInOutcome> outcomes(2);
+  std::latch start(2);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i)
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      outcomes[i] = SignIn("ann", kPassword, "10.5.0." + std::to_string(i), code).outcome;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ((outcomes[0] == SignInOutcome::kSignedIn) + (outcomes[1] == SignInOutcome::kSignedIn), 1);
+}
+
 TEST_F(SessionTest, IdleExpiryAfterThirtyMinutes) {
   Add("ann", Role::kCsuAdmin);
   SignInResult s = SignIn("ann", kPassword);

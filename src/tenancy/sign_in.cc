@@ -179,6 +179,16 @@ SignInResult Accounts::SignIn(const SignInRequest& req) {
 
   std::lock_guard<std::mutex> lock(im.mu);
   if (failure.empty()) {
+    // Read the row again now that we hold the lock through to the commit:
+    // two sign-ins racing with one TOTP code must see each other's step
+    // (replay), and a reset or disable while we hashed must win.
+    auto fresh = LoadSecrets(im, username);
+    if (!fresh.ok()) return Failed();
+    if (!fresh.value() || fresh.value()->password_hash != user->password_hash) failure = "account changed during sign-in";
+    else if (fresh.value()->info.disabled) failure = "account disabled";
+    else user = std::move(fresh).value();
+  }
+  if (failure.empty()) {
     auto required = [&]() -> Result<bool> {
       CSU_ASSIGN_OR_RETURN(q, im.db->Prepare("SELECT require_mfa FROM role_policy WHERE role = ?1"));
       q.Bind(1, RoleName(user->info.role));
@@ -221,8 +231,9 @@ SignInResult Accounts::SignIn(const SignInRequest& req) {
   }
 
   // Success: a brand-new token (ASVS 7.2.4), the throttle for this account
-  // cleared (not the address's: one good account must not launder an
-  // address that is guessing others), expired sessions swept.
+  // cleared (the address only gets its advance charge back: one good account
+  // must not launder an address that is guessing others), expired sessions
+  // swept.
   auto token_bytes = RandomBytes(kSessionTokenBytes);
   if (!token_bytes.ok()) return Failed();
   const std::string token = Hex(token_bytes.value());
