@@ -94,16 +94,12 @@ Accounts::~Accounts() = default;
 Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, AccountsOptions options) {
   if (!options.audit) return MakeError(dir, "accounts need an audit log");
   const std::string path = dir + "/platform.sqlite";
-  // Created 0600 before SQLite opens it: it holds password hashes and TOTP
-  // secrets. (SQLite gives its -wal and -shm files the same mode.)
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    const mode_t old = ::umask(077);
-    auto created = store::SqliteDb::Open(path, options.sqlite_vfs);
-    ::umask(old);
-    if (!created.ok()) return created.error();
-  }
+  // Mode 0600 before any row is written: it holds password hashes and TOTP
+  // secrets. (SQLite gives its -wal and -shm files the mode of the database
+  // file.) chmod rather than umask: umask is process-wide and the web server
+  // has other threads creating files.
   CSU_ASSIGN_OR_RETURN(db, store::SqliteDb::Open(path, options.sqlite_vfs));
+  if (::chmod(path.c_str(), 0600) != 0) return MakeError(path, "cannot make the file private (chmod 0600)");
   const int slots = std::max(1, std::min(64, options.max_concurrent_hashes));
   auto impl = std::make_unique<Impl>(slots);
   impl->db = std::move(db);
