@@ -71,7 +71,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   http::ServerOptions options;
   options.address = listen.value().first;
   options.port = listen.value().second;
-  if (!args.quiet) options.access_log = http::StderrAccessLog();
+  if (args.quiet) options.access_log = nullptr;  // stderr otherwise, the default
   http::Server server(options, [&router](http::Request& r) { return router.Dispatch(r); });
   if (Status s = server.Start(); !s.ok()) {
     PrintError(s.error().ToString());

@@ -65,7 +65,7 @@ struct ServerOptions {
   std::chrono::milliseconds linger_timeout{1000};  // reading after a refusal, before close
   int retry_after_seconds = 1;                     // in 503 answers
   ParserLimits limits;
-  AccessLogSink access_log;  // empty: no access log
+  AccessLogSink access_log = StderrAccessLog();  // empty (nullptr): no access log
 };
 
 // Counters for tests and monitoring; each is monotonic.

@@ -140,6 +140,7 @@ ServerOptions TestOptions() {
   o.body_timeout = 2s;
   o.write_timeout = 2s;
   o.linger_timeout = 500ms;
+  o.access_log = nullptr;  // quiet; ServerTest installs its own sink
   return o;
 }
 
