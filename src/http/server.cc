@@ -200,7 +200,6 @@ void Server::Log(std::string_view request_id, std::string_view method, std::stri
 
 // ---- The event loop thread -------------------------------------------------
 
-
 void Server::ArmDeadline(Connection& c, Clock::time_point now) {
   ReadPhase phase = c.parser.idle() && c.in.empty() ? ReadPhase::kIdle
                     : c.parser.headers_complete()   ? ReadPhase::kBody
@@ -232,9 +231,10 @@ void Server::LoopThread() {
     ::close(fd);
     conns.erase(fd);
   };
-  // Hands a complete request to the workers, or refuses it when the queue is
-  // full. Returns with the connection gone from `conns` either way but the
-  // refused one (it lingers).
+  // Feeds c's buffered bytes to its parser, then: a complete request goes to
+  // the workers (c leaves `conns`) or, with the queue full, is refused with
+  // 503; a parse error is refused; a partial request gets its deadline (and
+  // its 100 Continue). A refused connection stays in `conns`, lingering.
   auto advance = [&](Connection& c) {
     size_t used = c.parser.Feed(c.in);
     c.in.erase(0, used);
