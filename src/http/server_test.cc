@@ -226,6 +226,21 @@ TEST_F(ServerTest, KeepAliveReusesOneConnection) {
   EXPECT_EQ(server_->stats().requests_handled, 5u);
 }
 
+// More open keep-alive connections than workers, used in turn from one
+// thread: a server that tied a worker to each connection for its keep-alive
+// life would leave most of them unanswered (research/engineering.md E4).
+TEST_F(ServerTest, KeepAliveConnectionsDoNotStarveEachOther) {
+  StartServer();  // two workers
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 32; ++i) clients.push_back(std::make_unique<Client>(server_->port()));
+  for (int round = 0; round < 10; ++round) {
+    for (auto& c : clients) ASSERT_TRUE(c->Send(Get("/healthz")));
+    for (auto& c : clients) ASSERT_EQ(c->Read().status, 200) << "round " << round;
+  }
+  EXPECT_EQ(server_->stats().connections_accepted, 32u);
+  EXPECT_EQ(server_->stats().requests_handled, 320u);
+}
+
 TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   StartServer();
   Client c(server_->port());
