@@ -1,7 +1,7 @@
-// `csu serve --data DIR [--listen 127.0.0.1:8080]`: runs the web platform's
-// HTTP server on a state folder until SIGTERM or SIGINT, then drains it
-// (docs/http.md). For now it serves GET /healthz only; pages and the API are
-// registered here as the web module lands.
+// `csu serve --data DIR [--listen 127.0.0.1:8080]`: runs the web platform
+// (pages, JSON API, exports: docs/web.md) on a state folder until SIGTERM or
+// SIGINT, then drains it (docs/http.md). The activity is loaded and priced
+// once at start; the pages read it.
 #include <CLI/CLI.hpp>
 
 #include <signal.h>
@@ -9,13 +9,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <mutex>
 #include <string>
 
+#include "analytics/commissioning_views.h"
 #include "cli/command.h"
 #include "cli/state.h"
+#include "contracts/contract_store.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "pricing/priced_activity.h"
+#include "store/store.h"
+#include "tenancy/accounts.h"
+#include "tenancy/password_policy.h"
+#include "web/web_app.h"
 
 namespace csu::cli {
 namespace {
@@ -24,7 +33,19 @@ struct ServeArgs {
   StateArgs state;
   std::string listen = "127.0.0.1:8080";
   bool quiet = false;
+  std::string year;  // empty: the latest financial year with activity
+  bool behind_tls = false;
 };
+
+// The latest financial year holding a discharge, appointment or arrival.
+FinancialYear LatestYear(const pricing::PricedActivity& a) {
+  int32_t last = 0;
+  for (int32_t d : a.tables.apc.discharge_date) last = std::max(last, d);
+  for (int32_t d : a.tables.op.appointment_date) last = std::max(last, d);
+  for (int32_t m : a.tables.ae.arrival) last = std::max(last, m / 1440);
+  const Date day = Date::FromDays(last);
+  return FinancialYear(day.month() >= 4 ? day.year() : day.year() - 1);
+}
 
 int Serve(const Context& ctx, const ServeArgs& args) {
   auto listen = http::ParseListenAddress(args.listen);
@@ -47,10 +68,52 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   auto state = OpenOrPrint(ctx, args.state);
   if (!state) return kExitFailure;
 
-  http::Router router;
-  router.Add(http::Method::kGet, "/healthz",
-             [](const http::Request&) { return http::Response::Json(200, "{\"status\":\"ok\"}"); });
-
+  auto loaded = pricing::LoadPriced(*state->store, *state->ref);
+  if (!loaded.ok()) {
+    PrintError(loaded.error().ToString());
+    return kExitFailure;
+  }
+  const pricing::PricedActivity& activity = loaded.value();
+  web::WebOptions web_options;
+  web_options.behind_tls = args.behind_tls;
+  web_options.year = LatestYear(activity);
+  if (!args.year.empty()) {
+    auto year = FinancialYear::Parse(args.year);
+    if (!year.ok()) {
+      PrintError("--year: " + year.error().ToString());
+      return kExitUsage;
+    }
+    web_options.year = year.value();
+  }
+  auto contracts = contracts::ContractStore::Open(args.state.data_dir);
+  if (!contracts.ok()) {
+    PrintError(contracts.error().ToString());
+    return kExitFailure;
+  }
+  auto policy = tenancy::PasswordPolicy::Load(tenancy::DefaultCommonPasswordsFile(CSU_DEFAULT_PASSWORD_LIST));
+  if (!policy.ok()) {
+    PrintError("the common-password list is needed: " + policy.error().ToString());
+    return kExitFailure;
+  }
+  // The store's audit log is appended from every worker thread: one at a time.
+  std::mutex audit_mutex;
+  store::Store* store = state->store.get();
+  auto audit = [store, &audit_mutex](const std::string& actor, const std::string& action, const std::string& subject,
+                                     const std::string& details) {
+    std::lock_guard<std::mutex> lock(audit_mutex);
+    return store->AppendAudit(actor, action, subject, details);
+  };
+  tenancy::AccountsOptions account_options;
+  account_options.audit = audit;
+  account_options.ref = state->ref.get();
+  account_options.policy = &policy.value();
+  auto accounts = tenancy::Accounts::Open(args.state.data_dir, account_options);
+  if (!accounts.ok()) {
+    PrintError(accounts.error().ToString());
+    return kExitFailure;
+  }
+  const analytics::CommissioningViews views(activity, *state->ref, *contracts.value());
+  const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit);
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.
@@ -72,7 +135,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   options.address = listen.value().first;
   options.port = listen.value().second;
   if (args.quiet) options.access_log = nullptr;  // stderr otherwise, the default
-  http::Server server(options, [&router](http::Request& r) { return router.Dispatch(r); });
+  http::Server server(options, [&app](http::Request& r) { return app.Handle(r); });
   if (Status s = server.Start(); !s.ok()) {
     PrintError(s.error().ToString());
     ::close(sfd);
@@ -108,6 +171,9 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--listen", args->listen, "Address and port to listen on (port 0: any free port)")
       ->capture_default_str();
   cmd->add_flag("--quiet", args->quiet, "No access log on stderr");
+  cmd->add_option("--year", args->year, "Financial year the pages show, e.g. 2018/19 (default: the latest with activity)");
+  cmd->add_flag("--behind-tls", args->behind_tls,
+                "Served through a TLS proxy (nginx): session cookies become __Host- prefixed and Secure");
   cmd->callback([&ctx, args] { ctx.action = [&ctx, args] { return Serve(ctx, *args); }; });
 }
 

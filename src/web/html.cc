@@ -1,0 +1,115 @@
+#include "web/html.h"
+
+#include "report/render.h"
+
+namespace csu::web {
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string UrlEncode(std::string_view text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string RenderPage(const PageFrame& f, std::string_view body_html) {
+  std::string h;
+  h += "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
+  h += Escape(f.title);
+  h += " – OpenCSU</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n</head>\n<body>\n"
+       "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"top\">\n"
+       "<a class=\"brand\" href=\"/\">OpenCSU</a>\n";
+  if (!f.user.empty()) {
+    h += "<div class=\"who\"><span>" + Escape(f.user) + "</span> <span class=\"role\">" + Escape(f.role) +
+         "</span>\n<form method=\"post\" action=\"/signout\"><input type=\"hidden\" name=\"csrf\" value=\"" +
+         Escape(f.csrf_token) + "\"><button type=\"submit\">Sign out</button></form></div>\n";
+  }
+  h += "</header>\n";
+  if (!f.nav.empty()) {
+    h += "<nav aria-label=\"Sections\"><ul>\n";
+    for (const NavLink& l : f.nav) {
+      h += "<li><a href=\"" + Escape(l.href) + "\"" + (l.current ? " aria-current=\"page\"" : "") + ">" +
+           Escape(l.label) + "</a></li>\n";
+    }
+    h += "</ul></nav>\n";
+  }
+  h += "<main id=\"main\">\n<h1>" + Escape(f.title) + "</h1>\n";
+  if (!f.subtitle.empty()) h += "<p class=\"subtitle\">" + Escape(f.subtitle) + "</p>\n";
+  h += body_html;
+  h += "\n</main>\n<footer>OpenCSU · figures at national tariff · pseudonymised data only</footer>\n</body>\n</html>\n";
+  return h;
+}
+
+namespace {
+
+bool IsNumeric(report::ColumnType t) { return t != report::ColumnType::kText; }
+
+}  // namespace
+
+std::string TableHtml(const report::ReportTable& t, const CellLink& link) {
+  std::string h = "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"" + Escape(t.title) +
+                  "\">\n<table>\n<caption>" + Escape(t.title) + "</caption>\n<thead><tr>";
+  for (const report::Column& c : t.columns) {
+    h += std::string("<th scope=\"col\"") + (IsNumeric(c.type) ? " class=\"num\"" : "") + ">" +
+         Escape(c.label.empty() ? c.name : c.label) + "</th>";
+  }
+  h += "</tr></thead>\n";
+  auto row_html = [&](size_t r) {
+    std::string s = "<tr>";
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      const report::Cell empty;
+      const report::Cell& cell = c < t.rows[r].size() ? t.rows[r][c] : empty;
+      std::string text = Escape(report::FormatCell(t.columns[c], cell));
+      const std::string href = link ? link(t, r, c) : "";
+      if (!href.empty() && !text.empty()) text = "<a href=\"" + Escape(href) + "\">" + text + "</a>";
+      s += std::string(c == 0 ? "<th scope=\"row\"" : "<td") + (IsNumeric(t.columns[c].type) ? " class=\"num\"" : "") +
+           ">" + text + (c == 0 ? "</th>" : "</td>");
+    }
+    return s + "</tr>\n";
+  };
+  h += "<tbody>\n";
+  size_t data_rows = 0;
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    if (t.IsTotalRow(r)) continue;
+    h += row_html(r);
+    ++data_rows;
+  }
+  if (data_rows == 0)
+    h += "<tr><td colspan=\"" + std::to_string(t.columns.size()) + "\">No rows for this period.</td></tr>\n";
+  h += "</tbody>\n";
+  if (!t.total_rows.empty()) {
+    h += "<tfoot>\n";
+    for (size_t r : t.total_rows) h += row_html(r);
+    h += "</tfoot>\n";
+  }
+  h += "</table>\n</div>\n";
+  for (const std::string& n : t.notes) h += "<p class=\"note\">" + Escape(n) + "</p>\n";
+  return h;
+}
+
+}  // namespace csu::web

@@ -1,0 +1,49 @@
+// HTML for the web pages: escaping, the page frame every page shares, and a
+// report::ReportTable as an accessible <table>. Server-rendered, no inline
+// script or style (the CSP forbids both): looks come from /static/app.css.
+//
+//   PageFrame f{.title = "Contract monitoring", .user = "alice", ...};
+//   std::string html = RenderPage(f, "<p>" + Escape(text) + "</p>");
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "report/report_table.h"
+
+namespace csu::web {
+
+// Escapes & < > " ' for text and attribute values.
+std::string Escape(std::string_view text);
+// Percent-encodes a query-string or path value.
+std::string UrlEncode(std::string_view text);
+
+struct NavLink {
+  std::string href;
+  std::string label;
+  bool current = false;
+};
+
+struct PageFrame {
+  std::string title;             // <title> and the page's <h1>
+  std::string subtitle;          // under the heading: CCG, period
+  std::string user;              // signed-in user's name; empty on the sign-in page
+  std::string role;              // shown beside the user
+  std::string csrf_token;        // for the sign-out form
+  std::vector<NavLink> nav;      // section links
+};
+
+// The whole document: header with the product name, navigation, the user
+// and a sign-out button, the heading, `body_html` (already escaped), footer.
+std::string RenderPage(const PageFrame& frame, std::string_view body_html);
+
+// A link for a cell, or "" for none: lets a page make figures drill down.
+using CellLink = std::function<std::string(const report::ReportTable&, size_t row, size_t column)>;
+
+// The table with a caption (its title), column headers with scope, numbers
+// right-aligned, total rows in <tfoot>, its notes below it.
+std::string TableHtml(const report::ReportTable& table, const CellLink& link = {});
+
+}  // namespace csu::web

@@ -1,0 +1,62 @@
+#include "web/style.h"
+
+namespace csu::web {
+
+std::string_view StyleSheet() {
+  return R"css(*{box-sizing:border-box}
+html{font-family:Arial,"Helvetica Neue",Helvetica,sans-serif;color:#212b32;background:#f0f4f5;line-height:1.45}
+body{margin:0}
+a{color:#005eb8}
+a:visited{color:#330072}
+a:hover{color:#7c2855}
+:focus{outline:3px solid #ffeb3b;outline-offset:0;box-shadow:0 -2px #ffeb3b,0 4px #212b32}
+.skip{position:absolute;left:-9999px}
+.skip:focus{left:8px;top:8px;background:#ffeb3b;color:#212b32;padding:8px;z-index:2}
+header.top{background:#005eb8;color:#fff;display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;padding:12px 24px;gap:8px}
+header.top .brand{color:#fff;font-weight:700;font-size:1.4rem;text-decoration:none}
+header.top .who{display:flex;align-items:center;gap:12px;flex-wrap:wrap}
+header.top .role{background:#003087;border-radius:3px;padding:2px 6px;font-size:.85rem}
+header.top form{margin:0}
+header.top button{background:#fff;color:#005eb8;border:0;border-radius:3px;padding:6px 12px;font-weight:700;cursor:pointer}
+nav{background:#fff;border-bottom:1px solid #d8dde0}
+nav ul{list-style:none;margin:0;padding:0 16px;display:flex;flex-wrap:wrap}
+nav a{display:block;padding:12px 10px;text-decoration:none;font-weight:700}
+nav a[aria-current=page]{border-bottom:4px solid #005eb8;color:#212b32}
+main{max-width:1280px;margin:0 auto;padding:16px 24px 48px}
+h1{font-size:1.9rem;margin:8px 0 4px}
+h2{font-size:1.35rem;margin:28px 0 8px}
+.subtitle{color:#4c6272;margin:0 0 16px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(210px,1fr));gap:16px;margin:16px 0}
+.card{background:#fff;border:1px solid #d8dde0;border-radius:4px;padding:16px}
+.card .label{color:#4c6272;font-size:.9rem;margin:0}
+.card .value{font-size:1.6rem;font-weight:700;margin:4px 0 0}
+.card .detail{font-size:.9rem;margin:4px 0 0}
+.over{color:#b3261e}
+.under{color:#007f3b}
+.panel{background:#fff;border:1px solid #d8dde0;border-radius:4px;padding:16px;margin:16px 0}
+.table-wrap{overflow-x:auto;background:#fff;border:1px solid #d8dde0;border-radius:4px;margin:12px 0}
+table{border-collapse:collapse;width:100%;font-size:.92rem}
+caption{text-align:left;font-weight:700;padding:10px 12px}
+th,td{padding:6px 10px;border-bottom:1px solid #e8edee;text-align:left;white-space:nowrap}
+thead th{background:#e8edee;position:sticky;top:0}
+tbody tr:nth-child(even){background:#f8fafa}
+tfoot th,tfoot td{font-weight:700;border-top:2px solid #212b32}
+.num{text-align:right;font-variant-numeric:tabular-nums}
+.note{color:#4c6272;font-size:.88rem;margin:4px 0}
+.actions{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:12px 0}
+.button,button.primary{display:inline-block;background:#007f3b;color:#fff;border:0;border-radius:4px;padding:8px 14px;font-weight:700;text-decoration:none;font-size:1rem;cursor:pointer}
+.button.secondary{background:#fff;color:#005eb8;border:2px solid #005eb8}
+form.filters{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-end}
+label{display:block;font-weight:700;margin:0 0 4px}
+input,select{font-size:1rem;padding:6px 8px;border:2px solid #4c6272;border-radius:0;min-width:8rem}
+.signin{max-width:28rem;background:#fff;border:1px solid #d8dde0;border-radius:4px;padding:24px;margin:24px 0}
+.signin div{margin:0 0 16px}
+.signin input{width:100%}
+.error{border-left:6px solid #d5281b;background:#fff;padding:12px 16px;margin:12px 0}
+.chart svg{max-width:100%;height:auto}
+footer{color:#4c6272;font-size:.85rem;text-align:center;padding:24px}
+@media (max-width:640px){main{padding:12px}h1{font-size:1.5rem}.card .value{font-size:1.3rem}}
+)css";
+}
+
+}  // namespace csu::web

@@ -1,0 +1,692 @@
+#include "web/web_app.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+
+#include "analytics/commissioning_views.h"
+#include "contracts/contract.h"
+#include "core/money.h"
+#include "http/request_parser.h"
+#include "pricing/priced_activity.h"
+#include "refdata/refdata.h"
+#include "report/render.h"
+#include "report/xlsx_writer.h"
+#include "spc/svg_chart.h"
+#include "spc/xmr_chart.h"
+#include "store/sha256.h"
+#include "tenancy/accounts.h"
+#include "tenancy/secrets.h"
+#include "web/html.h"
+#include "web/style.h"
+
+namespace csu::web {
+
+using http::Method;
+using http::Request;
+using http::Response;
+using tenancy::Action;
+using tenancy::Identifiability;
+
+std::string CsrfTokenFor(std::string_view session_token) {
+  return store::Sha256Hex("opencsu-csrf:" + std::string(session_token)).substr(0, 32);
+}
+
+namespace {
+
+constexpr const char* kSignInCookie = "csu_signin";
+// Views with a page of their own; "records" is the drill-down page.
+const std::vector<std::pair<std::string, std::string>> kViewPages = {
+    {"monitoring", "Contract monitoring"}, {"nca", "Non-contract activity"}, {"spend", "Spend"},
+    {"flows", "Patient flows"},           {"practices", "Practices"},       {"ae", "A&E"},
+    {"readmissions", "Readmissions"},     {"challenges", "Challenges"}};
+
+std::map<std::string, std::string> ParseCookies(const Request& r) {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : r.headers.fields()) {
+    if (name != "cookie") continue;
+    std::string_view v = value;
+    while (!v.empty()) {
+      const size_t semi = v.find(';');
+      std::string_view part = v.substr(0, semi);
+      v = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
+      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+      const size_t eq = part.find('=');
+      if (eq == std::string_view::npos) continue;
+      out.emplace(std::string(part.substr(0, eq)), std::string(part.substr(eq + 1)));
+    }
+  }
+  return out;
+}
+
+// application/x-www-form-urlencoded; a malformed pair is skipped.
+std::map<std::string, std::string> ParseForm(std::string_view body) {
+  std::map<std::string, std::string> out;
+  while (!body.empty()) {
+    const size_t amp = body.find('&');
+    std::string_view pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    const size_t eq = pair.find('=');
+    auto key = http::PercentDecode(pair.substr(0, eq), true);
+    auto value = http::PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+    if (key && value) out.emplace(std::move(*key), std::move(*value));
+  }
+  return out;
+}
+
+std::string Pounds(int64_t pence) { return Money::FromPence(pence).ToString(); }
+
+Response Redirect(const std::string& to) {
+  Response r(303);
+  r.SetHeader("Location", to);
+  return r;
+}
+
+}  // namespace
+
+struct Caller {
+  tenancy::Principal who;
+  std::string session_token;  // empty for API tokens
+};
+
+struct WebApp::Impl {
+  WebOptions options;
+  tenancy::Accounts& accounts;
+  const analytics::CommissioningViews& views;
+  const refdata::RefData& ref;
+  AuditFn audit;
+  std::string session_cookie;
+
+  // ---- who is asking ----
+  std::optional<Caller> Authenticate(const Request& r) const {
+    if (auto auth = r.headers.Get("authorization")) {
+      if (auth->substr(0, 7) != "Bearer ") return std::nullopt;
+      auto p = accounts.ValidateApiToken(auth->substr(7));
+      if (!p.ok() || !p.value()) return std::nullopt;
+      return Caller{*p.value(), ""};
+    }
+    const auto cookies = ParseCookies(r);
+    const auto it = cookies.find(session_cookie);
+    if (it == cookies.end()) return std::nullopt;
+    auto p = accounts.ValidateSession(it->second);
+    if (!p.ok() || !p.value()) return std::nullopt;
+    return Caller{*p.value(), it->second};
+  }
+
+  bool CsrfOk(const Request& r, const Caller& c) const {
+    if (c.session_token.empty()) return false;  // cookie-less callers have no forms
+    const auto form = ParseForm(r.body);
+    const auto it = form.find("csrf");
+    return it != form.end() && tenancy::ConstantTimeEquals(it->second, CsrfTokenFor(c.session_token));
+  }
+
+  // The CCG of the path if the caller may act on it at this level; nullopt
+  // for a CCG outside their scope and for one that does not exist alike.
+  std::optional<OdsCode> Tenant(const Request& r, const Caller& c, Action a, Identifiability level) const {
+    auto code = OdsCode::Parse(r.PathParam("ccg"));
+    if (!code.ok() || ref.FindCcg(code.value()) == nullptr) return std::nullopt;
+    if (!accounts.Authorize(c.who, a, code.value(), level)) return std::nullopt;
+    return code.value();
+  }
+
+  std::vector<OdsCode> VisibleTenants(const Caller& c) const {
+    std::vector<OdsCode> all;
+    if (auto t = accounts.Tenants(); t.ok()) all = t.value();
+    const auto& commissioners = views.activity().tables.codes.commissioner();
+    for (uint32_t id = 1; id < commissioners.size(); ++id) {
+      auto code = OdsCode::Parse(commissioners.code(id));
+      if (code.ok() && ref.FindCcg(code.value()) &&
+          std::find(all.begin(), all.end(), code.value()) == all.end())
+        all.push_back(code.value());
+    }
+    std::vector<OdsCode> out = tenancy::TenantsOf(c.who, all);
+    std::sort(out.begin(), out.end(), [](const OdsCode& a, const OdsCode& b) { return a.view() < b.view(); });
+    return out;
+  }
+
+  std::string CcgName(const OdsCode& code) const {
+    const refdata::Ccg* ccg = ref.FindCcg(code);
+    return ccg ? ccg->name : std::string(code.view());
+  }
+
+  // ---- pages ----
+  PageFrame Frame(const Caller& c, std::string title, std::string subtitle = "") const {
+    PageFrame f;
+    f.title = std::move(title);
+    f.subtitle = std::move(subtitle);
+    f.user = c.who.username;
+    f.role = std::string(tenancy::RoleName(c.who.role));
+    f.csrf_token = CsrfTokenFor(c.session_token);
+    return f;
+  }
+
+  std::vector<NavLink> CcgNav(const Caller& c, const OdsCode& ccg, std::string_view current) const {
+    const std::string base = "/ccg/" + std::string(ccg.view());
+    std::vector<NavLink> nav = {{"/", "All CCGs", false}, {base, "Home", current == "home"}};
+    if (tenancy::IsCsuRole(c.who.role) == false) nav.erase(nav.begin());
+    for (const auto& [view, label] : kViewPages) {
+      const Identifiability level =
+          analytics::IsRecordLevel(view) ? Identifiability::kRecordLevel : Identifiability::kAggregate;
+      if (!tenancy::Grants(c.who.role, Action::kView, level)) continue;
+      nav.push_back({base + "/view/" + view, label, current == view});
+    }
+    return nav;
+  }
+
+  Response NotFound(const std::optional<Caller>& c) const {
+    PageFrame f;
+    f.title = "Page not found";
+    if (c) f = Frame(*c, "Page not found");
+    return Response::Html(404, RenderPage(f, "<p>There is no such page, or it is not one you can see. "
+                                             "<a href=\"/\">Go to your home page</a>.</p>"));
+  }
+
+  Response Problem(const Caller& c, int status, const std::string& title, const std::string& message) const {
+    return Response::Html(status, RenderPage(Frame(c, title), "<div class=\"error\"><p>" + Escape(message) +
+                                                                  "</p></div>"));
+  }
+
+  // The month asked for (?month=1..12), 0 for the latest; nullopt if malformed.
+  static std::optional<int> MonthOf(const Request& r) {
+    auto m = r.Query("month");
+    if (!m || m->empty()) return 0;
+    if (m->size() > 2) return std::nullopt;
+    int v = 0;
+    for (char ch : *m) {
+      if (ch < '0' || ch > '9') return std::nullopt;
+      v = v * 10 + (ch - '0');
+    }
+    if (v < 1 || v > 12) return std::nullopt;
+    return v;
+  }
+
+  Status Audit(const Caller& c, const std::string& action, const std::string& subject,
+               const nlohmann::json& details) const {
+    return audit(c.who.username, action, subject, details.dump());
+  }
+
+  analytics::ViewRequest ViewRequestFor(const OdsCode& ccg, std::string view, int month) const {
+    analytics::ViewRequest v;
+    v.view = std::move(view);
+    v.commissioner = std::string(ccg.view());
+    v.year = options.year;
+    v.month = month;
+    return v;
+  }
+
+  std::string MonthForm(const std::string& action, int month, const std::string& extra_hidden = "") const {
+    std::string h = "<form class=\"filters\" method=\"get\" action=\"" + Escape(action) +
+                    "\"><div><label for=\"month\">Month</label><select id=\"month\" name=\"month\">";
+    for (int m = 1; m <= 12; ++m) {
+      h += "<option value=\"" + std::to_string(m) + "\"" + (m == month ? " selected" : "") + ">" +
+           std::string(FinancialYear::MonthName(m)) + " " + std::to_string(options.year.start_year() + (m >= 10)) +
+           "</option>";
+    }
+    h += "</select></div>" + extra_hidden + "<div><button class=\"primary\" type=\"submit\">Show</button></div></form>";
+    return h;
+  }
+
+  std::string Subtitle(const OdsCode& ccg, const analytics::ViewScope& s) const {
+    return CcgName(ccg) + " (" + std::string(ccg.view()) + ") · " + std::string(FinancialYear::MonthName(s.month)) +
+           " " + std::to_string(options.year.start_year() + (s.month >= 10)) + ", month " + std::to_string(s.month) +
+           " of " + options.year.ToString();
+  }
+
+  Response Home(const Request&, const Caller& c) const {
+    if (!tenancy::IsCsuRole(c.who.role)) return Redirect("/ccg/" + std::string(c.who.tenant.view()));
+    std::string body = "<p>The CCGs you work for. Figures are year to date at national tariff.</p>\n";
+    report::ReportTable t("Your CCGs", {{"ccg", report::ColumnType::kText, "CCG"},
+                                        {"name", report::ColumnType::kText, "Name"},
+                                        {"plan", report::ColumnType::kMoney, "Plan to date"},
+                                        {"actual", report::ColumnType::kMoney, "Actual to date"},
+                                        {"variance", report::ColumnType::kMoney, "Variance"},
+                                        {"forecast", report::ColumnType::kMoney, "Forecast outturn"}});
+    for (const OdsCode& ccg : VisibleTenants(c)) {
+      auto h = views.HeadlineFor(ViewRequestFor(ccg, "monitoring", 0));
+      if (!h.ok()) {
+        t.AddRow({report::Cell::Text(std::string(ccg.view())), report::Cell::Text(CcgName(ccg)), {}, {}, {}, {}});
+        continue;
+      }
+      const auto& v = h.value();
+      t.AddRow({report::Cell::Text(std::string(ccg.view())), report::Cell::Text(CcgName(ccg)),
+                report::Cell::Pence(v.plan_ytd_pence), report::Cell::Pence(v.actual_ytd_pence),
+                report::Cell::Pence(v.actual_ytd_pence - v.plan_ytd_pence),
+                report::Cell::Pence(v.forecast_profiled_pence)});
+    }
+    body += TableHtml(t, [](const report::ReportTable& table, size_t row, size_t col) -> std::string {
+      if (col != 0) return "";
+      return "/ccg/" + table.rows[row][0].text;
+    });
+    PageFrame f = Frame(c, "CSU overview", "Financial year " + options.year.ToString());
+    return Response::Html(200, RenderPage(f, body));
+  }
+
+  static std::string Card(const std::string& label, const std::string& value, const std::string& detail,
+                          const std::string& cls = "") {
+    return "<div class=\"card\"><p class=\"label\">" + Escape(label) + "</p><p class=\"value" +
+           (cls.empty() ? "" : " " + cls) + "\">" + Escape(value) + "</p><p class=\"detail\">" + Escape(detail) +
+           "</p></div>";
+  }
+
+  std::string RecordsLink(const OdsCode& ccg, std::string_view provider, std::string_view pod, int month) const {
+    return "/ccg/" + std::string(ccg.view()) + "/records?provider=" + UrlEncode(provider) + "&pod=" + UrlEncode(pod) +
+           "&month=" + std::to_string(month);
+  }
+
+  std::string AeChart(const analytics::ViewScope& scope, const OdsCode& ccg) const {
+    const std::vector<analytics::MeasurePoint> weeks = views.AeFourHourWeekly(scope);
+    if (weeks.size() < 2) return "<p>Not enough A&amp;E attendances this year for a chart.</p>";
+    std::vector<spc::Observation> series;
+    for (const auto& w : weeks) series.push_back({w.period, w.value()});
+    spc::XmrOptions o;
+    o.improvement = spc::Improvement::kIncrease;
+    o.target = 95.0;
+    auto chart = spc::CalculateXmr(std::move(series), o);
+    if (!chart.ok()) return "<p>" + Escape(chart.error().ToString()) + "</p>";
+    spc::SvgChartOptions so;
+    so.title = "A&E attendances within 4 hours, by week: " + std::string(ccg.view());
+    so.x_label = "Week starting";
+    so.y_label = "Within 4 hours";
+    so.units = "%";
+    return "<div class=\"chart\">" + spc::SvgChart(chart.value(), so) + "</div>";
+  }
+
+  Response CcgHome(const Request& r, const Caller& c) const {
+    auto ccg = Tenant(r, c, Action::kView, Identifiability::kAggregate);
+    if (!ccg) return NotFound(c);
+    auto month = MonthOf(r);
+    if (!month) return Problem(c, 400, "Bad request", "month must be a financial month, 1 (April) to 12 (March)");
+    auto h = views.HeadlineFor(ViewRequestFor(*ccg, "monitoring", *month));
+    PageFrame f = Frame(c, CcgName(*ccg));
+    f.nav = CcgNav(c, *ccg, "home");
+    if (!h.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(h.error().why) + ".</p>"));
+    const analytics::Headline& v = h.value();
+    f.subtitle = Subtitle(*ccg, v.scope);
+    const int64_t variance = v.actual_ytd_pence - v.plan_ytd_pence;
+    std::string body = MonthForm("/ccg/" + std::string(ccg->view()), v.scope.month);
+    body += "<div class=\"cards\">";
+    body += Card("Spend to date", Pounds(v.actual_ytd_pence), "plan " + Pounds(v.plan_ytd_pence) + " across " +
+                                                                 std::to_string(v.contracts) + " contracts");
+    body += Card("Variance to plan", (variance > 0 ? "+" : "") + Pounds(variance),
+                 variance > 0 ? "over plan" : variance < 0 ? "under plan" : "on plan",
+                 variance > 0 ? "over" : variance < 0 ? "under" : "");
+    body += Card("Forecast outturn", Pounds(v.forecast_profiled_pence),
+                 "profiled; run rate " + Pounds(v.forecast_run_rate_pence) + "; annual plan " +
+                     Pounds(v.annual_plan_pence));
+    body += Card("Payable after contract rules", Pounds(v.payable_ytd_pence), "30-day readmissions and MRET applied");
+    body += Card("Non-contract activity", Pounds(v.non_contract_ytd_pence), "to date, providers without a contract");
+    const bool records = tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel);
+    body += Card("Challenges raised", std::to_string(v.challenges),
+                 Pounds(v.challenges_at_stake_pence) + " at stake" + (records ? "" : " (details need record access)"));
+    body += "</div>\n";
+    report::ReportTable top("Largest variances to date", {{"provider", report::ColumnType::kText, "Provider"},
+                                                          {"name", report::ColumnType::kText, "Name"},
+                                                          {"pod", report::ColumnType::kText, "POD"},
+                                                          {"plan", report::ColumnType::kMoney, "Plan to date"},
+                                                          {"actual", report::ColumnType::kMoney, "Actual to date"},
+                                                          {"variance", report::ColumnType::kMoney, "Variance"}});
+    for (const auto& tv : v.top_variances) {
+      const refdata::Trust* trust = ref.FindTrust(tv.provider);
+      top.AddRow({report::Cell::Text(std::string(tv.provider.view())), report::Cell::Text(trust ? trust->name : ""),
+                  report::Cell::Text(tv.pod == pricing::Pod::kNone ? "NP" : std::string(pricing::PodCode(tv.pod))),
+                  report::Cell::Pence(tv.plan_ytd_pence), report::Cell::Pence(tv.actual_ytd_pence),
+                  report::Cell::Pence(tv.variance_pence())});
+    }
+    const int m = v.scope.month;
+    const OdsCode code = *ccg;
+    body += TableHtml(top, [this, records, code, m](const report::ReportTable& t, size_t row, size_t col) {
+      if (!records || col != 4) return std::string();
+      return RecordsLink(code, t.rows[row][0].text, t.rows[row][2].text, m);
+    });
+    body += "<h2>A&amp;E 4-hour performance</h2>\n" + AeChart(v.scope, *ccg);
+    body += "<p class=\"note\">Statistical process control (XmR, Making Data Count): limits from the average moving "
+            "range; coloured points are special cause. Target 95%.</p>";
+    return Response::Html(200, RenderPage(f, body));
+  }
+
+  // What a table links to: the monitoring view's actual activity and £
+  // drill down to the records behind them.
+  CellLink DrillLinks(const Caller& c, const OdsCode& ccg, const std::string& view, int month) const {
+    if (view != "monitoring" || !tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel)) return {};
+    return [this, ccg, month](const report::ReportTable& t, size_t row, size_t col) -> std::string {
+      size_t provider = t.columns.size(), pod = t.columns.size();
+      for (size_t i = 0; i < t.columns.size(); ++i) {
+        if (t.columns[i].name == "provider") provider = i;
+        if (t.columns[i].name == "pod") pod = i;
+      }
+      if (provider == t.columns.size() || pod == t.columns.size() || t.IsTotalRow(row)) return "";
+      const std::string& name = t.columns[col].name;
+      if (name != "actual_activity_ytd" && name != "actual_ytd") return "";
+      const std::string& p = t.rows[row][pod].text;
+      if (p == "TOTAL" || p == "ALL" || p == "READM" || p == "MRET") return "";
+      return RecordsLink(ccg, t.rows[row][provider].text, p, month);
+    };
+  }
+
+  Response ViewPage(const Request& r, const Caller& c) const {
+    const std::string view(r.PathParam("view"));
+    const auto page = std::find_if(kViewPages.begin(), kViewPages.end(), [&](const auto& p) { return p.first == view; });
+    const Identifiability level =
+        analytics::IsRecordLevel(view) ? Identifiability::kRecordLevel : Identifiability::kAggregate;
+    auto ccg = Tenant(r, c, Action::kView, level);
+    if (!ccg || page == kViewPages.end()) return NotFound(c);
+    auto month = MonthOf(r);
+    if (!month) return Problem(c, 400, "Bad request", "month must be a financial month, 1 (April) to 12 (March)");
+    PageFrame f = Frame(c, page->second);
+    f.nav = CcgNav(c, *ccg, view);
+    auto built = views.Build(ViewRequestFor(*ccg, view, *month));
+    if (!built.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(built.error().why) + ".</p>"));
+    if (level == Identifiability::kRecordLevel) {
+      if (!Audit(c, "web.view", view, {{"ccg", ccg->view()}, {"month", built.value().scope.month},
+                                       {"record_level", true}}).ok())
+        return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
+    }
+    const analytics::ViewScope& s = built.value().scope;
+    f.subtitle = Subtitle(*ccg, s);
+    const std::string base = "/ccg/" + std::string(ccg->view());
+    std::string body = MonthForm(base + "/view/" + view, s.month);
+    body += "<div class=\"actions\">";
+    if (tenancy::Grants(c.who.role, Action::kExport, level)) {
+      for (const char* format : {"csv", "xlsx"})
+        body += "<a class=\"button secondary\" href=\"" + base + "/export/" + view + "/" + format + "?month=" +
+                std::to_string(s.month) + "\">Download " + (std::string(format) == "csv" ? "CSV" : "Excel") + "</a>";
+    }
+    body += "<a href=\"/api/v1" + base + "/view/" + view + "?month=" + std::to_string(s.month) +
+            "\">This page as JSON</a></div>\n";
+    for (const auto& t : built.value().tables) body += TableHtml(t, DrillLinks(c, *ccg, view, s.month));
+    return Response::Html(200, RenderPage(f, body));
+  }
+
+  // records: provider (required), pod, month, month_only=1
+  Result<analytics::ViewRequest> RecordsRequest(const Request& r, const OdsCode& ccg) const {
+    auto month = MonthOf(r);
+    if (!month) return Error{"month", "a financial month, 1 (April) to 12 (March)"};
+    analytics::ViewRequest v = ViewRequestFor(ccg, "records", *month);
+    auto provider = r.Query("provider");
+    if (!provider || provider->empty()) return Error{"provider", "name the provider to drill down to"};
+    v.provider = std::string(*provider);
+    if (auto pod = r.Query("pod"); pod && !pod->empty()) {
+      v.pod = contracts::ParsePod(*pod);
+      if (!v.pod && *pod != "NP") return Error{"pod", "not a point of delivery"};
+      if (!v.pod) v.pod = pricing::Pod::kNone;
+    }
+    v.month_only = r.Query("month_only").value_or("") == "1";
+    return v;
+  }
+
+  Response RecordsPage(const Request& r, const Caller& c) const {
+    auto ccg = Tenant(r, c, Action::kView, Identifiability::kRecordLevel);
+    if (!ccg) return NotFound(c);
+    auto request = RecordsRequest(r, *ccg);
+    if (!request.ok()) return Problem(c, 400, "Bad request", request.error().ToString());
+    auto built = views.Build(request.value());
+    PageFrame f = Frame(c, "Records behind the figure");
+    f.nav = CcgNav(c, *ccg, "");
+    if (!built.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(built.error().why) + ".</p>"));
+    if (!Audit(c, "web.view", "records",
+               {{"ccg", ccg->view()}, {"provider", request.value().provider}, {"month", built.value().scope.month},
+                {"record_level", true}})
+             .ok())
+      return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
+    f.subtitle = Subtitle(*ccg, built.value().scope);
+    std::string body = "<p>Pseudonymised records: no NHS numbers, names or dates of birth. Each row names its batch "
+                       "and row so its price can be explained with <code>csu price explain</code>.</p>";
+    for (const auto& t : built.value().tables) body += TableHtml(t);
+    return Response::Html(200, RenderPage(f, body));
+  }
+
+  Response Export(const Request& r, const Caller& c) const {
+    const std::string view(r.PathParam("view"));
+    const std::string format(r.PathParam("format"));
+    const bool known = std::any_of(kViewPages.begin(), kViewPages.end(), [&](const auto& p) { return p.first == view; });
+    const Identifiability level =
+        analytics::IsRecordLevel(view) ? Identifiability::kRecordLevel : Identifiability::kAggregate;
+    auto ccg = Tenant(r, c, Action::kExport, level);
+    if (!ccg || !known || (format != "csv" && format != "xlsx")) return NotFound(c);
+    auto month = MonthOf(r);
+    if (!month) return Problem(c, 400, "Bad request", "month must be a financial month, 1 (April) to 12 (March)");
+    auto built = views.Build(ViewRequestFor(*ccg, view, *month));
+    if (!built.ok()) return Problem(c, 404, "Nothing to export", built.error().why);
+    const int m = built.value().scope.month;
+    if (!Audit(c, "web.export", view, {{"ccg", ccg->view()}, {"month", m}, {"format", format},
+                                       {"record_level", level == Identifiability::kRecordLevel}})
+             .ok())
+      return Problem(c, 503, "Not available", "The audit log could not be written, so the export is withheld.");
+    const std::string file = std::string(ccg->view()) + "-" + view + "-" + options.year.ToString().replace(4, 1, "-") +
+                             "-m" + std::to_string(m) + "." + format;
+    Response out(200);
+    if (format == "csv") {
+      out.set_body(report::RenderCsv(built.value().tables.at(0)));
+      out.SetHeader("Content-Type", "text/csv; charset=utf-8");
+    } else {
+      // libxlsxwriter writes a file: a private temporary one, removed at once.
+      std::string path = (std::filesystem::temp_directory_path() / "csu-export-XXXXXX").string();
+      const int fd = ::mkstemp(path.data());
+      if (fd < 0) return Problem(c, 500, "Export failed", "a temporary file could not be made");
+      ::close(fd);
+      const Status s = report::WriteXlsx(path, built.value().tables);
+      std::ifstream in(path, std::ios::binary);
+      std::ostringstream bytes;
+      bytes << in.rdbuf();
+      std::filesystem::remove(path);
+      if (!s.ok()) return Problem(c, 500, "Export failed", "the workbook could not be written");
+      out.set_body(bytes.str());
+      out.SetHeader("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    }
+    out.SetHeader("Content-Disposition", "attachment; filename=\"" + file + "\"");
+    return out;
+  }
+
+  // ---- JSON twins ----
+  static Response ApiNotFound() { return Response::Error(404, "not found"); }
+
+  Response ApiCcgs(const Request&, const Caller& c) const {
+    nlohmann::json list = nlohmann::json::array();
+    for (const OdsCode& ccg : VisibleTenants(c)) list.push_back({{"code", ccg.view()}, {"name", CcgName(ccg)}});
+    return Response::Json(200, nlohmann::json{{"year", options.year.ToString()}, {"ccgs", list}}.dump());
+  }
+
+  Response ApiHome(const Request& r, const Caller& c) const {
+    auto ccg = Tenant(r, c, Action::kView, Identifiability::kAggregate);
+    if (!ccg) return ApiNotFound();
+    auto month = MonthOf(r);
+    if (!month) return Response::Error(400, "month must be 1 (April) to 12 (March)");
+    auto h = views.HeadlineFor(ViewRequestFor(*ccg, "monitoring", *month));
+    if (!h.ok()) return Response::Error(404, h.error().why);
+    const analytics::Headline& v = h.value();
+    nlohmann::json top = nlohmann::json::array();
+    for (const auto& tv : v.top_variances)
+      top.push_back({{"provider", tv.provider.view()},
+                     {"pod", tv.pod == pricing::Pod::kNone ? "NP" : std::string(pricing::PodCode(tv.pod))},
+                     {"plan_ytd_pence", tv.plan_ytd_pence},
+                     {"actual_ytd_pence", tv.actual_ytd_pence},
+                     {"variance_pence", tv.variance_pence()}});
+    nlohmann::json weeks = nlohmann::json::array();
+    for (const auto& w : views.AeFourHourWeekly(v.scope))
+      weeks.push_back({{"week", w.period}, {"attendances", w.denominator}, {"within_4_hours", w.numerator}});
+    nlohmann::json j = {{"ccg", ccg->view()},
+                        {"year", options.year.ToString()},
+                        {"month", v.scope.month},
+                        {"contracts", v.contracts},
+                        {"plan_ytd_pence", v.plan_ytd_pence},
+                        {"actual_ytd_pence", v.actual_ytd_pence},
+                        {"payable_ytd_pence", v.payable_ytd_pence},
+                        {"annual_plan_pence", v.annual_plan_pence},
+                        {"forecast_run_rate_pence", v.forecast_run_rate_pence},
+                        {"forecast_profiled_pence", v.forecast_profiled_pence},
+                        {"non_contract_ytd_pence", v.non_contract_ytd_pence},
+                        {"challenges", v.challenges},
+                        {"challenges_at_stake_pence", v.challenges_at_stake_pence},
+                        {"top_variances", top},
+                        {"ae_four_hour_weekly", weeks}};
+    return Response::Json(200, j.dump());
+  }
+
+  Response ApiView(const Request& r, const Caller& c) const {
+    const std::string view(r.PathParam("view"));
+    const bool known = std::any_of(kViewPages.begin(), kViewPages.end(), [&](const auto& p) { return p.first == view; });
+    const Identifiability level =
+        analytics::IsRecordLevel(view) ? Identifiability::kRecordLevel : Identifiability::kAggregate;
+    auto ccg = Tenant(r, c, Action::kView, level);
+    if (!ccg || !known) return ApiNotFound();
+    auto month = MonthOf(r);
+    if (!month) return Response::Error(400, "month must be 1 (April) to 12 (March)");
+    auto built = views.Build(ViewRequestFor(*ccg, view, *month));
+    if (!built.ok()) return Response::Error(404, built.error().why);
+    if (level == Identifiability::kRecordLevel &&
+        !Audit(c, "api.view", view, {{"ccg", ccg->view()}, {"month", built.value().scope.month}, {"record_level", true}})
+             .ok())
+      return Response::Error(503, "the audit log could not be written, so this view is withheld");
+    return Response::Json(200, report::RenderJson(built.value().tables).dump());
+  }
+
+  Response ApiRecords(const Request& r, const Caller& c) const {
+    auto ccg = Tenant(r, c, Action::kView, Identifiability::kRecordLevel);
+    if (!ccg) return ApiNotFound();
+    auto request = RecordsRequest(r, *ccg);
+    if (!request.ok()) return Response::Error(400, request.error().ToString());
+    auto built = views.Build(request.value());
+    if (!built.ok()) return Response::Error(404, built.error().why);
+    if (!Audit(c, "api.view", "records",
+               {{"ccg", ccg->view()}, {"provider", request.value().provider}, {"record_level", true}})
+             .ok())
+      return Response::Error(503, "the audit log could not be written, so this view is withheld");
+    return Response::Json(200, report::RenderJson(built.value().tables).dump());
+  }
+
+  // ---- sign-in ----
+  std::string CookieAttributes() const { return options.behind_tls ? "; Secure" : ""; }
+
+  std::string SignInForm(const std::string& token, const std::string& message, const std::string& username) const {
+    std::string h;
+    if (!message.empty()) h += "<div class=\"error\" role=\"alert\"><p>" + Escape(message) + "</p></div>";
+    h += "<form class=\"signin\" method=\"post\" action=\"/signin\">"
+         "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(token) + "\">"
+         "<div><label for=\"username\">User name</label><input id=\"username\" name=\"username\" "
+         "autocomplete=\"username\" required value=\"" + Escape(username) + "\"></div>"
+         "<div><label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" "
+         "autocomplete=\"current-password\" required></div>"
+         "<div><label for=\"code\">Authenticator code (if you have one)</label><input id=\"code\" name=\"code\" "
+         "inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\"></div>"
+         "<button class=\"primary\" type=\"submit\">Sign in</button></form>";
+    return h;
+  }
+
+  Response SignInPage(const Request& r, const std::string& message, int status, const std::string& username) const {
+    if (status == 200 && Authenticate(r)) return Redirect("/");
+    auto bytes = tenancy::RandomBytes(16);
+    if (!bytes.ok()) return Response::Text(503, "sign-in is unavailable");
+    const std::string token = tenancy::Hex(bytes.value());
+    PageFrame f;
+    f.title = "Sign in";
+    f.subtitle = "Commissioning intelligence for the CCGs this CSU serves";
+    Response out = Response::Html(status, RenderPage(f, SignInForm(token, message, username)));
+    out.SetHeader("Set-Cookie", std::string(kSignInCookie) + "=" + token +
+                                    "; Path=/signin; Max-Age=900; HttpOnly; SameSite=Strict" + CookieAttributes());
+    return out;
+  }
+
+  Response SignIn(const Request& r) const {
+    const auto form = ParseForm(r.body);
+    const auto cookies = ParseCookies(r);
+    const auto field = [&](const char* k) {
+      auto it = form.find(k);
+      return it == form.end() ? std::string() : it->second;
+    };
+    const auto pre = cookies.find(kSignInCookie);
+    if (pre == cookies.end() || !tenancy::ConstantTimeEquals(pre->second, field("csrf")))
+      return SignInPage(r, "The sign-in form had expired. Please sign in again.", 403, "");
+    tenancy::SignInRequest request;
+    request.username = field("username");
+    request.password = field("password");
+    request.totp_code = field("code");
+    request.remote_address = r.remote_address;
+    if (auto old = cookies.find(session_cookie); old != cookies.end()) request.previous_session_token = old->second;
+    const tenancy::SignInResult result = accounts.SignIn(request);
+    if (result.outcome != tenancy::SignInOutcome::kSignedIn) {
+      const int status = result.outcome == tenancy::SignInOutcome::kBusy ? 503
+                         : result.outcome == tenancy::SignInOutcome::kSecondFactorNeeded ? 200
+                                                                                          : 401;
+      return SignInPage(r, result.message, status, request.username);
+    }
+    Response out = Redirect("/");
+    out.SetHeader("Set-Cookie", session_cookie + "=" + result.session_token + "; Path=/; Max-Age=" +
+                                    std::to_string(tenancy::kSessionAbsoluteSeconds) + "; HttpOnly; SameSite=Lax" +
+                                    CookieAttributes());
+    return out;
+  }
+
+  Response SignOut(const Request& r) const {
+    auto c = Authenticate(r);
+    if (!c) return Redirect("/signin");
+    if (!CsrfOk(r, *c)) return Problem(*c, 403, "Refused", "The form had expired; go back and try again.");
+    (void)accounts.SignOut(c->session_token);
+    Response out = Redirect("/signin");
+    out.SetHeader("Set-Cookie", session_cookie + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" + CookieAttributes());
+    return out;
+  }
+};
+
+WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
+               const refdata::RefData& ref, AuditFn audit)
+    : impl_(std::make_unique<Impl>(Impl{options, accounts, views, ref, std::move(audit), ""})),
+      session_cookie_(options.behind_tls ? "__Host-csu_session" : "csu_session") {
+  Impl* app = impl_.get();
+  app->session_cookie = session_cookie_;
+  using Fn = Response (Impl::*)(const Request&, const Caller&) const;
+  auto page = [app](Fn fn) {
+    return [app, fn](const Request& r) {
+      auto c = app->Authenticate(r);
+      if (!c) return Redirect("/signin");
+      return (app->*fn)(r, *c);
+    };
+  };
+  auto api = [app](Fn fn) {
+    return [app, fn](const Request& r) {
+      auto c = app->Authenticate(r);
+      if (!c) return Response::Error(401, "sign in, or send an API token as 'Authorization: Bearer ...'");
+      return (app->*fn)(r, *c);
+    };
+  };
+  router_.Add(Method::kGet, "/healthz", [](const Request&) { return Response::Json(200, "{\"status\":\"ok\"}"); });
+  router_.Add(Method::kGet, "/static/app.css", [](const Request&) {
+    Response r = Response::Text(200, std::string(StyleSheet()));
+    r.SetHeader("Content-Type", "text/css; charset=utf-8");
+    r.SetHeader("Cache-Control", "public, max-age=3600");
+    return r;
+  });
+  router_.Add(Method::kGet, "/signin", [app](const Request& r) { return app->SignInPage(r, "", 200, ""); });
+  router_.Add(Method::kPost, "/signin", [app](const Request& r) { return app->SignIn(r); });
+  router_.Add(Method::kPost, "/signout", [app](const Request& r) { return app->SignOut(r); });
+  router_.Add(Method::kGet, "/", page(&Impl::Home));
+  router_.Add(Method::kGet, "/ccg/{ccg}", page(&Impl::CcgHome));
+  router_.Add(Method::kGet, "/ccg/{ccg}/view/{view}", page(&Impl::ViewPage));
+  router_.Add(Method::kGet, "/ccg/{ccg}/records", page(&Impl::RecordsPage));
+  router_.Add(Method::kGet, "/ccg/{ccg}/export/{view}/{format}", page(&Impl::Export));
+  router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}", api(&Impl::ApiHome));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/view/{view}", api(&Impl::ApiView));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/records", api(&Impl::ApiRecords));
+}
+
+WebApp::~WebApp() = default;
+
+Response WebApp::Handle(Request& request) const {
+  try {
+    return router_.Dispatch(request);
+  } catch (const std::exception&) {
+    // The message may hold data; the server logs the request id only.
+    return Response::Html(500, RenderPage(PageFrame{"Something went wrong", "", "", "", "", {}},
+                                          "<p>The page could not be shown. Please try again; if it keeps failing, "
+                                          "tell the CSU's service desk the time it happened.</p>"));
+  }
+}
+
+}  // namespace csu::web

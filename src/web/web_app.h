@@ -1,0 +1,79 @@
+// The web platform: every page, its JSON twin under /api/v1/, exports and
+// sign-in, as routes on one http::Router (the route table the tenant
+// isolation test walks). Figures come from analytics::CommissioningViews, so
+// a page, its API twin and `csu report` agree.
+//
+// Rules every route keeps (docs/web.md):
+//  * who is asking comes from the session cookie or an API token, never from
+//    the request; the CCG in a path is only checked against the principal's
+//    scope (tenancy::Accounts::Authorize), and a CCG outside it gets the
+//    same 404 as a CCG that does not exist;
+//  * record-level views (drill-down, challenges) need the record-level
+//    permission; they and every export go into the audit log first, and are
+//    withheld if the audit entry cannot be written;
+//  * every state-changing request (POST) carries a CSRF token bound to the
+//    session (sign-in: to a pre-session cookie);
+//  * data pages are no-store; the session cookie is HttpOnly, SameSite=Lax,
+//    and __Host- prefixed and Secure when served behind TLS.
+//
+//   WebApp app(options, accounts, views, ref, audit);
+//   http::Server server(server_options, [&app](http::Request& r) { return app.Handle(r); });
+//
+// Thread-safety: Handle() may be called from many threads at once.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "http/router.h"
+
+namespace csu::analytics {
+class CommissioningViews;
+}
+namespace csu::refdata {
+class RefData;
+}
+namespace csu::tenancy {
+class Accounts;
+}
+
+namespace csu::web {
+
+// Appends one entry to the hash-chained audit log. Must be thread-safe.
+using AuditFn = std::function<Status(const std::string& actor, const std::string& action, const std::string& subject,
+                                     const std::string& details_json)>;
+
+struct WebOptions {
+  FinancialYear year{2018};  // the financial year the pages show
+  bool behind_tls = false;   // cookies get the __Host- prefix and Secure
+};
+
+class WebApp {
+ public:
+  WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
+         const refdata::RefData& ref, AuditFn audit);
+  ~WebApp();
+
+  // Routes the request; handler failures become 500 pages here, without
+  // their message.
+  http::Response Handle(http::Request& request) const;
+  const http::Router& router() const { return router_; }
+  // The session cookie's name ("__Host-csu_session" behind TLS).
+  const std::string& session_cookie() const { return session_cookie_; }
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  http::Router router_;
+  std::string session_cookie_;
+};
+
+// The CSRF token of a session: derived from the session token (which only
+// the browser holds, HttpOnly), so it needs no storage and dies with it.
+std::string CsrfTokenFor(std::string_view session_token);
+
+}  // namespace csu::web
