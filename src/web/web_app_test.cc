@@ -1,0 +1,339 @@
+// The web platform in process: sign-in and sign-out, CSRF, sessions, and the
+// tenant isolation matrix over every route the router has (a route missing
+// from the matrix fails the test), for each role, with another tenant's
+// ids in path, query and body. Requests are built as the server's parser
+// would build them and handed to WebApp::Handle.
+#include "web/web_app.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+#include "analytics/analytics_testing.h"
+#include "analytics/commissioning_views.h"
+#include "contracts/contract_store.h"
+#include "http/request_parser.h"
+#include "refdata/refdata_for_tests.h"
+#include "store/store_testing.h"
+#include "tenancy/accounts.h"
+#include "tenancy/password_policy.h"
+
+namespace csu::web {
+namespace {
+
+using http::Method;
+using http::Request;
+using http::Response;
+using tenancy::Role;
+
+constexpr const char* kPassword = "correct-horse-battery-7";
+
+class WebAppTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(dir_.path());
+    auto db = contracts::ContractStore::Open(dir_.path());
+    ASSERT_TRUE(db.ok()) << db.error().ToString();
+    contracts_ = std::move(db.value());
+    // 02E and 27D each have a spell at RBT and an A&E attendance; 27D's are
+    // the "other tenant" whose figures must never reach a 02E user.
+    for (const char* ccg : {"02E", "27D"}) {
+      analytics::testing::SpellSpec s;
+      s.commissioner = ccg;
+      s.patient = ccg[0] == '0' ? 1 : 2;
+      s.pence = ccg[0] == '0' ? 111'11 : 987'65;
+      activity_.Spell(s);
+      analytics::testing::AeSpec ae;
+      ae.commissioner = ccg;
+      activity_.Ae(ae);
+    }
+    views_ = std::make_unique<analytics::CommissioningViews>(activity_.activity(), refdata::TestRefData(),
+                                                             *contracts_);
+    tenancy::AccountsOptions o;
+    o.audit = [this](const std::string& actor, const std::string& action, const std::string& subject,
+                     const std::string& details) {
+      std::lock_guard<std::mutex> lock(audit_mu_);
+      audit_.push_back(actor + "|" + action + "|" + subject + "|" + details);
+      return Status::Ok();
+    };
+    o.ref = &refdata::TestRefData();
+    o.policy = &policy_;
+    auto a = tenancy::Accounts::Open(dir_.path(), o);
+    ASSERT_TRUE(a.ok()) << a.error().ToString();
+    accounts_ = std::move(a).value();
+    Add("admin", Role::kCsuAdmin, "");
+    Add("analyst", Role::kCsuAnalyst, "");
+    ASSERT_TRUE(accounts_->Assign("analyst", "02E", true, "test").ok());
+    Add("commissioner", Role::kCcgCommissioner, "02E");
+    Add("finance", Role::kCcgFinance, "02E");
+    Add("viewer", Role::kCcgViewer, "02E");
+    Add("other", Role::kCcgCommissioner, "27D");
+    app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false}, *accounts_, *views_,
+                                    refdata::TestRefData(), o.audit);
+  }
+
+  void Add(const std::string& name, Role role, const std::string& tenant) {
+    auto e = accounts_->AddUser({name, name, role, tenant, false}, kPassword, "test");
+    ASSERT_TRUE(e.ok()) << e.error().ToString();
+  }
+
+  std::string Session(const std::string& user) {
+    tenancy::SignInResult r = accounts_->SignIn({user, kPassword, "", "10.0.0.9", ""});
+    EXPECT_EQ(r.outcome, tenancy::SignInOutcome::kSignedIn) << r.message;
+    return r.session_token;
+  }
+
+  Response Send(Method method, const std::string& target, const std::string& cookie = "",
+                const std::string& body = "", const std::string& authorization = "") {
+    Request r;
+    r.method = method;
+    r.target = target;
+    EXPECT_FALSE(http::ParseTarget(target, http::ParserLimits{}, r).has_value()) << target;
+    if (!cookie.empty()) r.headers.Add("cookie", cookie);
+    if (!authorization.empty()) r.headers.Add("authorization", authorization);
+    r.body = body;
+    r.remote_address = "10.0.0.9";
+    return app_->Handle(r);
+  }
+  std::string Cookie(const std::string& token) { return app_->session_cookie() + "=" + token; }
+
+  size_t AuditCount(const std::string& needle) {
+    std::lock_guard<std::mutex> lock(audit_mu_);
+    size_t n = 0;
+    for (const auto& e : audit_) n += e.find(needle) != std::string::npos;
+    return n;
+  }
+
+  store::testing::ScratchDir dir_{"web"};
+  analytics::testing::TestActivity activity_;
+  std::unique_ptr<contracts::ContractStore> contracts_;
+  std::unique_ptr<analytics::CommissioningViews> views_;
+  tenancy::PasswordPolicy policy_ = tenancy::PasswordPolicy::FromList({"password1234"});
+  std::mutex audit_mu_;
+  std::vector<std::string> audit_;
+  std::unique_ptr<tenancy::Accounts> accounts_;
+  std::unique_ptr<WebApp> app_;
+};
+
+std::string CookieValue(const Response& r, const std::string& name) {
+  const std::string h(r.Header("Set-Cookie"));
+  if (h.rfind(name + "=", 0) != 0) return "";
+  return h.substr(name.size() + 1, h.find(';') - name.size() - 1);
+}
+
+TEST_F(WebAppTest, SignInWithTheFormThenHomeThenSignOut) {
+  Response form = Send(Method::kGet, "/signin");
+  ASSERT_EQ(form.status(), 200);
+  const std::string pre = CookieValue(form, "csu_signin");
+  ASSERT_EQ(pre.size(), 32u);
+  EXPECT_NE(form.body().find("value=\"" + pre + "\""), std::string::npos);
+  Response in = Send(Method::kPost, "/signin", "csu_signin=" + pre,
+                     "csrf=" + pre + "&username=commissioner&password=" + std::string(kPassword) + "&code=");
+  ASSERT_EQ(in.status(), 303) << in.body();
+  const std::string session = CookieValue(in, "csu_session");
+  ASSERT_EQ(session.size(), 32u);
+  EXPECT_NE(std::string(in.Header("Set-Cookie")).find("HttpOnly; SameSite=Lax"), std::string::npos);
+  EXPECT_EQ(Send(Method::kGet, "/", Cookie(session)).Header("Location"), "/ccg/02E");
+  Response home = Send(Method::kGet, "/ccg/02E", Cookie(session));
+  EXPECT_EQ(home.status(), 200);
+  EXPECT_NE(home.body().find("Spend to date"), std::string::npos);
+  // No contract is loaded: the spell (£111.11) and the A&E attendance
+  // (£140.00) are non-contract activity.
+  EXPECT_NE(home.body().find("£251.11"), std::string::npos);
+  // Sign-out needs the session's CSRF token; without it nothing happens.
+  EXPECT_EQ(Send(Method::kPost, "/signout", Cookie(session), "").status(), 403);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E", Cookie(session)).status(), 200);
+  Response out = Send(Method::kPost, "/signout", Cookie(session), "csrf=" + CsrfTokenFor(session));
+  EXPECT_EQ(out.status(), 303);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E", Cookie(session)).Header("Location"), "/signin");
+}
+
+TEST_F(WebAppTest, SignInNeedsTheFormCookieAndFailsWithOneMessage) {
+  const std::string body = "csrf=abc&username=commissioner&password=" + std::string(kPassword);
+  EXPECT_EQ(Send(Method::kPost, "/signin", "", body).status(), 403);                    // no form cookie
+  EXPECT_EQ(Send(Method::kPost, "/signin", "csu_signin=abd", body).status(), 403);      // a different one
+  Response wrong = Send(Method::kPost, "/signin", "csu_signin=abc",
+                        "csrf=abc&username=commissioner&password=not-the-password-1");
+  Response nobody = Send(Method::kPost, "/signin", "csu_signin=abc",
+                         "csrf=abc&username=nobody-at-all&password=not-the-password-1");
+  EXPECT_EQ(wrong.status(), 401);
+  EXPECT_EQ(nobody.status(), 401);
+  EXPECT_NE(wrong.body().find("Sign-in failed."), std::string::npos);
+  // The same page but for the echoed user name and the fresh form token.
+  auto strip = [](std::string s, const std::string& name) {
+    const size_t token = s.find("name=\"csrf\" value=\"");
+    s.erase(token, 19 + 32);
+    const size_t user = s.find(name);
+    if (user != std::string::npos) s.erase(user, name.size());
+    return s;
+  };
+  EXPECT_EQ(strip(wrong.body(), "commissioner"), strip(nobody.body(), "nobody-at-all"));
+}
+
+TEST_F(WebAppTest, ForgedExpiredOrMissingSessionsAreSentToSignIn) {
+  for (const std::string& cookie : {std::string(""), Cookie("00000000000000000000000000000000"), Cookie("x"),
+                                    Cookie(std::string(4000, 'a'))}) {
+    Response r = Send(Method::kGet, "/ccg/02E", cookie);
+    EXPECT_EQ(r.status(), 303);
+    EXPECT_EQ(r.Header("Location"), "/signin");
+    EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E", cookie).status(), 401);
+  }
+  ASSERT_TRUE(accounts_->SetDisabled("commissioner", false, "test").ok());
+  const std::string s = Session("commissioner");
+  ASSERT_TRUE(accounts_->SetDisabled("commissioner", true, "test").ok());
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E", Cookie(s)).status(), 303);
+}
+
+// What each route is given in the matrix: its path with {ccg} as the other
+// tenant and as a CCG that does not exist, and whether it is public.
+struct RouteCase {
+  bool is_public = false;
+  bool tenant_scoped = false;
+};
+
+const std::map<std::string, RouteCase> kRouteCases = {
+    {"GET /healthz", {true, false}},
+    {"GET /static/app.css", {true, false}},
+    {"GET /signin", {true, false}},
+    {"POST /signin", {true, false}},
+    {"POST /signout", {false, false}},
+    {"GET /", {false, false}},
+    {"GET /ccg/{ccg}", {false, true}},
+    {"GET /ccg/{ccg}/view/{view}", {false, true}},
+    {"GET /ccg/{ccg}/records", {false, true}},
+    {"GET /ccg/{ccg}/export/{view}/{format}", {false, true}},
+    {"GET /api/v1/ccgs", {false, false}},
+    {"GET /api/v1/ccg/{ccg}", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/view/{view}", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/records", {false, true}},
+};
+
+std::string Fill(std::string pattern, const std::string& ccg, const std::string& view, const std::string& format) {
+  for (const auto& [name, value] : {std::pair<std::string, std::string>{"{ccg}", ccg}, {"{view}", view},
+                                    {"{format}", format}}) {
+    for (size_t at; (at = pattern.find(name)) != std::string::npos;) pattern.replace(at, name.size(), value);
+  }
+  return pattern;
+}
+
+TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
+  std::map<std::string, std::string> sessions;
+  for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer"}) sessions[user] = Session(user);
+  const std::string other_figure = "987.65";  // 27D's spell price: must never appear
+  const std::vector<std::string> views = {"monitoring", "nca",       "spend", "flows",     "practices",
+                                          "ae",         "readmissions", "challenges", "records"};
+  // The other tenant's ids in query and body too; they must change nothing.
+  const std::string smuggle = "?provider=RBT&month=1&ccg=27D&commissioner=27D&tenant=27D";
+  size_t checked = 0;
+  for (const http::RouteInfo& route : app_->router().routes()) {
+    const std::string key = std::string(http::MethodName(route.method)) + " " + route.pattern;
+    const auto it = kRouteCases.find(key);
+    ASSERT_NE(it, kRouteCases.end()) << "route without a tenant isolation case: " << key;
+    if (!it->second.tenant_scoped) continue;
+    for (const auto& [user, token] : sessions) {
+      for (const std::string& view : views) {
+        for (const char* format : {"csv", "xlsx"}) {
+          if (route.pattern.find("{format}") == std::string::npos && std::string(format) == "xlsx") continue;
+          const std::string other = Fill(route.pattern, "27D", view, format) + smuggle;
+          const std::string none = Fill(route.pattern, "99Z", view, format) + smuggle;
+          const std::string body = "ccg=27D&commissioner=27D";
+          // The analyst is assigned 02E only; everyone else's tenant is 02E,
+          // except the administrator, who may see every CCG.
+          if (user == "admin") continue;
+          Response a = Send(route.method, other, Cookie(token), body);
+          Response b = Send(route.method, none, Cookie(token), body);
+          EXPECT_EQ(a.status(), 404) << user << " " << other;
+          EXPECT_EQ(a.status(), b.status()) << user << " " << other;
+          EXPECT_EQ(a.body(), b.body()) << user << " " << other;
+          EXPECT_EQ(a.body().find(other_figure), std::string::npos) << user << " " << other;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GE(checked, 4u * 9u * 6u);  // four users × nine views × the six CCG routes (two formats for exports)
+  // Routes without a CCG in the path never show another tenant's figures.
+  for (const char* user : {"analyst", "commissioner", "viewer"}) {
+    for (const char* target : {"/", "/api/v1/ccgs", "/ccg/02E", "/api/v1/ccg/02E", "/ccg/02E/view/spend"}) {
+      Response r = Send(Method::kGet, std::string(target) + smuggle, Cookie(sessions[user]));
+      EXPECT_EQ(r.body().find(other_figure), std::string::npos) << user << " " << target;
+      EXPECT_EQ(r.body().find("27D"), std::string::npos) << user << " " << target;
+    }
+  }
+  // Every refusal went to the audit log.
+  EXPECT_GT(AuditCount("permission.refused"), 0u);
+}
+
+TEST_F(WebAppTest, EveryPrivateRouteNeedsASignedInUser) {
+  for (const http::RouteInfo& route : app_->router().routes()) {
+    const std::string key = std::string(http::MethodName(route.method)) + " " + route.pattern;
+    ASSERT_NE(kRouteCases.find(key), kRouteCases.end()) << key;
+    if (kRouteCases.at(key).is_public) continue;
+    Response r = Send(route.method, Fill(route.pattern, "02E", "spend", "csv"));
+    if (route.pattern.rfind("/api/", 0) == 0) {
+      EXPECT_EQ(r.status(), 401) << key;
+    } else {
+      EXPECT_EQ(r.status(), 303) << key;
+      EXPECT_EQ(r.Header("Location"), "/signin") << key;
+    }
+    EXPECT_EQ(r.body().find("111.11"), std::string::npos) << key;
+  }
+}
+
+TEST_F(WebAppTest, RecordLevelNeedsItsPermissionAndIsAudited) {
+  const std::string viewer = Session("viewer");
+  const std::string commissioner = Session("commissioner");
+  const std::string records = "/ccg/02E/records?provider=RBT&month=1";
+  EXPECT_EQ(Send(Method::kGet, records, Cookie(viewer)).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/view/challenges", Cookie(viewer)).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/export/spend/csv", Cookie(viewer)).status(), 404);
+  const size_t before = AuditCount("|web.view|records|");
+  Response r = Send(Method::kGet, records, Cookie(commissioner));
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_NE(r.body().find("111.11"), std::string::npos);
+  EXPECT_EQ(AuditCount("|web.view|records|"), before + 1);
+  Response csv = Send(Method::kGet, "/ccg/02E/export/spend/csv", Cookie(commissioner));
+  ASSERT_EQ(csv.status(), 200);
+  EXPECT_EQ(csv.Header("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_NE(std::string(csv.Header("Content-Disposition")).find("02E-spend-2018-19-m"), std::string::npos);
+  EXPECT_EQ(AuditCount("commissioner|web.export|spend|"), 1u);
+  Response xlsx = Send(Method::kGet, "/ccg/02E/export/monitoring/xlsx", Cookie(commissioner));
+  ASSERT_EQ(xlsx.status(), 200);
+  EXPECT_EQ(xlsx.body().substr(0, 2), "PK");  // a zip: the workbook
+  // Record-level exports are for analysts only.
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/export/challenges/csv", Cookie(commissioner)).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/export/challenges/csv", Cookie(Session("analyst"))).status(), 200);
+}
+
+TEST_F(WebAppTest, HostileParametersGetClearAnswersNotData) {
+  const std::string s = Cookie(Session("commissioner"));
+  for (const char* target :
+       {"/ccg/'%20OR%201=1--/view/spend", "/ccg/02E/view/spend';DROP%20TABLE%20contracts;--",
+        "/ccg/02E/export/spend/exe", "/ccg/%3Cscript%3E", "/api/v1/ccg/02E/view/%22%3E%3Cscript%3E"}) {
+    Response r = Send(Method::kGet, target, s);
+    EXPECT_EQ(r.status(), 404) << target;
+    EXPECT_EQ(r.body().find("<script>"), std::string::npos) << target;
+  }
+  for (const char* target : {"/ccg/02E?month=13", "/ccg/02E/view/spend?month=1;DROP", "/api/v1/ccg/02E?month=-1"})
+    EXPECT_EQ(Send(Method::kGet, target, s).status(), 400) << target;
+  Response r = Send(Method::kGet, "/ccg/02E/records?provider=%3Cscript%3Ealert(1)%3C/script%3E&month=1", s);
+  EXPECT_EQ(r.body().find("<script>alert"), std::string::npos);
+}
+
+TEST_F(WebAppTest, ApiTokensAuthenticateTheJsonTwinsAndRevocationEndsThem) {
+  auto token = accounts_->CreateApiToken("commissioner", "warehouse", "test");
+  ASSERT_TRUE(token.ok()) << token.error().ToString();
+  const std::string bearer = "Bearer " + token.value().second;
+  Response r = Send(Method::kGet, "/api/v1/ccg/02E", "", "", bearer);
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_NE(r.body().find("\"actual_ytd_pence\""), std::string::npos);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/27D", "", "", bearer).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E", "", "", "Bearer csu_forged").status(), 401);
+  ASSERT_TRUE(accounts_->RevokeApiToken(token.value().first.id, "test").ok());
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E", "", "", bearer).status(), 401);
+}
+
+}  // namespace
+}  // namespace csu::web
