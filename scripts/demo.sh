@@ -2,8 +2,11 @@
 # `make demo`: checks the reference data, generates one financial year of the
 # demo CSU's activity (NHS Cheshire, Warrington and Wirral: CCGs 27D, 02E,
 # 12F), loads it into a state folder with validation and pseudonymisation,
-# and shows what the platform can do with it so far. Safe to run again: the
-# generator is deterministic and ingest recognises files it already holds.
+# shows what the command line can do with it, then adds demo users and runs
+# the web platform on it until Ctrl-C (DEMO_SERVE=0 skips the server;
+# DEMO_LISTEN sets the address, default 127.0.0.1:8080). Safe to run again:
+# the generator is deterministic, ingest recognises files it already holds
+# and existing demo users are kept.
 set -euo pipefail
 BUILD_DIR=${1:-build}
 DEMO_DIR=${2:-demo-data}
@@ -36,7 +39,9 @@ sed -n 2p "$DEMO_DIR/apc-priced.csv" | awk -F'"' '{print "   " $(NF-1)}'
 
 echo
 echo "== Contract monitoring: CCG 02E, December 2018 (month 9), spend by provider"
-"$CSU" report spend --data "$STATE" --commissioner 02E --month 9 | head -12
+# To a file first: `| head` would end csu with SIGPIPE, which pipefail counts as failure.
+"$CSU" report spend --data "$STATE" --commissioner 02E --month 9 > "$DEMO_DIR/spend-02E-m9.txt"
+head -12 "$DEMO_DIR/spend-02E-m9.txt"
 
 echo
 echo "== Try next"
@@ -54,4 +59,30 @@ first=$(sed -n 2p "$DEMO_DIR/apc.csv" | cut -d, -f6,7)
 try "$CSU price explain --kind apc --data $STATE --provider ${first%,*} --id ${first#*,}" "one stored spell's price, explained"
 try "$CSU synth --out /tmp/bad --ccgs 02E --defects 50" "plant 50 bad rows..."
 try "$CSU ingest --data /tmp/bad-state --kind apc /tmp/bad/apc.csv" "...and see them quarantined"
-echo "The web platform (sign-in, dashboards) is not built yet; see docs/architecture.md."
+
+echo
+echo "== Demo users for the web platform (demo passwords: never use these for real data)"
+add_user() {  # name role tenant password
+  if "$CSU" users list --data "$STATE" 2>/dev/null | awk '{print $1}' | grep -qx "$1"; then
+    echo "  $1 exists"
+  else
+    printf '%s\n' "$4" | "$CSU" users add "$1" --data "$STATE" --role "$2" ${3:+--tenant "$3"} --password-stdin
+  fi
+}
+add_user csu-admin csu_admin "" "Lantern-harbour-2018"
+add_user analyst csu_analyst "" "Compass-heron-2018"
+for ccg in 27D 02E 12F; do "$CSU" users assign analyst "$ccg" --data "$STATE" >/dev/null; done
+add_user warrington ccg_commissioner 02E "Kestrel-meadow-2018"
+add_user warrington-viewer ccg_viewer 02E "Willow-beacon-2018"
+LISTEN=${DEMO_LISTEN:-127.0.0.1:8080}
+echo
+echo "  Sign in at http://$LISTEN/signin as"
+printf '    %-18s %-30s %s\n' "user" "password" "sees" \
+  "warrington" "Kestrel-meadow-2018" "NHS Warrington CCG (02E), records included" \
+  "warrington-viewer" "Willow-beacon-2018" "02E dashboards only" \
+  "analyst" "Compass-heron-2018" "all three CCGs of the demo CSU" \
+  "csu-admin" "Lantern-harbour-2018" "every CCG's figures, no records"
+if [ "${DEMO_SERVE:-1}" = "0" ]; then exit 0; fi
+echo
+echo "== The web platform (Ctrl-C to stop)"
+exec "$CSU" serve --data "$STATE" --listen "$LISTEN"

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -97,12 +99,47 @@ struct Caller {
 };
 
 struct WebApp::Impl {
+  Impl(WebOptions o, tenancy::Accounts& a, const analytics::CommissioningViews& v, const refdata::RefData& r, AuditFn f,
+       std::string cookie)
+      : options(o), accounts(a), views(v), ref(r), audit(std::move(f)), session_cookie(std::move(cookie)) {}
+
   WebOptions options;
   tenancy::Accounts& accounts;
   const analytics::CommissioningViews& views;
   const refdata::RefData& ref;
   AuditFn audit;
   std::string session_cookie;
+  // Headlines and weekly A&E series by "CCG/month": the loaded activity does
+  // not change while the server runs, and a headline costs a cube, contract
+  // monitoring and every challenge rule (hundreds of milliseconds on the
+  // demo), so each is computed once. At most CCGs × 13 entries.
+  mutable std::mutex cache_mu;
+  mutable std::map<std::string, std::shared_ptr<const analytics::Headline>> headlines;
+  mutable std::map<std::string, std::shared_ptr<const std::vector<analytics::MeasurePoint>>> ae_weeks;
+
+  Result<std::shared_ptr<const analytics::Headline>> HeadlineOf(const OdsCode& ccg, int month) const {
+    const std::string key = std::string(ccg.view()) + "/" + std::to_string(month);
+    {
+      std::lock_guard<std::mutex> lock(cache_mu);
+      if (auto it = headlines.find(key); it != headlines.end()) return it->second;
+    }
+    auto h = views.HeadlineFor(ViewRequestFor(ccg, "monitoring", month));
+    if (!h.ok()) return h.error();
+    auto shared = std::make_shared<const analytics::Headline>(std::move(h).value());
+    std::lock_guard<std::mutex> lock(cache_mu);
+    return headlines.emplace(key, std::move(shared)).first->second;
+  }
+
+  std::shared_ptr<const std::vector<analytics::MeasurePoint>> AeWeeksOf(const analytics::ViewScope& scope) const {
+    const std::string key = scope.commissioner_label;
+    {
+      std::lock_guard<std::mutex> lock(cache_mu);
+      if (auto it = ae_weeks.find(key); it != ae_weeks.end()) return it->second;
+    }
+    auto weeks = std::make_shared<const std::vector<analytics::MeasurePoint>>(views.AeFourHourWeekly(scope));
+    std::lock_guard<std::mutex> lock(cache_mu);
+    return ae_weeks.emplace(key, std::move(weeks)).first->second;
+  }
 
   // ---- who is asking ----
   std::optional<Caller> Authenticate(const Request& r) const {
@@ -249,12 +286,12 @@ struct WebApp::Impl {
                                         {"variance", report::ColumnType::kMoney, "Variance"},
                                         {"forecast", report::ColumnType::kMoney, "Forecast outturn"}});
     for (const OdsCode& ccg : VisibleTenants(c)) {
-      auto h = views.HeadlineFor(ViewRequestFor(ccg, "monitoring", 0));
+      auto h = HeadlineOf(ccg, 0);
       if (!h.ok()) {
         t.AddRow({report::Cell::Text(std::string(ccg.view())), report::Cell::Text(CcgName(ccg)), {}, {}, {}, {}});
         continue;
       }
-      const auto& v = h.value();
+      const auto& v = *h.value();
       t.AddRow({report::Cell::Text(std::string(ccg.view())), report::Cell::Text(CcgName(ccg)),
                 report::Cell::Pence(v.plan_ytd_pence), report::Cell::Pence(v.actual_ytd_pence),
                 report::Cell::Pence(v.actual_ytd_pence - v.plan_ytd_pence),
@@ -281,7 +318,7 @@ struct WebApp::Impl {
   }
 
   std::string AeChart(const analytics::ViewScope& scope, const OdsCode& ccg) const {
-    const std::vector<analytics::MeasurePoint> weeks = views.AeFourHourWeekly(scope);
+    const std::vector<analytics::MeasurePoint>& weeks = *AeWeeksOf(scope);
     if (weeks.size() < 2) return "<p>Not enough A&amp;E attendances this year for a chart.</p>";
     std::vector<spc::Observation> series;
     for (const auto& w : weeks) series.push_back({w.period, w.value()});
@@ -303,11 +340,11 @@ struct WebApp::Impl {
     if (!ccg) return NotFound(c);
     auto month = MonthOf(r);
     if (!month) return Problem(c, 400, "Bad request", "month must be a financial month, 1 (April) to 12 (March)");
-    auto h = views.HeadlineFor(ViewRequestFor(*ccg, "monitoring", *month));
+    auto h = HeadlineOf(*ccg, *month);
     PageFrame f = Frame(c, CcgName(*ccg));
     f.nav = CcgNav(c, *ccg, "home");
     if (!h.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(h.error().why) + ".</p>"));
-    const analytics::Headline& v = h.value();
+    const analytics::Headline& v = *h.value();
     f.subtitle = Subtitle(*ccg, v.scope);
     const int64_t variance = v.actual_ytd_pence - v.plan_ytd_pence;
     std::string body = MonthForm("/ccg/" + std::string(ccg->view()), v.scope.month);
@@ -498,9 +535,9 @@ struct WebApp::Impl {
     if (!ccg) return ApiNotFound();
     auto month = MonthOf(r);
     if (!month) return Response::Error(400, "month must be 1 (April) to 12 (March)");
-    auto h = views.HeadlineFor(ViewRequestFor(*ccg, "monitoring", *month));
+    auto h = HeadlineOf(*ccg, *month);
     if (!h.ok()) return Response::Error(404, h.error().why);
-    const analytics::Headline& v = h.value();
+    const analytics::Headline& v = *h.value();
     nlohmann::json top = nlohmann::json::array();
     for (const auto& tv : v.top_variances)
       top.push_back({{"provider", tv.provider.view()},
@@ -509,7 +546,7 @@ struct WebApp::Impl {
                      {"actual_ytd_pence", tv.actual_ytd_pence},
                      {"variance_pence", tv.variance_pence()}});
     nlohmann::json weeks = nlohmann::json::array();
-    for (const auto& w : views.AeFourHourWeekly(v.scope))
+    for (const auto& w : *AeWeeksOf(v.scope))
       weeks.push_back({{"week", w.period}, {"attendances", w.denominator}, {"within_4_hours", w.numerator}});
     nlohmann::json j = {{"ccg", ccg->view()},
                         {"year", options.year.ToString()},
@@ -636,10 +673,10 @@ struct WebApp::Impl {
 
 WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
                const refdata::RefData& ref, AuditFn audit)
-    : impl_(std::make_unique<Impl>(Impl{options, accounts, views, ref, std::move(audit), ""})),
-      session_cookie_(options.behind_tls ? "__Host-csu_session" : "csu_session") {
+    : impl_(std::make_unique<Impl>(options, accounts, views, ref, std::move(audit),
+                                   options.behind_tls ? "__Host-csu_session" : "csu_session")),
+      session_cookie_(impl_->session_cookie) {
   Impl* app = impl_.get();
-  app->session_cookie = session_cookie_;
   using Fn = Response (Impl::*)(const Request&, const Caller&) const;
   auto page = [app](Fn fn) {
     return [app, fn](const Request& r) {
