@@ -13,6 +13,11 @@ PACKAGES=(
   clang libclang-rt-14-dev
 )
 
+# Browser tests (scripts/browser-test.sh): Debian's Chromium, and Node.js for
+# playwright-core when the machine has none.
+PACKAGES+=(chromium fonts-liberation)
+if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
@@ -20,18 +25,24 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1
+    fi
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  # A fresh machine has no package lists; an update is cheap next to a failed install.
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1
-  fi
+# playwright-core for the browser tests, from the npm registry at exactly the
+# versions tests/browser/package-lock.json pins (with their hashes).
+BROWSER_TESTS="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+if [ ! -d "$BROWSER_TESTS/node_modules/playwright-core" ]; then
+  echo "install-deps: installing the browser tests' npm packages (tests/browser/package-lock.json)"
+  (cd "$BROWSER_TESTS" && npm ci --no-audit --no-fund --silent)
 fi
-export DEBIAN_FRONTEND=noninteractive
-# A fresh machine has no package lists; an update is cheap next to a failed install.
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

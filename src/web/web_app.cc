@@ -44,6 +44,7 @@ std::string CsrfTokenFor(std::string_view session_token) {
 namespace {
 
 constexpr const char* kSignInCookie = "csu_signin";
+constexpr size_t kMaxRecordRows = 1000;  // records shown on one drill-down page
 // Views with a page of their own; "records" is the drill-down page.
 const std::vector<std::pair<std::string, std::string>> kViewPages = {
     {"monitoring", "Contract monitoring"}, {"nca", "Non-contract activity"}, {"spend", "Spend"},
@@ -475,7 +476,17 @@ struct WebApp::Impl {
     f.subtitle = Subtitle(*ccg, built.value().scope);
     std::string body = "<p>Pseudonymised records: no NHS numbers, names or dates of birth. Each row names its batch "
                        "and row so its price can be explained with <code>csu price explain</code>.</p>";
-    for (const auto& t : built.value().tables) body += TableHtml(t);
+    for (report::ReportTable& t : built.value().tables) {
+      // A page of thousands of rows helps nobody and is slow to draw; the
+      // JSON twin has every record.
+      if (t.rows.size() > kMaxRecordRows) {
+        t.notes.insert(t.notes.begin(), "Showing the first " + std::to_string(kMaxRecordRows) + " of " +
+                                            std::to_string(t.rows.size()) +
+                                            " records; narrow it to one month, or fetch them all from the JSON API.");
+        t.rows.resize(kMaxRecordRows);
+      }
+      body += TableHtml(t);
+    }
     return Response::Html(200, RenderPage(f, body));
   }
 

@@ -1,0 +1,85 @@
+// A commissioner's journey through the web platform in Debian's Chromium:
+// sign in, the CCG home page, drill down from a figure to the records behind
+// it, download a view as CSV, sign out, and find the pages closed again.
+// Screenshots of each step go to ARTEFACTS (test artefacts to look at).
+//
+//   BASE_URL=http://127.0.0.1:PORT USER=... PASSWORD=... ARTEFACTS=DIR node journey.js
+'use strict';
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const path = require('path');
+
+const base = process.env.BASE_URL;
+const artefacts = process.env.ARTEFACTS;
+const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+function check(ok, what) {
+  if (!ok) throw new Error('check failed: ' + what);
+  console.log('ok   ' + what);
+}
+
+(async () => {
+  fs.mkdirSync(artefacts, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: browserPath,
+    // Root in a container has no user namespaces for Chromium's sandbox;
+    // /dev/shm is small in containers; there is no GPU.
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  });
+  try {
+    for (const [width, height, device] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
+      const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+      const page = await context.newPage();
+      const shot = (name, fullPage = true) =>
+        page.screenshot({ path: path.join(artefacts, `${device}-${name}.png`), fullPage });
+
+      let response = await page.goto(base + '/ccg/02E');
+      check(page.url().endsWith('/signin'), `${device}: a page before sign-in goes to the sign-in form`);
+      await shot('1-signin');
+      await page.fill('#username', process.env.USER_NAME);
+      await page.fill('#password', 'not the password at all');
+      await page.click('button[type=submit]');
+      check((await page.textContent('.error')).includes('Sign-in failed'), `${device}: a wrong password gets the one failure message`);
+      await page.fill('#username', process.env.USER_NAME);
+      await page.fill('#password', process.env.PASSWORD);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      check(page.url().endsWith('/ccg/02E'), `${device}: signing in opens the CCG home page`);
+      check((await page.textContent('h1')).length > 0 && (await page.textContent('main')).includes('Spend to date'),
+            `${device}: the home page shows the month's headline`);
+      check(await page.locator('svg[role=img]').count() === 1, `${device}: the A&E SPC chart is drawn, with a text alternative`);
+      await shot('2-home');
+
+      if (device === 'desktop') {
+        const link = page.locator('table a').first();
+        check(await link.count() === 1, 'a variance figure links to its records');
+        await Promise.all([page.waitForNavigation(), link.click()]);
+        check(page.url().includes('/ccg/02E/records?'), 'the drill-down opens the records behind the figure');
+        check(await page.locator('tbody tr').count() > 0, 'the drill-down lists records');
+        await shot('3-records', false);
+
+        await page.goto(base + '/ccg/02E/view/spend');
+        await shot('4-spend');
+        const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download CSV')]);
+        const file = path.join(artefacts, download.suggestedFilename());
+        await download.saveAs(file);
+        const csv = fs.readFileSync(file, 'utf8');
+        check(csv.startsWith('commissioner,') || csv.split('\n')[0].includes('provider'), 'the CSV download has a header row');
+        check(csv.split('\n').length > 2, 'the CSV download has data rows');
+
+        response = await page.goto(base + '/ccg/27D');
+        check(response.status() === 404, "another CCG's page is not found");
+      }
+
+      await Promise.all([page.waitForNavigation(), page.click('text=Sign out')]);
+      check(page.url().endsWith('/signin'), `${device}: signing out returns to the sign-in form`);
+      await page.goto(base + '/ccg/02E');
+      check(page.url().endsWith('/signin'), `${device}: after signing out the pages are closed`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+})().catch((e) => {
+  console.error('browser test: ' + e.message);
+  process.exit(1);
+});
