@@ -7,7 +7,7 @@ DEMO_DIR  ?= demo-data
 JOBS      ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test test-slow demo bench fuzz clean help
+.PHONY: all deps configure build test test-slow demo bench loadtest fuzz clean help
 
 all: build
 
@@ -16,6 +16,7 @@ help:
 	@echo "make test      install, build and run the default test suite (a few minutes)"
 	@echo "make test-slow the slow tier: sanitizer build and large generator runs"
 	@echo "make bench     run the benchmarks and print a table"
+	@echo "make loadtest  the web platform under load with wrk (after make demo)"
 	@echo "make fuzz      build the libFuzzer targets and run each for a short while"
 	@echo "make clean     remove build outputs"
 
@@ -41,6 +42,9 @@ demo: build
 
 bench: build
 	./scripts/bench.sh $(BUILD_DIR)
+
+loadtest: build
+	./scripts/loadtest.sh $(BUILD_DIR)/csu $(DEMO_DIR)/state
 
 fuzz: deps
 	./scripts/fuzz.sh

@@ -16,6 +16,8 @@ PACKAGES=(
 # Browser tests (scripts/browser-test.sh): Debian's Chromium, and Node.js for
 # playwright-core when the machine has none.
 PACKAGES+=(chromium fonts-liberation)
+# make loadtest drives the web server with wrk.
+PACKAGES+=(wrk curl)
 if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 
 missing=()

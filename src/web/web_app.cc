@@ -117,6 +117,25 @@ struct WebApp::Impl {
   mutable std::mutex cache_mu;
   mutable std::map<std::string, std::shared_ptr<const analytics::Headline>> headlines;
   mutable std::map<std::string, std::shared_ptr<const std::vector<analytics::MeasurePoint>>> ae_weeks;
+  mutable std::map<std::string, std::shared_ptr<const analytics::ViewResult>> view_results;
+
+  // A view's tables, cached like the headlines; not challenges, whose
+  // statuses change while the server runs.
+  Result<std::shared_ptr<const analytics::ViewResult>> ViewOf(const OdsCode& ccg, const std::string& view,
+                                                              int month) const {
+    const bool cacheable = view != "challenges";
+    const std::string key = std::string(ccg.view()) + "/" + view + "/" + std::to_string(month);
+    if (cacheable) {
+      std::lock_guard<std::mutex> lock(cache_mu);
+      if (auto it = view_results.find(key); it != view_results.end()) return it->second;
+    }
+    auto built = views.Build(ViewRequestFor(ccg, view, month));
+    if (!built.ok()) return built.error();
+    auto shared = std::make_shared<const analytics::ViewResult>(std::move(built).value());
+    if (!cacheable) return shared;
+    std::lock_guard<std::mutex> lock(cache_mu);
+    return view_results.emplace(key, std::move(shared)).first->second;
+  }
 
   Result<std::shared_ptr<const analytics::Headline>> HeadlineOf(const OdsCode& ccg, int month) const {
     const std::string key = std::string(ccg.view()) + "/" + std::to_string(month);
@@ -419,14 +438,15 @@ struct WebApp::Impl {
     if (!month) return Problem(c, 400, "Bad request", "month must be a financial month, 1 (April) to 12 (March)");
     PageFrame f = Frame(c, page->second);
     f.nav = CcgNav(c, *ccg, view);
-    auto built = views.Build(ViewRequestFor(*ccg, view, *month));
+    auto built = ViewOf(*ccg, view, *month);
     if (!built.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(built.error().why) + ".</p>"));
+    const analytics::ViewResult& result = *built.value();
     if (level == Identifiability::kRecordLevel) {
-      if (!Audit(c, "web.view", view, {{"ccg", ccg->view()}, {"month", built.value().scope.month},
+      if (!Audit(c, "web.view", view, {{"ccg", ccg->view()}, {"month", result.scope.month},
                                        {"record_level", true}}).ok())
         return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
     }
-    const analytics::ViewScope& s = built.value().scope;
+    const analytics::ViewScope& s = result.scope;
     f.subtitle = Subtitle(*ccg, s);
     const std::string base = "/ccg/" + std::string(ccg->view());
     std::string body = MonthForm(base + "/view/" + view, s.month);
@@ -438,7 +458,7 @@ struct WebApp::Impl {
     }
     body += "<a href=\"/api/v1" + base + "/view/" + view + "?month=" + std::to_string(s.month) +
             "\">This page as JSON</a></div>\n";
-    for (const auto& t : built.value().tables) body += TableHtml(t, DrillLinks(c, *ccg, view, s.month));
+    for (const auto& t : result.tables) body += TableHtml(t, DrillLinks(c, *ccg, view, s.month));
     return Response::Html(200, RenderPage(f, body));
   }
 
@@ -500,9 +520,10 @@ struct WebApp::Impl {
     if (!ccg || !known || (format != "csv" && format != "xlsx")) return NotFound(c);
     auto month = MonthOf(r);
     if (!month) return Problem(c, 400, "Bad request", "month must be a financial month, 1 (April) to 12 (March)");
-    auto built = views.Build(ViewRequestFor(*ccg, view, *month));
+    auto built = ViewOf(*ccg, view, *month);
     if (!built.ok()) return Problem(c, 404, "Nothing to export", built.error().why);
-    const int m = built.value().scope.month;
+    const analytics::ViewResult& result = *built.value();
+    const int m = result.scope.month;
     if (!Audit(c, "web.export", view, {{"ccg", ccg->view()}, {"month", m}, {"format", format},
                                        {"record_level", level == Identifiability::kRecordLevel}})
              .ok())
@@ -511,7 +532,7 @@ struct WebApp::Impl {
                              "-m" + std::to_string(m) + "." + format;
     Response out(200);
     if (format == "csv") {
-      out.set_body(report::RenderCsv(built.value().tables.at(0)));
+      out.set_body(report::RenderCsv(result.tables.at(0)));
       out.SetHeader("Content-Type", "text/csv; charset=utf-8");
     } else {
       // libxlsxwriter writes a file: a private temporary one, removed at once.
@@ -519,7 +540,7 @@ struct WebApp::Impl {
       const int fd = ::mkstemp(path.data());
       if (fd < 0) return Problem(c, 500, "Export failed", "a temporary file could not be made");
       ::close(fd);
-      const Status s = report::WriteXlsx(path, built.value().tables);
+      const Status s = report::WriteXlsx(path, result.tables);
       std::ifstream in(path, std::ios::binary);
       std::ostringstream bytes;
       bytes << in.rdbuf();
@@ -586,13 +607,14 @@ struct WebApp::Impl {
     if (!ccg || !known) return ApiNotFound();
     auto month = MonthOf(r);
     if (!month) return Response::Error(400, "month must be 1 (April) to 12 (March)");
-    auto built = views.Build(ViewRequestFor(*ccg, view, *month));
+    auto built = ViewOf(*ccg, view, *month);
     if (!built.ok()) return Response::Error(404, built.error().why);
+    const analytics::ViewResult& result = *built.value();
     if (level == Identifiability::kRecordLevel &&
-        !Audit(c, "api.view", view, {{"ccg", ccg->view()}, {"month", built.value().scope.month}, {"record_level", true}})
+        !Audit(c, "api.view", view, {{"ccg", ccg->view()}, {"month", result.scope.month}, {"record_level", true}})
              .ok())
       return Response::Error(503, "the audit log could not be written, so this view is withheld");
-    return Response::Json(200, report::RenderJson(built.value().tables).dump());
+    return Response::Json(200, report::RenderJson(result.tables).dump());
   }
 
   Response ApiRecords(const Request& r, const Caller& c) const {
