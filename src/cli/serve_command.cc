@@ -95,7 +95,8 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     PrintError("the common-password list is needed: " + policy.error().ToString());
     return kExitFailure;
   }
-  // The store's audit log is appended from every worker thread: one at a time.
+  // The store is used from every worker thread (audit appends, the data-load
+  // and audit pages): one at a time.
   std::mutex audit_mutex;
   store::Store* store = state->store.get();
   auto audit = [store, &audit_mutex](const std::string& actor, const std::string& action, const std::string& subject,
@@ -113,7 +114,20 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     return kExitFailure;
   }
   const analytics::CommissioningViews views(activity, *state->ref, *contracts.value());
-  const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit);
+  web::PlatformRecords records;
+  records.batches = [store, &audit_mutex] {
+    std::lock_guard<std::mutex> lock(audit_mutex);
+    return store->ListBatches();
+  };
+  records.audit = [store, &audit_mutex] {
+    std::lock_guard<std::mutex> lock(audit_mutex);
+    return store->Audit();
+  };
+  records.verify_audit = [store, &audit_mutex] {
+    std::lock_guard<std::mutex> lock(audit_mutex);
+    return store->VerifyAudit();
+  };
+  const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records);
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.

@@ -17,6 +17,7 @@
 #include "contracts/contract.h"
 #include "core/money.h"
 #include "http/request_parser.h"
+#include "ingest/extract_schema.h"
 #include "pricing/priced_activity.h"
 #include "refdata/refdata.h"
 #include "report/render.h"
@@ -101,14 +102,21 @@ struct Caller {
 
 struct WebApp::Impl {
   Impl(WebOptions o, tenancy::Accounts& a, const analytics::CommissioningViews& v, const refdata::RefData& r, AuditFn f,
-       std::string cookie)
-      : options(o), accounts(a), views(v), ref(r), audit(std::move(f)), session_cookie(std::move(cookie)) {}
+       PlatformRecords p, std::string cookie)
+      : options(o),
+        accounts(a),
+        views(v),
+        ref(r),
+        audit(std::move(f)),
+        records(std::move(p)),
+        session_cookie(std::move(cookie)) {}
 
   WebOptions options;
   tenancy::Accounts& accounts;
   const analytics::CommissioningViews& views;
   const refdata::RefData& ref;
   AuditFn audit;
+  PlatformRecords records;
   std::string session_cookie;
   // Headlines and weekly A&E series by "CCG/month": the loaded activity does
   // not change while the server runs, and a headline costs a cube, contract
@@ -224,6 +232,127 @@ struct WebApp::Impl {
     return f;
   }
 
+  std::vector<NavLink> CsuNav(const Caller& c, std::string_view current) const {
+    std::vector<NavLink> nav = {{"/", "All CCGs", current == "home"}};
+    if (tenancy::Grants(c.who.role, Action::kLoadData, Identifiability::kAggregate))
+      nav.push_back({"/data", "Data loads", current == "data"});
+    if (tenancy::Grants(c.who.role, Action::kViewAudit, Identifiability::kAggregate))
+      nav.push_back({"/audit", "Audit log", current == "audit"});
+    return nav;
+  }
+
+  // CSU-wide pages: the action's permission with no tenant.
+  bool CsuWide(const Caller& c, Action a) const {
+    return static_cast<bool>(accounts.Authorize(c.who, a, OdsCode(), Identifiability::kAggregate));
+  }
+
+  static report::ReportTable BatchesTable(const std::vector<store::BatchInfo>& batches) {
+    using report::Cell;
+    using report::ColumnType;
+    report::ReportTable t("Batches loaded", {{"batch", ColumnType::kInteger, "Batch"},
+                                             {"kind", ColumnType::kText, "Kind"},
+                                             {"file", ColumnType::kText, "File"},
+                                             {"rows_read", ColumnType::kCount, "Rows read"},
+                                             {"accepted", ColumnType::kCount, "Accepted"},
+                                             {"quarantined", ColumnType::kCount, "Quarantined"},
+                                             {"restated", ColumnType::kCount, "Restated"},
+                                             {"loaded_at", ColumnType::kText, "Loaded (UTC)"},
+                                             {"loaded_by", ColumnType::kText, "By"},
+                                             {"status", ColumnType::kText, "Status"},
+                                             {"sha256", ColumnType::kText, "Content SHA-256"}});
+    for (auto it = batches.rbegin(); it != batches.rend(); ++it) {
+      const store::BatchInfo& b = *it;
+      t.AddRow({Cell::Integer(b.id), Cell::Text(std::string(ingest::KindName(b.kind))), Cell::Text(b.file_name),
+                Cell::Count(b.rows_read), Cell::Count(b.rows_accepted), Cell::Count(b.rows_quarantined),
+                Cell::Count(b.records_restated), Cell::Text(b.loaded_at), Cell::Text(b.loaded_by),
+                Cell::Text(b.removed ? "withdrawn" : "loaded"), Cell::Text(b.content_sha256.substr(0, 16))});
+    }
+    t.notes.push_back("Newest first. Quarantined rows are listed, identifiers masked, by csu quarantine.");
+    return t;
+  }
+
+  Response DataPage(const Request&, const Caller& c) const {
+    if (!CsuWide(c, Action::kLoadData)) return NotFound(c);
+    auto batches = records.batches();
+    PageFrame f = Frame(c, "Data loads", "Activity extracts loaded into this platform");
+    f.nav = CsuNav(c, "data");
+    if (!batches.ok()) return Problem(c, 500, "Data loads", "the catalog could not be read");
+    return Response::Html(200, RenderPage(f, TableHtml(BatchesTable(batches.value()))));
+  }
+
+  Response ApiData(const Request&, const Caller& c) const {
+    if (!CsuWide(c, Action::kLoadData)) return ApiNotFound();
+    auto batches = records.batches();
+    if (!batches.ok()) return Response::Error(500, "the catalog could not be read");
+    return Response::Json(200, report::RenderJson(BatchesTable(batches.value())).dump());
+  }
+
+  // The audit log, newest first, filtered by ?actor= ?action= (prefix)
+  // ?from= ?to= (dates, inclusive), at most 500 entries.
+  Result<report::ReportTable> AuditTable(const Request& r) const {
+    using report::Cell;
+    using report::ColumnType;
+    auto entries = records.audit();
+    if (!entries.ok()) return entries.error();
+    const std::string actor(r.Query("actor").value_or(""));
+    const std::string action(r.Query("action").value_or(""));
+    const std::string from(r.Query("from").value_or(""));
+    const std::string to(r.Query("to").value_or(""));
+    report::ReportTable t("Audit log", {{"seq", ColumnType::kInteger, "#"},
+                                        {"at", ColumnType::kText, "When (UTC)"},
+                                        {"actor", ColumnType::kText, "Who"},
+                                        {"action", ColumnType::kText, "Action"},
+                                        {"subject", ColumnType::kText, "Subject"},
+                                        {"details", ColumnType::kText, "Details"}});
+    size_t shown = 0, matched = 0;
+    const auto& all = entries.value();
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+      const store::AuditEntry& e = *it;
+      if (!actor.empty() && e.actor != actor) continue;
+      if (!action.empty() && e.action.rfind(action, 0) != 0) continue;
+      if (!from.empty() && e.at.substr(0, from.size()) < from) continue;
+      if (!to.empty() && e.at.substr(0, to.size()) > to) continue;
+      ++matched;
+      if (shown == 500) continue;
+      ++shown;
+      t.AddRow({Cell::Integer(e.seq), Cell::Text(e.at), Cell::Text(e.actor), Cell::Text(e.action),
+                Cell::Text(e.subject), Cell::Text(e.details)});
+    }
+    t.notes.push_back(std::to_string(matched) + " matching entries" +
+                      (matched > shown ? ", newest " + std::to_string(shown) + " shown" : "") + ".");
+    return t;
+  }
+
+  Response AuditPage(const Request& r, const Caller& c) const {
+    if (!CsuWide(c, Action::kViewAudit)) return NotFound(c);
+    PageFrame f = Frame(c, "Audit log", "Every sign-in, refusal, record-level view, export, load and change");
+    f.nav = CsuNav(c, "audit");
+    auto table = AuditTable(r);
+    if (!table.ok()) return Problem(c, 500, "Audit log", "the audit log could not be read");
+    auto verified = records.verify_audit();
+    std::string body = verified.ok()
+                           ? "<p class=\"note\">Hash chain verified: " + std::to_string(verified.value()) +
+                                 " entries, each linked to the one before.</p>"
+                           : "<div class=\"error\" role=\"alert\"><p>The hash chain does not verify: " +
+                                 Escape(verified.error().ToString()) + "</p></div>";
+    const auto field = [&](const char* name, const char* label, const char* type) {
+      return "<div><label for=\"" + std::string(name) + "\">" + label + "</label><input id=\"" + name + "\" name=\"" +
+             name + "\" type=\"" + type + "\" value=\"" + Escape(r.Query(name).value_or("")) + "\"></div>";
+    };
+    body += "<form class=\"filters\" method=\"get\" action=\"/audit\">" + field("actor", "User", "text") +
+            field("action", "Action starts with", "text") + field("from", "From", "date") + field("to", "To", "date") +
+            "<div><button class=\"primary\" type=\"submit\">Filter</button></div></form>";
+    body += TableHtml(table.value());
+    return Response::Html(200, RenderPage(f, body));
+  }
+
+  Response ApiAudit(const Request& r, const Caller& c) const {
+    if (!CsuWide(c, Action::kViewAudit)) return ApiNotFound();
+    auto table = AuditTable(r);
+    if (!table.ok()) return Response::Error(500, "the audit log could not be read");
+    return Response::Json(200, report::RenderJson(table.value()).dump());
+  }
+
   std::vector<NavLink> CcgNav(const Caller& c, const OdsCode& ccg, std::string_view current) const {
     const std::string base = "/ccg/" + std::string(ccg.view());
     std::vector<NavLink> nav = {{"/", "All CCGs", false}, {base, "Home", current == "home"}};
@@ -322,6 +451,7 @@ struct WebApp::Impl {
       return "/ccg/" + table.rows[row][0].text;
     });
     PageFrame f = Frame(c, "CSU overview", "Financial year " + options.year.ToString());
+    f.nav = CsuNav(c, "home");
     return Response::Html(200, RenderPage(f, body));
   }
 
@@ -705,8 +835,8 @@ struct WebApp::Impl {
 };
 
 WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
-               const refdata::RefData& ref, AuditFn audit)
-    : impl_(std::make_unique<Impl>(options, accounts, views, ref, std::move(audit),
+               const refdata::RefData& ref, AuditFn audit, PlatformRecords records)
+    : impl_(std::make_unique<Impl>(options, accounts, views, ref, std::move(audit), std::move(records),
                                    options.behind_tls ? "__Host-csu_session" : "csu_session")),
       session_cookie_(impl_->session_cookie) {
   Impl* app = impl_.get();
@@ -740,7 +870,11 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/ccg/{ccg}/view/{view}", page(&Impl::ViewPage));
   router_.Add(Method::kGet, "/ccg/{ccg}/records", page(&Impl::RecordsPage));
   router_.Add(Method::kGet, "/ccg/{ccg}/export/{view}/{format}", page(&Impl::Export));
+  router_.Add(Method::kGet, "/data", page(&Impl::DataPage));
+  router_.Add(Method::kGet, "/audit", page(&Impl::AuditPage));
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));
+  router_.Add(Method::kGet, "/api/v1/data", api(&Impl::ApiData));
+  router_.Add(Method::kGet, "/api/v1/audit", api(&Impl::ApiAudit));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}", api(&Impl::ApiHome));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/view/{view}", api(&Impl::ApiView));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/records", api(&Impl::ApiRecords));

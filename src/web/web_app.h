@@ -25,10 +25,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/date.h"
 #include "core/result.h"
 #include "http/router.h"
+#include "store/store.h"
 
 namespace csu::analytics {
 class CommissioningViews;
@@ -46,6 +48,15 @@ namespace csu::web {
 using AuditFn = std::function<Status(const std::string& actor, const std::string& action, const std::string& subject,
                                      const std::string& details_json)>;
 
+// What the CSU-wide pages read from the state folder, as functions so the
+// caller decides how the store is shared between threads (csu serve holds
+// one lock for the store's audit appends and these reads).
+struct PlatformRecords {
+  std::function<Result<std::vector<store::BatchInfo>>()> batches;
+  std::function<Result<std::vector<store::AuditEntry>>()> audit;
+  std::function<Result<int64_t>()> verify_audit;  // entries verified, or an error naming the break
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -54,7 +65,7 @@ struct WebOptions {
 class WebApp {
  public:
   WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
-         const refdata::RefData& ref, AuditFn audit);
+         const refdata::RefData& ref, AuditFn audit, PlatformRecords records);
   ~WebApp();
 
   // Routes the request; handler failures become 500 pages here, without

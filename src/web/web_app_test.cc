@@ -70,8 +70,32 @@ class WebAppTest : public ::testing::Test {
     Add("finance", Role::kCcgFinance, "02E");
     Add("viewer", Role::kCcgViewer, "02E");
     Add("other", Role::kCcgCommissioner, "27D");
+    PlatformRecords records;
+    records.batches = [] {
+      store::BatchInfo b;
+      b.id = 1;
+      b.file_name = "apc-2018-04.csv";
+      b.rows_read = 2;
+      b.rows_accepted = 2;
+      return Result<std::vector<store::BatchInfo>>(std::vector<store::BatchInfo>{b});
+    };
+    records.audit = [this] {
+      std::lock_guard<std::mutex> lock(audit_mu_);
+      std::vector<store::AuditEntry> entries;
+      for (size_t i = 0; i < audit_.size(); ++i) {
+        store::AuditEntry e;
+        e.seq = static_cast<int64_t>(i + 1);
+        e.at = "2026-11-22T10:00:00Z";
+        e.actor = audit_[i].substr(0, audit_[i].find('|'));
+        e.action = audit_[i].substr(audit_[i].find('|') + 1);
+        e.action = e.action.substr(0, e.action.find('|'));
+        entries.push_back(e);
+      }
+      return Result<std::vector<store::AuditEntry>>(entries);
+    };
+    records.verify_audit = [] { return Result<int64_t>(int64_t{0}); };
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false}, *accounts_, *views_,
-                                    refdata::TestRefData(), o.audit);
+                                    refdata::TestRefData(), o.audit, records);
   }
 
   void Add(const std::string& name, Role role, const std::string& tenant) {
@@ -204,6 +228,10 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /ccg/{ccg}/view/{view}", {false, true}},
     {"GET /ccg/{ccg}/records", {false, true}},
     {"GET /ccg/{ccg}/export/{view}/{format}", {false, true}},
+    {"GET /data", {false, false}},
+    {"GET /audit", {false, false}},
+    {"GET /api/v1/data", {false, false}},
+    {"GET /api/v1/audit", {false, false}},
     {"GET /api/v1/ccgs", {false, false}},
     {"GET /api/v1/ccg/{ccg}", {false, true}},
     {"GET /api/v1/ccg/{ccg}/view/{view}", {false, true}},
@@ -264,6 +292,28 @@ TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
   }
   // Every refusal went to the audit log.
   EXPECT_GT(AuditCount("permission.refused"), 0u);
+}
+
+TEST_F(WebAppTest, CsuWidePagesAreForCsuStaffOnly) {
+  const std::string admin = Cookie(Session("admin"));
+  const std::string analyst = Cookie(Session("analyst"));
+  Response data = Send(Method::kGet, "/data", analyst);
+  ASSERT_EQ(data.status(), 200);
+  EXPECT_NE(data.body().find("apc-2018-04.csv"), std::string::npos);
+  EXPECT_EQ(Send(Method::kGet, "/audit", analyst).status(), 404);  // the audit log is the administrator's
+  Response audit = Send(Method::kGet, "/audit?action=sign", admin);
+  ASSERT_EQ(audit.status(), 200);
+  EXPECT_NE(audit.body().find("Hash chain verified"), std::string::npos);
+  EXPECT_NE(audit.body().find("sign"), std::string::npos);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/audit", admin).status(), 200);
+  for (const char* user : {"commissioner", "finance", "viewer"}) {
+    const std::string s = Cookie(Session(user));
+    for (const char* target : {"/data", "/audit", "/api/v1/data", "/api/v1/audit"}) {
+      Response r = Send(Method::kGet, target, s);
+      EXPECT_EQ(r.status(), 404) << user << " " << target;
+      EXPECT_EQ(r.body().find("apc-2018-04.csv"), std::string::npos) << user << " " << target;
+    }
+  }
 }
 
 TEST_F(WebAppTest, EveryPrivateRouteNeedsASignedInUser) {
