@@ -8,6 +8,7 @@
 #   scripts/browser-test.sh build/csu [ARTEFACTS]
 # Exits 77 (skipped) when Chromium, node or playwright-core is missing.
 set -euo pipefail
+. "$(dirname "$0")/lib/serve.sh"
 CSU=$(realpath "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ARTEFACTS=$(realpath -m "${2:-$ROOT/build/browser-artefacts}")
@@ -19,9 +20,8 @@ if ! command -v chromium >/dev/null || ! command -v node >/dev/null || \
 fi
 
 WORK=$(mktemp -d)
-SERVER=""
 cleanup() {
-  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  stop_server
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -33,17 +33,7 @@ for kind in apc op ae; do "$CSU" ingest --data "$WORK/state" --kind "$kind" "$WO
 printf 'Kestrel-meadow-2018\n' | "$CSU" users add warrington --data "$WORK/state" --role ccg_commissioner \
   --tenant 02E --password-stdin >/dev/null
 
-# Port 0 picks a free port; the server prints the URL it bound.
-"$CSU" serve --data "$WORK/state" --listen 127.0.0.1:0 --quiet > "$WORK/serve.out" 2>&1 &
-SERVER=$!
-URL=""
-for _ in $(seq 1 200); do
-  URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/serve.out" || true)
-  [ -n "$URL" ] && break
-  kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/serve.out"; exit 1; }
-  sleep 0.1
-done
-[ -n "$URL" ] || { echo "browser-test: the server did not start"; cat "$WORK/serve.out"; exit 1; }
+start_server "$CSU" "$WORK/state" "$WORK"
 
 BASE_URL="$URL" USER_NAME=warrington PASSWORD='Kestrel-meadow-2018' ARTEFACTS="$ARTEFACTS" \
   NODE_PATH="$ROOT/tests/browser/node_modules" node "$ROOT/tests/browser/journey.js"

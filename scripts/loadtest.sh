@@ -8,6 +8,7 @@
 #
 #   scripts/loadtest.sh build/csu [demo-data/state] [seconds]
 set -euo pipefail
+. "$(dirname "$0")/lib/serve.sh"
 CSU=$(realpath "$1")
 STATE=${2:-demo-data/state}
 SECONDS_EACH=${3:-15}
@@ -25,22 +26,12 @@ add_user loadtest-02e 02E "Loadtest-heron-02E-x"
 add_user loadtest-27d 27D "Loadtest-heron-27D-x"
 
 WORK=$(mktemp -d)
-SERVER=""
 cleanup() {
-  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  stop_server
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-"$CSU" serve --data "$STATE" --listen 127.0.0.1:0 --quiet > "$WORK/serve.out" 2>&1 &
-SERVER=$!
-URL=""
-for _ in $(seq 1 300); do
-  URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/serve.out" || true)
-  [ -n "$URL" ] && break
-  kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/serve.out"; exit 1; }
-  sleep 0.1
-done
-[ -n "$URL" ] || { echo "loadtest: the server did not start"; exit 1; }
+start_server "$CSU" "$STATE" "$WORK"
 
 sign_in() {  # user password -> session cookie "name=value"
   local jar="$WORK/jar-$1" csrf

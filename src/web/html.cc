@@ -1,24 +1,14 @@
 #include "web/html.h"
 
 #include "report/render.h"
+#include "spc/svg_chart.h"
 
 namespace csu::web {
 
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
+// HTML text and attribute values need the same five escapes as the SVG the
+// spc module writes, and the same care with invalid UTF-8 and control
+// characters (replaced, so a page is always well formed): one function.
+std::string Escape(std::string_view text) { return spc::XmlEscape(text); }
 
 std::string UrlEncode(std::string_view text) {
   static const char* kHex = "0123456789ABCDEF";

@@ -15,7 +15,8 @@
 
 namespace csu::web {
 
-// Escapes & < > " ' for text and attribute values.
+// Escapes & < > " ' for text and attribute values; invalid UTF-8 and
+// control characters are replaced.
 std::string Escape(std::string_view text);
 // Percent-encodes a query-string or path value.
 std::string UrlEncode(std::string_view text);
