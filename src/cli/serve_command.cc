@@ -159,6 +159,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
                                                                              : options.address;
   std::printf("csu: serving %s on http://%s:%u/ (stop with Ctrl-C or SIGTERM)\n", args.state.data_dir.c_str(),
               host.c_str(), static_cast<unsigned>(server.port()));
+  if (auto users = accounts.value()->ListUsers(); users.ok() && users.value().empty())
+    std::printf("csu: no users yet, so nobody can sign in: stop the server and add one with\n"
+                "     csu users add --data %s NAME --role csu_admin\n",
+                args.state.data_dir.c_str());
   std::fflush(stdout);
 
   signalfd_siginfo info{};
@@ -180,7 +184,8 @@ int Serve(const Context& ctx, const ServeArgs& args) {
 
 void AddServeCommand(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<ServeArgs>();
-  auto* cmd = app.add_subcommand("serve", "Run the web server on a state folder until SIGTERM or Ctrl-C");
+  auto* cmd = app.add_subcommand("serve",
+                                 "Run the web platform (pages, JSON API, exports) on a state folder until SIGTERM or Ctrl-C");
   AddStateOptions(cmd, args->state);
   cmd->add_option("--listen", args->listen, "Address and port to listen on (port 0: any free port)")
       ->capture_default_str();
