@@ -13,6 +13,11 @@ PACKAGES=(
   clang libclang-rt-14-dev
 )
 
+# The production set-up test (scripts/nginx-test.sh): Debian's nginx, run
+# unprivileged on loopback by the test (on a host with systemd, installing it
+# also starts Debian's default site on port 80), curl and openssl.
+PACKAGES+=(nginx curl openssl)
+
 # Browser tests (scripts/browser-test.sh): Debian's Chromium, and Node.js for
 # playwright-core when the machine has none.
 PACKAGES+=(chromium fonts-liberation)
