@@ -762,6 +762,27 @@ struct WebApp::Impl {
   }
 
   // ---- sign-in ----
+  // The address sign-in throttles and audits. Behind the TLS proxy every
+  // connection comes from loopback, so one address would lock everyone out
+  // after a stranger's failures: there, and only from a loopback peer, the
+  // proxy's X-Forwarded-For (which deploy/nginx/opencsu.conf overwrites with
+  // the client's address, never appends to) names the client.
+  std::string ClientAddress(const Request& r) const {
+    if (!options.behind_tls || (r.remote_address != "127.0.0.1" && r.remote_address != "::1"))
+      return r.remote_address;
+    auto forwarded = r.headers.Get("x-forwarded-for");
+    if (!forwarded || forwarded->empty() || r.headers.Count("x-forwarded-for") != 1) return r.remote_address;
+    std::string_view v = *forwarded;
+    if (const size_t comma = v.rfind(','); comma != std::string_view::npos) v.remove_prefix(comma + 1);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    // An address is hex digits, dots and colons; anything else is ignored.
+    if (v.empty() || v.size() > 45 ||
+        v.find_first_not_of("0123456789abcdefABCDEF.:") != std::string_view::npos)
+      return r.remote_address;
+    return std::string(v);
+  }
+
   std::string CookieAttributes() const { return options.behind_tls ? "; Secure" : ""; }
 
   std::string SignInForm(const std::string& token, const std::string& message, const std::string& username) const {
@@ -807,7 +828,7 @@ struct WebApp::Impl {
     request.username = field("username");
     request.password = field("password");
     request.totp_code = field("code");
-    request.remote_address = r.remote_address;
+    request.remote_address = ClientAddress(r);
     if (auto old = cookies.find(session_cookie); old != cookies.end()) request.previous_session_token = old->second;
     const tenancy::SignInResult result = accounts.SignIn(request);
     if (result.outcome != tenancy::SignInOutcome::kSignedIn) {

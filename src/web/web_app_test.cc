@@ -196,6 +196,34 @@ TEST_F(WebAppTest, SignInNeedsTheFormCookieAndFailsWithOneMessage) {
   EXPECT_EQ(strip(wrong.body(), "commissioner"), strip(nobody.body(), "nobody-at-all"));
 }
 
+TEST_F(WebAppTest, BehindTheProxyOneClientsFailuresDoNotLockOutEveryone) {
+  WebApp proxied(WebOptions{FinancialYear(2018), true}, *accounts_, *views_, refdata::TestRefData(),
+                 [](const std::string&, const std::string&, const std::string&, const std::string&) {
+                   return Status::Ok();
+                 },
+                 PlatformRecords{});
+  EXPECT_EQ(proxied.session_cookie(), "__Host-csu_session");
+  auto post = [&](const std::string& user, const std::string& password, const std::string& client) {
+    Request r;
+    r.method = Method::kPost;
+    EXPECT_FALSE(http::ParseTarget("/signin", http::ParserLimits{}, r).has_value());
+    r.headers.Add("cookie", "csu_signin=abc");
+    r.headers.Add("x-forwarded-for", client);
+    r.body = "csrf=abc&username=" + user + "&password=" + password;
+    r.remote_address = "127.0.0.1";  // every request arrives from nginx
+    return proxied.Handle(r);
+  };
+  // A stranger fails 25 times against made-up names from one address...
+  for (int i = 0; i < 25; ++i) EXPECT_EQ(post("nobody" + std::to_string(i), "wrong-password-123", "203.0.113.9").status(), 401);
+  // ...and a commissioner elsewhere still signs in, with a Secure __Host- cookie.
+  Response ok = post("commissioner", kPassword, "198.51.100.20");
+  ASSERT_EQ(ok.status(), 303) << ok.body();
+  EXPECT_NE(std::string(ok.Header("Set-Cookie")).find("__Host-csu_session="), std::string::npos);
+  EXPECT_NE(std::string(ok.Header("Set-Cookie")).find("; Secure"), std::string::npos);
+  // From the stranger's address sign-in is paused, even with the right password.
+  EXPECT_EQ(post("commissioner", kPassword, "203.0.113.9").status(), 401);
+}
+
 TEST_F(WebAppTest, ForgedExpiredOrMissingSessionsAreSentToSignIn) {
   for (const std::string& cookie : {std::string(""), Cookie("00000000000000000000000000000000"), Cookie("x"),
                                     Cookie(std::string(4000, 'a'))}) {
