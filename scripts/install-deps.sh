@@ -21,9 +21,10 @@ PACKAGES+=(nginx curl openssl)
 # Browser tests (scripts/browser-test.sh): Debian's Chromium, and Node.js for
 # playwright-core when the machine has none.
 PACKAGES+=(chromium fonts-liberation)
-# make loadtest drives the web server with wrk.
-PACKAGES+=(wrk curl)
 if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
+
+# make loadtest drives the web server with wrk (and signs in with curl, above).
+PACKAGES+=(wrk)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
