@@ -37,6 +37,7 @@ using http::Request;
 using http::Response;
 using tenancy::Action;
 using tenancy::Identifiability;
+using tenancy::Role;
 
 std::string CsrfTokenFor(std::string_view session_token) {
   return store::Sha256Hex("opencsu-csrf:" + std::string(session_token)).substr(0, 32);
@@ -238,6 +239,8 @@ struct WebApp::Impl {
       nav.push_back({"/data", "Data loads", current == "data"});
     if (tenancy::Grants(c.who.role, Action::kViewAudit, Identifiability::kAggregate))
       nav.push_back({"/audit", "Audit log", current == "audit"});
+    if (tenancy::Grants(c.who.role, Action::kManageUsers, Identifiability::kAggregate))
+      nav.push_back({"/admin/users", "Users", current == "users"});
     return nav;
   }
 
@@ -351,6 +354,109 @@ struct WebApp::Impl {
     auto table = AuditTable(r);
     if (!table.ok()) return Response::Error(500, "the audit log could not be read");
     return Response::Json(200, report::RenderJson(table.value()).dump());
+  }
+
+  // ---- users (administrators) ----
+  std::string UsersBody(const Caller& c, const std::string& message, bool error) const {
+    using report::Cell;
+    using report::ColumnType;
+    std::string body;
+    if (!message.empty())
+      body += std::string(error ? "<div class=\"error\" role=\"alert\">" : "<div class=\"panel\" role=\"status\">") +
+              "<p>" + Escape(message) + "</p></div>";
+    auto users = accounts.ListUsers();
+    if (!users.ok()) return body + "<p>The user list could not be read.</p>";
+    report::ReportTable t("Users", {{"user", ColumnType::kText, "User"},
+                                    {"name", ColumnType::kText, "Name"},
+                                    {"role", ColumnType::kText, "Role"},
+                                    {"ccgs", ColumnType::kText, "CCGs"},
+                                    {"second_factor", ColumnType::kText, "Second factor"},
+                                    {"status", ColumnType::kText, "Status"},
+                                    {"last_sign_in", ColumnType::kText, "Last sign-in (UTC)"}});
+    for (const tenancy::UserInfo& u : users.value()) {
+      std::string ccgs = std::string(u.tenant.view());
+      for (const OdsCode& a : u.assigned) ccgs += (ccgs.empty() ? "" : " ") + std::string(a.view());
+      t.AddRow({Cell::Text(u.username), Cell::Text(u.display_name), Cell::Text(std::string(tenancy::RoleName(u.role))),
+                Cell::Text(u.role == Role::kCsuAdmin ? "all" : ccgs), Cell::Text(u.has_totp ? "TOTP" : "none"),
+                Cell::Text(u.disabled ? "disabled" : "active"),
+                Cell::Text(u.last_sign_in_at.empty() ? "never" : u.last_sign_in_at)});
+    }
+    body += TableHtml(t);
+    const std::string csrf = "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(CsrfTokenFor(c.session_token)) + "\">";
+    const auto input = [](const char* name, const char* label, const char* type, const char* extra) {
+      return "<div><label for=\"" + std::string(name) + "\">" + label + "</label><input id=\"" + name + "\" name=\"" +
+             name + "\" type=\"" + type + "\" " + extra + "></div>";
+    };
+    std::string roles = "<div><label for=\"role\">Role</label><select id=\"role\" name=\"role\">";
+    for (Role r : tenancy::kAllRoles)
+      roles += "<option>" + std::string(tenancy::RoleName(r)) + "</option>";
+    roles += "</select></div>";
+    body += "<h2>Add a user</h2><form class=\"filters\" method=\"post\" action=\"/admin/users\">" + csrf +
+            input("username", "User name", "text", "required autocomplete=\"off\"") +
+            input("name", "Name", "text", "") + roles +
+            input("tenant", "CCG (CCG roles)", "text", "maxlength=\"5\"") +
+            input("password", "First password (12+ characters)", "password", "required autocomplete=\"new-password\"") +
+            "<div><button class=\"primary\" type=\"submit\">Add user</button></div></form>";
+    body += "<h2>Change a user</h2><form class=\"filters\" method=\"post\" action=\"/admin/users/change\">" + csrf +
+            input("username", "User name", "text", "required") +
+            "<div><label for=\"change\">Change</label><select id=\"change\" name=\"change\">"
+            "<option value=\"disable\">disable (ends their sessions)</option><option value=\"enable\">enable</option>"
+            "<option value=\"assign\">assign a CCG (analysts)</option><option value=\"unassign\">remove a CCG "
+            "(analysts)</option></select></div>" +
+            input("tenant", "CCG", "text", "maxlength=\"5\"") +
+            "<div><button class=\"primary\" type=\"submit\">Apply</button></div></form>"
+            "<p class=\"note\">Password resets, second factors and API tokens: <code>csu users</code> on the server.</p>";
+    return body;
+  }
+
+  Response UsersPage(const Request& r, const Caller& c) const {
+    if (!CsuWide(c, Action::kManageUsers)) return NotFound(c);
+    PageFrame f = Frame(c, "Users", "Who may sign in, with which role and CCGs");
+    f.nav = CsuNav(c, "users");
+    const std::string done(r.Query("done").value_or(""));
+    return Response::Html(200, RenderPage(f, UsersBody(c, done.empty() ? "" : "Done: " + done + ".", false)));
+  }
+
+  // POST /admin/users and /admin/users/change: CSRF-checked, every change
+  // audited by Accounts with the administrator as the actor.
+  Response UsersChange(const Request& r, const Caller& c, bool add) const {
+    if (!CsuWide(c, Action::kManageUsers)) return NotFound(c);
+    if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
+    const auto form = ParseForm(r.body);
+    const auto field = [&](const char* k) {
+      auto it = form.find(k);
+      return it == form.end() ? std::string() : it->second;
+    };
+    const std::string user = field("username");
+    Status done;
+    std::string what;
+    if (add) {
+      auto role = tenancy::ParseRole(field("role"));
+      if (!role) {
+        done = Error{"role", "not a role"};
+      } else {
+        auto added = accounts.AddUser({user, field("name"), *role, field("tenant"), false}, field("password"),
+                                      c.who.username);
+        done = added.status();
+        what = "added " + user;
+      }
+    } else {
+      const std::string change = field("change");
+      if (change == "disable" || change == "enable") {
+        done = accounts.SetDisabled(user, change == "disable", c.who.username);
+      } else if (change == "assign" || change == "unassign") {
+        done = accounts.Assign(user, field("tenant"), change == "assign", c.who.username);
+      } else {
+        done = Error{"change", "not a change this page makes"};
+      }
+      what = change + " " + user;
+    }
+    if (!done.ok()) {
+      PageFrame f = Frame(c, "Users", "Who may sign in, with which role and CCGs");
+      f.nav = CsuNav(c, "users");
+      return Response::Html(400, RenderPage(f, UsersBody(c, done.error().ToString(), true)));
+    }
+    return Redirect("/admin/users?done=" + UrlEncode(what));
   }
 
   std::vector<NavLink> CcgNav(const Caller& c, const OdsCode& ccg, std::string_view current) const {
@@ -893,6 +999,15 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/ccg/{ccg}/export/{view}/{format}", page(&Impl::Export));
   router_.Add(Method::kGet, "/data", page(&Impl::DataPage));
   router_.Add(Method::kGet, "/audit", page(&Impl::AuditPage));
+  router_.Add(Method::kGet, "/admin/users", page(&Impl::UsersPage));
+  router_.Add(Method::kPost, "/admin/users", [app](const Request& r) {
+    auto c = app->Authenticate(r);
+    return c ? app->UsersChange(r, *c, true) : Redirect("/signin");
+  });
+  router_.Add(Method::kPost, "/admin/users/change", [app](const Request& r) {
+    auto c = app->Authenticate(r);
+    return c ? app->UsersChange(r, *c, false) : Redirect("/signin");
+  });
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));
   router_.Add(Method::kGet, "/api/v1/data", api(&Impl::ApiData));
   router_.Add(Method::kGet, "/api/v1/audit", api(&Impl::ApiAudit));

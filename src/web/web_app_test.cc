@@ -257,6 +257,9 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /ccg/{ccg}/records", {false, true}},
     {"GET /ccg/{ccg}/export/{view}/{format}", {false, true}},
     {"GET /data", {false, false}},
+    {"GET /admin/users", {false, false}},
+    {"POST /admin/users", {false, false}},
+    {"POST /admin/users/change", {false, false}},
     {"GET /audit", {false, false}},
     {"GET /api/v1/data", {false, false}},
     {"GET /api/v1/audit", {false, false}},
@@ -342,6 +345,39 @@ TEST_F(WebAppTest, CsuWidePagesAreForCsuStaffOnly) {
       EXPECT_EQ(r.body().find("apc-2018-04.csv"), std::string::npos) << user << " " << target;
     }
   }
+}
+
+TEST_F(WebAppTest, AdministratorsManageUsersFromThePageWithCsrf) {
+  const std::string token = Session("admin");
+  const std::string admin = Cookie(token);
+  const std::string csrf = "csrf=" + CsrfTokenFor(token);
+  Response page = Send(Method::kGet, "/admin/users", admin);
+  ASSERT_EQ(page.status(), 200);
+  EXPECT_NE(page.body().find("commissioner"), std::string::npos);
+  const std::string add = "&username=newbie&name=New+Commissioner&role=ccg_commissioner&tenant=02E&password=" +
+                          std::string(kPassword);
+  EXPECT_EQ(Send(Method::kPost, "/admin/users", admin, "csrf=forged" + add).status(), 403);
+  EXPECT_FALSE(accounts_->FindUser("newbie").value().has_value());
+  Response weak = Send(Method::kPost, "/admin/users", admin,
+                       csrf + "&username=newbie&role=ccg_viewer&tenant=02E&password=password1234");
+  EXPECT_EQ(weak.status(), 400);
+  EXPECT_EQ(weak.body().find("password1234"), std::string::npos);  // never echoed
+  Response added = Send(Method::kPost, "/admin/users", admin, csrf + add);
+  ASSERT_EQ(added.status(), 303) << added.body();
+  const std::string newbie = Session("newbie");
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E", Cookie(newbie)).status(), 200);
+  EXPECT_EQ(Send(Method::kPost, "/admin/users/change", admin, csrf + "&username=newbie&change=disable").status(), 303);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E", Cookie(newbie)).Header("Location"), "/signin");  // session killed
+  EXPECT_GE(AuditCount("admin|user.add|"), 1u);
+  // Nobody else reaches the page or changes anyone.
+  for (const char* user : {"analyst", "commissioner", "viewer"}) {
+    const std::string t = Session(user);
+    EXPECT_EQ(Send(Method::kGet, "/admin/users", Cookie(t)).status(), 404) << user;
+    Response r = Send(Method::kPost, "/admin/users/change", Cookie(t),
+                      "csrf=" + CsrfTokenFor(t) + "&username=newbie&change=enable");
+    EXPECT_EQ(r.status(), 404) << user;
+  }
+  EXPECT_TRUE(accounts_->FindUser("newbie").value()->disabled);
 }
 
 TEST_F(WebAppTest, EveryPrivateRouteNeedsASignedInUser) {
