@@ -10,6 +10,7 @@
 #include "contracts/contract_store.h"
 #include "pricing/priced_activity.h"
 #include "store/activity_tables.h"
+#include "store/env.h"
 #include "refdata/refdata.h"
 
 namespace csu::analytics {
@@ -137,6 +138,27 @@ std::vector<MeasurePoint> CommissioningViews::AeFourHourWeekly(const ViewScope& 
     out.push_back(std::move(weeks[i]));
   }
   return out;
+}
+
+Status CommissioningViews::SetChallengeStatus(const ViewRequest& r, const std::string& id, std::string_view status,
+                                              const std::string& note, const std::string& actor) const {
+  const std::optional<contracts::ChallengeStatus> parsed = contracts::ParseStatus(status);
+  if (!parsed) return Bad("status must be raised, agreed or rejected");
+  ViewRequest whole_year = r;
+  whole_year.month = 12;
+  ActivityCube cube;
+  CSU_ASSIGN_OR_RETURN(scope, ScopeFor(whole_year, cube));
+  ChallengeOptions o;
+  o.year = scope.year;
+  o.commissioner = scope.commissioner;
+  o.month = 12;
+  o.fu_ratio_limit_milli = r.fu_ratio_limit_milli;
+  const Challenges challenges = FindChallenges(activity_, Readmitted(), ref_, o);
+  const bool known = std::any_of(challenges.items.begin(), challenges.items.end(),
+                                 [&](const Challenge& c) { return c.id == id; });
+  if (!known) return Bad("no challenge " + id + " for " + scope.commissioner_label + " in " + scope.year.ToString());
+  std::lock_guard<std::mutex> lock(contracts_mutex_);
+  return contracts_.SetChallengeStatus(id, *parsed, note, store::Env::Default().NowUtc(), actor);
 }
 
 Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {

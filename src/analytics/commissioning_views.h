@@ -104,6 +104,13 @@ class CommissioningViews {
   // Sunday, weeks starting in the year) for the scope's commissioner.
   std::vector<MeasurePoint> AeFourHourWeekly(const ViewScope& scope) const;
 
+  // Records a status for one of a commissioner's challenges in the
+  // challenge log. Error if `id` is not among the challenges the rules raise
+  // for that commissioner in the year (so a CCG cannot touch another's), or
+  // if the log refuses it (agreed and rejected need a note).
+  Status SetChallengeStatus(const ViewRequest& scope, const std::string& id, std::string_view status,
+                            const std::string& note, const std::string& actor) const;
+
   // The commissioner's dictionary id, if any activity is loaded for it.
   std::optional<uint16_t> CommissionerId(std::string_view code) const;
   const pricing::PricedActivity& activity() const { return activity_; }

@@ -356,6 +356,24 @@ struct WebApp::Impl {
     return Response::Json(200, report::RenderJson(table.value()).dump());
   }
 
+  // POST /ccg/{ccg}/challenges: a status for one of the CCG's challenges.
+  Response SetChallenge(const Request& r, const Caller& c) const {
+    auto ccg = Tenant(r, c, Action::kSetChallengeStatus, Identifiability::kAggregate);
+    if (!ccg) return NotFound(c);
+    if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
+    const auto form = ParseForm(r.body);
+    const auto field = [&](const char* k) {
+      auto it = form.find(k);
+      return it == form.end() ? std::string() : it->second;
+    };
+    const std::string id = field("id");
+    const Status s = views.SetChallengeStatus(ViewRequestFor(*ccg, "challenges", 12), id, field("status"),
+                                              field("note"), c.who.username);
+    if (!s.ok()) return Problem(c, 400, "Challenge not recorded", s.error().ToString());
+    return Redirect("/ccg/" + std::string(ccg->view()) + "/view/challenges?done=" +
+                    UrlEncode(id + " " + field("status")));
+  }
+
   // ---- users (administrators) ----
   std::string UsersBody(const Caller& c, const std::string& message, bool error) const {
     using report::Cell;
@@ -694,6 +712,18 @@ struct WebApp::Impl {
     }
     body += "<a href=\"/api/v1" + base + "/view/" + view + "?month=" + std::to_string(s.month) +
             "\">This page as JSON</a></div>\n";
+    if (view == "challenges" &&
+        tenancy::Grants(c.who.role, Action::kSetChallengeStatus, Identifiability::kAggregate)) {
+      const std::string done(r.Query("done").value_or(""));
+      if (!done.empty()) body += "<div class=\"panel\" role=\"status\"><p>Recorded: " + Escape(done) + ".</p></div>";
+      body += "<form class=\"filters\" method=\"post\" action=\"" + base + "/challenges\">"
+              "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(CsrfTokenFor(c.session_token)) + "\">"
+              "<div><label for=\"id\">Challenge</label><input id=\"id\" name=\"id\" required></div>"
+              "<div><label for=\"status\">Status</label><select id=\"status\" name=\"status\">"
+              "<option>agreed</option><option>rejected</option><option>raised</option></select></div>"
+              "<div><label for=\"note\">Note (why)</label><input id=\"note\" name=\"note\"></div>"
+              "<div><button class=\"primary\" type=\"submit\">Record</button></div></form>";
+    }
     for (const auto& t : result.tables) body += TableHtml(t, DrillLinks(c, *ccg, view, s.month));
     return Response::Html(200, RenderPage(f, body));
   }
@@ -996,6 +1026,7 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/ccg/{ccg}", page(&Impl::CcgHome));
   router_.Add(Method::kGet, "/ccg/{ccg}/view/{view}", page(&Impl::ViewPage));
   router_.Add(Method::kGet, "/ccg/{ccg}/records", page(&Impl::RecordsPage));
+  router_.Add(Method::kPost, "/ccg/{ccg}/challenges", page(&Impl::SetChallenge));
   router_.Add(Method::kGet, "/ccg/{ccg}/export/{view}/{format}", page(&Impl::Export));
   router_.Add(Method::kGet, "/data", page(&Impl::DataPage));
   router_.Add(Method::kGet, "/audit", page(&Impl::AuditPage));

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "analytics/analytics_testing.h"
 #include "analytics/commissioning_views.h"
@@ -255,6 +256,7 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /ccg/{ccg}", {false, true}},
     {"GET /ccg/{ccg}/view/{view}", {false, true}},
     {"GET /ccg/{ccg}/records", {false, true}},
+    {"POST /ccg/{ccg}/challenges", {false, true}},
     {"GET /ccg/{ccg}/export/{view}/{format}", {false, true}},
     {"GET /data", {false, false}},
     {"GET /admin/users", {false, false}},
@@ -378,6 +380,47 @@ TEST_F(WebAppTest, AdministratorsManageUsersFromThePageWithCsrf) {
     EXPECT_EQ(r.status(), 404) << user;
   }
   EXPECT_TRUE(accounts_->FindUser("newbie").value()->disabled);
+}
+
+TEST_F(WebAppTest, ChallengeStatusIsSetFromTheBrowserOnlyForTheCcgsOwnChallenges) {
+  // A second identical spell for 02E: the duplicate rule raises a challenge.
+  analytics::testing::SpellSpec s;
+  s.commissioner = "02E";
+  s.patient = 1;
+  s.pence = 111'11;
+  activity_.Spell(s);
+  const std::string token = Session("commissioner");
+  Response list = Send(Method::kGet, "/api/v1/ccg/02E/view/challenges", Cookie(token));
+  ASSERT_EQ(list.status(), 200) << list.body();
+  std::string id;
+  const nlohmann::json tables = nlohmann::json::parse(list.body());
+  for (const auto& row : tables.at(0).at("rows")) {
+    const std::string candidate = row.at("id").get<std::string>();
+    if (candidate.rfind("duplicate:", 0) == 0) id = candidate;
+  }
+  ASSERT_FALSE(id.empty()) << list.body();
+  const std::string form = "&id=" + id + "&status=agreed&note=the+provider+agreed+to+credit";
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/challenges", Cookie(token), "csrf=forged" + form).status(), 403);
+  Response set = Send(Method::kPost, "/ccg/02E/challenges", Cookie(token), "csrf=" + CsrfTokenFor(token) + form);
+  ASSERT_EQ(set.status(), 303) << set.body();
+  auto log = contracts_->ChallengeStatuses();
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log.value().count(id), 1u);
+  EXPECT_EQ(log.value().at(id).actor, "commissioner");
+  // The other CCG's commissioner can neither reach 02E nor record 02E's
+  // challenge under their own CCG; a viewer may not record at all.
+  const std::string other = Session("other");
+  const std::string other_form = "csrf=" + CsrfTokenFor(other) + "&id=" + id + "&status=rejected&note=no";
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/challenges", Cookie(other), other_form).status(), 404);
+  Response theirs = Send(Method::kPost, "/ccg/27D/challenges", Cookie(other), other_form);
+  EXPECT_EQ(theirs.status(), 400);
+  EXPECT_NE(theirs.body().find("no challenge"), std::string::npos);
+  const std::string viewer = Session("viewer");
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/challenges", Cookie(viewer),
+                 "csrf=" + CsrfTokenFor(viewer) + "&id=" + id + "&status=rejected&note=no")
+                .status(),
+            404);
+  EXPECT_EQ(contracts_->ChallengeStatuses().value().at(id).actor, "commissioner");
 }
 
 TEST_F(WebAppTest, EveryPrivateRouteNeedsASignedInUser) {
