@@ -45,4 +45,8 @@ std::string ReplaceInvalidUtf8(std::string_view s, char replacement);
 // Formats n with thousands separators: 1234567 -> "1,234,567".
 std::string WithThousands(int64_t n);
 
+// s escaped as the inside of a JSON string: quotes, backslashes, and control
+// characters (and DEL) as \n, \r, \t or \u00XX. Bytes >= 0x80 pass through.
+std::string JsonEscape(std::string_view s);
+
 }  // namespace csu

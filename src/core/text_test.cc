@@ -194,5 +194,12 @@ TEST(ReplaceInvalidUtf8Test, KeepsGoodTextReplacesBadBytes) {
   EXPECT_EQ(ReplaceInvalidUtf8("\xE2\x82", '?'), "??");  // truncated
 }
 
+TEST(TextTest, JsonEscapeQuotesBackslashesAndControls) {
+  EXPECT_EQ(JsonEscape("plain caf\xC3\xA9"), "plain caf\xC3\xA9");
+  EXPECT_EQ(JsonEscape("a\"b\\c"), "a\\\"b\\\\c");
+  EXPECT_EQ(JsonEscape("\n\r\t"), "\\n\\r\\t");
+  EXPECT_EQ(JsonEscape(std::string("\x01\x1F\x7F", 3)), "\\u0001\\u001f\\u007f");
+}
+
 }  // namespace
 }  // namespace csu

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/text.h"
 #include "http/response.h"
 
 namespace csu::http {

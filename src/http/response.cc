@@ -4,6 +4,7 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "core/text.h"
 #include "http/request.h"
 #include "http/request_parser.h"
 
@@ -132,28 +133,5 @@ std::string HttpDateNow() {
   return std::string(buf, n);
 }
 
-std::string JsonEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  return out;
-}
 
 }  // namespace csu::http

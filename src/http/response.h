@@ -77,7 +77,4 @@ std::string Serialize(const Response& response, const SerializeOptions& options)
 // The current time as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT").
 std::string HttpDateNow();
 
-// s escaped as the inside of a JSON string (quotes, backslashes, controls).
-std::string JsonEscape(std::string_view s);
-
 }  // namespace csu::http
