@@ -18,9 +18,7 @@ using testing::RunCsu;
 
 using testing::kRefdata;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using testing::Contains;
 
 TEST(CliTest, HelpListsSubcommands) {
   Outcome o = RunCsu("--help");

@@ -19,6 +19,10 @@ struct Outcome {
 // trailing space, to prefix command lines with.
 inline const std::string kRefdata = std::string("--refdata ") + CSU_SOURCE_DIR + "/data/refdata ";
 
+inline bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 inline Outcome RunCsu(const std::string& args) {
   std::string command = std::string(CSU_BINARY) + " " + args + " 2>&1";
   Outcome out;

@@ -19,9 +19,7 @@ namespace fs = std::filesystem;
 using testing::Outcome;
 using testing::RunCsu;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using testing::Contains;
 
 class SpcCommandTest : public ::testing::Test {
  protected:

@@ -15,9 +15,7 @@ namespace fs = std::filesystem;
 using testing::Outcome;
 using testing::RunCsu;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using testing::Contains;
 
 class UsersCommandTest : public ::testing::Test {
  protected:
