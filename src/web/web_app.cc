@@ -86,6 +86,12 @@ std::map<std::string, std::string> ParseForm(std::string_view body) {
   return out;
 }
 
+// A form field's value, "" when absent.
+std::string FormValue(const std::map<std::string, std::string>& form, const char* key) {
+  const auto it = form.find(key);
+  return it == form.end() ? std::string() : it->second;
+}
+
 std::string Pounds(int64_t pence) { return Money::FromPence(pence).ToString(); }
 
 Response Redirect(const std::string& to) {
@@ -188,9 +194,8 @@ struct WebApp::Impl {
 
   bool CsrfOk(const Request& r, const Caller& c) const {
     if (c.session_token.empty()) return false;  // cookie-less callers have no forms
-    const auto form = ParseForm(r.body);
-    const auto it = form.find("csrf");
-    return it != form.end() && tenancy::ConstantTimeEquals(it->second, CsrfTokenFor(c.session_token));
+    const std::string token = FormValue(ParseForm(r.body), "csrf");
+    return !token.empty() && tenancy::ConstantTimeEquals(token, CsrfTokenFor(c.session_token));
   }
 
   // The CCG of the path if the caller may act on it at this level; nullopt
@@ -362,10 +367,7 @@ struct WebApp::Impl {
     if (!ccg) return NotFound(c);
     if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
     const auto form = ParseForm(r.body);
-    const auto field = [&](const char* k) {
-      auto it = form.find(k);
-      return it == form.end() ? std::string() : it->second;
-    };
+    const auto field = [&form](const char* k) { return FormValue(form, k); };
     const std::string id = field("id");
     const Status s = views.SetChallengeStatus(ViewRequestFor(*ccg, "challenges", 12), id, field("status"),
                                               field("note"), c.who.username);
@@ -441,10 +443,7 @@ struct WebApp::Impl {
     if (!CsuWide(c, Action::kManageUsers)) return NotFound(c);
     if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
     const auto form = ParseForm(r.body);
-    const auto field = [&](const char* k) {
-      auto it = form.find(k);
-      return it == form.end() ? std::string() : it->second;
-    };
+    const auto field = [&form](const char* k) { return FormValue(form, k); };
     const std::string user = field("username");
     Status done;
     std::string what;
@@ -953,10 +952,7 @@ struct WebApp::Impl {
   Response SignIn(const Request& r) const {
     const auto form = ParseForm(r.body);
     const auto cookies = ParseCookies(r);
-    const auto field = [&](const char* k) {
-      auto it = form.find(k);
-      return it == form.end() ? std::string() : it->second;
-    };
+    const auto field = [&form](const char* k) { return FormValue(form, k); };
     const auto pre = cookies.find(kSignInCookie);
     if (pre == cookies.end() || !tenancy::ConstantTimeEquals(pre->second, field("csrf")))
       return SignInPage(r, "The sign-in form had expired. Please sign in again.", 403, "");
