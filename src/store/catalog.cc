@@ -323,6 +323,18 @@ Result<std::vector<QuarantinedRow>> Catalog::Quarantine(std::optional<int64_t> b
   return out;
 }
 
+Result<std::vector<QuarantineCount>> Catalog::QuarantineCounts() {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT batch_id, column_name, reason, count(*) FROM quarantine "
+                                       "GROUP BY batch_id, column_name, reason ORDER BY batch_id, 4 DESC, 2, 3"));
+  std::vector<QuarantineCount> out;
+  while (true) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    out.push_back(QuarantineCount{q.Int(0), q.Text(1), q.Text(2), q.Int(3)});
+  }
+  return out;
+}
+
 Result<std::vector<AuditEntry>> Catalog::Audit() {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash "
                                        "FROM audit ORDER BY seq"));

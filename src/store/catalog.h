@@ -66,6 +66,7 @@ class Catalog {
   Result<std::optional<BatchRecord>> FindByContent(ingest::ExtractKind kind, const std::string& sha256);
   Result<CodeDictionaries> LoadDictionaries();
   Result<std::vector<QuarantinedRow>> Quarantine(std::optional<int64_t> batch_id);
+  Result<std::vector<QuarantineCount>> QuarantineCounts();
   Result<std::vector<AuditEntry>> Audit();
   // PRAGMA integrity_check's lines; {"ok"} when healthy.
   Result<std::vector<std::string>> IntegrityCheck();

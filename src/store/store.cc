@@ -79,6 +79,7 @@ class StoreImpl final : public Store {
   Result<std::vector<QuarantinedRow>> Quarantine(std::optional<int64_t> batch_id) override {
     return catalog_->Quarantine(batch_id);
   }
+  Result<std::vector<QuarantineCount>> QuarantineCounts() override { return catalog_->QuarantineCounts(); }
 
   Status RemoveBatch(int64_t batch_id, const std::string& actor) override;
 

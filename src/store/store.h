@@ -67,6 +67,16 @@ struct RecordLocation {
 // row text with identifiers masked.
 using QuarantinedRow = ingest::QuarantinedRow;
 
+// How many rows one batch quarantined for one reason: the column (empty for
+// a malformed row) and the reason only, never a row, its line or its detail
+// (which may quote a value), so it can be shown where identifiers may not.
+struct QuarantineCount {
+  int64_t batch_id = 0;
+  std::string column;
+  std::string reason;
+  int64_t rows = 0;
+};
+
 // One entry of the hash-chained audit log.
 struct AuditEntry {
   int64_t seq = 0;
@@ -143,6 +153,9 @@ class Store {
   virtual Result<std::vector<BatchInfo>> ListBatches() = 0;
   // Quarantined rows of one batch, or of all batches when batch_id is empty.
   virtual Result<std::vector<QuarantinedRow>> Quarantine(std::optional<int64_t> batch_id) = 0;
+  // Quarantined rows counted per batch, column and reason; by batch id, then
+  // most rows first.
+  virtual Result<std::vector<QuarantineCount>> QuarantineCounts() = 0;
   // Withdraws a batch: it stops counting, its files go, its catalog row and
   // audit history stay, and the records it had restated count again. Error
   // when there is no such active batch.

@@ -456,6 +456,33 @@ TEST_F(StoreTest, RowCountsMustAddUp) {
   EXPECT_NE(r.error().why.find("rows read (11)"), std::string::npos);
 }
 
+TEST_F(StoreTest, QuarantineCountsByBatchAndReasonWithoutRows) {
+  auto store = Open();
+  EXPECT_TRUE(store->QuarantineCounts().value().empty());
+  auto b = store->NewBatch(ExtractKind::kApc);
+  ASSERT_TRUE(b.ok());
+  AddRecords(*b.value(), 0, 10);
+  b.value()->AddQuarantined({0, 12, "nhs_number", "check digit invalid", "", "*****"});
+  b.value()->AddQuarantined({0, 14, "", "malformed row", "unterminated quote", "\"abc"});
+  b.value()->AddQuarantined({0, 19, "nhs_number", "check digit invalid", "", "*****"});
+  ASSERT_TRUE(store->CommitBatch(std::move(b).value(), Info("apc.csv")).ok());
+  auto c = store->NewBatch(ExtractKind::kAe);
+  c.value()->AddQuarantined({0, 2, "arrival", "not a date-time", "'2018-13-01'", "x"});
+  ASSERT_TRUE(store->CommitBatch(std::move(c).value(), Info("ae.csv")).ok());
+  auto counts = store->QuarantineCounts();
+  ASSERT_TRUE(counts.ok()) << counts.error().ToString();
+  ASSERT_EQ(counts.value().size(), 3u);
+  const QuarantineCount& first = counts.value()[0];
+  EXPECT_EQ(first.batch_id, 1);
+  EXPECT_EQ(first.column, "nhs_number");
+  EXPECT_EQ(first.reason, "check digit invalid");
+  EXPECT_EQ(first.rows, 2);
+  EXPECT_EQ(counts.value()[1].reason, "malformed row");
+  EXPECT_EQ(counts.value()[1].rows, 1);
+  EXPECT_EQ(counts.value()[2].batch_id, 2);
+  EXPECT_EQ(counts.value()[2].column, "arrival");
+}
+
 TEST_F(StoreTest, AFileWithOnlyQuarantinedRowsIsStillABatch) {
   auto store = Open();
   auto b = store->NewBatch(ExtractKind::kAe);
