@@ -26,6 +26,34 @@ std::string UrlEncode(std::string_view text) {
   return out;
 }
 
+std::string InputField(std::string_view id, std::string_view name, std::string_view label, std::string_view type,
+                       std::string_view value, std::string_view attributes) {
+  std::string h = "<div><label for=\"" + Escape(id) + "\">" + Escape(label) + "</label><input id=\"" + Escape(id) +
+                  "\" name=\"" + Escape(name) + "\" type=\"" + Escape(type) + "\"";
+  if (!value.empty()) h += " value=\"" + Escape(value) + "\"";
+  if (!attributes.empty()) h += " " + std::string(attributes);
+  return h + "></div>";
+}
+
+std::string SelectField(std::string_view id, std::string_view name, std::string_view label,
+                        const std::vector<std::pair<std::string, std::string>>& options, std::string_view selected) {
+  std::string h = "<div><label for=\"" + Escape(id) + "\">" + Escape(label) + "</label><select id=\"" + Escape(id) +
+                  "\" name=\"" + Escape(name) + "\">";
+  for (const auto& [value, text] : options)
+    h += "<option value=\"" + Escape(value) + "\"" + (value == selected ? " selected" : "") + ">" + Escape(text) +
+         "</option>";
+  return h + "</select></div>";
+}
+
+std::string CsrfField(std::string_view token) {
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(token) + "\">";
+}
+
+std::string NoticePanel(std::string_view message, bool error) {
+  return std::string(error ? "<div class=\"error\" role=\"alert\">" : "<div class=\"panel\" role=\"status\">") +
+         "<p>" + Escape(message) + "</p></div>";
+}
+
 std::string RenderPage(const PageFrame& f, std::string_view body_html) {
   std::string h;
   h += "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -36,8 +64,8 @@ std::string RenderPage(const PageFrame& f, std::string_view body_html) {
        "<a class=\"brand\" href=\"/\">OpenCSU</a>\n";
   if (!f.user.empty()) {
     h += "<div class=\"who\"><span>" + Escape(f.user) + "</span> <span class=\"role\">" + Escape(f.role) +
-         "</span>\n<form method=\"post\" action=\"/signout\"><input type=\"hidden\" name=\"csrf\" value=\"" +
-         Escape(f.csrf_token) + "\"><button type=\"submit\">Sign out</button></form></div>\n";
+         "</span>\n<form method=\"post\" action=\"/signout\">" + CsrfField(f.csrf_token) +
+         "<button type=\"submit\">Sign out</button></form></div>\n";
   }
   h += "</header>\n";
   if (!f.nav.empty()) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "report/report_table.h"
@@ -39,6 +40,21 @@ struct PageFrame {
 // The whole document: header with the product name, navigation, the user
 // and a sign-out button, the heading, `body_html` (already escaped), footer.
 std::string RenderPage(const PageFrame& frame, std::string_view body_html);
+
+// Form parts every form shares. `id` is unique on the page (several forms
+// of one page may have a field of the same `name`); `attributes` is trusted
+// HTML such as "required"; values and labels are escaped here.
+std::string InputField(std::string_view id, std::string_view name, std::string_view label, std::string_view type,
+                       std::string_view value = "", std::string_view attributes = "");
+// A <select> of (value, text) options; `selected` is the value chosen.
+std::string SelectField(std::string_view id, std::string_view name, std::string_view label,
+                        const std::vector<std::pair<std::string, std::string>>& options,
+                        std::string_view selected = "");
+// The hidden field carrying a POST form's CSRF token.
+std::string CsrfField(std::string_view token);
+
+// A result ("Recorded: ...") in a status panel, or an error in an alert.
+std::string NoticePanel(std::string_view message, bool error);
 
 // A link for a cell, or "" for none: lets a page make figures drill down.
 using CellLink = std::function<std::string(const report::ReportTable&, size_t row, size_t column)>;

@@ -34,6 +34,13 @@ h2{font-size:1.35rem;margin:28px 0 8px}
 .over{color:#b3261e}
 .under{color:#007f3b}
 .panel{background:#fff;border:1px solid #d8dde0;border-radius:4px;padding:16px;margin:16px 0}
+.panel[role=status]{border-left:6px solid #007f3b}
+.panel>p:only-child,.error>p:only-child{margin:0}
+.panel.once{border-left:6px solid #005eb8}
+.once h2{margin-top:0}
+.once dt{font-weight:700;margin:8px 0 2px}
+.once dd{margin:0}
+code.secret{display:inline-block;max-width:100%;font-family:"Courier New",monospace;font-size:1rem;background:#f0f4f5;border:1px solid #d8dde0;padding:4px 8px;word-break:break-all;user-select:all}
 .table-wrap{overflow-x:auto;background:#fff;border:1px solid #d8dde0;border-radius:4px;margin:12px 0}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 caption{text-align:left;font-weight:700;padding:10px 12px}

@@ -29,6 +29,7 @@
 #include "tenancy/secrets.h"
 #include "web/html.h"
 #include "web/style.h"
+#include "web/users_page.h"
 
 namespace csu::web {
 
@@ -344,8 +345,7 @@ struct WebApp::Impl {
                            : "<div class=\"error\" role=\"alert\"><p>The hash chain does not verify: " +
                                  Escape(verified.error().ToString()) + "</p></div>";
     const auto field = [&](const char* name, const char* label, const char* type) {
-      return "<div><label for=\"" + std::string(name) + "\">" + label + "</label><input id=\"" + name + "\" name=\"" +
-             name + "\" type=\"" + type + "\" value=\"" + Escape(r.Query(name).value_or("")) + "\"></div>";
+      return InputField(name, name, label, type, r.Query(name).value_or(""));
     };
     body += "<form class=\"filters\" method=\"get\" action=\"/audit\">" + field("actor", "User", "text") +
             field("action", "Action starts with", "text") + field("from", "From", "date") + field("to", "To", "date") +
@@ -377,102 +377,134 @@ struct WebApp::Impl {
   }
 
   // ---- users (administrators) ----
-  std::string UsersBody(const Caller& c, const std::string& message, bool error) const {
-    using report::Cell;
-    using report::ColumnType;
-    std::string body;
-    if (!message.empty())
-      body += std::string(error ? "<div class=\"error\" role=\"alert\">" : "<div class=\"panel\" role=\"status\">") +
-              "<p>" + Escape(message) + "</p></div>";
+  // The users page, with `notice_html` (a result, an error, or a secret
+  // shown once) above it.
+  Response UsersResponse(const Caller& c, int status, std::string notice_html) const {
+    UsersPageData page;
+    page.csrf_token = CsrfTokenFor(c.session_token);
+    page.notice_html = std::move(notice_html);
     auto users = accounts.ListUsers();
-    if (!users.ok()) return body + "<p>The user list could not be read.</p>";
-    report::ReportTable t("Users", {{"user", ColumnType::kText, "User"},
-                                    {"name", ColumnType::kText, "Name"},
-                                    {"role", ColumnType::kText, "Role"},
-                                    {"ccgs", ColumnType::kText, "CCGs"},
-                                    {"second_factor", ColumnType::kText, "Second factor"},
-                                    {"status", ColumnType::kText, "Status"},
-                                    {"last_sign_in", ColumnType::kText, "Last sign-in (UTC)"}});
-    for (const tenancy::UserInfo& u : users.value()) {
-      std::string ccgs = std::string(u.tenant.view());
-      for (const OdsCode& a : u.assigned) ccgs += (ccgs.empty() ? "" : " ") + std::string(a.view());
-      t.AddRow({Cell::Text(u.username), Cell::Text(u.display_name), Cell::Text(std::string(tenancy::RoleName(u.role))),
-                Cell::Text(u.role == Role::kCsuAdmin ? "all" : ccgs), Cell::Text(u.has_totp ? "TOTP" : "none"),
-                Cell::Text(u.disabled ? "disabled" : "active"),
-                Cell::Text(u.last_sign_in_at.empty() ? "never" : u.last_sign_in_at)});
+    if (!users.ok()) return Problem(c, 500, "Users", "The user list could not be read.");
+    page.users = std::move(users).value();
+    for (Role role : tenancy::kAllRoles) {
+      auto required = accounts.RoleRequiresMfa(role);
+      if (!required.ok()) return Problem(c, 500, "Users", "The second-factor policy could not be read.");
+      page.second_factor_required[role] = required.value();
     }
-    body += TableHtml(t);
-    const std::string csrf = "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(CsrfTokenFor(c.session_token)) + "\">";
-    const auto input = [](const char* name, const char* label, const char* type, const char* extra) {
-      return "<div><label for=\"" + std::string(name) + "\">" + label + "</label><input id=\"" + name + "\" name=\"" +
-             name + "\" type=\"" + type + "\" " + extra + "></div>";
-    };
-    std::string roles = "<div><label for=\"role\">Role</label><select id=\"role\" name=\"role\">";
-    for (Role r : tenancy::kAllRoles)
-      roles += "<option>" + std::string(tenancy::RoleName(r)) + "</option>";
-    roles += "</select></div>";
-    body += "<h2>Add a user</h2><form class=\"filters\" method=\"post\" action=\"/admin/users\">" + csrf +
-            input("username", "User name", "text", "required autocomplete=\"off\"") +
-            input("name", "Name", "text", "") + roles +
-            input("tenant", "CCG (CCG roles)", "text", "maxlength=\"5\"") +
-            input("password", "First password (12+ characters)", "password", "required autocomplete=\"new-password\"") +
-            "<div><button class=\"primary\" type=\"submit\">Add user</button></div></form>";
-    body += "<h2>Change a user</h2><form class=\"filters\" method=\"post\" action=\"/admin/users/change\">" + csrf +
-            input("username", "User name", "text", "required") +
-            "<div><label for=\"change\">Change</label><select id=\"change\" name=\"change\">"
-            "<option value=\"disable\">disable (ends their sessions)</option><option value=\"enable\">enable</option>"
-            "<option value=\"assign\">assign a CCG (analysts)</option><option value=\"unassign\">remove a CCG "
-            "(analysts)</option></select></div>" +
-            input("tenant", "CCG", "text", "maxlength=\"5\"") +
-            "<div><button class=\"primary\" type=\"submit\">Apply</button></div></form>"
-            "<p class=\"note\">Password resets, second factors and API tokens: <code>csu users</code> on the server.</p>";
-    return body;
+    for (const tenancy::UserInfo& u : page.users) {
+      auto tokens = accounts.ListApiTokens(u.username);
+      if (!tokens.ok()) return Problem(c, 500, "Users", "The API tokens could not be read.");
+      page.tokens.insert(page.tokens.end(), tokens.value().begin(), tokens.value().end());
+    }
+    PageFrame f = Frame(c, "Users", "Who may sign in, with which role, CCGs, second factor and API tokens");
+    f.nav = CsuNav(c, "users");
+    return Response::Html(status, RenderPage(f, UsersPageHtml(page)));
   }
 
   Response UsersPage(const Request& r, const Caller& c) const {
     if (!CsuWide(c, Action::kManageUsers)) return NotFound(c);
-    PageFrame f = Frame(c, "Users", "Who may sign in, with which role and CCGs");
-    f.nav = CsuNav(c, "users");
     const std::string done(r.Query("done").value_or(""));
-    return Response::Html(200, RenderPage(f, UsersBody(c, done.empty() ? "" : "Done: " + done + ".", false)));
+    return UsersResponse(c, 200, done.empty() ? "" : NoticePanel("Done: " + done + ".", false));
   }
 
-  // POST /admin/users and /admin/users/change: CSRF-checked, every change
-  // audited by Accounts with the administrator as the actor.
-  Response UsersChange(const Request& r, const Caller& c, bool add) const {
+  // The forms of the users page, one route each.
+  enum class UsersForm { kAdd, kChange, kPassword, kSecondFactor, kCreateToken, kRevokeToken };
+
+  // POST /admin/users[/...]: 404 for everyone but administrators, then the
+  // CSRF check; each change is made and audited by Accounts with the
+  // administrator as the actor. Passwords are never echoed; a new API token
+  // or authenticator secret is shown on this response only.
+  Response UsersChange(const Request& r, const Caller& c, UsersForm form_kind) const {
     if (!CsuWide(c, Action::kManageUsers)) return NotFound(c);
     if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
     const auto form = ParseForm(r.body);
     const auto field = [&form](const char* k) { return FormValue(form, k); };
     const std::string user = field("username");
+    const std::string& actor = c.who.username;
     Status done;
     std::string what;
-    if (add) {
-      auto role = tenancy::ParseRole(field("role"));
-      if (!role) {
-        done = Error{"role", "not a role"};
-      } else {
-        auto added = accounts.AddUser({user, field("name"), *role, field("tenant"), false}, field("password"),
-                                      c.who.username);
-        done = added.status();
+    switch (form_kind) {
+      case UsersForm::kAdd: {
+        auto role = tenancy::ParseRole(field("role"));
+        if (!role) {
+          done = Error{"role", "not a role"};
+          break;
+        }
+        done = accounts.AddUser({user, field("name"), *role, field("tenant"), false}, field("password"), actor).status();
         what = "added " + user;
+        break;
       }
-    } else {
-      const std::string change = field("change");
-      if (change == "disable" || change == "enable") {
-        done = accounts.SetDisabled(user, change == "disable", c.who.username);
-      } else if (change == "assign" || change == "unassign") {
-        done = accounts.Assign(user, field("tenant"), change == "assign", c.who.username);
-      } else {
-        done = Error{"change", "not a change this page makes"};
+      case UsersForm::kChange: {
+        const std::string change = field("change");
+        if (change == "disable" || change == "enable") {
+          done = accounts.SetDisabled(user, change == "disable", actor);
+        } else if (change == "assign" || change == "unassign") {
+          done = accounts.Assign(user, field("tenant"), change == "assign", actor);
+        } else {
+          done = Error{"change", "not a change this page makes"};
+        }
+        what = change + " " + user;
+        break;
       }
-      what = change + " " + user;
+      case UsersForm::kPassword: {
+        const std::string authenticator = field("authenticator");
+        if (authenticator != "keep" && authenticator != "new") {
+          done = Error{"authenticator", "choose keep or new"};
+          break;
+        }
+        auto reset = accounts.ResetPassword(user, field("password"), authenticator == "new", actor);
+        done = reset.status();
+        what = "password of " + user + " reset; their sessions and API tokens are revoked";
+        if (reset.ok() && authenticator == "new") {
+          const tenancy::Enrolment& e = reset.value();
+          return UsersResponse(
+              c, 200,
+              NoticePanel("Done: " + what + ".", false) +
+                  ShownOncePanel("Authenticator secret for " + e.user.username,
+                                 {{"Secret (base32)", e.totp_secret}, {"otpauth URI", e.totp_uri}},
+                                 "Give it to " + e.user.username + " to add to their authenticator app, by a channel "
+                                 "other than the one the password goes by. It cannot be shown again."));
+        }
+        break;
+      }
+      case UsersForm::kSecondFactor: {
+        auto role = tenancy::ParseRole(field("role"));
+        const std::string required = field("required");
+        if (!role || (required != "yes" && required != "no")) {
+          done = Error{"second factor", "choose a role, and required or optional"};
+          break;
+        }
+        done = accounts.SetRoleRequiresMfa(*role, required == "yes", actor);
+        what = std::string("second factor ") + (required == "yes" ? "required" : "optional") + " for " +
+               std::string(tenancy::RoleName(*role));
+        break;
+      }
+      case UsersForm::kCreateToken: {
+        auto created = accounts.CreateApiToken(user, field("name"), actor);
+        if (!created.ok()) {
+          done = created.error();
+          break;
+        }
+        const auto& [info, token] = created.value();
+        return UsersResponse(
+            c, 200,
+            ShownOncePanel("API token " + std::to_string(info.id) + " for " + info.username,
+                           {{"Token", token}, {"Send it as", "Authorization: Bearer " + token}},
+                           "Copy it into the system that will use it now: only its hash is kept, so it cannot be "
+                           "shown again. It acts with " + info.username + "'s role and CCGs until revoked."));
+      }
+      case UsersForm::kRevokeToken: {
+        const std::string id = field("id");
+        if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
+          done = Error{"token", "give the token's number from the list"};
+          break;
+        }
+        done = accounts.RevokeApiToken(std::stoll(id), actor);
+        what = "API token " + id + " revoked";
+        break;
+      }
     }
-    if (!done.ok()) {
-      PageFrame f = Frame(c, "Users", "Who may sign in, with which role and CCGs");
-      f.nav = CsuNav(c, "users");
-      return Response::Html(400, RenderPage(f, UsersBody(c, done.error().ToString(), true)));
-    }
+    if (!done.ok()) return UsersResponse(c, 400, NoticePanel(done.error().ToString(), true));
     return Redirect("/admin/users?done=" + UrlEncode(what));
   }
 
@@ -498,8 +530,7 @@ struct WebApp::Impl {
   }
 
   Response Problem(const Caller& c, int status, const std::string& title, const std::string& message) const {
-    return Response::Html(status, RenderPage(Frame(c, title), "<div class=\"error\"><p>" + Escape(message) +
-                                                                  "</p></div>"));
+    return Response::Html(status, RenderPage(Frame(c, title), NoticePanel(message, true)));
   }
 
   // The month asked for (?month=1..12), 0 for the latest; nullopt if malformed.
@@ -714,9 +745,9 @@ struct WebApp::Impl {
     if (view == "challenges" &&
         tenancy::Grants(c.who.role, Action::kSetChallengeStatus, Identifiability::kAggregate)) {
       const std::string done(r.Query("done").value_or(""));
-      if (!done.empty()) body += "<div class=\"panel\" role=\"status\"><p>Recorded: " + Escape(done) + ".</p></div>";
-      body += "<form class=\"filters\" method=\"post\" action=\"" + base + "/challenges\">"
-              "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(CsrfTokenFor(c.session_token)) + "\">"
+      if (!done.empty()) body += NoticePanel("Recorded: " + done + ".", false);
+      body += "<form class=\"filters\" method=\"post\" action=\"" + base + "/challenges\">" +
+              CsrfField(CsrfTokenFor(c.session_token)) +
               "<div><label for=\"id\">Challenge</label><input id=\"id\" name=\"id\" required></div>"
               "<div><label for=\"status\">Status</label><select id=\"status\" name=\"status\">"
               "<option>agreed</option><option>rejected</option><option>raised</option></select></div>"
@@ -922,9 +953,8 @@ struct WebApp::Impl {
 
   std::string SignInForm(const std::string& token, const std::string& message, const std::string& username) const {
     std::string h;
-    if (!message.empty()) h += "<div class=\"error\" role=\"alert\"><p>" + Escape(message) + "</p></div>";
-    h += "<form class=\"signin\" method=\"post\" action=\"/signin\">"
-         "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(token) + "\">"
+    if (!message.empty()) h += NoticePanel(message, true);
+    h += "<form class=\"signin\" method=\"post\" action=\"/signin\">" + CsrfField(token) +
          "<div><label for=\"username\">User name</label><input id=\"username\" name=\"username\" "
          "autocomplete=\"username\" required value=\"" + Escape(username) + "\"></div>"
          "<div><label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" "
@@ -1027,14 +1057,18 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/data", page(&Impl::DataPage));
   router_.Add(Method::kGet, "/audit", page(&Impl::AuditPage));
   router_.Add(Method::kGet, "/admin/users", page(&Impl::UsersPage));
-  router_.Add(Method::kPost, "/admin/users", [app](const Request& r) {
-    auto c = app->Authenticate(r);
-    return c ? app->UsersChange(r, *c, true) : Redirect("/signin");
-  });
-  router_.Add(Method::kPost, "/admin/users/change", [app](const Request& r) {
-    auto c = app->Authenticate(r);
-    return c ? app->UsersChange(r, *c, false) : Redirect("/signin");
-  });
+  auto users_form = [app](Impl::UsersForm form) {
+    return [app, form](const Request& r) {
+      auto c = app->Authenticate(r);
+      return c ? app->UsersChange(r, *c, form) : Redirect("/signin");
+    };
+  };
+  router_.Add(Method::kPost, "/admin/users", users_form(Impl::UsersForm::kAdd));
+  router_.Add(Method::kPost, "/admin/users/change", users_form(Impl::UsersForm::kChange));
+  router_.Add(Method::kPost, "/admin/users/password", users_form(Impl::UsersForm::kPassword));
+  router_.Add(Method::kPost, "/admin/users/second-factor", users_form(Impl::UsersForm::kSecondFactor));
+  router_.Add(Method::kPost, "/admin/users/tokens", users_form(Impl::UsersForm::kCreateToken));
+  router_.Add(Method::kPost, "/admin/users/tokens/revoke", users_form(Impl::UsersForm::kRevokeToken));
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));
   router_.Add(Method::kGet, "/api/v1/data", api(&Impl::ApiData));
   router_.Add(Method::kGet, "/api/v1/audit", api(&Impl::ApiAudit));

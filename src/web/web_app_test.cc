@@ -262,6 +262,10 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /admin/users", {false, false}},
     {"POST /admin/users", {false, false}},
     {"POST /admin/users/change", {false, false}},
+    {"POST /admin/users/password", {false, false}},
+    {"POST /admin/users/second-factor", {false, false}},
+    {"POST /admin/users/tokens", {false, false}},
+    {"POST /admin/users/tokens/revoke", {false, false}},
     {"GET /audit", {false, false}},
     {"GET /api/v1/data", {false, false}},
     {"GET /api/v1/audit", {false, false}},
@@ -380,6 +384,124 @@ TEST_F(WebAppTest, AdministratorsManageUsersFromThePageWithCsrf) {
     EXPECT_EQ(r.status(), 404) << user;
   }
   EXPECT_TRUE(accounts_->FindUser("newbie").value()->disabled);
+}
+
+TEST_F(WebAppTest, AdministratorsResetPasswordsFromThePageWithoutEchoingThem) {
+  const std::string token = Session("admin");
+  const std::string admin = Cookie(token);
+  const std::string csrf = "csrf=" + CsrfTokenFor(token);
+  const std::string before = Session("commissioner");
+  const std::string fresh = "fresh-kestrel-meadow-42";
+  const std::string reset = "&username=commissioner&authenticator=keep&password=" + fresh;
+  EXPECT_EQ(Send(Method::kPost, "/admin/users/password", admin, "csrf=forged" + reset).status(), 403);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E", Cookie(before)).status(), 200);  // nothing happened
+  Response weak = Send(Method::kPost, "/admin/users/password", admin,
+                       csrf + "&username=commissioner&authenticator=keep&password=password1234");
+  EXPECT_EQ(weak.status(), 400);
+  EXPECT_EQ(weak.body().find("password1234"), std::string::npos);
+  Response done = Send(Method::kPost, "/admin/users/password", admin, csrf + reset);
+  ASSERT_EQ(done.status(), 303) << done.body();
+  Response page = Send(Method::kGet, std::string(done.Header("Location")), admin);
+  EXPECT_NE(page.body().find("password of commissioner reset"), std::string::npos);
+  EXPECT_EQ(page.body().find(fresh), std::string::npos);
+  // Their session ended; the old password no longer works, the new one does.
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E", Cookie(before)).Header("Location"), "/signin");
+  EXPECT_EQ(accounts_->SignIn({"commissioner", kPassword, "", "10.0.0.9", ""}).outcome,
+            tenancy::SignInOutcome::kFailed);
+  EXPECT_EQ(accounts_->SignIn({"commissioner", fresh, "", "10.0.0.9", ""}).outcome,
+            tenancy::SignInOutcome::kSignedIn);
+  EXPECT_EQ(AuditCount("admin|user.reset_password|user commissioner|"), 1u);
+  EXPECT_EQ(AuditCount(fresh), 0u);  // never in the audit log
+  // A new authenticator secret is shown once, on the answer to the form only.
+  Response totp = Send(Method::kPost, "/admin/users/password", admin,
+                       csrf + "&username=viewer&authenticator=new&password=" + fresh);
+  ASSERT_EQ(totp.status(), 200) << totp.body();
+  EXPECT_NE(totp.body().find("otpauth://totp/"), std::string::npos);
+  EXPECT_NE(totp.body().find("Shown once."), std::string::npos);
+  EXPECT_EQ(totp.body().find(fresh), std::string::npos);
+  EXPECT_TRUE(accounts_->FindUser("viewer").value()->has_totp);
+  EXPECT_EQ(Send(Method::kGet, "/admin/users", admin).body().find("otpauth://"), std::string::npos);
+  EXPECT_EQ(Send(Method::kPost, "/admin/users/password", admin,
+                 csrf + "&username=viewer&authenticator=maybe&password=" + fresh).status(),
+            400);
+}
+
+TEST_F(WebAppTest, AdministratorsRequireSecondFactorsPerRoleFromThePage) {
+  const std::string token = Session("admin");
+  const std::string admin = Cookie(token);
+  const std::string csrf = "csrf=" + CsrfTokenFor(token);
+  EXPECT_EQ(Send(Method::kPost, "/admin/users/second-factor", admin, "csrf=x&role=ccg_viewer&required=yes").status(),
+            403);
+  EXPECT_FALSE(accounts_->RoleRequiresMfa(Role::kCcgViewer).value());
+  ASSERT_EQ(Send(Method::kPost, "/admin/users/second-factor", admin, csrf + "&role=ccg_viewer&required=yes").status(),
+            303);
+  EXPECT_TRUE(accounts_->RoleRequiresMfa(Role::kCcgViewer).value());
+  EXPECT_EQ(AuditCount("admin|policy.require_mfa|role ccg_viewer|{\"required\":true}"), 1u);
+  // The page says who can no longer sign in.
+  EXPECT_NE(Send(Method::kGet, "/admin/users", admin).body().find("none: required, cannot sign in"),
+            std::string::npos);
+  ASSERT_EQ(Send(Method::kPost, "/admin/users/second-factor", admin, csrf + "&role=ccg_viewer&required=no").status(),
+            303);
+  EXPECT_FALSE(accounts_->RoleRequiresMfa(Role::kCcgViewer).value());
+  for (const char* bad : {"&role=ccg_boss&required=yes", "&role=ccg_viewer&required=perhaps", ""})
+    EXPECT_EQ(Send(Method::kPost, "/admin/users/second-factor", admin, csrf + bad).status(), 400) << bad;
+}
+
+TEST_F(WebAppTest, AdministratorsCreateApiTokensShownOnceAndRevokeThem) {
+  const std::string token = Session("admin");
+  const std::string admin = Cookie(token);
+  const std::string csrf = "csrf=" + CsrfTokenFor(token);
+  EXPECT_EQ(Send(Method::kPost, "/admin/users/tokens", admin, "csrf=x&username=commissioner&name=warehouse").status(),
+            403);
+  Response created = Send(Method::kPost, "/admin/users/tokens", admin, csrf + "&username=commissioner&name=warehouse");
+  ASSERT_EQ(created.status(), 200) << created.body();
+  const std::string shown = "<code class=\"secret\">";
+  const size_t at = created.body().find(shown + "csu_");
+  ASSERT_NE(at, std::string::npos) << created.body();
+  const std::string api_token = created.body().substr(at + shown.size(), 4 + 64);
+  ASSERT_EQ(api_token.find_first_not_of("0123456789abcdef", 4), std::string::npos) << api_token;
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E", "", "", "Bearer " + api_token).status(), 200);
+  // Listed by name and number, never the token itself.
+  Response page = Send(Method::kGet, "/admin/users", admin);
+  EXPECT_NE(page.body().find("warehouse"), std::string::npos);
+  EXPECT_EQ(page.body().find(api_token), std::string::npos);
+  auto listed = accounts_->ListApiTokens("commissioner");
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed.value().size(), 1u);
+  const std::string id = std::to_string(listed.value()[0].id);
+  EXPECT_EQ(AuditCount("admin|api_token.create|user commissioner|"), 1u);
+  EXPECT_EQ(AuditCount(api_token), 0u);
+  for (const char* bad : {"&id=", "&id=12x", "&id=-1", "&id=99999"})
+    EXPECT_EQ(Send(Method::kPost, "/admin/users/tokens/revoke", admin, csrf + bad).status(), 400) << bad;
+  EXPECT_EQ(Send(Method::kPost, "/admin/users/tokens", admin, csrf + "&username=nobody&name=x").status(), 400);
+  EXPECT_EQ(Send(Method::kPost, "/admin/users/tokens/revoke", admin, "csrf=x&id=" + id).status(), 403);
+  ASSERT_EQ(Send(Method::kPost, "/admin/users/tokens/revoke", admin, csrf + "&id=" + id).status(), 303);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E", "", "", "Bearer " + api_token).status(), 401);
+  EXPECT_EQ(AuditCount("admin|api_token.revoke|user commissioner|"), 1u);
+}
+
+TEST_F(WebAppTest, OnlyAdministratorsReachTheUserForms) {
+  auto created = accounts_->CreateApiToken("viewer", "dashboard", "test");
+  ASSERT_TRUE(created.ok());
+  const std::string id = std::to_string(created.value().first.id);
+  const std::vector<std::pair<std::string, std::string>> forms = {
+      {"/admin/users/password", "&username=viewer&authenticator=new&password=fresh-kestrel-meadow-42"},
+      {"/admin/users/second-factor", "&role=ccg_viewer&required=yes"},
+      {"/admin/users/tokens", "&username=viewer&name=mine"},
+      {"/admin/users/tokens/revoke", "&id=" + id}};
+  for (const char* user : {"analyst", "commissioner", "finance", "viewer"}) {
+    const std::string t = Session(user);
+    for (const auto& [target, body] : forms) {
+      Response r = Send(Method::kPost, target, Cookie(t), "csrf=" + CsrfTokenFor(t) + body);
+      EXPECT_EQ(r.status(), 404) << user << " " << target;
+      EXPECT_EQ(r.body().find("Shown once"), std::string::npos) << user << " " << target;
+      EXPECT_EQ(r.body().find("otpauth"), std::string::npos) << user << " " << target;
+    }
+  }
+  EXPECT_FALSE(accounts_->FindUser("viewer").value()->has_totp);
+  EXPECT_FALSE(accounts_->RoleRequiresMfa(Role::kCcgViewer).value());
+  EXPECT_EQ(accounts_->ListApiTokens("viewer").value().size(), 1u);
+  EXPECT_TRUE(accounts_->ValidateApiToken(created.value().second).value().has_value());
 }
 
 TEST_F(WebAppTest, ChallengeStatusIsSetFromTheBrowserOnlyForTheCcgsOwnChallenges) {

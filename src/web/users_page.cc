@@ -1,0 +1,142 @@
+#include "web/users_page.h"
+
+#include <algorithm>
+
+#include "report/report_table.h"
+#include "tenancy/clock.h"
+#include "web/html.h"
+
+namespace csu::web {
+
+using report::Cell;
+using report::ColumnType;
+using tenancy::Role;
+
+namespace {
+
+bool Required(const UsersPageData& p, Role role) {
+  const auto it = p.second_factor_required.find(role);
+  return it != p.second_factor_required.end() && it->second;
+}
+
+std::string When(int64_t unix_seconds) { return unix_seconds == 0 ? "never" : tenancy::IsoUtc(unix_seconds); }
+
+std::string Form(const UsersPageData& p, std::string_view heading, std::string_view action, std::string_view fields,
+                 std::string_view button, std::string_view note = "") {
+  std::string h = "<h2>" + Escape(heading) + "</h2>";
+  if (!note.empty()) h += "<p class=\"note\">" + Escape(note) + "</p>";
+  return h + "<form class=\"filters\" method=\"post\" action=\"" + Escape(action) + "\">" + CsrfField(p.csrf_token) +
+         std::string(fields) + "<div><button class=\"primary\" type=\"submit\">" + Escape(button) +
+         "</button></div></form>";
+}
+
+std::vector<std::pair<std::string, std::string>> RoleOptions() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (Role r : tenancy::kAllRoles) out.emplace_back(tenancy::RoleName(r), tenancy::RoleName(r));
+  return out;
+}
+
+}  // namespace
+
+std::string ShownOncePanel(std::string_view heading, const std::vector<std::pair<std::string, std::string>>& values,
+                           std::string_view advice) {
+  std::string h = "<div class=\"panel once\" role=\"status\"><h2>" + Escape(heading) + "</h2><dl>";
+  for (const auto& [label, value] : values)
+    h += "<dt>" + Escape(label) + "</dt><dd><code class=\"secret\">" + Escape(value) + "</code></dd>";
+  return h + "</dl><p><strong>Shown once.</strong> " + Escape(advice) + "</p></div>";
+}
+
+std::string UsersPageHtml(const UsersPageData& p) {
+  std::string body = p.notice_html;
+
+  report::ReportTable users("Users", {{"user", ColumnType::kText, "User"},
+                                      {"name", ColumnType::kText, "Name"},
+                                      {"role", ColumnType::kText, "Role"},
+                                      {"ccgs", ColumnType::kText, "CCGs"},
+                                      {"second_factor", ColumnType::kText, "Second factor"},
+                                      {"status", ColumnType::kText, "Status"},
+                                      {"last_sign_in", ColumnType::kText, "Last sign-in (UTC)"}});
+  std::map<Role, int64_t> missing;
+  for (const tenancy::UserInfo& u : p.users) {
+    std::string ccgs(u.tenant.view());
+    for (const OdsCode& a : u.assigned) ccgs += (ccgs.empty() ? "" : " ") + std::string(a.view());
+    const bool lacks = !u.has_totp && Required(p, u.role);
+    if (lacks && !u.disabled) ++missing[u.role];
+    users.AddRow({Cell::Text(u.username), Cell::Text(u.display_name), Cell::Text(std::string(tenancy::RoleName(u.role))),
+                  Cell::Text(u.role == Role::kCsuAdmin ? "all" : ccgs),
+                  Cell::Text(u.has_totp ? "TOTP" : lacks ? "none: required, cannot sign in" : "none"),
+                  Cell::Text(u.disabled ? "disabled" : "active"),
+                  Cell::Text(u.last_sign_in_at.empty() ? "never" : u.last_sign_in_at)});
+  }
+  body += TableHtml(users);
+
+  body += Form(p, "Add a user", "/admin/users",
+               InputField("add-username", "username", "User name", "text", "", "required autocomplete=\"off\"") +
+                   InputField("add-name", "name", "Name", "text") +
+                   SelectField("add-role", "role", "Role", RoleOptions()) +
+                   InputField("add-tenant", "tenant", "CCG (CCG roles)", "text", "", "maxlength=\"5\"") +
+                   InputField("add-password", "password", "First password (12+ characters)", "password", "",
+                              "required autocomplete=\"new-password\""),
+               "Add user");
+  body += Form(p, "Change a user", "/admin/users/change",
+               InputField("change-username", "username", "User name", "text", "", "required") +
+                   SelectField("change-change", "change", "Change",
+                               {{"disable", "disable (ends their sessions and API tokens)"},
+                                {"enable", "enable"},
+                                {"assign", "assign a CCG (analysts)"},
+                                {"unassign", "remove a CCG (analysts)"}}) +
+                   InputField("change-tenant", "tenant", "CCG", "text", "", "maxlength=\"5\""),
+               "Apply");
+  body += Form(p, "Reset a password", "/admin/users/password",
+               InputField("reset-username", "username", "User name", "text", "", "required autocomplete=\"off\"") +
+                   InputField("reset-password", "password", "New password (12+ characters)", "password", "",
+                              "required autocomplete=\"new-password\"") +
+                   SelectField("reset-authenticator", "authenticator", "Authenticator",
+                               {{"keep", "keep the one they have"}, {"new", "new secret (shown once)"}}),
+               "Reset password",
+               "Ends the user's sessions and revokes their API tokens. Give them the new password by another channel; "
+               "it is not shown again.");
+
+  report::ReportTable policy("Second factor by role", {{"role", ColumnType::kText, "Role"},
+                                                       {"required", ColumnType::kText, "Second factor"},
+                                                       {"missing", ColumnType::kCount, "Active users without one"}});
+  for (Role r : tenancy::kAllRoles)
+    policy.AddRow({Cell::Text(std::string(tenancy::RoleName(r))), Cell::Text(Required(p, r) ? "required" : "optional"),
+                   Cell::Count(missing[r])});
+  policy.notes.push_back("A user whose role requires a second factor and who has none cannot sign in: reset their "
+                         "password with a new authenticator secret.");
+  body += "<h2>Second factor</h2>" + TableHtml(policy);
+  body += Form(p, "Require a second factor", "/admin/users/second-factor",
+               SelectField("mfa-role", "role", "Role", RoleOptions()) +
+                   SelectField("mfa-required", "required", "Second factor",
+                               {{"yes", "required"}, {"no", "optional"}}),
+               "Set");
+
+  report::ReportTable tokens("API tokens", {{"id", ColumnType::kInteger, "Token"},
+                                            {"user", ColumnType::kText, "User"},
+                                            {"name", ColumnType::kText, "Name"},
+                                            {"created", ColumnType::kText, "Created (UTC)"},
+                                            {"last_used", ColumnType::kText, "Last used (UTC)"},
+                                            {"status", ColumnType::kText, "Status"}});
+  std::vector<tenancy::ApiTokenInfo> sorted = p.tokens;
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
+  for (const tenancy::ApiTokenInfo& t : sorted)
+    tokens.AddRow({Cell::Integer(t.id), Cell::Text(t.username), Cell::Text(t.name), Cell::Text(When(t.created_at)),
+                   Cell::Text(When(t.last_used_at)),
+                   Cell::Text(t.revoked_at == 0 ? "active" : "revoked " + tenancy::IsoUtc(t.revoked_at))});
+  tokens.notes.push_back("Newest first. A token acts with its user's role and CCGs; only its SHA-256 is stored, so a "
+                         "lost token cannot be shown again: revoke it and create another.");
+  body += "<h2>API tokens</h2>";
+  body += sorted.empty() ? "<p>No API tokens yet. Other systems use one to call the JSON API as a user.</p>"
+                         : TableHtml(tokens);
+  body += Form(p, "Create an API token", "/admin/users/tokens",
+               InputField("token-username", "username", "For user", "text", "", "required autocomplete=\"off\"") +
+                   InputField("token-name", "name", "Name (what uses it)", "text", "", "required maxlength=\"100\""),
+               "Create token");
+  body += Form(p, "Revoke an API token", "/admin/users/tokens/revoke",
+               InputField("revoke-id", "id", "Token", "text", "", "required inputmode=\"numeric\" pattern=\"[0-9]+\""),
+               "Revoke");
+  return body;
+}
+
+}  // namespace csu::web

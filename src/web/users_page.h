@@ -1,0 +1,37 @@
+// The administrators' users page (/admin/users) as HTML: the users with role,
+// CCGs, second factor, status and last sign-in; the second-factor policy per
+// role; API tokens (never the tokens themselves: only their id, name and
+// dates); and the forms that change them (add, disable and enable, assign,
+// reset a password, require a second factor, create and revoke tokens).
+// Rendering only: the handlers in web_app.cc read the accounts, check the
+// permission and the CSRF token, and make the changes.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tenancy/accounts.h"
+
+namespace csu::web {
+
+struct UsersPageData {
+  std::vector<tenancy::UserInfo> users;
+  std::map<tenancy::Role, bool> second_factor_required;
+  std::vector<tenancy::ApiTokenInfo> tokens;  // every user's, revoked ones too
+  std::string csrf_token;
+  std::string notice_html;  // shown above everything (NoticePanel, ShownOncePanel); already HTML
+};
+
+// The page's body (the frame is RenderPage's).
+std::string UsersPageHtml(const UsersPageData& page);
+
+// A secret shown once (a new API token, an authenticator secret): what it
+// is, the value(s) in full, and what to do with them. Nothing keeps it: the
+// response is no-store and only its hash (a token) or the database (an
+// authenticator secret) holds it afterwards.
+std::string ShownOncePanel(std::string_view heading, const std::vector<std::pair<std::string, std::string>>& values,
+                           std::string_view advice);
+
+}  // namespace csu::web
