@@ -119,6 +119,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     std::lock_guard<std::mutex> lock(audit_mutex);
     return store->ListBatches();
   };
+  records.quarantine_counts = [store, &audit_mutex] {
+    std::lock_guard<std::mutex> lock(audit_mutex);
+    return store->QuarantineCounts();
+  };
   records.audit = [store, &audit_mutex] {
     std::lock_guard<std::mutex> lock(audit_mutex);
     return store->Audit();

@@ -276,24 +276,60 @@ struct WebApp::Impl {
                 Cell::Count(b.records_restated), Cell::Text(b.loaded_at), Cell::Text(b.loaded_by),
                 Cell::Text(b.removed ? "withdrawn" : "loaded"), Cell::Text(b.content_sha256.substr(0, 16))});
     }
-    t.notes.push_back("Newest first. Quarantined rows are listed, identifiers masked, by csu quarantine.");
+    t.notes.push_back("Newest first. Why rows were quarantined: the next table.");
     return t;
+  }
+
+  // Quarantined rows per batch by column and reason: counts only, never a
+  // row, a line number or a detail (which may quote a value).
+  static report::ReportTable QuarantineTable(const std::vector<store::BatchInfo>& batches,
+                                             const std::vector<store::QuarantineCount>& counts) {
+    using report::Cell;
+    using report::ColumnType;
+    report::ReportTable t("Quarantined rows by reason", {{"batch", ColumnType::kInteger, "Batch"},
+                                                         {"file", ColumnType::kText, "File"},
+                                                         {"column", ColumnType::kText, "Column"},
+                                                         {"reason", ColumnType::kText, "Reason"},
+                                                         {"rows", ColumnType::kCount, "Rows"}});
+    std::map<int64_t, std::string> files;
+    for (const store::BatchInfo& b : batches) files[b.id] = b.file_name;
+    // Newest batch first, like the batches table; within one, most rows first.
+    std::vector<store::QuarantineCount> sorted = counts;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.batch_id > b.batch_id; });
+    for (const store::QuarantineCount& q : sorted)
+      t.AddRow({Cell::Integer(q.batch_id), Cell::Text(files[q.batch_id]),
+                Cell::Text(q.column.empty() ? "(whole row)" : q.column), Cell::Text(q.reason), Cell::Count(q.rows)});
+    t.notes.push_back("Counts only. The rows themselves, identifiers masked, are listed on the server by "
+                      "csu quarantine --batch N.");
+    return t;
+  }
+
+  // The data-loads page's tables: batches, then quarantine counts.
+  Result<std::vector<report::ReportTable>> DataTables() const {
+    auto batches = records.batches();
+    if (!batches.ok()) return batches.error();
+    auto counts = records.quarantine_counts();
+    if (!counts.ok()) return counts.error();
+    return std::vector<report::ReportTable>{BatchesTable(batches.value()),
+                                            QuarantineTable(batches.value(), counts.value())};
   }
 
   Response DataPage(const Request&, const Caller& c) const {
     if (!CsuWide(c, Action::kLoadData)) return NotFound(c);
-    auto batches = records.batches();
+    auto tables = DataTables();
     PageFrame f = Frame(c, "Data loads", "Activity extracts loaded into this platform");
     f.nav = CsuNav(c, "data");
-    if (!batches.ok()) return Problem(c, 500, "Data loads", "the catalog could not be read");
-    return Response::Html(200, RenderPage(f, TableHtml(BatchesTable(batches.value()))));
+    if (!tables.ok()) return Problem(c, 500, "Data loads", "the catalog could not be read");
+    std::string body;
+    for (const report::ReportTable& t : tables.value()) body += TableHtml(t);
+    return Response::Html(200, RenderPage(f, body));
   }
 
   Response ApiData(const Request&, const Caller& c) const {
     if (!CsuWide(c, Action::kLoadData)) return ApiNotFound();
-    auto batches = records.batches();
-    if (!batches.ok()) return Response::Error(500, "the catalog could not be read");
-    return Response::Json(200, report::RenderJson(BatchesTable(batches.value())).dump());
+    auto tables = DataTables();
+    if (!tables.ok()) return Response::Error(500, "the catalog could not be read");
+    return Response::Json(200, report::RenderJson(tables.value()).dump());
   }
 
   // The audit log, newest first, filtered by ?actor= ?action= (prefix)

@@ -53,6 +53,7 @@ using AuditFn = std::function<Status(const std::string& actor, const std::string
 // one lock for the store's audit appends and these reads).
 struct PlatformRecords {
   std::function<Result<std::vector<store::BatchInfo>>()> batches;
+  std::function<Result<std::vector<store::QuarantineCount>>()> quarantine_counts;  // per batch and reason
   std::function<Result<std::vector<store::AuditEntry>>()> audit;
   std::function<Result<int64_t>()> verify_audit;  // entries verified, or an error naming the break
 };

@@ -80,6 +80,10 @@ class WebAppTest : public ::testing::Test {
       b.rows_accepted = 2;
       return Result<std::vector<store::BatchInfo>>(std::vector<store::BatchInfo>{b});
     };
+    records.quarantine_counts = [] {
+      return Result<std::vector<store::QuarantineCount>>(std::vector<store::QuarantineCount>{
+          {1, "nhs_number", "check digit invalid", 3}, {1, "", "malformed row", 1}});
+    };
     records.audit = [this] {
       std::lock_guard<std::mutex> lock(audit_mu_);
       std::vector<store::AuditEntry> entries;
@@ -337,6 +341,13 @@ TEST_F(WebAppTest, CsuWidePagesAreForCsuStaffOnly) {
   Response data = Send(Method::kGet, "/data", analyst);
   ASSERT_EQ(data.status(), 200);
   EXPECT_NE(data.body().find("apc-2018-04.csv"), std::string::npos);
+  EXPECT_NE(data.body().find("Quarantined rows by reason"), std::string::npos);
+  EXPECT_NE(data.body().find("check digit invalid"), std::string::npos);
+  const nlohmann::json tables = nlohmann::json::parse(Send(Method::kGet, "/api/v1/data", analyst).body());
+  ASSERT_EQ(tables.size(), 2u);
+  ASSERT_EQ(tables.at(1).at("rows").size(), 2u);
+  EXPECT_EQ(tables.at(1).at("rows").at(0).at("rows"), 3);
+  EXPECT_EQ(tables.at(1).at("rows").at(1).at("column"), "(whole row)");
   EXPECT_EQ(Send(Method::kGet, "/audit", analyst).status(), 404);  // the audit log is the administrator's
   Response audit = Send(Method::kGet, "/audit?action=sign", admin);
   ASSERT_EQ(audit.status(), 200);
@@ -349,6 +360,7 @@ TEST_F(WebAppTest, CsuWidePagesAreForCsuStaffOnly) {
       Response r = Send(Method::kGet, target, s);
       EXPECT_EQ(r.status(), 404) << user << " " << target;
       EXPECT_EQ(r.body().find("apc-2018-04.csv"), std::string::npos) << user << " " << target;
+      EXPECT_EQ(r.body().find("check digit"), std::string::npos) << user << " " << target;
     }
   }
 }
