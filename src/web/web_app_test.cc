@@ -15,7 +15,9 @@
 #include "analytics/analytics_testing.h"
 #include "analytics/commissioning_views.h"
 #include "contracts/contract_store.h"
+#include "http/http_testing.h"
 #include "http/request_parser.h"
+#include "http/server.h"
 #include "refdata/refdata_for_tests.h"
 #include "store/store_testing.h"
 #include "tenancy/accounts.h"
@@ -624,6 +626,182 @@ TEST_F(WebAppTest, ApiTokensAuthenticateTheJsonTwinsAndRevocationEndsThem) {
   EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E", "", "", "Bearer csu_forged").status(), 401);
   ASSERT_TRUE(accounts_->RevokeApiToken(token.value().first.id, "test").ok());
   EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E", "", "", bearer).status(), 401);
+}
+
+// The same app behind the real server: hostile bytes on the wire get a clean
+// 4xx or 404 with no data, and the server goes on serving. (src/http's own
+// tests cover each framing rule with a toy router; these check that nothing
+// of the platform leaks through them, and the app's own parameters.)
+class WebServerTest : public WebAppTest {
+ protected:
+  void SetUp() override {
+    WebAppTest::SetUp();
+    http::ServerOptions o;
+    o.port = 0;
+    o.worker_threads = 2;
+    o.access_log = nullptr;
+    server_ = std::make_unique<http::Server>(o, [this](Request& r) { return app_->Handle(r); });
+    ASSERT_TRUE(server_->Start().ok());
+  }
+  void TearDown() override { server_->Stop(); }
+
+  // One request on its own connection; status 0 when the server closed it
+  // without an answer.
+  http::testing::Client::Reply Raw(const std::string& bytes) {
+    http::testing::Client client(server_->port());
+    EXPECT_TRUE(client.connected());
+    client.Send(bytes);
+    return client.Read();
+  }
+  static std::string Get(const std::string& target, const std::string& cookie) {
+    return "GET " + target + " HTTP/1.1\r\nHost: t\r\nCookie: " + cookie + "\r\n\r\n";
+  }
+  static std::string Post(const std::string& target, const std::string& cookie, const std::string& body) {
+    return "POST " + target + " HTTP/1.1\r\nHost: t\r\nCookie: " + cookie +
+           "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body;
+  }
+  // No figure (with `own_figures`, none of another CCG's), hash, token or
+  // database byte of the platform in an answer, and the page is well-formed
+  // UTF-8.
+  static void ExpectNoData(const http::testing::Client::Reply& r, const std::string& what, bool own_figures = false) {
+    for (const char* secret : {"111.11", "987.65", "$argon2id", "csu_session=", "SQLite format", "otpauth"}) {
+      if (own_figures && std::string(secret) == "111.11") continue;
+      EXPECT_EQ(r.body.find(secret), std::string::npos) << what << ": " << secret;
+    }
+    EXPECT_TRUE(tenancy::CountCodePoints(r.body).has_value()) << what;
+  }
+  // The server still answers a good request with the session's data.
+  void ExpectStillServing(const std::string& cookie) {
+    auto r = Raw(Get("/ccg/02E", cookie));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.body.find("£251.11"), std::string::npos);
+  }
+
+  std::unique_ptr<http::Server> server_;
+};
+
+TEST_F(WebServerTest, MalformedFramingWithAValidSessionGetsNoData) {
+  const std::string cookie = Cookie(Session("commissioner"));
+  const std::string head = "Host: t\r\nCookie: " + cookie + "\r\n";
+  const std::string long_header = "X-Pad: " + std::string(9000, 'a') + "\r\n";
+  std::string many_headers;
+  for (int i = 0; i < 101; ++i) many_headers += "X-" + std::to_string(i) + ": 1\r\n";
+  const std::vector<std::pair<std::string, int>> cases = {
+      {"POST /ccg/02E/challenges HTTP/1.1\r\n" + head + "Content-Length: -1\r\n\r\n", 400},
+      {"POST /ccg/02E/challenges HTTP/1.1\r\n" + head + "Content-Length: 5, 6\r\n\r\nabcdef", 400},
+      {"POST /ccg/02E/challenges HTTP/1.1\r\n" + head + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400},
+      {"POST /ccg/02E/challenges HTTP/1.1\r\n" + head + "Content-Length: 0x10\r\n\r\n", 400},
+      {"POST /admin/users HTTP/1.1\r\n" + head + "Content-Length: 99999999999999999999\r\n\r\n", 400},
+      {"POST /admin/users HTTP/1.1\r\n" + head + "Content-Length: 2000000\r\n\r\n", 413},
+      {"POST /signin HTTP/1.1\r\n" + head + "Transfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n0\r\n\r\n", 501},
+      {"POST /signin HTTP/1.1\r\n" + head + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\nabcde", 400},
+      {"POST /signin HTTP/1.1\r\n" + head + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501},
+      {"POST /signin HTTP/1.1\r\n" + head + "\r\n", 411},
+      {"GET /ccg/02E HTTP/1.1\r\n" + head + long_header + "\r\n", 431},
+      {"GET /ccg/02E HTTP/1.1\r\n" + head + many_headers + "\r\n", 431},
+      {"GET /ccg/02E?pad=" + std::string(9000, 'a') + " HTTP/1.1\r\n" + head + "\r\n", 414},
+      {"GET /ccg/02E HTTP/1.1\r\nHost: t\r\nCookie : " + cookie + "\r\n\r\n", 400},
+      {"GET /ccg/02E HTTP/1.1\nHost: t\nCookie: " + cookie + "\n\n", 400},
+      {"GET http://t/ccg/02E HTTP/1.1\r\n" + head + "\r\n", 400},
+  };
+  for (const auto& [bytes, status] : cases) {
+    auto r = Raw(bytes);
+    EXPECT_EQ(r.status, status) << bytes.substr(0, 80);
+    ExpectNoData(r, bytes.substr(0, 80));
+  }
+  ExpectStillServing(cookie);
+}
+
+TEST_F(WebServerTest, InvalidUtf8AndPathTraversalAreRefusedCleanly) {
+  const std::string cookie = Cookie(Session("commissioner"));
+  // Refused by the parser before any handler: 400.
+  for (const std::string& target :
+       {std::string("/ccg/02E/view/%ff"), std::string("/ccg/02E/view/\xff\xfe"), std::string("/ccg/02E?month=%c0%ae"),
+        std::string("/ccg/02E/records?provider=%ed%a0%80"), std::string("/static/../platform.sqlite"),
+        std::string("/static/%2e%2e/platform.sqlite"), std::string("/static/%2E%2E/%2e%2e/catalog.sqlite"),
+        std::string("/static/..%2fplatform.sqlite"), std::string("/static/app.css/../../platform.sqlite"),
+        std::string("/static/%5c..%5cplatform.sqlite"), std::string("/ccg/02E%00/view/spend")}) {
+    auto r = Raw(Get(target, cookie));
+    EXPECT_EQ(r.status, 400) << target;
+    ExpectNoData(r, target);
+  }
+  // Well-formed paths that name no page: the same 404 as any unknown page.
+  for (const char* target : {"/platform.sqlite", "/static/platform.sqlite", "/static/%252e%252e/platform.sqlite",
+                             "/state/catalog.sqlite", "/static//app.css"}) {
+    auto r = Raw(Get(target, cookie));
+    EXPECT_EQ(r.status, 404) << target;
+    ExpectNoData(r, target);
+  }
+  // Invalid UTF-8 in a form: the field is dropped or refused, the page
+  // stays well formed, and nothing is stored.
+  const std::string admin_token = Session("admin");
+  const std::string admin = Cookie(admin_token);
+  const std::string csrf = "csrf=" + CsrfTokenFor(admin_token);
+  auto add = Raw(Post("/admin/users", admin,
+                      csrf + "&username=%ff%fe&name=%c0%80&role=ccg_viewer&tenant=02E&password=" +
+                          std::string(kPassword)));
+  EXPECT_EQ(add.status, 400);
+  ExpectNoData(add, "add with invalid UTF-8");
+  auto named = Raw(Post("/admin/users", admin,
+                        csrf + "&username=utf8&name=%ff%fe&role=ccg_viewer&tenant=02E&password=" +
+                            std::string(kPassword)));
+  EXPECT_EQ(named.status, 400);
+  EXPECT_FALSE(accounts_->FindUser("utf8").value().has_value());
+  auto sign_in = Raw(Post("/signin", "csu_signin=abc", "csrf=abc&username=%ff&password=%fe%ff"));
+  EXPECT_EQ(sign_in.status, 401);
+  ExpectNoData(sign_in, "sign-in with invalid UTF-8");
+  ExpectStillServing(cookie);
+}
+
+TEST_F(WebServerTest, SqlInjectionInEveryParameterChangesAndShowsNothing) {
+  const std::string commissioner = Cookie(Session("commissioner"));
+  const std::string admin_token = Session("admin");
+  const std::string admin = Cookie(admin_token);
+  const std::string csrf = "csrf=" + CsrfTokenFor(admin_token);
+  const std::vector<std::string> payloads = {
+      "'%20OR%20'1'%3D'1",  "1%3B%20DROP%20TABLE%20users%3B--", "%22%20OR%201%3D1%20--",
+      "')%20UNION%20SELECT%20password_hash%20FROM%20users--", "02E'--", "1%20OR%201%3D1"};
+  for (const std::string& p : payloads) {
+    for (const std::string& target :
+         {"/ccg/02E/records?provider=" + p + "&pod=APC&month=1", "/ccg/02E/records?provider=RBT&pod=" + p,
+          "/ccg/02E/records?provider=RBT&month=" + p, "/ccg/02E/records?provider=RBT&month_only=" + p,
+          "/ccg/02E/view/spend?month=" + p, "/api/v1/ccg/02E/view/" + p, "/ccg/" + p + "/view/spend"}) {
+      auto r = Raw(Get(target, commissioner));
+      EXPECT_TRUE(r.status == 200 || r.status == 400 || r.status == 404) << r.status << " " << target;
+      ExpectNoData(r, target, /*own_figures=*/true);
+    }
+    for (const std::string& target : {"/audit?actor=" + p, "/audit?action=" + p, "/audit?from=" + p + "&to=" + p}) {
+      auto r = Raw(Get(target, admin));
+      EXPECT_EQ(r.status, 200) << target;
+      EXPECT_NE(r.body.find("0 matching entries"), std::string::npos) << target;
+      ExpectNoData(r, target);
+    }
+    for (const auto& [target, body] : std::vector<std::pair<std::string, std::string>>{
+             {"/signin", "csrf=abc&username=" + p + "&password=" + p + "&code=" + p},
+             {"/admin/users/change", csrf + "&username=" + p + "&change=assign&tenant=" + p},
+             {"/admin/users/change", csrf + "&username=analyst&change=" + p},
+             {"/admin/users/password", csrf + "&username=" + p + "&authenticator=keep&password=" + p},
+             {"/admin/users/second-factor", csrf + "&role=" + p + "&required=" + p},
+             {"/admin/users/tokens", csrf + "&username=" + p + "&name=x"},
+             {"/admin/users/tokens/revoke", csrf + "&id=" + p}}) {
+      auto r = Raw(Post(target, target == "/signin" ? "csu_signin=abc" : admin, body));
+      EXPECT_TRUE(r.status == 400 || r.status == 401) << r.status << " " << target << " " << body;
+      ExpectNoData(r, target + " " + body);
+    }
+  }
+  // A value that is only text is kept as text: a token named like an attack
+  // is listed by that name, escaped.
+  auto named = Raw(Post("/admin/users/tokens", admin, csrf + "&username=viewer&name=%3Cb%3E'%3B%20DROP%20TABLE%20api_tokens%3B--"));
+  EXPECT_EQ(named.status, 200);
+  EXPECT_EQ(accounts_->ListApiTokens("viewer").value().at(0).name, "<b>'; DROP TABLE api_tokens;--");
+  EXPECT_EQ(Raw(Get("/admin/users", admin)).body.find("<b>'"), std::string::npos);
+  // Every table is intact: all six users are there and still sign in.
+  ASSERT_EQ(accounts_->ListUsers().value().size(), 6u);
+  for (const char* user : {"analyst", "finance", "viewer", "other"}) Session(user);
+  EXPECT_TRUE(accounts_->Assign("analyst", "02E", true, "test").ok());
+  EXPECT_EQ(accounts_->FindUser("analyst").value()->assigned.size(), 1u);
+  ExpectStillServing(commissioner);
 }
 
 }  // namespace
