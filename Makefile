@@ -7,7 +7,7 @@ DEMO_DIR  ?= demo-data
 JOBS      ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test test-slow demo bench loadtest fuzz clean help
+.PHONY: all deps configure build test test-slow demo bench loadtest soak fuzz clean help
 
 all: build
 
@@ -17,6 +17,7 @@ help:
 	@echo "make test-slow the slow tier: sanitizer build and large generator runs"
 	@echo "make bench     run the benchmarks and print a table"
 	@echo "make loadtest  the web platform under load with wrk (after make demo)"
+	@echo "make soak      its memory under 10 minutes of load (SOAK_SECONDS=600; after make demo)"
 	@echo "make fuzz      build the libFuzzer targets and run each for a short while"
 	@echo "make clean     remove build outputs"
 
@@ -45,6 +46,10 @@ bench: build
 
 loadtest: build
 	./scripts/loadtest.sh $(BUILD_DIR)/csu $(DEMO_DIR)/state
+
+SOAK_SECONDS ?= 600
+soak: build
+	SOAK_SECONDS=$(SOAK_SECONDS) ./scripts/loadtest.sh $(BUILD_DIR)/csu $(DEMO_DIR)/state
 
 fuzz: deps
 	./scripts/fuzz.sh

@@ -6,7 +6,15 @@
 # latency and errors. Then the same for the CCG home page alone (the issue's
 # 50 ms p99 at 32 connections) and a cached JSON summary.
 #
+# With SOAK_SECONDS set (`make soak`: 600), it runs the mixed load alone for
+# that long instead and samples the server's resident memory (VmRSS from
+# /proc/PID/status) every 10 s: it prints the first, post-warm-up, last and
+# highest figures and fails if memory grew by more than SOAK_MAX_GROWTH_PCT
+# (default 10) percent between the first sample after SOAK_WARMUP_SECONDS
+# (default 60: caches filled, allocator arenas settled) and the last.
+#
 #   scripts/loadtest.sh build/csu [demo-data/state] [seconds]
+#   SOAK_SECONDS=600 scripts/loadtest.sh build/csu [demo-data/state]
 set -euo pipefail
 . "$(dirname "$0")/lib/serve.sh"
 CSU=$(realpath "$1")
@@ -47,17 +55,60 @@ COOKIE_B=$(sign_in loadtest-27d "Loadtest-heron-27D-x")
 # Warm the caches (first headline per CCG) before measuring.
 for c in 02E 27D; do curl -s -o /dev/null -b "$([ $c = 02E ] && echo "$COOKIE_A" || echo "$COOKIE_B")" "$URL/ccg/$c"; done
 
+summarise() {  # name, wrk --latency output
+  local rps p50 p99 errors
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$2")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$2")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$2")
+  errors=$(awk '/Non-2xx or 3xx/ {print $5} /Socket errors/ {print $0}' <<<"$2")
+  printf '%-44s %10s req/s   p50 %-9s p99 %-9s errors: %s\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
+}
 report() {  # name, then wrk arguments
   local name=$1; shift
-  local out
-  out=$(wrk --latency "$@")
-  local rps p50 p99 errors
-  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  errors=$(awk '/Non-2xx or 3xx/ {print $5} /Socket errors/ {print $0}' <<<"$out")
-  printf '%-44s %10s req/s   p50 %-9s p99 %-9s errors: %s\n' "$name" "$rps" "$p50" "$p99" "${errors:-0}"
+  summarise "$name" "$(wrk --latency "$@")"
 }
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER/status"; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f MiB", k / 1024}'; }
+
+soak() {  # seconds
+  local total=$1 warmup=${SOAK_WARMUP_SECONDS:-60} limit=${SOAK_MAX_GROWTH_PCT:-10}
+  local begin first="" base="" last="" max=0 elapsed rss
+  echo "soak: $(nproc) cores, mixed pages and API for 2 CCGs at 32 connections for ${total}s;" \
+    "RSS every 10 s; growth after ${warmup}s of warm-up must stay under ${limit}%"
+  echo "      start: $(mib "$(rss_kib)")"
+  wrk --latency -t2 -c32 -d"${total}s" -s "$ROOT/tests/load/mixed.lua" "$URL" > "$WORK/soak-wrk.out" &
+  local load=$!
+  begin=$(date +%s)
+  while kill -0 "$load" 2>/dev/null; do
+    sleep 10
+    kill -0 "$load" 2>/dev/null || break
+    rss=$(rss_kib)
+    elapsed=$(( $(date +%s) - begin ))
+    printf '%6ss  %s\n' "$elapsed" "$(mib "$rss")"
+    if [ -z "$first" ]; then first=$rss; fi
+    if [ -z "$base" ] && [ "$elapsed" -ge "$warmup" ]; then base=$rss; fi
+    if [ "$rss" -gt "$max" ]; then max=$rss; fi
+    last=$rss
+  done
+  wait "$load"
+  summarise "mixed pages and API, 2 CCGs, 32 conns" "$(cat "$WORK/soak-wrk.out")"
+  echo "requests: $(awk '/requests in/ {print $1}' "$WORK/soak-wrk.out")"
+  [ -n "$base" ] || { echo "soak: shorter than the warm-up; nothing to judge"; exit 1; }
+  local growth
+  growth=$(awk -v a="$base" -v b="$last" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
+  echo "RSS: first $(mib "$first"), after warm-up $(mib "$base"), last $(mib "$last")," \
+    "highest $(mib "$max"); growth after warm-up ${growth}% (limit ${limit}%)"
+  if awk -v g="$growth" -v l="$limit" 'BEGIN {exit !(g > l)}'; then
+    echo "soak: FAILED: memory grew by ${growth}% under steady load"
+    exit 1
+  fi
+}
+
+if [ -n "${SOAK_SECONDS:-}" ]; then
+  soak "$SOAK_SECONDS"
+  exit 0
+fi
 echo "loadtest: $(nproc) cores, ${SECONDS_EACH}s each, server and wrk on this machine"
 report "mixed pages and API, 2 CCGs, 32 conns" -t2 -c32 -d"${SECONDS_EACH}s" -s "$ROOT/tests/load/mixed.lua" "$URL"
 report "CCG home page, 32 conns" -t2 -c32 -d"${SECONDS_EACH}s" -H "Cookie: $COOKIE_A" "$URL/ccg/02E"
