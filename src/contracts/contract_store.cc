@@ -59,18 +59,6 @@ Result<Profile> ProfileFrom(const std::string& text, const std::string& where) {
   return p;
 }
 
-// Runs `body` inside BEGIN IMMEDIATE .. COMMIT, rolling back on any error.
-template <typename F>
-Status InTransaction(store::SqliteDb& db, F&& body) {
-  if (Status s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  Status s = body();
-  if (!s.ok()) {
-    (void)db.Exec("ROLLBACK");
-    return s;
-  }
-  return db.Exec("COMMIT");
-}
-
 }  // namespace
 
 std::string_view StatusName(ChallengeStatus s) {
@@ -100,38 +88,14 @@ Result<std::unique_ptr<ContractStore>> ContractStore::Open(const std::string& di
 }
 
 Status ContractStore::Init() {
-  store::SqliteDb& d = *db_;
-  if (Status s = d.Exec("PRAGMA busy_timeout=5000"); !s.ok()) return s;
-  CSU_ASSIGN_OR_RETURN(mode, d.Prepare("PRAGMA journal_mode=WAL"));
-  CSU_ASSIGN_OR_RETURN(has_row, mode.Step());
-  if (!has_row || mode.Text(0) != "wal") return MakeError(d.path(), "cannot switch to WAL mode");
-  mode.Reset();
-  if (Status s = d.Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); !s.ok()) return s;
-  return InTransaction(d, [&]() -> Status {
-    CSU_ASSIGN_OR_RETURN(exists, d.Prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'"));
-    CSU_ASSIGN_OR_RETURN(stepped, exists.Step());
-    const bool fresh = stepped && exists.Int(0) == 0;
-    exists.Reset();
-    if (fresh) {
-      if (Status s = d.Exec(kSchema); !s.ok()) return s;
-      return d.Exec("INSERT INTO meta(key, value) VALUES ('schema_version', '" + std::to_string(kSchemaVersion) + "')");
-    }
-    CSU_ASSIGN_OR_RETURN(ver, d.Prepare("SELECT value FROM meta WHERE key='schema_version'"));
-    CSU_ASSIGN_OR_RETURN(has, ver.Step());
-    if (!has) return MakeError(d.path(), "not a commissioning database: no schema_version");
-    const std::string v = ver.Text(0);
-    ver.Reset();
-    if (v != std::to_string(kSchemaVersion))
-      return MakeError(d.path(), "schema version " + v + " is not supported by this csu (it knows version " +
-                                     std::to_string(kSchemaVersion) + ")");
-    return Status::Ok();
-  });
+  return store::PrepareSchema(*db_, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", kSchema, kSchemaVersion,
+                              "commissioning database");
 }
 
 Result<int64_t> ContractStore::Replace(const std::vector<Contract>& contracts, const Provenance& from) {
   int64_t replaced = 0;
   store::SqliteDb& d = *db_;
-  Status s = InTransaction(d, [&]() -> Status {
+  Status s = store::InTransaction(d, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(del, d.Prepare("DELETE FROM contracts WHERE commissioner=?1 AND provider=?2 AND year=?3"));
     CSU_ASSIGN_OR_RETURN(changes, d.Prepare("SELECT changes()"));
     CSU_ASSIGN_OR_RETURN(ins, d.Prepare(
@@ -227,7 +191,7 @@ Status ContractStore::SetChallengeStatus(const std::string& id, ChallengeStatus 
     return MakeError("challenge " + id, "a note saying why is required to mark a challenge " +
                                             std::string(StatusName(status)));
   store::SqliteDb& d = *db_;
-  return InTransaction(d, [&]() -> Status {
+  return store::InTransaction(d, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(ins, d.Prepare("INSERT INTO challenge_log(challenge, status, note, at, actor) VALUES (?1,?2,?3,?4,?5)"));
     return ins.Bind(1, id).Bind(2, StatusName(status)).Bind(3, note).Bind(4, at).Bind(5, actor).Run();
   });

@@ -103,4 +103,33 @@ Result<Statement> SqliteDb::Prepare(std::string_view sql) {
   return Statement(stmt, path_);
 }
 
+Status PrepareSchema(SqliteDb& d, const std::string& pragmas, const char* schema, int version,
+                     const std::string& what) {
+  if (Status s = d.Exec("PRAGMA busy_timeout=5000"); !s.ok()) return s;
+  CSU_ASSIGN_OR_RETURN(mode, d.Prepare("PRAGMA journal_mode=WAL"));
+  CSU_ASSIGN_OR_RETURN(has_row, mode.Step());
+  if (!has_row || mode.Text(0) != "wal") return MakeError(d.path(), "cannot switch to WAL mode");
+  mode.Reset();
+  if (Status s = d.Exec(pragmas); !s.ok()) return s;
+  return InTransaction(d, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(exists, d.Prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'"));
+    CSU_ASSIGN_OR_RETURN(stepped, exists.Step());
+    const bool fresh = stepped && exists.Int(0) == 0;
+    exists.Reset();
+    if (fresh) {
+      if (Status s = d.Exec(schema); !s.ok()) return s;
+      return d.Exec("INSERT INTO meta(key, value) VALUES ('schema_version', '" + std::to_string(version) + "')");
+    }
+    CSU_ASSIGN_OR_RETURN(ver, d.Prepare("SELECT value FROM meta WHERE key='schema_version'"));
+    CSU_ASSIGN_OR_RETURN(has, ver.Step());
+    if (!has) return MakeError(d.path(), "not a " + what + ": no schema_version");
+    const std::string v = ver.Text(0);
+    ver.Reset();
+    if (v != std::to_string(version))
+      return MakeError(d.path(), "schema version " + v + " is not supported by this csu (it knows version " +
+                                     std::to_string(version) + ")");
+    return Status::Ok();
+  });
+}
+
 }  // namespace csu::store

@@ -69,4 +69,25 @@ class SqliteDb {
   std::string path_;
 };
 
+// Runs `body` (returning Status) inside BEGIN IMMEDIATE .. COMMIT, rolling
+// back on any error, so the changes land whole or not at all.
+template <typename F>
+Status InTransaction(SqliteDb& db, F&& body) {
+  if (Status s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Status s = body();
+  if (!s.ok()) {
+    (void)db.Exec("ROLLBACK");
+    return s;
+  }
+  return db.Exec("COMMIT");
+}
+
+// Prepares a small transactional database the way every one of the state
+// folder's is prepared: busy_timeout 5 s, WAL, then `pragmas` (for example
+// "PRAGMA synchronous=FULL"); on a fresh file creates `schema` and records
+// meta.schema_version = `version`; on an existing one checks that version.
+// `what` names the database in errors ("not a billing database: ...").
+Status PrepareSchema(SqliteDb& db, const std::string& pragmas, const char* schema, int version,
+                     const std::string& what);
+
 }  // namespace csu::store
