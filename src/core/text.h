@@ -49,4 +49,9 @@ std::string WithThousands(int64_t n);
 // characters (and DEL) as \n, \r, \t or \u00XX. Bytes >= 0x80 pass through.
 std::string JsonEscape(std::string_view s);
 
+// Text made safe for HTML/XML content and attribute values: & < > " ' become
+// entities, control characters other than tab and newline become spaces,
+// and bytes that are not valid UTF-8 become '?'.
+std::string XmlEscape(std::string_view text);
+
 }  // namespace csu

@@ -13,25 +13,6 @@
 
 namespace csu::spc {
 
-std::string XmlEscape(std::string_view text) {
-  const std::string valid = ReplaceInvalidUtf8(text, '?');
-  std::string out;
-  out.reserve(valid.size());
-  for (char c : valid) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default:
-        // XML 1.0 forbids most control characters even as references.
-        out += (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') ? ' ' : c;
-    }
-  }
-  return out;
-}
-
 namespace {
 
 // Making Data Count colours (NHSRplotthedots ptd_spc_colours) and NHS

@@ -23,6 +23,8 @@
 // Pure functions; safe from any thread.
 #pragma once
 
+#include "core/text.h"
+
 #include <string>
 #include <string_view>
 
@@ -43,9 +45,7 @@ struct SvgChartOptions {
 // chart draws the title and "No data".
 std::string SvgChart(const XmrChart& chart, const SvgChartOptions& options);
 
-// Text made safe for XML content and attribute values: & < > " ' become
-// entities, control characters other than tab and newline become spaces,
-// and bytes that are not valid UTF-8 become '?'.
-std::string XmlEscape(std::string_view text);
+// The SVG text escaper lives in core (text.h); spc callers keep its old name.
+using csu::XmlEscape;
 
 }  // namespace csu::spc
