@@ -2,9 +2,6 @@
 // a commissioner (or the whole CSU), a year and a month, as a terminal
 // table, CSV, JSON or an XLSX workbook (docs/monitoring.md).
 // `csu challenges set`: record a status for a challenge.
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -13,12 +10,11 @@
 #include "analytics/report_views.h"
 #include "cli/command.h"
 #include "cli/state.h"
+#include "cli/table_output.h"
 #include "contracts/contract_store.h"
 #include "core/file.h"
 #include "pricing/priced_activity.h"
 #include "report/disclosure.h"
-#include "report/render.h"
-#include "report/xlsx_writer.h"
 #include "store/env.h"
 
 namespace csu::cli {
@@ -59,8 +55,8 @@ int Fail(const std::string& message, int code = kExitFailure) {
 int RunReport(const Context& ctx, const ReportArgs& args) {
   auto year = FinancialYear::Parse(args.year);
   if (!year.ok()) return Fail("--year: " + year.error().ToString(), kExitUsage);
-  if (args.format == "xlsx" && args.out.empty())
-    return Fail("--format xlsx writes a workbook: give the file name with --out FILE.xlsx", kExitUsage);
+  if (std::string problem = CheckTableFormat(args.format, args.out); !problem.empty())
+    return Fail(problem, kExitUsage);
   if (args.view == "records" && args.provider.empty())
     return Fail("report records drills down to one provider: give --provider CODE (and optionally --pod, --month)",
                 kExitUsage);
@@ -109,39 +105,7 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
       return Fail("the audit entry could not be written, so the report is withheld: " + s.error().ToString());
   }
 
-  std::string text;
-  if (args.format == "xlsx") {
-    if (Status s = report::WriteXlsx(args.out, tables); !s.ok()) return Fail(s.error().ToString());
-    std::fprintf(stderr, "wrote %s (%zu sheet%s)\n", args.out.c_str(), tables.size(), tables.size() == 1 ? "" : "s");
-    return kExitOk;
-  }
-  if (args.format == "json") {
-    text = (tables.size() == 1 ? report::RenderJson(tables[0]) : report::RenderJson(tables)).dump(2) + "\n";
-  } else if (args.format == "csv") {
-    for (size_t i = 0; i < tables.size(); ++i) {
-      if (tables.size() > 1) text += (i ? "\n# " : "# ") + tables[i].title + "\n";
-      text += report::RenderCsv(tables[i]);
-    }
-  } else {
-    report::TextOptions options;
-    // On a terminal, use its width (panels split less); in pipes and files
-    // keep the fixed default so the output does not depend on who ran it.
-    winsize ws{};
-    if (args.out.empty() && ::isatty(STDOUT_FILENO) == 1 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-        ws.ws_col >= 60)
-      options.max_width = ws.ws_col;
-    text = report::RenderText(tables, options);
-  }
-  if (args.out.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return kExitOk;
-  }
-  AtomicFileWriter w(args.out);
-  if (Status s = w.Open(); !s.ok()) return Fail(s.error().ToString());
-  w.Append(text);
-  if (Status s = w.Commit(); !s.ok()) return Fail(s.error().ToString());
-  std::fprintf(stderr, "wrote %s\n", args.out.c_str());
-  return kExitOk;
+  return WriteTables(tables, args.format, args.out);
 }
 
 int SetStatus(const Context& ctx, const SetArgs& args) {
