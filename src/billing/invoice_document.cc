@@ -1,0 +1,125 @@
+#include "billing/invoice_document.h"
+
+#include "billing/billing_views.h"
+#include "core/text.h"
+#include "report/render.h"
+#include "report/xlsx_writer.h"
+
+namespace csu::billing {
+namespace {
+
+std::string Title(const Invoice& inv) {
+  return std::string(inv.kind == DocumentKind::kInvoice ? "Invoice " : "Credit note ") +
+         (inv.number.empty() ? "(preview)" : inv.number);
+}
+
+const char* kRounding =
+    "Amounts in pounds sterling. Each line is rounded once, half away from zero, to the penny; VAT is charged once "
+    "on the standard-rated net.";
+
+}  // namespace
+
+const std::string& InvoiceCss() {
+  static const std::string css = R"css(
+body{font-family:"Liberation Sans",Arial,sans-serif;color:#212b32;margin:0;background:#f0f4f5}
+main.invoice{max-width:56rem;margin:2rem auto;background:#fff;padding:2.5rem 3rem;box-shadow:0 1px 3px #aeb7bd}
+.invoice header{display:flex;justify-content:space-between;align-items:flex-start;border-bottom:4px solid #005eb8;padding-bottom:1rem}
+.invoice h1{margin:0;font-size:1.9rem;color:#005eb8}
+.invoice .status{font-size:1rem;color:#4c6272;margin:.3rem 0 0}
+.invoice dl{display:grid;grid-template-columns:max-content auto;gap:.25rem 1rem;margin:1.5rem 0}
+.invoice dt{font-weight:bold}
+.invoice dd{margin:0}
+.invoice table{width:100%;border-collapse:collapse;margin-top:1rem;font-size:.95rem}
+.invoice th{text-align:left;border-bottom:2px solid #212b32;padding:.4rem}
+.invoice td{border-bottom:1px solid #d8dde0;padding:.4rem;vertical-align:top}
+.invoice td.num,.invoice th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+.invoice .basis{color:#4c6272;font-size:.85rem}
+.invoice tfoot td{border:none;font-weight:bold}
+.invoice tfoot tr.total td{border-top:2px solid #212b32;font-size:1.1rem}
+.invoice footer{margin-top:2rem;color:#4c6272;font-size:.8rem}
+.invoice .hash{font-family:"Liberation Mono",monospace;word-break:break-all}
+.invoice .credit{color:#d5281b}
+@media print{body{background:#fff}main.invoice{box-shadow:none;margin:0;max-width:none;padding:0}}
+)css";
+  return css;
+}
+
+std::string InvoiceHtml(const Invoice& inv, const std::string& css_href) {
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
+                  XmlEscape(Title(inv) + " — " + inv.ccg_name) + "</title>";
+  if (css_href.empty()) h += "<style>" + InvoiceCss() + "</style>";
+  else h += "<link rel=\"stylesheet\" href=\"" + XmlEscape(css_href) + "\">";
+  h += "</head><body><main class=\"invoice\"><header><div><h1>" + XmlEscape(Title(inv)) + "</h1>";
+  if (inv.kind == DocumentKind::kCreditNote)
+    h += "<p class=\"status credit\">Credits invoice " + XmlEscape(inv.credits) + ": " + XmlEscape(inv.reason) + "</p>";
+  h += "</div><div class=\"status\">" + XmlEscape(inv.period.Name()) + "</div></header>";
+  h += "<dl><dt>To</dt><dd>" + XmlEscape(inv.ccg_name) + " (" + XmlEscape(inv.ccg) + ")</dd>";
+  h += "<dt>Billing month</dt><dd>" + XmlEscape(inv.period.Name()) + "</dd>";
+  if (!inv.issued_at.empty())
+    h += "<dt>Issued</dt><dd>" + XmlEscape(inv.issued_at) + " by " + XmlEscape(inv.issued_by) + "</dd>";
+  h += "<dt>Registered patients</dt><dd>" + WithThousands(inv.population) + "</dd>";
+  h += "<dt>VAT rate</dt><dd>" + PercentText(inv.vat_rate_bp) + "</dd></dl>";
+  h += "<table><caption class=\"basis\">" + XmlEscape(std::to_string(inv.lines.size())) +
+       " lines</caption><thead><tr><th scope=\"col\">Item</th><th scope=\"col\">Description</th>"
+       "<th scope=\"col\">VAT</th><th scope=\"col\" class=\"num\">Amount</th></tr></thead><tbody>";
+  for (const InvoiceLine& l : inv.lines) {
+    h += "<tr><td>" + XmlEscape(l.item) + "</td><td>" + XmlEscape(l.description) + "<div class=\"basis\">" +
+         XmlEscape(l.basis) + "</div></td><td>" + XmlEscape(std::string(VatName(l.vat))) + "</td><td class=\"num\">" +
+         XmlEscape(l.amount.ToString()) + "</td></tr>";
+  }
+  h += "</tbody><tfoot>";
+  auto row = [&h](const std::string& label, Money m, const char* cls = "") {
+    h += std::string("<tr class=\"") + cls + "\"><td colspan=\"3\">" + XmlEscape(label) + "</td><td class=\"num\">" +
+         XmlEscape(m.ToString()) + "</td></tr>";
+  };
+  row("Net, standard-rated", inv.net_standard);
+  if (inv.net_zero.pence() != 0) row("Net, zero-rated", inv.net_zero);
+  if (inv.net_exempt.pence() != 0) row("Net, exempt", inv.net_exempt);
+  row("VAT at " + PercentText(inv.vat_rate_bp), inv.vat);
+  row(inv.kind == DocumentKind::kInvoice ? "Total due" : "Total credited", inv.total, "total");
+  h += "</tfoot></table><footer><p>" + std::string(kRounding) + "</p>";
+  if (!inv.sha256.empty())
+    h += "<p>Document fingerprint (SHA-256 of its canonical JSON): <span class=\"hash\">" + XmlEscape(inv.sha256) +
+         "</span></p>";
+  h += "</footer></main></body></html>\n";
+  return h;
+}
+
+std::string InvoiceText(const Invoice& inv) {
+  std::string t = Title(inv) + " — " + inv.ccg_name + " (" + inv.ccg + "), " + inv.period.Name() + "\n";
+  if (inv.kind == DocumentKind::kCreditNote) t += "Credits " + inv.credits + ": " + inv.reason + "\n";
+  if (!inv.issued_at.empty()) t += "Issued " + inv.issued_at + " by " + inv.issued_by + "\n";
+  t += "Registered patients " + WithThousands(inv.population) + "\n\n";
+  t += report::RenderText(LinesTable(inv));
+  t += std::string(kRounding) + "\n";
+  if (!inv.sha256.empty()) t += "SHA-256 " + inv.sha256 + "\n";
+  return t;
+}
+
+Status WriteInvoiceXlsx(const std::string& path, const Invoice& inv) {
+  report::ReportTable details{Title(inv),
+                              {{"field", report::ColumnType::kText, "Field"},
+                               {"value", report::ColumnType::kText, "Value"}}};
+  auto add = [&details](const char* k, const std::string& v) {
+    details.AddRow({report::Cell::Text(k), report::Cell::Text(v)});
+  };
+  add("Number", inv.number);
+  add("Kind", std::string(DocumentKindName(inv.kind)));
+  add("CCG", inv.ccg + " " + inv.ccg_name);
+  add("Billing month", inv.period.ToString());
+  add("Issued", inv.issued_at + " by " + inv.issued_by);
+  if (inv.kind == DocumentKind::kCreditNote) add("Credits", inv.credits + ": " + inv.reason);
+  add("Registered patients", WithThousands(inv.population));
+  add("VAT rate", PercentText(inv.vat_rate_bp));
+  add("Net", inv.net.ToString());
+  add("VAT", inv.vat.ToString());
+  add("Total", inv.total.ToString());
+  add("SHA-256", inv.sha256);
+  report::ReportTable lines = LinesTable(inv);
+  lines.title = "Lines";
+  details.title = "Details";
+  return report::WriteXlsx(path, {details, lines});
+}
+
+}  // namespace csu::billing

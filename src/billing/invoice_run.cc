@@ -1,0 +1,78 @@
+#include "billing/invoice_run.h"
+
+#include <set>
+
+#include "refdata/refdata.h"
+
+namespace csu::billing {
+namespace {
+
+std::string CcgName(const refdata::RefData& ref, const std::string& ccg) {
+  Result<OdsCode> code = OdsCode::Parse(ccg);
+  if (!code.ok()) return ccg;
+  const refdata::Ccg* c = ref.FindCcg(code.value());
+  return c ? c->name : ccg;
+}
+
+Result<Invoice> Compute(BillingStore& db, const refdata::RefData& ref, const Catalogue& catalogue,
+                        const std::vector<Subscription>& subs, const std::vector<PopulationUpdate>& updates,
+                        const std::string& ccg, Period period, int64_t vat_rate_bp) {
+  InvoiceInputs in;
+  in.catalogue = &catalogue;
+  in.subscriptions = subs;
+  in.vat_rate_bp = vat_rate_bp;
+  std::optional<int64_t> population = PopulationIn(ccg, period, updates, ref);
+  if (!population)
+    return MakeError(ccg + " " + period.ToString(),
+                     "no registered population in force (the reference lists have none for this CCG): set one with "
+                     "csu population set");
+  in.population = *population;
+  CSU_ASSIGN_OR_RETURN(usage, db.UsageTotals(ccg, period));
+  in.usage = std::move(usage);
+  CSU_ASSIGN_OR_RETURN(inv, ComputeInvoice(ccg, period, in));
+  inv.ccg_name = CcgName(ref, ccg);
+  return inv;
+}
+
+}  // namespace
+
+Result<Invoice> PreviewInvoice(BillingStore& db, const refdata::RefData& ref, const std::string& ccg, Period period,
+                               int64_t vat_rate_bp) {
+  CSU_ASSIGN_OR_RETURN(catalogue, db.LoadCatalogue());
+  CSU_ASSIGN_OR_RETURN(subs, db.Subscriptions());
+  CSU_ASSIGN_OR_RETURN(updates, db.PopulationUpdates());
+  return Compute(db, ref, catalogue, subs, updates, ccg, period, vat_rate_bp);
+}
+
+Result<InvoiceRunResult> RunInvoices(BillingStore& db, const refdata::RefData& ref, Period period,
+                                     const InvoiceRunOptions& options, const Actor& actor) {
+  if (period.last_day() >= options.today)
+    return MakeError(period.ToString(), "the month has not ended yet (today is " + options.today.ToString() +
+                                            "): a month is invoiced once its usage is complete");
+  if (options.vat_rate_bp < 0 || options.vat_rate_bp > 10000) return MakeError("--vat-rate", "must be 0–100%");
+  CSU_ASSIGN_OR_RETURN(catalogue, db.LoadCatalogue());
+  CSU_ASSIGN_OR_RETURN(subs, db.Subscriptions());
+  CSU_ASSIGN_OR_RETURN(updates, db.PopulationUpdates());
+  std::set<std::string> ccgs;
+  for (const Subscription& s : subs)
+    if (s.Covers(period)) ccgs.insert(s.ccg);
+
+  InvoiceRunResult out;
+  for (const std::string& ccg : ccgs) {
+    CSU_ASSIGN_OR_RETURN(live, db.LiveInvoice(ccg, period));
+    if (live) {
+      out.already.push_back(live->number);
+      continue;
+    }
+    CSU_ASSIGN_OR_RETURN(inv, Compute(db, ref, catalogue, subs, updates, ccg, period, options.vat_rate_bp));
+    if (options.dry_run) {
+      out.issued.push_back(std::move(inv));
+      continue;
+    }
+    CSU_ASSIGN_OR_RETURN(issued, db.Issue(std::move(inv), actor));
+    out.issued.push_back(std::move(issued));
+  }
+  return out;
+}
+
+}  // namespace csu::billing

@@ -1,0 +1,235 @@
+// Golden invoices: tests/golden/billing/README.md works every figure by hand
+// from docs/billing.md; these tests check the platform gets the same pence.
+#include <gtest/gtest.h>
+
+#include <sqlite3.h>
+
+#include "billing/billing_store.h"
+#include "billing/invoice_run.h"
+#include "billing/meter.h"
+#include "refdata/refdata_for_tests.h"
+#include "synth/synth_testing.h"
+
+namespace csu::billing {
+namespace {
+
+using synth::testing::TempDir;
+
+const std::string kGolden = std::string(CSU_SOURCE_DIR) + "/tests/golden/billing/";
+const Actor kActor{"2026-11-23T09:00:00Z", "test"};
+const Date kToday = Date::FromYmd(2026, 11, 23);
+
+bool KnownCcg(const std::string& ccg) {
+  Result<OdsCode> code = OdsCode::Parse(ccg);
+  return code.ok() && refdata::TestRefData().FindCcg(code.value()) != nullptr;
+}
+
+Subscription Sub(const std::string& ccg, const std::string& item, int32_t term = 36, int64_t discount_bp = 0,
+                 Date start = Date::FromYmd(2018, 4, 1)) {
+  Subscription s;
+  s.ccg = ccg;
+  s.item = item;
+  s.start = start;
+  s.term_months = term;
+  s.notice_months = 6;
+  s.discount_bp = discount_bp;
+  return s;
+}
+
+// The golden set-up: the fixed catalogue, 02E subscribed to every service
+// (5 % off BI-CORE), and June 2018's usage.
+class GoldenInvoices : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(dir_.path());
+    auto db = BillingStore::Open(dir_.path());
+    ASSERT_TRUE(db.ok()) << db.error().ToString();
+    db_ = std::move(db).value();
+    auto versions = ReadCatalogueFile(kGolden + "catalogue.csv");
+    ASSERT_TRUE(versions.ok()) << versions.error().ToString();
+    ASSERT_EQ(db_->AddVersions(versions.value(), kActor).value(), 9);
+    for (const char* item : {"BI-CORE", "CONTRACTS", "PAYROLL", "BI-API", "BI-USERS", "IG-DPO", "CHC"}) {
+      auto s = db_->AddSubscription(Sub("02E", item, 36, std::string(item) == "BI-CORE" ? 500 : 0), KnownCcg, kActor);
+      ASSERT_TRUE(s.ok()) << s.error().ToString();
+    }
+    const Period june(2018, 6);
+    ASSERT_TRUE(db_->RecordUsage("02E", june, "payslips", 1234, "payroll-run-2018-06", kActor).value());
+    ASSERT_TRUE(db_->RecordUsage("02E", june, "chc_assessments", 3, "chc-2018-06", kActor).value());
+    auto meter = Meter::Open(dir_.path());
+    ASSERT_TRUE(meter.ok());
+    ASSERT_TRUE(meter.value()->Count("02E", june, "api_calls", "", 45000).ok());
+    ASSERT_TRUE(meter.value()->Count("02E", june, "api_calls", "", 678).ok());
+    for (int user = 1; user <= 7; ++user) {
+      for (int again = 0; again < 3; ++again) {  // the same user all month counts once
+        auto once = meter.value()->CountOnce("active:" + std::to_string(user) + ":02E:2018-06", "02E", june,
+                                             "active_users", "", 1, kActor.at, kActor.by);
+        ASSERT_TRUE(once.ok());
+        EXPECT_EQ(once.value(), again == 0);
+      }
+    }
+  }
+
+  InvoiceRunResult Run(Period p) {
+    auto r = RunInvoices(*db_, refdata::TestRefData(), p, {2000, kToday, false}, kActor);
+    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    return r.ok() ? r.value() : InvoiceRunResult{};
+  }
+
+  TempDir dir_{"billing-golden"};
+  std::unique_ptr<BillingStore> db_;
+};
+
+std::vector<std::pair<std::string, int64_t>> Amounts(const Invoice& inv) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const InvoiceLine& l : inv.lines) out.emplace_back(l.item, l.amount.pence());
+  return out;
+}
+
+TEST_F(GoldenInvoices, JuneMatchesTheHandWorkedLines) {
+  InvoiceRunResult r = Run(Period(2018, 6));
+  ASSERT_EQ(r.issued.size(), 1u);
+  const Invoice& inv = r.issued[0];
+  EXPECT_EQ(inv.number, "INV-000001");
+  EXPECT_EQ(inv.ccg_name, "NHS Warrington CCG");
+  EXPECT_EQ(inv.population, 220471);
+  std::vector<std::pair<std::string, int64_t>> want = {
+      {"BI-CORE", 7532759}, {"BI-CORE", -376638}, {"CONTRACTS", 2517044}, {"PAYROLL", 394880},
+      {"BI-API", 6852},     {"BI-USERS", 31500},  {"IG-DPO", 100000},     {"CHC", 25500}};
+  EXPECT_EQ(Amounts(inv), want);
+  EXPECT_EQ(inv.lines[0].basis, "220,471 patients × £4.10 a year ÷ 12");
+  EXPECT_EQ(inv.lines[1].description, "Discount 5% on Business intelligence core");
+  EXPECT_EQ(inv.lines[4].basis, "45,678 api calls × £1.50 per 1,000");
+  EXPECT_EQ(inv.lines[5].quantity, 7);
+  EXPECT_EQ(inv.net_standard.pence(), 10106397);
+  EXPECT_EQ(inv.net_zero.pence(), 25500);
+  EXPECT_EQ(inv.net_exempt.pence(), 100000);
+  EXPECT_EQ(inv.net.pence(), 10231897);
+  EXPECT_EQ(inv.vat.pence(), 2021279);
+  EXPECT_EQ(inv.total.pence(), 12253176);
+
+  // What was stored is what was issued, and it verifies.
+  auto stored = db_->Document("INV-000001");
+  ASSERT_TRUE(stored.ok() && stored.value());
+  EXPECT_EQ(*stored.value(), inv);
+  EXPECT_TRUE(db_->Verify().value().empty());
+}
+
+TEST_F(GoldenInvoices, JulyUsesTheNewPriceAndPopulationAndRoundsHalvesAway) {
+  ASSERT_TRUE(db_->SetPopulation("02E", Date::FromYmd(2018, 7, 1), 100002, kActor).ok());
+  InvoiceRunResult r = Run(Period(2018, 7));
+  ASSERT_EQ(r.issued.size(), 1u);
+  const Invoice& inv = r.issued[0];
+  EXPECT_EQ(inv.population, 100002);
+  std::vector<std::pair<std::string, int64_t>> want = {{"BI-CORE", 3541738}, {"BI-CORE", -177087},
+                                                       {"CONTRACTS", 1141690}, {"PAYROLL", 0},
+                                                       {"BI-API", 0},          {"BI-USERS", 0},
+                                                       {"IG-DPO", 100000},     {"CHC", 0}};
+  EXPECT_EQ(Amounts(inv), want);
+  EXPECT_EQ(inv.net_standard.pence(), 4506341);
+  EXPECT_EQ(inv.vat.pence(), 901268);
+  EXPECT_EQ(inv.total.pence(), 5507609);
+}
+
+TEST(GoldenPackage, FullServiceIsOneLineAtThePackagePrice) {
+  TempDir dir("billing-package");
+  std::filesystem::create_directories(dir.path());
+  auto db = BillingStore::Open(dir.path()).value();
+  ASSERT_TRUE(db->AddVersions(ReadCatalogueFile(kGolden + "catalogue.csv").value(), kActor).ok());
+  ASSERT_TRUE(db->AddSubscription(Sub("12F", "FULL", 60), KnownCcg, kActor).ok());
+  auto r = RunInvoices(*db, refdata::TestRefData(), Period(2018, 6), {2000, kToday, false}, kActor);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_EQ(r.value().issued.size(), 1u);
+  const Invoice& inv = r.value().issued[0];
+  ASSERT_EQ(inv.lines.size(), 1u);
+  EXPECT_EQ(inv.lines[0].description, "Full service (package: BI-CORE, CONTRACTS)");
+  EXPECT_EQ(inv.lines[0].amount.pence(), 75402990);
+  EXPECT_EQ(inv.vat.pence(), 15080598);
+  EXPECT_EQ(inv.total.pence(), 90483588);
+}
+
+TEST_F(GoldenInvoices, ReRunningAMonthIssuesNothingNew) {
+  ASSERT_EQ(Run(Period(2018, 6)).issued.size(), 1u);
+  InvoiceRunResult again = Run(Period(2018, 6));
+  EXPECT_TRUE(again.issued.empty());
+  EXPECT_EQ(again.already, std::vector<std::string>{"INV-000001"});
+  EXPECT_EQ(db_->Documents("").value().size(), 1u);
+}
+
+TEST_F(GoldenInvoices, AMonthNotYetEndedIsRefused) {
+  auto r = RunInvoices(*db_, refdata::TestRefData(), Period(2026, 11), {2000, kToday, false}, kActor);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().why.find("has not ended"), std::string::npos);
+}
+
+TEST_F(GoldenInvoices, CorrectionsAreCreditNotesAndNumbersHaveNoGaps) {
+  ASSERT_EQ(Run(Period(2018, 6)).issued.size(), 1u);
+  ASSERT_EQ(Run(Period(2018, 7)).issued.size(), 1u);
+  // Usage for an invoiced month is refused until the invoice is credited.
+  auto late = db_->RecordUsage("02E", Period(2018, 6), "payslips", 10, "late-payslips", kActor);
+  ASSERT_FALSE(late.ok());
+  EXPECT_NE(late.error().why.find("INV-000001"), std::string::npos);
+
+  auto cn = db_->Credit("INV-000001", "payslips under-counted", kActor);
+  ASSERT_TRUE(cn.ok()) << cn.error().ToString();
+  EXPECT_EQ(cn.value().number, "CN-000001");
+  EXPECT_EQ(cn.value().credits, "INV-000001");
+  EXPECT_EQ(cn.value().net.pence(), -10231897);
+  EXPECT_EQ(cn.value().vat.pence(), -2021279);
+  EXPECT_EQ(cn.value().total.pence(), -12253176);
+  EXPECT_FALSE(db_->Credit("INV-000001", "again", kActor).ok());
+  EXPECT_FALSE(db_->Credit("CN-000001", "a credit of a credit", kActor).ok());
+
+  ASSERT_TRUE(db_->RecordUsage("02E", Period(2018, 6), "payslips", 10, "late-payslips", kActor).value());
+  InvoiceRunResult replacement = Run(Period(2018, 6));
+  ASSERT_EQ(replacement.issued.size(), 1u);
+  EXPECT_EQ(replacement.issued[0].number, "INV-000003");
+  EXPECT_EQ(replacement.issued[0].net.pence(), 10231897 + 10 * 320);
+  EXPECT_TRUE(db_->Verify().value().empty());
+}
+
+TEST_F(GoldenInvoices, IssuedDocumentsCannotBeChangedAndTamperingIsDetected) {
+  ASSERT_EQ(Run(Period(2018, 6)).issued.size(), 1u);
+  const std::string path = dir_.path() + "/billing.sqlite";
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_NE(sqlite3_exec(raw, "UPDATE document_lines SET amount_pence=1 WHERE number='INV-000001'", nullptr, nullptr,
+                         &err),
+            SQLITE_OK);
+  EXPECT_NE(std::string(err ? err : "").find("immutable"), std::string::npos);
+  sqlite3_free(err);
+  EXPECT_NE(sqlite3_exec(raw, "DELETE FROM documents", nullptr, nullptr, nullptr), SQLITE_OK);
+  // Someone with the file and sqlite3 can drop the trigger; verify still sees it.
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "DROP TRIGGER document_lines_no_update; "
+                         "UPDATE document_lines SET amount_pence=1 WHERE number='INV-000001' AND line_no=1",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  std::vector<std::string> problems = db_->Verify().value();
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems[0].find("INV-000001"), std::string::npos);
+}
+
+TEST_F(GoldenInvoices, APopulationUpdateCannotReachBackIntoAnIssuedMonth) {
+  ASSERT_EQ(Run(Period(2018, 6)).issued.size(), 1u);
+  Status s = db_->SetPopulation("02E", Date::FromYmd(2018, 6, 1), 230000, kActor);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().why.find("INV-000001"), std::string::npos);
+  EXPECT_TRUE(db_->SetPopulation("02E", Date::FromYmd(2018, 7, 1), 230000, kActor).ok());
+}
+
+TEST_F(GoldenInvoices, RecordedUsageCountsOncePerReference) {
+  // SetUp recorded 1,234 payslips under this reference; a retry changes nothing.
+  auto retry = db_->RecordUsage("02E", Period(2018, 6), "payslips", 1234, "payroll-run-2018-06", kActor);
+  ASSERT_TRUE(retry.ok());
+  EXPECT_FALSE(retry.value());
+  auto clash = db_->RecordUsage("02E", Period(2018, 6), "payslips", 999, "payroll-run-2018-06", kActor);
+  EXPECT_FALSE(clash.ok());
+  EXPECT_EQ(db_->UsageTotals("02E", Period(2018, 6)).value().at("payslips"), 1234);
+  EXPECT_FALSE(db_->RecordUsage("02E", Period(2018, 6), "api_calls", 5, "x", kActor).ok());
+  EXPECT_FALSE(db_->RecordUsage("02E", Period(2018, 6), "payslips", 5, "", kActor).ok());
+}
+
+}  // namespace
+}  // namespace csu::billing

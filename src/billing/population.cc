@@ -1,0 +1,21 @@
+#include "billing/population.h"
+
+#include "refdata/refdata.h"
+
+namespace csu::billing {
+
+std::optional<int64_t> PopulationIn(const std::string& ccg, Period p, const std::vector<PopulationUpdate>& updates,
+                                    const refdata::RefData& ref) {
+  const Date day = p.first_day();
+  const PopulationUpdate* best = nullptr;
+  for (const PopulationUpdate& u : updates)
+    if (u.ccg == ccg && u.effective_from <= day && (!best || u.effective_from > best->effective_from)) best = &u;
+  if (best) return best->patients;
+  Result<OdsCode> code = OdsCode::Parse(ccg);
+  if (!code.ok()) return std::nullopt;
+  const refdata::Ccg* c = ref.FindCcg(code.value());
+  if (!c) return std::nullopt;
+  return c->registered_patients;
+}
+
+}  // namespace csu::billing

@@ -1,0 +1,85 @@
+#include "billing/subscription.h"
+
+#include <algorithm>
+
+#include "core/text.h"
+
+namespace csu::billing {
+namespace {
+
+std::string Describe(const Subscription& s) {
+  return "subscription " + std::to_string(s.id) + " (" + s.ccg + " " + s.item + ", " + s.first_period().ToString() +
+         " to " + s.end_period().AddMonths(-1).ToString() + ")";
+}
+
+bool Overlap(const Subscription& a, const Subscription& b) {
+  return a.first_period() < b.end_period() && b.first_period() < a.end_period();
+}
+
+}  // namespace
+
+std::vector<std::string> ServicesCovered(const Subscription& s, const Catalogue& catalogue, Period p) {
+  const ItemVersion* v = catalogue.InForce(s.item, p.first_day());
+  if (!v) return {};
+  if (v->kind == ItemKind::kService) return {v->code};
+  return v->includes;
+}
+
+Status ValidateSubscription(const Subscription& s, const std::vector<Subscription>& existing, const Catalogue& catalogue,
+                            const std::function<bool(const std::string&)>& known_ccg) {
+  const std::string where = "subscription " + s.ccg + " " + s.item;
+  if (!known_ccg(s.ccg)) return MakeError(where, s.ccg + " is not a CCG in the reference data");
+  if (s.start.day() != 1)
+    return MakeError(where, "the start " + s.start.ToString() + " is not the first day of a month (billing is monthly)");
+  if (s.term_months < kMinTermMonths || s.term_months > kMaxTermMonths)
+    return MakeError(where, "a term of " + std::to_string(s.term_months) + " months is outside " +
+                                std::to_string(kMinTermMonths) + "–" + std::to_string(kMaxTermMonths) + " months");
+  if (s.notice_months < 0 || s.notice_months > kMaxNoticeMonths || s.notice_months >= s.term_months)
+    return MakeError(where, "a notice period of " + std::to_string(s.notice_months) + " months is outside 0–" +
+                                std::to_string(kMaxNoticeMonths) + " months");
+  if (s.discount_bp < 0 || s.discount_bp > kMaxDiscountBp)
+    return MakeError(where, "a discount of " + PercentText(s.discount_bp) + " is outside 0–50%");
+  if (catalogue.History(s.item).empty()) return MakeError(where, s.item + " is not in the catalogue");
+  if (!catalogue.InForce(s.item, s.start))
+    return MakeError(where, s.item + " has no price in force on " + s.start.ToString() + " (its first version is from " +
+                                catalogue.History(s.item).front().effective_from.ToString() + ")");
+
+  for (const Subscription& e : existing) {
+    if (e.ccg != s.ccg || !Overlap(e, s)) continue;
+    if (e.item == s.item)
+      return MakeError(where, "overlaps " + Describe(e) + ": a CCG holds one subscription to an item at a time");
+    // A service both alone and inside a package in a common month would be charged twice.
+    Period from = std::max(e.first_period(), s.first_period());
+    Period to = std::min(e.end_period(), s.end_period());
+    for (Period p = from; p < to; p = p.AddMonths(1)) {
+      std::vector<std::string> a = ServicesCovered(s, catalogue, p);
+      std::vector<std::string> b = ServicesCovered(e, catalogue, p);
+      for (const std::string& code : a)
+        if (std::find(b.begin(), b.end(), code) != b.end())
+          return MakeError(where, "in " + p.ToString() + " " + code + " would be charged twice: it is also in " +
+                                      Describe(e));
+    }
+  }
+  return Status::Ok();
+}
+
+std::optional<int64_t> ParsePercentBp(std::string_view text) {
+  text = Trim(text);
+  if (!text.empty() && text.back() == '%') text.remove_suffix(1);
+  if (text.empty()) return std::nullopt;
+  return ParseScaled(text, 2);
+}
+
+std::string PercentText(int64_t bp) {
+  std::string s = std::to_string(bp / 100);
+  int64_t frac = bp % 100;
+  if (frac < 0) frac = -frac;
+  if (frac) {
+    s += '.';
+    s += static_cast<char>('0' + frac / 10);
+    if (frac % 10) s += static_cast<char>('0' + frac % 10);
+  }
+  return s + "%";
+}
+
+}  // namespace csu::billing
