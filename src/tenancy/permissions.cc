@@ -21,6 +21,8 @@ constexpr Grant kMatrix[] = {
     {Role::kCsuAdmin,        Action::kLoadData,            true,     false},
     {Role::kCsuAdmin,        Action::kManageUsers,         true,     false},
     {Role::kCsuAdmin,        Action::kViewAudit,           true,     false},
+    {Role::kCsuAdmin,        Action::kViewBilling,         true,     false},
+    {Role::kCsuAdmin,        Action::kManageBilling,       true,     false},
     {Role::kCsuAnalyst,      Action::kView,                true,     true},
     {Role::kCsuAnalyst,      Action::kExport,              true,     true},
     {Role::kCsuAnalyst,      Action::kSetChallengeStatus,  true,     false},
@@ -28,9 +30,11 @@ constexpr Grant kMatrix[] = {
     {Role::kCcgCommissioner, Action::kView,                true,     true},
     {Role::kCcgCommissioner, Action::kExport,              true,     false},
     {Role::kCcgCommissioner, Action::kSetChallengeStatus,  true,     false},
+    {Role::kCcgCommissioner, Action::kViewBilling,         true,     false},
     {Role::kCcgFinance,      Action::kView,                true,     false},
     {Role::kCcgFinance,      Action::kExport,              true,     false},
     {Role::kCcgFinance,      Action::kSetChallengeStatus,  true,     false},
+    {Role::kCcgFinance,      Action::kViewBilling,         true,     false},
     {Role::kCcgViewer,       Action::kView,                true,     false},
 };
 
@@ -65,6 +69,8 @@ std::string_view ActionName(Action a) {
     case Action::kLoadData: return "load_data";
     case Action::kManageUsers: return "manage_users";
     case Action::kViewAudit: return "view_audit";
+    case Action::kViewBilling: return "view_billing";
+    case Action::kManageBilling: return "manage_billing";
   }
   return "?";
 }
@@ -73,7 +79,9 @@ std::string_view IdentifiabilityName(Identifiability i) {
   return i == Identifiability::kAggregate ? "aggregate" : "record_level";
 }
 
-bool IsCsuWide(Action a) { return a == Action::kLoadData || a == Action::kManageUsers || a == Action::kViewAudit; }
+bool IsCsuWide(Action a) {
+  return a == Action::kLoadData || a == Action::kManageUsers || a == Action::kViewAudit || a == Action::kManageBilling;
+}
 
 bool Grants(Role role, Action action, Identifiability level) {
   for (const Grant& g : kMatrix) {

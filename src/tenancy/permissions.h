@@ -39,9 +39,12 @@ enum class Action : uint8_t {
   kLoadData,            // ingest extracts, load contract plans (CSU-wide: tenant must be empty)
   kManageUsers,         // add, disable, assign users, set policy (CSU-wide)
   kViewAudit,           // read the audit log (CSU-wide)
+  kViewBilling,         // a CCG's subscriptions, usage, invoices and cost per head
+  kManageBilling,       // catalogue, revenue, renewals, forecast (CSU-wide)
 };
-inline constexpr Action kAllActions[] = {Action::kView,     Action::kExport,      Action::kSetChallengeStatus,
-                                         Action::kLoadData, Action::kManageUsers, Action::kViewAudit};
+inline constexpr Action kAllActions[] = {Action::kView,        Action::kExport,       Action::kSetChallengeStatus,
+                                         Action::kLoadData,    Action::kManageUsers,  Action::kViewAudit,
+                                         Action::kViewBilling, Action::kManageBilling};
 std::string_view ActionName(Action a);
 
 // Aggregate figures (counts, money, rates; disclosure control applies where

@@ -19,6 +19,8 @@ const std::set<std::string> kGranted = {
     "csu_admin load_data aggregate",
     "csu_admin manage_users aggregate",
     "csu_admin view_audit aggregate",
+    "csu_admin view_billing aggregate",
+    "csu_admin manage_billing aggregate",
     "csu_analyst view aggregate",
     "csu_analyst view record_level",
     "csu_analyst export aggregate",
@@ -29,9 +31,11 @@ const std::set<std::string> kGranted = {
     "ccg_commissioner view record_level",
     "ccg_commissioner export aggregate",
     "ccg_commissioner set_challenge_status aggregate",
+    "ccg_commissioner view_billing aggregate",
     "ccg_finance view aggregate",
     "ccg_finance export aggregate",
     "ccg_finance set_challenge_status aggregate",
+    "ccg_finance view_billing aggregate",
     "ccg_viewer view aggregate",
 };
 
@@ -78,7 +82,7 @@ TEST(PermissionTest, EveryCellOfTheMatrix) {
       }
     }
   }
-  EXPECT_EQ(checked, 5 * 6 * 2 * 3);
+  EXPECT_EQ(checked, 5 * 8 * 2 * 3);
   EXPECT_GT(allowed, 0);
 }
 
