@@ -44,6 +44,39 @@ echo "== Contract monitoring: CCG 02E, December 2018 (month 9), spend by provide
 head -12 "$DEMO_DIR/spend-02E-m9.txt"
 
 echo
+echo "== The CSU's commercial side: catalogue, subscriptions, usage, invoices"
+"$CSU" catalogue load --data "$STATE" data/demo/catalogue.csv
+subscribe() {  # ccg item start term [discount]
+  held=$("$CSU" subscriptions list --data "$STATE" --ccg "$1" --format csv | cut -d, -f3)
+  if printf '%s\n' "$held" | grep -qx "$2"; then
+    echo "  $1 already subscribes to $2"
+  else
+    "$CSU" subscriptions add --data "$STATE" --ccg "$1" --item "$2" --start "$3" --term "$4" ${5:+--discount "$5"}
+  fi
+}
+subscribe 12F FULL 2018-04-01 60 2.5
+subscribe 02E BI-PACK 2018-04-01 36
+subscribe 02E BI-SEATS 2018-04-01 36
+subscribe 02E PAYROLL 2018-04-01 24
+subscribe 02E CHC 2018-04-01 24
+subscribe 27D BI-CORE 2018-04-01 24
+subscribe 27D FIN-MGMT 2018-04-01 36
+subscribe 27D PAYROLL 2018-04-01 36
+subscribe 27D PROCURE 2018-04-01 18
+# Usage the CSU's payroll, CHC and procurement teams report each month;
+# each reference is counted once, so re-running the demo adds nothing.
+for month in 04 05 06 07 08 09; do
+  "$CSU" usage record --data "$STATE" --ccg 02E --period 2018-$month --meter payslips --quantity $((160 + 10#$month)) --ref "payroll-02E-2018-$month" >/dev/null
+  "$CSU" usage record --data "$STATE" --ccg 02E --period 2018-$month --meter chc_assessments --quantity $((30 + 10#$month % 4)) --ref "chc-02E-2018-$month" >/dev/null
+  "$CSU" usage record --data "$STATE" --ccg 27D --period 2018-$month --meter payslips --quantity $((410 + 10#$month)) --ref "payroll-27D-2018-$month" >/dev/null
+done
+"$CSU" usage record --data "$STATE" --ccg 27D --period 2018-06 --meter procurements --quantity 1 --ref "tender-27D-community-msk" >/dev/null
+for month in 04 05 06 07 08 09; do
+  "$CSU" invoice run --data "$STATE" --period 2018-$month | tail -1
+done
+"$CSU" billing report --data "$STATE" --view cost-per-head --as-of 2018-10-01
+
+echo
 echo "== Try next"
 try() { printf '  %-62s %s\n' "$1" "$2"; }
 try "$CSU --help" "every command"
@@ -55,6 +88,8 @@ try "$CSU report monitoring --data $STATE --commissioner 02E --month 9" "plan vs
 try "$CSU report all --data $STATE --commissioner 02E --format xlsx --out 02E.xlsx" "every view as an Excel workbook"
 try "$CSU report challenges --data $STATE --commissioner 02E" "records to challenge, with £ at stake"
 try "$CSU spc --input series.csv --svg chart.svg" "an SPC chart of any period,value series"
+try "$CSU invoice show INV-000001 --data $STATE --format html --out inv.html" "a printable invoice (also json, xlsx)"
+try "$CSU billing report --data $STATE --as-of 2018-10-01" "revenue, renewals and the forecast"
 first=$(sed -n 2p "$DEMO_DIR/apc.csv" | cut -d, -f6,7)
 try "$CSU price explain --kind apc --data $STATE --provider ${first%,*} --id ${first#*,}" "one stored spell's price, explained"
 try "$CSU synth --out /tmp/bad --ccgs 02E --defects 50" "plant 50 bad rows..."
@@ -74,12 +109,14 @@ add_user analyst csu_analyst "" "Compass-heron-2018"
 for ccg in 27D 02E 12F; do "$CSU" users assign analyst "$ccg" --data "$STATE" >/dev/null; done
 add_user warrington ccg_commissioner 02E "Kestrel-meadow-2018"
 add_user warrington-viewer ccg_viewer 02E "Willow-beacon-2018"
+add_user warrington-finance ccg_finance 02E "Ledger-otter-2018"
 LISTEN=${DEMO_LISTEN:-127.0.0.1:8080}
 echo
 echo "  Sign in at http://$LISTEN/signin as"
 printf '    %-18s %-30s %s\n' "user" "password" "sees" \
   "warrington" "Kestrel-meadow-2018" "NHS Warrington CCG (02E), records included" \
   "warrington-viewer" "Willow-beacon-2018" "02E dashboards only" \
+  "warrington-finance" "Ledger-otter-2018" "02E figures, exports and its CSU invoices" \
   "analyst" "Compass-heron-2018" "all three CCGs of the demo CSU" \
   "csu-admin" "Lantern-harbour-2018" "every CCG's figures, no records"
 if [ "${DEMO_SERVE:-1}" = "0" ]; then exit 0; fi

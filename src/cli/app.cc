@@ -43,6 +43,7 @@ int Run(int argc, char** argv) {
   AddContractsCommand(app, ctx);
   AddReportCommand(app, ctx);
   AddUsersCommand(app, ctx);
+  AddBillingCommands(app, ctx);
   AddServeCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 

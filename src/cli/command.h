@@ -42,5 +42,6 @@ void AddContractsCommand(CLI::App& app, Context& ctx);
 void AddReportCommand(CLI::App& app, Context& ctx);
 void AddUsersCommand(CLI::App& app, Context& ctx);
 void AddServeCommand(CLI::App& app, Context& ctx);
+void AddBillingCommands(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli
