@@ -15,6 +15,8 @@
 #include <string>
 
 #include "analytics/commissioning_views.h"
+#include "billing/billing_store.h"
+#include "billing/meter.h"
 #include "cli/command.h"
 #include "cli/state.h"
 #include "contracts/contract_store.h"
@@ -131,7 +133,27 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     std::lock_guard<std::mutex> lock(audit_mutex);
     return store->VerifyAudit();
   };
-  const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records);
+  // Billing: the database is used by one request at a time; the meter has
+  // its own connection and lock, so counting never waits for a billing page.
+  auto billing_db = billing::BillingStore::Open(args.state.data_dir);
+  if (!billing_db.ok()) {
+    PrintError(billing_db.error().ToString());
+    return kExitFailure;
+  }
+  auto meter = billing::Meter::Open(args.state.data_dir);
+  if (!meter.ok()) {
+    PrintError(meter.error().ToString());
+    return kExitFailure;
+  }
+  std::mutex billing_mutex;
+  web::BillingAccess billing_access;
+  billing_access.with_store = [db = billing_db.value().get(), &billing_mutex](
+                                  const std::function<Status(billing::BillingStore&)>& fn) {
+    std::lock_guard<std::mutex> lock(billing_mutex);
+    return fn(*db);
+  };
+  billing_access.meter = meter.value().get();
+  const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access);
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.

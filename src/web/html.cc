@@ -130,4 +130,11 @@ std::string TableHtml(const report::ReportTable& t, const CellLink& link) {
   return h;
 }
 
+std::string CardHtml(const std::string& label, const std::string& value, const std::string& detail,
+                     const std::string& cls) {
+  return "<div class=\"card\"><p class=\"label\">" + Escape(label) + "</p><p class=\"value" +
+         (cls.empty() ? "" : " " + cls) + "\">" + Escape(value) + "</p><p class=\"detail\">" + Escape(detail) +
+         "</p></div>";
+}
+
 }  // namespace csu::web

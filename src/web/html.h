@@ -56,6 +56,11 @@ std::string CsrfField(std::string_view token);
 // A result ("Recorded: ...") in a status panel, or an error in an alert.
 std::string NoticePanel(std::string_view message, bool error);
 
+// A headline figure: label, value and a line of detail, in a .card box;
+// `cls` ("over", "under") colours the value.
+std::string CardHtml(const std::string& label, const std::string& value, const std::string& detail,
+                     const std::string& cls = "");
+
 // A link for a cell, or "" for none: lets a page make figures drill down.
 using CellLink = std::function<std::string(const report::ReportTable&, size_t row, size_t column)>;
 

@@ -11,9 +11,14 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "analytics/commissioning_views.h"
+#include "billing/billing_store.h"
+#include "billing/billing_summary.h"
+#include "billing/invoice_document.h"
+#include "billing/meter.h"
 #include "contracts/contract.h"
 #include "core/money.h"
 #include "http/request_parser.h"
@@ -24,9 +29,11 @@
 #include "report/xlsx_writer.h"
 #include "spc/svg_chart.h"
 #include "spc/xmr_chart.h"
+#include "store/env.h"
 #include "store/sha256.h"
 #include "tenancy/accounts.h"
 #include "tenancy/secrets.h"
+#include "web/billing_pages.h"
 #include "web/html.h"
 #include "web/style.h"
 #include "web/users_page.h"
@@ -110,14 +117,15 @@ struct Caller {
 
 struct WebApp::Impl {
   Impl(WebOptions o, tenancy::Accounts& a, const analytics::CommissioningViews& v, const refdata::RefData& r, AuditFn f,
-       PlatformRecords p, std::string cookie)
+       PlatformRecords p, std::string cookie, BillingAccess b)
       : options(o),
         accounts(a),
         views(v),
         ref(r),
         audit(std::move(f)),
         records(std::move(p)),
-        session_cookie(std::move(cookie)) {}
+        session_cookie(std::move(cookie)),
+        billing(std::move(b)) {}
 
   WebOptions options;
   tenancy::Accounts& accounts;
@@ -126,6 +134,11 @@ struct WebApp::Impl {
   AuditFn audit;
   PlatformRecords records;
   std::string session_cookie;
+  BillingAccess billing;
+  // Users already counted active for a CCG this month (their usage_keys row
+  // is committed), so most requests skip that transaction.
+  mutable std::mutex active_mu;
+  mutable std::set<std::string> active_counted;
   // Headlines and weekly A&E series by "CCG/month": the loaded activity does
   // not change while the server runs, and a headline costs a cube, contract
   // monitoring and every challenge rule (hundreds of milliseconds on the
@@ -247,6 +260,8 @@ struct WebApp::Impl {
       nav.push_back({"/audit", "Audit log", current == "audit"});
     if (tenancy::Grants(c.who.role, Action::kManageUsers, Identifiability::kAggregate))
       nav.push_back({"/admin/users", "Users", current == "users"});
+    if (tenancy::Grants(c.who.role, Action::kManageBilling, Identifiability::kAggregate))
+      nav.push_back({"/billing", "Billing", current == "billing"});
     return nav;
   }
 
@@ -554,6 +569,8 @@ struct WebApp::Impl {
       if (!tenancy::Grants(c.who.role, Action::kView, level)) continue;
       nav.push_back({base + "/view/" + view, label, current == view});
     }
+    if (tenancy::Grants(c.who.role, Action::kViewBilling, Identifiability::kAggregate))
+      nav.push_back({base + "/billing", "Billing", current == "billing"});
     return nav;
   }
 
@@ -645,12 +662,7 @@ struct WebApp::Impl {
     return Response::Html(200, RenderPage(f, body));
   }
 
-  static std::string Card(const std::string& label, const std::string& value, const std::string& detail,
-                          const std::string& cls = "") {
-    return "<div class=\"card\"><p class=\"label\">" + Escape(label) + "</p><p class=\"value" +
-           (cls.empty() ? "" : " " + cls) + "\">" + Escape(value) + "</p><p class=\"detail\">" + Escape(detail) +
-           "</p></div>";
-  }
+
 
   std::string RecordsLink(const OdsCode& ccg, std::string_view provider, std::string_view pod, int month) const {
     return "/ccg/" + std::string(ccg.view()) + "/records?provider=" + UrlEncode(provider) + "&pod=" + UrlEncode(pod) +
@@ -689,18 +701,18 @@ struct WebApp::Impl {
     const int64_t variance = v.actual_ytd_pence - v.plan_ytd_pence;
     std::string body = MonthForm("/ccg/" + std::string(ccg->view()), v.scope.month);
     body += "<div class=\"cards\">";
-    body += Card("Spend to date", Pounds(v.actual_ytd_pence), "plan " + Pounds(v.plan_ytd_pence) + " across " +
+    body += CardHtml("Spend to date", Pounds(v.actual_ytd_pence), "plan " + Pounds(v.plan_ytd_pence) + " across " +
                                                                  std::to_string(v.contracts) + " contracts");
-    body += Card("Variance to plan", (variance > 0 ? "+" : "") + Pounds(variance),
+    body += CardHtml("Variance to plan", (variance > 0 ? "+" : "") + Pounds(variance),
                  variance > 0 ? "over plan" : variance < 0 ? "under plan" : "on plan",
                  variance > 0 ? "over" : variance < 0 ? "under" : "");
-    body += Card("Forecast outturn", Pounds(v.forecast_profiled_pence),
+    body += CardHtml("Forecast outturn", Pounds(v.forecast_profiled_pence),
                  "profiled; run rate " + Pounds(v.forecast_run_rate_pence) + "; annual plan " +
                      Pounds(v.annual_plan_pence));
-    body += Card("Payable after contract rules", Pounds(v.payable_ytd_pence), "30-day readmissions and MRET applied");
-    body += Card("Non-contract activity", Pounds(v.non_contract_ytd_pence), "to date, providers without a contract");
+    body += CardHtml("Payable after contract rules", Pounds(v.payable_ytd_pence), "30-day readmissions and MRET applied");
+    body += CardHtml("Non-contract activity", Pounds(v.non_contract_ytd_pence), "to date, providers without a contract");
     const bool records = tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel);
-    body += Card("Challenges raised", std::to_string(v.challenges),
+    body += CardHtml("Challenges raised", std::to_string(v.challenges),
                  Pounds(v.challenges_at_stake_pence) + " at stake" + (records ? "" : " (details need record access)"));
     body += "</div>\n";
     report::ReportTable top("Largest variances to date", {{"provider", report::ColumnType::kText, "Provider"},
@@ -888,6 +900,206 @@ struct WebApp::Impl {
   // ---- JSON twins ----
   static Response ApiNotFound() { return Response::Error(404, "not found"); }
 
+  // ---- metering (docs/billing.md, "Metering") ----
+
+  Date Today() const {
+    if (billing.today) return billing.today();
+    return Date::Parse(store::Env::Default().NowUtc().substr(0, 10)).value();
+  }
+
+  // Counts a served request against the CCG in its path before the response
+  // leaves: the user active this month, an API call, a report run, an
+  // export. A count that cannot be committed withholds the response (503),
+  // so what was served and what is billed agree. Refusals and CSU-wide pages
+  // are not metered.
+  Response Metered(const Request& r, const Caller& c, bool api, Response response) const {
+    if (billing.meter == nullptr || response.status() != 200) return response;
+    const std::string ccg(r.PathParam("ccg"));
+    if (ccg.empty()) return response;
+    const billing::Period period = billing::Period::Of(Today());
+    auto fail = [&](const Error& e) {
+      (void)e;  // its text names only the database file
+      return api ? Response::Error(503, "usage could not be recorded; try again")
+                 : Problem(c, 503, "Not available", "Usage could not be recorded, so this page is withheld. "
+                                                    "Please try again.");
+    };
+    const std::string key = "active:" + std::to_string(c.who.user_id) + ":" + ccg + ":" + period.ToString();
+    bool counted;
+    {
+      std::lock_guard<std::mutex> lock(active_mu);
+      counted = active_counted.count(key) != 0;
+    }
+    if (!counted) {
+      auto once = billing.meter->CountOnce(key, ccg, period, "active_users", "", 1, store::Env::Default().NowUtc(),
+                                           c.who.username);
+      if (!once.ok()) return fail(once.error());
+      std::lock_guard<std::mutex> lock(active_mu);
+      active_counted.insert(key);
+    }
+    std::string meter, detail;
+    const std::string_view path = r.path;
+    if (!r.PathParam("format").empty()) {
+      meter = "exports";
+      detail = std::string(r.PathParam("view")) + "." + std::string(r.PathParam("format"));
+    } else if (!r.PathParam("view").empty() || path.find("/records") != std::string_view::npos) {
+      meter = "reports_run";
+      detail = r.PathParam("view").empty() ? "records" : std::string(r.PathParam("view"));
+    }
+    if (!meter.empty()) {
+      if (Status s = billing.meter->Count(ccg, period, meter, detail); !s.ok()) return fail(s.error());
+    }
+    if (api) {
+      if (Status s = billing.meter->Count(ccg, period, "api_calls", ""); !s.ok()) return fail(s.error());
+    }
+    return response;
+  }
+
+  // ---- billing pages ----
+
+  // Runs `fn` on the billing database; false (and a logged-nothing 500
+  // upstream) when there is none or it fails.
+  template <typename T, typename F>
+  Result<T> WithBilling(F&& fn) const {
+    if (!billing.with_store) return MakeError("billing", "no billing database");
+    std::optional<T> out;
+    Status s = billing.with_store([&](billing::BillingStore& db) -> Status {
+      Result<T> r = fn(db);
+      if (!r.ok()) return r.error();
+      out = std::move(r).value();
+      return Status::Ok();
+    });
+    if (!s.ok()) return s.error();
+    return std::move(*out);
+  }
+
+  Result<billing::CcgBilling> CcgBillingOf(const OdsCode& ccg) const {
+    return WithBilling<billing::CcgBilling>(
+        [&](billing::BillingStore& db) { return billing::CcgBillingFor(db, ref, std::string(ccg.view()), Today()); });
+  }
+
+  Response CcgBillingPage(const Request& r, const Caller& c) const {
+    auto ccg = Tenant(r, c, Action::kViewBilling, Identifiability::kAggregate);
+    if (!ccg || !billing.with_store) return NotFound(c);
+    auto b = CcgBillingOf(*ccg);
+    if (!b.ok()) return Problem(c, 500, "Billing", "the billing database could not be read");
+    PageFrame f = Frame(c, "Billing", CcgName(*ccg) + " (" + std::string(ccg->view()) + ")");
+    f.nav = CcgNav(c, *ccg, "billing");
+    std::string body = "<div class=\"actions\"><a href=\"/api/v1/ccg/" + std::string(ccg->view()) +
+                       "/billing\">This page as JSON</a></div>\n" + CcgBillingHtml(b.value());
+    return Response::Html(200, RenderPage(f, body));
+  }
+
+  Response ApiCcgBilling(const Request& r, const Caller& c) const {
+    auto ccg = Tenant(r, c, Action::kViewBilling, Identifiability::kAggregate);
+    if (!ccg || !billing.with_store) return ApiNotFound();
+    auto b = CcgBillingOf(*ccg);
+    if (!b.ok()) return Response::Error(500, "the billing database could not be read");
+    return Response::Json(200, CcgBillingJson(b.value()).dump());
+  }
+
+  // The CCG's document `number`; nullopt for another CCG's and for none alike.
+  Result<std::optional<billing::Invoice>> DocumentOf(const OdsCode& ccg, const std::string& number) const {
+    return WithBilling<std::optional<billing::Invoice>>(
+        [&](billing::BillingStore& db) -> Result<std::optional<billing::Invoice>> {
+          CSU_ASSIGN_OR_RETURN(doc, db.Document(number));
+          if (!doc || doc->ccg != ccg.view()) return std::optional<billing::Invoice>();
+          return doc;
+        });
+  }
+
+  Response InvoicePage(const Request& r, const Caller& c) const {
+    auto ccg = Tenant(r, c, Action::kViewBilling, Identifiability::kAggregate);
+    if (!ccg || !billing.with_store) return NotFound(c);
+    auto doc = DocumentOf(*ccg, std::string(r.PathParam("number")));
+    if (!doc.ok()) return Problem(c, 500, "Billing", "the billing database could not be read");
+    if (!doc.value()) return NotFound(c);
+    // A document of its own, made to print: the invoice's style sheet, not
+    // the application's frame.
+    return Response::Html(200, billing::InvoiceHtml(*doc.value(), "/static/invoice.css"));
+  }
+
+  Response ApiInvoice(const Request& r, const Caller& c) const {
+    auto ccg = Tenant(r, c, Action::kViewBilling, Identifiability::kAggregate);
+    if (!ccg || !billing.with_store) return ApiNotFound();
+    auto doc = DocumentOf(*ccg, std::string(r.PathParam("number")));
+    if (!doc.ok()) return Response::Error(500, "the billing database could not be read");
+    if (!doc.value()) return ApiNotFound();
+    return Response::Json(200, billing::CanonicalJson(*doc.value()));
+  }
+
+  Result<billing::CsuBilling> CsuBillingOf() const {
+    billing::CsuBillingOptions o;
+    o.today = Today();
+    return WithBilling<billing::CsuBilling>(
+        [&](billing::BillingStore& db) { return billing::CsuBillingFor(db, ref, o); });
+  }
+
+  Response CsuBillingPage(const Request& r, const Caller& c) const {
+    if (!CsuWide(c, Action::kManageBilling) || !billing.with_store) return NotFound(c);
+    auto b = CsuBillingOf();
+    if (!b.ok()) return Problem(c, 500, "Billing", "the billing database could not be read");
+    PageFrame f = Frame(c, "Billing", "Revenue, renewals and the service catalogue");
+    f.nav = CsuNav(c, "billing");
+    const std::string body = "<div class=\"actions\"><a href=\"/api/v1/billing\">This page as JSON</a></div>\n" +
+                             CsuBillingHtml(b.value(), CsrfTokenFor(c.session_token),
+                                            std::string(r.Query("done").value_or("")));
+    return Response::Html(200, RenderPage(f, body));
+  }
+
+  Response ApiCsuBilling(const Request&, const Caller& c) const {
+    if (!CsuWide(c, Action::kManageBilling) || !billing.with_store) return ApiNotFound();
+    auto b = CsuBillingOf();
+    if (!b.ok()) return Response::Error(500, "the billing database could not be read");
+    return Response::Json(200, CsuBillingJson(b.value()).dump());
+  }
+
+  // Adds a price version of an item from the first of a month: the version
+  // in force then, with the new price (docs/billing.md, "Catalogue").
+  Response CataloguePrice(const Request& r, const Caller& c) const {
+    if (!CsuWide(c, Action::kManageBilling) || !billing.with_store) return NotFound(c);
+    if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
+    const auto form = ParseForm(r.body);
+    const std::string code = FormValue(form, "code");
+    const std::string price_text = FormValue(form, "price");
+    const std::string from_text = FormValue(form, "from");
+    auto price = Money::Parse(price_text);
+    auto from = Date::Parse(from_text);
+    std::string problem;
+    if (!price.ok() || price.value().pence() < 0) problem = "The price must be pounds and pence, such as 4.25.";
+    else if (!from.ok() || from.value().day() != 1) problem = "A price takes effect on the first day of a month.";
+    billing::ItemVersion added;
+    if (problem.empty()) {
+      Status s = billing.with_store([&](billing::BillingStore& db) -> Status {
+        CSU_ASSIGN_OR_RETURN(catalogue, db.LoadCatalogue());
+        const billing::ItemVersion* base = catalogue.InForce(code, from.value());
+        if (!base) return MakeError(code, "is not in the catalogue on that date");
+        added = *base;
+        added.price = price.value();
+        added.effective_from = from.value();
+        CSU_ASSIGN_OR_RETURN(n, db.AddVersions({added}, {store::Env::Default().NowUtc(), c.who.username}));
+        if (n == 0) return MakeError(code, "already has this price from that date");
+        return Status::Ok();
+      });
+      if (!s.ok()) problem = s.error().where + " " + s.error().why + ".";
+    }
+    if (!problem.empty()) {
+      auto b = CsuBillingOf();
+      PageFrame f = Frame(c, "Billing", "Revenue, renewals and the service catalogue");
+      f.nav = CsuNav(c, "billing");
+      std::string body = "<div class=\"error\" role=\"alert\"><p>" + Escape(problem) + "</p></div>";
+      if (b.ok()) body += CsuBillingHtml(b.value(), CsrfTokenFor(c.session_token), "");
+      return Response::Html(400, RenderPage(f, body));
+    }
+    if (!Audit(c, "billing.catalogue.price", added.code,
+               {{"price_pence", added.price.pence()}, {"effective_from", added.effective_from.ToString()}})
+             .ok())
+      return Problem(c, 503, "Not recorded", "The price was added but the audit log could not be written.");
+    return Redirect("/billing?done=" + UrlEncode(added.code + " costs " + added.price.ToString() + " from " +
+                                                 added.effective_from.ToString()) +
+                    "#catalogue");
+  }
+
+
   Response ApiCcgs(const Request&, const Caller& c) const {
     nlohmann::json list = nlohmann::json::array();
     for (const OdsCode& ccg : VisibleTenants(c)) list.push_back({{"code", ccg.view()}, {"name", CcgName(ccg)}});
@@ -1054,9 +1266,9 @@ struct WebApp::Impl {
 };
 
 WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
-               const refdata::RefData& ref, AuditFn audit, PlatformRecords records)
+               const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing)
     : impl_(std::make_unique<Impl>(options, accounts, views, ref, std::move(audit), std::move(records),
-                                   options.behind_tls ? "__Host-csu_session" : "csu_session")),
+                                   options.behind_tls ? "__Host-csu_session" : "csu_session", std::move(billing))),
       session_cookie_(impl_->session_cookie) {
   Impl* app = impl_.get();
   using Fn = Response (Impl::*)(const Request&, const Caller&) const;
@@ -1064,14 +1276,14 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
     return [app, fn](const Request& r) {
       auto c = app->Authenticate(r);
       if (!c) return Redirect("/signin");
-      return (app->*fn)(r, *c);
+      return app->Metered(r, *c, false, (app->*fn)(r, *c));
     };
   };
   auto api = [app](Fn fn) {
     return [app, fn](const Request& r) {
       auto c = app->Authenticate(r);
       if (!c) return Response::Error(401, "sign in, or send an API token as 'Authorization: Bearer ...'");
-      return (app->*fn)(r, *c);
+      return app->Metered(r, *c, true, (app->*fn)(r, *c));
     };
   };
   router_.Add(Method::kGet, "/healthz", [](const Request&) { return Response::Json(200, "{\"status\":\"ok\"}"); });
@@ -1105,6 +1317,19 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kPost, "/admin/users/second-factor", users_form(Impl::UsersForm::kSecondFactor));
   router_.Add(Method::kPost, "/admin/users/tokens", users_form(Impl::UsersForm::kCreateToken));
   router_.Add(Method::kPost, "/admin/users/tokens/revoke", users_form(Impl::UsersForm::kRevokeToken));
+  router_.Add(Method::kGet, "/static/invoice.css", [](const Request&) {
+    Response r = Response::Text(200, billing::InvoiceCss());
+    r.SetHeader("Content-Type", "text/css; charset=utf-8");
+    r.SetHeader("Cache-Control", "public, max-age=3600");
+    return r;
+  });
+  router_.Add(Method::kGet, "/ccg/{ccg}/billing", page(&Impl::CcgBillingPage));
+  router_.Add(Method::kGet, "/ccg/{ccg}/invoices/{number}", page(&Impl::InvoicePage));
+  router_.Add(Method::kGet, "/billing", page(&Impl::CsuBillingPage));
+  router_.Add(Method::kPost, "/billing/catalogue", page(&Impl::CataloguePrice));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/billing", api(&Impl::ApiCcgBilling));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice));
+  router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling));
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));
   router_.Add(Method::kGet, "/api/v1/data", api(&Impl::ApiData));
   router_.Add(Method::kGet, "/api/v1/audit", api(&Impl::ApiAudit));

@@ -35,6 +35,10 @@
 namespace csu::analytics {
 class CommissioningViews;
 }
+namespace csu::billing {
+class BillingStore;
+class Meter;
+}
 namespace csu::refdata {
 class RefData;
 }
@@ -58,6 +62,16 @@ struct PlatformRecords {
   std::function<Result<int64_t>()> verify_audit;  // entries verified, or an error naming the break
 };
 
+// The billing database (not thread-safe: `with_store` runs a function on it
+// under the caller's lock) and the usage meter (thread-safe). Without
+// `with_store` the billing pages answer 404; without `meter` nothing is
+// metered (docs/billing.md, "Metering").
+struct BillingAccess {
+  std::function<Status(const std::function<Status(billing::BillingStore&)>&)> with_store;
+  billing::Meter* meter = nullptr;
+  std::function<Date()> today;  // the platform's date; the system clock when empty
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -66,7 +80,7 @@ struct WebOptions {
 class WebApp {
  public:
   WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
-         const refdata::RefData& ref, AuditFn audit, PlatformRecords records);
+         const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {});
   ~WebApp();
 
   // Routes the request; handler failures become 500 pages here, without

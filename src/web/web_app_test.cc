@@ -14,6 +14,9 @@
 
 #include "analytics/analytics_testing.h"
 #include "analytics/commissioning_views.h"
+#include "billing/billing_store.h"
+#include "billing/invoice_run.h"
+#include "billing/meter.h"
 #include "contracts/contract_store.h"
 #include "http/http_testing.h"
 #include "http/request_parser.h"
@@ -32,6 +35,9 @@ using http::Response;
 using tenancy::Role;
 
 constexpr const char* kPassword = "correct-horse-battery-7";
+
+// The platform's date for metering and invoicing in these tests.
+const Date kToday = Date::FromYmd(2026, 11, 23);
 
 class WebAppTest : public ::testing::Test {
  protected:
@@ -101,8 +107,39 @@ class WebAppTest : public ::testing::Test {
       return Result<std::vector<store::AuditEntry>>(entries);
     };
     records.verify_audit = [] { return Result<int64_t>(int64_t{0}); };
+    // Billing: both CCGs buy BI-CORE; June 2018 is invoiced, INV-000001 to
+    // 02E and INV-000002 to 27D (the other tenant's invoice).
+    auto billing_db = billing::BillingStore::Open(dir_.path());
+    ASSERT_TRUE(billing_db.ok()) << billing_db.error().ToString();
+    billing_ = std::move(billing_db).value();
+    auto versions = billing::ReadCatalogueFile(std::string(CSU_SOURCE_DIR) + "/tests/golden/billing/catalogue.csv");
+    ASSERT_TRUE(versions.ok());
+    const billing::Actor actor{"2026-11-23T09:00:00Z", "test"};
+    ASSERT_TRUE(billing_->AddVersions(versions.value(), actor).ok());
+    for (const char* ccg : {"02E", "27D"}) {
+      billing::Subscription sub;
+      sub.ccg = ccg;
+      sub.item = "BI-CORE";
+      sub.start = Date::FromYmd(2018, 4, 1);
+      ASSERT_TRUE(billing_->AddSubscription(sub, [](const std::string&) { return true; }, actor).ok());
+    }
+    ASSERT_EQ(billing::RunInvoices(*billing_, refdata::TestRefData(), billing::Period(2018, 6),
+                                   {2000, kToday, false}, actor)
+                  .value()
+                  .issued.size(),
+              2u);
+    auto meter = billing::Meter::Open(dir_.path());
+    ASSERT_TRUE(meter.ok());
+    meter_ = std::move(meter).value();
+    BillingAccess billing_access;
+    billing_access.with_store = [this](const std::function<Status(billing::BillingStore&)>& fn) {
+      std::lock_guard<std::mutex> lock(billing_mu_);
+      return fn(*billing_);
+    };
+    billing_access.meter = meter_.get();
+    billing_access.today = [] { return kToday; };
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false}, *accounts_, *views_,
-                                    refdata::TestRefData(), o.audit, records);
+                                    refdata::TestRefData(), o.audit, records, billing_access);
   }
 
   void Add(const std::string& name, Role role, const std::string& tenant) {
@@ -145,6 +182,9 @@ class WebAppTest : public ::testing::Test {
   std::mutex audit_mu_;
   std::vector<std::string> audit_;
   std::unique_ptr<tenancy::Accounts> accounts_;
+  std::mutex billing_mu_;
+  std::unique_ptr<billing::BillingStore> billing_;
+  std::unique_ptr<billing::Meter> meter_;
   std::unique_ptr<WebApp> app_;
 };
 
@@ -279,11 +319,20 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /api/v1/ccg/{ccg}", {false, true}},
     {"GET /api/v1/ccg/{ccg}/view/{view}", {false, true}},
     {"GET /api/v1/ccg/{ccg}/records", {false, true}},
+    {"GET /static/invoice.css", {true, false}},
+    {"GET /ccg/{ccg}/billing", {false, true}},
+    {"GET /ccg/{ccg}/invoices/{number}", {false, true}},
+    {"GET /billing", {false, false}},
+    {"POST /billing/catalogue", {false, false}},
+    {"GET /api/v1/ccg/{ccg}/billing", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/invoices/{number}", {false, true}},
+    {"GET /api/v1/billing", {false, false}},
 };
 
 std::string Fill(std::string pattern, const std::string& ccg, const std::string& view, const std::string& format) {
+  // {number}: 27D's invoice, so a path naming 27D asks for its real document.
   for (const auto& [name, value] : {std::pair<std::string, std::string>{"{ccg}", ccg}, {"{view}", view},
-                                    {"{format}", format}}) {
+                                    {"{format}", format}, {"{number}", "INV-000002"}}) {
     for (size_t at; (at = pattern.find(name)) != std::string::npos;) pattern.replace(at, name.size(), value);
   }
   return pattern;
@@ -324,10 +373,11 @@ TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
       }
     }
   }
-  EXPECT_GE(checked, 4u * 9u * 6u);  // four users × nine views × the six CCG routes (two formats for exports)
+  EXPECT_GE(checked, 4u * 9u * 10u);  // four users × nine views × the ten CCG routes (two formats for exports)
   // Routes without a CCG in the path never show another tenant's figures.
   for (const char* user : {"analyst", "commissioner", "viewer"}) {
-    for (const char* target : {"/", "/api/v1/ccgs", "/ccg/02E", "/api/v1/ccg/02E", "/ccg/02E/view/spend"}) {
+    for (const char* target : {"/", "/api/v1/ccgs", "/ccg/02E", "/api/v1/ccg/02E", "/ccg/02E/view/spend",
+                               "/ccg/02E/billing", "/api/v1/ccg/02E/billing"}) {
       Response r = Send(Method::kGet, std::string(target) + smuggle, Cookie(sessions[user]));
       EXPECT_EQ(r.body().find(other_figure), std::string::npos) << user << " " << target;
       EXPECT_EQ(r.body().find("27D"), std::string::npos) << user << " " << target;
@@ -802,6 +852,75 @@ TEST_F(WebServerTest, SqlInjectionInEveryParameterChangesAndShowsNothing) {
   EXPECT_TRUE(accounts_->Assign("analyst", "02E", true, "test").ok());
   EXPECT_EQ(accounts_->FindUser("analyst").value()->assigned.size(), 1u);
   ExpectStillServing(commissioner);
+}
+
+TEST_F(WebAppTest, BillingPagesShowACcgItsOwnInvoicesOnly) {
+  const std::string finance = Cookie(Session("finance"));
+  Response page = Send(Method::kGet, "/ccg/02E/billing", finance);
+  ASSERT_EQ(page.status(), 200) << page.body();
+  EXPECT_NE(page.body().find("INV-000001"), std::string::npos);
+  EXPECT_EQ(page.body().find("INV-000002"), std::string::npos);
+  EXPECT_NE(page.body().find("Cost per head a year"), std::string::npos);
+  Response invoice = Send(Method::kGet, "/ccg/02E/invoices/INV-000001", finance);
+  ASSERT_EQ(invoice.status(), 200);
+  // 220,471 patients × £4.10 ÷ 12 (tests/golden/billing/README.md).
+  EXPECT_NE(invoice.body().find("£75,327.59"), std::string::npos);
+  // Another CCG's invoice under one's own CCG answers as a number that does not exist.
+  Response other = Send(Method::kGet, "/ccg/02E/invoices/INV-000002", finance);
+  Response none = Send(Method::kGet, "/ccg/02E/invoices/INV-999999", finance);
+  EXPECT_EQ(other.status(), 404);
+  EXPECT_EQ(other.body(), none.body());
+  Response api_other = Send(Method::kGet, "/api/v1/ccg/02E/invoices/INV-000002", finance);
+  EXPECT_EQ(api_other.status(), 404);
+  Response api = Send(Method::kGet, "/api/v1/ccg/02E/invoices/INV-000001", finance);
+  ASSERT_EQ(api.status(), 200);
+  EXPECT_EQ(nlohmann::json::parse(api.body())["lines"][0]["amount_pence"], 7532759);
+  // Billing is for a CCG's commissioners and finance staff, not its viewers
+  // nor the CSU's analysts.
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/billing", Cookie(Session("viewer"))).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/billing", Cookie(Session("analyst"))).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/billing", finance).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/billing", Cookie(Session("analyst"))).status(), 404);
+}
+
+TEST_F(WebAppTest, AnAdministratorChangesAPriceWithTheFormOnly) {
+  const std::string token = Session("admin");
+  Response page = Send(Method::kGet, "/billing", Cookie(token));
+  ASSERT_EQ(page.status(), 200);
+  EXPECT_NE(page.body().find("Revenue by customer"), std::string::npos);
+  const std::string form = "code=CONTRACTS&price=1.45&from=2019-04-01";
+  EXPECT_EQ(Send(Method::kPost, "/billing/catalogue", Cookie(token), form).status(), 403);  // no CSRF token
+  EXPECT_EQ(Send(Method::kPost, "/billing/catalogue", Cookie(Session("commissioner")),
+                 form + "&csrf=x")
+                .status(),
+            404);
+  Response bad = Send(Method::kPost, "/billing/catalogue", Cookie(token),
+                      "code=CONTRACTS&price=1.45&from=2019-04-15&csrf=" + CsrfTokenFor(token));
+  EXPECT_EQ(bad.status(), 400);
+  EXPECT_NE(bad.body().find("first day of a month"), std::string::npos);
+  Response ok = Send(Method::kPost, "/billing/catalogue", Cookie(token), form + "&csrf=" + CsrfTokenFor(token));
+  ASSERT_EQ(ok.status(), 303) << ok.body();
+  std::lock_guard<std::mutex> lock(billing_mu_);
+  auto cat = billing_->LoadCatalogue();
+  ASSERT_TRUE(cat.ok());
+  EXPECT_EQ(cat.value().InForce("CONTRACTS", Date::FromYmd(2019, 4, 1))->price.pence(), 145);
+  EXPECT_EQ(cat.value().InForce("CONTRACTS", Date::FromYmd(2019, 3, 1))->price.pence(), 137);
+  EXPECT_GT(AuditCount("billing.catalogue.price"), 0u);
+}
+
+TEST_F(WebAppTest, ServedRequestsAreMeteredToTheirCcgAndRefusalsAreNot) {
+  const std::string commissioner = Cookie(Session("commissioner"));
+  ASSERT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/view/spend", commissioner).status(), 200);
+  ASSERT_EQ(Send(Method::kGet, "/ccg/02E/view/spend", commissioner).status(), 200);
+  ASSERT_EQ(Send(Method::kGet, "/ccg/02E/export/spend/csv", commissioner).status(), 200);
+  ASSERT_EQ(Send(Method::kGet, "/api/v1/ccg/27D/view/spend", commissioner).status(), 404);
+  std::lock_guard<std::mutex> lock(billing_mu_);
+  auto mine = billing_->UsageTotals("02E", billing::Period(2026, 11)).value();
+  EXPECT_EQ(mine["active_users"], 1);  // one user, however many requests
+  EXPECT_EQ(mine["api_calls"], 1);
+  EXPECT_EQ(mine["reports_run"], 2);
+  EXPECT_EQ(mine["exports"], 1);
+  EXPECT_TRUE(billing_->UsageTotals("27D", billing::Period(2026, 11)).value().empty());
 }
 
 }  // namespace
