@@ -52,7 +52,8 @@ Result<CsuBilling> CsuBillingFor(BillingStore& db, const refdata::RefData& ref, 
   CsuBilling out;
   out.through = options.through.value_or(LatestInvoiced(docs, Period::Of(options.today).AddMonths(-1)));
   const Period from = out.through.AddMonths(-11);
-  const Date as_of = options.as_of.value_or(options.today);
+  const Date as_of = options.as_of.value_or(docs.empty() ? options.today : LatestInvoiced(docs, out.through).AddMonths(1).first_day());
+  out.as_of = as_of;
   auto pop_through = [&](const std::string& ccg) { return PopulationIn(ccg, out.through, updates, ref); };
   auto pop_now = [&](const std::string& ccg) { return PopulationIn(ccg, Period::Of(as_of), updates, ref); };
   out.cost_per_head = CostPerHeadTable(docs, out.through, pop_through);

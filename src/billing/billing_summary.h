@@ -38,12 +38,16 @@ Result<CcgBilling> CcgBillingFor(BillingStore& db, const refdata::RefData& ref, 
 struct CsuBillingOptions {
   Date today;
   std::optional<Period> through;  // default: the latest invoiced month
-  std::optional<Date> as_of;      // renewals and forecast from; default today
+  // Renewals and the forecast look ahead from here. Default: the first day
+  // after the latest invoiced month (in production, about today; on a
+  // state folder of past data, the end of its invoicing), else today.
+  std::optional<Date> as_of;
   int32_t months_ahead = 12;
 };
 
 struct CsuBilling {
   Period through;
+  Date as_of;
   report::ReportTable cost_per_head, revenue_by_service, revenue_by_customer, renewals, forecast, catalogue;
 };
 

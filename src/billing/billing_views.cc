@@ -171,7 +171,7 @@ ReportTable CostPerHeadTable(const std::vector<Invoice>& docs, Period through, c
                  {"months_invoiced", ColumnType::kInteger, "Months invoiced"},
                  {"net_charges", ColumnType::kMoney, "Net charges"},
                  {"annualised", ColumnType::kMoney, "A year at this rate"},
-                 {"population", ColumnType::kInteger, "Registered patients"},
+                 {"population", ColumnType::kCount, "Registered patients"},
                  {"per_head", ColumnType::kMoney, "A head a year"},
                  {"against_range", ColumnType::kText, "Against £5–15 a head"},
                  {"share_of_rca", ColumnType::kPercent, "Share of running-cost allowance", 1}}};
@@ -198,7 +198,7 @@ ReportTable CostPerHeadTable(const std::vector<Invoice>& docs, Period through, c
       share = Cell::Real(static_cast<double>(ph) / static_cast<double>(kRunningCostAllowancePencePerHead));
     }
     t.AddRow({Cell::Text(ccg), Cell::Integer(n), Cell::Money(amount), Cell::Money(annual),
-              pop ? Cell::Integer(*pop) : Cell{}, per_head, Cell::Text(against), share});
+              pop ? Cell::Count(*pop) : Cell{}, per_head, Cell::Text(against), share});
   }
   t.notes.push_back("Invoiced months " + from.ToString() + " to " + through.ToString() +
                     ", net of credit notes and before VAT; a year at this rate = net × 12 ÷ months invoiced.");
@@ -252,7 +252,7 @@ ReportTable RevenueByCustomerTable(const std::vector<Invoice>& docs, Period from
                  {"invoices", ColumnType::kInteger, "Invoices"},
                  {"net", ColumnType::kMoney, "Net revenue"},
                  {"vat", ColumnType::kMoney, "VAT"},
-                 {"population", ColumnType::kInteger, "Registered patients"},
+                 {"population", ColumnType::kCount, "Registered patients"},
                  {"per_head", ColumnType::kMoney, "Revenue a head"}}};
   struct Sum {
     std::string name;
@@ -273,13 +273,13 @@ ReportTable RevenueByCustomerTable(const std::vector<Invoice>& docs, Period from
   for (const auto& [ccg, s] : sums) {
     std::optional<int64_t> pop = population_of(ccg);
     t.AddRow({Cell::Text(ccg), Cell::Text(s.name), Cell::Integer(s.invoices), Cell::Money(s.net), Cell::Money(s.vat),
-              pop ? Cell::Integer(*pop) : Cell{}, PerHead(s.net, pop)});
+              pop ? Cell::Count(*pop) : Cell{}, PerHead(s.net, pop)});
     total += s.net;
     total_population += pop.value_or(0);
   }
   t.AddTotalRow("Total");
   if (!t.rows.empty()) {
-    t.rows.back()[5] = Cell::Integer(total_population);
+    t.rows.back()[5] = Cell::Count(total_population);
     t.rows.back()[6] = PerHead(total, total_population);
   }
   t.notes.push_back("Months " + from.ToString() + " to " + through.ToString() +

@@ -518,7 +518,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
           BillingReport);
   c->add_option("--view", a->view, "cost-per-head, revenue, renewals, forecast or all")->capture_default_str();
   c->add_option("--through", a->period, "Last month of the revenue figures (default: the latest invoiced)");
-  c->add_option("--as-of", a->date, "Date renewals and the forecast look ahead from (default: today)");
+  c->add_option("--as-of", a->date, "Date renewals and the forecast look ahead from (default: the day after the latest invoiced month)");
   c->add_option("--months", a->months, "Months ahead for renewals and the forecast")->capture_default_str();
   TableOptions(c, *a);
 }

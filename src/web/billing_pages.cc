@@ -98,13 +98,13 @@ std::string CsuBillingHtml(const billing::CsuBilling& b, const std::string& csrf
             "inputmode=\"decimal\"></div>"
             "<div><label for=\"from\">From (first of a month)</label><input id=\"from\" name=\"from\" type=\"date\" "
             "required></div>"
-            "<div><button type=\"submit\">Add price version</button></div></form>";
+            "<div><button class=\"primary\" type=\"submit\">Add price version</button></div></form>";
   }
   return body;
 }
 
 nlohmann::json CsuBillingJson(const billing::CsuBilling& b) {
-  nlohmann::json j = {{"through", b.through.ToString()}};
+  nlohmann::json j = {{"through", b.through.ToString()}, {"as_of", b.as_of.ToString()}};
   j["tables"] = report::RenderJson(std::vector<report::ReportTable>{
       b.cost_per_head, b.revenue_by_customer, b.revenue_by_service, b.renewals, b.forecast, b.catalogue});
   return j;

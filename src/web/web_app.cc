@@ -1027,18 +1027,23 @@ struct WebApp::Impl {
     return Response::Json(200, billing::CanonicalJson(*doc.value()));
   }
 
-  Result<billing::CsuBilling> CsuBillingOf() const {
+  // ?as_of=YYYY-MM-DD moves the renewals and forecast; a malformed one is ignored.
+  Result<billing::CsuBilling> CsuBillingOf(const Request& r) const {
     billing::CsuBillingOptions o;
     o.today = Today();
+    if (auto as_of = r.Query("as_of")) {
+      if (auto d = Date::Parse(*as_of); d.ok()) o.as_of = d.value();
+    }
     return WithBilling<billing::CsuBilling>(
         [&](billing::BillingStore& db) { return billing::CsuBillingFor(db, ref, o); });
   }
 
   Response CsuBillingPage(const Request& r, const Caller& c) const {
     if (!CsuWide(c, Action::kManageBilling) || !billing.with_store) return NotFound(c);
-    auto b = CsuBillingOf();
+    auto b = CsuBillingOf(r);
     if (!b.ok()) return Problem(c, 500, "Billing", "the billing database could not be read");
-    PageFrame f = Frame(c, "Billing", "Revenue, renewals and the service catalogue");
+    PageFrame f = Frame(c, "Billing", "Revenue to " + b.value().through.Name() + "; renewals and forecast from " +
+                                          b.value().as_of.ToString());
     f.nav = CsuNav(c, "billing");
     const std::string body = "<div class=\"actions\"><a href=\"/api/v1/billing\">This page as JSON</a></div>\n" +
                              CsuBillingHtml(b.value(), CsrfTokenFor(c.session_token),
@@ -1046,9 +1051,9 @@ struct WebApp::Impl {
     return Response::Html(200, RenderPage(f, body));
   }
 
-  Response ApiCsuBilling(const Request&, const Caller& c) const {
+  Response ApiCsuBilling(const Request& r, const Caller& c) const {
     if (!CsuWide(c, Action::kManageBilling) || !billing.with_store) return ApiNotFound();
-    auto b = CsuBillingOf();
+    auto b = CsuBillingOf(r);
     if (!b.ok()) return Response::Error(500, "the billing database could not be read");
     return Response::Json(200, CsuBillingJson(b.value()).dump());
   }
@@ -1083,7 +1088,7 @@ struct WebApp::Impl {
       if (!s.ok()) problem = s.error().where + " " + s.error().why + ".";
     }
     if (!problem.empty()) {
-      auto b = CsuBillingOf();
+      auto b = CsuBillingOf(r);
       PageFrame f = Frame(c, "Billing", "Revenue, renewals and the service catalogue");
       f.nav = CsuNav(c, "billing");
       std::string body = "<div class=\"error\" role=\"alert\"><p>" + Escape(problem) + "</p></div>";
