@@ -91,13 +91,10 @@ std::string CsuBillingHtml(const billing::CsuBilling& b, const std::string& csrf
   if (!csrf_token.empty()) {
     body += "<h2>Change a price</h2><p>Adds a version of a service or package from the first day of a month; "
             "invoices already issued keep their prices.</p>"
-            "<form class=\"filters\" method=\"post\" action=\"/billing/catalogue\">"
-            "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(csrf_token) + "\">"
-            "<div><label for=\"code\">Code</label><input id=\"code\" name=\"code\" required maxlength=\"24\"></div>"
-            "<div><label for=\"price\">New price (£)</label><input id=\"price\" name=\"price\" required "
-            "inputmode=\"decimal\"></div>"
-            "<div><label for=\"from\">From (first of a month)</label><input id=\"from\" name=\"from\" type=\"date\" "
-            "required></div>"
+            "<form class=\"filters\" method=\"post\" action=\"/billing/catalogue\">" +
+            CsrfField(csrf_token) + InputField("code", "code", "Code", "text", "", "required maxlength=\"24\"") +
+            InputField("price", "price", "New price (£)", "text", "", "required inputmode=\"decimal\"") +
+            InputField("from", "from", "From (first of a month)", "date", "", "required") +
             "<div><button class=\"primary\" type=\"submit\">Add price version</button></div></form>";
   }
   return body;

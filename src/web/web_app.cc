@@ -1091,7 +1091,7 @@ struct WebApp::Impl {
       auto b = CsuBillingOf(r);
       PageFrame f = Frame(c, "Billing", "Revenue, renewals and the service catalogue");
       f.nav = CsuNav(c, "billing");
-      std::string body = "<div class=\"error\" role=\"alert\"><p>" + Escape(problem) + "</p></div>";
+      std::string body = NoticePanel(problem, true);
       if (b.ok()) body += CsuBillingHtml(b.value(), CsrfTokenFor(c.session_token), "");
       return Response::Html(400, RenderPage(f, body));
     }
