@@ -63,23 +63,4 @@ Status ValidateSubscription(const Subscription& s, const std::vector<Subscriptio
   return Status::Ok();
 }
 
-std::optional<int64_t> ParsePercentBp(std::string_view text) {
-  text = Trim(text);
-  if (!text.empty() && text.back() == '%') text.remove_suffix(1);
-  if (text.empty()) return std::nullopt;
-  return ParseScaled(text, 2);
-}
-
-std::string PercentText(int64_t bp) {
-  std::string s = std::to_string(bp / 100);
-  int64_t frac = bp % 100;
-  if (frac < 0) frac = -frac;
-  if (frac) {
-    s += '.';
-    s += static_cast<char>('0' + frac / 10);
-    if (frac % 10) s += static_cast<char>('0' + frac % 10);
-  }
-  return s + "%";
-}
-
 }  // namespace csu::billing

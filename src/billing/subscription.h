@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "billing/catalogue.h"
+#include "billing/percent.h"
 #include "billing/period.h"
 #include "core/date.h"
 #include "core/result.h"
@@ -49,11 +50,5 @@ Status ValidateSubscription(const Subscription& s, const std::vector<Subscriptio
 // The service codes a subscription puts in force in `p`: the service itself,
 // or the services of the package version in force.
 std::vector<std::string> ServicesCovered(const Subscription& s, const Catalogue& catalogue, Period p);
-
-// "5%" / "2.5%" / "12.25%" -> basis points; nullopt when not a percentage
-// with at most two decimals.
-std::optional<int64_t> ParsePercentBp(std::string_view text);
-// 250 -> "2.5%".
-std::string PercentText(int64_t bp);
 
 }  // namespace csu::billing
