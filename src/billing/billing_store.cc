@@ -1,6 +1,7 @@
 #include "billing/billing_store.h"
 
 #include <algorithm>
+#include <array>
 
 #include "core/text.h"
 #include "store/sha256.h"
@@ -168,6 +169,27 @@ Result<int64_t> BillingStore::AddVersions(const std::vector<ItemVersion>& versio
       fresh.push_back(&v);
     }
     if (Status st = CheckCatalogue(merged, "catalogue"); !st.ok()) return st;
+    for (const ItemVersion* v : fresh)
+      if (Status st = ValidateVersion(*v); !st.ok()) return st;
+    // A price may not reach back into a month already invoiced with the
+    // code: that invoice (and a replacement after a credit note) must keep
+    // the price it was issued with.
+    CSU_ASSIGN_OR_RETURN(last_used, d.Prepare(
+        "SELECT max(d.period) FROM document_lines l JOIN documents d ON d.number=l.number WHERE l.item=?1"));
+    for (const ItemVersion* v : fresh) {
+      last_used.Reset();
+      last_used.Bind(1, v->code);
+      CSU_ASSIGN_OR_RETURN(row, last_used.Step());
+      if (row && !last_used.IsNull(0) && Period::Of(v->effective_from).ToString() <= last_used.Text(0))
+        return MakeError(v->code + " from " + v->effective_from.ToString(),
+                         "invoices up to " + last_used.Text(0) + " already used " + v->code +
+                             "'s price; a new price takes effect after the last month invoiced");
+    }
+    // A new package version must not make a CCG pay twice for a service it
+    // already buys on its own.
+    CSU_ASSIGN_OR_RETURN(subs, Subscriptions());
+    if (Status st = CheckNoDoubleCharges(subs, Catalogue(merged)); !st.ok())
+      return MakeError(st.error().where, st.error().why + " with this catalogue; nothing was loaded");
     CSU_ASSIGN_OR_RETURN(ins, d.Prepare(
         "INSERT INTO catalogue(code, effective_from, kind, name, function, unit, price_pence, per, meter, vat, "
         "includes, description, loaded_at, loaded_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"));
@@ -214,6 +236,7 @@ Result<std::vector<Subscription>> BillingStore::Subscriptions() {
 Result<Subscription> BillingStore::AddSubscription(Subscription s,
                                                    const std::function<bool(const std::string&)>& known_ccg,
                                                    const Actor& actor) {
+  s.ccg = CanonicalCcg(s.ccg);
   store::SqliteDb& d = *db_;
   Status st = store::InTransaction(d, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(catalogue, LoadCatalogue());
@@ -258,7 +281,8 @@ Result<std::vector<PopulationUpdate>> BillingStore::PopulationUpdates() {
   return out;
 }
 
-Status BillingStore::SetPopulation(const std::string& ccg, Date from, int64_t patients, const Actor& actor) {
+Status BillingStore::SetPopulation(const std::string& ccg_text, Date from, int64_t patients, const Actor& actor) {
+  const std::string ccg = CanonicalCcg(ccg_text);
   const std::string where = "population " + ccg + " from " + from.ToString();
   if (from.day() != 1) return MakeError(where, "a population takes effect on the first day of a month");
   if (patients < 1 || patients > 20'000'000)
@@ -266,12 +290,15 @@ Status BillingStore::SetPopulation(const std::string& ccg, Date from, int64_t pa
   store::SqliteDb& d = *db_;
   return store::InTransaction(d, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(issued, d.Prepare(
-        "SELECT number, period FROM documents WHERE ccg=?1 AND kind='invoice' AND period>=?2 ORDER BY number LIMIT 1"));
+        "SELECT number, period FROM documents d WHERE ccg=?1 AND kind='invoice' AND period>=?2 "
+        "AND NOT EXISTS (SELECT 1 FROM documents c WHERE c.kind='credit_note' AND c.credits=d.number) "
+        "ORDER BY number LIMIT 1"));
     issued.Bind(1, ccg).Bind(2, Period::Of(from).ToString());
     CSU_ASSIGN_OR_RETURN(any, issued.Step());
     if (any)
       return MakeError(where, "invoice " + issued.Text(0) + " for " + issued.Text(1) +
-                                  " was issued with the population then in force; set the update from a later month");
+                                  " was issued with the population then in force; credit it first, or set the "
+                                  "update from a later month");
     CSU_ASSIGN_OR_RETURN(ins, d.Prepare(
         "INSERT INTO population(ccg, effective_from, patients, set_at, set_by) VALUES (?1,?2,?3,?4,?5) "
         "ON CONFLICT(ccg, effective_from) DO UPDATE SET patients=excluded.patients, set_at=excluded.set_at, "
@@ -283,7 +310,8 @@ Status BillingStore::SetPopulation(const std::string& ccg, Date from, int64_t pa
 
 // -------------------------------------------------------------------- usage
 
-Result<std::map<std::string, int64_t, std::less<>>> BillingStore::UsageTotals(const std::string& ccg, Period p) {
+Result<std::map<std::string, int64_t, std::less<>>> BillingStore::UsageTotals(const std::string& ccg_text, Period p) {
+  const std::string ccg = CanonicalCcg(ccg_text);
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
       "SELECT meter, sum(quantity) FROM usage WHERE ccg=?1 AND period=?2 GROUP BY meter"));
   q.Bind(1, ccg).Bind(2, p.ToString());
@@ -296,7 +324,8 @@ Result<std::map<std::string, int64_t, std::less<>>> BillingStore::UsageTotals(co
   return out;
 }
 
-Result<std::vector<UsageRow>> BillingStore::Usage(const std::string& ccg_or_empty) {
+Result<std::vector<UsageRow>> BillingStore::Usage(const std::string& ccg_text) {
+  const std::string ccg_or_empty = ccg_text.empty() ? "" : CanonicalCcg(ccg_text);
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
       "SELECT ccg, period, meter, detail, quantity FROM usage WHERE ?1='' OR ccg=?1 "
       "ORDER BY ccg, period, meter, detail"));
@@ -317,8 +346,9 @@ Result<std::vector<UsageRow>> BillingStore::Usage(const std::string& ccg_or_empt
   return out;
 }
 
-Result<bool> BillingStore::RecordUsage(const std::string& ccg, Period p, const std::string& meter, int64_t quantity,
-                                       const std::string& reference, const Actor& actor) {
+Result<bool> BillingStore::RecordUsage(const std::string& ccg_text, Period p, const std::string& meter,
+                                       int64_t quantity, const std::string& reference, const Actor& actor) {
+  const std::string ccg = CanonicalCcg(ccg_text);
   const std::string where = "usage " + ccg + " " + p.ToString() + " " + meter;
   if (!IsRecordedMeter(meter))
     return MakeError(where, "\"" + meter + "\" is not a meter recorded from other systems (the platform counts its own)");
@@ -415,7 +445,7 @@ Result<std::vector<Invoice>> BillingStore::LoadDocuments(const std::string& wher
 
 Result<std::vector<Invoice>> BillingStore::Documents(const std::string& ccg_or_empty) {
   if (ccg_or_empty.empty()) return LoadDocuments("", "");
-  return LoadDocuments("WHERE ccg=?1", ccg_or_empty);
+  return LoadDocuments("WHERE ccg=?1", CanonicalCcg(ccg_or_empty));
 }
 
 Result<std::optional<Invoice>> BillingStore::Document(const std::string& number) {
@@ -424,7 +454,8 @@ Result<std::optional<Invoice>> BillingStore::Document(const std::string& number)
   return std::optional<Invoice>(std::move(docs.front()));
 }
 
-Result<std::optional<Invoice>> BillingStore::LiveInvoice(const std::string& ccg, Period p) {
+Result<std::optional<Invoice>> BillingStore::LiveInvoice(const std::string& ccg_text, Period p) {
+  const std::string ccg = CanonicalCcg(ccg_text);
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
       "SELECT d.number FROM documents d WHERE d.kind='invoice' AND d.ccg=?1 AND d.period=?2 "
       "AND NOT EXISTS (SELECT 1 FROM documents c WHERE c.kind='credit_note' AND c.credits=d.number)"));
@@ -434,58 +465,80 @@ Result<std::optional<Invoice>> BillingStore::LiveInvoice(const std::string& ccg,
   return Document(q.Text(0));
 }
 
-Result<Invoice> BillingStore::Issue(Invoice inv, const Actor& actor) {
+Status BillingStore::StoreDocument(Invoice& inv, const Actor& actor) {
   store::SqliteDb& d = *db_;
-  Status s = store::InTransaction(d, [&]() -> Status {
-    if (inv.kind == DocumentKind::kInvoice) {
-      CSU_ASSIGN_OR_RETURN(live, LiveInvoice(inv.ccg, inv.period));
-      if (live)
-        return MakeError(inv.ccg + " " + inv.period.ToString(),
-                         "already invoiced by " + live->number + " (credit it first to issue a replacement)");
-    } else {
-      CSU_ASSIGN_OR_RETURN(prior, d.Prepare("SELECT number FROM documents WHERE kind='credit_note' AND credits=?1"));
-      prior.Bind(1, inv.credits);
-      CSU_ASSIGN_OR_RETURN(credited, prior.Step());
-      if (credited) return MakeError(inv.credits, "already credited by " + prior.Text(0));
-    }
-    const std::string series = inv.kind == DocumentKind::kInvoice ? "INV" : "CN";
-    CSU_ASSIGN_OR_RETURN(counter, d.Prepare("SELECT last FROM counters WHERE series=?1"));
-    counter.Bind(1, series);
-    CSU_ASSIGN_OR_RETURN(has, counter.Step());
-    const int64_t next = (has ? counter.Int(0) : 0) + 1;
-    counter.Reset();
-    CSU_ASSIGN_OR_RETURN(bump, d.Prepare(
-        "INSERT INTO counters(series, last) VALUES (?1, ?2) ON CONFLICT(series) DO UPDATE SET last=excluded.last"));
-    bump.Bind(1, series).Bind(2, next);
-    if (Status r = bump.Run(); !r.ok()) return r;
-    inv.number = Numbered(series, next);
-    inv.issued_at = actor.at;
-    inv.issued_by = actor.by;
-    SetTotals(inv);
-    inv.sha256 = HashOf(inv);
-    CSU_ASSIGN_OR_RETURN(doc, d.Prepare(
-        "INSERT INTO documents(number, kind, ccg, ccg_name, period, issued_at, issued_by, credits, reason, "
-        "vat_rate_bp, population, net_pence, vat_pence, total_pence, sha256) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"));
-    doc.Bind(1, inv.number).Bind(2, DocumentKindName(inv.kind)).Bind(3, inv.ccg).Bind(4, inv.ccg_name);
-    doc.Bind(5, inv.period.ToString()).Bind(6, inv.issued_at).Bind(7, inv.issued_by).Bind(8, inv.credits);
-    doc.Bind(9, inv.reason).Bind(10, inv.vat_rate_bp).Bind(11, inv.population).Bind(12, inv.net.pence());
-    doc.Bind(13, inv.vat.pence()).Bind(14, inv.total.pence()).Bind(15, inv.sha256);
-    if (Status r = doc.Run(); !r.ok()) return r;
-    CSU_ASSIGN_OR_RETURN(line, d.Prepare(
-        "INSERT INTO document_lines(number, line_no, item, description, basis, quantity, unit_price_pence, per, "
-        "amount_pence, vat, subscription) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"));
-    int64_t n = 0;
-    for (const InvoiceLine& l : inv.lines) {
-      line.Bind(1, inv.number).Bind(2, ++n).Bind(3, l.item).Bind(4, l.description).Bind(5, l.basis);
-      line.Bind(6, l.quantity).Bind(7, l.unit_price.pence()).Bind(8, l.per).Bind(9, l.amount.pence());
-      line.Bind(10, VatName(l.vat)).Bind(11, l.subscription_id);
-      if (Status r = line.Run(); !r.ok()) return r;
-    }
+  if (inv.kind == DocumentKind::kInvoice) {
+    CSU_ASSIGN_OR_RETURN(live, LiveInvoice(inv.ccg, inv.period));
+    if (live)
+      return MakeError(inv.ccg + " " + inv.period.ToString(),
+                       "already invoiced by " + live->number + " (credit it first to issue a replacement)");
+  } else {
+    CSU_ASSIGN_OR_RETURN(prior, d.Prepare("SELECT number FROM documents WHERE kind='credit_note' AND credits=?1"));
+    prior.Bind(1, inv.credits);
+    CSU_ASSIGN_OR_RETURN(credited, prior.Step());
+    if (credited) return MakeError(inv.credits, "already credited by " + prior.Text(0));
+  }
+  const std::string series = inv.kind == DocumentKind::kInvoice ? "INV" : "CN";
+  CSU_ASSIGN_OR_RETURN(counter, d.Prepare("SELECT last FROM counters WHERE series=?1"));
+  counter.Bind(1, series);
+  CSU_ASSIGN_OR_RETURN(has, counter.Step());
+  const int64_t next = (has ? counter.Int(0) : 0) + 1;
+  counter.Reset();
+  CSU_ASSIGN_OR_RETURN(bump, d.Prepare(
+      "INSERT INTO counters(series, last) VALUES (?1, ?2) ON CONFLICT(series) DO UPDATE SET last=excluded.last"));
+  bump.Bind(1, series).Bind(2, next);
+  if (Status r = bump.Run(); !r.ok()) return r;
+  inv.number = Numbered(series, next);
+  inv.issued_at = actor.at;
+  inv.issued_by = actor.by;
+  SetTotals(inv);
+  inv.sha256 = HashOf(inv);
+  CSU_ASSIGN_OR_RETURN(doc, d.Prepare(
+      "INSERT INTO documents(number, kind, ccg, ccg_name, period, issued_at, issued_by, credits, reason, "
+      "vat_rate_bp, population, net_pence, vat_pence, total_pence, sha256) "
+      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"));
+  doc.Bind(1, inv.number).Bind(2, DocumentKindName(inv.kind)).Bind(3, inv.ccg).Bind(4, inv.ccg_name);
+  doc.Bind(5, inv.period.ToString()).Bind(6, inv.issued_at).Bind(7, inv.issued_by).Bind(8, inv.credits);
+  doc.Bind(9, inv.reason).Bind(10, inv.vat_rate_bp).Bind(11, inv.population).Bind(12, inv.net.pence());
+  doc.Bind(13, inv.vat.pence()).Bind(14, inv.total.pence()).Bind(15, inv.sha256);
+  if (Status r = doc.Run(); !r.ok()) return r;
+  CSU_ASSIGN_OR_RETURN(line, d.Prepare(
+      "INSERT INTO document_lines(number, line_no, item, description, basis, quantity, unit_price_pence, per, "
+      "amount_pence, vat, subscription) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"));
+  int64_t n = 0;
+  for (const InvoiceLine& l : inv.lines) {
+    line.Bind(1, inv.number).Bind(2, ++n).Bind(3, l.item).Bind(4, l.description).Bind(5, l.basis);
+    line.Bind(6, l.quantity).Bind(7, l.unit_price.pence()).Bind(8, l.per).Bind(9, l.amount.pence());
+    line.Bind(10, VatName(l.vat)).Bind(11, l.subscription_id);
+    if (Status r = line.Run(); !r.ok()) return r;
+  }
+  return Status::Ok();
+}
+
+Result<Invoice> BillingStore::Issue(Invoice inv, const Actor& actor) {
+  Status s = store::InTransaction(*db_, [&]() -> Status { return StoreDocument(inv, actor); });
+  if (!s.ok()) return s.error();
+  return inv;
+}
+
+Result<std::optional<Invoice>> BillingStore::IssueInvoice(const std::string& ccg_text, Period p,
+                                                          const std::function<Result<Invoice>()>& compute,
+                                                          const Actor& actor) {
+  const std::string ccg = CanonicalCcg(ccg_text);
+  std::optional<Invoice> issued;
+  Status s = store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(live, LiveInvoice(ccg, p));
+    if (live) return Status::Ok();
+    CSU_ASSIGN_OR_RETURN(inv, compute());
+    if (inv.lines.empty() || std::all_of(inv.lines.begin(), inv.lines.end(),
+                                         [](const InvoiceLine& l) { return l.amount.pence() == 0; }))
+      return Status::Ok();  // nothing to charge: no document, no number used
+    if (Status st = StoreDocument(inv, actor); !st.ok()) return st;
+    issued = std::move(inv);
     return Status::Ok();
   });
   if (!s.ok()) return s.error();
-  return inv;
+  return issued;
 }
 
 Result<Invoice> BillingStore::Credit(const std::string& number, const std::string& reason, const Actor& actor) {
@@ -514,11 +567,31 @@ Result<std::vector<std::string>> BillingStore::Verify() {
     if (t[0] != inv.net.pence() || t[1] != inv.vat.pence() || t[2] != inv.total.pence())
       problems.push_back(inv.number + ": its stored totals do not match its lines");
   }
+  // A credit note reverses its invoice line for line.
+  std::map<std::string, const Invoice*> by_number;
+  for (const Invoice& inv : docs) by_number[inv.number] = &inv;
+  for (const Invoice& cn : docs) {
+    if (cn.kind != DocumentKind::kCreditNote) continue;
+    auto it = by_number.find(cn.credits);
+    bool reverses = it != by_number.end() && it->second->lines.size() == cn.lines.size();
+    for (size_t i = 0; reverses && i < cn.lines.size(); ++i)
+      reverses = cn.lines[i].amount == -it->second->lines[i].amount;
+    if (!reverses) problems.push_back(cn.number + ": does not reverse " + cn.credits + " line for line");
+  }
   std::map<std::string, std::vector<int64_t>> series;
   for (const Invoice& inv : docs) {
     auto dash = inv.number.find('-');
     std::optional<int64_t> n = ParseInt(std::string_view(inv.number).substr(dash + 1));
     series[inv.number.substr(0, dash)].push_back(n.value_or(-1));
+  }
+  CSU_ASSIGN_OR_RETURN(counters, db_->Prepare("SELECT series, last FROM counters"));
+  while (true) {
+    CSU_ASSIGN_OR_RETURN(row, counters.Step());
+    if (!row) break;
+    const int64_t held = static_cast<int64_t>(series[counters.Text(0)].size());
+    if (counters.Int(1) != held)
+      problems.push_back(counters.Text(0) + ": " + std::to_string(counters.Int(1)) + " numbers issued but " +
+                         std::to_string(held) + " documents held (the last may have been deleted)");
   }
   for (auto& [name, numbers] : series) {
     std::sort(numbers.begin(), numbers.end());

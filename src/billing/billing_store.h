@@ -1,8 +1,9 @@
 // The billing database of a state folder (billing.sqlite,
 // docs/store-format.md §12): catalogue versions, subscriptions, population
-// updates, usage, and issued invoices and credit notes. Every change is one
-// SQLite transaction with synchronous=FULL: it lands whole or not at all and
-// is on disk when the call returns. Issued documents are immutable (triggers)
+// updates, usage, and issued invoices and credit notes. Every change made
+// through this class is one SQLite transaction with synchronous=FULL: it
+// lands whole or not at all and is on disk when the call returns. (Meter
+// counts use their own connection with synchronous=NORMAL: meter.h.) Issued documents are immutable (triggers)
 // and numbered without gaps.
 //
 //   CSU_ASSIGN_OR_RETURN(db, BillingStore::Open(dir));
@@ -93,6 +94,13 @@ class BillingStore {
   // issue time, actor and SHA-256, and stores it. An invoice for a CCG's
   // month that already has a live invoice is refused (an Error naming it).
   Result<Invoice> Issue(Invoice inv, const Actor& actor);
+  // Issues the CCG's invoice for `p` as `compute` works it out, calling it
+  // inside the transaction that numbers and stores it, so the usage and
+  // population it reads are exactly those in force when it is issued.
+  // Returns nullopt (and issues nothing) when the CCG already has a live
+  // invoice for the month, or when every line is £0.00.
+  Result<std::optional<Invoice>> IssueInvoice(const std::string& ccg, Period p,
+                                              const std::function<Result<Invoice>()>& compute, const Actor& actor);
   // The CCG's live invoice for the month (issued and not credited), if any.
   Result<std::optional<Invoice>> LiveInvoice(const std::string& ccg, Period p);
   // Issues a credit note reversing invoice `number` in full. Refused for a
@@ -112,6 +120,8 @@ class BillingStore {
 
  private:
   Result<std::vector<Invoice>> LoadDocuments(const std::string& where_sql, const std::string& arg);
+  // Numbers, stamps, hashes and inserts `inv`; the caller holds a transaction.
+  Status StoreDocument(Invoice& inv, const Actor& actor);
   std::unique_ptr<store::SqliteDb> db_;
 };
 

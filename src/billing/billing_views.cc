@@ -27,6 +27,18 @@ Money RecurringIn(const Subscription& s, const Catalogue& catalogue, Period p, i
   return inv.ok() ? inv.value().net : Money();
 }
 
+// Invoices a credit note has reversed: their months are not charged.
+std::set<std::string> Credited(const std::vector<Invoice>& docs) {
+  std::set<std::string> out;
+  for (const Invoice& d : docs)
+    if (d.kind == DocumentKind::kCreditNote) out.insert(d.credits);
+  return out;
+}
+
+bool Live(const Invoice& d, const std::set<std::string>& credited) {
+  return d.kind == DocumentKind::kInvoice && credited.count(d.number) == 0;
+}
+
 Cell PerHead(Money m, std::optional<int64_t> population) {
   if (!population || *population <= 0) return Cell{};
   return Cell::Pence(DivRoundHalfAway(m.pence(), *population));
@@ -176,12 +188,13 @@ ReportTable CostPerHeadTable(const std::vector<Invoice>& docs, Period through, c
                  {"against_range", ColumnType::kText, "Against £5–15 a head"},
                  {"share_of_rca", ColumnType::kPercent, "Share of running-cost allowance", 1}}};
   const Period from = through.AddMonths(-11);
+  const std::set<std::string> credited = Credited(docs);
   std::map<std::string, Money> net;
-  std::map<std::string, std::set<Period>> months;
+  std::map<std::string, std::set<Period>> months;  // months with a live invoice
   for (const Invoice& d : docs) {
     if (!InRange(d.period, from, through)) continue;
     net[d.ccg] += d.net;
-    if (d.kind == DocumentKind::kInvoice) months[d.ccg].insert(d.period);
+    if (Live(d, credited)) months[d.ccg].insert(d.period);
   }
   for (const auto& [ccg, amount] : net) {
     const int64_t n = static_cast<int64_t>(months[ccg].size());
@@ -216,6 +229,7 @@ ReportTable RevenueByServiceTable(const std::vector<Invoice>& docs, const Catalo
                  {"customers", ColumnType::kInteger, "Customers"},
                  {"net", ColumnType::kMoney, "Net revenue"},
                  {"share", ColumnType::kPercent, "Share", 1}}};
+  const std::set<std::string> credited = Credited(docs);
   std::map<std::string, Money> net;
   std::map<std::string, std::set<std::string>> customers;
   Money total;
@@ -224,7 +238,7 @@ ReportTable RevenueByServiceTable(const std::vector<Invoice>& docs, const Catalo
     for (const InvoiceLine& l : d.lines) {
       net[l.item] += l.amount;
       total += l.amount;
-      if (d.kind == DocumentKind::kInvoice) customers[l.item].insert(d.ccg);
+      if (Live(d, credited)) customers[l.item].insert(d.ccg);
     }
   }
   std::vector<std::pair<std::string, Money>> ordered(net.begin(), net.end());
@@ -249,7 +263,7 @@ ReportTable RevenueByCustomerTable(const std::vector<Invoice>& docs, Period from
   ReportTable t{"Revenue by customer",
                 {{"ccg", ColumnType::kText, "CCG"},
                  {"name", ColumnType::kText, "Name"},
-                 {"invoices", ColumnType::kInteger, "Invoices"},
+                 {"invoices", ColumnType::kInteger, "Live invoices"},
                  {"net", ColumnType::kMoney, "Net revenue"},
                  {"vat", ColumnType::kMoney, "VAT"},
                  {"population", ColumnType::kCount, "Registered patients"},
@@ -259,12 +273,13 @@ ReportTable RevenueByCustomerTable(const std::vector<Invoice>& docs, Period from
     int64_t invoices = 0;
     Money net, vat;
   };
+  const std::set<std::string> credited = Credited(docs);
   std::map<std::string, Sum> sums;
   for (const Invoice& d : docs) {
     if (!InRange(d.period, from, through)) continue;
     Sum& s = sums[d.ccg];
     s.name = d.ccg_name;
-    s.invoices += d.kind == DocumentKind::kInvoice ? 1 : 0;
+    s.invoices += Live(d, credited) ? 1 : 0;
     s.net += d.net;
     s.vat += d.vat;
   }

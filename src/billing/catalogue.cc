@@ -234,6 +234,15 @@ Status CheckCatalogue(const std::vector<ItemVersion>& versions, const std::strin
   return Status::Ok();
 }
 
+Status ValidateVersion(const ItemVersion& v) {
+  const std::string where = v.code + " from " + v.effective_from.ToString();
+  if (!ValidCode(v.code)) return MakeError(where, "the code is not 2–24 characters of A–Z, 0–9 and -");
+  if (v.price.pence() < 0 || v.price.pence() > 100'000'000'00) return MakeError(where, "the price must be £0 to £100 million");
+  if (v.per < 1 || v.per > 1'000'000) return MakeError(where, "per must be 1–1,000,000");
+  if (v.effective_from.day() != 1) return MakeError(where, "a price takes effect on the first day of a month");
+  return Status::Ok();
+}
+
 Catalogue::Catalogue(std::vector<ItemVersion> versions) {
   for (ItemVersion& v : versions) by_code_[v.code].push_back(std::move(v));
   for (auto& [code, list] : by_code_)

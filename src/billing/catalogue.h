@@ -72,6 +72,11 @@ Result<std::vector<ItemVersion>> ReadCatalogueFile(const std::string& path);
 // catalogue merged with a file.
 Status CheckCatalogue(const std::vector<ItemVersion>& versions, const std::string& where);
 
+// The rules one version keeps whatever it came from (a file or the price
+// form): a valid code, a price from £0 to £100 million, per 1–1,000,000,
+// effective from the first of a month. Errors name the code and date.
+Status ValidateVersion(const ItemVersion& v);
+
 class Catalogue {
  public:
   Catalogue() = default;

@@ -38,9 +38,12 @@ Result<InvoiceLine> LineFor(const Subscription& s, const ItemVersion& v, const I
   const int64_t p = v.price.pence();
   switch (v.unit) {
     case Unit::kPerHeadYear:
-      line.quantity = in.population;
-      line.amount = Money::FromPence(DivRoundHalfAway(Int128{in.population} * p, 12));
-      line.basis = WithThousands(in.population) + " patients × " + v.price.ToString() + " a year ÷ 12";
+      if (!in.population)
+        return MakeError(s.ccg + " " + v.code, "a per-head charge needs the CCG's registered population, and none is "
+                                                 "in force: set one with csu population set");
+      line.quantity = *in.population;
+      line.amount = Money::FromPence(DivRoundHalfAway(Int128{*in.population} * p, 12));
+      line.basis = WithThousands(*in.population) + " patients × " + v.price.ToString() + " a year ÷ 12";
       break;
     case Unit::kPerUserMonth: {
       auto it = in.usage.find("active_users");
@@ -79,9 +82,15 @@ Result<Invoice> ComputeInvoice(const std::string& ccg, Period period, const Invo
   inv.ccg = ccg;
   inv.period = period;
   inv.vat_rate_bp = in.vat_rate_bp;
-  inv.population = in.population;
+  inv.population = in.population.value_or(0);
   std::vector<Subscription> subs = in.subscriptions;
   std::sort(subs.begin(), subs.end(), [](const Subscription& a, const Subscription& b) { return a.id < b.id; });
+  // Subscriptions and catalogue loads refuse double charges; an invoice
+  // refuses them again rather than bill one.
+  std::vector<Subscription> covering;
+  for (const Subscription& s : subs)
+    if (s.ccg == ccg && s.Covers(period)) covering.push_back(s);
+  if (Status st = CheckNoDoubleCharges(covering, *in.catalogue); !st.ok()) return st.error();
   for (const Subscription& s : subs) {
     if (s.ccg != ccg || !s.Covers(period)) continue;
     const ItemVersion* v = in.catalogue->InForce(s.item, period.first_day());
@@ -131,7 +140,10 @@ Invoice CreditNoteFor(const Invoice& inv, const std::string& reason) {
   cn.issued_at.clear();
   cn.issued_by.clear();
   cn.sha256.clear();
+  // Quantities and amounts change sign, prices do not: a credit note's line
+  // reads "-220,471 patients at £4.10" and its amount is negative.
   for (InvoiceLine& l : cn.lines) {
+    l.quantity = -l.quantity;
     l.amount = -l.amount;
     l.description = "Credit: " + l.description;
   }

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,7 +62,7 @@ struct Invoice {
 struct InvoiceInputs {
   const Catalogue* catalogue = nullptr;
   std::vector<Subscription> subscriptions;  // the CCG's (any period; those covering it are used)
-  int64_t population = 0;
+  std::optional<int64_t> population;  // needed only by per-head lines
   std::map<std::string, int64_t, std::less<>> usage;  // meter -> quantity in the period
   int64_t vat_rate_bp = 2000;
 };

@@ -56,8 +56,9 @@ std::string InvoiceHtml(const Invoice& inv, const std::string& css_href) {
   h += "</div><div class=\"status\">" + XmlEscape(inv.period.Name()) + "</div></header>";
   h += "<dl><dt>To</dt><dd>" + XmlEscape(inv.ccg_name) + " (" + XmlEscape(inv.ccg) + ")</dd>";
   h += "<dt>Billing month</dt><dd>" + XmlEscape(inv.period.Name()) + "</dd>";
-  if (!inv.issued_at.empty())
-    h += "<dt>Issued</dt><dd>" + XmlEscape(inv.issued_at) + " by " + XmlEscape(inv.issued_by) + "</dd>";
+  // The date only: who at the CSU pressed the button is for its audit log,
+  // not for the customer.
+  if (!inv.issued_at.empty()) h += "<dt>Date</dt><dd>" + XmlEscape(inv.issued_at.substr(0, 10)) + "</dd>";
   h += "<dt>Registered patients</dt><dd>" + WithThousands(inv.population) + "</dd>";
   h += "<dt>VAT rate</dt><dd>" + PercentText(inv.vat_rate_bp) + "</dd></dl>";
   h += "<table><caption class=\"basis\">" + XmlEscape(std::to_string(inv.lines.size())) +
@@ -73,9 +74,11 @@ std::string InvoiceHtml(const Invoice& inv, const std::string& css_href) {
     h += std::string("<tr class=\"") + cls + "\"><td colspan=\"3\">" + XmlEscape(label) + "</td><td class=\"num\">" +
          XmlEscape(m.ToString()) + "</td></tr>";
   };
-  row("Net, standard-rated", inv.net_standard);
+  const bool mixed = inv.net_zero.pence() != 0 || inv.net_exempt.pence() != 0;
+  if (inv.net_standard.pence() != 0 || !mixed) row("Net, standard-rated", inv.net_standard);
   if (inv.net_zero.pence() != 0) row("Net, zero-rated", inv.net_zero);
   if (inv.net_exempt.pence() != 0) row("Net, exempt", inv.net_exempt);
+  if (mixed) row("Net total", inv.net);
   row("VAT at " + PercentText(inv.vat_rate_bp), inv.vat);
   row(inv.kind == DocumentKind::kInvoice ? "Total due" : "Total credited", inv.total, "total");
   h += "</tfoot></table><footer><p>" + std::string(kRounding) + "</p>";

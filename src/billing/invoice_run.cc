@@ -21,12 +21,7 @@ Result<Invoice> Compute(BillingStore& db, const refdata::RefData& ref, const Cat
   in.catalogue = &catalogue;
   in.subscriptions = subs;
   in.vat_rate_bp = vat_rate_bp;
-  std::optional<int64_t> population = PopulationIn(ccg, period, updates, ref);
-  if (!population)
-    return MakeError(ccg + " " + period.ToString(),
-                     "no registered population in force (the reference lists have none for this CCG): set one with "
-                     "csu population set");
-  in.population = *population;
+  in.population = PopulationIn(ccg, period, updates, ref);
   CSU_ASSIGN_OR_RETURN(usage, db.UsageTotals(ccg, period));
   in.usage = std::move(usage);
   CSU_ASSIGN_OR_RETURN(inv, ComputeInvoice(ccg, period, in));
@@ -64,13 +59,15 @@ Result<InvoiceRunResult> RunInvoices(BillingStore& db, const refdata::RefData& r
       out.already.push_back(live->number);
       continue;
     }
-    CSU_ASSIGN_OR_RETURN(inv, Compute(db, ref, catalogue, subs, updates, ccg, period, options.vat_rate_bp));
+    auto compute = [&]() { return Compute(db, ref, catalogue, subs, updates, ccg, period, options.vat_rate_bp); };
     if (options.dry_run) {
+      CSU_ASSIGN_OR_RETURN(inv, compute());
       out.issued.push_back(std::move(inv));
       continue;
     }
-    CSU_ASSIGN_OR_RETURN(issued, db.Issue(std::move(inv), actor));
-    out.issued.push_back(std::move(issued));
+    CSU_ASSIGN_OR_RETURN(issued, db.IssueInvoice(ccg, period, compute, actor));
+    if (issued) out.issued.push_back(std::move(*issued));
+    else out.nothing_to_charge.push_back(ccg);
   }
   return out;
 }

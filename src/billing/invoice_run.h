@@ -28,11 +28,13 @@ struct InvoiceRunOptions {
 struct InvoiceRunResult {
   std::vector<Invoice> issued;          // (dry run: computed) in CCG order
   std::vector<std::string> already;     // live invoices left as they were
+  std::vector<std::string> nothing_to_charge;  // CCGs whose lines were all £0.00: no invoice
 };
 
 // Issues each invoice in its own transaction, so a failure part-way keeps the
 // ones already issued (numbered without gaps) and a re-run completes the rest.
-// Errors: a month not ended, a CCG with no population, a damaged catalogue.
+// Errors: a month not ended, a per-head charge for a CCG with no population,
+// a damaged catalogue, a double charge.
 Result<InvoiceRunResult> RunInvoices(BillingStore& db, const refdata::RefData& ref, Period period,
                                      const InvoiceRunOptions& options, const Actor& actor);
 

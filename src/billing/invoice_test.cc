@@ -231,5 +231,98 @@ TEST_F(GoldenInvoices, RecordedUsageCountsOncePerReference) {
   EXPECT_FALSE(db_->RecordUsage("02E", Period(2018, 6), "payslips", 5, "", kActor).ok());
 }
 
+
+TEST_F(GoldenInvoices, CcgCodesAreOneCustomerWhateverTheirCase) {
+  // 02E already takes BI-CORE: " 02e" is the same CCG, so this overlaps.
+  auto again = db_->AddSubscription(Sub(" 02e", "BI-CORE", 24, 0, Date::FromYmd(2019, 4, 1)), KnownCcg, kActor);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().why.find("overlaps"), std::string::npos);
+  ASSERT_TRUE(db_->RecordUsage("02e", Period(2018, 5), "payslips", 5, "lower-case", kActor).ok());
+  EXPECT_EQ(db_->UsageTotals("02E", Period(2018, 5)).value().at("payslips"), 5);
+}
+
+TEST_F(GoldenInvoices, NoCatalogueChangeOrSubscriptionMayChargeTwice) {
+  // A later FULL package holding PAYROLL, which 02E buys on its own, would
+  // charge 02E twice if 02E took FULL; here 12F takes FULL first...
+  ASSERT_TRUE(db_->AddSubscription(Sub("12F", "FULL", 60), KnownCcg, kActor).ok());
+  ASSERT_TRUE(db_->AddSubscription(Sub("12F", "PAYROLL", 24), KnownCcg, kActor).ok());
+  // ...and a new FULL version that adds PAYROLL is refused, naming both.
+  ItemVersion full = *db_->LoadCatalogue().value().InForce("FULL", Date::FromYmd(2018, 4, 1));
+  full.effective_from = Date::FromYmd(2019, 4, 1);
+  full.includes.push_back("PAYROLL");
+  auto load = db_->AddVersions({full}, kActor);
+  ASSERT_FALSE(load.ok());
+  EXPECT_NE(load.error().why.find("PAYROLL would be charged twice"), std::string::npos) << load.error().ToString();
+  // Two items billed from one meter are refused too.
+  ItemVersion api2 = *db_->LoadCatalogue().value().InForce("BI-API", Date::FromYmd(2018, 4, 1));
+  api2.code = "BI-API2";
+  ASSERT_TRUE(db_->AddVersions({api2}, kActor).ok());
+  auto twice = db_->AddSubscription(Sub("02E", "BI-API2", 24, 0, Date::FromYmd(2018, 4, 1)), KnownCcg, kActor);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error().why.find("api_calls meter would be billed twice"), std::string::npos);
+}
+
+TEST_F(GoldenInvoices, APriceCannotReachBackIntoAnInvoicedMonth) {
+  ASSERT_EQ(Run(Period(2018, 6)).issued.size(), 1u);
+  ItemVersion v = *db_->LoadCatalogue().value().InForce("PAYROLL", Date::FromYmd(2018, 6, 1));
+  v.price = Money::FromPence(999);
+  v.effective_from = Date::FromYmd(2018, 5, 1);
+  auto back = db_->AddVersions({v}, kActor);
+  ASSERT_FALSE(back.ok());
+  EXPECT_NE(back.error().why.find("after the last month invoiced"), std::string::npos);
+  v.effective_from = Date::FromYmd(2018, 7, 1);
+  EXPECT_TRUE(db_->AddVersions({v}, kActor).ok());
+  v.code = "PAYROLL";
+  v.price = Money::FromPence(100'000'000'01);
+  v.effective_from = Date::FromYmd(2019, 1, 1);
+  EXPECT_FALSE(db_->AddVersions({v}, kActor).ok());  // over £100 million
+}
+
+TEST_F(GoldenInvoices, ACreditNoteNegatesQuantitiesAndFreesThePopulation) {
+  ASSERT_EQ(Run(Period(2018, 6)).issued.size(), 1u);
+  auto cn = db_->Credit("INV-000001", "wrong population", kActor);
+  ASSERT_TRUE(cn.ok());
+  EXPECT_EQ(cn.value().lines[0].quantity, -220471);
+  EXPECT_EQ(cn.value().lines[0].unit_price.pence(), 410);
+  EXPECT_EQ(cn.value().lines[0].amount.pence(), -7532759);
+  // The credited month takes a corrected population, and its replacement uses it.
+  ASSERT_TRUE(db_->SetPopulation("02E", Date::FromYmd(2018, 6, 1), 100002, kActor).ok());
+  InvoiceRunResult replacement = Run(Period(2018, 6));
+  ASSERT_EQ(replacement.issued.size(), 1u);
+  EXPECT_EQ(replacement.issued[0].population, 100002);
+  EXPECT_TRUE(db_->Verify().value().empty());
+}
+
+TEST_F(GoldenInvoices, VerifyNoticesADeletedLastDocument) {
+  ASSERT_EQ(Run(Period(2018, 6)).issued.size(), 1u);
+  ASSERT_EQ(Run(Period(2018, 7)).issued.size(), 1u);
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() + "/billing.sqlite").c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "DROP TRIGGER documents_no_delete; DROP TRIGGER document_lines_no_delete; "
+                         "DELETE FROM document_lines WHERE number='INV-000002'; "
+                         "DELETE FROM documents WHERE number='INV-000002'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  std::vector<std::string> problems = db_->Verify().value();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("2 numbers issued but 1 documents held"), std::string::npos) << problems[0];
+}
+
+TEST(GoldenZero, AMonthWithNothingToChargeGetsNoInvoiceAndUsesNoNumber) {
+  TempDir dir("billing-zero");
+  std::filesystem::create_directories(dir.path());
+  auto db = BillingStore::Open(dir.path()).value();
+  ASSERT_TRUE(db->AddVersions(ReadCatalogueFile(kGolden + "catalogue.csv").value(), kActor).ok());
+  ASSERT_TRUE(db->AddSubscription(Sub("02E", "PAYROLL", 24), KnownCcg, kActor).ok());
+  ASSERT_TRUE(db->AddSubscription(Sub("12F", "FULL", 24), KnownCcg, kActor).ok());
+  auto r = RunInvoices(*db, refdata::TestRefData(), Period(2018, 6), {2000, kToday, false}, kActor);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r.value().nothing_to_charge, std::vector<std::string>{"02E"});  // no payslips in June
+  ASSERT_EQ(r.value().issued.size(), 1u);
+  EXPECT_EQ(r.value().issued[0].number, "INV-000001");
+}
+
 }  // namespace
 }  // namespace csu::billing

@@ -1,6 +1,7 @@
 #include "billing/meter.h"
 
 #include "billing/billing_store.h"
+#include "billing/population.h"
 #include "store/sqlite_db.h"
 
 namespace csu::billing {
@@ -26,7 +27,7 @@ Status Meter::Count(const std::string& ccg, Period p, const std::string& meter, 
   std::lock_guard<std::mutex> lock(mu_);
   // One statement is one (autocommit) transaction.
   CSU_ASSIGN_OR_RETURN(add, db_->Prepare(kAdd));
-  add.Bind(1, ccg).Bind(2, p.ToString()).Bind(3, meter).Bind(4, detail).Bind(5, quantity);
+  add.Bind(1, CanonicalCcg(ccg)).Bind(2, p.ToString()).Bind(3, meter).Bind(4, detail).Bind(5, quantity);
   return add.Run();
 }
 
@@ -40,13 +41,13 @@ Result<bool> Meter::CountOnce(const std::string& key, const std::string& ccg, Pe
     CSU_ASSIGN_OR_RETURN(key_ins, d.Prepare(
         "INSERT INTO usage_keys(key, ccg, period, meter, quantity, at, actor) VALUES (?1,?2,?3,?4,?5,?6,?7) "
         "ON CONFLICT(key) DO NOTHING"));
-    key_ins.Bind(1, key).Bind(2, ccg).Bind(3, p.ToString()).Bind(4, meter).Bind(5, quantity).Bind(6, at).Bind(7, actor);
+    key_ins.Bind(1, key).Bind(2, CanonicalCcg(ccg)).Bind(3, p.ToString()).Bind(4, meter).Bind(5, quantity).Bind(6, at).Bind(7, actor);
     if (Status r = key_ins.Run(); !r.ok()) return r;
     CSU_ASSIGN_OR_RETURN(changes, d.Prepare("SELECT changes()"));
     CSU_ASSIGN_OR_RETURN(has, changes.Step());
     if (!has || changes.Int(0) == 0) return Status::Ok();
     CSU_ASSIGN_OR_RETURN(add, d.Prepare(kAdd));
-    add.Bind(1, ccg).Bind(2, p.ToString()).Bind(3, meter).Bind(4, detail).Bind(5, quantity);
+    add.Bind(1, CanonicalCcg(ccg)).Bind(2, p.ToString()).Bind(3, meter).Bind(4, detail).Bind(5, quantity);
     if (Status r = add.Run(); !r.ok()) return r;
     counted = true;
     return Status::Ok();

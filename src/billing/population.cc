@@ -4,6 +4,11 @@
 
 namespace csu::billing {
 
+std::string CanonicalCcg(std::string_view text) {
+  Result<OdsCode> code = OdsCode::Parse(text);
+  return code.ok() ? std::string(code.value().view()) : std::string(text);
+}
+
 std::optional<int64_t> PopulationIn(const std::string& ccg, Period p, const std::vector<PopulationUpdate>& updates,
                                     const refdata::RefData& ref) {
   const Date day = p.first_day();

@@ -17,6 +17,11 @@ class RefData;
 
 namespace csu::billing {
 
+// A CCG code as the platform keys everything by it: trimmed and upper case
+// ("02e " -> "02E"), so "02e" and "02E" are never two customers. Text that is
+// not an ODS code comes back unchanged (and matches no CCG).
+std::string CanonicalCcg(std::string_view text);
+
 struct PopulationUpdate {
   std::string ccg;
   Date effective_from;

@@ -25,6 +25,32 @@ std::vector<std::string> ServicesCovered(const Subscription& s, const Catalogue&
   return v->includes;
 }
 
+std::string DoubleCharge(const Subscription& a, const Subscription& b, const Catalogue& catalogue) {
+  if (a.ccg != b.ccg || !Overlap(a, b)) return "";
+  const Period from = std::max(a.first_period(), b.first_period());
+  const Period to = std::min(a.end_period(), b.end_period());
+  for (Period p = from; p < to; p = p.AddMonths(1)) {
+    const ItemVersion* va = catalogue.InForce(a.item, p.first_day());
+    const ItemVersion* vb = catalogue.InForce(b.item, p.first_day());
+    if (va && vb && !va->meter.empty() && va->meter == vb->meter)
+      return "in " + p.ToString() + " the " + va->meter + " meter would be billed twice (" + a.item + " and " + b.item + ")";
+    std::vector<std::string> sa = ServicesCovered(a, catalogue, p);
+    std::vector<std::string> sb = ServicesCovered(b, catalogue, p);
+    for (const std::string& code : sa)
+      if (std::find(sb.begin(), sb.end(), code) != sb.end())
+        return "in " + p.ToString() + " " + code + " would be charged twice";
+  }
+  return "";
+}
+
+Status CheckNoDoubleCharges(const std::vector<Subscription>& subs, const Catalogue& catalogue) {
+  for (size_t i = 0; i < subs.size(); ++i)
+    for (size_t j = i + 1; j < subs.size(); ++j)
+      if (std::string why = DoubleCharge(subs[i], subs[j], catalogue); !why.empty())
+        return MakeError(Describe(subs[i]) + " and " + Describe(subs[j]), why);
+  return Status::Ok();
+}
+
 Status ValidateSubscription(const Subscription& s, const std::vector<Subscription>& existing, const Catalogue& catalogue,
                             const std::function<bool(const std::string&)>& known_ccg) {
   const std::string where = "subscription " + s.ccg + " " + s.item;
@@ -48,17 +74,8 @@ Status ValidateSubscription(const Subscription& s, const std::vector<Subscriptio
     if (e.ccg != s.ccg || !Overlap(e, s)) continue;
     if (e.item == s.item)
       return MakeError(where, "overlaps " + Describe(e) + ": a CCG holds one subscription to an item at a time");
-    // A service both alone and inside a package in a common month would be charged twice.
-    Period from = std::max(e.first_period(), s.first_period());
-    Period to = std::min(e.end_period(), s.end_period());
-    for (Period p = from; p < to; p = p.AddMonths(1)) {
-      std::vector<std::string> a = ServicesCovered(s, catalogue, p);
-      std::vector<std::string> b = ServicesCovered(e, catalogue, p);
-      for (const std::string& code : a)
-        if (std::find(b.begin(), b.end(), code) != b.end())
-          return MakeError(where, "in " + p.ToString() + " " + code + " would be charged twice: it is also in " +
-                                      Describe(e));
-    }
+    if (std::string why = DoubleCharge(s, e, catalogue); !why.empty())
+      return MakeError(where, why + ": it is also in " + Describe(e));
   }
   return Status::Ok();
 }

@@ -47,6 +47,16 @@ struct Subscription {
 Status ValidateSubscription(const Subscription& s, const std::vector<Subscription>& existing, const Catalogue& catalogue,
                             const std::function<bool(const std::string&)>& known_ccg);
 
+// How two subscriptions of one CCG would charge twice for the same thing in
+// a month they share — a service both alone and in a package (or in two
+// packages), or two items billed from one meter — as a sentence naming the
+// month; "" when they would not. Uses the catalogue versions of each month.
+std::string DoubleCharge(const Subscription& a, const Subscription& b, const Catalogue& catalogue);
+
+// Every pair of each CCG's subscriptions, for a catalogue change (a new
+// package version may include a service a CCG already buys on its own).
+Status CheckNoDoubleCharges(const std::vector<Subscription>& subs, const Catalogue& catalogue);
+
 // The service codes a subscription puts in force in `p`: the service itself,
 // or the services of the package version in force.
 std::vector<std::string> ServicesCovered(const Subscription& s, const Catalogue& catalogue, Period p);

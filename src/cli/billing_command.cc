@@ -278,7 +278,8 @@ int InvoiceRun(const Context& ctx, const BillingArgs& a) {
   }
   if (a.format == "json") {
     nlohmann::json out = {{"period", period.value().ToString()}, {"dry_run", a.dry_run},
-                          {"issued", nlohmann::json::array()}, {"already_issued", run.value().already}};
+                          {"issued", nlohmann::json::array()}, {"already_issued", run.value().already},
+                          {"nothing_to_charge", run.value().nothing_to_charge}};
     for (const auto& inv : run.value().issued) out["issued"].push_back(nlohmann::json::parse(billing::CanonicalJson(inv)));
     std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
@@ -290,6 +291,8 @@ int InvoiceRun(const Context& ctx, const BillingArgs& a) {
                 inv.net.ToString().c_str(), inv.vat.ToString().c_str(), inv.total.ToString().c_str());
     total += inv.total;
   }
+  for (const std::string& ccg : run.value().nothing_to_charge)
+    std::printf("%-12s %-5s nothing to charge this month: no invoice\n", "", ccg.c_str());
   for (const std::string& n : run.value().already) std::printf("%-12s already issued for %s: left as it is\n", n.c_str(),
                                                                period.value().ToString().c_str());
   std::printf("%s: %zu invoice%s %s, total %s; %zu already issued.\n", period.value().Name().c_str(),

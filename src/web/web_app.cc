@@ -910,15 +910,20 @@ struct WebApp::Impl {
   // Counts a served request against the CCG in its path before the response
   // leaves: the user active this month, an API call, a report run, an
   // export. A count that cannot be committed withholds the response (503),
-  // so what was served and what is billed agree. Refusals and CSU-wide pages
-  // are not metered.
+  // so what was served and what is billed agree. Only the CCG's own users'
+  // requests are its use (CSU staff working on a CCG are the CSU's service,
+  // paid per head); refusals, HEAD, CSU-wide pages and the billing pages
+  // themselves (reading one's invoice is not a use) are not metered.
   Response Metered(const Request& r, const Caller& c, bool api, Response response) const {
-    if (billing.meter == nullptr || response.status() != 200) return response;
-    const std::string ccg(r.PathParam("ccg"));
-    if (ccg.empty()) return response;
+    if (billing.meter == nullptr || response.status() != 200 || r.method != Method::kGet) return response;
+    auto code = OdsCode::Parse(r.PathParam("ccg"));
+    if (!code.ok() || c.who.tenant != code.value()) return response;
+    const std::string_view path = r.path;
+    if (path.find("/billing") != std::string_view::npos || path.find("/invoices/") != std::string_view::npos)
+      return response;
+    const std::string ccg(code.value().view());
     const billing::Period period = billing::Period::Of(Today());
-    auto fail = [&](const Error& e) {
-      (void)e;  // its text names only the database file
+    auto fail = [&](const Error&) {  // its text names only the database file
       return api ? Response::Error(503, "usage could not be recorded; try again")
                  : Problem(c, 503, "Not available", "Usage could not be recorded, so this page is withheld. "
                                                     "Please try again.");
@@ -937,7 +942,6 @@ struct WebApp::Impl {
       active_counted.insert(key);
     }
     std::string meter, detail;
-    const std::string_view path = r.path;
     if (!r.PathParam("format").empty()) {
       meter = "exports";
       detail = std::string(r.PathParam("view")) + "." + std::string(r.PathParam("format"));
@@ -1085,7 +1089,7 @@ struct WebApp::Impl {
         if (n == 0) return MakeError(code, "already has this price from that date");
         return Status::Ok();
       });
-      if (!s.ok()) problem = s.error().where + " " + s.error().why + ".";
+      if (!s.ok()) problem = code + ": " + s.error().why + ".";
     }
     if (!problem.empty()) {
       auto b = CsuBillingOf(r);

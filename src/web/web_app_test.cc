@@ -914,11 +914,15 @@ TEST_F(WebAppTest, ServedRequestsAreMeteredToTheirCcgAndRefusalsAreNot) {
   ASSERT_EQ(Send(Method::kGet, "/ccg/02E/view/spend", commissioner).status(), 200);
   ASSERT_EQ(Send(Method::kGet, "/ccg/02E/export/spend/csv", commissioner).status(), 200);
   ASSERT_EQ(Send(Method::kGet, "/api/v1/ccg/27D/view/spend", commissioner).status(), 404);
+  ASSERT_EQ(Send(Method::kGet, "/api/v1/ccg/02e/view/spend", commissioner).status(), 200);  // lower case: same CCG
+  // Reading one's own invoices is not a use; CSU staff's work is not the CCG's.
+  ASSERT_EQ(Send(Method::kGet, "/ccg/02E/billing", Cookie(Session("finance"))).status(), 200);
+  ASSERT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/view/spend", Cookie(Session("analyst"))).status(), 200);
   std::lock_guard<std::mutex> lock(billing_mu_);
   auto mine = billing_->UsageTotals("02E", billing::Period(2026, 11)).value();
   EXPECT_EQ(mine["active_users"], 1);  // one user, however many requests
-  EXPECT_EQ(mine["api_calls"], 1);
-  EXPECT_EQ(mine["reports_run"], 2);
+  EXPECT_EQ(mine["api_calls"], 2);
+  EXPECT_EQ(mine["reports_run"], 3);
   EXPECT_EQ(mine["exports"], 1);
   EXPECT_TRUE(billing_->UsageTotals("27D", billing::Period(2026, 11)).value().empty());
 }
