@@ -15,13 +15,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "billing/period.h"
 #include "core/result.h"
-
-namespace csu::store {
-class SqliteDb;
-}
+#include "store/sqlite_db.h"
 
 namespace csu::billing {
 
@@ -35,6 +33,14 @@ class Meter {
   // run, an API call).
   Status Count(const std::string& ccg, Period p, const std::string& meter, const std::string& detail,
                int64_t quantity = 1);
+  // Several counts for one event (an API call that is also a report run), in
+  // one transaction: one commit instead of one each.
+  struct Tally {
+    std::string meter;
+    std::string detail;
+    int64_t quantity = 1;
+  };
+  Status CountAll(const std::string& ccg, Period p, const std::vector<Tally>& tallies);
   // Adds `quantity` once per `key`, in one transaction with the key: returns
   // false (and changes nothing) when the key was counted before.
   Result<bool> CountOnce(const std::string& key, const std::string& ccg, Period p, const std::string& meter,
@@ -44,11 +50,15 @@ class Meter {
   struct PassKey {
     explicit PassKey() = default;
   };
-  Meter(PassKey, std::unique_ptr<store::SqliteDb> db);
+  Meter(PassKey, std::unique_ptr<store::SqliteDb> db, store::Statement add, store::Statement add_key,
+        store::Statement changes);
 
  private:
   std::mutex mu_;
   std::unique_ptr<store::SqliteDb> db_;
+  // Prepared once: the web server counts on every request, and preparing
+  // costs as much as the insert.
+  store::Statement add_, add_key_, changes_;
 };
 
 }  // namespace csu::billing

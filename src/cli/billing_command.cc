@@ -178,7 +178,8 @@ int SubscriptionsList(const Context& ctx, const BillingArgs& a) {
   auto subs = o->db->Subscriptions();
   if (!cat.ok()) return Fail(cat.error().ToString());
   if (!subs.ok()) return Fail(subs.error().ToString());
-  return WriteTables({billing::SubscriptionsTable(subs.value(), cat.value(), a.ccg, o->today)}, a.format, a.out);
+  const std::string ccg = a.ccg.empty() ? "" : billing::CanonicalCcg(a.ccg);
+  return WriteTables({billing::SubscriptionsTable(subs.value(), cat.value(), ccg, o->today)}, a.format, a.out);
 }
 
 // ----------------------------------------------------------------- population

@@ -941,19 +941,15 @@ struct WebApp::Impl {
       std::lock_guard<std::mutex> lock(active_mu);
       active_counted.insert(key);
     }
-    std::string meter, detail;
+    std::vector<billing::Meter::Tally> tallies;
     if (!r.PathParam("format").empty()) {
-      meter = "exports";
-      detail = std::string(r.PathParam("view")) + "." + std::string(r.PathParam("format"));
+      tallies.push_back({"exports", std::string(r.PathParam("view")) + "." + std::string(r.PathParam("format")), 1});
     } else if (!r.PathParam("view").empty() || path.find("/records") != std::string_view::npos) {
-      meter = "reports_run";
-      detail = r.PathParam("view").empty() ? "records" : std::string(r.PathParam("view"));
+      tallies.push_back({"reports_run", r.PathParam("view").empty() ? "records" : std::string(r.PathParam("view")), 1});
     }
-    if (!meter.empty()) {
-      if (Status s = billing.meter->Count(ccg, period, meter, detail); !s.ok()) return fail(s.error());
-    }
-    if (api) {
-      if (Status s = billing.meter->Count(ccg, period, "api_calls", ""); !s.ok()) return fail(s.error());
+    if (api) tallies.push_back({"api_calls", "", 1});
+    if (!tallies.empty()) {
+      if (Status s = billing.meter->CountAll(ccg, period, tallies); !s.ok()) return fail(s.error());
     }
     return response;
   }
