@@ -30,6 +30,10 @@ export CSU_KEY_FILE="$WORK/key"
 "$CSU" synth --out "$WORK/demo" --ccgs 02E --year 2018/19 --seed 1 >/dev/null
 for kind in apc op ae; do "$CSU" ingest --data "$WORK/state" --kind "$kind" "$WORK/demo/$kind.csv" >/dev/null; done
 "$CSU" contracts load --data "$WORK/state" "$WORK/demo/contracts.csv" >/dev/null
+# The CCG buys from the demo catalogue, so its billing page has an invoice.
+"$CSU" catalogue load --data "$WORK/state" "$ROOT/data/demo/catalogue.csv" >/dev/null
+"$CSU" subscriptions add --data "$WORK/state" --ccg 02E --item BI-PACK --start 2018-04-01 --term 36 >/dev/null
+"$CSU" invoice run --data "$WORK/state" --period 2018-04 >/dev/null
 printf 'Kestrel-meadow-2018\n' | "$CSU" users add warrington --data "$WORK/state" --role ccg_commissioner \
   --tenant 02E --password-stdin >/dev/null
 

@@ -1,6 +1,7 @@
 // A commissioner's journey through the web platform in Debian's Chromium:
 // sign in, the CCG home page, drill down from a figure to the records behind
-// it, download a view as CSV, sign out, and find the pages closed again.
+// it, download a view as CSV, open the CCG's billing page and an invoice,
+// sign out, and find the pages closed again.
 // Screenshots of each step go to ARTEFACTS (test artefacts to look at).
 //
 //   BASE_URL=http://127.0.0.1:PORT USER=... PASSWORD=... ARTEFACTS=DIR node journey.js
@@ -65,6 +66,17 @@ function check(ok, what) {
         const csv = fs.readFileSync(file, 'utf8');
         check(csv.startsWith('commissioner,') || csv.split('\n')[0].includes('provider'), 'the CSV download has a header row');
         check(csv.split('\n').length > 2, 'the CSV download has data rows');
+
+        await page.goto(base + '/ccg/02E/billing');
+        check((await page.textContent('main')).includes('Cost per head a year'), 'the billing page shows the cost per head');
+        await shot('5-billing');
+        const invoice = page.locator('a', { hasText: 'INV-000001' });
+        check(await invoice.count() === 1, 'the billing page lists the invoice');
+        await Promise.all([page.waitForNavigation(), invoice.click()]);
+        check((await page.textContent('h1')).includes('Invoice INV-000001') &&
+              (await page.textContent('body')).includes('Total due'), 'the invoice opens as a printable document');
+        await shot('6-invoice');
+        await page.goto(base + '/ccg/02E');
 
         response = await page.goto(base + '/ccg/27D');
         check(response.status() === 404, "another CCG's page is not found");
