@@ -46,6 +46,9 @@ head -12 "$DEMO_DIR/spend-02E-m9.txt"
 echo
 echo "== The CSU's commercial side: catalogue, subscriptions, usage, invoices"
 "$CSU" catalogue load --data "$STATE" data/demo/catalogue.csv
+# An illustrative CSU: the name, address and VAT number are made up.
+"$CSU" invoice settings --data "$STATE" --supplier-name "Cheshire and Merseyside Commissioning Support Unit (demo)" \
+  --supplier-address "1 Example Street, Warrington WA1 1AA" --vat-number "GB 000 0000 00" --payment-days 30 >/dev/null
 subscribe() {  # ccg item start term [discount]
   held=$("$CSU" subscriptions list --data "$STATE" --ccg "$1" --format csv | cut -d, -f3)
   if printf '%s\n' "$held" | grep -qx "$2"; then

@@ -35,10 +35,13 @@ CREATE TABLE usage_keys(
   key TEXT PRIMARY KEY, ccg TEXT NOT NULL, period TEXT NOT NULL, meter TEXT NOT NULL,
   quantity INTEGER NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL);
 CREATE TABLE counters(series TEXT PRIMARY KEY, last INTEGER NOT NULL);
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE documents(
   number TEXT PRIMARY KEY, kind TEXT NOT NULL, ccg TEXT NOT NULL, ccg_name TEXT NOT NULL,
   period TEXT NOT NULL, issued_at TEXT NOT NULL, issued_by TEXT NOT NULL,
   credits TEXT NOT NULL, reason TEXT NOT NULL,
+  supplier_name TEXT NOT NULL, supplier_address TEXT NOT NULL, supplier_vat_number TEXT NOT NULL,
+  payment_days INTEGER NOT NULL,
   vat_rate_bp INTEGER NOT NULL, population INTEGER NOT NULL,
   net_pence INTEGER NOT NULL, vat_pence INTEGER NOT NULL, total_pence INTEGER NOT NULL,
   sha256 TEXT NOT NULL);
@@ -389,12 +392,62 @@ Result<bool> BillingStore::RecordUsage(const std::string& ccg_text, Period p, co
   return counted;
 }
 
+// ----------------------------------------------------------------- supplier
+
+Result<Supplier> BillingStore::GetSupplier() {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT key, value FROM settings"));
+  Supplier out;
+  while (true) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    const std::string key = q.Text(0), value = q.Text(1);
+    if (key == "supplier_name") out.name = value;
+    else if (key == "supplier_address") out.address = value;
+    else if (key == "supplier_vat_number") out.vat_number = value;
+    else if (key == "payment_days") out.payment_days = static_cast<int32_t>(ParseInt(value).value_or(30));
+  }
+  return out;
+}
+
+Status BillingStore::SetSupplier(const Supplier& s) {
+  if (s.name.size() > 200 || s.address.size() > 400 || !IsValidUtf8(s.name) || !IsValidUtf8(s.address))
+    return MakeError("supplier", "the name (200 characters) or address (400) is too long or not UTF-8");
+  if (!s.vat_number.empty() && !ValidVatNumber(s.vat_number))
+    return MakeError("supplier", "\"" + s.vat_number + "\" is not a UK VAT registration number (GB and 9 digits)");
+  if (s.payment_days < 0 || s.payment_days > 120) return MakeError("supplier", "payment terms must be 0–120 days");
+  return store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(put, db_->Prepare(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+    for (const auto& [k, v] : {std::pair<const char*, std::string>{"supplier_name", s.name},
+                               {"supplier_address", s.address},
+                               {"supplier_vat_number", s.vat_number},
+                               {"payment_days", std::to_string(s.payment_days)}}) {
+      put.Reset();
+      put.Bind(1, k).Bind(2, v);
+      if (Status r = put.Run(); !r.ok()) return r;
+    }
+    return Status::Ok();
+  });
+}
+
+bool ValidVatNumber(std::string_view text) {
+  std::string digits;
+  for (char c : text) {
+    if (c == ' ') continue;
+    digits += c;
+  }
+  if (digits.rfind("GB", 0) == 0) digits.erase(0, 2);
+  if (digits.size() != 9 && digits.size() != 12) return false;
+  return std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // ---------------------------------------------------------------- documents
 
 Result<std::vector<Invoice>> BillingStore::LoadDocuments(const std::string& where_sql, const std::string& arg) {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
       "SELECT number, kind, ccg, ccg_name, period, issued_at, issued_by, credits, reason, vat_rate_bp, population, "
-      "sha256 FROM documents " + where_sql + " ORDER BY kind DESC, number"));
+      "sha256, supplier_name, supplier_address, supplier_vat_number, payment_days FROM documents " + where_sql +
+      " ORDER BY kind DESC, number"));
   if (!where_sql.empty()) q.Bind(1, arg);
   CSU_ASSIGN_OR_RETURN(lines, db_->Prepare(
       "SELECT item, description, basis, quantity, unit_price_pence, per, amount_pence, vat, subscription "
@@ -418,6 +471,7 @@ Result<std::vector<Invoice>> BillingStore::LoadDocuments(const std::string& wher
     inv.vat_rate_bp = q.Int(9);
     inv.population = q.Int(10);
     inv.sha256 = q.Text(11);
+    inv.supplier = {q.Text(12), q.Text(13), q.Text(14), static_cast<int32_t>(q.Int(15))};
     lines.Reset();
     lines.Bind(1, inv.number);
     while (true) {
@@ -491,16 +545,21 @@ Status BillingStore::StoreDocument(Invoice& inv, const Actor& actor) {
   inv.number = Numbered(series, next);
   inv.issued_at = actor.at;
   inv.issued_by = actor.by;
+  CSU_ASSIGN_OR_RETURN(supplier, GetSupplier());
+  inv.supplier = supplier;
   SetTotals(inv);
   inv.sha256 = HashOf(inv);
   CSU_ASSIGN_OR_RETURN(doc, d.Prepare(
       "INSERT INTO documents(number, kind, ccg, ccg_name, period, issued_at, issued_by, credits, reason, "
-      "vat_rate_bp, population, net_pence, vat_pence, total_pence, sha256) "
-      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"));
+      "vat_rate_bp, population, net_pence, vat_pence, total_pence, sha256, supplier_name, supplier_address, "
+      "supplier_vat_number, payment_days) "
+      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)"));
   doc.Bind(1, inv.number).Bind(2, DocumentKindName(inv.kind)).Bind(3, inv.ccg).Bind(4, inv.ccg_name);
   doc.Bind(5, inv.period.ToString()).Bind(6, inv.issued_at).Bind(7, inv.issued_by).Bind(8, inv.credits);
   doc.Bind(9, inv.reason).Bind(10, inv.vat_rate_bp).Bind(11, inv.population).Bind(12, inv.net.pence());
   doc.Bind(13, inv.vat.pence()).Bind(14, inv.total.pence()).Bind(15, inv.sha256);
+  doc.Bind(16, inv.supplier.name).Bind(17, inv.supplier.address).Bind(18, inv.supplier.vat_number);
+  doc.Bind(19, int64_t{inv.supplier.payment_days});
   if (Status r = doc.Run(); !r.ok()) return r;
   CSU_ASSIGN_OR_RETURN(line, d.Prepare(
       "INSERT INTO document_lines(number, line_no, item, description, basis, quantity, unit_price_pence, per, "

@@ -89,6 +89,12 @@ class BillingStore {
   Result<bool> RecordUsage(const std::string& ccg, Period p, const std::string& meter, int64_t quantity,
                            const std::string& reference, const Actor& actor);
 
+  // ---- supplier details printed on documents
+  Result<Supplier> GetSupplier();
+  // Name and address up to 200/400 characters, a UK VAT number or none,
+  // payment terms 0–120 days. Documents issued earlier keep what they had.
+  Status SetSupplier(const Supplier& supplier);
+
   // ---- documents
   // Issues `inv` (computed, unnumbered): numbers it from its series, stamps
   // issue time, actor and SHA-256, and stores it. An invoice for a CCG's
@@ -124,6 +130,9 @@ class BillingStore {
   Status StoreDocument(Invoice& inv, const Actor& actor);
   std::unique_ptr<store::SqliteDb> db_;
 };
+
+// "GB 123 4567 89", "GB123456789", "123456789" (or the 12-digit branch form).
+bool ValidVatNumber(std::string_view text);
 
 // Creates the billing schema on a fresh file or checks its version; shared by
 // BillingStore and Meter. `pragmas` set the connection's durability.

@@ -131,6 +131,13 @@ void SetTotals(Invoice& inv) {
   inv.total = inv.net + inv.vat;
 }
 
+std::string DueDate(const Invoice& inv) {
+  if (inv.issued_at.size() < 10) return "";
+  Result<Date> issued = Date::Parse(inv.issued_at.substr(0, 10));
+  if (!issued.ok()) return "";
+  return issued.value().AddDays(inv.supplier.payment_days).ToString();
+}
+
 Invoice CreditNoteFor(const Invoice& inv, const std::string& reason) {
   Invoice cn = inv;
   cn.number.clear();
@@ -160,6 +167,11 @@ std::string CanonicalJson(const Invoice& inv) {
   j["period"] = inv.period.ToString();
   j["issued_at"] = inv.issued_at;
   j["issued_by"] = inv.issued_by;
+  j["supplier"] = {{"name", inv.supplier.name},
+                   {"address", inv.supplier.address},
+                   {"vat_number", inv.supplier.vat_number},
+                   {"payment_days", inv.supplier.payment_days}};
+  if (inv.kind == DocumentKind::kInvoice) j["due_date"] = DueDate(inv);
   if (inv.kind == DocumentKind::kCreditNote) {
     j["credits"] = inv.credits;
     j["reason"] = inv.reason;

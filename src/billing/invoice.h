@@ -37,6 +37,19 @@ struct InvoiceLine {
   bool operator==(const InvoiceLine&) const = default;
 };
 
+// Who invoices, as printed on every document (a UK VAT invoice names its
+// supplier, address and VAT registration number). Set with
+// `csu invoice settings`; stamped on each document when it is issued, so a
+// later change of address never alters an issued invoice.
+struct Supplier {
+  std::string name;
+  std::string address;     // lines separated by ", " or newlines
+  std::string vat_number;  // e.g. "GB 123 4567 89"; empty when not registered
+  int32_t payment_days = 30;
+
+  bool operator==(const Supplier&) const = default;
+};
+
 struct Invoice {
   std::string number;  // "INV-000001" / "CN-000001"; empty until issued
   DocumentKind kind = DocumentKind::kInvoice;
@@ -45,6 +58,7 @@ struct Invoice {
   Period period;
   std::string issued_at;
   std::string issued_by;
+  Supplier supplier;  // stamped at issue
   std::string credits;  // credit notes: the invoice number they reverse
   std::string reason;   // credit notes: why
   int64_t vat_rate_bp = 2000;
@@ -75,6 +89,10 @@ Result<Invoice> ComputeInvoice(const std::string& ccg, Period period, const Invo
 // Sets the net subtotals per VAT treatment, the VAT and the totals from the
 // lines and the rate (VAT once per invoice on the standard-rated net).
 void SetTotals(Invoice& inv);
+
+// The date payment is due: the issue date plus the supplier's payment days
+// ("" before issue).
+std::string DueDate(const Invoice& inv);
 
 // A credit note reversing every line of `inv` in full.
 Invoice CreditNoteFor(const Invoice& inv, const std::string& reason);

@@ -39,6 +39,7 @@ main.invoice{max-width:56rem;margin:2rem auto;background:#fff;padding:2.5rem 3re
 .invoice footer{margin-top:2rem;color:#4c6272;font-size:.8rem}
 .invoice .hash{font-family:"Liberation Mono",monospace;word-break:break-all}
 .invoice .credit{color:#d5281b}
+.invoice address.supplier{font-style:normal;text-align:right;color:#4c6272;line-height:1.4}
 @media print{body{background:#fff}main.invoice{box-shadow:none;margin:0;max-width:none;padding:0}}
 )css";
   return css;
@@ -53,12 +54,20 @@ std::string InvoiceHtml(const Invoice& inv, const std::string& css_href) {
   h += "</head><body><main class=\"invoice\"><header><div><h1>" + XmlEscape(Title(inv)) + "</h1>";
   if (inv.kind == DocumentKind::kCreditNote)
     h += "<p class=\"status credit\">Credits invoice " + XmlEscape(inv.credits) + ": " + XmlEscape(inv.reason) + "</p>";
-  h += "</div><div class=\"status\">" + XmlEscape(inv.period.Name()) + "</div></header>";
+  h += "</div><address class=\"supplier\"><strong>" + XmlEscape(inv.supplier.name.empty() ? "(supplier not set)" : inv.supplier.name) +
+       "</strong><br>" + XmlEscape(inv.supplier.address) +
+       (inv.supplier.vat_number.empty() ? "" : "<br>VAT registration " + XmlEscape(inv.supplier.vat_number)) +
+       "</address></header>";
   h += "<dl><dt>To</dt><dd>" + XmlEscape(inv.ccg_name) + " (" + XmlEscape(inv.ccg) + ")</dd>";
   h += "<dt>Billing month</dt><dd>" + XmlEscape(inv.period.Name()) + "</dd>";
   // The date only: who at the CSU pressed the button is for its audit log,
   // not for the customer.
-  if (!inv.issued_at.empty()) h += "<dt>Date</dt><dd>" + XmlEscape(inv.issued_at.substr(0, 10)) + "</dd>";
+  if (!inv.issued_at.empty()) {
+    h += "<dt>Date and tax point</dt><dd>" + XmlEscape(inv.issued_at.substr(0, 10)) + "</dd>";
+    if (inv.kind == DocumentKind::kInvoice)
+      h += "<dt>Payment due</dt><dd>" + XmlEscape(DueDate(inv)) + " (" + std::to_string(inv.supplier.payment_days) +
+           " days)</dd>";
+  }
   h += "<dt>Registered patients</dt><dd>" + WithThousands(inv.population) + "</dd>";
   h += "<dt>VAT rate</dt><dd>" + PercentText(inv.vat_rate_bp) + "</dd></dl>";
   h += "<table><caption class=\"basis\">" + XmlEscape(std::to_string(inv.lines.size())) +
@@ -92,7 +101,11 @@ std::string InvoiceHtml(const Invoice& inv, const std::string& css_href) {
 std::string InvoiceText(const Invoice& inv) {
   std::string t = Title(inv) + " — " + inv.ccg_name + " (" + inv.ccg + "), " + inv.period.Name() + "\n";
   if (inv.kind == DocumentKind::kCreditNote) t += "Credits " + inv.credits + ": " + inv.reason + "\n";
+  if (!inv.supplier.name.empty())
+    t += "From " + inv.supplier.name + ", " + inv.supplier.address +
+         (inv.supplier.vat_number.empty() ? "" : "; VAT registration " + inv.supplier.vat_number) + "\n";
   if (!inv.issued_at.empty()) t += "Issued " + inv.issued_at + " by " + inv.issued_by + "\n";
+  if (inv.kind == DocumentKind::kInvoice && !inv.issued_at.empty()) t += "Payment due " + DueDate(inv) + "\n";
   t += "Registered patients " + WithThousands(inv.population) + "\n\n";
   t += report::RenderText(LinesTable(inv));
   t += std::string(kRounding) + "\n";
@@ -111,7 +124,11 @@ Status WriteInvoiceXlsx(const std::string& path, const Invoice& inv) {
   add("Kind", std::string(DocumentKindName(inv.kind)));
   add("CCG", inv.ccg + " " + inv.ccg_name);
   add("Billing month", inv.period.ToString());
-  add("Issued", inv.issued_at + " by " + inv.issued_by);
+  add("Supplier", inv.supplier.name);
+  add("Supplier address", inv.supplier.address);
+  add("VAT registration", inv.supplier.vat_number);
+  add("Date and tax point", inv.issued_at.substr(0, std::min<size_t>(10, inv.issued_at.size())));
+  if (inv.kind == DocumentKind::kInvoice) add("Payment due", DueDate(inv));
   if (inv.kind == DocumentKind::kCreditNote) add("Credits", inv.credits + ": " + inv.reason);
   add("Registered patients", WithThousands(inv.population));
   add("VAT rate", PercentText(inv.vat_rate_bp));

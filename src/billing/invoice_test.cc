@@ -324,5 +324,21 @@ TEST(GoldenZero, AMonthWithNothingToChargeGetsNoInvoiceAndUsesNoNumber) {
   EXPECT_EQ(r.value().issued[0].number, "INV-000001");
 }
 
+
+TEST_F(GoldenInvoices, ADocumentKeepsTheSupplierDetailsItWasIssuedWith) {
+  EXPECT_FALSE(db_->SetSupplier({"CSU", "1 Street", "GB 12 34", 30}).ok());  // not a VAT number
+  EXPECT_FALSE(db_->SetSupplier({"CSU", "1 Street", "", 365}).ok());
+  ASSERT_TRUE(db_->SetSupplier({"Example CSU", "1 Example Street, Warrington", "GB 123 4567 89", 30}).ok());
+  InvoiceRunResult r = Run(Period(2018, 6));
+  ASSERT_EQ(r.issued.size(), 1u);
+  EXPECT_EQ(r.issued[0].supplier.vat_number, "GB 123 4567 89");
+  EXPECT_EQ(DueDate(r.issued[0]), "2026-12-23");  // issued 2026-11-23, 30 days
+  ASSERT_TRUE(db_->SetSupplier({"Example CSU", "2 New Road, Warrington", "GB 123 4567 89", 14}).ok());
+  auto stored = db_->Document(r.issued[0].number).value();
+  EXPECT_EQ(stored->supplier.address, "1 Example Street, Warrington");
+  EXPECT_EQ(stored->supplier.payment_days, 30);
+  EXPECT_TRUE(db_->Verify().value().empty());
+}
+
 }  // namespace
 }  // namespace csu::billing

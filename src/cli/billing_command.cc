@@ -8,6 +8,7 @@
 // Every change is written to the state folder's audit log.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "billing/billing_store.h"
@@ -48,6 +49,8 @@ struct BillingArgs {
   std::string view = "all";
   int months = 12;
   bool dry_run = false;
+  std::optional<std::string> supplier_name, supplier_address, vat_number;
+  std::optional<int> payment_days;
   std::string format = "table";
   std::string out;
 };
@@ -364,6 +367,30 @@ int InvoiceCredit(const Context& ctx, const BillingArgs& a) {
   return kExitOk;
 }
 
+int InvoiceSettings(const Context& ctx, const BillingArgs& a) {
+  auto o = Open(ctx, a.state);
+  if (!o) return kExitFailure;
+  auto current = o->db->GetSupplier();
+  if (!current.ok()) return Fail(current.error().ToString());
+  billing::Supplier s = current.value();
+  const bool change = a.supplier_name || a.supplier_address || a.vat_number || a.payment_days;
+  if (a.supplier_name) s.name = *a.supplier_name;
+  if (a.supplier_address) s.address = *a.supplier_address;
+  if (a.vat_number) s.vat_number = *a.vat_number;
+  if (a.payment_days) s.payment_days = *a.payment_days;
+  if (change) {
+    if (Status st = o->db->SetSupplier(s); !st.ok()) return Fail(st.error().ToString() + " (nothing was changed)");
+    nlohmann::json details = {{"supplier_name", s.name}, {"supplier_address", s.address},
+                              {"supplier_vat_number", s.vat_number}, {"payment_days", s.payment_days}};
+    if (!Audit(*o, "billing.settings", "supplier", details)) return kExitFailure;
+  }
+  std::printf("Supplier          %s\nAddress           %s\nVAT registration  %s\nPayment terms     %d days\n",
+              s.name.empty() ? "(not set: csu invoice settings --supplier-name ...)" : s.name.c_str(),
+              s.address.c_str(), s.vat_number.empty() ? "(none)" : s.vat_number.c_str(), s.payment_days);
+  if (change) std::printf("Documents issued from now on carry these; those already issued keep theirs.\n");
+  return kExitOk;
+}
+
 int InvoiceVerify(const Context& ctx, const BillingArgs& a) {
   auto o = Open(ctx, a.state);
   if (!o) return kExitFailure;
@@ -511,6 +538,13 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
   c = Sub(inv, ctx, "credit", "Issue a credit note reversing an invoice in full", a, InvoiceCredit);
   c->add_option("NUMBER", a->number, "The invoice, e.g. INV-000001")->required();
   c->add_option("--reason", a->reason, "Why (shown on the credit note)")->required();
+  a = std::make_shared<BillingArgs>();
+  c = Sub(inv, ctx, "settings", "Show or set the supplier details and payment terms printed on new invoices", a,
+          InvoiceSettings);
+  c->add_option("--supplier-name", a->supplier_name, "The CSU's legal name");
+  c->add_option("--supplier-address", a->supplier_address, "Its postal address, one line");
+  c->add_option("--vat-number", a->vat_number, "Its VAT registration number, e.g. GB 123 4567 89");
+  c->add_option("--payment-days", a->payment_days, "Payment terms in days (default 30)");
   a = std::make_shared<BillingArgs>();
   Sub(inv, ctx, "verify", "Check every issued document against its fingerprint, and that numbers have no gaps", a,
       InvoiceVerify);
