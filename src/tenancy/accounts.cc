@@ -106,33 +106,8 @@ Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, Account
   impl->clock = options.clock != nullptr ? options.clock : &Clock::System();
   impl->options = std::move(options);
   store::SqliteDb& d = *impl->db;
-  if (Status s = d.Exec("PRAGMA busy_timeout=5000"); !s.ok()) return s.error();
-  CSU_ASSIGN_OR_RETURN(mode, d.Prepare("PRAGMA journal_mode=WAL"));
-  CSU_ASSIGN_OR_RETURN(has_row, mode.Step());
-  if (!has_row || mode.Text(0) != "wal") return MakeError(path, "cannot switch to WAL mode");
-  mode.Reset();
-  if (Status s = d.Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON"); !s.ok())
-    return s.error();
-  Status init = impl->InTransaction([&]() -> Status {
-    CSU_ASSIGN_OR_RETURN(exists, d.Prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'"));
-    CSU_ASSIGN_OR_RETURN(stepped, exists.Step());
-    const bool fresh = stepped && exists.Int(0) == 0;
-    exists.Reset();
-    if (fresh) {
-      if (Status s = d.Exec(kSchema); !s.ok()) return s;
-      return d.Exec("INSERT INTO meta(key, value) VALUES ('schema_version', '" + std::to_string(kSchemaVersion) +
-                    "')");
-    }
-    CSU_ASSIGN_OR_RETURN(ver, d.Prepare("SELECT value FROM meta WHERE key='schema_version'"));
-    CSU_ASSIGN_OR_RETURN(has, ver.Step());
-    if (!has) return MakeError(path, "not a platform database: no schema_version");
-    const std::string v = ver.Text(0);
-    ver.Reset();
-    if (v != std::to_string(kSchemaVersion))
-      return MakeError(path, "schema version " + v + " is not supported by this csu (it knows version " +
-                                 std::to_string(kSchemaVersion) + ")");
-    return Status::Ok();
-  });
+  Status init = store::PrepareSchema(d, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON",
+                                     kSchema, kSchemaVersion, "platform database");
   if (!init.ok()) return init.error();
   return std::make_unique<Accounts>(PassKey(), std::move(impl));
 }

@@ -26,13 +26,7 @@ struct Accounts::Impl {
   // Caller holds mu.
   template <typename F>
   Status InTransaction(F&& body) {
-    if (Status s = db->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-    Status s = body();
-    if (!s.ok()) {
-      (void)db->Exec("ROLLBACK");
-      return s;
-    }
-    return db->Exec("COMMIT");
+    return store::InTransaction(*db, std::forward<F>(body));
   }
 
   Status Audit(const std::string& actor, const std::string& action, const std::string& subject,
