@@ -1,0 +1,90 @@
+// The billing commands end to end: the built binary on a temporary state
+// folder, from an empty catalogue to an invoice, a re-run, a credit note
+// and a replacement, with the exit codes and messages a user sees.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/run_csu_for_tests.h"
+
+namespace csu::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Contains;
+using testing::Outcome;
+using testing::RunCsu;
+
+class BillingCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("csu-billing-" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "keys");
+    // A state folder: the first user creates it.
+    const fs::path in = root_ / "pw.txt";
+    std::ofstream(in) << "tangerine lorry whistle\n";
+    ASSERT_EQ(Csu("users add admin --role csu_admin --password-stdin < " + in.string()).exit_code, 0);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  Outcome Csu(const std::string& args) {
+    // Options after the subcommand's own words, as a user types them.
+    return RunCsu(testing::kRefdata + args.substr(0, args.find(" <")) + " --data " + (root_ / "state").string() +
+                  " --key " + (root_ / "keys" / "pseudo.key").string() +
+                  (args.find(" <") == std::string::npos ? "" : args.substr(args.find(" <"))));
+  }
+  fs::path root_;
+};
+
+TEST_F(BillingCommandTest, FromCatalogueToInvoiceCreditAndReplacement) {
+  const std::string golden = std::string(CSU_SOURCE_DIR) + "/tests/golden/billing/catalogue.csv";
+  Outcome o = Csu("catalogue load " + golden);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "9 versions, 9 new")) << o.output;
+  EXPECT_TRUE(Contains(Csu("catalogue load " + golden).output, "0 new, 9 already held"));
+
+  o = Csu("subscriptions add --ccg 02e --item BI-CORE --start 2018-04-01 --term 36 --discount 5");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "02E takes BI-CORE")) << o.output;  // the code is kept in capitals
+  o = Csu("subscriptions add --ccg 02E --item FULL --start 2019-04-01 --term 36");
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_TRUE(Contains(o.output, "BI-CORE would be charged twice")) << o.output;
+  o = Csu("subscriptions add --ccg 02E --item CONTRACTS --start 2018-04-01 --term 12");
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_TRUE(Contains(o.output, "outside 18–60 months")) << o.output;
+  EXPECT_EQ(Csu("subscriptions add --ccg 02E --item CONTRACTS --start 2018-04-01").exit_code, 0);
+
+  EXPECT_EQ(Csu("invoice run --period 2018-6").exit_code, 2);
+  o = Csu("invoice run --period 2018-06");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "INV-000001")) << o.output;
+  // 7,532,759 - 376,638 + 2,517,044 = 9,673,165 net; VAT 1,934,633; total 11,607,798.
+  EXPECT_TRUE(Contains(o.output, "£116,077.98")) << o.output;
+  o = Csu("invoice run --period 2018-06");
+  EXPECT_TRUE(Contains(o.output, "0 invoices issued") && Contains(o.output, "1 already issued")) << o.output;
+
+  o = Csu("invoice show INV-000001 --format json");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  auto j = nlohmann::json::parse(o.output);
+  EXPECT_EQ(j["total_pence"], 11607798);
+  EXPECT_EQ(Csu("invoice show INV-000001 --format xlsx").exit_code, 2);  // a workbook needs --out
+  EXPECT_EQ(Csu("invoice show INV-999999").exit_code, 1);
+
+  o = Csu("invoice credit INV-000001 --reason 'population was wrong'");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "CN-000001 issued")) << o.output;
+  ASSERT_EQ(Csu("population set --ccg 02E --from 2018-06-01 --patients 100002").exit_code, 0);
+  o = Csu("invoice run --period 2018-06");
+  EXPECT_TRUE(Contains(o.output, "INV-000002")) << o.output;
+  o = Csu("invoice verify");
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "3 documents")) << o.output;
+  o = Csu("audit list");
+  EXPECT_TRUE(Contains(o.output, "billing.invoice.issue") && Contains(o.output, "billing.credit_note.issue")) << o.output;
+}
+
+}  // namespace
+}  // namespace csu::cli
