@@ -355,7 +355,8 @@ Result<bool> BillingStore::RecordUsage(const std::string& ccg_text, Period p, co
   const std::string where = "usage " + ccg + " " + p.ToString() + " " + meter;
   if (!IsRecordedMeter(meter))
     return MakeError(where, "\"" + meter + "\" is not a meter recorded from other systems (the platform counts its own)");
-  if (quantity < 0 || quantity > 100'000'000) return MakeError(where, "the quantity must be 0–100,000,000");
+  if (quantity < -100'000'000 || quantity > 100'000'000)
+    return MakeError(where, "the quantity must be -100,000,000 to 100,000,000 (negative: a correction)");
   if (reference.empty() || reference.size() > 100 || !IsValidUtf8(reference))
     return MakeError(where, "a reference (1–100 characters) is required, so that a retry never counts twice");
   bool counted = false;
@@ -385,6 +386,13 @@ Result<bool> BillingStore::RecordUsage(const std::string& ccg_text, Period p, co
         "ON CONFLICT(ccg, period, meter, detail) DO UPDATE SET quantity=quantity+excluded.quantity"));
     add.Bind(1, ccg).Bind(2, p.ToString()).Bind(3, meter).Bind(4, quantity);
     if (Status r = add.Run(); !r.ok()) return r;
+    // A correction may take back what was recorded, never more.
+    CSU_ASSIGN_OR_RETURN(total, d.Prepare("SELECT quantity FROM usage WHERE ccg=?1 AND period=?2 AND meter=?3 AND detail=''"));
+    total.Bind(1, ccg).Bind(2, p.ToString()).Bind(3, meter);
+    CSU_ASSIGN_OR_RETURN(has_total, total.Step());
+    if (has_total && total.Int(0) < 0)
+      return MakeError(where, "a correction of " + std::to_string(quantity) + " would leave " +
+                                  std::to_string(total.Int(0)) + " " + meter + " recorded for the month");
     counted = true;
     return Status::Ok();
   });
@@ -428,6 +436,29 @@ Status BillingStore::SetSupplier(const Supplier& s) {
     }
     return Status::Ok();
   });
+}
+
+std::vector<std::string> CheckAgainstAudit(const std::vector<Invoice>& docs,
+                                           const std::vector<std::pair<std::string, std::string>>& audited) {
+  std::map<std::string, std::string> fingerprint;  // number -> sha256 as audited
+  std::vector<std::string> problems;
+  for (const auto& [number, sha] : audited) {
+    if (fingerprint.count(number)) problems.push_back(number + ": issued twice in the audit log");
+    fingerprint[number] = sha;
+  }
+  for (const Invoice& d : docs) {
+    auto it = fingerprint.find(d.number);
+    if (it == fingerprint.end()) {
+      problems.push_back(d.number + ": not in the audit log (issued outside the platform, or its audit entry failed)");
+      continue;
+    }
+    if (it->second != d.sha256)
+      problems.push_back(d.number + ": its fingerprint differs from the one the audit log recorded at issue");
+    fingerprint.erase(it);
+  }
+  for (const auto& [number, sha] : fingerprint)
+    problems.push_back(number + ": in the audit log but no longer in the billing database");
+  return problems;
 }
 
 bool ValidVatNumber(std::string_view text) {

@@ -131,6 +131,15 @@ class BillingStore {
   std::unique_ptr<store::SqliteDb> db_;
 };
 
+// Documents against the fingerprints the hash-chained audit log recorded as
+// each was issued ((number, sha256) pairs, in log order): a document missing
+// from the log, one whose content no longer matches, or one the log names
+// but the database no longer holds. Someone who rewrites billing.sqlite and
+// recomputes a hash is caught here, since the log's chain would have to be
+// rewritten too. Empty = all consistent.
+std::vector<std::string> CheckAgainstAudit(const std::vector<Invoice>& docs,
+                                           const std::vector<std::pair<std::string, std::string>>& audited);
+
 // "GB 123 4567 89", "GB123456789", "123456789" (or the 12-digit branch form).
 bool ValidVatNumber(std::string_view text);
 

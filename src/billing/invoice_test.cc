@@ -340,5 +340,32 @@ TEST_F(GoldenInvoices, ADocumentKeepsTheSupplierDetailsItWasIssuedWith) {
   EXPECT_TRUE(db_->Verify().value().empty());
 }
 
+
+TEST_F(GoldenInvoices, AnOverCountIsCorrectedWithANegativeRecordButNeverBelowZero) {
+  ASSERT_TRUE(db_->RecordUsage("02E", Period(2018, 6), "payslips", -34, "payroll-2018-06-fix", kActor).value());
+  EXPECT_EQ(db_->UsageTotals("02E", Period(2018, 6)).value().at("payslips"), 1200);
+  auto too_far = db_->RecordUsage("02E", Period(2018, 6), "payslips", -1201, "payroll-2018-06-fix-2", kActor);
+  ASSERT_FALSE(too_far.ok());
+  EXPECT_NE(too_far.error().why.find("would leave -1"), std::string::npos);
+  EXPECT_EQ(db_->UsageTotals("02E", Period(2018, 6)).value().at("payslips"), 1200);  // unchanged
+}
+
+TEST_F(GoldenInvoices, DocumentsAreCheckedAgainstTheFingerprintsTheAuditLogRecorded) {
+  InvoiceRunResult r = Run(Period(2018, 6));
+  ASSERT_EQ(r.issued.size(), 1u);
+  const Invoice& inv = r.issued[0];
+  const std::vector<Invoice> docs = db_->Documents("").value();
+  EXPECT_TRUE(CheckAgainstAudit(docs, {{inv.number, inv.sha256}}).empty());
+  auto missing = CheckAgainstAudit(docs, {});
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_NE(missing[0].find("not in the audit log"), std::string::npos);
+  auto changed = CheckAgainstAudit(docs, {{inv.number, std::string(64, '0')}});
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_NE(changed[0].find("differs"), std::string::npos);
+  auto gone = CheckAgainstAudit(docs, {{inv.number, inv.sha256}, {"INV-000002", std::string(64, 'a')}});
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_NE(gone[0].find("no longer in the billing database"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace csu::billing

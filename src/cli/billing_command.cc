@@ -398,9 +398,31 @@ int InvoiceVerify(const Context& ctx, const BillingArgs& a) {
   if (!problems.ok()) return Fail(problems.error().ToString());
   auto docs = o->db->Documents("");
   if (!docs.ok()) return Fail(docs.error().ToString());
-  for (const std::string& p : problems.value()) std::printf("PROBLEM %s\n", p.c_str());
-  if (!problems.value().empty()) return kExitFailure;
-  std::printf("%zu documents: every fingerprint and total matches, numbers have no gaps.\n", docs.value().size());
+  std::vector<std::string> all = problems.value();
+  // The audit log, itself hash-chained, recorded each document's fingerprint
+  // when it was issued.
+  if (auto chain = o->state->store->VerifyAudit(); !chain.ok()) {
+    all.push_back("the audit log's hash chain is broken: " + chain.error().ToString());
+  } else if (auto entries = o->state->store->Audit(); !entries.ok()) {
+    return Fail(entries.error().ToString());
+  } else {
+    std::vector<std::pair<std::string, std::string>> audited;
+    for (const store::AuditEntry& e : entries.value()) {
+      if (e.action != "billing.invoice.issue" && e.action != "billing.credit_note.issue") continue;
+      auto j = nlohmann::json::parse(e.details, nullptr, false);
+      if (j.is_discarded() || !j.contains("number") || !j.contains("sha256")) {
+        all.push_back("audit entry " + std::to_string(e.seq) + " names no document");
+        continue;
+      }
+      audited.emplace_back(j["number"].get<std::string>(), j["sha256"].get<std::string>());
+    }
+    for (std::string& p : billing::CheckAgainstAudit(docs.value(), audited)) all.push_back(std::move(p));
+  }
+  for (const std::string& p : all) std::printf("PROBLEM %s\n", p.c_str());
+  if (!all.empty()) return kExitFailure;
+  std::printf("%zu documents: every fingerprint and total matches, numbers have no gaps, and each matches the "
+              "fingerprint the audit log recorded when it was issued.\n",
+              docs.value().size());
   return kExitOk;
 }
 
@@ -502,7 +524,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
   a = std::make_shared<BillingArgs>();
   c = Sub(usage, ctx, "record",
           "Record usage from the CSU's other systems (payslips, procurements, chc_assessments, transactions, "
-          "it_tickets); a reference makes retries safe",
+          "it_tickets); a reference makes retries safe; a negative quantity corrects an over-count",
           a, UsageRecord);
   c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required();
   c->add_option("--period", a->period, "Month, e.g. 2018-06")->required();
