@@ -1,0 +1,408 @@
+// A CCG's pages and their JSON twins: the CSU overview, the CCG home page
+// with its SPC chart, view pages, the records behind a figure, exports and
+// the challenge form (docs/web.md).
+#include "web/web_app_impl.h"
+
+namespace csu::web {
+
+Response WebApp::Impl::SetChallenge(const Request& r, const Caller& c) const {
+  auto ccg = Tenant(r, c, Action::kSetChallengeStatus, Identifiability::kAggregate);
+  if (!ccg) return NotFound(c);
+  if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
+  const auto form = ParseForm(r.body);
+  const auto field = [&form](const char* k) { return FormValue(form, k); };
+  const std::string id = field("id");
+  const Status s = views.SetChallengeStatus(ViewRequestFor(*ccg, "challenges", 12), id, field("status"), field("note"),
+                                            c.who.username);
+  if (!s.ok()) return Problem(c, 400, "Challenge not recorded", s.error().ToString());
+  return Redirect("/ccg/" + std::string(ccg->view()) +
+                  "/view/challenges?done=" + UrlEncode(id + " " + field("status")));
+}
+
+std::optional<int> WebApp::Impl::MonthOf(const Request& r) {
+  auto m = r.Query("month");
+  if (!m || m->empty()) return 0;
+  if (m->size() > 2) return std::nullopt;
+  int v = 0;
+  for (char ch : *m) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + (ch - '0');
+  }
+  if (v < 1 || v > 12) return std::nullopt;
+  return v;
+}
+
+analytics::ViewRequest WebApp::Impl::ViewRequestFor(const OdsCode& ccg, std::string view, int month) const {
+  analytics::ViewRequest v;
+  v.view = std::move(view);
+  v.commissioner = std::string(ccg.view());
+  v.year = options.year;
+  v.month = month;
+  return v;
+}
+
+std::string WebApp::Impl::MonthForm(const std::string& action, int month, const std::string& extra_hidden) const {
+  std::string h = "<form class=\"filters\" method=\"get\" action=\"" + Escape(action) +
+                  "\"><div><label for=\"month\">Month</label><select id=\"month\" name=\"month\">";
+  for (int m = 1; m <= 12; ++m) {
+    h += "<option value=\"" + std::to_string(m) + "\"" + (m == month ? " selected" : "") + ">" +
+         std::string(FinancialYear::MonthName(m)) + " " + std::to_string(options.year.start_year() + (m >= 10)) +
+         "</option>";
+  }
+  h += "</select></div>" + extra_hidden + "<div><button class=\"primary\" type=\"submit\">Show</button></div></form>";
+  return h;
+}
+
+std::string WebApp::Impl::Subtitle(const OdsCode& ccg, const analytics::ViewScope& s) const {
+  return CcgName(ccg) + " (" + std::string(ccg.view()) + ") · " + std::string(FinancialYear::MonthName(s.month)) + " " +
+         std::to_string(options.year.start_year() + (s.month >= 10)) + ", month " + std::to_string(s.month) + " of " +
+         options.year.ToString();
+}
+
+Response WebApp::Impl::Home(const Request&, const Caller& c) const {
+  if (!tenancy::IsCsuRole(c.who.role)) return Redirect("/ccg/" + std::string(c.who.tenant.view()));
+  std::string body = "<p>The CCGs you work for. Figures are year to date at national tariff.</p>\n";
+  report::ReportTable t("Your CCGs", {{"ccg", report::ColumnType::kText, "CCG"},
+                                      {"name", report::ColumnType::kText, "Name"},
+                                      {"plan", report::ColumnType::kMoney, "Plan to date"},
+                                      {"actual", report::ColumnType::kMoney, "Actual to date"},
+                                      {"variance", report::ColumnType::kMoney, "Variance"},
+                                      {"forecast", report::ColumnType::kMoney, "Forecast outturn"}});
+  for (const OdsCode& ccg : VisibleTenants(c)) {
+    auto h = HeadlineOf(ccg, 0);
+    if (!h.ok()) {
+      t.AddRow({report::Cell::Text(std::string(ccg.view())), report::Cell::Text(CcgName(ccg)), {}, {}, {}, {}});
+      continue;
+    }
+    const auto& v = *h.value();
+    t.AddRow({report::Cell::Text(std::string(ccg.view())), report::Cell::Text(CcgName(ccg)),
+              report::Cell::Pence(v.plan_ytd_pence), report::Cell::Pence(v.actual_ytd_pence),
+              report::Cell::Pence(v.actual_ytd_pence - v.plan_ytd_pence),
+              report::Cell::Pence(v.forecast_profiled_pence)});
+  }
+  body += TableHtml(t, [](const report::ReportTable& table, size_t row, size_t col) -> std::string {
+    if (col != 0) return "";
+    return "/ccg/" + table.rows[row][0].text;
+  });
+  PageFrame f = Frame(c, "CSU overview", "Financial year " + options.year.ToString());
+  f.nav = CsuNav(c, "home");
+  return Response::Html(200, RenderPage(f, body));
+}
+
+std::string WebApp::Impl::RecordsLink(const OdsCode& ccg, std::string_view provider, std::string_view pod,
+                                      int month) const {
+  return "/ccg/" + std::string(ccg.view()) + "/records?provider=" + UrlEncode(provider) + "&pod=" + UrlEncode(pod) +
+         "&month=" + std::to_string(month);
+}
+
+std::string WebApp::Impl::AeChart(const analytics::ViewScope& scope, const OdsCode& ccg) const {
+  const std::vector<analytics::MeasurePoint>& weeks = *AeWeeksOf(scope);
+  if (weeks.size() < 2) return "<p>Not enough A&amp;E attendances this year for a chart.</p>";
+  std::vector<spc::Observation> series;
+  for (const auto& w : weeks) series.push_back({w.period, w.value()});
+  spc::XmrOptions o;
+  o.improvement = spc::Improvement::kIncrease;
+  o.target = 95.0;
+  auto chart = spc::CalculateXmr(std::move(series), o);
+  if (!chart.ok()) return "<p>" + Escape(chart.error().ToString()) + "</p>";
+  spc::SvgChartOptions so;
+  so.title = "A&E attendances within 4 hours, by week: " + std::string(ccg.view());
+  so.x_label = "Week starting";
+  so.y_label = "Within 4 hours";
+  so.units = "%";
+  return "<div class=\"chart\">" + spc::SvgChart(chart.value(), so) + "</div>";
+}
+
+Response WebApp::Impl::CcgHome(const Request& r, const Caller& c) const {
+  auto ccg = Tenant(r, c, Action::kView, Identifiability::kAggregate);
+  if (!ccg) return NotFound(c);
+  auto month = MonthOf(r);
+  if (!month) return Problem(c, 400, "Bad request", "month must be a financial month, 1 (April) to 12 (March)");
+  auto h = HeadlineOf(*ccg, *month);
+  PageFrame f = Frame(c, CcgName(*ccg));
+  f.nav = CcgNav(c, *ccg, "home");
+  if (!h.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(h.error().why) + ".</p>"));
+  const analytics::Headline& v = *h.value();
+  f.subtitle = Subtitle(*ccg, v.scope);
+  const int64_t variance = v.actual_ytd_pence - v.plan_ytd_pence;
+  std::string body = MonthForm("/ccg/" + std::string(ccg->view()), v.scope.month);
+  body += "<div class=\"cards\">";
+  body += CardHtml("Spend to date", Pounds(v.actual_ytd_pence),
+                   "plan " + Pounds(v.plan_ytd_pence) + " across " + std::to_string(v.contracts) + " contracts");
+  body += CardHtml("Variance to plan", (variance > 0 ? "+" : "") + Pounds(variance),
+                   variance > 0   ? "over plan"
+                   : variance < 0 ? "under plan"
+                                  : "on plan",
+                   variance > 0   ? "over"
+                   : variance < 0 ? "under"
+                                  : "");
+  body += CardHtml(
+      "Forecast outturn", Pounds(v.forecast_profiled_pence),
+      "profiled; run rate " + Pounds(v.forecast_run_rate_pence) + "; annual plan " + Pounds(v.annual_plan_pence));
+  body += CardHtml("Payable after contract rules", Pounds(v.payable_ytd_pence), "30-day readmissions and MRET applied");
+  body += CardHtml("Non-contract activity", Pounds(v.non_contract_ytd_pence), "to date, providers without a contract");
+  const bool records = tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel);
+  body +=
+      CardHtml("Challenges raised", std::to_string(v.challenges),
+               Pounds(v.challenges_at_stake_pence) + " at stake" + (records ? "" : " (details need record access)"));
+  body += "</div>\n";
+  report::ReportTable top("Largest variances to date", {{"provider", report::ColumnType::kText, "Provider"},
+                                                        {"name", report::ColumnType::kText, "Name"},
+                                                        {"pod", report::ColumnType::kText, "POD"},
+                                                        {"plan", report::ColumnType::kMoney, "Plan to date"},
+                                                        {"actual", report::ColumnType::kMoney, "Actual to date"},
+                                                        {"variance", report::ColumnType::kMoney, "Variance"}});
+  for (const auto& tv : v.top_variances) {
+    const refdata::Trust* trust = ref.FindTrust(tv.provider);
+    top.AddRow({report::Cell::Text(std::string(tv.provider.view())), report::Cell::Text(trust ? trust->name : ""),
+                report::Cell::Text(tv.pod == pricing::Pod::kNone ? "NP" : std::string(pricing::PodCode(tv.pod))),
+                report::Cell::Pence(tv.plan_ytd_pence), report::Cell::Pence(tv.actual_ytd_pence),
+                report::Cell::Pence(tv.variance_pence())});
+  }
+  const int m = v.scope.month;
+  const OdsCode code = *ccg;
+  body += TableHtml(top, [this, records, code, m](const report::ReportTable& t, size_t row, size_t col) {
+    if (!records || col != 4) return std::string();
+    return RecordsLink(code, t.rows[row][0].text, t.rows[row][2].text, m);
+  });
+  body += "<h2>A&amp;E 4-hour performance</h2>\n" + AeChart(v.scope, *ccg);
+  body +=
+      "<p class=\"note\">Statistical process control (XmR, Making Data Count): limits from the average moving "
+      "range; coloured points are special cause. Target 95%.</p>";
+  return Response::Html(200, RenderPage(f, body));
+}
+
+CellLink WebApp::Impl::DrillLinks(const Caller& c, const OdsCode& ccg, const std::string& view, int month) const {
+  if (view != "monitoring" || !tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel)) return {};
+  return [this, ccg, month](const report::ReportTable& t, size_t row, size_t col) -> std::string {
+    size_t provider = t.columns.size(), pod = t.columns.size();
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      if (t.columns[i].name == "provider") provider = i;
+      if (t.columns[i].name == "pod") pod = i;
+    }
+    if (provider == t.columns.size() || pod == t.columns.size() || t.IsTotalRow(row)) return "";
+    const std::string& name = t.columns[col].name;
+    if (name != "actual_activity_ytd" && name != "actual_ytd") return "";
+    const std::string& p = t.rows[row][pod].text;
+    if (p == "TOTAL" || p == "ALL" || p == "READM" || p == "MRET") return "";
+    return RecordsLink(ccg, t.rows[row][provider].text, p, month);
+  };
+}
+
+Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
+  const std::string view(r.PathParam("view"));
+  const auto page = std::find_if(kViewPages.begin(), kViewPages.end(), [&](const auto& p) { return p.first == view; });
+  const Identifiability level =
+      analytics::IsRecordLevel(view) ? Identifiability::kRecordLevel : Identifiability::kAggregate;
+  auto ccg = Tenant(r, c, Action::kView, level);
+  if (!ccg || page == kViewPages.end()) return NotFound(c);
+  auto month = MonthOf(r);
+  if (!month) return Problem(c, 400, "Bad request", "month must be a financial month, 1 (April) to 12 (March)");
+  PageFrame f = Frame(c, page->second);
+  f.nav = CcgNav(c, *ccg, view);
+  auto built = ViewOf(*ccg, view, *month);
+  if (!built.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(built.error().why) + ".</p>"));
+  const analytics::ViewResult& result = *built.value();
+  if (level == Identifiability::kRecordLevel) {
+    if (!Audit(c, "web.view", view, {{"ccg", ccg->view()}, {"month", result.scope.month}, {"record_level", true}}).ok())
+      return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
+  }
+  const analytics::ViewScope& s = result.scope;
+  f.subtitle = Subtitle(*ccg, s);
+  const std::string base = "/ccg/" + std::string(ccg->view());
+  std::string body = MonthForm(base + "/view/" + view, s.month);
+  body += "<div class=\"actions\">";
+  if (tenancy::Grants(c.who.role, Action::kExport, level)) {
+    for (const char* format : {"csv", "xlsx"})
+      body += "<a class=\"button secondary\" href=\"" + base + "/export/" + view + "/" + format +
+              "?month=" + std::to_string(s.month) + "\">Download " + (std::string(format) == "csv" ? "CSV" : "Excel") +
+              "</a>";
+  }
+  body += "<a href=\"/api/v1" + base + "/view/" + view + "?month=" + std::to_string(s.month) +
+          "\">This page as JSON</a></div>\n";
+  if (view == "challenges" && tenancy::Grants(c.who.role, Action::kSetChallengeStatus, Identifiability::kAggregate)) {
+    const std::string done(r.Query("done").value_or(""));
+    if (!done.empty()) body += NoticePanel("Recorded: " + done + ".", false);
+    body += "<form class=\"filters\" method=\"post\" action=\"" + base + "/challenges\">" +
+            CsrfField(CsrfTokenFor(c.session_token)) +
+            "<div><label for=\"id\">Challenge</label><input id=\"id\" name=\"id\" required></div>"
+            "<div><label for=\"status\">Status</label><select id=\"status\" name=\"status\">"
+            "<option>agreed</option><option>rejected</option><option>raised</option></select></div>"
+            "<div><label for=\"note\">Note (why)</label><input id=\"note\" name=\"note\"></div>"
+            "<div><button class=\"primary\" type=\"submit\">Record</button></div></form>";
+  }
+  for (const auto& t : result.tables) body += TableHtml(t, DrillLinks(c, *ccg, view, s.month));
+  return Response::Html(200, RenderPage(f, body));
+}
+
+Result<analytics::ViewRequest> WebApp::Impl::RecordsRequest(const Request& r, const OdsCode& ccg) const {
+  auto month = MonthOf(r);
+  if (!month) return Error{"month", "a financial month, 1 (April) to 12 (March)"};
+  analytics::ViewRequest v = ViewRequestFor(ccg, "records", *month);
+  auto provider = r.Query("provider");
+  if (!provider || provider->empty()) return Error{"provider", "name the provider to drill down to"};
+  v.provider = std::string(*provider);
+  if (auto pod = r.Query("pod"); pod && !pod->empty()) {
+    v.pod = contracts::ParsePod(*pod);
+    if (!v.pod && *pod != "NP") return Error{"pod", "not a point of delivery"};
+    if (!v.pod) v.pod = pricing::Pod::kNone;
+  }
+  v.month_only = r.Query("month_only").value_or("") == "1";
+  return v;
+}
+
+Response WebApp::Impl::RecordsPage(const Request& r, const Caller& c) const {
+  auto ccg = Tenant(r, c, Action::kView, Identifiability::kRecordLevel);
+  if (!ccg) return NotFound(c);
+  auto request = RecordsRequest(r, *ccg);
+  if (!request.ok()) return Problem(c, 400, "Bad request", request.error().ToString());
+  auto built = views.Build(request.value());
+  PageFrame f = Frame(c, "Records behind the figure");
+  f.nav = CcgNav(c, *ccg, "");
+  if (!built.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(built.error().why) + ".</p>"));
+  if (!Audit(c, "web.view", "records",
+             {{"ccg", ccg->view()},
+              {"provider", request.value().provider},
+              {"month", built.value().scope.month},
+              {"record_level", true}})
+           .ok())
+    return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
+  f.subtitle = Subtitle(*ccg, built.value().scope);
+  std::string body =
+      "<p>Pseudonymised records: no NHS numbers, names or dates of birth. Each row names its batch "
+      "and row so its price can be explained with <code>csu price explain</code>.</p>";
+  for (report::ReportTable& t : built.value().tables) {
+    // A page of thousands of rows helps nobody and is slow to draw; the
+    // JSON twin has every record.
+    if (t.rows.size() > kMaxRecordRows) {
+      t.notes.insert(t.notes.begin(), "Showing the first " + std::to_string(kMaxRecordRows) + " of " +
+                                          std::to_string(t.rows.size()) +
+                                          " records; narrow it to one month, or fetch them all from the JSON API.");
+      t.rows.resize(kMaxRecordRows);
+    }
+    body += TableHtml(t);
+  }
+  return Response::Html(200, RenderPage(f, body));
+}
+
+Response WebApp::Impl::Export(const Request& r, const Caller& c) const {
+  const std::string view(r.PathParam("view"));
+  const std::string format(r.PathParam("format"));
+  const bool known = std::any_of(kViewPages.begin(), kViewPages.end(), [&](const auto& p) { return p.first == view; });
+  const Identifiability level =
+      analytics::IsRecordLevel(view) ? Identifiability::kRecordLevel : Identifiability::kAggregate;
+  auto ccg = Tenant(r, c, Action::kExport, level);
+  if (!ccg || !known || (format != "csv" && format != "xlsx")) return NotFound(c);
+  auto month = MonthOf(r);
+  if (!month) return Problem(c, 400, "Bad request", "month must be a financial month, 1 (April) to 12 (March)");
+  auto built = ViewOf(*ccg, view, *month);
+  if (!built.ok()) return Problem(c, 404, "Nothing to export", built.error().why);
+  const analytics::ViewResult& result = *built.value();
+  const int m = result.scope.month;
+  if (!Audit(c, "web.export", view,
+             {{"ccg", ccg->view()},
+              {"month", m},
+              {"format", format},
+              {"record_level", level == Identifiability::kRecordLevel}})
+           .ok())
+    return Problem(c, 503, "Not available", "The audit log could not be written, so the export is withheld.");
+  const std::string file = std::string(ccg->view()) + "-" + view + "-" + options.year.ToString().replace(4, 1, "-") +
+                           "-m" + std::to_string(m) + "." + format;
+  Response out(200);
+  if (format == "csv") {
+    out.set_body(report::RenderCsv(result.tables.at(0)));
+    out.SetHeader("Content-Type", "text/csv; charset=utf-8");
+  } else {
+    // libxlsxwriter writes a file: a private temporary one, removed at once.
+    std::string path = (std::filesystem::temp_directory_path() / "csu-export-XXXXXX").string();
+    const int fd = ::mkstemp(path.data());
+    if (fd < 0) return Problem(c, 500, "Export failed", "a temporary file could not be made");
+    ::close(fd);
+    const Status s = report::WriteXlsx(path, result.tables);
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    std::filesystem::remove(path);
+    if (!s.ok()) return Problem(c, 500, "Export failed", "the workbook could not be written");
+    out.set_body(bytes.str());
+    out.SetHeader("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  }
+  out.SetHeader("Content-Disposition", "attachment; filename=\"" + file + "\"");
+  return out;
+}
+
+Response WebApp::Impl::ApiCcgs(const Request&, const Caller& c) const {
+  nlohmann::json list = nlohmann::json::array();
+  for (const OdsCode& ccg : VisibleTenants(c)) list.push_back({{"code", ccg.view()}, {"name", CcgName(ccg)}});
+  return Response::Json(200, nlohmann::json{{"year", options.year.ToString()}, {"ccgs", list}}.dump());
+}
+
+Response WebApp::Impl::ApiHome(const Request& r, const Caller& c) const {
+  auto ccg = Tenant(r, c, Action::kView, Identifiability::kAggregate);
+  if (!ccg) return ApiNotFound();
+  auto month = MonthOf(r);
+  if (!month) return Response::Error(400, "month must be 1 (April) to 12 (March)");
+  auto h = HeadlineOf(*ccg, *month);
+  if (!h.ok()) return Response::Error(404, h.error().why);
+  const analytics::Headline& v = *h.value();
+  nlohmann::json top = nlohmann::json::array();
+  for (const auto& tv : v.top_variances)
+    top.push_back({{"provider", tv.provider.view()},
+                   {"pod", tv.pod == pricing::Pod::kNone ? "NP" : std::string(pricing::PodCode(tv.pod))},
+                   {"plan_ytd_pence", tv.plan_ytd_pence},
+                   {"actual_ytd_pence", tv.actual_ytd_pence},
+                   {"variance_pence", tv.variance_pence()}});
+  nlohmann::json weeks = nlohmann::json::array();
+  for (const auto& w : *AeWeeksOf(v.scope))
+    weeks.push_back({{"week", w.period}, {"attendances", w.denominator}, {"within_4_hours", w.numerator}});
+  nlohmann::json j = {{"ccg", ccg->view()},
+                      {"year", options.year.ToString()},
+                      {"month", v.scope.month},
+                      {"contracts", v.contracts},
+                      {"plan_ytd_pence", v.plan_ytd_pence},
+                      {"actual_ytd_pence", v.actual_ytd_pence},
+                      {"payable_ytd_pence", v.payable_ytd_pence},
+                      {"annual_plan_pence", v.annual_plan_pence},
+                      {"forecast_run_rate_pence", v.forecast_run_rate_pence},
+                      {"forecast_profiled_pence", v.forecast_profiled_pence},
+                      {"non_contract_ytd_pence", v.non_contract_ytd_pence},
+                      {"challenges", v.challenges},
+                      {"challenges_at_stake_pence", v.challenges_at_stake_pence},
+                      {"top_variances", top},
+                      {"ae_four_hour_weekly", weeks}};
+  return Response::Json(200, j.dump());
+}
+
+Response WebApp::Impl::ApiView(const Request& r, const Caller& c) const {
+  const std::string view(r.PathParam("view"));
+  const bool known = std::any_of(kViewPages.begin(), kViewPages.end(), [&](const auto& p) { return p.first == view; });
+  const Identifiability level =
+      analytics::IsRecordLevel(view) ? Identifiability::kRecordLevel : Identifiability::kAggregate;
+  auto ccg = Tenant(r, c, Action::kView, level);
+  if (!ccg || !known) return ApiNotFound();
+  auto month = MonthOf(r);
+  if (!month) return Response::Error(400, "month must be 1 (April) to 12 (March)");
+  auto built = ViewOf(*ccg, view, *month);
+  if (!built.ok()) return Response::Error(404, built.error().why);
+  const analytics::ViewResult& result = *built.value();
+  if (level == Identifiability::kRecordLevel &&
+      !Audit(c, "api.view", view, {{"ccg", ccg->view()}, {"month", result.scope.month}, {"record_level", true}}).ok())
+    return Response::Error(503, "the audit log could not be written, so this view is withheld");
+  return Response::Json(200, report::RenderJson(result.tables).dump());
+}
+
+Response WebApp::Impl::ApiRecords(const Request& r, const Caller& c) const {
+  auto ccg = Tenant(r, c, Action::kView, Identifiability::kRecordLevel);
+  if (!ccg) return ApiNotFound();
+  auto request = RecordsRequest(r, *ccg);
+  if (!request.ok()) return Response::Error(400, request.error().ToString());
+  auto built = views.Build(request.value());
+  if (!built.ok()) return Response::Error(404, built.error().why);
+  if (!Audit(c, "api.view", "records",
+             {{"ccg", ccg->view()}, {"provider", request.value().provider}, {"record_level", true}})
+           .ok())
+    return Response::Error(503, "the audit log could not be written, so this view is withheld");
+  return Response::Json(200, report::RenderJson(built.value().tables).dump());
+}
+
+}  // namespace csu::web

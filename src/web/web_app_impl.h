@@ -1,0 +1,284 @@
+// WebApp's implementation, shared by the files that hold its routes:
+// web_app.cc (who is asking, page frames, caches, the route table),
+// ccg_pages.cc (a CCG's pages and their JSON twins), admin_pages.cc (data
+// loads, the audit log, users), billing_routes.cc (billing pages and the
+// metering of every request) and signin_pages.cc. Private to src/web: the
+// contract for everyone else is web_app.h.
+#pragma once
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "analytics/commissioning_views.h"
+#include "billing/billing_store.h"
+#include "billing/billing_summary.h"
+#include "billing/invoice_document.h"
+#include "billing/meter.h"
+#include "contracts/contract.h"
+#include "core/money.h"
+#include "http/request_parser.h"
+#include "ingest/extract_schema.h"
+#include "pricing/priced_activity.h"
+#include "refdata/refdata.h"
+#include "report/render.h"
+#include "report/xlsx_writer.h"
+#include "spc/svg_chart.h"
+#include "spc/xmr_chart.h"
+#include "store/env.h"
+#include "store/sha256.h"
+#include "tenancy/accounts.h"
+#include "tenancy/secrets.h"
+#include "web/billing_pages.h"
+#include "web/html.h"
+#include "web/style.h"
+#include "web/users_page.h"
+#include "web/web_app.h"
+
+namespace csu::web {
+
+using http::Method;
+using http::Request;
+using http::Response;
+using tenancy::Action;
+using tenancy::Identifiability;
+using tenancy::Role;
+
+inline constexpr const char* kSignInCookie = "csu_signin";
+inline constexpr size_t kMaxRecordRows = 1000;  // records shown on one drill-down page
+// Views with a page of their own; "records" is the drill-down page.
+inline const std::vector<std::pair<std::string, std::string>> kViewPages = {{"monitoring", "Contract monitoring"},
+                                                                            {"nca", "Non-contract activity"},
+                                                                            {"spend", "Spend"},
+                                                                            {"flows", "Patient flows"},
+                                                                            {"practices", "Practices"},
+                                                                            {"ae", "A&E"},
+                                                                            {"readmissions", "Readmissions"},
+                                                                            {"challenges", "Challenges"}};
+
+// Request helpers (web_app.cc).
+std::map<std::string, std::string> ParseCookies(const Request& r);
+// application/x-www-form-urlencoded; a malformed pair is skipped.
+std::map<std::string, std::string> ParseForm(std::string_view body);
+// A form field's value, "" when absent.
+std::string FormValue(const std::map<std::string, std::string>& form, const char* key);
+std::string Pounds(int64_t pence);
+Response Redirect(const std::string& to);
+
+struct Caller {
+  tenancy::Principal who;
+  std::string session_token;  // empty for API tokens
+};
+
+struct WebApp::Impl {
+  Impl(WebOptions o, tenancy::Accounts& a, const analytics::CommissioningViews& v, const refdata::RefData& r, AuditFn f,
+       PlatformRecords p, std::string cookie, BillingAccess b)
+      : options(o),
+        accounts(a),
+        views(v),
+        ref(r),
+        audit(std::move(f)),
+        records(std::move(p)),
+        session_cookie(std::move(cookie)),
+        billing(std::move(b)) {}
+  WebOptions options;
+  tenancy::Accounts& accounts;
+  const analytics::CommissioningViews& views;
+  const refdata::RefData& ref;
+  AuditFn audit;
+  PlatformRecords records;
+  std::string session_cookie;
+  BillingAccess billing;
+  // Users already counted active for a CCG this month (their usage_keys row
+  // is committed), so most requests skip that transaction.
+  mutable std::mutex active_mu;
+  mutable std::set<std::string> active_counted;
+  // Headlines and weekly A&E series by "CCG/month": the loaded activity does
+  // not change while the server runs, and a headline costs a cube, contract
+  // monitoring and every challenge rule (hundreds of milliseconds on the
+  // demo), so each is computed once. At most CCGs × 13 entries.
+  mutable std::mutex cache_mu;
+  mutable std::map<std::string, std::shared_ptr<const analytics::Headline>> headlines;
+  mutable std::map<std::string, std::shared_ptr<const std::vector<analytics::MeasurePoint>>> ae_weeks;
+  mutable std::map<std::string, std::shared_ptr<const analytics::ViewResult>> view_results;
+
+  // A view's tables, cached like the headlines; not challenges, whose
+  // statuses change while the server runs.
+  Result<std::shared_ptr<const analytics::ViewResult>> ViewOf(const OdsCode& ccg, const std::string& view,
+                                                              int month) const;
+  Result<std::shared_ptr<const analytics::Headline>> HeadlineOf(const OdsCode& ccg, int month) const;
+
+  std::shared_ptr<const std::vector<analytics::MeasurePoint>> AeWeeksOf(const analytics::ViewScope& scope) const;
+
+  // ---- who is asking, frames, navigation, caches (web_app.cc) ----
+  std::optional<Caller> Authenticate(const Request& r) const;
+  bool CsrfOk(const Request& r, const Caller& c) const;
+
+  // The CCG of the path if the caller may act on it at this level; nullopt
+  // for a CCG outside their scope and for one that does not exist alike.
+  std::optional<OdsCode> Tenant(const Request& r, const Caller& c, Action a, Identifiability level) const;
+  std::vector<OdsCode> VisibleTenants(const Caller& c) const;
+
+  std::string CcgName(const OdsCode& code) const;
+
+  // ---- pages (CSU-wide pages: admin_pages.cc; a CCG's: ccg_pages.cc) ----
+  PageFrame Frame(const Caller& c, std::string title, std::string subtitle = "") const;
+  std::vector<NavLink> CsuNav(const Caller& c, std::string_view current) const;
+
+  // CSU-wide pages: the action's permission with no tenant.
+  bool CsuWide(const Caller& c, Action a) const;
+  static report::ReportTable BatchesTable(const std::vector<store::BatchInfo>& batches);
+
+  // Quarantined rows per batch by column and reason: counts only, never a
+  // row, a line number or a detail (which may quote a value).
+  static report::ReportTable QuarantineTable(const std::vector<store::BatchInfo>& batches,
+                                             const std::vector<store::QuarantineCount>& counts);
+
+  // The data-loads page's tables: batches, then quarantine counts.
+  Result<std::vector<report::ReportTable>> DataTables() const;
+  Response DataPage(const Request&, const Caller& c) const;
+
+  Response ApiData(const Request&, const Caller& c) const;
+
+  // The audit log, newest first, filtered by ?actor= ?action= (prefix)
+  // ?from= ?to= (dates, inclusive), at most 500 entries.
+  Result<report::ReportTable> AuditTable(const Request& r) const;
+  Response AuditPage(const Request& r, const Caller& c) const;
+
+  Response ApiAudit(const Request& r, const Caller& c) const;
+
+  // POST /ccg/{ccg}/challenges: a status for one of the CCG's challenges.
+  Response SetChallenge(const Request& r, const Caller& c) const;
+
+  // ---- users (administrators; admin_pages.cc) ----
+  // The users page, with `notice_html` (a result, an error, or a secret
+  // shown once) above it.
+  Response UsersResponse(const Caller& c, int status, std::string notice_html) const;
+  Response UsersPage(const Request& r, const Caller& c) const;
+
+  // The forms of the users page, one route each.
+  enum class UsersForm { kAdd, kChange, kPassword, kSecondFactor, kCreateToken, kRevokeToken };
+
+  // POST /admin/users[/...]: 404 for everyone but administrators, then the
+  // CSRF check; each change is made and audited by Accounts with the
+  // administrator as the actor. Passwords are never echoed; a new API token
+  // or authenticator secret is shown on this response only.
+  Response UsersChange(const Request& r, const Caller& c, UsersForm form_kind) const;
+  std::vector<NavLink> CcgNav(const Caller& c, const OdsCode& ccg, std::string_view current) const;
+
+  Response NotFound(const std::optional<Caller>& c) const;
+  Response Problem(const Caller& c, int status, const std::string& title, const std::string& message) const;
+
+  // The month asked for (?month=1..12), 0 for the latest; nullopt if malformed.
+  static std::optional<int> MonthOf(const Request& r);
+
+  Status Audit(const Caller& c, const std::string& action, const std::string& subject,
+               const nlohmann::json& details) const;
+  analytics::ViewRequest ViewRequestFor(const OdsCode& ccg, std::string view, int month) const;
+
+  std::string MonthForm(const std::string& action, int month, const std::string& extra_hidden = "") const;
+  std::string Subtitle(const OdsCode& ccg, const analytics::ViewScope& s) const;
+
+  Response Home(const Request&, const Caller& c) const;
+  std::string RecordsLink(const OdsCode& ccg, std::string_view provider, std::string_view pod, int month) const;
+
+  std::string AeChart(const analytics::ViewScope& scope, const OdsCode& ccg) const;
+  Response CcgHome(const Request& r, const Caller& c) const;
+
+  // What a table links to: the monitoring view's actual activity and £
+  // drill down to the records behind them.
+  CellLink DrillLinks(const Caller& c, const OdsCode& ccg, const std::string& view, int month) const;
+  Response ViewPage(const Request& r, const Caller& c) const;
+
+  // records: provider (required), pod, month, month_only=1
+  Result<analytics::ViewRequest> RecordsRequest(const Request& r, const OdsCode& ccg) const;
+  Response RecordsPage(const Request& r, const Caller& c) const;
+
+  Response Export(const Request& r, const Caller& c) const;
+
+  // ---- JSON twins (ccg_pages.cc, admin_pages.cc) ----
+  static Response ApiNotFound();
+
+  // ---- metering (docs/billing.md, "Metering"; billing_routes.cc) ----
+  Date Today() const;
+
+  // Counts a served request against the CCG in its path before the response
+  // leaves: the user active this month, an API call, a report run, an
+  // export. A count that cannot be committed withholds the response (503),
+  // so what was served and what is billed agree. Only the CCG's own users'
+  // requests are its use (CSU staff working on a CCG are the CSU's service,
+  // paid per head); refusals, HEAD, CSU-wide pages and the billing pages
+  // themselves (reading one's invoice is not a use) are not metered.
+  Response Metered(const Request& r, const Caller& c, bool api, Response response) const;
+
+  // ---- billing pages (billing_routes.cc) ----
+
+  // Runs `fn` on the billing database; false (and a logged-nothing 500
+  // upstream) when there is none or it fails.
+  template <typename T, typename F>
+  Result<T> WithBilling(F&& fn) const {
+    if (!billing.with_store) return MakeError("billing", "no billing database");
+    std::optional<T> out;
+    Status s = billing.with_store([&](billing::BillingStore& db) -> Status {
+      Result<T> r = fn(db);
+      if (!r.ok()) return r.error();
+      out = std::move(r).value();
+      return Status::Ok();
+    });
+    if (!s.ok()) return s.error();
+    return std::move(*out);
+  }
+  Result<billing::CcgBilling> CcgBillingOf(const OdsCode& ccg) const;
+
+  Response CcgBillingPage(const Request& r, const Caller& c) const;
+  Response ApiCcgBilling(const Request& r, const Caller& c) const;
+
+  // The CCG's document `number`; nullopt for another CCG's and for none alike.
+  Result<std::optional<billing::Invoice>> DocumentOf(const OdsCode& ccg, const std::string& number) const;
+  Response InvoicePage(const Request& r, const Caller& c) const;
+
+  Response ApiInvoice(const Request& r, const Caller& c) const;
+
+  // ?as_of=YYYY-MM-DD moves the renewals and forecast; a malformed one is ignored.
+  Result<billing::CsuBilling> CsuBillingOf(const Request& r) const;
+  Response CsuBillingPage(const Request& r, const Caller& c) const;
+
+  Response ApiCsuBilling(const Request& r, const Caller& c) const;
+
+  // Adds a price version of an item from the first of a month: the version
+  // in force then, with the new price (docs/billing.md, "Catalogue").
+  Response CataloguePrice(const Request& r, const Caller& c) const;
+  Response ApiCcgs(const Request&, const Caller& c) const;
+
+  Response ApiHome(const Request& r, const Caller& c) const;
+  Response ApiView(const Request& r, const Caller& c) const;
+
+  Response ApiRecords(const Request& r, const Caller& c) const;
+
+  // ---- sign-in (signin_pages.cc) ----
+  // The address sign-in throttles and audits. Behind the TLS proxy every
+  // connection comes from loopback, so one address would lock everyone out
+  // after a stranger's failures: there, and only from a loopback peer, the
+  // proxy's X-Forwarded-For (which deploy/nginx/opencsu.conf overwrites with
+  // the client's address, never appends to) names the client.
+  std::string ClientAddress(const Request& r) const;
+  std::string CookieAttributes() const;
+
+  std::string SignInForm(const std::string& token, const std::string& message, const std::string& username) const;
+  Response SignInPage(const Request& r, const std::string& message, int status, const std::string& username) const;
+
+  Response SignIn(const Request& r) const;
+  Response SignOut(const Request& r) const;
+};
+
+}  // namespace csu::web
