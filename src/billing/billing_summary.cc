@@ -25,18 +25,16 @@ Result<CcgBilling> CcgBillingFor(BillingStore& db, const refdata::RefData& ref, 
   CSU_ASSIGN_OR_RETURN(usage, db.Usage(ccg));
   CcgBilling out;
   out.ccg = ccg;
-  Result<OdsCode> code = OdsCode::Parse(ccg);
-  const refdata::Ccg* c = code.ok() ? ref.FindCcg(code.value()) : nullptr;
-  out.ccg_name = c ? c->name : ccg;
+  out.ccg_name = CcgName(ref, ccg);
   out.population = PopulationIn(ccg, Period::Of(today), updates, ref);
   out.through = LatestInvoiced(docs, Period::Of(today).AddMonths(-1));
   auto population_of = [&](const std::string& who) { return PopulationIn(who, out.through, updates, ref); };
   out.cost_per_head = CostPerHeadTable(docs, out.through, population_of);
-  if (!out.cost_per_head.rows.empty()) {
-    const auto& row = out.cost_per_head.rows.front();
-    out.months_invoiced = row[1].number;
-    out.net_12_months = Money::FromPence(row[2].number);
-    if (!row[5].empty()) out.per_head_pence = row[5].number;
+  if (!out.cost_per_head.rows.empty()) {  // one row: this CCG's
+    const report::ReportTable& t = out.cost_per_head;
+    out.months_invoiced = t.Find(0, "months_invoiced")->number;
+    out.net_12_months = Money::FromPence(t.Find(0, "net_charges")->number);
+    if (!t.Find(0, "per_head")->empty()) out.per_head_pence = t.Find(0, "per_head")->number;
   }
   out.subscriptions = SubscriptionsTable(subs, catalogue, ccg, today);
   out.usage = UsageTable(usage);

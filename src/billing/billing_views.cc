@@ -143,7 +143,7 @@ ReportTable DocumentsTable(const std::vector<Invoice>& docs) {
 }
 
 ReportTable LinesTable(const Invoice& inv) {
-  ReportTable t{inv.number.empty() ? "Invoice preview" : inv.number,
+  ReportTable t{"Lines",
                 {{"item", ColumnType::kText, "Item"},
                  {"description", ColumnType::kText, "Description"},
                  {"basis", ColumnType::kText, "Worked as"},
@@ -294,8 +294,8 @@ ReportTable RevenueByCustomerTable(const std::vector<Invoice>& docs, Period from
   }
   t.AddTotalRow("Total");
   if (!t.rows.empty()) {
-    t.rows.back()[5] = Cell::Count(total_population);
-    t.rows.back()[6] = PerHead(total, total_population);
+    t.rows.back()[t.ColumnIndex("population")] = Cell::Count(total_population);
+    t.rows.back()[t.ColumnIndex("per_head")] = PerHead(total, total_population);
   }
   t.notes.push_back("Months " + from.ToString() + " to " + through.ToString() +
                     ", net of credit notes; revenue a head uses the population in force at the end.");

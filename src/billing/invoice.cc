@@ -86,13 +86,16 @@ Result<Invoice> ComputeInvoice(const std::string& ccg, Period period, const Invo
   std::vector<Subscription> subs = in.subscriptions;
   std::sort(subs.begin(), subs.end(), [](const Subscription& a, const Subscription& b) { return a.id < b.id; });
   // Subscriptions and catalogue loads refuse double charges; an invoice
-  // refuses them again rather than bill one.
-  std::vector<Subscription> covering;
+  // refuses one in its own month again rather than bill it.
+  std::vector<const Subscription*> covering;
   for (const Subscription& s : subs)
-    if (s.ccg == ccg && s.Covers(period)) covering.push_back(s);
-  if (Status st = CheckNoDoubleCharges(covering, *in.catalogue); !st.ok()) return st.error();
-  for (const Subscription& s : subs) {
-    if (s.ccg != ccg || !s.Covers(period)) continue;
+    if (s.ccg == ccg && s.Covers(period)) covering.push_back(&s);
+  for (size_t i = 0; i < covering.size(); ++i)
+    for (size_t j = i + 1; j < covering.size(); ++j)
+      if (std::string why = DoubleChargeIn(*covering[i], *covering[j], *in.catalogue, period); !why.empty())
+        return MakeError(ccg + " " + period.ToString(), why);
+  for (const Subscription* covered : covering) {
+    const Subscription& s = *covered;
     const ItemVersion* v = in.catalogue->InForce(s.item, period.first_day());
     if (!v)
       return MakeError("subscription " + std::to_string(s.id),

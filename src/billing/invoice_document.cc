@@ -136,10 +136,8 @@ Status WriteInvoiceXlsx(const std::string& path, const Invoice& inv) {
   add("VAT", inv.vat.ToString());
   add("Total", inv.total.ToString());
   add("SHA-256", inv.sha256);
-  report::ReportTable lines = LinesTable(inv);
-  lines.title = "Lines";
   details.title = "Details";
-  return report::WriteXlsx(path, {details, lines});
+  return report::WriteXlsx(path, {details, LinesTable(inv)});
 }
 
 }  // namespace csu::billing

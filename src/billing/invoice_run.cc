@@ -5,38 +5,21 @@
 #include "refdata/refdata.h"
 
 namespace csu::billing {
-namespace {
-
-std::string CcgName(const refdata::RefData& ref, const std::string& ccg) {
-  Result<OdsCode> code = OdsCode::Parse(ccg);
-  if (!code.ok()) return ccg;
-  const refdata::Ccg* c = ref.FindCcg(code.value());
-  return c ? c->name : ccg;
-}
-
-Result<Invoice> Compute(BillingStore& db, const refdata::RefData& ref, const Catalogue& catalogue,
-                        const std::vector<Subscription>& subs, const std::vector<PopulationUpdate>& updates,
-                        const std::string& ccg, Period period, int64_t vat_rate_bp) {
-  InvoiceInputs in;
-  in.catalogue = &catalogue;
-  in.subscriptions = subs;
-  in.vat_rate_bp = vat_rate_bp;
-  in.population = PopulationIn(ccg, period, updates, ref);
-  CSU_ASSIGN_OR_RETURN(usage, db.UsageTotals(ccg, period));
-  in.usage = std::move(usage);
-  CSU_ASSIGN_OR_RETURN(inv, ComputeInvoice(ccg, period, in));
-  inv.ccg_name = CcgName(ref, ccg);
-  return inv;
-}
-
-}  // namespace
-
 Result<Invoice> PreviewInvoice(BillingStore& db, const refdata::RefData& ref, const std::string& ccg, Period period,
                                int64_t vat_rate_bp) {
   CSU_ASSIGN_OR_RETURN(catalogue, db.LoadCatalogue());
   CSU_ASSIGN_OR_RETURN(subs, db.Subscriptions());
   CSU_ASSIGN_OR_RETURN(updates, db.PopulationUpdates());
-  return Compute(db, ref, catalogue, subs, updates, ccg, period, vat_rate_bp);
+  CSU_ASSIGN_OR_RETURN(usage, db.UsageTotals(ccg, period));
+  InvoiceInputs in;
+  in.catalogue = &catalogue;
+  in.subscriptions = std::move(subs);
+  in.vat_rate_bp = vat_rate_bp;
+  in.population = PopulationIn(ccg, period, updates, ref);
+  in.usage = std::move(usage);
+  CSU_ASSIGN_OR_RETURN(inv, ComputeInvoice(ccg, period, in));
+  inv.ccg_name = CcgName(ref, ccg);
+  return inv;
 }
 
 Result<InvoiceRunResult> RunInvoices(BillingStore& db, const refdata::RefData& ref, Period period,
@@ -45,9 +28,7 @@ Result<InvoiceRunResult> RunInvoices(BillingStore& db, const refdata::RefData& r
     return MakeError(period.ToString(), "the month has not ended yet (today is " + options.today.ToString() +
                                             "): a month is invoiced once its usage is complete");
   if (options.vat_rate_bp < 0 || options.vat_rate_bp > 10000) return MakeError("--vat-rate", "must be 0–100%");
-  CSU_ASSIGN_OR_RETURN(catalogue, db.LoadCatalogue());
   CSU_ASSIGN_OR_RETURN(subs, db.Subscriptions());
-  CSU_ASSIGN_OR_RETURN(updates, db.PopulationUpdates());
   std::set<std::string> ccgs;
   for (const Subscription& s : subs)
     if (s.Covers(period)) ccgs.insert(s.ccg);
@@ -59,7 +40,9 @@ Result<InvoiceRunResult> RunInvoices(BillingStore& db, const refdata::RefData& r
       out.already.push_back(live->number);
       continue;
     }
-    auto compute = [&]() { return Compute(db, ref, catalogue, subs, updates, ccg, period, options.vat_rate_bp); };
+    // Read afresh inside IssueInvoice's transaction: the invoice bills what
+    // is held when it is numbered, whatever changed since the run began.
+    auto compute = [&]() { return PreviewInvoice(db, ref, ccg, period, options.vat_rate_bp); };
     if (options.dry_run) {
       CSU_ASSIGN_OR_RETURN(inv, compute());
       out.issued.push_back(std::move(inv));

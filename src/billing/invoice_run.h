@@ -38,8 +38,9 @@ struct InvoiceRunResult {
 Result<InvoiceRunResult> RunInvoices(BillingStore& db, const refdata::RefData& ref, Period period,
                                      const InvoiceRunOptions& options, const Actor& actor);
 
-// The invoice `ccg` would get for `period` now (nothing issued); used for
-// previews on the billing pages and by RunInvoices.
+// The invoice `ccg` would get for `period` now (nothing issued), from the
+// catalogue, subscriptions, population and usage held: what RunInvoices
+// issues, and what --dry-run shows.
 Result<Invoice> PreviewInvoice(BillingStore& db, const refdata::RefData& ref, const std::string& ccg, Period period,
                                int64_t vat_rate_bp);
 

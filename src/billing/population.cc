@@ -9,6 +9,12 @@ std::string CanonicalCcg(std::string_view text) {
   return code.ok() ? std::string(code.value().view()) : std::string(text);
 }
 
+std::string CcgName(const refdata::RefData& ref, const std::string& ccg) {
+  Result<OdsCode> code = OdsCode::Parse(ccg);
+  const refdata::Ccg* c = code.ok() ? ref.FindCcg(code.value()) : nullptr;
+  return c ? c->name : ccg;
+}
+
 std::optional<int64_t> PopulationIn(const std::string& ccg, Period p, const std::vector<PopulationUpdate>& updates,
                                     const refdata::RefData& ref) {
   const Date day = p.first_day();

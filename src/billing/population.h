@@ -22,6 +22,9 @@ namespace csu::billing {
 // not an ODS code comes back unchanged (and matches no CCG).
 std::string CanonicalCcg(std::string_view text);
 
+// The CCG's name from the reference data, or the code when it has none.
+std::string CcgName(const refdata::RefData& ref, const std::string& ccg);
+
 struct PopulationUpdate {
   std::string ccg;
   Date effective_from;

@@ -25,21 +25,24 @@ std::vector<std::string> ServicesCovered(const Subscription& s, const Catalogue&
   return v->includes;
 }
 
+std::string DoubleChargeIn(const Subscription& a, const Subscription& b, const Catalogue& catalogue, Period p) {
+  const ItemVersion* va = catalogue.InForce(a.item, p.first_day());
+  const ItemVersion* vb = catalogue.InForce(b.item, p.first_day());
+  if (va && vb && !va->meter.empty() && va->meter == vb->meter)
+    return "in " + p.ToString() + " the " + va->meter + " meter would be billed twice (" + a.item + " and " + b.item + ")";
+  std::vector<std::string> sa = ServicesCovered(a, catalogue, p);
+  std::vector<std::string> sb = ServicesCovered(b, catalogue, p);
+  for (const std::string& code : sa)
+    if (std::find(sb.begin(), sb.end(), code) != sb.end())
+      return "in " + p.ToString() + " " + code + " would be charged twice";
+  return "";
+}
+
 std::string DoubleCharge(const Subscription& a, const Subscription& b, const Catalogue& catalogue) {
   if (a.ccg != b.ccg || !Overlap(a, b)) return "";
-  const Period from = std::max(a.first_period(), b.first_period());
   const Period to = std::min(a.end_period(), b.end_period());
-  for (Period p = from; p < to; p = p.AddMonths(1)) {
-    const ItemVersion* va = catalogue.InForce(a.item, p.first_day());
-    const ItemVersion* vb = catalogue.InForce(b.item, p.first_day());
-    if (va && vb && !va->meter.empty() && va->meter == vb->meter)
-      return "in " + p.ToString() + " the " + va->meter + " meter would be billed twice (" + a.item + " and " + b.item + ")";
-    std::vector<std::string> sa = ServicesCovered(a, catalogue, p);
-    std::vector<std::string> sb = ServicesCovered(b, catalogue, p);
-    for (const std::string& code : sa)
-      if (std::find(sb.begin(), sb.end(), code) != sb.end())
-        return "in " + p.ToString() + " " + code + " would be charged twice";
-  }
+  for (Period p = std::max(a.first_period(), b.first_period()); p < to; p = p.AddMonths(1))
+    if (std::string why = DoubleChargeIn(a, b, catalogue, p); !why.empty()) return why;
   return "";
 }
 

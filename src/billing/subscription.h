@@ -52,6 +52,8 @@ Status ValidateSubscription(const Subscription& s, const std::vector<Subscriptio
 // packages), or two items billed from one meter — as a sentence naming the
 // month; "" when they would not. Uses the catalogue versions of each month.
 std::string DoubleCharge(const Subscription& a, const Subscription& b, const Catalogue& catalogue);
+// The same for one month (both must cover it).
+std::string DoubleChargeIn(const Subscription& a, const Subscription& b, const Catalogue& catalogue, Period p);
 
 // Every pair of each CCG's subscriptions, for a catalogue change (a new
 // package version may include a service a CCG already buys on its own).

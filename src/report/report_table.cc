@@ -8,6 +8,24 @@ bool ReportTable::IsTotalRow(size_t row) const {
   return std::find(total_rows.begin(), total_rows.end(), row) != total_rows.end();
 }
 
+size_t ReportTable::ColumnIndex(std::string_view name) const {
+  for (size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].name == name) return i;
+  return columns.size();
+}
+
+const Cell* ReportTable::Find(size_t row, std::string_view name) const {
+  const size_t c = ColumnIndex(name);
+  if (row >= rows.size() || c >= rows[row].size()) return nullptr;
+  return &rows[row][c];
+}
+
+int64_t ReportTable::TotalOf(std::string_view name) const {
+  if (total_rows.empty()) return 0;
+  const Cell* cell = Find(total_rows.front(), name);
+  return cell != nullptr && cell->kind == Cell::Kind::kNumber ? cell->number : 0;
+}
+
 void ReportTable::AddTotalRow(std::string label) {
   std::vector<Cell> total(columns.size());
   bool labelled = false;

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -84,6 +85,12 @@ struct ReportTable {
   // sum is unknown. Sort rows before adding totals: indices are kept.
   void AddTotalRow(std::string label);
   bool IsTotalRow(size_t row) const;
+  // The index of the column named `name` (its machine name), or columns.size().
+  size_t ColumnIndex(std::string_view name) const;
+  // The cell of `row` in the column named `name`; nullptr when there is no such column.
+  const Cell* Find(size_t row, std::string_view name) const;
+  // The number in the first total row's column `name`; 0 when there is none.
+  int64_t TotalOf(std::string_view name) const;
 };
 
 }  // namespace csu::report

@@ -51,5 +51,20 @@ TEST(ReportTableTest, TotalOverASuppressedCellIsSuppressedAndNoRowsTotalZero) {
   EXPECT_EQ(u.rows[2][4].number, 3);
 }
 
+TEST(ReportTableTest, CellsAndTotalsAreFoundByColumnName) {
+  ReportTable t{"T", {{"ccg", ColumnType::kText}, {"net", ColumnType::kMoney}}};
+  EXPECT_EQ(t.TotalOf("net"), 0);  // no total row yet
+  t.AddRow({Cell::Text("02E"), Cell::Pence(150)});
+  t.AddRow({Cell::Text("12F"), Cell::Pence(-50)});
+  t.AddTotalRow("Total");
+  EXPECT_EQ(t.ColumnIndex("net"), 1u);
+  EXPECT_EQ(t.ColumnIndex("nope"), 2u);
+  EXPECT_EQ(t.Find(1, "ccg")->text, "12F");
+  EXPECT_EQ(t.Find(1, "nope"), nullptr);
+  EXPECT_EQ(t.Find(9, "ccg"), nullptr);
+  EXPECT_EQ(t.TotalOf("net"), 100);
+  EXPECT_EQ(t.TotalOf("ccg"), 0);  // the label, not a number
+}
+
 }  // namespace
 }  // namespace csu::report

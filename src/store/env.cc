@@ -13,6 +13,8 @@
 #include <random>
 
 namespace csu::store {
+
+Date Env::TodayUtc() { return Date::Parse(NowUtc().substr(0, 10)).value(); }
 namespace {
 
 Error OsError(const std::string& path, const char* doing, int err) {

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/date.h"
 #include "core/result.h"
 
 namespace csu::store {
@@ -71,6 +72,8 @@ class Env {
 
   // Current UTC time, ISO 8601 to the second: "2024-05-01T10:22:03Z".
   virtual std::string NowUtc() = 0;
+  // Today's date by the same clock (UTC): the day NowUtc() begins with.
+  Date TodayUtc();
   // 64 bits of randomness for file-name nonces (not for secrets).
   virtual uint64_t RandomU64() = 0;
 

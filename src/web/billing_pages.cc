@@ -68,14 +68,9 @@ nlohmann::json CcgBillingJson(const billing::CcgBilling& b) {
 std::string CsuBillingHtml(const billing::CsuBilling& b, const std::string& csrf_token, const std::string& notice) {
   std::string body;
   if (!notice.empty()) body += NoticePanel(notice, false);
-  Money revenue;
-  for (size_t i = 0; i < b.revenue_by_customer.rows.size(); ++i)
-    if (b.revenue_by_customer.IsTotalRow(i)) revenue = Money::FromPence(b.revenue_by_customer.rows[i][3].number);
-  Money at_risk, forecast;
-  for (size_t i = 0; i < b.renewals.rows.size(); ++i)
-    if (b.renewals.IsTotalRow(i)) at_risk = Money::FromPence(b.renewals.rows[i][6].number);
-  for (size_t i = 0; i < b.forecast.rows.size(); ++i)
-    if (b.forecast.IsTotalRow(i)) forecast = Money::FromPence(b.forecast.rows[i][3].number);
+  const Money revenue = Money::FromPence(b.revenue_by_customer.TotalOf("net"));
+  const Money at_risk = Money::FromPence(b.renewals.TotalOf("monthly"));
+  const Money forecast = Money::FromPence(b.forecast.TotalOf("recurring"));
   body += "<div class=\"cards\">";
   body += CardHtml("Revenue, 12 months", revenue.ToString(), "to " + b.through.Name() + ", net of credit notes");
   body += CardHtml("Recurring revenue ahead", forecast.ToString(), "per-head and fixed charges under contract");

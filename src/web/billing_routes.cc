@@ -6,16 +6,13 @@ namespace csu::web {
 
 Date WebApp::Impl::Today() const {
   if (billing.today) return billing.today();
-  return Date::Parse(store::Env::Default().NowUtc().substr(0, 10)).value();
+  return store::Env::Default().TodayUtc();
 }
 
 Response WebApp::Impl::Metered(const Request& r, const Caller& c, bool api, Response response) const {
   if (billing.meter == nullptr || response.status() != 200 || r.method != Method::kGet) return response;
   auto code = OdsCode::Parse(r.PathParam("ccg"));
   if (!code.ok() || c.who.tenant != code.value()) return response;
-  const std::string_view path = r.path;
-  if (path.find("/billing") != std::string_view::npos || path.find("/invoices/") != std::string_view::npos)
-    return response;
   const std::string ccg(code.value().view());
   const billing::Period period = billing::Period::Of(Today());
   auto fail = [&](const Error&) {  // its text names only the database file
@@ -40,7 +37,7 @@ Response WebApp::Impl::Metered(const Request& r, const Caller& c, bool api, Resp
   std::vector<billing::Meter::Tally> tallies;
   if (!r.PathParam("format").empty()) {
     tallies.push_back({"exports", std::string(r.PathParam("view")) + "." + std::string(r.PathParam("format")), 1});
-  } else if (!r.PathParam("view").empty() || path.find("/records") != std::string_view::npos) {
+  } else if (!r.PathParam("view").empty() || std::string_view(r.path).find("/records") != std::string_view::npos) {
     tallies.push_back({"reports_run", r.PathParam("view").empty() ? "records" : std::string(r.PathParam("view")), 1});
   }
   if (api) tallies.push_back({"api_calls", "", 1});

@@ -175,11 +175,7 @@ Response WebApp::Impl::CcgHome(const Request& r, const Caller& c) const {
 CellLink WebApp::Impl::DrillLinks(const Caller& c, const OdsCode& ccg, const std::string& view, int month) const {
   if (view != "monitoring" || !tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel)) return {};
   return [this, ccg, month](const report::ReportTable& t, size_t row, size_t col) -> std::string {
-    size_t provider = t.columns.size(), pod = t.columns.size();
-    for (size_t i = 0; i < t.columns.size(); ++i) {
-      if (t.columns[i].name == "provider") provider = i;
-      if (t.columns[i].name == "pod") pod = i;
-    }
+    const size_t provider = t.ColumnIndex("provider"), pod = t.ColumnIndex("pod");
     if (provider == t.columns.size() || pod == t.columns.size() || t.IsTotalRow(row)) return "";
     const std::string& name = t.columns[col].name;
     if (name != "actual_activity_ytd" && name != "actual_ytd") return "";

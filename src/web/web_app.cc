@@ -211,18 +211,22 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
       session_cookie_(impl_->session_cookie) {
   Impl* app = impl_.get();
   using Fn = Response (Impl::*)(const Request&, const Caller&) const;
-  auto page = [app](Fn fn) {
-    return [app, fn](const Request& r) {
+  // `metered`: whether a served request is a use of the platform by its CCG
+  // (docs/billing.md, "Metering"); reading one's own billing is not.
+  auto page = [app](Fn fn, bool metered = true) {
+    return [app, fn, metered](const Request& r) {
       auto c = app->Authenticate(r);
       if (!c) return Redirect("/signin");
-      return app->Metered(r, *c, false, (app->*fn)(r, *c));
+      Response out = (app->*fn)(r, *c);
+      return metered ? app->Metered(r, *c, false, std::move(out)) : out;
     };
   };
-  auto api = [app](Fn fn) {
-    return [app, fn](const Request& r) {
+  auto api = [app](Fn fn, bool metered = true) {
+    return [app, fn, metered](const Request& r) {
       auto c = app->Authenticate(r);
       if (!c) return Response::Error(401, "sign in, or send an API token as 'Authorization: Bearer ...'");
-      return app->Metered(r, *c, true, (app->*fn)(r, *c));
+      Response out = (app->*fn)(r, *c);
+      return metered ? app->Metered(r, *c, true, std::move(out)) : out;
     };
   };
   router_.Add(Method::kGet, "/healthz", [](const Request&) { return Response::Json(200, "{\"status\":\"ok\"}"); });
@@ -262,13 +266,13 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
     r.SetHeader("Cache-Control", "public, max-age=3600");
     return r;
   });
-  router_.Add(Method::kGet, "/ccg/{ccg}/billing", page(&Impl::CcgBillingPage));
-  router_.Add(Method::kGet, "/ccg/{ccg}/invoices/{number}", page(&Impl::InvoicePage));
-  router_.Add(Method::kGet, "/billing", page(&Impl::CsuBillingPage));
-  router_.Add(Method::kPost, "/billing/catalogue", page(&Impl::CataloguePrice));
-  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/billing", api(&Impl::ApiCcgBilling));
-  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice));
-  router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling));
+  router_.Add(Method::kGet, "/ccg/{ccg}/billing", page(&Impl::CcgBillingPage, false));
+  router_.Add(Method::kGet, "/ccg/{ccg}/invoices/{number}", page(&Impl::InvoicePage, false));
+  router_.Add(Method::kGet, "/billing", page(&Impl::CsuBillingPage, false));
+  router_.Add(Method::kPost, "/billing/catalogue", page(&Impl::CataloguePrice, false));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/billing", api(&Impl::ApiCcgBilling, false));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, false));
+  router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling, false));
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));
   router_.Add(Method::kGet, "/api/v1/data", api(&Impl::ApiData));
   router_.Add(Method::kGet, "/api/v1/audit", api(&Impl::ApiAudit));

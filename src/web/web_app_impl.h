@@ -217,8 +217,9 @@ struct WebApp::Impl {
   // export. A count that cannot be committed withholds the response (503),
   // so what was served and what is billed agree. Only the CCG's own users'
   // requests are its use (CSU staff working on a CCG are the CSU's service,
-  // paid per head); refusals, HEAD, CSU-wide pages and the billing pages
-  // themselves (reading one's invoice is not a use) are not metered.
+  // paid per head); refusals, HEAD and CSU-wide pages are not metered, and
+  // the route table does not call this for the billing pages (reading one's
+  // invoice is not a use).
   Response Metered(const Request& r, const Caller& c, bool api, Response response) const;
 
   // ---- billing pages (billing_routes.cc) ----
