@@ -165,7 +165,7 @@ ReportTable UsageTable(const std::vector<UsageRow>& rows) {
                 {{"ccg", ColumnType::kText, "CCG"},
                  {"period", ColumnType::kText, "Month"},
                  {"meter", ColumnType::kText, "Meter"},
-                 {"quantity", ColumnType::kInteger, "Quantity"}}};
+                 {"quantity", ColumnType::kCount, "Quantity"}}};
   std::map<std::tuple<std::string, Period, std::string>, int64_t> sums;
   for (const UsageRow& r : rows) sums[{r.ccg, r.period, r.meter}] += r.quantity;
   std::vector<std::pair<std::tuple<std::string, Period, std::string>, int64_t>> ordered(sums.begin(), sums.end());
