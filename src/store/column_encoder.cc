@@ -26,7 +26,10 @@ ColumnEncoder::ColumnEncoder(ingest::ExtractKind kind, CodeDictionaries dictiona
   columns_.kind = kind;
   for (size_t d = 0; d < kDimensionCount; ++d) base_size_[d] = dicts_[static_cast<Dimension>(d)].size();
   if (expected_records > 0) {
-    auto reserve = [&](const char*, auto& column) { ReserveHuge(column, expected_records); };
+    auto reserve = [&](const char*, auto& column) {
+      ReserveHuge(column, expected_records);
+      PrefaultPages(column.data(), column.capacity() * sizeof(column[0]));
+    };
     switch (kind) {
       case ingest::ExtractKind::kApc: ForEachRowColumn(columns_.apc, reserve); break;
       case ingest::ExtractKind::kOp: ForEachRowColumn(columns_.op, reserve); break;

@@ -22,15 +22,31 @@ inline uint64_t Mix(uint64_t h) {
 
 uint64_t HashBytes(std::string_view bytes, uint64_t seed) {
   constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-  uint64_t h = seed ^ (bytes.size() * kMul);
-  size_t i = 0;
-  for (; i + 8 <= bytes.size(); i += 8) {
+  const char* p = bytes.data();
+  const size_t n = bytes.size();
+  uint64_t h = seed ^ (n * kMul);
+  for (size_t i = 0; i + 8 <= n; i += 8) {
     uint64_t w;
-    std::memcpy(&w, bytes.data() + i, 8);
+    std::memcpy(&w, p + i, 8);
     h = (h ^ Mix(w)) * kMul;
   }
+  // The last 0..7 bytes, read with fixed-width loads: a memcpy of a variable
+  // length into a stack word, read back at once, stalled every call on a
+  // failed store-to-load forward (it was most of the hash's time). Longer
+  // keys re-read their last word; shorter ones overlap two halves or pick
+  // three bytes. Every byte still reaches the hash, and the length is in it.
   uint64_t tail = 0;
-  std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
+  if (n >= 8) {
+    std::memcpy(&tail, p + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    tail = lo | uint64_t{hi} << 32;
+  } else if (n > 0) {
+    tail = uint64_t{static_cast<uint8_t>(p[0])} | uint64_t{static_cast<uint8_t>(p[n / 2])} << 8 |
+           uint64_t{static_cast<uint8_t>(p[n - 1])} << 16;
+  }
   return Mix(h ^ Mix(tail ^ 0x5bd1e995ull));
 }
 

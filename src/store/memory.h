@@ -21,6 +21,12 @@ namespace csu::store {
 // huge pages. Does nothing for small ranges or where unsupported.
 void AdviseHugePages(const void* p, size_t bytes);
 
+// Faults in the pages of [p, p + bytes) for writing in one system call
+// (MADV_POPULATE_WRITE), for a buffer about to be filled: ~3x cheaper than
+// faulting them one by one on the development VM. Commits the memory, so only
+// for buffers that will be filled. Does nothing where unsupported.
+void PrefaultPages(const void* p, size_t bytes);
+
 // Ensures capacity >= n, advising huge pages for the new buffer before the
 // old contents are copied into it.
 template <typename T>
