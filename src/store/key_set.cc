@@ -53,9 +53,7 @@ uint64_t HashBytes(std::string_view bytes, uint64_t seed) {
 KeySet::KeySet(size_t expected_keys, size_t expected_id_bytes) {
   size_t n = 16;
   while (n < expected_keys * 2) n *= 2;
-  slots_.reserve(n);
-  AdviseHugePages(slots_.data(), n * sizeof(Slot));
-  slots_.assign(n, 0);
+  slots_ = ZeroedArray<Slot>(n);
   mask_ = n - 1;
   arena_.reserve(expected_id_bytes + 4 * expected_keys);
   AdviseHugePages(arena_.data(), arena_.capacity());
@@ -95,10 +93,8 @@ bool KeySet::Insert(uint16_t provider, std::string_view record_id) {
 }
 
 void KeySet::Grow() {
-  std::vector<Slot> old = std::move(slots_);
-  slots_.reserve(old.size() * 2);
-  AdviseHugePages(slots_.data(), slots_.capacity() * sizeof(Slot));
-  slots_.assign(old.size() * 2, 0);
+  ZeroedArray<Slot> old = std::move(slots_);
+  slots_ = ZeroedArray<Slot>(old.size() * 2);
   mask_ = slots_.size() - 1;
   for (const Slot s : old) {
     if (s == 0) continue;

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/memory.h"
+
 namespace csu::store {
 
 class KeySet {
@@ -45,7 +47,7 @@ class KeySet {
   }
   void Grow();
 
-  std::vector<Slot> slots_;
+  ZeroedArray<Slot> slots_;
   size_t mask_ = 0;
   size_t size_ = 0;
   std::string arena_;

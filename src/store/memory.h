@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace csu::store {
@@ -26,6 +27,58 @@ void AdviseHugePages(const void* p, size_t bytes);
 // faulting them one by one on the development VM. Commits the memory, so only
 // for buffers that will be filled. Does nothing where unsupported.
 void PrefaultPages(const void* p, size_t bytes);
+
+// Memory that starts as zero bytes, for hash tables: large blocks are fresh
+// anonymous pages aligned to 2 MiB and advised for huge pages, which the
+// kernel hands out already zeroed, so nothing is cleared twice (a table filled
+// with assign(n, 0) was zeroed by the kernel and then again by memset) and the
+// whole block can be huge pages (a malloc'd block seldom starts on a 2 MiB
+// boundary). Small blocks come from calloc. Throws std::bad_alloc.
+class ZeroedBlock {
+ public:
+  ZeroedBlock() = default;
+  explicit ZeroedBlock(size_t bytes);
+  ~ZeroedBlock();
+  ZeroedBlock(ZeroedBlock&& o) noexcept { *this = std::move(o); }
+  ZeroedBlock& operator=(ZeroedBlock&& o) noexcept;
+  ZeroedBlock(const ZeroedBlock&) = delete;
+  ZeroedBlock& operator=(const ZeroedBlock&) = delete;
+
+  void* data() const { return data_; }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  void Release();
+  void* data_ = nullptr;
+  size_t bytes_ = 0;
+  void* mapping_ = nullptr;  // when mapped: the whole mapping, for munmap
+  size_t mapped_ = 0;
+};
+
+// n zero-initialised values of a trivial type in a ZeroedBlock.
+template <typename T>
+class ZeroedArray {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+ public:
+  ZeroedArray() = default;
+  explicit ZeroedArray(size_t n) : block_(n * sizeof(T)), size_(n) {}
+  ZeroedArray(ZeroedArray&& o) noexcept : block_(std::move(o.block_)), size_(std::exchange(o.size_, 0)) {}
+  ZeroedArray& operator=(ZeroedArray&& o) noexcept {
+    block_ = std::move(o.block_);
+    size_ = std::exchange(o.size_, 0);
+    return *this;
+  }
+  T& operator[](size_t i) { return static_cast<T*>(block_.data())[i]; }
+  const T& operator[](size_t i) const { return static_cast<const T*>(block_.data())[i]; }
+  T* begin() { return static_cast<T*>(block_.data()); }
+  T* end() { return begin() + size_; }
+  size_t size() const { return size_; }
+
+ private:
+  ZeroedBlock block_;
+  size_t size_ = 0;
+};
 
 // Ensures capacity >= n, advising huge pages for the new buffer before the
 // old contents are copied into it.

@@ -70,15 +70,11 @@ class PseudonymTable {
   void Resize(size_t expected) {
     size_t n = 1024;
     while (n < 2 * expected + 2) n *= 2;
-    std::vector<uint64_t> fresh;
-    fresh.reserve(n);
-    AdviseHugePages(fresh.data(), n * sizeof(uint64_t));
-    fresh.assign(n, 0);
-    slots_.swap(fresh);
+    slots_ = ZeroedArray<uint64_t>(n);
     mask_ = n - 1;
   }
 
-  std::vector<uint64_t> slots_;  // (tag << 32) | number; 0 = empty
+  ZeroedArray<uint64_t> slots_;  // (tag << 32) | number; 0 = empty
   size_t mask_ = 0;
   size_t size_ = 0;
 };
