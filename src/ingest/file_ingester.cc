@@ -39,10 +39,21 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
-Result<std::string> FileSha256(const std::string& path, ExtractKind kind) {
+Result<ExtractSummary> SummariseExtract(const std::string& path, ExtractKind kind) {
   auto file = ExtractReader::Open(path, kind);
   if (!file.ok()) return file.error();
-  return Sha256Hex(file.value().content());
+  const std::string_view content = file.value().content();
+  ExtractSummary summary;
+  summary.content_sha256 = Sha256Hex(content);
+  uint64_t line_ends = 0;
+  const char* end = content.data() + content.size();
+  for (const char* p = content.data(); (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr; ++p) {
+    ++line_ends;
+  }
+  // The header's line end is not a row's; a last row without a line end is
+  // a row without one: at most one line end per row.
+  summary.rows_at_most = line_ends;
+  return summary;
 }
 
 std::string MaskIdentifiers(std::string_view text, const std::vector<std::string_view>* fields,

@@ -43,9 +43,18 @@ struct IngestReport {
   double elapsed_seconds = 0;
 };
 
-// Hex SHA-256 of an extract file's bytes, after the same whole-file checks
-// as IngestFile (so a file that cannot be ingested fails here first).
-Result<std::string> FileSha256(const std::string& path, ExtractKind kind);
+// What is known of an extract file before it is ingested.
+struct ExtractSummary {
+  std::string content_sha256;  // hex, of the file's bytes
+  // Rows at most (line ends less the header's; quoted line breaks make it
+  // an overestimate), for sizing a batch before the rows are read.
+  uint64_t rows_at_most = 0;
+};
+
+// The content hash and row bound of an extract file, after the same
+// whole-file checks as IngestFile (so a file that cannot be ingested fails
+// here first).
+Result<ExtractSummary> SummariseExtract(const std::string& path, ExtractKind kind);
 
 // Processes `path` as an extract of `kind` into `sink`. Returns an Error
 // (where = the path, or "path: line 1") when the file as a whole cannot be
