@@ -123,6 +123,23 @@ TEST_F(IngestFileTest, AcceptedRowsArePseudonymisedAndCounted) {
   EXPECT_EQ(r.value().content_sha256.size(), 64u);
 }
 
+TEST_F(IngestFileTest, SummaryHashesTheFileAndBoundsItsRows) {
+  const std::string row = "9434765919,1950-06-15,1,N81002,27D,RBT,S1,2018-05-01,2018-05-21,21,1,300,EB03E";
+  const std::string text = std::string(kApcHeader) + row + "\n" + row + "\r\n" + row;  // the last without a line end
+  auto s = SummariseExtract(Write("s.csv", text), ExtractKind::kApc);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(s.value().rows_at_most, 3u);
+  auto r = Run(Write("s2.csv", text));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(s.value().content_sha256, r.value().content_sha256);
+  EXPECT_EQ(r.value().rows_read, 3);
+  // A quoted line break makes the bound an overestimate, never an underestimate.
+  auto q = SummariseExtract(Write("q.csv", std::string(kApcHeader) + row + ",\"a\nb\"\n"), ExtractKind::kApc);
+  ASSERT_TRUE(q.ok());
+  EXPECT_GE(q.value().rows_at_most, 1u);
+  EXPECT_FALSE(SummariseExtract(Write("e.csv", ""), ExtractKind::kApc).ok());
+}
+
 TEST_F(IngestFileTest, WholeFileFailures) {
   auto empty = Run(Write("empty.csv", ""));
   ASSERT_FALSE(empty.ok());
