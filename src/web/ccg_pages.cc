@@ -141,10 +141,10 @@ Response WebApp::Impl::CcgHome(const Request& r, const Caller& c) const {
       "profiled; run rate " + Pounds(v.forecast_run_rate_pence) + "; annual plan " + Pounds(v.annual_plan_pence));
   body += CardHtml("Payable after contract rules", Pounds(v.payable_ytd_pence), "30-day readmissions and MRET applied");
   body += CardHtml("Non-contract activity", Pounds(v.non_contract_ytd_pence), "to date, providers without a contract");
-  const bool records = tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel);
+  const bool may_see_records = tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel);
   body +=
       CardHtml("Challenges raised", std::to_string(v.challenges),
-               Pounds(v.challenges_at_stake_pence) + " at stake" + (records ? "" : " (details need record access)"));
+               Pounds(v.challenges_at_stake_pence) + " at stake" + (may_see_records ? "" : " (details need record access)"));
   body += "</div>\n";
   report::ReportTable top("Largest variances to date", {{"provider", report::ColumnType::kText, "Provider"},
                                                         {"name", report::ColumnType::kText, "Name"},
@@ -161,8 +161,8 @@ Response WebApp::Impl::CcgHome(const Request& r, const Caller& c) const {
   }
   const int m = v.scope.month;
   const OdsCode code = *ccg;
-  body += TableHtml(top, [this, records, code, m](const report::ReportTable& t, size_t row, size_t col) {
-    if (!records || col != 4) return std::string();
+  body += TableHtml(top, [this, may_see_records, code, m](const report::ReportTable& t, size_t row, size_t col) {
+    if (!may_see_records || col != 4) return std::string();
     return RecordsLink(code, t.rows[row][0].text, t.rows[row][2].text, m);
   });
   body += "<h2>A&amp;E 4-hour performance</h2>\n" + AeChart(v.scope, *ccg);
