@@ -44,21 +44,29 @@ struct DCtxFree {
   void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
 };
 
-// Compresses into `scratch` (grown to the bound, kept between calls) and
-// returns a copy of the frame: a fresh zero-filled string of the bound per
-// column cost a memset and a page fault per 4 KiB of bound, for output that is
-// mostly far smaller.
-std::string CompressBlock(ZSTD_CCtx* cctx, const void* data, size_t bytes, int level, std::vector<char>& scratch) {
+// Room for compressed output, kept between columns and never cleared.
+struct Scratch {
+  std::unique_ptr<char[]> bytes;
+  size_t size = 0;
+};
+
+// Compresses into `scratch` (grown to the bound) and returns a copy of the
+// frame: a fresh zero-filled string of the bound per column cost a memset and
+// a page fault per 4 KiB of bound, for output that is mostly far smaller.
+std::string CompressBlock(ZSTD_CCtx* cctx, const void* data, size_t bytes, int level, Scratch& scratch) {
   ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
   const size_t bound = ZSTD_compressBound(bytes);
-  if (scratch.size() < bound) scratch.resize(bound);
-  size_t n = ZSTD_compress2(cctx, scratch.data(), bound, data, bytes);
+  if (scratch.size < bound) {
+    scratch.bytes.reset(new char[bound]);  // uninitialised: zstd writes before anything reads
+    scratch.size = bound;
+  }
+  size_t n = ZSTD_compress2(cctx, scratch.bytes.get(), bound, data, bytes);
   // Compressing into a buffer of compressBound bytes cannot fail for valid
   // input; if it does, libzstd is broken: unexpected, so throw.
   if (ZSTD_isError(n)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(n));
-  return std::string(scratch.data(), n);
+  return std::string(scratch.bytes.get(), n);
 }
 
 }  // namespace
@@ -80,7 +88,7 @@ std::string ColumnFileWriter::Finish() {
   auto work = [&] {
     std::unique_ptr<ZSTD_CCtx, CCtxFree> cctx(ZSTD_createCCtx());
     if (!cctx) throw std::bad_alloc();
-    std::vector<char> scratch;
+    Scratch scratch;
     for (size_t k; (k = next++) < order.size();) {
       Pending& c = columns_[order[k]];
       c.block = CompressBlock(cctx.get(), c.data, c.bytes, level_, scratch);
