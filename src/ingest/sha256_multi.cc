@@ -1,10 +1,16 @@
 #include "ingest/sha256_multi.h"
 
-#include <immintrin.h>
+#include <cstdlib>
 
-#include <cstring>
+// Elsewhere than x86 there are no SHA extensions to use: HasSha256Multi says
+// so and callers take their portable path.
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CSU_SHA256_MULTI_X86 1
+#endif
 
 namespace csu::ingest {
+#ifdef CSU_SHA256_MULTI_X86
 namespace {
 
 // Independent messages compressed together. Measured per block on the
@@ -12,7 +18,7 @@ namespace {
 // 21.0, eight 19.4. The SHA unit is nearly saturated by one stream already;
 // two take what interleaving gives without spilling (each stream holds six
 // xmm registers, and there are sixteen without AVX-512: four streams spill),
-// and waste the least on a batch's last, partial group.
+// and leave at most one block of a batch to go alone.
 constexpr size_t kStreams = 2;
 
 alignas(16) constexpr uint32_t kRoundConstants[64] = {
@@ -102,18 +108,21 @@ void Sha256CompressMany(const Sha256Words& midstate, const uint8_t* blocks, size
     }
     CompressGroup<kStreams>(midstate, in, to);
   }
-  if (i == n) return;
-  // The last few: the idle streams repeat the first block and their results
-  // go to a scratch array. A narrower group would take about as long, the
-  // rounds being latency-bound.
-  Sha256Words scratch[kStreams];
-  const uint8_t* in[kStreams];
-  Sha256Words* to[kStreams];
-  for (size_t s = 0; s < kStreams; ++s) {
-    in[s] = blocks + 64 * (i + s < n ? i + s : i);
-    to[s] = i + s < n ? out + i + s : &scratch[s];
+  // The last one (fewer than kStreams) alone: a stream filled with a dummy
+  // block would cost nearly a block's time, the unit being close to saturated.
+  for (; i < n; ++i) {
+    const uint8_t* in[1] = {blocks + 64 * i};
+    Sha256Words* to[1] = {out + i};
+    CompressGroup<1>(midstate, in, to);
   }
-  CompressGroup<kStreams>(midstate, in, to);
 }
+
+#else
+
+bool HasSha256Multi() { return false; }
+
+void Sha256CompressMany(const Sha256Words&, const uint8_t*, size_t, Sha256Words*) { std::abort(); }
+
+#endif
 
 }  // namespace csu::ingest
