@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "core/result.h"
@@ -37,6 +38,14 @@ class Pseudonymiser {
   // HMAC-SHA-256(key, the NHS number as its 10 ASCII digits).
   // Thread-compatible: use one Pseudonymiser per thread.
   Pseudonym Pseudonymise(uint64_t nhs_number) const;
+  // The same for many numbers: out[i] = Pseudonymise(nhs_numbers[i]), bit
+  // for bit, for i < nhs_numbers.size(); `out` must have room for that many.
+  // About half the cost per number on CPUs with the SHA extensions
+  // (sha256_multi.h), which it uses when present. Thread-compatible.
+  void PseudonymiseMany(std::span<const uint64_t> nhs_numbers, Pseudonym* out) const;
+  // For tests: hash with OpenSSL alone, as on a CPU without the SHA
+  // extensions, so both paths can be checked on any machine.
+  void UseOpenSslOnlyForTesting();
 
   // 32 hex digits identifying the key without revealing it.
   std::string Fingerprint() const;
