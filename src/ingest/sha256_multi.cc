@@ -5,6 +5,7 @@
 // Elsewhere than x86 there are no SHA extensions to use: HasSha256Multi says
 // so and callers take their portable path.
 #if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define CSU_SHA256_MULTI_X86 1
 #endif
@@ -92,8 +93,15 @@ __attribute__((target("sha,sse4.1,ssse3"))) void CompressGroup(const Sha256Words
 }  // namespace
 
 bool HasSha256Multi() {
-  static const bool has =
-      __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("ssse3");
+  // CPUID directly rather than __builtin_cpu_supports("sha"), which clang
+  // (the fuzzing builds' compiler) does not know.
+  static const bool has = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (__get_cpuid(1, &a, &b, &c, &d) == 0 || (c & bit_SSE4_1) == 0 || (c & bit_SSSE3) == 0) return false;
+    if (__get_cpuid_max(0, nullptr) < 7) return false;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b & (1u << 29)) != 0;  // SHA
+  }();
   return has;
 }
 
