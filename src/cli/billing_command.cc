@@ -81,7 +81,7 @@ std::optional<Opened> Open(const Context& ctx, const StateArgs& args) {
   o.db = std::move(db).value();
   const std::string now = store::Env::Default().NowUtc();
   o.actor = {now, "cli:" + o.state->actor};
-  o.today = store::Env::Default().TodayUtc();
+  o.today = store::Env::Default().TodayUk();
   return o;
 }
 

@@ -12,9 +12,13 @@
 #include <ctime>
 #include <random>
 
+#include "core/uk_time.h"
+
 namespace csu::store {
 
 Date Env::TodayUtc() { return Date::Parse(NowUtc().substr(0, 10)).value(); }
+Date Env::TodayUk() { return UkDate(DateTime::Parse(NowUtc().substr(0, 16)).value()); }
+
 namespace {
 
 Error OsError(const std::string& path, const char* doing, int err) {

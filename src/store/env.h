@@ -74,6 +74,10 @@ class Env {
   virtual std::string NowUtc() = 0;
   // Today's date by the same clock (UTC): the day NowUtc() begins with.
   Date TodayUtc();
+  // Today's UK civil date by the same clock (core/uk_time.h): in summer, from
+  // midnight BST (23:00 UTC) until midnight UTC, a day ahead of TodayUtc().
+  // Billing uses it, since billing months are UK civil months (docs/billing.md).
+  Date TodayUk();
   // 64 bits of randomness for file-name nonces (not for secrets).
   virtual uint64_t RandomU64() = 0;
 

@@ -6,7 +6,7 @@ namespace csu::web {
 
 Date WebApp::Impl::Today() const {
   if (billing.today) return billing.today();
-  return store::Env::Default().TodayUtc();
+  return store::Env::Default().TodayUk();
 }
 
 Response WebApp::Impl::Metered(const Request& r, const Caller& c, bool api, Response response) const {

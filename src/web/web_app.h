@@ -69,7 +69,7 @@ struct PlatformRecords {
 struct BillingAccess {
   std::function<Status(const std::function<Status(billing::BillingStore&)>&)> with_store;
   billing::Meter* meter = nullptr;
-  std::function<Date()> today;  // the platform's date; the system clock when empty
+  std::function<Date()> today;  // the platform's date (UK civil); the system clock's when empty
 };
 
 struct WebOptions {
