@@ -70,7 +70,9 @@ TEST(PricingPropertyTest, FinalPriceIsItsPartsTimesMffRoundedOnce) {
     // day dialysis, chemotherapy and radiotherapy admissions, healthy babies:
     // paid through unbundled HRGs or other currencies).
     ASSERT_GE(p.final_price, Money()) << s.hrg.ToString();
-    if (p.final_price == Money()) ASSERT_EQ(p.base, Money()) << s.hrg.ToString();
+    if (p.final_price == Money()) {
+      ASSERT_EQ(p.base, Money()) << s.hrg.ToString();
+    }
     // Parts before MFF, as shown (each rounded to the penny): the final price
     // is their sum times MFF to within a penny per displayed rounding.
     Money parts = p.base + p.excess_bed_day_payment + p.adjustments;
