@@ -52,7 +52,7 @@ Result<ExtractSummary> SummariseExtract(const std::string& path, ExtractKind kin
   }
   // The header's line end is not a row's; a last row without a line end is
   // a row without one: at most one line end per row.
-  summary.rows_at_most = line_ends;
+  summary.rows_at_most = std::min<uint64_t>(line_ends, content.size() / ExtractSummary::kShortestRecordBytes);
   return summary;
 }
 

@@ -46,9 +46,13 @@ struct IngestReport {
 // What is known of an extract file before it is ingested.
 struct ExtractSummary {
   std::string content_sha256;  // hex, of the file's bytes
-  // Rows at most (line ends less the header's; quoted line breaks make it
-  // an overestimate), for sizing a batch before the rows are read.
+  // Records the file can hold at most, for sizing a batch before the rows
+  // are read: its line ends (less the header's; quoted line breaks make this
+  // an overestimate), but never more than one per kShortestRecordBytes, so a
+  // file of blank or short lines cannot make a batch reserve room for
+  // records that no row of it could be.
   uint64_t rows_at_most = 0;
+  static constexpr uint64_t kShortestRecordBytes = 40;
 };
 
 // The content hash and row bound of an extract file, after the same

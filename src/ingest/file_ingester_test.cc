@@ -138,6 +138,12 @@ TEST_F(IngestFileTest, SummaryHashesTheFileAndBoundsItsRows) {
   ASSERT_TRUE(q.ok());
   EXPECT_GE(q.value().rows_at_most, 1u);
   EXPECT_FALSE(SummariseExtract(Write("e.csv", ""), ExtractKind::kApc).ok());
+  // Blank lines are not rows: a file of them is bounded by its bytes, not its line ends.
+  const std::string blank = std::string(kApcHeader) + row + "\n" + std::string(100000, '\n');
+  auto b = SummariseExtract(Write("b.csv", blank), ExtractKind::kApc);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b.value().rows_at_most, blank.size() / ExtractSummary::kShortestRecordBytes);
+  EXPECT_LT(b.value().rows_at_most, 100000u / 30);
 }
 
 TEST_F(IngestFileTest, WholeFileFailures) {

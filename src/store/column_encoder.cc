@@ -1,5 +1,6 @@
 #include "store/column_encoder.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <limits>
@@ -7,6 +8,12 @@
 #include "store/memory.h"
 
 namespace csu::store {
+namespace {
+
+// ~45 bytes a row over all columns: about 180 MB.
+constexpr size_t kPrefaultRecords = size_t{4} << 20;
+
+}  // namespace
 
 CommonColumns& BatchColumns::common() {
   switch (kind) {
@@ -26,9 +33,13 @@ ColumnEncoder::ColumnEncoder(ingest::ExtractKind kind, CodeDictionaries dictiona
   columns_.kind = kind;
   for (size_t d = 0; d < kDimensionCount; ++d) base_size_[d] = dicts_[static_cast<Dimension>(d)].size();
   if (expected_records > 0) {
+    // Faulting pages in commits memory, so only the first kPrefaultRecords
+    // rows' worth: an overstated size hint cannot make a batch commit memory
+    // it never fills.
+    const size_t prefault = std::min(expected_records, kPrefaultRecords);
     auto reserve = [&](const char*, auto& column) {
       ReserveHuge(column, expected_records);
-      PrefaultPages(column.data(), column.capacity() * sizeof(column[0]));
+      PrefaultPages(column.data(), prefault * sizeof(column[0]));
     };
     switch (kind) {
       case ingest::ExtractKind::kApc: ForEachRowColumn(columns_.apc, reserve); break;
