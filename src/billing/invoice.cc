@@ -1,10 +1,12 @@
 #include "billing/invoice.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "core/uk_time.h"
 
 namespace csu::billing {
 namespace {
@@ -134,11 +136,25 @@ void SetTotals(Invoice& inv) {
   inv.total = inv.net + inv.vat;
 }
 
+namespace {
+
+std::optional<Date> IssuedOn(const Invoice& inv) {
+  if (inv.issued_at.size() < 16) return std::nullopt;
+  Result<DateTime> at = DateTime::Parse(inv.issued_at.substr(0, 16));  // "YYYY-MM-DDTHH:MM" of the UTC stamp
+  if (!at.ok()) return std::nullopt;
+  return UkDate(at.value());
+}
+
+}  // namespace
+
+std::string IssueDate(const Invoice& inv) {
+  std::optional<Date> d = IssuedOn(inv);
+  return d ? d->ToString() : "";
+}
+
 std::string DueDate(const Invoice& inv) {
-  if (inv.issued_at.size() < 10) return "";
-  Result<Date> issued = Date::Parse(inv.issued_at.substr(0, 10));
-  if (!issued.ok()) return "";
-  return issued.value().AddDays(inv.supplier.payment_days).ToString();
+  std::optional<Date> d = IssuedOn(inv);
+  return d ? d->AddDays(inv.supplier.payment_days).ToString() : "";
 }
 
 Invoice CreditNoteFor(const Invoice& inv, const std::string& reason) {

@@ -90,6 +90,12 @@ Result<Invoice> ComputeInvoice(const std::string& ccg, Period period, const Invo
 // lines and the rate (VAT once per invoice on the standard-rated net).
 void SetTotals(Invoice& inv);
 
+// The document's date and tax point: the UK civil date of `issued_at` (a
+// UTC timestamp), as YYYY-MM-DD; "" before issue. UK, like the billing month
+// (docs/billing.md): an invoice for July issued at 23:30 UTC on 31 July is
+// issued on 1 August, after the month it bills has ended.
+std::string IssueDate(const Invoice& inv);
+
 // The date payment is due: the issue date plus the supplier's payment days
 // ("" before issue).
 std::string DueDate(const Invoice& inv);

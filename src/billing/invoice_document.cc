@@ -63,7 +63,7 @@ std::string InvoiceHtml(const Invoice& inv, const std::string& css_href) {
   // The date only: who at the CSU pressed the button is for its audit log,
   // not for the customer.
   if (!inv.issued_at.empty()) {
-    h += "<dt>Date and tax point</dt><dd>" + XmlEscape(inv.issued_at.substr(0, 10)) + "</dd>";
+    h += "<dt>Date and tax point</dt><dd>" + XmlEscape(IssueDate(inv)) + "</dd>";
     if (inv.kind == DocumentKind::kInvoice)
       h += "<dt>Payment due</dt><dd>" + XmlEscape(DueDate(inv)) + " (" + std::to_string(inv.supplier.payment_days) +
            " days)</dd>";
@@ -127,7 +127,7 @@ Status WriteInvoiceXlsx(const std::string& path, const Invoice& inv) {
   add("Supplier", inv.supplier.name);
   add("Supplier address", inv.supplier.address);
   add("VAT registration", inv.supplier.vat_number);
-  add("Date and tax point", inv.issued_at.substr(0, std::min<size_t>(10, inv.issued_at.size())));
+  add("Date and tax point", IssueDate(inv));
   if (inv.kind == DocumentKind::kInvoice) add("Payment due", DueDate(inv));
   if (inv.kind == DocumentKind::kCreditNote) add("Credits", inv.credits + ": " + inv.reason);
   add("Registered patients", WithThousands(inv.population));

@@ -333,6 +333,7 @@ TEST_F(GoldenInvoices, ADocumentKeepsTheSupplierDetailsItWasIssuedWith) {
   ASSERT_EQ(r.issued.size(), 1u);
   EXPECT_EQ(r.issued[0].supplier.vat_number, "GB 123 4567 89");
   EXPECT_EQ(DueDate(r.issued[0]), "2026-12-23");  // issued 2026-11-23, 30 days
+  EXPECT_EQ(IssueDate(r.issued[0]), "2026-11-23");
   ASSERT_TRUE(db_->SetSupplier({"Example CSU", "2 New Road, Warrington", "GB 123 4567 89", 14}).ok());
   auto stored = db_->Document(r.issued[0].number).value();
   EXPECT_EQ(stored->supplier.address, "1 Example Street, Warrington");
@@ -365,6 +366,20 @@ TEST_F(GoldenInvoices, DocumentsAreCheckedAgainstTheFingerprintsTheAuditLogRecor
   auto gone = CheckAgainstAudit(docs, {{inv.number, inv.sha256}, {"INV-000002", std::string(64, 'a')}});
   ASSERT_EQ(gone.size(), 1u);
   EXPECT_NE(gone[0].find("no longer in the billing database"), std::string::npos);
+}
+
+TEST(IssueDate, IsTheUkCivilDateOfTheUtcStamp) {
+  Invoice inv;
+  inv.kind = DocumentKind::kInvoice;
+  inv.supplier.payment_days = 30;
+  EXPECT_EQ(IssueDate(inv), "");  // not issued
+  EXPECT_EQ(DueDate(inv), "");
+  inv.issued_at = "2018-07-31T23:30:00Z";  // 00:30 BST on 1 August: July has ended in the UK
+  EXPECT_EQ(IssueDate(inv), "2018-08-01");
+  EXPECT_EQ(DueDate(inv), "2018-08-31");
+  inv.issued_at = "2018-12-31T23:30:00Z";  // GMT: the same day
+  EXPECT_EQ(IssueDate(inv), "2018-12-31");
+  EXPECT_EQ(DueDate(inv), "2019-01-30");
 }
 
 }  // namespace
