@@ -47,10 +47,11 @@ struct IngestReport {
 struct ExtractSummary {
   std::string content_sha256;  // hex, of the file's bytes
   // Records the file can hold at most, for sizing a batch before the rows
-  // are read: its line ends (less the header's; quoted line breaks make this
-  // an overestimate), but never more than one per kShortestRecordBytes, so a
-  // file of blank or short lines cannot make a batch reserve room for
-  // records that no row of it could be.
+  // are read: its line ends (the header's stands in for a last row without
+  // one; blank lines and quoted line breaks make this an overestimate), but
+  // never more than one per kShortestRecordBytes of file (no valid row of any
+  // kind is shorter), so a file of blank or short lines cannot make a batch
+  // reserve room for records that no row of it could be.
   uint64_t rows_at_most = 0;
   static constexpr uint64_t kShortestRecordBytes = 40;
 };

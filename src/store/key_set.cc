@@ -93,10 +93,11 @@ bool KeySet::Insert(uint16_t provider, std::string_view record_id) {
 }
 
 void KeySet::Grow() {
-  ZeroedArray<Slot> old = std::move(slots_);
-  slots_ = ZeroedArray<Slot>(old.size() * 2);
-  mask_ = slots_.size() - 1;
-  for (const Slot s : old) {
+  // The bigger table is filled before it replaces the old one, so a failed
+  // allocation leaves the set as it was.
+  ZeroedArray<Slot> bigger(slots_.size() * 2);
+  const size_t mask = bigger.size() - 1;
+  for (const Slot s : slots_) {
     if (s == 0) continue;
     // Slots keep 32 bits of the hash, the position needs the low ones: rehash
     // the key from the arena.
@@ -104,10 +105,12 @@ void KeySet::Grow() {
     uint16_t p, length;
     std::memcpy(&p, key, 2);
     std::memcpy(&length, key + 2, 2);
-    size_t i = static_cast<size_t>(Hash(p, std::string_view(key + 4, length))) & mask_;
-    while (slots_[i] != 0) i = (i + 1) & mask_;
-    slots_[i] = s;
+    size_t i = static_cast<size_t>(Hash(p, std::string_view(key + 4, length))) & mask;
+    while (bigger[i] != 0) i = (i + 1) & mask;
+    bigger[i] = s;
   }
+  slots_ = std::move(bigger);
+  mask_ = mask;
 }
 
 }  // namespace csu::store

@@ -65,8 +65,10 @@ class ZeroedArray {
   explicit ZeroedArray(size_t n) : block_(n * sizeof(T)), size_(n) {}
   ZeroedArray(ZeroedArray&& o) noexcept : block_(std::move(o.block_)), size_(std::exchange(o.size_, 0)) {}
   ZeroedArray& operator=(ZeroedArray&& o) noexcept {
-    block_ = std::move(o.block_);
-    size_ = std::exchange(o.size_, 0);
+    if (this != &o) {
+      block_ = std::move(o.block_);
+      size_ = std::exchange(o.size_, 0);
+    }
     return *this;
   }
   T& operator[](size_t i) { return static_cast<T*>(block_.data())[i]; }

@@ -136,8 +136,11 @@ class Store {
 
   // Starts a batch. Reads the record keys of the active batches of `kind`
   // (to count restatements), so it fails when one of their column files is
-  // damaged, naming the file. `expected_records`, when known (e.g. file
-  // bytes / 120), lets the builder allocate its columns once.
+  // damaged, naming the file. `expected_records`, when known (an upper
+  // bound such as ingest::SummariseExtract's), lets the builder allocate its
+  // columns and tables once. An overstated figure costs address space, and
+  // memory for at most its first 4 Mi rows of columns, which are faulted in
+  // up front; an understated one, growth by doubling.
   virtual Result<std::unique_ptr<BatchBuilder>> NewBatch(ingest::ExtractKind kind, size_t expected_records = 0) = 0;
 
   // Makes the batch durable and visible, appends an "ingest" audit entry,
