@@ -21,7 +21,7 @@ echo "== Synthetic activity for the demo CSU (2018/19) in $DEMO_DIR/"
 "$CSU" synth --out "$DEMO_DIR" --year 2018/19 --seed 1
 
 echo
-echo "== Loading it into $STATE (pseudonymisation key: \${CSU_KEY_FILE:-~/.config/opencsu/pseudonymisation.key})"
+echo "== Loading it into $STATE (pseudonymisation key: ${CSU_KEY_FILE:-$HOME/.config/opencsu/pseudonymisation.key})"
 for kind in apc op ae; do
   "$CSU" ingest --data "$STATE" --kind "$kind" "$DEMO_DIR/$kind.csv"
 done
