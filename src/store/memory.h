@@ -7,7 +7,8 @@
 // known, grow by allocating the next buffer, advising it, then copying, and
 // never grow by plain push_back reallocation.
 //
-// Thread-safe (stateless).
+// The functions are thread-safe (stateless); a ZeroedBlock or ZeroedArray is
+// used by one thread at a time, like a std::vector.
 #pragma once
 
 #include <algorithm>
