@@ -136,24 +136,13 @@ void SetTotals(Invoice& inv) {
   inv.total = inv.net + inv.vat;
 }
 
-namespace {
-
-std::optional<Date> IssuedOn(const Invoice& inv) {
-  if (inv.issued_at.size() < 16) return std::nullopt;
-  Result<DateTime> at = DateTime::Parse(inv.issued_at.substr(0, 16));  // "YYYY-MM-DDTHH:MM" of the UTC stamp
-  if (!at.ok()) return std::nullopt;
-  return UkDate(at.value());
-}
-
-}  // namespace
-
 std::string IssueDate(const Invoice& inv) {
-  std::optional<Date> d = IssuedOn(inv);
+  std::optional<Date> d = UkDateOfTimestamp(inv.issued_at);
   return d ? d->ToString() : "";
 }
 
 std::string DueDate(const Invoice& inv) {
-  std::optional<Date> d = IssuedOn(inv);
+  std::optional<Date> d = UkDateOfTimestamp(inv.issued_at);
   return d ? d->AddDays(inv.supplier.payment_days).ToString() : "";
 }
 

@@ -19,6 +19,7 @@
 #include "cli/command.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
+#include "core/uk_time.h"
 #include "core/file.h"
 #include "core/text.h"
 #include "store/env.h"
@@ -81,7 +82,7 @@ std::optional<Opened> Open(const Context& ctx, const StateArgs& args) {
   o.db = std::move(db).value();
   const std::string now = store::Env::Default().NowUtc();
   o.actor = {now, "cli:" + o.state->actor};
-  o.today = store::Env::Default().TodayUk();
+  o.today = UkDateOfTimestamp(now).value();  // the day of the stamp the changes carry
   return o;
 }
 

@@ -8,6 +8,7 @@
 #include "cli/state.h"
 #include "core/progress.h"
 #include "core/text.h"
+#include "core/uk_time.h"
 #include "ingest/file_ingester.h"
 #include "store/env.h"
 #include "store/store.h"
@@ -71,7 +72,7 @@ Status MeterLoaded(const std::string& dir, int64_t batch_id, const std::map<std:
                    const std::string& actor) {
   CSU_ASSIGN_OR_RETURN(meter, billing::Meter::Open(dir));
   const std::string now = store::Env::Default().NowUtc();
-  const billing::Period period = billing::Period::Of(store::Env::Default().TodayUk());
+  const billing::Period period = billing::Period::Of(UkDateOfTimestamp(now).value());  // the stamp's own day
   for (const auto& [ccg, n] : counts) {
     CSU_ASSIGN_OR_RETURN(counted, meter->CountOnce("batch:" + std::to_string(batch_id) + ":" + ccg, ccg, period,
                                                    "records_loaded", "", n, now, "cli:" + actor));

@@ -27,4 +27,11 @@ DateTime UkLocalTime(DateTime utc) { return IsBst(utc) ? utc.AddMinutes(60) : ut
 
 Date UkDate(DateTime utc) { return UkLocalTime(utc).date(); }
 
+std::optional<Date> UkDateOfTimestamp(std::string_view utc_timestamp) {
+  if (utc_timestamp.size() < 16) return std::nullopt;
+  Result<DateTime> at = DateTime::Parse(utc_timestamp.substr(0, 16));
+  if (!at.ok()) return std::nullopt;
+  return UkDate(at.value());
+}
+
 }  // namespace csu

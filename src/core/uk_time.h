@@ -22,6 +22,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "core/date.h"
 
@@ -39,5 +41,9 @@ bool IsBst(DateTime utc);
 DateTime UkLocalTime(DateTime utc);
 // UK civil date at `utc` (the date of UkLocalTime).
 Date UkDate(DateTime utc);
+// The same for an ISO 8601 UTC timestamp as the platform writes them
+// ("2018-06-30T23:30:00Z", read to the minute); nullopt when `utc_timestamp`
+// does not begin "YYYY-MM-DDTHH:MM".
+std::optional<Date> UkDateOfTimestamp(std::string_view utc_timestamp);
 
 }  // namespace csu

@@ -33,6 +33,14 @@ TEST(UkTimeTest, BstEndsAtOneUtcOnTheLastSundayOfOctober) {
   EXPECT_EQ(BstEndUtc(2018).ToString(), "2018-10-28T01:00");
 }
 
+TEST(UkTimeTest, TimestampsAsThePlatformWritesThem) {
+  EXPECT_EQ(UkDateOfTimestamp("2018-06-30T23:30:00Z")->ToString(), "2018-07-01");
+  EXPECT_EQ(UkDateOfTimestamp("2018-12-31T23:30:00Z")->ToString(), "2018-12-31");
+  EXPECT_FALSE(UkDateOfTimestamp("2018-06-30"));
+  EXPECT_FALSE(UkDateOfTimestamp("2018-06-30 23:30"));
+  EXPECT_FALSE(UkDateOfTimestamp(""));
+}
+
 TEST(UkTimeTest, LateEveningUtcIsTheNextUkDayOnlyInSummer) {
   EXPECT_EQ(UkDate(Utc("2018-06-30T23:30")).ToString(), "2018-07-01");  // 00:30 BST
   EXPECT_EQ(UkDate(Utc("2018-06-30T22:59")).ToString(), "2018-06-30");  // 23:59 BST

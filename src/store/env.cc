@@ -17,7 +17,7 @@
 namespace csu::store {
 
 Date Env::TodayUtc() { return Date::Parse(NowUtc().substr(0, 10)).value(); }
-Date Env::TodayUk() { return UkDate(DateTime::Parse(NowUtc().substr(0, 16)).value()); }
+Date Env::TodayUk() { return UkDateOfTimestamp(NowUtc()).value(); }
 
 namespace {
 
