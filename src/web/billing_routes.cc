@@ -9,8 +9,10 @@ Date WebApp::Impl::Today() const {
   return store::Env::Default().TodayUk();
 }
 
-Response WebApp::Impl::Metered(const Request& r, const Caller& c, bool api, Response response) const {
-  if (billing.meter == nullptr || response.status() != 200 || r.method != Method::kGet) return response;
+Response WebApp::Impl::Metered(const Request& r, const Caller& c, bool api, Use use, Response response) const {
+  if (use == Use::kNone || billing.meter == nullptr || response.status() != 200 || r.method != Method::kGet) {
+    return response;
+  }
   auto code = OdsCode::Parse(r.PathParam("ccg"));
   if (!code.ok() || c.who.tenant != code.value()) return response;
   const std::string ccg(code.value().view());
@@ -35,10 +37,14 @@ Response WebApp::Impl::Metered(const Request& r, const Caller& c, bool api, Resp
     active_counted.insert(key);
   }
   std::vector<billing::Meter::Tally> tallies;
-  if (!r.PathParam("format").empty()) {
-    tallies.push_back({"exports", std::string(r.PathParam("view")) + "." + std::string(r.PathParam("format")), 1});
-  } else if (!r.PathParam("view").empty() || std::string_view(r.path).find("/records") != std::string_view::npos) {
-    tallies.push_back({"reports_run", r.PathParam("view").empty() ? "records" : std::string(r.PathParam("view")), 1});
+  switch (use) {
+    case Use::kExport:
+      tallies.push_back({"exports", std::string(r.PathParam("view")) + "." + std::string(r.PathParam("format")), 1});
+      break;
+    case Use::kView: tallies.push_back({"reports_run", std::string(r.PathParam("view")), 1}); break;
+    case Use::kRecords: tallies.push_back({"reports_run", "records", 1}); break;
+    case Use::kNone:
+    case Use::kPage: break;
   }
   if (api) tallies.push_back({"api_calls", "", 1});
   if (!tallies.empty()) {

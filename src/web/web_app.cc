@@ -211,22 +211,21 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
       session_cookie_(impl_->session_cookie) {
   Impl* app = impl_.get();
   using Fn = Response (Impl::*)(const Request&, const Caller&) const;
-  // `metered`: whether a served request is a use of the platform by its CCG
-  // (docs/billing.md, "Metering"); reading one's own billing is not.
-  auto page = [app](Fn fn, bool metered = true) {
-    return [app, fn, metered](const Request& r) {
+  // `use`: what a served request counts as, in its CCG's use of the platform
+  // (docs/billing.md, "Metering"); reading one's own billing is not a use.
+  using Use = Impl::Use;
+  auto page = [app](Fn fn, Use use = Use::kPage) {
+    return [app, fn, use](const Request& r) {
       auto c = app->Authenticate(r);
       if (!c) return Redirect("/signin");
-      Response out = (app->*fn)(r, *c);
-      return metered ? app->Metered(r, *c, false, std::move(out)) : out;
+      return app->Metered(r, *c, false, use, (app->*fn)(r, *c));
     };
   };
-  auto api = [app](Fn fn, bool metered = true) {
-    return [app, fn, metered](const Request& r) {
+  auto api = [app](Fn fn, Use use = Use::kPage) {
+    return [app, fn, use](const Request& r) {
       auto c = app->Authenticate(r);
       if (!c) return Response::Error(401, "sign in, or send an API token as 'Authorization: Bearer ...'");
-      Response out = (app->*fn)(r, *c);
-      return metered ? app->Metered(r, *c, true, std::move(out)) : out;
+      return app->Metered(r, *c, true, use, (app->*fn)(r, *c));
     };
   };
   router_.Add(Method::kGet, "/healthz", [](const Request&) { return Response::Json(200, "{\"status\":\"ok\"}"); });
@@ -241,10 +240,10 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kPost, "/signout", [app](const Request& r) { return app->SignOut(r); });
   router_.Add(Method::kGet, "/", page(&Impl::Home));
   router_.Add(Method::kGet, "/ccg/{ccg}", page(&Impl::CcgHome));
-  router_.Add(Method::kGet, "/ccg/{ccg}/view/{view}", page(&Impl::ViewPage));
-  router_.Add(Method::kGet, "/ccg/{ccg}/records", page(&Impl::RecordsPage));
+  router_.Add(Method::kGet, "/ccg/{ccg}/view/{view}", page(&Impl::ViewPage, Use::kView));
+  router_.Add(Method::kGet, "/ccg/{ccg}/records", page(&Impl::RecordsPage, Use::kRecords));
   router_.Add(Method::kPost, "/ccg/{ccg}/challenges", page(&Impl::SetChallenge));
-  router_.Add(Method::kGet, "/ccg/{ccg}/export/{view}/{format}", page(&Impl::Export));
+  router_.Add(Method::kGet, "/ccg/{ccg}/export/{view}/{format}", page(&Impl::Export, Use::kExport));
   router_.Add(Method::kGet, "/data", page(&Impl::DataPage));
   router_.Add(Method::kGet, "/audit", page(&Impl::AuditPage));
   router_.Add(Method::kGet, "/admin/users", page(&Impl::UsersPage));
@@ -266,19 +265,19 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
     r.SetHeader("Cache-Control", "public, max-age=3600");
     return r;
   });
-  router_.Add(Method::kGet, "/ccg/{ccg}/billing", page(&Impl::CcgBillingPage, false));
-  router_.Add(Method::kGet, "/ccg/{ccg}/invoices/{number}", page(&Impl::InvoicePage, false));
-  router_.Add(Method::kGet, "/billing", page(&Impl::CsuBillingPage, false));
-  router_.Add(Method::kPost, "/billing/catalogue", page(&Impl::CataloguePrice, false));
-  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/billing", api(&Impl::ApiCcgBilling, false));
-  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, false));
-  router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling, false));
+  router_.Add(Method::kGet, "/ccg/{ccg}/billing", page(&Impl::CcgBillingPage, Use::kNone));
+  router_.Add(Method::kGet, "/ccg/{ccg}/invoices/{number}", page(&Impl::InvoicePage, Use::kNone));
+  router_.Add(Method::kGet, "/billing", page(&Impl::CsuBillingPage, Use::kNone));
+  router_.Add(Method::kPost, "/billing/catalogue", page(&Impl::CataloguePrice, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/billing", api(&Impl::ApiCcgBilling, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));
   router_.Add(Method::kGet, "/api/v1/data", api(&Impl::ApiData));
   router_.Add(Method::kGet, "/api/v1/audit", api(&Impl::ApiAudit));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}", api(&Impl::ApiHome));
-  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/view/{view}", api(&Impl::ApiView));
-  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/records", api(&Impl::ApiRecords));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/view/{view}", api(&Impl::ApiView, Use::kView));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/records", api(&Impl::ApiRecords, Use::kRecords));
 }
 
 WebApp::~WebApp() = default;

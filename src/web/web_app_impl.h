@@ -218,9 +218,16 @@ struct WebApp::Impl {
   // so what was served and what is billed agree. Only the CCG's own users'
   // requests are its use (CSU staff working on a CCG are the CSU's service,
   // paid per head); refusals, HEAD and CSU-wide pages are not metered, and
-  // the route table does not call this for the billing pages (reading one's
-  // invoice is not a use).
-  Response Metered(const Request& r, const Caller& c, bool api, Response response) const;
+  // the route table says what each route counts (Use), kNone for the billing
+  // pages (reading one's invoice is not a use).
+  enum class Use {
+    kNone,     // not metered
+    kPage,     // the user is active this month (and an API call, through the API)
+    kView,     // ... and a report run, named by the {view} in the path
+    kRecords,  // ... and a report run of the record drill-down
+    kExport,   // ... and an export, named {view}.{format}
+  };
+  Response Metered(const Request& r, const Caller& c, bool api, Use use, Response response) const;
 
   // ---- billing pages (billing_routes.cc) ----
 

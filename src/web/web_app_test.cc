@@ -913,6 +913,8 @@ TEST_F(WebAppTest, ServedRequestsAreMeteredToTheirCcgAndRefusalsAreNot) {
   ASSERT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/view/spend", commissioner).status(), 200);
   ASSERT_EQ(Send(Method::kGet, "/ccg/02E/view/spend", commissioner).status(), 200);
   ASSERT_EQ(Send(Method::kGet, "/ccg/02E/export/spend/csv", commissioner).status(), 200);
+  ASSERT_EQ(Send(Method::kGet, "/ccg/02E/records?provider=RBT&month=1", commissioner).status(), 200);
+  ASSERT_EQ(Send(Method::kGet, "/ccg/02E", commissioner).status(), 200);  // a page, not a report
   ASSERT_EQ(Send(Method::kGet, "/api/v1/ccg/27D/view/spend", commissioner).status(), 404);
   ASSERT_EQ(Send(Method::kGet, "/api/v1/ccg/02e/view/spend", commissioner).status(), 200);  // lower case: same CCG
   // Reading one's own invoices is not a use; CSU staff's work is not the CCG's.
@@ -922,8 +924,13 @@ TEST_F(WebAppTest, ServedRequestsAreMeteredToTheirCcgAndRefusalsAreNot) {
   auto mine = billing_->UsageTotals("02E", billing::Period(2026, 11)).value();
   EXPECT_EQ(mine["active_users"], 1);  // one user, however many requests
   EXPECT_EQ(mine["api_calls"], 2);
-  EXPECT_EQ(mine["reports_run"], 3);
+  EXPECT_EQ(mine["reports_run"], 4);  // three views of spend and the record drill-down
   EXPECT_EQ(mine["exports"], 1);
+  int64_t drill_downs = 0;
+  for (const billing::UsageRow& u : billing_->Usage("02E").value()) {
+    if (u.meter == "reports_run" && u.detail == "records") drill_downs += u.quantity;
+  }
+  EXPECT_EQ(drill_downs, 1);
   EXPECT_TRUE(billing_->UsageTotals("27D", billing::Period(2026, 11)).value().empty());
 }
 
