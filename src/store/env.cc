@@ -16,7 +16,6 @@
 
 namespace csu::store {
 
-Date Env::TodayUtc() { return Date::Parse(NowUtc().substr(0, 10)).value(); }
 Date Env::TodayUk() { return UkDateOfTimestamp(NowUtc()).value(); }
 
 namespace {

@@ -72,10 +72,9 @@ class Env {
 
   // Current UTC time, ISO 8601 to the second: "2024-05-01T10:22:03Z".
   virtual std::string NowUtc() = 0;
-  // Today's date by the same clock (UTC): the day NowUtc() begins with.
-  Date TodayUtc();
   // Today's UK civil date by the same clock (core/uk_time.h): in summer, from
-  // midnight BST (23:00 UTC) until midnight UTC, a day ahead of TodayUtc().
+  // midnight BST (23:00 UTC) until midnight UTC, a day ahead of the date
+  // NowUtc() begins with.
   // Billing uses it, since billing months are UK civil months (docs/billing.md).
   Date TodayUk();
   // 64 bits of randomness for file-name nonces (not for secrets).
