@@ -927,7 +927,9 @@ TEST_F(WebAppTest, ServedRequestsAreMeteredToTheirCcgAndRefusalsAreNot) {
   EXPECT_EQ(mine["reports_run"], 4);  // three views of spend and the record drill-down
   EXPECT_EQ(mine["exports"], 1);
   int64_t drill_downs = 0;
-  for (const billing::UsageRow& u : billing_->Usage("02E").value()) {
+  auto usage = billing_->Usage("02E");
+  ASSERT_TRUE(usage.ok());
+  for (const billing::UsageRow& u : usage.value()) {
     if (u.meter == "reports_run" && u.detail == "records") drill_downs += u.quantity;
   }
   EXPECT_EQ(drill_downs, 1);
