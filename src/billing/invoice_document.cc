@@ -104,7 +104,9 @@ std::string InvoiceText(const Invoice& inv) {
   if (!inv.supplier.name.empty())
     t += "From " + inv.supplier.name + ", " + inv.supplier.address +
          (inv.supplier.vat_number.empty() ? "" : "; VAT registration " + inv.supplier.vat_number) + "\n";
-  if (!inv.issued_at.empty()) t += "Issued " + inv.issued_at + " by " + inv.issued_by + "\n";
+  if (!inv.issued_at.empty()) {
+    t += "Date and tax point " + IssueDate(inv) + " (issued " + inv.issued_at + " by " + inv.issued_by + ")\n";
+  }
   if (inv.kind == DocumentKind::kInvoice && !inv.issued_at.empty()) t += "Payment due " + DueDate(inv) + "\n";
   t += "Registered patients " + WithThousands(inv.population) + "\n\n";
   t += report::RenderText(LinesTable(inv));

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "billing/billing_store.h"
+#include "billing/invoice_document.h"
 #include "billing/invoice_run.h"
 #include "billing/meter.h"
 #include "refdata/refdata_for_tests.h"
@@ -377,6 +378,10 @@ TEST(IssueDate, IsTheUkCivilDateOfTheUtcStamp) {
   inv.issued_at = "2018-07-31T23:30:00Z";  // 00:30 BST on 1 August: July has ended in the UK
   EXPECT_EQ(IssueDate(inv), "2018-08-01");
   EXPECT_EQ(DueDate(inv), "2018-08-31");
+  const std::string text = InvoiceText(inv);  // every format shows the UK date as the tax point
+  EXPECT_NE(text.find("Date and tax point 2018-08-01"), std::string::npos) << text;
+  EXPECT_NE(text.find("Payment due 2018-08-31"), std::string::npos) << text;
+  EXPECT_NE(InvoiceHtml(inv, "").find("<dd>2018-08-01</dd>"), std::string::npos);
   inv.issued_at = "2018-12-31T23:30:00Z";  // GMT: the same day
   EXPECT_EQ(IssueDate(inv), "2018-12-31");
   EXPECT_EQ(DueDate(inv), "2019-01-30");
