@@ -93,8 +93,9 @@ Result<Headline> CommissioningViews::HeadlineFor(const ViewRequest& r) const {
     h.actual_ytd_pence += c.total.actual_ytd.pence;
     h.payable_ytd_pence += c.payable_ytd_pence();
     h.annual_plan_pence += c.total.plan_year.pence;
-    h.forecast_run_rate_pence += c.total.forecast_run_rate.pence;
-    h.forecast_profiled_pence += c.total.forecast_profiled.pence;
+    // Net of the contract rules, like payable to date (docs/monitoring.md).
+    h.forecast_run_rate_pence += c.total.forecast_run_rate.pence + c.rules_forecast_pence;
+    h.forecast_profiled_pence += c.total.forecast_profiled.pence + c.rules_forecast_pence;
     for (const MonitoringLine& l : c.lines)
       h.top_variances.push_back({c.provider, l.pod, l.plan_ytd.pence, l.actual_ytd.pence});
   }

@@ -67,7 +67,7 @@ struct Headline {
   int contracts = 0;
   int64_t plan_ytd_pence = 0, actual_ytd_pence = 0, payable_ytd_pence = 0;
   int64_t annual_plan_pence = 0;
-  int64_t forecast_run_rate_pence = 0, forecast_profiled_pence = 0;
+  int64_t forecast_run_rate_pence = 0, forecast_profiled_pence = 0;  // net of the contract rules
   int64_t non_contract_ytd_pence = 0;
   struct Variance {
     OdsCode provider;

@@ -122,6 +122,7 @@ Monitoring Monitor(const ActivityCube& cube, const pricing::PricedActivity& pric
       const int64_t above = std::max<int64_t>(0, cm.mret_emergency_ytd_pence - cm.mret_baseline_ytd_pence);
       cm.mret_reduction_pence = RoundDiv(above, 100 - c.mret_rate_percent, 100);
     }
+    cm.rules_forecast_pence = RoundDiv(-cm.readmissions_withheld_pence - cm.mret_reduction_pence, 12, month);
     out.contracts.push_back(std::move(cm));
   }
 

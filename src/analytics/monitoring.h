@@ -55,9 +55,13 @@ struct ContractMonitoring {
   int64_t mret_baseline_ytd_pence = 0;   // the baseline to date (profile flat)
   int64_t mret_emergency_ytd_pence = 0;  // NEL + NELST actual to date, after readmissions
   int64_t mret_reduction_pence = 0;      // (emergency − baseline)+ × (100 − rate)%
-  MonitoringLine total;                  // sum of lines (plan, actual, variance, forecasts)
+  MonitoringLine total;                  // sum of lines (plan, actual, variance, forecasts), before the rules
   // Actual year to date after the contract rules.
   int64_t payable_ytd_pence() const { return total.actual_ytd.pence - readmissions_withheld_pence - mret_reduction_pence; }
+  // The rules' effect over the whole year at the run rate (to date × 12 ÷
+  // months, rounded once; <= 0): the TOTAL row's forecasts add it, so they
+  // are net of the rules like the actual beside them (docs/monitoring.md).
+  int64_t rules_forecast_pence = 0;
 };
 
 struct Monitoring {

@@ -116,6 +116,9 @@ report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& s) {
     }
     MonitoringLine total = cm.total;
     total.actual_ytd.pence += rules;
+    // Net of the rules, like the actual beside them.
+    total.forecast_run_rate.pence += cm.rules_forecast_pence;
+    total.forecast_profiled.pence += cm.rules_forecast_pence;
     t.AddRow(LineCells(cm, name, "TOTAL", total, true));
     all.plan_month += cm.total.plan_month;
     all.actual_month += cm.total.actual_month;
@@ -124,8 +127,8 @@ report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& s) {
     all.plan_year += cm.total.plan_year;
     all.volume_variance_pence += cm.total.volume_variance_pence;
     all.price_variance_pence += cm.total.price_variance_pence;
-    all.forecast_run_rate += cm.total.forecast_run_rate;
-    all.forecast_profiled += cm.total.forecast_profiled;
+    all.forecast_run_rate += total.forecast_run_rate;
+    all.forecast_profiled += total.forecast_profiled;
     all_rules += rules;
   }
   if (!m.contracts.empty()) {
@@ -143,7 +146,7 @@ report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& s) {
       "contract baseline paid at the marginal rate. TOTAL and ALL rows show actual £ after these rules; volume + price "
       "variance + rules = variance. NP = activity with no national price (£0).");
   t.notes.push_back("Forecast outturn: run rate = YTD × 12 ÷ months; profiled = YTD ÷ the plan profile's share of the "
-                    "year to date (docs/monitoring.md).");
+                    "year to date; on TOTAL and ALL rows net of READM and MRET at their run rate (docs/monitoring.md).");
   if (m.contracts.empty()) t.notes.push_back("No contracts are loaded for this year: see csu contracts load.");
   return t;
 }

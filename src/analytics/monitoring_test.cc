@@ -14,6 +14,8 @@
 #include "analytics/analytics_testing.h"
 #include "analytics/monitoring.h"
 #include "analytics/readmissions.h"
+#include "analytics/report_views.h"
+#include "refdata/refdata_for_tests.h"
 
 namespace csu::analytics {
 namespace {
@@ -116,6 +118,21 @@ TEST(Monitoring, PlanActualVarianceForecastAndContractRulesByHand) {
   EXPECT_EQ(c.mret_reduction_pence, 4'500'00);        // 30% of the £15,000 above baseline
   EXPECT_EQ(c.total.actual_ytd.pence, 40'500'00);
   EXPECT_EQ(c.payable_ytd_pence(), 40'500'00 - 1'000'00 - 4'500'00);
+  // The rules over the year at the run rate: −(£1,000 + £4,500) × 12 / 3.
+  EXPECT_EQ(c.rules_forecast_pence, -22'000'00);
+  // The TOTAL row's forecast is net, like its actual: lines NEL £154,000 +
+  // EL £2,000 × 12 / 3 = £8,000, less £22,000 = £140,000.
+  ViewScope scope{FinancialYear(2018), 3, ccg, &refdata::TestRefData(), "02E"};
+  const report::ReportTable table = MonitoringTable(m, scope);
+  bool found = false;
+  for (size_t row = 0; row < table.rows.size(); ++row) {
+    if (table.Find(row, "pod")->text != "TOTAL") continue;
+    found = true;
+    EXPECT_EQ(table.Find(row, "actual_ytd")->number, 35'000'00);
+    EXPECT_EQ(table.Find(row, "forecast_run_rate")->number, 140'000'00);
+    EXPECT_EQ(table.Find(row, "forecast_profiled")->number, 140'000'00);
+  }
+  EXPECT_TRUE(found);
 
   ASSERT_EQ(m.non_contract.size(), 1u);
   EXPECT_EQ(m.non_contract[0].provider.view(), "RR1");

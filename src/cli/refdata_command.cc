@@ -57,9 +57,12 @@ int Check(const Context& ctx) {
                 WithThousands(static_cast<int64_t>(t->apc().size())).c_str(),
                 WithThousands(static_cast<int64_t>(t->op_attendances().size())).c_str(),
                 WithThousands(static_cast<int64_t>(t->ae().size())).c_str());
-    std::printf("           %zu unbundled prices, %zu specialised top-ups, %zu HRGs and %zu TFCs without a national price\n",
-                t->unbundled().size(), t->top_ups().size(), t->hrgs_without_national_price(),
-                t->tfcs_without_national_price());
+    std::printf("           %zu unbundled prices (%zu rebundled into admitted care), %zu specialised top-ups,\n",
+                t->unbundled().size(), t->rebundled_hrgs(), t->top_ups().size());
+    std::printf("           %zu HRGs without a national price, %zu TFCs without an outpatient attendance price,\n"
+                "           %zu TFCs excluded from admitted care prices\n",
+                t->hrgs_without_national_price(), t->tfcs_without_national_price(),
+                t->tfcs_excluded_from_admitted_care());
   }
   std::printf("Market forces factor\n");
   for (FinancialYear y : r.tariff_years()) {

@@ -14,6 +14,9 @@ Price PriceAe(const ingest::AeRecord& a, const refdata::RefData& ref, const Pric
   };
   const refdata::TariffYear* tariff = ref.Tariff(price.tariff_year);
   if (tariff == nullptr) return not_priced(NotPriced::kNoTariffYear, price.tariff_year.ToString());
+  // Sheet 8: walk-in centres (department type 04) are excluded from national
+  // prices; minor injury units (03) are paid the type 3 and 4 price.
+  if (a.department_type == "04") return not_priced(NotPriced::kWalkInCentre, "department type 04");
   const refdata::AePrice* row = tariff->FindAe(a.hrg);
   std::string note;
   if (row == nullptr && a.hrg.view() == "VB99Z") {

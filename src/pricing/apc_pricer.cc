@@ -15,12 +15,51 @@ bool IsEmergency(const std::string& method) { return !method.empty() && method[0
 
 std::string Days(int32_t n) { return std::to_string(n) + (n == 1 ? " excess day" : " excess days"); }
 
+// A regular day or night attender (patient classification 3 or 4): the
+// core HRG has no national price for this setting and is agreed locally,
+// but chemotherapy and radiotherapy delivery HRGs keep their national
+// prices (docs/pricing.md, "Regular day and night attenders"). A spell
+// with none of them is not priced.
+Price PriceRegularAttender(const ingest::ApcRecord& s, const refdata::TariffYear& tariff, const refdata::RefData& ref,
+                           Price& price, std::string* explanation) {
+  std::string unbundled_text;
+  for (HrgCode u : s.unbundled_hrgs) {
+    const detail::UnbundledOnSpell paid = detail::PriceUnbundledOnSpell(tariff, u, /*ordinary_admission=*/false);
+    if (paid.rule == detail::UnbundledRule::kPaid) {
+      price.unbundled += paid.price;
+      ++price.unbundled_count;
+    } else {
+      ++price.unbundled_unpriced;
+    }
+    unbundled_text += detail::UnbundledClause(u, paid);
+  }
+  const std::string classification = "patient classification " + std::string(1, s.patient_classification);
+  if (price.unbundled_count == 0) {
+    price.unbundled = Money();
+    price.unbundled_count = price.unbundled_unpriced = 0;
+    return detail::MarkNotPriced(price, NotPriced::kRegularAttender, classification, explanation);
+  }
+  if (!detail::ApplyMff(price, ref, s.common.provider)) {
+    return detail::MarkNotPriced(price, NotPriced::kNoMff,
+                                 s.common.provider.ToString() + " in " + price.tariff_year.ToString(), explanation);
+  }
+  price.pod = Pod::kRegularAttender;
+  detail::Finish(price, Money());
+  if (explanation) {
+    *explanation = "RDNA " + s.hrg.ToString() + " core priced locally (" + classification + ")" + unbundled_text +
+                   detail::MffClause(price, s.common.provider);
+  }
+  return price;
+}
+
 }  // namespace
 
 Price PriceApc(const ingest::ApcRecord& s, const refdata::RefData& ref, const PricingOptions& options,
                std::string* explanation) {
   Price price;
-  price.tariff_year = options.tariff_year.value_or(FinancialYear::Of(s.admission_date));
+  // The tariff in force on the discharge date: the spell's end decides both
+  // its price and the month it is reported in.
+  price.tariff_year = options.tariff_year.value_or(FinancialYear::Of(s.discharge_date));
   const std::string hrg = s.hrg.ToString();
   auto not_priced = [&](NotPriced why, const std::string& detail) {
     return detail::MarkNotPriced(price, why, detail, explanation);
@@ -29,13 +68,15 @@ Price PriceApc(const ingest::ApcRecord& s, const refdata::RefData& ref, const Pr
   const refdata::TariffYear* tariff = ref.Tariff(price.tariff_year);
   if (tariff == nullptr) return not_priced(NotPriced::kNoTariffYear, price.tariff_year.ToString());
   if (hrg == "UZ01Z") return not_priced(NotPriced::kUngroupable, "");
+  // Service exclusions of sheets 8/9 (the outpatient list of sheet 11 is
+  // not a rule for spells).
+  if (tariff->TfcExcludedFromAdmittedCare(s.treatment_function)) {
+    return not_priced(NotPriced::kTfcServiceExclusion, "treatment function " + s.treatment_function.ToString());
+  }
   if (s.patient_classification == '3' || s.patient_classification == '4') {
-    return not_priced(NotPriced::kRegularAttender, "patient classification " + std::string(1, s.patient_classification));
+    return PriceRegularAttender(s, *tariff, ref, price, explanation);
   }
   if (tariff->HrgHasNoNationalPrice(s.hrg)) return not_priced(NotPriced::kHrgNoNationalPrice, hrg);
-  if (tariff->TfcHasNoNationalPrice(s.treatment_function)) {
-    return not_priced(NotPriced::kTfcNoNationalPrice, "treatment function " + s.treatment_function.ToString());
-  }
   const refdata::ApcPrice* row = tariff->FindApc(s.hrg);
   if (row == nullptr) return not_priced(NotPriced::kHrgNotInTariff, hrg + " in " + price.tariff_year.ToString());
 
@@ -87,15 +128,16 @@ Price PriceApc(const ingest::ApcRecord& s, const refdata::RefData& ref, const Pr
     }
   }
   std::string unbundled_text;
+  const bool ordinary = price.pod != Pod::kDayCase;
   for (HrgCode u : s.unbundled_hrgs) {
-    if (const auto* up = tariff->FindUnbundled(u)) {
-      price.unbundled += up->price;
+    const detail::UnbundledOnSpell paid = detail::PriceUnbundledOnSpell(*tariff, u, ordinary);
+    if (paid.rule == detail::UnbundledRule::kPaid) {
+      price.unbundled += paid.price;
       ++price.unbundled_count;
-      unbundled_text += " + unbundled " + u.ToString() + " " + up->price.ToString();
     } else {
       ++price.unbundled_unpriced;
-      unbundled_text += " + unbundled " + u.ToString() + " (no national price, priced locally)";
     }
+    unbundled_text += detail::UnbundledClause(u, paid);
   }
 
   if (!detail::ApplyMff(price, ref, s.common.provider)) {

@@ -25,9 +25,9 @@ namespace {
 
 // apc_bits in bit order, then "priced" for an empty mask (bit 8).
 constexpr std::array<NotPriced, 9> kReasonOfBit = {
-    NotPriced::kNoTariffYear,      NotPriced::kUngroupable,        NotPriced::kRegularAttender,
-    NotPriced::kHrgNoNationalPrice, NotPriced::kTfcNoNationalPrice, NotPriced::kHrgNotInTariff,
-    NotPriced::kNoPriceForSetting, NotPriced::kNoMff,              NotPriced::kPriced};
+    NotPriced::kNoTariffYear,       NotPriced::kUngroupable,    NotPriced::kTfcServiceExclusion,
+    NotPriced::kRegularAttender,    NotPriced::kHrgNoNationalPrice, NotPriced::kHrgNotInTariff,
+    NotPriced::kNoPriceForSetting, NotPriced::kNoMff,          NotPriced::kPriced};
 constexpr std::array<Pod, 4> kPodOfSetting = {Pod::kDayCase, Pod::kElective, Pod::kNonElective,
                                               Pod::kNonElectiveNonEmergency};
 constexpr size_t kBlock = 2048;
@@ -36,7 +36,7 @@ constexpr size_t kBlock = 2048;
 // formula with its top-up and unbundled HRGs.
 void FinishExact(const store::ApcTable& t, const TableTariff& tariff, size_t row, int64_t unbundled_pence,
                  PricedColumns& out) {
-  const uint32_t slot = tariff.Year(t.admission_date[row]).slot;
+  const uint32_t slot = tariff.Year(t.discharge_date[row]).slot;
   Price p;
   p.top_up_ppm = tariff.top_up_ppm(slot, t.specialised_service[row]);
   p.unbundled = Money::FromPence(unbundled_pence);
@@ -46,6 +46,30 @@ void FinishExact(const store::ApcTable& t, const TableTariff& tariff, size_t row
   detail::Finish(p, core);
   out.final_pence[row] = p.final_price.pence();
   out.adjustment_pence[row] = p.adjustments.pence();
+}
+
+// The second pass for a regular day or night attender's row: priced, with
+// no core price, when it has delivery HRGs with a national price (as
+// PriceRegularAttender in apc_pricer.cc).
+void FinishRegularAttender(const store::ApcTable& t, const TableTariff& tariff, size_t row, int64_t unbundled_pence,
+                           int paid_count, PricedColumns& out) {
+  if (paid_count == 0) return;  // stays "regular attender: priced locally"
+  const uint32_t slot = tariff.Year(t.discharge_date[row]).slot;
+  Price p;
+  p.mff_ppm = tariff.mff_ppm(slot, t.provider[row]);
+  if (p.mff_ppm == 0) {
+    out.not_priced[row] = static_cast<uint8_t>(NotPriced::kNoMff);
+    return;
+  }
+  p.unbundled = Money::FromPence(unbundled_pence);
+  detail::Finish(p, Money());
+  out.final_pence[row] = p.final_price.pence();
+  out.adjustment_pence[row] = p.adjustments.pence();
+  out.base_pence[row] = 0;
+  out.excess_bed_day_pence[row] = 0;
+  out.excess_bed_days[row] = 0;
+  out.pod[row] = static_cast<uint8_t>(Pod::kRegularAttender);
+  out.not_priced[row] = static_cast<uint8_t>(NotPriced::kPriced);
 }
 
 }  // namespace
@@ -100,7 +124,8 @@ void PriceTable(const store::ApcTable& t, const TableTariff& tariff, PricedColum
     const size_t end = std::min(n, start + kBlock);
     size_t exact_rows = 0;
     for (size_t i = start; i < end; ++i) {
-      const TableTariff::YearOfDay year = years(admission[i]);
+      // The tariff year of the discharge date (docs/pricing.md, "Tariff year").
+      const TableTariff::YearOfDay year = years(discharge[i]);
       const ApcHrgEntry& e = entries[year.slot * hrgs + hrg[i]];
       const uint8_t cls = classification[i];
       const uint32_t category = categories[method[i]];
@@ -116,7 +141,7 @@ void PriceTable(const store::ApcTable& t, const TableTariff& tariff, PricedColum
       const int64_t core = base + ssem_reduction + ebd;
       const int64_t mff = mffs[year.slot * providers + provider[i]];
       const int64_t top_up = top_ups[year.slot * flags + flag[i]];
-      const uint32_t bits = e.fail_bits | static_cast<uint32_t>(cls == '3' || cls == '4') << 2 |
+      const uint32_t bits = e.fail_bits | static_cast<uint32_t>(cls == '3' || cls == '4') << 3 |
                             tfc_fail[year.slot * tfcs + tfc[i]] | ((e.no_price_bits >> setting) & 1u) << 6 |
                             static_cast<uint32_t>(mff == 0) << 7;
       const bool priced = bits == 0;
@@ -149,12 +174,22 @@ void PriceTable(const store::ApcTable& t, const TableTariff& tariff, PricedColum
       if (row == std::numeric_limits<size_t>::max()) break;
       k += static_cast<size_t>(next_exact == row);
       int64_t unbundled_pence = 0;
-      const uint32_t slot = tariff.Year(t.admission_date[row]).slot;
+      int paid = 0;
+      const uint32_t slot = tariff.Year(t.discharge_date[row]).slot;
+      // Day cases and regular attenders are paid delivery HRGs; ordinary
+      // admissions are not (detail::PriceUnbundledOnSpell).
+      const bool ordinary = out.not_priced[row] == 0 && out.pod[row] != static_cast<uint8_t>(Pod::kDayCase);
       for (; u < unbundled && t.unbundled_row[u] == row; ++u) {
-        // Unbundled HRGs without a national price are priced locally: they add nothing.
-        unbundled_pence += std::max<int64_t>(0, tariff.unbundled(slot, t.unbundled_hrg[u]));
+        // -1: rebundled, not paid in this setting, or no national price.
+        const int64_t price = tariff.unbundled(slot, t.unbundled_hrg[u], ordinary);
+        unbundled_pence += std::max<int64_t>(0, price);
+        paid += static_cast<int>(price >= 0);
       }
-      if (out.not_priced[row] == 0) FinishExact(t, tariff, row, unbundled_pence, out);
+      if (out.not_priced[row] == 0) {
+        FinishExact(t, tariff, row, unbundled_pence, out);
+      } else if (out.not_priced[row] == static_cast<uint8_t>(NotPriced::kRegularAttender)) {
+        FinishRegularAttender(t, tariff, row, unbundled_pence, paid, out);
+      }
     }
   }
 }

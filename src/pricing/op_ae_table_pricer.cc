@@ -18,8 +18,8 @@ namespace {
 constexpr std::array<NotPriced, 7> kOpReasonOfBit = {
     NotPriced::kNoTariffYear,       NotPriced::kNotAttended,       NotPriced::kNonFaceToFace, NotPriced::kTfcNoNationalPrice,
     NotPriced::kNoPriceForSetting, NotPriced::kNoMff,             NotPriced::kPriced};
-constexpr std::array<NotPriced, 4> kAeReasonOfBit = {NotPriced::kNoTariffYear, NotPriced::kHrgNotInTariff,
-                                                      NotPriced::kNoMff, NotPriced::kPriced};
+constexpr std::array<NotPriced, 5> kAeReasonOfBit = {NotPriced::kNoTariffYear, NotPriced::kWalkInCentre,
+                                                      NotPriced::kHrgNotInTariff, NotPriced::kNoMff, NotPriced::kPriced};
 
 void ResizeCommon(size_t n, PricedColumns& out) {
   out.final_pence.resize(n);
@@ -67,7 +67,10 @@ void PriceTable(const store::OpTable& t, const TableTariff& tariff, PricedColumn
     const bool by_procedure = procedure >= 0;
     const int64_t base = by_procedure ? procedure : e.price[column];
     const int64_t mff = tariff.mff_ppm(year.slot, t.provider[i]);
-    const uint32_t bits = e.fail_bits | static_cast<uint32_t>(attended != '5' && attended != '6') << 1 |
+    // The sheet 11 treatment function exclusion applies to attendances only:
+    // a procedure with an outpatient procedure price is paid whatever its TFC.
+    const uint32_t tfc_bits = by_procedure ? e.fail_bits & ~op_bits::kTfcNoNationalPrice : e.fail_bits;
+    const uint32_t bits = tfc_bits | static_cast<uint32_t>(attended != '5' && attended != '6') << 1 |
                           static_cast<uint32_t>(first_attendance == '3' || first_attendance == '4') << 2 |
                           (static_cast<uint32_t>(!by_procedure) & (e.no_price_bits >> column) & 1u) << 4 |
                           static_cast<uint32_t>(mff == 0) << 5;
@@ -90,12 +93,13 @@ void PriceTable(const store::AeTable& t, const TableTariff& tariff, PricedColumn
     const AeHrgEntry& e = tariff.ae(year.slot, t.hrg[i]);
     const int64_t base = e.price[tariff.ae_price_column(t.department_type[i])];
     const int64_t mff = tariff.mff_ppm(year.slot, t.provider[i]);
-    const uint32_t bits = e.fail_bits | static_cast<uint32_t>(mff == 0) << 2;
+    const uint32_t bits =
+        e.fail_bits | tariff.ae_department_fail_bits(t.department_type[i]) | static_cast<uint32_t>(mff == 0) << 3;
     const bool priced = bits == 0;
     out.final_pence[i] = priced ? Final(base, mff, limit) : 0;
     out.base_pence[i] = priced ? base : 0;
     out.pod[i] = static_cast<uint8_t>(priced ? Pod::kAe : Pod::kNone);
-    out.not_priced[i] = static_cast<uint8_t>(kAeReasonOfBit[static_cast<size_t>(std::countr_zero(bits | 0x8u))]);
+    out.not_priced[i] = static_cast<uint8_t>(kAeReasonOfBit[static_cast<size_t>(std::countr_zero(bits | 0x10u))]);
     out.tariff_year[i] = static_cast<int16_t>(year.start_year);
   }
 }

@@ -23,15 +23,16 @@ Price PriceOp(const ingest::OpRecord& a, const refdata::RefData& ref, const Pric
   if (a.first_attendance == '3' || a.first_attendance == '4') {
     return not_priced(NotPriced::kNonFaceToFace, "first attendance code " + std::string(1, a.first_attendance));
   }
-  if (tariff->TfcHasNoNationalPrice(a.treatment_function)) {
-    return not_priced(NotPriced::kTfcNoNationalPrice, "treatment function " + tfc);
-  }
-
   // A procedure HRG with an outpatient procedure price replaces the
-  // attendance price.
+  // attendance price, whatever the treatment function: the sheet 11 list
+  // and the sheet 8 exclusions apply where the core HRG is a WF attendance.
   std::string what;
   const refdata::ApcPrice* procedure = a.hrg ? tariff->FindApc(*a.hrg) : nullptr;
-  if (procedure != nullptr && procedure->outpatient_procedure) {
+  const bool by_procedure = procedure != nullptr && procedure->outpatient_procedure;
+  if (!by_procedure && tariff->TfcHasNoNationalPrice(a.treatment_function)) {
+    return not_priced(NotPriced::kTfcNoNationalPrice, "treatment function " + tfc);
+  }
+  if (by_procedure) {
     price.pod = Pod::kOpProcedure;
     price.base = *procedure->outpatient_procedure;
     what = "OPPROC " + a.hrg->ToString() + " " + price.base.ToString();

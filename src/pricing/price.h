@@ -21,6 +21,7 @@ enum class Pod : uint8_t {
   kNonElective,            // NEL: emergency admission
   kNonElectiveShortStay,   // NELST: emergency, 0-1 day, short-stay adjustment
   kNonElectiveNonEmergency,  // NELNE: maternity and other non-elective
+  kRegularAttender,        // RDNA: regular day or night attender (classification 3/4), paid its delivery HRGs only
   kOpFirst,                // OPFA
   kOpFollowUp,             // OPFUP
   kOpProcedure,            // OPPROC
@@ -33,13 +34,15 @@ enum class NotPriced : uint8_t {
   kNoTariffYear,          // activity outside the loaded tariff years
   kUngroupable,           // UZ01Z
   kHrgNoNationalPrice,    // HRG in the no-national-price list
-  kTfcNoNationalPrice,    // treatment function in the no-national-price list
+  kTfcNoNationalPrice,    // outpatient attendance in a treatment function without a national price (sheet 11)
   kRegularAttender,       // patient classification 3 or 4: priced locally
   kNoPriceForSetting,     // the tariff has the HRG but no price for this point of delivery
   kHrgNotInTariff,        // the HRG has no row in this year's admitted care tariff
   kNoMff,                 // provider without a market forces factor: never priced at 1.0
   kNotAttended,           // outpatient appointment not attended (DNA, cancelled, not seen)
   kNonFaceToFace,         // non-face-to-face outpatient attendance: no national price
+  kTfcServiceExclusion,   // spell in a treatment function excluded from admitted care prices (sheets 8/9)
+  kWalkInCentre,          // A&E department type 04 (walk-in centre): excluded from national prices (sheet 8)
 };
 // A plain-English reason, e.g. "HRG has no national price".
 std::string_view NotPricedText(NotPriced reason);

@@ -22,7 +22,8 @@ namespace csu::pricing {
 
 struct PricingOptions {
   // Price every record at this tariff year instead of the year of its
-  // activity date (admission date for spells).
+  // tariff date: the discharge date for spells (docs/pricing.md, "Tariff
+  // year"), the appointment date, the arrival date.
   std::optional<FinancialYear> tariff_year;
 };
 

@@ -15,6 +15,33 @@ void Finish(Price& price, Money core) {
   price.adjustments = price.ssem_reduction + price.top_up + price.unbundled;
 }
 
+UnbundledOnSpell PriceUnbundledOnSpell(const refdata::TariffYear& tariff, HrgCode hrg, bool ordinary_admission) {
+  // Sheet 4a: imaging and nuclear medicine costs are included in the core
+  // HRG for admitted care (their 4b/4c prices are for direct access and
+  // outpatient attendances).
+  if (tariff.UnbundledIsRebundled(hrg)) return {UnbundledRule::kRebundled, Money()};
+  const refdata::UnbundledPrice* p = tariff.FindUnbundled(hrg);
+  if (p == nullptr) return {UnbundledRule::kNoNationalPrice, Money()};
+  // Chemotherapy delivery (sub-chapter SB) and radiotherapy (SC) prices apply
+  // to day cases, regular day and night attenders and outpatients; delivery
+  // during an ordinary admission is part of the spell's core price.
+  const std::string_view code = hrg.view();
+  const bool delivery = code.starts_with("SB") || code.starts_with("SC");
+  if (delivery && ordinary_admission) return {UnbundledRule::kNotInThisSetting, Money()};
+  return {UnbundledRule::kPaid, p->price};
+}
+
+std::string UnbundledClause(HrgCode hrg, const UnbundledOnSpell& u) {
+  const std::string code = " + unbundled " + hrg.ToString();
+  switch (u.rule) {
+    case UnbundledRule::kPaid: return code + " " + u.price.ToString();
+    case UnbundledRule::kRebundled: return code + " (included in the core price, tariff sheet 4a)";
+    case UnbundledRule::kNotInThisSetting: return code + " (delivery in an ordinary admission is in the core price)";
+    case UnbundledRule::kNoNationalPrice: return code + " (no national price, priced locally)";
+  }
+  return code;
+}
+
 std::string FactorText(int64_t ppm) {
   std::string frac = std::to_string(ppm % kPpm);
   frac.insert(0, 6 - frac.size(), '0');

@@ -10,6 +10,7 @@
 
 namespace csu::refdata {
 class RefData;
+class TariffYear;
 }
 
 namespace csu::pricing::detail {
@@ -20,6 +21,25 @@ inline constexpr int64_t kPpm = 1'000'000;
 // `core` is base + short-stay reduction + excess bed day payment. Fills
 // price.final_price, price.top_up and price.adjustments.
 void Finish(Price& price, Money core);
+
+// How one unbundled HRG on a spell is paid (docs/pricing.md, "Unbundled
+// HRGs"): the one statement of the rule, used by the per-record and the
+// column pricers alike.
+enum class UnbundledRule : uint8_t {
+  kPaid,              // its national price is added
+  kRebundled,         // sheet 4a: its cost is in the core HRG's price (diagnostic imaging, nuclear medicine)
+  kNotInThisSetting,  // chemotherapy or radiotherapy delivery during an ordinary elective or non-elective admission
+  kNoNationalPrice,   // priced locally
+};
+struct UnbundledOnSpell {
+  UnbundledRule rule = UnbundledRule::kNoNationalPrice;
+  Money price;  // the national price when rule is kPaid
+};
+// `ordinary_admission`: an ordinary elective or non-elective spell (not a
+// day case, not a regular day or night attender).
+UnbundledOnSpell PriceUnbundledOnSpell(const refdata::TariffYear& tariff, HrgCode hrg, bool ordinary_admission);
+// " + unbundled SB15Z £299.00", or the reason it adds nothing.
+std::string UnbundledClause(HrgCode hrg, const UnbundledOnSpell& u);
 
 // "1.212802" from 1212802.
 std::string FactorText(int64_t ppm);

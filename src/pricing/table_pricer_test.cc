@@ -149,11 +149,17 @@ TEST(TablePricerTest, EveryHrgAndRuleThroughAStoreMatchesThePerRecordPricer) {
   const char* methods[] = {"11", "12", "13", "21", "2A", "28", "31", "81"};
   const char* providers[] = {"RBT", "R1H", "RRV", "RJ8", "RZZ"};  // RZZ has no MFF
   const char* flags[] = {"", "", "", "NCBPS06Z", "NCBPS29M", "XYZ"};
-  const char* tfcs[] = {"100", "300", "102", "501"};  // 102: no national price
-  std::vector<HrgCode> hrgs = {HrgCode::Parse("UZ01Z").value(), HrgCode::Parse("DZ01Z").value(),
-                               HrgCode::Parse("DZ13A").value()};  // ungroupable; no national price
+  // 102 and 328 have no outpatient attendance price (sheet 11) but are
+  // priced for spells; 710 and 319 are excluded from admitted care (sheet 8).
+  const char* tfcs[] = {"100", "300", "102", "501", "328", "710", "319"};
+  std::vector<HrgCode> hrgs = {HrgCode::Parse("UZ01Z").value()};  // ungroupable
+  for (const char* code : {"DZ01Z", "DZ13A", "DZ13B", "DZ33Z", "DZ36Z", "DZ38Z", "DZ45Z"}) {  // no national price
+    hrgs.push_back(HrgCode::Parse(code).value());
+  }
   for (const auto& row : Ref().Tariff(FinancialYear(2017))->apc()) hrgs.push_back(row.hrg);
-  for (const auto& row : Ref().Tariff(FinancialYear(2017))->unbundled()) hrgs.push_back(row.hrg);
+  std::vector<HrgCode> unbundled;
+  for (const auto& row : Ref().Tariff(FinancialYear(2017))->unbundled()) unbundled.push_back(row.hrg);
+  hrgs.insert(hrgs.end(), unbundled.begin(), unbundled.end());
   store::testing::ScratchDir dir("table-pricer-rules");
   auto store = store::Store::Open(dir.state(), store::testing::kFingerprint);
   ASSERT_TRUE(store.ok());
@@ -172,10 +178,14 @@ TEST(TablePricerTest, EveryHrgAndRuleThroughAStoreMatchesThePerRecordPricer) {
       s.admission_date = Date::FromYmd(2016, 1, 1).AddDays(static_cast<int32_t>(rng() % (365 * 4)));
       s.discharge_date = s.admission_date.AddDays(static_cast<int32_t>(rng() % 3 == 0 ? rng() % 61 : rng() % 3));
       s.critical_care_days = static_cast<int32_t>(rng() % 4 == 0 ? rng() % 5 : 0);
-      s.treatment_function = TreatmentFunctionCode::Parse(tfcs[rng() % 4]).value();
+      s.treatment_function = TreatmentFunctionCode::Parse(tfcs[rng() % 7]).value();
       s.specialised_service = flags[rng() % 6];
       s.unbundled_hrgs.clear();
-      for (uint64_t u = rng() % 6; u < 3; ++u) s.unbundled_hrgs.push_back(hrgs[rng() % hrgs.size()]);
+      // Half the unbundled HRGs from the unbundled list (imaging, chemotherapy
+      // and radiotherapy delivery), so every setting rule is reached often.
+      for (uint64_t u = rng() % 6; u < 3; ++u) {
+        s.unbundled_hrgs.push_back(rng() % 2 ? unbundled[rng() % unbundled.size()] : hrgs[rng() % hrgs.size()]);
+      }
       builder.value()->AddApc(s);
     }
   }
@@ -192,12 +202,12 @@ TEST(TablePricerTest, EveryHrgAndRuleThroughAStoreMatchesThePerRecordPricer) {
   // loaded tariffs publish an elective and a non-elective price for every
   // HRG, so "no price for this point of delivery" cannot arise for spells.)
   for (NotPriced reason : {NotPriced::kPriced, NotPriced::kNoTariffYear, NotPriced::kUngroupable,
-                           NotPriced::kRegularAttender, NotPriced::kHrgNoNationalPrice, NotPriced::kTfcNoNationalPrice,
+                           NotPriced::kRegularAttender, NotPriced::kHrgNoNationalPrice, NotPriced::kTfcServiceExclusion,
                            NotPriced::kHrgNotInTariff, NotPriced::kNoMff}) {
     EXPECT_GT(counts.by_reason[reason], 0u) << NotPricedText(reason);
   }
   for (Pod pod : {Pod::kDayCase, Pod::kElective, Pod::kNonElective, Pod::kNonElectiveShortStay,
-                  Pod::kNonElectiveNonEmergency}) {
+                  Pod::kNonElectiveNonEmergency, Pod::kRegularAttender}) {
     EXPECT_GT(counts.by_pod[pod], 10u) << PodCode(pod);
   }
   EXPECT_GT(counts.exact_path, counts.priced / 4);

@@ -88,7 +88,8 @@ TableTariff::TableTariff(const store::CodeDictionaries& codes, const refdata::Re
   const uint32_t ungroupable = hrg_list.Find("UZ01Z");  // 0 when no record has it
 
   apc_.resize(size_t{slots_} * hrgs_);
-  unbundled_.assign(apc_.size(), -1);
+  unbundled_ordinary_.assign(apc_.size(), -1);
+  unbundled_short_.assign(apc_.size(), -1);
   op_procedure_.assign(apc_.size(), -1);
   ae_.resize(apc_.size());
   op_.resize(size_t{slots_} * tfcs_);
@@ -125,7 +126,14 @@ TableTariff::TableTariff(const store::CodeDictionaries& codes, const refdata::Re
       if (row.outpatient_procedure) op_procedure_[first + h] = row.outpatient_procedure->pence();
     }
     for (const refdata::UnbundledPrice& row : tariff->unbundled()) {
-      if (const uint32_t h = hrg_list.Find(row.hrg.view()); h != 0) unbundled_[first + h] = row.price.pence();
+      const uint32_t h = hrg_list.Find(row.hrg.view());
+      if (h == 0) continue;
+      for (bool ordinary : {false, true}) {
+        const detail::UnbundledOnSpell u = detail::PriceUnbundledOnSpell(*tariff, row.hrg, ordinary);
+        if (u.rule == detail::UnbundledRule::kPaid) {
+          (ordinary ? unbundled_ordinary_ : unbundled_short_)[first + h] = u.price.pence();
+        }
+      }
     }
     auto fill_ae = [&](uint32_t h, const refdata::AePrice& row) {
       ae_[first + h] = AeHrgEntry{{row.type_1_2.pence(), row.type_3_4.pence()}, 0};
@@ -139,9 +147,9 @@ TableTariff::TableTariff(const store::CodeDictionaries& codes, const refdata::Re
     }
     for (uint32_t t = 0; t < tfcs_; ++t) {
       OpTfcEntry& e = op_[slot * tfcs_ + t];
-      if (tfc[t] && tariff->TfcHasNoNationalPrice(*tfc[t])) {
-        e.fail_bits = op_bits::kTfcNoNationalPrice;
-        tfc_fail_[slot * tfcs_ + t] = apc_bits::kTfcNoNationalPrice;
+      if (tfc[t] && tariff->TfcHasNoNationalPrice(*tfc[t])) e.fail_bits = op_bits::kTfcNoNationalPrice;
+      if (tfc[t] && tariff->TfcExcludedFromAdmittedCare(*tfc[t])) {
+        tfc_fail_[slot * tfcs_ + t] = apc_bits::kTfcServiceExclusion;
       }
       const refdata::OpAttendancePrice* row = tfc[t] ? tariff->FindOpAttendance(*tfc[t]) : nullptr;
       const std::optional<Money> prices[4] = {
@@ -174,8 +182,10 @@ TableTariff::TableTariff(const store::CodeDictionaries& codes, const refdata::Re
   }
   const store::CodeList& departments = codes.department_type();
   department_column_.resize(departments.size());
+  department_fail_.resize(departments.size());
   for (uint32_t d = 0; d < departments.size(); ++d) {
     department_column_[d] = departments.code(d) == "01" || departments.code(d) == "02" ? 0 : 1;
+    department_fail_[d] = departments.code(d) == "04" ? ae_bits::kWalkInCentre : 0;
   }
   // |core| x MFF + half a million must fit in int64.
   fast_core_limit_ = (std::numeric_limits<int64_t>::max() - detail::kPpm) / max_mff;

@@ -32,9 +32,11 @@ namespace csu::pricing {
 namespace apc_bits {
 inline constexpr uint32_t kNoTariffYear = 1u << 0;
 inline constexpr uint32_t kUngroupable = 1u << 1;
-inline constexpr uint32_t kRegularAttender = 1u << 2;
-inline constexpr uint32_t kHrgNoNationalPrice = 1u << 3;
-inline constexpr uint32_t kTfcNoNationalPrice = 1u << 4;
+inline constexpr uint32_t kTfcServiceExclusion = 1u << 2;
+// A regular attender's row is finished in the second pass: it is priced
+// when it has a chemotherapy or radiotherapy delivery HRG.
+inline constexpr uint32_t kRegularAttender = 1u << 3;
+inline constexpr uint32_t kHrgNoNationalPrice = 1u << 4;
 inline constexpr uint32_t kHrgNotInTariff = 1u << 5;
 inline constexpr uint32_t kNoPriceForSetting = 1u << 6;
 inline constexpr uint32_t kNoMff = 1u << 7;
@@ -49,8 +51,9 @@ inline constexpr uint32_t kNoMff = 1u << 5;
 }  // namespace op_bits
 namespace ae_bits {
 inline constexpr uint32_t kNoTariffYear = 1u << 0;
-inline constexpr uint32_t kHrgNotInTariff = 1u << 1;
-inline constexpr uint32_t kNoMff = 1u << 2;
+inline constexpr uint32_t kWalkInCentre = 1u << 1;
+inline constexpr uint32_t kHrgNotInTariff = 1u << 2;
+inline constexpr uint32_t kNoMff = 1u << 3;
 }  // namespace ae_bits
 
 // Admitted care settings a spell can be priced in, before the short-stay
@@ -137,11 +140,16 @@ class TableTariff {
   // ---- Lookups by (slot, dictionary id); ids beyond the dictionary the
   // tariff was built from must not be passed. ----
   const ApcHrgEntry& apc(uint32_t slot, uint32_t hrg) const { return apc_[slot * hrgs_ + hrg]; }
-  int64_t unbundled(uint32_t slot, uint32_t hrg) const { return unbundled_[slot * hrgs_ + hrg]; }  // -1: none
+  // What an unbundled HRG adds to a spell (detail::PriceUnbundledOnSpell):
+  // in an ordinary elective or non-elective admission, or in a day case or
+  // a regular attender's spell. -1: nothing.
+  int64_t unbundled(uint32_t slot, uint32_t hrg, bool ordinary_admission) const {
+    return (ordinary_admission ? unbundled_ordinary_ : unbundled_short_)[slot * hrgs_ + hrg];
+  }
   int64_t op_procedure(uint32_t slot, uint32_t hrg) const { return op_procedure_[slot * hrgs_ + hrg]; }  // -1: none
   const AeHrgEntry& ae(uint32_t slot, uint32_t hrg) const { return ae_[slot * hrgs_ + hrg]; }
   const OpTfcEntry& op(uint32_t slot, uint32_t tfc) const { return op_[slot * tfcs_ + tfc]; }
-  // apc_bits::kTfcNoNationalPrice or 0.
+  // apc_bits::kTfcServiceExclusion or 0.
   uint32_t tfc_fail_bits(uint32_t slot, uint32_t tfc) const { return tfc_fail_[slot * tfcs_ + tfc]; }
   int64_t mff_ppm(uint32_t slot, uint32_t provider) const { return mff_[slot * providers_ + provider]; }  // 0: none
   int64_t top_up_ppm(uint32_t slot, uint32_t flag) const { return top_up_[slot * flags_ + flag]; }
@@ -149,6 +157,8 @@ class TableTariff {
   uint8_t admission_category(uint32_t method) const { return method_category_[method]; }
   // 0 for department types 01 and 02, 1 for every other type.
   uint8_t ae_price_column(uint32_t department_type) const { return department_column_[department_type]; }
+  // ae_bits::kWalkInCentre for department type 04, else 0.
+  uint32_t ae_department_fail_bits(uint32_t department_type) const { return department_fail_[department_type]; }
 
   // Every money product below this magnitude times any MFF fits in int64
   // with room for rounding, so the fast path can skip 128-bit arithmetic.
@@ -178,12 +188,13 @@ class TableTariff {
   int32_t fixed_year_ = 0;
 
   std::vector<ApcHrgEntry> apc_;
-  std::vector<int64_t> unbundled_, op_procedure_;
+  std::vector<int64_t> unbundled_ordinary_, unbundled_short_, op_procedure_;
   std::vector<AeHrgEntry> ae_;
   std::vector<OpTfcEntry> op_;
   std::vector<uint32_t> tfc_fail_;
   std::vector<int64_t> mff_, top_up_;
   std::vector<uint8_t> method_category_, department_column_;
+  std::vector<uint32_t> department_fail_;
   int64_t fast_core_limit_ = 0;
 };
 

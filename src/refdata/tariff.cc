@@ -176,6 +176,35 @@ Status LoadNoPriceLists(const std::string& hrg_path, const std::string& tfc_path
   return Status::Ok();
 }
 
+// Sheets 8/9 (2016/17: 9/10): the admitted care service exclusions by
+// treatment function.
+Status LoadAdmittedExclusions(const std::string& path, TariffYear& tariff) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"treatment_function_code", "treatment_function_name", "service",
+                                                 "workbook_sheet"}));
+  for (const TableRow& row : table.rows()) {
+    CSU_ASSIGN_OR_RETURN(tfc, row.Tfc("treatment_function_code"));
+    if (tariff.TfcExcludedFromAdmittedCare(tfc)) return row.Fail("treatment function listed twice");
+    tariff.AddTfcExcludedFromAdmittedCare(tfc);
+  }
+  return Status::Ok();
+}
+
+// Sheet 4a: the unbundled HRGs whose costs are rebundled ("Y" in the costs
+// rebundled column).
+Status LoadRebundled(const std::string& path, TariffYear& tariff) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"hrg_code", "costs_rebundled"}));
+  for (const TableRow& row : table.rows()) {
+    CSU_ASSIGN_OR_RETURN(hrg, row.Hrg("hrg_code"));
+    const std::string_view flag = row.Text("costs_rebundled");
+    if (flag == "Y") {
+      tariff.AddRebundledHrg(hrg);
+    } else if (!flag.empty()) {
+      return row.Fail("costs_rebundled must be Y or empty, not \"" + std::string(flag) + "\"");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status TariffYear::AddApc(ApcPrice p, const std::string& where) {
@@ -237,7 +266,16 @@ Result<TariffYear> LoadTariffYear(const std::string& dir, FinancialYear year) {
   if (FileExists(prefix + "unbundled.csv")) {
     if (auto s = LoadUnbundled(prefix + "unbundled.csv", year, tariff); !s.ok()) return s.error();
   }
+  // Every loaded year needs its admitted care exclusions: without them
+  // mental health or respite spells would be priced at acute prices.
+  const std::string exclusions = dir + "/tfc_admitted_exclusions_" +
+                                 (year.start_year() == 2016 ? std::string("2016_17") : std::string("2017_19")) + ".csv";
+  if (year.start_year() < 2016 || year.start_year() > 2018) {
+    return Error{prefix + "apc_oproc.csv", "no admitted care service exclusion list is known for " + year.ToString()};
+  }
+  if (auto s = LoadAdmittedExclusions(exclusions, tariff); !s.ok()) return s.error();
   if (year.start_year() == 2017 || year.start_year() == 2018) {
+    if (auto s = LoadRebundled(dir + "/hrg_unbundled_list_2017_19.csv", tariff); !s.ok()) return s.error();
     if (auto s = LoadTopUps(dir + "/specialised_topup_rates_2017_19.csv", tariff); !s.ok()) return s.error();
     if (auto s = LoadNoPriceLists(dir + "/hrg_no_national_price_2017_19.csv",
                                   dir + "/tfc_no_national_price_2017_19.csv", tariff);

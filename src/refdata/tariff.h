@@ -107,7 +107,18 @@ class TariffYear {
   const UnbundledPrice* FindUnbundled(HrgCode hrg) const;
   const SpecialisedTopUp* FindTopUp(std::string_view pss_flag) const;
   bool HrgHasNoNationalPrice(HrgCode hrg) const { return hrg_no_price_.count(hrg) > 0; }
+  // Sheet 11: treatment functions with no national price *for outpatient
+  // attendances* (the WF attendance HRGs). Not a rule for admitted care.
   bool TfcHasNoNationalPrice(TreatmentFunctionCode tfc) const { return tfc_no_price_.count(tfc) > 0; }
+  // Sheets 8 and 9 (2016/17: 9 and 10): treatment functions whose admitted
+  // care episodes are excluded from national prices before grouping
+  // (intermediate care, respite, mental health, learning disability, non-UK
+  // providers, cystic fibrosis, well babies).
+  bool TfcExcludedFromAdmittedCare(TreatmentFunctionCode tfc) const { return tfc_admitted_excluded_.count(tfc) > 0; }
+  // Sheet 4a: an unbundled HRG whose costs are rebundled into the core HRG
+  // for admitted care and outpatient procedures (diagnostic imaging and
+  // nuclear medicine): it earns nothing on top of a spell.
+  bool UnbundledIsRebundled(HrgCode hrg) const { return rebundled_.count(hrg) > 0; }
 
   // Rows in file order, for listing and for the synthetic generator.
   const std::vector<ApcPrice>& apc() const { return apc_; }
@@ -117,6 +128,8 @@ class TariffYear {
   const std::vector<SpecialisedTopUp>& top_ups() const { return top_ups_; }
   size_t hrgs_without_national_price() const { return hrg_no_price_.size(); }
   size_t tfcs_without_national_price() const { return tfc_no_price_.size(); }
+  size_t tfcs_excluded_from_admitted_care() const { return tfc_admitted_excluded_.size(); }
+  size_t rebundled_hrgs() const { return rebundled_.size(); }
 
   // Loading (src/refdata/tariff_loader.cc). Each rejects duplicates.
   Status AddApc(ApcPrice p, const std::string& where);
@@ -126,6 +139,8 @@ class TariffYear {
   Status AddTopUp(SpecialisedTopUp t, const std::string& where);
   void AddHrgWithoutNationalPrice(HrgCode hrg) { hrg_no_price_.insert(hrg); }
   void AddTfcWithoutNationalPrice(TreatmentFunctionCode tfc) { tfc_no_price_.insert(tfc); }
+  void AddTfcExcludedFromAdmittedCare(TreatmentFunctionCode tfc) { tfc_admitted_excluded_.insert(tfc); }
+  void AddRebundledHrg(HrgCode hrg) { rebundled_.insert(hrg); }
 
  private:
   FinancialYear year_;
@@ -141,6 +156,8 @@ class TariffYear {
   std::unordered_map<std::string, size_t> top_up_index_;
   std::unordered_set<HrgCode, ShortCodeHash> hrg_no_price_;
   std::unordered_set<TreatmentFunctionCode, ShortCodeHash> tfc_no_price_;
+  std::unordered_set<TreatmentFunctionCode, ShortCodeHash> tfc_admitted_excluded_;
+  std::unordered_set<HrgCode, ShortCodeHash> rebundled_;
 };
 
 // Loads every tariff file of `year` from `dir` (file names as in
