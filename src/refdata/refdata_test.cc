@@ -102,6 +102,31 @@ TEST(RefDataTest, OutpatientAeUnbundledAndTopUps) {
   EXPECT_TRUE(t.TfcHasNoNationalPrice(TreatmentFunctionCode::Parse("102").value()));
 }
 
+TEST(RefDataTest, AdmittedCareExclusionsAreSheets8And9NotSheet11) {
+  auto tfc = [](const char* c) { return TreatmentFunctionCode::Parse(c).value(); };
+  for (int year : {2016, 2017, 2018}) {
+    const TariffYear& t = *Real().Tariff(FinancialYear(year));
+    SCOPED_TRACE(year);
+    EXPECT_EQ(t.tfcs_excluded_from_admitted_care(), 21u);
+    for (const char* c : {"318", "319", "199", "499", "700", "710", "727", "343", "264", "424"}) {
+      EXPECT_TRUE(t.TfcExcludedFromAdmittedCare(tfc(c))) << c;
+    }
+    // Stroke medicine and neurology have no outpatient attendance price
+    // (sheet 11) but their spells are nationally priced.
+    EXPECT_FALSE(t.TfcExcludedFromAdmittedCare(tfc("328")));
+    EXPECT_FALSE(t.TfcExcludedFromAdmittedCare(tfc("400")));
+    EXPECT_FALSE(t.TfcExcludedFromAdmittedCare(tfc("714")));  // not in the sheet 8 list
+  }
+  const TariffYear& t = *Real().Tariff(FinancialYear(2017));
+  EXPECT_TRUE(t.TfcHasNoNationalPrice(tfc("328")));
+  // Sheet 4a: imaging and nuclear medicine rebundled; chemotherapy delivery not.
+  EXPECT_TRUE(t.UnbundledIsRebundled(Hrg("RD01A")));
+  EXPECT_TRUE(t.UnbundledIsRebundled(Hrg("RN04A")));
+  EXPECT_FALSE(t.UnbundledIsRebundled(Hrg("SB12Z")));
+  EXPECT_FALSE(t.UnbundledIsRebundled(Hrg("RD33Z")));  // mobile fluoroscopy: not rebundled, no national price
+  EXPECT_EQ(t.rebundled_hrgs(), 97u);  // "Costs are included in core HRGs for APC and OP procedures" rows
+}
+
 TEST(RefDataTest, MarketForcesFactorIsExact) {
   const RefData& r = Real();
   const Mff* barts = r.FindMff(FinancialYear(2018), Ods("R1H"));
@@ -265,6 +290,27 @@ TEST_F(CorruptRefDataTest, PopulationThatDisagreesWithItsPractices) {
   Replace("gp-reg-pat-prac-all_2021-01.csv", "A84002,NE65 7UW,ALL,ALL,5903", "A84002,NE65 7UW,ALL,ALL,5904");
   Error e = LoadError();
   EXPECT_NE(e.why.find("CCG 00L states"), std::string::npos) << e.why;
+}
+
+TEST_F(CorruptRefDataTest, ExclusionListedTwice) {
+  Replace("tfc_admitted_exclusions_2017_19.csv", "319,Respite Care", "318,Respite Care");
+  Error e = LoadError();
+  EXPECT_EQ(e.where, "tfc_admitted_exclusions_2017_19.csv:3");
+  EXPECT_NE(e.why.find("listed twice"), std::string::npos) << e.why;
+}
+
+TEST_F(CorruptRefDataTest, RebundledFlagMustBeY) {
+  Replace("hrg_unbundled_list_2017_19.csv", "RD01A,\"Magnetic Resonance Imaging Scan of one area, without contrast, 19 years and over\",Y,Y",
+          "RD01A,\"Magnetic Resonance Imaging Scan of one area, without contrast, 19 years and over\",Y,yes");
+  Error e = LoadError();
+  EXPECT_NE(e.where.find("hrg_unbundled_list_2017_19.csv:"), std::string::npos) << e.where;
+  EXPECT_NE(e.why.find("costs_rebundled must be Y or empty"), std::string::npos) << e.why;
+}
+
+TEST_F(CorruptRefDataTest, MissingAdmittedExclusionsRefuseTheYear) {
+  fs::remove(dir_ / "tfc_admitted_exclusions_2016_17.csv");
+  Error e = LoadError();
+  EXPECT_NE(e.where.find("tfc_admitted_exclusions_2016_17.csv"), std::string::npos) << e.where;
 }
 
 TEST_F(CorruptRefDataTest, MissingFile) {
