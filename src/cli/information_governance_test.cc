@@ -171,6 +171,10 @@ TEST(InformationGovernanceTest, AChangedKeyIsRefused) {
             &rc);
   EXPECT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("key"), std::string::npos) << out;
+  // Refused without creating anything: the missing key is not made up for
+  // a state folder that already has one.
+  EXPECT_FALSE(fs::exists(root / "b.key")) << "a refused ingest left a new key behind";
+  EXPECT_NE(out.find("not found"), std::string::npos) << out;
   out = RunCapture("batches --data " + (root / "state").string() + " --key " + (root / "missing.key").string(), &rc);
   EXPECT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("not found"), std::string::npos) << out;

@@ -53,7 +53,11 @@ Result<std::unique_ptr<State>> OpenState(const Context& ctx, const std::string& 
       std::string(resolved_key_dir).rfind(std::string(resolved_dir), 0) == 0) {
     return MakeError(key_path, "the pseudonymisation key must be kept outside the state folder " + data_dir);
   }
-  auto pseudonymiser = ingest::Pseudonymiser::Open(key_path, create);
+  // A new key only for a new state folder: an existing one was written
+  // under a key, and a fresh key would be refused by the store anyway, after
+  // leaving a new key file behind that a later run would pick up.
+  const bool new_state = ::stat((data_dir + "/catalog.sqlite").c_str(), &st) != 0;
+  auto pseudonymiser = ingest::Pseudonymiser::Open(key_path, create && new_state);
   if (!pseudonymiser.ok()) return pseudonymiser.error();
   state->pseudonymiser = std::make_unique<ingest::Pseudonymiser>(std::move(pseudonymiser).value());
   auto store = store::Store::Open(data_dir, state->pseudonymiser->Fingerprint());

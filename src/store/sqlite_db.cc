@@ -1,9 +1,32 @@
 #include "store/sqlite_db.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace csu::store {
 namespace {
+
+// The platform's databases hold pseudonymised activity, accounts, sessions
+// and the audit log: owner-only (0600), like the state folder (0700).
+// SQLite creates a new database with the process umask (0644 under the
+// usual 022) and gives its -wal and -shm files the database file's mode,
+// so the file is created 0600 before SQLite first opens it, and files an
+// older version created 0644 are tightened. Failures are left to SQLite's
+// own open, which reports them with its reason.
+void MakeOwnerOnly(const std::string& path) {
+  if (path.empty() || path == ":memory:") return;
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) ::fchmod(fd, 0600);
+  ::close(fd);
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    const std::string side = path + suffix;
+    if (::stat(side.c_str(), &st) == 0 && (st.st_mode & 077) != 0) ::chmod(side.c_str(), 0600);
+  }
+}
 
 Error DbError(sqlite3* db, const std::string& where, const char* doing) {
   return MakeError(where, std::string(doing) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
@@ -70,6 +93,7 @@ std::string Statement::Text(int col) const {
 bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, const std::string& vfs) {
+  MakeOwnerOnly(path);
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                            vfs.empty() ? nullptr : vfs.c_str());

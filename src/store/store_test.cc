@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "store/env.h"
 #include "store/sha256.h"
+#include "store/sqlite_db.h"
 #include "store/store_testing.h"
 
 namespace csu::store {
@@ -492,6 +494,41 @@ TEST_F(StoreTest, AFileWithOnlyQuarantinedRowsIsStillABatch) {
   EXPECT_EQ(info.value().rows_accepted, 0);
   EXPECT_EQ(store->Load(ExtractKind::kAe).value().ae.size(), 0u);
   EXPECT_TRUE(store->Verify().value().empty());
+}
+
+}  // namespace
+}  // namespace csu::store
+
+namespace csu::store {
+namespace {
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 0777;
+}
+
+// The state folder's databases are owner-only: a new catalog and its WAL
+// are 0600 whatever the umask, and a file an older version left 0644 is
+// tightened when opened.
+TEST_F(StoreTest, DatabasesAreOwnerOnly) {
+  const mode_t old_mask = ::umask(022);
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    Commit(*store, ExtractKind::kApc, 1, 5, "a.csv");
+    EXPECT_EQ(ModeOf(dir_.state() + "/catalog.sqlite"), 0600u);
+    EXPECT_EQ(ModeOf(dir_.state() + "/catalog.sqlite-wal"), 0600u);
+  }
+  ASSERT_EQ(::chmod((dir_.state() + "/catalog.sqlite").c_str(), 0644), 0);
+  ASSERT_NE(Open(), nullptr);
+  EXPECT_EQ(ModeOf(dir_.state() + "/catalog.sqlite"), 0600u);
+
+  testing::ScratchDir other("owner-only");
+  std::filesystem::create_directories(other.path());
+  ASSERT_TRUE(SqliteDb::Open(other.path() + "/any.sqlite", "").ok());
+  EXPECT_EQ(ModeOf(other.path() + "/any.sqlite"), 0600u);
+  ::umask(old_mask);
 }
 
 }  // namespace
