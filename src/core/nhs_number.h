@@ -22,7 +22,30 @@ std::optional<uint64_t> ParseNhsNumber(std::string_view text);
 // empty string when it is valid.
 std::string NhsNumberProblem(std::string_view text);
 
+// Calls `found(begin, end)` for every run of exactly ten digits in `text`
+// (spaces allowed inside, as in "943 476 5919"; digits on either side make
+// it a longer number, not a match) that is a valid NHS number, or, with
+// `any_check_digit`, for every such run whatever its check digit. The one
+// scan shared by quarantine masking and the identifier-column check.
+template <typename Found>
+void ForEachNhsNumberShaped(std::string_view text, bool any_check_digit, Found&& found);
+
 // Formats as "943 476 5919".
 std::string FormatNhsNumber(uint64_t number);
+
+template <typename Found>
+void ForEachNhsNumberShaped(std::string_view text, bool any_check_digit, Found&& found) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!digit(text[i]) || (i > 0 && digit(text[i - 1]))) continue;
+    size_t j = i, digits = 0;
+    while (j < text.size() && (digit(text[j]) || text[j] == ' ') && digits < 10) {
+      digits += digit(text[j]);
+      ++j;
+    }
+    const bool whole_run = digits == 10 && (j == text.size() || !digit(text[j]));
+    if (whole_run && (any_check_digit || ParseNhsNumber(text.substr(i, j - i)))) found(i, j);
+  }
+}
 
 }  // namespace csu

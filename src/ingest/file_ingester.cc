@@ -76,19 +76,13 @@ std::string MaskIdentifiers(std::string_view text, const std::vector<std::string
   }
   // Any digit run (spaces allowed inside, as in "943 476 5919") that reads as
   // a valid NHS number, wherever it sits.
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (!IsDigit(out[i]) || (i > 0 && IsDigit(out[i - 1]))) continue;
-    size_t j = i, digits = 0;
-    while (j < out.size() && (IsDigit(out[j]) || out[j] == ' ') && digits < 10) {
-      digits += IsDigit(out[j]);
-      ++j;
-    }
-    bool whole_run = digits == 10 && (j == out.size() || !IsDigit(out[j]));
-    // In a malformed row fields cannot be trusted to sit in their columns, so
-    // any 10-digit run is masked, valid check digit or not.
-    if (whole_run && (fields == nullptr || ParseNhsNumber(std::string_view(out).substr(i, j - i)))) {
-      for (size_t k = i; k < j; ++k) out[k] = out[k] == ' ' ? ' ' : '*';
-    }
+  // In a malformed row fields cannot be trusted to sit in their columns, so
+  // any 10-digit run is masked, valid check digit or not.
+  std::vector<std::pair<size_t, size_t>> runs;
+  ForEachNhsNumberShaped(out, /*any_check_digit=*/fields == nullptr,
+                         [&](size_t begin, size_t end) { runs.emplace_back(begin, end); });
+  for (auto [begin, end] : runs) {
+    for (size_t k = begin; k < end; ++k) out[k] = out[k] == ' ' ? ' ' : '*';
   }
   if (fields == nullptr) {
     // ...and so is every date, any of which could be the date of birth.

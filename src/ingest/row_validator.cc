@@ -100,6 +100,21 @@ class RowValidator::Row {
     return v;
   }
 
+  // A record identifier (spell_id, attendance_id) is kept in the retained
+  // rows and the column files: one that holds an NHS number would store the
+  // patient's identifier raw. Refused wherever the number sits in it, with a
+  // reason that never echoes it.
+  std::string_view Identifier(Column c) {
+    std::string_view v = Required(c);
+    bool holds = false;
+    ForEachNhsNumberShaped(v, /*any_check_digit=*/false, [&](size_t, size_t) { holds = true; });
+    if (holds) {
+      Problem(c, "holds an NHS number (ten digits with a valid check digit): record identifiers must not carry patient identifiers");
+      return {};
+    }
+    return v;
+  }
+
   std::optional<Date> DateField(Column c, bool identifying = false) {
     std::string_view v = Required(c);
     if (v.empty()) return std::nullopt;
@@ -212,7 +227,7 @@ void RowValidator::CheckCommon(Row& row, Date activity_date, bool activity_ok, P
 bool RowValidator::ValidateApc(const std::vector<std::string_view>& fields, ApcRecord& r, Identity& identity,
                                std::vector<RowProblem>& problems) const {
   Row row(map_, fields, problems);
-  r.spell_id.assign(row.Required(Column::kSpellId));
+  r.spell_id.assign(row.Identifier(Column::kSpellId));
   auto admitted = row.DateField(Column::kAdmissionDate);
   auto discharged = row.DateField(Column::kDischargeDate);
   if (admitted && discharged && *discharged < *admitted) {
@@ -271,7 +286,7 @@ bool RowValidator::ValidateApc(const std::vector<std::string_view>& fields, ApcR
 bool RowValidator::ValidateOp(const std::vector<std::string_view>& fields, OpRecord& r, Identity& identity,
                               std::vector<RowProblem>& problems) const {
   Row row(map_, fields, problems);
-  r.attendance_id.assign(row.Required(Column::kAttendanceId));
+  r.attendance_id.assign(row.Identifier(Column::kAttendanceId));
   auto date = row.DateField(Column::kAppointmentDate);
   if (date) r.appointment_date = *date;
   CheckCommon(row, r.appointment_date, date.has_value(), r.common, identity);
@@ -301,7 +316,7 @@ bool RowValidator::ValidateOp(const std::vector<std::string_view>& fields, OpRec
 bool RowValidator::ValidateAe(const std::vector<std::string_view>& fields, AeRecord& r, Identity& identity,
                               std::vector<RowProblem>& problems) const {
   Row row(map_, fields, problems);
-  r.attendance_id.assign(row.Required(Column::kAttendanceId));
+  r.attendance_id.assign(row.Identifier(Column::kAttendanceId));
   auto arrival = row.DateTimeField(Column::kArrival);
   auto departure = row.DateTimeField(Column::kDeparture);
   if (arrival && departure && *departure < *arrival) row.Problem(Column::kDeparture, "before the arrival");

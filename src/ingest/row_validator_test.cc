@@ -80,6 +80,22 @@ TEST(RowValidatorTest, ProblemsNeverEchoIdentifiers) {
   }
 }
 
+// An NHS number in a record identifier would be stored raw in the retained
+// rows and column files: refused, wherever it sits, without echoing it.
+TEST(RowValidatorTest, IdentifierHoldingAnNhsNumberIsRefused) {
+  const std::string why =
+      "spell_id: holds an NHS number (ten digits with a valid check digit): record identifiers must not carry "
+      "patient identifiers";
+  EXPECT_EQ(Only(ApcProblems("spell_id", "9434765919")), why);
+  EXPECT_EQ(Only(ApcProblems("spell_id", "RBT-943 476 5919/2")), why);
+  for (const auto& p : ApcProblems("spell_id", "9434765919")) EXPECT_EQ(p.ToString().find("943"), std::string::npos);
+  // Not an NHS number: a wrong check digit, nine or eleven digits.
+  EXPECT_TRUE(ApcProblems("spell_id", "9434765918").empty());
+  EXPECT_TRUE(ApcProblems("spell_id", "943476591").empty());
+  EXPECT_TRUE(ApcProblems("spell_id", "94347659190").empty());
+  EXPECT_TRUE(ApcProblems("spell_id", "N81007-000001").empty());
+}
+
 TEST(RowValidatorTest, DateRules) {
   EXPECT_EQ(Only(ApcProblems("date_of_birth", "1950-02-30")), "date_of_birth: not a valid date YYYY-MM-DD");
   EXPECT_EQ(Only(ApcProblems("date_of_birth", "2018-05-02")), "date_of_birth: after the activity date");
