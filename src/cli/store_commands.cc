@@ -60,6 +60,20 @@ int RemoveBatch(const Context& ctx, const StateArgs& args, int64_t id) {
   return kExitOk;
 }
 
+int PurgeQuarantine(const Context& ctx, const StateArgs& args, int64_t id) {
+  auto state = OpenOrPrint(ctx, args);
+  if (!state) return kExitFailure;
+  auto rows = state->store->PurgeQuarantine(id, state->actor);
+  if (!rows.ok()) {
+    PrintError(rows.error().ToString());
+    return kExitFailure;
+  }
+  std::printf("Deleted %s quarantined row%s of batch %lld; the batch keeps its counts and the purge is in the audit "
+              "log.\n",
+              WithThousands(rows.value()).c_str(), rows.value() == 1 ? "" : "s", static_cast<long long>(id));
+  return kExitOk;
+}
+
 int Quarantine(const Context& ctx, const StateArgs& args, std::optional<int64_t> batch, const std::string& format) {
   auto state = OpenOrPrint(ctx, args);
   if (!state) return kExitFailure;
@@ -169,6 +183,11 @@ void AddStoreCommands(CLI::App& app, Context& ctx) {
     AddStateOptions(remove, *args);
     remove->add_option("id", *id, "Batch id (see 'csu batches')")->required();
     remove->callback([&ctx, args, id] { ctx.action = [&ctx, args, id] { return RemoveBatch(ctx, *args, *id); }; });
+    auto* purge = cmd->add_subcommand(
+        "purge-quarantine", "Delete a batch's quarantined rows (counts and an audit entry are kept); once per batch");
+    AddStateOptions(purge, *args);
+    purge->add_option("id", *id, "Batch id (see 'csu batches')")->required();
+    purge->callback([&ctx, args, id] { ctx.action = [&ctx, args, id] { return PurgeQuarantine(ctx, *args, *id); }; });
   }
   {
     auto args = std::make_shared<StateArgs>();

@@ -191,4 +191,12 @@ std::string XmlEscape(std::string_view text) {
   return out;
 }
 
+std::string CutWithLength(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  size_t cut = max_bytes;
+  // Back off over continuation bytes (10xxxxxx) to a character's first byte.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "\u2026[" + std::to_string(s.size()) + " bytes]";
+}
+
 }  // namespace csu

@@ -45,6 +45,12 @@ std::string ReplaceInvalidUtf8(std::string_view s, char replacement);
 // Formats n with thousands separators: 1234567 -> "1,234,567".
 std::string WithThousands(int64_t n);
 
+// `s` when it is at most `max_bytes` long; otherwise its first bytes, cut at
+// a UTF-8 character boundary at or before `max_bytes`, followed by
+// "…[N bytes]" giving the whole length. For keeping bounded excerpts of
+// untrusted input (quarantine) without splitting a character.
+std::string CutWithLength(std::string_view s, size_t max_bytes);
+
 // s escaped as the inside of a JSON string: quotes, backslashes, and control
 // characters (and DEL) as \n, \r, \t or \u00XX. Bytes >= 0x80 pass through.
 std::string JsonEscape(std::string_view s);

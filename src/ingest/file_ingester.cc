@@ -66,7 +66,14 @@ std::string MaskIdentifiers(std::string_view text, const std::vector<std::string
       if (i > 0) out.push_back(',');
       std::string_view f = (*fields)[i];
       if ((nhs_index && i == *nhs_index) || (dob_index && i == *dob_index)) {
-        out.append(f.size(), '*');
+        out.append(std::min(f.size(), kQuarantineValueBytes), '*');
+      } else if (f.size() > kQuarantineValueBytes) {
+        // Mask before cutting, so a number across the cut leaves no digits.
+        std::string value(f);
+        ForEachNhsNumberShaped(value, /*any_check_digit=*/false, [&](size_t begin, size_t end) {
+          for (size_t k = begin; k < end; ++k) value[k] = value[k] == ' ' ? ' ' : '*';
+        });
+        AppendCsvField(out, CutWithLength(value, kQuarantineValueBytes), /*guard_formulas=*/false);
       } else {
         AppendCsvField(out, f, /*guard_formulas=*/false);
       }
@@ -94,7 +101,7 @@ std::string MaskIdentifiers(std::string_view text, const std::vector<std::string
       }
     }
   }
-  return out;
+  return CutWithLength(out, kQuarantineRowBytes);
 }
 
 Result<IngestReport> IngestFile(const std::string& path, ExtractKind kind, const refdata::RefData& ref,
@@ -172,7 +179,8 @@ Result<IngestReport> IngestFile(const std::string& path, ExtractKind kind, const
     ++report.quarantined;
     std::string key = column.empty() ? reason : column + ": " + reason;
     ++report.quarantined_by_reason[key];
-    sink.AddQuarantined(QuarantinedRow{0, row.line, std::move(column), std::move(reason), std::move(detail),
+    sink.AddQuarantined(QuarantinedRow{0, row.line, std::move(column), std::move(reason),
+                                       CutWithLength(detail, kQuarantineDetailBytes),
                                        ReplaceInvalidUtf8(MaskIdentifiers(row.text, malformed ? nullptr : &row.fields, nhs_index, dob_index), '?')});
   };
 

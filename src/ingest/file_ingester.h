@@ -77,6 +77,12 @@ Result<IngestReport> IngestFile(const std::string& path, ExtractKind kind, const
 // masked too. For a malformed row (broken quoting, wrong field count, bad
 // UTF-8) pass null: its fields cannot be trusted to sit in their columns, so
 // every 10-digit run and every YYYY-MM-DD date in the raw text is masked.
+// What is kept is bounded: each value to kQuarantineValueBytes and the row
+// to kQuarantineRowBytes (masked first, then cut, with the cut length shown).
+inline constexpr size_t kQuarantineValueBytes = 256;
+inline constexpr size_t kQuarantineRowBytes = 4096;
+// A problem's detail (the offending value, quoted) is kept to this.
+inline constexpr size_t kQuarantineDetailBytes = 256;
 std::string MaskIdentifiers(std::string_view row_text, const std::vector<std::string_view>* fields,
                             std::optional<size_t> nhs_index, std::optional<size_t> dob_index);
 

@@ -197,6 +197,28 @@ TEST_F(IngestFileTest, QuarantinedTextNeverHoldsIdentifiers) {
   }
 }
 
+// What is kept of a bad row is bounded: a 20 MB value (here in a code
+// column, and again in a malformed row) is cut to the per-value and per-row
+// limits with its length shown, and an NHS number across the cut leaves no
+// digits behind.
+TEST_F(IngestFileTest, QuarantineKeepsABoundedExcerptOfABadRow) {
+  const std::string huge(20 * 1024 * 1024, 'Z');
+  const std::string across = std::string(kQuarantineValueBytes - 4, 'A') + "9434765919" + huge;
+  std::string text = std::string(kApcHeader) +
+                     "9434765919,1950-06-15,1,N81002,27D,RBT,S1,2018-05-01,2018-05-21,21,1,300," + huge + "\n" +
+                     "9434765919,1950-06-15,1,N81002,27D,RBT," + across + ",2018-05-01,2018-05-21,21,1,300,EB03E\n" +
+                     "\"broken," + huge + "\n";
+  auto r = Run(Write("big.csv", text));
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_EQ(r.value().quarantined, 3);
+  for (const auto& q : sink_->quarantined) {
+    EXPECT_LE(q.masked_text.size(), kQuarantineRowBytes + 32) << q.reason;
+    EXPECT_LE(q.detail.size(), kQuarantineDetailBytes + 32) << q.reason;
+    EXPECT_NE(q.masked_text.find(" bytes]"), std::string::npos) << "the cut shows the length it cut from";
+    EXPECT_EQ(q.masked_text.find("943476"), std::string::npos) << q.masked_text.substr(0, 400);
+  }
+}
+
 // Records which calls a sink gets, in order.
 class OrderSink : public RecordSink {
  public:

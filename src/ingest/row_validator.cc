@@ -48,7 +48,9 @@ constexpr CodeSet kDepartmentTypes{"01", "02", "03", "04"};
 constexpr CodeSet kArrivalModes{"1", "2"};
 constexpr CodeSet kDisposals{"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14"};
 
-std::string Quote(std::string_view v) { return "'" + std::string(v) + "'"; }
+// A value quoted in a problem's detail, cut to a readable length (a bad
+// value can be megabytes long).
+std::string Quote(std::string_view v) { return "'" + CutWithLength(v, 64) + "'"; }
 
 // GP practice codes that mean "not registered" or "not known" in the
 // commissioning data sets: valid without being in the practice list.

@@ -104,6 +104,42 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, const st
   return catalog;
 }
 
+// Added to schema version 1 without a version change (docs/store-format.md
+// §3, "Purging a batch's quarantine"): additive, and applied to new and
+// existing catalogs alike. Quarantine rows stay append-only except for the
+// batches listed in quarantine_purges, itself append-only: a purge is one
+// recorded act, and nothing else can delete a quarantined row.
+constexpr const char* kPurgeSchema = R"sql(
+CREATE TABLE quarantine_purges(
+  batch_id INTEGER PRIMARY KEY REFERENCES batches(id),
+  purged_at TEXT NOT NULL,
+  purged_by TEXT NOT NULL,
+  rows INTEGER NOT NULL);
+CREATE TRIGGER quarantine_purges_no_update BEFORE UPDATE ON quarantine_purges
+  BEGIN SELECT RAISE(ABORT, 'quarantine purges are append-only'); END;
+CREATE TRIGGER quarantine_purges_no_delete BEFORE DELETE ON quarantine_purges
+  BEGIN SELECT RAISE(ABORT, 'quarantine purges are append-only'); END;
+DROP TRIGGER quarantine_no_delete;
+CREATE TRIGGER quarantine_delete_only_purged BEFORE DELETE ON quarantine
+  WHEN NOT EXISTS (SELECT 1 FROM quarantine_purges WHERE batch_id = OLD.batch_id)
+  BEGIN SELECT RAISE(ABORT, 'quarantine rows are append-only'); END;
+)sql";
+
+Status Catalog::AddPurgeSchemaIfMissing() {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                                       "'quarantine_purges'"));
+  CSU_ASSIGN_OR_RETURN(has_row, q.Step());
+  const bool present = has_row && q.Int(0) != 0;
+  q.Reset();
+  if (present) return Status::Ok();  // nothing to write: a read-only folder still opens
+  if (Status s = Begin(); !s.ok()) return s;
+  if (Status s = db_->Exec(kPurgeSchema); !s.ok()) {
+    Rollback();
+    return s;
+  }
+  return Commit();
+}
+
 Status Catalog::CreateOrCheck(const std::string& key_fingerprint, const std::string& now) {
   if (Status s = Begin(); !s.ok()) return s;
   auto fail = [&](Error e) {
@@ -126,7 +162,8 @@ Status Catalog::CreateOrCheck(const std::string& key_fingerprint, const std::str
       ins.value().Reset();
       if (Status s = ins.value().Bind(1, k).Bind(2, v).Run(); !s.ok()) return fail(s.error());
     }
-    return Commit();
+    if (Status s = Commit(); !s.ok()) return s;
+    return AddPurgeSchemaIfMissing();
   }
   auto meta = db_->Prepare("SELECT key, value FROM meta");
   if (!meta.ok()) return fail(meta.error());
@@ -150,7 +187,7 @@ Status Catalog::CreateOrCheck(const std::string& key_fingerprint, const std::str
                                  "...; new pseudonyms would not link to stored ones. Use the original key file "
                                  "(CSU_KEY_FILE) or a new state folder");
   }
-  return Status::Ok();
+  return AddPurgeSchemaIfMissing();
 }
 
 Status Catalog::Begin() { return db_->Exec("BEGIN IMMEDIATE"); }
@@ -204,6 +241,22 @@ Status Catalog::MarkRemoved(int64_t batch_id, const std::string& at, const std::
                                        "WHERE id = ?1 AND removed = 0"));
   q.Bind(1, batch_id).Bind(2, at).Bind(3, by);
   return q.Run();
+}
+
+Result<int64_t> Catalog::PurgeQuarantine(int64_t batch_id, const std::string& at, const std::string& by) {
+  CSU_ASSIGN_OR_RETURN(count, db_->Prepare("SELECT count(*) FROM quarantine WHERE batch_id = ?1"));
+  count.Bind(1, batch_id);
+  CSU_ASSIGN_OR_RETURN(has_row, count.Step());
+  const int64_t rows = has_row ? count.Int(0) : 0;
+  count.Reset();
+  CSU_ASSIGN_OR_RETURN(mark, db_->Prepare("INSERT INTO quarantine_purges(batch_id, purged_at, purged_by, rows) "
+                                          "VALUES (?1, ?2, ?3, ?4)"));
+  mark.Bind(1, batch_id).Bind(2, at).Bind(3, by).Bind(4, rows);
+  if (Status s = mark.Run(); !s.ok()) return s.error();
+  CSU_ASSIGN_OR_RETURN(del, db_->Prepare("DELETE FROM quarantine WHERE batch_id = ?1"));
+  del.Bind(1, batch_id);
+  if (Status s = del.Run(); !s.ok()) return s.error();
+  return rows;
 }
 
 Status Catalog::UpdateColumnFile(int64_t batch_id, const std::string& file, int64_t bytes, const std::string& sha256) {

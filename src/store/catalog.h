@@ -56,6 +56,10 @@ class Catalog {
   Status InsertCodes(Dimension d, const CodeList& list, uint32_t first_id, int64_t batch_id);
   Status InsertQuarantine(int64_t batch_id, const std::vector<QuarantinedRow>& rows);
   Status MarkRemoved(int64_t batch_id, const std::string& at, const std::string& by);
+  // Records the purge of a batch's quarantined rows and deletes them; the
+  // number deleted. Fails (UNIQUE) for a batch already purged. In the
+  // caller's transaction.
+  Result<int64_t> PurgeQuarantine(int64_t batch_id, const std::string& at, const std::string& by);
   Status UpdateColumnFile(int64_t batch_id, const std::string& file, int64_t bytes, const std::string& sha256);
   // Appends one entry after the current last one (call inside Begin/Commit).
   Result<AuditEntry> AppendAudit(const std::string& at, const std::string& actor, const std::string& action,
@@ -77,6 +81,7 @@ class Catalog {
   explicit Catalog(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
 
  private:
+  Status AddPurgeSchemaIfMissing();
   Status CreateOrCheck(const std::string& key_fingerprint, const std::string& now);
   Result<std::vector<BatchRecord>> QueryBatches(const std::string& where, int64_t a, const std::string& b);
 

@@ -82,6 +82,7 @@ class StoreImpl final : public Store {
   Result<std::vector<QuarantineCount>> QuarantineCounts() override { return catalog_->QuarantineCounts(); }
 
   Status RemoveBatch(int64_t batch_id, const std::string& actor) override;
+  Result<int64_t> PurgeQuarantine(int64_t batch_id, const std::string& actor) override;
 
   Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
                      const std::string& details_json) override {
@@ -353,6 +354,31 @@ Result<BatchInfo> StoreImpl::CommitBatch(std::unique_ptr<BatchBuilder> batch, Ba
   dicts_ = enc.dictionaries();
   ++generation_;
   return info;
+}
+
+Result<int64_t> StoreImpl::PurgeQuarantine(int64_t batch_id, const std::string& actor) {
+  if (!broken_.ok()) return broken_.error();
+  if (Status s = catalog_->Begin(); !s.ok()) return s.error();
+  auto fail = [&](Error e) -> Result<int64_t> {
+    catalog_->Rollback();
+    return e;
+  };
+  auto found = catalog_->Batch(batch_id);
+  if (!found.ok()) return fail(found.error());
+  if (!found.value()) return fail(MakeError("batch " + std::to_string(batch_id), "no such batch"));
+  const std::string now = env_.NowUtc();
+  auto rows = catalog_->PurgeQuarantine(batch_id, now, actor);
+  if (!rows.ok()) {
+    const bool again = rows.error().why.find("UNIQUE") != std::string::npos;
+    return fail(again ? MakeError("batch " + std::to_string(batch_id), "its quarantine was purged already")
+                      : rows.error());
+  }
+  const std::string details = "{\"batch\":" + std::to_string(batch_id) + ",\"rows_deleted\":" +
+                              std::to_string(rows.value()) + "}";
+  auto entry = catalog_->AppendAudit(now, actor, "quarantine.purge", "batch " + std::to_string(batch_id), details);
+  if (!entry.ok()) return fail(entry.error());
+  if (Status s = CommitOrBreak(); !s.ok()) return s.error();
+  return rows.value();
 }
 
 Status StoreImpl::RemoveBatch(int64_t batch_id, const std::string& actor) {

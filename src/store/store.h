@@ -163,6 +163,12 @@ class Store {
   // audit history stay, and the records it had restated count again. Error
   // when there is no such active batch.
   virtual Status RemoveBatch(int64_t batch_id, const std::string& actor) = 0;
+  // Deletes a batch's quarantined rows (a bad row can hold a large or
+  // sensitive value nobody should keep), keeping their count per reason in
+  // the batch's figures, with an audit entry naming the batch, the rows
+  // deleted and `actor`, in one transaction. A batch can be purged once;
+  // its quarantine is empty afterwards. Returns the rows deleted.
+  virtual Result<int64_t> PurgeQuarantine(int64_t batch_id, const std::string& actor) = 0;
 
   virtual Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
                              const std::string& details_json) = 0;

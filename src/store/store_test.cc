@@ -533,3 +533,51 @@ TEST_F(StoreTest, DatabasesAreOwnerOnly) {
 
 }  // namespace
 }  // namespace csu::store
+
+namespace csu::store {
+namespace {
+
+// A batch's quarantine can be purged once, by a recorded act: the rows go,
+// the batch keeps its counts, an audit entry names the batch, the rows and
+// who; other batches' rows stay, and a plain DELETE is still refused.
+TEST_F(StoreTest, PurgingABatchsQuarantineIsOneAuditedAct) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  for (int batch = 0; batch < 2; ++batch) {
+    auto b = store->NewBatch(ExtractKind::kApc);
+    ASSERT_TRUE(b.ok());
+    AddRecords(*b.value(), static_cast<uint64_t>(batch) * 100, 10);
+    b.value()->AddQuarantined({0, 3, "spell_id", "too long", "", std::string(5000, 'x')});
+    b.value()->AddQuarantined({0, 4, "", "malformed row", "unterminated quote", "\"abc"});
+    ASSERT_TRUE(store->CommitBatch(std::move(b).value(), Info("q" + std::to_string(batch) + ".csv")).ok());
+  }
+  auto purged = store->PurgeQuarantine(1, "admin");
+  ASSERT_TRUE(purged.ok()) << purged.error().ToString();
+  EXPECT_EQ(purged.value(), 2);
+  EXPECT_TRUE(store->Quarantine(1).value().empty());
+  EXPECT_EQ(store->Quarantine(2).value().size(), 2u);
+  EXPECT_EQ(store->ListBatches().value()[0].rows_quarantined, 2);  // the batch's figures stand
+  const auto audit = store->Audit().value();
+  EXPECT_EQ(audit.back().action, "quarantine.purge");
+  EXPECT_EQ(audit.back().actor, "admin");
+  EXPECT_EQ(audit.back().subject, "batch 1");
+  EXPECT_NE(audit.back().details.find("\"rows_deleted\":2"), std::string::npos);
+  EXPECT_EQ(store->VerifyAudit().value(), static_cast<int64_t>(audit.size()));
+
+  auto again = store->PurgeQuarantine(1, "admin");
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().why.find("purged already"), std::string::npos) << again.error().ToString();
+  EXPECT_FALSE(store->PurgeQuarantine(99, "admin").ok());
+  store.reset();
+
+  // Outside a purge the quarantine stays append-only.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.state() + "/catalog.sqlite").c_str(), &db), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "DELETE FROM quarantine WHERE batch_id = 2", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "DELETE FROM quarantine_purges", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(Open()->Quarantine(2).value().size(), 2u);
+}
+
+}  // namespace
+}  // namespace csu::store
