@@ -3,11 +3,15 @@
 // worked out on paper.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/date.h"
 #include "pricing/priced_activity.h"
+#include "report/report_table.h"
 #include "store/activity_tables.h"
 
 namespace csu::analytics::testing {
@@ -22,6 +26,8 @@ struct SpellSpec {
   pricing::Pod pod = pricing::Pod::kNonElective;
   int64_t pence = 100'000;
   std::string hrg = "EB03E";
+  std::string tfc = "300";
+  std::vector<std::string> unbundled;  // unbundled HRGs on the spell
   std::string diagnosis = "I500";
   std::string practice = "N81001";
   uint8_t age = 50;
@@ -41,6 +47,8 @@ struct OpSpec {
   std::string hrg = "";
   std::string practice = "N81001";
   char first_attendance = '1';
+  char attended = '5';  // 5 seen on time; 2, 3, 7 were not seen
+  bool priced = true;
 };
 
 struct AeSpec {
@@ -72,5 +80,17 @@ class TestActivity {
   static void Price(pricing::PricedColumns& c, pricing::Pod pod, int64_t pence, bool priced);
   pricing::PricedActivity a_;
 };
+
+// Reading report tables by what a reader sees rather than by position, so a
+// test names the row it means ("RBT, NEL") and survives a change of order.
+// The index of the first row whose cells in the named columns show the
+// given values (a text cell its text, a number cell its digits), or
+// t.rows.size() when no row does.
+size_t RowWhere(const report::ReportTable& t,
+                std::initializer_list<std::pair<std::string_view, std::string_view>> match);
+// The number (count, integer, pence) or real (percent, rate) in a row's
+// named column; a missing row or column fails the test.
+int64_t NumberAt(const report::ReportTable& t, size_t row, std::string_view column);
+double RealAt(const report::ReportTable& t, size_t row, std::string_view column);
 
 }  // namespace csu::analytics::testing

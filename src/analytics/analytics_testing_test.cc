@@ -1,8 +1,11 @@
 // Test-only: named *_test.cc so that it builds into csu_tests, not the library.
 #include "analytics/analytics_testing.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 namespace csu::analytics::testing {
 namespace {
@@ -66,7 +69,7 @@ TestActivity& TestActivity::Spell(const SpellSpec& s) {
   t.discharge_date.back() = MustDate(s.discharged).days();
   t.admission_method.back() = static_cast<uint8_t>(Id(store::Dimension::kAdmissionMethod, s.method));
   t.patient_classification.back() = static_cast<uint8_t>(s.classification);
-  t.treatment_function.back() = Id(store::Dimension::kTreatmentFunction, "300");
+  t.treatment_function.back() = Id(store::Dimension::kTreatmentFunction, s.tfc);
   t.hrg.back() = Id(store::Dimension::kHrg, s.hrg);
   t.diagnosis.back() = Id(store::Dimension::kDiagnosis, s.diagnosis);
   t.discharge_method.back() = static_cast<uint8_t>(s.discharge_method);
@@ -74,6 +77,11 @@ TestActivity& TestActivity::Spell(const SpellSpec& s) {
   a_.apc.adjustment_pence.push_back(0);
   a_.apc.excess_bed_day_pence.push_back(0);
   a_.apc.excess_bed_days.push_back(0);
+  // Rows are appended in order, so the sparse pairs stay ascending by row.
+  for (const std::string& hrg : s.unbundled) {
+    t.unbundled_row.push_back(static_cast<uint32_t>(t.size() - 1));
+    t.unbundled_hrg.push_back(Id(store::Dimension::kHrg, hrg));
+  }
   return *this;
 }
 
@@ -82,10 +90,10 @@ TestActivity& TestActivity::Op(const OpSpec& s) {
   Common(t, s.commissioner, s.provider, s.patient, s.practice);
   t.appointment_date.back() = MustDate(s.date).days();
   t.first_attendance.back() = static_cast<uint8_t>(s.first_attendance);
-  t.attended.back() = '5';
+  t.attended.back() = static_cast<uint8_t>(s.attended);
   t.treatment_function.back() = Id(store::Dimension::kTreatmentFunction, s.tfc);
   t.hrg.back() = Id(store::Dimension::kHrg, s.hrg);
-  Price(a_.op, s.pod, s.pence, true);
+  Price(a_.op, s.pod, s.pence, s.priced);
   return *this;
 }
 
@@ -101,6 +109,44 @@ TestActivity& TestActivity::Ae(const AeSpec& s) {
   t.hrg.back() = Id(store::Dimension::kHrg, s.hrg);
   Price(a_.ae, pricing::Pod::kAe, s.pence, true);
   return *this;
+}
+
+size_t RowWhere(const report::ReportTable& t,
+                std::initializer_list<std::pair<std::string_view, std::string_view>> match) {
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    bool all = true;
+    for (const auto& [column, want] : match) {
+      const report::Cell* c = t.Find(r, column);
+      if (c == nullptr) {
+        ADD_FAILURE() << t.title << " has no column " << column;
+        return t.rows.size();
+      }
+      const std::string shown = c->kind == report::Cell::Kind::kText     ? c->text
+                                : c->kind == report::Cell::Kind::kNumber ? std::to_string(c->number)
+                                                                         : std::string();
+      all = all && shown == want;
+    }
+    if (all) return r;
+  }
+  return t.rows.size();
+}
+
+int64_t NumberAt(const report::ReportTable& t, size_t row, std::string_view column) {
+  const report::Cell* c = t.Find(row, column);
+  if (c == nullptr) {
+    ADD_FAILURE() << t.title << ": no row " << row << " or no column " << column;
+    return std::numeric_limits<int64_t>::min();
+  }
+  return c->number;
+}
+
+double RealAt(const report::ReportTable& t, size_t row, std::string_view column) {
+  const report::Cell* c = t.Find(row, column);
+  if (c == nullptr) {
+    ADD_FAILURE() << t.title << ": no row " << row << " or no column " << column;
+    return -1.0;
+  }
+  return c->real;
 }
 
 }  // namespace csu::analytics::testing

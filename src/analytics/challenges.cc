@@ -24,6 +24,19 @@ OdsCode Ods(std::string_view code) {
   return r.ok() ? r.value() : OdsCode();
 }
 
+// A count in thousandths as a reader writes it: 2000 -> "2", 3500 -> "3.5".
+std::string Thousandths(int64_t milli) {
+  std::string out = std::to_string(milli / 1000);
+  if (int64_t frac = milli % 1000; frac != 0) {
+    char digits[8];
+    std::snprintf(digits, sizeof digits, ".%03lld", static_cast<long long>(frac));
+    std::string d(digits);
+    while (d.back() == '0') d.pop_back();
+    out += d;
+  }
+  return out;
+}
+
 // Where each table row came from: (batch id, row in batch).
 std::pair<int64_t, uint32_t> Origin(const store::CommonColumns& t, uint32_t row) {
   for (const store::BatchRange& b : t.batches)
@@ -66,17 +79,22 @@ class Finder {
     return m != 0 && m <= o_.month;
   }
 
-  template <typename Table, typename DayOf>
-  void Duplicates(ingest::ExtractKind kind, const Table& t, const pricing::PricedColumns& p, DayOf day_of) {
+  // `same_day` is the date two records must share (a spell's admission);
+  // `paid_day` the date that puts a record in a month (a spell's discharge,
+  // as everywhere else: the challenge must fall in the year and month the
+  // money was paid).
+  template <typename Table, typename SameDay, typename PaidDay>
+  void Duplicates(ingest::ExtractKind kind, const Table& t, const pricing::PricedColumns& p, SameDay same_day,
+                  PaidDay paid_day) {
     PatientGroups g = GroupByPatient(t.patient, a_.tables.patients.size(), [&](uint32_t r) {
-      return (int64_t{day_of(r)} << 32) | (int64_t{t.provider[r]} << 16) | t.hrg[r];
+      return (int64_t{same_day(r)} << 32) | (int64_t{t.provider[r]} << 16) | t.hrg[r];
     });
     for (size_t pt = 1; pt + 1 < g.offsets.size(); ++pt) {
       for (uint32_t k = g.offsets[pt] + 1; k < g.offsets[pt + 1]; ++k) {
         const uint32_t row = g.rows[k], prev = g.rows[k - 1];
-        if (day_of(row) != day_of(prev) || t.provider[row] != t.provider[prev] || t.hrg[row] != t.hrg[prev]) continue;
-        if (!InScope(t, row, day_of(row))) continue;
-        Record(ChallengeRule::kDuplicate, kind, t, row, day_of(row), t.hrg[row], p.final_pence[row],
+        if (same_day(row) != same_day(prev) || t.provider[row] != t.provider[prev] || t.hrg[row] != t.hrg[prev]) continue;
+        if (!InScope(t, row, paid_day(row))) continue;
+        Record(ChallengeRule::kDuplicate, kind, t, row, paid_day(row), t.hrg[row], p.final_pence[row],
                "same patient, provider, date and HRG as an earlier record");
       }
     }
@@ -187,10 +205,12 @@ class Finder {
       int64_t limit = o_.fu_ratio_limit_milli;
       for (const auto& [code, l] : o_.fu_ratio_limit_by_tfc)
         if (code == tfc_code) limit = l;
+      // No firsts: no ratio to compare (the firsts were in an earlier year).
       if (acc.firsts == 0 || acc.follow_ups * 1000 <= acc.firsts * limit) continue;
-      // Follow-ups above the limit: follow_ups − limit × firsts (whole, rounded down in the provider's favour).
-      const int64_t allowed = acc.firsts * limit / 1000;
-      const int64_t excess = acc.follow_ups - allowed;
+      // Follow-ups above the limit: follow_ups − limit × firsts, exactly as
+      // the rule states it, in thousandths so that a limit such as 2.5 is
+      // not rounded either way (11 − 3 × 2.5 = 3.5); the £ is rounded once.
+      const int64_t excess_milli = acc.follow_ups * 1000 - acc.firsts * limit;
       Challenge c;
       c.rule = ChallengeRule::kFollowUpRatio;
       c.commissioner = Ods(a_.tables.codes.commissioner().code(comm));
@@ -199,14 +219,14 @@ class Finder {
       c.hrg = tfc_code;
       c.id = "fu-ratio:" + c.commissioner.ToString() + ":" + c.provider.ToString() + ":" + tfc_code + ":" +
              std::to_string(o_.year.start_year());
-      c.at_stake_pence = DivRoundHalfAway(Int128(acc.follow_up_pence) * excess, acc.follow_ups);
+      c.at_stake_pence = DivRoundHalfAway(Int128(acc.follow_up_pence) * excess_milli, Int128(acc.follow_ups) * 1000);
       char ratio[64];
       std::snprintf(ratio, sizeof ratio, "%.2f", static_cast<double>(acc.follow_ups) / static_cast<double>(acc.firsts));
       char lim[32];
       std::snprintf(lim, sizeof lim, "%.2f", static_cast<double>(limit) / 1000.0);
       c.reason = "treatment function " + tfc_code + ": " + std::to_string(acc.follow_ups) + " follow-ups to " +
                  std::to_string(acc.firsts) + " firsts (ratio " + ratio + ", limit " + lim + "); " +
-                 std::to_string(excess) + " follow-ups above the limit";
+                 Thousandths(excess_milli) + " follow-ups above the limit";
       out_.items.push_back(std::move(c));
     }
   }
@@ -250,14 +270,15 @@ Challenges FindChallenges(const pricing::PricedActivity& a, const Readmissions& 
   const auto& apc = a.tables.apc;
   const auto& op = a.tables.op;
   const auto& ae = a.tables.ae;
-  auto apc_day = [&](uint32_t r) { return apc.admission_date[r]; };
+  auto apc_admitted = [&](uint32_t r) { return apc.admission_date[r]; };
+  auto apc_discharged = [&](uint32_t r) { return apc.discharge_date[r]; };
   auto op_day = [&](uint32_t r) { return op.appointment_date[r]; };
   auto ae_day = [&](uint32_t r) { return ae.arrival[r] / 1440; };
-  f.Duplicates(ingest::ExtractKind::kApc, apc, a.apc, apc_day);
-  f.Duplicates(ingest::ExtractKind::kOp, op, a.op, op_day);
-  f.Duplicates(ingest::ExtractKind::kAe, ae, a.ae, ae_day);
+  f.Duplicates(ingest::ExtractKind::kApc, apc, a.apc, apc_admitted, apc_discharged);
+  f.Duplicates(ingest::ExtractKind::kOp, op, a.op, op_day, op_day);
+  f.Duplicates(ingest::ExtractKind::kAe, ae, a.ae, ae_day, ae_day);
   f.Readmission(readmissions);
-  f.OtherCcg(ingest::ExtractKind::kApc, apc, a.apc, [&](uint32_t r) { return apc.discharge_date[r]; });
+  f.OtherCcg(ingest::ExtractKind::kApc, apc, a.apc, apc_discharged);
   f.OtherCcg(ingest::ExtractKind::kOp, op, a.op, op_day);
   f.OtherCcg(ingest::ExtractKind::kAe, ae, a.ae, ae_day);
   f.FollowUpRatio();

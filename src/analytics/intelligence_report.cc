@@ -156,8 +156,14 @@ report::ReportTable PracticeRatesTable(const pricing::PricedActivity& a, const V
     ++x.spells;
     x.emergency += emergency[apc.admission_method[r]];
   });
+  // A first attendance by the record's own codes (first attendance 1 face
+  // to face or 3 by telephone or video; attended 5 or 6, seen), not by how
+  // it was paid: a first attendance priced as an outpatient procedure, or in
+  // a service with no national price, is still the patient's first visit,
+  // and a practice's rate must not move when a pricing rule does.
   ForScope(op, s, cal, [&](uint32_t r) { return op.appointment_date[r]; }, [&](uint32_t r, int) {
-    if (a.op.pod[r] == static_cast<uint8_t>(Pod::kOpFirst)) ++by[{op.commissioner[r], op.practice[r]}].op_first;
+    const uint8_t first = op.first_attendance[r], seen = op.attended[r];
+    if ((first == '1' || first == '3') && (seen == '5' || seen == '6')) ++by[{op.commissioner[r], op.practice[r]}].op_first;
   });
   ForScope(ae, s, cal, [&](uint32_t r) { return ae.arrival[r] / 1440; },
            [&](uint32_t r, int) { ++by[{ae.commissioner[r], ae.practice[r]}].ae; });

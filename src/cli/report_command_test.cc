@@ -1,11 +1,13 @@
 // `csu report` end to end on the demo CSU's data: the default synthetic
 // year (CCGs 27D, 02E, 12F, seed 1) with the contracts `csu synth` writes,
 // ingested into a fresh state folder. Each report's CSV for CCG 02E is
-// compared with a reference kept in tests/golden/reports (regenerate after
-// a deliberate change with CSU_UPDATE_GOLDEN=1 and review the diff). The
-// figures themselves are checked by hand in src/analytics/*_test.cc; this
-// test pins the whole path: synth, ingest, contracts, pricing, analytics and
-// rendering.
+// compared with a reference kept in tests/golden/reports. The figures
+// themselves are checked by hand in src/analytics/*_test.cc; this test pins
+// the whole path: synth, ingest, contracts, pricing, analytics and
+// rendering. The references are this code's own output, so rewriting them
+// (CSU_UPDATE_GOLDEN=1, tests/golden/reports/README.md) always fails the
+// run: a rewrite is reviewed as a diff and checked by a second run, and can
+// never be what makes a run pass.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -54,6 +56,8 @@ class DemoReportTest : public ::testing::Test {
 fs::path* DemoReportTest::root_ = nullptr;
 
 TEST_F(DemoReportTest, EachReportMatchesItsReferenceCsv) {
+  const bool update = std::getenv("CSU_UPDATE_GOLDEN") != nullptr;
+  std::string rewritten;
   for (const char* view : {"monitoring", "nca", "challenges", "spend", "flows", "practices", "ae", "readmissions"}) {
     const std::string out = (*root_ / (std::string(view) + ".csv")).string();
     Outcome o = RunCsu(kRefdata + "report " + view + " " + Common() +
@@ -61,14 +65,26 @@ TEST_F(DemoReportTest, EachReportMatchesItsReferenceCsv) {
     ASSERT_EQ(o.exit_code, 0) << view << ": " << o.output;
     const std::string got = ReadFile(out).value();
     const std::string golden = std::string(CSU_SOURCE_DIR) + "/tests/golden/reports/" + view + "-02E-2018-19-m9.csv";
-    if (std::getenv("CSU_UPDATE_GOLDEN") != nullptr) {
-      std::ofstream(golden) << got;
+    auto want = ReadFile(golden);
+    if (update) {
+      if (want.ok() && want.value() == got) continue;
+      std::ofstream file(golden, std::ios::binary | std::ios::trunc);
+      file << got;
+      file.close();
+      ASSERT_TRUE(file.good()) << "could not write " << golden;
+      rewritten += "\n  " + golden;
       continue;
     }
-    auto want = ReadFile(golden);
-    ASSERT_TRUE(want.ok()) << golden << " missing: run with CSU_UPDATE_GOLDEN=1 to create it";
-    EXPECT_EQ(got, want.value()) << view << " differs from " << golden;
+    ASSERT_TRUE(want.ok()) << golden << " missing: see tests/golden/reports/README.md to create it";
+    EXPECT_EQ(got, want.value()) << view << " differs from " << golden
+                                 << " (if the change is meant, see tests/golden/reports/README.md)";
   }
+  // Updating is its own step: it never passes, even when nothing changed,
+  // so a run with the variable left set cannot be mistaken for a green one.
+  if (update)
+    ADD_FAILURE() << "CSU_UPDATE_GOLDEN is set: goldens rewritten:"
+                  << (rewritten.empty() ? std::string(" none (all matched)") : rewritten)
+                  << "\nReview the diff, check the changed figures by hand, and run again without CSU_UPDATE_GOLDEN.";
 }
 
 TEST_F(DemoReportTest, MonitoringShowsContractsOverAndUnderPlanAndNca) {
