@@ -141,7 +141,8 @@ void AddReportCommand(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"table", "csv", "json", "xlsx"}));
   cmd->add_option("--out", args->out, "Write to this file instead of standard output (required for xlsx)");
   cmd->add_flag("--shared", args->shared,
-                "For sharing beyond the CCG: apply disclosure control (1-7 shown as *, others rounded to 5)");
+                "For sharing beyond the CCG: apply disclosure control (1-7 shown as *, others rounded to 5; rates, shares "
+                "and variances from the rounded counts; challenges by provider and rule; records refused)");
   cmd->add_option("--fu-ratio-limit", args->fu_ratio_limit, "challenges: follow-up to first ratio above which follow-ups are challenged")
       ->capture_default_str();
   cmd->add_option("--provider", args->provider, "records: the provider (ODS code)");
