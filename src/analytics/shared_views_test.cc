@@ -407,8 +407,11 @@ TEST_F(SharedViewsTest, EveryViewIsCoveredAndRecordsAreRefused) {
   // A view added to the list needs its own test above.
   const std::set<std::string> tested = {"monitoring", "nca", "challenges", "spend", "flows", "practices", "ae",
                                         "readmissions"};
-  for (const std::string& v : ViewNames())
-    if (v != "records") EXPECT_TRUE(tested.count(v)) << v << " has no shared-output test";
+  for (const std::string& v : ViewNames()) {
+    if (v != "records") {
+      EXPECT_TRUE(tested.count(v)) << v << " has no shared-output test";
+    }
+  }
   CommissioningViews views(t_.activity(), refdata::TestRefData(), *db_);
   ViewRequest r;
   r.view = "records";
