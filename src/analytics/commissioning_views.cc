@@ -12,6 +12,7 @@
 #include "store/activity_tables.h"
 #include "store/env.h"
 #include "refdata/refdata.h"
+#include "report/disclosure.h"
 
 namespace csu::analytics {
 namespace {
@@ -196,7 +197,8 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
       return contracts_.ChallengeStatuses();
     }();
     if (!log.ok()) return log.error();
-    out.tables.push_back(ChallengesTable(FindChallenges(activity_, Readmitted(), ref_, o), log.value(), scope));
+    const Challenges found = FindChallenges(activity_, Readmitted(), ref_, o);
+    out.tables.push_back(r.shared ? ChallengeSummaryTable(found, scope) : ChallengesTable(found, log.value(), scope));
   }
   if (wants("spend")) out.tables.push_back(SpendTable(activity_, scope));
   if (wants("flows")) out.tables.push_back(FlowsTable(activity_, scope));
@@ -204,11 +206,14 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
   if (wants("ae")) out.tables.push_back(AeTable(activity_, scope));
   if (wants("readmissions")) out.tables.push_back(ReadmissionRatesTable(activity_, Readmitted(), scope));
   if (r.view == "records") {
+    if (r.shared) return Bad("records lists single records, which cannot be shared: share an aggregate view instead");
     if (r.provider.empty()) return Bad("records drills down to one provider: name the provider");
     const uint32_t provider = activity_.tables.codes.provider().Find(r.provider);
     if (provider == 0) return Bad("provider " + r.provider + ": no activity is loaded for this provider");
     out.tables.push_back(RecordsTable(activity_, scope, static_cast<uint16_t>(provider), r.pod, r.month_only));
   }
+  if (r.shared)
+    for (report::ReportTable& t : out.tables) t = report::ApplyDisclosureControl(std::move(t)).table();
   return out;
 }
 

@@ -53,6 +53,11 @@ struct ViewRequest {
   std::string provider;              // ODS code, required
   std::optional<pricing::Pod> pod;   // none = every POD; Pod::kNone = not priced
   bool month_only = false;           // the month alone rather than the year to date
+  // For sharing beyond the commissioner: every table goes through disclosure
+  // control (report/disclosure.h), challenges are shown by provider and rule
+  // rather than record by record, and the records view is refused (record
+  // level data cannot be made safe by rounding counts).
+  bool shared = false;
 };
 
 struct ViewResult {

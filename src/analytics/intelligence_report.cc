@@ -60,6 +60,9 @@ report::ReportTable SpendTable(const pricing::PricedActivity& a, const ViewScope
                                               {"spend", ColumnType::kMoney, "Total £"},
                                               {"records", ColumnType::kCount, "Records"},
                                               {"share", ColumnType::kPercent, "Market share", 1}});
+  // Shared, the share is of the CCG's spend as shown, and hidden for the whole
+  // CCG where one provider's spend is (the others' shares would give it back).
+  t.Derive("share", report::Derivation::ShareOfGroup("spend", "commissioner"));
   struct Row {
     uint16_t commissioner;
     std::string provider;
@@ -179,6 +182,14 @@ report::ReportTable PracticeRatesTable(const pricing::PricedActivity& a, const V
                          {"op_first_per_1000", ColumnType::kDecimal, "First outpatient attendances per 1,000 a year", 1},
                          {"ae_attendances", ColumnType::kCount, "A&E attendances"},
                          {"ae_per_1000", ColumnType::kDecimal, "A&E attendances per 1,000 a year", 1}});
+  // Annualised: to-date counts × 12 / months, per 1,000 registered; shared,
+  // from the counts as shown (the list size is published: not controlled).
+  const double per_1000_a_year = 12.0 * 1000.0 / double(s.month);
+  for (const auto& [rate, count] : {std::pair{"admissions_per_1000", "spells"},
+                                    std::pair{"emergency_per_1000", "emergency_admissions"},
+                                    std::pair{"op_first_per_1000", "op_first"},
+                                    std::pair{"ae_per_1000", "ae_attendances"}})
+    t.Derive(rate, report::Derivation::Ratio(count, "registered_patients", per_1000_a_year));
   for (const auto& [key, x] : by) {
     const std::string practice(codes.practice().code(key.second));
     int64_t list = 0;
@@ -225,6 +236,8 @@ report::ReportTable AeTable(const pricing::PricedActivity& a, const ViewScope& s
                                 {"four_hour_performance", ColumnType::kPercent, "4-hour performance", 1},
                                 {"admitted", ColumnType::kCount, "Admitted"},
                                 {"conversion", ColumnType::kPercent, "Conversion to admission", 1}});
+  t.Derive("four_hour_performance", report::Derivation::Ratio("within_4_hours", "attendances"));
+  t.Derive("conversion", report::Derivation::Ratio("admitted", "attendances"));
   for (const auto& [key, x] : by) {
     const auto [provider, dept, m] = key;
     std::string prov(codes.provider().code(provider));
@@ -257,6 +270,7 @@ report::ReportTable ReadmissionRatesTable(const pricing::PricedActivity& a, cons
                                          {"discharges", ColumnType::kCount, "Discharges"},
                                          {"readmitted_30_days", ColumnType::kCount, "Emergency readmissions within 30 days"},
                                          {"rate", ColumnType::kPercent, "Readmission rate", 1}});
+  t.Derive("rate", report::Derivation::Ratio("readmitted_30_days", "discharges"));
   for (const auto& [key, x] : by) {
     std::string prov(codes.provider().code(key.first));
     t.AddRow({Cell::Text(prov), Cell::Text(ProviderName(s, prov)), Cell::Integer(key.second),

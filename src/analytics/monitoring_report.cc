@@ -1,4 +1,8 @@
 // Report tables of contract monitoring, NCA and challenges (report_views.h).
+#include <map>
+#include <optional>
+#include <tuple>
+
 #include "analytics/challenges.h"
 #include "analytics/monitoring.h"
 #include "analytics/report_views.h"
@@ -81,37 +85,66 @@ std::vector<Cell> LineCells(const ContractMonitoring& cm, const std::string& nam
   return r;
 }
 
-// A contract rule's row: only the £ columns it changes (actual and variance, to date).
+// A contract rule's row: only the £ columns it changes (actual and variance,
+// to date) and, for a rule that withholds whole spells, how many: the £ is
+// those spells' prices, so the count must be there for disclosure control
+// to hide the £ of a few patients.
 std::vector<Cell> RuleCells(const ContractMonitoring& cm, const std::string& name, const std::string& label,
-                            int64_t pence, size_t columns) {
+                            int64_t pence, std::optional<int64_t> spells, size_t columns) {
   std::vector<Cell> r(columns);
   r[0] = Cell::Text(cm.commissioner.ToString());
   r[1] = Cell::Text(cm.provider.ToString());
   r[2] = Cell::Text(name);
   r[3] = Cell::Text(label);
-  // Column positions in MonitoringColumns(true): actual_ytd = 12, variance_ytd = 13.
+  // Column positions in MonitoringColumns(true): actual_ytd_activity = 9,
+  // actual_ytd = 12, variance_ytd = 13.
+  if (spells) r[9] = Cell::Count(*spells);
   r[12] = Cell::Pence(pence);
   r[13] = Cell::Pence(pence);
   return r;
+}
+
+// The monitoring figures computed from others in their row, so that shared
+// output computes them again from the published figures (report/disclosure.h):
+// variances are actual − plan; the volume variance is the activity variance
+// at the plan's unit price (the whole £ variance with no planned activity)
+// and the price variance is the rest. In a TOTAL or ALL row the volume and
+// price variances are the sums of the lines', as the unshared table shows
+// them (volume + price + rules = variance).
+void DeclareDerived(report::ReportTable& t, bool with_plan) {
+  if (!with_plan) return;
+  using report::Derivation;
+  t.Derive("variance_ytd_activity", Derivation::Difference("actual_ytd_activity", "plan_ytd_activity"));
+  t.Derive("variance_ytd", Derivation::Difference("actual_ytd", "plan_ytd"));
+  t.Derive("volume_variance", Derivation::DifferenceAtRate("actual_ytd_activity", "plan_ytd_activity", "plan_ytd",
+                                                           "plan_ytd_activity", "variance_ytd"));
+  Derivation price = Derivation::Difference("variance_ytd", "volume_variance");
+  price.total_is_sum = true;
+  t.Derive("price_variance", std::move(price));
 }
 
 }  // namespace
 
 report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& s) {
   report::ReportTable t("Contract monitoring", MonitoringColumns(true));
+  DeclareDerived(t, true);
   const size_t n = t.columns.size();
   MonitoringLine all;
   int64_t all_rules = 0;
   for (const ContractMonitoring& cm : m.contracts) {
     const std::string name = ProviderName(s, cm.provider);
+    const size_t first = t.rows.size();
     for (const MonitoringLine& l : cm.lines) t.AddRow(LineCells(cm, name, PodLabel(l.pod), l, true));
     int64_t rules = 0;
     if (cm.readmissions_withheld_pence != 0) {
-      t.AddRow(RuleCells(cm, name, "READM", -cm.readmissions_withheld_pence, n));
+      t.AddRow(RuleCells(cm, name, "READM", -cm.readmissions_withheld_pence, cm.readmissions_withheld_spells, n));
       rules -= cm.readmissions_withheld_pence;
     }
     if (cm.mret_reduction_pence != 0) {
-      t.AddRow(RuleCells(cm, name, "MRET", -cm.mret_reduction_pence, n));
+      // Computed from the emergency lines' £: for disclosure it is a
+      // subtotal of them, hidden where one of them is.
+      t.AddRow(RuleCells(cm, name, "MRET", -cm.mret_reduction_pence, std::nullopt, n));
+      t.MarkLastRowSubtotalFrom(first);
       rules -= cm.mret_reduction_pence;
     }
     MonitoringLine total = cm.total;
@@ -120,6 +153,7 @@ report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& s) {
     total.forecast_run_rate.pence += cm.rules_forecast_pence;
     total.forecast_profiled.pence += cm.rules_forecast_pence;
     t.AddRow(LineCells(cm, name, "TOTAL", total, true));
+    t.MarkLastRowSubtotalFrom(first);
     all.plan_month += cm.total.plan_month;
     all.actual_month += cm.total.actual_month;
     all.plan_ytd += cm.total.plan_ytd;
@@ -138,11 +172,13 @@ report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& s) {
     r[0] = Cell::Text(s.commissioner_label);
     r[1] = Cell::Text("ALL");
     t.AddRow(std::move(r));
+    t.MarkLastRowSubtotalFrom(0);
   }
   t.notes.push_back("Commissioner " + s.commissioner_label + ", " + Period(s) +
                     ". YTD = April to the month reported. Spells count in the month of discharge.");
   t.notes.push_back(
-      "READM: emergency readmissions within 30 days of an elective spell, not paid. MRET: emergency income above the "
+      "READM: emergency readmissions within 30 days of an elective spell, not paid (actual activity = the spells "
+      "withheld, already counted in their POD). MRET: emergency income above the "
       "contract baseline paid at the marginal rate. TOTAL and ALL rows show actual £ after these rules; volume + price "
       "variance + rules = variance. NP = activity with no national price (£0).");
   t.notes.push_back("Forecast outturn: run rate = YTD × 12 ÷ months; profiled = YTD ÷ the plan profile's share of the "
@@ -167,6 +203,7 @@ report::ReportTable NonContractTable(const Monitoring& m, const ViewScope& s) {
     r[0] = Cell::Text(s.commissioner_label);
     r[1] = Cell::Text("ALL");
     t.AddRow(std::move(r));
+    t.MarkLastRowSubtotalFrom(0);
   }
   t.notes.push_back("Commissioner " + s.commissioner_label + ", " + Period(s) +
                     ". Activity with providers the commissioner holds no contract with for the year (NCA), "
@@ -207,6 +244,27 @@ report::ReportTable ChallengesTable(const Challenges& c, const std::map<std::str
   for (const auto& [rule, v] : by_rule)
     t.notes.push_back("  " + rule + ": " + std::to_string(v.first) + ", " + Money::FromPence(v.second).ToString());
   t.notes.push_back("Set a status with: csu challenges set --data DIR ID agreed|rejected|raised --note TEXT");
+  return t;
+}
+
+report::ReportTable ChallengeSummaryTable(const Challenges& c, const ViewScope& s) {
+  report::ReportTable t("Challenges", {{"commissioner", ColumnType::kText, "CCG"},
+                                       {"provider", ColumnType::kText, "Provider"},
+                                       {"rule", ColumnType::kText, "Rule"},
+                                       {"challenges", ColumnType::kCount, "Challenges"},
+                                       {"at_stake", ColumnType::kMoney, "£ at stake"}});
+  std::map<std::tuple<std::string, std::string, std::string>, std::pair<int64_t, int64_t>> by;
+  for (const Challenge& ch : c.items) {
+    auto& x = by[{ch.commissioner.ToString(), ch.provider.ToString(), std::string(RuleName(ch.rule))}];
+    x.first += 1;
+    x.second += ch.at_stake_pence;
+  }
+  for (const auto& [key, x] : by)
+    t.AddRow({Cell::Text(std::get<0>(key)), Cell::Text(std::get<1>(key)), Cell::Text(std::get<2>(key)),
+              Cell::Count(x.first), Cell::Pence(x.second)});
+  t.AddTotalRow("Total");
+  t.notes.push_back("Commissioner " + s.commissioner_label + ", " + s.year.ToString() + " to month " +
+                    std::to_string(s.month) + ". Challenges by provider and rule (docs/monitoring.md).");
   return t;
 }
 

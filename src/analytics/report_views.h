@@ -49,6 +49,11 @@ report::ReportTable NonContractTable(const Monitoring& m, const ViewScope& scope
 // Every challenge with its status from the challenge log.
 report::ReportTable ChallengesTable(const Challenges& c, const std::map<std::string, contracts::ChallengeLogEntry>& log,
                                     const ViewScope& scope);
+// The challenges as an aggregate, for sharing beyond the commissioner: per
+// provider and rule, how many and the £ at stake. The challenge list is one
+// row per record, which disclosure control cannot make safe (every row is a
+// count of 1), so shared output shows this instead.
+report::ReportTable ChallengeSummaryTable(const Challenges& c, const ViewScope& scope);
 // Year-to-date spend per provider and its share of the commissioner's spend.
 report::ReportTable SpendTable(const pricing::PricedActivity& a, const ViewScope& scope);
 // GP practice → provider flows (records and £, year to date).

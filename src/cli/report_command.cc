@@ -14,7 +14,6 @@
 #include "contracts/contract_store.h"
 #include "core/file.h"
 #include "pricing/priced_activity.h"
-#include "report/disclosure.h"
 #include "store/env.h"
 
 namespace csu::cli {
@@ -83,14 +82,12 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
   request.provider = args.provider;
   request.pod = pod;
   request.month_only = args.month_only;
+  request.shared = args.shared;  // disclosure control is applied by the views
   auto built = views.Build(request);
   if (!built.ok()) return Fail(built.error().ToString() + " (state folder " + args.state.data_dir + ")");
   analytics::ViewScope& scope = built.value().scope;
   std::vector<report::ReportTable>& tables = built.value().tables;
   const bool all = args.view == "all";
-  if (args.shared) {
-    for (auto& t : tables) t = report::ApplyDisclosureControl(std::move(t)).table();
-  }
 
   // Record-level outputs and files leaving the platform are audited.
   const bool record_level = analytics::IsRecordLevel(args.view) || all;
@@ -144,7 +141,8 @@ void AddReportCommand(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"table", "csv", "json", "xlsx"}));
   cmd->add_option("--out", args->out, "Write to this file instead of standard output (required for xlsx)");
   cmd->add_flag("--shared", args->shared,
-                "For sharing beyond the CCG: apply disclosure control (1-7 shown as *, others rounded to 5)");
+                "For sharing beyond the CCG: apply disclosure control (1-7 shown as *, others rounded to 5; rates, shares "
+                "and variances from the rounded counts; challenges by provider and rule; records refused)");
   cmd->add_option("--fu-ratio-limit", args->fu_ratio_limit, "challenges: follow-up to first ratio above which follow-ups are challenged")
       ->capture_default_str();
   cmd->add_option("--provider", args->provider, "records: the provider (ODS code)");

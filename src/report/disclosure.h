@@ -16,19 +16,31 @@
 // zero (15 -> 20), the platform's one rounding rule. Negative counts (which a
 // count of people never is) are treated by their size with the sign kept.
 //
-// Figures derived from a row's people: in a row where any count was
-// suppressed, every kMoney, kDecimal and kPercent cell is suppressed too.
-// They are statistics about those 1 to 7 people (NHS Digital: "simple
-// statistics based on 1–7 individuals are shown as *"), and money is the
-// sharpest case: spend ÷ the tariff price gives the count back. For the same
-// reason, a total row's money, decimal and percent cells are suppressed when
-// any row it totals had that column suppressed, since total − the other rows
-// would otherwise rebuild the hidden figure. Money in other rows is kept to
-// the penny unless the policy rounds it (money_round_to_pence): money columns
-// also hold unit prices and per-head rates that rounding would ruin, and
-// rounding to the pound hides nothing when prices are in hundreds of pounds.
-// Decimals and percents in other rows are kept: compute published
-// percentages from disclosed counts (DiscloseCount) as NHS Digital does.
+// Derived figures that declare what they come from (Column::derived: a
+// ratio, a rate, a share, a variance; report_table.h) are computed again
+// from the published cells of their row, after the counts and money there
+// are controlled: 13 attendances with 11 within 4 hours publish as 15, 10
+// and 10/15, never 11/13, which would give both true counts back. Such a
+// figure is "*" where one of its inputs is, and otherwise follows nothing
+// else in its row: it says nothing the published figures do not. A share of
+// a group is "*" for the whole group where one member's figure is hidden
+// (the others' shares would give the hidden one back). In a total or
+// subtotal row a declared figure is computed from that row's published
+// figures, or summed over the rows it covers (Derivation::total_is_sum),
+// "*" if one of them is.
+//
+// Figures that do not declare a derivation are treated as statistics about
+// their row's people: in a row where any count was suppressed, every
+// kMoney, kDecimal and kPercent cell without a derivation is suppressed too
+// (NHS Digital: "simple statistics based on 1–7 individuals are shown as
+// *"), and money is the sharpest case: spend ÷ the tariff price gives the
+// count back. For the same reason, a total or subtotal row's money, decimal
+// and percent cells are suppressed when a row it covers had that column
+// suppressed, since the total − the other rows would otherwise rebuild the
+// hidden figure. Money in other rows is kept to the penny unless the policy
+// rounds it (money_round_to_pence): money columns also hold unit prices and
+// per-head rates that rounding would ruin, and rounding to the pound hides
+// nothing when prices are in hundreds of pounds.
 //
 // Totals. A published total must be the rounded *true* total: a total added
 // up from rounded counts drifts (three rows of 8 publish as 10 each; their
@@ -104,10 +116,12 @@ class DisclosedTable {
 };
 
 // Applies the policy to every cell as described above and adds
-// policy.Describe() to the table's notes. Cells already suppressed stay
+// policy.Describe() to the table's notes (with a sentence on derived
+// figures when the table declares any). Cells already suppressed stay
 // suppressed and count as a suppressed count for their row. Throws
-// std::invalid_argument when the policy is invalid (a programmer error:
-// check configured policies with Validate where they are loaded).
+// std::invalid_argument when the policy is invalid or a derivation names a
+// column the table does not have (programmer errors: check configured
+// policies with Validate where they are loaded).
 DisclosedTable ApplyDisclosureControl(ReportTable raw, const DisclosurePolicy& policy = {});
 
 }  // namespace csu::report

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -144,6 +146,163 @@ TEST(DisclosureTest, InvalidPolicyIsRefused) {
   p.money_round_to_pence = 0;
   EXPECT_FALSE(p.Validate().ok());
   EXPECT_TRUE(DisclosurePolicy{}.Validate().ok());
+}
+
+// ---- Derived figures computed again from the published figures ----
+
+// The A&E example of the review: 13 attendances, 11 within 4 hours. Shared,
+// they show as 15 and 10, and the performance must be 10/15, not 11/13 =
+// 0.846, which with 15 and 10 beside it gives both true counts back.
+TEST(DisclosureTest, RatioIsComputedFromThePublishedCounts) {
+  ReportTable raw{"A&E", {{"provider", ColumnType::kText},
+                          {"attendances", ColumnType::kCount},
+                          {"within_4_hours", ColumnType::kCount},
+                          {"performance", ColumnType::kPercent},
+                          {"admitted", ColumnType::kCount},
+                          {"conversion", ColumnType::kPercent}}};
+  raw.Derive("performance", Derivation::Ratio("within_4_hours", "attendances"));
+  raw.Derive("conversion", Derivation::Ratio("admitted", "attendances"));
+  raw.AddRow({Cell::Text("RBT"), Cell::Count(13), Cell::Count(11), Cell::Real(11.0 / 13), Cell::Count(3),
+              Cell::Real(3.0 / 13)});
+  raw.AddRow({Cell::Text("RWW"), Cell::Count(0), Cell::Count(0), Cell::Real(std::nan("")), Cell::Count(0),
+              Cell::Real(std::nan(""))});
+  DisclosedTable d = ApplyDisclosureControl(raw);
+  const auto& row = d.table().rows[0];
+  EXPECT_EQ(row[1].number, 15);
+  EXPECT_EQ(row[2].number, 10);
+  ASSERT_EQ(row[3].kind, Cell::Kind::kReal);
+  EXPECT_DOUBLE_EQ(row[3].real, 10.0 / 15);  // 66.7%, never 84.6%
+  EXPECT_TRUE(IsSuppressed(row[4]));          // 3 admitted
+  EXPECT_TRUE(IsSuppressed(row[5]));          // a ratio of a hidden count
+  // Declared ratios follow their inputs only: the hidden admissions do not
+  // hide the performance, which is computed from published figures.
+  EXPECT_EQ(d.suppressed_cells(), 2);
+  // 0 of 0: no value, as before.
+  EXPECT_FALSE(std::isfinite(d.table().rows[1][3].real));
+  EXPECT_NE(d.table().notes.back().find("computed from the figures as shown"), std::string::npos);
+}
+
+// Contract monitoring's variance: a line with plan 0 and 3 spells must not
+// show a variance of 3 beside "*" (plan + variance = the hidden count), and a
+// line of 13 spells against a plan of 30 must show 15 − 30, not −17.
+TEST(DisclosureTest, VarianceIsPublishedActualLessPublishedPlan) {
+  ReportTable raw{"", {{"pod", ColumnType::kText},
+                       {"plan", ColumnType::kCount},
+                       {"actual", ColumnType::kCount},
+                       {"variance", ColumnType::kInteger},
+                       {"plan_money", ColumnType::kMoney},
+                       {"actual_money", ColumnType::kMoney},
+                       {"variance_money", ColumnType::kMoney},
+                       {"volume", ColumnType::kMoney},
+                       {"price", ColumnType::kMoney}}};
+  raw.Derive("variance", Derivation::Difference("actual", "plan"));
+  raw.Derive("variance_money", Derivation::Difference("actual_money", "plan_money"));
+  raw.Derive("volume", Derivation::DifferenceAtRate("actual", "plan", "plan_money", "plan", "variance_money"));
+  Derivation price = Derivation::Difference("variance_money", "volume");
+  price.total_is_sum = true;
+  raw.Derive("price", price);
+  // DC: plan 0 (£0), 3 spells £1,500. NEL: plan 30 spells £30,000, 13 spells
+  // £14,300 (volume (13 − 30) × £1,000 = −£17,000; price +£1,300).
+  raw.AddRow({Cell::Text("DC"), Cell::Count(0), Cell::Count(3), Cell::Integer(3), Cell::Pence(0), Cell::Pence(1'500'00),
+              Cell::Pence(1'500'00), Cell::Pence(1'500'00), Cell::Pence(0)});
+  raw.AddRow({Cell::Text("NEL"), Cell::Count(30), Cell::Count(13), Cell::Integer(-17), Cell::Pence(30'000'00),
+              Cell::Pence(14'300'00), Cell::Pence(-15'700'00), Cell::Pence(-17'000'00), Cell::Pence(1'300'00)});
+  raw.AddRow({Cell::Text("EL"), Cell::Count(0), Cell::Count(0), Cell::Integer(0), Cell::Pence(0), Cell::Pence(0),
+              Cell::Pence(0), Cell::Pence(0), Cell::Pence(0)});
+  raw.AddRow({Cell::Text("TOTAL"), Cell::Count(30), Cell::Count(16), Cell::Integer(-14), Cell::Pence(30'000'00),
+              Cell::Pence(15'800'00), Cell::Pence(-14'200'00), Cell::Pence(-15'500'00), Cell::Pence(1'300'00)});
+  raw.MarkLastRowSubtotalFrom(0);
+  DisclosedTable d = ApplyDisclosureControl(raw);
+  const auto& dc = d.table().rows[0];
+  EXPECT_TRUE(IsSuppressed(dc[2]));
+  EXPECT_TRUE(IsSuppressed(dc[3])) << "plan 0 + variance 3 would give the hidden 3 back";
+  EXPECT_TRUE(IsSuppressed(dc[6]));
+  EXPECT_TRUE(IsSuppressed(dc[7]));
+  EXPECT_TRUE(IsSuppressed(dc[8]));
+  const auto& nel = d.table().rows[1];
+  EXPECT_EQ(nel[1].number, 30);
+  EXPECT_EQ(nel[2].number, 15);
+  EXPECT_EQ(nel[3].number, -15);  // 15 − 30: plan + variance = the published 15
+  EXPECT_EQ(nel[6].number, -15'700'00);
+  EXPECT_EQ(nel[7].number, -15'000'00);  // (15 − 30) × £30,000 ÷ 30
+  EXPECT_EQ(nel[8].number, -700'00);     // the rest of the variance
+  const auto& el = d.table().rows[2];
+  EXPECT_EQ(el[3].number, 0);
+  EXPECT_EQ(el[7].number, 0);  // no plan: the whole (zero) variance
+  // TOTAL: 16 -> 15 against 30: −15. Its £ would give DC's £ back (TOTAL −
+  // NEL − EL), so it is hidden, and with it every figure computed from it.
+  const auto& total = d.table().rows[3];
+  EXPECT_EQ(total[2].number, 15);
+  EXPECT_EQ(total[3].number, -15);
+  EXPECT_TRUE(IsSuppressed(total[5]));
+  EXPECT_TRUE(IsSuppressed(total[6]));
+  EXPECT_TRUE(IsSuppressed(total[7]));  // a sum over a hidden row
+  EXPECT_TRUE(IsSuppressed(total[8]));
+}
+
+TEST(DisclosureTest, SubtotalCoversOnlyItsOwnRows) {
+  ReportTable raw{"", {{"key", ColumnType::kText}, {"n", ColumnType::kCount}, {"cost", ColumnType::kMoney}}};
+  raw.AddRow({Cell::Text("a1"), Cell::Count(3), Cell::Pence(300)});
+  raw.AddRow({Cell::Text("a"), Cell::Count(3), Cell::Pence(300)});
+  raw.MarkLastRowSubtotalFrom(0);
+  raw.AddRow({Cell::Text("b1"), Cell::Count(20), Cell::Pence(2000)});
+  raw.AddRow({Cell::Text("b2"), Cell::Count(30), Cell::Pence(3000)});
+  raw.AddRow({Cell::Text("b"), Cell::Count(50), Cell::Pence(5000)});
+  raw.MarkLastRowSubtotalFrom(2);
+  raw.AddRow({Cell::Text("all"), Cell::Count(53), Cell::Pence(5300)});
+  raw.MarkLastRowSubtotalFrom(0);
+  DisclosedTable d = ApplyDisclosureControl(raw);
+  const auto& rows = d.table().rows;
+  EXPECT_TRUE(IsSuppressed(rows[1][2]));        // its count is small anyway
+  EXPECT_EQ(rows[4][2].number, 5000);           // b covers b1 and b2 only
+  EXPECT_EQ(rows[5][1].number, 55);             // 53 rounded
+  EXPECT_TRUE(IsSuppressed(rows[5][2]));        // all − b would give a1's £ back
+  EXPECT_FALSE(d.table().IsTotalRow(5));        // shown in place, not moved to the end
+}
+
+// A market share: of the group's published total. Where one member's figure
+// is hidden, the others' shares would give it back (spend ÷ share = the
+// total), so the whole group's shares are hidden.
+TEST(DisclosureTest, ShareOfGroupIsHiddenWithAnyMember) {
+  ReportTable raw{"", {{"ccg", ColumnType::kText},
+                       {"provider", ColumnType::kText},
+                       {"records", ColumnType::kCount},
+                       {"spend", ColumnType::kMoney},
+                       {"share", ColumnType::kPercent}}};
+  raw.Derive("share", Derivation::ShareOfGroup("spend", "ccg"));
+  raw.AddRow({Cell::Text("02E"), Cell::Text("RBT"), Cell::Count(20), Cell::Pence(20'000'00), Cell::Real(20.0 / 21.5)});
+  raw.AddRow({Cell::Text("02E"), Cell::Text("RWW"), Cell::Count(3), Cell::Pence(1'500'00), Cell::Real(1.5 / 21.5)});
+  raw.AddRow({Cell::Text("12F"), Cell::Text("RBT"), Cell::Count(30), Cell::Pence(3'000'00), Cell::Real(0.75)});
+  raw.AddRow({Cell::Text("12F"), Cell::Text("RWW"), Cell::Count(10), Cell::Pence(1'000'00), Cell::Real(0.25)});
+  DisclosedTable d = ApplyDisclosureControl(raw);
+  const auto& rows = d.table().rows;
+  EXPECT_TRUE(IsSuppressed(rows[0][4]));
+  EXPECT_TRUE(IsSuppressed(rows[1][4]));
+  EXPECT_DOUBLE_EQ(rows[2][4].real, 0.75);
+  EXPECT_DOUBLE_EQ(rows[3][4].real, 0.25);
+}
+
+TEST(DisclosureTest, MoneyRoundingAppliesToRecomputedVariances) {
+  ReportTable raw{"", {{"n", ColumnType::kCount},
+                       {"plan", ColumnType::kMoney},
+                       {"actual", ColumnType::kMoney},
+                       {"variance", ColumnType::kMoney}}};
+  raw.Derive("variance", Derivation::Difference("actual", "plan"));
+  raw.AddRow({Cell::Count(100), Cell::Pence(1'000'000'00), Cell::Pence(1'234'567'89), Cell::Pence(234'567'89)});
+  DisclosurePolicy thousands;
+  thousands.money_round_to_pence = 100'000;
+  DisclosedTable d = ApplyDisclosureControl(raw, thousands);
+  // £1,235,000 − £1,000,000: plan + variance is the published actual, not
+  // the exact one.
+  EXPECT_EQ(d.table().rows[0][2].number, 1'235'000'00);
+  EXPECT_EQ(d.table().rows[0][3].number, 235'000'00);
+}
+
+TEST(DisclosureTest, DerivationNamingAMissingColumnIsRefused) {
+  ReportTable raw{"", {{"n", ColumnType::kCount}, {"rate", ColumnType::kPercent}}};
+  raw.Derive("rate", Derivation::Ratio("n", "no_such_column"));
+  EXPECT_THROW(ApplyDisclosureControl(raw), std::invalid_argument);
+  EXPECT_THROW(raw.Derive("no_such_column", Derivation::Ratio("n", "n")), std::invalid_argument);
 }
 
 // ---- The property test ----

@@ -1,11 +1,28 @@
 #include "report/report_table.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 namespace csu::report {
 
 bool ReportTable::IsTotalRow(size_t row) const {
   return std::find(total_rows.begin(), total_rows.end(), row) != total_rows.end();
+}
+
+void ReportTable::MarkLastRowSubtotalFrom(size_t first) {
+  if (rows.empty()) throw std::invalid_argument("MarkLastRowSubtotalFrom: the table has no rows");
+  subtotal_rows.emplace_back(rows.size() - 1, first);
+}
+
+bool ReportTable::IsSubtotalRow(size_t row) const {
+  return std::any_of(subtotal_rows.begin(), subtotal_rows.end(), [&](const auto& s) { return s.first == row; });
+}
+
+void ReportTable::Derive(std::string_view name, Derivation how) {
+  const size_t c = ColumnIndex(name);
+  if (c == columns.size()) throw std::invalid_argument("Derive: no column named " + std::string(name));
+  columns[c].derived = std::move(how);
 }
 
 size_t ReportTable::ColumnIndex(std::string_view name) const {
@@ -40,7 +57,7 @@ void ReportTable::AddTotalRow(std::string label) {
     int64_t sum = 0;
     bool suppressed = false;
     for (size_t r = 0; r < rows.size(); ++r) {
-      if (c >= rows[r].size() || IsTotalRow(r)) continue;
+      if (c >= rows[r].size() || IsTotalRow(r) || IsSubtotalRow(r)) continue;
       const Cell& cell = rows[r][c];
       if (cell.kind == Cell::Kind::kNumber) {
         sum += cell.number;
