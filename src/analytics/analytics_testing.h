@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/date.h"
 #include "pricing/priced_activity.h"
@@ -23,6 +24,7 @@ struct SpellSpec {
   int64_t pence = 100'000;
   std::string hrg = "EB03E";
   std::string diagnosis = "I500";
+  std::vector<std::string> secondary;  // secondary diagnoses in position order
   std::string practice = "N81001";
   uint8_t age = 50;
   char discharge_method = '1';
