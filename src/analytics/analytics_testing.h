@@ -29,6 +29,7 @@ struct SpellSpec {
   std::string tfc = "300";
   std::vector<std::string> unbundled;  // unbundled HRGs on the spell
   std::string diagnosis = "I500";
+  std::vector<std::string> secondary;  // secondary diagnoses in position order
   std::string practice = "N81001";
   uint8_t age = 50;
   char discharge_method = '1';

@@ -72,6 +72,10 @@ TestActivity& TestActivity::Spell(const SpellSpec& s) {
   t.treatment_function.back() = Id(store::Dimension::kTreatmentFunction, s.tfc);
   t.hrg.back() = Id(store::Dimension::kHrg, s.hrg);
   t.diagnosis.back() = Id(store::Dimension::kDiagnosis, s.diagnosis);
+  for (const std::string& d : s.secondary) {
+    t.secondary_diagnosis_row.push_back(static_cast<uint32_t>(t.size() - 1));
+    t.secondary_diagnosis.push_back(Id(store::Dimension::kDiagnosis, d));
+  }
   t.discharge_method.back() = static_cast<uint8_t>(s.discharge_method);
   Price(a_.apc, s.pod, s.pence, s.priced);
   a_.apc.adjustment_pence.push_back(0);

@@ -125,7 +125,7 @@ class Finder {
     const store::ApcTable& t = a_.tables.apc;
     for (uint32_t row = 0; row < t.size(); ++row) {
       if (!r.withheld[row] || !InScope(t, row, t.discharge_date[row])) continue;
-      const uint32_t index = static_cast<uint32_t>(r.index_row[row]);
+      const uint32_t index = static_cast<uint32_t>(r.payment_index_row[row]);
       Record(ChallengeRule::kReadmission, ingest::ExtractKind::kApc, t, row, t.discharge_date[row], t.hrg[row],
              a_.apc.final_pence[row],
              "emergency readmission " + std::to_string(t.admission_date[row] - t.discharge_date[index]) +

@@ -32,7 +32,11 @@ struct CodeFacts {
       bool cancer = !c.empty() && (c[0] == 'C' || (c[0] == 'D' && c.size() >= 3 && c[1] >= '0' && c[1] <= '4' &&
                                                     (c[1] < '4' || c[2] <= '8')));
       diagnosis_cancer.push_back(cancer);
-      diagnosis_transport.push_back(!c.empty() && c[0] == 'V');
+      // ICD-10 V01–V99: transport accidents (external causes, so never the
+      // primary diagnosis of a correctly coded spell).
+      const bool v_code = c.size() >= 3 && c[0] == 'V' && c[1] >= '0' && c[1] <= '9' && c[2] >= '0' && c[2] <= '9' &&
+                          !(c[1] == '0' && c[2] == '0');
+      diagnosis_transport.push_back(v_code);
     }
     const auto& hrg = codes.hrg();
     for (uint32_t id = 0; id < hrg.size(); ++id) {
@@ -69,12 +73,20 @@ Readmissions FindReadmissions(const store::ActivityTables& tables, const pricing
   const CodeFacts f(tables.codes);
   Readmissions r;
   r.index_row.assign(n, -1);
+  r.payment_index_row.assign(n, -1);
   r.withheld.assign(n, 0);
   r.exclusion.assign(n, ReadmissionExclusion::kNone);
   r.in_rate.assign(n, 0);
   r.readmitted_after.assign(n, 0);
 
   auto emergency = [&](uint32_t row) { return f.method_emergency[t.admission_method[row]] != 0; };
+  // A transport accident may be coded in any diagnosis position; external
+  // cause codes follow the injury, so they are nearly always secondary.
+  std::vector<uint8_t> transport(n, 0);
+  for (size_t i = 0; i < n; ++i) transport[i] = f.diagnosis_transport[t.diagnosis[i]];
+  for (size_t k = 0; k < t.secondary_diagnosis_row.size(); ++k) {
+    if (f.diagnosis_transport[t.secondary_diagnosis[k]]) transport[t.secondary_diagnosis_row[k]] = 1;
+  }
   for (size_t i = 0; i < n; ++i) {
     const bool maternity = f.method_maternity[t.admission_method[i]] || f.hrg_maternity[t.hrg[i]];
     const bool regular = t.patient_classification[i] == '3' || t.patient_classification[i] == '4';
@@ -91,18 +103,25 @@ Readmissions FindReadmissions(const store::ActivityTables& tables, const pricing
       const int32_t admitted = t.admission_date[row];
       // The index spell: the latest discharge on or before this admission,
       // within the window, among the patient's earlier-admitted spells.
-      int32_t best = -1;
+      // The payment index: the latest elective discharge at this provider
+      // within the window, whether or not a later spell came between.
+      int32_t best = -1, elective = -1;
+      auto later = [&](uint32_t a, int32_t b) { return b < 0 || t.discharge_date[a] >= t.discharge_date[static_cast<uint32_t>(b)]; };
       for (uint32_t j = first; j < k; ++j) {
         const uint32_t prev = g.rows[j];
         const int32_t gap = admitted - t.discharge_date[prev];
         if (gap < 0 || gap > kReadmissionWindowDays) continue;
-        if (best < 0 || t.discharge_date[prev] >= t.discharge_date[static_cast<uint32_t>(best)]) best = static_cast<int32_t>(prev);
+        if (later(prev, best)) best = static_cast<int32_t>(prev);
+        if (f.method_elective[t.admission_method[prev]] && t.provider[prev] == t.provider[row] && later(prev, elective)) {
+          elective = static_cast<int32_t>(prev);
+        }
       }
       if (best < 0) continue;
-      const uint32_t index = static_cast<uint32_t>(best);
       r.index_row[row] = best;
-      if (r.in_rate[index]) r.readmitted_after[index] = 1;
-      if (!f.method_elective[t.admission_method[index]] || t.provider[index] != t.provider[row]) continue;
+      if (r.in_rate[static_cast<uint32_t>(best)]) r.readmitted_after[static_cast<uint32_t>(best)] = 1;
+      if (elective < 0) continue;
+      const uint32_t index = static_cast<uint32_t>(elective);
+      r.payment_index_row[row] = elective;
       ReadmissionExclusion why = ReadmissionExclusion::kNone;
       if (!priced.priced(row)) why = ReadmissionExclusion::kNotPriced;
       else if (f.method_maternity[t.admission_method[row]] || f.hrg_maternity[t.hrg[row]]) why = ReadmissionExclusion::kMaternity;
@@ -111,7 +130,7 @@ Readmissions FindReadmissions(const store::ActivityTables& tables, const pricing
       else if (t.discharge_method[index] == '2') why = ReadmissionExclusion::kSelfDischarge;
       else if (f.method_transfer[t.admission_method[row]]) why = ReadmissionExclusion::kEmergencyTransfer;
       else if (f.hrg_renal_transplant[t.hrg[row]]) why = ReadmissionExclusion::kRenalOrTransplant;
-      else if (f.hrg_trauma[t.hrg[row]] || f.diagnosis_transport[t.diagnosis[row]]) why = ReadmissionExclusion::kTrauma;
+      else if (f.hrg_trauma[t.hrg[row]] || transport[row]) why = ReadmissionExclusion::kTrauma;
       r.exclusion[row] = why;
       r.withheld[row] = why == ReadmissionExclusion::kNone;
     }

@@ -10,7 +10,12 @@
 //   readmission; index spell ended by self-discharge against advice
 //   (discharge method 2); emergency transfers in (admission method 2B);
 //   renal dialysis (HRG LD) and transplants (HRG LA01–LA03 kidney, GA01
-//   liver); multiple trauma (HRG VA); transport accidents (ICD-10 V).
+//   liver); multiple trauma (HRG VA); transport accidents (ICD-10 V01–V99
+//   in any diagnosis position, primary or secondary, of the readmission).
+//   The elective index is the latest elective discharge at the provider in
+//   the 30 days before the admission, even when another spell came between:
+//   the rule withholds any emergency readmission within 30 days of an
+//   elective discharge, not only one whose latest discharge was elective.
 // * The rate (indicator): the share of discharges, by provider and month of
 //   discharge, followed within 30 days by an emergency admission anywhere.
 //   Discharges of patients who died, maternity spells and regular day or
@@ -52,12 +57,18 @@ struct Readmissions {
   // discharge within 30 days before its admission), or -1 when the row is
   // not an emergency readmission.
   std::vector<int32_t> index_row;
+  // Per APC row: the row of the elective spell the payment rule links this
+  // emergency admission to (the latest elective discharge at the same
+  // provider within 30 days before its admission, whatever came between),
+  // or -1 when there is none. Often index_row, but not when a later spell
+  // (another emergency, or a spell at another provider) came between.
+  std::vector<int32_t> payment_index_row;
   // Per APC row: 1 when the payment rule withholds this spell's price (an
   // emergency readmission within 30 days of an elective spell at the same
   // provider, not excluded).
   std::vector<uint8_t> withheld;
-  // Per APC row with an elective index at the same provider: why the rule
-  // does not apply (kNone when it does).
+  // Per APC row with a payment index: why the rule does not apply (kNone
+  // when it does).
   std::vector<ReadmissionExclusion> exclusion;
   // Rate: per APC row, 1 when the discharge counts in the denominator, and
   // 1 when it was followed by an emergency admission within 30 days.

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/codes.h"
@@ -41,6 +42,16 @@ struct PatientFields {
   OdsCode provider;       // always the 3-character trust code
 };
 
+// The most secondary diagnosis positions an APC row may carry
+// (docs/formats/activity-extract-v1.md).
+inline constexpr size_t kMaxSecondaryDiagnoses = 20;
+
+// True when `code` has the shape of an ICD-10 code as SUS writes it: a
+// capital letter, two digits, then optionally a digit or 'X' and up to two
+// more capital letters or digits ("I10X", "E119", "S7200"). Shape only:
+// there is no open ICD-10 code list to check membership against.
+bool IsIcd10Shape(std::string_view code);
+
 struct ApcRecord {
   PatientFields common;
   std::string spell_id;
@@ -58,6 +69,10 @@ struct ApcRecord {
   int32_t palliative_care_days = 0;
   std::string specialised_service;  // may be empty
   std::vector<HrgCode> unbundled_hrgs;
+  // ICD-10 codes of the secondary diagnosis positions, in position order,
+  // at most kMaxSecondaryDiagnoses; empty when none were recorded (and for
+  // every spell of an extract without the column).
+  std::vector<std::string> secondary_diagnoses;
 
   int32_t los_days() const { return discharge_date - admission_date; }
   Date activity_date() const { return admission_date; }

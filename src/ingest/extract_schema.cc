@@ -35,6 +35,8 @@ const std::vector<ColumnSpec> kApc = With({
     {Column::kPalliativeCareDays, "palliative_care_days", false, 5},
     {Column::kSpecialisedService, "specialised_service", false, 12},
     {Column::kUnbundledHrgs, "unbundled_hrgs", false, 120},
+    // 20 codes of up to 6 characters and their 19 separators.
+    {Column::kSecondaryDiagnoses, "secondary_diagnoses", false, 139},
 });
 
 const std::vector<ColumnSpec> kOp = With({

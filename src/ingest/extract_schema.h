@@ -30,7 +30,7 @@ enum class Column : uint8_t {
   // apc
   kSpellId, kAdmissionDate, kDischargeDate, kAdmissionMethod, kPatientClassification, kTreatmentFunction, kHrg,
   kPrimaryDiagnosis, kPrimaryProcedure, kDischargeMethod, kCriticalCareDays, kRehabilitationDays,
-  kPalliativeCareDays, kSpecialisedService, kUnbundledHrgs,
+  kPalliativeCareDays, kSpecialisedService, kUnbundledHrgs, kSecondaryDiagnoses,
   // op
   kAttendanceId, kAppointmentDate, kFirstAttendance, kAttended, kMultiProfessional,
   // ae

@@ -64,6 +64,18 @@ std::string RowProblem::ToString() const {
   return s;
 }
 
+bool IsIcd10Shape(std::string_view code) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  if (code.size() < 3 || code.size() > 6) return false;
+  if (!upper(code[0]) || !digit(code[1]) || !digit(code[2])) return false;
+  if (code.size() >= 4 && !digit(code[3]) && code[3] != 'X') return false;
+  for (size_t i = 4; i < code.size(); ++i) {
+    if (!digit(code[i]) && !upper(code[i])) return false;
+  }
+  return true;
+}
+
 std::string AgeBand(int32_t age) {
   if (age >= 90) return "90+";
   int32_t lo = age / 5 * 5;
@@ -281,6 +293,31 @@ bool RowValidator::ValidateApc(const std::vector<std::string_view>& fields, ApcR
     }
     r.unbundled_hrgs.push_back(code.value());
     start = end + 1;
+  }
+  r.secondary_diagnoses.clear();
+  std::string_view secondary = row.Get(Column::kSecondaryDiagnoses);
+  // The same split; a problem names the 1-based position so that a coder
+  // can find the code in the provider's record.
+  size_t position = 0;
+  for (size_t start = 0; !secondary.empty() && start <= secondary.size();) {
+    size_t end = std::min(secondary.find(';', start), secondary.size());
+    std::string_view part = secondary.substr(start, end - start);
+    start = end + 1;
+    if (++position > kMaxSecondaryDiagnoses) {
+      row.Problem(Column::kSecondaryDiagnoses,
+                  "more than " + std::to_string(kMaxSecondaryDiagnoses) + " diagnosis positions");
+      break;
+    }
+    if (part.empty()) {
+      row.Problem(Column::kSecondaryDiagnoses, "position " + std::to_string(position) + " is empty");
+      break;
+    }
+    if (!IsIcd10Shape(part)) {
+      row.Problem(Column::kSecondaryDiagnoses,
+                  "position " + std::to_string(position) + ": not an ICD-10 code (e.g. I10X, E119)", Quote(part));
+      break;
+    }
+    r.secondary_diagnoses.emplace_back(part);
   }
   return row.ok();
 }

@@ -65,6 +65,72 @@ TEST(RowValidatorTest, GoodApcRowBecomesARecord) {
   EXPECT_EQ(r.unbundled_hrgs[1].view(), "RD01B");
 }
 
+// The good row with a secondary_diagnoses column holding `value` (the column
+// is optional, so the header gains it only here).
+std::vector<RowProblem> SecondaryProblems(const std::string& value, ApcRecord* out = nullptr) {
+  const std::string header_line = std::string(kApcHeader) + ",secondary_diagnoses";
+  const std::string row = std::string(kGoodApc) + "," + value;
+  auto map = HeaderMap::Build(ExtractKind::kApc, Fields(header_line));
+  EXPECT_TRUE(map.ok());
+  EXPECT_TRUE(map.value().unknown_columns().empty());
+  RowValidator v(map.value(), Ref());
+  ApcRecord r;
+  Identity id;
+  std::vector<RowProblem> problems;
+  bool ok = v.ValidateApc(Fields(row), r, id, problems);
+  EXPECT_EQ(ok, problems.empty());
+  if (out) *out = r;
+  return problems;
+}
+
+TEST(RowValidatorTest, SecondaryDiagnosesKeptInPositionOrder) {
+  ApcRecord r;
+  EXPECT_TRUE(SecondaryProblems("S7200;V435;I10X;E119;J449;N179;Z867", &r).empty());
+  EXPECT_EQ(r.secondary_diagnoses,
+            (std::vector<std::string>{"S7200", "V435", "I10X", "E119", "J449", "N179", "Z867"}));
+  EXPECT_TRUE(SecondaryProblems("I10", &r).empty());  // a three-character code
+  EXPECT_EQ(r.secondary_diagnoses, std::vector<std::string>{"I10"});
+  EXPECT_TRUE(SecondaryProblems("", &r).empty());  // none recorded
+  EXPECT_TRUE(r.secondary_diagnoses.empty());
+}
+
+TEST(RowValidatorTest, SecondaryDiagnosesAtMostTwenty) {
+  std::string twenty = "I10X";
+  for (int i = 1; i < 20; ++i) twenty += ";E119";
+  ApcRecord r;
+  EXPECT_TRUE(SecondaryProblems(twenty, &r).empty());
+  EXPECT_EQ(r.secondary_diagnoses.size(), 20u);
+  EXPECT_EQ(Only(SecondaryProblems(twenty + ";J449")), "secondary_diagnoses: more than 20 diagnosis positions");
+}
+
+TEST(RowValidatorTest, SecondaryDiagnosisProblemNamesThePosition) {
+  EXPECT_EQ(Only(SecondaryProblems("I10X;E119;I1")),
+            "secondary_diagnoses: position 3: not an ICD-10 code (e.g. I10X, E119) ('I1')");
+  EXPECT_EQ(Only(SecondaryProblems("i10x")), "secondary_diagnoses: position 1: not an ICD-10 code (e.g. I10X, E119) ('i10x')");
+  EXPECT_EQ(Only(SecondaryProblems("1I0X")), "secondary_diagnoses: position 1: not an ICD-10 code (e.g. I10X, E119) ('1I0X')");
+  EXPECT_EQ(Only(SecondaryProblems("I10.X")), "secondary_diagnoses: position 1: not an ICD-10 code (e.g. I10X, E119) ('I10.X')");
+  EXPECT_EQ(Only(SecondaryProblems("I10X;;E119")), "secondary_diagnoses: position 2 is empty");
+  EXPECT_EQ(Only(SecondaryProblems("I10X;")), "secondary_diagnoses: position 2 is empty");
+}
+
+TEST(RowValidatorTest, FileWithoutSecondaryDiagnosesIsStillValid) {
+  // The format v1 header before the column existed: the row is accepted and
+  // its spell has no secondary diagnoses.
+  ApcRecord r;
+  EXPECT_TRUE(ApcProblems("", "", &r).empty());
+  EXPECT_TRUE(r.secondary_diagnoses.empty());
+  auto map = HeaderMap::Build(ExtractKind::kApc, Fields(kApcHeader));
+  ASSERT_TRUE(map.ok());
+  EXPECT_FALSE(map.value().IndexOf(Column::kSecondaryDiagnoses).has_value());
+}
+
+TEST(RowValidatorTest, Icd10Shape) {
+  for (const char* good : {"I10", "I10X", "E119", "V435", "S7200", "M4806", "Z992"}) EXPECT_TRUE(IsIcd10Shape(good)) << good;
+  for (const char* bad : {"", "I1", "I1X", "10X", "i10x", "I10Y", "I10.X", "I10X123", "V43 5"}) {
+    EXPECT_FALSE(IsIcd10Shape(bad)) << bad;
+  }
+}
+
 TEST(RowValidatorTest, NhsNumberRules) {
   EXPECT_EQ(Only(ApcProblems("nhs_number", "9434765918")), "nhs_number: check digit invalid");
   EXPECT_EQ(Only(ApcProblems("nhs_number", "94347659")), "nhs_number: fewer than 10 digits");

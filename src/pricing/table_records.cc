@@ -61,6 +61,11 @@ ingest::ApcRecord ApcRecordAt(const store::ActivityTables& t, size_t row, std::s
   for (auto it = first; it != a.unbundled_row.end() && *it == row; ++it) {
     r.unbundled_hrgs.push_back(Must<HrgCode>(t.codes.hrg().code(a.unbundled_hrg[static_cast<size_t>(it - a.unbundled_row.begin())])));
   }
+  // So do the secondary diagnoses, in position order within a row.
+  const auto& sr = a.secondary_diagnosis_row;
+  for (auto it = std::lower_bound(sr.begin(), sr.end(), static_cast<uint32_t>(row)); it != sr.end() && *it == row; ++it) {
+    r.secondary_diagnoses.emplace_back(t.codes.diagnosis().code(a.secondary_diagnosis[static_cast<size_t>(it - sr.begin())]));
+  }
   return r;
 }
 

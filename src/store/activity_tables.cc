@@ -13,7 +13,8 @@ size_t RowColumnBytes(const Table& t) {
 }  // namespace
 
 size_t ColumnBytes(const ApcTable& t) {
-  return RowColumnBytes(t) + t.unbundled_row.size() * sizeof(uint32_t) + t.unbundled_hrg.size() * sizeof(uint16_t);
+  return RowColumnBytes(t) + t.unbundled_row.size() * sizeof(uint32_t) + t.unbundled_hrg.size() * sizeof(uint16_t) +
+         t.secondary_diagnosis_row.size() * sizeof(uint32_t) + t.secondary_diagnosis.size() * sizeof(uint16_t);
 }
 size_t ColumnBytes(const OpTable& t) { return RowColumnBytes(t); }
 size_t ColumnBytes(const AeTable& t) { return RowColumnBytes(t); }

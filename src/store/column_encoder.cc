@@ -117,6 +117,10 @@ void ColumnEncoder::Add(const ingest::ApcRecord& r) {
     Push(t.unbundled_row, row);
     Push(t.unbundled_hrg, Id16(Dimension::kHrg, h));
   }
+  for (const std::string& d : r.secondary_diagnoses) {
+    Push(t.secondary_diagnosis_row, row);
+    Push(t.secondary_diagnosis, Id16(Dimension::kDiagnosis, std::string_view(d)));
+  }
   Push(t.admission_date, r.admission_date.days());
   Push(t.discharge_date, r.discharge_date.days());
   Push(t.admission_method, Id8(Dimension::kAdmissionMethod, std::string_view(r.admission_method)));

@@ -227,6 +227,12 @@ Status CheckShape(const ColumnFileReader& r, const BatchColumns& c) {
   for (size_t i = 0; i < ur.size(); ++i) {
     if (ur[i] >= r.rows() || (i > 0 && ur[i] < ur[i - 1])) return Damaged(r, "unbundled rows out of order or range");
   }
+  const auto& sr = c.apc.secondary_diagnosis_row;
+  for (size_t i = 0; i < sr.size(); ++i) {
+    if (sr[i] >= r.rows() || (i > 0 && sr[i] < sr[i - 1])) {
+      return Damaged(r, "secondary diagnosis rows out of order or range");
+    }
+  }
   if (c.patient_keys.size() % 32 != 0) return Damaged(r, "patient keys are not 32-byte pseudonyms");
   uint32_t patients = static_cast<uint32_t>(c.patient_keys.size() / 32);
   for (uint32_t p : c.common().patient) {
@@ -256,11 +262,26 @@ std::string EncodeColumnFile(const BatchColumns& c, const Digest& rows_sha256) {
   if (c.kind == ingest::ExtractKind::kApc) {
     w.Add("unbundled_row", c.apc.unbundled_row);
     w.Add("unbundled_hrg", c.apc.unbundled_hrg);
+    w.Add("secondary_diagnosis_row", c.apc.secondary_diagnosis_row);
+    w.Add("secondary_diagnosis", c.apc.secondary_diagnosis);
   }
   w.Add("patient_keys", c.patient_keys);
   w.Add("record_id_offsets", c.record_id_offsets);
   w.Add("record_id_bytes", c.record_id_bytes);
   return w.Finish();
+}
+
+Status ReadSecondaryDiagnoses(const ColumnFileReader& r, std::vector<uint32_t>& rows, std::vector<uint16_t>& ids) {
+  const bool has_rows = r.Has("secondary_diagnosis_row"), has_ids = r.Has("secondary_diagnosis");
+  if (!has_rows && !has_ids) {
+    // Written before secondary diagnoses were kept: the batch has none.
+    rows.clear();
+    ids.clear();
+    return Status::Ok();
+  }
+  if (has_rows != has_ids) return Damaged(r, "only one column of the secondary diagnosis pair is present");
+  if (Status s = r.Read("secondary_diagnosis_row", -1, rows); !s.ok()) return s;
+  return r.Read("secondary_diagnosis", static_cast<int64_t>(rows.size()), ids);
 }
 
 Result<BatchColumns> DecodeBatchColumns(const ColumnFileReader& r) {
@@ -275,6 +296,7 @@ Result<BatchColumns> DecodeBatchColumns(const ColumnFileReader& r) {
   if (c.kind == ingest::ExtractKind::kApc) {
     read("unbundled_row", -1, c.apc.unbundled_row);
     read("unbundled_hrg", static_cast<int64_t>(c.apc.unbundled_row.size()), c.apc.unbundled_hrg);
+    if (st.ok()) st = ReadSecondaryDiagnoses(r, c.apc.secondary_diagnosis_row, c.apc.secondary_diagnosis);
   }
   read("patient_keys", -1, c.patient_keys);
   read("record_id_offsets", rows + 1, c.record_id_offsets);

@@ -145,6 +145,12 @@ std::string EncodeColumnFile(const BatchColumns& columns, const Digest& rows_sha
 // as cols_sha256. `file` must be a complete file from ColumnFileWriter.
 std::string TrailerSha256Hex(std::string_view file);
 
+// Reads the secondary diagnosis pair of an APC column file; a file written
+// before the pair existed has neither column and reads as none (both
+// vectors empty). One column without the other is damage.
+Status ReadSecondaryDiagnoses(const ColumnFileReader& reader, std::vector<uint32_t>& rows,
+                              std::vector<uint16_t>& ids);
+
 // Decodes every column of a batch, checking counts against each other.
 Result<BatchColumns> DecodeBatchColumns(const ColumnFileReader& reader);
 

@@ -33,10 +33,50 @@ TEST(ColumnFile, RoundTripsEveryColumn) {
   EXPECT_EQ(d.apc.hrg, c.apc.hrg);
   EXPECT_EQ(d.apc.unbundled_row, c.apc.unbundled_row);
   EXPECT_EQ(d.apc.unbundled_hrg, c.apc.unbundled_hrg);
+  EXPECT_FALSE(c.apc.secondary_diagnosis_row.empty());
+  EXPECT_EQ(d.apc.secondary_diagnosis_row, c.apc.secondary_diagnosis_row);
+  EXPECT_EQ(d.apc.secondary_diagnosis, c.apc.secondary_diagnosis);
   EXPECT_EQ(d.patient_keys, c.patient_keys);
   EXPECT_EQ(d.record_id_offsets, c.record_id_offsets);
   EXPECT_EQ(d.record_id_bytes, c.record_id_bytes);
   EXPECT_EQ(d.record_id(42), "S42");
+}
+
+// A column file as written before secondary diagnoses were kept: every
+// column but the secondary diagnosis pair.
+std::string FileWithout(const BatchColumns& c, bool keep_rows_column) {
+  ColumnFileWriter w(c.kind, c.rows(), Sha256Of("rows"));
+  ForEachRowColumn(c.apc, [&](const char* name, const auto& values) { w.Add(name, values); });
+  w.Add("unbundled_row", c.apc.unbundled_row);
+  w.Add("unbundled_hrg", c.apc.unbundled_hrg);
+  if (keep_rows_column) w.Add("secondary_diagnosis_row", c.apc.secondary_diagnosis_row);
+  w.Add("patient_keys", c.patient_keys);
+  w.Add("record_id_offsets", c.record_id_offsets);
+  w.Add("record_id_bytes", c.record_id_bytes);
+  return w.Finish();
+}
+
+TEST(ColumnFile, FileWrittenBeforeSecondaryDiagnosesReadsAsNone) {
+  BatchColumns c = EncodeApc(300);
+  ASSERT_FALSE(c.apc.secondary_diagnosis_row.empty());
+  const std::string old_file = FileWithout(c, false);
+  auto reader = ColumnFileReader::Open(old_file, "old.cols", TrailerSha256Hex(old_file));
+  ASSERT_TRUE(reader.ok()) << reader.error().ToString();
+  auto back = DecodeBatchColumns(reader.value());
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_TRUE(back.value().apc.secondary_diagnosis_row.empty());
+  EXPECT_TRUE(back.value().apc.secondary_diagnosis.empty());
+  EXPECT_EQ(back.value().apc.hrg, c.apc.hrg);
+
+  // Half a pair is damage, not an old file.
+  const std::string half = FileWithout(c, true);
+  auto half_reader = ColumnFileReader::Open(half, "half.cols", TrailerSha256Hex(half));
+  ASSERT_TRUE(half_reader.ok());
+  auto bad = DecodeBatchColumns(half_reader.value());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where, "half.cols");
+  EXPECT_NE(bad.error().why.find("only one column of the secondary diagnosis pair"), std::string::npos)
+      << bad.error().why;
 }
 
 TEST(ColumnFile, HeaderLayoutIsAsDocumented) {

@@ -28,7 +28,9 @@ constexpr size_t kFlushBytes = 1 << 20;
 // Everything in a row but its variable-length text fields fits in this.
 constexpr size_t kFixedRowBytes = 512;
 
-std::string MagicLine(ExtractKind kind) { return "opencsu-rows v1 " + std::string(ingest::KindName(kind)); }
+std::string MagicLine(ExtractKind kind) {
+  return "opencsu-rows " + std::string(RowsVersion(kind)) + " " + std::string(ingest::KindName(kind));
+}
 
 // The formatting below writes through a raw pointer into a buffer that the
 // caller has sized for the row: the text is ~150 bytes a row, millions of
@@ -102,13 +104,15 @@ char* Comma(char* p) {
 
 }  // namespace
 
+std::string_view RowsVersion(ExtractKind kind) { return kind == ExtractKind::kApc ? "v2" : "v1"; }
+
 std::string_view RowsHeader(ExtractKind kind) {
   switch (kind) {
     case ExtractKind::kApc:
       return "patient,age,sex,gp_practice,commissioner,provider,spell_id,admission_date,discharge_date,"
              "admission_method,patient_classification,treatment_function,hrg,primary_diagnosis,primary_procedure,"
              "discharge_method,critical_care_days,rehabilitation_days,palliative_care_days,specialised_service,"
-             "unbundled_hrgs";
+             "unbundled_hrgs,secondary_diagnoses";
     case ExtractKind::kOp:
       return "patient,age,sex,gp_practice,commissioner,provider,attendance_id,appointment_date,first_attendance,"
              "attended,treatment_function,multi_professional,hrg";
@@ -303,8 +307,11 @@ char* RowsWriter::PutCommon(char* p, const ingest::PatientFields& c) {
 }
 
 void RowsWriter::Add(const ingest::ApcRecord& r) {
+  size_t secondary_bytes = 0;
+  for (const std::string& d : r.secondary_diagnoses) secondary_bytes += d.size() + 1;
   char* p = Begin(r.spell_id.size() + r.admission_method.size() + r.primary_diagnosis.size() +
-                  r.primary_procedure.size() + r.specialised_service.size() + 6 * r.unbundled_hrgs.size());
+                  r.primary_procedure.size() + r.specialised_service.size() + 6 * r.unbundled_hrgs.size() +
+                  2 * secondary_bytes + 2);
   p = PutCommon(p, r.common);
   p = Comma(PutField(p, r.spell_id));
   p = Comma(PutDay(p, r.admission_date.days()));
@@ -323,6 +330,25 @@ void RowsWriter::Add(const ingest::ApcRecord& r) {
   for (size_t i = 0; i < r.unbundled_hrgs.size(); ++i) {
     if (i > 0) *p++ = ';';
     p = PutText(p, r.unbundled_hrgs[i].view());
+  }
+  p = Comma(p);
+  // Validated codes never need quotes, so they are written straight into the
+  // buffer; a record from elsewhere whose codes would need quotes is still
+  // written as one correctly quoted field.
+  bool quote = false;
+  for (const std::string& d : r.secondary_diagnoses) quote |= NeedsQuotes(d);
+  if (!quote) {
+    for (size_t i = 0; i < r.secondary_diagnoses.size(); ++i) {
+      if (i > 0) *p++ = ';';
+      p = PutText(p, r.secondary_diagnoses[i]);
+    }
+  } else {
+    std::string joined;
+    for (size_t i = 0; i < r.secondary_diagnoses.size(); ++i) {
+      if (i > 0) joined += ';';
+      joined += r.secondary_diagnoses[i];
+    }
+    p = PutField(p, joined);
   }
   End(p);
 }

@@ -83,7 +83,12 @@ class RowsWriter {
   Status status_;
 };
 
-// The header line of a kind's rows file: "patient,age,sex,...".
+// The version a kind's rows file is written in: "v2" for APC (which added
+// secondary_diagnoses), "v1" for OP and A&E (docs/store-format.md §3).
+std::string_view RowsVersion(ingest::ExtractKind kind);
+
+// The header line of a kind's rows file as written: "patient,age,sex,...".
+// ParseRows also reads APC v1 files, whose header lacks the last column.
 std::string_view RowsHeader(ingest::ExtractKind kind);
 
 // Decompresses a rows file's bytes, first checking them against

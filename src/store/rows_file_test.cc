@@ -104,6 +104,10 @@ TEST(RowsFile, TextIsPlainCsvAfterTheMagicLine) {
   ASSERT_TRUE(text.ok());
   std::string t = text.value();
   EXPECT_EQ(t.substr(0, t.find('\n')), "opencsu-rows v1 op");
+  auto [apc_bytes, apc_expected] = WriteRows(ExtractKind::kApc, 1, dir.path() + "/a.rows.zst");
+  auto apc_text = DecompressRows(apc_bytes, "a", std::nullopt);
+  ASSERT_TRUE(apc_text.ok());
+  EXPECT_EQ(apc_text.value().substr(0, apc_text.value().find('\n')), "opencsu-rows v2 apc");
   EXPECT_NE(t.find("\npatient,age,sex,gp_practice,commissioner,provider,attendance_id,"), std::string::npos);
   EXPECT_NE(t.find(",OP0,2018-"), std::string::npos) << t;
 }
@@ -148,6 +152,52 @@ TEST(RowsFile, ParseNamesLineAndField) {
   EXPECT_NE(n.error().why.find("appointment_date"), std::string::npos) << n.error().why;
   auto wrong_kind = ParseRows(text, ExtractKind::kAe, "b.rows.zst", sink);
   EXPECT_FALSE(wrong_kind.ok());
+}
+
+TEST(RowsFile, ApcRowsWrittenAsVersion1StillRead) {
+  // An APC rows file from before secondary diagnoses were kept: "v1 apc",
+  // the header without its last column. Its records have none.
+  std::string header(RowsHeader(ExtractKind::kApc));
+  ASSERT_EQ(header.substr(header.rfind(',')), ",secondary_diagnoses");
+  const std::string v1_header = header.substr(0, header.rfind(','));
+  const std::string row = ",67,1,N81002,27D,RBT,S1,2018-05-01,2018-05-21,21,1,300,EB03E,I500,,1,2,0,0,,RD01A;RD01B\n";
+  CollectSink sink(ExtractKind::kApc);
+  auto n = ParseRows("opencsu-rows v1 apc\n" + v1_header + "\n" + row, ExtractKind::kApc, "old.rows.zst", sink);
+  ASSERT_TRUE(n.ok()) << n.error().ToString();
+  ASSERT_EQ(sink.seen.size(), 1u);
+  EXPECT_TRUE(sink.seen[0].ends_with("|RD01A;RD01B;|")) << sink.seen[0];  // no secondary diagnoses
+
+  // The same record in v2, with its secondary diagnoses.
+  CollectSink v2(ExtractKind::kApc);
+  auto m = ParseRows("opencsu-rows v2 apc\n" + header + "\n" + row.substr(0, row.size() - 1) + ",S7200;V435\n",
+                     ExtractKind::kApc, "new.rows.zst", v2);
+  ASSERT_TRUE(m.ok()) << m.error().ToString();
+  EXPECT_TRUE(v2.seen[0].ends_with("|RD01A;RD01B;|S7200;V435;")) << v2.seen[0];
+
+  // A version and a header that do not belong together are damage.
+  CollectSink mixed(ExtractKind::kApc);
+  auto bad = ParseRows("opencsu-rows v1 apc\n" + header + "\n", ExtractKind::kApc, "b.rows.zst", mixed);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where, "b.rows.zst:2");
+  EXPECT_EQ(bad.error().why, "rows file damaged: the header row is not the rows v1 apc header");
+  auto bad2 = ParseRows("opencsu-rows v2 apc\n" + v1_header + "\n", ExtractKind::kApc, "b.rows.zst", mixed);
+  ASSERT_FALSE(bad2.ok());
+  EXPECT_EQ(bad2.error().why, "rows file damaged: the header row is not the rows v2 apc header");
+  // OP and A&E stay v1: there is no v2 of them.
+  auto op = ParseRows("opencsu-rows v2 op\n" + std::string(RowsHeader(ExtractKind::kOp)) + "\n", ExtractKind::kOp,
+                      "b.rows.zst", mixed);
+  ASSERT_FALSE(op.ok());
+  EXPECT_EQ(op.error().where, "b.rows.zst:1");
+}
+
+TEST(RowsFile, SecondaryDiagnosisDamageNamesTheField) {
+  const std::string text = "opencsu-rows v2 apc\n" + std::string(RowsHeader(ExtractKind::kApc)) +
+                           "\n,67,1,N81002,27D,RBT,S1,2018-05-01,2018-05-21,21,1,300,EB03E,I500,,1,2,0,0,,,I10X;e11\n";
+  CollectSink sink(ExtractKind::kApc);
+  auto n = ParseRows(text, ExtractKind::kApc, "b.rows.zst", sink);
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.error().where, "b.rows.zst:3");
+  EXPECT_NE(n.error().why.find("secondary_diagnoses"), std::string::npos) << n.error().why;
 }
 
 }  // namespace

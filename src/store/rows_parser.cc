@@ -116,14 +116,23 @@ Result<int64_t> ParseRows(std::string_view text, ExtractKind kind, const std::st
   auto at = [&] { return path + ":" + std::to_string(reader.record_line()); };
 
   auto magic = reader.Next(fields);
-  std::string expected_magic = "opencsu-rows v1 " + std::string(ingest::KindName(kind));
-  if (!magic.ok() || !magic.value() || fields.size() != 1 || fields[0] != expected_magic) {
-    return MakeError(path + ":1", "rows file damaged: first line is not \"" + expected_magic + "\"");
+  const std::string kind_name(ingest::KindName(kind));
+  const std::string expected_magic = "opencsu-rows " + std::string(RowsVersion(kind)) + " " + kind_name;
+  // APC rows files written before secondary diagnoses were kept are v1: the
+  // same columns without the last one (docs/store-format.md §3).
+  const bool apc_v1 = kind == ExtractKind::kApc && magic.ok() && magic.value() && fields.size() == 1 &&
+                      fields[0] == "opencsu-rows v1 apc";
+  if (!magic.ok() || !magic.value() || fields.size() != 1 || (fields[0] != expected_magic && !apc_v1)) {
+    return MakeError(path + ":1", "rows file damaged: first line is not \"" + expected_magic + "\"" +
+                                      (kind == ExtractKind::kApc ? " or \"opencsu-rows v1 apc\"" : ""));
   }
+  const std::string version = apc_v1 ? "v1" : std::string(RowsVersion(kind));
   auto header = reader.Next(fields);
-  const std::vector<std::string_view> names = Split(RowsHeader(kind), ',');
+  std::vector<std::string_view> names = Split(RowsHeader(kind), ',');
+  if (apc_v1) names.pop_back();  // secondary_diagnoses
   if (!header.ok() || !header.value() || fields != names) {
-    return MakeError(path + ":2", "rows file damaged: the header row is not the rows v1 header");
+    return MakeError(path + ":2", "rows file damaged: the header row is not the rows " + version + " " + kind_name +
+                                      " header");
   }
 
   ingest::ApcRecord apc;
@@ -163,6 +172,19 @@ Result<int64_t> ParseRows(std::string_view text, ExtractKind kind, const std::st
             auto h = HrgCode::Parse(code);
             if (!h.ok()) f.Fail(h.error().why);
             else apc.unbundled_hrgs.push_back(h.value());
+          }
+        }
+        apc.secondary_diagnoses.clear();
+        if (!apc_v1) {
+          std::string_view secondary = f.Text();
+          if (!secondary.empty()) {
+            for (std::string_view code : Split(secondary, ';')) {
+              if (!ingest::IsIcd10Shape(code)) f.Fail("not a list of ICD-10 codes separated by ';'");
+              else apc.secondary_diagnoses.emplace_back(code);
+            }
+            if (apc.secondary_diagnoses.size() > ingest::kMaxSecondaryDiagnoses) {
+              f.Fail("more than " + std::to_string(ingest::kMaxSecondaryDiagnoses) + " codes");
+            }
           }
         }
         if (f.problem().empty()) sink.AddApc(apc);

@@ -109,6 +109,16 @@ inline ingest::ApcRecord MakeApc(uint64_t i, uint64_t seed = 0, uint64_t patient
     r.unbundled_hrgs.push_back(MakeHrg(h >> 13));
     if ((h >> 39) % 2) r.unbundled_hrgs.push_back(MakeHrg(h >> 17));
   }
+  // A third of spells have 1-4 secondary diagnoses, some a transport cause.
+  const uint64_t g = SplitMix(h);
+  if (g % 3 == 0) {
+    const int n = 1 + static_cast<int>((g >> 2) % 4);
+    for (int k = 0; k < n; ++k) {
+      const uint64_t c = g >> (8 + 6 * k);
+      r.secondary_diagnoses.push_back(std::string(1, "EIJNVZ"[c % 6]) + std::to_string(10 + (c >> 3) % 90) +
+                                      ((c >> 10) % 2 ? "X" : "9"));
+    }
+  }
   return r;
 }
 
@@ -184,6 +194,8 @@ inline std::string Describe(const ingest::ApcRecord& r) {
                   "|" + std::to_string(r.rehabilitation_days) + "|" + std::to_string(r.palliative_care_days) + "|" +
                   r.specialised_service + "|";
   for (const HrgCode& h : r.unbundled_hrgs) s += h.ToString() + ";";
+  s += "|";
+  for (const std::string& d : r.secondary_diagnoses) s += d + ";";
   return s;
 }
 
@@ -226,6 +238,10 @@ inline std::string DescribeApcRow(const ActivityTables& t, size_t i, const std::
                   std::string(t.codes.specialised_service().code(a.specialised_service[i])) + "|";
   for (size_t k = 0; k < a.unbundled_row.size(); ++k) {
     if (a.unbundled_row[k] == i) s += std::string(t.codes.hrg().code(a.unbundled_hrg[k])) + ";";
+  }
+  s += "|";
+  for (size_t k = 0; k < a.secondary_diagnosis_row.size(); ++k) {
+    if (a.secondary_diagnosis_row[k] == i) s += std::string(t.codes.diagnosis().code(a.secondary_diagnosis[k])) + ";";
   }
   return s;
 }

@@ -74,11 +74,13 @@ class PatientMerger {
   PseudonymTable table_;
 };
 
-// Every dictionary id in rows [first, end) of `t` (and in `extra_hrg`) must
-// name a code: analytics index arrays by them.
+// Every dictionary id in rows [first, end) of `t` (and in `extra_hrg` and
+// `extra_diagnosis`, a batch's sparse pairs) must name a code: analytics
+// index arrays by them.
 template <typename Table>
 Status CheckDictionaryIds(const Table& t, size_t first, const std::vector<uint16_t>& extra_hrg,
-                          const CodeDictionaries& codes, const std::string& path) {
+                          const std::vector<uint16_t>& extra_diagnosis, const CodeDictionaries& codes,
+                          const std::string& path) {
   Status st;
   auto check = [&](const char* name, auto begin, auto end) {
     std::optional<Dimension> d = DimensionOfColumn(name);
@@ -93,7 +95,29 @@ Status CheckDictionaryIds(const Table& t, size_t first, const std::vector<uint16
     check(name, column.begin() + static_cast<std::ptrdiff_t>(first), column.end());
   });
   check("hrg", extra_hrg.begin(), extra_hrg.end());
+  check("diagnosis", extra_diagnosis.begin(), extra_diagnosis.end());
   return st;
+}
+
+// Appends a batch's sparse (row, id) pair to the table's, keeping only the
+// pairs of kept rows and renumbering batch rows to table rows (`first` plus
+// the kept rows before it). `what` names the pair in an error.
+Status MergeSparse(const std::vector<uint32_t>& batch_rows, const std::vector<uint16_t>& batch_ids, size_t rows,
+                   const std::vector<uint8_t>& keep, bool all, size_t first, std::vector<uint32_t>& dst_rows,
+                   std::vector<uint16_t>& dst_ids, const std::string& path, const char* what) {
+  uint32_t next = static_cast<uint32_t>(first);
+  size_t k = 0;
+  for (size_t i = 0; i < rows && k < batch_rows.size(); ++i) {
+    bool kept_row = all || keep[i];
+    for (; k < batch_rows.size() && batch_rows[k] == i; ++k) {
+      if (!kept_row) continue;
+      Push(dst_rows, next);
+      Push(dst_ids, batch_ids[k]);
+    }
+    if (kept_row) ++next;
+  }
+  if (k != batch_rows.size()) return MakeError(path, std::string("column file damaged: ") + what + " rows out of order");
+  return Status::Ok();
 }
 
 // Marks, for batches[0..last], which rows survive: later batches win, and
@@ -163,8 +187,8 @@ Status LoadInto(Table& dst, Env& env, const std::string& dir, const std::vector<
   std::vector<uint64_t> scratch;  // one column of one partly superseded batch
   std::vector<uint8_t> patient_keys;
   std::vector<uint32_t> remap;
-  std::vector<uint32_t> unbundled_row;
-  std::vector<uint16_t> unbundled_hrg;
+  std::vector<uint32_t> unbundled_row, secondary_row;
+  std::vector<uint16_t> unbundled_hrg, secondary_id;
   for (size_t b = 0; b < batches.size(); ++b) {
     const ColumnFileReader& r = files[b].reader;
     const size_t rows = r.rows();
@@ -200,26 +224,26 @@ Status LoadInto(Table& dst, Env& env, const std::string& dir, const std::vector<
       if (all || keep[b][i]) dst.source_row.push_back(static_cast<uint32_t>(i));
     }
     unbundled_hrg.clear();
+    secondary_id.clear();
     if constexpr (std::is_same_v<Table, ApcTable>) {
       if (Status s = r.Read("unbundled_row", -1, unbundled_row); !s.ok()) return s;
       if (Status s = r.Read("unbundled_hrg", static_cast<int64_t>(unbundled_row.size()), unbundled_hrg); !s.ok()) {
         return s;
       }
-      // The table row of each kept batch row: `first` plus kept rows before it.
-      uint32_t next = static_cast<uint32_t>(first);
-      size_t k = 0;
-      for (size_t i = 0; i < rows && k < unbundled_row.size(); ++i) {
-        bool kept_row = all || keep[b][i];
-        for (; k < unbundled_row.size() && unbundled_row[k] == i; ++k) {
-          if (!kept_row) continue;
-          Push(dst.unbundled_row, next);
-          Push(dst.unbundled_hrg, unbundled_hrg[k]);
-        }
-        if (kept_row) ++next;
+      if (Status s = MergeSparse(unbundled_row, unbundled_hrg, rows, keep[b], all, first, dst.unbundled_row,
+                                 dst.unbundled_hrg, r.path(), "unbundled");
+          !s.ok()) {
+        return s;
       }
-      if (k != unbundled_row.size()) return MakeError(r.path(), "column file damaged: unbundled rows out of order");
+      // Column files written before secondary diagnoses were kept have none.
+      if (Status s = ReadSecondaryDiagnoses(r, secondary_row, secondary_id); !s.ok()) return s;
+      if (Status s = MergeSparse(secondary_row, secondary_id, rows, keep[b], all, first, dst.secondary_diagnosis_row,
+                                 dst.secondary_diagnosis, r.path(), "secondary diagnosis");
+          !s.ok()) {
+        return s;
+      }
     }
-    if (Status s = CheckDictionaryIds(dst, first, unbundled_hrg, out.codes, r.path()); !s.ok()) return s;
+    if (Status s = CheckDictionaryIds(dst, first, unbundled_hrg, secondary_id, out.codes, r.path()); !s.ok()) return s;
     dst.batches.push_back(BatchRange{batches[b].info.id, static_cast<uint32_t>(first),
                                      static_cast<uint32_t>(dst.size() - first)});
     files[b].file.reset();  // unmap as soon as it is decoded

@@ -5,6 +5,7 @@
 // per-row allocation.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,10 @@ struct SpellRow {
   HrgCode unbundled;       // empty when none
   std::string_view diagnosis, procedure;  // static storage; may be empty
   std::string_view pss_flag;               // may be empty
+  // Secondary diagnoses in position order: ids for SecondaryDiagnosisCode
+  // (secondary_diagnoses.h), so a row holds no strings of its own.
+  std::array<uint8_t, 8> secondary{};
+  uint8_t secondary_count = 0;
   int16_t critical_care_days = 0, rehabilitation_days = 0, palliative_care_days = 0;
   int32_t ae_link = -1;    // the A&E attendance that led to it, or -1
 

@@ -8,6 +8,7 @@
 #include "core/file.h"
 #include "core/nhs_number.h"
 #include "core/text.h"
+#include "ingest/activity_record.h"
 #include "refdata/refdata.h"
 
 namespace csu::synth {
@@ -176,6 +177,19 @@ class RowChecker {
       for (auto part : Split(unbundled, ';')) {
         auto u = HrgCode::Parse(Trim(part));
         if (!u.ok() || tariff_->FindUnbundled(u.value()) == nullptr) Fail("unbundled_hrgs", "unknown HRG");
+      }
+    }
+    // External causes (ICD-10 V01-Y98) are never a primary diagnosis.
+    const std::string_view primary = Get("primary_diagnosis");
+    if (!primary.empty() && (primary[0] == 'V' || primary[0] == 'W' || primary[0] == 'X' || primary[0] == 'Y')) {
+      Fail("primary_diagnosis", "an external cause code in the primary position");
+    }
+    const std::string_view secondary = Get("secondary_diagnoses");
+    if (!secondary.empty()) {
+      const auto parts = Split(secondary, ';');
+      if (parts.size() > ingest::kMaxSecondaryDiagnoses) Fail("secondary_diagnoses", "more than 20 codes");
+      for (auto part : parts) {
+        if (!ingest::IsIcd10Shape(part)) Fail("secondary_diagnoses", "not an ICD-10 code");
       }
     }
     Id("spell_id");

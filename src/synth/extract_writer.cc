@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "synth/secondary_diagnoses.h"
+
 namespace csu::synth {
 namespace {
 
@@ -117,7 +119,7 @@ const std::vector<std::string_view>& ExtractColumns(Dataset d) {
       "admission_method",  "patient_classification", "treatment_function",
       "hrg",               "primary_diagnosis",   "primary_procedure",
       "discharge_method",  "critical_care_days",  "rehabilitation_days",
-      "palliative_care_days", "specialised_service", "unbundled_hrgs"};
+      "palliative_care_days", "specialised_service", "unbundled_hrgs", "secondary_diagnoses"};
   static const std::vector<std::string_view> kOp = {
       "nhs_number",    "date_of_birth",    "sex",      "gp_practice",        "commissioner",
       "provider",      "attendance_id",    "appointment_date", "first_attendance", "attended",
@@ -183,6 +185,11 @@ void AppendSpellRow(std::string& out, const SpellRow& s, const Patient& p, const
   out.append(s.pss_flag);
   out.push_back(',');
   out.append(s.unbundled.view());
+  out.push_back(',');
+  for (uint8_t i = 0; i < s.secondary_count; ++i) {
+    if (i > 0) out.push_back(';');
+    out.append(SecondaryDiagnosisCode(s.secondary[i]));
+  }
 }
 
 void AppendOpRow(std::string& out, const OpRow& o, const Patient& p, const RowContext& ctx, int64_t seq) {

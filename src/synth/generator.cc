@@ -16,9 +16,14 @@
 #include "synth/population.h"
 #include "synth/priced_ledger.h"
 #include "synth/provider_choice.h"
+#include "synth/secondary_diagnoses.h"
 
 namespace csu::synth {
 namespace {
+
+// Stream of the secondary diagnoses under a practice's seed (any constant
+// other than 0 keeps it apart from the practice's own stream).
+constexpr uint64_t kSecondaryDiagnosisStream = 0x5EC0D1A6ULL;
 
 struct Selected {
   size_t index;  // in refdata.practices()
@@ -167,6 +172,9 @@ Result<SynthSummary> Generate(const refdata::RefData& refdata, const SynthOption
       sim.Simulate(i, rng, events);
     }
     SortRows(events);
+    // Their own stream, so that secondary diagnoses change no other value.
+    Rng coding_rng(DeriveSeed(options.seed, HashText(practice_code) ^ kSecondaryDiagnosisStream));
+    for (SpellRow& s : events.spells) AssignSecondaryDiagnoses(s, events.patients[s.patient], coding_rng);
     summary.AddPractice(ccg_code, events, options.year);
     ledger.AddPractice(practice.ccg, events);
 
