@@ -13,6 +13,7 @@
 // readmission linkage is computed once, on first need.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -53,11 +54,17 @@ struct ViewRequest {
   std::string provider;              // ODS code, required
   std::optional<pricing::Pod> pod;   // none = every POD; Pod::kNone = not priced
   bool month_only = false;           // the month alone rather than the year to date
+  // records only: which of the matching records to return (a page). Only
+  // these rows are built, so one answer costs memory for the page, not for
+  // every matching record.
+  size_t first_record = 0;
+  size_t max_records = SIZE_MAX;
 };
 
 struct ViewResult {
   ViewScope scope;
   std::vector<report::ReportTable> tables;
+  size_t records_matching = 0;  // records only: how many match, whatever the page
 };
 
 // The month's headline for a commissioner (or the CSU): the figures a CCG
