@@ -63,7 +63,7 @@ struct ServerOptions {
   size_t max_queued_requests = 64;     // complete requests waiting for a worker
   size_t max_connections = 1024;       // open connections, idle ones included
   size_t max_requests_per_connection = 1000;
-  std::chrono::milliseconds idle_timeout{5000};    // response written to the next request's first byte
+  std::chrono::milliseconds idle_timeout{5000};    // last response sent to the next request's first byte
   std::chrono::milliseconds header_timeout{10000}; // first byte to end of headers
   std::chrono::milliseconds body_timeout{30000};   // end of headers to end of body
   // A connection whose queued output makes no progress (not one byte
@@ -73,7 +73,7 @@ struct ServerOptions {
   // read or parsed until the client has taken enough (backpressure). A
   // connection holds at most this plus one response.
   size_t max_output_bytes = 1024 * 1024;
-  std::chrono::milliseconds linger_timeout{1000};  // reading after a refusal, before close
+  std::chrono::milliseconds linger_timeout{1000};  // reading after a last answer or refusal, before close
   int retry_after_seconds = 1;                     // in 503 answers
   ParserLimits limits;
   AccessLogSink access_log = StderrAccessLog();  // empty (nullptr): no access log
