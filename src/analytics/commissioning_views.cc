@@ -210,7 +210,8 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
     if (r.provider.empty()) return Bad("records drills down to one provider: name the provider");
     const uint32_t provider = activity_.tables.codes.provider().Find(r.provider);
     if (provider == 0) return Bad("provider " + r.provider + ": no activity is loaded for this provider");
-    out.tables.push_back(RecordsTable(activity_, scope, static_cast<uint16_t>(provider), r.pod, r.month_only));
+    out.tables.push_back(RecordsTable(activity_, scope, static_cast<uint16_t>(provider), r.pod, r.month_only,
+                                      r.first_record, r.max_records, &out.records_matching));
   }
   if (r.shared)
     for (report::ReportTable& t : out.tables) t = report::ApplyDisclosureControl(std::move(t)).table();

@@ -13,6 +13,7 @@
 // readmission linkage is computed once, on first need.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -58,11 +59,17 @@ struct ViewRequest {
   // rather than record by record, and the records view is refused (record
   // level data cannot be made safe by rounding counts).
   bool shared = false;
+  // records only: which of the matching records to return (a page). Only
+  // these rows are built, so one answer costs memory for the page, not for
+  // every matching record.
+  size_t first_record = 0;
+  size_t max_records = SIZE_MAX;
 };
 
 struct ViewResult {
   ViewScope scope;
   std::vector<report::ReportTable> tables;
+  size_t records_matching = 0;  // records only: how many match, whatever the page
 };
 
 // The month's headline for a commissioner (or the CSU): the figures a CCG

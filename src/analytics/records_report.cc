@@ -12,7 +12,8 @@ using report::Cell;
 using report::ColumnType;
 
 report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewScope& s, uint16_t provider,
-                                 std::optional<pricing::Pod> pod, bool month_only) {
+                                 std::optional<pricing::Pod> pod, bool month_only, size_t first, size_t max,
+                                 size_t* matching) {
   report::ReportTable t("Records", {{"kind", ColumnType::kText, "Kind"},
                                     {"batch", ColumnType::kInteger, "Batch"},
                                     {"row", ColumnType::kInteger, "Row in batch"},
@@ -26,6 +27,7 @@ report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewSco
                                     {"price", ColumnType::kMoney, "Price"}});
   const YearCalendar cal(s.year);
   const auto& codes = a.tables.codes;
+  size_t count = 0;  // matching records so far
   auto emit = [&](const char* kind, const store::CommonColumns& tab, const pricing::PricedColumns& pc, uint32_t r,
                   int32_t day, uint16_t hrg, uint16_t tfc) {
     if (s.commissioner && tab.commissioner[r] != *s.commissioner) return;
@@ -33,6 +35,8 @@ report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewSco
     const int m = cal.Month(day);
     if (m == 0 || m > s.month || (month_only && m != s.month)) return;
     if (pod && pc.pod[r] != static_cast<uint8_t>(*pod)) return;
+    const size_t index = count++;
+    if (index < first || index - first >= max) return;
     int64_t batch = 0;
     for (const auto& b : tab.batches)
       if (r >= b.first_row && r < b.first_row + b.rows) batch = b.batch_id;
@@ -58,6 +62,7 @@ report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewSco
                     std::string(codes.provider().code(provider)) + (pod ? ", POD " + std::string(pricing::PodCode(*pod)) : "") +
                     (month_only ? ", month " : ", months 1-") + std::to_string(s.month) + " of " + s.year.ToString() +
                     ". Pseudonymised: explain a price with csu price explain.");
+  if (matching) *matching = count;
   return t;
 }
 

@@ -8,6 +8,7 @@
 //   std::fputs(report::RenderText(t).c_str(), stdout);
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -69,8 +70,11 @@ report::ReportTable AeTable(const pricing::PricedActivity& a, const ViewScope& s
 // explained (`csu price explain`). Record-level but pseudonymised: no
 // identifiers; callers check the reader may see record-level data and
 // audit the view.
+// Only the matching records from the `first`-th (0-based) on, at most `max`
+// of them, are rows; `*matching` (when given) gets how many match in all.
 report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewScope& scope, uint16_t provider,
-                                 std::optional<pricing::Pod> pod, bool month_only);
+                                 std::optional<pricing::Pod> pod, bool month_only, size_t first = 0,
+                                 size_t max = SIZE_MAX, size_t* matching = nullptr);
 // 30-day emergency readmission rate by provider × month of discharge.
 report::ReportTable ReadmissionRatesTable(const pricing::PricedActivity& a, const Readmissions& r,
                                           const ViewScope& scope);

@@ -5,7 +5,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -29,6 +28,16 @@ enum class ReadPhase { kUnset, kIdle, kHeaders, kBody };
 // socket is closed (enough to drain a typical refused body).
 constexpr size_t kMaxLingerBytes = 1024 * 1024;
 
+// epoll tags for the two descriptors that are not connections (connection
+// ids count up from 0 and never reach these).
+constexpr uint64_t kListenTag = ~uint64_t{0};
+constexpr uint64_t kWakeTag = ~uint64_t{0} - 1;
+
+// An output buffer keeps its allocation between answers up to this size;
+// a larger one (a big page) is given back once sent, so an idle keep-alive
+// connection does not sit on the memory of its largest answer.
+constexpr size_t kKeepOutputCapacity = 64 * 1024;
+
 std::string ErrnoText(int err) { return std::strerror(err); }
 
 std::string PeerAddress(const sockaddr_storage& ss) {
@@ -43,8 +52,8 @@ std::string PeerAddress(const sockaddr_storage& ss) {
   return buf;
 }
 
-// Sends what the socket takes now, without blocking: used on the loop thread
-// for small refusals, where a slow reader must not stall every connection.
+// Sends what the socket takes now, without blocking: the 503 to a connection
+// refused at accept, which has nothing queued before it.
 void SendNow(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -61,19 +70,26 @@ void SendNow(int fd, std::string_view data) {
 }  // namespace
 
 struct Server::Connection {
+  uint64_t id = 0;
   int fd = -1;
   std::string remote;
   RequestParser parser;
-  std::string in;  // received bytes the parser has not consumed (a pipelined next request)
+  std::string in;    // received bytes the parser has not consumed (a pipelined next request)
+  std::string out;   // answers queued for the client; out[0, sent) is already sent
+  size_t sent = 0;
   ReadPhase phase = ReadPhase::kUnset;
-  Clock::time_point deadline;
-  Clock::time_point ready;  // when the current request became complete
+  Clock::time_point deadline;        // the read phase's, or the linger's
+  Clock::time_point write_deadline;  // while output is queued: last progress + write_timeout
+  uint32_t interest = 0;             // epoll events asked for now
+  bool busy = false;                 // its request is with the workers
   bool continue_sent = false;
+  bool closing = false;  // the last answer is queued: half-close once it is sent
   bool lingering = false;
   size_t linger_bytes = 0;
   size_t requests = 0;
 
   explicit Connection(const ParserLimits& limits) : parser(limits) {}
+  size_t pending() const { return out.size() - sent; }
 };
 
 Server::Server(ServerOptions options, RequestHandler handler)
@@ -88,6 +104,7 @@ ServerStats Server::stats() const {
   s.overload_rejections = overloads_.load();
   s.timeouts = timeouts_.load();
   s.handler_errors = handler_errors_.load();
+  s.write_timeouts = write_timeouts_.load();
   s.in_flight = in_flight_.load();
   std::lock_guard<std::mutex> lock(mu_);
   s.queued = queue_.size();
@@ -139,9 +156,9 @@ Status Server::Start() {
   }
   epoll_event ev{};
   ev.events = EPOLLIN;
-  ev.data.fd = listen_fd_;
+  ev.data.u64 = kListenTag;
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
-  ev.data.fd = wake_fd_;
+  ev.data.u64 = kWakeTag;
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
 
   // Request ids: a random per-process prefix and a counter, so ids from two
@@ -214,190 +231,299 @@ void Server::ArmDeadline(Connection& c, Clock::time_point now) {
   }
 }
 
-void Server::LoopThread() {
-  // The connections the loop is reading from (or lingering on), by fd.
-  std::unordered_map<int, std::unique_ptr<Connection>> conns;
-  auto add = [&](std::unique_ptr<Connection> c) {
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLRDHUP;
-    ev.data.fd = c->fd;
-    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, c->fd, &ev);
-    Connection& ref = *c;
-    conns[c->fd] = std::move(c);
-    return &ref;
-  };
-  auto close_conn = [&](int fd) {
-    ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-    ::close(fd);
-    conns.erase(fd);
-  };
-  // Feeds c's buffered bytes to its parser, then: a complete request goes to
-  // the workers (c leaves `conns`) or, with the queue full, is refused with
-  // 503; a parse error is refused; a partial request gets its deadline (and
-  // its 100 Continue). A refused connection stays in `conns`, lingering.
-  auto advance = [&](Connection& c) {
-    size_t used = c.parser.Feed(c.in);
-    c.in.erase(0, used);
-    const Clock::time_point now = Clock::now();
-    switch (c.parser.state()) {
-      case RequestParser::State::kError:
-        Refuse(c, c.parser.error().status, c.parser.error().reason);
-        return;
-      case RequestParser::State::kComplete: {
-        std::unique_lock<std::mutex> lock(mu_);
-        if (queue_.size() >= options_.max_queued_requests) {
-          lock.unlock();
-          overloads_++;
-          Refuse(c, 503, "the server is busy; try again shortly");
-          return;
-        }
-        int fd = c.fd;
-        ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-        auto it = conns.find(fd);
-        it->second->ready = now;
-        queue_.push_back(std::move(it->second));
-        ++with_workers_;
-        conns.erase(it);
+bool Server::Reading(const Connection& c) const {
+  return !c.lingering && !c.closing && !c.busy && c.pending() <= options_.max_output_bytes;
+}
+
+Server::Clock::time_point Server::Due(const Connection& c) const {
+  if (c.lingering) return c.deadline;
+  Clock::time_point due = Clock::time_point::max();
+  if (c.pending() > 0) due = c.write_deadline;
+  // A read deadline runs only while the loop is reading; the idle one counts
+  // from the last answer having been sent, not queued.
+  if (Reading(c) && c.phase != ReadPhase::kUnset && !(c.phase == ReadPhase::kIdle && c.pending() > 0)) {
+    due = std::min(due, c.deadline);
+  }
+  return due;
+}
+
+void Server::SetInterest(Connection& c) {
+  uint32_t want = 0;
+  // EPOLLRDHUP only while reading: level-triggered, it would otherwise wake
+  // the loop again and again for a paused connection whose client shut down.
+  if (c.lingering || Reading(c)) want |= EPOLLIN | EPOLLRDHUP;
+  if (c.pending() > 0) want |= EPOLLOUT;
+  if (want == c.interest) return;
+  epoll_event ev{};
+  ev.events = want;
+  ev.data.u64 = c.id;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
+  c.interest = want;
+}
+
+void Server::CloseConnection(uint64_t id) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, it->second->fd, nullptr);
+  ::close(it->second->fd);
+  conns_.erase(it);
+}
+
+void Server::Queue(Connection& c, std::string bytes) {
+  if (c.pending() == 0) {
+    c.out = std::move(bytes);
+    c.sent = 0;
+    c.write_deadline = Clock::now() + options_.write_timeout;
+    return;
+  }
+  c.out.erase(0, c.sent);
+  c.sent = 0;
+  c.out += bytes;
+}
+
+bool Server::Flush(Connection& c) {
+  const size_t before = c.pending();
+  while (c.pending() > 0) {
+    ssize_t n = ::send(c.fd, c.out.data() + c.sent, c.pending(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      c.sent += static_cast<size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      break;
+    } else {
+      return false;  // the client is gone
+    }
+  }
+  if (c.pending() == before) return true;
+  const Clock::time_point now = Clock::now();
+  c.write_deadline = now + options_.write_timeout;  // progress: the no-progress clock restarts
+  if (c.pending() == 0) {
+    if (c.out.capacity() > kKeepOutputCapacity) {
+      std::string().swap(c.out);
+    } else {
+      c.out.clear();
+    }
+    c.sent = 0;
+    // The idle wait for the next request starts when the answer is sent.
+    if (c.phase == ReadPhase::kIdle) c.deadline = now + options_.idle_timeout;
+  }
+  return true;
+}
+
+void Server::Advance(Connection& c) {
+  size_t used = c.parser.Feed(c.in);
+  c.in.erase(0, used);
+  const Clock::time_point now = Clock::now();
+  switch (c.parser.state()) {
+    case RequestParser::State::kError:
+      Refuse(c, c.parser.error().status, c.parser.error().reason);
+      return;
+    case RequestParser::State::kComplete: {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (queue_.size() >= options_.max_queued_requests) {
         lock.unlock();
-        work_cv_.notify_one();
+        overloads_++;
+        Refuse(c, 503, "the server is busy; try again shortly");
         return;
       }
-      case RequestParser::State::kIncomplete:
-        if (c.parser.expects_continue() && !c.continue_sent) {
-          SendNow(c.fd, "HTTP/1.1 100 Continue\r\n\r\n");
-          c.continue_sent = true;
-        }
-        ArmDeadline(c, now);
-        return;
+      Job job;
+      job.connection = c.id;
+      job.request = std::move(c.parser.request());
+      job.request.remote_address = c.remote;
+      job.ready = now;
+      job.number = ++c.requests;
+      queue_.push_back(std::move(job));
+      ++with_workers_;
+      lock.unlock();
+      work_cv_.notify_one();
+      c.busy = true;
+      c.parser.Reset();
+      c.continue_sent = false;
+      c.phase = ReadPhase::kUnset;
+      return;
     }
-  };
+    case RequestParser::State::kIncomplete:
+      if (c.parser.expects_continue() && !c.continue_sent) {
+        // Queued behind any answer still unsent, so responses stay in order.
+        Queue(c, "HTTP/1.1 100 Continue\r\n\r\n");
+        c.continue_sent = true;
+      }
+      ArmDeadline(c, now);
+      return;
+  }
+}
 
+bool Server::Pump(Connection& c) {
+  const uint64_t id = c.id;
+  if (!Flush(c)) {
+    CloseConnection(id);
+    return false;
+  }
+  if (Reading(c)) {
+    if (stopping_ && c.parser.idle() && c.in.empty() && c.pending() == 0) {
+      CloseConnection(id);  // between requests while stopping
+      return false;
+    }
+    Advance(c);
+    if (!Flush(c)) {
+      CloseConnection(id);
+      return false;
+    }
+  }
+  if (c.closing && c.pending() == 0 && !c.lingering) {
+    // Half-close and read on until the client closes, so our last answer is
+    // read rather than lost to a reset caused by unread request bytes.
+    ::shutdown(c.fd, SHUT_WR);
+    c.lingering = true;
+    c.deadline = Clock::now() + options_.linger_timeout;
+  }
+  SetInterest(c);
+  return true;
+}
+
+void Server::LoopThread() {
   bool stop_handled = false;
   std::vector<epoll_event> events(64);
   while (true) {
-    std::vector<std::unique_ptr<Connection>> back;
+    std::vector<Done> done;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      back.swap(returned_);
+      done.swap(done_);
     }
-    for (auto& c : back) {
-      if (stopping_ && c->parser.idle() && c->in.empty()) {
-        ::close(c->fd);
-        continue;
-      }
-      c->phase = ReadPhase::kUnset;
-      advance(*add(std::move(c)));
+    for (Done& d : done) {
+      auto it = conns_.find(d.connection);
+      if (it == conns_.end()) continue;  // the client went away while its request ran
+      Connection& c = *it->second;
+      c.busy = false;
+      Queue(c, std::move(d.wire));
+      if (!d.keep) c.closing = true;
+      Pump(c);
     }
+    done.clear();
     if (stopping_ && !stop_handled) {
       // Stop accepting, and close connections that are between requests.
       ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
       ::close(listen_fd_);
       listen_fd_ = -1;
-      std::vector<int> idle;
-      for (auto& [fd, c] : conns) {
-        if (!c->lingering && c->parser.idle() && c->in.empty()) idle.push_back(fd);
+      std::vector<uint64_t> idle;
+      for (auto& [id, c] : conns_) {
+        if (Reading(*c) && c->pending() == 0 && c->parser.idle() && c->in.empty()) idle.push_back(id);
       }
-      for (int fd : idle) close_conn(fd);
+      for (uint64_t id : idle) CloseConnection(id);
       stop_handled = true;
     }
-    if (stop_handled && conns.empty()) {
+    if (stop_handled && conns_.empty()) {
       std::lock_guard<std::mutex> lock(mu_);
-      if (with_workers_ == 0 && returned_.empty()) break;
+      if (with_workers_ == 0 && done_.empty()) break;
     }
 
     Clock::time_point now = Clock::now();
     if (accept_paused_until_ != Clock::time_point() && now >= accept_paused_until_ && listen_fd_ >= 0) {
       epoll_event ev{};
       ev.events = EPOLLIN;
-      ev.data.fd = listen_fd_;
+      ev.data.u64 = kListenTag;
       ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
       accept_paused_until_ = Clock::time_point();
     }
     int timeout_ms = -1;
     if (accept_paused_until_ != Clock::time_point()) timeout_ms = 100;
-    for (auto& [fd, c] : conns) {
-      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(c->deadline - now).count() + 1;
+    for (auto& [id, c] : conns_) {
+      const Clock::time_point due = Due(*c);
+      if (due == Clock::time_point::max()) continue;
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(due - now).count() + 1;
       ms = std::max<int64_t>(ms, 0);
       if (timeout_ms < 0 || ms < timeout_ms) timeout_ms = static_cast<int>(std::min<int64_t>(ms, 60000));
     }
     int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
     if (n < 0 && errno != EINTR) break;  // cannot happen with valid fds; leave rather than spin
     for (int i = 0; i < n; ++i) {
-      int fd = events[i].data.fd;
-      if (fd == wake_fd_) {
+      const uint64_t tag = events[i].data.u64;
+      const uint32_t ev = events[i].events;
+      if (tag == kWakeTag) {
         uint64_t v;
         [[maybe_unused]] ssize_t r = ::read(wake_fd_, &v, sizeof(v));
         continue;
       }
-      if (fd == listen_fd_) {
-        AcceptAll(conns.size());
-        // AcceptAll leaves new connections in pending_accepts_.
-        for (auto& c : pending_accepts_) {
-          Connection* added = add(std::move(c));
-          ArmDeadline(*added, Clock::now());
-        }
-        pending_accepts_.clear();
+      if (tag == kListenTag) {
+        AcceptAll();
         continue;
       }
-      auto it = conns.find(fd);
-      if (it == conns.end()) continue;
+      auto it = conns_.find(tag);
+      if (it == conns_.end()) continue;
       Connection& c = *it->second;
+      if (ev & (EPOLLERR | EPOLLHUP)) {
+        // Reset, or shut down both ways: nothing more can be said or heard.
+        CloseConnection(tag);
+        continue;
+      }
       if (c.lingering) {
         // Discard what the client still sends until it closes, so our
         // refusal is read rather than lost to a reset.
         char buf[16384];
         ssize_t r;
-        while ((r = ::recv(fd, buf, sizeof(buf), 0)) > 0) c.linger_bytes += static_cast<size_t>(r);
+        while ((r = ::recv(c.fd, buf, sizeof(buf), 0)) > 0) c.linger_bytes += static_cast<size_t>(r);
         if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR) || c.linger_bytes > kMaxLingerBytes) {
-          close_conn(fd);
+          CloseConnection(tag);
         }
         continue;
       }
-      bool closed = false;
-      char buf[16384];
-      while (true) {
-        ssize_t r = ::recv(fd, buf, sizeof(buf), 0);
-        if (r > 0) {
-          c.in.append(buf, static_cast<size_t>(r));
-          // The parser consumes whatever it can; a complete request leaves
-          // the loop (or is refused), which ends this read.
-          if (c.parser.state() == RequestParser::State::kIncomplete) advance(c);
-          if (conns.find(fd) == conns.end() || c.lingering) break;
-          // Bytes past a complete request wait in c.in; stop reading so one
-          // client cannot make us buffer without bound.
-          if (c.parser.state() != RequestParser::State::kIncomplete) break;
+      if ((ev & (EPOLLIN | EPOLLRDHUP)) && Reading(c)) {
+        bool closed = false;
+        char buf[16384];
+        while (true) {
+          ssize_t r = ::recv(c.fd, buf, sizeof(buf), 0);
+          if (r > 0) {
+            c.in.append(buf, static_cast<size_t>(r));
+            // The parser consumes whatever it can; a complete request goes
+            // to the workers (or is refused), which ends this read: bytes
+            // past it wait in c.in, so one client cannot make us buffer
+            // without bound.
+            Advance(c);
+            if (!Reading(c) || c.parser.state() != RequestParser::State::kIncomplete) break;
+            continue;
+          }
+          if (r < 0 && errno == EINTR) continue;
+          if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+          // EOF or error: the client is gone; nothing can be answered.
+          closed = true;
+          break;
+        }
+        if (closed) {
+          CloseConnection(tag);
           continue;
         }
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0 && errno == EAGAIN) break;
-        // EOF or error: the client is gone; nothing can be answered.
-        closed = true;
-        break;
       }
-      if (closed) close_conn(fd);
+      Pump(c);
     }
 
     now = Clock::now();
-    std::vector<int> expired;
-    for (auto& [fd, c] : conns) {
-      if (c->deadline <= now) expired.push_back(fd);
+    std::vector<uint64_t> expired;
+    for (auto& [id, c] : conns_) {
+      if (Due(*c) <= now) expired.push_back(id);
     }
-    for (int fd : expired) {
-      Connection& c = *conns[fd];
+    for (uint64_t id : expired) {
+      Connection& c = *conns_[id];
       if (c.lingering) {
-        close_conn(fd);
+        CloseConnection(id);
+      } else if (c.pending() > 0 && c.write_deadline <= now) {
+        // The client took nothing for write_timeout: a slow or absent
+        // reader. Nothing more can reach it.
+        write_timeouts_++;
+        CloseConnection(id);
       } else if (c.parser.idle() && c.in.empty()) {
         timeouts_++;
-        close_conn(fd);
+        CloseConnection(id);
       } else {
         timeouts_++;
         Refuse(c, 408, "the request was not received in time");
+        Pump(c);
       }
     }
   }
   // Connections still open here are only lingering ones, or none.
-  for (auto& [fd, c] : conns) ::close(fd);
-  conns.clear();
+  for (auto& [id, c] : conns_) ::close(c->fd);
+  conns_.clear();
   {
     std::lock_guard<std::mutex> lock(mu_);
     loop_done_ = true;
@@ -405,7 +531,7 @@ void Server::LoopThread() {
   work_cv_.notify_all();
 }
 
-void Server::AcceptAll(size_t loop_open) {
+void Server::AcceptAll() {
   while (true) {
     sockaddr_storage ss{};
     socklen_t len = sizeof(ss);
@@ -426,12 +552,7 @@ void Server::AcceptAll(size_t loop_open) {
     // Without TCP_NODELAY a keep-alive response waits for the delayed ACK
     // (~40 ms per request; research/engineering.md E1).
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    size_t open_now;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      open_now = loop_open + pending_accepts_.size() + with_workers_ + returned_.size();
-    }
-    if (open_now >= options_.max_connections) {
+    if (conns_.size() >= options_.max_connections) {
       overloads_++;
       Response r = Response::Error(503, "the server is busy; try again shortly");
       r.SetHeader("Retry-After", std::to_string(options_.retry_after_seconds));
@@ -442,9 +563,16 @@ void Server::AcceptAll(size_t loop_open) {
       continue;
     }
     auto c = std::make_unique<Connection>(options_.limits);
+    c->id = next_connection_id_++;
     c->fd = fd;
     c->remote = PeerAddress(ss);
-    pending_accepts_.push_back(std::move(c));
+    c->interest = EPOLLIN | EPOLLRDHUP;
+    epoll_event ev{};
+    ev.events = c->interest;
+    ev.data.u64 = c->id;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+    ArmDeadline(*c, Clock::now());
+    conns_[c->id] = std::move(c);
   }
 }
 
@@ -454,95 +582,59 @@ void Server::Refuse(Connection& c, int status, std::string_view message) {
   const std::string id = NextRequestId();
   const Request& partial = c.parser.request();
   const bool known = !partial.raw_path.empty();
-  SendNow(c.fd, Serialize(r, {known && partial.method == Method::kHead, false, id, HttpDateNow()}));
+  Queue(c, Serialize(r, {known && partial.method == Method::kHead, false, id, HttpDateNow()}));
   Log(id, known ? MethodName(partial.method) : "-", known ? std::string_view(partial.raw_path) : "-", status,
       r.body().size(), Clock::now());
-  ::shutdown(c.fd, SHUT_WR);
-  c.lingering = true;
-  c.deadline = Clock::now() + options_.linger_timeout;
+  c.closing = true;
 }
 
 // ---- Worker threads ----------------------------------------------------------
 
 void Server::WorkerThread() {
   while (true) {
-    std::unique_ptr<Connection> c;
+    Job job;
     {
       std::unique_lock<std::mutex> lock(mu_);
       work_cv_.wait(lock, [this] { return !queue_.empty() || loop_done_; });
       if (queue_.empty()) return;
-      c = std::move(queue_.front());
+      job = std::move(queue_.front());
       queue_.pop_front();
     }
-    ServeOnWorker(std::move(c));
+    Done done = Serve(job);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_.push_back(std::move(done));
+      --with_workers_;
+    }
+    Wake();
   }
 }
 
-bool Server::WriteAll(int fd, std::string_view data) {
-  const Clock::time_point deadline = Clock::now() + options_.write_timeout;
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n > 0) {
-      data.remove_prefix(static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) return false;
-      pollfd p{fd, POLLOUT, 0};
-      if (::poll(&p, 1, static_cast<int>(left)) <= 0) return false;
-      continue;
-    }
-    return false;
+Server::Done Server::Serve(Job& job) {
+  Request& req = job.request;
+  req.request_id = NextRequestId();
+  Response response;
+  handled_++;
+  in_flight_++;
+  try {
+    response = handler_(req);
+  } catch (...) {
+    // The exception's text may hold anything (paths, values, SQL): the
+    // client and the access log get a fixed message only.
+    handler_errors_++;
+    response = Response::Error(500, "internal error");
   }
-  return true;
-}
-
-void Server::ServeOnWorker(std::unique_ptr<Connection> c) {
-  bool keep = true;
-  while (true) {
-    Request& req = c->parser.request();
-    req.remote_address = c->remote;
-    req.request_id = NextRequestId();
-    ++c->requests;
-    Response response;
-    handled_++;
-    in_flight_++;
-    try {
-      response = handler_(req);
-    } catch (...) {
-      // The exception's text may hold anything (paths, values, SQL): the
-      // client and the access log get a fixed message only.
-      handler_errors_++;
-      response = Response::Error(500, "internal error");
-    }
-    in_flight_--;
-    keep = req.WantsKeepAlive() && c->requests < options_.max_requests_per_connection && !stopping_;
-    const bool head = req.method == Method::kHead;
-    const std::string wire = Serialize(response, {head, keep, req.request_id, HttpDateNow()});
-    const bool written = WriteAll(c->fd, wire);
-    Log(req.request_id, MethodName(req.method), req.raw_path, response.status(),
-        head ? 0 : response.body().size(), c->ready);
-    if (!written) keep = false;
-    if (!keep) break;
-    // Answer a request already pipelined behind this one here; anything
-    // less than a whole request goes back to the loop to be read there.
-    c->parser.Reset();
-    c->continue_sent = false;
-    size_t used = c->parser.Feed(c->in);
-    c->in.erase(0, used);
-    if (c->parser.state() != RequestParser::State::kComplete) break;
-    c->ready = Clock::now();
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  --with_workers_;
-  if (keep) {
-    returned_.push_back(std::move(c));
-  } else {
-    ::close(c->fd);
-  }
-  Wake();
+  in_flight_--;
+  Done done;
+  done.connection = job.connection;
+  done.keep = req.WantsKeepAlive() && job.number < options_.max_requests_per_connection && !stopping_;
+  const bool head = req.method == Method::kHead;
+  done.wire = Serialize(response, {head, done.keep, req.request_id, HttpDateNow()});
+  // Logged when the answer is handed to the loop: the worker is the one that
+  // knows the request, and a connection dropped later does not unmake it.
+  Log(req.request_id, MethodName(req.method), req.raw_path, response.status(), head ? 0 : response.body().size(),
+      job.ready);
+  return done;
 }
 
 Result<std::pair<std::string, uint16_t>> ParseListenAddress(std::string_view text) {

@@ -1,14 +1,15 @@
 // The HTTP/1.1 server: a listening socket, one event-loop thread and a fixed
 // pool of worker threads.
 //
-// The event loop (epoll) accepts connections and reads requests with
-// non-blocking sockets until a whole request (headers and body) is parsed;
-// only then does it hand the connection to a worker through a bounded
-// queue. So a slow client (slowloris, a trickled body) or an idle keep-alive
-// connection costs a file descriptor and a bounded buffer, never a worker;
-// workers only run handlers and write responses. After a response on a
-// keep-alive connection the worker answers any request already pipelined
-// behind it, then gives the connection back to the loop.
+// The event loop (epoll) owns every socket. It accepts connections, reads
+// requests with non-blocking sockets until a whole request (headers and
+// body) is parsed, and only then hands the request (never the socket) to a
+// worker through a bounded queue. The worker runs the handler, serialises the
+// response and hands the bytes back; the loop writes them as the socket
+// becomes writable. So a slow client (slowloris, a trickled body, a reader
+// that never reads) or an idle keep-alive connection costs a file descriptor
+// and bounded buffers, never a worker. A connection has at most one request
+// with the workers at a time, so its answers leave in order.
 //
 // Limits and answers (docs/http.md has the full list):
 //  - request syntax and sizes: RequestParser (400/411/413/414/417/431/501/505);
@@ -17,7 +18,10 @@
 //  - idle_timeout with no byte of a request: closed silently;
 //  - header_timeout from a request's first byte to the end of its headers,
 //    body_timeout from there to the end of the body: 408, closed;
-//  - write_timeout for a response to drain: connection dropped;
+//  - output queued above max_output_bytes: the connection's next request is
+//    not read until the client has taken enough (backpressure);
+//  - write_timeout without the client taking a byte of queued output:
+//    connection dropped;
 //  - max_requests_per_connection: the last response says Connection: close;
 //  - a handler that throws: 500 with a generic message (never the exception's).
 // Every refusal closes the connection after a short lingering read so the
@@ -37,6 +41,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
@@ -58,11 +63,17 @@ struct ServerOptions {
   size_t max_queued_requests = 64;     // complete requests waiting for a worker
   size_t max_connections = 1024;       // open connections, idle ones included
   size_t max_requests_per_connection = 1000;
-  std::chrono::milliseconds idle_timeout{5000};    // keep-alive wait for the next request
+  std::chrono::milliseconds idle_timeout{5000};    // last response sent to the next request's first byte
   std::chrono::milliseconds header_timeout{10000}; // first byte to end of headers
   std::chrono::milliseconds body_timeout{30000};   // end of headers to end of body
-  std::chrono::milliseconds write_timeout{30000};  // one response to drain
-  std::chrono::milliseconds linger_timeout{1000};  // reading after a refusal, before close
+  // A connection whose queued output makes no progress (not one byte
+  // taken by the socket) for this long is dropped.
+  std::chrono::milliseconds write_timeout{10000};
+  // Output queued for one connection above which its next request is not
+  // read or parsed until the client has taken enough (backpressure). A
+  // connection holds at most this plus one response.
+  size_t max_output_bytes = 1024 * 1024;
+  std::chrono::milliseconds linger_timeout{1000};  // reading after a last answer or refusal, before close
   int retry_after_seconds = 1;                     // in 503 answers
   ParserLimits limits;
   AccessLogSink access_log = StderrAccessLog();  // empty (nullptr): no access log
@@ -75,6 +86,7 @@ struct ServerStats {
   uint64_t overload_rejections = 0;  // 503 for a full queue or too many connections
   uint64_t timeouts = 0;             // 408 answers and silent idle closes
   uint64_t handler_errors = 0;       // handler threw: 500
+  uint64_t write_timeouts = 0;       // connections dropped after write_timeout without write progress
   uint64_t in_flight = 0;            // requests inside the handler right now (not monotonic)
   uint64_t queued = 0;               // complete requests waiting for a worker now (not monotonic)
 };
@@ -105,22 +117,48 @@ class Server {
  private:
   struct Connection;
   using Clock = std::chrono::steady_clock;
+  // A complete request on its way to a worker, and its answer on the way back.
+  struct Job {
+    uint64_t connection = 0;  // Connection::id, never the socket
+    Request request;
+    Clock::time_point ready;  // when the request became complete (access log duration)
+    size_t number = 0;        // requests on the connection so far, this one included
+  };
+  struct Done {
+    uint64_t connection = 0;
+    std::string wire;  // the serialised response
+    bool keep = true;  // false: the last answer on the connection
+  };
 
   void LoopThread();
   void WorkerThread();
-  // Accepts every pending connection into pending_accepts_ (loop thread);
-  // `loop_open` is how many connections the loop holds now.
-  void AcceptAll(size_t loop_open);
+  // Accepts every pending connection into conns_ (loop thread).
+  void AcceptAll();
   // Sets the read deadline when the connection enters a new read phase.
   void ArmDeadline(Connection& c, Clock::time_point now);
-  // Answers `status` with Connection: close from the loop thread, then lingers.
+  // When c's next deadline falls (read, write or linger, whichever applies now).
+  Clock::time_point Due(const Connection& c) const;
+  // True while the loop reads and parses c's next request: not lingering or
+  // closing, no request with the workers, output at or under the cap.
+  bool Reading(const Connection& c) const;
+  // Feeds c's buffered bytes to its parser: a complete request goes to the
+  // workers (or is refused 503 with the queue full), an error is refused, a
+  // partial one gets its deadline and its 100 Continue.
+  void Advance(Connection& c);
+  // Writes what the socket takes, parses on if allowed, half-closes after a
+  // last answer and sets the epoll interest. False when c was closed (the
+  // reference is then dangling).
+  bool Pump(Connection& c);
+  // Sends queued output without blocking; false when the client is gone.
+  bool Flush(Connection& c);
+  void Queue(Connection& c, std::string bytes);
+  void SetInterest(Connection& c);
+  void CloseConnection(uint64_t id);
+  // Queues `status` with Connection: close; once sent, the connection lingers.
   void Refuse(Connection& c, int status, std::string_view message);
   void Wake();
-  // Runs the handler for c's complete request (and any pipelined after it)
-  // and writes the responses; then returns c to the loop or closes it.
-  void ServeOnWorker(std::unique_ptr<Connection> c);
-  // Blocking write bounded by write_timeout; false when the client is gone or too slow.
-  bool WriteAll(int fd, std::string_view data);
+  // Runs the handler on a worker and serialises the answer.
+  Done Serve(Job& job);
   void Log(std::string_view request_id, std::string_view method, std::string_view path, int status,
            uint64_t bytes, Clock::time_point start);
   std::string NextRequestId();
@@ -129,22 +167,23 @@ class Server {
   const RequestHandler handler_;
   int listen_fd_ = -1;
   int epoll_fd_ = -1;
-  int wake_fd_ = -1;  // eventfd: Stop() and workers returning connections
+  int wake_fd_ = -1;  // eventfd: Stop() and workers handing back answers
   uint16_t bound_port_ = 0;
   bool started_ = false;
 
   std::thread loop_;
   std::vector<std::thread> workers_;
 
-  // Owned by the loop thread only (AcceptAll runs on it).
-  std::vector<std::unique_ptr<Connection>> pending_accepts_;
+  // Owned by the loop thread only.
+  std::unordered_map<uint64_t, std::unique_ptr<Connection>> conns_;  // every open connection, by id
+  uint64_t next_connection_id_ = 0;
   Clock::time_point accept_paused_until_{};  // set while out of file descriptors
 
   mutable std::mutex mu_;
   std::condition_variable work_cv_;
-  std::deque<std::unique_ptr<Connection>> queue_;     // complete requests for workers
-  std::vector<std::unique_ptr<Connection>> returned_;  // keep-alive connections back from workers
-  size_t with_workers_ = 0;  // connections queued or held by a worker
+  std::deque<Job> queue_;   // complete requests for workers
+  std::vector<Done> done_;  // answers back from workers, for the loop to write
+  size_t with_workers_ = 0;  // jobs queued or running (not yet in done_)
   bool loop_done_ = false;   // the loop has exited: workers exit when the queue is empty
 
   std::atomic<bool> stopping_{false};
@@ -152,7 +191,8 @@ class Server {
   uint64_t id_prefix_ = 0;
   std::atomic<uint64_t> id_counter_{0};
 
-  std::atomic<uint64_t> accepted_{0}, handled_{0}, overloads_{0}, timeouts_{0}, handler_errors_{0}, in_flight_{0};
+  std::atomic<uint64_t> accepted_{0}, handled_{0}, overloads_{0}, timeouts_{0}, handler_errors_{0}, in_flight_{0},
+      write_timeouts_{0};
 };
 
 // Splits "host:port" or "[v6]:port" for --listen. Returns an error for a

@@ -231,7 +231,38 @@ Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
   return Response::Html(200, RenderPage(f, body));
 }
 
-Result<analytics::ViewRequest> WebApp::Impl::RecordsRequest(const Request& r, const OdsCode& ccg) const {
+namespace {
+
+// A positive whole number of at most 9 digits (no sign, no spaces); nullopt otherwise.
+std::optional<size_t> PositiveNumber(std::string_view text) {
+  if (text.empty() || text.size() > 9) return std::nullopt;
+  size_t v = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + static_cast<size_t>(ch - '0');
+  }
+  if (v == 0) return std::nullopt;
+  return v;
+}
+
+std::string PodText(const std::optional<pricing::Pod>& pod) {
+  if (!pod) return "";
+  return *pod == pricing::Pod::kNone ? "NP" : std::string(pricing::PodCode(*pod));
+}
+
+std::string Thousands(size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<analytics::ViewRequest> WebApp::Impl::RecordsRequest(const Request& r, const OdsCode& ccg,
+                                                            size_t default_limit, size_t max_limit) const {
   auto month = MonthOf(r);
   if (!month) return Error{"month", "a financial month, 1 (April) to 12 (March)"};
   analytics::ViewRequest v = ViewRequestFor(ccg, "records", *month);
@@ -244,40 +275,86 @@ Result<analytics::ViewRequest> WebApp::Impl::RecordsRequest(const Request& r, co
     if (!v.pod) v.pod = pricing::Pod::kNone;
   }
   v.month_only = r.Query("month_only").value_or("") == "1";
+  size_t page = 1, limit = default_limit;
+  if (auto p = r.Query("page"); p && !p->empty()) {
+    auto n = PositiveNumber(*p);
+    if (!n) return Error{"page", "a page number from 1"};
+    page = *n;
+  }
+  if (auto l = r.Query("limit"); l && !l->empty()) {
+    auto n = PositiveNumber(*l);
+    if (!n || *n > max_limit) return Error{"limit", "records per answer, 1 to " + std::to_string(max_limit)};
+    limit = *n;
+  }
+  v.first_record = (page - 1) * limit;  // at most 999,999,999 × 5,000: no overflow in 64 bits
+  v.max_records = limit;
   return v;
+}
+
+std::string WebApp::Impl::RecordsPageLink(const std::string& base, const analytics::ViewRequest& v, int month,
+                                          size_t page, size_t limit, size_t default_limit) {
+  std::string link = base + "?provider=" + UrlEncode(v.provider);
+  if (v.pod) link += "&pod=" + UrlEncode(PodText(v.pod));
+  link += "&month=" + std::to_string(month);
+  if (v.month_only) link += "&month_only=1";
+  if (limit != default_limit) link += "&limit=" + std::to_string(limit);
+  return link + "&page=" + std::to_string(page);
+}
+
+nlohmann::json WebApp::Impl::RecordsAuditDetails(const OdsCode& ccg, const analytics::ViewRequest& v,
+                                                 const analytics::ViewResult& built) {
+  const size_t shown = built.tables.empty() ? 0 : built.tables[0].rows.size();
+  return {{"ccg", ccg.view()},
+          {"provider", v.provider},
+          {"pod", v.pod ? PodText(v.pod) : "all"},
+          {"month", built.scope.month},
+          {"months", v.month_only ? "month" : "year to date"},
+          {"page", v.first_record / v.max_records + 1},
+          {"records", shown},
+          {"of", built.records_matching},
+          {"record_level", true}};
 }
 
 Response WebApp::Impl::RecordsPage(const Request& r, const Caller& c) const {
   auto ccg = Tenant(r, c, Action::kView, Identifiability::kRecordLevel);
   if (!ccg) return NotFound(c);
-  auto request = RecordsRequest(r, *ccg);
+  auto request = RecordsRequest(r, *ccg, kRecordsPerPage, kRecordsPerPage);
   if (!request.ok()) return Problem(c, 400, "Bad request", request.error().ToString());
-  auto built = views.Build(request.value());
+  const analytics::ViewRequest& v = request.value();
+  auto built = views.Build(v);
   PageFrame f = Frame(c, "Records behind the figure");
   f.nav = CcgNav(c, *ccg, "");
   if (!built.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(built.error().why) + ".</p>"));
-  if (!Audit(c, "web.view", "records",
-             {{"ccg", ccg->view()},
-              {"provider", request.value().provider},
-              {"month", built.value().scope.month},
-              {"record_level", true}})
-           .ok())
+  if (!Audit(c, "web.view", "records", RecordsAuditDetails(*ccg, v, built.value())).ok())
     return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
   f.subtitle = Subtitle(*ccg, built.value().scope);
+  const size_t total = built.value().records_matching;
+  const size_t page = v.first_record / v.max_records + 1;
+  const size_t pages = std::max<size_t>(1, (total + v.max_records - 1) / v.max_records);
+  const std::string base = "/ccg/" + std::string(ccg->view()) + "/records";
+  const int month = built.value().scope.month;
   std::string body =
       "<p>Pseudonymised records: no NHS numbers, names or dates of birth. Each row names its batch "
       "and row so its price can be explained with <code>csu price explain</code>.</p>";
+  std::string pager;
+  if (page > 1)
+    pager += "<a href=\"" +
+             Escape(RecordsPageLink(base, v, month, std::min(page - 1, pages), v.max_records, kRecordsPerPage)) +
+             "\" rel=\"prev\">Previous page</a> ";
+  if (page < pages)
+    pager += "<a href=\"" + Escape(RecordsPageLink(base, v, month, page + 1, v.max_records, kRecordsPerPage)) +
+             "\" rel=\"next\">Next page</a>";
   for (report::ReportTable& t : built.value().tables) {
-    // A page of thousands of rows helps nobody and is slow to draw; the
-    // JSON twin has every record.
-    if (t.rows.size() > kMaxRecordRows) {
-      t.notes.insert(t.notes.begin(), "Showing the first " + std::to_string(kMaxRecordRows) + " of " +
-                                          std::to_string(t.rows.size()) +
-                                          " records; narrow it to one month, or fetch them all from the JSON API.");
-      t.rows.resize(kMaxRecordRows);
-    }
+    const size_t from = std::min(total, v.first_record + (t.rows.empty() ? 0 : 1));
+    const size_t to = v.first_record + t.rows.size();
+    t.notes.insert(t.notes.begin(),
+                   t.rows.empty() ? "No records on page " + std::to_string(page) + " of " + std::to_string(pages) +
+                                        " (" + Thousands(total) + " records in all)."
+                                  : "Records " + Thousands(from) + " to " + Thousands(to) + " of " + Thousands(total) +
+                                        " (page " + std::to_string(page) + " of " + std::to_string(pages) + ").");
     body += TableHtml(t);
   }
+  if (!pager.empty()) body += "<nav class=\"pager\" aria-label=\"Pages of records\"><p>" + pager + "</p></nav>";
   return Response::Html(200, RenderPage(f, body));
 }
 
@@ -390,15 +467,27 @@ Response WebApp::Impl::ApiView(const Request& r, const Caller& c) const {
 Response WebApp::Impl::ApiRecords(const Request& r, const Caller& c) const {
   auto ccg = Tenant(r, c, Action::kView, Identifiability::kRecordLevel);
   if (!ccg) return ApiNotFound();
-  auto request = RecordsRequest(r, *ccg);
+  auto request = RecordsRequest(r, *ccg, kRecordsPerPage, kMaxRecordsPerAnswer);
   if (!request.ok()) return Response::Error(400, request.error().ToString());
-  auto built = views.Build(request.value());
+  const analytics::ViewRequest& v = request.value();
+  auto built = views.Build(v);
   if (!built.ok()) return Response::Error(404, built.error().why);
-  if (!Audit(c, "api.view", "records",
-             {{"ccg", ccg->view()}, {"provider", request.value().provider}, {"record_level", true}})
-           .ok())
+  if (!Audit(c, "api.view", "records", RecordsAuditDetails(*ccg, v, built.value())).ok())
     return Response::Error(503, "the audit log could not be written, so this view is withheld");
-  return Response::Json(200, report::RenderJson(built.value().tables).dump());
+  const size_t total = built.value().records_matching;
+  const size_t page = v.first_record / v.max_records + 1;
+  const size_t pages = std::max<size_t>(1, (total + v.max_records - 1) / v.max_records);
+  nlohmann::json out = report::RenderJson(built.value().tables);
+  // Paging sits beside the rows, in the table object, so the answer keeps
+  // the shape of every other view's JSON (an array of tables).
+  nlohmann::json next = nullptr;
+  if (page < pages)
+    next = RecordsPageLink("/api/v1/ccg/" + std::string(ccg->view()) + "/records", v, built.value().scope.month,
+                           page + 1, v.max_records, kRecordsPerPage);
+  for (auto& t : out)
+    t["paging"] = {{"page", page},   {"pages", pages}, {"limit", v.max_records}, {"first", v.first_record + 1},
+                   {"total", total}, {"next", next}};
+  return Response::Json(200, out.dump());
 }
 
 }  // namespace csu::web

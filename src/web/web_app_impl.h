@@ -55,7 +55,12 @@ using tenancy::Identifiability;
 using tenancy::Role;
 
 inline constexpr const char* kSignInCookie = "csu_signin";
-inline constexpr size_t kMaxRecordRows = 1000;  // records shown on one drill-down page
+// Record lists are paged (docs/web.md, "Record lists"): one answer builds and
+// holds only its page, so its memory does not grow with the provider's
+// activity. A drill-down page shows kRecordsPerPage records; a JSON answer
+// kRecordsPerPage unless ?limit= asks for up to kMaxRecordsPerAnswer.
+inline constexpr size_t kRecordsPerPage = 1000;
+inline constexpr size_t kMaxRecordsPerAnswer = 5000;
 // Views with a page of their own; "records" is the drill-down page.
 inline const std::vector<std::pair<std::string, std::string>> kViewPages = {{"monitoring", "Contract monitoring"},
                                                                             {"nca", "Non-contract activity"},
@@ -200,8 +205,18 @@ struct WebApp::Impl {
   CellLink DrillLinks(const Caller& c, const OdsCode& ccg, const std::string& view, int month) const;
   Response ViewPage(const Request& r, const Caller& c) const;
 
-  // records: provider (required), pod, month, month_only=1
-  Result<analytics::ViewRequest> RecordsRequest(const Request& r, const OdsCode& ccg) const;
+  // records: provider (required), pod, month, month_only=1, page (from 1)
+  // and limit (1 to max_limit, default default_limit): the page is
+  // first_record/max_records of the request.
+  Result<analytics::ViewRequest> RecordsRequest(const Request& r, const OdsCode& ccg, size_t default_limit,
+                                                size_t max_limit) const;
+  // The link to another page of the same record list; `base` is the route's
+  // path. The month is the resolved one, so every page has the same scope.
+  static std::string RecordsPageLink(const std::string& base, const analytics::ViewRequest& v, int month,
+                                     size_t page, size_t limit, size_t default_limit);
+  // The audit details of a record list: the whole scope and the page.
+  static nlohmann::json RecordsAuditDetails(const OdsCode& ccg, const analytics::ViewRequest& v,
+                                            const analytics::ViewResult& built);
   Response RecordsPage(const Request& r, const Caller& c) const;
 
   Response Export(const Request& r, const Caller& c) const;
