@@ -10,6 +10,7 @@
 #include "analytics/year_calendar.h"
 #include "core/money.h"
 #include "pricing/priced_activity.h"
+#include "pricing/pricing_math.h"
 #include "pricing/pricer.h"
 #include "pricing/table_records.h"
 #include "refdata/refdata.h"
@@ -159,7 +160,8 @@ class Finder {
       if (k > 0 && t.unbundled_row[k - 1] == row) continue;
       const auto reason = static_cast<pricing::NotPriced>(a_.apc.not_priced[row]);
       if (reason == pricing::NotPriced::kNoTariffYear || reason == pricing::NotPriced::kNoMff) continue;
-      const Date day = Date::FromDays(t.admission_date[row]);
+      // The spell's tariff year is that of its discharge (docs/pricing.md).
+      const Date day = Date::FromDays(t.discharge_date[row]);
       const refdata::TariffYear* tariff = ref_.TariffFor(day);
       auto provider = OdsCode::Parse(a_.tables.codes.provider().code(t.provider[row]));
       const refdata::Mff* mff = provider.ok() ? ref_.FindMff(FinancialYear::Of(day), provider.value()) : nullptr;
@@ -169,8 +171,14 @@ class Finder {
       for (size_t j = k; j < t.unbundled_row.size() && t.unbundled_row[j] == row; ++j) {
         auto hrg = HrgCode::Parse(a_.tables.codes.hrg().code(t.unbundled_hrg[j]));
         if (!hrg.ok()) continue;
-        if (const refdata::UnbundledPrice* u = tariff->FindUnbundled(hrg.value())) {
-          sum += Int128(u->price.pence()) * mff->index_ppm;
+        // What the item would earn on this spell by the pricing rule
+        // (rebundled imaging earns nothing; delivery only outside ordinary
+        // admissions).
+        const uint8_t cls = t.patient_classification[row];
+        const bool ordinary = cls != '2' && cls != '3' && cls != '4';
+        const auto u = pricing::detail::PriceUnbundledOnSpell(*tariff, hrg.value(), ordinary);
+        if (u.rule == pricing::detail::UnbundledRule::kPaid) {
+          sum += Int128(u.price.pence()) * mff->index_ppm;
           ++items;
         }
       }

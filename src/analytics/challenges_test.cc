@@ -246,11 +246,20 @@ TEST(Challenges, ZeroLengthOfStayElectiveByHand) {
 //   unbundled price.
 TEST(Challenges, UnbundledWithoutAPayableSpellByHand) {
   testing::TestActivity t;
+  // A day case (classification 2): chemotherapy delivery is paid in this
+  // setting, rebundled imaging (RD01A) never is on a spell.
   SpellSpec cf = OwnSpell("2018-06-01", "2018-06-05", 0);
   cf.hrg = "DZ13A";
   cf.priced = false;
-  cf.unbundled = {"SB12Z", "SB13Z", "EY13Z"};
+  cf.method = "11";
+  cf.classification = '2';
+  cf.unbundled = {"SB12Z", "SB13Z", "EY13Z", "RD01A"};
   t.Spell(cf);
+  // The same items in an ordinary admission: delivery is part of the core
+  // price there (docs/pricing.md), so nothing is at stake.
+  SpellSpec ordinary = cf;
+  ordinary.classification = '1';
+  t.Spell(ordinary);
   SpellSpec priced = OwnSpell("2018-06-01", "2018-06-05", 1'000'00);
   priced.unbundled = {"SB12Z"};
   t.Spell(priced);
