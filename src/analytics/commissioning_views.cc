@@ -208,9 +208,10 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
   if (r.view == "records") {
     if (r.shared) return Bad("records lists single records, which cannot be shared: share an aggregate view instead");
     if (r.provider.empty()) return Bad("records drills down to one provider: name the provider");
-    const uint32_t provider = activity_.tables.codes.provider().Find(r.provider);
-    if (provider == 0) return Bad("provider " + r.provider + ": no activity is loaded for this provider");
-    out.tables.push_back(RecordsTable(activity_, scope, static_cast<uint16_t>(provider), r.pod, r.month_only,
+    // A provider with no loaded activity at all answers like one with only
+    // other CCGs' activity: an empty list, not an error (which would tell
+    // a CCG which providers other CCGs use).
+    out.tables.push_back(RecordsTable(activity_, scope, r.provider, r.pod, r.month_only,
                                       r.first_record, r.max_records, &out.records_matching));
   }
   if (r.shared)

@@ -9,6 +9,7 @@
 
 #include "analytics/analytics_testing.h"
 #include "contracts/contract_store.h"
+#include "report/render.h"
 #include "refdata/refdata_for_tests.h"
 #include "store/store_testing.h"
 
@@ -106,6 +107,36 @@ TEST_F(CommissioningViewsTest, AeFourHourPerformanceByWeekFromMonday) {
   EXPECT_DOUBLE_EQ(weeks[0].value(), 50.0);
   EXPECT_EQ(weeks[1].period, "2018-04-09");
   EXPECT_DOUBLE_EQ(weeks[1].value(), 100.0);
+}
+
+// Which providers other CCGs use must not be learnt from the drill-down: a
+// provider with only 27D's activity and one never seen answer alike (an
+// empty list naming the provider asked for), not 200 and an error.
+TEST_F(CommissioningViewsTest, RecordsOfAProviderWithOnlyAnotherCcgsActivityAnswerLikeAnUnknownOne) {
+  testing::SpellSpec other;
+  other.commissioner = "27D";
+  other.provider = "RJ8";
+  other.patient = 9;
+  t_.Spell(other);
+  CommissioningViews views(t_.activity(), refdata::TestRefData(), *db_);
+  auto answer = [&](const char* provider) {
+    ViewRequest r;
+    r.view = "records";
+    r.commissioner = "02E";
+    r.month = 2;
+    r.provider = provider;
+    auto built = views.Build(r);
+    EXPECT_TRUE(built.ok()) << provider << ": " << (built.ok() ? "" : built.error().ToString());
+    if (!built.ok()) return std::string("error");
+    std::string text = report::RenderCsv(built.value().tables.at(0));
+    for (const auto& note : built.value().tables.at(0).notes) text += "\n" + note;
+    EXPECT_EQ(built.value().records_matching, 0u) << provider;
+    // The only difference allowed is the code that was asked for.
+    const size_t at = text.find(provider);
+    if (at != std::string::npos) text.replace(at, 3, "XXX");
+    return text;
+  };
+  EXPECT_EQ(answer("RJ8"), answer("ZZZ"));
 }
 
 TEST_F(CommissioningViewsTest, RefusesUnknownViewsCommissionersAndMonths) {

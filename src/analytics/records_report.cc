@@ -11,9 +11,11 @@ namespace csu::analytics {
 using report::Cell;
 using report::ColumnType;
 
-report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewScope& s, uint16_t provider,
+report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewScope& s, std::string_view provider_code,
                                  std::optional<pricing::Pod> pod, bool month_only, size_t first, size_t max,
                                  size_t* matching) {
+  // 0 (the empty code's id) when no record has this provider: no row matches.
+  const uint16_t provider = static_cast<uint16_t>(a.tables.codes.provider().Find(provider_code));
   report::ReportTable t("Records", {{"kind", ColumnType::kText, "Kind"},
                                     {"batch", ColumnType::kInteger, "Batch"},
                                     {"row", ColumnType::kInteger, "Row in batch"},
@@ -59,7 +61,7 @@ report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewSco
   const auto& ae = a.tables.ae;
   for (uint32_t r = 0; r < ae.size(); ++r) emit("ae", ae, a.ae, r, ae.arrival[r] / 1440, ae.hrg[r], 0);
   t.notes.push_back("Records behind the figure: commissioner " + s.commissioner_label + ", provider " +
-                    std::string(codes.provider().code(provider)) + (pod ? ", POD " + std::string(pricing::PodCode(*pod)) : "") +
+                    std::string(provider_code) + (pod ? ", POD " + std::string(pricing::PodCode(*pod)) : "") +
                     (month_only ? ", month " : ", months 1-") + std::to_string(s.month) + " of " + s.year.ToString() +
                     ". Pseudonymised: explain a price with csu price explain.");
   if (matching) *matching = count;

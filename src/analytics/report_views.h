@@ -72,7 +72,10 @@ report::ReportTable AeTable(const pricing::PricedActivity& a, const ViewScope& s
 // audit the view.
 // Only the matching records from the `first`-th (0-based) on, at most `max`
 // of them, are rows; `*matching` (when given) gets how many match in all.
-report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewScope& scope, uint16_t provider,
+// `provider` is an ODS code; one no record has (never seen, or seen only in
+// other commissioners' activity) gives the same empty table, so the answer
+// does not tell which providers other CCGs use.
+report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewScope& scope, std::string_view provider,
                                  std::optional<pricing::Pod> pod, bool month_only, size_t first = 0,
                                  size_t max = SIZE_MAX, size_t* matching = nullptr);
 // 30-day emergency readmission rate by provider × month of discharge.

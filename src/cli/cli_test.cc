@@ -8,6 +8,8 @@
 #include <fstream>
 #include <string>
 
+#include <unistd.h>
+
 #include "cli/run_csu_for_tests.h"
 
 namespace csu::cli {
@@ -101,6 +103,43 @@ TEST(CliTest, MissingReferenceDirectoryIsAUsageError) {
   Outcome o = RunCsu("--refdata /nonexistent/refdata refdata check");
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_TRUE(Contains(o.output, "/nonexistent/refdata")) << o.output;
+}
+
+
+// A file cut off mid-row (no final line break, last row short) is refused
+// with its line and nothing is stored; --accept-truncated loads it with that
+// row quarantined. A file with bare CR line ends is named as such.
+TEST(CliTest, TruncatedAndBareCrExtractsGetClearErrors) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("csu-cli-trunc-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root);
+  const std::string header =
+      "nhs_number,date_of_birth,sex,gp_practice,commissioner,provider,spell_id,admission_date,discharge_date,"
+      "admission_method,patient_classification,treatment_function,hrg\n";
+  const std::string row1 = "9434765919,1950-06-15,1,N81002,27D,RBT,S1,2018-05-01,2018-05-21,21,1,300,EB03E\n";
+  const std::string cut = "9434765919,1950-06-15,1,N81002,27D,RBT,S2,2018-06-01,2018-0";
+  std::ofstream(root / "cut.csv") << header << row1 << cut;
+  std::string crlines = header + row1;
+  for (char& ch : crlines) if (ch == '\n') ch = '\r';
+  std::ofstream(root / "cr.csv") << crlines;
+  const std::string common = kRefdata + "ingest --data " + (root / "state").string() + " --key " +
+                             (root / "k.key").string() + " --kind apc ";
+
+  Outcome o = RunCsu(common + (root / "cut.csv").string());
+  EXPECT_EQ(o.exit_code, 1) << o.output;
+  EXPECT_TRUE(Contains(o.output, "cut.csv: line 3: the file looks truncated")) << o.output;
+  EXPECT_TRUE(Contains(RunCsu(kRefdata + "batches --data " + (root / "state").string() + " --key " +
+                              (root / "k.key").string()).output, "No batches")) << "nothing may be stored";
+  o = RunCsu(common + "--accept-truncated " + (root / "cut.csv").string());
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "accepted                  1")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "1  wrong number of fields")) << o.output;
+
+  o = RunCsu(common + (root / "cr.csv").string());
+  EXPECT_EQ(o.exit_code, 1) << o.output;
+  EXPECT_TRUE(Contains(o.output, "bare carriage return")) << o.output;
+  fs::remove_all(root);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ struct IngestArgs {
   std::string kind;
   std::vector<std::string> files;
   bool json = false;
+  bool accept_truncated = false;
 };
 
 void PrintHuman(const ingest::IngestReport& r, const store::BatchInfo& b, bool duplicate) {
@@ -175,6 +176,13 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
       continue;
     }
     const ingest::IngestReport& r = report.value();
+    if (r.looks_truncated && !args.accept_truncated) {
+      PrintError(file + ": line " + std::to_string(r.last_line) +
+                 ": the file looks truncated (its last row is incomplete and it does not end with a line break); "
+                 "nothing was loaded. Load the complete file, or add --accept-truncated if this is all of it");
+      exit_code = kExitFailure;
+      continue;
+    }
     store::BatchInfo info;
     info.kind = kind.value();
     info.file_name = r.file_name;
@@ -212,6 +220,9 @@ void AddIngestCommand(CLI::App& app, Context& ctx) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_flag("--json", args->json, "Print the per-file report as JSON");
+  cmd->add_flag("--accept-truncated", args->accept_truncated,
+                "Load a file whose last row is incomplete and that lacks a final line break (refused by default: the "
+                "usual sign of a copy cut off mid-row); that row is quarantined");
   cmd->footer(
       "Each file becomes one batch, or is recognised as already loaded by its content hash.\n"
       "Rows that break a rule are quarantined with the reason (see 'csu quarantine'); the\n"

@@ -77,6 +77,16 @@ Result<ExtractReader> ExtractReader::Open(const std::string& path, ExtractKind k
   if (std::memchr(text.data(), '\0', std::min<size_t>(text.size(), 65536)) != nullptr) {
     return MakeError(path, "is not a CSV text file (it contains binary data)");
   }
+  // Old Mac line ends (CR alone) make the whole file one line: say so,
+  // rather than "no data rows".
+  {
+    const std::string_view head = text.substr(0, 65536);
+    const size_t cr = head.find('\r');
+    if (cr != std::string_view::npos && head.find('\n') == std::string_view::npos && cr + 1 < text.size()) {
+      return MakeError(path, "ends its lines with a bare carriage return (CR, the old Mac format): save it with LF or "
+                             "CRLF line ends");
+    }
+  }
   r.reader_ = std::make_unique<CsvReader>(text);
   std::vector<std::string_view> fields;
   auto got = r.reader_->Next(fields);

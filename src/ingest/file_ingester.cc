@@ -174,6 +174,8 @@ Result<IngestReport> IngestFile(const std::string& path, ExtractKind kind, const
   };
 
   ExtractRow row;
+  int64_t last_line = 0;
+  bool last_malformed = false;
   auto quarantine = [&](std::string column, std::string reason, std::string detail, bool malformed) {
     flush();
     ++report.quarantined;
@@ -187,6 +189,8 @@ Result<IngestReport> IngestFile(const std::string& path, ExtractKind kind, const
   while (extract.Next(row)) {
     ++report.rows_read;
     if (progress != nullptr) progress->Update(static_cast<uint64_t>(report.rows_read), extract.fraction_read());
+    last_line = row.line;
+    last_malformed = !row.malformed.empty();
     if (!row.malformed.empty()) {
       quarantine("", row.malformed, row.malformed_detail, true);
       continue;
@@ -230,6 +234,8 @@ Result<IngestReport> IngestFile(const std::string& path, ExtractKind kind, const
   report.blank_lines = extract.blank_lines();
   report.warnings = extract.warnings();
   if (report.rows_read == 0) return MakeError(path, "has a header but no data rows: nothing to load");
+  report.last_line = last_line;
+  report.looks_truncated = last_malformed && !extract.content().ends_with('\n');
   if (report.accepted + report.quarantined != report.rows_read) {
     // A broken invariant is a bug, not bad data.
     throw std::logic_error("ingest lost rows: accepted + quarantined != rows read");

@@ -41,6 +41,11 @@ struct IngestReport {
   std::map<std::string, int64_t> quarantined_by_reason;  // "nhs_number: check digit invalid" -> 12
   std::vector<std::string> warnings;
   double elapsed_seconds = 0;
+  // The file does not end with a line break and its last row was malformed
+  // (a field short, or an open quote): the usual sign of a copy cut off
+  // mid-row. `csu ingest` refuses such a file unless told it is complete.
+  bool looks_truncated = false;
+  int64_t last_line = 0;  // the line of the last row read
 };
 
 // What is known of an extract file before it is ingested.
