@@ -231,6 +231,22 @@ Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
   return Response::Html(200, RenderPage(f, body));
 }
 
+namespace {
+
+nlohmann::json RecordsAuditScope(const OdsCode& ccg, const analytics::ViewRequest& request,
+                                 const analytics::ViewScope& scope) {
+  // The whole scope of what was shown, so the entry alone says which records
+  // left: the CCG, provider, POD ("all" without one, "NP" unpriced), the
+  // month reported and whether it was that month alone or the year to date.
+  const std::string pod = !request.pod                        ? "all"
+                          : *request.pod == pricing::Pod::kNone ? "NP"
+                                                                : std::string(pricing::PodCode(*request.pod));
+  return {{"ccg", ccg.view()},     {"provider", request.provider}, {"pod", pod},
+          {"month", scope.month},  {"month_only", request.month_only}, {"record_level", true}};
+}
+
+}  // namespace
+
 Result<analytics::ViewRequest> WebApp::Impl::RecordsRequest(const Request& r, const OdsCode& ccg) const {
   auto month = MonthOf(r);
   if (!month) return Error{"month", "a financial month, 1 (April) to 12 (March)"};
@@ -256,12 +272,7 @@ Response WebApp::Impl::RecordsPage(const Request& r, const Caller& c) const {
   PageFrame f = Frame(c, "Records behind the figure");
   f.nav = CcgNav(c, *ccg, "");
   if (!built.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(built.error().why) + ".</p>"));
-  if (!Audit(c, "web.view", "records",
-             {{"ccg", ccg->view()},
-              {"provider", request.value().provider},
-              {"month", built.value().scope.month},
-              {"record_level", true}})
-           .ok())
+  if (!Audit(c, "web.view", "records", RecordsAuditScope(*ccg, request.value(), built.value().scope)).ok())
     return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
   f.subtitle = Subtitle(*ccg, built.value().scope);
   std::string body =
@@ -394,9 +405,7 @@ Response WebApp::Impl::ApiRecords(const Request& r, const Caller& c) const {
   if (!request.ok()) return Response::Error(400, request.error().ToString());
   auto built = views.Build(request.value());
   if (!built.ok()) return Response::Error(404, built.error().why);
-  if (!Audit(c, "api.view", "records",
-             {{"ccg", ccg->view()}, {"provider", request.value().provider}, {"record_level", true}})
-           .ok())
+  if (!Audit(c, "api.view", "records", RecordsAuditScope(*ccg, request.value(), built.value().scope)).ok())
     return Response::Error(503, "the audit log could not be written, so this view is withheld");
   return Response::Json(200, report::RenderJson(built.value().tables).dump());
 }
