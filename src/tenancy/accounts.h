@@ -7,7 +7,8 @@
 //     address BEFORE any Argon2 work (growing waits, never a lockout), a cap on concurrent hashes, one message for every
 //     failure whether or not the account exists (and comparable time:
 //     unknown names are verified against a dummy hash), TOTP with replay
-//     refusal;
+//     refusal, and enrolment of an authenticator (at a first sign-in the
+//     role requires it, or by the user with their password again);
 //   * sessions (128-bit tokens, 30-minute idle and 12-hour absolute expiry,
 //     killed on sign-out, disable, password reset and role change) and API
 //     tokens (256-bit, named, revocable; made only by their own user, or by
@@ -81,6 +82,23 @@ inline constexpr std::string_view kSignInFailedMessage =
     "Sign-in failed. Check your user name and password, and the code from your authenticator app if you use one. "
     "After repeated failures each further attempt has to wait a little longer.";
 
+// Whether users of `role` need a second factor while no administrator has
+// set the role's policy: CSU administrators and analysts, and CCG finance
+// staff (OWASP ASVS 4.0.3 level 2, 2.2.3; docs/permissions.md).
+bool SecondFactorRequiredByDefault(Role role);
+
+// An authenticator being enrolled: a new secret the server holds, unused,
+// for kEnrolmentSeconds under a random ticket, until a code from the app
+// proves the user has added it. At most kEnrolmentCodeAttempts wrong codes.
+inline constexpr int64_t kEnrolmentSeconds = 10 * 60;
+inline constexpr int kEnrolmentCodeAttempts = 5;
+
+struct PendingEnrolment {
+  std::string ticket;       // 32 hex digits: what the form sends back; kept by the server only as its SHA-256
+  std::string totp_secret;  // base32, shown once
+  std::string totp_uri;     // otpauth://...
+};
+
 struct AccountsOptions {
   AuditFn audit;                          // required
   const refdata::RefData* ref = nullptr;  // required to name tenants (CCG codes are checked against it)
@@ -129,7 +147,8 @@ struct SignInRequest {
 enum class SignInOutcome {
   kSignedIn,
   kFailed,                // wrong name, password or code, no code, disabled, or waiting: one message for all
-  kSecondFactorNotSetUp,  // password right, the role requires a second factor the user has not enrolled
+  kSecondFactorNotSetUp,  // password right, the role requires a second factor the user has not enrolled:
+                          // `enrolment` holds a new one to finish with FinishSignInEnrolment
   kBusy,                  // too many sign-ins hashing at once; try again shortly
 };
 
@@ -139,6 +158,7 @@ struct SignInResult {
   std::string session_token;  // kSignedIn only: 32 hex digits; give it to the browser, never store it
   int64_t expires_at = 0;     // absolute expiry of that session
   std::optional<Principal> principal;
+  std::optional<PendingEnrolment> enrolment;  // kSecondFactorNotSetUp only
 };
 
 struct ApiTokenInfo {
@@ -171,7 +191,8 @@ class Accounts {
   // Assigns or unassigns a CCG to a csu_analyst (Error for other roles).
   // An unassigned CCG stops working at the analyst's next request.
   Status Assign(std::string_view username, std::string_view tenant, bool assign, const std::string& actor);
-  // Whether users of `role` must sign in with a second factor.
+  // Whether users of `role` must sign in with a second factor: the policy an
+  // administrator set, or SecondFactorRequiredByDefault while none has.
   Status SetRoleRequiresMfa(Role role, bool required, const std::string& actor);
   Result<bool> RoleRequiresMfa(Role role);
   // The CCGs this CSU serves (every tenant named by a user or assignment).
@@ -188,6 +209,24 @@ class Accounts {
   Status SignOut(std::string_view token);
   // Ends every session of a user (e.g. an administrator's "sign out everywhere").
   Status RevokeSessions(std::string_view username, const std::string& actor);
+
+  // ---- enrolling an authenticator ----
+  // Finishes the enrolment a first sign-in started (SignInResult::enrolment)
+  // with a code from the new secret, and signs in as SignIn does (a session,
+  // the browser's previous one ended). The ticket works once; a wrong code
+  // answers kFailed with the one message and counts towards
+  // kEnrolmentCodeAttempts.
+  SignInResult FinishSignInEnrolment(std::string_view ticket, std::string_view code, const std::string& address,
+                                     const std::string& previous_session_token);
+  // A signed-in user (a session: `who.api_token_id` must be 0) starts setting
+  // up a new authenticator; their password is asked again, throttled like a
+  // sign-in from `address` (a session left open must not be enough to swap
+  // the second factor: ASVS 2.5.x, 3.7.1). Error with the sign-in failure
+  // message when the password is wrong or the attempt must wait.
+  Result<PendingEnrolment> StartEnrolment(const Principal& who, std::string_view password, const std::string& address);
+  // Finishes it with a code from the new secret, replacing any old one.
+  // Another user's ticket is "no such enrolment" alike.
+  Status FinishEnrolment(const Principal& who, std::string_view ticket, std::string_view code);
 
   // ---- API tokens ----
   // A token acts with its user's role and CCGs, so only the user makes one

@@ -67,6 +67,11 @@ class AccountsFixture : public ::testing::Test {
     auto a = Accounts::Open(dir_.string(), o);
     ASSERT_TRUE(a.ok()) << a.error().ToString();
     accounts_ = std::move(a).value();
+    // Most tests here are about passwords, throttling and sessions, and sign
+    // users of every role in with a password alone: the second factor's own
+    // tests (and the default policy's) set it up themselves.
+    if (second_factor_optional_)
+      for (Role r : kAllRoles) ASSERT_TRUE(accounts_->SetRoleRequiresMfa(r, false, "test-fixture").ok());
   }
   Enrolment Add(const std::string& name, Role role, const std::string& tenant = "", bool totp = false) {
     auto e = accounts_->AddUser({name, "Display " + name, role, tenant, totp}, kPassword, "admin-test");
@@ -91,6 +96,7 @@ class AccountsFixture : public ::testing::Test {
   }
 
   fs::path dir_;
+  bool second_factor_optional_ = true;
   int max_hashes_ = 2;
   int hash_wait_ms_ = 2000;
   FakeClock clock_{1700000000};
@@ -417,6 +423,30 @@ TEST_F(TenancySignInTest, WithASecondFactorTheAnswerDoesNotTellWhetherThePasswor
       HotpCode(*Base32Decode(e.totp_secret), static_cast<uint64_t>(TotpStep(clock_.NowUnixSeconds())), 6);
   EXPECT_EQ(SignIn("ann", kPassword, address, code).outcome, SignInOutcome::kFailed);
   EXPECT_EQ(SignIn("ann", kPassword, "10.6.0.2", code).outcome, SignInOutcome::kSignedIn);
+}
+
+// The red team found the second factor off by default for every role.
+// CSU administrators and analysts and CCG finance staff now need one unless
+// an administrator decides otherwise (ASVS level 2): a new installation's
+// administrator cannot sign in with a password alone.
+TEST_F(TenancySignInTest, CsuAndFinanceRolesRequireASecondFactorByDefault) {
+  second_factor_optional_ = false;
+  fs::remove_all(dir_);
+  fs::create_directories(dir_);
+  Reopen();
+  for (Role r : kAllRoles) {
+    const bool expected = r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCcgFinance;
+    EXPECT_EQ(accounts_->RoleRequiresMfa(r).value(), expected) << RoleName(r);
+  }
+  Add("root", Role::kCsuAdmin);
+  Add("carol", Role::kCcgCommissioner, "02E");
+  SignInResult root = SignIn("root", kPassword);
+  EXPECT_NE(root.outcome, SignInOutcome::kSignedIn);
+  EXPECT_TRUE(root.session_token.empty());
+  EXPECT_EQ(SignIn("carol", kPassword).outcome, SignInOutcome::kSignedIn);
+  // An administrator's explicit choice still stands.
+  ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCsuAdmin, false, "t").ok());
+  EXPECT_EQ(SignIn("root", kPassword, "10.0.0.2").outcome, SignInOutcome::kSignedIn);
 }
 
 TEST_F(SessionTest, IdleExpiryAfterThirtyMinutes) {

@@ -309,6 +309,22 @@ Response WebApp::Impl::AccountChange(const Request& r, const Caller& c, AccountF
       what = "API token " + id + " revoked";
       break;
     }
+    case AccountForm::kStartAuthenticator: {
+      auto started = accounts.StartEnrolment(c.who, field("password"), ClientAddress(r));
+      if (!started.ok()) return AccountResponse(c, 401, NoticePanel(started.error().why, true));
+      const tenancy::PendingEnrolment& e = started.value();
+      return AccountResponse(
+          c, 200,
+          ShownOncePanel("Your new authenticator key", {{"Key (base32)", e.totp_secret}, {"otpauth URI", e.totp_uri}},
+                         "Add it to an authenticator app, then enter the code it shows below. Until you do, "
+                         "nothing changes; it expires in 10 minutes.") +
+              EnrolmentForm("/account/second-factor/confirm", CsrfTokenFor(c.session_token), e.ticket,
+                            "Finish setting up"));
+    }
+    case AccountForm::kConfirmAuthenticator:
+      done = accounts.FinishEnrolment(c.who, field("ticket"), field("code"));
+      what = "your authenticator is set up; sign-in now asks for its code";
+      break;
   }
   if (!done.ok()) return AccountResponse(c, 400, NoticePanel(done.error().ToString(), true));
   return Redirect("/account?done=" + UrlEncode(what));

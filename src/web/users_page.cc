@@ -79,6 +79,13 @@ std::string AccountPageHtml(const AccountPageData& p) {
               ? "Your role requires an authenticator app and none is set up for you."
               : "No authenticator app is set up for you.";
   body += "</p>";
+  body += "<form class=\"filters\" method=\"post\" action=\"/account/second-factor\">" + CsrfField(p.csrf_token) +
+          InputField("authenticator-password", "password", "Your password, again", "password", "",
+                     "required autocomplete=\"current-password\"") +
+          "<div><button class=\"primary\" type=\"submit\">" +
+          (p.user.has_totp ? "Replace my authenticator" : "Set up an authenticator") + "</button></div></form>";
+  body += "<p class=\"note\">Your password is asked again so that a session left open cannot change your second "
+          "factor. The new key is shown once; the old one works until the new one's code is entered.</p>";
   body += "<h2>Your API tokens</h2>";
   body += p.tokens.empty() ? "<p>You have no API tokens. Another system uses one to call the JSON API as you.</p>"
                            : TableHtml(TokensTable(p.tokens, false));
@@ -95,6 +102,15 @@ std::string AccountPageHtml(const AccountPageData& p) {
                InputField("revoke-id", "id", "Token", "text", "", "required inputmode=\"numeric\" pattern=\"[0-9]+\""),
                "Revoke");
   return body;
+}
+
+std::string EnrolmentForm(std::string_view action, std::string_view csrf, std::string_view ticket,
+                          std::string_view button) {
+  return "<form class=\"signin\" method=\"post\" action=\"" + Escape(action) + "\">" + CsrfField(csrf) +
+         "<input type=\"hidden\" name=\"ticket\" value=\"" + Escape(ticket) + "\">" +
+         "<div><label for=\"enrol-code\">Code from the app</label><input id=\"enrol-code\" name=\"code\" "
+         "inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\" required></div>"
+         "<button class=\"primary\" type=\"submit\">" + Escape(button) + "</button></form>";
 }
 
 std::string UsersPageHtml(const UsersPageData& p) {
@@ -115,7 +131,7 @@ std::string UsersPageHtml(const UsersPageData& p) {
     if (lacks && !u.disabled) ++missing[u.role];
     users.AddRow({Cell::Text(u.username), Cell::Text(u.display_name), Cell::Text(std::string(tenancy::RoleName(u.role))),
                   Cell::Text(u.role == Role::kCsuAdmin ? "all" : ccgs),
-                  Cell::Text(u.has_totp ? "TOTP" : lacks ? "none: required, cannot sign in" : "none"),
+                  Cell::Text(u.has_totp ? "TOTP" : lacks ? "none: required, set up at next sign-in" : "none"),
                   Cell::Text(u.disabled ? "disabled" : "active"),
                   Cell::Text(u.last_sign_in_at.empty() ? "never" : u.last_sign_in_at)});
   }
@@ -154,8 +170,9 @@ std::string UsersPageHtml(const UsersPageData& p) {
   for (Role r : tenancy::kAllRoles)
     policy.AddRow({Cell::Text(std::string(tenancy::RoleName(r))), Cell::Text(Required(p, r) ? "required" : "optional"),
                    Cell::Count(missing[r])});
-  policy.notes.push_back("A user whose role requires a second factor and who has none cannot sign in: reset their "
-                         "password with a new authenticator secret.");
+  policy.notes.push_back("A user whose role requires a second factor and who has none is asked to set one up at "
+                         "their next sign-in (or on their account page). CSU administrators and analysts and CCG "
+                         "finance staff need one unless set otherwise here.");
   body += "<h2>Second factor</h2>" + TableHtml(policy);
   body += Form(p, "Require a second factor", "/admin/users/second-factor",
                SelectField("mfa-role", "role", "Role", RoleOptions()) +

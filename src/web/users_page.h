@@ -39,6 +39,12 @@ struct AccountPageData {
 };
 std::string AccountPageHtml(const AccountPageData& page);
 
+// The form that finishes enrolling an authenticator: the enrolment's ticket
+// (hidden) and a code from the new key, posted to `action` with the CSRF
+// value `csrf`.
+std::string EnrolmentForm(std::string_view action, std::string_view csrf, std::string_view ticket,
+                          std::string_view button);
+
 // A secret shown once (a new API token, an authenticator secret): what it
 // is, the value(s) in full, and what to do with them. Nothing keeps it: the
 // response is no-store and only its hash (a token) or the database (an

@@ -242,6 +242,7 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   });
   router_.Add(Method::kGet, "/signin", [app](const Request& r) { return app->SignInPage(r, "", 200, ""); });
   router_.Add(Method::kPost, "/signin", [app](const Request& r) { return app->SignIn(r); });
+  router_.Add(Method::kPost, "/signin/enrol", [app](const Request& r) { return app->SignInEnrol(r); });
   router_.Add(Method::kPost, "/signout", [app](const Request& r) { return app->SignOut(r); });
   router_.Add(Method::kGet, "/", page(&Impl::Home));
   router_.Add(Method::kGet, "/ccg/{ccg}", page(&Impl::CcgHome));
@@ -274,6 +275,8 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   };
   router_.Add(Method::kPost, "/account/tokens", account_form(Impl::AccountForm::kCreateToken));
   router_.Add(Method::kPost, "/account/tokens/revoke", account_form(Impl::AccountForm::kRevokeToken));
+  router_.Add(Method::kPost, "/account/second-factor", account_form(Impl::AccountForm::kStartAuthenticator));
+  router_.Add(Method::kPost, "/account/second-factor/confirm", account_form(Impl::AccountForm::kConfirmAuthenticator));
   router_.Add(Method::kGet, "/static/invoice.css", [](const Request&) {
     Response r = Response::Text(200, billing::InvoiceCss());
     r.SetHeader("Content-Type", "text/css; charset=utf-8");

@@ -207,7 +207,7 @@ struct WebApp::Impl {
   Response AccountResponse(const Caller& c, int status, std::string notice_html) const;
   // Signed-in users only (an API token gets 404).
   Response AccountPage(const Request& r, const Caller& c) const;
-  enum class AccountForm { kCreateToken, kRevokeToken };
+  enum class AccountForm { kCreateToken, kRevokeToken, kStartAuthenticator, kConfirmAuthenticator };
   // POST /account/...: CSRF-checked; always about the signed-in user (no
   // user is read from the form). A new token is shown on this response only.
   Response AccountChange(const Request& r, const Caller& c, AccountForm form_kind) const;
@@ -324,6 +324,19 @@ struct WebApp::Impl {
 
   Response SignIn(const Request& r) const;
   Response SignOut(const Request& r) const;
+  // The sign-in form's cookie carrying `value`.
+  std::string SignInCookie(const std::string& value) const;
+  // The sign-in forms' anti-forgery check (uses the value up).
+  bool SignInFormOk(const std::map<std::string, std::string>& form,
+                    const std::map<std::string, std::string>& cookies) const;
+  // The redirect home that gives the browser its session cookie.
+  Response SignedInResponse(const std::string& session_token) const;
+  // The first sign-in's enrolment page: the new key once (`shown`), then the
+  // form for its code, posted to /signin/enrol with a fresh form value.
+  Response EnrolPage(const std::string& ticket, const tenancy::PendingEnrolment* shown, const std::string& message,
+                     int status) const;
+  // POST /signin/enrol: ticket and code; signs in when the code matches.
+  Response SignInEnrol(const Request& r) const;
 };
 
 }  // namespace csu::web

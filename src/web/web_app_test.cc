@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -25,6 +26,7 @@
 #include "store/store_testing.h"
 #include "tenancy/accounts.h"
 #include "tenancy/password_policy.h"
+#include "tenancy/totp.h"
 
 namespace csu::web {
 namespace {
@@ -79,6 +81,9 @@ class WebAppTest : public ::testing::Test {
     Add("finance", Role::kCcgFinance, "02E");
     Add("viewer", Role::kCcgViewer, "02E");
     Add("other", Role::kCcgCommissioner, "27D");
+    // These tests are about pages and sign users of every role in with a
+    // password alone; the second factor's own tests require it again.
+    for (Role r : tenancy::kAllRoles) ASSERT_TRUE(accounts_->SetRoleRequiresMfa(r, false, "test").ok());
     PlatformRecords records;
     records.batches = [] {
       store::BatchInfo b;
@@ -338,6 +343,82 @@ TEST_F(WebAppTest, BehindTlsTheSignInFormCookieIsHostPrefixed) {
   EXPECT_EQ(proxied.Handle(post).status(), 403);
 }
 
+// A user whose role requires a second factor and who has none is not sent
+// away to ask an administrator: the sign-in page shows a new key once and
+// asks for its code, which finishes the enrolment and signs them in.
+TEST_F(WebAppTest, AFirstSignInWithoutASecondFactorGuidesEnrolment) {
+  ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCsuAdmin, true, "test").ok());
+  std::string v = SignInValue();
+  Response first = Send(Method::kPost, "/signin", "csu_signin=" + v,
+                        "csrf=" + v + "&username=admin&password=" + std::string(kPassword));
+  ASSERT_EQ(first.status(), 200) << first.body();
+  EXPECT_TRUE(CookieValue(first, "csu_session").empty());
+  const std::string& page = first.body();
+  const size_t uri = page.find("otpauth://totp/OpenCSU:admin?secret=");
+  ASSERT_NE(uri, std::string::npos) << page;
+  const std::string secret = page.substr(uri + 36, 32);
+  EXPECT_NE(page.find("action=\"/signin/enrol\""), std::string::npos) << page;
+  const size_t at = page.find("name=\"ticket\" value=\"");
+  ASSERT_NE(at, std::string::npos) << page;
+  const std::string ticket = page.substr(at + 21, page.find('"', at + 21) - at - 21);
+  // The answer's own form value goes with the ticket.
+  v = CookieValue(first, "csu_signin");
+  const std::string code =
+      tenancy::HotpCode(*tenancy::Base32Decode(secret), static_cast<uint64_t>(tenancy::TotpStep(std::time(nullptr))), 6);
+  const std::string wrong_code = code == "000000" ? "000001" : "000000";
+  Response bad = Send(Method::kPost, "/signin/enrol", "csu_signin=" + v, "csrf=" + v + "&ticket=" + ticket + "&code=" + wrong_code);
+  EXPECT_EQ(bad.status(), 401);
+  EXPECT_FALSE(accounts_->FindUser("admin").value()->has_totp);
+  v = CookieValue(bad, "csu_signin");
+  Response done = Send(Method::kPost, "/signin/enrol", "csu_signin=" + v, "csrf=" + v + "&ticket=" + ticket + "&code=" + code);
+  ASSERT_EQ(done.status(), 303) << done.body();
+  EXPECT_EQ(CookieValue(done, "csu_session").size(), 32u);
+  EXPECT_TRUE(accounts_->FindUser("admin").value()->has_totp);
+  EXPECT_EQ(AuditCount("admin|user.enrol_totp|user admin|"), 1u);
+  EXPECT_EQ(AuditCount(secret), 0u);
+  // Used once: the ticket does not sign anyone in again.
+  v = SignInValue();
+  EXPECT_NE(Send(Method::kPost, "/signin/enrol", "csu_signin=" + v, "csrf=" + v + "&ticket=" + ticket + "&code=" + code)
+                .status(),
+            303);
+}
+
+// Self-service enrolment on the account page, with the password asked for
+// again: a session left open on a shared desk cannot swap the authenticator.
+TEST_F(WebAppTest, UsersSetUpTheirOwnAuthenticatorWithTheirPasswordAgain) {
+  const std::string session = Session("commissioner");
+  const std::string me = Cookie(session);
+  const std::string csrf = "csrf=" + CsrfTokenFor(session);
+  EXPECT_EQ(Send(Method::kPost, "/account/second-factor", me, csrf + "&password=not-the-password-1").status(), 401);
+  EXPECT_EQ(Send(Method::kPost, "/account/second-factor", me, "csrf=x&password=" + std::string(kPassword)).status(), 403);
+  Response started = Send(Method::kPost, "/account/second-factor", me, csrf + "&password=" + std::string(kPassword));
+  ASSERT_EQ(started.status(), 200) << started.body();
+  const std::string& page = started.body();
+  const size_t uri = page.find("otpauth://totp/OpenCSU:commissioner?secret=");
+  ASSERT_NE(uri, std::string::npos) << page;
+  const std::string secret = page.substr(uri + 43, 32);
+  const size_t at = page.find("name=\"ticket\" value=\"");
+  ASSERT_NE(at, std::string::npos) << page;
+  const std::string ticket = page.substr(at + 21, page.find('"', at + 21) - at - 21);
+  EXPECT_FALSE(accounts_->FindUser("commissioner").value()->has_totp);
+  // Another user cannot finish it.
+  const std::string other = Session("viewer");
+  const std::string code =
+      tenancy::HotpCode(*tenancy::Base32Decode(secret), static_cast<uint64_t>(tenancy::TotpStep(std::time(nullptr))), 6);
+  EXPECT_EQ(Send(Method::kPost, "/account/second-factor/confirm", Cookie(other),
+                 "csrf=" + CsrfTokenFor(other) + "&ticket=" + ticket + "&code=" + code)
+                .status(),
+            400);
+  Response confirmed = Send(Method::kPost, "/account/second-factor/confirm", me, csrf + "&ticket=" + ticket + "&code=" + code);
+  ASSERT_EQ(confirmed.status(), 303) << confirmed.body();
+  EXPECT_TRUE(accounts_->FindUser("commissioner").value()->has_totp);
+  EXPECT_FALSE(accounts_->FindUser("viewer").value()->has_totp);
+  EXPECT_EQ(AuditCount("commissioner|user.enrol_totp|user commissioner|"), 1u);
+  // From now on the password alone does not sign in.
+  EXPECT_NE(accounts_->SignIn({"commissioner", kPassword, "", "10.0.0.50", ""}).outcome,
+            tenancy::SignInOutcome::kSignedIn);
+}
+
 TEST_F(WebAppTest, ForgedExpiredOrMissingSessionsAreSentToSignIn) {
   for (const std::string& cookie : {std::string(""), Cookie("00000000000000000000000000000000"), Cookie("x"),
                                     Cookie(std::string(4000, 'a'))}) {
@@ -364,6 +445,7 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /static/app.css", {true, false}},
     {"GET /signin", {true, false}},
     {"POST /signin", {true, false}},
+    {"POST /signin/enrol", {true, false}},
     {"POST /signout", {false, false}},
     {"GET /", {false, false}},
     {"GET /ccg/{ccg}", {false, true}},
@@ -380,6 +462,8 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /account", {false, false}},
     {"POST /account/tokens", {false, false}},
     {"POST /account/tokens/revoke", {false, false}},
+    {"POST /account/second-factor", {false, false}},
+    {"POST /account/second-factor/confirm", {false, false}},
     {"POST /admin/users/tokens/revoke", {false, false}},
     {"GET /audit", {false, false}},
     {"GET /api/v1/data", {false, false}},
@@ -571,7 +655,7 @@ TEST_F(WebAppTest, AdministratorsRequireSecondFactorsPerRoleFromThePage) {
   EXPECT_TRUE(accounts_->RoleRequiresMfa(Role::kCcgViewer).value());
   EXPECT_EQ(AuditCount("admin|policy.require_mfa|role ccg_viewer|{\"required\":true}"), 1u);
   // The page says who can no longer sign in.
-  EXPECT_NE(Send(Method::kGet, "/admin/users", admin).body().find("none: required, cannot sign in"),
+  EXPECT_NE(Send(Method::kGet, "/admin/users", admin).body().find("none: required, set up at next sign-in"),
             std::string::npos);
   ASSERT_EQ(Send(Method::kPost, "/admin/users/second-factor", admin, csrf + "&role=ccg_viewer&required=no").status(),
             303);
