@@ -122,6 +122,8 @@ printf '    %-18s %-30s %s\n' "user" "password" "sees" \
   "warrington-finance" "Ledger-otter-2018" "02E figures, exports and its CSU invoices" \
   "analyst" "Compass-heron-2018" "all three CCGs of the demo CSU" \
   "csu-admin" "Lantern-harbour-2018" "every CCG's figures, no records"
+echo "  csu-admin, analyst and warrington-finance have roles that require a second factor: at their"
+echo "  first sign-in the page shows a key for an authenticator app and asks for its code."
 if [ "${DEMO_SERVE:-1}" = "0" ]; then exit 0; fi
 echo
 echo "== The web platform (Ctrl-C to stop)"

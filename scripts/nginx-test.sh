@@ -235,10 +235,10 @@ ok "other host names refused (TLS handshake, HTTP)"
 # 6. Signing in through the proxy.
 code=$(c -o "$T/signin.html" -D "$T/h" -w '%{http_code}' "$HTTPS/signin") || fail "GET /signin failed"
 [ "$code" = 200 ] || fail "GET /signin: $code"
-pre=$(tr -d '\r' <"$T/h" | sed -n 's/^set-cookie: csu_signin=\([^;]*\);.*/\1/Ip' | head -n 1)
+pre=$(tr -d '\r' <"$T/h" | sed -n 's/^set-cookie: __Host-csu_signin=\([^;]*\);.*/\1/Ip' | head -n 1)
 csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/signin.html" | head -n 1)
-{ [ -n "$pre" ] && [ -n "$csrf" ]; } || fail "GET /signin: no csu_signin cookie or csrf field"
-code=$(c -o /dev/null -D "$T/h" -w '%{http_code}' -b "csu_signin=$pre" \
+{ [ -n "$pre" ] && [ -n "$csrf" ]; } || fail "GET /signin: no __Host-csu_signin cookie or csrf field"
+code=$(c -o /dev/null -D "$T/h" -w '%{http_code}' -b "__Host-csu_signin=$pre" \
   --data-urlencode "username=$USER_NAME" --data-urlencode "password=$PASSWORD" --data-urlencode "csrf=$csrf" \
   "$HTTPS/signin") || fail "POST /signin failed"
 case "$code" in 30[23]) ;; *) fail "POST /signin: expected a redirect, got $code" ;; esac

@@ -270,7 +270,11 @@ int RequireMfa(const Context& ctx, const UsersArgs& a) {
 int TokenCreate(const Context& ctx, const UsersArgs& a) {
   auto o = Open(ctx, a.state, false);
   if (!o) return kExitFailure;
-  auto made = o->accounts->CreateApiToken(a.username, a.display_name, o->state->actor);
+  // The local operator may make a token for any user: whoever can run this
+  // against the state folder can read every file in it anyway. The audit
+  // entry says the operator made it, for whom, so it never reads as the
+  // user's own doing (docs/permissions.md, "Sessions and API tokens").
+  auto made = o->accounts->CreateApiTokenAsOperator(a.username, a.display_name, o->state->actor);
   if (!made.ok()) {
     PrintError(made.error().ToString());
     return kExitFailure;
@@ -278,10 +282,11 @@ int TokenCreate(const Context& ctx, const UsersArgs& a) {
   // The token on stdout alone, so a script can capture it; the advice on stderr.
   std::printf("%s\n", made.value().second.c_str());
   std::fprintf(stderr,
-               "API token %lld '%s' for %s (shown once; send it as 'Authorization: Bearer TOKEN'; "
+               "API token %lld '%s' for %s, made by the operator %s and audited so (shown once; send it as "
+               "'Authorization: Bearer TOKEN'; "
                "revoke with: csu users token revoke --data %s %lld)\n",
                static_cast<long long>(made.value().first.id), made.value().first.name.c_str(),
-               made.value().first.username.c_str(), a.state.data_dir.c_str(),
+               made.value().first.username.c_str(), o->state->actor.c_str(), a.state.data_dir.c_str(),
                static_cast<long long>(made.value().first.id));
   return kExitOk;
 }

@@ -131,6 +131,8 @@ TEST_F(UsersCommandTest, ApiTokensCreateListRevoke) {
   EXPECT_EQ(Users("token revoke 99").exit_code, 1);
   o = RunCsu(state_ + "audit list" + Where());
   EXPECT_TRUE(Contains(o.output, "api_token.create")) << o.output;
+  // The operator made it, and the log says so: never as carol's own doing.
+  EXPECT_TRUE(Contains(o.output, "\"created_by\":\"operator\",\"for_user\":\"carol\"")) << o.output;
   EXPECT_FALSE(Contains(o.output, token)) << o.output;
 }
 

@@ -395,12 +395,24 @@ Status Accounts::SetRoleRequiresMfa(Role role, bool required, const std::string&
                   std::string("{\"required\":") + (required ? "true" : "false") + "}");
 }
 
-Result<bool> Accounts::RoleRequiresMfa(Role role) {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  CSU_ASSIGN_OR_RETURN(q, impl_->db->Prepare("SELECT require_mfa FROM role_policy WHERE role = ?1"));
+bool SecondFactorRequiredByDefault(Role role) {
+  // Those who see every CCG or record-level data (CSU staff) and those who
+  // see the money (CCG finance); commissioners and viewers are the CCG's to
+  // decide, and an administrator can require it for them.
+  return role == Role::kCsuAdmin || role == Role::kCsuAnalyst || role == Role::kCcgFinance;
+}
+
+Result<bool> Accounts::Impl::RequiresMfa(Role role) {
+  CSU_ASSIGN_OR_RETURN(q, db->Prepare("SELECT require_mfa FROM role_policy WHERE role = ?1"));
   q.Bind(1, RoleName(role));
   CSU_ASSIGN_OR_RETURN(row, q.Step());
-  return row && q.Int(0) != 0;
+  // No row: nobody has decided, and a new installation is safe by default.
+  return row ? q.Int(0) != 0 : SecondFactorRequiredByDefault(role);
+}
+
+Result<bool> Accounts::RoleRequiresMfa(Role role) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->RequiresMfa(role);
 }
 
 Result<std::vector<OdsCode>> Accounts::Tenants() {

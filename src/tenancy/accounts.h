@@ -3,14 +3,16 @@
 // docs/permissions.md). It owns
 //   * users, tenants (the CCGs this CSU serves), analyst assignments and the
 //     second-factor policy per role;
-//   * sign-in: throttling per account and per remote address BEFORE any
-//     Argon2 work, a cap on concurrent hashes, one message for every
+//   * sign-in: throttling per account from each remote address and per
+//     address BEFORE any Argon2 work (growing waits, never a lockout), a cap on concurrent hashes, one message for every
 //     failure whether or not the account exists (and comparable time:
 //     unknown names are verified against a dummy hash), TOTP with replay
-//     refusal;
+//     refusal, and enrolment of an authenticator (at a first sign-in the
+//     role requires it, or by the user with their password again);
 //   * sessions (128-bit tokens, 30-minute idle and 12-hour absolute expiry,
 //     killed on sign-out, disable, password reset and role change) and API
-//     tokens (256-bit, named, revocable); only their SHA-256 is stored;
+//     tokens (256-bit, named, revocable; made only by their own user, or by
+//     the local operator on the command line); only their SHA-256 is stored;
 //   * Authorize: the permission matrix plus an audit entry for each refusal.
 // Security events go to `AccountsOptions::audit` (the catalog's hash-chained
 // log in production). Passwords, tokens and codes are never logged.
@@ -57,16 +59,45 @@ inline constexpr int64_t kSessionAbsoluteSeconds = 12 * 60 * 60;
 // last_seen_at is written at most this often per session (one fsync a minute,
 // not one per request); idle expiry is exact to this.
 inline constexpr int64_t kSessionTouchSeconds = 60;
-// Sign-in throttle: this many failures without a 15-minute pause lock the key
-// for 15 minutes. Addresses get more room (an office shares one address).
-inline constexpr int64_t kAccountFailureLimit = 5;
-inline constexpr int64_t kAddressFailureLimit = 20;
-inline constexpr int64_t kThrottleWindowSeconds = 15 * 60;
-inline constexpr int64_t kLockoutSeconds = 15 * 60;
+// Sign-in throttle (docs/permissions.md, "Sign-in"): waits that grow, never
+// a lockout, so nobody can keep an account shut by failing on purpose.
+// After this many failures of one account from one address, each further
+// attempt from that address must wait 2, 4, 8 ... seconds after the last
+// failure (2^(n-4) after n failures), at most kThrottleMaxDelaySeconds.
+inline constexpr int64_t kPairFreeFailures = 5;
+// One address failing on many accounts (password spraying) waits the same
+// way after this many. Addresses get more room: an office shares one.
+inline constexpr int64_t kAddressFreeFailures = 20;
+// An account with more failures than this, from all addresses together, is
+// under attack: then each address waits after its first failure on it. It
+// slows attackers only: an address with no failures is never refused.
+inline constexpr int64_t kAccountFailureCeiling = 50;
+inline constexpr int64_t kThrottleMaxDelaySeconds = 15 * 60;
+// A count is forgotten after this long without a failure (and no wait in force).
+inline constexpr int64_t kThrottleForgetSeconds = 60 * 60;
 
-// The one message a requester sees for any failed sign-in.
+// The one message a requester sees for any failed sign-in: a wrong name,
+// password or code, a missing code, a disabled account, or a wait.
 inline constexpr std::string_view kSignInFailedMessage =
-    "Sign-in failed. Check your user name, password and code; after repeated failures sign-in is paused for 15 minutes.";
+    "Sign-in failed. Check your user name and password, and the code from your authenticator app if you use one. "
+    "After repeated failures each further attempt has to wait a little longer.";
+
+// Whether users of `role` need a second factor while no administrator has
+// set the role's policy: CSU administrators and analysts, and CCG finance
+// staff (OWASP ASVS 4.0.3 level 2, 2.2.3; docs/permissions.md).
+bool SecondFactorRequiredByDefault(Role role);
+
+// An authenticator being enrolled: a new secret the server holds, unused,
+// for kEnrolmentSeconds under a random ticket, until a code from the app
+// proves the user has added it. At most kEnrolmentCodeAttempts wrong codes.
+inline constexpr int64_t kEnrolmentSeconds = 10 * 60;
+inline constexpr int kEnrolmentCodeAttempts = 5;
+
+struct PendingEnrolment {
+  std::string ticket;       // 32 hex digits: what the form sends back; kept by the server only as its SHA-256
+  std::string totp_secret;  // base32, shown once
+  std::string totp_uri;     // otpauth://...
+};
 
 struct AccountsOptions {
   AuditFn audit;                          // required
@@ -115,9 +146,9 @@ struct SignInRequest {
 
 enum class SignInOutcome {
   kSignedIn,
-  kFailed,                // wrong name, password or code, disabled, or throttled: one message for all
-  kSecondFactorNeeded,    // password right, ask for the code (no session yet, not a failure)
-  kSecondFactorNotSetUp,  // password right, the role requires a second factor the user has not enrolled
+  kFailed,                // wrong name, password or code, no code, disabled, or waiting: one message for all
+  kSecondFactorNotSetUp,  // password right, the role requires a second factor the user has not enrolled:
+                          // `enrolment` holds a new one to finish with FinishSignInEnrolment
   kBusy,                  // too many sign-ins hashing at once; try again shortly
 };
 
@@ -127,6 +158,7 @@ struct SignInResult {
   std::string session_token;  // kSignedIn only: 32 hex digits; give it to the browser, never store it
   int64_t expires_at = 0;     // absolute expiry of that session
   std::optional<Principal> principal;
+  std::optional<PendingEnrolment> enrolment;  // kSecondFactorNotSetUp only
 };
 
 struct ApiTokenInfo {
@@ -159,7 +191,8 @@ class Accounts {
   // Assigns or unassigns a CCG to a csu_analyst (Error for other roles).
   // An unassigned CCG stops working at the analyst's next request.
   Status Assign(std::string_view username, std::string_view tenant, bool assign, const std::string& actor);
-  // Whether users of `role` must sign in with a second factor.
+  // Whether users of `role` must sign in with a second factor: the policy an
+  // administrator set, or SecondFactorRequiredByDefault while none has.
   Status SetRoleRequiresMfa(Role role, bool required, const std::string& actor);
   Result<bool> RoleRequiresMfa(Role role);
   // The CCGs this CSU serves (every tenant named by a user or assignment).
@@ -177,17 +210,50 @@ class Accounts {
   // Ends every session of a user (e.g. an administrator's "sign out everywhere").
   Status RevokeSessions(std::string_view username, const std::string& actor);
 
+  // ---- enrolling an authenticator ----
+  // Finishes the enrolment a first sign-in started (SignInResult::enrolment)
+  // with a code from the new secret, and signs in as SignIn does (a session,
+  // the browser's previous one ended). The ticket works once; a wrong code
+  // answers kFailed with the one message and counts towards
+  // kEnrolmentCodeAttempts.
+  SignInResult FinishSignInEnrolment(std::string_view ticket, std::string_view code, const std::string& address,
+                                     const std::string& previous_session_token);
+  // A signed-in user (a session: `who.api_token_id` must be 0) starts setting
+  // up a new authenticator; their password is asked again, throttled like a
+  // sign-in from `address` (a session left open must not be enough to swap
+  // the second factor: ASVS 2.5.x, 3.7.1). Error with the sign-in failure
+  // message when the password is wrong or the attempt must wait.
+  Result<PendingEnrolment> StartEnrolment(const Principal& who, std::string_view password, const std::string& address);
+  // Finishes it with a code from the new secret, replacing any old one.
+  // Another user's ticket is "no such enrolment" alike.
+  Status FinishEnrolment(const Principal& who, std::string_view ticket, std::string_view code);
+
   // ---- API tokens ----
-  // A new token for `username`: "csu_" + 64 hex digits, returned once.
-  Result<std::pair<ApiTokenInfo, std::string>> CreateApiToken(std::string_view username, std::string_view name,
-                                                              const std::string& actor);
+  // A token acts with its user's role and CCGs, so only the user makes one
+  // for themself: an administrator who could make one for someone else could
+  // act, and read records, in their name. "csu_" + 64 hex digits, returned
+  // once. `who` must be signed in with a session (a token makes no tokens);
+  // audited with the user as the actor.
+  Result<std::pair<ApiTokenInfo, std::string>> CreateOwnApiToken(const Principal& who, std::string_view name);
+  // The local operator's way (`csu users token create`): whoever runs the
+  // command owns the state folder and could read every file of it anyway.
+  // Audited as `operator_actor` with "created_by":"operator" and the user
+  // it is for, so the log never shows it as the user's own doing.
+  Result<std::pair<ApiTokenInfo, std::string>> CreateApiTokenAsOperator(std::string_view username,
+                                                                        std::string_view name,
+                                                                        const std::string& operator_actor);
   Result<std::vector<ApiTokenInfo>> ListApiTokens(std::string_view username);
+  // Administrators and the operator revoke any token.
   Status RevokeApiToken(int64_t id, const std::string& actor);
-  // The principal of an active token whose user is enabled, or nullopt.
+  // A user revokes their own; another's id is "no such token" alike.
+  Status RevokeOwnApiToken(const Principal& who, int64_t id);
+  // The principal of an active token whose user is enabled, with
+  // `api_token_id` set, or nullopt.
   Result<std::optional<Principal>> ValidateApiToken(std::string_view token);
 
   // ---- authorisation ----
-  // Check() plus an audit entry ("permission.refused") when refused.
+  // Check() plus an audit entry ("permission.refused", with the API token's
+  // id when a token is acting) when refused.
   Permission Authorize(const Principal& who, Action action, const OdsCode& tenant, Identifiability level);
 
   struct PassKey {

@@ -2,6 +2,7 @@
 // (users, tenants, policy) and sign_in.cc (sign-in, sessions, tokens).
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <semaphore>
 
@@ -16,6 +17,18 @@ struct Accounts::Impl {
   Clock* clock = nullptr;
   std::mutex mu;  // guards db
   std::counting_semaphore<64> hash_slots{2};
+  // Authenticators being enrolled, by SHA-256 of their ticket (guarded by
+  // mu). In memory only: a restart asks the user to start again. At most
+  // one per user, so bounded by the users.
+  struct PendingTotp {
+    int64_t user_id = 0;
+    std::string secret;
+    std::string password_hash;  // the password it was started with: a reset in between voids it
+    int64_t expires_at = 0;
+    bool signs_in = false;      // a first sign-in's (FinishSignInEnrolment) rather than a signed-in user's
+    int attempts = 0;
+  };
+  std::map<std::string, PendingTotp> pending_totp;
 
   explicit Impl(int slots) : hash_slots(slots) {}
 
@@ -40,6 +53,19 @@ struct Accounts::Impl {
   // Deletes sessions and revokes API tokens of a user. Caller holds mu and
   // is inside a transaction.
   Status KillCredentials(int64_t user_id);
+  // Caller holds mu. The role's policy, or its default while none is set.
+  Result<bool> RequiresMfa(Role role);
+  // Caller holds mu. A new secret pending for the user, replacing any other
+  // of theirs.
+  Result<PendingEnrolment> NewPendingTotp(const UserInfo& user, const std::string& password_hash, bool signs_in);
+  // Caller holds mu and is inside a transaction. Stores a new session for
+  // the user (ending `previous_token`'s, sweeping expired ones); returns its
+  // token.
+  Result<std::string> OpenSession(int64_t user_id, int64_t now, const std::string& previous_token);
+  // Caller holds mu. Audits the sign-in (withdrawing the session if that
+  // fails: every sign-in must be attributable) and makes the answer.
+  SignInResult SignedIn(const UserInfo& user, const std::string& token, int64_t now, const std::string& address,
+                        bool second_factor);
 };
 
 Principal PrincipalOf(const UserInfo& u);

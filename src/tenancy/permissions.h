@@ -60,6 +60,9 @@ struct Principal {
   Role role = Role::kCcgViewer;
   OdsCode tenant;                 // own CCG of a CCG role; empty for CSU staff
   std::vector<OdsCode> assigned;  // csu_analyst: the CCGs assigned to them
+  // The API token acting, 0 for a session: every audit entry of a token's
+  // request names it, so the log says which credential read what.
+  int64_t api_token_id = 0;
 };
 
 struct Permission {

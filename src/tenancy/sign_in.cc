@@ -1,12 +1,14 @@
 // Sign-in, sessions, API tokens and Authorize (the rest of Accounts is in
 // accounts.cc). The order inside SignIn is the security argument:
-//   1. throttle check per account and per address: cheap, no Argon2, and
-//      identical for existing and unknown names (both are throttled keys);
+//   1. throttle check of this account from this address and of the address:
+//      cheap, no Argon2, identical for existing and unknown names (both are
+//      throttled keys), and a wait that grows, never a lockout;
 //   2. a hash slot (at most N Argon2 at once, so a flood cannot exhaust
 //      memory: 19 MiB each);
 //   3. Argon2 verify against the user's hash, or a dummy hash when the name
 //      is unknown, so both cost the same time;
 //   4. disabled, second factor; then one message for every failure.
+#include <algorithm>
 #include <chrono>
 
 #include "store/audit_chain.h"
@@ -25,6 +27,11 @@ constexpr std::string_view kApiTokenPrefix = "csu_";
 
 std::string AccountKey(const std::string& username) { return TokenDigest("account:" + username); }
 std::string AddressKey(const std::string& address) { return TokenDigest("address:" + address); }
+// One account from one address: the key that slows a guesser without
+// touching the owner signing in from anywhere else.
+std::string PairKey(const std::string& username, const std::string& address) {
+  return TokenDigest("pair:" + username + "\n" + address);
+}
 
 struct UserSecrets {
   UserInfo info;
@@ -45,51 +52,134 @@ Result<std::optional<UserSecrets>> LoadSecrets(Accounts::Impl& im, const std::st
   return std::optional<UserSecrets>(std::move(s));
 }
 
-// Caller holds mu. True when the key is locked at `now`.
-Result<bool> IsLocked(Accounts::Impl& im, const std::string& key, int64_t now) {
+// The throttle keeps one row per key: failures counted since the key was
+// last quiet, the time of the last one, and `locked_until`, which is the
+// earliest time the key's next attempt may start (a wait, never a lockout:
+// docs/permissions.md, "Sign-in").
+
+// Caller holds mu. The time before which the key's attempts are refused.
+Result<int64_t> WaitUntil(Accounts::Impl& im, const std::string& key) {
   CSU_ASSIGN_OR_RETURN(q, im.db->Prepare("SELECT locked_until FROM sign_in_throttle WHERE key_sha256 = ?1"));
   q.Bind(1, key);
   CSU_ASSIGN_OR_RETURN(row, q.Step());
-  return row && q.Int(0) > now;
+  return row ? q.Int(0) : int64_t{0};
 }
 
-// Caller holds mu, inside a transaction. Counts a failure against `key`;
-// returns true when this failure started a lockout.
-Result<bool> RecordFailure(Accounts::Impl& im, const std::string& key, int64_t limit, int64_t now) {
+// How long a key that has just reached `failures` must wait before its next
+// attempt: nothing for the first `free - 1`, then 2, 4, 8 ... seconds, at
+// most kThrottleMaxDelaySeconds.
+int64_t DelayAfter(int64_t failures, int64_t free) {
+  if (failures < free) return 0;
+  const int64_t doublings = failures - free + 1;
+  if (doublings >= 20) return kThrottleMaxDelaySeconds;
+  return std::min<int64_t>(int64_t{1} << doublings, kThrottleMaxDelaySeconds);
+}
+
+struct Charge {
+  int64_t failures = 0;
+  int64_t delay = 0;  // what this failure makes the next attempt wait
+};
+
+// Caller holds mu, inside a transaction. Counts a failure against `key`
+// (after `free` failures each one sets a wait); `free` <= 0 never waits.
+Result<Charge> RecordFailure(Accounts::Impl& im, const std::string& key, int64_t free, int64_t now) {
   CSU_ASSIGN_OR_RETURN(q, im.db->Prepare(
       "SELECT failures, last_failure_at, locked_until FROM sign_in_throttle WHERE key_sha256 = ?1"));
   q.Bind(1, key);
   CSU_ASSIGN_OR_RETURN(row, q.Step());
   int64_t failures = row ? q.Int(0) : 0;
   const int64_t last = row ? q.Int(1) : 0;
-  const int64_t locked_until = row ? q.Int(2) : 0;
+  const int64_t wait_until = row ? q.Int(2) : 0;
   q.Reset();
-  // A quiet quarter of an hour (and no lock in force) starts a new window.
-  if (locked_until <= now && now - last >= kThrottleWindowSeconds) failures = 0;
+  // A quiet hour (and no wait in force) forgets the count.
+  if (wait_until <= now && now - last >= kThrottleForgetSeconds) failures = 0;
   ++failures;
-  int64_t new_lock = locked_until > now ? locked_until : 0;
-  bool started = false;
-  if (failures >= limit && new_lock == 0) {
-    new_lock = now + kLockoutSeconds;
-    started = true;
-  }
+  Charge c{failures, free > 0 ? DelayAfter(failures, free) : 0};
   CSU_ASSIGN_OR_RETURN(up, im.db->Prepare(
       "INSERT INTO sign_in_throttle(key_sha256, failures, last_failure_at, locked_until) VALUES (?1,?2,?3,?4) "
       "ON CONFLICT(key_sha256) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at, "
       "locked_until = excluded.locked_until"));
-  if (Status s = up.Bind(1, key).Bind(2, failures).Bind(3, now).Bind(4, new_lock).Run(); !s.ok()) return s.error();
-  return started;
+  if (Status s = up.Bind(1, key).Bind(2, failures).Bind(3, now).Bind(4, c.delay > 0 ? now + c.delay : 0).Run();
+      !s.ok())
+    return s.error();
+  return c;
 }
 
 // Caller holds mu, inside a transaction. Takes back one failure that
-// RecordFailure charged in advance, and the lock it may have started: the
-// attempt turned out not to be a failure. (Any lock now in force was started
-// while this attempt was in flight, since it passed the lock check.)
-Status Refund(Accounts::Impl& im, const std::string& key, int64_t limit) {
+// RecordFailure charged in advance, and the wait it may have set: the
+// attempt turned out not to be a failure.
+Status Refund(Accounts::Impl& im, const std::string& key, int64_t free) {
   CSU_ASSIGN_OR_RETURN(up, im.db->Prepare(
       "UPDATE sign_in_throttle SET failures = max(failures - 1, 0), "
       "locked_until = CASE WHEN failures - 1 < ?2 THEN 0 ELSE locked_until END WHERE key_sha256 = ?1"));
-  return up.Bind(1, key).Bind(2, limit).Run();
+  return up.Bind(1, key).Bind(2, free).Run();
+}
+
+// One attempt at a password (a sign-in, or a signed-in user's re-check)
+// in the throttle: its three keys and what was charged to each.
+struct Attempt {
+  std::string account_key, address_key, pair_key;
+  int64_t pair_free = kPairFreeFailures;
+  Charge account, address, pair;
+};
+
+Attempt AttemptOf(const std::string& username, const std::string& address) {
+  Attempt a;
+  a.account_key = AccountKey(username);
+  a.address_key = AddressKey(address);
+  a.pair_key = PairKey(username, address);
+  return a;
+}
+
+// Caller holds mu. False while this account from this address, or the
+// address, must wait. Only those waits refuse: the account's count never
+// does, so failures from elsewhere cannot keep the owner out.
+Result<bool> MayTry(Accounts::Impl& im, const Attempt& a, int64_t now) {
+  CSU_ASSIGN_OR_RETURN(pair_wait, WaitUntil(im, a.pair_key));
+  CSU_ASSIGN_OR_RETURN(address_wait, WaitUntil(im, a.address_key));
+  return pair_wait <= now && address_wait <= now;
+}
+
+// Caller holds mu. Charges the attempt as a failure before it hashes, to be
+// refunded if it was not one, so that parallel attempts cannot all pass
+// MayTry while the first ones are still hashing: at most kPairFreeFailures
+// guesses from one address reach Argon2 before the first wait.
+Status ChargeInAdvance(Accounts::Impl& im, Attempt& a, int64_t now) {
+  return im.InTransaction([&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(acc, RecordFailure(im, a.account_key, 0, now));
+    a.account = acc;
+    // An account failing from many addresses is under attack: then every
+    // address waits after its first failure on it. An address with none
+    // still gets its attempt, so the owner can always sign in.
+    if (acc.failures > kAccountFailureCeiling) a.pair_free = 1;
+    CSU_ASSIGN_OR_RETURN(p, RecordFailure(im, a.pair_key, a.pair_free, now));
+    CSU_ASSIGN_OR_RETURN(d, RecordFailure(im, a.address_key, kAddressFreeFailures, now));
+    a.pair = p;
+    a.address = d;
+    return Status::Ok();
+  });
+}
+
+// Caller holds mu (inside a transaction or not). Not a failure after all:
+// gives the advance charge back.
+Status RefundAttempt(Accounts::Impl& im, const Attempt& a) {
+  if (Status st = Refund(im, a.account_key, 0); !st.ok()) return st;
+  if (Status st = Refund(im, a.pair_key, a.pair_free); !st.ok()) return st;
+  return Refund(im, a.address_key, kAddressFreeFailures);
+}
+
+// Caller holds mu. The audit entries of a counted failure's waits, each
+// when it starts rather than at every attempt it refuses; under a
+// distributed attack the account's one entry stands for all.
+void AuditWaits(Accounts::Impl& im, const Attempt& a, const std::string& subject, const std::string& address) {
+  if (a.pair_free == kPairFreeFailures && a.pair.failures == a.pair_free)
+    (void)im.Audit("-", "auth.slowed", subject,
+                   "{\"address\":" + store::JsonString(address) + ",\"seconds\":" + std::to_string(a.pair.delay) + "}");
+  if (a.address.failures == kAddressFreeFailures)
+    (void)im.Audit("-", "auth.slowed", "address " + address, "{\"seconds\":" + std::to_string(a.address.delay) + "}");
+  if (a.account.failures == kAccountFailureCeiling + 1)
+    (void)im.Audit("-", "auth.account_under_attack", subject,
+                   "{\"failures\":" + std::to_string(a.account.failures) + "}");
 }
 
 std::string Details(const SignInRequest& r, std::string_view reason) {
@@ -120,45 +210,26 @@ SignInResult Accounts::SignIn(const SignInRequest& req) {
   // one so that it answers exactly as an unknown valid name does.
   auto normalised = NormaliseUsername(req.username);
   const std::string username = normalised.ok() ? normalised.value() : std::string(req.username);
-  const std::string account_key = AccountKey(username);
-  const std::string address_key = AddressKey(req.remote_address);
+  Attempt attempt = AttemptOf(username, req.remote_address);
 
   std::optional<UserSecrets> user;
-  bool account_lock_started = false, address_lock_started = false;
   {
     std::lock_guard<std::mutex> lock(im.mu);
-    auto account_locked = IsLocked(im, account_key, now);
-    auto address_locked = IsLocked(im, address_key, now);
-    if (!account_locked.ok() || !address_locked.ok()) return Failed();
-    // Refused before any hashing. Not audited one by one: the lockout that
-    // started it was, and a flood of refusals must not become a flood of
-    // fsyncs in the audit log.
-    if (account_locked.value() || address_locked.value()) return Failed();
+    // Refused before any hashing, and neither counted nor audited one by
+    // one: the entry that started the wait was, and a flood of refusals must
+    // not become a flood of fsyncs in the audit log.
+    auto may = MayTry(im, attempt, now);
+    if (!may.ok() || !may.value()) return Failed();
     if (normalised.ok()) {
       auto loaded = LoadSecrets(im, username);
       if (!loaded.ok()) return Failed();
       user = std::move(loaded).value();
     }
-    // Charged as a failure before hashing and refunded if it was not one, so
-    // that parallel attempts cannot all pass the check above while the first
-    // ones are still hashing: at most `limit` guesses per window get through.
-    Status charged = im.InTransaction([&]() -> Status {
-      CSU_ASSIGN_OR_RETURN(a, RecordFailure(im, account_key, kAccountFailureLimit, now));
-      CSU_ASSIGN_OR_RETURN(b, RecordFailure(im, address_key, kAddressFailureLimit, now));
-      account_lock_started = a;
-      address_lock_started = b;
-      return Status::Ok();
-    });
-    if (!charged.ok()) return Failed();
+    if (!ChargeInAdvance(im, attempt, now).ok()) return Failed();
   }
-  // Not a failure after all (a right password waiting for its code, or a
-  // success): give the advance charge back.
-  auto refund = [&]() {
-    (void)im.InTransaction([&]() -> Status {
-      if (Status st = Refund(im, account_key, kAccountFailureLimit); !st.ok()) return st;
-      return Refund(im, address_key, kAddressFailureLimit);
-    });
-  };
+  // Not a failure after all (a success, or one of the answers below that
+  // is not the requester's fault): give the advance charge back.
+  auto refund = [&]() { (void)im.InTransaction([&]() -> Status { return RefundAttempt(im, attempt); }); };
 
   if (!im.hash_slots.try_acquire_for(std::chrono::milliseconds(im.options.hash_wait_ms))) {
     std::lock_guard<std::mutex> lock(im.mu);
@@ -189,32 +260,33 @@ SignInResult Accounts::SignIn(const SignInRequest& req) {
     else user = std::move(fresh).value();
   }
   if (failure.empty()) {
-    auto required = [&]() -> Result<bool> {
-      CSU_ASSIGN_OR_RETURN(q, im.db->Prepare("SELECT require_mfa FROM role_policy WHERE role = ?1"));
-      q.Bind(1, RoleName(user->info.role));
-      CSU_ASSIGN_OR_RETURN(row, q.Step());
-      return row && q.Int(0) != 0;
-    }();
+    auto required = im.RequiresMfa(user->info.role);
     if (!required.ok()) return Failed();
     if (user->totp_secret.empty() && required.value()) {
+      // Not a failure: the password was right, and the way on is to enrol
+      // an authenticator now (a new installation's administrator included),
+      // rather than to wait for an administrator who may not exist yet.
       refund();
-      (void)im.Audit(user->info.username, "auth.sign_in.failed", "user " + user->info.username,
-                     Details(req, "second factor required by role but not enrolled"));
+      auto pending = im.NewPendingTotp(user->info, user->password_hash, /*signs_in=*/true);
+      if (!pending.ok()) return Failed();
+      (void)im.Audit(user->info.username, "auth.enrolment_started", "user " + user->info.username,
+                     "{\"address\":" + store::JsonString(req.remote_address) + ",\"reason\":\"role requires a second factor\"}");
       SignInResult r;
       r.outcome = SignInOutcome::kSecondFactorNotSetUp;
-      r.message = "Your role requires a second factor and none is set up for you; ask a CSU administrator.";
+      r.message = "Your role requires a second factor and none is set up for you yet. Add the key below to an "
+                  "authenticator app, then enter the 6-digit code it shows to finish signing in.";
+      r.enrolment = std::move(pending).value();
       return r;
     }
     if (!user->totp_secret.empty()) {
-      if (req.totp_code.empty()) {
-        refund();
-        SignInResult r;
-        r.outcome = SignInOutcome::kSecondFactorNeeded;
-        r.message = "Enter the 6-digit code from your authenticator app.";
-        return r;
+      // No code is a failure like any other, with the same answer: telling
+      // "now enter the code" only to those whose password was right would
+      // let anyone test passwords without ever meeting the second factor.
+      if (req.totp_code.empty()) failure = "second-factor code missing";
+      else {
+        totp_step = VerifyTotp(user->totp_secret, req.totp_code, now, user->totp_last_step);
+        if (!totp_step) failure = "wrong or reused second-factor code";
       }
-      totp_step = VerifyTotp(user->totp_secret, req.totp_code, now, user->totp_last_step);
-      if (!totp_step) failure = "wrong or reused second-factor code";
     }
   }
 
@@ -224,61 +296,69 @@ SignInResult Accounts::SignIn(const SignInRequest& req) {
     // into the name box.
     const std::string subject = user ? "user " + user->info.username : "unknown user name";
     (void)im.Audit(user ? user->info.username : "-", "auth.sign_in.failed", subject, Details(req, failure));
-    const std::string minutes = "{\"minutes\":" + std::to_string(kLockoutSeconds / 60) + "}";
-    if (account_lock_started) (void)im.Audit("-", "auth.lockout", subject, minutes);
-    if (address_lock_started) (void)im.Audit("-", "auth.lockout", "address " + req.remote_address, minutes);
+    AuditWaits(im, attempt, subject, req.remote_address);
     return Failed();
   }
 
   // Success: a brand-new token (ASVS 7.2.4), the throttle for this account
-  // cleared (the address only gets its advance charge back: one good account
-  // must not launder an address that is guessing others), expired sessions
-  // swept.
-  auto token_bytes = RandomBytes(kSessionTokenBytes);
-  if (!token_bytes.ok()) return Failed();
-  const std::string token = Hex(token_bytes.value());
-  SignInResult r;
+  // from this address cleared (the address and the account only get their
+  // advance charge back: one good account must not launder an address that
+  // is guessing others, nor the owner's sign-in end an attack on them from
+  // elsewhere), expired sessions swept.
+  std::string token;
   Status s = im.InTransaction([&]() -> Status {
-    CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare(
-        "INSERT INTO sessions(token_sha256, user_id, created_at, last_seen_at, expires_at) VALUES (?1,?2,?3,?3,?4)"));
-    if (Status st = ins.Bind(1, TokenDigest(token)).Bind(2, user->info.id).Bind(3, now)
-                        .Bind(4, now + kSessionAbsoluteSeconds).Run();
-        !st.ok())
-      return st;
-    if (!req.previous_session_token.empty()) {
-      CSU_ASSIGN_OR_RETURN(old, im.db->Prepare("DELETE FROM sessions WHERE token_sha256 = ?1"));
-      if (Status st = old.Bind(1, TokenDigest(req.previous_session_token)).Run(); !st.ok()) return st;
-    }
-    CSU_ASSIGN_OR_RETURN(sweep, im.db->Prepare(
-        "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?1 - ?2"));
-    if (Status st = sweep.Bind(1, now).Bind(2, kSessionIdleSeconds).Run(); !st.ok()) return st;
+    CSU_ASSIGN_OR_RETURN(t, im.OpenSession(user->info.id, now, req.previous_session_token));
+    token = t;
+    if (Status st = RefundAttempt(im, attempt); !st.ok()) return st;
     CSU_ASSIGN_OR_RETURN(clear, im.db->Prepare("DELETE FROM sign_in_throttle WHERE key_sha256 = ?1"));
-    if (Status st = clear.Bind(1, account_key).Run(); !st.ok()) return st;
-    if (Status st = Refund(im, address_key, kAddressFailureLimit); !st.ok()) return st;
-    // Keys whose window has passed with no lock in force count for nothing.
+    if (Status st = clear.Bind(1, attempt.pair_key).Run(); !st.ok()) return st;
+    // Keys quiet for an hour with no wait in force count for nothing.
     CSU_ASSIGN_OR_RETURN(prune, im.db->Prepare(
         "DELETE FROM sign_in_throttle WHERE locked_until <= ?1 AND last_failure_at <= ?1 - ?2"));
-    if (Status st = prune.Bind(1, now).Bind(2, kThrottleWindowSeconds).Run(); !st.ok()) return st;
+    if (Status st = prune.Bind(1, now).Bind(2, kThrottleForgetSeconds).Run(); !st.ok()) return st;
     CSU_ASSIGN_OR_RETURN(up, im.db->Prepare(
         "UPDATE users SET last_sign_in_at = ?2, totp_last_step = max(totp_last_step, ?3) WHERE id = ?1"));
     return up.Bind(1, user->info.id).Bind(2, IsoUtc(now)).Bind(3, totp_step.value_or(0)).Run();
   });
   if (!s.ok()) return Failed();
-  if (Status a = im.Audit(user->info.username, "auth.sign_in", "user " + user->info.username,
-                          "{\"address\":" + store::JsonString(req.remote_address) + ",\"second_factor\":" +
-                              (totp_step ? "true" : "false") + "}");
+  return im.SignedIn(user->info, token, now, req.remote_address, totp_step.has_value());
+}
+
+Result<std::string> Accounts::Impl::OpenSession(int64_t user_id, int64_t now, const std::string& previous_token) {
+  CSU_ASSIGN_OR_RETURN(token_bytes, RandomBytes(kSessionTokenBytes));
+  const std::string token = Hex(token_bytes);
+  CSU_ASSIGN_OR_RETURN(ins, db->Prepare(
+      "INSERT INTO sessions(token_sha256, user_id, created_at, last_seen_at, expires_at) VALUES (?1,?2,?3,?3,?4)"));
+  if (Status st = ins.Bind(1, TokenDigest(token)).Bind(2, user_id).Bind(3, now).Bind(4, now + kSessionAbsoluteSeconds).Run();
+      !st.ok())
+    return st.error();
+  if (!previous_token.empty()) {
+    CSU_ASSIGN_OR_RETURN(old, db->Prepare("DELETE FROM sessions WHERE token_sha256 = ?1"));
+    if (Status st = old.Bind(1, TokenDigest(previous_token)).Run(); !st.ok()) return st.error();
+  }
+  CSU_ASSIGN_OR_RETURN(sweep, db->Prepare("DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?1 - ?2"));
+  if (Status st = sweep.Bind(1, now).Bind(2, kSessionIdleSeconds).Run(); !st.ok()) return st.error();
+  return token;
+}
+
+SignInResult Accounts::Impl::SignedIn(const UserInfo& user, const std::string& token, int64_t now,
+                                      const std::string& address, bool second_factor) {
+  if (Status a = Audit(user.username, "auth.sign_in", "user " + user.username,
+                       "{\"address\":" + store::JsonString(address) + ",\"second_factor\":" +
+                           (second_factor ? "true" : "false") + "}");
       !a.ok()) {
     // Every sign-in must be attributable (NDG standard 2): without its audit
     // entry the session is withdrawn.
-    auto del = im.db->Prepare("DELETE FROM sessions WHERE token_sha256 = ?1");
+    auto del = db->Prepare("DELETE FROM sessions WHERE token_sha256 = ?1");
     if (del.ok()) (void)del.value().Bind(1, TokenDigest(token)).Run();
     return Failed();
   }
+  SignInResult r;
   r.outcome = SignInOutcome::kSignedIn;
   r.message = "Signed in.";
   r.session_token = token;
   r.expires_at = now + kSessionAbsoluteSeconds;
-  r.principal = PrincipalOf(user->info);
+  r.principal = PrincipalOf(user);
   return r;
 }
 
@@ -342,10 +422,12 @@ Status Accounts::RevokeSessions(std::string_view username, const std::string& ac
   return im.Audit(actor, "user.sign_out_everywhere", "user " + name, "{}");
 }
 
-Result<std::pair<ApiTokenInfo, std::string>> Accounts::CreateApiToken(std::string_view username,
-                                                                      std::string_view name,
-                                                                      const std::string& actor) {
-  Impl& im = *impl_;
+namespace {
+
+// Makes and stores a token for `username` (not audited: the callers say who
+// made it). Caller does not hold mu.
+Result<std::pair<ApiTokenInfo, std::string>> MakeApiToken(Accounts::Impl& im, std::string_view username,
+                                                          std::string_view name) {
   if (CountCodePoints(name).value_or(0) == 0 || name.size() > 100)
     return MakeError("token name", "must be 1 to 100 characters of text");
   CSU_ASSIGN_OR_RETURN(bytes, RandomBytes(kApiTokenBytes));
@@ -353,34 +435,56 @@ Result<std::pair<ApiTokenInfo, std::string>> Accounts::CreateApiToken(std::strin
   ApiTokenInfo info;
   info.name = std::string(name);
   info.created_at = im.Now();
-  {
-    std::lock_guard<std::mutex> lock(im.mu);
-    auto n = NormaliseUsername(username);
-    if (!n.ok()) return MakeError("user " + std::string(username), "no such user");
-    CSU_ASSIGN_OR_RETURN(u, im.LoadUserByName(n.value()));
-    if (!u) return MakeError("user " + n.value(), "no such user");
-    if (u->disabled) return MakeError("user " + u->username, "is disabled");
-    info.username = u->username;
-    Status s = im.InTransaction([&]() -> Status {
-      CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare(
-          "INSERT INTO api_tokens(token_sha256, user_id, name, created_at, last_used_at, revoked_at) "
-          "VALUES (?1,?2,?3,?4,0,0)"));
-      if (Status st = ins.Bind(1, TokenDigest(token)).Bind(2, u->id).Bind(3, name).Bind(4, info.created_at).Run();
-          !st.ok())
-        return st;
-      CSU_ASSIGN_OR_RETURN(last, im.db->Prepare("SELECT last_insert_rowid()"));
-      CSU_ASSIGN_OR_RETURN(got, last.Step());
-      info.id = got ? last.Int(0) : 0;
-      return Status::Ok();
-    });
-    if (!s.ok()) return s.error();
-  }
-  if (Status a = im.Audit(actor, "api_token.create", "user " + info.username,
-                          "{\"token_id\":" + std::to_string(info.id) + ",\"name\":" +
-                              store::JsonString(info.name) + "}");
+  std::lock_guard<std::mutex> lock(im.mu);
+  auto n = NormaliseUsername(username);
+  if (!n.ok()) return MakeError("user " + std::string(username), "no such user");
+  CSU_ASSIGN_OR_RETURN(u, im.LoadUserByName(n.value()));
+  if (!u) return MakeError("user " + n.value(), "no such user");
+  if (u->disabled) return MakeError("user " + u->username, "is disabled");
+  info.username = u->username;
+  Status s = im.InTransaction([&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare(
+        "INSERT INTO api_tokens(token_sha256, user_id, name, created_at, last_used_at, revoked_at) "
+        "VALUES (?1,?2,?3,?4,0,0)"));
+    if (Status st = ins.Bind(1, TokenDigest(token)).Bind(2, u->id).Bind(3, name).Bind(4, info.created_at).Run();
+        !st.ok())
+      return st;
+    CSU_ASSIGN_OR_RETURN(last, im.db->Prepare("SELECT last_insert_rowid()"));
+    CSU_ASSIGN_OR_RETURN(got, last.Step());
+    info.id = got ? last.Int(0) : 0;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.error();
+  return std::make_pair(info, token);
+}
+
+}  // namespace
+
+Result<std::pair<ApiTokenInfo, std::string>> Accounts::CreateOwnApiToken(const Principal& who, std::string_view name) {
+  // A token that could make tokens would outlive its own revocation.
+  if (who.api_token_id != 0 || who.username.empty())
+    return MakeError("API token", "sign in to make an API token; a token cannot make another");
+  CSU_ASSIGN_OR_RETURN(made, MakeApiToken(*impl_, who.username, name));
+  if (Status a = impl_->Audit(who.username, "api_token.create", "user " + made.first.username,
+                              "{\"token_id\":" + std::to_string(made.first.id) + ",\"name\":" +
+                                  store::JsonString(made.first.name) + ",\"created_by\":\"self\"}");
       !a.ok())
     return a.error();
-  return std::make_pair(info, token);
+  return made;
+}
+
+Result<std::pair<ApiTokenInfo, std::string>> Accounts::CreateApiTokenAsOperator(std::string_view username,
+                                                                                std::string_view name,
+                                                                                const std::string& operator_actor) {
+  CSU_ASSIGN_OR_RETURN(made, MakeApiToken(*impl_, username, name));
+  if (Status a = impl_->Audit(operator_actor, "api_token.create", "user " + made.first.username,
+                              "{\"token_id\":" + std::to_string(made.first.id) + ",\"name\":" +
+                                  store::JsonString(made.first.name) +
+                                  ",\"created_by\":\"operator\",\"for_user\":" +
+                                  store::JsonString(made.first.username) + "}");
+      !a.ok())
+    return a.error();
+  return made;
 }
 
 Result<std::vector<ApiTokenInfo>> Accounts::ListApiTokens(std::string_view username) {
@@ -419,6 +523,18 @@ Status Accounts::RevokeApiToken(int64_t id, const std::string& actor) {
   return im.Audit(actor, "api_token.revoke", "user " + username, "{\"token_id\":" + std::to_string(id) + "}");
 }
 
+Status Accounts::RevokeOwnApiToken(const Principal& who, int64_t id) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    CSU_ASSIGN_OR_RETURN(q, impl_->db->Prepare("SELECT user_id FROM api_tokens WHERE id = ?1"));
+    q.Bind(1, id);
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    // Someone else's token answers as one that does not exist.
+    if (!row || q.Int(0) != who.user_id) return MakeError("API token " + std::to_string(id), "no such token");
+  }
+  return RevokeApiToken(id, who.username);
+}
+
 Result<std::optional<Principal>> Accounts::ValidateApiToken(std::string_view token) {
   Impl& im = *impl_;
   if (token.substr(0, kApiTokenPrefix.size()) != kApiTokenPrefix ||
@@ -440,7 +556,9 @@ Result<std::optional<Principal>> Accounts::ValidateApiToken(std::string_view tok
   }
   CSU_ASSIGN_OR_RETURN(u, im.LoadUserById(user_id));
   if (!u) return std::optional<Principal>();
-  return std::optional<Principal>(PrincipalOf(*u));
+  Principal p = PrincipalOf(*u);
+  p.api_token_id = id;
+  return std::optional<Principal>(std::move(p));
 }
 
 Permission Accounts::Authorize(const Principal& who, Action action, const OdsCode& tenant, Identifiability level) {
@@ -452,9 +570,160 @@ Permission Accounts::Authorize(const Principal& who, Action action, const OdsCod
                        tenant.empty() ? "csu" : "tenant " + tenant.ToString(),
                        "{\"action\":" + store::JsonString(std::string(ActionName(action))) + ",\"level\":" +
                            store::JsonString(std::string(IdentifiabilityName(level))) + ",\"reason\":" +
-                           store::JsonString(p.reason) + "}");
+                           store::JsonString(p.reason) +
+                           (who.api_token_id != 0 ? ",\"api_token_id\":" + std::to_string(who.api_token_id) : "") +
+                           "}");
   }
   return p;
+}
+
+// ---- enrolling an authenticator ----
+
+Result<PendingEnrolment> Accounts::Impl::NewPendingTotp(const UserInfo& user, const std::string& password_hash,
+                                                        bool signs_in) {
+  CSU_ASSIGN_OR_RETURN(secret, NewTotpSecret());
+  CSU_ASSIGN_OR_RETURN(ticket_bytes, RandomBytes(kSessionTokenBytes));
+  PendingEnrolment e;
+  e.ticket = Hex(ticket_bytes);
+  e.totp_secret = secret;
+  e.totp_uri = TotpUri(secret, user.username, "OpenCSU");
+  const int64_t now = Now();
+  // One pending enrolment per user (a new one voids the last), and none
+  // past its time: the map stays as small as the users.
+  for (auto it = pending_totp.begin(); it != pending_totp.end();)
+    it = it->second.user_id == user.id || it->second.expires_at <= now ? pending_totp.erase(it) : std::next(it);
+  pending_totp[TokenDigest(e.ticket)] = PendingTotp{user.id, secret, password_hash, now + kEnrolmentSeconds, signs_in, 0};
+  return e;
+}
+
+namespace {
+
+// Caller holds mu. Checks `code` against the pending enrolment of `ticket`
+// (of a signed-in user's or a first sign-in's, as `signs_in` says, and of
+// `user_id` when not 0). On a match the secret is stored as the user's
+// second factor and the user returned; a wrong code counts towards the
+// ticket's attempts. The error never says which check failed.
+Result<UserInfo> FinishPending(Accounts::Impl& im, std::string_view ticket, std::string_view code, bool signs_in,
+                               int64_t user_id, int64_t& step) {
+  const auto none = [] { return MakeError("authenticator", "no such enrolment, or it has expired: start again"); };
+  if (!IsHexToken(ticket, kSessionTokenBytes * 2)) return none();
+  const int64_t now = im.Now();
+  const auto it = im.pending_totp.find(TokenDigest(ticket));
+  if (it == im.pending_totp.end()) return none();
+  Accounts::Impl::PendingTotp& p = it->second;
+  if (p.signs_in != signs_in || (user_id != 0 && p.user_id != user_id)) return none();
+  if (p.expires_at <= now) {
+    im.pending_totp.erase(it);
+    return none();
+  }
+  // The user as they are now: disabled, or their password reset, since it
+  // started, voids it.
+  CSU_ASSIGN_OR_RETURN(q, im.db->Prepare("SELECT password_hash, disabled FROM users WHERE id = ?1"));
+  q.Bind(1, p.user_id);
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  if (!row || q.Text(0) != p.password_hash || q.Int(1) != 0) {
+    im.pending_totp.erase(it);
+    return none();
+  }
+  q.Reset();
+  const std::optional<int64_t> matched = VerifyTotp(p.secret, code, now, 0);
+  if (!matched) {
+    if (++p.attempts >= kEnrolmentCodeAttempts) im.pending_totp.erase(it);
+    return MakeError("authenticator code", "does not match the new key; check the app and the device's clock");
+  }
+  const int64_t id = p.user_id;
+  const std::string secret = p.secret;
+  im.pending_totp.erase(it);  // used once, whatever happens next
+  Status stored = im.InTransaction([&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(up, im.db->Prepare(
+        "UPDATE users SET totp_secret = ?2, totp_last_step = ?3, updated_at = ?4 WHERE id = ?1"));
+    return up.Bind(1, id).Bind(2, secret).Bind(3, *matched).Bind(4, im.NowIso()).Run();
+  });
+  if (!stored.ok()) return stored.error();
+  CSU_ASSIGN_OR_RETURN(u, im.LoadUserById(id));
+  if (!u) return none();
+  step = *matched;
+  (void)im.Audit(u->username, "user.enrol_totp", "user " + u->username,
+                 std::string("{\"at\":") + (signs_in ? "\"first sign-in\"" : "\"account page\"") + "}");
+  return std::move(*u);
+}
+
+}  // namespace
+
+SignInResult Accounts::FinishSignInEnrolment(std::string_view ticket, std::string_view code, const std::string& address,
+                                             const std::string& previous_session_token) {
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> lock(im.mu);
+  int64_t step = 0;
+  auto user = FinishPending(im, ticket, code, /*signs_in=*/true, 0, step);
+  if (!user.ok()) {
+    SignInResult r = Failed();
+    r.message = "That code did not finish setting up your authenticator. Check the app shows OpenCSU for your "
+                "user name and enter its current code; after several wrong codes, sign in again for a new key.";
+    return r;
+  }
+  const int64_t now = im.Now();
+  std::string token;
+  Status s = im.InTransaction([&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(t, im.OpenSession(user.value().id, now, previous_session_token));
+    token = t;
+    CSU_ASSIGN_OR_RETURN(up, im.db->Prepare("UPDATE users SET last_sign_in_at = ?2 WHERE id = ?1"));
+    return up.Bind(1, user.value().id).Bind(2, IsoUtc(now)).Run();
+  });
+  if (!s.ok()) return Failed();
+  return im.SignedIn(user.value(), token, now, address, /*second_factor=*/true);
+}
+
+Result<PendingEnrolment> Accounts::StartEnrolment(const Principal& who, std::string_view password,
+                                                  const std::string& address) {
+  Impl& im = *impl_;
+  const auto refused = [] { return MakeError("password", std::string(kSignInFailedMessage)); };
+  if (who.api_token_id != 0 || who.username.empty())
+    return MakeError("authenticator", "sign in to set up an authenticator; an API token cannot");
+  const int64_t now = im.Now();
+  Attempt attempt = AttemptOf(who.username, address);
+  std::optional<UserSecrets> user;
+  {
+    std::lock_guard<std::mutex> lock(im.mu);
+    CSU_ASSIGN_OR_RETURN(may, MayTry(im, attempt, now));
+    if (!may) return refused();
+    CSU_ASSIGN_OR_RETURN(loaded, LoadSecrets(im, who.username));
+    if (!loaded || loaded->info.id != who.user_id || loaded->info.disabled) return refused();
+    user = std::move(loaded);
+    if (Status st = ChargeInAdvance(im, attempt, now); !st.ok()) return st.error();
+  }
+  if (!im.hash_slots.try_acquire_for(std::chrono::milliseconds(im.options.hash_wait_ms))) {
+    std::lock_guard<std::mutex> lock(im.mu);
+    (void)im.InTransaction([&]() -> Status { return RefundAttempt(im, attempt); });
+    return MakeError("password", "the service is busy signing other people in; try again in a few seconds");
+  }
+  const bool password_ok = VerifyPassword(password, user->password_hash);
+  im.hash_slots.release();
+  std::lock_guard<std::mutex> lock(im.mu);
+  const std::string subject = "user " + user->info.username;
+  if (!password_ok) {
+    (void)im.Audit(user->info.username, "auth.reauth.failed", subject,
+                   "{\"address\":" + store::JsonString(address) + ",\"reason\":\"wrong password\",\"for\":\"authenticator\"}");
+    AuditWaits(im, attempt, subject, address);
+    return refused();
+  }
+  if (Status st = im.InTransaction([&]() -> Status { return RefundAttempt(im, attempt); }); !st.ok())
+    return st.error();
+  CSU_ASSIGN_OR_RETURN(pending, im.NewPendingTotp(user->info, user->password_hash, /*signs_in=*/false));
+  (void)im.Audit(user->info.username, "auth.enrolment_started", subject,
+                 "{\"address\":" + store::JsonString(address) + ",\"reason\":\"the user asked\"}");
+  return pending;
+}
+
+Status Accounts::FinishEnrolment(const Principal& who, std::string_view ticket, std::string_view code) {
+  if (who.api_token_id != 0 || who.user_id == 0)
+    return MakeError("authenticator", "sign in to set up an authenticator; an API token cannot");
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> lock(im.mu);
+  int64_t step = 0;
+  auto user = FinishPending(im, ticket, code, /*signs_in=*/false, who.user_id, step);
+  if (!user.ok()) return user.error();
+  return Status::Ok();
 }
 
 }  // namespace csu::tenancy

@@ -235,21 +235,6 @@ Response WebApp::Impl::UsersChange(const Request& r, const Caller& c, UsersForm 
              std::string(tenancy::RoleName(*role));
       break;
     }
-    case UsersForm::kCreateToken: {
-      auto created = accounts.CreateApiToken(user, field("name"), actor);
-      if (!created.ok()) {
-        done = created.error();
-        break;
-      }
-      const auto& [info, token] = created.value();
-      return UsersResponse(
-          c, 200,
-          ShownOncePanel("API token " + std::to_string(info.id) + " for " + info.username,
-                         {{"Token", token}, {"Send it as", "Authorization: Bearer " + token}},
-                         "Copy it into the system that will use it now: only its hash is kept, so it cannot be "
-                         "shown again. It acts with " +
-                             info.username + "'s role and CCGs until revoked."));
-    }
     case UsersForm::kRevokeToken: {
       const std::string id = field("id");
       if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
@@ -263,6 +248,86 @@ Response WebApp::Impl::UsersChange(const Request& r, const Caller& c, UsersForm 
   }
   if (!done.ok()) return UsersResponse(c, 400, NoticePanel(done.error().ToString(), true));
   return Redirect("/admin/users?done=" + UrlEncode(what));
+}
+
+Response WebApp::Impl::AccountResponse(const Caller& c, int status, std::string notice_html) const {
+  AccountPageData page;
+  page.csrf_token = CsrfTokenFor(c.session_token);
+  page.notice_html = std::move(notice_html);
+  auto user = accounts.FindUser(c.who.username);
+  if (!user.ok() || !user.value()) return Problem(c, 500, "Your account", "Your account could not be read.");
+  page.user = *user.value();
+  auto required = accounts.RoleRequiresMfa(c.who.role);
+  if (!required.ok()) return Problem(c, 500, "Your account", "The second-factor policy could not be read.");
+  page.second_factor_required = required.value();
+  auto tokens = accounts.ListApiTokens(c.who.username);
+  if (!tokens.ok()) return Problem(c, 500, "Your account", "Your API tokens could not be read.");
+  page.tokens = std::move(tokens).value();
+  PageFrame f = Frame(c, "Your account", "Your second factor and the API tokens that act as you");
+  f.nav = CsuNav(c, "account");
+  return Response::Html(status, RenderPage(f, AccountPageHtml(page)));
+}
+
+Response WebApp::Impl::AccountPage(const Request& r, const Caller& c) const {
+  // A token reads the JSON API; its own account page is for its user, signed in.
+  if (c.session_token.empty()) return NotFound(c);
+  const std::string done(r.Query("done").value_or(""));
+  return AccountResponse(c, 200, done.empty() ? "" : NoticePanel("Done: " + done + ".", false));
+}
+
+Response WebApp::Impl::AccountChange(const Request& r, const Caller& c, AccountForm form_kind) const {
+  if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
+  const auto form = ParseForm(r.body);
+  const auto field = [&form](const char* k) { return FormValue(form, k); };
+  Status done;
+  std::string what;
+  switch (form_kind) {
+    case AccountForm::kCreateToken: {
+      // Always for the signed-in user: the form has no user field, and one
+      // sent anyway is not read.
+      auto created = accounts.CreateOwnApiToken(c.who, field("name"));
+      if (!created.ok()) {
+        done = created.error();
+        break;
+      }
+      const auto& [info, token] = created.value();
+      return AccountResponse(
+          c, 200,
+          ShownOncePanel("API token " + std::to_string(info.id) + " (" + info.name + ")",
+                         {{"Token", token}, {"Send it as", "Authorization: Bearer " + token}},
+                         "Copy it into the system that will use it now: only its hash is kept, so it cannot be "
+                         "shown again. It acts as you, with your role and CCGs, until you or an administrator "
+                         "revoke it, and the audit log names it in every entry of its requests."));
+    }
+    case AccountForm::kRevokeToken: {
+      const std::string id = field("id");
+      if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
+        done = Error{"token", "give the token's number from the list"};
+        break;
+      }
+      done = accounts.RevokeOwnApiToken(c.who, std::stoll(id));
+      what = "API token " + id + " revoked";
+      break;
+    }
+    case AccountForm::kStartAuthenticator: {
+      auto started = accounts.StartEnrolment(c.who, field("password"), ClientAddress(r));
+      if (!started.ok()) return AccountResponse(c, 401, NoticePanel(started.error().why, true));
+      const tenancy::PendingEnrolment& e = started.value();
+      return AccountResponse(
+          c, 200,
+          ShownOncePanel("Your new authenticator key", {{"Key (base32)", e.totp_secret}, {"otpauth URI", e.totp_uri}},
+                         "Add it to an authenticator app, then enter the code it shows below. Until you do, "
+                         "nothing changes; it expires in 10 minutes.") +
+              EnrolmentForm("/account/second-factor/confirm", CsrfTokenFor(c.session_token), e.ticket,
+                            "Finish setting up"));
+    }
+    case AccountForm::kConfirmAuthenticator:
+      done = accounts.FinishEnrolment(c.who, field("ticket"), field("code"));
+      what = "your authenticator is set up; sign-in now asks for its code";
+      break;
+  }
+  if (!done.ok()) return AccountResponse(c, 400, NoticePanel(done.error().ToString(), true));
+  return Redirect("/account?done=" + UrlEncode(what));
 }
 
 }  // namespace csu::web

@@ -63,7 +63,8 @@ std::string RenderPage(const PageFrame& f, std::string_view body_html) {
        "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"top\">\n"
        "<a class=\"brand\" href=\"/\">OpenCSU</a>\n";
   if (!f.user.empty()) {
-    h += "<div class=\"who\"><span>" + Escape(f.user) + "</span> <span class=\"role\">" + Escape(f.role) +
+    h += "<div class=\"who\"><a href=\"/account\" title=\"Your account: second factor and API tokens\">" +
+         Escape(f.user) + "</a> <span class=\"role\">" + Escape(f.role) +
          "</span>\n<form method=\"post\" action=\"/signout\">" + CsrfField(f.csrf_token) +
          "<button type=\"submit\">Sign out</button></form></div>\n";
   }

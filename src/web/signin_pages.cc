@@ -1,8 +1,37 @@
-// Sign-in and sign-out: the pre-session CSRF cookie, the throttled
-// sign-in, session cookies (__Host- and Secure behind TLS).
+// Sign-in and sign-out: the pre-session CSRF value (issued by this server,
+// used once), the throttled sign-in, session cookies (__Host- and Secure
+// behind TLS).
 #include "web/web_app_impl.h"
 
 namespace csu::web {
+
+std::optional<std::string> SignInForms::Issue() {
+  auto bytes = tenancy::RandomBytes(16);
+  if (!bytes.ok()) return std::nullopt;
+  std::string value = tenancy::Hex(bytes.value());
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(mu_);
+  // Oldest first: expired values, and beyond the cap the oldest live ones
+  // (a flood of form requests costs its own forms, not memory).
+  while (!order_.empty() && (order_.front().first <= now || order_.size() >= kMaxOpen)) {
+    live_.erase(order_.front().second);
+    order_.pop_front();
+  }
+  const auto expires = now + std::chrono::seconds(kSignInFormSeconds);
+  live_.emplace(value, expires);
+  order_.emplace_back(expires, value);
+  return value;
+}
+
+bool SignInForms::Consume(const std::string& value) {
+  if (value.empty()) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto it = live_.find(value);
+  if (it == live_.end()) return false;
+  const bool fresh = it->second > std::chrono::steady_clock::now();
+  live_.erase(it);  // used, whatever happens next (its entry in order_ goes when it reaches the front)
+  return fresh;
+}
 
 std::string WebApp::Impl::ClientAddress(const Request& r) const {
   if (!options.behind_tls || (r.remote_address != "127.0.0.1" && r.remote_address != "::1")) return r.remote_address;
@@ -40,25 +69,82 @@ std::string WebApp::Impl::SignInForm(const std::string& token, const std::string
 Response WebApp::Impl::SignInPage(const Request& r, const std::string& message, int status,
                                   const std::string& username) const {
   if (status == 200 && Authenticate(r)) return Redirect("/");
-  auto bytes = tenancy::RandomBytes(16);
-  if (!bytes.ok()) return Response::Text(503, "sign-in is unavailable");
-  const std::string token = tenancy::Hex(bytes.value());
+  const std::optional<std::string> issued = signin_forms.Issue();
+  if (!issued) return Response::Text(503, "sign-in is unavailable");
+  const std::string& token = *issued;
   PageFrame f;
   f.title = "Sign in";
   f.subtitle = "Commissioning intelligence for the CCGs this CSU serves";
   Response out = Response::Html(status, RenderPage(f, SignInForm(token, message, username)));
-  out.SetHeader("Set-Cookie", std::string(kSignInCookie) + "=" + token +
-                                  "; Path=/signin; Max-Age=900; HttpOnly; SameSite=Strict" + CookieAttributes());
+  out.SetHeader("Set-Cookie", SignInCookie(token));
   return out;
+}
+
+std::string WebApp::Impl::SignInCookie(const std::string& value) const {
+  // Behind TLS the __Host- prefix, which a browser accepts only with Secure,
+  // Path=/ and no Domain: a sibling host or a plain-HTTP answer cannot plant
+  // a value of its own. Without TLS the cookie is scoped to the form's paths.
+  return signin_cookie + "=" + value + (options.behind_tls ? "; Path=/" : "; Path=/signin") +
+         "; Max-Age=" + std::to_string(kSignInFormSeconds) + "; HttpOnly; SameSite=Strict" + CookieAttributes();
+}
+
+bool WebApp::Impl::SignInFormOk(const std::map<std::string, std::string>& form,
+                                const std::map<std::string, std::string>& cookies) const {
+  // Double submit, and more: the cookie and the field must be equal and not
+  // empty, and the value one this server issued and nobody has used. Each
+  // attempt, whatever its outcome, uses its value up; the answer carries a
+  // new one.
+  const auto pre = cookies.find(signin_cookie);
+  return pre != cookies.end() && !pre->second.empty() &&
+         tenancy::ConstantTimeEquals(pre->second, FormValue(form, "csrf")) && signin_forms.Consume(pre->second);
+}
+
+Response WebApp::Impl::SignedInResponse(const std::string& session_token) const {
+  Response out = Redirect("/");
+  out.SetHeader("Set-Cookie", session_cookie + "=" + session_token +
+                                  "; Path=/; Max-Age=" + std::to_string(tenancy::kSessionAbsoluteSeconds) +
+                                  "; HttpOnly; SameSite=Lax" + CookieAttributes());
+  return out;
+}
+
+Response WebApp::Impl::EnrolPage(const std::string& ticket, const tenancy::PendingEnrolment* shown,
+                                 const std::string& message, int status) const {
+  const std::optional<std::string> issued = signin_forms.Issue();
+  if (!issued) return Response::Text(503, "sign-in is unavailable");
+  PageFrame f;
+  f.title = "Set up your authenticator";
+  f.subtitle = "Your role requires a second factor: a 6-digit code from an app on your phone";
+  std::string body = NoticePanel(message, status != 200);
+  if (shown != nullptr)
+    body += ShownOncePanel("Your authenticator key",
+                           {{"Key (base32)", shown->totp_secret}, {"otpauth URI", shown->totp_uri}},
+                           "Add it to an authenticator app (scan or type the key, or open the URI on the phone), "
+                           "then enter the code the app shows. It is not shown again: if you lose it before "
+                           "finishing, sign in again for a new key.");
+  body += EnrolmentForm("/signin/enrol", *issued, ticket, "Finish signing in");
+  Response out = Response::Html(status, RenderPage(f, body));
+  out.SetHeader("Set-Cookie", SignInCookie(*issued));
+  return out;
+}
+
+Response WebApp::Impl::SignInEnrol(const Request& r) const {
+  const auto form = ParseForm(r.body);
+  const auto cookies = ParseCookies(r);
+  if (!SignInFormOk(form, cookies)) return SignInPage(r, "The sign-in form had expired. Please sign in again.", 403, "");
+  const std::string ticket = FormValue(form, "ticket");
+  std::string previous;
+  if (auto old = cookies.find(session_cookie); old != cookies.end()) previous = old->second;
+  const tenancy::SignInResult result =
+      accounts.FinishSignInEnrolment(ticket, FormValue(form, "code"), ClientAddress(r), previous);
+  if (result.outcome != tenancy::SignInOutcome::kSignedIn) return EnrolPage(ticket, nullptr, result.message, 401);
+  return SignedInResponse(result.session_token);
 }
 
 Response WebApp::Impl::SignIn(const Request& r) const {
   const auto form = ParseForm(r.body);
   const auto cookies = ParseCookies(r);
   const auto field = [&form](const char* k) { return FormValue(form, k); };
-  const auto pre = cookies.find(kSignInCookie);
-  if (pre == cookies.end() || !tenancy::ConstantTimeEquals(pre->second, field("csrf")))
-    return SignInPage(r, "The sign-in form had expired. Please sign in again.", 403, "");
+  if (!SignInFormOk(form, cookies)) return SignInPage(r, "The sign-in form had expired. Please sign in again.", 403, "");
   tenancy::SignInRequest request;
   request.username = field("username");
   request.password = field("password");
@@ -66,17 +152,16 @@ Response WebApp::Impl::SignIn(const Request& r) const {
   request.remote_address = ClientAddress(r);
   if (auto old = cookies.find(session_cookie); old != cookies.end()) request.previous_session_token = old->second;
   const tenancy::SignInResult result = accounts.SignIn(request);
+  // Right password, and the role requires a second factor the user has not
+  // set up: guide the enrolment here rather than send them to an
+  // administrator (a new installation's first administrator has nobody).
+  if (result.outcome == tenancy::SignInOutcome::kSecondFactorNotSetUp && result.enrolment)
+    return EnrolPage(result.enrolment->ticket, &*result.enrolment, result.message, 200);
   if (result.outcome != tenancy::SignInOutcome::kSignedIn) {
-    const int status = result.outcome == tenancy::SignInOutcome::kBusy                 ? 503
-                       : result.outcome == tenancy::SignInOutcome::kSecondFactorNeeded ? 200
-                                                                                       : 401;
+    const int status = result.outcome == tenancy::SignInOutcome::kBusy ? 503 : 401;
     return SignInPage(r, result.message, status, request.username);
   }
-  Response out = Redirect("/");
-  out.SetHeader("Set-Cookie", session_cookie + "=" + result.session_token +
-                                  "; Path=/; Max-Age=" + std::to_string(tenancy::kSessionAbsoluteSeconds) +
-                                  "; HttpOnly; SameSite=Lax" + CookieAttributes());
-  return out;
+  return SignedInResponse(result.session_token);
 }
 
 Response WebApp::Impl::SignOut(const Request& r) const {

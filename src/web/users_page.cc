@@ -46,6 +46,73 @@ std::string ShownOncePanel(std::string_view heading, const std::vector<std::pair
   return h + "</dl><p><strong>Shown once.</strong> " + Escape(advice) + "</p></div>";
 }
 
+namespace {
+
+report::ReportTable TokensTable(std::vector<tenancy::ApiTokenInfo> tokens, bool with_user) {
+  std::vector<report::Column> columns = {{"id", ColumnType::kInteger, "Token"}};
+  if (with_user) columns.push_back({"user", ColumnType::kText, "User"});
+  for (report::Column c : std::vector<report::Column>{{"name", ColumnType::kText, "Name"},
+                                                              {"created", ColumnType::kText, "Created (UTC)"},
+                                                              {"last_used", ColumnType::kText, "Last used (UTC)"},
+                                                              {"status", ColumnType::kText, "Status"}})
+    columns.push_back(c);
+  report::ReportTable t("API tokens", columns);
+  std::sort(tokens.begin(), tokens.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
+  for (const tenancy::ApiTokenInfo& tok : tokens) {
+    std::vector<Cell> row = {Cell::Integer(tok.id)};
+    if (with_user) row.push_back(Cell::Text(tok.username));
+    for (Cell c : {Cell::Text(tok.name), Cell::Text(When(tok.created_at)), Cell::Text(When(tok.last_used_at)),
+                   Cell::Text(tok.revoked_at == 0 ? "active" : "revoked " + tenancy::IsoUtc(tok.revoked_at))})
+      row.push_back(c);
+    t.AddRow(row);
+  }
+  return t;
+}
+
+}  // namespace
+
+std::string AccountPageHtml(const AccountPageData& p) {
+  std::string body = p.notice_html;
+  body += "<h2>Second factor</h2><p>";
+  body += p.user.has_totp ? "An authenticator app (TOTP) is set up for you."
+          : p.second_factor_required
+              ? "Your role requires an authenticator app and none is set up for you."
+              : "No authenticator app is set up for you.";
+  body += "</p>";
+  body += "<form class=\"filters\" method=\"post\" action=\"/account/second-factor\">" + CsrfField(p.csrf_token) +
+          InputField("authenticator-password", "password", "Your password, again", "password", "",
+                     "required autocomplete=\"current-password\"") +
+          "<div><button class=\"primary\" type=\"submit\">" +
+          (p.user.has_totp ? "Replace my authenticator" : "Set up an authenticator") + "</button></div></form>";
+  body += "<p class=\"note\">Your password is asked again so that a session left open cannot change your second "
+          "factor. The new key is shown once; the old one works until the new one's code is entered.</p>";
+  body += "<h2>Your API tokens</h2>";
+  body += p.tokens.empty() ? "<p>You have no API tokens. Another system uses one to call the JSON API as you.</p>"
+                           : TableHtml(TokensTable(p.tokens, false));
+  const auto form = [&p](std::string_view heading, std::string_view action, const std::string& fields,
+                         std::string_view button) {
+    return "<h2>" + Escape(heading) + "</h2><form class=\"filters\" method=\"post\" action=\"" + Escape(action) +
+           "\">" + CsrfField(p.csrf_token) + fields + "<div><button class=\"primary\" type=\"submit\">" +
+           Escape(button) + "</button></div></form>";
+  };
+  body += form("Make an API token", "/account/tokens",
+               InputField("token-name", "name", "Name (what uses it)", "text", "", "required maxlength=\"100\""),
+               "Make token");
+  body += form("Revoke one of your API tokens", "/account/tokens/revoke",
+               InputField("revoke-id", "id", "Token", "text", "", "required inputmode=\"numeric\" pattern=\"[0-9]+\""),
+               "Revoke");
+  return body;
+}
+
+std::string EnrolmentForm(std::string_view action, std::string_view csrf, std::string_view ticket,
+                          std::string_view button) {
+  return "<form class=\"signin\" method=\"post\" action=\"" + Escape(action) + "\">" + CsrfField(csrf) +
+         "<input type=\"hidden\" name=\"ticket\" value=\"" + Escape(ticket) + "\">" +
+         "<div><label for=\"enrol-code\">Code from the app</label><input id=\"enrol-code\" name=\"code\" "
+         "inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\" required></div>"
+         "<button class=\"primary\" type=\"submit\">" + Escape(button) + "</button></form>";
+}
+
 std::string UsersPageHtml(const UsersPageData& p) {
   std::string body = p.notice_html;
 
@@ -64,7 +131,7 @@ std::string UsersPageHtml(const UsersPageData& p) {
     if (lacks && !u.disabled) ++missing[u.role];
     users.AddRow({Cell::Text(u.username), Cell::Text(u.display_name), Cell::Text(std::string(tenancy::RoleName(u.role))),
                   Cell::Text(u.role == Role::kCsuAdmin ? "all" : ccgs),
-                  Cell::Text(u.has_totp ? "TOTP" : lacks ? "none: required, cannot sign in" : "none"),
+                  Cell::Text(u.has_totp ? "TOTP" : lacks ? "none: required, set up at next sign-in" : "none"),
                   Cell::Text(u.disabled ? "disabled" : "active"),
                   Cell::Text(u.last_sign_in_at.empty() ? "never" : u.last_sign_in_at)});
   }
@@ -103,8 +170,9 @@ std::string UsersPageHtml(const UsersPageData& p) {
   for (Role r : tenancy::kAllRoles)
     policy.AddRow({Cell::Text(std::string(tenancy::RoleName(r))), Cell::Text(Required(p, r) ? "required" : "optional"),
                    Cell::Count(missing[r])});
-  policy.notes.push_back("A user whose role requires a second factor and who has none cannot sign in: reset their "
-                         "password with a new authenticator secret.");
+  policy.notes.push_back("A user whose role requires a second factor and who has none is asked to set one up at "
+                         "their next sign-in (or on their account page). CSU administrators and analysts and CCG "
+                         "finance staff need one unless set otherwise here.");
   body += "<h2>Second factor</h2>" + TableHtml(policy);
   body += Form(p, "Require a second factor", "/admin/users/second-factor",
                SelectField("mfa-role", "role", "Role", RoleOptions()) +
@@ -112,27 +180,13 @@ std::string UsersPageHtml(const UsersPageData& p) {
                                {{"yes", "required"}, {"no", "optional"}}),
                "Set");
 
-  report::ReportTable tokens("API tokens", {{"id", ColumnType::kInteger, "Token"},
-                                            {"user", ColumnType::kText, "User"},
-                                            {"name", ColumnType::kText, "Name"},
-                                            {"created", ColumnType::kText, "Created (UTC)"},
-                                            {"last_used", ColumnType::kText, "Last used (UTC)"},
-                                            {"status", ColumnType::kText, "Status"}});
-  std::vector<tenancy::ApiTokenInfo> sorted = p.tokens;
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
-  for (const tenancy::ApiTokenInfo& t : sorted)
-    tokens.AddRow({Cell::Integer(t.id), Cell::Text(t.username), Cell::Text(t.name), Cell::Text(When(t.created_at)),
-                   Cell::Text(When(t.last_used_at)),
-                   Cell::Text(t.revoked_at == 0 ? "active" : "revoked " + tenancy::IsoUtc(t.revoked_at))});
+  report::ReportTable tokens = TokensTable(p.tokens, true);
   tokens.notes.push_back("Newest first. A token acts with its user's role and CCGs; only its SHA-256 is stored, so a "
-                         "lost token cannot be shown again: revoke it and create another.");
+                         "lost token cannot be shown again: revoke it, and its user makes another on their account "
+                         "page. Nobody makes a token for someone else.");
   body += "<h2>API tokens</h2>";
-  body += sorted.empty() ? "<p>No API tokens yet. Other systems use one to call the JSON API as a user.</p>"
+  body += p.tokens.empty() ? "<p>No API tokens yet. Other systems use one to call the JSON API as a user.</p>"
                          : TableHtml(tokens);
-  body += Form(p, "Create an API token", "/admin/users/tokens",
-               InputField("token-username", "username", "For user", "text", "", "required autocomplete=\"off\"") +
-                   InputField("token-name", "name", "Name (what uses it)", "text", "", "required maxlength=\"100\""),
-               "Create token");
   body += Form(p, "Revoke an API token", "/admin/users/tokens/revoke",
                InputField("revoke-id", "id", "Token", "text", "", "required inputmode=\"numeric\" pattern=\"[0-9]+\""),
                "Revoke");

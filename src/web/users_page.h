@@ -27,6 +27,24 @@ struct UsersPageData {
 // The page's body (the frame is RenderPage's).
 std::string UsersPageHtml(const UsersPageData& page);
 
+// A signed-in user's own page (/account): their second factor, their API
+// tokens (never the tokens themselves), and the forms to make and revoke
+// their own tokens. Rendering only, like the users page.
+struct AccountPageData {
+  tenancy::UserInfo user;
+  bool second_factor_required = false;  // by the user's role
+  std::vector<tenancy::ApiTokenInfo> tokens;
+  std::string csrf_token;
+  std::string notice_html;  // already HTML
+};
+std::string AccountPageHtml(const AccountPageData& page);
+
+// The form that finishes enrolling an authenticator: the enrolment's ticket
+// (hidden) and a code from the new key, posted to `action` with the CSRF
+// value `csrf`.
+std::string EnrolmentForm(std::string_view action, std::string_view csrf, std::string_view ticket,
+                          std::string_view button);
+
 // A secret shown once (a new API token, an authenticator secret): what it
 // is, the value(s) in full, and what to do with them. Nothing keeps it: the
 // response is no-store and only its hash (a token) or the database (an

@@ -199,7 +199,12 @@ Response WebApp::Impl::Problem(const Caller& c, int status, const std::string& t
 
 Status WebApp::Impl::Audit(const Caller& c, const std::string& action, const std::string& subject,
                            const nlohmann::json& details) const {
-  return audit(c.who.username, action, subject, details.dump());
+  // A token's request names the token: the user's name alone cannot say
+  // whether they, or a system holding one of their tokens, did it.
+  if (c.who.api_token_id == 0) return audit(c.who.username, action, subject, details.dump());
+  nlohmann::json with_token = details;
+  with_token["api_token_id"] = c.who.api_token_id;
+  return audit(c.who.username, action, subject, with_token.dump());
 }
 
 Response WebApp::Impl::ApiNotFound() { return Response::Error(404, "not found"); }
@@ -237,6 +242,7 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   });
   router_.Add(Method::kGet, "/signin", [app](const Request& r) { return app->SignInPage(r, "", 200, ""); });
   router_.Add(Method::kPost, "/signin", [app](const Request& r) { return app->SignIn(r); });
+  router_.Add(Method::kPost, "/signin/enrol", [app](const Request& r) { return app->SignInEnrol(r); });
   router_.Add(Method::kPost, "/signout", [app](const Request& r) { return app->SignOut(r); });
   router_.Add(Method::kGet, "/", page(&Impl::Home));
   router_.Add(Method::kGet, "/ccg/{ccg}", page(&Impl::CcgHome));
@@ -257,8 +263,20 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kPost, "/admin/users/change", users_form(Impl::UsersForm::kChange));
   router_.Add(Method::kPost, "/admin/users/password", users_form(Impl::UsersForm::kPassword));
   router_.Add(Method::kPost, "/admin/users/second-factor", users_form(Impl::UsersForm::kSecondFactor));
-  router_.Add(Method::kPost, "/admin/users/tokens", users_form(Impl::UsersForm::kCreateToken));
+  // Administrators revoke anyone's tokens but make none for others: a token
+  // is made by its own user, on their account page.
   router_.Add(Method::kPost, "/admin/users/tokens/revoke", users_form(Impl::UsersForm::kRevokeToken));
+  router_.Add(Method::kGet, "/account", page(&Impl::AccountPage, Use::kNone));
+  auto account_form = [app](Impl::AccountForm form) {
+    return [app, form](const Request& r) {
+      auto c = app->Authenticate(r);
+      return c ? app->AccountChange(r, *c, form) : Redirect("/signin");
+    };
+  };
+  router_.Add(Method::kPost, "/account/tokens", account_form(Impl::AccountForm::kCreateToken));
+  router_.Add(Method::kPost, "/account/tokens/revoke", account_form(Impl::AccountForm::kRevokeToken));
+  router_.Add(Method::kPost, "/account/second-factor", account_form(Impl::AccountForm::kStartAuthenticator));
+  router_.Add(Method::kPost, "/account/second-factor/confirm", account_form(Impl::AccountForm::kConfirmAuthenticator));
   router_.Add(Method::kGet, "/static/invoice.css", [](const Request&) {
     Response r = Response::Text(200, billing::InvoiceCss());
     r.SetHeader("Content-Type", "text/css; charset=utf-8");

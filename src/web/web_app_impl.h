@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,7 +56,8 @@ using tenancy::Action;
 using tenancy::Identifiability;
 using tenancy::Role;
 
-inline constexpr const char* kSignInCookie = "csu_signin";
+// How long a sign-in form's anti-forgery value lives (its cookie's Max-Age).
+inline constexpr int64_t kSignInFormSeconds = 15 * 60;
 // Record lists are paged (docs/web.md, "Record lists"): one answer builds and
 // holds only its page, so its memory does not grow with the provider's
 // activity. A drill-down page shows kRecordsPerPage records; a JSON answer
@@ -85,6 +88,26 @@ struct Caller {
   std::string session_token;  // empty for API tokens
 };
 
+// The sign-in form's anti-forgery values this server issued and nobody has
+// used yet (docs/web.md, "CSRF"): each is good for one attempt within
+// kSignInFormSeconds. At most kMaxOpen are kept; beyond that the oldest go
+// first, so a flood of form requests costs memory for no more than that.
+// Thread-safe.
+class SignInForms {
+ public:
+  static constexpr size_t kMaxOpen = 10'000;
+  // A new value (32 hex digits), or nullopt when the CSPRNG fails.
+  std::optional<std::string> Issue();
+  // True once for a value Issue() gave, within its lifetime; used up either way.
+  bool Consume(const std::string& value);
+
+ private:
+  using Time = std::chrono::steady_clock::time_point;
+  std::mutex mu_;
+  std::map<std::string, Time> live_;
+  std::deque<std::pair<Time, std::string>> order_;
+};
+
 struct WebApp::Impl {
   Impl(WebOptions o, tenancy::Accounts& a, const analytics::CommissioningViews& v, const refdata::RefData& r, AuditFn f,
        PlatformRecords p, std::string cookie, BillingAccess b)
@@ -104,6 +127,10 @@ struct WebApp::Impl {
   PlatformRecords records;
   std::string session_cookie;
   BillingAccess billing;
+  // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
+  // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
+  std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
+  mutable SignInForms signin_forms;
   // Users already counted active for a CCG this month (their usage_keys row
   // is committed), so most requests skip that transaction.
   mutable std::mutex active_mu;
@@ -172,13 +199,23 @@ struct WebApp::Impl {
   Response UsersPage(const Request& r, const Caller& c) const;
 
   // The forms of the users page, one route each.
-  enum class UsersForm { kAdd, kChange, kPassword, kSecondFactor, kCreateToken, kRevokeToken };
+  enum class UsersForm { kAdd, kChange, kPassword, kSecondFactor, kRevokeToken };
 
   // POST /admin/users[/...]: 404 for everyone but administrators, then the
   // CSRF check; each change is made and audited by Accounts with the
-  // administrator as the actor. Passwords are never echoed; a new API token
-  // or authenticator secret is shown on this response only.
+  // administrator as the actor. Passwords are never echoed; a new
+  // authenticator secret is shown on this response only. Administrators
+  // revoke API tokens but make none: only a token's own user does.
   Response UsersChange(const Request& r, const Caller& c, UsersForm form_kind) const;
+
+  // ---- the signed-in user's own account (/account; admin_pages.cc) ----
+  Response AccountResponse(const Caller& c, int status, std::string notice_html) const;
+  // Signed-in users only (an API token gets 404).
+  Response AccountPage(const Request& r, const Caller& c) const;
+  enum class AccountForm { kCreateToken, kRevokeToken, kStartAuthenticator, kConfirmAuthenticator };
+  // POST /account/...: CSRF-checked; always about the signed-in user (no
+  // user is read from the form). A new token is shown on this response only.
+  Response AccountChange(const Request& r, const Caller& c, AccountForm form_kind) const;
   std::vector<NavLink> CcgNav(const Caller& c, const OdsCode& ccg, std::string_view current) const;
 
   Response NotFound(const std::optional<Caller>& c) const;
@@ -302,6 +339,19 @@ struct WebApp::Impl {
 
   Response SignIn(const Request& r) const;
   Response SignOut(const Request& r) const;
+  // The sign-in form's cookie carrying `value`.
+  std::string SignInCookie(const std::string& value) const;
+  // The sign-in forms' anti-forgery check (uses the value up).
+  bool SignInFormOk(const std::map<std::string, std::string>& form,
+                    const std::map<std::string, std::string>& cookies) const;
+  // The redirect home that gives the browser its session cookie.
+  Response SignedInResponse(const std::string& session_token) const;
+  // The first sign-in's enrolment page: the new key once (`shown`), then the
+  // form for its code, posted to /signin/enrol with a fresh form value.
+  Response EnrolPage(const std::string& ticket, const tenancy::PendingEnrolment* shown, const std::string& message,
+                     int status) const;
+  // POST /signin/enrol: ticket and code; signs in when the code matches.
+  Response SignInEnrol(const Request& r) const;
 };
 
 }  // namespace csu::web

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <thread>
 #include <set>
@@ -30,6 +31,7 @@
 #include "store/store_testing.h"
 #include "tenancy/accounts.h"
 #include "tenancy/password_policy.h"
+#include "tenancy/totp.h"
 
 namespace csu::web {
 namespace {
@@ -84,6 +86,9 @@ class WebAppTest : public ::testing::Test {
     Add("finance", Role::kCcgFinance, "02E");
     Add("viewer", Role::kCcgViewer, "02E");
     Add("other", Role::kCcgCommissioner, "27D");
+    // These tests are about pages and sign users of every role in with a
+    // password alone; the second factor's own tests require it again.
+    for (Role r : tenancy::kAllRoles) ASSERT_TRUE(accounts_->SetRoleRequiresMfa(r, false, "test").ok());
     PlatformRecords records;
     records.batches = [] {
       store::BatchInfo b;
@@ -171,6 +176,13 @@ class WebAppTest : public ::testing::Test {
     return app_->Handle(r);
   }
   std::string Cookie(const std::string& token) { return app_->session_cookie() + "=" + token; }
+  // A sign-in form's anti-forgery value, as the server issues it (each works once).
+  std::string SignInValue() {
+    Response form = Send(Method::kGet, "/signin");
+    const std::string h(form.Header("Set-Cookie"));
+    EXPECT_EQ(h.rfind("csu_signin=", 0), 0u) << h;
+    return h.substr(11, 32);
+  }
 
   size_t AuditCount(const std::string& needle) {
     std::lock_guard<std::mutex> lock(audit_mu_);
@@ -227,13 +239,15 @@ TEST_F(WebAppTest, SignInWithTheFormThenHomeThenSignOut) {
 }
 
 TEST_F(WebAppTest, SignInNeedsTheFormCookieAndFailsWithOneMessage) {
-  const std::string body = "csrf=abc&username=commissioner&password=" + std::string(kPassword);
-  EXPECT_EQ(Send(Method::kPost, "/signin", "", body).status(), 403);                    // no form cookie
-  EXPECT_EQ(Send(Method::kPost, "/signin", "csu_signin=abd", body).status(), 403);      // a different one
-  Response wrong = Send(Method::kPost, "/signin", "csu_signin=abc",
-                        "csrf=abc&username=commissioner&password=not-the-password-1");
-  Response nobody = Send(Method::kPost, "/signin", "csu_signin=abc",
-                         "csrf=abc&username=nobody-at-all&password=not-the-password-1");
+  const std::string v = SignInValue();
+  const std::string body = "csrf=" + v + "&username=commissioner&password=" + std::string(kPassword);
+  EXPECT_EQ(Send(Method::kPost, "/signin", "", body).status(), 403);                           // no form cookie
+  EXPECT_EQ(Send(Method::kPost, "/signin", "csu_signin=" + SignInValue(), body).status(), 403);  // a different one
+  const std::string w = SignInValue(), n = SignInValue();
+  Response wrong = Send(Method::kPost, "/signin", "csu_signin=" + w,
+                        "csrf=" + w + "&username=commissioner&password=not-the-password-1");
+  Response nobody = Send(Method::kPost, "/signin", "csu_signin=" + n,
+                         "csrf=" + n + "&username=nobody-at-all&password=not-the-password-1");
   EXPECT_EQ(wrong.status(), 401);
   EXPECT_EQ(nobody.status(), 401);
   EXPECT_NE(wrong.body().find("Sign-in failed."), std::string::npos);
@@ -256,12 +270,19 @@ TEST_F(WebAppTest, BehindTheProxyOneClientsFailuresDoNotLockOutEveryone) {
                  PlatformRecords{});
   EXPECT_EQ(proxied.session_cookie(), "__Host-csu_session");
   auto post = [&](const std::string& user, const std::string& password, const std::string& client) {
+    Request form;
+    form.method = Method::kGet;
+    EXPECT_FALSE(http::ParseTarget("/signin", http::ParserLimits{}, form).has_value());
+    form.remote_address = "127.0.0.1";
+    const std::string set(proxied.Handle(form).Header("Set-Cookie"));
+    EXPECT_EQ(set.rfind("__Host-csu_signin=", 0), 0u) << set;
+    const std::string v = set.substr(18, 32);
     Request r;
     r.method = Method::kPost;
     EXPECT_FALSE(http::ParseTarget("/signin", http::ParserLimits{}, r).has_value());
-    r.headers.Add("cookie", "csu_signin=abc");
+    r.headers.Add("cookie", "__Host-csu_signin=" + v);
     r.headers.Add("x-forwarded-for", client);
-    r.body = "csrf=abc&username=" + user + "&password=" + password;
+    r.body = "csrf=" + v + "&username=" + user + "&password=" + password;
     r.remote_address = "127.0.0.1";  // every request arrives from nginx
     return proxied.Handle(r);
   };
@@ -272,8 +293,135 @@ TEST_F(WebAppTest, BehindTheProxyOneClientsFailuresDoNotLockOutEveryone) {
   ASSERT_EQ(ok.status(), 303) << ok.body();
   EXPECT_NE(std::string(ok.Header("Set-Cookie")).find("__Host-csu_session="), std::string::npos);
   EXPECT_NE(std::string(ok.Header("Set-Cookie")).find("; Secure"), std::string::npos);
-  // From the stranger's address sign-in is paused, even with the right password.
+  // From the stranger's address sign-in must wait, even with the right password.
   EXPECT_EQ(post("commissioner", kPassword, "203.0.113.9").status(), 401);
+}
+
+// The red team signed in with an empty form cookie and field, and with one
+// value again and again. A value must be one the server issued, and it
+// works once, whatever the outcome.
+TEST_F(WebAppTest, SignInFormValuesAreNeverEmptyAndWorkOnce) {
+  const std::string body = "&username=commissioner&password=" + std::string(kPassword);
+  EXPECT_EQ(Send(Method::kPost, "/signin", "csu_signin=", "csrf=" + body).status(), 403);
+  EXPECT_EQ(Send(Method::kPost, "/signin", "csu_signin=abc", "csrf=abc" + body).status(), 403);  // never issued
+  const std::string pre = CookieValue(Send(Method::kGet, "/signin"), "csu_signin");
+  ASSERT_EQ(pre.size(), 32u);
+  EXPECT_EQ(Send(Method::kPost, "/signin", "csu_signin=" + pre, "csrf=" + pre + body).status(), 303);
+  EXPECT_EQ(Send(Method::kPost, "/signin", "csu_signin=" + pre, "csrf=" + pre + body).status(), 403);
+  // A failed attempt uses its value up too; the answer brings a fresh one.
+  const std::string second = CookieValue(Send(Method::kGet, "/signin"), "csu_signin");
+  Response failed = Send(Method::kPost, "/signin", "csu_signin=" + second,
+                         "csrf=" + second + "&username=commissioner&password=not-the-password-1");
+  EXPECT_EQ(failed.status(), 401);
+  const std::string fresh = CookieValue(failed, "csu_signin");
+  EXPECT_EQ(fresh.size(), 32u);
+  EXPECT_NE(fresh, second);
+  EXPECT_EQ(Send(Method::kPost, "/signin", "csu_signin=" + second, "csrf=" + second + body).status(), 403);
+  EXPECT_EQ(Send(Method::kPost, "/signin", "csu_signin=" + fresh, "csrf=" + fresh + body).status(), 303);
+}
+
+TEST_F(WebAppTest, BehindTlsTheSignInFormCookieIsHostPrefixed) {
+  WebApp proxied(WebOptions{FinancialYear(2018), true}, *accounts_, *views_, refdata::TestRefData(),
+                 [](const std::string&, const std::string&, const std::string&, const std::string&) {
+                   return Status::Ok();
+                 },
+                 PlatformRecords{});
+  Request r;
+  r.method = Method::kGet;
+  ASSERT_FALSE(http::ParseTarget("/signin", http::ParserLimits{}, r).has_value());
+  r.remote_address = "127.0.0.1";
+  Response form = proxied.Handle(r);
+  ASSERT_EQ(form.status(), 200);
+  const std::string set(form.Header("Set-Cookie"));
+  EXPECT_EQ(set.rfind("__Host-csu_signin=", 0), 0u) << set;
+  EXPECT_NE(set.find("; Path=/;"), std::string::npos) << set;  // __Host- requires Path=/
+  EXPECT_NE(set.find("; Secure"), std::string::npos) << set;
+  const std::string pre = CookieValue(form, "__Host-csu_signin");
+  ASSERT_EQ(pre.size(), 32u);
+  Request post;
+  post.method = Method::kPost;
+  ASSERT_FALSE(http::ParseTarget("/signin", http::ParserLimits{}, post).has_value());
+  post.remote_address = "127.0.0.1";
+  // The unprefixed name, which a sibling host or plain HTTP could set, is not the form's cookie.
+  post.headers.Add("cookie", "csu_signin=" + pre);
+  post.body = "csrf=" + pre + "&username=commissioner&password=" + std::string(kPassword);
+  EXPECT_EQ(proxied.Handle(post).status(), 403);
+}
+
+// A user whose role requires a second factor and who has none is not sent
+// away to ask an administrator: the sign-in page shows a new key once and
+// asks for its code, which finishes the enrolment and signs them in.
+TEST_F(WebAppTest, AFirstSignInWithoutASecondFactorGuidesEnrolment) {
+  ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCsuAdmin, true, "test").ok());
+  std::string v = SignInValue();
+  Response first = Send(Method::kPost, "/signin", "csu_signin=" + v,
+                        "csrf=" + v + "&username=admin&password=" + std::string(kPassword));
+  ASSERT_EQ(first.status(), 200) << first.body();
+  EXPECT_TRUE(CookieValue(first, "csu_session").empty());
+  const std::string& page = first.body();
+  const size_t uri = page.find("otpauth://totp/OpenCSU:admin?secret=");
+  ASSERT_NE(uri, std::string::npos) << page;
+  const std::string secret = page.substr(uri + 36, 32);
+  EXPECT_NE(page.find("action=\"/signin/enrol\""), std::string::npos) << page;
+  const size_t at = page.find("name=\"ticket\" value=\"");
+  ASSERT_NE(at, std::string::npos) << page;
+  const std::string ticket = page.substr(at + 21, page.find('"', at + 21) - at - 21);
+  // The answer's own form value goes with the ticket.
+  v = CookieValue(first, "csu_signin");
+  const std::string code =
+      tenancy::HotpCode(*tenancy::Base32Decode(secret), static_cast<uint64_t>(tenancy::TotpStep(std::time(nullptr))), 6);
+  const std::string wrong_code = code == "000000" ? "000001" : "000000";
+  Response bad = Send(Method::kPost, "/signin/enrol", "csu_signin=" + v, "csrf=" + v + "&ticket=" + ticket + "&code=" + wrong_code);
+  EXPECT_EQ(bad.status(), 401);
+  EXPECT_FALSE(accounts_->FindUser("admin").value()->has_totp);
+  v = CookieValue(bad, "csu_signin");
+  Response done = Send(Method::kPost, "/signin/enrol", "csu_signin=" + v, "csrf=" + v + "&ticket=" + ticket + "&code=" + code);
+  ASSERT_EQ(done.status(), 303) << done.body();
+  EXPECT_EQ(CookieValue(done, "csu_session").size(), 32u);
+  EXPECT_TRUE(accounts_->FindUser("admin").value()->has_totp);
+  EXPECT_EQ(AuditCount("admin|user.enrol_totp|user admin|"), 1u);
+  EXPECT_EQ(AuditCount(secret), 0u);
+  // Used once: the ticket does not sign anyone in again.
+  v = SignInValue();
+  EXPECT_NE(Send(Method::kPost, "/signin/enrol", "csu_signin=" + v, "csrf=" + v + "&ticket=" + ticket + "&code=" + code)
+                .status(),
+            303);
+}
+
+// Self-service enrolment on the account page, with the password asked for
+// again: a session left open on a shared desk cannot swap the authenticator.
+TEST_F(WebAppTest, UsersSetUpTheirOwnAuthenticatorWithTheirPasswordAgain) {
+  const std::string session = Session("commissioner");
+  const std::string me = Cookie(session);
+  const std::string csrf = "csrf=" + CsrfTokenFor(session);
+  EXPECT_EQ(Send(Method::kPost, "/account/second-factor", me, csrf + "&password=not-the-password-1").status(), 401);
+  EXPECT_EQ(Send(Method::kPost, "/account/second-factor", me, "csrf=x&password=" + std::string(kPassword)).status(), 403);
+  Response started = Send(Method::kPost, "/account/second-factor", me, csrf + "&password=" + std::string(kPassword));
+  ASSERT_EQ(started.status(), 200) << started.body();
+  const std::string& page = started.body();
+  const size_t uri = page.find("otpauth://totp/OpenCSU:commissioner?secret=");
+  ASSERT_NE(uri, std::string::npos) << page;
+  const std::string secret = page.substr(uri + 43, 32);
+  const size_t at = page.find("name=\"ticket\" value=\"");
+  ASSERT_NE(at, std::string::npos) << page;
+  const std::string ticket = page.substr(at + 21, page.find('"', at + 21) - at - 21);
+  EXPECT_FALSE(accounts_->FindUser("commissioner").value()->has_totp);
+  // Another user cannot finish it.
+  const std::string other = Session("viewer");
+  const std::string code =
+      tenancy::HotpCode(*tenancy::Base32Decode(secret), static_cast<uint64_t>(tenancy::TotpStep(std::time(nullptr))), 6);
+  EXPECT_EQ(Send(Method::kPost, "/account/second-factor/confirm", Cookie(other),
+                 "csrf=" + CsrfTokenFor(other) + "&ticket=" + ticket + "&code=" + code)
+                .status(),
+            400);
+  Response confirmed = Send(Method::kPost, "/account/second-factor/confirm", me, csrf + "&ticket=" + ticket + "&code=" + code);
+  ASSERT_EQ(confirmed.status(), 303) << confirmed.body();
+  EXPECT_TRUE(accounts_->FindUser("commissioner").value()->has_totp);
+  EXPECT_FALSE(accounts_->FindUser("viewer").value()->has_totp);
+  EXPECT_EQ(AuditCount("commissioner|user.enrol_totp|user commissioner|"), 1u);
+  // From now on the password alone does not sign in.
+  EXPECT_NE(accounts_->SignIn({"commissioner", kPassword, "", "10.0.0.50", ""}).outcome,
+            tenancy::SignInOutcome::kSignedIn);
 }
 
 TEST_F(WebAppTest, ForgedExpiredOrMissingSessionsAreSentToSignIn) {
@@ -302,6 +450,7 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /static/app.css", {true, false}},
     {"GET /signin", {true, false}},
     {"POST /signin", {true, false}},
+    {"POST /signin/enrol", {true, false}},
     {"POST /signout", {false, false}},
     {"GET /", {false, false}},
     {"GET /ccg/{ccg}", {false, true}},
@@ -315,7 +464,11 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"POST /admin/users/change", {false, false}},
     {"POST /admin/users/password", {false, false}},
     {"POST /admin/users/second-factor", {false, false}},
-    {"POST /admin/users/tokens", {false, false}},
+    {"GET /account", {false, false}},
+    {"POST /account/tokens", {false, false}},
+    {"POST /account/tokens/revoke", {false, false}},
+    {"POST /account/second-factor", {false, false}},
+    {"POST /account/second-factor/confirm", {false, false}},
     {"POST /admin/users/tokens/revoke", {false, false}},
     {"GET /audit", {false, false}},
     {"GET /api/v1/data", {false, false}},
@@ -507,7 +660,7 @@ TEST_F(WebAppTest, AdministratorsRequireSecondFactorsPerRoleFromThePage) {
   EXPECT_TRUE(accounts_->RoleRequiresMfa(Role::kCcgViewer).value());
   EXPECT_EQ(AuditCount("admin|policy.require_mfa|role ccg_viewer|{\"required\":true}"), 1u);
   // The page says who can no longer sign in.
-  EXPECT_NE(Send(Method::kGet, "/admin/users", admin).body().find("none: required, cannot sign in"),
+  EXPECT_NE(Send(Method::kGet, "/admin/users", admin).body().find("none: required, set up at next sign-in"),
             std::string::npos);
   ASSERT_EQ(Send(Method::kPost, "/admin/users/second-factor", admin, csrf + "&role=ccg_viewer&required=no").status(),
             303);
@@ -516,21 +669,31 @@ TEST_F(WebAppTest, AdministratorsRequireSecondFactorsPerRoleFromThePage) {
     EXPECT_EQ(Send(Method::kPost, "/admin/users/second-factor", admin, csrf + bad).status(), 400) << bad;
 }
 
-TEST_F(WebAppTest, AdministratorsCreateApiTokensShownOnceAndRevokeThem) {
-  const std::string token = Session("admin");
-  const std::string admin = Cookie(token);
-  const std::string csrf = "csrf=" + CsrfTokenFor(token);
-  EXPECT_EQ(Send(Method::kPost, "/admin/users/tokens", admin, "csrf=x&username=commissioner&name=warehouse").status(),
-            403);
-  Response created = Send(Method::kPost, "/admin/users/tokens", admin, csrf + "&username=commissioner&name=warehouse");
+TEST_F(WebAppTest, UsersMakeTheirOwnApiTokensAndAdministratorsRevokeThem) {
+  const std::string session = Session("commissioner");
+  const std::string me = Cookie(session);
+  const std::string csrf = "csrf=" + CsrfTokenFor(session);
+  EXPECT_EQ(Send(Method::kPost, "/account/tokens", me, "csrf=x&name=warehouse").status(), 403);
+  // A user named in the form is not read: the token is the signed-in user's.
+  Response created = Send(Method::kPost, "/account/tokens", me, csrf + "&name=warehouse&username=analyst");
   ASSERT_EQ(created.status(), 200) << created.body();
   const std::string shown = "<code class=\"secret\">";
   const size_t at = created.body().find(shown + "csu_");
   ASSERT_NE(at, std::string::npos) << created.body();
   const std::string api_token = created.body().substr(at + shown.size(), 4 + 64);
   ASSERT_EQ(api_token.find_first_not_of("0123456789abcdef", 4), std::string::npos) << api_token;
+  EXPECT_TRUE(accounts_->ListApiTokens("analyst").value().empty());
   EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E", "", "", "Bearer " + api_token).status(), 200);
-  // Listed by name and number, never the token itself.
+  // A token has no account page and makes no tokens.
+  EXPECT_EQ(Send(Method::kGet, "/account", "", "", "Bearer " + api_token).status(), 404);
+  EXPECT_EQ(Send(Method::kPost, "/account/tokens", "", "name=offspring", "Bearer " + api_token).status(), 403);
+  // Listed by name and number, never the token itself, on both pages.
+  Response mine = Send(Method::kGet, "/account", me);
+  EXPECT_NE(mine.body().find("warehouse"), std::string::npos);
+  EXPECT_EQ(mine.body().find(api_token), std::string::npos);
+  const std::string admin_session = Session("admin");
+  const std::string admin = Cookie(admin_session);
+  const std::string admin_csrf = "csrf=" + CsrfTokenFor(admin_session);
   Response page = Send(Method::kGet, "/admin/users", admin);
   EXPECT_NE(page.body().find("warehouse"), std::string::npos);
   EXPECT_EQ(page.body().find(api_token), std::string::npos);
@@ -538,25 +701,36 @@ TEST_F(WebAppTest, AdministratorsCreateApiTokensShownOnceAndRevokeThem) {
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed.value().size(), 1u);
   const std::string id = std::to_string(listed.value()[0].id);
-  EXPECT_EQ(AuditCount("admin|api_token.create|user commissioner|"), 1u);
+  EXPECT_EQ(AuditCount("commissioner|api_token.create|user commissioner|"), 1u);
+  EXPECT_EQ(AuditCount("\"created_by\":\"self\""), 1u);
   EXPECT_EQ(AuditCount(api_token), 0u);
+  // Another user cannot revoke it as their own; it answers as no such token.
+  const std::string finance = Session("finance");
+  EXPECT_EQ(Send(Method::kPost, "/account/tokens/revoke", Cookie(finance), "csrf=" + CsrfTokenFor(finance) + "&id=" + id)
+                .status(),
+            400);
   for (const char* bad : {"&id=", "&id=12x", "&id=-1", "&id=99999"})
-    EXPECT_EQ(Send(Method::kPost, "/admin/users/tokens/revoke", admin, csrf + bad).status(), 400) << bad;
-  EXPECT_EQ(Send(Method::kPost, "/admin/users/tokens", admin, csrf + "&username=nobody&name=x").status(), 400);
+    EXPECT_EQ(Send(Method::kPost, "/admin/users/tokens/revoke", admin, admin_csrf + bad).status(), 400) << bad;
   EXPECT_EQ(Send(Method::kPost, "/admin/users/tokens/revoke", admin, "csrf=x&id=" + id).status(), 403);
-  ASSERT_EQ(Send(Method::kPost, "/admin/users/tokens/revoke", admin, csrf + "&id=" + id).status(), 303);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E", "", "", "Bearer " + api_token).status(), 200);
+  ASSERT_EQ(Send(Method::kPost, "/admin/users/tokens/revoke", admin, admin_csrf + "&id=" + id).status(), 303);
   EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E", "", "", "Bearer " + api_token).status(), 401);
   EXPECT_EQ(AuditCount("admin|api_token.revoke|user commissioner|"), 1u);
+  // The user revokes their own too.
+  Response again = Send(Method::kPost, "/account/tokens", me, csrf + "&name=second");
+  ASSERT_EQ(again.status(), 200);
+  const std::string second_id = std::to_string(accounts_->ListApiTokens("commissioner").value().back().id);
+  EXPECT_EQ(Send(Method::kPost, "/account/tokens/revoke", me, csrf + "&id=" + second_id).status(), 303);
+  EXPECT_NE(accounts_->ListApiTokens("commissioner").value().back().revoked_at, 0);
 }
 
 TEST_F(WebAppTest, OnlyAdministratorsReachTheUserForms) {
-  auto created = accounts_->CreateApiToken("viewer", "dashboard", "test");
+  auto created = accounts_->CreateApiTokenAsOperator("viewer", "dashboard", "test");
   ASSERT_TRUE(created.ok());
   const std::string id = std::to_string(created.value().first.id);
   const std::vector<std::pair<std::string, std::string>> forms = {
       {"/admin/users/password", "&username=viewer&authenticator=new&password=fresh-kestrel-meadow-42"},
       {"/admin/users/second-factor", "&role=ccg_viewer&required=yes"},
-      {"/admin/users/tokens", "&username=viewer&name=mine"},
       {"/admin/users/tokens/revoke", "&id=" + id}};
   for (const char* user : {"analyst", "commissioner", "finance", "viewer"}) {
     const std::string t = Session(user);
@@ -671,7 +845,7 @@ TEST_F(WebAppTest, HostileParametersGetClearAnswersNotData) {
 }
 
 TEST_F(WebAppTest, ApiTokensAuthenticateTheJsonTwinsAndRevocationEndsThem) {
-  auto token = accounts_->CreateApiToken("commissioner", "warehouse", "test");
+  auto token = accounts_->CreateApiTokenAsOperator("commissioner", "warehouse", "test");
   ASSERT_TRUE(token.ok()) << token.error().ToString();
   const std::string bearer = "Bearer " + token.value().second;
   Response r = Send(Method::kGet, "/api/v1/ccg/02E", "", "", bearer);
@@ -681,6 +855,52 @@ TEST_F(WebAppTest, ApiTokensAuthenticateTheJsonTwinsAndRevocationEndsThem) {
   EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E", "", "", "Bearer csu_forged").status(), 401);
   ASSERT_TRUE(accounts_->RevokeApiToken(token.value().first.id, "test").ok());
   EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E", "", "", bearer).status(), 401);
+}
+
+// The red team's administrator made an API token for an analyst on the users
+// page and read records with it, in the analyst's name. Nobody makes a token
+// for someone else on the web.
+TEST_F(WebAppTest, AnAdministratorCannotMakeATokenForSomeoneElse) {
+  const std::string token = Session("admin");
+  Response r = Send(Method::kPost, "/admin/users/tokens", Cookie(token),
+                    "csrf=" + CsrfTokenFor(token) + "&username=analyst&name=warehouse");
+  EXPECT_NE(r.status(), 200);
+  EXPECT_EQ(r.body().find("csu_"), std::string::npos);
+  EXPECT_TRUE(accounts_->ListApiTokens("analyst").value().empty());
+  EXPECT_EQ(AuditCount("api_token.create"), 0u);
+}
+
+// Every audit entry of a token's request names the token; a record-level
+// entry names the whole scope: CCG, provider, POD and month.
+TEST_F(WebAppTest, TokenRequestsAreAuditedWithTheTokenAndRecordsWithTheirScope) {
+  auto created = accounts_->CreateApiTokenAsOperator("analyst", "warehouse", "operator");
+  ASSERT_TRUE(created.ok()) << created.error().ToString();
+  const std::string bearer = "Bearer " + created.value().second;
+  const std::string token_id = "\"api_token_id\":" + std::to_string(created.value().first.id);
+  ASSERT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/records?provider=RBT&pod=EL&month=3", "", "", bearer).status(), 200);
+  ASSERT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/view/challenges?month=3", "", "", bearer).status(), 200);
+  ASSERT_EQ(Send(Method::kGet, "/api/v1/ccg/27D", "", "", bearer).status(), 404);
+  std::vector<std::string> entries;
+  {
+    std::lock_guard<std::mutex> lock(audit_mu_);
+    for (const std::string& e : audit_)
+      if (e.rfind("analyst|api.view|", 0) == 0 || e.rfind("analyst|permission.refused|", 0) == 0) entries.push_back(e);
+  }
+  ASSERT_EQ(entries.size(), 3u);
+  for (const std::string& e : entries) EXPECT_NE(e.find(token_id), std::string::npos) << e;
+  const std::string& records = entries[0];
+  EXPECT_EQ(records.rfind("analyst|api.view|records|", 0), 0u) << records;
+  for (const char* part : {"\"ccg\":\"02E\"", "\"provider\":\"RBT\"", "\"pod\":\"EL\"", "\"month\":3"})
+    EXPECT_NE(records.find(part), std::string::npos) << part << " in " << records;
+  // The page, signed in, says the same scope (no token: there was none).
+  const std::string analyst = Cookie(Session("analyst"));
+  ASSERT_EQ(Send(Method::kGet, "/ccg/02E/records?provider=RBT&month=2", analyst).status(), 200);
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  const std::string& page = audit_.back();
+  EXPECT_EQ(page.rfind("analyst|web.view|records|", 0), 0u) << page;
+  for (const char* part : {"\"provider\":\"RBT\"", "\"pod\":\"all\"", "\"month\":2"})
+    EXPECT_NE(page.find(part), std::string::npos) << part << " in " << page;
+  EXPECT_EQ(page.find("api_token_id"), std::string::npos) << page;
 }
 
 // The same app behind the real server: hostile bytes on the wire get a clean
@@ -803,7 +1023,8 @@ TEST_F(WebServerTest, InvalidUtf8AndPathTraversalAreRefusedCleanly) {
                             std::string(kPassword)));
   EXPECT_EQ(named.status, 400);
   EXPECT_FALSE(accounts_->FindUser("utf8").value().has_value());
-  auto sign_in = Raw(Post("/signin", "csu_signin=abc", "csrf=abc&username=%ff&password=%fe%ff"));
+  const std::string v = SignInValue();
+  auto sign_in = Raw(Post("/signin", "csu_signin=" + v, "csrf=" + v + "&username=%ff&password=%fe%ff"));
   EXPECT_EQ(sign_in.status, 401);
   ExpectNoData(sign_in, "sign-in with invalid UTF-8");
   ExpectStillServing(cookie);
@@ -833,23 +1054,26 @@ TEST_F(WebServerTest, SqlInjectionInEveryParameterChangesAndShowsNothing) {
       ExpectNoData(r, target);
     }
     for (const auto& [target, body] : std::vector<std::pair<std::string, std::string>>{
-             {"/signin", "csrf=abc&username=" + p + "&password=" + p + "&code=" + p},
+             {"/signin", "&username=" + p + "&password=" + p + "&code=" + p},
              {"/admin/users/change", csrf + "&username=" + p + "&change=assign&tenant=" + p},
              {"/admin/users/change", csrf + "&username=analyst&change=" + p},
              {"/admin/users/password", csrf + "&username=" + p + "&authenticator=keep&password=" + p},
              {"/admin/users/second-factor", csrf + "&role=" + p + "&required=" + p},
-             {"/admin/users/tokens", csrf + "&username=" + p + "&name=x"},
+             {"/account/tokens/revoke", csrf + "&id=" + p},
              {"/admin/users/tokens/revoke", csrf + "&id=" + p}}) {
-      auto r = Raw(Post(target, target == "/signin" ? "csu_signin=abc" : admin, body));
+      const std::string v = target == "/signin" ? SignInValue() : "";
+      auto r = Raw(Post(target, target == "/signin" ? "csu_signin=" + v : admin,
+                        target == "/signin" ? "csrf=" + v + body : body));
       EXPECT_TRUE(r.status == 400 || r.status == 401) << r.status << " " << target << " " << body;
       ExpectNoData(r, target + " " + body);
     }
   }
   // A value that is only text is kept as text: a token named like an attack
   // is listed by that name, escaped.
-  auto named = Raw(Post("/admin/users/tokens", admin, csrf + "&username=viewer&name=%3Cb%3E'%3B%20DROP%20TABLE%20api_tokens%3B--"));
+  auto named = Raw(Post("/account/tokens", admin, csrf + "&name=%3Cb%3E'%3B%20DROP%20TABLE%20api_tokens%3B--"));
   EXPECT_EQ(named.status, 200);
-  EXPECT_EQ(accounts_->ListApiTokens("viewer").value().at(0).name, "<b>'; DROP TABLE api_tokens;--");
+  EXPECT_EQ(accounts_->ListApiTokens("admin").value().at(0).name, "<b>'; DROP TABLE api_tokens;--");
+  EXPECT_EQ(Raw(Get("/account", admin)).body.find("<b>'"), std::string::npos);
   EXPECT_EQ(Raw(Get("/admin/users", admin)).body.find("<b>'"), std::string::npos);
   // Every table is intact: all six users are there and still sign in.
   ASSERT_EQ(accounts_->ListUsers().value().size(), 6u);
