@@ -15,6 +15,24 @@ bool IsEmergency(const std::string& method) { return !method.empty() && method[0
 
 std::string Days(int32_t n) { return std::to_string(n) + (n == 1 ? " excess day" : " excess days"); }
 
+// Adds the spell's unbundled HRGs that are paid in its setting to `price`
+// (detail::PriceUnbundledOnSpell) and returns their explanation clauses.
+std::string AddUnbundled(const ingest::ApcRecord& s, const refdata::TariffYear& tariff, bool ordinary_admission,
+                         Price& price) {
+  std::string text;
+  for (HrgCode u : s.unbundled_hrgs) {
+    const detail::UnbundledOnSpell paid = detail::PriceUnbundledOnSpell(tariff, u, ordinary_admission);
+    if (paid.rule == detail::UnbundledRule::kPaid) {
+      price.unbundled += paid.price;
+      ++price.unbundled_count;
+    } else {
+      ++price.unbundled_unpriced;
+    }
+    text += detail::UnbundledClause(u, paid);
+  }
+  return text;
+}
+
 // A regular day or night attender (patient classification 3 or 4): the
 // core HRG has no national price for this setting and is agreed locally,
 // but chemotherapy and radiotherapy delivery HRGs keep their national
@@ -22,17 +40,7 @@ std::string Days(int32_t n) { return std::to_string(n) + (n == 1 ? " excess day"
 // with none of them is not priced.
 Price PriceRegularAttender(const ingest::ApcRecord& s, const refdata::TariffYear& tariff, const refdata::RefData& ref,
                            Price& price, std::string* explanation) {
-  std::string unbundled_text;
-  for (HrgCode u : s.unbundled_hrgs) {
-    const detail::UnbundledOnSpell paid = detail::PriceUnbundledOnSpell(tariff, u, /*ordinary_admission=*/false);
-    if (paid.rule == detail::UnbundledRule::kPaid) {
-      price.unbundled += paid.price;
-      ++price.unbundled_count;
-    } else {
-      ++price.unbundled_unpriced;
-    }
-    unbundled_text += detail::UnbundledClause(u, paid);
-  }
+  const std::string unbundled_text = AddUnbundled(s, tariff, /*ordinary_admission=*/false, price);
   const std::string classification = "patient classification " + std::string(1, s.patient_classification);
   if (price.unbundled_count == 0) {
     price.unbundled = Money();
@@ -127,18 +135,7 @@ Price PriceApc(const ingest::ApcRecord& s, const refdata::RefData& ref, const Pr
       top_up_flag = t->pss_flag;
     }
   }
-  std::string unbundled_text;
-  const bool ordinary = price.pod != Pod::kDayCase;
-  for (HrgCode u : s.unbundled_hrgs) {
-    const detail::UnbundledOnSpell paid = detail::PriceUnbundledOnSpell(*tariff, u, ordinary);
-    if (paid.rule == detail::UnbundledRule::kPaid) {
-      price.unbundled += paid.price;
-      ++price.unbundled_count;
-    } else {
-      ++price.unbundled_unpriced;
-    }
-    unbundled_text += detail::UnbundledClause(u, paid);
-  }
+  const std::string unbundled_text = AddUnbundled(s, *tariff, /*ordinary_admission=*/price.pod != Pod::kDayCase, price);
 
   if (!detail::ApplyMff(price, ref, s.common.provider)) {
     return not_priced(NotPriced::kNoMff, s.common.provider.ToString() + " in " + price.tariff_year.ToString());
