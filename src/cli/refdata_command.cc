@@ -57,8 +57,8 @@ int Check(const Context& ctx) {
                 WithThousands(static_cast<int64_t>(t->apc().size())).c_str(),
                 WithThousands(static_cast<int64_t>(t->op_attendances().size())).c_str(),
                 WithThousands(static_cast<int64_t>(t->ae().size())).c_str());
-    std::printf("           %zu unbundled prices (%zu rebundled into admitted care), %zu specialised top-ups,\n",
-                t->unbundled().size(), t->rebundled_hrgs(), t->top_ups().size());
+    std::printf("           %zu unbundled prices, %zu specialised top-ups, %zu unbundled HRGs rebundled into spells,\n",
+                t->unbundled().size(), t->top_ups().size(), t->rebundled_hrgs());
     std::printf("           %zu HRGs without a national price, %zu TFCs without an outpatient attendance price,\n"
                 "           %zu TFCs excluded from admitted care prices\n",
                 t->hrgs_without_national_price(), t->tfcs_without_national_price(),
