@@ -55,7 +55,7 @@ std::vector<Invoice> Documents() {
 }
 
 std::optional<int64_t> Population(const std::string& ccg) {
-  static const std::map<std::string, int64_t> kPopulation = {{"02E", 200'000}, {"27D", 800'000}, {"12F", 0}};
+  static const std::map<std::string, int64_t> kPopulation = {{"02E", 200'000}, {"27D", 8'000}, {"12F", 0}};
   auto it = kPopulation.find(ccg);
   if (it == kPopulation.end()) return std::nullopt;
   return it->second;
@@ -92,8 +92,8 @@ TEST(BillingViews, CostPerHeadAnnualisesOverTheMonthsWithALiveInvoice) {
   EXPECT_EQ(e["per_head"].number, 915);
   EXPECT_EQ(e["against_range"].text, "within the range");
   EXPECT_DOUBLE_EQ(e["share_of_rca"].real, 915.0 / 2207.0);
-  // 27D: one month, 1,000,000 → 12,000,000 a year ÷ 800,000 = 15.00 a head,
-  // the top of the range, which is still within it.
+  // 27D: one month, 1,000,000 → 12,000,000 a year ÷ 8,000 = 1,500p (£15.00)
+  // a head, the top of the range, which is still within it.
   Row d = Find(t, "ccg", "27D");
   EXPECT_EQ(d["months_invoiced"].number, 1);
   EXPECT_EQ(d["annualised"].number, 12'000'000);
@@ -157,8 +157,8 @@ TEST(BillingViews, RevenueIsNetOfCreditNotesByServiceAndByCustomer) {
   // 02E: net 45,750,001 from 3 live invoices (INV-000002 was credited);
   //   VAT 3,000,000 + 3,200,000 − 3,200,000 + 3,100,000 + 3,050,000 (15,250,001 × 20 % = 3,050,000.2)
   //   = 9,150,000; a head 45,750,001 ÷ 200,000 = 228.750005 → 229p
-  // 27D: 1,000,000, 1 invoice, VAT 200,000; a head 1,000,000 ÷ 800,000 = 1.25 → 1p
-  // Total: 46,750,001 over 1,000,000 patients = 46.750001 → 47p a head
+  // 27D: 1,000,000, 1 invoice, VAT 200,000; a head 1,000,000 ÷ 8,000 = 125p
+  // Total: 46,750,001 over 208,000 patients = 224.7596… → 225p a head
   ASSERT_EQ(c.rows.size(), 3u);
   Row e = Find(c, "ccg", "02E");
   EXPECT_EQ(e["invoices"].number, 3);
@@ -169,11 +169,11 @@ TEST(BillingViews, RevenueIsNetOfCreditNotesByServiceAndByCustomer) {
   EXPECT_EQ(d["invoices"].number, 1);
   EXPECT_EQ(d["net"].number, 1'000'000);
   EXPECT_EQ(d["vat"].number, 200'000);
-  EXPECT_EQ(d["per_head"].number, 1);
+  EXPECT_EQ(d["per_head"].number, 125);
   const auto& total = c.rows[2];
   EXPECT_EQ(total[c.ColumnIndex("net")].number, 46'750'001);
-  EXPECT_EQ(total[c.ColumnIndex("population")].number, 1'000'000);
-  EXPECT_EQ(total[c.ColumnIndex("per_head")].number, 47);
+  EXPECT_EQ(total[c.ColumnIndex("population")].number, 208'000);
+  EXPECT_EQ(total[c.ColumnIndex("per_head")].number, 225);
 }
 
 Subscription Sub(const std::string& ccg, const std::string& item, Date start, int32_t term, int32_t notice,

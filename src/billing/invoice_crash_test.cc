@@ -112,7 +112,8 @@ void SetUpBilling(const std::string& dir) {
 
 std::vector<std::string> Numbers(BillingStore& db) {
   std::vector<std::string> out;
-  for (const Invoice& d : db.Documents("").value()) out.push_back(d.number);
+  const std::vector<Invoice> docs = db.Documents("").value();
+  for (const Invoice& d : docs) out.push_back(d.number);
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -152,7 +153,8 @@ TEST(InvoiceCrash, AKilledRunLeavesEachInvoiceIssuedWithItsNumberOrBothUnused) {
     // over all its lines, its totals, and counters against documents).
     EXPECT_EQ(Numbers(*db.value()), c.held_after_kill);
     EXPECT_EQ(db.value()->Verify().value(), std::vector<std::string>{});
-    for (const Invoice& d : db.value()->Documents("").value()) EXPECT_EQ(d.lines.size(), 3u) << d.number;
+    const std::vector<Invoice> held = db.value()->Documents("").value();
+    for (const Invoice& d : held) EXPECT_EQ(d.lines.size(), 3u) << d.number;
 
     // A re-run issues the rest, numbered on from the last one held.
     auto again = RunInvoices(*db.value(), refdata::TestRefData(), kJune, {2000, kToday, false}, kActor);
@@ -161,7 +163,8 @@ TEST(InvoiceCrash, AKilledRunLeavesEachInvoiceIssuedWithItsNumberOrBothUnused) {
     EXPECT_EQ(Numbers(*db.value()), (std::vector<std::string>{"INV-000001", "INV-000002", "INV-000003"}));
     EXPECT_EQ(db.value()->Verify().value(), std::vector<std::string>{});
     std::vector<std::string> ccgs;
-    for (const Invoice& d : db.value()->Documents("").value()) ccgs.push_back(d.ccg + " " + d.number);
+    const std::vector<Invoice> all = db.value()->Documents("").value();
+    for (const Invoice& d : all) ccgs.push_back(d.ccg + " " + d.number);
     std::sort(ccgs.begin(), ccgs.end());
     EXPECT_EQ(ccgs, (std::vector<std::string>{"02E INV-000001", "12F INV-000002", "27D INV-000003"}));
   }
