@@ -6,6 +6,13 @@
 # latency and errors. Then the same for the CCG home page alone (the issue's
 # 50 ms p99 at 32 connections) and a cached JSON summary.
 #
+# Every answer must be a 200: before measuring, each path is asked once and
+# must answer 200; during the runs, tests/load/expect.lua counts the answers
+# that are not (a redirect to /signin after a failed sign-in or an expired
+# session, an error page). Any such answer, or a request wrk saw fail (a
+# socket error or a timeout), fails the run with the first one named: a
+# run that measured redirects measured nothing.
+#
 # With SOAK_SECONDS set (`make soak`: 600), it runs the mixed load alone for
 # that long instead and samples the server's resident memory (VmRSS from
 # /proc/PID/status) every 10 s: it prints the first, post-warm-up, last and
@@ -52,8 +59,23 @@ export COOKIE_A CCG_A=02E COOKIE_B CCG_B=27D
 COOKIE_A=$(sign_in loadtest-02e "Loadtest-heron-02E-x")
 COOKIE_B=$(sign_in loadtest-27d "Loadtest-heron-27D-x")
 [ -n "$COOKIE_A" ] && [ -n "$COOKIE_B" ] || { echo "loadtest: sign-in failed"; exit 1; }
-# Warm the caches (first headline per CCG) before measuring.
-for c in 02E 27D; do curl -s -o /dev/null -b "$([ $c = 02E ] && echo "$COOKIE_A" || echo "$COOKIE_B")" "$URL/ccg/$c"; done
+# Each path of the load answers 200 for its tenant (this also warms the
+# caches: the first headline per CCG).
+expect_200() {  # cookie path
+  local got code location
+  got=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -b "$1" "$URL$2")
+  code=${got%% *}
+  location=${got#* }
+  if [ "$code" != 200 ]; then
+    echo "loadtest: FAILED: GET $2 answered $code${location:+ redirecting to $location} (expected 200)"
+    exit 1
+  fi
+}
+for path in /ccg/02E /ccg/02E/view/monitoring /ccg/02E/view/spend /api/v1/ccg/02E /api/v1/ccg/02E/view/monitoring \
+  /api/v1/ccgs; do
+  expect_200 "$COOKIE_A" "$path"
+  expect_200 "$COOKIE_B" "${path//02E/27D}"
+done
 
 summarise() {  # name, wrk --latency output
   local rps p50 p99 errors
@@ -63,9 +85,28 @@ summarise() {  # name, wrk --latency output
   errors=$(awk '/Non-2xx or 3xx/ {print $5} /Socket errors/ {print $0}' <<<"$2")
   printf '%-44s %10s req/s   p50 %-9s p99 %-9s errors: %s\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
 }
+# Fails the run unless every request got the expected answer: the count
+# expect.lua prints, wrk's own count of 4xx/5xx answers, socket errors and
+# timeouts.
+check_answers() {  # name, wrk output
+  local line non2xx sockets
+  line=$(grep '^answers: ' <<<"$2" || true)
+  non2xx=$(awk '/Non-2xx or 3xx/ {print $5}' <<<"$2")
+  sockets=$(grep 'Socket errors' <<<"$2" || true)
+  if [ -z "$line" ]; then
+    echo "loadtest: FAILED: $1: no count of answers (wrk ran without tests/load/expect.lua?)"
+    exit 1
+  fi
+  if ! grep -q 'unexpected: 0$' <<<"$line" || [ -n "$non2xx" ] || [ -n "$sockets" ]; then
+    echo "loadtest: FAILED: $1: not every answer was a 200: $line${non2xx:+; $non2xx non-2xx or 3xx}${sockets:+; $sockets}"
+    exit 1
+  fi
+}
 report() {  # name, then wrk arguments
-  local name=$1; shift
-  summarise "$name" "$(wrk --latency "$@")"
+  local name=$1 out; shift
+  out=$(wrk --latency "$@")
+  summarise "$name" "$out"
+  check_answers "$name" "$out"
 }
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER/status"; }
@@ -93,6 +134,7 @@ soak() {  # seconds
   done
   wait "$load"
   summarise "mixed pages and API, 2 CCGs, 32 conns" "$(cat "$WORK/soak-wrk.out")"
+  check_answers "soak" "$(cat "$WORK/soak-wrk.out")"
   echo "requests: $(awk '/requests in/ {print $1}' "$WORK/soak-wrk.out")"
   [ -n "$base" ] || { echo "soak: shorter than the warm-up; nothing to judge"; exit 1; }
   local growth
@@ -111,5 +153,8 @@ if [ -n "${SOAK_SECONDS:-}" ]; then
 fi
 echo "loadtest: $(nproc) cores, ${SECONDS_EACH}s each, server and wrk on this machine"
 report "mixed pages and API, 2 CCGs, 32 conns" -t2 -c32 -d"${SECONDS_EACH}s" -s "$ROOT/tests/load/mixed.lua" "$URL"
-report "CCG home page, 32 conns" -t2 -c32 -d"${SECONDS_EACH}s" -H "Cookie: $COOKIE_A" "$URL/ccg/02E"
-report "JSON monitoring summary (cached), 32 conns" -t2 -c32 -d"${SECONDS_EACH}s" -H "Cookie: $COOKIE_A" "$URL/api/v1/ccg/02E"
+report "CCG home page, 32 conns" -t2 -c32 -d"${SECONDS_EACH}s" -s "$ROOT/tests/load/expect.lua" \
+  -H "Cookie: $COOKIE_A" "$URL/ccg/02E"
+report "JSON monitoring summary (cached), 32 conns" -t2 -c32 -d"${SECONDS_EACH}s" -s "$ROOT/tests/load/expect.lua" \
+  -H "Cookie: $COOKIE_A" "$URL/api/v1/ccg/02E"
+echo "loadtest: every answer was a 200"

@@ -162,6 +162,22 @@ TEST_F(GoldenInvoices, AMonthNotYetEndedIsRefused) {
   EXPECT_NE(r.error().why.find("has not ended"), std::string::npos);
 }
 
+TEST_F(GoldenInvoices, AMonthIsInvoicedFromTheDayAfterItsLastDayNotOnIt) {
+  // On 30 June 2018 June's usage can still grow (requests until midnight UK
+  // time count in June), so June is refused on its last day and invoiced from
+  // 1 July.
+  auto on_last_day =
+      RunInvoices(*db_, refdata::TestRefData(), Period(2018, 6), {2000, Date::FromYmd(2018, 6, 30), false}, kActor);
+  ASSERT_FALSE(on_last_day.ok()) << "June was invoiced on 30 June, before its usage was complete";
+  EXPECT_NE(on_last_day.error().why.find("has not ended"), std::string::npos) << on_last_day.error().ToString();
+  EXPECT_TRUE(db_->Documents("").value().empty());
+  auto next_day =
+      RunInvoices(*db_, refdata::TestRefData(), Period(2018, 6), {2000, Date::FromYmd(2018, 7, 1), false}, kActor);
+  ASSERT_TRUE(next_day.ok()) << next_day.error().ToString();
+  ASSERT_EQ(next_day.value().issued.size(), 1u);
+  EXPECT_EQ(next_day.value().issued[0].number, "INV-000001");
+}
+
 TEST_F(GoldenInvoices, CorrectionsAreCreditNotesAndNumbersHaveNoGaps) {
   ASSERT_EQ(Run(Period(2018, 6)).issued.size(), 1u);
   ASSERT_EQ(Run(Period(2018, 7)).issued.size(), 1u);

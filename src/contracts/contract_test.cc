@@ -6,6 +6,7 @@
 #include "contracts/contract.h"
 #include "contracts/contract_file.h"
 #include "contracts/contract_store.h"
+#include "pricing/price.h"
 #include "refdata/refdata_for_tests.h"
 #include "store/store_testing.h"
 
@@ -163,6 +164,51 @@ TEST(ContractStoreTest, ReplaceKeepsOtherContractsAndSurvivesReopen) {
   EXPECT_TRUE(db.value()->Contracts(FinancialYear(2017)).value().empty());
   auto years = db.value()->Years();
   ASSERT_EQ(years.value().size(), 1u);
+}
+
+// Every stored figure of a year's contracts, one string per plan line.
+std::vector<std::string> Summary(const std::vector<Contract>& contracts) {
+  std::vector<std::string> out;
+  for (const Contract& c : contracts)
+    for (const PlanLine& l : c.lines)
+      out.push_back(std::string(c.commissioner.view()) + " " + std::string(c.provider.view()) + " " +
+                    std::string(pricing::PodCode(l.pod)) + " " + std::to_string(l.activity) + " " +
+                    std::to_string(l.value.pence()));
+  return out;
+}
+
+TEST(ContractStoreTest, AReplaceThatFailsPartWayLeavesTheStoredContractsUnchanged) {
+  // A load lands whole or not at all (docs/formats/contracts-v1.md, "Rules"):
+  // here the first contract's replacement is written, then the second
+  // contract's repeated POD breaks the plan lines' primary key, and the
+  // first replacement must be undone with it.
+  store::testing::ScratchDir dir("contract-store-atomic");
+  std::filesystem::create_directories(dir.path());
+  Provenance from{"2026-11-22T10:00:00Z", "analyst", "abc"};
+  auto make = [](const char* provider, int64_t activity) {
+    Contract c;
+    c.commissioner = OdsCode::Parse("02E").value();
+    c.provider = OdsCode::Parse(provider).value();
+    c.year = FinancialYear(2018);
+    c.lines.push_back(PlanLine{Pod::kNonElective, activity, Money::FromPence(activity * 250'000), kFlatProfile});
+    return c;
+  };
+  auto db = ContractStore::Open(dir.path());
+  ASSERT_TRUE(db.ok()) << db.error().ToString();
+  ASSERT_TRUE(db.value()->Replace({make("RRK", 100), make("RR1", 50)}, from).ok());
+  const std::vector<std::string> before = Summary(db.value()->Contracts(FinancialYear(2018)).value());
+  ASSERT_EQ(before, (std::vector<std::string>{"02E RR1 NEL 50 12500000", "02E RRK NEL 100 25000000"}));
+
+  Contract broken = make("RTD", 7);
+  broken.lines.push_back(broken.lines[0]);  // NEL twice: the database refuses the second
+  auto r = db.value()->Replace({make("RRK", 999), make("RR1", 1), broken}, from);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(Summary(db.value()->Contracts(FinancialYear(2018)).value()), before);
+  // And so after a reopen, from what is on disk.
+  db.value().reset();
+  auto reopened = ContractStore::Open(dir.path());
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(Summary(reopened.value()->Contracts(FinancialYear(2018)).value()), before);
 }
 
 TEST(ContractStoreTest, ChallengeLogKeepsTheLatestStatusAndWantsAReason) {

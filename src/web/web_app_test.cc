@@ -17,6 +17,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "analytics/analytics_testing.h"
 #include "analytics/commissioning_views.h"
@@ -1163,6 +1164,90 @@ TEST_F(WebAppTest, ServedRequestsAreMeteredToTheirCcgAndRefusalsAreNot) {
   }
   EXPECT_EQ(drill_downs, 1);
   EXPECT_TRUE(billing_->UsageTotals("27D", billing::Period(2026, 11)).value().empty());
+}
+
+TEST_F(WebAppTest, OwnCcgRequestsNotServedWith200AreNotMetered) {
+  // Only a GET served with 200 is use (docs/billing.md, "Metering"). Each of
+  // these is about the caller's own CCG and reaches the meter's code, so
+  // only the status and method keep it from being counted.
+  const std::string viewer = Cookie(Session("viewer"));
+  const std::string commissioner = Cookie(Session("commissioner"));
+  Response refused = Send(Method::kGet, "/ccg/02E/records?provider=RBT&month=1", viewer);  // record level
+  EXPECT_GE(refused.status(), 400) << refused.body();
+  EXPECT_GE(Send(Method::kGet, "/api/v1/ccg/02E/records?provider=RBT&month=1", viewer).status(), 400);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/view/no-such-view", commissioner).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/view/no-such-view", commissioner).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/view/spend?month=13", commissioner).status(), 400);
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/challenges", commissioner, "id=x&status=agreed").status(), 403);
+  // HEAD is answered by the GET route with a 200, headers only: not a use.
+  EXPECT_EQ(Send(Method::kHead, "/ccg/02E/view/spend", commissioner).status(), 200);
+  {
+    std::lock_guard<std::mutex> lock(billing_mu_);
+    EXPECT_EQ(billing_->UsageTotals("02E", billing::Period(2026, 11)).value(),
+              (std::map<std::string, int64_t, std::less<>>{}));
+  }
+  // The same route served with 200 is counted, so the meter is live here.
+  ASSERT_EQ(Send(Method::kGet, "/ccg/02E/view/spend", commissioner).status(), 200);
+  std::lock_guard<std::mutex> lock(billing_mu_);
+  auto mine = billing_->UsageTotals("02E", billing::Period(2026, 11)).value();
+  EXPECT_EQ(mine["active_users"], 1);
+  EXPECT_EQ(mine["reports_run"], 1);
+}
+
+// Makes every write to the usage table fail, as a full disk would, until
+// Restore(): a trigger in billing.sqlite, which the meter's connection sees
+// on its next statement.
+class FailingUsage {
+ public:
+  explicit FailingUsage(const std::string& dir) {
+    EXPECT_EQ(sqlite3_open((dir + "/billing.sqlite").c_str(), &db_), SQLITE_OK);
+    Exec(
+        "CREATE TRIGGER test_usage_insert_fails BEFORE INSERT ON usage "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"
+        "CREATE TRIGGER test_usage_update_fails BEFORE UPDATE ON usage "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;");
+  }
+  void Restore() { Exec("DROP TRIGGER test_usage_insert_fails; DROP TRIGGER test_usage_update_fails;"); }
+  ~FailingUsage() { sqlite3_close(db_); }
+
+ private:
+  void Exec(const char* sql) {
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db_, sql, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_free(err);
+  }
+  sqlite3* db_ = nullptr;
+};
+
+TEST_F(WebAppTest, ARequestWhoseMeterCountFailsIsWithheldWith503) {
+  const std::string commissioner = Cookie(Session("commissioner"));
+  FailingUsage full(dir_.path());
+  // The user's first request of the month: counting them active fails.
+  Response page = Send(Method::kGet, "/ccg/02E", commissioner);
+  EXPECT_EQ(page.status(), 503);
+  EXPECT_NE(page.body().find("Usage could not be recorded, so this page is withheld"), std::string::npos)
+      << page.body();
+  Response api = Send(Method::kGet, "/api/v1/ccg/02E/view/spend", commissioner);
+  EXPECT_EQ(api.status(), 503);
+  EXPECT_NE(api.body().find("usage could not be recorded"), std::string::npos) << api.body();
+  EXPECT_EQ(api.body().find("spend"), std::string::npos) << "the view's figures were sent: " << api.body();
+
+  full.Restore();
+  ASSERT_EQ(Send(Method::kGet, "/ccg/02E", commissioner).status(), 200);  // active this month now
+
+  // Counting the report run, export or API call fails (the user is already
+  // counted active, so only that count stands between the data and the wire).
+  FailingUsage again(dir_.path());
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/view/spend", commissioner).status(), 503);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/export/spend/csv", commissioner).status(), 503);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/view/spend", commissioner).status(), 503);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/records?provider=RBT&month=1", commissioner).status(), 503);
+  again.Restore();
+
+  // Nothing withheld was counted; the one page served was.
+  std::lock_guard<std::mutex> lock(billing_mu_);
+  EXPECT_EQ(billing_->UsageTotals("02E", billing::Period(2026, 11)).value(),
+            (std::map<std::string, int64_t, std::less<>>{{"active_users", 1}}));
 }
 
 // ---- Record lists: paged, with the memory of one answer bounded ----------
