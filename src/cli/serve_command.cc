@@ -20,12 +20,16 @@
 #include "cli/command.h"
 #include "cli/state.h"
 #include "contracts/contract_store.h"
+#include "http/access_log.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "pricing/priced_activity.h"
 #include "store/store.h"
 #include "tenancy/accounts.h"
 #include "tenancy/password_policy.h"
+#include "tenancy/clock.h"
+#include "web/health_log.h"
+#include "web/refusal_audit.h"
 #include "web/web_app.h"
 
 namespace csu::cli {
@@ -101,11 +105,20 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // and audit pages): one at a time.
   std::mutex audit_mutex;
   store::Store* store = state->store.get();
-  auto audit = [store, &audit_mutex](const std::string& actor, const std::string& action, const std::string& subject,
-                                     const std::string& details) {
+  // A failed write (a full disk) and the recovery are logged once each,
+  // also with --quiet: they are faults, not traffic (docs/web.md).
+  web::HealthLog health_log(http::StderrAccessLog());
+  auto store_audit = [store, &audit_mutex, &health_log](const std::string& actor, const std::string& action,
+                                                        const std::string& subject, const std::string& details) {
     std::lock_guard<std::mutex> lock(audit_mutex);
-    return store->AppendAudit(actor, action, subject, details);
+    Status s = store->AppendAudit(actor, action, subject, details);
+    health_log.Observe(store->Health());
+    return s;
   };
+  // Refusals are summarised per user and minute rather than written one by
+  // one (docs/web.md, "Refusals in the audit log"); everything else passes.
+  web::RefusalAuditLimiter refusals(store_audit, tenancy::Clock::System());
+  const web::AuditFn audit = refusals.AsAuditFn();
   tenancy::AccountsOptions account_options;
   account_options.audit = audit;
   account_options.ref = state->ref.get();
@@ -131,7 +144,13 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   };
   records.verify_audit = [store, &audit_mutex] {
     std::lock_guard<std::mutex> lock(audit_mutex);
-    return store->VerifyAudit();
+    return store->VerifyNewAudit();
+  };
+  // Without the store's lock: /healthz never waits behind a request.
+  records.health = [store, &health_log] {
+    Status h = store->Health();
+    health_log.Observe(h);
+    return h;
   };
   // Billing: the database is used by one request at a time; the meter has
   // its own connection and lock, so counting never waits for a billing page.
@@ -202,6 +221,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   std::fprintf(stderr, "csu: %s received; finishing requests in flight\n",
                info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
   server.Stop();
+  // Refusals still being counted are written before the store closes.
+  if (Status s = refusals.Flush(); !s.ok())
+    std::fprintf(stderr, "csu: refusal summaries could not be written: %s\n", s.error().ToString().c_str());
   std::fprintf(stderr, "csu: stopped\n");
   return kExitOk;
 }

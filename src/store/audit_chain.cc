@@ -1,5 +1,6 @@
 #include "store/audit_chain.h"
 
+#include <atomic>
 #include <cstdio>
 
 #include "core/text.h"
@@ -16,9 +17,14 @@ void AppendNetstring(std::string& out, const std::string& s) {
   out += ',';
 }
 
+std::atomic<int64_t> g_hashes{0};
+
 }  // namespace
 
+int64_t AuditHashesComputed() { return g_hashes.load(std::memory_order_relaxed); }
+
 std::string AuditHash(const AuditEntry& e) {
+  g_hashes.fetch_add(1, std::memory_order_relaxed);
   std::string m = "opencsu-audit-v1\n";
   AppendNetstring(m, std::to_string(e.seq));
   AppendNetstring(m, e.at);
@@ -30,10 +36,11 @@ std::string AuditHash(const AuditEntry& e) {
   return Sha256Hex(m);
 }
 
-Result<int64_t> VerifyAuditChain(const std::vector<AuditEntry>& entries) {
-  std::string prev = kGenesisHash;
-  int64_t expected_seq = 1;
-  for (const AuditEntry& e : entries) {
+Result<int64_t> VerifyAuditChain(const std::vector<AuditEntry>& entries, size_t first, const AuditHead& start) {
+  std::string prev = start.hash;
+  int64_t expected_seq = start.seq + 1;
+  for (size_t i = first; i < entries.size(); ++i) {
+    const AuditEntry& e = entries[i];
     std::string where = "audit entry " + std::to_string(e.seq);
     if (e.seq != expected_seq) {
       return MakeError(where, "follows entry " + std::to_string(expected_seq - 1) + ": an entry is missing");
@@ -48,7 +55,7 @@ Result<int64_t> VerifyAuditChain(const std::vector<AuditEntry>& entries) {
     prev = e.hash;
     ++expected_seq;
   }
-  return static_cast<int64_t>(entries.size());
+  return expected_seq - 1;
 }
 
 std::string JsonString(const std::string& s) { return "\"" + JsonEscape(s) + "\""; }

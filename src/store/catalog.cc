@@ -388,9 +388,12 @@ Result<std::vector<QuarantineCount>> Catalog::QuarantineCounts() {
   return out;
 }
 
-Result<std::vector<AuditEntry>> Catalog::Audit() {
+Result<std::vector<AuditEntry>> Catalog::Audit() { return AuditFrom(0); }
+
+Result<std::vector<AuditEntry>> Catalog::AuditFrom(int64_t seq) {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash "
-                                       "FROM audit ORDER BY seq"));
+                                       "FROM audit WHERE seq >= ?1 ORDER BY seq"));
+  q.Bind(1, seq);
   std::vector<AuditEntry> out;
   while (true) {
     CSU_ASSIGN_OR_RETURN(row, q.Step());

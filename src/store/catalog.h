@@ -72,6 +72,8 @@ class Catalog {
   Result<std::vector<QuarantinedRow>> Quarantine(std::optional<int64_t> batch_id);
   Result<std::vector<QuarantineCount>> QuarantineCounts();
   Result<std::vector<AuditEntry>> Audit();
+  // The entries from `seq` on, in seq order.
+  Result<std::vector<AuditEntry>> AuditFrom(int64_t seq);
   // PRAGMA integrity_check's lines; {"ok"} when healthy.
   Result<std::vector<std::string>> IntegrityCheck();
 

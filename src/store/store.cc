@@ -2,8 +2,10 @@
 // removal, rebuild and recovery of docs/store-format.md §5–6.
 #include "store/store.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <mutex>
 #include <set>
 
 #include "store/audit_chain.h"
@@ -48,19 +50,21 @@ class EncoderSink final : public ingest::RecordSink {
 class StoreImpl final : public Store {
  public:
   StoreImpl(std::string dir, Env& env, std::unique_ptr<FileLock> lock, std::unique_ptr<Catalog> catalog,
-            CodeDictionaries dictionaries)
+            CodeDictionaries dictionaries, std::string key_fingerprint)
       : dir_(std::move(dir)),
         batches_dir_(dir_ + "/batches"),
         env_(env),
         lock_(std::move(lock)),
         catalog_(std::move(catalog)),
-        dicts_(std::move(dictionaries)) {}
+        dicts_(std::move(dictionaries)),
+        key_fingerprint_(std::move(key_fingerprint)) {}
 
   const std::string& dir() const override { return dir_; }
 
   Status CleanOrphans();
 
   Result<std::optional<BatchInfo>> FindByContent(ExtractKind kind, const std::string& sha256) override {
+    if (!catalog_) return broken_.error();
     CSU_ASSIGN_OR_RETURN(found, catalog_->FindByContent(kind, sha256));
     if (!found) return std::optional<BatchInfo>();
     return std::optional<BatchInfo>(found->info);
@@ -70,6 +74,7 @@ class StoreImpl final : public Store {
   Result<BatchInfo> CommitBatch(std::unique_ptr<BatchBuilder> batch, BatchInfo info) override;
 
   Result<std::vector<BatchInfo>> ListBatches() override {
+    if (!catalog_) return broken_.error();
     CSU_ASSIGN_OR_RETURN(batches, catalog_->Batches());
     std::vector<BatchInfo> out;
     for (BatchRecord& b : batches) out.push_back(std::move(b.info));
@@ -77,31 +82,46 @@ class StoreImpl final : public Store {
   }
 
   Result<std::vector<QuarantinedRow>> Quarantine(std::optional<int64_t> batch_id) override {
+    if (!catalog_) return broken_.error();
     return catalog_->Quarantine(batch_id);
   }
-  Result<std::vector<QuarantineCount>> QuarantineCounts() override { return catalog_->QuarantineCounts(); }
+  Result<std::vector<QuarantineCount>> QuarantineCounts() override {
+    if (!catalog_) return broken_.error();
+    return catalog_->QuarantineCounts();
+  }
 
   Status RemoveBatch(int64_t batch_id, const std::string& actor) override;
   Result<int64_t> PurgeQuarantine(int64_t batch_id, const std::string& actor) override;
 
   Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
                      const std::string& details_json) override {
-    if (!broken_.ok()) return broken_;
+    if (Status s = RecoverIfBroken(); !s.ok()) return s;
     if (Status s = catalog_->Begin(); !s.ok()) return s;
     auto entry = catalog_->AppendAudit(env_.NowUtc(), actor, action, subject, details_json);
     if (!entry.ok()) {
       catalog_->Rollback();
       return entry.error();
     }
-    return CommitOrBreak();
+    return CommitOrBreak(entry.value().seq);
   }
 
   Result<int64_t> VerifyAudit() override {
+    if (!catalog_) return broken_.error();
     CSU_ASSIGN_OR_RETURN(entries, catalog_->Audit());
-    return VerifyAuditChain(entries);
+    CSU_ASSIGN_OR_RETURN(n, VerifyAuditChain(entries));
+    if (!entries.empty()) verified_ = AuditHead{entries.back().seq, entries.back().hash};
+    return n;
+  }
+  Result<int64_t> VerifyNewAudit() override;
+  Status Health() const override {
+    std::lock_guard<std::mutex> lock(health_mu_);
+    return health_;
   }
 
-  Result<std::vector<AuditEntry>> Audit() override { return catalog_->Audit(); }
+  Result<std::vector<AuditEntry>> Audit() override {
+    if (!catalog_) return broken_.error();
+    return catalog_->Audit();
+  }
 
   Result<std::vector<std::string>> Verify() override;
   Status Rebuild(int64_t batch_id, const std::string& actor) override;
@@ -127,6 +147,7 @@ class StoreImpl final : public Store {
 
  private:
   Result<std::vector<BatchRecord>> ActiveBatches(ExtractKind kind) {
+    if (!catalog_) return broken_.error();
     CSU_ASSIGN_OR_RETURN(all, catalog_->Batches());
     std::vector<BatchRecord> out;
     for (BatchRecord& b : all) {
@@ -145,15 +166,34 @@ class StoreImpl final : public Store {
   Result<KeySet> ActiveKeys(ExtractKind kind, size_t more_keys);
   Status WriteDurably(const std::string& path, std::string_view bytes);
 
-  // COMMIT; on failure the outcome is unknown, so the store stops writing.
-  Status CommitOrBreak() {
+  // COMMIT; on failure the outcome is unknown, so the store stops writing
+  // on this connection until RecoverIfBroken has re-read the catalog.
+  // `audit_seq` is the audit entry the transaction appended: once committed
+  // it is acknowledged, and a recovery must find it.
+  Status CommitOrBreak(int64_t audit_seq) {
     Status s = catalog_->Commit();
     if (!s.ok()) {
-      broken_ = MakeError(catalog_->path(), "an earlier catalog commit failed (" + s.error().why +
-                                                "), so whether it took effect is unknown; reopen the store");
+      broken_ = MakeError(catalog_->path(), "a catalog commit failed (" + s.error().why +
+                                                "), so whether it took effect is unknown; the next write re-reads "
+                                                "the catalog from disk to find out");
+    } else {
+      acknowledged_seq_ = std::max(acknowledged_seq_, audit_seq);
     }
+    Publish();
     return s;
   }
+
+  // Before every write: when an earlier commit failed, resolves it the way a
+  // restart would (store.h, durability contract). OK when writing may go on.
+  Status RecoverIfBroken();
+  // Makes broken_ visible to Health() (other threads).
+  void Publish() {
+    std::lock_guard<std::mutex> lock(health_mu_);
+    health_ = broken_;
+  }
+  // Hashes the audit entries after verified_, after checking verified_ is
+  // still there unchanged; moves verified_ to the last entry.
+  Result<int64_t> VerifyFromHead(Catalog& catalog);
 
   // Best-effort removal on an error path: a file left behind is an orphan
   // that the next Open removes.
@@ -165,11 +205,105 @@ class StoreImpl final : public Store {
   std::unique_ptr<FileLock> lock_;
   std::unique_ptr<Catalog> catalog_;
   CodeDictionaries dicts_;
+  std::string key_fingerprint_;  // to reopen the catalog
   // Bumped by every commit and removal; a builder from an older generation
   // was encoded against stale dictionaries and keys.
   uint64_t generation_ = 0;
+  // Set when a COMMIT failed; cleared by a recovery (RecoverIfBroken).
   Status broken_;
+  // broken_ as other threads may see it (Health()).
+  mutable std::mutex health_mu_;
+  Status health_;
+  // The last audit entry this Store verified (VerifyAudit, VerifyNewAudit,
+  // a recovery), and the last one it committed itself.
+  AuditHead verified_;
+  int64_t acknowledged_seq_ = 0;
 };
+
+Result<int64_t> StoreImpl::VerifyFromHead(Catalog& catalog) {
+  CSU_ASSIGN_OR_RETURN(entries, catalog.AuditFrom(verified_.seq));
+  size_t first = 0;
+  if (verified_.seq > 0) {
+    const std::string where = "audit entry " + std::to_string(verified_.seq);
+    if (entries.empty() || entries[0].seq != verified_.seq) {
+      return MakeError(where, "was verified earlier and is now missing (the log was cut back)");
+    }
+    if (entries[0].hash != verified_.hash) {
+      return MakeError(where, "its hash changed since it was verified (the entry was changed)");
+    }
+    first = 1;
+  }
+  CSU_ASSIGN_OR_RETURN(last, VerifyAuditChain(entries, first, verified_));
+  if (!entries.empty()) verified_ = AuditHead{entries.back().seq, entries.back().hash};
+  return last;
+}
+
+Result<int64_t> StoreImpl::VerifyNewAudit() {
+  if (!catalog_) return broken_.error();
+  return VerifyFromHead(*catalog_);
+}
+
+Status StoreImpl::RecoverIfBroken() {
+  if (broken_.ok()) return Status::Ok();
+  const std::string path = dir_ + "/catalog.sqlite";
+  const std::string cause = broken_.error().why;
+  auto still = [&](const std::string& why) {
+    broken_ = MakeError(path, "writes stopped after a failed commit (" + cause + "); " + why);
+    Publish();
+    return broken_;
+  };
+  // Close the connection before reopening: with no connection left, SQLite
+  // drops its shared view of the WAL and the reopened one rebuilds it from
+  // the file, so it sees exactly what reached the disk. Closing also ends
+  // any transaction the failed COMMIT left open.
+  catalog_.reset();
+  auto reopened = Catalog::Open(path, env_.SqliteVfs(), key_fingerprint_, env_.NowUtc());
+  if (!reopened.ok()) return still("reopening the catalog failed: " + reopened.error().why);
+  Catalog& catalog = *reopened.value();
+  // Acknowledged writes must all be there, and the chain must still link
+  // from the last verified entry through whatever the failed commit left.
+  auto chain = VerifyFromHead(catalog);
+  if (!chain.ok()) {
+    catalog_ = std::move(reopened).value();  // reads go on; writes stay refused
+    return still("the audit chain re-read from disk does not verify: " + chain.error().ToString() +
+                 "; stop csu and run 'csu store verify'");
+  }
+  if (chain.value() < acknowledged_seq_) {
+    catalog_ = std::move(reopened).value();
+    return still("the catalog re-read from disk ends at audit entry " + std::to_string(chain.value()) +
+                 ", but entry " + std::to_string(acknowledged_seq_) +
+                 " was committed; stop csu and run 'csu store verify'");
+  }
+  // Codes keep their ids for ever: what is on disk extends what this
+  // process encoded with, by the codes of a commit that did take effect.
+  auto dicts = catalog.LoadDictionaries();
+  if (!dicts.ok()) {
+    catalog_ = std::move(reopened).value();
+    return still("reading the dictionaries failed: " + dicts.error().why);
+  }
+  for (size_t d = 0; d < kDimensionCount; ++d) {
+    const Dimension dim = static_cast<Dimension>(d);
+    const CodeList& had = dicts_[dim];
+    const CodeList& now = dicts.value()[dim];
+    bool extends = now.size() >= had.size();
+    for (uint32_t id = 1; extends && id < had.size(); ++id) extends = had.code(id) == now.code(id);
+    if (!extends) {
+      catalog_ = std::move(reopened).value();
+      return still("dictionary '" + std::string(DimensionName(dim)) +
+                   "' on disk does not extend the one in use; stop csu and run 'csu store verify'");
+    }
+  }
+  catalog_ = std::move(reopened).value();
+  dicts_ = std::move(dicts).value();
+  ++generation_;  // a builder started before may have been encoded against fewer codes
+  // The files of a commit that did not take effect are orphans now, as at
+  // Open; one that cannot be removed is tried again at the next Open.
+  (void)CleanOrphans();
+  broken_ = Status::Ok();
+  // Health() turns OK when a write commits again (CommitOrBreak), not here:
+  // on a disk that is still full the write that follows fails at once.
+  return Status::Ok();
+}
 
 Status StoreImpl::CleanOrphans() {
   CSU_ASSIGN_OR_RETURN(batches, catalog_->Batches());
@@ -243,7 +377,7 @@ Result<std::optional<RecordLocation>> StoreImpl::FindRecord(ExtractKind kind, st
 }
 
 Result<std::unique_ptr<BatchBuilder>> StoreImpl::NewBatch(ExtractKind kind, size_t expected_records) {
-  if (!broken_.ok()) return broken_.error();
+  if (Status s = RecoverIfBroken(); !s.ok()) return s.error();
   CSU_ASSIGN_OR_RETURN(keys, ActiveKeys(kind, expected_records));
   std::string nonce = Nonce(env_);
   std::string tmp = batches_dir_ + "/tmp-" + nonce + ".rows.zst";
@@ -261,7 +395,7 @@ Status StoreImpl::WriteDurably(const std::string& path, std::string_view bytes) 
 }
 
 Result<BatchInfo> StoreImpl::CommitBatch(std::unique_ptr<BatchBuilder> batch, BatchInfo info) {
-  if (!broken_.ok()) return broken_.error();
+  if (Status s = RecoverIfBroken(); !s.ok()) return s.error();
   auto* b = dynamic_cast<BatchBuilderImpl*>(batch.get());
   if (b == nullptr || b->owner() != this) return MakeError(dir_, "the batch was not started by this store");
   if (Status s = b->status(); !s.ok()) return s.error();
@@ -349,7 +483,7 @@ Result<BatchInfo> StoreImpl::CommitBatch(std::unique_ptr<BatchBuilder> batch, Ba
   if (!entry.ok()) return abandon(entry.error());
   // The outcome of a failed COMMIT is unknown: leave the files for the next
   // Open to keep (row committed) or remove (row not committed).
-  if (Status s = CommitOrBreak(); !s.ok()) return s.error();
+  if (Status s = CommitOrBreak(entry.value().seq); !s.ok()) return s.error();
   // 6. Visible and durable.
   dicts_ = enc.dictionaries();
   ++generation_;
@@ -357,7 +491,7 @@ Result<BatchInfo> StoreImpl::CommitBatch(std::unique_ptr<BatchBuilder> batch, Ba
 }
 
 Result<int64_t> StoreImpl::PurgeQuarantine(int64_t batch_id, const std::string& actor) {
-  if (!broken_.ok()) return broken_.error();
+  if (Status s = RecoverIfBroken(); !s.ok()) return s.error();
   if (Status s = catalog_->Begin(); !s.ok()) return s.error();
   auto fail = [&](Error e) -> Result<int64_t> {
     catalog_->Rollback();
@@ -377,12 +511,12 @@ Result<int64_t> StoreImpl::PurgeQuarantine(int64_t batch_id, const std::string& 
                               std::to_string(rows.value()) + "}";
   auto entry = catalog_->AppendAudit(now, actor, "quarantine.purge", "batch " + std::to_string(batch_id), details);
   if (!entry.ok()) return fail(entry.error());
-  if (Status s = CommitOrBreak(); !s.ok()) return s.error();
+  if (Status s = CommitOrBreak(entry.value().seq); !s.ok()) return s.error();
   return rows.value();
 }
 
 Status StoreImpl::RemoveBatch(int64_t batch_id, const std::string& actor) {
-  if (!broken_.ok()) return broken_;
+  if (Status s = RecoverIfBroken(); !s.ok()) return s;
   if (Status s = catalog_->Begin(); !s.ok()) return s;
   auto found = catalog_->Batch(batch_id);
   if (!found.ok() || !found.value() || found.value()->info.removed) {
@@ -393,16 +527,19 @@ Status StoreImpl::RemoveBatch(int64_t batch_id, const std::string& actor) {
   const BatchRecord batch = *found.value();
   const std::string now = env_.NowUtc();
   Status s = catalog_->MarkRemoved(batch_id, now, actor);
+  int64_t seq = 0;
   if (s.ok()) {
     std::string details = "{\"batch\":" + std::to_string(batch_id) + ",\"file\":" + JsonString(batch.info.file_name) +
                           ",\"sha256\":" + JsonString(batch.info.content_sha256) + "}";
-    s = catalog_->AppendAudit(now, actor, "batch.remove", "batch " + std::to_string(batch_id), details).status();
+    auto entry = catalog_->AppendAudit(now, actor, "batch.remove", "batch " + std::to_string(batch_id), details);
+    if (entry.ok()) seq = entry.value().seq;
+    s = entry.status();
   }
   if (!s.ok()) {
     catalog_->Rollback();
     return s;
   }
-  if (Status c = CommitOrBreak(); !c.ok()) return c;
+  if (Status c = CommitOrBreak(seq); !c.ok()) return c;
   ++generation_;
   // The removal is durable; the files are now orphans. Failing to delete
   // them is not an error: the next Open retries.
@@ -413,7 +550,7 @@ Status StoreImpl::RemoveBatch(int64_t batch_id, const std::string& actor) {
 }
 
 Status StoreImpl::Rebuild(int64_t batch_id, const std::string& actor) {
-  if (!broken_.ok()) return broken_;
+  if (Status s = RecoverIfBroken(); !s.ok()) return s;
   CSU_ASSIGN_OR_RETURN(found, catalog_->Batch(batch_id));
   if (!found || found->info.removed) return MakeError("batch " + std::to_string(batch_id), "no such active batch");
   const BatchRecord batch = *found;
@@ -472,7 +609,7 @@ Status StoreImpl::Rebuild(int64_t batch_id, const std::string& actor) {
   auto entry = catalog_->AppendAudit(env_.NowUtc(), actor, "store.rebuild", "batch " + std::to_string(batch_id),
                                      details);
   if (!entry.ok()) return abandon(entry.error());
-  if (Status s = CommitOrBreak(); !s.ok()) return s;
+  if (Status s = CommitOrBreak(entry.value().seq); !s.ok()) return s;
   dicts_ = encoder.dictionaries();
   ++generation_;
   Discard(batches_dir_ + "/" + batch.cols_file);
@@ -481,6 +618,7 @@ Status StoreImpl::Rebuild(int64_t batch_id, const std::string& actor) {
 }
 
 Result<std::vector<std::string>> StoreImpl::Verify() {
+  if (!catalog_) return broken_.error();
   CSU_ASSIGN_OR_RETURN(batches, catalog_->Batches());
   std::vector<std::string> problems;
   CSU_ASSIGN_OR_RETURN(integrity, catalog_->IntegrityCheck());
@@ -514,7 +652,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const std::st
   CSU_ASSIGN_OR_RETURN(lock, env.LockFile(dir + "/LOCK"));
   CSU_ASSIGN_OR_RETURN(catalog, Catalog::Open(dir + "/catalog.sqlite", env.SqliteVfs(), key_fingerprint, env.NowUtc()));
   CSU_ASSIGN_OR_RETURN(dicts, catalog->LoadDictionaries());
-  auto store = std::make_unique<StoreImpl>(dir, env, std::move(lock), std::move(catalog), std::move(dicts));
+  auto store = std::make_unique<StoreImpl>(dir, env, std::move(lock), std::move(catalog), std::move(dicts),
+                                          key_fingerprint);
   if (Status s = store->CleanOrphans(); !s.ok()) return s.error();
   return std::unique_ptr<Store>(std::move(store));
 }

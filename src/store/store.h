@@ -7,9 +7,20 @@
 // exactly when its catalog row is committed, so a crash at any moment leaves
 // either the whole batch or none of it; files without a catalog row are
 // orphans, ignored and removed by the next Open(). A COMMIT that fails
-// leaves the outcome unknown: the Store then refuses further writes until it
-// is reopened, and callers reconcile by content hash (a re-run of the same
-// file is recognised by FindByContent and loads nothing new).
+// (a full disk, an I/O error) leaves the outcome unknown: the Store then
+// reports the fault in Health() and refuses to write on that connection.
+// The next write attempt first tries to recover, as a restart would: it
+// closes the catalog connection, reopens it (SQLite re-reads the WAL from
+// disk, so the failed commit is resolved by what reached the disk, never
+// by guessing), checks that what it reads extends what this process knew
+// (every acknowledged audit entry present, the audit chain unbroken after
+// the last verified entry, dictionaries only grown), removes the orphans
+// of a commit that did not take effect, and only then writes. A check that
+// fails keeps the store refusing with the reason (restart and run `csu
+// store verify`). Callers reconcile an unknown outcome by content hash (a
+// re-run of the same file is recognised by FindByContent and loads nothing
+// new). Details: docs/store-format.md §6, "A failed commit in a running
+// process".
 //
 // Typical use (csu ingest):
 //   CSU_ASSIGN_OR_RETURN(store, Store::Open(dir, pseudonymiser.Fingerprint()));
@@ -20,7 +31,8 @@
 //   CSU_ASSIGN_OR_RETURN(info, store->CommitBatch(std::move(builder), {file name, sha256, rows read, user}));
 //
 // Thread safety: one Store per state folder (a lock file keeps other
-// processes out); its methods are not safe to call concurrently. Loaded
+// processes out); its methods are not safe to call concurrently, except
+// Health(), which any thread may call at any time. Loaded
 // ActivityTables are immutable and may be shared between threads.
 #pragma once
 
@@ -172,9 +184,25 @@ class Store {
 
   virtual Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
                              const std::string& details_json) = 0;
-  // Re-computes the hash chain and returns the number of entries; Error
-  // names the first entry that does not match (tampering or corruption).
+  // Re-computes the whole hash chain and returns the number of entries;
+  // Error names the first entry that does not match (tampering or
+  // corruption). Remembers the last entry verified (see VerifyNewAudit).
   virtual Result<int64_t> VerifyAudit() = 0;
+  // Verifies only what was appended since this Store last verified the
+  // chain (by either call): it checks that the last verified entry is still
+  // there with the hash it had, then hashes the entries after it. The first
+  // call verifies the whole chain. Returns the number of entries, or an
+  // Error naming the first that does not match. For pages that show the
+  // chain's state on every request: the cost is the new entries, not the
+  // log. An edit of an entry verified earlier is found by VerifyAudit (and
+  // Verify, `csu audit verify`), which re-hash everything.
+  virtual Result<int64_t> VerifyNewAudit() = 0;
+  // OK, or the fault that stops writes: a catalog commit failed and has not
+  // been recovered yet (see the durability contract above). Published when
+  // a commit fails and when a write commits after a recovery, so it does not
+  // flicker while a write is under way. Thread-safe, and never waits for
+  // another method to finish.
+  virtual Status Health() const = 0;
   virtual Result<std::vector<AuditEntry>> Audit() = 0;
 
   // Checks the catalog (integrity_check, audit chain), every active batch's

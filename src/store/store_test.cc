@@ -1,4 +1,5 @@
 #include "store/store.h"
+#include "store/audit_chain.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -325,6 +326,58 @@ TEST_F(StoreTest, AuditTamperingIsNamed) {
   auto problems = store->Verify().value();
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_NE(problems[0].find("audit entry 2"), std::string::npos);
+}
+
+// The audit page shows the chain's state on every request: after the first
+// verification only new entries are hashed (counted by the hash function
+// itself), while a changed or missing head is still caught.
+TEST_F(StoreTest, VerifyNewAuditHashesOnlyEntriesAddedSinceTheLastVerification) {
+  auto store = Open();
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(store->AppendAudit("bob", "export", "report " + std::to_string(i), "{}").ok());
+  }
+  int64_t before = AuditHashesComputed();
+  EXPECT_EQ(store->VerifyNewAudit().value(), 50);
+  EXPECT_EQ(AuditHashesComputed() - before, 50);  // the first call verifies the whole chain
+  before = AuditHashesComputed();
+  EXPECT_EQ(store->VerifyNewAudit().value(), 50);
+  EXPECT_EQ(AuditHashesComputed() - before, 0);  // nothing new: nothing re-hashed
+  ASSERT_TRUE(store->AppendAudit("bob", "export", "report 50", "{}").ok());
+  before = AuditHashesComputed();
+  EXPECT_EQ(store->VerifyNewAudit().value(), 51);
+  EXPECT_EQ(AuditHashesComputed() - before, 1);
+  // A full verification is still a full one.
+  before = AuditHashesComputed();
+  EXPECT_EQ(store->VerifyAudit().value(), 51);
+  EXPECT_EQ(AuditHashesComputed() - before, 51);
+  // An entry appended outside the store that does not link to the head.
+  ASSERT_EQ(Sql(dir_.state(), "INSERT INTO audit VALUES (52, '2026-01-01T00:00:00Z', 'mallory', 'x', 'y', '{}', '" +
+                                  std::string(64, 'f') + "', '" + std::string(64, 'e') + "')"),
+            "");
+  auto linked = store->VerifyNewAudit();
+  ASSERT_FALSE(linked.ok());
+  EXPECT_EQ(linked.error().where, "audit entry 52");
+  // The verified head itself changed.
+  ASSERT_EQ(Sql(dir_.state(), "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE seq = 51; "
+                              "UPDATE audit SET hash = '" + std::string(64, 'a') + "' WHERE seq = 51"),
+            "");
+  auto head = store->VerifyNewAudit();
+  ASSERT_FALSE(head.ok());
+  EXPECT_EQ(head.error().where, "audit entry 51");
+}
+
+TEST_F(StoreTest, VerifyNewAuditFindsTamperingOnItsFirstVerification) {
+  {
+    auto store = Open();
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(store->AppendAudit("bob", "export", "r", "{}").ok());
+  }
+  ASSERT_EQ(Sql(dir_.state(), "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE seq = 2"), "");
+  auto store = Open();
+  for (int call = 0; call < 2; ++call) {  // a failed verification is not remembered as a verified head
+    auto verified = store->VerifyNewAudit();
+    ASSERT_FALSE(verified.ok()) << call;
+    EXPECT_EQ(verified.error().where, "audit entry 2") << call;
+  }
 }
 
 TEST_F(StoreTest, CatalogTriggersKeepBatchesAndDictionariesAppendOnly) {

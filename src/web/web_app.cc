@@ -233,7 +233,15 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
       return app->Metered(r, *c, true, use, (app->*fn)(r, *c));
     };
   };
-  router_.Add(Method::kGet, "/healthz", [](const Request&) { return Response::Json(200, "{\"status\":\"ok\"}"); });
+  // A supervisor restarts or drains a server whose store cannot write; the
+  // reason is fixed text, since anyone may ask (the detail is in the log).
+  router_.Add(Method::kGet, "/healthz", [app](const Request&) {
+    if (app->records.health && !app->records.health().ok()) {
+      return Response::Json(503, "{\"status\":\"unavailable\",\"reason\":\"the store cannot write (a catalog "
+                                 "commit failed); see the server log\"}");
+    }
+    return Response::Json(200, "{\"status\":\"ok\"}");
+  });
   router_.Add(Method::kGet, "/static/app.css", [](const Request&) {
     Response r = Response::Text(200, std::string(StyleSheet()));
     r.SetHeader("Content-Type", "text/css; charset=utf-8");

@@ -59,7 +59,13 @@ struct PlatformRecords {
   std::function<Result<std::vector<store::BatchInfo>>()> batches;
   std::function<Result<std::vector<store::QuarantineCount>>()> quarantine_counts;  // per batch and reason
   std::function<Result<std::vector<store::AuditEntry>>()> audit;
-  std::function<Result<int64_t>()> verify_audit;  // entries verified, or an error naming the break
+  // Entries in the chain, or an error naming the break; only what is new
+  // since the last call is hashed (store::Store::VerifyNewAudit).
+  std::function<Result<int64_t>()> verify_audit;
+  // The store's health (store::Store::Health()): /healthz answers 503 while
+  // it is an error. Called without the store's lock, so it must be
+  // thread-safe and never wait for a request; empty means always OK.
+  std::function<Status()> health;
 };
 
 // The billing database (not thread-safe: `with_store` runs a function on it

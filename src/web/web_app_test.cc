@@ -13,6 +13,7 @@
 #include <thread>
 #include <set>
 #include <fstream>
+#include <array>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -33,6 +34,10 @@
 #include "tenancy/accounts.h"
 #include "tenancy/password_policy.h"
 #include "tenancy/totp.h"
+#include "store/env.h"
+#include "store/fault_env.h"
+#include "web/health_log.h"
+#include "web/refusal_audit.h"
 
 namespace csu::web {
 namespace {
@@ -544,6 +549,131 @@ TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
   }
   // Every refusal went to the audit log.
   EXPECT_GT(AuditCount("permission.refused"), 0u);
+}
+
+// Issue 15 item 4: a viewer's pipelined forbidden requests wrote one
+// permission.refused entry each into the append-only log. Through the
+// refusal limiter, as csu serve wires it, 1,000 refusals over 100 seconds
+// make a handful of entries whose counts add up to exactly 1,000.
+TEST_F(WebAppTest, AViewersFloodOfRefusalsIsSummarisedWithAnExactCount) {
+  // One refusal per request on this route (checked on the fixture's app).
+  const std::string viewer = Cookie(Session("viewer"));
+  const size_t before = AuditCount("|permission.refused|");
+  ASSERT_EQ(Send(Method::kGet, "/ccg/27D", viewer).status(), 404);
+  ASSERT_EQ(AuditCount("|permission.refused|") - before, 1u);
+
+  std::mutex mu;
+  std::vector<std::array<std::string, 4>> written;
+  AuditFn log = [&](const std::string& actor, const std::string& action, const std::string& subject,
+                    const std::string& details) {
+    std::lock_guard<std::mutex> lock(mu);
+    written.push_back({actor, action, subject, details});
+    return Status::Ok();
+  };
+  tenancy::FakeClock clock(1'790'000'000);
+  RefusalAuditLimiter limiter(log, clock);
+  tenancy::AccountsOptions o;
+  o.audit = limiter.AsAuditFn();
+  o.ref = &refdata::TestRefData();
+  o.policy = &policy_;
+  auto accounts = tenancy::Accounts::Open(dir_.path(), o);
+  ASSERT_TRUE(accounts.ok()) << accounts.error().ToString();
+  WebApp app(WebOptions{FinancialYear(2018), false}, *accounts.value(), *views_, refdata::TestRefData(), log,
+             PlatformRecords{});
+  const tenancy::SignInResult in = accounts.value()->SignIn({"viewer", kPassword, "", "10.0.0.9", ""});
+  ASSERT_EQ(in.outcome, tenancy::SignInOutcome::kSignedIn);
+  for (int i = 0; i < 1000; ++i) {
+    if (i % 10 == 0) clock.Advance(1);  // 1,000 refusals in 100 seconds
+    Request r;
+    r.method = Method::kGet;
+    r.target = "/ccg/27D";
+    ASSERT_FALSE(http::ParseTarget(r.target, http::ParserLimits{}, r).has_value());
+    r.headers.Add("cookie", app.session_cookie() + "=" + in.session_token);
+    r.remote_address = "10.0.0.9";
+    ASSERT_EQ(app.Handle(r).status(), 404);
+  }
+  ASSERT_TRUE(limiter.Flush().ok());
+  int64_t refusals = 0;
+  size_t entries = 0;
+  for (const auto& [actor, action, subject, details] : written) {
+    if (action == "permission.refused") {
+      ++entries;
+      ++refusals;
+      EXPECT_EQ(subject, "tenant 27D");
+    } else if (action == "permission.refused.summary") {
+      ++entries;
+      const auto d = nlohmann::json::parse(details);
+      refusals += d.at("count").get<int64_t>();
+      EXPECT_EQ(d.at("samples").size(), 1u) << details;  // the same refusal every time
+      EXPECT_LE(d.at("first").get<std::string>(), d.at("last").get<std::string>());
+    } else {
+      continue;
+    }
+    EXPECT_EQ(actor, "viewer");
+  }
+  EXPECT_EQ(refusals, 1000);
+  EXPECT_LE(entries, 6u);
+  EXPECT_EQ(limiter.tracked(), 0u);
+}
+
+// Issue 15 item 3: after a failed commit (a full disk) /healthz still said
+// ok. It answers 503 with a short reason while the store cannot write, and
+// 200 again once a write has recovered it; the reason names no file.
+TEST_F(WebAppTest, HealthzReportsAStoreThatCannotWriteUntilItRecovers) {
+  store::FaultInjectionEnv env(store::Env::Default());
+  auto opened = store::Store::Open(dir_.path() + "/state", store::testing::kFingerprint, store::StoreOptions{&env});
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  store::Store& st = *opened.value();
+  std::mutex mu;
+  AuditFn audit = [&](const std::string& actor, const std::string& action, const std::string& subject,
+                      const std::string& details) {
+    std::lock_guard<std::mutex> lock(mu);
+    return st.AppendAudit(actor, action, subject, details);
+  };
+  PlatformRecords records;
+  records.health = [&st] { return st.Health(); };
+  WebApp app(WebOptions{FinancialYear(2018), false}, *accounts_, *views_, refdata::TestRefData(), audit, records);
+  auto healthz = [&app] {
+    Request r;
+    r.method = Method::kGet;
+    r.target = "/healthz";
+    EXPECT_FALSE(http::ParseTarget(r.target, http::ParserLimits{}, r).has_value());
+    return app.Handle(r);
+  };
+  ASSERT_TRUE(audit("admin", "export", "report 1", "{}").ok());
+  EXPECT_EQ(healthz().status(), 200);
+  env.SetPlan({1, ENOSPC, true, false});  // the disk fills
+  EXPECT_FALSE(audit("viewer", "permission.refused", "tenant 02E", "{}").ok());
+  Response down = healthz();
+  EXPECT_EQ(down.status(), 503);
+  EXPECT_NE(down.body().find("\"status\":\"unavailable\""), std::string::npos) << down.body();
+  EXPECT_NE(down.body().find("\"reason\":"), std::string::npos) << down.body();
+  EXPECT_EQ(down.body().find("catalog.sqlite"), std::string::npos) << down.body();
+  EXPECT_EQ(down.body().find(dir_.path()), std::string::npos) << down.body();
+  env.SetPlan({});  // space returns
+  ASSERT_TRUE(audit("admin", "export", "report 2", "{}").ok());
+  EXPECT_EQ(healthz().status(), 200);
+  EXPECT_EQ(st.VerifyAudit().value(), 2);
+}
+
+TEST(HealthLogTest, AFaultIsLoggedOnceAndItsRecoveryOnce) {
+  std::vector<std::string> lines;
+  HealthLog log([&lines](std::string_view line) { lines.emplace_back(line); });
+  log.Observe(Status::Ok());
+  EXPECT_TRUE(lines.empty());
+  const Status full = MakeError("state/catalog.sqlite", "a catalog commit failed (database or disk is full)");
+  for (int i = 0; i < 3; ++i) log.Observe(full);
+  ASSERT_EQ(lines.size(), 1u);
+  const auto fault = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(fault.at("event"), "store.fault");
+  EXPECT_EQ(fault.at("where"), "state/catalog.sqlite");
+  EXPECT_EQ(fault.at("why"), "a catalog commit failed (database or disk is full)");
+  EXPECT_EQ(lines[0].rfind("{\"time\":\"", 0), 0u) << lines[0];
+  log.Observe(Status::Ok());
+  log.Observe(Status::Ok());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(lines[1]).at("event"), "store.recovered");
+  EXPECT_EQ(lines[0].find('\n'), std::string::npos);
 }
 
 TEST_F(WebAppTest, CsuWidePagesAreForCsuStaffOnly) {
