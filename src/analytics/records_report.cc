@@ -60,8 +60,11 @@ report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewSco
     emit("op", op, a.op, r, op.appointment_date[r], op.hrg[r], op.treatment_function[r]);
   const auto& ae = a.tables.ae;
   for (uint32_t r = 0; r < ae.size(); ++r) emit("ae", ae, a.ae, r, ae.arrival[r] / 1440, ae.hrg[r], 0);
+  std::string pod_text;
+  if (pod) pod_text = ", POD " + (*pod == pricing::Pod::kNone ? std::string("NP (not priced)")
+                                                              : std::string(pricing::PodCode(*pod)));
   t.notes.push_back("Records behind the figure: commissioner " + s.commissioner_label + ", provider " +
-                    std::string(provider_code) + (pod ? ", POD " + std::string(pricing::PodCode(*pod)) : "") +
+                    std::string(provider_code) + pod_text +
                     (month_only ? ", month " : ", months 1-") + std::to_string(s.month) + " of " + s.year.ToString() +
                     ". Pseudonymised: explain a price with csu price explain.");
   if (matching) *matching = count;

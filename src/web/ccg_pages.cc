@@ -1,6 +1,7 @@
 // A CCG's pages and their JSON twins: the CSU overview, the CCG home page
 // with its SPC chart, view pages, the records behind a figure, exports and
 // the challenge form (docs/web.md).
+#include "core/text.h"
 #include "web/web_app_impl.h"
 
 namespace csu::web {
@@ -124,15 +125,18 @@ Response WebApp::Impl::CcgHome(const Request& r, const Caller& c) const {
   if (!h.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(h.error().why) + ".</p>"));
   const analytics::Headline& v = *h.value();
   f.subtitle = Subtitle(*ccg, v.scope);
-  const int64_t variance = v.actual_ytd_pence - v.plan_ytd_pence;
+  // After the contract rules, like the monitoring view's ALL row and the
+  // forecast beside it: a CCG is over or under plan by what it pays.
+  const int64_t variance = v.payable_ytd_pence - v.plan_ytd_pence;
   std::string body = MonthForm("/ccg/" + std::string(ccg->view()), v.scope.month);
   body += "<div class=\"cards\">";
   body += CardHtml("Spend to date", Pounds(v.actual_ytd_pence),
-                   "plan " + Pounds(v.plan_ytd_pence) + " across " + std::to_string(v.contracts) + " contracts");
+                   "at tariff, before contract rules; plan " + Pounds(v.plan_ytd_pence) + " across " +
+                       std::to_string(v.contracts) + " contracts");
   body += CardHtml("Variance to plan", (variance > 0 ? "+" : "") + Pounds(variance),
-                   variance > 0   ? "over plan"
-                   : variance < 0 ? "under plan"
-                                  : "on plan",
+                   variance > 0   ? "over plan, after contract rules"
+                   : variance < 0 ? "under plan, after contract rules"
+                                  : "on plan, after contract rules",
                    variance > 0   ? "over"
                    : variance < 0 ? "under"
                                   : "");
@@ -143,7 +147,7 @@ Response WebApp::Impl::CcgHome(const Request& r, const Caller& c) const {
   body += CardHtml("Non-contract activity", Pounds(v.non_contract_ytd_pence), "to date, providers without a contract");
   const bool may_see_records = tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel);
   body +=
-      CardHtml("Challenges raised", std::to_string(v.challenges),
+      CardHtml("Challenges raised", WithThousands(v.challenges),
                Pounds(v.challenges_at_stake_pence) + " at stake" + (may_see_records ? "" : " (details need record access)"));
   body += "</div>\n";
   report::ReportTable top("Largest variances to date", {{"provider", report::ColumnType::kText, "Provider"},
