@@ -216,10 +216,6 @@ Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
   auto built = ViewOf(*ccg, view, *month);
   if (!built.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(built.error().why) + ".</p>"));
   const analytics::ViewResult& result = *built.value();
-  if (level == Identifiability::kRecordLevel) {
-    if (!Audit(c, "web.view", view, {{"ccg", ccg->view()}, {"month", result.scope.month}, {"record_level", true}}).ok())
-      return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
-  }
   const analytics::ViewScope& s = result.scope;
   f.subtitle = Subtitle(*ccg, s);
   const std::string base = "/ccg/" + std::string(ccg->view());
@@ -255,6 +251,12 @@ Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
                                       DrillLinks(c, *ccg, view, s.month));
     if (!table.ok()) return Problem(c, 400, "Bad request", table.error().ToString());
     body += table.value();
+  }
+  // Audited once the page is built: a request refused for a bad parameter
+  // showed nothing.
+  if (level == Identifiability::kRecordLevel) {
+    if (!Audit(c, "web.view", view, {{"ccg", ccg->view()}, {"month", s.month}, {"record_level", true}}).ok())
+      return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
   }
   return Response::Html(200, RenderPage(f, body));
 }

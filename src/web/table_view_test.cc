@@ -239,9 +239,9 @@ TEST(WebTableViewTest, IdentifyingColumnsAndTheHeadingRowStayInView) {
   EXPECT_EQ(sticky[0].left, 0);
   EXPECT_EQ(sticky[1].left, sticky[0].width);
   EXPECT_GE(sticky[0].width, 4);
-  const std::string first = "class=\"stick l-0 w-" + std::to_string(sticky[0].width) + "\"";
+  const std::string first = " class=\"stick l-0 w-" + std::to_string(sticky[0].width) + "\"";
   const std::string second =
-      "class=\"stick l-" + std::to_string(sticky[1].left) + " w-" + std::to_string(sticky[1].width) + " stick-last\"";
+      " class=\"stick l-" + std::to_string(sticky[1].left) + " w-" + std::to_string(sticky[1].width) + " stick-last\"";
   EXPECT_NE(h.find("<th scope=\"col\"" + first), std::string::npos) << h;
   EXPECT_NE(h.find("<td" + second + " title=\"EL\">EL</td>"), std::string::npos) << h;
   // The style sheet has every offset and width a cell can name, and keeps
