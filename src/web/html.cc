@@ -98,8 +98,9 @@ size_t Chars(std::string_view s) {
   return n;
 }
 
-// Estimated rem a text needs at the table's font size (Arial at 0.92rem is
-// about 0.5rem a character, bold headings about 0.58) plus the cell's padding.
+// Estimated rem a text needs at the table's font size plus the cell's
+// padding: Arial at 0.92rem is about 0.5rem a lower-case character and up
+// to 0.68 a capital, and codes are capitals (OPPROC), so 0.68.
 int RemFor(size_t chars, double per_char) { return static_cast<int>(static_cast<double>(chars) * per_char + 1.25 + 0.99); }
 
 }  // namespace
@@ -125,9 +126,9 @@ std::vector<StickyColumn> StickyColumns(const report::ReportTable& t, const std:
   for (size_t c = 0; c < t.columns.size(); ++c) {
     if (std::find(names.begin(), names.end(), t.columns[c].name) == names.end()) continue;
     const report::Column& col = t.columns[c];
-    int width = RemFor(Chars(col.label.empty() ? col.name : col.label), 0.58);
+    int width = RemFor(Chars(col.label.empty() ? col.name : col.label), 0.68);
     for (const auto& row : t.rows)
-      if (c < row.size()) width = std::max(width, RemFor(Chars(HtmlCellText(col, row[c])), 0.5));
+      if (c < row.size()) width = std::max(width, RemFor(Chars(HtmlCellText(col, row[c])), 0.68));
     width = std::clamp(width, kMinWidth, kMaxWidth);
     if (left + width > kMaxTogether) break;
     out.push_back({c, left, width});
@@ -152,9 +153,12 @@ std::string TableHtml(const report::ReportTable& t, const CellLink& link, const 
     }
     return cls.empty() ? std::string() : " class=\"" + cls + "\"";
   };
-  std::string h = std::string("<div class=\"table-wrap") + (layout.scroll_box ? " scroll" : "") +
-                  "\" tabindex=\"0\" role=\"region\" aria-label=\"" + Escape(t.title) + "\">\n<table>\n<caption>" +
-                  Escape(t.title) + "</caption>\n<thead><tr>";
+  // A caption scrolls sideways with its table: in a scrolling box the title
+  // shows above the box, and the caption stays for screen readers.
+  std::string h = layout.scroll_box ? "<p class=\"table-title\" aria-hidden=\"true\">" + Escape(t.title) + "</p>\n" : "";
+  h += std::string("<div class=\"table-wrap") + (layout.scroll_box ? " scroll" : "") +
+       "\" tabindex=\"0\" role=\"region\" aria-label=\"" + Escape(t.title) + "\">\n<table>\n<caption" +
+       (layout.scroll_box ? " class=\"vh\"" : "") + ">" + Escape(t.title) + "</caption>\n<thead><tr>";
   for (size_t c = 0; c < t.columns.size(); ++c) {
     const report::Column& col = t.columns[c];
     const std::string label = Escape(col.label.empty() ? col.name : col.label);

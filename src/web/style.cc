@@ -67,6 +67,8 @@ thead th{background:#e8edee;position:sticky;top:0;z-index:2}
 tbody tr:nth-child(even){background:#f8fafa}
 tfoot th,tfoot td{font-weight:700;border-top:2px solid #212b32}
 .table-wrap.scroll{overflow:auto;max-height:75vh}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.table-title{font-weight:700;margin:12px 0 0}
 .stick{position:sticky;z-index:1;background:#fff;overflow:hidden;text-overflow:ellipsis}
 tbody tr:nth-child(even) .stick{background:#f8fafa}
 thead th.stick{z-index:3;background:#e8edee;white-space:normal}
