@@ -128,7 +128,7 @@ Response WebApp::Impl::CcgHome(const Request& r, const Caller& c) const {
   std::string body = MonthForm("/ccg/" + std::string(ccg->view()), v.scope.month);
   body += "<div class=\"cards\">";
   body += CardHtml("Spend to date", Pounds(v.actual_ytd_pence),
-                   "plan " + Pounds(v.plan_ytd_pence) + " across " + std::to_string(v.contracts) + " contracts");
+                   "plan " + Pounds(v.plan_ytd_pence) + " across " + WithThousands(v.contracts) + " contracts");
   body += CardHtml("Variance to plan", (variance > 0 ? "+" : "") + Pounds(variance),
                    variance > 0   ? "over plan"
                    : variance < 0 ? "under plan"
@@ -143,7 +143,7 @@ Response WebApp::Impl::CcgHome(const Request& r, const Caller& c) const {
   body += CardHtml("Non-contract activity", Pounds(v.non_contract_ytd_pence), "to date, providers without a contract");
   const bool may_see_records = tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel);
   body +=
-      CardHtml("Challenges raised", std::to_string(v.challenges),
+      CardHtml("Challenges raised", WithThousands(v.challenges),
                Pounds(v.challenges_at_stake_pence) + " at stake" + (may_see_records ? "" : " (details need record access)"));
   body += "</div>\n";
   report::ReportTable top("Largest variances to date", {{"provider", report::ColumnType::kText, "Provider"},

@@ -104,7 +104,9 @@ Result<TableState> ParseTableState(const ReportTable& t, const std::vector<std::
   auto too_long = [](const std::string& v) { return v.size() > kMaxTableText; };
 
   std::optional<std::string> sort = get("sort"), dir = get("dir");
-  if (!sort && !o.default_sort.empty()) {
+  // A page's default order is for the tables that have its column (the
+  // challenges summary a CCG user sees has fewer columns than the list).
+  if (!sort && t.ColumnIndex(o.default_sort) < t.columns.size()) {
     sort = o.default_sort;
     if (!dir) dir = DirectionName(o.default_direction);
   }
@@ -374,7 +376,9 @@ Result<std::string> InteractiveTableHtml(const ReportTable& t,
   std::string h = FilterForm(t, s, o);
   const bool filtered = slice.matching != slice.data_rows;
   std::string count;
-  if (slice.matching == 0) {
+  if (slice.data_rows == 0) {
+    count = "No rows";
+  } else if (slice.matching == 0) {
     count = "No rows match";
   } else if (slice.table.rows.size() == slice.table.total_rows.size()) {
     count = "No rows on page " + Thousands(s.page) + " of " + Thousands(slice.pages) + " (" +

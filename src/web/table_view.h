@@ -60,7 +60,7 @@ struct TableOptions {
   // text columns before the first number, but not the commissioner (one
   // value on a CCG's page).
   std::vector<std::string> sticky_columns;
-  // The order without sort=; "" = the table's own.
+  // The order without sort=; "" (or a column the table lacks) = the table's own.
   std::string default_sort;
   SortDirection default_direction = SortDirection::kDescending;
   size_t page_size = 100;

@@ -29,6 +29,7 @@
 #include "billing/meter.h"
 #include "contracts/contract.h"
 #include "core/money.h"
+#include "core/text.h"
 #include "http/request_parser.h"
 #include "ingest/extract_schema.h"
 #include "pricing/priced_activity.h"

@@ -884,6 +884,10 @@ TEST_F(WebAppTest, ViewPagesSortFilterAndPageAndKeepTheirDrillDowns) {
   EXPECT_NE(Send(Method::kGet, "/ccg/02E/view/monitoring?sort=nosuch", analyst).body().find(
                 "sort: this table has no column &quot;nosuch&quot;"),
             std::string::npos);
+  // Challenges open largest first by absolute money.
+  EXPECT_NE(Send(Method::kGet, "/ccg/02E/view/challenges", analyst).body().find(
+                "sorted by £ at stake, largest first either way"),
+            std::string::npos);
   // The JSON twin is the whole table, whatever the page's parameters say.
   EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/view/monitoring?sort=nosuch", analyst).status(), 200);
   // Every view page takes them.
