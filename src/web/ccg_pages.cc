@@ -132,7 +132,7 @@ Response WebApp::Impl::CcgHome(const Request& r, const Caller& c) const {
   body += "<div class=\"cards\">";
   body += CardHtml("Spend to date", Pounds(v.actual_ytd_pence),
                    "at tariff, before contract rules; plan " + Pounds(v.plan_ytd_pence) + " across " +
-                       std::to_string(v.contracts) + " contracts");
+                       WithThousands(v.contracts) + " contracts");
   body += CardHtml("Variance to plan", (variance > 0 ? "+" : "") + Pounds(variance),
                    variance > 0   ? "over plan, after contract rules"
                    : variance < 0 ? "under plan, after contract rules"
@@ -189,6 +189,23 @@ CellLink WebApp::Impl::DrillLinks(const Caller& c, const OdsCode& ccg, const std
   };
 }
 
+TableOptions WebApp::Impl::ViewTableOptions(const std::string& base, const std::string& view, int month) {
+  TableOptions o;
+  o.path = base + "/view/" + view;
+  o.keep = {{"month", std::to_string(month)}};
+  // The band is on the figure people ask "which are over £X" of: the year
+  // to date in monitoring, the amount at stake in challenges, spend.
+  if (view == "monitoring" || view == "nca") o.value_column = "actual_ytd";
+  if (view == "challenges") {
+    o.value_column = "at_stake";
+    // Largest first, by absolute money, so a list opens on what matters.
+    o.default_sort = "at_stake";
+    o.default_direction = SortDirection::kLargestFirst;
+  }
+  if (view == "spend" || view == "flows") o.value_column = "spend";
+  return o;
+}
+
 Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
   const std::string view(r.PathParam("view"));
   const auto page = std::find_if(kViewPages.begin(), kViewPages.end(), [&](const auto& p) { return p.first == view; });
@@ -203,10 +220,6 @@ Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
   auto built = ViewOf(*ccg, view, *month);
   if (!built.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(built.error().why) + ".</p>"));
   const analytics::ViewResult& result = *built.value();
-  if (level == Identifiability::kRecordLevel) {
-    if (!Audit(c, "web.view", view, {{"ccg", ccg->view()}, {"month", result.scope.month}, {"record_level", true}}).ok())
-      return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
-  }
   const analytics::ViewScope& s = result.scope;
   f.subtitle = Subtitle(*ccg, s);
   const std::string base = "/ccg/" + std::string(ccg->view());
@@ -231,7 +244,24 @@ Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
             "<div><label for=\"note\">Note (why)</label><input id=\"note\" name=\"note\"></div>"
             "<div><button class=\"primary\" type=\"submit\">Record</button></div></form>";
   }
-  for (const auto& t : result.tables) body += TableHtml(t, DrillLinks(c, *ccg, view, s.month));
+  // The first table follows the table convention (its parameters are in the
+  // URL, so only one table a page can own them); any other is shown whole.
+  for (size_t i = 0; i < result.tables.size(); ++i) {
+    if (i > 0) {
+      body += TableHtml(result.tables[i], DrillLinks(c, *ccg, view, s.month));
+      continue;
+    }
+    auto table = InteractiveTableHtml(result.tables[i], r.query, ViewTableOptions(base, view, s.month),
+                                      DrillLinks(c, *ccg, view, s.month));
+    if (!table.ok()) return Problem(c, 400, "Bad request", table.error().ToString());
+    body += table.value();
+  }
+  // Audited once the page is built: a request refused for a bad parameter
+  // showed nothing.
+  if (level == Identifiability::kRecordLevel) {
+    if (!Audit(c, "web.view", view, {{"ccg", ccg->view()}, {"month", s.month}, {"record_level", true}}).ok())
+      return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
+  }
   return Response::Html(200, RenderPage(f, body));
 }
 

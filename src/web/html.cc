@@ -1,5 +1,8 @@
 #include "web/html.h"
 
+#include <algorithm>
+
+#include "core/text.h"
 #include "report/render.h"
 #include "spc/svg_chart.h"
 
@@ -88,14 +91,88 @@ namespace {
 
 bool IsNumeric(report::ColumnType t) { return t != report::ColumnType::kText; }
 
+// Characters, not bytes: a name with "£" or an accent is as wide as its letters.
+size_t Chars(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
+// Estimated rem a text needs at the table's font size plus the cell's
+// padding: Arial at 0.92rem is about 0.5rem a lower-case character and up
+// to 0.68 a capital, and codes are capitals (OPPROC), so 0.68.
+int RemFor(size_t chars, double per_char) { return static_cast<int>(static_cast<double>(chars) * per_char + 1.25 + 0.99); }
+
 }  // namespace
 
-std::string TableHtml(const report::ReportTable& t, const CellLink& link) {
-  std::string h = "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"" + Escape(t.title) +
-                  "\">\n<table>\n<caption>" + Escape(t.title) + "</caption>\n<thead><tr>";
-  for (const report::Column& c : t.columns) {
-    h += std::string("<th scope=\"col\"") + (IsNumeric(c.type) ? " class=\"num\"" : "") + ">" +
-         Escape(c.label.empty() ? c.name : c.label) + "</th>";
+bool IsIdentifierColumn(const report::Column& c) {
+  static const char* const kNames[] = {"id", "seq", "batch", "row", "month", "year"};
+  for (const char* n : kNames)
+    if (c.name == n) return true;
+  return false;
+}
+
+std::string HtmlCellText(const report::Column& column, const report::Cell& cell) {
+  if (column.type == report::ColumnType::kInteger && cell.kind == report::Cell::Kind::kNumber &&
+      !IsIdentifierColumn(column))
+    return WithThousands(cell.number);
+  return report::FormatCell(column, cell);
+}
+
+std::vector<StickyColumn> StickyColumns(const report::ReportTable& t, const std::vector<std::string>& names) {
+  constexpr int kMinWidth = 4, kMaxWidth = 16, kMaxTogether = 30;
+  std::vector<StickyColumn> out;
+  int left = 0;
+  for (size_t c = 0; c < t.columns.size(); ++c) {
+    if (std::find(names.begin(), names.end(), t.columns[c].name) == names.end()) continue;
+    const report::Column& col = t.columns[c];
+    int width = RemFor(Chars(col.label.empty() ? col.name : col.label), 0.68);
+    for (const auto& row : t.rows)
+      if (c < row.size()) width = std::max(width, RemFor(Chars(HtmlCellText(col, row[c])), 0.68));
+    width = std::clamp(width, kMinWidth, kMaxWidth);
+    if (left + width > kMaxTogether) break;
+    out.push_back({c, left, width});
+    left += width;
+  }
+  return out;
+}
+
+std::string TableHtml(const report::ReportTable& t, const CellLink& link, const TableLayout& layout) {
+  std::vector<const StickyColumn*> sticky(t.columns.size(), nullptr);
+  for (const StickyColumn& s : layout.sticky)
+    if (s.column < sticky.size() && s.left >= 0 && s.width > 0 && s.left + s.width <= kMaxStickyRem)
+      sticky[s.column] = &s;
+  const size_t last_sticky = layout.sticky.empty() ? t.columns.size() : layout.sticky.back().column;
+  // Classes of a cell of column c: numbers right-aligned, sticky columns at
+  // their offset and width.
+  auto classes = [&](size_t c) {
+    std::string cls = IsNumeric(t.columns[c].type) ? "num" : "";
+    if (sticky[c]) {
+      cls += std::string(cls.empty() ? "" : " ") + "stick l-" + std::to_string(sticky[c]->left) + " w-" +
+             std::to_string(sticky[c]->width) + (c == last_sticky ? " stick-last" : "");
+    }
+    return cls.empty() ? std::string() : " class=\"" + cls + "\"";
+  };
+  // A caption scrolls sideways with its table: in a scrolling box the title
+  // shows above the box, and the caption stays for screen readers.
+  std::string h = layout.scroll_box ? "<p class=\"table-title\" aria-hidden=\"true\">" + Escape(t.title) + "</p>\n" : "";
+  h += std::string("<div class=\"table-wrap") + (layout.scroll_box ? " scroll" : "") +
+       "\" tabindex=\"0\" role=\"region\" aria-label=\"" + Escape(t.title) + "\">\n<table>\n<caption" +
+       (layout.scroll_box ? " class=\"vh\"" : "") + ">" + Escape(t.title) + "</caption>\n<thead><tr>";
+  for (size_t c = 0; c < t.columns.size(); ++c) {
+    const report::Column& col = t.columns[c];
+    const std::string label = Escape(col.label.empty() ? col.name : col.label);
+    const std::string aria = c < layout.aria_sort.size() ? layout.aria_sort[c] : "";
+    const std::string href = c < layout.sort_href.size() ? layout.sort_href[c] : "";
+    h += "<th scope=\"col\"" + classes(c) + (aria.empty() ? "" : " aria-sort=\"" + Escape(aria) + "\"") + ">";
+    if (href.empty()) {
+      h += label;
+    } else {
+      const char* mark = aria == "ascending" ? "▲" : aria == "descending" ? "▼" : aria == "other" ? "⇅" : "";
+      h += "<a class=\"sort\" href=\"" + Escape(href) + "\">" + label +
+           (*mark ? std::string(" <span aria-hidden=\"true\">") + mark + "</span>" : "") + "</a>";
+    }
+    h += "</th>";
   }
   h += "</tr></thead>\n";
   auto row_html = [&](size_t r) {
@@ -103,11 +180,16 @@ std::string TableHtml(const report::ReportTable& t, const CellLink& link) {
     for (size_t c = 0; c < t.columns.size(); ++c) {
       const report::Cell empty;
       const report::Cell& cell = c < t.rows[r].size() ? t.rows[r][c] : empty;
-      std::string text = Escape(report::FormatCell(t.columns[c], cell));
+      const std::string plain = HtmlCellText(t.columns[c], cell);
+      std::string text = Escape(plain);
       const std::string href = link ? link(t, r, c) : "";
       if (!href.empty() && !text.empty()) text = "<a href=\"" + Escape(href) + "\">" + text + "</a>";
-      s += std::string(c == 0 ? "<th scope=\"row\"" : "<td") + (IsNumeric(t.columns[c].type) ? " class=\"num\"" : "") +
-           ">" + text + (c == 0 ? "</th>" : "</td>");
+      // A sticky cell may cut its text short: the tooltip has all of it.
+      const std::string title = sticky[c] && cell.kind == report::Cell::Kind::kText && !plain.empty()
+                                    ? " title=\"" + Escape(plain) + "\""
+                                    : "";
+      s += std::string(c == 0 ? "<th scope=\"row\"" : "<td") + classes(c) + title + ">" + text +
+           (c == 0 ? "</th>" : "</td>");
     }
     return s + "</tr>\n";
   };
@@ -119,7 +201,8 @@ std::string TableHtml(const report::ReportTable& t, const CellLink& link) {
     ++data_rows;
   }
   if (data_rows == 0)
-    h += "<tr><td colspan=\"" + std::to_string(t.columns.size()) + "\">No rows for this period.</td></tr>\n";
+    h += "<tr><td colspan=\"" + std::to_string(t.columns.size()) + "\">" +
+         Escape(layout.empty_message.empty() ? "No rows for this period." : layout.empty_message) + "</td></tr>\n";
   h += "</tbody>\n";
   if (!t.total_rows.empty()) {
     h += "<tfoot>\n";

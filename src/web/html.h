@@ -64,8 +64,49 @@ std::string CardHtml(const std::string& label, const std::string& value, const s
 // A link for a cell, or "" for none: lets a page make figures drill down.
 using CellLink = std::function<std::string(const report::ReportTable&, size_t row, size_t column)>;
 
+// A column kept in view while the table scrolls sideways: `left` is its
+// offset from the box's edge and `width` its fixed width, both in whole rem
+// (the style sheet has a class for each, 0 to kMaxStickyRem: the CSP allows
+// no inline style, so offsets cannot be written per cell).
+struct StickyColumn {
+  size_t column = 0;
+  int left = 0;
+  int width = 0;
+};
+inline constexpr int kMaxStickyRem = 48;
+
+// The identifying columns to keep in view, among `names` (machine names, in
+// table order; names the table lacks are skipped), each as wide as its
+// longest heading or text needs, from 4 to 16 rem (longer text is cut with
+// "…" and shown whole in a tooltip), while they fit in 30 rem together.
+std::vector<StickyColumn> StickyColumns(const report::ReportTable& table, const std::vector<std::string>& names);
+
+// How a table is laid out beyond its data. Empty vectors mean none.
+struct TableLayout {
+  // Per column: the link its heading sorts by ("" = a plain heading) and its
+  // aria-sort value ("ascending", "descending", "other"; "" = none).
+  std::vector<std::string> sort_href;
+  std::vector<std::string> aria_sort;
+  std::vector<StickyColumn> sticky;
+  // A box of at most most of the window's height that scrolls both ways, so
+  // the sticky heading row stays in view while the rows scroll under it.
+  bool scroll_box = false;
+  // Shown in place of "No rows for this period." when there are no rows.
+  std::string empty_message;
+};
+
 // The table with a caption (its title), column headers with scope, numbers
-// right-aligned, total rows in <tfoot>, its notes below it.
-std::string TableHtml(const report::ReportTable& table, const CellLink& link = {});
+// right-aligned, total rows in <tfoot>, its notes below it. Every count,
+// money, decimal and integer cell has thousands separators, except integer
+// columns that name a thing rather than count it (IsIdentifierColumn).
+std::string TableHtml(const report::ReportTable& table, const CellLink& link = {}, const TableLayout& layout = {});
+
+// Integer columns that are identifiers or calendar numbers (id, seq, batch,
+// row, month, year): shown without thousands separators, because people
+// type them back (a batch and row into `csu price explain`) or read them as
+// labels.
+bool IsIdentifierColumn(const report::Column& column);
+// A cell as a page shows it (report::FormatCell with the rule above).
+std::string HtmlCellText(const report::Column& column, const report::Cell& cell);
 
 }  // namespace csu::web

@@ -1,9 +1,27 @@
 #include "web/style.h"
 
+#include <string>
+
+#include "web/html.h"
+
 namespace csu::web {
 
-std::string_view StyleSheet() {
-  return R"css(*{box-sizing:border-box}
+namespace {
+
+// The sticky columns' offsets and widths, one class per whole rem
+// (html.h, StickyColumn): the CSP forbids style attributes, so a cell names
+// its offset and width by class.
+std::string StickyClasses() {
+  std::string css;
+  for (int n = 0; n <= kMaxStickyRem; ++n) {
+    const std::string rem = std::to_string(n) + (n == 0 ? "" : "rem");
+    css += ".l-" + std::to_string(n) + "{left:" + rem + "}.w-" + std::to_string(n) + "{width:" + rem +
+           ";min-width:" + rem + ";max-width:" + rem + "}\n";
+  }
+  return css;
+}
+
+constexpr std::string_view kBase = R"css(*{box-sizing:border-box}
 html{font-family:Arial,"Helvetica Neue",Helvetica,sans-serif;color:#212b32;background:#f0f4f5;line-height:1.45}
 body{margin:0}
 a{color:#005eb8}
@@ -45,9 +63,22 @@ code.secret{display:inline-block;max-width:100%;font-family:"Courier New",monosp
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 caption{text-align:left;font-weight:700;padding:10px 12px}
 th,td{padding:6px 10px;border-bottom:1px solid #e8edee;text-align:left;white-space:nowrap}
-thead th{background:#e8edee;position:sticky;top:0}
+thead th{background:#e8edee;position:sticky;top:0;z-index:2}
 tbody tr:nth-child(even){background:#f8fafa}
 tfoot th,tfoot td{font-weight:700;border-top:2px solid #212b32}
+.table-wrap.scroll{overflow:auto;max-height:75vh}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.table-title{font-weight:700;margin:12px 0 0}
+.stick{position:sticky;z-index:1;background:#fff;overflow:hidden;text-overflow:ellipsis}
+tbody tr:nth-child(even) .stick{background:#f8fafa}
+thead th.stick{z-index:3;background:#e8edee;white-space:normal}
+.stick-last{box-shadow:inset -2px 0 0 #d8dde0}
+tfoot .stick{background:#fff}
+thead a.sort{color:#212b32;text-decoration:underline;display:block}
+thead a.sort:hover{color:#7c2855}
+thead th[aria-sort] a.sort{color:#005eb8}
+.table-count{margin:8px 0 0;font-size:.92rem}
+.pager p{display:flex;gap:16px;align-items:baseline;margin:8px 0}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 .note{color:#4c6272;font-size:.88rem;margin:4px 0}
 .actions{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:12px 0}
@@ -64,6 +95,16 @@ input,select{font-size:1rem;padding:6px 8px;border:2px solid #4c6272;border-radi
 footer{color:#4c6272;font-size:.85rem;text-align:center;padding:24px}
 @media (max-width:640px){main{padding:12px}h1{font-size:1.5rem}.card .value{font-size:1.3rem}}
 )css";
+
+}  // namespace
+
+std::string_view StyleSheet() {
+  // On a phone 30 rem of sticky columns would fill the screen: there they
+  // scroll with the rest (the heading row still stays in view).
+  static const std::string sheet =
+      std::string(kBase) + StickyClasses() +
+      "@media (max-width:640px){.table-wrap .stick{left:auto;width:auto;min-width:0;max-width:none}}\n";
+  return sheet;
 }
 
 }  // namespace csu::web

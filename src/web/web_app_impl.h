@@ -29,6 +29,7 @@
 #include "billing/meter.h"
 #include "contracts/contract.h"
 #include "core/money.h"
+#include "core/text.h"
 #include "http/request_parser.h"
 #include "ingest/extract_schema.h"
 #include "pricing/priced_activity.h"
@@ -44,6 +45,7 @@
 #include "web/billing_pages.h"
 #include "web/html.h"
 #include "web/style.h"
+#include "web/table_view.h"
 #include "web/users_page.h"
 #include "web/web_app.h"
 
@@ -240,6 +242,10 @@ struct WebApp::Impl {
   // What a table links to: the monitoring view's actual activity and £
   // drill down to the records behind them.
   CellLink DrillLinks(const Caller& c, const OdsCode& ccg, const std::string& view, int month) const;
+  // The table convention's options of a view page (web/table_view.h): its
+  // path, the month every link keeps, the value band's column and the
+  // default order.
+  static TableOptions ViewTableOptions(const std::string& base, const std::string& view, int month);
   Response ViewPage(const Request& r, const Caller& c) const;
 
   // records: provider (required), pod, month, month_only=1, page (from 1)

@@ -25,6 +25,7 @@
 #include "billing/billing_store.h"
 #include "billing/invoice_run.h"
 #include "billing/meter.h"
+#include "contracts/contract.h"
 #include "contracts/contract_store.h"
 #include "http/http_testing.h"
 #include "http/request_parser.h"
@@ -973,6 +974,59 @@ TEST_F(WebAppTest, HostileParametersGetClearAnswersNotData) {
     EXPECT_EQ(Send(Method::kGet, target, s).status(), 400) << target;
   Response r = Send(Method::kGet, "/ccg/02E/records?provider=%3Cscript%3Ealert(1)%3C/script%3E&month=1", s);
   EXPECT_EQ(r.body().find("<script>alert"), std::string::npos);
+}
+
+// View pages follow the table convention (web/table_view.h) with their
+// drill-downs intact; its parameters are the page's, not the JSON twin's.
+TEST_F(WebAppTest, ViewPagesSortFilterAndPageAndKeepTheirDrillDowns) {
+  contracts::Contract plan;
+  plan.commissioner = OdsCode::Parse("02E").value();
+  plan.provider = OdsCode::Parse("RBT").value();
+  plan.year = FinancialYear(2018);
+  plan.lines.push_back({pricing::Pod::kNonElective, 12, Money::FromPence(1'200'00), contracts::kFlatProfile});
+  plan.lines.push_back({pricing::Pod::kElective, 2, Money::FromPence(240'00), contracts::kFlatProfile});
+  ASSERT_TRUE(contracts_->Replace({plan}, {"2018-10-01T00:00:00Z", "test", ""}).ok());
+  const std::string analyst = Cookie(Session("analyst"));
+
+  Response sorted = Send(Method::kGet, "/ccg/02E/view/monitoring?month=12&sort=actual_ytd&dir=desc", analyst);
+  ASSERT_EQ(sorted.status(), 200);
+  const std::string& h = sorted.body();
+  EXPECT_NE(h.find("aria-sort=\"descending\"><a class=\"sort\" href=\"/ccg/02E/view/monitoring?month=12&amp;"
+                   "sort=actual_ytd&amp;dir=abs\""),
+            std::string::npos)
+      << h;
+  EXPECT_NE(h.find("sorted by Actual £ (YTD), largest first."), std::string::npos);
+  EXPECT_NE(h.find("href=\"/ccg/02E/records?provider=RBT&amp;pod="), std::string::npos);  // drill-down kept
+  EXPECT_NE(h.find("class=\"table-wrap scroll\""), std::string::npos);
+
+  // One row per provider: the TOTAL lines, the ALL row still at the bottom.
+  Response totals = Send(Method::kGet, "/ccg/02E/view/monitoring?month=12&f_pod=TOTAL", analyst);
+  ASSERT_EQ(totals.status(), 200);
+  EXPECT_NE(totals.body().find("Rows 1–1 of 1 ("), std::string::npos) << totals.body();
+  EXPECT_NE(totals.body().find("<tfoot>"), std::string::npos);
+  EXPECT_NE(totals.body().find("The total rows are of all"), std::string::npos);
+
+  for (const char* bad : {"sort=%3Cscript%3Ealert(1)%3C/script%3E", "f_nosuch=1", "page=0", "dir=up&sort=pod",
+                          "min=lots"}) {
+    Response r = Send(Method::kGet, std::string("/ccg/02E/view/monitoring?month=12&") + bad, analyst);
+    EXPECT_EQ(r.status(), 400) << bad;
+    EXPECT_EQ(r.body().find("<script>"), std::string::npos) << bad;
+  }
+  EXPECT_NE(Send(Method::kGet, "/ccg/02E/view/monitoring?sort=nosuch", analyst).body().find(
+                "sort: this table has no column &quot;nosuch&quot;"),
+            std::string::npos);
+  // Challenges open largest first by absolute money.
+  EXPECT_NE(Send(Method::kGet, "/ccg/02E/view/challenges", analyst).body().find(
+                "sorted by £ at stake, largest first either way"),
+            std::string::npos);
+  // The JSON twin is the whole table, whatever the page's parameters say.
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/view/monitoring?sort=nosuch", analyst).status(), 200);
+  // Every view page takes them.
+  for (const char* view : {"monitoring", "nca", "spend", "flows", "practices", "ae", "readmissions", "challenges"}) {
+    Response r = Send(Method::kGet, std::string("/ccg/02E/view/") + view + "?page=2", analyst);
+    EXPECT_EQ(r.status(), 200) << view;
+    EXPECT_NE(r.body().find("table-filters"), std::string::npos) << view;
+  }
 }
 
 TEST_F(WebAppTest, ApiTokensAuthenticateTheJsonTwinsAndRevocationEndsThem) {

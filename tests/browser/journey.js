@@ -67,6 +67,23 @@ function check(ok, what) {
         check(csv.startsWith('commissioner,') || csv.split('\n')[0].includes('provider'), 'the CSV download has a header row');
         check(csv.split('\n').length > 2, 'the CSV download has data rows');
 
+        // The table convention: a heading sorts by its column, largest first,
+        // and the order is in the URL.
+        await Promise.all([page.waitForNavigation(),
+                           page.locator('thead a.sort', { hasText: 'Total £' }).click()]);
+        check(page.url().includes('sort=spend') && page.url().includes('dir=desc'), 'a heading sorts by its column, in the URL');
+        check(await page.getAttribute('thead th[aria-sort]', 'aria-sort') === 'descending', 'the sorted heading says how');
+        const spends = await page.$$eval('tbody tr', (rows) =>
+          rows.map((r) => Number((r.cells[6] ? r.cells[6].textContent : '').replace(/[£,]/g, ''))));
+        check(spends.length > 1 && spends.every((v, i) => i === 0 || v <= spends[i - 1]), 'sorted largest first');
+        await page.goto(base + '/ccg/02E/view/monitoring');
+        const box = page.locator('.table-wrap.scroll');
+        const wide = await box.evaluate((e) => e.scrollWidth > e.clientWidth);
+        await box.evaluate((e) => { e.scrollLeft = e.scrollWidth; });
+        const [wrapAt, providerAt] = [await box.boundingBox(), await page.locator('thead th.stick').first().boundingBox()];
+        check(wide && Math.abs(providerAt.x - wrapAt.x) < 4, 'scrolled to the money, the provider column stays in view');
+        await shot('4-monitoring-scrolled', false);
+
         await page.goto(base + '/ccg/02E/billing');
         check((await page.textContent('main')).includes('Cost per head a year'), 'the billing page shows the cost per head');
         await shot('5-billing');

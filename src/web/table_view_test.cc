@@ -1,0 +1,257 @@
+// The table convention (web/table_view.h) on a table built here: sorting,
+// filters, the value band, paging and its links, totals kept last, and
+// hostile parameters answered clearly and escaped.
+#include "web/table_view.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "web/style.h"
+
+namespace csu::web {
+namespace {
+
+using report::Cell;
+using report::ColumnType;
+using report::ReportTable;
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+// Five providers' lines, a subtotal ending the table (like monitoring's ALL)
+// and a total row.
+ReportTable Lines() {
+  ReportTable t("Contract monitoring", {{"commissioner", ColumnType::kText, "CCG"},
+                                        {"provider", ColumnType::kText, "Provider"},
+                                        {"pod", ColumnType::kText, "POD"},
+                                        {"activity", ColumnType::kCount, "Activity"},
+                                        {"variance", ColumnType::kMoney, "Variance £"},
+                                        {"actual", ColumnType::kMoney, "Actual £"}});
+  auto row = [&t](const char* provider, const char* pod, int64_t activity, int64_t variance, int64_t actual) {
+    t.AddRow({Cell::Text("02E"), Cell::Text(provider), Cell::Text(pod), Cell::Count(activity), Cell::Pence(variance),
+              Cell::Pence(actual)});
+  };
+  row("RBT", "EL", 1200, 5'000'00, 1'234'567'89);
+  row("RJN", "NEL", 40, -90'000'00, 98'000'00);
+  row("RBT", "OPFA", 7, 0, 150'00);
+  row("RWW", "EL", 300, 12'000'00, 45'000'00);
+  row("rbq", "AE", 2, 1'00, 200'00);
+  t.AddRow({Cell::Text("02E"), Cell::Text("ALL"), Cell::Text("ALL"), Cell::Count(1549), Cell::Pence(-72'999'00),
+            Cell::Pence(1'377'767'89)});
+  t.MarkLastRowSubtotalFrom(0);
+  t.AddTotalRow("Total");
+  t.notes.push_back("Year to date.");
+  return t;
+}
+
+std::vector<std::string> Providers(const TableSlice& s) {
+  std::vector<std::string> out;
+  for (size_t r = 0; r < s.table.rows.size(); ++r)
+    if (!s.table.IsTotalRow(r)) out.push_back(s.table.rows[r][1].text);
+  return out;
+}
+
+TableSlice Slice(const Query& q, size_t page_size = 100, const TableOptions& o = {}) {
+  const ReportTable t = Lines();
+  auto state = ParseTableState(t, q, o);
+  EXPECT_TRUE(state.ok()) << state.error().ToString();
+  return SliceTable(t, state.value(), page_size);
+}
+
+TEST(WebTableViewTest, SortingAMoneyColumnDescendingPutsTheLargestFirst) {
+  EXPECT_EQ(Providers(Slice({{"sort", "actual"}, {"dir", "desc"}})),
+            (std::vector<std::string>{"RBT", "RJN", "RWW", "rbq", "RBT"}));
+  // A variance: plus first, then minus; largest first either way is by size.
+  EXPECT_EQ(Providers(Slice({{"sort", "variance"}, {"dir", "desc"}})),
+            (std::vector<std::string>{"RWW", "RBT", "rbq", "RBT", "RJN"}));
+  EXPECT_EQ(Providers(Slice({{"sort", "variance"}, {"dir", "abs"}})),
+            (std::vector<std::string>{"RJN", "RWW", "RBT", "rbq", "RBT"}));
+  // A number column with no dir sorts largest first.
+  EXPECT_EQ(Providers(Slice({{"sort", "activity"}})), (std::vector<std::string>{"RBT", "RWW", "RJN", "RBT", "rbq"}));
+}
+
+TEST(WebTableViewTest, SortingTextIgnoresCaseAndIsStable) {
+  // rbq sorts as RBQ; the two RBT rows keep the table's order (EL, OPFA).
+  const TableSlice asc = Slice({{"sort", "provider"}, {"dir", "asc"}});
+  EXPECT_EQ(Providers(asc), (std::vector<std::string>{"rbq", "RBT", "RBT", "RJN", "RWW"}));
+  EXPECT_EQ(asc.table.rows[1][2].text, "EL");
+  EXPECT_EQ(asc.table.rows[2][2].text, "OPFA");
+  const TableSlice desc = Slice({{"sort", "provider"}, {"dir", "desc"}});
+  EXPECT_EQ(Providers(desc), (std::vector<std::string>{"RWW", "RJN", "RBT", "RBT", "rbq"}));
+  EXPECT_EQ(desc.table.rows[2][2].text, "EL");
+}
+
+TEST(WebTableViewTest, EmptyAndSuppressedCellsSortLastEitherWay) {
+  ReportTable t("t", {{"provider", ColumnType::kText}, {"n", ColumnType::kCount}});
+  t.AddRow({Cell::Text("A"), Cell::Suppressed()});
+  t.AddRow({Cell::Text("B"), Cell::Count(10)});
+  t.AddRow({Cell::Text("C"), Cell{}});
+  t.AddRow({Cell::Text("D"), Cell::Count(20)});
+  for (const char* dir : {"asc", "desc"}) {
+    auto s = ParseTableState(t, {{"sort", "n"}, {"dir", dir}}, {});
+    ASSERT_TRUE(s.ok());
+    const TableSlice slice = SliceTable(t, s.value(), 100);
+    EXPECT_EQ(slice.table.rows[2][0].text, "A") << dir;
+    EXPECT_EQ(slice.table.rows[3][0].text, "C") << dir;
+  }
+}
+
+TEST(WebTableViewTest, FiltersNarrowTheRows) {
+  EXPECT_EQ(Providers(Slice({{"f_provider", "rbt"}})), (std::vector<std::string>{"RBT", "RBT"}));
+  EXPECT_EQ(Providers(Slice({{"f_provider", "RBT"}, {"f_pod", "EL"}})), (std::vector<std::string>{"RBT"}));
+  EXPECT_EQ(Providers(Slice({{"q", "nel"}})), (std::vector<std::string>{"RJN"}));
+  // The band is on the first money column unless the page names another, in pounds.
+  EXPECT_EQ(Providers(Slice({{"min", "1,000"}})), (std::vector<std::string>{"RBT", "RWW"}));
+  EXPECT_EQ(Providers(Slice({{"min", "-100000"}, {"max", "£0"}})), (std::vector<std::string>{"RJN", "RBT"}));
+  TableOptions o;
+  o.value_column = "actual";
+  EXPECT_EQ(Providers(Slice({{"min", "100000"}}, 100, o)), (std::vector<std::string>{"RBT"}));
+  const TableSlice none = Slice({{"f_provider", "RXX"}});
+  EXPECT_EQ(none.matching, 0u);
+  EXPECT_EQ(none.data_rows, 5u);
+  // An empty value (a form's "All") filters nothing.
+  EXPECT_EQ(Slice({{"f_provider", ""}, {"q", ""}, {"min", ""}}).matching, 5u);
+}
+
+TEST(WebTableViewTest, TotalsStayLastOnEveryPageOrderAndFilter) {
+  for (const Query& q : {Query{}, Query{{"sort", "actual"}, {"dir", "asc"}}, Query{{"f_provider", "RJN"}},
+                         Query{{"page", "3"}}, Query{{"page", "9"}}}) {
+    const TableSlice s = Slice(q, 2);
+    ASSERT_EQ(s.table.total_rows.size(), 2u);
+    const size_t n = s.table.rows.size();
+    EXPECT_EQ(s.table.total_rows[0], n - 2);
+    EXPECT_EQ(s.table.total_rows[1], n - 1);
+    EXPECT_EQ(s.table.rows[n - 2][1].text, "ALL");
+    EXPECT_EQ(s.table.rows[n - 1][0].text, "Total");
+  }
+  const TableSlice page3 = Slice({{"page", "3"}}, 2);
+  EXPECT_EQ(Providers(page3), (std::vector<std::string>{"rbq"}));
+  EXPECT_EQ(page3.pages, 3u);
+  EXPECT_EQ(page3.first, 4u);
+  EXPECT_EQ(page3.source_rows.front(), 4u);
+}
+
+TEST(WebTableViewTest, PagingLinksCarryTheOtherParameters) {
+  TableOptions o;
+  o.path = "/ccg/02E/view/monitoring";
+  o.keep = {{"month", "7"}};
+  o.page_size = 2;
+  auto html = InteractiveTableHtml(Lines(), {{"q", "R"}, {"sort", "actual"}, {"dir", "desc"}, {"page", "2"}}, o);
+  ASSERT_TRUE(html.ok()) << html.error().ToString();
+  const std::string& h = html.value();
+  EXPECT_NE(h.find("href=\"/ccg/02E/view/monitoring?month=7&amp;q=R&amp;sort=actual&amp;dir=desc&amp;page=3\" "
+                   "rel=\"next\""),
+            std::string::npos)
+      << h;
+  EXPECT_NE(h.find("href=\"/ccg/02E/view/monitoring?month=7&amp;q=R&amp;sort=actual&amp;dir=desc\" rel=\"prev\""),
+            std::string::npos);
+  EXPECT_NE(h.find("Rows 3–4 of 5, sorted by Actual £, largest first."), std::string::npos) << h;
+  // The form keeps the month and the order; Show starts again at page 1.
+  EXPECT_NE(h.find("<input type=\"hidden\" name=\"month\" value=\"7\">"), std::string::npos);
+  EXPECT_NE(h.find("<input type=\"hidden\" name=\"sort\" value=\"actual\">"), std::string::npos);
+  EXPECT_EQ(h.find("name=\"page\""), std::string::npos);
+  // The sorted heading sorts the other way (money: largest either way next),
+  // from page 1; another heading sorts by itself, keeping the filters.
+  EXPECT_NE(h.find("aria-sort=\"descending\"><a class=\"sort\" href=\"/ccg/02E/view/monitoring?month=7&amp;q=R&amp;"
+                   "sort=actual&amp;dir=abs\">"),
+            std::string::npos)
+      << h;
+  EXPECT_NE(h.find("href=\"/ccg/02E/view/monitoring?month=7&amp;q=R&amp;sort=provider&amp;dir=asc\""),
+            std::string::npos);
+  EXPECT_NE(h.find(">£12,000.00<"), std::string::npos);  // RWW, on page 2
+}
+
+TEST(WebTableViewTest, NumbersHaveThousandsSeparatorsButIdentifiersDoNot) {
+  ReportTable t("t", {{"batch", ColumnType::kInteger, "Batch"},
+                      {"registered_patients", ColumnType::kInteger, "Registered patients"},
+                      {"activity", ColumnType::kCount, "Activity"},
+                      {"spend", ColumnType::kMoney, "£"}});
+  t.AddRow({Cell::Integer(12345), Cell::Integer(-23456), Cell::Count(1234567), Cell::Pence(123456789)});
+  const std::string h = TableHtml(t);
+  EXPECT_NE(h.find(">12345<"), std::string::npos);
+  EXPECT_NE(h.find(">-23,456<"), std::string::npos);
+  EXPECT_NE(h.find(">1,234,567<"), std::string::npos);
+  EXPECT_NE(h.find(">£1,234,567.89<"), std::string::npos);
+}
+
+TEST(WebTableViewTest, HostileParametersGetClearAnswersAndAreEscaped) {
+  const ReportTable t = Lines();
+  struct Case {
+    Query query;
+    const char* where;
+  };
+  for (const Case& c : std::vector<Case>{{{{"sort", "<script>alert(1)</script>"}}, "sort"},
+                                         {{{"sort", "actual"}, {"dir", "sideways"}}, "dir"},
+                                         {{{"sort", "provider"}, {"dir", "abs"}}, "dir"},
+                                         {{{"dir", "asc"}}, "dir"},
+                                         {{{"f_nosuch", "x"}}, "f_nosuch"},
+                                         {{{"f_actual", "5"}}, "f_actual"},
+                                         {{{"page", "0"}}, "page"},
+                                         {{{"page", "-1"}}, "page"},
+                                         {{{"page", "1e9"}}, "page"},
+                                         {{{"page", "99999999999999999999"}}, "page"},
+                                         {{{"min", "ten pounds"}}, "min"},
+                                         {{{"min", "5"}, {"max", "1"}}, "min"},
+                                         {{{"q", std::string(201, 'x')}}, "q"}}) {
+    auto s = ParseTableState(t, c.query, {});
+    ASSERT_FALSE(s.ok()) << c.where;
+    EXPECT_EQ(s.error().where, c.where);
+    EXPECT_FALSE(s.error().why.empty());
+  }
+  // An unknown column's answer says which columns there are.
+  auto s = ParseTableState(t, {{"sort", "nosuch"}}, {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().why.find("provider, pod, activity"), std::string::npos) << s.error().why;
+
+  // A huge page is a page past the last: no rows, and how many pages there are.
+  TableOptions o;
+  o.path = "/v";
+  auto far = InteractiveTableHtml(t, {{"page", "999999999"}}, o);
+  ASSERT_TRUE(far.ok());
+  EXPECT_NE(far.value().find("No rows on page 999,999,999 of 1 (5 rows)"), std::string::npos) << far.value();
+  EXPECT_NE(far.value().find("rel=\"prev\""), std::string::npos);
+  EXPECT_NE(far.value().find("Total"), std::string::npos);
+
+  // Text that reaches the page (a search, a filter's value, the path's
+  // parameters) is escaped everywhere it appears.
+  o.keep = {{"month", "\"><script>x</script>"}};
+  auto html = InteractiveTableHtml(t, {{"q", "<script>alert(1)</script>"}, {"f_provider", "\"><img src=x>"}}, o);
+  ASSERT_TRUE(html.ok());
+  EXPECT_EQ(html.value().find("<script>"), std::string::npos);
+  EXPECT_EQ(html.value().find("<img"), std::string::npos);
+  EXPECT_NE(html.value().find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.value().find("%3Cscript%3Ealert%281%29%3C%2Fscript%3E"), std::string::npos);
+  EXPECT_NE(html.value().find("No rows match these filters."), std::string::npos);
+}
+
+TEST(WebTableViewTest, IdentifyingColumnsAndTheHeadingRowStayInView) {
+  TableOptions o;
+  o.path = "/v";
+  auto html = InteractiveTableHtml(Lines(), {}, o);
+  ASSERT_TRUE(html.ok());
+  const std::string& h = html.value();
+  EXPECT_NE(h.find("class=\"table-wrap scroll\""), std::string::npos);
+  // Provider and POD (the text columns before the figures, not the CCG, one
+  // value on a CCG's page) are sticky, the second beside the first.
+  const auto sticky = StickyColumns(Lines(), {"provider", "pod"});
+  ASSERT_EQ(sticky.size(), 2u);
+  EXPECT_EQ(sticky[0].left, 0);
+  EXPECT_EQ(sticky[1].left, sticky[0].width);
+  EXPECT_GE(sticky[0].width, 4);
+  const std::string first = " class=\"stick l-0 w-" + std::to_string(sticky[0].width) + "\"";
+  const std::string second =
+      " class=\"stick l-" + std::to_string(sticky[1].left) + " w-" + std::to_string(sticky[1].width) + " stick-last\"";
+  EXPECT_NE(h.find("<th scope=\"col\"" + first), std::string::npos) << h;
+  EXPECT_NE(h.find("<td" + second + " title=\"EL\">EL</td>"), std::string::npos) << h;
+  // The style sheet has every offset and width a cell can name, and keeps
+  // the heading row and sticky cells in place.
+  const std::string_view css = StyleSheet();
+  EXPECT_NE(css.find(".l-" + std::to_string(sticky[1].left) + "{left:"), std::string_view::npos);
+  EXPECT_NE(css.find(".w-16{width:16rem"), std::string_view::npos);
+  EXPECT_NE(css.find("thead th{background:#e8edee;position:sticky;top:0"), std::string_view::npos);
+  EXPECT_NE(css.find(".stick{position:sticky"), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace csu::web
