@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -191,12 +192,14 @@ std::string XmlEscape(std::string_view text) {
   return out;
 }
 
-std::string CutWithLength(std::string_view s, size_t max_bytes) {
-  if (s.size() <= max_bytes) return std::string(s);
+std::string CutWithLength(std::string_view s, size_t max_bytes, size_t whole_bytes) {
+  const size_t whole = std::max(whole_bytes, s.size());
+  if (whole <= max_bytes) return std::string(s);
+  if (s.size() <= max_bytes) return std::string(s) + "\u2026[" + std::to_string(whole) + " bytes]";
   size_t cut = max_bytes;
   // Back off over continuation bytes (10xxxxxx) to a character's first byte.
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(s.substr(0, cut)) + "\u2026[" + std::to_string(s.size()) + " bytes]";
+  return std::string(s.substr(0, cut)) + "\u2026[" + std::to_string(whole) + " bytes]";
 }
 
 }  // namespace csu

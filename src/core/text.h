@@ -47,9 +47,10 @@ std::string WithThousands(int64_t n);
 
 // `s` when it is at most `max_bytes` long; otherwise its first bytes, cut at
 // a UTF-8 character boundary at or before `max_bytes`, followed by
-// "…[N bytes]" giving the whole length. For keeping bounded excerpts of
+// "…[N bytes]" giving the whole length (`whole_bytes` when `s` is itself a
+// prefix of a longer value, else s.size()). For keeping bounded excerpts of
 // untrusted input (quarantine) without splitting a character.
-std::string CutWithLength(std::string_view s, size_t max_bytes);
+std::string CutWithLength(std::string_view s, size_t max_bytes, size_t whole_bytes = 0);
 
 // s escaped as the inside of a JSON string: quotes, backslashes, and control
 // characters (and DEL) as \n, \r, \t or \u00XX. Bytes >= 0x80 pass through.

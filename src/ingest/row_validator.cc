@@ -49,8 +49,18 @@ constexpr CodeSet kArrivalModes{"1", "2"};
 constexpr CodeSet kDisposals{"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14"};
 
 // A value quoted in a problem's detail, cut to a readable length (a bad
-// value can be megabytes long).
-std::string Quote(std::string_view v) { return "'" + CutWithLength(v, 64) + "'"; }
+// value can be megabytes long). The detail is stored with the quarantined
+// row, so an NHS number anywhere in the value is masked first (one turned up
+// in a malformed arrival time under the extract_row fuzz target).
+std::string Quote(std::string_view v) {
+  constexpr size_t kShown = 64;
+  // Masked a little past the cut, so a number across it is seen whole.
+  std::string head(v.substr(0, kShown + 16));
+  ForEachNhsNumberShaped(head, /*any_check_digit=*/false, [&](size_t begin, size_t end) {
+    for (size_t k = begin; k < end; ++k) head[k] = head[k] == ' ' ? ' ' : '*';
+  });
+  return "'" + CutWithLength(head, kShown, v.size()) + "'";
+}
 
 // GP practice codes that mean "not registered" or "not known" in the
 // commissioning data sets: valid without being in the practice list.

@@ -1,0 +1,46 @@
+// Replays fuzz/corpus/extract_row through the extract_row fuzz target's
+// checks (fuzz/extract_row_checks.h), so the default suite keeps every input
+// the fuzzer ever needed fixed, without clang; and shows that each check
+// rejects a wrong outcome, so a check that cannot fail is caught here.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "../../fuzz/extract_row_checks.h"
+#include "refdata/refdata_for_tests.h"
+
+namespace csu::ingest {
+namespace {
+
+TEST(ExtractRowFuzzCorpus, EveryInputAndPrefixHoldsTheInvariants) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(CSU_SOURCE_DIR) + "/fuzz/corpus/extract_row"))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  ASSERT_GE(files.size(), 7u);
+  for (const auto& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (size_t n = 0; n <= data.size(); n += std::max<size_t>(1, data.size() / 16))
+      ASSERT_EQ(fuzz::CheckExtractRow(refdata::TestRefData(), std::string_view(data).substr(0, n)), "")
+          << path << " prefix " << n;
+    EXPECT_EQ(fuzz::CheckExtractRow(refdata::TestRefData(), data), "") << path;
+  }
+}
+
+TEST(ExtractRowFuzzCorpus, EachCheckRejectsAWrongOutcome) {
+  const RowProblem problem{Column::kHrg, "not in the tariff", "'XX99Z'"};
+  EXPECT_EQ(fuzz::CheckOutcome(true, {problem}, "S1"), "verdict and problems disagree");
+  EXPECT_EQ(fuzz::CheckOutcome(false, {}, "S1"), "verdict and problems disagree");
+  EXPECT_EQ(fuzz::CheckOutcome(true, {}, "RBT-9434765919"), "accepted an identifier holding an NHS number");
+  const RowProblem echoing{Column::kSpellId, "bad", "'943 476 5919'"};
+  EXPECT_EQ(fuzz::CheckOutcome(false, {echoing}, ""), "a problem repeats an NHS number: bad");
+  EXPECT_EQ(fuzz::CheckOutcome(true, {}, "RBT-9434765918"), "");  // not a valid NHS number
+  EXPECT_EQ(fuzz::CheckOutcome(false, {problem}, ""), "");
+}
+
+}  // namespace
+}  // namespace csu::ingest
