@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bench/bench_data.h"
+#include "pricing/pricing_math.h"
 #include "pricing/table_pricer.h"
 #include "pricing/table_records.h"
 #include "refdata/refdata.h"
@@ -143,10 +144,11 @@ sqlite3* LoadSqlite(const store::ActivityTables& t, const refdata::RefData& ref)
     CREATE TABLE tariff(year INT, hrg TEXT, dc INT, el INT, nel INT, el_trim INT, nel_trim INT, ebd INT, ssem INT,
                         PRIMARY KEY(year, hrg)) WITHOUT ROWID;
     CREATE TABLE hrg_no_price(year INT, hrg TEXT, PRIMARY KEY(year, hrg)) WITHOUT ROWID;
-    CREATE TABLE tfc_no_price(year INT, tfc TEXT, PRIMARY KEY(year, tfc)) WITHOUT ROWID;
+    CREATE TABLE tfc_excluded(year INT, tfc TEXT, PRIMARY KEY(year, tfc)) WITHOUT ROWID;
     CREATE TABLE mff(year INT, provider TEXT, ppm INT, PRIMARY KEY(year, provider)) WITHOUT ROWID;
     CREATE TABLE topup(year INT, flag TEXT, ppm INT, PRIMARY KEY(year, flag)) WITHOUT ROWID;
-    CREATE TABLE unbundled_price(year INT, hrg TEXT, price INT, PRIMARY KEY(year, hrg)) WITHOUT ROWID;
+    CREATE TABLE unbundled_price(year INT, hrg TEXT, short_price INT, ordinary_price INT,
+                                 PRIMARY KEY(year, hrg)) WITHOUT ROWID;
     BEGIN;)");
   {
     Inserter spell(db, "INSERT INTO spells VALUES(?,?,?,?,?,?,?,?,?,?,?)");
@@ -156,7 +158,7 @@ sqlite3* LoadSqlite(const store::ActivityTables& t, const refdata::RefData& ref)
       const int32_t pbr = std::max(0, los - a.critical_care_days[i] - a.rehabilitation_days[i] - a.palliative_care_days[i]);
       const char cls = static_cast<char>(a.patient_classification[i]);
       spell.Int(1, static_cast<int64_t>(i))
-          .Int(2, FinancialYear::Of(Date::FromDays(a.admission_date[i])).start_year())
+          .Int(2, FinancialYear::Of(Date::FromDays(a.discharge_date[i])).start_year())  // the discharge date's tariff
           .Text(3, t.codes.hrg().code(a.hrg[i]))
           .Text(4, t.codes.admission_method().code(a.admission_method[i]))
           .Text(5, std::string_view(&cls, 1))
@@ -175,10 +177,10 @@ sqlite3* LoadSqlite(const store::ActivityTables& t, const refdata::RefData& ref)
   }
   Inserter tariff(db, "INSERT INTO tariff VALUES(?,?,?,?,?,?,?,?,?)");
   Inserter hrg_no_price(db, "INSERT INTO hrg_no_price VALUES(?,?)");
-  Inserter tfc_no_price(db, "INSERT INTO tfc_no_price VALUES(?,?)");
+  Inserter tfc_excluded(db, "INSERT INTO tfc_excluded VALUES(?,?)");
   Inserter mff(db, "INSERT INTO mff VALUES(?,?,?)");
   Inserter topup(db, "INSERT INTO topup VALUES(?,?,?)");
-  Inserter unbundled_price(db, "INSERT INTO unbundled_price VALUES(?,?,?)");
+  Inserter unbundled_price(db, "INSERT INTO unbundled_price VALUES(?,?,?,?)");
   for (FinancialYear year : ref.tariff_years()) {
     const refdata::TariffYear& y = *ref.Tariff(year);
     const int64_t sy = year.start_year();
@@ -203,12 +205,19 @@ sqlite3* LoadSqlite(const store::ActivityTables& t, const refdata::RefData& ref)
     }
     for (const std::string& f : tfcs) {
       auto code = TreatmentFunctionCode::Parse(f);
-      if (code.ok() && y.TfcHasNoNationalPrice(code.value())) tfc_no_price.Int(1, sy).Text(2, f).Run();
+      if (code.ok() && y.TfcExcludedFromAdmittedCare(code.value())) tfc_excluded.Int(1, sy).Text(2, f).Run();
     }
     for (const refdata::Mff& m : ref.Mffs(year)) mff.Int(1, sy).Text(2, m.provider.view()).Int(3, m.index_ppm).Run();
     for (const refdata::SpecialisedTopUp& u : y.top_ups()) topup.Int(1, sy).Text(2, u.pss_flag).Int(3, u.top_up_ppm).Run();
+    // What each unbundled HRG adds to a day case or regular attender's spell
+    // and to an ordinary admission, by the pricer's own rule (NULL: nothing).
     for (const refdata::UnbundledPrice& u : y.unbundled()) {
-      unbundled_price.Int(1, sy).Text(2, u.hrg.view()).Int(3, u.price.pence()).Run();
+      auto paid = [&](bool ordinary) -> std::optional<int64_t> {
+        const auto r = pricing::detail::PriceUnbundledOnSpell(y, u.hrg, ordinary);
+        if (r.rule != pricing::detail::UnbundledRule::kPaid) return std::nullopt;
+        return r.price.pence();
+      };
+      unbundled_price.Int(1, sy).Text(2, u.hrg.view()).Int(3, paid(false)).Int(4, paid(true)).Run();
     }
   }
   Exec(db, "COMMIT; CREATE INDEX spell_unbundled_spell ON spell_unbundled(spell); ANALYZE;");
@@ -216,7 +225,9 @@ sqlite3* LoadSqlite(const store::ActivityTables& t, const refdata::RefData& ref)
 }
 
 // docs/pricing.md's admitted care rules as one query. Not-priced spells
-// drop out (inner joins, NOT EXISTS, base IS NOT NULL): they add nothing.
+// drop out (inner joins, NOT EXISTS, base IS NOT NULL) or add 0 (a regular
+// attender without a delivery HRG): they add nothing. A regular attender
+// (setting 4) has no core price and is paid its delivery HRGs.
 // The final price is (core × (10^6 + top-up) + unbundled × 10^6) × MFF / 10^12
 // rounded half up (all terms are non-negative here); that product can
 // exceed int64, and SQLite would silently switch to floating point, so it
@@ -224,26 +235,30 @@ sqlite3* LoadSqlite(const store::ActivityTables& t, const refdata::RefData& ref)
 // final = a1 + (a0·10^6 + r·MFF + 5·10^11) / 10^12, all within int64.
 constexpr char kPricingSql[] = R"(
 WITH setting AS (
-  SELECT s.*, CASE WHEN s.method IN ('11', '12', '13') THEN (CASE WHEN s.class = '2' THEN 0 ELSE 1 END)
+  SELECT s.*, CASE WHEN s.class IN ('3', '4') THEN 4
+                   WHEN s.method IN ('11', '12', '13') THEN (CASE WHEN s.class = '2' THEN 0 ELSE 1 END)
                    WHEN substr(s.method, 1, 1) = '2' THEN 2 ELSE 3 END AS setting
   FROM spells s
-  WHERE s.hrg <> 'UZ01Z' AND s.class NOT IN ('3', '4')
-    AND NOT EXISTS (SELECT 1 FROM hrg_no_price n WHERE n.year = s.year AND n.hrg = s.hrg)
-    AND NOT EXISTS (SELECT 1 FROM tfc_no_price n WHERE n.year = s.year AND n.tfc = s.tfc)
+  WHERE s.hrg <> 'UZ01Z'
+    AND NOT EXISTS (SELECT 1 FROM tfc_excluded n WHERE n.year = s.year AND n.tfc = s.tfc)
+    AND (s.class IN ('3', '4') OR NOT EXISTS (SELECT 1 FROM hrg_no_price n WHERE n.year = s.year AND n.hrg = s.hrg))
 ), pod AS (
   SELECT st.id, st.year, st.provider, st.pss, st.los, st.pbr_los, st.age, st.setting, t.ebd, t.ssem,
-         CASE st.setting WHEN 0 THEN t.dc WHEN 1 THEN t.el ELSE t.nel END AS base,
+         CASE st.setting WHEN 0 THEN t.dc WHEN 1 THEN t.el WHEN 4 THEN 0 ELSE t.nel END AS base,
          CASE WHEN st.setting <= 1 THEN t.el_trim ELSE t.nel_trim END AS trim
-  FROM setting st JOIN tariff t ON t.year = st.year AND t.hrg = st.hrg
+  FROM setting st LEFT JOIN tariff t ON t.year = st.year AND t.hrg = st.hrg
+  WHERE st.setting = 4 OR t.hrg IS NOT NULL
 ), core AS (
-  SELECT id, year, provider, pss,
-         CASE WHEN setting = 2 AND los <= 1 AND ssem IS NOT NULL AND age >= 19 THEN ssem
+  SELECT id, year, provider, pss, setting,
+         CASE WHEN setting = 4 THEN 0
+              WHEN setting = 2 AND los <= 1 AND ssem IS NOT NULL AND age >= 19 THEN ssem
               WHEN trim IS NOT NULL AND ebd IS NOT NULL AND pbr_los > trim THEN base + (pbr_los - trim) * ebd
               ELSE base END AS core
   FROM pod WHERE base IS NOT NULL
 ), exact AS (
   SELECT c.core * (1000000 + coalesce(u.ppm, 0)) +
-           1000000 * coalesce((SELECT sum(p.price) FROM spell_unbundled su
+           1000000 * coalesce((SELECT sum(CASE WHEN c.setting IN (0, 4) THEN p.short_price ELSE p.ordinary_price END)
+                               FROM spell_unbundled su
                                JOIN unbundled_price p ON p.year = c.year AND p.hrg = su.hrg
                                WHERE su.spell = c.id), 0) AS x,
          m.ppm AS mff
