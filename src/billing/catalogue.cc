@@ -45,6 +45,14 @@ Result<ItemVersion> ParseRow(const refdata::TableRow& row) {
 
   CSU_ASSIGN_OR_RETURN(name, row.Required("name"));
   if (name.size() > 120 || !IsValidUtf8(name)) return row.Fail("name: longer than 120 characters or not UTF-8");
+  // A name is printed on invoices, pages and workbooks: a control character
+  // (a tab, a line break, an escape) would break or disguise them.
+  for (size_t i = 0; i < name.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(name[i]);
+    if (ch < 0x20 || ch == 0x7F)
+      return row.Fail("name: control character (code " + std::to_string(ch) + ") at character " + std::to_string(i + 1) +
+                      "; names are printed on invoices and pages");
+  }
   v.name = std::string(name);
 
   std::string_view function = row.Text("function");

@@ -64,6 +64,8 @@ TEST(Catalogue, EveryBadRowIsRefusedNamingLineAndColumn) {
       {"package,P1,P,,per_head_year,1.00,,,,2018-04-01,,", "includes:"},
       {"package,P1,P,finance,per_head_year,1.00,,,,2018-04-01,A1,", "function:"},
       {"package,P1,P,,per_head_year,1.00,,,,2018-04-01,NOPE,", "not in the catalogue"},
+      {"service,A2,Data\x1b[2Jwarehouse,finance,fixed_month,1.00,,,,2018-04-01,,", "name: control character (code 27) at character 5"},
+      {"service,A2,\"Two\tcolumns\",finance,fixed_month,1.00,,,,2018-04-01,,", "name: control character (code 9)"},
   };
   for (const Case& c : cases) {
     auto r = ReadText(kHeader + "service,A1,A,finance,fixed_month,1.00,,,,2018-04-01,,\n" + c.row + "\n");

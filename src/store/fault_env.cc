@@ -142,7 +142,10 @@ void ShimDlClose(sqlite3_vfs* vfs, void* h) { Base(vfs)->xDlClose(Base(vfs), h);
 int ShimRandomness(sqlite3_vfs* vfs, int n, char* out) { return Base(vfs)->xRandomness(Base(vfs), n, out); }
 int ShimSleep(sqlite3_vfs* vfs, int us) { return Base(vfs)->xSleep(Base(vfs), us); }
 int ShimCurrentTime(sqlite3_vfs* vfs, double* out) { return Base(vfs)->xCurrentTime(Base(vfs), out); }
-int ShimGetLastError(sqlite3_vfs* vfs, int n, char* out) { return Base(vfs)->xGetLastError(Base(vfs), n, out); }
+int ShimGetLastError(sqlite3_vfs* vfs, int n, char* out) {
+  if (const int err = EnvOf(vfs)->last_injected_error(); err != 0) return err;
+  return Base(vfs)->xGetLastError(Base(vfs), n, out);
+}
 int ShimCurrentTimeInt64(sqlite3_vfs* vfs, sqlite3_int64* out) {
   return Base(vfs)->xCurrentTimeInt64(Base(vfs), out);
 }
@@ -182,6 +185,7 @@ void FaultInjectionEnv::SetPlan(const FaultPlan& plan) {
   plan_ = plan;
   ops_ = 0;
   fired_ = false;
+  last_error_ = 0;
   std::lock_guard<std::mutex> lock(log_mu_);
   log_.clear();
 }
@@ -201,6 +205,7 @@ int FaultInjectionEnv::BeforeOp(const char* what, const std::string& path) {
   if (n == plan_.fail_at || (plan_.sticky && n > plan_.fail_at)) {
     if (plan_.crash) ::kill(::getpid(), SIGKILL);
     fired_ = true;
+    last_error_ = plan_.error;
     return plan_.error;
   }
   return 0;

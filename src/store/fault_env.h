@@ -52,6 +52,10 @@ class FaultInjectionEnv final : public Env {
   // Called before each mutating operation: 0 to go ahead, else the errno to
   // fail it with (or the process dies here, for a crash plan).
   int BeforeOp(const char* what, const std::string& path);
+  // The errno of the last failure injected (0 when none yet): what the
+  // SQLite shim's xGetLastError reports, as a real VFS reports the errno of
+  // the call that failed.
+  int last_injected_error() const { return last_error_; }
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
   Result<std::string> ReadFile(const std::string& path) override { return base_.ReadFile(path); }
@@ -72,6 +76,7 @@ class FaultInjectionEnv final : public Env {
   FaultPlan plan_;
   std::atomic<int64_t> ops_{0};
   std::atomic<bool> fired_{false};
+  std::atomic<int> last_error_{0};
   bool recording_ = false;
   mutable std::mutex log_mu_;
   std::vector<std::string> log_;

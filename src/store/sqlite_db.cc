@@ -1,6 +1,9 @@
 #include "store/sqlite_db.h"
 
 #include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,8 +31,20 @@ void MakeOwnerOnly(const std::string& path) {
   }
 }
 
+// SQLite's message, with the cause a user can act on when the operating
+// system gave one: a full disk reads "disk I/O error" from SQLite alone.
+std::string Why(sqlite3* db, const char* message) {
+  std::string why = message;
+  if (db == nullptr) return why;
+  const int err = sqlite3_system_errno(db);
+  const bool full = (sqlite3_extended_errcode(db) & 0xff) == SQLITE_FULL;
+  if (full || err == ENOSPC || err == EDQUOT) why += " (the disk is full: free some space and try again)";
+  else if (err == EROFS || err == EACCES || err == EPERM) why += std::string(" (") + std::strerror(err) + ")";
+  return why;
+}
+
 Error DbError(sqlite3* db, const std::string& where, const char* doing) {
-  return MakeError(where, std::string(doing) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+  return MakeError(where, std::string(doing) + ": " + (db != nullptr ? Why(db, sqlite3_errmsg(db)) : "out of memory"));
 }
 
 }  // namespace
@@ -113,7 +128,7 @@ Status SqliteDb::Exec(const std::string& sql) {
   char* msg = nullptr;
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &msg);
   if (rc != SQLITE_OK) {
-    std::string why = msg != nullptr ? msg : sqlite3_errstr(rc);
+    std::string why = Why(db_, msg != nullptr ? msg : sqlite3_errstr(rc));
     sqlite3_free(msg);
     return MakeError(path_, "catalog statement failed: " + why);
   }

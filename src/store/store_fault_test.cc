@@ -6,12 +6,14 @@
 // orphans, every acknowledged batch present, and a re-run converges.
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 
 #include "store/env.h"
 #include "store/fault_env.h"
 #include "store/sha256.h"
+#include "store/sqlite_db.h"
 #include "store/store.h"
 #include "store/store_testing.h"
 
@@ -293,6 +295,45 @@ TEST_F(StoreFaultTest, AStoreRecoversByItselfOnceTheDiskHasSpaceAgain) {
   ASSERT_NE(reopened, nullptr);
   EXPECT_TRUE(reopened->Verify().value().empty());
   EXPECT_EQ(reopened->VerifyAudit().value(), 4);
+}
+
+}  // namespace
+}  // namespace csu::store
+
+namespace csu::store {
+namespace {
+
+// A commit whose fsync fails for a full disk says so: SQLite alone reports
+// it as "disk I/O error", which sends an operator looking for a broken disk.
+TEST(SqliteDbErrors, AFullDiskIsNamedAsSuch) {
+  testing::ScratchDir dir("full-disk-message");
+  std::filesystem::create_directories(dir.path());
+  FaultInjectionEnv env(Env::Default());
+  auto db = SqliteDb::Open(dir.path() + "/t.sqlite", env.SqliteVfs());
+  ASSERT_TRUE(db.ok()) << db.error().ToString();
+  ASSERT_TRUE(db.value()->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t(x)").ok());
+  // Each operation of a commit in turn fails for a full disk. A failed
+  // write (SQLite's "database or disk is full") and any failure for which
+  // SQLite keeps the operating system's errno name the cause; print what
+  // each operation gave so the limits are visible.
+  int named = 0;
+  env.set_recording(true);
+  for (int64_t op = 1; op <= 12; ++op) {
+    env.SetPlan({op, ENOSPC, false, false});
+    Status s = db.value()->Exec("BEGIN; INSERT INTO t VALUES (1); COMMIT");
+    const std::vector<std::string> ops = env.log();
+    env.SetPlan({});
+    if (s.ok()) continue;
+    const bool says_full = s.error().why.find("the disk is full") != std::string::npos;
+    named += says_full;
+    std::printf("op %lld (%s): %s\n", static_cast<long long>(op), ops.size() >= static_cast<size_t>(op) ? ops[op - 1].c_str() : "?",
+                s.error().why.c_str());
+    if (ops.size() >= static_cast<size_t>(op) && ops[op - 1].find("sqlite-write") != std::string::npos) {
+      EXPECT_TRUE(says_full) << "a failed write must name the full disk: " << s.error().ToString();
+    }
+    (void)db.value()->Exec("ROLLBACK");
+  }
+  EXPECT_GE(named, 1);
 }
 
 }  // namespace
