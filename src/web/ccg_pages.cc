@@ -201,6 +201,9 @@ TableOptions WebApp::Impl::ViewTableOptions(const std::string& base, const std::
     // Largest first, by absolute money, so a list opens on what matters.
     o.default_sort = "at_stake";
     o.default_direction = SortDirection::kLargestFirst;
+    // £0 challenges (a duplicate appointment paid nothing) are hidden until
+    // min=0 asks for them: they need no money back.
+    o.default_min_pence = 1;
   }
   if (view == "spend" || view == "flows") o.value_column = "spend";
   return o;

@@ -156,6 +156,7 @@ Result<TableState> ParseTableState(const ReportTable& t, const std::vector<std::
   }
   if (s.min_pence && s.max_pence && *s.min_pence > *s.max_pence)
     return Error{"min", "the band's lower amount is above its upper one"};
+  if (!get("min") && !get("max") && o.default_min_pence && s.band != kNoColumn) s.min_pence = o.default_min_pence;
 
   if (auto p = get("page")) {
     size_t n = 0;

@@ -63,6 +63,10 @@ struct TableOptions {
   // The order without sort=; "" (or a column the table lacks) = the table's own.
   std::string default_sort;
   SortDirection default_direction = SortDirection::kDescending;
+  // The lower end of the value band when the request gives neither min= nor
+  // max= (challenges: £0.01, so £0 rows are hidden until min=0 asks for
+  // them). None = no band by default.
+  std::optional<int64_t> default_min_pence;
   size_t page_size = 100;
 };
 

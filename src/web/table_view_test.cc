@@ -114,6 +114,19 @@ TEST(WebTableViewTest, FiltersNarrowTheRows) {
   EXPECT_EQ(Slice({{"f_provider", ""}, {"q", ""}, {"min", ""}}).matching, 5u);
 }
 
+// A page may hide £0 rows by default (challenges): the band's lower end is
+// £0.01 until the request names min= or max=, and min=0 shows them.
+TEST(WebTableViewTest, ADefaultBandHidesZeroRowsUntilAskedFor) {
+  TableOptions o;
+  o.default_min_pence = 1;
+  // Variance £: RBT OPFA is £0 and RJN negative; both hidden by default.
+  EXPECT_EQ(Providers(Slice({}, 100, o)), (std::vector<std::string>{"RBT", "RWW", "rbq"}));
+  EXPECT_EQ(Slice({}, 100, o).matching, 3u);
+  EXPECT_EQ(Providers(Slice({{"min", "0"}}, 100, o)), (std::vector<std::string>{"RBT", "RBT", "RWW", "rbq"}));
+  EXPECT_EQ(Slice({{"max", "0"}}, 100, o).matching, 2u);  // a band asked for replaces the default
+  EXPECT_EQ(Slice({{"min", ""}}, 100, o).matching, 3u);  // an empty value is no answer: the default stands
+}
+
 TEST(WebTableViewTest, TotalsStayLastOnEveryPageOrderAndFilter) {
   for (const Query& q : {Query{}, Query{{"sort", "actual"}, {"dir", "asc"}}, Query{{"f_provider", "RJN"}},
                          Query{{"page", "3"}}, Query{{"page", "9"}}}) {
