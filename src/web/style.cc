@@ -33,6 +33,7 @@ a:hover{color:#7c2855}
 header.top{background:#005eb8;color:#fff;display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;padding:12px 24px;gap:8px}
 header.top .brand{color:#fff;font-weight:700;font-size:1.4rem;text-decoration:none}
 header.top .who{display:flex;align-items:center;gap:12px;flex-wrap:wrap}
+header.top .who a{color:#fff;text-decoration:underline}
 header.top .role{background:#003087;border-radius:3px;padding:2px 6px;font-size:.85rem}
 header.top form{margin:0}
 header.top button{background:#fff;color:#005eb8;border:0;border-radius:3px;padding:6px 12px;font-weight:700;cursor:pointer}
