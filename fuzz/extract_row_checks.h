@@ -38,13 +38,6 @@ inline const char* ExtractHeader(ingest::ExtractKind kind) {
   return "";
 }
 
-// True when `text` holds a run of ten digits that is a valid NHS number.
-inline bool HoldsNhsNumber(std::string_view text) {
-  bool holds = false;
-  ForEachNhsNumberShaped(text, /*any_check_digit=*/false, [&](size_t, size_t) { holds = true; });
-  return holds;
-}
-
 // The invariants of one validated row, apart from the validator so that a
 // test can show each one rejects a wrong outcome.
 inline std::string CheckOutcome(bool ok, const std::vector<ingest::RowProblem>& problems, std::string_view id) {

@@ -122,25 +122,28 @@ TEST_F(ContractFileTest, RefusesBadFilesNamingLineAndReason) {
   EXPECT_NE(empty.error().why.find("has no data rows"), std::string::npos);
 }
 
+// A 2018/19 contract of 02E with `provider` for `activity` NEL spells at
+// £2,500 each.
+Contract NelContract(const char* provider, int64_t activity) {
+  Contract c;
+  c.commissioner = OdsCode::Parse("02E").value();
+  c.provider = OdsCode::Parse(provider).value();
+  c.year = FinancialYear(2018);
+  c.lines.push_back(PlanLine{Pod::kNonElective, activity, Money::FromPence(activity * 250'000), kFlatProfile});
+  return c;
+}
+
 TEST(ContractStoreTest, ReplaceKeepsOtherContractsAndSurvivesReopen) {
   store::testing::ScratchDir dir("contract-store");
   std::filesystem::create_directories(dir.path());
   Provenance from{"2026-11-22T10:00:00Z", "analyst", "abc"};
-  auto make = [](const char* provider, int64_t activity) {
-    Contract c;
-    c.commissioner = OdsCode::Parse("02E").value();
-    c.provider = OdsCode::Parse(provider).value();
-    c.year = FinancialYear(2018);
-    c.lines.push_back(PlanLine{Pod::kNonElective, activity, Money::FromPence(activity * 250'000), kFlatProfile});
-    return c;
-  };
   {
     auto db = ContractStore::Open(dir.path());
     ASSERT_TRUE(db.ok()) << db.error().ToString();
-    auto n = db.value()->Replace({make("RRK", 100), make("RR1", 50)}, from);
+    auto n = db.value()->Replace({NelContract("RRK", 100), NelContract("RR1", 50)}, from);
     ASSERT_TRUE(n.ok());
     EXPECT_EQ(n.value(), 0);
-    Contract rrk = make("RRK", 120);
+    Contract rrk = NelContract("RRK", 120);
     rrk.lines.push_back(PlanLine{Pod::kElective, 10, Money::FromPence(10), {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}});
     rrk.mret_baseline = Money::FromPence(99);
     rrk.readmission_rule = false;
@@ -185,23 +188,15 @@ TEST(ContractStoreTest, AReplaceThatFailsPartWayLeavesTheStoredContractsUnchange
   store::testing::ScratchDir dir("contract-store-atomic");
   std::filesystem::create_directories(dir.path());
   Provenance from{"2026-11-22T10:00:00Z", "analyst", "abc"};
-  auto make = [](const char* provider, int64_t activity) {
-    Contract c;
-    c.commissioner = OdsCode::Parse("02E").value();
-    c.provider = OdsCode::Parse(provider).value();
-    c.year = FinancialYear(2018);
-    c.lines.push_back(PlanLine{Pod::kNonElective, activity, Money::FromPence(activity * 250'000), kFlatProfile});
-    return c;
-  };
   auto db = ContractStore::Open(dir.path());
   ASSERT_TRUE(db.ok()) << db.error().ToString();
-  ASSERT_TRUE(db.value()->Replace({make("RRK", 100), make("RR1", 50)}, from).ok());
+  ASSERT_TRUE(db.value()->Replace({NelContract("RRK", 100), NelContract("RR1", 50)}, from).ok());
   const std::vector<std::string> before = Summary(db.value()->Contracts(FinancialYear(2018)).value());
   ASSERT_EQ(before, (std::vector<std::string>{"02E RR1 NEL 50 12500000", "02E RRK NEL 100 25000000"}));
 
-  Contract broken = make("RTD", 7);
+  Contract broken = NelContract("RTD", 7);
   broken.lines.push_back(broken.lines[0]);  // NEL twice: the database refuses the second
-  auto r = db.value()->Replace({make("RRK", 999), make("RR1", 1), broken}, from);
+  auto r = db.value()->Replace({NelContract("RRK", 999), NelContract("RR1", 1), broken}, from);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(Summary(db.value()->Contracts(FinancialYear(2018)).value()), before);
   // And so after a reopen, from what is on disk.

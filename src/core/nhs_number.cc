@@ -1,5 +1,8 @@
 #include "core/nhs_number.h"
 
+#include <utility>
+#include <vector>
+
 #include <cstdio>
 
 namespace csu {
@@ -68,6 +71,21 @@ std::string FormatNhsNumber(uint64_t number) {
   std::snprintf(buf, sizeof buf, "%010llu", static_cast<unsigned long long>(number));
   std::string s(buf);
   return s.substr(0, 3) + " " + s.substr(3, 3) + " " + s.substr(6, 4);
+}
+
+void MaskNhsNumbers(std::string& text, bool any_check_digit) {
+  // Runs first, masking after: the scan reads the digits it would change.
+  std::vector<std::pair<size_t, size_t>> runs;
+  ForEachNhsNumberShaped(text, any_check_digit, [&](size_t begin, size_t end) { runs.emplace_back(begin, end); });
+  for (auto [begin, end] : runs) {
+    for (size_t k = begin; k < end; ++k) text[k] = text[k] == ' ' ? ' ' : '*';
+  }
+}
+
+bool HoldsNhsNumber(std::string_view text) {
+  bool holds = false;
+  ForEachNhsNumberShaped(text, /*any_check_digit=*/false, [&](size_t, size_t) { holds = true; });
+  return holds;
 }
 
 }  // namespace csu

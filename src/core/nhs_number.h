@@ -30,6 +30,13 @@ std::string NhsNumberProblem(std::string_view text);
 template <typename Found>
 void ForEachNhsNumberShaped(std::string_view text, bool any_check_digit, Found&& found);
 
+// Replaces the digits of every such run in `text` with '*' (spaces kept, so
+// the shape of the row stays readable).
+void MaskNhsNumbers(std::string& text, bool any_check_digit);
+
+// Whether `text` holds a run of ten digits that is a valid NHS number.
+bool HoldsNhsNumber(std::string_view text);
+
 // Formats as "943 476 5919".
 std::string FormatNhsNumber(uint64_t number);
 

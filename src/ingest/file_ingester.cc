@@ -70,9 +70,7 @@ std::string MaskIdentifiers(std::string_view text, const std::vector<std::string
       } else if (f.size() > kQuarantineValueBytes) {
         // Mask before cutting, so a number across the cut leaves no digits.
         std::string value(f);
-        ForEachNhsNumberShaped(value, /*any_check_digit=*/false, [&](size_t begin, size_t end) {
-          for (size_t k = begin; k < end; ++k) value[k] = value[k] == ' ' ? ' ' : '*';
-        });
+        MaskNhsNumbers(value, /*any_check_digit=*/false);
         AppendCsvField(out, CutWithLength(value, kQuarantineValueBytes), /*guard_formulas=*/false);
       } else {
         AppendCsvField(out, f, /*guard_formulas=*/false);
@@ -85,12 +83,7 @@ std::string MaskIdentifiers(std::string_view text, const std::vector<std::string
   // a valid NHS number, wherever it sits.
   // In a malformed row fields cannot be trusted to sit in their columns, so
   // any 10-digit run is masked, valid check digit or not.
-  std::vector<std::pair<size_t, size_t>> runs;
-  ForEachNhsNumberShaped(out, /*any_check_digit=*/fields == nullptr,
-                         [&](size_t begin, size_t end) { runs.emplace_back(begin, end); });
-  for (auto [begin, end] : runs) {
-    for (size_t k = begin; k < end; ++k) out[k] = out[k] == ' ' ? ' ' : '*';
-  }
+  MaskNhsNumbers(out, /*any_check_digit=*/fields == nullptr);
   if (fields == nullptr) {
     // ...and so is every date, any of which could be the date of birth.
     for (size_t i = 0; i + 10 <= out.size(); ++i) {

@@ -56,9 +56,7 @@ std::string Quote(std::string_view v) {
   constexpr size_t kShown = 64;
   // Masked a little past the cut, so a number across it is seen whole.
   std::string head(v.substr(0, kShown + 16));
-  ForEachNhsNumberShaped(head, /*any_check_digit=*/false, [&](size_t begin, size_t end) {
-    for (size_t k = begin; k < end; ++k) head[k] = head[k] == ' ' ? ' ' : '*';
-  });
+  MaskNhsNumbers(head, /*any_check_digit=*/false);
   return "'" + CutWithLength(head, kShown, v.size()) + "'";
 }
 
@@ -130,9 +128,7 @@ class RowValidator::Row {
   // reason that never echoes it.
   std::string_view Identifier(Column c) {
     std::string_view v = Required(c);
-    bool holds = false;
-    ForEachNhsNumberShaped(v, /*any_check_digit=*/false, [&](size_t, size_t) { holds = true; });
-    if (holds) {
+    if (HoldsNhsNumber(v)) {
       Problem(c, "holds an NHS number (ten digits with a valid check digit): record identifiers must not carry patient identifiers");
       return {};
     }
