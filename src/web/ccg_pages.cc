@@ -287,14 +287,7 @@ std::string PodText(const std::optional<pricing::Pod>& pod) {
   return *pod == pricing::Pod::kNone ? "NP" : std::string(pricing::PodCode(*pod));
 }
 
-std::string Thousands(size_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
+std::string Thousands(size_t n) { return WithThousands(static_cast<int64_t>(n)); }
 
 }  // namespace
 
@@ -384,11 +377,15 @@ Response WebApp::Impl::RecordsPage(const Request& r, const Caller& c) const {
   for (report::ReportTable& t : built.value().tables) {
     const size_t from = std::min(total, v.first_record + (t.rows.empty() ? 0 : 1));
     const size_t to = v.first_record + t.rows.size();
-    t.notes.insert(t.notes.begin(),
-                   t.rows.empty() ? "No records on page " + std::to_string(page) + " of " + std::to_string(pages) +
-                                        " (" + Thousands(total) + " records in all)."
-                                  : "Records " + Thousands(from) + " to " + Thousands(to) + " of " + Thousands(total) +
-                                        " (page " + std::to_string(page) + " of " + std::to_string(pages) + ").");
+    const std::string where =
+        t.rows.empty() ? "No records on page " + std::to_string(page) + " of " + std::to_string(pages) + " (" +
+                             Thousands(total) + " records in all)."
+                       : "Records " + Thousands(from) + " to " + Thousands(to) + " of " + Thousands(total) + " (page " +
+                             std::to_string(page) + " of " + std::to_string(pages) + ").";
+    // Said above the table too, with the links: a page of 1,000 rows is
+    // long, and the reader should know it is one of several before reading.
+    body += "<p class=\"pager\">" + Escape(where) + (pager.empty() ? "" : " " + pager) + "</p>";
+    t.notes.insert(t.notes.begin(), where);
     body += TableHtml(t);
   }
   if (!pager.empty()) body += "<nav class=\"pager\" aria-label=\"Pages of records\"><p>" + pager + "</p></nav>";

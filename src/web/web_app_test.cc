@@ -1500,6 +1500,9 @@ TEST_F(WebRecordListTest, DrillDownPagesLinkToTheNextPage) {
   Response first = Send(Method::kGet, "/ccg/02E/records?provider=RBT&pod=NEL&month=1", cookie);
   ASSERT_EQ(first.status(), 200) << first.body();
   EXPECT_NE(first.body().find("Records 1 to 1,000 of 2,34"), std::string::npos);
+  // Said before the table, with its link, not only after 1,000 rows.
+  EXPECT_LT(first.body().find("Records 1 to 1,000 of 2,34"), first.body().find("<table"));
+  EXPECT_LT(first.body().find("rel=\"next\""), first.body().find("<table"));
   EXPECT_NE(first.body().find("href=\"/ccg/02E/records?provider=RBT&amp;pod=NEL&amp;month=1&amp;page=2\" "
                               "rel=\"next\">Next page</a>"),
             std::string::npos)
