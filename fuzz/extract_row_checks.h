@@ -8,6 +8,7 @@
 // fuzz_checks.h, and for the same reason.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,7 +50,36 @@ inline std::string CheckOutcome(bool ok, const std::vector<ingest::RowProblem>& 
   return "";
 }
 
-// Validates the first CSV record of `data` as a row of each kind. Returns ""
+// One kind's header and validator, built once: a validator indexes the
+// reference data's codes, which costs far more than checking a row.
+struct KindValidator {
+  ingest::ExtractKind kind;
+  size_t columns = 0;
+  std::unique_ptr<ingest::HeaderMap> map;  // null when the test header is refused (a bug here)
+  std::unique_ptr<ingest::RowValidator> validator;
+};
+
+inline std::vector<KindValidator> KindValidators(const refdata::RefData& ref) {
+  std::vector<KindValidator> out;
+  for (ingest::ExtractKind kind : {ingest::ExtractKind::kApc, ingest::ExtractKind::kOp, ingest::ExtractKind::kAe}) {
+    KindValidator k{kind, 0, nullptr, nullptr};
+    CsvReader header_reader(ExtractHeader(kind));
+    std::vector<std::string_view> header;
+    if (header_reader.Next(header).ok()) {
+      k.columns = header.size();
+      auto map = ingest::HeaderMap::Build(kind, header);
+      if (map.ok()) {
+        k.map = std::make_unique<ingest::HeaderMap>(std::move(map).value());
+        k.validator = std::make_unique<ingest::RowValidator>(*k.map, ref);
+      }
+    }
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+// Validates the first CSV record of `data` as a row of each kind (against
+// the reference data of the first call: one RefData a process). Returns ""
 // when every invariant held, else what broke:
 //  - the validator's verdict and its problems agree (ok exactly when none);
 //  - no problem's text repeats an NHS number the row holds;
@@ -60,14 +90,12 @@ inline std::string CheckExtractRow(const refdata::RefData& ref, std::string_view
   std::vector<std::string_view> fields;
   auto got = reader.Next(fields);
   if (!got.ok() || !got.value()) return "";  // not one CSV record: the reader's own fuzz target covers it
-  for (ingest::ExtractKind kind : {ingest::ExtractKind::kApc, ingest::ExtractKind::kOp, ingest::ExtractKind::kAe}) {
-    CsvReader header_reader(ExtractHeader(kind));
-    std::vector<std::string_view> header;
-    if (!header_reader.Next(header).ok()) return "test header is not CSV";
-    auto map = ingest::HeaderMap::Build(kind, header);
-    if (!map.ok()) return std::string("test header refused: ") + map.error().why;
-    if (fields.size() != header.size()) continue;  // the reader quarantines these before validation
-    ingest::RowValidator validator(map.value(), ref);
+  static const std::vector<KindValidator> validators = KindValidators(ref);
+  for (const KindValidator& k : validators) {
+    const ingest::ExtractKind kind = k.kind;
+    if (k.map == nullptr) return "test header refused";
+    if (fields.size() != k.columns) continue;  // the reader quarantines these before validation
+    const ingest::RowValidator& validator = *k.validator;
     ingest::Identity identity;
     std::vector<ingest::RowProblem> problems;
     std::string id;

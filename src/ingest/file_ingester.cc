@@ -94,7 +94,11 @@ std::string MaskIdentifiers(std::string_view text, const std::vector<std::string
       }
     }
   }
-  return CutWithLength(out, kQuarantineRowBytes);
+  // Masked again after the cut: cutting a longer digit run can leave ten
+  // digits that read as an NHS number.
+  std::string kept = CutWithLength(out, kQuarantineRowBytes);
+  MaskNhsNumbers(kept, /*any_check_digit=*/fields == nullptr);
+  return kept;
 }
 
 Result<IngestReport> IngestFile(const std::string& path, ExtractKind kind, const refdata::RefData& ref,

@@ -216,9 +216,9 @@ PracticeProviders ProviderCatalog::ForPractice(const refdata::Practice& practice
     if (it->second.count(practice.ccg.key())) return 0;
     int64_t best = -1;
     for (uint64_t ccg : it->second) {
-      const auto n = neighbours.find(ccg);
-      if (n == neighbours.end()) continue;
-      const int64_t d = 1 + 998 * (strongest - n->second) / strongest;
+      const auto shared = neighbours.find(ccg);
+      if (shared == neighbours.end()) continue;
+      const int64_t d = 1 + 998 * (strongest - shared->second) / strongest;
       if (best < 0 || d < best) best = d;
     }
     return best;
