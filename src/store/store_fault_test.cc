@@ -286,7 +286,10 @@ TEST_F(StoreFaultTest, AStoreRecoversByItselfOnceTheDiskHasSpaceAgain) {
   auto verified = store->VerifyAudit();
   ASSERT_TRUE(verified.ok()) << verified.error().ToString();
   std::vector<std::string> actions;
-  for (const AuditEntry& e : store->Audit().value()) actions.push_back(e.action + " " + e.subject);
+  // The entries held first: a range-for over a temporary Result's value()
+  // would read them after the Result is gone.
+  const std::vector<AuditEntry> entries = store->Audit().value();
+  for (const AuditEntry& e : entries) actions.push_back(e.action + " " + e.subject);
   EXPECT_EQ(actions, (std::vector<std::string>{"ingest batch 1", "export report 1", "export report 2",
                                                "ingest batch 2"}));
   EXPECT_TRUE(store->Verify().value().empty());
