@@ -10,9 +10,9 @@
 
 namespace csu::http {
 
-std::string FormatAccessLogLine(const AccessLogEntry& entry) {
+std::string LogTimestamp(std::chrono::system_clock::time_point time) {
   using namespace std::chrono;
-  const auto since_epoch = entry.time.time_since_epoch();
+  const auto since_epoch = time.time_since_epoch();
   const std::time_t seconds = duration_cast<std::chrono::seconds>(since_epoch).count();
   const auto millis = duration_cast<milliseconds>(since_epoch).count() % 1000;
   std::tm tm{};
@@ -20,8 +20,12 @@ std::string FormatAccessLogLine(const AccessLogEntry& entry) {
   char stamp[64];
   std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+  return stamp;
+}
+
+std::string FormatAccessLogLine(const AccessLogEntry& entry) {
   std::string line = "{\"time\":\"";
-  line += stamp;
+  line += LogTimestamp(entry.time);
   line += "\",\"id\":\"" + JsonEscape(entry.request_id);
   line += "\",\"method\":\"" + JsonEscape(entry.method);
   line += "\",\"path\":\"" + JsonEscape(entry.path);

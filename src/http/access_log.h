@@ -33,6 +33,10 @@ struct AccessLogEntry {
   int64_t duration_us = 0;
 };
 
+// "2026-11-22T21:16:14.123Z": UTC with milliseconds, the time of every log
+// line the platform writes.
+std::string LogTimestamp(std::chrono::system_clock::time_point time);
+
 // Receives finished lines (without the newline). Called from several server
 // threads at once: a sink must be thread-safe.
 using AccessLogSink = std::function<void(std::string_view line)>;

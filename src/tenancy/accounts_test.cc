@@ -70,8 +70,9 @@ class AccountsFixture : public ::testing::Test {
     // Most tests here are about passwords, throttling and sessions, and sign
     // users of every role in with a password alone: the second factor's own
     // tests (and the default policy's) set it up themselves.
-    if (second_factor_optional_)
+    if (second_factor_optional_) {
       for (Role r : kAllRoles) ASSERT_TRUE(accounts_->SetRoleRequiresMfa(r, false, "test-fixture").ok());
+    }
   }
   Enrolment Add(const std::string& name, Role role, const std::string& tenant = "", bool totp = false) {
     auto e = accounts_->AddUser({name, "Display " + name, role, tenant, totp}, kPassword, "admin-test");
