@@ -61,16 +61,17 @@ std::optional<std::string> QofInputProblem(const QofPractice& p, const QofIndica
   return std::nullopt;
 }
 
-QofResult CalculateQof(const QofPractice& p, const QofIndicator& i) {
+QofResult CalculateQof(const QofPractice& p, const QofIndicator& i, Explain explain) {
   assert(!QofInputProblem(p, i));
   QofResult r;
   const int64_t cohort = i.denominator - i.pcas;
-  std::string& why = r.explanation;
   if (cohort == 0) {
     // QOF guidance 2024/25 §1.3 v: no registered patients in the cohort, no
     // points can be earned (docs/primary-care.md, rule 2).
-    why = "no patients in the cohort (denominator " + WithThousands(i.denominator) + " less " +
-          WithThousands(i.pcas) + " PCAs is 0): no points can be earned; payment £0.00";
+    if (explain == Explain::kYes) {
+      r.explanation = "no patients in the cohort (denominator " + WithThousands(i.denominator) + " less " +
+                      WithThousands(i.pcas) + " PCAs is 0): no points can be earned; payment £0.00";
+    }
     return r;
   }
   // Achievement as the exact ratio 100·n / cohort, compared with thresholds
@@ -79,50 +80,58 @@ QofResult CalculateQof(const QofPractice& p, const QofIndicator& i) {
   const Int128 at_lower = static_cast<Int128>(i.lower_threshold) * cohort;
   const Int128 at_upper = static_cast<Int128>(i.upper_threshold) * cohort;
   r.achievement_hundredths = DivRoundHalfAway(static_cast<Int128>(100) * 100 * i.numerator, cohort);
-  const std::string ach = Fixed(*r.achievement_hundredths, 2) + "%";
-  why = "achievement " + WithThousands(i.numerator) + " ÷ (" + WithThousands(i.denominator) + " − " +
-        WithThousands(i.pcas) + " PCAs) = " + ach + "; ";
-  const std::string band = "thresholds " + Percent(i.lower_threshold) + "–" + Percent(i.upper_threshold);
   if (ach_num <= at_lower) {
     r.points_hundredths = 0;
-    why += "at or below the lower of " + band + ": 0 points";
   } else if (ach_num >= at_upper) {
     r.points_hundredths = i.points_available * 100;
-    why += "at or above the upper of " + band + ": all " + WithThousands(i.points_available) + " points";
   } else {
     // points = max × (a − L) ÷ (U − L) with a = 100·n/cohort, so in
     // hundredths: 100·max·(100·n·10^6 − L·cohort) ÷ (cohort·(U − L)).
     const Int128 num = static_cast<Int128>(100) * i.points_available * (ach_num - at_lower);
     const Int128 den = static_cast<Int128>(cohort) * (i.upper_threshold - i.lower_threshold);
     r.points_hundredths = DivRoundHalfAway(num, den);
-    why += "between " + band + ": " + WithThousands(i.points_available) + " × (" + ach + " − " +
-           Percent(i.lower_threshold) + ") ÷ (" + Percent(i.upper_threshold) + " − " + Percent(i.lower_threshold) +
-           ") = " + Fixed(r.points_hundredths, 2) + " points (2 places)";
   }
   const int64_t pts = r.points_hundredths;
   const int64_t gbp = p.gbp_per_point.pence();
-  const std::string cpi = "CPI " + WithThousands(p.list_size) + " ÷ " + WithThousands(p.national_average_list_size) +
-                          " = " + Ratio(p.list_size, p.national_average_list_size, 4);
-  if (!i.prevalence_adjusted) {
+  if (i.prevalence_adjusted) {
+    // APDF = (R / list) ÷ (P / (100·10^6)) = 100·10^6·R / (list·P). The
+    // practice list cancels against the CPI's:
+    //   pts/100 × gbp × list/avg × 100·10^6·R/(list·P) = pts·gbp·10^6·R / (avg·P).
+    r.payment = Money::FromPence(DivRoundHalfAway(static_cast<Int128>(pts) * gbp * kPercentScale * i.register_size,
+                                                  static_cast<Int128>(p.national_average_list_size) * i.national_prevalence));
+  } else {
     // pts/100 × gbp × list/avg.
-    r.payment = Money::FromPence(
-        DivRoundHalfAway(static_cast<Int128>(pts) * gbp * p.list_size, static_cast<Int128>(100) * p.national_average_list_size));
-    why += "; payment " + Fixed(pts, 2) + " × " + p.gbp_per_point.ToString() + " × " + cpi + " = " +
-           r.payment.ToString() + " (not prevalence-adjusted; to the penny)";
+    r.payment = Money::FromPence(DivRoundHalfAway(static_cast<Int128>(pts) * gbp * p.list_size,
+                                                  static_cast<Int128>(100) * p.national_average_list_size));
+  }
+  if (explain == Explain::kNo) return r;
+
+  std::string& why = r.explanation;
+  const std::string ach = Fixed(*r.achievement_hundredths, 2) + "%";
+  why = "achievement " + WithThousands(i.numerator) + " ÷ (" + WithThousands(i.denominator) + " − " +
+        WithThousands(i.pcas) + " PCAs) = " + ach + "; ";
+  const std::string band = "thresholds " + Percent(i.lower_threshold) + "–" + Percent(i.upper_threshold);
+  if (ach_num <= at_lower) {
+    why += "at or below the lower of " + band + ": 0 points";
+  } else if (ach_num >= at_upper) {
+    why += "at or above the upper of " + band + ": all " + WithThousands(i.points_available) + " points";
+  } else {
+    why += "between " + band + ": " + WithThousands(i.points_available) + " × (" + ach + " − " +
+           Percent(i.lower_threshold) + ") ÷ (" + Percent(i.upper_threshold) + " − " + Percent(i.lower_threshold) +
+           ") = " + Fixed(pts, 2) + " points (2 places)";
+  }
+  why += "; payment " + Fixed(pts, 2) + " × " + p.gbp_per_point.ToString() + " × CPI " + WithThousands(p.list_size) +
+         " ÷ " + WithThousands(p.national_average_list_size) + " = " +
+         Ratio(p.list_size, p.national_average_list_size, 4);
+  if (!i.prevalence_adjusted) {
+    why += " = " + r.payment.ToString() + " (not prevalence-adjusted; to the penny)";
     return r;
   }
-  // APDF = (R / list) ÷ (P / (100·10^6)) = 100·10^6·R / (list·P). The
-  // practice list cancels against the CPI's:
-  //   pts/100 × gbp × list/avg × 100·10^6·R/(list·P) = pts·gbp·10^6·R / (avg·P).
-  r.payment = Money::FromPence(DivRoundHalfAway(static_cast<Int128>(pts) * gbp * kPercentScale * i.register_size,
-                                                static_cast<Int128>(p.national_average_list_size) * i.national_prevalence));
-  const std::string apdf =
-      "APDF (" + WithThousands(i.register_size) + " ÷ " + WithThousands(p.list_size) + ") ÷ " +
-      Percent(i.national_prevalence) + " = " +
-      Ratio(static_cast<Int128>(100) * kPercentScale * i.register_size,
-            static_cast<Int128>(p.list_size) * i.national_prevalence, 4);
-  why += "; payment " + Fixed(pts, 2) + " × " + p.gbp_per_point.ToString() + " × " + cpi + " × " + apdf + " = " +
-         r.payment.ToString() + " (to the penny, rounded once)";
+  why += " × APDF (" + WithThousands(i.register_size) + " ÷ " + WithThousands(p.list_size) + ") ÷ " +
+         Percent(i.national_prevalence) + " = " +
+         Ratio(static_cast<Int128>(100) * kPercentScale * i.register_size,
+               static_cast<Int128>(p.list_size) * i.national_prevalence, 4) +
+         " = " + r.payment.ToString() + " (to the penny, rounded once)";
   return r;
 }
 

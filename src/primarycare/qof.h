@@ -65,8 +65,11 @@ struct QofResult {
 // e.g. a numerator above the denominator after PCAs.
 std::optional<std::string> QofInputProblem(const QofPractice& practice, const QofIndicator& indicator);
 
-// The indicator's achievement, points and payment. The inputs must have no
-// QofInputProblem (asserted in debug builds).
-QofResult CalculateQof(const QofPractice& practice, const QofIndicator& indicator);
+// The indicator's achievement, points and payment, and with kExplain the
+// arithmetic as text (the figures are the same either way; building the
+// text is most of the cost, so bulk runs that only need the money skip it).
+// The inputs must have no QofInputProblem (asserted in debug builds).
+enum class Explain : bool { kNo, kYes };
+QofResult CalculateQof(const QofPractice& practice, const QofIndicator& indicator, Explain explain = Explain::kYes);
 
 }  // namespace csu::primarycare
