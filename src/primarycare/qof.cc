@@ -7,6 +7,8 @@
 namespace csu::primarycare {
 namespace {
 
+constexpr int64_t kMaxCount = 10'000'000;
+
 int64_t Pow10(int digits) {
   int64_t p = 1;
   for (int i = 0; i < digits; ++i) p *= 10;
@@ -43,18 +45,27 @@ std::string Percent(int64_t scaled) {
 }  // namespace
 
 std::optional<std::string> QofInputProblem(const QofPractice& p, const QofIndicator& i) {
-  if (p.list_size <= 0) return "list_size: must be above 0";
-  if (p.national_average_list_size <= 0) return "national_average_list_size: must be above 0";
-  if (p.gbp_per_point <= Money()) return "gbp_per_point: must be above 0";
-  if (i.points_available < 0) return "points_available: must not be negative";
+  // The bounds are far beyond any real practice and keep every exact
+  // product within 128 bits and every payment within int64 pence.
+  if (p.list_size <= 0 || p.list_size > kMaxCount) return "list_size: must be between 1 and 10,000,000";
+  if (p.national_average_list_size < 1000 || p.national_average_list_size > kMaxCount) {
+    return "national_average_list_size: must be between 1,000 and 10,000,000";
+  }
+  if (p.gbp_per_point <= Money() || p.gbp_per_point > Money::FromPounds(10'000)) {
+    return "gbp_per_point: must be above £0 and at most £10,000";
+  }
+  if (i.points_available < 0 || i.points_available > 1000) return "points_available: must be between 0 and 1,000";
+  if (i.numerator > kMaxCount || i.denominator > kMaxCount || i.pcas > kMaxCount || i.register_size > kMaxCount) {
+    return "numerator, denominator, pcas, register: must be at most 10,000,000";
+  }
   if (i.lower_threshold < 0 || i.upper_threshold > 100 * kPercentScale) return "lower_threshold_pct, upper_threshold_pct: must lie between 0 and 100";
   if (i.lower_threshold >= i.upper_threshold) return "lower_threshold_pct: must be below upper_threshold_pct";
   if (i.numerator < 0 || i.denominator < 0 || i.pcas < 0 || i.register_size < 0) return "numerator, denominator, pcas, register: must not be negative";
   if (i.pcas > i.denominator) return "pcas: more than the denominator";
   if (i.numerator > i.denominator - i.pcas) return "numerator: more than the denominator less the PCAs";
   if (i.prevalence_adjusted) {
-    if (i.national_prevalence <= 0 || i.national_prevalence > 100 * kPercentScale) {
-      return "national_prevalence_pct: must be above 0 and at most 100 for a prevalence-adjusted indicator";
+    if (i.national_prevalence < kPercentScale / 100 || i.national_prevalence > 100 * kPercentScale) {
+      return "national_prevalence_pct: must be between 0.01 and 100 for a prevalence-adjusted indicator";
     }
     if (i.register_size > p.list_size) return "register: larger than the practice's list_size";
   }

@@ -64,14 +64,16 @@ Result<QofPractice> ReadPractice(const TableRow& row) {
   CSU_ASSIGN_OR_RETURN(year, Year(row));
   p.year = std::move(year);
   CSU_ASSIGN_OR_RETURN(list, row.Int("list_size"));
-  if (list <= 0) return row.Fail("list_size: must be above 0");
   p.list_size = list;
   CSU_ASSIGN_OR_RETURN(average, row.Int("national_average_list_size"));
-  if (average <= 0) return row.Fail("national_average_list_size: must be above 0");
   p.national_average_list_size = average;
   CSU_ASSIGN_OR_RETURN(gbp, row.RequiredMoney("gbp_per_point"));
-  if (gbp <= Money()) return row.Fail("gbp_per_point: must be above 0");
   p.gbp_per_point = gbp;
+  // The practice's own bounds, checked with a placeholder indicator that has
+  // no problem of its own.
+  QofIndicator none;
+  none.upper_threshold = 1;
+  if (auto problem = QofInputProblem(p, none)) return row.Fail(*problem);
   return p;
 }
 
