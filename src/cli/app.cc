@@ -45,6 +45,7 @@ int Run(int argc, char** argv) {
   AddUsersCommand(app, ctx);
   AddBillingCommands(app, ctx);
   AddPrimaryCareCommands(app, ctx);
+  AddPayrollCommands(app, ctx);
   AddServeCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 

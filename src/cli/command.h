@@ -44,5 +44,6 @@ void AddUsersCommand(CLI::App& app, Context& ctx);
 void AddServeCommand(CLI::App& app, Context& ctx);
 void AddBillingCommands(CLI::App& app, Context& ctx);
 void AddPrimaryCareCommands(CLI::App& app, Context& ctx);
+void AddPayrollCommands(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli
