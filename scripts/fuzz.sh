@@ -7,7 +7,7 @@
 # fixed: src/core/fuzz_corpus_test.cc (src/http/request_parser_corpus_test.cc
 # for http_request) then replays it in the default suite.
 #
-# Usage: scripts/fuzz.sh [target...]     (targets: csv_reader money_date http_request billing_text extract_row qof_files)
+# Usage: scripts/fuzz.sh [target...]     (targets: csv_reader money_date http_request billing_text extract_row qof_files payroll_calc)
 # Environment: FUZZ_SECONDS, CXX_FUZZ (default clang++).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,14 +20,16 @@ RUN_CORPUS=fuzz-corpus-run  # new inputs found while fuzzing; not checked in
 # Each target: the corpus it starts from and the longest input worth trying.
 # Every target links all of core (not the tests): fuzz_checks.h uses most of it.
 declare -A CORPUS=([csv_reader]=csv_reader [money_date]=parsers [http_request]=http_request [billing_text]=billing
-  [extract_row]=extract_row [qof_files]=qof_files)
-declare -A MAX_LEN=([csv_reader]=4096 [money_date]=64 [http_request]=4096 [billing_text]=2048 [extract_row]=1024 [qof_files]=2048)
+  [extract_row]=extract_row [qof_files]=qof_files [payroll_calc]=payroll_calc)
+declare -A MAX_LEN=([csv_reader]=4096 [money_date]=64 [http_request]=4096 [billing_text]=2048 [extract_row]=1024 [qof_files]=2048 [payroll_calc]=2048)
 # Sources beyond core a target needs (the parser only: no sockets).
 declare -A EXTRA_SOURCES=([http_request]="src/http/request.cc src/http/request_parser.cc"
   [billing_text]="src/refdata/table.cc src/billing/catalogue.cc src/billing/period.cc src/billing/percent.cc"
   [extract_row]="src/refdata/refdata.cc src/refdata/table.cc src/refdata/tariff.cc src/ingest/row_validator.cc
     src/ingest/extract_schema.cc src/ingest/known_codes.cc"
-  [qof_files]="src/refdata/table.cc src/primarycare/qof.cc src/primarycare/qof_files.cc")
+  [qof_files]="src/refdata/table.cc src/primarycare/qof.cc src/primarycare/qof_files.cc"
+  [payroll_calc]="src/refdata/table.cc src/report/report_table.cc src/payroll/rates.cc src/payroll/tax_code.cc
+    src/payroll/paye.cc src/payroll/national_insurance.cc src/payroll/nhs_pension.cc src/payroll/calculator.cc")
 CORE_SOURCES=()
 for f in src/core/*.cc; do
   case "$f" in *_test.cc) ;; *) CORE_SOURCES+=("$f") ;; esac
@@ -58,7 +60,7 @@ if ! have_libfuzzer; then
 fi
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(csv_reader money_date http_request billing_text extract_row qof_files)
+[ ${#targets[@]} -eq 0 ] && targets=(csv_reader money_date http_request billing_text extract_row qof_files payroll_calc)
 
 mkdir -p "$OUT/artifacts"
 status=0
@@ -70,7 +72,7 @@ for t in "${targets[@]}"; do
   echo "== $t: building"
   "$CXX_FUZZ" -std=c++20 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -Isrc "fuzz/${t}_fuzz.cc" "${CORE_SOURCES[@]}" ${EXTRA_SOURCES[$t]:-} -o "$OUT/${t}_fuzz"
+    -Isrc -DCSU_SOURCE_DIR="\"$PWD\"" "fuzz/${t}_fuzz.cc" "${CORE_SOURCES[@]}" ${EXTRA_SOURCES[$t]:-} -o "$OUT/${t}_fuzz"
   # A dictionary of the format's keywords, when the target has one.
   dict=()
   [ -f "fuzz/${t}.dict" ] && dict=(-dict="fuzz/${t}.dict")
