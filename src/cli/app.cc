@@ -44,6 +44,7 @@ int Run(int argc, char** argv) {
   AddReportCommand(app, ctx);
   AddUsersCommand(app, ctx);
   AddBillingCommands(app, ctx);
+  AddLedgerCommands(app, ctx);
   AddServeCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 
