@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "cli/command.h"
 #include "cli/state.h"
@@ -364,6 +365,15 @@ int Export(const Context& ctx, const LedgerArgs& a) {
   if (!o) return kExitFailure;
   auto e = o->db->GetEntity(a.entity);
   if (!e.ok()) return Fail(e.error().ToString());
+  // An accrual whose reversal the platform has posted is written without
+  // its reverse:next-period tag: the reversal is in the file as a journal of
+  // its own, and importing the file again must not reverse it twice.
+  std::set<int64_t> reversed;
+  Status pre = o->db->ForEachPosted(e.value().code, [&](const ledger::Journal& j) -> Status {
+    if (j.kind == ledger::JournalKind::kAccrualReversal) reversed.insert(j.reverses);
+    return Status::Ok();
+  });
+  if (!pre.ok()) return Fail(pre.error().ToString());
   std::string text;
   if (a.format == "journal") {
     text = "; " + e.value().code + " " + e.value().name + ": posted journals exported by csu\n";
@@ -372,8 +382,10 @@ int Export(const Context& ctx, const LedgerArgs& a) {
     text = "date,reference,description,account,amount,cost_centre,counterparty,comment,reverse\n";
   }
   Status s = o->db->ForEachPosted(e.value().code, [&](const ledger::Journal& j) -> Status {
+    const bool reverse = j.txn.reverse_next_period && !reversed.count(j.number);
     if (a.format == "journal") {
       ledger::Transaction t = j.txn;
+      t.reverse_next_period = reverse;
       if (t.code.empty()) t.code = "J" + std::to_string(j.number);
       ledger::AppendJournalText(t, text);
       return Status::Ok();
@@ -381,7 +393,7 @@ int Export(const Context& ctx, const LedgerArgs& a) {
     const std::string ref = j.txn.code.empty() ? "J" + std::to_string(j.number) : j.txn.code + "/" + std::to_string(j.number);
     for (const ledger::Posting& p : j.txn.postings) {
       std::vector<std::string> f = {j.txn.date.ToString(), ref, j.txn.description, p.account, p.amount.ToDecimal(),
-                                    p.cost_centre, p.counterparty, p.comment, j.txn.reverse_next_period ? "yes" : ""};
+                                    p.cost_centre, p.counterparty, p.comment, reverse ? "yes" : ""};
       std::string line;
       for (size_t i = 0; i < f.size(); ++i) {
         std::string v = f[i];

@@ -41,7 +41,7 @@ CREATE INDEX journals_by_reverses ON journals(entity, reverses) WHERE reverses >
 CREATE TABLE postings(
   entity TEXT NOT NULL, number INTEGER NOT NULL, line_no INTEGER NOT NULL, account TEXT NOT NULL,
   amount_pence INTEGER NOT NULL, cost_centre TEXT NOT NULL, counterparty TEXT NOT NULL, comment TEXT NOT NULL,
-  PRIMARY KEY(entity, number, line_no)) WITHOUT ROWID;
+  PRIMARY KEY(entity, number, line_no));
 CREATE TRIGGER journals_no_delete BEFORE DELETE ON journals
   BEGIN SELECT RAISE(ABORT, 'journals are never deleted: reverse a posted journal instead'); END;
 CREATE TRIGGER journals_posted_immutable BEFORE UPDATE ON journals WHEN OLD.state = 'posted'

@@ -58,7 +58,7 @@ const char* kApril = R"(2018-04-01 * (ALLOC-01) Allocation drawdown for April
     liabilities:current:payables:nhs                      ; counterparty:T1450
 
 2018-04-25 * (INV-000001) Commissioning support, April
-    expenses:running-costs:commissioning-support  £84,000.00  ; cost-centre:CC900, counterparty:0DE
+    expenses:running-costs:csu-services  £84,000.00  ; cost-centre:CC900, counterparty:0DE
     liabilities:current:payables:nhs              £-84,000.00  ; counterparty:0DE
 
 2018-04-27 * (PAY-04) April payroll
@@ -98,7 +98,7 @@ TEST(LedgerGolden, AMonthOfACcgLedgerFromAllocationToAnAccrualAndItsReversal) {
       {"income:allocation:running-costs", -60'000'000},
       {"expenses:programme:acute", 1'234'567'890},
       {"expenses:programme:prescribing", 321'098'765},
-      {"expenses:running-costs:commissioning-support", 8'400'000},
+      {"expenses:running-costs:csu-services", 8'400'000},
       {"expenses:running-costs:pay", 41'234'567},
       {"expenses:programme:mental-health", 150'000'000},
   };
