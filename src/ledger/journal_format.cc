@@ -1,6 +1,7 @@
 #include "ledger/journal_format.h"
 
 #include <cctype>
+#include <cstdint>
 #include <map>
 #include <optional>
 
@@ -171,6 +172,8 @@ class JournalParser {
       const size_t close = rest.find(')');
       if (close == std::string_view::npos) return MakeError("", "the code's bracket is never closed");
       t.code = std::string(Trim(rest.substr(1, close - 1)));
+      // "()" would leave a description that reads back as the code.
+      if (t.code.empty()) return MakeError("", "the code in brackets is empty");
       rest = Trim(rest.substr(close + 1));
     }
     const size_t semi = rest.find(';');
@@ -262,12 +265,14 @@ class JournalParser {
     txn_cost_centre_.clear();
     txn_counterparty_.clear();
     if (pending.elided_line != 0) {
-      Money sum;
-      for (const Posting& p : t.postings) sum += p.amount;
-      if (sum == Money())
+      Int128 sum = 0;
+      for (const Posting& p : t.postings) sum += p.amount.pence();
+      if (sum == 0)
         return MakeError(std::to_string(pending.elided_line),
                          "the posting without an amount would be £0.00: the others already balance");
-      t.postings[pending.elided].amount = -sum;
+      if (sum > INT64_MAX / 2 || sum < -(INT64_MAX / 2))
+        return MakeError(std::to_string(pending.elided_line), "the amount left out would be too large for the ledger");
+      t.postings[pending.elided].amount = Money::FromPence(-static_cast<int64_t>(sum));
     }
     if (Status s = CheckBalanced(t, where); !s.ok()) return s;
     out_.push_back(std::move(t));

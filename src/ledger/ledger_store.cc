@@ -1,5 +1,6 @@
 #include "ledger/ledger_store.h"
 
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -407,11 +408,13 @@ Result<BatchOutcome> LedgerStore::StoreBatch(const Entity& e, const std::vector<
   out.batch = (has ? top.Int(1) : 0) + 1;
   top.Reset();
   bool pending = false;
+  Int128 debit_sum = 0;
   for (const Transaction& t : txns) {
     const Money debits = DebitTotal(t);
-    out.debits += debits;
+    debit_sum += debits.pence();
     if (debits > e.approval_threshold) pending = true;
   }
+  out.debits = Money::FromPence(debit_sum > INT64_MAX ? INT64_MAX : static_cast<int64_t>(debit_sum));
   if (force_posted) pending = false;
   out.pending = pending;
   CSU_ASSIGN_OR_RETURN(ins, d.Prepare(std::string("INSERT INTO journals(entity, ") + kJournalColumns +

@@ -1,6 +1,7 @@
 #include "ledger/ledger_types.h"
 
 #include <cctype>
+#include <cstdint>
 
 #include "core/text.h"
 
@@ -44,10 +45,10 @@ std::string AccountNameProblem(std::string_view name) {
 }
 
 Money DebitTotal(const Transaction& t) {
-  Money sum;
+  Int128 sum = 0;
   for (const Posting& p : t.postings)
-    if (p.amount > Money()) sum += p.amount;
-  return sum;
+    if (p.amount > Money()) sum += p.amount.pence();
+  return Money::FromPence(sum > INT64_MAX ? INT64_MAX : static_cast<int64_t>(sum));
 }
 
 Status CheckBalanced(const Transaction& t, const std::string& where) {
@@ -86,6 +87,10 @@ LedgerPeriod LedgerPeriod::Next() const {
 }
 
 std::string LedgerPeriod::ToString() const { return first_day().ToString().substr(0, 7); }
+
+// A trillion pounds: far above any NHS body's budget, and low enough that
+// the sum of 90,000 such postings still fits in int64 pence.
+constexpr int64_t kMaxPounds = 1'000'000'000'000;
 
 Result<Money> ParsePounds(std::string_view text) {
   std::string_view s = text;
@@ -131,8 +136,8 @@ Result<Money> ParsePounds(std::string_view text) {
           return MakeError("", shown + " is not in pounds sterling (the ledger keeps one currency, £)");
         return MakeError("", shown + " is not a number");
       }
-      if (pounds > 10'000'000'000'000) return MakeError("", shown + " is too large for the ledger (over £10¹⁵)");
       pounds = pounds * 10 + (c - '0');
+      if (pounds > kMaxPounds) return MakeError("", shown + " is too large for the ledger (over £1,000,000,000,000)");
     }
   }
   int64_t pence = pounds * 100;

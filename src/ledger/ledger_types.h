@@ -74,7 +74,8 @@ struct Transaction {
 };
 
 // The sum of the debits (positive postings): the size of a transaction,
-// which the approval threshold is compared with.
+// which the approval threshold is compared with (capped at the largest
+// int64, which no threshold reaches).
 Money DebitTotal(const Transaction& t);
 
 // OK when `t` has at least two postings, valid account names, no zero
@@ -100,7 +101,7 @@ struct LedgerPeriod {
 // optional '£' (before or after the sign), digits with optional ','
 // thousands separators in groups of three, and at most two decimal places.
 // "£1,234.56", "-£3.50", "£-3.50", "+12", "0.5" (= 50p). Anything else,
-// another currency, or more than £10¹⁵ is an Error (where empty).
+// another currency, or more than £1,000,000,000,000 is an Error (where empty).
 Result<Money> ParsePounds(std::string_view text);
 
 }  // namespace csu::ledger
