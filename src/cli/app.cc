@@ -46,6 +46,7 @@ int Run(int argc, char** argv) {
   AddBillingCommands(app, ctx);
   AddPrimaryCareCommands(app, ctx);
   AddPayrollCommands(app, ctx);
+  AddLedgerCommands(app, ctx);
   AddServeCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 

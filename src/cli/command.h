@@ -45,5 +45,6 @@ void AddServeCommand(CLI::App& app, Context& ctx);
 void AddBillingCommands(CLI::App& app, Context& ctx);
 void AddPrimaryCareCommands(CLI::App& app, Context& ctx);
 void AddPayrollCommands(CLI::App& app, Context& ctx);
+void AddLedgerCommands(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli
