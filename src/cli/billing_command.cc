@@ -72,7 +72,7 @@ struct Opened {
 
 std::optional<Opened> Open(const Context& ctx, const StateArgs& args) {
   Opened o;
-  o.state = OpenOrPrint(ctx, args);
+  o.state = OpenOrPrint(ctx, args, Access::kShared);
   if (!o.state) return std::nullopt;
   auto db = BillingStore::Open(args.data_dir);
   if (!db.ok()) {

@@ -31,7 +31,7 @@ struct ListArgs {
 };
 
 int Load(const Context& ctx, const LoadArgs& args) {
-  auto state = OpenOrPrint(ctx, args.state);
+  auto state = OpenOrPrint(ctx, args.state, Access::kShared);
   if (!state) return kExitFailure;
   auto bytes = ReadFile(args.file);
   if (!bytes.ok()) {
@@ -84,7 +84,7 @@ int Load(const Context& ctx, const LoadArgs& args) {
 }
 
 int List(const Context& ctx, const ListArgs& args) {
-  auto state = OpenOrPrint(ctx, args.state);
+  auto state = OpenOrPrint(ctx, args.state, Access::kShared);
   if (!state) return kExitFailure;
   auto db = contracts::ContractStore::Open(args.state.data_dir);
   if (!db.ok()) {

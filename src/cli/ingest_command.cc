@@ -136,7 +136,7 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     ready.emplace_back(file, std::move(summary).value());
   }
   if (ready.empty()) return exit_code;
-  auto state = OpenState(ctx, args.data_dir, args.key_file, /*create=*/true);
+  auto state = OpenState(ctx, args.data_dir, args.key_file, /*create=*/true, Access::kExclusive);
   if (!state.ok()) {
     PrintError(state.error().ToString());
     return kExitFailure;

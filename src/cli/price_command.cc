@@ -140,7 +140,7 @@ int RunExplain(const Context& ctx, const ExplainArgs& args) {
     }
     options.tariff_year = year.value();
   }
-  auto opened = OpenState(ctx, args.data_dir, args.key_file, /*create=*/false);
+  auto opened = OpenState(ctx, args.data_dir, args.key_file, /*create=*/false, Access::kShared);
   if (!opened.ok()) {
     PrintError(opened.error().ToString());
     return kExitFailure;

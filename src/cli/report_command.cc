@@ -66,7 +66,7 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
     if (!pod) pod = pricing::Pod::kNone;
   }
   if (args.month < 0 || args.month > 12) return Fail("--month: financial month 1 (April) to 12 (March)", kExitUsage);
-  auto state = OpenOrPrint(ctx, args.state);
+  auto state = OpenOrPrint(ctx, args.state, Access::kShared);
   if (!state) return kExitFailure;
   auto loaded = pricing::LoadPriced(*state->store, *state->ref);
   if (!loaded.ok()) return Fail(loaded.error().ToString());
@@ -108,7 +108,7 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
 int SetStatus(const Context& ctx, const SetArgs& args) {
   auto status = contracts::ParseStatus(args.status);
   if (!status) return Fail("status must be raised, agreed or rejected, not \"" + args.status + "\"", kExitUsage);
-  auto state = OpenOrPrint(ctx, args.state);
+  auto state = OpenOrPrint(ctx, args.state, Access::kShared);
   if (!state) return kExitFailure;
   auto db = contracts::ContractStore::Open(args.state.data_dir);
   if (!db.ok()) return Fail(db.error().ToString());

@@ -71,7 +71,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   }
   // Opening the state folder now (reference data, key, catalog) makes a
   // misconfigured deployment fail at start, not on its first page.
-  auto state = OpenOrPrint(ctx, args.state);
+  auto state = OpenOrPrint(ctx, args.state, Access::kExclusive);
   if (!state) return kExitFailure;
 
   auto loaded = pricing::LoadPriced(*state->store, *state->ref);
@@ -205,7 +205,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   std::printf("csu: serving %s on http://%s:%u/ (stop with Ctrl-C or SIGTERM)\n", args.state.data_dir.c_str(),
               host.c_str(), static_cast<unsigned>(server.port()));
   if (auto users = accounts.value()->ListUsers(); users.ok() && users.value().empty())
-    std::printf("csu: no users yet, so nobody can sign in: stop the server and add one with\n"
+    std::printf("csu: no users yet, so nobody can sign in: add one (the server can keep running) with\n"
                 "     csu users add --data %s NAME --role csu_admin\n",
                 args.state.data_dir.c_str());
   std::fflush(stdout);

@@ -13,7 +13,7 @@ namespace csu::cli {
 namespace {
 
 int Batches(const Context& ctx, const StateArgs& args, bool json) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kShared);
   if (!state) return kExitFailure;
   auto list = state->store->ListBatches();
   if (!list.ok()) {
@@ -50,7 +50,7 @@ int Batches(const Context& ctx, const StateArgs& args, bool json) {
 }
 
 int RemoveBatch(const Context& ctx, const StateArgs& args, int64_t id) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kExclusive);
   if (!state) return kExitFailure;
   if (auto s = state->store->RemoveBatch(id, state->actor); !s.ok()) {
     PrintError(s.error().ToString());
@@ -61,7 +61,7 @@ int RemoveBatch(const Context& ctx, const StateArgs& args, int64_t id) {
 }
 
 int PurgeQuarantine(const Context& ctx, const StateArgs& args, int64_t id) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kExclusive);
   if (!state) return kExitFailure;
   auto rows = state->store->PurgeQuarantine(id, state->actor);
   if (!rows.ok()) {
@@ -75,7 +75,7 @@ int PurgeQuarantine(const Context& ctx, const StateArgs& args, int64_t id) {
 }
 
 int Quarantine(const Context& ctx, const StateArgs& args, std::optional<int64_t> batch, const std::string& format) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kShared);
   if (!state) return kExitFailure;
   auto rows = state->store->Quarantine(batch);
   if (!rows.ok()) {
@@ -106,7 +106,7 @@ int Quarantine(const Context& ctx, const StateArgs& args, std::optional<int64_t>
 }
 
 int AuditVerify(const Context& ctx, const StateArgs& args) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kShared);
   if (!state) return kExitFailure;
   auto n = state->store->VerifyAudit();
   if (!n.ok()) {
@@ -119,7 +119,7 @@ int AuditVerify(const Context& ctx, const StateArgs& args) {
 }
 
 int AuditList(const Context& ctx, const StateArgs& args) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kShared);
   if (!state) return kExitFailure;
   auto entries = state->store->Audit();
   if (!entries.ok()) {
@@ -134,7 +134,7 @@ int AuditList(const Context& ctx, const StateArgs& args) {
 }
 
 int StoreVerify(const Context& ctx, const StateArgs& args) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kShared);
   if (!state) return kExitFailure;
   auto problems = state->store->Verify();
   if (!problems.ok()) {
@@ -153,7 +153,7 @@ int StoreVerify(const Context& ctx, const StateArgs& args) {
 }
 
 int StoreRebuild(const Context& ctx, const StateArgs& args, int64_t id) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kExclusive);
   if (!state) return kExitFailure;
   if (auto s = state->store->Rebuild(id, state->actor); !s.ok()) {
     PrintError(s.error().ToString());

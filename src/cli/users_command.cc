@@ -82,7 +82,7 @@ struct Opened {
 // loaded), the password policy and the accounts database.
 std::optional<Opened> Open(const Context& ctx, const StateArgs& args, bool create) {
   Opened o;
-  auto state = OpenState(ctx, args.data_dir, args.key_file, create);
+  auto state = OpenState(ctx, args.data_dir, args.key_file, create, Access::kShared);
   if (!state.ok()) {
     PrintError(state.error().ToString());
     return std::nullopt;
