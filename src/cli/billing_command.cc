@@ -498,7 +498,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
   a = std::make_shared<BillingArgs>();
   c = Sub(subs, ctx, "add", "Subscribe a CCG to a service or package (refuses overlaps and terms outside 18–60 months)",
           a, SubscriptionsAdd);
-  c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required();
+  c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required()->transform(UpperCaseCode);
   c->add_option("--item", a->item, "Service or package code")->required();
   c->add_option("--start", a->date, "First day of a month, e.g. 2018-04-01")->required();
   c->add_option("--term", a->term, "Term in months, 18–60")->capture_default_str();
@@ -506,14 +506,14 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
   c->add_option("--discount", a->discount, "Discount on every line, e.g. 5 or 2.5%");
   a = std::make_shared<BillingArgs>();
   c = Sub(subs, ctx, "list", "List subscriptions with their end and notice dates", a, SubscriptionsList);
-  c->add_option("--ccg", a->ccg, "Only this CCG");
+  c->add_option("--ccg", a->ccg, "Only this CCG")->transform(UpperCaseCode);
   TableOptions(c, *a);
 
   CLI::App* pop = app.add_subcommand("population", "Registered population used for per-head charges");
   pop->require_subcommand(1);
   a = std::make_shared<BillingArgs>();
   c = Sub(pop, ctx, "set", "Record a CCG's registered population from the first day of a month", a, PopulationSet);
-  c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required();
+  c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required()->transform(UpperCaseCode);
   c->add_option("--from", a->date, "First day of a month, e.g. 2018-07-01")->required();
   c->add_option("--patients", a->quantity, "Registered patients")->required();
   a = std::make_shared<BillingArgs>();
@@ -527,14 +527,14 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
           "Record usage from the CSU's other systems (payslips, procurements, chc_assessments, transactions, "
           "it_tickets); a reference makes retries safe; a negative quantity corrects an over-count",
           a, UsageRecord);
-  c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required();
+  c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required()->transform(UpperCaseCode);
   c->add_option("--period", a->period, "Month, e.g. 2018-06")->required();
   c->add_option("--meter", a->meter, "What was used, e.g. payslips")->required();
   c->add_option("--quantity", a->quantity, "How many")->required();
   c->add_option("--ref", a->reference, "A reference unique to this usage, e.g. the payroll run's id")->required();
   a = std::make_shared<BillingArgs>();
   c = Sub(usage, ctx, "list", "List usage by CCG, month and meter (platform meters and recorded usage)", a, UsageList);
-  c->add_option("--ccg", a->ccg, "Only this CCG");
+  c->add_option("--ccg", a->ccg, "Only this CCG")->transform(UpperCaseCode);
   TableOptions(c, *a);
 
   CLI::App* inv = app.add_subcommand("invoice", "Monthly invoices and credit notes (docs/billing.md)");
@@ -548,7 +548,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
   c->add_option("--format", a->format, "table or json")->capture_default_str();
   a = std::make_shared<BillingArgs>();
   c = Sub(inv, ctx, "list", "List invoices and credit notes", a, InvoiceList);
-  c->add_option("--ccg", a->ccg, "Only this CCG");
+  c->add_option("--ccg", a->ccg, "Only this CCG")->transform(UpperCaseCode);
   TableOptions(c, *a);
   a = std::make_shared<BillingArgs>();
   a->format = "text";

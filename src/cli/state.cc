@@ -8,12 +8,19 @@
 
 #include <cstdlib>
 
+#include "core/text.h"
+
 namespace csu::cli {
 
 void AddStateOptions(CLI::App* cmd, StateArgs& args) {
-  cmd->add_option("--data", args.data_dir, "State folder")->capture_default_str();
+  cmd->add_option("--data", args.data_dir, "State folder (or set CSU_DATA)")->envname("CSU_DATA")->capture_default_str();
   cmd->add_option("--key", args.key_file,
                   "Pseudonymisation key file (default: $CSU_KEY_FILE or ~/.config/opencsu/pseudonymisation.key)");
+}
+
+std::string UpperCaseCode(std::string text) {
+  std::string upper = ToUpper(text);
+  return upper == "ALL" ? std::string("all") : upper;
 }
 
 std::unique_ptr<State> OpenOrPrint(const Context& ctx, const StateArgs& args, Access access) {

@@ -19,7 +19,12 @@ struct StateArgs {
   std::string data_dir = "csu-data";
   std::string key_file;
 };
+// --data may also come from the CSU_DATA environment variable.
 void AddStateOptions(CLI::App* cmd, StateArgs& args);
+
+// For options holding ODS codes (CCGs, providers, practices): codes are
+// accepted in any case ("02e") and stored upper case; "all" stays "all".
+std::string UpperCaseCode(std::string text);
 
 // How a command opens the state folder (docs/store-format.md §1, "Who may
 // open the folder").
