@@ -18,6 +18,7 @@
 #include "billing/invoice_run.h"
 #include "cli/command.h"
 #include "cli/state.h"
+#include "store/platform_date.h"
 #include "cli/table_output.h"
 #include "core/uk_time.h"
 #include "core/file.h"
@@ -80,7 +81,22 @@ std::optional<Opened> Open(const Context& ctx, const StateArgs& args) {
     return std::nullopt;
   }
   o.db = std::move(db).value();
-  const std::string now = store::Env::Default().NowUtc();
+  std::string now = store::Env::Default().NowUtc();
+  const Date real = UkDateOfTimestamp(now).value();
+  // A platform date (store/platform_date.h) stands in for today, said on
+  // stderr each time; changes are stamped with it at noon UTC, which is
+  // that same day in UK time whether GMT or BST.
+  auto platform = store::ReadPlatformDate(args.data_dir);
+  if (!platform.ok()) {
+    PrintError(platform.error().ToString());
+    return std::nullopt;
+  }
+  if (platform.value()) {
+    now = platform.value()->ToString() + "T12:00:00Z";
+    if (*platform.value() != real)
+      std::fprintf(stderr, "csu: %s, set for %s\n", store::PlatformDateNotice(*platform.value(), real).c_str(),
+                   args.data_dir.c_str());
+  }
   o.actor = {now, "cli:" + o.state->actor};
   o.today = UkDateOfTimestamp(now).value();  // the day of the stamp the changes carry
   return o;

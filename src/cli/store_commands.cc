@@ -1,5 +1,5 @@
 // State folder commands: `csu batches`, `csu batch remove`, `csu quarantine`,
-// `csu audit verify|list`, `csu store verify|rebuild`.
+// `csu audit verify|list`, `csu store verify|rebuild|platform-date`.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -8,6 +8,8 @@
 #include "cli/state.h"
 #include "core/csv_writer.h"
 #include "core/text.h"
+#include "store/env.h"
+#include "store/platform_date.h"
 
 namespace csu::cli {
 namespace {
@@ -163,6 +165,51 @@ int StoreRebuild(const Context& ctx, const StateArgs& args, int64_t id) {
   return kExitOk;
 }
 
+// Shows, sets or clears the folder's platform date (store/platform_date.h).
+// Exclusive: a running server reads it at start, so it is set while no
+// server runs, and the change is audited.
+int PlatformDate(const Context& ctx, const StateArgs& args, const std::string& set, bool clear) {
+  if (!set.empty() && clear) {
+    PrintError("--set and --clear: give one");
+    return kExitUsage;
+  }
+  std::optional<Date> date;
+  if (!set.empty()) {
+    auto parsed = Date::Parse(set);
+    if (!parsed.ok()) {
+      PrintError("--set: " + parsed.error().ToString());
+      return kExitUsage;
+    }
+    date = parsed.value();
+  }
+  const Date real = store::Env::Default().TodayUk();
+  if (set.empty() && !clear) {
+    auto current = store::ReadPlatformDate(args.data_dir);
+    if (!current.ok()) {
+      PrintError(current.error().ToString());
+      return kExitFailure;
+    }
+    if (current.value()) std::printf("%s\n", store::PlatformDateNotice(*current.value(), real).c_str());
+    else std::printf("no platform date: the real date (%s) is used\n", real.ToString().c_str());
+    return kExitOk;
+  }
+  auto state = OpenOrPrint(ctx, args, Access::kExclusive);
+  if (!state) return kExitFailure;
+  if (Status s = store::WritePlatformDate(args.data_dir, date); !s.ok()) {
+    PrintError(s.error().ToString());
+    return kExitFailure;
+  }
+  const nlohmann::json details = {{"platform_date", date ? date->ToString() : ""}};
+  if (Status s = state->store->AppendAudit(state->actor, "platform.date", args.data_dir, details.dump()); !s.ok()) {
+    PrintError("the platform date was changed but its audit entry could not be written: " + s.error().ToString());
+    return kExitFailure;
+  }
+  if (date) std::printf("Set: %s. Billing, meters, renewals and pages use it until cleared.\n",
+                        store::PlatformDateNotice(*date, real).c_str());
+  else std::printf("Cleared: the real date (%s) is used.\n", real.ToString().c_str());
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddStoreCommands(CLI::App& app, Context& ctx) {
@@ -226,6 +273,19 @@ void AddStoreCommands(CLI::App& app, Context& ctx) {
     AddStateOptions(rebuild, *args);
     rebuild->add_option("id", *id, "Batch id")->required();
     rebuild->callback([&ctx, args, id] { ctx.action = [&ctx, args, id] { return StoreRebuild(ctx, *args, *id); }; });
+    auto date_args = std::make_shared<StateArgs>();
+    auto set = std::make_shared<std::string>();
+    auto clear = std::make_shared<bool>(false);
+    auto* date = cmd->add_subcommand(
+        "platform-date",
+        "Show, set or clear the date this state folder treats as today (for past data such as the demo's 2018/19; "
+        "never for production)");
+    AddStateOptions(date, *date_args);
+    date->add_option("--set", *set, "The platform date, YYYY-MM-DD");
+    date->add_flag("--clear", *clear, "Use the real date again");
+    date->callback([&ctx, date_args, set, clear] {
+      ctx.action = [&ctx, date_args, set, clear] { return PlatformDate(ctx, *date_args, *set, *clear); };
+    });
   }
 }
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "store/platform_date.h"
 #include "store/sha256.h"
 #include "store/store.h"
 #include "store/store_testing.h"
@@ -128,6 +129,23 @@ TEST_F(SharedStoreTest, RefusesBatchChangesAndCreatesOrRemovesNothing) {
   ASSERT_TRUE(problems.ok());
   EXPECT_EQ(problems.value().size(), 2u);
   EXPECT_EQ(Files(), 4u);
+}
+
+TEST(PlatformDateTest, AbsentSetClearedOrDamaged) {
+  testing::ScratchDir dir("platform-date");
+  fs::create_directories(dir.path());
+  EXPECT_FALSE(ReadPlatformDate(dir.path()).value().has_value());
+  const Date d = Date::FromYmd(2018, 10, 15);
+  ASSERT_TRUE(WritePlatformDate(dir.path(), d).ok());
+  EXPECT_EQ(ReadPlatformDate(dir.path()).value(), d);
+  EXPECT_EQ(PlatformDateNotice(d, Date::FromYmd(2026, 12, 6)), "platform date 15/10/2018 (the real date is 06/12/2026)");
+  ASSERT_TRUE(WritePlatformDate(dir.path(), std::nullopt).ok());
+  EXPECT_FALSE(ReadPlatformDate(dir.path()).value().has_value());
+  EXPECT_TRUE(WritePlatformDate(dir.path(), std::nullopt).ok());  // clearing twice is fine
+  std::ofstream(dir.path() + "/platform-date") << "next tuesday\n";
+  auto bad = ReadPlatformDate(dir.path());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().why.find("--clear"), std::string::npos);
 }
 
 }  // namespace
