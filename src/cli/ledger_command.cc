@@ -57,7 +57,7 @@ struct Opened {
 
 std::optional<Opened> Open(const Context& ctx, const StateArgs& args) {
   Opened o;
-  o.state = OpenOrPrint(ctx, args);
+  o.state = OpenOrPrint(ctx, args, Access::kShared);  // ledger.sqlite is its own database, like billing
   if (!o.state) return std::nullopt;
   auto db = LedgerStore::Open(args.data_dir);
   if (!db.ok()) {

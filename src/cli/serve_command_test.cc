@@ -140,9 +140,9 @@ TEST_F(HttpServeCommandTest, OtherCommandsRunBesideTheServer) {
   const Server server = Start();
   ASSERT_NE(server.port, 0);
 
-  for (const std::string& read : {"batches", "quarantine", "audit verify", "audit list", "store verify",
+  for (const char* read : {"batches", "quarantine", "audit verify", "audit list", "store verify",
                                   "users list", "contracts list", "report monitoring --commissioner 27D"}) {
-    o = testing::RunCsu(testing::kRefdata + read + where);
+    o = testing::RunCsu(testing::kRefdata + std::string(read) + where);
     EXPECT_EQ(o.exit_code, 0) << read << ": " << o.output;
     EXPECT_FALSE(testing::Contains(o.output, "in use")) << read << ": " << o.output;
   }
