@@ -82,8 +82,8 @@ std::optional<PeriodState> ParseState(std::string_view s) {
 std::string OneLineProblem(std::string_view s, std::string_view what) {
   if (!IsValidUtf8(s)) return std::string(what) + " is not valid UTF-8";
   for (char c : s)
-    if (c == '\n' || c == '\r' || c == '\t' || c == ';')
-      return std::string(what) + " holds a line break, a tab or ';'";
+    if (static_cast<unsigned char>(c) < 0x20 || c == ';')
+      return std::string(what) + " holds a line break, a tab, another control character or ';'";
   if (s.size() > 500) return std::string(what) + " is longer than 500 bytes";
   return "";
 }
@@ -359,8 +359,11 @@ Result<BatchOutcome> LedgerStore::RaiseImpl(const std::string& entity, const std
           return MakeError(where, "account " + p.account + " is not in " + e.code + "'s chart of accounts");
         if (!p.cost_centre.empty() && !centre_codes.count(p.cost_centre))
           return MakeError(where, "cost centre " + p.cost_centre + " is not one of " + e.code + "'s");
-        if (p.comment.find_first_of("\r\n\t") != std::string::npos || !IsValidUtf8(p.comment))
-          return MakeError(where, "a posting's comment holds a line break or a tab");
+        // A comment may hold ';' (everything after the first one is comment).
+        for (char c : p.comment)
+          if (static_cast<unsigned char>(c) < 0x20)
+            return MakeError(where, "a posting's comment holds a line break, a tab or another control character");
+        if (!IsValidUtf8(p.comment)) return MakeError(where, "a posting's comment is not valid UTF-8");
         if (p.cost_centre.find_first_of(" ,;") != std::string::npos)
           return MakeError(where, "cost centre \"" + p.cost_centre + "\" holds a space, ',' or ';'");
         if (!p.counterparty.empty() && !party_codes.count(p.counterparty)) {
