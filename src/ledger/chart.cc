@@ -39,7 +39,9 @@ Status CheckChart(const std::vector<Account>& accounts, const std::string& where
 Result<ChartTemplate> ParseChartTemplate(std::string_view text, const std::string& file) {
   CsvReader reader(text);
   std::vector<std::string_view> f;
-  CSU_ASSIGN_OR_RETURN(has_header, reader.Next(f));
+  Result<bool> header = reader.Next(f);
+  if (!header.ok()) return MakeError(file + ":1", header.error().why);
+  const bool has_header = header.value();
   if (!has_header || std::vector<std::string>(f.begin(), f.end()) != kHeader)
     return MakeError(file + ":1", "the header must be record,code,name,type,holder,role,description");
   ChartTemplate chart;

@@ -123,6 +123,9 @@ class JournalParser {
       return Status::Ok();
     }
     if (!IsValidUtf8(line)) return MakeError("", "the line is not valid UTF-8");
+    for (char c : line)
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+        return MakeError("", "the line holds a control character (only tabs and spaces separate fields)");
     if (Trim(line).empty()) return Finish();
     if (line[0] == ' ' || line[0] == '\t') return Indented(Trim(line), n);
     if (Status s = Finish(); !s.ok()) return s;
@@ -292,8 +295,8 @@ class JournalParser {
 // Text a journal line can carry without changing what is read back.
 std::string TextProblem(std::string_view s, bool allow_semicolon) {
   for (char c : s)
-    if (c == '\n' || c == '\r' || c == '\t' || (!allow_semicolon && c == ';'))
-      return "holds a line break, a tab" + std::string(allow_semicolon ? "" : " or ';'");
+    if (static_cast<unsigned char>(c) < 0x20 || (!allow_semicolon && c == ';'))
+      return "holds a line break, a tab or another control character" + std::string(allow_semicolon ? "" : " or ';'");
   if (!IsValidUtf8(s)) return "is not valid UTF-8";
   return "";
 }
@@ -307,7 +310,9 @@ Result<std::vector<Transaction>> ParseJournal(std::string_view text, const std::
 Result<std::vector<Transaction>> ParseLedgerCsv(std::string_view text, const std::string& file) {
   CsvReader reader(text);
   std::vector<std::string_view> f;
-  CSU_ASSIGN_OR_RETURN(has_header, reader.Next(f));
+  Result<bool> header = reader.Next(f);
+  if (!header.ok()) return MakeError(file + ":1", header.error().why);
+  const bool has_header = header.value();
   if (!has_header) return MakeError(file + ":1", "the file is empty");
   std::map<std::string, size_t, std::less<>> col;
   for (size_t i = 0; i < f.size(); ++i) {

@@ -43,6 +43,9 @@ CREATE TABLE postings(
   entity TEXT NOT NULL, number INTEGER NOT NULL, line_no INTEGER NOT NULL, account TEXT NOT NULL,
   amount_pence INTEGER NOT NULL, cost_centre TEXT NOT NULL, counterparty TEXT NOT NULL, comment TEXT NOT NULL,
   PRIMARY KEY(entity, number, line_no));
+CREATE TABLE daily_balances(
+  entity TEXT NOT NULL, account TEXT NOT NULL, date TEXT NOT NULL, closing INTEGER NOT NULL,
+  amount_pence INTEGER NOT NULL, PRIMARY KEY(entity, account, date, closing));
 CREATE TRIGGER journals_no_delete BEFORE DELETE ON journals
   BEGIN SELECT RAISE(ABORT, 'journals are never deleted: reverse a posted journal instead'); END;
 CREATE TRIGGER journals_posted_immutable BEFORE UPDATE ON journals WHEN OLD.state = 'posted'
@@ -82,8 +85,8 @@ std::optional<PeriodState> ParseState(std::string_view s) {
 std::string OneLineProblem(std::string_view s, std::string_view what) {
   if (!IsValidUtf8(s)) return std::string(what) + " is not valid UTF-8";
   for (char c : s)
-    if (c == '\n' || c == '\r' || c == '\t' || c == ';')
-      return std::string(what) + " holds a line break, a tab or ';'";
+    if (static_cast<unsigned char>(c) < 0x20 || c == ';')
+      return std::string(what) + " holds a line break, a tab, another control character or ';'";
   if (s.size() > 500) return std::string(what) + " is longer than 500 bytes";
   return "";
 }
@@ -359,8 +362,11 @@ Result<BatchOutcome> LedgerStore::RaiseImpl(const std::string& entity, const std
           return MakeError(where, "account " + p.account + " is not in " + e.code + "'s chart of accounts");
         if (!p.cost_centre.empty() && !centre_codes.count(p.cost_centre))
           return MakeError(where, "cost centre " + p.cost_centre + " is not one of " + e.code + "'s");
-        if (p.comment.find_first_of("\r\n\t") != std::string::npos || !IsValidUtf8(p.comment))
-          return MakeError(where, "a posting's comment holds a line break or a tab");
+        // A comment may hold ';' (everything after the first one is comment).
+        for (char c : p.comment)
+          if (static_cast<unsigned char>(c) < 0x20)
+            return MakeError(where, "a posting's comment holds a line break, a tab or another control character");
+        if (!IsValidUtf8(p.comment)) return MakeError(where, "a posting's comment is not valid UTF-8");
         if (p.cost_centre.find_first_of(" ,;") != std::string::npos)
           return MakeError(where, "cost centre \"" + p.cost_centre + "\" holds a space, ',' or ';'");
         if (!p.counterparty.empty() && !party_codes.count(p.counterparty)) {
@@ -442,6 +448,7 @@ Result<BatchOutcome> LedgerStore::StoreBatch(const Entity& e, const std::vector<
     out.numbers.push_back(number);
   }
   if (!pending) {
+    if (Status st = AddToDailyBalances(e.code, out.batch); !st.ok()) return st.error();
     // An accrual posted into a period whose successor is already open is
     // reversed now; otherwise when the next period opens.
     std::set<LedgerPeriod> periods;
@@ -460,6 +467,21 @@ Result<BatchOutcome> LedgerStore::StoreBatch(const Entity& e, const std::vector<
     }
   }
   return out;
+}
+
+Status LedgerStore::AddToDailyBalances(const std::string& entity, int64_t batch) {
+  // One grouped insert per batch: a million postings of a year touch at
+  // most accounts × days rows.
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+      "INSERT INTO daily_balances(entity, account, date, closing, amount_pence) "
+      "SELECT p.entity, p.account, j.date, "
+      "  (j.kind = 'year_end' OR (j.kind = 'reversal' AND EXISTS (SELECT 1 FROM journals y WHERE "
+      "   y.entity = j.entity AND y.number = j.reverses AND y.kind = 'year_end'))), sum(p.amount_pence) "
+      "FROM journals j JOIN postings p ON p.entity = j.entity AND p.number = j.number "
+      "WHERE j.entity = ?1 AND j.batch = ?2 AND j.state = 'posted' GROUP BY 1, 2, 3, 4 "
+      "ON CONFLICT(entity, account, date, closing) DO UPDATE SET amount_pence = amount_pence + excluded.amount_pence"));
+  q.Bind(1, entity).Bind(2, batch);
+  return q.Run();
 }
 
 Result<std::vector<int64_t>> LedgerStore::PostDueReversals(const Entity& e, LedgerPeriod accruals_of,
@@ -580,6 +602,7 @@ Result<BatchOutcome> LedgerStore::Approve(const std::string& entity, int64_t bat
         "UPDATE journals SET state='posted', approved_by=?3, approved_at=?4 WHERE entity=?1 AND batch=?2"));
     up.Bind(1, e.code).Bind(2, batch).Bind(3, actor.by).Bind(4, actor.at);
     if (Status st = up.Run(); !st.ok()) return st;
+    if (Status st = AddToDailyBalances(e.code, batch); !st.ok()) return st;
     for (LedgerPeriod p : periods) {
       CSU_ASSIGN_OR_RETURN(next, StateOf(e.code, p.Next()));
       bool has_accrual = false;
@@ -738,10 +761,9 @@ Result<std::vector<AccountBalance>> LedgerStore::Balances(const std::string& ent
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
   CSU_ASSIGN_OR_RETURN(accounts, Accounts(e.code));
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
-      std::string("SELECT p.account, sum(p.amount_pence) FROM journals j JOIN postings p "
-                  "ON p.entity=j.entity AND p.number=j.number "
-                  "WHERE j.entity=?1 AND j.state='posted' AND j.date>=?2 AND j.date<=?3") +
-      (without_year_end ? kNotYearEnd : "") + " GROUP BY p.account"));
+      std::string("SELECT account, sum(amount_pence) FROM daily_balances "
+                  "WHERE entity=?1 AND date>=?2 AND date<=?3") +
+      (without_year_end ? " AND closing=0" : "") + " GROUP BY account"));
   q.Bind(1, e.code).Bind(2, from.ToString()).Bind(3, to.ToString());
   std::map<std::string, int64_t, std::less<>> sums;
   while (true) {
@@ -757,6 +779,30 @@ Result<std::vector<AccountBalance>> LedgerStore::Balances(const std::string& ent
     out.push_back({std::move(a), Money::FromPence(pence)});
   }
   if (!sums.empty()) return MakeError(db_->path(), "postings to " + sums.begin()->first + " name no account");
+  return out;
+}
+
+Result<std::vector<AccountBalance>> LedgerStore::BalancesFromPostings(const std::string& entity, Date from, Date to,
+                                                                      bool without_year_end) {
+  CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
+  CSU_ASSIGN_OR_RETURN(accounts, Accounts(e.code));
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+      std::string("SELECT p.account, sum(p.amount_pence) FROM journals j JOIN postings p "
+                  "ON p.entity=j.entity AND p.number=j.number "
+                  "WHERE j.entity=?1 AND j.state='posted' AND j.date>=?2 AND j.date<=?3") +
+      (without_year_end ? kNotYearEnd : "") + " GROUP BY p.account"));
+  q.Bind(1, e.code).Bind(2, from.ToString()).Bind(3, to.ToString());
+  std::map<std::string, int64_t, std::less<>> sums;
+  while (true) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    sums[q.Text(0)] = q.Int(1);
+  }
+  std::vector<AccountBalance> out;
+  for (Account& a : accounts) {
+    auto it = sums.find(a.name);
+    out.push_back({std::move(a), Money::FromPence(it == sums.end() ? 0 : it->second)});
+  }
   return out;
 }
 

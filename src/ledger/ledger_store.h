@@ -166,8 +166,16 @@ class LedgerStore {
   // (inclusive) of posted journals, in account-name order; accounts without
   // postings have a zero balance. `without_year_end` leaves out year-end
   // closing journals (income and expenditure for a year that was closed).
+  // Read from the per-day totals each posting adds to in its own
+  // transaction (docs/store-format.md §13), so the cost is accounts × days,
+  // not postings.
   Result<std::vector<AccountBalance>> Balances(const std::string& entity, Date from, Date to,
                                                bool without_year_end = false);
+
+  // The same balances summed from the postings themselves rather than the
+  // per-day totals kept beside them: slower, for checks that the two agree.
+  Result<std::vector<AccountBalance>> BalancesFromPostings(const std::string& entity, Date from, Date to,
+                                                           bool without_year_end = false);
 
   struct PassKey {
     explicit PassKey() = default;
@@ -180,6 +188,8 @@ class LedgerStore {
   Result<BatchOutcome> StoreBatch(const Entity& e, const std::vector<Transaction>& txns, const RaiseAs& as,
                                   int64_t reverses, bool force_posted, const Actor& actor);
   Result<std::vector<int64_t>> PostDueReversals(const Entity& e, LedgerPeriod accruals_of, const Actor& actor);
+  // Adds a batch just posted to daily_balances; the caller holds a transaction.
+  Status AddToDailyBalances(const std::string& entity, int64_t batch);
   // Journals of `entity` matching `condition` (SQL over the journals table,
   // with ?2 and ?3 bound to `a` and `b`), with their postings, by number.
   Result<std::vector<Journal>> LoadJournals(const std::string& entity, const std::string& condition,

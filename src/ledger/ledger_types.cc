@@ -32,6 +32,9 @@ std::string AccountNameProblem(std::string_view name) {
   if (name.front() == '(' || name.front() == '[')
     return "virtual postings (an account in brackets) are not part of a double-entry ledger";
   if (name.front() == ' ' || name.back() == ' ') return "an account name starts or ends with a space";
+  if (name.front() == '*' || name.front() == '!' || name.front() == '#')
+    return "an account name starts with '" + std::string(1, name.front()) +
+           "', which a journal reads as a status mark or a comment";
   for (size_t i = 0; i < name.size(); ++i) {
     const char c = name[i];
     if (c == '\t' || c == ';' || static_cast<unsigned char>(c) < 0x20)

@@ -41,8 +41,9 @@ struct Account {
 // Why `name` cannot be an account name (empty = it can). A name is 1–200
 // bytes of UTF-8 in ':'-separated segments, each non-empty, with no tab, no
 // two spaces together, no ';', no leading or trailing space and no leading
-// '(' or '[': the rules that keep it one account when hledger reads it back
-// (two spaces end an account name there; brackets make a virtual posting).
+// '(', '[', '*', '!' or '#': the rules that keep it one account when hledger reads it back
+// (two spaces end an account name there; brackets make a virtual posting;
+// a leading mark is a posting's status, a leading '#' a comment).
 std::string AccountNameProblem(std::string_view name);
 
 struct CostCentre {
