@@ -152,6 +152,10 @@ Result<ColumnFileReader> ColumnFileReader::Open(std::string_view bytes, std::str
   if (kind > 2) return bad("unknown kind " + std::to_string(kind));
   r.kind_ = static_cast<ingest::ExtractKind>(kind);
   r.rows_ = GetU64(bytes, 16);
+  // Rows are numbered in 32 bits (record id offsets, unbundled and secondary
+  // diagnosis rows); a larger count is damage, and read as a signed expected
+  // count it would turn negative and let columns of any length through.
+  if (r.rows_ > UINT32_MAX) return bad("a row count of " + std::to_string(r.rows_) + " is more than a batch can hold");
   uint64_t count = GetU32(bytes, 24);
   std::memcpy(r.rows_sha256_.data(), bytes.data() + 32, 32);
   if (kHeaderBytes + count * kEntryBytes > body) return bad("directory runs past the end");

@@ -67,7 +67,9 @@ class Env {
   // fsync of a directory: makes creations, renames and removals in it durable.
   virtual Status SyncDir(const std::string& dir) = 0;
   // Exclusive, non-blocking advisory lock (flock) on `path`, created if
-  // missing. Error when another process holds it.
+  // missing. Error when another process holds it. An existing lock file that
+  // cannot be opened for writing (a read-only folder or mount) is opened for
+  // reading and locked the same way.
   virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
 
   // Current UTC time, ISO 8601 to the second: "2024-05-01T10:22:03Z".

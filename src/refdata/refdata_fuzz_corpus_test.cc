@@ -1,0 +1,62 @@
+// Replays fuzz/corpus/refdata_file through the refdata_file fuzz target's
+// checks (fuzz/refdata_file_checks.h), shows that each check rejects a wrong
+// row, and keeps a test for each finding of that target.
+#include <gtest/gtest.h>
+
+#include "../../fuzz/corpus_for_tests.h"
+#include "../../fuzz/refdata_file_checks.h"
+
+namespace csu::refdata {
+namespace {
+
+TEST(RefDataFuzzCorpus, EveryInputAndPrefixHoldsTheInvariants) {
+  const auto inputs = fuzz::CorpusInputs("refdata_file");
+  ASSERT_GE(inputs.size(), fuzz::kRefDataFileKinds);
+  for (const auto& [name, data] : inputs) {
+    for (size_t n = 0; n < data.size(); n += std::max<size_t>(1, data.size() / 32))
+      ASSERT_EQ(fuzz::CheckRefDataFile(std::string_view(data).substr(0, n)), "") << name << " prefix " << n;
+    EXPECT_EQ(fuzz::CheckRefDataFile(data), "") << name;
+  }
+}
+
+TEST(RefDataFuzzCorpus, EachKindHasASeedThatLoads) {
+  // One seed a kind, cut from the real file, so the checks of accepted rows
+  // run for every kind.
+  const auto inputs = fuzz::CorpusInputs("refdata_file");
+  for (size_t kind = 0; kind < fuzz::kRefDataFileKinds; ++kind) {
+    bool found = false;
+    for (const auto& [name, data] : inputs) found |= !data.empty() && static_cast<unsigned char>(data[0]) == kind;
+    EXPECT_TRUE(found) << fuzz::kRefDataFiles[kind];
+  }
+}
+
+TEST(RefDataFuzzCorpus, EachCheckRejectsAWrongRow) {
+  EXPECT_EQ(fuzz::CheckMffRow(Mff{OdsCode(), "", 1'000'000}), "");
+  EXPECT_NE(fuzz::CheckMffRow(Mff{OdsCode(), "", 3'000'000}), "");
+  Ccg c;
+  c.name = "NHS Somewhere CCG";
+  EXPECT_EQ(fuzz::CheckCcgRow(c), "");
+  c.practices = -1;
+  EXPECT_NE(fuzz::CheckCcgRow(c), "");
+  c.practices = 0;
+  c.registered_patients = -5;
+  EXPECT_NE(fuzz::CheckCcgRow(c), "");
+  AeMonth a{Date::FromYmd(2018, 4, 1), OdsCode(), "1", 10, 2, 1};
+  EXPECT_EQ(fuzz::CheckAeMonthRow(a), "");
+  a.breaches = 11;
+  EXPECT_NE(fuzz::CheckAeMonthRow(a), "");
+  a.breaches = 2;
+  a.month = Date::FromYmd(2018, 4, 2);
+  EXPECT_NE(fuzz::CheckAeMonthRow(a), "");
+  ApcPrice p;
+  p.non_elective = Money::FromPence(100);
+  p.non_elective_trim_days = 5;
+  EXPECT_EQ(fuzz::CheckApcPrice(p), "");
+  p.non_elective_trim_days = -1;
+  EXPECT_NE(fuzz::CheckApcPrice(p), "");
+  p.non_elective_trim_days.reset();
+  EXPECT_NE(fuzz::CheckApcPrice(p), "");
+}
+
+}  // namespace
+}  // namespace csu::refdata
