@@ -47,7 +47,7 @@ inline bool SameProfile(const contracts::Profile& a, const contracts::Profile& b
   int64_t sa = 0, sb = 0;
   for (size_t i = 0; i < 12; ++i) sa += a[i], sb += b[i];
   for (size_t i = 0; i < 12; ++i)
-    if (static_cast<__int128>(a[i]) * sb != static_cast<__int128>(b[i]) * sa) return false;
+    if (static_cast<Int128>(a[i]) * sb != static_cast<Int128>(b[i]) * sa) return false;
   return true;
 }
 

@@ -45,7 +45,7 @@ inline std::string CheckMffRow(const refdata::Mff& m) {
 inline std::string CheckCcgRow(const refdata::Ccg& c) {
   if (c.name.empty()) return "kept a CCG without a name";
   if (c.registered_patients && *c.registered_patients < 0) return "kept a negative CCG list size";
-  if (c.practices < 0) return "kept a negative count of practices";
+  if (c.practices < 0 || c.practices > 1'000'000) return "kept a count of practices outside 0..1,000,000";
   return "";
 }
 inline std::string CheckAeMonthRow(const refdata::AeMonth& a) {
@@ -61,6 +61,9 @@ inline std::string CheckApcPrice(const refdata::ApcPrice& p) {
     if (m && m->pence() < 0) return "kept a negative APC price";
   if ((p.elective_trim_days && *p.elective_trim_days < 0) || (p.non_elective_trim_days && *p.non_elective_trim_days < 0))
     return "kept a negative trim point";
+  if ((p.elective_trim_days && *p.elective_trim_days > 36'500) ||
+      (p.non_elective_trim_days && *p.non_elective_trim_days > 36'500))
+    return "kept a trim point over 36,500 days";
   if (p.ssem_ppm && (*p.ssem_ppm <= 0 || *p.ssem_ppm > refdata::kPpm)) return "kept an SSEM share outside (0, 1]";
   if (p.ssem_applicable && (!p.ssem_ppm || !p.ssem_price || !p.non_elective)) return "kept an SSEM without its prices";
   if (p.non_elective && !p.non_elective_trim_days) return "kept an NEL price without a trim point";

@@ -89,6 +89,10 @@ Result<std::vector<Ccg>> ParseCcgs(const std::string& name, std::string_view tex
     c.open_date = open;
     c.close_date = close;
     if (patients && *patients < 0) return row.Fail("registered_patients_jan2021 is negative");
+    // Kept in 32 bits: a count outside 0..1,000,000 is a misplaced column, and
+    // would otherwise wrap (fuzz/refdata_file_checks.h).
+    if (practices && (*practices < 0 || *practices > 1'000'000))
+      return row.Fail("gp_practices_jan2021: " + std::to_string(*practices) + " is not a count of practices (0 to 1,000,000)");
     c.registered_patients = patients;
     c.practices = static_cast<int32_t>(practices.value_or(0));
     out.push_back(std::move(c));

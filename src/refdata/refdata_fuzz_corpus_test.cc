@@ -60,3 +60,36 @@ TEST(RefDataFuzzCorpus, EachCheckRejectsAWrongRow) {
 
 }  // namespace
 }  // namespace csu::refdata
+
+namespace csu::refdata {
+namespace {
+
+// Counts the loaders keep in 32 bits are bounded before they are narrowed: a
+// negative or huge count of practices, or a trim point past 2^31 days, was
+// accepted and wrapped.
+TEST(RefDataFuzzCorpus, CountsKeptIn32BitsAreBoundedNotWrapped) {
+  const std::string ccg_header =
+      "ods_code,name_ccg_2021_buyingcatalogue,name_ods_2025,national_grouping,high_level_health_geography,postcode,"
+      "open_date,close_date,registered_patients_jan2021,gp_practices_jan2021\n";
+  for (const char* practices : {"-1", "4294967297"}) {
+    auto r = ParseCcgs("ccg.csv", ccg_header + "10C,NHS A CCG,,,,,,,100," + practices + "\n");
+    ASSERT_FALSE(r.ok()) << practices;
+    EXPECT_EQ(r.error().where, "ccg.csv:2");
+    EXPECT_NE(r.error().why.find("gp_practices_jan2021"), std::string::npos) << r.error().why;
+  }
+  EXPECT_TRUE(ParseCcgs("ccg.csv", ccg_header + "10C,NHS A CCG,,,,,,,100,12\n").ok());
+
+  const std::string apc =
+      "tariff_year,hrg_code,hrg_name,op_procedure_tariff,combined_dc_el_tariff,day_case_tariff,"
+      "ordinary_elective_tariff,elective_trim_point_days,non_elective_tariff,non_elective_trim_point_days,"
+      "excess_bed_day_rate,ssem_applicable,ssem_pct,ssem_tariff\n2018/19,AA22C,X,,,,,,100,";
+  TariffYear tariff(FinancialYear(2018));
+  Status s = ParseTariffFile(TariffFile::kApc, "apc.csv", apc + "4294967301,,No,,\n", FinancialYear(2018), tariff);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().ToString(), "apc.csv:2: trim point is over 36,500 days");
+  TariffYear fine(FinancialYear(2018));
+  EXPECT_TRUE(ParseTariffFile(TariffFile::kApc, "apc.csv", apc + "5,,No,,\n", FinancialYear(2018), fine).ok());
+}
+
+}  // namespace
+}  // namespace csu::refdata

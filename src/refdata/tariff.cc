@@ -73,6 +73,10 @@ Status ParseApc(const std::string& name, std::string_view text, FinancialYear ye
     p.combined_day_case_elective = combined;
     p.day_case = dc;
     p.ordinary_elective = el;
+    // Trim points are kept in 32 bits: anything beyond a century of days is a
+    // misplaced column, and would otherwise wrap when stored.
+    if ((el_trim && *el_trim > 36'500) || (nel_trim && *nel_trim > 36'500))
+      return row.Fail("trim point is over 36,500 days");
     if (el_trim) p.elective_trim_days = static_cast<int32_t>(*el_trim);
     p.non_elective = nel;
     if (nel_trim) p.non_elective_trim_days = static_cast<int32_t>(*nel_trim);

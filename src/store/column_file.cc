@@ -1,5 +1,8 @@
 #include "store/column_file.h"
 
+// ZSTD_decompressBound (CheckFrameSize) is in zstd's static section, and
+// exported by the shared library all the same.
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 #include <algorithm>
@@ -183,6 +186,19 @@ const ColumnFileReader::Entry* ColumnFileReader::Find(std::string_view name) con
     if (e.name == name) return &e;
   }
   return nullptr;
+}
+
+Status ColumnFileReader::CheckFrameSize(const Entry& e, uint64_t count, size_t width) const {
+  auto damaged = [&](const std::string& why) {
+    return MakeError(path_, "column file damaged: column " + e.name + " " + why);
+  };
+  if (count > UINT64_MAX / width) return damaged("claims more values than memory holds");
+  const char* src = bytes_.data() + e.offset;
+  const unsigned long long declared = ZSTD_getFrameContentSize(src, e.stored);
+  if (declared != count * width) return damaged("has the wrong size");
+  const unsigned long long bound = ZSTD_decompressBound(src, e.stored);
+  if (bound == ZSTD_CONTENTSIZE_ERROR || declared > bound) return damaged("has a frame too short for its values");
+  return Status::Ok();
 }
 
 Status ColumnFileReader::Decompress(const Entry& e, void* out, size_t bytes) const {

@@ -135,5 +135,32 @@ TEST(StoreFilesFuzzCorpus, AOneCharacterCodeThatIsNotALetterOrDigitIsDamage) {
                         "b.rows.zst", sink).ok());
 }
 
+// Finding: a column whose directory entry claimed 0xA000'0000'0000 values
+// (a column read with any count, such as patient_keys) was allocated before
+// its frame was looked at: an allocation of 160 TiB. The frame's declared
+// size and its blocks are now checked first.
+TEST(StoreFilesFuzzCorpus, AColumnCountTheFrameCannotHoldIsRefusedBeforeAllocating) {
+  std::string file = EncodeColumnFile(OneRowOp(), Digest{});
+  uint32_t columns = 0;
+  std::memcpy(&columns, file.data() + 24, 4);
+  bool found = false;
+  for (uint32_t i = 0; i < columns; ++i) {
+    const size_t e = 64 + 64 * size_t{i};
+    if (std::string(file.data() + e) != "patient_keys") continue;
+    const uint64_t huge = 0xA0000000000ull;
+    std::memcpy(file.data() + e + 32, &huge, 8);
+    found = true;
+  }
+  ASSERT_TRUE(found);
+  auto reader = ColumnFileReader::Open(file, "x.cols", std::nullopt, /*checksum=*/false);
+  ASSERT_TRUE(reader.ok()) << reader.error().ToString();
+  std::vector<uint8_t> keys;
+  Status s = reader.value().Read("patient_keys", -1, keys);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().ToString(), "x.cols: column file damaged: column patient_keys has the wrong size");
+  EXPECT_TRUE(keys.empty());
+  EXPECT_EQ(fuzz::CheckColumnFile(file), "");
+}
+
 }  // namespace
 }  // namespace csu::store
