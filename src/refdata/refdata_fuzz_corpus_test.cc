@@ -19,7 +19,7 @@ TEST(RefDataFuzzCorpus, EveryInputAndPrefixHoldsTheInvariants) {
   }
 }
 
-TEST(RefDataFuzzCorpus, EachKindHasASeedThatLoads) {
+TEST(RefDataFuzzCorpus, EachKindHasASeedCutFromTheRealFile) {
   // One seed a kind, cut from the real file, so the checks of accepted rows
   // run for every kind.
   const auto inputs = fuzz::CorpusInputs("refdata_file");

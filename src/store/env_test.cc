@@ -77,6 +77,7 @@ int AsUserWhoCannotWrite(const std::string& dir, const std::function<int()>& che
   const pid_t pid = ::fork();
   if (pid == 0) {
     if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(100);
+    if (::access(dir.c_str(), R_OK | X_OK) != 0) ::_exit(100);  // a parent folder keeps nobody out
     ::_exit(check());
   }
   int status = 0;
