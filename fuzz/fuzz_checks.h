@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "core/date.h"
 #include "core/money.h"
 #include "core/nhs_number.h"
+#include "core/result.h"
 #include "core/text.h"
 
 namespace csu::fuzz {
@@ -283,6 +285,42 @@ inline std::string CheckParsers(std::string_view data) {
     }
     if (std::string err = CheckMulRatio(v[0], v[1], v[2]); !err.empty()) return err;
   }
+  return "";
+}
+
+}  // namespace csu::fuzz
+
+namespace csu::fuzz {
+
+// True when `s` holds a control character (below 0x20, or DEL): text that
+// could break a terminal line or a log entry if printed.
+inline bool HoldsControlCharacter(std::string_view s) {
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) return true;
+  }
+  return false;
+}
+
+// The rules every error of a file parser keeps (the platform's promise that
+// an error names the file, the line and the reason):
+//  - where is `name` alone or "name:N" with N a line of `text` (1 to the
+//    number of line breaks + 1);
+//  - why is a non-empty sentence;
+//  - neither holds a control character, so a value quoted from a hostile
+//    file cannot split or disguise the message.
+inline std::string CheckFileError(const Error& e, std::string_view name, std::string_view text) {
+  if (e.why.empty()) return "an error without a reason (where '" + e.where + "')";
+  if (HoldsControlCharacter(e.where) || HoldsControlCharacter(e.why))
+    return "an error holds a control character: " + JsonEscape(e.ToString());
+  if (e.where == name) return "";
+  if (e.where.size() <= name.size() + 1 || e.where.compare(0, name.size(), name) != 0 || e.where[name.size()] != ':')
+    return "an error's where '" + e.where + "' is not the file '" + std::string(name) + "' or file:line";
+  const std::optional<int64_t> line = ParseInt(std::string_view(e.where).substr(name.size() + 1));
+  int64_t lines = 1;
+  for (char c : text) lines += c == '\n';
+  if (!line || *line < 1 || *line > lines)
+    return "an error's where '" + e.where + "' names no line of the file (it has " + std::to_string(lines) + ")";
   return "";
 }
 

@@ -198,7 +198,8 @@ const std::vector<std::string_view>& RecordedMeters() {
 bool IsMeter(std::string_view name) { return Contains(PlatformMeters(), name) || Contains(RecordedMeters(), name); }
 bool IsRecordedMeter(std::string_view name) { return Contains(RecordedMeters(), name); }
 
-Result<std::vector<ItemVersion>> ReadCatalogueFile(const std::string& path) {
+Result<std::vector<ItemVersion>> ReadCatalogueFile(const std::string& path,
+                                                   const std::function<std::string(const std::string& code)>& held) {
   CSU_ASSIGN_OR_RETURN(table, refdata::Table::Load(path, kRequired));
   for (const std::string& c : table.columns()) {
     if (std::find(kRequired.begin(), kRequired.end(), c) == kRequired.end() &&
@@ -215,6 +216,25 @@ Result<std::vector<ItemVersion>> ReadCatalogueFile(const std::string& path) {
       return row.Fail("code: " + v.code + " has a version from " + v.effective_from.ToString() + " already on line " +
                       std::to_string(it->second));
     out.push_back(std::move(v));
+  }
+  // A package's contents must be in the file itself, checked here to name the
+  // package's line, the missing code and who holds it (a load adds versions
+  // and never removes an item, so a code left out of the file is not gone).
+  std::set<std::string, std::less<>> listed;
+  for (const ItemVersion& v : out) listed.insert(v.code);
+  for (size_t i = 0; i < out.size(); ++i) {
+    for (const std::string& inc : out[i].includes) {
+      if (listed.count(inc)) continue;
+      const std::string holders = held ? held(inc) : std::string();
+      std::string why = "package " + out[i].code + " includes " + inc + ", which this file does not list";
+      if (holders.empty()) {
+        why += ": add " + inc + "'s rows to the file, or take it out of the package's includes";
+      } else {
+        why += "; " + holders + ": a catalogue load adds versions and never removes an item, so keep " + inc +
+               "'s rows in the file (to stop selling it, let its subscriptions end instead)";
+      }
+      return table.rows()[i].Fail(std::move(why));
+    }
   }
   if (Status st = CheckCatalogue(out, table.name()); !st.ok()) return st.error();
   return out;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -64,7 +65,12 @@ struct ItemVersion {
 // Reads a catalogue file. All-or-nothing: the first problem is an Error with
 // where = "file:line". Checks every rule of the format that one file can
 // check (codes, units, meters, packages' contents, duplicate versions).
-Result<std::vector<ItemVersion>> ReadCatalogueFile(const std::string& path);
+// A package must include only codes the file lists: `held`, when given,
+// says who holds a code the file leaves out ("BI-CORE is in the stored
+// catalogue and held by subscription 2 (…)", or "" for nobody), so that the
+// refusal can name them and say what to do.
+Result<std::vector<ItemVersion>> ReadCatalogueFile(
+    const std::string& path, const std::function<std::string(const std::string& code)>& held = {});
 
 // Checks a whole set of versions for the rules across versions (duplicate
 // code × date, a kind that changes, packages including unknown codes or

@@ -63,7 +63,9 @@ TEST(Catalogue, EveryBadRowIsRefusedNamingLineAndColumn) {
       {"service,A1,A,finance,fixed_month,1.00,,,,2018-04-01,B1,", "includes:"},
       {"package,P1,P,,per_head_year,1.00,,,,2018-04-01,,", "includes:"},
       {"package,P1,P,finance,per_head_year,1.00,,,,2018-04-01,A1,", "function:"},
-      {"package,P1,P,,per_head_year,1.00,,,,2018-04-01,NOPE,", "not in the catalogue"},
+      {"package,P1,P,,per_head_year,1.00,,,,2018-04-01,NOPE,",
+       "catalogue.csv:3: package P1 includes NOPE, which this file does not list: add NOPE's rows to the file, or "
+       "take it out of the package's includes"},
       {"service,A2,Data\x1b[2Jwarehouse,finance,fixed_month,1.00,,,,2018-04-01,,", "name: control character (code 27) at character 5"},
       {"service,A2,\"Two\tcolumns\",finance,fixed_month,1.00,,,,2018-04-01,,", "name: control character (code 9)"},
   };
@@ -83,6 +85,29 @@ TEST(Catalogue, EveryBadRowIsRefusedNamingLineAndColumn) {
                                  "service,A1,A,finance,fixed_month,1.00,2018-04-01,blue\n");
   ASSERT_FALSE(unknown_column.ok());
   EXPECT_NE(unknown_column.error().why.find("unknown column"), std::string::npos) << unknown_column.error().ToString();
+}
+
+}  // namespace
+}  // namespace csu::billing
+
+namespace csu::billing {
+namespace {
+
+TEST(Catalogue, AnIncludedCodeLeftOutOfTheFileNamesWhoHoldsIt) {
+  static TempDir dir("catalogue-held");
+  std::filesystem::create_directories(dir.path());
+  const std::string path = dir.file("catalogue.csv");
+  std::ofstream(path, std::ios::trunc) << kHeader << "service,A1,A,finance,fixed_month,1.00,,,,2018-04-01,,\n"
+                                       << "package,P1,P,,per_head_year,1.00,,,,2018-04-01,A1;B1,\n";
+  auto r = ReadCatalogueFile(path, [](const std::string& code) {
+    return code == "B1" ? "B1 is in the stored catalogue and held by subscription 4 (02E B1 from 2018-04-01)" : "";
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().where, "catalogue.csv:3");
+  EXPECT_EQ(r.error().why,
+            "package P1 includes B1, which this file does not list; B1 is in the stored catalogue and held by "
+            "subscription 4 (02E B1 from 2018-04-01): a catalogue load adds versions and never removes an item, so "
+            "keep B1's rows in the file (to stop selling it, let its subscriptions end instead)");
 }
 
 }  // namespace

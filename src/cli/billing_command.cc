@@ -6,6 +6,7 @@
 //   csu invoice run|list|show|credit|verify
 //   csu billing report             cost per head, revenue, renewals, forecast
 // Every change is written to the state folder's audit log.
+#include <algorithm>
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <optional>
@@ -129,7 +130,26 @@ int CatalogueLoad(const Context& ctx, const BillingArgs& a) {
   if (!o) return kExitFailure;
   auto bytes = ReadFile(a.file);
   if (!bytes.ok()) return Fail(bytes.error().ToString());
-  auto versions = billing::ReadCatalogueFile(a.file);
+  // Who holds a code the file leaves out: the stored catalogue, and the
+  // subscriptions to it or to a stored package that includes it.
+  auto held = [&o](const std::string& code) -> std::string {
+    auto stored = o->db->LoadCatalogue();
+    auto subs = o->db->Subscriptions();
+    if (!stored.ok() || !subs.ok() || stored.value().History(code).empty()) return "";
+    std::string out = code + " is in the stored catalogue";
+    std::vector<std::string> by;
+    for (const billing::Subscription& s : subs.value()) {
+      bool holds = s.item == code;
+      for (const billing::ItemVersion& v : stored.value().History(s.item))
+        holds |= std::find(v.includes.begin(), v.includes.end(), code) != v.includes.end();
+      if (holds)
+        by.push_back("subscription " + std::to_string(s.id) + " (" + s.ccg + " " + s.item + " from " +
+                     s.start.ToString() + ")");
+    }
+    for (size_t i = 0; i < by.size(); ++i) out += (i == 0 ? " and held by " : i + 1 == by.size() ? " and " : ", ") + by[i];
+    return out;
+  };
+  auto versions = billing::ReadCatalogueFile(a.file, held);
   if (!versions.ok()) return Fail(versions.error().ToString() + " (nothing was loaded)");
   auto added = o->db->AddVersions(versions.value(), o->actor);
   if (!added.ok()) return Fail(added.error().ToString() + " (nothing was loaded)");

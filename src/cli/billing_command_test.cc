@@ -119,3 +119,38 @@ TEST_F(BillingCommandTest, APlatformDateStandsInForTodayAndSaysSo) {
 
 }  // namespace
 }  // namespace csu::cli
+
+namespace csu::cli {
+namespace {
+
+// Issue 15: re-loading a catalogue that leaves out an item a package
+// includes said the item was "not in the catalogue", though it was stored and
+// subscribed to. The refusal names the file's line, the package, the item,
+// the subscriptions that hold it, and what to do.
+TEST_F(BillingCommandTest, ACatalogueLeavingOutAHeldItemNamesItsHoldersAndWhatToDo) {
+  const std::string golden = std::string(CSU_SOURCE_DIR) + "/tests/golden/billing/catalogue.csv";
+  ASSERT_EQ(Csu("catalogue load " + golden).exit_code, 0);
+  ASSERT_EQ(Csu("subscriptions add --ccg 02E --item BI-CORE --start 2018-04-01").exit_code, 0);
+  std::ifstream in(golden);
+  std::string text, line;
+  int package_line = 0, n = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("service,BI-CORE,", 0) == 0) continue;
+    text += line + "\n";
+    ++n;
+    if (package_line == 0 && line.rfind("package,FULL,", 0) == 0) package_line = n;
+  }
+  const fs::path reloaded = root_ / "reloaded.csv";
+  std::ofstream(reloaded) << text;
+  Outcome o = Csu("catalogue load " + reloaded.string());
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_TRUE(Contains(o.output, "reloaded.csv:" + std::to_string(package_line) +
+                                     ": package FULL includes BI-CORE, which this file does not list; BI-CORE is in "
+                                     "the stored catalogue and held by subscription 1 (02E BI-CORE from 2018-04-01)"))
+      << o.output;
+  EXPECT_TRUE(Contains(o.output, "keep BI-CORE's rows in the file")) << o.output;
+  EXPECT_FALSE(Contains(o.output, "not in the catalogue")) << o.output;
+}
+
+}  // namespace
+}  // namespace csu::cli

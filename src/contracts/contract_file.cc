@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "core/file.h"
 #include "core/text.h"
 #include "refdata/refdata.h"
 #include "refdata/table.h"
@@ -80,7 +81,14 @@ Status Agree(std::optional<T>& have, const std::optional<T>& line_value, const r
 }  // namespace
 
 Result<std::vector<Contract>> ReadContractsFile(const std::string& path, const refdata::RefData& ref) {
-  CSU_ASSIGN_OR_RETURN(table, refdata::Table::Load(path, kRequired));
+  CSU_ASSIGN_OR_RETURN(text, ReadFile(path));
+  const size_t slash = path.find_last_of('/');
+  return ParseContracts(slash == std::string::npos ? path : path.substr(slash + 1), text, ref);
+}
+
+Result<std::vector<Contract>> ParseContracts(const std::string& name, std::string_view text,
+                                             const refdata::RefData& ref) {
+  CSU_ASSIGN_OR_RETURN(table, refdata::Table::Parse(name, text, kRequired));
   for (const std::string& c : table.columns()) {
     if (std::find(kRequired.begin(), kRequired.end(), c) == kRequired.end() &&
         std::find(kOptional.begin(), kOptional.end(), c) == kOptional.end())

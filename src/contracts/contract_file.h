@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "contracts/contract.h"
@@ -19,5 +20,12 @@ class RefData;
 namespace csu::contracts {
 
 Result<std::vector<Contract>> ReadContractsFile(const std::string& path, const refdata::RefData& ref);
+
+// The same for a plans file's text already read; `name` is how errors name
+// the file ("plans.csv:4"). The contracts come in (commissioner, provider,
+// year) order, each with its lines in POD order. Fuzzed by
+// fuzz/contracts_file_fuzz.cc.
+Result<std::vector<Contract>> ParseContracts(const std::string& name, std::string_view text,
+                                             const refdata::RefData& ref);
 
 }  // namespace csu::contracts

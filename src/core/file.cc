@@ -8,10 +8,16 @@
 #include <cstring>
 
 namespace csu {
+
+std::string ErrnoReason(int err) {
+  if (err == ENOSPC || err == EDQUOT) return "the disk is full: free some space and try again";
+  return std::strerror(err);
+}
+
 namespace {
 
 Error OsError(const std::string& path, const char* doing, int err) {
-  return MakeError(path, std::string(doing) + ": " + std::strerror(err));
+  return MakeError(path, std::string(doing) + ": " + ErrnoReason(err));
 }
 
 std::string ParentDir(const std::string& path) {

@@ -44,6 +44,12 @@ class AtomicFileWriter {
   bool committed_ = false;
 };
 
+// The operating system's reason for `err` as errors give it: for a full
+// disk or quota (ENOSPC, EDQUOT) "the disk is full: free some space and try
+// again", so that a write, fsync or SQLite commit that ran out of space says
+// so plainly; else strerror's text ("Permission denied").
+std::string ErrnoReason(int err);
+
 // Creates a directory and its parents (mode 0755); OK if it exists.
 Status MakeDirectories(const std::string& path);
 

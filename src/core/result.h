@@ -71,8 +71,32 @@ class [[nodiscard]] Result {
   std::variant<T, Error> v_;
 };
 
+// `s` with every control character (below 0x20, and DEL) written out as
+// \n, \r, \t or \xNN, so that a value quoted from a hostile file (a line
+// break, an escape sequence, a NUL) cannot split or disguise a message on a
+// terminal, in a log or on a page. Found by the file parsers' fuzz targets.
+inline std::string EscapeControlCharacters(std::string s) {
+  size_t i = 0;
+  auto is_control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; };
+  while (i < s.size() && !is_control(s[i])) ++i;
+  if (i == s.size()) return s;
+  std::string out = s.substr(0, i);
+  static const char* hex = "0123456789ABCDEF";
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (!is_control(c)) out.push_back(c);
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else out += {'\\', 'x', hex[static_cast<unsigned char>(c) >> 4], hex[c & 15]};
+  }
+  return out;
+}
+
+// An Error whose where and why hold no control character
+// (EscapeControlCharacters): every error that may quote input is made here.
 inline Error MakeError(std::string where, std::string why) {
-  return Error{std::move(where), std::move(why)};
+  return Error{EscapeControlCharacters(std::move(where)), EscapeControlCharacters(std::move(why))};
 }
 
 }  // namespace csu

@@ -212,13 +212,14 @@ Result<Pseudonymiser> Pseudonymiser::Open(const std::string& path, bool create_i
     std::string text = std::string(kKeyHeader) + "\n" + ToHex(key.data(), key.size()) + "\n";
     // O_EXCL: never overwrite a key another process created meanwhile.
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return MakeError(path, std::string("cannot create the pseudonymisation key: ") + std::strerror(errno));
+    if (fd < 0) return MakeError(path, std::string("cannot create the pseudonymisation key: ") + ErrnoReason(errno));
     bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    const int write_err = errno;
     ::close(fd);
     std::memset(text.data(), 0, text.size());
     if (!ok) {
       ::unlink(path.c_str());
-      return MakeError(path, "cannot write the pseudonymisation key");
+      return MakeError(path, "cannot write the pseudonymisation key: " + ErrnoReason(write_err));
     }
     Pseudonymiser p = FromKey(key);
     key.fill(0);

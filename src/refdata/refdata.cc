@@ -6,6 +6,8 @@
 #include <set>
 
 #include "core/text.h"
+#include "core/file.h"
+#include "refdata/loaders.h"
 #include "refdata/table.h"
 
 namespace csu::refdata {
@@ -28,8 +30,20 @@ const T* Find(const Map& index, const Key& key, const std::vector<T>& rows) {
   return it == index.end() ? nullptr : &rows[it->second];
 }
 
-Result<std::vector<Mff>> LoadMff(const std::string& path, std::string_view period) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"tariff_years", "provider_code", "provider_name",
+// Reads `path` and hands its text to one of the Parse functions of
+// loaders.h, which name the file by its base name.
+template <typename Parse>
+auto FromFile(const std::string& path, Parse&& parse) -> decltype(parse(std::string(), std::string_view())) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.error();
+  const size_t slash = path.find_last_of('/');
+  return parse(slash == std::string::npos ? path : path.substr(slash + 1), text.value());
+}
+
+}  // namespace
+
+Result<std::vector<Mff>> ParseMff(const std::string& name, std::string_view text, std::string_view period) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"tariff_years", "provider_code", "provider_name",
                                                  "mff_payment_index"}));
   std::vector<Mff> out;
   for (const TableRow& row : table.rows()) {
@@ -50,8 +64,8 @@ Result<std::vector<Mff>> LoadMff(const std::string& path, std::string_view perio
   return out;
 }
 
-Result<std::vector<Ccg>> LoadCcgs(const std::string& path) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"ods_code", "name_ccg_2021_buyingcatalogue", "name_ods_2025",
+Result<std::vector<Ccg>> ParseCcgs(const std::string& name, std::string_view text) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"ods_code", "name_ccg_2021_buyingcatalogue", "name_ods_2025",
                                                  "national_grouping", "high_level_health_geography", "postcode",
                                                  "open_date", "close_date", "registered_patients_jan2021",
                                                  "gp_practices_jan2021"}));
@@ -75,6 +89,10 @@ Result<std::vector<Ccg>> LoadCcgs(const std::string& path) {
     c.open_date = open;
     c.close_date = close;
     if (patients && *patients < 0) return row.Fail("registered_patients_jan2021 is negative");
+    // Kept in 32 bits: a count outside 0..1,000,000 is a misplaced column, and
+    // would otherwise wrap (fuzz/refdata_file_checks.h).
+    if (practices && (*practices < 0 || *practices > 1'000'000))
+      return row.Fail("gp_practices_jan2021: " + std::to_string(*practices) + " is not a count of practices (0 to 1,000,000)");
     c.registered_patients = patients;
     c.practices = static_cast<int32_t>(practices.value_or(0));
     out.push_back(std::move(c));
@@ -82,8 +100,8 @@ Result<std::vector<Ccg>> LoadCcgs(const std::string& path) {
   return out;
 }
 
-Result<std::vector<Practice>> LoadPractices(const std::string& path) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"CCG_CODE", "CODE", "POSTCODE", "SEX", "AGE",
+Result<std::vector<Practice>> ParsePractices(const std::string& name, std::string_view text) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"CCG_CODE", "CODE", "POSTCODE", "SEX", "AGE",
                                                  "NUMBER_OF_PATIENTS"}));
   std::vector<Practice> out;
   for (const TableRow& row : table.rows()) {
@@ -100,7 +118,7 @@ Result<std::vector<Practice>> LoadPractices(const std::string& path) {
 
 // The ODS "etr" file has no header; these name its 27 columns (layout in
 // data/refdata/README.md).
-const std::vector<std::string>& OdsColumns() {
+static const std::vector<std::string>& OdsColumns() {
   static const std::vector<std::string> kColumns = {
       "code",    "name",       "national_grouping", "health_geography", "address1", "address2", "address3",
       "address4", "address5",  "postcode",          "open_date",        "close_date", "c13",    "role",
@@ -109,8 +127,8 @@ const std::vector<std::string>& OdsColumns() {
   return kColumns;
 }
 
-Result<std::vector<Trust>> LoadTrusts(const std::string& path) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {}, OdsColumns()));
+Result<std::vector<Trust>> ParseTrusts(const std::string& name, std::string_view text) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {}, OdsColumns()));
   std::vector<Trust> out;
   for (const TableRow& row : table.rows()) {
     Trust t;
@@ -130,8 +148,8 @@ Result<std::vector<Trust>> LoadTrusts(const std::string& path) {
   return out;
 }
 
-Result<std::vector<Csu>> LoadCsus(const std::string& path) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"ods_code", "name", "town", "postcode"}));
+Result<std::vector<Csu>> ParseCsus(const std::string& name, std::string_view text) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"ods_code", "name", "town", "postcode"}));
   std::vector<Csu> out;
   for (const TableRow& row : table.rows()) {
     CSU_ASSIGN_OR_RETURN(code, row.Ods("ods_code"));
@@ -141,8 +159,8 @@ Result<std::vector<Csu>> LoadCsus(const std::string& path) {
   return out;
 }
 
-Result<std::vector<HrgInfo>> LoadHrgs(const std::string& dir) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(dir + "/hrg4plus_codes_2017_19.csv",
+Result<std::vector<HrgInfo>> ParseHrgs(const std::string& name, std::string_view text) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text,
                                           {"hrg_code", "hrg_name", "subchapter", "subchapter_name", "chapter",
                                            "chapter_name"}));
   std::vector<HrgInfo> out;
@@ -163,8 +181,8 @@ Result<std::vector<HrgInfo>> LoadHrgs(const std::string& dir) {
   return out;
 }
 
-Result<std::vector<TreatmentFunction>> LoadTfcs(const std::string& path) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"Code", "Service"}));
+Result<std::vector<TreatmentFunction>> ParseTfcs(const std::string& name, std::string_view text) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"Code", "Service"}));
   std::vector<TreatmentFunction> out;
   for (const TableRow& row : table.rows()) {
     CSU_ASSIGN_OR_RETURN(code, row.Tfc("Code"));
@@ -174,8 +192,8 @@ Result<std::vector<TreatmentFunction>> LoadTfcs(const std::string& path) {
   return out;
 }
 
-Result<std::vector<CodeListEntry>> LoadCodeLists(const std::string& path) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"code_list", "code", "description"}));
+Result<std::vector<CodeListEntry>> ParseCodeLists(const std::string& name, std::string_view text) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"code_list", "code", "description"}));
   std::vector<CodeListEntry> out;
   for (const TableRow& row : table.rows()) {
     CSU_ASSIGN_OR_RETURN(list, row.Required("code_list"));
@@ -185,8 +203,8 @@ Result<std::vector<CodeListEntry>> LoadCodeLists(const std::string& path) {
   return out;
 }
 
-Result<std::vector<AeMonth>> LoadAeHistory(const std::string& path) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"period", "org_code", "type", "attendances", "breaches",
+Result<std::vector<AeMonth>> ParseAeHistory(const std::string& name, std::string_view text) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"period", "org_code", "type", "attendances", "breaches",
                                                  "admissions"}));
   std::vector<AeMonth> out;
   for (const TableRow& row : table.rows()) {
@@ -205,8 +223,6 @@ Result<std::vector<AeMonth>> LoadAeHistory(const std::string& path) {
   return out;
 }
 
-}  // namespace
-
 Result<RefData> RefData::Load(const std::string& dir) {
   RefData r;
   for (int32_t start : {2016, 2017, 2018}) {
@@ -214,8 +230,8 @@ Result<RefData> RefData::Load(const std::string& dir) {
     r.tariffs_.emplace(start, std::move(tariff));
   }
   {
-    CSU_ASSIGN_OR_RETURN(mff1617, LoadMff(dir + "/mff_2016_17.csv", "2016/17"));
-    CSU_ASSIGN_OR_RETURN(mff1719, LoadMff(dir + "/mff_2017_19.csv", "2017/18-2018/19"));
+    CSU_ASSIGN_OR_RETURN(mff1617, FromFile(dir + "/mff_2016_17.csv", [](const std::string& n, std::string_view t) { return ParseMff(n, t, "2016/17"); }));
+    CSU_ASSIGN_OR_RETURN(mff1719, FromFile(dir + "/mff_2017_19.csv", [](const std::string& n, std::string_view t) { return ParseMff(n, t, "2017/18-2018/19"); }));
     r.mff_[2016] = std::move(mff1617);
     r.mff_[2017] = mff1719;
     r.mff_[2018] = std::move(mff1719);
@@ -225,28 +241,28 @@ Result<RefData> RefData::Load(const std::string& dir) {
     }
   }
   {
-    CSU_ASSIGN_OR_RETURN(ccgs, LoadCcgs(dir + "/ccg_subicb_reference.csv"));
+    CSU_ASSIGN_OR_RETURN(ccgs, FromFile(dir + "/ccg_subicb_reference.csv", ParseCcgs));
     r.ccgs_ = std::move(ccgs);
     if (auto s = BuildIndex(r.ccgs_, &Ccg::code, r.ccg_index_, "ccg_subicb_reference.csv"); !s.ok()) return s.error();
   }
   {
-    CSU_ASSIGN_OR_RETURN(practices, LoadPractices(dir + "/gp-reg-pat-prac-all_2021-01.csv"));
+    CSU_ASSIGN_OR_RETURN(practices, FromFile(dir + "/gp-reg-pat-prac-all_2021-01.csv", ParsePractices));
     r.practices_ = std::move(practices);
     const std::string file = "gp-reg-pat-prac-all_2021-01.csv";
     if (auto s = BuildIndex(r.practices_, &Practice::code, r.practice_index_, file); !s.ok()) return s.error();
   }
   {
-    CSU_ASSIGN_OR_RETURN(trusts, LoadTrusts(dir + "/etr_ods_2025-12.csv"));
+    CSU_ASSIGN_OR_RETURN(trusts, FromFile(dir + "/etr_ods_2025-12.csv", ParseTrusts));
     r.trusts_ = std::move(trusts);
     if (auto s = BuildIndex(r.trusts_, &Trust::code, r.trust_index_, "etr_ods_2025-12.csv"); !s.ok()) return s.error();
   }
   {
-    CSU_ASSIGN_OR_RETURN(csus, LoadCsus(dir + "/csu_list_ods.csv"));
+    CSU_ASSIGN_OR_RETURN(csus, FromFile(dir + "/csu_list_ods.csv", ParseCsus));
     r.csus_ = std::move(csus);
     if (auto s = BuildIndex(r.csus_, &Csu::code, r.csu_index_, "csu_list_ods.csv"); !s.ok()) return s.error();
   }
   {
-    CSU_ASSIGN_OR_RETURN(hrgs, LoadHrgs(dir));
+    CSU_ASSIGN_OR_RETURN(hrgs, FromFile(dir + "/hrg4plus_codes_2017_19.csv", ParseHrgs));
     r.hrgs_ = std::move(hrgs);
     if (auto s = BuildIndex(r.hrgs_, &HrgInfo::code, r.hrg_index_, "hrg4plus_codes_2017_19.csv"); !s.ok()) {
       return s.error();
@@ -260,13 +276,13 @@ Result<RefData> RefData::Load(const std::string& dir) {
     }
   }
   {
-    CSU_ASSIGN_OR_RETURN(tfcs, LoadTfcs(dir + "/treatment_function_codes_nhsdd.csv"));
+    CSU_ASSIGN_OR_RETURN(tfcs, FromFile(dir + "/treatment_function_codes_nhsdd.csv", ParseTfcs));
     r.tfcs_ = std::move(tfcs);
     const std::string file = "treatment_function_codes_nhsdd.csv";
     if (auto s = BuildIndex(r.tfcs_, &TreatmentFunction::code, r.tfc_index_, file); !s.ok()) return s.error();
   }
   {
-    CSU_ASSIGN_OR_RETURN(lists, LoadCodeLists(dir + "/nhs_dd_code_lists_compiled.csv"));
+    CSU_ASSIGN_OR_RETURN(lists, FromFile(dir + "/nhs_dd_code_lists_compiled.csv", ParseCodeLists));
     r.code_lists_ = std::move(lists);
     for (size_t i = 0; i < r.code_lists_.size(); ++i) {
       const auto& e = r.code_lists_[i];
@@ -276,7 +292,7 @@ Result<RefData> RefData::Load(const std::string& dir) {
     }
   }
   {
-    CSU_ASSIGN_OR_RETURN(ae, LoadAeHistory(dir + "/ae_attendances_2016_2019_nhsrdatasets.csv"));
+    CSU_ASSIGN_OR_RETURN(ae, FromFile(dir + "/ae_attendances_2016_2019_nhsrdatasets.csv", ParseAeHistory));
     r.ae_history_ = std::move(ae);
   }
 

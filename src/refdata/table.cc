@@ -24,8 +24,13 @@ std::optional<size_t> IndexOf(const std::vector<std::string>& columns, std::stri
 Result<Table> Table::Load(const std::string& path, const std::vector<std::string>& required_columns,
                           const std::vector<std::string>& headerless_columns) {
   CSU_ASSIGN_OR_RETURN(text, ReadFile(path));
+  return Parse(BaseName(path), text, required_columns, headerless_columns);
+}
+
+Result<Table> Table::Parse(std::string name_in, std::string_view text, const std::vector<std::string>& required_columns,
+                           const std::vector<std::string>& headerless_columns) {
   auto header = std::make_shared<TableHeader>();
-  header->name = BaseName(path);
+  header->name = std::move(name_in);
   const std::string& name = header->name;
   if (!IsValidUtf8(text)) return MakeError(name, "is not valid UTF-8");
   CsvReader reader(text);
@@ -43,7 +48,6 @@ Result<Table> Table::Load(const std::string& path, const std::vector<std::string
     header->columns = headerless_columns;
   }
   Table table;
-  table.path_ = path;
   table.header_ = header;
   while (true) {
     auto got = reader.Next(fields);

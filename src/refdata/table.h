@@ -72,8 +72,11 @@ class Table {
   // Every row must have as many fields as the header. Errors name path:line.
   static Result<Table> Load(const std::string& path, const std::vector<std::string>& required_columns,
                             const std::vector<std::string>& headerless_columns = {});
+  // The same for a file's text already read; `name` is how errors name the
+  // file (Load passes the file name without directories).
+  static Result<Table> Parse(std::string name, std::string_view text, const std::vector<std::string>& required_columns,
+                             const std::vector<std::string>& headerless_columns = {});
 
-  const std::string& path() const { return path_; }
   // The file name without directories, as errors and reports show it.
   const std::string& name() const { return header_->name; }
   const std::vector<TableRow>& rows() const { return rows_; }
@@ -81,7 +84,6 @@ class Table {
   const std::vector<std::string>& columns() const { return header_->columns; }
 
  private:
-  std::string path_;
   std::shared_ptr<const TableHeader> header_;
   std::vector<TableRow> rows_;
 };

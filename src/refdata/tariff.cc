@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include "core/file.h"
+#include "refdata/loaders.h"
 #include "refdata/table.h"
 
 namespace csu::refdata {
@@ -42,8 +44,8 @@ Status CheckYear(const TableRow& row, std::string_view column, FinancialYear yea
   return Status::Ok();
 }
 
-Status LoadApc(const std::string& path, FinancialYear year, TariffYear& tariff) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"tariff_year", "hrg_code", "hrg_name", "op_procedure_tariff",
+Status ParseApc(const std::string& name, std::string_view text, FinancialYear year, TariffYear& tariff) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"tariff_year", "hrg_code", "hrg_name", "op_procedure_tariff",
                                                  "combined_dc_el_tariff", "day_case_tariff",
                                                  "ordinary_elective_tariff", "elective_trim_point_days",
                                                  "non_elective_tariff", "non_elective_trim_point_days",
@@ -71,6 +73,10 @@ Status LoadApc(const std::string& path, FinancialYear year, TariffYear& tariff) 
     p.combined_day_case_elective = combined;
     p.day_case = dc;
     p.ordinary_elective = el;
+    // Trim points are kept in 32 bits: anything beyond a century of days is a
+    // misplaced column, and would otherwise wrap when stored.
+    if ((el_trim && *el_trim > 36'500) || (nel_trim && *nel_trim > 36'500))
+      return row.Fail("trim point is over 36,500 days");
     if (el_trim) p.elective_trim_days = static_cast<int32_t>(*el_trim);
     p.non_elective = nel;
     if (nel_trim) p.non_elective_trim_days = static_cast<int32_t>(*nel_trim);
@@ -95,8 +101,8 @@ Status LoadApc(const std::string& path, FinancialYear year, TariffYear& tariff) 
   return Status::Ok();
 }
 
-Status LoadOp(const std::string& path, FinancialYear year, TariffYear& tariff) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"tariff_year", "treatment_function_code",
+Status ParseOp(const std::string& name, std::string_view text, FinancialYear year, TariffYear& tariff) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"tariff_year", "treatment_function_code",
                                                  "treatment_function_name", "first_single_prof_WF01B",
                                                  "first_multi_prof_WF02B", "followup_single_prof_WF01A",
                                                  "followup_multi_prof_WF02A"}));
@@ -119,8 +125,8 @@ Status LoadOp(const std::string& path, FinancialYear year, TariffYear& tariff) {
   return Status::Ok();
 }
 
-Status LoadAe(const std::string& path, FinancialYear year, TariffYear& tariff) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"tariff_year", "hrg_code", "hrg_name", "type_1_2_dept_tariff",
+Status ParseAe(const std::string& name, std::string_view text, FinancialYear year, TariffYear& tariff) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"tariff_year", "hrg_code", "hrg_name", "type_1_2_dept_tariff",
                                                  "type_3_dept_tariff"}));
   for (const TableRow& row : table.rows()) {
     if (auto s = CheckYear(row, "tariff_year", year); !s.ok()) return s;
@@ -133,8 +139,8 @@ Status LoadAe(const std::string& path, FinancialYear year, TariffYear& tariff) {
   return Status::Ok();
 }
 
-Status LoadUnbundled(const std::string& path, FinancialYear year, TariffYear& tariff) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"tariff_year", "section", "hrg_code", "hrg_name", "price_col1"}));
+Status ParseUnbundled(const std::string& name, std::string_view text, FinancialYear year, TariffYear& tariff) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"tariff_year", "section", "hrg_code", "hrg_name", "price_col1"}));
   for (const TableRow& row : table.rows()) {
     if (auto s = CheckYear(row, "tariff_year", year); !s.ok()) return s;
     CSU_ASSIGN_OR_RETURN(hrg, row.Hrg("hrg_code"));
@@ -148,8 +154,8 @@ Status LoadUnbundled(const std::string& path, FinancialYear year, TariffYear& ta
   return Status::Ok();
 }
 
-Status LoadTopUps(const std::string& path, TariffYear& tariff) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"service_description", "pss_flag", "topup_rate_pct"}));
+Status ParseTopUps(const std::string& name, std::string_view text, TariffYear& tariff) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"service_description", "pss_flag", "topup_rate_pct"}));
   for (const TableRow& row : table.rows()) {
     CSU_ASSIGN_OR_RETURN(flag, row.Required("pss_flag"));
     // The file gives percentages ("33.0000"): parts per million of the price
@@ -162,13 +168,17 @@ Status LoadTopUps(const std::string& path, TariffYear& tariff) {
   return Status::Ok();
 }
 
-Status LoadNoPriceLists(const std::string& hrg_path, const std::string& tfc_path, TariffYear& tariff) {
-  CSU_ASSIGN_OR_RETURN(hrgs, Table::Load(hrg_path, {"hrg_code", "hrg_name"}));
+Status ParseHrgNoPrice(const std::string& name, std::string_view text, TariffYear& tariff) {
+  CSU_ASSIGN_OR_RETURN(hrgs, Table::Parse(name, text, {"hrg_code", "hrg_name"}));
   for (const TableRow& row : hrgs.rows()) {
     CSU_ASSIGN_OR_RETURN(hrg, row.Hrg("hrg_code"));
     tariff.AddHrgWithoutNationalPrice(hrg);
   }
-  CSU_ASSIGN_OR_RETURN(tfcs, Table::Load(tfc_path, {"treatment_function_code", "treatment_function_name"}));
+  return Status::Ok();
+}
+
+Status ParseTfcNoPrice(const std::string& name, std::string_view text, TariffYear& tariff) {
+  CSU_ASSIGN_OR_RETURN(tfcs, Table::Parse(name, text, {"treatment_function_code", "treatment_function_name"}));
   for (const TableRow& row : tfcs.rows()) {
     CSU_ASSIGN_OR_RETURN(tfc, row.Tfc("treatment_function_code"));
     tariff.AddTfcWithoutNationalPrice(tfc);
@@ -178,8 +188,8 @@ Status LoadNoPriceLists(const std::string& hrg_path, const std::string& tfc_path
 
 // Sheets 8/9 (2016/17: 9/10): the admitted care service exclusions by
 // treatment function.
-Status LoadAdmittedExclusions(const std::string& path, TariffYear& tariff) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"treatment_function_code", "treatment_function_name", "service",
+Status ParseAdmittedExclusions(const std::string& name, std::string_view text, TariffYear& tariff) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"treatment_function_code", "treatment_function_name", "service",
                                                  "workbook_sheet"}));
   for (const TableRow& row : table.rows()) {
     CSU_ASSIGN_OR_RETURN(tfc, row.Tfc("treatment_function_code"));
@@ -191,8 +201,8 @@ Status LoadAdmittedExclusions(const std::string& path, TariffYear& tariff) {
 
 // Sheet 4a: the unbundled HRGs whose costs are rebundled ("Y" in the costs
 // rebundled column).
-Status LoadRebundled(const std::string& path, TariffYear& tariff) {
-  CSU_ASSIGN_OR_RETURN(table, Table::Load(path, {"hrg_code", "costs_rebundled"}));
+Status ParseRebundled(const std::string& name, std::string_view text, TariffYear& tariff) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"hrg_code", "costs_rebundled"}));
   for (const TableRow& row : table.rows()) {
     CSU_ASSIGN_OR_RETURN(hrg, row.Hrg("hrg_code"));
     const std::string_view flag = row.Text("costs_rebundled");
@@ -203,6 +213,34 @@ Status LoadRebundled(const std::string& path, TariffYear& tariff) {
     }
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseTariffFile(TariffFile file, const std::string& name, std::string_view text, FinancialYear year,
+                       TariffYear& tariff) {
+  switch (file) {
+    case TariffFile::kApc: return ParseApc(name, text, year, tariff);
+    case TariffFile::kOutpatient: return ParseOp(name, text, year, tariff);
+    case TariffFile::kAe: return ParseAe(name, text, year, tariff);
+    case TariffFile::kUnbundled: return ParseUnbundled(name, text, year, tariff);
+    case TariffFile::kTopUps: return ParseTopUps(name, text, tariff);
+    case TariffFile::kHrgNoPrice: return ParseHrgNoPrice(name, text, tariff);
+    case TariffFile::kTfcNoPrice: return ParseTfcNoPrice(name, text, tariff);
+    case TariffFile::kAdmittedExclusions: return ParseAdmittedExclusions(name, text, tariff);
+    case TariffFile::kRebundled: return ParseRebundled(name, text, tariff);
+  }
+  return MakeError(name, "unknown tariff file");
+}
+
+namespace {
+
+// Reads `path` and parses it as `file` (errors name the file's base name).
+Status LoadTariffFile(TariffFile file, const std::string& path, FinancialYear year, TariffYear& tariff) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.error();
+  const size_t slash = path.find_last_of('/');
+  return ParseTariffFile(file, slash == std::string::npos ? path : path.substr(slash + 1), text.value(), year, tariff);
 }
 
 }  // namespace
@@ -257,14 +295,14 @@ const SpecialisedTopUp* TariffYear::FindTopUp(std::string_view flag) const {
 Result<TariffYear> LoadTariffYear(const std::string& dir, FinancialYear year) {
   TariffYear tariff(year);
   const std::string prefix = dir + "/tariff_" + FileYear(year) + "_";
-  if (auto s = LoadApc(prefix + "apc_oproc.csv", year, tariff); !s.ok()) return s.error();
-  if (auto s = LoadOp(prefix + "outpatient_attendances.csv", year, tariff); !s.ok()) return s.error();
-  if (auto s = LoadAe(prefix + "ae.csv", year, tariff); !s.ok()) return s.error();
+  if (auto s = LoadTariffFile(TariffFile::kApc, prefix + "apc_oproc.csv", year, tariff); !s.ok()) return s.error();
+  if (auto s = LoadTariffFile(TariffFile::kOutpatient, prefix + "outpatient_attendances.csv", year, tariff); !s.ok()) return s.error();
+  if (auto s = LoadTariffFile(TariffFile::kAe, prefix + "ae.csv", year, tariff); !s.ok()) return s.error();
   // The 2017/18 and 2018/19 tariffs were published together with shared
   // lists; the extracted 2016/17 workbook has no unbundled prices, top-ups or
   // no-national-price lists, so those stay empty for 2016/17.
   if (FileExists(prefix + "unbundled.csv")) {
-    if (auto s = LoadUnbundled(prefix + "unbundled.csv", year, tariff); !s.ok()) return s.error();
+    if (auto s = LoadTariffFile(TariffFile::kUnbundled, prefix + "unbundled.csv", year, tariff); !s.ok()) return s.error();
   }
   // Every loaded year needs its admitted care exclusions: without them
   // mental health or respite spells would be priced at acute prices.
@@ -273,12 +311,15 @@ Result<TariffYear> LoadTariffYear(const std::string& dir, FinancialYear year) {
   if (year.start_year() < 2016 || year.start_year() > 2018) {
     return Error{prefix + "apc_oproc.csv", "no admitted care service exclusion list is known for " + year.ToString()};
   }
-  if (auto s = LoadAdmittedExclusions(exclusions, tariff); !s.ok()) return s.error();
+  if (auto s = LoadTariffFile(TariffFile::kAdmittedExclusions, exclusions, year, tariff); !s.ok()) return s.error();
   if (year.start_year() == 2017 || year.start_year() == 2018) {
-    if (auto s = LoadRebundled(dir + "/hrg_unbundled_list_2017_19.csv", tariff); !s.ok()) return s.error();
-    if (auto s = LoadTopUps(dir + "/specialised_topup_rates_2017_19.csv", tariff); !s.ok()) return s.error();
-    if (auto s = LoadNoPriceLists(dir + "/hrg_no_national_price_2017_19.csv",
-                                  dir + "/tfc_no_national_price_2017_19.csv", tariff);
+    if (auto s = LoadTariffFile(TariffFile::kRebundled, dir + "/hrg_unbundled_list_2017_19.csv", year, tariff); !s.ok()) return s.error();
+    if (auto s = LoadTariffFile(TariffFile::kTopUps, dir + "/specialised_topup_rates_2017_19.csv", year, tariff); !s.ok()) return s.error();
+    if (auto s = LoadTariffFile(TariffFile::kHrgNoPrice, dir + "/hrg_no_national_price_2017_19.csv", year, tariff);
+        !s.ok()) {
+      return s.error();
+    }
+    if (auto s = LoadTariffFile(TariffFile::kTfcNoPrice, dir + "/tfc_no_national_price_2017_19.csv", year, tariff);
         !s.ok()) {
       return s.error();
     }

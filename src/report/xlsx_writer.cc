@@ -400,7 +400,7 @@ Status WriteXlsx(const std::string& path, const std::vector<ReportTable>& tables
   if (!problem.empty()) return MakeError(path, problem);
   if (closed != LXW_NO_ERROR) {
     std::string why = std::string("cannot write the workbook: ") + lxw_strerror(closed);
-    if (closed == LXW_ERROR_CREATING_XLSX_FILE && close_errno != 0) why += std::string(" (") + std::strerror(close_errno) + ")";
+    if (closed == LXW_ERROR_CREATING_XLSX_FILE && close_errno != 0) why += " (" + ErrnoReason(close_errno) + ")";
     return MakeError(path, why);
   }
   if (guarded) {

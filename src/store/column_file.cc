@@ -1,5 +1,8 @@
 #include "store/column_file.h"
 
+// ZSTD_decompressBound (CheckFrameSize) is in zstd's static section, and
+// exported by the shared library all the same.
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 #include <algorithm>
@@ -152,6 +155,10 @@ Result<ColumnFileReader> ColumnFileReader::Open(std::string_view bytes, std::str
   if (kind > 2) return bad("unknown kind " + std::to_string(kind));
   r.kind_ = static_cast<ingest::ExtractKind>(kind);
   r.rows_ = GetU64(bytes, 16);
+  // Rows are numbered in 32 bits (record id offsets, unbundled and secondary
+  // diagnosis rows); a larger count is damage, and read as a signed expected
+  // count it would turn negative and let columns of any length through.
+  if (r.rows_ > UINT32_MAX) return bad("a row count of " + std::to_string(r.rows_) + " is more than a batch can hold");
   uint64_t count = GetU32(bytes, 24);
   std::memcpy(r.rows_sha256_.data(), bytes.data() + 32, 32);
   if (kHeaderBytes + count * kEntryBytes > body) return bad("directory runs past the end");
@@ -179,6 +186,19 @@ const ColumnFileReader::Entry* ColumnFileReader::Find(std::string_view name) con
     if (e.name == name) return &e;
   }
   return nullptr;
+}
+
+Status ColumnFileReader::CheckFrameSize(const Entry& e, uint64_t count, size_t width) const {
+  auto damaged = [&](const std::string& why) {
+    return MakeError(path_, "column file damaged: column " + e.name + " " + why);
+  };
+  if (count > UINT64_MAX / width) return damaged("claims more values than memory holds");
+  const char* src = bytes_.data() + e.offset;
+  const unsigned long long declared = ZSTD_getFrameContentSize(src, e.stored);
+  if (declared != count * width) return damaged("has the wrong size");
+  const unsigned long long bound = ZSTD_decompressBound(src, e.stored);
+  if (bound == ZSTD_CONTENTSIZE_ERROR || declared > bound) return damaged("has a frame too short for its values");
+  return Status::Ok();
 }
 
 Status ColumnFileReader::Decompress(const Entry& e, void* out, size_t bytes) const {

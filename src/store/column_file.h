@@ -91,6 +91,7 @@ class ColumnFileReader {
   Status Read(std::string_view name, int64_t expected_count, std::vector<T>& out) const {
     auto count = Count<T>(name, expected_count);
     if (!count.ok()) return count.error();
+    if (Status s = CheckFrameSize(*Find(name), count.value(), sizeof(T)); !s.ok()) return s;
     out.resize(count.value());
     return Decompress(*Find(name), out.data(), count.value() * sizeof(T));
   }
@@ -101,6 +102,7 @@ class ColumnFileReader {
   Status ReadInto(std::string_view name, uint64_t count, T* out) const {
     auto checked = Count<T>(name, static_cast<int64_t>(count));
     if (!checked.ok()) return checked.error();
+    if (Status s = CheckFrameSize(*Find(name), count, sizeof(T)); !s.ok()) return s;
     return Decompress(*Find(name), out, count * sizeof(T));
   }
 
@@ -127,6 +129,10 @@ class ColumnFileReader {
     uint64_t stored;
   };
   const Entry* Find(std::string_view name) const;
+  // Before anything is allocated for a column: its frame must declare exactly
+  // count × width bytes, and its blocks must be able to make that many, so a
+  // damaged count cannot ask for more memory than the file's bytes can fill.
+  Status CheckFrameSize(const Entry& e, uint64_t count, size_t width) const;
   Status Decompress(const Entry& e, void* out, size_t bytes) const;
 
   std::string_view bytes_;

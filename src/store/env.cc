@@ -12,6 +12,7 @@
 #include <ctime>
 #include <random>
 
+#include "core/file.h"
 #include "core/uk_time.h"
 
 namespace csu::store {
@@ -29,7 +30,7 @@ bool Env::HeldElsewhere(const std::string& path) {
 namespace {
 
 Error OsError(const std::string& path, const char* doing, int err) {
-  return MakeError(path, std::string(doing) + ": " + std::strerror(err));
+  return MakeError(path, std::string(doing) + ": " + ErrnoReason(err));
 }
 
 class PosixWritableFile final : public WritableFile {
@@ -202,6 +203,17 @@ class PosixEnv final : public Env {
 
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    // A read-only folder (a read-only mount, or one its user may not write):
+    // flock needs no write access, so an existing LOCK is opened for reading
+    // and locked all the same, rather than refusing even read-only commands.
+    if (fd < 0 && (errno == EROFS || errno == EACCES)) {
+      const int write_err = errno;
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        return errno == ENOENT ? OsError(path, "cannot create lock file in a read-only state folder", write_err)
+                               : OsError(path, "cannot open lock file", errno);
+      }
+    }
     if (fd < 0) return OsError(path, "cannot open lock file", errno);
     // A probe (HeldElsewhere) holds a shared lock for microseconds: a few
     // tries over a quarter of a second keep it from refusing an owner.

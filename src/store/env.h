@@ -68,7 +68,9 @@ class Env {
   virtual Status SyncDir(const std::string& dir) = 0;
   // Exclusive advisory lock (flock) on `path`, created if missing. Error
   // when another process holds it: it waits only long enough to outlast a
-  // probe (HeldElsewhere), never for a holder to finish.
+  // probe (HeldElsewhere), never for a holder to finish. An existing lock
+  // file that cannot be opened for writing (a read-only folder or mount) is
+  // opened for reading and locked the same way.
   virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
   // Whether another process holds the exclusive lock on `path` now (false
   // when the file does not exist). A probe: it takes a shared lock for an

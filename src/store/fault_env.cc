@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/file.h"
+
 namespace csu::store {
 namespace {
 
 Error Injected(const std::string& path, const char* doing, int err) {
-  return MakeError(path, std::string(doing) + ": " + std::strerror(err));
+  return MakeError(path, std::string(doing) + ": " + ErrnoReason(err));
 }
 
 class FaultWritableFile final : public WritableFile {

@@ -62,12 +62,16 @@ class FieldCursor {
     return *v;
   }
 
-  // A one-character code; empty reads as ' ' (absent) when allowed.
+  // A one-character code, an ASCII letter or digit as validation leaves
+  // them; empty reads as ' ' (absent) when allowed. Anything else (a space,
+  // a comma, a quote) is damage, and could not be written back as it came.
   char Char(bool optional) {
     std::string_view v = Text();
     if (v.empty() && optional) return ' ';
-    if (v.size() != 1) Fail("not a one-character code");
-    return v.empty() ? ' ' : v[0];
+    const bool code = v.size() == 1 && ((v[0] >= '0' && v[0] <= '9') || (v[0] >= 'A' && v[0] <= 'Z') ||
+                                        (v[0] >= 'a' && v[0] <= 'z'));
+    if (!code) Fail("not a one-character code (a letter or digit)");
+    return code ? v[0] : ' ';
   }
 
   template <typename Code>

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/file.h"
+
 namespace csu::store {
 namespace {
 
@@ -38,7 +40,9 @@ std::string Why(sqlite3* db, const char* message) {
   if (db == nullptr) return why;
   const int err = sqlite3_system_errno(db);
   const bool full = (sqlite3_extended_errcode(db) & 0xff) == SQLITE_FULL;
-  if (full || err == ENOSPC || err == EDQUOT) why += " (the disk is full: free some space and try again)";
+  // SQLite says "disk I/O error" for a failed write or fsync and "database or
+  // disk is full" for SQLITE_FULL; when the disk is full, say only that.
+  if (full || err == ENOSPC || err == EDQUOT) return ErrnoReason(ENOSPC);
   else if (err == EROFS || err == EACCES || err == EPERM) why += std::string(" (") + std::strerror(err) + ")";
   return why;
 }

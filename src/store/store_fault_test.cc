@@ -341,3 +341,38 @@ TEST(SqliteDbErrors, AFullDiskIsNamedAsSuch) {
 
 }  // namespace
 }  // namespace csu::store
+
+namespace csu::store {
+namespace {
+
+// Issue 15: a full disk met during an fsync still said "disk I/O error". Each
+// operation of a commit that syncs (a batch file's fsync, a directory's, and
+// SQLite's own syncs) fails in turn with ENOSPC; every refusal must say the
+// disk is full and name the file, and none may say "disk I/O error".
+TEST_F(StoreFaultTest, AFullDiskDuringAnyFsyncIsNamedAsSuch) {
+  FaultInjectionEnv env(Env::Default());
+  env.set_recording(true);
+  ASSERT_TRUE(OpenAndCommit(FreshCopy("count-fsync"), env).ok());
+  const std::vector<std::string> log = env.log();
+  env.set_recording(false);
+  int fsyncs = 0, refused = 0;
+  for (size_t i = 0; i < log.size(); ++i) {
+    if (log[i].find("fsync") == std::string::npos) continue;  // "fsync", "fsync-dir", "sqlite-fsync"
+    ++fsyncs;
+    const std::string state = FreshCopy("fsync");
+    env.SetPlan({static_cast<int64_t>(i + 1), ENOSPC, false, false});
+    Status s = OpenAndCommit(state, env);
+    env.SetPlan({});
+    if (s.ok()) continue;  // a sync after the commit point is retried or left to recovery
+    ++refused;
+    EXPECT_NE(s.error().why.find("the disk is full: free some space and try again"), std::string::npos)
+        << log[i] << ": " << s.error().ToString();
+    EXPECT_EQ(s.error().ToString().find("disk I/O error"), std::string::npos) << log[i] << ": " << s.error().ToString();
+    EXPECT_FALSE(s.error().where.empty()) << log[i];
+  }
+  EXPECT_GE(fsyncs, 3);
+  EXPECT_GE(refused, 3);
+}
+
+}  // namespace
+}  // namespace csu::store

@@ -10,38 +10,6 @@ std::string CsrfTokenFor(std::string_view session_token) {
   return store::Sha256Hex("opencsu-csrf:" + std::string(session_token)).substr(0, 32);
 }
 
-std::map<std::string, std::string> ParseCookies(const Request& r) {
-  std::map<std::string, std::string> out;
-  for (const auto& [name, value] : r.headers.fields()) {
-    if (name != "cookie") continue;
-    std::string_view v = value;
-    while (!v.empty()) {
-      const size_t semi = v.find(';');
-      std::string_view part = v.substr(0, semi);
-      v = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
-      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-      const size_t eq = part.find('=');
-      if (eq == std::string_view::npos) continue;
-      out.emplace(std::string(part.substr(0, eq)), std::string(part.substr(eq + 1)));
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::string> ParseForm(std::string_view body) {
-  std::map<std::string, std::string> out;
-  while (!body.empty()) {
-    const size_t amp = body.find('&');
-    std::string_view pair = body.substr(0, amp);
-    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
-    const size_t eq = pair.find('=');
-    auto key = http::PercentDecode(pair.substr(0, eq), true);
-    auto value = http::PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
-    if (key && value) out.emplace(std::move(*key), std::move(*value));
-  }
-  return out;
-}
-
 std::string FormValue(const std::map<std::string, std::string>& form, const char* key) {
   const auto it = form.find(key);
   return it == form.end() ? std::string() : it->second;

@@ -30,6 +30,7 @@
 #include "contracts/contract.h"
 #include "core/money.h"
 #include "core/text.h"
+#include "http/form.h"
 #include "http/request_parser.h"
 #include "ingest/extract_schema.h"
 #include "pricing/priced_activity.h"
@@ -77,9 +78,9 @@ inline const std::vector<std::pair<std::string, std::string>> kViewPages = {{"mo
                                                                             {"challenges", "Challenges"}};
 
 // Request helpers (web_app.cc).
-std::map<std::string, std::string> ParseCookies(const Request& r);
-// application/x-www-form-urlencoded; a malformed pair is skipped.
-std::map<std::string, std::string> ParseForm(std::string_view body);
+// ParseCookies and ParseForm are http's (http/form.h).
+using http::ParseCookies;
+using http::ParseForm;
 // A form field's value, "" when absent.
 std::string FormValue(const std::map<std::string, std::string>& form, const char* key);
 std::string Pounds(int64_t pence);
