@@ -7,6 +7,8 @@
 //   csu billing report             cost per head, revenue, renewals, forecast
 // Every change is written to the state folder's audit log.
 #include <CLI/CLI.hpp>
+
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -118,6 +120,21 @@ std::function<bool(const std::string&)> KnownCcg(const refdata::RefData& ref) {
   };
 }
 
+// "--ccg: 99X is not a CCG ...; the CSU's customers: 02E, 27D": the CCGs
+// with a subscription, so the user sees what to type.
+std::string NotACcg(Opened& o, const std::string& ccg) {
+  std::string why = "--ccg: " + ccg + " is not a CCG in the reference data";
+  std::vector<std::string> held;
+  if (auto subs = o.db->Subscriptions(); subs.ok())
+    for (const billing::Subscription& s : subs.value())
+      if (std::find(held.begin(), held.end(), s.ccg) == held.end()) held.push_back(s.ccg);
+  std::sort(held.begin(), held.end());
+  if (held.empty()) return why + "; no CCG subscribes yet";
+  why += "; the CSU's customers: ";
+  for (size_t i = 0; i < held.size(); ++i) why += (i > 0 ? ", " : "") + held[i];
+  return why;
+}
+
 std::string FileName(const std::string& path) {
   size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -211,7 +228,7 @@ int PopulationSet(const Context& ctx, const BillingArgs& a) {
   if (!from.ok()) return Fail("--from: " + from.error().ToString(), kExitUsage);
   auto o = Open(ctx, a.state);
   if (!o) return kExitFailure;
-  if (!KnownCcg(*o->state->ref)(a.ccg)) return Fail("--ccg: " + a.ccg + " is not a CCG in the reference data", kExitUsage);
+  if (!KnownCcg(*o->state->ref)(a.ccg)) return Fail(NotACcg(*o, a.ccg), kExitUsage);
   if (Status s = o->db->SetPopulation(a.ccg, from.value(), a.quantity, o->actor); !s.ok())
     return Fail(s.error().ToString() + " (nothing was changed)");
   nlohmann::json details = {{"ccg", a.ccg}, {"from", from.value().ToString()}, {"patients", a.quantity}};
@@ -256,7 +273,7 @@ int UsageRecord(const Context& ctx, const BillingArgs& a) {
   if (!period.ok()) return Fail("--period: " + period.error().ToString(), kExitUsage);
   auto o = Open(ctx, a.state);
   if (!o) return kExitFailure;
-  if (!KnownCcg(*o->state->ref)(a.ccg)) return Fail("--ccg: " + a.ccg + " is not a CCG in the reference data", kExitUsage);
+  if (!KnownCcg(*o->state->ref)(a.ccg)) return Fail(NotACcg(*o, a.ccg), kExitUsage);
   auto counted = o->db->RecordUsage(a.ccg, period.value(), a.meter, a.quantity, a.reference, o->actor);
   if (!counted.ok()) return Fail(counted.error().ToString() + " (nothing was recorded)");
   if (!counted.value()) {
