@@ -53,13 +53,18 @@ echo "== The CSU's commercial side: catalogue, subscriptions, usage, invoices"
 "$CSU" catalogue load --data "$STATE" data/demo/catalogue.csv
 # An illustrative CSU: the name, address and VAT number are made up.
 "$CSU" invoice settings --data "$STATE" --supplier-name "Cheshire and Merseyside Commissioning Support Unit (demo)" \
-  --supplier-address "1 Example Street, Warrington WA1 1AA" --vat-number "GB 000 0000 00" --payment-days 30 >/dev/null
-subscribe() {  # ccg item start term [discount]
+  --supplier-address "1 Example Street, Warrington WA1 1AA" --vat-number "GB 000 0000 00" --payment-days 30 \
+  --remittance "BACS to Example Bank, sort code 00-00-00, account 00000000 (placeholders)" >/dev/null
+for ccg in 02E 12F 27D; do  # made-up invoice addresses
+  "$CSU" invoice settings --data "$STATE" --ccg "$ccg" --customer-address "Accounts payable, NHS $ccg CCG (demo address)" >/dev/null
+done
+subscribe() {  # ccg item start term [discount]; the PO is made up
   held=$("$CSU" subscriptions list --data "$STATE" --ccg "$1" --format csv | cut -d, -f3)
   if printf '%s\n' "$held" | grep -qx "$2"; then
     echo "  $1 already subscribes to $2"
   else
-    "$CSU" subscriptions add --data "$STATE" --ccg "$1" --item "$2" --start "$3" --term "$4" ${5:+--discount "$5"}
+    "$CSU" subscriptions add --data "$STATE" --ccg "$1" --item "$2" --start "$3" --term "$4" ${5:+--discount "$5"} \
+      --po "PO-$1-$2"
   fi
 }
 subscribe 12F FULL 2018-04-01 60 2.5

@@ -96,8 +96,31 @@ std::string HashOf(Invoice inv) {
 
 }  // namespace
 
+// Added to schema version 1 without a version change (docs/store-format.md
+// §12, "Invoice parties"): additive, applied to new and existing databases.
+constexpr const char* kPartiesSchema = R"sql(
+ALTER TABLE subscriptions ADD COLUMN purchase_order TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN purchase_order TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN customer_address TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN remittance TEXT NOT NULL DEFAULT '';
+CREATE TABLE customers(ccg TEXT PRIMARY KEY, address TEXT NOT NULL, set_at TEXT NOT NULL, set_by TEXT NOT NULL);
+)sql";
+
 Status PrepareBillingDb(store::SqliteDb& db, const std::string& pragmas) {
-  return store::PrepareSchema(db, pragmas, kSchema, kSchemaVersion, "billing database");
+  if (Status s = store::PrepareSchema(db, pragmas, kSchema, kSchemaVersion, "billing database"); !s.ok()) return s;
+  CSU_ASSIGN_OR_RETURN(q, db.Prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='customers'"));
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  const bool present = row && q.Int(0) != 0;
+  q.Reset();
+  if (present) return Status::Ok();  // nothing to write
+  return store::InTransaction(db, [&]() -> Status {
+    // Another process may have added them while this one waited.
+    CSU_ASSIGN_OR_RETURN(again, db.Prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='customers'"));
+    CSU_ASSIGN_OR_RETURN(r, again.Step());
+    if (r && again.Int(0) != 0) return Status::Ok();
+    again.Reset();
+    return db.Exec(kPartiesSchema);
+  });
 }
 
 BillingStore::BillingStore(PassKey, std::unique_ptr<store::SqliteDb> db) : db_(std::move(db)) {}
@@ -214,7 +237,7 @@ Result<int64_t> BillingStore::AddVersions(const std::vector<ItemVersion>& versio
 
 Result<std::vector<Subscription>> BillingStore::Subscriptions() {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
-      "SELECT id, ccg, item, start, term_months, notice_months, discount_bp, created_at, created_by "
+      "SELECT id, ccg, item, start, term_months, notice_months, discount_bp, created_at, created_by, purchase_order "
       "FROM subscriptions ORDER BY id"));
   std::vector<Subscription> out;
   while (true) {
@@ -230,6 +253,7 @@ Result<std::vector<Subscription>> BillingStore::Subscriptions() {
     s.notice_months = static_cast<int32_t>(q.Int(5));
     s.discount_bp = q.Int(6);
     s.created_at = q.Text(7);
+    s.purchase_order = q.Text(9);
     s.created_by = q.Text(8);
     out.push_back(std::move(s));
   }
@@ -247,9 +271,10 @@ Result<Subscription> BillingStore::AddSubscription(Subscription s,
     if (Status v = ValidateSubscription(s, existing, catalogue, known_ccg); !v.ok()) return v;
     CSU_ASSIGN_OR_RETURN(ins, d.Prepare(
         "INSERT INTO subscriptions(ccg, item, start, term_months, notice_months, discount_bp, created_at, "
-        "created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
+        "created_by, purchase_order) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"));
     ins.Bind(1, s.ccg).Bind(2, s.item).Bind(3, s.start.ToString()).Bind(4, int64_t{s.term_months});
     ins.Bind(5, int64_t{s.notice_months}).Bind(6, s.discount_bp).Bind(7, actor.at).Bind(8, actor.by);
+    ins.Bind(9, s.purchase_order);
     if (Status r = ins.Run(); !r.ok()) return r;
     CSU_ASSIGN_OR_RETURN(last, d.Prepare("SELECT last_insert_rowid()"));
     CSU_ASSIGN_OR_RETURN(has, last.Step());
@@ -413,8 +438,29 @@ Result<Supplier> BillingStore::GetSupplier() {
     else if (key == "supplier_address") out.address = value;
     else if (key == "supplier_vat_number") out.vat_number = value;
     else if (key == "payment_days") out.payment_days = static_cast<int32_t>(ParseInt(value).value_or(30));
+    else if (key == "remittance") out.remittance = value;
   }
   return out;
+}
+
+Result<std::string> BillingStore::CustomerAddress(const std::string& ccg) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT address FROM customers WHERE ccg=?1"));
+  q.Bind(1, CanonicalCcg(ccg));
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  return row ? q.Text(0) : std::string();
+}
+
+Status BillingStore::SetCustomerAddress(const std::string& ccg_text, const std::string& address, const Actor& actor) {
+  const std::string ccg = CanonicalCcg(ccg_text);
+  if (address.empty() || address.size() > 400 || !IsValidUtf8(address))
+    return MakeError(ccg, "the invoice address must be 1–400 characters of UTF-8");
+  return store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(put, db_->Prepare(
+        "INSERT INTO customers(ccg, address, set_at, set_by) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(ccg) DO UPDATE SET "
+        "address=excluded.address, set_at=excluded.set_at, set_by=excluded.set_by"));
+    put.Bind(1, ccg).Bind(2, address).Bind(3, actor.at).Bind(4, actor.by);
+    return put.Run();
+  });
 }
 
 Status BillingStore::SetSupplier(const Supplier& s) {
@@ -423,13 +469,16 @@ Status BillingStore::SetSupplier(const Supplier& s) {
   if (!s.vat_number.empty() && !ValidVatNumber(s.vat_number))
     return MakeError("supplier", "\"" + s.vat_number + "\" is not a UK VAT registration number (GB and 9 digits)");
   if (s.payment_days < 0 || s.payment_days > 120) return MakeError("supplier", "payment terms must be 0–120 days");
+  if (s.remittance.size() > 400 || !IsValidUtf8(s.remittance))
+    return MakeError("supplier", "the remittance details are too long (400 characters) or not UTF-8");
   return store::InTransaction(*db_, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(put, db_->Prepare(
         "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
     for (const auto& [k, v] : {std::pair<const char*, std::string>{"supplier_name", s.name},
                                {"supplier_address", s.address},
                                {"supplier_vat_number", s.vat_number},
-                               {"payment_days", std::to_string(s.payment_days)}}) {
+                               {"payment_days", std::to_string(s.payment_days)},
+                               {"remittance", s.remittance}}) {
       put.Reset();
       put.Bind(1, k).Bind(2, v);
       if (Status r = put.Run(); !r.ok()) return r;
@@ -477,7 +526,8 @@ bool ValidVatNumber(std::string_view text) {
 Result<std::vector<Invoice>> BillingStore::LoadDocuments(const std::string& where_sql, const std::string& arg) {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
       "SELECT number, kind, ccg, ccg_name, period, issued_at, issued_by, credits, reason, vat_rate_bp, population, "
-      "sha256, supplier_name, supplier_address, supplier_vat_number, payment_days FROM documents " + where_sql +
+      "sha256, supplier_name, supplier_address, supplier_vat_number, payment_days, remittance, purchase_order, "
+      "customer_address FROM documents " + where_sql +
       " ORDER BY kind DESC, number"));
   if (!where_sql.empty()) q.Bind(1, arg);
   CSU_ASSIGN_OR_RETURN(lines, db_->Prepare(
@@ -502,7 +552,9 @@ Result<std::vector<Invoice>> BillingStore::LoadDocuments(const std::string& wher
     inv.vat_rate_bp = q.Int(9);
     inv.population = q.Int(10);
     inv.sha256 = q.Text(11);
-    inv.supplier = {q.Text(12), q.Text(13), q.Text(14), static_cast<int32_t>(q.Int(15))};
+    inv.supplier = {q.Text(12), q.Text(13), q.Text(14), static_cast<int32_t>(q.Int(15)), q.Text(16)};
+    inv.purchase_order = q.Text(17);
+    inv.customer_address = q.Text(18);
     lines.Reset();
     lines.Bind(1, inv.number);
     while (true) {
@@ -578,19 +630,35 @@ Status BillingStore::StoreDocument(Invoice& inv, const Actor& actor) {
   inv.issued_by = actor.by;
   CSU_ASSIGN_OR_RETURN(supplier, GetSupplier());
   inv.supplier = supplier;
+  CSU_ASSIGN_OR_RETURN(address, CustomerAddress(inv.ccg));
+  inv.customer_address = address;
+  // An invoice quotes the PO of each subscription it bills; a credit note
+  // keeps the one of the invoice it reverses (CreditNoteFor copies it).
+  if (inv.kind == DocumentKind::kInvoice) {
+    CSU_ASSIGN_OR_RETURN(subs, Subscriptions());
+    std::vector<std::string> pos;
+    for (const InvoiceLine& l : inv.lines)
+      for (const Subscription& s : subs)
+        if (s.id == l.subscription_id && !s.purchase_order.empty() &&
+            std::find(pos.begin(), pos.end(), s.purchase_order) == pos.end())
+          pos.push_back(s.purchase_order);
+    inv.purchase_order.clear();
+    for (const std::string& po : pos) inv.purchase_order += (inv.purchase_order.empty() ? "" : "; ") + po;
+  }
   SetTotals(inv);
   inv.sha256 = HashOf(inv);
   CSU_ASSIGN_OR_RETURN(doc, d.Prepare(
       "INSERT INTO documents(number, kind, ccg, ccg_name, period, issued_at, issued_by, credits, reason, "
       "vat_rate_bp, population, net_pence, vat_pence, total_pence, sha256, supplier_name, supplier_address, "
-      "supplier_vat_number, payment_days) "
-      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)"));
+      "supplier_vat_number, payment_days, remittance, purchase_order, customer_address) "
+      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"));
   doc.Bind(1, inv.number).Bind(2, DocumentKindName(inv.kind)).Bind(3, inv.ccg).Bind(4, inv.ccg_name);
   doc.Bind(5, inv.period.ToString()).Bind(6, inv.issued_at).Bind(7, inv.issued_by).Bind(8, inv.credits);
   doc.Bind(9, inv.reason).Bind(10, inv.vat_rate_bp).Bind(11, inv.population).Bind(12, inv.net.pence());
   doc.Bind(13, inv.vat.pence()).Bind(14, inv.total.pence()).Bind(15, inv.sha256);
   doc.Bind(16, inv.supplier.name).Bind(17, inv.supplier.address).Bind(18, inv.supplier.vat_number);
-  doc.Bind(19, int64_t{inv.supplier.payment_days});
+  doc.Bind(19, int64_t{inv.supplier.payment_days}).Bind(20, inv.supplier.remittance);
+  doc.Bind(21, inv.purchase_order).Bind(22, inv.customer_address);
   if (Status r = doc.Run(); !r.ok()) return r;
   CSU_ASSIGN_OR_RETURN(line, d.Prepare(
       "INSERT INTO document_lines(number, line_no, item, description, basis, quantity, unit_price_pence, per, "

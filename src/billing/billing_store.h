@@ -94,6 +94,10 @@ class BillingStore {
   // Name and address up to 200/400 characters, a UK VAT number or none,
   // payment terms 0–120 days. Documents issued earlier keep what they had.
   Status SetSupplier(const Supplier& supplier);
+  // The CCG's invoice address ("" when none is set), stamped on its
+  // documents at issue. Setting it again replaces it for later documents.
+  Result<std::string> CustomerAddress(const std::string& ccg);
+  Status SetCustomerAddress(const std::string& ccg, const std::string& address, const Actor& actor);
 
   // ---- documents
   // Issues `inv` (computed, unnumbered): numbers it from its series, stamps

@@ -179,6 +179,11 @@ std::string CanonicalJson(const Invoice& inv) {
                    {"address", inv.supplier.address},
                    {"vat_number", inv.supplier.vat_number},
                    {"payment_days", inv.supplier.payment_days}};
+  // Added after the first documents were issued: present only when set, so
+  // an older document's canonical form, and its SHA-256, are unchanged.
+  if (!inv.supplier.remittance.empty()) j["supplier"]["remittance"] = inv.supplier.remittance;
+  if (!inv.purchase_order.empty()) j["purchase_order"] = inv.purchase_order;
+  if (!inv.customer_address.empty()) j["customer_address"] = inv.customer_address;
   if (inv.kind == DocumentKind::kInvoice) j["due_date"] = DueDate(inv);
   if (inv.kind == DocumentKind::kCreditNote) {
     j["credits"] = inv.credits;

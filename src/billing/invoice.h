@@ -46,6 +46,9 @@ struct Supplier {
   std::string address;     // lines separated by ", " or newlines
   std::string vat_number;  // e.g. "GB 123 4567 89"; empty when not registered
   int32_t payment_days = 30;
+  // How to pay: the CSU's bank, sort code and account as it configures them
+  // (`csu invoice settings --remittance`); printed as given, never checked.
+  std::string remittance;
 
   bool operator==(const Supplier&) const = default;
 };
@@ -59,6 +62,10 @@ struct Invoice {
   std::string issued_at;
   std::string issued_by;
   Supplier supplier;  // stamped at issue
+  // The customer's purchase-order number(s) from the subscriptions billed
+  // ("no PO, no pay"), "; "-separated; a credit note keeps its invoice's.
+  std::string purchase_order;
+  std::string customer_address;  // the CCG's invoice address, stamped at issue
   std::string credits;  // credit notes: the invoice number they reverse
   std::string reason;   // credit notes: why
   int64_t vat_rate_bp = 2000;

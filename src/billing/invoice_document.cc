@@ -58,7 +58,11 @@ std::string InvoiceHtml(const Invoice& inv, const std::string& css_href) {
        "</strong><br>" + XmlEscape(inv.supplier.address) +
        (inv.supplier.vat_number.empty() ? "" : "<br>VAT registration " + XmlEscape(inv.supplier.vat_number)) +
        "</address></header>";
-  h += "<dl><dt>To</dt><dd>" + XmlEscape(inv.ccg_name) + " (" + XmlEscape(inv.ccg) + ")</dd>";
+  h += "<dl><dt>To</dt><dd>" + XmlEscape(inv.ccg_name) + " (" + XmlEscape(inv.ccg) + ")" +
+       (inv.customer_address.empty() ? "" : "<br>" + XmlEscape(inv.customer_address)) + "</dd>";
+  // NHS bodies pay against a purchase order ("no PO, no pay").
+  if (!inv.purchase_order.empty())
+    h += "<dt>Your purchase order</dt><dd>" + XmlEscape(inv.purchase_order) + "</dd>";
   h += "<dt>Billing month</dt><dd>" + XmlEscape(inv.period.Name()) + "</dd>";
   // The date only: who at the CSU pressed the button is for its audit log,
   // not for the customer.
@@ -90,7 +94,13 @@ std::string InvoiceHtml(const Invoice& inv, const std::string& css_href) {
   if (mixed) row("Net total", inv.net);
   row("VAT at " + PercentText(inv.vat_rate_bp), inv.vat);
   row(inv.kind == DocumentKind::kInvoice ? "Total due" : "Total credited", inv.total, "total");
-  h += "</tfoot></table><footer><p>" + std::string(kRounding) + "</p>";
+  h += "</tfoot></table><footer>";
+  if (inv.kind == DocumentKind::kInvoice && !inv.supplier.remittance.empty())
+    h += "<p class=\"remittance\"><strong>How to pay</strong>: " + XmlEscape(inv.supplier.remittance) +
+         ". Please quote " + XmlEscape(inv.number) +
+         (inv.purchase_order.empty() ? std::string() : " and purchase order " + XmlEscape(inv.purchase_order)) +
+         ".</p>";
+  h += "<p>" + std::string(kRounding) + "</p>";
   if (!inv.sha256.empty())
     h += "<p>Document fingerprint (SHA-256 of its canonical JSON): <span class=\"hash\">" + XmlEscape(inv.sha256) +
          "</span></p>";
@@ -108,6 +118,10 @@ std::string InvoiceText(const Invoice& inv) {
     t += "Date and tax point " + IssueDate(inv) + " (issued " + inv.issued_at + " by " + inv.issued_by + ")\n";
   }
   if (inv.kind == DocumentKind::kInvoice && !inv.issued_at.empty()) t += "Payment due " + DueDate(inv) + "\n";
+  if (!inv.customer_address.empty()) t += "To " + inv.customer_address + "\n";
+  if (!inv.purchase_order.empty()) t += "Your purchase order " + inv.purchase_order + "\n";
+  if (inv.kind == DocumentKind::kInvoice && !inv.supplier.remittance.empty())
+    t += "How to pay " + inv.supplier.remittance + "\n";
   t += "Registered patients " + WithThousands(inv.population) + "\n\n";
   t += report::RenderText(LinesTable(inv));
   t += std::string(kRounding) + "\n";
@@ -125,21 +139,33 @@ Status WriteInvoiceXlsx(const std::string& path, const Invoice& inv) {
   add("Number", inv.number);
   add("Kind", std::string(DocumentKindName(inv.kind)));
   add("CCG", inv.ccg + " " + inv.ccg_name);
+  add("Customer address", inv.customer_address);
+  add("Purchase order", inv.purchase_order);
   add("Billing month", inv.period.ToString());
   add("Supplier", inv.supplier.name);
   add("Supplier address", inv.supplier.address);
   add("VAT registration", inv.supplier.vat_number);
+  if (inv.kind == DocumentKind::kInvoice) add("How to pay", inv.supplier.remittance);
   add("Date and tax point", IssueDate(inv));
   if (inv.kind == DocumentKind::kInvoice) add("Payment due", DueDate(inv));
   if (inv.kind == DocumentKind::kCreditNote) add("Credits", inv.credits + ": " + inv.reason);
   add("Registered patients", WithThousands(inv.population));
   add("VAT rate", PercentText(inv.vat_rate_bp));
-  add("Net", inv.net.ToString());
-  add("VAT", inv.vat.ToString());
-  add("Total", inv.total.ToString());
   add("SHA-256", inv.sha256);
   details.title = "Details";
-  return report::WriteXlsx(path, {details, LinesTable(inv)});
+  // Every amount is a number with a £ format, so the workbook adds up; the
+  // text of the details sheet holds none.
+  report::ReportTable totals{"Totals",
+                             {{"field", report::ColumnType::kText, "Field"},
+                              {"amount", report::ColumnType::kMoney, "Amount"}}};
+  for (const auto& [label, amount] : {std::pair<const char*, Money>{"Standard-rated net", inv.net_standard},
+                                      {"Zero-rated net", inv.net_zero},
+                                      {"Exempt net", inv.net_exempt},
+                                      {"Net", inv.net},
+                                      {"VAT", inv.vat},
+                                      {"Total", inv.total}})
+    totals.AddRow({report::Cell::Text(label), report::Cell::Money(amount)});
+  return report::WriteXlsx(path, {details, LinesTable(inv), totals});
 }
 
 }  // namespace csu::billing

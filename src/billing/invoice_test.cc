@@ -359,6 +359,51 @@ TEST_F(GoldenInvoices, ADocumentKeepsTheSupplierDetailsItWasIssuedWith) {
 }
 
 
+// "No PO, no pay": an invoice quotes the purchase orders of the
+// subscriptions it bills, the CCG's address and how to pay, stamped at
+// issue; its credit note keeps the PO; the workbook's amounts are numbers.
+TEST_F(GoldenInvoices, AnInvoiceCarriesThePurchaseOrderAddressAndRemittance) {
+  Subscription with_po = Sub("27D", "BI-CORE");
+  with_po.purchase_order = "PO-27D-0042";
+  ASSERT_TRUE(db_->AddSubscription(with_po, KnownCcg, kActor).ok());
+  ASSERT_TRUE(db_->SetCustomerAddress("27d", "Accounts payable, 1 Bank Quay, Warrington", kActor).ok());
+  EXPECT_FALSE(db_->SetCustomerAddress("27D", "", kActor).ok());
+  ASSERT_TRUE(db_->SetSupplier({"Example CSU", "1 Example Street", "", 30,
+                                "Example Bank, sort code 00-00-00, account 00000000 (placeholders)"}).ok());
+  InvoiceRunResult r = Run(Period(2018, 6));
+  ASSERT_EQ(r.issued.size(), 2u);
+  const Invoice& inv = r.issued[0].ccg == "27D" ? r.issued[0] : r.issued[1];
+  const Invoice& other = r.issued[0].ccg == "27D" ? r.issued[1] : r.issued[0];
+  EXPECT_EQ(inv.purchase_order, "PO-27D-0042");
+  EXPECT_EQ(inv.customer_address, "Accounts payable, 1 Bank Quay, Warrington");
+  EXPECT_TRUE(other.purchase_order.empty());  // 02E gave none
+  auto stored = db_->Document(inv.number).value();
+  EXPECT_EQ(*stored, inv);
+  EXPECT_TRUE(db_->Verify().value().empty());
+  const std::string html = InvoiceHtml(inv, "");
+  EXPECT_NE(html.find("Your purchase order</dt><dd>PO-27D-0042"), std::string::npos);
+  EXPECT_NE(html.find("1 Bank Quay"), std::string::npos);
+  EXPECT_NE(html.find("sort code 00-00-00"), std::string::npos);
+  EXPECT_EQ(InvoiceHtml(other, "").find("Your purchase order"), std::string::npos);
+  EXPECT_NE(CanonicalJson(inv).find("\"purchase_order\":\"PO-27D-0042\""), std::string::npos);
+  // A document without them hashes as documents issued before they existed.
+  EXPECT_EQ(CanonicalJson(other).find("purchase_order"), std::string::npos);
+
+  const std::string xlsx = dir_.path() + "/inv.xlsx";
+  ASSERT_TRUE(WriteInvoiceXlsx(xlsx, inv).ok());
+  std::string unzip = "unzip -p '" + xlsx + "' xl/worksheets/sheet3.xml 2>/dev/null";
+  if (std::system("command -v unzip >/dev/null 2>&1") == 0) {
+    FILE* pipe = ::popen(unzip.c_str(), "r");
+    std::string sheet;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) sheet.append(buf, n);
+    ::pclose(pipe);
+    // The total as a number cell (<v>), not text.
+    EXPECT_NE(sheet.find("<v>" + std::to_string(inv.total.pence() / 100) + "."), std::string::npos) << sheet;
+  }
+}
+
 TEST_F(GoldenInvoices, AnOverCountIsCorrectedWithANegativeRecordButNeverBelowZero) {
   ASSERT_TRUE(db_->RecordUsage("02E", Period(2018, 6), "payslips", -34, "payroll-2018-06-fix", kActor).value());
   EXPECT_EQ(db_->UsageTotals("02E", Period(2018, 6)).value().at("payslips"), 1200);

@@ -28,6 +28,7 @@ struct Subscription {
   int32_t term_months = 36;
   int32_t notice_months = 6;
   int64_t discount_bp = 0;  // hundredths of a per cent
+  std::string purchase_order;  // the CCG's PO for it; empty when it has not given one
   std::string created_at;
   std::string created_by;
 

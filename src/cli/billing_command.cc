@@ -8,6 +8,8 @@
 // Every change is written to the state folder's audit log.
 #include <algorithm>
 #include <CLI/CLI.hpp>
+
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -52,7 +54,8 @@ struct BillingArgs {
   std::string view = "all";
   int months = 12;
   bool dry_run = false;
-  std::optional<std::string> supplier_name, supplier_address, vat_number;
+  std::optional<std::string> supplier_name, supplier_address, vat_number, remittance, customer_address;
+  std::string purchase_order;
   std::optional<int> payment_days;
   std::string format = "table";
   std::string out;
@@ -116,6 +119,21 @@ std::function<bool(const std::string&)> KnownCcg(const refdata::RefData& ref) {
     Result<OdsCode> code = OdsCode::Parse(ccg);
     return code.ok() && ref.FindCcg(code.value()) != nullptr;
   };
+}
+
+// "--ccg: 99X is not a CCG ...; the CSU's customers: 02E, 27D": the CCGs
+// with a subscription, so the user sees what to type.
+std::string NotACcg(Opened& o, const std::string& ccg) {
+  std::string why = "--ccg: " + ccg + " is not a CCG in the reference data";
+  std::vector<std::string> held;
+  if (auto subs = o.db->Subscriptions(); subs.ok())
+    for (const billing::Subscription& s : subs.value())
+      if (std::find(held.begin(), held.end(), s.ccg) == held.end()) held.push_back(s.ccg);
+  std::sort(held.begin(), held.end());
+  if (held.empty()) return why + "; no CCG subscribes yet";
+  why += "; the CSU's customers: ";
+  for (size_t i = 0; i < held.size(); ++i) why += (i > 0 ? ", " : "") + held[i];
+  return why;
 }
 
 std::string FileName(const std::string& path) {
@@ -185,6 +203,7 @@ int SubscriptionsAdd(const Context& ctx, const BillingArgs& a) {
   billing::Subscription s;
   s.ccg = a.ccg;
   s.item = a.item;
+  s.purchase_order = a.purchase_order;
   auto start = Date::Parse(a.date);
   if (!start.ok()) return Fail("--start: " + start.error().ToString(), kExitUsage);
   s.start = start.value();
@@ -229,7 +248,7 @@ int PopulationSet(const Context& ctx, const BillingArgs& a) {
   if (!from.ok()) return Fail("--from: " + from.error().ToString(), kExitUsage);
   auto o = Open(ctx, a.state);
   if (!o) return kExitFailure;
-  if (!KnownCcg(*o->state->ref)(a.ccg)) return Fail("--ccg: " + a.ccg + " is not a CCG in the reference data", kExitUsage);
+  if (!KnownCcg(*o->state->ref)(a.ccg)) return Fail(NotACcg(*o, a.ccg), kExitUsage);
   if (Status s = o->db->SetPopulation(a.ccg, from.value(), a.quantity, o->actor); !s.ok())
     return Fail(s.error().ToString() + " (nothing was changed)");
   nlohmann::json details = {{"ccg", a.ccg}, {"from", from.value().ToString()}, {"patients", a.quantity}};
@@ -274,7 +293,7 @@ int UsageRecord(const Context& ctx, const BillingArgs& a) {
   if (!period.ok()) return Fail("--period: " + period.error().ToString(), kExitUsage);
   auto o = Open(ctx, a.state);
   if (!o) return kExitFailure;
-  if (!KnownCcg(*o->state->ref)(a.ccg)) return Fail("--ccg: " + a.ccg + " is not a CCG in the reference data", kExitUsage);
+  if (!KnownCcg(*o->state->ref)(a.ccg)) return Fail(NotACcg(*o, a.ccg), kExitUsage);
   auto counted = o->db->RecordUsage(a.ccg, period.value(), a.meter, a.quantity, a.reference, o->actor);
   if (!counted.ok()) return Fail(counted.error().ToString() + " (nothing was recorded)");
   if (!counted.value()) {
@@ -410,20 +429,36 @@ int InvoiceSettings(const Context& ctx, const BillingArgs& a) {
   auto current = o->db->GetSupplier();
   if (!current.ok()) return Fail(current.error().ToString());
   billing::Supplier s = current.value();
-  const bool change = a.supplier_name || a.supplier_address || a.vat_number || a.payment_days;
+  const bool change = a.supplier_name || a.supplier_address || a.vat_number || a.payment_days || a.remittance;
+  if (a.customer_address && a.ccg.empty()) return Fail("--customer-address needs --ccg", kExitUsage);
   if (a.supplier_name) s.name = *a.supplier_name;
   if (a.supplier_address) s.address = *a.supplier_address;
   if (a.vat_number) s.vat_number = *a.vat_number;
   if (a.payment_days) s.payment_days = *a.payment_days;
+  if (a.remittance) s.remittance = *a.remittance;
+  if (a.customer_address) {
+    if (Status st = o->db->SetCustomerAddress(a.ccg, *a.customer_address, o->actor); !st.ok())
+      return Fail(st.error().ToString() + " (nothing was changed)");
+    if (!Audit(*o, "billing.customer", a.ccg, {{"address", *a.customer_address}})) return kExitFailure;
+  }
   if (change) {
     if (Status st = o->db->SetSupplier(s); !st.ok()) return Fail(st.error().ToString() + " (nothing was changed)");
     nlohmann::json details = {{"supplier_name", s.name}, {"supplier_address", s.address},
-                              {"supplier_vat_number", s.vat_number}, {"payment_days", s.payment_days}};
+                              {"supplier_vat_number", s.vat_number}, {"payment_days", s.payment_days},
+                              {"remittance", s.remittance}};
     if (!Audit(*o, "billing.settings", "supplier", details)) return kExitFailure;
   }
-  std::printf("Supplier          %s\nAddress           %s\nVAT registration  %s\nPayment terms     %d days\n",
+  std::printf("Supplier          %s\nAddress           %s\nVAT registration  %s\nPayment terms     %d days\n"
+              "Remittance        %s\n",
               s.name.empty() ? "(not set: csu invoice settings --supplier-name ...)" : s.name.c_str(),
-              s.address.c_str(), s.vat_number.empty() ? "(none)" : s.vat_number.c_str(), s.payment_days);
+              s.address.c_str(), s.vat_number.empty() ? "(none)" : s.vat_number.c_str(), s.payment_days,
+              s.remittance.empty() ? "(not set: csu invoice settings --remittance ...)" : s.remittance.c_str());
+  if (!a.ccg.empty()) {
+    auto address = o->db->CustomerAddress(a.ccg);
+    if (!address.ok()) return Fail(address.error().ToString());
+    std::printf("%-18s%s\n", (a.ccg + " address").c_str(),
+                address.value().empty() ? "(not set: --ccg CODE --customer-address ...)" : address.value().c_str());
+  }
   if (change) std::printf("Documents issued from now on carry these; those already issued keep theirs.\n");
   return kExitOk;
 }
@@ -540,6 +575,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
   c->add_option("--term", a->term, "Term in months, 18–60")->capture_default_str();
   c->add_option("--notice", a->notice, "Notice period in months, 0–12")->capture_default_str();
   c->add_option("--discount", a->discount, "Discount on every line, e.g. 5 or 2.5%");
+  c->add_option("--po", a->purchase_order, "The CCG's purchase-order number for it, quoted on its invoices");
   a = std::make_shared<BillingArgs>();
   c = Sub(subs, ctx, "list", "List subscriptions with their end and notice dates", a, SubscriptionsList);
   c->add_option("--ccg", a->ccg, "Only this CCG")->transform(UpperCaseCode);
@@ -604,6 +640,11 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
   c->add_option("--supplier-address", a->supplier_address, "Its postal address, one line");
   c->add_option("--vat-number", a->vat_number, "Its VAT registration number, e.g. GB 123 4567 89");
   c->add_option("--payment-days", a->payment_days, "Payment terms in days (default 30)");
+  c->add_option("--remittance", a->remittance,
+                "How to pay, as printed: the CSU's bank, sort code and account (configuration, not checked)");
+  c->add_option("--ccg", a->ccg, "With --customer-address: the CCG whose invoice address it is")
+      ->transform(UpperCaseCode);
+  c->add_option("--customer-address", a->customer_address, "The CCG's invoice address, one line");
   a = std::make_shared<BillingArgs>();
   Sub(inv, ctx, "verify", "Check every issued document against its fingerprint, and that numbers have no gaps", a,
       InvoiceVerify);

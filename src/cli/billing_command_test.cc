@@ -56,6 +56,9 @@ TEST_F(BillingCommandTest, FromCatalogueToInvoiceCreditAndReplacement) {
   EXPECT_EQ(o.exit_code, 1);
   EXPECT_TRUE(Contains(o.output, "outside 18–60 months")) << o.output;
   EXPECT_EQ(Csu("subscriptions add --ccg 02E --item CONTRACTS --start 2018-04-01").exit_code, 0);
+  o = Csu("population set --ccg 99x --from 2018-04-01 --patients 10");
+  EXPECT_EQ(o.exit_code, 2) << o.output;
+  EXPECT_TRUE(Contains(o.output, "99X is not a CCG in the reference data; the CSU's customers: 02E")) << o.output;
 
   EXPECT_EQ(Csu("invoice run --period 2018-6").exit_code, 2);
   o = Csu("invoice run --period 2018-06");

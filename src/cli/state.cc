@@ -74,7 +74,7 @@ Result<std::unique_ptr<State>> OpenState(const Context& ctx, const std::string& 
     if (!options.shared && store.error().why.find("in use by another csu process") != std::string::npos) {
       return MakeError(data_dir,
                        "another csu process holds this state folder (a running 'csu serve', or a load in "
-                       "progress), and this command changes its batches, which needs the folder alone: stop the "
+                       "progress), and this command needs the folder to itself (it changes batches, or serves): stop the "
                        "server (or let the load finish) and run the command again; commands that read, and "
                        "changes to users, challenges, contracts and billing, work while it runs");
     }

@@ -141,8 +141,11 @@ Response WebApp::Impl::ApiAudit(const Request& r, const Caller& c) const {
   return Response::Json(200, report::RenderJson(table.value()).dump());
 }
 
-Response WebApp::Impl::UsersResponse(const Caller& c, int status, std::string notice_html) const {
+Response WebApp::Impl::UsersResponse(const Caller& c, int status, std::string notice_html,
+                                     std::string selected_user) const {
   UsersPageData page;
+  page.selected_user = std::move(selected_user);
+  page.self = c.who.username;
   page.csrf_token = CsrfTokenFor(c.session_token);
   page.notice_html = std::move(notice_html);
   auto users = accounts.ListUsers();
@@ -166,7 +169,8 @@ Response WebApp::Impl::UsersResponse(const Caller& c, int status, std::string no
 Response WebApp::Impl::UsersPage(const Request& r, const Caller& c) const {
   if (!CsuWide(c, Action::kManageUsers)) return NotFound(c);
   const std::string done(r.Query("done").value_or(""));
-  return UsersResponse(c, 200, done.empty() ? "" : NoticePanel("Done: " + done + ".", false));
+  return UsersResponse(c, 200, done.empty() ? "" : NoticePanel("Done: " + done + ".", false),
+                       std::string(r.Query("user").value_or("")));
 }
 
 Response WebApp::Impl::UsersChange(const Request& r, const Caller& c, UsersForm form_kind) const {
@@ -246,8 +250,8 @@ Response WebApp::Impl::UsersChange(const Request& r, const Caller& c, UsersForm 
       break;
     }
   }
-  if (!done.ok()) return UsersResponse(c, 400, NoticePanel(done.error().ToString(), true));
-  return Redirect("/admin/users?done=" + UrlEncode(what));
+  if (!done.ok()) return UsersResponse(c, 400, NoticePanel(done.error().ToString(), true), user);
+  return Redirect("/admin/users?done=" + UrlEncode(what) + (user.empty() ? "" : "&user=" + UrlEncode(user)));
 }
 
 Response WebApp::Impl::AccountResponse(const Caller& c, int status, std::string notice_html) const {

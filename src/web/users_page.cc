@@ -113,6 +113,64 @@ std::string EnrolmentForm(std::string_view action, std::string_view csrf, std::s
          "<button class=\"primary\" type=\"submit\">" + Escape(button) + "</button></form>";
 }
 
+namespace {
+
+// A one-button form acting on the chosen row: `hidden` fields say which.
+std::string ButtonForm(const UsersPageData& p, std::string_view action,
+                       const std::vector<std::pair<std::string, std::string>>& hidden, std::string_view button,
+                       std::string_view fields = "") {
+  std::string h = "<form class=\"filters\" method=\"post\" action=\"" + Escape(action) + "\">" + CsrfField(p.csrf_token);
+  for (const auto& [name, value] : hidden)
+    h += "<input type=\"hidden\" name=\"" + Escape(name) + "\" value=\"" + Escape(value) + "\">";
+  return h + std::string(fields) + "<div><button type=\"submit\">" + Escape(button) + "</button></div></form>";
+}
+
+// What an administrator can do to one user, each a button on that user.
+std::string ManagePanel(const UsersPageData& p, const tenancy::UserInfo& u) {
+  std::string h = "<section class=\"panel\" id=\"manage\"><h2>" + Escape(u.username) +
+                  (u.display_name.empty() ? "" : " (" + Escape(u.display_name) + ")") + "</h2>";
+  const std::vector<std::pair<std::string, std::string>> who = {{"username", u.username}};
+  if (u.disabled) {
+    h += ButtonForm(p, "/admin/users/change", {{"username", u.username}, {"change", "enable"}}, "Enable");
+  } else if (u.username != p.self) {  // disabling oneself would lock the last way back in
+    h += ButtonForm(p, "/admin/users/change", {{"username", u.username}, {"change", "disable"}},
+                    "Disable (ends their sessions and API tokens)");
+  }
+  h += "<h3>Reset the password</h3><p class=\"note\">Ends their sessions and revokes their API tokens. Give them "
+       "the new password by another channel; it is not shown again.</p>";
+  h += ButtonForm(p, "/admin/users/password", who, "Reset password",
+                  InputField("reset-password", "password", "New password (12+ characters)", "password", "",
+                             "required autocomplete=\"new-password\"") +
+                      SelectField("reset-authenticator", "authenticator", "Authenticator",
+                                  {{"keep", "keep the one they have"}, {"new", "new secret (shown once)"}}));
+  if (u.role == Role::kCsuAnalyst) {
+    h += "<h3>CCGs</h3>";
+    h += ButtonForm(p, "/admin/users/change", {{"username", u.username}, {"change", "assign"}}, "Assign",
+                    InputField("assign-tenant", "tenant", "CCG", "text", "", "required maxlength=\"5\""));
+    for (const OdsCode& a : u.assigned)
+      h += ButtonForm(p, "/admin/users/change",
+                      {{"username", u.username}, {"change", "unassign"}, {"tenant", std::string(a.view())}},
+                      "Remove " + std::string(a.view()));
+  }
+  h += "<h3>API tokens</h3>";
+  bool any = false;
+  for (const tenancy::ApiTokenInfo& t : p.tokens) {
+    if (t.username != u.username || t.revoked_at != 0) continue;
+    any = true;
+    h += ButtonForm(p, "/admin/users/tokens/revoke", {{"id", std::to_string(t.id)}},
+                    "Revoke token " + std::to_string(t.id) + " (" + t.name + ")");
+  }
+  if (!any) h += "<p>No active tokens.</p>";
+  if (u.username == p.self)
+    h += "<p><a href=\"/account\">Make an API token for yourself</a> on your account page.</p>";
+  else
+    h += "<p class=\"note\">Nobody makes a token for someone else: " + Escape(u.username) +
+         " makes their own on their account page.</p>";
+  return h + "</section>";
+}
+
+}  // namespace
+
 std::string UsersPageHtml(const UsersPageData& p) {
   std::string body = p.notice_html;
 
@@ -135,35 +193,23 @@ std::string UsersPageHtml(const UsersPageData& p) {
                   Cell::Text(u.disabled ? "disabled" : "active"),
                   Cell::Text(u.last_sign_in_at.empty() ? "never" : u.last_sign_in_at)});
   }
-  body += TableHtml(users);
+  users.notes.push_back("Choose a user to disable or enable them, reset their password, assign CCGs or revoke "
+                        "their API tokens.");
+  body += TableHtml(users, [](const report::ReportTable& t, size_t row, size_t column) -> std::string {
+    if (column != 0) return {};
+    return "/admin/users?user=" + UrlEncode(t.rows[row][0].text) + "#manage";
+  });
+  for (const tenancy::UserInfo& u : p.users)
+    if (u.username == p.selected_user) body += ManagePanel(p, u);
 
   body += Form(p, "Add a user", "/admin/users",
                InputField("add-username", "username", "User name", "text", "", "required autocomplete=\"off\"") +
                    InputField("add-name", "name", "Name", "text") +
-                   SelectField("add-role", "role", "Role", RoleOptions()) +
+                   SelectField("add-role", "role", "Role", RoleOptions(), "ccg_viewer") +
                    InputField("add-tenant", "tenant", "CCG (CCG roles)", "text", "", "maxlength=\"5\"") +
                    InputField("add-password", "password", "First password (12+ characters)", "password", "",
                               "required autocomplete=\"new-password\""),
                "Add user");
-  body += Form(p, "Change a user", "/admin/users/change",
-               InputField("change-username", "username", "User name", "text", "", "required") +
-                   SelectField("change-change", "change", "Change",
-                               {{"disable", "disable (ends their sessions and API tokens)"},
-                                {"enable", "enable"},
-                                {"assign", "assign a CCG (analysts)"},
-                                {"unassign", "remove a CCG (analysts)"}}) +
-                   InputField("change-tenant", "tenant", "CCG", "text", "", "maxlength=\"5\""),
-               "Apply");
-  body += Form(p, "Reset a password", "/admin/users/password",
-               InputField("reset-username", "username", "User name", "text", "", "required autocomplete=\"off\"") +
-                   InputField("reset-password", "password", "New password (12+ characters)", "password", "",
-                              "required autocomplete=\"new-password\"") +
-                   SelectField("reset-authenticator", "authenticator", "Authenticator",
-                               {{"keep", "keep the one they have"}, {"new", "new secret (shown once)"}}),
-               "Reset password",
-               "Ends the user's sessions and revokes their API tokens. Give them the new password by another channel; "
-               "it is not shown again.");
-
   report::ReportTable policy("Second factor by role", {{"role", ColumnType::kText, "Role"},
                                                        {"required", ColumnType::kText, "Second factor"},
                                                        {"missing", ColumnType::kCount, "Active users without one"}});
@@ -182,14 +228,11 @@ std::string UsersPageHtml(const UsersPageData& p) {
 
   report::ReportTable tokens = TokensTable(p.tokens, true);
   tokens.notes.push_back("Newest first. A token acts with its user's role and CCGs; only its SHA-256 is stored, so a "
-                         "lost token cannot be shown again: revoke it, and its user makes another on their account "
-                         "page. Nobody makes a token for someone else.");
+                         "lost token cannot be shown again: choose its user above to revoke it, and its user makes "
+                         "another on their account page. Nobody makes a token for someone else.");
   body += "<h2>API tokens</h2>";
   body += p.tokens.empty() ? "<p>No API tokens yet. Other systems use one to call the JSON API as a user.</p>"
                          : TableHtml(tokens);
-  body += Form(p, "Revoke an API token", "/admin/users/tokens/revoke",
-               InputField("revoke-id", "id", "Token", "text", "", "required inputmode=\"numeric\" pattern=\"[0-9]+\""),
-               "Revoke");
   return body;
 }
 

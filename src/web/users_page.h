@@ -1,8 +1,10 @@
 // The administrators' users page (/admin/users) as HTML: the users with role,
 // CCGs, second factor, status and last sign-in; the second-factor policy per
 // role; API tokens (never the tokens themselves: only their id, name and
-// dates); and the forms that change them (add, disable and enable, assign,
-// reset a password, require a second factor, create and revoke tokens).
+// dates); and the forms that change them: add a user (the least-privileged
+// role, ccg_viewer, preselected), and, for the row chosen, disable or enable,
+// reset the password, assign a CCG and revoke each token; a second factor
+// per role. Tokens are made by their own user on /account.
 // Rendering only: the handlers in web_app.cc read the accounts, check the
 // permission and the CSRF token, and make the changes.
 #pragma once
@@ -22,6 +24,10 @@ struct UsersPageData {
   std::vector<tenancy::ApiTokenInfo> tokens;  // every user's, revoked ones too
   std::string csrf_token;
   std::string notice_html;  // shown above everything (NoticePanel, ShownOncePanel); already HTML
+  // The user whose row was chosen (?user=NAME): their actions are shown
+  // under the table, as buttons carrying the name, so nobody types it.
+  std::string selected_user;
+  std::string self;  // the signed-in administrator
 };
 
 // The page's body (the frame is RenderPage's).

@@ -198,7 +198,8 @@ struct WebApp::Impl {
   // ---- users (administrators; admin_pages.cc) ----
   // The users page, with `notice_html` (a result, an error, or a secret
   // shown once) above it.
-  Response UsersResponse(const Caller& c, int status, std::string notice_html) const;
+  // `selected_user`: the row whose actions are open (?user=NAME).
+  Response UsersResponse(const Caller& c, int status, std::string notice_html, std::string selected_user = "") const;
   Response UsersPage(const Request& r, const Caller& c) const;
 
   // The forms of the users page, one route each.

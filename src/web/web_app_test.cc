@@ -740,6 +740,42 @@ TEST_F(WebAppTest, AdministratorsManageUsersFromThePageWithCsrf) {
   EXPECT_TRUE(accounts_->FindUser("newbie").value()->disabled);
 }
 
+// The users page acts on a row: a user's name opens their actions, each a
+// button carrying the name (nothing typed), and a new user starts at the
+// least-privileged role.
+TEST_F(WebAppTest, TheUsersPageActsOnTheChosenRow) {
+  const std::string token = Session("admin");
+  const std::string admin = Cookie(token);
+  auto made = accounts_->CreateApiTokenAsOperator("viewer", "nightly", "test");
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+  const std::string id = std::to_string(made.value().first.id);
+  Response page = Send(Method::kGet, "/admin/users", admin);
+  ASSERT_EQ(page.status(), 200);
+  EXPECT_NE(page.body().find("href=\"/admin/users?user=viewer#manage\""), std::string::npos) << page.body();
+  EXPECT_EQ(page.body().find("id=\"manage\""), std::string::npos);  // no row chosen yet
+  EXPECT_EQ(page.body().find("change-username"), std::string::npos);  // no typed-name forms
+  EXPECT_EQ(page.body().find("revoke-id"), std::string::npos);
+  EXPECT_NE(page.body().find("<option value=\"ccg_viewer\" selected>"), std::string::npos);
+
+  Response chosen = Send(Method::kGet, "/admin/users?user=viewer", admin);
+  ASSERT_EQ(chosen.status(), 200);
+  const std::string& b = chosen.body();
+  EXPECT_NE(b.find("id=\"manage\""), std::string::npos);
+  EXPECT_NE(b.find("name=\"username\" value=\"viewer\""), std::string::npos);
+  EXPECT_NE(b.find("name=\"change\" value=\"disable\""), std::string::npos);
+  EXPECT_NE(b.find("name=\"id\" value=\"" + id + "\""), std::string::npos);
+  EXPECT_NE(b.find("Nobody makes a token for someone else"), std::string::npos);
+  // The button's form does what it says, and the page comes back on that user.
+  Response revoked = Send(Method::kPost, "/admin/users/tokens/revoke", admin,
+                          "csrf=" + CsrfTokenFor(token) + "&id=" + id);
+  ASSERT_EQ(revoked.status(), 303) << revoked.body();
+  EXPECT_EQ(accounts_->ListApiTokens("viewer").value()[0].revoked_at != 0, true);
+  // One's own row offers one's own token, and no button to disable oneself.
+  Response own = Send(Method::kGet, "/admin/users?user=admin", admin);
+  EXPECT_NE(own.body().find("Make an API token for yourself"), std::string::npos);
+  EXPECT_EQ(own.body().find("name=\"change\" value=\"disable\""), std::string::npos);
+}
+
 TEST_F(WebAppTest, AdministratorsResetPasswordsFromThePageWithoutEchoingThem) {
   const std::string token = Session("admin");
   const std::string admin = Cookie(token);
