@@ -22,8 +22,8 @@ Error Bad(std::string why) { return Error{"", std::move(why)}; }
 }  // namespace
 
 const std::vector<std::string>& ViewNames() {
-  static const std::vector<std::string> names = {"monitoring", "nca",        "challenges", "spend",  "flows",
-                                                 "practices",  "ae",         "readmissions", "records"};
+  static const std::vector<std::string> names = {"summary", "monitoring", "nca",          "challenges", "spend",
+                                                 "flows",   "practices",  "ae",           "readmissions", "records"};
   return names;
 }
 
@@ -167,7 +167,7 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
   const auto& names = ViewNames();
   const bool all = r.view == "all";
   if (!all && std::find(names.begin(), names.end(), r.view) == names.end())
-    return Bad("\"" + r.view + "\" is not a view (monitoring, nca, challenges, spend, flows, practices, ae, "
+    return Bad("\"" + r.view + "\" is not a view (summary, monitoring, nca, challenges, spend, flows, practices, ae, "
                  "readmissions, records or all)");
   ViewResult out;
   ActivityCube cube;
@@ -176,13 +176,14 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
   const ViewScope& scope = out.scope;
 
   const auto wants = [&](const char* v) { return all || r.view == v; };
-  if (wants("monitoring") || wants("nca")) {
+  if (wants("summary") || wants("monitoring") || wants("nca")) {
     Result<std::vector<contracts::Contract>> contracts = [&] {
       std::lock_guard<std::mutex> lock(contracts_mutex_);
       return contracts_.Contracts(scope.year);
     }();
     if (!contracts.ok()) return contracts.error();
     const Monitoring m = Monitor(cube, activity_, Readmitted(), contracts.value(), scope.month, scope.commissioner);
+    if (wants("summary")) out.tables.push_back(MonitoringSummaryTable(m, scope, r.rag));
     if (wants("monitoring")) out.tables.push_back(MonitoringTable(m, scope));
     if (wants("nca")) out.tables.push_back(NonContractTable(m, scope));
   }
@@ -214,8 +215,18 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
     out.tables.push_back(RecordsTable(activity_, scope, r.provider, r.pod, r.month_only,
                                       r.first_record, r.max_records, &out.records_matching));
   }
-  if (r.shared)
-    for (report::ReportTable& t : out.tables) t = report::ApplyDisclosureControl(std::move(t)).table();
+  if (r.shared) {
+    for (report::ReportTable& t : out.tables) {
+      t = report::ApplyDisclosureControl(std::move(t)).table();
+      // A status is a text computed from the variance: where the published
+      // variance % is hidden, so is the status (it would say how large the
+      // hidden figure is).
+      const size_t status = t.ColumnIndex("status"), pct = t.ColumnIndex("variance_pct");
+      if (t.title != "Contract monitoring summary" || status == t.columns.size() || pct == t.columns.size()) continue;
+      for (auto& row : t.rows)
+        if (row[pct].kind == report::Cell::Kind::kSuppressed) row[status] = report::Cell::Suppressed();
+    }
+  }
   return out;
 }
 

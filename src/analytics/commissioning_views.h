@@ -50,6 +50,7 @@ struct ViewRequest {
   FinancialYear year{2018};
   int month = 0;             // 1 (April) .. 12; 0 = the latest month with activity
   int64_t fu_ratio_limit_milli = 3000;
+  RagThresholds rag;  // summary only: the status thresholds of the installation
   // records only
   std::string provider;              // ODS code, required
   std::optional<pricing::Pod> pod;   // none = every POD; Pod::kNone = not priced

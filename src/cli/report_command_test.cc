@@ -58,7 +58,8 @@ fs::path* DemoReportTest::root_ = nullptr;
 TEST_F(DemoReportTest, EachReportMatchesItsReferenceCsv) {
   const bool update = std::getenv("CSU_UPDATE_GOLDEN") != nullptr;
   std::string rewritten;
-  for (const char* view : {"monitoring", "nca", "challenges", "spend", "flows", "practices", "ae", "readmissions"}) {
+  for (const char* view :
+       {"summary", "monitoring", "nca", "challenges", "spend", "flows", "practices", "ae", "readmissions"}) {
     const std::string out = (*root_ / (std::string(view) + ".csv")).string();
     Outcome o = RunCsu(kRefdata + "report " + view + " " + Common() +
                        " --commissioner 02E --year 2018/19 --month 9 --format csv --out " + out);

@@ -39,6 +39,7 @@ analytics::ViewRequest WebApp::Impl::ViewRequestFor(const OdsCode& ccg, std::str
   v.commissioner = std::string(ccg.view());
   v.year = options.year;
   v.month = month;
+  v.rag = options.rag;
   return v;
 }
 
@@ -177,12 +178,25 @@ Response WebApp::Impl::CcgHome(const Request& r, const Caller& c) const {
 }
 
 CellLink WebApp::Impl::DrillLinks(const Caller& c, const OdsCode& ccg, const std::string& view, int month) const {
+  if (view == "summary") {
+    // A contract's row opens its POD lines (the ALL row: every line).
+    const std::string lines = "/ccg/" + std::string(ccg.view()) + "/view/monitoring?month=" + std::to_string(month);
+    return [lines](const report::ReportTable& t, size_t row, size_t col) -> std::string {
+      const size_t provider = t.ColumnIndex("provider");
+      if (provider == t.columns.size()) return "";
+      const std::string& name = t.columns[col].name;
+      if (name != "provider" && name != "provider_name") return "";
+      const std::string& code = t.rows[row][provider].text;
+      if (t.IsTotalRow(row)) return name == "provider" ? lines : "";
+      return code.empty() ? "" : lines + "&f_provider=" + UrlEncode(code);
+    };
+  }
   if (view != "monitoring" || !tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel)) return {};
   return [this, ccg, month](const report::ReportTable& t, size_t row, size_t col) -> std::string {
     const size_t provider = t.ColumnIndex("provider"), pod = t.ColumnIndex("pod");
     if (provider == t.columns.size() || pod == t.columns.size() || t.IsTotalRow(row)) return "";
     const std::string& name = t.columns[col].name;
-    if (name != "actual_activity_ytd" && name != "actual_ytd") return "";
+    if (name != "actual_ytd_activity" && name != "actual_ytd") return "";
     const std::string& p = t.rows[row][pod].text;
     if (p == "TOTAL" || p == "ALL" || p == "READM" || p == "MRET") return "";
     return RecordsLink(ccg, t.rows[row][provider].text, p, month);
@@ -195,7 +209,16 @@ TableOptions WebApp::Impl::ViewTableOptions(const std::string& base, const std::
   o.keep = {{"month", std::to_string(month)}};
   // The band is on the figure people ask "which are over £X" of: the year
   // to date in monitoring, the amount at stake in challenges, spend.
-  if (view == "monitoring" || view == "nca") o.value_column = "actual_ytd";
+  if (view == "summary" || view == "monitoring" || view == "nca") o.value_column = "actual_ytd";
+  // The summary's status is a choice of Red, Amber and Green.
+  if (view == "summary") {
+    o.filter_columns = {"status"};
+    // It must fit a 1366 px screen without scrolling sideways: contract
+    // totals in whole pounds (pence are noise there; the tooltip has them),
+    // the provider's name cut at 11 rem (whole in its tooltip).
+    o.money = MoneyUnit::kPounds;
+    o.sticky_max_rem = 11;
+  }
   if (view == "challenges") {
     o.value_column = "at_stake";
     // Largest first, by absolute money, so a list opens on what matters.

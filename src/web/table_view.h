@@ -13,6 +13,9 @@
 //   f_<column>=<value>   rows whose text column is exactly the value (any case)
 //   min=, max=           a band on the value column (money, in pounds: 1000, £1,000.50)
 //   page=<n>             from 1; TableOptions::page_size rows a page
+//   money=pence|pounds|thousands|millions   how money is shown (£1,234.56, £1,235,
+//                        £000s, £m); display only; without it TableOptions::money
+//   neg=minus|brackets   negative money as -£5.00 or (£5.00)
 //
 // A parameter it cannot honour (an unknown or unsortable column, a bad
 // direction, page or amount, a text over 200 characters) is an Error naming
@@ -60,6 +63,7 @@ struct TableOptions {
   // text columns before the first number, but not the commissioner (one
   // value on a CCG's page).
   std::vector<std::string> sticky_columns;
+  int sticky_max_rem = 16;  // each sticky column's widest (html.h, StickyColumns)
   // The order without sort=; "" (or a column the table lacks) = the table's own.
   std::string default_sort;
   SortDirection default_direction = SortDirection::kDescending;
@@ -68,6 +72,9 @@ struct TableOptions {
   // them). None = no band by default.
   std::optional<int64_t> default_min_pence;
   size_t page_size = 100;
+  // How money shows without money=: exact pence, or whole pounds on a page
+  // of totals (the summary), where pence are noise and cost width.
+  MoneyUnit money = MoneyUnit::kPence;
 };
 
 // The columns a form offers filters for when the page does not say.
@@ -84,6 +91,7 @@ struct TableState {
   size_t band = kNoColumn;  // the value column min_pence and max_pence apply to
   std::optional<int64_t> min_pence, max_pence;
   size_t page = 1;
+  MoneyDisplay money;  // money=, neg=
 };
 
 // Reads the parameters above from `query` (every other key is ignored; a

@@ -67,7 +67,10 @@ inline constexpr int64_t kSignInFormSeconds = 15 * 60;
 inline constexpr size_t kRecordsPerPage = 1000;
 inline constexpr size_t kMaxRecordsPerAnswer = 5000;
 // Views with a page of their own; "records" is the drill-down page.
-inline const std::vector<std::pair<std::string, std::string>> kViewPages = {{"monitoring", "Contract monitoring"},
+// Contract monitoring opens on its summary (one row per contract), whose
+// rows open the POD lines, whose figures open the records.
+inline const std::vector<std::pair<std::string, std::string>> kViewPages = {{"summary", "Contract monitoring"},
+                                                                            {"monitoring", "POD lines"},
                                                                             {"nca", "Non-contract activity"},
                                                                             {"spend", "Spend"},
                                                                             {"flows", "Patient flows"},

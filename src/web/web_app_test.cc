@@ -155,7 +155,7 @@ class WebAppTest : public ::testing::Test {
     };
     billing_access.meter = meter_.get();
     billing_access.today = [] { return kToday; };
-    app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false}, *accounts_, *views_,
+    app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
                                     refdata::TestRefData(), o.audit, records, billing_access);
   }
 
@@ -270,7 +270,7 @@ TEST_F(WebAppTest, SignInNeedsTheFormCookieAndFailsWithOneMessage) {
 }
 
 TEST_F(WebAppTest, BehindTheProxyOneClientsFailuresDoNotLockOutEveryone) {
-  WebApp proxied(WebOptions{FinancialYear(2018), true}, *accounts_, *views_, refdata::TestRefData(),
+  WebApp proxied(WebOptions{FinancialYear(2018), true, {}}, *accounts_, *views_, refdata::TestRefData(),
                  [](const std::string&, const std::string&, const std::string&, const std::string&) {
                    return Status::Ok();
                  },
@@ -328,7 +328,7 @@ TEST_F(WebAppTest, SignInFormValuesAreNeverEmptyAndWorkOnce) {
 }
 
 TEST_F(WebAppTest, BehindTlsTheSignInFormCookieIsHostPrefixed) {
-  WebApp proxied(WebOptions{FinancialYear(2018), true}, *accounts_, *views_, refdata::TestRefData(),
+  WebApp proxied(WebOptions{FinancialYear(2018), true, {}}, *accounts_, *views_, refdata::TestRefData(),
                  [](const std::string&, const std::string&, const std::string&, const std::string&) {
                    return Status::Ok();
                  },
@@ -507,8 +507,8 @@ TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
   std::map<std::string, std::string> sessions;
   for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer"}) sessions[user] = Session(user);
   const std::string other_figure = "987.65";  // 27D's spell price: must never appear
-  const std::vector<std::string> views = {"monitoring", "nca",       "spend", "flows",     "practices",
-                                          "ae",         "readmissions", "challenges", "records"};
+  const std::vector<std::string> views = {"summary", "monitoring", "nca",          "spend",      "flows",
+                                          "practices", "ae",        "readmissions", "challenges", "records"};
   // The other tenant's ids in query and body too; they must change nothing.
   const std::string smuggle = "?provider=RBT&month=1&ccg=27D&commissioner=27D&tenant=27D";
   size_t checked = 0;
@@ -579,7 +579,7 @@ TEST_F(WebAppTest, AViewersFloodOfRefusalsIsSummarisedWithAnExactCount) {
   o.policy = &policy_;
   auto accounts = tenancy::Accounts::Open(dir_.path(), o);
   ASSERT_TRUE(accounts.ok()) << accounts.error().ToString();
-  WebApp app(WebOptions{FinancialYear(2018), false}, *accounts.value(), *views_, refdata::TestRefData(), log,
+  WebApp app(WebOptions{FinancialYear(2018), false, {}}, *accounts.value(), *views_, refdata::TestRefData(), log,
              PlatformRecords{});
   const tenancy::SignInResult in = accounts.value()->SignIn({"viewer", kPassword, "", "10.0.0.9", ""});
   ASSERT_EQ(in.outcome, tenancy::SignInOutcome::kSignedIn);
@@ -633,7 +633,7 @@ TEST_F(WebAppTest, HealthzReportsAStoreThatCannotWriteUntilItRecovers) {
   };
   PlatformRecords records;
   records.health = [&st] { return st.Health(); };
-  WebApp app(WebOptions{FinancialYear(2018), false}, *accounts_, *views_, refdata::TestRefData(), audit, records);
+  WebApp app(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_, refdata::TestRefData(), audit, records);
   auto healthz = [&app] {
     Request r;
     r.method = Method::kGet;
@@ -1022,11 +1022,57 @@ TEST_F(WebAppTest, ViewPagesSortFilterAndPageAndKeepTheirDrillDowns) {
   // The JSON twin is the whole table, whatever the page's parameters say.
   EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/view/monitoring?sort=nosuch", analyst).status(), 200);
   // Every view page takes them.
-  for (const char* view : {"monitoring", "nca", "spend", "flows", "practices", "ae", "readmissions", "challenges"}) {
+  for (const char* view :
+       {"summary", "monitoring", "nca", "spend", "flows", "practices", "ae", "readmissions", "challenges"}) {
     Response r = Send(Method::kGet, std::string("/ccg/02E/view/") + view + "?page=2", analyst);
     EXPECT_EQ(r.status(), 200) << view;
     EXPECT_NE(r.body().find("table-filters"), std::string::npos) << view;
   }
+}
+
+// Contract monitoring opens on one row per contract with a status in words
+// and colour; a row opens its POD lines; money can be shown in £000s or £m
+// with the exact amount in a tooltip.
+TEST_F(WebAppTest, MonitoringOpensOnASummaryWhoseRowsOpenTheirPodLines) {
+  contracts::Contract plan;
+  plan.commissioner = OdsCode::Parse("02E").value();
+  plan.provider = OdsCode::Parse("RBT").value();
+  plan.year = FinancialYear(2018);
+  plan.lines.push_back({pricing::Pod::kNonElective, 12, Money::FromPence(1'200'00), contracts::kFlatProfile});
+  ASSERT_TRUE(contracts_->Replace({plan}, {"2018-10-01T00:00:00Z", "test", ""}).ok());
+  const std::string viewer = Cookie(Session("viewer"));
+
+  Response home = Send(Method::kGet, "/ccg/02E", viewer);
+  ASSERT_EQ(home.status(), 200);
+  EXPECT_NE(home.body().find("href=\"/ccg/02E/view/summary\">Contract monitoring</a>"), std::string::npos);
+
+  Response r = Send(Method::kGet, "/ccg/02E/view/summary?month=12", viewer);
+  ASSERT_EQ(r.status(), 200) << r.body();
+  const std::string& h = r.body();
+  EXPECT_NE(h.find("Contract monitoring summary"), std::string::npos);
+  EXPECT_NE(h.find("href=\"/ccg/02E/view/monitoring?month=12&amp;f_provider=RBT\">RBT</a>"), std::string::npos) << h;
+  // The status is a word in a coloured badge, not a colour alone.
+  const size_t badge = h.find("<span class=\"rag rag-");
+  ASSERT_NE(badge, std::string::npos);
+  const std::string word = h.substr(h.find('>', badge) + 1, 3);
+  EXPECT_TRUE(word == "Red" || word == "Amb" || word == "Gre") << word;
+  EXPECT_NE(h.find("<label for=\"f_status\">Status</label>"), std::string::npos) << "filter by status";
+
+  Response k = Send(Method::kGet, "/ccg/02E/view/summary?month=12&money=thousands&neg=brackets", viewer);
+  ASSERT_EQ(k.status(), 200);
+  EXPECT_NE(k.body().find("Actual £000s (YTD, after rules)"), std::string::npos);
+  EXPECT_NE(k.body().find("title=\"£"), std::string::npos) << "the exact amount in a tooltip";
+  EXPECT_NE(k.body().find("<option value=\"thousands\" selected>"), std::string::npos);
+  // The choice is kept by the sort links.
+  EXPECT_NE(k.body().find("money=thousands&amp;neg=brackets"), std::string::npos);
+  for (const char* bad : {"money=billions", "neg=red"})
+    EXPECT_EQ(Send(Method::kGet, std::string("/ccg/02E/view/summary?") + bad, viewer).status(), 400) << bad;
+
+  Response json = Send(Method::kGet, "/api/v1/ccg/02E/view/summary?month=12", viewer);
+  ASSERT_EQ(json.status(), 200);
+  EXPECT_NE(json.body().find("\"status\""), std::string::npos);
+  EXPECT_NE(json.body().find("\"spells_ytd\""), std::string::npos);
+  EXPECT_NE(json.body().find("\"plan_ytd_pence\""), std::string::npos) << "exact pence in the twin";
 }
 
 TEST_F(WebAppTest, ApiTokensAuthenticateTheJsonTwinsAndRevocationEndsThem) {
