@@ -213,7 +213,7 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
     // other CCGs' activity: an empty list, not an error (which would tell
     // a CCG which providers other CCGs use).
     out.tables.push_back(RecordsTable(activity_, scope, r.provider, r.pod, r.month_only,
-                                      r.first_record, r.max_records, &out.records_matching));
+                                      r.first_record, r.max_records, &out.records_matching, r.explain));
   }
   if (r.shared) {
     for (report::ReportTable& t : out.tables) {

@@ -65,6 +65,8 @@ struct ViewRequest {
   // every matching record.
   size_t first_record = 0;
   size_t max_records = SIZE_MAX;
+  // records only: each record's price explanation too (RecordsTable).
+  bool explain = false;
 };
 
 struct ViewResult {

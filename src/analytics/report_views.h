@@ -98,9 +98,12 @@ report::ReportTable AeTable(const pricing::PricedActivity& a, const ViewScope& s
 // `provider` is an ODS code; one no record has (never seen, or seen only in
 // other commissioners' activity) gives the same empty table, so the answer
 // does not tell which providers other CCGs use.
+// With `explain`, each row also has its price explanation (column
+// "explanation": the text of `csu price explain`, from the per-record
+// pricer; needs scope.ref), built for the page's rows only.
 report::ReportTable RecordsTable(const pricing::PricedActivity& a, const ViewScope& scope, std::string_view provider,
                                  std::optional<pricing::Pod> pod, bool month_only, size_t first = 0,
-                                 size_t max = SIZE_MAX, size_t* matching = nullptr);
+                                 size_t max = SIZE_MAX, size_t* matching = nullptr, bool explain = false);
 // 30-day emergency readmission rate by provider × month of discharge.
 report::ReportTable ReadmissionRatesTable(const pricing::PricedActivity& a, const Readmissions& r,
                                           const ViewScope& scope);

@@ -373,6 +373,9 @@ Response WebApp::Impl::RecordsPage(const Request& r, const Caller& c) const {
   if (!ccg) return NotFound(c);
   auto request = RecordsRequest(r, *ccg, kRecordsPerPage, kRecordsPerPage);
   if (!request.ok()) return Problem(c, 400, "Bad request", request.error().ToString());
+  // The page answers "why did this record cost £X?" beside each record: the
+  // explanation of its 1,000 rows only (a few hundred bytes each).
+  request.value().explain = true;
   const analytics::ViewRequest& v = request.value();
   auto built = views.Build(v);
   PageFrame f = Frame(c, "Records behind the figure");
@@ -388,7 +391,7 @@ Response WebApp::Impl::RecordsPage(const Request& r, const Caller& c) const {
   const int month = built.value().scope.month;
   std::string body =
       "<p>Pseudonymised records: no NHS numbers, names or dates of birth. Each row names its batch "
-      "and row so its price can be explained with <code>csu price explain</code>.</p>";
+      "and row, and opens the explanation of its price (the text of <code>csu price explain</code>).</p>";
   std::string pager;
   if (page > 1)
     pager += "<a href=\"" +

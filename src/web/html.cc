@@ -244,6 +244,9 @@ std::string TableHtml(const report::ReportTable& t, const CellLink& link, const 
       std::string text = Escape(plain);
       const std::string href = link ? link(t, r, c) : "";
       if (!href.empty() && !text.empty()) text = "<a href=\"" + Escape(href) + "\">" + text + "</a>";
+      // A price explanation is several lines: folded, one click away.
+      if (t.columns[c].name == "explanation" && cell.kind == report::Cell::Kind::kText && !plain.empty())
+        text = "<details><summary>Why this price</summary><pre class=\"why\">" + text + "</pre></details>";
       if (t.columns[c].name == "status" && cell.kind == report::Cell::Kind::kText &&
           (plain == "Red" || plain == "Amber" || plain == "Green"))
         text = "<span class=\"rag rag-" + Fold(plain) + "\">" + text + "</span>";

@@ -122,7 +122,8 @@ struct TableLayout {
 // columns that name a thing rather than count it (IsIdentifierColumn).
 // Money follows layout.money. A text column named "status" holding Red,
 // Amber or Green shows it as a coloured badge with the word in it (the
-// colour is never the only sign).
+// colour is never the only sign); a text column named "explanation" (a
+// record's price explanation) is folded in a <details> element.
 std::string TableHtml(const report::ReportTable& table, const CellLink& link = {}, const TableLayout& layout = {});
 
 // Integer columns that are identifiers or calendar numbers (id, seq, batch,

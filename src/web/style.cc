@@ -81,6 +81,8 @@ thead th[aria-sort] a.sort{color:#005eb8}
 .table-count{margin:8px 0 0;font-size:.92rem}
 .pager p{display:flex;gap:16px;align-items:baseline;margin:8px 0}
 .num{text-align:right;font-variant-numeric:tabular-nums}
+details summary{cursor:pointer;color:#005eb8;text-decoration:underline}
+pre.why{font-family:"Courier New",monospace;font-size:.85rem;margin:6px 0;white-space:pre;text-align:left}
 .rag{display:inline-block;min-width:4.2em;text-align:center;border-radius:3px;padding:0 6px;font-weight:700}
 .rag-red{background:#d5281b;color:#fff}
 .rag-amber{background:#ffb81c;color:#212b32}

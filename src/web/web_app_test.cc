@@ -947,6 +947,9 @@ TEST_F(WebAppTest, RecordLevelNeedsItsPermissionAndIsAudited) {
   Response r = Send(Method::kGet, records, Cookie(commissioner));
   ASSERT_EQ(r.status(), 200) << r.body();
   EXPECT_NE(r.body().find("111.11"), std::string::npos);
+  // Each record answers "why this price" on the page, as csu price explain does.
+  EXPECT_NE(r.body().find("<details><summary>Why this price</summary><pre class=\"why\">"), std::string::npos);
+  EXPECT_NE(r.body().find("  tariff year"), std::string::npos);
   EXPECT_EQ(AuditCount("|web.view|records|"), before + 1);
   Response csv = Send(Method::kGet, "/ccg/02E/export/spend/csv", Cookie(commissioner));
   ASSERT_EQ(csv.status(), 200);
