@@ -1,8 +1,10 @@
 #include "analytics/commissioning_views.h"
 
 #include <algorithm>
+#include <set>
 
 #include "analytics/activity_cube.h"
+#include "core/text.h"
 #include "analytics/challenges.h"
 #include "analytics/monitoring.h"
 #include "analytics/readmissions.h"
@@ -144,8 +146,19 @@ std::vector<MeasurePoint> CommissioningViews::AeFourHourWeekly(const ViewScope& 
 
 Status CommissioningViews::SetChallengeStatus(const ViewRequest& r, const std::string& id, std::string_view status,
                                               const std::string& note, const std::string& actor) const {
+  return SetChallengeStatuses(r, {id}, status, note, actor);
+}
+
+Status CommissioningViews::SetChallengeStatuses(const ViewRequest& r, const std::vector<std::string>& ids,
+                                                std::string_view status, const std::string& note,
+                                                const std::string& actor) const {
   const std::optional<contracts::ChallengeStatus> parsed = contracts::ParseStatus(status);
   if (!parsed) return Bad("status must be raised, agreed or rejected");
+  if (ids.empty()) return Bad("no challenge was chosen: tick the challenges to record");
+  // The log refuses this too, but one id at a time: checked first, so a
+  // selection is recorded whole or not at all.
+  if (*parsed != contracts::ChallengeStatus::kRaised && Trim(note).empty())
+    return Bad("a note saying why is required to mark a challenge " + std::string(status));
   ViewRequest whole_year = r;
   whole_year.month = 12;
   ActivityCube cube;
@@ -156,11 +169,22 @@ Status CommissioningViews::SetChallengeStatus(const ViewRequest& r, const std::s
   o.month = 12;
   o.fu_ratio_limit_milli = r.fu_ratio_limit_milli;
   const Challenges challenges = FindChallenges(activity_, Readmitted(), ref_, o);
-  const bool known = std::any_of(challenges.items.begin(), challenges.items.end(),
-                                 [&](const Challenge& c) { return c.id == id; });
-  if (!known) return Bad("no challenge " + id + " for " + scope.commissioner_label + " in " + scope.year.ToString());
+  std::set<std::string_view> raised;
+  for (const Challenge& c : challenges.items) raised.insert(c.id);
+  std::string unknown;
+  size_t unknown_count = 0;
+  for (const std::string& id : ids) {
+    if (raised.count(id)) continue;
+    if (++unknown_count <= 5) unknown += (unknown.empty() ? "" : ", ") + id;
+  }
+  if (unknown_count > 0)
+    return Bad("no challenge " + unknown + (unknown_count > 5 ? " (and " + std::to_string(unknown_count - 5) + " more)" : "") +
+               " for " + scope.commissioner_label + " in " + scope.year.ToString() + "; nothing was recorded");
   std::lock_guard<std::mutex> lock(contracts_mutex_);
-  return contracts_.SetChallengeStatus(id, *parsed, note, store::Env::Default().NowUtc(), actor);
+  const std::string at = store::Env::Default().NowUtc();
+  for (const std::string& id : ids)
+    if (Status s = contracts_.SetChallengeStatus(id, *parsed, note, at, actor); !s.ok()) return s;
+  return Status::Ok();
 }
 
 Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {

@@ -125,6 +125,11 @@ class CommissioningViews {
   // if the log refuses it (agreed and rejected need a note).
   Status SetChallengeStatus(const ViewRequest& scope, const std::string& id, std::string_view status,
                             const std::string& note, const std::string& actor) const;
+  // The same for a selection, with one note: every id is checked first, and
+  // an unknown one (or none at all, or agreed/rejected without a note)
+  // refuses the whole selection before anything is recorded.
+  Status SetChallengeStatuses(const ViewRequest& scope, const std::vector<std::string>& ids, std::string_view status,
+                              const std::string& note, const std::string& actor) const;
 
   // The commissioner's dictionary id, if any activity is loaded for it.
   std::optional<uint16_t> CommissionerId(std::string_view code) const;

@@ -6,18 +6,52 @@
 
 namespace csu::web {
 
+namespace {
+
+// Every value of `key` in a form body (checkboxes repeat their name).
+std::vector<std::string> FormValues(std::string_view body, std::string_view key) {
+  std::vector<std::string> out;
+  while (!body.empty()) {
+    const size_t amp = body.find('&');
+    std::string_view pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    const size_t eq = pair.find('=');
+    auto k = http::PercentDecode(pair.substr(0, eq), true);
+    auto v = http::PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+    if (k && v && *k == key && !v->empty()) out.push_back(std::move(*v));
+  }
+  return out;
+}
+
+}  // namespace
+
 Response WebApp::Impl::SetChallenge(const Request& r, const Caller& c) const {
   auto ccg = Tenant(r, c, Action::kSetChallengeStatus, Identifiability::kAggregate);
   if (!ccg) return NotFound(c);
   if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
   const auto form = ParseForm(r.body);
   const auto field = [&form](const char* k) { return FormValue(form, k); };
-  const std::string id = field("id");
-  const Status s = views.SetChallengeStatus(ViewRequestFor(*ccg, "challenges", 12), id, field("status"), field("note"),
-                                            c.who.username);
-  if (!s.ok()) return Problem(c, 400, "Challenge not recorded", s.error().ToString());
-  return Redirect("/ccg/" + std::string(ccg->view()) +
-                  "/view/challenges?done=" + UrlEncode(id + " " + field("status")));
+  std::vector<std::string> ids = FormValues(r.body, "id");
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const std::string status = field("status");
+  std::optional<int> month;
+  if (const std::string m = field("month"); m.size() <= 2 && !m.empty() &&
+                                            std::all_of(m.begin(), m.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+    if (const int v = std::stoi(m); v >= 1 && v <= 12) month = v;
+  const Status s = views.SetChallengeStatuses(ViewRequestFor(*ccg, "challenges", 12), ids, status, field("note"),
+                                              c.who.username);
+  if (!s.ok()) {
+    // The page again, with the note and the ticks as they were: a refusal
+    // must not cost the user what they wrote.
+    ChallengeForm kept{s.error().ToString(), field("note"), std::set<std::string>(ids.begin(), ids.end())};
+    if (!tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel))
+      return Problem(c, 400, "Challenge not recorded", kept.error);
+    return ViewPageFor(r, c, "challenges", month, kept, 400);
+  }
+  const std::string what = ids.size() == 1 ? ids[0] : WithThousands(static_cast<int64_t>(ids.size())) + " challenges";
+  return Redirect("/ccg/" + std::string(ccg->view()) + "/view/challenges?" +
+                  (month ? "month=" + std::to_string(*month) + "&" : std::string()) + "done=" + UrlEncode(what + " " + status));
 }
 
 std::optional<int> WebApp::Impl::MonthOf(const Request& r) {
@@ -233,13 +267,17 @@ TableOptions WebApp::Impl::ViewTableOptions(const std::string& base, const std::
 }
 
 Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
-  const std::string view(r.PathParam("view"));
+  return ViewPageFor(r, c, std::string(r.PathParam("view")), std::nullopt, ChallengeForm{}, 200);
+}
+
+Response WebApp::Impl::ViewPageFor(const Request& r, const Caller& c, const std::string& view,
+                                   std::optional<int> month_override, const ChallengeForm& action, int status) const {
   const auto page = std::find_if(kViewPages.begin(), kViewPages.end(), [&](const auto& p) { return p.first == view; });
   const Identifiability level =
       analytics::IsRecordLevel(view) ? Identifiability::kRecordLevel : Identifiability::kAggregate;
   auto ccg = Tenant(r, c, Action::kView, level);
   if (!ccg || page == kViewPages.end()) return NotFound(c);
-  auto month = MonthOf(r);
+  auto month = month_override ? std::optional<int>(*month_override) : MonthOf(r);
   if (!month) return Problem(c, 400, "Bad request", "month must be a financial month, 1 (April) to 12 (March)");
   PageFrame f = Frame(c, page->second);
   f.nav = CcgNav(c, *ccg, view);
@@ -259,16 +297,25 @@ Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
   }
   body += "<a href=\"/api/v1" + base + "/view/" + view + "?month=" + std::to_string(s.month) +
           "\">This page as JSON</a></div>\n";
-  if (view == "challenges" && tenancy::Grants(c.who.role, Action::kSetChallengeStatus, Identifiability::kAggregate)) {
+  const bool acts = view == "challenges" &&
+                   tenancy::Grants(c.who.role, Action::kSetChallengeStatus, Identifiability::kAggregate);
+  if (acts) {
+    // No id is typed: the rows are ticked in the table (their checkboxes
+    // belong to this form through form=), one note, one button per outcome.
     const std::string done(r.Query("done").value_or(""));
-    if (!done.empty()) body += NoticePanel("Recorded: " + done + ".", false);
-    body += "<form class=\"filters\" method=\"post\" action=\"" + base + "/challenges\">" +
-            CsrfField(CsrfTokenFor(c.session_token)) +
-            "<div><label for=\"id\">Challenge</label><input id=\"id\" name=\"id\" required></div>"
-            "<div><label for=\"status\">Status</label><select id=\"status\" name=\"status\">"
-            "<option>agreed</option><option>rejected</option><option>raised</option></select></div>"
-            "<div><label for=\"note\">Note (why)</label><input id=\"note\" name=\"note\"></div>"
-            "<div><button class=\"primary\" type=\"submit\">Record</button></div></form>";
+    if (!action.error.empty()) body += NoticePanel("Not recorded: " + action.error, true);
+    else if (!done.empty()) body += NoticePanel("Recorded: " + done + ".", false);
+    body += "<form id=\"challenge-action\" class=\"filters challenge-action\" method=\"post\" action=\"" + base +
+            "/challenges\">" + CsrfField(CsrfTokenFor(c.session_token)) +
+            "<input type=\"hidden\" name=\"month\" value=\"" + std::to_string(s.month) + "\">" +
+            InputField("note", "note", "Note (why; needed to agree or reject)", "text", action.note,
+                       "size=\"48\" maxlength=\"1000\"") +
+            "<div><button class=\"primary\" type=\"submit\" name=\"status\" value=\"agreed\">Agree ticked</button></div>"
+            "<div><button class=\"primary\" type=\"submit\" name=\"status\" value=\"rejected\">Reject ticked</button></div>"
+            "<div><button class=\"primary\" type=\"submit\" name=\"status\" value=\"raised\">Query ticked "
+            "(keep raised)</button></div></form>\n"
+            "<p class=\"note\">Tick the challenges in the table (the box beside each), write why, then agree, "
+            "reject or query them with the provider. Ticks on other pages of the table are not sent.</p>";
   }
   // The first table follows the table convention (its parameters are in the
   // URL, so only one table a page can own them); any other is shown whole.
@@ -277,8 +324,13 @@ Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
       body += TableHtml(result.tables[i], DrillLinks(c, *ccg, view, s.month));
       continue;
     }
-    auto table = InteractiveTableHtml(result.tables[i], r.query, ViewTableOptions(base, view, s.month),
-                                      DrillLinks(c, *ccg, view, s.month));
+    TableOptions table_options = ViewTableOptions(base, view, s.month);
+    if (acts) {
+      table_options.select_form = "challenge-action";
+      table_options.select_column = "id";
+      table_options.selected = action.selected;
+    }
+    auto table = InteractiveTableHtml(result.tables[i], r.query, table_options, DrillLinks(c, *ccg, view, s.month));
     if (!table.ok()) return Problem(c, 400, "Bad request", table.error().ToString());
     body += table.value();
   }
@@ -288,7 +340,7 @@ Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
     if (!Audit(c, "web.view", view, {{"ccg", ccg->view()}, {"month", s.month}, {"record_level", true}}).ok())
       return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
   }
-  return Response::Html(200, RenderPage(f, body));
+  return Response::Html(status, RenderPage(f, body));
 }
 
 namespace {

@@ -244,6 +244,11 @@ std::string TableHtml(const report::ReportTable& t, const CellLink& link, const 
       std::string text = Escape(plain);
       const std::string href = link ? link(t, r, c) : "";
       if (!href.empty() && !text.empty()) text = "<a href=\"" + Escape(href) + "\">" + text + "</a>";
+      if (c == layout.select_column && !layout.select_form.empty() && !t.IsTotalRow(r) &&
+          cell.kind == report::Cell::Kind::kText && !cell.text.empty())
+        text = "<input type=\"checkbox\" form=\"" + Escape(layout.select_form) + "\" name=\"id\" value=\"" +
+               Escape(cell.text) + "\" aria-label=\"Choose " + Escape(cell.text) + "\"" +
+               (layout.selected.count(cell.text) ? " checked" : "") + "> " + text;
       // A price explanation is several lines: folded, one click away.
       if (t.columns[c].name == "explanation" && cell.kind == report::Cell::Kind::kText && !plain.empty())
         text = "<details><summary>Why this price</summary><pre class=\"why\">" + text + "</pre></details>";

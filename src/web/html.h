@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -114,6 +115,13 @@ struct TableLayout {
   // Shown in place of "No rows for this period." when there are no rows.
   std::string empty_message;
   MoneyDisplay money;
+  // Rows that can be chosen for a form elsewhere on the page (HTML's form=
+  // attribute, so the table need not sit inside that form): a checkbox
+  // named "id" with the row's text in column select_column, in that cell,
+  // for the form with id select_form; `selected` values start ticked.
+  std::string select_form;
+  size_t select_column = static_cast<size_t>(-1);
+  std::set<std::string> selected;
 };
 
 // The table with a caption (its title), column headers with scope, numbers

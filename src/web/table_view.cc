@@ -435,6 +435,11 @@ Result<std::string> InteractiveTableHtml(const ReportTable& t,
   layout.sticky = StickyColumns(t, o.sticky_columns.empty() ? DefaultSticky(t) : o.sticky_columns, o.sticky_max_rem);
   layout.empty_message = filtered ? "No rows match these filters." : "No rows for this period.";
   layout.money = s.money;
+  if (!o.select_form.empty() && t.ColumnIndex(o.select_column) < t.columns.size()) {
+    layout.select_form = o.select_form;
+    layout.select_column = t.ColumnIndex(o.select_column);
+    layout.selected = o.selected;
+  }
   for (size_t c = 0; c < t.columns.size(); ++c) {
     TableState next = s;
     next.page = 1;

@@ -37,6 +37,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,6 +76,12 @@ struct TableOptions {
   // How money shows without money=: exact pence, or whole pounds on a page
   // of totals (the summary), where pence are noise and cost width.
   MoneyUnit money = MoneyUnit::kPence;
+  // Rows chosen with a checkbox for a form elsewhere on the page (html.h,
+  // TableLayout::select_form): the form's id and the column whose text is
+  // the value; `selected` starts ticked (a refused form shown again).
+  std::string select_form;
+  std::string select_column;
+  std::set<std::string> selected;
 };
 
 // The columns a form offers filters for when the page does not say.

@@ -194,8 +194,17 @@ struct WebApp::Impl {
 
   Response ApiAudit(const Request& r, const Caller& c) const;
 
-  // POST /ccg/{ccg}/challenges: a status for one of the CCG's challenges.
+  // POST /ccg/{ccg}/challenges: a status for one or more of the CCG's
+  // challenges (every `id` field), with one note; refused, the challenges
+  // page comes back with the note and the choice kept.
   Response SetChallenge(const Request& r, const Caller& c) const;
+  // What the challenges page's action form shows: a refusal, and what the
+  // user had written and ticked, so nothing is typed twice.
+  struct ChallengeForm {
+    std::string error;
+    std::string note;
+    std::set<std::string> selected;
+  };
 
   // ---- users (administrators; admin_pages.cc) ----
   // The users page, with `notice_html` (a result, an error, or a secret
@@ -250,6 +259,10 @@ struct WebApp::Impl {
   // default order.
   static TableOptions ViewTableOptions(const std::string& base, const std::string& view, int month);
   Response ViewPage(const Request& r, const Caller& c) const;
+  // A view page; `month` (when given) instead of the request's, `form` for
+  // the challenges page's action form, answered with `status`.
+  Response ViewPageFor(const Request& r, const Caller& c, const std::string& view, std::optional<int> month,
+                       const ChallengeForm& form, int status) const;
 
   // records: provider (required), pod, month, month_only=1, page (from 1)
   // and limit (1 to max_limit, default default_limit): the page is

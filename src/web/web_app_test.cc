@@ -896,6 +896,30 @@ TEST_F(WebAppTest, ChallengeStatusIsSetFromTheBrowserOnlyForTheCcgsOwnChallenges
     if (candidate.rfind("duplicate:", 0) == 0) id = candidate;
   }
   ASSERT_FALSE(id.empty()) << list.body();
+  // The page offers each challenge as a box to tick for its action form.
+  Response page = Send(Method::kGet, "/ccg/02E/view/challenges", Cookie(token));
+  ASSERT_EQ(page.status(), 200);
+  EXPECT_NE(page.body().find("<input type=\"checkbox\" form=\"challenge-action\" name=\"id\" value=\"" + id + "\""),
+            std::string::npos)
+      << page.body();
+  EXPECT_NE(page.body().find("<form id=\"challenge-action\""), std::string::npos);
+  // Refused (one id of the selection is not 02E's), nothing is recorded and
+  // the page comes back with the note and the ticks as they were.
+  const std::string csrf = "csrf=" + CsrfTokenFor(token);
+  Response refused = Send(Method::kPost, "/ccg/02E/challenges", Cookie(token),
+                          csrf + "&month=12&id=" + id + "&id=duplicate:op:9:99&status=agreed&note=credit+%3Cagreed%3E");
+  ASSERT_EQ(refused.status(), 400) << refused.body();
+  EXPECT_NE(refused.body().find("Not recorded: "), std::string::npos);
+  EXPECT_NE(refused.body().find("no challenge duplicate:op:9:99"), std::string::npos);
+  EXPECT_NE(refused.body().find("value=\"credit &lt;agreed&gt;\""), std::string::npos) << "the note is kept, escaped";
+  EXPECT_NE(refused.body().find("value=\"" + id + "\" aria-label=\"Choose " + id + "\" checked>"), std::string::npos);
+  EXPECT_EQ(contracts_->ChallengeStatuses().value().count(id), 0u) << "a refused selection records nothing";
+  // Agreeing needs a note: refused, the ticks kept.
+  Response no_note = Send(Method::kPost, "/ccg/02E/challenges", Cookie(token), csrf + "&id=" + id + "&status=agreed");
+  EXPECT_EQ(no_note.status(), 400);
+  EXPECT_NE(no_note.body().find("a note saying why is required"), std::string::npos);
+  EXPECT_NE(no_note.body().find(" checked>"), std::string::npos);
+
   const std::string form = "&id=" + id + "&status=agreed&note=the+provider+agreed+to+credit";
   EXPECT_EQ(Send(Method::kPost, "/ccg/02E/challenges", Cookie(token), "csrf=forged" + form).status(), 403);
   Response set = Send(Method::kPost, "/ccg/02E/challenges", Cookie(token), "csrf=" + CsrfTokenFor(token) + form);
