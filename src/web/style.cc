@@ -94,6 +94,7 @@ pre.why{font-family:"Courier New",monospace;font-size:.85rem;margin:6px 0;white-
 form.filters{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-end}
 label{display:block;font-weight:700;margin:0 0 4px}
 input,select{font-size:1rem;padding:6px 8px;border:2px solid #4c6272;border-radius:0;min-width:8rem}
+input[type=checkbox]{min-width:0;width:1.1rem;height:1.1rem;padding:0;margin:0 4px 0 0;vertical-align:middle}
 .signin{max-width:28rem;background:#fff;border:1px solid #d8dde0;border-radius:4px;padding:24px;margin:24px 0}
 .signin div{margin:0 0 16px}
 .signin input{width:100%}
