@@ -163,7 +163,30 @@ std::string UkDate(std::string_view iso) {
          std::to_string(d.value().year());
 }
 
+std::string FriendlyText(std::string_view column, std::string_view text) {
+  static const std::pair<const char*, const char*> kRules[] = {
+      {"duplicate", "Duplicate"},
+      {"readmission", "30-day readmission"},
+      {"other-ccg", "Another CCG's patient"},
+      {"fu-ratio", "Follow-up ratio"},
+      {"zero-los-elective", "Zero-day elective"},
+      {"unbundled-no-spell", "Unbundled, no spell"}};
+  static const std::pair<const char*, const char*> kKinds[] = {
+      {"apc", "Admitted"}, {"op", "Outpatient"}, {"ae", "A&E"}, {"aggregate", "Aggregate"}};
+  auto look = [text](const auto& table) -> std::string {
+    for (const auto& [id, words] : table)
+      if (text == id) return words;
+    return std::string(text);
+  };
+  if (column == "rule") return look(kRules);
+  if (column == "kind") return look(kKinds);
+  return std::string(text);
+}
+
 std::string HtmlCellText(const report::Column& column, const report::Cell& cell, const MoneyDisplay& money) {
+  if (column.type == report::ColumnType::kText && cell.kind == report::Cell::Kind::kText &&
+      (column.name == "rule" || column.name == "kind"))
+    return FriendlyText(column.name, cell.text);
   if (column.type == report::ColumnType::kInteger && cell.kind == report::Cell::Kind::kNumber &&
       !IsIdentifierColumn(column))
     return WithThousands(cell.number);

@@ -143,6 +143,11 @@ bool IsIdentifierColumn(const report::Column& column);
 // as `money` says; dates in text columns named "date" or "*_date" as UK
 // dates, "3 May 2018").
 std::string HtmlCellText(const report::Column& column, const report::Cell& cell, const MoneyDisplay& money = {});
+// The words a page shows for an internal identifier in a text column:
+// a challenge rule ("fu-ratio" -> "Follow-up ratio") or a record kind
+// ("op" -> "Outpatient"); any other text unchanged. Filters and links keep
+// the identifier.
+std::string FriendlyText(std::string_view column, std::string_view text);
 // "2018-05-03" -> "3 May 2018"; any other text unchanged.
 std::string UkDate(std::string_view iso);
 

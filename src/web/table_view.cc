@@ -364,7 +364,7 @@ std::string FilterForm(const ReportTable& t, const TableState& s, const TableOpt
     std::vector<std::pair<std::string, std::string>> options = {{"", "All"}};
     bool listed = current.empty();
     for (const std::string& v : values) {
-      options.emplace_back(v, v);
+      options.emplace_back(v, FriendlyText(col.name, v));
       listed = listed || Fold(v) == Fold(current);
     }
     // A value from a link that no row has still shows as chosen.

@@ -294,6 +294,16 @@ TEST(HtmlCells, DatesShowAsUkDates) {
   EXPECT_EQ(HtmlCellText(code, report::Cell::Text("2018-06-01")), "2018-06-01") << "only date columns";
 }
 
+TEST(HtmlCells, InternalIdentifiersShowAsWords) {
+  report::Column rule{"rule", report::ColumnType::kText, "Rule"};
+  EXPECT_EQ(HtmlCellText(rule, report::Cell::Text("fu-ratio")), "Follow-up ratio");
+  EXPECT_EQ(HtmlCellText(rule, report::Cell::Text("new-rule")), "new-rule") << "unknown ones as they are";
+  report::Column kind{"kind", report::ColumnType::kText, "Kind"};
+  EXPECT_EQ(HtmlCellText(kind, report::Cell::Text("op")), "Outpatient");
+  report::Column code{"code", report::ColumnType::kText, "Code"};
+  EXPECT_EQ(HtmlCellText(code, report::Cell::Text("op")), "op");
+}
+
 TEST(HtmlCells, StatusIsAWordInAColouredBadge) {
   report::ReportTable t("s", {{"status", report::ColumnType::kText, "Status"}});
   t.AddRow({report::Cell::Text("Amber")});

@@ -87,6 +87,8 @@ std::map<std::string, std::string> ParseForm(std::string_view body);
 std::string FormValue(const std::map<std::string, std::string>& form, const char* key);
 std::string Pounds(int64_t pence);
 Response Redirect(const std::string& to);
+// "CCG commissioner" for Role::kCcgCommissioner: the page header's words.
+std::string RoleLabel(tenancy::Role role);
 
 struct Caller {
   tenancy::Principal who;

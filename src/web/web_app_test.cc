@@ -1071,6 +1071,7 @@ TEST_F(WebAppTest, MonitoringOpensOnASummaryWhoseRowsOpenTheirPodLines) {
 
   Response home = Send(Method::kGet, "/ccg/02E", viewer);
   ASSERT_EQ(home.status(), 200);
+  EXPECT_NE(home.body().find("<span class=\"role\">CCG viewer</span>"), std::string::npos) << "a role in words";
   EXPECT_NE(home.body().find("href=\"/ccg/02E/view/summary\">Contract monitoring</a>"), std::string::npos);
 
   Response r = Send(Method::kGet, "/ccg/02E/view/summary?month=12", viewer);
