@@ -2,6 +2,7 @@
 // with its SPC chart, view pages, the records behind a figure, exports and
 // the challenge form (docs/web.md).
 #include "core/text.h"
+#include "pricing/price_explanation.h"
 #include "web/web_app_impl.h"
 
 namespace csu::web {
@@ -21,6 +22,41 @@ std::vector<std::string> FormValues(std::string_view body, std::string_view key)
     if (k && v && *k == key && !v->empty()) out.push_back(std::move(*v));
   }
   return out;
+}
+
+}  // namespace
+
+namespace {
+
+// The loaded table row of a record challenge's id ("rule:kind:batch:row",
+// the row counted in its batch), and its kind; nullopt for an aggregate
+// challenge (fu-ratio) or a record no longer loaded.
+std::optional<std::pair<ingest::ExtractKind, size_t>> ChallengedRow(const pricing::PricedActivity& a,
+                                                                    std::string_view id) {
+  const std::vector<std::string_view> parts = Split(id, ':');
+  if (parts.size() != 4) return std::nullopt;
+  auto kind = ingest::ParseKind(parts[1]);
+  auto batch = ParseInt(parts[2]);
+  auto row = ParseInt(parts[3]);
+  if (!kind.ok() || !batch || !row || *row < 0) return std::nullopt;
+  const store::CommonColumns& t = kind.value() == ingest::ExtractKind::kApc  ? static_cast<const store::CommonColumns&>(a.tables.apc)
+                                  : kind.value() == ingest::ExtractKind::kOp ? static_cast<const store::CommonColumns&>(a.tables.op)
+                                                                             : static_cast<const store::CommonColumns&>(a.tables.ae);
+  // Tables built in memory (no batch ranges) name their rows batch 0, as
+  // the challenge rules do (analytics/challenges.cc, Origin).
+  if (t.batches.empty() && *batch == 0 && static_cast<uint64_t>(*row) < t.source_row.size() &&
+      t.source_row[static_cast<size_t>(*row)] == static_cast<uint32_t>(*row))
+    return std::pair{kind.value(), static_cast<size_t>(*row)};
+  for (const store::BatchRange& range : t.batches) {
+    if (range.batch_id != *batch) continue;
+    // Rows of one batch keep their file order: the source rows are sorted.
+    auto first = t.source_row.begin() + range.first_row;
+    auto last = first + range.rows;
+    auto it = std::lower_bound(first, last, static_cast<uint32_t>(*row));
+    if (it != last && *it == static_cast<uint32_t>(*row))
+      return std::pair{kind.value(), static_cast<size_t>(it - t.source_row.begin())};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -329,6 +365,17 @@ Response WebApp::Impl::ViewPageFor(const Request& r, const Caller& c, const std:
       table_options.select_form = "challenge-action";
       table_options.select_column = "id";
       table_options.selected = action.selected;
+    }
+    if (view == "challenges") {
+      // Each record's challenge explains the record's price beside its
+      // reason, for the page's rows only.
+      table_options.cell_details = [this](const report::ReportTable& t, size_t row, size_t col) -> std::string {
+        if (t.columns[col].name != "reason") return "";
+        const report::Cell* id = t.Find(row, "id");
+        if (!id) return "";
+        auto at = ChallengedRow(views.activity(), id->text);
+        return at ? pricing::ExplainTableRow(views.activity(), ref, at->first, at->second) : "";
+      };
     }
     auto table = InteractiveTableHtml(result.tables[i], r.query, table_options, DrillLinks(c, *ccg, view, s.month));
     if (!table.ok()) return Problem(c, 400, "Bad request", table.error().ToString());

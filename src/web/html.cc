@@ -272,6 +272,9 @@ std::string TableHtml(const report::ReportTable& t, const CellLink& link, const 
         text = "<input type=\"checkbox\" form=\"" + Escape(layout.select_form) + "\" name=\"id\" value=\"" +
                Escape(cell.text) + "\" aria-label=\"Choose " + Escape(cell.text) + "\"" +
                (layout.selected.count(cell.text) ? " checked" : "") + "> " + text;
+      if (layout.cell_details && !t.IsTotalRow(r))
+        if (const std::string more = layout.cell_details(t, r, c); !more.empty())
+          text += "<details><summary>Why this price</summary><pre class=\"why\">" + Escape(more) + "</pre></details>";
       // A price explanation is several lines: folded, one click away.
       if (t.columns[c].name == "explanation" && cell.kind == report::Cell::Kind::kText && !plain.empty())
         text = "<details><summary>Why this price</summary><pre class=\"why\">" + text + "</pre></details>";

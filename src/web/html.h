@@ -122,6 +122,9 @@ struct TableLayout {
   std::string select_form;
   size_t select_column = static_cast<size_t>(-1);
   std::set<std::string> selected;
+  // Plain text folded under a cell ("Why this price"), or "" for none: a
+  // challenge's record's price explanation beside its reason.
+  std::function<std::string(const report::ReportTable&, size_t row, size_t column)> cell_details;
 };
 
 // The table with a caption (its title), column headers with scope, numbers

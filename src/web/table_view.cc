@@ -435,6 +435,7 @@ Result<std::string> InteractiveTableHtml(const ReportTable& t,
   layout.sticky = StickyColumns(t, o.sticky_columns.empty() ? DefaultSticky(t) : o.sticky_columns, o.sticky_max_rem);
   layout.empty_message = filtered ? "No rows match these filters." : "No rows for this period.";
   layout.money = s.money;
+  layout.cell_details = o.cell_details;
   if (!o.select_form.empty() && t.ColumnIndex(o.select_column) < t.columns.size()) {
     layout.select_form = o.select_form;
     layout.select_column = t.ColumnIndex(o.select_column);

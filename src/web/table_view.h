@@ -36,6 +36,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -82,6 +83,9 @@ struct TableOptions {
   std::string select_form;
   std::string select_column;
   std::set<std::string> selected;
+  // Text folded under a cell (TableLayout::cell_details), asked only for
+  // the page's rows.
+  std::function<std::string(const report::ReportTable&, size_t row, size_t column)> cell_details;
 };
 
 // The columns a form offers filters for when the page does not say.

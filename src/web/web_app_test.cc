@@ -903,6 +903,8 @@ TEST_F(WebAppTest, ChallengeStatusIsSetFromTheBrowserOnlyForTheCcgsOwnChallenges
             std::string::npos)
       << page.body();
   EXPECT_NE(page.body().find("<form id=\"challenge-action\""), std::string::npos);
+  // The challenged record's price is explained beside its reason.
+  EXPECT_NE(page.body().find("<details><summary>Why this price</summary><pre class=\"why\">"), std::string::npos);
   // Refused (one id of the selection is not 02E's), nothing is recorded and
   // the page comes back with the note and the ticks as they were.
   const std::string csrf = "csrf=" + CsrfTokenFor(token);
