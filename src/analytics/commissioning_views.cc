@@ -144,6 +144,28 @@ std::vector<MeasurePoint> CommissioningViews::AeFourHourWeekly(const ViewScope& 
   return out;
 }
 
+Result<std::vector<LineMonth>> CommissioningViews::LineMonthly(const ViewRequest& r) const {
+  ActivityCube cube;
+  CSU_ASSIGN_OR_RETURN(scope, ScopeFor(r, cube));
+  const uint32_t provider = activity_.tables.codes.provider().Find(r.provider);
+  std::optional<size_t> pair;
+  if (provider != 0 && scope.commissioner) pair = cube.Find(*scope.commissioner, static_cast<uint16_t>(provider));
+  std::vector<LineMonth> out;
+  for (int m = 1; m <= scope.month; ++m) {
+    LineMonth lm;
+    const int calendar_month = (m + 2) % 12 + 1;  // 1 = April
+    const int year = scope.year.start_year() + (m >= 10);
+    lm.period = std::to_string(year) + "-" + (calendar_month < 10 ? "0" : "") + std::to_string(calendar_month);
+    if (pair) {
+      const CubeCell c = r.pod ? cube.At(*pair, *r.pod, m) : cube.SumPods(*pair, m, m);
+      lm.activity = r.pod ? c.activity : 0;
+      lm.pence = c.pence;
+    }
+    out.push_back(std::move(lm));
+  }
+  return out;
+}
+
 Status CommissioningViews::SetChallengeStatus(const ViewRequest& r, const std::string& id, std::string_view status,
                                               const std::string& note, const std::string& actor) const {
   return SetChallengeStatuses(r, {id}, status, note, actor);

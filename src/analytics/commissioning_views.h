@@ -101,6 +101,12 @@ struct MeasurePoint {
   double value() const { return denominator == 0 ? 0.0 : 100.0 * double(numerator) / double(denominator); }
 };
 
+// One month of a contract line: its activity and £ (for an XmR chart).
+struct LineMonth {
+  std::string period;  // "2018-04"
+  int64_t activity = 0, pence = 0;
+};
+
 class CommissioningViews {
  public:
   // All three are borrowed and must outlive this object.
@@ -118,6 +124,11 @@ class CommissioningViews {
   // A&E attendances seen within 4 hours, per cent, by week (Monday to
   // Sunday, weeks starting in the year) for the scope's commissioner.
   std::vector<MeasurePoint> AeFourHourWeekly(const ViewScope& scope) const;
+  // A line's activity and £ in each month from April to the request's month
+  // (its commissioner, request.provider and request.pod; no pod = every
+  // POD's £ and no activity, which would add currencies). Months without
+  // activity are 0. Errors as Build(); an unknown provider gives zeros.
+  Result<std::vector<LineMonth>> LineMonthly(const ViewRequest& request) const;
 
   // Records a status for one of a commissioner's challenges in the
   // challenge log. Error if `id` is not among the challenges the rules raise

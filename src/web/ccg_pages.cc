@@ -167,6 +167,41 @@ std::string WebApp::Impl::RecordsLink(const OdsCode& ccg, std::string_view provi
          "&month=" + std::to_string(month);
 }
 
+std::string WebApp::Impl::LineCharts(const Request& r, const OdsCode& ccg, int month) const {
+  const std::string provider(r.Query("f_provider").value_or(""));
+  const std::string pod_text(r.Query("f_pod").value_or(""));
+  if (provider.empty() || pod_text.empty()) return "";
+  const std::optional<pricing::Pod> pod = contracts::ParsePod(ToUpper(pod_text));
+  if (!pod) return "";  // TOTAL, READM, MRET, NP: not one line's activity
+  analytics::ViewRequest v = ViewRequestFor(ccg, "monitoring", month);
+  v.provider = ToUpper(provider);
+  v.pod = pod;
+  auto months = views.LineMonthly(v);
+  if (!months.ok() || months.value().size() < 2)
+    return "<p class=\"note\">A chart needs at least two months of the year.</p>";
+  std::string out = "<h2>" + Escape(v.provider + " " + std::string(pricing::PodCode(*pod))) + " by month</h2>\n";
+  for (const bool money : {false, true}) {
+    std::vector<spc::Observation> series;
+    for (const auto& m : months.value())
+      series.push_back({m.period, money ? double(m.pence) / 100.0 : double(m.activity)});
+    spc::XmrOptions o;
+    o.improvement = spc::Improvement::kNeutral;
+    auto chart = spc::CalculateXmr(std::move(series), o);
+    if (!chart.ok()) {
+      out += "<p class=\"note\">" + Escape(chart.error().ToString()) + "</p>";
+      continue;
+    }
+    spc::SvgChartOptions so;
+    so.title = v.provider + " " + std::string(pricing::PodCode(*pod)) + (money ? ": £ by month" : ": activity by month");
+    so.x_label = "Month";
+    so.y_label = money ? "Actual" : "Activity";
+    so.units = money ? "£" : "";
+    out += "<div class=\"chart\">" + spc::SvgChart(chart.value(), so) + "</div>\n";
+  }
+  return out + "<p class=\"note\">XmR charts (Making Data Count): limits from the average moving range of the "
+               "months shown; coloured points are special cause.</p>";
+}
+
 std::string WebApp::Impl::AeChart(const analytics::ViewScope& scope, const OdsCode& ccg) const {
   const std::vector<analytics::MeasurePoint>& weeks = *AeWeeksOf(scope);
   if (weeks.size() < 2) return "<p>Not enough A&amp;E attendances this year for a chart.</p>";
@@ -381,6 +416,9 @@ Response WebApp::Impl::ViewPageFor(const Request& r, const Caller& c, const std:
     if (!table.ok()) return Problem(c, 400, "Bad request", table.error().ToString());
     body += table.value();
   }
+  // One contract line (a provider and a POD): its months as XmR charts,
+  // activity and £, to see a change rather than read it.
+  if (view == "monitoring") body += LineCharts(r, *ccg, s.month);
   // Audited once the page is built: a request refused for a bad parameter
   // showed nothing.
   if (level == Identifiability::kRecordLevel) {

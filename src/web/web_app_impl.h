@@ -251,6 +251,9 @@ struct WebApp::Impl {
   std::string RecordsLink(const OdsCode& ccg, std::string_view provider, std::string_view pod, int month) const;
 
   std::string AeChart(const analytics::ViewScope& scope, const OdsCode& ccg) const;
+  // The POD lines page filtered to one line (f_provider and f_pod): its
+  // monthly activity and £ as XmR charts; "" otherwise.
+  std::string LineCharts(const Request& r, const OdsCode& ccg, int month) const;
   Response CcgHome(const Request& r, const Caller& c) const;
 
   // What a table links to: the monitoring view's actual activity and £

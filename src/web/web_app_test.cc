@@ -1098,6 +1098,16 @@ TEST_F(WebAppTest, MonitoringOpensOnASummaryWhoseRowsOpenTheirPodLines) {
   for (const char* bad : {"money=billions", "neg=red"})
     EXPECT_EQ(Send(Method::kGet, std::string("/ccg/02E/view/summary?") + bad, viewer).status(), 400) << bad;
 
+  // One line of the POD lines page draws its months as XmR charts.
+  Response line = Send(Method::kGet, "/ccg/02E/view/monitoring?month=12&f_provider=RBT&f_pod=NEL", viewer);
+  ASSERT_EQ(line.status(), 200);
+  size_t charts = 0;
+  for (size_t at = 0; (at = line.body().find("<svg", at)) != std::string::npos; ++at) ++charts;
+  EXPECT_EQ(charts, 2u) << "activity and £";
+  EXPECT_NE(line.body().find("RBT NEL: £ by month"), std::string::npos);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/view/monitoring?month=12&f_provider=RBT", viewer).body().find("<svg"),
+            std::string::npos);
+
   Response json = Send(Method::kGet, "/api/v1/ccg/02E/view/summary?month=12", viewer);
   ASSERT_EQ(json.status(), 200);
   EXPECT_NE(json.body().find("\"status\""), std::string::npos);
