@@ -88,6 +88,18 @@ TEST_F(DemoReportTest, EachReportMatchesItsReferenceCsv) {
                   << "\nReview the diff, check the changed figures by hand, and run again without CSU_UPDATE_GOLDEN.";
 }
 
+TEST_F(DemoReportTest, SummaryStatusThresholdsAreTheCallers) {
+  Outcome o = RunCsu(kRefdata + "report summary " + Common() + " --commissioner 02E --month 9 --rag 5,2");
+  EXPECT_EQ(o.exit_code, 2) << o.output;
+  EXPECT_NE(o.output.find("amber threshold must be below the red one"), std::string::npos) << o.output;
+  // With thresholds no variance reaches, every contract is green.
+  o = RunCsu(kRefdata + "report summary " + Common() + " --commissioner 02E --month 9 --format csv --rag 900,999");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_EQ(o.output.find(",Red,"), std::string::npos);
+  EXPECT_EQ(o.output.find(",Amber,"), std::string::npos);
+  EXPECT_NE(o.output.find(",Green,"), std::string::npos);
+}
+
 TEST_F(DemoReportTest, MonitoringShowsContractsOverAndUnderPlanAndNca) {
   Outcome o = RunCsu(kRefdata + "report monitoring " + Common() + " --commissioner 02E --month 9 --format json");
   ASSERT_EQ(o.exit_code, 0) << o.output;
