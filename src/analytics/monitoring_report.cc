@@ -50,6 +50,7 @@ std::vector<Column> MonitoringColumns(bool with_plan) {
   add("actual_ytd", ColumnType::kMoney, "Actual £ (YTD)");
   if (with_plan) {
     add("variance_ytd", ColumnType::kMoney, "Variance £ (YTD)");
+    c.push_back({"variance_pct", ColumnType::kPercent, "Variance % (YTD)", 1});
     add("volume_variance", ColumnType::kMoney, "Volume variance £");
     add("price_variance", ColumnType::kMoney, "Price variance £");
   }
@@ -80,6 +81,9 @@ std::vector<Cell> LineCells(const ContractMonitoring& cm, const std::string& nam
   r.push_back(Cell::Pence(l.actual_ytd.pence));
   if (with_plan) {
     r.push_back(Cell::Pence(l.actual_ytd.pence - l.plan_ytd.pence));
+    // Of the plan to date; none without one.
+    r.push_back(l.plan_ytd.pence == 0 ? Cell{}
+                                      : Cell::Real(double(l.actual_ytd.pence - l.plan_ytd.pence) / double(l.plan_ytd.pence)));
     r.push_back(Cell::Pence(l.volume_variance_pence));
     r.push_back(Cell::Pence(l.price_variance_pence));
   }
@@ -122,6 +126,7 @@ void DeclareDerived(report::ReportTable& t, bool with_plan) {
   using report::Derivation;
   t.Derive("variance_ytd_activity", Derivation::Difference("actual_ytd_activity", "plan_ytd_activity"));
   t.Derive("variance_ytd", Derivation::Difference("actual_ytd", "plan_ytd"));
+  t.Derive("variance_pct", Derivation::Ratio("variance_ytd", "plan_ytd"));
   t.Derive("volume_variance", Derivation::DifferenceAtRate("actual_ytd_activity", "plan_ytd_activity", "plan_ytd",
                                                            "plan_ytd_activity", "variance_ytd"));
   Derivation price = Derivation::Difference("variance_ytd", "volume_variance");

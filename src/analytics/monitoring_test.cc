@@ -181,6 +181,8 @@ TEST(Monitoring, SummaryHasOneRowPerContractWithItsStatusByHand) {
   for (size_t row = 0; row < lines.rows.size(); ++row) {
     const std::string& pod = lines.Find(row, "pod")->text;
     if (pod != "TOTAL" && pod != "ALL") continue;
+    // % variance beside £ variance: −£1,000 of £36,000.
+    EXPECT_NEAR(lines.Find(row, "variance_pct")->real, -1.0 / 36.0, 1e-12) << pod;
     for (const char* activity : {"plan_month_activity", "actual_month_activity", "plan_ytd_activity",
                                  "actual_ytd_activity", "variance_ytd_activity"})
       EXPECT_TRUE(lines.Find(row, activity)->empty()) << pod << " adds currencies in " << activity;
