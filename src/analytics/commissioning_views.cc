@@ -1,8 +1,10 @@
 #include "analytics/commissioning_views.h"
 
 #include <algorithm>
+#include <set>
 
 #include "analytics/activity_cube.h"
+#include "core/text.h"
 #include "analytics/challenges.h"
 #include "analytics/monitoring.h"
 #include "analytics/readmissions.h"
@@ -23,8 +25,8 @@ Error Bad(std::string why) { return Error{"", std::move(why)}; }
 }  // namespace
 
 const std::vector<std::string>& ViewNames() {
-  static const std::vector<std::string> names = {"monitoring", "nca",        "challenges", "spend",  "flows",
-                                                 "practices",  "ae",         "readmissions", "records"};
+  static const std::vector<std::string> names = {"summary", "monitoring", "nca",          "challenges", "spend",
+                                                 "flows",   "practices",  "ae",           "readmissions", "records"};
   return names;
 }
 
@@ -159,10 +161,43 @@ std::vector<MeasurePoint> CommissioningViews::AeFourHourWeekly(const ViewScope& 
   return out;
 }
 
+Result<std::vector<LineMonth>> CommissioningViews::LineMonthly(const ViewRequest& r) const {
+  ActivityCube cube;
+  CSU_ASSIGN_OR_RETURN(scope, ScopeFor(r, cube));
+  const uint32_t provider = activity_.tables.codes.provider().Find(r.provider);
+  std::optional<size_t> pair;
+  if (provider != 0 && scope.commissioner) pair = cube.Find(*scope.commissioner, static_cast<uint16_t>(provider));
+  std::vector<LineMonth> out;
+  for (int m = 1; m <= scope.month; ++m) {
+    LineMonth lm;
+    const int calendar_month = (m + 2) % 12 + 1;  // 1 = April
+    const int year = scope.year.start_year() + (m >= 10);
+    lm.period = std::to_string(year) + "-" + (calendar_month < 10 ? "0" : "") + std::to_string(calendar_month);
+    if (pair) {
+      const CubeCell c = r.pod ? cube.At(*pair, *r.pod, m) : cube.SumPods(*pair, m, m);
+      lm.activity = r.pod ? c.activity : 0;
+      lm.pence = c.pence;
+    }
+    out.push_back(std::move(lm));
+  }
+  return out;
+}
+
 Status CommissioningViews::SetChallengeStatus(const ViewRequest& r, const std::string& id, std::string_view status,
                                               const std::string& note, const std::string& actor) const {
+  return SetChallengeStatuses(r, {id}, status, note, actor);
+}
+
+Status CommissioningViews::SetChallengeStatuses(const ViewRequest& r, const std::vector<std::string>& ids,
+                                                std::string_view status, const std::string& note,
+                                                const std::string& actor) const {
   const std::optional<contracts::ChallengeStatus> parsed = contracts::ParseStatus(status);
   if (!parsed) return Bad("status must be raised, agreed or rejected");
+  if (ids.empty()) return Bad("no challenge was chosen: tick the challenges to record");
+  // The log refuses this too, but one id at a time: checked first, so a
+  // selection is recorded whole or not at all.
+  if (*parsed != contracts::ChallengeStatus::kRaised && Trim(note).empty())
+    return Bad("a note saying why is required to mark a challenge " + std::string(status));
   ViewRequest whole_year = r;
   whole_year.month = 12;
   ActivityCube cube;
@@ -173,18 +208,29 @@ Status CommissioningViews::SetChallengeStatus(const ViewRequest& r, const std::s
   o.month = 12;
   o.fu_ratio_limit_milli = r.fu_ratio_limit_milli;
   const Challenges challenges = FindChallenges(activity_, Readmitted(), ref_, o);
-  const bool known = std::any_of(challenges.items.begin(), challenges.items.end(),
-                                 [&](const Challenge& c) { return c.id == id; });
-  if (!known) return Bad("no challenge " + id + " for " + scope.commissioner_label + " in " + scope.year.ToString());
+  std::set<std::string_view> raised;
+  for (const Challenge& c : challenges.items) raised.insert(c.id);
+  std::string unknown;
+  size_t unknown_count = 0;
+  for (const std::string& id : ids) {
+    if (raised.count(id)) continue;
+    if (++unknown_count <= 5) unknown += (unknown.empty() ? "" : ", ") + id;
+  }
+  if (unknown_count > 0)
+    return Bad("no challenge " + unknown + (unknown_count > 5 ? " (and " + std::to_string(unknown_count - 5) + " more)" : "") +
+               " for " + scope.commissioner_label + " in " + scope.year.ToString() + "; nothing was recorded");
   std::lock_guard<std::mutex> lock(contracts_mutex_);
-  return contracts_.SetChallengeStatus(id, *parsed, note, store::Env::Default().NowUtc(), actor);
+  const std::string at = store::Env::Default().NowUtc();
+  for (const std::string& id : ids)
+    if (Status s = contracts_.SetChallengeStatus(id, *parsed, note, at, actor); !s.ok()) return s;
+  return Status::Ok();
 }
 
 Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
   const auto& names = ViewNames();
   const bool all = r.view == "all";
   if (!all && std::find(names.begin(), names.end(), r.view) == names.end())
-    return Bad("\"" + r.view + "\" is not a view (monitoring, nca, challenges, spend, flows, practices, ae, "
+    return Bad("\"" + r.view + "\" is not a view (summary, monitoring, nca, challenges, spend, flows, practices, ae, "
                  "readmissions, records or all)");
   ViewResult out;
   ActivityCube cube;
@@ -193,13 +239,14 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
   const ViewScope& scope = out.scope;
 
   const auto wants = [&](const char* v) { return all || r.view == v; };
-  if (wants("monitoring") || wants("nca")) {
+  if (wants("summary") || wants("monitoring") || wants("nca")) {
     Result<std::vector<contracts::Contract>> contracts = [&] {
       std::lock_guard<std::mutex> lock(contracts_mutex_);
       return contracts_.Contracts(scope.year);
     }();
     if (!contracts.ok()) return contracts.error();
     const Monitoring m = Monitor(cube, activity_, Readmitted(), contracts.value(), scope.month, scope.commissioner);
+    if (wants("summary")) out.tables.push_back(MonitoringSummaryTable(m, scope, r.rag));
     if (wants("monitoring")) out.tables.push_back(MonitoringTable(m, scope));
     if (wants("nca")) out.tables.push_back(NonContractTable(m, scope));
   }
@@ -229,10 +276,20 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
     // other CCGs' activity: an empty list, not an error (which would tell
     // a CCG which providers other CCGs use).
     out.tables.push_back(RecordsTable(activity_, scope, ToUpper(r.provider), r.pod, r.month_only,
-                                      r.first_record, r.max_records, &out.records_matching));
+                                      r.first_record, r.max_records, &out.records_matching, r.explain));
   }
-  if (r.shared)
-    for (report::ReportTable& t : out.tables) t = report::ApplyDisclosureControl(std::move(t)).table();
+  if (r.shared) {
+    for (report::ReportTable& t : out.tables) {
+      t = report::ApplyDisclosureControl(std::move(t)).table();
+      // A status is a text computed from the variance: where the published
+      // variance % is hidden, so is the status (it would say how large the
+      // hidden figure is).
+      const size_t status = t.ColumnIndex("status"), pct = t.ColumnIndex("variance_pct");
+      if (t.title != "Contract monitoring summary" || status == t.columns.size() || pct == t.columns.size()) continue;
+      for (auto& row : t.rows)
+        if (row[pct].kind == report::Cell::Kind::kSuppressed) row[status] = report::Cell::Suppressed();
+    }
+  }
   return out;
 }
 

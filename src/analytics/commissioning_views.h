@@ -50,6 +50,7 @@ struct ViewRequest {
   FinancialYear year{2018};
   int month = 0;             // 1 (April) .. 12; 0 = the latest month with activity
   int64_t fu_ratio_limit_milli = 3000;
+  RagThresholds rag;  // summary only: the status thresholds of the installation
   // records only
   std::string provider;              // ODS code, required
   std::optional<pricing::Pod> pod;   // none = every POD; Pod::kNone = not priced
@@ -64,6 +65,8 @@ struct ViewRequest {
   // every matching record.
   size_t first_record = 0;
   size_t max_records = SIZE_MAX;
+  // records only: each record's price explanation too (RecordsTable).
+  bool explain = false;
 };
 
 struct ViewResult {
@@ -98,6 +101,12 @@ struct MeasurePoint {
   double value() const { return denominator == 0 ? 0.0 : 100.0 * double(numerator) / double(denominator); }
 };
 
+// One month of a contract line: its activity and £ (for an XmR chart).
+struct LineMonth {
+  std::string period;  // "2018-04"
+  int64_t activity = 0, pence = 0;
+};
+
 class CommissioningViews {
  public:
   // All three are borrowed and must outlive this object.
@@ -115,6 +124,11 @@ class CommissioningViews {
   // A&E attendances seen within 4 hours, per cent, by week (Monday to
   // Sunday, weeks starting in the year) for the scope's commissioner.
   std::vector<MeasurePoint> AeFourHourWeekly(const ViewScope& scope) const;
+  // A line's activity and £ in each month from April to the request's month
+  // (its commissioner, request.provider and request.pod; no pod = every
+  // POD's £ and no activity, which would add currencies). Months without
+  // activity are 0. Errors as Build(); an unknown provider gives zeros.
+  Result<std::vector<LineMonth>> LineMonthly(const ViewRequest& request) const;
 
   // Records a status for one of a commissioner's challenges in the
   // challenge log. Error if `id` is not among the challenges the rules raise
@@ -122,6 +136,11 @@ class CommissioningViews {
   // if the log refuses it (agreed and rejected need a note).
   Status SetChallengeStatus(const ViewRequest& scope, const std::string& id, std::string_view status,
                             const std::string& note, const std::string& actor) const;
+  // The same for a selection, with one note: every id is checked first, and
+  // an unknown one (or none at all, or agreed/rejected without a note)
+  // refuses the whole selection before anything is recorded.
+  Status SetChallengeStatuses(const ViewRequest& scope, const std::vector<std::string>& ids, std::string_view status,
+                              const std::string& note, const std::string& actor) const;
 
   // The commissioner's dictionary id, if any activity is loaded for it
   // (`code` as stored: upper case).

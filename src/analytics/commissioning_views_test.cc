@@ -95,6 +95,27 @@ TEST_F(CommissioningViewsTest, HeadlineAddsTheContractsAndRanksVariances) {
   EXPECT_EQ(h.value().top_variances[1].variance_pence(), -40'00);
 }
 
+// RBT's NEL line by month to June: April 1 spell £150, May 1 £250, June none.
+TEST_F(CommissioningViewsTest, ALinesMonthsForItsChart) {
+  CommissioningViews views(t_.activity(), refdata::TestRefData(), *db_);
+  ViewRequest r;
+  r.commissioner = "02E";
+  r.month = 3;
+  r.provider = "RBT";
+  r.pod = Pod::kNonElective;
+  auto months = views.LineMonthly(r);
+  ASSERT_TRUE(months.ok()) << months.error().ToString();
+  ASSERT_EQ(months.value().size(), 3u);
+  EXPECT_EQ(months.value()[0].period, "2018-04");
+  EXPECT_EQ(months.value()[0].activity, 1);
+  EXPECT_EQ(months.value()[0].pence, 150'00);
+  EXPECT_EQ(months.value()[1].pence, 250'00);
+  EXPECT_EQ(months.value()[2].period, "2018-06");
+  EXPECT_EQ(months.value()[2].activity, 0);
+  r.provider = "R0A";  // no activity for 02E: zeros, not an error
+  EXPECT_EQ(views.LineMonthly(r).value()[0].pence, 0);
+}
+
 TEST_F(CommissioningViewsTest, AeFourHourPerformanceByWeekFromMonday) {
   CommissioningViews views(t_.activity(), refdata::TestRefData(), *db_);
   ViewScope scope;

@@ -58,7 +58,9 @@ report::ReportTable SpendTable(const pricing::PricedActivity& a, const ViewScope
                                               {"outpatients", ColumnType::kMoney, "Outpatients £"},
                                               {"ae", ColumnType::kMoney, "A&E £"},
                                               {"spend", ColumnType::kMoney, "Total £"},
-                                              {"records", ColumnType::kCount, "Records"},
+                                              {"spells", ColumnType::kCount, "Spells"},
+                                              {"appointments", ColumnType::kCount, "Outpatient appointments"},
+                                              {"attendances", ColumnType::kCount, "A&E attendances"},
                                               {"share", ColumnType::kPercent, "Market share", 1}});
   // Shared, the share is of the CCG's spend as shown, and hidden for the whole
   // CCG where one provider's spend is (the others' shares would give it back).
@@ -66,7 +68,11 @@ report::ReportTable SpendTable(const pricing::PricedActivity& a, const ViewScope
   struct Row {
     uint16_t commissioner;
     std::string provider;
+    // Each kind's activity in its own currency (spells, appointments,
+    // attendances never add up); records counts every kind, to skip pairs
+    // with none in the period.
     int64_t admitted = 0, outpatients = 0, ae = 0, records = 0;
+    int64_t spells = 0, appointments = 0, attendances = 0;
     int64_t total() const { return admitted + outpatients + ae; }
   };
   std::vector<Row> rows;
@@ -77,9 +83,17 @@ report::ReportTable SpendTable(const pricing::PricedActivity& a, const ViewScope
     for (int pod = 0; pod < kPods; ++pod) {
       const CubeCell c = cube.Sum(p, static_cast<Pod>(pod), 1, s.month);
       r.records += c.activity;
-      if (pod >= static_cast<int>(Pod::kOpFirst) && pod <= static_cast<int>(Pod::kOpProcedure)) r.outpatients += c.pence;
-      else if (pod == static_cast<int>(Pod::kAe)) r.ae += c.pence;
-      else r.admitted += c.pence;
+      // Not priced (Pod::kNone) mixes kinds at £0: counted in records only.
+      if (pod >= static_cast<int>(Pod::kOpFirst) && pod <= static_cast<int>(Pod::kOpProcedure)) {
+        r.outpatients += c.pence;
+        r.appointments += c.activity;
+      } else if (pod == static_cast<int>(Pod::kAe)) {
+        r.ae += c.pence;
+        r.attendances += c.activity;
+      } else {
+        r.admitted += c.pence;
+        if (pod != static_cast<int>(Pod::kNone)) r.spells += c.activity;
+      }
     }
     if (r.records == 0) continue;
     ccg_total[r.commissioner] += r.total();
@@ -92,9 +106,11 @@ report::ReportTable SpendTable(const pricing::PricedActivity& a, const ViewScope
   for (const Row& r : rows)
     t.AddRow({Cell::Text(std::string(codes.commissioner().code(r.commissioner))), Cell::Text(r.provider),
               Cell::Text(ProviderName(s, r.provider)), Cell::Pence(r.admitted), Cell::Pence(r.outpatients),
-              Cell::Pence(r.ae), Cell::Pence(r.total()), Cell::Count(r.records),
+              Cell::Pence(r.ae), Cell::Pence(r.total()), Cell::Count(r.spells), Cell::Count(r.appointments),
+              Cell::Count(r.attendances),
               Cell::Real(Ratio(r.total(), ccg_total[r.commissioner]))});
-  t.notes.push_back(Scope(s) + ". Market share = the provider's share of the CCG's national-tariff spend.");
+  t.notes.push_back(Scope(s) + ". Market share = the provider's share of the CCG's national-tariff spend. Activity "
+                               "is counted in its own currency; records with no national price (£0) are in none.");
   return t;
 }
 

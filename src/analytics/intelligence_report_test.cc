@@ -51,9 +51,11 @@ SpellSpec Spell(const char* commissioner, const char* provider, const char* admi
 //   April, the month of discharge) £1,234.56; a first outpatient
 //   attendance £150.00; a spell with no national price (£0, one record).
 //   A spell discharged 2 July is after June: left out.
-//   -> admitted £1,234.56, outpatients £150.00, total £1,384.56, 3 records.
+//   -> admitted £1,234.56, outpatients £150.00, total £1,384.56; 1 spell and
+//   1 appointment (each in its own currency; the £0 spell has no national
+//   price and is in none).
 //   02E at RWW: an elective spell £3,475.44, an A&E attendance £140.00
-//   -> admitted £3,475.44, A&E £140.00, total £3,615.44, 2 records.
+//   -> admitted £3,475.44, A&E £140.00, total £3,615.44; 1 spell, 1 attendance.
 //   02E spends £1,384.56 + £3,615.44 = £5,000.00:
 //   RBT £1,384.56 of £5,000.00 = 27.6912%; RWW £3,615.44 of £5,000.00 = 72.3088%.
 //   27D: one unpriced spell at RBT: £0 of £0 is no share at all (blank,
@@ -87,18 +89,22 @@ TEST(SpendTable, MarketShareOfEachCcgsSpendByHand) {
   EXPECT_EQ(NumberAt(s, 1, "outpatients"), 150'00);
   EXPECT_EQ(NumberAt(s, 1, "ae"), 0);
   EXPECT_EQ(NumberAt(s, 1, "spend"), 1'384'56);
-  EXPECT_EQ(NumberAt(s, 1, "records"), 3);
+  EXPECT_EQ(NumberAt(s, 1, "spells"), 1);
+  EXPECT_EQ(NumberAt(s, 1, "appointments"), 1);
+  EXPECT_EQ(NumberAt(s, 1, "attendances"), 0);
   EXPECT_NEAR(RealAt(s, 1, "share"), 0.276912, 1e-12);
 
   EXPECT_EQ(NumberAt(s, 0, "admitted"), 3'475'44);
   EXPECT_EQ(NumberAt(s, 0, "outpatients"), 0);
   EXPECT_EQ(NumberAt(s, 0, "ae"), 140'00);
   EXPECT_EQ(NumberAt(s, 0, "spend"), 3'615'44);
-  EXPECT_EQ(NumberAt(s, 0, "records"), 2);
+  EXPECT_EQ(NumberAt(s, 0, "spells"), 1);
+  EXPECT_EQ(NumberAt(s, 0, "appointments"), 0);
+  EXPECT_EQ(NumberAt(s, 0, "attendances"), 1);
   EXPECT_NEAR(RealAt(s, 0, "share"), 0.723088, 1e-12);
 
   EXPECT_EQ(NumberAt(s, 2, "spend"), 0);
-  EXPECT_EQ(NumberAt(s, 2, "records"), 1);
+  EXPECT_EQ(NumberAt(s, 2, "spells"), 0) << "a row of unpriced activity only is still shown";
   EXPECT_TRUE(std::isnan(RealAt(s, 2, "share"))) << "£0 of £0 is no share, not 0%";
 
   // One CCG's view: the same figures, the other CCG's rows gone.

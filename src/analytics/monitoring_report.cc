@@ -4,6 +4,8 @@
 #include <tuple>
 
 #include "analytics/challenges.h"
+#include "core/money.h"
+#include "core/text.h"
 #include "analytics/monitoring.h"
 #include "analytics/report_views.h"
 #include "contracts/contract_store.h"
@@ -48,6 +50,7 @@ std::vector<Column> MonitoringColumns(bool with_plan) {
   add("actual_ytd", ColumnType::kMoney, "Actual £ (YTD)");
   if (with_plan) {
     add("variance_ytd", ColumnType::kMoney, "Variance £ (YTD)");
+    c.push_back({"variance_pct", ColumnType::kPercent, "Variance % (YTD)", 1});
     add("volume_variance", ColumnType::kMoney, "Volume variance £");
     add("price_variance", ColumnType::kMoney, "Price variance £");
   }
@@ -59,21 +62,28 @@ std::vector<Column> MonitoringColumns(bool with_plan) {
   return c;
 }
 
+// `money_only`: a TOTAL or ALL row, whose lines count in different
+// currencies (spells, appointments, attendances) that must not be added:
+// its activity cells stay empty, and the summary totals each currency.
 std::vector<Cell> LineCells(const ContractMonitoring& cm, const std::string& name, const std::string& pod,
-                            const MonitoringLine& l, bool with_plan) {
+                            const MonitoringLine& l, bool with_plan, bool money_only = false) {
   std::vector<Cell> r = {Cell::Text(cm.commissioner.ToString()), Cell::Text(cm.provider.ToString()), Cell::Text(name),
                          Cell::Text(pod)};
-  if (with_plan) r.push_back(Cell::Count(l.plan_month.activity));
-  r.push_back(Cell::Count(l.actual_month.activity));
+  auto count = [money_only](int64_t n) { return money_only ? Cell{} : Cell::Count(n); };
+  if (with_plan) r.push_back(count(l.plan_month.activity));
+  r.push_back(count(l.actual_month.activity));
   if (with_plan) r.push_back(Cell::Pence(l.plan_month.pence));
   r.push_back(Cell::Pence(l.actual_month.pence));
-  if (with_plan) r.push_back(Cell::Count(l.plan_ytd.activity));
-  r.push_back(Cell::Count(l.actual_ytd.activity));
-  if (with_plan) r.push_back(Cell::Integer(l.actual_ytd.activity - l.plan_ytd.activity));
+  if (with_plan) r.push_back(count(l.plan_ytd.activity));
+  r.push_back(count(l.actual_ytd.activity));
+  if (with_plan) r.push_back(money_only ? Cell{} : Cell::Integer(l.actual_ytd.activity - l.plan_ytd.activity));
   if (with_plan) r.push_back(Cell::Pence(l.plan_ytd.pence));
   r.push_back(Cell::Pence(l.actual_ytd.pence));
   if (with_plan) {
     r.push_back(Cell::Pence(l.actual_ytd.pence - l.plan_ytd.pence));
+    // Of the plan to date; none without one.
+    r.push_back(l.plan_ytd.pence == 0 ? Cell{}
+                                      : Cell::Real(double(l.actual_ytd.pence - l.plan_ytd.pence) / double(l.plan_ytd.pence)));
     r.push_back(Cell::Pence(l.volume_variance_pence));
     r.push_back(Cell::Pence(l.price_variance_pence));
   }
@@ -116,6 +126,7 @@ void DeclareDerived(report::ReportTable& t, bool with_plan) {
   using report::Derivation;
   t.Derive("variance_ytd_activity", Derivation::Difference("actual_ytd_activity", "plan_ytd_activity"));
   t.Derive("variance_ytd", Derivation::Difference("actual_ytd", "plan_ytd"));
+  t.Derive("variance_pct", Derivation::Ratio("variance_ytd", "plan_ytd"));
   t.Derive("volume_variance", Derivation::DifferenceAtRate("actual_ytd_activity", "plan_ytd_activity", "plan_ytd",
                                                            "plan_ytd_activity", "variance_ytd"));
   Derivation price = Derivation::Difference("variance_ytd", "volume_variance");
@@ -152,7 +163,7 @@ report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& s) {
     // Net of the rules, like the actual beside them.
     total.forecast_run_rate.pence += cm.rules_forecast_pence;
     total.forecast_profiled.pence += cm.rules_forecast_pence;
-    t.AddRow(LineCells(cm, name, "TOTAL", total, true));
+    t.AddRow(LineCells(cm, name, "TOTAL", total, true, /*money_only=*/true));
     t.MarkLastRowSubtotalFrom(first);
     all.plan_month += cm.total.plan_month;
     all.actual_month += cm.total.actual_month;
@@ -168,7 +179,7 @@ report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& s) {
   if (!m.contracts.empty()) {
     ContractMonitoring label;
     all.actual_ytd.pence += all_rules;
-    std::vector<Cell> r = LineCells(label, "", "ALL", all, true);
+    std::vector<Cell> r = LineCells(label, "", "ALL", all, true, /*money_only=*/true);
     r[0] = Cell::Text(s.commissioner_label);
     r[1] = Cell::Text("ALL");
     t.AddRow(std::move(r));
@@ -180,9 +191,131 @@ report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& s) {
       "READM: emergency readmissions within 30 days of an elective spell, not paid (actual activity = the spells "
       "withheld, already counted in their POD). MRET: emergency income above the "
       "contract baseline paid at the marginal rate. TOTAL and ALL rows show actual £ after these rules; volume + price "
-      "variance + rules = variance. NP = activity with no national price (£0).");
+      "variance + rules = variance. NP = activity with no national price (£0). TOTAL and ALL rows total money only: "
+      "spells, appointments and attendances do not add up (the summary totals each).");
   t.notes.push_back("Forecast outturn: run rate = YTD × 12 ÷ months; profiled = YTD ÷ the plan profile's share of the "
                     "year to date; on TOTAL and ALL rows net of READM and MRET at their run rate (docs/monitoring.md).");
+  if (m.contracts.empty()) t.notes.push_back("No contracts are loaded for this year: see csu contracts load.");
+  return t;
+}
+
+Result<RagThresholds> ParseRagThresholds(std::string_view text) {
+  const std::vector<std::string_view> parts = Split(text, ',');
+  if (parts.size() != 2) return Error{"--rag", "two thresholds in per cent, amber then red, such as 2,5"};
+  RagThresholds t;
+  int64_t* out[2] = {&t.amber_basis_points, &t.red_basis_points};
+  for (size_t i = 0; i < 2; ++i) {
+    auto bp = ParseScaled(Trim(parts[i]), 2);
+    if (!bp || *bp < 0 || *bp > 1'000'000)
+      return Error{"--rag", "\"" + std::string(Trim(parts[i])) + "\" is not a per cent from 0 to 10,000 with at most "
+                                                                     "two decimals"};
+    *out[i] = *bp;
+  }
+  if (t.amber_basis_points >= t.red_basis_points)
+    return Error{"--rag", "the amber threshold must be below the red one (amber,red)"};
+  return t;
+}
+
+std::string RagStatus(int64_t variance, int64_t plan, const RagThresholds& t) {
+  if (plan == 0) return variance == 0 ? "Green" : "Red";
+  // |variance| ÷ |plan| against basis points, exactly: |variance| × 10,000
+  // against bp × |plan| (pence below 2^63 ÷ 10^4: £9 × 10^12, no overflow).
+  const Int128 v = variance < 0 ? -static_cast<Int128>(variance) : variance;
+  const Int128 p = plan < 0 ? -static_cast<Int128>(plan) : plan;
+  if (v * 10'000 >= p * t.red_basis_points) return "Red";
+  if (v * 10'000 >= p * t.amber_basis_points) return "Amber";
+  return "Green";
+}
+
+report::ReportTable MonitoringSummaryTable(const Monitoring& m, const ViewScope& s, const RagThresholds& rag) {
+  // One CCG's page shows one CCG: its code is in the title, not in a column
+  // the summary has no width for. The whole CSU's names each row's CCG.
+  const bool one_ccg = s.commissioner.has_value();
+  std::vector<Column> cols;
+  if (!one_ccg) cols.push_back({"commissioner", ColumnType::kText, "CCG"});
+  for (Column c : std::vector<Column>{{"provider", ColumnType::kText, "Provider"},
+                                      {"provider_name", ColumnType::kText, "Provider name"},
+                                      {"plan_ytd", ColumnType::kMoney, "Plan £ (YTD)"},
+                                      {"actual_ytd", ColumnType::kMoney, "Actual £ (YTD, after rules)"},
+                                      {"variance_ytd", ColumnType::kMoney, "Variance £ (YTD)"},
+                                      {"variance_pct", ColumnType::kPercent, "Variance %", 1},
+                                      {"forecast", ColumnType::kMoney, "Forecast outturn £"},
+                                      {"plan_year", ColumnType::kMoney, "Annual plan £"},
+                                      {"forecast_variance", ColumnType::kMoney, "Forecast variance £"},
+                                      {"status", ColumnType::kText, "Status"},
+                                      {"spells_ytd", ColumnType::kCount, "Spells (YTD)"},
+                                      {"appointments_ytd", ColumnType::kCount, "Outpatient appts (YTD)"},
+                                      {"attendances_ytd", ColumnType::kCount, "A&E attendances (YTD)"}})
+    cols.push_back(std::move(c));
+  report::ReportTable t("Contract monitoring summary", std::move(cols));
+  using report::Derivation;
+  t.Derive("variance_ytd", Derivation::Difference("actual_ytd", "plan_ytd"));
+  t.Derive("variance_pct", Derivation::Ratio("variance_ytd", "plan_ytd"));
+  t.Derive("forecast_variance", Derivation::Difference("forecast", "plan_year"));
+  auto row_of = [&](const std::string& ccg, const std::string& provider, const std::string& name, int64_t plan,
+                    int64_t actual, int64_t forecast, int64_t plan_year, int64_t spells, int64_t appointments,
+                    int64_t attendances) {
+    std::vector<Cell> r;
+    if (!one_ccg) r.push_back(Cell::Text(ccg));
+    r.push_back(Cell::Text(provider));
+    r.push_back(Cell::Text(name));
+    r.push_back(Cell::Pence(plan));
+    r.push_back(Cell::Pence(actual));
+    r.push_back(Cell::Pence(actual - plan));
+    r.push_back(plan == 0 ? Cell{} : Cell::Real(double(actual - plan) / double(plan)));
+    r.push_back(Cell::Pence(forecast));
+    r.push_back(Cell::Pence(plan_year));
+    r.push_back(Cell::Pence(forecast - plan_year));
+    r.push_back(Cell::Text(RagStatus(actual - plan, plan, rag)));
+    r.push_back(Cell::Count(spells));
+    r.push_back(Cell::Count(appointments));
+    r.push_back(Cell::Count(attendances));
+    return r;
+  };
+  int64_t plan = 0, actual = 0, forecast = 0, plan_year = 0;
+  for (const ContractMonitoring& cm : m.contracts) {
+    int64_t spells = 0, appointments = 0, attendances = 0;
+    for (const MonitoringLine& l : cm.lines) {
+      // Each currency apart; NP (no national price, £0) mixes kinds and is
+      // in none of them: its records are on the POD lines.
+      if (l.pod == pricing::Pod::kAe) attendances += l.actual_ytd.activity;
+      else if (l.pod >= pricing::Pod::kOpFirst && l.pod <= pricing::Pod::kOpProcedure)
+        appointments += l.actual_ytd.activity;
+      else if (l.pod != pricing::Pod::kNone) spells += l.actual_ytd.activity;
+    }
+    const int64_t f = cm.total.forecast_profiled.pence + cm.rules_forecast_pence;
+    t.AddRow(row_of(cm.commissioner.ToString(), cm.provider.ToString(), ProviderName(s, cm.provider),
+                    cm.total.plan_ytd.pence, cm.payable_ytd_pence(), f, cm.total.plan_year.pence, spells,
+                    appointments, attendances));
+    plan += cm.total.plan_ytd.pence;
+    actual += cm.payable_ytd_pence();
+    forecast += f;
+    plan_year += cm.total.plan_year.pence;
+  }
+  if (!m.contracts.empty()) {
+    t.AddTotalRow("ALL");
+    // The total row's derived figures and status, from its own totals.
+    const size_t all = t.rows.size() - 1;
+    std::vector<Cell>& r = t.rows[all];
+    r[t.ColumnIndex("variance_pct")] = plan == 0 ? Cell{} : Cell::Real(double(actual - plan) / double(plan));
+    r[t.ColumnIndex("status")] = Cell::Text(RagStatus(actual - plan, plan, rag));
+  }
+  auto pct = [](int64_t bp) {
+    std::string text = std::to_string(bp / 100);
+    if (const int64_t hundredths = bp % 100; hundredths != 0) {
+      text += "." + std::string(hundredths < 10 ? "0" : "") + std::to_string(hundredths);
+      if (text.back() == '0') text.pop_back();
+    }
+    return text + "%";
+  };
+  t.notes.push_back("Commissioner " + s.commissioner_label + ", " + Period(s) +
+                    ". One row per contract; YTD = April to the month reported. Actual £ is payable: after 30-day "
+                    "readmissions and MRET. Forecast outturn is profiled and net of those rules (docs/monitoring.md).");
+  t.notes.push_back("Status by the variance to date as a share of plan, over or under: Green below " +
+                    pct(rag.amber_basis_points) + ", Amber from " + pct(rag.amber_basis_points) + ", Red from " +
+                    pct(rag.red_basis_points) + " (no plan: Red if any spend).");
+  t.notes.push_back("Activity is counted in its own currency: spells, outpatient appointments and A&E attendances "
+                    "never add up; activity with no national price (NP, £0) is on the POD lines only.");
   if (m.contracts.empty()) t.notes.push_back("No contracts are loaded for this year: see csu contracts load.");
   return t;
 }
@@ -199,7 +332,7 @@ report::ReportTable NonContractTable(const Monitoring& m, const ViewScope& s) {
   }
   if (!m.non_contract.empty()) {
     ContractMonitoring label;
-    std::vector<Cell> r = LineCells(label, "", "ALL", all, false);
+    std::vector<Cell> r = LineCells(label, "", "ALL", all, false, /*money_only=*/true);
     r[0] = Cell::Text(s.commissioner_label);
     r[1] = Cell::Text("ALL");
     t.AddRow(std::move(r));
@@ -207,7 +340,8 @@ report::ReportTable NonContractTable(const Monitoring& m, const ViewScope& s) {
   }
   t.notes.push_back("Commissioner " + s.commissioner_label + ", " + Period(s) +
                     ". Activity with providers the commissioner holds no contract with for the year (NCA), "
-                    "largest first; invoiced at national tariff.");
+                    "largest first; invoiced at national tariff. The ALL row totals money only: spells, appointments "
+                    "and attendances do not add up.");
   return t;
 }
 

@@ -141,6 +141,77 @@ TEST(Monitoring, PlanActualVarianceForecastAndContractRulesByHand) {
   EXPECT_EQ(m.non_contract[0].total.actual_month.activity, 0);
 }
 
+// The summary of the same scenario: RBT planned £6,000 EL + £30,000 NEL to
+// June; payable £35,000 (£40,500 less £1,000 withheld and £4,500 MRET), so
+// −£1,000 or −2.8% of plan: amber (2% to 5%). Forecast £140,000 against the
+// annual £144,000. Spells: 1 EL + 37 NEL; no appointments or attendances
+// (RR1's are NCA). The TOTAL row of the lines adds no activity.
+TEST(Monitoring, SummaryHasOneRowPerContractWithItsStatusByHand) {
+  testing::TestActivity t = Scenario();
+  const pricing::PricedActivity& a = t.activity();
+  const uint16_t ccg = t.Id(store::Dimension::kCommissioner, "02E");
+  ActivityCube cube;
+  cube.Build(a, FinancialYear(2018), ccg);
+  Monitoring m = Monitor(cube, a, FindReadmissions(a.tables, a.apc), {RbtContract()}, 3, ccg);
+  ViewScope scope{FinancialYear(2018), 3, ccg, &refdata::TestRefData(), "02E"};
+  const report::ReportTable s = MonitoringSummaryTable(m, scope, RagThresholds{});
+  ASSERT_EQ(s.rows.size(), 2u);  // RBT, ALL
+  EXPECT_EQ(s.ColumnIndex("commissioner"), s.columns.size()) << "one CCG: no CCG column";
+  EXPECT_EQ(s.Find(0, "provider")->text, "RBT");
+  EXPECT_EQ(s.Find(0, "plan_ytd")->number, 36'000'00);
+  EXPECT_EQ(s.Find(0, "actual_ytd")->number, 35'000'00);
+  EXPECT_EQ(s.Find(0, "variance_ytd")->number, -1'000'00);
+  EXPECT_NEAR(s.Find(0, "variance_pct")->real, -1.0 / 36.0, 1e-12);
+  EXPECT_EQ(s.Find(0, "forecast")->number, 140'000'00);
+  EXPECT_EQ(s.Find(0, "plan_year")->number, 144'000'00);
+  EXPECT_EQ(s.Find(0, "forecast_variance")->number, -4'000'00);
+  EXPECT_EQ(s.Find(0, "status")->text, "Amber");
+  EXPECT_EQ(s.Find(0, "spells_ytd")->number, 38);
+  EXPECT_EQ(s.Find(0, "appointments_ytd")->number, 0);
+  EXPECT_EQ(s.Find(0, "attendances_ytd")->number, 0);
+  ASSERT_TRUE(s.IsTotalRow(1));
+  EXPECT_EQ(s.Find(1, "provider")->text, "ALL");
+  EXPECT_EQ(s.Find(1, "actual_ytd")->number, 35'000'00);
+  EXPECT_EQ(s.Find(1, "status")->text, "Amber");
+  // Thresholds are the installation's: 3% makes the same contract green.
+  const report::ReportTable lenient = MonitoringSummaryTable(m, scope, RagThresholds{300, 600});
+  EXPECT_EQ(lenient.Find(0, "status")->text, "Green");
+
+  const report::ReportTable lines = MonitoringTable(m, scope);
+  for (size_t row = 0; row < lines.rows.size(); ++row) {
+    const std::string& pod = lines.Find(row, "pod")->text;
+    if (pod != "TOTAL" && pod != "ALL") continue;
+    // % variance beside £ variance: −£1,000 of £36,000.
+    EXPECT_NEAR(lines.Find(row, "variance_pct")->real, -1.0 / 36.0, 1e-12) << pod;
+    for (const char* activity : {"plan_month_activity", "actual_month_activity", "plan_ytd_activity",
+                                 "actual_ytd_activity", "variance_ytd_activity"})
+      EXPECT_TRUE(lines.Find(row, activity)->empty()) << pod << " adds currencies in " << activity;
+  }
+}
+
+TEST(Monitoring, RagStatusIsBySizeOfVarianceOverOrUnder) {
+  const RagThresholds t;  // 2%, 5%
+  EXPECT_EQ(RagStatus(0, 100'00, t), "Green");
+  EXPECT_EQ(RagStatus(1'99, 100'00, t), "Green");
+  EXPECT_EQ(RagStatus(2'00, 100'00, t), "Amber");  // from the threshold on
+  EXPECT_EQ(RagStatus(-2'00, 100'00, t), "Amber");  // under plan as well as over
+  EXPECT_EQ(RagStatus(4'99, 100'00, t), "Amber");
+  EXPECT_EQ(RagStatus(-5'00, 100'00, t), "Red");
+  EXPECT_EQ(RagStatus(0, 0, t), "Green");
+  EXPECT_EQ(RagStatus(1, 0, t), "Red") << "spend with no plan";
+  // Large sums do not overflow: £90 billion plan, 5% over.
+  EXPECT_EQ(RagStatus(450'000'000'000, 9'000'000'000'000, t), "Red");
+}
+
+TEST(Monitoring, RagThresholdsAreParsedFromPerCents) {
+  auto t = ParseRagThresholds("2.5, 7.25");
+  ASSERT_TRUE(t.ok()) << t.error().ToString();
+  EXPECT_EQ(t.value().amber_basis_points, 250);
+  EXPECT_EQ(t.value().red_basis_points, 725);
+  for (const char* bad : {"", "5", "5,2", "2,2", "-1,5", "2,x", "1.234,5", "1,2,3"})
+    EXPECT_FALSE(ParseRagThresholds(bad).ok()) << bad;
+}
+
 TEST(Monitoring, SeasonalProfileShapesPlanAndForecast) {
   testing::TestActivity t = Scenario();
   const pricing::PricedActivity& a = t.activity();

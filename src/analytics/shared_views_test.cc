@@ -275,6 +275,21 @@ TEST_F(SharedViewsTest, Monitoring) {
   EXPECT_EQ(shared.Find(*dc, "variance_ytd_activity")->kind, Cell::Kind::kSuppressed);
 }
 
+TEST_F(SharedViewsTest, Summary) {
+  // RBT to June: 3 DC + 14 NEL = 17 spells (published 15), 13 A&E
+  // attendances (15): each currency its own count, controlled like any; no
+  // count is small, so the money and the status are shown.
+  auto tables = Build("summary");
+  const ReportTable& shared = tables.first;
+  auto rbt = RowWhere(shared, {{"provider", "RBT"}});
+  ASSERT_TRUE(rbt);
+  EXPECT_EQ(Number(shared, *rbt, "spells_ytd"), 15);
+  EXPECT_EQ(Number(shared, *rbt, "attendances_ytd"), 15);
+  EXPECT_EQ(Number(shared, *rbt, "appointments_ytd"), 0);
+  EXPECT_TRUE(Number(shared, *rbt, "actual_ytd"));
+  EXPECT_EQ(shared.Find(*rbt, "status")->kind, Cell::Kind::kText);
+}
+
 TEST_F(SharedViewsTest, NonContract) {
   auto tables = Build("nca");
   // Hidden: RWW's 3 NEL spells (£2,100) and 1 A&E attendance (£140), RJ1's 3
@@ -407,7 +422,7 @@ TEST_F(SharedViewsTest, Readmissions) {
 
 TEST_F(SharedViewsTest, EveryViewIsCoveredAndRecordsAreRefused) {
   // A view added to the list needs its own test above.
-  const std::set<std::string> tested = {"monitoring", "nca", "challenges", "spend", "flows", "practices", "ae",
+  const std::set<std::string> tested = {"summary", "monitoring", "nca", "challenges", "spend", "flows", "practices", "ae",
                                         "readmissions"};
   for (const std::string& v : ViewNames()) {
     if (v != "records") {

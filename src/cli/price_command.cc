@@ -11,6 +11,7 @@
 #include "core/progress.h"
 #include "core/text.h"
 #include "pricing/file_pricer.h"
+#include "pricing/price_explanation.h"
 #include "pricing/priced_activity.h"
 #include "pricing/pricing_math.h"
 #include "pricing/table_records.h"
@@ -118,8 +119,6 @@ std::optional<size_t> TableRow(const store::CommonColumns& table, const store::R
   return std::nullopt;
 }
 
-void PrintComponent(const char* name, const std::string& value) { std::printf("  %-22s %s\n", name, value.c_str()); }
-
 int RunExplain(const Context& ctx, const ExplainArgs& args) {
   auto kind = ingest::ParseKind(args.kind);
   if (!kind.ok()) {
@@ -199,25 +198,10 @@ int RunExplain(const Context& ctx, const ExplainArgs& args) {
     return kExitSoftware;
   }
 
-  std::printf("%s (batch %lld, row %u)\n%s\n", what.c_str(), static_cast<long long>(found.value()->batch_id),
-              found.value()->row, explanation.c_str());
-  PrintComponent("tariff year", price.tariff_year.ToString());
-  if (!price.priced()) {
-    PrintComponent("not priced", std::string(pricing::NotPricedText(price.not_priced)));
-    return kExitOk;
-  }
-  PrintComponent("point of delivery", std::string(pricing::PodCode(price.pod)));
-  PrintComponent("base price", price.base.ToString());
-  if (kind.value() == ingest::ExtractKind::kApc) {
-    PrintComponent("excess bed days", std::to_string(price.excess_bed_days) + " = " + price.excess_bed_day_payment.ToString());
-    PrintComponent("short-stay adjustment", price.ssem_reduction.ToString());
-    PrintComponent("specialised top-up", price.top_up.ToString() + " (" + pricing::detail::PercentText(price.top_up_ppm) + ")");
-    PrintComponent("unbundled HRGs", price.unbundled.ToString() + " (" + std::to_string(price.unbundled_count) +
-                                         " priced, " + std::to_string(price.unbundled_unpriced) + " priced locally)");
-    PrintComponent("adjustments", price.adjustments.ToString());
-  }
-  PrintComponent("MFF", pricing::detail::FactorText(price.mff_ppm) + " (" + provider.value().ToString() + ")");
-  PrintComponent("final price", price.final_price.ToString());
+  // The same text as the web's records drill-down (pricing/price_explanation.h).
+  std::printf("%s (batch %lld, row %u)\n%s", what.c_str(), static_cast<long long>(found.value()->batch_id),
+              found.value()->row,
+              pricing::ExplanationText(price, explanation, kind.value(), provider.value().ToString()).c_str());
   return kExitOk;
 }
 

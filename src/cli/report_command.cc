@@ -19,7 +19,7 @@
 namespace csu::cli {
 namespace {
 
-const std::vector<std::string> kViews = {"monitoring", "nca", "challenges", "spend", "flows",
+const std::vector<std::string> kViews = {"summary", "monitoring", "nca", "challenges", "spend", "flows",
                                          "practices", "ae", "readmissions", "records", "all"};
 
 struct ReportArgs {
@@ -32,6 +32,7 @@ struct ReportArgs {
   std::string out;
   bool shared = false;
   double fu_ratio_limit = 3.0;
+  std::string rag;  // summary: "AMBER,RED" per cent; empty = the defaults
   // records (drill-down)
   std::string provider;
   std::string pod;
@@ -66,6 +67,12 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
     if (!pod) pod = pricing::Pod::kNone;
   }
   if (args.month < 0 || args.month > 12) return Fail("--month: financial month 1 (April) to 12 (March)", kExitUsage);
+  analytics::RagThresholds rag;
+  if (!args.rag.empty()) {
+    auto parsed = analytics::ParseRagThresholds(args.rag);
+    if (!parsed.ok()) return Fail(parsed.error().ToString(), kExitUsage);
+    rag = parsed.value();
+  }
   auto state = OpenOrPrint(ctx, args.state, Access::kShared);
   if (!state) return kExitFailure;
   auto loaded = pricing::LoadPriced(*state->store, *state->ref);
@@ -82,6 +89,7 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
   request.provider = args.provider;
   request.pod = pod;
   request.month_only = args.month_only;
+  request.rag = rag;
   request.shared = args.shared;  // disclosure control is applied by the views
   auto built = views.Build(request);
   if (!built.ok()) return Fail(built.error().ToString() + " (state folder " + args.state.data_dir + ")");
@@ -128,7 +136,8 @@ void AddReportCommand(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<ReportArgs>();
   CLI::App* cmd = app.add_subcommand(
       "report",
-      "Contract monitoring and intelligence: monitoring (plan vs actual), nca (non-contract activity), challenges, "
+      "Contract monitoring and intelligence: summary (one row per contract with a red/amber/green status), "
+      "monitoring (plan vs actual by POD), nca (non-contract activity), challenges, "
       "spend (market share), flows (practice to provider), practices (rates per 1,000), ae (4-hour performance), "
       "readmissions (30-day rates), records (drill-down), all");
   cmd->add_option("VIEW", args->view, "Which report")->required()->check(CLI::IsMember(kViews));
@@ -145,6 +154,7 @@ void AddReportCommand(CLI::App& app, Context& ctx) {
                 "and variances from the rounded counts; challenges by provider and rule; records refused)");
   cmd->add_option("--fu-ratio-limit", args->fu_ratio_limit, "challenges: follow-up to first ratio above which follow-ups are challenged")
       ->capture_default_str();
+  cmd->add_option("--rag", args->rag, "summary: status thresholds in per cent of plan, amber then red (default 2,5)");
   cmd->add_option("--provider", args->provider, "records: the provider (ODS code)")->transform(UpperCaseCode);
   cmd->add_option("--pod", args->pod, "records: only this point of delivery (NP = not priced)");
   cmd->add_flag("--month-only", args->month_only, "records: the month only, not the year to date");

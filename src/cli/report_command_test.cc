@@ -58,7 +58,8 @@ fs::path* DemoReportTest::root_ = nullptr;
 TEST_F(DemoReportTest, EachReportMatchesItsReferenceCsv) {
   const bool update = std::getenv("CSU_UPDATE_GOLDEN") != nullptr;
   std::string rewritten;
-  for (const char* view : {"monitoring", "nca", "challenges", "spend", "flows", "practices", "ae", "readmissions"}) {
+  for (const char* view :
+       {"summary", "monitoring", "nca", "challenges", "spend", "flows", "practices", "ae", "readmissions"}) {
     const std::string out = (*root_ / (std::string(view) + ".csv")).string();
     Outcome o = RunCsu(kRefdata + "report " + view + " " + Common() +
                        " --commissioner 02E --year 2018/19 --month 9 --format csv --out " + out);
@@ -85,6 +86,18 @@ TEST_F(DemoReportTest, EachReportMatchesItsReferenceCsv) {
     ADD_FAILURE() << "CSU_UPDATE_GOLDEN is set: goldens rewritten:"
                   << (rewritten.empty() ? std::string(" none (all matched)") : rewritten)
                   << "\nReview the diff, check the changed figures by hand, and run again without CSU_UPDATE_GOLDEN.";
+}
+
+TEST_F(DemoReportTest, SummaryStatusThresholdsAreTheCallers) {
+  Outcome o = RunCsu(kRefdata + "report summary " + Common() + " --commissioner 02E --month 9 --rag 5,2");
+  EXPECT_EQ(o.exit_code, 2) << o.output;
+  EXPECT_NE(o.output.find("amber threshold must be below the red one"), std::string::npos) << o.output;
+  // With thresholds no variance reaches, every contract is green.
+  o = RunCsu(kRefdata + "report summary " + Common() + " --commissioner 02E --month 9 --format csv --rag 900,999");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_EQ(o.output.find(",Red,"), std::string::npos);
+  EXPECT_EQ(o.output.find(",Amber,"), std::string::npos);
+  EXPECT_NE(o.output.find(",Green,"), std::string::npos);
 }
 
 TEST_F(DemoReportTest, MonitoringShowsContractsOverAndUnderPlanAndNca) {

@@ -43,6 +43,7 @@ struct ServeArgs {
   bool quiet = false;
   std::string year;  // empty: the latest financial year with activity
   bool behind_tls = false;
+  std::string rag;  // "AMBER,RED" per cent: the summary's status thresholds
 };
 
 // The latest financial year holding a discharge, appointment or arrival.
@@ -84,6 +85,14 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   const pricing::PricedActivity& activity = loaded.value();
   web::WebOptions web_options;
   web_options.behind_tls = args.behind_tls;
+  if (!args.rag.empty()) {
+    auto rag = analytics::ParseRagThresholds(args.rag);
+    if (!rag.ok()) {
+      PrintError(rag.error().ToString());
+      return kExitUsage;
+    }
+    web_options.rag = rag.value();
+  }
   web_options.year = LatestYear(activity);
   if (!args.year.empty()) {
     auto year = FinancialYear::Parse(args.year);
@@ -252,6 +261,8 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   cmd->add_flag("--quiet", args->quiet, "No access log on stderr");
   cmd->add_option("--year", args->year, "Financial year the pages show, e.g. 2018/19 (default: the latest with activity)");
+  cmd->add_option("--rag", args->rag,
+                  "Contract status thresholds, per cent of plan to date over or under: amber then red (default 2,5)");
   cmd->add_flag("--behind-tls", args->behind_tls,
                 "Served through a TLS proxy (nginx): session cookies become __Host- prefixed and Secure");
   cmd->callback([&ctx, args] { ctx.action = [&ctx, args] { return Serve(ctx, *args); }; });

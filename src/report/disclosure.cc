@@ -233,6 +233,9 @@ DisclosedTable ApplyDisclosureControl(ReportTable raw, const DisclosurePolicy& p
         case Derivation::Kind::kDifference: {
           Input a = Read(row, in[0]), b = Read(row, in[1]);
           if (a.state == Input::kHidden || b.state == Input::kHidden) out = Cell::Suppressed();
+          // Nothing to subtract from nothing (a TOTAL row's activity, which
+          // is not totalled across currencies): no figure, not a 0.
+          else if (a.state == Input::kNone && b.state == Input::kNone) out = Cell{};
           else out = Number(a.number - b.number);
           break;
         }

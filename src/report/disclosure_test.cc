@@ -298,6 +298,18 @@ TEST(DisclosureTest, MoneyRoundingAppliesToRecomputedVariances) {
   EXPECT_EQ(d.table().rows[0][3].number, 235'000'00);
 }
 
+TEST(DisclosureTest, ADifferenceOfTwoEmptyCellsStaysEmpty) {
+  // A monitoring TOTAL row leaves its activity empty (spells, appointments
+  // and attendances do not add): its activity variance is no figure, not 0.
+  ReportTable raw{"", {{"plan", ColumnType::kCount}, {"actual", ColumnType::kCount}, {"variance", ColumnType::kInteger}}};
+  raw.Derive("variance", Derivation::Difference("actual", "plan"));
+  raw.AddRow({Cell{}, Cell{}, Cell{}});
+  raw.AddRow({Cell{}, Cell::Count(20), Cell::Integer(20)});
+  DisclosedTable d = ApplyDisclosureControl(raw);
+  EXPECT_TRUE(d.table().rows[0][2].empty());
+  EXPECT_EQ(d.table().rows[1][2].number, 20) << "one empty input still counts as 0";
+}
+
 TEST(DisclosureTest, DerivationNamingAMissingColumnIsRefused) {
   ReportTable raw{"", {{"n", ColumnType::kCount}, {"rate", ColumnType::kPercent}}};
   raw.Derive("rate", Derivation::Ratio("n", "no_such_column"));

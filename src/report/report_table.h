@@ -59,7 +59,8 @@ struct Derivation {
     // input or a zero denominator gives no value (NaN, shown blank).
     kRatio,
     // inputs[0] − inputs[1], a number (kInteger / kMoney); an empty input
-    // counts as 0 (a rule's row has no plan: its variance is its amount).
+    // counts as 0 (a rule's row has no plan: its variance is its amount),
+    // but two empty inputs give an empty cell.
     kDifference,
     // (inputs[0] − inputs[1]) × inputs[2] ÷ inputs[3], rounded once half
     // away from zero; when inputs[3] is 0 or empty, inputs[4] (a volume

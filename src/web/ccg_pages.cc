@@ -2,9 +2,64 @@
 // with its SPC chart, view pages, the records behind a figure, exports and
 // the challenge form (docs/web.md).
 #include "core/text.h"
+#include "pricing/price_explanation.h"
 #include "web/web_app_impl.h"
 
 namespace csu::web {
+
+namespace {
+
+// Every value of `key` in a form body (checkboxes repeat their name).
+std::vector<std::string> FormValues(std::string_view body, std::string_view key) {
+  std::vector<std::string> out;
+  while (!body.empty()) {
+    const size_t amp = body.find('&');
+    std::string_view pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    const size_t eq = pair.find('=');
+    auto k = http::PercentDecode(pair.substr(0, eq), true);
+    auto v = http::PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+    if (k && v && *k == key && !v->empty()) out.push_back(std::move(*v));
+  }
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+// The loaded table row of a record challenge's id ("rule:kind:batch:row",
+// the row counted in its batch), and its kind; nullopt for an aggregate
+// challenge (fu-ratio) or a record no longer loaded.
+std::optional<std::pair<ingest::ExtractKind, size_t>> ChallengedRow(const pricing::PricedActivity& a,
+                                                                    std::string_view id) {
+  const std::vector<std::string_view> parts = Split(id, ':');
+  if (parts.size() != 4) return std::nullopt;
+  auto kind = ingest::ParseKind(parts[1]);
+  auto batch = ParseInt(parts[2]);
+  auto row = ParseInt(parts[3]);
+  if (!kind.ok() || !batch || !row || *row < 0) return std::nullopt;
+  const store::CommonColumns& t = kind.value() == ingest::ExtractKind::kApc  ? static_cast<const store::CommonColumns&>(a.tables.apc)
+                                  : kind.value() == ingest::ExtractKind::kOp ? static_cast<const store::CommonColumns&>(a.tables.op)
+                                                                             : static_cast<const store::CommonColumns&>(a.tables.ae);
+  // Tables built in memory (no batch ranges) name their rows batch 0, as
+  // the challenge rules do (analytics/challenges.cc, Origin).
+  if (t.batches.empty() && *batch == 0 && static_cast<uint64_t>(*row) < t.source_row.size() &&
+      t.source_row[static_cast<size_t>(*row)] == static_cast<uint32_t>(*row))
+    return std::pair{kind.value(), static_cast<size_t>(*row)};
+  for (const store::BatchRange& range : t.batches) {
+    if (range.batch_id != *batch) continue;
+    // Rows of one batch keep their file order: the source rows are sorted.
+    auto first = t.source_row.begin() + range.first_row;
+    auto last = first + range.rows;
+    auto it = std::lower_bound(first, last, static_cast<uint32_t>(*row));
+    if (it != last && *it == static_cast<uint32_t>(*row))
+      return std::pair{kind.value(), static_cast<size_t>(it - t.source_row.begin())};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 Response WebApp::Impl::SetChallenge(const Request& r, const Caller& c) const {
   auto ccg = Tenant(r, c, Action::kSetChallengeStatus, Identifiability::kAggregate);
@@ -12,12 +67,27 @@ Response WebApp::Impl::SetChallenge(const Request& r, const Caller& c) const {
   if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
   const auto form = ParseForm(r.body);
   const auto field = [&form](const char* k) { return FormValue(form, k); };
-  const std::string id = field("id");
-  const Status s = views.SetChallengeStatus(ViewRequestFor(*ccg, "challenges", 12), id, field("status"), field("note"),
-                                            c.who.username);
-  if (!s.ok()) return Problem(c, 400, "Challenge not recorded", s.error().ToString());
-  return Redirect("/ccg/" + std::string(ccg->view()) +
-                  "/view/challenges?done=" + UrlEncode(id + " " + field("status")));
+  std::vector<std::string> ids = FormValues(r.body, "id");
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const std::string status = field("status");
+  std::optional<int> month;
+  if (const std::string m = field("month"); m.size() <= 2 && !m.empty() &&
+                                            std::all_of(m.begin(), m.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+    if (const int v = std::stoi(m); v >= 1 && v <= 12) month = v;
+  const Status s = views.SetChallengeStatuses(ViewRequestFor(*ccg, "challenges", 12), ids, status, field("note"),
+                                              c.who.username);
+  if (!s.ok()) {
+    // The page again, with the note and the ticks as they were: a refusal
+    // must not cost the user what they wrote.
+    ChallengeForm kept{s.error().ToString(), field("note"), std::set<std::string>(ids.begin(), ids.end())};
+    if (!tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel))
+      return Problem(c, 400, "Challenge not recorded", kept.error);
+    return ViewPageFor(r, c, "challenges", month, kept, 400);
+  }
+  const std::string what = ids.size() == 1 ? ids[0] : WithThousands(static_cast<int64_t>(ids.size())) + " challenges";
+  return Redirect("/ccg/" + std::string(ccg->view()) + "/view/challenges?" +
+                  (month ? "month=" + std::to_string(*month) + "&" : std::string()) + "done=" + UrlEncode(what + " " + status));
 }
 
 std::optional<int> WebApp::Impl::MonthOf(const Request& r) {
@@ -39,6 +109,7 @@ analytics::ViewRequest WebApp::Impl::ViewRequestFor(const OdsCode& ccg, std::str
   v.commissioner = std::string(ccg.view());
   v.year = options.year;
   v.month = month;
+  v.rag = options.rag;
   return v;
 }
 
@@ -94,6 +165,41 @@ std::string WebApp::Impl::RecordsLink(const OdsCode& ccg, std::string_view provi
                                       int month) const {
   return "/ccg/" + std::string(ccg.view()) + "/records?provider=" + UrlEncode(provider) + "&pod=" + UrlEncode(pod) +
          "&month=" + std::to_string(month);
+}
+
+std::string WebApp::Impl::LineCharts(const Request& r, const OdsCode& ccg, int month) const {
+  const std::string provider(r.Query("f_provider").value_or(""));
+  const std::string pod_text(r.Query("f_pod").value_or(""));
+  if (provider.empty() || pod_text.empty()) return "";
+  const std::optional<pricing::Pod> pod = contracts::ParsePod(ToUpper(pod_text));
+  if (!pod) return "";  // TOTAL, READM, MRET, NP: not one line's activity
+  analytics::ViewRequest v = ViewRequestFor(ccg, "monitoring", month);
+  v.provider = ToUpper(provider);
+  v.pod = pod;
+  auto months = views.LineMonthly(v);
+  if (!months.ok() || months.value().size() < 2)
+    return "<p class=\"note\">A chart needs at least two months of the year.</p>";
+  std::string out = "<h2>" + Escape(v.provider + " " + std::string(pricing::PodCode(*pod))) + " by month</h2>\n";
+  for (const bool money : {false, true}) {
+    std::vector<spc::Observation> series;
+    for (const auto& m : months.value())
+      series.push_back({m.period, money ? double(m.pence) / 100.0 : double(m.activity)});
+    spc::XmrOptions o;
+    o.improvement = spc::Improvement::kNeutral;
+    auto chart = spc::CalculateXmr(std::move(series), o);
+    if (!chart.ok()) {
+      out += "<p class=\"note\">" + Escape(chart.error().ToString()) + "</p>";
+      continue;
+    }
+    spc::SvgChartOptions so;
+    so.title = v.provider + " " + std::string(pricing::PodCode(*pod)) + (money ? ": £ by month" : ": activity by month");
+    so.x_label = "Month";
+    so.y_label = money ? "Actual" : "Activity";
+    so.units = money ? "£" : "";
+    out += "<div class=\"chart\">" + spc::SvgChart(chart.value(), so) + "</div>\n";
+  }
+  return out + "<p class=\"note\">XmR charts (Making Data Count): limits from the average moving range of the "
+               "months shown; coloured points are special cause.</p>";
 }
 
 std::string WebApp::Impl::AeChart(const analytics::ViewScope& scope, const OdsCode& ccg) const {
@@ -177,12 +283,25 @@ Response WebApp::Impl::CcgHome(const Request& r, const Caller& c) const {
 }
 
 CellLink WebApp::Impl::DrillLinks(const Caller& c, const OdsCode& ccg, const std::string& view, int month) const {
+  if (view == "summary") {
+    // A contract's row opens its POD lines (the ALL row: every line).
+    const std::string lines = "/ccg/" + std::string(ccg.view()) + "/view/monitoring?month=" + std::to_string(month);
+    return [lines](const report::ReportTable& t, size_t row, size_t col) -> std::string {
+      const size_t provider = t.ColumnIndex("provider");
+      if (provider == t.columns.size()) return "";
+      const std::string& name = t.columns[col].name;
+      if (name != "provider" && name != "provider_name") return "";
+      const std::string& code = t.rows[row][provider].text;
+      if (t.IsTotalRow(row)) return name == "provider" ? lines : "";
+      return code.empty() ? "" : lines + "&f_provider=" + UrlEncode(code);
+    };
+  }
   if (view != "monitoring" || !tenancy::Grants(c.who.role, Action::kView, Identifiability::kRecordLevel)) return {};
   return [this, ccg, month](const report::ReportTable& t, size_t row, size_t col) -> std::string {
     const size_t provider = t.ColumnIndex("provider"), pod = t.ColumnIndex("pod");
     if (provider == t.columns.size() || pod == t.columns.size() || t.IsTotalRow(row)) return "";
     const std::string& name = t.columns[col].name;
-    if (name != "actual_activity_ytd" && name != "actual_ytd") return "";
+    if (name != "actual_ytd_activity" && name != "actual_ytd") return "";
     const std::string& p = t.rows[row][pod].text;
     if (p == "TOTAL" || p == "ALL" || p == "READM" || p == "MRET") return "";
     return RecordsLink(ccg, t.rows[row][provider].text, p, month);
@@ -195,7 +314,16 @@ TableOptions WebApp::Impl::ViewTableOptions(const std::string& base, const std::
   o.keep = {{"month", std::to_string(month)}};
   // The band is on the figure people ask "which are over £X" of: the year
   // to date in monitoring, the amount at stake in challenges, spend.
-  if (view == "monitoring" || view == "nca") o.value_column = "actual_ytd";
+  if (view == "summary" || view == "monitoring" || view == "nca") o.value_column = "actual_ytd";
+  // The summary's status is a choice of Red, Amber and Green.
+  if (view == "summary") {
+    o.filter_columns = {"status"};
+    // It must fit a 1366 px screen without scrolling sideways: contract
+    // totals in whole pounds (pence are noise there; the tooltip has them),
+    // the provider's name cut at 11 rem (whole in its tooltip).
+    o.money = MoneyUnit::kPounds;
+    o.sticky_max_rem = 11;
+  }
   if (view == "challenges") {
     o.value_column = "at_stake";
     // Largest first, by absolute money, so a list opens on what matters.
@@ -210,13 +338,17 @@ TableOptions WebApp::Impl::ViewTableOptions(const std::string& base, const std::
 }
 
 Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
-  const std::string view(r.PathParam("view"));
+  return ViewPageFor(r, c, std::string(r.PathParam("view")), std::nullopt, ChallengeForm{}, 200);
+}
+
+Response WebApp::Impl::ViewPageFor(const Request& r, const Caller& c, const std::string& view,
+                                   std::optional<int> month_override, const ChallengeForm& action, int status) const {
   const auto page = std::find_if(kViewPages.begin(), kViewPages.end(), [&](const auto& p) { return p.first == view; });
   const Identifiability level =
       analytics::IsRecordLevel(view) ? Identifiability::kRecordLevel : Identifiability::kAggregate;
   auto ccg = Tenant(r, c, Action::kView, level);
   if (!ccg || page == kViewPages.end()) return NotFound(c);
-  auto month = MonthOf(r);
+  auto month = month_override ? std::optional<int>(*month_override) : MonthOf(r);
   if (!month) return Problem(c, 400, "Bad request", "month must be a financial month, 1 (April) to 12 (March)");
   PageFrame f = Frame(c, page->second);
   f.nav = CcgNav(c, *ccg, view);
@@ -236,16 +368,25 @@ Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
   }
   body += "<a href=\"/api/v1" + base + "/view/" + view + "?month=" + std::to_string(s.month) +
           "\">This page as JSON</a></div>\n";
-  if (view == "challenges" && tenancy::Grants(c.who.role, Action::kSetChallengeStatus, Identifiability::kAggregate)) {
+  const bool acts = view == "challenges" &&
+                   tenancy::Grants(c.who.role, Action::kSetChallengeStatus, Identifiability::kAggregate);
+  if (acts) {
+    // No id is typed: the rows are ticked in the table (their checkboxes
+    // belong to this form through form=), one note, one button per outcome.
     const std::string done(r.Query("done").value_or(""));
-    if (!done.empty()) body += NoticePanel("Recorded: " + done + ".", false);
-    body += "<form class=\"filters\" method=\"post\" action=\"" + base + "/challenges\">" +
-            CsrfField(CsrfTokenFor(c.session_token)) +
-            "<div><label for=\"id\">Challenge</label><input id=\"id\" name=\"id\" required></div>"
-            "<div><label for=\"status\">Status</label><select id=\"status\" name=\"status\">"
-            "<option>agreed</option><option>rejected</option><option>raised</option></select></div>"
-            "<div><label for=\"note\">Note (why)</label><input id=\"note\" name=\"note\"></div>"
-            "<div><button class=\"primary\" type=\"submit\">Record</button></div></form>";
+    if (!action.error.empty()) body += NoticePanel("Not recorded: " + action.error, true);
+    else if (!done.empty()) body += NoticePanel("Recorded: " + done + ".", false);
+    body += "<form id=\"challenge-action\" class=\"filters challenge-action\" method=\"post\" action=\"" + base +
+            "/challenges\">" + CsrfField(CsrfTokenFor(c.session_token)) +
+            "<input type=\"hidden\" name=\"month\" value=\"" + std::to_string(s.month) + "\">" +
+            InputField("note", "note", "Note (why; needed to agree or reject)", "text", action.note,
+                       "size=\"48\" maxlength=\"1000\"") +
+            "<div><button class=\"primary\" type=\"submit\" name=\"status\" value=\"agreed\">Agree ticked</button></div>"
+            "<div><button class=\"primary\" type=\"submit\" name=\"status\" value=\"rejected\">Reject ticked</button></div>"
+            "<div><button class=\"primary\" type=\"submit\" name=\"status\" value=\"raised\">Query ticked "
+            "(keep raised)</button></div></form>\n"
+            "<p class=\"note\">Tick the challenges in the table (the box beside each), write why, then agree, "
+            "reject or query them with the provider. Ticks on other pages of the table are not sent.</p>";
   }
   // The first table follows the table convention (its parameters are in the
   // URL, so only one table a page can own them); any other is shown whole.
@@ -254,18 +395,37 @@ Response WebApp::Impl::ViewPage(const Request& r, const Caller& c) const {
       body += TableHtml(result.tables[i], DrillLinks(c, *ccg, view, s.month));
       continue;
     }
-    auto table = InteractiveTableHtml(result.tables[i], r.query, ViewTableOptions(base, view, s.month),
-                                      DrillLinks(c, *ccg, view, s.month));
+    TableOptions table_options = ViewTableOptions(base, view, s.month);
+    if (acts) {
+      table_options.select_form = "challenge-action";
+      table_options.select_column = "id";
+      table_options.selected = action.selected;
+    }
+    if (view == "challenges") {
+      // Each record's challenge explains the record's price beside its
+      // reason, for the page's rows only.
+      table_options.cell_details = [this](const report::ReportTable& t, size_t row, size_t col) -> std::string {
+        if (t.columns[col].name != "reason") return "";
+        const report::Cell* id = t.Find(row, "id");
+        if (!id) return "";
+        auto at = ChallengedRow(views.activity(), id->text);
+        return at ? pricing::ExplainTableRow(views.activity(), ref, at->first, at->second) : "";
+      };
+    }
+    auto table = InteractiveTableHtml(result.tables[i], r.query, table_options, DrillLinks(c, *ccg, view, s.month));
     if (!table.ok()) return Problem(c, 400, "Bad request", table.error().ToString());
     body += table.value();
   }
+  // One contract line (a provider and a POD): its months as XmR charts,
+  // activity and £, to see a change rather than read it.
+  if (view == "monitoring") body += LineCharts(r, *ccg, s.month);
   // Audited once the page is built: a request refused for a bad parameter
   // showed nothing.
   if (level == Identifiability::kRecordLevel) {
     if (!Audit(c, "web.view", view, {{"ccg", ccg->view()}, {"month", s.month}, {"record_level", true}}).ok())
       return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
   }
-  return Response::Html(200, RenderPage(f, body));
+  return Response::Html(status, RenderPage(f, body));
 }
 
 namespace {
@@ -350,6 +510,9 @@ Response WebApp::Impl::RecordsPage(const Request& r, const Caller& c) const {
   if (!ccg) return NotFound(c);
   auto request = RecordsRequest(r, *ccg, kRecordsPerPage, kRecordsPerPage);
   if (!request.ok()) return Problem(c, 400, "Bad request", request.error().ToString());
+  // The page answers "why did this record cost £X?" beside each record: the
+  // explanation of its 1,000 rows only (a few hundred bytes each).
+  request.value().explain = true;
   const analytics::ViewRequest& v = request.value();
   auto built = views.Build(v);
   PageFrame f = Frame(c, "Records behind the figure");
@@ -365,7 +528,7 @@ Response WebApp::Impl::RecordsPage(const Request& r, const Caller& c) const {
   const int month = built.value().scope.month;
   std::string body =
       "<p>Pseudonymised records: no NHS numbers, names or dates of birth. Each row names its batch "
-      "and row so its price can be explained with <code>csu price explain</code>.</p>";
+      "and row, and opens the explanation of its price (the text of <code>csu price explain</code>).</p>";
   std::string pager;
   if (page > 1)
     pager += "<a href=\"" +

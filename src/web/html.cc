@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/date.h"
+#include "core/money.h"
 #include "core/text.h"
 #include "report/render.h"
 #include "spc/svg_chart.h"
@@ -91,6 +93,12 @@ namespace {
 
 bool IsNumeric(report::ColumnType t) { return t != report::ColumnType::kText; }
 
+std::string Fold(std::string s) {
+  for (char& ch : s)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return s;
+}
+
 // Characters, not bytes: a name with "£" or an accent is as wide as its letters.
 size_t Chars(std::string_view s) {
   size_t n = 0;
@@ -112,15 +120,88 @@ bool IsIdentifierColumn(const report::Column& c) {
   return false;
 }
 
-std::string HtmlCellText(const report::Column& column, const report::Cell& cell) {
+std::string MoneyText(int64_t pence, const MoneyDisplay& d) {
+  const bool negative = pence < 0;
+  const Int128 magnitude = negative ? -static_cast<Int128>(pence) : static_cast<Int128>(pence);
+  std::string text;
+  switch (d.unit) {
+    case MoneyUnit::kPence:
+      text = Money::FromPence(static_cast<int64_t>(magnitude)).ToString();
+      break;
+    case MoneyUnit::kPounds:
+      text = "£" + WithThousands(DivRoundHalfAway(magnitude, 100));
+      break;
+    case MoneyUnit::kThousands:
+      text = WithThousands(DivRoundHalfAway(magnitude, 100'000));
+      break;
+    case MoneyUnit::kMillions: {
+      // Hundredths of a million pounds: 10,000 pounds = 1,000,000 pence each.
+      const int64_t hundredths = DivRoundHalfAway(magnitude, 1'000'000);
+      const int64_t cents = hundredths % 100;
+      text = WithThousands(hundredths / 100) + "." + (cents < 10 ? "0" : "") + std::to_string(cents);
+      break;
+    }
+  }
+  if (!negative || text.find_first_not_of("£0.,") == std::string::npos) return text;
+  return d.brackets ? "(" + text + ")" : "-" + text;
+}
+
+std::string MoneyLabel(const std::string& label, const MoneyDisplay& d) {
+  if (d.unit == MoneyUnit::kPence || d.unit == MoneyUnit::kPounds) return label;
+  const char* unit = d.unit == MoneyUnit::kThousands ? "£000s" : "£m";
+  const size_t at = label.find("£");
+  if (at == std::string::npos) return label + " (" + unit + ")";
+  return label.substr(0, at) + unit + label.substr(at + std::string("£").size());
+}
+
+std::string UkDate(std::string_view iso) {
+  auto d = Date::Parse(iso);
+  if (iso.size() != 10 || !d.ok()) return std::string(iso);
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  return std::to_string(d.value().day()) + " " + kMonths[d.value().month() - 1] + " " +
+         std::to_string(d.value().year());
+}
+
+std::string FriendlyText(std::string_view column, std::string_view text) {
+  static const std::pair<const char*, const char*> kRules[] = {
+      {"duplicate", "Duplicate"},
+      {"readmission", "30-day readmission"},
+      {"other-ccg", "Another CCG's patient"},
+      {"fu-ratio", "Follow-up ratio"},
+      {"zero-los-elective", "Zero-day elective"},
+      {"unbundled-no-spell", "Unbundled, no spell"}};
+  static const std::pair<const char*, const char*> kKinds[] = {
+      {"apc", "Admitted"}, {"op", "Outpatient"}, {"ae", "A&E"}, {"aggregate", "Aggregate"}};
+  auto look = [text](const auto& table) -> std::string {
+    for (const auto& [id, words] : table)
+      if (text == id) return words;
+    return std::string(text);
+  };
+  if (column == "rule") return look(kRules);
+  if (column == "kind") return look(kKinds);
+  return std::string(text);
+}
+
+std::string HtmlCellText(const report::Column& column, const report::Cell& cell, const MoneyDisplay& money) {
+  if (column.type == report::ColumnType::kText && cell.kind == report::Cell::Kind::kText &&
+      (column.name == "rule" || column.name == "kind"))
+    return FriendlyText(column.name, cell.text);
   if (column.type == report::ColumnType::kInteger && cell.kind == report::Cell::Kind::kNumber &&
       !IsIdentifierColumn(column))
     return WithThousands(cell.number);
+  if (column.type == report::ColumnType::kMoney && cell.kind == report::Cell::Kind::kNumber)
+    return MoneyText(cell.number, money);
+  if (column.type == report::ColumnType::kText && cell.kind == report::Cell::Kind::kText &&
+      (column.name == "date" || column.name.ends_with("_date")))
+    return UkDate(cell.text);
   return report::FormatCell(column, cell);
 }
 
-std::vector<StickyColumn> StickyColumns(const report::ReportTable& t, const std::vector<std::string>& names) {
-  constexpr int kMinWidth = 4, kMaxWidth = 16, kMaxTogether = 30;
+std::vector<StickyColumn> StickyColumns(const report::ReportTable& t, const std::vector<std::string>& names,
+                                        int max_width) {
+  constexpr int kMinWidth = 4, kMaxTogether = 30;
+  const int kMaxWidth = std::clamp(max_width, kMinWidth, 16);
   std::vector<StickyColumn> out;
   int left = 0;
   for (size_t c = 0; c < t.columns.size(); ++c) {
@@ -161,7 +242,9 @@ std::string TableHtml(const report::ReportTable& t, const CellLink& link, const 
        (layout.scroll_box ? " class=\"vh\"" : "") + ">" + Escape(t.title) + "</caption>\n<thead><tr>";
   for (size_t c = 0; c < t.columns.size(); ++c) {
     const report::Column& col = t.columns[c];
-    const std::string label = Escape(col.label.empty() ? col.name : col.label);
+    const std::string plain_label = col.label.empty() ? col.name : col.label;
+    const std::string label =
+        Escape(col.type == report::ColumnType::kMoney ? MoneyLabel(plain_label, layout.money) : plain_label);
     const std::string aria = c < layout.aria_sort.size() ? layout.aria_sort[c] : "";
     const std::string href = c < layout.sort_href.size() ? layout.sort_href[c] : "";
     h += "<th scope=\"col\"" + classes(c) + (aria.empty() ? "" : " aria-sort=\"" + Escape(aria) + "\"") + ">";
@@ -180,14 +263,32 @@ std::string TableHtml(const report::ReportTable& t, const CellLink& link, const 
     for (size_t c = 0; c < t.columns.size(); ++c) {
       const report::Cell empty;
       const report::Cell& cell = c < t.rows[r].size() ? t.rows[r][c] : empty;
-      const std::string plain = HtmlCellText(t.columns[c], cell);
+      const std::string plain = HtmlCellText(t.columns[c], cell, layout.money);
       std::string text = Escape(plain);
       const std::string href = link ? link(t, r, c) : "";
       if (!href.empty() && !text.empty()) text = "<a href=\"" + Escape(href) + "\">" + text + "</a>";
-      // A sticky cell may cut its text short: the tooltip has all of it.
-      const std::string title = sticky[c] && cell.kind == report::Cell::Kind::kText && !plain.empty()
-                                    ? " title=\"" + Escape(plain) + "\""
-                                    : "";
+      if (c == layout.select_column && !layout.select_form.empty() && !t.IsTotalRow(r) &&
+          cell.kind == report::Cell::Kind::kText && !cell.text.empty())
+        text = "<input type=\"checkbox\" form=\"" + Escape(layout.select_form) + "\" name=\"id\" value=\"" +
+               Escape(cell.text) + "\" aria-label=\"Choose " + Escape(cell.text) + "\"" +
+               (layout.selected.count(cell.text) ? " checked" : "") + "> " + text;
+      if (layout.cell_details && !t.IsTotalRow(r))
+        if (const std::string more = layout.cell_details(t, r, c); !more.empty())
+          text += "<details><summary>Why this price</summary><pre class=\"why\">" + Escape(more) + "</pre></details>";
+      // A price explanation is several lines: folded, one click away.
+      if (t.columns[c].name == "explanation" && cell.kind == report::Cell::Kind::kText && !plain.empty())
+        text = "<details><summary>Why this price</summary><pre class=\"why\">" + text + "</pre></details>";
+      if (t.columns[c].name == "status" && cell.kind == report::Cell::Kind::kText &&
+          (plain == "Red" || plain == "Amber" || plain == "Green"))
+        text = "<span class=\"rag rag-" + Fold(plain) + "\">" + text + "</span>";
+      // A sticky cell may cut its text short: the tooltip has all of it; a
+      // money cell shown in thousands or millions has its exact amount.
+      std::string title = sticky[c] && cell.kind == report::Cell::Kind::kText && !plain.empty()
+                              ? " title=\"" + Escape(plain) + "\""
+                              : "";
+      if (t.columns[c].type == report::ColumnType::kMoney && cell.kind == report::Cell::Kind::kNumber &&
+          layout.money.unit != MoneyUnit::kPence)
+        title = " title=\"" + Escape(Money::FromPence(cell.number).ToString()) + "\"";
       s += std::string(c == 0 ? "<th scope=\"row\"" : "<td") + classes(c) + title + ">" + text +
            (c == 0 ? "</th>" : "</td>");
     }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -79,7 +80,27 @@ inline constexpr int kMaxStickyRem = 48;
 // table order; names the table lacks are skipped), each as wide as its
 // longest heading or text needs, from 4 to 16 rem (longer text is cut with
 // "…" and shown whole in a tooltip), while they fit in 30 rem together.
-std::vector<StickyColumn> StickyColumns(const report::ReportTable& table, const std::vector<std::string>& names);
+// `max_width` lowers the 16 rem for a table that must fit the screen.
+std::vector<StickyColumn> StickyColumns(const report::ReportTable& table, const std::vector<std::string>& names,
+                                        int max_width = 16);
+
+// How money is shown on screen (docs/web.md, "Money"): in pounds and pence
+// (exact, the default), in whole pounds, in thousands or in millions of
+// pounds, and negatives with a minus or in brackets. Display only: a cell
+// shown rounded carries the exact amount in its tooltip, and exports and
+// JSON always hold exact pence.
+enum class MoneyUnit { kPence, kPounds, kThousands, kMillions };
+struct MoneyDisplay {
+  MoneyUnit unit = MoneyUnit::kPence;
+  bool brackets = false;  // −£1,234.56 as (£1,234.56)
+};
+// 123456789 pence: "£1,234,567.89"; pounds "£1,234,568"; thousands "1,235";
+// millions "1.23"; rounded half away from zero; with brackets
+// "(£1,234,567.89)".
+std::string MoneyText(int64_t pence, const MoneyDisplay& display);
+// A money column's heading in a unit: "Plan £ (YTD)" -> "Plan £000s (YTD)";
+// a label without "£" gets " (£000s)" or " (£m)".
+std::string MoneyLabel(const std::string& label, const MoneyDisplay& display);
 
 // How a table is laid out beyond its data. Empty vectors mean none.
 struct TableLayout {
@@ -93,12 +114,27 @@ struct TableLayout {
   bool scroll_box = false;
   // Shown in place of "No rows for this period." when there are no rows.
   std::string empty_message;
+  MoneyDisplay money;
+  // Rows that can be chosen for a form elsewhere on the page (HTML's form=
+  // attribute, so the table need not sit inside that form): a checkbox
+  // named "id" with the row's text in column select_column, in that cell,
+  // for the form with id select_form; `selected` values start ticked.
+  std::string select_form;
+  size_t select_column = static_cast<size_t>(-1);
+  std::set<std::string> selected;
+  // Plain text folded under a cell ("Why this price"), or "" for none: a
+  // challenge's record's price explanation beside its reason.
+  std::function<std::string(const report::ReportTable&, size_t row, size_t column)> cell_details;
 };
 
 // The table with a caption (its title), column headers with scope, numbers
 // right-aligned, total rows in <tfoot>, its notes below it. Every count,
 // money, decimal and integer cell has thousands separators, except integer
 // columns that name a thing rather than count it (IsIdentifierColumn).
+// Money follows layout.money. A text column named "status" holding Red,
+// Amber or Green shows it as a coloured badge with the word in it (the
+// colour is never the only sign); a text column named "explanation" (a
+// record's price explanation) is folded in a <details> element.
 std::string TableHtml(const report::ReportTable& table, const CellLink& link = {}, const TableLayout& layout = {});
 
 // Integer columns that are identifiers or calendar numbers (id, seq, batch,
@@ -106,7 +142,16 @@ std::string TableHtml(const report::ReportTable& table, const CellLink& link = {
 // type them back (a batch and row into `csu price explain`) or read them as
 // labels.
 bool IsIdentifierColumn(const report::Column& column);
-// A cell as a page shows it (report::FormatCell with the rule above).
-std::string HtmlCellText(const report::Column& column, const report::Cell& cell);
+// A cell as a page shows it (report::FormatCell with the rule above; money
+// as `money` says; dates in text columns named "date" or "*_date" as UK
+// dates, "3 May 2018").
+std::string HtmlCellText(const report::Column& column, const report::Cell& cell, const MoneyDisplay& money = {});
+// The words a page shows for an internal identifier in a text column:
+// a challenge rule ("fu-ratio" -> "Follow-up ratio") or a record kind
+// ("op" -> "Outpatient"); any other text unchanged. Filters and links keep
+// the identifier.
+std::string FriendlyText(std::string_view column, std::string_view text);
+// "2018-05-03" -> "3 May 2018"; any other text unchanged.
+std::string UkDate(std::string_view iso);
 
 }  // namespace csu::web

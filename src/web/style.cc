@@ -41,7 +41,7 @@ nav{background:#fff;border-bottom:1px solid #d8dde0}
 nav ul{list-style:none;margin:0;padding:0 16px;display:flex;flex-wrap:wrap}
 nav a{display:block;padding:12px 10px;text-decoration:none;font-weight:700}
 nav a[aria-current=page]{border-bottom:4px solid #005eb8;color:#212b32}
-main{max-width:1280px;margin:0 auto;padding:16px 24px 48px}
+main{max-width:1400px;margin:0 auto;padding:16px 24px 48px}
 h1{font-size:1.9rem;margin:8px 0 4px}
 h2{font-size:1.35rem;margin:28px 0 8px}
 .subtitle{color:#4c6272;margin:0 0 16px}
@@ -63,8 +63,8 @@ code.secret{display:inline-block;max-width:100%;font-family:"Courier New",monosp
 .table-wrap{overflow-x:auto;background:#fff;border:1px solid #d8dde0;border-radius:4px;margin:12px 0}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 caption{text-align:left;font-weight:700;padding:10px 12px}
-th,td{padding:6px 10px;border-bottom:1px solid #e8edee;text-align:left;white-space:nowrap}
-thead th{background:#e8edee;position:sticky;top:0;z-index:2}
+th,td{padding:6px 8px;border-bottom:1px solid #e8edee;text-align:left;white-space:nowrap}
+thead th{background:#e8edee;position:sticky;top:0;z-index:2;white-space:normal;vertical-align:bottom}
 tbody tr:nth-child(even){background:#f8fafa}
 tfoot th,tfoot td{font-weight:700;border-top:2px solid #212b32}
 .table-wrap.scroll{overflow:auto;max-height:75vh}
@@ -81,6 +81,12 @@ thead th[aria-sort] a.sort{color:#005eb8}
 .table-count{margin:8px 0 0;font-size:.92rem}
 .pager p{display:flex;gap:16px;align-items:baseline;margin:8px 0}
 .num{text-align:right;font-variant-numeric:tabular-nums}
+details summary{cursor:pointer;color:#005eb8;text-decoration:underline}
+pre.why{font-family:"Courier New",monospace;font-size:.85rem;margin:6px 0;white-space:pre;text-align:left}
+.rag{display:inline-block;min-width:4.2em;text-align:center;border-radius:3px;padding:0 6px;font-weight:700}
+.rag-red{background:#d5281b;color:#fff}
+.rag-amber{background:#ffb81c;color:#212b32}
+.rag-green{background:#007f3b;color:#fff}
 .note{color:#4c6272;font-size:.88rem;margin:4px 0}
 .actions{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:12px 0}
 .button,button.primary{display:inline-block;background:#007f3b;color:#fff;border:0;border-radius:4px;padding:8px 14px;font-weight:700;text-decoration:none;font-size:1rem;cursor:pointer}
@@ -88,6 +94,7 @@ thead th[aria-sort] a.sort{color:#005eb8}
 form.filters{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-end}
 label{display:block;font-weight:700;margin:0 0 4px}
 input,select{font-size:1rem;padding:6px 8px;border:2px solid #4c6272;border-radius:0;min-width:8rem}
+input[type=checkbox]{min-width:0;width:1.1rem;height:1.1rem;padding:0;margin:0 4px 0 0;vertical-align:middle}
 .signin{max-width:28rem;background:#fff;border:1px solid #d8dde0;border-radius:4px;padding:24px;margin:24px 0}
 .signin div{margin:0 0 16px}
 .signin input{width:100%}

@@ -50,6 +50,20 @@ SortDirection NaturalDirection(const report::Column& c) {
   return IsNumber(c.type) ? SortDirection::kDescending : SortDirection::kAscending;
 }
 
+std::string UnitName(MoneyUnit u) {
+  switch (u) {
+    case MoneyUnit::kPence:
+      return "pence";
+    case MoneyUnit::kPounds:
+      return "pounds";
+    case MoneyUnit::kThousands:
+      return "thousands";
+    case MoneyUnit::kMillions:
+      return "millions";
+  }
+  return "pence";
+}
+
 size_t ValueColumn(const ReportTable& t, const TableOptions& o) {
   if (!o.value_column.empty()) {
     const size_t c = t.ColumnIndex(o.value_column);
@@ -158,6 +172,18 @@ Result<TableState> ParseTableState(const ReportTable& t, const std::vector<std::
     return Error{"min", "the band's lower amount is above its upper one"};
   if (!get("min") && !get("max") && o.default_min_pence && s.band != kNoColumn) s.min_pence = o.default_min_pence;
 
+  s.money.unit = o.money;
+  if (auto m = get("money")) {
+    if (*m == "pence") s.money.unit = MoneyUnit::kPence;
+    else if (*m == "pounds") s.money.unit = MoneyUnit::kPounds;
+    else if (*m == "thousands") s.money.unit = MoneyUnit::kThousands;
+    else if (*m == "millions") s.money.unit = MoneyUnit::kMillions;
+    else return Error{"money", "pence, pounds, thousands or millions"};
+  }
+  if (auto n = get("neg")) {
+    if (*n != "minus" && *n != "brackets") return Error{"neg", "minus or brackets"};
+    s.money.brackets = *n == "brackets";
+  }
   if (auto p = get("page")) {
     size_t n = 0;
     const bool digits = p->size() <= 9 && std::all_of(p->begin(), p->end(), [](char ch) { return ch >= '0' && ch <= '9'; });
@@ -270,6 +296,8 @@ std::vector<std::pair<std::string, std::string>> Params(const ReportTable& t, co
     p.emplace_back("sort", t.columns[s.sort].name);
     p.emplace_back("dir", DirectionName(s.direction));
   }
+  if (s.money.unit != o.money) p.emplace_back("money", UnitName(s.money.unit));
+  if (s.money.brackets) p.emplace_back("neg", "brackets");
   if (s.page > 1) p.emplace_back("page", std::to_string(s.page));
   return p;
 }
@@ -336,7 +364,7 @@ std::string FilterForm(const ReportTable& t, const TableState& s, const TableOpt
     std::vector<std::pair<std::string, std::string>> options = {{"", "All"}};
     bool listed = current.empty();
     for (const std::string& v : values) {
-      options.emplace_back(v, v);
+      options.emplace_back(v, FriendlyText(col.name, v));
       listed = listed || Fold(v) == Fold(current);
     }
     // A value from a link that no row has still shows as chosen.
@@ -354,6 +382,15 @@ std::string FilterForm(const ReportTable& t, const TableState& s, const TableOpt
                     s.min_pence ? Money::FromPence(*s.min_pence).ToDecimal() : "", "inputmode=\"decimal\" size=\"10\"");
     h += InputField("max", "max", "to", "text", s.max_pence ? Money::FromPence(*s.max_pence).ToDecimal() : "",
                     "inputmode=\"decimal\" size=\"10\"");
+  }
+  const bool has_money =
+      std::any_of(t.columns.begin(), t.columns.end(), [](const report::Column& c) { return c.type == ColumnType::kMoney; });
+  if (has_money) {
+    h += SelectField("money", "money", "Money in",
+                     {{"pence", "£.p"}, {"pounds", "£"}, {"thousands", "£000s"}, {"millions", "£m"}},
+                     UnitName(s.money.unit));
+    h += SelectField("neg", "neg", "Negatives", {{"minus", "-£5"}, {"brackets", "(£5)"}},
+                     s.money.brackets ? "brackets" : "minus");
   }
   h += "<div><button class=\"primary\" type=\"submit\">Show</button></div>";
   h += "<div><a href=\"" + Escape(o.path + Query(o.keep)) + "\">Clear</a></div></form>\n";
@@ -395,8 +432,15 @@ Result<std::string> InteractiveTableHtml(const ReportTable& t,
 
   TableLayout layout;
   layout.scroll_box = true;
-  layout.sticky = StickyColumns(t, o.sticky_columns.empty() ? DefaultSticky(t) : o.sticky_columns);
+  layout.sticky = StickyColumns(t, o.sticky_columns.empty() ? DefaultSticky(t) : o.sticky_columns, o.sticky_max_rem);
   layout.empty_message = filtered ? "No rows match these filters." : "No rows for this period.";
+  layout.money = s.money;
+  layout.cell_details = o.cell_details;
+  if (!o.select_form.empty() && t.ColumnIndex(o.select_column) < t.columns.size()) {
+    layout.select_form = o.select_form;
+    layout.select_column = t.ColumnIndex(o.select_column);
+    layout.selected = o.selected;
+  }
   for (size_t c = 0; c < t.columns.size(); ++c) {
     TableState next = s;
     next.page = 1;

@@ -13,6 +13,9 @@
 //   f_<column>=<value>   rows whose text column is exactly the value (any case)
 //   min=, max=           a band on the value column (money, in pounds: 1000, £1,000.50)
 //   page=<n>             from 1; TableOptions::page_size rows a page
+//   money=pence|pounds|thousands|millions   how money is shown (£1,234.56, £1,235,
+//                        £000s, £m); display only; without it TableOptions::money
+//   neg=minus|brackets   negative money as -£5.00 or (£5.00)
 //
 // A parameter it cannot honour (an unknown or unsortable column, a bad
 // direction, page or amount, a text over 200 characters) is an Error naming
@@ -33,7 +36,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,6 +65,7 @@ struct TableOptions {
   // text columns before the first number, but not the commissioner (one
   // value on a CCG's page).
   std::vector<std::string> sticky_columns;
+  int sticky_max_rem = 16;  // each sticky column's widest (html.h, StickyColumns)
   // The order without sort=; "" (or a column the table lacks) = the table's own.
   std::string default_sort;
   SortDirection default_direction = SortDirection::kDescending;
@@ -68,6 +74,18 @@ struct TableOptions {
   // them). None = no band by default.
   std::optional<int64_t> default_min_pence;
   size_t page_size = 100;
+  // How money shows without money=: exact pence, or whole pounds on a page
+  // of totals (the summary), where pence are noise and cost width.
+  MoneyUnit money = MoneyUnit::kPence;
+  // Rows chosen with a checkbox for a form elsewhere on the page (html.h,
+  // TableLayout::select_form): the form's id and the column whose text is
+  // the value; `selected` starts ticked (a refused form shown again).
+  std::string select_form;
+  std::string select_column;
+  std::set<std::string> selected;
+  // Text folded under a cell (TableLayout::cell_details), asked only for
+  // the page's rows.
+  std::function<std::string(const report::ReportTable&, size_t row, size_t column)> cell_details;
 };
 
 // The columns a form offers filters for when the page does not say.
@@ -84,6 +102,7 @@ struct TableState {
   size_t band = kNoColumn;  // the value column min_pence and max_pence apply to
   std::optional<int64_t> min_pence, max_pence;
   size_t page = 1;
+  MoneyDisplay money;  // money=, neg=
 };
 
 // Reads the parameters above from `query` (every other key is ignored; a

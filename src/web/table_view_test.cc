@@ -267,4 +267,50 @@ TEST(WebTableViewTest, IdentifyingColumnsAndTheHeadingRowStayInView) {
 }
 
 }  // namespace
+TEST(MoneyDisplay, PoundsThousandsMillionsAndBrackets) {
+  EXPECT_EQ(MoneyText(123'456'789, {}), "£1,234,567.89");
+  EXPECT_EQ(MoneyText(-123'456'789, {}), "-£1,234,567.89");
+  EXPECT_EQ(MoneyText(-123'456'789, {MoneyUnit::kPence, true}), "(£1,234,567.89)");
+  EXPECT_EQ(MoneyText(123'456'789, {MoneyUnit::kPounds}), "£1,234,568");
+  EXPECT_EQ(MoneyText(-50, {MoneyUnit::kPounds, true}), "(£1)") << "half a pound, away from zero";
+  EXPECT_EQ(MoneyText(123'456'789, {MoneyUnit::kThousands}), "1,235");  // £1,234.57k, half away
+  EXPECT_EQ(MoneyText(-123'449'999, {MoneyUnit::kThousands, true}), "(1,234)");
+  EXPECT_EQ(MoneyText(123'456'789, {MoneyUnit::kMillions}), "1.23");
+  EXPECT_EQ(MoneyText(99'500'000'000, {MoneyUnit::kMillions}), "995.00");
+  EXPECT_EQ(MoneyText(500'000, {MoneyUnit::kMillions}), "0.01");  // £5,000 is half a hundredth: away from zero
+  EXPECT_EQ(MoneyText(-40'000, {MoneyUnit::kThousands}), "0") << "a minus on a shown 0 would mislead";
+  EXPECT_EQ(MoneyLabel("Plan £ (YTD)", {MoneyUnit::kThousands}), "Plan £000s (YTD)");
+  EXPECT_EQ(MoneyLabel("Price", {MoneyUnit::kMillions}), "Price (£m)");
+  EXPECT_EQ(MoneyLabel("Price", {}), "Price");
+}
+
+TEST(HtmlCells, DatesShowAsUkDates) {
+  EXPECT_EQ(UkDate("2018-05-03"), "3 May 2018");
+  EXPECT_EQ(UkDate("2019-12-31"), "31 Dec 2019");
+  EXPECT_EQ(UkDate("not a date"), "not a date");
+  report::Column date{"date", report::ColumnType::kText, "Date"};
+  EXPECT_EQ(HtmlCellText(date, report::Cell::Text("2018-06-01")), "1 Jun 2018");
+  report::Column code{"code", report::ColumnType::kText, "Code"};
+  EXPECT_EQ(HtmlCellText(code, report::Cell::Text("2018-06-01")), "2018-06-01") << "only date columns";
+}
+
+TEST(HtmlCells, InternalIdentifiersShowAsWords) {
+  report::Column rule{"rule", report::ColumnType::kText, "Rule"};
+  EXPECT_EQ(HtmlCellText(rule, report::Cell::Text("fu-ratio")), "Follow-up ratio");
+  EXPECT_EQ(HtmlCellText(rule, report::Cell::Text("new-rule")), "new-rule") << "unknown ones as they are";
+  report::Column kind{"kind", report::ColumnType::kText, "Kind"};
+  EXPECT_EQ(HtmlCellText(kind, report::Cell::Text("op")), "Outpatient");
+  report::Column code{"code", report::ColumnType::kText, "Code"};
+  EXPECT_EQ(HtmlCellText(code, report::Cell::Text("op")), "op");
+}
+
+TEST(HtmlCells, StatusIsAWordInAColouredBadge) {
+  report::ReportTable t("s", {{"status", report::ColumnType::kText, "Status"}});
+  t.AddRow({report::Cell::Text("Amber")});
+  t.AddRow({report::Cell::Text("raised")});
+  const std::string h = TableHtml(t);
+  EXPECT_NE(h.find("<span class=\"rag rag-amber\">Amber</span>"), std::string::npos) << h;
+  EXPECT_EQ(h.find("rag-raised"), std::string::npos);
+}
+
 }  // namespace csu::web

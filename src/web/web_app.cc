@@ -111,12 +111,29 @@ std::string WebApp::Impl::CcgName(const OdsCode& code) const {
   return ccg ? ccg->name : std::string(code.view());
 }
 
+// The role as people say it, not its machine name (ccg_commissioner).
+std::string RoleLabel(tenancy::Role role) {
+  switch (role) {
+    case tenancy::Role::kCsuAdmin:
+      return "CSU administrator";
+    case tenancy::Role::kCsuAnalyst:
+      return "CSU analyst";
+    case tenancy::Role::kCcgCommissioner:
+      return "CCG commissioner";
+    case tenancy::Role::kCcgFinance:
+      return "CCG finance";
+    case tenancy::Role::kCcgViewer:
+      return "CCG viewer";
+  }
+  return std::string(tenancy::RoleName(role));
+}
+
 PageFrame WebApp::Impl::Frame(const Caller& c, std::string title, std::string subtitle) const {
   PageFrame f;
   f.title = std::move(title);
   f.subtitle = std::move(subtitle);
   f.user = c.who.username;
-  f.role = std::string(tenancy::RoleName(c.who.role));
+  f.role = RoleLabel(c.who.role);
   f.csrf_token = CsrfTokenFor(c.session_token);
   // A platform date set for the state folder is never silent.
   if (billing.today) {

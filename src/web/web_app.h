@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/report_views.h"
 #include "core/date.h"
 #include "core/result.h"
 #include "http/router.h"
@@ -81,6 +82,9 @@ struct BillingAccess {
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
+  // The installation's red/amber/green thresholds of the contract summary
+  // (docs/monitoring.md, "Summary and status"; `csu serve --rag`).
+  analytics::RagThresholds rag;
 };
 
 class WebApp {

@@ -68,7 +68,10 @@ inline constexpr int64_t kSignInFormSeconds = 15 * 60;
 inline constexpr size_t kRecordsPerPage = 1000;
 inline constexpr size_t kMaxRecordsPerAnswer = 5000;
 // Views with a page of their own; "records" is the drill-down page.
-inline const std::vector<std::pair<std::string, std::string>> kViewPages = {{"monitoring", "Contract monitoring"},
+// Contract monitoring opens on its summary (one row per contract), whose
+// rows open the POD lines, whose figures open the records.
+inline const std::vector<std::pair<std::string, std::string>> kViewPages = {{"summary", "Contract monitoring"},
+                                                                            {"monitoring", "POD lines"},
                                                                             {"nca", "Non-contract activity"},
                                                                             {"spend", "Spend"},
                                                                             {"flows", "Patient flows"},
@@ -85,6 +88,8 @@ using http::ParseForm;
 std::string FormValue(const std::map<std::string, std::string>& form, const char* key);
 std::string Pounds(int64_t pence);
 Response Redirect(const std::string& to);
+// "CCG commissioner" for Role::kCcgCommissioner: the page header's words.
+std::string RoleLabel(tenancy::Role role);
 
 struct Caller {
   tenancy::Principal who;
@@ -192,8 +197,17 @@ struct WebApp::Impl {
 
   Response ApiAudit(const Request& r, const Caller& c) const;
 
-  // POST /ccg/{ccg}/challenges: a status for one of the CCG's challenges.
+  // POST /ccg/{ccg}/challenges: a status for one or more of the CCG's
+  // challenges (every `id` field), with one note; refused, the challenges
+  // page comes back with the note and the choice kept.
   Response SetChallenge(const Request& r, const Caller& c) const;
+  // What the challenges page's action form shows: a refusal, and what the
+  // user had written and ticked, so nothing is typed twice.
+  struct ChallengeForm {
+    std::string error;
+    std::string note;
+    std::set<std::string> selected;
+  };
 
   // ---- users (administrators; admin_pages.cc) ----
   // The users page, with `notice_html` (a result, an error, or a secret
@@ -239,6 +253,9 @@ struct WebApp::Impl {
   std::string RecordsLink(const OdsCode& ccg, std::string_view provider, std::string_view pod, int month) const;
 
   std::string AeChart(const analytics::ViewScope& scope, const OdsCode& ccg) const;
+  // The POD lines page filtered to one line (f_provider and f_pod): its
+  // monthly activity and £ as XmR charts; "" otherwise.
+  std::string LineCharts(const Request& r, const OdsCode& ccg, int month) const;
   Response CcgHome(const Request& r, const Caller& c) const;
 
   // What a table links to: the monitoring view's actual activity and £
@@ -249,6 +266,10 @@ struct WebApp::Impl {
   // default order.
   static TableOptions ViewTableOptions(const std::string& base, const std::string& view, int month);
   Response ViewPage(const Request& r, const Caller& c) const;
+  // A view page; `month` (when given) instead of the request's, `form` for
+  // the challenges page's action form, answered with `status`.
+  Response ViewPageFor(const Request& r, const Caller& c, const std::string& view, std::optional<int> month,
+                       const ChallengeForm& form, int status) const;
 
   // records: provider (required), pod, month, month_only=1, page (from 1)
   // and limit (1 to max_limit, default default_limit): the page is

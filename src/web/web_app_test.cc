@@ -155,7 +155,7 @@ class WebAppTest : public ::testing::Test {
     };
     billing_access.meter = meter_.get();
     billing_access.today = [] { return kToday; };
-    app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false}, *accounts_, *views_,
+    app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
                                     refdata::TestRefData(), o.audit, records, billing_access);
   }
 
@@ -270,7 +270,7 @@ TEST_F(WebAppTest, SignInNeedsTheFormCookieAndFailsWithOneMessage) {
 }
 
 TEST_F(WebAppTest, BehindTheProxyOneClientsFailuresDoNotLockOutEveryone) {
-  WebApp proxied(WebOptions{FinancialYear(2018), true}, *accounts_, *views_, refdata::TestRefData(),
+  WebApp proxied(WebOptions{FinancialYear(2018), true, {}}, *accounts_, *views_, refdata::TestRefData(),
                  [](const std::string&, const std::string&, const std::string&, const std::string&) {
                    return Status::Ok();
                  },
@@ -328,7 +328,7 @@ TEST_F(WebAppTest, SignInFormValuesAreNeverEmptyAndWorkOnce) {
 }
 
 TEST_F(WebAppTest, BehindTlsTheSignInFormCookieIsHostPrefixed) {
-  WebApp proxied(WebOptions{FinancialYear(2018), true}, *accounts_, *views_, refdata::TestRefData(),
+  WebApp proxied(WebOptions{FinancialYear(2018), true, {}}, *accounts_, *views_, refdata::TestRefData(),
                  [](const std::string&, const std::string&, const std::string&, const std::string&) {
                    return Status::Ok();
                  },
@@ -507,8 +507,8 @@ TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
   std::map<std::string, std::string> sessions;
   for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer"}) sessions[user] = Session(user);
   const std::string other_figure = "987.65";  // 27D's spell price: must never appear
-  const std::vector<std::string> views = {"monitoring", "nca",       "spend", "flows",     "practices",
-                                          "ae",         "readmissions", "challenges", "records"};
+  const std::vector<std::string> views = {"summary", "monitoring", "nca",          "spend",      "flows",
+                                          "practices", "ae",        "readmissions", "challenges", "records"};
   // The other tenant's ids in query and body too; they must change nothing.
   const std::string smuggle = "?provider=RBT&month=1&ccg=27D&commissioner=27D&tenant=27D";
   size_t checked = 0;
@@ -579,7 +579,7 @@ TEST_F(WebAppTest, AViewersFloodOfRefusalsIsSummarisedWithAnExactCount) {
   o.policy = &policy_;
   auto accounts = tenancy::Accounts::Open(dir_.path(), o);
   ASSERT_TRUE(accounts.ok()) << accounts.error().ToString();
-  WebApp app(WebOptions{FinancialYear(2018), false}, *accounts.value(), *views_, refdata::TestRefData(), log,
+  WebApp app(WebOptions{FinancialYear(2018), false, {}}, *accounts.value(), *views_, refdata::TestRefData(), log,
              PlatformRecords{});
   const tenancy::SignInResult in = accounts.value()->SignIn({"viewer", kPassword, "", "10.0.0.9", ""});
   ASSERT_EQ(in.outcome, tenancy::SignInOutcome::kSignedIn);
@@ -633,7 +633,7 @@ TEST_F(WebAppTest, HealthzReportsAStoreThatCannotWriteUntilItRecovers) {
   };
   PlatformRecords records;
   records.health = [&st] { return st.Health(); };
-  WebApp app(WebOptions{FinancialYear(2018), false}, *accounts_, *views_, refdata::TestRefData(), audit, records);
+  WebApp app(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_, refdata::TestRefData(), audit, records);
   auto healthz = [&app] {
     Request r;
     r.method = Method::kGet;
@@ -932,6 +932,32 @@ TEST_F(WebAppTest, ChallengeStatusIsSetFromTheBrowserOnlyForTheCcgsOwnChallenges
     if (candidate.rfind("duplicate:", 0) == 0) id = candidate;
   }
   ASSERT_FALSE(id.empty()) << list.body();
+  // The page offers each challenge as a box to tick for its action form.
+  Response page = Send(Method::kGet, "/ccg/02E/view/challenges", Cookie(token));
+  ASSERT_EQ(page.status(), 200);
+  EXPECT_NE(page.body().find("<input type=\"checkbox\" form=\"challenge-action\" name=\"id\" value=\"" + id + "\""),
+            std::string::npos)
+      << page.body();
+  EXPECT_NE(page.body().find("<form id=\"challenge-action\""), std::string::npos);
+  // The challenged record's price is explained beside its reason.
+  EXPECT_NE(page.body().find("<details><summary>Why this price</summary><pre class=\"why\">"), std::string::npos);
+  // Refused (one id of the selection is not 02E's), nothing is recorded and
+  // the page comes back with the note and the ticks as they were.
+  const std::string csrf = "csrf=" + CsrfTokenFor(token);
+  Response refused = Send(Method::kPost, "/ccg/02E/challenges", Cookie(token),
+                          csrf + "&month=12&id=" + id + "&id=duplicate:op:9:99&status=agreed&note=credit+%3Cagreed%3E");
+  ASSERT_EQ(refused.status(), 400) << refused.body();
+  EXPECT_NE(refused.body().find("Not recorded: "), std::string::npos);
+  EXPECT_NE(refused.body().find("no challenge duplicate:op:9:99"), std::string::npos);
+  EXPECT_NE(refused.body().find("value=\"credit &lt;agreed&gt;\""), std::string::npos) << "the note is kept, escaped";
+  EXPECT_NE(refused.body().find("value=\"" + id + "\" aria-label=\"Choose " + id + "\" checked>"), std::string::npos);
+  EXPECT_EQ(contracts_->ChallengeStatuses().value().count(id), 0u) << "a refused selection records nothing";
+  // Agreeing needs a note: refused, the ticks kept.
+  Response no_note = Send(Method::kPost, "/ccg/02E/challenges", Cookie(token), csrf + "&id=" + id + "&status=agreed");
+  EXPECT_EQ(no_note.status(), 400);
+  EXPECT_NE(no_note.body().find("a note saying why is required"), std::string::npos);
+  EXPECT_NE(no_note.body().find(" checked>"), std::string::npos);
+
   const std::string form = "&id=" + id + "&status=agreed&note=the+provider+agreed+to+credit";
   EXPECT_EQ(Send(Method::kPost, "/ccg/02E/challenges", Cookie(token), "csrf=forged" + form).status(), 403);
   Response set = Send(Method::kPost, "/ccg/02E/challenges", Cookie(token), "csrf=" + CsrfTokenFor(token) + form);
@@ -983,6 +1009,9 @@ TEST_F(WebAppTest, RecordLevelNeedsItsPermissionAndIsAudited) {
   Response r = Send(Method::kGet, records, Cookie(commissioner));
   ASSERT_EQ(r.status(), 200) << r.body();
   EXPECT_NE(r.body().find("111.11"), std::string::npos);
+  // Each record answers "why this price" on the page, as csu price explain does.
+  EXPECT_NE(r.body().find("<details><summary>Why this price</summary><pre class=\"why\">"), std::string::npos);
+  EXPECT_NE(r.body().find("  tariff year"), std::string::npos);
   EXPECT_EQ(AuditCount("|web.view|records|"), before + 1);
   Response csv = Send(Method::kGet, "/ccg/02E/export/spend/csv", Cookie(commissioner));
   ASSERT_EQ(csv.status(), 200);
@@ -1058,11 +1087,68 @@ TEST_F(WebAppTest, ViewPagesSortFilterAndPageAndKeepTheirDrillDowns) {
   // The JSON twin is the whole table, whatever the page's parameters say.
   EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/view/monitoring?sort=nosuch", analyst).status(), 200);
   // Every view page takes them.
-  for (const char* view : {"monitoring", "nca", "spend", "flows", "practices", "ae", "readmissions", "challenges"}) {
+  for (const char* view :
+       {"summary", "monitoring", "nca", "spend", "flows", "practices", "ae", "readmissions", "challenges"}) {
     Response r = Send(Method::kGet, std::string("/ccg/02E/view/") + view + "?page=2", analyst);
     EXPECT_EQ(r.status(), 200) << view;
     EXPECT_NE(r.body().find("table-filters"), std::string::npos) << view;
   }
+}
+
+// Contract monitoring opens on one row per contract with a status in words
+// and colour; a row opens its POD lines; money can be shown in £000s or £m
+// with the exact amount in a tooltip.
+TEST_F(WebAppTest, MonitoringOpensOnASummaryWhoseRowsOpenTheirPodLines) {
+  contracts::Contract plan;
+  plan.commissioner = OdsCode::Parse("02E").value();
+  plan.provider = OdsCode::Parse("RBT").value();
+  plan.year = FinancialYear(2018);
+  plan.lines.push_back({pricing::Pod::kNonElective, 12, Money::FromPence(1'200'00), contracts::kFlatProfile});
+  ASSERT_TRUE(contracts_->Replace({plan}, {"2018-10-01T00:00:00Z", "test", ""}).ok());
+  const std::string viewer = Cookie(Session("viewer"));
+
+  Response home = Send(Method::kGet, "/ccg/02E", viewer);
+  ASSERT_EQ(home.status(), 200);
+  EXPECT_NE(home.body().find("<span class=\"role\">CCG viewer</span>"), std::string::npos) << "a role in words";
+  EXPECT_NE(home.body().find("href=\"/ccg/02E/view/summary\">Contract monitoring</a>"), std::string::npos);
+
+  Response r = Send(Method::kGet, "/ccg/02E/view/summary?month=12", viewer);
+  ASSERT_EQ(r.status(), 200) << r.body();
+  const std::string& h = r.body();
+  EXPECT_NE(h.find("Contract monitoring summary"), std::string::npos);
+  EXPECT_NE(h.find("href=\"/ccg/02E/view/monitoring?month=12&amp;f_provider=RBT\">RBT</a>"), std::string::npos) << h;
+  // The status is a word in a coloured badge, not a colour alone.
+  const size_t badge = h.find("<span class=\"rag rag-");
+  ASSERT_NE(badge, std::string::npos);
+  const std::string word = h.substr(h.find('>', badge) + 1, 3);
+  EXPECT_TRUE(word == "Red" || word == "Amb" || word == "Gre") << word;
+  EXPECT_NE(h.find("<label for=\"f_status\">Status</label>"), std::string::npos) << "filter by status";
+
+  Response k = Send(Method::kGet, "/ccg/02E/view/summary?month=12&money=thousands&neg=brackets", viewer);
+  ASSERT_EQ(k.status(), 200);
+  EXPECT_NE(k.body().find("Actual £000s (YTD, after rules)"), std::string::npos);
+  EXPECT_NE(k.body().find("title=\"£"), std::string::npos) << "the exact amount in a tooltip";
+  EXPECT_NE(k.body().find("<option value=\"thousands\" selected>"), std::string::npos);
+  // The choice is kept by the sort links.
+  EXPECT_NE(k.body().find("money=thousands&amp;neg=brackets"), std::string::npos);
+  for (const char* bad : {"money=billions", "neg=red"})
+    EXPECT_EQ(Send(Method::kGet, std::string("/ccg/02E/view/summary?") + bad, viewer).status(), 400) << bad;
+
+  // One line of the POD lines page draws its months as XmR charts.
+  Response line = Send(Method::kGet, "/ccg/02E/view/monitoring?month=12&f_provider=RBT&f_pod=NEL", viewer);
+  ASSERT_EQ(line.status(), 200);
+  size_t charts = 0;
+  for (size_t at = 0; (at = line.body().find("<svg", at)) != std::string::npos; ++at) ++charts;
+  EXPECT_EQ(charts, 2u) << "activity and £";
+  EXPECT_NE(line.body().find("RBT NEL: £ by month"), std::string::npos);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/view/monitoring?month=12&f_provider=RBT", viewer).body().find("<svg"),
+            std::string::npos);
+
+  Response json = Send(Method::kGet, "/api/v1/ccg/02E/view/summary?month=12", viewer);
+  ASSERT_EQ(json.status(), 200);
+  EXPECT_NE(json.body().find("\"status\""), std::string::npos);
+  EXPECT_NE(json.body().find("\"spells_ytd\""), std::string::npos);
+  EXPECT_NE(json.body().find("\"plan_ytd_pence\""), std::string::npos) << "exact pence in the twin";
 }
 
 TEST_F(WebAppTest, ApiTokensAuthenticateTheJsonTwinsAndRevocationEndsThem) {
@@ -1548,7 +1634,8 @@ TEST_F(WebRecordListTest, DrillDownPagesLinkToTheNextPage) {
   EXPECT_EQ(first.body().find("rel=\"prev\""), std::string::npos);
   const size_t shown = [&] {
     size_t n = 0;
-    for (size_t at = 0; (at = first.body().find("<th scope=\"row\">apc</th>", at)) != std::string::npos; ++at) ++n;
+    // The kind in words ("Admitted" for apc: html.h, FriendlyText).
+    for (size_t at = 0; (at = first.body().find("<th scope=\"row\">Admitted</th>", at)) != std::string::npos; ++at) ++n;
     return n;
   }();
   EXPECT_EQ(shown, 1000u);

@@ -1,7 +1,9 @@
 // A commissioner's journey through the web platform in Debian's Chromium:
 // sign in, the CCG home page, drill down from a figure to the records behind
-// it, download a view as CSV, open the CCG's billing page and an invoice,
-// sign out, and find the pages closed again.
+// it, download a view as CSV, the contract summary at 1366 px down to a
+// record's price explanation, money in £000s, agreeing ticked challenges,
+// open the CCG's billing page and an invoice, sign out, and find the pages
+// closed again.
 // Screenshots of each step go to ARTEFACTS (test artefacts to look at).
 //
 //   BASE_URL=http://127.0.0.1:PORT USER=... PASSWORD=... ARTEFACTS=DIR node journey.js
@@ -83,6 +85,54 @@ function check(ok, what) {
         const [wrapAt, providerAt] = [await box.boundingBox(), await page.locator('thead th.stick').first().boundingBox()];
         check(wide && Math.abs(providerAt.x - wrapAt.x) < 4, 'scrolled to the money, the provider column stays in view');
         await shot('4-monitoring-scrolled', false);
+
+        // Contract monitoring opens on its summary, which fits a 1366 px
+        // screen with its money: no sideways scrolling.
+        await page.setViewportSize({ width: 1366, height: 900 });
+        await page.goto(base + '/ccg/02E/view/summary');
+        const summaryBox = page.locator('.table-wrap.scroll');
+        check(await summaryBox.evaluate((e) => e.scrollWidth <= e.clientWidth),
+              'at 1366 px the contract summary shows every column without scrolling sideways');
+        const badges = await page.$$eval('tbody .rag', (b) => b.map((x) => x.textContent));
+        check(badges.length > 0 && badges.every((t) => ['Red', 'Amber', 'Green'].includes(t)),
+              'each contract has a status in words as well as colour');
+        await shot('7-summary-1366', false);
+        await Promise.all([page.waitForNavigation(), page.locator('tbody a', { hasText: /^R/ }).first().click()]);
+        check(page.url().includes('/view/monitoring') && page.url().includes('f_provider='),
+              "a contract's row opens its POD lines");
+        const actual = page.locator('tbody a[href*="/records?"]').first();
+        await Promise.all([page.waitForNavigation(), actual.click()]);
+        check(page.url().includes('/ccg/02E/records?'), 'a POD line opens its records');
+        await page.locator('details summary').first().click();
+        check(/final price|not priced/.test(await page.locator('details[open] pre.why').first().textContent()),
+              'a record explains its price on the page');
+        await shot('8-records-explained', false);
+        await page.goto(base + '/ccg/02E/view/summary');
+        await page.selectOption('#money', 'thousands');
+        await page.selectOption('#neg', 'brackets');
+        await Promise.all([page.waitForNavigation(), page.click('form.table-filters button[type=submit]')]);
+        check(page.url().includes('money=thousands') && (await page.textContent('thead')).includes('£000s'),
+              'money can be shown in £000s, and the choice is in the URL');
+        check((await page.getAttribute('tbody td.num[title]', 'title')).startsWith('£'),
+              'a rounded amount has the exact one in its tooltip');
+        await page.setViewportSize({ width: 1280, height: 900 });
+
+        // Challenges are acted on by ticking rows, never by typing ids; a
+        // refusal keeps the note and the ticks.
+        await page.goto(base + '/ccg/02E/view/challenges');
+        const ticks = page.locator('input[type=checkbox][form=challenge-action]');
+        await ticks.nth(0).check();
+        await ticks.nth(1).check();
+        await Promise.all([page.waitForNavigation(), page.click('button[value=agreed]')]);
+        check((await page.textContent('.error')).includes('a note saying why is required'),
+              'agreeing without a note is refused, saying why');
+        check(await page.locator('input[type=checkbox][form=challenge-action]:checked').count() === 2,
+              'the refused selection is still ticked');
+        await page.fill('#note', 'credited by the provider at the contract meeting');
+        await Promise.all([page.waitForNavigation(), page.click('button[value=agreed]')]);
+        check((await page.textContent('.panel[role=status]')).includes('2 challenges agreed'),
+              'two ticked challenges are agreed with one note');
+        await shot('9-challenges-agreed', false);
 
         await page.goto(base + '/ccg/02E/billing');
         check((await page.textContent('main')).includes('Cost per head a year'), 'the billing page shows the cost per head');
