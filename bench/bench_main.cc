@@ -102,6 +102,9 @@ constexpr Comparison kComparisons[] = {
     {"pricing_apc/columns-no-explanation", "pricing_apc/sqlite-join-case", "column pricing vs SQLite join + CASE"},
     {"monitoring/cube-demo-apc", "monitoring/sqlite-group-by-demo-apc",
      "contract monitoring aggregation vs the same GROUP BY in SQLite"},
+    {"ledger_tb/csu-trial-balance", "ledger_tb/hledger-balance", "trial balance vs hledger balance, same journal"},
+    {"ledger_import/csu-import-durable", "ledger_import/hledger-stats",
+     "journal import (parsed, checked, stored durably) vs hledger reading it (stats)"},
 };
 
 }  // namespace

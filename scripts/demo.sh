@@ -45,6 +45,11 @@ head -12 "$DEMO_DIR/spend-02E-m9.txt"
 
 echo
 echo "== The CSU's commercial side: catalogue, subscriptions, usage, invoices"
+# The demo's year is 2018/19: the folder treats 15 October 2018 as today, so
+# subscriptions are running, September is the last month invoiced and
+# invoices are dated then. Every billing command and page says so; a
+# production folder has no platform date (docs/billing.md, "Platform date").
+"$CSU" store platform-date --data "$STATE" --set 2018-10-15
 "$CSU" catalogue load --data "$STATE" data/demo/catalogue.csv
 # An illustrative CSU: the name, address and VAT number are made up.
 "$CSU" invoice settings --data "$STATE" --supplier-name "Cheshire and Merseyside Commissioning Support Unit (demo)" \

@@ -10,7 +10,7 @@
 #
 # Usage: scripts/fuzz.sh [target...]
 # Targets: csv_reader money_date http_request billing_text extract_row contracts_file rows_file column_file
-#          refdata_file web_form
+#          refdata_file web_form qof_files payroll_calc ledger_journal
 # Environment: FUZZ_SECONDS, CXX_FUZZ (default clang++).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,11 +24,13 @@ RUN_CORPUS=fuzz-corpus-run  # new inputs found while fuzzing; not checked in
 # Every target links all of core (not the tests): fuzz_checks.h uses most of it.
 declare -A CORPUS=([csv_reader]=csv_reader [money_date]=parsers [http_request]=http_request [billing_text]=billing
   [extract_row]=extract_row [contracts_file]=contracts_file [rows_file]=rows_file [column_file]=column_file
-  [refdata_file]=refdata_file [web_form]=web_form)
+  [refdata_file]=refdata_file [web_form]=web_form [qof_files]=qof_files [payroll_calc]=payroll_calc
+  [ledger_journal]=ledger)
 declare -A MAX_LEN=([csv_reader]=4096 [money_date]=64 [http_request]=4096 [billing_text]=2048 [extract_row]=1024
-  [contracts_file]=4096 [rows_file]=8192 [column_file]=16384 [refdata_file]=4096 [web_form]=1024)
+  [contracts_file]=4096 [rows_file]=8192 [column_file]=16384 [refdata_file]=4096 [web_form]=1024 [qof_files]=2048
+  [payroll_calc]=2048 [ledger_journal]=2048)
 ALL_TARGETS=(csv_reader money_date http_request billing_text extract_row contracts_file rows_file column_file
-  refdata_file web_form)
+  refdata_file web_form qof_files payroll_calc ledger_journal)
 # Sources beyond core a target needs (the parser only: no sockets).
 declare -A EXTRA_SOURCES=([http_request]="src/http/request.cc src/http/request_parser.cc"
   [billing_text]="src/refdata/table.cc src/billing/catalogue.cc src/billing/period.cc src/billing/percent.cc"
@@ -37,7 +39,11 @@ declare -A EXTRA_SOURCES=([http_request]="src/http/request.cc src/http/request_p
   [contracts_file]="src/refdata/refdata.cc src/refdata/table.cc src/refdata/tariff.cc src/contracts/contract.cc
     src/contracts/contract_file.cc src/pricing/price.cc"
   [refdata_file]="src/refdata/refdata.cc src/refdata/table.cc src/refdata/tariff.cc"
-  [web_form]="src/http/request.cc src/http/request_parser.cc src/http/form.cc")
+  [web_form]="src/http/request.cc src/http/request_parser.cc src/http/form.cc"
+  [ledger_journal]="src/ledger/ledger_types.cc src/ledger/journal_format.cc"
+  [qof_files]="src/refdata/table.cc src/primarycare/qof.cc src/primarycare/qof_files.cc"
+  [payroll_calc]="src/refdata/table.cc src/report/report_table.cc src/payroll/rates.cc src/payroll/tax_code.cc
+    src/payroll/paye.cc src/payroll/national_insurance.cc src/payroll/nhs_pension.cc src/payroll/calculator.cc")
 STORE_FILE_SOURCES="src/store/rows_file.cc src/store/rows_parser.cc src/store/column_file.cc src/store/column_encoder.cc
   src/store/sha256.cc src/store/code_list.cc src/store/memory.cc src/ingest/extract_schema.cc src/ingest/row_validator.cc
   src/ingest/known_codes.cc src/refdata/refdata.cc src/refdata/table.cc src/refdata/tariff.cc"
@@ -87,7 +93,7 @@ for t in "${targets[@]}"; do
   echo "== $t: building"
   "$CXX_FUZZ" -std=c++20 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -Isrc "fuzz/${t}_fuzz.cc" "${CORE_SOURCES[@]}" ${EXTRA_SOURCES[$t]:-} ${LIBS[$t]:-} -o "$OUT/${t}_fuzz"
+    -Isrc -DCSU_SOURCE_DIR="\"$PWD\"" "fuzz/${t}_fuzz.cc" "${CORE_SOURCES[@]}" ${EXTRA_SOURCES[$t]:-} ${LIBS[$t]:-} -o "$OUT/${t}_fuzz"
   # A dictionary of the format's keywords, when the target has one.
   dict=()
   [ -f "fuzz/${t}.dict" ] && dict=(-dict="fuzz/${t}.dict")

@@ -26,6 +26,9 @@ if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 # make loadtest drives the web server with wrk (and signs in with curl, above).
 PACKAGES+=(wrk)
 
+# The ledger tests read exported journals back with hledger (docs/ledger.md).
+PACKAGES+=(hledger)
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

@@ -7,6 +7,7 @@
 #include "analytics/monitoring.h"
 #include "analytics/readmissions.h"
 #include "analytics/year_calendar.h"
+#include "core/text.h"
 #include "contracts/contract_store.h"
 #include "pricing/priced_activity.h"
 #include "store/activity_tables.h"
@@ -48,23 +49,39 @@ std::optional<uint16_t> CommissioningViews::CommissionerId(std::string_view code
   return static_cast<uint16_t>(id);
 }
 
+// "; loaded: 02E, 27D" for an error about an unknown commissioner: the
+// codes with activity, so the user can see what to type.
+std::string CommissioningViews::LoadedCommissioners() const {
+  const auto& codes = activity_.tables.codes.commissioner();
+  std::vector<std::string> loaded;
+  for (uint32_t id = 1; id < codes.size(); ++id) loaded.emplace_back(codes.code(id));
+  if (loaded.empty()) return "; no activity is loaded";
+  std::sort(loaded.begin(), loaded.end());
+  std::string out = "; loaded: ";
+  for (size_t i = 0; i < loaded.size(); ++i) out += (i > 0 ? ", " : "") + loaded[i];
+  return out;
+}
+
 Result<ViewScope> CommissioningViews::ScopeFor(const ViewRequest& r, ActivityCube& cube) const {
   ViewScope scope;
   scope.year = r.year;
   scope.ref = &ref_;
-  if (r.commissioner == "all") {
+  // Codes are accepted in any case ("02e"): ODS codes are upper case.
+  const std::string commissioner = ToUpper(r.commissioner);
+  if (commissioner == "ALL") {
     scope.commissioner_label = "all CCGs";
   } else {
-    const std::optional<uint16_t> id = CommissionerId(r.commissioner);
+    const std::optional<uint16_t> id = CommissionerId(commissioner);
     if (!id) {
-      auto code = OdsCode::Parse(r.commissioner);
+      auto code = OdsCode::Parse(commissioner);
       const bool known = code.ok() && ref_.FindCcg(code.value()) != nullptr;
       return Bad("commissioner " + r.commissioner +
                  (known ? ": no activity is loaded for this CCG"
-                        : ": not a CCG code (use an ODS code such as 02E, or 'all' for the whole CSU)"));
+                        : ": not a CCG code (use an ODS code such as 02E, or 'all' for the whole CSU)") +
+                 LoadedCommissioners());
     }
     scope.commissioner = *id;
-    scope.commissioner_label = r.commissioner;
+    scope.commissioner_label = commissioner;
   }
   cube.Build(activity_, scope.year, scope.commissioner);
   if (r.month != 0) {
@@ -211,7 +228,7 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
     // A provider with no loaded activity at all answers like one with only
     // other CCGs' activity: an empty list, not an error (which would tell
     // a CCG which providers other CCGs use).
-    out.tables.push_back(RecordsTable(activity_, scope, r.provider, r.pod, r.month_only,
+    out.tables.push_back(RecordsTable(activity_, scope, ToUpper(r.provider), r.pod, r.month_only,
                                       r.first_record, r.max_records, &out.records_matching));
   }
   if (r.shared)

@@ -123,11 +123,14 @@ class CommissioningViews {
   Status SetChallengeStatus(const ViewRequest& scope, const std::string& id, std::string_view status,
                             const std::string& note, const std::string& actor) const;
 
-  // The commissioner's dictionary id, if any activity is loaded for it.
+  // The commissioner's dictionary id, if any activity is loaded for it
+  // (`code` as stored: upper case).
   std::optional<uint16_t> CommissionerId(std::string_view code) const;
   const pricing::PricedActivity& activity() const { return activity_; }
 
  private:
+  // "; loaded: 02E, 27D": the commissioners with activity, for errors.
+  std::string LoadedCommissioners() const;
   const Readmissions& Readmitted() const;
   // Scope (commissioner, month) of a request; the cube is built as a side effect.
   Result<ViewScope> ScopeFor(const ViewRequest& request, ActivityCube& cube) const;

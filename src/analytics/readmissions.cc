@@ -125,11 +125,21 @@ Readmissions FindReadmissions(const store::ActivityTables& tables, const pricing
       ReadmissionExclusion why = ReadmissionExclusion::kNone;
       if (!priced.priced(row)) why = ReadmissionExclusion::kNotPriced;
       else if (f.method_maternity[t.admission_method[row]] || f.hrg_maternity[t.hrg[row]]) why = ReadmissionExclusion::kMaternity;
-      else if (f.diagnosis_cancer[t.diagnosis[row]] || f.hrg_cancer[t.hrg[row]]) why = ReadmissionExclusion::kCancer;
+      // Cancer, chemotherapy and radiotherapy: "where initial admission or
+      // readmission includes ... primary diagnosis of cancer", so the index
+      // spell is tested as well as the readmission (docs/monitoring.md).
+      else if (f.diagnosis_cancer[t.diagnosis[row]] || f.hrg_cancer[t.hrg[row]] ||
+               f.diagnosis_cancer[t.diagnosis[index]] || f.hrg_cancer[t.hrg[index]]) {
+        why = ReadmissionExclusion::kCancer;
+      }
       else if (t.age_years[row] < 4) why = ReadmissionExclusion::kUnderFour;
       else if (t.discharge_method[index] == '2') why = ReadmissionExclusion::kSelfDischarge;
       else if (f.method_transfer[t.admission_method[row]]) why = ReadmissionExclusion::kEmergencyTransfer;
-      else if (f.hrg_renal_transplant[t.hrg[row]]) why = ReadmissionExclusion::kRenalOrTransplant;
+      // "Patients readmitted subsequent to a transplant": the transplant is
+      // the index spell; dialysis may be either spell.
+      else if (f.hrg_renal_transplant[t.hrg[row]] || f.hrg_renal_transplant[t.hrg[index]]) {
+        why = ReadmissionExclusion::kRenalOrTransplant;
+      }
       else if (f.hrg_trauma[t.hrg[row]] || transport[row]) why = ReadmissionExclusion::kTrauma;
       r.exclusion[row] = why;
       r.withheld[row] = why == ReadmissionExclusion::kNone;

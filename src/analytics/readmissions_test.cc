@@ -94,6 +94,49 @@ TEST(Readmissions, TransportAccidentInAnyDiagnosisPositionOfTheReadmissionExclud
   }
 }
 
+// The exclusions that name the first admission as well as the readmission
+// (PbR guidance, as tabulated in Ann R Coll Surg Engl 2016;98(4):250, table 1):
+// cancer "where initial admission or readmission includes ... primary
+// diagnosis of cancer", and "patients readmitted subsequent to a transplant".
+// Each patient: an elective spell at RBT discharged 5 April, an emergency
+// return to RBT on 15 April.
+TEST(Readmissions, CancerAndTransplantOnTheIndexSpellExcludeTheReadmission) {
+  testing::TestActivity t;
+  struct Case {
+    const char* name;
+    std::string index_diagnosis, index_hrg, readmission_diagnosis;
+    ReadmissionExclusion expected;
+  };
+  const std::vector<Case> cases = {
+      {"cancer on the index spell only", "C180", "FF12A", "K567", ReadmissionExclusion::kCancer},
+      {"carcinoma in situ (D01) on the index", "D010", "FF12A", "K567", ReadmissionExclusion::kCancer},
+      {"D48 is the last neoplasm code", "D489", "FF12A", "K567", ReadmissionExclusion::kCancer},
+      {"D50 (anaemia) is not a neoplasm", "D509", "SA04H", "K567", ReadmissionExclusion::kNone},
+      {"cancer on the readmission", "M161", "HN12F", "C180", ReadmissionExclusion::kCancer},
+      {"kidney transplant as the index", "N170", "LA02A", "K567", ReadmissionExclusion::kRenalOrTransplant},
+      {"neither", "M161", "HN12F", "K567", ReadmissionExclusion::kNone},
+  };
+  std::vector<int32_t> rows;
+  uint32_t patient = 100;
+  for (const Case& c : cases) {
+    SpellSpec el = Elective(patient, "2018-04-02", "2018-04-05");
+    el.diagnosis = c.index_diagnosis;
+    el.hrg = c.index_hrg;
+    Add(t, el);
+    SpellSpec em = Emergency(patient, "2018-04-15", "2018-04-18");
+    em.diagnosis = c.readmission_diagnosis;
+    rows.push_back(Add(t, em));
+    ++patient;
+  }
+  const Readmissions r = FindReadmissions(t.activity().tables, t.activity().apc);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    SCOPED_TRACE(cases[i].name);
+    const auto row = static_cast<size_t>(rows[i]);
+    EXPECT_EQ(r.exclusion[row], cases[i].expected);
+    EXPECT_EQ(r.withheld[row], cases[i].expected == ReadmissionExclusion::kNone ? 1 : 0);
+  }
+}
+
 TEST(Readmissions, PaymentIndexIsTheLatestElectiveDischargeEvenWithASpellBetween) {
   testing::TestActivity t;
   // Patient 10: elective discharged 5 April; a first emergency return on 10

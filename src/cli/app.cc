@@ -44,6 +44,9 @@ int Run(int argc, char** argv) {
   AddReportCommand(app, ctx);
   AddUsersCommand(app, ctx);
   AddBillingCommands(app, ctx);
+  AddPrimaryCareCommands(app, ctx);
+  AddPayrollCommands(app, ctx);
+  AddLedgerCommands(app, ctx);
   AddServeCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 

@@ -19,6 +19,7 @@
 #include "billing/invoice_run.h"
 #include "cli/command.h"
 #include "cli/state.h"
+#include "store/platform_date.h"
 #include "cli/table_output.h"
 #include "core/uk_time.h"
 #include "core/file.h"
@@ -73,7 +74,7 @@ struct Opened {
 
 std::optional<Opened> Open(const Context& ctx, const StateArgs& args) {
   Opened o;
-  o.state = OpenOrPrint(ctx, args);
+  o.state = OpenOrPrint(ctx, args, Access::kShared);
   if (!o.state) return std::nullopt;
   auto db = BillingStore::Open(args.data_dir);
   if (!db.ok()) {
@@ -81,7 +82,22 @@ std::optional<Opened> Open(const Context& ctx, const StateArgs& args) {
     return std::nullopt;
   }
   o.db = std::move(db).value();
-  const std::string now = store::Env::Default().NowUtc();
+  std::string now = store::Env::Default().NowUtc();
+  const Date real = UkDateOfTimestamp(now).value();
+  // A platform date (store/platform_date.h) stands in for today, said on
+  // stderr each time; changes are stamped with it at noon UTC, which is
+  // that same day in UK time whether GMT or BST.
+  auto platform = store::ReadPlatformDate(args.data_dir);
+  if (!platform.ok()) {
+    PrintError(platform.error().ToString());
+    return std::nullopt;
+  }
+  if (platform.value()) {
+    now = platform.value()->ToString() + "T12:00:00Z";
+    if (*platform.value() != real)
+      std::fprintf(stderr, "csu: %s, set for %s\n", store::PlatformDateNotice(*platform.value(), real).c_str(),
+                   args.data_dir.c_str());
+  }
   o.actor = {now, "cli:" + o.state->actor};
   o.today = UkDateOfTimestamp(now).value();  // the day of the stamp the changes carry
   return o;
@@ -518,7 +534,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
   a = std::make_shared<BillingArgs>();
   c = Sub(subs, ctx, "add", "Subscribe a CCG to a service or package (refuses overlaps and terms outside 18–60 months)",
           a, SubscriptionsAdd);
-  c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required();
+  c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required()->transform(UpperCaseCode);
   c->add_option("--item", a->item, "Service or package code")->required();
   c->add_option("--start", a->date, "First day of a month, e.g. 2018-04-01")->required();
   c->add_option("--term", a->term, "Term in months, 18–60")->capture_default_str();
@@ -526,14 +542,14 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
   c->add_option("--discount", a->discount, "Discount on every line, e.g. 5 or 2.5%");
   a = std::make_shared<BillingArgs>();
   c = Sub(subs, ctx, "list", "List subscriptions with their end and notice dates", a, SubscriptionsList);
-  c->add_option("--ccg", a->ccg, "Only this CCG");
+  c->add_option("--ccg", a->ccg, "Only this CCG")->transform(UpperCaseCode);
   TableOptions(c, *a);
 
   CLI::App* pop = app.add_subcommand("population", "Registered population used for per-head charges");
   pop->require_subcommand(1);
   a = std::make_shared<BillingArgs>();
   c = Sub(pop, ctx, "set", "Record a CCG's registered population from the first day of a month", a, PopulationSet);
-  c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required();
+  c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required()->transform(UpperCaseCode);
   c->add_option("--from", a->date, "First day of a month, e.g. 2018-07-01")->required();
   c->add_option("--patients", a->quantity, "Registered patients")->required();
   a = std::make_shared<BillingArgs>();
@@ -547,14 +563,14 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
           "Record usage from the CSU's other systems (payslips, procurements, chc_assessments, transactions, "
           "it_tickets); a reference makes retries safe; a negative quantity corrects an over-count",
           a, UsageRecord);
-  c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required();
+  c->add_option("--ccg", a->ccg, "The CCG's ODS code")->required()->transform(UpperCaseCode);
   c->add_option("--period", a->period, "Month, e.g. 2018-06")->required();
   c->add_option("--meter", a->meter, "What was used, e.g. payslips")->required();
   c->add_option("--quantity", a->quantity, "How many")->required();
   c->add_option("--ref", a->reference, "A reference unique to this usage, e.g. the payroll run's id")->required();
   a = std::make_shared<BillingArgs>();
   c = Sub(usage, ctx, "list", "List usage by CCG, month and meter (platform meters and recorded usage)", a, UsageList);
-  c->add_option("--ccg", a->ccg, "Only this CCG");
+  c->add_option("--ccg", a->ccg, "Only this CCG")->transform(UpperCaseCode);
   TableOptions(c, *a);
 
   CLI::App* inv = app.add_subcommand("invoice", "Monthly invoices and credit notes (docs/billing.md)");
@@ -568,7 +584,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx) {
   c->add_option("--format", a->format, "table or json")->capture_default_str();
   a = std::make_shared<BillingArgs>();
   c = Sub(inv, ctx, "list", "List invoices and credit notes", a, InvoiceList);
-  c->add_option("--ccg", a->ccg, "Only this CCG");
+  c->add_option("--ccg", a->ccg, "Only this CCG")->transform(UpperCaseCode);
   TableOptions(c, *a);
   a = std::make_shared<BillingArgs>();
   a->format = "text";

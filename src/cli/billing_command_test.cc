@@ -86,6 +86,37 @@ TEST_F(BillingCommandTest, FromCatalogueToInvoiceCreditAndReplacement) {
   EXPECT_TRUE(Contains(o.output, "billing.invoice.issue") && Contains(o.output, "billing.credit_note.issue")) << o.output;
 }
 
+// The platform date (store/platform_date.h): a folder of past data bills as
+// of its own date, says so on every billing command, and goes back to the
+// real date when cleared.
+TEST_F(BillingCommandTest, APlatformDateStandsInForTodayAndSaysSo) {
+  Outcome o = Csu("store platform-date");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "no platform date")) << o.output;
+  ASSERT_EQ(Csu("catalogue load " + std::string(CSU_SOURCE_DIR) + "/tests/golden/billing/catalogue.csv").exit_code, 0);
+  ASSERT_EQ(Csu("subscriptions add --ccg 02E --item BI-CORE --start 2018-04-01 --term 36").exit_code, 0);
+  EXPECT_EQ(Csu("store platform-date --set 2018-13-01").exit_code, 2);
+  o = Csu("store platform-date --set 2018-06-15");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "platform date 15/06/2018 (the real date is")) << o.output;
+  // June has not ended on the platform's date, though it has on the real one.
+  o = Csu("invoice run --period 2018-06");
+  EXPECT_EQ(o.exit_code, 1) << o.output;
+  EXPECT_TRUE(Contains(o.output, "has not ended yet (today is 2018-06-15")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "csu: platform date 15/06/2018")) << o.output;
+  o = Csu("invoice run --period 2018-05");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  o = Csu("invoice show INV-000001 --format json");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "\"2018-06-15T")) << o.output;  // issued on the platform's date
+  o = Csu("store platform-date --clear");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  o = Csu("invoice run --period 2018-06");
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_FALSE(Contains(o.output, "platform date")) << o.output;
+  EXPECT_TRUE(Contains(Csu("audit list").output, "platform.date"));
+}
+
 }  // namespace
 }  // namespace csu::cli
 

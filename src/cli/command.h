@@ -43,5 +43,8 @@ void AddReportCommand(CLI::App& app, Context& ctx);
 void AddUsersCommand(CLI::App& app, Context& ctx);
 void AddServeCommand(CLI::App& app, Context& ctx);
 void AddBillingCommands(CLI::App& app, Context& ctx);
+void AddPrimaryCareCommands(CLI::App& app, Context& ctx);
+void AddPayrollCommands(CLI::App& app, Context& ctx);
+void AddLedgerCommands(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli

@@ -31,7 +31,7 @@ struct ListArgs {
 };
 
 int Load(const Context& ctx, const LoadArgs& args) {
-  auto state = OpenOrPrint(ctx, args.state);
+  auto state = OpenOrPrint(ctx, args.state, Access::kShared);
   if (!state) return kExitFailure;
   auto bytes = ReadFile(args.file);
   if (!bytes.ok()) {
@@ -84,7 +84,7 @@ int Load(const Context& ctx, const LoadArgs& args) {
 }
 
 int List(const Context& ctx, const ListArgs& args) {
-  auto state = OpenOrPrint(ctx, args.state);
+  auto state = OpenOrPrint(ctx, args.state, Access::kShared);
   if (!state) return kExitFailure;
   auto db = contracts::ContractStore::Open(args.state.data_dir);
   if (!db.ok()) {
@@ -166,7 +166,7 @@ void AddContractsCommand(CLI::App& app, Context& ctx) {
   CLI::App* list = cmd->add_subcommand("list", "List the contracts and plan lines held");
   AddStateOptions(list, list_args->state);
   list->add_option("--year", list_args->year, "Financial year, e.g. 2018/19 (default: every year held)");
-  list->add_option("--commissioner", list_args->commissioner, "Only this CCG (ODS code)");
+  list->add_option("--commissioner", list_args->commissioner, "Only this CCG (ODS code)")->transform(UpperCaseCode);
   list->add_flag("--json", list_args->json, "Print JSON");
   list->callback([&ctx, list_args] { ctx.action = [&ctx, list_args] { return List(ctx, *list_args); }; });
 }

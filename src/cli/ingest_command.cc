@@ -23,6 +23,7 @@ struct IngestArgs {
   std::vector<std::string> files;
   bool json = false;
   bool accept_truncated = false;
+  bool no_nhs_numbers = false;
 };
 
 void PrintHuman(const ingest::IngestReport& r, const store::BatchInfo& b, bool duplicate) {
@@ -122,12 +123,14 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     PrintError(kind.error().ToString());
     return kExitUsage;
   }
+  ingest::IngestOptions options;
+  options.no_nhs_numbers = args.no_nhs_numbers;
   // Check every file as a whole first (readable, CSV, the right kind), so
   // that a mistake such as the wrong --kind creates no state folder.
   int exit_code = kExitOk;
   std::vector<std::pair<std::string, ingest::ExtractSummary>> ready;
   for (const std::string& file : args.files) {
-    auto summary = ingest::SummariseExtract(file, kind.value());
+    auto summary = ingest::SummariseExtract(file, kind.value(), options);
     if (!summary.ok()) {
       PrintError(summary.error().ToString());
       exit_code = kExitFailure;
@@ -136,7 +139,7 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     ready.emplace_back(file, std::move(summary).value());
   }
   if (ready.empty()) return exit_code;
-  auto state = OpenState(ctx, args.data_dir, args.key_file, /*create=*/true);
+  auto state = OpenState(ctx, args.data_dir, args.key_file, /*create=*/true, Access::kExclusive);
   if (!state.ok()) {
     PrintError(state.error().ToString());
     return kExitFailure;
@@ -168,7 +171,7 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     std::unique_ptr<store::BatchBuilder> batch = std::move(new_batch).value();
     Progress progress("ingesting " + file, "rows");
     CountingSink counting(*batch);
-    auto report = ingest::IngestFile(file, kind.value(), *s.ref, *s.pseudonymiser, counting, &progress);
+    auto report = ingest::IngestFile(file, kind.value(), *s.ref, *s.pseudonymiser, counting, &progress, options);
     progress.Finish();
     if (!report.ok()) {
       PrintError(report.error().ToString());
@@ -211,7 +214,9 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
 void AddIngestCommand(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<IngestArgs>();
   auto* cmd = app.add_subcommand("ingest", "Load activity extracts into the state folder, with validation and pseudonymisation");
-  cmd->add_option("--data", args->data_dir, "State folder (created on first use)")->capture_default_str();
+  cmd->add_option("--data", args->data_dir, "State folder, created on first use (or set CSU_DATA)")
+      ->envname("CSU_DATA")
+      ->capture_default_str();
   cmd->add_option("--key", args->key_file,
                   "Pseudonymisation key file, kept outside the state folder (default: $CSU_KEY_FILE or "
                   "~/.config/opencsu/pseudonymisation.key; created with mode 0600 on first use)");
@@ -223,6 +228,10 @@ void AddIngestCommand(CLI::App& app, Context& ctx) {
   cmd->add_flag("--accept-truncated", args->accept_truncated,
                 "Load a file whose last row is incomplete and that lacks a final line break (refused by default: the "
                 "usual sign of a copy cut off mid-row); that row is quarantined");
+  cmd->add_flag("--no-nhs-numbers", args->no_nhs_numbers,
+                "The extracts have no NHS numbers (no nhs_number column): every patient is unknown. Without it, a "
+                "file without an nhs_number column is refused, since a misnamed one (NHSNumber) would load every "
+                "row as an unknown patient");
   cmd->footer(
       "Each file becomes one batch, or is recognised as already loaded by its content hash.\n"
       "Rows that break a rule are quarantined with the reason (see 'csu quarantine'); the\n"

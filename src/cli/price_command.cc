@@ -140,7 +140,7 @@ int RunExplain(const Context& ctx, const ExplainArgs& args) {
     }
     options.tariff_year = year.value();
   }
-  auto opened = OpenState(ctx, args.data_dir, args.key_file, /*create=*/false);
+  auto opened = OpenState(ctx, args.data_dir, args.key_file, /*create=*/false, Access::kShared);
   if (!opened.ok()) {
     PrintError(opened.error().ToString());
     return kExitFailure;
@@ -245,7 +245,7 @@ void AddPriceCommand(CLI::App& app, Context& ctx) {
   explain->add_option("--data", explain_args->data_dir, "State folder")->capture_default_str();
   explain->add_option("--key", explain_args->key_file,
                       "Pseudonymisation key file (default: $CSU_KEY_FILE or ~/.config/opencsu/pseudonymisation.key)");
-  explain->add_option("--provider", explain_args->provider, "Provider ODS code, e.g. R1H")->required();
+  explain->add_option("--provider", explain_args->provider, "Provider ODS code, e.g. R1H")->required()->transform(UpperCaseCode);
   explain->add_option("--id", explain_args->id, "Spell id (apc) or attendance id (op, ae)")->required();
   explain->add_option("--tariff", explain_args->tariff, "Price at this tariff year instead of the record's own");
   explain->footer(

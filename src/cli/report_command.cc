@@ -66,7 +66,7 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
     if (!pod) pod = pricing::Pod::kNone;
   }
   if (args.month < 0 || args.month > 12) return Fail("--month: financial month 1 (April) to 12 (March)", kExitUsage);
-  auto state = OpenOrPrint(ctx, args.state);
+  auto state = OpenOrPrint(ctx, args.state, Access::kShared);
   if (!state) return kExitFailure;
   auto loaded = pricing::LoadPriced(*state->store, *state->ref);
   if (!loaded.ok()) return Fail(loaded.error().ToString());
@@ -108,7 +108,7 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
 int SetStatus(const Context& ctx, const SetArgs& args) {
   auto status = contracts::ParseStatus(args.status);
   if (!status) return Fail("status must be raised, agreed or rejected, not \"" + args.status + "\"", kExitUsage);
-  auto state = OpenOrPrint(ctx, args.state);
+  auto state = OpenOrPrint(ctx, args.state, Access::kShared);
   if (!state) return kExitFailure;
   auto db = contracts::ContractStore::Open(args.state.data_dir);
   if (!db.ok()) return Fail(db.error().ToString());
@@ -133,7 +133,7 @@ void AddReportCommand(CLI::App& app, Context& ctx) {
       "readmissions (30-day rates), records (drill-down), all");
   cmd->add_option("VIEW", args->view, "Which report")->required()->check(CLI::IsMember(kViews));
   AddStateOptions(cmd, args->state);
-  cmd->add_option("--commissioner", args->commissioner, "CCG ODS code, or 'all' for the whole CSU")->required();
+  cmd->add_option("--commissioner", args->commissioner, "CCG ODS code, or 'all' for the whole CSU")->required()->transform(UpperCaseCode);
   cmd->add_option("--year", args->year, "Financial year")->capture_default_str();
   cmd->add_option("--month", args->month, "Financial month reported, 1 (April) to 12 (March); default: the latest with activity");
   cmd->add_option("--format", args->format, "table, csv, json or xlsx")
@@ -145,7 +145,7 @@ void AddReportCommand(CLI::App& app, Context& ctx) {
                 "and variances from the rounded counts; challenges by provider and rule; records refused)");
   cmd->add_option("--fu-ratio-limit", args->fu_ratio_limit, "challenges: follow-up to first ratio above which follow-ups are challenged")
       ->capture_default_str();
-  cmd->add_option("--provider", args->provider, "records: the provider (ODS code)");
+  cmd->add_option("--provider", args->provider, "records: the provider (ODS code)")->transform(UpperCaseCode);
   cmd->add_option("--pod", args->pod, "records: only this point of delivery (NP = not priced)");
   cmd->add_flag("--month-only", args->month_only, "records: the month only, not the year to date");
   cmd->callback([&ctx, args] { ctx.action = [&ctx, args] { return RunReport(ctx, *args); }; });

@@ -149,5 +149,31 @@ TEST_F(DemoReportTest, DrillDownAndChallengeStatus) {
   EXPECT_NE(o.output.find("--out"), std::string::npos) << o.output;
 }
 
+// Codes in any case, the loaded codes named when one is unknown, and the
+// state folder from CSU_DATA.
+TEST_F(DemoReportTest, CodesInAnyCaseAndTheStateFolderFromTheEnvironment) {
+  const std::string csv = " --year 2018/19 --month 6 --format csv";
+  Outcome upper = RunCsu(kRefdata + "report monitoring " + Common() + " --commissioner 02E" + csv);
+  ASSERT_EQ(upper.exit_code, 0) << upper.output;
+  Outcome lower = RunCsu(kRefdata + "report monitoring " + Common() + " --commissioner 02e" + csv);
+  EXPECT_EQ(lower.exit_code, 0) << lower.output;
+  EXPECT_EQ(lower.output, upper.output);
+  Outcome all = RunCsu(kRefdata + "report spend " + Common() + " --commissioner ALL" + csv);
+  EXPECT_EQ(all.exit_code, 0) << all.output;
+
+  Outcome unknown = RunCsu(kRefdata + "report monitoring " + Common() + " --commissioner 99x" + csv);
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
+  EXPECT_NE(unknown.output.find("loaded: 02E, 12F, 27D"), std::string::npos) << unknown.output;
+
+  const std::string key = " --key " + (*root_ / "keys" / "k.key").string();
+  ::setenv("CSU_DATA", (*root_ / "state").string().c_str(), 1);  // the child inherits it
+  Outcome from_env = RunCsu(kRefdata + "report monitoring --commissioner 02e" + key + csv);
+  ::unsetenv("CSU_DATA");
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.output;
+  EXPECT_EQ(from_env.output, upper.output);
+  Outcome help = RunCsu("batches --help");
+  EXPECT_NE(help.output.find("CSU_DATA"), std::string::npos) << help.output;
+}
+
 }  // namespace
 }  // namespace csu::cli

@@ -24,7 +24,9 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "pricing/priced_activity.h"
+#include "store/platform_date.h"
 #include "store/store.h"
+#include "store/env.h"
 #include "tenancy/accounts.h"
 #include "tenancy/password_policy.h"
 #include "tenancy/clock.h"
@@ -71,7 +73,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   }
   // Opening the state folder now (reference data, key, catalog) makes a
   // misconfigured deployment fail at start, not on its first page.
-  auto state = OpenOrPrint(ctx, args.state);
+  auto state = OpenOrPrint(ctx, args.state, Access::kExclusive);
   if (!state) return kExitFailure;
 
   auto loaded = pricing::LoadPriced(*state->store, *state->ref);
@@ -172,6 +174,14 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     return fn(*db);
   };
   billing_access.meter = meter.value().get();
+  // A platform date (store/platform_date.h) replaces the clock's date for
+  // billing, meters and renewals; pages and this log say so.
+  auto platform_date = store::ReadPlatformDate(args.state.data_dir);
+  if (!platform_date.ok()) {
+    PrintError(platform_date.error().ToString());
+    return kExitFailure;
+  }
+  if (platform_date.value()) billing_access.today = [d = *platform_date.value()] { return d; };
   const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access);
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
@@ -204,8 +214,11 @@ int Serve(const Context& ctx, const ServeArgs& args) {
                                                                              : options.address;
   std::printf("csu: serving %s on http://%s:%u/ (stop with Ctrl-C or SIGTERM)\n", args.state.data_dir.c_str(),
               host.c_str(), static_cast<unsigned>(server.port()));
+  if (platform_date.value())
+    std::printf("csu: %s, set for this state folder ('csu store platform-date --clear' to use the real date)\n",
+                store::PlatformDateNotice(*platform_date.value(), store::Env::Default().TodayUk()).c_str());
   if (auto users = accounts.value()->ListUsers(); users.ok() && users.value().empty())
-    std::printf("csu: no users yet, so nobody can sign in: stop the server and add one with\n"
+    std::printf("csu: no users yet, so nobody can sign in: add one (the server can keep running) with\n"
                 "     csu users add --data %s NAME --role csu_admin\n",
                 args.state.data_dir.c_str());
   std::fflush(stdout);

@@ -62,38 +62,54 @@ class HttpServeCommandTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
 
+  struct Server {
+    pid_t pid = 0;
+    uint16_t port = 0;  // 0: it did not start
+    int out_fd = -1;    // its stdout, after the first line
+  };
+  // Starts `csu serve` on the test's state folder, on a port the kernel
+  // chooses, with stderr to stderr.txt; returns once it has said its URL.
+  Server Start() {
+    Server server;
+    int out_pipe[2];
+    if (::pipe(out_pipe) != 0) return server;
+    const std::string err_file = (root_ / "stderr.txt").string();
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    std::vector<std::string> args = {CSU_BINARY, "--refdata", kRefdata, "serve", "--data", Data(),
+                                     "--key", Key(), "--listen", "127.0.0.1:0"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const int spawned = ::posix_spawn(&server.pid, CSU_BINARY, &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out_pipe[1]);
+    server.out_fd = out_pipe[0];
+    if (spawned != 0) return server;
+    // The first line names the URL, with the port the kernel chose.
+    std::string line;
+    char ch;
+    while (::read(out_pipe[0], &ch, 1) == 1 && ch != '\n') line += ch;
+    const std::string marker = "http://127.0.0.1:";
+    if (size_t at = line.find(marker); at != std::string::npos)
+      server.port = static_cast<uint16_t>(std::stoi(line.substr(at + marker.size())));
+    return server;
+  }
+  std::string Data() const { return (root_ / "state").string(); }
+  std::string Key() const { return (root_ / "keys" / "k.key").string(); }
+
   fs::path root_;
 };
 
 TEST_F(HttpServeCommandTest, ServesHealthzAndExitsCleanlyOnSigterm) {
-  int out_pipe[2];
-  ASSERT_EQ(::pipe(out_pipe), 0);
-  const std::string err_file = (root_ / "stderr.txt").string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const std::string data = (root_ / "state").string(), key = (root_ / "keys" / "k.key").string();
-  std::vector<std::string> args = {CSU_BINARY, "--refdata", kRefdata, "serve", "--data", data,
-                                   "--key", key, "--listen", "127.0.0.1:0"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(::posix_spawn(&pid, CSU_BINARY, &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out_pipe[1]);
-
-  // The first line names the URL, with the port the kernel chose.
-  std::string line;
-  char ch;
-  while (::read(out_pipe[0], &ch, 1) == 1 && ch != '\n') line += ch;
-  const std::string marker = "http://127.0.0.1:";
-  size_t at = line.find(marker);
-  ASSERT_NE(at, std::string::npos) << line;
-  const auto port = static_cast<uint16_t>(std::stoi(line.substr(at + marker.size())));
-  ASSERT_NE(port, 0);
+  const Server server = Start();
+  ASSERT_NE(server.port, 0);
+  const pid_t pid = server.pid;
+  const uint16_t port = server.port;
+  const int out_fd = server.out_fd;
 
   std::string reply = Fetch(port, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(reply.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << reply;
@@ -104,13 +120,58 @@ TEST_F(HttpServeCommandTest, ServesHealthzAndExitsCleanlyOnSigterm) {
   ASSERT_EQ(::kill(pid, SIGTERM), 0);
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  ::close(out_pipe[0]);
+  ::close(out_fd);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
-  std::ifstream err(err_file);
+  std::ifstream err((root_ / "stderr.txt").string());
   std::string log((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
   EXPECT_NE(log.find("\"path\":\"/healthz\",\"status\":200"), std::string::npos) << log;
   EXPECT_NE(log.find("SIGTERM received"), std::string::npos) << log;
+}
+
+// While the server holds the folder, commands that read (and changes to the
+// SQLite databases) run beside it; commands that change batches are refused
+// with what to do, and change nothing.
+TEST_F(HttpServeCommandTest, OtherCommandsRunBesideTheServer) {
+  const std::string where = " --data " + Data() + " --key " + Key();
+  const std::string extract = std::string(CSU_SOURCE_DIR) + "/tests/golden/ingest/apc_mixed.csv";
+  auto o = testing::RunCsu(testing::kRefdata + "ingest" + where + " --kind apc " + extract);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  const Server server = Start();
+  ASSERT_NE(server.port, 0);
+
+  for (const char* read : {"batches", "quarantine", "audit verify", "audit list", "store verify",
+                                  "users list", "contracts list", "report monitoring --commissioner 27D"}) {
+    o = testing::RunCsu(testing::kRefdata + std::string(read) + where);
+    EXPECT_EQ(o.exit_code, 0) << read << ": " << o.output;
+    EXPECT_FALSE(testing::Contains(o.output, "in use")) << read << ": " << o.output;
+  }
+  o = testing::RunCsu(testing::kRefdata + "batches" + where);
+  EXPECT_TRUE(testing::Contains(o.output, "apc_mixed.csv")) << o.output;
+  // A user added now can sign in to the running server.
+  std::ofstream(root_ / "password.txt") << "tangerine lorry whistle\n";
+  o = testing::RunCsu(testing::kRefdata + "users add" + where + " ann --role csu_admin --password-stdin < " +
+                      (root_ / "password.txt").string());
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  // Batch changes wait for the server to stop, and say so.
+  const std::string before = testing::RunCsu(testing::kRefdata + "batches" + where).output;
+  for (const std::string& change : {std::string("batch remove 1"), std::string("store rebuild 1"), "ingest --kind apc " + extract}) {
+    o = testing::RunCsu(testing::kRefdata + change + where);
+    EXPECT_EQ(o.exit_code, kExitFailure) << change << ": " << o.output;
+    EXPECT_TRUE(testing::Contains(o.output, "stop the server")) << change << ": " << o.output;
+  }
+  EXPECT_EQ(testing::RunCsu(testing::kRefdata + "batches" + where).output, before);
+  o = testing::RunCsu(testing::kRefdata + "audit verify" + where);
+  EXPECT_EQ(o.exit_code, 0) << o.output;  // the server's entries and ours are one chain
+
+  ASSERT_EQ(::kill(server.pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(server.pid, &status, 0), server.pid);
+  ::close(server.out_fd);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  // Stopped, the folder is free for batch changes again.
+  o = testing::RunCsu(testing::kRefdata + "batch remove 1" + where);
+  EXPECT_EQ(o.exit_code, 0) << o.output;
 }
 
 TEST_F(HttpServeCommandTest, RefusesAMissingStateFolderAndABadListenAddress) {

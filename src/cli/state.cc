@@ -8,16 +8,23 @@
 
 #include <cstdlib>
 
+#include "core/text.h"
+
 namespace csu::cli {
 
 void AddStateOptions(CLI::App* cmd, StateArgs& args) {
-  cmd->add_option("--data", args.data_dir, "State folder")->capture_default_str();
+  cmd->add_option("--data", args.data_dir, "State folder (or set CSU_DATA)")->envname("CSU_DATA")->capture_default_str();
   cmd->add_option("--key", args.key_file,
                   "Pseudonymisation key file (default: $CSU_KEY_FILE or ~/.config/opencsu/pseudonymisation.key)");
 }
 
-std::unique_ptr<State> OpenOrPrint(const Context& ctx, const StateArgs& args) {
-  auto state = OpenState(ctx, args.data_dir, args.key_file, /*create=*/false);
+std::string UpperCaseCode(std::string text) {
+  std::string upper = ToUpper(text);
+  return upper == "ALL" ? std::string("all") : upper;
+}
+
+std::unique_ptr<State> OpenOrPrint(const Context& ctx, const StateArgs& args, Access access) {
+  auto state = OpenState(ctx, args.data_dir, args.key_file, /*create=*/false, access);
   if (!state.ok()) {
     PrintError(state.error().ToString());
     return nullptr;
@@ -32,7 +39,7 @@ std::string CurrentActor() {
 }
 
 Result<std::unique_ptr<State>> OpenState(const Context& ctx, const std::string& data_dir, const std::string& key_file,
-                                         bool create) {
+                                         bool create, Access access) {
   struct stat st {};
   if (!create && ::stat(data_dir.c_str(), &st) != 0) {
     return MakeError(data_dir, "no state folder here; load data first with 'csu ingest --data " + data_dir + "'");
@@ -60,8 +67,19 @@ Result<std::unique_ptr<State>> OpenState(const Context& ctx, const std::string& 
   auto pseudonymiser = ingest::Pseudonymiser::Open(key_path, create && new_state);
   if (!pseudonymiser.ok()) return pseudonymiser.error();
   state->pseudonymiser = std::make_unique<ingest::Pseudonymiser>(std::move(pseudonymiser).value());
-  auto store = store::Store::Open(data_dir, state->pseudonymiser->Fingerprint());
-  if (!store.ok()) return store.error();
+  store::StoreOptions options;
+  options.shared = access == Access::kShared && !new_state;
+  auto store = store::Store::Open(data_dir, state->pseudonymiser->Fingerprint(), options);
+  if (!store.ok()) {
+    if (!options.shared && store.error().why.find("in use by another csu process") != std::string::npos) {
+      return MakeError(data_dir,
+                       "another csu process holds this state folder (a running 'csu serve', or a load in "
+                       "progress), and this command changes its batches, which needs the folder alone: stop the "
+                       "server (or let the load finish) and run the command again; commands that read, and "
+                       "changes to users, challenges, contracts and billing, work while it runs");
+    }
+    return store.error();
+  }
   state->store = std::move(store).value();
   return state;
 }

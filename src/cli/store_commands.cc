@@ -1,5 +1,5 @@
 // State folder commands: `csu batches`, `csu batch remove`, `csu quarantine`,
-// `csu audit verify|list`, `csu store verify|rebuild`.
+// `csu audit verify|list`, `csu store verify|rebuild|platform-date`.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -8,12 +8,14 @@
 #include "cli/state.h"
 #include "core/csv_writer.h"
 #include "core/text.h"
+#include "store/env.h"
+#include "store/platform_date.h"
 
 namespace csu::cli {
 namespace {
 
 int Batches(const Context& ctx, const StateArgs& args, bool json) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kShared);
   if (!state) return kExitFailure;
   auto list = state->store->ListBatches();
   if (!list.ok()) {
@@ -50,7 +52,7 @@ int Batches(const Context& ctx, const StateArgs& args, bool json) {
 }
 
 int RemoveBatch(const Context& ctx, const StateArgs& args, int64_t id) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kExclusive);
   if (!state) return kExitFailure;
   if (auto s = state->store->RemoveBatch(id, state->actor); !s.ok()) {
     PrintError(s.error().ToString());
@@ -61,7 +63,7 @@ int RemoveBatch(const Context& ctx, const StateArgs& args, int64_t id) {
 }
 
 int PurgeQuarantine(const Context& ctx, const StateArgs& args, int64_t id) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kExclusive);
   if (!state) return kExitFailure;
   auto rows = state->store->PurgeQuarantine(id, state->actor);
   if (!rows.ok()) {
@@ -75,7 +77,7 @@ int PurgeQuarantine(const Context& ctx, const StateArgs& args, int64_t id) {
 }
 
 int Quarantine(const Context& ctx, const StateArgs& args, std::optional<int64_t> batch, const std::string& format) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kShared);
   if (!state) return kExitFailure;
   auto rows = state->store->Quarantine(batch);
   if (!rows.ok()) {
@@ -106,7 +108,7 @@ int Quarantine(const Context& ctx, const StateArgs& args, std::optional<int64_t>
 }
 
 int AuditVerify(const Context& ctx, const StateArgs& args) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kShared);
   if (!state) return kExitFailure;
   auto n = state->store->VerifyAudit();
   if (!n.ok()) {
@@ -119,7 +121,7 @@ int AuditVerify(const Context& ctx, const StateArgs& args) {
 }
 
 int AuditList(const Context& ctx, const StateArgs& args) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kShared);
   if (!state) return kExitFailure;
   auto entries = state->store->Audit();
   if (!entries.ok()) {
@@ -134,7 +136,7 @@ int AuditList(const Context& ctx, const StateArgs& args) {
 }
 
 int StoreVerify(const Context& ctx, const StateArgs& args) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kShared);
   if (!state) return kExitFailure;
   auto problems = state->store->Verify();
   if (!problems.ok()) {
@@ -153,13 +155,58 @@ int StoreVerify(const Context& ctx, const StateArgs& args) {
 }
 
 int StoreRebuild(const Context& ctx, const StateArgs& args, int64_t id) {
-  auto state = OpenOrPrint(ctx, args);
+  auto state = OpenOrPrint(ctx, args, Access::kExclusive);
   if (!state) return kExitFailure;
   if (auto s = state->store->Rebuild(id, state->actor); !s.ok()) {
     PrintError(s.error().ToString());
     return kExitFailure;
   }
   std::printf("Batch %lld's column file rebuilt from its retained rows.\n", static_cast<long long>(id));
+  return kExitOk;
+}
+
+// Shows, sets or clears the folder's platform date (store/platform_date.h).
+// Exclusive: a running server reads it at start, so it is set while no
+// server runs, and the change is audited.
+int PlatformDate(const Context& ctx, const StateArgs& args, const std::string& set, bool clear) {
+  if (!set.empty() && clear) {
+    PrintError("--set and --clear: give one");
+    return kExitUsage;
+  }
+  std::optional<Date> date;
+  if (!set.empty()) {
+    auto parsed = Date::Parse(set);
+    if (!parsed.ok()) {
+      PrintError("--set: " + parsed.error().ToString());
+      return kExitUsage;
+    }
+    date = parsed.value();
+  }
+  const Date real = store::Env::Default().TodayUk();
+  if (set.empty() && !clear) {
+    auto current = store::ReadPlatformDate(args.data_dir);
+    if (!current.ok()) {
+      PrintError(current.error().ToString());
+      return kExitFailure;
+    }
+    if (current.value()) std::printf("%s\n", store::PlatformDateNotice(*current.value(), real).c_str());
+    else std::printf("no platform date: the real date (%s) is used\n", real.ToString().c_str());
+    return kExitOk;
+  }
+  auto state = OpenOrPrint(ctx, args, Access::kExclusive);
+  if (!state) return kExitFailure;
+  if (Status s = store::WritePlatformDate(args.data_dir, date); !s.ok()) {
+    PrintError(s.error().ToString());
+    return kExitFailure;
+  }
+  const nlohmann::json details = {{"platform_date", date ? date->ToString() : ""}};
+  if (Status s = state->store->AppendAudit(state->actor, "platform.date", args.data_dir, details.dump()); !s.ok()) {
+    PrintError("the platform date was changed but its audit entry could not be written: " + s.error().ToString());
+    return kExitFailure;
+  }
+  if (date) std::printf("Set: %s. Billing, meters, renewals and pages use it until cleared.\n",
+                        store::PlatformDateNotice(*date, real).c_str());
+  else std::printf("Cleared: the real date (%s) is used.\n", real.ToString().c_str());
   return kExitOk;
 }
 
@@ -226,6 +273,19 @@ void AddStoreCommands(CLI::App& app, Context& ctx) {
     AddStateOptions(rebuild, *args);
     rebuild->add_option("id", *id, "Batch id")->required();
     rebuild->callback([&ctx, args, id] { ctx.action = [&ctx, args, id] { return StoreRebuild(ctx, *args, *id); }; });
+    auto date_args = std::make_shared<StateArgs>();
+    auto set = std::make_shared<std::string>();
+    auto clear = std::make_shared<bool>(false);
+    auto* date = cmd->add_subcommand(
+        "platform-date",
+        "Show, set or clear the date this state folder treats as today (for past data such as the demo's 2018/19; "
+        "never for production)");
+    AddStateOptions(date, *date_args);
+    date->add_option("--set", *set, "The platform date, YYYY-MM-DD");
+    date->add_flag("--clear", *clear, "Use the real date again");
+    date->callback([&ctx, date_args, set, clear] {
+      ctx.action = [&ctx, date_args, set, clear] { return PlatformDate(ctx, *date_args, *set, *clear); };
+    });
   }
 }
 

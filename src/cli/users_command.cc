@@ -82,7 +82,7 @@ struct Opened {
 // loaded), the password policy and the accounts database.
 std::optional<Opened> Open(const Context& ctx, const StateArgs& args, bool create) {
   Opened o;
-  auto state = OpenState(ctx, args.data_dir, args.key_file, create);
+  auto state = OpenState(ctx, args.data_dir, args.key_file, create, Access::kShared);
   if (!state.ok()) {
     PrintError(state.error().ToString());
     return std::nullopt;
@@ -336,7 +336,7 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
   AddStateOptions(add, add_args->state);
   add->add_option("USERNAME", add_args->username, "User name (letters, digits, . _ @ -)")->required();
   add->add_option("--role", add_args->role, roles)->required();
-  add->add_option("--tenant", add_args->tenant, "The user's CCG (ODS code), for ccg_* roles");
+  add->add_option("--tenant", add_args->tenant, "The user's CCG (ODS code), for ccg_* roles")->transform(UpperCaseCode);
   add->add_option("--name", add_args->display_name, "Display name");
   add->add_flag("--totp", add_args->totp, "Enrol a TOTP second factor now and print its secret once");
   add->add_flag("--password-stdin", add_args->password_stdin, "Read the password from standard input");
@@ -372,7 +372,7 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
   CLI::App* assign = cmd->add_subcommand("assign", "Assign a CCG to a csu_analyst (or --remove it)");
   AddStateOptions(assign, assign_args->state);
   assign->add_option("USERNAME", assign_args->username, "Analyst's user name")->required();
-  assign->add_option("CCG", assign_args->tenant, "CCG ODS code")->required();
+  assign->add_option("CCG", assign_args->tenant, "CCG ODS code")->required()->transform(UpperCaseCode);
   assign->add_flag("--remove", assign_args->remove, "Remove the assignment instead");
   assign->callback([&ctx, assign_args] { ctx.action = [&ctx, assign_args] { return Assign(ctx, *assign_args); }; });
 

@@ -1,8 +1,10 @@
 // Writing CSV that is safe to open in Excel: RFC 4180 quoting, and a guard
 // against formula injection (CWE-1236): a cell that a spreadsheet would
 // evaluate, one starting with '=', '+', '-', '@', tab or carriage return, is
-// prefixed with a single quote so it shows as text. Numbers the platform
-// itself writes (such as "-12.50") are not guarded: pass guard = false.
+// prefixed with a single quote so it shows as text. A negative decimal number
+// ("-12.50") is not a formula and is written as it is, so a signed
+// figure carried through from a user's file stays a number. Numbers the
+// platform itself writes need no check: pass guard = false.
 #pragma once
 
 #include <string>

@@ -26,6 +26,13 @@ TEST(CsvWriterTest, GuardsFormulaInjection) {
   EXPECT_EQ(Field("@SUM(1+1)"), "'@SUM(1+1)");
   EXPECT_EQ(Field("+1"), "'+1");
   EXPECT_EQ(Field("-2+3"), "'-2+3");
+  // A negative number is what it looks like, not a formula.
+  EXPECT_EQ(Field("-29406.05"), "-29406.05");
+  EXPECT_EQ(Field("-7"), "-7");
+  EXPECT_EQ(Field("-1."), "'-1.");
+  EXPECT_EQ(Field("-1e5"), "'-1e5");
+  EXPECT_EQ(Field("-"), "'-");
+  EXPECT_EQ(Field("--1"), "'--1");
   EXPECT_EQ(Field("\tx"), "'\tx");
   EXPECT_EQ(Field("=a,b"), "\"'=a,b\"");
   EXPECT_EQ(Field("-12.50", false), "-12.50");

@@ -1,5 +1,7 @@
 #include "ingest/file_ingester.h"
 
+#include <cctype>
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -37,11 +39,43 @@ std::string BaseName(const std::string& path) {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// The nhs_number column must be there, unless the loader said the extract
+// has none (IngestOptions::no_nhs_numbers).
+Status CheckNhsNumberColumn(const std::string& path, const ExtractReader& file, const IngestOptions& options) {
+  const bool has = file.map().IndexOf(Column::kNhsNumber).has_value();
+  if (has && options.no_nhs_numbers) {
+    return MakeError(path + ": line 1", "has an nhs_number column, but --no-nhs-numbers says the extract has none: "
+                                        "load it without --no-nhs-numbers");
+  }
+  if (has || options.no_nhs_numbers) return Status::Ok();
+  // A column whose name, in lower case without punctuation, mentions NHS
+  // is most likely the NHS number under another name.
+  std::string lookalike;
+  for (const std::string& name : file.map().unknown_columns()) {
+    std::string folded;
+    for (char c : name)
+      if (std::isalnum(static_cast<unsigned char>(c))) folded += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (folded.find("nhs") != std::string::npos) {
+      lookalike = name;
+      break;
+    }
+  }
+  const std::string advice = "; if the extract really has no NHS numbers, load it with --no-nhs-numbers (every "
+                             "patient is then unknown, and readmissions cannot be linked)";
+  if (!lookalike.empty()) {
+    return MakeError(path + ": line 1", "no nhs_number column: column '" + lookalike +
+                                            "' looks like it, but the format names it nhs_number "
+                                            "(docs/formats/activity-extract-v1.md): rename the column" + advice);
+  }
+  return MakeError(path + ": line 1", "no nhs_number column (docs/formats/activity-extract-v1.md)" + advice);
+}
+
 }  // namespace
 
-Result<ExtractSummary> SummariseExtract(const std::string& path, ExtractKind kind) {
+Result<ExtractSummary> SummariseExtract(const std::string& path, ExtractKind kind, const IngestOptions& options) {
   auto file = ExtractReader::Open(path, kind);
   if (!file.ok()) return file.error();
+  if (Status s = CheckNhsNumberColumn(path, file.value(), options); !s.ok()) return s.error();
   const std::string_view content = file.value().content();
   ExtractSummary summary;
   summary.content_sha256 = Sha256Hex(content);
@@ -102,13 +136,15 @@ std::string MaskIdentifiers(std::string_view text, const std::vector<std::string
 }
 
 Result<IngestReport> IngestFile(const std::string& path, ExtractKind kind, const refdata::RefData& ref,
-                                const Pseudonymiser& pseudonymiser, RecordSink& sink, Progress* progress) {
+                                const Pseudonymiser& pseudonymiser, RecordSink& sink, Progress* progress,
+                                const IngestOptions& options) {
   auto started = std::chrono::steady_clock::now();
   IngestReport report;
   report.file_name = BaseName(path);
   auto opened = ExtractReader::Open(path, kind);
   if (!opened.ok()) return opened.error();
   ExtractReader& extract = opened.value();
+  if (Status s = CheckNhsNumberColumn(path, extract, options); !s.ok()) return s.error();
   report.file_bytes = extract.content().size();
   // The content hash runs on a second thread while this one parses: it only
   // reads the mapping, and at ~0.15 us a row it was a fifth of validation.

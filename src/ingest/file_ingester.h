@@ -61,19 +61,31 @@ struct ExtractSummary {
   static constexpr uint64_t kShortestRecordBytes = 40;
 };
 
+// What the person loading a file says about it.
+struct IngestOptions {
+  // The extract has no NHS numbers at all (`csu ingest --no-nhs-numbers`):
+  // it must then have no nhs_number column, and every patient is unknown.
+  // Without it, a file without an nhs_number column is refused, naming a
+  // column that looks like one (`NHSNumber`): a misnamed column would
+  // otherwise load every row as an unknown patient.
+  bool no_nhs_numbers = false;
+};
+
 // The content hash and row bound of an extract file, after the same
 // whole-file checks as IngestFile (so a file that cannot be ingested fails
 // here first).
-Result<ExtractSummary> SummariseExtract(const std::string& path, ExtractKind kind);
+Result<ExtractSummary> SummariseExtract(const std::string& path, ExtractKind kind, const IngestOptions& options = {});
 
 // Processes `path` as an extract of `kind` into `sink`. Returns an Error
 // (where = the path, or "path: line 1") when the file as a whole cannot be
 // processed: unreadable, empty, binary, no header, a missing required column,
-// a header that belongs to another kind of extract, or no data rows. Row
+// an nhs_number column missing without options.no_nhs_numbers (or present
+// with it), a header that belongs to another kind of extract, or no data rows. Row
 // problems are not errors: those rows are quarantined and counted.
 // `progress` may be null.
 Result<IngestReport> IngestFile(const std::string& path, ExtractKind kind, const refdata::RefData& ref,
-                                const Pseudonymiser& pseudonymiser, RecordSink& sink, Progress* progress);
+                                const Pseudonymiser& pseudonymiser, RecordSink& sink, Progress* progress,
+                                const IngestOptions& options = {});
 
 // The row text with identifiers masked, for showing quarantined rows. For a
 // well-formed row pass its `fields` (as the CSV reader split them): the row

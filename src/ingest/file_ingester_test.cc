@@ -123,6 +123,42 @@ TEST_F(IngestFileTest, AcceptedRowsArePseudonymisedAndCounted) {
   EXPECT_EQ(r.value().content_sha256.size(), 64u);
 }
 
+// A misnamed NHS number column would load every row as an unknown patient:
+// the file is refused, naming the column, unless the loader says the
+// extract has no NHS numbers.
+TEST_F(IngestFileTest, AMisnamedNhsNumberColumnIsRefusedUnlessTheExtractHasNone) {
+  const std::string rest =
+      "date_of_birth,sex,gp_practice,commissioner,provider,spell_id,admission_date,discharge_date,"
+      "admission_method,patient_classification,treatment_function,hrg\n";
+  const std::string row = "1950-06-15,1,N81002,27D,RBT,S1,2018-05-01,2018-05-21,21,1,300,EB03E\n";
+  const std::string misnamed = Write("m.csv", "NHSNumber," + rest + "9434765919," + row);
+  auto r = Run(misnamed);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().where, misnamed + ": line 1");
+  EXPECT_NE(r.error().why.find("column 'NHSNumber' looks like it, but the format names it nhs_number"),
+            std::string::npos) << r.error().why;
+  EXPECT_NE(r.error().why.find("--no-nhs-numbers"), std::string::npos);
+  EXPECT_TRUE(sink_->apc.empty());
+  EXPECT_FALSE(SummariseExtract(misnamed, ExtractKind::kApc).ok());  // refused before a state folder is opened
+
+  const std::string without = Write("w.csv", rest + row);
+  r = Run(without);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().why.find("no nhs_number column"), std::string::npos) << r.error().why;
+  IngestOptions none;
+  none.no_nhs_numbers = true;
+  sink_ = std::make_unique<VectorSink>(ExtractKind::kApc);
+  r = IngestFile(without, ExtractKind::kApc, Ref(), TestKey(), *sink_, nullptr, none);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_EQ(sink_->apc.size(), 1u);
+  EXPECT_FALSE(sink_->apc[0].common.patient.present);
+  EXPECT_TRUE(SummariseExtract(without, ExtractKind::kApc, none).ok());
+  // The flag with a real nhs_number column is a contradiction, refused too.
+  auto both = SummariseExtract(Write("b.csv", std::string(kApcHeader) + "9434765919," + row), ExtractKind::kApc, none);
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.error().why.find("has an nhs_number column"), std::string::npos);
+}
+
 TEST_F(IngestFileTest, SummaryHashesTheFileAndBoundsItsRows) {
   const std::string row = "9434765919,1950-06-15,1,N81002,27D,RBT,S1,2018-05-01,2018-05-21,21,1,300,EB03E";
   const std::string text = std::string(kApcHeader) + row + "\n" + row + "\r\n" + row;  // the last without a line end

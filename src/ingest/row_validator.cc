@@ -277,7 +277,14 @@ bool RowValidator::ValidateApc(const std::vector<std::string_view>& fields, ApcR
     else if (admitted && !known_.Hrg(code.value(), *admitted)) row.Problem(Column::kHrg, "not in the tariff", Quote(hrg));
     else r.hrg = code.value();
   }
-  r.primary_diagnosis.assign(row.Get(Column::kPrimaryDiagnosis));
+  // The primary diagnosis decides contract rules (the readmission rule's
+  // cancer exclusion reads it), so a code that is not ICD-10 shaped is a
+  // problem, as in the secondary positions; empty means not recorded.
+  std::string_view primary = row.Get(Column::kPrimaryDiagnosis);
+  if (!primary.empty() && !IsIcd10Shape(primary)) {
+    row.Problem(Column::kPrimaryDiagnosis, "not an ICD-10 code (e.g. I10X, E119)", Quote(primary));
+  }
+  r.primary_diagnosis.assign(primary);
   r.primary_procedure.assign(row.Get(Column::kPrimaryProcedure));
   std::string_view dm = row.Code(Column::kDischargeMethod, kDischargeMethods, false);
   r.discharge_method = dm.empty() ? ' ' : dm[0];

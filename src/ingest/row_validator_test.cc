@@ -124,6 +124,14 @@ TEST(RowValidatorTest, FileWithoutSecondaryDiagnosesIsStillValid) {
   EXPECT_FALSE(map.value().IndexOf(Column::kSecondaryDiagnoses).has_value());
 }
 
+TEST(RowValidatorTest, PrimaryDiagnosisMustBeIcd10Shaped) {
+  EXPECT_TRUE(ApcProblems("primary_diagnosis", "C180").empty());
+  EXPECT_TRUE(ApcProblems("primary_diagnosis", "").empty());  // not recorded
+  EXPECT_EQ(Only(ApcProblems("primary_diagnosis", "c18")), "primary_diagnosis: not an ICD-10 code (e.g. I10X, E119) ('c18')");
+  EXPECT_EQ(Only(ApcProblems("primary_diagnosis", "C18.0")),
+            "primary_diagnosis: not an ICD-10 code (e.g. I10X, E119) ('C18.0')");
+}
+
 TEST(RowValidatorTest, Icd10Shape) {
   for (const char* good : {"I10", "I10X", "E119", "V435", "S7200", "M4806", "Z992"}) EXPECT_TRUE(IsIcd10Shape(good)) << good;
   for (const char* bad : {"", "I1", "I1X", "10X", "i10x", "I10Y", "I10.X", "I10X123", "V43 5"}) {

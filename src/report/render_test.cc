@@ -155,9 +155,13 @@ TEST(RenderTest, CsvIsPlainAndGuarded) {
 
 TEST(RenderTest, CsvGuardsEveryFormulaLeadButNotNumbers) {
   ReportTable t{"", {{"t", ColumnType::kText}, {"m", ColumnType::kMoney}, {"i", ColumnType::kInteger}}};
-  for (const char* s : {"=1", "+1", "-1", "@A1", "\tx", "\rx"}) t.AddRow({Cell::Text(s), Cell::Pence(-5), Cell::Integer(-3)});
+  // "-1" in a text column is a negative number, which a spreadsheet reads as
+  // that number: not guarded (csv_writer.h); "-1+1" is a formula: guarded.
+  for (const char* s : {"=1", "+1", "-1", "-1+1", "@A1", "\tx", "\rx"}) {
+    t.AddRow({Cell::Text(s), Cell::Pence(-5), Cell::Integer(-3)});
+  }
   EXPECT_EQ(RenderCsv(t),
-            "t,m,i\n'=1,-0.05,-3\n'+1,-0.05,-3\n'-1,-0.05,-3\n'@A1,-0.05,-3\n'\tx,-0.05,-3\n\"'\rx\",-0.05,-3\n");
+            "t,m,i\n'=1,-0.05,-3\n'+1,-0.05,-3\n-1,-0.05,-3\n'-1+1,-0.05,-3\n'@A1,-0.05,-3\n'\tx,-0.05,-3\n\"'\rx\",-0.05,-3\n");
 }
 
 TEST(RenderTest, CsvWritesTotalsAfterDataRows) {

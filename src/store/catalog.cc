@@ -190,9 +190,75 @@ Status Catalog::CreateOrCheck(const std::string& key_fingerprint, const std::str
   return AddPurgeSchemaIfMissing();
 }
 
-Status Catalog::Begin() { return db_->Exec("BEGIN IMMEDIATE"); }
-Status Catalog::Commit() { return db_->Exec("COMMIT"); }
-void Catalog::Rollback() { (void)db_->Exec("ROLLBACK"); }
+Result<std::unique_ptr<Catalog>> Catalog::OpenShared(const std::string& path, const std::string& vfs,
+                                                     const std::string& key_fingerprint) {
+  CSU_ASSIGN_OR_RETURN(db, SqliteDb::Open(path, vfs, /*create=*/false));
+  auto catalog = std::make_unique<Catalog>(std::move(db));
+  SqliteDb& d = *catalog->db_;
+  if (Status s = d.Exec("PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON"); !s.ok()) return s.error();
+  // Asking for the mode changes nothing; a catalog not in WAL mode was
+  // never opened by csu, and readers would then block its writer.
+  CSU_ASSIGN_OR_RETURN(mode_stmt, d.Prepare("PRAGMA journal_mode"));
+  CSU_ASSIGN_OR_RETURN(has_row, mode_stmt.Step());
+  if (!has_row || mode_stmt.Text(0) != "wal") return MakeError(path, "the catalog is not in WAL mode: not a csu state folder");
+  mode_stmt.Reset();
+  if (Status s = d.Exec("BEGIN"); !s.ok()) return s.error();
+  catalog->shared_ = true;
+  auto meta = d.Prepare("SELECT key, value FROM meta");
+  if (!meta.ok()) return meta.error();
+  std::string version, fingerprint;
+  while (true) {
+    auto row = meta.value().Step();
+    if (!row.ok()) return row.error();
+    if (!row.value()) break;
+    if (meta.value().Text(0) == "schema_version") version = meta.value().Text(1);
+    if (meta.value().Text(0) == "key_fingerprint") fingerprint = meta.value().Text(1);
+  }
+  if (version != std::to_string(kSchemaVersion)) {
+    return MakeError(path, "catalog schema version " + version + " is not " + std::to_string(kSchemaVersion) +
+                               ": it was written by another version of csu");
+  }
+  if (fingerprint != key_fingerprint) {
+    return MakeError(path, "the pseudonymisation key has changed: this state folder was created with key " +
+                               fingerprint.substr(0, 8) + "..., the key in use is " + key_fingerprint.substr(0, 8) +
+                               "...; use the original key file (CSU_KEY_FILE)");
+  }
+  CSU_ASSIGN_OR_RETURN(q, d.Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                                    "'quarantine_purges'"));
+  CSU_ASSIGN_OR_RETURN(purges, q.Step());
+  if (!purges || q.Int(0) == 0) {
+    return MakeError(path, "the catalog was written by an older csu and is upgraded by the first command that "
+                           "holds the folder alone (stop 'csu serve', then run 'csu batches' once)");
+  }
+  return catalog;
+}
+
+Result<int64_t> Catalog::LastAuditSeq() {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT coalesce(max(seq), 0) FROM audit"));
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  (void)row;
+  return q.Int(0);
+}
+
+Result<int64_t> Catalog::RefreshSnapshot() {
+  (void)db_->Exec("COMMIT");  // ends the read transaction (none open after a write)
+  if (Status s = db_->Exec("BEGIN"); !s.ok()) return s.error();
+  return LastAuditSeq();  // the first read fixes the snapshot
+}
+
+Status Catalog::Begin() {
+  if (shared_) (void)db_->Exec("COMMIT");  // a write cannot start inside the read snapshot
+  return db_->Exec("BEGIN IMMEDIATE");
+}
+Status Catalog::Commit() {
+  Status s = db_->Exec("COMMIT");
+  if (shared_ && s.ok()) (void)RefreshSnapshot();
+  return s;
+}
+void Catalog::Rollback() {
+  (void)db_->Exec("ROLLBACK");
+  if (shared_) (void)RefreshSnapshot();
+}
 
 Result<int64_t> Catalog::NextBatchId() {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT coalesce(max(id), 0) + 1 FROM batches"));

@@ -43,8 +43,25 @@ class Catalog {
   static Result<std::unique_ptr<Catalog>> Open(const std::string& path, const std::string& vfs,
                                                const std::string& key_fingerprint, const std::string& now);
 
+  // Opens an existing catalog for a process that shares the state folder
+  // with the one holding its LOCK (docs/store-format.md §1): it creates and
+  // changes nothing, checks the schema version and the key fingerprint, and
+  // starts a read transaction, so every read sees the catalog as it was at
+  // one commit (a snapshot; WAL lets it read while another process writes)
+  // until RefreshSnapshot or Begin.
+  static Result<std::unique_ptr<Catalog>> OpenShared(const std::string& path, const std::string& vfs,
+                                                     const std::string& key_fingerprint);
+  // Shared catalogs: ends the snapshot and starts a new one at the latest
+  // commit. Returns the last audit entry's seq in the new snapshot (every
+  // change to the catalog appends one, so a different value means it changed).
+  Result<int64_t> RefreshSnapshot();
+  // The last audit entry's seq (0 for none).
+  Result<int64_t> LastAuditSeq();
+
   // BEGIN IMMEDIATE: takes the write lock now, so the reads that follow
   // (next id, last audit hash) stay true until Commit.
+  // A shared catalog ends its snapshot first and starts a new one after
+  // Commit or Rollback.
   Status Begin();
   Status Commit();
   // Best effort; used on error paths.
@@ -88,6 +105,7 @@ class Catalog {
   Result<std::vector<BatchRecord>> QueryBatches(const std::string& where, int64_t a, const std::string& b);
 
   std::unique_ptr<SqliteDb> db_;
+  bool shared_ = false;  // OpenShared: reads run inside a snapshot
 };
 
 std::string_view KindText(ingest::ExtractKind kind);

@@ -66,11 +66,16 @@ class Env {
   virtual Status RemoveFile(const std::string& path) = 0;
   // fsync of a directory: makes creations, renames and removals in it durable.
   virtual Status SyncDir(const std::string& dir) = 0;
-  // Exclusive, non-blocking advisory lock (flock) on `path`, created if
-  // missing. Error when another process holds it. An existing lock file that
-  // cannot be opened for writing (a read-only folder or mount) is opened for
-  // reading and locked the same way.
+  // Exclusive advisory lock (flock) on `path`, created if missing. Error
+  // when another process holds it: it waits only long enough to outlast a
+  // probe (HeldElsewhere), never for a holder to finish. An existing lock
+  // file that cannot be opened for writing (a read-only folder or mount) is
+  // opened for reading and locked the same way.
   virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
+  // Whether another process holds the exclusive lock on `path` now (false
+  // when the file does not exist). A probe: it takes a shared lock for an
+  // instant and creates nothing, so it works on a read-only mount.
+  virtual bool HeldElsewhere(const std::string& path);
 
   // Current UTC time, ISO 8601 to the second: "2024-05-01T10:22:03Z".
   virtual std::string NowUtc() = 0;

@@ -46,8 +46,11 @@ class Statement {
 
 class SqliteDb {
  public:
-  // Opens (creating) `path` through `vfs` ("" = SQLite's default).
-  static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path, const std::string& vfs);
+  // Opens (creating) `path` through `vfs` ("" = SQLite's default). With
+  // `create` false an absent file is an error and nothing is created or
+  // re-moded: how a process that shares the folder with its owner opens it
+  // (docs/store-format.md §1, "Who may open the folder").
+  static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path, const std::string& vfs, bool create = true);
 
   // Use Open(); the constructor adopts a handle Open() has opened.
   struct PassKey {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <set>
 
@@ -50,8 +51,9 @@ class EncoderSink final : public ingest::RecordSink {
 class StoreImpl final : public Store {
  public:
   StoreImpl(std::string dir, Env& env, std::unique_ptr<FileLock> lock, std::unique_ptr<Catalog> catalog,
-            CodeDictionaries dictionaries, std::string key_fingerprint)
-      : dir_(std::move(dir)),
+            CodeDictionaries dictionaries, std::string key_fingerprint, bool shared = false)
+      : shared_(shared),
+        dir_(std::move(dir)),
         batches_dir_(dir_ + "/batches"),
         env_(env),
         lock_(std::move(lock)),
@@ -102,7 +104,11 @@ class StoreImpl final : public Store {
       catalog_->Rollback();
       return entry.error();
     }
-    return CommitOrBreak(entry.value().seq);
+    Status committed = CommitOrBreak(entry.value().seq);
+    // A shared catalog's snapshot moved on with the commit: the
+    // dictionaries must be the new snapshot's too.
+    if (shared_ && committed.ok()) (void)Resnapshot();
+    return committed;
   }
 
   Result<int64_t> VerifyAudit() override {
@@ -127,25 +133,86 @@ class StoreImpl final : public Store {
   Status Rebuild(int64_t batch_id, const std::string& actor) override;
 
   Result<ActivityTables> Load(ExtractKind kind) override {
-    ActivityTables tables;
-    tables.codes = dicts_;
-    if (Status s = LoadOne(kind, tables); !s.ok()) return s.error();
-    return tables;
+    return Retrying([&]() -> Result<ActivityTables> {
+      ActivityTables tables;
+      tables.codes = dicts_;
+      if (Status s = LoadOne(kind, tables); !s.ok()) return s.error();
+      return tables;
+    });
   }
 
   Result<std::optional<RecordLocation>> FindRecord(ExtractKind kind, std::string_view provider,
-                                                   std::string_view record_id) override;
+                                                   std::string_view record_id) override {
+    return Retrying([&] { return FindRecordOnce(kind, provider, record_id); });
+  }
 
   Result<ActivityTables> LoadAll() override {
-    ActivityTables tables;
-    tables.codes = dicts_;
-    for (ExtractKind kind : {ExtractKind::kApc, ExtractKind::kOp, ExtractKind::kAe}) {
-      if (Status s = LoadOne(kind, tables); !s.ok()) return s.error();
-    }
-    return tables;
+    return Retrying([&]() -> Result<ActivityTables> {
+      ActivityTables tables;
+      tables.codes = dicts_;
+      for (ExtractKind kind : {ExtractKind::kApc, ExtractKind::kOp, ExtractKind::kAe}) {
+        if (Status s = LoadOne(kind, tables); !s.ok()) return s.error();
+      }
+      return tables;
+    });
+  }
+
+  // Shared stores (docs/store-format.md §1): opened on a snapshot of the
+  // catalog, with the dictionaries of that snapshot.
+  Status StartShared() {
+    CSU_ASSIGN_OR_RETURN(seq, catalog_->LastAuditSeq());
+    snapshot_seq_ = seq;
+    return Status::Ok();
   }
 
  private:
+  // Writes of batches need the folder alone; a shared store refuses them
+  // (the command line opens those commands exclusively, so this is a
+  // backstop, not the message a user sees).
+  Status RefuseIfShared() const {
+    if (!shared_) return Status::Ok();
+    return MakeError(dir_, "the state folder was opened shared (beside the process that holds it), so its batches "
+                           "cannot be changed; stop that process (csu serve) and run the command again");
+  }
+
+  // A shared store's snapshot moves to the latest commit, with its
+  // dictionaries. Sets snapshot_seq_.
+  Status Resnapshot() {
+    CSU_ASSIGN_OR_RETURN(seq, catalog_->RefreshSnapshot());
+    CSU_ASSIGN_OR_RETURN(dicts, catalog_->LoadDictionaries());
+    snapshot_seq_ = seq;
+    dicts_ = std::move(dicts);
+    return Status::Ok();
+  }
+
+  static bool Succeeded(const Result<std::vector<std::string>>& problems) {
+    return problems.ok() && problems.value().empty();
+  }
+  template <typename R>
+  static bool Succeeded(const R& r) {
+    return r.ok();
+  }
+  // A shared store reads files named by its snapshot, which the folder's
+  // holder may delete after it (a batch removal, a rebuild's old column
+  // file: commits never change a file in place, they only add new names).
+  // A read that fails, or a check that finds problems, is tried again on a
+  // fresh snapshot when the catalog has changed since; when it has not, the
+  // failure is real.
+  template <typename F>
+  auto Retrying(F&& read) -> decltype(read()) {
+    auto r = read();
+    for (int attempt = 0; shared_ && !Succeeded(r) && attempt < 3; ++attempt) {
+      const int64_t before = snapshot_seq_;
+      if (!Resnapshot().ok() || snapshot_seq_ == before) break;
+      r = read();
+    }
+    return r;
+  }
+
+  Result<std::optional<RecordLocation>> FindRecordOnce(ExtractKind kind, std::string_view provider,
+                                                       std::string_view record_id);
+  Result<std::vector<std::string>> VerifyOnce();
+
   Result<std::vector<BatchRecord>> ActiveBatches(ExtractKind kind) {
     if (!catalog_) return broken_.error();
     CSU_ASSIGN_OR_RETURN(all, catalog_->Batches());
@@ -199,6 +266,8 @@ class StoreImpl final : public Store {
   // that the next Open removes.
   void Discard(const std::string& path) { (void)env_.RemoveFile(path); }
 
+  const bool shared_;
+  int64_t snapshot_seq_ = 0;  // shared: the last audit entry in the snapshot
   std::string dir_;
   std::string batches_dir_;
   Env& env_;
@@ -245,6 +314,8 @@ Result<int64_t> StoreImpl::VerifyNewAudit() {
 
 Status StoreImpl::RecoverIfBroken() {
   if (broken_.ok()) return Status::Ok();
+  // A recovery removes orphans, which only the folder's holder may do.
+  if (shared_) return broken_;
   const std::string path = dir_ + "/catalog.sqlite";
   const std::string cause = broken_.error().why;
   auto still = [&](const std::string& why) {
@@ -354,8 +425,8 @@ Result<KeySet> StoreImpl::ActiveKeys(ExtractKind kind, size_t more_keys) {
   return keys;
 }
 
-Result<std::optional<RecordLocation>> StoreImpl::FindRecord(ExtractKind kind, std::string_view provider,
-                                                             std::string_view record_id) {
+Result<std::optional<RecordLocation>> StoreImpl::FindRecordOnce(ExtractKind kind, std::string_view provider,
+                                                                 std::string_view record_id) {
   const uint32_t provider_id = dicts_[Dimension::kProvider].Find(provider);
   if (provider_id == 0) return std::optional<RecordLocation>();
   CSU_ASSIGN_OR_RETURN(batches, ActiveBatches(kind));
@@ -377,6 +448,7 @@ Result<std::optional<RecordLocation>> StoreImpl::FindRecord(ExtractKind kind, st
 }
 
 Result<std::unique_ptr<BatchBuilder>> StoreImpl::NewBatch(ExtractKind kind, size_t expected_records) {
+  if (Status s = RefuseIfShared(); !s.ok()) return s.error();
   if (Status s = RecoverIfBroken(); !s.ok()) return s.error();
   CSU_ASSIGN_OR_RETURN(keys, ActiveKeys(kind, expected_records));
   std::string nonce = Nonce(env_);
@@ -395,6 +467,7 @@ Status StoreImpl::WriteDurably(const std::string& path, std::string_view bytes) 
 }
 
 Result<BatchInfo> StoreImpl::CommitBatch(std::unique_ptr<BatchBuilder> batch, BatchInfo info) {
+  if (Status s = RefuseIfShared(); !s.ok()) return s.error();
   if (Status s = RecoverIfBroken(); !s.ok()) return s.error();
   auto* b = dynamic_cast<BatchBuilderImpl*>(batch.get());
   if (b == nullptr || b->owner() != this) return MakeError(dir_, "the batch was not started by this store");
@@ -491,6 +564,7 @@ Result<BatchInfo> StoreImpl::CommitBatch(std::unique_ptr<BatchBuilder> batch, Ba
 }
 
 Result<int64_t> StoreImpl::PurgeQuarantine(int64_t batch_id, const std::string& actor) {
+  if (Status s = RefuseIfShared(); !s.ok()) return s.error();
   if (Status s = RecoverIfBroken(); !s.ok()) return s.error();
   if (Status s = catalog_->Begin(); !s.ok()) return s.error();
   auto fail = [&](Error e) -> Result<int64_t> {
@@ -516,6 +590,7 @@ Result<int64_t> StoreImpl::PurgeQuarantine(int64_t batch_id, const std::string& 
 }
 
 Status StoreImpl::RemoveBatch(int64_t batch_id, const std::string& actor) {
+  if (Status s = RefuseIfShared(); !s.ok()) return s;
   if (Status s = RecoverIfBroken(); !s.ok()) return s;
   if (Status s = catalog_->Begin(); !s.ok()) return s;
   auto found = catalog_->Batch(batch_id);
@@ -550,6 +625,7 @@ Status StoreImpl::RemoveBatch(int64_t batch_id, const std::string& actor) {
 }
 
 Status StoreImpl::Rebuild(int64_t batch_id, const std::string& actor) {
+  if (Status s = RefuseIfShared(); !s.ok()) return s;
   if (Status s = RecoverIfBroken(); !s.ok()) return s;
   CSU_ASSIGN_OR_RETURN(found, catalog_->Batch(batch_id));
   if (!found || found->info.removed) return MakeError("batch " + std::to_string(batch_id), "no such active batch");
@@ -618,6 +694,10 @@ Status StoreImpl::Rebuild(int64_t batch_id, const std::string& actor) {
 }
 
 Result<std::vector<std::string>> StoreImpl::Verify() {
+  return Retrying([this] { return VerifyOnce(); });
+}
+
+Result<std::vector<std::string>> StoreImpl::VerifyOnce() {
   if (!catalog_) return broken_.error();
   CSU_ASSIGN_OR_RETURN(batches, catalog_->Batches());
   std::vector<std::string> problems;
@@ -633,9 +713,15 @@ Result<std::vector<std::string>> StoreImpl::Verify() {
     live.insert(b.cols_file);
     for (std::string& p : CheckBatchFiles(env_, batches_dir_, b)) problems.push_back(std::move(p));
   }
+  // Beside a live holder, a temporary file is a commit in progress and a
+  // batch id beyond this snapshot's is a commit after it: not orphans.
+  const bool held = shared_ && env_.HeldElsewhere(dir_ + "/LOCK");
+  const int64_t last_id = batches.empty() ? 0 : batches.back().info.id;
   CSU_ASSIGN_OR_RETURN(names, env_.ListDir(batches_dir_));
   for (const std::string& name : names) {
-    if (live.count(name) == 0) problems.push_back(batches_dir_ + "/" + name + ": orphan file (no batch names it)");
+    if (live.count(name) != 0) continue;
+    if (held && (name.rfind("tmp-", 0) == 0 || std::atoll(name.c_str()) > last_id)) continue;
+    problems.push_back(batches_dir_ + "/" + name + ": orphan file (no batch names it)");
   }
   return problems;
 }
@@ -647,6 +733,17 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const std::st
   Env& env = options.env != nullptr ? *options.env : Env::Default();
   if (dir.empty()) return MakeError("", "no state folder given");
   if (key_fingerprint.empty()) return MakeError(dir, "no pseudonymisation key fingerprint given");
+  if (options.shared) {
+    // Creates, locks and removes nothing: the folder's holder may be
+    // writing it (docs/store-format.md §1, "Who may open the folder").
+    if (!env.FileExists(dir + "/catalog.sqlite")) return MakeError(dir, "no state folder here (no catalog.sqlite)");
+    CSU_ASSIGN_OR_RETURN(catalog, Catalog::OpenShared(dir + "/catalog.sqlite", env.SqliteVfs(), key_fingerprint));
+    CSU_ASSIGN_OR_RETURN(dicts, catalog->LoadDictionaries());
+    auto store = std::make_unique<StoreImpl>(dir, env, nullptr, std::move(catalog), std::move(dicts), key_fingerprint,
+                                             /*shared=*/true);
+    if (Status s = store->StartShared(); !s.ok()) return s.error();
+    return std::unique_ptr<Store>(std::move(store));
+  }
   if (Status s = env.CreateDir(dir); !s.ok()) return s.error();
   if (Status s = env.CreateDir(dir + "/batches"); !s.ok()) return s.error();
   CSU_ASSIGN_OR_RETURN(lock, env.LockFile(dir + "/LOCK"));

@@ -30,8 +30,9 @@
 //   IngestFile(path, kind, ref, pseudonymiser, *builder, progress);   // a RecordSink
 //   CSU_ASSIGN_OR_RETURN(info, store->CommitBatch(std::move(builder), {file name, sha256, rows read, user}));
 //
-// Thread safety: one Store per state folder (a lock file keeps other
-// processes out); its methods are not safe to call concurrently, except
+// Thread safety: one Store per state folder holds it (a lock file keeps
+// other holders out; shared stores, StoreOptions::shared, read beside it);
+// its methods are not safe to call concurrently, except
 // Health(), which any thread may call at any time. Loaded
 // ActivityTables are immutable and may be shared between threads.
 #pragma once
@@ -126,6 +127,16 @@ struct StoreOptions {
   // For tests: the file system and clock to use (not owned; must outlive the
   // Store). Null means Env::Default().
   Env* env = nullptr;
+  // Open beside the process that holds the folder (a running `csu serve`)
+  // instead of taking its LOCK (docs/store-format.md §1, "Who may open the
+  // folder"). A shared store creates nothing, removes no orphans and never
+  // waits: it reads a snapshot of the catalog taken at Open (refreshed
+  // after its own audit appends, and when a read meets a file that a later
+  // commit deleted), may append audit entries (SQLite serialises them with
+  // the holder's), and refuses every change to batches (NewBatch,
+  // CommitBatch, RemoveBatch, PurgeQuarantine, Rebuild). The folder must
+  // exist.
+  bool shared = false;
 };
 
 class Store {

@@ -2,6 +2,8 @@
 // page frames and navigation, the caches, the route table and Handle().
 #include "web/web_app_impl.h"
 
+#include "store/platform_date.h"
+
 namespace csu::web {
 
 std::string CsrfTokenFor(std::string_view session_token) {
@@ -116,6 +118,12 @@ PageFrame WebApp::Impl::Frame(const Caller& c, std::string title, std::string su
   f.user = c.who.username;
   f.role = std::string(tenancy::RoleName(c.who.role));
   f.csrf_token = CsrfTokenFor(c.session_token);
+  // A platform date set for the state folder is never silent.
+  if (billing.today) {
+    const Date real = store::Env::Default().TodayUk();
+    if (const Date platform = billing.today(); platform != real)
+      f.subtitle += (f.subtitle.empty() ? "" : " · ") + store::PlatformDateNotice(platform, real);
+  }
   return f;
 }
 

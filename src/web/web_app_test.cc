@@ -1275,6 +1275,8 @@ TEST_F(WebAppTest, BillingPagesShowACcgItsOwnInvoicesOnly) {
   EXPECT_NE(page.body().find("INV-000001"), std::string::npos);
   EXPECT_EQ(page.body().find("INV-000002"), std::string::npos);
   EXPECT_NE(page.body().find("Cost per head a year"), std::string::npos);
+  // The fixture's date (kToday) is a platform date, and the heading says so.
+  EXPECT_NE(page.body().find("platform date 23/11/2026 (the real date is "), std::string::npos) << page.body();
   Response invoice = Send(Method::kGet, "/ccg/02E/invoices/INV-000001", finance);
   ASSERT_EQ(invoice.status(), 200);
   // 220,471 patients × £4.10 ÷ 12 (tests/golden/billing/README.md).

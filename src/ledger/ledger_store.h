@@ -1,0 +1,204 @@
+// The ledger database of a state folder (ledger.sqlite, docs/store-format.md
+// §13; rules in docs/ledger.md): one ledger per entity (the CSU and each CCG
+// whose finance it keeps), each with its chart of accounts, cost centres,
+// financial periods and journals. Every change is one SQLite transaction
+// with synchronous=FULL: it lands whole or not at all and is on disk when
+// the call returns. Posted journals are immutable (triggers); corrections
+// are reversals.
+//
+//   CSU_ASSIGN_OR_RETURN(db, LedgerStore::Open(dir));
+//   CSU_ASSIGN_OR_RETURN(e, db->AddEntity({"02E", EntityKind::kCcg, "NHS ..."}, chart, actor));
+//   CSU_ASSIGN_OR_RETURN(p, db->SetPeriodState("02E", period, PeriodState::kOpen, actor));
+//   CSU_ASSIGN_OR_RETURN(b, db->Raise("02E", txns, {JournalKind::kManual, "why", "file"}, orgs, actor));
+//   if (b.pending) ... a second person calls db->Approve("02E", b.batch, actor2)
+//
+// Journals are raised in batches: a `csu ledger post` file or an import is
+// one batch. A batch holding a journal whose debits exceed the entity's
+// approval threshold waits, pending, until a different person approves it
+// (segregation of duties); other batches post at once, approved by whoever
+// raised them. Pending journals count in no balance.
+//
+// Not thread-safe: one user at a time (the CLI under the state folder's lock).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "ledger/chart.h"
+#include "ledger/ledger_types.h"
+
+namespace csu::store {
+class SqliteDb;
+}
+
+namespace csu::ledger {
+
+struct Actor {
+  std::string at;  // UTC ISO 8601
+  std::string by;  // user name or "cli:<login>"
+};
+
+enum class EntityKind : uint8_t { kCsu, kCcg };
+std::string_view EntityKindName(EntityKind k);  // "csu", "ccg"
+
+struct Entity {
+  std::string code;  // ODS code, capitals
+  EntityKind kind = EntityKind::kCcg;
+  std::string name;
+  // A journal whose debits exceed this needs a second person's approval.
+  Money approval_threshold = Money::FromPounds(10'000);
+  std::string general_fund;  // the equity account year-end close credits
+};
+
+enum class PeriodState : uint8_t { kNotOpen, kOpen, kClosed, kLocked };
+std::string_view PeriodStateName(PeriodState s);  // "not open", "open", "closed", "locked"
+
+enum class JournalKind : uint8_t {
+  kManual,           // raised by a person (csu ledger post)
+  kImport,           // read from a journal or CSV file
+  kReversal,         // a person's correction of an earlier journal
+  kAccrualReversal,  // the platform's reversal of an accrual on the next period's first day
+  kYearEnd,          // the platform's year-end close to the general fund
+};
+std::string_view JournalKindName(JournalKind k);  // "manual", "import", "reversal", "accrual_reversal", "year_end"
+
+struct Journal {
+  int64_t number = 0;  // per entity, from 1, without gaps
+  int64_t batch = 0;
+  JournalKind kind = JournalKind::kManual;
+  bool posted = false;  // false = pending approval
+  Transaction txn;
+  std::string raised_by, raised_at, approved_by, approved_at, reason;
+  int64_t reverses = 0;  // the journal this one reverses, 0 = none
+};
+
+// What a raise, approval or close did.
+struct BatchOutcome {
+  int64_t batch = 0;
+  std::vector<int64_t> numbers;  // journals of the batch
+  bool pending = false;          // waiting for a second person's approval
+  int64_t postings = 0;
+  Money debits;                  // sum of the batch's debits
+  std::vector<int64_t> reversals;  // accrual reversals the platform posted with it
+};
+
+// How a batch came about, for its journals' records.
+struct RaiseAs {
+  JournalKind kind = JournalKind::kManual;
+  std::string reason;  // why: required, one line
+  std::string source;  // the file the transactions were read from (errors name source:line)
+};
+
+// The name of a known NHS body by ODS code, or nullopt (the CLI answers from
+// the reference data: CCGs, trusts, CSUs, practices).
+using OrgDirectory = std::function<std::optional<std::string>(const std::string& ods)>;
+
+// An account's signed balance (+ debit, − credit).
+struct AccountBalance {
+  Account account;
+  Money balance;
+};
+
+class LedgerStore {
+ public:
+  // Opens (creating) DIR/ledger.sqlite. Errors name the file.
+  static Result<std::unique_ptr<LedgerStore>> Open(const std::string& dir);
+  ~LedgerStore();
+
+  // ---- entities and charts
+  // Creates the entity's ledger with the template's accounts, cost centres
+  // and counterparties. Refused when the code is already a ledger.
+  Result<Entity> AddEntity(Entity e, const ChartTemplate& chart, const Actor& actor);
+  Result<std::vector<Entity>> Entities();
+  // Error when there is no ledger for `code`.
+  Result<Entity> GetEntity(const std::string& code);
+  Status SetApprovalThreshold(const std::string& entity, Money threshold, const Actor& actor);
+  Result<std::vector<Account>> Accounts(const std::string& entity);
+  Result<std::vector<CostCentre>> CostCentres(const std::string& entity);
+  Result<std::vector<Counterparty>> Counterparties(const std::string& entity);
+
+  // ---- periods
+  Result<PeriodState> StateOf(const std::string& entity, LedgerPeriod p);
+  // Every period ever opened, in order.
+  Result<std::vector<std::pair<LedgerPeriod, PeriodState>>> Periods(const std::string& entity);
+  // Moves a period: not open → open, open → closed, closed → open (reopen),
+  // closed → locked. Locked is final; a period cannot close while it holds
+  // pending journals. Opening a period posts the reversals of the accruals
+  // of the period before it that are due (returned).
+  Result<std::vector<int64_t>> SetPeriodState(const std::string& entity, LedgerPeriod p, PeriodState to,
+                                              const Actor& actor);
+
+  // ---- journals
+  // Checks every transaction (balanced, accounts in the chart, cost centres
+  // and counterparties known, its period open, description and codes on one
+  // line) and stores them as one batch, or stores nothing and returns the
+  // first problem, named `source:line` (or the transaction's date when it
+  // did not come from a file).
+  Result<BatchOutcome> Raise(const std::string& entity, const std::vector<Transaction>& txns, const RaiseAs& as,
+                             const OrgDirectory& orgs, const Actor& actor);
+  // Posts a pending batch. Refused for the person who raised it, for a batch
+  // already posted, and when one of its periods is no longer open.
+  Result<BatchOutcome> Approve(const std::string& entity, int64_t batch, const Actor& actor);
+  // Raises a journal reversing posted journal `number` in full, dated `on`
+  // (in an open period), as a batch of its own (so above the threshold it
+  // waits for approval like any other). Refused for a pending journal and
+  // for one already reversed.
+  Result<BatchOutcome> Reverse(const std::string& entity, int64_t number, Date on, const std::string& reason,
+                               const Actor& actor);
+  // Year-end close: one journal dated 31 March of `year` (month 12 must be
+  // open) moving the balance of every income and expense account for the
+  // year to the general fund. Refused when the year was closed already or
+  // has pending journals. Posted at once: it is computed, not judged.
+  Result<BatchOutcome> CloseYear(const std::string& entity, FinancialYear year, const Actor& actor);
+
+  // Journals dated from..to (inclusive), pending ones too, by number.
+  Result<std::vector<Journal>> Journals(const std::string& entity, Date from, Date to);
+  Result<std::optional<Journal>> GetJournal(const std::string& entity, int64_t number);
+  // Calls `each` with every posted journal by date then number, without
+  // holding them all in memory (an export of millions of postings).
+  Status ForEachPosted(const std::string& entity, const std::function<Status(const Journal&)>& each);
+
+  // Balances of every account of the chart from postings dated from..to
+  // (inclusive) of posted journals, in account-name order; accounts without
+  // postings have a zero balance. `without_year_end` leaves out year-end
+  // closing journals (income and expenditure for a year that was closed).
+  // Read from the per-day totals each posting adds to in its own
+  // transaction (docs/store-format.md §13), so the cost is accounts × days,
+  // not postings.
+  Result<std::vector<AccountBalance>> Balances(const std::string& entity, Date from, Date to,
+                                               bool without_year_end = false);
+
+  // The same balances summed from the postings themselves rather than the
+  // per-day totals kept beside them: slower, for checks that the two agree.
+  Result<std::vector<AccountBalance>> BalancesFromPostings(const std::string& entity, Date from, Date to,
+                                                           bool without_year_end = false);
+
+  struct PassKey {
+    explicit PassKey() = default;
+  };
+  LedgerStore(PassKey, std::unique_ptr<store::SqliteDb> db);
+
+ private:
+  Result<BatchOutcome> RaiseImpl(const std::string& entity, const std::vector<Transaction>& txns, const RaiseAs& as,
+                                 int64_t reverses, const OrgDirectory& orgs, const Actor& actor);
+  Result<BatchOutcome> StoreBatch(const Entity& e, const std::vector<Transaction>& txns, const RaiseAs& as,
+                                  int64_t reverses, bool force_posted, const Actor& actor);
+  Result<std::vector<int64_t>> PostDueReversals(const Entity& e, LedgerPeriod accruals_of, const Actor& actor);
+  // Adds a batch just posted to daily_balances; the caller holds a transaction.
+  Status AddToDailyBalances(const std::string& entity, int64_t batch);
+  // Journals of `entity` matching `condition` (SQL over the journals table,
+  // with ?2 and ?3 bound to `a` and `b`), with their postings, by number.
+  Result<std::vector<Journal>> LoadJournals(const std::string& entity, const std::string& condition,
+                                            const std::string& a, const std::string& b);
+  std::unique_ptr<store::SqliteDb> db_;
+};
+
+// Date bounds meaning "from the first posting" and "to the last".
+inline Date kBeginning() { return Date::FromYmd(1800, 1, 1); }
+inline Date kEnd() { return Date::FromYmd(2999, 12, 31); }
+
+}  // namespace csu::ledger
