@@ -88,6 +88,12 @@ int ShimCheckReserved(sqlite3_file* f, int* out) {
   return Shim(f)->real()->pMethods->xCheckReservedLock(Shim(f)->real(), out);
 }
 int ShimFileControl(sqlite3_file* f, int op, void* arg) {
+  // The unix VFS keeps the errno of a file's last failed write or fsync for
+  // this opcode; a failure injected here never reached the real file.
+  if (op == SQLITE_FCNTL_LAST_ERRNO && Shim(f)->env->last_injected_error() != 0) {
+    *static_cast<int*>(arg) = Shim(f)->env->last_injected_error();
+    return SQLITE_OK;
+  }
   return Shim(f)->real()->pMethods->xFileControl(Shim(f)->real(), op, arg);
 }
 int ShimSectorSize(sqlite3_file* f) { return Shim(f)->real()->pMethods->xSectorSize(Shim(f)->real()); }

@@ -35,10 +35,29 @@ void MakeOwnerOnly(const std::string& path) {
 
 // SQLite's message, with the cause a user can act on when the operating
 // system gave one: a full disk reads "disk I/O error" from SQLite alone.
+// The errno of the last failed write or fsync of the database file or its
+// WAL (journal), which the unix VFS keeps per file: SQLite does not pass it
+// to sqlite3_system_errno for a failed fsync, which it reports only as
+// "disk I/O error".
+int LastFileErrno(sqlite3* db) {
+  int err = 0;
+  sqlite3_file* journal = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &journal) == SQLITE_OK && journal != nullptr &&
+      journal->pMethods != nullptr && journal->pMethods->xFileControl(journal, SQLITE_FCNTL_LAST_ERRNO, &err) == SQLITE_OK &&
+      err != 0)
+    return err;
+  err = 0;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &err) == SQLITE_OK) return err;
+  return 0;
+}
+
 std::string Why(sqlite3* db, const char* message) {
   std::string why = message;
   if (db == nullptr) return why;
-  const int err = sqlite3_system_errno(db);
+  int err = sqlite3_system_errno(db);
+  if (err != ENOSPC && err != EDQUOT && (sqlite3_extended_errcode(db) & 0xff) == SQLITE_IOERR) {
+    if (const int file_err = LastFileErrno(db); file_err != 0) err = file_err;
+  }
   const bool full = (sqlite3_extended_errcode(db) & 0xff) == SQLITE_FULL;
   // SQLite says "disk I/O error" for a failed write or fsync and "database or
   // disk is full" for SQLITE_FULL; when the disk is full, say only that.

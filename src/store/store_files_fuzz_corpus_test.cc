@@ -121,7 +121,7 @@ TEST(StoreFilesFuzzCorpus, ARowCountPast32BitsIsDamage) {
 // or digits; anything else is damage, named with its line and column.
 TEST(StoreFilesFuzzCorpus, AOneCharacterCodeThatIsNotALetterOrDigitIsDamage) {
   const std::string head = "opencsu-rows v1 op\n" + std::string(RowsHeader(ingest::ExtractKind::kOp)) + "\n";
-  for (const char* sex : {"\",\"", "\" \"", "\"\"\"\"\""}) {
+  for (const char* sex : {"\",\"", "\" \"", "\"\"\"\""}) {
     const std::string text = head + ",40," + sex + ",A81001,10C,RA2,X1,2018-05-01,1,5,100,0,\n";
     fuzz::KeepingSink sink(ingest::ExtractKind::kOp);
     auto parsed = ParseRows(text, ingest::ExtractKind::kOp, "b.rows.zst", sink);
