@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/date.h"
 #include "core/text.h"
 #include "payroll/national_insurance.h"
 #include "payroll/nhs_pension.h"
@@ -57,7 +58,8 @@ Result<report::ReportTable> CalculateFile(const PayrollRates& rates, const std::
 
   for (const TableRow& row : table.rows()) {
     CSU_ASSIGN_OR_RETURN(year_text, row.Required("tax_year"));
-    const TaxYearRates* year = rates.Year(year_text);
+    auto parsed_year = FinancialYear::Parse(year_text);
+    const TaxYearRates* year = parsed_year.ok() ? rates.Year(parsed_year.value().ToString()) : nullptr;
     if (year == nullptr) {
       std::string known;
       for (const std::string& y : rates.Years()) known += (known.empty() ? "" : ", ") + y;

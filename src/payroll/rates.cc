@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/date.h"
 #include "refdata/table.h"
 
 namespace csu::payroll {
@@ -10,15 +11,12 @@ namespace {
 using refdata::Table;
 using refdata::TableRow;
 
-// "2025/26": the second part follows the first.
+// "2025/26" (also "2025-26"), kept in the "2025/26" form.
 Result<std::string> TaxYear(const TableRow& row) {
   CSU_ASSIGN_OR_RETURN(s, row.Required("tax_year"));
-  const bool shape = s.size() == 7 && s[4] == '/' && s.find_first_not_of("0123456789", 0) == 4 &&
-                     s.find_first_not_of("0123456789", 5) == std::string_view::npos;
-  if (!shape || (std::stoi(std::string(s.substr(0, 4))) + 1) % 100 != std::stoi(std::string(s.substr(5)))) {
-    return row.Fail("tax_year: '" + std::string(s) + "' is not a tax year such as 2025/26");
-  }
-  return std::string(s);
+  auto year = FinancialYear::Parse(s);
+  if (!year.ok()) return row.Fail("tax_year: '" + std::string(s) + "' is not a tax year such as 2025/26");
+  return year.value().ToString();
 }
 
 Result<int64_t> BasisPoints(const TableRow& row, const char* column) {

@@ -3,6 +3,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/date.h"
 #include "core/text.h"
 #include "refdata/table.h"
 
@@ -32,15 +33,12 @@ Result<std::string> IndicatorCode(const TableRow& row) {
   return code;
 }
 
-// "2024/25": a financial year whose second part follows the first.
+// "2024/25" (also "2024-25"), kept in the "2024/25" form.
 Result<std::string> Year(const TableRow& row) {
   CSU_ASSIGN_OR_RETURN(s, row.Required("year"));
-  auto first = s.size() == 7 && s[4] == '/' ? ParseInt(s.substr(0, 4)) : std::nullopt;
-  auto second = s.size() == 7 && s[4] == '/' ? ParseInt(s.substr(5, 2)) : std::nullopt;
-  if (!first || !second || *first < 2004 || (*first + 1) % 100 != *second) {
-    return row.Fail("year: '" + std::string(s) + "' is not a financial year such as 2024/25");
-  }
-  return std::string(s);
+  auto year = FinancialYear::Parse(s);
+  if (!year.ok()) return row.Fail("year: '" + std::string(s) + "' is not a financial year such as 2024/25");
+  return year.value().ToString();
 }
 
 Result<int64_t> Count(const TableRow& row, const char* column) {
