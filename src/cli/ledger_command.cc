@@ -424,12 +424,22 @@ int Export(const Context& ctx, const LedgerArgs& a) {
 }
 
 constexpr const char* kViews =
-    "trial-balance, income-expenditure, financial-position, aged-debt, aged-creditors or agreement-of-balances";
+    "trial-balance, income-expenditure, financial-position, aged-debt, aged-creditors, agreement-of-balances or bppc";
 
 int Report(const Context& ctx, const LedgerArgs& a) {
   if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
   // The sales and purchase ledger views are as at a day too (ledger_documents.h).
   const bool documents = a.view == "aged-debt" || a.view == "aged-creditors" || a.view == "agreement-of-balances";
+  if (a.view == "bppc") {  // over a range: the month, or --from/--to
+    auto range = Range(a, false);
+    if (!range.ok()) return Fail(range.error().ToString(), kExitUsage);
+    if (a.entity.empty()) return Fail("--entity: which ledger?", kExitUsage);
+    auto o = Open(ctx, a.state);
+    if (!o) return kExitFailure;
+    auto tables = ledger::Bppc(*o->db, a.entity, range.value().first, range.value().second);
+    if (!tables.ok()) return Fail(tables.error().ToString());
+    return WriteTables(tables.value(), a.format, a.out);
+  }
   const bool as_at = a.view == "trial-balance" || a.view == "financial-position" || documents;
   if (!as_at && a.view != "income-expenditure")
     return Fail("VIEW must be " + std::string(kViews), kExitUsage);

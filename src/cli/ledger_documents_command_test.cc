@@ -97,6 +97,9 @@ TEST_F(LedgerDocumentsCommandTest, InvoicesPostOnceToBothLedgersAndSettle) {
   o = Csu("ledger report agreement-of-balances --period 2018-07");
   EXPECT_TRUE(Contains(o.output, "02E has paid")) << o.output;
   EXPECT_EQ(Csu("ledger report agreement-of-balances --entity 0DE --period 2018-07").exit_code, 2);
+  o = Csu("ledger report bppc --entity 02E --period 2018-07");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "100.0%")) << o.output;  // paid in 29 days
 
   o = Csu("ledger receipt --entity 0DE --invoice INV-000001 --reference R-1 --on 2018-07-31 --amount £1,000,000,000");
   EXPECT_EQ(o.exit_code, 1);

@@ -118,6 +118,9 @@ TEST_F(InvoicePostingGolden, AVatInvoiceAndItsSettlementOnBothSides) {
   auto again = Post("0DE", sell.value(), ledger::JournalKind::kDocument);
   ASSERT_FALSE(again.ok());
   EXPECT_NE(again.error().why.find("already in the ledger (journal 1)"), std::string::npos) << again.error().why;
+  auto reversed = db_->Reverse("0DE", 1, Date::FromYmd(2018, 7, 3), "typo", kBob);
+  ASSERT_FALSE(reversed.ok());
+  EXPECT_NE(reversed.error().why.find("credit note"), std::string::npos) << reversed.error().why;
 
   EXPECT_EQ(Balance("0DE", "assets:current:receivables:nhs"), Money::FromPence(11'681'480));
   EXPECT_EQ(Balance("0DE", "income:services:finance"), Money::FromPence(-9'500'000));
@@ -210,6 +213,47 @@ TEST_F(InvoicePostingGolden, AMismatchInTheAgreementOfBalancesIsListedLineByLine
   // Total difference £16,814.80 − £250.00 = £16,564.80.
   EXPECT_EQ(a.TotalOf("difference"), 1'656'480);
   EXPECT_EQ(a.notes.back(), "2 items do not agree");
+}
+
+// BPPC for 02E over July and August 2018: INV-000001 (£116,814.80, dated 2
+// July, due 1 August) paid 31 July: on time. INV-000002 (BI-CORE only:
+// £2,345.67 + VAT 469.134 → £469.13 = £2,814.80, dated 5 July, due 4 August)
+// paid 20 August, 46 days: late. By number 1 of 2 = 50.0%; by value
+// 116,814.80 ÷ 119,629.60 = 97.6%.
+TEST_F(InvoicePostingGolden, BetterPaymentPracticeCodeByNumberAndByValue) {
+  billing::Invoice late = June();
+  late.number = "INV-000002";
+  late.issued_at = "2018-07-05T09:00:00Z";
+  late.lines.erase(late.lines.begin(), late.lines.begin() + 2);
+  billing::SetTotals(late);
+  ASSERT_EQ(late.total, Money::FromPence(281'480));
+  for (const billing::Invoice& inv : {June(), late})
+    ASSERT_TRUE(Post("02E", BuyerPosting(inv, Chart("02E"), "0DE").value(), ledger::JournalKind::kDocument).ok());
+  auto on_time = Settlement(DocumentSide::kPayable, "BACS-0731", "INV-000001", "0DE", Money::FromPence(11'681'480),
+                            Date::FromYmd(2018, 7, 31), Chart("02E"));
+  auto paid = Post("02E", on_time.value(), ledger::JournalKind::kManual);
+  ASSERT_TRUE(db_->Approve("02E", paid.value().batch, kBob).ok());
+  auto slow = Settlement(DocumentSide::kPayable, "BACS-0820", "INV-000002", "0DE", Money::FromPence(281'480),
+                         Date::FromYmd(2018, 8, 20), Chart("02E"));
+  ASSERT_TRUE(Post("02E", slow.value(), ledger::JournalKind::kManual).ok());
+
+  auto t = ledger::Bppc(*db_, "02E", Date::FromYmd(2018, 7, 1), Date::FromYmd(2018, 8, 31));
+  ASSERT_TRUE(t.ok()) << t.error().ToString();
+  const report::ReportTable& sum = t.value()[0];
+  EXPECT_EQ(sum.rows[0][1].text, "2");
+  EXPECT_EQ(sum.rows[0][2].text, "1");
+  EXPECT_DOUBLE_EQ(sum.rows[0][3].real, 0.5);
+  EXPECT_EQ(sum.rows[1][1].text, "£119,629.60");
+  EXPECT_EQ(sum.rows[1][2].text, "£116,814.80");
+  EXPECT_NEAR(sum.rows[1][3].real, 0.976, 0.0005);
+  const report::ReportTable& lines = t.value()[1];
+  EXPECT_EQ(lines.rows[1][3].text, "2018-08-04");  // 5 July + 30 days, also its due date
+  EXPECT_EQ(lines.rows[1][5].number, 46);
+  EXPECT_EQ(lines.rows[1][6].text, "no");
+  // July alone: INV-000002 is not paid yet, so only the one on time.
+  t = ledger::Bppc(*db_, "02E", Date::FromYmd(2018, 7, 1), Date::FromYmd(2018, 7, 31));
+  EXPECT_EQ(t.value()[0].rows[0][1].text, "1");
+  EXPECT_DOUBLE_EQ(t.value()[0].rows[0][3].real, 1.0);
 }
 
 TEST_F(InvoicePostingGolden, ACreditNoteReversesItsInvoiceAndAPackageHasItsOwnIncome) {

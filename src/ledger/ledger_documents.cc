@@ -1,5 +1,6 @@
 #include "ledger/ledger_documents.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -161,6 +162,54 @@ Result<ReportTable> AgedBalances(LedgerStore& db, const std::string& entity, Doc
   t.notes.push_back(e.code + " " + e.name);
   t.notes.push_back("As at " + as_at.ToString() + "; age in days from the invoice date");
   return t;
+}
+
+Result<std::vector<ReportTable>> Bppc(LedgerStore& db, const std::string& entity, Date from, Date to) {
+  CSU_ASSIGN_OR_RETURN(e, db.GetEntity(entity));
+  CSU_ASSIGN_OR_RETURN(items, OpenItems(db, e.code, DocumentSide::kPayable, to));
+  ReportTable lines{"Invoices paid", {{"counterparty", ColumnType::kText, "Paid to"},
+                                      {"invoice", ColumnType::kText, "Invoice"},
+                                      {"date", ColumnType::kText, "Invoice date"},
+                                      {"target", ColumnType::kText, "Pay by"},
+                                      {"paid_on", ColumnType::kText, "Paid on"},
+                                      {"days", ColumnType::kInteger, "Days to pay"},
+                                      {"on_time", ColumnType::kText, "On time"},
+                                      {"value", ColumnType::kMoney, "Paid"}}};
+  int64_t number = 0, number_on_time = 0;
+  Money value, value_on_time;
+  for (const OpenItem& o : items) {
+    if (o.settled == Money() || o.outstanding != Money() || o.last_settled < from) continue;
+    const Date by = std::max(o.invoice.date.AddDays(30), o.invoice.due);
+    const bool on_time = o.last_settled <= by;
+    const Money paid = -o.settled;
+    ++number;
+    value += paid;
+    if (on_time) {
+      ++number_on_time;
+      value_on_time += paid;
+    }
+    lines.AddRow({Cell::Text(o.invoice.counterparty), Cell::Text(o.invoice.document),
+                  Cell::Text(o.invoice.date.ToString()), Cell::Text(by.ToString()),
+                  Cell::Text(o.last_settled.ToString()), Cell::Integer(o.last_settled - o.invoice.date),
+                  Cell::Text(on_time ? "yes" : "no"), Cell::Money(paid)});
+  }
+  lines.AddTotalRow("Total");
+  // A share is a ratio of exact integers shown to one decimal place; no
+  // money is derived from it, so a double is enough.
+  auto share = [](int64_t part, int64_t whole) { return whole == 0 ? Cell{} : Cell::Real(double(part) / double(whole)); };
+  ReportTable summary{"Better Payment Practice Code", {{"measure", ColumnType::kText, "Measure"},
+                                                       {"paid", ColumnType::kText, "Paid"},
+                                                       {"on_time", ColumnType::kText, "Paid on time"},
+                                                       {"share", ColumnType::kPercent, "Share on time"},
+                                                       {"target", ColumnType::kPercent, "Target"}}};
+  summary.AddRow({Cell::Text("Number of invoices"), Cell::Text(std::to_string(number)),
+                  Cell::Text(std::to_string(number_on_time)), share(number_on_time, number), Cell::Real(0.95)});
+  summary.AddRow({Cell::Text("Value of invoices"), Cell::Text(value.ToString()), Cell::Text(value_on_time.ToString()),
+                  share(value_on_time.pence(), value.pence()), Cell::Real(0.95)});
+  summary.notes.push_back(e.code + " " + e.name);
+  summary.notes.push_back("Invoices paid in full from " + from.ToString() + " to " + to.ToString() +
+                          "; on time = by the later of 30 days from the invoice date and its due date");
+  return std::vector<ReportTable>{summary, lines};
 }
 
 Result<ReportTable> AgreementOfBalances(LedgerStore& db, Date as_at) {

@@ -61,6 +61,14 @@ Result<report::ReportTable> AgedBalances(LedgerStore& db, const std::string& ent
 // listed too, so the table shows the whole balance.
 Result<report::ReportTable> AgreementOfBalances(LedgerStore& db, Date as_at);
 
+// The Better Payment Practice Code over the entity's purchase ledger: the
+// invoices whose last payment is dated from..to and which nothing is
+// outstanding on, and of them those paid on time: by the later of 30 days
+// from the invoice date and its due date. By number and by value (what was
+// paid on them), each as a share against the target of 95%. Two tables:
+// the summary, then each invoice with its days to pay.
+Result<std::vector<report::ReportTable>> Bppc(LedgerStore& db, const std::string& entity, Date from, Date to);
+
 namespace internal {
 // Stores `link` for journal `journal`; the caller holds the transaction.
 // Refused when the entity already has a document of that number.

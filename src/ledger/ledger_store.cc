@@ -656,6 +656,15 @@ Result<BatchOutcome> LedgerStore::Reverse(const std::string& entity, int64_t num
   if (found.empty()) return MakeError(where, "there is no such journal");
   const Journal& j = found.front();
   if (!j.posted) return MakeError(where, "the journal is not posted yet; only posted journals are reversed");
+  // A document's journal stays: reversing it would leave the document
+  // counted in aged debt and the agreement of balances (ledger_documents.h).
+  CSU_ASSIGN_OR_RETURN(doc, db_->Prepare("SELECT document FROM documents WHERE entity=?1 AND journal=?2"));
+  doc.Bind(1, e.code).Bind(2, number);
+  CSU_ASSIGN_OR_RETURN(is_doc, doc.Step());
+  if (is_doc)
+    return MakeError(where, "it posts document " + doc.Text(0) +
+                                "; correct an invoice with a credit note, a receipt or payment with a journal by hand");
+  doc.Reset();
   CSU_ASSIGN_OR_RETURN(already, LoadJournals(e.code, "reverses=?2", std::to_string(number), ""));
   if (!already.empty())
     return MakeError(where, "journal " + std::to_string(already.front().number) + " already reverses it");
