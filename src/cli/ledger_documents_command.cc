@@ -2,6 +2,7 @@
 // "Invoices, receipts and payments"):
 //   csu ledger post-invoices [--period YYYY-MM]   billing's documents into the ledgers
 //   csu ledger receipt|payment --entity CODE --invoice NUMBER --reference REF --on DATE [--amount £]
+//   csu ledger accruals propose|post --entity CODE --period YYYY-MM   activity accruals from monitoring
 // Joining billing and the ledger happens here (and in src/finance), never in
 // either of them (docs/architecture.md).
 #include <CLI/CLI.hpp>
@@ -9,7 +10,13 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "analytics/commissioning_views.h"
+#include "analytics/monitoring.h"
 #include "billing/billing_store.h"
+#include "cli/table_output.h"
+#include "contracts/contract_store.h"
+#include "finance/accruals.h"
+#include "pricing/priced_activity.h"
 #include "cli/command.h"
 #include "cli/state.h"
 #include "core/text.h"
@@ -30,6 +37,7 @@ struct DocArgs {
   StateArgs state;
   std::string period;
   std::string entity, invoice, reference, on, amount;
+  std::string reason, format = "table", out;
 };
 
 int Fail(const std::string& message, int code = kExitFailure) {
@@ -195,6 +203,42 @@ int Settle(const Context& ctx, const DocArgs& a, ledger::DocumentSide side) {
   return kExitOk;
 }
 
+// Proposes (and with `post`, posts) the month's activity accruals of a CCG.
+int Accruals(const Context& ctx, const DocArgs& a, bool post) {
+  auto period = ledger::LedgerPeriod::Parse(a.period);
+  if (!period.ok()) return Fail("--period: " + period.error().why, kExitUsage);
+  if (post && Trim(a.reason).empty()) return Fail("--reason: say why (who reviewed the proposal)", kExitUsage);
+  if (!post) {
+    if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
+  }
+  auto o = Open(ctx, a.state);
+  if (!o) return kExitFailure;
+  auto e = o->db->GetEntity(a.entity);
+  if (!e.ok()) return Fail(e.error().ToString());
+  if (e.value().kind != ledger::EntityKind::kCcg) return Fail(e.value().code + ": activity accruals are a CCG's");
+  auto loaded = pricing::LoadPriced(*o->state->store, *o->state->ref);
+  if (!loaded.ok()) return Fail(loaded.error().ToString());
+  auto contracts = contracts::ContractStore::Open(a.state.data_dir);
+  if (!contracts.ok()) return Fail(contracts.error().ToString());
+  const analytics::CommissioningViews views(loaded.value(), *o->state->ref, *contracts.value());
+  analytics::ViewRequest request;
+  request.view = "monitoring";
+  request.commissioner = e.value().code;
+  request.year = period.value().year;
+  request.month = period.value().month;
+  auto m = views.MonitoringFor(request);
+  if (!m.ok()) return Fail(m.error().ToString());
+  auto lines = finance::ProposeAccruals(m.value(), *o->db, e.value().code, period.value());
+  if (!lines.ok()) return Fail(lines.error().ToString());
+  if (!post) return WriteTables({finance::AccrualTable(lines.value(), e.value().code, period.value())}, a.format, a.out);
+  auto j = finance::AccrualJournal(lines.value(), e.value().code, period.value());
+  if (!j.ok()) return Fail(j.error().ToString() + " (nothing was posted)");
+  finance::Posting p{j.value().first, j.value().second};
+  std::string why = PostOne(*o, e.value().code, p, ledger::JournalKind::kManual, a.reason, "ledger.accruals.post");
+  if (!why.empty()) return Fail(why + " (nothing was posted)");
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddLedgerDocumentCommands(CLI::App& led, Context& ctx) {
@@ -217,6 +261,24 @@ void AddLedgerDocumentCommands(CLI::App& led, Context& ctx) {
     c->add_option("--amount", a->amount, "Amount in pounds (default: all that is outstanding)");
     const ledger::DocumentSide s = side;
     c->callback([&ctx, a, s] { ctx.action = [&ctx, a, s] { return Settle(ctx, *a, s); }; });
+  }
+  CLI::App* acc = led.add_subcommand("accruals", "A CCG's month-end activity accruals from contract monitoring");
+  acc->require_subcommand(1);
+  for (bool post : {false, true}) {
+    a = std::make_shared<DocArgs>();
+    c = acc->add_subcommand(post ? "post" : "propose",
+                            post ? "Post the proposal as an accrual reversing next month"
+                                 : "Show, per contract, payable to date after the rules less spent to date");
+    AddStateOptions(c, a->state);
+    c->add_option("--entity", a->entity, "The CCG's ODS code")->required();
+    c->add_option("--period", a->period, "The month, YYYY-MM")->required();
+    if (post) {
+      c->add_option("--reason", a->reason, "Why: who reviewed the proposal")->required();
+    } else {
+      c->add_option("--format", a->format, "table, csv, json or xlsx")->capture_default_str();
+      c->add_option("--out", a->out, "Write to this file instead of standard output");
+    }
+    c->callback([&ctx, a, post] { ctx.action = [&ctx, a, post] { return Accruals(ctx, *a, post); }; });
   }
 }
 

@@ -16,7 +16,7 @@ using report::ReportTable;
 
 std::optional<DocumentType> ParseType(std::string_view s) {
   for (DocumentType t : {DocumentType::kInvoice, DocumentType::kCreditNote, DocumentType::kReceipt,
-                         DocumentType::kPayment})
+                         DocumentType::kPayment, DocumentType::kAccrual})
     if (DocumentTypeName(t) == s) return t;
   return std::nullopt;
 }
@@ -33,6 +33,7 @@ std::string_view DocumentTypeName(DocumentType t) {
     case DocumentType::kCreditNote: return "credit_note";
     case DocumentType::kReceipt: return "receipt";
     case DocumentType::kPayment: return "payment";
+    case DocumentType::kAccrual: return "accrual";
   }
   return "invoice";
 }
@@ -102,6 +103,18 @@ Result<Money> LedgerStore::BalanceWith(const std::string& entity, const std::str
       "AND j.number=p.number WHERE p.entity=?1 AND p.account=?2 AND p.counterparty=?3 AND j.state='posted' "
       "AND j.date<=?4"));
   q.Bind(1, ToUpper(entity)).Bind(2, account).Bind(3, counterparty).Bind(4, to.ToString());
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  return Money::FromPence(row ? q.Int(0) : 0);
+}
+
+Result<Money> LedgerStore::SpendWith(const std::string& entity, const std::string& counterparty, Date from,
+                                     Date to) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+      "SELECT coalesce(sum(p.amount_pence), 0) FROM postings p JOIN journals j ON j.entity=p.entity "
+      "AND j.number=p.number JOIN accounts a ON a.entity=p.entity AND a.name=p.account "
+      "WHERE p.entity=?1 AND p.counterparty=?2 AND a.type='expense' AND j.state='posted' AND j.date>=?3 "
+      "AND j.date<=?4 AND j.reverse_next=0 AND j.kind<>'accrual_reversal'"));
+  q.Bind(1, ToUpper(entity)).Bind(2, counterparty).Bind(3, from.ToString()).Bind(4, to.ToString());
   CSU_ASSIGN_OR_RETURN(row, q.Step());
   return Money::FromPence(row ? q.Int(0) : 0);
 }

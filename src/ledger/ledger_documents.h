@@ -26,7 +26,7 @@ class SqliteDb;
 
 namespace csu::ledger {
 
-std::string_view DocumentTypeName(DocumentType t);  // "invoice", "credit_note", "receipt", "payment"
+std::string_view DocumentTypeName(DocumentType t);  // "invoice", "credit_note", "receipt", "payment", "accrual"
 std::string_view DocumentSideName(DocumentSide s);  // "receivable", "payable"
 
 // An invoice of an entity's sales (receivable) or purchase (payable) ledger

@@ -93,7 +93,7 @@ struct BatchOutcome {
 // posts once per entity (its number is unique there), which is what makes
 // posting invoices again do nothing.
 enum class DocumentSide : uint8_t { kReceivable, kPayable };
-enum class DocumentType : uint8_t { kInvoice, kCreditNote, kReceipt, kPayment };
+enum class DocumentType : uint8_t { kInvoice, kCreditNote, kReceipt, kPayment, kAccrual };
 struct DocumentLink {
   std::string document;      // "INV-000001", "CN-000001", or a receipt's/payment's reference
   DocumentType kind = DocumentType::kInvoice;
@@ -201,6 +201,10 @@ class LedgerStore {
   // posted journals dated up to `to`.
   Result<Money> BalanceWith(const std::string& entity, const std::string& account, const std::string& counterparty,
                             Date to);
+  // The sum of postings to expense accounts naming `counterparty`, of
+  // posted journals dated from..to that are neither accruals nor accrual
+  // reversals: what was spent with a provider (block payments, invoices).
+  Result<Money> SpendWith(const std::string& entity, const std::string& counterparty, Date from, Date to);
 
   // Balances of every account of the chart from postings dated from..to
   // (inclusive) of posted journals, in account-name order; accounts without
