@@ -96,6 +96,17 @@ Result<ViewScope> CommissioningViews::ScopeFor(const ViewRequest& r, ActivityCub
   return scope;
 }
 
+Result<Monitoring> CommissioningViews::MonitoringFor(const ViewRequest& r) const {
+  ActivityCube cube;
+  CSU_ASSIGN_OR_RETURN(scope, ScopeFor(r, cube));
+  Result<std::vector<contracts::Contract>> contracts = [&] {
+    std::lock_guard<std::mutex> lock(contracts_mutex_);
+    return contracts_.Contracts(scope.year);
+  }();
+  if (!contracts.ok()) return contracts.error();
+  return Monitor(cube, activity_, Readmitted(), contracts.value(), scope.month, scope.commissioner);
+}
+
 Result<Headline> CommissioningViews::HeadlineFor(const ViewRequest& r) const {
   ActivityCube cube;
   CSU_ASSIGN_OR_RETURN(scope, ScopeFor(r, cube));

@@ -121,6 +121,10 @@ class CommissioningViews {
   // Headline figures for a request's commissioner, year and month (the view
   // is ignored). Same errors as Build().
   Result<Headline> HeadlineFor(const ViewRequest& request) const;
+  // Contract monitoring of a request's commissioner, year and month (the
+  // figures the monitoring view shows; the view is ignored): what the
+  // ledger's month-end activity accruals are proposed from. Same errors.
+  Result<Monitoring> MonitoringFor(const ViewRequest& request) const;
   // A&E attendances seen within 4 hours, per cent, by week (Monday to
   // Sunday, weeks starting in the year) for the scope's commissioner.
   std::vector<MeasurePoint> AeFourHourWeekly(const ViewScope& scope) const;

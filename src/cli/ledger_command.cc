@@ -18,6 +18,7 @@
 #include "core/file.h"
 #include "core/text.h"
 #include "ledger/journal_format.h"
+#include "ledger/ledger_documents.h"
 #include "ledger/ledger_reports.h"
 #include "ledger/ledger_store.h"
 #include "ledger/org_directory.h"
@@ -422,18 +423,42 @@ int Export(const Context& ctx, const LedgerArgs& a) {
   return Audit(*o, "ledger.export", e.value().code, details) ? kExitOk : kExitFailure;
 }
 
+constexpr const char* kViews =
+    "trial-balance, income-expenditure, financial-position, aged-debt, aged-creditors, agreement-of-balances or bppc";
+
 int Report(const Context& ctx, const LedgerArgs& a) {
   if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
-  const bool as_at = a.view == "trial-balance" || a.view == "financial-position";
+  // The sales and purchase ledger views are as at a day too (ledger_documents.h).
+  const bool documents = a.view == "aged-debt" || a.view == "aged-creditors" || a.view == "agreement-of-balances";
+  if (a.view == "bppc") {  // over a range: the month, or --from/--to
+    auto range = Range(a, false);
+    if (!range.ok()) return Fail(range.error().ToString(), kExitUsage);
+    if (a.entity.empty()) return Fail("--entity: which ledger?", kExitUsage);
+    auto o = Open(ctx, a.state);
+    if (!o) return kExitFailure;
+    auto tables = ledger::Bppc(*o->db, a.entity, range.value().first, range.value().second);
+    if (!tables.ok()) return Fail(tables.error().ToString());
+    return WriteTables(tables.value(), a.format, a.out);
+  }
+  const bool as_at = a.view == "trial-balance" || a.view == "financial-position" || documents;
   if (!as_at && a.view != "income-expenditure")
-    return Fail("VIEW must be trial-balance, income-expenditure or financial-position", kExitUsage);
+    return Fail("VIEW must be " + std::string(kViews), kExitUsage);
+  if (a.entity.empty() != (a.view == "agreement-of-balances"))
+    return Fail(a.view == "agreement-of-balances" ? "agreement-of-balances covers every ledger: give no --entity"
+                                                  : "--entity: which ledger?",
+                kExitUsage);
   auto range = Range(a, as_at);
   if (!range.ok()) return Fail(range.error().ToString(), kExitUsage);
   auto o = Open(ctx, a.state);
   if (!o) return kExitFailure;
   const auto [from, to] = range.value();
   Result<report::ReportTable> t = MakeError("", "");
-  if (a.view == "trial-balance") {
+  if (a.view == "aged-debt" || a.view == "aged-creditors") {
+    t = ledger::AgedBalances(*o->db, a.entity,
+                             a.view == "aged-debt" ? ledger::DocumentSide::kReceivable : ledger::DocumentSide::kPayable, to);
+  } else if (a.view == "agreement-of-balances") {
+    t = ledger::AgreementOfBalances(*o->db, to);
+  } else if (a.view == "trial-balance") {
     t = ledger::TrialBalance(*o->db, a.entity, from, to);
   } else if (a.view == "financial-position") {
     t = ledger::FinancialPosition(*o->db, a.entity, to);
@@ -471,6 +496,9 @@ void RangeOptions(CLI::App* cmd, LedgerArgs& a) {
 }
 
 }  // namespace
+
+// post-invoices, receipt and payment (ledger_documents_command.cc).
+void AddLedgerDocumentCommands(CLI::App& led, Context& ctx);
 
 void AddLedgerCommands(CLI::App& app, Context& ctx) {
   CLI::App* led = app.add_subcommand("ledger", "The general ledger of the CSU and its CCGs (docs/ledger.md)");
@@ -534,10 +562,13 @@ void AddLedgerCommands(CLI::App& app, Context& ctx) {
   c->add_option("--format", a->format, "journal or csv")->required();
   c->add_option("--out", a->out, "Write to this file instead of standard output");
   a = std::make_shared<LedgerArgs>();
-  c = Sub(led, ctx, "report", "trial-balance, income-expenditure or financial-position", a, Report);
-  c->add_option("VIEW", a->view, "trial-balance, income-expenditure or financial-position")->required();
+  c = Sub(led, ctx, "report", kViews, a, Report, false);
+  c->add_option("--entity", a->entity, "The ledger: the CSU's or a CCG's ODS code (every view but agreement-of-balances)");
+  c->add_option("VIEW", a->view, kViews)->required();
   RangeOptions(c, *a);
   TableOptions(c, *a);
+
+  AddLedgerDocumentCommands(*led, ctx);
 }
 
 }  // namespace csu::cli

@@ -188,5 +188,24 @@ TEST_F(DemoReportTest, CodesInAnyCaseAndTheStateFolderFromTheEnvironment) {
   EXPECT_NE(help.output.find("CSU_DATA"), std::string::npos) << help.output;
 }
 
+// Month-end activity accruals come from the monitoring view's figures: RWW's
+// readmissions withheld in month 9 are the £291,988.23 of docs/monitoring.md,
+// and with nothing spent in the ledger each accrual is the payable to date.
+TEST_F(DemoReportTest, ActivityAccrualsComeFromMonitoringAndPostOnce) {
+  const std::string chart = std::string(CSU_SOURCE_DIR) + "/data/ledger/ccg-chart.csv";
+  ASSERT_EQ(RunCsu(kRefdata + "ledger entity add --entity 02E --template " + chart + " " + Common()).exit_code, 0);
+  ASSERT_EQ(RunCsu(kRefdata + "ledger period open --entity 02E --period 2018-12 " + Common()).exit_code, 0);
+  Outcome o = RunCsu(kRefdata + "ledger accruals propose --entity 02e --period 2018-12 --format csv " + Common());
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("RWW,yes,89556211.62,291988.23,17908.07,89246315.32,0.00,89246315.32,"), std::string::npos)
+      << o.output;
+  o = RunCsu(kRefdata + "ledger accruals post --entity 02E --period 2018-12 --reason 'reviewed' " + Common());
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("waiting for a second person's approval"), std::string::npos) << o.output;
+  o = RunCsu(kRefdata + "ledger accruals post --entity 02E --period 2018-12 --reason 'again' " + Common());
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_NE(o.output.find("already in the ledger"), std::string::npos) << o.output;
+}
+
 }  // namespace
 }  // namespace csu::cli

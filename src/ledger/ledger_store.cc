@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/text.h"
+#include "ledger/ledger_documents.h"
 #include "store/sqlite_db.h"
 
 namespace csu::ledger {
@@ -64,13 +65,27 @@ CREATE TRIGGER periods_locked BEFORE UPDATE ON periods WHEN OLD.state = 'locked'
   BEGIN SELECT RAISE(ABORT, 'a locked period never changes'); END;
 )sql";
 
+// The sales and purchase ledgers' documents (ledger_documents.h).
+const char* kDocumentsSchema = R"sql(
+CREATE TABLE IF NOT EXISTS documents(
+  entity TEXT NOT NULL, document TEXT NOT NULL, kind TEXT NOT NULL, side TEXT NOT NULL,
+  counterparty TEXT NOT NULL, applies_to TEXT NOT NULL, date TEXT NOT NULL, due TEXT NOT NULL,
+  amount_pence INTEGER NOT NULL, journal INTEGER NOT NULL,
+  PRIMARY KEY(entity, document));
+CREATE INDEX IF NOT EXISTS documents_by_invoice ON documents(entity, applies_to);
+CREATE TRIGGER IF NOT EXISTS documents_no_update BEFORE UPDATE ON documents
+  BEGIN SELECT RAISE(ABORT, 'documents are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS documents_no_delete BEFORE DELETE ON documents
+  BEGIN SELECT RAISE(ABORT, 'documents are immutable'); END;
+)sql";
+
 const char* kJournalColumns =
     "number, batch, kind, state, date, status, code, description, reverse_next, reverses, raised_by, raised_at, "
     "approved_by, approved_at, reason, source_line";
 
 std::optional<JournalKind> ParseKind(std::string_view s) {
   for (JournalKind k : {JournalKind::kManual, JournalKind::kImport, JournalKind::kReversal,
-                        JournalKind::kAccrualReversal, JournalKind::kYearEnd})
+                        JournalKind::kAccrualReversal, JournalKind::kYearEnd, JournalKind::kDocument})
     if (JournalKindName(k) == s) return k;
   return std::nullopt;
 }
@@ -120,6 +135,7 @@ std::string_view JournalKindName(JournalKind k) {
     case JournalKind::kReversal: return "reversal";
     case JournalKind::kAccrualReversal: return "accrual_reversal";
     case JournalKind::kYearEnd: return "year_end";
+    case JournalKind::kDocument: return "document";
   }
   return "manual";
 }
@@ -132,6 +148,8 @@ Result<std::unique_ptr<LedgerStore>> LedgerStore::Open(const std::string& dir) {
   if (Status s = store::PrepareSchema(*db, "PRAGMA synchronous=FULL", kSchema, kSchemaVersion, "ledger database");
       !s.ok())
     return s.error();
+  // Added after version 1 shipped: additive, so a file from before gains it.
+  if (Status s = db->Exec(kDocumentsSchema); !s.ok()) return s.error();
   return std::make_unique<LedgerStore>(PassKey(), std::move(db));
 }
 
@@ -331,9 +349,15 @@ Result<BatchOutcome> LedgerStore::Raise(const std::string& entity, const std::ve
   return RaiseImpl(entity, txns, as, 0, orgs, actor);
 }
 
+Result<BatchOutcome> LedgerStore::RaiseDocument(const std::string& entity, const Transaction& txn, const RaiseAs& as,
+                                                const DocumentLink& link, const OrgDirectory& orgs,
+                                                const Actor& actor) {
+  return RaiseImpl(entity, {txn}, as, 0, orgs, actor, &link);
+}
+
 Result<BatchOutcome> LedgerStore::RaiseImpl(const std::string& entity, const std::vector<Transaction>& txns,
                                             const RaiseAs& as, int64_t reverses, const OrgDirectory& orgs,
-                                            const Actor& actor) {
+                                            const Actor& actor, const DocumentLink* document) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
   if (txns.empty()) return MakeError(as.source, "there are no transactions to post");
   if (Trim(as.reason).empty()) return MakeError(e.code, "every journal needs a reason");
@@ -394,8 +418,9 @@ Result<BatchOutcome> LedgerStore::RaiseImpl(const std::string& entity, const std
       cp.Bind(1, e.code).Bind(2, code).Bind(3, name);
       if (Status st = cp.Run(); !st.ok()) return st;
     }
-    CSU_ASSIGN_OR_RETURN(batch, StoreBatch(e, txns, as, reverses, false, actor));
+    CSU_ASSIGN_OR_RETURN(batch, StoreBatch(e, txns, as, reverses, as.kind == JournalKind::kDocument, actor));
     out = std::move(batch);
+    if (document != nullptr) return internal::InsertDocument(d, e.code, *document, out.numbers.front());
     return Status::Ok();
   });
   if (!s.ok()) return s.error();
@@ -631,6 +656,15 @@ Result<BatchOutcome> LedgerStore::Reverse(const std::string& entity, int64_t num
   if (found.empty()) return MakeError(where, "there is no such journal");
   const Journal& j = found.front();
   if (!j.posted) return MakeError(where, "the journal is not posted yet; only posted journals are reversed");
+  // A document's journal stays: reversing it would leave the document
+  // counted in aged debt and the agreement of balances (ledger_documents.h).
+  CSU_ASSIGN_OR_RETURN(doc, db_->Prepare("SELECT document FROM documents WHERE entity=?1 AND journal=?2"));
+  doc.Bind(1, e.code).Bind(2, number);
+  CSU_ASSIGN_OR_RETURN(is_doc, doc.Step());
+  if (is_doc)
+    return MakeError(where, "it posts document " + doc.Text(0) +
+                                "; correct an invoice with a credit note, a receipt or payment with a journal by hand");
+  doc.Reset();
   CSU_ASSIGN_OR_RETURN(already, LoadJournals(e.code, "reverses=?2", std::to_string(number), ""));
   if (!already.empty())
     return MakeError(where, "journal " + std::to_string(already.front().number) + " already reverses it");

@@ -63,8 +63,9 @@ enum class JournalKind : uint8_t {
   kReversal,         // a person's correction of an earlier journal
   kAccrualReversal,  // the platform's reversal of an accrual on the next period's first day
   kYearEnd,          // the platform's year-end close to the general fund
+  kDocument,         // the platform's posting of an issued invoice or credit note (ledger_documents.h)
 };
-std::string_view JournalKindName(JournalKind k);  // "manual", "import", "reversal", "accrual_reversal", "year_end"
+std::string_view JournalKindName(JournalKind k);  // "manual", "import", "reversal", "accrual_reversal", "year_end", "document"
 
 struct Journal {
   int64_t number = 0;  // per entity, from 1, without gaps
@@ -84,6 +85,24 @@ struct BatchOutcome {
   int64_t postings = 0;
   Money debits;                  // sum of the batch's debits
   std::vector<int64_t> reversals;  // accrual reversals the platform posted with it
+};
+
+// A document of the sales or purchase ledger a one-journal batch posts
+// (ledger_documents.h): an invoice or credit note, or a receipt or payment
+// settling one. Stored with the journal in the same transaction; a document
+// posts once per entity (its number is unique there), which is what makes
+// posting invoices again do nothing.
+enum class DocumentSide : uint8_t { kReceivable, kPayable };
+enum class DocumentType : uint8_t { kInvoice, kCreditNote, kReceipt, kPayment, kAccrual };
+struct DocumentLink {
+  std::string document;      // "INV-000001", "CN-000001", or a receipt's/payment's reference
+  DocumentType kind = DocumentType::kInvoice;
+  DocumentSide side = DocumentSide::kReceivable;
+  std::string counterparty;  // ODS code of the other body
+  std::string applies_to;    // the invoice a credit note, receipt or payment settles ("" for an invoice)
+  Date date;                 // document date (an invoice's tax point; the day money moved)
+  Date due;                  // invoices: when payment is due; others: = date
+  Money amount;              // what it adds to the amount outstanding: + invoice, − the others
 };
 
 // How a batch came about, for its journals' records.
@@ -140,6 +159,12 @@ class LedgerStore {
   // did not come from a file).
   Result<BatchOutcome> Raise(const std::string& entity, const std::vector<Transaction>& txns, const RaiseAs& as,
                              const OrgDirectory& orgs, const Actor& actor);
+  // Raise for a batch of one journal posting document `link`, stored with
+  // it; refused when the entity already has a document of that number.
+  // Batches of kind kDocument post at once whatever their size: they follow
+  // from documents billing issued and audited.
+  Result<BatchOutcome> RaiseDocument(const std::string& entity, const Transaction& txn, const RaiseAs& as,
+                                     const DocumentLink& link, const OrgDirectory& orgs, const Actor& actor);
   // Posts a pending batch. Refused for the person who raised it, for a batch
   // already posted, and when one of its periods is no longer open.
   Result<BatchOutcome> Approve(const std::string& entity, int64_t batch, const Actor& actor);
@@ -161,6 +186,25 @@ class LedgerStore {
   // Calls `each` with every posted journal by date then number, without
   // holding them all in memory (an export of millions of postings).
   Status ForEachPosted(const std::string& entity, const std::function<Status(const Journal&)>& each);
+
+  // ---- documents (ledger_documents.cc)
+  struct StoredDocument {
+    DocumentLink link;
+    int64_t journal = 0;
+    bool posted = false;  // its journal is posted (not waiting for approval)
+  };
+  // Every document of the entity, by date then document.
+  Result<std::vector<StoredDocument>> Documents(const std::string& entity);
+  // The document `number` of the entity, if it was posted there.
+  Result<std::optional<StoredDocument>> FindDocument(const std::string& entity, const std::string& number);
+  // The signed balance of `account` in postings naming `counterparty`, of
+  // posted journals dated up to `to`.
+  Result<Money> BalanceWith(const std::string& entity, const std::string& account, const std::string& counterparty,
+                            Date to);
+  // The sum of postings to expense accounts naming `counterparty`, of
+  // posted journals dated from..to that are neither accruals nor accrual
+  // reversals: what was spent with a provider (block payments, invoices).
+  Result<Money> SpendWith(const std::string& entity, const std::string& counterparty, Date from, Date to);
 
   // Balances of every account of the chart from postings dated from..to
   // (inclusive) of posted journals, in account-name order; accounts without
@@ -184,7 +228,8 @@ class LedgerStore {
 
  private:
   Result<BatchOutcome> RaiseImpl(const std::string& entity, const std::vector<Transaction>& txns, const RaiseAs& as,
-                                 int64_t reverses, const OrgDirectory& orgs, const Actor& actor);
+                                 int64_t reverses, const OrgDirectory& orgs, const Actor& actor,
+                                 const DocumentLink* document = nullptr);
   Result<BatchOutcome> StoreBatch(const Entity& e, const std::vector<Transaction>& txns, const RaiseAs& as,
                                   int64_t reverses, bool force_posted, const Actor& actor);
   Result<std::vector<int64_t>> PostDueReversals(const Entity& e, LedgerPeriod accruals_of, const Actor& actor);
