@@ -31,7 +31,7 @@ const England& Inputs() {
     };
     for (int p = 0; p < kPractices; ++p) {
       QofPractice practice{"N" + std::to_string(10000 + p), "2024/25", 1000 + next(29000), 9964,
-                           Money::FromPence(22062)};
+                           Money::FromPence(22062), std::nullopt};
       for (int k = 0; k < kIndicators; ++k) {
         QofIndicator i;
         i.practice_code = practice.practice_code;

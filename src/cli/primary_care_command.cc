@@ -20,6 +20,7 @@ struct QofArgs {
   std::string format = "csv";
   std::string out;
   bool totals = false;
+  bool aspiration = false;
 };
 
 int RunQof(const QofArgs& args) {
@@ -28,6 +29,7 @@ int RunQof(const QofArgs& args) {
     PrintError(inputs.error().ToString());
     return kExitFailure;
   }
+  if (args.aspiration) return WriteTables({primarycare::QofAspirationTable(inputs.value())}, args.format, args.out);
   return WriteTables({primarycare::QofPaymentsTable(inputs.value(), args.totals)}, args.format, args.out);
 }
 
@@ -48,6 +50,9 @@ void AddPrimaryCareCommands(CLI::App& app, Context& ctx) {
       ->required()
       ->check(CLI::ExistingFile);
   qof->add_flag("--totals", args->totals, "Add a row per practice with its total points and payment");
+  qof->add_flag("--aspiration", args->aspiration,
+                "Instead, the aspiration payments and the year-end balancing payment per practice (needs the "
+                "practices file's prior-year columns)");
   qof->add_option("--format", args->format, "table, csv, json or xlsx (xlsx needs --out)")
       ->check(CLI::IsMember({"table", "csv", "json", "xlsx"}))
       ->capture_default_str();

@@ -146,4 +146,23 @@ QofResult CalculateQof(const QofPractice& p, const QofIndicator& i, Explain expl
   return r;
 }
 
+QofAspiration CalculateAspiration(const QofPractice::Prior& prior, Money achievement) {
+  QofAspiration a;
+  // points/100 × £ × list/avg, rounded once to the penny.
+  a.unadjusted_prior = Money::FromPence(
+      DivRoundHalfAway(static_cast<Int128>(prior.points_hundredths) * prior.gbp_per_point.pence() * prior.list_size,
+                       static_cast<Int128>(100) * prior.national_average_list_size));
+  a.annual = Money::FromPence(DivRoundHalfAway(static_cast<Int128>(a.unadjusted_prior.pence()) * prior.aspiration_bp, 10'000));
+  a.monthly = Money::FromPence(DivRoundHalfAway(a.annual.pence(), 12));
+  a.paid = a.monthly * 12;
+  a.balancing = achievement - a.paid;
+  a.explanation = "prior year " + Fixed(prior.points_hundredths, 2) + " points × " + prior.gbp_per_point.ToString() +
+                  " × CPI " + WithThousands(prior.list_size) + " ÷ " + WithThousands(prior.national_average_list_size) +
+                  " = " + a.unadjusted_prior.ToString() + " unadjusted; " +
+                  Percent(prior.aspiration_bp * (kPercentScale / 100)) + " of it = " + a.annual.ToString() + " a year, " + a.monthly.ToString() + " a month (÷ 12) × 12 = " +
+                  a.paid.ToString() + "; balancing " + achievement.ToString() + " − " + a.paid.ToString() + " = " +
+                  a.balancing.ToString() + (a.balancing < Money() ? " (recovered from the practice)" : "");
+  return a;
+}
+
 }  // namespace csu::primarycare

@@ -34,6 +34,16 @@ struct QofPractice {
   int64_t list_size = 0;      // registered patients (> 0)
   int64_t national_average_list_size = 0;  // (> 0)
   Money gbp_per_point;        // £ per point for the year (> 0)
+  // The prior year's figures for aspiration payments (all or none; see
+  // QofAspiration below).
+  struct Prior {
+    int64_t points_hundredths = 0;  // achievement points of the prior year
+    Money gbp_per_point;
+    int64_t list_size = 0;
+    int64_t national_average_list_size = 0;
+    int64_t aspiration_bp = 0;  // 8000 = 80% (2024/25), 7000 before
+  };
+  std::optional<Prior> prior;
 };
 
 struct QofIndicator {
@@ -71,5 +81,24 @@ std::optional<std::string> QofInputProblem(const QofPractice& practice, const Qo
 // The inputs must have no QofInputProblem (asserted in debug builds).
 enum class Explain : bool { kNo, kYes };
 QofResult CalculateQof(const QofPractice& practice, const QofIndicator& indicator, Explain explain = Explain::kYes);
+
+// Aspiration payments during the year and the balancing payment at its end
+// (docs/primary-care.md, "Aspiration and balancing"):
+//   unadjusted prior payment = prior points × prior £ per point × prior CPI
+//                              (no prevalence adjustment), to the penny;
+//   annual aspiration = aspiration % × that, to the penny;
+//   monthly = annual ÷ 12, to the penny, paid 12 times;
+//   balancing = this year's achievement payment − 12 × monthly (negative is
+//   a recovery from the practice).
+struct QofAspiration {
+  Money unadjusted_prior;
+  Money annual;
+  Money monthly;
+  Money paid;       // 12 × monthly
+  Money balancing;  // achievement − paid
+  std::string explanation;
+};
+
+QofAspiration CalculateAspiration(const QofPractice::Prior& prior, Money achievement_payment);
 
 }  // namespace csu::primarycare

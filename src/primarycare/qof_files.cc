@@ -55,7 +55,7 @@ Result<int64_t> PercentField(const TableRow& row, const char* column) {
   return row.Scaled(column, kPercentDigits);
 }
 
-Result<QofPractice> ReadPractice(const TableRow& row) {
+Result<QofPractice> ReadPractice(const TableRow& row, bool has_prior) {
   QofPractice p;
   CSU_ASSIGN_OR_RETURN(code, PracticeCode(row));
   p.practice_code = std::move(code);
@@ -67,6 +67,37 @@ Result<QofPractice> ReadPractice(const TableRow& row) {
   p.national_average_list_size = average;
   CSU_ASSIGN_OR_RETURN(gbp, row.RequiredMoney("gbp_per_point"));
   p.gbp_per_point = gbp;
+  // The prior year's figures for aspiration payments: all five or none.
+  const char* prior_columns[] = {"prior_points", "prior_gbp_per_point", "prior_list_size",
+                                 "prior_national_average_list_size", "aspiration_pct"};
+  if (has_prior) {
+    int filled = 0;
+    for (const char* c : prior_columns) filled += row.Text(c).empty() ? 0 : 1;
+    if (filled != 0 && filled != 5) {
+      for (const char* c : prior_columns) {
+        if (row.Text(c).empty()) return row.Fail(std::string(c) + ": value missing (give all the prior year's figures or none)");
+      }
+    }
+    if (filled == 5) {
+      QofPractice::Prior prior;
+      CSU_ASSIGN_OR_RETURN(points, row.Scaled("prior_points", 2));
+      CSU_ASSIGN_OR_RETURN(gbp_prior, row.RequiredMoney("prior_gbp_per_point"));
+      CSU_ASSIGN_OR_RETURN(list_prior, row.Int("prior_list_size"));
+      CSU_ASSIGN_OR_RETURN(average_prior, row.Int("prior_national_average_list_size"));
+      CSU_ASSIGN_OR_RETURN(aspiration, row.Scaled("aspiration_pct", 2));
+      if (points < 0 || points > 1'000'000) return row.Fail("prior_points: must be between 0 and 10,000");
+      if (gbp_prior <= Money() || gbp_prior > Money::FromPounds(10'000)) {
+        return row.Fail("prior_gbp_per_point: must be above £0 and at most £10,000");
+      }
+      if (list_prior <= 0 || list_prior > 10'000'000) return row.Fail("prior_list_size: must be between 1 and 10,000,000");
+      if (average_prior < 1000 || average_prior > 10'000'000) {
+        return row.Fail("prior_national_average_list_size: must be between 1,000 and 10,000,000");
+      }
+      if (aspiration < 0 || aspiration > 10'000) return row.Fail("aspiration_pct: must lie between 0 and 100");
+      prior = {points, gbp_prior, list_prior, average_prior, aspiration};
+      p.prior = prior;
+    }
+  }
   // The practice's own bounds, checked with a placeholder indicator that has
   // no problem of its own.
   QofIndicator none;
@@ -123,9 +154,19 @@ Result<QofInputs> ReadQofFiles(const std::string& practices_path, const std::str
   QofInputs in;
   CSU_ASSIGN_OR_RETURN(practices, Table::Load(practices_path, {"practice_code", "year", "list_size",
                                                                "national_average_list_size", "gbp_per_point"}));
+  const bool has_prior = practices.HasColumn("prior_points") || practices.HasColumn("aspiration_pct");
+  if (has_prior) {
+    for (const char* c : {"prior_points", "prior_gbp_per_point", "prior_list_size", "prior_national_average_list_size",
+                          "aspiration_pct"}) {
+      if (!practices.HasColumn(c)) {
+        return MakeError(practices.name() + ":1", std::string("missing column '") + c +
+                                                      "' (aspiration needs all five prior-year columns)");
+      }
+    }
+  }
   std::unordered_map<std::string, std::pair<size_t, int64_t>> practice_at;  // code -> (index, line)
   for (const TableRow& row : practices.rows()) {
-    CSU_ASSIGN_OR_RETURN(p, ReadPractice(row));
+    CSU_ASSIGN_OR_RETURN(p, ReadPractice(row, has_prior));
     auto [it, inserted] = practice_at.emplace(p.practice_code, std::pair{in.practices.size(), row.line()});
     if (!inserted) {
       return row.Fail("practice_code: " + p.practice_code + " is already on line " + std::to_string(it->second.second) +

@@ -19,7 +19,7 @@ TEST(QofFuzzCorpus, EveryInputAndPrefixHoldsTheInvariants) {
 }
 
 TEST(QofFuzzCorpus, ChecksRejectWrongFigures) {
-  const QofPractice p{"N81001", "2024/25", 8000, 9964, Money::FromPence(22062)};
+  const QofPractice p{"N81001", "2024/25", 8000, 9964, Money::FromPence(22062), std::nullopt};
   QofIndicator i;
   i.practice_code = "N81001";
   i.indicator = "DM012";

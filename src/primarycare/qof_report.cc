@@ -46,4 +46,33 @@ report::ReportTable QofPaymentsTable(const QofInputs& inputs, bool totals) {
   return t;
 }
 
+report::ReportTable QofAspirationTable(const QofInputs& inputs) {
+  using report::Cell;
+  using report::ColumnType;
+  report::ReportTable t{"QOF aspiration and balancing",
+                        {{"practice_code", ColumnType::kText, "Practice"},
+                         {"unadjusted_prior_payment", ColumnType::kMoney, "Unadjusted prior payment"},
+                         {"aspiration_annual", ColumnType::kMoney, "Aspiration (year)"},
+                         {"aspiration_monthly", ColumnType::kMoney, "Aspiration (month)"},
+                         {"aspiration_paid", ColumnType::kMoney, "Paid in 12 months"},
+                         {"achievement_payment", ColumnType::kMoney, "Achievement payment"},
+                         {"balancing_payment", ColumnType::kMoney, "Balancing payment"},
+                         {"explanation", ColumnType::kText, "How it was worked out"}}};
+  std::unordered_map<std::string, Money> achievement;
+  std::unordered_map<std::string, const QofPractice*> practice;
+  for (const QofPractice& p : inputs.practices) practice[p.practice_code] = &p;
+  for (const QofIndicator& i : inputs.indicators) {
+    achievement[i.practice_code] += CalculateQof(*practice[i.practice_code], i, Explain::kNo).payment;
+  }
+  for (const QofPractice& p : inputs.practices) {
+    if (!p.prior) continue;
+    const QofAspiration a = CalculateAspiration(*p.prior, achievement[p.practice_code]);
+    t.AddRow({Cell::Text(p.practice_code), Cell::Money(a.unadjusted_prior), Cell::Money(a.annual), Cell::Money(a.monthly),
+              Cell::Money(a.paid), Cell::Money(achievement[p.practice_code]), Cell::Money(a.balancing),
+              Cell::Text(a.explanation)});
+  }
+  t.notes.push_back("Rules and readings: docs/primary-care.md, \"Aspiration and balancing\".");
+  return t;
+}
+
 }  // namespace csu::primarycare

@@ -12,4 +12,10 @@ namespace csu::primarycare {
 
 report::ReportTable QofPaymentsTable(const QofInputs& inputs, bool totals);
 
+// One row per practice with prior-year figures: the unadjusted prior
+// payment, the annual and monthly aspiration, what 12 months paid, this
+// year's achievement payment (the sum of its indicator payments) and the
+// balancing payment. Practices without prior figures are left out.
+report::ReportTable QofAspirationTable(const QofInputs& inputs);
+
 }  // namespace csu::primarycare

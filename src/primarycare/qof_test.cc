@@ -10,7 +10,7 @@ namespace csu::primarycare {
 namespace {
 
 QofPractice Practice() {
-  return {"N81001", "2024/25", 8000, 9964, Money::FromPence(22062)};
+  return {"N81001", "2024/25", 8000, 9964, Money::FromPence(22062), std::nullopt};
 }
 
 // DM012-like: 4 points, thresholds 50%–90%, prevalence-adjusted with a
@@ -116,6 +116,26 @@ TEST(Qof, PrevalenceFactorScalesThePayment) {
   r = CalculateQof(Practice(), i);
   EXPECT_EQ(r.points_hundredths, 318);
   EXPECT_EQ(r.payment.pence(), 0);
+}
+
+// Aspiration at 80% (2024/25) of the prior year's unadjusted achievement
+// payment: 500.00 points × £213.43 (2023/24) × CPI 8,000 ÷ 9,639 =
+// £88,569.3537 → £88,569.35; × 80% = £70,855.48 a year; ÷ 12 = £5,904.6233 →
+// £5,904.62 a month, £70,855.44 in 12 months; an achievement payment of
+// £95,000.00 leaves a balancing payment of £24,144.56, and one of £60,000.00
+// a recovery of £10,855.44.
+TEST(Qof, AspirationAndBalancingWorkedByHand) {
+  const QofPractice::Prior prior{50000, Money::FromPence(21343), 8000, 9639, 8000};
+  QofAspiration a = CalculateAspiration(prior, Money::FromPence(9500000));
+  EXPECT_EQ(a.unadjusted_prior.pence(), 8856935);
+  EXPECT_EQ(a.annual.pence(), 7085548);
+  EXPECT_EQ(a.monthly.pence(), 590462);
+  EXPECT_EQ(a.paid.pence(), 7085544);
+  EXPECT_EQ(a.balancing.pence(), 2414456);
+  a = CalculateAspiration(prior, Money::FromPence(6000000));
+  EXPECT_EQ(a.balancing.pence(), -1085544);
+  EXPECT_NE(a.explanation.find("80% of it = £70,855.48 a year"), std::string::npos) << a.explanation;
+  EXPECT_NE(a.explanation.find("(recovered from the practice)"), std::string::npos);
 }
 
 TEST(Qof, InputsThatCannotBeUsedAreNamed) {
