@@ -248,6 +248,19 @@ size_t RequestParser::Feed(std::string_view data) {
         line_.clear();
         break;
       case Phase::kHeaders: {
+        // The line's bytes count against the header section before the
+        // line is judged: otherwise a malformed line past the limit would be
+        // a 400 when it arrives whole and a 431 when it arrives a byte at a
+        // time, and a request must be refused the same way however its bytes
+        // are split (fuzz/http_checks.h).
+        const std::string_view rest = data.substr(consumed);
+        const void* lf = std::memchr(rest.data(), '\n', rest.size());
+        const size_t before_lf =
+            lf == nullptr ? rest.size() : static_cast<size_t>(static_cast<const char*>(lf) - rest.data());
+        if (header_bytes_ + before_lf > limits_.max_header_bytes) {
+          Fail(431, "the header section is too large");
+          break;
+        }
         size_t before = consumed;
         if (!TakeLine(data, &consumed, limits_.max_header_line_bytes, 431, "a header field")) {
           header_bytes_ += consumed - before;
