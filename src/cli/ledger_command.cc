@@ -13,6 +13,7 @@
 #include <set>
 
 #include "cli/command.h"
+#include "cli/ledger_open.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "core/file.h"
@@ -50,25 +51,7 @@ int Fail(const std::string& message, int code = kExitFailure) {
   return code;
 }
 
-struct Opened {
-  std::unique_ptr<State> state;
-  std::unique_ptr<LedgerStore> db;
-  ledger::Actor actor;
-};
-
-std::optional<Opened> Open(const Context& ctx, const StateArgs& args) {
-  Opened o;
-  o.state = OpenOrPrint(ctx, args, Access::kShared);  // ledger.sqlite is its own database, like billing
-  if (!o.state) return std::nullopt;
-  auto db = LedgerStore::Open(args.data_dir);
-  if (!db.ok()) {
-    PrintError(db.error().ToString());
-    return std::nullopt;
-  }
-  o.db = std::move(db).value();
-  o.actor = {store::Env::Default().NowUtc(), "cli:" + o.state->actor};
-  return o;
-}
+using Opened = OpenedLedger;
 
 bool Audit(Opened& o, const std::string& action, const std::string& subject, const nlohmann::json& details) {
   if (Status s = o.state->store->AppendAudit(o.state->actor, action, subject, details.dump()); !s.ok()) {
@@ -115,7 +98,7 @@ int EntityAdd(const Context& ctx, const LedgerArgs& a) {
     if (!m.ok() || m.value() < Money()) return Fail("--approval-above: not an amount in pounds", kExitUsage);
     threshold = m.value();
   }
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   auto code = OdsCode::Parse(a.entity);
   if (!code.ok()) return Fail("--entity: " + code.error().ToString(), kExitUsage);
@@ -149,7 +132,7 @@ int EntityAdd(const Context& ctx, const LedgerArgs& a) {
 }
 
 int EntityList(const Context& ctx, const LedgerArgs& a) {
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   auto all = o->db->Entities();
   if (!all.ok()) return Fail(all.error().ToString());
@@ -164,7 +147,7 @@ int EntityList(const Context& ctx, const LedgerArgs& a) {
 }
 
 int Accounts(const Context& ctx, const LedgerArgs& a) {
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   auto accounts = o->db->Accounts(a.entity);
   auto centres = o->db->CostCentres(a.entity);
@@ -202,7 +185,7 @@ int PeriodChange(const Context& ctx, const LedgerArgs& a, ledger::PeriodState to
     if (!y.ok()) return Fail("--year: " + y.error().ToString(), kExitUsage);
     for (int m = 1; m <= 12; ++m) periods.push_back({y.value(), m});
   }
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   const std::string verb(ledger::PeriodStateName(to));
   for (const ledger::LedgerPeriod& p : periods) {
@@ -238,7 +221,7 @@ int PostFile(const Context& ctx, const LedgerArgs& a, ledger::JournalKind kind) 
   std::string bytes;
   auto txns = ReadTransactions(a.file, bytes);
   if (!txns.ok()) return Fail(txns.error().ToString() + " (nothing was posted)");
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   const std::string reason =
       !a.reason.empty() ? a.reason
@@ -264,7 +247,7 @@ int PostFile(const Context& ctx, const LedgerArgs& a, ledger::JournalKind kind) 
 }
 
 int Approve(const Context& ctx, const LedgerArgs& a) {
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   auto done = o->db->Approve(a.entity, a.batch, o->actor);
   if (!done.ok()) return Fail(done.error().ToString() + " (nothing was posted)");
@@ -278,7 +261,7 @@ int Approve(const Context& ctx, const LedgerArgs& a) {
 int Reverse(const Context& ctx, const LedgerArgs& a) {
   auto on = Date::Parse(a.on);
   if (!on.ok()) return Fail("--on: " + on.error().ToString(), kExitUsage);
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   auto done = o->db->Reverse(a.entity, a.journal, on.value(), a.reason, o->actor);
   if (!done.ok()) return Fail(done.error().ToString() + " (nothing was posted)");
@@ -296,7 +279,7 @@ int Reverse(const Context& ctx, const LedgerArgs& a) {
 int YearEnd(const Context& ctx, const LedgerArgs& a) {
   auto y = FinancialYear::Parse(a.year);
   if (!y.ok()) return Fail("--year: " + y.error().ToString(), kExitUsage);
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   auto done = o->db->CloseYear(a.entity, y.value(), o->actor);
   if (!done.ok()) return Fail(done.error().ToString() + " (nothing was posted)");
@@ -336,7 +319,7 @@ Result<std::pair<Date, Date>> Range(const LedgerArgs& a, bool as_at) {
 int JournalsList(const Context& ctx, const LedgerArgs& a) {
   auto range = Range(a, false);
   if (!range.ok()) return Fail(range.error().ToString(), kExitUsage);
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   auto js = o->db->Journals(a.entity, range.value().first, range.value().second);
   if (!js.ok()) return Fail(js.error().ToString());
@@ -362,7 +345,7 @@ int JournalsList(const Context& ctx, const LedgerArgs& a) {
 
 int Export(const Context& ctx, const LedgerArgs& a) {
   if (a.format != "journal" && a.format != "csv") return Fail("--format: journal or csv", kExitUsage);
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   auto e = o->db->GetEntity(a.entity);
   if (!e.ok()) return Fail(e.error().ToString());
@@ -434,7 +417,7 @@ int Report(const Context& ctx, const LedgerArgs& a) {
     auto range = Range(a, false);
     if (!range.ok()) return Fail(range.error().ToString(), kExitUsage);
     if (a.entity.empty()) return Fail("--entity: which ledger?", kExitUsage);
-    auto o = Open(ctx, a.state);
+    auto o = OpenLedger(ctx, a.state);
     if (!o) return kExitFailure;
     auto tables = ledger::Bppc(*o->db, a.entity, range.value().first, range.value().second);
     if (!tables.ok()) return Fail(tables.error().ToString());
@@ -449,7 +432,7 @@ int Report(const Context& ctx, const LedgerArgs& a) {
                 kExitUsage);
   auto range = Range(a, as_at);
   if (!range.ok()) return Fail(range.error().ToString(), kExitUsage);
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   const auto [from, to] = range.value();
   Result<report::ReportTable> t = MakeError("", "");

@@ -18,6 +18,7 @@
 #include "finance/accruals.h"
 #include "pricing/priced_activity.h"
 #include "cli/command.h"
+#include "cli/ledger_open.h"
 #include "cli/state.h"
 #include "core/text.h"
 #include "finance/invoice_posting.h"
@@ -45,25 +46,7 @@ int Fail(const std::string& message, int code = kExitFailure) {
   return code;
 }
 
-struct Opened {
-  std::unique_ptr<State> state;
-  std::unique_ptr<LedgerStore> db;
-  ledger::Actor actor;
-};
-
-std::optional<Opened> Open(const Context& ctx, const StateArgs& args) {
-  Opened o;
-  o.state = OpenOrPrint(ctx, args, Access::kShared);
-  if (!o.state) return std::nullopt;
-  auto db = LedgerStore::Open(args.data_dir);
-  if (!db.ok()) {
-    PrintError(db.error().ToString());
-    return std::nullopt;
-  }
-  o.db = std::move(db).value();
-  o.actor = {store::Env::Default().NowUtc(), "cli:" + o.state->actor};
-  return o;
-}
+using Opened = OpenedLedger;
 
 // Posts one document's journal and writes its audit entry. Returns "" when
 // done, else why not.
@@ -97,7 +80,7 @@ int PostInvoices(const Context& ctx, const DocArgs& a) {
     if (!p.ok()) return Fail("--period: " + p.error().why, kExitUsage);
     only = p.value();
   }
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   auto bill = billing::BillingStore::Open(a.state.data_dir);
   if (!bill.ok()) return Fail(bill.error().ToString());
@@ -169,7 +152,7 @@ int Settle(const Context& ctx, const DocArgs& a, ledger::DocumentSide side) {
     if (!m.ok() || m.value() <= Money()) return Fail("--amount: not an amount in pounds above £0.00", kExitUsage);
     amount = m.value();
   }
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   auto e = o->db->GetEntity(a.entity);
   if (!e.ok()) return Fail(e.error().ToString());
@@ -211,7 +194,7 @@ int Accruals(const Context& ctx, const DocArgs& a, bool post) {
   if (!post) {
     if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
   }
-  auto o = Open(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   auto e = o->db->GetEntity(a.entity);
   if (!e.ok()) return Fail(e.error().ToString());
