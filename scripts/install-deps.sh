@@ -29,6 +29,10 @@ PACKAGES+=(wrk)
 # The ledger tests read exported journals back with hledger (docs/ledger.md).
 PACKAGES+=(hledger)
 
+# The procurement OCDS output is validated against the OCDS 1.1 JSON Schemas
+# (data/ocds) by scripts/ocds-validate.py with Python's jsonschema.
+PACKAGES+=(python3-jsonschema)
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

@@ -22,7 +22,7 @@ CREATE TABLE users(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT NOT NULL UNIQUE,
   display_name TEXT NOT NULL,
-  role TEXT NOT NULL CHECK(role IN ('csu_admin','csu_analyst','ccg_commissioner','ccg_finance','ccg_viewer')),
+  role TEXT NOT NULL CHECK(role IN ('csu_admin','csu_analyst','ccg_commissioner','ccg_finance','ccg_viewer','csu_procurement')),
   tenant TEXT NOT NULL,
   password_hash TEXT NOT NULL,
   totp_secret TEXT NOT NULL,
@@ -84,12 +84,55 @@ Principal PrincipalOf(const UserInfo& u) {
   p.username = u.username;
   p.role = u.role;
   p.tenant = u.tenant;
-  if (u.role == Role::kCsuAnalyst) p.assigned = u.assigned;
+  if (IsAssignedRole(u.role)) p.assigned = u.assigned;
   return p;
 }
 
 Accounts::Accounts(PassKey, std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Accounts::~Accounts() = default;
+
+namespace {
+// Databases made before the csu_procurement role list five roles in the
+// users table's CHECK constraint. Widening an IN list only relaxes the
+// constraint (every stored row still satisfies it), so it is done the way
+// SQLite documents for relaxing a CHECK without rebuilding the table
+// (https://www.sqlite.org/lang_altertable.html, "Making Other Kinds Of Table
+// Schema Changes"): the stored CREATE TABLE text is edited under
+// writable_schema and schema_version is bumped, in one transaction, and the
+// database is then checked. docs/store-format.md §11, "Roles added later".
+Status WidenRoleCheck(store::SqliteDb& d) {
+  static constexpr std::string_view kOld = "'ccg_viewer')),";
+  static constexpr std::string_view kNew = "'ccg_viewer','csu_procurement')),";
+  CSU_ASSIGN_OR_RETURN(q, d.Prepare("SELECT sql FROM sqlite_master WHERE type='table' AND name='users'"));
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  if (!row) return MakeError(d.path(), "not a platform database: no users table");
+  const std::string sql = q.Text(0);
+  q.Reset();
+  if (sql.find("csu_procurement") != std::string::npos) return Status::Ok();
+  const size_t at = sql.find(kOld);
+  if (at == std::string::npos) return MakeError(d.path(), "the users table's role constraint is not the one expected");
+  std::string widened = sql;
+  widened.replace(at, kOld.size(), kNew);
+  Status done = store::InTransaction(d, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(v, d.Prepare("PRAGMA schema_version"));
+    CSU_ASSIGN_OR_RETURN(has, v.Step());
+    if (!has) return MakeError(d.path(), "cannot read the schema version");
+    const int64_t version = v.Int(0);
+    v.Reset();
+    if (Status s = d.Exec("PRAGMA writable_schema=ON"); !s.ok()) return s;
+    CSU_ASSIGN_OR_RETURN(u, d.Prepare("UPDATE sqlite_master SET sql=?1 WHERE type='table' AND name='users'"));
+    u.Bind(1, widened);
+    if (Status s = u.Run(); !s.ok()) return s;
+    if (Status s = d.Exec("PRAGMA schema_version=" + std::to_string(version + 1)); !s.ok()) return s;
+    return d.Exec("PRAGMA writable_schema=OFF");
+  });
+  if (!done.ok()) return done;
+  CSU_ASSIGN_OR_RETURN(check, d.Prepare("PRAGMA quick_check"));
+  CSU_ASSIGN_OR_RETURN(r, check.Step());
+  if (!r || check.Text(0) != "ok") return MakeError(d.path(), "the database failed its check after adding a role");
+  return Status::Ok();
+}
+}  // namespace
 
 Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, AccountsOptions options) {
   if (!options.audit) return MakeError(dir, "accounts need an audit log");
@@ -109,6 +152,7 @@ Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, Account
   Status init = store::PrepareSchema(d, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON",
                                      kSchema, kSchemaVersion, "platform database");
   if (!init.ok()) return init.error();
+  if (Status s = WidenRoleCheck(d); !s.ok()) return s.error();
   return std::make_unique<Accounts>(PassKey(), std::move(impl));
 }
 
@@ -353,9 +397,9 @@ Status Accounts::Assign(std::string_view username, std::string_view tenant_text,
     Status s = im.InTransaction([&]() -> Status {
       CSU_ASSIGN_OR_RETURN(u, MustFind(im, username));
       name = u.username;
-      if (u.role != Role::kCsuAnalyst)
+      if (!IsAssignedRole(u.role))
         return MakeError("user " + u.username, "is " + std::string(RoleName(u.role)) +
-                                                   "; only csu_analyst users are assigned CCGs");
+                                                   "; only csu_analyst and csu_procurement users are assigned CCGs");
       if (assign) {
         if (Status st = EnsureTenant(im, tenant); !st.ok()) return st;
         CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare(
@@ -399,7 +443,8 @@ bool SecondFactorRequiredByDefault(Role role) {
   // Those who see every CCG or record-level data (CSU staff) and those who
   // see the money (CCG finance); commissioners and viewers are the CCG's to
   // decide, and an administrator can require it for them.
-  return role == Role::kCsuAdmin || role == Role::kCsuAnalyst || role == Role::kCcgFinance;
+  return role == Role::kCsuAdmin || role == Role::kCsuAnalyst || role == Role::kCcgFinance ||
+         role == Role::kCsuProcurement;
 }
 
 Result<bool> Accounts::Impl::RequiresMfa(Role role) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "refdata/refdata_for_tests.h"
+#include "store/sqlite_db.h"
 #include "tenancy/accounts.h"
 #include "tenancy/secrets.h"
 #include "tenancy/totp.h"
@@ -596,6 +597,39 @@ TEST_F(TenancyAccountsTest, NoPlaintextPasswordOrTokenInTheDatabaseFiles) {
   }
   EXPECT_EQ(fs::status(dir_ / "platform.sqlite").permissions() & fs::perms::group_all, fs::perms::none);
   EXPECT_EQ(fs::status(dir_ / "platform.sqlite").permissions() & fs::perms::others_all, fs::perms::none);
+}
+
+TEST_F(AccountsFixture, ADatabaseFromBeforeTheProcurementRoleIsWidenedOnOpen) {
+  // Put back the five-role constraint of databases made before csu_procurement.
+  accounts_.reset();
+  {
+    auto db = store::SqliteDb::Open((dir_ / "platform.sqlite").string(), "");
+    ASSERT_TRUE(db.ok());
+    auto& d = *db.value();
+    auto q = d.Prepare("SELECT sql FROM sqlite_master WHERE name='users'");
+    ASSERT_TRUE(q.ok());
+    ASSERT_TRUE(q.value().Step().value());
+    std::string sql = q.value().Text(0);
+    q.value().Reset();
+    const std::string widened = ",'csu_procurement'";
+    ASSERT_NE(sql.find(widened), std::string::npos);
+    sql.erase(sql.find(widened), widened.size());
+    ASSERT_TRUE(d.Exec("PRAGMA writable_schema=ON").ok());
+    auto u = d.Prepare("UPDATE sqlite_master SET sql=?1 WHERE name='users'");
+    ASSERT_TRUE(u.ok());
+    u.value().Bind(1, sql);
+    ASSERT_TRUE(u.value().Run().ok());
+    ASSERT_TRUE(d.Exec("PRAGMA schema_version=1000; PRAGMA writable_schema=OFF").ok());
+  }
+  Reopen();
+  Add("olivia", Role::kCsuProcurement);
+  ASSERT_TRUE(accounts_->Assign("olivia", "02E", true, "admin-test").ok());
+  auto found = accounts_->FindUser("olivia");
+  ASSERT_TRUE(found.ok() && found.value());
+  EXPECT_EQ(found.value()->role, Role::kCsuProcurement);
+  EXPECT_EQ(found.value()->assigned.size(), 1u);
+  Reopen();  // already widened: opening again changes nothing
+  EXPECT_TRUE(accounts_->FindUser("olivia").value().has_value());
 }
 
 }  // namespace

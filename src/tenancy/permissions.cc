@@ -36,6 +36,14 @@ constexpr Grant kMatrix[] = {
     {Role::kCcgFinance,      Action::kSetChallengeStatus,  true,     false},
     {Role::kCcgFinance,      Action::kViewBilling,         true,     false},
     {Role::kCcgViewer,       Action::kView,                true,     false},
+    {Role::kCsuProcurement,  Action::kView,                true,     false},
+    {Role::kCsuProcurement,  Action::kExport,              true,     false},
+    {Role::kCsuProcurement,  Action::kManageProcurement,   true,     false},
+    {Role::kCsuProcurement,  Action::kScoreBids,           true,     false},
+    {Role::kCsuAnalyst,      Action::kScoreBids,           true,     false},
+    {Role::kCcgCommissioner, Action::kScoreBids,           true,     false},
+    {Role::kCcgFinance,      Action::kScoreBids,           true,     false},
+    {Role::kCcgViewer,       Action::kScoreBids,           true,     false},
 };
 
 bool Contains(const std::vector<OdsCode>& v, const OdsCode& c) { return std::find(v.begin(), v.end(), c) != v.end(); }
@@ -49,6 +57,7 @@ std::string_view RoleName(Role r) {
     case Role::kCcgCommissioner: return "ccg_commissioner";
     case Role::kCcgFinance: return "ccg_finance";
     case Role::kCcgViewer: return "ccg_viewer";
+    case Role::kCsuProcurement: return "csu_procurement";
   }
   return "?";
 }
@@ -59,7 +68,9 @@ std::optional<Role> ParseRole(std::string_view name) {
   return std::nullopt;
 }
 
-bool IsCsuRole(Role r) { return r == Role::kCsuAdmin || r == Role::kCsuAnalyst; }
+bool IsCsuRole(Role r) { return r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCsuProcurement; }
+
+bool IsAssignedRole(Role r) { return r == Role::kCsuAnalyst || r == Role::kCsuProcurement; }
 
 std::string_view ActionName(Action a) {
   switch (a) {
@@ -71,6 +82,8 @@ std::string_view ActionName(Action a) {
     case Action::kViewAudit: return "view_audit";
     case Action::kViewBilling: return "view_billing";
     case Action::kManageBilling: return "manage_billing";
+    case Action::kManageProcurement: return "manage_procurement";
+    case Action::kScoreBids: return "score_bids";
   }
   return "?";
 }
@@ -109,8 +122,9 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
     case Role::kCsuAdmin:
       return Permission{true, ""};
     case Role::kCsuAnalyst:
+    case Role::kCsuProcurement:
       if (Contains(who.assigned, tenant)) return Permission{true, ""};
-      return refuse("tenant " + tenant.ToString() + " is not assigned to this analyst");
+      return refuse("tenant " + tenant.ToString() + " is not assigned to this user");
     case Role::kCcgCommissioner:
     case Role::kCcgFinance:
     case Role::kCcgViewer:
@@ -123,7 +137,8 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
 std::vector<OdsCode> TenantsOf(const Principal& who, const std::vector<OdsCode>& all_tenants) {
   switch (who.role) {
     case Role::kCsuAdmin: return all_tenants;
-    case Role::kCsuAnalyst: return who.assigned;
+    case Role::kCsuAnalyst:
+    case Role::kCsuProcurement: return who.assigned;
     default: return who.tenant.empty() ? std::vector<OdsCode>{} : std::vector<OdsCode>{who.tenant};
   }
 }

@@ -37,6 +37,14 @@ const std::set<std::string> kGranted = {
     "ccg_finance set_challenge_status aggregate",
     "ccg_finance view_billing aggregate",
     "ccg_viewer view aggregate",
+    "csu_procurement view aggregate",
+    "csu_procurement export aggregate",
+    "csu_procurement manage_procurement aggregate",
+    "csu_procurement score_bids aggregate",
+    "csu_analyst score_bids aggregate",
+    "ccg_commissioner score_bids aggregate",
+    "ccg_finance score_bids aggregate",
+    "ccg_viewer score_bids aggregate",
 };
 
 Principal Of(Role role) {
@@ -45,7 +53,7 @@ Principal Of(Role role) {
   p.username = "someone";
   p.role = role;
   if (!IsCsuRole(role)) p.tenant = Ods("02E");
-  if (role == Role::kCsuAnalyst) p.assigned = {Ods("02E"), Ods("01A")};
+  if (IsAssignedRole(role)) p.assigned = {Ods("02E"), Ods("01A")};
   return p;
 }
 
@@ -82,7 +90,7 @@ TEST(PermissionTest, EveryCellOfTheMatrix) {
       }
     }
   }
-  EXPECT_EQ(checked, 5 * 8 * 2 * 3);
+  EXPECT_EQ(checked, 6 * 10 * 2 * 3);
   EXPECT_GT(allowed, 0);
 }
 
@@ -109,6 +117,7 @@ TEST(PermissionTest, TenantsComeFromThePrincipal) {
   EXPECT_EQ(TenantsOf(Of(Role::kCsuAdmin), all), all);
   EXPECT_EQ(TenantsOf(Of(Role::kCsuAnalyst), all), (std::vector<OdsCode>{Ods("02E"), Ods("01A")}));
   EXPECT_EQ(TenantsOf(Of(Role::kCcgFinance), all), (std::vector<OdsCode>{Ods("02E")}));
+  EXPECT_EQ(TenantsOf(Of(Role::kCsuProcurement), all), (std::vector<OdsCode>{Ods("02E"), Ods("01A")}));
 }
 
 TEST(PermissionTest, RoleNamesRoundTrip) {

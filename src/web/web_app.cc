@@ -124,6 +124,8 @@ std::string RoleLabel(tenancy::Role role) {
       return "CCG finance";
     case tenancy::Role::kCcgViewer:
       return "CCG viewer";
+    case tenancy::Role::kCsuProcurement:
+      return "CSU procurement";
   }
   return std::string(tenancy::RoleName(role));
 }
