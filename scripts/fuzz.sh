@@ -52,7 +52,7 @@ STORE_FILE_SOURCES="src/store/rows_file.cc src/store/rows_parser.cc src/store/co
 EXTRA_SOURCES[rows_file]=$STORE_FILE_SOURCES
 EXTRA_SOURCES[column_file]=$STORE_FILE_SOURCES
 # Libraries beyond the C++ runtime.
-declare -A LIBS=([rows_file]="-lzstd -lcrypto -lpthread" [column_file]="-lzstd -lcrypto -lpthread")
+declare -A LIBS=([rows_file]="-lzstd -lcrypto -lpthread" [column_file]="-lzstd -lcrypto -lpthread" [procurement_files]="-lfmt")
 CORE_SOURCES=()
 for f in src/core/*.cc; do
   case "$f" in *_test.cc) ;; *) CORE_SOURCES+=("$f") ;; esac

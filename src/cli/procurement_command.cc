@@ -23,6 +23,7 @@
 #include "core/file.h"
 #include "core/uk_time.h"
 #include "pricing/priced_activity.h"
+#include "procurement/decision_record.h"
 #include "procurement/market_activity.h"
 #include "procurement/market_report.h"
 #include "procurement/ocds.h"
@@ -577,6 +578,32 @@ int Publish(const Context& ctx, const Args& a) {
   return kExitOk;
 }
 
+int Record(const Context& ctx, const Args& a) {
+  auto o = Open(ctx, a);
+  if (!o) return kExitFailure;
+  pr::DecisionFacts f;
+  auto t = o->db->FindTender(a.ccg, a.tender);
+  if (!t.ok()) return Fail(t.error());
+  f.tender = t.value();
+  auto plan = o->db->FindPlanLine(a.ccg, f.tender.plan_ref);
+  if (!plan.ok()) return Fail(plan.error());
+  f.plan = plan.value();
+  auto ev = EvaluateStored(*o->db, a);
+  if (!ev.ok()) return Fail(ev.error());
+  f.evaluation = ev.value();
+  auto interests = o->db->Interests(a.ccg, a.tender);
+  if (!interests.ok()) return Fail(interests.error());
+  f.interests = interests.value();
+  auto award = o->db->AwardOf(a.ccg, a.tender);
+  if (!award.ok()) return Fail(award.error());
+  f.award = award.value();
+  auto reps = o->db->Representations(a.ccg, a.tender);
+  if (!reps.ok()) return Fail(reps.error());
+  f.representations = reps.value();
+  if (!Audit(*o, "procurement.record.export", Subject(a), {{"format", a.format}})) return kExitFailure;
+  return WriteTables(pr::DecisionRecordTables(f), a.format, a.out);
+}
+
 int Market(const Context& ctx, const Args& a) {
   auto state = OpenOrPrint(ctx, a.state, Access::kShared);
   if (!state) return kExitFailure;
@@ -713,6 +740,11 @@ void AddProcurementCommands(CLI::App& app, Context& ctx) {
   auto* eval = group->add_subcommand("evaluate", "Weighted scores, ranking and every step of the arithmetic");
   state(eval), ccg(eval), tender(eval), table_opts(eval);
   run(eval, EvaluateCmd);
+
+  auto* record = group->add_subcommand("record", "The decision record: decision, ranking, scores, arithmetic, "
+                                                  "declarations, representations (xlsx: one sheet each)");
+  state(record), ccg(record), tender(record), table_opts(record);
+  run(record, Record);
 
   auto* award = group->add_subcommand("award", "Record the award decision and its standstill period");
   state(award), ccg(award), tender(award);

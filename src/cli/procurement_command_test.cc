@@ -117,6 +117,16 @@ TEST_F(ProcurementCommandTest, TheGoldenTenderFromPlanToPublishedContract) {
   // A second contract command is refused: the tender is already contracted.
   EXPECT_EQ(Csu("procurement contract " + t + " --signed 2026-01-08").exit_code, 1);
 
+  // The decision record as a workbook: six sheets, and as JSON with the
+  // moderation reason and the conflict's management.
+  Ok("procurement record " + t + " --format xlsx --out " + Path("record.xlsx"));
+  EXPECT_GT(fs::file_size(root_ / "record.xlsx"), 1000u);
+  Outcome decision = Csu("procurement record " + t + " --format json");
+  ASSERT_EQ(decision.exit_code, 0) << decision.output;
+  EXPECT_TRUE(Contains(decision.output, "seven-day service evidenced")) << decision.output;
+  EXPECT_TRUE(Contains(decision.output, "panel chair agreed")) << decision.output;
+  EXPECT_TRUE(Contains(decision.output, "not upheld")) << decision.output;
+
   for (const char* stage : {"planning", "tender", "award", "contract"})
     Ok(std::string("procurement publish ") + t + " --stage " + stage + " --out-dir " + root_.string());
   std::ifstream rec(root_ / "T-1-record-package.json");
