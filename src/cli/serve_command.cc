@@ -17,6 +17,7 @@
 #include "analytics/commissioning_views.h"
 #include "billing/billing_store.h"
 #include "billing/meter.h"
+#include "procurement/procurement_store.h"
 #include "cli/command.h"
 #include "cli/state.h"
 #include "contracts/contract_store.h"
@@ -191,7 +192,21 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     return kExitFailure;
   }
   if (platform_date.value()) billing_access.today = [d = *platform_date.value()] { return d; };
-  const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access);
+  // Procurement: one request at a time on its own database, like billing's.
+  auto procurement_db = procurement::ProcurementStore::Open(args.state.data_dir);
+  if (!procurement_db.ok()) {
+    PrintError(procurement_db.error().ToString());
+    return kExitFailure;
+  }
+  std::mutex procurement_mutex;
+  web::ProcurementAccess procurement_access;
+  procurement_access.with_store = [db = procurement_db.value().get(), &procurement_mutex](
+                                      const std::function<Status(procurement::ProcurementStore&)>& fn) {
+    std::lock_guard<std::mutex> lock(procurement_mutex);
+    return fn(*db);
+  };
+  const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access,
+                        procurement_access);
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.

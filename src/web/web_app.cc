@@ -175,6 +175,8 @@ std::vector<NavLink> WebApp::Impl::CcgNav(const Caller& c, const OdsCode& ccg, s
   }
   if (tenancy::Grants(c.who.role, Action::kViewBilling, Identifiability::kAggregate))
     nav.push_back({base + "/billing", "Billing", current == "billing"});
+  if (procurement.with_store && tenancy::Grants(c.who.role, Action::kScoreBids, Identifiability::kAggregate))
+    nav.push_back({base + "/procurement", "Procurement", current == "procurement"});
   return nav;
 }
 
@@ -205,11 +207,13 @@ Status WebApp::Impl::Audit(const Caller& c, const std::string& action, const std
 Response WebApp::Impl::ApiNotFound() { return Response::Error(404, "not found"); }
 
 WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
-               const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing)
+               const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing,
+               ProcurementAccess procurement)
     : impl_(std::make_unique<Impl>(options, accounts, views, ref, std::move(audit), std::move(records),
                                    options.behind_tls ? "__Host-csu_session" : "csu_session", std::move(billing))),
       session_cookie_(impl_->session_cookie) {
   Impl* app = impl_.get();
+  app->procurement = std::move(procurement);
   using Fn = Response (Impl::*)(const Request&, const Caller&) const;
   // `use`: what a served request counts as, in its CCG's use of the platform
   // (docs/billing.md, "Metering"); reading one's own billing is not a use.
@@ -293,6 +297,10 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/billing", api(&Impl::ApiCcgBilling, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling, Use::kNone));
+  router_.Add(Method::kGet, "/ccg/{ccg}/procurement", page(&Impl::ProcurementPage, Use::kNone));
+  router_.Add(Method::kGet, "/ccg/{ccg}/procurement/{tender}/evaluation", page(&Impl::EvaluationPage, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/procurement", api(&Impl::ApiProcurement, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/procurement/{tender}/evaluation", api(&Impl::ApiEvaluation, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));
   router_.Add(Method::kGet, "/api/v1/data", api(&Impl::ApiData));
   router_.Add(Method::kGet, "/api/v1/audit", api(&Impl::ApiAudit));

@@ -36,6 +36,10 @@
 namespace csu::analytics {
 class CommissioningViews;
 }
+namespace csu::procurement {
+class ProcurementStore;
+}
+
 namespace csu::billing {
 class BillingStore;
 class Meter;
@@ -79,6 +83,12 @@ struct BillingAccess {
   std::function<Date()> today;  // the platform's date (UK civil); the system clock's when empty
 };
 
+// The procurement database (not thread-safe: `with_store` runs a function on
+// it under the caller's lock). Without it the procurement pages answer 404.
+struct ProcurementAccess {
+  std::function<Status(const std::function<Status(procurement::ProcurementStore&)>&)> with_store;
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -90,7 +100,8 @@ struct WebOptions {
 class WebApp {
  public:
   WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
-         const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {});
+         const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {},
+         ProcurementAccess procurement = {});
   ~WebApp();
 
   // Routes the request; handler failures become 500 pages here, without

@@ -34,6 +34,7 @@
 #include "http/request_parser.h"
 #include "ingest/extract_schema.h"
 #include "pricing/priced_activity.h"
+#include "procurement/procurement_store.h"
 #include "refdata/refdata.h"
 #include "report/render.h"
 #include "report/xlsx_writer.h"
@@ -135,6 +136,7 @@ struct WebApp::Impl {
   PlatformRecords records;
   std::string session_cookie;
   BillingAccess billing;
+  ProcurementAccess procurement;  // set by WebApp's constructor
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
   // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
   std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
@@ -309,6 +311,18 @@ struct WebApp::Impl {
     kExport,   // ... and an export, named {view}.{format}
   };
   Response Metered(const Request& r, const Caller& c, bool api, Use use, Response response) const;
+
+  // ---- procurement pages (procurement_pages.cc) ----
+  // The procurement team's list of the CCG's tenders, and the tenders the
+  // user evaluates; an evaluator's page shows only the bids assigned to
+  // them and only their own scores (the store enforces both).
+  Result<nlohmann::json> ProcurementOf(const OdsCode& ccg, const Caller& c) const;
+  Result<std::optional<nlohmann::json>> EvaluationOf(const OdsCode& ccg, const std::string& tender,
+                                                     const Caller& c) const;
+  Response ProcurementPage(const Request& r, const Caller& c) const;
+  Response ApiProcurement(const Request& r, const Caller& c) const;
+  Response EvaluationPage(const Request& r, const Caller& c) const;
+  Response ApiEvaluation(const Request& r, const Caller& c) const;
 
   // ---- billing pages (billing_routes.cc) ----
 

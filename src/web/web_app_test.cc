@@ -27,6 +27,7 @@
 #include "billing/meter.h"
 #include "contracts/contract.h"
 #include "contracts/contract_store.h"
+#include "procurement/procurement_store.h"
 #include "http/http_testing.h"
 #include "http/request_parser.h"
 #include "http/server.h"
@@ -155,8 +156,16 @@ class WebAppTest : public ::testing::Test {
     };
     billing_access.meter = meter_.get();
     billing_access.today = [] { return kToday; };
+    auto proc = procurement::ProcurementStore::Open(dir_.path());
+    ASSERT_TRUE(proc.ok()) << proc.error().ToString();
+    procurement_ = std::move(proc).value();
+    ProcurementAccess procurement_access;
+    procurement_access.with_store = [this](const std::function<Status(procurement::ProcurementStore&)>& fn) {
+      std::lock_guard<std::mutex> lock(procurement_mu_);
+      return fn(*procurement_);
+    };
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
-                                    refdata::TestRefData(), o.audit, records, billing_access);
+                                    refdata::TestRefData(), o.audit, records, billing_access, procurement_access);
   }
 
   void Add(const std::string& name, Role role, const std::string& tenant) {
@@ -209,6 +218,8 @@ class WebAppTest : public ::testing::Test {
   std::mutex billing_mu_;
   std::unique_ptr<billing::BillingStore> billing_;
   std::unique_ptr<billing::Meter> meter_;
+  std::mutex procurement_mu_;
+  std::unique_ptr<procurement::ProcurementStore> procurement_;
   std::unique_ptr<WebApp> app_;
 };
 
@@ -492,12 +503,17 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /api/v1/ccg/{ccg}/billing", {false, true}},
     {"GET /api/v1/ccg/{ccg}/invoices/{number}", {false, true}},
     {"GET /api/v1/billing", {false, false}},
+    {"GET /ccg/{ccg}/procurement", {false, true}},
+    {"GET /ccg/{ccg}/procurement/{tender}/evaluation", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/procurement", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/procurement/{tender}/evaluation", {false, true}},
 };
 
 std::string Fill(std::string pattern, const std::string& ccg, const std::string& view, const std::string& format) {
   // {number}: 27D's invoice, so a path naming 27D asks for its real document.
   for (const auto& [name, value] : {std::pair<std::string, std::string>{"{ccg}", ccg}, {"{view}", view},
-                                    {"{format}", format}, {"{number}", "INV-000002"}}) {
+                                    {"{format}", format}, {"{number}", "INV-000002"},
+                                    {"{tender}", "T-1"}}) {
     for (size_t at; (at = pattern.find(name)) != std::string::npos;) pattern.replace(at, name.size(), value);
   }
   return pattern;
@@ -550,6 +566,79 @@ TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
   }
   // Every refusal went to the audit log.
   EXPECT_GT(AuditCount("permission.refused"), 0u);
+}
+
+// Issue 22: the procurement pages. The team sees the CCG's tenders; an
+// evaluator sees only the bids assigned to them and only their own scores,
+// never a price; a user not assigned to a tender, or another CCG's user,
+// finds no such page.
+TEST_F(WebAppTest, AnEvaluatorSeesOnlyTheirBidsAndTheirOwnScores) {
+  const procurement::Actor by{"2025-09-02T10:00:00Z", "test"};
+  {
+    std::lock_guard<std::mutex> lock(procurement_mu_);
+    procurement::PlanLine p;
+    p.ccg = "02E";
+    p.ref = "P1";
+    p.title = "Community MSK";
+    p.value = Money::FromPounds(1000);
+    p.regime = procurement::Regime::kProcurementAct2023;
+    p.start = Date::FromYmd(2025, 6, 1);
+    p.award_by = Date::FromYmd(2025, 12, 1);
+    ASSERT_TRUE(procurement_->AddPlanLine(p, by).ok());
+    ASSERT_TRUE(procurement_->CreateTender({"02E", "T-1", "P1", "Community MSK", Date::FromYmd(2025, 9, 1),
+                                            procurement::TenderStatus::kOpen, std::nullopt}, by).ok());
+    procurement::Criteria c;
+    c.groups = {{"Q", "Quality", procurement::CriterionKind::kQuality, 100}};
+    c.subs = {{"Q1", "Q", "Service model", 100}};
+    c.scale = {{0, "Poor"}, {1, "Good"}};
+    ASSERT_TRUE(procurement_->SetCriteria("02E", "T-1", c, by).ok());
+    ASSERT_TRUE(procurement_->AddBid("02E", "T-1", {{"B1", "Alpha Health", Money::FromPence(9876543)}, ""}, by).ok());
+    ASSERT_TRUE(procurement_->AddBid("02E", "T-1", {{"B2", "Beta Care", Money::FromPence(1234567)}, ""}, by).ok());
+    for (const char* who : {"commissioner", "finance"})
+      ASSERT_TRUE(procurement_->DeclareInterest("02E", "T-1", {who, "none", false, "", ""}, by).ok());
+    ASSERT_TRUE(procurement_->AssignEvaluator("02E", "T-1", "commissioner", "B1", by).ok());
+    ASSERT_TRUE(procurement_->AssignEvaluator("02E", "T-1", "finance", "B2", by).ok());
+    ASSERT_TRUE(procurement_->SubmitScores("02E", "T-1", "commissioner", {{"B1", "Q1", "commissioner", 1, "mine-note"}}, by).ok());
+    ASSERT_TRUE(procurement_->SubmitScores("02E", "T-1", "finance", {{"B2", "Q1", "finance", 0, "other-note"}}, by).ok());
+  }
+  Add("buyer", Role::kCsuProcurement, "");
+  ASSERT_TRUE(accounts_->Assign("buyer", "02E", true, "test").ok());
+  for (Role r : tenancy::kAllRoles) ASSERT_TRUE(accounts_->SetRoleRequiresMfa(r, false, "test").ok());
+  const std::string commissioner = Cookie(Session("commissioner"));
+  Response page = Send(Method::kGet, "/ccg/02E/procurement/T-1/evaluation", commissioner);
+  ASSERT_EQ(page.status(), 200) << page.body();
+  EXPECT_NE(page.body().find("Alpha Health"), std::string::npos);
+  EXPECT_NE(page.body().find("mine-note"), std::string::npos);
+  EXPECT_EQ(page.body().find("Beta Care"), std::string::npos) << "a bid not assigned to them";
+  EXPECT_EQ(page.body().find("other-note"), std::string::npos) << "another evaluator's score";
+  EXPECT_EQ(page.body().find("98,765.43"), std::string::npos) << "no prices for quality evaluators";
+  Response api = Send(Method::kGet, "/api/v1/ccg/02E/procurement/T-1/evaluation", commissioner);
+  ASSERT_EQ(api.status(), 200);
+  const auto j = nlohmann::json::parse(api.body());
+  ASSERT_EQ(j["bids"].size(), 1u);
+  ASSERT_EQ(j["scores"].size(), 1u);
+  EXPECT_FALSE(j["scores"][0].contains("evaluator"));
+  EXPECT_EQ(j["scores"][0]["comment"], "mine-note");
+  // The commissioner evaluates but does not see the CCG's tender list.
+  const auto list = nlohmann::json::parse(Send(Method::kGet, "/api/v1/ccg/02E/procurement", commissioner).body());
+  EXPECT_TRUE(list["tenders"].empty());
+  EXPECT_EQ(list["evaluating"].size(), 1u);
+  // The analyst is not an evaluator of T-1: no such page; the procurement
+  // team sees the tender list but not the evaluation page (not assigned).
+  const std::string analyst = Cookie(Session("analyst"));
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/procurement/T-1/evaluation", analyst).status(), 404);
+  const std::string buyer = Cookie(Session("buyer"));
+  const auto team = nlohmann::json::parse(Send(Method::kGet, "/api/v1/ccg/02E/procurement", buyer).body());
+  ASSERT_EQ(team["tenders"].size(), 1u);
+  EXPECT_EQ(team["tenders"][0]["bids"], 2);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/procurement/T-1/evaluation", buyer).status(), 404);
+  Response html = Send(Method::kGet, "/ccg/02E/procurement", buyer);
+  ASSERT_EQ(html.status(), 200);
+  EXPECT_NE(html.body().find("Community MSK"), std::string::npos);
+  // Another CCG's path: the same answer as a CCG that does not exist.
+  EXPECT_EQ(Send(Method::kGet, "/ccg/27D/procurement", buyer).status(), 404);
+  // An administrator is not an evaluator and has no procurement pages.
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/procurement", Cookie(Session("admin"))).status(), 404);
 }
 
 // Issue 15 item 4: a viewer's pipelined forbidden requests wrote one
