@@ -102,6 +102,7 @@ input[type=checkbox]{min-width:0;width:1.1rem;height:1.1rem;padding:0;margin:0 4
 .chart svg{max-width:100%;height:auto}
 footer{color:#4c6272;font-size:.85rem;text-align:center;padding:24px}
 @media (max-width:640px){main{padding:12px}h1{font-size:1.5rem}.card .value{font-size:1.3rem}}
+@media print{header.top,nav,footer,.skip,.no-print,form{display:none}html{background:#fff}main{padding:0}.table-wrap,.table-wrap.scroll{overflow:visible;max-height:none;border:0}pre.why{white-space:pre-wrap}td,th{white-space:normal}h3{break-after:avoid}}
 )css";
 
 }  // namespace
