@@ -317,6 +317,14 @@ TableOptions WebApp::Impl::ViewTableOptions(const std::string& base, const std::
   // The band is on the figure people ask "which are over £X" of: the year
   // to date in monitoring, the amount at stake in challenges, spend.
   if (view == "summary" || view == "monitoring" || view == "nca") o.value_column = "actual_ytd";
+  // POD lines are wide (a month, the year to date, the forecast): the reader
+  // hides the groups they do not need rather than scrolling past them.
+  if (view == "monitoring")
+    o.column_groups = {
+        {"month", "This month", {"plan_month_activity", "actual_month_activity", "plan_month", "actual_month"}},
+        {"ytd_activity", "Year to date activity", {"plan_ytd_activity", "actual_ytd_activity", "variance_ytd_activity"}},
+        {"variance_split", "Volume and price variance", {"volume_variance", "price_variance"}},
+        {"forecast", "Forecast", {"forecast_run_rate", "forecast_profiled", "plan_year"}}};
   // The summary's status is a choice of Red, Amber and Green.
   if (view == "summary") {
     o.filter_columns = {"status"};
