@@ -4,6 +4,7 @@
 #include "core/text.h"
 #include "analytics/challenge_pack.h"
 #include "pricing/price_explanation.h"
+#include "web/figures.h"
 #include "web/templates.h"
 #include "web/web_app_impl.h"
 
@@ -420,6 +421,10 @@ Response WebApp::Impl::ViewPageFor(const Request& r, const Caller& c, const std:
             "<p class=\"note\">Tick the challenges in the table (the box beside each), write why, then agree, "
             "reject or query them with the provider. Ticks on other pages of the table are not sent.</p>";
   }
+  // Figures before the table they draw: shares of spend as bars, where each
+  // practice's patients went as a shaded matrix (web/figures.h).
+  if (view == "spend" && !result.tables.empty()) body += ShareBarsHtml(result.tables[0]);
+  if (view == "flows" && !result.tables.empty()) body += FlowMatrixHtml(result.tables[0]);
   // The first table follows the table convention (its parameters are in the
   // URL, so only one table a page can own them); any other is shown whole.
   for (size_t i = 0; i < result.tables.size(); ++i) {
