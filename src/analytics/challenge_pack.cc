@@ -68,28 +68,21 @@ std::vector<report::ReportTable> ChallengePack(const report::ReportTable& challe
                     Cell::Count(t.agreed), Cell::Count(t.rejected), Cell::Pence(t.agreed_pence)});
   if (!by_rule.empty()) summary.AddTotalRow("Total");
 
-  std::vector<report::Column> columns = {{"id", ColumnType::kText, "Challenge"},
-                                         {"rule", ColumnType::kText, "Rule"},
-                                         {"kind", ColumnType::kText, "Kind"},
-                                         {"date", ColumnType::kText, "Date"},
-                                         {"month", ColumnType::kInteger, "Month"},
-                                         {"code", ColumnType::kText, "HRG / TFC"},
-                                         {"at_stake", ColumnType::kMoney, "£ at stake"},
-                                         {"status", ColumnType::kText, "Status"},
-                                         {"reason", ColumnType::kText, "Reason"},
-                                         {"status_note", ColumnType::kText, "Status note"}};
+  // The list keeps the challenge table's own columns, less the CCG and the
+  // provider (one each in a pack), so the two never drift apart.
+  std::vector<report::Column> columns;
+  std::vector<size_t> from;
+  for (size_t c = 0; c < challenges.columns.size(); ++c) {
+    if (challenges.columns[c].name == "commissioner" || challenges.columns[c].name == "provider") continue;
+    columns.push_back(challenges.columns[c]);
+    from.push_back(c);
+  }
   if (explain) columns.push_back({"price_explanation", ColumnType::kText, "Why this price"});
   report::ReportTable list("Challenges", columns);
   for (size_t r : rows) {
     std::vector<Cell> cells;
-    for (const report::Column& c : columns) {
-      if (c.name == "price_explanation") {
-        cells.push_back(Cell::Text(explain(TextOf(challenges, r, "id"))));
-        continue;
-      }
-      const Cell* cell = challenges.Find(r, c.name);
-      cells.push_back(cell ? *cell : Cell{});
-    }
+    for (size_t c : from) cells.push_back(challenges.rows[r][c]);
+    if (explain) cells.push_back(Cell::Text(explain(TextOf(challenges, r, "id"))));
     list.AddRow(std::move(cells));
   }
 
