@@ -9,6 +9,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev libcli11-dev
   libssl-dev libsqlite3-dev sqlite3 libzstd-dev nlohmann-json3-dev libargon2-dev
+  libkainjow-mustache-dev
   libxlsxwriter-dev libminizip-dev unzip
   clang libclang-rt-14-dev
 )

@@ -257,6 +257,8 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/ccg/{ccg}/records", page(&Impl::RecordsPage, Use::kRecords));
   router_.Add(Method::kPost, "/ccg/{ccg}/challenges", page(&Impl::SetChallenge));
   router_.Add(Method::kGet, "/ccg/{ccg}/export/{view}/{format}", page(&Impl::Export, Use::kExport));
+  router_.Add(Method::kGet, "/ccg/{ccg}/challenge-pack", page(&Impl::ChallengePackPage, Use::kPack));
+  router_.Add(Method::kGet, "/ccg/{ccg}/challenge-pack/xlsx", page(&Impl::ChallengePackWorkbook, Use::kPackExport));
   router_.Add(Method::kGet, "/data", page(&Impl::DataPage));
   router_.Add(Method::kGet, "/audit", page(&Impl::AuditPage));
   router_.Add(Method::kGet, "/admin/users", page(&Impl::UsersPage));
@@ -306,6 +308,7 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/api/v1/audit", api(&Impl::ApiAudit));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}", api(&Impl::ApiHome));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/view/{view}", api(&Impl::ApiView, Use::kView));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/challenge-pack", api(&Impl::ApiChallengePack, Use::kPack));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/records", api(&Impl::ApiRecords, Use::kRecords));
 }
 

@@ -288,6 +288,21 @@ struct WebApp::Impl {
   Response RecordsPage(const Request& r, const Caller& c) const;
 
   Response Export(const Request& r, const Caller& c) const;
+  // GET /ccg/{ccg}/challenge-pack?provider=&month= (printable page) and
+  // /ccg/{ccg}/challenge-pack/xlsx (workbook): one provider's challenges for
+  // the contract meeting (analytics/challenge_pack.h). Record level: the page
+  // needs record-level view, the workbook record-level export; both audited.
+  struct Pack {
+    std::string provider;        // ODS code, upper case
+    std::string provider_label;  // "Warrington and Halton Hospitals ... (RWW)"
+    std::string subtitle;        // the CCG and period, as on the challenges page
+    int month = 12;
+    std::vector<report::ReportTable> tables;  // analytics::ChallengePack
+  };
+  Result<Pack> BuildPack(const Request& r, const OdsCode& ccg, bool explain) const;
+  Response ChallengePackPage(const Request& r, const Caller& c) const;
+  Response ChallengePackWorkbook(const Request& r, const Caller& c) const;
+  Response ApiChallengePack(const Request& r, const Caller& c) const;  // its JSON twin
 
   // ---- JSON twins (ccg_pages.cc, admin_pages.cc) ----
   static Response ApiNotFound();
@@ -309,6 +324,8 @@ struct WebApp::Impl {
     kView,     // ... and a report run, named by the {view} in the path
     kRecords,  // ... and a report run of the record drill-down
     kExport,   // ... and an export, named {view}.{format}
+    kPack,        // ... and a report run of a challenge pack
+    kPackExport,  // ... and an export of one, challenge-pack.xlsx
   };
   Response Metered(const Request& r, const Caller& c, bool api, Use use, Response response) const;
 

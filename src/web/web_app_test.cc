@@ -476,6 +476,8 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /ccg/{ccg}/records", {false, true}},
     {"POST /ccg/{ccg}/challenges", {false, true}},
     {"GET /ccg/{ccg}/export/{view}/{format}", {false, true}},
+    {"GET /ccg/{ccg}/challenge-pack", {false, true}},
+    {"GET /ccg/{ccg}/challenge-pack/xlsx", {false, true}},
     {"GET /data", {false, false}},
     {"GET /admin/users", {false, false}},
     {"POST /admin/users", {false, false}},
@@ -494,6 +496,7 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /api/v1/ccgs", {false, false}},
     {"GET /api/v1/ccg/{ccg}", {false, true}},
     {"GET /api/v1/ccg/{ccg}/view/{view}", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/challenge-pack", {false, true}},
     {"GET /api/v1/ccg/{ccg}/records", {false, true}},
     {"GET /static/invoice.css", {true, false}},
     {"GET /ccg/{ccg}/billing", {false, true}},
@@ -1069,6 +1072,60 @@ TEST_F(WebAppTest, ChallengeStatusIsSetFromTheBrowserOnlyForTheCcgsOwnChallenges
                 .status(),
             404);
   EXPECT_EQ(contracts_->ChallengeStatuses().value().at(id).actor, "commissioner");
+}
+
+TEST_F(WebAppTest, AChallengePackGathersOneProvidersChallengesForThoseWhoMaySeeRecords) {
+  // Two identical spells at RWW for 02E: the duplicate rule raises one
+  // challenge with the provider, whose record's price the pack explains.
+  analytics::testing::SpellSpec s;
+  s.commissioner = "02E";
+  s.patient = 1;
+  s.pence = 111'11;
+  activity_.Spell(s);
+  activity_.Spell(s);
+  const std::string commissioner = Session("commissioner");
+  Response list = Send(Method::kGet, "/ccg/02E/view/challenges", Cookie(commissioner));
+  ASSERT_EQ(list.status(), 200);
+  EXPECT_NE(list.body().find("action=\"/ccg/02E/challenge-pack\""), std::string::npos) << "the page offers the pack";
+  const std::string provider = "RBT";  // the spells' provider, asked for in lower case first
+  Response page = Send(Method::kGet, "/ccg/02E/challenge-pack?month=12&provider=rbt",
+                       Cookie(commissioner));
+  ASSERT_EQ(page.status(), 200) << page.body();
+  EXPECT_NE(page.body().find("Challenge pack: "), std::string::npos);
+  EXPECT_NE(page.body().find("Challenges by rule"), std::string::npos);
+  EXPECT_NE(page.body().find("How each challenged record was priced"), std::string::npos);
+  EXPECT_NE(page.body().find("<pre class=\"why\">"), std::string::npos);
+  // A commissioner may see records but not export them: no workbook link,
+  // and the workbook itself answers as nothing there would.
+  EXPECT_EQ(page.body().find("/challenge-pack/xlsx"), std::string::npos);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/challenge-pack/xlsx?provider=" + provider, Cookie(commissioner)).status(), 404);
+  // The analyst (assigned 02E) exports it as a workbook.
+  Response book = Send(Method::kGet, "/ccg/02E/challenge-pack/xlsx?month=12&provider=" + provider, Cookie(Session("analyst")));
+  ASSERT_EQ(book.status(), 200) << book.body();
+  EXPECT_EQ(book.body().substr(0, 2), "PK");
+  EXPECT_NE(std::string(book.Header("Content-Disposition")).find("02E-challenge-pack-" + provider), std::string::npos);
+  // Finance staff and viewers work from aggregates: no pack. Another CCG's
+  // user gets nothing of 02E's. A provider must be named.
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/challenge-pack?provider=" + provider, Cookie(Session("finance"))).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/challenge-pack?provider=" + provider, Cookie(Session("viewer"))).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/challenge-pack?provider=" + provider, Cookie(Session("other"))).status(), 404);
+  Response unnamed = Send(Method::kGet, "/ccg/02E/challenge-pack", Cookie(commissioner));
+  EXPECT_EQ(unnamed.status(), 400);
+  EXPECT_NE(unnamed.body().find("name the provider"), std::string::npos);
+  // Its JSON twin: the two tables, money in pence, with the explanations.
+  Response json = Send(Method::kGet, "/api/v1/ccg/02E/challenge-pack?month=12&provider=" + provider, Cookie(commissioner));
+  ASSERT_EQ(json.status(), 200) << json.body();
+  const nlohmann::json tables = nlohmann::json::parse(json.body());
+  ASSERT_EQ(tables.size(), 2u);
+  int64_t listed = 0;
+  for (const auto& row : tables.at(1).at("rows")) listed += row.at("at_stake_pence").get<int64_t>();
+  EXPECT_GT(listed, 0);
+  EXPECT_EQ(tables.at(0).at("totals").at(0).at("at_stake_pence").get<int64_t>(), listed) << "the summary adds the list";
+  EXPECT_FALSE(tables.at(1).at("rows").at(0).at("price_explanation").get<std::string>().empty());
+  // All three are audited.
+  EXPECT_EQ(AuditCount("|web.view|challenge-pack|"), 1u);
+  EXPECT_EQ(AuditCount("|web.export|challenge-pack|"), 1u);
+  EXPECT_EQ(AuditCount("|api.view|challenge-pack|"), 1u);
 }
 
 TEST_F(WebAppTest, EveryPrivateRouteNeedsASignedInUser) {
