@@ -8,6 +8,7 @@
 // their prices (quality is scored without them) and never another
 // evaluator's scores; a tender they are not assigned to answers as a
 // missing one.
+#include "web/templates.h"
 #include "web/web_app_impl.h"
 
 namespace csu::web {
@@ -99,7 +100,8 @@ Response WebApp::Impl::ProcurementPage(const Request& r, const Caller& c) const 
   const std::string code(ccg->view());
   PageFrame f = Frame(c, "Procurement", CcgName(*ccg) + " (" + code + ")");
   f.nav = CcgNav(c, *ccg, "procurement");
-  std::string body = "<div class=\"actions\"><a href=\"/api/v1/ccg/" + code + "/procurement\">This page as JSON</a></div>\n";
+  TemplateData d;
+  d.set("json_href", "/api/v1/ccg/" + code + "/procurement");
   using report::Cell;
   using report::ColumnType;
   if (!data.value()["tenders"].empty()) {
@@ -112,19 +114,23 @@ Response WebApp::Impl::ProcurementPage(const Request& r, const Caller& c) const 
     for (const auto& x : data.value()["tenders"])
       t.AddRow({Cell::Text(x["id"]), Cell::Text(x["title"]), Cell::Text(x["plan"]), Cell::Text(x["status"]),
                 Cell::Text(x["bid_deadline"]), Cell::Integer(x["bids"].get<int64_t>())});
-    body += "<h2>Tenders</h2>\n" + TableHtml(t);
+    d.set("tenders_html", TableHtml(t));
   }
-  body += "<h2>Tenders you evaluate</h2>\n";
-  if (data.value()["evaluating"].empty()) {
-    body += "<p>You are not an evaluator of any of this CCG's tenders.</p>\n";
-  } else {
-    body += "<ul>\n";
-    for (const auto& x : data.value()["evaluating"])
-      body += "<li><a href=\"/ccg/" + code + "/procurement/" + UrlEncode(x["id"].get<std::string>()) +
-              "/evaluation\">" + Escape(x["id"].get<std::string>()) + " " + Escape(x["title"].get<std::string>()) +
-              "</a> (" + Escape(x["status"].get<std::string>()) + ")</li>\n";
-    body += "</ul>\n";
+  TemplateData items{TemplateData::type::list};
+  for (const auto& x : data.value()["evaluating"]) {
+    TemplateData item;
+    item.set("href", "/ccg/" + code + "/procurement/" + UrlEncode(x["id"].get<std::string>()) + "/evaluation");
+    item.set("id", x["id"].get<std::string>());
+    item.set("title", x["title"].get<std::string>());
+    item.set("status", x["status"].get<std::string>());
+    items.push_back(item);
   }
+  if (items.is_non_empty_list()) {
+    TemplateData evaluating;
+    evaluating.set("items", items);
+    d.set("evaluating", evaluating);
+  }
+  const std::string body = RenderTemplate("procurement", d);
   return Response::Html(200, RenderPage(f, body));
 }
 
@@ -143,24 +149,25 @@ Response WebApp::Impl::EvaluationPage(const Request& r, const Caller& c) const {
   auto data = EvaluationOf(*ccg, tender, c);
   if (!data.ok()) return Problem(c, 500, "Evaluation", "the procurement database could not be read");
   if (!data.value()) return NotFound(c);
-  const json& d = *data.value();
+  const json& j = *data.value();
   const std::string code(ccg->view());
-  PageFrame f = Frame(c, "Evaluation of " + tender, d["tender"]["title"].get<std::string>());
+  const std::string d_status = j["tender"]["status"].get<std::string>();
+  PageFrame f = Frame(c, "Evaluation of " + tender, j["tender"]["title"].get<std::string>());
   f.nav = CcgNav(c, *ccg, "procurement");
   using report::Cell;
   using report::ColumnType;
   report::ReportTable scale("Scale", {{"score", ColumnType::kInteger, "Score"}, {"descriptor", ColumnType::kText, "Meaning"}});
-  for (const auto& l : d["scale"]) scale.AddRow({Cell::Integer(l["score"].get<int64_t>()), Cell::Text(l["descriptor"])});
+  for (const auto& l : j["scale"]) scale.AddRow({Cell::Integer(l["score"].get<int64_t>()), Cell::Text(l["descriptor"])});
   report::ReportTable mine("Your scores", {{"bid", ColumnType::kText, "Bid"},
                                            {"bidder", ColumnType::kText, "Bidder"},
                                            {"criterion", ColumnType::kText, "Criterion"},
                                            {"weight", ColumnType::kInteger, "Weight"},
                                            {"score", ColumnType::kText, "Your score"},
                                            {"comment", ColumnType::kText, "Your comment"}});
-  for (const auto& b : d["bids"])
-    for (const auto& cr : d["criteria"]) {
+  for (const auto& b : j["bids"])
+    for (const auto& cr : j["criteria"]) {
       std::string score = "not scored", comment;
-      for (const auto& s : d["scores"])
+      for (const auto& s : j["scores"])
         if (s["bid"] == b["id"] && s["criterion"] == cr["id"]) {
           score = std::to_string(s["score"].get<int64_t>());
           comment = s["comment"];
@@ -169,13 +176,12 @@ Response WebApp::Impl::EvaluationPage(const Request& r, const Caller& c) const {
                    Cell::Text(cr["id"].get<std::string>() + " " + cr["name"].get<std::string>()),
                    Cell::Integer(cr["weight"].get<int64_t>()), Cell::Text(score), Cell::Text(comment)});
     }
-  std::string body = "<div class=\"actions\"><a href=\"/api/v1/ccg/" + code + "/procurement/" + UrlEncode(tender) +
-                     "/evaluation\">This page as JSON</a></div>\n";
-  body += "<p>Status: " + Escape(d["tender"]["status"].get<std::string>()) +
-          ". You see the bids assigned to you and your own scores only; other evaluators' scores stay sealed "
-          "until moderation. Scores are submitted as a file: <code>csu procurement scores</code> "
-          "(docs/formats/procurement-scores-v1.md).</p>\n";
-  body += "<h2>Scoring scale</h2>\n" + TableHtml(scale) + "<h2>Your scores</h2>\n" + TableHtml(mine);
+  TemplateData d;
+  d.set("json_href", "/api/v1/ccg/" + code + "/procurement/" + UrlEncode(tender) + "/evaluation");
+  d.set("status", d_status);
+  d.set("scale_html", TableHtml(scale));
+  d.set("scores_html", TableHtml(mine));
+  const std::string body = RenderTemplate("procurement_evaluation", d);
   return Response::Html(200, RenderPage(f, body));
 }
 
