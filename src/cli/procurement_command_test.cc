@@ -154,5 +154,35 @@ TEST_F(ProcurementCommandTest, AnotherCcgSeesNoTender) {
   EXPECT_TRUE(Contains(other.output, "no such tender for CCG 27D")) << other.output;
 }
 
+TEST_F(ProcurementCommandTest, AFullTieNeedsARecordedDecisionForOneOfTheTiedBids) {
+  const std::string t = "--ccg 02E --tender T-2";
+  Ok("procurement plan add --ccg 02E --ref P2 --title Tie --value 100.00 --regime pa2023 --start 2025-06-01 "
+     "--award-by 2025-12-31");
+  Ok("procurement tender create " + t + " --plan P2 --title Tie --deadline 2025-09-01");
+  std::ofstream(root_ / "tie.csv") << "type,id,parent,kind,name,weight,score\ncriterion,Q,,quality,Quality,70,\n"
+                                      "sub,Q1,Q,,Model,70,\ncriterion,P,,price,Price,30,\nscale,,,,No,,0\n"
+                                      "scale,,,,Some,,1\nscale,,,,Yes,,2\n";
+  Ok("procurement criteria " + t + " " + Path("tie.csv"));
+  Ok("procurement bids add " + t + " --bid T1 --bidder Tern --provider RBT --price 100.00");
+  Ok("procurement bids add " + t + " --bid T2 --bidder Teal --provider RWW --price 100.00");
+  Ok("procurement bids add " + t + " --bid T3 --bidder Tit --provider RJN --price 200.00");
+  Ok("procurement declare " + t + " --person e1 --interest none");
+  Ok("procurement assign " + t + " --evaluator e1 --bid T1 --bid T2 --bid T3");
+  std::ofstream(root_ / "tie-e1.csv") << "bid,criterion,score\nT1,Q1,2\nT2,Q1,2\nT3,Q1,1\n";
+  Ok("procurement scores " + t + " --evaluator e1 " + Path("tie-e1.csv"));
+  Ok("procurement moderate open " + t);
+  // T1 and T2: 70 + 30 = 100 each, equal on quality too: no most advantageous tender.
+  Outcome plain = Csu("procurement award " + t + " --notice 2025-12-19");
+  EXPECT_EQ(plain.exit_code, 1);
+  EXPECT_TRUE(Contains(plain.output, "bids T1, T2 tie")) << plain.output;
+  Outcome third = Csu("procurement award " + t + " --notice 2025-12-19 --bid T3 --tie-decision \"cheaper\"");
+  EXPECT_EQ(third.exit_code, 1) << "T3 is not one of the tied bids";
+  Outcome decided = Csu("procurement award " + t + " --notice 2025-12-19 --bid T2 --tie-decision \"local access\"");
+  ASSERT_EQ(decided.exit_code, 0) << decided.output;
+  EXPECT_TRUE(Contains(decided.output, "Tie decided for bid T2: local access")) << decided.output;
+  // Procurement Act: 19 Dec counts, so standstill ends 2 January.
+  EXPECT_TRUE(Contains(decided.output, "ends 2026-01-02")) << decided.output;
+}
+
 }  // namespace
 }  // namespace csu::cli
