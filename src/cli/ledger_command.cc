@@ -44,6 +44,7 @@ struct LedgerArgs {
   int64_t journal = 0;
   std::string format = "table";
   std::string out;
+  std::string allowance_per_head, population;  // the position view
 };
 
 int Fail(const std::string& message, int code = kExitFailure) {
@@ -407,11 +408,24 @@ int Export(const Context& ctx, const LedgerArgs& a) {
 }
 
 constexpr const char* kViews =
-    "trial-balance, income-expenditure, financial-position, aged-debt, aged-creditors, agreement-of-balances or bppc";
+    "trial-balance, income-expenditure, financial-position, aged-debt, aged-creditors, agreement-of-balances, bppc, "
+    "budget or position";
+
+}  // namespace
+
+// The budget and position views (ledger_budget_command.cc).
+int LedgerBudgetReport(const Context& ctx, const StateArgs& state, const std::string& view, const std::string& entity,
+                       const std::string& period, const std::string& per_head, const std::string& population,
+                       const std::string& format, const std::string& out);
+
+namespace {
 
 int Report(const Context& ctx, const LedgerArgs& a) {
   if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
   // The sales and purchase ledger views are as at a day too (ledger_documents.h).
+  if (a.view == "budget" || a.view == "position")
+    return LedgerBudgetReport(ctx, a.state, a.view, a.entity, a.period, a.allowance_per_head, a.population, a.format,
+                              a.out);
   const bool documents = a.view == "aged-debt" || a.view == "aged-creditors" || a.view == "agreement-of-balances";
   if (a.view == "bppc") {  // over a range: the month, or --from/--to
     auto range = Range(a, false);
@@ -482,6 +496,8 @@ void RangeOptions(CLI::App* cmd, LedgerArgs& a) {
 
 // post-invoices, receipt and payment (ledger_documents_command.cc).
 void AddLedgerDocumentCommands(CLI::App& led, Context& ctx);
+// budget set|approve|versions|show|vire|virements|forecast (ledger_budget_command.cc).
+void AddLedgerBudgetCommands(CLI::App& led, Context& ctx);
 
 void AddLedgerCommands(CLI::App& app, Context& ctx) {
   CLI::App* led = app.add_subcommand("ledger", "The general ledger of the CSU and its CCGs (docs/ledger.md)");
@@ -550,8 +566,13 @@ void AddLedgerCommands(CLI::App& app, Context& ctx) {
   c->add_option("VIEW", a->view, kViews)->required();
   RangeOptions(c, *a);
   TableOptions(c, *a);
+  c->add_option("--allowance-per-head", a->allowance_per_head,
+                "position: the running-cost allowance a head (default £22.07, NHS England's 2015/16 figure)");
+  c->add_option("--population", a->population,
+                "position: the population the allowance is for (default: the CCG's registered patients)");
 
   AddLedgerDocumentCommands(*led, ctx);
+  AddLedgerBudgetCommands(*led, ctx);
 }
 
 }  // namespace csu::cli
