@@ -120,7 +120,7 @@ void PrintEnrolment(const tenancy::Enrolment& e) {
 int Add(const Context& ctx, const UsersArgs& a) {
   auto role = tenancy::ParseRole(a.role);
   if (!role) {
-    PrintError("--role: '" + a.role + "' is not a role; roles are csu_admin, csu_analyst, ccg_commissioner, "
+    PrintError("--role: '" + a.role + "' is not a role; roles are csu_admin, csu_analyst, csu_finance, ccg_commissioner, "
                "ccg_finance, ccg_viewer");
     return kExitUsage;
   }
@@ -141,7 +141,7 @@ int Add(const Context& ctx, const UsersArgs& a) {
   std::printf("Added %s (%s%s%s).\n", info.username.c_str(), std::string(tenancy::RoleName(info.role)).c_str(),
               info.tenant.empty() ? "" : ", ", info.tenant.ToString().c_str());
   PrintEnrolment(added.value());
-  if (info.role == tenancy::Role::kCsuAnalyst)
+  if (tenancy::IsAssignedRole(info.role))
     std::printf("Assign CCGs with: csu users assign --data %s %s CCG\n", a.state.data_dir.c_str(),
                 info.username.c_str());
   return kExitOk;
@@ -243,7 +243,7 @@ int Assign(const Context& ctx, const UsersArgs& a) {
 int RequireMfa(const Context& ctx, const UsersArgs& a) {
   auto role = tenancy::ParseRole(a.role);
   if (!role) {
-    PrintError("'" + a.role + "' is not a role; roles are csu_admin, csu_analyst, ccg_commissioner, ccg_finance, "
+    PrintError("'" + a.role + "' is not a role; roles are csu_admin, csu_analyst, csu_finance, ccg_commissioner, ccg_finance, "
                "ccg_viewer");
     return kExitUsage;
   }
@@ -329,7 +329,7 @@ int TokenRevoke(const Context& ctx, const UsersArgs& a, int64_t id) {
 void AddUsersCommand(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("users", "Platform users, roles, CCG assignments and second factors");
   cmd->require_subcommand(1);
-  const std::string roles = "csu_admin, csu_analyst, ccg_commissioner, ccg_finance or ccg_viewer";
+  const std::string roles = "csu_admin, csu_analyst, csu_finance, ccg_commissioner, ccg_finance or ccg_viewer";
 
   auto add_args = std::make_shared<UsersArgs>();
   CLI::App* add = cmd->add_subcommand("add", "Add a user; the password is read from the terminal or --password-stdin");
@@ -369,7 +369,7 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
   reset->callback([&ctx, reset_args] { ctx.action = [&ctx, reset_args] { return ResetPassword(ctx, *reset_args); }; });
 
   auto assign_args = std::make_shared<UsersArgs>();
-  CLI::App* assign = cmd->add_subcommand("assign", "Assign a CCG to a csu_analyst (or --remove it)");
+  CLI::App* assign = cmd->add_subcommand("assign", "Assign a CCG to a csu_analyst or csu_finance user (or --remove it)");
   AddStateOptions(assign, assign_args->state);
   assign->add_option("USERNAME", assign_args->username, "Analyst's user name")->required();
   assign->add_option("CCG", assign_args->tenant, "CCG ODS code")->required()->transform(UpperCaseCode);

@@ -12,7 +12,9 @@
 namespace csu::tenancy {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// Version 2 added the csu_finance role to the users table's CHECK (a file of
+// version 1 is migrated when opened: MigrateRoles).
+constexpr int kSchemaVersion = 2;
 constexpr std::string_view kTotpIssuer = "OpenCSU";
 
 const char* kSchema = R"sql(
@@ -22,7 +24,8 @@ CREATE TABLE users(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT NOT NULL UNIQUE,
   display_name TEXT NOT NULL,
-  role TEXT NOT NULL CHECK(role IN ('csu_admin','csu_analyst','ccg_commissioner','ccg_finance','ccg_viewer')),
+  role TEXT NOT NULL CHECK(role IN ('csu_admin','csu_analyst','ccg_commissioner','ccg_finance','ccg_viewer',
+                                   'csu_finance')),
   tenant TEXT NOT NULL,
   password_hash TEXT NOT NULL,
   totp_secret TEXT NOT NULL,
@@ -54,6 +57,53 @@ CREATE TABLE sign_in_throttle(
   failures INTEGER NOT NULL, last_failure_at INTEGER NOT NULL, locked_until INTEGER NOT NULL);
 )sql";
 
+// Version 1 → 2: the users table again with csu_finance allowed, by SQLite's
+// way of changing a table's constraints (https://www.sqlite.org/lang_altertable.html,
+// "Making Other Kinds Of Table Schema Changes"): foreign keys off, a new
+// table, the rows copied, the old dropped, the new renamed, the foreign keys
+// checked, all in one transaction. Nothing on a file of version 2 or new.
+Status MigrateRoles(store::SqliteDb& d) {
+  CSU_ASSIGN_OR_RETURN(has_meta, d.Prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'"));
+  CSU_ASSIGN_OR_RETURN(stepped, has_meta.Step());
+  if (!stepped || has_meta.Int(0) == 0) return Status::Ok();
+  has_meta.Reset();
+  CSU_ASSIGN_OR_RETURN(ver, d.Prepare("SELECT value FROM meta WHERE key='schema_version'"));
+  CSU_ASSIGN_OR_RETURN(has, ver.Step());
+  if (!has || ver.Text(0) != "1") return Status::Ok();
+  ver.Reset();
+  if (Status s = d.Exec("PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF"); !s.ok()) return s;
+  Status s = store::InTransaction(d, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(again, d.Prepare("SELECT value FROM meta WHERE key='schema_version'"));
+    CSU_ASSIGN_OR_RETURN(row, again.Step());
+    if (!row || again.Text(0) != "1") return Status::Ok();  // another opener migrated it first
+    again.Reset();
+    CSU_ASSIGN_OR_RETURN(seq, d.Prepare("SELECT seq FROM sqlite_sequence WHERE name='users'"));
+    CSU_ASSIGN_OR_RETURN(has_seq, seq.Step());
+    const int64_t last_id = has_seq ? seq.Int(0) : 0;
+    seq.Reset();
+    std::string table(kSchema);
+    const size_t from = table.find("CREATE TABLE users(");
+    const size_t to = table.find(");", from);
+    if (from == std::string::npos || to == std::string::npos) return MakeError(d.path(), "no users table to migrate to");
+    std::string create = table.substr(from, to + 2 - from);
+    create.replace(0, std::string("CREATE TABLE users(").size(), "CREATE TABLE users_v2(");
+    if (Status st = d.Exec(create); !st.ok()) return st;
+    if (Status st = d.Exec("INSERT INTO users_v2 SELECT * FROM users; DROP TABLE users; "
+                           "ALTER TABLE users_v2 RENAME TO users");
+        !st.ok())
+      return st;
+    CSU_ASSIGN_OR_RETURN(set_seq, d.Prepare("UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name='users'"));
+    if (Status st = set_seq.Bind(1, last_id).Run(); !st.ok()) return st;
+    CSU_ASSIGN_OR_RETURN(fk, d.Prepare("PRAGMA foreign_key_check"));
+    CSU_ASSIGN_OR_RETURN(broken, fk.Step());
+    if (broken) return MakeError(d.path(), "migrating the users table would break a foreign key");
+    fk.Reset();
+    return d.Exec("UPDATE meta SET value='2' WHERE key='schema_version'");
+  });
+  if (Status on = d.Exec("PRAGMA foreign_keys=ON"); !on.ok() && s.ok()) return on;
+  return s;
+}
+
 bool ValidDisplayName(std::string_view s) {
   std::optional<size_t> n = CountCodePoints(s);
   if (!n || *n == 0 || *n > 100) return false;
@@ -84,7 +134,7 @@ Principal PrincipalOf(const UserInfo& u) {
   p.username = u.username;
   p.role = u.role;
   p.tenant = u.tenant;
-  if (u.role == Role::kCsuAnalyst) p.assigned = u.assigned;
+  if (IsAssignedRole(u.role)) p.assigned = u.assigned;
   return p;
 }
 
@@ -106,6 +156,7 @@ Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, Account
   impl->clock = options.clock != nullptr ? options.clock : &Clock::System();
   impl->options = std::move(options);
   store::SqliteDb& d = *impl->db;
+  if (Status m = MigrateRoles(d); !m.ok()) return m.error();
   Status init = store::PrepareSchema(d, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON",
                                      kSchema, kSchemaVersion, "platform database");
   if (!init.ok()) return init.error();
@@ -353,9 +404,9 @@ Status Accounts::Assign(std::string_view username, std::string_view tenant_text,
     Status s = im.InTransaction([&]() -> Status {
       CSU_ASSIGN_OR_RETURN(u, MustFind(im, username));
       name = u.username;
-      if (u.role != Role::kCsuAnalyst)
+      if (!IsAssignedRole(u.role))
         return MakeError("user " + u.username, "is " + std::string(RoleName(u.role)) +
-                                                   "; only csu_analyst users are assigned CCGs");
+                                                   "; only csu_analyst and csu_finance users are assigned CCGs");
       if (assign) {
         if (Status st = EnsureTenant(im, tenant); !st.ok()) return st;
         CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare(
@@ -399,7 +450,8 @@ bool SecondFactorRequiredByDefault(Role role) {
   // Those who see every CCG or record-level data (CSU staff) and those who
   // see the money (CCG finance); commissioners and viewers are the CCG's to
   // decide, and an administrator can require it for them.
-  return role == Role::kCsuAdmin || role == Role::kCsuAnalyst || role == Role::kCcgFinance;
+  return role == Role::kCsuAdmin || role == Role::kCsuAnalyst || role == Role::kCcgFinance ||
+         role == Role::kCsuFinance;
 }
 
 Result<bool> Accounts::Impl::RequiresMfa(Role role) {

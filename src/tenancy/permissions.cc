@@ -35,7 +35,19 @@ constexpr Grant kMatrix[] = {
     {Role::kCcgFinance,      Action::kExport,              true,     false},
     {Role::kCcgFinance,      Action::kSetChallengeStatus,  true,     false},
     {Role::kCcgFinance,      Action::kViewBilling,         true,     false},
+    {Role::kCcgFinance,      Action::kViewLedger,          true,     false},
+    {Role::kCcgFinance,      Action::kPostJournal,         true,     false},
+    {Role::kCcgFinance,      Action::kApproveJournal,      true,     false},
+    {Role::kCcgFinance,      Action::kManageBudget,        true,     false},
     {Role::kCcgViewer,       Action::kView,                true,     false},
+    {Role::kCsuFinance,      Action::kView,                true,     false},
+    {Role::kCsuFinance,      Action::kExport,              true,     false},
+    {Role::kCsuFinance,      Action::kViewBilling,         true,     false},
+    {Role::kCsuFinance,      Action::kViewLedger,          true,     false},
+    {Role::kCsuFinance,      Action::kPostJournal,         true,     false},
+    {Role::kCsuFinance,      Action::kApproveJournal,      true,     false},
+    {Role::kCsuFinance,      Action::kManageBudget,        true,     false},
+    {Role::kCsuFinance,      Action::kClosePeriod,         true,     false},
 };
 
 bool Contains(const std::vector<OdsCode>& v, const OdsCode& c) { return std::find(v.begin(), v.end(), c) != v.end(); }
@@ -49,6 +61,7 @@ std::string_view RoleName(Role r) {
     case Role::kCcgCommissioner: return "ccg_commissioner";
     case Role::kCcgFinance: return "ccg_finance";
     case Role::kCcgViewer: return "ccg_viewer";
+    case Role::kCsuFinance: return "csu_finance";
   }
   return "?";
 }
@@ -59,7 +72,9 @@ std::optional<Role> ParseRole(std::string_view name) {
   return std::nullopt;
 }
 
-bool IsCsuRole(Role r) { return r == Role::kCsuAdmin || r == Role::kCsuAnalyst; }
+bool IsCsuRole(Role r) { return r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCsuFinance; }
+
+bool IsAssignedRole(Role r) { return r == Role::kCsuAnalyst || r == Role::kCsuFinance; }
 
 std::string_view ActionName(Action a) {
   switch (a) {
@@ -71,6 +86,11 @@ std::string_view ActionName(Action a) {
     case Action::kViewAudit: return "view_audit";
     case Action::kViewBilling: return "view_billing";
     case Action::kManageBilling: return "manage_billing";
+    case Action::kViewLedger: return "view_ledger";
+    case Action::kPostJournal: return "post_journal";
+    case Action::kApproveJournal: return "approve_journal";
+    case Action::kManageBudget: return "manage_budget";
+    case Action::kClosePeriod: return "close_period";
   }
   return "?";
 }
@@ -109,8 +129,9 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
     case Role::kCsuAdmin:
       return Permission{true, ""};
     case Role::kCsuAnalyst:
+    case Role::kCsuFinance:
       if (Contains(who.assigned, tenant)) return Permission{true, ""};
-      return refuse("tenant " + tenant.ToString() + " is not assigned to this analyst");
+      return refuse("tenant " + tenant.ToString() + " is not assigned to this user");
     case Role::kCcgCommissioner:
     case Role::kCcgFinance:
     case Role::kCcgViewer:
@@ -123,7 +144,8 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
 std::vector<OdsCode> TenantsOf(const Principal& who, const std::vector<OdsCode>& all_tenants) {
   switch (who.role) {
     case Role::kCsuAdmin: return all_tenants;
-    case Role::kCsuAnalyst: return who.assigned;
+    case Role::kCsuAnalyst:
+    case Role::kCsuFinance: return who.assigned;
     default: return who.tenant.empty() ? std::vector<OdsCode>{} : std::vector<OdsCode>{who.tenant};
   }
 }

@@ -5,6 +5,7 @@
 //
 //   csu_admin         any tenant of the CSU, and the CSU-wide actions
 //   csu_analyst       only the CCGs assigned to them
+//   csu_finance       only the CCGs assigned to them (their ledgers)
 //   ccg_*             only their own CCG
 //
 // The tenant a request may act on is always derived from the signed-in
@@ -22,15 +23,18 @@
 
 namespace csu::tenancy {
 
-enum class Role : uint8_t { kCsuAdmin, kCsuAnalyst, kCcgCommissioner, kCcgFinance, kCcgViewer };
-inline constexpr Role kAllRoles[] = {Role::kCsuAdmin, Role::kCsuAnalyst, Role::kCcgCommissioner, Role::kCcgFinance,
-                                     Role::kCcgViewer};
+// Appended, never reordered: kCsuFinance came after the first five.
+enum class Role : uint8_t { kCsuAdmin, kCsuAnalyst, kCcgCommissioner, kCcgFinance, kCcgViewer, kCsuFinance };
+inline constexpr Role kAllRoles[] = {Role::kCsuAdmin,  Role::kCsuAnalyst, Role::kCcgCommissioner,
+                                     Role::kCcgFinance, Role::kCcgViewer,  Role::kCsuFinance};
 
-// "csu_admin", "csu_analyst", "ccg_commissioner", "ccg_finance", "ccg_viewer".
+// "csu_admin", "csu_analyst", "ccg_commissioner", "ccg_finance", "ccg_viewer", "csu_finance".
 std::string_view RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
 // CSU staff have no tenant of their own; CCG roles have exactly one.
 bool IsCsuRole(Role r);
+// CSU staff who work on the CCGs assigned to them (csu_analyst, csu_finance).
+bool IsAssignedRole(Role r);
 
 enum class Action : uint8_t {
   kView,                // see figures (aggregate) or records (record level) on a page or the API
@@ -41,10 +45,18 @@ enum class Action : uint8_t {
   kViewAudit,           // read the audit log (CSU-wide)
   kViewBilling,         // a CCG's subscriptions, usage, invoices and cost per head
   kManageBilling,       // catalogue, revenue, renewals, forecast (CSU-wide)
+  // The CCG's general ledger (docs/ledger.md), appended:
+  kViewLedger,          // its trial balance, statements, budget monitoring, aged debt and creditors, journals
+  kPostJournal,         // raise a journal (above the threshold it waits for a second person)
+  kApproveJournal,      // approve a journal someone else raised
+  kManageBudget,        // set and approve budgets, virements, forecast overrides
+  kClosePeriod,         // open, close and lock financial periods
 };
-inline constexpr Action kAllActions[] = {Action::kView,        Action::kExport,       Action::kSetChallengeStatus,
-                                         Action::kLoadData,    Action::kManageUsers,  Action::kViewAudit,
-                                         Action::kViewBilling, Action::kManageBilling};
+inline constexpr Action kAllActions[] = {Action::kView,           Action::kExport,         Action::kSetChallengeStatus,
+                                         Action::kLoadData,       Action::kManageUsers,    Action::kViewAudit,
+                                         Action::kViewBilling,    Action::kManageBilling,  Action::kViewLedger,
+                                         Action::kPostJournal,    Action::kApproveJournal, Action::kManageBudget,
+                                         Action::kClosePeriod};
 std::string_view ActionName(Action a);
 
 // Aggregate figures (counts, money, rates; disclosure control applies where
@@ -59,7 +71,7 @@ struct Principal {
   std::string username;
   Role role = Role::kCcgViewer;
   OdsCode tenant;                 // own CCG of a CCG role; empty for CSU staff
-  std::vector<OdsCode> assigned;  // csu_analyst: the CCGs assigned to them
+  std::vector<OdsCode> assigned;  // csu_analyst, csu_finance: the CCGs assigned to them
   // The API token acting, 0 for a session: every audit entry of a token's
   // request names it, so the log says which credential read what.
   int64_t api_token_id = 0;
