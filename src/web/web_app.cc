@@ -124,6 +124,8 @@ std::string RoleLabel(tenancy::Role role) {
       return "CCG finance";
     case tenancy::Role::kCcgViewer:
       return "CCG viewer";
+    case tenancy::Role::kCsuFinance:
+      return "CSU finance";
   }
   return std::string(tenancy::RoleName(role));
 }
@@ -173,6 +175,8 @@ std::vector<NavLink> WebApp::Impl::CcgNav(const Caller& c, const OdsCode& ccg, s
   }
   if (tenancy::Grants(c.who.role, Action::kViewBilling, Identifiability::kAggregate))
     nav.push_back({base + "/billing", "Billing", current == "billing"});
+  if (ledger.with_store && tenancy::Grants(c.who.role, Action::kViewLedger, Identifiability::kAggregate))
+    nav.push_back({base + "/ledger", "Ledger", current == "ledger"});
   return nav;
 }
 
@@ -203,9 +207,11 @@ Status WebApp::Impl::Audit(const Caller& c, const std::string& action, const std
 Response WebApp::Impl::ApiNotFound() { return Response::Error(404, "not found"); }
 
 WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
-               const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing)
+               const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing,
+               LedgerAccess ledger)
     : impl_(std::make_unique<Impl>(options, accounts, views, ref, std::move(audit), std::move(records),
-                                   options.behind_tls ? "__Host-csu_session" : "csu_session", std::move(billing))),
+                                   options.behind_tls ? "__Host-csu_session" : "csu_session", std::move(billing),
+                                   std::move(ledger))),
       session_cookie_(impl_->session_cookie) {
   Impl* app = impl_.get();
   using Fn = Response (Impl::*)(const Request&, const Caller&) const;
@@ -291,6 +297,13 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/billing", api(&Impl::ApiCcgBilling, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling, Use::kNone));
+  router_.Add(Method::kGet, "/ccg/{ccg}/ledger", page(&Impl::LedgerHome, Use::kPage));
+  router_.Add(Method::kGet, "/ccg/{ccg}/ledger/{view}", page(&Impl::LedgerView, Use::kView));
+  router_.Add(Method::kPost, "/ccg/{ccg}/ledger/journals", page(&Impl::LedgerPostJournal, Use::kNone));
+  router_.Add(Method::kPost, "/ccg/{ccg}/ledger/approve", page(&Impl::LedgerApprove, Use::kNone));
+  router_.Add(Method::kPost, "/ccg/{ccg}/ledger/period", page(&Impl::LedgerPeriodChange, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/ledger", api(&Impl::ApiLedgerHome, Use::kPage));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/ledger/{view}", api(&Impl::ApiLedgerView, Use::kView));
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));
   router_.Add(Method::kGet, "/api/v1/data", api(&Impl::ApiData));
   router_.Add(Method::kGet, "/api/v1/audit", api(&Impl::ApiAudit));

@@ -40,6 +40,9 @@ namespace csu::billing {
 class BillingStore;
 class Meter;
 }
+namespace csu::ledger {
+class LedgerStore;
+}
 namespace csu::refdata {
 class RefData;
 }
@@ -79,6 +82,13 @@ struct BillingAccess {
   std::function<Date()> today;  // the platform's date (UK civil); the system clock's when empty
 };
 
+// The ledger database (not thread-safe: `with_store` runs a function on it
+// under the caller's lock). Without it the ledger pages answer 404
+// (docs/web.md, "Ledger pages").
+struct LedgerAccess {
+  std::function<Status(const std::function<Status(ledger::LedgerStore&)>&)> with_store;
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -90,7 +100,8 @@ struct WebOptions {
 class WebApp {
  public:
   WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
-         const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {});
+         const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {},
+         LedgerAccess ledger = {});
   ~WebApp();
 
   // Routes the request; handler failures become 500 pages here, without

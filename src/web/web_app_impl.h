@@ -32,6 +32,7 @@
 #include "core/text.h"
 #include "http/form.h"
 #include "http/request_parser.h"
+#include "ledger/ledger_store.h"
 #include "ingest/extract_schema.h"
 #include "pricing/priced_activity.h"
 #include "refdata/refdata.h"
@@ -118,7 +119,7 @@ class SignInForms {
 
 struct WebApp::Impl {
   Impl(WebOptions o, tenancy::Accounts& a, const analytics::CommissioningViews& v, const refdata::RefData& r, AuditFn f,
-       PlatformRecords p, std::string cookie, BillingAccess b)
+       PlatformRecords p, std::string cookie, BillingAccess b, LedgerAccess l = {})
       : options(o),
         accounts(a),
         views(v),
@@ -126,7 +127,8 @@ struct WebApp::Impl {
         audit(std::move(f)),
         records(std::move(p)),
         session_cookie(std::move(cookie)),
-        billing(std::move(b)) {}
+        billing(std::move(b)),
+        ledger(std::move(l)) {}
   WebOptions options;
   tenancy::Accounts& accounts;
   const analytics::CommissioningViews& views;
@@ -135,6 +137,7 @@ struct WebApp::Impl {
   PlatformRecords records;
   std::string session_cookie;
   BillingAccess billing;
+  LedgerAccess ledger;
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
   // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
   std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
@@ -354,6 +357,28 @@ struct WebApp::Impl {
 
   Response ApiRecords(const Request& r, const Caller& c) const;
 
+  // ---- the CCG's ledger (ledger_routes.cc; docs/web.md, "Ledger pages") ----
+  // The page's month: ?period=YYYY-MM, else the month of Today(); nullopt
+  // when malformed.
+  std::optional<ledger::LedgerPeriod> LedgerPeriodOf(const Request& r) const;
+  // The view's tables for the CCG's ledger; an Error (why: shown) when the
+  // CCG has no ledger here or the view is unknown.
+  Result<std::vector<report::ReportTable>> LedgerTables(const OdsCode& ccg, const std::string& view,
+                                                        ledger::LedgerPeriod p) const;
+  Response LedgerHome(const Request& r, const Caller& c) const;
+  // The ledger home with a result or a refusal above it.
+  Response LedgerHomeFor(const Request& r, const Caller& c, const OdsCode& ccg, int status,
+                         const std::string& notice, bool error) const;
+  Response ApiLedgerHome(const Request& r, const Caller& c) const;
+  Response LedgerView(const Request& r, const Caller& c) const;
+  Response ApiLedgerView(const Request& r, const Caller& c) const;
+  // POST /ccg/{ccg}/ledger/journals: one balanced journal from the entry
+  // form; above the threshold it waits for a second person.
+  Response LedgerPostJournal(const Request& r, const Caller& c) const;
+  // POST /ccg/{ccg}/ledger/approve: a pending batch, by someone else.
+  Response LedgerApprove(const Request& r, const Caller& c) const;
+  // POST /ccg/{ccg}/ledger/period: open or close a month.
+  Response LedgerPeriodChange(const Request& r, const Caller& c) const;
   // ---- sign-in (signin_pages.cc) ----
   // The address sign-in throttles and audits. Behind the TLS proxy every
   // connection comes from loopback, so one address would lock everyone out
