@@ -88,7 +88,7 @@ TEST_F(LedgerBudgetCommandTest, SetApproveVireForecastAndReport) {
   o = Csu("ledger report position --entity 02E --period 2018-05 --population 5 --allowance-per-head 22.07 "
           "--format json");
   ASSERT_EQ(o.exit_code, 0) << o.output;
-  EXPECT_TRUE(Contains(o.output, "\"annual_plan_pence\":11035")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "\"annual_plan_pence\": 11035")) << o.output;
   EXPECT_TRUE(Contains(o.output, "Better Payment Practice Code")) << o.output;
 
   // The changes are in the audit log.
