@@ -196,7 +196,9 @@ Result<std::vector<ReportTable>> MonthlyPosition(LedgerStore& db, const std::str
                 Cell::Pence(to_date), Cell::Pence(running.ytd_actual), Cell::Pence(to_date - running.ytd_actual),
                 Cell::Pence(annual), Cell::Pence(running.run_rate), Cell::Pence(running.forecast),
                 Cell::Pence(annual - running.forecast)});
-      t.notes.push_back("Running-cost allowance: " + std::to_string(*rca->population) + " people (" +
+      std::string people = std::to_string(*rca->population);
+      for (int i = static_cast<int>(people.size()) - 3; i > 0; i -= 3) people.insert(static_cast<size_t>(i), ",");
+      t.notes.push_back("Running-cost allowance: " + people + " people (" +
                         rca->population_source + ") × " + rca->per_head.ToString() + " a head (" + rca->source +
                         ") = " + Money::FromPence(annual).ToString() + " a year, by twelfths (cumulative rounding).");
     } else {

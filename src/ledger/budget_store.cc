@@ -400,6 +400,16 @@ Result<std::vector<ForecastOverride>> LedgerStore::Forecasts(const std::string& 
   return out;
 }
 
+Result<std::optional<Date>> LedgerStore::LatestPostedDate(const std::string& entity) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT MAX(date) FROM journals WHERE entity=?1 AND state='posted'"));
+  q.Bind(1, ToUpper(entity));
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  if (!row || q.Text(0).empty()) return std::optional<Date>();
+  auto d = Date::Parse(q.Text(0));
+  if (!d.ok()) return MakeError(db_->path(), "a journal has the date " + q.Text(0));
+  return std::optional<Date>(d.value());
+}
+
 Result<std::vector<BudgetLine>> LedgerStore::Actuals(const std::string& entity, FinancialYear year) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
   CSU_ASSIGN_OR_RETURN(chart, LoadBudgetChart(*this, e.code));

@@ -228,6 +228,8 @@ class LedgerStore {
   // Journals dated from..to (inclusive), pending ones too, by number.
   Result<std::vector<Journal>> Journals(const std::string& entity, Date from, Date to);
   Result<std::optional<Journal>> GetJournal(const std::string& entity, int64_t number);
+  // The date of the entity's latest posted journal; nullopt when none.
+  Result<std::optional<Date>> LatestPostedDate(const std::string& entity);
   // Calls `each` with every posted journal by date then number, without
   // holding them all in memory (an export of millions of postings).
   Status ForEachPosted(const std::string& entity, const std::function<Status(const Journal&)>& each);

@@ -1,4 +1,4 @@
-// A CCG's ledger on the web (docs/web.md, "Ledger pages"; rules in
+// A CCG's ledger on the web (docs/web.md, "Routes", the ledger rows; rules in
 // docs/ledger.md): the statements, budget monitoring, the monthly position
 // and the aged balances, each with its JSON twin; the journal entry form,
 // approval of a pending batch by a second person, and period open/close.
@@ -69,13 +69,27 @@ report::ReportTable JournalsTable(const std::vector<ledger::Journal>& journals, 
 
 }  // namespace
 
-std::optional<ledger::LedgerPeriod> WebApp::Impl::LedgerPeriodOf(const Request& r) const {
-  if (auto text = r.Query("period")) {
+std::optional<ledger::LedgerPeriod> WebApp::Impl::LedgerPeriodOf(const Request& r, const OdsCode& ccg) const {
+  std::optional<std::string> text;
+  if (r.method == Method::kPost) {
+    const auto form = ParseForm(r.body);
+    if (auto it = form.find("period"); it != form.end()) text = it->second;
+  } else if (auto q = r.Query("period")) {
+    text = std::string(*q);
+  }
+  if (text) {
     auto p = ledger::LedgerPeriod::Parse(*text);
     if (!p.ok()) return std::nullopt;
     return p.value();
   }
-  return ledger::LedgerPeriod::Of(Today());
+  std::optional<Date> latest;
+  if (ledger.with_store)
+    (void)ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+      auto d = db.LatestPostedDate(std::string(ccg.view()));
+      if (d.ok()) latest = d.value();
+      return Status::Ok();
+    });
+  return ledger::LedgerPeriod::Of(latest ? *latest : Today());
 }
 
 Result<std::vector<report::ReportTable>> WebApp::Impl::LedgerTables(const OdsCode& ccg, const std::string& view,
@@ -133,7 +147,7 @@ Response WebApp::Impl::LedgerView(const Request& r, const Caller& c) const {
   auto ccg = Tenant(r, c, Action::kViewLedger, Identifiability::kAggregate);
   const LedgerViewInfo* info = FindView(r.PathParam("view"));
   if (!ccg || !ledger.with_store || info == nullptr) return NotFound(c);
-  auto p = LedgerPeriodOf(r);
+  auto p = LedgerPeriodOf(r, *ccg);
   if (!p) return Problem(c, 400, "Bad request", "period must be a month, YYYY-MM (2018-09)");
   PageFrame f = Frame(c, info->title, CcgName(*ccg) + " (" + std::string(ccg->view()) + ") · " + MonthLabel(*p) +
                                           ", month " + std::to_string(p->month) + " of " + p->year.ToString());
@@ -148,20 +162,29 @@ Response WebApp::Impl::LedgerView(const Request& r, const Caller& c) const {
           base + "/" + info->name + "?period=" + p->ToString() + "\">This page as JSON</a></div>\n";
   for (size_t i = 0; i < tables.value().size(); ++i) {
     const report::ReportTable& t = tables.value()[i];
-    if (tables.value().size() > 1) body += "<h2>" + Escape(t.title) + "</h2>";
-    if (i == 0) {
+    // A summary of a few rows (the position) is shown whole; a table people
+    // work through follows the table convention (one a page: the URL's
+    // parameters are its).
+    if (i == 0 && std::string_view(info->name) != "position") {
       TableOptions o;
       o.path = base + "/" + info->name;
       o.keep = {{"period", p->ToString()}};
       o.filter_columns = {"section", "cost_centre", "type", "status", "kind"};
       o.page_size = 200;
+      if (std::string_view(info->name) == "budget") {
+        o.money = MoneyUnit::kPounds;  // fifteen columns of money: pence are noise there
+        o.sticky_columns = {"account"};
+      }
       auto html = InteractiveTableHtml(t, r.query, o);
       if (!html.ok()) return Problem(c, 400, "Bad request", html.error().ToString());
       body += html.value();
     } else {
-      body += TableHtml(t);
+      TableLayout layout;
+      // The position's eleven columns of money, in whole pounds (exact pence
+      // in each cell's tooltip and in the JSON twin).
+      if (i == 0) layout.money.unit = MoneyUnit::kPounds;
+      body += TableHtml(t, {}, layout);
     }
-    for (const std::string& n : t.notes) body += "<p class=\"note\">" + Escape(n) + "</p>";
   }
   return Response::Html(200, RenderPage(f, body));
 }
@@ -170,7 +193,7 @@ Response WebApp::Impl::ApiLedgerView(const Request& r, const Caller& c) const {
   auto ccg = Tenant(r, c, Action::kViewLedger, Identifiability::kAggregate);
   const LedgerViewInfo* info = FindView(r.PathParam("view"));
   if (!ccg || !ledger.with_store || info == nullptr) return ApiNotFound();
-  auto p = LedgerPeriodOf(r);
+  auto p = LedgerPeriodOf(r, *ccg);
   if (!p) return Response::Error(400, "period must be a month, YYYY-MM (2018-09)");
   auto tables = LedgerTables(*ccg, info->name, *p);
   if (!tables.ok()) return Response::Error(404, tables.error().why);
@@ -187,8 +210,9 @@ Response WebApp::Impl::LedgerHome(const Request& r, const Caller& c) const {
 }
 
 Response WebApp::Impl::LedgerHomeFor(const Request& r, const Caller& c, const OdsCode& ccg, int status,
-                                     const std::string& notice, bool error) const {
-  auto p = LedgerPeriodOf(r);
+                                     const std::string& notice, bool error,
+                                     const std::map<std::string, std::string>& form) const {
+  auto p = LedgerPeriodOf(r, ccg);
   if (!p) return Problem(c, 400, "Bad request", "period must be a month, YYYY-MM (2018-09)");
   const std::string entity(ccg.view());
   PageFrame f = Frame(c, "Ledger", CcgName(ccg) + " (" + entity + ") · " + MonthLabel(*p));
@@ -239,15 +263,18 @@ Response WebApp::Impl::LedgerHomeFor(const Request& r, const Caller& c, const Od
   for (int64_t b : batches) {
     Money debits;
     std::string raised_by, lines;
+    size_t count = 0;
     for (const ledger::Journal& j : pending) {
       if (j.batch != b) continue;
+      ++count;
       debits += ledger::DebitTotal(j.txn);
       raised_by = j.raised_by;
       lines += "<li>" + Escape(j.txn.date.ToString() + " " + j.txn.code + " " + j.txn.description) + " · " +
                Escape(ledger::DebitTotal(j.txn).ToString()) + "</li>";
     }
     body += "<h3>Batch " + std::to_string(b) + ": " + Escape(debits.ToString()) + ", raised by " + Escape(raised_by) +
-            "</h3><ul>" + lines + "</ul>";
+            "</h3><details><summary>" + std::to_string(count) + " journal" + (count == 1 ? "" : "s") +
+            "</summary><ul>" + lines + "</ul></details>";
     if (!approves) continue;
     if (raised_by == c.who.username) {
       body += "<p class=\"note\">You raised this batch, so someone else must approve it.</p>";
@@ -264,26 +291,36 @@ Response WebApp::Impl::LedgerHomeFor(const Request& r, const Caller& c, const Od
   if (tenancy::Grants(c.who.role, Action::kPostJournal, Identifiability::kAggregate)) {
     std::vector<std::pair<std::string, std::string>> account_options = {{"", "(none)"}};
     for (const ledger::Account& a : accounts) account_options.push_back({a.name, a.code + " " + a.name});
+    auto kept = [&](const std::string& key, const std::string& otherwise = "") {
+      auto it = form.find(key);
+      return it == form.end() ? otherwise : it->second;
+    };
     std::vector<std::pair<std::string, std::string>> cc_options = {{"", "(none)"}};
     for (const ledger::CostCentre& cc : cost_centres) cc_options.push_back({cc.code, cc.code + " " + cc.name});
     body += "<section class=\"panel\" id=\"journal\"><h2>Raise a journal</h2><form method=\"post\" action=\"" + base +
             "/journals\">" + CsrfField(csrf) + "<input type=\"hidden\" name=\"period\" value=\"" + p->ToString() +
-            "\"><div class=\"filters\">" + InputField("j-date", "date", "Date", "date", p->last_day().ToString(), "required") +
-            InputField("j-ref", "reference", "Reference", "text", "", "required maxlength=\"40\"") +
-            InputField("j-desc", "description", "Description", "text", "", "required size=\"40\" maxlength=\"200\"") +
+            "\"><div class=\"filters\">" + InputField("j-date", "date", "Date", "date", kept("date", p->last_day().ToString()), "required") +
+            InputField("j-ref", "reference", "Reference", "text", kept("reference"), "required maxlength=\"40\"") +
+            InputField("j-desc", "description", "Description", "text", kept("description"),
+                       "required size=\"40\" maxlength=\"200\"") +
             "</div><table><thead><tr><th>Account</th><th>Cost centre</th><th>Debit (£)</th><th>Credit (£)</th></tr>"
             "</thead><tbody>";
     for (size_t i = 1; i <= kJournalLines; ++i) {
       const std::string n = std::to_string(i);
-      body += "<tr><td>" + SelectField("j-account-" + n, "account_" + n, "Account " + n, account_options) + "</td><td>" +
-              SelectField("j-cc-" + n, "cost_centre_" + n, "Cost centre " + n, cc_options) + "</td><td>" +
-              InputField("j-debit-" + n, "debit_" + n, "Debit " + n, "text", "", "inputmode=\"decimal\" size=\"14\"") +
+      body += "<tr><td>" +
+              SelectField("j-account-" + n, "account_" + n, "Account " + n, account_options, kept("account_" + n)) +
               "</td><td>" +
-              InputField("j-credit-" + n, "credit_" + n, "Credit " + n, "text", "", "inputmode=\"decimal\" size=\"14\"") +
+              SelectField("j-cc-" + n, "cost_centre_" + n, "Cost centre " + n, cc_options, kept("cost_centre_" + n)) +
+              "</td><td>" +
+              InputField("j-debit-" + n, "debit_" + n, "Debit " + n, "text", kept("debit_" + n),
+                         "inputmode=\"decimal\" size=\"14\"") +
+              "</td><td>" +
+              InputField("j-credit-" + n, "credit_" + n, "Credit " + n, "text", kept("credit_" + n),
+                         "inputmode=\"decimal\" size=\"14\"") +
               "</td></tr>";
     }
     body += "</tbody></table><div class=\"filters\">" +
-            InputField("j-reason", "reason", "Why (recorded with the journal)", "text", "",
+            InputField("j-reason", "reason", "Why (recorded with the journal)", "text", kept("reason"),
                        "required size=\"48\" maxlength=\"200\"") +
             "<div><button class=\"primary\" type=\"submit\">Raise the journal</button></div></div></form>"
             "<p class=\"note\">Debits must equal credits. A journal whose debits are above " +
@@ -386,7 +423,7 @@ Response WebApp::Impl::LedgerPostJournal(const Request& r, const Caller& c) cons
     });
     if (!s.ok()) problem = s.error().why + ".";
   }
-  if (!problem.empty()) return LedgerHomeFor(r, c, *ccg, 400, "Not posted: " + problem, true);
+  if (!problem.empty()) return LedgerHomeFor(r, c, *ccg, 400, "Not posted: " + problem, true, form);
   std::string text;
   ledger::AppendJournalText(t, text);
   if (!Audit(c, "ledger.post", entity,

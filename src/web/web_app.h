@@ -84,7 +84,7 @@ struct BillingAccess {
 
 // The ledger database (not thread-safe: `with_store` runs a function on it
 // under the caller's lock). Without it the ledger pages answer 404
-// (docs/web.md, "Ledger pages").
+// (docs/web.md, "Routes", the ledger rows).
 struct LedgerAccess {
   std::function<Status(const std::function<Status(ledger::LedgerStore&)>&)> with_store;
 };

@@ -357,18 +357,21 @@ struct WebApp::Impl {
 
   Response ApiRecords(const Request& r, const Caller& c) const;
 
-  // ---- the CCG's ledger (ledger_routes.cc; docs/web.md, "Ledger pages") ----
-  // The page's month: ?period=YYYY-MM, else the month of Today(); nullopt
-  // when malformed.
-  std::optional<ledger::LedgerPeriod> LedgerPeriodOf(const Request& r) const;
+  // ---- the CCG's ledger (ledger_routes.cc; docs/web.md, "Routes", the ledger rows) ----
+  // The page's month: ?period=YYYY-MM (a form's period field for a POST),
+  // else the month of the CCG's latest posted journal, else the month of
+  // Today(); nullopt when malformed.
+  std::optional<ledger::LedgerPeriod> LedgerPeriodOf(const Request& r, const OdsCode& ccg) const;
   // The view's tables for the CCG's ledger; an Error (why: shown) when the
   // CCG has no ledger here or the view is unknown.
   Result<std::vector<report::ReportTable>> LedgerTables(const OdsCode& ccg, const std::string& view,
                                                         ledger::LedgerPeriod p) const;
   Response LedgerHome(const Request& r, const Caller& c) const;
   // The ledger home with a result or a refusal above it.
+  // `form`: a refused journal's fields, shown again so nothing is typed twice.
   Response LedgerHomeFor(const Request& r, const Caller& c, const OdsCode& ccg, int status,
-                         const std::string& notice, bool error) const;
+                         const std::string& notice, bool error,
+                         const std::map<std::string, std::string>& form = {}) const;
   Response ApiLedgerHome(const Request& r, const Caller& c) const;
   Response LedgerView(const Request& r, const Caller& c) const;
   Response ApiLedgerView(const Request& r, const Caller& c) const;

@@ -1781,7 +1781,7 @@ TEST_F(WebRecordMemoryTest, TwentyLargeRecordRequestsStayWithinTheMemoryBound) {
   }
 }
 
-// The ledger pages (docs/web.md, "Ledger pages"): finance staff only, the
+// The ledger pages (docs/web.md, "Routes", the ledger rows): finance staff only, the
 // statements with JSON twins, a balanced journal from the form, approval by
 // a second person, and period close by CSU finance.
 TEST_F(WebAppTest, LedgerPagesAreForFinanceStaffOfTheirOwnOrAssignedCcg) {
