@@ -70,13 +70,14 @@ std::string FileName(const std::string& path) {
 std::string Pounds(Money m) { return m.ToString(); }
 
 // The journals of a batch as journal text and its SHA-256: the audit entry's
-// fingerprint of exactly what was posted.
-std::string BatchFingerprint(LedgerStore& db, const std::string& entity, const std::vector<int64_t>& numbers) {
+// fingerprint of exactly what was posted, read back from the ledger in one
+// query (a journal at a time cost three queries each: most of an import's
+// time at 100,000 journals).
+std::string BatchFingerprint(LedgerStore& db, const std::string& entity, const ledger::BatchOutcome& b) {
   std::string text;
-  for (int64_t n : numbers) {
-    auto j = db.GetJournal(entity, n);
-    if (j.ok() && j.value()) ledger::AppendJournalText(j.value()->txn, text);
-  }
+  auto journals = db.JournalsOfBatch(entity, b.batch);
+  if (journals.ok())
+    for (const ledger::Journal& j : journals.value()) ledger::AppendJournalText(j.txn, text);
   return store::Sha256Hex(text);
 }
 
@@ -87,7 +88,7 @@ nlohmann::json BatchDetails(LedgerStore& db, const std::string& entity, const le
           {"debits_pence", b.debits.pence()},
           {"pending", b.pending},
           {"accrual_reversals", b.reversals},
-          {"sha256", BatchFingerprint(db, entity, b.numbers)}};
+          {"sha256", BatchFingerprint(db, entity, b)}};
 }
 
 // ---------------------------------------------------------------- entities

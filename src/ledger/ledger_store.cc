@@ -745,6 +745,11 @@ Result<std::vector<Journal>> LedgerStore::Journals(const std::string& entity, Da
   return LoadJournals(e.code, "date>=?2 AND date<=?3", from.ToString(), to.ToString());
 }
 
+Result<std::vector<Journal>> LedgerStore::JournalsOfBatch(const std::string& entity, int64_t batch) {
+  CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
+  return LoadJournals(e.code, "batch=?2", std::to_string(batch), "");
+}
+
 Result<std::optional<Journal>> LedgerStore::GetJournal(const std::string& entity, int64_t number) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
   CSU_ASSIGN_OR_RETURN(found, LoadJournals(e.code, "number=?2", std::to_string(number), ""));

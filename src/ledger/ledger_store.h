@@ -228,6 +228,9 @@ class LedgerStore {
   // Journals dated from..to (inclusive), pending ones too, by number.
   Result<std::vector<Journal>> Journals(const std::string& entity, Date from, Date to);
   Result<std::optional<Journal>> GetJournal(const std::string& entity, int64_t number);
+  // The journals of batch `batch`, by number (one query, whatever the
+  // batch's size: an import's audit fingerprint reads them back).
+  Result<std::vector<Journal>> JournalsOfBatch(const std::string& entity, int64_t batch);
   // The date of the entity's latest posted journal; nullopt when none.
   Result<std::optional<Date>> LatestPostedDate(const std::string& entity);
   // Calls `each` with every posted journal by date then number, without
