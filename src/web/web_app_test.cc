@@ -1429,8 +1429,20 @@ TEST_F(WebServerTest, SqlInjectionInEveryParameterChangesAndShowsNothing) {
   EXPECT_EQ(accounts_->ListApiTokens("admin").value().at(0).name, "<b>'; DROP TABLE api_tokens;--");
   EXPECT_EQ(Raw(Get("/account", admin)).body.find("<b>'"), std::string::npos);
   EXPECT_EQ(Raw(Get("/admin/users", admin)).body.find("<b>'"), std::string::npos);
-  // Every table is intact: all six users are there and still sign in.
-  ASSERT_EQ(accounts_->ListUsers().value().size(), 6u);
+  // The ledger's parameters are only ever bound, never spliced: a payload is a
+  // bad period, an unknown view or another CCG.
+  const std::string finance = Cookie(Session("finance"));
+  for (const std::string& p : payloads) {
+    for (const std::string& target : {"/ccg/02E/ledger?period=" + p, "/ccg/02E/ledger/budget?period=" + p,
+                                      "/ccg/02E/ledger/" + p, "/api/v1/ccg/02E/ledger/" + p + "?period=2018-04",
+                                      "/ccg/" + p + "/ledger"}) {
+      auto r = Raw(Get(target, finance));
+      EXPECT_TRUE(r.status == 400 || r.status == 404) << r.status << " " << target;
+    }
+  }
+  EXPECT_EQ(ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value().size(), 1u);
+  // Every table is intact: all eight users are there and still sign in.
+  ASSERT_EQ(accounts_->ListUsers().value().size(), 8u);
   for (const char* user : {"analyst", "finance", "viewer", "other"}) Session(user);
   EXPECT_TRUE(accounts_->Assign("analyst", "02E", true, "test").ok());
   EXPECT_EQ(accounts_->FindUser("analyst").value()->assigned.size(), 1u);
