@@ -193,15 +193,9 @@ int Vire(const Context& ctx, const BudgetArgs& a) {
   }
   // The amount spread over the months by cumulative rounding, each month
   // taken from one line and given to the other.
-  const int32_t months = last.month - first.value().month + 1;
-  const std::vector<int64_t> spread = ledger::CumulativeSpread(amount.value(), months);
-  std::vector<ledger::VirementLine> lines;
-  for (int32_t i = 0; i < months; ++i) {
-    if (spread[i] == 0) continue;
-    const int32_t m = first.value().month + i;
-    lines.push_back({from.value().first, from.value().second, m, -spread[i]});
-    lines.push_back({to.value().first, to.value().second, m, spread[i]});
-  }
+  const std::vector<ledger::VirementLine> lines =
+      ledger::SpreadVirement(from.value().first, from.value().second, to.value().first, to.value().second,
+                             amount.value(), first.value().month, last.month);
   auto o = OpenLedger(ctx, a.state);
   if (!o) return kExitFailure;
   const FinancialYear year = first.value().year;

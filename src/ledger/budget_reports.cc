@@ -35,6 +35,20 @@ struct Sums {
 
 }  // namespace
 
+std::vector<VirementLine> SpreadVirement(const std::string& from_cc, const std::string& from_account,
+                                         const std::string& to_cc, const std::string& to_account, int64_t amount,
+                                         int32_t first, int32_t last) {
+  std::vector<VirementLine> lines;
+  if (first < 1 || last > 12 || last < first) return lines;
+  const std::vector<int64_t> spread = CumulativeSpread(amount, last - first + 1);
+  for (int32_t i = 0; i <= last - first; ++i) {
+    if (spread[static_cast<size_t>(i)] == 0) continue;
+    lines.push_back({from_cc, from_account, first + i, -spread[static_cast<size_t>(i)]});
+    lines.push_back({to_cc, to_account, first + i, spread[static_cast<size_t>(i)]});
+  }
+  return lines;
+}
+
 bool IsRunningCostAccount(const std::string& account) {
   return account == "expenses:running-costs" || account.rfind("expenses:running-costs:", 0) == 0;
 }

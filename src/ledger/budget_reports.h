@@ -63,6 +63,13 @@ struct RunningCostAllowance {
 Result<std::vector<report::ReportTable>> MonthlyPosition(LedgerStore& db, const std::string& entity, LedgerPeriod p,
                                                          const std::optional<RunningCostAllowance>& rca);
 
+// A virement of `amount` pence from one cost centre × account to another,
+// spread over months first..last (1..12) by cumulative rounding: each month
+// one line taking and one giving (months whose share is 0 are left out).
+std::vector<VirementLine> SpreadVirement(const std::string& from_cc, const std::string& from_account,
+                                         const std::string& to_cc, const std::string& to_account, int64_t amount,
+                                         int32_t first, int32_t last);
+
 // The accounts running costs are booked to (the templates' expenses:running-costs:*).
 bool IsRunningCostAccount(const std::string& account);
 

@@ -286,6 +286,11 @@ Result<int64_t> LedgerStore::Vire(const std::string& entity, FinancialYear year,
     if (l.amount > kMaxBudgetPence || l.amount < -kMaxBudgetPence) return MakeError(where, "an amount is too large");
     (chart.accounts.at(l.account) == AccountType::kIncome ? income : expenditure) += l.amount;
   }
+  std::map<Key, int64_t> net;
+  for (const VirementLine& l : lines) net[{l.cost_centre, l.account}] += l.amount;
+  bool moves = false;
+  for (const auto& [k, n] : net) moves = moves || n != 0;
+  if (!moves) return MakeError(where, "the virement moves nothing: it takes from and gives to the same line");
   if (income != 0 || expenditure != 0)
     return MakeError(where, "the virement does not balance: it would change the income budget by " +
                                 Money::FromPence(income).ToString() + " and the expenditure budget by " +

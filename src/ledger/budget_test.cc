@@ -217,6 +217,10 @@ TEST(BudgetStore, VirementsMustBalanceAndLeaveNoMonthBelowZero) {
                                        {"CC100", "expenses:programme:acute", 2, 500}}, "x", kAlice).ok());
   EXPECT_FALSE(db->Vire("02E", k2018, {{"CC200", "expenses:programme:mental-health", 13, -500},
                                        {"CC100", "expenses:programme:acute", 13, 500}}, "x", kAlice).ok());
+  auto itself = db->Vire("02E", k2018, {{"CC100", "expenses:programme:acute", 2, -500},
+                                        {"CC100", "expenses:programme:acute", 2, 500}}, "x", kAlice);
+  ASSERT_FALSE(itself.ok());
+  EXPECT_NE(itself.error().why.find("moves nothing"), std::string::npos);
   EXPECT_EQ(Rows(dir.path(), "virements"), 0);
   EXPECT_EQ(Rows(dir.path(), "virement_lines"), 0);
 

@@ -45,6 +45,8 @@ std::string MonthLabel(ledger::LedgerPeriod p) {
 
 ledger::Actor ActorOf(const Caller& c) { return {store::Env::Default().NowUtc(), c.who.username}; }
 
+std::string LedgerBase(const std::string& entity) { return "/ccg/" + entity + "/ledger"; }
+
 report::ReportTable JournalsTable(const std::vector<ledger::Journal>& journals, const std::string& title) {
   using report::Cell;
   using report::ColumnType;
@@ -144,8 +146,13 @@ Result<std::vector<report::ReportTable>> WebApp::Impl::LedgerTables(const OdsCod
 }
 
 Response WebApp::Impl::LedgerView(const Request& r, const Caller& c) const {
+  return LedgerViewFor(r, c, std::string(r.PathParam("view")), 200, std::string(r.Query("done").value_or("")), false);
+}
+
+Response WebApp::Impl::LedgerViewFor(const Request& r, const Caller& c, const std::string& view, int status,
+                                     const std::string& notice, bool error) const {
   auto ccg = Tenant(r, c, Action::kViewLedger, Identifiability::kAggregate);
-  const LedgerViewInfo* info = FindView(r.PathParam("view"));
+  const LedgerViewInfo* info = FindView(view);
   if (!ccg || !ledger.with_store || info == nullptr) return NotFound(c);
   auto p = LedgerPeriodOf(r, *ccg);
   if (!p) return Problem(c, 400, "Bad request", "period must be a month, YYYY-MM (2018-09)");
@@ -155,7 +162,9 @@ Response WebApp::Impl::LedgerView(const Request& r, const Caller& c) const {
   const std::string base = "/ccg/" + std::string(ccg->view()) + "/ledger";
   auto tables = LedgerTables(*ccg, info->name, *p);
   if (!tables.ok()) return Response::Html(200, RenderPage(f, NoticePanel(tables.error().why + ".", false)));
-  std::string body = "<form class=\"filters\" method=\"get\" action=\"" + base + "/" + info->name + "\">" +
+  std::string body;
+  if (!notice.empty()) body += NoticePanel(notice, error);
+  body += "<form class=\"filters\" method=\"get\" action=\"" + base + "/" + info->name + "\">" +
                      InputField("period", "period", "Month", "month", p->ToString(), "required") +
                      "<div><button class=\"primary\" type=\"submit\">Show</button></div></form>\n";
   body += "<div class=\"actions\"><a href=\"" + base + "?period=" + p->ToString() + "\">Ledger home</a><a href=\"/api/v1" +
@@ -186,7 +195,130 @@ Response WebApp::Impl::LedgerView(const Request& r, const Caller& c) const {
       body += TableHtml(t, {}, layout);
     }
   }
-  return Response::Html(200, RenderPage(f, body));
+  if (std::string_view(info->name) == "budget" &&
+      tenancy::Grants(c.who.role, Action::kManageBudget, Identifiability::kAggregate))
+    body += BudgetForms(*ccg, *p, CsrfTokenFor(c.session_token));
+  return Response::Html(status, RenderPage(f, body));
+}
+
+// The budget page's forms: a virement and a forecast override, choosing
+// among the lines of the budget in force (and, for a virement's receiving
+// line, any cost centre × income or expense account of the chart).
+std::string WebApp::Impl::BudgetForms(const OdsCode& ccg, ledger::LedgerPeriod p, const std::string& csrf) const {
+  const std::string entity(ccg.view());
+  std::vector<std::pair<std::string, std::string>> lines, targets;
+  (void)ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    CSU_ASSIGN_OR_RETURN(b, db.Budget(entity, p.year));
+    for (const ledger::BudgetLine& l : b.lines)
+      lines.push_back({l.cost_centre + ":" + l.account, l.cost_centre + " " + l.account});
+    CSU_ASSIGN_OR_RETURN(accounts, db.Accounts(entity));
+    CSU_ASSIGN_OR_RETURN(ccs, db.CostCentres(entity));
+    for (const ledger::CostCentre& cc : ccs)
+      for (const ledger::Account& a : accounts)
+        if (ledger::IsIncomeOrExpense(a.type)) targets.push_back({cc.code + ":" + a.name, cc.code + " " + a.name});
+    return Status::Ok();
+  });
+  const std::string base = "/ccg/" + entity + "/ledger";
+  if (lines.empty())
+    return "<section class=\"panel\"><h2>Change the budget</h2><p>No budget is approved for " +
+           Escape(p.year.ToString()) + "; set one with <code>csu ledger budget set</code>.</p></section>";
+  const std::string period = "<input type=\"hidden\" name=\"period\" value=\"" + p.ToString() + "\">";
+  return "<section class=\"panel\" id=\"virement\"><h2>Move budget (a virement)</h2><form class=\"filters\" "
+         "method=\"post\" action=\"" + base + "/virements\">" + CsrfField(csrf) + period +
+         SelectField("v-from", "from", "From", lines) + SelectField("v-to", "to", "To", targets) +
+         InputField("v-amount", "amount", "Amount (£)", "text", "", "required inputmode=\"decimal\" size=\"14\"") +
+         InputField("v-first", "first", "From month", "month", p.ToString(), "required") +
+         InputField("v-last", "last", "To month", "month", ledger::LedgerPeriod{p.year, 12}.ToString(), "required") +
+         InputField("v-reason", "reason", "Who asked and why", "text", "", "required size=\"40\" maxlength=\"200\"") +
+         "<div><button class=\"primary\" type=\"submit\">Move the budget</button></div></form>"
+         "<p class=\"note\">The amount is spread over the months by cumulative rounding. A virement keeps the "
+         "total: it is refused between income and expenditure, and when a month would be left below zero.</p>"
+         "</section><section class=\"panel\" id=\"forecast\"><h2>Override a forecast outturn</h2>"
+         "<form class=\"filters\" method=\"post\" action=\"" + base + "/forecasts\">" + CsrfField(csrf) + period +
+         SelectField("f-line", "line", "Line", lines) +
+         InputField("f-outturn", "outturn", "Outturn for the year (£)", "text", "",
+                    "required inputmode=\"decimal\" size=\"16\"") +
+         InputField("f-note", "note", "Why", "text", "", "required size=\"40\" maxlength=\"200\"") +
+         "<div><button class=\"primary\" type=\"submit\">Set the forecast</button></div></form>"
+         "<p class=\"note\">In force from " + Escape(MonthLabel(p)) +
+         " until another is given for the line; earlier months keep theirs.</p></section>";
+}
+
+Response WebApp::Impl::LedgerVire(const Request& r, const Caller& c) const {
+  auto ccg = Tenant(r, c, Action::kManageBudget, Identifiability::kAggregate);
+  if (!ccg || !ledger.with_store) return NotFound(c);
+  if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
+  const auto form = ParseForm(r.body);
+  const std::string entity(ccg->view());
+  const std::string from = FormValue(form, "from"), to = FormValue(form, "to");
+  const std::string reason(Trim(FormValue(form, "reason")));
+  auto amount = ledger::ParsePounds(FormValue(form, "amount"));
+  auto first = ledger::LedgerPeriod::Parse(FormValue(form, "first"));
+  auto last = ledger::LedgerPeriod::Parse(FormValue(form, "last"));
+  const size_t fc = from.find(':'), tc = to.find(':');
+  std::string problem;
+  if (fc == std::string::npos || tc == std::string::npos) problem = "Choose the line the budget comes from and goes to.";
+  else if (!amount.ok() || amount.value().pence() <= 0) problem = "The amount must be pounds and pence above zero.";
+  else if (!first.ok() || !last.ok() || first.value().year != last.value().year || last.value() < first.value())
+    problem = "The months must be of one financial year, the first not after the last.";
+  int64_t number = 0;
+  if (problem.empty()) {
+    const auto lines = ledger::SpreadVirement(from.substr(0, fc), from.substr(fc + 1), to.substr(0, tc),
+                                              to.substr(tc + 1), amount.value().pence(), first.value().month,
+                                              last.value().month);
+    Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+      CSU_ASSIGN_OR_RETURN(n, db.Vire(entity, first.value().year, lines, reason, ActorOf(c)));
+      number = n;
+      return Status::Ok();
+    });
+    if (!s.ok()) problem = s.error().why + ".";
+  }
+  if (!problem.empty()) return LedgerViewFor(r, c, "budget", 400, "Not moved: " + problem, true);
+  if (!Audit(c, "ledger.budget.vire", entity,
+             {{"entity", entity}, {"year", first.value().year.ToString()}, {"virement", number}, {"from", from},
+              {"to", to}, {"amount_pence", amount.value().pence()}, {"first", first.value().ToString()},
+              {"last", last.value().ToString()}, {"reason", reason}, {"source", "web"}})
+           .ok())
+    return Problem(c, 503, "Not recorded", "The virement was made but the audit log could not be written.");
+  return Redirect(LedgerBase(entity) + "/budget?period=" + UrlEncode(FormValue(form, "period")) + "&done=" +
+                  UrlEncode("Virement " + std::to_string(number) + ": " + amount.value().ToString() + " moved"));
+}
+
+Response WebApp::Impl::LedgerForecast(const Request& r, const Caller& c) const {
+  auto ccg = Tenant(r, c, Action::kManageBudget, Identifiability::kAggregate);
+  if (!ccg || !ledger.with_store) return NotFound(c);
+  if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
+  const auto form = ParseForm(r.body);
+  const std::string entity(ccg->view());
+  const std::string line = FormValue(form, "line");
+  auto p = ledger::LedgerPeriod::Parse(FormValue(form, "period"));
+  auto outturn = ledger::ParsePounds(FormValue(form, "outturn"));
+  const size_t colon = line.find(':');
+  std::string problem;
+  if (colon == std::string::npos) problem = "Choose a line.";
+  else if (!p.ok()) problem = "The month must be YYYY-MM.";
+  else if (!outturn.ok()) problem = "The outturn must be pounds and pence, such as 5,150,000.";
+  int64_t number = 0;
+  if (problem.empty()) {
+    ledger::ForecastOverride f;
+    f.month = p.value().month, f.cost_centre = line.substr(0, colon), f.account = line.substr(colon + 1);
+    f.outturn = outturn.value(), f.note = FormValue(form, "note");
+    Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+      CSU_ASSIGN_OR_RETURN(n, db.SetForecast(entity, p.value().year, f, ActorOf(c)));
+      number = n;
+      return Status::Ok();
+    });
+    if (!s.ok()) problem = s.error().why + ".";
+  }
+  if (!problem.empty()) return LedgerViewFor(r, c, "budget", 400, "Not set: " + problem, true);
+  if (!Audit(c, "ledger.budget.forecast", entity,
+             {{"entity", entity}, {"year", p.value().year.ToString()}, {"override", number},
+              {"period", p.value().ToString()}, {"line", line}, {"outturn_pence", outturn.value().pence()},
+              {"note", FormValue(form, "note")}, {"source", "web"}})
+           .ok())
+    return Problem(c, 503, "Not recorded", "The forecast was set but the audit log could not be written.");
+  return Redirect(LedgerBase(entity) + "/budget?period=" + p.value().ToString() + "&done=" +
+                  UrlEncode("Forecast for " + line + " set to " + outturn.value().ToString()));
 }
 
 Response WebApp::Impl::ApiLedgerView(const Request& r, const Caller& c) const {

@@ -302,6 +302,8 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kPost, "/ccg/{ccg}/ledger/journals", page(&Impl::LedgerPostJournal, Use::kNone));
   router_.Add(Method::kPost, "/ccg/{ccg}/ledger/approve", page(&Impl::LedgerApprove, Use::kNone));
   router_.Add(Method::kPost, "/ccg/{ccg}/ledger/period", page(&Impl::LedgerPeriodChange, Use::kNone));
+  router_.Add(Method::kPost, "/ccg/{ccg}/ledger/virements", page(&Impl::LedgerVire, Use::kNone));
+  router_.Add(Method::kPost, "/ccg/{ccg}/ledger/forecasts", page(&Impl::LedgerForecast, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/ledger", api(&Impl::ApiLedgerHome, Use::kPage));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/ledger/{view}", api(&Impl::ApiLedgerView, Use::kView));
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));

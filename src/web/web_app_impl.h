@@ -374,6 +374,14 @@ struct WebApp::Impl {
                          const std::map<std::string, std::string>& form = {}) const;
   Response ApiLedgerHome(const Request& r, const Caller& c) const;
   Response LedgerView(const Request& r, const Caller& c) const;
+  // A view with a result or a refusal above it (the budget page's forms).
+  Response LedgerViewFor(const Request& r, const Caller& c, const std::string& view, int status,
+                         const std::string& notice, bool error) const;
+  // POST /ccg/{ccg}/ledger/virements and /forecasts: the budget page's forms
+  // (manage_budget); refused with why, the budget page shown again.
+  std::string BudgetForms(const OdsCode& ccg, ledger::LedgerPeriod p, const std::string& csrf) const;
+  Response LedgerVire(const Request& r, const Caller& c) const;
+  Response LedgerForecast(const Request& r, const Caller& c) const;
   Response ApiLedgerView(const Request& r, const Caller& c) const;
   // POST /ccg/{ccg}/ledger/journals: one balanced journal from the entry
   // form; above the threshold it waits for a second person.

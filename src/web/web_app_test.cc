@@ -535,6 +535,8 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"POST /ccg/{ccg}/ledger/journals", {false, true}},
     {"POST /ccg/{ccg}/ledger/approve", {false, true}},
     {"POST /ccg/{ccg}/ledger/period", {false, true}},
+    {"POST /ccg/{ccg}/ledger/virements", {false, true}},
+    {"POST /ccg/{ccg}/ledger/forecasts", {false, true}},
     {"GET /api/v1/ccg/{ccg}/ledger", {false, true}},
     {"GET /api/v1/ccg/{ccg}/ledger/{view}", {false, true}},
 };
@@ -585,7 +587,7 @@ TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
       }
     }
   }
-  EXPECT_GE(checked, 5u * 13u * 17u);  // five users × thirteen views × the seventeen CCG routes
+  EXPECT_GE(checked, 5u * 13u * 19u);  // five users × thirteen views × the nineteen CCG routes
   // Routes without a CCG in the path never show another tenant's figures.
   for (const char* user : {"analyst", "commissioner", "viewer"}) {
     for (const char* target : {"/", "/api/v1/ccgs", "/ccg/02E", "/api/v1/ccg/02E", "/ccg/02E/view/spend",
@@ -1887,6 +1889,49 @@ TEST_F(WebAppTest, CsuFinanceClosesAPeriodAndItRefusesPostings) {
                               "&account_2=assets%3Acurrent%3Acash%3Agbs&credit_2=1");
   EXPECT_EQ(refused.status(), 400);
   EXPECT_EQ(AuditCount("csufinance|ledger.period.close|02E|"), 1u);
+}
+
+TEST_F(WebAppTest, FinanceStaffMoveBudgetAndOverrideAForecastFromTheBudgetPage) {
+  std::vector<ledger::BudgetLine> lines(2);
+  lines[0].cost_centre = "CC100", lines[0].account = "expenses:programme:acute", lines[0].months = ledger::FlatTwelfths(120'000);
+  lines[1].cost_centre = "CC200", lines[1].account = "expenses:programme:mental-health";
+  lines[1].months = ledger::FlatTwelfths(60'000);
+  const ledger::Actor a{"2018-04-01T09:00:00Z", "test"};
+  ASSERT_TRUE(ledger_->SetBudget("02E", FinancialYear(2018), lines, "plan", "b.csv", a).ok());
+  ASSERT_TRUE(ledger_->ApproveBudget("02E", FinancialYear(2018), 1, a).ok());
+  const std::string session = Session("finance");
+  const std::string me = Cookie(session);
+  const std::string csrf = "csrf=" + CsrfTokenFor(session);
+  Response page = Send(Method::kGet, "/ccg/02E/ledger/budget?period=2018-04", me);
+  ASSERT_EQ(page.status(), 200);
+  EXPECT_NE(page.body().find("Move the budget"), std::string::npos);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/ledger/budget?period=2018-04", Cookie(Session("commissioner"))).status(), 404);
+  const std::string move = "&period=2018-04&from=CC200%3Aexpenses%3Aprogramme%3Amental-health"
+                           "&to=CC100%3Aexpenses%3Aprogramme%3Aacute&first=2018-10&last=2019-03&reason=Acute+pressure";
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/ledger/virements", me, "csrf=x&amount=60" + move).status(), 403);
+  Response too_much = Send(Method::kPost, "/ccg/02E/ledger/virements", me, csrf + "&amount=400" + move);
+  EXPECT_EQ(too_much.status(), 400);
+  EXPECT_NE(too_much.body().find("there is not that much to move"), std::string::npos) << too_much.body();
+  EXPECT_TRUE(ledger_->Virements("02E", FinancialYear(2018)).value().empty());
+  Response moved = Send(Method::kPost, "/ccg/02E/ledger/virements", me, csrf + "&amount=60" + move);
+  ASSERT_EQ(moved.status(), 303) << moved.body();
+  auto v = ledger_->Virements("02E", FinancialYear(2018)).value();
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].by, "finance");
+  EXPECT_EQ(v[0].lines.size(), 12u) << "six months, each from one line to another";
+  EXPECT_EQ(AuditCount("finance|ledger.budget.vire|02E|"), 1u);
+  Response set = Send(Method::kPost, "/ccg/02E/ledger/forecasts", me,
+                      csrf + "&period=2018-04&line=CC100%3Aexpenses%3Aprogramme%3Aacute&outturn=1%2C300&note=Winter");
+  ASSERT_EQ(set.status(), 303) << set.body();
+  auto f = ledger_->Forecasts("02E", FinancialYear(2018)).value();
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].outturn, Money::FromPounds(1300));
+  EXPECT_EQ(AuditCount("finance|ledger.budget.forecast|02E|"), 1u);
+  // Nobody outside finance reaches the forms, and another CCG is a 404.
+  const std::string viewer = Session("viewer");
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/ledger/forecasts", Cookie(viewer), "csrf=" + CsrfTokenFor(viewer)).status(),
+            404);
+  EXPECT_EQ(Send(Method::kPost, "/ccg/27D/ledger/virements", me, csrf + "&amount=60" + move).status(), 404);
 }
 
 }  // namespace
