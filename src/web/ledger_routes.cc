@@ -10,6 +10,7 @@
 #include "ledger/ledger_documents.h"
 #include "ledger/ledger_reports.h"
 #include "ledger/org_directory.h"
+#include "web/templates.h"
 #include "web/web_app_impl.h"
 
 namespace csu::web {
@@ -377,107 +378,102 @@ Response WebApp::Impl::LedgerHomeFor(const Request& r, const Caller& c, const Od
     body += NoticePanel("The CSU keeps no ledger for this CCG; ask its finance team to set one up.", false);
     return Response::Html(status, RenderPage(f, body));
   }
-  body += "<form class=\"filters\" method=\"get\" action=\"" + base + "\">" +
-          InputField("period", "period", "Month", "month", p->ToString(), "required") +
-          "<div><button class=\"primary\" type=\"submit\">Show</button></div></form>\n";
-  body += "<div class=\"actions\">";
-  for (const LedgerViewInfo& v : kLedgerViews)
-    body += "<a class=\"button secondary\" href=\"" + base + "/" + v.name + "?period=" + p->ToString() + "\">" +
-            Escape(v.title) + "</a>";
-  body += "<a href=\"/api/v1" + base + "?period=" + p->ToString() + "\">This page as JSON</a></div>\n";
   const std::string csrf = CsrfTokenFor(c.session_token);
+  TemplateData d;
+  d.set("base", base);
+  d.set("period", p->ToString());
+  d.set("csrf", csrf);
+  d.set("json_href", "/api/v1" + base + "?period=" + p->ToString());
+  d.set("period_field_html", InputField("period", "period", "Month", "month", p->ToString(), "required"));
+  TemplateData views{TemplateData::type::list};
+  for (const LedgerViewInfo& v : kLedgerViews) {
+    TemplateData view;
+    view.set("href", base + "/" + v.name + "?period=" + p->ToString());
+    view.set("title", std::string(v.title));
+    views.push_back(view);
+  }
+  d.set("views", views);
   // Pending batches: approval by someone other than who raised them.
-  body += "<section class=\"panel\"><h2>Waiting for approval</h2>";
-  if (pending.empty()) body += "<p>No journal is waiting for approval.</p>";
-  std::set<int64_t> batches;
-  for (const ledger::Journal& j : pending) batches.insert(j.batch);
+  std::set<int64_t> numbers;
+  for (const ledger::Journal& j : pending) numbers.insert(j.batch);
   const bool approves = tenancy::Grants(c.who.role, Action::kApproveJournal, Identifiability::kAggregate);
-  for (int64_t b : batches) {
+  TemplateData batches{TemplateData::type::list};
+  for (int64_t b : numbers) {
     Money debits;
-    std::string raised_by, lines;
+    std::string raised_by;
     size_t count = 0;
+    TemplateData journals{TemplateData::type::list};
     for (const ledger::Journal& j : pending) {
       if (j.batch != b) continue;
       ++count;
       debits += ledger::DebitTotal(j.txn);
       raised_by = j.raised_by;
-      lines += "<li>" + Escape(j.txn.date.ToString() + " " + j.txn.code + " " + j.txn.description) + " · " +
-               Escape(ledger::DebitTotal(j.txn).ToString()) + "</li>";
+      TemplateData line;
+      line.set("text", j.txn.date.ToString() + " " + j.txn.code + " " + j.txn.description);
+      line.set("amount", ledger::DebitTotal(j.txn).ToString());
+      journals.push_back(line);
     }
-    body += "<h3>Batch " + std::to_string(b) + ": " + Escape(debits.ToString()) + ", raised by " + Escape(raised_by) +
-            "</h3><details><summary>" + std::to_string(count) + " journal" + (count == 1 ? "" : "s") +
-            "</summary><ul>" + lines + "</ul></details>";
-    if (!approves) continue;
-    if (raised_by == c.who.username) {
-      body += "<p class=\"note\">You raised this batch, so someone else must approve it.</p>";
-      continue;
-    }
-    body += "<form class=\"filters\" method=\"post\" action=\"" + base + "/approve\">" + CsrfField(csrf) +
-            "<input type=\"hidden\" name=\"batch\" value=\"" + std::to_string(b) +
-            "\"><input type=\"hidden\" name=\"period\" value=\"" + p->ToString() +
-            "\"><div><button class=\"primary\" type=\"submit\">Approve and post batch " + std::to_string(b) +
-            "</button></div></form>";
+    TemplateData batch;
+    batch.set("number", std::to_string(b));
+    batch.set("debits", debits.ToString());
+    batch.set("raised_by", raised_by);
+    batch.set("count_text", std::to_string(count) + " journal" + (count == 1 ? "" : "s"));
+    batch.set("journals", journals);
+    if (approves && raised_by == c.who.username) batch.set("own", true);
+    if (approves && raised_by != c.who.username) batch.set("approve", true);
+    batches.push_back(batch);
   }
-  body += "</section>\n";
-  // Journal entry.
+  d.set("batches", batches);
+  // Journal entry: a refused journal comes back with what was typed.
   if (tenancy::Grants(c.who.role, Action::kPostJournal, Identifiability::kAggregate)) {
+    d.set("can_post", true);
+    d.set("threshold", e->approval_threshold.ToString());
     std::vector<std::pair<std::string, std::string>> account_options = {{"", "(none)"}};
     for (const ledger::Account& a : accounts) account_options.push_back({a.name, a.code + " " + a.name});
+    std::vector<std::pair<std::string, std::string>> cc_options = {{"", "(none)"}};
+    for (const ledger::CostCentre& cc : cost_centres) cc_options.push_back({cc.code, cc.code + " " + cc.name});
     auto kept = [&](const std::string& key, const std::string& otherwise = "") {
       auto it = form.find(key);
       return it == form.end() ? otherwise : it->second;
     };
-    std::vector<std::pair<std::string, std::string>> cc_options = {{"", "(none)"}};
-    for (const ledger::CostCentre& cc : cost_centres) cc_options.push_back({cc.code, cc.code + " " + cc.name});
-    body += "<section class=\"panel\" id=\"journal\"><h2>Raise a journal</h2><form method=\"post\" action=\"" + base +
-            "/journals\">" + CsrfField(csrf) + "<input type=\"hidden\" name=\"period\" value=\"" + p->ToString() +
-            "\"><div class=\"filters\">" + InputField("j-date", "date", "Date", "date", kept("date", p->last_day().ToString()), "required") +
-            InputField("j-ref", "reference", "Reference", "text", kept("reference"), "required maxlength=\"40\"") +
-            InputField("j-desc", "description", "Description", "text", kept("description"),
-                       "required size=\"40\" maxlength=\"200\"") +
-            "</div><table><thead><tr><th>Account</th><th>Cost centre</th><th>Debit (£)</th><th>Credit (£)</th></tr>"
-            "</thead><tbody>";
+    d.set("heading_fields_html",
+          InputField("j-date", "date", "Date", "date", kept("date", p->last_day().ToString()), "required") +
+              InputField("j-ref", "reference", "Reference", "text", kept("reference"), "required maxlength=\"40\"") +
+              InputField("j-desc", "description", "Description", "text", kept("description"),
+                         "required size=\"40\" maxlength=\"200\""));
+    TemplateData lines{TemplateData::type::list};
     for (size_t i = 1; i <= kJournalLines; ++i) {
       const std::string n = std::to_string(i);
-      body += "<tr><td>" +
-              SelectField("j-account-" + n, "account_" + n, "Account " + n, account_options, kept("account_" + n)) +
-              "</td><td>" +
-              SelectField("j-cc-" + n, "cost_centre_" + n, "Cost centre " + n, cc_options, kept("cost_centre_" + n)) +
-              "</td><td>" +
-              InputField("j-debit-" + n, "debit_" + n, "Debit " + n, "text", kept("debit_" + n),
-                         "inputmode=\"decimal\" size=\"14\"") +
-              "</td><td>" +
-              InputField("j-credit-" + n, "credit_" + n, "Credit " + n, "text", kept("credit_" + n),
-                         "inputmode=\"decimal\" size=\"14\"") +
-              "</td></tr>";
+      TemplateData line;
+      line.set("account_html",
+               SelectField("j-account-" + n, "account_" + n, "Account " + n, account_options, kept("account_" + n)));
+      line.set("cost_centre_html",
+               SelectField("j-cc-" + n, "cost_centre_" + n, "Cost centre " + n, cc_options, kept("cost_centre_" + n)));
+      line.set("debit_html", InputField("j-debit-" + n, "debit_" + n, "Debit " + n, "text", kept("debit_" + n),
+                                        "inputmode=\"decimal\" size=\"14\""));
+      line.set("credit_html", InputField("j-credit-" + n, "credit_" + n, "Credit " + n, "text", kept("credit_" + n),
+                                         "inputmode=\"decimal\" size=\"14\""));
+      lines.push_back(line);
     }
-    body += "</tbody></table><div class=\"filters\">" +
-            InputField("j-reason", "reason", "Why (recorded with the journal)", "text", kept("reason"),
-                       "required size=\"48\" maxlength=\"200\"") +
-            "<div><button class=\"primary\" type=\"submit\">Raise the journal</button></div></div></form>"
-            "<p class=\"note\">Debits must equal credits. A journal whose debits are above " +
-            Escape(e->approval_threshold.ToString()) +
-            " waits for a second person's approval; others post at once. Its month must be open.</p></section>\n";
+    d.set("lines", lines);
+    d.set("reason_field_html", InputField("j-reason", "reason", "Why (recorded with the journal)", "text",
+                                          kept("reason"), "required size=\"48\" maxlength=\"200\""));
   }
   // Periods.
-  {
-    report::ReportTable t{"Periods", {{"period", report::ColumnType::kText, "Month"},
-                                      {"state", report::ColumnType::kText, "State"}}};
-    for (const auto& [per, st] : periods)
-      t.AddRow({report::Cell::Text(per.ToString() + " (month " + std::to_string(per.month) + " of " +
-                                   per.year.ToString() + ")"),
-                report::Cell::Text(std::string(ledger::PeriodStateName(st)))});
-    body += "<section class=\"panel\" id=\"periods\"><h2>Periods</h2>" + TableHtml(t);
-    if (tenancy::Grants(c.who.role, Action::kClosePeriod, Identifiability::kAggregate)) {
-      body += "<form class=\"filters\" method=\"post\" action=\"" + base + "/period\">" + CsrfField(csrf) +
-              InputField("pc-period", "period", "Month", "month", p->ToString(), "required") +
-              SelectField("pc-to", "to", "Make it", {{"open", "open"}, {"closed", "closed"}}, "closed") +
-              "<div><button class=\"primary\" type=\"submit\">Change the period</button></div></form>"
-              "<p class=\"note\">A closed month refuses postings; it cannot close while journals in it wait for "
-              "approval. Locking for good is done from the command line.</p>";
-    }
-    body += "</section>\n";
+  report::ReportTable t{"Periods", {{"period", report::ColumnType::kText, "Month"},
+                                    {"state", report::ColumnType::kText, "State"}}};
+  for (const auto& [per, st] : periods)
+    t.AddRow({report::Cell::Text(per.ToString() + " (month " + std::to_string(per.month) + " of " +
+                                 per.year.ToString() + ")"),
+              report::Cell::Text(std::string(ledger::PeriodStateName(st)))});
+  d.set("periods_html", TableHtml(t));
+  if (tenancy::Grants(c.who.role, Action::kClosePeriod, Identifiability::kAggregate)) {
+    d.set("can_close", true);
+    d.set("close_fields_html",
+          InputField("pc-period", "period", "Month", "month", p->ToString(), "required") +
+              SelectField("pc-to", "to", "Make it", {{"open", "open"}, {"closed", "closed"}}, "closed"));
   }
+  body += RenderTemplate("ledger_home", d);
   return Response::Html(status, RenderPage(f, body));
 }
 
