@@ -91,7 +91,7 @@ pre.why{font-family:"Courier New",monospace;font-size:.85rem;margin:6px 0;white-
 .actions{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:12px 0}
 .button,button.primary{display:inline-block;background:#007f3b;color:#fff;border:0;border-radius:4px;padding:8px 14px;font-weight:700;text-decoration:none;font-size:1rem;cursor:pointer}
 .button.secondary{background:#fff;color:#005eb8;border:2px solid #005eb8}
-form.filters{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-end}
+form.filters,div.filters{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-end}
 label{display:block;font-weight:700;margin:0 0 4px}
 input,select{font-size:1rem;padding:6px 8px;border:2px solid #4c6272;border-radius:0;min-width:8rem}
 input[type=checkbox]{min-width:0;width:1.1rem;height:1.1rem;padding:0;margin:0 4px 0 0;vertical-align:middle}
