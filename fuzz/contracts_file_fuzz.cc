@@ -2,12 +2,7 @@
 // fuzz::CheckContractsFile (fuzz/contracts_file_checks.h) against the
 // reference data in data/refdata, loaded once. Built and run by
 // scripts/fuzz.sh (which runs it from the repository's root).
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-#include <string_view>
-
+#include "fuzz_target.h"
 #include "contracts_file_checks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -19,10 +14,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     return new csu::refdata::RefData(std::move(loaded).value());
   }();
-  std::string problem = csu::fuzz::CheckContractsFile(*ref, std::string_view(reinterpret_cast<const char*>(data), size));
-  if (!problem.empty()) {
-    std::fprintf(stderr, "contracts_file invariant violated: %s\n", problem.c_str());
-    std::abort();
-  }
-  return 0;
+  return csu::fuzz::RunTarget("contracts_file", data, size,
+                              [](std::string_view text) { return csu::fuzz::CheckContractsFile(*ref, text); });
 }

@@ -2,12 +2,7 @@
 // kind, checked by fuzz::CheckExtractRow (fuzz/extract_row_checks.h). The
 // reference data is loaded once from data/refdata (scripts/fuzz.sh runs from
 // the repository's root). Built and run by scripts/fuzz.sh.
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-#include <string_view>
-
+#include "fuzz_target.h"
 #include "extract_row_checks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -19,10 +14,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     return new csu::refdata::RefData(std::move(loaded).value());
   }();
-  std::string problem = csu::fuzz::CheckExtractRow(*ref, std::string_view(reinterpret_cast<const char*>(data), size));
-  if (!problem.empty()) {
-    std::fprintf(stderr, "extract row invariant violated: %s\n", problem.c_str());
-    std::abort();
-  }
-  return 0;
+  return csu::fuzz::RunTarget("extract row", data, size,
+                                [](std::string_view text) { return csu::fuzz::CheckExtractRow(*ref, text); });
 }

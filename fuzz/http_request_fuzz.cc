@@ -3,20 +3,9 @@
 // outcome however the bytes are split, documented statuses only, the
 // promised properties of accepted requests, and a round trip). In process,
 // no sockets. Built and run by scripts/fuzz.sh.
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-#include <string_view>
-
+#include "fuzz_target.h"
 #include "http_checks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view text(reinterpret_cast<const char*>(data), size);
-  std::string problem = csu::fuzz::CheckRequestParser(text);
-  if (!problem.empty()) {
-    std::fprintf(stderr, "http_request invariant violated: %s\n", problem.c_str());
-    std::abort();
-  }
-  return 0;
+  return csu::fuzz::RunTarget("http_request", data, size, csu::fuzz::CheckRequestParser);
 }

@@ -1,20 +1,9 @@
 // libFuzzer target: the QOF calculator's two input files and its arithmetic
 // over arbitrary bytes, checked by fuzz::CheckQofFiles. Built and run by
 // scripts/fuzz.sh.
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-#include <string_view>
-
+#include "fuzz_target.h"
 #include "qof_checks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view text(reinterpret_cast<const char*>(data), size);
-  std::string problem = csu::fuzz::CheckQofFiles(text);
-  if (!problem.empty()) {
-    std::fprintf(stderr, "qof invariant violated: %s\n", problem.c_str());
-    std::abort();
-  }
-  return 0;
+  return csu::fuzz::RunTarget("qof", data, size, csu::fuzz::CheckQofFiles);
 }

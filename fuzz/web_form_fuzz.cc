@@ -1,19 +1,8 @@
 // libFuzzer target: a form body and a Cookie header value, checked by CheckWebForm in fuzz/web_form_checks.h. Built and run by
 // scripts/fuzz.sh (which runs it from the repository's root).
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-#include <string_view>
-
+#include "fuzz_target.h"
 #include "web_form_checks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
-  std::string problem = csu::fuzz::CheckWebForm(input);
-  if (!problem.empty()) {
-    std::fprintf(stderr, "web_form invariant violated: %s\n", problem.c_str());
-    std::abort();
-  }
-  return 0;
+  return csu::fuzz::RunTarget("web_form", data, size, csu::fuzz::CheckWebForm);
 }
