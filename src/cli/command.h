@@ -46,5 +46,6 @@ void AddBillingCommands(CLI::App& app, Context& ctx);
 void AddPrimaryCareCommands(CLI::App& app, Context& ctx);
 void AddPayrollCommands(CLI::App& app, Context& ctx);
 void AddLedgerCommands(CLI::App& app, Context& ctx);
+void AddChcCommands(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli

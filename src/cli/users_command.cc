@@ -141,7 +141,7 @@ int Add(const Context& ctx, const UsersArgs& a) {
   std::printf("Added %s (%s%s%s).\n", info.username.c_str(), std::string(tenancy::RoleName(info.role)).c_str(),
               info.tenant.empty() ? "" : ", ", info.tenant.ToString().c_str());
   PrintEnrolment(added.value());
-  if (info.role == tenancy::Role::kCsuAnalyst)
+  if (info.role == tenancy::Role::kCsuAnalyst || info.role == tenancy::Role::kCsuChc)
     std::printf("Assign CCGs with: csu users assign --data %s %s CCG\n", a.state.data_dir.c_str(),
                 info.username.c_str());
   return kExitOk;

@@ -22,7 +22,7 @@ CREATE TABLE users(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT NOT NULL UNIQUE,
   display_name TEXT NOT NULL,
-  role TEXT NOT NULL CHECK(role IN ('csu_admin','csu_analyst','ccg_commissioner','ccg_finance','ccg_viewer')),
+  role TEXT NOT NULL CHECK(role IN ('csu_admin','csu_analyst','ccg_commissioner','ccg_finance','ccg_viewer','csu_chc','ccg_chc')),
   tenant TEXT NOT NULL,
   password_hash TEXT NOT NULL,
   totp_secret TEXT NOT NULL,
@@ -84,7 +84,7 @@ Principal PrincipalOf(const UserInfo& u) {
   p.username = u.username;
   p.role = u.role;
   p.tenant = u.tenant;
-  if (u.role == Role::kCsuAnalyst) p.assigned = u.assigned;
+  if (u.role == Role::kCsuAnalyst || u.role == Role::kCsuChc) p.assigned = u.assigned;
   return p;
 }
 
@@ -353,9 +353,9 @@ Status Accounts::Assign(std::string_view username, std::string_view tenant_text,
     Status s = im.InTransaction([&]() -> Status {
       CSU_ASSIGN_OR_RETURN(u, MustFind(im, username));
       name = u.username;
-      if (u.role != Role::kCsuAnalyst)
+      if (u.role != Role::kCsuAnalyst && u.role != Role::kCsuChc)
         return MakeError("user " + u.username, "is " + std::string(RoleName(u.role)) +
-                                                   "; only csu_analyst users are assigned CCGs");
+                                                   "; only csu_analyst and csu_chc users are assigned CCGs");
       if (assign) {
         if (Status st = EnsureTenant(im, tenant); !st.ok()) return st;
         CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare(
@@ -399,7 +399,8 @@ bool SecondFactorRequiredByDefault(Role role) {
   // Those who see every CCG or record-level data (CSU staff) and those who
   // see the money (CCG finance); commissioners and viewers are the CCG's to
   // decide, and an administrator can require it for them.
-  return role == Role::kCsuAdmin || role == Role::kCsuAnalyst || role == Role::kCcgFinance;
+  return role == Role::kCsuAdmin || role == Role::kCsuAnalyst || role == Role::kCcgFinance || role == Role::kCsuChc ||
+         role == Role::kCcgChc;
 }
 
 Result<bool> Accounts::Impl::RequiresMfa(Role role) {

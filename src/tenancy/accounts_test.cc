@@ -436,7 +436,8 @@ TEST_F(TenancySignInTest, CsuAndFinanceRolesRequireASecondFactorByDefault) {
   fs::create_directories(dir_);
   Reopen();
   for (Role r : kAllRoles) {
-    const bool expected = r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCcgFinance;
+    const bool expected = r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCcgFinance ||
+                          r == Role::kCsuChc || r == Role::kCcgChc;
     EXPECT_EQ(accounts_->RoleRequiresMfa(r).value(), expected) << RoleName(r);
   }
   Add("root", Role::kCsuAdmin);

@@ -36,6 +36,13 @@ constexpr Grant kMatrix[] = {
     {Role::kCcgFinance,      Action::kSetChallengeStatus,  true,     false},
     {Role::kCcgFinance,      Action::kViewBilling,         true,     false},
     {Role::kCcgViewer,       Action::kView,                true,     false},
+    {Role::kCcgFinance,      Action::kViewChc,             true,     false},
+    {Role::kCsuChc,          Action::kViewChc,             true,     true},
+    {Role::kCsuChc,          Action::kViewChcIdentifiable, false,    true},
+    {Role::kCsuChc,          Action::kManageChc,           true,     true},
+    {Role::kCcgChc,          Action::kViewChc,             true,     true},
+    {Role::kCcgChc,          Action::kViewChcIdentifiable, false,    true},
+    {Role::kCcgChc,          Action::kManageChc,           true,     true},
 };
 
 bool Contains(const std::vector<OdsCode>& v, const OdsCode& c) { return std::find(v.begin(), v.end(), c) != v.end(); }
@@ -49,6 +56,8 @@ std::string_view RoleName(Role r) {
     case Role::kCcgCommissioner: return "ccg_commissioner";
     case Role::kCcgFinance: return "ccg_finance";
     case Role::kCcgViewer: return "ccg_viewer";
+    case Role::kCsuChc: return "csu_chc";
+    case Role::kCcgChc: return "ccg_chc";
   }
   return "?";
 }
@@ -59,7 +68,7 @@ std::optional<Role> ParseRole(std::string_view name) {
   return std::nullopt;
 }
 
-bool IsCsuRole(Role r) { return r == Role::kCsuAdmin || r == Role::kCsuAnalyst; }
+bool IsCsuRole(Role r) { return r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCsuChc; }
 
 std::string_view ActionName(Action a) {
   switch (a) {
@@ -71,6 +80,9 @@ std::string_view ActionName(Action a) {
     case Action::kViewAudit: return "view_audit";
     case Action::kViewBilling: return "view_billing";
     case Action::kManageBilling: return "manage_billing";
+    case Action::kViewChc: return "view_chc";
+    case Action::kViewChcIdentifiable: return "view_chc_identifiable";
+    case Action::kManageChc: return "manage_chc";
   }
   return "?";
 }
@@ -109,11 +121,13 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
     case Role::kCsuAdmin:
       return Permission{true, ""};
     case Role::kCsuAnalyst:
+    case Role::kCsuChc:
       if (Contains(who.assigned, tenant)) return Permission{true, ""};
-      return refuse("tenant " + tenant.ToString() + " is not assigned to this analyst");
+      return refuse("tenant " + tenant.ToString() + " is not assigned to this user");
     case Role::kCcgCommissioner:
     case Role::kCcgFinance:
     case Role::kCcgViewer:
+    case Role::kCcgChc:
       if (!who.tenant.empty() && who.tenant == tenant) return Permission{true, ""};
       return refuse("tenant " + tenant.ToString() + " is not the user's own CCG");
   }
@@ -123,7 +137,8 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
 std::vector<OdsCode> TenantsOf(const Principal& who, const std::vector<OdsCode>& all_tenants) {
   switch (who.role) {
     case Role::kCsuAdmin: return all_tenants;
-    case Role::kCsuAnalyst: return who.assigned;
+    case Role::kCsuAnalyst:
+    case Role::kCsuChc: return who.assigned;
     default: return who.tenant.empty() ? std::vector<OdsCode>{} : std::vector<OdsCode>{who.tenant};
   }
 }

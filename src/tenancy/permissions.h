@@ -22,11 +22,14 @@
 
 namespace csu::tenancy {
 
-enum class Role : uint8_t { kCsuAdmin, kCsuAnalyst, kCcgCommissioner, kCcgFinance, kCcgViewer };
-inline constexpr Role kAllRoles[] = {Role::kCsuAdmin, Role::kCsuAnalyst, Role::kCcgCommissioner, Role::kCcgFinance,
-                                     Role::kCcgViewer};
+// kCsuChc: the CSU's continuing healthcare staff, assigned CCGs like an
+// analyst; kCcgChc: a CCG's own continuing healthcare team.
+enum class Role : uint8_t { kCsuAdmin, kCsuAnalyst, kCcgCommissioner, kCcgFinance, kCcgViewer, kCsuChc, kCcgChc };
+inline constexpr Role kAllRoles[] = {Role::kCsuAdmin,   Role::kCsuAnalyst, Role::kCcgCommissioner, Role::kCcgFinance,
+                                     Role::kCcgViewer,  Role::kCsuChc,     Role::kCcgChc};
 
-// "csu_admin", "csu_analyst", "ccg_commissioner", "ccg_finance", "ccg_viewer".
+// "csu_admin", "csu_analyst", "ccg_commissioner", "ccg_finance", "ccg_viewer",
+// "csu_chc", "ccg_chc".
 std::string_view RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
 // CSU staff have no tenant of their own; CCG roles have exactly one.
@@ -41,10 +44,14 @@ enum class Action : uint8_t {
   kViewAudit,           // read the audit log (CSU-wide)
   kViewBilling,         // a CCG's subscriptions, usage, invoices and cost per head
   kManageBilling,       // catalogue, revenue, renewals, forecast (CSU-wide)
+  kViewChc,             // continuing healthcare cases by pseudonym: caseload, 28-day list, packages, committed cost
+  kViewChcIdentifiable, // a CHC case's name, NHS number, date of birth and address (each view audited with its purpose)
+  kManageChc,           // record a CHC case's steps: referral, Checklist, DST, decision, packages, reviews
 };
 inline constexpr Action kAllActions[] = {Action::kView,        Action::kExport,       Action::kSetChallengeStatus,
                                          Action::kLoadData,    Action::kManageUsers,  Action::kViewAudit,
-                                         Action::kViewBilling, Action::kManageBilling};
+                                         Action::kViewBilling, Action::kManageBilling, Action::kViewChc,
+                                         Action::kViewChcIdentifiable, Action::kManageChc};
 std::string_view ActionName(Action a);
 
 // Aggregate figures (counts, money, rates; disclosure control applies where

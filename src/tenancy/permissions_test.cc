@@ -37,6 +37,17 @@ const std::set<std::string> kGranted = {
     "ccg_finance set_challenge_status aggregate",
     "ccg_finance view_billing aggregate",
     "ccg_viewer view aggregate",
+    "ccg_finance view_chc aggregate",
+    "csu_chc view_chc aggregate",
+    "csu_chc view_chc record_level",
+    "csu_chc view_chc_identifiable record_level",
+    "csu_chc manage_chc aggregate",
+    "csu_chc manage_chc record_level",
+    "ccg_chc view_chc aggregate",
+    "ccg_chc view_chc record_level",
+    "ccg_chc view_chc_identifiable record_level",
+    "ccg_chc manage_chc aggregate",
+    "ccg_chc manage_chc record_level",
 };
 
 Principal Of(Role role) {
@@ -45,7 +56,7 @@ Principal Of(Role role) {
   p.username = "someone";
   p.role = role;
   if (!IsCsuRole(role)) p.tenant = Ods("02E");
-  if (role == Role::kCsuAnalyst) p.assigned = {Ods("02E"), Ods("01A")};
+  if (role == Role::kCsuAnalyst || role == Role::kCsuChc) p.assigned = {Ods("02E"), Ods("01A")};
   return p;
 }
 
@@ -82,7 +93,7 @@ TEST(PermissionTest, EveryCellOfTheMatrix) {
       }
     }
   }
-  EXPECT_EQ(checked, 5 * 8 * 2 * 3);
+  EXPECT_EQ(checked, 7 * 11 * 2 * 3);
   EXPECT_GT(allowed, 0);
 }
 
@@ -109,6 +120,27 @@ TEST(PermissionTest, TenantsComeFromThePrincipal) {
   EXPECT_EQ(TenantsOf(Of(Role::kCsuAdmin), all), all);
   EXPECT_EQ(TenantsOf(Of(Role::kCsuAnalyst), all), (std::vector<OdsCode>{Ods("02E"), Ods("01A")}));
   EXPECT_EQ(TenantsOf(Of(Role::kCcgFinance), all), (std::vector<OdsCode>{Ods("02E")}));
+}
+
+// Continuing healthcare: identifiable fields are for the CHC roles alone,
+// within their own or assigned CCGs; another CCG's cases are out of reach.
+TEST(PermissionTest, ChcIdentifiableOnlyForChcRoles) {
+  for (Role r : {Role::kCsuAdmin, Role::kCsuAnalyst, Role::kCcgCommissioner, Role::kCcgFinance, Role::kCcgViewer}) {
+    EXPECT_FALSE(Check(Of(r), Action::kViewChcIdentifiable, Ods("02E"), Identifiability::kRecordLevel)) << RoleName(r);
+    EXPECT_FALSE(Check(Of(r), Action::kViewChc, Ods("02E"), Identifiability::kRecordLevel)) << RoleName(r);
+    EXPECT_FALSE(Check(Of(r), Action::kManageChc, Ods("02E"), Identifiability::kRecordLevel)) << RoleName(r);
+  }
+  EXPECT_TRUE(Check(Of(Role::kCcgChc), Action::kViewChcIdentifiable, Ods("02E"), Identifiability::kRecordLevel));
+  EXPECT_FALSE(Check(Of(Role::kCcgChc), Action::kViewChcIdentifiable, Ods("27D"), Identifiability::kRecordLevel));
+  EXPECT_TRUE(Check(Of(Role::kCsuChc), Action::kViewChcIdentifiable, Ods("01A"), Identifiability::kRecordLevel));
+  EXPECT_FALSE(Check(Of(Role::kCsuChc), Action::kViewChcIdentifiable, Ods("27D"), Identifiability::kRecordLevel));
+  Principal unassigned = Of(Role::kCsuChc);
+  unassigned.assigned.clear();
+  EXPECT_FALSE(Check(unassigned, Action::kViewChc, Ods("02E"), Identifiability::kAggregate));
+  EXPECT_EQ(TenantsOf(Of(Role::kCsuChc), {Ods("01A"), Ods("02E"), Ods("27D")}),
+            (std::vector<OdsCode>{Ods("02E"), Ods("01A")}));
+  // Finance sees the committed cost (aggregate), never a case.
+  EXPECT_TRUE(Check(Of(Role::kCcgFinance), Action::kViewChc, Ods("02E"), Identifiability::kAggregate));
 }
 
 TEST(PermissionTest, RoleNamesRoundTrip) {

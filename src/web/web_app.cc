@@ -124,6 +124,10 @@ std::string RoleLabel(tenancy::Role role) {
       return "CCG finance";
     case tenancy::Role::kCcgViewer:
       return "CCG viewer";
+    case tenancy::Role::kCsuChc:
+      return "CSU continuing healthcare";
+    case tenancy::Role::kCcgChc:
+      return "CCG continuing healthcare";
   }
   return std::string(tenancy::RoleName(role));
 }
