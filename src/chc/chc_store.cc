@@ -1,5 +1,7 @@
 #include "chc/chc_store.h"
 
+#include "chc/caseload_file.h"
+
 #include <map>
 
 #include "ingest/pseudonymiser.h"
@@ -199,21 +201,9 @@ Result<int64_t> ChcStore::Refer(const NewCase& c, const Identity& who, const Fie
     if (c.fast_track_received) ins.Bind(5, c.fast_track_received->ToString());
     else ins.BindNull(5);
     if (Status r = ins.Bind(6, actor.at).Bind(7, actor.by).Run(); !r.ok()) return r;
-    CSU_ASSIGN_OR_RETURN(last, db_->Prepare("SELECT last_insert_rowid()"));
-    CSU_ASSIGN_OR_RETURN(row, last.Step());
-    (void)row;
-    id = last.Int(0);
-    const std::string values[] = {who.name, who.nhs_number, who.date_of_birth, who.address};
-    CSU_ASSIGN_OR_RETURN(put, db_->Prepare("INSERT INTO identities(case_id, field, sealed) VALUES (?1,?2,?3)"));
-    for (size_t i = 0; i < 4; ++i) {
-      CSU_ASSIGN_OR_RETURN(sealed, cipher.Seal(id, kFields[i], values[i]));
-      put.Reset();
-      if (Status r = put.Bind(1, id).Bind(2, std::string_view(kFields[i]))
-                         .Bind(3, ingest::ToHex(reinterpret_cast<const uint8_t*>(sealed.data()), sealed.size()))
-                         .Run();
-          !r.ok())
-        return r;
-    }
+    CSU_ASSIGN_OR_RETURN(last, LastId());
+    id = last;
+    if (Status r = SealIdentity(id, who, cipher); !r.ok()) return r;
     return AddEvent(id, "referred", c.fast_track ? "Fast Track referral" : "referral", actor);
   });
   if (!s.ok()) return s.error();
@@ -413,6 +403,73 @@ Status ChcStore::EndPackage(int64_t package_id, Date last_day, const std::string
     if (Status r = up.Bind(1, package_id).Bind(2, last_day.ToString()).Run(); !r.ok()) return r;
     return AddEvent(case_id, "package_end", "package " + std::to_string(package_id) + " ends " + last_day.ToString() + ": " + reason, actor);
   });
+}
+
+Result<int64_t> ChcStore::LastId() {
+  CSU_ASSIGN_OR_RETURN(last, db_->Prepare("SELECT last_insert_rowid()"));
+  CSU_ASSIGN_OR_RETURN(row, last.Step());
+  (void)row;
+  return last.Int(0);
+}
+
+Status ChcStore::SealIdentity(int64_t id, const Identity& who, const FieldCipher& cipher) {
+  const std::string values[] = {who.name, who.nhs_number, who.date_of_birth, who.address};
+  CSU_ASSIGN_OR_RETURN(put, db_->Prepare("INSERT INTO identities(case_id, field, sealed) VALUES (?1,?2,?3)"));
+  for (size_t i = 0; i < 4; ++i) {
+    CSU_ASSIGN_OR_RETURN(sealed, cipher.Seal(id, kFields[i], values[i]));
+    put.Reset();
+    if (Status r = put.Bind(1, id).Bind(2, std::string_view(kFields[i]))
+                       .Bind(3, ingest::ToHex(reinterpret_cast<const uint8_t*>(sealed.data()), sealed.size()))
+                       .Run();
+        !r.ok())
+      return r;
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<int64_t>> ChcStore::Import(const std::vector<CaseloadRow>& rows,
+                                              const std::vector<std::string>& pseudonyms, const FieldCipher& cipher,
+                                              const Actor& actor, const std::string& source) {
+  if (rows.size() != pseudonyms.size()) return MakeError(source, "one pseudonym per row is needed");
+  std::vector<int64_t> ids;
+  Status s = store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(ins, db_->Prepare(
+                                  "INSERT INTO cases(ccg, pseudonym, fast_track, status, referred_on, checklist_received, "
+                                  "checklist_positive, decided_on, eligible, decision_reason, created_at, created_by) "
+                                  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const CaseloadRow& r = rows[i];
+      std::string status = "referred";
+      if (r.checklist_received) status = r.checklist_positive ? "assessment" : "screened_out";
+      if (r.decided_on) status = r.eligible ? "eligible" : "not_eligible";
+      ins.Reset();
+      ins.Bind(1, r.ccg).Bind(2, pseudonyms[i]).Bind(3, r.fast_track ? 1 : 0).Bind(4, status).Bind(5, r.referred_on.ToString());
+      if (r.checklist_received) ins.Bind(6, r.checklist_received->ToString()).Bind(7, r.checklist_positive ? 1 : 0);
+      else ins.BindNull(6).BindNull(7);
+      if (r.decided_on) ins.Bind(8, r.decided_on->ToString()).Bind(9, r.eligible ? 1 : 0);
+      else ins.BindNull(8).BindNull(9);
+      if (Status st = ins.Bind(10, r.decision_reason).Bind(11, actor.at).Bind(12, actor.by).Run(); !st.ok()) return st;
+      CSU_ASSIGN_OR_RETURN(id, LastId());
+      ids.push_back(id);
+      if (Status st = SealIdentity(id, r.identity, cipher); !st.ok()) return st;
+      std::string detail = "imported from " + source + " line " + std::to_string(r.line) + " (" + status + ")";
+      if (r.decided_on) detail += "; decision " + std::string(r.eligible ? "eligible" : "not eligible") + " on " +
+                                  r.decided_on->ToString() + " as recorded before: " + r.decision_reason;
+      if (Status st = AddEvent(id, "imported", detail, actor); !st.ok()) return st;
+      if (r.package) {
+        CSU_ASSIGN_OR_RETURN(pk, db_->Prepare("INSERT INTO packages(case_id, ccg) VALUES (?1,?2)"));
+        if (Status st = pk.Bind(1, id).Bind(2, r.ccg).Run(); !st.ok()) return st;
+        CSU_ASSIGN_OR_RETURN(pid, LastId());
+        if (Status st = InsertVersion(*db_, pid, 1, *r.package, "imported", actor); !st.ok()) return st;
+        if (Status st = AddEvent(id, "package", "package " + std::to_string(pid) + " v1 (imported): " + Describe(*r.package), actor);
+            !st.ok())
+          return st;
+      }
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.error();
+  return ids;
 }
 
 Result<std::optional<CaseRow>> ChcStore::FindCase(int64_t case_id) {

@@ -32,6 +32,8 @@ class SqliteDb;
 
 namespace csu::chc {
 
+struct CaseloadRow;  // caseload_file.h
+
 struct Actor {
   std::string at;  // UTC ISO 8601
   std::string by;  // "cli:<login>" or a user name
@@ -105,6 +107,12 @@ class ChcStore {
   Status ChangePackage(int64_t package_id, const PackageVersion& v, const std::string& reason, const Actor& actor);
   Status EndPackage(int64_t package_id, Date last_day, const std::string& reason, const Actor& actor);
 
+  // An imported caseload (caseload_file.h), all cases in one transaction:
+  // all stored or, on any error, none. pseudonyms[i] is rows[i]'s. Returns
+  // the new case ids in row order.
+  Result<std::vector<int64_t>> Import(const std::vector<CaseloadRow>& rows, const std::vector<std::string>& pseudonyms,
+                                      const FieldCipher& cipher, const Actor& actor, const std::string& source);
+
   // Reads. `ccg` empty = every CCG.
   Result<std::optional<CaseRow>> FindCase(int64_t case_id);
   Result<std::vector<CaseRow>> Cases(const std::string& ccg);
@@ -124,6 +132,8 @@ class ChcStore {
   ChcStore(PassKey, std::unique_ptr<store::SqliteDb> db);
 
  private:
+  Status SealIdentity(int64_t case_id, const Identity& who, const FieldCipher& cipher);
+  Result<int64_t> LastId();
   Status AddEvent(int64_t case_id, const std::string& kind, const std::string& detail, const Actor& actor);
   Result<CaseRow> Need(int64_t case_id);
   std::unique_ptr<store::SqliteDb> db_;

@@ -4,6 +4,7 @@
 //   csu chc caseload|deadlines|reviews-due|committed-cost|assurance    lists and measures
 //   csu chc timeline CASE                                              a case's events (no identifiers)
 //   csu chc show CASE --purpose TEXT                                   the identifiable fields, audited
+//   csu chc import FILE                                                a caseload from another system
 // The identifiable fields are sealed under the --chc-key file, which must be
 // outside the state folder; the case's pseudonym is the activity's keyed
 // HMAC of the NHS number (--key). Every change and every view of identifiable
@@ -23,11 +24,13 @@
 
 #include "billing/meter.h"
 #include "billing/period.h"
+#include "chc/caseload_file.h"
 #include "chc/chc_store.h"
 #include "chc/field_cipher.h"
 #include "cli/command.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
+#include "core/file.h"
 #include "core/nhs_number.h"
 #include "core/text.h"
 #include "core/uk_time.h"
@@ -145,6 +148,16 @@ std::optional<Date> DateArg(const std::string& text, const char* option, Date fa
   return d.value();
 }
 
+std::string NhsDigits(uint64_t n) {
+  std::string s = std::to_string(n);
+  return std::string(s.size() < 10 ? 10 - s.size() : 0, '0') + s;
+}
+
+bool IsCcg(const refdata::RefData& ref, const std::string& code) {
+  auto c = OdsCode::Parse(code);
+  return c.ok() && ref.FindCcg(c.value()) != nullptr;
+}
+
 std::string Pseudo(const ingest::Pseudonymiser& p, uint64_t nhs) {
   ingest::Pseudonym ps = p.Pseudonymise(nhs);
   return ingest::ToHex(ps.bytes.data(), ps.bytes.size());
@@ -153,22 +166,22 @@ std::string Pseudo(const ingest::Pseudonymiser& p, uint64_t nhs) {
 int Refer(const Context& ctx, const ChcArgs& a) {
   if (a.ccg.empty()) return Fail("--ccg: the case's CCG is required", kExitUsage);
   auto nhs = ParseNhsNumber(a.nhs_number);
-  if (!nhs.ok()) return Fail("--nhs-number: not a valid NHS number (10 digits with a correct check digit)", kExitUsage);
+  if (!nhs) return Fail("--nhs-number: not a valid NHS number (10 digits with a correct check digit)", kExitUsage);
   auto dob = Date::Parse(a.dob);
   if (!dob.ok()) return Fail("--dob: not a date (YYYY-MM-DD)", kExitUsage);
   if (Trim(a.name).empty()) return Fail("--name: required", kExitUsage);
   auto o = Open(ctx, a);
   if (!o) return kExitFailure;
-  if (o->state->ref->FindCcg(OdsCode(a.ccg)) == nullptr) return Fail("--ccg: " + a.ccg + " is not a CCG in the reference data", kExitUsage);
+  if (!IsCcg(*o->state->ref, a.ccg)) return Fail("--ccg: " + a.ccg + " is not a CCG in the reference data", kExitUsage);
   auto on = DateArg(a.on, "--on", o->today);
   if (!on) return kExitUsage;
-  chc::NewCase c{a.ccg, Pseudo(*o->state->pseudonymiser, nhs.value()), *on, a.fast_track, std::nullopt};
+  chc::NewCase c{a.ccg, Pseudo(*o->state->pseudonymiser, *nhs), *on, a.fast_track, std::nullopt};
   if (a.fast_track) {
     auto at = a.at.empty() ? Result<DateTime>(DateTime::At(*on, 0, 0)) : DateTime::Parse(a.at);
     if (!at.ok()) return Fail("--at: not a time (YYYY-MM-DDTHH:MM)", kExitUsage);
     c.fast_track_received = at.value();
   }
-  auto id = o->db->Refer(c, {std::string(Trim(a.name)), std::to_string(nhs.value()), dob.value().ToString(), a.address},
+  auto id = o->db->Refer(c, {std::string(Trim(a.name)), NhsDigits(*nhs), dob.value().ToString(), a.address},
                          *o->cipher, o->actor);
   if (!id.ok()) return Fail(id.error().ToString());
   if (!Audit(*o, "chc.refer", id.value(), {{"ccg", a.ccg}, {"fast_track", a.fast_track}, {"referred_on", on->ToString()}}))
@@ -462,7 +475,8 @@ int Assurance(const Context& ctx, const ChcArgs& a) {
                  {"fast_track", ColumnType::kCount, "Fast Track"},
                  {"fast_track_48h", ColumnType::kCount, "Fast Track within 48h"}});
   for (const std::string& ccg : ccgs) {
-    const refdata::Ccg* c = o->state->ref->FindCcg(OdsCode(ccg));
+    auto code = OdsCode::Parse(ccg);
+    const refdata::Ccg* c = code.ok() ? o->state->ref->FindCcg(code.value()) : nullptr;
     const int64_t pop = c != nullptr ? c->registered_patients.value_or(0) : 0;
     chc::AssuranceMeasures m = chc::Assure(ccg, pop, q.value(), facts.value());
     t.AddRow({Cell::Text(ccg), Cell::Integer(pop), Cell::Count(m.eligible),
@@ -505,6 +519,34 @@ int Show(const Context& ctx, const ChcArgs& a) {
   std::printf("case %lld (%s, %s)\nname: %s\nNHS number: %s\ndate of birth: %s\naddress: %s\n",
               static_cast<long long>(a.case_id), c.value()->ccg.c_str(), c.value()->status.c_str(), who.value().name.c_str(),
               who.value().nhs_number.c_str(), who.value().date_of_birth.c_str(), who.value().address.c_str());
+  return kExitOk;
+}
+
+int Import(const Context& ctx, const ChcArgs& a) {
+  auto text = ReadFile(a.levels_file);
+  if (!text.ok()) return Fail(text.error().ToString());
+  auto o = Open(ctx, a);
+  if (!o) return kExitFailure;
+  const refdata::RefData& ref = *o->state->ref;
+  chc::CaseloadFile file =
+      chc::ReadCaseload(text.value(), [&](const std::string& code) { return IsCcg(ref, code); });
+  const std::string name = a.levels_file.substr(a.levels_file.find_last_of('/') == std::string::npos ? 0 : a.levels_file.find_last_of('/') + 1);
+  if (!file.problems.empty()) {
+    for (const auto& p : file.problems) PrintError(p.ToString(name));
+    return Fail(std::to_string(file.problems.size()) + " problems in " + name + "; nothing was imported");
+  }
+  std::vector<std::string> pseudonyms;
+  for (const auto& r : file.rows) pseudonyms.push_back(Pseudo(*o->state->pseudonymiser, r.nhs_number));
+  auto ids = o->db->Import(file.rows, pseudonyms, *o->cipher, o->actor, name);
+  if (!ids.ok()) return Fail(ids.error().ToString() + "; nothing was imported");
+  if (Status s = o->state->store->AppendAudit(
+          o->state->actor, "chc.import", "chc caseload " + name,
+          nlohmann::json{{"file", name}, {"cases", ids.value().size()}, {"first_case", ids.value().front()},
+                         {"last_case", ids.value().back()}}.dump());
+      !s.ok())
+    return Fail("the cases were imported but the audit entry could not be written: " + s.error().ToString());
+  std::printf("%zu cases imported from %s (cases %lld to %lld)\n", ids.value().size(), name.c_str(),
+              static_cast<long long>(ids.value().front()), static_cast<long long>(ids.value().back()));
   return kExitOk;
 }
 
@@ -690,6 +732,11 @@ void AddChcCommands(CLI::App& app, Context& ctx) {
   timeline->add_option("--format", a->format, "table, csv, json or xlsx")->capture_default_str();
   timeline->add_option("--out", a->out, "Write to this file instead of stdout");
   timeline->callback([&ctx, a] { ctx.action = [&ctx, a] { return Timeline(ctx, *a); }; });
+
+  CLI::App* import = chc->add_subcommand("import", "Import a caseload from another system (docs/formats/chc-caseload-v1.md)");
+  AddCommon(import, *a);
+  import->add_option("FILE", a->levels_file, "The caseload CSV")->required();
+  import->callback([&ctx, a] { ctx.action = [&ctx, a] { return Import(ctx, *a); }; });
 
   CLI::App* show = chc->add_subcommand("show", "A case's identifiable fields (audited with the purpose)");
   AddCommon(show, *a);
