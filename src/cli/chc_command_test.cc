@@ -120,5 +120,24 @@ TEST_F(ChcCommandTest, KeyInsideTheStateFolderIsRefused) {
   EXPECT_FALSE(fs::exists(root_ / "state" / "chc.sqlite"));
 }
 
+TEST_F(ChcCommandTest, ImportIsAllOrNothingAndNamesEveryBadRow) {
+  const std::string corpus = std::string(CSU_SOURCE_DIR) + "/fuzz/corpus/chc_caseload/";
+  Outcome o = Csu("chc import " + corpus + "bad_rows.csv");
+  EXPECT_EQ(o.exit_code, 1) << o.output;
+  EXPECT_TRUE(Contains(o.output, "bad_rows.csv:2: nhs_number: is not a valid NHS number")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "bad_rows.csv:3: route: is not standard or fast_track")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "nothing was imported")) << o.output;
+  o = Csu("chc caseload --format csv");
+  EXPECT_FALSE(Contains(o.output, "\n1,")) << o.output;
+  o = Csu("chc import " + corpus + "good.csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "2 cases imported from good.csv (cases 1 to 2)")) << o.output;
+  o = Csu("chc committed-cost --as-of 2019-03-01 --ccg 02E --format csv");
+  EXPECT_TRUE(Contains(o.output, "02E,2019-03,4207.14")) << o.output;  // 95,000 x 31 / 7 = 420,714.29
+  o = Csu("chc timeline 1");
+  EXPECT_TRUE(Contains(o.output, "imported from good.csv line 2")) << o.output;
+  for (const char* s : kSecrets) EXPECT_FALSE(Contains(printed_, s)) << s << " printed";
+}
+
 }  // namespace
 }  // namespace csu::cli
