@@ -51,6 +51,7 @@ CREATE TABLE assessments(
   indication TEXT NOT NULL,
   recommendation TEXT NOT NULL CHECK(recommendation IN ('eligible','not_eligible')),
   recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL);
+CREATE INDEX assessments_by_case ON assessments(case_id);
 CREATE TABLE assessment_levels(
   assessment_id INTEGER NOT NULL REFERENCES assessments(id),
   domain TEXT NOT NULL, level TEXT NOT NULL,
@@ -60,6 +61,7 @@ CREATE TABLE delays(
   case_id INTEGER NOT NULL REFERENCES cases(id),
   kind TEXT NOT NULL CHECK(kind IN ('individual','condition','exceptional')),
   reason TEXT NOT NULL, recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL);
+CREATE INDEX delays_by_case ON delays(case_id);
 CREATE TABLE packages(
   id INTEGER PRIMARY KEY,
   case_id INTEGER NOT NULL REFERENCES cases(id),
@@ -85,6 +87,7 @@ CREATE TABLE reviews(
   case_id INTEGER NOT NULL REFERENCES cases(id),
   reviewed_on TEXT NOT NULL, outcome TEXT NOT NULL,
   recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL);
+CREATE INDEX reviews_by_case ON reviews(case_id, reviewed_on);
 )sql";
 
 constexpr const char* kFields[] = {"name", "nhs_number", "date_of_birth", "address"};
