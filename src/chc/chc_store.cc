@@ -2,6 +2,7 @@
 
 #include "chc/caseload_file.h"
 
+#include <filesystem>
 #include <map>
 
 #include "ingest/pseudonymiser.h"
@@ -177,6 +178,16 @@ Result<std::unique_ptr<ChcStore>> ChcStore::Open(const std::string& dir, const F
     return ins.Bind(1, fp).Run();
   });
   if (!st.ok()) return st.error();
+  return std::make_unique<ChcStore>(PassKey{}, std::move(db));
+}
+
+Result<std::unique_ptr<ChcStore>> ChcStore::OpenPseudonymised(const std::string& dir) {
+  if (!std::filesystem::exists(dir + "/chc.sqlite")) return std::unique_ptr<ChcStore>();
+  CSU_ASSIGN_OR_RETURN(db, store::SqliteDb::Open(dir + "/chc.sqlite", "", /*create=*/false));
+  if (Status s = store::PrepareSchema(*db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", kSchema, kSchemaVersion,
+                                      "continuing healthcare database");
+      !s.ok())
+    return s.error();
   return std::make_unique<ChcStore>(PassKey{}, std::move(db));
 }
 

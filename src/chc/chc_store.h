@@ -91,6 +91,11 @@ class ChcStore {
   // Opens (creating) DIR/chc.sqlite. The cipher's fingerprint is recorded on
   // creation and must match afterwards.
   static Result<std::unique_ptr<ChcStore>> Open(const std::string& dir, const FieldCipher& cipher);
+  // Opens an existing DIR/chc.sqlite without the CHC key, for the web
+  // server's pseudonymised pages: it can read every case but open no
+  // identifiable field, because it never holds the key. nullptr when the
+  // folder has no CHC database.
+  static Result<std::unique_ptr<ChcStore>> OpenPseudonymised(const std::string& dir);
   ~ChcStore();
 
   Result<int64_t> Refer(const NewCase& c, const Identity& who, const FieldCipher& cipher, const Actor& actor);

@@ -26,6 +26,7 @@
 #include "billing/period.h"
 #include "chc/caseload_file.h"
 #include "chc/chc_store.h"
+#include "chc/chc_views.h"
 #include "chc/field_cipher.h"
 #include "cli/command.h"
 #include "cli/state.h"
@@ -354,27 +355,13 @@ int PackageCmd(const Context& ctx, const ChcArgs& a, const std::string& what) {
   return Audit(*o, "chc.package." + what, case_id, details) ? kExitOk : kExitFailure;
 }
 
-std::string OptText(const std::optional<Date>& d) { return d ? d->ToString() : ""; }
-
 int Caseload(const Context& ctx, const ChcArgs& a) {
   if (std::string e = CheckTableFormat(a.format, a.out); !e.empty()) return Fail(e, kExitUsage);
   auto o = Open(ctx, a);
   if (!o) return kExitFailure;
   auto cases = o->db->Cases(a.ccg);
   if (!cases.ok()) return Fail(cases.error().ToString());
-  ReportTable t("CHC caseload" + (a.ccg.empty() ? std::string() : " " + a.ccg),
-                {{"case", ColumnType::kInteger, "Case"}, {"ccg", ColumnType::kText, "CCG"},
-                 {"pseudonym", ColumnType::kText, "Pseudonym"}, {"route", ColumnType::kText, "Route"},
-                 {"status", ColumnType::kText, "Status"}, {"referred", ColumnType::kText, "Referred"},
-                 {"decided", ColumnType::kText, "Decided"}, {"next_review", ColumnType::kText, "Next review"}});
-  for (const auto& c : cases.value()) {
-    std::string next;
-    if (c.status == "eligible" && c.decided_on) next = chc::NextReviewDue(*c.decided_on, c.last_review).ToString();
-    t.AddRow({Cell::Integer(c.id), Cell::Text(c.ccg), Cell::Text(c.pseudonym.substr(0, 16)),
-              Cell::Text(c.fast_track ? "fast_track" : "standard"), Cell::Text(c.status),
-              Cell::Text(c.referred_on.ToString()), Cell::Text(OptText(c.decided_on)), Cell::Text(next)});
-  }
-  t.notes.push_back("Pseudonyms are the first 16 hex digits of the keyed HMAC of the NHS number, as in the activity.");
+  ReportTable t = chc::CaseloadTable(a.ccg, cases.value());
   return WriteTables({t}, a.format, a.out);
 }
 
@@ -386,20 +373,7 @@ int Deadlines(const Context& ctx, const ChcArgs& a) {
   if (!today) return kExitUsage;
   auto cases = o->db->Cases(a.ccg);
   if (!cases.ok()) return Fail(cases.error().ToString());
-  ReportTable t("CHC 28-day standard: undecided cases from day " + std::to_string(chc::kNearingFromDay) + ", as at " +
-                    today->ToString(),
-                {{"case", ColumnType::kInteger, "Case"}, {"ccg", ColumnType::kText, "CCG"},
-                 {"checklist_received", ColumnType::kText, "Checklist received"}, {"day", ColumnType::kInteger, "Day"},
-                 {"band", ColumnType::kText, "Band"}, {"valid_delay", ColumnType::kText, "Valid reason for delay"}});
-  for (const auto& c : cases.value()) {
-    if (c.fast_track || !c.checklist_positive.value_or(false) || !c.checklist_received || c.decided_on) continue;
-    if (c.status == "closed") continue;
-    chc::ClockStatus s = chc::TwentyEightDay(*c.checklist_received, std::nullopt, *today, c.valid_delay);
-    if (s.band == chc::ClockBand::kOnTrack) continue;
-    t.AddRow({Cell::Integer(c.id), Cell::Text(c.ccg), Cell::Text(c.checklist_received->ToString()), Cell::Integer(s.days),
-              Cell::Text(std::string(chc::ClockBandName(s.band))), Cell::Text(c.valid_delay ? "yes" : "")});
-  }
-  t.notes.push_back("Calendar days from the positive Checklist reaching the CCG; a decision by day 28 meets the standard.");
+  ReportTable t = chc::DeadlinesTable(cases.value(), *today);
   return WriteTables({t}, a.format, a.out);
 }
 
@@ -411,22 +385,7 @@ int ReviewsDue(const Context& ctx, const ChcArgs& a) {
   if (!today) return kExitUsage;
   auto cases = o->db->Cases(a.ccg);
   if (!cases.ok()) return Fail(cases.error().ToString());
-  ReportTable t("CHC reviews due by " + today->AddDays(28).ToString() + " (overdue first)",
-                {{"case", ColumnType::kInteger, "Case"}, {"ccg", ColumnType::kText, "CCG"},
-                 {"eligible_from", ColumnType::kText, "Eligible from"}, {"last_review", ColumnType::kText, "Last review"},
-                 {"due", ColumnType::kText, "Due"}, {"overdue_days", ColumnType::kInteger, "Days overdue"}});
-  std::vector<std::pair<Date, const chc::CaseRow*>> due;
-  for (const auto& c : cases.value()) {
-    if (c.status != "eligible" || !c.decided_on) continue;
-    Date d = chc::NextReviewDue(*c.decided_on, c.last_review);
-    if (d <= today->AddDays(28)) due.push_back({d, &c});
-  }
-  std::sort(due.begin(), due.end(), [](const auto& x, const auto& y) { return x.first < y.first || (x.first == y.first && x.second->id < y.second->id); });
-  for (const auto& [d, c] : due)
-    t.AddRow({Cell::Integer(c->id), Cell::Text(c->ccg), Cell::Text(c->decided_on->ToString()),
-              Cell::Text(OptText(c->last_review)), Cell::Text(d.ToString()),
-              Cell::Integer(*today > d ? *today - d : 0)});
-  t.notes.push_back("First review three months after eligibility, then twelve months after the latest review.");
+  ReportTable t = chc::ReviewsDueTable(cases.value(), *today);
   return WriteTables({t}, a.format, a.out);
 }
 
@@ -438,13 +397,7 @@ int CommittedCost(const Context& ctx, const ChcArgs& a) {
   if (!as_of) return kExitUsage;
   auto packages = o->db->Packages(a.ccg);
   if (!packages.ok()) return Fail(packages.error().ToString());
-  auto committed = chc::CommittedToYearEnd(packages.value(), *as_of);
-  ReportTable t("CHC committed cost from " + as_of->ToString() + " to " + FinancialYear::Of(*as_of).last_day().ToString(),
-                {{"ccg", ColumnType::kText, "CCG"}, {"month", ColumnType::kText, "Month"}, {"committed", ColumnType::kMoney, "Committed"}});
-  for (const auto& [ccg, months] : committed)
-    for (const auto& m : months) t.AddRow({Cell::Text(ccg), Cell::Text(m.month.ToString().substr(0, 7)), Cell::Money(m.amount)});
-  t.AddTotalRow("Total");
-  t.notes.push_back("Live package versions' days in each month x weekly cost / 7, each version and month rounded once to the penny.");
+  ReportTable t = chc::CommittedTable(packages.value(), *as_of);
   return WriteTables({t}, a.format, a.out);
 }
 
@@ -497,10 +450,7 @@ int Timeline(const Context& ctx, const ChcArgs& a) {
   auto ev = o->db->Timeline(a.case_id);
   if (!ev.ok()) return Fail(ev.error().ToString());
   if (ev.value().empty()) return Fail("case " + std::to_string(a.case_id) + ": no such case");
-  ReportTable t("CHC case " + std::to_string(a.case_id) + " timeline",
-                {{"at", ColumnType::kText, "At"}, {"by", ColumnType::kText, "By"}, {"event", ColumnType::kText, "Event"},
-                 {"detail", ColumnType::kText, "Detail"}});
-  for (const auto& e : ev.value()) t.AddRow({Cell::Text(e.at), Cell::Text(e.by), Cell::Text(e.kind), Cell::Text(e.detail)});
+  ReportTable t = chc::TimelineTable(a.case_id, ev.value());
   return WriteTables({t}, a.format, a.out);
 }
 

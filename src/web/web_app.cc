@@ -177,6 +177,8 @@ std::vector<NavLink> WebApp::Impl::CcgNav(const Caller& c, const OdsCode& ccg, s
   }
   if (tenancy::Grants(c.who.role, Action::kViewBilling, Identifiability::kAggregate))
     nav.push_back({base + "/billing", "Billing", current == "billing"});
+  if (tenancy::Grants(c.who.role, Action::kViewChc, Identifiability::kRecordLevel) && chc.with_store)
+    nav.push_back({base + "/chc", "Continuing healthcare", current == "chc"});
   return nav;
 }
 
@@ -207,10 +209,12 @@ Status WebApp::Impl::Audit(const Caller& c, const std::string& action, const std
 Response WebApp::Impl::ApiNotFound() { return Response::Error(404, "not found"); }
 
 WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
-               const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing)
+               const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing,
+               ChcAccess chc)
     : impl_(std::make_unique<Impl>(options, accounts, views, ref, std::move(audit), std::move(records),
                                    options.behind_tls ? "__Host-csu_session" : "csu_session", std::move(billing))),
       session_cookie_(impl_->session_cookie) {
+  impl_->chc = std::move(chc);
   Impl* app = impl_.get();
   using Fn = Response (Impl::*)(const Request&, const Caller&) const;
   // `use`: what a served request counts as, in its CCG's use of the platform
@@ -293,6 +297,28 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/billing", page(&Impl::CsuBillingPage, Use::kNone));
   router_.Add(Method::kPost, "/billing/catalogue", page(&Impl::CataloguePrice, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/billing", api(&Impl::ApiCcgBilling, Use::kNone));
+  // Continuing healthcare (chc_routes.cc): for the CHC roles; pseudonymised.
+  using ChcView = Impl::ChcView;
+  const std::pair<const char*, ChcView> chc_pages[] = {{"", ChcView::kCaseload},
+                                                       {"/deadlines", ChcView::kDeadlines},
+                                                       {"/reviews", ChcView::kReviews},
+                                                       {"/packages", ChcView::kPackages},
+                                                       {"/committed", ChcView::kCommitted}};
+  for (const auto& [suffix, which] : chc_pages) {
+    const ChcView w = which;
+    router_.Add(Method::kGet, std::string("/ccg/{ccg}/chc") + suffix, [app, w](const Request& r) {
+      auto c = app->Authenticate(r);
+      if (!c) return Redirect("/signin");
+      return app->Metered(r, *c, false, Use::kPage, app->ChcPage(r, *c, w));
+    });
+    router_.Add(Method::kGet, std::string("/api/v1/ccg/{ccg}/chc") + suffix, [app, w](const Request& r) {
+      auto c = app->Authenticate(r);
+      if (!c) return Response::Error(401, "sign in, or send an API token as 'Authorization: Bearer ...'");
+      return app->Metered(r, *c, true, Use::kPage, app->ApiChc(r, *c, w));
+    });
+  }
+  router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}", page(&Impl::ChcCasePage));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/chc/cases/{case}", api(&Impl::ApiChcCase));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));

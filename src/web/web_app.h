@@ -40,6 +40,9 @@ namespace csu::billing {
 class BillingStore;
 class Meter;
 }
+namespace csu::chc {
+class ChcStore;
+}
 namespace csu::refdata {
 class RefData;
 }
@@ -79,6 +82,14 @@ struct BillingAccess {
   std::function<Date()> today;  // the platform's date (UK civil); the system clock's when empty
 };
 
+// The continuing healthcare database (chc.sqlite; not thread-safe:
+// `with_store` runs a function on it under the caller's lock). Without it
+// the CHC pages answer 404. The pages are pseudonymised: they never read the
+// identifiable fields (docs/chc.md).
+struct ChcAccess {
+  std::function<Status(const std::function<Status(chc::ChcStore&)>&)> with_store;
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -90,7 +101,8 @@ struct WebOptions {
 class WebApp {
  public:
   WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
-         const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {});
+         const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {},
+         ChcAccess chc = {});
   ~WebApp();
 
   // Routes the request; handler failures become 500 pages here, without
