@@ -37,6 +37,7 @@
 #include "core/uk_time.h"
 #include "store/env.h"
 #include "store/platform_date.h"
+#include "synth/chc_caseload.h"
 
 namespace csu::cli {
 namespace {
@@ -500,6 +501,29 @@ int Import(const Context& ctx, const ChcArgs& a) {
   return kExitOk;
 }
 
+int DemoCaseload(const Context& ctx, const ChcArgs& a) {
+  std::string ref_dir = refdata::DefaultRefDataDir(ctx.refdata_dir, CSU_DEFAULT_REFDATA_DIR);
+  auto ref = refdata::RefData::Load(ref_dir);
+  if (!ref.ok()) return Fail(ref.error().ToString());
+  auto year = FinancialYear::Parse(a.quarter.empty() ? "2018/19" : a.quarter);
+  if (!year.ok()) return Fail("--year: " + year.error().why, kExitUsage);
+  auto as_of = DateArg(a.as_of, "--as-of", year.value().last_day());
+  if (!as_of) return kExitUsage;
+  std::vector<std::string> ccgs;
+  for (std::string_view part : Split(a.ccg, ',')) ccgs.push_back(UpperCaseCode(std::string(Trim(part))));
+  synth::ChcCaseloadStats st;
+  const std::string text = synth::GenerateChcCaseload(ref.value(), ccgs, year.value(), *as_of, 1, &st);
+  if (st.rows == 0) return Fail("--ccgs: no CCG with a registered population in the reference data", kExitUsage);
+  AtomicFileWriter w(a.out);
+  if (Status s = w.Open(); !s.ok()) return Fail(s.error().ToString());
+  w.Append(text);
+  if (Status s = w.Commit(); !s.ok()) return Fail(s.error().ToString());
+  std::printf("%lld cases (%lld eligible, %lld Fast Track, %lld awaiting a decision, %lld packages) written to %s\n",
+              static_cast<long long>(st.rows), static_cast<long long>(st.eligible), static_cast<long long>(st.fast_track),
+              static_cast<long long>(st.undecided), static_cast<long long>(st.packages), a.out.c_str());
+  return kExitOk;
+}
+
 void AddCommon(CLI::App* c, ChcArgs& a) {
   AddStateOptions(c, a.state);
   c->add_option("--chc-key", a.chc_key,
@@ -687,6 +711,13 @@ void AddChcCommands(CLI::App& app, Context& ctx) {
   AddCommon(import, *a);
   import->add_option("FILE", a->levels_file, "The caseload CSV")->required();
   import->callback([&ctx, a] { ctx.action = [&ctx, a] { return Import(ctx, *a); }; });
+
+  CLI::App* demo = chc->add_subcommand("demo-caseload", "Write a synthetic caseload for the demo (chc-caseload-v1 format)");
+  demo->add_option("--ccgs", a->ccg, "CCG codes, comma-separated")->required();
+  demo->add_option("--year", a->quarter, "Financial year (default 2018/19)");
+  demo->add_option("--as-of", a->as_of, "Nothing dated after this day (default: the year's end)");
+  demo->add_option("--out", a->out, "The file to write")->required();
+  demo->callback([&ctx, a] { ctx.action = [&ctx, a] { return DemoCaseload(ctx, *a); }; });
 
   CLI::App* show = chc->add_subcommand("show", "A case's identifiable fields (audited with the purpose)");
   AddCommon(show, *a);
