@@ -56,6 +56,14 @@ Result<FieldCipher> FieldCipher::Open(const std::string& path, bool create_if_mi
     if (errno != ENOENT) return MakeError(path, std::string("cannot read the CHC key: ") + std::strerror(errno));
     if (!create_if_missing)
       return MakeError(path, "CHC key not found; the identifiable fields were encrypted under the key used before");
+    if (size_t slash = path.find_last_of('/'); slash != std::string::npos && slash > 0) {
+      const std::string dir = path.substr(0, slash);
+      struct stat dir_st {};
+      if (::stat(dir.c_str(), &dir_st) != 0) {  // a new directory for keys: the owner's alone
+        if (Status s = MakeDirectories(dir); !s.ok()) return s.error();
+        ::chmod(dir.c_str(), 0700);
+      }
+    }
     std::array<uint8_t, 32> key{};
     if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1)
       return MakeError(path, "the operating system's random generator failed");

@@ -1462,8 +1462,8 @@ TEST_F(WebServerTest, SqlInjectionInEveryParameterChangesAndShowsNothing) {
   EXPECT_EQ(accounts_->ListApiTokens("admin").value().at(0).name, "<b>'; DROP TABLE api_tokens;--");
   EXPECT_EQ(Raw(Get("/account", admin)).body.find("<b>'"), std::string::npos);
   EXPECT_EQ(Raw(Get("/admin/users", admin)).body.find("<b>'"), std::string::npos);
-  // Every table is intact: all six users are there and still sign in.
-  ASSERT_EQ(accounts_->ListUsers().value().size(), 6u);
+  // Every table is intact: all eight users (six, and the two CHC staff) are there and still sign in.
+  ASSERT_EQ(accounts_->ListUsers().value().size(), 8u);
   for (const char* user : {"analyst", "finance", "viewer", "other"}) Session(user);
   EXPECT_TRUE(accounts_->Assign("analyst", "02E", true, "test").ok());
   EXPECT_EQ(accounts_->FindUser("analyst").value()->assigned.size(), 1u);
