@@ -3,17 +3,18 @@
 // replays its corpus (src/chc/chc_fuzz_corpus_test.cc). Header-only.
 //
 // CheckCaseload(text): the reader returns cases or problems, never both and
-// never neither; every problem names a line and says why; no problem repeats
-// an identifiable value of the file (name, NHS number, date of birth,
-// address); every accepted row keeps the format's rules.
+// never neither; every problem names a line and a field of the format and
+// says why in one of the reader's own sentences, so no problem can repeat a
+// value of the file (the file is identifiable); every accepted row keeps the
+// format's rules.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "chc/caseload_file.h"
-#include "core/csv_reader.h"
 #include "core/nhs_number.h"
 
 namespace csu::fuzz {
@@ -33,35 +34,57 @@ inline std::string CheckCaseloadRow(const chc::CaseloadRow& r) {
   return "";
 }
 
-// Whether a value could pass for the reader's own words, so finding it in a
-// message proves nothing.
-inline bool LooksLikeMessageText(std::string_view v) {
-  for (char c : v)
-    if (!((c >= 'a' && c <= 'z') || c == ' ' || c == '_' || c == ',' || c == '(' || c == ')' || c == '.')) return false;
-  return true;
+// A problem's text with every run of digits written N, so it can be
+// compared with the reader's fixed sentences.
+inline std::string DigitsAsN(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] >= '0' && text[i] <= '9') {
+      while (i + 1 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '9') ++i;
+      out += 'N';
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// Every sentence the reader may say (digits as N). A problem saying
+// anything else could be carrying a value of the file; the check is exact,
+// so it has no false alarms and misses no value, whatever the value is.
+inline const std::set<std::string>& CaseloadSentences() {
+  static const std::set<std::string> s = {
+      "a Fast Track case has no Checklist", "a package is only for an eligible case",
+      "a standard case is decided only after a positive Checklist", "decision and decision_reason need decided_on",
+      "has N fields, not N", "has no cases", "is after referred_on", "is before checklist_received",
+      "is before referred_on", "is given without checklist_received", "is longer than N,N characters",
+      "is longer than N characters", "is not a CCG in the reference data", "is not a date (YYYY-MM-DD)",
+      "is not a valid NHS number (N digits, valid check digit)", "is not an ODS code",
+      "is not an amount of pounds more than N", "is not care_home_nursing, care_home, domiciliary or phb",
+      "is not eligible or not_eligible", "is not more than N with at most two decimals", "is not positive or negative",
+      "is not standard or fast_track", "is required for a package", "is required with decided_on", "is required",
+      "no header row (docs/formats/chc-caseload-vN.md)",
+      "not a well-formed CSV record (unterminated quoted field)",
+      "not a well-formed CSV record (text after a closing quote)",
+      "not a well-formed CSV record (quote inside an unquoted field)",
+      "the header is not the N columns of docs/formats/chc-caseload-vN.md in order"};
+  return s;
 }
 
 inline std::string CheckCaseload(std::string_view text) {
   chc::CaseloadFile f = chc::ReadCaseload(text, nullptr);
   if (!f.rows.empty() && !f.problems.empty()) return "both cases and problems";
   if (f.rows.empty() && f.problems.empty()) return "neither cases nor problems";
-  // The identifiable values of the file, as any CSV reading sees them.
-  std::vector<std::string> secrets;
-  CsvReader reader(text);
-  std::vector<std::string_view> fields;
-  for (int guard = 0; guard < 100000; ++guard) {
-    auto next = reader.Next(fields);
-    if (next.ok() && !next.value()) break;
-    if (!next.ok()) continue;
-    for (size_t c = 1; c <= 4 && c < fields.size(); ++c)
-      if (fields[c].size() >= 6 && !LooksLikeMessageText(fields[c])) secrets.emplace_back(fields[c]);
-  }
+  static const std::set<std::string> kFields = {
+      "",         "ccg",         "nhs_number", "name",       "date_of_birth",      "address",
+      "route",    "referred_on", "checklist_received",       "checklist_outcome",  "decided_on",
+      "decision", "decision_reason", "provider", "setting", "unit_cost", "units_per_week", "package_start"};
   for (const auto& p : f.problems) {
     if (p.why.empty()) return "a problem without a reason";
     if (p.line < 1) return "a problem without a line";
-    const std::string msg = p.ToString("caseload.csv");
-    for (const std::string& s : secrets)
-      if (msg.find(s) != std::string::npos) return "a problem repeats an identifiable value: " + p.field;
+    if (kFields.count(p.field) == 0) return "a problem naming no field of the format";
+    if (CaseloadSentences().count(DigitsAsN(p.why)) == 0)
+      return "a problem that is not one of the reader's sentences (it may repeat a value)";
   }
   for (const auto& r : f.rows)
     if (std::string e = CheckCaseloadRow(r); !e.empty()) return e;

@@ -18,6 +18,13 @@ TEST(ChcFuzzCorpus, EveryInputAndPrefixHoldsTheInvariants) {
       ASSERT_EQ(fuzz::CheckCaseload(std::string_view(data).substr(0, n)), "") << path << " prefix " << n;
 }
 
+TEST(ChcFuzzCorpus, ChecksRefuseAProblemCarryingAValue) {
+  EXPECT_EQ(fuzz::DigitsAsN("has 5 fields, not 17"), "has N fields, not N");
+  EXPECT_EQ(fuzz::CaseloadSentences().count(fuzz::DigitsAsN("is longer than 2,000 characters")), 1u);
+  EXPECT_EQ(fuzz::CaseloadSentences().count(fuzz::DigitsAsN("'Ada Brightwater' is not a date")), 0u);
+  EXPECT_EQ(fuzz::CaseloadSentences().count(fuzz::DigitsAsN("is not a valid NHS number: 9434765918")), 0u);
+}
+
 TEST(ChcCaseloadFile, GoodFileReadsEveryCase) {
   const auto inputs = fuzz::CorpusFiles("chc_caseload");
   for (const auto& [path, data] : inputs) {
