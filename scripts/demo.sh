@@ -134,9 +134,7 @@ for ccg in 27D 02E 12F; do "$CSU" users assign analyst "$ccg" --data "$STATE" >/
 add_user warrington ccg_commissioner 02E "Kestrel-meadow-2018"
 add_user warrington-viewer ccg_viewer 02E "Willow-beacon-2018"
 add_user warrington-finance ccg_finance 02E "Ledger-otter-2018"
-# A platform database made before the CHC roles existed refuses them (docs/chc.md).
-add_user warrington-chc ccg_chc 02E "Thistle-ferry-2018" ||
-  echo "  warrington-chc not added: this platform.sqlite predates the CHC roles (start from a new demo folder)"
+add_user warrington-chc ccg_chc 02E "Thistle-ferry-2018"
 LISTEN=${DEMO_LISTEN:-127.0.0.1:8080}
 echo
 echo "  Sign in at http://$LISTEN/signin as"

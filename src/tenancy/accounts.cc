@@ -91,6 +91,48 @@ Principal PrincipalOf(const UserInfo& u) {
 Accounts::Accounts(PassKey, std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Accounts::~Accounts() = default;
 
+namespace {
+
+// A platform database made before the continuing healthcare roles lists
+// five roles in the users table's CHECK. Widening a CHECK that every row
+// already meets needs no new table: SQLite's documented procedure for
+// changing a constraint in place (https://www.sqlite.org/lang_altertable.html,
+// "Making Other Kinds Of Table Schema Changes": writable_schema, a new
+// schema_version, then integrity_check) rewrites the table's SQL text in one
+// transaction. Nothing else changes, so the schema version stays 1.
+Status AllowChcRoles(store::SqliteDb& d) {
+  constexpr const char* kOld = "'ccg_viewer'))";
+  constexpr const char* kNew = "'ccg_viewer','csu_chc','ccg_chc'))";
+  CSU_ASSIGN_OR_RETURN(q, d.Prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'"));
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  if (!row) return MakeError(d.path(), "not a platform database: no users table");
+  const std::string sql = q.Text(0);
+  q.Reset();
+  if (sql.find("'csu_chc'") != std::string::npos) return Status::Ok();
+  if (sql.find(kOld) == std::string::npos)
+    return MakeError(d.path(), "the users table's role list is not one this csu knows how to extend");
+  Status s = store::InTransaction(d, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(v, d.Prepare("PRAGMA schema_version"));
+    CSU_ASSIGN_OR_RETURN(has, v.Step());
+    if (!has) return MakeError(d.path(), "no schema_version");
+    const int64_t version = v.Int(0);
+    v.Reset();
+    if (Status w = d.Exec("PRAGMA writable_schema=ON"); !w.ok()) return w;
+    CSU_ASSIGN_OR_RETURN(up, d.Prepare("UPDATE sqlite_master SET sql = replace(sql, ?1, ?2) "
+                                       "WHERE type = 'table' AND name = 'users'"));
+    if (Status u = up.Bind(1, std::string_view(kOld)).Bind(2, std::string_view(kNew)).Run(); !u.ok()) return u;
+    if (Status u = d.Exec("PRAGMA schema_version=" + std::to_string(version + 1)); !u.ok()) return u;
+    return d.Exec("PRAGMA writable_schema=OFF");
+  });
+  if (!s.ok()) return s;
+  CSU_ASSIGN_OR_RETURN(check, d.Prepare("PRAGMA integrity_check"));
+  CSU_ASSIGN_OR_RETURN(got, check.Step());
+  if (!got || check.Text(0) != "ok") return MakeError(d.path(), "integrity check failed after allowing the CHC roles");
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, AccountsOptions options) {
   if (!options.audit) return MakeError(dir, "accounts need an audit log");
   const std::string path = dir + "/platform.sqlite";
@@ -109,6 +151,7 @@ Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, Account
   Status init = store::PrepareSchema(d, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON",
                                      kSchema, kSchemaVersion, "platform database");
   if (!init.ok()) return init.error();
+  if (Status roles = AllowChcRoles(d); !roles.ok()) return roles.error();
   return std::make_unique<Accounts>(PassKey(), std::move(impl));
 }
 

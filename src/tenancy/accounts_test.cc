@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "refdata/refdata_for_tests.h"
+#include "store/sqlite_db.h"
 #include "tenancy/accounts.h"
 #include "tenancy/secrets.h"
 #include "tenancy/totp.h"
@@ -430,6 +431,38 @@ TEST_F(TenancySignInTest, WithASecondFactorTheAnswerDoesNotTellWhetherThePasswor
 // CSU administrators and analysts and CCG finance staff now need one unless
 // an administrator decides otherwise (ASVS level 2): a new installation's
 // administrator cannot sign in with a password alone.
+// A platform database made before the CHC roles (its users CHECK lists
+// five roles) is widened in place on open: its users stay, and the new
+// roles can then be added.
+TEST_F(TenancySignInTest, AnOlderDatabaseAcceptsTheChcRolesAfterOpening) {
+  Add("carol", Role::kCcgCommissioner, "02E");
+  accounts_.reset();
+  {
+    auto db = store::SqliteDb::Open((dir_ / "platform.sqlite").string(), "").value();
+    ASSERT_TRUE(db->Exec("PRAGMA writable_schema=ON").ok());
+    ASSERT_TRUE(db->Exec("UPDATE sqlite_master SET sql = replace(sql, \"'ccg_viewer','csu_chc','ccg_chc'))\", "
+                         "\"'ccg_viewer'))\") WHERE name = 'users'").ok());
+    auto v = db->Prepare("PRAGMA schema_version").value();
+    ASSERT_TRUE(v.Step().value());
+    const int64_t version = v.Int(0);
+    v.Reset();
+    ASSERT_TRUE(db->Exec("PRAGMA schema_version=" + std::to_string(version + 1)).ok());
+    ASSERT_TRUE(db->Exec("PRAGMA writable_schema=OFF").ok());
+    // As an old csu would have it: the CHC roles are refused.
+    EXPECT_FALSE(db->Exec("INSERT INTO users(username, display_name, role, tenant, password_hash, totp_secret, "
+                          "totp_last_step, disabled, created_at, updated_at, last_sign_in_at) VALUES "
+                          "('x','x','ccg_chc','02E','h','',0,0,'','','')").ok());
+  }
+  Reopen();
+  Add("dora", Role::kCcgChc, "02E");
+  Add("ezra", Role::kCsuChc);
+  EXPECT_TRUE(accounts_->Assign("ezra", "02E", true, "admin-test").ok());
+  auto users = accounts_->ListUsers().value();
+  EXPECT_EQ(users.size(), 3u);
+  Reopen();  // and once widened, opening again changes nothing
+  EXPECT_EQ(accounts_->ListUsers().value().size(), 3u);
+}
+
 TEST_F(TenancySignInTest, CsuAndFinanceRolesRequireASecondFactorByDefault) {
   second_factor_optional_ = false;
   fs::remove_all(dir_);
