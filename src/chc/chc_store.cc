@@ -89,6 +89,15 @@ CREATE TABLE reviews(
   reviewed_on TEXT NOT NULL, outcome TEXT NOT NULL,
   recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL);
 CREATE INDEX reviews_by_case ON reviews(case_id, reviewed_on);
+CREATE TABLE appeals(
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  stage TEXT NOT NULL CHECK(stage IN ('local_resolution','independent_review')),
+  received_on TEXT NOT NULL,
+  outcome TEXT CHECK(outcome IN ('upheld','not_upheld')),
+  decided_on TEXT, reason TEXT NOT NULL DEFAULT '',
+  recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL);
+CREATE INDEX appeals_by_case ON appeals(case_id);
 )sql";
 
 constexpr const char* kFields[] = {"name", "nhs_number", "date_of_birth", "address"};
@@ -484,6 +493,82 @@ Result<std::vector<int64_t>> ChcStore::Import(const std::vector<CaseloadRow>& ro
   });
   if (!s.ok()) return s.error();
   return ids;
+}
+
+Result<int64_t> ChcStore::RecordAppeal(int64_t case_id, AppealStage stage, Date received, const Actor& actor) {
+  const std::string stage_name = stage == AppealStage::kLocalResolution ? "local_resolution" : "independent_review";
+  int64_t id = 0;
+  Status s = store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(c, Need(case_id));
+    if (!c.decided_on) return MakeError("case " + std::to_string(case_id), "an appeal is against a decision; this case has none");
+    if (received < *c.decided_on) return MakeError("received", "an appeal cannot precede the decision (" + c.decided_on->ToString() + ")");
+    CSU_ASSIGN_OR_RETURN(local, db_->Prepare("SELECT count(*) FROM appeals WHERE case_id = ?1 AND "
+                                             "stage = 'local_resolution' AND outcome IS NOT NULL"));
+    local.Bind(1, case_id);
+    CSU_ASSIGN_OR_RETURN(row, local.Step());
+    (void)row;
+    CSU_ASSIGN_OR_RETURN(pending, db_->Prepare("SELECT count(*) FROM appeals WHERE case_id = ?1 AND outcome IS NULL"));
+    pending.Bind(1, case_id);
+    CSU_ASSIGN_OR_RETURN(prow, pending.Step());
+    (void)prow;
+    if (pending.Int(0) > 0) return MakeError("case " + std::to_string(case_id), "has an appeal open already");
+    if (stage == AppealStage::kIndependentReview && local.Int(0) == 0)
+      return MakeError("case " + std::to_string(case_id), "an independent review follows local resolution");
+    CSU_ASSIGN_OR_RETURN(ins, db_->Prepare("INSERT INTO appeals(case_id, stage, received_on, recorded_at, recorded_by) "
+                                           "VALUES (?1,?2,?3,?4,?5)"));
+    if (Status r = ins.Bind(1, case_id).Bind(2, stage_name).Bind(3, received.ToString()).Bind(4, actor.at).Bind(5, actor.by).Run();
+        !r.ok())
+      return r;
+    CSU_ASSIGN_OR_RETURN(last, LastId());
+    id = last;
+    return AddEvent(case_id, "appeal", stage_name + " requested " + received.ToString() + " (appeal " + std::to_string(id) + ")", actor);
+  });
+  if (!s.ok()) return s.error();
+  return id;
+}
+
+Status ChcStore::AppealOutcome(int64_t appeal_id, Date on, bool upheld, const std::string& reason, const Actor& actor) {
+  if (reason.empty()) return MakeError("reason", "an appeal's outcome is recorded with its reasons");
+  return store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT case_id, stage, received_on, outcome FROM appeals WHERE id = ?1"));
+    q.Bind(1, appeal_id);
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) return MakeError("appeal " + std::to_string(appeal_id), "no such appeal");
+    const int64_t case_id = q.Int(0);
+    const std::string stage = q.Text(1), received = q.Text(2);
+    if (!q.IsNull(3)) return MakeError("appeal " + std::to_string(appeal_id), "is decided already");
+    if (on.ToString() < received) return MakeError("date", "an outcome cannot precede the request (" + received + ")");
+    q.Reset();
+    CSU_ASSIGN_OR_RETURN(up, db_->Prepare("UPDATE appeals SET outcome = ?2, decided_on = ?3, reason = ?4 WHERE id = ?1"));
+    if (Status r = up.Bind(1, appeal_id).Bind(2, upheld ? "upheld" : "not_upheld").Bind(3, on.ToString()).Bind(4, reason).Run();
+        !r.ok())
+      return r;
+    return AddEvent(case_id, "appeal_outcome",
+                    stage + " (appeal " + std::to_string(appeal_id) + ") " + (upheld ? "upheld" : "not upheld") + " on " +
+                        on.ToString() + ": " + reason,
+                    actor);
+  });
+}
+
+Result<std::vector<ChcStore::Appeal>> ChcStore::Appeals(int64_t case_id) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT id, stage, received_on, outcome, decided_on, reason FROM appeals "
+                                       "WHERE case_id = ?1 ORDER BY id"));
+  q.Bind(1, case_id);
+  std::vector<Appeal> out;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    Appeal a;
+    a.id = q.Int(0);
+    a.case_id = case_id;
+    a.stage = q.Text(1);
+    a.received_on = OptDate(q, 2).value_or(Date());
+    a.outcome = q.IsNull(3) ? "" : q.Text(3);
+    a.decided_on = OptDate(q, 4);
+    a.reason = q.Text(5);
+    out.push_back(std::move(a));
+  }
+  return out;
 }
 
 Result<std::optional<CaseRow>> ChcStore::FindCase(int64_t case_id) {

@@ -107,6 +107,21 @@ class ChcStore {
   Status RecordReview(int64_t case_id, Date on, const std::string& outcome, const Actor& actor);
   Status Close(int64_t case_id, Date on, const std::string& reason, const Actor& actor);
 
+  // A request to look again at the decision (docs/chc.md, "Appeals"): at
+  // local resolution, or at NHS England's independent review after it.
+  // AppealOutcome closes it; an upheld appeal is recorded, and the decision
+  // itself is changed by a new assessment and decision, never in place.
+  enum class AppealStage : uint8_t { kLocalResolution, kIndependentReview };
+  Result<int64_t> RecordAppeal(int64_t case_id, AppealStage stage, Date received, const Actor& actor);
+  Status AppealOutcome(int64_t appeal_id, Date on, bool upheld, const std::string& reason, const Actor& actor);
+  struct Appeal {
+    int64_t id = 0, case_id = 0;
+    std::string stage, outcome, reason;
+    Date received_on;
+    std::optional<Date> decided_on;
+  };
+  Result<std::vector<Appeal>> Appeals(int64_t case_id);
+
   Result<int64_t> AddPackage(int64_t case_id, const PackageVersion& v, const Actor& actor);
   // A new version from v.start (after the latest version's start, not after an end).
   Status ChangePackage(int64_t package_id, const PackageVersion& v, const std::string& reason, const Actor& actor);

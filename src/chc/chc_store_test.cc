@@ -83,6 +83,27 @@ TEST_F(ChcStoreTest, LifecycleAndTimeline) {
   EXPECT_EQ(db_->Assessments(other).value().size(), 0u);
 }
 
+TEST_F(ChcStoreTest, AppealsFollowTheDecisionLocalResolutionFirst) {
+  int64_t undecided = Refer("02E", "C", "9434765870");
+  EXPECT_FALSE(db_->RecordAppeal(undecided, ChcStore::AppealStage::kLocalResolution, D("2018-10-01"), actor_).ok());
+  int64_t id = Eligible("02E");
+  EXPECT_FALSE(db_->RecordAppeal(id, ChcStore::AppealStage::kIndependentReview, D("2018-10-01"), actor_).ok());
+  EXPECT_FALSE(db_->RecordAppeal(id, ChcStore::AppealStage::kLocalResolution, D("2018-09-27"), actor_).ok());
+  int64_t local = db_->RecordAppeal(id, ChcStore::AppealStage::kLocalResolution, D("2018-10-01"), actor_).value();
+  EXPECT_FALSE(db_->RecordAppeal(id, ChcStore::AppealStage::kLocalResolution, D("2018-10-02"), actor_).ok());  // one open
+  EXPECT_FALSE(db_->AppealOutcome(local, D("2018-11-01"), false, "", actor_).ok());
+  ASSERT_TRUE(db_->AppealOutcome(local, D("2018-11-01"), false, "the DST levels stand", actor_).ok());
+  EXPECT_FALSE(db_->AppealOutcome(local, D("2018-11-02"), true, "again", actor_).ok());
+  int64_t review = db_->RecordAppeal(id, ChcStore::AppealStage::kIndependentReview, D("2018-11-20"), actor_).value();
+  auto appeals = db_->Appeals(id).value();
+  ASSERT_EQ(appeals.size(), 2u);
+  EXPECT_EQ(appeals[0].outcome, "not_upheld");
+  EXPECT_EQ(appeals[1].id, review);
+  EXPECT_EQ(appeals[1].outcome, "");
+  auto t = db_->Timeline(id).value();
+  EXPECT_EQ(t.back().kind, "appeal");
+}
+
 TEST_F(ChcStoreTest, PackagesAreVersions) {
   int64_t id = Eligible("02E");
   PackageVersion v{1, D("2018-10-01"), "NVC01", Setting::kCareHomeNursing, Money::FromPence(95000), 100};

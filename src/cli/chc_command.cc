@@ -651,6 +651,52 @@ void AddChcCommands(CLI::App& app, Context& ctx) {
     };
   });
 
+  CLI::App* appeal = chc->add_subcommand("appeal", "Record a request to look again at a decision");
+  AddCommon(appeal, *a);
+  appeal->add_option("CASE", a->case_id)->required();
+  appeal->add_option("--stage", a->kind, "local_resolution (first) or independent_review (NHS England, after it)")->required();
+  appeal->add_option("--on", a->on, "Day the request was received (default: today)");
+  appeal->callback([&ctx, a] {
+    ctx.action = [&ctx, a]() -> int {
+      if (a->kind != "local_resolution" && a->kind != "independent_review")
+        return Fail("--stage: local_resolution or independent_review", kExitUsage);
+      const auto stage = a->kind == "local_resolution" ? chc::ChcStore::AppealStage::kLocalResolution
+                                                        : chc::ChcStore::AppealStage::kIndependentReview;
+      return Change(ctx, *a, "chc.appeal", {{"stage", a->kind}, {"received", a->on}}, [&](Opened& o, int64_t id) -> Status {
+        auto on = DateArg(a->on, "--on", o.today);
+        if (!on) return MakeError("--on", "not a date");
+        auto appeal_id = o.db->RecordAppeal(id, stage, *on, o.actor);
+        if (!appeal_id.ok()) return appeal_id.error();
+        std::printf("appeal %lld recorded\n", static_cast<long long>(appeal_id.value()));
+        return Status::Ok();
+      });
+    };
+  });
+
+  CLI::App* outcome = chc->add_subcommand("appeal-outcome", "Record an appeal's outcome with its reasons");
+  AddCommon(outcome, *a);
+  outcome->add_option("CASE", a->case_id, "The case the appeal is about")->required();
+  outcome->add_option("--appeal", a->package_id, "The appeal's number")->required();
+  outcome->add_flag("--upheld", a->eligible, "The appeal is upheld");
+  outcome->add_flag("--not-upheld", a->not_eligible, "The appeal is not upheld");
+  outcome->add_option("--reason", a->reason)->required();
+  outcome->add_option("--on", a->on, "Day of the outcome (default: today)");
+  outcome->callback([&ctx, a] {
+    ctx.action = [&ctx, a]() -> int {
+      if (a->eligible == a->not_eligible) return Fail("one of --upheld or --not-upheld is required", kExitUsage);
+      return Change(ctx, *a, "chc.appeal_outcome", {{"appeal", a->package_id}, {"upheld", a->eligible}, {"reason", a->reason}},
+                    [&](Opened& o, int64_t id) -> Status {
+                      auto on = DateArg(a->on, "--on", o.today);
+                      if (!on) return MakeError("--on", "not a date");
+                      CSU_ASSIGN_OR_RETURN(appeals, o.db->Appeals(id));
+                      bool found = false;
+                      for (const auto& x : appeals) found = found || x.id == a->package_id;
+                      if (!found) return MakeError("appeal " + std::to_string(a->package_id), "is not an appeal of case " + std::to_string(id));
+                      return o.db->AppealOutcome(a->package_id, *on, a->eligible, a->reason, o.actor);
+                    });
+    };
+  });
+
   CLI::App* package = chc->add_subcommand("package", "Care packages: add, change (a new version), end");
   package->require_subcommand(1);
   for (const char* what : {"add", "change", "end"}) {

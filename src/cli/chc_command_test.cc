@@ -76,6 +76,16 @@ TEST_F(ChcCommandTest, ScriptedRunLeavesNoIdentifierInClear) {
   EXPECT_TRUE(Contains(o.output, "02E,2018-12,3207.29")) << o.output;
   EXPECT_TRUE(Contains(o.output, "02E,2019-02,4082.00")) << o.output;
 
+  // An appeal: local resolution first, its outcome with reasons, on the timeline.
+  EXPECT_EQ(Csu("chc appeal 1 --stage independent_review --on 2018-10-02").exit_code, 1);
+  o = Csu("chc appeal 1 --stage local_resolution --on 2018-10-02");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "appeal 1 recorded")) << o.output;
+  EXPECT_NE(Csu("chc appeal-outcome 2 --appeal 1 --upheld --reason x").exit_code, 0);  // not case 2's appeal
+  o = Csu("chc appeal-outcome 1 --appeal 1 --not-upheld --reason 'levels confirmed' --on 2018-11-01");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(Csu("chc timeline 1 --format csv").output, "not upheld on 2018-11-01: levels confirmed"));
+
   // The 28-day list: case 2's Checklist is on day 26 on 2018-10-01.
   ASSERT_EQ(Csu("chc checklist 2 --positive --on 2018-09-05").exit_code, 0);
   o = Csu("chc deadlines --as-of 2018-10-01 --format csv");
