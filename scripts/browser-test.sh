@@ -2,7 +2,7 @@
 # Browser test of the web platform (tests/browser/journey.js) in Debian's
 # Chromium driven by playwright-core: builds a small state folder (one CCG's
 # synthetic year), adds a commissioner, runs `csu serve` on a free loopback
-# port and walks a commissioner's journey. Screenshots and the downloaded
+# port and walks a commissioner's and a finance lead's journeys. Screenshots and the downloaded
 # export go to ARTEFACTS (default: build/browser-artefacts).
 #
 #   scripts/browser-test.sh build/csu [ARTEFACTS]
@@ -36,9 +36,12 @@ for kind in apc op ae; do "$CSU" ingest --data "$WORK/state" --kind "$kind" "$WO
 "$CSU" invoice run --data "$WORK/state" --period 2018-04 >/dev/null
 printf 'Kestrel-meadow-2018\n' | "$CSU" users add warrington --data "$WORK/state" --role ccg_commissioner \
   --tenant 02E --password-stdin >/dev/null
+printf 'Ledger-otter-2018\n' | "$CSU" users add warrington-finance --data "$WORK/state" --role ccg_finance \
+  --tenant 02E --password-stdin >/dev/null
 
 start_server "$CSU" "$WORK/state" "$WORK"
 
 BASE_URL="$URL" USER_NAME=warrington PASSWORD='Kestrel-meadow-2018' ARTEFACTS="$ARTEFACTS" \
+  FINANCE_USER=warrington-finance FINANCE_PASSWORD='Ledger-otter-2018' \
   NODE_PATH="$ROOT/tests/browser/node_modules" node "$ROOT/tests/browser/journey.js"
 echo "browser-test: screenshots in $ARTEFACTS"

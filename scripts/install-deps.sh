@@ -9,6 +9,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev libcli11-dev
   libssl-dev libsqlite3-dev sqlite3 libzstd-dev nlohmann-json3-dev libargon2-dev
+  libkainjow-mustache-dev
   libxlsxwriter-dev libminizip-dev unzip
   clang libclang-rt-14-dev
 )
@@ -28,6 +29,10 @@ PACKAGES+=(wrk)
 
 # The ledger tests read exported journals back with hledger (docs/ledger.md).
 PACKAGES+=(hledger)
+
+# The procurement OCDS output is validated against the OCDS 1.1 JSON Schemas
+# (data/ocds) by scripts/ocds-validate.py with Python's jsonschema.
+PACKAGES+=(python3-jsonschema)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

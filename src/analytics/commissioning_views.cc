@@ -45,6 +45,20 @@ const Readmissions& CommissioningViews::Readmitted() const {
   return *readmissions_;
 }
 
+std::shared_ptr<const Challenges> CommissioningViews::ChallengesFor(const ChallengeOptions& o) const {
+  const auto key = std::make_tuple(o.year.start_year(), o.commissioner ? static_cast<int>(*o.commissioner) : -1, o.month,
+                                   o.fu_ratio_limit_milli);
+  {
+    std::lock_guard<std::mutex> lock(challenges_mutex_);
+    if (auto it = challenges_.find(key); it != challenges_.end()) return it->second;
+  }
+  // Found outside the lock: two first requests may both compute it, and
+  // the first stored is kept (they are equal).
+  auto found = std::make_shared<const Challenges>(FindChallenges(activity_, Readmitted(), ref_, o));
+  std::lock_guard<std::mutex> lock(challenges_mutex_);
+  return challenges_.emplace(key, std::move(found)).first->second;
+}
+
 std::optional<uint16_t> CommissioningViews::CommissionerId(std::string_view code) const {
   const uint32_t id = activity_.tables.codes.commissioner().Find(code);
   if (id == 0) return std::nullopt;
@@ -142,9 +156,9 @@ Result<Headline> CommissioningViews::HeadlineFor(const ViewRequest& r) const {
   o.commissioner = scope.commissioner;
   o.month = scope.month;
   o.fu_ratio_limit_milli = r.fu_ratio_limit_milli;
-  const Challenges ch = FindChallenges(activity_, Readmitted(), ref_, o);
-  h.challenges = static_cast<int64_t>(ch.items.size());
-  h.challenges_at_stake_pence = ch.total_at_stake_pence;
+  const auto ch = ChallengesFor(o);
+  h.challenges = static_cast<int64_t>(ch->items.size());
+  h.challenges_at_stake_pence = ch->total_at_stake_pence;
   return h;
 }
 
@@ -218,9 +232,9 @@ Status CommissioningViews::SetChallengeStatuses(const ViewRequest& r, const std:
   o.commissioner = scope.commissioner;
   o.month = 12;
   o.fu_ratio_limit_milli = r.fu_ratio_limit_milli;
-  const Challenges challenges = FindChallenges(activity_, Readmitted(), ref_, o);
+  const auto challenges = ChallengesFor(o);
   std::set<std::string_view> raised;
-  for (const Challenge& c : challenges.items) raised.insert(c.id);
+  for (const Challenge& c : challenges->items) raised.insert(c.id);
   std::string unknown;
   size_t unknown_count = 0;
   for (const std::string& id : ids) {
@@ -272,8 +286,8 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
       return contracts_.ChallengeStatuses();
     }();
     if (!log.ok()) return log.error();
-    const Challenges found = FindChallenges(activity_, Readmitted(), ref_, o);
-    out.tables.push_back(r.shared ? ChallengeSummaryTable(found, scope) : ChallengesTable(found, log.value(), scope));
+    const auto found = ChallengesFor(o);
+    out.tables.push_back(r.shared ? ChallengeSummaryTable(*found, scope) : ChallengesTable(*found, log.value(), scope));
   }
   if (wants("spend")) out.tables.push_back(SpendTable(activity_, scope));
   if (wants("flows")) out.tables.push_back(FlowsTable(activity_, scope));

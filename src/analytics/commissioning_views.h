@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "analytics/report_views.h"
@@ -35,6 +36,8 @@ class ContractStore;
 namespace csu::analytics {
 
 struct Readmissions;
+struct Challenges;
+struct ChallengeOptions;
 class ActivityCube;
 
 // The views, in the order `all` shows them; "records" (the drill-down) is
@@ -155,6 +158,12 @@ class CommissioningViews {
   // "; loaded: 02E, 27D": the commissioners with activity, for errors.
   std::string LoadedCommissioners() const;
   const Readmissions& Readmitted() const;
+  // FindChallenges over the loaded activity, kept per (year, commissioner,
+  // month, follow-up limit): the activity does not change while this object
+  // lives, so the challenges of a CCG-month are found once, not on every
+  // view of the challenge list (only their statuses, joined at each build,
+  // change). The limit-by-TFC option is not used by the views.
+  std::shared_ptr<const Challenges> ChallengesFor(const ChallengeOptions& o) const;
   // Scope (commissioner, month) of a request; the cube is built as a side effect.
   Result<ViewScope> ScopeFor(const ViewRequest& request, ActivityCube& cube) const;
 
@@ -164,6 +173,8 @@ class CommissioningViews {
   mutable std::mutex contracts_mutex_;
   mutable std::once_flag readmissions_once_;
   mutable std::unique_ptr<Readmissions> readmissions_;
+  mutable std::mutex challenges_mutex_;
+  mutable std::map<std::tuple<int, int, int, int64_t>, std::shared_ptr<const Challenges>> challenges_;
 };
 
 }  // namespace csu::analytics

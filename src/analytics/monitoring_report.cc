@@ -355,9 +355,11 @@ report::ReportTable ChallengesTable(const Challenges& c, const std::map<std::str
                                        {"date", ColumnType::kText, "Date"},
                                        {"month", ColumnType::kInteger, "Month"},
                                        {"code", ColumnType::kText, "HRG / TFC"},
-                                       {"reason", ColumnType::kText, "Reason"},
+                                       // Money and status before the long texts, so a
+                                       // 1366 px screen shows them beside the row's codes.
                                        {"at_stake", ColumnType::kMoney, "£ at stake"},
                                        {"status", ColumnType::kText, "Status"},
+                                       {"reason", ColumnType::kText, "Reason"},
                                        {"status_note", ColumnType::kText, "Status note"}});
   std::map<std::string, std::pair<int64_t, int64_t>> by_rule;
   for (const Challenge& ch : c.items) {
@@ -367,7 +369,7 @@ report::ReportTable ChallengesTable(const Challenges& c, const std::map<std::str
               Cell::Text(std::string(RuleName(ch.rule))),
               Cell::Text(ch.kind ? std::string(ingest::KindName(*ch.kind)) : "aggregate"),
               Cell::Text(ch.month ? ch.date.ToString() : ""), ch.month ? Cell::Integer(ch.month) : Cell{},
-              Cell::Text(ch.hrg), Cell::Text(ch.reason), Cell::Pence(ch.at_stake_pence), Cell::Text(status),
+              Cell::Text(ch.hrg), Cell::Pence(ch.at_stake_pence), Cell::Text(status), Cell::Text(ch.reason),
               Cell::Text(it == log.end() ? "" : it->second.note)});
     by_rule[std::string(RuleName(ch.rule))].first += 1;
     by_rule[std::string(RuleName(ch.rule))].second += ch.at_stake_pence;

@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 
-// docs/store-format.md §14.
+// docs/store-format.md §15.
 const char* kSchema = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE cases(

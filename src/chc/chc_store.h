@@ -1,5 +1,5 @@
 // The Continuing Healthcare database of a state folder (chc.sqlite,
-// docs/store-format.md §14; rules in docs/chc.md): cases keyed by CCG and
+// docs/store-format.md §15; rules in docs/chc.md): cases keyed by CCG and
 // pseudonym with their timeline, Checklists, DST assessments with the level
 // of each domain, eligibility decisions with reasons, valid reasons for
 // delay, care packages as immutable versions, and reviews. A case's

@@ -46,6 +46,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx);
 void AddPrimaryCareCommands(CLI::App& app, Context& ctx);
 void AddPayrollCommands(CLI::App& app, Context& ctx);
 void AddLedgerCommands(CLI::App& app, Context& ctx);
+void AddProcurementCommands(CLI::App& app, Context& ctx);
 void AddChcCommands(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli

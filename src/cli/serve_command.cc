@@ -18,6 +18,7 @@
 #include "billing/billing_store.h"
 #include "billing/meter.h"
 #include "chc/chc_store.h"
+#include "procurement/procurement_store.h"
 #include "cli/command.h"
 #include "cli/state.h"
 #include "contracts/contract_store.h"
@@ -192,6 +193,19 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     return kExitFailure;
   }
   if (platform_date.value()) billing_access.today = [d = *platform_date.value()] { return d; };
+  // Procurement: one request at a time on its own database, like billing's.
+  auto procurement_db = procurement::ProcurementStore::Open(args.state.data_dir);
+  if (!procurement_db.ok()) {
+    PrintError(procurement_db.error().ToString());
+    return kExitFailure;
+  }
+  std::mutex procurement_mutex;
+  web::ProcurementAccess procurement_access;
+  procurement_access.with_store = [db = procurement_db.value().get(), &procurement_mutex](
+                                      const std::function<Status(procurement::ProcurementStore&)>& fn) {
+    std::lock_guard<std::mutex> lock(procurement_mutex);
+    return fn(*db);
+  };
   // Continuing healthcare: the pseudonymised pages, when the folder has
   // cases; the server never holds the CHC key (docs/chc.md).
   auto chc_db = chc::ChcStore::OpenPseudonymised(args.state.data_dir);
@@ -207,7 +221,8 @@ int Serve(const Context& ctx, const ServeArgs& args) {
       return fn(*db);
     };
   }
-  const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access, chc_access);
+  const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access,
+                        procurement_access, chc_access);
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.

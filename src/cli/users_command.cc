@@ -121,7 +121,7 @@ int Add(const Context& ctx, const UsersArgs& a) {
   auto role = tenancy::ParseRole(a.role);
   if (!role) {
     PrintError("--role: '" + a.role + "' is not a role; roles are csu_admin, csu_analyst, ccg_commissioner, "
-               "ccg_finance, ccg_viewer");
+               "ccg_finance, ccg_viewer, csu_procurement");
     return kExitUsage;
   }
   auto password = ReadNewPassword(a.password_stdin);
@@ -141,7 +141,7 @@ int Add(const Context& ctx, const UsersArgs& a) {
   std::printf("Added %s (%s%s%s).\n", info.username.c_str(), std::string(tenancy::RoleName(info.role)).c_str(),
               info.tenant.empty() ? "" : ", ", info.tenant.ToString().c_str());
   PrintEnrolment(added.value());
-  if (info.role == tenancy::Role::kCsuAnalyst || info.role == tenancy::Role::kCsuChc)
+  if (tenancy::IsAssignedRole(info.role))
     std::printf("Assign CCGs with: csu users assign --data %s %s CCG\n", a.state.data_dir.c_str(),
                 info.username.c_str());
   return kExitOk;
@@ -244,7 +244,7 @@ int RequireMfa(const Context& ctx, const UsersArgs& a) {
   auto role = tenancy::ParseRole(a.role);
   if (!role) {
     PrintError("'" + a.role + "' is not a role; roles are csu_admin, csu_analyst, ccg_commissioner, ccg_finance, "
-               "ccg_viewer");
+               "ccg_viewer, csu_procurement");
     return kExitUsage;
   }
   auto o = Open(ctx, a.state, false);
@@ -329,7 +329,7 @@ int TokenRevoke(const Context& ctx, const UsersArgs& a, int64_t id) {
 void AddUsersCommand(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("users", "Platform users, roles, CCG assignments and second factors");
   cmd->require_subcommand(1);
-  const std::string roles = "csu_admin, csu_analyst, ccg_commissioner, ccg_finance or ccg_viewer";
+  const std::string roles = "csu_admin, csu_analyst, ccg_commissioner, ccg_finance, ccg_viewer or csu_procurement";
 
   auto add_args = std::make_shared<UsersArgs>();
   CLI::App* add = cmd->add_subcommand("add", "Add a user; the password is read from the terminal or --password-stdin");

@@ -22,7 +22,7 @@ CREATE TABLE users(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT NOT NULL UNIQUE,
   display_name TEXT NOT NULL,
-  role TEXT NOT NULL CHECK(role IN ('csu_admin','csu_analyst','ccg_commissioner','ccg_finance','ccg_viewer','csu_chc','ccg_chc')),
+  role TEXT NOT NULL CHECK(role IN ('csu_admin','csu_analyst','ccg_commissioner','ccg_finance','ccg_viewer','csu_procurement','csu_chc','ccg_chc')),
   tenant TEXT NOT NULL,
   password_hash TEXT NOT NULL,
   totp_secret TEXT NOT NULL,
@@ -84,7 +84,7 @@ Principal PrincipalOf(const UserInfo& u) {
   p.username = u.username;
   p.role = u.role;
   p.tenant = u.tenant;
-  if (u.role == Role::kCsuAnalyst || u.role == Role::kCsuChc) p.assigned = u.assigned;
+  if (IsAssignedRole(u.role)) p.assigned = u.assigned;
   return p;
 }
 
@@ -92,45 +92,55 @@ Accounts::Accounts(PassKey, std::unique_ptr<Impl> impl) : impl_(std::move(impl))
 Accounts::~Accounts() = default;
 
 namespace {
-
-// A platform database made before the continuing healthcare roles lists
-// five roles in the users table's CHECK. Widening a CHECK that every row
-// already meets needs no new table: SQLite's documented procedure for
-// changing a constraint in place (https://www.sqlite.org/lang_altertable.html,
-// "Making Other Kinds Of Table Schema Changes": writable_schema, a new
-// schema_version, then integrity_check) rewrites the table's SQL text in one
-// transaction. Nothing else changes, so the schema version stays 1.
-Status AllowChcRoles(store::SqliteDb& d) {
-  constexpr const char* kOld = "'ccg_viewer'))";
-  constexpr const char* kNew = "'ccg_viewer','csu_chc','ccg_chc'))";
-  CSU_ASSIGN_OR_RETURN(q, d.Prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'"));
+// Databases made before a role was added (csu_procurement; then csu_chc and
+// ccg_chc) list fewer roles in the users table's CHECK constraint. Widening
+// an IN list only relaxes the constraint (every stored row still satisfies
+// it), so it is done the way SQLite documents for relaxing a CHECK without
+// rebuilding the table (https://www.sqlite.org/lang_altertable.html, "Making
+// Other Kinds Of Table Schema Changes"): the stored CREATE TABLE text is
+// edited under writable_schema and schema_version is bumped, in one
+// transaction, and the database is then checked. The list is rewritten as
+// every role this csu knows, whichever of them were missing.
+// docs/store-format.md §11, "Roles added later".
+Status WidenRoleCheck(store::SqliteDb& d) {
+  static constexpr std::string_view kHead = "CHECK(role IN (";
+  CSU_ASSIGN_OR_RETURN(q, d.Prepare("SELECT sql FROM sqlite_master WHERE type='table' AND name='users'"));
   CSU_ASSIGN_OR_RETURN(row, q.Step());
   if (!row) return MakeError(d.path(), "not a platform database: no users table");
   const std::string sql = q.Text(0);
   q.Reset();
-  if (sql.find("'csu_chc'") != std::string::npos) return Status::Ok();
-  if (sql.find(kOld) == std::string::npos)
-    return MakeError(d.path(), "the users table's role list is not one this csu knows how to extend");
-  Status s = store::InTransaction(d, [&]() -> Status {
+  const size_t from = sql.find(kHead);
+  const size_t to = from == std::string::npos ? std::string::npos : sql.find("))", from);
+  if (to == std::string::npos) return MakeError(d.path(), "the users table's role constraint is not the one expected");
+  const std::string list = sql.substr(from + kHead.size(), to - from - kHead.size());
+  std::string full;
+  bool missing = false;
+  for (Role r : kAllRoles) {
+    const std::string quoted = "'" + std::string(RoleName(r)) + "'";
+    missing = missing || list.find(quoted) == std::string::npos;
+    full += (full.empty() ? "" : ",") + quoted;
+  }
+  if (!missing) return Status::Ok();
+  const std::string widened = sql.substr(0, from + kHead.size()) + full + sql.substr(to);
+  Status done = store::InTransaction(d, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(v, d.Prepare("PRAGMA schema_version"));
     CSU_ASSIGN_OR_RETURN(has, v.Step());
-    if (!has) return MakeError(d.path(), "no schema_version");
+    if (!has) return MakeError(d.path(), "cannot read the schema version");
     const int64_t version = v.Int(0);
     v.Reset();
-    if (Status w = d.Exec("PRAGMA writable_schema=ON"); !w.ok()) return w;
-    CSU_ASSIGN_OR_RETURN(up, d.Prepare("UPDATE sqlite_master SET sql = replace(sql, ?1, ?2) "
-                                       "WHERE type = 'table' AND name = 'users'"));
-    if (Status u = up.Bind(1, std::string_view(kOld)).Bind(2, std::string_view(kNew)).Run(); !u.ok()) return u;
-    if (Status u = d.Exec("PRAGMA schema_version=" + std::to_string(version + 1)); !u.ok()) return u;
+    if (Status s = d.Exec("PRAGMA writable_schema=ON"); !s.ok()) return s;
+    CSU_ASSIGN_OR_RETURN(u, d.Prepare("UPDATE sqlite_master SET sql=?1 WHERE type='table' AND name='users'"));
+    u.Bind(1, widened);
+    if (Status s = u.Run(); !s.ok()) return s;
+    if (Status s = d.Exec("PRAGMA schema_version=" + std::to_string(version + 1)); !s.ok()) return s;
     return d.Exec("PRAGMA writable_schema=OFF");
   });
-  if (!s.ok()) return s;
-  CSU_ASSIGN_OR_RETURN(check, d.Prepare("PRAGMA integrity_check"));
-  CSU_ASSIGN_OR_RETURN(got, check.Step());
-  if (!got || check.Text(0) != "ok") return MakeError(d.path(), "integrity check failed after allowing the CHC roles");
+  if (!done.ok()) return done;
+  CSU_ASSIGN_OR_RETURN(check, d.Prepare("PRAGMA quick_check"));
+  CSU_ASSIGN_OR_RETURN(r, check.Step());
+  if (!r || check.Text(0) != "ok") return MakeError(d.path(), "the database failed its check after adding a role");
   return Status::Ok();
 }
-
 }  // namespace
 
 Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, AccountsOptions options) {
@@ -151,7 +161,7 @@ Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, Account
   Status init = store::PrepareSchema(d, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON",
                                      kSchema, kSchemaVersion, "platform database");
   if (!init.ok()) return init.error();
-  if (Status roles = AllowChcRoles(d); !roles.ok()) return roles.error();
+  if (Status s = WidenRoleCheck(d); !s.ok()) return s.error();
   return std::make_unique<Accounts>(PassKey(), std::move(impl));
 }
 
@@ -396,9 +406,9 @@ Status Accounts::Assign(std::string_view username, std::string_view tenant_text,
     Status s = im.InTransaction([&]() -> Status {
       CSU_ASSIGN_OR_RETURN(u, MustFind(im, username));
       name = u.username;
-      if (u.role != Role::kCsuAnalyst && u.role != Role::kCsuChc)
+      if (!IsAssignedRole(u.role))
         return MakeError("user " + u.username, "is " + std::string(RoleName(u.role)) +
-                                                   "; only csu_analyst and csu_chc users are assigned CCGs");
+                                                   "; only csu_analyst, csu_procurement and csu_chc users are assigned CCGs");
       if (assign) {
         if (Status st = EnsureTenant(im, tenant); !st.ok()) return st;
         CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare(
@@ -442,8 +452,8 @@ bool SecondFactorRequiredByDefault(Role role) {
   // Those who see every CCG or record-level data (CSU staff) and those who
   // see the money (CCG finance); commissioners and viewers are the CCG's to
   // decide, and an administrator can require it for them.
-  return role == Role::kCsuAdmin || role == Role::kCsuAnalyst || role == Role::kCcgFinance || role == Role::kCsuChc ||
-         role == Role::kCcgChc;
+  return role == Role::kCsuAdmin || role == Role::kCsuAnalyst || role == Role::kCcgFinance ||
+         role == Role::kCsuProcurement || role == Role::kCsuChc || role == Role::kCcgChc;
 }
 
 Result<bool> Accounts::Impl::RequiresMfa(Role role) {

@@ -115,7 +115,7 @@ struct UserInfo {
   std::string display_name;
   Role role = Role::kCcgViewer;
   OdsCode tenant;                 // CCG roles only
-  std::vector<OdsCode> assigned;  // csu_analyst only
+  std::vector<OdsCode> assigned;  // csu_analyst and csu_procurement only
   bool disabled = false;
   bool has_totp = false;
   std::string created_at, updated_at, last_sign_in_at;  // ISO 8601 UTC; last_sign_in_at "" = never

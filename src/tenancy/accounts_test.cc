@@ -432,7 +432,7 @@ TEST_F(TenancySignInTest, WithASecondFactorTheAnswerDoesNotTellWhetherThePasswor
 // an administrator decides otherwise (ASVS level 2): a new installation's
 // administrator cannot sign in with a password alone.
 // A platform database made before the CHC roles (its users CHECK lists
-// five roles) is widened in place on open: its users stay, and the new
+// only the first five roles) is widened in place on open: its users stay, and the new
 // roles can then be added.
 TEST_F(TenancySignInTest, AnOlderDatabaseAcceptsTheChcRolesAfterOpening) {
   Add("carol", Role::kCcgCommissioner, "02E");
@@ -440,7 +440,7 @@ TEST_F(TenancySignInTest, AnOlderDatabaseAcceptsTheChcRolesAfterOpening) {
   {
     auto db = store::SqliteDb::Open((dir_ / "platform.sqlite").string(), "").value();
     ASSERT_TRUE(db->Exec("PRAGMA writable_schema=ON").ok());
-    ASSERT_TRUE(db->Exec("UPDATE sqlite_master SET sql = replace(sql, \"'ccg_viewer','csu_chc','ccg_chc'))\", "
+    ASSERT_TRUE(db->Exec("UPDATE sqlite_master SET sql = replace(sql, \"'ccg_viewer','csu_procurement','csu_chc','ccg_chc'))\", "
                          "\"'ccg_viewer'))\") WHERE name = 'users'").ok());
     auto v = db->Prepare("PRAGMA schema_version").value();
     ASSERT_TRUE(v.Step().value());
@@ -470,7 +470,7 @@ TEST_F(TenancySignInTest, CsuAndFinanceRolesRequireASecondFactorByDefault) {
   Reopen();
   for (Role r : kAllRoles) {
     const bool expected = r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCcgFinance ||
-                          r == Role::kCsuChc || r == Role::kCcgChc;
+                          r == Role::kCsuProcurement || r == Role::kCsuChc || r == Role::kCcgChc;
     EXPECT_EQ(accounts_->RoleRequiresMfa(r).value(), expected) << RoleName(r);
   }
   Add("root", Role::kCsuAdmin);
@@ -630,6 +630,39 @@ TEST_F(TenancyAccountsTest, NoPlaintextPasswordOrTokenInTheDatabaseFiles) {
   }
   EXPECT_EQ(fs::status(dir_ / "platform.sqlite").permissions() & fs::perms::group_all, fs::perms::none);
   EXPECT_EQ(fs::status(dir_ / "platform.sqlite").permissions() & fs::perms::others_all, fs::perms::none);
+}
+
+TEST_F(AccountsFixture, ADatabaseFromBeforeTheProcurementRoleIsWidenedOnOpen) {
+  // Put back the five-role constraint of databases made before csu_procurement.
+  accounts_.reset();
+  {
+    auto db = store::SqliteDb::Open((dir_ / "platform.sqlite").string(), "");
+    ASSERT_TRUE(db.ok());
+    auto& d = *db.value();
+    auto q = d.Prepare("SELECT sql FROM sqlite_master WHERE name='users'");
+    ASSERT_TRUE(q.ok());
+    ASSERT_TRUE(q.value().Step().value());
+    std::string sql = q.value().Text(0);
+    q.value().Reset();
+    const std::string widened = ",'csu_procurement'";
+    ASSERT_NE(sql.find(widened), std::string::npos);
+    sql.erase(sql.find(widened), widened.size());
+    ASSERT_TRUE(d.Exec("PRAGMA writable_schema=ON").ok());
+    auto u = d.Prepare("UPDATE sqlite_master SET sql=?1 WHERE name='users'");
+    ASSERT_TRUE(u.ok());
+    u.value().Bind(1, sql);
+    ASSERT_TRUE(u.value().Run().ok());
+    ASSERT_TRUE(d.Exec("PRAGMA schema_version=1000; PRAGMA writable_schema=OFF").ok());
+  }
+  Reopen();
+  Add("olivia", Role::kCsuProcurement);
+  ASSERT_TRUE(accounts_->Assign("olivia", "02E", true, "admin-test").ok());
+  auto found = accounts_->FindUser("olivia");
+  ASSERT_TRUE(found.ok() && found.value());
+  EXPECT_EQ(found.value()->role, Role::kCsuProcurement);
+  EXPECT_EQ(found.value()->assigned.size(), 1u);
+  Reopen();  // already widened: opening again changes nothing
+  EXPECT_TRUE(accounts_->FindUser("olivia").value().has_value());
 }
 
 }  // namespace

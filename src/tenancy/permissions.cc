@@ -36,6 +36,14 @@ constexpr Grant kMatrix[] = {
     {Role::kCcgFinance,      Action::kSetChallengeStatus,  true,     false},
     {Role::kCcgFinance,      Action::kViewBilling,         true,     false},
     {Role::kCcgViewer,       Action::kView,                true,     false},
+    {Role::kCsuProcurement,  Action::kView,                true,     false},
+    {Role::kCsuProcurement,  Action::kExport,              true,     false},
+    {Role::kCsuProcurement,  Action::kManageProcurement,   true,     false},
+    {Role::kCsuProcurement,  Action::kScoreBids,           true,     false},
+    {Role::kCsuAnalyst,      Action::kScoreBids,           true,     false},
+    {Role::kCcgCommissioner, Action::kScoreBids,           true,     false},
+    {Role::kCcgFinance,      Action::kScoreBids,           true,     false},
+    {Role::kCcgViewer,       Action::kScoreBids,           true,     false},
     {Role::kCcgFinance,      Action::kViewChc,             true,     false},
     {Role::kCsuChc,          Action::kViewChc,             true,     true},
     {Role::kCsuChc,          Action::kViewChcIdentifiable, false,    true},
@@ -56,6 +64,7 @@ std::string_view RoleName(Role r) {
     case Role::kCcgCommissioner: return "ccg_commissioner";
     case Role::kCcgFinance: return "ccg_finance";
     case Role::kCcgViewer: return "ccg_viewer";
+    case Role::kCsuProcurement: return "csu_procurement";
     case Role::kCsuChc: return "csu_chc";
     case Role::kCcgChc: return "ccg_chc";
   }
@@ -68,7 +77,11 @@ std::optional<Role> ParseRole(std::string_view name) {
   return std::nullopt;
 }
 
-bool IsCsuRole(Role r) { return r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCsuChc; }
+bool IsCsuRole(Role r) {
+  return r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuChc;
+}
+
+bool IsAssignedRole(Role r) { return r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuChc; }
 
 std::string_view ActionName(Action a) {
   switch (a) {
@@ -80,6 +93,8 @@ std::string_view ActionName(Action a) {
     case Action::kViewAudit: return "view_audit";
     case Action::kViewBilling: return "view_billing";
     case Action::kManageBilling: return "manage_billing";
+    case Action::kManageProcurement: return "manage_procurement";
+    case Action::kScoreBids: return "score_bids";
     case Action::kViewChc: return "view_chc";
     case Action::kViewChcIdentifiable: return "view_chc_identifiable";
     case Action::kManageChc: return "manage_chc";
@@ -121,6 +136,7 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
     case Role::kCsuAdmin:
       return Permission{true, ""};
     case Role::kCsuAnalyst:
+    case Role::kCsuProcurement:
     case Role::kCsuChc:
       if (Contains(who.assigned, tenant)) return Permission{true, ""};
       return refuse("tenant " + tenant.ToString() + " is not assigned to this user");
@@ -138,6 +154,7 @@ std::vector<OdsCode> TenantsOf(const Principal& who, const std::vector<OdsCode>&
   switch (who.role) {
     case Role::kCsuAdmin: return all_tenants;
     case Role::kCsuAnalyst:
+    case Role::kCsuProcurement:
     case Role::kCsuChc: return who.assigned;
     default: return who.tenant.empty() ? std::vector<OdsCode>{} : std::vector<OdsCode>{who.tenant};
   }

@@ -5,6 +5,7 @@
 //
 //   csu_admin         any tenant of the CSU, and the CSU-wide actions
 //   csu_analyst       only the CCGs assigned to them
+//   csu_procurement   only the CCGs assigned to them
 //   ccg_*             only their own CCG
 //
 // The tenant a request may act on is always derived from the signed-in
@@ -24,16 +25,20 @@ namespace csu::tenancy {
 
 // kCsuChc: the CSU's continuing healthcare staff, assigned CCGs like an
 // analyst; kCcgChc: a CCG's own continuing healthcare team.
-enum class Role : uint8_t { kCsuAdmin, kCsuAnalyst, kCcgCommissioner, kCcgFinance, kCcgViewer, kCsuChc, kCcgChc };
-inline constexpr Role kAllRoles[] = {Role::kCsuAdmin,   Role::kCsuAnalyst, Role::kCcgCommissioner, Role::kCcgFinance,
-                                     Role::kCcgViewer,  Role::kCsuChc,     Role::kCcgChc};
+enum class Role : uint8_t { kCsuAdmin, kCsuAnalyst, kCcgCommissioner, kCcgFinance, kCcgViewer, kCsuProcurement, kCsuChc, kCcgChc };
+inline constexpr Role kAllRoles[] = {Role::kCsuAdmin,   Role::kCsuAnalyst, Role::kCcgCommissioner,
+                                     Role::kCcgFinance, Role::kCcgViewer,  Role::kCsuProcurement,
+                                     Role::kCsuChc,     Role::kCcgChc};
 
 // "csu_admin", "csu_analyst", "ccg_commissioner", "ccg_finance", "ccg_viewer",
-// "csu_chc", "ccg_chc".
+// "csu_procurement", "csu_chc", "ccg_chc".
 std::string_view RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
 // CSU staff have no tenant of their own; CCG roles have exactly one.
 bool IsCsuRole(Role r);
+// Roles whose tenants are the CCGs assigned to them (csu_analyst,
+// csu_procurement), rather than one own CCG or all.
+bool IsAssignedRole(Role r);
 
 enum class Action : uint8_t {
   kView,                // see figures (aggregate) or records (record level) on a page or the API
@@ -44,14 +49,17 @@ enum class Action : uint8_t {
   kViewAudit,           // read the audit log (CSU-wide)
   kViewBilling,         // a CCG's subscriptions, usage, invoices and cost per head
   kManageBilling,       // catalogue, revenue, renewals, forecast (CSU-wide)
+  kManageProcurement,   // a CCG's procurement plan, tenders, bids, moderation, award, publication
+  kScoreBids,           // score bids of a tender (only those assigned to the user: procurement store)
   kViewChc,             // continuing healthcare cases by pseudonym: caseload, 28-day list, packages, committed cost
   kViewChcIdentifiable, // a CHC case's name, NHS number, date of birth and address (each view audited with its purpose)
   kManageChc,           // record a CHC case's steps: referral, Checklist, DST, decision, packages, reviews
 };
 inline constexpr Action kAllActions[] = {Action::kView,        Action::kExport,       Action::kSetChallengeStatus,
                                          Action::kLoadData,    Action::kManageUsers,  Action::kViewAudit,
-                                         Action::kViewBilling, Action::kManageBilling, Action::kViewChc,
-                                         Action::kViewChcIdentifiable, Action::kManageChc};
+                                         Action::kViewBilling, Action::kManageBilling, Action::kManageProcurement,
+                                         Action::kScoreBids,   Action::kViewChc,       Action::kViewChcIdentifiable,
+                                         Action::kManageChc};
 std::string_view ActionName(Action a);
 
 // Aggregate figures (counts, money, rates; disclosure control applies where
@@ -66,7 +74,7 @@ struct Principal {
   std::string username;
   Role role = Role::kCcgViewer;
   OdsCode tenant;                 // own CCG of a CCG role; empty for CSU staff
-  std::vector<OdsCode> assigned;  // csu_analyst: the CCGs assigned to them
+  std::vector<OdsCode> assigned;  // csu_analyst, csu_procurement: the CCGs assigned to them
   // The API token acting, 0 for a session: every audit entry of a token's
   // request names it, so the log says which credential read what.
   int64_t api_token_id = 0;

@@ -37,6 +37,14 @@ const std::set<std::string> kGranted = {
     "ccg_finance set_challenge_status aggregate",
     "ccg_finance view_billing aggregate",
     "ccg_viewer view aggregate",
+    "csu_procurement view aggregate",
+    "csu_procurement export aggregate",
+    "csu_procurement manage_procurement aggregate",
+    "csu_procurement score_bids aggregate",
+    "csu_analyst score_bids aggregate",
+    "ccg_commissioner score_bids aggregate",
+    "ccg_finance score_bids aggregate",
+    "ccg_viewer score_bids aggregate",
     "ccg_finance view_chc aggregate",
     "csu_chc view_chc aggregate",
     "csu_chc view_chc record_level",
@@ -56,7 +64,7 @@ Principal Of(Role role) {
   p.username = "someone";
   p.role = role;
   if (!IsCsuRole(role)) p.tenant = Ods("02E");
-  if (role == Role::kCsuAnalyst || role == Role::kCsuChc) p.assigned = {Ods("02E"), Ods("01A")};
+  if (IsAssignedRole(role)) p.assigned = {Ods("02E"), Ods("01A")};
   return p;
 }
 
@@ -93,7 +101,7 @@ TEST(PermissionTest, EveryCellOfTheMatrix) {
       }
     }
   }
-  EXPECT_EQ(checked, 7 * 11 * 2 * 3);
+  EXPECT_EQ(checked, 8 * 13 * 2 * 3);
   EXPECT_GT(allowed, 0);
 }
 
@@ -120,6 +128,7 @@ TEST(PermissionTest, TenantsComeFromThePrincipal) {
   EXPECT_EQ(TenantsOf(Of(Role::kCsuAdmin), all), all);
   EXPECT_EQ(TenantsOf(Of(Role::kCsuAnalyst), all), (std::vector<OdsCode>{Ods("02E"), Ods("01A")}));
   EXPECT_EQ(TenantsOf(Of(Role::kCcgFinance), all), (std::vector<OdsCode>{Ods("02E")}));
+  EXPECT_EQ(TenantsOf(Of(Role::kCsuProcurement), all), (std::vector<OdsCode>{Ods("02E"), Ods("01A")}));
 }
 
 // Continuing healthcare: identifiable fields are for the CHC roles alone,

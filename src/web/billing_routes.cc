@@ -43,6 +43,8 @@ Response WebApp::Impl::Metered(const Request& r, const Caller& c, bool api, Use 
       break;
     case Use::kView: tallies.push_back({"reports_run", std::string(r.PathParam("view")), 1}); break;
     case Use::kRecords: tallies.push_back({"reports_run", "records", 1}); break;
+    case Use::kPack: tallies.push_back({"reports_run", "challenge-pack", 1}); break;
+    case Use::kPackExport: tallies.push_back({"exports", "challenge-pack.xlsx", 1}); break;
     case Use::kNone:
     case Use::kPage: break;
   }

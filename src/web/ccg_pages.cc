@@ -2,7 +2,10 @@
 // with its SPC chart, view pages, the records behind a figure, exports and
 // the challenge form (docs/web.md).
 #include "core/text.h"
+#include "analytics/challenge_pack.h"
 #include "pricing/price_explanation.h"
+#include "web/figures.h"
+#include "web/templates.h"
 #include "web/web_app_impl.h"
 
 namespace csu::web {
@@ -315,6 +318,14 @@ TableOptions WebApp::Impl::ViewTableOptions(const std::string& base, const std::
   // The band is on the figure people ask "which are over £X" of: the year
   // to date in monitoring, the amount at stake in challenges, spend.
   if (view == "summary" || view == "monitoring" || view == "nca") o.value_column = "actual_ytd";
+  // POD lines are wide (a month, the year to date, the forecast): the reader
+  // hides the groups they do not need rather than scrolling past them.
+  if (view == "monitoring")
+    o.column_groups = {
+        {"month", "This month", {"plan_month_activity", "actual_month_activity", "plan_month", "actual_month"}},
+        {"ytd_activity", "Year to date activity", {"plan_ytd_activity", "actual_ytd_activity", "variance_ytd_activity"}},
+        {"variance_split", "Volume and price variance", {"volume_variance", "price_variance"}},
+        {"forecast", "Forecast", {"forecast_run_rate", "forecast_profiled", "plan_year"}}};
   // The summary's status is a choice of Red, Amber and Green.
   if (view == "summary") {
     o.filter_columns = {"status"};
@@ -368,6 +379,28 @@ Response WebApp::Impl::ViewPageFor(const Request& r, const Caller& c, const std:
   }
   body += "<a href=\"/api/v1" + base + "/view/" + view + "?month=" + std::to_string(s.month) +
           "\">This page as JSON</a></div>\n";
+  if (view == "challenges" && !result.tables.empty()) {
+    // A provider's challenges as a pack for the contract meeting: a plain
+    // GET form, so it works without script and the pack's link can be kept.
+    std::set<std::string> providers;
+    const report::ReportTable& t = result.tables[0];
+    for (size_t row = 0; row < t.rows.size(); ++row)
+      if (const report::Cell* p = t.Find(row, "provider"); p && !p->text.empty()) providers.insert(p->text);
+    if (!providers.empty()) {
+      std::vector<std::pair<std::string, std::string>> choices;
+      for (const std::string& p : providers) {
+        auto code = OdsCode::Parse(p);
+        const refdata::Trust* trust = code.ok() ? ref.FindTrust(code.value()) : nullptr;
+        choices.emplace_back(p, trust ? p + " " + trust->name : p);
+      }
+      const std::string chosen(r.Query("f_provider").value_or(""));
+      body += "<form class=\"filters\" method=\"get\" action=\"" + base + "/challenge-pack\">" +
+              "<input type=\"hidden\" name=\"month\" value=\"" + std::to_string(s.month) + "\">" +
+              SelectField("pack-provider", "provider", "Challenge pack for the contract meeting", choices,
+                          ToUpper(chosen)) +
+              "<div><button class=\"primary\" type=\"submit\">Open the pack</button></div></form>\n";
+    }
+  }
   const bool acts = view == "challenges" &&
                    tenancy::Grants(c.who.role, Action::kSetChallengeStatus, Identifiability::kAggregate);
   if (acts) {
@@ -388,6 +421,10 @@ Response WebApp::Impl::ViewPageFor(const Request& r, const Caller& c, const std:
             "<p class=\"note\">Tick the challenges in the table (the box beside each), write why, then agree, "
             "reject or query them with the provider. Ticks on other pages of the table are not sent.</p>";
   }
+  // Figures before the table they draw: shares of spend as bars, where each
+  // practice's patients went as a shaded matrix (web/figures.h).
+  if (view == "spend" && !result.tables.empty()) body += ShareBarsHtml(result.tables[0]);
+  if (view == "flows" && !result.tables.empty()) body += FlowMatrixHtml(result.tables[0]);
   // The first table follows the table convention (its parameters are in the
   // URL, so only one table a page can own them); any other is shown whole.
   for (size_t i = 0; i < result.tables.size(); ++i) {
@@ -555,6 +592,26 @@ Response WebApp::Impl::RecordsPage(const Request& r, const Caller& c) const {
   return Response::Html(200, RenderPage(f, body));
 }
 
+namespace {
+
+// A workbook of `tables` as bytes, or none when it could not be written.
+// libxlsxwriter writes a file: a private temporary one, removed at once.
+std::optional<std::string> XlsxBytes(const std::vector<report::ReportTable>& tables) {
+  std::string path = (std::filesystem::temp_directory_path() / "csu-export-XXXXXX").string();
+  const int fd = ::mkstemp(path.data());
+  if (fd < 0) return std::nullopt;
+  ::close(fd);
+  const Status s = report::WriteXlsx(path, tables);
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  std::filesystem::remove(path);
+  if (!s.ok()) return std::nullopt;
+  return bytes.str();
+}
+
+}  // namespace
+
 Response WebApp::Impl::Export(const Request& r, const Caller& c) const {
   const std::string view(r.PathParam("view"));
   const std::string format(r.PathParam("format"));
@@ -583,18 +640,9 @@ Response WebApp::Impl::Export(const Request& r, const Caller& c) const {
     out.set_body(report::RenderCsv(result.tables.at(0)));
     out.SetHeader("Content-Type", "text/csv; charset=utf-8");
   } else {
-    // libxlsxwriter writes a file: a private temporary one, removed at once.
-    std::string path = (std::filesystem::temp_directory_path() / "csu-export-XXXXXX").string();
-    const int fd = ::mkstemp(path.data());
-    if (fd < 0) return Problem(c, 500, "Export failed", "a temporary file could not be made");
-    ::close(fd);
-    const Status s = report::WriteXlsx(path, result.tables);
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    std::filesystem::remove(path);
-    if (!s.ok()) return Problem(c, 500, "Export failed", "the workbook could not be written");
-    out.set_body(bytes.str());
+    auto workbook = XlsxBytes(result.tables);
+    if (!workbook) return Problem(c, 500, "Export failed", "the workbook could not be written");
+    out.set_body(std::move(*workbook));
     out.SetHeader("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
   }
   out.SetHeader("Content-Disposition", "attachment; filename=\"" + file + "\"");
@@ -687,4 +735,112 @@ Response WebApp::Impl::ApiRecords(const Request& r, const Caller& c) const {
   return Response::Json(200, out.dump());
 }
 
+// ---- challenge packs ----
+
+Result<WebApp::Impl::Pack> WebApp::Impl::BuildPack(const Request& r, const OdsCode& ccg, bool explain) const {
+  auto month = MonthOf(r);
+  if (!month) return Error{"month", "a financial month, 1 (April) to 12 (March)"};
+  const std::string provider = ToUpper(std::string(r.Query("provider").value_or("")));
+  auto code = OdsCode::Parse(provider);
+  if (provider.empty() || !code.ok()) return Error{"provider", "name the provider the pack is for, by its ODS code"};
+  auto built = ViewOf(ccg, "challenges", *month);
+  if (!built.ok()) return built.error();
+  const analytics::ViewResult& result = *built.value();
+  Pack pack;
+  pack.provider = provider;
+  pack.month = result.scope.month;
+  pack.subtitle = Subtitle(ccg, result.scope);
+  const refdata::Trust* trust = ref.FindTrust(code.value());
+  pack.provider_label = trust ? trust->name + " (" + provider + ")" : provider;
+  analytics::ExplainChallenge explainer;
+  if (explain) {
+    explainer = [this](const std::string& id) -> std::string {
+      auto at = ChallengedRow(views.activity(), id);
+      return at ? pricing::ExplainTableRow(views.activity(), ref, at->first, at->second) : "";
+    };
+  }
+  pack.tables = analytics::ChallengePack(result.tables.at(0), provider, pack.provider_label, pack.subtitle, explainer);
+  return pack;
+}
+
+Response WebApp::Impl::ChallengePackPage(const Request& r, const Caller& c) const {
+  auto ccg = Tenant(r, c, Action::kView, Identifiability::kRecordLevel);
+  if (!ccg) return NotFound(c);
+  auto built = BuildPack(r, *ccg, /*explain=*/true);
+  if (!built.ok()) return Problem(c, 400, "Bad request", built.error().ToString());
+  const Pack& pack = built.value();
+  if (!Audit(c, "web.view", "challenge-pack",
+             {{"ccg", ccg->view()}, {"provider", pack.provider}, {"month", pack.month}, {"record_level", true}})
+           .ok())
+    return Problem(c, 503, "Not available", "The audit log could not be written, so this page is withheld.");
+  PageFrame f = Frame(c, "Challenge pack: " + pack.provider_label);
+  f.nav = CcgNav(c, *ccg, "challenges");
+  f.subtitle = pack.subtitle;
+  const std::string base = "/ccg/" + std::string(ccg->view());
+  const std::string query = "provider=" + UrlEncode(pack.provider) + "&month=" + std::to_string(pack.month);
+  TemplateData d;
+  d.set("provider_label", pack.provider_label);
+  d.set("challenges_href", base + "/view/challenges?month=" + std::to_string(pack.month) +
+                               "&f_provider=" + UrlEncode(pack.provider));
+  if (tenancy::Grants(c.who.role, Action::kExport, Identifiability::kRecordLevel))
+    d.set("xlsx_href", base + "/challenge-pack/xlsx?" + query);
+  // The list on the page leaves the explanations out of the table (they are
+  // many lines each) and prints them under it, one block per record.
+  report::ReportTable list = pack.tables[1];
+  TemplateData explanations{TemplateData::type::list};
+  const size_t why = list.ColumnIndex("price_explanation"), id = list.ColumnIndex("id");
+  if (why < list.columns.size()) {
+    for (const auto& row : list.rows) {
+      if (row[why].text.empty()) continue;
+      TemplateData e;
+      e.set("id", row[id].text);
+      e.set("text", row[why].text);
+      explanations.push_back(e);
+    }
+    list.columns.erase(list.columns.begin() + static_cast<std::ptrdiff_t>(why));
+    for (auto& row : list.rows) row.erase(row.begin() + static_cast<std::ptrdiff_t>(why));
+  }
+  if (explanations.is_non_empty_list()) d.set("has_explanations", true);
+  d.set("explanations", explanations);
+  d.set("summary_html", TableHtml(pack.tables[0]));
+  d.set("list_html", TableHtml(list));
+  return Response::Html(200, RenderPage(f, RenderTemplate("challenge_pack", d)));
+}
+
+Response WebApp::Impl::ChallengePackWorkbook(const Request& r, const Caller& c) const {
+  auto ccg = Tenant(r, c, Action::kExport, Identifiability::kRecordLevel);
+  if (!ccg) return NotFound(c);
+  auto built = BuildPack(r, *ccg, /*explain=*/true);
+  if (!built.ok()) return Problem(c, 400, "Bad request", built.error().ToString());
+  const Pack& pack = built.value();
+  if (!Audit(c, "web.export", "challenge-pack",
+             {{"ccg", ccg->view()}, {"provider", pack.provider}, {"month", pack.month}, {"format", "xlsx"},
+              {"record_level", true}})
+           .ok())
+    return Problem(c, 503, "Not available", "The audit log could not be written, so the export is withheld.");
+  auto workbook = XlsxBytes(pack.tables);
+  if (!workbook) return Problem(c, 500, "Export failed", "the workbook could not be written");
+  Response out(200);
+  out.set_body(std::move(*workbook));
+  out.SetHeader("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  out.SetHeader("Content-Disposition", "attachment; filename=\"" + std::string(ccg->view()) + "-challenge-pack-" +
+                                           pack.provider + "-" + options.year.ToString().replace(4, 1, "-") + "-m" +
+                                           std::to_string(pack.month) + ".xlsx\"");
+  return out;
+}
+
+Response WebApp::Impl::ApiChallengePack(const Request& r, const Caller& c) const {
+  auto ccg = Tenant(r, c, Action::kView, Identifiability::kRecordLevel);
+  if (!ccg) return ApiNotFound();
+  auto built = BuildPack(r, *ccg, /*explain=*/true);
+  if (!built.ok()) return Response::Error(400, built.error().ToString());
+  const Pack& pack = built.value();
+  if (!Audit(c, "api.view", "challenge-pack",
+             {{"ccg", ccg->view()}, {"provider", pack.provider}, {"month", pack.month}, {"record_level", true}})
+           .ok())
+    return Response::Error(503, "the audit log could not be written, so this view is withheld");
+  return Response::Json(200, report::RenderJson(pack.tables).dump());
+}
+
 }  // namespace csu::web
+

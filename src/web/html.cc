@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "report/render.h"
 #include "spc/svg_chart.h"
+#include "web/templates.h"
 
 namespace csu::web {
 
@@ -33,21 +34,32 @@ std::string UrlEncode(std::string_view text) {
 
 std::string InputField(std::string_view id, std::string_view name, std::string_view label, std::string_view type,
                        std::string_view value, std::string_view attributes) {
-  std::string h = "<div><label for=\"" + Escape(id) + "\">" + Escape(label) + "</label><input id=\"" + Escape(id) +
-                  "\" name=\"" + Escape(name) + "\" type=\"" + Escape(type) + "\"";
-  if (!value.empty()) h += " value=\"" + Escape(value) + "\"";
-  if (!attributes.empty()) h += " " + std::string(attributes);
-  return h + "></div>";
+  TemplateData d;
+  d.set("id", std::string(id));
+  d.set("name", std::string(name));
+  d.set("label", std::string(label));
+  d.set("type", std::string(type));
+  SetIfNotEmpty(d, "value", value);
+  SetIfNotEmpty(d, "attributes_html", attributes);
+  return RenderTemplate("input_field", d);
 }
 
 std::string SelectField(std::string_view id, std::string_view name, std::string_view label,
                         const std::vector<std::pair<std::string, std::string>>& options, std::string_view selected) {
-  std::string h = "<div><label for=\"" + Escape(id) + "\">" + Escape(label) + "</label><select id=\"" + Escape(id) +
-                  "\" name=\"" + Escape(name) + "\">";
-  for (const auto& [value, text] : options)
-    h += "<option value=\"" + Escape(value) + "\"" + (value == selected ? " selected" : "") + ">" + Escape(text) +
-         "</option>";
-  return h + "</select></div>";
+  TemplateData d;
+  d.set("id", std::string(id));
+  d.set("name", std::string(name));
+  d.set("label", std::string(label));
+  TemplateData list{TemplateData::type::list};
+  for (const auto& [value, text] : options) {
+    TemplateData o;
+    o.set("value", value);
+    o.set("text", text);
+    if (value == selected) o.set("selected", true);
+    list.push_back(o);
+  }
+  d.set("options", list);
+  return RenderTemplate("select_field", d);
 }
 
 std::string CsrfField(std::string_view token) {
@@ -55,38 +67,35 @@ std::string CsrfField(std::string_view token) {
 }
 
 std::string NoticePanel(std::string_view message, bool error) {
-  return std::string(error ? "<div class=\"error\" role=\"alert\">" : "<div class=\"panel\" role=\"status\">") +
-         "<p>" + Escape(message) + "</p></div>";
+  TemplateData d;
+  d.set("message", std::string(message));
+  if (error) d.set("error", true);
+  return RenderTemplate("notice", d);
 }
 
 std::string RenderPage(const PageFrame& f, std::string_view body_html) {
-  std::string h;
-  h += "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
-       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
-  h += Escape(f.title);
-  h += " – OpenCSU</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n</head>\n<body>\n"
-       "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"top\">\n"
-       "<a class=\"brand\" href=\"/\">OpenCSU</a>\n";
+  TemplateData d;
+  d.set("title", f.title);
+  SetIfNotEmpty(d, "subtitle", f.subtitle);
   if (!f.user.empty()) {
-    h += "<div class=\"who\"><a href=\"/account\" title=\"Your account: second factor and API tokens\">" +
-         Escape(f.user) + "</a> <span class=\"role\">" + Escape(f.role) +
-         "</span>\n<form method=\"post\" action=\"/signout\">" + CsrfField(f.csrf_token) +
-         "<button type=\"submit\">Sign out</button></form></div>\n";
+    d.set("user", f.user);
+    d.set("role", f.role);
+    d.set("csrf_token", f.csrf_token);
   }
-  h += "</header>\n";
   if (!f.nav.empty()) {
-    h += "<nav aria-label=\"Sections\"><ul>\n";
+    d.set("has_nav", true);
+    TemplateData nav{TemplateData::type::list};
     for (const NavLink& l : f.nav) {
-      h += "<li><a href=\"" + Escape(l.href) + "\"" + (l.current ? " aria-current=\"page\"" : "") + ">" +
-           Escape(l.label) + "</a></li>\n";
+      TemplateData link;
+      link.set("href", l.href);
+      link.set("label", l.label);
+      if (l.current) link.set("current", true);
+      nav.push_back(link);
     }
-    h += "</ul></nav>\n";
+    d.set("nav", nav);
   }
-  h += "<main id=\"main\">\n<h1>" + Escape(f.title) + "</h1>\n";
-  if (!f.subtitle.empty()) h += "<p class=\"subtitle\">" + Escape(f.subtitle) + "</p>\n";
-  h += body_html;
-  h += "\n</main>\n<footer>OpenCSU · figures at national tariff · pseudonymised data only</footer>\n</body>\n</html>\n";
-  return h;
+  d.set("body_html", std::string(body_html));
+  return RenderTemplate("page", d);
 }
 
 namespace {
@@ -317,9 +326,12 @@ std::string TableHtml(const report::ReportTable& t, const CellLink& link, const 
 
 std::string CardHtml(const std::string& label, const std::string& value, const std::string& detail,
                      const std::string& cls) {
-  return "<div class=\"card\"><p class=\"label\">" + Escape(label) + "</p><p class=\"value" +
-         (cls.empty() ? "" : " " + cls) + "\">" + Escape(value) + "</p><p class=\"detail\">" + Escape(detail) +
-         "</p></div>";
+  TemplateData d;
+  d.set("label", label);
+  d.set("value", value);
+  d.set("detail", detail);
+  SetIfNotEmpty(d, "cls", cls);
+  return RenderTemplate("card", d);
 }
 
 }  // namespace csu::web

@@ -1,6 +1,7 @@
 // Sign-in and sign-out: the pre-session CSRF value (issued by this server,
 // used once), the throttled sign-in, session cookies (__Host- and Secure
 // behind TLS).
+#include "web/templates.h"
 #include "web/web_app_impl.h"
 
 namespace csu::web {
@@ -51,19 +52,11 @@ std::string WebApp::Impl::CookieAttributes() const { return options.behind_tls ?
 
 std::string WebApp::Impl::SignInForm(const std::string& token, const std::string& message,
                                      const std::string& username) const {
-  std::string h;
-  if (!message.empty()) h += NoticePanel(message, true);
-  h += "<form class=\"signin\" method=\"post\" action=\"/signin\">" + CsrfField(token) +
-       "<div><label for=\"username\">User name</label><input id=\"username\" name=\"username\" "
-       "autocomplete=\"username\" required value=\"" +
-       Escape(username) +
-       "\"></div>"
-       "<div><label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" "
-       "autocomplete=\"current-password\" required></div>"
-       "<div><label for=\"code\">Authenticator code (if you have one)</label><input id=\"code\" name=\"code\" "
-       "inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\"></div>"
-       "<button class=\"primary\" type=\"submit\">Sign in</button></form>";
-  return h;
+  TemplateData d;
+  d.set("csrf", token);
+  SetIfNotEmpty(d, "message", message);
+  d.set("username", username);
+  return RenderTemplate("sign_in", d);
 }
 
 Response WebApp::Impl::SignInPage(const Request& r, const std::string& message, int status,

@@ -100,8 +100,13 @@ input[type=checkbox]{min-width:0;width:1.1rem;height:1.1rem;padding:0;margin:0 4
 .signin input{width:100%}
 .error{border-left:6px solid #d5281b;background:#fff;padding:12px 16px;margin:12px 0}
 .chart svg{max-width:100%;height:auto}
+figure{margin:16px 0}figure.bars svg{max-width:100%;height:auto;background:#fff;border:1px solid #d8dde0;border-radius:4px;padding:8px}
+figure.matrix figcaption{font-weight:700;margin:0 0 6px}table.matrix td,table.matrix th{padding:4px 8px;text-align:right}table.matrix th[scope=row],table.matrix thead th:first-child{text-align:left}
+.heat-0{background:#fff}.heat-1{background:#e8f1fa}.heat-2{background:#d1e3f5}.heat-3{background:#b9d5ef}.heat-4{background:#a2c6ea}
+.heat-5{background:#7fb0de}.heat-6{background:#4a8fd0;color:#fff}.heat-7{background:#2a78c2;color:#fff}.heat-8{background:#0f66b8;color:#fff}.heat-9{background:#005eb8;color:#fff}
 footer{color:#4c6272;font-size:.85rem;text-align:center;padding:24px}
 @media (max-width:640px){main{padding:12px}h1{font-size:1.5rem}.card .value{font-size:1.3rem}}
+@media print{header.top,nav,footer,.skip,.no-print,form{display:none}html{background:#fff}main{padding:0}.table-wrap,.table-wrap.scroll{overflow:visible;max-height:none;border:0}pre.why{white-space:pre-wrap}td,th{white-space:normal}h3{break-after:avoid}}
 )css";
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "core/money.h"
 #include "core/text.h"
@@ -299,7 +300,92 @@ std::vector<std::pair<std::string, std::string>> Params(const ReportTable& t, co
   if (s.money.unit != o.money) p.emplace_back("money", UnitName(s.money.unit));
   if (s.money.brackets) p.emplace_back("neg", "brackets");
   if (s.page > 1) p.emplace_back("page", std::to_string(s.page));
+  if (!s.hidden_groups.empty()) {
+    std::string hide;
+    for (const std::string& g : s.hidden_groups) hide += (hide.empty() ? "" : ",") + g;
+    p.emplace_back("hide", hide);
+  }
   return p;
+}
+
+// hide=KEY,KEY: the groups to hide, in the options' order; an unknown key is
+// refused, naming the groups there are.
+Result<std::vector<std::string>> HiddenGroups(const std::vector<std::pair<std::string, std::string>>& query,
+                                              const TableOptions& o) {
+  std::vector<std::string> hidden;
+  const auto it = std::find_if(query.begin(), query.end(), [](const auto& kv) { return kv.first == "hide"; });
+  if (it == query.end() || it->second.empty()) return hidden;
+  if (it->second.size() > kMaxTableText) return Error{"hide", "at most " + std::to_string(kMaxTableText) + " characters"};
+  std::string known;
+  for (const ColumnGroup& g : o.column_groups) known += (known.empty() ? "" : ", ") + g.key;
+  std::set<std::string> asked;
+  for (std::string_view part : Split(it->second, ',')) {
+    const auto g = std::find_if(o.column_groups.begin(), o.column_groups.end(),
+                                [&](const ColumnGroup& x) { return x.key == part; });
+    if (g == o.column_groups.end())
+      return Error{"hide", "\"" + std::string(part) + "\" is not a column group of this table" +
+                               (known.empty() ? std::string(" (it has none)") : "; its groups are " + known)};
+    asked.insert(g->key);
+  }
+  for (const ColumnGroup& g : o.column_groups)
+    if (asked.count(g.key)) hidden.push_back(g.key);
+  return hidden;
+}
+
+// The table without the hidden groups' columns.
+ReportTable WithoutGroups(const ReportTable& t, const TableOptions& o, const std::vector<std::string>& hidden) {
+  std::set<std::string> drop;
+  for (const ColumnGroup& g : o.column_groups)
+    if (std::find(hidden.begin(), hidden.end(), g.key) != hidden.end()) drop.insert(g.columns.begin(), g.columns.end());
+  ReportTable out = t;
+  out.columns.clear();
+  std::vector<size_t> keep;
+  for (size_t c = 0; c < t.columns.size(); ++c) {
+    if (drop.count(t.columns[c].name)) continue;
+    keep.push_back(c);
+    out.columns.push_back(t.columns[c]);
+  }
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    out.rows[r].clear();
+    for (size_t c : keep) out.rows[r].push_back(t.rows[r][c]);
+  }
+  return out;
+}
+
+// "Columns: This month (hide) · Year to date (show) ...": each link keeps the
+// view and toggles one group; the order is dropped if its column would go.
+std::string GroupLinks(const ReportTable& full, const ReportTable& shown, const TableState& s, const TableOptions& o) {
+  if (o.column_groups.empty()) return "";
+  std::string h = "<p class=\"column-groups\">Columns: ";
+  bool first = true;
+  for (const ColumnGroup& g : o.column_groups) {
+    const bool hidden = std::find(s.hidden_groups.begin(), s.hidden_groups.end(), g.key) != s.hidden_groups.end();
+    std::vector<std::string> next;
+    for (const ColumnGroup& x : o.column_groups) {
+      const bool was = std::find(s.hidden_groups.begin(), s.hidden_groups.end(), x.key) != s.hidden_groups.end();
+      if (x.key == g.key ? !was : was) next.push_back(x.key);
+    }
+    TableState toggled = s;
+    toggled.hidden_groups = next;
+    toggled.page = 1;
+    // Links are written against the table as it will be shown: the sort
+    // column by name, dropped if hiding this group removes it.
+    const ReportTable after = WithoutGroups(full, o, next);
+    if (s.sort < shown.columns.size()) {
+      const size_t at = after.ColumnIndex(shown.columns[s.sort].name);
+      toggled.sort = at < after.columns.size() ? at : kNoColumn;
+    }
+    std::vector<std::pair<size_t, std::string>> filters;
+    for (const auto& [c, v] : s.filters) {
+      const size_t at = after.ColumnIndex(shown.columns[c].name);
+      if (at < after.columns.size()) filters.emplace_back(at, v);
+    }
+    toggled.filters = filters;
+    h += std::string(first ? "" : " · ") + Escape(g.label) + " <a href=\"" +
+         Escape(o.path + Query(Params(after, toggled, o))) + "\">" + (hidden ? "show" : "hide") + "</a>";
+    first = false;
+  }
+  return h + "</p>\n";
 }
 
 std::string Thousands(size_t n) { return WithThousands(static_cast<int64_t>(n)); }
@@ -340,6 +426,11 @@ std::string FilterForm(const ReportTable& t, const TableState& s, const TableOpt
   if (s.sort < t.columns.size()) {
     h += "<input type=\"hidden\" name=\"sort\" value=\"" + Escape(t.columns[s.sort].name) + "\">";
     h += "<input type=\"hidden\" name=\"dir\" value=\"" + DirectionName(s.direction) + "\">";
+  }
+  if (!s.hidden_groups.empty()) {
+    std::string hide;
+    for (const std::string& g : s.hidden_groups) hide += (hide.empty() ? "" : ",") + g;
+    h += "<input type=\"hidden\" name=\"hide\" value=\"" + Escape(hide) + "\">";
   }
   const std::vector<std::string>& wanted = o.filter_columns.empty() ? kFilterColumns : o.filter_columns;
   const std::vector<bool> footer = FooterRows(t);
@@ -403,11 +494,17 @@ std::string TableLink(const ReportTable& t, const TableState& s, const TableOpti
   return o.path + Query(Params(t, s, o));
 }
 
-Result<std::string> InteractiveTableHtml(const ReportTable& t,
+Result<std::string> InteractiveTableHtml(const ReportTable& t_in,
                                          const std::vector<std::pair<std::string, std::string>>& query,
                                          const TableOptions& o, const CellLink& link) {
+  auto hidden = HiddenGroups(query, o);
+  if (!hidden.ok()) return hidden.error();
+  const ReportTable& full = t_in;
+  const ReportTable reduced = hidden.value().empty() ? ReportTable{} : WithoutGroups(full, o, hidden.value());
+  const ReportTable& t = hidden.value().empty() ? full : reduced;
   auto parsed = ParseTableState(t, query, o);
   if (!parsed.ok()) return parsed.error();
+  parsed.value().hidden_groups = hidden.value();
   const TableState& s = parsed.value();
   const TableSlice slice = SliceTable(t, s, o.page_size);
 
@@ -429,6 +526,7 @@ Result<std::string> InteractiveTableHtml(const ReportTable& t,
   if (filtered) count += " (" + Thousands(slice.data_rows) + " rows in all)";
   count += ", " + OrderText(t, s) + ".";
   h += "<p class=\"table-count\" role=\"status\">" + Escape(count) + "</p>\n";
+  h += GroupLinks(full, t, s, o);
 
   TableLayout layout;
   layout.scroll_box = true;

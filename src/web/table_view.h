@@ -51,6 +51,14 @@ namespace csu::web {
 
 enum class SortDirection { kAscending, kDescending, kLargestFirst };
 
+// A group of a wide table's columns the reader may hide or show (hide=):
+// monitoring's this month, year to date and forecast.
+struct ColumnGroup {
+  std::string key;    // in hide= ("month")
+  std::string label;  // as the page names it ("This month")
+  std::vector<std::string> columns;  // machine names
+};
+
 struct TableOptions {
   std::string path;  // the page's path: every link's and the filter form's target
   // The page's own parameters that every link and the form carry (month=).
@@ -86,6 +94,9 @@ struct TableOptions {
   // Text folded under a cell (TableLayout::cell_details), asked only for
   // the page's rows.
   std::function<std::string(const report::ReportTable&, size_t row, size_t column)> cell_details;
+  // Column groups the reader may hide with hide=KEY,KEY (the line above the
+  // table has a link to hide or show each); none hidden by default.
+  std::vector<ColumnGroup> column_groups;
 };
 
 // The columns a form offers filters for when the page does not say.
@@ -103,6 +114,7 @@ struct TableState {
   std::optional<int64_t> min_pence, max_pence;
   size_t page = 1;
   MoneyDisplay money;  // money=, neg=
+  std::vector<std::string> hidden_groups;  // hide=, in the options' group order
 };
 
 // Reads the parameters above from `query` (every other key is ignored; a

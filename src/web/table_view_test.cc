@@ -313,4 +313,58 @@ TEST(HtmlCells, StatusIsAWordInAColouredBadge) {
   EXPECT_EQ(h.find("rag-raised"), std::string::npos);
 }
 
+// Wide tables group their columns; the reader hides a group with hide=,
+// the links above the table toggle each group and keep the view, and a
+// group that is not the table's is refused naming those that are.
+TEST(WebTableViewTest, ColumnGroupsAreHiddenAndShownFromTheUrl) {
+  TableOptions o;
+  o.path = "/ccg/02E/view/monitoring";
+  o.keep = {{"month", "9"}};
+  o.column_groups = {{"volume", "Activity", {"activity"}}, {"actuals", "Actual", {"actual"}}};
+  const ReportTable t = Lines();
+  auto all = InteractiveTableHtml(t, {}, o);
+  ASSERT_TRUE(all.ok());
+  EXPECT_NE(all.value().find("Columns: Activity <a href=\"/ccg/02E/view/monitoring?month=9&amp;hide=volume\">hide</a>"),
+            std::string::npos)
+      << all.value();
+
+  // Hidden: no heading, no cells, and every link (sorting, paging, the
+  // other group's) and the filter form keep hide=.
+  auto hidden = InteractiveTableHtml(t, {{"hide", "volume"}, {"sort", "provider"}}, o);
+  ASSERT_TRUE(hidden.ok()) << hidden.error().ToString();
+  const std::string& h = hidden.value();
+  EXPECT_EQ(h.find(">1,200<"), std::string::npos) << "the activity cells are gone";
+  EXPECT_NE(h.find(">Variance £</a>"), std::string::npos);
+  EXPECT_NE(h.find("Activity <a href=\"/ccg/02E/view/monitoring?month=9&amp;sort=provider&amp;dir=asc\">show</a>"),
+            std::string::npos)
+      << h;
+  EXPECT_NE(h.find("hide=volume%2Cactuals\">hide</a>"), std::string::npos) << "hiding the second keeps the first";
+  EXPECT_NE(h.find("<input type=\"hidden\" name=\"hide\" value=\"volume\">"), std::string::npos);
+  EXPECT_NE(h.find("sort=variance&amp;dir=desc&amp;hide=volume"), std::string::npos) << "a heading's sort link keeps it";
+
+  // Sorted by a column of the group: hiding the group drops the order, so
+  // the link does not ask for a column that is no longer there.
+  auto sorted = InteractiveTableHtml(t, {{"sort", "actual"}}, o);
+  ASSERT_TRUE(sorted.ok());
+  EXPECT_NE(sorted.value().find("Actual <a href=\"/ccg/02E/view/monitoring?month=9&amp;hide=actuals\">hide</a>"),
+            std::string::npos)
+      << sorted.value();
+  // Sorting by a hidden column is a bad link, said so.
+  auto bad_sort = InteractiveTableHtml(t, {{"hide", "actuals"}, {"sort", "actual"}}, o);
+  ASSERT_FALSE(bad_sort.ok());
+  EXPECT_EQ(bad_sort.error().where, "sort");
+
+  auto unknown = InteractiveTableHtml(t, {{"hide", "forecast"}}, o);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().where, "hide");
+  EXPECT_NE(unknown.error().why.find("its groups are volume, actuals"), std::string::npos) << unknown.error().why;
+  // A table without groups has no line and refuses hide= too.
+  TableOptions plain;
+  plain.path = "/x";
+  auto none = InteractiveTableHtml(t, {}, plain);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none.value().find("Columns:"), std::string::npos);
+  EXPECT_FALSE(InteractiveTableHtml(t, {{"hide", "volume"}}, plain).ok());
+}
+
 }  // namespace csu::web

@@ -143,7 +143,7 @@ std::string ManagePanel(const UsersPageData& p, const tenancy::UserInfo& u) {
                              "required autocomplete=\"new-password\"") +
                       SelectField("reset-authenticator", "authenticator", "Authenticator",
                                   {{"keep", "keep the one they have"}, {"new", "new secret (shown once)"}}));
-  if (u.role == Role::kCsuAnalyst || u.role == Role::kCsuChc) {
+  if (tenancy::IsAssignedRole(u.role)) {
     h += "<h3>CCGs</h3>";
     h += ButtonForm(p, "/admin/users/change", {{"username", u.username}, {"change", "assign"}}, "Assign",
                     InputField("assign-tenant", "tenant", "CCG", "text", "", "required maxlength=\"5\""));

@@ -124,6 +124,8 @@ std::string RoleLabel(tenancy::Role role) {
       return "CCG finance";
     case tenancy::Role::kCcgViewer:
       return "CCG viewer";
+    case tenancy::Role::kCsuProcurement:
+      return "CSU procurement";
     case tenancy::Role::kCsuChc:
       return "CSU continuing healthcare";
     case tenancy::Role::kCcgChc:
@@ -177,6 +179,8 @@ std::vector<NavLink> WebApp::Impl::CcgNav(const Caller& c, const OdsCode& ccg, s
   }
   if (tenancy::Grants(c.who.role, Action::kViewBilling, Identifiability::kAggregate))
     nav.push_back({base + "/billing", "Billing", current == "billing"});
+  if (procurement.with_store && tenancy::Grants(c.who.role, Action::kScoreBids, Identifiability::kAggregate))
+    nav.push_back({base + "/procurement", "Procurement", current == "procurement"});
   if (tenancy::Grants(c.who.role, Action::kViewChc, Identifiability::kRecordLevel) && chc.with_store)
     nav.push_back({base + "/chc", "Continuing healthcare", current == "chc"});
   return nav;
@@ -210,12 +214,13 @@ Response WebApp::Impl::ApiNotFound() { return Response::Error(404, "not found");
 
 WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
                const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing,
-               ChcAccess chc)
+               ProcurementAccess procurement, ChcAccess chc)
     : impl_(std::make_unique<Impl>(options, accounts, views, ref, std::move(audit), std::move(records),
                                    options.behind_tls ? "__Host-csu_session" : "csu_session", std::move(billing))),
       session_cookie_(impl_->session_cookie) {
   impl_->chc = std::move(chc);
   Impl* app = impl_.get();
+  app->procurement = std::move(procurement);
   using Fn = Response (Impl::*)(const Request&, const Caller&) const;
   // `use`: what a served request counts as, in its CCG's use of the platform
   // (docs/billing.md, "Metering"); reading one's own billing is not a use.
@@ -259,6 +264,8 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/ccg/{ccg}/records", page(&Impl::RecordsPage, Use::kRecords));
   router_.Add(Method::kPost, "/ccg/{ccg}/challenges", page(&Impl::SetChallenge));
   router_.Add(Method::kGet, "/ccg/{ccg}/export/{view}/{format}", page(&Impl::Export, Use::kExport));
+  router_.Add(Method::kGet, "/ccg/{ccg}/challenge-pack", page(&Impl::ChallengePackPage, Use::kPack));
+  router_.Add(Method::kGet, "/ccg/{ccg}/challenge-pack/xlsx", page(&Impl::ChallengePackWorkbook, Use::kPackExport));
   router_.Add(Method::kGet, "/data", page(&Impl::DataPage));
   router_.Add(Method::kGet, "/audit", page(&Impl::AuditPage));
   router_.Add(Method::kGet, "/admin/users", page(&Impl::UsersPage));
@@ -321,11 +328,16 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/chc/cases/{case}", api(&Impl::ApiChcCase));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling, Use::kNone));
+  router_.Add(Method::kGet, "/ccg/{ccg}/procurement", page(&Impl::ProcurementPage, Use::kNone));
+  router_.Add(Method::kGet, "/ccg/{ccg}/procurement/{tender}/evaluation", page(&Impl::EvaluationPage, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/procurement", api(&Impl::ApiProcurement, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/procurement/{tender}/evaluation", api(&Impl::ApiEvaluation, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));
   router_.Add(Method::kGet, "/api/v1/data", api(&Impl::ApiData));
   router_.Add(Method::kGet, "/api/v1/audit", api(&Impl::ApiAudit));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}", api(&Impl::ApiHome));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/view/{view}", api(&Impl::ApiView, Use::kView));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/challenge-pack", api(&Impl::ApiChallengePack, Use::kPack));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/records", api(&Impl::ApiRecords, Use::kRecords));
 }
 

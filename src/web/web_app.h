@@ -36,6 +36,10 @@
 namespace csu::analytics {
 class CommissioningViews;
 }
+namespace csu::procurement {
+class ProcurementStore;
+}
+
 namespace csu::billing {
 class BillingStore;
 class Meter;
@@ -82,6 +86,12 @@ struct BillingAccess {
   std::function<Date()> today;  // the platform's date (UK civil); the system clock's when empty
 };
 
+// The procurement database (not thread-safe: `with_store` runs a function on
+// it under the caller's lock). Without it the procurement pages answer 404.
+struct ProcurementAccess {
+  std::function<Status(const std::function<Status(procurement::ProcurementStore&)>&)> with_store;
+};
+
 // The continuing healthcare database (chc.sqlite; not thread-safe:
 // `with_store` runs a function on it under the caller's lock). Without it
 // the CHC pages answer 404. The pages are pseudonymised: they never read the
@@ -102,7 +112,7 @@ class WebApp {
  public:
   WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
          const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {},
-         ChcAccess chc = {});
+         ProcurementAccess procurement = {}, ChcAccess chc = {});
   ~WebApp();
 
   // Routes the request; handler failures become 500 pages here, without

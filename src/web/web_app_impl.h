@@ -34,6 +34,7 @@
 #include "http/request_parser.h"
 #include "ingest/extract_schema.h"
 #include "pricing/priced_activity.h"
+#include "procurement/procurement_store.h"
 #include "refdata/refdata.h"
 #include "report/render.h"
 #include "report/xlsx_writer.h"
@@ -135,7 +136,8 @@ struct WebApp::Impl {
   PlatformRecords records;
   std::string session_cookie;
   BillingAccess billing;
-  ChcAccess chc;
+  ProcurementAccess procurement;  // set by WebApp's constructor
+  ChcAccess chc;                  // set by WebApp's constructor
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
   // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
   std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
@@ -287,6 +289,21 @@ struct WebApp::Impl {
   Response RecordsPage(const Request& r, const Caller& c) const;
 
   Response Export(const Request& r, const Caller& c) const;
+  // GET /ccg/{ccg}/challenge-pack?provider=&month= (printable page) and
+  // /ccg/{ccg}/challenge-pack/xlsx (workbook): one provider's challenges for
+  // the contract meeting (analytics/challenge_pack.h). Record level: the page
+  // needs record-level view, the workbook record-level export; both audited.
+  struct Pack {
+    std::string provider;        // ODS code, upper case
+    std::string provider_label;  // "Warrington and Halton Hospitals ... (RWW)"
+    std::string subtitle;        // the CCG and period, as on the challenges page
+    int month = 12;
+    std::vector<report::ReportTable> tables;  // analytics::ChallengePack
+  };
+  Result<Pack> BuildPack(const Request& r, const OdsCode& ccg, bool explain) const;
+  Response ChallengePackPage(const Request& r, const Caller& c) const;
+  Response ChallengePackWorkbook(const Request& r, const Caller& c) const;
+  Response ApiChallengePack(const Request& r, const Caller& c) const;  // its JSON twin
 
   // ---- JSON twins (ccg_pages.cc, admin_pages.cc) ----
   static Response ApiNotFound();
@@ -308,8 +325,22 @@ struct WebApp::Impl {
     kView,     // ... and a report run, named by the {view} in the path
     kRecords,  // ... and a report run of the record drill-down
     kExport,   // ... and an export, named {view}.{format}
+    kPack,        // ... and a report run of a challenge pack
+    kPackExport,  // ... and an export of one, challenge-pack.xlsx
   };
   Response Metered(const Request& r, const Caller& c, bool api, Use use, Response response) const;
+
+  // ---- procurement pages (procurement_pages.cc) ----
+  // The procurement team's list of the CCG's tenders, and the tenders the
+  // user evaluates; an evaluator's page shows only the bids assigned to
+  // them and only their own scores (the store enforces both).
+  Result<nlohmann::json> ProcurementOf(const OdsCode& ccg, const Caller& c) const;
+  Result<std::optional<nlohmann::json>> EvaluationOf(const OdsCode& ccg, const std::string& tender,
+                                                     const Caller& c) const;
+  Response ProcurementPage(const Request& r, const Caller& c) const;
+  Response ApiProcurement(const Request& r, const Caller& c) const;
+  Response EvaluationPage(const Request& r, const Caller& c) const;
+  Response ApiEvaluation(const Request& r, const Caller& c) const;
 
   // ---- billing pages (billing_routes.cc) ----
 

@@ -28,6 +28,7 @@
 #include "billing/meter.h"
 #include "contracts/contract.h"
 #include "contracts/contract_store.h"
+#include "procurement/procurement_store.h"
 #include "http/http_testing.h"
 #include "http/request_parser.h"
 #include "http/server.h"
@@ -156,6 +157,14 @@ class WebAppTest : public ::testing::Test {
     };
     billing_access.meter = meter_.get();
     billing_access.today = [] { return kToday; };
+    auto proc = procurement::ProcurementStore::Open(dir_.path());
+    ASSERT_TRUE(proc.ok()) << proc.error().ToString();
+    procurement_ = std::move(proc).value();
+    ProcurementAccess procurement_access;
+    procurement_access.with_store = [this](const std::function<Status(procurement::ProcurementStore&)>& fn) {
+      std::lock_guard<std::mutex> lock(procurement_mu_);
+      return fn(*procurement_);
+    };
     // Continuing healthcare: case 1 is 02E's, case 2 is 27D's (the other
     // tenant's); both with names that must never reach a page.
     {
@@ -187,7 +196,8 @@ class WebAppTest : public ::testing::Test {
     ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCcgChc, false, "test").ok());
     ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCsuChc, false, "test").ok());
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
-                                    refdata::TestRefData(), o.audit, records, billing_access, chc_access);
+                                    refdata::TestRefData(), o.audit, records, billing_access, procurement_access,
+                                    chc_access);
   }
 
   void Add(const std::string& name, Role role, const std::string& tenant) {
@@ -240,6 +250,8 @@ class WebAppTest : public ::testing::Test {
   std::mutex billing_mu_;
   std::unique_ptr<billing::BillingStore> billing_;
   std::unique_ptr<billing::Meter> meter_;
+  std::mutex procurement_mu_;
+  std::unique_ptr<procurement::ProcurementStore> procurement_;
   std::unique_ptr<chc::ChcStore> chc_;
   std::unique_ptr<WebApp> app_;
 };
@@ -497,6 +509,8 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /ccg/{ccg}/records", {false, true}},
     {"POST /ccg/{ccg}/challenges", {false, true}},
     {"GET /ccg/{ccg}/export/{view}/{format}", {false, true}},
+    {"GET /ccg/{ccg}/challenge-pack", {false, true}},
+    {"GET /ccg/{ccg}/challenge-pack/xlsx", {false, true}},
     {"GET /data", {false, false}},
     {"GET /admin/users", {false, false}},
     {"POST /admin/users", {false, false}},
@@ -515,6 +529,7 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /api/v1/ccgs", {false, false}},
     {"GET /api/v1/ccg/{ccg}", {false, true}},
     {"GET /api/v1/ccg/{ccg}/view/{view}", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/challenge-pack", {false, true}},
     {"GET /api/v1/ccg/{ccg}/records", {false, true}},
     {"GET /static/invoice.css", {true, false}},
     {"GET /ccg/{ccg}/billing", {false, true}},
@@ -524,6 +539,10 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /api/v1/ccg/{ccg}/billing", {false, true}},
     {"GET /api/v1/ccg/{ccg}/invoices/{number}", {false, true}},
     {"GET /api/v1/billing", {false, false}},
+    {"GET /ccg/{ccg}/procurement", {false, true}},
+    {"GET /ccg/{ccg}/procurement/{tender}/evaluation", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/procurement", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/procurement/{tender}/evaluation", {false, true}},
     {"GET /ccg/{ccg}/chc", {false, true}},
     {"GET /ccg/{ccg}/chc/deadlines", {false, true}},
     {"GET /ccg/{ccg}/chc/reviews", {false, true}},
@@ -541,7 +560,8 @@ const std::map<std::string, RouteCase> kRouteCases = {
 std::string Fill(std::string pattern, const std::string& ccg, const std::string& view, const std::string& format) {
   // {number}: 27D's invoice, so a path naming 27D asks for its real document.
   for (const auto& [name, value] : {std::pair<std::string, std::string>{"{ccg}", ccg}, {"{view}", view},
-                                    {"{format}", format}, {"{number}", "INV-000002"}, {"{case}", "2"}}) {
+                                    {"{format}", format}, {"{number}", "INV-000002"},
+                                    {"{tender}", "T-1"}, {"{case}", "2"}}) {
     for (size_t at; (at = pattern.find(name)) != std::string::npos;) pattern.replace(at, name.size(), value);
   }
   return pattern;
@@ -595,6 +615,79 @@ TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
   }
   // Every refusal went to the audit log.
   EXPECT_GT(AuditCount("permission.refused"), 0u);
+}
+
+// Issue 22: the procurement pages. The team sees the CCG's tenders; an
+// evaluator sees only the bids assigned to them and only their own scores,
+// never a price; a user not assigned to a tender, or another CCG's user,
+// finds no such page.
+TEST_F(WebAppTest, AnEvaluatorSeesOnlyTheirBidsAndTheirOwnScores) {
+  const procurement::Actor by{"2025-09-02T10:00:00Z", "test"};
+  {
+    std::lock_guard<std::mutex> lock(procurement_mu_);
+    procurement::PlanLine p;
+    p.ccg = "02E";
+    p.ref = "P1";
+    p.title = "Community MSK";
+    p.value = Money::FromPounds(1000);
+    p.regime = procurement::Regime::kProcurementAct2023;
+    p.start = Date::FromYmd(2025, 6, 1);
+    p.award_by = Date::FromYmd(2025, 12, 1);
+    ASSERT_TRUE(procurement_->AddPlanLine(p, by).ok());
+    ASSERT_TRUE(procurement_->CreateTender({"02E", "T-1", "P1", "Community MSK", Date::FromYmd(2025, 9, 1),
+                                            procurement::TenderStatus::kOpen, std::nullopt}, by).ok());
+    procurement::Criteria c;
+    c.groups = {{"Q", "Quality", procurement::CriterionKind::kQuality, 100}};
+    c.subs = {{"Q1", "Q", "Service model", 100}};
+    c.scale = {{0, "Poor"}, {1, "Good"}};
+    ASSERT_TRUE(procurement_->SetCriteria("02E", "T-1", c, by).ok());
+    ASSERT_TRUE(procurement_->AddBid("02E", "T-1", {{"B1", "Alpha Health", Money::FromPence(9876543)}, ""}, by).ok());
+    ASSERT_TRUE(procurement_->AddBid("02E", "T-1", {{"B2", "Beta Care", Money::FromPence(1234567)}, ""}, by).ok());
+    for (const char* who : {"commissioner", "finance"})
+      ASSERT_TRUE(procurement_->DeclareInterest("02E", "T-1", {who, "none", false, "", ""}, by).ok());
+    ASSERT_TRUE(procurement_->AssignEvaluator("02E", "T-1", "commissioner", "B1", by).ok());
+    ASSERT_TRUE(procurement_->AssignEvaluator("02E", "T-1", "finance", "B2", by).ok());
+    ASSERT_TRUE(procurement_->SubmitScores("02E", "T-1", "commissioner", {{"B1", "Q1", "commissioner", 1, "mine-note"}}, by).ok());
+    ASSERT_TRUE(procurement_->SubmitScores("02E", "T-1", "finance", {{"B2", "Q1", "finance", 0, "other-note"}}, by).ok());
+  }
+  Add("buyer", Role::kCsuProcurement, "");
+  ASSERT_TRUE(accounts_->Assign("buyer", "02E", true, "test").ok());
+  for (Role r : tenancy::kAllRoles) ASSERT_TRUE(accounts_->SetRoleRequiresMfa(r, false, "test").ok());
+  const std::string commissioner = Cookie(Session("commissioner"));
+  Response page = Send(Method::kGet, "/ccg/02E/procurement/T-1/evaluation", commissioner);
+  ASSERT_EQ(page.status(), 200) << page.body();
+  EXPECT_NE(page.body().find("Alpha Health"), std::string::npos);
+  EXPECT_NE(page.body().find("mine-note"), std::string::npos);
+  EXPECT_EQ(page.body().find("Beta Care"), std::string::npos) << "a bid not assigned to them";
+  EXPECT_EQ(page.body().find("other-note"), std::string::npos) << "another evaluator's score";
+  EXPECT_EQ(page.body().find("98,765.43"), std::string::npos) << "no prices for quality evaluators";
+  Response api = Send(Method::kGet, "/api/v1/ccg/02E/procurement/T-1/evaluation", commissioner);
+  ASSERT_EQ(api.status(), 200);
+  const auto j = nlohmann::json::parse(api.body());
+  ASSERT_EQ(j["bids"].size(), 1u);
+  ASSERT_EQ(j["scores"].size(), 1u);
+  EXPECT_FALSE(j["scores"][0].contains("evaluator"));
+  EXPECT_EQ(j["scores"][0]["comment"], "mine-note");
+  // The commissioner evaluates but does not see the CCG's tender list.
+  const auto list = nlohmann::json::parse(Send(Method::kGet, "/api/v1/ccg/02E/procurement", commissioner).body());
+  EXPECT_TRUE(list["tenders"].empty());
+  EXPECT_EQ(list["evaluating"].size(), 1u);
+  // The analyst is not an evaluator of T-1: no such page; the procurement
+  // team sees the tender list but not the evaluation page (not assigned).
+  const std::string analyst = Cookie(Session("analyst"));
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/procurement/T-1/evaluation", analyst).status(), 404);
+  const std::string buyer = Cookie(Session("buyer"));
+  const auto team = nlohmann::json::parse(Send(Method::kGet, "/api/v1/ccg/02E/procurement", buyer).body());
+  ASSERT_EQ(team["tenders"].size(), 1u);
+  EXPECT_EQ(team["tenders"][0]["bids"], 2);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/procurement/T-1/evaluation", buyer).status(), 404);
+  Response html = Send(Method::kGet, "/ccg/02E/procurement", buyer);
+  ASSERT_EQ(html.status(), 200);
+  EXPECT_NE(html.body().find("Community MSK"), std::string::npos);
+  // Another CCG's path: the same answer as a CCG that does not exist.
+  EXPECT_EQ(Send(Method::kGet, "/ccg/27D/procurement", buyer).status(), 404);
+  // An administrator is not an evaluator and has no procurement pages.
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/procurement", Cookie(Session("admin"))).status(), 404);
 }
 
 // Continuing healthcare pages: only the CHC roles see a CCG's cases (CCG
@@ -1060,6 +1153,60 @@ TEST_F(WebAppTest, ChallengeStatusIsSetFromTheBrowserOnlyForTheCcgsOwnChallenges
                 .status(),
             404);
   EXPECT_EQ(contracts_->ChallengeStatuses().value().at(id).actor, "commissioner");
+}
+
+TEST_F(WebAppTest, AChallengePackGathersOneProvidersChallengesForThoseWhoMaySeeRecords) {
+  // Two identical spells at RWW for 02E: the duplicate rule raises one
+  // challenge with the provider, whose record's price the pack explains.
+  analytics::testing::SpellSpec s;
+  s.commissioner = "02E";
+  s.patient = 1;
+  s.pence = 111'11;
+  activity_.Spell(s);
+  activity_.Spell(s);
+  const std::string commissioner = Session("commissioner");
+  Response list = Send(Method::kGet, "/ccg/02E/view/challenges", Cookie(commissioner));
+  ASSERT_EQ(list.status(), 200);
+  EXPECT_NE(list.body().find("action=\"/ccg/02E/challenge-pack\""), std::string::npos) << "the page offers the pack";
+  const std::string provider = "RBT";  // the spells' provider, asked for in lower case first
+  Response page = Send(Method::kGet, "/ccg/02E/challenge-pack?month=12&provider=rbt",
+                       Cookie(commissioner));
+  ASSERT_EQ(page.status(), 200) << page.body();
+  EXPECT_NE(page.body().find("Challenge pack: "), std::string::npos);
+  EXPECT_NE(page.body().find("Challenges by rule"), std::string::npos);
+  EXPECT_NE(page.body().find("How each challenged record was priced"), std::string::npos);
+  EXPECT_NE(page.body().find("<pre class=\"why\">"), std::string::npos);
+  // A commissioner may see records but not export them: no workbook link,
+  // and the workbook itself answers as nothing there would.
+  EXPECT_EQ(page.body().find("/challenge-pack/xlsx"), std::string::npos);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/challenge-pack/xlsx?provider=" + provider, Cookie(commissioner)).status(), 404);
+  // The analyst (assigned 02E) exports it as a workbook.
+  Response book = Send(Method::kGet, "/ccg/02E/challenge-pack/xlsx?month=12&provider=" + provider, Cookie(Session("analyst")));
+  ASSERT_EQ(book.status(), 200) << book.body();
+  EXPECT_EQ(book.body().substr(0, 2), "PK");
+  EXPECT_NE(std::string(book.Header("Content-Disposition")).find("02E-challenge-pack-" + provider), std::string::npos);
+  // Finance staff and viewers work from aggregates: no pack. Another CCG's
+  // user gets nothing of 02E's. A provider must be named.
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/challenge-pack?provider=" + provider, Cookie(Session("finance"))).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/challenge-pack?provider=" + provider, Cookie(Session("viewer"))).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/challenge-pack?provider=" + provider, Cookie(Session("other"))).status(), 404);
+  Response unnamed = Send(Method::kGet, "/ccg/02E/challenge-pack", Cookie(commissioner));
+  EXPECT_EQ(unnamed.status(), 400);
+  EXPECT_NE(unnamed.body().find("name the provider"), std::string::npos);
+  // Its JSON twin: the two tables, money in pence, with the explanations.
+  Response json = Send(Method::kGet, "/api/v1/ccg/02E/challenge-pack?month=12&provider=" + provider, Cookie(commissioner));
+  ASSERT_EQ(json.status(), 200) << json.body();
+  const nlohmann::json tables = nlohmann::json::parse(json.body());
+  ASSERT_EQ(tables.size(), 2u);
+  int64_t listed = 0;
+  for (const auto& row : tables.at(1).at("rows")) listed += row.at("at_stake_pence").get<int64_t>();
+  EXPECT_GT(listed, 0);
+  EXPECT_EQ(tables.at(0).at("totals").at(0).at("at_stake_pence").get<int64_t>(), listed) << "the summary adds the list";
+  EXPECT_FALSE(tables.at(1).at("rows").at(0).at("price_explanation").get<std::string>().empty());
+  // All three are audited.
+  EXPECT_EQ(AuditCount("|web.view|challenge-pack|"), 1u);
+  EXPECT_EQ(AuditCount("|web.export|challenge-pack|"), 1u);
+  EXPECT_EQ(AuditCount("|api.view|challenge-pack|"), 1u);
 }
 
 TEST_F(WebAppTest, EveryPrivateRouteNeedsASignedInUser) {

@@ -2,8 +2,11 @@
 // sign in, the CCG home page, drill down from a figure to the records behind
 // it, download a view as CSV, the contract summary at 1366 px down to a
 // record's price explanation, money in £000s, agreeing ticked challenges,
-// open the CCG's billing page and an invoice, sign out, and find the pages
-// closed again.
+// a provider's challenge pack, open the CCG's billing page and an invoice,
+// sign out, and find the pages closed again. Then a CCG finance lead at
+// 1366 px: a first sign-in with an authenticator (the code computed here
+// from the key the page shows, as a phone app would), every aggregate view
+// fitting the screen, records refused, billing, sign out.
 // Screenshots of each step go to ARTEFACTS (test artefacts to look at).
 //
 //   BASE_URL=http://127.0.0.1:PORT USER=... PASSWORD=... ARTEFACTS=DIR node journey.js
@@ -12,7 +15,25 @@ const { chromium } = require('playwright-core');
 const fs = require('fs');
 const path = require('path');
 
+const crypto = require('crypto');
+
 const base = process.env.BASE_URL;
+
+// RFC 6238 TOTP (SHA-1, 6 digits, 30 s) of a base32 key: what an
+// authenticator app shows.
+function totp(base32) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of base32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const mac = crypto.createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(code).padStart(6, '0');
+}
 const artefacts = process.env.ARTEFACTS;
 const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
@@ -133,6 +154,23 @@ function check(ok, what) {
         check((await page.textContent('.panel[role=status]')).includes('2 challenges agreed'),
               'two ticked challenges are agreed with one note');
         await shot('9-challenges-agreed', false);
+        // At 1366 px the £ at stake is on screen without scrolling the table.
+        await page.setViewportSize({ width: 1366, height: 900 });
+        await page.goto(base + '/ccg/02E/view/challenges');
+        const stake = await page.locator('thead th', { hasText: '£ at stake' }).boundingBox();
+        check(stake && stake.x + stake.width <= 1366, 'at 1366 px the £ at stake column is on screen');
+        // A provider's challenges as a pack for the contract meeting.
+        const firstProvider = await page.locator('#pack-provider option').first().getAttribute('value');
+        await page.selectOption('#pack-provider', firstProvider);
+        await Promise.all([page.waitForNavigation(), page.click('text=Open the pack')]);
+        check((await page.textContent('h1')).startsWith('Challenge pack: ') &&
+              (await page.textContent('h1')).includes(firstProvider), "the pack opens on the chosen provider");
+        check((await page.textContent('main')).includes('Challenges by rule'), 'the pack sums the challenges by rule');
+        await page.emulateMedia({ media: 'print' });
+        check(!(await page.locator('nav').isVisible()), 'printed, the pack has no navigation');
+        await shot('10-challenge-pack-print', false);
+        await page.emulateMedia({ media: 'screen' });
+        await page.setViewportSize({ width: 1280, height: 900 });
 
         await page.goto(base + '/ccg/02E/billing');
         check((await page.textContent('main')).includes('Cost per head a year'), 'the billing page shows the cost per head');
@@ -155,6 +193,36 @@ function check(ok, what) {
       check(page.url().endsWith('/signin'), `${device}: after signing out the pages are closed`);
       await context.close();
     }
+
+    // A CCG finance lead at 1366 px. Their role needs a second factor: the
+    // first sign-in shows a key and asks for a code from it.
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const shot = (name) => page.screenshot({ path: path.join(artefacts, `finance-${name}.png`) });
+    await page.goto(base + '/signin');
+    await page.fill('#username', process.env.FINANCE_USER);
+    await page.fill('#password', process.env.FINANCE_PASSWORD);
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    const key = (await page.locator('code.secret').first().textContent()).trim();
+    check(/^[A-Z2-7]+=*$/.test(key), 'finance: the first sign-in shows an authenticator key');
+    await shot('1-enrol');
+    await page.fill('#enrol-code', totp(key));
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    check(page.url().endsWith('/ccg/02E'), 'finance: a code from the key finishes signing in');
+    for (const view of ['summary', 'monitoring', 'nca', 'spend', 'flows', 'practices', 'ae', 'readmissions']) {
+      const r = await page.goto(base + '/ccg/02E/view/' + view);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(r.status() === 200 && width <= 1366, `finance: ${view} opens and the page fits 1366 px (${width})`);
+      await shot('2-' + view);
+    }
+    const records = await page.goto(base + '/ccg/02E/view/challenges');
+    check(records.status() === 404, 'finance: record-level challenges are not shown to finance staff');
+    await page.goto(base + '/ccg/02E/billing');
+    check((await page.textContent('main')).includes('Cost per head a year'), 'finance: the billing page shows the cost per head');
+    await shot('3-billing');
+    await Promise.all([page.waitForNavigation(), page.click('text=Sign out')]);
+    check(page.url().endsWith('/signin'), 'finance: signing out returns to the sign-in form');
+    await context.close();
   } finally {
     await browser.close();
   }

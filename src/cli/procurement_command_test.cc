@@ -1,0 +1,188 @@
+// The procurement commands end to end on a temporary state folder: plan,
+// tender, criteria and scores imports, moderation, evaluation, award with
+// its standstill, a representation, contract award into the commissioning
+// database, OCDS publication, the audit log and the billing meter; and the
+// refusals a user sees, each leaving the store as it was.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/run_csu_for_tests.h"
+#include "contracts/contract_store.h"
+
+namespace csu::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Contains;
+using testing::Outcome;
+using testing::RunCsu;
+
+class ProcurementCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("csu-procurement-cli-" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "keys");
+    std::ofstream(root_ / "pw.txt") << "tangerine lorry whistle\n";
+    ASSERT_EQ(Csu("users add admin --role csu_admin --password-stdin < " + Path("pw.txt")).exit_code, 0);
+    fs::copy_file(std::string(CSU_SOURCE_DIR) + "/fuzz/corpus/procurement_files/golden-criteria.csv",
+                  root_ / "criteria.csv");
+    std::ofstream(root_ / "e1.csv") << "bid,criterion,score,comment\nB1,Q1,3,\nB1,Q2,3,\nB1,S1,2,\n"
+                                       "B2,Q1,2,\nB2,Q2,3,\nB2,S1,4,\nB3,Q1,4,\nB3,Q2,4,\nB3,S1,3,\n";
+    std::ofstream(root_ / "e2.csv") << "bid,criterion,score\nB1,Q1,4\nB1,Q2,3\nB1,S1,2\n"
+                                       "B2,Q1,3\nB2,Q2,3\nB2,S1,3\nB3,Q1,4\nB3,Q2,3\nB3,S1,3\n";
+    std::ofstream(root_ / "spec.txt") << "Service specification v1\n";
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  Outcome Csu(const std::string& args) {
+    return RunCsu(testing::kRefdata + args.substr(0, args.find(" <")) + " --data " + (root_ / "state").string() +
+                  " --key " + (root_ / "keys" / "pseudo.key").string() +
+                  (args.find(" <") == std::string::npos ? "" : args.substr(args.find(" <"))));
+  }
+  std::string Path(const char* name) const { return (root_ / name).string(); }
+  void Ok(const std::string& args) {
+    Outcome o = Csu(args);
+    ASSERT_EQ(o.exit_code, 0) << args << "\n" << o.output;
+  }
+  fs::path root_;
+};
+
+TEST_F(ProcurementCommandTest, TheGoldenTenderFromPlanToPublishedContract) {
+  const std::string t = "--ccg 02e --tender T-1";
+  Ok("procurement plan add --ccg 02E --ref P1 --title \"Community MSK\" --value 1200000.00 --regime psr "
+     "--process competitive --reasons \"several capable providers\" --key-criteria \"quality; value\" "
+     "--start 2025-06-01 --award-by 2025-12-31");
+  Ok("procurement tender create " + t + " --plan P1 --title \"Community MSK\" --deadline 2025-09-01");
+  Ok("procurement tender document " + t + " " + Path("spec.txt"));
+  Ok("procurement criteria " + t + " " + Path("criteria.csv"));
+  Ok("procurement bids add " + t + " --bid B1 --bidder \"Alpha Health\" --provider RBT --price 100000.00");
+  Ok("procurement bids add " + t + " --bid B2 --bidder \"Beta Care\" --provider RWW --price 80000.00");
+  Ok("procurement bids add " + t + " --bid B3 --bidder \"Gamma Services\" --provider RJN --price 90000.00");
+  Ok("procurement bids add " + t + " --bid B4 --bidder \"Delta Ltd\" --price 70000.00");
+  // An evaluator must declare first.
+  Outcome undeclared = Csu("procurement assign " + t + " --evaluator e1 --bid B1");
+  EXPECT_EQ(undeclared.exit_code, 1);
+  EXPECT_TRUE(Contains(undeclared.output, "has not declared")) << undeclared.output;
+  Ok("procurement declare " + t + " --person e1 --interest none");
+  Ok("procurement declare " + t + " --person e2 --interest \"former employee of Beta Care\" --conflict "
+     "--management \"left 2019; panel chair agreed no active interest\"");
+  Ok("procurement assign " + t + " --evaluator e1 --bid B1 --bid B2 --bid B3");
+  Ok("procurement assign " + t + " --evaluator e2 --bid B1 --bid B2 --bid B3");
+  // A bad scores file names the line and field, and stores nothing.
+  std::ofstream(root_ / "bad.csv") << "bid,criterion,score\nB1,Q1,3\nB1,Q2,x\n";
+  Outcome bad = Csu("procurement scores " + t + " --evaluator e1 " + Path("bad.csv"));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(Contains(bad.output, "bad.csv:3: score: 'x' is not a whole number")) << bad.output;
+  Ok("procurement scores " + t + " --evaluator e1 " + Path("e1.csv"));
+  Ok("procurement scores " + t + " --evaluator e2 " + Path("e2.csv"));
+  // Nobody sees the scores together before moderation.
+  Outcome early = Csu("procurement evaluate " + t);
+  EXPECT_EQ(early.exit_code, 1);
+  EXPECT_TRUE(Contains(early.output, "sealed")) << early.output;
+  Ok("procurement moderate open " + t);
+  Ok("procurement exclude " + t + " --bid B4 --ground \"mandatory exclusion: debarment list\"");
+  Ok("procurement moderate set " + t + " --bid B1 --criterion Q1 --score 4 --reason \"seven-day service evidenced\"");
+  Ok("procurement moderate set " + t + " --bid B2 --criterion Q1 --score 2 --reason \"pathway not described\"");
+  Ok("procurement moderate set " + t + " --bid B2 --criterion S1 --score 3 --reason \"jobs not quantified\"");
+  Ok("procurement moderate set " + t + " --bid B3 --criterion Q2 --score 4 --reason \"plan in place\"");
+  Outcome ev = Csu("procurement evaluate " + t + " --format csv");
+  ASSERT_EQ(ev.exit_code, 0) << ev.output;
+  EXPECT_TRUE(Contains(ev.output, "1,B3,Gamma Services,90000.00,67.50,26.67,94.17,565/6,most advantageous tender"))
+      << ev.output;
+  Outcome award = Csu("procurement award " + t + " --notice 2025-12-19");
+  ASSERT_EQ(award.exit_code, 0) << award.output;
+  EXPECT_TRUE(Contains(award.output, "ends 2026-01-05")) << award.output;
+  EXPECT_TRUE(Contains(award.output, "Conflict of interest: e2")) << award.output;
+  Ok("procurement representation add " + t + " --from \"Beta Care\" --received 2025-12-23 --summary \"Q1 score\"");
+  Outcome early_contract = Csu("procurement contract " + t + " --signed 2026-01-07");
+  EXPECT_EQ(early_contract.exit_code, 1);
+  EXPECT_TRUE(Contains(early_contract.output, "awaiting its outcome")) << early_contract.output;
+  Ok("procurement representation decide " + t + " --seq 1 --outcome \"not upheld\"");
+  Outcome contract = Csu("procurement contract " + t + " --signed 2026-01-07");
+  ASSERT_EQ(contract.exit_code, 0) << contract.output;
+  EXPECT_TRUE(Contains(contract.output, "created in the commissioning database")) << contract.output;
+  {
+    auto held = contracts::ContractStore::Open((root_ / "state").string());
+    ASSERT_TRUE(held.ok());
+    auto year = held.value()->Contracts(FinancialYear(2025));
+    ASSERT_TRUE(year.ok());
+    ASSERT_EQ(year.value().size(), 1u);
+    EXPECT_EQ(year.value()[0].commissioner.ToString(), "02E");
+    EXPECT_EQ(year.value()[0].provider.ToString(), "RJN");
+  }
+  // A second contract command is refused: the tender is already contracted.
+  EXPECT_EQ(Csu("procurement contract " + t + " --signed 2026-01-08").exit_code, 1);
+
+  // The decision record as a workbook: six sheets, and as JSON with the
+  // moderation reason and the conflict's management.
+  Ok("procurement record " + t + " --format xlsx --out " + Path("record.xlsx"));
+  EXPECT_GT(fs::file_size(root_ / "record.xlsx"), 1000u);
+  Outcome decision = Csu("procurement record " + t + " --format json");
+  ASSERT_EQ(decision.exit_code, 0) << decision.output;
+  EXPECT_TRUE(Contains(decision.output, "seven-day service evidenced")) << decision.output;
+  EXPECT_TRUE(Contains(decision.output, "panel chair agreed")) << decision.output;
+  EXPECT_TRUE(Contains(decision.output, "not upheld")) << decision.output;
+
+  for (const char* stage : {"planning", "tender", "award", "contract"})
+    Ok(std::string("procurement publish ") + t + " --stage " + stage + " --out-dir " + root_.string());
+  std::ifstream rec(root_ / "T-1-record-package.json");
+  const auto record = nlohmann::json::parse(rec);
+  ASSERT_EQ(record["records"].size(), 1u);
+  EXPECT_EQ(record["records"][0]["ocid"], "ocds-test00-T-1");
+  EXPECT_EQ(record["records"][0]["releases"].size(), 4u);
+  EXPECT_EQ(record["records"][0]["compiledRelease"]["awards"][0]["suppliers"][0]["name"], "Gamma Services");
+
+  // Every change is in the audit log, and the award is metered once.
+  Outcome audit = Csu("audit list");
+  EXPECT_TRUE(Contains(audit.output, "procurement.award")) << audit.output;
+  EXPECT_TRUE(Contains(audit.output, "procurement.scores.submit")) << audit.output;
+  EXPECT_FALSE(Contains(audit.output, "\"score\":"));  // scores stay sealed, even in the log
+  Outcome verify = Csu("audit verify");
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+}
+
+TEST_F(ProcurementCommandTest, AnotherCcgSeesNoTender) {
+  Ok("procurement plan add --ccg 02E --ref P1 --title X --value 10.00 --regime pa2023 --start 2025-06-01 "
+     "--award-by 2025-07-01");
+  Ok("procurement tender create --ccg 02E --tender T-9 --plan P1 --title X --deadline 2025-06-20");
+  Outcome other = Csu("procurement tender show --ccg 27D --tender T-9");
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_TRUE(Contains(other.output, "no such tender for CCG 27D")) << other.output;
+}
+
+TEST_F(ProcurementCommandTest, AFullTieNeedsARecordedDecisionForOneOfTheTiedBids) {
+  const std::string t = "--ccg 02E --tender T-2";
+  Ok("procurement plan add --ccg 02E --ref P2 --title Tie --value 100.00 --regime pa2023 --start 2025-06-01 "
+     "--award-by 2025-12-31");
+  Ok("procurement tender create " + t + " --plan P2 --title Tie --deadline 2025-09-01");
+  std::ofstream(root_ / "tie.csv") << "type,id,parent,kind,name,weight,score\ncriterion,Q,,quality,Quality,70,\n"
+                                      "sub,Q1,Q,,Model,70,\ncriterion,P,,price,Price,30,\nscale,,,,No,,0\n"
+                                      "scale,,,,Some,,1\nscale,,,,Yes,,2\n";
+  Ok("procurement criteria " + t + " " + Path("tie.csv"));
+  Ok("procurement bids add " + t + " --bid T1 --bidder Tern --provider RBT --price 100.00");
+  Ok("procurement bids add " + t + " --bid T2 --bidder Teal --provider RWW --price 100.00");
+  Ok("procurement bids add " + t + " --bid T3 --bidder Tit --provider RJN --price 200.00");
+  Ok("procurement declare " + t + " --person e1 --interest none");
+  Ok("procurement assign " + t + " --evaluator e1 --bid T1 --bid T2 --bid T3");
+  std::ofstream(root_ / "tie-e1.csv") << "bid,criterion,score\nT1,Q1,2\nT2,Q1,2\nT3,Q1,1\n";
+  Ok("procurement scores " + t + " --evaluator e1 " + Path("tie-e1.csv"));
+  Ok("procurement moderate open " + t);
+  // T1 and T2: 70 + 30 = 100 each, equal on quality too: no most advantageous tender.
+  Outcome plain = Csu("procurement award " + t + " --notice 2025-12-19");
+  EXPECT_EQ(plain.exit_code, 1);
+  EXPECT_TRUE(Contains(plain.output, "bids T1, T2 tie")) << plain.output;
+  Outcome third = Csu("procurement award " + t + " --notice 2025-12-19 --bid T3 --tie-decision \"cheaper\"");
+  EXPECT_EQ(third.exit_code, 1) << "T3 is not one of the tied bids";
+  Outcome decided = Csu("procurement award " + t + " --notice 2025-12-19 --bid T2 --tie-decision \"local access\"");
+  ASSERT_EQ(decided.exit_code, 0) << decided.output;
+  EXPECT_TRUE(Contains(decided.output, "Tie decided for bid T2: local access")) << decided.output;
+  // Procurement Act: 19 Dec counts, so standstill ends 2 January.
+  EXPECT_TRUE(Contains(decided.output, "ends 2026-01-02")) << decided.output;
+}
+
+}  // namespace
+}  // namespace csu::cli
