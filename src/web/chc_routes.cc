@@ -7,6 +7,7 @@
 // like a case that does not exist.
 #include "chc/chc_store.h"
 #include "chc/chc_views.h"
+#include "web/templates.h"
 #include "web/web_app_impl.h"
 
 namespace csu::web {
@@ -105,13 +106,19 @@ Response WebApp::Impl::ChcPage(const Request& r, const Caller& c, ChcView which)
   }
   auto html = InteractiveTableHtml(table.value(), r.query, o, link);
   if (!html.ok()) return Problem(c, 400, "Bad request", html.error().ToString());
-  std::string links = "<div class=\"actions\">";
+  TemplateData d;
+  TemplateData links{TemplateData::type::list};
   for (ChcView v : {ChcView::kCaseload, ChcView::kDeadlines, ChcView::kReviews, ChcView::kPackages, ChcView::kCommitted}) {
     if (v == which || !tenancy::Grants(c.who.role, Action::kViewChc, LevelOf(v))) continue;
-    links += "<a href=\"" + base + SuffixOf(v) + "\">" + Escape(TitleOf(v).substr(23)) + "</a> ";
+    TemplateData link;
+    link.set("href", base + SuffixOf(v));
+    link.set("label", TitleOf(v).substr(23));  // after "Continuing healthcare: "
+    links.push_back(link);
   }
-  links += "<a href=\"/api/v1" + base + SuffixOf(which) + "\">This page as JSON</a></div>\n";
-  return Response::Html(200, RenderPage(f, links + html.value()));
+  if (links.is_non_empty_list()) d.set("links", links);
+  d.set("json_href", "/api/v1" + base + SuffixOf(which));
+  d.set("table_html", html.value());
+  return Response::Html(200, RenderPage(f, RenderTemplate("chc", d)));
 }
 
 Response WebApp::Impl::ApiChc(const Request& r, const Caller& c, ChcView which) const {
@@ -136,8 +143,10 @@ Response WebApp::Impl::ChcCasePage(const Request& r, const Caller& c) const {
   o.filter_columns = {"event"};
   auto html = InteractiveTableHtml(*table.value(), r.query, o);
   if (!html.ok()) return Problem(c, 400, "Bad request", html.error().ToString());
-  return Response::Html(200, RenderPage(f, "<div class=\"actions\"><a href=\"/api/v1" + o.path +
-                                               "\">This page as JSON</a></div>\n" + html.value()));
+  TemplateData d;
+  d.set("json_href", "/api/v1" + o.path);
+  d.set("table_html", html.value());
+  return Response::Html(200, RenderPage(f, RenderTemplate("chc", d)));
 }
 
 Response WebApp::Impl::ApiChcCase(const Request& r, const Caller& c) const {
