@@ -120,6 +120,26 @@ try "$CSU synth --out /tmp/bad --ccgs 02E --defects 50" "plant 50 bad rows..."
 try "$CSU ingest --data /tmp/bad-state --kind apc /tmp/bad/apc.csv" "...and see them quarantined"
 
 echo
+echo "== NHS Warrington CCG's ledger kept by the CSU: April to September 2018, a budget, a virement"
+if ! "$CSU" ledger entity list --data "$STATE" 2>/dev/null | grep -q '^ *02E'; then
+  # A demo threshold above the monthly block payments, so the import posts at once
+  # (real ledgers keep the £10,000 default and a second person approves).
+  "$CSU" ledger entity add --data "$STATE" --entity 02E --template data/ledger/ccg-chart.csv --approval-above 50,000,000
+  "$CSU" ledger period open --data "$STATE" --entity 02E --year 2018/19 >/dev/null
+  "$CSU" ledger import --data "$STATE" --entity 02E data/demo/ledger-02E-2018.journal
+  "$CSU" ledger budget set --data "$STATE" --entity 02E --year 2018/19 \
+    --reason "2018/19 financial plan (demo)" data/demo/ledger-02E-budget-2018-19.csv
+  "$CSU" ledger budget approve --data "$STATE" --entity 02E --year 2018/19 --version 1
+  "$CSU" ledger budget vire --data "$STATE" --entity 02E --from CC500:expenses:programme:primary-care \
+    --to CC100:expenses:programme:acute --amount 600000 --period 2018-10 --through 2019-03 \
+    --reason "Acute overperformance (demo)"
+  "$CSU" ledger budget forecast --data "$STATE" --entity 02E --line CC900:expenses:running-costs:pay \
+    --period 2018-07 --outturn 5150000 --note "Pay award from July (demo)"
+fi
+"$CSU" ledger report position --data "$STATE" --entity 02E --period 2018-09 > "$DEMO_DIR/position-02E-2018-09.txt"
+head -8 "$DEMO_DIR/position-02E-2018-09.txt"
+
+echo
 echo "== Demo users for the web platform (demo passwords: never use these for real data)"
 add_user() {  # name role tenant password
   if "$CSU" users list --data "$STATE" 2>/dev/null | awk '{print $1}' | grep -qx "$1"; then
@@ -134,6 +154,8 @@ for ccg in 27D 02E 12F; do "$CSU" users assign analyst "$ccg" --data "$STATE" >/
 add_user warrington ccg_commissioner 02E "Kestrel-meadow-2018"
 add_user warrington-viewer ccg_viewer 02E "Willow-beacon-2018"
 add_user warrington-finance ccg_finance 02E "Ledger-otter-2018"
+add_user csu-finance csu_finance "" "Abacus-plover-2018"
+"$CSU" users assign csu-finance 02E --data "$STATE" >/dev/null
 add_user warrington-chc ccg_chc 02E "Thistle-ferry-2018"
 LISTEN=${DEMO_LISTEN:-127.0.0.1:8080}
 echo
@@ -141,11 +163,12 @@ echo "  Sign in at http://$LISTEN/signin as"
 printf '    %-18s %-30s %s\n' "user" "password" "sees" \
   "warrington" "Kestrel-meadow-2018" "NHS Warrington CCG (02E), records included" \
   "warrington-viewer" "Willow-beacon-2018" "02E dashboards only" \
-  "warrington-finance" "Ledger-otter-2018" "02E figures, exports and its CSU invoices" \
+  "warrington-finance" "Ledger-otter-2018" "02E figures, exports, its CSU invoices and its ledger" \
+  "csu-finance" "Abacus-plover-2018" "02E's ledger, kept by the CSU (period close too)" \
   "warrington-chc" "Thistle-ferry-2018" "02E continuing healthcare cases (pseudonymised)" \
   "analyst" "Compass-heron-2018" "all three CCGs of the demo CSU" \
   "csu-admin" "Lantern-harbour-2018" "every CCG's figures, no records"
-echo "  csu-admin, analyst, warrington-finance and warrington-chc have roles that require a second factor: at their"
+echo "  csu-admin, analyst, csu-finance, warrington-finance and warrington-chc have roles that require a second factor: at their"
 echo "  first sign-in the page shows a key for an authenticator app and asks for its code."
 if [ "${DEMO_SERVE:-1}" = "0" ]; then exit 0; fi
 echo

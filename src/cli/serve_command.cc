@@ -25,6 +25,7 @@
 #include "http/access_log.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "ledger/ledger_store.h"
 #include "pricing/priced_activity.h"
 #include "store/platform_date.h"
 #include "store/store.h"
@@ -193,6 +194,19 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     return kExitFailure;
   }
   if (platform_date.value()) billing_access.today = [d = *platform_date.value()] { return d; };
+  // The ledgers: one request at a time on one connection, like billing.
+  auto ledger_db = ledger::LedgerStore::Open(args.state.data_dir);
+  if (!ledger_db.ok()) {
+    PrintError(ledger_db.error().ToString());
+    return kExitFailure;
+  }
+  std::mutex ledger_mutex;
+  web::LedgerAccess ledger_access;
+  ledger_access.with_store = [db = ledger_db.value().get(), &ledger_mutex](
+                                 const std::function<Status(ledger::LedgerStore&)>& fn) {
+    std::lock_guard<std::mutex> lock(ledger_mutex);
+    return fn(*db);
+  };
   // Procurement: one request at a time on its own database, like billing's.
   auto procurement_db = procurement::ProcurementStore::Open(args.state.data_dir);
   if (!procurement_db.ok()) {
@@ -222,7 +236,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     };
   }
   const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access,
-                        procurement_access, chc_access);
+                        ledger_access, procurement_access, chc_access);
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.

@@ -22,6 +22,16 @@
 namespace csu::cli {
 namespace {
 
+// "csu_admin, csu_analyst, ... or ccg_viewer": every role, from the one list
+// tenancy keeps, so a new role is named here without another edit.
+std::string RoleNames() {
+  std::string out;
+  const size_t n = std::size(tenancy::kAllRoles);
+  for (size_t i = 0; i < n; ++i)
+    out += std::string(i == 0 ? "" : i + 1 == n ? " or " : ", ") + std::string(tenancy::RoleName(tenancy::kAllRoles[i]));
+  return out;
+}
+
 struct UsersArgs {
   StateArgs state;
   std::string username;
@@ -120,8 +130,7 @@ void PrintEnrolment(const tenancy::Enrolment& e) {
 int Add(const Context& ctx, const UsersArgs& a) {
   auto role = tenancy::ParseRole(a.role);
   if (!role) {
-    PrintError("--role: '" + a.role + "' is not a role; roles are csu_admin, csu_analyst, ccg_commissioner, "
-               "ccg_finance, ccg_viewer, csu_procurement");
+    PrintError("--role: '" + a.role + "' is not a role; roles are " + RoleNames());
     return kExitUsage;
   }
   auto password = ReadNewPassword(a.password_stdin);
@@ -243,8 +252,7 @@ int Assign(const Context& ctx, const UsersArgs& a) {
 int RequireMfa(const Context& ctx, const UsersArgs& a) {
   auto role = tenancy::ParseRole(a.role);
   if (!role) {
-    PrintError("'" + a.role + "' is not a role; roles are csu_admin, csu_analyst, ccg_commissioner, ccg_finance, "
-               "ccg_viewer, csu_procurement");
+    PrintError("'" + a.role + "' is not a role; roles are " + RoleNames());
     return kExitUsage;
   }
   auto o = Open(ctx, a.state, false);
@@ -329,7 +337,7 @@ int TokenRevoke(const Context& ctx, const UsersArgs& a, int64_t id) {
 void AddUsersCommand(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("users", "Platform users, roles, CCG assignments and second factors");
   cmd->require_subcommand(1);
-  const std::string roles = "csu_admin, csu_analyst, ccg_commissioner, ccg_finance, ccg_viewer or csu_procurement";
+  const std::string roles = RoleNames();
 
   auto add_args = std::make_shared<UsersArgs>();
   CLI::App* add = cmd->add_subcommand("add", "Add a user; the password is read from the terminal or --password-stdin");
@@ -369,7 +377,7 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
   reset->callback([&ctx, reset_args] { ctx.action = [&ctx, reset_args] { return ResetPassword(ctx, *reset_args); }; });
 
   auto assign_args = std::make_shared<UsersArgs>();
-  CLI::App* assign = cmd->add_subcommand("assign", "Assign a CCG to a csu_analyst (or --remove it)");
+  CLI::App* assign = cmd->add_subcommand("assign", "Assign a CCG to a csu_analyst or csu_finance user (or --remove it)");
   AddStateOptions(assign, assign_args->state);
   assign->add_option("USERNAME", assign_args->username, "Analyst's user name")->required();
   assign->add_option("CCG", assign_args->tenant, "CCG ODS code")->required()->transform(UpperCaseCode);

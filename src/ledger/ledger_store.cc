@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/text.h"
+#include "ledger/budget_reports.h"
 #include "ledger/ledger_documents.h"
 #include "store/sqlite_db.h"
 
@@ -150,6 +151,7 @@ Result<std::unique_ptr<LedgerStore>> LedgerStore::Open(const std::string& dir) {
     return s.error();
   // Added after version 1 shipped: additive, so a file from before gains it.
   if (Status s = db->Exec(kDocumentsSchema); !s.ok()) return s.error();
+  if (Status s = db->Exec(internal::kBudgetSchema); !s.ok()) return s.error();
   return std::make_unique<LedgerStore>(PassKey(), std::move(db));
 }
 
@@ -741,6 +743,11 @@ Result<BatchOutcome> LedgerStore::CloseYear(const std::string& entity, Financial
 Result<std::vector<Journal>> LedgerStore::Journals(const std::string& entity, Date from, Date to) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
   return LoadJournals(e.code, "date>=?2 AND date<=?3", from.ToString(), to.ToString());
+}
+
+Result<std::vector<Journal>> LedgerStore::JournalsOfBatch(const std::string& entity, int64_t batch) {
+  CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
+  return LoadJournals(e.code, "batch=?2", std::to_string(batch), "");
 }
 
 Result<std::optional<Journal>> LedgerStore::GetJournal(const std::string& entity, int64_t number) {

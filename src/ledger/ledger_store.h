@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "ledger/budget_file.h"
 #include "ledger/chart.h"
 #include "ledger/ledger_types.h"
 
@@ -112,6 +113,50 @@ struct RaiseAs {
   std::string source;  // the file the transactions were read from (errors name source:line)
 };
 
+// ---- budgets (budget_store.cc; rules in docs/ledger.md, "Budgets")
+// A version of an entity's budget for a year. Stored whole and never
+// changed; `csu ledger budget approve` makes one the budget of record
+// (the one approved before is then superseded).
+enum class BudgetState : uint8_t { kDraft, kApproved, kSuperseded };
+std::string_view BudgetStateName(BudgetState s);  // "draft", "approved", "superseded"
+struct BudgetVersion {
+  int64_t version = 0;  // per entity × year, from 1
+  BudgetState state = BudgetState::kDraft;
+  std::string reason, source, set_by, set_at, approved_by, approved_at;
+  int64_t lines = 0;
+  Money income, expenditure;  // annual totals of the version as set (before virements)
+};
+// One line of a virement: + adds to the budget of cost centre × account in
+// month, − takes from it.
+struct VirementLine {
+  std::string cost_centre, account;
+  int32_t month = 1;  // 1 = April .. 12 = March
+  int64_t amount = 0;  // pence
+  bool operator==(const VirementLine&) const = default;
+};
+struct Virement {
+  int64_t number = 0;   // per entity × year, from 1
+  int64_t version = 0;  // the approved budget version it moved budget within
+  std::string reason, by, at;
+  std::vector<VirementLine> lines;
+};
+// The budget in force for a year: the approved version with its virements.
+struct CurrentBudget {
+  int64_t version = 0;  // 0 = no budget approved for the year
+  std::vector<BudgetLine> lines;  // by cost centre then account
+  int64_t virements = 0;
+};
+// A manual forecast of a cost centre × account's outturn for the year,
+// given at a month; it stands in the reports of that month and later ones
+// until another is given for the same line.
+struct ForecastOverride {
+  int64_t number = 0;
+  int32_t month = 1;
+  std::string cost_centre, account;
+  Money outturn;  // in the account's own direction, like budgets
+  std::string note, by, at;
+};
+
 // The name of a known NHS body by ODS code, or nullopt (the CLI answers from
 // the reference data: CCGs, trusts, CSUs, practices).
 using OrgDirectory = std::function<std::optional<std::string>(const std::string& ods)>;
@@ -183,9 +228,49 @@ class LedgerStore {
   // Journals dated from..to (inclusive), pending ones too, by number.
   Result<std::vector<Journal>> Journals(const std::string& entity, Date from, Date to);
   Result<std::optional<Journal>> GetJournal(const std::string& entity, int64_t number);
+  // The journals of batch `batch`, by number (one query, whatever the
+  // batch's size: an import's audit fingerprint reads them back).
+  Result<std::vector<Journal>> JournalsOfBatch(const std::string& entity, int64_t batch);
+  // The date of the entity's latest posted journal; nullopt when none.
+  Result<std::optional<Date>> LatestPostedDate(const std::string& entity);
   // Calls `each` with every posted journal by date then number, without
   // holding them all in memory (an export of millions of postings).
   Status ForEachPosted(const std::string& entity, const std::function<Status(const Journal&)>& each);
+
+  // ---- budgets (budget_store.cc)
+  // Stores `lines` as a new draft version of the entity's budget for
+  // `year`, or nothing when a line names a cost centre or account not in
+  // the chart or an account that is neither income nor expense (errors name
+  // source:line). Returns the version number.
+  Result<int64_t> SetBudget(const std::string& entity, FinancialYear year, const std::vector<BudgetLine>& lines,
+                            const std::string& reason, const std::string& source, const Actor& actor);
+  // Makes a draft version the budget of record; the approved one before it
+  // is superseded, and with it its virements (a new version is expected to
+  // carry them). Refused for a version that is not a draft.
+  Result<BudgetVersion> ApproveBudget(const std::string& entity, FinancialYear year, int64_t version,
+                                      const Actor& actor);
+  Result<std::vector<BudgetVersion>> BudgetVersions(const std::string& entity, FinancialYear year);
+  // The approved version with its virements applied (version 0, no lines,
+  // when none is approved). `version` > 0 reads that version as set instead.
+  Result<CurrentBudget> Budget(const std::string& entity, FinancialYear year, int64_t version = 0);
+  // Moves budget within the approved version. Refused, storing nothing, when
+  // there is no approved budget, a line names something not in the chart or
+  // a month outside 1..12, the lines do not add up to zero within income and
+  // within expenditure (a virement moves budget, it never makes or removes
+  // it, so the planned surplus stays), or a line would leave a month's
+  // budget below zero. Returns the virement's number.
+  Result<int64_t> Vire(const std::string& entity, FinancialYear year, const std::vector<VirementLine>& lines,
+                       const std::string& reason, const Actor& actor);
+  Result<std::vector<Virement>> Virements(const std::string& entity, FinancialYear year);
+  Result<int64_t> SetForecast(const std::string& entity, FinancialYear year, const ForecastOverride& f,
+                              const Actor& actor);
+  Result<std::vector<ForecastOverride>> Forecasts(const std::string& entity, FinancialYear year);
+  // Posted actuals of the year's income and expense accounts per cost
+  // centre ("" = none) × account × month, in the account's own direction
+  // (income as a positive credit, expenditure as a positive debit), year-end
+  // closing journals left out. Summed from the postings (the per-day totals
+  // carry no cost centre).
+  Result<std::vector<BudgetLine>> Actuals(const std::string& entity, FinancialYear year);
 
   // ---- documents (ledger_documents.cc)
   struct StoredDocument {

@@ -22,7 +22,7 @@ CREATE TABLE users(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT NOT NULL UNIQUE,
   display_name TEXT NOT NULL,
-  role TEXT NOT NULL CHECK(role IN ('csu_admin','csu_analyst','ccg_commissioner','ccg_finance','ccg_viewer','csu_procurement','csu_chc','ccg_chc')),
+  role TEXT NOT NULL CHECK(role IN (@ROLES@)),
   tenant TEXT NOT NULL,
   password_hash TEXT NOT NULL,
   totp_secret TEXT NOT NULL,
@@ -53,6 +53,23 @@ CREATE TABLE sign_in_throttle(
   key_sha256 TEXT PRIMARY KEY,
   failures INTEGER NOT NULL, last_failure_at INTEGER NOT NULL, locked_until INTEGER NOT NULL);
 )sql";
+
+// The users table's role CHECK lists every role there is: "'csu_admin',...".
+std::string RoleList() {
+  std::string out;
+  for (Role r : kAllRoles) out += std::string(out.empty() ? "" : ",") + "'" + std::string(RoleName(r)) + "'";
+  return out;
+}
+
+// The schema with the role list written in.
+const std::string& Schema() {
+  static const std::string schema = [] {
+    std::string s = kSchema;
+    s.replace(s.find("@ROLES@"), 7, RoleList());
+    return s;
+  }();
+  return schema;
+}
 
 bool ValidDisplayName(std::string_view s) {
   std::optional<size_t> n = CountCodePoints(s);
@@ -92,36 +109,33 @@ Accounts::Accounts(PassKey, std::unique_ptr<Impl> impl) : impl_(std::move(impl))
 Accounts::~Accounts() = default;
 
 namespace {
-// Databases made before a role was added (csu_procurement; then csu_chc and
-// ccg_chc) list fewer roles in the users table's CHECK constraint. Widening
-// an IN list only relaxes the constraint (every stored row still satisfies
-// it), so it is done the way SQLite documents for relaxing a CHECK without
-// rebuilding the table (https://www.sqlite.org/lang_altertable.html, "Making
-// Other Kinds Of Table Schema Changes"): the stored CREATE TABLE text is
-// edited under writable_schema and schema_version is bumped, in one
-// transaction, and the database is then checked. The list is rewritten as
-// every role this csu knows, whichever of them were missing.
-// docs/store-format.md §11, "Roles added later".
+// Roles are only ever added, so a database made before the newest role has a
+// shorter list in the users table's CHECK. Widening an IN list only relaxes
+// the constraint (every stored row still satisfies it), so it is done the way
+// SQLite documents for relaxing a CHECK without rebuilding the table
+// (https://www.sqlite.org/lang_altertable.html, "Making Other Kinds Of Table
+// Schema Changes"): the stored CREATE TABLE text is edited under
+// writable_schema and schema_version is bumped, in one transaction, and the
+// database is then checked. docs/store-format.md §11, "Roles added later".
 Status WidenRoleCheck(store::SqliteDb& d) {
-  static constexpr std::string_view kHead = "CHECK(role IN (";
+  static constexpr std::string_view kOpen = "CHECK(role IN (";
   CSU_ASSIGN_OR_RETURN(q, d.Prepare("SELECT sql FROM sqlite_master WHERE type='table' AND name='users'"));
   CSU_ASSIGN_OR_RETURN(row, q.Step());
   if (!row) return MakeError(d.path(), "not a platform database: no users table");
   const std::string sql = q.Text(0);
   q.Reset();
-  const size_t from = sql.find(kHead);
-  const size_t to = from == std::string::npos ? std::string::npos : sql.find("))", from);
+  const size_t from = sql.find(kOpen);
+  const size_t to = from == std::string::npos ? from : sql.find("))", from);
   if (to == std::string::npos) return MakeError(d.path(), "the users table's role constraint is not the one expected");
-  const std::string list = sql.substr(from + kHead.size(), to - from - kHead.size());
-  std::string full;
-  bool missing = false;
-  for (Role r : kAllRoles) {
-    const std::string quoted = "'" + std::string(RoleName(r)) + "'";
-    missing = missing || list.find(quoted) == std::string::npos;
-    full += (full.empty() ? "" : ",") + quoted;
-  }
-  if (!missing) return Status::Ok();
-  const std::string widened = sql.substr(0, from + kHead.size()) + full + sql.substr(to);
+  const std::string stored = sql.substr(from + kOpen.size(), to - from - kOpen.size());
+  const std::string wanted = RoleList();
+  if (stored == wanted) return Status::Ok();
+  // Every stored role must still be allowed: a list that is not a prefix of
+  // today's was not made by this code, and is left for a person to look at.
+  if (wanted.compare(0, stored.size(), stored) != 0)
+    return MakeError(d.path(), "the users table allows roles (" + stored + ") this version does not know");
+  std::string widened = sql;
+  widened.replace(from + kOpen.size(), stored.size(), wanted);
   Status done = store::InTransaction(d, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(v, d.Prepare("PRAGMA schema_version"));
     CSU_ASSIGN_OR_RETURN(has, v.Step());
@@ -159,7 +173,7 @@ Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, Account
   impl->options = std::move(options);
   store::SqliteDb& d = *impl->db;
   Status init = store::PrepareSchema(d, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON",
-                                     kSchema, kSchemaVersion, "platform database");
+                                     Schema().c_str(), kSchemaVersion, "platform database");
   if (!init.ok()) return init.error();
   if (Status s = WidenRoleCheck(d); !s.ok()) return s.error();
   return std::make_unique<Accounts>(PassKey(), std::move(impl));
@@ -408,7 +422,8 @@ Status Accounts::Assign(std::string_view username, std::string_view tenant_text,
       name = u.username;
       if (!IsAssignedRole(u.role))
         return MakeError("user " + u.username, "is " + std::string(RoleName(u.role)) +
-                                                   "; only csu_analyst, csu_procurement and csu_chc users are assigned CCGs");
+                                                   "; only csu_analyst, csu_procurement, csu_finance and csu_chc users "
+                                                   "are assigned CCGs");
       if (assign) {
         if (Status st = EnsureTenant(im, tenant); !st.ok()) return st;
         CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare(
@@ -453,7 +468,7 @@ bool SecondFactorRequiredByDefault(Role role) {
   // see the money (CCG finance); commissioners and viewers are the CCG's to
   // decide, and an administrator can require it for them.
   return role == Role::kCsuAdmin || role == Role::kCsuAnalyst || role == Role::kCcgFinance ||
-         role == Role::kCsuProcurement || role == Role::kCsuChc || role == Role::kCcgChc;
+         role == Role::kCsuProcurement || role == Role::kCsuFinance || role == Role::kCsuChc || role == Role::kCcgChc;
 }
 
 Result<bool> Accounts::Impl::RequiresMfa(Role role) {

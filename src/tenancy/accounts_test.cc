@@ -1,6 +1,7 @@
 // Accounts over a real platform.sqlite in a temporary folder, with a fake
 // clock. Real Argon2 hashes (~25 ms each): about forty in this file.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -440,8 +441,18 @@ TEST_F(TenancySignInTest, AnOlderDatabaseAcceptsTheChcRolesAfterOpening) {
   {
     auto db = store::SqliteDb::Open((dir_ / "platform.sqlite").string(), "").value();
     ASSERT_TRUE(db->Exec("PRAGMA writable_schema=ON").ok());
-    ASSERT_TRUE(db->Exec("UPDATE sqlite_master SET sql = replace(sql, \"'ccg_viewer','csu_procurement','csu_chc','ccg_chc'))\", "
-                         "\"'ccg_viewer'))\") WHERE name = 'users'").ok());
+    // The role list as it was before the CHC roles: cut at ",'csu_chc'".
+    std::string sql;
+    {
+      auto q = db->Prepare("SELECT sql FROM sqlite_master WHERE name='users'").value();
+      ASSERT_TRUE(q.Step().value());
+      sql = q.Text(0);
+    }
+    const size_t cut = sql.find(",'csu_chc'");
+    ASSERT_NE(cut, std::string::npos);
+    sql.erase(cut, sql.find("))", cut) - cut);
+    auto up = db->Prepare("UPDATE sqlite_master SET sql=?1 WHERE name='users'").value();
+    ASSERT_TRUE(up.Bind(1, sql).Run().ok());
     auto v = db->Prepare("PRAGMA schema_version").value();
     ASSERT_TRUE(v.Step().value());
     const int64_t version = v.Int(0);
@@ -470,7 +481,8 @@ TEST_F(TenancySignInTest, CsuAndFinanceRolesRequireASecondFactorByDefault) {
   Reopen();
   for (Role r : kAllRoles) {
     const bool expected = r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCcgFinance ||
-                          r == Role::kCsuProcurement || r == Role::kCsuChc || r == Role::kCcgChc;
+                          r == Role::kCsuProcurement || r == Role::kCsuFinance || r == Role::kCsuChc ||
+                          r == Role::kCcgChc;
     EXPECT_EQ(accounts_->RoleRequiresMfa(r).value(), expected) << RoleName(r);
   }
   Add("root", Role::kCsuAdmin);
@@ -644,9 +656,10 @@ TEST_F(AccountsFixture, ADatabaseFromBeforeTheProcurementRoleIsWidenedOnOpen) {
     ASSERT_TRUE(q.value().Step().value());
     std::string sql = q.value().Text(0);
     q.value().Reset();
+    // The roles added since: everything after 'ccg_viewer' in the list.
     const std::string widened = ",'csu_procurement'";
     ASSERT_NE(sql.find(widened), std::string::npos);
-    sql.erase(sql.find(widened), widened.size());
+    sql.erase(sql.find(widened), sql.find("))", sql.find(widened)) - sql.find(widened));
     ASSERT_TRUE(d.Exec("PRAGMA writable_schema=ON").ok());
     auto u = d.Prepare("UPDATE sqlite_master SET sql=?1 WHERE name='users'");
     ASSERT_TRUE(u.ok());
@@ -663,6 +676,69 @@ TEST_F(AccountsFixture, ADatabaseFromBeforeTheProcurementRoleIsWidenedOnOpen) {
   EXPECT_EQ(found.value()->assigned.size(), 1u);
   Reopen();  // already widened: opening again changes nothing
   EXPECT_TRUE(accounts_->FindUser("olivia").value().has_value());
+}
+
+}  // namespace
+}  // namespace csu::tenancy
+
+namespace csu::tenancy {
+namespace {
+
+// A platform.sqlite made before the roles added later (its users table
+// rebuilt with the first five) opens with its users, their ids and
+// assignments kept, and then takes csu_finance users, who are assigned CCGs
+// like analysts.
+TEST_F(TenancyAccountsTest, AVersionOneFileIsMigratedToTakeCsuFinanceUsers) {
+  Add("ana", Role::kCsuAnalyst);
+  ASSERT_TRUE(accounts_->Assign("ana", "02E", true, "admin-test").ok());
+  Add("viv", Role::kCcgViewer, "02E");
+  accounts_.reset();
+  {  // Put the file back to version 1: the users table with the old CHECK.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "platform.sqlite").string().c_str(), &raw), SQLITE_OK);
+    const char* sql = R"sql(
+      PRAGMA foreign_keys=OFF; BEGIN;
+      CREATE TABLE users_old(
+        id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK(role IN ('csu_admin','csu_analyst','ccg_commissioner','ccg_finance','ccg_viewer')),
+        tenant TEXT NOT NULL, password_hash TEXT NOT NULL, totp_secret TEXT NOT NULL,
+        totp_last_step INTEGER NOT NULL, disabled INTEGER NOT NULL CHECK(disabled IN (0,1)),
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_sign_in_at TEXT NOT NULL,
+        CHECK((role LIKE 'ccg\_%' ESCAPE '\') = (tenant <> '')));
+      INSERT INTO users_old SELECT * FROM users; DROP TABLE users; ALTER TABLE users_old RENAME TO users;
+      UPDATE meta SET value='1' WHERE key='schema_version'; COMMIT;)sql";
+    ASSERT_EQ(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+    // Version 1 refuses the new role.
+    EXPECT_NE(sqlite3_exec(raw, "UPDATE users SET role='csu_finance' WHERE username='ana'", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  Reopen();
+  auto ana = accounts_->FindUser("ana");
+  ASSERT_TRUE(ana.ok() && ana.value());
+  EXPECT_EQ(ana.value()->id, 1);
+  EXPECT_EQ(ana.value()->assigned, (std::vector<OdsCode>{OdsCode::Parse("02E").value()}));
+  Add("fin", Role::kCsuFinance);
+  auto fin = accounts_->FindUser("fin");
+  ASSERT_TRUE(fin.ok() && fin.value());
+  EXPECT_EQ(fin.value()->id, 3) << "ids are not reused";
+  ASSERT_TRUE(accounts_->Assign("fin", "01A", true, "admin-test").ok());
+  EXPECT_FALSE(accounts_->Assign("viv", "01A", true, "admin-test").ok()) << "a CCG user is not assigned CCGs";
+  const auto signed_in = SignIn("fin", kPassword);
+  ASSERT_TRUE(signed_in.principal.has_value());
+  EXPECT_EQ(signed_in.principal->assigned, (std::vector<OdsCode>{OdsCode::Parse("01A").value()}));
+  EXPECT_TRUE(signed_in.principal->tenant.empty());
+  accounts_.reset();
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "platform.sqlite").string().c_str(), &raw), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(raw, "SELECT value FROM meta WHERE key='schema_version'", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))), "1")
+      << "widening the role list only admits new values: the schema version stays";
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+  Reopen();  // and opens again as it is
 }
 
 }  // namespace

@@ -35,6 +35,10 @@ constexpr Grant kMatrix[] = {
     {Role::kCcgFinance,      Action::kExport,              true,     false},
     {Role::kCcgFinance,      Action::kSetChallengeStatus,  true,     false},
     {Role::kCcgFinance,      Action::kViewBilling,         true,     false},
+    {Role::kCcgFinance,      Action::kViewLedger,          true,     false},
+    {Role::kCcgFinance,      Action::kPostJournal,         true,     false},
+    {Role::kCcgFinance,      Action::kApproveJournal,      true,     false},
+    {Role::kCcgFinance,      Action::kManageBudget,        true,     false},
     {Role::kCcgViewer,       Action::kView,                true,     false},
     {Role::kCsuProcurement,  Action::kView,                true,     false},
     {Role::kCsuProcurement,  Action::kExport,              true,     false},
@@ -44,6 +48,15 @@ constexpr Grant kMatrix[] = {
     {Role::kCcgCommissioner, Action::kScoreBids,           true,     false},
     {Role::kCcgFinance,      Action::kScoreBids,           true,     false},
     {Role::kCcgViewer,       Action::kScoreBids,           true,     false},
+    {Role::kCsuFinance,      Action::kView,                true,     false},
+    {Role::kCsuFinance,      Action::kExport,              true,     false},
+    {Role::kCsuFinance,      Action::kViewBilling,         true,     false},
+    {Role::kCsuFinance,      Action::kViewLedger,          true,     false},
+    {Role::kCsuFinance,      Action::kPostJournal,         true,     false},
+    {Role::kCsuFinance,      Action::kApproveJournal,      true,     false},
+    {Role::kCsuFinance,      Action::kManageBudget,        true,     false},
+    {Role::kCsuFinance,      Action::kClosePeriod,         true,     false},
+    {Role::kCsuFinance,      Action::kScoreBids,           true,     false},
     {Role::kCcgFinance,      Action::kViewChc,             true,     false},
     {Role::kCsuChc,          Action::kViewChc,             true,     true},
     {Role::kCsuChc,          Action::kViewChcIdentifiable, false,    true},
@@ -65,6 +78,7 @@ std::string_view RoleName(Role r) {
     case Role::kCcgFinance: return "ccg_finance";
     case Role::kCcgViewer: return "ccg_viewer";
     case Role::kCsuProcurement: return "csu_procurement";
+    case Role::kCsuFinance: return "csu_finance";
     case Role::kCsuChc: return "csu_chc";
     case Role::kCcgChc: return "ccg_chc";
   }
@@ -78,10 +92,13 @@ std::optional<Role> ParseRole(std::string_view name) {
 }
 
 bool IsCsuRole(Role r) {
-  return r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuChc;
+  return r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance ||
+         r == Role::kCsuChc;
 }
 
-bool IsAssignedRole(Role r) { return r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuChc; }
+bool IsAssignedRole(Role r) {
+  return r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance || r == Role::kCsuChc;
+}
 
 std::string_view ActionName(Action a) {
   switch (a) {
@@ -95,6 +112,11 @@ std::string_view ActionName(Action a) {
     case Action::kManageBilling: return "manage_billing";
     case Action::kManageProcurement: return "manage_procurement";
     case Action::kScoreBids: return "score_bids";
+    case Action::kViewLedger: return "view_ledger";
+    case Action::kPostJournal: return "post_journal";
+    case Action::kApproveJournal: return "approve_journal";
+    case Action::kManageBudget: return "manage_budget";
+    case Action::kClosePeriod: return "close_period";
     case Action::kViewChc: return "view_chc";
     case Action::kViewChcIdentifiable: return "view_chc_identifiable";
     case Action::kManageChc: return "manage_chc";
@@ -137,6 +159,7 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
       return Permission{true, ""};
     case Role::kCsuAnalyst:
     case Role::kCsuProcurement:
+    case Role::kCsuFinance:
     case Role::kCsuChc:
       if (Contains(who.assigned, tenant)) return Permission{true, ""};
       return refuse("tenant " + tenant.ToString() + " is not assigned to this user");
@@ -155,6 +178,7 @@ std::vector<OdsCode> TenantsOf(const Principal& who, const std::vector<OdsCode>&
     case Role::kCsuAdmin: return all_tenants;
     case Role::kCsuAnalyst:
     case Role::kCsuProcurement:
+    case Role::kCsuFinance:
     case Role::kCsuChc: return who.assigned;
     default: return who.tenant.empty() ? std::vector<OdsCode>{} : std::vector<OdsCode>{who.tenant};
   }

@@ -6,6 +6,7 @@
 //   csu_admin         any tenant of the CSU, and the CSU-wide actions
 //   csu_analyst       only the CCGs assigned to them
 //   csu_procurement   only the CCGs assigned to them
+//   csu_finance       only the CCGs assigned to them (their ledgers)
 //   ccg_*             only their own CCG
 //
 // The tenant a request may act on is always derived from the signed-in
@@ -23,21 +24,32 @@
 
 namespace csu::tenancy {
 
-// kCsuChc: the CSU's continuing healthcare staff, assigned CCGs like an
-// analyst; kCcgChc: a CCG's own continuing healthcare team.
-enum class Role : uint8_t { kCsuAdmin, kCsuAnalyst, kCcgCommissioner, kCcgFinance, kCcgViewer, kCsuProcurement, kCsuChc, kCcgChc };
-inline constexpr Role kAllRoles[] = {Role::kCsuAdmin,   Role::kCsuAnalyst, Role::kCcgCommissioner,
-                                     Role::kCcgFinance, Role::kCcgViewer,  Role::kCsuProcurement,
-                                     Role::kCsuChc,     Role::kCcgChc};
+// Appended, never reordered (stored by name, but tests and tables list them
+// in this order). kCsuChc: the CSU's continuing healthcare staff, assigned
+// CCGs like an analyst; kCcgChc: a CCG's own continuing healthcare team.
+enum class Role : uint8_t {
+  kCsuAdmin,
+  kCsuAnalyst,
+  kCcgCommissioner,
+  kCcgFinance,
+  kCcgViewer,
+  kCsuProcurement,
+  kCsuFinance,
+  kCsuChc,
+  kCcgChc,
+};
+inline constexpr Role kAllRoles[] = {Role::kCsuAdmin,   Role::kCsuAnalyst, Role::kCcgCommissioner, Role::kCcgFinance,
+                                     Role::kCcgViewer,  Role::kCsuProcurement, Role::kCsuFinance, Role::kCsuChc,
+                                     Role::kCcgChc};
 
 // "csu_admin", "csu_analyst", "ccg_commissioner", "ccg_finance", "ccg_viewer",
-// "csu_procurement", "csu_chc", "ccg_chc".
+// "csu_procurement", "csu_finance", "csu_chc", "ccg_chc".
 std::string_view RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
 // CSU staff have no tenant of their own; CCG roles have exactly one.
 bool IsCsuRole(Role r);
 // Roles whose tenants are the CCGs assigned to them (csu_analyst,
-// csu_procurement), rather than one own CCG or all.
+// csu_procurement, csu_finance), rather than one own CCG or all.
 bool IsAssignedRole(Role r);
 
 enum class Action : uint8_t {
@@ -51,15 +63,23 @@ enum class Action : uint8_t {
   kManageBilling,       // catalogue, revenue, renewals, forecast (CSU-wide)
   kManageProcurement,   // a CCG's procurement plan, tenders, bids, moderation, award, publication
   kScoreBids,           // score bids of a tender (only those assigned to the user: procurement store)
+  // The CCG's general ledger (docs/ledger.md), appended:
+  kViewLedger,          // its trial balance, statements, budget monitoring, aged debt and creditors, journals
+  kPostJournal,         // raise a journal (above the threshold it waits for a second person)
+  kApproveJournal,      // approve a journal someone else raised
+  kManageBudget,        // set and approve budgets, virements, forecast overrides
+  kClosePeriod,         // open, close and lock financial periods
+  // Continuing healthcare (docs/chc.md), appended:
   kViewChc,             // continuing healthcare cases by pseudonym: caseload, 28-day list, packages, committed cost
   kViewChcIdentifiable, // a CHC case's name, NHS number, date of birth and address (each view audited with its purpose)
   kManageChc,           // record a CHC case's steps: referral, Checklist, DST, decision, packages, reviews
 };
-inline constexpr Action kAllActions[] = {Action::kView,        Action::kExport,       Action::kSetChallengeStatus,
-                                         Action::kLoadData,    Action::kManageUsers,  Action::kViewAudit,
-                                         Action::kViewBilling, Action::kManageBilling, Action::kManageProcurement,
-                                         Action::kScoreBids,   Action::kViewChc,       Action::kViewChcIdentifiable,
-                                         Action::kManageChc};
+inline constexpr Action kAllActions[] = {
+    Action::kView,           Action::kExport,         Action::kSetChallengeStatus, Action::kLoadData,
+    Action::kManageUsers,    Action::kViewAudit,      Action::kViewBilling,        Action::kManageBilling,
+    Action::kManageProcurement, Action::kScoreBids,   Action::kViewLedger,         Action::kPostJournal,
+    Action::kApproveJournal, Action::kManageBudget,   Action::kClosePeriod,        Action::kViewChc,
+    Action::kViewChcIdentifiable, Action::kManageChc};
 std::string_view ActionName(Action a);
 
 // Aggregate figures (counts, money, rates; disclosure control applies where
@@ -74,7 +94,7 @@ struct Principal {
   std::string username;
   Role role = Role::kCcgViewer;
   OdsCode tenant;                 // own CCG of a CCG role; empty for CSU staff
-  std::vector<OdsCode> assigned;  // csu_analyst, csu_procurement: the CCGs assigned to them
+  std::vector<OdsCode> assigned;  // csu_analyst, csu_procurement, csu_finance: the CCGs assigned to them
   // The API token acting, 0 for a session: every audit entry of a token's
   // request names it, so the log says which credential read what.
   int64_t api_token_id = 0;

@@ -36,6 +36,10 @@ const std::set<std::string> kGranted = {
     "ccg_finance export aggregate",
     "ccg_finance set_challenge_status aggregate",
     "ccg_finance view_billing aggregate",
+    "ccg_finance view_ledger aggregate",
+    "ccg_finance post_journal aggregate",
+    "ccg_finance approve_journal aggregate",
+    "ccg_finance manage_budget aggregate",
     "ccg_viewer view aggregate",
     "csu_procurement view aggregate",
     "csu_procurement export aggregate",
@@ -45,6 +49,15 @@ const std::set<std::string> kGranted = {
     "ccg_commissioner score_bids aggregate",
     "ccg_finance score_bids aggregate",
     "ccg_viewer score_bids aggregate",
+    "csu_finance view aggregate",
+    "csu_finance export aggregate",
+    "csu_finance view_billing aggregate",
+    "csu_finance view_ledger aggregate",
+    "csu_finance post_journal aggregate",
+    "csu_finance approve_journal aggregate",
+    "csu_finance manage_budget aggregate",
+    "csu_finance close_period aggregate",
+    "csu_finance score_bids aggregate",
     "ccg_finance view_chc aggregate",
     "csu_chc view_chc aggregate",
     "csu_chc view_chc record_level",
@@ -101,7 +114,7 @@ TEST(PermissionTest, EveryCellOfTheMatrix) {
       }
     }
   }
-  EXPECT_EQ(checked, 8 * 13 * 2 * 3);
+  EXPECT_EQ(checked, 9 * 18 * 2 * 3);
   EXPECT_GT(allowed, 0);
 }
 
@@ -129,6 +142,29 @@ TEST(PermissionTest, TenantsComeFromThePrincipal) {
   EXPECT_EQ(TenantsOf(Of(Role::kCsuAnalyst), all), (std::vector<OdsCode>{Ods("02E"), Ods("01A")}));
   EXPECT_EQ(TenantsOf(Of(Role::kCcgFinance), all), (std::vector<OdsCode>{Ods("02E")}));
   EXPECT_EQ(TenantsOf(Of(Role::kCsuProcurement), all), (std::vector<OdsCode>{Ods("02E"), Ods("01A")}));
+  EXPECT_EQ(TenantsOf(Of(Role::kCsuFinance), all), (std::vector<OdsCode>{Ods("02E"), Ods("01A")}));
+}
+
+TEST(PermissionTest, LedgerActionsReachOnlyTheFinanceRolesOwnOrAssignedLedgers) {
+  // CCG finance: its own CCG's ledger, not another's, and no period close
+  // (the CSU's finance team runs month-end for the ledgers it keeps).
+  const Principal ccg = Of(Role::kCcgFinance);
+  EXPECT_TRUE(Check(ccg, Action::kPostJournal, Ods("02E"), Identifiability::kAggregate));
+  EXPECT_FALSE(Check(ccg, Action::kViewLedger, Ods("27D"), Identifiability::kAggregate));
+  EXPECT_FALSE(Check(ccg, Action::kClosePeriod, Ods("02E"), Identifiability::kAggregate));
+  // CSU finance: the CCGs assigned, and nothing once unassigned.
+  Principal csu = Of(Role::kCsuFinance);
+  EXPECT_TRUE(Check(csu, Action::kClosePeriod, Ods("01A"), Identifiability::kAggregate));
+  EXPECT_FALSE(Check(csu, Action::kViewLedger, Ods("27D"), Identifiability::kAggregate));
+  EXPECT_FALSE(Check(csu, Action::kView, Ods("02E"), Identifiability::kRecordLevel)) << "finance sees no records";
+  EXPECT_FALSE(Check(csu, Action::kManageUsers, OdsCode(), Identifiability::kAggregate));
+  csu.assigned.clear();
+  EXPECT_FALSE(Check(csu, Action::kViewLedger, Ods("02E"), Identifiability::kAggregate));
+  // Nobody else touches a ledger: not an administrator, analyst, commissioner or viewer.
+  for (Role r : {Role::kCsuAdmin, Role::kCsuAnalyst, Role::kCcgCommissioner, Role::kCcgViewer})
+    for (Action a : {Action::kViewLedger, Action::kPostJournal, Action::kApproveJournal, Action::kManageBudget,
+                     Action::kClosePeriod})
+      EXPECT_FALSE(Grants(r, a, Identifiability::kAggregate)) << RoleName(r) << " " << ActionName(a);
 }
 
 // Continuing healthcare: identifiable fields are for the CHC roles alone,

@@ -126,6 +126,8 @@ std::string RoleLabel(tenancy::Role role) {
       return "CCG viewer";
     case tenancy::Role::kCsuProcurement:
       return "CSU procurement";
+    case tenancy::Role::kCsuFinance:
+      return "CSU finance";
     case tenancy::Role::kCsuChc:
       return "CSU continuing healthcare";
     case tenancy::Role::kCcgChc:
@@ -179,6 +181,8 @@ std::vector<NavLink> WebApp::Impl::CcgNav(const Caller& c, const OdsCode& ccg, s
   }
   if (tenancy::Grants(c.who.role, Action::kViewBilling, Identifiability::kAggregate))
     nav.push_back({base + "/billing", "Billing", current == "billing"});
+  if (ledger.with_store && tenancy::Grants(c.who.role, Action::kViewLedger, Identifiability::kAggregate))
+    nav.push_back({base + "/ledger", "Ledger", current == "ledger"});
   if (procurement.with_store && tenancy::Grants(c.who.role, Action::kScoreBids, Identifiability::kAggregate))
     nav.push_back({base + "/procurement", "Procurement", current == "procurement"});
   if (tenancy::Grants(c.who.role, Action::kViewChc, Identifiability::kRecordLevel) && chc.with_store)
@@ -214,9 +218,10 @@ Response WebApp::Impl::ApiNotFound() { return Response::Error(404, "not found");
 
 WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
                const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing,
-               ProcurementAccess procurement, ChcAccess chc)
+               LedgerAccess ledger, ProcurementAccess procurement, ChcAccess chc)
     : impl_(std::make_unique<Impl>(options, accounts, views, ref, std::move(audit), std::move(records),
-                                   options.behind_tls ? "__Host-csu_session" : "csu_session", std::move(billing))),
+                                   options.behind_tls ? "__Host-csu_session" : "csu_session", std::move(billing),
+                                   std::move(ledger))),
       session_cookie_(impl_->session_cookie) {
   impl_->chc = std::move(chc);
   Impl* app = impl_.get();
@@ -328,6 +333,15 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/chc/cases/{case}", api(&Impl::ApiChcCase));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling, Use::kNone));
+  router_.Add(Method::kGet, "/ccg/{ccg}/ledger", page(&Impl::LedgerHome, Use::kPage));
+  router_.Add(Method::kGet, "/ccg/{ccg}/ledger/{view}", page(&Impl::LedgerView, Use::kView));
+  router_.Add(Method::kPost, "/ccg/{ccg}/ledger/journals", page(&Impl::LedgerPostJournal, Use::kNone));
+  router_.Add(Method::kPost, "/ccg/{ccg}/ledger/approve", page(&Impl::LedgerApprove, Use::kNone));
+  router_.Add(Method::kPost, "/ccg/{ccg}/ledger/period", page(&Impl::LedgerPeriodChange, Use::kNone));
+  router_.Add(Method::kPost, "/ccg/{ccg}/ledger/virements", page(&Impl::LedgerVire, Use::kNone));
+  router_.Add(Method::kPost, "/ccg/{ccg}/ledger/forecasts", page(&Impl::LedgerForecast, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/ledger", api(&Impl::ApiLedgerHome, Use::kPage));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/ledger/{view}", api(&Impl::ApiLedgerView, Use::kView));
   router_.Add(Method::kGet, "/ccg/{ccg}/procurement", page(&Impl::ProcurementPage, Use::kNone));
   router_.Add(Method::kGet, "/ccg/{ccg}/procurement/{tender}/evaluation", page(&Impl::EvaluationPage, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/procurement", api(&Impl::ApiProcurement, Use::kNone));

@@ -44,6 +44,9 @@ namespace csu::billing {
 class BillingStore;
 class Meter;
 }
+namespace csu::ledger {
+class LedgerStore;
+}
 namespace csu::chc {
 class ChcStore;
 }
@@ -86,6 +89,13 @@ struct BillingAccess {
   std::function<Date()> today;  // the platform's date (UK civil); the system clock's when empty
 };
 
+// The ledger database (not thread-safe: `with_store` runs a function on it
+// under the caller's lock). Without it the ledger pages answer 404
+// (docs/web.md, "Routes", the ledger rows).
+struct LedgerAccess {
+  std::function<Status(const std::function<Status(ledger::LedgerStore&)>&)> with_store;
+};
+
 // The procurement database (not thread-safe: `with_store` runs a function on
 // it under the caller's lock). Without it the procurement pages answer 404.
 struct ProcurementAccess {
@@ -112,7 +122,7 @@ class WebApp {
  public:
   WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
          const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {},
-         ProcurementAccess procurement = {}, ChcAccess chc = {});
+         LedgerAccess ledger = {}, ProcurementAccess procurement = {}, ChcAccess chc = {});
   ~WebApp();
 
   // Routes the request; handler failures become 500 pages here, without

@@ -32,6 +32,7 @@
 #include "core/text.h"
 #include "http/form.h"
 #include "http/request_parser.h"
+#include "ledger/ledger_store.h"
 #include "ingest/extract_schema.h"
 #include "pricing/priced_activity.h"
 #include "procurement/procurement_store.h"
@@ -119,7 +120,7 @@ class SignInForms {
 
 struct WebApp::Impl {
   Impl(WebOptions o, tenancy::Accounts& a, const analytics::CommissioningViews& v, const refdata::RefData& r, AuditFn f,
-       PlatformRecords p, std::string cookie, BillingAccess b)
+       PlatformRecords p, std::string cookie, BillingAccess b, LedgerAccess l = {})
       : options(o),
         accounts(a),
         views(v),
@@ -127,7 +128,8 @@ struct WebApp::Impl {
         audit(std::move(f)),
         records(std::move(p)),
         session_cookie(std::move(cookie)),
-        billing(std::move(b)) {}
+        billing(std::move(b)),
+        ledger(std::move(l)) {}
   WebOptions options;
   tenancy::Accounts& accounts;
   const analytics::CommissioningViews& views;
@@ -136,6 +138,7 @@ struct WebApp::Impl {
   PlatformRecords records;
   std::string session_cookie;
   BillingAccess billing;
+  LedgerAccess ledger;
   ProcurementAccess procurement;  // set by WebApp's constructor
   ChcAccess chc;                  // set by WebApp's constructor
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
@@ -398,6 +401,39 @@ struct WebApp::Impl {
 
   Response ApiRecords(const Request& r, const Caller& c) const;
 
+  // ---- the CCG's ledger (ledger_routes.cc; docs/web.md, "Routes", the ledger rows) ----
+  // The page's month: ?period=YYYY-MM (a form's period field for a POST),
+  // else the month of the CCG's latest posted journal, else the month of
+  // Today(); nullopt when malformed.
+  std::optional<ledger::LedgerPeriod> LedgerPeriodOf(const Request& r, const OdsCode& ccg) const;
+  // The view's tables for the CCG's ledger; an Error (why: shown) when the
+  // CCG has no ledger here or the view is unknown.
+  Result<std::vector<report::ReportTable>> LedgerTables(const OdsCode& ccg, const std::string& view,
+                                                        ledger::LedgerPeriod p) const;
+  Response LedgerHome(const Request& r, const Caller& c) const;
+  // The ledger home with a result or a refusal above it.
+  // `form`: a refused journal's fields, shown again so nothing is typed twice.
+  Response LedgerHomeFor(const Request& r, const Caller& c, const OdsCode& ccg, int status,
+                         const std::string& notice, bool error,
+                         const std::map<std::string, std::string>& form = {}) const;
+  Response ApiLedgerHome(const Request& r, const Caller& c) const;
+  Response LedgerView(const Request& r, const Caller& c) const;
+  // A view with a result or a refusal above it (the budget page's forms).
+  Response LedgerViewFor(const Request& r, const Caller& c, const std::string& view, int status,
+                         const std::string& notice, bool error) const;
+  // POST /ccg/{ccg}/ledger/virements and /forecasts: the budget page's forms
+  // (manage_budget); refused with why, the budget page shown again.
+  std::string BudgetForms(const OdsCode& ccg, ledger::LedgerPeriod p, const std::string& csrf) const;
+  Response LedgerVire(const Request& r, const Caller& c) const;
+  Response LedgerForecast(const Request& r, const Caller& c) const;
+  Response ApiLedgerView(const Request& r, const Caller& c) const;
+  // POST /ccg/{ccg}/ledger/journals: one balanced journal from the entry
+  // form; above the threshold it waits for a second person.
+  Response LedgerPostJournal(const Request& r, const Caller& c) const;
+  // POST /ccg/{ccg}/ledger/approve: a pending batch, by someone else.
+  Response LedgerApprove(const Request& r, const Caller& c) const;
+  // POST /ccg/{ccg}/ledger/period: open or close a month.
+  Response LedgerPeriodChange(const Request& r, const Caller& c) const;
   // ---- sign-in (signin_pages.cc) ----
   // The address sign-in throttles and audits. Behind the TLS proxy every
   // connection comes from loopback, so one address would lock everyone out

@@ -31,7 +31,11 @@
 #include "procurement/procurement_store.h"
 #include "http/http_testing.h"
 #include "http/request_parser.h"
+#include "core/file.h"
 #include "http/server.h"
+#include "ledger/chart.h"
+#include "ledger/journal_format.h"
+#include "ledger/ledger_store.h"
 #include "refdata/refdata_for_tests.h"
 #include "store/store_testing.h"
 #include "tenancy/accounts.h"
@@ -95,6 +99,9 @@ class WebAppTest : public ::testing::Test {
     Add("finance", Role::kCcgFinance, "02E");
     Add("viewer", Role::kCcgViewer, "02E");
     Add("other", Role::kCcgCommissioner, "27D");
+    Add("csufinance", Role::kCsuFinance, "");
+    ASSERT_TRUE(accounts_->Assign("csufinance", "02E", true, "test").ok());
+    Add("finance2", Role::kCcgFinance, "02E");
     // These tests are about pages and sign users of every role in with a
     // password alone; the second factor's own tests require it again.
     for (Role r : tenancy::kAllRoles) ASSERT_TRUE(accounts_->SetRoleRequiresMfa(r, false, "test").ok());
@@ -157,6 +164,35 @@ class WebAppTest : public ::testing::Test {
     };
     billing_access.meter = meter_.get();
     billing_access.today = [] { return kToday; };
+    // Ledgers: 02E and 27D, April 2018 open, each with one allocation;
+    // 27D's £987.65 is the other tenant's figure.
+    auto ledger_db = ledger::LedgerStore::Open(dir_.path());
+    ASSERT_TRUE(ledger_db.ok()) << ledger_db.error().ToString();
+    ledger_ = std::move(ledger_db).value();
+    auto chart_text = ReadFile(std::string(CSU_SOURCE_DIR) + "/data/ledger/ccg-chart.csv");
+    ASSERT_TRUE(chart_text.ok());
+    auto chart = ledger::ParseChartTemplate(chart_text.value(), "ccg-chart.csv");
+    ASSERT_TRUE(chart.ok());
+    const ledger::Actor lactor{"2018-04-01T09:00:00Z", "test"};
+    for (const char* ccg : {"02E", "27D"}) {
+      ASSERT_TRUE(ledger_->AddEntity({ccg, ledger::EntityKind::kCcg, ccg, Money::FromPounds(10'000), ""}, chart.value(),
+                                     lactor).ok());
+      ASSERT_TRUE(ledger_->SetPeriodState(ccg, ledger::LedgerPeriod::Parse("2018-04").value(),
+                                          ledger::PeriodState::kOpen, lactor).ok());
+      const std::string amount = ccg[0] == '0' ? "£111.11" : "£987.65";
+      auto txns = ledger::ParseJournal("2018-04-01 (ALLOC) Allocation\n    assets:current:cash:gbs  " + amount +
+                                           "\n    income:allocation:programme\n",
+                                       "t.journal");
+      ASSERT_TRUE(txns.ok()) << txns.error().ToString();
+      ASSERT_TRUE(ledger_->Raise(ccg, txns.value(), {ledger::JournalKind::kManual, "test", "t.journal"},
+                                 [](const std::string&) { return std::optional<std::string>("x"); }, lactor)
+                      .ok());
+    }
+    LedgerAccess ledger_access;
+    ledger_access.with_store = [this](const std::function<Status(ledger::LedgerStore&)>& fn) {
+      std::lock_guard<std::mutex> lock(ledger_mu_);
+      return fn(*ledger_);
+    };
     auto proc = procurement::ProcurementStore::Open(dir_.path());
     ASSERT_TRUE(proc.ok()) << proc.error().ToString();
     procurement_ = std::move(proc).value();
@@ -196,8 +232,8 @@ class WebAppTest : public ::testing::Test {
     ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCcgChc, false, "test").ok());
     ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCsuChc, false, "test").ok());
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
-                                    refdata::TestRefData(), o.audit, records, billing_access, procurement_access,
-                                    chc_access);
+                                    refdata::TestRefData(), o.audit, records, billing_access, ledger_access,
+                                    procurement_access, chc_access);
   }
 
   void Add(const std::string& name, Role role, const std::string& tenant) {
@@ -252,6 +288,8 @@ class WebAppTest : public ::testing::Test {
   std::unique_ptr<billing::Meter> meter_;
   std::mutex procurement_mu_;
   std::unique_ptr<procurement::ProcurementStore> procurement_;
+  std::mutex ledger_mu_;
+  std::unique_ptr<ledger::LedgerStore> ledger_;
   std::unique_ptr<chc::ChcStore> chc_;
   std::unique_ptr<WebApp> app_;
 };
@@ -543,6 +581,15 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /ccg/{ccg}/procurement/{tender}/evaluation", {false, true}},
     {"GET /api/v1/ccg/{ccg}/procurement", {false, true}},
     {"GET /api/v1/ccg/{ccg}/procurement/{tender}/evaluation", {false, true}},
+    {"GET /ccg/{ccg}/ledger", {false, true}},
+    {"GET /ccg/{ccg}/ledger/{view}", {false, true}},
+    {"POST /ccg/{ccg}/ledger/journals", {false, true}},
+    {"POST /ccg/{ccg}/ledger/approve", {false, true}},
+    {"POST /ccg/{ccg}/ledger/period", {false, true}},
+    {"POST /ccg/{ccg}/ledger/virements", {false, true}},
+    {"POST /ccg/{ccg}/ledger/forecasts", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/ledger", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/ledger/{view}", {false, true}},
     {"GET /ccg/{ccg}/chc", {false, true}},
     {"GET /ccg/{ccg}/chc/deadlines", {false, true}},
     {"GET /ccg/{ccg}/chc/reviews", {false, true}},
@@ -569,11 +616,12 @@ std::string Fill(std::string pattern, const std::string& ccg, const std::string&
 
 TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
   std::map<std::string, std::string> sessions;
-  for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer", "chc", "csuchc"})
+  for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer", "csufinance", "chc", "csuchc"})
     sessions[user] = Session(user);
-  const std::string other_figure = "987.65";  // 27D's spell price: must never appear
-  const std::vector<std::string> views = {"summary", "monitoring", "nca",          "spend",      "flows",
-                                          "practices", "ae",        "readmissions", "challenges", "records"};
+  const std::string other_figure = "987.65";  // 27D's spell price and allocation: must never appear
+  const std::vector<std::string> views = {"summary",   "monitoring", "nca",          "spend",      "flows",
+                                          "practices", "ae",         "readmissions", "challenges", "records",
+                                          "trial-balance", "budget", "position"};
   // The other tenant's ids in query and body too; they must change nothing.
   const std::string smuggle = "?provider=RBT&month=1&ccg=27D&commissioner=27D&tenant=27D";
   size_t checked = 0;
@@ -603,7 +651,7 @@ TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
       }
     }
   }
-  EXPECT_GE(checked, 4u * 9u * 10u);  // four users × nine views × the ten CCG routes (two formats for exports)
+  EXPECT_GE(checked, 5u * 13u * 19u);  // five users × thirteen views × the nineteen CCG routes
   // Routes without a CCG in the path never show another tenant's figures.
   for (const char* user : {"analyst", "commissioner", "viewer"}) {
     for (const char* target : {"/", "/api/v1/ccgs", "/ccg/02E", "/api/v1/ccg/02E", "/ccg/02E/view/spend",
@@ -1609,8 +1657,20 @@ TEST_F(WebServerTest, SqlInjectionInEveryParameterChangesAndShowsNothing) {
   EXPECT_EQ(accounts_->ListApiTokens("admin").value().at(0).name, "<b>'; DROP TABLE api_tokens;--");
   EXPECT_EQ(Raw(Get("/account", admin)).body.find("<b>'"), std::string::npos);
   EXPECT_EQ(Raw(Get("/admin/users", admin)).body.find("<b>'"), std::string::npos);
-  // Every table is intact: all eight users (six, and the two CHC staff) are there and still sign in.
-  ASSERT_EQ(accounts_->ListUsers().value().size(), 8u);
+  // The ledger's parameters are only ever bound, never spliced: a payload is a
+  // bad period, an unknown view or another CCG.
+  const std::string finance = Cookie(Session("finance"));
+  for (const std::string& p : payloads) {
+    for (const std::string& target : {"/ccg/02E/ledger?period=" + p, "/ccg/02E/ledger/budget?period=" + p,
+                                      "/ccg/02E/ledger/" + p, "/api/v1/ccg/02E/ledger/" + p + "?period=2018-04",
+                                      "/ccg/" + p + "/ledger"}) {
+      auto r = Raw(Get(target, finance));
+      EXPECT_TRUE(r.status == 400 || r.status == 404) << r.status << " " << target;
+    }
+  }
+  EXPECT_EQ(ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value().size(), 1u);
+  // Every table is intact: all ten users (eight, and the two CHC staff) are there and still sign in.
+  ASSERT_EQ(accounts_->ListUsers().value().size(), 10u);
   for (const char* user : {"analyst", "finance", "viewer", "other"}) Session(user);
   EXPECT_TRUE(accounts_->Assign("analyst", "02E", true, "test").ok());
   EXPECT_EQ(accounts_->FindUser("analyst").value()->assigned.size(), 1u);
@@ -1959,6 +2019,145 @@ TEST_F(WebRecordMemoryTest, TwentyLargeRecordRequestsStayWithinTheMemoryBound) {
   if (peak_reset) {
     EXPECT_LT(peak, before + kBoundKib) << "VmHWM " << peak << " kB, from " << before << " kB";
   }
+}
+
+// The ledger pages (docs/web.md, "Routes", the ledger rows): finance staff only, the
+// statements with JSON twins, a balanced journal from the form, approval by
+// a second person, and period close by CSU finance.
+TEST_F(WebAppTest, LedgerPagesAreForFinanceStaffOfTheirOwnOrAssignedCcg) {
+  for (const char* user : {"finance", "csufinance"}) {
+    const std::string me = Cookie(Session(user));
+    Response home = Send(Method::kGet, "/ccg/02E/ledger?period=2018-04", me);
+    ASSERT_EQ(home.status(), 200) << user << home.body();
+    EXPECT_NE(home.body().find("Raise a journal"), std::string::npos) << user;
+    for (const char* view : {"trial-balance", "income-expenditure", "financial-position", "budget", "position",
+                             "aged-debt", "aged-creditors", "journals"}) {
+      Response page = Send(Method::kGet, std::string("/ccg/02E/ledger/") + view + "?period=2018-04", me);
+      EXPECT_EQ(page.status(), 200) << user << " " << view << page.body();
+      Response api = Send(Method::kGet, std::string("/api/v1/ccg/02E/ledger/") + view + "?period=2018-04", me);
+      ASSERT_EQ(api.status(), 200) << user << " " << view << api.body();
+      EXPECT_EQ(nlohmann::json::parse(api.body())["period"], "2018-04");
+    }
+    Response tb = Send(Method::kGet, "/api/v1/ccg/02E/ledger/trial-balance?period=2018-04", me);
+    EXPECT_NE(tb.body().find("11111"), std::string::npos) << tb.body();
+    EXPECT_EQ(tb.body().find("98765"), std::string::npos);
+    EXPECT_EQ(Send(Method::kGet, "/ccg/02E/ledger/nonesuch?period=2018-04", me).status(), 404);
+    EXPECT_EQ(Send(Method::kGet, "/ccg/02E/ledger/budget?period=2018-13", me).status(), 400);
+  }
+  for (const char* user : {"commissioner", "viewer", "analyst", "admin"}) {
+    const std::string them = Cookie(Session(user));
+    EXPECT_EQ(Send(Method::kGet, "/ccg/02E/ledger", them).status(), 404) << user;
+    EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/ledger/trial-balance", them).status(), 404) << user;
+    EXPECT_EQ(Send(Method::kGet, "/ccg/02E", them).body().find("/ledger\""), std::string::npos) << user;
+  }
+}
+
+TEST_F(WebAppTest, AJournalFromTheFormPostsOrWaitsForASecondPerson) {
+  const std::string session = Session("finance");
+  const std::string me = Cookie(session);
+  const std::string csrf = "csrf=" + CsrfTokenFor(session);
+  const std::string head = "&period=2018-04&date=2018-04-20&reference=MH-04&description=Mental+health&reason=April";
+  const std::string line1 = "&account_1=expenses%3Aprogramme%3Amental-health&cost_centre_1=CC200&debit_1=250.00";
+  const std::string line2 = "&account_2=assets%3Acurrent%3Acash%3Agbs&credit_2=250.00";
+  // No CSRF token: refused, nothing posted.
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/ledger/journals", me, "csrf=x" + head + line1 + line2).status(), 403);
+  // Unbalanced: the form comes back with why, nothing posted.
+  Response bad = Send(Method::kPost, "/ccg/02E/ledger/journals", me,
+                      csrf + head + line1 + "&account_2=assets%3Acurrent%3Acash%3Agbs&credit_2=249.99");
+  EXPECT_EQ(bad.status(), 400);
+  EXPECT_NE(bad.body().find("Not posted"), std::string::npos) << bad.body();
+  EXPECT_EQ(ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value().size(), 1u);
+  // Balanced and small: posted at once, audited.
+  Response ok = Send(Method::kPost, "/ccg/02E/ledger/journals", me, csrf + head + line1 + line2);
+  ASSERT_EQ(ok.status(), 303) << ok.body();
+  auto journals = ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value();
+  ASSERT_EQ(journals.size(), 2u);
+  EXPECT_TRUE(journals[1].posted);
+  EXPECT_EQ(journals[1].raised_by, "finance");
+  EXPECT_EQ(journals[1].txn.postings[0].cost_centre, "CC200");
+  EXPECT_EQ(AuditCount("finance|ledger.post|02E|"), 1u);
+  // Above the £10,000 threshold: pending until someone else approves it.
+  const std::string big = "&account_1=expenses%3Aprogramme%3Aacute&cost_centre_1=CC100&debit_1=20%2C000.00"
+                          "&account_2=liabilities%3Acurrent%3Apayables%3Anhs&credit_2=20000";
+  ASSERT_EQ(Send(Method::kPost, "/ccg/02E/ledger/journals", me, csrf + head + big).status(), 303);
+  journals = ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value();
+  ASSERT_EQ(journals.size(), 3u);
+  EXPECT_FALSE(journals[2].posted);
+  const std::string batch = "&period=2018-04&batch=" + std::to_string(journals[2].batch);
+  Response self = Send(Method::kPost, "/ccg/02E/ledger/approve", me, csrf + batch);
+  EXPECT_EQ(self.status(), 400);
+  EXPECT_NE(self.body().find("segregation of duties"), std::string::npos) << self.body();
+  const std::string other = Session("finance2");
+  Response approved =
+      Send(Method::kPost, "/ccg/02E/ledger/approve", Cookie(other), "csrf=" + CsrfTokenFor(other) + batch);
+  ASSERT_EQ(approved.status(), 303) << approved.body();
+  EXPECT_TRUE(ledger_->GetJournal("02E", journals[2].number).value()->posted);
+  EXPECT_EQ(ledger_->GetJournal("02E", journals[2].number).value()->approved_by, "finance2");
+  EXPECT_EQ(AuditCount("finance2|ledger.approve|02E|"), 1u);
+}
+
+TEST_F(WebAppTest, CsuFinanceClosesAPeriodAndItRefusesPostings) {
+  const std::string ccg_session = Session("finance");
+  const std::string close = "&period=2018-04&to=closed";
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/ledger/period", Cookie(ccg_session), "csrf=" + CsrfTokenFor(ccg_session) + close)
+                .status(),
+            404)
+      << "CCG finance does not close periods";
+  const std::string session = Session("csufinance");
+  Response closed = Send(Method::kPost, "/ccg/02E/ledger/period", Cookie(session), "csrf=" + CsrfTokenFor(session) + close);
+  ASSERT_EQ(closed.status(), 303) << closed.body();
+  EXPECT_EQ(ledger_->StateOf("02E", ledger::LedgerPeriod::Parse("2018-04").value()).value(), ledger::PeriodState::kClosed);
+  EXPECT_EQ(ledger_->StateOf("27D", ledger::LedgerPeriod::Parse("2018-04").value()).value(), ledger::PeriodState::kOpen);
+  Response refused = Send(Method::kPost, "/ccg/02E/ledger/journals", Cookie(session),
+                          "csrf=" + CsrfTokenFor(session) +
+                              "&period=2018-04&date=2018-04-20&reference=X&description=Late&reason=late"
+                              "&account_1=expenses%3Aprogramme%3Aacute&debit_1=1"
+                              "&account_2=assets%3Acurrent%3Acash%3Agbs&credit_2=1");
+  EXPECT_EQ(refused.status(), 400);
+  EXPECT_EQ(AuditCount("csufinance|ledger.period.close|02E|"), 1u);
+}
+
+TEST_F(WebAppTest, FinanceStaffMoveBudgetAndOverrideAForecastFromTheBudgetPage) {
+  std::vector<ledger::BudgetLine> lines(2);
+  lines[0].cost_centre = "CC100", lines[0].account = "expenses:programme:acute", lines[0].months = ledger::FlatTwelfths(120'000);
+  lines[1].cost_centre = "CC200", lines[1].account = "expenses:programme:mental-health";
+  lines[1].months = ledger::FlatTwelfths(60'000);
+  const ledger::Actor a{"2018-04-01T09:00:00Z", "test"};
+  ASSERT_TRUE(ledger_->SetBudget("02E", FinancialYear(2018), lines, "plan", "b.csv", a).ok());
+  ASSERT_TRUE(ledger_->ApproveBudget("02E", FinancialYear(2018), 1, a).ok());
+  const std::string session = Session("finance");
+  const std::string me = Cookie(session);
+  const std::string csrf = "csrf=" + CsrfTokenFor(session);
+  Response page = Send(Method::kGet, "/ccg/02E/ledger/budget?period=2018-04", me);
+  ASSERT_EQ(page.status(), 200);
+  EXPECT_NE(page.body().find("Move the budget"), std::string::npos);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/ledger/budget?period=2018-04", Cookie(Session("commissioner"))).status(), 404);
+  const std::string move = "&period=2018-04&from=CC200%3Aexpenses%3Aprogramme%3Amental-health"
+                           "&to=CC100%3Aexpenses%3Aprogramme%3Aacute&first=2018-10&last=2019-03&reason=Acute+pressure";
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/ledger/virements", me, "csrf=x&amount=60" + move).status(), 403);
+  Response too_much = Send(Method::kPost, "/ccg/02E/ledger/virements", me, csrf + "&amount=400" + move);
+  EXPECT_EQ(too_much.status(), 400);
+  EXPECT_NE(too_much.body().find("there is not that much to move"), std::string::npos) << too_much.body();
+  EXPECT_TRUE(ledger_->Virements("02E", FinancialYear(2018)).value().empty());
+  Response moved = Send(Method::kPost, "/ccg/02E/ledger/virements", me, csrf + "&amount=60" + move);
+  ASSERT_EQ(moved.status(), 303) << moved.body();
+  auto v = ledger_->Virements("02E", FinancialYear(2018)).value();
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].by, "finance");
+  EXPECT_EQ(v[0].lines.size(), 12u) << "six months, each from one line to another";
+  EXPECT_EQ(AuditCount("finance|ledger.budget.vire|02E|"), 1u);
+  Response set = Send(Method::kPost, "/ccg/02E/ledger/forecasts", me,
+                      csrf + "&period=2018-04&line=CC100%3Aexpenses%3Aprogramme%3Aacute&outturn=1%2C300&note=Winter");
+  ASSERT_EQ(set.status(), 303) << set.body();
+  auto f = ledger_->Forecasts("02E", FinancialYear(2018)).value();
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].outturn, Money::FromPounds(1300));
+  EXPECT_EQ(AuditCount("finance|ledger.budget.forecast|02E|"), 1u);
+  // Nobody outside finance reaches the forms, and another CCG is a 404.
+  const std::string viewer = Session("viewer");
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/ledger/forecasts", Cookie(viewer), "csrf=" + CsrfTokenFor(viewer)).status(),
+            404);
+  EXPECT_EQ(Send(Method::kPost, "/ccg/27D/ledger/virements", me, csrf + "&amount=60" + move).status(), 404);
 }
 
 }  // namespace
