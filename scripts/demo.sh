@@ -90,6 +90,15 @@ done
 "$CSU" billing report --data "$STATE" --view cost-per-head --as-of 2018-10-01
 
 echo
+echo "== Continuing healthcare: a synthetic caseload (CHC key: ${CSU_CHC_KEY_FILE:-$HOME/.config/opencsu/chc.key})"
+# Names, addresses and NHS numbers (999 range) are invented; imported once.
+if [ "$("$CSU" chc caseload --data "$STATE" --format csv | wc -l)" -le 1 ]; then
+  "$CSU" chc demo-caseload --ccgs 02E,27D,12F --year 2018/19 --as-of 2018-10-15 --out "$DEMO_DIR/chc-caseload.csv"
+  "$CSU" chc import --data "$STATE" "$DEMO_DIR/chc-caseload.csv"
+fi
+"$CSU" chc assurance --data "$STATE" --quarter 2018-Q2
+
+echo
 echo "== Try next"
 try() { printf '  %-62s %s\n' "$1" "$2"; }
 try "$CSU --help" "every command"
@@ -98,6 +107,8 @@ try "$CSU refdata show provider RBT" "a trust and its market forces factor"
 try "$CSU quarantine --data $STATE" "rows refused at ingest, identifiers masked"
 try "$CSU contracts list --data $STATE --commissioner 02E" "a CCG's contracts and their plans"
 try "$CSU report monitoring --data $STATE --commissioner 02E --month 9" "plan vs actual, variance, forecast, contract rules"
+try "$CSU chc deadlines --data $STATE --ccg 02E" "CHC cases nearing or past 28 days"
+try "$CSU chc committed-cost --data $STATE --ccg 02E" "CHC packages committed to 31 March, by month"
 try "$CSU report all --data $STATE --commissioner 02E --format xlsx --out 02E.xlsx" "every view as an Excel workbook"
 try "$CSU report challenges --data $STATE --commissioner 02E" "records to challenge, with £ at stake"
 try "$CSU spc --input series.csv --svg chart.svg" "an SPC chart of any period,value series"
@@ -145,6 +156,7 @@ add_user warrington-viewer ccg_viewer 02E "Willow-beacon-2018"
 add_user warrington-finance ccg_finance 02E "Ledger-otter-2018"
 add_user csu-finance csu_finance "" "Abacus-plover-2018"
 "$CSU" users assign csu-finance 02E --data "$STATE" >/dev/null
+add_user warrington-chc ccg_chc 02E "Thistle-ferry-2018"
 LISTEN=${DEMO_LISTEN:-127.0.0.1:8080}
 echo
 echo "  Sign in at http://$LISTEN/signin as"
@@ -153,9 +165,10 @@ printf '    %-18s %-30s %s\n' "user" "password" "sees" \
   "warrington-viewer" "Willow-beacon-2018" "02E dashboards only" \
   "warrington-finance" "Ledger-otter-2018" "02E figures, exports, its CSU invoices and its ledger" \
   "csu-finance" "Abacus-plover-2018" "02E's ledger, kept by the CSU (period close too)" \
+  "warrington-chc" "Thistle-ferry-2018" "02E continuing healthcare cases (pseudonymised)" \
   "analyst" "Compass-heron-2018" "all three CCGs of the demo CSU" \
   "csu-admin" "Lantern-harbour-2018" "every CCG's figures, no records"
-echo "  csu-admin, analyst, csu-finance and warrington-finance have roles that require a second factor: at their"
+echo "  csu-admin, analyst, csu-finance, warrington-finance and warrington-chc have roles that require a second factor: at their"
 echo "  first sign-in the page shows a key for an authenticator app and asks for its code."
 if [ "${DEMO_SERVE:-1}" = "0" ]; then exit 0; fi
 echo

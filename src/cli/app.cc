@@ -48,6 +48,7 @@ int Run(int argc, char** argv) {
   AddPayrollCommands(app, ctx);
   AddLedgerCommands(app, ctx);
   AddProcurementCommands(app, ctx);
+  AddChcCommands(app, ctx);
   AddServeCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 

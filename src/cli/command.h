@@ -47,5 +47,6 @@ void AddPrimaryCareCommands(CLI::App& app, Context& ctx);
 void AddPayrollCommands(CLI::App& app, Context& ctx);
 void AddLedgerCommands(CLI::App& app, Context& ctx);
 void AddProcurementCommands(CLI::App& app, Context& ctx);
+void AddChcCommands(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli

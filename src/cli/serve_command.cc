@@ -17,6 +17,7 @@
 #include "analytics/commissioning_views.h"
 #include "billing/billing_store.h"
 #include "billing/meter.h"
+#include "chc/chc_store.h"
 #include "procurement/procurement_store.h"
 #include "cli/command.h"
 #include "cli/state.h"
@@ -219,8 +220,23 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     std::lock_guard<std::mutex> lock(procurement_mutex);
     return fn(*db);
   };
+  // Continuing healthcare: the pseudonymised pages, when the folder has
+  // cases; the server never holds the CHC key (docs/chc.md).
+  auto chc_db = chc::ChcStore::OpenPseudonymised(args.state.data_dir);
+  if (!chc_db.ok()) {
+    PrintError(chc_db.error().ToString());
+    return kExitFailure;
+  }
+  std::mutex chc_mutex;
+  web::ChcAccess chc_access;
+  if (chc_db.value()) {
+    chc_access.with_store = [db = chc_db.value().get(), &chc_mutex](const std::function<Status(chc::ChcStore&)>& fn) {
+      std::lock_guard<std::mutex> lock(chc_mutex);
+      return fn(*db);
+    };
+  }
   const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access,
-                        ledger_access, procurement_access);
+                        ledger_access, procurement_access, chc_access);
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.

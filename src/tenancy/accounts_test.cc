@@ -432,6 +432,48 @@ TEST_F(TenancySignInTest, WithASecondFactorTheAnswerDoesNotTellWhetherThePasswor
 // CSU administrators and analysts and CCG finance staff now need one unless
 // an administrator decides otherwise (ASVS level 2): a new installation's
 // administrator cannot sign in with a password alone.
+// A platform database made before the CHC roles (its users CHECK lists
+// only the first five roles) is widened in place on open: its users stay, and the new
+// roles can then be added.
+TEST_F(TenancySignInTest, AnOlderDatabaseAcceptsTheChcRolesAfterOpening) {
+  Add("carol", Role::kCcgCommissioner, "02E");
+  accounts_.reset();
+  {
+    auto db = store::SqliteDb::Open((dir_ / "platform.sqlite").string(), "").value();
+    ASSERT_TRUE(db->Exec("PRAGMA writable_schema=ON").ok());
+    // The role list as it was before the CHC roles: cut at ",'csu_chc'".
+    std::string sql;
+    {
+      auto q = db->Prepare("SELECT sql FROM sqlite_master WHERE name='users'").value();
+      ASSERT_TRUE(q.Step().value());
+      sql = q.Text(0);
+    }
+    const size_t cut = sql.find(",'csu_chc'");
+    ASSERT_NE(cut, std::string::npos);
+    sql.erase(cut, sql.find("))", cut) - cut);
+    auto up = db->Prepare("UPDATE sqlite_master SET sql=?1 WHERE name='users'").value();
+    ASSERT_TRUE(up.Bind(1, sql).Run().ok());
+    auto v = db->Prepare("PRAGMA schema_version").value();
+    ASSERT_TRUE(v.Step().value());
+    const int64_t version = v.Int(0);
+    v.Reset();
+    ASSERT_TRUE(db->Exec("PRAGMA schema_version=" + std::to_string(version + 1)).ok());
+    ASSERT_TRUE(db->Exec("PRAGMA writable_schema=OFF").ok());
+    // As an old csu would have it: the CHC roles are refused.
+    EXPECT_FALSE(db->Exec("INSERT INTO users(username, display_name, role, tenant, password_hash, totp_secret, "
+                          "totp_last_step, disabled, created_at, updated_at, last_sign_in_at) VALUES "
+                          "('x','x','ccg_chc','02E','h','',0,0,'','','')").ok());
+  }
+  Reopen();
+  Add("dora", Role::kCcgChc, "02E");
+  Add("ezra", Role::kCsuChc);
+  EXPECT_TRUE(accounts_->Assign("ezra", "02E", true, "admin-test").ok());
+  auto users = accounts_->ListUsers().value();
+  EXPECT_EQ(users.size(), 3u);
+  Reopen();  // and once widened, opening again changes nothing
+  EXPECT_EQ(accounts_->ListUsers().value().size(), 3u);
+}
+
 TEST_F(TenancySignInTest, CsuAndFinanceRolesRequireASecondFactorByDefault) {
   second_factor_optional_ = false;
   fs::remove_all(dir_);
@@ -439,7 +481,8 @@ TEST_F(TenancySignInTest, CsuAndFinanceRolesRequireASecondFactorByDefault) {
   Reopen();
   for (Role r : kAllRoles) {
     const bool expected = r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCcgFinance ||
-                          r == Role::kCsuProcurement || r == Role::kCsuFinance;
+                          r == Role::kCsuProcurement || r == Role::kCsuFinance || r == Role::kCsuChc ||
+                          r == Role::kCcgChc;
     EXPECT_EQ(accounts_->RoleRequiresMfa(r).value(), expected) << RoleName(r);
   }
   Add("root", Role::kCsuAdmin);

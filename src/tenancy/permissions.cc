@@ -57,6 +57,13 @@ constexpr Grant kMatrix[] = {
     {Role::kCsuFinance,      Action::kManageBudget,        true,     false},
     {Role::kCsuFinance,      Action::kClosePeriod,         true,     false},
     {Role::kCsuFinance,      Action::kScoreBids,           true,     false},
+    {Role::kCcgFinance,      Action::kViewChc,             true,     false},
+    {Role::kCsuChc,          Action::kViewChc,             true,     true},
+    {Role::kCsuChc,          Action::kViewChcIdentifiable, false,    true},
+    {Role::kCsuChc,          Action::kManageChc,           true,     true},
+    {Role::kCcgChc,          Action::kViewChc,             true,     true},
+    {Role::kCcgChc,          Action::kViewChcIdentifiable, false,    true},
+    {Role::kCcgChc,          Action::kManageChc,           true,     true},
 };
 
 bool Contains(const std::vector<OdsCode>& v, const OdsCode& c) { return std::find(v.begin(), v.end(), c) != v.end(); }
@@ -72,6 +79,8 @@ std::string_view RoleName(Role r) {
     case Role::kCcgViewer: return "ccg_viewer";
     case Role::kCsuProcurement: return "csu_procurement";
     case Role::kCsuFinance: return "csu_finance";
+    case Role::kCsuChc: return "csu_chc";
+    case Role::kCcgChc: return "ccg_chc";
   }
   return "?";
 }
@@ -83,10 +92,13 @@ std::optional<Role> ParseRole(std::string_view name) {
 }
 
 bool IsCsuRole(Role r) {
-  return r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance;
+  return r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance ||
+         r == Role::kCsuChc;
 }
 
-bool IsAssignedRole(Role r) { return r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance; }
+bool IsAssignedRole(Role r) {
+  return r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance || r == Role::kCsuChc;
+}
 
 std::string_view ActionName(Action a) {
   switch (a) {
@@ -105,6 +117,9 @@ std::string_view ActionName(Action a) {
     case Action::kApproveJournal: return "approve_journal";
     case Action::kManageBudget: return "manage_budget";
     case Action::kClosePeriod: return "close_period";
+    case Action::kViewChc: return "view_chc";
+    case Action::kViewChcIdentifiable: return "view_chc_identifiable";
+    case Action::kManageChc: return "manage_chc";
   }
   return "?";
 }
@@ -145,11 +160,13 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
     case Role::kCsuAnalyst:
     case Role::kCsuProcurement:
     case Role::kCsuFinance:
+    case Role::kCsuChc:
       if (Contains(who.assigned, tenant)) return Permission{true, ""};
       return refuse("tenant " + tenant.ToString() + " is not assigned to this user");
     case Role::kCcgCommissioner:
     case Role::kCcgFinance:
     case Role::kCcgViewer:
+    case Role::kCcgChc:
       if (!who.tenant.empty() && who.tenant == tenant) return Permission{true, ""};
       return refuse("tenant " + tenant.ToString() + " is not the user's own CCG");
   }
@@ -161,7 +178,8 @@ std::vector<OdsCode> TenantsOf(const Principal& who, const std::vector<OdsCode>&
     case Role::kCsuAdmin: return all_tenants;
     case Role::kCsuAnalyst:
     case Role::kCsuProcurement:
-    case Role::kCsuFinance: return who.assigned;
+    case Role::kCsuFinance:
+    case Role::kCsuChc: return who.assigned;
     default: return who.tenant.empty() ? std::vector<OdsCode>{} : std::vector<OdsCode>{who.tenant};
   }
 }

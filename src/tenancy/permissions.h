@@ -25,7 +25,8 @@
 namespace csu::tenancy {
 
 // Appended, never reordered (stored by name, but tests and tables list them
-// in this order).
+// in this order). kCsuChc: the CSU's continuing healthcare staff, assigned
+// CCGs like an analyst; kCcgChc: a CCG's own continuing healthcare team.
 enum class Role : uint8_t {
   kCsuAdmin,
   kCsuAnalyst,
@@ -34,12 +35,15 @@ enum class Role : uint8_t {
   kCcgViewer,
   kCsuProcurement,
   kCsuFinance,
+  kCsuChc,
+  kCcgChc,
 };
 inline constexpr Role kAllRoles[] = {Role::kCsuAdmin,   Role::kCsuAnalyst, Role::kCcgCommissioner, Role::kCcgFinance,
-                                     Role::kCcgViewer,  Role::kCsuProcurement, Role::kCsuFinance};
+                                     Role::kCcgViewer,  Role::kCsuProcurement, Role::kCsuFinance, Role::kCsuChc,
+                                     Role::kCcgChc};
 
 // "csu_admin", "csu_analyst", "ccg_commissioner", "ccg_finance", "ccg_viewer",
-// "csu_procurement", "csu_finance".
+// "csu_procurement", "csu_finance", "csu_chc", "ccg_chc".
 std::string_view RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
 // CSU staff have no tenant of their own; CCG roles have exactly one.
@@ -65,12 +69,17 @@ enum class Action : uint8_t {
   kApproveJournal,      // approve a journal someone else raised
   kManageBudget,        // set and approve budgets, virements, forecast overrides
   kClosePeriod,         // open, close and lock financial periods
+  // Continuing healthcare (docs/chc.md), appended:
+  kViewChc,             // continuing healthcare cases by pseudonym: caseload, 28-day list, packages, committed cost
+  kViewChcIdentifiable, // a CHC case's name, NHS number, date of birth and address (each view audited with its purpose)
+  kManageChc,           // record a CHC case's steps: referral, Checklist, DST, decision, packages, reviews
 };
 inline constexpr Action kAllActions[] = {
     Action::kView,           Action::kExport,         Action::kSetChallengeStatus, Action::kLoadData,
     Action::kManageUsers,    Action::kViewAudit,      Action::kViewBilling,        Action::kManageBilling,
     Action::kManageProcurement, Action::kScoreBids,   Action::kViewLedger,         Action::kPostJournal,
-    Action::kApproveJournal, Action::kManageBudget,   Action::kClosePeriod};
+    Action::kApproveJournal, Action::kManageBudget,   Action::kClosePeriod,        Action::kViewChc,
+    Action::kViewChcIdentifiable, Action::kManageChc};
 std::string_view ActionName(Action a);
 
 // Aggregate figures (counts, money, rates; disclosure control applies where

@@ -58,6 +58,17 @@ const std::set<std::string> kGranted = {
     "csu_finance manage_budget aggregate",
     "csu_finance close_period aggregate",
     "csu_finance score_bids aggregate",
+    "ccg_finance view_chc aggregate",
+    "csu_chc view_chc aggregate",
+    "csu_chc view_chc record_level",
+    "csu_chc view_chc_identifiable record_level",
+    "csu_chc manage_chc aggregate",
+    "csu_chc manage_chc record_level",
+    "ccg_chc view_chc aggregate",
+    "ccg_chc view_chc record_level",
+    "ccg_chc view_chc_identifiable record_level",
+    "ccg_chc manage_chc aggregate",
+    "ccg_chc manage_chc record_level",
 };
 
 Principal Of(Role role) {
@@ -103,7 +114,7 @@ TEST(PermissionTest, EveryCellOfTheMatrix) {
       }
     }
   }
-  EXPECT_EQ(checked, 7 * 15 * 2 * 3);
+  EXPECT_EQ(checked, 9 * 18 * 2 * 3);
   EXPECT_GT(allowed, 0);
 }
 
@@ -154,6 +165,27 @@ TEST(PermissionTest, LedgerActionsReachOnlyTheFinanceRolesOwnOrAssignedLedgers) 
     for (Action a : {Action::kViewLedger, Action::kPostJournal, Action::kApproveJournal, Action::kManageBudget,
                      Action::kClosePeriod})
       EXPECT_FALSE(Grants(r, a, Identifiability::kAggregate)) << RoleName(r) << " " << ActionName(a);
+}
+
+// Continuing healthcare: identifiable fields are for the CHC roles alone,
+// within their own or assigned CCGs; another CCG's cases are out of reach.
+TEST(PermissionTest, ChcIdentifiableOnlyForChcRoles) {
+  for (Role r : {Role::kCsuAdmin, Role::kCsuAnalyst, Role::kCcgCommissioner, Role::kCcgFinance, Role::kCcgViewer}) {
+    EXPECT_FALSE(Check(Of(r), Action::kViewChcIdentifiable, Ods("02E"), Identifiability::kRecordLevel)) << RoleName(r);
+    EXPECT_FALSE(Check(Of(r), Action::kViewChc, Ods("02E"), Identifiability::kRecordLevel)) << RoleName(r);
+    EXPECT_FALSE(Check(Of(r), Action::kManageChc, Ods("02E"), Identifiability::kRecordLevel)) << RoleName(r);
+  }
+  EXPECT_TRUE(Check(Of(Role::kCcgChc), Action::kViewChcIdentifiable, Ods("02E"), Identifiability::kRecordLevel));
+  EXPECT_FALSE(Check(Of(Role::kCcgChc), Action::kViewChcIdentifiable, Ods("27D"), Identifiability::kRecordLevel));
+  EXPECT_TRUE(Check(Of(Role::kCsuChc), Action::kViewChcIdentifiable, Ods("01A"), Identifiability::kRecordLevel));
+  EXPECT_FALSE(Check(Of(Role::kCsuChc), Action::kViewChcIdentifiable, Ods("27D"), Identifiability::kRecordLevel));
+  Principal unassigned = Of(Role::kCsuChc);
+  unassigned.assigned.clear();
+  EXPECT_FALSE(Check(unassigned, Action::kViewChc, Ods("02E"), Identifiability::kAggregate));
+  EXPECT_EQ(TenantsOf(Of(Role::kCsuChc), {Ods("01A"), Ods("02E"), Ods("27D")}),
+            (std::vector<OdsCode>{Ods("02E"), Ods("01A")}));
+  // Finance sees the committed cost (aggregate), never a case.
+  EXPECT_TRUE(Check(Of(Role::kCcgFinance), Action::kViewChc, Ods("02E"), Identifiability::kAggregate));
 }
 
 TEST(PermissionTest, RoleNamesRoundTrip) {

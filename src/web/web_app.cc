@@ -128,6 +128,10 @@ std::string RoleLabel(tenancy::Role role) {
       return "CSU procurement";
     case tenancy::Role::kCsuFinance:
       return "CSU finance";
+    case tenancy::Role::kCsuChc:
+      return "CSU continuing healthcare";
+    case tenancy::Role::kCcgChc:
+      return "CCG continuing healthcare";
   }
   return std::string(tenancy::RoleName(role));
 }
@@ -181,6 +185,8 @@ std::vector<NavLink> WebApp::Impl::CcgNav(const Caller& c, const OdsCode& ccg, s
     nav.push_back({base + "/ledger", "Ledger", current == "ledger"});
   if (procurement.with_store && tenancy::Grants(c.who.role, Action::kScoreBids, Identifiability::kAggregate))
     nav.push_back({base + "/procurement", "Procurement", current == "procurement"});
+  if (tenancy::Grants(c.who.role, Action::kViewChc, Identifiability::kRecordLevel) && chc.with_store)
+    nav.push_back({base + "/chc", "Continuing healthcare", current == "chc"});
   return nav;
 }
 
@@ -212,11 +218,12 @@ Response WebApp::Impl::ApiNotFound() { return Response::Error(404, "not found");
 
 WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
                const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing,
-               LedgerAccess ledger, ProcurementAccess procurement)
+               LedgerAccess ledger, ProcurementAccess procurement, ChcAccess chc)
     : impl_(std::make_unique<Impl>(options, accounts, views, ref, std::move(audit), std::move(records),
                                    options.behind_tls ? "__Host-csu_session" : "csu_session", std::move(billing),
                                    std::move(ledger))),
       session_cookie_(impl_->session_cookie) {
+  impl_->chc = std::move(chc);
   Impl* app = impl_.get();
   app->procurement = std::move(procurement);
   using Fn = Response (Impl::*)(const Request&, const Caller&) const;
@@ -302,6 +309,28 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/billing", page(&Impl::CsuBillingPage, Use::kNone));
   router_.Add(Method::kPost, "/billing/catalogue", page(&Impl::CataloguePrice, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/billing", api(&Impl::ApiCcgBilling, Use::kNone));
+  // Continuing healthcare (chc_routes.cc): for the CHC roles; pseudonymised.
+  using ChcView = Impl::ChcView;
+  const std::pair<const char*, ChcView> chc_pages[] = {{"", ChcView::kCaseload},
+                                                       {"/deadlines", ChcView::kDeadlines},
+                                                       {"/reviews", ChcView::kReviews},
+                                                       {"/packages", ChcView::kPackages},
+                                                       {"/committed", ChcView::kCommitted}};
+  for (const auto& [suffix, which] : chc_pages) {
+    const ChcView w = which;
+    router_.Add(Method::kGet, std::string("/ccg/{ccg}/chc") + suffix, [app, w](const Request& r) {
+      auto c = app->Authenticate(r);
+      if (!c) return Redirect("/signin");
+      return app->Metered(r, *c, false, Use::kPage, app->ChcPage(r, *c, w));
+    });
+    router_.Add(Method::kGet, std::string("/api/v1/ccg/{ccg}/chc") + suffix, [app, w](const Request& r) {
+      auto c = app->Authenticate(r);
+      if (!c) return Response::Error(401, "sign in, or send an API token as 'Authorization: Bearer ...'");
+      return app->Metered(r, *c, true, Use::kPage, app->ApiChc(r, *c, w));
+    });
+  }
+  router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}", page(&Impl::ChcCasePage));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/chc/cases/{case}", api(&Impl::ApiChcCase));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling, Use::kNone));
   router_.Add(Method::kGet, "/ccg/{ccg}/ledger", page(&Impl::LedgerHome, Use::kPage));

@@ -47,6 +47,9 @@ class Meter;
 namespace csu::ledger {
 class LedgerStore;
 }
+namespace csu::chc {
+class ChcStore;
+}
 namespace csu::refdata {
 class RefData;
 }
@@ -99,6 +102,14 @@ struct ProcurementAccess {
   std::function<Status(const std::function<Status(procurement::ProcurementStore&)>&)> with_store;
 };
 
+// The continuing healthcare database (chc.sqlite; not thread-safe:
+// `with_store` runs a function on it under the caller's lock). Without it
+// the CHC pages answer 404. The pages are pseudonymised: they never read the
+// identifiable fields (docs/chc.md).
+struct ChcAccess {
+  std::function<Status(const std::function<Status(chc::ChcStore&)>&)> with_store;
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -111,7 +122,7 @@ class WebApp {
  public:
   WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
          const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {},
-         LedgerAccess ledger = {}, ProcurementAccess procurement = {});
+         LedgerAccess ledger = {}, ProcurementAccess procurement = {}, ChcAccess chc = {});
   ~WebApp();
 
   // Routes the request; handler failures become 500 pages here, without

@@ -140,6 +140,7 @@ struct WebApp::Impl {
   BillingAccess billing;
   LedgerAccess ledger;
   ProcurementAccess procurement;  // set by WebApp's constructor
+  ChcAccess chc;                  // set by WebApp's constructor
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
   // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
   std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
@@ -362,6 +363,18 @@ struct WebApp::Impl {
     return std::move(*out);
   }
   Result<billing::CcgBilling> CcgBillingOf(const OdsCode& ccg) const;
+
+  // ---- continuing healthcare pages (chc_routes.cc) ----
+  // The CCG's CHC table `which` (caseload, deadlines, reviews, packages,
+  // committed) or a case's timeline, from chc.sqlite; nullopt when the
+  // caller may not see the CCG's cases or there is no database.
+  enum class ChcView { kCaseload, kDeadlines, kReviews, kPackages, kCommitted };
+  Result<report::ReportTable> ChcTableOf(const OdsCode& ccg, ChcView which) const;
+  Response ChcPage(const Request& r, const Caller& c, ChcView which) const;
+  Response ApiChc(const Request& r, const Caller& c, ChcView which) const;
+  Response ChcCasePage(const Request& r, const Caller& c) const;
+  Response ApiChcCase(const Request& r, const Caller& c) const;
+  Result<std::optional<report::ReportTable>> ChcTimelineOf(const OdsCode& ccg, int64_t case_id) const;
 
   Response CcgBillingPage(const Request& r, const Caller& c) const;
   Response ApiCcgBilling(const Request& r, const Caller& c) const;

@@ -3,6 +3,7 @@
 // from the matrix fails the test), for each role, with another tenant's
 // ids in path, query and body. Requests are built as the server's parser
 // would build them and handed to WebApp::Handle.
+#include "chc/chc_store.h"
 #include "web/web_app.h"
 
 #include <gtest/gtest.h>
@@ -200,9 +201,39 @@ class WebAppTest : public ::testing::Test {
       std::lock_guard<std::mutex> lock(procurement_mu_);
       return fn(*procurement_);
     };
+    // Continuing healthcare: case 1 is 02E's, case 2 is 27D's (the other
+    // tenant's); both with names that must never reach a page.
+    {
+      std::array<uint8_t, 32> key{};
+      key.fill(7);
+      const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key);
+      auto chc_db = chc::ChcStore::Open(dir_.path(), cipher);
+      ASSERT_TRUE(chc_db.ok()) << chc_db.error().ToString();
+      const chc::Actor chc_actor{"2018-09-01T09:00:00Z", "test"};
+      for (const char* ccg : {"02E", "27D"}) {
+        chc::NewCase nc{ccg, std::string(64, ccg[0] == '0' ? 'a' : 'f'), Date::FromYmd(2018, 9, 1), false, std::nullopt};
+        auto id = chc_db.value()->Refer(nc, {std::string("Zed Quillfeather ") + ccg, "9434765919", "1931-02-17", "Mill Lane"},
+                                        cipher, chc_actor);
+        ASSERT_TRUE(id.ok());
+        ASSERT_TRUE(chc_db.value()->RecordChecklist(id.value(), Date::FromYmd(2018, 9, 3), true, chc_actor).ok());
+      }
+    }
+    auto chc_read = chc::ChcStore::OpenPseudonymised(dir_.path());
+    ASSERT_TRUE(chc_read.ok() && chc_read.value());
+    chc_ = std::move(chc_read).value();
+    ChcAccess chc_access;
+    chc_access.with_store = [this](const std::function<Status(chc::ChcStore&)>& fn) {
+      std::lock_guard<std::mutex> lock(billing_mu_);
+      return fn(*chc_);
+    };
+    Add("chc", Role::kCcgChc, "02E");
+    Add("csuchc", Role::kCsuChc, "");
+    ASSERT_TRUE(accounts_->Assign("csuchc", "02E", true, "test").ok());
+    ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCcgChc, false, "test").ok());
+    ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCsuChc, false, "test").ok());
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
                                     refdata::TestRefData(), o.audit, records, billing_access, ledger_access,
-                                    procurement_access);
+                                    procurement_access, chc_access);
   }
 
   void Add(const std::string& name, Role role, const std::string& tenant) {
@@ -259,6 +290,7 @@ class WebAppTest : public ::testing::Test {
   std::unique_ptr<procurement::ProcurementStore> procurement_;
   std::mutex ledger_mu_;
   std::unique_ptr<ledger::LedgerStore> ledger_;
+  std::unique_ptr<chc::ChcStore> chc_;
   std::unique_ptr<WebApp> app_;
 };
 
@@ -558,13 +590,25 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"POST /ccg/{ccg}/ledger/forecasts", {false, true}},
     {"GET /api/v1/ccg/{ccg}/ledger", {false, true}},
     {"GET /api/v1/ccg/{ccg}/ledger/{view}", {false, true}},
+    {"GET /ccg/{ccg}/chc", {false, true}},
+    {"GET /ccg/{ccg}/chc/deadlines", {false, true}},
+    {"GET /ccg/{ccg}/chc/reviews", {false, true}},
+    {"GET /ccg/{ccg}/chc/packages", {false, true}},
+    {"GET /ccg/{ccg}/chc/committed", {false, true}},
+    {"GET /ccg/{ccg}/chc/cases/{case}", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/chc", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/chc/deadlines", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/chc/reviews", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/chc/packages", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/chc/committed", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/chc/cases/{case}", {false, true}},
 };
 
 std::string Fill(std::string pattern, const std::string& ccg, const std::string& view, const std::string& format) {
   // {number}: 27D's invoice, so a path naming 27D asks for its real document.
   for (const auto& [name, value] : {std::pair<std::string, std::string>{"{ccg}", ccg}, {"{view}", view},
                                     {"{format}", format}, {"{number}", "INV-000002"},
-                                    {"{tender}", "T-1"}}) {
+                                    {"{tender}", "T-1"}, {"{case}", "2"}}) {
     for (size_t at; (at = pattern.find(name)) != std::string::npos;) pattern.replace(at, name.size(), value);
   }
   return pattern;
@@ -572,7 +616,7 @@ std::string Fill(std::string pattern, const std::string& ccg, const std::string&
 
 TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
   std::map<std::string, std::string> sessions;
-  for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer", "csufinance"})
+  for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer", "csufinance", "chc", "csuchc"})
     sessions[user] = Session(user);
   const std::string other_figure = "987.65";  // 27D's spell price and allocation: must never appear
   const std::vector<std::string> views = {"summary",   "monitoring", "nca",          "spend",      "flows",
@@ -692,6 +736,41 @@ TEST_F(WebAppTest, AnEvaluatorSeesOnlyTheirBidsAndTheirOwnScores) {
   EXPECT_EQ(Send(Method::kGet, "/ccg/27D/procurement", buyer).status(), 404);
   // An administrator is not an evaluator and has no procurement pages.
   EXPECT_EQ(Send(Method::kGet, "/ccg/02E/procurement", Cookie(Session("admin"))).status(), 404);
+}
+
+// Continuing healthcare pages: only the CHC roles see a CCG's cases (CCG
+// finance its committed cost); another CCG's case under one's own CCG's
+// path is as absent as one that does not exist; no page shows a name.
+TEST_F(WebAppTest, ChcPagesAreForChcRolesAndShowNoIdentifiers) {
+  const std::string chc = Cookie(Session("chc"));
+  const std::string csuchc = Cookie(Session("csuchc"));
+  for (const std::string& cookie : {chc, csuchc}) {
+    Response page = Send(Method::kGet, "/ccg/02E/chc", cookie);
+    ASSERT_EQ(page.status(), 200) << page.body();
+    EXPECT_NE(page.body().find("aaaaaaaaaaaaaaaa"), std::string::npos);  // 02E's pseudonym
+    EXPECT_EQ(page.body().find("ffffffffffffffff"), std::string::npos);  // 27D's
+    Response api = Send(Method::kGet, "/api/v1/ccg/02E/chc/deadlines", cookie);
+    ASSERT_EQ(api.status(), 200) << api.body();
+    Response own = Send(Method::kGet, "/ccg/02E/chc/cases/1", cookie);
+    ASSERT_EQ(own.status(), 200) << own.body();
+    EXPECT_NE(own.body().find("checklist"), std::string::npos);
+    EXPECT_EQ(Send(Method::kGet, "/ccg/02E/chc/cases/2", cookie).status(), 404);  // 27D's case
+    EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/chc/cases/2", cookie).status(), 404);
+    EXPECT_EQ(Send(Method::kGet, "/ccg/27D/chc", cookie).status(), 404);
+    for (const char* target : {"/ccg/02E/chc", "/ccg/02E/chc/deadlines", "/ccg/02E/chc/cases/1", "/api/v1/ccg/02E/chc",
+                               "/api/v1/ccg/02E/chc/cases/1"}) {
+      const std::string body = Send(Method::kGet, target, cookie).body();
+      for (const char* secret : {"Quillfeather", "9434765919", "1931-02-17", "Mill Lane"})
+        EXPECT_EQ(body.find(secret), std::string::npos) << secret << " on " << target;
+    }
+  }
+  for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer"}) {
+    const std::string cookie = Cookie(Session(user));
+    EXPECT_EQ(Send(Method::kGet, "/ccg/02E/chc", cookie).status(), 404) << user;
+    EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/chc/cases/1", cookie).status(), 404) << user;
+  }
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/chc/committed", Cookie(Session("finance"))).status(), 200);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/chc/committed", Cookie(Session("viewer"))).status(), 404);
 }
 
 // Issue 15 item 4: a viewer's pipelined forbidden requests wrote one
@@ -1590,8 +1669,8 @@ TEST_F(WebServerTest, SqlInjectionInEveryParameterChangesAndShowsNothing) {
     }
   }
   EXPECT_EQ(ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value().size(), 1u);
-  // Every table is intact: all eight users are there and still sign in.
-  ASSERT_EQ(accounts_->ListUsers().value().size(), 8u);
+  // Every table is intact: all ten users (eight, and the two CHC staff) are there and still sign in.
+  ASSERT_EQ(accounts_->ListUsers().value().size(), 10u);
   for (const char* user : {"analyst", "finance", "viewer", "other"}) Session(user);
   EXPECT_TRUE(accounts_->Assign("analyst", "02E", true, "test").ok());
   EXPECT_EQ(accounts_->FindUser("analyst").value()->assigned.size(), 1u);

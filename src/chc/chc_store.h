@@ -1,0 +1,162 @@
+// The Continuing Healthcare database of a state folder (chc.sqlite,
+// docs/store-format.md §15; rules in docs/chc.md): cases keyed by CCG and
+// pseudonym with their timeline, Checklists, DST assessments with the level
+// of each domain, eligibility decisions with reasons, valid reasons for
+// delay, care packages as immutable versions, and reviews. A case's
+// identifiable fields (name, NHS number, date of birth, address) are held in
+// their own table, each sealed by FieldCipher with the case id bound in, and
+// are read only through ReadIdentity, whose caller audits the view with its
+// purpose. Nothing identifiable is ever put in an event, an error or a row of
+// any other table.
+//
+// Every change is one SQLite transaction with synchronous=FULL: it lands
+// whole or not at all. Not thread-safe: one user at a time.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chc/assurance.h"
+#include "chc/dst.h"
+#include "chc/field_cipher.h"
+#include "chc/package_cost.h"
+#include "chc/timeliness.h"
+#include "core/date.h"
+#include "core/result.h"
+
+namespace csu::store {
+class SqliteDb;
+}
+
+namespace csu::chc {
+
+struct CaseloadRow;  // caseload_file.h
+
+struct Actor {
+  std::string at;  // UTC ISO 8601
+  std::string by;  // "cli:<login>" or a user name
+};
+
+// The identifiable fields of a person. Transient: held only to seal or to
+// show to someone permitted, never logged or copied into an error.
+struct Identity {
+  std::string name;
+  std::string nhs_number;     // 10 digits, checked by the caller
+  std::string date_of_birth;  // YYYY-MM-DD
+  std::string address;
+};
+
+struct NewCase {
+  std::string ccg;        // ODS code, capitals
+  std::string pseudonym;  // hex HMAC of the NHS number (ingest::Pseudonymiser)
+  Date referred_on;
+  bool fast_track = false;
+  std::optional<DateTime> fast_track_received;  // Fast Track: when the referral reached the CCG
+};
+
+struct CaseRow {
+  int64_t id = 0;
+  std::string ccg, pseudonym, status;  // status: referred, screened_out, assessment, eligible, not_eligible, closed
+  bool fast_track = false;
+  Date referred_on;
+  std::optional<Date> checklist_received;
+  std::optional<bool> checklist_positive;
+  std::optional<Date> decided_on;
+  std::optional<bool> eligible;
+  std::string decision_reason;
+  std::optional<Date> closed_on;
+  std::optional<DateTime> ft_received, ft_in_place;
+  std::optional<Date> last_review;
+  bool valid_delay = false;
+  int64_t assessments = 0;
+};
+
+struct Event {
+  std::string at, by, kind, detail;
+};
+
+struct Assessment {
+  int64_t id = 0;
+  int64_t case_id = 0;
+  Date assessed_on;
+  bool acute = false;         // done in an acute hospital
+  DstLevels levels;
+  std::string recommendation;  // the MDT's: "eligible" or "not_eligible"
+};
+
+class ChcStore {
+ public:
+  // Opens (creating) DIR/chc.sqlite. The cipher's fingerprint is recorded on
+  // creation and must match afterwards.
+  static Result<std::unique_ptr<ChcStore>> Open(const std::string& dir, const FieldCipher& cipher);
+  // Opens an existing DIR/chc.sqlite without the CHC key, for the web
+  // server's pseudonymised pages: it can read every case but open no
+  // identifiable field, because it never holds the key. nullptr when the
+  // folder has no CHC database.
+  static Result<std::unique_ptr<ChcStore>> OpenPseudonymised(const std::string& dir);
+  ~ChcStore();
+
+  Result<int64_t> Refer(const NewCase& c, const Identity& who, const FieldCipher& cipher, const Actor& actor);
+  Status RecordChecklist(int64_t case_id, Date received, bool positive, const Actor& actor);
+  Result<int64_t> RecordAssessment(const Assessment& a, const Actor& actor);
+  Status Decide(int64_t case_id, Date on, bool eligible, const std::string& reason, const Actor& actor);
+  Status RecordDelay(int64_t case_id, DelayReason kind, const std::string& reason, const Actor& actor);
+  Status FastTrackInPlace(int64_t case_id, DateTime at, const Actor& actor);
+  Status RecordReview(int64_t case_id, Date on, const std::string& outcome, const Actor& actor);
+  Status Close(int64_t case_id, Date on, const std::string& reason, const Actor& actor);
+
+  // A request to look again at the decision (docs/chc.md, "Appeals"): at
+  // local resolution, or at NHS England's independent review after it.
+  // AppealOutcome closes it; an upheld appeal is recorded, and the decision
+  // itself is changed by a new assessment and decision, never in place.
+  enum class AppealStage : uint8_t { kLocalResolution, kIndependentReview };
+  Result<int64_t> RecordAppeal(int64_t case_id, AppealStage stage, Date received, const Actor& actor);
+  Status AppealOutcome(int64_t appeal_id, Date on, bool upheld, const std::string& reason, const Actor& actor);
+  struct Appeal {
+    int64_t id = 0, case_id = 0;
+    std::string stage, outcome, reason;
+    Date received_on;
+    std::optional<Date> decided_on;
+  };
+  Result<std::vector<Appeal>> Appeals(int64_t case_id);
+
+  Result<int64_t> AddPackage(int64_t case_id, const PackageVersion& v, const Actor& actor);
+  // A new version from v.start (after the latest version's start, not after an end).
+  Status ChangePackage(int64_t package_id, const PackageVersion& v, const std::string& reason, const Actor& actor);
+  Status EndPackage(int64_t package_id, Date last_day, const std::string& reason, const Actor& actor);
+
+  // An imported caseload (caseload_file.h), all cases in one transaction:
+  // all stored or, on any error, none. pseudonyms[i] is rows[i]'s. Returns
+  // the new case ids in row order.
+  Result<std::vector<int64_t>> Import(const std::vector<CaseloadRow>& rows, const std::vector<std::string>& pseudonyms,
+                                      const FieldCipher& cipher, const Actor& actor, const std::string& source);
+
+  // Reads. `ccg` empty = every CCG.
+  Result<std::optional<CaseRow>> FindCase(int64_t case_id);
+  Result<std::vector<CaseRow>> Cases(const std::string& ccg);
+  Result<std::vector<CaseFacts>> Facts(const std::string& ccg);
+  Result<std::vector<Package>> Packages(const std::string& ccg);
+  Result<std::vector<Event>> Timeline(int64_t case_id);
+  Result<std::vector<Assessment>> Assessments(int64_t case_id);
+  // The identifiable fields; the caller has checked permission and audits the view.
+  Result<Identity> ReadIdentity(int64_t case_id, const FieldCipher& cipher);
+
+  // For tests and the crash test: the database itself.
+  store::SqliteDb& db() { return *db_; }
+
+  struct PassKey {
+    explicit PassKey() = default;
+  };
+  ChcStore(PassKey, std::unique_ptr<store::SqliteDb> db);
+
+ private:
+  Status SealIdentity(int64_t case_id, const Identity& who, const FieldCipher& cipher);
+  Result<int64_t> LastId();
+  Status AddEvent(int64_t case_id, const std::string& kind, const std::string& detail, const Actor& actor);
+  Result<CaseRow> Need(int64_t case_id);
+  std::unique_ptr<store::SqliteDb> db_;
+};
+
+}  // namespace csu::chc

@@ -1,0 +1,161 @@
+#include "chc/field_cipher.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "core/file.h"
+#include "ingest/pseudonymiser.h"
+
+namespace csu::chc {
+namespace {
+
+constexpr char kKeyHeader[] = "opencsu-chc-key v1";
+constexpr size_t kNonce = 12, kTag = 16;
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+std::string Aad(int64_t case_id, std::string_view field) {
+  return "opencsu-chc v1|case:" + std::to_string(case_id) + "|field:" + std::string(field);
+}
+
+struct CtxFree {
+  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
+};
+
+}  // namespace
+
+FieldCipher::~FieldCipher() { OPENSSL_cleanse(key_.data(), key_.size()); }
+FieldCipher::FieldCipher(FieldCipher&& o) noexcept : key_(o.key_) { OPENSSL_cleanse(o.key_.data(), o.key_.size()); }
+FieldCipher& FieldCipher::operator=(FieldCipher&& o) noexcept {
+  key_ = o.key_;
+  OPENSSL_cleanse(o.key_.data(), o.key_.size());
+  return *this;
+}
+
+FieldCipher FieldCipher::FromKey(const std::array<uint8_t, 32>& key) {
+  FieldCipher c;
+  c.key_ = key;
+  return c;
+}
+
+Result<FieldCipher> FieldCipher::Open(const std::string& path, bool create_if_missing) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) return MakeError(path, std::string("cannot read the CHC key: ") + std::strerror(errno));
+    if (!create_if_missing)
+      return MakeError(path, "CHC key not found; the identifiable fields were encrypted under the key used before");
+    if (size_t slash = path.find_last_of('/'); slash != std::string::npos && slash > 0) {
+      const std::string dir = path.substr(0, slash);
+      struct stat dir_st {};
+      if (::stat(dir.c_str(), &dir_st) != 0) {  // a new directory for keys: the owner's alone
+        if (Status s = MakeDirectories(dir); !s.ok()) return s.error();
+        ::chmod(dir.c_str(), 0700);
+      }
+    }
+    std::array<uint8_t, 32> key{};
+    if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1)
+      return MakeError(path, "the operating system's random generator failed");
+    std::string text = std::string(kKeyHeader) + "\n" + ingest::ToHex(key.data(), key.size()) + "\n";
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return MakeError(path, std::string("cannot create the CHC key: ") + std::strerror(errno));
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    OPENSSL_cleanse(text.data(), text.size());
+    if (!ok) {
+      ::unlink(path.c_str());
+      return MakeError(path, "cannot write the CHC key");
+    }
+    FieldCipher c = FromKey(key);
+    OPENSSL_cleanse(key.data(), key.size());
+    return c;
+  }
+  if ((st.st_mode & 077) != 0) return MakeError(path, "CHC key may be read by group or others; run: chmod 600 " + path);
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.error();
+  std::string& s = text.value();
+  const std::string header = std::string(kKeyHeader) + "\n";
+  std::array<uint8_t, 32> key{};
+  bool ok = s.size() >= header.size() + 64 && s.compare(0, header.size(), header) == 0;
+  for (size_t i = 0; ok && i < 32; ++i) {
+    int hi = HexValue(s[header.size() + 2 * i]), lo = HexValue(s[header.size() + 2 * i + 1]);
+    if (hi < 0 || lo < 0) ok = false;
+    else key[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  OPENSSL_cleanse(s.data(), s.size());
+  if (!ok) return MakeError(path, "is not an OpenCSU CHC key file");
+  FieldCipher c = FromKey(key);
+  OPENSSL_cleanse(key.data(), key.size());
+  return c;
+}
+
+Result<std::string> FieldCipher::Seal(int64_t case_id, std::string_view field, std::string_view plain) const {
+  const std::string where = "case " + std::to_string(case_id) + " " + std::string(field);
+  std::string out(kNonce + plain.size() + kTag, '\0');
+  auto* bytes = reinterpret_cast<unsigned char*>(out.data());
+  if (RAND_bytes(bytes, kNonce) != 1) return MakeError(where, "the operating system's random generator failed");
+  std::unique_ptr<EVP_CIPHER_CTX, CtxFree> ctx(EVP_CIPHER_CTX_new());
+  const std::string aad = Aad(case_id, field);
+  int len = 0;
+  bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonce, nullptr) == 1 &&
+            EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key_.data(), bytes) == 1 &&
+            EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+                              static_cast<int>(aad.size())) == 1 &&
+            EVP_EncryptUpdate(ctx.get(), bytes + kNonce, &len, reinterpret_cast<const unsigned char*>(plain.data()),
+                              static_cast<int>(plain.size())) == 1 &&
+            EVP_EncryptFinal_ex(ctx.get(), bytes + kNonce + len, &len) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, bytes + kNonce + plain.size()) == 1;
+  if (!ok) return MakeError(where, "encryption failed");
+  return out;
+}
+
+Result<std::string> FieldCipher::Open(int64_t case_id, std::string_view field, std::string_view sealed) const {
+  const std::string where = "case " + std::to_string(case_id) + " " + std::string(field);
+  if (sealed.size() < kNonce + kTag) return MakeError(where, "the stored field is too short to be a sealed value");
+  const size_t n = sealed.size() - kNonce - kTag;
+  const auto* in = reinterpret_cast<const unsigned char*>(sealed.data());
+  std::string plain(n, '\0');
+  std::unique_ptr<EVP_CIPHER_CTX, CtxFree> ctx(EVP_CIPHER_CTX_new());
+  const std::string aad = Aad(case_id, field);
+  std::array<unsigned char, kTag> tag{};
+  std::memcpy(tag.data(), in + kNonce + n, kTag);
+  int len = 0;
+  bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonce, nullptr) == 1 &&
+            EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key_.data(), in) == 1 &&
+            EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+                              static_cast<int>(aad.size())) == 1 &&
+            EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()), &len, in + kNonce,
+                              static_cast<int>(n)) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) == 1;
+  int final_len = 0;
+  if (!ok || EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()) + len, &final_len) != 1) {
+    OPENSSL_cleanse(plain.data(), plain.size());
+    return MakeError(where, "does not open under this CHC key (a wrong key, a changed value, or a value from "
+                            "another case or field)");
+  }
+  return plain;
+}
+
+std::string FieldCipher::Fingerprint() const {
+  static constexpr char kLabel[] = "opencsu chc key fingerprint v1";
+  unsigned char mac[32];
+  unsigned int mac_len = 0;
+  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(kLabel),
+       sizeof kLabel - 1, mac, &mac_len);
+  return ingest::ToHex(mac, 16);
+}
+
+}  // namespace csu::chc

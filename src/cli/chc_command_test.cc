@@ -1,0 +1,153 @@
+// `csu chc` end to end: a scripted run with known names, NHS numbers and
+// dates of birth, then every file under the state folder (SQLite files, WAL,
+// logs) and every line the commands printed are searched for them in clear:
+// none may appear, except in the output of `show`, which is audited with its
+// purpose. Also: the CHC key refused inside the state folder, tenant lists
+// per CCG, the DST indication beside the decision, and the meter.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/run_csu_for_tests.h"
+
+namespace csu::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Contains;
+using testing::Outcome;
+using testing::RunCsu;
+
+// Invented people; the NHS numbers are valid test numbers.
+constexpr const char* kSecrets[] = {"Ada Brightwater", "Brightwater", "9434765919", "1931-02-17", "Orchard Row",
+                                    "Bram Oakhollow",  "Oakhollow",   "9434765870", "1944-07-30", "Mill Lane"};
+
+class ChcCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("csu-chc-cli-" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "keys");
+    std::ofstream(root_ / "pw.txt") << "tangerine lorry whistle\n";
+    ASSERT_EQ(Csu("users add admin --role csu_admin --password-stdin < " + (root_ / "pw.txt").string()).exit_code, 0);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  Outcome Csu(const std::string& args, bool with_chc_key = true) {
+    const size_t redirect = args.find(" <");
+    const bool chc = args.rfind("chc ", 0) == 0;
+    Outcome o = RunCsu(testing::kRefdata + args.substr(0, redirect) + " --data " + (root_ / "state").string() +
+                       " --key " + (root_ / "keys" / "pseudo.key").string() +
+                       (chc && with_chc_key ? " --chc-key " + (root_ / "keys" / "chc.key").string() : "") +
+                       (redirect == std::string::npos ? "" : args.substr(redirect)));
+    if (args.rfind("chc show", 0) != 0) printed_ += o.output;
+    return o;
+  }
+  fs::path root_;
+  std::string printed_;  // everything printed except by `show`
+};
+
+TEST_F(ChcCommandTest, ScriptedRunLeavesNoIdentifierInClear) {
+  Outcome o = Csu("chc refer --ccg 02e --name 'Ada Brightwater' --nhs-number 9434765919 --dob 1931-02-17 "
+                  "--address '12 Orchard Row, Leeds' --on 2018-09-01");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "case 1 referred (02E")) << o.output;
+  o = Csu("chc refer --ccg 00C --name 'Bram Oakhollow' --nhs-number 9434765870 --dob 1944-07-30 "
+          "--address '3 Mill Lane, Darlington' --on 2018-09-02");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  ASSERT_EQ(Csu("chc checklist 1 --positive --on 2018-09-03").exit_code, 0);
+  o = Csu("chc assess 1 --level breathing=priority --level mobility=high --recommendation eligible --on 2018-09-20");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "DST indication: clear")) << o.output;
+  o = Csu("chc assess 1 --level continence=severe --recommendation eligible");
+  EXPECT_EQ(o.exit_code, 2) << o.output;
+  EXPECT_TRUE(Contains(o.output, "continence")) << o.output;
+  o = Csu("chc decide 1 --eligible --reason 'priority need in breathing' --on 2018-09-28");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "DST indication beside it: clear")) << o.output;
+  o = Csu("chc package add --case 1 --provider nvc01 --setting care_home_nursing --unit-cost 950.00 --from 2018-10-01");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  o = Csu("chc package change 1 --provider NVC01 --setting care_home_nursing --unit-cost 1020.50 --from 2018-10-15 "
+          "--reason 'fee uplift'");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  o = Csu("chc committed-cost --as-of 2018-12-10 --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "02E,2018-12,3207.29")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "02E,2019-02,4082.00")) << o.output;
+
+  // An appeal: local resolution first, its outcome with reasons, on the timeline.
+  EXPECT_EQ(Csu("chc appeal 1 --stage independent_review --on 2018-10-02").exit_code, 1);
+  o = Csu("chc appeal 1 --stage local_resolution --on 2018-10-02");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "appeal 1 recorded")) << o.output;
+  EXPECT_NE(Csu("chc appeal-outcome 2 --appeal 1 --upheld --reason x").exit_code, 0);  // not case 2's appeal
+  o = Csu("chc appeal-outcome 1 --appeal 1 --not-upheld --reason 'levels confirmed' --on 2018-11-01");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(Csu("chc timeline 1 --format csv").output, "not upheld on 2018-11-01: levels confirmed"));
+
+  // The 28-day list: case 2's Checklist is on day 26 on 2018-10-01.
+  ASSERT_EQ(Csu("chc checklist 2 --positive --on 2018-09-05").exit_code, 0);
+  o = Csu("chc deadlines --as-of 2018-10-01 --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "2,00C,2018-09-05,26,nearing")) << o.output;
+  // Tenant lists: one CCG's caseload does not list another's case.
+  o = Csu("chc caseload --ccg 02E --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "\n1,02E,")) << o.output;
+  EXPECT_FALSE(Contains(o.output, "00C")) << o.output;
+
+  // The identifiable view needs a purpose, shows the fields, and is audited.
+  EXPECT_EQ(Csu("chc show 1").exit_code, 2);
+  o = Csu("chc show 1 --purpose 'letter of decision'");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "Ada Brightwater")) << o.output;
+  o = Csu("audit list");
+  EXPECT_TRUE(Contains(o.output, "chc.identity.view")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "letter of decision")) << o.output;
+
+  // An error about a case names the case, never the person.
+  o = Csu("chc decide 1 --eligible --reason again");
+  EXPECT_NE(o.exit_code, 0);
+
+  // Nothing identifiable in clear in the folder or in anything printed.
+  for (const auto& f : fs::recursive_directory_iterator(root_ / "state")) {
+    if (!f.is_regular_file()) continue;
+    std::ifstream in(f.path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string bytes = ss.str();
+    for (const char* s : kSecrets) EXPECT_FALSE(Contains(bytes, s)) << s << " in " << f.path();
+  }
+  for (const char* s : kSecrets) EXPECT_FALSE(Contains(printed_, s)) << s << " printed";
+}
+
+TEST_F(ChcCommandTest, KeyInsideTheStateFolderIsRefused) {
+  Outcome o = Csu("chc caseload --chc-key " + (root_ / "state" / "chc.key").string(), /*with_chc_key=*/false);
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_TRUE(Contains(o.output, "outside the state folder")) << o.output;
+  EXPECT_FALSE(fs::exists(root_ / "state" / "chc.key"));
+  EXPECT_FALSE(fs::exists(root_ / "state" / "chc.sqlite"));
+}
+
+TEST_F(ChcCommandTest, ImportIsAllOrNothingAndNamesEveryBadRow) {
+  const std::string corpus = std::string(CSU_SOURCE_DIR) + "/fuzz/corpus/chc_caseload/";
+  Outcome o = Csu("chc import " + corpus + "bad_rows.csv");
+  EXPECT_EQ(o.exit_code, 1) << o.output;
+  EXPECT_TRUE(Contains(o.output, "bad_rows.csv:2: nhs_number: is not a valid NHS number")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "bad_rows.csv:3: route: is not standard or fast_track")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "nothing was imported")) << o.output;
+  o = Csu("chc caseload --format csv");
+  EXPECT_FALSE(Contains(o.output, "\n1,")) << o.output;
+  o = Csu("chc import " + corpus + "good.csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "2 cases imported from good.csv (cases 1 to 2)")) << o.output;
+  o = Csu("chc committed-cost --as-of 2019-03-01 --ccg 02E --format csv");
+  EXPECT_TRUE(Contains(o.output, "02E,2019-03,4207.14")) << o.output;  // 95,000 x 31 / 7 = 420,714.29
+  o = Csu("chc timeline 1");
+  EXPECT_TRUE(Contains(o.output, "imported from good.csv line 2")) << o.output;
+  for (const char* s : kSecrets) EXPECT_FALSE(Contains(printed_, s)) << s << " printed";
+}
+
+}  // namespace
+}  // namespace csu::cli
