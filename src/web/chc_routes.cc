@@ -110,10 +110,10 @@ Response WebApp::Impl::ChcPage(const Request& r, const Caller& c, ChcView which)
   TemplateData links{TemplateData::type::list};
   for (ChcView v : {ChcView::kCaseload, ChcView::kDeadlines, ChcView::kReviews, ChcView::kPackages, ChcView::kCommitted}) {
     if (v == which || !tenancy::Grants(c.who.role, Action::kViewChc, LevelOf(v))) continue;
-    TemplateData link;
-    link.set("href", base + SuffixOf(v));
-    link.set("label", TitleOf(v).substr(23));  // after "Continuing healthcare: "
-    links.push_back(link);
+    TemplateData view_link;
+    view_link.set("href", base + SuffixOf(v));
+    view_link.set("label", TitleOf(v).substr(23));  // after "Continuing healthcare: "
+    links.push_back(view_link);
   }
   if (links.is_non_empty_list()) d.set("links", links);
   d.set("json_href", "/api/v1" + base + SuffixOf(which));

@@ -212,10 +212,10 @@ std::string WebApp::Impl::BudgetForms(const OdsCode& ccg, ledger::LedgerPeriod p
     CSU_ASSIGN_OR_RETURN(b, db.Budget(entity, p.year));
     for (const ledger::BudgetLine& l : b.lines)
       lines.push_back({l.cost_centre + ":" + l.account, l.cost_centre + " " + l.account});
-    CSU_ASSIGN_OR_RETURN(accounts, db.Accounts(entity));
+    CSU_ASSIGN_OR_RETURN(chart_accounts, db.Accounts(entity));
     CSU_ASSIGN_OR_RETURN(ccs, db.CostCentres(entity));
     for (const ledger::CostCentre& cc : ccs)
-      for (const ledger::Account& a : accounts)
+      for (const ledger::Account& a : chart_accounts)
         if (ledger::IsIncomeOrExpense(a.type)) targets.push_back({cc.code + ":" + a.name, cc.code + " " + a.name});
     return Status::Ok();
   });
@@ -356,7 +356,7 @@ Response WebApp::Impl::LedgerHomeFor(const Request& r, const Caller& c, const Od
   std::optional<ledger::Entity> e;
   std::vector<std::pair<ledger::LedgerPeriod, ledger::PeriodState>> periods;
   std::vector<ledger::Journal> pending;
-  std::vector<ledger::Account> accounts;
+  std::vector<ledger::Account> chart_accounts;
   std::vector<ledger::CostCentre> cost_centres;
   Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
     auto got = db.GetEntity(entity);
@@ -368,7 +368,7 @@ Response WebApp::Impl::LedgerHomeFor(const Request& r, const Caller& c, const Od
     for (ledger::Journal& j : js)
       if (!j.posted) pending.push_back(std::move(j));
     CSU_ASSIGN_OR_RETURN(as, db.Accounts(entity));
-    accounts = std::move(as);
+    chart_accounts = std::move(as);
     CSU_ASSIGN_OR_RETURN(cs, db.CostCentres(entity));
     cost_centres = std::move(cs);
     return Status::Ok();
@@ -385,14 +385,14 @@ Response WebApp::Impl::LedgerHomeFor(const Request& r, const Caller& c, const Od
   d.set("csrf", csrf);
   d.set("json_href", "/api/v1" + base + "?period=" + p->ToString());
   d.set("period_field_html", InputField("period", "period", "Month", "month", p->ToString(), "required"));
-  TemplateData views{TemplateData::type::list};
+  TemplateData view_links{TemplateData::type::list};
   for (const LedgerViewInfo& v : kLedgerViews) {
     TemplateData view;
     view.set("href", base + "/" + v.name + "?period=" + p->ToString());
     view.set("title", std::string(v.title));
-    views.push_back(view);
+    view_links.push_back(view);
   }
-  d.set("views", views);
+  d.set("views", view_links);
   // Pending batches: approval by someone other than who raised them.
   std::set<int64_t> numbers;
   for (const ledger::Journal& j : pending) numbers.insert(j.batch);
@@ -429,7 +429,7 @@ Response WebApp::Impl::LedgerHomeFor(const Request& r, const Caller& c, const Od
     d.set("can_post", true);
     d.set("threshold", e->approval_threshold.ToString());
     std::vector<std::pair<std::string, std::string>> account_options = {{"", "(none)"}};
-    for (const ledger::Account& a : accounts) account_options.push_back({a.name, a.code + " " + a.name});
+    for (const ledger::Account& a : chart_accounts) account_options.push_back({a.name, a.code + " " + a.name});
     std::vector<std::pair<std::string, std::string>> cc_options = {{"", "(none)"}};
     for (const ledger::CostCentre& cc : cost_centres) cc_options.push_back({cc.code, cc.code + " " + cc.name});
     auto kept = [&](const std::string& key, const std::string& otherwise = "") {
