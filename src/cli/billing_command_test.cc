@@ -31,10 +31,7 @@ class BillingCommandTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
   Outcome Csu(const std::string& args) {
-    // Options after the subcommand's own words, as a user types them.
-    return RunCsu(testing::kRefdata + args.substr(0, args.find(" <")) + " --data " + (root_ / "state").string() +
-                  " --key " + (root_ / "keys" / "pseudo.key").string() +
-                  (args.find(" <") == std::string::npos ? "" : args.substr(args.find(" <"))));
+    return testing::RunCsuOn(root_, args);
   }
   fs::path root_;
 };

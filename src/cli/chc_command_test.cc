@@ -35,12 +35,9 @@ class ChcCommandTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
   Outcome Csu(const std::string& args, bool with_chc_key = true) {
-    const size_t redirect = args.find(" <");
     const bool chc = args.rfind("chc ", 0) == 0;
-    Outcome o = RunCsu(testing::kRefdata + args.substr(0, redirect) + " --data " + (root_ / "state").string() +
-                       " --key " + (root_ / "keys" / "pseudo.key").string() +
-                       (chc && with_chc_key ? " --chc-key " + (root_ / "keys" / "chc.key").string() : "") +
-                       (redirect == std::string::npos ? "" : args.substr(redirect)));
+    Outcome o = testing::RunCsuOn(
+        root_, args, chc && with_chc_key ? " --chc-key " + (root_ / "keys" / "chc.key").string() : "");
     if (args.rfind("chc show", 0) != 0) printed_ += o.output;
     return o;
   }

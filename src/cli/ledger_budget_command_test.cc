@@ -36,9 +36,7 @@ class LedgerBudgetCommandTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
   Outcome Csu(const std::string& args) {
-    return RunCsu(testing::kRefdata + args.substr(0, args.find(" <")) + " --data " + (root_ / "state").string() +
-                  " --key " + (root_ / "keys" / "pseudo.key").string() +
-                  (args.find(" <") == std::string::npos ? "" : args.substr(args.find(" <"))));
+    return testing::RunCsuOn(root_, args);
   }
   static std::string Golden(const char* name) { return std::string(CSU_SOURCE_DIR) + "/tests/golden/ledger/" + name; }
   fs::path root_;

@@ -71,9 +71,7 @@ class LedgerCommandTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
   Outcome Csu(const std::string& args) {
-    return RunCsu(testing::kRefdata + args.substr(0, args.find(" <")) + " --data " + (root_ / "state").string() +
-                  " --key " + (root_ / "keys" / "pseudo.key").string() +
-                  (args.find(" <") == std::string::npos ? "" : args.substr(args.find(" <"))));
+    return testing::RunCsuOn(root_, args);
   }
   std::string Path(const char* name) const { return (root_ / name).string(); }
   // account -> signed pence, from csu's trial balance as at the last day.

@@ -37,9 +37,7 @@ class LedgerDocumentsCommandTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
   Outcome Csu(const std::string& args) {
-    return RunCsu(testing::kRefdata + args.substr(0, args.find(" <")) + " --data " + (root_ / "state").string() +
-                  " --key " + (root_ / "keys" / "pseudo.key").string() +
-                  (args.find(" <") == std::string::npos ? "" : args.substr(args.find(" <"))));
+    return testing::RunCsuOn(root_, args);
   }
   int64_t TotalOf(const std::string& args, const std::string& column) {
     Outcome o = Csu(args + " --format json");

@@ -39,9 +39,7 @@ class ProcurementCommandTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
   Outcome Csu(const std::string& args) {
-    return RunCsu(testing::kRefdata + args.substr(0, args.find(" <")) + " --data " + (root_ / "state").string() +
-                  " --key " + (root_ / "keys" / "pseudo.key").string() +
-                  (args.find(" <") == std::string::npos ? "" : args.substr(args.find(" <"))));
+    return testing::RunCsuOn(root_, args);
   }
   std::string Path(const char* name) const { return (root_ / name).string(); }
   void Ok(const std::string& args) {

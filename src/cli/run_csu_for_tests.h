@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 namespace csu::cli::testing {
@@ -34,6 +35,18 @@ inline Outcome RunCsu(const std::string& args) {
   int status = ::pclose(pipe);
   out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return out;
+}
+
+// Runs `csu ARGS` on the scratch folder `root`: its state is root/state and
+// its pseudonymisation key root/keys/pseudo.key. ARGS is what a user types
+// after `csu` (options after the subcommand's own words, as a user types
+// them); `extra` options are added after them, and a trailing " < FILE"
+// redirect in ARGS stays last.
+inline Outcome RunCsuOn(const std::filesystem::path& root, const std::string& args, const std::string& extra = "") {
+  const size_t redirect = args.find(" <");
+  return RunCsu(kRefdata + args.substr(0, redirect) + " --data " + (root / "state").string() + " --key " +
+                (root / "keys" / "pseudo.key").string() + extra +
+                (redirect == std::string::npos ? "" : args.substr(redirect)));
 }
 
 }  // namespace csu::cli::testing
