@@ -17,8 +17,8 @@ ReportTable CaseloadTable(const std::string& ccg, const std::vector<CaseRow>& ca
   ReportTable t("CHC caseload" + (ccg.empty() ? std::string() : " " + ccg),
                 {{"case", ColumnType::kInteger, "Case"}, {"ccg", ColumnType::kText, "CCG"},
                  {"pseudonym", ColumnType::kText, "Pseudonym"}, {"route", ColumnType::kText, "Route"},
-                 {"status", ColumnType::kText, "Status"}, {"referred", ColumnType::kText, "Referred"},
-                 {"decided", ColumnType::kText, "Decided"}, {"next_review", ColumnType::kText, "Next review"}});
+                 {"status", ColumnType::kText, "Status"}, {"referred_date", ColumnType::kText, "Referred"},
+                 {"decided_date", ColumnType::kText, "Decided"}, {"next_review_date", ColumnType::kText, "Next review"}});
   for (const auto& c : cases) {
     std::string next;
     if (c.status == "eligible" && c.decided_on) next = NextReviewDue(*c.decided_on, c.last_review).ToString();
@@ -34,7 +34,7 @@ ReportTable DeadlinesTable(const std::vector<CaseRow>& cases, Date today) {
   ReportTable t("CHC 28-day standard: undecided cases from day " + std::to_string(kNearingFromDay) + ", as at " +
                     today.ToString(),
                 {{"case", ColumnType::kInteger, "Case"}, {"ccg", ColumnType::kText, "CCG"},
-                 {"checklist_received", ColumnType::kText, "Checklist received"}, {"day", ColumnType::kInteger, "Day"},
+                 {"checklist_received_date", ColumnType::kText, "Checklist received"}, {"day", ColumnType::kInteger, "Day"},
                  {"band", ColumnType::kText, "Band"}, {"valid_delay", ColumnType::kText, "Valid reason for delay"}});
   for (const auto& c : cases) {
     if (c.fast_track || !c.checklist_positive.value_or(false) || !c.checklist_received || c.decided_on) continue;
@@ -52,7 +52,7 @@ ReportTable ReviewsDueTable(const std::vector<CaseRow>& cases, Date today) {
   ReportTable t("CHC reviews due by " + today.AddDays(28).ToString() + " (overdue first)",
                 {{"case", ColumnType::kInteger, "Case"}, {"ccg", ColumnType::kText, "CCG"},
                  {"eligible_from", ColumnType::kText, "Eligible from"}, {"last_review", ColumnType::kText, "Last review"},
-                 {"due", ColumnType::kText, "Due"}, {"overdue_days", ColumnType::kInteger, "Days overdue"}});
+                 {"due_date", ColumnType::kText, "Due"}, {"overdue_days", ColumnType::kInteger, "Days overdue"}});
   std::vector<std::pair<Date, const CaseRow*>> due;
   for (const auto& c : cases) {
     if (c.status != "eligible" || !c.decided_on) continue;
@@ -84,8 +84,8 @@ ReportTable CommittedTable(const std::vector<Package>& packages, Date as_of) {
 ReportTable PackagesTable(const std::vector<Package>& packages) {
   ReportTable t("CHC care packages",
                 {{"package", ColumnType::kInteger, "Package"}, {"case", ColumnType::kInteger, "Case"},
-                 {"version", ColumnType::kInteger, "Version"}, {"from", ColumnType::kText, "From"},
-                 {"to", ColumnType::kText, "To"}, {"provider", ColumnType::kText, "Provider"},
+                 {"version", ColumnType::kInteger, "Version"}, {"from_date", ColumnType::kText, "From"},
+                 {"to_date", ColumnType::kText, "To"}, {"provider", ColumnType::kText, "Provider"},
                  {"setting", ColumnType::kText, "Setting"}, {"unit_cost", ColumnType::kMoney, "Unit cost"},
                  {"units", ColumnType::kText, "Units a week"}, {"weekly", ColumnType::kMoney, "Weekly cost"}});
   for (const Package& p : packages)

@@ -1,10 +1,12 @@
 #include "web/html.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/date.h"
 #include "core/money.h"
 #include "core/text.h"
+#include "core/uk_time.h"
 #include "report/render.h"
 #include "spc/svg_chart.h"
 #include "web/templates.h"
@@ -172,6 +174,20 @@ std::string UkDate(std::string_view iso) {
          std::to_string(d.value().year());
 }
 
+std::string UkTime(std::string_view iso_utc) {
+  // The platform's timestamps: "YYYY-MM-DDTHH:MM[:SS[.fff]]Z".
+  if (iso_utc.size() < 17 || iso_utc[10] != 'T' || iso_utc.back() != 'Z') return std::string(iso_utc);
+  auto date = Date::Parse(iso_utc.substr(0, 10));
+  auto hour = ParseInt(iso_utc.substr(11, 2)), minute = ParseInt(iso_utc.substr(14, 2));
+  if (!date.ok() || !hour || !minute || iso_utc[13] != ':' || *hour > 23 || *minute > 59) return std::string(iso_utc);
+  const DateTime utc = DateTime::At(date.value(), static_cast<int32_t>(*hour), static_cast<int32_t>(*minute));
+  const DateTime local = UkLocalTime(utc);
+  const int64_t minutes = ((local.minutes() % 1440) + 1440) % 1440;
+  char hm[8];
+  std::snprintf(hm, sizeof hm, "%02d:%02d", static_cast<int>(minutes / 60), static_cast<int>(minutes % 60));
+  return UkDate(local.date().ToString()) + " " + hm + (IsBst(utc) ? " BST" : "");
+}
+
 std::string FriendlyText(std::string_view column, std::string_view text) {
   static const std::pair<const char*, const char*> kRules[] = {
       {"duplicate", "Duplicate"},
@@ -204,6 +220,9 @@ std::string HtmlCellText(const report::Column& column, const report::Cell& cell,
   if (column.type == report::ColumnType::kText && cell.kind == report::Cell::Kind::kText &&
       (column.name == "date" || column.name.ends_with("_date")))
     return UkDate(cell.text);
+  if (column.type == report::ColumnType::kText && cell.kind == report::Cell::Kind::kText &&
+      (column.name == "at" || column.name.ends_with("_at")))
+    return UkTime(cell.text);
   return report::FormatCell(column, cell);
 }
 

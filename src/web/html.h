@@ -153,5 +153,9 @@ std::string HtmlCellText(const report::Column& column, const report::Cell& cell,
 std::string FriendlyText(std::string_view column, std::string_view text);
 // "2018-05-03" -> "3 May 2018"; any other text unchanged.
 std::string UkDate(std::string_view iso);
+// "2026-12-07T03:17:46Z" (UTC, as the platform stores times) as UK local time
+// to the minute, "7 Dec 2026 03:17" (GMT) or "7 Jul 2026 04:17 BST"; any
+// other text unchanged. Text columns named `at` or `*_at` show this way.
+std::string UkTime(std::string_view iso_utc);
 
 }  // namespace csu::web

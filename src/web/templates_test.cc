@@ -95,3 +95,22 @@ TEST(TemplatesTest, FormFieldsKeepTheirValuesAndChoice) {
 
 }  // namespace
 }  // namespace csu::web
+
+namespace csu::web {
+namespace {
+
+// Stored UTC, shown as UK local time: GMT in winter, BST (UTC+1) from 01:00
+// UTC on the last Sunday of March 2026 (29 March) to the last Sunday of
+// October (25 October).
+TEST(UkTimeTest, TimestampsShowInUkLocalTime) {
+  EXPECT_EQ(UkTime("2026-12-07T03:17:46Z"), "7 Dec 2026 03:17");
+  EXPECT_EQ(UkTime("2026-07-07T23:30:00Z"), "8 Jul 2026 00:30 BST");
+  EXPECT_EQ(UkTime("2026-03-29T00:59:00Z"), "29 Mar 2026 00:59");
+  EXPECT_EQ(UkTime("2026-03-29T01:00:00Z"), "29 Mar 2026 02:00 BST");
+  EXPECT_EQ(UkTime("2018-10-15"), "2018-10-15") << "not a timestamp: unchanged";
+  EXPECT_EQ(UkTime("2026-12-07T25:17:46Z"), "2026-12-07T25:17:46Z");
+  EXPECT_EQ(UkTime("yesterday"), "yesterday");
+}
+
+}  // namespace
+}  // namespace csu::web
