@@ -112,6 +112,15 @@ std::optional<Opened> Open(const Context& ctx, const ChcArgs& a) {
   Opened o;
   o.state = OpenOrPrint(ctx, a.state, Access::kShared);  // chc.sqlite is its own database, like billing's
   if (!o.state) return std::nullopt;
+  // A CCG named for a list must be one: an unknown code would otherwise list
+  // nothing, as if the CCG had no cases.
+  if (!a.ccg.empty()) {
+    auto code = OdsCode::Parse(a.ccg);
+    if (!code.ok() || o.state->ref->FindCcg(code.value()) == nullptr) {
+      PrintError("--ccg: " + a.ccg + " is not a CCG in the reference data");
+      return std::nullopt;
+    }
+  }
   auto cipher = OpenCipher(a.state.data_dir, a.chc_key);
   if (!cipher.ok()) {
     PrintError(cipher.error().ToString());

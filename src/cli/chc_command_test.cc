@@ -119,6 +119,13 @@ TEST_F(ChcCommandTest, ScriptedRunLeavesNoIdentifierInClear) {
   for (const char* s : kSecrets) EXPECT_FALSE(Contains(printed_, s)) << s << " printed";
 }
 
+TEST_F(ChcCommandTest, AListForACodeThatIsNoCcgIsRefusedNotEmpty) {
+  Outcome o = Csu("chc caseload --ccg 99Z");
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_TRUE(Contains(o.output, "--ccg: 99Z is not a CCG in the reference data")) << o.output;
+  EXPECT_EQ(Csu("chc caseload --ccg 02e").exit_code, 0) << "a real CCG in any case lists (here, nothing yet)";
+}
+
 TEST_F(ChcCommandTest, KeyInsideTheStateFolderIsRefused) {
   Outcome o = Csu("chc caseload --chc-key " + (root_ / "state" / "chc.key").string(), /*with_chc_key=*/false);
   EXPECT_NE(o.exit_code, 0);
