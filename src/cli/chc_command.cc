@@ -17,6 +17,7 @@
 
 #include <climits>
 #include <cstdio>
+#include <functional>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -365,50 +366,47 @@ int PackageCmd(const Context& ctx, const ChcArgs& a, const std::string& what) {
   return Audit(*o, "chc.package." + what, case_id, details) ? kExitOk : kExitFailure;
 }
 
-int Caseload(const Context& ctx, const ChcArgs& a) {
+// A list command: the format checked, the folder opened, the day it is as at
+// (--as-of, or the platform's date), and one table from the store's rows.
+// `build` returns the table or the store's error.
+int ListCommand(const Context& ctx, const ChcArgs& a,
+                const std::function<Result<ReportTable>(chc::ChcStore&, Date)>& build) {
   if (std::string e = CheckTableFormat(a.format, a.out); !e.empty()) return Fail(e, kExitUsage);
   auto o = Open(ctx, a);
   if (!o) return kExitFailure;
-  auto cases = o->db->Cases(a.ccg);
-  if (!cases.ok()) return Fail(cases.error().ToString());
-  ReportTable t = chc::CaseloadTable(a.ccg, cases.value());
-  return WriteTables({t}, a.format, a.out);
+  auto day = DateArg(a.as_of, "--as-of", o->today);
+  if (!day) return kExitUsage;
+  auto t = build(*o->db, *day);
+  if (!t.ok()) return Fail(t.error().ToString());
+  return WriteTables({t.value()}, a.format, a.out);
+}
+
+int Caseload(const Context& ctx, const ChcArgs& a) {
+  return ListCommand(ctx, a, [&](chc::ChcStore& db, Date) -> Result<ReportTable> {
+    CSU_ASSIGN_OR_RETURN(cases, db.Cases(a.ccg));
+    return chc::CaseloadTable(a.ccg, cases);
+  });
 }
 
 int Deadlines(const Context& ctx, const ChcArgs& a) {
-  if (std::string e = CheckTableFormat(a.format, a.out); !e.empty()) return Fail(e, kExitUsage);
-  auto o = Open(ctx, a);
-  if (!o) return kExitFailure;
-  auto today = DateArg(a.as_of, "--as-of", o->today);
-  if (!today) return kExitUsage;
-  auto cases = o->db->Cases(a.ccg);
-  if (!cases.ok()) return Fail(cases.error().ToString());
-  ReportTable t = chc::DeadlinesTable(cases.value(), *today);
-  return WriteTables({t}, a.format, a.out);
+  return ListCommand(ctx, a, [&](chc::ChcStore& db, Date today) -> Result<ReportTable> {
+    CSU_ASSIGN_OR_RETURN(cases, db.Cases(a.ccg));
+    return chc::DeadlinesTable(cases, today);
+  });
 }
 
 int ReviewsDue(const Context& ctx, const ChcArgs& a) {
-  if (std::string e = CheckTableFormat(a.format, a.out); !e.empty()) return Fail(e, kExitUsage);
-  auto o = Open(ctx, a);
-  if (!o) return kExitFailure;
-  auto today = DateArg(a.as_of, "--as-of", o->today);
-  if (!today) return kExitUsage;
-  auto cases = o->db->Cases(a.ccg);
-  if (!cases.ok()) return Fail(cases.error().ToString());
-  ReportTable t = chc::ReviewsDueTable(cases.value(), *today);
-  return WriteTables({t}, a.format, a.out);
+  return ListCommand(ctx, a, [&](chc::ChcStore& db, Date today) -> Result<ReportTable> {
+    CSU_ASSIGN_OR_RETURN(cases, db.Cases(a.ccg));
+    return chc::ReviewsDueTable(cases, today);
+  });
 }
 
 int CommittedCost(const Context& ctx, const ChcArgs& a) {
-  if (std::string e = CheckTableFormat(a.format, a.out); !e.empty()) return Fail(e, kExitUsage);
-  auto o = Open(ctx, a);
-  if (!o) return kExitFailure;
-  auto as_of = DateArg(a.as_of, "--as-of", o->today);
-  if (!as_of) return kExitUsage;
-  auto packages = o->db->Packages(a.ccg);
-  if (!packages.ok()) return Fail(packages.error().ToString());
-  ReportTable t = chc::CommittedTable(packages.value(), *as_of);
-  return WriteTables({t}, a.format, a.out);
+  return ListCommand(ctx, a, [&](chc::ChcStore& db, Date as_of) -> Result<ReportTable> {
+    CSU_ASSIGN_OR_RETURN(packages, db.Packages(a.ccg));
+    return chc::CommittedTable(packages, as_of);
+  });
 }
 
 int Assurance(const Context& ctx, const ChcArgs& a) {
