@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -190,6 +191,45 @@ TEST_F(ProcurementCommandTest, ClarificationsAreAnsweredOnceAndSharedWithoutTheA
   EXPECT_EQ(other.exit_code, 1);
   EXPECT_TRUE(Contains(other.output, "no such tender for CCG 27D")) << other.output;
   EXPECT_TRUE(Contains(Csu("audit list").output, "procurement.clarification.add"));
+}
+
+// Patient flows by practice for one service line, from loaded synthetic
+// activity: each practice's shares add up to the whole of its activity; the
+// shared view hides small counts and the shares they would reveal; a line
+// without activity, or --pod without --tfc, is refused naming the option.
+TEST_F(ProcurementCommandTest, MarketPatientFlowsByPracticeForOneServiceLine) {
+  const std::string syn = Path("syn");
+  Outcome made = RunCsu(testing::kRefdata + "synth --out " + syn + " --ccgs 02E --year 2018/19 --seed 1 --quiet");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  Ok("ingest --kind apc " + syn + "/apc.csv");
+  Outcome own = Csu("procurement market --ccg 02E --pod EL --tfc 110 --format json");
+  ASSERT_EQ(own.exit_code, 0) << own.output;
+  const auto tables = nlohmann::json::parse(own.output);
+  const nlohmann::json* flows = nullptr;
+  for (const auto& t : tables)
+    if (t["title"] == "Patient flows by practice") flows = &t;
+  ASSERT_NE(flows, nullptr) << own.output.substr(0, 400);
+  ASSERT_FALSE((*flows)["rows"].empty());
+  // JSON shares are rounded to 3 decimals: each row may be 0.0005 off.
+  std::map<std::string, double> share_sum;
+  std::map<std::string, int> rows_of;
+  std::map<std::string, int64_t> practices;
+  for (const auto& r : (*flows)["rows"]) {
+    share_sum[r["practice_period"].get<std::string>()] += r["share"].get<double>();
+    rows_of[r["practice_period"].get<std::string>()]++;
+    practices[r["practice"].get<std::string>()] += r["activity"].get<int64_t>();
+  }
+  EXPECT_GT(practices.size(), 1u);
+  for (const auto& [group, sum] : share_sum) EXPECT_NEAR(sum, 1.0, 0.0005 * rows_of[group] + 1e-9) << group;
+  Outcome shared = Csu("procurement market --ccg 02E --pod EL --tfc 110 --shared --format csv");
+  ASSERT_EQ(shared.exit_code, 0) << shared.output;
+  EXPECT_TRUE(Contains(shared.output, ",*,*")) << shared.output.substr(0, 400);
+  Outcome none = Csu("procurement market --ccg 02E --pod EL --tfc 999");
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_TRUE(Contains(none.output, "--pod EL --tfc 999: no activity")) << none.output;
+  Outcome half = Csu("procurement market --ccg 02E --pod EL");
+  EXPECT_EQ(half.exit_code, 1);
+  EXPECT_TRUE(Contains(half.output, "--tfc: patient flows need both")) << half.output;
 }
 
 TEST_F(ProcurementCommandTest, AFullTieNeedsARecordedDecisionForOneOfTheTiedBids) {
