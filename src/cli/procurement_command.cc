@@ -1,10 +1,10 @@
 // `csu procurement ...`: the procurement team's commands over
 // procurement.sqlite (docs/procurement.md): the plan, tenders, criteria and
 // scores imports (docs/formats/procurement-*-v1.md), bids, evaluator
-// assignments, moderation, exclusions, the evaluation with every step, the
+// assignments, moderation, exclusions, the evaluation with every step,
 // clarification questions and answers, the award with its standstill,
-// representations, contract award into the
-// commissioning database, OCDS publication, and the market analysis.
+// representations, contract award into the commissioning database, OCDS
+// publication, and the market analysis (with patient flows by practice).
 // Every change is written to the state folder's hash-chained audit log; an
 // award is counted once on the billing meter `procurements` (docs/billing.md).
 #include <CLI/CLI.hpp>

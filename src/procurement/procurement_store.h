@@ -2,8 +2,8 @@
 // docs/store-format.md §14): each CCG's procurement plan, tenders with lots,
 // versioned documents, criteria, declarations of interest, bids, evaluator
 // assignments, sealed scores, moderation, exclusions, clarification questions
-// and answers, the award with its
-// standstill, representations, contract award, and published OCDS releases.
+// and answers, the award with its standstill, representations, contract
+// award, and published OCDS releases.
 // Every change is one SQLite transaction (WAL, synchronous=FULL); the CLI
 // writes the matching entry to the catalog's audit log.
 //
