@@ -1,9 +1,10 @@
 // `csu procurement ...`: the procurement team's commands over
 // procurement.sqlite (docs/procurement.md): the plan, tenders, criteria and
 // scores imports (docs/formats/procurement-*-v1.md), bids, evaluator
-// assignments, moderation, exclusions, the evaluation with every step, the
-// award with its standstill, representations, contract award into the
-// commissioning database, OCDS publication, and the market analysis.
+// assignments, moderation, exclusions, the evaluation with every step,
+// clarification questions and answers, the award with its standstill,
+// representations, contract award into the commissioning database, OCDS
+// publication, and the market analysis (with patient flows by practice).
 // Every change is written to the state folder's hash-chained audit log; an
 // award is counted once on the billing meter `procurements` (docs/billing.md).
 #include <CLI/CLI.hpp>
@@ -54,9 +55,12 @@ struct Args {
   // award and after
   std::string notice, tie_decision, from, received, summary, outcome, signed_on;
   int64_t seq = 0;
+  // clarifications
+  std::string question, answer, answered;
+  bool publish_answer = false;
   // publish and market
   std::string stage, ocid_prefix = pr::kTestOcidPrefix, publisher = "Commissioning support unit", out_dir;
-  std::string by = "year", format = "table", out;
+  std::string by = "year", format = "table", out, pod, tfc;
   bool shared = false;
 };
 
@@ -471,6 +475,53 @@ int RepresentationDecide(const Context& ctx, const Args& a) {
              : kExitFailure;
 }
 
+// ---------------------------------------------------------------- clarifications
+
+int ClarificationAdd(const Context& ctx, const Args& a) {
+  auto o = Open(ctx, a);
+  if (!o) return kExitFailure;
+  auto received = DateArg(a.received, "--received");
+  if (!received.ok()) return Fail(received.error());
+  pr::Clarification c;
+  c.asked_by = a.from;
+  c.received = received.value();
+  c.question = a.question;
+  auto seq = o->db->AddClarification(a.ccg, a.tender, c, o->actor);
+  if (!seq.ok()) return Fail(seq.error());
+  // The audit entry names the question by number, not its text.
+  if (!Audit(*o, "procurement.clarification.add", Subject(a), {{"seq", seq.value()}, {"from", a.from}, {"received", a.received}}))
+    return kExitFailure;
+  std::cout << "question " << seq.value() << " recorded\n";
+  return kExitOk;
+}
+
+int ClarificationAnswer(const Context& ctx, const Args& a) {
+  auto o = Open(ctx, a);
+  if (!o) return kExitFailure;
+  auto answered = DateArg(a.answered, "--answered");
+  if (!answered.ok()) return Fail(answered.error());
+  if (Status s = o->db->AnswerClarification(a.ccg, a.tender, a.seq, a.answer, answered.value(), a.publish_answer, o->actor);
+      !s.ok())
+    return Fail(s.error());
+  if (!Audit(*o, "procurement.clarification.answer", Subject(a),
+             {{"seq", a.seq}, {"answered", a.answered}, {"published", a.publish_answer}}))
+    return kExitFailure;
+  std::cout << "question " << a.seq << " answered" << (a.publish_answer ? "; shared with all bidders" : "; for the asker only")
+            << "\n";
+  return kExitOk;
+}
+
+int ClarificationList(const Context& ctx, const Args& a) {
+  auto o = Open(ctx, a);
+  if (!o) return kExitFailure;
+  auto cs = o->db->Clarifications(a.ccg, a.tender);
+  if (!cs.ok()) return Fail(cs.error());
+  std::vector<pr::Clarification> shown;
+  for (const auto& c : cs.value())
+    if (!a.shared || (!c.answer.empty() && c.published)) shown.push_back(c);
+  return WriteTables({pr::ClarificationsTable(shown, !a.shared)}, a.format, a.out);
+}
+
 int ContractCmd(const Context& ctx, const Args& a) {
   auto o = Open(ctx, a);
   if (!o) return kExitFailure;
@@ -581,27 +632,10 @@ int Publish(const Context& ctx, const Args& a) {
 int Record(const Context& ctx, const Args& a) {
   auto o = Open(ctx, a);
   if (!o) return kExitFailure;
-  pr::DecisionFacts f;
-  auto t = o->db->FindTender(a.ccg, a.tender);
-  if (!t.ok()) return Fail(t.error());
-  f.tender = t.value();
-  auto plan = o->db->FindPlanLine(a.ccg, f.tender.plan_ref);
-  if (!plan.ok()) return Fail(plan.error());
-  f.plan = plan.value();
-  auto ev = EvaluateStored(*o->db, a);
-  if (!ev.ok()) return Fail(ev.error());
-  f.evaluation = ev.value();
-  auto interests = o->db->Interests(a.ccg, a.tender);
-  if (!interests.ok()) return Fail(interests.error());
-  f.interests = interests.value();
-  auto award = o->db->AwardOf(a.ccg, a.tender);
-  if (!award.ok()) return Fail(award.error());
-  f.award = award.value();
-  auto reps = o->db->Representations(a.ccg, a.tender);
-  if (!reps.ok()) return Fail(reps.error());
-  f.representations = reps.value();
+  auto f = pr::GatherDecisionFacts(*o->db, a.ccg, a.tender);
+  if (!f.ok()) return Fail(f.error());
   if (!Audit(*o, "procurement.record.export", Subject(a), {{"format", a.format}})) return kExitFailure;
-  return WriteTables(pr::DecisionRecordTables(f), a.format, a.out);
+  return WriteTables(pr::DecisionRecordTables(f.value()), a.format, a.out);
 }
 
 int Market(const Context& ctx, const Args& a) {
@@ -612,8 +646,17 @@ int Market(const Context& ctx, const Args& a) {
   auto rows = pr::MarketActivityOf(loaded.value(), a.ccg, a.by == "month" ? pr::MarketPeriod::kMonth : pr::MarketPeriod::kYear);
   if (rows.empty()) return Fail(MakeError("--ccg " + a.ccg, "no admitted or outpatient activity is loaded for this commissioner"));
   auto tables = pr::MarketTables(a.ccg, pr::ComputeMarket(rows), a.shared);
+  if (!a.pod.empty() || !a.tfc.empty()) {
+    if (a.pod.empty() || a.tfc.empty())
+      return Fail(MakeError(a.pod.empty() ? "--pod" : "--tfc", "patient flows need both --pod and --tfc"));
+    auto flows = pr::PracticeFlowsOf(loaded.value(), a.ccg, a.pod, a.tfc,
+                                     a.by == "month" ? pr::MarketPeriod::kMonth : pr::MarketPeriod::kYear);
+    if (flows.empty())
+      return Fail(MakeError("--pod " + a.pod + " --tfc " + a.tfc, "no activity of this commissioner in this service line"));
+    tables.push_back(pr::PracticeFlowsTable(a.ccg, a.pod, a.tfc, flows, a.shared));
+  }
   if (Status s = state->store->AppendAudit(state->actor, "procurement.market", a.ccg,
-                                           json{{"by", a.by}, {"shared", a.shared}, {"format", a.format}}.dump());
+                                           json{{"by", a.by}, {"shared", a.shared}, {"format", a.format}, {"pod", a.pod}, {"tfc", a.tfc}}.dump());
       !s.ok())
     return Fail(s.error());
   return WriteTables(tables, a.format, a.out);
@@ -767,6 +810,26 @@ void AddProcurementCommands(CLI::App& app, Context& ctx) {
   rep_decide->add_option("--outcome", a->outcome, "The outcome")->required();
   run(rep_decide, RepresentationDecide);
 
+  auto* clar = group->add_subcommand("clarification", "Bidders' clarification questions and their answers");
+  clar->require_subcommand(1);
+  auto* clar_add = clar->add_subcommand("add", "Record a bidder's question (while the tender is open)");
+  state(clar_add), ccg(clar_add), tender(clar_add);
+  clar_add->add_option("--from", a->from, "The bidder who asked (kept in the CCG's record only)")->required();
+  clar_add->add_option("--received", a->received, "Date received YYYY-MM-DD")->required();
+  clar_add->add_option("--question", a->question, "The question")->required();
+  run(clar_add, ClarificationAdd);
+  auto* clar_answer = clar->add_subcommand("answer", "Record the answer to a question (once)");
+  state(clar_answer), ccg(clar_answer), tender(clar_answer);
+  clar_answer->add_option("--seq", a->seq, "The question's number")->required();
+  clar_answer->add_option("--answer", a->answer, "The answer")->required();
+  clar_answer->add_option("--answered", a->answered, "Date answered YYYY-MM-DD")->required();
+  clar_answer->add_flag("--publish", a->publish_answer, "Share the answer with every bidder (without naming who asked)");
+  run(clar_answer, ClarificationAnswer);
+  auto* clar_list = clar->add_subcommand("list", "List the questions and answers");
+  state(clar_list), ccg(clar_list), tender(clar_list), table_opts(clar_list);
+  clar_list->add_flag("--shared", a->shared, "For sending to bidders: published answers only, without who asked");
+  run(clar_list, ClarificationList);
+
   auto* contract = group->add_subcommand("contract", "Enter into the contract (after standstill) and create it for monitoring");
   state(contract), ccg(contract), tender(contract);
   contract->add_option("--signed", a->signed_on, "Date signed YYYY-MM-DD")->required();
@@ -786,6 +849,8 @@ void AddProcurementCommands(CLI::App& app, Context& ctx) {
   state(market), ccg(market), table_opts(market);
   market->add_option("--by", a->by, "month or year")->check(CLI::IsMember({"month", "year"}))->capture_default_str();
   market->add_flag("--shared", a->shared, "For sharing outside the CCG: disclosure control applied");
+  market->add_option("--pod", a->pod, "With --tfc: patient flows by GP practice for this point of delivery (e.g. EL)");
+  market->add_option("--tfc", a->tfc, "With --pod: the treatment function code (e.g. 110)");
   run(market, Market);
 }
 

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -75,6 +76,9 @@ TEST_F(ProcurementCommandTest, TheGoldenTenderFromPlanToPublishedContract) {
   Outcome bad = Csu("procurement scores " + t + " --evaluator e1 " + Path("bad.csv"));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_TRUE(Contains(bad.output, "bad.csv:3: score: 'x' is not a whole number")) << bad.output;
+  // Clarification questions while the tender is open.
+  Ok("procurement clarification add " + t + " --from \"Delta Ltd\" --received 2025-07-01 --question \"Is TUPE in scope?\"");
+  Ok("procurement clarification answer " + t + " --seq 1 --answer \"Yes, schedule 4\" --answered 2025-07-03 --publish");
   Ok("procurement scores " + t + " --evaluator e1 " + Path("e1.csv"));
   Ok("procurement scores " + t + " --evaluator e2 " + Path("e2.csv"));
   // Nobody sees the scores together before moderation.
@@ -124,6 +128,7 @@ TEST_F(ProcurementCommandTest, TheGoldenTenderFromPlanToPublishedContract) {
   EXPECT_TRUE(Contains(decision.output, "seven-day service evidenced")) << decision.output;
   EXPECT_TRUE(Contains(decision.output, "panel chair agreed")) << decision.output;
   EXPECT_TRUE(Contains(decision.output, "not upheld")) << decision.output;
+  EXPECT_TRUE(Contains(decision.output, "Yes, schedule 4")) << decision.output;
 
   for (const char* stage : {"planning", "tender", "award", "contract"})
     Ok(std::string("procurement publish ") + t + " --stage " + stage + " --out-dir " + root_.string());
@@ -138,6 +143,7 @@ TEST_F(ProcurementCommandTest, TheGoldenTenderFromPlanToPublishedContract) {
   Outcome audit = Csu("audit list");
   EXPECT_TRUE(Contains(audit.output, "procurement.award")) << audit.output;
   EXPECT_TRUE(Contains(audit.output, "procurement.scores.submit")) << audit.output;
+  EXPECT_TRUE(Contains(audit.output, "procurement.clarification.answer")) << audit.output;
   EXPECT_FALSE(Contains(audit.output, "\"score\":"));  // scores stay sealed, even in the log
   Outcome verify = Csu("audit verify");
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
@@ -150,6 +156,78 @@ TEST_F(ProcurementCommandTest, AnotherCcgSeesNoTender) {
   Outcome other = Csu("procurement tender show --ccg 27D --tender T-9");
   EXPECT_EQ(other.exit_code, 1);
   EXPECT_TRUE(Contains(other.output, "no such tender for CCG 27D")) << other.output;
+}
+
+// Clarifications: an answer is refused for a question that does not exist
+// or is already answered, naming why; the shared list has published answers
+// only and never says who asked; another CCG's tender is missing.
+TEST_F(ProcurementCommandTest, ClarificationsAreAnsweredOnceAndSharedWithoutTheAsker) {
+  const std::string t = "--ccg 02E --tender T-3";
+  Ok("procurement plan add --ccg 02E --ref P3 --title X --value 10.00 --regime pa2023 --start 2025-06-01 "
+     "--award-by 2025-07-01");
+  Ok("procurement tender create " + t + " --plan P3 --title X --deadline 2025-06-20");
+  Ok("procurement clarification add " + t + " --from \"Alpha Health\" --received 2025-06-02 --question \"Which sites?\"");
+  Ok("procurement clarification add " + t + " --from \"Beta Care\" --received 2025-06-03 --question \"Our own pricing?\"");
+  Outcome missing = Csu("procurement clarification answer " + t + " --seq 7 --answer A --answered 2025-06-04");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_TRUE(Contains(missing.output, "clarification 7 of tender T-3: there is no such question")) << missing.output;
+  Ok("procurement clarification answer " + t + " --seq 1 --answer \"Leeds and Bradford\" --answered 2025-06-04 --publish");
+  Ok("procurement clarification answer " + t + " --seq 2 --answer \"See your letter\" --answered 2025-06-04");
+  Outcome twice = Csu("procurement clarification answer " + t + " --seq 1 --answer B --answered 2025-06-05");
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_TRUE(Contains(twice.output, "already answered on 2025-06-04")) << twice.output;
+  Outcome own = Csu("procurement clarification list " + t + " --format csv");
+  ASSERT_EQ(own.exit_code, 0) << own.output;
+  EXPECT_TRUE(Contains(own.output, "Alpha Health")) << own.output;
+  EXPECT_TRUE(Contains(own.output, "the asker only")) << own.output;
+  Outcome shared = Csu("procurement clarification list " + t + " --format csv --shared");
+  ASSERT_EQ(shared.exit_code, 0) << shared.output;
+  EXPECT_TRUE(Contains(shared.output, "Leeds and Bradford")) << shared.output;
+  EXPECT_FALSE(Contains(shared.output, "Alpha Health")) << shared.output;
+  EXPECT_FALSE(Contains(shared.output, "See your letter")) << shared.output;
+  Outcome other = Csu("procurement clarification list --ccg 27D --tender T-3");
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_TRUE(Contains(other.output, "no such tender for CCG 27D")) << other.output;
+  EXPECT_TRUE(Contains(Csu("audit list").output, "procurement.clarification.add"));
+}
+
+// Patient flows by practice for one service line, from loaded synthetic
+// activity: each practice's shares add up to the whole of its activity; the
+// shared view hides small counts and the shares they would reveal; a line
+// without activity, or --pod without --tfc, is refused naming the option.
+TEST_F(ProcurementCommandTest, MarketPatientFlowsByPracticeForOneServiceLine) {
+  const std::string syn = Path("syn");
+  Outcome made = RunCsu(testing::kRefdata + "synth --out " + syn + " --ccgs 02E --year 2018/19 --seed 1 --quiet");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  Ok("ingest --kind apc " + syn + "/apc.csv");
+  Outcome own = Csu("procurement market --ccg 02E --pod EL --tfc 110 --format json");
+  ASSERT_EQ(own.exit_code, 0) << own.output;
+  const auto tables = nlohmann::json::parse(own.output);
+  const nlohmann::json* flows = nullptr;
+  for (const auto& t : tables)
+    if (t["title"] == "Patient flows by practice") flows = &t;
+  ASSERT_NE(flows, nullptr) << own.output.substr(0, 400);
+  ASSERT_FALSE((*flows)["rows"].empty());
+  // JSON shares are rounded to 3 decimals: each row may be 0.0005 off.
+  std::map<std::string, double> share_sum;
+  std::map<std::string, int> rows_of;
+  std::map<std::string, int64_t> practices;
+  for (const auto& r : (*flows)["rows"]) {
+    share_sum[r["practice_period"].get<std::string>()] += r["share"].get<double>();
+    rows_of[r["practice_period"].get<std::string>()]++;
+    practices[r["practice"].get<std::string>()] += r["activity"].get<int64_t>();
+  }
+  EXPECT_GT(practices.size(), 1u);
+  for (const auto& [group, sum] : share_sum) EXPECT_NEAR(sum, 1.0, 0.0005 * rows_of[group] + 1e-9) << group;
+  Outcome shared = Csu("procurement market --ccg 02E --pod EL --tfc 110 --shared --format csv");
+  ASSERT_EQ(shared.exit_code, 0) << shared.output;
+  EXPECT_TRUE(Contains(shared.output, ",*,*")) << shared.output.substr(0, 400);
+  Outcome none = Csu("procurement market --ccg 02E --pod EL --tfc 999");
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_TRUE(Contains(none.output, "--pod EL --tfc 999: no activity")) << none.output;
+  Outcome half = Csu("procurement market --ccg 02E --pod EL");
+  EXPECT_EQ(half.exit_code, 1);
+  EXPECT_TRUE(Contains(half.output, "--tfc: patient flows need both")) << half.output;
 }
 
 TEST_F(ProcurementCommandTest, AFullTieNeedsARecordedDecisionForOneOfTheTiedBids) {

@@ -2,6 +2,26 @@
 
 namespace csu::procurement {
 
+Result<DecisionFacts> GatherDecisionFacts(ProcurementStore& db, const std::string& ccg, const std::string& tender) {
+  DecisionFacts f;
+  CSU_ASSIGN_OR_RETURN(t, db.FindTender(ccg, tender));
+  f.tender = t;
+  CSU_ASSIGN_OR_RETURN(plan, db.FindPlanLine(ccg, t.plan_ref));
+  f.plan = plan;
+  CSU_ASSIGN_OR_RETURN(in, db.EvaluationInputOf(ccg, tender));
+  CSU_ASSIGN_OR_RETURN(ev, Evaluate(in));
+  f.evaluation = ev;
+  CSU_ASSIGN_OR_RETURN(interests, db.Interests(ccg, tender));
+  f.interests = interests;
+  CSU_ASSIGN_OR_RETURN(award, db.AwardOf(ccg, tender));
+  f.award = award;
+  CSU_ASSIGN_OR_RETURN(reps, db.Representations(ccg, tender));
+  f.representations = reps;
+  CSU_ASSIGN_OR_RETURN(clar, db.Clarifications(ccg, tender));
+  f.clarifications = clar;
+  return f;
+}
+
 std::vector<report::ReportTable> DecisionRecordTables(const DecisionFacts& f) {
   using report::Cell;
   using report::ColumnType;
@@ -90,7 +110,37 @@ std::vector<report::ReportTable> DecisionRecordTables(const DecisionFacts& f) {
     reps.AddRow({Cell::Integer(r.seq), Cell::Text(r.from), Cell::Text(r.received.ToString()), Cell::Text(r.summary),
                  Cell::Text(r.outcome.empty() ? "awaiting" : r.outcome)});
   out.push_back(std::move(reps));
+  out.push_back(ClarificationsTable(f.clarifications, true));
   return out;
+}
+
+report::ReportTable ClarificationsTable(const std::vector<Clarification>& cs, bool name_asker) {
+  using report::Cell;
+  using report::ColumnType;
+  std::vector<report::Column> cols = {{"seq", ColumnType::kInteger, "No."}};
+  if (name_asker) cols.push_back({"asked_by", ColumnType::kText, "Asked by"});
+  for (report::Column c : std::vector<report::Column>{{"received", ColumnType::kText, "Received"},
+                                                      {"question", ColumnType::kText, "Question"},
+                                                      {"answer", ColumnType::kText, "Answer"},
+                                                      {"answered", ColumnType::kText, "Answered"},
+                                                      {"answered_by", ColumnType::kText, "Answered by"},
+                                                      {"shared", ColumnType::kText, "Shared with"}})
+    cols.push_back(std::move(c));
+  report::ReportTable t("Clarifications", std::move(cols));
+  for (const auto& c : cs) {
+    std::vector<Cell> row = {Cell::Integer(c.seq)};
+    if (name_asker) row.push_back(Cell::Text(c.asked_by));
+    const bool answered = !c.answer.empty();
+    row.push_back(Cell::Text(c.received.ToString()));
+    row.push_back(Cell::Text(c.question));
+    row.push_back(Cell::Text(answered ? c.answer : "awaiting an answer"));
+    row.push_back(Cell::Text(c.answered ? c.answered->ToString() : ""));
+    row.push_back(Cell::Text(c.answered_by));
+    row.push_back(Cell::Text(!answered ? "" : c.published ? "all bidders" : "the asker only"));
+    t.AddRow(std::move(row));
+  }
+  if (!name_asker) t.notes.push_back("Answers shared with all bidders do not name who asked.");
+  return t;
 }
 
 }  // namespace csu::procurement

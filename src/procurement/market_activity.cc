@@ -50,4 +50,31 @@ std::vector<MarketActivity> MarketActivityOf(const pricing::PricedActivity& a, c
   return out;
 }
 
+std::vector<PracticeFlow> PracticeFlowsOf(const pricing::PricedActivity& a, const std::string& commissioner,
+                                          const std::string& pod, const std::string& tfc, MarketPeriod period) {
+  const auto& codes = a.tables.codes;
+  int64_t id = -1;
+  for (size_t i = 0; i < codes.commissioner().codes().size(); ++i)
+    if (codes.commissioner().codes()[i] == commissioner) id = static_cast<int64_t>(i);
+  if (id < 0) return {};
+  std::map<std::tuple<std::string, std::string, std::string>, int64_t> counts;
+  const auto& apc = a.tables.apc;
+  for (size_t i = 0; i < apc.size(); ++i) {
+    if (apc.commissioner[i] != id || PodOf(a.apc.pod[i]) != pod) continue;
+    if (codes.treatment_function().code(apc.treatment_function[i]) != tfc) continue;
+    counts[{PeriodOf(apc.discharge_date[i], period), std::string(codes.practice().code(apc.practice[i])),
+            std::string(codes.provider().code(apc.provider[i]))}]++;
+  }
+  const auto& op = a.tables.op;
+  for (size_t i = 0; i < op.size(); ++i) {
+    if (op.commissioner[i] != id || PodOf(a.op.pod[i]) != pod) continue;
+    if (codes.treatment_function().code(op.treatment_function[i]) != tfc) continue;
+    counts[{PeriodOf(op.appointment_date[i], period), std::string(codes.practice().code(op.practice[i])),
+            std::string(codes.provider().code(op.provider[i]))}]++;
+  }
+  std::vector<PracticeFlow> out;
+  for (const auto& [k, n] : counts) out.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), n});
+  return out;
+}
+
 }  // namespace csu::procurement

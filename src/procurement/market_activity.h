@@ -27,4 +27,18 @@ enum class MarketPeriod : uint8_t { kMonth, kYear };  // "2018-04" or "2018/19"
 std::vector<MarketActivity> MarketActivityOf(const pricing::PricedActivity& activity, const std::string& commissioner,
                                              MarketPeriod period);
 
+// Patient flows for one service line: the commissioner's activity by GP
+// practice (the registered practice on the record) × provider × period, for
+// the point of delivery `pod` and treatment function `tfc` (codes as in
+// MarketActivity). Counted as MarketActivityOf counts. Ordered by period,
+// practice, then provider.
+struct PracticeFlow {
+  std::string period;
+  std::string practice;  // ODS code; "" when the record has none
+  std::string provider;
+  int64_t activity = 0;
+};
+std::vector<PracticeFlow> PracticeFlowsOf(const pricing::PricedActivity& activity, const std::string& commissioner,
+                                          const std::string& pod, const std::string& tfc, MarketPeriod period);
+
 }  // namespace csu::procurement

@@ -3,6 +3,7 @@
 // the months monitoring uses (spells by discharge), with another
 // commissioner's records, A&E and unpriced records handled as documented.
 #include "procurement/market_activity.h"
+#include "procurement/market_report.h"
 
 #include <gtest/gtest.h>
 
@@ -46,6 +47,40 @@ TEST(ProcurementMarketActivity, CountsOneCommissionersSpellsAndAppointments) {
   EXPECT_EQ(year[0].total, 3);
   EXPECT_EQ(year[0].hhi, Rational(10000 * (4 + 1), 9));
   EXPECT_TRUE(MarketActivityOf(t.activity(), "99Z", MarketPeriod::kYear).empty());
+}
+
+// Flows for one service line: by practice × provider, other lines and other
+// commissioners left out; each practice's share of its own activity.
+TEST(ProcurementMarketActivity, PracticeFlowsForOneServiceLine) {
+  TestActivity t;
+  t.Spell({.provider = "RBT", .discharged = "2018-04-02", .pod = pricing::Pod::kElective, .tfc = "110", .practice = "B82001"});
+  t.Spell({.provider = "RBT", .discharged = "2018-04-03", .pod = pricing::Pod::kElective, .tfc = "110", .practice = "B82001"});
+  t.Spell({.provider = "RWW", .discharged = "2018-04-04", .pod = pricing::Pod::kElective, .tfc = "110", .practice = "B82001"});
+  t.Spell({.provider = "RWW", .discharged = "2018-04-05", .pod = pricing::Pod::kElective, .tfc = "110", .practice = "B82002"});
+  t.Spell({.provider = "RWW", .discharged = "2018-04-05", .pod = pricing::Pod::kElective, .tfc = "120", .practice = "B82002"});
+  t.Spell({.commissioner = "27D", .provider = "RWW", .discharged = "2018-04-05",
+           .pod = pricing::Pod::kElective, .tfc = "110", .practice = "B82001"});
+  t.Op({.provider = "RBT", .date = "2018-05-20", .pod = pricing::Pod::kOpFirst, .tfc = "110", .practice = "B82002"});
+  auto flows = PracticeFlowsOf(t.activity(), "02E", "EL", "110", MarketPeriod::kYear);
+  ASSERT_EQ(flows.size(), 3u);
+  EXPECT_EQ(flows[0].practice, "B82001");
+  EXPECT_EQ(flows[0].provider, "RBT");
+  EXPECT_EQ(flows[0].activity, 2);
+  EXPECT_EQ(flows[1].provider, "RWW");
+  EXPECT_EQ(flows[1].activity, 1);
+  EXPECT_EQ(flows[2].practice, "B82002");
+  EXPECT_EQ(flows[2].activity, 1);
+  auto own = PracticeFlowsTable("02E", "EL", "110", flows, false);
+  ASSERT_EQ(own.rows.size(), 3u);
+  EXPECT_DOUBLE_EQ(own.rows[0][5].real, 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(own.rows[2][5].real, 1.0);
+  // Shared: every count here is 1-7, so counts and shares are hidden.
+  auto shared = PracticeFlowsTable("02E", "EL", "110", flows, true);
+  for (const auto& row : shared.rows) {
+    EXPECT_EQ(row[4].kind, report::Cell::Kind::kSuppressed);
+    EXPECT_EQ(row[5].kind, report::Cell::Kind::kSuppressed);
+  }
+  EXPECT_TRUE(PracticeFlowsOf(t.activity(), "02E", "EL", "999", MarketPeriod::kYear).empty());
 }
 
 }  // namespace

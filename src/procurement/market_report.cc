@@ -98,4 +98,34 @@ std::vector<report::ReportTable> MarketTables(const std::string& ccg, const std:
   return {shares, hhi, moves};
 }
 
+report::ReportTable PracticeFlowsTable(const std::string& ccg, const std::string& pod, const std::string& tfc,
+                                       const std::vector<PracticeFlow>& flows, bool shared) {
+  using report::Cell;
+  using report::ColumnType;
+  report::ReportTable t("Patient flows by practice", {
+      {"practice_period", ColumnType::kText, "Practice and period"},
+      {"period", ColumnType::kText, "Period"},
+      {"practice", ColumnType::kText, "Practice"},
+      {"provider", ColumnType::kText, "Provider"},
+      {"activity", ColumnType::kCount, "Activity"},
+      {"share", ColumnType::kPercent, "Share of practice", 1,
+       report::Derivation::ShareOfGroup("activity", "practice_period")},
+  });
+  std::map<std::pair<std::string, std::string>, int64_t> total;
+  for (const auto& f : flows) total[{f.period, f.practice}] += f.activity;
+  for (const auto& f : flows) {
+    const std::string practice = f.practice.empty() ? "unknown" : f.practice;
+    t.AddRow({Cell::Text(practice + " " + f.period), Cell::Text(f.period), Cell::Text(practice),
+              Cell::Text(f.provider), Cell::Count(f.activity),
+              Cell::Real(static_cast<double>(f.activity) / static_cast<double>(total[{f.period, f.practice}]))});
+  }
+  t.notes.push_back("Commissioner " + ccg + ", service line " + pod + " " + tfc +
+                    ". Share = the practice's activity at the provider / the practice's activity in the line.");
+  t.notes.push_back("Distance bands are not shown: the reference data has no practice or provider locations.");
+  if (!shared) return t;
+  report::ReportTable published = report::ApplyDisclosureControl(std::move(t)).table();
+  published.notes.push_back("Shared outside the CCG: disclosure control applied (docs/disclosure.md).");
+  return published;
+}
+
 }  // namespace csu::procurement

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "procurement/market.h"
+#include "procurement/market_activity.h"
 #include "report/report_table.h"
 
 namespace csu::procurement {
@@ -22,5 +23,13 @@ std::string_view ConcentrationBand(const Rational& hhi);
 
 std::vector<report::ReportTable> MarketTables(const std::string& ccg, const std::vector<MarketLine>& lines,
                                               bool shared);
+
+// Patient flows for one service line: each practice's activity at each
+// provider and its share of that practice's activity in the line and
+// period. With `shared`, disclosure control as for the shares table: small
+// counts "*", others rounded to 5, shares from the published counts and "*"
+// for a practice's whole row group where one count is hidden.
+report::ReportTable PracticeFlowsTable(const std::string& ccg, const std::string& pod, const std::string& tfc,
+                                       const std::vector<PracticeFlow>& flows, bool shared);
 
 }  // namespace csu::procurement

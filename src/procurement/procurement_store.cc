@@ -64,6 +64,15 @@ CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents
   BEGIN SELECT RAISE(ABORT, 'document versions are immutable'); END;
 )sql";
 
+// Added after schema version 1 was first released: created on open when
+// missing, so a version-1 file gains it without a migration (a csu that does
+// not know the table ignores it).
+const char* kClarificationsSchema = R"sql(
+CREATE TABLE IF NOT EXISTS clarifications(tender TEXT NOT NULL REFERENCES tenders(id), seq INTEGER NOT NULL,
+  asked_by TEXT NOT NULL, received TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL,
+  answered TEXT NOT NULL, answered_by TEXT NOT NULL, published INTEGER NOT NULL, PRIMARY KEY(tender, seq));
+)sql";
+
 nlohmann::json CriteriaJson(const Criteria& c) {
   nlohmann::json j;
   j["groups"] = nlohmann::json::array();
@@ -185,6 +194,7 @@ Result<std::unique_ptr<ProcurementStore>> ProcurementStore::Open(const std::stri
                                       kSchemaVersion, "procurement database");
       !s.ok())
     return s.error();
+  if (Status s = db->Exec(kClarificationsSchema); !s.ok()) return s.error();
   return std::make_unique<ProcurementStore>(PassKey(), std::move(db));
 }
 
@@ -851,6 +861,89 @@ Result<std::optional<Date>> ProcurementStore::ContractSigned(const std::string& 
   if (!row || q.IsNull(0)) return std::optional<Date>();
   CSU_ASSIGN_OR_RETURN(d, StoredDate(q.Text(0), db_->path()));
   return std::optional<Date>(d);
+}
+
+// ---------------------------------------------------------------- clarifications
+
+Result<int64_t> ProcurementStore::AddClarification(const std::string& ccg, const std::string& tender,
+                                                   const Clarification& c, const Actor& by) {
+  (void)by;
+  if (c.asked_by.empty() || c.question.empty())
+    return MakeError("clarification", "a question needs who asked it and its text");
+  int64_t seq = 0;
+  Status st = store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(t, TenderFor(ccg, tender));
+    if (Status s = RequireStatus(t, TenderStatus::kOpen, "clarification questions can be received"); !s.ok()) return s;
+    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT coalesce(max(seq),0)+1 FROM clarifications WHERE tender=?"));
+    q.Bind(1, tender);
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    (void)row;
+    seq = q.Int(0);
+    q.Reset();
+    CSU_ASSIGN_OR_RETURN(ins, db_->Prepare("INSERT INTO clarifications VALUES(?,?,?,?,?,'','','',0)"));
+    ins.Bind(1, tender).Bind(2, seq).Bind(3, c.asked_by).Bind(4, c.received.ToString()).Bind(5, c.question);
+    return ins.Run();
+  });
+  if (!st.ok()) return st.error();
+  return seq;
+}
+
+Status ProcurementStore::AnswerClarification(const std::string& ccg, const std::string& tender, int64_t seq,
+                                             const std::string& answer, Date answered, bool publish,
+                                             const Actor& by) {
+  const std::string where = fmt::format("clarification {} of tender {}", seq, tender);
+  if (answer.empty()) return MakeError(where, "the answer must be stated");
+  return store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(t, TenderFor(ccg, tender));
+    (void)t;
+    CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+        "SELECT received, answer, answered, answered_by FROM clarifications WHERE tender=? AND seq=?"));
+    q.Bind(1, tender).Bind(2, seq);
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) return MakeError(where, "there is no such question");
+    if (!q.Text(1).empty())
+      return MakeError(where, "already answered on " + q.Text(2) + " by " + q.Text(3) + "; an answer is not replaced");
+    CSU_ASSIGN_OR_RETURN(received, StoredDate(q.Text(0), db_->path() + ": " + where));
+    q.Reset();
+    if (answered < received)
+      return MakeError(where, "answered " + answered.ToString() + ", before the question was received on " +
+                                  received.ToString());
+    CSU_ASSIGN_OR_RETURN(u, db_->Prepare(
+        "UPDATE clarifications SET answer=?, answered=?, answered_by=?, published=? WHERE tender=? AND seq=?"));
+    u.Bind(1, answer).Bind(2, answered.ToString()).Bind(3, by.user).Bind(4, int64_t{publish ? 1 : 0});
+    u.Bind(5, tender).Bind(6, seq);
+    return u.Run();
+  });
+}
+
+Result<std::vector<Clarification>> ProcurementStore::Clarifications(const std::string& ccg,
+                                                                    const std::string& tender) {
+  CSU_ASSIGN_OR_RETURN(t, TenderFor(ccg, tender));
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+      "SELECT seq, asked_by, received, question, answer, answered, answered_by, published FROM clarifications "
+      "WHERE tender=? ORDER BY seq"));
+  q.Bind(1, t.id);
+  const std::string where = db_->path() + ": clarification";
+  std::vector<Clarification> out;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    Clarification c;
+    c.seq = q.Int(0);
+    c.asked_by = q.Text(1);
+    CSU_ASSIGN_OR_RETURN(r, StoredDate(q.Text(2), where));
+    c.received = r;
+    c.question = q.Text(3);
+    c.answer = q.Text(4);
+    if (!c.answer.empty()) {
+      CSU_ASSIGN_OR_RETURN(a, StoredDate(q.Text(5), where));
+      c.answered = a;
+    }
+    c.answered_by = q.Text(6);
+    c.published = q.Int(7) != 0;
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- releases

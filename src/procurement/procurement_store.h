@@ -1,8 +1,9 @@
 // The procurement database of a state folder (procurement.sqlite,
-// docs/store-format.md §16): each CCG's procurement plan, tenders with lots,
+// docs/store-format.md §14): each CCG's procurement plan, tenders with lots,
 // versioned documents, criteria, declarations of interest, bids, evaluator
-// assignments, sealed scores, moderation, exclusions, the award with its
-// standstill, representations, contract award, and published OCDS releases.
+// assignments, sealed scores, moderation, exclusions, clarification questions
+// and answers, the award with its standstill, representations, contract
+// award, and published OCDS releases.
 // Every change is one SQLite transaction (WAL, synchronous=FULL); the CLI
 // writes the matching entry to the catalog's audit log.
 //
@@ -132,6 +133,20 @@ struct Representation {
   std::string outcome_at;
 };
 
+// A bidder's clarification question and its answer. An answer published to
+// all bidders is shared without naming who asked (`asked_by` stays in the
+// CCG's own record); an unpublished answer goes to the asker only.
+struct Clarification {
+  int64_t seq = 0;
+  std::string asked_by;  // the bidder who asked; never shown beside a published answer
+  Date received;
+  std::string question;
+  std::string answer;  // empty until answered
+  std::optional<Date> answered;
+  std::string answered_by;
+  bool published = false;  // the answer is shared with every bidder
+};
+
 struct Release {
   std::string ocid;
   std::string release_id;
@@ -214,6 +229,15 @@ class ProcurementStore {
   // ends, and not while a representation awaits its outcome.
   Status MarkContracted(const std::string& ccg, const std::string& tender, Date signed_on, const Actor& by);
   Result<std::optional<Date>> ContractSigned(const std::string& ccg, const std::string& tender);
+
+  // ---- clarification questions and answers (while the tender is open)
+  Result<int64_t> AddClarification(const std::string& ccg, const std::string& tender, const Clarification& q,
+                                   const Actor& by);
+  // Refused for a question that does not exist or is already answered, for
+  // an empty answer, and for an answer dated before the question arrived.
+  Status AnswerClarification(const std::string& ccg, const std::string& tender, int64_t seq,
+                             const std::string& answer, Date answered, bool publish, const Actor& by);
+  Result<std::vector<Clarification>> Clarifications(const std::string& ccg, const std::string& tender);
 
   // ---- publication
   // Stores a release; refused if the release id is already published.

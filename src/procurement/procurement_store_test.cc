@@ -232,5 +232,53 @@ TEST_F(ProcurementStoreTest, CriteriaAreFrozenOnceScored) {
   EXPECT_NE(s.error().why.find("once scores are in"), std::string::npos);
 }
 
+// Clarifications: numbered per tender; an answer is given once, refused for
+// a missing or already answered question, and another CCG's tender reads as
+// missing. A refused answer changes nothing.
+TEST_F(ProcurementStoreTest, ClarificationsAreAnsweredOnceAndStayWithTheirCcg) {
+  MakeTender();
+  auto q1 = db_->AddClarification("05D", "T-1", {0, "Alpha", Date::FromYmd(2025, 8, 1), "Is TUPE in scope?"}, by_);
+  ASSERT_TRUE(q1.ok()) << q1.error().ToString();
+  EXPECT_EQ(q1.value(), 1);
+  auto q2 = db_->AddClarification("05D", "T-1", {0, "Beta", Date::FromYmd(2025, 8, 2), "Which sites?"}, by_);
+  ASSERT_TRUE(q2.ok());
+  EXPECT_EQ(q2.value(), 2);
+  EXPECT_FALSE(db_->AddClarification("05D", "T-1", {0, "", Date::FromYmd(2025, 8, 2), "x"}, by_).ok());
+
+  // Answer dated before the question: refused, nothing stored.
+  Status early = db_->AnswerClarification("05D", "T-1", 1, "Yes", Date::FromYmd(2025, 7, 31), true, by_);
+  ASSERT_FALSE(early.ok());
+  EXPECT_NE(early.error().why.find("before the question"), std::string::npos);
+  ASSERT_TRUE(db_->AnswerClarification("05D", "T-1", 1, "Yes, see schedule 4", Date::FromYmd(2025, 8, 4), true, by_).ok());
+  Status again = db_->AnswerClarification("05D", "T-1", 1, "No", Date::FromYmd(2025, 8, 5), true, by_);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().why.find("already answered on 2025-08-04 by pat"), std::string::npos) << again.error().ToString();
+  Status missing = db_->AnswerClarification("05D", "T-1", 9, "Yes", Date::FromYmd(2025, 8, 5), true, by_);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().where, "clarification 9 of tender T-1");
+  EXPECT_NE(missing.error().why.find("no such question"), std::string::npos);
+  EXPECT_FALSE(db_->AnswerClarification("05D", "T-1", 2, "", Date::FromYmd(2025, 8, 5), false, by_).ok());
+
+  auto list = db_->Clarifications("05D", "T-1");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list.value().size(), 2u);
+  EXPECT_EQ(list.value()[0].answer, "Yes, see schedule 4");
+  EXPECT_EQ(list.value()[0].answered, Date::FromYmd(2025, 8, 4));
+  EXPECT_EQ(list.value()[0].answered_by, "pat");
+  EXPECT_TRUE(list.value()[0].published);
+  EXPECT_TRUE(list.value()[1].answer.empty());
+  EXPECT_FALSE(list.value()[1].answered.has_value());
+
+  // Another CCG: the tender is missing, for reading and for writing.
+  EXPECT_FALSE(db_->Clarifications("06A", "T-1").ok());
+  EXPECT_FALSE(db_->AddClarification("06A", "T-1", {0, "Gamma", Date::FromYmd(2025, 8, 2), "?"}, by_).ok());
+  EXPECT_FALSE(db_->AnswerClarification("06A", "T-1", 2, "x", Date::FromYmd(2025, 8, 5), true, by_).ok());
+  // Reopening the file keeps them (the table is created only when missing).
+  db_.reset();
+  auto again_db = ProcurementStore::Open(dir_);
+  ASSERT_TRUE(again_db.ok()) << again_db.error().ToString();
+  EXPECT_EQ(again_db.value()->Clarifications("05D", "T-1").value().size(), 2u);
+}
+
 }  // namespace
 }  // namespace csu::procurement

@@ -2,12 +2,16 @@
 //   /ccg/{ccg}/procurement                       the CCG's tenders (procurement team) and
 //                                                the tenders the user evaluates
 //   /ccg/{ccg}/procurement/{tender}/evaluation   an evaluator's bids and own scores
+//   /ccg/{ccg}/procurement/{tender}/record       the decision record, printable
+//                                                (procurement team only)
 // Every user who may score bids (every role but administrators) reaches the
 // first page for a CCG in their scope; only the procurement team sees the
 // CCG's tender list. An evaluator sees only the bids assigned to them, never
 // their prices (quality is scored without them) and never another
 // evaluator's scores; a tender they are not assigned to answers as a
 // missing one.
+#include "procurement/decision_record.h"
+#include "report/render.h"
 #include "web/templates.h"
 #include "web/web_app_impl.h"
 
@@ -31,6 +35,50 @@ Result<T> WithProcurement(const ProcurementAccess& access, F&& fn) {
   return std::move(*out);
 }
 
+// The clarifications as the team's page shows them: never who asked (the
+// published answers are shared without naming the asker, and the page is
+// one a bidder's answer may be copied from).
+json ClarificationsJson(const std::vector<procurement::Clarification>& cs) {
+  json out = json::array();
+  for (const auto& c : cs)
+    out.push_back({{"seq", c.seq},
+                   {"received", c.received.ToString()},
+                   {"question", c.question},
+                   {"answer", c.answer},
+                   {"answered", c.answered ? c.answered->ToString() : ""},
+                   {"answered_by", c.answered_by},
+                   {"published", !c.answer.empty() && c.published}});
+  return out;
+}
+
+// One tender's decision record: the tables, or why there are none yet.
+struct RecordView {
+  procurement::Tender tender;
+  std::vector<report::ReportTable> tables;
+  std::string unavailable;  // set while the scores are sealed
+};
+
+Result<std::optional<RecordView>> LoadRecord(const ProcurementAccess& access, const std::string& ccg,
+                                             const std::string& tender) {
+  return WithProcurement<std::optional<RecordView>>(
+      access, [&](procurement::ProcurementStore& db) -> Result<std::optional<RecordView>> {
+        auto t = db.FindTender(ccg, tender);
+        if (!t.ok()) return std::optional<RecordView>();  // another CCG's or none: not found
+        RecordView v;
+        v.tender = t.value();
+        if (v.tender.status == procurement::TenderStatus::kOpen) {
+          v.unavailable = "Scores are sealed while the tender is open: the decision record is available once "
+                          "moderation has opened.";
+          CSU_ASSIGN_OR_RETURN(cs, db.Clarifications(ccg, tender));
+          v.tables.push_back(procurement::ClarificationsTable(cs, true));
+          return std::optional<RecordView>(std::move(v));
+        }
+        CSU_ASSIGN_OR_RETURN(f, procurement::GatherDecisionFacts(db, ccg, tender));
+        v.tables = procurement::DecisionRecordTables(f);
+        return std::optional<RecordView>(std::move(v));
+      });
+}
+
 }  // namespace
 
 Result<json> WebApp::Impl::ProcurementOf(const OdsCode& ccg, const Caller& c) const {
@@ -43,12 +91,15 @@ Result<json> WebApp::Impl::ProcurementOf(const OdsCode& ccg, const Caller& c) co
       CSU_ASSIGN_OR_RETURN(tenders, db.Tenders(code));
       for (const auto& t : tenders) {
         CSU_ASSIGN_OR_RETURN(bids, db.Bids(code, t.id));
+        CSU_ASSIGN_OR_RETURN(cs, db.Clarifications(code, t.id));
         out["tenders"].push_back({{"id", t.id},
                                   {"title", t.title},
                                   {"plan", t.plan_ref},
                                   {"status", procurement::StatusName(t.status)},
                                   {"bid_deadline", t.bid_deadline.ToString()},
-                                  {"bids", bids.size()}});
+                                  {"bids", bids.size()},
+                                  {"record", "/ccg/" + code + "/procurement/" + UrlEncode(t.id) + "/record"},
+                                  {"clarifications", ClarificationsJson(cs)}});
       }
     }
     CSU_ASSIGN_OR_RETURN(mine, db.TendersEvaluatedBy(code, c.who.username));
@@ -115,6 +166,32 @@ Response WebApp::Impl::ProcurementPage(const Request& r, const Caller& c) const 
       t.AddRow({Cell::Text(x["id"]), Cell::Text(x["title"]), Cell::Text(x["plan"]), Cell::Text(x["status"]),
                 Cell::Text(x["bid_deadline"]), Cell::Integer(x["bids"].get<int64_t>())});
     d.set("tenders_html", TableHtml(t));
+    // Each tender: a link to its decision record and its clarification log.
+    TemplateData tenders{TemplateData::type::list};
+    for (const auto& x : data.value()["tenders"]) {
+      TemplateData item;
+      item.set("id", x["id"].get<std::string>());
+      item.set("title", x["title"].get<std::string>());
+      item.set("record_href", x["record"].get<std::string>());
+      report::ReportTable ct("Clarifications: " + x["id"].get<std::string>(),
+                             {{"seq", ColumnType::kInteger, "No."},
+                              {"received", ColumnType::kText, "Received"},
+                              {"question", ColumnType::kText, "Question"},
+                              {"answer", ColumnType::kText, "Answer"},
+                              {"answered", ColumnType::kText, "Answered"},
+                              {"answered_by", ColumnType::kText, "Answered by"},
+                              {"shared", ColumnType::kText, "Shared with"}});
+      for (const auto& q : x["clarifications"]) {
+        const bool answered = !q["answer"].get<std::string>().empty();
+        ct.AddRow({Cell::Integer(q["seq"].get<int64_t>()), Cell::Text(q["received"]), Cell::Text(q["question"]),
+                   Cell::Text(answered ? q["answer"].get<std::string>() : "awaiting an answer"),
+                   Cell::Text(q["answered"]), Cell::Text(q["answered_by"]),
+                   Cell::Text(!answered ? "" : q["published"].get<bool>() ? "all bidders" : "the asker only")});
+      }
+      if (!ct.rows.empty()) item.set("clarifications_html", TableHtml(ct));
+      tenders.push_back(item);
+    }
+    d.set("tender_items", tenders);
   }
   TemplateData items{TemplateData::type::list};
   for (const auto& x : data.value()["evaluating"]) {
@@ -192,6 +269,51 @@ Response WebApp::Impl::ApiEvaluation(const Request& r, const Caller& c) const {
   if (!data.ok()) return Response::Error(500, "the procurement database could not be read");
   if (!data.value()) return ApiNotFound();
   return Response::Json(200, data.value()->dump());
+}
+
+Response WebApp::Impl::RecordPage(const Request& r, const Caller& c) const {
+  auto ccg = Tenant(r, c, Action::kManageProcurement, Identifiability::kAggregate);
+  if (!ccg || !procurement.with_store) return NotFound(c);
+  const std::string code(ccg->view());
+  const std::string tender(r.PathParam("tender"));
+  auto view = LoadRecord(procurement, code, tender);
+  if (!view.ok()) return Problem(c, 500, "Decision record", "the procurement database could not be read");
+  if (!view.value()) return NotFound(c);
+  const RecordView& v = *view.value();
+  PageFrame f = Frame(c, "Decision record: " + v.tender.id, v.tender.title);
+  f.nav = CcgNav(c, *ccg, "procurement");
+  TemplateData d;
+  d.set("json_href", "/api/v1/ccg/" + code + "/procurement/" + UrlEncode(tender) + "/record");
+  d.set("back_href", "/ccg/" + code + "/procurement");
+  d.set("ccg", code);
+  d.set("tender", v.tender.id);
+  d.set("status", std::string(procurement::StatusName(v.tender.status)));
+  if (!v.unavailable.empty()) d.set("unavailable", v.unavailable);
+  TemplateData sections{TemplateData::type::list};
+  for (const auto& t : v.tables) {
+    TemplateData s;
+    s.set("table_html", TableHtml(t));
+    sections.push_back(s);
+  }
+  d.set("sections", sections);
+  return Response::Html(200, RenderPage(f, RenderTemplate("procurement_record", d)));
+}
+
+Response WebApp::Impl::ApiRecord(const Request& r, const Caller& c) const {
+  auto ccg = Tenant(r, c, Action::kManageProcurement, Identifiability::kAggregate);
+  if (!ccg || !procurement.with_store) return ApiNotFound();
+  const std::string code(ccg->view());
+  auto view = LoadRecord(procurement, code, std::string(r.PathParam("tender")));
+  if (!view.ok()) return Response::Error(500, "the procurement database could not be read");
+  if (!view.value()) return ApiNotFound();
+  const RecordView& v = *view.value();
+  json out = {{"ccg", code},
+              {"tender", {{"id", v.tender.id}, {"title", v.tender.title},
+                          {"status", procurement::StatusName(v.tender.status)}}},
+              {"available", v.unavailable.empty()},
+              {"tables", report::RenderJson(v.tables)}};
+  if (!v.unavailable.empty()) out["why"] = v.unavailable;
+  return Response::Json(200, out.dump());
 }
 
 }  // namespace csu::web

@@ -346,6 +346,8 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/ccg/{ccg}/procurement/{tender}/evaluation", page(&Impl::EvaluationPage, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/procurement", api(&Impl::ApiProcurement, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/procurement/{tender}/evaluation", api(&Impl::ApiEvaluation, Use::kNone));
+  router_.Add(Method::kGet, "/ccg/{ccg}/procurement/{tender}/record", page(&Impl::RecordPage, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/procurement/{tender}/record", api(&Impl::ApiRecord, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));
   router_.Add(Method::kGet, "/api/v1/data", api(&Impl::ApiData));
   router_.Add(Method::kGet, "/api/v1/audit", api(&Impl::ApiAudit));

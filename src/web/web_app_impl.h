@@ -344,6 +344,11 @@ struct WebApp::Impl {
   Response ApiProcurement(const Request& r, const Caller& c) const;
   Response EvaluationPage(const Request& r, const Caller& c) const;
   Response ApiEvaluation(const Request& r, const Caller& c) const;
+  // The decision record of one tender (procurement_record.mustache), for
+  // the procurement team only (kManageProcurement); another CCG's tender or
+  // none answers as missing.
+  Response RecordPage(const Request& r, const Caller& c) const;
+  Response ApiRecord(const Request& r, const Caller& c) const;
 
   // ---- billing pages (billing_routes.cc) ----
 

@@ -581,6 +581,8 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /ccg/{ccg}/procurement/{tender}/evaluation", {false, true}},
     {"GET /api/v1/ccg/{ccg}/procurement", {false, true}},
     {"GET /api/v1/ccg/{ccg}/procurement/{tender}/evaluation", {false, true}},
+    {"GET /ccg/{ccg}/procurement/{tender}/record", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/procurement/{tender}/record", {false, true}},
     {"GET /ccg/{ccg}/ledger", {false, true}},
     {"GET /ccg/{ccg}/ledger/{view}", {false, true}},
     {"POST /ccg/{ccg}/ledger/journals", {false, true}},
@@ -736,6 +738,87 @@ TEST_F(WebAppTest, AnEvaluatorSeesOnlyTheirBidsAndTheirOwnScores) {
   EXPECT_EQ(Send(Method::kGet, "/ccg/27D/procurement", buyer).status(), 404);
   // An administrator is not an evaluator and has no procurement pages.
   EXPECT_EQ(Send(Method::kGet, "/ccg/02E/procurement", Cookie(Session("admin"))).status(), 404);
+}
+
+// The decision record page: the procurement team of the tender's CCG reads
+// it (with the clarifications, never naming the asker on the tender list);
+// an evaluator, or the team of another CCG, finds no such page.
+TEST_F(WebAppTest, TheDecisionRecordIsForTheProcurementTeamOnly) {
+  const procurement::Actor by{"2025-09-02T10:00:00Z", "test"};
+  {
+    std::lock_guard<std::mutex> lock(procurement_mu_);
+    procurement::PlanLine p;
+    p.ccg = "02E";
+    p.ref = "P1";
+    p.title = "Community MSK";
+    p.value = Money::FromPounds(1000);
+    p.regime = procurement::Regime::kProcurementAct2023;
+    p.start = Date::FromYmd(2025, 6, 1);
+    p.award_by = Date::FromYmd(2025, 12, 1);
+    ASSERT_TRUE(procurement_->AddPlanLine(p, by).ok());
+    ASSERT_TRUE(procurement_->CreateTender({"02E", "T-1", "P1", "Community MSK", Date::FromYmd(2025, 9, 1),
+                                            procurement::TenderStatus::kOpen, std::nullopt}, by).ok());
+    procurement::Criteria c;
+    c.groups = {{"Q", "Quality", procurement::CriterionKind::kQuality, 60},
+                {"P", "Price", procurement::CriterionKind::kPrice, 40}};
+    c.subs = {{"Q1", "Q", "Service model", 60}};
+    c.scale = {{0, "Poor"}, {1, "Fair"}, {2, "Good"}};
+    ASSERT_TRUE(procurement_->SetCriteria("02E", "T-1", c, by).ok());
+    ASSERT_TRUE(procurement_->AddClarification("02E", "T-1", {0, "Asker Ltd", Date::FromYmd(2025, 8, 1), "Is TUPE in scope?"}, by).ok());
+    ASSERT_TRUE(procurement_->AnswerClarification("02E", "T-1", 1, "Yes-schedule-4", Date::FromYmd(2025, 8, 2), true, by).ok());
+    ASSERT_TRUE(procurement_->AddBid("02E", "T-1", {{"B1", "Alpha Health", Money::FromPounds(100)}, ""}, by).ok());
+    ASSERT_TRUE(procurement_->AddBid("02E", "T-1", {{"B2", "Beta Care", Money::FromPounds(80)}, ""}, by).ok());
+    ASSERT_TRUE(procurement_->DeclareInterest("02E", "T-1", {"commissioner", "ex-employee of Beta Care", true,
+                                                             "chair-agreed-no-active-interest", ""}, by).ok());
+    ASSERT_TRUE(procurement_->AssignEvaluator("02E", "T-1", "commissioner", "B1", by).ok());
+    ASSERT_TRUE(procurement_->AssignEvaluator("02E", "T-1", "commissioner", "B2", by).ok());
+    ASSERT_TRUE(procurement_->SubmitScores("02E", "T-1", "commissioner",
+                                           {{"B1", "Q1", "commissioner", 2, ""}, {"B2", "Q1", "commissioner", 0, ""}}, by).ok());
+  }
+  Add("buyer", Role::kCsuProcurement, "");
+  ASSERT_TRUE(accounts_->Assign("buyer", "02E", true, "test").ok());
+  Add("buyer27", Role::kCsuProcurement, "");
+  ASSERT_TRUE(accounts_->Assign("buyer27", "27D", true, "test").ok());
+  for (Role r : tenancy::kAllRoles) ASSERT_TRUE(accounts_->SetRoleRequiresMfa(r, false, "test").ok());
+  const std::string buyer = Cookie(Session("buyer"));
+  // While open: sealed, said so, with the clarification log only.
+  Response sealed = Send(Method::kGet, "/ccg/02E/procurement/T-1/record", buyer);
+  ASSERT_EQ(sealed.status(), 200) << sealed.body();
+  EXPECT_NE(sealed.body().find("Scores are sealed"), std::string::npos);
+  EXPECT_EQ(sealed.body().find("Ranking"), std::string::npos);
+  {
+    std::lock_guard<std::mutex> lock(procurement_mu_);
+    ASSERT_TRUE(procurement_->OpenModeration("02E", "T-1", by).ok());
+    ASSERT_TRUE(procurement_->Moderate("02E", "T-1", {"B2", "Q1", 1, "pathway-partly-evidenced"}, by).ok());
+  }
+  Response page = Send(Method::kGet, "/ccg/02E/procurement/T-1/record", buyer);
+  ASSERT_EQ(page.status(), 200) << page.body();
+  for (const char* want : {"Ranking", "Arithmetic", "pathway-partly-evidenced", "chair-agreed-no-active-interest",
+                           "Yes-schedule-4", "Asker Ltd", "Declarations", "Representations"})
+    EXPECT_NE(page.body().find(want), std::string::npos) << want;
+  Response api = Send(Method::kGet, "/api/v1/ccg/02E/procurement/T-1/record", buyer);
+  ASSERT_EQ(api.status(), 200);
+  const auto j = nlohmann::json::parse(api.body());
+  EXPECT_TRUE(j["available"].get<bool>());
+  EXPECT_NE(j["tables"].dump().find("pathway-partly-evidenced"), std::string::npos);
+  // The tender list links the record and shows the clarification, without the asker.
+  Response list = Send(Method::kGet, "/ccg/02E/procurement", buyer);
+  ASSERT_EQ(list.status(), 200);
+  EXPECT_NE(list.body().find("/ccg/02E/procurement/T-1/record"), std::string::npos);
+  EXPECT_NE(list.body().find("Yes-schedule-4"), std::string::npos);
+  EXPECT_EQ(list.body().find("Asker Ltd"), std::string::npos);
+  const auto lj = nlohmann::json::parse(Send(Method::kGet, "/api/v1/ccg/02E/procurement", buyer).body());
+  ASSERT_EQ(lj["tenders"][0]["clarifications"].size(), 1u);
+  EXPECT_EQ(lj["tenders"][0]["clarifications"][0]["answer"], "Yes-schedule-4");
+  EXPECT_EQ(lj.dump().find("Asker Ltd"), std::string::npos);
+  // The evaluator (commissioner) and another CCG's team: no such page.
+  const std::string commissioner = Cookie(Session("commissioner"));
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/procurement/T-1/record", commissioner).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E/procurement/T-1/record", commissioner).status(), 404);
+  const std::string other = Cookie(Session("buyer27"));
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/procurement/T-1/record", other).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/27D/procurement/T-1/record", other).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/27D/procurement/T-1/record", other).status(), 404);
 }
 
 // Continuing healthcare pages: only the CHC roles see a CCG's cases (CCG
