@@ -10,6 +10,11 @@ namespace csu::cli {
 
 void PrintError(const std::string& message) { std::fprintf(stderr, "csu: %s\n", message.c_str()); }
 
+int Fail(const std::string& message, int code) {
+  PrintError(message);
+  return code;
+}
+
 void AddVersionCommand(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("version", "Print the version of csu");
   cmd->callback([&ctx] {

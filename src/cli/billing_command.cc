@@ -61,11 +61,6 @@ struct BillingArgs {
   std::string out;
 };
 
-int Fail(const std::string& message, int code = kExitFailure) {
-  PrintError(message);
-  return code;
-}
-
 // What every billing command opens: the state folder (for the reference data
 // and the audit log, under its lock) and the billing database.
 struct Opened {

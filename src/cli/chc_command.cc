@@ -73,11 +73,6 @@ struct ChcArgs {
   std::string out;
 };
 
-int Fail(const std::string& message, int code = kExitFailure) {
-  PrintError(message);
-  return code;
-}
-
 // The CHC key file: given, readable by its owner only, and outside the state
 // folder (a copy of the folder must not carry the means to open it).
 std::string DefaultChcKeyPath() {

@@ -31,6 +31,10 @@ inline constexpr int kExitFailure = 1;   // the command could not do its job
 inline constexpr int kExitUsage = 2;     // bad command line
 inline constexpr int kExitSoftware = 70; // unexpected internal error
 
+// Prints the message (PrintError) and returns the exit code: an action's
+// `return Fail("--ccg: ...", kExitUsage);`.
+int Fail(const std::string& message, int code = kExitFailure);
+
 void AddVersionCommand(CLI::App& app, Context& ctx);
 void AddRefdataCommand(CLI::App& app, Context& ctx);
 void AddSynthCommand(CLI::App& app, Context& ctx);

@@ -47,25 +47,7 @@ struct LedgerArgs {
   std::string allowance_per_head, population;  // the position view
 };
 
-int Fail(const std::string& message, int code = kExitFailure) {
-  PrintError(message);
-  return code;
-}
-
 using Opened = OpenedLedger;
-
-bool Audit(Opened& o, const std::string& action, const std::string& subject, const nlohmann::json& details) {
-  if (Status s = o.state->store->AppendAudit(o.state->actor, action, subject, details.dump()); !s.ok()) {
-    PrintError("the change was made but its audit entry could not be written: " + s.error().ToString());
-    return false;
-  }
-  return true;
-}
-
-std::string FileName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 std::string Pounds(Money m) { return m.ToString(); }
 

@@ -41,11 +41,6 @@ struct DocArgs {
   std::string reason, format = "table", out;
 };
 
-int Fail(const std::string& message, int code = kExitFailure) {
-  PrintError(message);
-  return code;
-}
-
 using Opened = OpenedLedger;
 
 // Posts one document's journal and writes its audit entry. Returns "" when

@@ -18,4 +18,17 @@ std::optional<OpenedLedger> OpenLedger(const Context& ctx, const StateArgs& args
   return o;
 }
 
+bool Audit(OpenedLedger& o, const std::string& action, const std::string& subject, const nlohmann::json& details) {
+  if (Status s = o.state->store->AppendAudit(o.state->actor, action, subject, details.dump()); !s.ok()) {
+    PrintError("the change was made but its audit entry could not be written: " + s.error().ToString());
+    return false;
+  }
+  return true;
+}
+
+std::string FileName(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 }  // namespace csu::cli

@@ -6,6 +6,9 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "cli/state.h"
@@ -21,5 +24,12 @@ struct OpenedLedger {
 
 // Prints the error and returns nullopt when either cannot be opened.
 std::optional<OpenedLedger> OpenLedger(const Context& ctx, const StateArgs& args);
+
+// Writes a ledger change's audit entry to the folder's hash-chained log; on
+// failure prints that the change was made without its entry and returns false.
+bool Audit(OpenedLedger& o, const std::string& action, const std::string& subject, const nlohmann::json& details);
+
+// The last part of a path ("april.journal"), as audit entries name a file.
+std::string FileName(const std::string& path);
 
 }  // namespace csu::cli

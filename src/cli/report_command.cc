@@ -47,11 +47,6 @@ struct SetArgs {
   std::string note;
 };
 
-int Fail(const std::string& message, int code = kExitFailure) {
-  PrintError(message);
-  return code;
-}
-
 int RunReport(const Context& ctx, const ReportArgs& args) {
   auto year = FinancialYear::Parse(args.year);
   if (!year.ok()) return Fail("--year: " + year.error().ToString(), kExitUsage);
