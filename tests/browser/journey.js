@@ -6,7 +6,8 @@
 // sign out, and find the pages closed again. Then a CCG finance lead at
 // 1366 px: a first sign-in with an authenticator (the code computed here
 // from the key the page shows, as a phone app would), every aggregate view
-// fitting the screen, records refused, billing, sign out.
+// fitting the screen, records refused, the ledger's monthly position and
+// budget monitoring, billing, sign out.
 // Screenshots of each step go to ARTEFACTS (test artefacts to look at).
 //
 //   BASE_URL=http://127.0.0.1:PORT USER=... PASSWORD=... ARTEFACTS=DIR node journey.js
@@ -217,6 +218,19 @@ function check(ok, what) {
     }
     const records = await page.goto(base + '/ccg/02E/view/challenges');
     check(records.status() === 404, 'finance: record-level challenges are not shown to finance staff');
+    // The CCG's ledger, kept by the CSU: the monthly position against budget.
+    await page.goto(base + '/ccg/02E');
+    await Promise.all([page.waitForNavigation(), page.click('nav[aria-label=Sections] >> text=Ledger')]);
+    check(page.url().includes('/ccg/02E/ledger'), 'finance: the navigation opens the CCG\'s ledger');
+    await page.goto(base + '/ccg/02E/ledger/position?period=2018-09');
+    const position = await page.textContent('main');
+    check(position.includes('Surplus (deficit) against plan') && position.includes('Running costs against the allowance'),
+          'finance: the monthly position shows the surplus against plan and running costs against the allowance');
+    check(await page.evaluate(() => document.documentElement.scrollWidth) <= 1366, 'finance: the position fits 1366 px');
+    await shot('3-ledger-position');
+    await page.goto(base + '/ccg/02E/ledger/budget?period=2018-09');
+    check((await page.textContent('main')).includes('Forecast'), 'finance: budget monitoring shows the forecast outturn');
+    await shot('3-ledger-budget');
     await page.goto(base + '/ccg/02E/billing');
     check((await page.textContent('main')).includes('Cost per head a year'), 'finance: the billing page shows the cost per head');
     await shot('3-billing');
