@@ -230,6 +230,8 @@ function check(ok, what) {
     await shot('3-ledger-position');
     await page.goto(base + '/ccg/02E/ledger/budget?period=2018-09');
     check((await page.textContent('main')).includes('Forecast'), 'finance: budget monitoring shows the forecast outturn');
+    const actuals = await page.$$eval('tbody tr', (rows) => rows.map((r) => r.cells[7] ? r.cells[7].textContent : ''));
+    check(actuals.some((t) => /[1-9]/.test(t)), 'finance: budget monitoring has actuals from the posted journals');
     await shot('3-ledger-budget');
     await page.goto(base + '/ccg/02E/billing');
     check((await page.textContent('main')).includes('Cost per head a year'), 'finance: the billing page shows the cost per head');
