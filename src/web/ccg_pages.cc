@@ -143,21 +143,36 @@ Response WebApp::Impl::Home(const Request&, const Caller& c) const {
                                       {"actual", report::ColumnType::kMoney, "Actual to date"},
                                       {"variance", report::ColumnType::kMoney, "Variance"},
                                       {"forecast", report::ColumnType::kMoney, "Forecast outturn"}});
-  for (const OdsCode& ccg : VisibleTenants(c)) {
+  // One column per service page the user may open for a CCG (the ledger
+  // for finance staff, procurement, continuing healthcare), linked.
+  const std::vector<OdsCode> tenants = VisibleTenants(c);
+  std::vector<std::vector<NavLink>> services;
+  for (const OdsCode& ccg : tenants) services.push_back(ServiceLinks(c, ccg, ""));
+  const size_t first_service = t.columns.size();
+  // Every CCG of a user offers the same services (they follow the role).
+  const size_t service_count = services.empty() ? 0 : services.front().size();
+  for (size_t k = 0; k < service_count; ++k)
+    t.columns.push_back({"service", report::ColumnType::kText, services.front()[k].label});
+  for (size_t i = 0; i < tenants.size(); ++i) {
+    const OdsCode& ccg = tenants[i];
+    std::vector<report::Cell> row = {report::Cell::Text(std::string(ccg.view())), report::Cell::Text(CcgName(ccg))};
     auto h = HeadlineOf(ccg, 0);
-    if (!h.ok()) {
-      t.AddRow({report::Cell::Text(std::string(ccg.view())), report::Cell::Text(CcgName(ccg)), {}, {}, {}, {}});
-      continue;
+    if (h.ok()) {
+      const auto& v = *h.value();
+      for (int64_t pence : {v.plan_ytd_pence, v.actual_ytd_pence, v.actual_ytd_pence - v.plan_ytd_pence,
+                            v.forecast_profiled_pence})
+        row.push_back(report::Cell::Pence(pence));
+    } else {
+      row.resize(6);
     }
-    const auto& v = *h.value();
-    t.AddRow({report::Cell::Text(std::string(ccg.view())), report::Cell::Text(CcgName(ccg)),
-              report::Cell::Pence(v.plan_ytd_pence), report::Cell::Pence(v.actual_ytd_pence),
-              report::Cell::Pence(v.actual_ytd_pence - v.plan_ytd_pence),
-              report::Cell::Pence(v.forecast_profiled_pence)});
+    for (size_t k = first_service; k < t.columns.size(); ++k)
+      row.push_back(k - first_service < services[i].size() ? report::Cell::Text("Open") : report::Cell{});
+    t.AddRow(std::move(row));
   }
-  body += TableHtml(t, [](const report::ReportTable& table, size_t row, size_t col) -> std::string {
-    if (col != 0) return "";
-    return "/ccg/" + table.rows[row][0].text;
+  body += TableHtml(t, [&](const report::ReportTable& table, size_t row, size_t col) -> std::string {
+    if (col == 0) return "/ccg/" + table.rows[row][0].text;
+    if (col >= first_service && col - first_service < services[row].size()) return services[row][col - first_service].href;
+    return "";
   });
   PageFrame f = Frame(c, "CSU overview", "Financial year " + options.year.ToString());
   f.nav = CsuNav(c, "home");

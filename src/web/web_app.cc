@@ -181,13 +181,20 @@ std::vector<NavLink> WebApp::Impl::CcgNav(const Caller& c, const OdsCode& ccg, s
   }
   if (tenancy::Grants(c.who.role, Action::kViewBilling, Identifiability::kAggregate))
     nav.push_back({base + "/billing", "Billing", current == "billing"});
-  if (ledger.with_store && tenancy::Grants(c.who.role, Action::kViewLedger, Identifiability::kAggregate))
-    nav.push_back({base + "/ledger", "Ledger", current == "ledger"});
-  if (procurement.with_store && tenancy::Grants(c.who.role, Action::kScoreBids, Identifiability::kAggregate))
-    nav.push_back({base + "/procurement", "Procurement", current == "procurement"});
-  if (tenancy::Grants(c.who.role, Action::kViewChc, Identifiability::kRecordLevel) && chc.with_store)
-    nav.push_back({base + "/chc", "Continuing healthcare", current == "chc"});
+  for (NavLink& l : ServiceLinks(c, ccg, current)) nav.push_back(std::move(l));
   return nav;
+}
+
+std::vector<NavLink> WebApp::Impl::ServiceLinks(const Caller& c, const OdsCode& ccg, std::string_view current) const {
+  const std::string base = "/ccg/" + std::string(ccg.view());
+  std::vector<NavLink> links;
+  if (ledger.with_store && tenancy::Grants(c.who.role, Action::kViewLedger, Identifiability::kAggregate))
+    links.push_back({base + "/ledger", "Ledger", current == "ledger"});
+  if (procurement.with_store && tenancy::Grants(c.who.role, Action::kScoreBids, Identifiability::kAggregate))
+    links.push_back({base + "/procurement", "Procurement", current == "procurement"});
+  if (tenancy::Grants(c.who.role, Action::kViewChc, Identifiability::kRecordLevel) && chc.with_store)
+    links.push_back({base + "/chc", "Continuing healthcare", current == "chc"});
+  return links;
 }
 
 Response WebApp::Impl::NotFound(const std::optional<Caller>& c) const {

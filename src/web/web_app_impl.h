@@ -241,6 +241,10 @@ struct WebApp::Impl {
   // user is read from the form). A new token is shown on this response only.
   Response AccountChange(const Request& r, const Caller& c, AccountForm form_kind) const;
   std::vector<NavLink> CcgNav(const Caller& c, const OdsCode& ccg, std::string_view current) const;
+  // The CCG's service pages beyond its figures that this user may open
+  // (ledger, procurement, continuing healthcare): the end of CcgNav, and the
+  // CSU overview's links.
+  std::vector<NavLink> ServiceLinks(const Caller& c, const OdsCode& ccg, std::string_view current) const;
 
   Response NotFound(const std::optional<Caller>& c) const;
   Response Problem(const Caller& c, int status, const std::string& title, const std::string& message) const;

@@ -764,7 +764,11 @@ TEST_F(WebAppTest, TheDecisionRecordIsForTheProcurementTeamOnly) {
     c.subs = {{"Q1", "Q", "Service model", 60}};
     c.scale = {{0, "Poor"}, {1, "Fair"}, {2, "Good"}};
     ASSERT_TRUE(procurement_->SetCriteria("02E", "T-1", c, by).ok());
-    ASSERT_TRUE(procurement_->AddClarification("02E", "T-1", {0, "Asker Ltd", Date::FromYmd(2025, 8, 1), "Is TUPE in scope?"}, by).ok());
+    procurement::Clarification question;
+    question.asked_by = "Asker Ltd";
+    question.received = Date::FromYmd(2025, 8, 1);
+    question.question = "Is TUPE in scope?";
+    ASSERT_TRUE(procurement_->AddClarification("02E", "T-1", question, by).ok());
     ASSERT_TRUE(procurement_->AnswerClarification("02E", "T-1", 1, "Yes-schedule-4", Date::FromYmd(2025, 8, 2), true, by).ok());
     ASSERT_TRUE(procurement_->AddBid("02E", "T-1", {{"B1", "Alpha Health", Money::FromPounds(100)}, ""}, by).ok());
     ASSERT_TRUE(procurement_->AddBid("02E", "T-1", {{"B2", "Beta Care", Money::FromPounds(80)}, ""}, by).ok());
@@ -1338,6 +1342,18 @@ TEST_F(WebAppTest, AChallengePackGathersOneProvidersChallengesForThoseWhoMaySeeR
   EXPECT_EQ(AuditCount("|web.view|challenge-pack|"), 1u);
   EXPECT_EQ(AuditCount("|web.export|challenge-pack|"), 1u);
   EXPECT_EQ(AuditCount("|api.view|challenge-pack|"), 1u);
+}
+
+TEST_F(WebAppTest, TheCsuOverviewLinksEachCcgsServicePagesTheUserMayOpen) {
+  // CSU finance staff open the ledgers they keep from the overview; an
+  // analyst has no ledger and gets no such column.
+  Response finance = Send(Method::kGet, "/", Cookie(Session("csufinance")));
+  ASSERT_EQ(finance.status(), 200) << finance.body();
+  EXPECT_NE(finance.body().find("href=\"/ccg/02E/ledger\""), std::string::npos) << finance.body();
+  EXPECT_EQ(finance.body().find("href=\"/ccg/27D/ledger\""), std::string::npos) << "27D is not assigned to them";
+  Response analyst = Send(Method::kGet, "/", Cookie(Session("analyst")));
+  ASSERT_EQ(analyst.status(), 200);
+  EXPECT_EQ(analyst.body().find("/ledger\""), std::string::npos);
 }
 
 TEST_F(WebAppTest, EveryPrivateRouteNeedsASignedInUser) {
