@@ -14,6 +14,7 @@
 #include "store/env.h"
 #include "store/store.h"
 #include "store/store_testing.h"
+#include "pricing/ingest_for_tests.h"
 
 namespace csu::pricing {
 namespace {
@@ -21,31 +22,20 @@ namespace {
 TEST(PriceExplanation, AStoredRowIsExplainedWithThePriceAnalyticsReads) {
   store::testing::ScratchDir dir("explain");
   ASSERT_TRUE(store::Env::Default().CreateDir(dir.path()).ok());
-  const std::string extract = dir.path() + "/apc.csv";
-  {
-    std::ofstream out(extract, std::ios::binary);
-    // An emergency spell, a short stay, and one whose HRG has no national price.
-    out << "nhs_number,date_of_birth,sex,gp_practice,commissioner,provider,spell_id,admission_date,"
-           "discharge_date,admission_method,patient_classification,treatment_function,hrg,primary_diagnosis\n"
-           "9434765919,1950-06-15,1,N81002,27D,RBT,S1,2018-05-01,2018-05-09,21,1,300,EB03E,I500\n"
-           "9434765870,1962-11-30,2,N81002,27D,RBT,S2,2018-06-03,2018-06-03,21,1,300,EB03E,I500\n"
-           "9434765919,1950-06-15,1,N81002,27D,RBT,S3,2018-07-10,2018-07-12,21,1,300,UZ01Z,R69X\n";
-  }
   const auto key = ingest::Pseudonymiser::FromKey(std::array<uint8_t, 32>{3});
   auto opened = store::Store::Open(dir.state(), key.Fingerprint());
   ASSERT_TRUE(opened.ok()) << opened.error().ToString();
   store::Store& s = *opened.value();
-  auto builder = s.NewBatch(ingest::ExtractKind::kApc);
-  ASSERT_TRUE(builder.ok());
-  auto report = ingest::IngestFile(extract, ingest::ExtractKind::kApc, refdata::TestRefData(), key, *builder.value(),
-                                   nullptr);
-  ASSERT_TRUE(report.ok()) << report.error().ToString();
-  store::BatchInfo info;
-  info.file_name = "apc.csv";
-  info.content_sha256 = report.value().content_sha256;
-  info.rows_read = report.value().rows_read;
-  info.loaded_by = "test";
-  ASSERT_TRUE(s.CommitBatch(std::move(builder).value(), info).ok());
+  // An emergency spell, a short stay, and one whose HRG has no national price.
+  auto ingested = testing::IngestCsv(
+      s, dir.path() + "/apc.csv",
+      "nhs_number,date_of_birth,sex,gp_practice,commissioner,provider,spell_id,admission_date,"
+      "discharge_date,admission_method,patient_classification,treatment_function,hrg,primary_diagnosis\n"
+      "9434765919,1950-06-15,1,N81002,27D,RBT,S1,2018-05-01,2018-05-09,21,1,300,EB03E,I500\n"
+      "9434765870,1962-11-30,2,N81002,27D,RBT,S2,2018-06-03,2018-06-03,21,1,300,EB03E,I500\n"
+      "9434765919,1950-06-15,1,N81002,27D,RBT,S3,2018-07-10,2018-07-12,21,1,300,UZ01Z,R69X\n",
+      ingest::ExtractKind::kApc, key);
+  ASSERT_TRUE(ingested.ok()) << ingested.error().ToString();
   auto priced = LoadPriced(s, refdata::TestRefData());
   ASSERT_TRUE(priced.ok()) << priced.error().ToString();
   const PricedActivity& a = priced.value();

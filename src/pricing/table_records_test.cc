@@ -14,6 +14,7 @@
 #include "store/env.h"
 #include "store/store.h"
 #include "store/store_testing.h"
+#include "pricing/ingest_for_tests.h"
 
 namespace csu::pricing {
 namespace {
@@ -21,35 +22,23 @@ namespace {
 TEST(TableRecords, SecondaryDiagnosesSurviveIngestStoreLoadAndRebuild) {
   store::testing::ScratchDir dir("secondary");
   ASSERT_TRUE(store::Env::Default().CreateDir(dir.path()).ok());
-  const std::string extract = dir.path() + "/apc.csv";
-  {
-    std::ofstream out(extract, std::ios::binary);
-    out << "nhs_number,date_of_birth,sex,gp_practice,commissioner,provider,spell_id,admission_date,"
-                      "discharge_date,admission_method,patient_classification,treatment_function,hrg,"
-                      "primary_diagnosis,secondary_diagnoses\n"
-                      "9434765919,1950-06-15,1,N81002,27D,RBT,S1,2018-05-01,2018-05-03,21,1,300,EB03E,S720,"
-                      "S7200;V435;I10X\n"
-                      "9434765870,1962-11-30,2,N81002,27D,RBT,S2,2018-06-03,2018-06-05,21,1,300,EB03E,I500,\n"
-                      "9434765919,1950-06-15,1,N81002,27D,RBT,S3,2018-07-10,2018-07-12,21,1,300,EB03E,I500,"
-                      "E119;S7200\n";
-  }
   const auto key = ingest::Pseudonymiser::FromKey(std::array<uint8_t, 32>{3});
   auto opened = store::Store::Open(dir.state(), key.Fingerprint());
   ASSERT_TRUE(opened.ok()) << opened.error().ToString();
   store::Store& s = *opened.value();
-  auto builder = s.NewBatch(ingest::ExtractKind::kApc);
-  ASSERT_TRUE(builder.ok());
-  auto report = ingest::IngestFile(extract, ingest::ExtractKind::kApc, refdata::TestRefData(), key, *builder.value(),
-                                   nullptr);
-  ASSERT_TRUE(report.ok()) << report.error().ToString();
-  ASSERT_EQ(report.value().accepted, 3);
-  store::BatchInfo info;
-  info.file_name = "apc.csv";
-  info.content_sha256 = report.value().content_sha256;
-  info.rows_read = report.value().rows_read;
-  info.loaded_by = "test";
-  auto committed = s.CommitBatch(std::move(builder).value(), info);
-  ASSERT_TRUE(committed.ok()) << committed.error().ToString();
+  auto ingested = testing::IngestCsv(
+      s, dir.path() + "/apc.csv",
+      "nhs_number,date_of_birth,sex,gp_practice,commissioner,provider,spell_id,admission_date,"
+      "discharge_date,admission_method,patient_classification,treatment_function,hrg,"
+      "primary_diagnosis,secondary_diagnoses\n"
+      "9434765919,1950-06-15,1,N81002,27D,RBT,S1,2018-05-01,2018-05-03,21,1,300,EB03E,S720,"
+      "S7200;V435;I10X\n"
+      "9434765870,1962-11-30,2,N81002,27D,RBT,S2,2018-06-03,2018-06-05,21,1,300,EB03E,I500,\n"
+      "9434765919,1950-06-15,1,N81002,27D,RBT,S3,2018-07-10,2018-07-12,21,1,300,EB03E,I500,"
+      "E119;S7200\n",
+      ingest::ExtractKind::kApc, key);
+  ASSERT_TRUE(ingested.ok()) << ingested.error().ToString();
+  ASSERT_EQ(ingested.value().report.accepted, 3);
 
   auto check = [&](const char* when) {
     SCOPED_TRACE(when);
@@ -66,7 +55,7 @@ TEST(TableRecords, SecondaryDiagnosesSurviveIngestStoreLoadAndRebuild) {
     EXPECT_EQ(ApcRecordAt(t, 0).primary_diagnosis, "S720");
   };
   check("as ingested");
-  ASSERT_TRUE(s.Rebuild(committed.value().id, "test").ok());
+  ASSERT_TRUE(s.Rebuild(ingested.value().batch.id, "test").ok());
   check("after the column file is rebuilt from the rows file");
   EXPECT_TRUE(s.Verify().value().empty());
 }

@@ -236,6 +236,22 @@ class WebAppTest : public ::testing::Test {
                                     procurement_access, chc_access);
   }
 
+  // 02E's plan line P1 and its open tender T-1 (Procurement Act 2023), for
+  // the procurement page tests; the caller holds procurement_mu_.
+  void PlanAndOpenTender(const procurement::Actor& by) {
+    procurement::PlanLine p;
+    p.ccg = "02E";
+    p.ref = "P1";
+    p.title = "Community MSK";
+    p.value = Money::FromPounds(1000);
+    p.regime = procurement::Regime::kProcurementAct2023;
+    p.start = Date::FromYmd(2025, 6, 1);
+    p.award_by = Date::FromYmd(2025, 12, 1);
+    ASSERT_TRUE(procurement_->AddPlanLine(p, by).ok());
+    ASSERT_TRUE(procurement_->CreateTender({"02E", "T-1", "P1", "Community MSK", Date::FromYmd(2025, 9, 1),
+                                            procurement::TenderStatus::kOpen, std::nullopt}, by).ok());
+  }
+
   void Add(const std::string& name, Role role, const std::string& tenant) {
     auto e = accounts_->AddUser({name, name, role, tenant, false}, kPassword, "test");
     ASSERT_TRUE(e.ok()) << e.error().ToString();
@@ -675,17 +691,7 @@ TEST_F(WebAppTest, AnEvaluatorSeesOnlyTheirBidsAndTheirOwnScores) {
   const procurement::Actor by{"2025-09-02T10:00:00Z", "test"};
   {
     std::lock_guard<std::mutex> lock(procurement_mu_);
-    procurement::PlanLine p;
-    p.ccg = "02E";
-    p.ref = "P1";
-    p.title = "Community MSK";
-    p.value = Money::FromPounds(1000);
-    p.regime = procurement::Regime::kProcurementAct2023;
-    p.start = Date::FromYmd(2025, 6, 1);
-    p.award_by = Date::FromYmd(2025, 12, 1);
-    ASSERT_TRUE(procurement_->AddPlanLine(p, by).ok());
-    ASSERT_TRUE(procurement_->CreateTender({"02E", "T-1", "P1", "Community MSK", Date::FromYmd(2025, 9, 1),
-                                            procurement::TenderStatus::kOpen, std::nullopt}, by).ok());
+    ASSERT_NO_FATAL_FAILURE(PlanAndOpenTender(by));
     procurement::Criteria c;
     c.groups = {{"Q", "Quality", procurement::CriterionKind::kQuality, 100}};
     c.subs = {{"Q1", "Q", "Service model", 100}};
@@ -747,17 +753,7 @@ TEST_F(WebAppTest, TheDecisionRecordIsForTheProcurementTeamOnly) {
   const procurement::Actor by{"2025-09-02T10:00:00Z", "test"};
   {
     std::lock_guard<std::mutex> lock(procurement_mu_);
-    procurement::PlanLine p;
-    p.ccg = "02E";
-    p.ref = "P1";
-    p.title = "Community MSK";
-    p.value = Money::FromPounds(1000);
-    p.regime = procurement::Regime::kProcurementAct2023;
-    p.start = Date::FromYmd(2025, 6, 1);
-    p.award_by = Date::FromYmd(2025, 12, 1);
-    ASSERT_TRUE(procurement_->AddPlanLine(p, by).ok());
-    ASSERT_TRUE(procurement_->CreateTender({"02E", "T-1", "P1", "Community MSK", Date::FromYmd(2025, 9, 1),
-                                            procurement::TenderStatus::kOpen, std::nullopt}, by).ok());
+    ASSERT_NO_FATAL_FAILURE(PlanAndOpenTender(by));
     procurement::Criteria c;
     c.groups = {{"Q", "Quality", procurement::CriterionKind::kQuality, 60},
                 {"P", "Price", procurement::CriterionKind::kPrice, 40}};
