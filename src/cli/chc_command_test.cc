@@ -27,10 +27,7 @@ constexpr const char* kSecrets[] = {"Ada Brightwater", "Brightwater", "943476591
 class ChcCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("csu-chc-cli-" + std::to_string(::getpid()));
-    fs::remove_all(root_);
-    fs::create_directories(root_ / "keys");
-    std::ofstream(root_ / "pw.txt") << "tangerine lorry whistle\n";
+    root_ = testing::FreshScratch("csu-chc-cli");
     ASSERT_EQ(Csu("users add admin --role csu_admin --password-stdin < " + (root_ / "pw.txt").string()).exit_code, 0);
   }
   void TearDown() override { fs::remove_all(root_); }

@@ -22,10 +22,7 @@ using testing::RunCsu;
 class LedgerBudgetCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("csu-ledger-budget-cli-" + std::to_string(::getpid()));
-    fs::remove_all(root_);
-    fs::create_directories(root_ / "keys");
-    std::ofstream(root_ / "pw.txt") << "tangerine lorry whistle\n";
+    root_ = testing::FreshScratch("csu-ledger-budget-cli");
     ASSERT_EQ(Csu("users add admin --role csu_admin --password-stdin < " + (root_ / "pw.txt").string()).exit_code, 0);
     const std::string chart = std::string(CSU_SOURCE_DIR) + "/data/ledger/ccg-chart.csv";
     ASSERT_EQ(Csu("ledger entity add --entity 02E --template " + chart).exit_code, 0);

@@ -61,10 +61,7 @@ Outcome RunShell(const std::string& command) {
 class LedgerCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("csu-ledger-cli-" + std::to_string(::getpid()));
-    fs::remove_all(root_);
-    fs::create_directories(root_ / "keys");
-    std::ofstream(root_ / "pw.txt") << "tangerine lorry whistle\n";
+    root_ = testing::FreshScratch("csu-ledger-cli");
     ASSERT_EQ(Csu("users add admin --role csu_admin --password-stdin < " + (root_ / "pw.txt").string()).exit_code, 0);
     std::ofstream(root_ / "april.journal") << kApril;
     std::ofstream(root_ / "may.csv") << kMayCsv;

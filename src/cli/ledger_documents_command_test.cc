@@ -29,10 +29,7 @@ nlohmann::json JsonOf(const std::string& output) {
 class LedgerDocumentsCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("csu-ledger-docs-" + std::to_string(::getpid()));
-    fs::remove_all(root_);
-    fs::create_directories(root_ / "keys");
-    std::ofstream(root_ / "pw.txt") << "tangerine lorry whistle\n";
+    root_ = testing::FreshScratch("csu-ledger-docs");
     ASSERT_EQ(Csu("users add admin --role csu_admin --password-stdin < " + (root_ / "pw.txt").string()).exit_code, 0);
   }
   void TearDown() override { fs::remove_all(root_); }

@@ -25,10 +25,7 @@ using testing::RunCsu;
 class ProcurementCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("csu-procurement-cli-" + std::to_string(::getpid()));
-    fs::remove_all(root_);
-    fs::create_directories(root_ / "keys");
-    std::ofstream(root_ / "pw.txt") << "tangerine lorry whistle\n";
+    root_ = testing::FreshScratch("csu-procurement-cli");
     ASSERT_EQ(Csu("users add admin --role csu_admin --password-stdin < " + Path("pw.txt")).exit_code, 0);
     fs::copy_file(std::string(CSU_SOURCE_DIR) + "/fuzz/corpus/procurement_files/golden-criteria.csv",
                   root_ / "criteria.csv");

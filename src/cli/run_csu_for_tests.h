@@ -4,9 +4,12 @@
 
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace csu::cli::testing {
@@ -35,6 +38,18 @@ inline Outcome RunCsu(const std::string& args) {
   int status = ::pclose(pipe);
   out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return out;
+}
+
+// A fresh scratch folder for one test process, temp/<prefix>-<pid>: emptied,
+// with keys/ for the pseudonymisation key and pw.txt holding a password the
+// policy accepts (for `users add ... --password-stdin < pw.txt`).
+inline std::filesystem::path FreshScratch(const std::string& prefix) {
+  const std::filesystem::path root =
+      std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root / "keys");
+  std::ofstream(root / "pw.txt") << "tangerine lorry whistle\n";
+  return root;
 }
 
 // Runs `csu ARGS` on the scratch folder `root`: its state is root/state and
