@@ -103,7 +103,7 @@ std::vector<report::ReportTable> DecisionRecordTables(const DecisionFacts& f) {
 
   report::ReportTable reps("Representations", {{"seq", ColumnType::kInteger, "No."},
                                                {"from", ColumnType::kText, "From"},
-                                               {"received", ColumnType::kText, "Received"},
+                                               {"received_date", ColumnType::kText, "Received"},
                                                {"summary", ColumnType::kText, "Summary"},
                                                {"outcome", ColumnType::kText, "Outcome"}});
   for (const auto& r : f.representations)
@@ -119,10 +119,10 @@ report::ReportTable ClarificationsTable(const std::vector<Clarification>& cs, bo
   using report::ColumnType;
   std::vector<report::Column> cols = {{"seq", ColumnType::kInteger, "No."}};
   if (name_asker) cols.push_back({"asked_by", ColumnType::kText, "Asked by"});
-  for (report::Column c : std::vector<report::Column>{{"received", ColumnType::kText, "Received"},
+  for (report::Column c : std::vector<report::Column>{{"received_date", ColumnType::kText, "Received"},
                                                       {"question", ColumnType::kText, "Question"},
                                                       {"answer", ColumnType::kText, "Answer"},
-                                                      {"answered", ColumnType::kText, "Answered"},
+                                                      {"answered_date", ColumnType::kText, "Answered"},
                                                       {"answered_by", ColumnType::kText, "Answered by"},
                                                       {"shared", ColumnType::kText, "Shared with"}})
     cols.push_back(std::move(c));

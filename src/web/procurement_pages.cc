@@ -160,7 +160,7 @@ Response WebApp::Impl::ProcurementPage(const Request& r, const Caller& c) const 
                                       {"title", ColumnType::kText, "Title"},
                                       {"plan", ColumnType::kText, "Plan line"},
                                       {"status", ColumnType::kText, "Status"},
-                                      {"bid_deadline", ColumnType::kText, "Bids by"},
+                                      {"bid_deadline_date", ColumnType::kText, "Bids by"},
                                       {"bids", ColumnType::kInteger, "Bids"}});
     for (const auto& x : data.value()["tenders"])
       t.AddRow({Cell::Text(x["id"]), Cell::Text(x["title"]), Cell::Text(x["plan"]), Cell::Text(x["status"]),
@@ -175,10 +175,10 @@ Response WebApp::Impl::ProcurementPage(const Request& r, const Caller& c) const 
       item.set("record_href", x["record"].get<std::string>());
       report::ReportTable ct("Clarifications: " + x["id"].get<std::string>(),
                              {{"seq", ColumnType::kInteger, "No."},
-                              {"received", ColumnType::kText, "Received"},
+                              {"received_date", ColumnType::kText, "Received"},
                               {"question", ColumnType::kText, "Question"},
                               {"answer", ColumnType::kText, "Answer"},
-                              {"answered", ColumnType::kText, "Answered"},
+                              {"answered_date", ColumnType::kText, "Answered"},
                               {"answered_by", ColumnType::kText, "Answered by"},
                               {"shared", ColumnType::kText, "Shared with"}});
       for (const auto& q : x["clarifications"]) {
