@@ -4,7 +4,9 @@
 // refusals a user sees (the line of a bad transaction, self-approval, a
 // closed period), each leaving the ledger as it was.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -14,6 +16,7 @@
 #include "cli/run_csu_for_tests.h"
 #include "core/csv_reader.h"
 #include "ledger/ledger_types.h"
+#include "store/sha256.h"
 
 namespace csu::cli {
 namespace {
@@ -183,6 +186,82 @@ TEST_F(LedgerCommandTest, RefusalsNameTheProblemAndChangeNothing) {
   EXPECT_EQ(o.exit_code, 0) << o.output;
   o = Csu("audit list");
   EXPECT_TRUE(Contains(o.output, "ledger.journal.raise")) << o.output;
+}
+
+// Segregation of duties on the command line (docs/ledger.md): who acts is
+// the effective operating system user, so the login that raised a batch
+// above the threshold cannot approve it, whatever $USER or $LOGNAME say, and
+// so is refused for a reversal too; a second login can. The
+// second login is the `nobody` account, which needs root to switch to: run
+// as anyone else, that last part is skipped (and says so).
+TEST_F(LedgerCommandTest, OnlyASecondLoginApprovesABatchAboveTheThreshold) {
+  const std::string chart = std::string(CSU_SOURCE_DIR) + "/data/ledger/ccg-chart.csv";
+  ASSERT_EQ(Csu("ledger entity add --entity 02E --template " + chart).exit_code, 0);
+  ASSERT_EQ(Csu("ledger period open --entity 02E --period 2018-04").exit_code, 0);
+  Outcome o = Csu("ledger post --entity 02E --reason 'April' " + Path("april.journal"));
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  ASSERT_TRUE(Contains(o.output, "waiting for a second person's approval")) << o.output;
+  // The environment does not change who acts.
+  const char* saved_user = std::getenv("USER");
+  const std::string keep = saved_user == nullptr ? "" : saved_user;
+  ::setenv("USER", "someone-else", 1);
+  ::setenv("LOGNAME", "someone-else", 1);
+  o = Csu("ledger approve --entity 02E --batch 1");
+  if (saved_user != nullptr) ::setenv("USER", keep.c_str(), 1);
+  else ::unsetenv("USER");
+  ::unsetenv("LOGNAME");
+  EXPECT_EQ(o.exit_code, 1) << o.output;
+  EXPECT_TRUE(Contains(o.output, "segregation of duties")) << o.output;
+  EXPECT_TRUE(CsuBalances("02E").empty()) << "nothing counts until a second person approves";
+  o = Csu("ledger journals --entity 02E --format json");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_FALSE(Contains(o.output, "someone-else")) << o.output;
+
+  // A second login approves it.
+  if (::geteuid() != 0 || std::system("command -v setpriv >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "a second login needs root and setpriv; the refusal above was tested";
+  fs::permissions(root_, fs::perms::all, fs::perm_options::add);
+  for (const auto& entry : fs::recursive_directory_iterator(root_))
+    fs::permissions(entry.path(), fs::perms::all, fs::perm_options::add);
+  const std::string as_nobody = "setpriv --reuid=nobody --regid=nogroup --clear-groups " + std::string(CSU_BINARY) +
+                                " " + testing::kRefdata + "ledger approve --entity 02E --batch 1 --data " +
+                                (root_ / "state").string() + " --key " + (root_ / "keys" / "pseudo.key").string();
+  o = RunShell(as_nobody + " 2>&1");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "Batch 1 approved and posted")) << o.output;
+  EXPECT_EQ(CsuBalances("02E").at("assets:current:cash:gbs"), 3'000'000'000 - 1'234'567'890);
+  o = Csu("ledger journals --entity 02E --format json");
+  EXPECT_TRUE(Contains(o.output, "cli:nobody")) << o.output;
+  o = Csu("audit list");
+  EXPECT_TRUE(Contains(o.output, "ledger.journal.approve")) << o.output;
+  // A reversal above the threshold is a batch like any other: its raiser
+  // cannot approve it either.
+  o = Csu("ledger reverse --entity 02E --journal 2 --on 2018-04-28 --reason 'wrong provider'");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "waiting for a second person's approval")) << o.output;
+  o = Csu("ledger approve --entity 02E --batch 2");
+  EXPECT_EQ(o.exit_code, 1) << o.output;
+  EXPECT_TRUE(Contains(o.output, "segregation of duties")) << o.output;
+}
+
+// The audit entry of an import fingerprints the batch as journal text
+// (docs/ledger.md, "Audit"), taken from the transactions raised rather than
+// read back: it must equal the text the stored journals write, which the
+// export shows (after its two header lines).
+TEST_F(LedgerCommandTest, AnImportsAuditFingerprintIsTheTextOfTheStoredJournals) {
+  const std::string chart = std::string(CSU_SOURCE_DIR) + "/data/ledger/ccg-chart.csv";
+  ASSERT_EQ(Csu("ledger entity add --entity 02E --template " + chart + " --approval-above £50,000,000").exit_code, 0);
+  ASSERT_EQ(Csu("ledger period open --entity 02E --period 2018-04").exit_code, 0);
+  ASSERT_EQ(Csu("ledger import --entity 02E " + Path("april.journal")).exit_code, 0);
+  ASSERT_EQ(Csu("ledger export --entity 02E --format journal --out " + Path("out.journal")).exit_code, 0);
+  std::ifstream in(Path("out.journal"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t body = text.find("\n\n");
+  ASSERT_NE(body, std::string::npos) << text;
+  const std::string stored = text.substr(body + 2);
+  ASSERT_TRUE(Contains(stored, "(BLK-04)")) << stored;
+  const Outcome o = Csu("audit list");
+  EXPECT_TRUE(Contains(o.output, store::Sha256Hex(stored))) << o.output << "\n" << stored;
 }
 
 }  // namespace

@@ -33,8 +33,10 @@ std::unique_ptr<State> OpenOrPrint(const Context& ctx, const StateArgs& args, Ac
 }
 
 std::string CurrentActor() {
+  // Who acts is the effective user, never the environment: $USER is the
+  // caller's to set, and the ledger's segregation of duties compares these
+  // names (docs/ledger.md), so a login without a passwd entry is its uid.
   if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) return pw->pw_name;
-  if (const char* user = std::getenv("USER"); user != nullptr) return user;
   return "uid " + std::to_string(::geteuid());
 }
 

@@ -146,7 +146,7 @@ LedgerStore::~LedgerStore() = default;
 
 Result<std::unique_ptr<LedgerStore>> LedgerStore::Open(const std::string& dir) {
   CSU_ASSIGN_OR_RETURN(db, store::SqliteDb::Open(dir + "/ledger.sqlite", ""));
-  if (Status s = store::PrepareSchema(*db, "PRAGMA synchronous=FULL", kSchema, kSchemaVersion, "ledger database");
+  if (Status s = store::PrepareSchema(*db, "PRAGMA synchronous=FULL; PRAGMA cache_size=-65536", kSchema, kSchemaVersion, "ledger database");
       !s.ok())
     return s.error();
   // Added after version 1 shipped: additive, so a file from before gains it.
@@ -475,7 +475,17 @@ Result<BatchOutcome> LedgerStore::StoreBatch(const Entity& e, const std::vector<
     out.numbers.push_back(number);
   }
   if (!pending) {
-    if (Status st = AddToDailyBalances(e.code, out.batch); !st.ok()) return st.error();
+    // A reversal belongs to the close when the journal it reverses is one
+    // (the rule AddToDailyBalances states in SQL).
+    bool closing = as.kind == JournalKind::kYearEnd;
+    if (as.kind == JournalKind::kReversal && reverses > 0) {
+      CSU_ASSIGN_OR_RETURN(kq, d.Prepare("SELECT kind FROM journals WHERE entity=?1 AND number=?2"));
+      kq.Bind(1, e.code).Bind(2, reverses);
+      CSU_ASSIGN_OR_RETURN(found, kq.Step());
+      closing = found && kq.Text(0) == JournalKindName(JournalKind::kYearEnd);
+      kq.Reset();
+    }
+    if (Status st = AddTransactionsToDailyBalances(e.code, txns, closing); !st.ok()) return st.error();
     // An accrual posted into a period whose successor is already open is
     // reversed now; otherwise when the next period opens.
     std::set<LedgerPeriod> periods;
@@ -509,6 +519,26 @@ Status LedgerStore::AddToDailyBalances(const std::string& entity, int64_t batch)
       "ON CONFLICT(entity, account, date, closing) DO UPDATE SET amount_pence = amount_pence + excluded.amount_pence"));
   q.Bind(1, entity).Bind(2, batch);
   return q.Run();
+}
+
+Status LedgerStore::AddTransactionsToDailyBalances(const std::string& entity, const std::vector<Transaction>& txns,
+                                                   bool closing) {
+  // Summed in Int128: a day's total of many postings may pass int64 on the
+  // way even when the stored sum fits; the upsert refuses one that does not.
+  std::map<std::pair<std::string_view, int32_t>, Int128> sums;  // (account, day number) -> pence
+  for (const Transaction& t : txns)
+    for (const Posting& p : t.postings) sums[{p.account, t.date.days()}] += p.amount.pence();
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+      "INSERT INTO daily_balances(entity, account, date, closing, amount_pence) VALUES (?1,?2,?3,?4,?5) "
+      "ON CONFLICT(entity, account, date, closing) DO UPDATE SET amount_pence = amount_pence + excluded.amount_pence"));
+  for (const auto& [key, sum] : sums) {
+    if (sum > INT64_MAX || sum < INT64_MIN) return MakeError(entity, "a day's total of " + std::string(key.first) + " is too large");
+    q.Reset();
+    q.Bind(1, entity).Bind(2, std::string(key.first)).Bind(3, Date::FromDays(key.second).ToString());
+    q.Bind(4, closing ? 1 : 0).Bind(5, static_cast<int64_t>(sum));
+    if (Status st = q.Run(); !st.ok()) return st;
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<int64_t>> LedgerStore::PostDueReversals(const Entity& e, LedgerPeriod accruals_of,

@@ -46,7 +46,6 @@ std::string MonthLabel(ledger::LedgerPeriod p) {
 
 ledger::Actor ActorOf(const Caller& c) { return {store::Env::Default().NowUtc(), c.who.username}; }
 
-std::string LedgerBase(const std::string& entity) { return "/ccg/" + entity + "/ledger"; }
 
 report::ReportTable JournalsTable(const std::vector<ledger::Journal>& journals, const std::string& title) {
   using report::Cell;
@@ -151,16 +150,17 @@ Response WebApp::Impl::LedgerView(const Request& r, const Caller& c) const {
 }
 
 Response WebApp::Impl::LedgerViewFor(const Request& r, const Caller& c, const std::string& view, int status,
-                                     const std::string& notice, bool error) const {
-  auto ccg = Tenant(r, c, Action::kViewLedger, Identifiability::kAggregate);
+                                     const std::string& notice, bool error,
+                                     const std::map<std::string, std::string>& form) const {
+  auto ccg = LedgerEntityOf(r, c, Action::kViewLedger);
   const LedgerViewInfo* info = FindView(view);
   if (!ccg || !ledger.with_store || info == nullptr) return NotFound(c);
   auto p = LedgerPeriodOf(r, *ccg);
   if (!p) return Problem(c, 400, "Bad request", "period must be a month, YYYY-MM (2018-09)");
-  PageFrame f = Frame(c, info->title, CcgName(*ccg) + " (" + std::string(ccg->view()) + ") · " + MonthLabel(*p) +
+  PageFrame f = Frame(c, info->title, LedgerEntityName(r, *ccg) + " (" + std::string(ccg->view()) + ") · " + MonthLabel(*p) +
                                           ", month " + std::to_string(p->month) + " of " + p->year.ToString());
-  f.nav = CcgNav(c, *ccg, "ledger");
-  const std::string base = "/ccg/" + std::string(ccg->view()) + "/ledger";
+  f.nav = LedgerNav(r, c, *ccg);
+  const std::string base = LedgerBaseOf(r, *ccg);
   auto tables = LedgerTables(*ccg, info->name, *p);
   if (!tables.ok()) return Response::Html(200, RenderPage(f, NoticePanel(tables.error().why + ".", false)));
   std::string body;
@@ -198,14 +198,16 @@ Response WebApp::Impl::LedgerViewFor(const Request& r, const Caller& c, const st
   }
   if (std::string_view(info->name) == "budget" &&
       tenancy::Grants(c.who.role, Action::kManageBudget, Identifiability::kAggregate))
-    body += BudgetForms(*ccg, *p, CsrfTokenFor(c.session_token));
+    body += BudgetVersionForms(r, c, *ccg, *p, CsrfTokenFor(c.session_token), form) +
+            BudgetForms(*ccg, *p, CsrfTokenFor(c.session_token), base);
   return Response::Html(status, RenderPage(f, body));
 }
 
 // The budget page's forms: a virement and a forecast override, choosing
 // among the lines of the budget in force (and, for a virement's receiving
 // line, any cost centre × income or expense account of the chart).
-std::string WebApp::Impl::BudgetForms(const OdsCode& ccg, ledger::LedgerPeriod p, const std::string& csrf) const {
+std::string WebApp::Impl::BudgetForms(const OdsCode& ccg, ledger::LedgerPeriod p, const std::string& csrf,
+                                      const std::string& base) const {
   const std::string entity(ccg.view());
   std::vector<std::pair<std::string, std::string>> lines, targets;
   (void)ledger.with_store([&](ledger::LedgerStore& db) -> Status {
@@ -219,10 +221,10 @@ std::string WebApp::Impl::BudgetForms(const OdsCode& ccg, ledger::LedgerPeriod p
         if (ledger::IsIncomeOrExpense(a.type)) targets.push_back({cc.code + ":" + a.name, cc.code + " " + a.name});
     return Status::Ok();
   });
-  const std::string base = "/ccg/" + entity + "/ledger";
   if (lines.empty())
     return "<section class=\"panel\"><h2>Change the budget</h2><p>No budget is approved for " +
-           Escape(p.year.ToString()) + "; set one with <code>csu ledger budget set</code>.</p></section>";
+           Escape(p.year.ToString()) + ": set a version above (or with <code>csu ledger budget set</code>) and have "
+           "another person approve it; virements and forecasts follow.</p></section>";
   const std::string period = "<input type=\"hidden\" name=\"period\" value=\"" + p.ToString() + "\">";
   return "<section class=\"panel\" id=\"virement\"><h2>Move budget (a virement)</h2><form class=\"filters\" "
          "method=\"post\" action=\"" + base + "/virements\">" + CsrfField(csrf) + period +
@@ -246,7 +248,7 @@ std::string WebApp::Impl::BudgetForms(const OdsCode& ccg, ledger::LedgerPeriod p
 }
 
 Response WebApp::Impl::LedgerVire(const Request& r, const Caller& c) const {
-  auto ccg = Tenant(r, c, Action::kManageBudget, Identifiability::kAggregate);
+  auto ccg = LedgerEntityOf(r, c, Action::kManageBudget);
   if (!ccg || !ledger.with_store) return NotFound(c);
   if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
   const auto form = ParseForm(r.body);
@@ -281,12 +283,12 @@ Response WebApp::Impl::LedgerVire(const Request& r, const Caller& c) const {
               {"last", last.value().ToString()}, {"reason", reason}, {"source", "web"}})
            .ok())
     return Problem(c, 503, "Not recorded", "The virement was made but the audit log could not be written.");
-  return Redirect(LedgerBase(entity) + "/budget?period=" + UrlEncode(FormValue(form, "period")) + "&done=" +
+  return Redirect(LedgerBaseOf(r, *ccg) + "/budget?period=" + UrlEncode(FormValue(form, "period")) + "&done=" +
                   UrlEncode("Virement " + std::to_string(number) + ": " + amount.value().ToString() + " moved"));
 }
 
 Response WebApp::Impl::LedgerForecast(const Request& r, const Caller& c) const {
-  auto ccg = Tenant(r, c, Action::kManageBudget, Identifiability::kAggregate);
+  auto ccg = LedgerEntityOf(r, c, Action::kManageBudget);
   if (!ccg || !ledger.with_store) return NotFound(c);
   if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
   const auto form = ParseForm(r.body);
@@ -318,25 +320,27 @@ Response WebApp::Impl::LedgerForecast(const Request& r, const Caller& c) const {
               {"note", FormValue(form, "note")}, {"source", "web"}})
            .ok())
     return Problem(c, 503, "Not recorded", "The forecast was set but the audit log could not be written.");
-  return Redirect(LedgerBase(entity) + "/budget?period=" + p.value().ToString() + "&done=" +
+  return Redirect(LedgerBaseOf(r, *ccg) + "/budget?period=" + p.value().ToString() + "&done=" +
                   UrlEncode("Forecast for " + line + " set to " + outturn.value().ToString()));
 }
 
 Response WebApp::Impl::ApiLedgerView(const Request& r, const Caller& c) const {
-  auto ccg = Tenant(r, c, Action::kViewLedger, Identifiability::kAggregate);
+  auto ccg = LedgerEntityOf(r, c, Action::kViewLedger);
   const LedgerViewInfo* info = FindView(r.PathParam("view"));
   if (!ccg || !ledger.with_store || info == nullptr) return ApiNotFound();
   auto p = LedgerPeriodOf(r, *ccg);
   if (!p) return Response::Error(400, "period must be a month, YYYY-MM (2018-09)");
   auto tables = LedgerTables(*ccg, info->name, *p);
   if (!tables.ok()) return Response::Error(404, tables.error().why);
-  nlohmann::json j = {{"ccg", std::string(ccg->view())}, {"view", info->name}, {"period", p->ToString()},
+  nlohmann::json j = {{"ccg", std::string(ccg->view())}, {"entity", std::string(ccg->view())},
+                      {"csu", r.PathParam("ccg").empty()}, {"view", info->name}, {"period", p->ToString()},
                       {"tables", report::RenderJson(tables.value())}};
+  if (r.PathParam("ccg").empty()) j.erase("ccg");  // the CSU's own ledger is no CCG's
   return Response::Json(200, j.dump());
 }
 
 Response WebApp::Impl::LedgerHome(const Request& r, const Caller& c) const {
-  auto ccg = Tenant(r, c, Action::kViewLedger, Identifiability::kAggregate);
+  auto ccg = LedgerEntityOf(r, c, Action::kViewLedger);
   if (!ccg || !ledger.with_store) return NotFound(c);
   const std::string done(r.Query("done").value_or(""));
   return LedgerHomeFor(r, c, *ccg, 200, done, false);
@@ -348,9 +352,9 @@ Response WebApp::Impl::LedgerHomeFor(const Request& r, const Caller& c, const Od
   auto p = LedgerPeriodOf(r, ccg);
   if (!p) return Problem(c, 400, "Bad request", "period must be a month, YYYY-MM (2018-09)");
   const std::string entity(ccg.view());
-  PageFrame f = Frame(c, "Ledger", CcgName(ccg) + " (" + entity + ") · " + MonthLabel(*p));
-  f.nav = CcgNav(c, ccg, "ledger");
-  const std::string base = "/ccg/" + entity + "/ledger";
+  PageFrame f = Frame(c, "Ledger", LedgerEntityName(r, ccg) + " (" + entity + ") · " + MonthLabel(*p));
+  f.nav = LedgerNav(r, c, ccg);
+  const std::string base = LedgerBaseOf(r, ccg);
   std::string body;
   if (!notice.empty()) body += NoticePanel(notice, error);
   std::optional<ledger::Entity> e;
@@ -478,10 +482,11 @@ Response WebApp::Impl::LedgerHomeFor(const Request& r, const Caller& c, const Od
 }
 
 Response WebApp::Impl::ApiLedgerHome(const Request& r, const Caller& c) const {
-  auto ccg = Tenant(r, c, Action::kViewLedger, Identifiability::kAggregate);
+  auto ccg = LedgerEntityOf(r, c, Action::kViewLedger);
   if (!ccg || !ledger.with_store) return ApiNotFound();
   const std::string entity(ccg->view());
-  nlohmann::json j = {{"ccg", entity}};
+  nlohmann::json j = {{"ccg", entity}, {"entity", entity}, {"csu", r.PathParam("ccg").empty()}};
+  if (r.PathParam("ccg").empty()) j.erase("ccg");
   Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
     auto e = db.GetEntity(entity);
     j["ledger"] = e.ok();
@@ -506,7 +511,7 @@ Response WebApp::Impl::ApiLedgerHome(const Request& r, const Caller& c) const {
 }
 
 Response WebApp::Impl::LedgerPostJournal(const Request& r, const Caller& c) const {
-  auto ccg = Tenant(r, c, Action::kPostJournal, Identifiability::kAggregate);
+  auto ccg = LedgerEntityOf(r, c, Action::kPostJournal);
   if (!ccg || !ledger.with_store) return NotFound(c);
   if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
   const auto form = ParseForm(r.body);
@@ -563,12 +568,12 @@ Response WebApp::Impl::LedgerPostJournal(const Request& r, const Caller& c) cons
   const std::string said = "Journal " + std::to_string(out.numbers.empty() ? 0 : out.numbers.front()) +
                            (out.pending ? " waits for a second person's approval (batch " + std::to_string(out.batch) + ")"
                                         : " is posted");
-  return Redirect("/ccg/" + entity + "/ledger?period=" + UrlEncode(FormValue(form, "period")) +
+  return Redirect(LedgerBaseOf(r, *ccg) + "?period=" + UrlEncode(FormValue(form, "period")) +
                   "&done=" + UrlEncode(said));
 }
 
 Response WebApp::Impl::LedgerApprove(const Request& r, const Caller& c) const {
-  auto ccg = Tenant(r, c, Action::kApproveJournal, Identifiability::kAggregate);
+  auto ccg = LedgerEntityOf(r, c, Action::kApproveJournal);
   if (!ccg || !ledger.with_store) return NotFound(c);
   if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
   const auto form = ParseForm(r.body);
@@ -591,12 +596,12 @@ Response WebApp::Impl::LedgerApprove(const Request& r, const Caller& c) const {
               {"accrual_reversals", out.reversals}, {"source", "web"}})
            .ok())
     return Problem(c, 503, "Not recorded", "The batch was approved but the audit log could not be written.");
-  return Redirect("/ccg/" + entity + "/ledger?period=" + UrlEncode(FormValue(form, "period")) +
+  return Redirect(LedgerBaseOf(r, *ccg) + "?period=" + UrlEncode(FormValue(form, "period")) +
                   "&done=" + UrlEncode("Batch " + std::to_string(out.batch) + " is approved and posted"));
 }
 
 Response WebApp::Impl::LedgerPeriodChange(const Request& r, const Caller& c) const {
-  auto ccg = Tenant(r, c, Action::kClosePeriod, Identifiability::kAggregate);
+  auto ccg = LedgerEntityOf(r, c, Action::kClosePeriod);
   if (!ccg || !ledger.with_store) return NotFound(c);
   if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
   const auto form = ParseForm(r.body);
@@ -623,8 +628,202 @@ Response WebApp::Impl::LedgerPeriodChange(const Request& r, const Caller& c) con
               {"source", "web"}})
            .ok())
     return Problem(c, 503, "Not recorded", "The period was changed but the audit log could not be written.");
-  return Redirect("/ccg/" + entity + "/ledger?period=" + p.value().ToString() + "&done=" +
+  return Redirect(LedgerBaseOf(r, *ccg) + "?period=" + p.value().ToString() + "&done=" +
                   UrlEncode(p.value().ToString() + " is " + to));
+}
+
+// ------------------------------------------------ the CSU's own ledger
+
+std::optional<OdsCode> WebApp::Impl::CsuLedgerEntity(const Caller& c, Action a) const {
+  // CSU staff only, and of them those the matrix grants the action: a CCG
+  // finance user, granted it for their own CCG, never reaches the CSU's.
+  if (!tenancy::IsCsuRole(c.who.role) || !tenancy::Grants(c.who.role, a, Identifiability::kAggregate) ||
+      !ledger.with_store)
+    return std::nullopt;
+  std::optional<OdsCode> out;
+  (void)ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    CSU_ASSIGN_OR_RETURN(es, db.Entities());
+    for (const ledger::Entity& e : es)
+      if (e.kind == ledger::EntityKind::kCsu)
+        if (auto code = OdsCode::Parse(e.code); code.ok()) out = code.value();
+    return Status::Ok();
+  });
+  return out;
+}
+
+std::optional<OdsCode> WebApp::Impl::LedgerEntityOf(const Request& r, const Caller& c, Action a) const {
+  if (!r.PathParam("ccg").empty()) return Tenant(r, c, a, Identifiability::kAggregate);
+  return CsuLedgerEntity(c, a);
+}
+
+std::string WebApp::Impl::LedgerBaseOf(const Request& r, const OdsCode& entity) const {
+  if (r.PathParam("ccg").empty()) return "/csu/ledger";
+  return "/ccg/" + std::string(entity.view()) + "/ledger";
+}
+
+std::string WebApp::Impl::LedgerEntityName(const Request& r, const OdsCode& entity) const {
+  if (!r.PathParam("ccg").empty()) return CcgName(entity);
+  std::string name(entity.view());
+  (void)ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    if (auto e = db.GetEntity(std::string(entity.view())); e.ok()) name = e.value().name;
+    return Status::Ok();
+  });
+  return name;
+}
+
+std::vector<NavLink> WebApp::Impl::LedgerNav(const Request& r, const Caller& c, const OdsCode& entity) const {
+  if (r.PathParam("ccg").empty()) return CsuNav(c, "csu-ledger");
+  return CcgNav(c, entity, "ledger");
+}
+
+// ------------------------------------------------ budget versions on the web
+
+std::string WebApp::Impl::BudgetVersionForms(const Request& r, const Caller& c, const OdsCode& entity,
+                                             ledger::LedgerPeriod p, const std::string& csrf,
+                                             const std::map<std::string, std::string>& kept) const {
+  const std::string code(entity.view());
+  const std::string base = LedgerBaseOf(r, entity);
+  auto field = [&](const std::string& key, const std::string& otherwise = "") {
+    auto it = kept.find(key);
+    return it == kept.end() ? otherwise : it->second;
+  };
+  FinancialYear year = p.year;
+  if (auto y = FinancialYear::Parse(field("year")); y.ok()) year = y.value();
+  std::vector<ledger::BudgetVersion> versions;
+  (void)ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    CSU_ASSIGN_OR_RETURN(vs, db.BudgetVersions(code, year));
+    versions = std::move(vs);
+    return Status::Ok();
+  });
+  using report::Cell;
+  using report::ColumnType;
+  report::ReportTable t{"Budget versions, " + year.ToString(),
+                        {{"version", ColumnType::kInteger, "Version"},
+                         {"state", ColumnType::kText, "State"},
+                         {"lines", ColumnType::kInteger, "Lines"},
+                         {"income", ColumnType::kMoney, "Income"},
+                         {"expenditure", ColumnType::kMoney, "Expenditure"},
+                         {"set_by", ColumnType::kText, "Set by"},
+                         {"set_at", ColumnType::kText, "Set at"},
+                         {"approved_by", ColumnType::kText, "Approved by"},
+                         {"reason", ColumnType::kText, "Reason"}}};
+  std::vector<std::pair<std::string, std::string>> drafts;
+  bool own_draft = false;
+  for (const ledger::BudgetVersion& v : versions) {
+    t.AddRow({Cell::Integer(v.version), Cell::Text(std::string(ledger::BudgetStateName(v.state))),
+              Cell::Integer(v.lines), Cell::Money(v.income), Cell::Money(v.expenditure), Cell::Text(v.set_by),
+              Cell::Text(v.set_at), Cell::Text(v.approved_by), Cell::Text(v.reason)});
+    if (v.state != ledger::BudgetState::kDraft) continue;
+    if (v.set_by == c.who.username) own_draft = true;
+    else drafts.push_back({std::to_string(v.version), "Version " + std::to_string(v.version) + " (set by " +
+                                                          v.set_by + ")"});
+  }
+  const std::string hidden = "<input type=\"hidden\" name=\"period\" value=\"" + p.ToString() + "\">";
+  std::string out = "<section class=\"panel\" id=\"budget-versions\"><h2>Budget versions</h2>";
+  out += versions.empty() ? "<p>No budget has been set for " + Escape(year.ToString()) + ".</p>" : TableHtml(t);
+  if (!drafts.empty())
+    out += "<form class=\"filters\" method=\"post\" action=\"" + base + "/budgets/approve\">" + CsrfField(csrf) +
+           hidden + "<input type=\"hidden\" name=\"year\" value=\"" + year.ToString() + "\">" +
+           SelectField("b-version", "version", "Draft", drafts) +
+           "<div><button class=\"primary\" type=\"submit\">Approve as the budget of record</button></div></form>";
+  if (own_draft)
+    out += "<p class=\"note\">A draft you set waits for another person to approve it (segregation of duties).</p>";
+  out += "</section><section class=\"panel\" id=\"budget-set\"><h2>Set a budget version</h2>"
+         "<form method=\"post\" action=\"" + base + "/budgets\">" + CsrfField(csrf) + hidden +
+         "<div class=\"filters\">" +
+         InputField("b-year", "year", "Financial year", "text", field("year", p.year.ToString()),
+                    "required pattern=\"[0-9]{4}/[0-9]{2}\" size=\"8\"") +
+         InputField("b-reason", "reason", "Why (recorded with the version)", "text", field("reason"),
+                    "required size=\"48\" maxlength=\"200\"") +
+         "</div><div><label for=\"b-text\">The budget file (CSV: cost_centre,account,annual,profile,apr..mar)"
+         "</label><textarea id=\"b-text\" name=\"budget\" rows=\"12\" cols=\"100\" required spellcheck=\"false\">" +
+         Escape(field("budget", "cost_centre,account,annual,profile,apr,may,jun,jul,aug,sep,oct,nov,dec,jan,feb,mar\n")) +
+         "</textarea></div><div><button class=\"primary\" type=\"submit\">Set as a draft</button></div></form>"
+         "<p class=\"note\">The layout is the budget file's (docs/formats/ledger-budget-v1.md): one line per cost "
+         "centre and income or expense account, an annual amount profiled <code>flat</code> (twelfths by "
+         "cumulative rounding) or by <code>months</code>. A problem refuses the whole text, naming its line, and "
+         "what you entered stays here. The draft becomes the budget of record when someone other than you "
+         "approves it.</p></section>";
+  return out;
+}
+
+Response WebApp::Impl::LedgerBudgetSet(const Request& r, const Caller& c) const {
+  auto entity = LedgerEntityOf(r, c, Action::kManageBudget);
+  if (!entity || !ledger.with_store) return NotFound(c);
+  if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
+  auto form = ParseForm(r.body);
+  form.erase("csrf");  // never echoed back into the page
+  const std::string code(entity->view());
+  const std::string text = FormValue(form, "budget");
+  const std::string reason(Trim(FormValue(form, "reason")));
+  auto year = FinancialYear::Parse(Trim(FormValue(form, "year")));
+  std::string problem;
+  std::vector<ledger::BudgetLine> lines;
+  if (!year.ok()) problem = "The financial year must be written 2018/19.";
+  else if (reason.empty()) problem = "Say why the budget is set (who asked, which plan).";
+  if (problem.empty()) {
+    auto parsed = ledger::ParseBudgetFile(text, "budget");
+    if (!parsed.ok()) problem = parsed.error().ToString() + ".";
+    else lines = std::move(parsed).value();
+  }
+  int64_t version = 0;
+  if (problem.empty()) {
+    Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+      CSU_ASSIGN_OR_RETURN(v, db.SetBudget(code, year.value(), lines, reason, "web", ActorOf(c)));
+      version = v;
+      return Status::Ok();
+    });
+    if (!s.ok()) problem = s.error().ToString() + ".";
+  }
+  if (!problem.empty())
+    return LedgerViewFor(r, c, "budget", 400, "Not set (nothing was stored): " + problem, true, form);
+  if (!Audit(c, "ledger.budget.set", code,
+             {{"entity", code}, {"year", year.value().ToString()}, {"version", version},
+              {"sha256", store::Sha256Hex(text)}, {"lines", lines.size()}, {"reason", reason}, {"source", "web"}})
+           .ok())
+    return Problem(c, 503, "Not recorded", "The budget was set but the audit log could not be written.");
+  return Redirect(LedgerBaseOf(r, *entity) + "/budget?period=" + UrlEncode(FormValue(form, "period")) + "&done=" +
+                  UrlEncode("Budget " + year.value().ToString() + " version " + std::to_string(version) +
+                            " is a draft: another person approves it"));
+}
+
+Response WebApp::Impl::LedgerBudgetApprove(const Request& r, const Caller& c) const {
+  auto entity = LedgerEntityOf(r, c, Action::kManageBudget);
+  if (!entity || !ledger.with_store) return NotFound(c);
+  if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
+  const auto form = ParseForm(r.body);
+  const std::string code(entity->view());
+  auto year = FinancialYear::Parse(FormValue(form, "year"));
+  auto version = ParseInt(FormValue(form, "version"));
+  std::string problem;
+  ledger::BudgetVersion approved;
+  if (!year.ok() || !version || *version <= 0) problem = "Choose a draft version.";
+  if (problem.empty()) {
+    Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+      // Who set it and who approves it are read and checked under the same
+      // lock as the approval, so no one approves between the two.
+      CSU_ASSIGN_OR_RETURN(vs, db.BudgetVersions(code, year.value()));
+      for (const ledger::BudgetVersion& v : vs)
+        if (v.version == *version && v.set_by == c.who.username)
+          return MakeError(code + " budget " + year.value().ToString() + " version " + std::to_string(*version),
+                           "the person who set a budget cannot approve it: another person must (segregation of "
+                           "duties)");
+      CSU_ASSIGN_OR_RETURN(v, db.ApproveBudget(code, year.value(), *version, ActorOf(c)));
+      approved = std::move(v);
+      return Status::Ok();
+    });
+    if (!s.ok()) problem = s.error().ToString() + ".";
+  }
+  if (!problem.empty()) return LedgerViewFor(r, c, "budget", 400, "Not approved: " + problem, true);
+  if (!Audit(c, "ledger.budget.approve", code,
+             {{"entity", code}, {"year", year.value().ToString()}, {"version", *version},
+              {"income_pence", approved.income.pence()}, {"expenditure_pence", approved.expenditure.pence()},
+              {"source", "web"}})
+           .ok())
+    return Problem(c, 503, "Not recorded", "The budget was approved but the audit log could not be written.");
+  return Redirect(LedgerBaseOf(r, *entity) + "/budget?period=" + UrlEncode(FormValue(form, "period")) + "&done=" +
+                  UrlEncode("Budget " + year.value().ToString() + " version " + std::to_string(*version) +
+                            " is approved"));
 }
 
 }  // namespace csu::web

@@ -162,6 +162,7 @@ std::vector<NavLink> WebApp::Impl::CsuNav(const Caller& c, std::string_view curr
     nav.push_back({"/admin/users", "Users", current == "users"});
   if (tenancy::Grants(c.who.role, Action::kManageBilling, Identifiability::kAggregate))
     nav.push_back({"/billing", "Billing", current == "billing"});
+  if (CsuLedgerEntity(c, Action::kViewLedger)) nav.push_back({"/csu/ledger", "CSU ledger", current == "csu-ledger"});
   return nav;
 }
 
@@ -349,6 +350,20 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kPost, "/ccg/{ccg}/ledger/forecasts", page(&Impl::LedgerForecast, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/ledger", api(&Impl::ApiLedgerHome, Use::kPage));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/ledger/{view}", api(&Impl::ApiLedgerView, Use::kView));
+  router_.Add(Method::kPost, "/ccg/{ccg}/ledger/budgets", page(&Impl::LedgerBudgetSet, Use::kNone));
+  router_.Add(Method::kPost, "/ccg/{ccg}/ledger/budgets/approve", page(&Impl::LedgerBudgetApprove, Use::kNone));
+  // The CSU's own ledger: the same handlers without {ccg} (LedgerEntityOf).
+  router_.Add(Method::kGet, "/csu/ledger", page(&Impl::LedgerHome, Use::kNone));
+  router_.Add(Method::kGet, "/csu/ledger/{view}", page(&Impl::LedgerView, Use::kNone));
+  router_.Add(Method::kPost, "/csu/ledger/journals", page(&Impl::LedgerPostJournal, Use::kNone));
+  router_.Add(Method::kPost, "/csu/ledger/approve", page(&Impl::LedgerApprove, Use::kNone));
+  router_.Add(Method::kPost, "/csu/ledger/period", page(&Impl::LedgerPeriodChange, Use::kNone));
+  router_.Add(Method::kPost, "/csu/ledger/virements", page(&Impl::LedgerVire, Use::kNone));
+  router_.Add(Method::kPost, "/csu/ledger/forecasts", page(&Impl::LedgerForecast, Use::kNone));
+  router_.Add(Method::kPost, "/csu/ledger/budgets", page(&Impl::LedgerBudgetSet, Use::kNone));
+  router_.Add(Method::kPost, "/csu/ledger/budgets/approve", page(&Impl::LedgerBudgetApprove, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/csu/ledger", api(&Impl::ApiLedgerHome, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/csu/ledger/{view}", api(&Impl::ApiLedgerView, Use::kNone));
   router_.Add(Method::kGet, "/ccg/{ccg}/procurement", page(&Impl::ProcurementPage, Use::kNone));
   router_.Add(Method::kGet, "/ccg/{ccg}/procurement/{tender}/evaluation", page(&Impl::EvaluationPage, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/procurement", api(&Impl::ApiProcurement, Use::kNone));

@@ -428,11 +428,14 @@ struct WebApp::Impl {
   Response ApiLedgerHome(const Request& r, const Caller& c) const;
   Response LedgerView(const Request& r, const Caller& c) const;
   // A view with a result or a refusal above it (the budget page's forms).
+  // `form`: a refused budget form's fields, shown again.
   Response LedgerViewFor(const Request& r, const Caller& c, const std::string& view, int status,
-                         const std::string& notice, bool error) const;
+                         const std::string& notice, bool error,
+                         const std::map<std::string, std::string>& form = {}) const;
   // POST /ccg/{ccg}/ledger/virements and /forecasts: the budget page's forms
   // (manage_budget); refused with why, the budget page shown again.
-  std::string BudgetForms(const OdsCode& ccg, ledger::LedgerPeriod p, const std::string& csrf) const;
+  std::string BudgetForms(const OdsCode& ccg, ledger::LedgerPeriod p, const std::string& csrf,
+                          const std::string& base) const;
   Response LedgerVire(const Request& r, const Caller& c) const;
   Response LedgerForecast(const Request& r, const Caller& c) const;
   Response ApiLedgerView(const Request& r, const Caller& c) const;
@@ -443,6 +446,28 @@ struct WebApp::Impl {
   Response LedgerApprove(const Request& r, const Caller& c) const;
   // POST /ccg/{ccg}/ledger/period: open or close a month.
   Response LedgerPeriodChange(const Request& r, const Caller& c) const;
+  // The CSU's own ledger: the same pages and forms under /csu/ledger (a
+  // route without {ccg}). Its entity is the ledger of kind csu; only a CSU
+  // role the matrix grants the ledger action reaches it (csu_finance today),
+  // never a CCG role, whatever it is granted for its own CCG's ledger.
+  // LedgerEntityOf: the entity a ledger route acts on, from {ccg} (Tenant)
+  // or, without one, the CSU's ledger; nullopt = answer 404.
+  std::optional<OdsCode> LedgerEntityOf(const Request& r, const Caller& c, Action a) const;
+  std::optional<OdsCode> CsuLedgerEntity(const Caller& c, Action a) const;
+  // "/ccg/02E/ledger" or "/csu/ledger", the name in a page's subtitle and
+  // the navigation of a ledger page, for the route `r` came in on.
+  std::string LedgerBaseOf(const Request& r, const OdsCode& entity) const;
+  std::string LedgerEntityName(const Request& r, const OdsCode& entity) const;
+  std::vector<NavLink> LedgerNav(const Request& r, const Caller& c, const OdsCode& entity) const;
+  // The budget page's form to set a version from the text of a budget file
+  // (docs/formats/ledger-budget-v1.md) and to approve a draft; `kept`: the
+  // refused form's fields, shown again.
+  std::string BudgetVersionForms(const Request& r, const Caller& c, const OdsCode& entity, ledger::LedgerPeriod p,
+                                 const std::string& csrf, const std::map<std::string, std::string>& kept) const;
+  // POST .../ledger/budgets: a new draft version; POST .../ledger/budgets/approve:
+  // a draft made the budget of record by someone other than who set it.
+  Response LedgerBudgetSet(const Request& r, const Caller& c) const;
+  Response LedgerBudgetApprove(const Request& r, const Caller& c) const;
   // ---- sign-in (signin_pages.cc) ----
   // The address sign-in throttles and audits. Behind the TLS proxy every
   // connection comes from loopback, so one address would lock everyone out

@@ -44,6 +44,7 @@
 #include "store/env.h"
 #include "store/fault_env.h"
 #include "web/health_log.h"
+#include "web/html.h"
 #include "web/refusal_audit.h"
 
 namespace csu::web {
@@ -2253,6 +2254,153 @@ TEST_F(WebAppTest, FinanceStaffMoveBudgetAndOverrideAForecastFromTheBudgetPage) 
   EXPECT_EQ(Send(Method::kPost, "/ccg/02E/ledger/forecasts", Cookie(viewer), "csrf=" + CsrfTokenFor(viewer)).status(),
             404);
   EXPECT_EQ(Send(Method::kPost, "/ccg/27D/ledger/virements", me, csrf + "&amount=60" + move).status(), 404);
+}
+
+// The CSU's own ledger (0DE, kind csu) is for CSU finance staff: reachable
+// from the CSU overview's navigation, every view with its JSON twin; a CCG's
+// finance users (who hold the ledger actions for their own CCG) and every
+// other role get 404, as does everyone before the CSU has a ledger.
+TEST_F(WebAppTest, TheCsusOwnLedgerIsForCsuFinanceOnly) {
+  const std::string csu = Cookie(Session("csufinance"));
+  EXPECT_EQ(Send(Method::kGet, "/csu/ledger", csu).status(), 404) << "no CSU ledger yet";
+  EXPECT_EQ(Send(Method::kGet, "/", csu).body().find("/csu/ledger"), std::string::npos);
+  auto chart_text = ReadFile(std::string(CSU_SOURCE_DIR) + "/data/ledger/csu-chart.csv");
+  ASSERT_TRUE(chart_text.ok());
+  auto chart = ledger::ParseChartTemplate(chart_text.value(), "csu-chart.csv");
+  ASSERT_TRUE(chart.ok()) << chart.error().ToString();
+  const ledger::Actor a{"2018-04-01T09:00:00Z", "test"};
+  ASSERT_TRUE(ledger_->AddEntity({"0DE", ledger::EntityKind::kCsu, "Midlands and Lancashire CSU",
+                                  Money::FromPounds(10'000), ""}, chart.value(), a).ok());
+  ASSERT_TRUE(ledger_->SetPeriodState("0DE", ledger::LedgerPeriod::Parse("2018-04").value(),
+                                      ledger::PeriodState::kOpen, a).ok());
+  auto txns = ledger::ParseJournal("2018-04-30 (BI) Business intelligence income\n    assets:current:cash:gbs  "
+                                   "£4,321.09\n    income:services:business-intelligence\n",
+                                   "t.journal");
+  ASSERT_TRUE(txns.ok()) << txns.error().ToString();
+  ASSERT_TRUE(ledger_->Raise("0DE", txns.value(), {ledger::JournalKind::kManual, "test", "t.journal"},
+                             [](const std::string&) { return std::optional<std::string>("x"); }, a).ok());
+
+  Response overview = Send(Method::kGet, "/", csu);
+  EXPECT_NE(overview.body().find("href=\"/csu/ledger\""), std::string::npos) << overview.body();
+  Response home = Send(Method::kGet, "/csu/ledger?period=2018-04", csu);
+  ASSERT_EQ(home.status(), 200) << home.body();
+  EXPECT_NE(home.body().find("Midlands and Lancashire CSU (0DE)"), std::string::npos);
+  EXPECT_NE(home.body().find("action=\"/csu/ledger/journals\""), std::string::npos);
+  for (const char* view : {"trial-balance", "income-expenditure", "financial-position", "budget", "position",
+                           "aged-debt", "aged-creditors", "journals"}) {
+    Response page = Send(Method::kGet, std::string("/csu/ledger/") + view + "?period=2018-04", csu);
+    EXPECT_EQ(page.status(), 200) << view << page.body();
+    Response api = Send(Method::kGet, std::string("/api/v1/csu/ledger/") + view + "?period=2018-04", csu);
+    ASSERT_EQ(api.status(), 200) << view << api.body();
+    const auto j = nlohmann::json::parse(api.body());
+    EXPECT_EQ(j["entity"], "0DE");
+    EXPECT_EQ(j["csu"], true);
+    EXPECT_FALSE(j.contains("ccg"));
+  }
+  Response tb = Send(Method::kGet, "/api/v1/csu/ledger/trial-balance?period=2018-04", csu);
+  EXPECT_NE(tb.body().find("432109"), std::string::npos) << tb.body();
+  EXPECT_EQ(tb.body().find("11111"), std::string::npos) << "02E's figures are not the CSU's";
+  Response ie = Send(Method::kGet, "/csu/ledger/income-expenditure?period=2018-04", csu);
+  EXPECT_NE(ie.body().find("income:services:business-intelligence"), std::string::npos);
+
+  // A CCG's finance users hold the ledger actions for their own CCG, never
+  // the CSU's; nor does anyone else.
+  for (const char* user : {"finance", "finance2", "commissioner", "viewer", "analyst", "admin", "chc", "csuchc"}) {
+    const std::string them = Cookie(Session(user));
+    for (const char* path : {"/csu/ledger", "/csu/ledger/trial-balance?period=2018-04", "/api/v1/csu/ledger",
+                             "/api/v1/csu/ledger/income-expenditure?period=2018-04", "/ccg/0DE/ledger"})
+      EXPECT_EQ(Send(Method::kGet, path, them).status(), 404) << user << " " << path;
+    const std::string session = Session(user);
+    EXPECT_EQ(Send(Method::kPost, "/csu/ledger/journals", Cookie(session),
+                   "csrf=" + CsrfTokenFor(session) +
+                       "&period=2018-04&date=2018-04-20&reference=X&description=X&reason=X"
+                       "&account_1=expenses%3Astaff%3Apay&debit_1=1&account_2=assets%3Acurrent%3Acash%3Agbs&credit_2=1")
+                  .status(),
+              404)
+        << user;
+    EXPECT_EQ(Send(Method::kGet, "/", them).body().find("/csu/ledger"), std::string::npos) << user;
+  }
+  EXPECT_EQ(ledger_->Journals("0DE", ledger::kBeginning(), ledger::kEnd()).value().size(), 1u);
+}
+
+// The budget page's form: the text of a budget file sets a draft version
+// (refused with the line and why, the text kept, nothing stored), and a
+// second person approves it; the one who set it is refused. The CSU's own
+// ledger has the same form.
+TEST_F(WebAppTest, ABudgetEnteredOnThePageWaitsForASecondPersonToApproveIt) {
+  const std::string session = Session("finance");
+  const std::string me = Cookie(session);
+  const std::string csrf = "csrf=" + CsrfTokenFor(session);
+  Response page = Send(Method::kGet, "/ccg/02E/ledger/budget?period=2018-04", me);
+  ASSERT_EQ(page.status(), 200);
+  EXPECT_NE(page.body().find("action=\"/ccg/02E/ledger/budgets\""), std::string::npos) << page.body();
+  const std::string header = "cost_centre,account,annual,profile,apr,may,jun,jul,aug,sep,oct,nov,dec,jan,feb,mar\n";
+  const std::string good = header + "CC100,expenses:programme:acute,\"£1,200.00\",flat,,,,,,,,,,,,\n" +
+                           "CC200,income:allocation:programme,1500,flat,,,,,,,,,,,,\n";
+  const std::string bad = header + "CC100,expenses:programme:acute,1200,flat,,,,,,,,,,,,\n" +
+                          "CC100,assets:current:cash:gbs,99,flat,,,,,,,,,,,,\n";
+  const std::string rest = "&period=2018-04&year=2018%2F19&reason=Governing+body+plan&budget=";
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/ledger/budgets", me, "csrf=x" + rest + UrlEncode(good)).status(), 403);
+  Response refused = Send(Method::kPost, "/ccg/02E/ledger/budgets", me, csrf + rest + UrlEncode(bad));
+  EXPECT_EQ(refused.status(), 400);
+  EXPECT_NE(refused.body().find("Not set (nothing was stored)"), std::string::npos) << refused.body();
+  EXPECT_NE(refused.body().find("budget:3"), std::string::npos) << refused.body();
+  EXPECT_NE(refused.body().find("CC100,assets:current:cash:gbs,99,flat"), std::string::npos) << "the text is kept";
+  EXPECT_NE(refused.body().find("Governing body plan"), std::string::npos) << "the reason is kept";
+  EXPECT_TRUE(ledger_->BudgetVersions("02E", FinancialYear(2018)).value().empty());
+  Response set = Send(Method::kPost, "/ccg/02E/ledger/budgets", me, csrf + rest + UrlEncode(good));
+  ASSERT_EQ(set.status(), 303) << set.body();
+  auto versions = ledger_->BudgetVersions("02E", FinancialYear(2018)).value();
+  ASSERT_EQ(versions.size(), 1u);
+  EXPECT_EQ(versions[0].state, ledger::BudgetState::kDraft);
+  EXPECT_EQ(versions[0].set_by, "finance");
+  EXPECT_EQ(versions[0].expenditure, Money::FromPounds(1200));
+  EXPECT_EQ(versions[0].income, Money::FromPounds(1500));
+  EXPECT_EQ(AuditCount("finance|ledger.budget.set|02E|"), 1u);
+  const std::string approve = "&period=2018-04&year=2018%2F19&version=1";
+  Response self = Send(Method::kPost, "/ccg/02E/ledger/budgets/approve", me, csrf + approve);
+  EXPECT_EQ(self.status(), 400);
+  EXPECT_NE(self.body().find("segregation of duties"), std::string::npos) << self.body();
+  EXPECT_EQ(ledger_->BudgetVersions("02E", FinancialYear(2018)).value()[0].state, ledger::BudgetState::kDraft);
+  const std::string other = Session("finance2");
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/ledger/budgets/approve", Cookie(other), "csrf=x" + approve).status(), 403);
+  Response ok = Send(Method::kPost, "/ccg/02E/ledger/budgets/approve", Cookie(other), "csrf=" + CsrfTokenFor(other) + approve);
+  ASSERT_EQ(ok.status(), 303) << ok.body();
+  versions = ledger_->BudgetVersions("02E", FinancialYear(2018)).value();
+  EXPECT_EQ(versions[0].state, ledger::BudgetState::kApproved);
+  EXPECT_EQ(versions[0].approved_by, "finance2");
+  EXPECT_EQ(AuditCount("finance2|ledger.budget.approve|02E|"), 1u);
+  EXPECT_EQ(ledger_->Budget("02E", FinancialYear(2018)).value().version, 1);
+  EXPECT_NE(Send(Method::kGet, "/ccg/02E/ledger/budget?period=2018-04", me).body().find("Move the budget"),
+            std::string::npos);
+  // Nobody outside finance, and not another CCG's.
+  const std::string viewer = Session("viewer");
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/ledger/budgets", Cookie(viewer), "csrf=" + CsrfTokenFor(viewer) + rest +
+                 UrlEncode(good)).status(), 404);
+  EXPECT_EQ(Send(Method::kPost, "/ccg/27D/ledger/budgets", me, csrf + rest + UrlEncode(good)).status(), 404);
+  EXPECT_TRUE(ledger_->BudgetVersions("27D", FinancialYear(2018)).value().empty());
+
+  // The CSU's own ledger: set by one CSU finance user, approved by another.
+  auto chart_text = ReadFile(std::string(CSU_SOURCE_DIR) + "/data/ledger/csu-chart.csv");
+  ASSERT_TRUE(chart_text.ok());
+  auto chart = ledger::ParseChartTemplate(chart_text.value(), "csu-chart.csv");
+  ASSERT_TRUE(chart.ok());
+  ASSERT_TRUE(ledger_->AddEntity({"0DE", ledger::EntityKind::kCsu, "The CSU", Money::FromPounds(10'000), ""},
+                                 chart.value(), {"2018-04-01T09:00:00Z", "test"}).ok());
+  Add("csufinance2", Role::kCsuFinance, "");
+  const std::string c1 = Session("csufinance"), c2 = Session("csufinance2");
+  const std::string csu_budget = header + "CS100,income:services:business-intelligence,24000,flat,,,,,,,,,,,,\n";
+  ASSERT_EQ(Send(Method::kPost, "/csu/ledger/budgets", Cookie(c1), "csrf=" + CsrfTokenFor(c1) + rest +
+                 UrlEncode(csu_budget)).status(), 303);
+  EXPECT_EQ(Send(Method::kPost, "/csu/ledger/budgets/approve", Cookie(c1), "csrf=" + CsrfTokenFor(c1) + approve).status(),
+            400);
+  ASSERT_EQ(Send(Method::kPost, "/csu/ledger/budgets/approve", Cookie(c2), "csrf=" + CsrfTokenFor(c2) + approve).status(),
+            303);
+  EXPECT_EQ(ledger_->Budget("0DE", FinancialYear(2018)).value().version, 1);
+  EXPECT_EQ(AuditCount("csufinance2|ledger.budget.approve|0DE|"), 1u);
+  // A CCG finance user cannot set the CSU's budget.
+  EXPECT_EQ(Send(Method::kPost, "/csu/ledger/budgets", me, csrf + rest + UrlEncode(csu_budget)).status(), 404);
+  EXPECT_EQ(ledger_->BudgetVersions("0DE", FinancialYear(2018)).value().size(), 1u);
 }
 
 }  // namespace
