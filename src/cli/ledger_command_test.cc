@@ -4,6 +4,7 @@
 // refusals a user sees (the line of a bad transaction, self-approval, a
 // closed period), each leaving the ledger as it was.
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -220,10 +221,19 @@ TEST_F(LedgerCommandTest, OnlyASecondLoginApprovesABatchAboveTheThreshold) {
   // A second login approves it.
   if (::geteuid() != 0 || std::system("command -v setpriv >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "a second login needs root and setpriv; the refusal above was tested";
+  // nobody may write the state folder; the pseudonymisation key stays
+  // private (the CLI refuses a key others can read), so it becomes nobody's
+  // (root reads it still).
+  const passwd* nobody = ::getpwnam("nobody");
+  ASSERT_NE(nobody, nullptr);
   fs::permissions(root_, fs::perms::all, fs::perm_options::add);
   for (const auto& entry : fs::recursive_directory_iterator(root_))
-    fs::permissions(entry.path(), fs::perms::all, fs::perm_options::add);
-  const std::string as_nobody = "setpriv --reuid=nobody --regid=nogroup --clear-groups " + std::string(CSU_BINARY) +
+    if (entry.path().parent_path().filename() != "keys" && entry.path().filename() != "keys")
+      fs::permissions(entry.path(), fs::perms::all, fs::perm_options::add);
+  for (const fs::path& key : {root_ / "keys", root_ / "keys" / "pseudo.key"})
+    if (fs::exists(key)) ASSERT_EQ(::chown(key.c_str(), nobody->pw_uid, nobody->pw_gid), 0) << key;
+  const std::string as_nobody = "setpriv --reuid=" + std::to_string(nobody->pw_uid) + " --regid=" + std::to_string(nobody->pw_gid) +
+                                " --clear-groups " + std::string(CSU_BINARY) +
                                 " " + testing::kRefdata + "ledger approve --entity 02E --batch 1 --data " +
                                 (root_ / "state").string() + " --key " + (root_ / "keys" / "pseudo.key").string();
   o = RunShell(as_nobody + " 2>&1");

@@ -762,6 +762,8 @@ Response WebApp::Impl::LedgerBudgetSet(const Request& r, const Caller& c) const 
   if (!year.ok()) problem = "The financial year must be written 2018/19.";
   else if (reason.empty()) problem = "Say why the budget is set (who asked, which plan).";
   if (problem.empty()) {
+    // The store names the same "budget:LINE" for a cost centre or account
+    // not in the chart as the reader does for a malformed line.
     auto parsed = ledger::ParseBudgetFile(text, "budget");
     if (!parsed.ok()) problem = parsed.error().ToString() + ".";
     else lines = std::move(parsed).value();
@@ -769,7 +771,7 @@ Response WebApp::Impl::LedgerBudgetSet(const Request& r, const Caller& c) const 
   int64_t version = 0;
   if (problem.empty()) {
     Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
-      CSU_ASSIGN_OR_RETURN(v, db.SetBudget(code, year.value(), lines, reason, "web", ActorOf(c)));
+      CSU_ASSIGN_OR_RETURN(v, db.SetBudget(code, year.value(), lines, reason, "budget", ActorOf(c)));
       version = v;
       return Status::Ok();
     });
