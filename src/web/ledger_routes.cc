@@ -4,7 +4,12 @@
 // approval of a pending batch by a second person, and period open/close.
 // Only finance staff reach them (tenancy: view_ledger, post_journal,
 // approve_journal, close_period), for their own or assigned CCG; another
-// CCG's ledger answers 404 like one that does not exist.
+// CCG's ledger answers 404 like one that does not exist. The same handlers
+// serve the CSU's own ledger under /csu/ledger (a route without {ccg}; the
+// entity is then the ledger of kind csu, LedgerEntityOf), for CSU staff
+// whose role the matrix grants the action (csu_finance), never a CCG's.
+// The budget page also sets a budget version from a budget file's text and
+// has it approved by someone other than who set it.
 #include "ledger/budget_reports.h"
 #include "ledger/journal_format.h"
 #include "ledger/ledger_documents.h"
@@ -45,7 +50,6 @@ std::string MonthLabel(ledger::LedgerPeriod p) {
 }
 
 ledger::Actor ActorOf(const Caller& c) { return {store::Env::Default().NowUtc(), c.who.username}; }
-
 
 report::ReportTable JournalsTable(const std::vector<ledger::Journal>& journals, const std::string& title) {
   using report::Cell;
