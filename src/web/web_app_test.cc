@@ -206,7 +206,7 @@ class WebAppTest : public ::testing::Test {
     {
       std::array<uint8_t, 32> key{};
       key.fill(7);
-      const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key);
+      const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key, store::kChcCipherDomain);
       auto chc_db = chc::ChcStore::Open(dir_.path(), cipher);
       ASSERT_TRUE(chc_db.ok()) << chc_db.error().ToString();
       const chc::Actor chc_actor{"2018-09-01T09:00:00Z", "test"};
