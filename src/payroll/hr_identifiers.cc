@@ -76,6 +76,13 @@ Result<std::string> ParseAccountNumber(std::string_view text) {
   return s;
 }
 
+std::optional<std::string> ParseHcasName(std::string_view text) {
+  if (text.empty() || text == "none") return std::string();
+  for (std::string_view z : {"inner_london", "outer_london", "fringe"})
+    if (text == z) return std::string(z);
+  return std::nullopt;
+}
+
 std::string MaskNiNumber(std::string_view ni) {
   if (ni.size() != 9) return "•• •• •• •• •";
   return std::string(ni.substr(0, 2)) + " •• •• •• " + std::string(ni.substr(8, 1));

@@ -12,6 +12,7 @@
 // an Error whose message never repeats the value given (it may be personal).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,10 @@ Result<std::string> ParsePayeReference(std::string_view text);   // "123/AB456"
 Result<std::string> ParseAccountsOfficeReference(std::string_view text);  // "123PA00012345"
 Result<std::string> ParseSortCode(std::string_view text);        // "401276"
 Result<std::string> ParseAccountNumber(std::string_view text);   // "41234567"
+
+// A high cost area zone as stored: "", "inner_london", "outer_london",
+// "fringe" ("none" is read as ""); nullopt for anything else.
+std::optional<std::string> ParseHcasName(std::string_view text);
 
 // "AB •• •• •• C" from a normalised NI number; "••••4567" from an account.
 std::string MaskNiNumber(std::string_view ni);

@@ -61,7 +61,8 @@ CREATE TABLE assignments(
   band TEXT NOT NULL,
   spine_point INTEGER NOT NULL,
   incremental_date TEXT,
-  full_time_annual_pence INTEGER NOT NULL CHECK(full_time_annual_pence >= 0),
+  annual_salary_pence INTEGER CHECK(annual_salary_pence >= 0),
+  hcas TEXT NOT NULL DEFAULT '' CHECK(hcas IN ('','inner_london','outer_london','fringe')),
   tax_code TEXT NOT NULL,
   ni_category TEXT NOT NULL,
   pension_member INTEGER NOT NULL);
@@ -103,9 +104,7 @@ CREATE TABLE payslips(
   gross_pence INTEGER NOT NULL,
   pensionable_pence INTEGER NOT NULL,
   taxable_pence INTEGER NOT NULL,
-  taxable_to_date_pence INTEGER NOT NULL,
   tax_pence INTEGER NOT NULL,
-  tax_to_date_pence INTEGER NOT NULL,
   employee_ni_pence INTEGER NOT NULL,
   employer_ni_pence INTEGER NOT NULL,
   employee_pension_pence INTEGER NOT NULL,
@@ -113,7 +112,7 @@ CREATE TABLE payslips(
   pension_levy_pence INTEGER NOT NULL,
   net_pence INTEGER NOT NULL,
   flags TEXT NOT NULL,
-  explanation TEXT NOT NULL,
+  detail TEXT NOT NULL,
   PRIMARY KEY(run_id, employee_id));
 CREATE TRIGGER payslips_final_update BEFORE UPDATE ON payslips
   WHEN (SELECT state FROM pay_runs WHERE id = OLD.run_id) = 'approved'
@@ -198,10 +197,11 @@ Assignment ReadAssignment(const store::Statement& q) {
   a.band = q.Text(7);
   a.spine_point = static_cast<int>(q.Int(8));
   a.incremental_date = OptDate(q, 9);
-  a.full_time_annual = Money::FromPence(q.Int(10));
-  a.tax_code = q.Text(11);
-  a.ni_category = q.Text(12);
-  a.pension_member = q.Int(13) != 0;
+  if (!q.IsNull(10)) a.annual_salary = Money::FromPence(q.Int(10));
+  a.hcas = q.Text(11);
+  a.tax_code = q.Text(12);
+  a.ni_category = q.Text(13);
+  a.pension_member = q.Int(14) != 0;
   return a;
 }
 
@@ -458,8 +458,10 @@ Result<int64_t> PayrollStore::InsertAssignment(const std::string& employer, cons
   const std::string where = "assignment";
   if (a.fte_x100 <= 0 || a.fte_x100 > 100) return MakeError(where, "FTE must be above 0 and at most 1.00");
   if (a.hours_x100 <= 0) return MakeError(where, "hours must be above 0");
-  if (a.full_time_annual.pence() < 0) return MakeError(where, "the whole-time salary may not be negative");
+  if (a.annual_salary && a.annual_salary->pence() < 0) return MakeError(where, "the annual salary may not be negative");
   if (a.band.empty()) return MakeError(where, "needs a band");
+  if (!a.annual_salary && a.spine_point < 1) return MakeError(where, "an Agenda for Change post needs its pay step point (1 or more)");
+  if (!ParseHcasName(a.hcas)) return MakeError("hcas", "is not inner_london, outer_london, fringe or empty");
   if (auto code = ParseTaxCode(a.tax_code); !code.ok()) return MakeError("tax_code", code.error().why);
   if (a.ni_category.size() != 1 || a.ni_category[0] < 'A' || a.ni_category[0] > 'Z')
     return MakeError("ni_category", "is not one capital letter such as A");
@@ -475,16 +477,18 @@ Result<int64_t> PayrollStore::InsertAssignment(const std::string& employer, cons
   const int64_t post_id = pq.Int(0);
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO assignments(employee_id, post_id, start_date, end_date, "
                                        "hours_x100, fte_x100, band, spine_point, incremental_date, "
-                                       "full_time_annual_pence, tax_code, ni_category, pension_member) VALUES "
-                                       "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"));
+                                       "annual_salary_pence, hcas, tax_code, ni_category, pension_member) VALUES "
+                                       "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"));
   q.Bind(1, a.employee_id).Bind(2, post_id).Bind(3, a.start.ToString());
   if (a.end) q.Bind(4, a.end->ToString());
   else q.BindNull(4);
   q.Bind(5, a.hours_x100).Bind(6, a.fte_x100).Bind(7, a.band).Bind(8, static_cast<int64_t>(a.spine_point));
   if (a.incremental_date) q.Bind(9, a.incremental_date->ToString());
   else q.BindNull(9);
-  q.Bind(10, a.full_time_annual.pence()).Bind(11, ParseTaxCode(a.tax_code).value().text).Bind(12, a.ni_category)
-      .Bind(13, static_cast<int64_t>(a.pension_member ? 1 : 0));
+  if (a.annual_salary) q.Bind(10, a.annual_salary->pence());
+  else q.BindNull(10);
+  q.Bind(11, *ParseHcasName(a.hcas)).Bind(12, ParseTaxCode(a.tax_code).value().text)
+      .Bind(13, a.ni_category).Bind(14, static_cast<int64_t>(a.pension_member ? 1 : 0));
   if (Status s = q.Run(); !s.ok()) return s.error();
   return LastInsertId(*db_);
 }

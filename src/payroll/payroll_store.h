@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@
 #include "core/date.h"
 #include "core/money.h"
 #include "core/result.h"
+#include "payroll/pay_run.h"
 #include "payroll/rates.h"
 #include "store/field_cipher.h"
 
@@ -92,7 +94,10 @@ struct Assignment {
   std::string band;
   int spine_point = 0;
   std::optional<Date> incremental_date;
-  Money full_time_annual;  // whole-time salary of the band and point
+  // Basic pay from the AfC scales by band and step point, or this stated
+  // whole-time annual salary (very senior managers, other scales).
+  std::optional<Money> annual_salary;
+  std::string hcas;  // "", "inner_london", "outer_london", "fringe"
   std::string tax_code, ni_category;
   bool pension_member = true;
 };
@@ -136,10 +141,10 @@ struct PayRunRecord {
 struct StoredPayslip {
   int64_t run_id = 0, employee_id = 0;
   std::string staff_number, cost_centre, tax_code, ni_category;
-  Money gross, pensionable, taxable, taxable_to_date, tax, tax_to_date, employee_ni, employer_ni, employee_pension,
-      employer_pension, pension_levy, net;
+  Money gross, pensionable, taxable, tax, employee_ni, employer_ni, employee_pension, employer_pension, pension_levy,
+      net;
   std::vector<std::string> flags;  // new_starter, leaver, tax_code_changed, net_change
-  std::string explanation;
+  std::string detail;              // the whole payslip as JSON (pay_run.h's Payslip)
 };
 
 // Review flags: a payslip whose net pay differs from the employee's payslip
@@ -209,7 +214,12 @@ class PayrollStore {
   // Calculates (or recalculates, while not approved) the employer's run for
   // the tax year's month `period` (1 = April). Refuses an approved run.
   Result<PayRunRecord> CalculateRun(const std::string& employer, const std::string& tax_year, int period,
-                                    const PayrollRates& rates, const Actor& actor);
+                                    const PayRunRates& rates, const Actor& actor);
+  // The same with the calculation given: CalculatePayRun over `rates` above;
+  // tests of the workflow (flags, approval, finality) give their own.
+  using PayCalculator = std::function<Result<PayRunResult>(const std::vector<PeriodInput>&)>;
+  Result<PayRunRecord> CalculateRun(const std::string& employer, const std::string& tax_year, int period,
+                                    const PayCalculator& calculate, const Actor& actor);
   // Approves a calculated run: `actor.by` must not be who calculated it.
   Result<PayRunRecord> ApproveRun(int64_t run_id, const Actor& actor);
   Result<std::vector<PayRunRecord>> PayRuns(const std::string& employer);

@@ -18,6 +18,6 @@ Result<int64_t> LastInsertId(store::SqliteDb& db);
 // a.id, a.employee_id, p.code, ... of `assignments a JOIN posts p`.
 inline constexpr const char* kAssignmentSelect =
     "a.id, a.employee_id, p.code, a.start_date, a.end_date, a.hours_x100, a.fte_x100, a.band, a.spine_point, "
-    "a.incremental_date, a.full_time_annual_pence, a.tax_code, a.ni_category, a.pension_member";
+    "a.incremental_date, a.annual_salary_pence, a.hcas, a.tax_code, a.ni_category, a.pension_member";
 
 }  // namespace csu::payroll

@@ -132,6 +132,10 @@ std::string RoleLabel(tenancy::Role role) {
       return "CSU continuing healthcare";
     case tenancy::Role::kCcgChc:
       return "CCG continuing healthcare";
+    case tenancy::Role::kCsuPayroll:
+      return "CSU payroll";
+    case tenancy::Role::kCcgHr:
+      return "CCG HR and payroll";
   }
   return std::string(tenancy::RoleName(role));
 }
