@@ -33,6 +33,7 @@
 #include "core/text.h"
 #include "core/uk_time.h"
 #include "payroll/hr_identifiers.h"
+#include "payroll/hr_views.h"
 #include "payroll/pay_run.h"
 #include "payroll/payroll_store.h"
 #include "payroll/staff_file.h"
@@ -43,9 +44,6 @@
 namespace csu::cli {
 namespace {
 
-using report::Cell;
-using report::Column;
-using report::ColumnType;
 using report::ReportTable;
 
 struct PArgs {
@@ -198,29 +196,10 @@ int EmployersList(const Context& ctx, const PArgs& a) {
   if (!o) return kExitFailure;
   auto list = o->db->Employers();
   if (!list.ok()) return Fail(list.error().ToString());
-  ReportTable t("Payroll employers",
-                {{"employer", ColumnType::kText}, {"kind", ColumnType::kText}, {"name", ColumnType::kText},
-                 {"paye_reference", ColumnType::kText}, {"accounts_office_reference", ColumnType::kText}});
-  for (const auto& e : list.value())
-    t.rows.push_back({Cell::Text(e.code), Cell::Text(std::string(payroll::EmployerKindName(e.kind))), Cell::Text(e.name),
-                      Cell::Text(e.paye_reference), Cell::Text(e.accounts_office_reference)});
-  return Write(a, {t});
+  return Write(a, {payroll::EmployersTable(list.value())});
 }
 
 // ---- employees
-
-ReportTable StaffTable(const std::vector<payroll::EmployeeRow>& rows) {
-  ReportTable t("Staff",
-                {{"employee", ColumnType::kInteger}, {"staff_number", ColumnType::kText},
-                 {"start_date", ColumnType::kText}, {"continuous_service_date", ColumnType::kText},
-                 {"leaving_date", ColumnType::kText}, {"ni_number", ColumnType::kText},
-                 {"bank_account", ColumnType::kText}});
-  for (const auto& e : rows)
-    t.rows.push_back({Cell::Integer(e.id), Cell::Text(e.staff_number), Cell::Text(e.start.ToString()),
-                      Cell::Text(e.continuous_service.ToString()), Cell::Text(e.leaving ? e.leaving->ToString() : ""),
-                      Cell::Text(e.ni_masked), Cell::Text(e.account_masked)});
-  return t;
-}
 
 int EmployeesAdd(const Context& ctx, const PArgs& a) {
   auto start = DateOpt(a.start, "--start", true);
@@ -252,7 +231,7 @@ int EmployeesList(const Context& ctx, const PArgs& a) {
   if (!rows.ok()) return Fail(rows.error().ToString());
   if (!Audit(*o, "payroll.staff.list", "payroll employer " + a.employer, {{"rows", rows.value().size()}}))
     return kExitFailure;
-  return Write(a, {StaffTable(rows.value())});
+  return Write(a, {payroll::StaffTable(rows.value())});
 }
 
 int EmployeesShow(const Context& ctx, const PArgs& a) {
@@ -348,17 +327,7 @@ int PostsList(const Context& ctx, const PArgs& a) {
   }
   auto rows = o->db->Establishment(a.employer, on);
   if (!rows.ok()) return Fail(rows.error().ToString());
-  ReportTable t("Establishment on " + on.ToString(),
-                {{"post", ColumnType::kText}, {"cost_centre", ColumnType::kText}, {"title", ColumnType::kText},
-                 {"band", ColumnType::kText}, {"budgeted_wte", ColumnType::kDecimal, "", 2},
-                 {"in_post_wte", ColumnType::kDecimal, "", 2}, {"staff", ColumnType::kInteger},
-                 {"vacancy_wte", ColumnType::kDecimal, "", 2}});
-  for (const auto& r : rows.value())
-    t.rows.push_back({Cell::Text(r.post_code), Cell::Text(r.cost_centre), Cell::Text(r.title), Cell::Text(r.band),
-                      Cell::Real(static_cast<double>(r.budgeted_wte_x100) / 100),
-                      Cell::Real(static_cast<double>(r.in_post_wte_x100) / 100), Cell::Integer(r.staff),
-                      Cell::Real(static_cast<double>(r.vacancy_wte_x100) / 100)});
-  return Write(a, {t});
+  return Write(a, {payroll::EstablishmentTable(rows.value(), on)});
 }
 
 int AssignmentsAdd(const Context& ctx, const PArgs& a) {
@@ -420,24 +389,7 @@ int AssignmentsList(const Context& ctx, const PArgs& a) {
   if (!NeedEmployer(*o, a.employer)) return kExitUsage;
   auto rows = o->db->Assignments(a.employer, 0);
   if (!rows.ok()) return Fail(rows.error().ToString());
-  ReportTable t("Assignments",
-                {{"assignment", ColumnType::kInteger}, {"employee", ColumnType::kInteger}, {"post", ColumnType::kText},
-                 {"start_date", ColumnType::kText}, {"end_date", ColumnType::kText},
-                 {"hours", ColumnType::kDecimal, "", 2}, {"fte", ColumnType::kDecimal, "", 2},
-                 {"band", ColumnType::kText}, {"spine_point", ColumnType::kInteger},
-                 {"incremental_date", ColumnType::kText}, {"annual_salary", ColumnType::kMoney},
-                 {"tax_code", ColumnType::kText}, {"ni_category", ColumnType::kText},
-                 {"pension_member", ColumnType::kText}});
-  for (const auto& x : rows.value())
-    t.rows.push_back({Cell::Integer(x.id), Cell::Integer(x.employee_id), Cell::Text(x.post_code),
-                      Cell::Text(x.start.ToString()), Cell::Text(x.end ? x.end->ToString() : ""),
-                      Cell::Real(static_cast<double>(x.hours_x100) / 100),
-                      Cell::Real(static_cast<double>(x.fte_x100) / 100), Cell::Text(x.band),
-                      Cell::Integer(x.spine_point),
-                      Cell::Text(x.incremental_date ? x.incremental_date->ToString() : ""),
-                      x.annual_salary ? Cell::Money(*x.annual_salary) : Cell{}, Cell::Text(x.tax_code),
-                      Cell::Text(x.ni_category), Cell::Text(x.pension_member ? "Y" : "N")});
-  return Write(a, {t});
+  return Write(a, {payroll::AssignmentsTable(rows.value())});
 }
 
 // ---- absence
@@ -462,20 +414,6 @@ int AbsenceAdd(const Context& ctx, const PArgs& a) {
   return kExitOk;
 }
 
-ReportTable SicknessTable(const std::vector<payroll::SicknessMonth>& months) {
-  ReportTable t("Sickness absence",
-                {{"month", ColumnType::kText}, {"fte_days_lost", ColumnType::kDecimal, "", 2},
-                 {"fte_days_available", ColumnType::kDecimal, "", 2}, {"rate", ColumnType::kPercent, "", 2}});
-  for (const auto& m : months) {
-    char month[16];
-    std::snprintf(month, sizeof month, "%04d-%02d", m.year, m.month);
-    t.rows.push_back({Cell::Text(month), Cell::Real(static_cast<double>(m.fte_days_lost_x100) / 100),
-                      Cell::Real(static_cast<double>(m.fte_days_available_x100) / 100),
-                      Cell::Real(static_cast<double>(m.rate_bp) / 10000)});
-  }
-  return t;
-}
-
 int AbsenceRates(const Context& ctx, const PArgs& a) {
   auto from = DateOpt(a.from, "--from", true);
   auto to = DateOpt(a.to, "--to", true);
@@ -485,7 +423,7 @@ int AbsenceRates(const Context& ctx, const PArgs& a) {
   if (!NeedEmployer(*o, a.employer)) return kExitUsage;
   auto months = o->db->SicknessByMonth(a.employer, *from, *to);
   if (!months.ok()) return Fail(months.error().ToString());
-  return Write(a, {SicknessTable(months.value())});
+  return Write(a, {payroll::SicknessTable(months.value())});
 }
 
 // ---- import
@@ -529,20 +467,6 @@ std::string RatesDir(const Context& ctx, const PArgs& a) {
   return (std::filesystem::path(ref).parent_path() / "payroll").string();
 }
 
-ReportTable RunsTable(const std::vector<payroll::PayRunRecord>& runs) {
-  ReportTable t("Pay runs",
-                {{"run", ColumnType::kInteger}, {"employer", ColumnType::kText}, {"tax_year", ColumnType::kText},
-                 {"period", ColumnType::kInteger}, {"state", ColumnType::kText}, {"payslips", ColumnType::kInteger},
-                 {"flagged", ColumnType::kInteger}, {"gross", ColumnType::kMoney}, {"net", ColumnType::kMoney},
-                 {"calculated_by", ColumnType::kText}, {"approved_by", ColumnType::kText}});
-  for (const auto& r : runs)
-    t.rows.push_back({Cell::Integer(r.id), Cell::Text(r.employer), Cell::Text(r.tax_year), Cell::Integer(r.period),
-                      Cell::Text(std::string(payroll::RunStateName(r.state))), Cell::Integer(r.payslips),
-                      Cell::Integer(r.flagged), Cell::Money(r.gross), Cell::Money(r.net), Cell::Text(r.calculated_by),
-                      Cell::Text(r.approved_by)});
-  return t;
-}
-
 int RunCalculate(const Context& ctx, const PArgs& a) {
   auto rates = payroll::PayRunRates::Load(RatesDir(ctx, a));
   if (!rates.ok()) return Fail("payroll rates: " + rates.error().ToString());
@@ -571,22 +495,7 @@ int RunReview(const Context& ctx, const PArgs& a) {
   if (!slips.ok()) return Fail(slips.error().ToString());
   if (!Audit(*o, "payroll.run.review", "payroll run " + std::to_string(a.id), {{"employer", run.value()->employer}}))
     return kExitFailure;
-  ReportTable t("Pay run " + std::to_string(a.id) + " review",
-                {{"employee", ColumnType::kInteger}, {"staff_number", ColumnType::kText},
-                 {"cost_centre", ColumnType::kText}, {"tax_code", ColumnType::kText}, {"gross", ColumnType::kMoney},
-                 {"tax", ColumnType::kMoney}, {"employee_ni", ColumnType::kMoney},
-                 {"employee_pension", ColumnType::kMoney}, {"net", ColumnType::kMoney},
-                 {"employer_ni", ColumnType::kMoney}, {"employer_pension", ColumnType::kMoney},
-                 {"flags", ColumnType::kText}});
-  for (const auto& s : slips.value()) {
-    std::string flags;
-    for (const auto& f : s.flags) flags += (flags.empty() ? "" : " ") + f;
-    t.rows.push_back({Cell::Integer(s.employee_id), Cell::Text(s.staff_number), Cell::Text(s.cost_centre),
-                      Cell::Text(s.tax_code), Cell::Money(s.gross), Cell::Money(s.tax), Cell::Money(s.employee_ni),
-                      Cell::Money(s.employee_pension), Cell::Money(s.net), Cell::Money(s.employer_ni),
-                      Cell::Money(s.employer_pension), Cell::Text(flags)});
-  }
-  return Write(a, {RunsTable({*run.value()}), t});
+  return Write(a, {payroll::RunsTable({*run.value()}), payroll::ReviewTable(a.id, slips.value())});
 }
 
 int RunApprove(const Context& ctx, const PArgs& a) {
@@ -627,7 +536,7 @@ int RunList(const Context& ctx, const PArgs& a) {
   if (!NeedEmployer(*o, a.employer)) return kExitUsage;
   auto runs = o->db->PayRuns(a.employer);
   if (!runs.ok()) return Fail(runs.error().ToString());
-  return Write(a, {RunsTable(runs.value())});
+  return Write(a, {payroll::RunsTable(runs.value())});
 }
 
 // ---- registration
