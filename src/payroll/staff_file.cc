@@ -151,7 +151,9 @@ StaffFile ReadStaffFile(std::string_view text, const std::string& employer) {
       }
       if (auto z = ParseHcasName(v(kHcas)); !z) problem(line, kHcas, "is not inner_london, outer_london, fringe or blank");
       else a.hcas = *z;
-      if (auto code = ParseTaxCode(v(kTaxCode)); !code.ok()) problem(line, kTaxCode, code.error().why);
+      // The parser's message quotes the code; the file's values are never repeated.
+      if (auto code = ParseTaxCode(v(kTaxCode)); !code.ok())
+        problem(line, kTaxCode, "is not a tax code as HMRC issues them (like 1257L, S1257L, K475, BR, 1257L M1)");
       else a.tax_code = code.value().text;
       const std::string cat = ToUpper(v(kNiCategory));
       if (cat.size() != 1 || cat[0] < 'A' || cat[0] > 'Z') problem(line, kNiCategory, "is not one letter such as A");
