@@ -127,10 +127,6 @@ CREATE TRIGGER payslips_final_insert BEFORE INSERT ON payslips
 
 constexpr const char* kFields[] = {"name", "address", "date_of_birth", "ni_number", "sort_code", "account_number"};
 
-const std::string& FieldOf(const PersonalDetails& p, size_t i) {
-  const std::string* f[] = {&p.name, &p.address, &p.date_of_birth, &p.ni_number, &p.sort_code, &p.account_number};
-  return *f[i];
-}
 std::string& FieldOf(PersonalDetails& p, size_t i) {
   std::string* f[] = {&p.name, &p.address, &p.date_of_birth, &p.ni_number, &p.sort_code, &p.account_number};
   return *f[i];
