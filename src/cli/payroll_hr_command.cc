@@ -41,6 +41,7 @@
 #include "store/env.h"
 #include "store/field_cipher.h"
 #include "store/platform_date.h"
+#include "synth/payroll_staff.h"
 
 namespace csu::cli {
 namespace {
@@ -188,6 +189,8 @@ int EmployersAdd(const Context& ctx, const PArgs& a) {
   if (!code.ok()) return Fail("--employer: not an ODS code", kExitUsage);
   if (a.kind == "ccg" && o->state->ref->FindCcg(code.value()) == nullptr)
     return Fail("--employer: " + a.employer + " is not a CCG in the reference data", kExitUsage);
+  if (a.kind == "csu" && o->state->ref->FindCsu(code.value()) == nullptr)
+    return Fail("--employer: " + a.employer + " is not a CSU in the reference data", kExitUsage);
   payroll::Employer e{a.employer, a.kind == "csu" ? payroll::EmployerKind::kCsu : payroll::EmployerKind::kCcg, a.name,
                       a.paye_ref, a.ao_ref};
   if (Status s = o->db->AddEmployer(e, o->actor); !s.ok()) return Fail(s.error().ToString());
@@ -464,6 +467,38 @@ int Import(const Context& ctx, const PArgs& a) {
   return kExitOk;
 }
 
+// ---- demo
+
+// The demo's establishment on the employer (posts not yet there are added,
+// audited) and its staff file written to --out, for `csu payroll import`.
+int DemoStaff(const Context& ctx, const PArgs& a) {
+  auto o = Open(ctx, a);
+  if (!o) return kExitFailure;
+  if (!NeedEmployer(*o, a.employer)) return kExitUsage;
+  auto posts = o->db->Posts(a.employer);
+  if (!posts.ok()) return Fail(posts.error().ToString());
+  int added = 0;
+  for (const synth::DemoPost& p : synth::DemoEstablishment()) {
+    bool have = false;
+    for (const auto& q : posts.value()) have = have || q.code == p.code;
+    if (have) continue;
+    auto id = o->db->AddPost({0, a.employer, p.code, p.cost_centre, p.title, p.band, p.budgeted_wte_x100}, o->actor);
+    if (!id.ok()) return Fail(id.error().ToString());
+    if (!Audit(*o, "payroll.post.add", "payroll post " + a.employer + "/" + p.code, {{"source", "demo"}}))
+      return kExitFailure;
+    ++added;
+  }
+  int64_t rows = 0;
+  const std::string text = synth::GeneratePayrollStaff(a.employer, 1, &rows);
+  AtomicFileWriter w(a.out);
+  if (Status s = w.Open(); !s.ok()) return Fail(s.error().ToString());
+  w.Append(text);
+  if (Status s = w.Commit(); !s.ok()) return Fail(s.error().ToString());
+  std::printf("%d demo post(s) added to %s; %lld staff written to %s\n", added, a.employer.c_str(),
+              static_cast<long long>(rows), a.out.c_str());
+  return kExitOk;
+}
+
 // ---- pay runs
 
 std::string RatesDir(const Context& ctx, const PArgs& a) {
@@ -682,6 +717,12 @@ void AddPayrollStaffCommands(CLI::App& payroll, Context& ctx) {
                          a, Import),
                      *a);
   c->add_option("FILE", a->file, "The staff CSV")->required();
+
+  a = std::make_shared<PArgs>();
+  c = EmployerOption(Sub(&payroll, ctx, "demo-staff",
+                         "Add the demo establishment to an employer and write its synthetic staff file", a, DemoStaff),
+                     *a);
+  c->add_option("--out", a->out, "The staff CSV to write (payroll-staff-v1)")->required();
 
   CLI::App* run = payroll.add_subcommand("run", "Pay runs: calculate, review, approve (a second person), final");
   run->require_subcommand(1);
