@@ -254,18 +254,18 @@ class WebAppTest : public ::testing::Test {
                                          "401276", mine ? "41235678" : "87654321"},
                                         *payroll_cipher_, by);
         ASSERT_TRUE(id.ok()) << id.error().ToString();
-        payroll::Assignment a;
-        a.employee_id = id.value();
-        a.post_code = "FIN01";
-        a.start = Date::FromYmd(2017, 1, 9);
-        a.hours_x100 = 3750;
-        a.fte_x100 = 100;
-        a.band = "5";
-        a.spine_point = 1;
-        a.annual_salary = Money::FromPounds(24'000);
-        a.tax_code = "1257L";
-        a.ni_category = "A";
-        ASSERT_TRUE(payroll_->Assign(a, by).ok());
+        payroll::Assignment job;
+        job.employee_id = id.value();
+        job.post_code = "FIN01";
+        job.start = Date::FromYmd(2017, 1, 9);
+        job.hours_x100 = 3750;
+        job.fte_x100 = 100;
+        job.band = "5";
+        job.spine_point = 1;
+        job.annual_salary = Money::FromPounds(24'000);
+        job.tax_code = "1257L";
+        job.ni_category = "A";
+        ASSERT_TRUE(payroll_->Assign(job, by).ok());
         // A calculated run by cli:alice (the stand-in calculation pays a
         // twelfth of the salary; the pay arithmetic is pay_run's).
         auto run = payroll_->CalculateRun(
