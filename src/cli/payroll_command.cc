@@ -49,6 +49,7 @@ int RunCalc(const Context& ctx, const CalcArgs& args) {
 void AddPayrollCommands(CLI::App& app, Context& ctx) {
   auto* group = app.add_subcommand("payroll", "Payroll and HR: employers, staff, posts, absence, pay runs, and the PAYE, NI and NHS Pension calculator");
   group->require_subcommand(1);
+  AddPayrollRunCommands(*group, ctx);
   auto args = std::make_shared<CalcArgs>();
   auto* calc = group->add_subcommand("calc", "Tax, NI and pension for each case of a CSV, every figure explained");
   calc->add_option("--input", args->input,

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/date.h"
@@ -163,6 +164,7 @@ struct Payslip {
   std::vector<PayLine> lines;  // one per figure, in payslip order
   std::optional<Date> leaving_date;
   bool starter = false;
+  int64_t contracted_centihours = 0;  // hours a week × 100 (FPS HoursWorked)
 
   Money EmployerCost() const { return gross + employer_ni + employer_pension + pension_levy; }
 };
@@ -177,6 +179,45 @@ struct PayRunResult {
   std::vector<Payslip> payslips;  // in input order
   PayRunTotals totals;
 };
+
+// The personal details the outputs need beyond the calculation (RTI FPS,
+// bank file, P45, P60). Personal data: never logged, never in an error
+// message, masked in lists (MaskNiNumber, MaskAccount below).
+struct EmployeePersonal {
+  std::string employee_id;  // joins to PeriodInput::employee_id
+  std::string title;        // "Mrs" (optional)
+  std::string forenames;    // "Blodwin" (more than one separated by spaces)
+  std::string surname;
+  std::string ni_number;    // "RN000003C"; empty when not known (FPS then needs the address)
+  std::optional<Date> birth_date;
+  char gender = 'F';        // 'F' or 'M' as HMRC records it
+  std::vector<std::string> address;  // up to 4 lines
+  std::string postcode;
+  std::optional<Date> start_date;  // of this employment (FPS starter, P45)
+  std::string starter_declaration;  // "A", "B" or "C" for a new starter; "" otherwise
+  // Where net pay is paid (bank file).
+  std::string sort_code;       // 6 digits
+  std::string account_number;  // 8 digits
+  std::string account_name;    // as the bank holds it
+};
+
+// The employer a run is for: its PAYE scheme and the account it pays from.
+struct EmployerDetails {
+  std::string employer_id;
+  std::string name;
+  std::string tax_office_number;     // the first part of the PAYE reference: "635"
+  std::string tax_office_reference;  // the second part: "A635"
+  std::string accounts_office_reference;  // "123PA00012345"
+  // The account net pay is paid from (the bank file's originator and contra).
+  std::string sort_code, account_number, account_name;
+  std::string bacs_user_number;  // the Bacs service user number (SUN), 6 characters
+};
+
+// "AB*****3C": the first two letters and last two characters of an NI
+// number, for lists and logs. "AB123456C" -> "AB*****6C".
+std::string MaskNiNumber(std::string_view ni);
+// "****5678": the last four digits of an account number.
+std::string MaskAccount(std::string_view account);
 
 // Calculates every employee of a run. All inputs must be of one tax year,
 // frequency and period (one run). The first bad input refuses the run with
