@@ -83,12 +83,12 @@ std::optional<std::string> ParseHcasName(std::string_view text) {
   return std::nullopt;
 }
 
-std::string MaskNiNumber(std::string_view ni) {
+std::string MaskedNiNumber(std::string_view ni) {
   if (ni.size() != 9) return "•• •• •• •• •";
   return std::string(ni.substr(0, 2)) + " •• •• •• " + std::string(ni.substr(8, 1));
 }
 
-std::string MaskAccountNumber(std::string_view account) {
+std::string MaskedAccountNumber(std::string_view account) {
   if (account.size() < 4) return "••••";
   return "••••" + std::string(account.substr(account.size() - 4));
 }

@@ -30,8 +30,11 @@ Result<std::string> ParseAccountNumber(std::string_view text);   // "41234567"
 // "fringe" ("none" is read as ""); nullopt for anything else.
 std::optional<std::string> ParseHcasName(std::string_view text);
 
-// "AB •• •• •• C" from a normalised NI number; "••••4567" from an account.
-std::string MaskNiNumber(std::string_view ni);
-std::string MaskAccountNumber(std::string_view account);
+// "AB •• •• •• C" from a normalised NI number; "••••4567" from an account:
+// the forms the staff lists, pages and payroll.sqlite's masked columns show.
+// (pay_run.h's MaskNiNumber and MaskAccount are the payslip outputs' own
+// "AB*****6C" forms.)
+std::string MaskedNiNumber(std::string_view ni);
+std::string MaskedAccountNumber(std::string_view account);
 
 }  // namespace csu::payroll

@@ -298,7 +298,7 @@ Result<int64_t> PayrollStore::InsertEmployee(const NewEmployee& e, const Persona
                                        "continuous_service_date, ni_masked, account_masked, created_at, created_by) "
                                        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
   q.Bind(1, e.employer).Bind(2, e.staff_number).Bind(3, e.start.ToString()).Bind(4, continuous.ToString())
-      .Bind(5, MaskNiNumber(ni)).Bind(6, MaskAccountNumber(account)).Bind(7, actor.at).Bind(8, actor.by);
+      .Bind(5, MaskedNiNumber(ni)).Bind(6, MaskedAccountNumber(account)).Bind(7, actor.at).Bind(8, actor.by);
   if (Status s = q.Run(); !s.ok()) return s.error();
   CSU_ASSIGN_OR_RETURN(id, LastInsertId(*db_));
   CSU_ASSIGN_OR_RETURN(ins, db_->Prepare("INSERT INTO identities(employee_id, field, sealed) VALUES (?1,?2,?3)"));

@@ -34,8 +34,8 @@ TEST(PayrollIdentifiers, NiNumberFollowsNim39110) {
       EXPECT_EQ(r.error().ToString().find(bad), std::string::npos) << "the value is not repeated";
     }
   }
-  EXPECT_EQ(MaskNiNumber("AB123456C"), "AB •• •• •• C");
-  EXPECT_EQ(MaskAccountNumber("41235678"), "••••5678");
+  EXPECT_EQ(MaskedNiNumber("AB123456C"), "AB •• •• •• C");
+  EXPECT_EQ(MaskedAccountNumber("41235678"), "••••5678");
 }
 
 TEST(PayrollIdentifiers, EmployerReferences) {
