@@ -124,6 +124,21 @@ TEST_F(PayrollHrCommandTest, ScriptedRunLeavesNoPersonalFieldInClear) {
   EXPECT_TRUE(Contains(o.output, "payroll employee 1")) << o.output;
   EXPECT_TRUE(Contains(o.output, "payroll.staff.list")) << o.output;
 
+  // A stored pay run through the real calculation (pay_run.h): April 2025,
+  // both new starters; the person who calculated it cannot approve it.
+  o = Csu("payroll run calculate --employer 02E --year 2025/26 --period 1");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "pay run 1: 02E 2025/26 period 1 calculated: 2 payslip(s), 2 flagged")) << o.output;
+  o = Csu("payroll run review 1 --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "new_starter")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "E001,FIN,1257L,2500.00")) << o.output;  // £30,000 ÷ 12
+  o = Csu("payroll run approve 1");
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_TRUE(Contains(o.output, "a second person must approve it")) << o.output;
+  EXPECT_EQ(Csu("payroll run calculate --employer 02E --year 2025/26 --period 2").exit_code, 1)
+      << "period 1 is not approved yet";
+
   // TUPE: to another CCG employer, continuous service kept.
   ASSERT_EQ(Csu("payroll employers add --employer 00C --name 'NHS Other CCG' --paye-ref 321/ZX9 "
                 "--ao-ref 321PB00054321")
