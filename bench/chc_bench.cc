@@ -26,7 +26,7 @@ Date D(const char* s) { return Date::Parse(s).value(); }
 FieldCipher Cipher() {
   std::array<uint8_t, 32> k{};
   k.fill(5);
-  return FieldCipher::FromKey(k);
+  return FieldCipher::FromKey(k, store::kChcCipherDomain);
 }
 
 // The database, built once per process through the import path (one

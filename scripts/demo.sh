@@ -99,6 +99,21 @@ fi
 "$CSU" chc assurance --data "$STATE" --quarter 2018-Q2
 
 echo
+echo "== Payroll and HR: the CSU's and 02E's staff (payroll key: ${CSU_PAYROLL_KEY_FILE:-$HOME/.config/opencsu/payroll.key})"
+# Names, addresses, NI numbers and bank details are invented; imported once.
+if ! "$CSU" payroll employers list --data "$STATE" --format csv 2>/dev/null | grep -q '^02E'; then
+  "$CSU" payroll employers add --data "$STATE" --employer 0DE --kind csu --name "NHS Arden and Greater East Midlands CSU" \
+    --paye-ref 120/CSU0DE --ao-ref 120PA00098765
+  "$CSU" payroll employers add --data "$STATE" --employer 02E --name "NHS Warrington CCG" --paye-ref 083/BA02E \
+    --ao-ref 083PB00012345
+  for employer in 0DE 02E; do
+    "$CSU" payroll demo-staff --data "$STATE" --employer "$employer" --out "$DEMO_DIR/payroll-staff-$employer.csv"
+    "$CSU" payroll import --data "$STATE" --employer "$employer" "$DEMO_DIR/payroll-staff-$employer.csv"
+  done
+fi
+"$CSU" payroll posts list --data "$STATE" --employer 02E --on 2018-10-01
+
+echo
 echo "== Try next"
 try() { printf '  %-62s %s\n' "$1" "$2"; }
 try "$CSU --help" "every command"

@@ -20,17 +20,21 @@
 
 #include "chc/assurance.h"
 #include "chc/dst.h"
-#include "chc/field_cipher.h"
 #include "chc/package_cost.h"
 #include "chc/timeliness.h"
 #include "core/date.h"
 #include "core/result.h"
+#include "store/field_cipher.h"
 
 namespace csu::store {
 class SqliteDb;
 }
 
 namespace csu::chc {
+
+// The shared sealing of identifiable fields (store/field_cipher.h), under
+// CHC's own domain (store::kChcCipherDomain).
+using store::FieldCipher;
 
 struct CaseloadRow;  // caseload_file.h
 

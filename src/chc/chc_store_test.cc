@@ -25,7 +25,7 @@ class ChcStoreTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     std::array<uint8_t, 32> key{};
     for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i * 7 + 1);
-    cipher_ = std::make_unique<FieldCipher>(FieldCipher::FromKey(key));
+    cipher_ = std::make_unique<FieldCipher>(FieldCipher::FromKey(key, store::kChcCipherDomain));
     db_ = ChcStore::Open(dir_.string(), *cipher_).value();
   }
   void TearDown() override {
@@ -144,7 +144,7 @@ TEST_F(ChcStoreTest, IdentityIsSealedAndBoundToItsCase) {
   // Another key neither opens the fields nor the database.
   std::array<uint8_t, 32> other{};
   other.fill(9);
-  FieldCipher wrong = FieldCipher::FromKey(other);
+  FieldCipher wrong = FieldCipher::FromKey(other, store::kChcCipherDomain);
   EXPECT_FALSE(db_->ReadIdentity(a, wrong).ok());
   EXPECT_FALSE(ChcStore::Open(dir_.string(), wrong).ok());
 }

@@ -42,7 +42,7 @@ void OnRow(void*, int, const char*, const char* table, sqlite3_int64) {
 FieldCipher Cipher() {
   std::array<uint8_t, 32> k{};
   k.fill(3);
-  return FieldCipher::FromKey(k);
+  return FieldCipher::FromKey(k, store::kChcCipherDomain);
 }
 
 class ChcPackageCrashTest : public ::testing::TestWithParam<KillAt> {

@@ -28,7 +28,7 @@
 #include "chc/caseload_file.h"
 #include "chc/chc_store.h"
 #include "chc/chc_views.h"
-#include "chc/field_cipher.h"
+#include "store/field_cipher.h"
 #include "cli/command.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
@@ -93,7 +93,7 @@ Result<chc::FieldCipher> OpenCipher(const std::string& data_dir, const std::stri
   }
   struct stat st {};
   const bool new_db = ::stat((data_dir + "/chc.sqlite").c_str(), &st) != 0;
-  return chc::FieldCipher::Open(key_path, /*create_if_missing=*/new_db);
+  return chc::FieldCipher::Open(key_path, /*create_if_missing=*/new_db, store::kChcCipherDomain);
 }
 
 struct Opened {

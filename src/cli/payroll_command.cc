@@ -47,8 +47,9 @@ int RunCalc(const Context& ctx, const CalcArgs& args) {
 }  // namespace
 
 void AddPayrollCommands(CLI::App& app, Context& ctx) {
-  auto* group = app.add_subcommand("payroll", "Payroll: the PAYE, National Insurance and NHS Pension calculator");
+  auto* group = app.add_subcommand("payroll", "Payroll and HR: employers, staff, posts, absence, pay runs, and the PAYE, NI and NHS Pension calculator");
   group->require_subcommand(1);
+  AddPayrollRunCommands(*group, ctx);
   auto args = std::make_shared<CalcArgs>();
   auto* calc = group->add_subcommand("calc", "Tax, NI and pension for each case of a CSV, every figure explained");
   calc->add_option("--input", args->input,
@@ -70,6 +71,7 @@ void AddPayrollCommands(CLI::App& app, Context& ctx) {
       "Output: the other input columns, then taxable_pay, tax, employee_ni, employer_ni,\n"
       "employee_pension, employer_pension, employer_pension_levy, net_pay and explanation.\n"
       "Format: docs/formats/payroll-calc-v1.md; rules and sources: docs/payroll.md.");
+  AddPayrollStaffCommands(*group, ctx);
   calc->callback([&ctx, args] {
     ctx.action = [&ctx, args] {
       const std::string problem = CheckTableFormat(args->format, args->out);

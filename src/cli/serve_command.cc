@@ -18,6 +18,8 @@
 #include "billing/billing_store.h"
 #include "billing/meter.h"
 #include "chc/chc_store.h"
+#include "cli/payroll_open.h"
+#include "payroll/payroll_store.h"
 #include "procurement/procurement_store.h"
 #include "cli/command.h"
 #include "cli/state.h"
@@ -47,6 +49,7 @@ struct ServeArgs {
   std::string year;  // empty: the latest financial year with activity
   bool behind_tls = false;
   std::string rag;  // "AMBER,RED" per cent: the summary's status thresholds
+  std::string payroll_key;  // the payroll key; its pages are off without it
 };
 
 // The latest financial year holding a discharge, appointment or arrival.
@@ -235,8 +238,34 @@ int Serve(const Context& ctx, const ServeArgs& args) {
       return fn(*db);
     };
   }
+  // Payroll and HR: the pages need the payroll key (an employee's record
+  // opens personal fields for those allowed); without the key, or without
+  // payroll.sqlite, they are off and the server says so once.
+  std::optional<store::FieldCipher> payroll_cipher;
+  std::unique_ptr<payroll::PayrollStore> payroll_db;
+  std::mutex payroll_mutex;
+  web::PayrollAccess payroll_access;
+  if (std::filesystem::exists(args.state.data_dir + "/payroll.sqlite")) {
+    auto cipher = OpenPayrollCipher(args.state.data_dir, args.payroll_key);
+    if (cipher.ok()) {
+      payroll_cipher.emplace(std::move(cipher).value());
+      auto db = payroll::PayrollStore::Open(args.state.data_dir, *payroll_cipher);
+      if (db.ok()) payroll_db = std::move(db).value();
+      else PrintError("payroll pages off: " + db.error().ToString());
+    } else {
+      PrintError("payroll pages off: " + cipher.error().ToString());
+    }
+  }
+  if (payroll_db) {
+    payroll_access.with_store = [db = payroll_db.get(), &payroll_mutex](
+                                    const std::function<Status(payroll::PayrollStore&)>& fn) {
+      std::lock_guard<std::mutex> lock(payroll_mutex);
+      return fn(*db);
+    };
+    payroll_access.cipher = &*payroll_cipher;
+  }
   const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access,
-                        ledger_access, procurement_access, chc_access);
+                        ledger_access, procurement_access, chc_access, payroll_access);
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.
@@ -305,6 +334,9 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--listen", args->listen, "Address and port to listen on (port 0: any free port)")
       ->capture_default_str();
   cmd->add_flag("--quiet", args->quiet, "No access log on stderr");
+  cmd->add_option("--payroll-key", args->payroll_key,
+                  "Payroll key file, outside the state folder (default: $CSU_PAYROLL_KEY_FILE or "
+                  "~/.config/opencsu/payroll.key); the payroll pages are off without it");
   cmd->add_option("--year", args->year, "Financial year the pages show, e.g. 2018/19 (default: the latest with activity)");
   cmd->add_option("--rag", args->rag,
                   "Contract status thresholds, per cent of plan to date over or under: amber then red (default 2,5)");

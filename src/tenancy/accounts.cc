@@ -422,7 +422,7 @@ Status Accounts::Assign(std::string_view username, std::string_view tenant_text,
       name = u.username;
       if (!IsAssignedRole(u.role))
         return MakeError("user " + u.username, "is " + std::string(RoleName(u.role)) +
-                                                   "; only csu_analyst, csu_procurement, csu_finance and csu_chc users "
+                                                   "; only csu_analyst, csu_procurement, csu_finance, csu_chc and csu_payroll users "
                                                    "are assigned CCGs");
       if (assign) {
         if (Status st = EnsureTenant(im, tenant); !st.ok()) return st;
@@ -468,7 +468,8 @@ bool SecondFactorRequiredByDefault(Role role) {
   // see the money (CCG finance); commissioners and viewers are the CCG's to
   // decide, and an administrator can require it for them.
   return role == Role::kCsuAdmin || role == Role::kCsuAnalyst || role == Role::kCcgFinance ||
-         role == Role::kCsuProcurement || role == Role::kCsuFinance || role == Role::kCsuChc || role == Role::kCcgChc;
+         role == Role::kCsuProcurement || role == Role::kCsuFinance || role == Role::kCsuChc || role == Role::kCcgChc ||
+         role == Role::kCsuPayroll || role == Role::kCcgHr;
 }
 
 Result<bool> Accounts::Impl::RequiresMfa(Role role) {

@@ -64,6 +64,16 @@ constexpr Grant kMatrix[] = {
     {Role::kCcgChc,          Action::kViewChc,             true,     true},
     {Role::kCcgChc,          Action::kViewChcIdentifiable, false,    true},
     {Role::kCcgChc,          Action::kManageChc,           true,     true},
+    {Role::kCsuPayroll,      Action::kViewStaff,           true,     true},
+    {Role::kCsuPayroll,      Action::kViewStaffIdentifiable, false,  true},
+    {Role::kCsuPayroll,      Action::kManageStaff,         true,     true},
+    {Role::kCsuPayroll,      Action::kRunPayroll,          true,     false},
+    {Role::kCsuPayroll,      Action::kApprovePayroll,      true,     false},
+    {Role::kCcgHr,           Action::kViewStaff,           true,     true},
+    {Role::kCcgHr,           Action::kViewStaffIdentifiable, false,  true},
+    {Role::kCcgHr,           Action::kManageStaff,         true,     true},
+    {Role::kCcgHr,           Action::kRunPayroll,          true,     false},
+    {Role::kCcgHr,           Action::kApprovePayroll,      true,     false},
 };
 
 bool Contains(const std::vector<OdsCode>& v, const OdsCode& c) { return std::find(v.begin(), v.end(), c) != v.end(); }
@@ -81,6 +91,8 @@ std::string_view RoleName(Role r) {
     case Role::kCsuFinance: return "csu_finance";
     case Role::kCsuChc: return "csu_chc";
     case Role::kCcgChc: return "ccg_chc";
+    case Role::kCsuPayroll: return "csu_payroll";
+    case Role::kCcgHr: return "ccg_hr";
   }
   return "?";
 }
@@ -93,11 +105,12 @@ std::optional<Role> ParseRole(std::string_view name) {
 
 bool IsCsuRole(Role r) {
   return r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance ||
-         r == Role::kCsuChc;
+         r == Role::kCsuChc || r == Role::kCsuPayroll;
 }
 
 bool IsAssignedRole(Role r) {
-  return r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance || r == Role::kCsuChc;
+  return r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance || r == Role::kCsuChc ||
+         r == Role::kCsuPayroll;
 }
 
 std::string_view ActionName(Action a) {
@@ -120,6 +133,11 @@ std::string_view ActionName(Action a) {
     case Action::kViewChc: return "view_chc";
     case Action::kViewChcIdentifiable: return "view_chc_identifiable";
     case Action::kManageChc: return "manage_chc";
+    case Action::kViewStaff: return "view_staff";
+    case Action::kViewStaffIdentifiable: return "view_staff_identifiable";
+    case Action::kManageStaff: return "manage_staff";
+    case Action::kRunPayroll: return "run_payroll";
+    case Action::kApprovePayroll: return "approve_payroll";
   }
   return "?";
 }
@@ -161,12 +179,14 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
     case Role::kCsuProcurement:
     case Role::kCsuFinance:
     case Role::kCsuChc:
+    case Role::kCsuPayroll:
       if (Contains(who.assigned, tenant)) return Permission{true, ""};
       return refuse("tenant " + tenant.ToString() + " is not assigned to this user");
     case Role::kCcgCommissioner:
     case Role::kCcgFinance:
     case Role::kCcgViewer:
     case Role::kCcgChc:
+    case Role::kCcgHr:
       if (!who.tenant.empty() && who.tenant == tenant) return Permission{true, ""};
       return refuse("tenant " + tenant.ToString() + " is not the user's own CCG");
   }
@@ -179,7 +199,8 @@ std::vector<OdsCode> TenantsOf(const Principal& who, const std::vector<OdsCode>&
     case Role::kCsuAnalyst:
     case Role::kCsuProcurement:
     case Role::kCsuFinance:
-    case Role::kCsuChc: return who.assigned;
+    case Role::kCsuChc:
+    case Role::kCsuPayroll: return who.assigned;
     default: return who.tenant.empty() ? std::vector<OdsCode>{} : std::vector<OdsCode>{who.tenant};
   }
 }

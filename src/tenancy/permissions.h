@@ -7,6 +7,9 @@
 //   csu_analyst       only the CCGs assigned to them
 //   csu_procurement   only the CCGs assigned to them
 //   csu_finance       only the CCGs assigned to them (their ledgers)
+//   csu_payroll       only the CCG employers assigned to them (and the CSU's
+//                     own staff, which the payroll pages decide: see
+//                     docs/permissions.md, "The CSU as an employer")
 //   ccg_*             only their own CCG
 //
 // The tenant a request may act on is always derived from the signed-in
@@ -37,19 +40,21 @@ enum class Role : uint8_t {
   kCsuFinance,
   kCsuChc,
   kCcgChc,
+  kCsuPayroll,  // the CSU's payroll and HR staff, assigned employers (CCGs) like an analyst
+  kCcgHr,       // a CCG's own HR and payroll staff
 };
 inline constexpr Role kAllRoles[] = {Role::kCsuAdmin,   Role::kCsuAnalyst, Role::kCcgCommissioner, Role::kCcgFinance,
                                      Role::kCcgViewer,  Role::kCsuProcurement, Role::kCsuFinance, Role::kCsuChc,
-                                     Role::kCcgChc};
+                                     Role::kCcgChc,     Role::kCsuPayroll, Role::kCcgHr};
 
 // "csu_admin", "csu_analyst", "ccg_commissioner", "ccg_finance", "ccg_viewer",
-// "csu_procurement", "csu_finance", "csu_chc", "ccg_chc".
+// "csu_procurement", "csu_finance", "csu_chc", "ccg_chc", "csu_payroll", "ccg_hr".
 std::string_view RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
 // CSU staff have no tenant of their own; CCG roles have exactly one.
 bool IsCsuRole(Role r);
 // Roles whose tenants are the CCGs assigned to them (csu_analyst,
-// csu_procurement, csu_finance), rather than one own CCG or all.
+// csu_procurement, csu_finance, csu_chc, csu_payroll), rather than one own CCG or all.
 bool IsAssignedRole(Role r);
 
 enum class Action : uint8_t {
@@ -73,13 +78,20 @@ enum class Action : uint8_t {
   kViewChc,             // continuing healthcare cases by pseudonym: caseload, 28-day list, packages, committed cost
   kViewChcIdentifiable, // a CHC case's name, NHS number, date of birth and address (each view audited with its purpose)
   kManageChc,           // record a CHC case's steps: referral, Checklist, DST, decision, packages, reviews
+  // Payroll and HR of an employer (docs/payroll.md), appended:
+  kViewStaff,              // staff lists (masked), establishment, vacancies, absence, pay runs
+  kViewStaffIdentifiable,  // an employee's name, address, date of birth, NI number, bank details (each view audited)
+  kManageStaff,            // add and change employees, posts, assignments, absence, transfers
+  kRunPayroll,             // calculate a pay run
+  kApprovePayroll,         // approve a pay run someone else calculated (it is then final)
 };
 inline constexpr Action kAllActions[] = {
     Action::kView,           Action::kExport,         Action::kSetChallengeStatus, Action::kLoadData,
     Action::kManageUsers,    Action::kViewAudit,      Action::kViewBilling,        Action::kManageBilling,
     Action::kManageProcurement, Action::kScoreBids,   Action::kViewLedger,         Action::kPostJournal,
     Action::kApproveJournal, Action::kManageBudget,   Action::kClosePeriod,        Action::kViewChc,
-    Action::kViewChcIdentifiable, Action::kManageChc};
+    Action::kViewChcIdentifiable, Action::kManageChc, Action::kViewStaff, Action::kViewStaffIdentifiable,
+    Action::kManageStaff,    Action::kRunPayroll,     Action::kApprovePayroll};
 std::string_view ActionName(Action a);
 
 // Aggregate figures (counts, money, rates; disclosure control applies where

@@ -69,6 +69,20 @@ const std::set<std::string> kGranted = {
     "ccg_chc view_chc_identifiable record_level",
     "ccg_chc manage_chc aggregate",
     "ccg_chc manage_chc record_level",
+    "csu_payroll view_staff aggregate",
+    "csu_payroll view_staff record_level",
+    "csu_payroll view_staff_identifiable record_level",
+    "csu_payroll manage_staff aggregate",
+    "csu_payroll manage_staff record_level",
+    "csu_payroll run_payroll aggregate",
+    "csu_payroll approve_payroll aggregate",
+    "ccg_hr view_staff aggregate",
+    "ccg_hr view_staff record_level",
+    "ccg_hr view_staff_identifiable record_level",
+    "ccg_hr manage_staff aggregate",
+    "ccg_hr manage_staff record_level",
+    "ccg_hr run_payroll aggregate",
+    "ccg_hr approve_payroll aggregate",
 };
 
 Principal Of(Role role) {
@@ -114,7 +128,7 @@ TEST(PermissionTest, EveryCellOfTheMatrix) {
       }
     }
   }
-  EXPECT_EQ(checked, 9 * 18 * 2 * 3);
+  EXPECT_EQ(checked, 11 * 23 * 2 * 3);
   EXPECT_GT(allowed, 0);
 }
 
@@ -192,6 +206,30 @@ TEST(PermissionTest, RoleNamesRoundTrip) {
   for (Role r : kAllRoles) EXPECT_EQ(ParseRole(RoleName(r)), r);
   EXPECT_EQ(ParseRole("root"), std::nullopt);
   EXPECT_EQ(ParseRole("CSU_ADMIN"), std::nullopt);
+}
+
+TEST(PermissionTest, StaffRecordsReachOnlyThePayrollRolesOwnOrAssignedEmployers) {
+  // A CCG's HR sees its own staff, identifiable too, and never another CCG's.
+  const Principal hr = Of(Role::kCcgHr);
+  EXPECT_TRUE(Check(hr, Action::kViewStaffIdentifiable, Ods("02E"), Identifiability::kRecordLevel));
+  EXPECT_FALSE(Check(hr, Action::kViewStaff, Ods("27D"), Identifiability::kAggregate));
+  EXPECT_FALSE(Check(hr, Action::kViewStaffIdentifiable, Ods("27D"), Identifiability::kRecordLevel));
+  // CSU payroll: the employers assigned, nothing once unassigned.
+  Principal csu = Of(Role::kCsuPayroll);
+  EXPECT_TRUE(Check(csu, Action::kRunPayroll, Ods("01A"), Identifiability::kAggregate));
+  EXPECT_FALSE(Check(csu, Action::kViewStaff, Ods("27D"), Identifiability::kAggregate));
+  csu.assigned.clear();
+  EXPECT_FALSE(Check(csu, Action::kViewStaff, Ods("02E"), Identifiability::kAggregate));
+  // Nobody else sees staff at all: administrators, analysts, finance, CHC.
+  for (Role r : kAllRoles) {
+    if (r == Role::kCsuPayroll || r == Role::kCcgHr) continue;
+    for (Action a : {Action::kViewStaff, Action::kViewStaffIdentifiable, Action::kManageStaff, Action::kRunPayroll,
+                     Action::kApprovePayroll})
+      for (Identifiability l : {Identifiability::kAggregate, Identifiability::kRecordLevel})
+        EXPECT_FALSE(Grants(r, a, l)) << RoleName(r) << " " << ActionName(a);
+  }
+  // Identifiable staff fields are record level only.
+  EXPECT_FALSE(Grants(Role::kCcgHr, Action::kViewStaffIdentifiable, Identifiability::kAggregate));
 }
 
 }  // namespace

@@ -132,6 +132,10 @@ std::string RoleLabel(tenancy::Role role) {
       return "CSU continuing healthcare";
     case tenancy::Role::kCcgChc:
       return "CCG continuing healthcare";
+    case tenancy::Role::kCsuPayroll:
+      return "CSU payroll";
+    case tenancy::Role::kCcgHr:
+      return "CCG HR and payroll";
   }
   return std::string(tenancy::RoleName(role));
 }
@@ -226,13 +230,15 @@ Response WebApp::Impl::ApiNotFound() { return Response::Error(404, "not found");
 
 WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
                const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing,
-               LedgerAccess ledger, ProcurementAccess procurement, ChcAccess chc)
+               LedgerAccess ledger, ProcurementAccess procurement, ChcAccess chc, PayrollAccess payroll)
     : impl_(std::make_unique<Impl>(options, accounts, views, ref, std::move(audit), std::move(records),
                                    options.behind_tls ? "__Host-csu_session" : "csu_session", std::move(billing),
                                    std::move(ledger))),
       session_cookie_(impl_->session_cookie) {
   impl_->chc = std::move(chc);
+  impl_->payroll = std::move(payroll);
   Impl* app = impl_.get();
+  Impl::AddPayrollRoutes(router_, app);  // payroll_routes.cc
   app->procurement = std::move(procurement);
   using Fn = Response (Impl::*)(const Request&, const Caller&) const;
   // `use`: what a served request counts as, in its CCG's use of the platform

@@ -50,6 +50,12 @@ class LedgerStore;
 namespace csu::chc {
 class ChcStore;
 }
+namespace csu::payroll {
+class PayrollStore;
+}
+namespace csu::store {
+class FieldCipher;
+}
 namespace csu::refdata {
 class RefData;
 }
@@ -110,6 +116,16 @@ struct ChcAccess {
   std::function<Status(const std::function<Status(chc::ChcStore&)>&)> with_store;
 };
 
+// The payroll and HR database (payroll.sqlite; not thread-safe: `with_store`
+// runs a function on it under the caller's lock). Without it the payroll
+// pages answer 404. `cipher` is the payroll key when the server holds it:
+// only then can an employee's personal fields be shown, and only to users
+// allowed view_staff_identifiable (docs/payroll.md, "Personal data").
+struct PayrollAccess {
+  std::function<Status(const std::function<Status(payroll::PayrollStore&)>&)> with_store;
+  const store::FieldCipher* cipher = nullptr;
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -122,7 +138,8 @@ class WebApp {
  public:
   WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
          const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {},
-         LedgerAccess ledger = {}, ProcurementAccess procurement = {}, ChcAccess chc = {});
+         LedgerAccess ledger = {}, ProcurementAccess procurement = {}, ChcAccess chc = {},
+         PayrollAccess payroll = {});
   ~WebApp();
 
   // Routes the request; handler failures become 500 pages here, without

@@ -35,6 +35,7 @@
 #include "ledger/ledger_store.h"
 #include "ingest/extract_schema.h"
 #include "pricing/priced_activity.h"
+#include "payroll/payroll_store.h"
 #include "procurement/procurement_store.h"
 #include "refdata/refdata.h"
 #include "report/render.h"
@@ -141,6 +142,7 @@ struct WebApp::Impl {
   LedgerAccess ledger;
   ProcurementAccess procurement;  // set by WebApp's constructor
   ChcAccess chc;                  // set by WebApp's constructor
+  PayrollAccess payroll;          // set by WebApp's constructor
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
   // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
   std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
@@ -384,6 +386,26 @@ struct WebApp::Impl {
   Response ChcCasePage(const Request& r, const Caller& c) const;
   Response ApiChcCase(const Request& r, const Caller& c) const;
   Result<std::optional<report::ReportTable>> ChcTimelineOf(const OdsCode& ccg, int64_t case_id) const;
+
+  // ---- payroll and HR pages (payroll_routes.cc) ----
+  // The employer of the path if the caller may take action `a` on it at
+  // `level`; nullopt for one outside their reach and one that does not exist.
+  std::optional<payroll::Employer> PayrollEmployer(const Request& r, const Caller& c, Action a,
+                                                   Identifiability level) const;
+  struct PayrollView {
+    bool found = false;  // false: the employee or run is not this employer's (404)
+    std::string title;
+    report::ReportTable table;
+    std::vector<std::pair<std::string, std::string>> fields;  // an employee's record panel
+    std::optional<payroll::PayRunRecord> run;                 // a run's review
+  };
+  // `which`: staff, establishment, sickness, runs, employee, run.
+  Result<PayrollView> PayrollViewOf(const Request& r, const Caller& c, const payroll::Employer& e,
+                                    std::string_view which) const;
+  Response PayrollPageFor(const Request& r, const Caller& c, std::string_view which) const;
+  Response ApiPayrollFor(const Request& r, const Caller& c, std::string_view which) const;
+  Response PayrollApprove(const Request& r, const Caller& c) const;
+  static void AddPayrollRoutes(http::Router& router, WebApp::Impl* app);
 
   Response CcgBillingPage(const Request& r, const Caller& c) const;
   Response ApiCcgBilling(const Request& r, const Caller& c) const;

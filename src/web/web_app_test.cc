@@ -4,6 +4,7 @@
 // ids in path, query and body. Requests are built as the server's parser
 // would build them and handed to WebApp::Handle.
 #include "chc/chc_store.h"
+#include "payroll/payroll_store.h"
 #include "web/web_app.h"
 
 #include <gtest/gtest.h>
@@ -207,7 +208,7 @@ class WebAppTest : public ::testing::Test {
     {
       std::array<uint8_t, 32> key{};
       key.fill(7);
-      const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key);
+      const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key, store::kChcCipherDomain);
       auto chc_db = chc::ChcStore::Open(dir_.path(), cipher);
       ASSERT_TRUE(chc_db.ok()) << chc_db.error().ToString();
       const chc::Actor chc_actor{"2018-09-01T09:00:00Z", "test"};
@@ -232,9 +233,77 @@ class WebAppTest : public ::testing::Test {
     ASSERT_TRUE(accounts_->Assign("csuchc", "02E", true, "test").ok());
     ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCcgChc, false, "test").ok());
     ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCsuChc, false, "test").ok());
+    // Payroll and HR: employee 1 is 02E's, employee 2 is 27D's; their
+    // personal fields must reach only the payroll roles of their employer.
+    {
+      std::array<uint8_t, 32> key{};
+      key.fill(11);
+      payroll_cipher_ = std::make_unique<store::FieldCipher>(
+          store::FieldCipher::FromKey(key, store::kPayrollCipherDomain));
+      auto pdb = payroll::PayrollStore::Open(dir_.path(), *payroll_cipher_);
+      ASSERT_TRUE(pdb.ok()) << pdb.error().ToString();
+      payroll_ = std::move(pdb).value();
+      const payroll::Actor by{"2018-09-01T09:00:00Z", "cli:alice"};
+      for (const char* ccg : {"02E", "27D"}) {
+        const bool mine = ccg[0] == '0';
+        ASSERT_TRUE(payroll_->AddEmployer({ccg, payroll::EmployerKind::kCcg, std::string("NHS ") + ccg + " CCG",
+                                           "123/AB456", "123PA00012345"}, by).ok());
+        ASSERT_TRUE(payroll_->AddPost({0, ccg, "FIN01", "FIN", "Finance officer", "5", 100}, by).ok());
+        auto id = payroll_->AddEmployee({ccg, "E001", Date::FromYmd(2017, 1, 9), std::nullopt},
+                                        {mine ? "Harriet Quennell" : "Olwen Tarrant", "4 Mill Lane, Leeds",
+                                         mine ? "1985-03-09" : "1979-12-01", mine ? "JG103759A" : "AB123457C",
+                                         "401276", mine ? "41235678" : "87654321"},
+                                        *payroll_cipher_, by);
+        ASSERT_TRUE(id.ok()) << id.error().ToString();
+        payroll::Assignment job;
+        job.employee_id = id.value();
+        job.post_code = "FIN01";
+        job.start = Date::FromYmd(2017, 1, 9);
+        job.hours_x100 = 3750;
+        job.fte_x100 = 100;
+        job.band = "5";
+        job.spine_point = 1;
+        job.annual_salary = Money::FromPounds(24'000);
+        job.tax_code = "1257L";
+        job.ni_category = "A";
+        ASSERT_TRUE(payroll_->Assign(job, by).ok());
+        // A calculated run by cli:alice (the stand-in calculation pays a
+        // twelfth of the salary; the pay arithmetic is pay_run's).
+        auto run = payroll_->CalculateRun(
+            ccg, "2018/19", 6,
+            [](const std::vector<payroll::PeriodInput>& in) -> Result<payroll::PayRunResult> {
+              payroll::PayRunResult out;
+              for (const auto& p : in) {
+                payroll::Payslip slip;
+                slip.employee_id = p.employee_id;
+                slip.cost_centre = p.cost_centre;
+                slip.tax_code = p.tax_code;
+                slip.ni_category = p.ni_category;
+                slip.gross = p.annual_salary.value_or(Money()).MulRatio(1, 12);
+                slip.net = slip.gross;
+                out.payslips.push_back(slip);
+              }
+              return out;
+            },
+            by);
+        ASSERT_TRUE(run.ok()) << run.error().ToString();
+      }
+    }
+    PayrollAccess payroll_access;
+    payroll_access.with_store = [this](const std::function<Status(payroll::PayrollStore&)>& fn) {
+      std::lock_guard<std::mutex> lock(payroll_mu_);
+      return fn(*payroll_);
+    };
+    payroll_access.cipher = payroll_cipher_.get();
+    Add("hr", Role::kCcgHr, "02E");
+    Add("hr27", Role::kCcgHr, "27D");
+    Add("csupay", Role::kCsuPayroll, "");
+    ASSERT_TRUE(accounts_->Assign("csupay", "02E", true, "test").ok());
+    ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCcgHr, false, "test").ok());
+    ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCsuPayroll, false, "test").ok());
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
                                     refdata::TestRefData(), o.audit, records, billing_access, ledger_access,
-                                    procurement_access, chc_access);
+                                    procurement_access, chc_access, payroll_access);
   }
 
   // 02E's plan line P1 and its open tender T-1 (Procurement Act 2023), for
@@ -308,6 +377,9 @@ class WebAppTest : public ::testing::Test {
   std::mutex ledger_mu_;
   std::unique_ptr<ledger::LedgerStore> ledger_;
   std::unique_ptr<chc::ChcStore> chc_;
+  std::mutex payroll_mu_;
+  std::unique_ptr<store::FieldCipher> payroll_cipher_;
+  std::unique_ptr<payroll::PayrollStore> payroll_;
   std::unique_ptr<WebApp> app_;
 };
 
@@ -628,6 +700,19 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /ccg/{ccg}/chc/packages", {false, true}},
     {"GET /ccg/{ccg}/chc/committed", {false, true}},
     {"GET /ccg/{ccg}/chc/cases/{case}", {false, true}},
+    {"GET /payroll/{employer}/staff", {false, true}},
+    {"GET /payroll/{employer}/establishment", {false, true}},
+    {"GET /payroll/{employer}/sickness", {false, true}},
+    {"GET /payroll/{employer}/runs", {false, true}},
+    {"GET /api/v1/payroll/{employer}/staff", {false, true}},
+    {"GET /api/v1/payroll/{employer}/establishment", {false, true}},
+    {"GET /api/v1/payroll/{employer}/sickness", {false, true}},
+    {"GET /api/v1/payroll/{employer}/runs", {false, true}},
+    {"GET /payroll/{employer}/staff/{employee}", {false, true}},
+    {"GET /api/v1/payroll/{employer}/staff/{employee}", {false, true}},
+    {"GET /payroll/{employer}/runs/{run}", {false, true}},
+    {"GET /api/v1/payroll/{employer}/runs/{run}", {false, true}},
+    {"POST /payroll/{employer}/runs/{run}/approve", {false, true}},
     {"GET /api/v1/ccg/{ccg}/chc", {false, true}},
     {"GET /api/v1/ccg/{ccg}/chc/deadlines", {false, true}},
     {"GET /api/v1/ccg/{ccg}/chc/reviews", {false, true}},
@@ -640,7 +725,8 @@ std::string Fill(std::string pattern, const std::string& ccg, const std::string&
   // {number}: 27D's invoice, so a path naming 27D asks for its real document.
   for (const auto& [name, value] : {std::pair<std::string, std::string>{"{ccg}", ccg}, {"{view}", view},
                                     {"{format}", format}, {"{number}", "INV-000002"},
-                                    {"{tender}", "T-1"}, {"{case}", "2"}}) {
+                                    {"{tender}", "T-1"}, {"{case}", "2"},
+                                    {"{employer}", ccg}, {"{employee}", "2"}, {"{run}", "2"}}) {
     for (size_t at; (at = pattern.find(name)) != std::string::npos;) pattern.replace(at, name.size(), value);
   }
   return pattern;
@@ -648,7 +734,8 @@ std::string Fill(std::string pattern, const std::string& ccg, const std::string&
 
 TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
   std::map<std::string, std::string> sessions;
-  for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer", "csufinance", "chc", "csuchc"})
+  for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer", "csufinance", "chc", "csuchc",
+                           "hr", "csupay"})
     sessions[user] = Session(user);
   const std::string other_figure = "987.65";  // 27D's spell price and allocation: must never appear
   const std::vector<std::string> views = {"summary",   "monitoring", "nca",          "spend",      "flows",
@@ -1778,8 +1865,8 @@ TEST_F(WebServerTest, SqlInjectionInEveryParameterChangesAndShowsNothing) {
     }
   }
   EXPECT_EQ(ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value().size(), 1u);
-  // Every table is intact: all ten users (eight, and the two CHC staff) are there and still sign in.
-  ASSERT_EQ(accounts_->ListUsers().value().size(), 10u);
+  // Every table is intact: all thirteen users (eight, the two CHC staff and the three payroll staff) are there and still sign in.
+  ASSERT_EQ(accounts_->ListUsers().value().size(), 13u);
   for (const char* user : {"analyst", "finance", "viewer", "other"}) Session(user);
   EXPECT_TRUE(accounts_->Assign("analyst", "02E", true, "test").ok());
   EXPECT_EQ(accounts_->FindUser("analyst").value()->assigned.size(), 1u);
@@ -2417,4 +2504,104 @@ TEST_F(WebAppTest, ABudgetEnteredOnThePageWaitsForASecondPersonToApproveIt) {
 }
 
 }  // namespace
+// Issue 19: the payroll and HR pages. An employer's own HR and the CSU
+// payroll staff assigned to it see its staff (masked in lists; the record
+// in clear, each view audited with who and which record); another
+// employer's staff, and every other role, find no such page, and no
+// personal field reaches them. Approval is a second person's, with CSRF.
+TEST_F(WebAppTest, PayrollPagesAreForTheEmployersPayrollRolesAndAudited) {
+  const char* kSecrets[] = {"Harriet", "Quennell", "JG103759A", "41235678", "1985-03-09", "Mill Lane",
+                            "Olwen",   "Tarrant",  "AB123457C", "87654321", "1979-12-01"};
+  const std::vector<std::string> targets = {
+      "/payroll/02E/staff", "/payroll/02E/establishment", "/payroll/02E/sickness", "/payroll/02E/runs",
+      "/payroll/02E/runs/1", "/api/v1/payroll/02E/staff", "/api/v1/payroll/02E/runs/1", "/payroll/02E/staff/1",
+      "/api/v1/payroll/02E/staff/1"};
+  for (const char* user : {"hr", "csupay"}) {
+    const std::string cookie = Cookie(Session(user));
+    const size_t views_before = AuditCount("|payroll.employee.view_identifiable|payroll employee 1|");
+    for (const std::string& t : targets) {
+      Response r = Send(Method::kGet, t, cookie);
+      ASSERT_EQ(r.status(), 200) << user << " " << t << " " << r.body();
+    }
+    const std::string list = Send(Method::kGet, "/payroll/02E/staff", cookie).body();
+    EXPECT_NE(list.find("JG •• •• •• A"), std::string::npos) << list;
+    EXPECT_NE(list.find("••••5678"), std::string::npos);
+    for (const char* secret : kSecrets) EXPECT_EQ(list.find(secret), std::string::npos) << secret;
+    const std::string record = Send(Method::kGet, "/payroll/02E/staff/1", cookie).body();
+    EXPECT_NE(record.find("Harriet Quennell"), std::string::npos) << record;
+    EXPECT_NE(record.find("JG103759A"), std::string::npos);
+    EXPECT_EQ(record.find("Tarrant"), std::string::npos);
+    // Three record views above (page, JSON, page again): each audited, by name.
+    EXPECT_EQ(AuditCount("|payroll.employee.view_identifiable|payroll employee 1|"), views_before + 3) << user;
+    EXPECT_GE(AuditCount(std::string(user) + "|payroll.employee.view_identifiable|payroll employee 1|"), 3u);
+    // 27D's employee through 02E's path, and 27D's pages: as if none.
+    EXPECT_EQ(Send(Method::kGet, "/payroll/02E/staff/2", cookie).status(), 404);
+    EXPECT_EQ(Send(Method::kGet, "/api/v1/payroll/02E/runs/2", cookie).status(), 404);
+    EXPECT_EQ(Send(Method::kGet, "/payroll/27D/staff", cookie).status(), 404);
+    EXPECT_EQ(Send(Method::kGet, "/payroll/27D/staff/2", cookie).status(), 404);
+  }
+  // Everyone else: nothing, and no personal field.
+  for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer", "csufinance", "chc", "csuchc",
+                           "hr27"}) {
+    const std::string cookie = Cookie(Session(user));
+    for (const std::string& t : targets) {
+      Response r = Send(Method::kGet, t, cookie);
+      EXPECT_EQ(r.status(), 404) << user << " " << t;
+      for (const char* secret : kSecrets) EXPECT_EQ(r.body().find(secret), std::string::npos) << user << " " << t;
+    }
+  }
+  // 27D's HR sees 27D's, not 02E's.
+  const std::string hr27 = Cookie(Session("hr27"));
+  EXPECT_EQ(Send(Method::kGet, "/payroll/27D/staff/2", hr27).status(), 200);
+  EXPECT_EQ(Send(Method::kGet, "/payroll/27D/staff/1", hr27).status(), 404);
+
+  // Approval: CSRF first, then a second person; the run is then final and
+  // its payslip metered for 02E.
+  const std::string token = Session("hr");
+  EXPECT_EQ(Send(Method::kPost, "/payroll/02E/runs/1/approve", Cookie(token), "").status(), 403);
+  const std::string review = Send(Method::kGet, "/payroll/02E/runs/1", Cookie(token)).body();
+  EXPECT_NE(review.find("Approve pay run 1"), std::string::npos) << review;
+  EXPECT_NE(review.find("new_starter"), std::string::npos);
+  Response ok = Send(Method::kPost, "/payroll/02E/runs/1/approve", Cookie(token), "csrf=" + CsrfTokenFor(token));
+  EXPECT_EQ(ok.status(), 303) << ok.body();
+  {
+    std::lock_guard<std::mutex> lock(payroll_mu_);
+    auto run = payroll_->FindRun(1).value();
+    ASSERT_TRUE(run);
+    EXPECT_EQ(run->state, payroll::RunState::kApproved);
+    EXPECT_EQ(run->approved_by, "hr");
+  }
+  EXPECT_EQ(AuditCount("hr|payroll.run.approve|payroll run 1|"), 1u);
+  EXPECT_EQ(Send(Method::kGet, "/payroll/02E/runs/1", Cookie(token)).body().find("Approve pay run"),
+            std::string::npos);
+  EXPECT_EQ(Send(Method::kPost, "/payroll/02E/runs/1/approve", Cookie(token), "csrf=" + CsrfTokenFor(token)).status(),
+            409);
+  {
+    std::lock_guard<std::mutex> lock(billing_mu_);
+    auto usage = billing_->UsageTotals("02E", billing::Period(2018, 9));
+    ASSERT_TRUE(usage.ok());
+    EXPECT_EQ(usage.value().at("payslips"), 1);
+  }
+  // Whoever calculated a run cannot approve it.
+  {
+    std::lock_guard<std::mutex> lock(payroll_mu_);
+    ASSERT_TRUE(payroll_->CalculateRun("02E", "2018/19", 7,
+                                       [](const std::vector<payroll::PeriodInput>& in) -> Result<payroll::PayRunResult> {
+                                         payroll::PayRunResult out;
+                                         for (const auto& p : in) {
+                                           payroll::Payslip slip;
+                                           slip.employee_id = p.employee_id;
+                                           slip.tax_code = p.tax_code;
+                                           out.payslips.push_back(slip);
+                                         }
+                                         return out;
+                                       },
+                                       {"2018-10-01T09:00:00Z", "hr"})
+                    .ok());
+  }
+  Response self = Send(Method::kPost, "/payroll/02E/runs/3/approve", Cookie(token), "csrf=" + CsrfTokenFor(token));
+  EXPECT_EQ(self.status(), 409) << self.body();
+  EXPECT_NE(self.body().find("second person"), std::string::npos) << self.body();
+}
+
 }  // namespace csu::web

@@ -1,4 +1,4 @@
-#include "chc/field_cipher.h"
+#include "store/field_cipher.h"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -14,10 +14,9 @@
 #include "core/file.h"
 #include "ingest/pseudonymiser.h"
 
-namespace csu::chc {
+namespace csu::store {
 namespace {
 
-constexpr char kKeyHeader[] = "opencsu-chc-key v1";
 constexpr size_t kNonce = 12, kTag = 16;
 
 int HexValue(char c) {
@@ -26,8 +25,9 @@ int HexValue(char c) {
   return -1;
 }
 
-std::string Aad(int64_t case_id, std::string_view field) {
-  return "opencsu-chc v1|case:" + std::to_string(case_id) + "|field:" + std::string(field);
+std::string Aad(const CipherDomain& d, int64_t case_id, std::string_view field) {
+  // "|case:" for every domain: the CHC bytes as they were before the move.
+  return std::string(d.aad_label) + "|case:" + std::to_string(case_id) + "|field:" + std::string(field);
 }
 
 struct CtxFree {
@@ -37,25 +37,30 @@ struct CtxFree {
 }  // namespace
 
 FieldCipher::~FieldCipher() { OPENSSL_cleanse(key_.data(), key_.size()); }
-FieldCipher::FieldCipher(FieldCipher&& o) noexcept : key_(o.key_) { OPENSSL_cleanse(o.key_.data(), o.key_.size()); }
+FieldCipher::FieldCipher(FieldCipher&& o) noexcept : key_(o.key_), domain_(o.domain_) {
+  OPENSSL_cleanse(o.key_.data(), o.key_.size());
+}
 FieldCipher& FieldCipher::operator=(FieldCipher&& o) noexcept {
   key_ = o.key_;
+  domain_ = o.domain_;
   OPENSSL_cleanse(o.key_.data(), o.key_.size());
   return *this;
 }
 
-FieldCipher FieldCipher::FromKey(const std::array<uint8_t, 32>& key) {
+FieldCipher FieldCipher::FromKey(const std::array<uint8_t, 32>& key, const CipherDomain& domain) {
   FieldCipher c;
   c.key_ = key;
+  c.domain_ = &domain;
   return c;
 }
 
-Result<FieldCipher> FieldCipher::Open(const std::string& path, bool create_if_missing) {
+Result<FieldCipher> FieldCipher::Open(const std::string& path, bool create_if_missing, const CipherDomain& domain) {
+  const std::string noun = domain.noun;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    if (errno != ENOENT) return MakeError(path, std::string("cannot read the CHC key: ") + std::strerror(errno));
+    if (errno != ENOENT) return MakeError(path, "cannot read the " + noun + ": " + std::strerror(errno));
     if (!create_if_missing)
-      return MakeError(path, "CHC key not found; the identifiable fields were encrypted under the key used before");
+      return MakeError(path, noun + " not found; the identifiable fields were encrypted under the key used before");
     if (size_t slash = path.find_last_of('/'); slash != std::string::npos && slash > 0) {
       const std::string dir = path.substr(0, slash);
       struct stat dir_st {};
@@ -67,25 +72,25 @@ Result<FieldCipher> FieldCipher::Open(const std::string& path, bool create_if_mi
     std::array<uint8_t, 32> key{};
     if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1)
       return MakeError(path, "the operating system's random generator failed");
-    std::string text = std::string(kKeyHeader) + "\n" + ingest::ToHex(key.data(), key.size()) + "\n";
+    std::string text = std::string(domain.key_header) + "\n" + ingest::ToHex(key.data(), key.size()) + "\n";
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return MakeError(path, std::string("cannot create the CHC key: ") + std::strerror(errno));
+    if (fd < 0) return MakeError(path, "cannot create the " + noun + ": " + std::strerror(errno));
     bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
     ::close(fd);
     OPENSSL_cleanse(text.data(), text.size());
     if (!ok) {
       ::unlink(path.c_str());
-      return MakeError(path, "cannot write the CHC key");
+      return MakeError(path, "cannot write the " + noun);
     }
-    FieldCipher c = FromKey(key);
+    FieldCipher c = FromKey(key, domain);
     OPENSSL_cleanse(key.data(), key.size());
     return c;
   }
-  if ((st.st_mode & 077) != 0) return MakeError(path, "CHC key may be read by group or others; run: chmod 600 " + path);
+  if ((st.st_mode & 077) != 0) return MakeError(path, noun + " may be read by group or others; run: chmod 600 " + path);
   auto text = ReadFile(path);
   if (!text.ok()) return text.error();
   std::string& s = text.value();
-  const std::string header = std::string(kKeyHeader) + "\n";
+  const std::string header = std::string(domain.key_header) + "\n";
   std::array<uint8_t, 32> key{};
   bool ok = s.size() >= header.size() + 64 && s.compare(0, header.size(), header) == 0;
   for (size_t i = 0; ok && i < 32; ++i) {
@@ -94,19 +99,19 @@ Result<FieldCipher> FieldCipher::Open(const std::string& path, bool create_if_mi
     else key[i] = static_cast<uint8_t>(hi * 16 + lo);
   }
   OPENSSL_cleanse(s.data(), s.size());
-  if (!ok) return MakeError(path, "is not an OpenCSU CHC key file");
-  FieldCipher c = FromKey(key);
+  if (!ok) return MakeError(path, "is not an OpenCSU " + noun + " file");
+  FieldCipher c = FromKey(key, domain);
   OPENSSL_cleanse(key.data(), key.size());
   return c;
 }
 
 Result<std::string> FieldCipher::Seal(int64_t case_id, std::string_view field, std::string_view plain) const {
-  const std::string where = "case " + std::to_string(case_id) + " " + std::string(field);
+  const std::string where = std::string(domain_->record_word) + " " + std::to_string(case_id) + " " + std::string(field);
   std::string out(kNonce + plain.size() + kTag, '\0');
   auto* bytes = reinterpret_cast<unsigned char*>(out.data());
   if (RAND_bytes(bytes, kNonce) != 1) return MakeError(where, "the operating system's random generator failed");
   std::unique_ptr<EVP_CIPHER_CTX, CtxFree> ctx(EVP_CIPHER_CTX_new());
-  const std::string aad = Aad(case_id, field);
+  const std::string aad = Aad(*domain_, case_id, field);
   int len = 0;
   bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
             EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonce, nullptr) == 1 &&
@@ -122,13 +127,13 @@ Result<std::string> FieldCipher::Seal(int64_t case_id, std::string_view field, s
 }
 
 Result<std::string> FieldCipher::Open(int64_t case_id, std::string_view field, std::string_view sealed) const {
-  const std::string where = "case " + std::to_string(case_id) + " " + std::string(field);
+  const std::string where = std::string(domain_->record_word) + " " + std::to_string(case_id) + " " + std::string(field);
   if (sealed.size() < kNonce + kTag) return MakeError(where, "the stored field is too short to be a sealed value");
   const size_t n = sealed.size() - kNonce - kTag;
   const auto* in = reinterpret_cast<const unsigned char*>(sealed.data());
   std::string plain(n, '\0');
   std::unique_ptr<EVP_CIPHER_CTX, CtxFree> ctx(EVP_CIPHER_CTX_new());
-  const std::string aad = Aad(case_id, field);
+  const std::string aad = Aad(*domain_, case_id, field);
   std::array<unsigned char, kTag> tag{};
   std::memcpy(tag.data(), in + kNonce + n, kTag);
   int len = 0;
@@ -143,19 +148,20 @@ Result<std::string> FieldCipher::Open(int64_t case_id, std::string_view field, s
   int final_len = 0;
   if (!ok || EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()) + len, &final_len) != 1) {
     OPENSSL_cleanse(plain.data(), plain.size());
-    return MakeError(where, "does not open under this CHC key (a wrong key, a changed value, or a value from "
-                            "another case or field)");
+    return MakeError(where, std::string("does not open under this ") + domain_->noun +
+                                " (a wrong key, a changed value, or a value from another " + domain_->record_word +
+                                " or field)");
   }
   return plain;
 }
 
 std::string FieldCipher::Fingerprint() const {
-  static constexpr char kLabel[] = "opencsu chc key fingerprint v1";
+  const std::string_view label = domain_->fingerprint_label;
   unsigned char mac[32];
   unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(kLabel),
-       sizeof kLabel - 1, mac, &mac_len);
+  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(label.data()),
+       label.size(), mac, &mac_len);
   return ingest::ToHex(mac, 16);
 }
 
-}  // namespace csu::chc
+}  // namespace csu::store

@@ -1,0 +1,555 @@
+// Employers, employees, posts, assignments, staff import and TUPE transfer
+// over payroll.sqlite (schema: docs/store-format.md §16, kept identical to
+// kSchema below). Absence and the workforce views: workforce.cc; pay runs:
+// run_store.cc.
+#include "payroll/payroll_store.h"
+
+#include <filesystem>
+
+#include "ingest/pseudonymiser.h"
+#include "payroll/hr_identifiers.h"
+#include "payroll/payroll_store_impl.h"
+#include "payroll/tax_code.h"
+#include "store/sqlite_db.h"
+
+namespace csu::payroll {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+const char* kSchema = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE employers(
+  code TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK(kind IN ('csu','ccg')),
+  name TEXT NOT NULL,
+  paye_reference TEXT NOT NULL,
+  accounts_office_reference TEXT NOT NULL,
+  created_at TEXT NOT NULL, created_by TEXT NOT NULL);
+CREATE TABLE employees(
+  id INTEGER PRIMARY KEY,
+  employer TEXT NOT NULL REFERENCES employers(code),
+  staff_number TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  continuous_service_date TEXT NOT NULL,
+  leaving_date TEXT,
+  ni_masked TEXT NOT NULL,
+  account_masked TEXT NOT NULL,
+  created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+  UNIQUE(employer, staff_number));
+CREATE TABLE identities(
+  employee_id INTEGER NOT NULL REFERENCES employees(id),
+  field TEXT NOT NULL CHECK(field IN ('name','address','date_of_birth','ni_number','sort_code','account_number')),
+  sealed TEXT NOT NULL,
+  PRIMARY KEY(employee_id, field));
+CREATE TABLE posts(
+  id INTEGER PRIMARY KEY,
+  employer TEXT NOT NULL REFERENCES employers(code),
+  code TEXT NOT NULL,
+  cost_centre TEXT NOT NULL,
+  title TEXT NOT NULL,
+  band TEXT NOT NULL,
+  budgeted_wte_x100 INTEGER NOT NULL CHECK(budgeted_wte_x100 > 0),
+  UNIQUE(employer, code));
+CREATE TABLE assignments(
+  id INTEGER PRIMARY KEY,
+  employee_id INTEGER NOT NULL REFERENCES employees(id),
+  post_id INTEGER NOT NULL REFERENCES posts(id),
+  start_date TEXT NOT NULL,
+  end_date TEXT,
+  hours_x100 INTEGER NOT NULL CHECK(hours_x100 > 0),
+  fte_x100 INTEGER NOT NULL CHECK(fte_x100 > 0 AND fte_x100 <= 100),
+  band TEXT NOT NULL,
+  spine_point INTEGER NOT NULL,
+  incremental_date TEXT,
+  annual_salary_pence INTEGER CHECK(annual_salary_pence >= 0),
+  hcas TEXT NOT NULL DEFAULT '' CHECK(hcas IN ('','inner_london','outer_london','fringe')),
+  tax_code TEXT NOT NULL,
+  ni_category TEXT NOT NULL,
+  pension_member INTEGER NOT NULL);
+CREATE INDEX assignments_by_employee ON assignments(employee_id);
+CREATE INDEX assignments_by_post ON assignments(post_id);
+CREATE TABLE absences(
+  employee_id INTEGER NOT NULL REFERENCES employees(id),
+  day TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK(kind IN ('sickness','annual_leave','maternity','paternity','special','unpaid','other')),
+  reason TEXT NOT NULL DEFAULT '',
+  recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL,
+  PRIMARY KEY(employee_id, day));
+CREATE TABLE transfers(
+  id INTEGER PRIMARY KEY,
+  from_employee INTEGER NOT NULL REFERENCES employees(id),
+  to_employee INTEGER NOT NULL REFERENCES employees(id),
+  transferred_on TEXT NOT NULL,
+  recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL);
+CREATE TABLE pay_runs(
+  id INTEGER PRIMARY KEY,
+  employer TEXT NOT NULL REFERENCES employers(code),
+  tax_year TEXT NOT NULL,
+  period INTEGER NOT NULL CHECK(period BETWEEN 1 AND 12),
+  state TEXT NOT NULL CHECK(state IN ('calculated','approved')),
+  calculated_at TEXT NOT NULL, calculated_by TEXT NOT NULL,
+  approved_at TEXT, approved_by TEXT,
+  CHECK(approved_by IS NULL OR approved_by <> calculated_by),
+  UNIQUE(employer, tax_year, period));
+CREATE TRIGGER pay_runs_final BEFORE UPDATE ON pay_runs WHEN OLD.state = 'approved'
+  BEGIN SELECT RAISE(ABORT, 'an approved pay run is final'); END;
+CREATE TRIGGER pay_runs_kept BEFORE DELETE ON pay_runs
+  BEGIN SELECT RAISE(ABORT, 'pay runs are kept'); END;
+CREATE TABLE payslips(
+  run_id INTEGER NOT NULL REFERENCES pay_runs(id),
+  employee_id INTEGER NOT NULL REFERENCES employees(id),
+  cost_centre TEXT NOT NULL,
+  tax_code TEXT NOT NULL,
+  ni_category TEXT NOT NULL,
+  gross_pence INTEGER NOT NULL,
+  pensionable_pence INTEGER NOT NULL,
+  taxable_pence INTEGER NOT NULL,
+  tax_pence INTEGER NOT NULL,
+  employee_ni_pence INTEGER NOT NULL,
+  employer_ni_pence INTEGER NOT NULL,
+  employee_pension_pence INTEGER NOT NULL,
+  employer_pension_pence INTEGER NOT NULL,
+  pension_levy_pence INTEGER NOT NULL,
+  net_pence INTEGER NOT NULL,
+  flags TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY(run_id, employee_id));
+CREATE TRIGGER payslips_final_update BEFORE UPDATE ON payslips
+  WHEN (SELECT state FROM pay_runs WHERE id = OLD.run_id) = 'approved'
+  BEGIN SELECT RAISE(ABORT, 'payslips of an approved pay run are final'); END;
+CREATE TRIGGER payslips_final_delete BEFORE DELETE ON payslips
+  WHEN (SELECT state FROM pay_runs WHERE id = OLD.run_id) = 'approved'
+  BEGIN SELECT RAISE(ABORT, 'payslips of an approved pay run are final'); END;
+CREATE TRIGGER payslips_final_insert BEFORE INSERT ON payslips
+  WHEN (SELECT state FROM pay_runs WHERE id = NEW.run_id) = 'approved'
+  BEGIN SELECT RAISE(ABORT, 'payslips of an approved pay run are final'); END;
+)sql";
+
+constexpr const char* kFields[] = {"name", "address", "date_of_birth", "ni_number", "sort_code", "account_number"};
+
+std::string& FieldOf(PersonalDetails& p, size_t i) {
+  std::string* f[] = {&p.name, &p.address, &p.date_of_birth, &p.ni_number, &p.sort_code, &p.account_number};
+  return *f[i];
+}
+
+std::optional<std::string> FromHex(const std::string& hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out(hex.size() / 2, '\0');
+  auto v = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int hi = v(hex[2 * i]), lo = v(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+EmployeeRow ReadEmployee(const store::Statement& q) {
+  EmployeeRow r;
+  r.id = q.Int(0);
+  r.employer = q.Text(1);
+  r.staff_number = q.Text(2);
+  r.start = OptDate(q, 3).value_or(Date());
+  r.continuous_service = OptDate(q, 4).value_or(r.start);
+  r.leaving = OptDate(q, 5);
+  r.ni_masked = q.Text(6);
+  r.account_masked = q.Text(7);
+  return r;
+}
+
+constexpr const char* kEmployeeCols =
+    "id, employer, staff_number, start_date, continuous_service_date, leaving_date, ni_masked, account_masked";
+constexpr const char* kAssignmentCols = kAssignmentSelect;
+
+}  // namespace
+
+Result<int64_t> LastInsertId(store::SqliteDb& db) {
+  CSU_ASSIGN_OR_RETURN(q, db.Prepare("SELECT last_insert_rowid()"));
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  if (!row) return MakeError(db.path(), "no row id");
+  return q.Int(0);
+}
+
+std::optional<Date> OptDate(const store::Statement& q, int col) {
+  if (q.IsNull(col)) return std::nullopt;
+  auto d = Date::Parse(q.Text(col));
+  if (!d.ok()) return std::nullopt;
+  return d.value();
+}
+
+Assignment ReadAssignment(const store::Statement& q) {
+  Assignment a;
+  a.id = q.Int(0);
+  a.employee_id = q.Int(1);
+  a.post_code = q.Text(2);
+  a.start = OptDate(q, 3).value_or(Date());
+  a.end = OptDate(q, 4);
+  a.hours_x100 = q.Int(5);
+  a.fte_x100 = q.Int(6);
+  a.band = q.Text(7);
+  a.spine_point = static_cast<int>(q.Int(8));
+  a.incremental_date = OptDate(q, 9);
+  if (!q.IsNull(10)) a.annual_salary = Money::FromPence(q.Int(10));
+  a.hcas = q.Text(11);
+  a.tax_code = q.Text(12);
+  a.ni_category = q.Text(13);
+  a.pension_member = q.Int(14) != 0;
+  return a;
+}
+
+std::string_view EmployerKindName(EmployerKind k) { return k == EmployerKind::kCsu ? "csu" : "ccg"; }
+
+PayrollStore::PayrollStore(PassKey, std::unique_ptr<store::SqliteDb> db) : db_(std::move(db)) {}
+PayrollStore::~PayrollStore() = default;
+
+Result<std::unique_ptr<PayrollStore>> PayrollStore::Open(const std::string& dir, const store::FieldCipher& cipher) {
+  CSU_ASSIGN_OR_RETURN(db, store::SqliteDb::Open(dir + "/payroll.sqlite", ""));
+  if (Status s = store::PrepareSchema(*db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", kSchema, kSchemaVersion,
+                                      "payroll database");
+      !s.ok())
+    return s.error();
+  const std::string fp = cipher.Fingerprint();
+  Status st = store::InTransaction(*db, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(q, db->Prepare("SELECT value FROM meta WHERE key = 'payroll_key_fingerprint'"));
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (row) {
+      if (q.Text(0) != fp)
+        return MakeError(db->path(), "this is not the payroll key the personal fields were sealed under (fingerprint "
+                                     "differs); use the --payroll-key file this folder was created with");
+      return Status::Ok();
+    }
+    q.Reset();
+    CSU_ASSIGN_OR_RETURN(ins, db->Prepare("INSERT INTO meta(key, value) VALUES ('payroll_key_fingerprint', ?1)"));
+    return ins.Bind(1, fp).Run();
+  });
+  if (!st.ok()) return st.error();
+  return std::make_unique<PayrollStore>(PassKey{}, std::move(db));
+}
+
+// ---- employers
+
+Status PayrollStore::AddEmployer(const Employer& e, const Actor& actor) {
+  if (e.code.empty()) return MakeError("employer", "needs its ODS code");
+  if (e.name.empty()) return MakeError("employer " + e.code, "needs a name");
+  CSU_ASSIGN_OR_RETURN(paye, ParsePayeReference(e.paye_reference));
+  CSU_ASSIGN_OR_RETURN(ao, ParseAccountsOfficeReference(e.accounts_office_reference));
+  return store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(have, FindEmployer(e.code));
+    if (have) return MakeError("employer " + e.code, "is already recorded");
+    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO employers(code, kind, name, paye_reference, "
+                                         "accounts_office_reference, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7)"));
+    return q.Bind(1, e.code).Bind(2, EmployerKindName(e.kind)).Bind(3, e.name).Bind(4, paye).Bind(5, ao)
+        .Bind(6, actor.at).Bind(7, actor.by).Run();
+  });
+}
+
+Result<std::vector<Employer>> PayrollStore::Employers() {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT code, kind, name, paye_reference, accounts_office_reference FROM "
+                                       "employers ORDER BY kind DESC, code"));
+  std::vector<Employer> out;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    out.push_back({q.Text(0), q.Text(1) == "csu" ? EmployerKind::kCsu : EmployerKind::kCcg, q.Text(2), q.Text(3),
+                   q.Text(4)});
+  }
+  return out;
+}
+
+Result<std::optional<Employer>> PayrollStore::FindEmployer(const std::string& code) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT code, kind, name, paye_reference, accounts_office_reference FROM "
+                                       "employers WHERE code = ?1"));
+  q.Bind(1, code);
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  if (!row) return std::optional<Employer>();
+  return std::optional<Employer>(Employer{q.Text(0), q.Text(1) == "csu" ? EmployerKind::kCsu : EmployerKind::kCcg,
+                                          q.Text(2), q.Text(3), q.Text(4)});
+}
+
+// ---- employees
+
+Result<int64_t> PayrollStore::InsertEmployee(const NewEmployee& e, const PersonalDetails& in,
+                                             const store::FieldCipher& cipher, const Actor& actor) {
+  CSU_ASSIGN_OR_RETURN(employer, FindEmployer(e.employer));
+  if (!employer) return MakeError("employer " + e.employer, "is not recorded (csu payroll employers add)");
+  if (e.staff_number.empty()) return MakeError("staff_number", "is required");
+  PersonalDetails who = in;
+  if (who.name.empty()) return MakeError("name", "is required");
+  auto dob = Date::Parse(who.date_of_birth);
+  if (!dob.ok()) return MakeError("date_of_birth", "is not a date (YYYY-MM-DD)");
+  if (dob.value() >= e.start) return MakeError("date_of_birth", "is not before the start date");
+  CSU_ASSIGN_OR_RETURN(ni, ParseNiNumber(who.ni_number));
+  CSU_ASSIGN_OR_RETURN(sort, ParseSortCode(who.sort_code));
+  CSU_ASSIGN_OR_RETURN(account, ParseAccountNumber(who.account_number));
+  who.ni_number = ni;
+  who.sort_code = sort;
+  who.account_number = account;
+  const Date continuous = e.continuous_service.value_or(e.start);
+  if (continuous > e.start) return MakeError("continuous_service_date", "is after the start date");
+  CSU_ASSIGN_OR_RETURN(dup, db_->Prepare("SELECT 1 FROM employees WHERE employer = ?1 AND staff_number = ?2"));
+  dup.Bind(1, e.employer).Bind(2, e.staff_number);
+  CSU_ASSIGN_OR_RETURN(exists, dup.Step());
+  if (exists) return MakeError("staff_number " + e.staff_number, "is already used at " + e.employer);
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO employees(employer, staff_number, start_date, "
+                                       "continuous_service_date, ni_masked, account_masked, created_at, created_by) "
+                                       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
+  q.Bind(1, e.employer).Bind(2, e.staff_number).Bind(3, e.start.ToString()).Bind(4, continuous.ToString())
+      .Bind(5, MaskedNiNumber(ni)).Bind(6, MaskedAccountNumber(account)).Bind(7, actor.at).Bind(8, actor.by);
+  if (Status s = q.Run(); !s.ok()) return s.error();
+  CSU_ASSIGN_OR_RETURN(id, LastInsertId(*db_));
+  CSU_ASSIGN_OR_RETURN(ins, db_->Prepare("INSERT INTO identities(employee_id, field, sealed) VALUES (?1,?2,?3)"));
+  for (size_t i = 0; i < std::size(kFields); ++i) {
+    CSU_ASSIGN_OR_RETURN(sealed, cipher.Seal(id, kFields[i], FieldOf(who, i)));
+    ins.Reset();
+    ins.Bind(1, id).Bind(2, std::string_view(kFields[i]))
+        .Bind(3, ingest::ToHex(reinterpret_cast<const uint8_t*>(sealed.data()), sealed.size()));
+    if (Status s = ins.Run(); !s.ok()) return s.error();
+  }
+  return id;
+}
+
+Result<int64_t> PayrollStore::AddEmployee(const NewEmployee& e, const PersonalDetails& who,
+                                          const store::FieldCipher& cipher, const Actor& actor) {
+  int64_t id = 0;
+  Status s = store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(got, InsertEmployee(e, who, cipher, actor));
+    id = got;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.error();
+  return id;
+}
+
+Status PayrollStore::SetLeaving(int64_t employee_id, Date leaving, const Actor& actor) {
+  (void)actor;
+  return store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(e, FindEmployee(employee_id));
+    if (!e) return MakeError("employee " + std::to_string(employee_id), "no such employee");
+    if (leaving < e->start) return MakeError("leaving date", "is before the employee started");
+    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("UPDATE employees SET leaving_date = ?2 WHERE id = ?1"));
+    if (Status s = q.Bind(1, employee_id).Bind(2, leaving.ToString()).Run(); !s.ok()) return s;
+    // Assignments end by the leaving day at the latest.
+    CSU_ASSIGN_OR_RETURN(a, db_->Prepare("UPDATE assignments SET end_date = ?2 WHERE employee_id = ?1 AND "
+                                         "(end_date IS NULL OR end_date > ?2)"));
+    return a.Bind(1, employee_id).Bind(2, leaving.ToString()).Run();
+  });
+}
+
+Result<std::vector<EmployeeRow>> PayrollStore::Employees(const std::string& employer) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(std::string("SELECT ") + kEmployeeCols +
+                                       " FROM employees WHERE employer = ?1 ORDER BY staff_number"));
+  q.Bind(1, employer);
+  std::vector<EmployeeRow> out;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    out.push_back(ReadEmployee(q));
+  }
+  return out;
+}
+
+Result<std::optional<EmployeeRow>> PayrollStore::FindEmployee(int64_t id) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(std::string("SELECT ") + kEmployeeCols + " FROM employees WHERE id = ?1"));
+  q.Bind(1, id);
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  if (!row) return std::optional<EmployeeRow>();
+  return std::optional<EmployeeRow>(ReadEmployee(q));
+}
+
+Result<PersonalDetails> PayrollStore::ReadPersonal(int64_t employee_id, const store::FieldCipher& cipher) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT field, sealed FROM identities WHERE employee_id = ?1"));
+  q.Bind(1, employee_id);
+  PersonalDetails out;
+  int found = 0;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    const std::string field = q.Text(0);
+    auto sealed = FromHex(q.Text(1));
+    const std::string where = "employee " + std::to_string(employee_id) + " " + field;
+    if (!sealed) return MakeError(where, "the stored field is not hex");
+    CSU_ASSIGN_OR_RETURN(plain, cipher.Open(employee_id, field, *sealed));
+    for (size_t i = 0; i < std::size(kFields); ++i)
+      if (field == kFields[i]) FieldOf(out, i) = std::move(plain), ++found;
+  }
+  if (found == 0) return MakeError("employee " + std::to_string(employee_id), "no such employee");
+  return out;
+}
+
+Result<int64_t> PayrollStore::Transfer(int64_t employee_id, const std::string& to_employer,
+                                       const std::string& new_staff_number, Date on,
+                                       const store::FieldCipher& cipher, const Actor& actor) {
+  int64_t new_id = 0;
+  Status s = store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(e, FindEmployee(employee_id));
+    if (!e) return MakeError("employee " + std::to_string(employee_id), "no such employee");
+    if (e->leaving) return MakeError("employee " + std::to_string(employee_id), "has left; only current staff transfer");
+    if (e->employer == to_employer) return MakeError("transfer", "the employee is already employed by " + to_employer);
+    if (on <= e->start) return MakeError("transfer date", "is not after the employee's start date");
+    CSU_ASSIGN_OR_RETURN(who, ReadPersonal(employee_id, cipher));
+    const Date last_day = on.AddDays(-1);
+    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("UPDATE employees SET leaving_date = ?2 WHERE id = ?1"));
+    if (Status st = q.Bind(1, employee_id).Bind(2, last_day.ToString()).Run(); !st.ok()) return st;
+    CSU_ASSIGN_OR_RETURN(a, db_->Prepare("UPDATE assignments SET end_date = ?2 WHERE employee_id = ?1 AND "
+                                         "(end_date IS NULL OR end_date > ?2)"));
+    if (Status st = a.Bind(1, employee_id).Bind(2, last_day.ToString()).Run(); !st.ok()) return st;
+    // TUPE: the employment continues, so continuous service carries over.
+    CSU_ASSIGN_OR_RETURN(id, InsertEmployee({to_employer, new_staff_number, on, e->continuous_service}, who, cipher,
+                                            actor));
+    new_id = id;
+    CSU_ASSIGN_OR_RETURN(t, db_->Prepare("INSERT INTO transfers(from_employee, to_employee, transferred_on, "
+                                         "recorded_at, recorded_by) VALUES (?1,?2,?3,?4,?5)"));
+    return t.Bind(1, employee_id).Bind(2, new_id).Bind(3, on.ToString()).Bind(4, actor.at).Bind(5, actor.by).Run();
+  });
+  if (!s.ok()) return s.error();
+  return new_id;
+}
+
+// ---- establishment
+
+Result<int64_t> PayrollStore::AddPost(const Post& p, const Actor& actor) {
+  (void)actor;
+  if (p.code.empty() || p.cost_centre.empty() || p.title.empty() || p.band.empty())
+    return MakeError("post", "needs a code, cost centre, title and band");
+  if (p.budgeted_wte_x100 <= 0) return MakeError("post " + p.code, "budgeted WTE must be above 0");
+  int64_t id = 0;
+  Status s = store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(employer, FindEmployer(p.employer));
+    if (!employer) return MakeError("employer " + p.employer, "is not recorded");
+    CSU_ASSIGN_OR_RETURN(dup, db_->Prepare("SELECT 1 FROM posts WHERE employer = ?1 AND code = ?2"));
+    dup.Bind(1, p.employer).Bind(2, p.code);
+    CSU_ASSIGN_OR_RETURN(exists, dup.Step());
+    if (exists) return MakeError("post " + p.code, "is already recorded at " + p.employer);
+    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO posts(employer, code, cost_centre, title, band, "
+                                         "budgeted_wte_x100) VALUES (?1,?2,?3,?4,?5,?6)"));
+    q.Bind(1, p.employer).Bind(2, p.code).Bind(3, p.cost_centre).Bind(4, p.title).Bind(5, p.band)
+        .Bind(6, p.budgeted_wte_x100);
+    if (Status st = q.Run(); !st.ok()) return st;
+    CSU_ASSIGN_OR_RETURN(got, LastInsertId(*db_));
+    id = got;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.error();
+  return id;
+}
+
+Result<std::vector<Post>> PayrollStore::Posts(const std::string& employer) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT id, employer, code, cost_centre, title, band, budgeted_wte_x100 FROM "
+                                       "posts WHERE employer = ?1 ORDER BY cost_centre, code"));
+  q.Bind(1, employer);
+  std::vector<Post> out;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    out.push_back({q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Int(6)});
+  }
+  return out;
+}
+
+Result<int64_t> PayrollStore::InsertAssignment(const std::string& employer, const Assignment& a) {
+  const std::string where = "assignment";
+  if (a.fte_x100 <= 0 || a.fte_x100 > 100) return MakeError(where, "FTE must be above 0 and at most 1.00");
+  if (a.hours_x100 <= 0) return MakeError(where, "hours must be above 0");
+  if (a.annual_salary && a.annual_salary->pence() < 0) return MakeError(where, "the annual salary may not be negative");
+  if (a.band.empty()) return MakeError(where, "needs a band");
+  if (!a.annual_salary && a.spine_point < 1) return MakeError(where, "an Agenda for Change post needs its pay step point (1 or more)");
+  if (!ParseHcasName(a.hcas)) return MakeError("hcas", "is not inner_london, outer_london, fringe or empty");
+  if (auto code = ParseTaxCode(a.tax_code); !code.ok()) return MakeError("tax_code", code.error().why);
+  if (a.ni_category.size() != 1 || a.ni_category[0] < 'A' || a.ni_category[0] > 'Z')
+    return MakeError("ni_category", "is not one capital letter such as A");
+  if (a.end && *a.end < a.start) return MakeError(where, "ends before it starts");
+  CSU_ASSIGN_OR_RETURN(e, FindEmployee(a.employee_id));
+  if (!e) return MakeError("employee " + std::to_string(a.employee_id), "no such employee");
+  if (e->employer != employer) return MakeError("employee " + std::to_string(a.employee_id), "is not employed by " + employer);
+  if (a.start < e->start) return MakeError(where, "starts before the employee started");
+  CSU_ASSIGN_OR_RETURN(pq, db_->Prepare("SELECT id FROM posts WHERE employer = ?1 AND code = ?2"));
+  pq.Bind(1, employer).Bind(2, a.post_code);
+  CSU_ASSIGN_OR_RETURN(found, pq.Step());
+  if (!found) return MakeError("post " + a.post_code, "is not a post of " + employer);
+  const int64_t post_id = pq.Int(0);
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO assignments(employee_id, post_id, start_date, end_date, "
+                                       "hours_x100, fte_x100, band, spine_point, incremental_date, "
+                                       "annual_salary_pence, hcas, tax_code, ni_category, pension_member) VALUES "
+                                       "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"));
+  q.Bind(1, a.employee_id).Bind(2, post_id).Bind(3, a.start.ToString());
+  if (a.end) q.Bind(4, a.end->ToString());
+  else q.BindNull(4);
+  q.Bind(5, a.hours_x100).Bind(6, a.fte_x100).Bind(7, a.band).Bind(8, static_cast<int64_t>(a.spine_point));
+  if (a.incremental_date) q.Bind(9, a.incremental_date->ToString());
+  else q.BindNull(9);
+  if (a.annual_salary) q.Bind(10, a.annual_salary->pence());
+  else q.BindNull(10);
+  q.Bind(11, *ParseHcasName(a.hcas)).Bind(12, ParseTaxCode(a.tax_code).value().text)
+      .Bind(13, a.ni_category).Bind(14, static_cast<int64_t>(a.pension_member ? 1 : 0));
+  if (Status s = q.Run(); !s.ok()) return s.error();
+  return LastInsertId(*db_);
+}
+
+Result<int64_t> PayrollStore::Assign(const Assignment& a, const Actor& actor) {
+  (void)actor;
+  int64_t id = 0;
+  Status s = store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(e, FindEmployee(a.employee_id));
+    if (!e) return MakeError("employee " + std::to_string(a.employee_id), "no such employee");
+    CSU_ASSIGN_OR_RETURN(got, InsertAssignment(e->employer, a));
+    id = got;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.error();
+  return id;
+}
+
+Status PayrollStore::EndAssignment(int64_t assignment_id, Date end, const Actor& actor) {
+  (void)actor;
+  return store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT start_date FROM assignments WHERE id = ?1"));
+    q.Bind(1, assignment_id);
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) return MakeError("assignment " + std::to_string(assignment_id), "no such assignment");
+    if (end < OptDate(q, 0).value_or(Date())) return MakeError("assignment " + std::to_string(assignment_id), "would end before it starts");
+    CSU_ASSIGN_OR_RETURN(u, db_->Prepare("UPDATE assignments SET end_date = ?2 WHERE id = ?1"));
+    return u.Bind(1, assignment_id).Bind(2, end.ToString()).Run();
+  });
+}
+
+Result<std::vector<Assignment>> PayrollStore::Assignments(const std::string& employer, int64_t employee_id) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(std::string("SELECT ") + kAssignmentCols +
+                                       " FROM assignments a JOIN posts p ON p.id = a.post_id WHERE p.employer = ?1 "
+                                       "AND (?2 = 0 OR a.employee_id = ?2) ORDER BY a.employee_id, a.start_date, a.id"));
+  q.Bind(1, employer).Bind(2, employee_id);
+  std::vector<Assignment> out;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    out.push_back(ReadAssignment(q));
+  }
+  return out;
+}
+
+Result<std::vector<int64_t>> PayrollStore::ImportStaff(const std::vector<StaffRecord>& rows,
+                                                       const store::FieldCipher& cipher, const Actor& actor) {
+  std::vector<int64_t> ids;
+  Status s = store::InTransaction(*db_, [&]() -> Status {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const StaffRecord& r = rows[i];
+      auto id = InsertEmployee(r.employee, r.personal, cipher, actor);
+      if (!id.ok()) return MakeError("record " + std::to_string(i + 1) + ": " + id.error().where, id.error().why);
+      ids.push_back(id.value());
+      if (r.assignment) {
+        Assignment a = *r.assignment;
+        a.employee_id = id.value();
+        auto aid = InsertAssignment(r.employee.employer, a);
+        if (!aid.ok()) return MakeError("record " + std::to_string(i + 1) + ": " + aid.error().where, aid.error().why);
+      }
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.error();
+  return ids;
+}
+
+}  // namespace csu::payroll

@@ -1,0 +1,238 @@
+// The payroll and HR database of a state folder (payroll.sqlite,
+// docs/store-format.md §16; rules in docs/payroll.md): the employers the
+// CSU runs payroll for (itself and each CCG buying the service), their
+// staff with personal fields sealed under the payroll key, the
+// establishment (posts per cost centre with budgeted WTE and band),
+// assignments of staff to posts, absence per day, TUPE transfers, and pay
+// runs per employer and month: calculated, reviewed with flags against the
+// last approved run, approved by a second person, then final.
+//
+//   CSU_ASSIGN_OR_RETURN(db, PayrollStore::Open(dir, cipher));
+//   CSU_RETURN_IF_ERROR(db->AddEmployer({"02E", EmployerKind::kCcg, "NHS ...", "123/AB456", "123PA00012345"}, actor));
+//   CSU_ASSIGN_OR_RETURN(id, db->AddEmployee(staff, personal, cipher, actor));
+//   CSU_ASSIGN_OR_RETURN(run, db->CalculateRun("02E", "2025/26", 3, rates, actor));
+//   ... a different person: db->ApproveRun(run.id, actor2)
+//
+// Every change is one SQLite transaction with synchronous=FULL: it lands
+// whole or not at all. Personal fields (name, address, date of birth, NI
+// number, bank details) exist in clear only in the PersonalDetails a caller
+// asks for by ReadPersonal; lists carry the masked forms. Auditing who read
+// or changed what is the caller's (the command or the page), which knows who
+// is acting. Not thread-safe: one connection, one user at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/money.h"
+#include "core/result.h"
+#include "payroll/pay_run.h"
+#include "payroll/rates.h"
+#include "store/field_cipher.h"
+
+namespace csu::store {
+class SqliteDb;
+}
+
+namespace csu::payroll {
+
+struct Actor {
+  std::string at;  // UTC ISO 8601
+  std::string by;  // "cli:<login>" or a user name
+};
+
+enum class EmployerKind : uint8_t { kCsu, kCcg };
+std::string_view EmployerKindName(EmployerKind k);  // "csu", "ccg"
+
+struct Employer {
+  std::string code;  // ODS code, capitals
+  EmployerKind kind = EmployerKind::kCcg;
+  std::string name;
+  std::string paye_reference;             // "123/AB456"
+  std::string accounts_office_reference;  // "123PA00012345"
+};
+
+// The sealed fields, in clear. Dates as YYYY-MM-DD.
+struct PersonalDetails {
+  std::string name, address, date_of_birth, ni_number, sort_code, account_number;
+};
+
+struct NewEmployee {
+  std::string employer;
+  std::string staff_number;  // the employer's payroll number (not personal)
+  Date start;
+  std::optional<Date> continuous_service;  // default: start
+};
+
+struct EmployeeRow {
+  int64_t id = 0;
+  std::string employer, staff_number;
+  Date start, continuous_service;
+  std::optional<Date> leaving;
+  std::string ni_masked, account_masked;  // the only forms a list shows
+};
+
+struct Post {
+  int64_t id = 0;
+  std::string employer, code, cost_centre, title, band;
+  int64_t budgeted_wte_x100 = 0;  // 1.00 WTE = 100
+};
+
+struct Assignment {
+  int64_t id = 0;
+  int64_t employee_id = 0;
+  std::string post_code;  // the employee's employer's post
+  Date start;
+  std::optional<Date> end;
+  int64_t hours_x100 = 0;  // contracted weekly hours, 37.5 = 3750
+  int64_t fte_x100 = 0;    // 1..100
+  std::string band;
+  int spine_point = 0;
+  std::optional<Date> incremental_date;
+  // Basic pay from the AfC scales by band and step point, or this stated
+  // whole-time annual salary (very senior managers, other scales).
+  std::optional<Money> annual_salary;
+  std::string hcas;  // "", "inner_london", "outer_london", "fringe"
+  std::string tax_code, ni_category;
+  bool pension_member = true;
+};
+
+enum class AbsenceKind : uint8_t { kSickness, kAnnualLeave, kMaternity, kPaternity, kSpecial, kUnpaid, kOther };
+std::string_view AbsenceKindName(AbsenceKind k);  // "sickness", "annual_leave", ...
+Result<AbsenceKind> ParseAbsenceKind(std::string_view text);
+
+// Establishment against staff in post on a day, per post.
+struct EstablishmentRow {
+  std::string post_code, cost_centre, title, band;
+  int64_t budgeted_wte_x100 = 0;
+  int64_t in_post_wte_x100 = 0;  // FTE of the assignments current that day
+  int64_t staff = 0;             // people assigned
+  int64_t vacancy_wte_x100 = 0;  // budgeted − in post when positive, else 0
+};
+
+// The NHS sickness absence rate for one calendar month (docs/payroll.md,
+// "Sickness absence"): FTE days lost to sickness ÷ FTE days available.
+struct SicknessMonth {
+  int year = 0, month = 0;
+  int64_t fte_days_lost_x100 = 0;
+  int64_t fte_days_available_x100 = 0;
+  int64_t rate_bp = 0;  // basis points, rounded half away (DivRoundHalfAway)
+};
+
+enum class RunState : uint8_t { kCalculated, kApproved };
+std::string_view RunStateName(RunState s);  // "calculated", "approved"
+
+struct PayRunRecord {
+  int64_t id = 0;
+  std::string employer, tax_year;
+  int period = 0;  // 1 = April
+  RunState state = RunState::kCalculated;
+  std::string calculated_at, calculated_by, approved_at, approved_by;
+  int64_t payslips = 0;
+  Money gross, net;
+  int64_t flagged = 0;  // payslips with at least one flag
+};
+
+struct StoredPayslip {
+  int64_t run_id = 0, employee_id = 0;
+  std::string staff_number, cost_centre, tax_code, ni_category;
+  Money gross, pensionable, taxable, tax, employee_ni, employer_ni, employee_pension, employer_pension, pension_levy,
+      net;
+  std::vector<std::string> flags;  // new_starter, leaver, tax_code_changed, net_change
+  std::string detail;              // the whole payslip as JSON (pay_run.h's Payslip)
+};
+
+// Review flags: a payslip whose net pay differs from the employee's payslip
+// in the employer's last approved run by more than this share is flagged
+// net_change (docs/payroll.md, "Review").
+inline constexpr int64_t kNetChangeFlagBp = 1000;  // 10%
+
+class PayrollStore {
+ public:
+  static Result<std::unique_ptr<PayrollStore>> Open(const std::string& dir, const store::FieldCipher& cipher);
+  struct PassKey {
+    explicit PassKey() = default;
+  };
+  PayrollStore(PassKey, std::unique_ptr<store::SqliteDb> db);
+  ~PayrollStore();
+
+  // ---- employers
+  Status AddEmployer(const Employer& e, const Actor& actor);
+  Result<std::vector<Employer>> Employers();
+  Result<std::optional<Employer>> FindEmployer(const std::string& code);
+
+  // ---- employees (payroll_store.cc)
+  Result<int64_t> AddEmployee(const NewEmployee& e, const PersonalDetails& who, const store::FieldCipher& cipher,
+                              const Actor& actor);
+  Status SetLeaving(int64_t employee_id, Date leaving, const Actor& actor);
+  Result<std::vector<EmployeeRow>> Employees(const std::string& employer);
+  Result<std::optional<EmployeeRow>> FindEmployee(int64_t id);
+  Result<PersonalDetails> ReadPersonal(int64_t employee_id, const store::FieldCipher& cipher);
+  // TUPE: ends the record at its employer the day before `on` and opens one
+  // at `to_employer` from `on` with the same continuous service date and
+  // personal details. Returns the new record's id.
+  Result<int64_t> Transfer(int64_t employee_id, const std::string& to_employer, const std::string& new_staff_number,
+                           Date on, const store::FieldCipher& cipher, const Actor& actor);
+
+  // ---- establishment
+  Result<int64_t> AddPost(const Post& p, const Actor& actor);
+  Result<std::vector<Post>> Posts(const std::string& employer);
+  Result<int64_t> Assign(const Assignment& a, const Actor& actor);
+  Status EndAssignment(int64_t assignment_id, Date end, const Actor& actor);
+  // An employee's assignments, or with employee_id 0 every one of the employer's.
+  Result<std::vector<Assignment>> Assignments(const std::string& employer, int64_t employee_id);
+
+  // ---- staff import: every row or none (one transaction).
+  struct StaffRecord {
+    NewEmployee employee;
+    PersonalDetails personal;
+    std::optional<Assignment> assignment;  // post_code etc.; employee_id filled in
+  };
+  Result<std::vector<int64_t>> ImportStaff(const std::vector<StaffRecord>& rows, const store::FieldCipher& cipher,
+                                           const Actor& actor);
+
+  // ---- absence and workforce views (workforce.cc)
+  // Records each calendar day from..to (inclusive); a day already recorded
+  // for the employee is an error and nothing is recorded.
+  Result<int64_t> RecordAbsence(int64_t employee_id, Date from, Date to, AbsenceKind kind, const std::string& reason,
+                                const Actor& actor);
+  struct AbsenceDay {
+    int64_t employee_id = 0;
+    Date day;
+    AbsenceKind kind = AbsenceKind::kOther;
+  };
+  Result<std::vector<AbsenceDay>> Absences(const std::string& employer, Date from, Date to);
+  Result<std::vector<EstablishmentRow>> Establishment(const std::string& employer, Date on);
+  Result<std::vector<SicknessMonth>> SicknessByMonth(const std::string& employer, Date from, Date to);
+
+  // ---- pay runs (run_store.cc)
+  // Calculates (or recalculates, while not approved) the employer's run for
+  // the tax year's month `period` (1 = April). Refuses an approved run.
+  Result<PayRunRecord> CalculateRun(const std::string& employer, const std::string& tax_year, int period,
+                                    const PayRunRates& rates, const Actor& actor);
+  // The same with the calculation given: CalculatePayRun over `rates` above;
+  // tests of the workflow (flags, approval, finality) give their own.
+  using PayCalculator = std::function<Result<PayRunResult>(const std::vector<PeriodInput>&)>;
+  Result<PayRunRecord> CalculateRun(const std::string& employer, const std::string& tax_year, int period,
+                                    const PayCalculator& calculate, const Actor& actor);
+  // Approves a calculated run: `actor.by` must not be who calculated it.
+  Result<PayRunRecord> ApproveRun(int64_t run_id, const Actor& actor);
+  Result<std::vector<PayRunRecord>> PayRuns(const std::string& employer);
+  Result<std::optional<PayRunRecord>> FindRun(int64_t run_id);
+  Result<std::vector<StoredPayslip>> Payslips(int64_t run_id);
+
+  store::SqliteDb& db() { return *db_; }
+
+ private:
+  Result<int64_t> InsertEmployee(const NewEmployee& e, const PersonalDetails& who, const store::FieldCipher& cipher,
+                                 const Actor& actor);
+  Result<int64_t> InsertAssignment(const std::string& employer, const Assignment& a);
+  std::unique_ptr<store::SqliteDb> db_;
+};
+
+}  // namespace csu::payroll
