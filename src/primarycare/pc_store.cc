@@ -94,8 +94,6 @@ const char* kContractColumns = "id, practice, type, start, end, reference, recor
 
 }  // namespace
 
-Date QuarterStart(Date day) { return Date::FromYmd(day.year(), (day.month() - 1) / 3 * 3 + 1, 1); }
-
 std::string_view ContractTypeName(ContractType t) {
   switch (t) {
     case ContractType::kGms: return "GMS";

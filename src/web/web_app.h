@@ -50,6 +50,10 @@ class LedgerStore;
 namespace csu::chc {
 class ChcStore;
 }
+namespace csu::primarycare {
+class PcStore;
+class GlobalSumRates;
+}
 namespace csu::refdata {
 class RefData;
 }
@@ -110,6 +114,15 @@ struct ChcAccess {
   std::function<Status(const std::function<Status(chc::ChcStore&)>&)> with_store;
 };
 
+// The primary care database (primary-care.sqlite; not thread-safe:
+// `with_store` runs a function on it under the caller's lock) and the global
+// sum prices the schedule page needs. Without it the primary care pages
+// answer 404 (docs/primary-care.md, "Views").
+struct PrimaryCareAccess {
+  std::function<Status(const std::function<Status(primarycare::PcStore&)>&)> with_store;
+  std::shared_ptr<const primarycare::GlobalSumRates> rates;
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -122,7 +135,8 @@ class WebApp {
  public:
   WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
          const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {},
-         LedgerAccess ledger = {}, ProcurementAccess procurement = {}, ChcAccess chc = {});
+         LedgerAccess ledger = {}, ProcurementAccess procurement = {}, ChcAccess chc = {},
+         PrimaryCareAccess primary_care = {});
   ~WebApp();
 
   // Routes the request; handler failures become 500 pages here, without
