@@ -66,7 +66,9 @@ struct Fixture {
     ledger = Must(ledger::LedgerStore::Open(dir.path()));
     const std::string chart_text = Must(ReadFile(std::string(CSU_SOURCE_DIR) + "/data/ledger/ccg-chart.csv"));
     const ledger::ChartTemplate chart = Must(ledger::ParseChartTemplate(chart_text, "ccg-chart.csv"));
-    ledger::Entity e{"00L", ledger::EntityKind::kCcg, "NHS Northumberland CCG"};
+    ledger::Entity e;
+    e.code = "00L";
+    e.name = "NHS Northumberland CCG";
     e.approval_threshold = Money::FromPounds(100'000'000);
     const ledger::Actor la{kActor.at, kActor.by};
     Must(ledger->AddEntity(e, chart, la));
@@ -125,8 +127,12 @@ TEST(PrimaryCareGolden, PostsOneBalancedJournalOnce) {
   EXPECT_EQ(ledger::DebitTotal(j->txn).pence(), 35'835'939 + 31'240);  // the deduction is a credit to expenditure
   auto balances = Must(f.ledger->Balances("00L", Date::FromYmd(2024, 4, 1), Date::FromYmd(2024, 4, 30)));
   for (const auto& b : balances) {
-    if (b.account.name == kPrimaryCareExpense) EXPECT_EQ(b.balance.pence(), 35'835'939);
-    if (b.account.name == kPracticePayables) EXPECT_EQ(b.balance.pence(), -35'835'939);
+    if (b.account.name == kPrimaryCareExpense) {
+      EXPECT_EQ(b.balance.pence(), 35'835'939);
+    }
+    if (b.account.name == kPracticePayables) {
+      EXPECT_EQ(b.balance.pence(), -35'835'939);
+    }
   }
   // Twice: refused, and the ledger unchanged.
   const Schedule again = f.Build("2024-04");
