@@ -40,6 +40,8 @@
 #include "report/disclosure.h"
 #include "store/env.h"
 #include "store/platform_date.h"
+#include "synth/primary_care_demo.h"
+#include "core/file.h"
 
 namespace csu::cli {
 namespace {
@@ -338,6 +340,62 @@ int Postings(const Context& ctx, const PcArgs& a) {
   return Show(primarycare::PostingsTable(*o->db, UpperCaseCode(a.ccg)), a);
 }
 
+// The demo's primary care: synthetic files for the CCGs in the documented
+// formats (synth/primary_care_demo.h), written to --out and loaded through
+// the same readers and store calls as the commands above.
+PcArgs OnState(const StateArgs& state) {
+  PcArgs p;
+  p.state = state;
+  return p;
+}
+
+int Demo(const Context& ctx, const PcArgs& a) {
+  auto year = FinancialYear::Parse(a.year.empty() ? "2024/25" : a.year);
+  if (!year.ok()) return Fail("--year: " + year.error().why, kExitUsage);
+  auto o = Open(ctx, OnState(a.state));
+  if (!o) return kExitFailure;
+  std::vector<std::string> ccgs;
+  for (std::string_view part : Split(a.ccg, ',')) ccgs.push_back(UpperCaseCode(std::string(Trim(part))));
+  const synth::PrimaryCareDemo demo = synth::GeneratePrimaryCareDemo(*o->state->ref, ccgs, year.value(), 1);
+  if (demo.practices == 0) return Fail("--ccgs: no practices of those CCGs in the reference data", kExitUsage);
+  std::filesystem::create_directories(a.out);
+  const std::pair<const char*, const std::string*> files[] = {{"lists.csv", &demo.lists_csv},
+                                                              {"qof-practices.csv", &demo.qof_practices_csv},
+                                                              {"qof-indicators.csv", &demo.qof_indicators_csv},
+                                                              {"adjustments.csv", &demo.adjustments_csv}};
+  for (const auto& [name, text] : files) {
+    AtomicFileWriter w(a.out + "/" + name);
+    if (Status s = w.Open(); !s.ok()) return Fail(s.error().ToString());
+    w.Append(*text);
+    if (Status s = w.Commit(); !s.ok()) return Fail(s.error().ToString());
+  }
+  for (const std::string& ccg : ccgs) {
+    PcArgs add = OnState(a.state);
+    add.ccg = ccg;
+    if (int rc = PracticesAdd(ctx, add); rc != kExitOk) return rc;
+  }
+  for (const auto& c : demo.contracts) {
+    auto existing = o->db->Contracts("", c.practice);
+    if (existing.ok() && !existing.value().empty()) continue;  // a second run keeps the first's contracts
+    PcArgs add = OnState(a.state);
+    add.practice = c.practice;
+    add.type = c.type;
+    add.start = c.start.ToString();
+    add.end = c.end ? c.end->ToString() : "";
+    if (int rc = ContractAdd(ctx, add); rc != kExitOk) return rc;
+  }
+  PcArgs lists = OnState(a.state);
+  lists.file = a.out + "/lists.csv";
+  if (int rc = ListsLoad(ctx, lists); rc != kExitOk) return rc;
+  PcArgs qof = OnState(a.state);
+  qof.practices = a.out + "/qof-practices.csv";
+  qof.indicators = a.out + "/qof-indicators.csv";
+  if (int rc = QofLoad(ctx, qof); rc != kExitOk) return rc;
+  PcArgs adj = OnState(a.state);
+  adj.file = a.out + "/adjustments.csv";
+  return AdjustmentsLoad(ctx, adj);
+}
+
 CLI::App* Sub(CLI::App* parent, Context& ctx, const char* name, const char* help,
               std::function<int(const Context&, const PcArgs&)> fn, std::shared_ptr<PcArgs>& args, bool table) {
   args = std::make_shared<PcArgs>();
@@ -419,6 +477,12 @@ void AddPrimaryCareContractingCommands(CLI::App& group, Context& ctx) {
   c->add_option("--practice", a->practice, "The practice")->required();
   c = Sub(&group, ctx, "postings", "Posted payment schedules with their journals", Postings, a, true);
   c->add_option("--ccg", a->ccg, "Only this CCG's");
+  c = Sub(&group, ctx, "demo",
+          "Synthetic practices' contracts, lists, QOF figures and APMS prices for demo CCGs: written and loaded", Demo,
+          a, false);
+  c->add_option("--ccgs", a->ccg, "CCGs, comma-separated")->required();
+  c->add_option("--year", a->year, "The QOF year (default 2024/25)");
+  c->add_option("--out", a->out, "Folder for the generated files")->required();
 }
 
 }  // namespace csu::cli
