@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <vector>
 
+#include "primarycare/global_sum.h"
 #include "primarycare/qof.h"
+#include "primarycare/qof_years.h"
 
 namespace csu::primarycare {
 namespace {
@@ -32,6 +34,8 @@ const England& Inputs() {
     for (int p = 0; p < kPractices; ++p) {
       QofPractice practice{"N" + std::to_string(10000 + p), "2024/25", 1000 + next(29000), 9964,
                            Money::FromPence(22062), std::nullopt};
+      // The prior year's figures, for the aspiration (2023/24: £213.43, 9,639).
+      practice.prior = QofPractice::Prior{next(60'000), Money::FromPence(21343), practice.list_size, 9639, 8000};
       for (int k = 0; k < kIndicators; ++k) {
         QofIndicator i;
         i.practice_code = practice.practice_code;
@@ -95,6 +99,34 @@ void AllPaymentsFiguresOnly(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(e.indicators.size()));
 }
 BENCHMARK(AllPaymentsFiguresOnly)->Name("qof_england/payments-6500x70")->Unit(benchmark::kMillisecond);
+
+// A year of QOF and global sum payments for every practice in England, the
+// figures the payment schedules are made of: each practice's achievement
+// payment (its 70 indicators, summed) and aspiration as `csu primary-care
+// qof-load` stores them (QofYearsFrom, without the per-indicator
+// explanations), and twelve months of global sum on a weighted list, each
+// explained.
+void YearOfPayments(benchmark::State& state) {
+  const England& e = Inputs();
+  QofInputs inputs{e.practices, e.indicators};
+  const GlobalSumRate rate{FinancialYear::Of(Date::FromYmd(2024, 4, 1)), Money::FromPence(11250), "bench"};
+  for (auto _ : state) {
+    const QofLoad load = QofYearsFrom(inputs, "bench");
+    int64_t total = 0;
+    for (size_t p = 0; p < load.years.size(); ++p) {
+      total += *load.years[p].achievement_pence + 12 * *load.years[p].aspiration_monthly_pence;
+      const int64_t weighted = e.practices[p].list_size * 1'030'000;  // a weighted list 3% above the registered
+      for (int m = 1; m <= 12; ++m) {
+        const ledger::LedgerPeriod month{rate.year, m};
+        total += CalculateGlobalSumMonth(weighted, e.practices[p].list_size, rate, month, month.first_day())
+                     .amount.pence();
+      }
+    }
+    benchmark::DoNotOptimize(total);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(e.indicators.size()));
+}
+BENCHMARK(YearOfPayments)->Name("qof_england/year-of-payments-6500x70")->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace csu::primarycare

@@ -35,8 +35,12 @@ int RunQof(const QofArgs& args) {
 
 }  // namespace
 
+// practices, contracts, lists, QOF load and views, schedules
+// (primary_care_contracting_command.cc).
+void AddPrimaryCareContractingCommands(CLI::App& group, Context& ctx);
+
 void AddPrimaryCareCommands(CLI::App& app, Context& ctx) {
-  auto* group = app.add_subcommand("primary-care", "Primary care contracting: the QOF calculator");
+  auto* group = app.add_subcommand("primary-care", "Primary care contracting: practices, contracts, QOF, payment schedules");
   group->require_subcommand(1);
   auto args = std::make_shared<QofArgs>();
   auto* qof = group->add_subcommand("qof", "QOF achievement, points and payment per practice and indicator, explained");
@@ -75,6 +79,7 @@ void AddPrimaryCareCommands(CLI::App& app, Context& ctx) {
       return RunQof(*args);
     };
   });
+  AddPrimaryCareContractingCommands(*group, ctx);
 }
 
 }  // namespace csu::cli

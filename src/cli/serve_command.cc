@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
 #include <string>
 
@@ -20,6 +21,8 @@
 #include "chc/chc_store.h"
 #include "cli/payroll_open.h"
 #include "payroll/payroll_store.h"
+#include "primarycare/global_sum.h"
+#include "primarycare/pc_store.h"
 #include "procurement/procurement_store.h"
 #include "cli/command.h"
 #include "cli/state.h"
@@ -264,8 +267,28 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     };
     payroll_access.cipher = &*payroll_cipher;
   }
+  // Primary care: its own database, one request at a time; the global sum
+  // prices from data/primarycare beside the reference data.
+  auto pc_db = primarycare::PcStore::Open(args.state.data_dir);
+  if (!pc_db.ok()) {
+    PrintError(pc_db.error().ToString());
+    return kExitFailure;
+  }
+  std::mutex pc_mutex;
+  web::PrimaryCareAccess pc_access;
+  pc_access.with_store = [db = pc_db.value().get(), &pc_mutex](const std::function<Status(primarycare::PcStore&)>& fn) {
+    std::lock_guard<std::mutex> lock(pc_mutex);
+    return fn(*db);
+  };
+  {
+    const std::string ref_dir = refdata::DefaultRefDataDir(ctx.refdata_dir, CSU_DEFAULT_REFDATA_DIR);
+    auto rates = primarycare::GlobalSumRates::Load(
+        (std::filesystem::path(ref_dir).parent_path() / "primarycare").string());
+    if (rates.ok()) pc_access.rates = std::make_shared<const primarycare::GlobalSumRates>(std::move(rates).value());
+    else PrintError("primary care rates (the schedule page will say so): " + rates.error().ToString());
+  }
   const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access,
-                        ledger_access, procurement_access, chc_access, payroll_access);
+                        ledger_access, procurement_access, chc_access, payroll_access, pc_access);
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.

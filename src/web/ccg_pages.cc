@@ -607,10 +607,7 @@ Response WebApp::Impl::RecordsPage(const Request& r, const Caller& c) const {
   return Response::Html(200, RenderPage(f, body));
 }
 
-namespace {
-
-// A workbook of `tables` as bytes, or none when it could not be written.
-// libxlsxwriter writes a file: a private temporary one, removed at once.
+// A workbook of `tables` as bytes (web_app_impl.h).
 std::optional<std::string> XlsxBytes(const std::vector<report::ReportTable>& tables) {
   std::string path = (std::filesystem::temp_directory_path() / "csu-export-XXXXXX").string();
   const int fd = ::mkstemp(path.data());
@@ -624,8 +621,6 @@ std::optional<std::string> XlsxBytes(const std::vector<report::ReportTable>& tab
   if (!s.ok()) return std::nullopt;
   return bytes.str();
 }
-
-}  // namespace
 
 Response WebApp::Impl::Export(const Request& r, const Caller& c) const {
   const std::string view(r.PathParam("view"));

@@ -199,6 +199,8 @@ std::vector<NavLink> WebApp::Impl::ServiceLinks(const Caller& c, const OdsCode& 
     links.push_back({base + "/procurement", "Procurement", current == "procurement"});
   if (tenancy::Grants(c.who.role, Action::kViewChc, Identifiability::kRecordLevel) && chc.with_store)
     links.push_back({base + "/chc", "Continuing healthcare", current == "chc"});
+  if (primary_care.with_store && tenancy::Grants(c.who.role, Action::kView, Identifiability::kAggregate))
+    links.push_back({base + "/primary-care", "Primary care", current == "primary-care"});
   return links;
 }
 
@@ -230,13 +232,15 @@ Response WebApp::Impl::ApiNotFound() { return Response::Error(404, "not found");
 
 WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
                const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing,
-               LedgerAccess ledger, ProcurementAccess procurement, ChcAccess chc, PayrollAccess payroll)
+               LedgerAccess ledger, ProcurementAccess procurement, ChcAccess chc, PayrollAccess payroll,
+               PrimaryCareAccess primary_care)
     : impl_(std::make_unique<Impl>(options, accounts, views, ref, std::move(audit), std::move(records),
                                    options.behind_tls ? "__Host-csu_session" : "csu_session", std::move(billing),
                                    std::move(ledger))),
       session_cookie_(impl_->session_cookie) {
   impl_->chc = std::move(chc);
   impl_->payroll = std::move(payroll);
+  impl_->primary_care = std::move(primary_care);
   Impl* app = impl_.get();
   Impl::AddPayrollRoutes(router_, app);  // payroll_routes.cc
   app->procurement = std::move(procurement);
@@ -343,6 +347,26 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
       return app->Metered(r, *c, true, Use::kPage, app->ApiChc(r, *c, w));
     });
   }
+  // Primary care (primary_care_routes.cc).
+  using PcView = Impl::PcView;
+  const std::pair<const char*, PcView> pc_pages[] = {
+      {"", PcView::kPractices},          {"/contracts", PcView::kContracts}, {"/achievement", PcView::kAchievement},
+      {"/outliers", PcView::kOutliers},  {"/schedule", PcView::kSchedule},   {"/postings", PcView::kPostings},
+      {"/practice/{practice}", PcView::kPractice}};
+  for (const auto& [suffix, which] : pc_pages) {
+    const PcView w = which;
+    router_.Add(Method::kGet, std::string("/ccg/{ccg}/primary-care") + suffix, [app, w](const Request& r) {
+      auto c = app->Authenticate(r);
+      if (!c) return Redirect("/signin");
+      return app->Metered(r, *c, false, Use::kPage, app->PcPage(r, *c, w));
+    });
+    router_.Add(Method::kGet, std::string("/api/v1/ccg/{ccg}/primary-care") + suffix, [app, w](const Request& r) {
+      auto c = app->Authenticate(r);
+      if (!c) return Response::Error(401, "sign in, or send an API token as 'Authorization: Bearer ...'");
+      return app->Metered(r, *c, true, Use::kPage, app->ApiPc(r, *c, w));
+    });
+  }
+  router_.Add(Method::kGet, "/ccg/{ccg}/primary-care-export/{view}/{format}", page(&Impl::PcExport, Use::kExport));
   router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}", page(&Impl::ChcCasePage));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/chc/cases/{case}", api(&Impl::ApiChcCase));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, Use::kNone));

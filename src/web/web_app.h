@@ -56,6 +56,10 @@ class PayrollStore;
 namespace csu::store {
 class FieldCipher;
 }
+namespace csu::primarycare {
+class PcStore;
+class GlobalSumRates;
+}
 namespace csu::refdata {
 class RefData;
 }
@@ -126,6 +130,15 @@ struct PayrollAccess {
   const store::FieldCipher* cipher = nullptr;
 };
 
+// The primary care database (primary-care.sqlite; not thread-safe:
+// `with_store` runs a function on it under the caller's lock) and the global
+// sum prices the schedule page needs. Without it the primary care pages
+// answer 404 (docs/primary-care.md, "Views").
+struct PrimaryCareAccess {
+  std::function<Status(const std::function<Status(primarycare::PcStore&)>&)> with_store;
+  std::shared_ptr<const primarycare::GlobalSumRates> rates;
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -139,7 +152,7 @@ class WebApp {
   WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics::CommissioningViews& views,
          const refdata::RefData& ref, AuditFn audit, PlatformRecords records, BillingAccess billing = {},
          LedgerAccess ledger = {}, ProcurementAccess procurement = {}, ChcAccess chc = {},
-         PayrollAccess payroll = {});
+         PayrollAccess payroll = {}, PrimaryCareAccess primary_care = {});
   ~WebApp();
 
   // Routes the request; handler failures become 500 pages here, without

@@ -119,6 +119,11 @@ class SignInForms {
   std::deque<std::pair<Time, std::string>> order_;
 };
 
+// A workbook of `tables` as bytes, or none when it could not be written
+// (libxlsxwriter writes a file: a private temporary one, removed at once;
+// ccg_pages.cc). Shared by the pages that export workbooks.
+std::optional<std::string> XlsxBytes(const std::vector<report::ReportTable>& tables);
+
 struct WebApp::Impl {
   Impl(WebOptions o, tenancy::Accounts& a, const analytics::CommissioningViews& v, const refdata::RefData& r, AuditFn f,
        PlatformRecords p, std::string cookie, BillingAccess b, LedgerAccess l = {})
@@ -143,6 +148,7 @@ struct WebApp::Impl {
   ProcurementAccess procurement;  // set by WebApp's constructor
   ChcAccess chc;                  // set by WebApp's constructor
   PayrollAccess payroll;          // set by WebApp's constructor
+  PrimaryCareAccess primary_care;  // set by WebApp's constructor
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
   // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
   std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
@@ -374,6 +380,16 @@ struct WebApp::Impl {
     return std::move(*out);
   }
   Result<billing::CcgBilling> CcgBillingOf(const OdsCode& ccg) const;
+
+  // ---- primary care pages (primary_care_routes.cc) ----
+  // A CCG's practices, contracts, QOF achievement against the CCG and
+  // national figures, outliers, the month's payment schedule, posted
+  // schedules and a practice's payment history, from primary-care.sqlite.
+  enum class PcView { kPractices, kContracts, kAchievement, kOutliers, kSchedule, kPostings, kPractice };
+  Result<report::ReportTable> PcTableOf(const Request& r, const OdsCode& ccg, PcView which) const;
+  Response PcPage(const Request& r, const Caller& c, PcView which) const;
+  Response ApiPc(const Request& r, const Caller& c, PcView which) const;
+  Response PcExport(const Request& r, const Caller& c) const;
 
   // ---- continuing healthcare pages (chc_routes.cc) ----
   // The CCG's CHC table `which` (caseload, deadlines, reviews, packages,

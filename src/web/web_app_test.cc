@@ -5,6 +5,8 @@
 // would build them and handed to WebApp::Handle.
 #include "chc/chc_store.h"
 #include "payroll/payroll_store.h"
+#include "primarycare/global_sum.h"
+#include "primarycare/pc_store.h"
 #include "web/web_app.h"
 
 #include <gtest/gtest.h>
@@ -301,9 +303,31 @@ class WebAppTest : public ::testing::Test {
     ASSERT_TRUE(accounts_->Assign("csupay", "02E", true, "test").ok());
     ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCcgHr, false, "test").ok());
     ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCsuPayroll, false, "test").ok());
+    // Primary care: a practice of each CCG, 02E's with a GMS contract and
+    // the golden example's weighted list (tests/golden/primarycare).
+    auto pc = primarycare::PcStore::Open(dir_.path());
+    ASSERT_TRUE(pc.ok()) << pc.error().ToString();
+    pc_ = std::move(pc).value();
+    const primarycare::Actor pc_actor{"2024-04-01T09:00:00Z", "test"};
+    ASSERT_TRUE(pc_->AddPractices({{"N81007", "02E", "", "", 9000}, {"N81001", "27D", "", "", 9000}}, pc_actor).ok());
+    ASSERT_TRUE(pc_->AddContract({0, "N81007", primarycare::ContractType::kGms, Date::FromYmd(2004, 4, 1),
+                                  std::nullopt, "", "", ""},
+                                 pc_actor)
+                    .ok());
+    ASSERT_TRUE(pc_->LoadListSizes({{"N81007", Date::FromYmd(2024, 4, 1), 5903, 6'120'443'712, "lists.csv"}}, {2},
+                                   "lists.csv", pc_actor)
+                    .ok());
+    PrimaryCareAccess pc_access;
+    pc_access.with_store = [this](const std::function<Status(primarycare::PcStore&)>& fn) {
+      std::lock_guard<std::mutex> lock(pc_mu_);
+      return fn(*pc_);
+    };
+    auto rates = primarycare::GlobalSumRates::Load(std::string(CSU_SOURCE_DIR) + "/data/primarycare");
+    ASSERT_TRUE(rates.ok());
+    pc_access.rates = std::make_shared<const primarycare::GlobalSumRates>(rates.value());
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
                                     refdata::TestRefData(), o.audit, records, billing_access, ledger_access,
-                                    procurement_access, chc_access, payroll_access);
+                                    procurement_access, chc_access, payroll_access, pc_access);
   }
 
   // 02E's plan line P1 and its open tender T-1 (Procurement Act 2023), for
@@ -380,6 +404,8 @@ class WebAppTest : public ::testing::Test {
   std::mutex payroll_mu_;
   std::unique_ptr<store::FieldCipher> payroll_cipher_;
   std::unique_ptr<payroll::PayrollStore> payroll_;
+  std::mutex pc_mu_;
+  std::unique_ptr<primarycare::PcStore> pc_;
   std::unique_ptr<WebApp> app_;
 };
 
@@ -719,6 +745,21 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /api/v1/ccg/{ccg}/chc/packages", {false, true}},
     {"GET /api/v1/ccg/{ccg}/chc/committed", {false, true}},
     {"GET /api/v1/ccg/{ccg}/chc/cases/{case}", {false, true}},
+    {"GET /ccg/{ccg}/primary-care", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/primary-care", {false, true}},
+    {"GET /ccg/{ccg}/primary-care/contracts", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/primary-care/contracts", {false, true}},
+    {"GET /ccg/{ccg}/primary-care/achievement", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/primary-care/achievement", {false, true}},
+    {"GET /ccg/{ccg}/primary-care/outliers", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/primary-care/outliers", {false, true}},
+    {"GET /ccg/{ccg}/primary-care/schedule", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/primary-care/schedule", {false, true}},
+    {"GET /ccg/{ccg}/primary-care/postings", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/primary-care/postings", {false, true}},
+    {"GET /ccg/{ccg}/primary-care/practice/{practice}", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/primary-care/practice/{practice}", {false, true}},
+    {"GET /ccg/{ccg}/primary-care-export/{view}/{format}", {false, true}},
 };
 
 std::string Fill(std::string pattern, const std::string& ccg, const std::string& view, const std::string& format) {
@@ -727,6 +768,7 @@ std::string Fill(std::string pattern, const std::string& ccg, const std::string&
                                     {"{format}", format}, {"{number}", "INV-000002"},
                                     {"{tender}", "T-1"}, {"{case}", "2"},
                                     {"{employer}", ccg}, {"{employee}", "2"}, {"{run}", "2"}}) {
+                                    {"{practice}", "N81001"}}) {
     for (size_t at; (at = pattern.find(name)) != std::string::npos;) pattern.replace(at, name.size(), value);
   }
   return pattern;
@@ -782,6 +824,31 @@ TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
   }
   // Every refusal went to the audit log.
   EXPECT_GT(AuditCount("permission.refused"), 0u);
+}
+
+// Issue 21: the primary care pages. The CCG's aggregate pages for its
+// commissioners, the money pages (schedule, a practice's payments) only for
+// those who read its ledger; another CCG's practice is not found.
+TEST_F(WebAppTest, PrimaryCarePagesKeepToTheCcgAndTheMoneyToFinance) {
+  const std::string commissioner = Cookie(Session("commissioner"));
+  const std::string finance = Cookie(Session("finance"));
+  Response practices = Send(Method::kGet, "/ccg/02E/primary-care", commissioner);
+  ASSERT_EQ(practices.status(), 200) << practices.body();
+  EXPECT_NE(practices.body().find("N81007"), std::string::npos);
+  EXPECT_EQ(practices.body().find("N81001"), std::string::npos) << "27D's practice";
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/primary-care/schedule?month=2024-04", commissioner).status(), 404);
+  Response schedule = Send(Method::kGet, "/ccg/02E/primary-care/schedule?month=2024-04", finance);
+  ASSERT_EQ(schedule.status(), 200) << schedule.body();
+  EXPECT_NE(schedule.body().find("£57,379.16"), std::string::npos) << schedule.body();
+  Response json = Send(Method::kGet, "/api/v1/ccg/02E/primary-care/schedule?month=2024-04", finance);
+  ASSERT_EQ(json.status(), 200) << json.body();
+  EXPECT_NE(json.body().find("\"amount_pence\":5737916"), std::string::npos) << json.body();
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/primary-care/practice/N81001", finance).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/primary-care/practice/N81007", finance).status(), 200);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/primary-care", Cookie(Session("other"))).status(), 404);
+  Response csv = Send(Method::kGet, "/ccg/02E/primary-care-export/schedule/csv?month=2024-04", finance);
+  ASSERT_EQ(csv.status(), 200) << csv.body();
+  EXPECT_NE(csv.body().find("N81007,global_sum"), std::string::npos) << csv.body();
 }
 
 // Issue 22: the procurement pages. The team sees the CCG's tenders; an
