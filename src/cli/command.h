@@ -49,8 +49,6 @@ void AddServeCommand(CLI::App& app, Context& ctx);
 void AddBillingCommands(CLI::App& app, Context& ctx);
 void AddPrimaryCareCommands(CLI::App& app, Context& ctx);
 void AddPayrollCommands(CLI::App& app, Context& ctx);
-// The pay run outputs under `csu payroll` (payroll_run_command.cc).
-void AddPayrollRunCommands(CLI::App& payroll, Context& ctx);
 void AddLedgerCommands(CLI::App& app, Context& ctx);
 void AddProcurementCommands(CLI::App& app, Context& ctx);
 void AddChcCommands(CLI::App& app, Context& ctx);
