@@ -92,7 +92,7 @@ void SumInputsBaseline(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kEmployees);
 }
-BENCHMARK(SumInputsBaseline)->Name("pay_run_50k/baseline-sum-inputs")->Unit(benchmark::kMillisecond);
+BENCHMARK(SumInputsBaseline)->Name("afc_pay_run_50k/baseline-sum-inputs")->Unit(benchmark::kMillisecond);
 
 void Calculate(benchmark::State& state) {
   const Run& r = Inputs();
@@ -103,7 +103,7 @@ void Calculate(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kEmployees);
 }
-BENCHMARK(Calculate)->Name("pay_run_50k/calculate-payslips")->Unit(benchmark::kMillisecond);
+BENCHMARK(Calculate)->Name("afc_pay_run_50k/calculate-payslips")->Unit(benchmark::kMillisecond);
 
 void Outputs(benchmark::State& state) {
   const Run& r = Inputs();
@@ -117,7 +117,7 @@ void Outputs(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kEmployees);
 }
-BENCHMARK(Outputs)->Name("pay_run_50k/fps-and-bank-file")->Unit(benchmark::kMillisecond);
+BENCHMARK(Outputs)->Name("afc_pay_run_50k/fps-and-bank-file")->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace csu::payroll

@@ -52,8 +52,6 @@ void AddPayrollCommands(CLI::App& app, Context& ctx);
 // Employers, staff, posts, absence, import and pay runs under `csu payroll`
 // (payroll_hr_command.cc).
 void AddPayrollStaffCommands(CLI::App& payroll, Context& ctx);
-// The pay run outputs under `csu payroll` (payroll_run_command.cc).
-void AddPayrollRunCommands(CLI::App& payroll, Context& ctx);
 void AddLedgerCommands(CLI::App& app, Context& ctx);
 void AddProcurementCommands(CLI::App& app, Context& ctx);
 void AddChcCommands(CLI::App& app, Context& ctx);

@@ -15,6 +15,10 @@
 #include "refdata/refdata.h"
 
 namespace csu::cli {
+
+// The pay run outputs under `csu payroll` (payroll_run_command.cc).
+void AddPayrollRunCommands(CLI::App& payroll, Context& ctx);
+
 namespace {
 
 struct CalcArgs {

@@ -41,8 +41,10 @@ Result<PayRunRates> PayRunRates::Load(const std::string& dir) {
 }
 
 Result<Payslip> CalculatePayslip(const PeriodInput& in, const PayRunRates& rates) {
-  const std::string where = "employee " + in.employee_id;
-  auto fail = [&](const std::string& field, const std::string& why) -> Error { return MakeError(where, field + ": " + why); };
+  // The place is built only on failure: a run of 50,000 pays for no string here.
+  auto fail = [&](const std::string& field, const std::string& why) -> Error {
+    return MakeError("employee " + in.employee_id, field + ": " + why);
+  };
   if (in.employee_id.empty()) return MakeError("employee", "employee_id: value missing");
 
   auto fy = FinancialYear::Parse(in.tax_year);

@@ -23,6 +23,7 @@ TEST(PayRunFuzzCorpus, ChecksRejectAPayslipThatDoesNotAddUp) {
   s.basic_pay = s.gross = Money::FromPence(100000);
   s.net = Money::FromPence(90000);
   s.tax = Money::FromPence(10000);
+  s.taxable = s.gross;
   EXPECT_EQ(fuzz::CheckPayslip(s), "");
   s.net += Money::FromPence(1);
   EXPECT_EQ(fuzz::CheckPayslip(s), "a payslip does not add up");

@@ -37,7 +37,7 @@ struct Golden {
   PayRunResult run;
 };
 
-const Golden& Run() {
+const Golden& GoldenRun() {
   static const Golden g = [] {
     Golden out;
     auto f = ReadPayRunFile(kGolden + "pay-run-2025-26.csv");
@@ -65,7 +65,7 @@ void CompareGolden(const std::string& name, const std::string& actual) {
 }
 
 TEST(PayRunFile, ReadsTheGoldenRunAndItsFiguresMatchTheHandWorking) {
-  const Golden& g = Run();
+  const Golden& g = GoldenRun();
   ASSERT_EQ(g.run.payslips.size(), 7u);
   // Net pay of each case as worked in the README.
   const int64_t net[] = {198471, 133058 - 1250, 291289, 184098, 180775, 269628, 283918};
@@ -114,7 +114,7 @@ TEST(NiNumber, PublishedFormatRules) {
 }
 
 TEST(PayRunOutputs, PayslipTablesCarryEveryFigureAndNoPersonalData) {
-  const Golden& g = Run();
+  const Golden& g = GoldenRun();
   const report::ReportTable lines = PayslipLines(g.run);
   size_t expected_rows = 0;
   for (const Payslip& s : g.run.payslips) expected_rows += s.lines.size();
@@ -136,7 +136,7 @@ TEST(PayRunOutputs, PayslipTablesCarryEveryFigureAndNoPersonalData) {
 }
 
 TEST(PayRunOutputs, P60AndP45) {
-  const Golden& g = Run();
+  const Golden& g = GoldenRun();
   auto p60 = P60Table(g.run, g.file.people, g.employer);
   ASSERT_TRUE(p60.ok()) << p60.error().ToString();
   EXPECT_EQ(p60.value().rows.size(), 7u);
@@ -151,7 +151,7 @@ TEST(PayRunOutputs, P60AndP45) {
 }
 
 TEST(PayRunOutputs, BankFileMatchesTheGoldenFile) {
-  const Golden& g = Run();
+  const Golden& g = GoldenRun();
   auto bank = WriteBankFile(g.run, g.file.people, g.employer);
   ASSERT_TRUE(bank.ok()) << bank.error().ToString();
   EXPECT_EQ(bank.value().payments, 7);
@@ -168,7 +168,7 @@ TEST(PayRunOutputs, BankFileMatchesTheGoldenFile) {
 }
 
 TEST(PayRunOutputs, FpsMatchesTheGoldenFile) {
-  const Golden& g = Run();
+  const Golden& g = GoldenRun();
   auto xml = WriteFps(g.run, g.file.people, g.employer);
   ASSERT_TRUE(xml.ok()) << xml.error().ToString();
   EXPECT_NE(xml.value().find("FullPaymentSubmission/25-26/1"), std::string::npos);
@@ -177,7 +177,7 @@ TEST(PayRunOutputs, FpsMatchesTheGoldenFile) {
 }
 
 TEST(PayRunOutputs, NegativeNetPayRefusesTheBankFile) {
-  Golden g = Run();
+  Golden g = GoldenRun();
   g.run.payslips[0].net = Money::FromPence(-1);
   auto bank = WriteBankFile(g.run, g.file.people, g.employer);
   ASSERT_FALSE(bank.ok());
