@@ -322,7 +322,9 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
                                                        {"/deadlines", ChcView::kDeadlines},
                                                        {"/reviews", ChcView::kReviews},
                                                        {"/packages", ChcView::kPackages},
-                                                       {"/committed", ChcView::kCommitted}};
+                                                       {"/committed", ChcView::kCommitted},
+                                                       {"/invoices", ChcView::kInvoices},
+                                                       {"/claims", ChcView::kClaims}};
   for (const auto& [suffix, which] : chc_pages) {
     const ChcView w = which;
     router_.Add(Method::kGet, std::string("/ccg/{ccg}/chc") + suffix, [app, w](const Request& r) {

@@ -377,7 +377,7 @@ struct WebApp::Impl {
   // The CCG's CHC table `which` (caseload, deadlines, reviews, packages,
   // committed) or a case's timeline, from chc.sqlite; nullopt when the
   // caller may not see the CCG's cases or there is no database.
-  enum class ChcView { kCaseload, kDeadlines, kReviews, kPackages, kCommitted };
+  enum class ChcView { kCaseload, kDeadlines, kReviews, kPackages, kCommitted, kInvoices, kClaims };
   Result<report::ReportTable> ChcTableOf(const OdsCode& ccg, ChcView which) const;
   Response ChcPage(const Request& r, const Caller& c, ChcView which) const;
   Response ApiChc(const Request& r, const Caller& c, ChcView which) const;
