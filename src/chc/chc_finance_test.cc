@@ -9,6 +9,7 @@
 #include "chc/chc_views.h"
 #include "chc/invoice_check.h"
 #include "chc/retro_claim.h"
+#include "store/sqlite_db.h"
 
 namespace csu::chc {
 namespace {

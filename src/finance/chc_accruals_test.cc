@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "finance/accruals.h"  // kAccruals
 #include "ledger/ledger_testing.h"
 
 namespace csu::finance {

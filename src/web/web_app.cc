@@ -340,6 +340,10 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   }
   router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}", page(&Impl::ChcCasePage));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/chc/cases/{case}", api(&Impl::ApiChcCase));
+  router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}/dst", page(&Impl::ChcDstForm));
+  router_.Add(Method::kPost, "/ccg/{ccg}/chc/cases/{case}/dst", page(&Impl::ChcDstSubmit));
+  router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}/identity", page(&Impl::ChcIdentityForm));
+  router_.Add(Method::kPost, "/ccg/{ccg}/chc/cases/{case}/identity", page(&Impl::ChcIdentitySubmit));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling, Use::kNone));
   router_.Add(Method::kGet, "/ccg/{ccg}/ledger", page(&Impl::LedgerHome, Use::kPage));

@@ -384,6 +384,21 @@ struct WebApp::Impl {
   Response ChcCasePage(const Request& r, const Caller& c) const;
   Response ApiChcCase(const Request& r, const Caller& c) const;
   Result<std::optional<report::ReportTable>> ChcTimelineOf(const OdsCode& ccg, int64_t case_id) const;
+  // The DST form (chc_forms.cc): what was entered, kept when refused.
+  struct ChcDstEntry {
+    std::string assessed_on, acute, recommendation, error;
+    std::map<std::string, std::string> levels;  // domain code -> level name
+  };
+  std::string ChcDstFormHtml(const std::string& action, const std::string& csrf, const ChcDstEntry& e) const;
+  Response ChcDstPage(const Request& r, const Caller& c, const ChcDstEntry& entry, int status) const;
+  Response ChcDstForm(const Request& r, const Caller& c) const;
+  Response ChcDstSubmit(const Request& r, const Caller& c) const;
+  // The identifiable view (chc_forms.cc): a purpose asked for, audited,
+  // then the fields shown; for kViewChcIdentifiable only.
+  Response ChcIdentityPage(const Request& r, const Caller& c, const std::string& purpose, const std::string& error,
+                           int status) const;
+  Response ChcIdentityForm(const Request& r, const Caller& c) const;
+  Response ChcIdentitySubmit(const Request& r, const Caller& c) const;
 
   Response CcgBillingPage(const Request& r, const Caller& c) const;
   Response ApiCcgBilling(const Request& r, const Caller& c) const;
