@@ -32,6 +32,10 @@ class ChcFinanceTest : public ::testing::Test {
                        {"Ada Brightwater", "9434765919", "1931-02-17", "12 Orchard Row"}, *cipher_, actor_)
                 .value();
     EXPECT_TRUE(db_->RecordChecklist(case_, D("2018-08-02"), true, actor_).ok());
+    Assessment as;
+    as.case_id = case_, as.assessed_on = D("2018-08-20"), as.recommendation = "eligible";
+    as.levels[Domain::kBreathing] = Level::kSevere, as.levels[Domain::kMobility] = Level::kSevere;
+    EXPECT_TRUE(db_->RecordAssessment(as, actor_).ok());
     EXPECT_TRUE(db_->Decide(case_, D("2018-08-28"), true, "severe in two domains", actor_).ok());
     PackageVersion v;
     v.start = D("2018-09-01"), v.provider = "NVC01", v.setting = Setting::kCareHomeNursing;
