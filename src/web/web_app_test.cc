@@ -643,6 +643,14 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /api/v1/ccg/{ccg}/chc/packages", {false, true}},
     {"GET /api/v1/ccg/{ccg}/chc/committed", {false, true}},
     {"GET /api/v1/ccg/{ccg}/chc/cases/{case}", {false, true}},
+    {"GET /ccg/{ccg}/chc/invoices", {false, true}},
+    {"GET /ccg/{ccg}/chc/claims", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/chc/invoices", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/chc/claims", {false, true}},
+    {"GET /ccg/{ccg}/chc/cases/{case}/dst", {false, true}},
+    {"POST /ccg/{ccg}/chc/cases/{case}/dst", {false, true}},
+    {"GET /ccg/{ccg}/chc/cases/{case}/identity", {false, true}},
+    {"POST /ccg/{ccg}/chc/cases/{case}/identity", {false, true}},
 };
 
 std::string Fill(std::string pattern, const std::string& ccg, const std::string& view, const std::string& format) {
