@@ -37,13 +37,13 @@ std::string WebApp::Impl::ChcDstFormHtml(const std::string& action, const std::s
   h += SelectField("acute", "acute", "Where", {{"no", "Not in an acute hospital"}, {"yes", "In an acute hospital"}},
                    e.acute);
   for (chc::Domain d : chc::kAllDomains) {
-    std::vector<std::pair<std::string, std::string>> options = {{"", "(choose)"}};
+    std::vector<std::pair<std::string, std::string>> choices = {{"", "(choose)"}};
     for (chc::Level l : {chc::Level::kNone, chc::Level::kLow, chc::Level::kModerate, chc::Level::kHigh,
                          chc::Level::kSevere, chc::Level::kPriority})
-      if (chc::DomainHasLevel(d, l)) options.push_back({std::string(chc::LevelName(l)), std::string(chc::LevelName(l))});
+      if (chc::DomainHasLevel(d, l)) choices.push_back({std::string(chc::LevelName(l)), std::string(chc::LevelName(l))});
     const std::string code(chc::DomainCode(d));
     auto it = e.levels.find(code);
-    h += SelectField("dst-" + code, code, std::string(chc::DomainTitle(d)), options,
+    h += SelectField("dst-" + code, code, std::string(chc::DomainTitle(d)), choices,
                      it == e.levels.end() ? "" : it->second);
   }
   h += SelectField("recommendation", "recommendation", "The multidisciplinary team recommends",
