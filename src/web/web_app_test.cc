@@ -244,8 +244,8 @@ class WebAppTest : public ::testing::Test {
       std::array<uint8_t, 32> key{};
       key.fill(7);
       const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key);
-      CSU_ASSIGN_OR_RETURN(db, chc::ChcStore::Open(dir, cipher));
-      CSU_ASSIGN_OR_RETURN(who, db->ReadIdentity(case_id, cipher));
+      CSU_ASSIGN_OR_RETURN(keyed, chc::ChcStore::Open(dir, cipher));
+      CSU_ASSIGN_OR_RETURN(who, keyed->ReadIdentity(case_id, cipher));
       out = {who.name, who.nhs_number, who.date_of_birth, who.address};
       return Status::Ok();
     };
