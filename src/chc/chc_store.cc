@@ -100,6 +100,45 @@ CREATE TABLE appeals(
 CREATE INDEX appeals_by_case ON appeals(case_id);
 )sql";
 
+// Tables added after schema version 1 was first shipped: created when the
+// file is opened, so a chc.sqlite made before them gains them (additive, no
+// version change; docs/store-format.md §15).
+const char* kSchemaAdditions = R"sql(
+CREATE TABLE IF NOT EXISTS provider_invoices(
+  id INTEGER PRIMARY KEY,
+  ccg TEXT NOT NULL, provider TEXT NOT NULL, invoice_ref TEXT NOT NULL,
+  case_ref TEXT NOT NULL, case_id INTEGER REFERENCES cases(id),
+  period_from TEXT NOT NULL, period_to TEXT NOT NULL,
+  amount_pence INTEGER NOT NULL, expected_pence INTEGER,
+  outcome TEXT NOT NULL CHECK(outcome IN ('payable','queried')),
+  reason TEXT NOT NULL, source TEXT NOT NULL,
+  checked_at TEXT NOT NULL, checked_by TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS provider_invoices_by_ccg ON provider_invoices(ccg, id);
+CREATE TABLE IF NOT EXISTS retro_claims(
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  ccg TEXT NOT NULL,
+  received_on TEXT NOT NULL, period_from TEXT NOT NULL, period_to TEXT NOT NULL,
+  status TEXT NOT NULL CHECK(status IN ('open','eligible','not_eligible')),
+  decided_on TEXT, eligible_from TEXT, eligible_to TEXT,
+  reason TEXT NOT NULL DEFAULT '', awarded_pence INTEGER NOT NULL DEFAULT 0,
+  recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS retro_claims_by_ccg ON retro_claims(ccg, id);
+CREATE TABLE IF NOT EXISTS retro_claim_costs(
+  claim_id INTEGER NOT NULL REFERENCES retro_claims(id),
+  line INTEGER NOT NULL,
+  cost_from TEXT NOT NULL, cost_to TEXT NOT NULL, weekly_pence INTEGER NOT NULL,
+  PRIMARY KEY(claim_id, line));
+CREATE TRIGGER IF NOT EXISTS retro_claim_costs_fixed_u BEFORE UPDATE ON retro_claim_costs
+  BEGIN SELECT RAISE(ABORT, 'a claim''s stated costs are never changed'); END;
+CREATE TRIGGER IF NOT EXISTS retro_claim_costs_fixed_d BEFORE DELETE ON retro_claim_costs
+  BEGIN SELECT RAISE(ABORT, 'a claim''s stated costs are never deleted'); END;
+CREATE TRIGGER IF NOT EXISTS provider_invoices_fixed_u BEFORE UPDATE ON provider_invoices
+  BEGIN SELECT RAISE(ABORT, 'a checked invoice is never changed'); END;
+CREATE TRIGGER IF NOT EXISTS provider_invoices_fixed_d BEFORE DELETE ON provider_invoices
+  BEGIN SELECT RAISE(ABORT, 'a checked invoice is never deleted'); END;
+)sql";
+
 constexpr const char* kFields[] = {"name", "nhs_number", "date_of_birth", "address"};
 
 std::optional<Date> OptDate(const store::Statement& q, int col) {
@@ -171,6 +210,7 @@ Result<std::unique_ptr<ChcStore>> ChcStore::Open(const std::string& dir, const F
                                       "continuing healthcare database");
       !s.ok())
     return s.error();
+  if (Status s = db->Exec(kSchemaAdditions); !s.ok()) return s.error();
   // The key the identifiable fields were sealed under, by fingerprint.
   const std::string fp = cipher.Fingerprint();
   Status st = store::InTransaction(*db, [&]() -> Status {
@@ -197,6 +237,7 @@ Result<std::unique_ptr<ChcStore>> ChcStore::OpenPseudonymised(const std::string&
                                       "continuing healthcare database");
       !s.ok())
     return s.error();
+  if (Status s = db->Exec(kSchemaAdditions); !s.ok()) return s.error();
   return std::make_unique<ChcStore>(PassKey{}, std::move(db));
 }
 

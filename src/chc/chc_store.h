@@ -20,7 +20,9 @@
 
 #include "chc/assurance.h"
 #include "chc/dst.h"
+#include "chc/invoice_check.h"
 #include "chc/package_cost.h"
+#include "chc/retro_claim.h"
 #include "chc/timeliness.h"
 #include "core/date.h"
 #include "core/result.h"
@@ -146,6 +148,35 @@ class ChcStore {
   Result<std::vector<Assessment>> Assessments(int64_t case_id);
   // The identifiable fields; the caller has checked permission and audits the view.
   Result<Identity> ReadIdentity(int64_t case_id, const FieldCipher& cipher);
+
+
+  // ---- provider invoices and retrospective claims (chc_store_finance.cc;
+  // docs/chc.md, "Provider invoices" and "Retrospective claims")
+  // Stores checked invoices, all in one transaction; returns their ids.
+  Result<std::vector<int64_t>> StoreInvoices(const std::vector<CheckedInvoice>& checked, const Actor& actor);
+  // `ccg` empty = every CCG; by id.
+  Result<std::vector<CheckedInvoice>> Invoices(const std::string& ccg);
+
+  // A claim for a previously unassessed period of care, with the costs the
+  // claimant states were paid (retro_claim.h).
+  struct Claim {
+    int64_t id = 0, case_id = 0;
+    std::string ccg, status;  // open, eligible, not_eligible
+    Date received_on, from, to;
+    std::vector<ClaimCost> costs;
+    std::optional<Date> decided_on, eligible_from, eligible_to;
+    std::string reason;
+    Money stated;   // the costs stated over the claim's period
+    Money awarded;  // the costs stated over the eligible days (0 unless eligible)
+  };
+  Result<int64_t> RecordClaim(int64_t case_id, Date received, Date from, Date to, const std::vector<ClaimCost>& costs,
+                              const Actor& actor);
+  // Eligible for [eligible_from, eligible_to] within the claim's period, or
+  // not eligible (both nullopt); reasons required; the award is computed.
+  Status DecideClaim(int64_t claim_id, Date on, std::optional<std::pair<Date, Date>> eligible,
+                     const std::string& reason, const Actor& actor);
+  // `ccg` empty = every CCG; by id.
+  Result<std::vector<Claim>> Claims(const std::string& ccg);
 
   // For tests and the crash test: the database itself.
   store::SqliteDb& db() { return *db_; }

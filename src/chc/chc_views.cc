@@ -106,3 +106,54 @@ ReportTable TimelineTable(int64_t case_id, const std::vector<Event>& events) {
 }
 
 }  // namespace csu::chc
+
+namespace csu::chc {
+
+report::ReportTable InvoicesTable(const std::string& ccg, const std::vector<CheckedInvoice>& invoices) {
+  using report::Cell;
+  using report::ColumnType;
+  report::ReportTable t("CHC provider invoices" + (ccg.empty() ? std::string() : " " + ccg),
+                        {{"invoice", ColumnType::kInteger, "Check"}, {"ccg", ColumnType::kText, "CCG"},
+                         {"provider", ColumnType::kText, "Provider"}, {"invoice_ref", ColumnType::kText, "Invoice"},
+                         {"case", ColumnType::kText, "Case"}, {"from_date", ColumnType::kText, "From"},
+                         {"to_date", ColumnType::kText, "To"}, {"amount", ColumnType::kMoney, "Amount"},
+                         {"expected", ColumnType::kMoney, "Package cost"}, {"outcome", ColumnType::kText, "Outcome"},
+                         {"reason", ColumnType::kText, "Reason"}});
+  for (const CheckedInvoice& c : invoices) {
+    // The case by number when matched; else as the file gave it, a
+    // pseudonym shortened as the caseload shows it.
+    const std::string case_ref = c.case_id ? std::to_string(*c.case_id) : c.case_ref.substr(0, 16);
+    t.AddRow({Cell::Integer(c.id), Cell::Text(c.ccg), Cell::Text(c.provider), Cell::Text(c.invoice_ref),
+              Cell::Text(case_ref), Cell::Text(c.from.ToString()), Cell::Text(c.to.ToString()), Cell::Money(c.amount),
+              c.expected ? Cell::Money(*c.expected) : Cell{}, Cell::Text(c.payable ? "payable" : "queried"),
+              Cell::Text(c.reason)});
+  }
+  t.notes.push_back("Payable when the package cost over the period (each version's days rounded once) is the amount "
+                    "to the penny (docs/chc.md, \"Provider invoices\").");
+  return t;
+}
+
+report::ReportTable ClaimsTable(const std::string& ccg, const std::vector<ChcStore::Claim>& claims) {
+  using report::Cell;
+  using report::ColumnType;
+  report::ReportTable t("CHC retrospective claims" + (ccg.empty() ? std::string() : " " + ccg),
+                        {{"claim", ColumnType::kInteger, "Claim"}, {"case", ColumnType::kInteger, "Case"},
+                         {"ccg", ColumnType::kText, "CCG"}, {"received_date", ColumnType::kText, "Received"},
+                         {"from_date", ColumnType::kText, "Period from"}, {"to_date", ColumnType::kText, "Period to"},
+                         {"stated", ColumnType::kMoney, "Costs stated"}, {"status", ColumnType::kText, "Decision"},
+                         {"decided_date", ColumnType::kText, "Decided"},
+                         {"eligible_from_date", ColumnType::kText, "Eligible from"},
+                         {"eligible_to_date", ColumnType::kText, "Eligible to"},
+                         {"awarded", ColumnType::kMoney, "Awarded"}, {"reason", ColumnType::kText, "Reasons"}});
+  for (const ChcStore::Claim& c : claims)
+    t.AddRow({Cell::Integer(c.id), Cell::Integer(c.case_id), Cell::Text(c.ccg), Cell::Text(c.received_on.ToString()),
+              Cell::Text(c.from.ToString()), Cell::Text(c.to.ToString()), Cell::Money(c.stated), Cell::Text(c.status),
+              Cell::Text(OptText(c.decided_on)), Cell::Text(OptText(c.eligible_from)),
+              Cell::Text(OptText(c.eligible_to)), Cell::Money(c.awarded), Cell::Text(c.reason)});
+  t.AddTotalRow("Total");
+  t.notes.push_back("Awarded: the costs stated over the eligible days, each stated run weekly × days / 7 rounded once "
+                    "(docs/chc.md, \"Retrospective claims\"); no interest is added.");
+  return t;
+}
+
+}  // namespace csu::chc

@@ -22,6 +22,10 @@ report::ReportTable ReviewsDueTable(const std::vector<CaseRow>& cases, Date toda
 report::ReportTable CommittedTable(const std::vector<Package>& packages, Date as_of);
 // Every package version with its weekly cost.
 report::ReportTable PackagesTable(const std::vector<Package>& packages);
+// Provider invoices as checked: payable or queried with the reason.
+report::ReportTable InvoicesTable(const std::string& ccg, const std::vector<CheckedInvoice>& invoices);
+// Retrospective claims with their decisions and amounts awarded.
+report::ReportTable ClaimsTable(const std::string& ccg, const std::vector<ChcStore::Claim>& claims);
 // A case's events.
 report::ReportTable TimelineTable(int64_t case_id, const std::vector<Event>& events);
 

@@ -29,6 +29,10 @@
 #include "chc/chc_store.h"
 #include "chc/chc_views.h"
 #include "store/field_cipher.h"
+#include "chc/invoice_check.h"
+#include "chc/invoice_file.h"
+#include "chc/plds_extract.h"
+#include "chc/retro_claim.h"
 #include "cli/command.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
@@ -69,6 +73,9 @@ struct ChcArgs {
   std::string outcome;
   std::string quarter;
   std::string purpose;
+  std::string from, to;
+  std::vector<std::string> costs;
+  std::string submitter;
   std::string format = "table";
   std::string out;
 };
@@ -526,6 +533,177 @@ int DemoCaseload(const Context& ctx, const ChcArgs& a) {
   return kExitOk;
 }
 
+// Checks a file of provider invoices against the packages and stores every
+// row with its outcome (docs/formats/chc-invoices-v1.md): a malformed file
+// stores nothing; a well-formed row that does not match is queried.
+int CheckInvoices(const Context& ctx, const ChcArgs& a) {
+  auto text = ReadFile(a.levels_file);
+  if (!text.ok()) return Fail(text.error().ToString());
+  auto o = Open(ctx, a);
+  if (!o) return kExitFailure;
+  const refdata::RefData& ref = *o->state->ref;
+  chc::InvoiceFile file = chc::ReadInvoices(text.value(), [&](const std::string& code) { return IsCcg(ref, code); });
+  const std::string name = a.levels_file.substr(a.levels_file.find_last_of('/') == std::string::npos ? 0 : a.levels_file.find_last_of('/') + 1);
+  if (!file.problems.empty()) {
+    for (const auto& p : file.problems) PrintError(p.ToString(name));
+    return Fail(std::to_string(file.problems.size()) + " problems in " + name + "; nothing was checked or stored");
+  }
+  auto stored = o->db->Invoices("");
+  if (!stored.ok()) return Fail(stored.error().ToString());
+  auto cases = o->db->Cases("");
+  if (!cases.ok()) return Fail(cases.error().ToString());
+  auto packages = o->db->Packages("");
+  if (!packages.ok()) return Fail(packages.error().ToString());
+  chc::InvoiceHistory history(stored.value());
+  std::vector<chc::CheckedInvoice> checked;
+  int payable = 0;
+  for (const chc::ProviderInvoice& inv : file.rows) {
+    std::optional<int64_t> case_id;
+    for (const chc::CaseRow& c : cases.value()) {
+      if (c.ccg != inv.ccg) continue;
+      if (inv.case_id ? c.id == *inv.case_id : c.pseudonym == inv.pseudonym) {
+        case_id = c.id;
+        break;
+      }
+    }
+    chc::CheckedInvoice c = chc::CheckInvoice(inv, case_id, packages.value(), history);
+    c.source = name + ":" + std::to_string(inv.line);
+    history.Add(c);
+    payable += c.payable ? 1 : 0;
+    checked.push_back(std::move(c));
+  }
+  auto ids = o->db->StoreInvoices(checked, o->actor);
+  if (!ids.ok()) return Fail(ids.error().ToString() + "; nothing was stored");
+  if (Status s = o->state->store->AppendAudit(
+          o->state->actor, "chc.invoices.check", "chc invoices " + name,
+          nlohmann::json{{"file", name}, {"invoices", ids.value().size()}, {"payable", payable},
+                         {"queried", static_cast<int>(ids.value().size()) - payable},
+                         {"first", ids.value().front()}, {"last", ids.value().back()}}.dump());
+      !s.ok())
+    return Fail("the invoices were checked and stored but the audit entry could not be written: " + s.error().ToString());
+  std::printf("%zu invoices checked from %s: %d payable, %zu queried\n", ids.value().size(), name.c_str(), payable,
+              ids.value().size() - static_cast<size_t>(payable));
+  for (const auto& c : checked)
+    if (!c.payable) std::printf("  %s %s %s: %s\n", c.source.c_str(), c.provider.c_str(), c.invoice_ref.c_str(), c.reason.c_str());
+  return kExitOk;
+}
+
+int Invoices(const Context& ctx, const ChcArgs& a) {
+  return ListCommand(ctx, a, [&](chc::ChcStore& db, Date) -> Result<ReportTable> {
+    CSU_ASSIGN_OR_RETURN(rows, db.Invoices(a.ccg));
+    return chc::InvoicesTable(a.ccg, rows);
+  });
+}
+
+int Claims(const Context& ctx, const ChcArgs& a) {
+  return ListCommand(ctx, a, [&](chc::ChcStore& db, Date) -> Result<ReportTable> {
+    CSU_ASSIGN_OR_RETURN(rows, db.Claims(a.ccg));
+    return chc::ClaimsTable(a.ccg, rows);
+  });
+}
+
+int Claim(const Context& ctx, const ChcArgs& a) {
+  auto from = Date::Parse(a.from);
+  auto to = Date::Parse(a.to);
+  if (!from.ok() || !to.ok()) return Fail("--from and --to: the claim's period, YYYY-MM-DD", kExitUsage);
+  std::vector<chc::ClaimCost> costs;
+  for (const std::string& c : a.costs) {
+    auto cost = chc::ParseClaimCost(c);
+    if (!cost.ok()) return Fail(cost.error().ToString(), kExitUsage);
+    costs.push_back(cost.value());
+  }
+  auto o = Open(ctx, a);
+  if (!o) return kExitFailure;
+  auto received = DateArg(a.on, "--received", o->today);
+  if (!received) return kExitUsage;
+  auto id = o->db->RecordClaim(a.case_id, *received, from.value(), to.value(), costs, o->actor);
+  if (!id.ok()) return Fail(id.error().ToString() + " (nothing was stored)");
+  nlohmann::json stated = nlohmann::json::array();
+  for (const auto& c : costs)
+    stated.push_back({{"from", c.from.ToString()}, {"to", c.to.ToString()}, {"weekly_pence", c.weekly.pence()}});
+  if (!Audit(*o, "chc.retro_claim", a.case_id,
+             {{"claim", id.value()}, {"received", received->ToString()}, {"from", a.from}, {"to", a.to},
+              {"costs", stated}}))
+    return kExitFailure;
+  std::printf("case %lld: claim %lld recorded, costs stated %s\n", static_cast<long long>(a.case_id),
+              static_cast<long long>(id.value()), chc::StatedCost(costs, from.value(), to.value()).ToString().c_str());
+  return kExitOk;
+}
+
+int ClaimDecide(const Context& ctx, const ChcArgs& a) {
+  if (a.eligible == a.not_eligible) return Fail("one of --eligible or --not-eligible is required", kExitUsage);
+  if (Trim(a.reason).empty()) return Fail("--reason: a claim is decided with its reasons", kExitUsage);
+  std::optional<std::pair<Date, Date>> eligible;
+  if (a.eligible) {
+    auto from = Date::Parse(a.from);
+    auto to = Date::Parse(a.to);
+    if (!from.ok() || !to.ok()) return Fail("--eligible needs --from and --to, the eligible days", kExitUsage);
+    eligible = std::pair{from.value(), to.value()};
+  } else if (!a.from.empty() || !a.to.empty()) {
+    return Fail("--from and --to are the eligible days: not with --not-eligible", kExitUsage);
+  }
+  auto o = Open(ctx, a);
+  if (!o) return kExitFailure;
+  auto on = DateArg(a.on, "--on", o->today);
+  if (!on) return kExitUsage;
+  auto claims = o->db->Claims("");
+  if (!claims.ok()) return Fail(claims.error().ToString());
+  int64_t case_id = 0;
+  for (const auto& c : claims.value())
+    if (c.id == a.package_id) case_id = c.case_id;
+  if (case_id == 0) return Fail("claim " + std::to_string(a.package_id) + ": no such claim");
+  if (Status s = o->db->DecideClaim(a.package_id, *on, eligible, a.reason, o->actor); !s.ok())
+    return Fail(s.error().ToString() + " (nothing was stored)");
+  claims = o->db->Claims("");
+  Money awarded;
+  for (const auto& c : claims.value())
+    if (c.id == a.package_id) awarded = c.awarded;
+  if (!Audit(*o, "chc.retro_claim_decision", case_id,
+             {{"claim", a.package_id}, {"on", on->ToString()}, {"eligible", a.eligible}, {"from", a.from},
+              {"to", a.to}, {"awarded_pence", awarded.pence()}, {"reason", a.reason}}))
+    return kExitFailure;
+  std::printf("claim %lld: %s, awarded %s\n", static_cast<long long>(a.package_id),
+              a.eligible ? "eligible" : "not eligible", awarded.ToString().c_str());
+  return kExitOk;
+}
+
+// The national patient level data set extract of one CCG and quarter
+// (docs/chc.md, "The patient level data set"), pseudonymised; audited as an
+// export of record-level data.
+int Plds(const Context& ctx, const ChcArgs& a) {
+  if (std::string e = CheckTableFormat(a.format, a.out); !e.empty()) return Fail(e, kExitUsage);
+  if (a.ccg.empty()) return Fail("--ccg: the extract is one CCG's", kExitUsage);
+  auto q = chc::ParseQuarter(a.quarter);
+  if (!q.ok()) return Fail("--quarter: " + q.error().why, kExitUsage);
+  auto sub = OdsCode::Parse(UpperCaseCode(a.submitter));
+  if (!sub.ok()) return Fail("--submitter: the submitting organisation's ODS code", kExitUsage);
+  auto o = Open(ctx, a);
+  if (!o) return kExitFailure;
+  chc::PldsInput in;
+  in.ccg = a.ccg, in.submitter = std::string(sub.value().view()), in.quarter = q.value();
+  in.created_at = o->actor.at;
+  auto cases = o->db->Cases(a.ccg);
+  auto facts = o->db->Facts(a.ccg);
+  auto packages = o->db->Packages(a.ccg);
+  if (!cases.ok() || !facts.ok() || !packages.ok())
+    return Fail(!cases.ok() ? cases.error().ToString() : !facts.ok() ? facts.error().ToString() : packages.error().ToString());
+  in.cases = cases.value(), in.facts = facts.value(), in.packages = packages.value();
+  for (const auto& c : in.cases) {
+    auto ap = o->db->Appeals(c.id);
+    if (!ap.ok()) return Fail(ap.error().ToString());
+    in.appeals.insert(in.appeals.end(), ap.value().begin(), ap.value().end());
+  }
+  std::vector<ReportTable> tables = chc::PldsExtract(in);
+  if (Status s = o->state->store->AppendAudit(
+          o->state->actor, "chc.plds.export", "chc plds " + a.ccg + " " + q.value().ToString(),
+          nlohmann::json{{"ccg", a.ccg}, {"quarter", q.value().ToString()}, {"records", tables[1].rows.size()},
+                         {"out", a.out.empty() ? "stdout" : a.out.substr(a.out.find_last_of('/') == std::string::npos ? 0 : a.out.find_last_of('/') + 1)}}
+              .dump());
+      !s.ok())
+    return Fail("the extract was not written: its audit entry could not be written: " + s.error().ToString());
+  return WriteTables(tables, a.format, a.out);
+}
+
 void AddCommon(CLI::App* c, ChcArgs& a) {
   AddStateOptions(c, a.state);
   c->add_option("--chc-key", a.chc_key,
@@ -766,6 +944,48 @@ void AddChcCommands(CLI::App& app, Context& ctx) {
   demo->add_option("--as-of", a->as_of, "Nothing dated after this day (default: the year's end)");
   demo->add_option("--out", a->out, "The file to write")->required();
   demo->callback([&ctx, a] { ctx.action = [&ctx, a] { return DemoCaseload(ctx, *a); }; });
+
+  CLI::App* check = chc->add_subcommand("check-invoices", "Check provider invoices against the packages (docs/formats/chc-invoices-v1.md)");
+  AddCommon(check, *a);
+  check->add_option("FILE", a->levels_file, "The invoices CSV")->required();
+  check->callback([&ctx, a] { ctx.action = [&ctx, a] { return CheckInvoices(ctx, *a); }; });
+
+  CLI::App* invoices = chc->add_subcommand("invoices", "Provider invoices as checked: payable or queried with the reason");
+  AddCommon(invoices, *a);
+  AddTableOptions(invoices, *a);
+  invoices->callback([&ctx, a] { ctx.action = [&ctx, a] { return Invoices(ctx, *a); }; });
+
+  CLI::App* claim = chc->add_subcommand("claim", "Record a claim for a previously unassessed period of care");
+  AddCommon(claim, *a);
+  claim->add_option("CASE", a->case_id)->required();
+  claim->add_option("--received", a->on, "Day the claim was received (default: today)");
+  claim->add_option("--from", a->from, "First day of the period claimed")->required();
+  claim->add_option("--to", a->to, "Last day of the period claimed")->required();
+  claim->add_option("--cost", a->costs, "A cost stated as paid: FROM:TO:WEEKLY (repeat for each run)")->required();
+  claim->callback([&ctx, a] { ctx.action = [&ctx, a] { return Claim(ctx, *a); }; });
+
+  CLI::App* claim_decide = chc->add_subcommand("claim-decide", "Decide a retrospective claim with reasons; the award is computed");
+  AddCommon(claim_decide, *a);
+  claim_decide->add_option("CLAIM", a->package_id)->required();
+  claim_decide->add_flag("--eligible", a->eligible, "Eligible for --from..--to");
+  claim_decide->add_flag("--not-eligible", a->not_eligible, "Not eligible for any of the period");
+  claim_decide->add_option("--from", a->from, "First eligible day (with --eligible)");
+  claim_decide->add_option("--to", a->to, "Last eligible day (with --eligible)");
+  claim_decide->add_option("--reason", a->reason)->required();
+  claim_decide->add_option("--on", a->on, "Day of the decision (default: today)");
+  claim_decide->callback([&ctx, a] { ctx.action = [&ctx, a] { return ClaimDecide(ctx, *a); }; });
+
+  CLI::App* claims = chc->add_subcommand("claims", "Retrospective claims with decisions and amounts awarded");
+  AddCommon(claims, *a);
+  AddTableOptions(claims, *a);
+  claims->callback([&ctx, a] { ctx.action = [&ctx, a] { return Claims(ctx, *a); }; });
+
+  CLI::App* plds = chc->add_subcommand("plds", "The national CHC patient level data set extract of a CCG and quarter (pseudonymised)");
+  AddCommon(plds, *a);
+  AddTableOptions(plds, *a);
+  plds->add_option("--quarter", a->quarter, "YYYY-Qn of the financial year")->required();
+  plds->add_option("--submitter", a->submitter, "ODS code of the submitting organisation (the CSU)")->required();
+  plds->callback([&ctx, a] { ctx.action = [&ctx, a] { return Plds(ctx, *a); }; });
 
   CLI::App* show = chc->add_subcommand("show", "A case's identifiable fields (audited with the purpose)");
   AddCommon(show, *a);

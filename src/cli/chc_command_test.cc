@@ -104,6 +104,78 @@ TEST_F(ChcCommandTest, ScriptedRunLeavesNoIdentifierInClear) {
   o = Csu("chc decide 1 --eligible --reason again");
   EXPECT_NE(o.exit_code, 0);
 
+  // Provider invoices (issue 20): October 1-14 at £950.00 is £1,900.00,
+  // payable; a penny more is queried; the same reference again is a
+  // duplicate; a malformed file stores nothing and names line and field.
+  {
+    std::ofstream bad(root_ / "bad.csv");
+    bad << "ccg,provider,invoice_ref,case,period_from,period_to,amount\n02E,NVC01,A,1,2018-10-14,2018-10-01,5\n";
+  }
+  o = Csu("chc check-invoices " + (root_ / "bad.csv").string());
+  EXPECT_EQ(o.exit_code, 1) << o.output;
+  EXPECT_TRUE(Contains(o.output, "bad.csv:2: period_to: is before period_from")) << o.output;
+  {
+    std::ofstream inv(root_ / "invoices.csv");
+    inv << "ccg,provider,invoice_ref,case,period_from,period_to,amount\n"
+           "02E,NVC01,INV-1,1,2018-10-01,2018-10-14,1900.00\n"
+           "02E,NVC01,INV-2,1,2018-10-15,2018-10-31,2478.37\n"
+           "02E,NVC01,INV-1,1,2018-11-01,2018-11-30,4373.57\n";
+  }
+  o = Csu("chc check-invoices " + (root_ / "invoices.csv").string());
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "3 invoices checked from invoices.csv: 1 payable, 2 queried")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "amount differs by £0.01")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "duplicate: invoice INV-1 of NVC01")) << o.output;
+  o = Csu("chc invoices --ccg 02E --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "INV-1,1,2018-10-01,2018-10-14,1900.00,1900.00,payable")) << o.output;
+  EXPECT_TRUE(Contains(Csu("audit list").output, "chc.invoices.check")) << "audited";
+
+  // A retrospective claim on case 2: 30 days at £700.00 stated, eligible
+  // for 10 of them: 70,000 × 10 / 7 = 100,000 pence.
+  o = Csu("chc claim 2 --received 2018-09-10 --from 2016-04-01 --to 2016-04-30 --cost 2016-04-01:2016-04-30:700.00");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "claim 1 recorded, costs stated £3,000.00")) << o.output;
+  EXPECT_EQ(Csu("chc claim-decide 1 --eligible --from 2016-04-21 --to 2016-04-30").exit_code, 2);  // no reason: a usage error
+  o = Csu("chc claim-decide 1 --eligible --from 2016-04-21 --to 2016-04-30 --reason 'nursing needs from 21 April' "
+          "--on 2018-10-20");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "claim 1: eligible, awarded £1,000.00")) << o.output;
+  o = Csu("chc claims --ccg 00C --format csv");
+  EXPECT_TRUE(Contains(o.output, "1,2,00C,2018-09-10,2016-04-01,2016-04-30,3000.00,eligible")) << o.output;
+  EXPECT_FALSE(Contains(Csu("chc claims --ccg 02E --format csv").output, "2016-04-01"));
+
+  // The patient level data set extract: case 1, by pseudonym only.
+  o = Csu("chc plds --ccg 02E --quarter 2018-Q3 --submitter 0de --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "1.0,02E,0DE,OpenCSU,2018-10-01,2018-12-31")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "Care Home With Nursing")) << o.output;
+  EXPECT_TRUE(Contains(Csu("audit list").output, "chc.plds.export")) << "audited";
+
+  // The CCG's ledger: October's accrual from the package, once; the
+  // forecast from the committed cost (tests/golden/chc/README.md §5 rules):
+  // 14 days at £950.00 = £1,900.00 + 17 days at £1,020.50 = £2,478.36.
+  const std::string chart = std::string(CSU_SOURCE_DIR) + "/data/ledger/ccg-chart.csv";
+  ASSERT_EQ(Csu("ledger entity add --entity 02e --template " + chart + " --approval-above £50,000,000").exit_code, 0);
+  ASSERT_EQ(Csu("ledger period open --entity 02E --year 2018/19").exit_code, 0);
+  o = Csu("ledger chc-accrual propose --entity 02E --period 2018-10 --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "NVC01,1,4378.36,4378.36")) << o.output;
+  o = Csu("ledger chc-accrual post --entity 02E --period 2018-10 --reason 'reviewed by the CHC finance lead'");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "CHC-ACCRUAL-2018-10: accrual £4,378.36")) << o.output;
+  o = Csu("ledger chc-accrual post --entity 02E --period 2018-10 --reason again");
+  EXPECT_EQ(o.exit_code, 1) << o.output;
+  EXPECT_TRUE(Contains(o.output, "already posted")) << o.output;
+  // Committed November-March at £1,020.50 a week: 437,357 + 451,936 +
+  // 451,936 + 408,200 + 451,936 = £22,013.65; + £4,378.36 booked.
+  o = Csu("ledger chc-forecast --entity 02E --period 2018-10 --set --reason 'month 7 forecast'");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "committed to 31 March £22,013.65 = forecast outturn £26,392.01")) << o.output;
+  o = Csu("audit list");
+  EXPECT_TRUE(Contains(o.output, "ledger.chc_accrual.post")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "ledger.budget.forecast.chc")) << o.output;
+
   // Nothing identifiable in clear in the folder or in anything printed.
   for (const auto& f : fs::recursive_directory_iterator(root_ / "state")) {
     if (!f.is_regular_file()) continue;

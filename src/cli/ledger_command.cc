@@ -492,6 +492,7 @@ void RangeOptions(CLI::App* cmd, LedgerArgs& a) {
 
 // post-invoices, receipt and payment (ledger_documents_command.cc).
 void AddLedgerDocumentCommands(CLI::App& led, Context& ctx);
+void AddLedgerChcCommands(CLI::App& led, Context& ctx);  // chc_ledger_command.cc
 // budget set|approve|versions|show|vire|virements|forecast (ledger_budget_command.cc).
 void AddLedgerBudgetCommands(CLI::App& led, Context& ctx);
 
@@ -568,6 +569,7 @@ void AddLedgerCommands(CLI::App& app, Context& ctx) {
                 "position: the population the allowance is for (default: the CCG's registered patients)");
 
   AddLedgerDocumentCommands(*led, ctx);
+  AddLedgerChcCommands(*led, ctx);
   AddLedgerBudgetCommands(*led, ctx);
 }
 

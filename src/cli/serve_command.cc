@@ -2,6 +2,8 @@
 // (pages, JSON API, exports: docs/web.md) on a state folder until SIGTERM or
 // SIGINT, then drains it (docs/http.md). The activity is loaded and priced
 // once at start; the pages read it.
+#include <climits>
+#include <cstdlib>
 #include <CLI/CLI.hpp>
 
 #include <signal.h>
@@ -53,6 +55,7 @@ struct ServeArgs {
   bool behind_tls = false;
   std::string rag;  // "AMBER,RED" per cent: the summary's status thresholds
   std::string payroll_key;  // the payroll key; its pages are off without it
+  std::string chc_key;  // the CHC key file: only for the identifiable view
 };
 
 // The latest financial year holding a discharge, appointment or arrival.
@@ -286,6 +289,43 @@ int Serve(const Context& ctx, const ServeArgs& args) {
         (std::filesystem::path(ref_dir).parent_path() / "primarycare").string());
     if (rates.ok()) pc_access.rates = std::make_shared<const primarycare::GlobalSumRates>(std::move(rates).value());
     else PrintError("primary care rates (the schedule page will say so): " + rates.error().ToString());
+  // The identifiable view only when the CHC key is given (docs/chc.md, "Web
+  // pages"): a second connection holding the key, under the same lock; the
+  // key must lie outside the state folder, like the command line's.
+  std::optional<chc::FieldCipher> chc_cipher;
+  std::unique_ptr<chc::ChcStore> chc_keyed;
+  if (!args.chc_key.empty() && chc_db.value()) {
+    char dir_real[PATH_MAX], key_real[PATH_MAX];
+    const size_t slash = args.chc_key.find_last_of('/');
+    const std::string key_dir =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : args.chc_key.substr(0, slash));
+    if (::realpath(args.state.data_dir.c_str(), dir_real) != nullptr &&
+        ::realpath(key_dir.c_str(), key_real) != nullptr) {
+      const std::string d(dir_real), k(key_real);
+      if (k == d || k.rfind(d + "/", 0) == 0) {
+        PrintError(args.chc_key + ": the CHC key must be kept outside the state folder");
+        return kExitFailure;
+      }
+    }
+    auto cipher = chc::FieldCipher::Open(args.chc_key, /*create_if_missing=*/false, store::kChcCipherDomain);
+    if (!cipher.ok()) {
+      PrintError(cipher.error().ToString());
+      return kExitFailure;
+    }
+    chc_cipher.emplace(std::move(cipher).value());
+    auto keyed = chc::ChcStore::Open(args.state.data_dir, *chc_cipher);
+    if (!keyed.ok()) {
+      PrintError(keyed.error().ToString());
+      return kExitFailure;
+    }
+    chc_keyed = std::move(keyed).value();
+    chc_access.read_identity = [db = chc_keyed.get(), cipher = &*chc_cipher, &chc_mutex](
+                                   int64_t case_id, web::ChcIdentityView& out) -> Status {
+      std::lock_guard<std::mutex> lock(chc_mutex);
+      CSU_ASSIGN_OR_RETURN(who, db->ReadIdentity(case_id, *cipher));
+      out = {who.name, who.nhs_number, who.date_of_birth, who.address};
+      return Status::Ok();
+    };
   }
   const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access,
                         ledger_access, procurement_access, chc_access, payroll_access, pc_access);
@@ -360,6 +400,9 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--payroll-key", args->payroll_key,
                   "Payroll key file, outside the state folder (default: $CSU_PAYROLL_KEY_FILE or "
                   "~/.config/opencsu/payroll.key); the payroll pages are off without it");
+  cmd->add_option("--chc-key", args->chc_key,
+                  "The CHC key file, for the identifiable view of the CHC roles (outside the state folder; "
+                  "without it no page can show who a case is)");
   cmd->add_option("--year", args->year, "Financial year the pages show, e.g. 2018/19 (default: the latest with activity)");
   cmd->add_option("--rag", args->rag,
                   "Contract status thresholds, per cent of plan to date over or under: amber then red (default 2,5)");

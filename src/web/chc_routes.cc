@@ -26,6 +26,8 @@ std::string TitleOf(ChcView which) {
     case ChcView::kReviews: return "Continuing healthcare: reviews due";
     case ChcView::kPackages: return "Continuing healthcare: care packages";
     case ChcView::kCommitted: return "Continuing healthcare: committed cost";
+    case ChcView::kInvoices: return "Continuing healthcare: provider invoices";
+    case ChcView::kClaims: return "Continuing healthcare: retrospective claims";
   }
   return "Continuing healthcare";
 }
@@ -37,6 +39,8 @@ std::string SuffixOf(ChcView which) {
     case ChcView::kReviews: return "/reviews";
     case ChcView::kPackages: return "/packages";
     case ChcView::kCommitted: return "/committed";
+    case ChcView::kInvoices: return "/invoices";
+    case ChcView::kClaims: return "/claims";
   }
   return "";
 }
@@ -60,6 +64,16 @@ Result<report::ReportTable> WebApp::Impl::ChcTableOf(const OdsCode& ccg, ChcView
     if (which == ChcView::kPackages || which == ChcView::kCommitted) {
       CSU_ASSIGN_OR_RETURN(packages, db.Packages(code));
       out = which == ChcView::kPackages ? chc::PackagesTable(packages) : chc::CommittedTable(packages, today);
+      return Status::Ok();
+    }
+    if (which == ChcView::kInvoices) {
+      CSU_ASSIGN_OR_RETURN(invoices, db.Invoices(code));
+      out = chc::InvoicesTable(code, invoices);
+      return Status::Ok();
+    }
+    if (which == ChcView::kClaims) {
+      CSU_ASSIGN_OR_RETURN(claims, db.Claims(code));
+      out = chc::ClaimsTable(code, claims);
       return Status::Ok();
     }
     CSU_ASSIGN_OR_RETURN(cases, db.Cases(code));
@@ -96,19 +110,27 @@ Response WebApp::Impl::ChcPage(const Request& r, const Caller& c, ChcView which)
   f.nav = CcgNav(c, *ccg, "chc");
   TableOptions o;
   o.path = base + SuffixOf(which);
-  o.filter_columns = {"status", "route", "band", "setting"};
+  o.filter_columns = {"status", "route", "band", "setting", "outcome", "provider"};
   CellLink link;
   if (which != ChcView::kCommitted) {
     link = [base](const report::ReportTable& t, size_t row, size_t column) -> std::string {
       if (t.columns[column].name != "case") return "";
-      return base + "/cases/" + std::to_string(t.rows[row][column].number);
+      const report::Cell& cell = t.rows[row][column];
+      if (cell.kind == report::Cell::Kind::kText) {  // invoices: the case as text, a number when matched
+        for (char ch : cell.text)
+          if (ch < '0' || ch > '9') return "";
+        return cell.text.empty() ? "" : base + "/cases/" + cell.text;
+      }
+      if (cell.kind != report::Cell::Kind::kNumber) return "";
+      return base + "/cases/" + std::to_string(cell.number);
     };
   }
   auto html = InteractiveTableHtml(table.value(), r.query, o, link);
   if (!html.ok()) return Problem(c, 400, "Bad request", html.error().ToString());
   TemplateData d;
   TemplateData links{TemplateData::type::list};
-  for (ChcView v : {ChcView::kCaseload, ChcView::kDeadlines, ChcView::kReviews, ChcView::kPackages, ChcView::kCommitted}) {
+  for (ChcView v : {ChcView::kCaseload, ChcView::kDeadlines, ChcView::kReviews, ChcView::kPackages, ChcView::kCommitted,
+                    ChcView::kInvoices, ChcView::kClaims}) {
     if (v == which || !tenancy::Grants(c.who.role, Action::kViewChc, LevelOf(v))) continue;
     TemplateData view_link;
     view_link.set("href", base + SuffixOf(v));

@@ -333,7 +333,9 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
                                                        {"/deadlines", ChcView::kDeadlines},
                                                        {"/reviews", ChcView::kReviews},
                                                        {"/packages", ChcView::kPackages},
-                                                       {"/committed", ChcView::kCommitted}};
+                                                       {"/committed", ChcView::kCommitted},
+                                                       {"/invoices", ChcView::kInvoices},
+                                                       {"/claims", ChcView::kClaims}};
   for (const auto& [suffix, which] : chc_pages) {
     const ChcView w = which;
     router_.Add(Method::kGet, std::string("/ccg/{ccg}/chc") + suffix, [app, w](const Request& r) {
@@ -369,6 +371,10 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/ccg/{ccg}/primary-care-export/{view}/{format}", page(&Impl::PcExport, Use::kExport));
   router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}", page(&Impl::ChcCasePage));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/chc/cases/{case}", api(&Impl::ApiChcCase));
+  router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}/dst", page(&Impl::ChcDstForm));
+  router_.Add(Method::kPost, "/ccg/{ccg}/chc/cases/{case}/dst", page(&Impl::ChcDstSubmit));
+  router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}/identity", page(&Impl::ChcIdentityForm));
+  router_.Add(Method::kPost, "/ccg/{ccg}/chc/cases/{case}/identity", page(&Impl::ChcIdentitySubmit));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling, Use::kNone));
   router_.Add(Method::kGet, "/ccg/{ccg}/ledger", page(&Impl::LedgerHome, Use::kPage));

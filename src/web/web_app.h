@@ -116,8 +116,17 @@ struct ProcurementAccess {
 // `with_store` runs a function on it under the caller's lock). Without it
 // the CHC pages answer 404. The pages are pseudonymised: they never read the
 // identifiable fields (docs/chc.md).
+// A case's identifiable fields as the identifiable view shows them.
+struct ChcIdentityView {
+  std::string name, nhs_number, date_of_birth, address;
+};
 struct ChcAccess {
   std::function<Status(const std::function<Status(chc::ChcStore&)>&)> with_store;
+  // Reads a case's identifiable fields into `out`; set only when the server
+  // was given the CHC key (`csu serve --chc-key`), else the identifiable
+  // view answers 404. The caller has checked the permission and written the
+  // view, with its purpose, to the audit log first.
+  std::function<Status(int64_t case_id, ChcIdentityView& out)> read_identity;
 };
 
 // The payroll and HR database (payroll.sqlite; not thread-safe: `with_store`

@@ -395,13 +395,28 @@ struct WebApp::Impl {
   // The CCG's CHC table `which` (caseload, deadlines, reviews, packages,
   // committed) or a case's timeline, from chc.sqlite; nullopt when the
   // caller may not see the CCG's cases or there is no database.
-  enum class ChcView { kCaseload, kDeadlines, kReviews, kPackages, kCommitted };
+  enum class ChcView { kCaseload, kDeadlines, kReviews, kPackages, kCommitted, kInvoices, kClaims };
   Result<report::ReportTable> ChcTableOf(const OdsCode& ccg, ChcView which) const;
   Response ChcPage(const Request& r, const Caller& c, ChcView which) const;
   Response ApiChc(const Request& r, const Caller& c, ChcView which) const;
   Response ChcCasePage(const Request& r, const Caller& c) const;
   Response ApiChcCase(const Request& r, const Caller& c) const;
   Result<std::optional<report::ReportTable>> ChcTimelineOf(const OdsCode& ccg, int64_t case_id) const;
+  // The DST form (chc_forms.cc): what was entered, kept when refused.
+  struct ChcDstEntry {
+    std::string assessed_on, acute, recommendation, error;
+    std::map<std::string, std::string> levels;  // domain code -> level name
+  };
+  std::string ChcDstFormHtml(const std::string& action, const std::string& csrf, const ChcDstEntry& e) const;
+  Response ChcDstPage(const Request& r, const Caller& c, const ChcDstEntry& entry, int status) const;
+  Response ChcDstForm(const Request& r, const Caller& c) const;
+  Response ChcDstSubmit(const Request& r, const Caller& c) const;
+  // The identifiable view (chc_forms.cc): a purpose asked for, audited,
+  // then the fields shown; for kViewChcIdentifiable only.
+  Response ChcIdentityPage(const Request& r, const Caller& c, const std::string& purpose, const std::string& error,
+                           int status) const;
+  Response ChcIdentityForm(const Request& r, const Caller& c) const;
+  Response ChcIdentitySubmit(const Request& r, const Caller& c) const;
 
   // ---- payroll and HR pages (payroll_routes.cc) ----
   // The employer of the path if the caller may take action `a` on it at

@@ -220,6 +220,18 @@ class WebAppTest : public ::testing::Test {
                                         cipher, chc_actor);
         ASSERT_TRUE(id.ok());
         ASSERT_TRUE(chc_db.value()->RecordChecklist(id.value(), Date::FromYmd(2018, 9, 3), true, chc_actor).ok());
+        // A provider invoice checked and a retrospective claim, each CCG's own.
+        chc::CheckedInvoice inv;
+        inv.ccg = ccg, inv.provider = "NVC01", inv.invoice_ref = std::string("INV-") + ccg;
+        inv.case_ref = std::to_string(id.value()), inv.case_id = id.value();
+        inv.from = Date::FromYmd(2018, 9, 1), inv.to = Date::FromYmd(2018, 9, 30), inv.amount = Money::FromPence(100);
+        inv.reason = "no live package", inv.source = "invoices.csv:2";
+        ASSERT_TRUE(chc_db.value()->StoreInvoices({inv}, chc_actor).ok());
+        ASSERT_TRUE(chc_db.value()->RecordClaim(id.value(), Date::FromYmd(2018, 9, 2), Date::FromYmd(2016, 4, 1),
+                                                Date::FromYmd(2016, 4, 30),
+                                                {{Date::FromYmd(2016, 4, 1), Date::FromYmd(2016, 4, 30),
+                                                  Money::FromPence(ccg[0] == '0' ? 70000 : 70100)}},
+                                                chc_actor).ok());
       }
     }
     auto chc_read = chc::ChcStore::OpenPseudonymised(dir_.path());
@@ -229,6 +241,17 @@ class WebAppTest : public ::testing::Test {
     chc_access.with_store = [this](const std::function<Status(chc::ChcStore&)>& fn) {
       std::lock_guard<std::mutex> lock(billing_mu_);
       return fn(*chc_);
+    };
+    // The identifiable view reads through a store holding the key (as
+    // `csu serve --chc-key` gives it).
+    chc_access.read_identity = [dir = dir_.path()](int64_t case_id, ChcIdentityView& out) -> Status {
+      std::array<uint8_t, 32> key{};
+      key.fill(7);
+      const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key);
+      CSU_ASSIGN_OR_RETURN(keyed, chc::ChcStore::Open(dir, cipher));
+      CSU_ASSIGN_OR_RETURN(who, keyed->ReadIdentity(case_id, cipher));
+      out = {who.name, who.nhs_number, who.date_of_birth, who.address};
+      return Status::Ok();
     };
     Add("chc", Role::kCcgChc, "02E");
     Add("csuchc", Role::kCsuChc, "");
@@ -760,6 +783,14 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /ccg/{ccg}/primary-care/practice/{practice}", {false, true}},
     {"GET /api/v1/ccg/{ccg}/primary-care/practice/{practice}", {false, true}},
     {"GET /ccg/{ccg}/primary-care-export/{view}/{format}", {false, true}},
+    {"GET /ccg/{ccg}/chc/invoices", {false, true}},
+    {"GET /ccg/{ccg}/chc/claims", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/chc/invoices", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/chc/claims", {false, true}},
+    {"GET /ccg/{ccg}/chc/cases/{case}/dst", {false, true}},
+    {"POST /ccg/{ccg}/chc/cases/{case}/dst", {false, true}},
+    {"GET /ccg/{ccg}/chc/cases/{case}/identity", {false, true}},
+    {"POST /ccg/{ccg}/chc/cases/{case}/identity", {false, true}},
 };
 
 std::string Fill(std::string pattern, const std::string& ccg, const std::string& view, const std::string& format) {
@@ -1022,6 +1053,45 @@ TEST_F(WebAppTest, ChcPagesAreForChcRolesAndShowNoIdentifiers) {
   }
   EXPECT_EQ(Send(Method::kGet, "/ccg/02E/chc/committed", Cookie(Session("finance"))).status(), 200);
   EXPECT_EQ(Send(Method::kGet, "/ccg/02E/chc/committed", Cookie(Session("viewer"))).status(), 404);
+}
+
+// Provider invoices and retrospective claims (issue 20): the CHC roles see
+// their CCG's, never another's; every other role, finance included, gets
+// 404; no page or twin carries an identifiable field.
+TEST_F(WebAppTest, ChcInvoicesAndClaimsPagesAreTheChcRolesOwnCcgs) {
+  for (const std::string& cookie : {Cookie(Session("chc")), Cookie(Session("csuchc"))}) {
+    Response inv = Send(Method::kGet, "/ccg/02E/chc/invoices", cookie);
+    ASSERT_EQ(inv.status(), 200) << inv.body();
+    EXPECT_NE(inv.body().find("INV-02E"), std::string::npos);
+    EXPECT_EQ(inv.body().find("INV-27D"), std::string::npos);
+    EXPECT_NE(inv.body().find("no live package"), std::string::npos);
+    Response api = Send(Method::kGet, "/api/v1/ccg/02E/chc/invoices", cookie);
+    ASSERT_EQ(api.status(), 200);
+    EXPECT_NE(api.body().find("\"queried\""), std::string::npos);
+    Response claims = Send(Method::kGet, "/api/v1/ccg/02E/chc/claims", cookie);
+    ASSERT_EQ(claims.status(), 200) << claims.body();
+    EXPECT_NE(claims.body().find("\"stated_pence\":300000"), std::string::npos);  // 30 days at £700.00 a week
+    EXPECT_EQ(claims.body().find("300429"), std::string::npos);  // 27D's: 30 days at £701.00
+    EXPECT_EQ(Send(Method::kGet, "/ccg/02E/chc/claims", cookie).status(), 200);
+    EXPECT_EQ(Send(Method::kGet, "/ccg/27D/chc/invoices", cookie).status(), 404);
+    EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/27D/chc/claims", cookie).status(), 404);
+    for (const char* target : {"/ccg/02E/chc/invoices", "/ccg/02E/chc/claims", "/api/v1/ccg/02E/chc/invoices",
+                               "/api/v1/ccg/02E/chc/claims"}) {
+      const std::string body = Send(Method::kGet, target, cookie).body();
+      for (const char* secret : {"Quillfeather", "9434765919", "1931-02-17", "Mill Lane"})
+        EXPECT_EQ(body.find(secret), std::string::npos) << secret << " on " << target;
+    }
+  }
+  for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer"}) {
+    const std::string cookie = Cookie(Session(user));
+    for (const char* target : {"/ccg/02E/chc/invoices", "/ccg/02E/chc/claims", "/api/v1/ccg/02E/chc/invoices",
+                               "/api/v1/ccg/02E/chc/claims"}) {
+      const Response r = Send(Method::kGet, target, cookie);
+      EXPECT_EQ(r.status(), 404) << user << " " << target;
+      for (const char* secret : {"Quillfeather", "9434765919", "1931-02-17", "Mill Lane"})
+        EXPECT_EQ(r.body().find(secret), std::string::npos) << secret << " to " << user;
+    }
+  }
 }
 
 // Issue 15 item 4: a viewer's pipelined forbidden requests wrote one
@@ -2671,4 +2741,102 @@ TEST_F(WebAppTest, PayrollPagesAreForTheEmployersPayrollRolesAndAudited) {
   EXPECT_NE(self.body().find("second person"), std::string::npos) << self.body();
 }
 
+}  // namespace csu::web
+
+namespace csu::web {
+namespace {
+
+// The DST form (issue 20): for the CHC roles only; CSRF-checked; a refused
+// form keeps what was entered and says why; a recorded one is audited and on
+// the case's timeline; finance and every other role get 404.
+TEST_F(WebAppTest, ChcDstFormRecordsAnAssessmentForTheChcRolesOnly) {
+  const std::string session = Session("chc");
+  const std::string cookie = Cookie(session);
+  Response form = Send(Method::kGet, "/ccg/02E/chc/cases/1/dst", cookie);
+  ASSERT_EQ(form.status(), 200) << form.body();
+  EXPECT_NE(form.body().find("name=\"csrf\""), std::string::npos);
+  EXPECT_NE(form.body().find("name=\"consciousness\""), std::string::npos);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/chc/cases/2/dst", cookie).status(), 404);  // 27D's case
+  std::string fields = "assessed_on=2018-09-20&acute=yes&recommendation=eligible";
+  for (const char* d : {"breathing", "nutrition", "continence", "skin", "mobility", "communication", "psychological",
+                        "cognition", "behaviour", "drugs", "other"})
+    fields += std::string("&") + d + "=low";
+  // No CSRF token: refused, nothing recorded.
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/chc/cases/1/dst", cookie, fields + "&consciousness=priority").status(), 403);
+  const std::string csrf = "csrf=" + CsrfTokenFor(session) + "&";
+  // Altered states of consciousness has no moderate level: refused, the entries kept.
+  Response refused = Send(Method::kPost, "/ccg/02E/chc/cases/1/dst", cookie, csrf + fields + "&consciousness=moderate");
+  ASSERT_EQ(refused.status(), 400) << refused.body();
+  EXPECT_NE(refused.body().find("Not recorded"), std::string::npos);
+  EXPECT_NE(refused.body().find("value=\"2018-09-20\""), std::string::npos);
+  EXPECT_NE(refused.body().find("<option value=\"eligible\" selected"), std::string::npos);
+  EXPECT_EQ(AuditCount("|chc.assess|"), 0u);
+  Response done = Send(Method::kPost, "/ccg/02E/chc/cases/1/dst", cookie, csrf + fields + "&consciousness=priority");
+  ASSERT_EQ(done.status(), 303) << done.body();
+  EXPECT_EQ(AuditCount("|chc.assess|chc case 1|"), 1u);
+  const std::string timeline = Send(Method::kGet, "/api/v1/ccg/02E/chc/cases/1", cookie).body();
+  EXPECT_NE(timeline.find("clear"), std::string::npos) << timeline;  // priority: a clear indication
+  for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer"}) {
+    const std::string s = Session(user);
+    EXPECT_EQ(Send(Method::kGet, "/ccg/02E/chc/cases/1/dst", Cookie(s)).status(), 404) << user;
+    EXPECT_EQ(Send(Method::kPost, "/ccg/02E/chc/cases/1/dst", Cookie(s),
+                   "csrf=" + CsrfTokenFor(s) + "&" + fields + "&consciousness=priority")
+                  .status(),
+              404)
+        << user;
+  }
+  EXPECT_EQ(AuditCount("|chc.assess|"), 1u);
+}
+
+}  // namespace
+}  // namespace csu::web
+
+namespace csu::web {
+namespace {
+
+// The identifiable view (issue 20): the CHC roles see who a case is only
+// after giving a purpose, which is audited first; a refused form keeps the
+// purpose; finance and every other role get 404 and never the name; the
+// pseudonymised pages stay without it.
+TEST_F(WebAppTest, ChcIdentifiableViewIsAuditedWithItsPurposeAndNeverForFinance) {
+  const std::string session = Session("chc");
+  const std::string cookie = Cookie(session);
+  Response form = Send(Method::kGet, "/ccg/02E/chc/cases/1/identity", cookie);
+  ASSERT_EQ(form.status(), 200) << form.body();
+  EXPECT_EQ(form.body().find("Quillfeather"), std::string::npos);
+  const std::string csrf = "csrf=" + CsrfTokenFor(session);
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/chc/cases/1/identity", cookie, "purpose=letter").status(), 403);
+  Response none = Send(Method::kPost, "/ccg/02E/chc/cases/1/identity", cookie, csrf + "&purpose=+++");
+  ASSERT_EQ(none.status(), 400);
+  EXPECT_EQ(none.body().find("Quillfeather"), std::string::npos);
+  EXPECT_EQ(AuditCount("|chc.identity.view|"), 0u);
+  Response shown = Send(Method::kPost, "/ccg/02E/chc/cases/1/identity", cookie,
+                        csrf + "&purpose=decision+letter+to+the+person");
+  ASSERT_EQ(shown.status(), 200) << shown.body();
+  EXPECT_NE(shown.body().find("Zed Quillfeather 02E"), std::string::npos);
+  EXPECT_NE(shown.body().find("9434765919"), std::string::npos);
+  EXPECT_EQ(AuditCount("chc|chc.identity.view|chc case 1|"), 1u);
+  EXPECT_EQ(AuditCount("decision letter to the person"), 1u);
+  // Another CCG's case through one's own CCG's path: as if none.
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/chc/cases/2/identity", cookie, csrf + "&purpose=x").status(), 404);
+  for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer"}) {
+    const std::string s = Session(user);
+    for (Method m : {Method::kGet, Method::kPost}) {
+      const Response r = Send(m, "/ccg/02E/chc/cases/1/identity", Cookie(s), "csrf=" + CsrfTokenFor(s) + "&purpose=x");
+      EXPECT_EQ(r.status(), 404) << user;
+      EXPECT_EQ(r.body().find("Quillfeather"), std::string::npos) << user;
+    }
+  }
+  // Every page a finance user can open in this service shows no name.
+  const std::string finance = Cookie(Session("finance"));
+  for (const char* target : {"/ccg/02E/chc/committed", "/api/v1/ccg/02E/chc/committed"}) {
+    const Response r = Send(Method::kGet, target, finance);
+    EXPECT_EQ(r.status(), 200) << target;
+    for (const char* secret : {"Quillfeather", "9434765919", "1931-02-17", "Mill Lane"})
+      EXPECT_EQ(r.body().find(secret), std::string::npos) << secret << " on " << target;
+  }
+  EXPECT_EQ(AuditCount("|chc.identity.view|"), 1u);
+}
+
+}  // namespace
 }  // namespace csu::web
