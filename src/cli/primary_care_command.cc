@@ -38,6 +38,7 @@ int RunQof(const QofArgs& args) {
 void AddPrimaryCareCommands(CLI::App& app, Context& ctx) {
   auto* group = app.add_subcommand("primary-care", "Primary care contracting: the QOF calculator");
   group->require_subcommand(1);
+  AddPrimaryCareClaimsCommands(group, ctx);
   auto args = std::make_shared<QofArgs>();
   auto* qof = group->add_subcommand("qof", "QOF achievement, points and payment per practice and indicator, explained");
   qof->add_option("--practices", args->practices,

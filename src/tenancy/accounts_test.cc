@@ -678,6 +678,37 @@ TEST_F(AccountsFixture, ADatabaseFromBeforeTheProcurementRoleIsWidenedOnOpen) {
   EXPECT_TRUE(accounts_->FindUser("olivia").value().has_value());
 }
 
+// A practice user is bound to one practice of its own CCG (reference data),
+// carries it in its principal, and the binding is in the audit entry.
+TEST_F(AccountsFixture, APracticeUserIsBoundToOnePracticeOfItsCcg) {
+  auto add = [&](const std::string& name, Role role, const std::string& ccg, const std::string& practice) {
+    return accounts_->AddUser({name, "Display", role, ccg, false, practice}, kPassword, "admin-test");
+  };
+  auto ok = add("n81007", Role::kGpPractice, "02E", "n81007");
+  ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+  EXPECT_EQ(ok.value().user.practice.ToString(), "N81007");
+  EXPECT_EQ(ok.value().user.tenant.ToString(), "02E");
+  EXPECT_NE(AllAuditText().find("\"practice\":\"N81007\""), std::string::npos);
+  const auto signed_in = SignIn("n81007", kPassword);
+  ASSERT_TRUE(signed_in.principal.has_value());
+  EXPECT_EQ(signed_in.principal->practice.ToString(), "N81007");
+  EXPECT_EQ(PracticeScope(*signed_in.principal), OdsCode::Parse("N81007").value());
+  // Refused, with the field named: no practice, another CCG's practice, an
+  // unknown one, a practice for a role that has none, and no CCG.
+  EXPECT_EQ(add("p1", Role::kGpPractice, "02E", "").error().where, "practice");
+  auto other = add("p2", Role::kGpPractice, "02E", "P81003");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().why, "P81003 belongs to CCG 01A, not 02E");
+  EXPECT_EQ(add("p3", Role::kGpPractice, "02E", "Z99999").error().where, "practice");
+  EXPECT_EQ(add("p4", Role::kCcgPrimaryCare, "02E", "N81007").error().where, "practice");
+  EXPECT_FALSE(add("p5", Role::kGpPractice, "", "N81007").ok());
+  EXPECT_FALSE(accounts_->FindUser("p2").value().has_value());
+  // The CSU's primary care staff are assigned CCGs like analysts.
+  Add("pcs", Role::kCsuPrimaryCare);
+  EXPECT_TRUE(accounts_->Assign("pcs", "02E", true, "admin-test").ok());
+  EXPECT_FALSE(accounts_->Assign("n81007", "01A", true, "admin-test").ok());
+}
+
 }  // namespace
 }  // namespace csu::tenancy
 
@@ -724,6 +755,11 @@ TEST_F(TenancyAccountsTest, AVersionOneFileIsMigratedToTakeCsuFinanceUsers) {
   EXPECT_EQ(fin.value()->id, 3) << "ids are not reused";
   ASSERT_TRUE(accounts_->Assign("fin", "01A", true, "admin-test").ok());
   EXPECT_FALSE(accounts_->Assign("viv", "01A", true, "admin-test").ok()) << "a CCG user is not assigned CCGs";
+  // The old tenant rule (a tenant exactly for ccg_* roles) was rewritten too:
+  // a practice user, whose tenant is its practice's CCG, can now be added.
+  auto gp = accounts_->AddUser({"gp", "A practice", Role::kGpPractice, "02E", false, "N81007"}, kPassword, "admin-test");
+  ASSERT_TRUE(gp.ok()) << gp.error().ToString();
+  EXPECT_EQ(gp.value().user.practice.ToString(), "N81007");
   const auto signed_in = SignIn("fin", kPassword);
   ASSERT_TRUE(signed_in.principal.has_value());
   EXPECT_EQ(signed_in.principal->assigned, (std::vector<OdsCode>{OdsCode::Parse("01A").value()}));

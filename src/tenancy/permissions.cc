@@ -64,6 +64,14 @@ constexpr Grant kMatrix[] = {
     {Role::kCcgChc,          Action::kViewChc,             true,     true},
     {Role::kCcgChc,          Action::kViewChcIdentifiable, false,    true},
     {Role::kCcgChc,          Action::kManageChc,           true,     true},
+    {Role::kGpPractice,      Action::kViewPrimaryCare,     true,     false},
+    {Role::kGpPractice,      Action::kSubmitClaims,        true,     false},
+    {Role::kCcgPrimaryCare,  Action::kViewPrimaryCare,     true,     false},
+    {Role::kCcgPrimaryCare,  Action::kApproveClaims,       true,     false},
+    {Role::kCcgPrimaryCare,  Action::kManageSchemes,       true,     false},
+    {Role::kCsuPrimaryCare,  Action::kViewPrimaryCare,     true,     false},
+    {Role::kCsuPrimaryCare,  Action::kApproveClaims,       true,     false},
+    {Role::kCsuPrimaryCare,  Action::kManageSchemes,       true,     false},
 };
 
 bool Contains(const std::vector<OdsCode>& v, const OdsCode& c) { return std::find(v.begin(), v.end(), c) != v.end(); }
@@ -81,6 +89,9 @@ std::string_view RoleName(Role r) {
     case Role::kCsuFinance: return "csu_finance";
     case Role::kCsuChc: return "csu_chc";
     case Role::kCcgChc: return "ccg_chc";
+    case Role::kGpPractice: return "gp_practice";
+    case Role::kCcgPrimaryCare: return "ccg_primary_care";
+    case Role::kCsuPrimaryCare: return "csu_primary_care";
   }
   return "?";
 }
@@ -93,11 +104,14 @@ std::optional<Role> ParseRole(std::string_view name) {
 
 bool IsCsuRole(Role r) {
   return r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance ||
-         r == Role::kCsuChc;
+         r == Role::kCsuChc || r == Role::kCsuPrimaryCare;
 }
 
+bool IsPracticeRole(Role r) { return r == Role::kGpPractice; }
+
 bool IsAssignedRole(Role r) {
-  return r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance || r == Role::kCsuChc;
+  return r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance || r == Role::kCsuChc ||
+         r == Role::kCsuPrimaryCare;
 }
 
 std::string_view ActionName(Action a) {
@@ -120,6 +134,10 @@ std::string_view ActionName(Action a) {
     case Action::kViewChc: return "view_chc";
     case Action::kViewChcIdentifiable: return "view_chc_identifiable";
     case Action::kManageChc: return "manage_chc";
+    case Action::kViewPrimaryCare: return "view_primary_care";
+    case Action::kSubmitClaims: return "submit_claims";
+    case Action::kApproveClaims: return "approve_claims";
+    case Action::kManageSchemes: return "manage_schemes";
   }
   return "?";
 }
@@ -161,12 +179,20 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
     case Role::kCsuProcurement:
     case Role::kCsuFinance:
     case Role::kCsuChc:
+    case Role::kCsuPrimaryCare:
       if (Contains(who.assigned, tenant)) return Permission{true, ""};
       return refuse("tenant " + tenant.ToString() + " is not assigned to this user");
     case Role::kCcgCommissioner:
     case Role::kCcgFinance:
     case Role::kCcgViewer:
     case Role::kCcgChc:
+    case Role::kCcgPrimaryCare:
+      if (!who.tenant.empty() && who.tenant == tenant) return Permission{true, ""};
+      return refuse("tenant " + tenant.ToString() + " is not the user's own CCG");
+    case Role::kGpPractice:
+      // A practice acts only within its own CCG, and only with a practice
+      // bound; PracticeScope narrows it to that practice.
+      if (who.practice.empty()) return refuse("this practice user is bound to no practice");
       if (!who.tenant.empty() && who.tenant == tenant) return Permission{true, ""};
       return refuse("tenant " + tenant.ToString() + " is not the user's own CCG");
   }
@@ -179,9 +205,15 @@ std::vector<OdsCode> TenantsOf(const Principal& who, const std::vector<OdsCode>&
     case Role::kCsuAnalyst:
     case Role::kCsuProcurement:
     case Role::kCsuFinance:
-    case Role::kCsuChc: return who.assigned;
+    case Role::kCsuChc:
+    case Role::kCsuPrimaryCare: return who.assigned;
     default: return who.tenant.empty() ? std::vector<OdsCode>{} : std::vector<OdsCode>{who.tenant};
   }
+}
+
+std::optional<OdsCode> PracticeScope(const Principal& who) {
+  if (IsPracticeRole(who.role)) return who.practice;
+  return std::nullopt;
 }
 
 }  // namespace csu::tenancy

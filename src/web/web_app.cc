@@ -132,6 +132,12 @@ std::string RoleLabel(tenancy::Role role) {
       return "CSU continuing healthcare";
     case tenancy::Role::kCcgChc:
       return "CCG continuing healthcare";
+    case tenancy::Role::kGpPractice:
+      return "GP practice";
+    case tenancy::Role::kCcgPrimaryCare:
+      return "CCG primary care";
+    case tenancy::Role::kCsuPrimaryCare:
+      return "CSU primary care";
   }
   return std::string(tenancy::RoleName(role));
 }
