@@ -22,6 +22,7 @@
 #include "primarycare/claims_store.h"
 #include "refdata/refdata.h"
 #include "store/env.h"
+#include "store/platform_date.h"
 #include "store/store.h"
 #include "tenancy/accounts.h"
 
@@ -107,7 +108,15 @@ std::optional<Acting> Resolve(const Context& ctx, const ClaimsArgs& a, tenancy::
     return std::nullopt;
   }
   o.db = std::move(db).value();
-  o.actor = {store::Env::Default().NowUtc(), by};
+  o.actor = {store::Env::Default().NowUtc(), by, ""};
+  // A platform date stands in for today (store/platform_date.h): an
+  // approval then joins that month's schedule, and the command says so.
+  auto platform = store::ReadPlatformDate(a.state.data_dir);
+  if (!platform.ok()) {
+    PrintError(platform.error().ToString());
+    return std::nullopt;
+  }
+  if (platform.value()) o.actor.today = platform.value()->ToString();
   return o;
 }
 

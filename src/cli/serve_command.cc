@@ -18,6 +18,7 @@
 #include "billing/billing_store.h"
 #include "billing/meter.h"
 #include "chc/chc_store.h"
+#include "primarycare/claims_store.h"
 #include "procurement/procurement_store.h"
 #include "cli/command.h"
 #include "cli/state.h"
@@ -235,8 +236,23 @@ int Serve(const Context& ctx, const ServeArgs& args) {
       return fn(*db);
     };
   }
-  const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access,
-                        ledger_access, procurement_access, chc_access);
+  // Enhanced-service claims (primary-care.sqlite): one request at a time,
+  // like billing's; every change audited in the catalog's log.
+  auto claims_db = primarycare::ClaimsStore::Open(args.state.data_dir, audit);
+  if (!claims_db.ok()) {
+    PrintError(claims_db.error().ToString());
+    return kExitFailure;
+  }
+  std::mutex claims_mutex;
+  web::PrimaryCareClaimsAccess claims_access;
+  claims_access.with_store = [db = claims_db.value().get(), &claims_mutex](
+                                 const std::function<Status(primarycare::ClaimsStore&)>& fn) {
+    std::lock_guard<std::mutex> lock(claims_mutex);
+    return fn(*db);
+  };
+  web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access,
+                  ledger_access, procurement_access, chc_access);
+  app.SetPrimaryCareClaims(claims_access);
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.

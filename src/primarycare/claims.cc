@@ -157,7 +157,7 @@ Result<ClaimMoney> PriceClaim(const Scheme& s, int64_t units) {
   ClaimMoney m;
   m.pence = static_cast<int64_t>(exact);
   const std::string unit = s.rule == PaymentRule::kPerRegisteredPatient ? "registered patients" : "units";
-  m.explanation = std::to_string(units) + " " + unit + " × " + Money::FromPence(s.fee_pence).ToString() + " = " +
+  m.explanation = WithThousands(units) + " " + unit + " × " + Money::FromPence(s.fee_pence).ToString() + " = " +
                   Money::FromPence(m.pence).ToString();
   return m;
 }

@@ -326,7 +326,7 @@ Status ClaimsStore::Decide(const ClaimScope& scope, int64_t id, ClaimState to, c
       CSU_ASSIGN_OR_RETURN(scheme, FindScheme(ccg, c.scheme_code));
       if (!scheme) return MakeError("claim " + std::to_string(id), "its scheme has gone");
       CSU_ASSIGN_OR_RETURN(money, PriceClaim(*scheme, c.units));
-      const std::string month = a.at.substr(0, 7);
+      const std::string month = (a.today.empty() ? a.at : a.today).substr(0, 7);
       CSU_ASSIGN_OR_RETURN(u, db_->Prepare("UPDATE es_claims SET state='approved', amount_pence=?2, explanation=?3, "
                                            "payment_month=?4, decided_at=?5, decided_by=?6 WHERE id=?1"));
       u.Bind(1, id).Bind(2, money.pence).Bind(3, money.explanation).Bind(4, month).Bind(5, a.at).Bind(6, a.by);

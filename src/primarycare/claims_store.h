@@ -40,6 +40,10 @@ using ClaimsAuditFn = std::function<Status(const std::string& actor, const std::
 struct ClaimsActor {
   std::string at;  // UTC ISO 8601
   std::string by;  // "cli:<login>" or a user name
+  // The platform's today, YYYY-MM-DD, when the folder has a platform date
+  // (store/platform_date.h); "" = the date `at` begins with. An approval's
+  // payment month is this day's month.
+  std::string today;
 };
 
 // What a caller may see and touch: the CCG's, and when `practice` is set,

@@ -115,7 +115,7 @@ TEST(ClaimRules, MoneyIsUnitsTimesFeeExactly) {
   auto p = PriceClaim(per, 7431);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->pence, 274947);
-  EXPECT_EQ(p->explanation, "7431 registered patients × £0.37 = £2,749.47");
+  EXPECT_EQ(p->explanation, "7,431 registered patients × £0.37 = £2,749.47");
 }
 
 struct AuditEntry {

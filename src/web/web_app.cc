@@ -200,6 +200,8 @@ std::vector<NavLink> WebApp::Impl::ServiceLinks(const Caller& c, const OdsCode& 
     links.push_back({base + "/procurement", "Procurement", current == "procurement"});
   if (tenancy::Grants(c.who.role, Action::kViewChc, Identifiability::kRecordLevel) && chc.with_store)
     links.push_back({base + "/chc", "Continuing healthcare", current == "chc"});
+  if (claims.with_store && tenancy::Grants(c.who.role, Action::kViewPrimaryCare, Identifiability::kAggregate))
+    links.push_back({base + "/primary-care/claims", "Primary care claims", current == "primary-care-claims"});
   return links;
 }
 
@@ -343,6 +345,7 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
     });
   }
   router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}", page(&Impl::ChcCasePage));
+  AddPrimaryCareClaimsRoutes(router_, app);
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/chc/cases/{case}", api(&Impl::ApiChcCase));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/invoices/{number}", api(&Impl::ApiInvoice, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/billing", api(&Impl::ApiCsuBilling, Use::kNone));
@@ -371,6 +374,8 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
 }
 
 WebApp::~WebApp() = default;
+
+void WebApp::SetPrimaryCareClaims(PrimaryCareClaimsAccess access) { impl_->claims = std::move(access); }
 
 Response WebApp::Handle(Request& request) const {
   try {

@@ -50,6 +50,9 @@ class LedgerStore;
 namespace csu::chc {
 class ChcStore;
 }
+namespace csu::primarycare {
+class ClaimsStore;
+}
 namespace csu::refdata {
 class RefData;
 }
@@ -110,6 +113,13 @@ struct ChcAccess {
   std::function<Status(const std::function<Status(chc::ChcStore&)>&)> with_store;
 };
 
+// The enhanced-service schemes and claims (primary-care.sqlite's es_ tables,
+// primarycare/claims_store.h; not thread-safe: `with_store` runs a function
+// on it under the caller's lock). Without it the claims pages answer 404.
+struct PrimaryCareClaimsAccess {
+  std::function<Status(const std::function<Status(primarycare::ClaimsStore&)>&)> with_store;
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -131,6 +141,8 @@ class WebApp {
   const http::Router& router() const { return router_; }
   // The session cookie's name ("__Host-csu_session" behind TLS).
   const std::string& session_cookie() const { return session_cookie_; }
+  // Gives the claims pages their database (primary_care_claims_routes.cc).
+  void SetPrimaryCareClaims(PrimaryCareClaimsAccess access);
 
   struct Impl;
 

@@ -141,6 +141,7 @@ struct WebApp::Impl {
   LedgerAccess ledger;
   ProcurementAccess procurement;  // set by WebApp's constructor
   ChcAccess chc;                  // set by WebApp's constructor
+  PrimaryCareClaimsAccess claims;  // set by WebApp::SetPrimaryCareClaims
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
   // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
   std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
@@ -471,5 +472,8 @@ struct WebApp::Impl {
   // POST /signin/enrol: ticket and code; signs in when the code matches.
   Response SignInEnrol(const Request& r) const;
 };
+
+// The enhanced-service claims and schemes routes (primary_care_claims_routes.cc).
+void AddPrimaryCareClaimsRoutes(http::Router& router, WebApp::Impl* app);
 
 }  // namespace csu::web
