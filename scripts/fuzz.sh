@@ -11,6 +11,7 @@
 # Usage: scripts/fuzz.sh [target...]
 # Targets: csv_reader money_date http_request billing_text extract_row contracts_file rows_file column_file
 #          refdata_file web_form qof_files payroll_calc ledger_journal ledger_budget procurement_files chc_caseload
+#          claims_rules
 # Environment: FUZZ_SECONDS, CXX_FUZZ (default clang++).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,12 +26,15 @@ RUN_CORPUS=fuzz-corpus-run  # new inputs found while fuzzing; not checked in
 declare -A CORPUS=([csv_reader]=csv_reader [money_date]=parsers [http_request]=http_request [billing_text]=billing
   [extract_row]=extract_row [contracts_file]=contracts_file [rows_file]=rows_file [column_file]=column_file
   [refdata_file]=refdata_file [web_form]=web_form [qof_files]=qof_files [payroll_calc]=payroll_calc
-  [ledger_journal]=ledger [ledger_budget]=ledger_budget [procurement_files]=procurement_files [chc_caseload]=chc_caseload)
+  [ledger_journal]=ledger [ledger_budget]=ledger_budget [procurement_files]=procurement_files [chc_caseload]=chc_caseload
+  [claims_rules]=claims_rules)
 declare -A MAX_LEN=([csv_reader]=4096 [money_date]=64 [http_request]=4096 [billing_text]=2048 [extract_row]=1024
   [contracts_file]=4096 [rows_file]=8192 [column_file]=16384 [refdata_file]=4096 [web_form]=1024 [qof_files]=2048
-  [payroll_calc]=2048 [ledger_journal]=2048 [ledger_budget]=2048 [procurement_files]=2048 [chc_caseload]=4096)
+  [payroll_calc]=2048 [ledger_journal]=2048 [ledger_budget]=2048 [procurement_files]=2048 [chc_caseload]=4096
+  [claims_rules]=512)
 ALL_TARGETS=(csv_reader money_date http_request billing_text extract_row contracts_file rows_file column_file
-  refdata_file web_form qof_files payroll_calc ledger_journal ledger_budget procurement_files chc_caseload)
+  refdata_file web_form qof_files payroll_calc ledger_journal ledger_budget procurement_files chc_caseload
+  claims_rules)
 # Sources beyond core a target needs (the parser only: no sockets).
 declare -A EXTRA_SOURCES=([http_request]="src/http/request.cc src/http/request_parser.cc"
   [billing_text]="src/refdata/table.cc src/billing/catalogue.cc src/billing/period.cc src/billing/percent.cc"
@@ -44,6 +48,7 @@ declare -A EXTRA_SOURCES=([http_request]="src/http/request.cc src/http/request_p
   [ledger_budget]="src/ledger/ledger_types.cc src/ledger/budget_file.cc"
   [chc_caseload]="src/chc/caseload_file.cc src/chc/package_cost.cc"
   [qof_files]="src/refdata/table.cc src/primarycare/qof.cc src/primarycare/qof_files.cc"
+  [claims_rules]="src/primarycare/claims.cc"
   [procurement_files]="src/refdata/table.cc src/procurement/rational.cc src/procurement/evaluation.cc
     src/procurement/procurement_files.cc"
   [payroll_calc]="src/refdata/table.cc src/report/report_table.cc src/payroll/rates.cc src/payroll/tax_code.cc

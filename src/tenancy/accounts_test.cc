@@ -77,7 +77,7 @@ class AccountsFixture : public ::testing::Test {
     }
   }
   Enrolment Add(const std::string& name, Role role, const std::string& tenant = "", bool totp = false) {
-    auto e = accounts_->AddUser({name, "Display " + name, role, tenant, totp}, kPassword, "admin-test");
+    auto e = accounts_->AddUser({name, "Display " + name, role, tenant, totp, ""}, kPassword, "admin-test");
     EXPECT_TRUE(e.ok()) << e.error().ToString();
     return e.ok() ? e.value() : Enrolment{};
   }
@@ -122,16 +122,16 @@ TEST_F(TenancyAccountsTest, AddListAssignAndTenants) {
   EXPECT_TRUE(c.totp_secret.empty());
 
   // Refusals cost no hash: they are found before hashing.
-  auto dup = accounts_->AddUser({"ADMIN.one", "x", Role::kCsuAdmin, "", false}, kPassword, "t");
+  auto dup = accounts_->AddUser({"ADMIN.one", "x", Role::kCsuAdmin, "", false, ""}, kPassword, "t");
   ASSERT_FALSE(dup.ok());
   EXPECT_NE(dup.error().why.find("already exists"), std::string::npos);
-  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "", false}, kPassword, "t").ok());
-  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCsuAnalyst, "02E", false}, kPassword, "t").ok());
-  auto unknown_ccg = accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "ZZZ99", false}, kPassword, "t");
+  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "", false, ""}, kPassword, "t").ok());
+  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCsuAnalyst, "02E", false, ""}, kPassword, "t").ok());
+  auto unknown_ccg = accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "ZZZ99", false, ""}, kPassword, "t");
   ASSERT_FALSE(unknown_ccg.ok());
   EXPECT_NE(unknown_ccg.error().why.find("not a CCG"), std::string::npos);
-  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "02E", false}, "password1234", "t").ok());
-  EXPECT_FALSE(accounts_->AddUser({"d an", "Dan", Role::kCcgViewer, "02E", false}, kPassword, "t").ok());
+  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "02E", false, ""}, "password1234", "t").ok());
+  EXPECT_FALSE(accounts_->AddUser({"d an", "Dan", Role::kCcgViewer, "02E", false, ""}, kPassword, "t").ok());
 
   ASSERT_TRUE(accounts_->Assign("ann", "02E", true, "t").ok());
   ASSERT_TRUE(accounts_->Assign("ann", "27d", true, "t").ok());
