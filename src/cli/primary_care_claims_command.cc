@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 
 #include "cli/command.h"
 #include "cli/state.h"
@@ -43,7 +44,7 @@ struct ClaimsArgs {
   // claims
   std::string scheme, period, text, state_filter, month;
   int64_t units = 0;
-  std::optional<int64_t> new_units;
+  int64_t new_units = 0;  // answer: 0 = unchanged
   int64_t id = 0;
 };
 
@@ -228,7 +229,8 @@ int ClaimsDecide(const Context& ctx, const ClaimsArgs& a, Decision d) {
       if (!found.ok()) return Fail(found.error().ToString());
       const std::optional<int64_t> list =
           found.value() ? RegisteredList(*o->state, found.value()->practice) : std::nullopt;
-      return Done(o->db->Answer(o->scope, a.id, a.text, a.new_units, list, o->actor),
+      return Done(o->db->Answer(o->scope, a.id, a.text,
+                                 a.new_units > 0 ? std::optional<int64_t>(a.new_units) : std::nullopt, list, o->actor),
                   "Claim " + n + " answered and resubmitted.");
     }
   }

@@ -1,5 +1,7 @@
 #include "primarycare/claims_store.h"
 
+#include <cstdio>
+
 #include "core/text.h"
 #include "store/audit_chain.h"
 #include "store/sqlite_db.h"
@@ -123,6 +125,38 @@ Status AddEvent(store::SqliteDb& db, int64_t id, const ClaimsActor& a, const std
   CSU_ASSIGN_OR_RETURN(ins, db.Prepare("INSERT INTO es_claim_events(claim_id, at, by, kind, detail) "
                                        "VALUES (?1,?2,?3,?4,?5)"));
   return ins.Bind(1, id).Bind(2, a.at).Bind(3, a.by).Bind(4, kind).Bind(5, detail).Run();
+}
+
+// "2024-12" -> "2025-01".
+std::string NextMonth(const std::string& ym) {
+  int y = std::stoi(ym.substr(0, 4)), m = std::stoi(ym.substr(5, 2));
+  if (++m == 13) {
+    m = 1;
+    ++y;
+  }
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+  return buf;
+}
+
+// The month an approval made in `month` is paid in: that month, unless the
+// CCG's schedule for it is already posted (the practices store's
+// schedule_postings, in the same file, when it exists there), then the
+// first month after it that is not. A posted schedule never changes.
+Result<std::string> PaymentMonth(store::SqliteDb& db, const std::string& ccg, std::string month) {
+  CSU_ASSIGN_OR_RETURN(has, db.Prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND "
+                                       "name='schedule_postings'"));
+  CSU_ASSIGN_OR_RETURN(row, has.Step());
+  if (!row || has.Int(0) == 0) return month;
+  CSU_ASSIGN_OR_RETURN(q, db.Prepare("SELECT count(*) FROM schedule_postings WHERE ccg = ?1 AND month = ?2"));
+  for (int guard = 0; guard < 1200; ++guard) {
+    q.Reset();
+    q.Bind(1, ccg).Bind(2, month);
+    CSU_ASSIGN_OR_RETURN(got, q.Step());
+    if (!got || q.Int(0) == 0) return month;
+    month = NextMonth(month);
+  }
+  return MakeError(db.path(), "no unposted payment month within a century of " + month);
 }
 
 std::string ClaimSubject(const ClaimScope&, const std::string& ccg, int64_t id) {
@@ -326,7 +360,7 @@ Status ClaimsStore::Decide(const ClaimScope& scope, int64_t id, ClaimState to, c
       CSU_ASSIGN_OR_RETURN(scheme, FindScheme(ccg, c.scheme_code));
       if (!scheme) return MakeError("claim " + std::to_string(id), "its scheme has gone");
       CSU_ASSIGN_OR_RETURN(money, PriceClaim(*scheme, c.units));
-      const std::string month = (a.today.empty() ? a.at : a.today).substr(0, 7);
+      CSU_ASSIGN_OR_RETURN(month, PaymentMonth(*db_, ccg, (a.today.empty() ? a.at : a.today).substr(0, 7)));
       CSU_ASSIGN_OR_RETURN(u, db_->Prepare("UPDATE es_claims SET state='approved', amount_pence=?2, explanation=?3, "
                                            "payment_month=?4, decided_at=?5, decided_by=?6 WHERE id=?1"));
       u.Bind(1, id).Bind(2, money.pence).Bind(3, money.explanation).Bind(4, month).Bind(5, a.at).Bind(6, a.by);

@@ -8,6 +8,7 @@
 
 #include "primarycare/claims.h"
 #include "primarycare/claims_store.h"
+#include "store/sqlite_db.h"
 
 namespace csu::primarycare {
 namespace {
@@ -242,6 +243,24 @@ TEST_F(ClaimsStoreTest, SchemeChangesAreAuditedAndApprovedAmountsNeverMove) {
   Scheme other = Anticoag();
   other.code = "NEW";
   EXPECT_FALSE(db_->UpdateScheme(other, team_).ok());  // no such scheme
+}
+
+// A posted schedule never changes: a claim approved in July after July's
+// schedule was posted (the practices store's schedule_postings, in the same
+// file) is paid in August.
+TEST_F(ClaimsStoreTest, AnApprovalAfterTheMonthIsPostedIsPaidInTheNextMonth) {
+  {
+    auto raw = store::SqliteDb::Open((dir_ / "primary-care.sqlite").string(), "").value();
+    ASSERT_TRUE(raw->Exec("CREATE TABLE schedule_postings(ccg TEXT NOT NULL, month TEXT NOT NULL, journal INTEGER, "
+                          "total_pence INTEGER, lines INTEGER, posted_at TEXT, posted_by TEXT, PRIMARY KEY(ccg, month));"
+                          "INSERT INTO schedule_postings VALUES ('01X','2024-07',1,0,0,'',''),('02Y','2024-08',2,0,0,'','')")
+                    .ok());
+  }
+  auto id = db_->Submit(p1_, Claim("A81001", "2024-05", 10), a81001_).value();
+  ASSERT_TRUE(db_->Approve(ccg_, id, {"2024-07-20T10:00:00Z", "pc.team", ""}).ok());
+  EXPECT_EQ(db_->FindClaim(ccg_, id).value()->payment_month, "2024-08");
+  EXPECT_TRUE(db_->ApprovedClaimLines("01X", "2024-07").value().empty());
+  EXPECT_EQ(db_->ApprovedClaimLines("01X", "2024-08").value().size(), 1u);
 }
 
 TEST_F(ClaimsStoreTest, ReopensAndSharesTheFileWithOtherTables) {
