@@ -48,8 +48,6 @@ void AddUsersCommand(CLI::App& app, Context& ctx);
 void AddServeCommand(CLI::App& app, Context& ctx);
 void AddBillingCommands(CLI::App& app, Context& ctx);
 void AddPrimaryCareCommands(CLI::App& app, Context& ctx);
-// `primary-care schemes|claims` (primary_care_claims_command.cc), under the group.
-void AddPrimaryCareClaimsCommands(CLI::App* group, Context& ctx);
 void AddPayrollCommands(CLI::App& app, Context& ctx);
 void AddLedgerCommands(CLI::App& app, Context& ctx);
 void AddProcurementCommands(CLI::App& app, Context& ctx);

@@ -12,6 +12,10 @@
 #include "primarycare/qof_report.h"
 
 namespace csu::cli {
+
+// `primary-care schemes|claims`, under the group (primary_care_claims_command.cc).
+void AddPrimaryCareClaimsCommands(CLI::App* group, Context& ctx);
+
 namespace {
 
 struct QofArgs {
