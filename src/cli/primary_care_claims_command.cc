@@ -79,7 +79,15 @@ std::optional<Acting> Resolve(const Context& ctx, const ClaimsArgs& a, tenancy::
       PrintError("--as: '" + a.as_user + "' is not an enabled user of this platform");
       return std::nullopt;
     }
-    const tenancy::Principal who = tenancy::PrincipalOf(*user.value());
+    // The principal as a session would carry it (accounts' own PrincipalOf).
+    const tenancy::UserInfo& u = *user.value();
+    tenancy::Principal who;
+    who.user_id = u.id;
+    who.username = u.username;
+    who.role = u.role;
+    who.tenant = u.tenant;
+    if (tenancy::IsAssignedRole(u.role)) who.assigned = u.assigned;
+    if (tenancy::IsPracticeRole(u.role)) who.practice = u.practice;
     // The CCG: the one asked for, else the user's own.
     std::string ccg = a.ccg.empty() ? who.tenant.ToString() : a.ccg;
     auto code = OdsCode::Parse(ccg);
