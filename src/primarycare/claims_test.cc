@@ -7,7 +7,9 @@
 #include <filesystem>
 
 #include "primarycare/claims.h"
+#include "primarycare/claims_schedule_source.h"
 #include "primarycare/claims_store.h"
+#include "primarycare/pc_store.h"
 #include "store/sqlite_db.h"
 
 namespace csu::primarycare {
@@ -269,6 +271,35 @@ TEST_F(ClaimsStoreTest, ReopensAndSharesTheFileWithOtherTables) {
   auto again = ClaimsStore::Open(dir_.string(), [](auto&&...) { return Status::Ok(); });
   ASSERT_TRUE(again.ok()) << again.error().ToString();
   EXPECT_EQ((*again)->Claims(ccg_).value().size(), 1u);
+}
+
+// The payment schedule's seam (schedule_source.h): one enhanced-service
+// line per approved claim of the CCG and month, explained; the practices
+// store opens the same file beside the claims tables, either first.
+TEST_F(ClaimsStoreTest, TheScheduleReadsApprovedClaimsThroughItsSeam) {
+  auto id = db_->Submit(p1_, Claim("A81001", "2024-05", 120), a81001_).value();
+  ASSERT_TRUE(db_->Approve(ccg_, id, {"2024-07-02T11:00:00Z", "pc.team", ""}).ok());
+  ASSERT_TRUE(db_->Submit(p2_, Claim("A81002", "2024-05", 10), a81001_).ok());  // not approved: no line
+  auto pc = PcStore::Open(dir_.string());
+  ASSERT_TRUE(pc.ok()) << pc.error().ToString();
+  ClaimsScheduleSource source(*db_);
+  auto lines = source.ApprovedClaimLines("01X", ledger::LedgerPeriod::Parse("2024-07").value());
+  ASSERT_TRUE(lines.ok()) << lines.error().ToString();
+  ASSERT_EQ(lines->size(), 1u);
+  const ScheduleLine& l = lines->front();
+  EXPECT_EQ(l.practice, "A81001");
+  EXPECT_EQ(l.kind, LineKind::kEnhancedService);
+  EXPECT_EQ(l.month.ToString(), "2024-07");
+  EXPECT_EQ(l.amount_pence, 90000);  // 120 × 750p
+  EXPECT_EQ(l.description, "Enhanced service LES-ANTICOAG (Anticoagulation monitoring), 2024-05, claim " +
+                               std::to_string(id));
+  EXPECT_EQ(l.explanation, "LES-ANTICOAG 2024-05: 120 units × £7.50 = £900.00 (claim " + std::to_string(id) + ")");
+  // Asked again, the same lines; another CCG has none.
+  EXPECT_EQ(source.ApprovedClaimLines("01X", l.month).value().size(), 1u);
+  EXPECT_TRUE(source.ApprovedClaimLines("02Y", l.month).value().empty());
+  // And the claims store opens again beside the practices store's tables.
+  db_.reset();
+  EXPECT_TRUE(ClaimsStore::Open(dir_.string(), [](auto&&...) { return Status::Ok(); }).ok());
 }
 
 TEST_F(ClaimsStoreTest, AFailedAuditIsReported) {
