@@ -63,15 +63,15 @@ TEST(ClaimRules, SchemeIsNormalisedAndEveryFieldChecked) {
 TEST(ClaimRules, PeriodsAreMonthsOrFinancialQuarters) {
   auto m = ParseClaimPeriod("2024-02", ClaimFrequency::kMonthly);
   ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->first.ToString(), "2024-02-01");
-  EXPECT_EQ(m->last.ToString(), "2024-02-29");  // a leap year
+  EXPECT_EQ(m.value().first.ToString(), "2024-02-01");
+  EXPECT_EQ(m.value().last.ToString(), "2024-02-29");  // a leap year
   auto q = ParseClaimPeriod("2024-07", ClaimFrequency::kQuarterly);
   ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q->last.ToString(), "2024-09-30");
-  EXPECT_EQ(q->label, "2024-07..2024-09");
+  EXPECT_EQ(q.value().last.ToString(), "2024-09-30");
+  EXPECT_EQ(q.value().label, "2024-07..2024-09");
   auto q4 = ParseClaimPeriod("2025-01", ClaimFrequency::kQuarterly);
   ASSERT_TRUE(q4.ok());
-  EXPECT_EQ(q4->last.ToString(), "2025-03-31");
+  EXPECT_EQ(q4.value().last.ToString(), "2025-03-31");
   EXPECT_FALSE(ParseClaimPeriod("2024-05", ClaimFrequency::kQuarterly).ok());  // not a quarter's first month
   EXPECT_FALSE(ParseClaimPeriod("2024-13", ClaimFrequency::kMonthly).ok());
   EXPECT_FALSE(ParseClaimPeriod("2024-5", ClaimFrequency::kMonthly).ok());
@@ -109,16 +109,16 @@ TEST(ClaimRules, MoneyIsUnitsTimesFeeExactly) {
   // 120 × 750p = 90,000p = £900.00.
   auto m = PriceClaim(s, 120);
   ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->pence, 90000);
-  EXPECT_EQ(m->explanation, "120 units × £7.50 = £900.00");
+  EXPECT_EQ(m.value().pence, 90000);
+  EXPECT_EQ(m.value().explanation, "120 units × £7.50 = £900.00");
   // Per registered patient: 7,431 patients × 37p = 274,947p = £2,749.47.
   Scheme per = s;
   per.rule = PaymentRule::kPerRegisteredPatient;
   per.fee_pence = 37;
   auto p = PriceClaim(per, 7431);
   ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->pence, 274947);
-  EXPECT_EQ(p->explanation, "7,431 registered patients × £0.37 = £2,749.47");
+  EXPECT_EQ(p.value().pence, 274947);
+  EXPECT_EQ(p.value().explanation, "7,431 registered patients × £0.37 = £2,749.47");
 }
 
 struct AuditEntry {
@@ -159,13 +159,13 @@ class ClaimsStoreTest : public ::testing::Test {
 TEST_F(ClaimsStoreTest, ClaimQueryAnswerApproveIsPaidAndEveryStepAudited) {
   auto id = db_->Submit(p1_, Claim("A81001", "2024-05", 130), a81001_);
   ASSERT_TRUE(id.ok()) << id.error().ToString();
-  ASSERT_TRUE(db_->Query(ccg_, *id, "130 tests for 52 patients is high: please confirm.", team_).ok());
+  ASSERT_TRUE(db_->Query(ccg_, id.value(), "130 tests for 52 patients is high: please confirm.", team_).ok());
   // Approval waits for the answer.
-  EXPECT_FALSE(db_->Approve(ccg_, *id, team_).ok());
-  ASSERT_TRUE(db_->Answer(p1_, *id, "Ten were duplicates; 120 tests.", 120, std::nullopt, a81001_).ok());
+  EXPECT_FALSE(db_->Approve(ccg_, id.value(), team_).ok());
+  ASSERT_TRUE(db_->Answer(p1_, id.value(), "Ten were duplicates; 120 tests.", 120, std::nullopt, a81001_).ok());
   ClaimsActor approve{"2024-07-02T11:00:00Z", "pc.team"};
-  ASSERT_TRUE(db_->Approve(ccg_, *id, approve).ok());
-  auto row = db_->FindClaim(p1_, *id).value();
+  ASSERT_TRUE(db_->Approve(ccg_, id.value(), approve).ok());
+  auto row = db_->FindClaim(p1_, id.value()).value();
   ASSERT_TRUE(row);
   EXPECT_EQ(row->state, ClaimState::kApproved);
   EXPECT_EQ(row->amount_pence, 90000);  // 120 × 750p
@@ -174,19 +174,19 @@ TEST_F(ClaimsStoreTest, ClaimQueryAnswerApproveIsPaidAndEveryStepAudited) {
   auto july = db_->ApprovedClaimLines("01X", "2024-07").value();
   ASSERT_EQ(july.size(), 1u);
   EXPECT_EQ(july[0].amount_pence, 90000);
-  EXPECT_EQ(july[0].explanation, "LES-ANTICOAG 2024-05: 120 units × £7.50 = £900.00 (claim " + std::to_string(*id) + ")");
+  EXPECT_EQ(july[0].explanation, "LES-ANTICOAG 2024-05: 120 units × £7.50 = £900.00 (claim " + std::to_string(id.value()) + ")");
   EXPECT_TRUE(db_->ApprovedClaimLines("01X", "2024-06").value().empty());
   // Approved is final.
-  EXPECT_FALSE(db_->Reject(ccg_, *id, "changed my mind", team_).ok());
+  EXPECT_FALSE(db_->Reject(ccg_, id.value(), "changed my mind", team_).ok());
   // One audit entry per state change, in order; plus the scheme's.
   std::vector<std::string> actions;
   for (const auto& e : audit_) actions.push_back(e.action);
   EXPECT_EQ(actions, (std::vector<std::string>{"primary_care.scheme.add", "primary_care.claim.submit",
                                                "primary_care.claim.query", "primary_care.claim.answer",
                                                "primary_care.claim.approve"}));
-  EXPECT_EQ(audit_[4].subject, "ccg 01X claim " + std::to_string(*id));
+  EXPECT_EQ(audit_[4].subject, "ccg 01X claim " + std::to_string(id.value()));
   EXPECT_NE(audit_[4].details.find("\"amount_pence\":90000"), std::string::npos);
-  EXPECT_EQ(db_->History(p1_, *id).value().size(), 4u);
+  EXPECT_EQ(db_->History(p1_, id.value()).value().size(), 4u);
 }
 
 TEST_F(ClaimsStoreTest, RefusalsSayWhyAndChangeNothing) {
@@ -206,9 +206,9 @@ TEST_F(ClaimsStoreTest, RefusalsSayWhyAndChangeNothing) {
   EXPECT_EQ(db_->Claims(ccg_).value().size(), 1u);
   EXPECT_EQ(audit_.size(), audited);
   // Rejected with a reason, the period may be claimed again.
-  EXPECT_FALSE(db_->Reject(ccg_, *first, "  ", team_).ok());  // a reason is required
-  ASSERT_TRUE(db_->Reject(ccg_, *first, "No INR list was supplied.", team_).ok());
-  EXPECT_EQ(db_->FindClaim(ccg_, *first).value()->reason, "No INR list was supplied.");
+  EXPECT_FALSE(db_->Reject(ccg_, first.value(), "  ", team_).ok());  // a reason is required
+  ASSERT_TRUE(db_->Reject(ccg_, first.value(), "No INR list was supplied.", team_).ok());
+  EXPECT_EQ(db_->FindClaim(ccg_, first.value()).value()->reason, "No INR list was supplied.");
   EXPECT_TRUE(db_->Submit(p1_, Claim("A81001", "2024-05", 100), a81001_).ok());
   // Rejected claims are never paid.
   EXPECT_TRUE(db_->ApprovedClaimLines("01X", "2024-06").value().empty());
@@ -270,7 +270,7 @@ TEST_F(ClaimsStoreTest, ReopensAndSharesTheFileWithOtherTables) {
   db_.reset();
   auto again = ClaimsStore::Open(dir_.string(), [](auto&&...) { return Status::Ok(); });
   ASSERT_TRUE(again.ok()) << again.error().ToString();
-  EXPECT_EQ((*again)->Claims(ccg_).value().size(), 1u);
+  EXPECT_EQ(again.value()->Claims(ccg_).value().size(), 1u);
 }
 
 // The payment schedule's seam (schedule_source.h): one enhanced-service
@@ -285,8 +285,8 @@ TEST_F(ClaimsStoreTest, TheScheduleReadsApprovedClaimsThroughItsSeam) {
   ClaimsScheduleSource source(*db_);
   auto lines = source.ApprovedClaimLines("01X", ledger::LedgerPeriod::Parse("2024-07").value());
   ASSERT_TRUE(lines.ok()) << lines.error().ToString();
-  ASSERT_EQ(lines->size(), 1u);
-  const ScheduleLine& l = lines->front();
+  ASSERT_EQ(lines.value().size(), 1u);
+  const ScheduleLine& l = lines.value().front();
   EXPECT_EQ(l.practice, "A81001");
   EXPECT_EQ(l.kind, LineKind::kEnhancedService);
   EXPECT_EQ(l.month.ToString(), "2024-07");
@@ -306,7 +306,7 @@ TEST_F(ClaimsStoreTest, AFailedAuditIsReported) {
   db_.reset();
   auto failing = ClaimsStore::Open(dir_.string(), [](auto&&...) { return Status(MakeError("audit", "disk full")); });
   ASSERT_TRUE(failing.ok());
-  auto id = (*failing)->Submit(p1_, Claim("A81001", "2024-05", 10), a81001_);
+  auto id = failing.value()->Submit(p1_, Claim("A81001", "2024-05", 10), a81001_);
   ASSERT_FALSE(id.ok());
   EXPECT_NE(id.error().why.find("audit entry could not be written"), std::string::npos);
 }
