@@ -482,7 +482,7 @@ TEST_F(TenancySignInTest, CsuAndFinanceRolesRequireASecondFactorByDefault) {
   for (Role r : kAllRoles) {
     const bool expected = r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCcgFinance ||
                           r == Role::kCsuProcurement || r == Role::kCsuFinance || r == Role::kCsuChc ||
-                          r == Role::kCcgChc;
+                          r == Role::kCcgChc || r == Role::kCcgPrimaryCare || r == Role::kCsuPrimaryCare;
     EXPECT_EQ(accounts_->RoleRequiresMfa(r).value(), expected) << RoleName(r);
   }
   Add("root", Role::kCsuAdmin);
