@@ -118,6 +118,17 @@ std::string Notice(const Typed& t) {
   return RenderTemplate("notice", d);
 }
 
+// The navigation: the CCG's for those who see its figures; for a practice
+// and the primary care team (who do not), these pages only, since the CCG's
+// home would answer 404.
+std::vector<NavLink> NavFor(const Impl& app, const Caller& c, const OdsCode& ccg, bool schemes) {
+  if (tenancy::Grants(c.who.role, Action::kView, Identifiability::kAggregate))
+    return app.CcgNav(c, ccg, "primary-care-claims");
+  const std::string base = "/ccg/" + std::string(ccg.view()) + "/primary-care/";
+  return {{base + "claims", tenancy::IsPracticeRole(c.who.role) ? "Your claims" : "Claims", !schemes},
+          {base + "schemes", "Schemes", schemes}};
+}
+
 int StatusFor(const Error& e) {
   return e.why == "no such claim" ? 404 : 400;
 }
@@ -144,7 +155,7 @@ Response ClaimsPageFor(const Impl& app, const Request& r, const Caller& c, const
   const std::string base = "/ccg/" + code + "/primary-care/claims";
   PageFrame f = app.Frame(c, scope->practice.empty() ? "Enhanced-service claims" : "Claims of practice " + scope->practice,
                           app.CcgName(*ccg) + " (" + code + ")");
-  f.nav = app.CcgNav(c, *ccg, "primary-care-claims");
+  f.nav = NavFor(app, c, *ccg, false);
   TableOptions o;
   o.path = base;
   o.filter_columns = {"state", "scheme", "practice"};
@@ -374,7 +385,7 @@ Response SchemesPageFor(const Impl& app, const Request& r, const Caller& c, cons
   if (!schemes.ok()) return app.Problem(c, 500, "Schemes", "the primary care database could not be read");
   const std::string base = "/ccg/" + code + "/primary-care/schemes";
   PageFrame f = app.Frame(c, "Enhanced-service schemes", app.CcgName(*ccg) + " (" + code + ")");
-  f.nav = app.CcgNav(c, *ccg, "primary-care-claims");
+  f.nav = NavFor(app, c, *ccg, true);
   const bool can_manage = tenancy::Grants(c.who.role, Action::kManageSchemes, Identifiability::kAggregate) &&
                           !c.session_token.empty();
   TableOptions o;
