@@ -788,6 +788,8 @@ TEST_F(WebAppTest, APracticeSeesOnlyItsOwnClaimsAndTheTeamDecides) {
   const std::string team_token = Session("pcteam");
   const std::string team = Cookie(team_token);
   const std::string team_csrf = "csrf=" + CsrfTokenFor(team_token);
+  EXPECT_EQ(Send(Method::kGet, "/", team).Header("Location"), "/ccg/02E/primary-care/claims");
+  EXPECT_EQ(page.body().find("href=\"/ccg/02E\""), std::string::npos) << "no link to a page the practice cannot open";
   Response awaiting = Send(Method::kGet, "/ccg/02E/primary-care/claims", team);
   ASSERT_EQ(awaiting.status(), 200);
   EXPECT_NE(awaiting.body().find("Awaiting a decision"), std::string::npos);
