@@ -155,6 +155,49 @@ fi
 head -8 "$DEMO_DIR/position-02E-2018-09.txt"
 
 echo
+echo "== Primary care: enhanced-service schemes and practices' claims (the platform date's month pays)"
+# A local anticoagulation monitoring service (£7.50 an INR test, monthly,
+# at most 400 a claim) and an extended-access scheme (37p a registered
+# patient, quarterly) for 02E and 27D. Fees are illustrative. Practices claim
+# April to September 2018; most claims are approved (joining October's
+# schedule), one is queried and one rejected, so every page has something.
+if ! "$CSU" primary-care schemes list --data "$STATE" --ccg 02E --format csv | grep -q '^LES-ANTICOAG,'; then
+  for ccg in 02E 27D; do
+    "$CSU" primary-care schemes add --data "$STATE" --ccg "$ccg" --code LES-ANTICOAG --name "Anticoagulation monitoring" \
+      --spec "INR testing and dose adjustment in the practice for patients on warfarin (illustrative)" \
+      --fee 7.50 --from 2018-04-01 --to 2019-03-31 --cap 400 --evidence "A list of INR tests by date, without patient details"
+    "$CSU" primary-care schemes add --data "$STATE" --ccg "$ccg" --code LCS-ACCESS --name "Extended access" \
+      --spec "Evening and weekend appointments for the practice's registered patients (illustrative)" \
+      --rule per_registered_patient --frequency quarterly --fee 0.37 --from 2018-04-01 --to 2019-03-31 --cap 30000 \
+      --evidence "The rota of extended-hours sessions"
+  done
+  claim() {  # ccg practice scheme period units
+    "$CSU" primary-care claims submit --data "$STATE" --ccg "$1" --practice "$2" --scheme "$3" --period "$4" --units "$5" \
+      --evidence "Clinical system search, totals only" | sed 's/^/  /'
+  }
+  # Three practices of each CCG in the reference data's practice list
+  # (data/refdata/gp-reg-pat-prac-all_2021-01.csv), with their registered lists.
+  n=0
+  for entry in 02E:N81007:10306 02E:N81012:10242 02E:N81014:9137 27D:N81001:4888 27D:N81002:12963 27D:N81005:9611; do
+    IFS=: read -r ccg practice list <<<"$entry"
+    for month in 04 05 06 07 08 09; do claim "$ccg" "$practice" LES-ANTICOAG "2018-$month" $((90 + n * 7 % 60 + 10#$month)); done
+    for quarter in 04 07; do claim "$ccg" "$practice" LCS-ACCESS "2018-$quarter" "$list"; done
+    n=$((n + 1))
+  done
+  for ccg in 02E 27D; do
+    for id in $("$CSU" primary-care claims list --data "$STATE" --ccg "$ccg" --state submitted --format csv | awk -F, 'NR>1 {print $1}'); do
+      case $((id % 9)) in
+        4) "$CSU" primary-care claims query "$id" --data "$STATE" --ccg "$ccg" --question "These are more tests than last month: please confirm the count." ;;
+        8) "$CSU" primary-care claims reject "$id" --data "$STATE" --ccg "$ccg" --reason "No test list was supplied with this claim." ;;
+        *) "$CSU" primary-care claims approve "$id" --data "$STATE" --ccg "$ccg" >/dev/null ;;
+      esac
+    done
+  done
+fi
+"$CSU" primary-care claims payments --data "$STATE" --ccg 02E --month 2018-10 > "$DEMO_DIR/claims-02E-2018-10.txt"
+tail -3 "$DEMO_DIR/claims-02E-2018-10.txt"
+
+echo
 echo "== Demo users for the web platform (demo passwords: never use these for real data)"
 add_user() {  # name role tenant password
   if "$CSU" users list --data "$STATE" 2>/dev/null | awk '{print $1}' | grep -qx "$1"; then
@@ -172,6 +215,13 @@ add_user warrington-finance ccg_finance 02E "Ledger-otter-2018"
 add_user csu-finance csu_finance "" "Abacus-plover-2018"
 "$CSU" users assign csu-finance 02E --data "$STATE" >/dev/null
 add_user warrington-chc ccg_chc 02E "Thistle-ferry-2018"
+add_user warrington-pc ccg_primary_care 02E "Quill-marsh-2018"
+# A practice of 02E (the first in the reference data), bound to it.
+demo_practice=N81007
+if ! "$CSU" users list --data "$STATE" | awk '{print $1}' | grep -qx practice; then
+  printf '%s\n' "Fennel-orchard-2018" | "$CSU" users add practice --data "$STATE" --role gp_practice --tenant 02E \
+    --practice "$demo_practice" --password-stdin
+fi
 LISTEN=${DEMO_LISTEN:-127.0.0.1:8080}
 echo
 echo "  Sign in at http://$LISTEN/signin as"
@@ -181,9 +231,11 @@ printf '    %-18s %-30s %s\n' "user" "password" "sees" \
   "warrington-finance" "Ledger-otter-2018" "02E figures, exports, its CSU invoices and its ledger" \
   "csu-finance" "Abacus-plover-2018" "02E's ledger, kept by the CSU (period close too)" \
   "warrington-chc" "Thistle-ferry-2018" "02E continuing healthcare cases (pseudonymised)" \
+  "warrington-pc" "Quill-marsh-2018" "02E's enhanced-service schemes and claims: approve, query, reject" \
+  "practice" "Fennel-orchard-2018" "one GP practice of 02E: its own claims only" \
   "analyst" "Compass-heron-2018" "all three CCGs of the demo CSU" \
   "csu-admin" "Lantern-harbour-2018" "every CCG's figures, no records"
-echo "  csu-admin, analyst, csu-finance, warrington-finance and warrington-chc have roles that require a second factor: at their"
+echo "  csu-admin, analyst, csu-finance, warrington-finance, warrington-chc and warrington-pc have roles that require a second factor: at their"
 echo "  first sign-in the page shows a key for an authenticator app and asks for its code."
 if [ "${DEMO_SERVE:-1}" = "0" ]; then exit 0; fi
 echo

@@ -12,6 +12,10 @@
 #include "primarycare/qof_report.h"
 
 namespace csu::cli {
+
+// `primary-care schemes|claims`, under the group (primary_care_claims_command.cc).
+void AddPrimaryCareClaimsCommands(CLI::App* group, Context& ctx);
+
 namespace {
 
 struct QofArgs {
@@ -42,6 +46,7 @@ void AddPrimaryCareContractingCommands(CLI::App& group, Context& ctx);
 void AddPrimaryCareCommands(CLI::App& app, Context& ctx) {
   auto* group = app.add_subcommand("primary-care", "Primary care contracting: practices, contracts, QOF, payment schedules");
   group->require_subcommand(1);
+  AddPrimaryCareClaimsCommands(group, ctx);
   auto args = std::make_shared<QofArgs>();
   auto* qof = group->add_subcommand("qof", "QOF achievement, points and payment per practice and indicator, explained");
   qof->add_option("--practices", args->practices,

@@ -25,6 +25,7 @@
 #include "payroll/payroll_store.h"
 #include "primarycare/global_sum.h"
 #include "primarycare/pc_store.h"
+#include "primarycare/claims_store.h"
 #include "procurement/procurement_store.h"
 #include "cli/command.h"
 #include "cli/state.h"
@@ -289,6 +290,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
         (std::filesystem::path(ref_dir).parent_path() / "primarycare").string());
     if (rates.ok()) pc_access.rates = std::make_shared<const primarycare::GlobalSumRates>(std::move(rates).value());
     else PrintError("primary care rates (the schedule page will say so): " + rates.error().ToString());
+  }
   // The identifiable view only when the CHC key is given (docs/chc.md, "Web
   // pages"): a second connection holding the key, under the same lock; the
   // key must lie outside the state folder, like the command line's.
@@ -327,8 +329,23 @@ int Serve(const Context& ctx, const ServeArgs& args) {
       return Status::Ok();
     };
   }
-  const web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access,
-                        ledger_access, procurement_access, chc_access, payroll_access, pc_access);
+  // Enhanced-service claims (primary-care.sqlite): one request at a time,
+  // like billing's; every change audited in the catalog's log.
+  auto claims_db = primarycare::ClaimsStore::Open(args.state.data_dir, audit);
+  if (!claims_db.ok()) {
+    PrintError(claims_db.error().ToString());
+    return kExitFailure;
+  }
+  std::mutex claims_mutex;
+  web::PrimaryCareClaimsAccess claims_access;
+  claims_access.with_store = [db = claims_db.value().get(), &claims_mutex](
+                                 const std::function<Status(primarycare::ClaimsStore&)>& fn) {
+    std::lock_guard<std::mutex> lock(claims_mutex);
+    return fn(*db);
+  };
+  web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access,
+                  ledger_access, procurement_access, chc_access, payroll_access, pc_access);
+  app.SetPrimaryCareClaims(claims_access);
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.

@@ -37,6 +37,7 @@ struct UsersArgs {
   std::string username;
   std::string role;
   std::string tenant;
+  std::string practice;
   std::string display_name;
   bool totp = false;
   bool password_stdin = false;
@@ -140,15 +141,17 @@ int Add(const Context& ctx, const UsersArgs& a) {
   }
   auto o = Open(ctx, a.state, /*create=*/true);
   if (!o) return kExitFailure;
-  tenancy::NewUser u{a.username, a.display_name.empty() ? a.username : a.display_name, *role, a.tenant, a.totp};
+  tenancy::NewUser u{a.username, a.display_name.empty() ? a.username : a.display_name, *role, a.tenant, a.totp,
+                     a.practice};
   auto added = o->accounts->AddUser(u, password.value(), o->state->actor);
   if (!added.ok()) {
     PrintError(added.error().ToString());
     return kExitFailure;
   }
   const tenancy::UserInfo& info = added.value().user;
-  std::printf("Added %s (%s%s%s).\n", info.username.c_str(), std::string(tenancy::RoleName(info.role)).c_str(),
-              info.tenant.empty() ? "" : ", ", info.tenant.ToString().c_str());
+  std::printf("Added %s (%s%s%s%s%s).\n", info.username.c_str(), std::string(tenancy::RoleName(info.role)).c_str(),
+              info.tenant.empty() ? "" : ", ", info.tenant.ToString().c_str(),
+              info.practice.empty() ? "" : ", practice ", info.practice.ToString().c_str());
   PrintEnrolment(added.value());
   if (tenancy::IsAssignedRole(info.role))
     std::printf("Assign CCGs with: csu users assign --data %s %s CCG\n", a.state.data_dir.c_str(),
@@ -180,7 +183,7 @@ int List(const Context& ctx, const UsersArgs& a) {
       for (const auto& t : u.assigned) assigned.push_back(t.ToString());
       out.push_back({{"username", u.username}, {"display_name", u.display_name},
                      {"role", std::string(tenancy::RoleName(u.role))}, {"tenant", u.tenant.ToString()},
-                     {"assigned", assigned}, {"disabled", u.disabled}, {"second_factor", u.has_totp},
+                     {"assigned", assigned}, {"practice", u.practice.ToString()}, {"disabled", u.disabled}, {"second_factor", u.has_totp},
                      {"second_factor_required", mfa[u.role]}, {"created_at", u.created_at},
                      {"last_sign_in_at", u.last_sign_in_at}});
     }
@@ -198,6 +201,7 @@ int List(const Context& ctx, const UsersArgs& a) {
     std::string tenants = u.tenant.ToString();
     for (const auto& t : u.assigned) tenants += (tenants.empty() ? "" : ",") + t.ToString();
     if (u.role == tenancy::Role::kCsuAdmin) tenants = "(all)";
+    if (!u.practice.empty()) tenants += "/" + u.practice.ToString();
     const char* second = u.has_totp ? "yes" : (mfa[u.role] ? "MISSING" : "no");
     std::printf("%-24s %-17s %-14s %-8s %-8s %-20s %s\n", u.username.c_str(),
                 std::string(tenancy::RoleName(u.role)).c_str(), tenants.c_str(), second,
@@ -344,7 +348,11 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
   AddStateOptions(add, add_args->state);
   add->add_option("USERNAME", add_args->username, "User name (letters, digits, . _ @ -)")->required();
   add->add_option("--role", add_args->role, roles)->required();
-  add->add_option("--tenant", add_args->tenant, "The user's CCG (ODS code), for ccg_* roles")->transform(UpperCaseCode);
+  add->add_option("--tenant", add_args->tenant, "The user's CCG (ODS code), for ccg_* roles and gp_practice")
+      ->transform(UpperCaseCode);
+  add->add_option("--practice", add_args->practice,
+                  "The practice (ODS code) a gp_practice user is bound to: one practice of --tenant")
+      ->transform(UpperCaseCode);
   add->add_option("--name", add_args->display_name, "Display name");
   add->add_flag("--totp", add_args->totp, "Enrol a TOTP second factor now and print its secret once");
   add->add_flag("--password-stdin", add_args->password_stdin, "Read the password from standard input");

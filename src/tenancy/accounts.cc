@@ -30,7 +30,7 @@ CREATE TABLE users(
   disabled INTEGER NOT NULL CHECK(disabled IN (0,1)),
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
   last_sign_in_at TEXT NOT NULL,
-  CHECK((role LIKE 'ccg\_%' ESCAPE '\') = (tenant <> '')));
+  CHECK((role LIKE 'ccg\_%' ESCAPE '\' OR role = 'gp_practice') = (tenant <> '')));
 CREATE TABLE analyst_tenants(
   user_id INTEGER NOT NULL REFERENCES users(id),
   tenant TEXT NOT NULL REFERENCES tenants(code),
@@ -49,10 +49,27 @@ CREATE TABLE api_tokens(
   user_id INTEGER NOT NULL REFERENCES users(id),
   name TEXT NOT NULL,
   created_at INTEGER NOT NULL, last_used_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL);
+@PRACTICES@
 CREATE TABLE sign_in_throttle(
   key_sha256 TEXT PRIMARY KEY,
   failures INTEGER NOT NULL, last_failure_at INTEGER NOT NULL, locked_until INTEGER NOT NULL);
 )sql";
+
+// A gp_practice user's practice (docs/store-format.md §11, "Practice
+// users"): one row per practice user, added with the user. Created IF NOT
+// EXISTS on every open, so a database made before practice users gains it.
+constexpr const char* kPracticesTable = R"sql(
+CREATE TABLE IF NOT EXISTS user_practices(
+  user_id INTEGER PRIMARY KEY REFERENCES users(id),
+  practice TEXT NOT NULL,
+  bound_at TEXT NOT NULL, bound_by TEXT NOT NULL);
+)sql";
+
+// The users table's tenant rule before gp_practice (a CCG role exactly when
+// a tenant is set) and after it (gp_practice has its practice's CCG too).
+constexpr std::string_view kTenantRuleBefore = R"(CHECK((role LIKE 'ccg\_%' ESCAPE '\') = (tenant <> '')))";
+constexpr std::string_view kTenantRuleAfter =
+    R"(CHECK((role LIKE 'ccg\_%' ESCAPE '\' OR role = 'gp_practice') = (tenant <> '')))";
 
 // The users table's role CHECK lists every role there is: "'csu_admin',...".
 std::string RoleList() {
@@ -66,6 +83,7 @@ const std::string& Schema() {
   static const std::string schema = [] {
     std::string s = kSchema;
     s.replace(s.find("@ROLES@"), 7, RoleList());
+    s.replace(s.find("@PRACTICES@"), 11, kPracticesTable);
     return s;
   }();
   return schema;
@@ -102,6 +120,7 @@ Principal PrincipalOf(const UserInfo& u) {
   p.role = u.role;
   p.tenant = u.tenant;
   if (IsAssignedRole(u.role)) p.assigned = u.assigned;
+  if (IsPracticeRole(u.role)) p.practice = u.practice;
   return p;
 }
 
@@ -129,13 +148,19 @@ Status WidenRoleCheck(store::SqliteDb& d) {
   if (to == std::string::npos) return MakeError(d.path(), "the users table's role constraint is not the one expected");
   const std::string stored = sql.substr(from + kOpen.size(), to - from - kOpen.size());
   const std::string wanted = RoleList();
-  if (stored == wanted) return Status::Ok();
+  // A database made before gp_practice also has the older tenant rule, which
+  // would refuse a practice user's CCG: it is rewritten in the same edit.
+  // Relaxing too: no stored row has the new role, so each still satisfies it.
+  const size_t old_rule = sql.find(kTenantRuleBefore);
+  if (stored == wanted && old_rule == std::string::npos) return Status::Ok();
   // Every stored role must still be allowed: a list that is not a prefix of
   // today's was not made by this code, and is left for a person to look at.
   if (wanted.compare(0, stored.size(), stored) != 0)
     return MakeError(d.path(), "the users table allows roles (" + stored + ") this version does not know");
   std::string widened = sql;
-  widened.replace(from + kOpen.size(), stored.size(), wanted);
+  if (old_rule != std::string::npos) widened.replace(old_rule, kTenantRuleBefore.size(), kTenantRuleAfter);
+  const size_t at = widened.find(kOpen);
+  widened.replace(at + kOpen.size(), stored.size(), wanted);
   Status done = store::InTransaction(d, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(v, d.Prepare("PRAGMA schema_version"));
     CSU_ASSIGN_OR_RETURN(has, v.Step());
@@ -176,6 +201,7 @@ Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, Account
                                      Schema().c_str(), kSchemaVersion, "platform database");
   if (!init.ok()) return init.error();
   if (Status s = WidenRoleCheck(d); !s.ok()) return s.error();
+  if (Status s = d.Exec(kPracticesTable); !s.ok()) return s.error();
   return std::make_unique<Accounts>(PassKey(), std::move(impl));
 }
 
@@ -202,6 +228,15 @@ Result<std::optional<UserInfo>> Accounts::Impl::LoadUserById(int64_t id) {
   u.created_at = q.Text(7);
   u.updated_at = q.Text(8);
   u.last_sign_in_at = q.Text(9);
+  if (IsPracticeRole(u.role)) {
+    CSU_ASSIGN_OR_RETURN(pq, db->Prepare("SELECT practice FROM user_practices WHERE user_id = ?1"));
+    pq.Bind(1, u.id);
+    CSU_ASSIGN_OR_RETURN(has, pq.Step());
+    if (has) {
+      CSU_ASSIGN_OR_RETURN(code, OdsCode::Parse(pq.Text(0)));
+      u.practice = code;
+    }
+  }
   CSU_ASSIGN_OR_RETURN(a, db->Prepare("SELECT tenant FROM analyst_tenants WHERE user_id = ?1 ORDER BY tenant"));
   a.Bind(1, u.id);
   while (true) {
@@ -263,6 +298,23 @@ Result<Enrolment> Accounts::AddUser(const NewUser& user, std::string_view passwo
     CSU_ASSIGN_OR_RETURN(t, ParseTenant(user.tenant));
     tenant = t;
   }
+  // A practice user is bound to one practice of its CCG, checked against the
+  // reference data's practice list; nobody else has a practice.
+  OdsCode practice;
+  if (IsPracticeRole(user.role)) {
+    if (Trim(user.practice).empty()) return MakeError("practice", "gp_practice needs the user's practice code");
+    auto code = OdsCode::Parse(ToUpper(Trim(user.practice)));
+    if (!code.ok()) return MakeError("practice", "'" + user.practice + "' is not an ODS code");
+    if (im.options.ref == nullptr) return MakeError("practice", "reference data is needed to check practices");
+    const refdata::Practice* found = im.options.ref->FindPractice(code.value());
+    if (found == nullptr) return MakeError("practice", code.value().ToString() + " is not a practice in the reference data");
+    if (found->ccg != tenant)
+      return MakeError("practice", code.value().ToString() + " belongs to CCG " + found->ccg.ToString() + ", not " +
+                                       tenant.ToString());
+    practice = code.value();
+  } else if (!Trim(user.practice).empty()) {
+    return MakeError("practice", std::string(RoleName(user.role)) + " is not bound to a practice; only gp_practice is");
+  }
   if (im.options.policy == nullptr) return MakeError("password", "no password policy is loaded");
   if (Status s = im.options.policy->Check(password, username); !s.ok()) return s.error();
   CSU_ASSIGN_OR_RETURN(hash, HashPassword(password));
@@ -288,6 +340,11 @@ Result<Enrolment> Accounts::AddUser(const NewUser& user, std::string_view passwo
     CSU_ASSIGN_OR_RETURN(last, im.db->Prepare("SELECT last_insert_rowid()"));
     CSU_ASSIGN_OR_RETURN(got, last.Step());
     id = got ? last.Int(0) : 0;
+    if (!practice.empty()) {
+      CSU_ASSIGN_OR_RETURN(bind, im.db->Prepare(
+          "INSERT INTO user_practices(user_id, practice, bound_at, bound_by) VALUES (?1,?2,?3,?4)"));
+      if (Status st = bind.Bind(1, id).Bind(2, practice.view()).Bind(3, now).Bind(4, actor).Run(); !st.ok()) return st;
+    }
     return Status::Ok();
   });
   if (!s.ok()) return s.error();
@@ -295,6 +352,7 @@ Result<Enrolment> Accounts::AddUser(const NewUser& user, std::string_view passwo
   if (!info) return MakeError("user " + username, "vanished after being added");
   const std::string details = "{\"role\":" + store::JsonString(std::string(RoleName(user.role))) +
                               ",\"tenant\":" + store::JsonString(tenant.ToString()) +
+                              (practice.empty() ? "" : ",\"practice\":" + store::JsonString(practice.ToString())) +
                               ",\"totp\":" + (secret.empty() ? "false" : "true") + "}";
   if (Status a = im.Audit(actor, "user.add", UserSubject(username), details); !a.ok())
     return MakeError(a.error().where, "user added but the audit entry could not be written: " + a.error().why);
@@ -422,7 +480,7 @@ Status Accounts::Assign(std::string_view username, std::string_view tenant_text,
       name = u.username;
       if (!IsAssignedRole(u.role))
         return MakeError("user " + u.username, "is " + std::string(RoleName(u.role)) +
-                                                   "; only csu_analyst, csu_procurement, csu_finance, csu_chc and csu_payroll users "
+                                                   "; only csu_analyst, csu_procurement, csu_finance, csu_chc, csu_payroll and csu_primary_care users "
                                                    "are assigned CCGs");
       if (assign) {
         if (Status st = EnsureTenant(im, tenant); !st.ok()) return st;
@@ -469,7 +527,8 @@ bool SecondFactorRequiredByDefault(Role role) {
   // decide, and an administrator can require it for them.
   return role == Role::kCsuAdmin || role == Role::kCsuAnalyst || role == Role::kCcgFinance ||
          role == Role::kCsuProcurement || role == Role::kCsuFinance || role == Role::kCsuChc || role == Role::kCcgChc ||
-         role == Role::kCsuPayroll || role == Role::kCcgHr;
+         role == Role::kCsuPayroll || role == Role::kCcgHr ||
+         role == Role::kCcgPrimaryCare || role == Role::kCsuPrimaryCare;
 }
 
 Result<bool> Accounts::Impl::RequiresMfa(Role role) {

@@ -116,6 +116,7 @@ struct UserInfo {
   Role role = Role::kCcgViewer;
   OdsCode tenant;                 // CCG roles only
   std::vector<OdsCode> assigned;  // csu_analyst and csu_procurement only
+  OdsCode practice;               // gp_practice only: its practice (of `tenant`)
   bool disabled = false;
   bool has_totp = false;
   std::string created_at, updated_at, last_sign_in_at;  // ISO 8601 UTC; last_sign_in_at "" = never
@@ -125,8 +126,9 @@ struct NewUser {
   std::string username;      // normalised to lower case
   std::string display_name;
   Role role = Role::kCcgViewer;
-  std::string tenant;        // CCG ODS code for a CCG role; empty for CSU staff
+  std::string tenant;        // CCG ODS code for a CCG role and gp_practice; empty for CSU staff
   bool enrol_totp = false;   // make a TOTP secret now (returned once)
+  std::string practice;      // gp_practice only: its practice's ODS code, a practice of `tenant`
 };
 
 // What a command shows once and never again.

@@ -77,7 +77,7 @@ class AccountsFixture : public ::testing::Test {
     }
   }
   Enrolment Add(const std::string& name, Role role, const std::string& tenant = "", bool totp = false) {
-    auto e = accounts_->AddUser({name, "Display " + name, role, tenant, totp}, kPassword, "admin-test");
+    auto e = accounts_->AddUser({name, "Display " + name, role, tenant, totp, ""}, kPassword, "admin-test");
     EXPECT_TRUE(e.ok()) << e.error().ToString();
     return e.ok() ? e.value() : Enrolment{};
   }
@@ -122,16 +122,16 @@ TEST_F(TenancyAccountsTest, AddListAssignAndTenants) {
   EXPECT_TRUE(c.totp_secret.empty());
 
   // Refusals cost no hash: they are found before hashing.
-  auto dup = accounts_->AddUser({"ADMIN.one", "x", Role::kCsuAdmin, "", false}, kPassword, "t");
+  auto dup = accounts_->AddUser({"ADMIN.one", "x", Role::kCsuAdmin, "", false, ""}, kPassword, "t");
   ASSERT_FALSE(dup.ok());
   EXPECT_NE(dup.error().why.find("already exists"), std::string::npos);
-  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "", false}, kPassword, "t").ok());
-  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCsuAnalyst, "02E", false}, kPassword, "t").ok());
-  auto unknown_ccg = accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "ZZZ99", false}, kPassword, "t");
+  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "", false, ""}, kPassword, "t").ok());
+  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCsuAnalyst, "02E", false, ""}, kPassword, "t").ok());
+  auto unknown_ccg = accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "ZZZ99", false, ""}, kPassword, "t");
   ASSERT_FALSE(unknown_ccg.ok());
   EXPECT_NE(unknown_ccg.error().why.find("not a CCG"), std::string::npos);
-  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "02E", false}, "password1234", "t").ok());
-  EXPECT_FALSE(accounts_->AddUser({"d an", "Dan", Role::kCcgViewer, "02E", false}, kPassword, "t").ok());
+  EXPECT_FALSE(accounts_->AddUser({"dan", "Dan", Role::kCcgViewer, "02E", false, ""}, "password1234", "t").ok());
+  EXPECT_FALSE(accounts_->AddUser({"d an", "Dan", Role::kCcgViewer, "02E", false, ""}, kPassword, "t").ok());
 
   ASSERT_TRUE(accounts_->Assign("ann", "02E", true, "t").ok());
   ASSERT_TRUE(accounts_->Assign("ann", "27d", true, "t").ok());
@@ -482,7 +482,8 @@ TEST_F(TenancySignInTest, CsuAndFinanceRolesRequireASecondFactorByDefault) {
   for (Role r : kAllRoles) {
     const bool expected = r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCcgFinance ||
                           r == Role::kCsuProcurement || r == Role::kCsuFinance || r == Role::kCsuChc ||
-                          r == Role::kCcgChc || r == Role::kCsuPayroll || r == Role::kCcgHr;
+                          r == Role::kCcgChc || r == Role::kCsuPayroll || r == Role::kCcgHr ||
+                          r == Role::kCcgPrimaryCare || r == Role::kCsuPrimaryCare;
     EXPECT_EQ(accounts_->RoleRequiresMfa(r).value(), expected) << RoleName(r);
   }
   Add("root", Role::kCsuAdmin);
@@ -678,6 +679,37 @@ TEST_F(AccountsFixture, ADatabaseFromBeforeTheProcurementRoleIsWidenedOnOpen) {
   EXPECT_TRUE(accounts_->FindUser("olivia").value().has_value());
 }
 
+// A practice user is bound to one practice of its own CCG (reference data),
+// carries it in its principal, and the binding is in the audit entry.
+TEST_F(AccountsFixture, APracticeUserIsBoundToOnePracticeOfItsCcg) {
+  auto add = [&](const std::string& name, Role role, const std::string& ccg, const std::string& practice) {
+    return accounts_->AddUser({name, "Display", role, ccg, false, practice}, kPassword, "admin-test");
+  };
+  auto ok = add("n81007", Role::kGpPractice, "02E", "n81007");
+  ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+  EXPECT_EQ(ok.value().user.practice.ToString(), "N81007");
+  EXPECT_EQ(ok.value().user.tenant.ToString(), "02E");
+  EXPECT_NE(AllAuditText().find("\"practice\":\"N81007\""), std::string::npos);
+  const auto signed_in = SignIn("n81007", kPassword);
+  ASSERT_TRUE(signed_in.principal.has_value());
+  EXPECT_EQ(signed_in.principal->practice.ToString(), "N81007");
+  EXPECT_EQ(PracticeScope(*signed_in.principal), OdsCode::Parse("N81007").value());
+  // Refused, with the field named: no practice, another CCG's practice, an
+  // unknown one, a practice for a role that has none, and no CCG.
+  EXPECT_EQ(add("p1", Role::kGpPractice, "02E", "").error().where, "practice");
+  auto other = add("p2", Role::kGpPractice, "02E", "P81003");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().why, "P81003 belongs to CCG 01A, not 02E");
+  EXPECT_EQ(add("p3", Role::kGpPractice, "02E", "Z99999").error().where, "practice");
+  EXPECT_EQ(add("p4", Role::kCcgPrimaryCare, "02E", "N81007").error().where, "practice");
+  EXPECT_FALSE(add("p5", Role::kGpPractice, "", "N81007").ok());
+  EXPECT_FALSE(accounts_->FindUser("p2").value().has_value());
+  // The CSU's primary care staff are assigned CCGs like analysts.
+  Add("pcs", Role::kCsuPrimaryCare);
+  EXPECT_TRUE(accounts_->Assign("pcs", "02E", true, "admin-test").ok());
+  EXPECT_FALSE(accounts_->Assign("n81007", "01A", true, "admin-test").ok());
+}
+
 }  // namespace
 }  // namespace csu::tenancy
 
@@ -724,6 +756,11 @@ TEST_F(TenancyAccountsTest, AVersionOneFileIsMigratedToTakeCsuFinanceUsers) {
   EXPECT_EQ(fin.value()->id, 3) << "ids are not reused";
   ASSERT_TRUE(accounts_->Assign("fin", "01A", true, "admin-test").ok());
   EXPECT_FALSE(accounts_->Assign("viv", "01A", true, "admin-test").ok()) << "a CCG user is not assigned CCGs";
+  // The old tenant rule (a tenant exactly for ccg_* roles) was rewritten too:
+  // a practice user, whose tenant is its practice's CCG, can now be added.
+  auto gp = accounts_->AddUser({"gp", "A practice", Role::kGpPractice, "02E", false, "N81007"}, kPassword, "admin-test");
+  ASSERT_TRUE(gp.ok()) << gp.error().ToString();
+  EXPECT_EQ(gp.value().user.practice.ToString(), "N81007");
   const auto signed_in = SignIn("fin", kPassword);
   ASSERT_TRUE(signed_in.principal.has_value());
   EXPECT_EQ(signed_in.principal->assigned, (std::vector<OdsCode>{OdsCode::Parse("01A").value()}));

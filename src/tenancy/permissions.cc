@@ -74,6 +74,14 @@ constexpr Grant kMatrix[] = {
     {Role::kCcgHr,           Action::kManageStaff,         true,     true},
     {Role::kCcgHr,           Action::kRunPayroll,          true,     false},
     {Role::kCcgHr,           Action::kApprovePayroll,      true,     false},
+    {Role::kGpPractice,      Action::kViewPrimaryCare,     true,     false},
+    {Role::kGpPractice,      Action::kSubmitClaims,        true,     false},
+    {Role::kCcgPrimaryCare,  Action::kViewPrimaryCare,     true,     false},
+    {Role::kCcgPrimaryCare,  Action::kApproveClaims,       true,     false},
+    {Role::kCcgPrimaryCare,  Action::kManageSchemes,       true,     false},
+    {Role::kCsuPrimaryCare,  Action::kViewPrimaryCare,     true,     false},
+    {Role::kCsuPrimaryCare,  Action::kApproveClaims,       true,     false},
+    {Role::kCsuPrimaryCare,  Action::kManageSchemes,       true,     false},
 };
 
 bool Contains(const std::vector<OdsCode>& v, const OdsCode& c) { return std::find(v.begin(), v.end(), c) != v.end(); }
@@ -93,6 +101,9 @@ std::string_view RoleName(Role r) {
     case Role::kCcgChc: return "ccg_chc";
     case Role::kCsuPayroll: return "csu_payroll";
     case Role::kCcgHr: return "ccg_hr";
+    case Role::kGpPractice: return "gp_practice";
+    case Role::kCcgPrimaryCare: return "ccg_primary_care";
+    case Role::kCsuPrimaryCare: return "csu_primary_care";
   }
   return "?";
 }
@@ -105,12 +116,14 @@ std::optional<Role> ParseRole(std::string_view name) {
 
 bool IsCsuRole(Role r) {
   return r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance ||
-         r == Role::kCsuChc || r == Role::kCsuPayroll;
+         r == Role::kCsuChc || r == Role::kCsuPayroll || r == Role::kCsuPrimaryCare;
 }
+
+bool IsPracticeRole(Role r) { return r == Role::kGpPractice; }
 
 bool IsAssignedRole(Role r) {
   return r == Role::kCsuAnalyst || r == Role::kCsuProcurement || r == Role::kCsuFinance || r == Role::kCsuChc ||
-         r == Role::kCsuPayroll;
+         r == Role::kCsuPayroll || r == Role::kCsuPrimaryCare;
 }
 
 std::string_view ActionName(Action a) {
@@ -138,6 +151,10 @@ std::string_view ActionName(Action a) {
     case Action::kManageStaff: return "manage_staff";
     case Action::kRunPayroll: return "run_payroll";
     case Action::kApprovePayroll: return "approve_payroll";
+    case Action::kViewPrimaryCare: return "view_primary_care";
+    case Action::kSubmitClaims: return "submit_claims";
+    case Action::kApproveClaims: return "approve_claims";
+    case Action::kManageSchemes: return "manage_schemes";
   }
   return "?";
 }
@@ -180,6 +197,7 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
     case Role::kCsuFinance:
     case Role::kCsuChc:
     case Role::kCsuPayroll:
+    case Role::kCsuPrimaryCare:
       if (Contains(who.assigned, tenant)) return Permission{true, ""};
       return refuse("tenant " + tenant.ToString() + " is not assigned to this user");
     case Role::kCcgCommissioner:
@@ -187,6 +205,13 @@ Permission Check(const Principal& who, Action action, const OdsCode& tenant, Ide
     case Role::kCcgViewer:
     case Role::kCcgChc:
     case Role::kCcgHr:
+    case Role::kCcgPrimaryCare:
+      if (!who.tenant.empty() && who.tenant == tenant) return Permission{true, ""};
+      return refuse("tenant " + tenant.ToString() + " is not the user's own CCG");
+    case Role::kGpPractice:
+      // A practice acts only within its own CCG, and only with a practice
+      // bound; PracticeScope narrows it to that practice.
+      if (who.practice.empty()) return refuse("this practice user is bound to no practice");
       if (!who.tenant.empty() && who.tenant == tenant) return Permission{true, ""};
       return refuse("tenant " + tenant.ToString() + " is not the user's own CCG");
   }
@@ -201,8 +226,14 @@ std::vector<OdsCode> TenantsOf(const Principal& who, const std::vector<OdsCode>&
     case Role::kCsuFinance:
     case Role::kCsuChc:
     case Role::kCsuPayroll: return who.assigned;
+    case Role::kCsuPrimaryCare: return who.assigned;
     default: return who.tenant.empty() ? std::vector<OdsCode>{} : std::vector<OdsCode>{who.tenant};
   }
+}
+
+std::optional<OdsCode> PracticeScope(const Principal& who) {
+  if (IsPracticeRole(who.role)) return who.practice;
+  return std::nullopt;
 }
 
 }  // namespace csu::tenancy

@@ -11,6 +11,11 @@
 //                     own staff, which the payroll pages decide: see
 //                     docs/permissions.md, "The CSU as an employer")
 //   ccg_*             only their own CCG
+//   csu_primary_care  only the CCGs assigned to them
+//   gp_practice       only their own CCG, and within it only their own
+//                     practice (Principal::practice): the matrix scopes the
+//                     CCG; the primary care pages and stores scope the
+//                     practice (PracticeScope below)
 //
 // The tenant a request may act on is always derived from the signed-in
 // principal (TenantsOf); a tenant named in a request is only ever checked
@@ -42,17 +47,28 @@ enum class Role : uint8_t {
   kCcgChc,
   kCsuPayroll,  // the CSU's payroll and HR staff, assigned employers (CCGs) like an analyst
   kCcgHr,       // a CCG's own HR and payroll staff
+  // Primary care contracting (docs/primary-care.md), appended: a GP
+  // practice (bound to one practice of its CCG), a CCG's primary care team,
+  // and the CSU's primary care staff (assigned CCGs like an analyst).
+  kGpPractice,
+  kCcgPrimaryCare,
+  kCsuPrimaryCare,
 };
 inline constexpr Role kAllRoles[] = {Role::kCsuAdmin,   Role::kCsuAnalyst, Role::kCcgCommissioner, Role::kCcgFinance,
                                      Role::kCcgViewer,  Role::kCsuProcurement, Role::kCsuFinance, Role::kCsuChc,
-                                     Role::kCcgChc,     Role::kCsuPayroll, Role::kCcgHr};
+                                     Role::kCcgChc,     Role::kCsuPayroll, Role::kCcgHr,   Role::kGpPractice,
+                                     Role::kCcgPrimaryCare, Role::kCsuPrimaryCare};
 
 // "csu_admin", "csu_analyst", "ccg_commissioner", "ccg_finance", "ccg_viewer",
-// "csu_procurement", "csu_finance", "csu_chc", "ccg_chc", "csu_payroll", "ccg_hr".
+// "csu_procurement", "csu_finance", "csu_chc", "ccg_chc", "csu_payroll", "ccg_hr",
+// "gp_practice", "ccg_primary_care", "csu_primary_care".
 std::string_view RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
-// CSU staff have no tenant of their own; CCG roles have exactly one.
+// CSU staff have no tenant of their own; CCG roles (and gp_practice, whose
+// tenant is its practice's CCG) have exactly one.
 bool IsCsuRole(Role r);
+// Roles bound to one GP practice as well as a CCG (gp_practice).
+bool IsPracticeRole(Role r);
 // Roles whose tenants are the CCGs assigned to them (csu_analyst,
 // csu_procurement, csu_finance, csu_chc, csu_payroll), rather than one own CCG or all.
 bool IsAssignedRole(Role r);
@@ -84,6 +100,11 @@ enum class Action : uint8_t {
   kManageStaff,            // add and change employees, posts, assignments, absence, transfers
   kRunPayroll,             // calculate a pay run
   kApprovePayroll,         // approve a pay run someone else calculated (it is then final)
+  // Primary care contracting (docs/primary-care.md), appended:
+  kViewPrimaryCare,     // practices' figures, schemes and claims (a practice: only its own)
+  kSubmitClaims,        // claim enhanced-service units and answer the CCG's queries (a practice, for itself)
+  kApproveClaims,       // approve, query or reject practices' claims
+  kManageSchemes,       // define and change enhanced-service schemes
 };
 inline constexpr Action kAllActions[] = {
     Action::kView,           Action::kExport,         Action::kSetChallengeStatus, Action::kLoadData,
@@ -91,7 +112,8 @@ inline constexpr Action kAllActions[] = {
     Action::kManageProcurement, Action::kScoreBids,   Action::kViewLedger,         Action::kPostJournal,
     Action::kApproveJournal, Action::kManageBudget,   Action::kClosePeriod,        Action::kViewChc,
     Action::kViewChcIdentifiable, Action::kManageChc, Action::kViewStaff, Action::kViewStaffIdentifiable,
-    Action::kManageStaff,    Action::kRunPayroll,     Action::kApprovePayroll};
+    Action::kManageStaff,    Action::kRunPayroll,     Action::kApprovePayroll, Action::kViewPrimaryCare,
+    Action::kSubmitClaims,   Action::kApproveClaims,  Action::kManageSchemes};
 std::string_view ActionName(Action a);
 
 // Aggregate figures (counts, money, rates; disclosure control applies where
@@ -107,6 +129,7 @@ struct Principal {
   Role role = Role::kCcgViewer;
   OdsCode tenant;                 // own CCG of a CCG role; empty for CSU staff
   std::vector<OdsCode> assigned;  // csu_analyst, csu_procurement, csu_finance: the CCGs assigned to them
+  OdsCode practice;               // gp_practice: its practice (in `tenant`); empty for every other role
   // The API token acting, 0 for a session: every audit entry of a token's
   // request names it, so the log says which credential read what.
   int64_t api_token_id = 0;
@@ -133,5 +156,11 @@ bool IsCsuWide(Action action);
 // The tenants a principal may act on, from the principal alone: the own CCG,
 // the assigned CCGs, or for csu_admin every tenant in `all_tenants`.
 std::vector<OdsCode> TenantsOf(const Principal& who, const std::vector<OdsCode>& all_tenants);
+
+// The one practice whose claims and figures a principal may see: its own
+// for gp_practice (never empty: a practice user without a practice sees
+// nothing, and callers refuse), nullopt for every other role (all the
+// practices of the tenant). Primary care pages and stores filter by it.
+std::optional<OdsCode> PracticeScope(const Principal& who);
 
 }  // namespace csu::tenancy

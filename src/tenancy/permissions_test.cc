@@ -83,6 +83,14 @@ const std::set<std::string> kGranted = {
     "ccg_hr manage_staff record_level",
     "ccg_hr run_payroll aggregate",
     "ccg_hr approve_payroll aggregate",
+    "gp_practice view_primary_care aggregate",
+    "gp_practice submit_claims aggregate",
+    "ccg_primary_care view_primary_care aggregate",
+    "ccg_primary_care approve_claims aggregate",
+    "ccg_primary_care manage_schemes aggregate",
+    "csu_primary_care view_primary_care aggregate",
+    "csu_primary_care approve_claims aggregate",
+    "csu_primary_care manage_schemes aggregate",
 };
 
 Principal Of(Role role) {
@@ -92,6 +100,7 @@ Principal Of(Role role) {
   p.role = role;
   if (!IsCsuRole(role)) p.tenant = Ods("02E");
   if (IsAssignedRole(role)) p.assigned = {Ods("02E"), Ods("01A")};
+  if (IsPracticeRole(role)) p.practice = Ods("N81001");
   return p;
 }
 
@@ -128,7 +137,7 @@ TEST(PermissionTest, EveryCellOfTheMatrix) {
       }
     }
   }
-  EXPECT_EQ(checked, 11 * 23 * 2 * 3);
+  EXPECT_EQ(checked, 14 * 27 * 2 * 3);
   EXPECT_GT(allowed, 0);
 }
 
@@ -200,6 +209,29 @@ TEST(PermissionTest, ChcIdentifiableOnlyForChcRoles) {
             (std::vector<OdsCode>{Ods("02E"), Ods("01A")}));
   // Finance sees the committed cost (aggregate), never a case.
   EXPECT_TRUE(Check(Of(Role::kCcgFinance), Action::kViewChc, Ods("02E"), Identifiability::kAggregate));
+}
+
+// Primary care: a practice reaches its own CCG only with a practice bound,
+// and PracticeScope narrows it to that practice; the CCG team and the CSU's
+// primary care staff see every practice of their own or assigned CCGs.
+TEST(PermissionTest, PrimaryCareRolesAndPracticeScope) {
+  const Principal gp = Of(Role::kGpPractice);
+  EXPECT_TRUE(Check(gp, Action::kSubmitClaims, Ods("02E"), Identifiability::kAggregate));
+  EXPECT_FALSE(Check(gp, Action::kSubmitClaims, Ods("27D"), Identifiability::kAggregate));
+  EXPECT_FALSE(Check(gp, Action::kApproveClaims, Ods("02E"), Identifiability::kAggregate));
+  EXPECT_FALSE(Check(gp, Action::kView, Ods("02E"), Identifiability::kAggregate)) << "not the CCG's figures";
+  EXPECT_EQ(PracticeScope(gp), Ods("N81001"));
+  Principal unbound = gp;
+  unbound.practice = OdsCode();
+  EXPECT_FALSE(Check(unbound, Action::kViewPrimaryCare, Ods("02E"), Identifiability::kAggregate));
+  EXPECT_EQ(PracticeScope(Of(Role::kCcgPrimaryCare)), std::nullopt);
+  EXPECT_EQ(PracticeScope(Of(Role::kCsuPrimaryCare)), std::nullopt);
+  EXPECT_TRUE(Check(Of(Role::kCsuPrimaryCare), Action::kApproveClaims, Ods("01A"), Identifiability::kAggregate));
+  EXPECT_FALSE(Check(Of(Role::kCsuPrimaryCare), Action::kApproveClaims, Ods("27D"), Identifiability::kAggregate));
+  EXPECT_FALSE(Check(Of(Role::kCcgPrimaryCare), Action::kSubmitClaims, Ods("02E"), Identifiability::kAggregate))
+      << "the approver never claims";
+  EXPECT_TRUE(IsCsuRole(Role::kCsuPrimaryCare));
+  EXPECT_FALSE(IsCsuRole(Role::kGpPractice));
 }
 
 TEST(PermissionTest, RoleNamesRoundTrip) {

@@ -189,7 +189,7 @@ Response WebApp::Impl::UsersChange(const Request& r, const Caller& c, UsersForm 
         done = Error{"role", "not a role"};
         break;
       }
-      done = accounts.AddUser({user, field("name"), *role, field("tenant"), false}, field("password"), actor).status();
+      done = accounts.AddUser({user, field("name"), *role, field("tenant"), false, field("practice")}, field("password"), actor).status();
       what = "added " + user;
       break;
     }

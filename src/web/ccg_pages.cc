@@ -135,6 +135,10 @@ std::string WebApp::Impl::Subtitle(const OdsCode& ccg, const analytics::ViewScop
 }
 
 Response WebApp::Impl::Home(const Request&, const Caller& c) const {
+  // A practice's home is its own claims page, the CCG primary care team's
+  // the claims awaiting it: neither sees the CCG's commissioning figures.
+  if (tenancy::IsPracticeRole(c.who.role) || c.who.role == Role::kCcgPrimaryCare)
+    return Redirect("/ccg/" + std::string(c.who.tenant.view()) + "/primary-care/claims");
   if (!tenancy::IsCsuRole(c.who.role)) return Redirect("/ccg/" + std::string(c.who.tenant.view()));
   std::string body = "<p>The CCGs you work for. Figures are year to date at national tariff.</p>\n";
   report::ReportTable t("Your CCGs", {{"ccg", report::ColumnType::kText, "CCG"},

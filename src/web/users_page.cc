@@ -207,6 +207,7 @@ std::string UsersPageHtml(const UsersPageData& p) {
                    InputField("add-name", "name", "Name", "text") +
                    SelectField("add-role", "role", "Role", RoleOptions(), "ccg_viewer") +
                    InputField("add-tenant", "tenant", "CCG (CCG roles)", "text", "", "maxlength=\"5\"") +
+                   InputField("add-practice", "practice", "Practice (gp_practice)", "text", "", "maxlength=\"8\"") +
                    InputField("add-password", "password", "First password (12+ characters)", "password", "",
                               "required autocomplete=\"new-password\""),
                "Add user");

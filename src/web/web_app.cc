@@ -136,6 +136,12 @@ std::string RoleLabel(tenancy::Role role) {
       return "CSU payroll";
     case tenancy::Role::kCcgHr:
       return "CCG HR and payroll";
+    case tenancy::Role::kGpPractice:
+      return "GP practice";
+    case tenancy::Role::kCcgPrimaryCare:
+      return "CCG primary care";
+    case tenancy::Role::kCsuPrimaryCare:
+      return "CSU primary care";
   }
   return std::string(tenancy::RoleName(role));
 }
@@ -201,6 +207,8 @@ std::vector<NavLink> WebApp::Impl::ServiceLinks(const Caller& c, const OdsCode& 
     links.push_back({base + "/chc", "Continuing healthcare", current == "chc"});
   if (primary_care.with_store && tenancy::Grants(c.who.role, Action::kView, Identifiability::kAggregate))
     links.push_back({base + "/primary-care", "Primary care", current == "primary-care"});
+  if (claims.with_store && tenancy::Grants(c.who.role, Action::kViewPrimaryCare, Identifiability::kAggregate))
+    links.push_back({base + "/primary-care/claims", "Primary care claims", current == "primary-care-claims"});
   return links;
 }
 
@@ -370,6 +378,7 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   }
   router_.Add(Method::kGet, "/ccg/{ccg}/primary-care-export/{view}/{format}", page(&Impl::PcExport, Use::kExport));
   router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}", page(&Impl::ChcCasePage));
+  AddPrimaryCareClaimsRoutes(router_, app);
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/chc/cases/{case}", api(&Impl::ApiChcCase));
   router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}/dst", page(&Impl::ChcDstForm));
   router_.Add(Method::kPost, "/ccg/{ccg}/chc/cases/{case}/dst", page(&Impl::ChcDstSubmit));
@@ -416,6 +425,8 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
 }
 
 WebApp::~WebApp() = default;
+
+void WebApp::SetPrimaryCareClaims(PrimaryCareClaimsAccess access) { impl_->claims = std::move(access); }
 
 Response WebApp::Handle(Request& request) const {
   try {

@@ -59,6 +59,7 @@ class FieldCipher;
 namespace csu::primarycare {
 class PcStore;
 class GlobalSumRates;
+class ClaimsStore;
 }
 namespace csu::refdata {
 class RefData;
@@ -148,6 +149,13 @@ struct PrimaryCareAccess {
   std::shared_ptr<const primarycare::GlobalSumRates> rates;
 };
 
+// The enhanced-service schemes and claims (primary-care.sqlite's es_ tables,
+// primarycare/claims_store.h; not thread-safe: `with_store` runs a function
+// on it under the caller's lock). Without it the claims pages answer 404.
+struct PrimaryCareClaimsAccess {
+  std::function<Status(const std::function<Status(primarycare::ClaimsStore&)>&)> with_store;
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -170,6 +178,8 @@ class WebApp {
   const http::Router& router() const { return router_; }
   // The session cookie's name ("__Host-csu_session" behind TLS).
   const std::string& session_cookie() const { return session_cookie_; }
+  // Gives the claims pages their database (primary_care_claims_routes.cc).
+  void SetPrimaryCareClaims(PrimaryCareClaimsAccess access);
 
   struct Impl;
 

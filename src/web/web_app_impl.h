@@ -149,6 +149,7 @@ struct WebApp::Impl {
   ChcAccess chc;                  // set by WebApp's constructor
   PayrollAccess payroll;          // set by WebApp's constructor
   PrimaryCareAccess primary_care;  // set by WebApp's constructor
+  PrimaryCareClaimsAccess claims;  // set by WebApp::SetPrimaryCareClaims
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
   // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
   std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
@@ -549,5 +550,8 @@ struct WebApp::Impl {
   // POST /signin/enrol: ticket and code; signs in when the code matches.
   Response SignInEnrol(const Request& r) const;
 };
+
+// The enhanced-service claims and schemes routes (primary_care_claims_routes.cc).
+void AddPrimaryCareClaimsRoutes(http::Router& router, WebApp::Impl* app);
 
 }  // namespace csu::web

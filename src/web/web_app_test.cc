@@ -31,6 +31,7 @@
 #include "billing/meter.h"
 #include "contracts/contract.h"
 #include "contracts/contract_store.h"
+#include "primarycare/claims_store.h"
 #include "procurement/procurement_store.h"
 #include "http/http_testing.h"
 #include "http/request_parser.h"
@@ -351,6 +352,45 @@ class WebAppTest : public ::testing::Test {
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
                                     refdata::TestRefData(), o.audit, records, billing_access, ledger_access,
                                     procurement_access, chc_access, payroll_access, pc_access);
+                                    procurement_access, chc_access);
+    // Enhanced-service claims: 02E's scheme at £7.50 with claim 1 of N81007
+    // (approved, £750.00) and claim 2 of N81012 (submitted); 27D's scheme at
+    // £987.65 with claim 3 approved (the other tenant's figure).
+    auto claims_db = primarycare::ClaimsStore::Open(dir_.path(), o.audit);
+    ASSERT_TRUE(claims_db.ok()) << claims_db.error().ToString();
+    claims_ = std::move(claims_db).value();
+    const primarycare::ClaimsActor team{"2024-06-03T09:00:00Z", "test", "2024-06-03"};
+    for (const char* ccg : {"02E", "27D"}) {
+      primarycare::Scheme s;
+      s.ccg = ccg;
+      s.code = "LES-ANTICOAG";
+      s.name = "Anticoagulation monitoring";
+      s.specification = "INR monitoring";
+      s.fee_pence = ccg[0] == '0' ? 750 : 98765;
+      s.window_from = Date::FromYmd(2024, 4, 1);
+      s.window_to = Date::FromYmd(2025, 3, 31);
+      s.max_units_per_claim = 400;
+      s.evidence = "INR test list";
+      ASSERT_TRUE(claims_->AddScheme(s, team).ok());
+    }
+    auto claim = [&](const char* ccg, const char* practice, int64_t units) {
+      return claims_->Submit({ccg, practice}, {"LES-ANTICOAG", practice, "2024-05", units, "", std::nullopt}, team);
+    };
+    ASSERT_EQ(claim("02E", "N81007", 100).value(), 1);
+    ASSERT_TRUE(claims_->Approve({"02E", ""}, 1, team).ok());
+    ASSERT_EQ(claim("02E", "N81012", 40).value(), 2);
+    ASSERT_EQ(claim("27D", "N82001", 1).value(), 3);
+    ASSERT_TRUE(claims_->Approve({"27D", ""}, 3, team).ok());
+    PrimaryCareClaimsAccess claims_access;
+    claims_access.with_store = [this](const std::function<Status(primarycare::ClaimsStore&)>& fn) {
+      std::lock_guard<std::mutex> lock(claims_mu_);
+      return fn(*claims_);
+    };
+    app_->SetPrimaryCareClaims(claims_access);
+    Add("pcteam", Role::kCcgPrimaryCare, "02E");
+    ASSERT_TRUE(accounts_->AddUser({"gp1", "gp1", Role::kGpPractice, "02E", false, "N81007"}, kPassword, "test").ok());
+    for (Role r : {Role::kCcgPrimaryCare, Role::kGpPractice})
+      ASSERT_TRUE(accounts_->SetRoleRequiresMfa(r, false, "test").ok());
   }
 
   // 02E's plan line P1 and its open tender T-1 (Procurement Act 2023), for
@@ -370,7 +410,7 @@ class WebAppTest : public ::testing::Test {
   }
 
   void Add(const std::string& name, Role role, const std::string& tenant) {
-    auto e = accounts_->AddUser({name, name, role, tenant, false}, kPassword, "test");
+    auto e = accounts_->AddUser({name, name, role, tenant, false, ""}, kPassword, "test");
     ASSERT_TRUE(e.ok()) << e.error().ToString();
   }
 
@@ -429,6 +469,8 @@ class WebAppTest : public ::testing::Test {
   std::unique_ptr<payroll::PayrollStore> payroll_;
   std::mutex pc_mu_;
   std::unique_ptr<primarycare::PcStore> pc_;
+  std::mutex claims_mu_;
+  std::unique_ptr<primarycare::ClaimsStore> claims_;
   std::unique_ptr<WebApp> app_;
 };
 
@@ -791,6 +833,14 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"POST /ccg/{ccg}/chc/cases/{case}/dst", {false, true}},
     {"GET /ccg/{ccg}/chc/cases/{case}/identity", {false, true}},
     {"POST /ccg/{ccg}/chc/cases/{case}/identity", {false, true}},
+    {"GET /ccg/{ccg}/primary-care/claims", {false, true}},
+    {"POST /ccg/{ccg}/primary-care/claims", {false, true}},
+    {"POST /ccg/{ccg}/primary-care/claims/{claim}/answer", {false, true}},
+    {"POST /ccg/{ccg}/primary-care/claims/{claim}/decision", {false, true}},
+    {"GET /ccg/{ccg}/primary-care/schemes", {false, true}},
+    {"POST /ccg/{ccg}/primary-care/schemes", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/primary-care/claims", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/primary-care/schemes", {false, true}},
 };
 
 std::string Fill(std::string pattern, const std::string& ccg, const std::string& view, const std::string& format) {
@@ -800,6 +850,7 @@ std::string Fill(std::string pattern, const std::string& ccg, const std::string&
                                     {"{tender}", "T-1"}, {"{case}", "2"},
                                     {"{employer}", ccg}, {"{employee}", "2"}, {"{run}", "2"}}) {
                                     {"{practice}", "N81001"}}) {
+                                    {"{tender}", "T-1"}, {"{case}", "2"}, {"{claim}", "3"}}) {
     for (size_t at; (at = pattern.find(name)) != std::string::npos;) pattern.replace(at, name.size(), value);
   }
   return pattern;
@@ -809,6 +860,7 @@ TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
   std::map<std::string, std::string> sessions;
   for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer", "csufinance", "chc", "csuchc",
                            "hr", "csupay"})
+                           "pcteam", "gp1"})
     sessions[user] = Session(user);
   const std::string other_figure = "987.65";  // 27D's spell price and allocation: must never appear
   const std::vector<std::string> views = {"summary",   "monitoring", "nca",          "spend",      "flows",
@@ -880,6 +932,102 @@ TEST_F(WebAppTest, PrimaryCarePagesKeepToTheCcgAndTheMoneyToFinance) {
   Response csv = Send(Method::kGet, "/ccg/02E/primary-care-export/schedule/csv?month=2024-04", finance);
   ASSERT_EQ(csv.status(), 200) << csv.body();
   EXPECT_NE(csv.body().find("N81007,global_sum"), std::string::npos) << csv.body();
+// Issue 21: enhanced-service claims. A practice sees and touches only its
+// own practice's claims (pages and JSON), answers with its typed text kept
+// when refused; the CCG's primary care team decides each claim on its row;
+// every change is audited.
+TEST_F(WebAppTest, APracticeSeesOnlyItsOwnClaimsAndTheTeamDecides) {
+  const std::string gp_token = Session("gp1");
+  const std::string gp = Cookie(gp_token);
+  const std::string gp_csrf = "csrf=" + CsrfTokenFor(gp_token);
+  // Home is the practice's own claims page; the CCG's figures are not its.
+  Response home = Send(Method::kGet, "/", gp);
+  EXPECT_EQ(home.status(), 303);
+  EXPECT_EQ(home.Header("Location"), "/ccg/02E/primary-care/claims");
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E", gp).status(), 404);
+  Response page = Send(Method::kGet, "/ccg/02E/primary-care/claims", gp);
+  ASSERT_EQ(page.status(), 200) << page.body();
+  EXPECT_NE(page.body().find("N81007"), std::string::npos);
+  EXPECT_EQ(page.body().find("N81012"), std::string::npos) << "another practice's claim";
+  EXPECT_NE(page.body().find("Make a claim for N81007"), std::string::npos);
+  EXPECT_EQ(page.body().find("Awaiting a decision"), std::string::npos);
+  Response json = Send(Method::kGet, "/api/v1/ccg/02E/primary-care/claims", gp);
+  ASSERT_EQ(json.status(), 200);
+  EXPECT_NE(json.body().find("N81007"), std::string::npos);
+  EXPECT_EQ(json.body().find("N81012"), std::string::npos);
+  EXPECT_NE(json.body().find("75000"), std::string::npos) << json.body();  // 100 × 750p
+  // Another practice's claim answers exactly as a missing one.
+  Response theirs = Send(Method::kPost, "/ccg/02E/primary-care/claims/2/answer", gp, gp_csrf + "&answer=x");
+  Response none = Send(Method::kPost, "/ccg/02E/primary-care/claims/99/answer", gp, gp_csrf + "&answer=x");
+  EXPECT_EQ(theirs.status(), 404);
+  EXPECT_EQ(theirs.body(), none.body());
+  // A practice does not decide, nor claim for another practice or without the form's value.
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/primary-care/claims/2/decision", gp, gp_csrf + "&decision=approve").status(),
+            404);
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/primary-care/claims", gp, "scheme=LES-ANTICOAG&period=2024-06&units=1")
+                .status(),
+            403);
+  // Refused above the cap: the reason, and what was typed, come back.
+  Response refused = Send(Method::kPost, "/ccg/02E/primary-care/claims", gp,
+                          gp_csrf + "&scheme=LES-ANTICOAG&period=2024-06&units=401&evidence=List+of+tests&practice=N81012");
+  EXPECT_EQ(refused.status(), 400);
+  EXPECT_NE(refused.body().find("above the scheme&#39;s cap of 400"), std::string::npos) << refused.body();
+  EXPECT_NE(refused.body().find("value=\"2024-06\""), std::string::npos);
+  EXPECT_NE(refused.body().find("value=\"401\""), std::string::npos);
+  EXPECT_NE(refused.body().find(">List of tests</textarea>"), std::string::npos);
+  Response made = Send(Method::kPost, "/ccg/02E/primary-care/claims", gp,
+                       gp_csrf + "&scheme=LES-ANTICOAG&period=2024-06&units=12&practice=N81012");
+  ASSERT_EQ(made.status(), 200) << made.body();
+  EXPECT_NE(made.body().find("Claim 4 submitted"), std::string::npos);
+  {
+    std::lock_guard<std::mutex> lock(claims_mu_);
+    EXPECT_EQ(claims_->FindClaim({"02E", ""}, 4).value()->practice, "N81007") << "the practice is the user's, not the form's";
+  }
+  // The team sees both practices and decides on each row.
+  const std::string team_token = Session("pcteam");
+  const std::string team = Cookie(team_token);
+  const std::string team_csrf = "csrf=" + CsrfTokenFor(team_token);
+  EXPECT_EQ(Send(Method::kGet, "/", team).Header("Location"), "/ccg/02E/primary-care/claims");
+  EXPECT_EQ(page.body().find("href=\"/ccg/02E\""), std::string::npos) << "no link to a page the practice cannot open";
+  Response awaiting = Send(Method::kGet, "/ccg/02E/primary-care/claims", team);
+  ASSERT_EQ(awaiting.status(), 200);
+  EXPECT_NE(awaiting.body().find("Awaiting a decision"), std::string::npos);
+  EXPECT_NE(awaiting.body().find("action=\"/ccg/02E/primary-care/claims/2/decision\""), std::string::npos);
+  EXPECT_NE(awaiting.body().find("40 units × £7.50 = £300.00"), std::string::npos);
+  EXPECT_EQ(awaiting.body().find("987.65"), std::string::npos);
+  Response no_reason = Send(Method::kPost, "/ccg/02E/primary-care/claims/2/decision", team,
+                            team_csrf + "&decision=reject&text=");
+  EXPECT_EQ(no_reason.status(), 400);
+  Response queried = Send(Method::kPost, "/ccg/02E/primary-care/claims/4/decision", team,
+                          team_csrf + "&decision=query&text=Which+dates%3F");
+  ASSERT_EQ(queried.status(), 200) << queried.body();
+  // The practice sees the question and answers it.
+  Response asked = Send(Method::kGet, "/ccg/02E/primary-care/claims", gp);
+  EXPECT_NE(asked.body().find("Which dates?"), std::string::npos);
+  Response answered = Send(Method::kPost, "/ccg/02E/primary-care/claims/4/answer", gp,
+                           gp_csrf + "&answer=June+3rd+to+28th&units=11");
+  ASSERT_EQ(answered.status(), 200) << answered.body();
+  ASSERT_EQ(Send(Method::kPost, "/ccg/02E/primary-care/claims/4/decision", team, team_csrf + "&decision=approve").status(),
+            200);
+  {
+    std::lock_guard<std::mutex> lock(claims_mu_);
+    auto row = claims_->FindClaim({"02E", ""}, 4).value();
+    EXPECT_EQ(row->amount_pence, 8250);  // 11 × 750p
+    EXPECT_EQ(row->payment_month, "2026-11") << "the platform's today (kToday)";
+  }
+  EXPECT_EQ(AuditCount("primary_care.claim.query"), 1u);
+  EXPECT_EQ(AuditCount("primary_care.claim.answer"), 1u);
+  // The schemes page: the team's form, the practice's list without it.
+  EXPECT_NE(Send(Method::kGet, "/ccg/02E/primary-care/schemes", team).body().find("Define a scheme"), std::string::npos);
+  Response gp_schemes = Send(Method::kGet, "/ccg/02E/primary-care/schemes", gp);
+  EXPECT_EQ(gp_schemes.status(), 200);
+  EXPECT_EQ(gp_schemes.body().find("Define a scheme"), std::string::npos);
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/primary-care/schemes", gp, gp_csrf + "&code=X").status(), 404);
+  Response bad_scheme = Send(Method::kPost, "/ccg/02E/primary-care/schemes", team,
+                             team_csrf + "&code=NEW-1&name=New&kind=local&rule=item_of_service&fee=0&from=2024-04-01"
+                                         "&to=2025-03-31&frequency=monthly&cap=10&specification=Do+it&evidence=List");
+  EXPECT_EQ(bad_scheme.status(), 400);
+  EXPECT_NE(bad_scheme.body().find("value=\"NEW-1\""), std::string::npos) << "typed text kept";
 }
 
 // Issue 22: the procurement pages. The team sees the CCG's tenders; an
@@ -2004,6 +2152,9 @@ TEST_F(WebServerTest, SqlInjectionInEveryParameterChangesAndShowsNothing) {
   EXPECT_EQ(ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value().size(), 1u);
   // Every table is intact: all thirteen users (eight, the two CHC staff and the three payroll staff) are there and still sign in.
   ASSERT_EQ(accounts_->ListUsers().value().size(), 13u);
+  // Every table is intact: all twelve users (eight, the two CHC staff, the
+  // primary care team and a practice) are there and still sign in.
+  ASSERT_EQ(accounts_->ListUsers().value().size(), 12u);
   for (const char* user : {"analyst", "finance", "viewer", "other"}) Session(user);
   EXPECT_TRUE(accounts_->Assign("analyst", "02E", true, "test").ok());
   EXPECT_EQ(accounts_->FindUser("analyst").value()->assigned.size(), 1u);

@@ -1,0 +1,130 @@
+// `csu primary-care schemes|claims` end to end: the worked example of
+// tests/golden/primarycare-claims/README.md on a fresh state folder, with
+// the role and practice isolation of `--as` and the audit of every change.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/run_csu_for_tests.h"
+
+namespace csu::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Contains;
+using testing::Outcome;
+using testing::RunCsuOn;
+
+class PrimaryCareClaimsCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = testing::FreshScratch("csu-pc-claims");
+    for (const char* add : {"users add pc.team --role ccg_primary_care --tenant 02E --password-stdin < ",
+                            "users add gp.n81007 --role gp_practice --tenant 02E --practice n81007 --password-stdin < ",
+                            "users add gp.n81012 --role gp_practice --tenant 02E --practice N81012 --password-stdin < "}) {
+      Outcome o = RunCsuOn(root_, std::string(add) + (root_ / "pw.txt").string());
+      ASSERT_EQ(o.exit_code, 0) << add << o.output;
+    }
+    std::ofstream(root_ / "state" / "platform-date") << "2024-07-02\n";
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  Outcome Run(const std::string& args) { return RunCsuOn(root_, args); }
+  fs::path root_;
+};
+
+TEST_F(PrimaryCareClaimsCommandTest, TheWorkedExampleWithIsolationAndAudit) {
+  const std::string window = " --from 2024-04-01 --to 2025-03-31";
+  Outcome o = Run("primary-care schemes add --as pc.team --code LES-ANTICOAG --name 'Anticoagulation monitoring' "
+                  "--spec 'INR monitoring in the practice' --fee 7.50 --cap 400 --evidence 'INR test list'" + window);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  o = Run("primary-care schemes add --as pc.team --code LCS-ACCESS --name 'Extended access' --spec 'Evening clinics' "
+          "--rule per_registered_patient --frequency quarterly --fee 0.37 --cap 20000 --evidence 'Rota'" + window);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  // A practice may not define schemes.
+  o = Run("primary-care schemes add --as gp.n81007 --code X1 --name x --spec x --fee 1 --cap 1 --evidence x" + window);
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_TRUE(Contains(o.output, "not permitted")) << o.output;
+
+  auto submit = [&](const std::string& who, const std::string& scheme, const std::string& period, int units) {
+    return Run("primary-care claims submit --as " + who + " --scheme " + scheme + " --period " + period + " --units " +
+               std::to_string(units));
+  };
+  o = submit("gp.n81007", "LES-ANTICOAG", "2024-05", 130);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "Claim 1 submitted for N81007")) << o.output;
+  ASSERT_EQ(submit("gp.n81007", "LCS-ACCESS", "2024-04", 10306).exit_code, 0);
+  ASSERT_EQ(submit("gp.n81012", "LES-ANTICOAG", "2024-05", 88).exit_code, 0);
+  // The refusals, each with its reason.
+  o = submit("gp.n81007", "LES-ANTICOAG", "2024-05", 90);
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_TRUE(Contains(o.output, "already has claim 1")) << o.output;
+  o = submit("gp.n81007", "LES-ANTICOAG", "2025-04", 10);
+  EXPECT_TRUE(Contains(o.output, "outside the scheme's claim window")) << o.output;
+  o = submit("gp.n81007", "LES-ANTICOAG", "2024-06", 401);
+  EXPECT_TRUE(Contains(o.output, "above the scheme's cap of 400")) << o.output;
+  o = submit("gp.n81007", "LCS-ACCESS", "2024-05", 10);
+  EXPECT_TRUE(Contains(o.output, "a quarterly claim starts in April")) << o.output;
+  o = submit("gp.n81007", "LCS-ACCESS", "2024-07", 10307);
+  EXPECT_TRUE(Contains(o.output, "more than the practice's 10306 registered patients")) << o.output;
+  // A practice claims only for itself.
+  o = Run("primary-care claims submit --as gp.n81007 --practice N81012 --scheme LES-ANTICOAG --period 2024-06 --units 1");
+  EXPECT_NE(o.exit_code, 0);
+
+  // Query, answer, approve, reject.
+  o = Run("primary-care claims query 1 --as pc.team --question '130 tests for 52 patients is high'");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(Run("primary-care claims approve 1 --as pc.team").exit_code, 0) << "waits for the answer";
+  EXPECT_NE(Run("primary-care claims answer 1 --as gp.n81012 --answer nosy").exit_code, 0);
+  o = Run("primary-care claims answer 1 --as gp.n81007 --answer 'Ten were duplicates' --units 120");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(Run("primary-care claims approve 2 --as gp.n81007").exit_code, 0) << "a practice never approves";
+  ASSERT_EQ(Run("primary-care claims approve 1 --as pc.team").exit_code, 0);
+  ASSERT_EQ(Run("primary-care claims approve 2 --as pc.team").exit_code, 0);
+  ASSERT_EQ(Run("primary-care claims reject 3 --as pc.team --reason 'No INR list was supplied'").exit_code, 0);
+
+  // July's payments, worked by hand in the README.
+  o = Run("primary-care claims payments --as pc.team --month 2024-07 --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  std::ifstream expected_file(std::string(CSU_SOURCE_DIR) + "/tests/golden/primarycare-claims/payments-2024-07.csv");
+  std::stringstream expected;
+  expected << expected_file.rdbuf();
+  EXPECT_EQ(o.output, expected.str());
+
+  // Isolation: each practice sees only its own claims and payments.
+  o = Run("primary-care claims list --as gp.n81012 --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "N81012")) << o.output;
+  EXPECT_FALSE(Contains(o.output, "N81007")) << o.output;
+  o = Run("primary-care claims history 1 --as gp.n81012");
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_TRUE(Contains(o.output, "no such claim")) << o.output;
+  o = Run("primary-care claims payments --as gp.n81012 --month 2024-07 --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_FALSE(Contains(o.output, "N81007")) << o.output;
+  o = Run("primary-care claims list --as gp.n81007 --format csv");
+  EXPECT_TRUE(Contains(o.output, "N81007")) << o.output;
+  EXPECT_FALSE(Contains(o.output, "N81012")) << o.output;
+  // Another CCG is out of reach for the CCG team.
+  EXPECT_NE(Run("primary-care claims list --as pc.team --ccg 27D").exit_code, 0);
+
+  // One audit entry per state change, and the chain verifies.
+  o = Run("audit list");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  auto count = [&](const std::string& action) {
+    size_t n = 0;
+    for (size_t at = o.output.find(action); at != std::string::npos; at = o.output.find(action, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("primary_care.claim.submit"), 3u) << o.output;
+  EXPECT_EQ(count("primary_care.claim.query"), 1u);
+  EXPECT_EQ(count("primary_care.claim.answer"), 1u);
+  EXPECT_EQ(count("primary_care.claim.approve"), 2u);
+  EXPECT_EQ(count("primary_care.claim.reject"), 1u);
+  EXPECT_EQ(count("primary_care.scheme.add"), 2u);
+  EXPECT_EQ(Run("audit verify").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace csu::cli
