@@ -30,6 +30,8 @@
 #include "ledger/ledger_store.h"
 #include "ledger/org_directory.h"
 #include "primarycare/adjustments_file.h"
+#include "primarycare/claims_schedule_source.h"
+#include "primarycare/claims_store.h"
 #include "primarycare/lists_file.h"
 #include "primarycare/payment_schedule.h"
 #include "primarycare/pc_store.h"
@@ -288,9 +290,18 @@ std::optional<primarycare::Schedule> BuildFor(const Context& ctx, const PcArgs& 
     PrintError("primary care rates: " + rates.error().ToString());
     return std::nullopt;
   }
-  // The enhanced-service claims join here once their code provides an
-  // EnhancedServiceSource; until then a schedule has none.
-  auto s = primarycare::BuildSchedule(*o.db, rates.value(), nullptr, UpperCaseCode(a.ccg), month.value());
+  // Approved enhanced-service claims join the schedule from their tables in
+  // the same file (claims_schedule_source.h).
+  store::Store* st = o.state->store.get();
+  auto claims = primarycare::ClaimsStore::Open(
+      a.state.data_dir, [st](const std::string& actor, const std::string& act, const std::string& subject,
+                             const std::string& details) { return st->AppendAudit(actor, act, subject, details); });
+  if (!claims.ok()) {
+    PrintError(claims.error().ToString());
+    return std::nullopt;
+  }
+  primarycare::ClaimsScheduleSource source(*claims.value());
+  auto s = primarycare::BuildSchedule(*o.db, rates.value(), &source, UpperCaseCode(a.ccg), month.value());
   if (!s.ok()) {
     PrintError(s.error().ToString());
     return std::nullopt;

@@ -15,6 +15,10 @@
 // one that does not exist. The CCG's own page compares its practices with
 // the national figure (an aggregate over every practice here, which needs no
 // disclosure control); its registered lists stay within the CCG.
+#include <optional>
+
+#include "primarycare/claims_schedule_source.h"
+#include "primarycare/claims_store.h"
 #include "primarycare/global_sum.h"
 #include "primarycare/payment_schedule.h"
 #include "primarycare/pc_store.h"
@@ -98,8 +102,21 @@ Result<report::ReportTable> WebApp::Impl::PcTableOf(const Request& r, const OdsC
         if (!primary_care.rates) return MakeError("primary care", "no global sum prices");
         auto month = ledger::LedgerPeriod::Parse(PcMonthOf(r, today));
         if (!month.ok()) return month.error();
-        CSU_ASSIGN_OR_RETURN(sched, primarycare::BuildSchedule(db, *primary_care.rates, nullptr, code, month.value()));
-        out = primarycare::ScheduleTable(sched);
+        // Approved enhanced-service claims join the schedule when the server
+        // holds the claims store (lock order: primary care, then claims).
+        std::optional<Result<primarycare::Schedule>> sched;
+        if (claims.with_store) {
+          Status st = claims.with_store([&](primarycare::ClaimsStore& cs) {
+            primarycare::ClaimsScheduleSource source(cs);
+            sched = primarycare::BuildSchedule(db, *primary_care.rates, &source, code, month.value());
+            return Status::Ok();
+          });
+          if (!st.ok()) return st.error();
+        } else {
+          sched = primarycare::BuildSchedule(db, *primary_care.rates, nullptr, code, month.value());
+        }
+        if (!sched->ok()) return sched->error();
+        out = primarycare::ScheduleTable(sched->value());
         break;
       }
       case PcView::kPostings: {
