@@ -31,6 +31,7 @@
 #include "core/date.h"
 #include "core/result.h"
 #include "http/router.h"
+#include "load/extract_load.h"
 #include "store/store.h"
 
 namespace csu::analytics {
@@ -38,6 +39,9 @@ class CommissioningViews;
 }
 namespace csu::procurement {
 class ProcurementStore;
+}
+namespace csu::pricing {
+struct PricedActivity;
 }
 
 namespace csu::billing {
@@ -49,6 +53,9 @@ class LedgerStore;
 }
 namespace csu::chc {
 class ChcStore;
+}
+namespace csu::ingest {
+class Pseudonymiser;
 }
 namespace csu::refdata {
 class RefData;
@@ -110,6 +117,28 @@ struct ChcAccess {
   std::function<Status(const std::function<Status(chc::ChcStore&)>&)> with_store;
 };
 
+// The loaded and priced activity the pages read, with the views over it.
+// After an upload the server loads the state folder again and swaps this
+// whole (docs/web.md, "Uploading extracts"): a request keeps the one it
+// started with to its end, and the caches of figures go with the old one.
+struct LoadedActivity {
+  std::shared_ptr<const pricing::PricedActivity> activity;
+  std::shared_ptr<const analytics::CommissioningViews> views;  // over *activity
+};
+
+// What uploading extracts through the web needs (WebApp::EnableUploads);
+// without it the upload routes answer 404. The ingest itself is
+// load::LoadExtract, the code `csu ingest` runs.
+struct UploadAccess {
+  std::string data_dir;                      // the state folder: uploads wait in DIR/uploads while loading
+  load::WithStore with_store;                // the store, under the caller's lock
+  const refdata::RefData* ref = nullptr;
+  const ingest::Pseudonymiser* pseudonymiser = nullptr;
+  billing::Meter* meter = nullptr;           // records_loaded is metered as by `csu ingest`
+  std::function<Result<LoadedActivity>()> reload;  // loads and prices the folder's activity afresh
+  size_t max_upload_bytes = 256u << 20;      // the route's body limit (docs/http.md, "Limits")
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -131,6 +160,10 @@ class WebApp {
   const http::Router& router() const { return router_; }
   // The session cookie's name ("__Host-csu_session" behind TLS).
   const std::string& session_cookie() const { return session_cookie_; }
+  // Turns on uploads of extracts by data managers (/data/uploads). Call
+  // before the server starts; files left in DIR/uploads by a server that
+  // stopped mid-load are removed here.
+  void EnableUploads(UploadAccess uploads);
 
   struct Impl;
 
