@@ -86,7 +86,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     PrintError(loaded.error().ToString());
     return kExitFailure;
   }
-  const pricing::PricedActivity& activity = loaded.value();
+  // Owned by the web app's first snapshot once uploads are enabled, so an
+  // upload's swap frees it (docs/web.md, "Uploading extracts").
+  auto activity_owned = std::make_shared<const pricing::PricedActivity>(std::move(loaded).value());
+  const pricing::PricedActivity& activity = *activity_owned;
   web::WebOptions web_options;
   web_options.behind_tls = args.behind_tls;
   if (!args.rag.empty()) {
@@ -146,7 +149,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // The contract store's one lock, shared by the views over the activity
   // loaded now and those over the activity an upload loads later.
   std::mutex contracts_mutex;
-  const analytics::CommissioningViews views(activity, *state->ref, *contracts.value(), &contracts_mutex);
+  auto views_owned =
+      std::make_shared<const analytics::CommissioningViews>(activity, *state->ref, *contracts.value(), &contracts_mutex);
+  const analytics::CommissioningViews& views = *views_owned;
   web::PlatformRecords records;
   records.batches = [store, &audit_mutex] {
     std::lock_guard<std::mutex> lock(audit_mutex);
@@ -269,7 +274,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
                                                                              &contracts_mutex);
     return web::LoadedActivity{std::move(fresh), std::move(fresh_views)};
   };
-  app.EnableUploads(uploads);
+  const size_t max_upload_bytes = uploads.max_upload_bytes;
+  uploads.current = web::LoadedActivity{std::move(activity_owned), std::move(views_owned)};
+  app.EnableUploads(std::move(uploads));
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.
@@ -293,7 +300,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   if (args.quiet) options.access_log = nullptr;  // stderr otherwise, the default
   // The upload route alone takes a body beyond the 1 MiB of every other
   // request, up to its own bound (docs/http.md, "Limits").
-  options.limits.large_bodies = {{"/data/uploads", uploads.max_upload_bytes}};
+  options.limits.large_bodies = {{"/data/uploads", max_upload_bytes}};
   http::Server server(options, [&app](http::Request& r) { return app.Handle(r); });
   if (Status s = server.Start(); !s.ok()) {
     PrintError(s.error().ToString());

@@ -67,6 +67,8 @@ void WebApp::EnableUploads(UploadAccess uploads) {
   // Files a stopped server left mid-load: never loaded, so never kept.
   std::error_code ec;
   std::filesystem::remove_all(uploads.data_dir + "/uploads", ec);
+  if (uploads.current.views) impl_->SwapActivity(std::move(uploads.current));
+  uploads.current = {};
   impl_->uploads = std::move(uploads);
 }
 

@@ -137,6 +137,9 @@ struct UploadAccess {
   billing::Meter* meter = nullptr;           // records_loaded is metered as by `csu ingest`
   std::function<Result<LoadedActivity>()> reload;  // loads and prices the folder's activity afresh
   size_t max_upload_bytes = 256u << 20;      // the route's body limit (docs/http.md, "Limits")
+  // The activity the app was constructed over, handed over with its
+  // ownership so the first upload's swap can free it; empty: kept borrowed.
+  LoadedActivity current;
 };
 
 struct WebOptions {
