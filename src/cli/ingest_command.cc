@@ -117,8 +117,8 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     Progress progress("ingesting " + file, "rows");
     auto loaded = load::LoadExtract(with_store, *s.ref, *s.pseudonymiser, *meter.value(), request, summary, &progress,
                                     nullptr);
-    if (!loaded.ok()) {
-      PrintError(file + ": " + loaded.error().ToString());
+    if (!loaded.ok()) {  // the store failed: the other files would too
+      PrintError(loaded.error().ToString());
       return kExitFailure;
     }
     const load::LoadOutcome& out = loaded.value();

@@ -127,7 +127,8 @@ Result<LoadOutcome> LoadExtract(const WithStore& with_store, const refdata::RefD
     out.batch = committed;
     return Status::Ok();
   });
-  if (!s.ok()) return MakeError(out.report.file_name, "not loaded: " + s.error().ToString());
+  if (!s.ok())
+    return MakeError(request.file_name.empty() ? request.path : request.file_name, "not loaded: " + s.error().ToString());
   out.kind = LoadOutcome::Kind::kLoaded;
   if (Status m = MeterLoaded(meter, out.batch.id, counting.counts(), request.meter_actor); !m.ok())
     out.meter_error = m.error().ToString();

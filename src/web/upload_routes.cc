@@ -230,17 +230,19 @@ void WebApp::Impl::RunUpload(const std::shared_ptr<UploadJob>& job, const std::s
                                   summary.value(), nullptr, &job->counters);
   if (!loaded.ok()) return finish("failed", WithoutDir(loaded.error().ToString(), dir), {});
   load::LoadOutcome outcome = std::move(loaded).value();
-  if (outcome.kind == load::LoadOutcome::Kind::kRefused)
-    return finish("refused", WithoutDir(outcome.refusal, dir), std::move(outcome));
+  if (outcome.kind == load::LoadOutcome::Kind::kRefused) {
+    std::string why = WithoutDir(outcome.refusal, dir);  // before the outcome moves
+    return finish("refused", std::move(why), std::move(outcome));
+  }
   if (outcome.kind == load::LoadOutcome::Kind::kLoaded) {
     stage("refreshing");
     auto fresh = uploads.reload();
-    if (!fresh.ok())
-      return finish("failed",
-                    "loaded as batch " + std::to_string(outcome.batch.id) +
+    if (!fresh.ok()) {
+      std::string why = "loaded as batch " + std::to_string(outcome.batch.id) +
                         ", but the pages could not load it (" + fresh.error().ToString() +
-                        "); they show it after the server is restarted",
-                    std::move(outcome));
+                        "); they show it after the server is restarted";
+      return finish("failed", std::move(why), std::move(outcome));
+    }
     SwapActivity(std::move(fresh).value());
   }
   finish("done", "", std::move(outcome));
@@ -293,7 +295,7 @@ Response WebApp::Impl::UploadPage(const Request& r, const Caller& c) const {
   const nlohmann::json j = UploadJson(*job);
   const std::string stage = j["stage"];
   PageFrame f = Frame(c, "Upload: " + job->file_name,
-                      "Extract of " + FriendlyText("kind", job->kind) + ", uploaded by " + job->by.who.username + " at " +
+                      FriendlyText("kind", job->kind) + " extract, uploaded by " + job->by.who.username + " at " +
                           UkTime(job->started_at));
   f.nav = CsuNav(c, "data");
   using report::Cell;

@@ -270,7 +270,8 @@ TEST_F(UploadTest, ARefusedFileChangesNothingAndSaysWhereAndWhy) {
   ASSERT_EQ(posted.status(), 303) << posted.body();
   const nlohmann::json refused = WaitFor(analyst, std::string(posted.Header("Location")));
   ASSERT_EQ(refused["stage"], "refused") << refused.dump();
-  const std::string problem = refused["problem"];
+  ASSERT_TRUE(refused["problem"].is_string()) << refused.dump();
+  const std::string problem = refused["problem"].get<std::string>();
   EXPECT_EQ(problem.rfind("misnamed.csv: line 1", 0), 0u) << problem;
   EXPECT_NE(problem.find("NHSNumber"), std::string::npos) << problem;
   EXPECT_EQ(problem.find(dir_.state()), std::string::npos) << "the server's folder is not shown: " << problem;
