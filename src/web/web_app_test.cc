@@ -629,7 +629,7 @@ std::string Fill(std::string pattern, const std::string& ccg, const std::string&
   // {number}: 27D's invoice, so a path naming 27D asks for its real document.
   for (const auto& [name, value] : {std::pair<std::string, std::string>{"{ccg}", ccg}, {"{view}", view},
                                     {"{format}", format}, {"{number}", "INV-000002"},
-                                    {"{tender}", "T-1"}, {"{case}", "2"}}) {
+                                    {"{tender}", "T-1"}, {"{case}", "2"}, {"{job}", "1"}}) {
     for (size_t at; (at = pattern.find(name)) != std::string::npos;) pattern.replace(at, name.size(), value);
   }
   return pattern;
