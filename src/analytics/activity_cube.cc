@@ -14,7 +14,7 @@ size_t ActivityCube::PairIndex(uint16_t commissioner, uint16_t provider) {
   if (slot < 0) {
     slot = static_cast<int32_t>(pairs_.size());
     pairs_.push_back({commissioner, provider});
-    cells_.resize(pairs_.size() * kPods * 13);
+    cells_.resize(pairs_.size() * kCubeSlots * 13);
   }
   return static_cast<size_t>(slot);
 }
@@ -26,7 +26,7 @@ std::optional<size_t> ActivityCube::Find(uint16_t commissioner, uint16_t provide
   return static_cast<size_t>(pair_of_[key]);
 }
 
-template <bool kOneCommissioner, typename Table, typename DayOf>
+template <bool kOneCommissioner, RecordKind kKind, typename Table, typename DayOf>
 void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence,
                             DayOf day_of, uint16_t commissioner) {
   const YearCalendar calendar(year_);
@@ -53,9 +53,15 @@ void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod,
       p = static_cast<int32_t>(PairIndex(comm[i], prov[i]));
       cells = cells_.data();
     }
-    CubeCell& c = cells[(static_cast<size_t>(p) * 13 + static_cast<size_t>(month)) * kPods + pods[i]];
+    CubeCell* slot = cells + (static_cast<size_t>(p) * 13 + static_cast<size_t>(month)) * kCubeSlots;
+    CubeCell& c = slot[pods[i]];
     c.activity += 1;
     c.pence += price[i];
+    if (pods[i] == 0) [[unlikely]] {
+      CubeCell& k = slot[kPods + static_cast<int>(kKind)];
+      k.activity += 1;
+      k.pence += price[i];
+    }
   }
 }
 
@@ -78,19 +84,25 @@ void ActivityCube::Build(const pricing::PricedActivity& a, FinancialYear year, s
   // Arrival is minutes since 1970-01-01 (never negative for real activity).
   const auto ae_day = [arrival](size_t i) { return arrival[i] / 1440; };
   if (commissioner) {
-    AddTable<true>(apc, a.apc.pod, a.apc.final_pence, apc_day, *commissioner);
-    AddTable<true>(op, a.op.pod, a.op.final_pence, op_day, *commissioner);
-    AddTable<true>(ae, a.ae.pod, a.ae.final_pence, ae_day, *commissioner);
+    AddTable<true, RecordKind::kSpell>(apc, a.apc.pod, a.apc.final_pence, apc_day, *commissioner);
+    AddTable<true, RecordKind::kAppointment>(op, a.op.pod, a.op.final_pence, op_day, *commissioner);
+    AddTable<true, RecordKind::kAttendance>(ae, a.ae.pod, a.ae.final_pence, ae_day, *commissioner);
   } else {
-    AddTable<false>(apc, a.apc.pod, a.apc.final_pence, apc_day, 0);
-    AddTable<false>(op, a.op.pod, a.op.final_pence, op_day, 0);
-    AddTable<false>(ae, a.ae.pod, a.ae.final_pence, ae_day, 0);
+    AddTable<false, RecordKind::kSpell>(apc, a.apc.pod, a.apc.final_pence, apc_day, 0);
+    AddTable<false, RecordKind::kAppointment>(op, a.op.pod, a.op.final_pence, op_day, 0);
+    AddTable<false, RecordKind::kAttendance>(ae, a.ae.pod, a.ae.final_pence, ae_day, 0);
   }
 }
 
 CubeCell ActivityCube::Sum(size_t pair, Pod pod, int from_month, int to_month) const {
   CubeCell s;
   for (int m = std::max(from_month, 1); m <= std::min(to_month, 12); ++m) s += At(pair, pod, m);
+  return s;
+}
+
+CubeCell ActivityCube::NotPricedSum(size_t pair, RecordKind kind, int from_month, int to_month) const {
+  CubeCell s;
+  for (int m = std::max(from_month, 1); m <= std::min(to_month, 12); ++m) s += NotPricedAt(pair, kind, m);
   return s;
 }
 
@@ -121,13 +133,14 @@ void ActivityCube::Add(const ActivityCube& other) {
     cells_.clear();
     for (size_t p = 0; p < old_pairs.size(); ++p) {
       const size_t q = PairIndex(old_pairs[p].commissioner, old_pairs[p].provider);
-      std::copy_n(old_cells.begin() + static_cast<ptrdiff_t>(p * kPods * 13), kPods * 13,
-                  cells_.begin() + static_cast<ptrdiff_t>(q * kPods * 13));
+      std::copy_n(old_cells.begin() + static_cast<ptrdiff_t>(p * kCubeSlots * 13), kCubeSlots * 13,
+                  cells_.begin() + static_cast<ptrdiff_t>(q * kCubeSlots * 13));
     }
   }
   for (size_t p = 0; p < other.pairs_.size(); ++p) {
     const size_t q = PairIndex(other.pairs_[p].commissioner, other.pairs_[p].provider);
-    for (size_t k = 0; k < kPods * 13; ++k) cells_[q * kPods * 13 + k] += other.cells_[p * kPods * 13 + k];
+    for (size_t k = 0; k < kCubeSlots * 13; ++k)
+      cells_[q * kCubeSlots * 13 + k] += other.cells_[p * kCubeSlots * 13 + k];
   }
 }
 

@@ -15,7 +15,9 @@
 // results pays a spell when it ends), outpatient appointments and A&E
 // attendances in the month they happen. Records outside the year are left
 // out. Records that were not priced count under Pod::kNone with £0, so
-// activity totals still show them. Cubes are mergeable: Add() sums another
+// activity totals still show them; since such records are spells,
+// appointments or attendances alike, the cube also keeps them by record
+// kind (NotPricedAt), so no line adds one currency to another. Cubes are mergeable: Add() sums another
 // cube built from other records (another partition, another core).
 #pragma once
 
@@ -44,6 +46,12 @@ struct CubeCell {
 };
 
 inline constexpr int kPods = static_cast<int>(pricing::Pod::kAe) + 1;  // Pod::kNone .. Pod::kAe
+// Kinds of record, for the not-priced records: the currency their activity
+// counts in.
+enum class RecordKind : uint8_t { kSpell = 0, kAppointment = 1, kAttendance = 2 };
+inline constexpr int kRecordKinds = 3;
+// Per pair and month: the PODs, then the not-priced records by kind.
+inline constexpr int kCubeSlots = kPods + kRecordKinds;
 
 class ActivityCube {
  public:
@@ -66,8 +74,14 @@ class ActivityCube {
   std::optional<size_t> Find(uint16_t commissioner, uint16_t provider) const;
 
   const CubeCell& At(size_t pair, pricing::Pod pod, int month) const {
-    return cells_[(pair * 13 + static_cast<size_t>(month)) * kPods + static_cast<size_t>(pod)];
+    return cells_[(pair * 13 + static_cast<size_t>(month)) * kCubeSlots + static_cast<size_t>(pod)];
   }
+  // The not-priced records (Pod::kNone) of one kind; the three kinds add up
+  // to At(pair, Pod::kNone, month).
+  const CubeCell& NotPricedAt(size_t pair, RecordKind kind, int month) const {
+    return cells_[(pair * 13 + static_cast<size_t>(month)) * kCubeSlots + kPods + static_cast<size_t>(kind)];
+  }
+  CubeCell NotPricedSum(size_t pair, RecordKind kind, int from_month, int to_month) const;
   // Months from_month..to_month inclusive (1..12).
   CubeCell Sum(size_t pair, pricing::Pod pod, int from_month, int to_month) const;
   // Every POD of a pair (not-priced records included), months inclusive.
@@ -80,7 +94,7 @@ class ActivityCube {
 
  private:
   size_t PairIndex(uint16_t commissioner, uint16_t provider);
-  template <bool kOneCommissioner, typename Table, typename DayOf>
+  template <bool kOneCommissioner, RecordKind kKind, typename Table, typename DayOf>
   void AddTable(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
                 uint16_t commissioner);
 
@@ -89,7 +103,7 @@ class ActivityCube {
   uint32_t providers_ = 0;             // provider dictionary size (pair table stride)
   std::vector<int32_t> pair_of_;       // commissioner * providers_ + provider -> pair index, -1 = none
   std::vector<Pair> pairs_;
-  std::vector<CubeCell> cells_;        // [pair][month 0..12][pod]; month 0 unused
+  std::vector<CubeCell> cells_;        // [pair][month 0..12][slot: pod, then not priced by kind]; month 0 unused
 };
 
 }  // namespace csu::analytics

@@ -63,6 +63,7 @@ struct AeSpec {
   int64_t pence = 14'000;
   std::string hrg = "VB09Z";
   std::string practice = "N81001";
+  bool priced = true;  // false: not priced (Pod::kNone, £0)
 };
 
 class TestActivity {

@@ -111,7 +111,7 @@ TestActivity& TestActivity::Ae(const AeSpec& s) {
   t.department_type.back() = static_cast<uint8_t>(Id(store::Dimension::kDepartmentType, s.department));
   t.disposal.back() = static_cast<uint8_t>(Id(store::Dimension::kDisposal, s.disposal));
   t.hrg.back() = Id(store::Dimension::kHrg, s.hrg);
-  Price(a_.ae, pricing::Pod::kAe, s.pence, true);
+  Price(a_.ae, pricing::Pod::kAe, s.pence, s.priced);
   return *this;
 }
 

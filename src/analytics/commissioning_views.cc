@@ -33,8 +33,11 @@ const std::vector<std::string>& ViewNames() {
 bool IsRecordLevel(std::string_view view) { return view == "records" || view == "challenges"; }
 
 CommissioningViews::CommissioningViews(const pricing::PricedActivity& activity, const refdata::RefData& ref,
-                                       contracts::ContractStore& contracts)
-    : activity_(activity), ref_(ref), contracts_(contracts) {}
+                                       contracts::ContractStore& contracts, std::mutex* contracts_mutex)
+    : activity_(activity),
+      ref_(ref),
+      contracts_(contracts),
+      contracts_mutex_(contracts_mutex != nullptr ? *contracts_mutex : own_contracts_mutex_) {}
 
 CommissioningViews::~CommissioningViews() = default;
 

@@ -113,8 +113,11 @@ struct LineMonth {
 class CommissioningViews {
  public:
   // All three are borrowed and must outlive this object.
+  // `contracts_mutex`: the lock of the contract store when more than one
+  // views object uses it at once (the web server's snapshot before and after
+  // an upload); each object's own when null.
   CommissioningViews(const pricing::PricedActivity& activity, const refdata::RefData& ref,
-                     contracts::ContractStore& contracts);
+                     contracts::ContractStore& contracts, std::mutex* contracts_mutex = nullptr);
   ~CommissioningViews();
 
   // Errors say what is wrong with the request in words a user can act on
@@ -170,7 +173,8 @@ class CommissioningViews {
   const pricing::PricedActivity& activity_;
   const refdata::RefData& ref_;
   contracts::ContractStore& contracts_;
-  mutable std::mutex contracts_mutex_;
+  mutable std::mutex own_contracts_mutex_;
+  std::mutex& contracts_mutex_;  // own_contracts_mutex_, or the one shared with other views objects
   mutable std::once_flag readmissions_once_;
   mutable std::unique_ptr<Readmissions> readmissions_;
   mutable std::mutex challenges_mutex_;

@@ -27,6 +27,16 @@ std::string ProviderName(const ViewScope& s, std::string_view code) {
   return "";
 }
 
+// The practice's name from the ODS practice file (data/refdata), "" when
+// the code is not there (a practice opened after the file, or a code like
+// V81999 for "not known").
+std::string PracticeName(const ViewScope& s, std::string_view code) {
+  auto c = OdsCode::Parse(code);
+  if (s.ref && c.ok())
+    if (const refdata::Practice* p = s.ref->FindPractice(c.value())) return p->name;
+  return "";
+}
+
 double Ratio(int64_t num, int64_t den) { return den == 0 ? std::numeric_limits<double>::quiet_NaN() : double(num) / double(den); }
 
 std::string Scope(const ViewScope& s) {
@@ -140,6 +150,7 @@ report::ReportTable FlowsTable(const pricing::PricedActivity& a, const ViewScope
   });
   report::ReportTable t("Patient flows", {{"commissioner", ColumnType::kText, "CCG"},
                                           {"practice", ColumnType::kText, "GP practice"},
+                                          {"practice_name", ColumnType::kText, "Practice name"},
                                           {"provider", ColumnType::kText, "Provider"},
                                           {"provider_name", ColumnType::kText, "Provider name"},
                                           {"spells", ColumnType::kCount, "Admitted spells"},
@@ -150,8 +161,9 @@ report::ReportTable FlowsTable(const pricing::PricedActivity& a, const ViewScope
   for (const auto& [key, f] : flows) {
     const auto [comm, practice, provider] = key;
     std::string prov(codes.provider().code(provider));
-    t.AddRow({Cell::Text(std::string(codes.commissioner().code(comm))), Cell::Text(std::string(codes.practice().code(practice))),
-              Cell::Text(prov), Cell::Text(ProviderName(s, prov)), Cell::Count(f.spells), Cell::Count(f.outpatients),
+    const std::string practice_code(codes.practice().code(practice));
+    t.AddRow({Cell::Text(std::string(codes.commissioner().code(comm))), Cell::Text(practice_code),
+              Cell::Text(PracticeName(s, practice_code)), Cell::Text(prov), Cell::Text(ProviderName(s, prov)), Cell::Count(f.spells), Cell::Count(f.outpatients),
               Cell::Count(f.ae), Cell::Pence(f.pence)});
   }
   t.notes.push_back(Scope(s) + ". Where each GP practice's patients were treated (records and national-tariff £).");
@@ -189,6 +201,7 @@ report::ReportTable PracticeRatesTable(const pricing::PricedActivity& a, const V
   report::ReportTable t("Practice activity rates",
                         {{"commissioner", ColumnType::kText, "CCG"},
                          {"practice", ColumnType::kText, "GP practice"},
+                         {"practice_name", ColumnType::kText, "Practice name"},
                          {"registered_patients", ColumnType::kInteger, "Registered patients"},
                          {"spells", ColumnType::kCount, "Admissions"},
                          {"admissions_per_1000", ColumnType::kDecimal, "Admissions per 1,000 a year", 1},
@@ -218,7 +231,7 @@ report::ReportTable PracticeRatesTable(const pricing::PricedActivity& a, const V
                        : double(n) * 12.0 / double(s.month) * 1000.0 / double(list);
     };
     t.AddRow({Cell::Text(std::string(codes.commissioner().code(key.first))), Cell::Text(practice),
-              list ? Cell::Integer(list) : Cell{}, Cell::Count(x.spells), Cell::Real(rate(x.spells)),
+              Cell::Text(PracticeName(s, practice)), list ? Cell::Integer(list) : Cell{}, Cell::Count(x.spells), Cell::Real(rate(x.spells)),
               Cell::Count(x.emergency), Cell::Real(rate(x.emergency)), Cell::Count(x.op_first),
               Cell::Real(rate(x.op_first)), Cell::Count(x.ae), Cell::Real(rate(x.ae))});
   }

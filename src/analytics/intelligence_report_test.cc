@@ -159,6 +159,9 @@ TEST(FlowsTable, PracticeToProviderRecordsAndSpendByHand) {
   EXPECT_EQ(NumberAt(f, c, "ae_attendances"), 1);
   EXPECT_EQ(NumberAt(f, c, "spend"), 140'00);
   EXPECT_EQ(RowWhere(f, {{"commissioner", "27D"}}), f.rows.size());
+  // Names beside codes, from the ODS practice file (data/refdata).
+  EXPECT_EQ(f.Find(a, "practice_name")->text, "HOLES LANE MEDICAL CENTRE");
+  EXPECT_EQ(f.Find(c, "practice_name")->text, "GUARDIAN STREET MED/CTR");
 }
 
 // Practice rates to June (month 3), CCG 02E. Annualised: to date × 12 ÷ 3
@@ -214,6 +217,8 @@ TEST(PracticeRatesTable, RatesPerThousandRegisteredPatientsByHand) {
   EXPECT_TRUE(p.Find(u, "registered_patients")->empty());
   EXPECT_EQ(NumberAt(p, u, "spells"), 1);
   EXPECT_TRUE(std::isnan(RealAt(p, u, "admissions_per_1000"))) << "no list size: no rate, not 0";
+  EXPECT_EQ(p.Find(r, "practice_name")->text, "HOLES LANE MEDICAL CENTRE");
+  EXPECT_EQ(p.Find(u, "practice_name")->text, "") << "a code on no list has no name";
 }
 
 // A&E for the year (month 12), CCG 02E.

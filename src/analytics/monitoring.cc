@@ -40,10 +40,14 @@ void Accumulate(MonitoringLine& total, const MonitoringLine& l) {
 }
 
 MonitoringLine MakeLine(Pod pod, const contracts::PlanLine* plan, const ActivityCube& cube, std::optional<size_t> pair,
-                        int month) {
+                        int month, std::optional<RecordKind> kind = std::nullopt) {
   MonitoringLine l;
   l.pod = pod;
-  if (pair) {
+  l.not_priced_kind = kind;
+  if (pair && kind) {
+    l.actual_month = cube.NotPricedAt(*pair, *kind, month);
+    l.actual_ytd = cube.NotPricedSum(*pair, *kind, 1, month);
+  } else if (pair) {
     l.actual_month = cube.At(*pair, pod, month);
     l.actual_ytd = cube.Sum(*pair, pod, 1, month);
   }
@@ -62,6 +66,17 @@ MonitoringLine MakeLine(Pod pod, const contracts::PlanLine* plan, const Activity
   l.forecast_run_rate = Forecast(l.actual_ytd, contracts::kFlatProfile, month);
   l.forecast_profiled = Forecast(l.actual_ytd, plan ? plan->profile : contracts::kFlatProfile, month);
   return l;
+}
+
+// The not-priced activity of a pair as one line per kind of record with any
+// to date: spells, appointments and attendances are different currencies.
+void AddNotPricedLines(ContractMonitoring& cm, const ActivityCube& cube, size_t pair, int month) {
+  for (int k = 0; k < kRecordKinds; ++k) {
+    const auto kind = static_cast<RecordKind>(k);
+    if (cube.NotPricedSum(pair, kind, 1, month).activity == 0) continue;
+    cm.lines.push_back(MakeLine(Pod::kNone, nullptr, cube, pair, month, kind));
+    Accumulate(cm.total, cm.lines.back());
+  }
 }
 
 }  // namespace
@@ -106,6 +121,10 @@ Monitoring Monitor(const ActivityCube& cube, const pricing::PricedActivity& pric
       const contracts::PlanLine* plan = c.Find(pod);
       const bool active = pair && cube.Sum(*pair, pod, 1, month).activity != 0;
       if (!plan && !active) continue;
+      if (pod == Pod::kNone && !plan) {
+        AddNotPricedLines(cm, cube, *pair, month);
+        continue;
+      }
       cm.lines.push_back(MakeLine(pod, plan, cube, pair, month));
       Accumulate(cm.total, cm.lines.back());
     }
@@ -143,6 +162,10 @@ Monitoring Monitor(const ActivityCube& cube, const pricing::PricedActivity& pric
     for (int q = 0; q < kPods; ++q) {
       const auto pod = static_cast<Pod>(q);
       if (cube.Sum(p, pod, 1, month).activity == 0) continue;
+      if (pod == Pod::kNone) {
+        AddNotPricedLines(cm, cube, p, month);
+        continue;
+      }
       cm.lines.push_back(MakeLine(pod, nullptr, cube, p, month));
       Accumulate(cm.total, cm.lines.back());
     }

@@ -32,6 +32,10 @@ using Figures = CubeCell;
 
 struct MonitoringLine {
   pricing::Pod pod = pricing::Pod::kNone;  // kNone: activity that was not priced
+  // Not-priced lines come one per kind of record (spells, appointments,
+  // attendances), so a line's activity is in one currency; none for a POD,
+  // and none for the one NP line a contract with an NP plan line keeps.
+  std::optional<RecordKind> not_priced_kind;
   Figures plan_month, actual_month;
   Figures plan_ytd, actual_ytd;
   Figures plan_year;  // the annual plan

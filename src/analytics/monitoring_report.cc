@@ -28,6 +28,18 @@ std::string PodLabel(pricing::Pod pod) {
   return pod == pricing::Pod::kNone ? "NP" : std::string(pricing::PodCode(pod));
 }
 
+// A line's POD as the tables show it: a not-priced line says which records
+// its activity counts, "NP spells", "NP appointments" or "NP attendances".
+std::string PodLabel(const MonitoringLine& l) {
+  if (!l.not_priced_kind) return PodLabel(l.pod);
+  switch (*l.not_priced_kind) {
+    case RecordKind::kSpell: return "NP spells";
+    case RecordKind::kAppointment: return "NP appointments";
+    case RecordKind::kAttendance: return "NP attendances";
+  }
+  return "NP";
+}
+
 std::string Period(const ViewScope& s) {
   return std::string(FinancialYear::MonthName(s.month)) + " (month " + std::to_string(s.month) + ") of " +
          s.year.ToString();
@@ -145,7 +157,7 @@ report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& s) {
   for (const ContractMonitoring& cm : m.contracts) {
     const std::string name = ProviderName(s, cm.provider);
     const size_t first = t.rows.size();
-    for (const MonitoringLine& l : cm.lines) t.AddRow(LineCells(cm, name, PodLabel(l.pod), l, true));
+    for (const MonitoringLine& l : cm.lines) t.AddRow(LineCells(cm, name, PodLabel(l), l, true));
     int64_t rules = 0;
     if (cm.readmissions_withheld_pence != 0) {
       t.AddRow(RuleCells(cm, name, "READM", -cm.readmissions_withheld_pence, cm.readmissions_withheld_spells, n));
@@ -191,7 +203,8 @@ report::ReportTable MonitoringTable(const Monitoring& m, const ViewScope& s) {
       "READM: emergency readmissions within 30 days of an elective spell, not paid (actual activity = the spells "
       "withheld, already counted in their POD). MRET: emergency income above the "
       "contract baseline paid at the marginal rate. TOTAL and ALL rows show actual £ after these rules; volume + price "
-      "variance + rules = variance. NP = activity with no national price (£0). TOTAL and ALL rows total money only: "
+      "variance + rules = variance. NP = activity with no national price (£0), one line per kind of record "
+      "(spells, appointments, attendances). TOTAL and ALL rows total money only: "
       "spells, appointments and attendances do not add up (the summary totals each).");
   t.notes.push_back("Forecast outturn: run rate = YTD × 12 ÷ months; profiled = YTD ÷ the plan profile's share of the "
                     "year to date; on TOTAL and ALL rows net of READM and MRET at their run rate (docs/monitoring.md).");
@@ -276,12 +289,20 @@ report::ReportTable MonitoringSummaryTable(const Monitoring& m, const ViewScope&
   for (const ContractMonitoring& cm : m.contracts) {
     int64_t spells = 0, appointments = 0, attendances = 0;
     for (const MonitoringLine& l : cm.lines) {
-      // Each currency apart; NP (no national price, £0) mixes kinds and is
-      // in none of them: its records are on the POD lines.
-      if (l.pod == pricing::Pod::kAe) attendances += l.actual_ytd.activity;
-      else if (l.pod >= pricing::Pod::kOpFirst && l.pod <= pricing::Pod::kOpProcedure)
+      // Each currency apart, not-priced lines (NP, £0) by their kind of
+      // record; an NP line mixing kinds (a contract with an NP plan line)
+      // is in none of them: its records are on the POD lines.
+      if (l.not_priced_kind) {
+        if (*l.not_priced_kind == RecordKind::kSpell) spells += l.actual_ytd.activity;
+        else if (*l.not_priced_kind == RecordKind::kAppointment) appointments += l.actual_ytd.activity;
+        else attendances += l.actual_ytd.activity;
+      } else if (l.pod == pricing::Pod::kAe) {
+        attendances += l.actual_ytd.activity;
+      } else if (l.pod >= pricing::Pod::kOpFirst && l.pod <= pricing::Pod::kOpProcedure) {
         appointments += l.actual_ytd.activity;
-      else if (l.pod != pricing::Pod::kNone) spells += l.actual_ytd.activity;
+      } else if (l.pod != pricing::Pod::kNone) {
+        spells += l.actual_ytd.activity;
+      }
     }
     const int64_t f = cm.total.forecast_profiled.pence + cm.rules_forecast_pence;
     t.AddRow(row_of(cm.commissioner.ToString(), cm.provider.ToString(), ProviderName(s, cm.provider),
@@ -315,7 +336,7 @@ report::ReportTable MonitoringSummaryTable(const Monitoring& m, const ViewScope&
                     pct(rag.amber_basis_points) + ", Amber from " + pct(rag.amber_basis_points) + ", Red from " +
                     pct(rag.red_basis_points) + " (no plan: Red if any spend).");
   t.notes.push_back("Activity is counted in its own currency: spells, outpatient appointments and A&E attendances "
-                    "never add up; activity with no national price (NP, £0) is on the POD lines only.");
+                    "never add up; activity with no national price (NP, £0) counts in its own kind's column.");
   if (m.contracts.empty()) t.notes.push_back("No contracts are loaded for this year: see csu contracts load.");
   return t;
 }
@@ -325,7 +346,7 @@ report::ReportTable NonContractTable(const Monitoring& m, const ViewScope& s) {
   MonitoringLine all;
   for (const ContractMonitoring& cm : m.non_contract) {
     const std::string name = ProviderName(s, cm.provider);
-    for (const MonitoringLine& l : cm.lines) t.AddRow(LineCells(cm, name, PodLabel(l.pod), l, false));
+    for (const MonitoringLine& l : cm.lines) t.AddRow(LineCells(cm, name, PodLabel(l), l, false));
     all.actual_month += cm.total.actual_month;
     all.actual_ytd += cm.total.actual_ytd;
     all.forecast_run_rate += cm.total.forecast_run_rate;

@@ -12,7 +12,7 @@
 //   RWW NEL  month 0 / £0,      to date 1 / £2,000.00, run rate £12,000.00
 //   RWW AE   month 2 / £280.00, to date 2 / £280.00,   run rate £1,680.00
 //   RR1 OPFA month 3 / £450.00, to date 3 / £450.00,   run rate £2,700.00
-//   RR1 NP   month 1 / £0,      to date 1 / £0,        run rate £0
+//   RR1 NP appointments month 1 / £0, to date 1 / £0,  run rate £0
 //   ALL      month 6 / £730.00, to date 7 / £2,730.00, run rate £16,380.00
 // Providers largest first: RWW (£2,280.00) before RR1 (£450.00).
 #include <gtest/gtest.h>
@@ -80,7 +80,7 @@ TEST(NonContractTable, ActivityWithoutAContractForTheYearByHand) {
       {"RWW", "NEL", 0, 0, 1, 2'000'00, 12'000'00},
       {"RWW", "AE", 2, 280'00, 2, 280'00, 1'680'00},
       {"RR1", "OPFA", 3, 450'00, 3, 450'00, 2'700'00},
-      {"RR1", "NP", 1, 0, 1, 0, 0},
+      {"RR1", "NP appointments", 1, 0, 1, 0, 0},
       // The ALL row totals money only: a spell, attendances and
       // appointments are different currencies.
       {"ALL", "ALL", -1, 730'00, -1, 2'730'00, 16'380'00},
@@ -107,6 +107,59 @@ TEST(NonContractTable, ActivityWithoutAContractForTheYearByHand) {
 
 // A commissioner with every provider under contract has no NCA: an empty
 // table, with no ALL row of zeros.
+// Activity with no national price is spells, appointments and attendances
+// alike: never one count. Scenario: CCG 02E's contract with RWW (an NEL
+// plan line), reported at May; not priced there: one spell discharged in
+// April, two appointments and three A&E attendances in May, all £0; and a
+// priced NEL spell (£2,000.00). By hand:
+//   POD lines: NEL 1 / £2,000.00; NP spells 1; NP appointments 2;
+//   NP attendances 3 (each £0); the TOTAL row totals money only.
+//   Summary: spells 1 + 1 = 2, appointments 2, attendances 3.
+TEST(MonitoringTable, NotPricedActivityIsOneLinePerCurrency) {
+  testing::TestActivity t;
+  testing::SpellSpec s;
+  s.provider = "RWW";
+  s.admitted = s.discharged = "2018-04-10";
+  s.pence = 2'000'00;
+  t.Spell(s);
+  s.patient = 2;
+  s.pence = 0;
+  s.priced = false;
+  t.Spell(s);
+  for (uint32_t p = 3; p < 5; ++p) t.Op({.provider = "RWW", .patient = p, .date = "2018-05-04", .tfc = "319", .priced = false});
+  for (uint32_t p = 5; p < 8; ++p)
+    t.Ae({.provider = "RWW", .patient = p, .arrival = "2018-05-02T10:00", .priced = false});
+  const pricing::PricedActivity& a = t.activity();
+  const uint16_t ccg = t.Id(store::Dimension::kCommissioner, "02E");
+  ActivityCube cube;
+  cube.Build(a, FinancialYear(2018), ccg);
+  const Monitoring m = Monitor(cube, a, FindReadmissions(a.tables, a.apc), {ContractFor("RWW", 2018)}, 2, ccg);
+  ViewScope scope;
+  scope.year = FinancialYear(2018);
+  scope.month = 2;
+  scope.commissioner = ccg;
+  scope.commissioner_label = "02E";
+  const report::ReportTable lines = MonitoringTable(m, scope);
+  const std::pair<const char*, int64_t> want[] = {
+      {"NEL", 1}, {"NP spells", 1}, {"NP appointments", 2}, {"NP attendances", 3}};
+  for (const auto& [pod, n] : want) {
+    const size_t r = RowWhere(lines, {{"provider", "RWW"}, {"pod", pod}});
+    ASSERT_LT(r, lines.rows.size()) << pod;
+    EXPECT_EQ(NumberAt(lines, r, "actual_ytd_activity"), n) << pod;
+  }
+  EXPECT_EQ(RowWhere(lines, {{"provider", "RWW"}, {"pod", "NP"}}), lines.rows.size()) << "no line mixing kinds";
+  const size_t total = RowWhere(lines, {{"provider", "RWW"}, {"pod", "TOTAL"}});
+  ASSERT_LT(total, lines.rows.size());
+  EXPECT_TRUE(lines.Find(total, "actual_ytd_activity")->empty()) << "money only";
+  EXPECT_EQ(NumberAt(lines, total, "actual_ytd"), 2'000'00);
+  const report::ReportTable summary = MonitoringSummaryTable(m, scope, RagThresholds{});
+  const size_t r = RowWhere(summary, {{"provider", "RWW"}});
+  ASSERT_LT(r, summary.rows.size());
+  EXPECT_EQ(NumberAt(summary, r, "spells_ytd"), 2);
+  EXPECT_EQ(NumberAt(summary, r, "appointments_ytd"), 2);
+  EXPECT_EQ(NumberAt(summary, r, "attendances_ytd"), 3);
+}
+
 TEST(NonContractTable, NoRowsWhenEveryProviderHasAContract) {
   testing::TestActivity t;
   testing::SpellSpec s;

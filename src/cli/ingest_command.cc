@@ -8,8 +8,8 @@
 #include "cli/state.h"
 #include "core/progress.h"
 #include "core/text.h"
-#include "core/uk_time.h"
 #include "ingest/file_ingester.h"
+#include "load/extract_load.h"
 #include "store/env.h"
 #include "store/store.h"
 
@@ -70,53 +70,6 @@ nlohmann::json ToJson(const ingest::IngestReport& r, const store::BatchInfo& b, 
   return j;
 }
 
-Status MeterLoaded(const std::string& dir, int64_t batch_id, const std::map<std::string, int64_t>& counts,
-                   const std::string& actor) {
-  CSU_ASSIGN_OR_RETURN(meter, billing::Meter::Open(dir));
-  const std::string now = store::Env::Default().NowUtc();
-  const billing::Period period = billing::Period::Of(UkDateOfTimestamp(now).value());  // the stamp's own day
-  for (const auto& [ccg, n] : counts) {
-    CSU_ASSIGN_OR_RETURN(counted, meter->CountOnce("batch:" + std::to_string(batch_id) + ":" + ccg, ccg, period,
-                                                   "records_loaded", "", n, now, "cli:" + actor));
-    (void)counted;
-  }
-  return Status::Ok();
-}
-
-// Passes records on to the batch and counts the accepted ones per
-// commissioner, for the records_loaded meter (docs/billing.md). Counts per
-// span, so the per-record cost is one comparison with the last code seen.
-class CountingSink : public ingest::RecordSink {
- public:
-  explicit CountingSink(ingest::RecordSink& inner) : inner_(inner) {}
-  ingest::ExtractKind kind() const override { return inner_.kind(); }
-  void AddApc(const ingest::ApcRecord& r) override { Count(r.common.commissioner, 1), inner_.AddApc(r); }
-  void AddOp(const ingest::OpRecord& r) override { Count(r.common.commissioner, 1), inner_.AddOp(r); }
-  void AddAe(const ingest::AeRecord& r) override { Count(r.common.commissioner, 1), inner_.AddAe(r); }
-  void AddQuarantined(ingest::QuarantinedRow row) override { inner_.AddQuarantined(std::move(row)); }
-  void AddApcs(std::span<const ingest::ApcRecord> rs) override { CountAll(rs), inner_.AddApcs(rs); }
-  void AddOps(std::span<const ingest::OpRecord> rs) override { CountAll(rs), inner_.AddOps(rs); }
-  void AddAes(std::span<const ingest::AeRecord> rs) override { CountAll(rs), inner_.AddAes(rs); }
-  const std::map<std::string, int64_t>& counts() const { return counts_; }
-
- private:
-  template <typename R>
-  void CountAll(std::span<const R> rs) {
-    for (const R& r : rs) Count(r.common.commissioner, 1);
-  }
-  void Count(const OdsCode& code, int64_t n) {
-    if (last_ == nullptr || last_code_ != code) {
-      last_code_ = code;
-      last_ = &counts_[std::string(code.view())];
-    }
-    *last_ += n;
-  }
-  ingest::RecordSink& inner_;
-  std::map<std::string, int64_t> counts_;
-  OdsCode last_code_;
-  int64_t* last_ = nullptr;
-};
-
 int RunIngest(const Context& ctx, const IngestArgs& args) {
   auto kind = ingest::ParseKind(args.kind);
   if (!kind.ok()) {
@@ -145,65 +98,46 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     return kExitFailure;
   }
   State& s = *state.value();
+  // The command holds the folder alone: every store call runs directly.
+  const load::WithStore with_store = [&s](const std::function<Status(store::Store&)>& fn) { return fn(*s.store); };
+  auto meter = billing::Meter::Open(args.data_dir);
+  if (!meter.ok()) {
+    PrintError(meter.error().ToString());
+    return kExitFailure;
+  }
   nlohmann::json all = nlohmann::json::array();
   for (const auto& [file, summary] : ready) {
-    auto existing = s.store->FindByContent(kind.value(), summary.content_sha256);
-    if (!existing.ok()) {
-      PrintError(existing.error().ToString());
+    load::LoadRequest request;
+    request.path = file;
+    request.kind = kind.value();
+    request.options = options;
+    request.accept_truncated = args.accept_truncated;
+    request.actor = s.actor;
+    request.meter_actor = "cli:" + s.actor;
+    Progress progress("ingesting " + file, "rows");
+    auto loaded = load::LoadExtract(with_store, *s.ref, *s.pseudonymiser, *meter.value(), request, summary, &progress,
+                                    nullptr);
+    if (!loaded.ok()) {  // the store failed: the other files would too
+      PrintError(loaded.error().ToString());
       return kExitFailure;
     }
-    if (existing.value()) {
+    const load::LoadOutcome& out = loaded.value();
+    if (out.kind == load::LoadOutcome::Kind::kRefused) {
+      PrintError(out.refusal);
+      exit_code = kExitFailure;
+      continue;
+    }
+    if (out.kind == load::LoadOutcome::Kind::kAlreadyLoaded) {
       ingest::IngestReport r;
       r.file_name = file;
-      if (args.json) all.push_back(ToJson(r, *existing.value(), true));
-      else PrintHuman(r, *existing.value(), true);
+      if (args.json) all.push_back(ToJson(r, out.batch, true));
+      else PrintHuman(r, out.batch, true);
       continue;
     }
-    // Sized for the rows the file can hold, so the columns and tables are
-    // allocated once. (A guess of one row per 120 bytes undercounted every
-    // demo file, outpatients by a third, and the columns then grew midway,
-    // copying what they held.)
-    auto new_batch = s.store->NewBatch(kind.value(), static_cast<size_t>(summary.rows_at_most));
-    if (!new_batch.ok()) {
-      PrintError(new_batch.error().ToString());
-      return kExitFailure;
-    }
-    std::unique_ptr<store::BatchBuilder> batch = std::move(new_batch).value();
-    Progress progress("ingesting " + file, "rows");
-    CountingSink counting(*batch);
-    auto report = ingest::IngestFile(file, kind.value(), *s.ref, *s.pseudonymiser, counting, &progress, options);
-    progress.Finish();
-    if (!report.ok()) {
-      PrintError(report.error().ToString());
-      exit_code = kExitFailure;
-      continue;
-    }
-    const ingest::IngestReport& r = report.value();
-    if (r.looks_truncated && !args.accept_truncated) {
-      PrintError(file + ": line " + std::to_string(r.last_line) +
-                 ": the file looks truncated (its last row is incomplete and it does not end with a line break); "
-                 "nothing was loaded. Load the complete file, or add --accept-truncated if this is all of it");
-      exit_code = kExitFailure;
-      continue;
-    }
-    store::BatchInfo info;
-    info.kind = kind.value();
-    info.file_name = r.file_name;
-    info.content_sha256 = r.content_sha256;
-    info.rows_read = r.rows_read;
-    info.loaded_by = s.actor;
-    auto committed = s.store->CommitBatch(std::move(batch), info);
-    if (!committed.ok()) {
-      PrintError(file + ": not loaded: " + committed.error().ToString());
-      return kExitFailure;
-    }
-    // Metered once per batch and commissioner, after the batch is on disk.
-    // A crash between the two leaves that batch unmetered; it is never
-    // counted twice (docs/billing.md, "Metering").
-    if (Status m = MeterLoaded(args.data_dir, committed.value().id, counting.counts(), s.actor); !m.ok())
-      PrintError(file + ": loaded, but its records could not be metered: " + m.error().ToString());
-    if (args.json) all.push_back(ToJson(r, committed.value(), false));
-    else PrintHuman(r, committed.value(), false);
+    if (!out.meter_error.empty()) PrintError(file + ": loaded, but its records could not be metered: " + out.meter_error);
+    const ingest::IngestReport& r = out.report;
+    if (args.json) all.push_back(ToJson(r, out.batch, false));
+    else PrintHuman(r, out.batch, false);
   }
   if (args.json) std::printf("%s\n", all.dump(2).c_str());
   return exit_code;

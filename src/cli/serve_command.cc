@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "analytics/commissioning_views.h"
@@ -95,7 +96,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     PrintError(loaded.error().ToString());
     return kExitFailure;
   }
-  const pricing::PricedActivity& activity = loaded.value();
+  // Owned by the web app's first snapshot once uploads are enabled, so an
+  // upload's swap frees it (docs/web.md, "Uploading extracts").
+  auto activity_owned = std::make_shared<const pricing::PricedActivity>(std::move(loaded).value());
+  const pricing::PricedActivity& activity = *activity_owned;
   web::WebOptions web_options;
   web_options.behind_tls = args.behind_tls;
   if (!args.rag.empty()) {
@@ -152,7 +156,12 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     PrintError(accounts.error().ToString());
     return kExitFailure;
   }
-  const analytics::CommissioningViews views(activity, *state->ref, *contracts.value());
+  // The contract store's one lock, shared by the views over the activity
+  // loaded now and those over the activity an upload loads later.
+  std::mutex contracts_mutex;
+  auto views_owned =
+      std::make_shared<const analytics::CommissioningViews>(activity, *state->ref, *contracts.value(), &contracts_mutex);
+  const analytics::CommissioningViews& views = *views_owned;
   web::PlatformRecords records;
   records.batches = [store, &audit_mutex] {
     std::lock_guard<std::mutex> lock(audit_mutex);
@@ -343,9 +352,40 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     std::lock_guard<std::mutex> lock(claims_mutex);
     return fn(*db);
   };
-  web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access,
-                  ledger_access, procurement_access, chc_access, payroll_access, pc_access);
+  web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access, ledger_access,
+                  procurement_access, chc_access, payroll_access, pc_access);
   app.SetPrimaryCareClaims(claims_access);
+  // Uploads (docs/web.md, "Uploading extracts"): the server holds the
+  // folder's LOCK, so it loads them itself, through the store lock every
+  // other store call takes, and swaps the new activity in.
+  web::UploadAccess uploads;
+  uploads.data_dir = args.state.data_dir;
+  uploads.with_store = [store, &audit_mutex](const std::function<Status(store::Store&)>& fn) {
+    std::lock_guard<std::mutex> lock(audit_mutex);
+    return fn(*store);
+  };
+  uploads.ref = state->ref.get();
+  uploads.pseudonymiser = state->pseudonymiser.get();
+  uploads.meter = meter.value().get();
+  // By value: the app (and an upload's thread) may outlive this local.
+  uploads.reload = [with_store = uploads.with_store, &state, &contracts,
+                    &contracts_mutex]() -> Result<web::LoadedActivity> {
+    std::optional<pricing::PricedActivity> priced;
+    Status s = with_store([&](store::Store& held) -> Status {
+      auto l = pricing::LoadPriced(held, *state->ref);
+      if (!l.ok()) return l.error();
+      priced = std::move(l).value();
+      return Status::Ok();
+    });
+    if (!s.ok()) return s.error();
+    auto fresh = std::make_shared<const pricing::PricedActivity>(std::move(*priced));
+    auto fresh_views = std::make_shared<const analytics::CommissioningViews>(*fresh, *state->ref, *contracts.value(),
+                                                                             &contracts_mutex);
+    return web::LoadedActivity{std::move(fresh), std::move(fresh_views)};
+  };
+  const size_t max_upload_bytes = uploads.max_upload_bytes;
+  uploads.current = web::LoadedActivity{std::move(activity_owned), std::move(views_owned)};
+  app.EnableUploads(std::move(uploads));
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.
@@ -367,6 +407,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   options.address = listen.value().first;
   options.port = listen.value().second;
   if (args.quiet) options.access_log = nullptr;  // stderr otherwise, the default
+  // The upload route alone takes a body beyond the 1 MiB of every other
+  // request, up to its own bound (docs/http.md, "Limits").
+  options.limits.large_bodies = {{"/data/uploads", max_upload_bytes}};
   http::Server server(options, [&app](http::Request& r) { return app.Handle(r); });
   if (Status s = server.Start(); !s.ok()) {
     PrintError(s.error().ToString());

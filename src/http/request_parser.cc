@@ -367,7 +367,12 @@ void RequestParser::OnHeadersEnd() {
       if (c < '0' || c > '9') return Fail(400, "Content-Length is not a valid length");
       length = length * 10 + static_cast<uint64_t>(c - '0');
     }
-    if (length > limits_.max_body_bytes) return Fail(413, "the body is larger than this server accepts");
+    size_t max_body = limits_.max_body_bytes;
+    if (request_.method == Method::kPost) {
+      for (const ParserLimits::LargeBody& large : limits_.large_bodies)
+        if (request_.path == large.path) max_body = large.max_bytes;
+    }
+    if (length > max_body) return Fail(413, "the body is larger than this server accepts");
   } else if (request_.method == Method::kPost || request_.method == Method::kPut ||
              request_.method == Method::kPatch) {
     return Fail(411, "this method needs a Content-Length");

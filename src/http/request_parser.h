@@ -41,6 +41,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/request.h"
 
@@ -53,6 +54,16 @@ struct ParserLimits {
   size_t max_header_count = 100;             // 431 beyond
   size_t max_body_bytes = 1024 * 1024;       // Content-Length above it: 413
   size_t max_query_params = 256;             // 400 beyond (parameter floods)
+  // Routes that take a larger body: a POST to exactly `path` may send up to
+  // `max_bytes` (an extract upload, docs/http.md "Limits"). Every other
+  // request keeps max_body_bytes; the body is still checked from its
+  // Content-Length before a byte of it is read, and memory follows the bytes
+  // that arrive.
+  struct LargeBody {
+    std::string path;  // decoded path, e.g. "/data/uploads"
+    size_t max_bytes = 0;
+  };
+  std::vector<LargeBody> large_bodies;
 };
 
 // Why a request was refused: the status to answer and a short reason that

@@ -247,6 +247,24 @@ TEST(RequestParserTest, BodyOverTheLimitIs413BeforeItIsRead) {
   EXPECT_EQ(Status("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999999999999\r\n\r\n"), 413);
 }
 
+TEST(RequestParserTest, ALargerBodyOnlyForItsPathAndOnlyByPost) {
+  ParserLimits limits;
+  limits.max_body_bytes = 10;
+  limits.large_bodies = {{"/data/uploads", 20}};
+  EXPECT_EQ(Status("POST /data/uploads HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n01234567890123456789", limits),
+            200);
+  EXPECT_EQ(Status("POST /data/uploads HTTP/1.1\r\nHost: x\r\nContent-Length: 21\r\n\r\n", limits), 413)
+      << "bounded there too";
+  EXPECT_EQ(Status("POST /data/uploads?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n01234567890123456789",
+                   limits),
+            200)
+      << "the path, whatever the query";
+  EXPECT_EQ(Status("POST /data/uploads/x HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n", limits), 413)
+      << "exactly that path";
+  EXPECT_EQ(Status("PUT /data/uploads HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n", limits), 413)
+      << "POST only";
+}
+
 TEST(RequestParserTest, TransferEncodingIs501AndWithContentLength400) {
   EXPECT_EQ(Status("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"), 501);
   EXPECT_EQ(Status("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc"),

@@ -31,6 +31,7 @@ struct Practice {
   OdsCode ccg;
   std::string postcode;
   int64_t registered_patients = 0;
+  std::string name;  // as ODS publishes it (upper case); "" for a practice opened after the names file
 };
 
 // An NHS trust (ODS "etr"), open or closed.

@@ -111,7 +111,21 @@ Result<std::vector<Practice>> ParsePractices(const std::string& name, std::strin
     CSU_ASSIGN_OR_RETURN(ccg, row.Ods("CCG_CODE"));
     CSU_ASSIGN_OR_RETURN(patients, row.Int("NUMBER_OF_PATIENTS"));
     if (patients < 0) return row.Fail("NUMBER_OF_PATIENTS is negative");
-    out.push_back(Practice{code, ccg, std::string(row.Text("POSTCODE")), patients});
+    out.push_back(Practice{code, ccg, std::string(row.Text("POSTCODE")), patients, ""});
+  }
+  return out;
+}
+
+// Practice names (ODS "epraccur", a mechanical extraction: code, name, open
+// and close dates of the practices in the GP list; data/refdata/README.md).
+Result<std::vector<std::pair<OdsCode, std::string>>> ParsePracticeNames(const std::string& name,
+                                                                      std::string_view text) {
+  CSU_ASSIGN_OR_RETURN(table, Table::Parse(name, text, {"code", "name", "open_date", "close_date"}));
+  std::vector<std::pair<OdsCode, std::string>> out;
+  for (const TableRow& row : table.rows()) {
+    CSU_ASSIGN_OR_RETURN(code, row.Ods("code"));
+    CSU_ASSIGN_OR_RETURN(practice, row.Required("name"));
+    out.emplace_back(code, std::string(practice));
   }
   return out;
 }
@@ -250,6 +264,16 @@ Result<RefData> RefData::Load(const std::string& dir) {
     r.practices_ = std::move(practices);
     const std::string file = "gp-reg-pat-prac-all_2021-01.csv";
     if (auto s = BuildIndex(r.practices_, &Practice::code, r.practice_index_, file); !s.ok()) return s.error();
+  }
+  {
+    const std::string file = "epraccur_names_2019-12.csv";
+    CSU_ASSIGN_OR_RETURN(names, FromFile(dir + "/" + file, ParsePracticeNames));
+    for (const auto& [code, name] : names) {
+      const auto it = r.practice_index_.find(code);
+      if (it == r.practice_index_.end())
+        return MakeError(file, "practice " + code.ToString() + " is not in the GP list (gp-reg-pat-prac-all_2021-01.csv)");
+      r.practices_[it->second].name = name;
+    }
   }
   {
     CSU_ASSIGN_OR_RETURN(trusts, FromFile(dir + "/etr_ods_2025-12.csv", ParseTrusts));

@@ -142,6 +142,12 @@ TEST(RefDataTest, MarketForcesFactorIsExact) {
 TEST(RefDataTest, OrganisationsAndPopulations) {
   const RefData& r = Real();
   EXPECT_EQ(r.practices().size(), 6658u);
+  // Names from ODS epraccur (December 2019) for all but the four practices
+  // opened since.
+  EXPECT_EQ(r.FindPractice(Ods("N81002"))->name, "KENMORE MEDICAL CENTRE");
+  size_t named = 0;
+  for (const Practice& p : r.practices()) named += !p.name.empty();
+  EXPECT_EQ(named, 6654u);
   const Ccg* cheshire = r.FindCcg(Ods("27D"));
   ASSERT_NE(cheshire, nullptr);
   EXPECT_EQ(cheshire->name, "NHS Cheshire CCG");

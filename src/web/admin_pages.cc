@@ -67,7 +67,7 @@ Response WebApp::Impl::DataPage(const Request&, const Caller& c) const {
   PageFrame f = Frame(c, "Data loads", "Activity extracts loaded into this platform");
   f.nav = CsuNav(c, "data");
   if (!tables.ok()) return Problem(c, 500, "Data loads", "the catalog could not be read");
-  std::string body;
+  std::string body = UploadFormHtml(c);
   for (const report::ReportTable& t : tables.value()) body += TableHtml(t);
   return Response::Html(200, RenderPage(f, body));
 }

@@ -78,7 +78,7 @@ Response WebApp::Impl::SetChallenge(const Request& r, const Caller& c) const {
   if (const std::string m = field("month"); m.size() <= 2 && !m.empty() &&
                                             std::all_of(m.begin(), m.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
     if (const int v = std::stoi(m); v >= 1 && v <= 12) month = v;
-  const Status s = views.SetChallengeStatuses(ViewRequestFor(*ccg, "challenges", 12), ids, status, field("note"),
+  const Status s = views().SetChallengeStatuses(ViewRequestFor(*ccg, "challenges", 12), ids, status, field("note"),
                                               c.who.username);
   if (!s.ok()) {
     // The page again, with the note and the ticks as they were: a refusal
@@ -198,7 +198,7 @@ std::string WebApp::Impl::LineCharts(const Request& r, const OdsCode& ccg, int m
   analytics::ViewRequest v = ViewRequestFor(ccg, "monitoring", month);
   v.provider = ToUpper(provider);
   v.pod = pod;
-  auto months = views.LineMonthly(v);
+  auto months = views().LineMonthly(v);
   if (!months.ok() || months.value().size() < 2)
     return "<p class=\"note\">A chart needs at least two months of the year.</p>";
   std::string out = "<h2>" + Escape(v.provider + " " + std::string(pricing::PodCode(*pod))) + " by month</h2>\n";
@@ -326,7 +326,9 @@ CellLink WebApp::Impl::DrillLinks(const Caller& c, const OdsCode& ccg, const std
     if (name != "actual_ytd_activity" && name != "actual_ytd") return "";
     const std::string& p = t.rows[row][pod].text;
     if (p == "TOTAL" || p == "ALL" || p == "READM" || p == "MRET") return "";
-    return RecordsLink(ccg, t.rows[row][provider].text, p, month);
+    // "NP spells", "NP appointments", "NP attendances": the provider's
+    // not-priced records (the drill-down lists every kind).
+    return RecordsLink(ccg, t.rows[row][provider].text, p.rfind("NP", 0) == 0 ? "NP" : p, month);
   };
 }
 
@@ -464,8 +466,8 @@ Response WebApp::Impl::ViewPageFor(const Request& r, const Caller& c, const std:
         if (t.columns[col].name != "reason") return "";
         const report::Cell* id = t.Find(row, "id");
         if (!id) return "";
-        auto at = ChallengedRow(views.activity(), id->text);
-        return at ? pricing::ExplainTableRow(views.activity(), ref, at->first, at->second) : "";
+        auto at = ChallengedRow(views().activity(), id->text);
+        return at ? pricing::ExplainTableRow(views().activity(), ref, at->first, at->second) : "";
       };
     }
     auto table = InteractiveTableHtml(result.tables[i], r.query, table_options, DrillLinks(c, *ccg, view, s.month));
@@ -570,7 +572,7 @@ Response WebApp::Impl::RecordsPage(const Request& r, const Caller& c) const {
   // explanation of its 1,000 rows only (a few hundred bytes each).
   request.value().explain = true;
   const analytics::ViewRequest& v = request.value();
-  auto built = views.Build(v);
+  auto built = views().Build(v);
   PageFrame f = Frame(c, "Records behind the figure");
   f.nav = CcgNav(c, *ccg, "");
   if (!built.ok()) return Response::Html(200, RenderPage(f, "<p>" + Escape(built.error().why) + ".</p>"));
@@ -729,7 +731,7 @@ Response WebApp::Impl::ApiRecords(const Request& r, const Caller& c) const {
   auto request = RecordsRequest(r, *ccg, kRecordsPerPage, kMaxRecordsPerAnswer);
   if (!request.ok()) return Response::Error(400, request.error().ToString());
   const analytics::ViewRequest& v = request.value();
-  auto built = views.Build(v);
+  auto built = views().Build(v);
   if (!built.ok()) return Response::Error(404, built.error().why);
   if (!Audit(c, "api.view", "records", RecordsAuditDetails(*ccg, v, built.value())).ok())
     return Response::Error(503, "the audit log could not be written, so this view is withheld");
@@ -769,8 +771,8 @@ Result<WebApp::Impl::Pack> WebApp::Impl::BuildPack(const Request& r, const OdsCo
   analytics::ExplainChallenge explainer;
   if (explain) {
     explainer = [this](const std::string& id) -> std::string {
-      auto at = ChallengedRow(views.activity(), id);
-      return at ? pricing::ExplainTableRow(views.activity(), ref, at->first, at->second) : "";
+      auto at = ChallengedRow(views().activity(), id);
+      return at ? pricing::ExplainTableRow(views().activity(), ref, at->first, at->second) : "";
     };
   }
   pack.tables = analytics::ChallengePack(result.tables.at(0), provider, pack.provider_label, pack.subtitle, explainer);

@@ -23,45 +23,83 @@ Response Redirect(const std::string& to) {
   return r;
 }
 
+namespace {
+// The snapshot WebApp::Handle pinned for the request this thread handles
+// (and whose app pinned it: tests run several apps).
+struct Pin {
+  const WebApp::Impl* app = nullptr;
+  const WebApp::Impl::Snapshot* snapshot = nullptr;
+};
+thread_local Pin t_pin;
+}  // namespace
+
+std::shared_ptr<const WebApp::Impl::Snapshot> WebApp::Impl::CurrentSnapshot() const {
+  std::lock_guard<std::mutex> lock(snapshot_mu);
+  return snapshot;
+}
+
+const WebApp::Impl::Snapshot& WebApp::Impl::Pinned() const {
+  if (t_pin.app == this && t_pin.snapshot != nullptr) return *t_pin.snapshot;
+  // Outside a request (none of the routes): the current one, which lives
+  // until the next swap.
+  std::lock_guard<std::mutex> lock(snapshot_mu);
+  return *snapshot;
+}
+
+void WebApp::Impl::SwapActivity(LoadedActivity loaded) const {
+  const analytics::CommissioningViews* v = loaded.views.get();
+  auto next = std::make_shared<const Snapshot>(std::move(loaded), v);
+  std::shared_ptr<const Snapshot> old;
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mu);
+    old = std::move(snapshot);
+    snapshot = std::move(next);
+  }
+  // `old` is freed here, or by the last request still holding it.
+}
+
 Result<std::shared_ptr<const analytics::ViewResult>> WebApp::Impl::ViewOf(const OdsCode& ccg, const std::string& view,
                                                                           int month) const {
+  const Snapshot& snap = Pinned();
   const bool cacheable = view != "challenges";
   const std::string key = std::string(ccg.view()) + "/" + view + "/" + std::to_string(month);
   if (cacheable) {
-    std::lock_guard<std::mutex> lock(cache_mu);
-    if (auto it = view_results.find(key); it != view_results.end()) return it->second;
+    std::lock_guard<std::mutex> lock(snap.cache_mu);
+    if (auto it = snap.view_results.find(key); it != snap.view_results.end()) return it->second;
   }
-  auto built = views.Build(ViewRequestFor(ccg, view, month));
+  auto built = snap.views->Build(ViewRequestFor(ccg, view, month));
   if (!built.ok()) return built.error();
   auto shared = std::make_shared<const analytics::ViewResult>(std::move(built).value());
   if (!cacheable) return shared;
-  std::lock_guard<std::mutex> lock(cache_mu);
-  return view_results.emplace(key, std::move(shared)).first->second;
+  std::lock_guard<std::mutex> lock(snap.cache_mu);
+  return snap.view_results.emplace(key, std::move(shared)).first->second;
 }
 
 Result<std::shared_ptr<const analytics::Headline>> WebApp::Impl::HeadlineOf(const OdsCode& ccg, int month) const {
+  const Snapshot& snap = Pinned();
   const std::string key = std::string(ccg.view()) + "/" + std::to_string(month);
   {
-    std::lock_guard<std::mutex> lock(cache_mu);
-    if (auto it = headlines.find(key); it != headlines.end()) return it->second;
+    std::lock_guard<std::mutex> lock(snap.cache_mu);
+    if (auto it = snap.headlines.find(key); it != snap.headlines.end()) return it->second;
   }
-  auto h = views.HeadlineFor(ViewRequestFor(ccg, "monitoring", month));
+  auto h = snap.views->HeadlineFor(ViewRequestFor(ccg, "monitoring", month));
   if (!h.ok()) return h.error();
   auto shared = std::make_shared<const analytics::Headline>(std::move(h).value());
-  std::lock_guard<std::mutex> lock(cache_mu);
-  return headlines.emplace(key, std::move(shared)).first->second;
+  std::lock_guard<std::mutex> lock(snap.cache_mu);
+  return snap.headlines.emplace(key, std::move(shared)).first->second;
 }
 
 std::shared_ptr<const std::vector<analytics::MeasurePoint>> WebApp::Impl::AeWeeksOf(
     const analytics::ViewScope& scope) const {
+  const Snapshot& snap = Pinned();
   const std::string key = scope.commissioner_label;
   {
-    std::lock_guard<std::mutex> lock(cache_mu);
-    if (auto it = ae_weeks.find(key); it != ae_weeks.end()) return it->second;
+    std::lock_guard<std::mutex> lock(snap.cache_mu);
+    if (auto it = snap.ae_weeks.find(key); it != snap.ae_weeks.end()) return it->second;
   }
-  auto weeks = std::make_shared<const std::vector<analytics::MeasurePoint>>(views.AeFourHourWeekly(scope));
-  std::lock_guard<std::mutex> lock(cache_mu);
-  return ae_weeks.emplace(key, std::move(weeks)).first->second;
+  auto weeks = std::make_shared<const std::vector<analytics::MeasurePoint>>(snap.views->AeFourHourWeekly(scope));
+  std::lock_guard<std::mutex> lock(snap.cache_mu);
+  return snap.ae_weeks.emplace(key, std::move(weeks)).first->second;
 }
 
 std::optional<Caller> WebApp::Impl::Authenticate(const Request& r) const {
@@ -95,7 +133,7 @@ std::optional<OdsCode> WebApp::Impl::Tenant(const Request& r, const Caller& c, A
 std::vector<OdsCode> WebApp::Impl::VisibleTenants(const Caller& c) const {
   std::vector<OdsCode> all;
   if (auto t = accounts.Tenants(); t.ok()) all = t.value();
-  const auto& commissioners = views.activity().tables.codes.commissioner();
+  const auto& commissioners = views().activity().tables.codes.commissioner();
   for (uint32_t id = 1; id < commissioners.size(); ++id) {
     auto code = OdsCode::Parse(commissioners.code(id));
     if (code.ok() && ref.FindCcg(code.value()) && std::find(all.begin(), all.end(), code.value()) == all.end())
@@ -298,6 +336,10 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/ccg/{ccg}/challenge-pack", page(&Impl::ChallengePackPage, Use::kPack));
   router_.Add(Method::kGet, "/ccg/{ccg}/challenge-pack/xlsx", page(&Impl::ChallengePackWorkbook, Use::kPackExport));
   router_.Add(Method::kGet, "/data", page(&Impl::DataPage));
+  // Uploads (upload_routes.cc): 404 unless EnableUploads was called.
+  router_.Add(Method::kPost, "/data/uploads", page(&Impl::Upload, Use::kNone));
+  router_.Add(Method::kGet, "/data/uploads/{job}", page(&Impl::UploadPage, Use::kNone));
+  router_.Add(Method::kGet, "/api/v1/data/uploads/{job}", api(&Impl::ApiUpload, Use::kNone));
   router_.Add(Method::kGet, "/audit", page(&Impl::AuditPage));
   router_.Add(Method::kGet, "/admin/users", page(&Impl::UsersPage));
   auto users_form = [app](Impl::UsersForm form) {
@@ -429,6 +471,15 @@ WebApp::~WebApp() = default;
 void WebApp::SetPrimaryCareClaims(PrimaryCareClaimsAccess access) { impl_->claims = std::move(access); }
 
 Response WebApp::Handle(Request& request) const {
+  // The request reads one loaded activity from start to end, even if an
+  // upload swaps in another meanwhile (docs/web.md, "Uploading extracts").
+  const std::shared_ptr<const Impl::Snapshot> snapshot = impl_->CurrentSnapshot();
+  const Pin outer = t_pin;
+  t_pin = Pin{impl_.get(), snapshot.get()};
+  struct Restore {
+    Pin pin;
+    ~Restore() { t_pin = pin; }
+  } restore{outer};
   try {
     return router_.Dispatch(request);
   } catch (const std::exception&) {

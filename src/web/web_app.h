@@ -31,6 +31,7 @@
 #include "core/date.h"
 #include "core/result.h"
 #include "http/router.h"
+#include "load/extract_load.h"
 #include "store/store.h"
 
 namespace csu::analytics {
@@ -38,6 +39,9 @@ class CommissioningViews;
 }
 namespace csu::procurement {
 class ProcurementStore;
+}
+namespace csu::pricing {
+struct PricedActivity;
 }
 
 namespace csu::billing {
@@ -60,6 +64,9 @@ namespace csu::primarycare {
 class PcStore;
 class GlobalSumRates;
 class ClaimsStore;
+}
+namespace csu::ingest {
+class Pseudonymiser;
 }
 namespace csu::refdata {
 class RefData;
@@ -156,6 +163,31 @@ struct PrimaryCareClaimsAccess {
   std::function<Status(const std::function<Status(primarycare::ClaimsStore&)>&)> with_store;
 };
 
+// The loaded and priced activity the pages read, with the views over it.
+// After an upload the server loads the state folder again and swaps this
+// whole (docs/web.md, "Uploading extracts"): a request keeps the one it
+// started with to its end, and the caches of figures go with the old one.
+struct LoadedActivity {
+  std::shared_ptr<const pricing::PricedActivity> activity;
+  std::shared_ptr<const analytics::CommissioningViews> views;  // over *activity
+};
+
+// What uploading extracts through the web needs (WebApp::EnableUploads);
+// without it the upload routes answer 404. The ingest itself is
+// load::LoadExtract, the code `csu ingest` runs.
+struct UploadAccess {
+  std::string data_dir;                      // the state folder: uploads wait in DIR/uploads while loading
+  load::WithStore with_store;                // the store, under the caller's lock
+  const refdata::RefData* ref = nullptr;
+  const ingest::Pseudonymiser* pseudonymiser = nullptr;
+  billing::Meter* meter = nullptr;           // records_loaded is metered as by `csu ingest`
+  std::function<Result<LoadedActivity>()> reload;  // loads and prices the folder's activity afresh
+  size_t max_upload_bytes = 256u << 20;      // the route's body limit (docs/http.md, "Limits")
+  // The activity the app was constructed over, handed over with its
+  // ownership so the first upload's swap can free it; empty: kept borrowed.
+  LoadedActivity current;
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -180,6 +212,10 @@ class WebApp {
   const std::string& session_cookie() const { return session_cookie_; }
   // Gives the claims pages their database (primary_care_claims_routes.cc).
   void SetPrimaryCareClaims(PrimaryCareClaimsAccess access);
+  // Turns on uploads of extracts by data managers (/data/uploads). Call
+  // before the server starts; files left in DIR/uploads by a server that
+  // stopped mid-load are removed here.
+  void EnableUploads(UploadAccess uploads);
 
   struct Impl;
 

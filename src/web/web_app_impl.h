@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <thread>
 #include <sstream>
 
 #include "analytics/commissioning_views.h"
@@ -129,7 +130,7 @@ struct WebApp::Impl {
        PlatformRecords p, std::string cookie, BillingAccess b, LedgerAccess l = {})
       : options(o),
         accounts(a),
-        views(v),
+        snapshot(std::make_shared<const Snapshot>(LoadedActivity{}, &v)),
         ref(r),
         audit(std::move(f)),
         records(std::move(p)),
@@ -137,8 +138,34 @@ struct WebApp::Impl {
         billing(std::move(b)),
         ledger(std::move(l)) {}
   WebOptions options;
+  ~Impl();  // waits for an upload under way (upload_routes.cc)
   tenancy::Accounts& accounts;
-  const analytics::CommissioningViews& views;
+
+  // ---- the loaded activity (docs/web.md, "Uploading extracts") ----
+  // One loaded activity with the figures cached from it. Headlines, view
+  // tables and weekly A&E series are kept per "CCG/month": a headline costs
+  // a cube, contract monitoring and every challenge rule (hundreds of
+  // milliseconds on the demo), so each is computed once per snapshot. At
+  // most CCGs × 13 entries each. An upload replaces the whole snapshot, so
+  // the caches (and the views' cached challenge findings) go with it.
+  struct Snapshot {
+    Snapshot(LoadedActivity l, const analytics::CommissioningViews* v) : loaded(std::move(l)), views(v) {}
+    LoadedActivity loaded;  // owns what `views` reads; empty for the views the constructor was given
+    const analytics::CommissioningViews* views;
+    mutable std::mutex cache_mu;
+    mutable std::map<std::string, std::shared_ptr<const analytics::Headline>> headlines;
+    mutable std::map<std::string, std::shared_ptr<const std::vector<analytics::MeasurePoint>>> ae_weeks;
+    mutable std::map<std::string, std::shared_ptr<const analytics::ViewResult>> view_results;
+  };
+  mutable std::mutex snapshot_mu;
+  mutable std::shared_ptr<const Snapshot> snapshot;  // guarded by snapshot_mu
+  std::shared_ptr<const Snapshot> CurrentSnapshot() const;
+  // The snapshot of the request this thread is handling (WebApp::Handle
+  // pins it for the request's whole life), else the current one.
+  const Snapshot& Pinned() const;
+  const analytics::CommissioningViews& views() const { return *Pinned().views; }
+  // Replaces the loaded activity; requests in flight keep the old one.
+  void SwapActivity(LoadedActivity loaded) const;
   const refdata::RefData& ref;
   AuditFn audit;
   PlatformRecords records;
@@ -158,14 +185,38 @@ struct WebApp::Impl {
   // is committed), so most requests skip that transaction.
   mutable std::mutex active_mu;
   mutable std::set<std::string> active_counted;
-  // Headlines and weekly A&E series by "CCG/month": the loaded activity does
-  // not change while the server runs, and a headline costs a cube, contract
-  // monitoring and every challenge rule (hundreds of milliseconds on the
-  // demo), so each is computed once. At most CCGs × 13 entries.
-  mutable std::mutex cache_mu;
-  mutable std::map<std::string, std::shared_ptr<const analytics::Headline>> headlines;
-  mutable std::map<std::string, std::shared_ptr<const std::vector<analytics::MeasurePoint>>> ae_weeks;
-  mutable std::map<std::string, std::shared_ptr<const analytics::ViewResult>> view_results;
+  // ---- uploads of extracts (upload_routes.cc; docs/web.md, "Uploading extracts") ----
+  // One upload: the file waits in DIR/uploads/JOB/ while a thread of its own
+  // checks, loads and commits it (one upload at a time), then reloads the
+  // activity and swaps it in. The job page reads the counters as it goes.
+  struct UploadJob {
+    int64_t id = 0;
+    Caller by;
+    std::string file_name;
+    std::string kind;
+    std::string started_at;  // UTC
+    load::LoadCounters counters;
+    mutable std::mutex mu;  // guards what follows
+    std::string stage = "waiting";  // waiting, checking, reading, refreshing, done, refused, failed
+    load::LoadOutcome outcome;
+    std::string problem;  // refused or failed: where and why
+  };
+  UploadAccess uploads;  // set by EnableUploads
+  mutable std::mutex upload_run_mu;  // one upload loads at a time
+  mutable std::mutex jobs_mu;
+  mutable std::map<int64_t, std::shared_ptr<UploadJob>> jobs;  // this run's uploads, by id
+  mutable std::vector<std::thread> job_threads;
+  mutable int64_t next_job = 1;
+  void RunUpload(const std::shared_ptr<UploadJob>& job, const std::string& dir, const std::string& path,
+                 const ingest::IngestOptions& ingest_options, bool accept_truncated) const;
+  // POST /data/uploads: a multipart form (csrf, kind, file, no_nhs_numbers,
+  // accept_truncated) from a caller with load_data; answers with the job page.
+  Response Upload(const Request& r, const Caller& c) const;
+  Response UploadPage(const Request& r, const Caller& c) const;     // GET /data/uploads/{job}
+  Response ApiUpload(const Request& r, const Caller& c) const;      // its JSON twin
+  // The upload form and this run's uploads, for the data-loads page.
+  std::string UploadFormHtml(const Caller& c) const;
+  nlohmann::json UploadJson(const UploadJob& job) const;
 
   // A view's tables, cached like the headlines; not challenges, whose
   // statuses change while the server runs.

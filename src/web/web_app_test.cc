@@ -730,6 +730,9 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /ccg/{ccg}/challenge-pack", {false, true}},
     {"GET /ccg/{ccg}/challenge-pack/xlsx", {false, true}},
     {"GET /data", {false, false}},
+    {"POST /data/uploads", {false, false}},
+    {"GET /data/uploads/{job}", {false, false}},
+    {"GET /api/v1/data/uploads/{job}", {false, false}},
     {"GET /admin/users", {false, false}},
     {"POST /admin/users", {false, false}},
     {"POST /admin/users/change", {false, false}},
@@ -847,10 +850,8 @@ std::string Fill(std::string pattern, const std::string& ccg, const std::string&
   // {number}: 27D's invoice, so a path naming 27D asks for its real document.
   for (const auto& [name, value] : {std::pair<std::string, std::string>{"{ccg}", ccg}, {"{view}", view},
                                     {"{format}", format}, {"{number}", "INV-000002"},
-                                    {"{tender}", "T-1"}, {"{case}", "2"},
-                                    {"{employer}", ccg}, {"{employee}", "2"}, {"{run}", "2"}}) {
-                                    {"{practice}", "N81001"}}) {
-                                    {"{tender}", "T-1"}, {"{case}", "2"}, {"{claim}", "3"}}) {
+                                    {"{tender}", "T-1"}, {"{case}", "2"}, {"{employer}", ccg}, {"{employee}", "2"},
+                                    {"{run}", "2"}, {"{practice}", "N81001"}, {"{claim}", "3"}, {"{job}", "1"}}) {
     for (size_t at; (at = pattern.find(name)) != std::string::npos;) pattern.replace(at, name.size(), value);
   }
   return pattern;
