@@ -26,7 +26,7 @@ class ChcFinanceTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     std::array<uint8_t, 32> key{};
     for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i * 5 + 3);
-    cipher_ = std::make_unique<FieldCipher>(FieldCipher::FromKey(key));
+    cipher_ = std::make_unique<FieldCipher>(FieldCipher::FromKey(key, store::kChcCipherDomain));
     db_ = ChcStore::Open(dir_.string(), *cipher_).value();
     case_ = db_->Refer({"02E", std::string(64, 'b'), D("2018-08-01"), false, std::nullopt},
                        {"Ada Brightwater", "9434765919", "1931-02-17", "12 Orchard Row"}, *cipher_, actor_)

@@ -248,7 +248,7 @@ class WebAppTest : public ::testing::Test {
     chc_access.read_identity = [dir = dir_.path()](int64_t case_id, ChcIdentityView& out) -> Status {
       std::array<uint8_t, 32> key{};
       key.fill(7);
-      const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key);
+      const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key, store::kChcCipherDomain);
       CSU_ASSIGN_OR_RETURN(keyed, chc::ChcStore::Open(dir, cipher));
       CSU_ASSIGN_OR_RETURN(who, keyed->ReadIdentity(case_id, cipher));
       out = {who.name, who.nhs_number, who.date_of_birth, who.address};
@@ -352,7 +352,6 @@ class WebAppTest : public ::testing::Test {
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
                                     refdata::TestRefData(), o.audit, records, billing_access, ledger_access,
                                     procurement_access, chc_access, payroll_access, pc_access);
-                                    procurement_access, chc_access);
     // Enhanced-service claims: 02E's scheme at £7.50 with claim 1 of N81007
     // (approved, £750.00) and claim 2 of N81012 (submitted); 27D's scheme at
     // £987.65 with claim 3 approved (the other tenant's figure).
@@ -860,8 +859,7 @@ std::string Fill(std::string pattern, const std::string& ccg, const std::string&
 TEST_F(WebAppTest, TenantIsolationMatrixOverEveryRoute) {
   std::map<std::string, std::string> sessions;
   for (const char* user : {"admin", "analyst", "commissioner", "finance", "viewer", "csufinance", "chc", "csuchc",
-                           "hr", "csupay"})
-                           "pcteam", "gp1"})
+                           "hr", "csupay", "pcteam", "gp1"})
     sessions[user] = Session(user);
   const std::string other_figure = "987.65";  // 27D's spell price and allocation: must never appear
   const std::vector<std::string> views = {"summary",   "monitoring", "nca",          "spend",      "flows",
@@ -933,6 +931,8 @@ TEST_F(WebAppTest, PrimaryCarePagesKeepToTheCcgAndTheMoneyToFinance) {
   Response csv = Send(Method::kGet, "/ccg/02E/primary-care-export/schedule/csv?month=2024-04", finance);
   ASSERT_EQ(csv.status(), 200) << csv.body();
   EXPECT_NE(csv.body().find("N81007,global_sum"), std::string::npos) << csv.body();
+}
+
 // Issue 21: enhanced-service claims. A practice sees and touches only its
 // own practice's claims (pages and JSON), answers with its typed text kept
 // when refused; the CCG's primary care team decides each claim on its row;
