@@ -2151,11 +2151,10 @@ TEST_F(WebServerTest, SqlInjectionInEveryParameterChangesAndShowsNothing) {
     }
   }
   EXPECT_EQ(ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value().size(), 1u);
-  // Every table is intact: all thirteen users (eight, the two CHC staff and the three payroll staff) are there and still sign in.
-  ASSERT_EQ(accounts_->ListUsers().value().size(), 13u);
-  // Every table is intact: all twelve users (eight, the two CHC staff, the
-  // primary care team and a practice) are there and still sign in.
-  ASSERT_EQ(accounts_->ListUsers().value().size(), 12u);
+  // Every table is intact: all fifteen users (eight, the two CHC staff, the
+  // three payroll staff, the primary care team and a practice) are there and
+  // still sign in.
+  ASSERT_EQ(accounts_->ListUsers().value().size(), 15u);
   for (const char* user : {"analyst", "finance", "viewer", "other"}) Session(user);
   EXPECT_TRUE(accounts_->Assign("analyst", "02E", true, "test").ok());
   EXPECT_EQ(accounts_->FindUser("analyst").value()->assigned.size(), 1u);
