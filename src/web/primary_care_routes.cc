@@ -5,12 +5,12 @@
 // explained, posted schedules, and a practice's payment history; CSV and
 // Excel exports of each.
 //
-// Access, with the existing roles (the practice and primary care roles are
-// the claims work's): the aggregate pages (practices, contracts,
-// achievement, outliers) for whoever may view the CCG's aggregate figures
-// (Action::kView); the money pages (schedule, postings, a practice's
-// payments) for those who may read the CCG's ledger (Action::kViewLedger:
-// CCG and CSU finance). The pages read; posting a schedule is `csu
+// Access: the aggregate pages (practices, contracts, achievement, outliers)
+// for whoever may view the CCG's aggregate figures (Action::kView); the
+// money pages (schedule, postings, a practice's payments) for those who may
+// read the CCG's ledger (Action::kViewLedger: CCG and CSU finance); every
+// page for the CCG's and the CSU's primary care teams (view_primary_care),
+// never for a practice, which has its own claims page. The pages read; posting a schedule is `csu
 // primary-care schedule-post`. A practice of another CCG answers 404 like
 // one that does not exist. The CCG's own page compares its practices with
 // the national figure (an aggregate over every practice here, which needs no
@@ -56,7 +56,14 @@ const ViewInfo& Info(PcView v) {
   return kViews[0];
 }
 
-Action ActionOf(PcView v) { return Info(v).money ? Action::kViewLedger : Action::kView; }
+// The primary care team (the CCG's or the CSU's, view_primary_care) reads
+// every page: the schedule is their work. A practice (also
+// view_primary_care) reads none: it sees only its own claims page.
+Action ActionOf(PcView v, tenancy::Role role) {
+  if (!tenancy::IsPracticeRole(role) && tenancy::Grants(role, Action::kViewPrimaryCare, Identifiability::kAggregate))
+    return Action::kViewPrimaryCare;
+  return Info(v).money ? Action::kViewLedger : Action::kView;
+}
 
 // ?year=2024/25, default the QOF year before the platform's today.
 std::string YearOf(const Request& r, Date today) {
@@ -140,7 +147,7 @@ Result<report::ReportTable> WebApp::Impl::PcTableOf(const Request& r, const OdsC
 }
 
 Response WebApp::Impl::PcPage(const Request& r, const Caller& c, PcView which) const {
-  auto ccg = Tenant(r, c, ActionOf(which), Identifiability::kAggregate);
+  auto ccg = Tenant(r, c, ActionOf(which, c.who.role), Identifiability::kAggregate);
   if (!ccg || !primary_care.with_store) return NotFound(c);
   auto table = PcTableOf(r, *ccg, which);
   if (!table.ok()) {
@@ -156,7 +163,8 @@ Response WebApp::Impl::PcPage(const Request& r, const Caller& c, PcView which) c
   if (which == PcView::kPractice) path += "/" + ToUpper(r.PathParam("practice"));
   o.path = path;
   o.filter_columns = {"ccg", "contract", "type", "kind", "month"};
-  const bool money_ok = tenancy::Grants(c.who.role, Action::kViewLedger, Identifiability::kAggregate);
+  const bool money_ok =
+      tenancy::Grants(c.who.role, ActionOf(PcView::kPractice, c.who.role), Identifiability::kAggregate);
   CellLink link = [base, money_ok](const report::ReportTable& t, size_t row, size_t column) -> std::string {
     if (!money_ok || t.columns[column].name != "practice_code" || t.rows[row][column].text.empty()) return "";
     return base + "/practice/" + t.rows[row][column].text;
@@ -167,7 +175,7 @@ Response WebApp::Impl::PcPage(const Request& r, const Caller& c, PcView which) c
   TemplateData links{TemplateData::type::list};
   for (const ViewInfo& v : kViews) {
     if (v.view == which || v.view == PcView::kPractice) continue;
-    if (!tenancy::Grants(c.who.role, ActionOf(v.view), Identifiability::kAggregate)) continue;
+    if (!tenancy::Grants(c.who.role, ActionOf(v.view, c.who.role), Identifiability::kAggregate)) continue;
     TemplateData l;
     l.set("href", base + v.suffix);
     l.set("label", std::string(v.title).substr(14));  // after "Primary care: "
@@ -206,7 +214,7 @@ Response WebApp::Impl::PcPage(const Request& r, const Caller& c, PcView which) c
 }
 
 Response WebApp::Impl::ApiPc(const Request& r, const Caller& c, PcView which) const {
-  auto ccg = Tenant(r, c, ActionOf(which), Identifiability::kAggregate);
+  auto ccg = Tenant(r, c, ActionOf(which, c.who.role), Identifiability::kAggregate);
   if (!ccg || !primary_care.with_store) return ApiNotFound();
   auto table = PcTableOf(r, *ccg, which);
   if (!table.ok()) {
@@ -223,7 +231,7 @@ Response WebApp::Impl::PcExport(const Request& r, const Caller& c) const {
   for (const ViewInfo& v : kViews)
     if (slug == v.slug && v.view != PcView::kPractice) info = &v;
   if (info == nullptr || (format != "csv" && format != "xlsx")) return NotFound(c);
-  auto ccg = Tenant(r, c, ActionOf(info->view), Identifiability::kAggregate);
+  auto ccg = Tenant(r, c, ActionOf(info->view, c.who.role), Identifiability::kAggregate);
   if (!ccg || !tenancy::Grants(c.who.role, Action::kExport, Identifiability::kAggregate) || !primary_care.with_store)
     return NotFound(c);
   auto table = PcTableOf(r, *ccg, info->view);

@@ -243,7 +243,10 @@ std::vector<NavLink> WebApp::Impl::ServiceLinks(const Caller& c, const OdsCode& 
     links.push_back({base + "/procurement", "Procurement", current == "procurement"});
   if (tenancy::Grants(c.who.role, Action::kViewChc, Identifiability::kRecordLevel) && chc.with_store)
     links.push_back({base + "/chc", "Continuing healthcare", current == "chc"});
-  if (primary_care.with_store && tenancy::Grants(c.who.role, Action::kView, Identifiability::kAggregate))
+  if (primary_care.with_store &&
+      (tenancy::Grants(c.who.role, Action::kView, Identifiability::kAggregate) ||
+       (!tenancy::IsPracticeRole(c.who.role) &&
+        tenancy::Grants(c.who.role, Action::kViewPrimaryCare, Identifiability::kAggregate))))
     links.push_back({base + "/primary-care", "Primary care", current == "primary-care"});
   if (claims.with_store && tenancy::Grants(c.who.role, Action::kViewPrimaryCare, Identifiability::kAggregate))
     links.push_back({base + "/primary-care/claims", "Primary care claims", current == "primary-care-claims"});

@@ -931,6 +931,17 @@ TEST_F(WebAppTest, PrimaryCarePagesKeepToTheCcgAndTheMoneyToFinance) {
   Response csv = Send(Method::kGet, "/ccg/02E/primary-care-export/schedule/csv?month=2024-04", finance);
   ASSERT_EQ(csv.status(), 200) << csv.body();
   EXPECT_NE(csv.body().find("N81007,global_sum"), std::string::npos) << csv.body();
+  // The CCG's primary care team reads every page, the schedule among them;
+  // a practice reads none (its own claims page is all it has).
+  const std::string team = Cookie(Session("pcteam"));
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/primary-care", team).status(), 200);
+  Response team_schedule = Send(Method::kGet, "/ccg/02E/primary-care/schedule?month=2024-04", team);
+  ASSERT_EQ(team_schedule.status(), 200);
+  EXPECT_NE(team_schedule.body().find("£57,379.16"), std::string::npos);
+  const std::string practice = Cookie(Session("gp1"));
+  for (const char* path : {"/ccg/02E/primary-care", "/ccg/02E/primary-care/schedule?month=2024-04",
+                           "/api/v1/ccg/02E/primary-care/achievement", "/ccg/02E/primary-care/practice/N81007"})
+    EXPECT_EQ(Send(Method::kGet, path, practice).status(), 404) << path;
 }
 
 // Issue 21: enhanced-service claims. A practice sees and touches only its
