@@ -34,6 +34,7 @@
 #include "chc/plds_extract.h"
 #include "chc/retro_claim.h"
 #include "cli/command.h"
+#include "cli/field_key.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "core/file.h"
@@ -82,25 +83,10 @@ struct ChcArgs {
 
 // The CHC key file: given, readable by its owner only, and outside the state
 // folder (a copy of the folder must not carry the means to open it).
-std::string DefaultChcKeyPath() {
-  if (const char* env = std::getenv("CSU_CHC_KEY_FILE"); env != nullptr && *env != '\0') return env;
-  const char* home = std::getenv("HOME");
-  return std::string(home != nullptr && *home != '\0' ? home : ".") + "/.config/opencsu/chc.key";
-}
-
+// --chc-key, else $CSU_CHC_KEY_FILE, else ~/.config/opencsu/chc.key;
+// created only with a new chc.sqlite (cli/field_key.h).
 Result<chc::FieldCipher> OpenCipher(const std::string& data_dir, const std::string& key_arg) {
-  const std::string key_path = key_arg.empty() ? DefaultChcKeyPath() : key_arg;
-  char resolved_dir[PATH_MAX], resolved_key_dir[PATH_MAX];
-  const size_t slash = key_path.find_last_of('/');
-  const std::string key_dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : key_path.substr(0, slash));
-  if (::realpath(data_dir.c_str(), resolved_dir) != nullptr && ::realpath(key_dir.c_str(), resolved_key_dir) != nullptr) {
-    const std::string d(resolved_dir), k(resolved_key_dir);
-    if (k == d || k.rfind(d + "/", 0) == 0)
-      return MakeError(key_path, "the CHC key must be kept outside the state folder " + data_dir);
-  }
-  struct stat st {};
-  const bool new_db = ::stat((data_dir + "/chc.sqlite").c_str(), &st) != 0;
-  return chc::FieldCipher::Open(key_path, /*create_if_missing=*/new_db, store::kChcCipherDomain);
+  return OpenFieldKey(data_dir, KeyPath(key_arg, "CSU_CHC_KEY_FILE", "chc.key"), store::kChcCipherDomain, "chc.sqlite");
 }
 
 struct Opened {

@@ -27,7 +27,7 @@
 #include "billing/meter.h"
 #include "billing/period.h"
 #include "cli/command.h"
-#include "cli/payroll_open.h"
+#include "cli/field_key.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "core/file.h"
@@ -44,32 +44,6 @@
 #include "synth/payroll_staff.h"
 
 namespace csu::cli {
-namespace {
-
-std::string DefaultPayrollKeyPath() {
-  if (const char* env = std::getenv("CSU_PAYROLL_KEY_FILE"); env != nullptr && *env != '\0') return env;
-  const char* home = std::getenv("HOME");
-  return std::string(home != nullptr && *home != '\0' ? home : ".") + "/.config/opencsu/payroll.key";
-}
-
-// The key file: outside the state folder (a copy of the folder must not
-// carry the means to open it), readable by its owner only.
-}  // namespace
-
-Result<store::FieldCipher> OpenPayrollCipher(const std::string& data_dir, const std::string& key_arg) {
-  const std::string key_path = key_arg.empty() ? DefaultPayrollKeyPath() : key_arg;
-  char resolved_dir[PATH_MAX], resolved_key_dir[PATH_MAX];
-  const size_t slash = key_path.find_last_of('/');
-  const std::string key_dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : key_path.substr(0, slash));
-  if (::realpath(data_dir.c_str(), resolved_dir) != nullptr && ::realpath(key_dir.c_str(), resolved_key_dir) != nullptr) {
-    const std::string d(resolved_dir), k(resolved_key_dir);
-    if (k == d || k.rfind(d + "/", 0) == 0)
-      return MakeError(key_path, "the payroll key must be kept outside the state folder " + data_dir);
-  }
-  struct stat st {};
-  const bool new_db = ::stat((data_dir + "/payroll.sqlite").c_str(), &st) != 0;
-  return store::FieldCipher::Open(key_path, /*create_if_missing=*/new_db, store::kPayrollCipherDomain);
-}
 
 namespace {
 

@@ -22,7 +22,7 @@
 #include "billing/billing_store.h"
 #include "billing/meter.h"
 #include "chc/chc_store.h"
-#include "cli/payroll_open.h"
+#include "cli/field_key.h"
 #include "payroll/payroll_store.h"
 #include "primarycare/global_sum.h"
 #include "primarycare/pc_store.h"
@@ -306,19 +306,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   std::optional<chc::FieldCipher> chc_cipher;
   std::unique_ptr<chc::ChcStore> chc_keyed;
   if (!args.chc_key.empty() && chc_db.value()) {
-    char dir_real[PATH_MAX], key_real[PATH_MAX];
-    const size_t slash = args.chc_key.find_last_of('/');
-    const std::string key_dir =
-        slash == std::string::npos ? "." : (slash == 0 ? "/" : args.chc_key.substr(0, slash));
-    if (::realpath(args.state.data_dir.c_str(), dir_real) != nullptr &&
-        ::realpath(key_dir.c_str(), key_real) != nullptr) {
-      const std::string d(dir_real), k(key_real);
-      if (k == d || k.rfind(d + "/", 0) == 0) {
-        PrintError(args.chc_key + ": the CHC key must be kept outside the state folder");
-        return kExitFailure;
-      }
-    }
-    auto cipher = chc::FieldCipher::Open(args.chc_key, /*create_if_missing=*/false, store::kChcCipherDomain);
+    auto cipher = OpenFieldKey(args.state.data_dir, args.chc_key, store::kChcCipherDomain, "");
     if (!cipher.ok()) {
       PrintError(cipher.error().ToString());
       return kExitFailure;
