@@ -2,7 +2,7 @@
 # Browser test of the web platform (tests/browser/journey.js) in Debian's
 # Chromium driven by playwright-core: builds a small state folder (one CCG's
 # synthetic year), adds a commissioner, runs `csu serve` on a free loopback
-# port and walks a commissioner's and a finance lead's journeys. Screenshots and the downloaded
+# port and walks a commissioner's, a finance lead's and a data manager's journeys. Screenshots and the downloaded
 # export go to ARTEFACTS (default: build/browser-artefacts).
 #
 #   scripts/browser-test.sh build/csu [ARTEFACTS]
@@ -48,9 +48,16 @@ printf 'Kestrel-meadow-2018\n' | "$CSU" users add warrington --data "$WORK/state
 printf 'Ledger-otter-2018\n' | "$CSU" users add warrington-finance --data "$WORK/state" --role ccg_finance \
   --tenant 02E --password-stdin >/dev/null
 
+# A data manager (a CSU analyst assigned 02E) uploads a second extract through the web.
+"$CSU" synth --out "$WORK/more" --ccgs 02E --year 2018/19 --seed 2 >/dev/null
+printf 'Harbour-quill-2018\n' | "$CSU" users add loader --data "$WORK/state" --role csu_analyst \
+  --password-stdin >/dev/null
+"$CSU" users assign --data "$WORK/state" loader 02E >/dev/null
+
 start_server "$CSU" "$WORK/state" "$WORK"
 
 BASE_URL="$URL" USER_NAME=warrington PASSWORD='Kestrel-meadow-2018' ARTEFACTS="$ARTEFACTS" \
   FINANCE_USER=warrington-finance FINANCE_PASSWORD='Ledger-otter-2018' \
+  LOADER_USER=loader LOADER_PASSWORD='Harbour-quill-2018' UPLOAD_FILE="$WORK/more/op.csv" \
   NODE_PATH="$ROOT/tests/browser/node_modules" node "$ROOT/tests/browser/journey.js"
 echo "browser-test: screenshots in $ARTEFACTS"

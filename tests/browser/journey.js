@@ -7,7 +7,9 @@
 // 1366 px: a first sign-in with an authenticator (the code computed here
 // from the key the page shows, as a phone app would), every aggregate view
 // fitting the screen, records refused, the ledger's monthly position and
-// budget monitoring, billing, sign out.
+// budget monitoring, billing, sign out. Then a data manager uploads an
+// extract through the web and sees it loaded, and the same file refused as
+// already loaded.
 // Screenshots of each step go to ARTEFACTS (test artefacts to look at).
 //
 //   BASE_URL=http://127.0.0.1:PORT USER=... PASSWORD=... ARTEFACTS=DIR node journey.js
@@ -239,6 +241,45 @@ function check(ok, what) {
     await Promise.all([page.waitForNavigation(), page.click('text=Sign out')]);
     check(page.url().endsWith('/signin'), 'finance: signing out returns to the sign-in form');
     await context.close();
+
+    // A data manager uploads an outpatient extract from the data-loads page:
+    // the job page refreshes itself until the file is loaded, with its
+    // quarantine summary; the same file again loads nothing.
+    {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+      const page = await context.newPage();
+      const shot = (name) => page.screenshot({ path: path.join(artefacts, `upload-${name}.png`) });
+      await page.goto(base + '/signin');
+      await page.fill('#username', process.env.LOADER_USER);
+      await page.fill('#password', process.env.LOADER_PASSWORD);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      const key = (await page.locator('code.secret').first().textContent()).trim();
+      await page.fill('#enrol-code', totp(key));
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      const upload = async () => {
+        await page.goto(base + '/data');
+        await page.selectOption('#upload-kind', 'op');
+        await page.setInputFiles('#upload-file', process.env.UPLOAD_FILE);
+        await Promise.all([page.waitForNavigation(), page.click('text=Upload and load')]);
+        check(/\/data\/uploads\/\d+$/.test(page.url()), 'upload: the form leads to the upload\'s own page');
+        // The page refreshes itself (no script) until the load is done.
+        for (let i = 0; i < 120; i++) {
+          const text = await page.textContent('main');
+          if (text.includes('Loaded as batch') || text.includes('already loaded') || text.includes('Refused')) return text;
+          await page.waitForTimeout(1000);
+          await page.reload();
+        }
+        return await page.textContent('main');
+      };
+      const first = await upload();
+      check(first.includes('Loaded as batch'), 'upload: the extract is loaded as a new batch');
+      check(await page.evaluate(() => document.documentElement.scrollWidth) <= 1366, 'upload: the result fits 1366 px');
+      await shot('1-loaded');
+      const again = await upload();
+      check(again.includes('already loaded'), 'upload: the same file again loads nothing');
+      await shot('2-again');
+      await context.close();
+    }
   } finally {
     await browser.close();
   }
