@@ -63,7 +63,7 @@ declare -A EXTRA_SOURCES=([http_request]="src/http/request.cc src/http/request_p
     src/payroll/paye.cc src/payroll/national_insurance.cc src/payroll/nhs_pension.cc src/payroll/calculator.cc"
   [pay_run_file]="src/refdata/table.cc src/payroll/rates.cc src/payroll/tax_code.cc src/payroll/paye.cc
     src/payroll/national_insurance.cc src/payroll/nhs_pension.cc src/payroll/afc_pay.cc src/payroll/pay_run.cc
-    src/payroll/pay_run_file.cc src/payroll/bank_file.cc src/payroll/fps_xml.cc")
+    src/payroll/pay_run_file.cc src/payroll/bank_file.cc src/payroll/fps_xml.cc src/payroll/hr_identifiers.cc")
 STORE_FILE_SOURCES="src/store/rows_file.cc src/store/rows_parser.cc src/store/column_file.cc src/store/column_encoder.cc
   src/store/sha256.cc src/store/code_list.cc src/store/memory.cc src/ingest/extract_schema.cc src/ingest/row_validator.cc
   src/ingest/known_codes.cc src/refdata/refdata.cc src/refdata/table.cc src/refdata/tariff.cc"

@@ -31,9 +31,8 @@ Result<std::string> ParseAccountNumber(std::string_view text);   // "41234567"
 std::optional<std::string> ParseHcasName(std::string_view text);
 
 // "AB •• •• •• C" from a normalised NI number; "••••4567" from an account:
-// the forms the staff lists, pages and payroll.sqlite's masked columns show.
-// (pay_run.h's MaskNiNumber and MaskAccount are the payslip outputs' own
-// "AB*****6C" forms.)
+// the forms the staff lists, pages and payroll.sqlite's masked columns show,
+// and the only masked forms the platform writes.
 std::string MaskedNiNumber(std::string_view ni);
 std::string MaskedAccountNumber(std::string_view account);
 

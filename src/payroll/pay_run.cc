@@ -257,17 +257,3 @@ Result<PayRunResult> CalculatePayRun(const std::vector<PeriodInput>& inputs, con
 }
 
 }  // namespace csu::payroll
-
-namespace csu::payroll {
-
-std::string MaskNiNumber(std::string_view ni) {
-  if (ni.size() < 4) return std::string(ni.size(), '*');
-  return std::string(ni.substr(0, 2)) + std::string(ni.size() - 4, '*') + std::string(ni.substr(ni.size() - 2));
-}
-
-std::string MaskAccount(std::string_view account) {
-  if (account.size() <= 4) return std::string(account.size(), '*');
-  return std::string(account.size() - 4, '*') + std::string(account.substr(account.size() - 4));
-}
-
-}  // namespace csu::payroll

@@ -182,7 +182,7 @@ struct PayRunResult {
 
 // The personal details the outputs need beyond the calculation (RTI FPS,
 // bank file, P45, P60). Personal data: never logged, never in an error
-// message, masked in lists (MaskNiNumber, MaskAccount below).
+// message, masked in lists (hr_identifiers.h: MaskedNiNumber, MaskedAccountNumber).
 struct EmployeePersonal {
   std::string employee_id;  // joins to PeriodInput::employee_id
   std::string title;        // "Mrs" (optional)
@@ -212,12 +212,6 @@ struct EmployerDetails {
   std::string sort_code, account_number, account_name;
   std::string bacs_user_number;  // the Bacs service user number (SUN), 6 characters
 };
-
-// "AB*****3C": the first two letters and last two characters of an NI
-// number, for lists and logs. "AB123456C" -> "AB*****6C".
-std::string MaskNiNumber(std::string_view ni);
-// "****5678": the last four digits of an account number.
-std::string MaskAccount(std::string_view account);
 
 // Calculates every employee of a run. All inputs must be of one tax year,
 // frequency and period (one run). The first bad input refuses the run with

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "payroll/hr_identifiers.h"
 #include "refdata/table.h"
 
 namespace csu::payroll {
@@ -406,19 +407,11 @@ const std::vector<std::string> kEmployerColumns = {"employer_id", "name", "paye_
 }  // namespace
 
 bool ValidNiNumber(std::string_view ni) {
+  // NIM39110's rules are hr_identifiers' (ParseNiNumber); here the number
+  // must already be in its written form, nine characters, upper case.
   if (ni.size() != 9) return false;
-  const char a = ni[0], b = ni[1];
-  if (!IsUpper(a) || !IsUpper(b)) return false;
-  if (std::string_view("DFIQUV").find(a) != std::string_view::npos) return false;
-  if (std::string_view("DFIOQUV").find(b) != std::string_view::npos) return false;
-  const std::string_view prefix = ni.substr(0, 2);
-  for (std::string_view bad : {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}) {
-    if (prefix == bad) return false;
-  }
-  for (size_t i = 2; i < 8; ++i) {
-    if (!IsDigit(ni[i])) return false;
-  }
-  return ni[8] >= 'A' && ni[8] <= 'D';
+  auto parsed = ParseNiNumber(ni);
+  return parsed.ok() && parsed.value() == ni;
 }
 
 Result<PayRunFile> ReadPayRunFile(const std::string& path) {
