@@ -212,21 +212,7 @@ Result<std::unique_ptr<ChcStore>> ChcStore::Open(const std::string& dir, const F
     return s.error();
   if (Status s = db->Exec(kSchemaAdditions); !s.ok()) return s.error();
   // The key the identifiable fields were sealed under, by fingerprint.
-  const std::string fp = cipher.Fingerprint();
-  Status st = store::InTransaction(*db, [&]() -> Status {
-    CSU_ASSIGN_OR_RETURN(q, db->Prepare("SELECT value FROM meta WHERE key = 'chc_key_fingerprint'"));
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (row) {
-      if (q.Text(0) != fp)
-        return MakeError(db->path(), "this is not the CHC key the identifiable fields were sealed under (fingerprint "
-                                     "differs); use the --chc-key file this folder was created with");
-      return Status::Ok();
-    }
-    q.Reset();
-    CSU_ASSIGN_OR_RETURN(ins, db->Prepare("INSERT INTO meta(key, value) VALUES ('chc_key_fingerprint', ?1)"));
-    return ins.Bind(1, fp).Run();
-  });
-  if (!st.ok()) return st.error();
+  if (Status st = store::CheckKeyFingerprint(*db, cipher, "chc_key_fingerprint", "--chc-key"); !st.ok()) return st.error();
   return std::make_unique<ChcStore>(PassKey{}, std::move(db));
 }
 

@@ -45,53 +45,53 @@ InvoiceFile ReadInvoices(std::string_view text, const std::function<bool(const s
   const std::optional<int64_t> last = ReadFixedCsv(
       text, kInvoicesHeader, kColumns, "docs/formats/chc-invoices-v1.md",
       [&](int64_t line, const std::vector<std::string_view>& f) {
-      const size_t before = out.problems.size();
-      auto v = [&](int c) { return std::string(Trim(f[c])); };
-      auto date = [&](int c) -> std::optional<Date> {
-        const std::string t = v(c);
-        if (t.empty()) {
-          problem(line, c, "is required");
-          return std::nullopt;
+        const size_t before = out.problems.size();
+        auto v = [&](int c) { return std::string(Trim(f[c])); };
+        auto date = [&](int c) -> std::optional<Date> {
+          const std::string t = v(c);
+          if (t.empty()) {
+            problem(line, c, "is required");
+            return std::nullopt;
+          }
+          auto d = Date::Parse(t);
+          if (!d.ok()) {
+            problem(line, c, "is not a date (YYYY-MM-DD)");
+            return std::nullopt;
+          }
+          return d.value();
+        };
+        ProviderInvoice r;
+        r.line = line;
+        r.ccg = ToUpper(v(kCcg));
+        if (r.ccg.empty()) problem(line, kCcg, "is required");
+        else if (!OdsCode::Parse(r.ccg).ok()) problem(line, kCcg, "is not an ODS code");
+        else if (is_ccg && !is_ccg(r.ccg)) problem(line, kCcg, "is not a CCG in the reference data");
+        r.provider = ToUpper(v(kProvider));
+        if (r.provider.empty()) problem(line, kProvider, "is required");
+        else if (r.provider.size() > 20) problem(line, kProvider, "is longer than 20 characters");
+        r.invoice_ref = v(kRef);
+        if (r.invoice_ref.empty()) problem(line, kRef, "is required");
+        else if (r.invoice_ref.size() > 40) problem(line, kRef, "is longer than 40 characters");
+        const std::string c = v(kCase);
+        if (AllDigits(c) && c.size() <= 15) {
+          r.case_id = std::stoll(c);
+          if (*r.case_id <= 0) problem(line, kCase, "is not a case number (1 or more)");
+        } else if (IsPseudonym(Lower(c))) {
+          r.pseudonym = Lower(c);
+        } else {
+          problem(line, kCase, "is neither a case number nor a pseudonym (64 hexadecimal digits)");
         }
-        auto d = Date::Parse(t);
-        if (!d.ok()) {
-          problem(line, c, "is not a date (YYYY-MM-DD)");
-          return std::nullopt;
+        auto from = date(kFrom);
+        auto to = date(kTo);
+        if (from && to) {
+          if (*to < *from) problem(line, kTo, "is before period_from");
+          else if (*to - *from > 366) problem(line, kTo, "is more than 366 days after period_from");
+          r.from = *from, r.to = *to;
         }
-        return d.value();
-      };
-      ProviderInvoice r;
-      r.line = line;
-      r.ccg = ToUpper(v(kCcg));
-      if (r.ccg.empty()) problem(line, kCcg, "is required");
-      else if (!OdsCode::Parse(r.ccg).ok()) problem(line, kCcg, "is not an ODS code");
-      else if (is_ccg && !is_ccg(r.ccg)) problem(line, kCcg, "is not a CCG in the reference data");
-      r.provider = ToUpper(v(kProvider));
-      if (r.provider.empty()) problem(line, kProvider, "is required");
-      else if (r.provider.size() > 20) problem(line, kProvider, "is longer than 20 characters");
-      r.invoice_ref = v(kRef);
-      if (r.invoice_ref.empty()) problem(line, kRef, "is required");
-      else if (r.invoice_ref.size() > 40) problem(line, kRef, "is longer than 40 characters");
-      const std::string c = v(kCase);
-      if (AllDigits(c) && c.size() <= 15) {
-        r.case_id = std::stoll(c);
-        if (*r.case_id <= 0) problem(line, kCase, "is not a case number (1 or more)");
-      } else if (IsPseudonym(Lower(c))) {
-        r.pseudonym = Lower(c);
-      } else {
-        problem(line, kCase, "is neither a case number nor a pseudonym (64 hexadecimal digits)");
-      }
-      auto from = date(kFrom);
-      auto to = date(kTo);
-      if (from && to) {
-        if (*to < *from) problem(line, kTo, "is before period_from");
-        else if (*to - *from > 366) problem(line, kTo, "is more than 366 days after period_from");
-        r.from = *from, r.to = *to;
-      }
-      auto amount = Money::Parse(v(kAmount));
-      if (!amount.ok() || amount.value().pence() <= 0) problem(line, kAmount, "is not an amount of pounds more than 0");
-      else r.amount = amount.value();
-      if (out.problems.size() == before) out.rows.push_back(std::move(r));
+        auto amount = Money::Parse(v(kAmount));
+        if (!amount.ok() || amount.value().pence() <= 0) problem(line, kAmount, "is not an amount of pounds more than 0");
+        else r.amount = amount.value();
+        if (out.problems.size() == before) out.rows.push_back(std::move(r));
       },
       [&](int64_t line, std::string why) { problem(line, -1, std::move(why)); });
   if (!last) return out;

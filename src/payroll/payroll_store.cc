@@ -212,21 +212,7 @@ Result<std::unique_ptr<PayrollStore>> PayrollStore::Open(const std::string& dir,
                                       "payroll database");
       !s.ok())
     return s.error();
-  const std::string fp = cipher.Fingerprint();
-  Status st = store::InTransaction(*db, [&]() -> Status {
-    CSU_ASSIGN_OR_RETURN(q, db->Prepare("SELECT value FROM meta WHERE key = 'payroll_key_fingerprint'"));
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (row) {
-      if (q.Text(0) != fp)
-        return MakeError(db->path(), "this is not the payroll key the personal fields were sealed under (fingerprint "
-                                     "differs); use the --payroll-key file this folder was created with");
-      return Status::Ok();
-    }
-    q.Reset();
-    CSU_ASSIGN_OR_RETURN(ins, db->Prepare("INSERT INTO meta(key, value) VALUES ('payroll_key_fingerprint', ?1)"));
-    return ins.Bind(1, fp).Run();
-  });
-  if (!st.ok()) return st.error();
+  if (Status st = store::CheckKeyFingerprint(*db, cipher, "payroll_key_fingerprint", "--payroll-key"); !st.ok()) return st.error();
   return std::make_unique<PayrollStore>(PassKey{}, std::move(db));
 }
 

@@ -13,6 +13,7 @@
 
 #include "core/file.h"
 #include "ingest/pseudonymiser.h"
+#include "store/sqlite_db.h"
 
 namespace csu::store {
 namespace {
@@ -162,6 +163,26 @@ std::string FieldCipher::Fingerprint() const {
   HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(label.data()),
        label.size(), mac, &mac_len);
   return ingest::ToHex(mac, 16);
+}
+
+Status CheckKeyFingerprint(SqliteDb& db, const FieldCipher& cipher, const std::string& meta_key,
+                           const std::string& key_option) {
+  const std::string fp = cipher.Fingerprint();
+  return InTransaction(db, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(q, db.Prepare("SELECT value FROM meta WHERE key = ?1"));
+    q.Bind(1, meta_key);
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (row) {
+      if (q.Text(0) != fp)
+        return MakeError(db.path(), std::string("this is not the ") + cipher.domain().noun +
+                                        " the fields here were sealed under (fingerprint differs); use the " +
+                                        key_option + " file this folder was created with");
+      return Status::Ok();
+    }
+    q.Reset();
+    CSU_ASSIGN_OR_RETURN(ins, db.Prepare("INSERT INTO meta(key, value) VALUES (?1, ?2)"));
+    return ins.Bind(1, meta_key).Bind(2, fp).Run();
+  });
 }
 
 }  // namespace csu::store

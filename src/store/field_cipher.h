@@ -29,6 +29,8 @@
 
 namespace csu::store {
 
+class SqliteDb;
+
 // What one module's sealed fields are called and bound to.
 struct CipherDomain {
   const char* noun;               // in messages: "CHC key", "payroll key"
@@ -63,11 +65,21 @@ class FieldCipher {
 
   // 32 hex digits identifying the key without revealing it.
   std::string Fingerprint() const;
+  // What this key seals (names in messages).
+  const CipherDomain& domain() const { return *domain_; }
 
  private:
   FieldCipher() = default;
   std::array<uint8_t, 32> key_{};
   const CipherDomain* domain_ = &kChcCipherDomain;
 };
+
+// Ties a module's database to the key its fields are sealed under: the
+// first open records the key's fingerprint in the database's `meta` table
+// under `meta_key`; a later open with another key is refused, naming
+// `key_option` (the option that names the key file), so fields are never
+// sealed under two keys in one database.
+Status CheckKeyFingerprint(SqliteDb& db, const FieldCipher& cipher, const std::string& meta_key,
+                           const std::string& key_option);
 
 }  // namespace csu::store
