@@ -390,7 +390,7 @@ wait_acks kill 20 30
 before=$(acked_count kill)
 hard_kill "$K2" "$(postmaster_pid "$N2")"
 t_kill=$KILLED_AT
-wait "$K2" 2>/dev/null || true
+{ wait "$K2"; } 2>/dev/null || true
 wait_acks kill $((before + 20)) 60
 t_first=$(first_ack_after kill "$t_kill")
 stop_writer kill
