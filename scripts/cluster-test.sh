@@ -336,7 +336,6 @@ start_writer() {  # NAME
   as_user touch "$T/$1.acked"
   as_user "$T/writer.sh" "$WRITER_URL" "$T/$1.acked" "$T/$1.stop" "$NEXT_ROW" &
   WRITER_PID=$!
-  LOGS+=("$T/$1.acked.err")
 }
 stop_writer() {  # NAME
   as_user touch "$T/$1.stop"
@@ -406,6 +405,31 @@ t_rejoin=$(now)
 start_keeper "$N2"; K2=$KEEPER_PID
 wait_state "node1:primary node2:secondary" 120
 ok "node2 restarted and rejoined as secondary in $(elapsed "$t_rejoin" "$(now)") s"
+
+# 2d. A base backup taken from the standby, verified, restored and started
+# beside the formation (docs/deploy.md, "Backups"): it holds every row that
+# was acknowledged before it was taken.
+step "backup and restore"
+acked_before=$(as_user psql -XAtq "$WRITER_URL" -c 'select count(*) from acked')
+as_user pg_basebackup -h "$SOCK" -p "$P2" -D "$T/backup" -Fp -Xs -c fast --no-password \
+  >"$T/log/basebackup.log" 2>&1 || fail "pg_basebackup from the standby: $(tail -n 3 "$T/log/basebackup.log")"
+as_user pg_verifybackup -q "$T/backup" >"$T/log/verifybackup.log" 2>&1 ||
+  fail "pg_verifybackup: $(tail -n 3 "$T/log/verifybackup.log")"
+as_user cp -a "$T/backup" "$T/restored"
+chmod 700 "$T/restored"
+R_PORT=$(free_port)
+PGDATAS+=("$T/restored")
+# Its own port, no TCP, and no pg_auto_failover: a restored copy stands alone.
+as_user pg_ctl -D "$T/restored" -w -t 60 -l "$T/log/restored.log" \
+  -o "-p $R_PORT -c listen_addresses='' -c synchronous_standby_names=''" start >/dev/null 2>&1 ||
+  { LOGS+=("$T/log/restored.log"); fail "the restored backup did not start"; }
+restored=$(psql_on "$R_PORT" csu 'select count(*) from acked')
+[ "$restored" -ge "$acked_before" ] || fail "the restored backup has $restored rows, $acked_before were committed before it"
+cat "$T"/switchover.acked "$T"/kill.acked | cut -d' ' -f1 | sort >"$T/all.want"
+psql_on "$R_PORT" csu 'select n from acked' | sort >"$T/restored.have"
+[ -z "$(comm -23 "$T/all.want" "$T/restored.have")" ] || fail "the restored backup lacks acknowledged rows"
+as_user pg_ctl -D "$T/restored" -w -m fast stop >/dev/null 2>&1 || fail "the restored server did not stop"
+ok "pg_basebackup from the standby, pg_verifybackup, restored and started: all $restored rows, every acknowledged one"
 
 # ---------------------------------------------------------------------------
 # 3. The C++ tests against PostgreSQL.
