@@ -153,7 +153,7 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'echo "cluster-test: interrupted [$STEP]" >&2; exit 1' INT TERM
 
 ENVV=(env -i PATH="$PG_BIN:/usr/sbin:/usr/bin:/sbin:/bin" HOME="$T" LANG=C.UTF-8 TMPDIR="$T/tmp"
   XDG_CONFIG_HOME="$T/xdg/config" XDG_DATA_HOME="$T/xdg/data" XDG_RUNTIME_DIR="$T/xdg/run"
