@@ -117,6 +117,9 @@ descendants() {
   done
 }
 postmaster_pid() { [ -f "$1/postmaster.pid" ] && head -n 1 "$1/postmaster.pid" || true; }
+# Long-running servers are disowned when started (bash would otherwise print
+# "Killed" when the test kills one); gone PID waits until it has exited.
+gone() { for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; }
 KILLED_AT=""
 hard_kill() {  # PID...: SIGKILL each and all its descendants at once; KILLED_AT = when
   local all=("$@") d
@@ -136,7 +139,7 @@ cleanup() {
   local left=("${PIDS[@]}")
   for d in "${PGDATAS[@]}"; do left+=($(postmaster_pid "$d")); done
   [ ${#left[@]} -gt 0 ] && hard_kill "${left[@]}"
-  for p in "${left[@]}"; do { wait "$p"; } 2>/dev/null; done
+  for p in "${left[@]}"; do gone "$p"; done
   # Backends exit once their postmaster is gone; wait for the last of them.
   for _ in $(seq 50); do
     local alive=""
@@ -220,6 +223,7 @@ local replication all trust
 # The application's role, by password, over loopback.
 host csu_test csu_test 127.0.0.1/32 scram-sha-256
 host csu csu_writer 127.0.0.1/32 scram-sha-256
+host csu_app csu_app 127.0.0.1/32 scram-sha-256
 # pg_auto_failover's own lines follow.
 EOF
 }
@@ -242,7 +246,7 @@ pgautofailover.node_considered_unhealthy_timeout = 3000
 pgautofailover.primary_demote_timeout = 5000"
 echo "$MONITOR_TIMINGS" >>"$MON/postgresql.auto.conf"
 as_user pg_autoctl run --pgdata "$MON" >"$T/log/monitor.log" 2>&1 &
-PIDS+=($!)
+PIDS+=($!); disown $!
 MONITOR_URI=""
 for _ in $(seq 100); do
   MONITOR_URI=$(as_user pg_autoctl show uri --pgdata "$MON" --formation monitor 2>/dev/null || true)
@@ -257,7 +261,7 @@ done
 start_keeper() {  # DIR: pg_autoctl run for a registered node; sets KEEPER_PID
   as_user pg_autoctl run --pgdata "$1" >>"$T/log/$(basename "$1").log" 2>&1 &
   KEEPER_PID=$!
-  PIDS+=("$KEEPER_PID")
+  PIDS+=("$KEEPER_PID"); disown "$KEEPER_PID"
 }
 create_node() {  # DIR PORT NAME
   as_user pg_autoctl create postgres --pgdata "$1" --pgport "$2" --listen 127.0.0.1 --hostname 127.0.0.1 \
@@ -301,10 +305,14 @@ PW_WRITER="w-$RANDOM$RANDOM$RANDOM"; PW_TEST="t-$RANDOM$RANDOM$RANDOM"
 psql_on "$P1" csu "create role csu_writer login password '$PW_WRITER'" >/dev/null
 psql_on "$P1" csu "create role csu_test login password '$PW_TEST'" >/dev/null
 psql_on "$P1" csu "create database csu_test owner csu_test" >/dev/null
+psql_on "$P1" csu "create role csu_app login password '$PW_TEST'" >/dev/null
+psql_on "$P1" csu "create database csu_app owner csu_app" >/dev/null
 psql_on "$P1" csu "create table acked (n integer primary key, at timestamptz not null default now()); grant insert, select on acked to csu_writer" >/dev/null
 cat >>"$T/pgpass" <<EOF
 127.0.0.1:$P1:csu:csu_writer:$PW_WRITER
 127.0.0.1:$P2:csu:csu_writer:$PW_WRITER
+127.0.0.1:$P1:csu_app:csu_app:$PW_TEST
+127.0.0.1:$P2:csu_app:csu_app:$PW_TEST
 EOF
 HOSTS="127.0.0.1:$P1,127.0.0.1:$P2"
 WRITER_URL="postgresql://csu_writer@$HOSTS/csu?target_session_attrs=read-write&connect_timeout=2&sslmode=require"
@@ -389,7 +397,7 @@ wait_acks kill 20 30
 before=$(acked_count kill)
 hard_kill "$K2" "$(postmaster_pid "$N2")"
 t_kill=$KILLED_AT
-{ wait "$K2"; } 2>/dev/null || true
+gone "$K2"
 wait_acks kill $((before + 20)) 60
 t_first=$(first_ack_after kill "$t_kill")
 stop_writer kill
@@ -459,11 +467,14 @@ rm -rf "$T/extract"
 # made on one node works on all. Until then each node serves its own copy of
 # the state folder (csu serve holds its folder alone).
 SERVE_DB=()
+APP_USER=cluster-tester
+APP_PASSWORD="Harbour-lantern-$RANDOM-$RANDOM"
 if as_user "$BIN/csu" serve --help 2>/dev/null | grep -q -- '--database'; then
-  psql_on "$P1" csu "create role csu_app login password '$PW_TEST'; create database csu_app owner csu_app" >/dev/null
-  sed -i "s|^# pg_auto_failover's own lines follow.|host csu_app csu_app 127.0.0.1/32 scram-sha-256\n&|" "$N1/pg_hba.conf" "$N2/pg_hba.conf"
-  psql_on "$P1" csu 'select pg_reload_conf()' >/dev/null; psql_on "$P2" csu 'select pg_reload_conf()' >/dev/null
-  SERVE_DB=(--database "postgresql://csu_app:$PW_TEST@$HOSTS/csu_app?target_session_attrs=read-write&connect_timeout=2&sslmode=require")
+  # The password comes from PGPASSFILE, as docs/deploy.md advises.
+  SERVE_DB=(--database "postgresql://csu_app@$HOSTS/csu_app?target_session_attrs=read-write&connect_timeout=2&sslmode=require")
+  printf '%s\n' "$APP_PASSWORD" | as_user "$BIN/csu" users add "$APP_USER" --data "$T/state" "${SERVE_DB[@]}" \
+    --role ccg_commissioner --tenant 02E --password-stdin >"$T/log/users-add.log" 2>&1 ||
+    fail "csu users add --database: $(tail -n 3 "$T/log/users-add.log")"
 fi
 for i in $(seq "$NODES"); do as_user cp -a "$T/state" "$T/state$i"; done
 
@@ -473,7 +484,7 @@ for i in $(seq "$NODES"); do
   # Server mode: "${SERVE_DB[@]}" is --database "$URL" when csu serve has it.
   as_user "$BIN/csu" serve --data "$T/state$i" "${SERVE_DB[@]}" --listen 127.0.0.1:0 --behind-tls --quiet \
     >"$T/log/node$i.out" 2>"$T/log/node$i.err" &
-  NODE_PIDS+=($!); PIDS+=($!)
+  NODE_PIDS+=($!); PIDS+=($!); disown $!
   LOGS+=("$T/log/node$i.err")
 done
 for i in $(seq "$NODES"); do
@@ -539,7 +550,7 @@ chown "$RUN_USER" "$NG/nginx.conf" "$T/opencsu.conf" "$T/opencsu-cluster.conf" 2
 as_user "$NGINX" -t -q -p "$NG/" -e "$NG/log/error.log" -c "$NG/nginx.conf" >"$NG/stderr" 2>&1 ||
   fail "nginx -t refused the configuration: $(cat "$NG/stderr")"
 as_user "$NGINX" -p "$NG/" -e "$NG/log/error.log" -c "$NG/nginx.conf" -g 'daemon off;' >"$NG/stderr" 2>&1 &
-PIDS+=($!)
+PIDS+=($!); disown $!
 for _ in $(seq 100); do
   (exec 3<>"/dev/tcp/127.0.0.1/$TLS_PORT") 2>/dev/null && break
   sleep 0.1
@@ -547,7 +558,7 @@ done
 (exec 3<>"/dev/tcp/127.0.0.1/$TLS_PORT") 2>/dev/null || fail "nginx did not listen on :$TLS_PORT"
 BASE="https://localhost:$TLS_PORT"
 c() { as_user curl -sS --max-time 10 --cacert "$T/fullchain.pem" --resolve "localhost:$TLS_PORT:127.0.0.1" "$@"; }
-# Every node answers through nginx (round robin: 3 requests, 3 nodes).
+# nginx answers from the nodes.
 for _ in $(seq "$NODES"); do
   code=$(c -o /dev/null -w '%{http_code}' "$BASE/healthz") || fail "GET /healthz through nginx failed"
   [ "$code" = 200 ] || fail "GET /healthz through nginx: $code"
@@ -555,6 +566,35 @@ done
 seen=$(grep -o 'upstream=200/' "$NG/log/opencsu-access.log" | wc -l)
 [ "$seen" -ge "$NODES" ] || fail "nginx's access log does not show the requests"
 ok "nginx on https :$TLS_PORT in front of $NODES csu serve nodes (:${NODE_PORTS[*]})"
+
+if [ ${#SERVE_DB[@]} -gt 0 ]; then
+  step "one session on every node"
+  # Sign in through nginx, then open a signed-in page with that session on
+  # every node directly, and through nginx.
+  header() { tr -d '\r' <"$1" | sed -n "s/^$2: *//Ip" | head -n 1; }
+  code=$(c -o "$T/signin.html" -D "$T/h" -w '%{http_code}' "$BASE/signin") || fail "GET /signin failed"
+  [ "$code" = 200 ] || fail "GET /signin: $code"
+  pre=$(tr -d '\r' <"$T/h" | sed -n 's/^set-cookie: __Host-csu_signin=\([^;]*\);.*/\1/Ip' | head -n 1)
+  csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/signin.html" | head -n 1)
+  { [ -n "$pre" ] && [ -n "$csrf" ]; } || fail "GET /signin: no __Host-csu_signin cookie or csrf field"
+  code=$(c -o /dev/null -D "$T/h" -w '%{http_code}' -b "__Host-csu_signin=$pre" \
+    --data-urlencode "username=$APP_USER" --data-urlencode "password=$APP_PASSWORD" --data-urlencode "csrf=$csrf" \
+    "$BASE/signin") || fail "POST /signin failed"
+  case "$code" in 30[23]) ;; *) fail "POST /signin through nginx: expected a redirect, got $code" ;; esac
+  session=$(header "$T/h" set-cookie); session=${session#__Host-csu_session=}; session=${session%%;*}
+  [ -n "$session" ] || fail "POST /signin: no session cookie"
+  for i in $(seq "$NODES"); do
+    code=$(as_user curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -b "__Host-csu_session=$session" \
+      "http://127.0.0.1:${NODE_PORTS[$((i - 1))]}/ccg/02E?month=6") || fail "GET /ccg/02E on node $i failed"
+    [ "$code" = 200 ] || fail "GET /ccg/02E on node $i with the session made through nginx: $code"
+  done
+  for _ in $(seq "$NODES"); do
+    code=$(c -o /dev/null -w '%{http_code}' -b "__Host-csu_session=$session" "$BASE/ccg/02E?month=6") ||
+      fail "GET /ccg/02E through nginx failed"
+    [ "$code" = 200 ] || fail "GET /ccg/02E through nginx with the session: $code"
+  done
+  ok "csu serve --database: signed in through nginx; the session opens /ccg/02E on each of the $NODES nodes (sessions in PostgreSQL)"
+fi
 
 step "a node killed under load"
 # The load: 4 clients, each a curl fetching the three read-only paths over
@@ -583,7 +623,7 @@ for _ in $(seq 100); do [ "$(count_codes)" -ge 300 ] && break; sleep 0.1; done
 before=$(count_codes)
 victim=${NODE_PIDS[1]}
 hard_kill "$victim"
-{ wait "$victim"; } 2>/dev/null || true
+gone "$victim"
 # Keep loading until 600 more answers came after the kill.
 for _ in $(seq 200); do [ "$(count_codes)" -ge $((before + 600)) ] && break; sleep 0.1; done
 as_user touch "$T/load.stop"
