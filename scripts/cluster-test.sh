@@ -178,15 +178,16 @@ fi
 ENVV+=(CSU_REFDATA="$DATA/refdata" CSU_PASSWORD_LIST="$DATA/security/common-passwords.txt"
   CSU_KEY_FILE="$T/pseudonymisation.key")
 
-# A port nothing listens on now (racy in principle; a server failing to bind
-# is then reported with its own message).
+# pick_port VAR: a loopback port nothing listens on now and not yet picked
+# (racy in principle; a server failing to bind is then reported with its
+# own message).
 TAKEN=" "
-free_port() {
+pick_port() {
   local p
   for _ in $(seq 200); do
     p=$((20000 + RANDOM % 40000))
     case "$TAKEN" in *" $p "*) continue ;; esac
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then TAKEN+="$p "; echo "$p"; return; fi
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then TAKEN+="$p "; printf -v "$1" '%s' "$p"; return; fi
   done
   fail "no free loopback port found"
 }
@@ -198,7 +199,7 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 # ---------------------------------------------------------------------------
 # 1. The formation.
 step "formation"
-MON_PORT=$(free_port); P1=$(free_port); P2=$(free_port)
+pick_port MON_PORT; pick_port P1; pick_port P2
 MON="$T/monitor"; N1="$T/node1"; N2="$T/node2"
 PGDATAS=("$MON" "$N1" "$N2")
 # initdb ourselves so that the sockets, the listen address, the memory and
@@ -425,7 +426,7 @@ as_user pg_verifybackup -q "$T/backup" >"$T/log/verifybackup.log" 2>&1 ||
   fail "pg_verifybackup: $(tail -n 3 "$T/log/verifybackup.log")"
 as_user cp -a "$T/backup" "$T/restored"
 chmod 700 "$T/restored"
-R_PORT=$(free_port)
+pick_port R_PORT
 PGDATAS+=("$T/restored")
 # Its own port, no TCP, and no pg_auto_failover: a restored copy stands alone.
 as_user pg_ctl -D "$T/restored" -w -t 60 -l "$T/log/restored.log" \
@@ -503,7 +504,7 @@ step "nginx"
 as_user openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
   -subj /CN=localhost -addext subjectAltName=DNS:localhost \
   -keyout "$T/privkey.pem" -out "$T/fullchain.pem" >"$T/log/openssl.log" 2>&1 || fail "openssl could not make a certificate"
-TLS_PORT=$(free_port); HTTP_PORT=$(free_port)
+pick_port TLS_PORT; pick_port HTTP_PORT
 NG="$T/nginx"
 as_user mkdir -p "$NG/log" "$NG/tmp/body" "$NG/tmp/proxy" "$NG/tmp/fastcgi" "$NG/tmp/uwsgi" "$NG/tmp/scgi"
 LOGS+=("$NG/log/error.log" "$NG/log/opencsu-error.log" "$NG/stderr")
