@@ -162,6 +162,7 @@ ENVV=(env -i PATH="$PG_BIN:/usr/sbin:/usr/bin:/sbin:/bin" HOME="$T" LANG=C.UTF-8
   XDG_CONFIG_HOME="$T/xdg/config" XDG_DATA_HOME="$T/xdg/data" XDG_RUNTIME_DIR="$T/xdg/run"
   PGHOST="$SOCK" PGPASSFILE="$T/pgpass" PGCONNECT_TIMEOUT=2)
 as_user() { "${SETPRIV[@]}" "${ENVV[@]}" "$@"; }
+as_user test -w "$T" || fail "$RUN_USER cannot write $T (a TMPDIR under a private directory?); set TMPDIR=/tmp"
 as_user mkdir -p "$SOCK" "$T/tmp" "$T/xdg/config" "$T/xdg/data" "$T/xdg/run" "$T/log"
 as_user touch "$T/pgpass"; chmod 600 "$T/pgpass"
 
