@@ -169,12 +169,17 @@ as_user touch "$T/pgpass"; chmod 600 "$T/pgpass"
 # The test user must be able to run the binaries and read the reference data;
 # a checkout under a private home (/root) is not reachable, so copy them.
 BIN="$BUILD_DIR"; DATA="$ROOT/data"
+# The C++ tests read test data from the source tree by its compiled-in path;
+# where the test user cannot read it, they run as the invoking user (they are
+# only clients of the servers, over TCP with a password).
+TESTS_AS=(as_user)
 if ! as_user test -x "$CSU" || ! as_user test -r "$DATA/refdata" || ! as_user test -r "$DATA/security"; then
   install -d -o "$RUN_USER" "$T/bin" "$T/data"
   cp "$CSU" "$T/bin/csu"; [ -x "$CSU_TESTS" ] && cp "$CSU_TESTS" "$T/bin/csu_tests"
   cp -r "$DATA/refdata" "$DATA/security" "$T/data/"
   chown -R "$RUN_USER" "$T/bin" "$T/data"
   BIN="$T/bin"; DATA="$T/data"
+  TESTS_AS=("${ENVV[@]}")
 fi
 ENVV+=(CSU_REFDATA="$DATA/refdata" CSU_PASSWORD_LIST="$DATA/security/common-passwords.txt"
   CSU_KEY_FILE="$T/pseudonymisation.key")
@@ -305,7 +310,8 @@ ok "formation up in $(elapsed "$t0" "$(now)") s: monitor :$MON_PORT, node1 :$P1 
 step "roles"
 PW_WRITER="w-$RANDOM$RANDOM$RANDOM"; PW_TEST="t-$RANDOM$RANDOM$RANDOM"
 psql_on "$P1" csu "create role csu_writer login password '$PW_WRITER'" >/dev/null
-psql_on "$P1" csu "create role csu_test login password '$PW_TEST'" >/dev/null
+# CREATEROLE: the row-level security tests make a non-owner application role.
+psql_on "$P1" csu "create role csu_test login createrole password '$PW_TEST'" >/dev/null
 psql_on "$P1" csu "create database csu_test owner csu_test" >/dev/null
 psql_on "$P1" csu "create role csu_app login password '$PW_TEST'" >/dev/null
 psql_on "$P1" csu "create database csu_app owner csu_app" >/dev/null
@@ -445,7 +451,7 @@ ok "pg_basebackup from the standby, pg_verifybackup, restored and started: all $
 # 3. The C++ tests against PostgreSQL.
 step "C++ tests against PostgreSQL"
 if [ -x "$BIN/csu_tests" ]; then
-  as_user env CSU_TEST_POSTGRES_URL="$TEST_URL" "$BIN/csu_tests" --gtest_filter="$GTEST_FILTER" \
+  "${TESTS_AS[@]}" env CSU_TEST_POSTGRES_URL="$TEST_URL" "$BIN/csu_tests" --gtest_filter="$GTEST_FILTER" \
     --gtest_brief=1 >"$T/log/gtest.log" 2>&1 || { LOGS+=("$T/log/gtest.log"); fail "csu_tests --gtest_filter='$GTEST_FILTER' failed"; }
   passed=$(sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test.*/\1/p' "$T/log/gtest.log" | tail -n 1)
   skipped=$(sed -n 's/^\[  SKIPPED \] \([0-9][0-9]*\) test.*/\1/p' "$T/log/gtest.log" | tail -n 1)
