@@ -34,6 +34,11 @@ PACKAGES+=(hledger)
 # (data/ocds) by scripts/ocds-validate.py with Python's jsonschema.
 PACKAGES+=(python3-jsonschema)
 
+# Server mode's cluster tier (scripts/cluster-test.sh, docs/deploy.md):
+# PostgreSQL 15 with pg_auto_failover (the monitor's extension and pg_autoctl)
+# and the libpq headers. pgBackRest is documented for backups, not installed.
+PACKAGES+=(postgresql-15 postgresql-15-auto-failover pg-auto-failover-cli libpq-dev)
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
