@@ -34,6 +34,10 @@ PACKAGES+=(hledger)
 # (data/ocds) by scripts/ocds-validate.py with Python's jsonschema.
 PACKAGES+=(python3-jsonschema)
 
+# The FPS IRmark test canonicalises the submission's Body a second way, with
+# libxml2's xmllint --c14n (skipped when it is absent).
+PACKAGES+=(libxml2-utils)
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
