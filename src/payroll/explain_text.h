@@ -50,7 +50,9 @@ void Append(std::string& out, const Pieces&... pieces) {
   (AppendOne(out, pieces), ...);
 }
 
-// The thread's reusable buffer, emptied (its capacity kept).
+// The thread's reusable buffer, emptied (its capacity kept). Cat uses the
+// same buffer: while a line is being built in Scratch(), nothing called may
+// use Cat or Scratch (copy the line out first).
 std::string& Scratch();
 
 // The pieces as one string of exactly their length.
