@@ -189,6 +189,50 @@ TEST(PayRun, Bands8aTo8dOf2024To25ArePaidFromTheirScales) {
   }
 }
 
+TEST(PayRun, ARunGivesWhatEachPayslipAloneGives) {
+  // A run finds the year's rates once and parses each tax code once; every
+  // payslip must still be exactly what CalculatePayslip gives it alone.
+  std::vector<PeriodInput> run;
+  const char* codes[] = {"1257L", "S1257L", "1257l", " 1257L ", "K475", "BR", "1257L M1", "NT", "1257L"};
+  const char* bands[] = {"5", "8c", "3", "9", "6", "2", "7", "8a", "4"};
+  for (int i = 0; i < 9; ++i) {
+    PeriodInput in = Base("R" + std::to_string(i), bands[i], 1);
+    in.tax_code = codes[i];
+    in.period = 3;
+    in.to_date.taxable = P(500000 + 10000 * i);
+    in.to_date.tax = P(60000);
+    if (i % 3 == 0) in.hcas = HcasZone::kOuterLondon;
+    if (i == 4) in.period_start = Date::FromYmd(2025, 6, 10), in.period_end = Date::FromYmd(2025, 6, 30);
+    run.push_back(in);
+  }
+  auto r = CalculatePayRun(run, Rates());
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  for (size_t i = 0; i < run.size(); ++i) {
+    const Payslip alone = Calc(run[i]);
+    const Payslip& in_run = r.value().payslips[i];
+    EXPECT_EQ(in_run.tax_code, alone.tax_code) << i;
+    EXPECT_EQ(in_run.net, alone.net) << i;
+    ASSERT_EQ(in_run.lines.size(), alone.lines.size()) << i;
+    for (size_t k = 0; k < alone.lines.size(); ++k) {
+      EXPECT_EQ(in_run.lines[k].code, alone.lines[k].code) << i;
+      EXPECT_EQ(in_run.lines[k].amount, alone.lines[k].amount) << i;
+      EXPECT_EQ(in_run.lines[k].explanation, alone.lines[k].explanation) << i;
+    }
+  }
+  // A bad code later in the run is still refused with its employee named,
+  // though the codes before it were kept.
+  run[7].tax_code = "1257Q";
+  auto bad = CalculatePayRun(run, Rates());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where, "employee R7");
+  // A year with no rates is refused at the first employee, as alone.
+  for (PeriodInput& in : run) in.tax_year = "2023/24";
+  bad = CalculatePayRun(run, Rates());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where, "employee R0");
+  EXPECT_EQ(bad.error().why, CalculatePayslip(run[0], Rates()).error().why);
+}
+
 TEST(PayRun, TotalsAddThePayslips) {
   std::vector<PeriodInput> run = {Base("A", "5", 1), Base("B", "6", 3), Base("C", "8c", 2)};
   run[2].hcas = HcasZone::kOuterLondon;
