@@ -38,6 +38,9 @@ PACKAGES+=(python3-jsonschema)
 # PostgreSQL 15 with pg_auto_failover (the monitor's extension and pg_autoctl)
 # and the libpq headers. pgBackRest is documented for backups, not installed.
 PACKAGES+=(postgresql-15 postgresql-15-auto-failover pg-auto-failover-cli libpq-dev)
+# The FPS IRmark test canonicalises the submission's Body a second way, with
+# libxml2's xmllint --c14n (skipped when it is absent).
+PACKAGES+=(libxml2-utils)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
