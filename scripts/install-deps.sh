@@ -34,6 +34,10 @@ PACKAGES+=(hledger)
 # (data/ocds) by scripts/ocds-validate.py with Python's jsonschema.
 PACKAGES+=(python3-jsonschema)
 
+# Server mode (docs/server-mode.md): the libpq client library, and Debian's
+# PostgreSQL 15 the tests start as an unprivileged user.
+PACKAGES+=(libpq-dev postgresql-15)
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
