@@ -63,6 +63,15 @@ n=$(psql -tA "$URL" -c "SELECT count(*) FROM users WHERE username = '$USER_NAME'
 [ "$n" = 1 ] || fail "the user is not in PostgreSQL (count $n)"
 ok "csu users add --database puts the user in PostgreSQL"
 
+# --- A server that cannot be reached: the error names it, never the password.
+if "$CSU" serve --data "$T/state-b" --listen 127.0.0.1:0 \
+    --database "postgresql://csu:two-nodes-secret@127.0.0.1:1/platform?connect_timeout=3" >"$T/bad.out" 2>"$T/bad.err"; then
+  fail "csu serve started without its database"
+fi
+grep -q "postgresql://csu@127.0.0.1:1/platform" "$T/bad.err" || fail "the error does not name the server: $(cat "$T/bad.err")"
+if grep -q "two-nodes-secret" "$T/bad.out" "$T/bad.err"; then fail "the password was printed"; fi
+ok "an unreachable database is named without its password"
+
 # --- Two nodes: A with --database, B with CSU_DATABASE_URL.
 start() {  # NAME STATE [--database URL]
   local name=$1 state=$2; shift 2
