@@ -65,6 +65,18 @@ class AccountsFixture : public ::testing::Test {
     pg_.reset();
     fs::remove_all(dir_);
   }
+  // An empty database again (the set-up's has the test policy in it).
+  void FreshDatabase() {
+    accounts_.reset();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    if (pg_) {
+      pg_.reset();
+      auto schema = pg::TestSchema::Create();
+      ASSERT_TRUE(schema.ok() && schema.value()) << (schema.ok() ? "" : schema.error().ToString());
+      pg_.emplace(std::move(*schema.value()));
+    }
+  }
   // For the tests about platform.sqlite's file itself.
   bool SqliteOnly() { return backend_ == "sqlite"; }
   void Reopen() {
@@ -513,8 +525,7 @@ TEST_P(TenancySignInTest, AnOlderDatabaseAcceptsTheChcRolesAfterOpening) {
 
 TEST_P(TenancySignInTest, CsuAndFinanceRolesRequireASecondFactorByDefault) {
   second_factor_optional_ = false;
-  fs::remove_all(dir_);
-  fs::create_directories(dir_);
+  FreshDatabase();
   Reopen();
   for (Role r : kAllRoles) {
     const bool expected = r == Role::kCsuAdmin || r == Role::kCsuAnalyst || r == Role::kCcgFinance ||
