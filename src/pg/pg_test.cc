@@ -149,5 +149,31 @@ TEST_F(PgSql, AWriteLockKeepsASecondWriterWaitingUntilCommit) {
   EXPECT_EQ(probe.value().Int(0), 1) << "released at commit";
 }
 
+// A failover or a restarted server drops the session: the statement that
+// meets the dropped connection fails with its error (it is not replayed:
+// it may have been a write that committed), and the next one reconnects.
+TEST_F(PgSql, ALostConnectionIsMadeAgainBeforeTheNextStatement) {
+  auto pid = db_->Prepare("SELECT pg_backend_pid()");
+  ASSERT_TRUE(pid.ok() && pid.value().Step().value());
+  const int64_t before = pid.value().Int(0);
+  pid.value().Reset();
+  auto other = Connect(schema_->url());
+  ASSERT_TRUE(other.ok());
+  auto kill = other.value()->Prepare("SELECT CASE WHEN pg_terminate_backend(CAST(?1 AS integer)) THEN 1 ELSE 0 END");
+  ASSERT_TRUE(kill.ok());
+  kill.value().Bind(1, before);
+  ASSERT_TRUE(kill.value().Step().value());
+  ASSERT_EQ(kill.value().Int(0), 1);
+  auto first = db_->Prepare("SELECT pg_backend_pid()").value().Step();
+  if (first.ok()) ADD_FAILURE() << "a statement on a terminated session succeeded";
+  else EXPECT_EQ(first.error().where, RedactedUrl(schema_->url()));
+  auto again = db_->Prepare("SELECT pg_backend_pid()");
+  ASSERT_TRUE(again.ok());
+  auto row = again.value().Step();
+  ASSERT_TRUE(row.ok()) << row.error().ToString();
+  ASSERT_TRUE(row.value());
+  EXPECT_NE(again.value().Int(0), before) << "a new session";
+}
+
 }  // namespace
 }  // namespace csu::pg
