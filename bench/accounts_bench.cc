@@ -72,6 +72,8 @@ Fixture* SqliteFixture() {
     x->dir = (std::filesystem::temp_directory_path() / ("csu-bench-accounts-" + std::to_string(::getpid()))).string();
     std::filesystem::remove_all(x->dir);
     std::filesystem::create_directories(x->dir);
+    static std::string dir = x->dir;  // removed when the run ends
+    std::atexit([] { std::filesystem::remove_all(dir); });
     x->policy = Policy();
     auto a = tenancy::Accounts::Open(x->dir, Options(x->policy.get()));
     Check(a.ok(), "platform.sqlite opens");
