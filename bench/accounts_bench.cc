@@ -100,6 +100,12 @@ Fixture* PostgresFixture() {
     Check(a.ok(), "accounts open on PostgreSQL");
     x->accounts = std::move(a).value();
     Populate(*x);
+    // The schema is dropped when the run ends.
+    static Fixture* keep = x;
+    std::atexit([] {
+      keep->accounts.reset();
+      keep->schema.reset();
+    });
     return x;
   }();
   return f;
