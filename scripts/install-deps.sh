@@ -34,10 +34,12 @@ PACKAGES+=(hledger)
 # (data/ocds) by scripts/ocds-validate.py with Python's jsonschema.
 PACKAGES+=(python3-jsonschema)
 
-# Server mode's cluster tier (scripts/cluster-test.sh, docs/deploy.md):
-# PostgreSQL 15 with pg_auto_failover (the monitor's extension and pg_autoctl)
-# and the libpq headers. pgBackRest is documented for backups, not installed.
-PACKAGES+=(postgresql-15 postgresql-15-auto-failover pg-auto-failover-cli libpq-dev)
+# Server mode (docs/server-mode.md, docs/deploy.md): the libpq client library,
+# Debian's PostgreSQL 15 the tests start as an unprivileged user, and
+# pg_auto_failover (the monitor's extension and pg_autoctl) for the cluster
+# tier (scripts/cluster-test.sh). pgBackRest is documented, not installed.
+PACKAGES+=(libpq-dev postgresql-15 postgresql-15-auto-failover pg-auto-failover-cli)
+
 # The FPS IRmark test canonicalises the submission's Body a second way, with
 # libxml2's xmllint --c14n (skipped when it is absent).
 PACKAGES+=(libxml2-utils)

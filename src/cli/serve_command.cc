@@ -23,6 +23,7 @@
 #include "billing/meter.h"
 #include "chc/chc_store.h"
 #include "cli/field_key.h"
+#include "cli/server_mode.h"
 #include "payroll/payroll_store.h"
 #include "primarycare/global_sum.h"
 #include "primarycare/pc_store.h"
@@ -58,6 +59,7 @@ struct ServeArgs {
   std::string rag;  // "AMBER,RED" per cent: the summary's status thresholds
   std::string payroll_key;  // the payroll key; its pages are off without it
   std::string chc_key;  // the CHC key file: only for the identifiable view
+  std::string database;  // server mode: accounts, sessions and audit in PostgreSQL
 };
 
 // The latest financial year holding a discharge, appointment or arrival.
@@ -136,13 +138,26 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // A failed write (a full disk) and the recovery are logged once each,
   // also with --quiet: they are faults, not traffic (docs/web.md).
   web::HealthLog health_log(http::StderrAccessLog());
-  auto store_audit = [store, &audit_mutex, &health_log](const std::string& actor, const std::string& action,
-                                                        const std::string& subject, const std::string& details) {
-    std::lock_guard<std::mutex> lock(audit_mutex);
-    Status s = store->AppendAudit(actor, action, subject, details);
-    health_log.Observe(store->Health());
-    return s;
-  };
+  // Server mode (docs/server-mode.md): the audit log is PostgreSQL's, shared
+  // by every node; the accounts below too.
+  std::unique_ptr<store::SqlAuditLog> server_audit;
+  if (!args.database.empty()) {
+    auto log = OpenServerAudit(args.database);
+    if (!log.ok()) {
+      PrintError(log.error().ToString());
+      return kExitFailure;
+    }
+    server_audit = std::move(log).value();
+  }
+  std::function<Status(const std::string&, const std::string&, const std::string&, const std::string&)> store_audit =
+      [store, &audit_mutex, &health_log](const std::string& actor, const std::string& action,
+                                         const std::string& subject, const std::string& details) {
+        std::lock_guard<std::mutex> lock(audit_mutex);
+        Status s = store->AppendAudit(actor, action, subject, details);
+        health_log.Observe(store->Health());
+        return s;
+      };
+  if (server_audit) store_audit = AppendTo(*server_audit);
   // Refusals are summarised per user and minute rather than written one by
   // one (docs/web.md, "Refusals in the audit log"); everything else passes.
   web::RefusalAuditLimiter refusals(store_audit, tenancy::Clock::System());
@@ -151,7 +166,8 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   account_options.audit = audit;
   account_options.ref = state->ref.get();
   account_options.policy = &policy.value();
-  auto accounts = tenancy::Accounts::Open(args.state.data_dir, account_options);
+  auto accounts = server_audit ? OpenServerAccounts(args.database, account_options)
+                              : tenancy::Accounts::Open(args.state.data_dir, account_options);
   if (!accounts.ok()) {
     PrintError(accounts.error().ToString());
     return kExitFailure;
@@ -179,6 +195,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     std::lock_guard<std::mutex> lock(audit_mutex);
     return store->VerifyNewAudit();
   };
+  if (server_audit) {
+    records.audit = [log = server_audit.get()] { return log->Entries(); };
+    records.verify_audit = [log = server_audit.get()] { return log->Verify(); };
+  }
   // Without the store's lock: /healthz never waits behind a request.
   records.health = [store, &health_log] {
     Status h = store->Health();
@@ -408,13 +428,15 @@ int Serve(const Context& ctx, const ServeArgs& args) {
                                                                              : options.address;
   std::printf("csu: serving %s on http://%s:%u/ (stop with Ctrl-C or SIGTERM)\n", args.state.data_dir.c_str(),
               host.c_str(), static_cast<unsigned>(server.port()));
+  if (server_audit)
+    std::printf("csu: server mode: accounts, sessions and the audit log in %s\n", server_audit->Name().c_str());
   if (platform_date.value())
     std::printf("csu: %s, set for this state folder ('csu store platform-date --clear' to use the real date)\n",
                 store::PlatformDateNotice(*platform_date.value(), store::Env::Default().TodayUk()).c_str());
   if (auto users = accounts.value()->ListUsers(); users.ok() && users.value().empty())
     std::printf("csu: no users yet, so nobody can sign in: add one (the server can keep running) with\n"
-                "     csu users add --data %s NAME --role csu_admin\n",
-                args.state.data_dir.c_str());
+                "     csu users add --data %s%s NAME --role csu_admin\n",
+                args.state.data_dir.c_str(), server_audit ? " --database URL" : "");
   std::fflush(stdout);
 
   signalfd_siginfo info{};
@@ -442,6 +464,7 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("serve",
                                  "Run the web platform (pages, JSON API, exports) on a state folder until SIGTERM or Ctrl-C");
   AddStateOptions(cmd, args->state);
+  AddDatabaseOption(cmd, args->database);
   cmd->add_option("--listen", args->listen, "Address and port to listen on (port 0: any free port)")
       ->capture_default_str();
   cmd->add_flag("--quiet", args->quiet, "No access log on stderr");

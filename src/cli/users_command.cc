@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/command.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "tenancy/accounts.h"
 
@@ -34,6 +35,7 @@ std::string RoleNames() {
 
 struct UsersArgs {
   StateArgs state;
+  std::string database;  // server mode: accounts and audit in PostgreSQL
   std::string username;
   std::string role;
   std::string tenant;
@@ -85,13 +87,16 @@ Result<std::string> ReadNewPassword(bool from_stdin) {
 struct Opened {
   std::unique_ptr<State> state;
   std::unique_ptr<tenancy::PasswordPolicy> policy;
+  std::unique_ptr<store::SqlAuditLog> server_audit;  // server mode only
   std::unique_ptr<tenancy::Accounts> accounts;
 };
 
 // Opens the state folder (creating it for `users add`, so a new
 // installation can make its first administrator before any data is
-// loaded), the password policy and the accounts database.
-std::optional<Opened> Open(const Context& ctx, const StateArgs& args, bool create) {
+// loaded), the password policy and the accounts database: the state
+// folder's, or with `database` server mode's PostgreSQL, where the audit
+// entries go too (the state folder then gives the reference data only).
+std::optional<Opened> Open(const Context& ctx, const StateArgs& args, const std::string& database, bool create) {
   Opened o;
   auto state = OpenState(ctx, args.data_dir, args.key_file, create, Access::kShared);
   if (!state.ok()) {
@@ -111,6 +116,22 @@ std::optional<Opened> Open(const Context& ctx, const StateArgs& args, bool creat
                           const std::string& details) { return store->AppendAudit(actor, action, subject, details); };
   options.ref = o.state->ref.get();
   options.policy = o.policy.get();
+  if (!database.empty()) {
+    auto log = OpenServerAudit(database);
+    if (!log.ok()) {
+      PrintError(log.error().ToString());
+      return std::nullopt;
+    }
+    o.server_audit = std::move(log).value();
+    options.audit = AppendTo(*o.server_audit);
+    auto accounts = OpenServerAccounts(database, options);
+    if (!accounts.ok()) {
+      PrintError(accounts.error().ToString());
+      return std::nullopt;
+    }
+    o.accounts = std::move(accounts).value();
+    return o;
+  }
   auto accounts = tenancy::Accounts::Open(args.data_dir, options);
   if (!accounts.ok()) {
     PrintError(accounts.error().ToString());
@@ -139,7 +160,7 @@ int Add(const Context& ctx, const UsersArgs& a) {
     PrintError(password.error().ToString());
     return kExitFailure;
   }
-  auto o = Open(ctx, a.state, /*create=*/true);
+  auto o = Open(ctx, a.state, a.database, /*create=*/true);
   if (!o) return kExitFailure;
   tenancy::NewUser u{a.username, a.display_name.empty() ? a.username : a.display_name, *role, a.tenant, a.totp,
                      a.practice};
@@ -160,7 +181,7 @@ int Add(const Context& ctx, const UsersArgs& a) {
 }
 
 int List(const Context& ctx, const UsersArgs& a) {
-  auto o = Open(ctx, a.state, false);
+  auto o = Open(ctx, a.state, a.database, false);
   if (!o) return kExitFailure;
   auto users = o->accounts->ListUsers();
   if (!users.ok()) {
@@ -212,7 +233,7 @@ int List(const Context& ctx, const UsersArgs& a) {
 }
 
 int SetDisabled(const Context& ctx, const UsersArgs& a, bool disabled) {
-  auto o = Open(ctx, a.state, false);
+  auto o = Open(ctx, a.state, a.database, false);
   if (!o) return kExitFailure;
   if (Status s = o->accounts->SetDisabled(a.username, disabled, o->state->actor); !s.ok()) {
     PrintError(s.error().ToString());
@@ -229,7 +250,7 @@ int ResetPassword(const Context& ctx, const UsersArgs& a) {
     PrintError(password.error().ToString());
     return kExitFailure;
   }
-  auto o = Open(ctx, a.state, false);
+  auto o = Open(ctx, a.state, a.database, false);
   if (!o) return kExitFailure;
   auto reset = o->accounts->ResetPassword(a.username, password.value(), a.totp, o->state->actor);
   if (!reset.ok()) {
@@ -242,7 +263,7 @@ int ResetPassword(const Context& ctx, const UsersArgs& a) {
 }
 
 int Assign(const Context& ctx, const UsersArgs& a) {
-  auto o = Open(ctx, a.state, false);
+  auto o = Open(ctx, a.state, a.database, false);
   if (!o) return kExitFailure;
   if (Status s = o->accounts->Assign(a.username, a.tenant, !a.remove, o->state->actor); !s.ok()) {
     PrintError(s.error().ToString());
@@ -259,7 +280,7 @@ int RequireMfa(const Context& ctx, const UsersArgs& a) {
     PrintError("'" + a.role + "' is not a role; roles are " + RoleNames());
     return kExitUsage;
   }
-  auto o = Open(ctx, a.state, false);
+  auto o = Open(ctx, a.state, a.database, false);
   if (!o) return kExitFailure;
   if (Status s = o->accounts->SetRoleRequiresMfa(*role, !a.off, o->state->actor); !s.ok()) {
     PrintError(s.error().ToString());
@@ -280,7 +301,7 @@ int RequireMfa(const Context& ctx, const UsersArgs& a) {
 }
 
 int TokenCreate(const Context& ctx, const UsersArgs& a) {
-  auto o = Open(ctx, a.state, false);
+  auto o = Open(ctx, a.state, a.database, false);
   if (!o) return kExitFailure;
   // The local operator may make a token for any user: whoever can run this
   // against the state folder can read every file in it anyway. The audit
@@ -304,7 +325,7 @@ int TokenCreate(const Context& ctx, const UsersArgs& a) {
 }
 
 int TokenList(const Context& ctx, const UsersArgs& a) {
-  auto o = Open(ctx, a.state, false);
+  auto o = Open(ctx, a.state, a.database, false);
   if (!o) return kExitFailure;
   auto found = o->accounts->FindUser(a.username);
   if (!found.ok() || !found.value()) {
@@ -326,7 +347,7 @@ int TokenList(const Context& ctx, const UsersArgs& a) {
 }
 
 int TokenRevoke(const Context& ctx, const UsersArgs& a, int64_t id) {
-  auto o = Open(ctx, a.state, false);
+  auto o = Open(ctx, a.state, a.database, false);
   if (!o) return kExitFailure;
   if (Status s = o->accounts->RevokeApiToken(id, o->state->actor); !s.ok()) {
     PrintError(s.error().ToString());
@@ -346,6 +367,7 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
   auto add_args = std::make_shared<UsersArgs>();
   CLI::App* add = cmd->add_subcommand("add", "Add a user; the password is read from the terminal or --password-stdin");
   AddStateOptions(add, add_args->state);
+  AddDatabaseOption(add, add_args->database);
   add->add_option("USERNAME", add_args->username, "User name (letters, digits, . _ @ -)")->required();
   add->add_option("--role", add_args->role, roles)->required();
   add->add_option("--tenant", add_args->tenant, "The user's CCG (ODS code), for ccg_* roles and gp_practice")
@@ -361,6 +383,7 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
   auto list_args = std::make_shared<UsersArgs>();
   CLI::App* list = cmd->add_subcommand("list", "List users with role, tenants, second factor and last sign-in");
   AddStateOptions(list, list_args->state);
+  AddDatabaseOption(list, list_args->database);
   list->add_flag("--json", list_args->json, "Print JSON");
   list->callback([&ctx, list_args] { ctx.action = [&ctx, list_args] { return List(ctx, *list_args); }; });
 
@@ -370,6 +393,7 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
                                         disable ? "Disable a user and revoke their sessions and API tokens"
                                                 : "Enable a disabled user");
     AddStateOptions(sub, args->state);
+  AddDatabaseOption(sub, args->database);
     sub->add_option("USERNAME", args->username, "User name")->required();
     sub->callback([&ctx, args, disable] {
       ctx.action = [&ctx, args, disable] { return SetDisabled(ctx, *args, disable); };
@@ -379,6 +403,7 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
   auto reset_args = std::make_shared<UsersArgs>();
   CLI::App* reset = cmd->add_subcommand("reset-password", "Set a new password; revokes sessions and API tokens");
   AddStateOptions(reset, reset_args->state);
+  AddDatabaseOption(reset, reset_args->database);
   reset->add_option("USERNAME", reset_args->username, "User name")->required();
   reset->add_flag("--totp", reset_args->totp, "Also replace the TOTP second factor and print the new secret once");
   reset->add_flag("--password-stdin", reset_args->password_stdin, "Read the password from standard input");
@@ -387,6 +412,7 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
   auto assign_args = std::make_shared<UsersArgs>();
   CLI::App* assign = cmd->add_subcommand("assign", "Assign a CCG to a csu_analyst or csu_finance user (or --remove it)");
   AddStateOptions(assign, assign_args->state);
+  AddDatabaseOption(assign, assign_args->database);
   assign->add_option("USERNAME", assign_args->username, "Analyst's user name")->required();
   assign->add_option("CCG", assign_args->tenant, "CCG ODS code")->required()->transform(UpperCaseCode);
   assign->add_flag("--remove", assign_args->remove, "Remove the assignment instead");
@@ -395,6 +421,7 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
   auto mfa_args = std::make_shared<UsersArgs>();
   CLI::App* mfa = cmd->add_subcommand("require-2fa", "Require a second factor for every user of a role (or --off)");
   AddStateOptions(mfa, mfa_args->state);
+  AddDatabaseOption(mfa, mfa_args->database);
   mfa->add_option("ROLE", mfa_args->role, roles)->required();
   mfa->add_flag("--off", mfa_args->off, "Stop requiring it");
   mfa->callback([&ctx, mfa_args] { ctx.action = [&ctx, mfa_args] { return RequireMfa(ctx, *mfa_args); }; });
@@ -404,18 +431,21 @@ void AddUsersCommand(CLI::App& app, Context& ctx) {
   auto create_args = std::make_shared<UsersArgs>();
   CLI::App* create = token->add_subcommand("create", "Make a token acting as USERNAME; printed once");
   AddStateOptions(create, create_args->state);
+  AddDatabaseOption(create, create_args->database);
   create->add_option("USERNAME", create_args->username, "Whose role and tenants the token acts with")->required();
   create->add_option("--name", create_args->display_name, "What it is for, e.g. 'finance dashboard'")->required();
   create->callback([&ctx, create_args] { ctx.action = [&ctx, create_args] { return TokenCreate(ctx, *create_args); }; });
   auto tlist_args = std::make_shared<UsersArgs>();
   CLI::App* tlist = token->add_subcommand("list", "List a user's tokens (never the tokens themselves)");
   AddStateOptions(tlist, tlist_args->state);
+  AddDatabaseOption(tlist, tlist_args->database);
   tlist->add_option("USERNAME", tlist_args->username, "User name")->required();
   tlist->callback([&ctx, tlist_args] { ctx.action = [&ctx, tlist_args] { return TokenList(ctx, *tlist_args); }; });
   auto revoke_args = std::make_shared<UsersArgs>();
   auto revoke_id = std::make_shared<int64_t>(0);
   CLI::App* revoke = token->add_subcommand("revoke", "Revoke a token by its id");
   AddStateOptions(revoke, revoke_args->state);
+  AddDatabaseOption(revoke, revoke_args->database);
   revoke->add_option("ID", *revoke_id, "Token id (from 'csu users token list')")->required();
   revoke->callback([&ctx, revoke_args, revoke_id] {
     ctx.action = [&ctx, revoke_args, revoke_id] { return TokenRevoke(ctx, *revoke_args, *revoke_id); };

@@ -6,13 +6,15 @@
 #include <mutex>
 #include <semaphore>
 
-#include "store/sqlite_db.h"
+#include "store/sql.h"
 #include "tenancy/accounts.h"
 
 namespace csu::tenancy {
 
 struct Accounts::Impl {
-  std::unique_ptr<store::SqliteDb> db;
+  // platform.sqlite (embedded) or the PostgreSQL database (server mode):
+  // every statement below is written for both (store/sql.h).
+  std::unique_ptr<store::SqlConnection> db;
   AccountsOptions options;
   Clock* clock = nullptr;
   std::mutex mu;  // guards db
@@ -35,11 +37,12 @@ struct Accounts::Impl {
   int64_t Now() { return clock->NowUnixSeconds(); }
   std::string NowIso() { return IsoUtc(Now()); }
 
-  // Runs `body` inside BEGIN IMMEDIATE .. COMMIT; rolls back on error.
-  // Caller holds mu.
+  // Runs `body` inside a write transaction (BEGIN IMMEDIATE on SQLite; on
+  // PostgreSQL under the accounts' advisory lock, so nodes write one at a
+  // time); rolls back on error. Caller holds mu.
   template <typename F>
   Status InTransaction(F&& body) {
-    return store::InTransaction(*db, std::forward<F>(body));
+    return store::InWriteTransaction(*db, store::kAccountsWriteLock, std::forward<F>(body));
   }
 
   Status Audit(const std::string& actor, const std::string& action, const std::string& subject,
@@ -69,5 +72,9 @@ struct Accounts::Impl {
 };
 
 Principal PrincipalOf(const UserInfo& u);
+
+// Accounts over an open connection whose schema is ready (Open and
+// OpenServerAccounts).
+Result<std::unique_ptr<Accounts>> AdoptConnection(std::unique_ptr<store::SqlConnection> db, AccountsOptions options);
 
 }  // namespace csu::tenancy

@@ -110,7 +110,7 @@ Result<Charge> RecordFailure(Accounts::Impl& im, const std::string& key, int64_t
 // attempt turned out not to be a failure.
 Status Refund(Accounts::Impl& im, const std::string& key, int64_t free) {
   CSU_ASSIGN_OR_RETURN(up, im.db->Prepare(
-      "UPDATE sign_in_throttle SET failures = max(failures - 1, 0), "
+      "UPDATE sign_in_throttle SET failures = CASE WHEN failures > 1 THEN failures - 1 ELSE 0 END, "
       "locked_until = CASE WHEN failures - 1 < ?2 THEN 0 ELSE locked_until END WHERE key_sha256 = ?1"));
   return up.Bind(1, key).Bind(2, free).Run();
 }
@@ -317,7 +317,8 @@ SignInResult Accounts::SignIn(const SignInRequest& req) {
         "DELETE FROM sign_in_throttle WHERE locked_until <= ?1 AND last_failure_at <= ?1 - ?2"));
     if (Status st = prune.Bind(1, now).Bind(2, kThrottleForgetSeconds).Run(); !st.ok()) return st;
     CSU_ASSIGN_OR_RETURN(up, im.db->Prepare(
-        "UPDATE users SET last_sign_in_at = ?2, totp_last_step = max(totp_last_step, ?3) WHERE id = ?1"));
+        "UPDATE users SET last_sign_in_at = ?2, totp_last_step = CASE WHEN totp_last_step > ?3 THEN totp_last_step ELSE ?3 END "
+        "WHERE id = ?1"));
     return up.Bind(1, user->info.id).Bind(2, IsoUtc(now)).Bind(3, totp_step.value_or(0)).Run();
   });
   if (!s.ok()) return Failed();
@@ -445,13 +446,11 @@ Result<std::pair<ApiTokenInfo, std::string>> MakeApiToken(Accounts::Impl& im, st
   Status s = im.InTransaction([&]() -> Status {
     CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare(
         "INSERT INTO api_tokens(token_sha256, user_id, name, created_at, last_used_at, revoked_at) "
-        "VALUES (?1,?2,?3,?4,0,0)"));
-    if (Status st = ins.Bind(1, TokenDigest(token)).Bind(2, u->id).Bind(3, name).Bind(4, info.created_at).Run();
-        !st.ok())
-      return st;
-    CSU_ASSIGN_OR_RETURN(last, im.db->Prepare("SELECT last_insert_rowid()"));
-    CSU_ASSIGN_OR_RETURN(got, last.Step());
-    info.id = got ? last.Int(0) : 0;
+        "VALUES (?1,?2,?3,?4,0,0) RETURNING id"));
+    ins.Bind(1, TokenDigest(token)).Bind(2, u->id).Bind(3, name).Bind(4, info.created_at);
+    CSU_ASSIGN_OR_RETURN(got, ins.Step());
+    info.id = got ? ins.Int(0) : 0;
+    ins.Reset();
     return Status::Ok();
   });
   if (!s.ok()) return s.error();

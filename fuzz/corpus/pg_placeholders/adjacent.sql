@@ -1,0 +1,1 @@
+SELECT ?1x, a?b FROM t

@@ -1,0 +1,1 @@
+SELECT E'\'?' , $$ ? $$, $tag$ ?1 $tag$ /* ? /* nested ? */ ? */ FROM t WHERE x = ?

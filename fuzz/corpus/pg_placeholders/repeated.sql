@@ -1,0 +1,1 @@
+UPDATE s SET x = ?2 WHERE k = ?1 AND t <= ?1 - ?2

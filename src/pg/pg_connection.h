@@ -1,0 +1,39 @@
+// The PostgreSQL engine of store/sql.h, over libpq (docs/server-mode.md).
+//
+//   CSU_ASSIGN_OR_RETURN(db, pg::Connect("postgresql://csu@db1,db2/csu?target_session_attrs=read-write"));
+//   ... the same statements as on SQLite (store::SqlConnection) ...
+//
+// * Placeholders `?N` are rewritten to `$N` (pg/placeholders.h); values go
+//   as text with their type (int8, text; null as unknown), never spliced into
+//   the statement, and each distinct statement is prepared once per session.
+// * BeginWrite(lock) is BEGIN + pg_advisory_xact_lock(lock); Commit is an
+//   Error when PostgreSQL rolled the transaction back.
+// * Errors name the server as postgresql://USER@HOST:PORT/DB and carry
+//   PostgreSQL's primary message and SQLSTATE, never the password or the
+//   values of a row (a constraint's DETAIL is left out).
+// * A connection found broken (a failover, a restart) is re-established
+//   before the next statement outside a transaction; a transaction in flight
+//   fails with its error.
+// Not thread-safe: one thread at a time, like store::SqliteDb.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "store/sql.h"
+
+namespace csu::pg {
+
+// Connects to a postgresql:// URL or a libpq key=value string.
+Result<std::unique_ptr<store::SqlConnection>> Connect(const std::string& url);
+
+// The URL as errors and logs may show it: postgresql://USER@HOST:PORT/DB
+// (every host of a multi-host URL), without the password or other options;
+// "the database URL" when it cannot be read.
+std::string RedactedUrl(const std::string& url);
+
+// Whether `s` is a PostgreSQL connection string (postgresql:// or postgres://).
+bool IsPostgresUrl(const std::string& s);
+
+}  // namespace csu::pg

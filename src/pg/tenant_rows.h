@@ -1,0 +1,51 @@
+// Row-level security on tenant tables in PostgreSQL (issue #18,
+// docs/server-mode.md, "Row-level security"): defence in depth beneath the
+// permission matrix. A tenant table gets FORCEd policies so that
+//   * the application role (which neither owns the tables nor has
+//     BYPASSRLS) sees and writes only the rows of the tenant the request set
+//     with SET LOCAL app.tenant (InTenant below);
+//   * a statement with no tenant set is an ERROR, never all rows and never
+//     silently none (csu_current_tenant() raises);
+//   * the owner (migrations, and the accounts, which are cross-tenant by
+//     nature) keeps a policy of its own; any other role sees nothing.
+//
+//   CSU_ASSIGN_OR_RETURN(owner, pg::Connect(owner_url));
+//   pg::ScopeTableToTenant(*owner, "analyst_tenants", "tenant", "csu_app");
+//   ... on the application role's connection, per request:
+//   pg::InTenant(*app, "02E", [&]() -> Status { ... SELECT ... });
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "store/sql.h"
+
+namespace csu::pg {
+
+// Creates (or replaces) csu_current_tenant() and turns on forced row-level
+// security on `table` keyed on `column`: a policy for `app_role` (rows of
+// the current tenant, read and write) and one for the owner running this
+// (every row). Grants `app_role` SELECT, INSERT, UPDATE and DELETE on it.
+// Names are checked to be plain identifiers (letters, digits, _).
+Status ScopeTableToTenant(store::SqlConnection& owner, std::string_view table, std::string_view column,
+                          std::string_view app_role);
+
+// Runs `body` in a transaction with app.tenant = `tenant` for that
+// transaction only (set_config(..., true): SET LOCAL), so a pooled
+// connection never carries one request's tenant into the next.
+template <typename F>
+Status InTenant(store::SqlConnection& db, std::string_view tenant, F&& body) {
+  if (tenant.empty()) return MakeError(db.Name(), "no tenant given for a tenant-scoped transaction");
+  if (Status s = db.Exec("BEGIN"); !s.ok()) return s;
+  auto set = db.Prepare("SELECT set_config('app.tenant', ?1, true)");
+  Status s = set.ok() ? set.value().Bind(1, tenant).Run() : Status(set.error());
+  if (s.ok()) s = body();
+  if (!s.ok()) {
+    (void)db.Exec("ROLLBACK");
+    return s;
+  }
+  return db.Exec("COMMIT");
+}
+
+}  // namespace csu::pg

@@ -1,0 +1,138 @@
+// A backend-neutral SQL connection (docs/server-mode.md): what the accounts
+// and the PostgreSQL audit log are written against, so that one set of
+// statements runs on SQLite (embedded mode, SqliteConnection below, over
+// store::SqliteDb) and on PostgreSQL (server mode, src/pg).
+//
+// Statements are written in the dialect both engines share: `?N` (or `?`)
+// placeholders, ON CONFLICT instead of INSERT OR IGNORE, RETURNING instead
+// of last_insert_rowid() and changes(), CASE instead of two-argument max(),
+// integers rather than booleans in result columns.
+//
+//   CSU_ASSIGN_OR_RETURN(q, db.Prepare("SELECT id FROM users WHERE username = ?1"));
+//   q.Bind(1, name);
+//   CSU_ASSIGN_OR_RETURN(row, q.Step());      // true: a row is ready
+//   Status s = store::InWriteTransaction(db, store::kAccountsWriteLock, [&]() -> Status { ... });
+//
+// Not thread-safe: one connection is used by one thread at a time (its
+// owner's mutex).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "core/result.h"
+
+namespace csu::store {
+
+class SqliteDb;
+
+// The keys of the write locks BeginWrite takes (PostgreSQL advisory locks;
+// fixed numbers so that every node takes the same one). "OpenCSU" in the
+// high bytes keeps them apart from any other application's on the server.
+inline constexpr int64_t kAccountsWriteLock = 0x4f70656e435355'01;
+inline constexpr int64_t kAuditWriteLock = 0x4f70656e435355'02;
+
+// What an engine implements for one prepared statement.
+class SqlStatementImpl {
+ public:
+  virtual ~SqlStatementImpl() = default;
+  virtual void BindInt(int i, int64_t v) = 0;
+  virtual void BindText(int i, std::string_view v) = 0;
+  virtual void BindNull(int i) = 0;
+  virtual Result<bool> Step() = 0;
+  // Runs to completion (rows discarded) and makes it ready to run again
+  // with the same binds.
+  virtual Status Run() = 0;
+  // Ready to run again with new binds.
+  virtual void Reset() = 0;
+  virtual int64_t Int(int col) const = 0;
+  virtual std::string Text(int col) const = 0;
+  virtual bool IsNull(int col) const = 0;
+};
+
+// A prepared statement: the same calls as store::Statement.
+class SqlStatement {
+ public:
+  explicit SqlStatement(std::unique_ptr<SqlStatementImpl> impl) : impl_(std::move(impl)) {}
+  // Binds are 1-based.
+  SqlStatement& Bind(int i, int64_t v) {
+    impl_->BindInt(i, v);
+    return *this;
+  }
+  SqlStatement& Bind(int i, std::string_view v) {
+    impl_->BindText(i, v);
+    return *this;
+  }
+  SqlStatement& BindNull(int i) {
+    impl_->BindNull(i);
+    return *this;
+  }
+  // True when a row is ready, false when done; Error on failure.
+  Result<bool> Step() { return impl_->Step(); }
+  // Runs to completion (rows are discarded); keeps the binds.
+  Status Run() { return impl_->Run(); }
+  // Ready for new binds and another run.
+  void Reset() { impl_->Reset(); }
+  int64_t Int(int col) const { return impl_->Int(col); }
+  std::string Text(int col) const { return impl_->Text(col); }
+  bool IsNull(int col) const { return impl_->IsNull(col); }
+
+ private:
+  std::unique_ptr<SqlStatementImpl> impl_;
+};
+
+class SqlConnection {
+ public:
+  virtual ~SqlConnection() = default;
+  // Runs one or more statements without parameters or results.
+  virtual Status Exec(const std::string& sql) = 0;
+  virtual Result<SqlStatement> Prepare(std::string_view sql) = 0;
+  // Starts a transaction that writes, serialised with every other writer
+  // taking `lock`: SQLite's BEGIN IMMEDIATE (one writer per database
+  // anyway), PostgreSQL's BEGIN and pg_advisory_xact_lock(lock).
+  virtual Status BeginWrite(int64_t lock) = 0;
+  // Error when the transaction could not commit (nothing of it stays).
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+  // "sqlite" or "postgresql": for the few statements (schema) that differ.
+  virtual std::string_view Backend() const = 0;
+  // What errors name: the file, or the server as postgresql://USER@HOST:PORT/DB.
+  virtual const std::string& Name() const = 0;
+};
+
+// Runs `body` (returning Status) inside BeginWrite(lock) .. Commit, rolling
+// back on any error, so its changes land whole or not at all.
+template <typename F>
+Status InWriteTransaction(SqlConnection& db, int64_t lock, F&& body) {
+  if (Status s = db.BeginWrite(lock); !s.ok()) return s;
+  Status s = body();
+  if (!s.ok()) {
+    (void)db.Rollback();
+    return s;
+  }
+  return db.Commit();
+}
+
+// The SQLite engine: adapts an open SqliteDb (whose own API is unchanged).
+// `db()` gives it back for what only SQLite has (pragmas, schema edits).
+class SqliteConnection final : public SqlConnection {
+ public:
+  explicit SqliteConnection(std::unique_ptr<SqliteDb> db);
+  ~SqliteConnection() override;
+  Status Exec(const std::string& sql) override;
+  Result<SqlStatement> Prepare(std::string_view sql) override;
+  Status BeginWrite(int64_t lock) override;
+  Status Commit() override;
+  Status Rollback() override;
+  std::string_view Backend() const override { return "sqlite"; }
+  const std::string& Name() const override;
+  SqliteDb& db() { return *db_; }
+
+ private:
+  std::unique_ptr<SqliteDb> db_;
+};
+
+}  // namespace csu::store
