@@ -47,9 +47,11 @@ BUILD_DIR=${1:-build}
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
 CSU="$BUILD_DIR/csu"
 CSU_TESTS="$BUILD_DIR/csu_tests"
-# The C++ tests that talk to PostgreSQL (they skip themselves when
-# CSU_TEST_POSTGRES_URL is unset, so `make test` runs them against SQLite only).
-GTEST_FILTER=${CSU_CLUSTER_GTEST_FILTER:-'*Postgres*:*Pg*:AccountsBackends*:SqlAuditLog*'}
+# The C++ tests that talk to PostgreSQL: the PostgreSQL instances of the suites
+# run on both engines (`Backends/...Test.Case/postgresql`) and the pg module's
+# own (`PgSql.*`, `PgTenantRows.*`). They skip themselves when
+# CSU_TEST_POSTGRES_URL is unset, so `make test` runs them against SQLite only.
+GTEST_FILTER=${CSU_CLUSTER_GTEST_FILTER:-'*/postgresql:Pg*'}
 RUN_USER=${CSU_CLUSTER_USER:-csu-cluster-test}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 NODES=3

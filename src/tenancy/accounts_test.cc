@@ -78,7 +78,6 @@ class AccountsFixture : public ::testing::Test {
     }
   }
   // For the tests about platform.sqlite's file itself.
-  bool SqliteOnly() { return backend_ == "sqlite"; }
   void Reopen() {
     accounts_.reset();
     AccountsOptions o;
@@ -155,6 +154,8 @@ class AccountsBackendTest : public AccountsFixture, public ::testing::WithParamI
 class TenancyAccountsTest : public AccountsBackendTest {};
 class TenancySignInTest : public AccountsBackendTest {};
 class SessionTest : public AccountsBackendTest {};
+// About platform.sqlite itself (its older versions): SQLite only.
+class TenancyPlatformFileTest : public AccountsFixture {};
 std::string BackendName(const ::testing::TestParamInfo<const char*>& i) { return i.param; }
 INSTANTIATE_TEST_SUITE_P(Backends, TenancyAccountsTest, ::testing::Values("sqlite", "postgresql"), BackendName);
 INSTANTIATE_TEST_SUITE_P(Backends, TenancySignInTest, ::testing::Values("sqlite", "postgresql"), BackendName);
@@ -483,8 +484,7 @@ TEST_P(TenancySignInTest, WithASecondFactorTheAnswerDoesNotTellWhetherThePasswor
 // A platform database made before the CHC roles (its users CHECK lists
 // only the first five roles) is widened in place on open: its users stay, and the new
 // roles can then be added.
-TEST_P(TenancySignInTest, AnOlderDatabaseAcceptsTheChcRolesAfterOpening) {
-  if (!SqliteOnly()) GTEST_SKIP() << "about platform.sqlite itself";
+TEST_F(TenancyPlatformFileTest, AnOlderDatabaseAcceptsTheChcRolesAfterOpening) {
   Add("carol", Role::kCcgCommissioner, "02E");
   accounts_.reset();
   {
@@ -791,8 +791,7 @@ namespace {
 // rebuilt with the first five) opens with its users, their ids and
 // assignments kept, and then takes csu_finance users, who are assigned CCGs
 // like analysts.
-TEST_P(TenancyAccountsTest, AVersionOneFileIsMigratedToTakeCsuFinanceUsers) {
-  if (!SqliteOnly()) GTEST_SKIP() << "about platform.sqlite itself";
+TEST_F(TenancyPlatformFileTest, AVersionOneFileIsMigratedToTakeCsuFinanceUsers) {
   Add("ana", Role::kCsuAnalyst);
   ASSERT_TRUE(accounts_->Assign("ana", "02E", true, "admin-test").ok());
   Add("viv", Role::kCcgViewer, "02E");
