@@ -146,18 +146,21 @@ TEST_F(PayrollLedgerTest, AnInterruptedPostIsRecoveredNotDoubled) {
   EXPECT_EQ(rec->entity, "02E");
 }
 
-TEST_F(PayrollLedgerTest, AClosedPeriodOrNoLedgerRefusesAndRecordsNothing) {
+TEST_F(PayrollLedgerTest, AClosedPeriodOrAnUnknownRunRefusesAndRecordsNothing) {
   const int64_t id = FinalRun();
   Must(ledger_->SetPeriodState("02E", Must(ledger::LedgerPeriod::Parse("2025-04")), ledger::PeriodState::kClosed,
                                kLedgerBy));
   auto closed = PostPayRun(*pay_, *ledger_, id, orgs_, kBy);
   ASSERT_FALSE(closed.ok());
   EXPECT_FALSE(Must(pay_->FindPosting(id)));
-  ASSERT_TRUE(pay_->AddEmployer({"27D", payroll::EmployerKind::kCcg, "NHS Other CCG", "083/BA27D", "083PB00012346"},
-                                kBy)
-                  .ok());
+  EXPECT_TRUE(Must(ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd())).empty());
+  // Open again, it posts.
+  Must(ledger_->SetPeriodState("02E", Must(ledger::LedgerPeriod::Parse("2025-04")), ledger::PeriodState::kOpen,
+                               kLedgerBy));
+  EXPECT_TRUE(PostPayRun(*pay_, *ledger_, id, orgs_, kBy).ok());
   auto none = PostPayRun(*pay_, *ledger_, 999, orgs_, kBy);
-  EXPECT_FALSE(none.ok());
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().why.find("no such pay run"), std::string::npos);
 }
 
 // Pay cost against budget, by hand (tests/golden/payroll/README.md): two
