@@ -7,7 +7,7 @@ DEMO_DIR  ?= demo-data
 JOBS      ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test test-slow demo bench loadtest soak fuzz clean help
+.PHONY: all deps configure build test test-slow test-cluster demo bench loadtest soak fuzz clean help
 
 all: build
 
@@ -15,6 +15,7 @@ help:
 	@echo "make demo      install, build, generate the demo CSU's data and run the platform"
 	@echo "make test      install, build and run the default test suite (a few minutes)"
 	@echo "make test-slow the slow tier: sanitizer build and large generator runs"
+	@echo "make test-cluster  server mode on loopback: PostgreSQL failover, nginx over several nodes"
 	@echo "make bench     run the benchmarks and print a table"
 	@echo "make loadtest  the web platform under load with wrk (after make demo)"
 	@echo "make soak      its memory under 10 minutes of load (SOAK_SECONDS=600; after make demo)"
@@ -37,6 +38,11 @@ test: build
 
 test-slow: deps
 	./scripts/test-slow.sh
+
+# PostgreSQL refuses root: run as root, the script makes an unprivileged user.
+test-cluster: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target csu csu_tests
+	./scripts/cluster-test.sh $(BUILD_DIR)
 
 demo: build
 	./scripts/demo.sh $(BUILD_DIR) $(DEMO_DIR)

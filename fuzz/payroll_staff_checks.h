@@ -73,7 +73,7 @@ inline const std::set<std::string>& StaffSentences() {
       "has D, F, I, Q, U or V in its prefix, which HMRC never uses (NIMN)",
       "has O as its second letter, which HMRC never uses (NIMN)", "has a prefix HMRC does not allocate (NIMN)",
       "does not end in A, B, C or D (NIMN)", "is not N digits (like N-N-N)", "is not N digits",
-      "has N columns, not N", "no header row (docs/formats/payroll-staff-vN.md)",
+      "has N fields, not N", "no header row (docs/formats/payroll-staff-vN.md)",
       "the header is not the N columns of docs/formats/payroll-staff-vN.md in order",
       "not a well-formed CSV record (unterminated quoted field)",
       "not a well-formed CSV record (text after a closing quote)",
@@ -93,7 +93,7 @@ inline std::string CheckStaffFile(std::string_view text) {
   for (const auto& p : f.problems) {
     if (p.why.empty()) return "a problem without a reason";
     if (p.line < 1) return "a problem without a line";
-    if (kColumns.count(p.column) == 0) return "a problem naming no column of the format";
+    if (kColumns.count(p.field) == 0) return "a problem naming no column of the format";
     if (StaffSentences().count(StaffDigitsAsN(p.why)) == 0)
       return "a problem that is not one of the reader's sentences (it may repeat a value): " + p.why;
   }

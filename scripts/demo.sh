@@ -95,6 +95,17 @@ echo "== Continuing healthcare: a synthetic caseload (CHC key: ${CSU_CHC_KEY_FIL
 if [ "$("$CSU" chc caseload --data "$STATE" --format csv | wc -l)" -le 1 ]; then
   "$CSU" chc demo-caseload --ccgs 02E,27D,12F --year 2018/19 --as-of 2018-10-15 --out "$DEMO_DIR/chc-caseload.csv"
   "$CSU" chc import --data "$STATE" "$DEMO_DIR/chc-caseload.csv"
+  # A month of the providers' bills, a few wrong as real ones are (overcharged, sent
+  # twice, billed before the package), checked against the packages: the summary line only.
+  "$CSU" chc demo-invoices --data "$STATE" --month 2018-09 --out "$DEMO_DIR/chc-invoices-2018-09.csv"
+  "$CSU" chc check-invoices --data "$STATE" "$DEMO_DIR/chc-invoices-2018-09.csv" | sed -n 1p
+  # Two retrospective claims for care before a referral: one decided, one open.
+  "$CSU" chc claim --data "$STATE" 1 --received 2018-08-13 --from 2016-10-03 --to 2016-12-25 \
+    --cost 2016-10-03:2016-12-25:845.00
+  "$CSU" chc claim --data "$STATE" 2 --received 2018-09-03 --from 2017-09-04 --to 2017-12-10 \
+    --cost 2017-09-04:2017-12-10:910.00
+  "$CSU" chc claim-decide --data "$STATE" 1 --eligible --from 2016-11-07 --to 2016-12-25 --on 2018-10-01 \
+    --reason "a primary health need from 7 November 2016 on the care home's nursing records"
 fi
 "$CSU" chc assurance --data "$STATE" --quarter 2018-Q2
 

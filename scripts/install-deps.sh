@@ -34,6 +34,14 @@ PACKAGES+=(hledger)
 # (data/ocds) by scripts/ocds-validate.py with Python's jsonschema.
 PACKAGES+=(python3-jsonschema)
 
+# Server mode's cluster tier (scripts/cluster-test.sh, docs/deploy.md):
+# PostgreSQL 15 with pg_auto_failover (the monitor's extension and pg_autoctl)
+# and the libpq headers. pgBackRest is documented for backups, not installed.
+PACKAGES+=(postgresql-15 postgresql-15-auto-failover pg-auto-failover-cli libpq-dev)
+# The FPS IRmark test canonicalises the submission's Body a second way, with
+# libxml2's xmllint --c14n (skipped when it is absent).
+PACKAGES+=(libxml2-utils)
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

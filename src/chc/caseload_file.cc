@@ -17,12 +17,6 @@ constexpr const char* kNames[kColumns] = {"ccg", "nhs_number", "name", "date_of_
 
 }  // namespace
 
-std::string CaseloadProblem::ToString(const std::string& file) const {
-  std::string s = file + ":" + std::to_string(line);
-  if (!field.empty()) s += ": " + field;
-  return s + ": " + why;
-}
-
 CaseloadFile ReadCaseload(std::string_view text, const std::function<bool(const std::string&)>& is_ccg) {
   CaseloadFile out;
   auto problem = [&](int64_t line, int col, std::string why) {
@@ -53,7 +47,8 @@ CaseloadFile ReadCaseload(std::string_view text, const std::function<bool(const 
         else if (!OdsCode::Parse(r.ccg).ok()) problem(line, kCcg, "is not an ODS code");
         else if (is_ccg && !is_ccg(r.ccg)) problem(line, kCcg, "is not a CCG in the reference data");
         auto nhs = ParseNhsNumber(v(kNhs));
-        if (v(kNhs).size() != 10 || !nhs) problem(line, kNhs, "is not a valid NHS number (10 digits, valid check digit)");
+        if (v(kNhs).size() != 10 || !nhs)
+          problem(line, kNhs, "is not a valid NHS number (10 digits, valid check digit)");
         else r.nhs_number = *nhs;
         r.identity.name = v(kName);
         if (r.identity.name.empty()) problem(line, kName, "is required");
@@ -88,8 +83,10 @@ CaseloadFile ReadCaseload(std::string_view text, const std::function<bool(const 
           if (r.decision_reason.empty()) problem(line, kReason, "is required with decided_on");
           if (r.decision_reason.size() > 2000) problem(line, kReason, "is longer than 2,000 characters");
           if (referred && *r.decided_on < *referred) problem(line, kDecided, "is before referred_on");
-          if (r.checklist_received && *r.decided_on < *r.checklist_received) problem(line, kDecided, "is before checklist_received");
-          if (!r.fast_track && !r.checklist_positive) problem(line, kDecided, "a standard case is decided only after a positive Checklist");
+          if (r.checklist_received && *r.decided_on < *r.checklist_received)
+            problem(line, kDecided, "is before checklist_received");
+          if (!r.fast_track && !r.checklist_positive)
+            problem(line, kDecided, "a standard case is decided only after a positive Checklist");
         } else if (!decision.empty() || !r.decision_reason.empty()) {
           problem(line, kDecision, "decision and decision_reason need decided_on");
         }
@@ -105,7 +102,8 @@ CaseloadFile ReadCaseload(std::string_view text, const std::function<bool(const 
           if (!setting) problem(line, kSetting, "is not care_home_nursing, care_home, domiciliary or phb");
           else p.setting = *setting;
           auto cost = Money::Parse(v(kUnitCost));
-          if (!cost.ok() || cost.value().pence() <= 0) problem(line, kUnitCost, "is not an amount of pounds more than 0");
+          if (!cost.ok() || cost.value().pence() <= 0)
+            problem(line, kUnitCost, "is not an amount of pounds more than 0");
           else p.unit_cost = cost.value();
           if (!v(kUnits).empty()) {
             auto units = ParseUnitsX100(v(kUnits));
@@ -121,7 +119,7 @@ CaseloadFile ReadCaseload(std::string_view text, const std::function<bool(const 
         if (referred) r.referred_on = *referred;
         if (out.problems.size() == before) out.rows.push_back(std::move(r));
       },
-      [&](int64_t line, std::string why) { problem(line, -1, std::move(why)); });
+      out.problems);
   if (!last) return out;
   if (out.rows.empty() && out.problems.empty()) problem(*last, -1, "has no cases");
   if (!out.problems.empty()) out.rows.clear();

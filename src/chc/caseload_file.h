@@ -13,6 +13,7 @@
 
 #include "chc/chc_store.h"
 #include "core/date.h"
+#include "core/fixed_csv.h"
 #include "core/money.h"
 
 namespace csu::chc {
@@ -32,16 +33,9 @@ struct CaseloadRow {
   std::optional<PackageVersion> package;  // version 1, from package_start
 };
 
-struct CaseloadProblem {
-  int64_t line = 0;
-  std::string field;  // "" for the whole row or file
-  std::string why;    // never holds a value from the file
-  std::string ToString(const std::string& file) const;
-};
-
 struct CaseloadFile {
   std::vector<CaseloadRow> rows;         // empty when there are problems
-  std::vector<CaseloadProblem> problems;
+  std::vector<FileProblem> problems;
 };
 
 // `is_ccg` answers whether a (capitalised) code is a CCG; null accepts any

@@ -31,12 +31,6 @@ bool IsPseudonym(std::string_view s) {
 
 }  // namespace
 
-std::string InvoiceProblem::ToString(const std::string& file) const {
-  std::string s = file + ":" + std::to_string(line);
-  if (!field.empty()) s += ": " + field;
-  return s + ": " + why;
-}
-
 InvoiceFile ReadInvoices(std::string_view text, const std::function<bool(const std::string&)>& is_ccg) {
   InvoiceFile out;
   auto problem = [&](int64_t line, int col, std::string why) {
@@ -89,11 +83,12 @@ InvoiceFile ReadInvoices(std::string_view text, const std::function<bool(const s
           r.from = *from, r.to = *to;
         }
         auto amount = Money::Parse(v(kAmount));
-        if (!amount.ok() || amount.value().pence() <= 0) problem(line, kAmount, "is not an amount of pounds more than 0");
+        if (!amount.ok() || amount.value().pence() <= 0)
+          problem(line, kAmount, "is not an amount of pounds more than 0");
         else r.amount = amount.value();
         if (out.problems.size() == before) out.rows.push_back(std::move(r));
       },
-      [&](int64_t line, std::string why) { problem(line, -1, std::move(why)); });
+      out.problems);
   if (!last) return out;
   if (out.rows.empty() && out.problems.empty()) problem(*last, -1, "has no invoices");
   if (!out.problems.empty()) out.rows.clear();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/date.h"
+#include "core/fixed_csv.h"
 #include "core/money.h"
 
 namespace csu::chc {
@@ -27,17 +28,9 @@ struct ProviderInvoice {
   std::string CaseRef() const { return case_id ? std::to_string(*case_id) : pseudonym; }
 };
 
-// A problem of the file, as the caseload file states them.
-struct InvoiceProblem {
-  int64_t line = 0;
-  std::string field;  // "" for the whole row or file
-  std::string why;    // never holds a value from the file
-  std::string ToString(const std::string& file) const;
-};
-
 struct InvoiceFile {
   std::vector<ProviderInvoice> rows;  // empty when there are problems
-  std::vector<InvoiceProblem> problems;
+  std::vector<FileProblem> problems;
 };
 
 // `is_ccg` answers whether a (capitalised) code is a CCG; null accepts any

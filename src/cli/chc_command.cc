@@ -44,6 +44,7 @@
 #include "store/env.h"
 #include "store/platform_date.h"
 #include "synth/chc_caseload.h"
+#include "synth/chc_invoices.h"
 
 namespace csu::cli {
 namespace {
@@ -519,6 +520,27 @@ int DemoCaseload(const Context& ctx, const ChcArgs& a) {
   return kExitOk;
 }
 
+// Writes the demo's provider invoices for a month from the stored packages
+// (synth/chc_invoices.h): mostly payable, a few wrong as real bills are.
+int DemoInvoices(const Context& ctx, const ChcArgs& a) {
+  auto month = Date::Parse(a.on + "-01");
+  if (a.on.size() != 7 || !month.ok()) return Fail("--month: a month, YYYY-MM", kExitUsage);
+  auto o = Open(ctx, a);
+  if (!o) return kExitFailure;
+  auto packages = o->db->Packages("");
+  if (!packages.ok()) return Fail(packages.error().ToString());
+  synth::ChcInvoiceStats st;
+  const std::string text = synth::GenerateChcInvoices(packages.value(), month.value(), &st);
+  AtomicFileWriter w(a.out);
+  if (Status s = w.Open(); !s.ok()) return Fail(s.error().ToString());
+  w.Append(text);
+  if (Status s = w.Commit(); !s.ok()) return Fail(s.error().ToString());
+  std::printf("%lld invoices for %s (%lld overcharged, %lld sent twice, %lld billed before the package) written to %s\n",
+              static_cast<long long>(st.invoices), a.on.c_str(), static_cast<long long>(st.overcharged),
+              static_cast<long long>(st.duplicates), static_cast<long long>(st.before_package), a.out.c_str());
+  return kExitOk;
+}
+
 // Checks a file of provider invoices against the packages and stores every
 // row with its outcome (docs/formats/chc-invoices-v1.md): a malformed file
 // stores nothing; a well-formed row that does not match is queried.
@@ -930,6 +952,12 @@ void AddChcCommands(CLI::App& app, Context& ctx) {
   demo->add_option("--as-of", a->as_of, "Nothing dated after this day (default: the year's end)");
   demo->add_option("--out", a->out, "The file to write")->required();
   demo->callback([&ctx, a] { ctx.action = [&ctx, a] { return DemoCaseload(ctx, *a); }; });
+
+  CLI::App* demo_inv = chc->add_subcommand("demo-invoices", "Write synthetic provider invoices for a month of the stored packages (chc-invoices-v1 format)");
+  AddCommon(demo_inv, *a);
+  demo_inv->add_option("--month", a->on, "The month billed, YYYY-MM")->required();
+  demo_inv->add_option("--out", a->out, "The file to write")->required();
+  demo_inv->callback([&ctx, a] { ctx.action = [&ctx, a] { return DemoInvoices(ctx, *a); }; });
 
   CLI::App* check = chc->add_subcommand("check-invoices", "Check provider invoices against the packages (docs/formats/chc-invoices-v1.md)");
   AddCommon(check, *a);

@@ -48,6 +48,23 @@ std::string Unzstd(const std::string& data) {
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f'); }
+
+// Whether bytes[i, i + 10) lies inside a run of at least 32 lower-case hex
+// characters with a letter in it: a pseudonym or a hash, where ten digits in
+// a row occur by chance (about one position in a hundred) and, among the
+// millions of such characters the folder holds, sometimes spell one of the
+// input's NHS numbers. A number leaked as text stands alone or beside
+// punctuation, never inside such a run.
+bool InsideHexRun(const std::string& bytes, size_t i) {
+  size_t from = i, to = i + 10;
+  while (from > 0 && IsHex(bytes[from - 1])) --from;
+  while (to < bytes.size() && IsHex(bytes[to])) ++to;
+  if (to - from < 32) return false;
+  for (size_t k = from; k < to; ++k)
+    if (!IsDigit(bytes[k])) return true;
+  return false;
+}
 
 // The first identifier from `nhs_numbers` or `dates` found in `bytes`, or
 // "". One pass: every 10-digit window and every YYYY-MM-DD shape is looked
@@ -57,7 +74,7 @@ std::string FindIdentifier(const std::string& bytes, const std::set<std::string>
   for (size_t i = 0; i + 10 <= bytes.size(); ++i) {
     if (!IsDigit(bytes[i])) continue;
     std::string window = bytes.substr(i, 10);
-    if (nhs_numbers.count(window)) return window;
+    if (nhs_numbers.count(window) && !InsideHexRun(bytes, i)) return window;
     if (window[4] == '-' && window[7] == '-' && dates.count(window)) return window;
   }
   return "";
@@ -109,6 +126,11 @@ TEST(InformationGovernanceTest, NoIdentifierReachesTheStateFolderOrTheOutput) {
   // could never fail.
   ASSERT_NE(FindIdentifier(ReadAll(extracts / "apc.csv"), nhs_numbers, {}), "");
   ASSERT_NE(FindIdentifier(ReadAll(extracts / "ae.csv"), {}, dates_of_birth), "");
+  const std::string one = *nhs_numbers.begin();
+  const std::string hex_around = "ab12cd34ef" + one + "0123456789abcdef0123456789";
+  EXPECT_EQ(FindIdentifier(hex_around, {one}, {}), "");  // a chance spelling inside a pseudonym
+  EXPECT_EQ(FindIdentifier("\"" + one + "\",ab12cd34ef0123456789abcdef0123456789", {one}, {}), one);
+  EXPECT_EQ(FindIdentifier("x" + one + "y", {one}, {}), one);
 
   std::string printed;
   int rc = 0;

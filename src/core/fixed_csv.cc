@@ -6,10 +6,17 @@
 
 namespace csu {
 
+std::string FileProblem::ToString(const std::string& file) const {
+  std::string s = file + ":" + std::to_string(line);
+  if (!field.empty()) s += ": " + field;
+  return s + ": " + why;
+}
+
 std::optional<int64_t> ReadFixedCsv(
     std::string_view text, std::string_view header, size_t columns, std::string_view format,
     const std::function<void(int64_t line, const std::vector<std::string_view>& fields)>& row,
-    const std::function<void(int64_t line, std::string why)>& problem) {
+    std::vector<FileProblem>& problems) {
+  auto problem = [&](int64_t line, std::string why) { problems.push_back({line, "", std::move(why)}); };
   CsvReader reader(text);
   std::vector<std::string_view> f;
   auto head = reader.Next(f);
@@ -24,7 +31,7 @@ std::optional<int64_t> ReadFixedCsv(
                                       std::string(format) + " in order");
     return std::nullopt;
   }
-  for (;;) {
+  while (problems.size() < kMaxFileProblems) {
     auto next = reader.Next(f);
     const int64_t line = reader.record_line();
     if (!next.ok()) {
@@ -32,6 +39,7 @@ std::optional<int64_t> ReadFixedCsv(
       continue;
     }
     if (!next.value()) break;
+    if (f.size() == 1 && Trim(f[0]).empty()) continue;  // a blank line
     if (f.size() != columns) {
       problem(line, "has " + std::to_string(f.size()) + " fields, not " + std::to_string(columns));
       continue;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "payroll/explain_text.h"
 #include "refdata/table.h"
 
 namespace csu::payroll {
@@ -29,9 +30,6 @@ std::string Lower(std::string_view s) {
   for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   return out;
 }
-
-// Pounds as "£31,049".
-std::string Pounds(int64_t pounds) { return "£" + WithThousands(pounds); }
 
 }  // namespace
 
@@ -227,27 +225,45 @@ Result<AfcPeriodPay> AfcPayForPeriod(const AfcYear& year, std::string_view band,
   r.annual_basic_fte = Money::FromPence(basic_b);
   r.step_at_end = end_step;
 
-  const std::string fte_text = fte.full_time() ? "" : " × " + Money::FromPence(fte.contracted_centihours).ToDecimal() + "/" +
-                                                         Money::FromPence(fte.full_time_centihours).ToDecimal() + " hours";
-  const std::string per = frequency == Frequency::kMonthly
-                              ? (days == period_days ? " ÷ 12" : " × " + std::to_string(days) + "/" + std::to_string(period_days) + " days ÷ 12")
-                              : " × " + std::to_string(days) + " days ÷ 365";
-  std::string& why = r.explanation;
-  why = "AfC " + year.year + " band " + std::string(band);
+  using explain::Append;
+  using explain::Pounds;
+  const bool monthly = frequency == Frequency::kMonthly;
+  auto append_fte = [&](std::string& o) {
+    if (!fte.full_time()) {
+      Append(o, " × ", explain::Decimal{fte.contracted_centihours}, "/", explain::Decimal{fte.full_time_centihours}, " hours");
+    }
+  };
+  auto append_per = [&](std::string& o) {
+    if (!monthly) {
+      Append(o, " × ", days, " days ÷ 365");
+    } else if (days == period_days) {
+      Append(o, " ÷ 12");
+    } else {
+      Append(o, " × ", days, "/", period_days, " days ÷ 12");
+    }
+  };
+  std::string& why = explain::Scratch();
+  Append(why, "AfC ", year.year, " band ", band);
   if (end_step == start_step) {
-    why += " step " + std::to_string(end_step) + " " + Pounds(basic_b / 100) + " a year" + fte_text + per + " = " + r.basic.ToString();
+    Append(why, " step ", end_step, " ", Pounds{basic_b / 100}, " a year");
+    append_fte(why);
+    append_per(why);
   } else {
-    why += " step " + std::to_string(start_step) + " " + Pounds(basic_a / 100) + " for " + std::to_string(days_before) +
-           " days, step " + std::to_string(end_step) + " " + Pounds(basic_b / 100) + " from the incremental date " +
-           change.ToString() + " for " + std::to_string(days_after) + " days" + fte_text +
-           (frequency == Frequency::kMonthly ? " ÷ 12 ÷ " + std::to_string(period_days) + " days" : " ÷ 365") + " = " +
-           r.basic.ToString();
+    Append(why, " step ", start_step, " ", Pounds{basic_a / 100}, " for ", days_before, " days, step ", end_step, " ",
+           Pounds{basic_b / 100}, " from the incremental date ", change.ToString(), " for ", days_after, " days");
+    append_fte(why);
+    Append(why, monthly ? " ÷ 12 ÷ " : " ÷ 365");
+    if (monthly) Append(why, period_days, " days");
   }
+  Append(why, " = ", r.basic);
   if (hcas) {
-    why += "; HCAS " + std::string(HcasZoneName(zone)) + " " + PercentText(hcas->percent_bp) + " of basic, between " +
-           Pounds(hcas->minimum_pounds) + " and " + Pounds(hcas->maximum_pounds) + " = " + Money::FromPence(hcas_b).ToString() +
-           " a year" + fte_text + per + " = " + r.hcas.ToString();
+    Append(why, "; HCAS ", HcasZoneName(zone), " ", explain::Percent{hcas->percent_bp}, " of basic, between ",
+           Pounds{hcas->minimum_pounds}, " and ", Pounds{hcas->maximum_pounds}, " = ", Money::FromPence(hcas_b), " a year");
+    append_fte(why);
+    append_per(why);
+    Append(why, " = ", r.hcas);
   }
+  r.explanation = why;
   return r;
 }
 

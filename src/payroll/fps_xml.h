@@ -1,7 +1,7 @@
 // The RTI Full Payment Submission body (IRenvelope) of one pay run, in
 // HMRC's published FPS schema for the run's tax year: element names, order
 // and what each holds in docs/formats/rti-fps-v1.md. The transport envelope
-// and IRmark are the filing step's (not built).
+// and IRmark around it: fps_envelope.h.
 #pragma once
 
 #include <string>

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "payroll/explain_text.h"
+
 namespace csu::payroll {
 namespace {
 
@@ -40,12 +42,12 @@ Result<NiResult> CalculateNi(const TaxYearRates& rates, Frequency frequency, cha
   NiResult r;
   r.employee = Money::FromPence(NiRound(employee_units));
   r.employer = Money::FromPence(NiRound(employer_units));
-  const std::string per = frequency == Frequency::kWeekly ? " a week" : " a month";
-  r.explanation = "NI category " + std::string(1, category) + " on " + earnings.ToString() + ": employee " +
-                  PercentText(c->employee_main_bp) + " from £" + std::to_string(t.pt) + " to £" + std::to_string(t.uel) +
-                  per + " and " + PercentText(c->employee_above_uel_bp) + " above = " + r.employee.ToString() +
-                  "; employer " + PercentText(c->employer_bp) + " above £" + std::to_string(employer_from) + per + " = " +
-                  r.employer.ToString();
+  using explain::Percent;
+  const std::string_view per = frequency == Frequency::kWeekly ? " a week" : " a month";
+  r.explanation = explain::Cat("NI category ", category, " on ", earnings, ": employee ", Percent{c->employee_main_bp},
+                               " from £", t.pt, " to £", t.uel, per, " and ", Percent{c->employee_above_uel_bp},
+                               " above = ", r.employee, "; employer ", Percent{c->employer_bp}, " above £", employer_from,
+                               per, " = ", r.employer);
   return r;
 }
 

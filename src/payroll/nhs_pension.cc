@@ -1,6 +1,7 @@
 #include "payroll/nhs_pension.h"
 
 #include "core/text.h"
+#include "payroll/explain_text.h"
 
 namespace csu::payroll {
 
@@ -9,13 +10,12 @@ PensionResult CalculateNhsPension(const TaxYearRates& rates, Money pensionable_p
   // NHS Employers publish the tier limits in whole pounds ("rounded down to
   // the nearest pound"), so pay with pence above a limit is still in that tier.
   const int64_t annual_pounds = annual_pensionable_pay.pence() / 100;
-  std::string tier;
+  const PensionTier* tier = nullptr;
   int64_t lower = 0;
   for (const PensionTier& t : rates.pension_tiers) {
     if (!t.up_to_pounds || annual_pounds <= *t.up_to_pounds) {
       r.member_bp = t.member_bp;
-      tier = t.up_to_pounds ? "£" + WithThousands(lower) + " to £" + WithThousands(*t.up_to_pounds)
-                            : "above £" + WithThousands(lower - 1);
+      tier = &t;
       break;
     }
     lower = *t.up_to_pounds + 1;
@@ -25,10 +25,21 @@ PensionResult CalculateNhsPension(const TaxYearRates& rates, Money pensionable_p
   r.member = at(r.member_bp);
   r.employer = at(rates.employer_pension_bp);
   r.levy = at(rates.pension_levy_bp);
-  r.explanation = "NHS Pension: annual pensionable pay " + annual_pensionable_pay.ToString() + " is in the tier " + tier +
-                  " (" + PercentText(r.member_bp) + "): " + PercentText(r.member_bp) + " × " + pensionable_pay.ToString() +
-                  " = " + r.member.ToString() + "; employer " + PercentText(rates.employer_pension_bp) + " = " +
-                  r.employer.ToString() + " and levy " + PercentText(rates.pension_levy_bp) + " = " + r.levy.ToString();
+  using explain::Append;
+  using explain::Percent;
+  using explain::Pounds;
+  std::string& why = explain::Scratch();
+  Append(why, "NHS Pension: annual pensionable pay ", annual_pensionable_pay, " is in the tier ");
+  // The loader refuses a table without a top tier, so a tier always holds the pay.
+  if (tier != nullptr && tier->up_to_pounds) {
+    Append(why, Pounds{lower}, " to ", Pounds{*tier->up_to_pounds});
+  } else if (tier != nullptr) {
+    Append(why, "above ", Pounds{lower - 1});
+  }
+  Append(why, " (", Percent{r.member_bp}, "): ", Percent{r.member_bp}, " × ", pensionable_pay, " = ", r.member,
+         "; employer ", Percent{rates.employer_pension_bp}, " = ", r.employer, " and levy ",
+         Percent{rates.pension_levy_bp}, " = ", r.levy);
+  r.explanation = why;
   return r;
 }
 

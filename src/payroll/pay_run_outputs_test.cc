@@ -12,6 +12,7 @@
 
 #include "core/file.h"
 #include "payroll/bank_file.h"
+#include "payroll/fps_envelope.h"
 #include "payroll/fps_xml.h"
 #include "payroll/pay_run.h"
 #include "payroll/pay_run_file.h"
@@ -172,6 +173,73 @@ TEST(PayRunOutputs, FpsMatchesTheGoldenFile) {
   EXPECT_NE(xml.value().find("FullPaymentSubmission/25-26/1"), std::string::npos);
   EXPECT_NE(xml.value().find("<Sur>O&apos;Scot &amp; Co</Sur>"), std::string::npos);
   CompareGolden("fps-2025-26-m01.xml", xml.value());
+}
+
+const GovTalkSender kSender{"CSU-TEST-SENDER", "clear", "not-a-real-password", true};
+
+TEST(PayRunOutputs, IrmarkIsTheSha1OfTheCanonicalBodyInBase64) {
+  // FIPS 180 test vector: SHA-1("abc") = a9993e36 4706816a ba3e2571 7850c26c 9cd0d89d.
+  EXPECT_EQ(IrmarkOf("abc"), "qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
+}
+
+TEST(PayRunOutputs, FpsSubmissionMatchesTheGoldenFile) {
+  const Golden& g = GoldenRun();
+  auto sub = WriteFpsSubmission(g.run, g.file.people, g.employer, kSender);
+  ASSERT_TRUE(sub.ok()) << sub.error().ToString();
+  const FpsSubmission& s = sub.value();
+  EXPECT_EQ(s.irmark, IrmarkOf(s.canonical_body));
+  EXPECT_NE(s.xml.find("<IRmark Type=\"generic\">" + s.irmark + "</IRmark>"), std::string::npos);
+  // The canonical Body: the envelope's namespace on it, no IRmark, quotes in
+  // text as they are.
+  EXPECT_EQ(s.canonical_body.rfind("<Body xmlns=\"http://www.govtalk.gov.uk/CM/envelope\">\n    <IRenvelope xmlns=", 0), 0u);
+  EXPECT_EQ(s.canonical_body.find("IRmark"), std::string::npos);
+  EXPECT_NE(s.canonical_body.find("<Sur>O'Scot &amp; Co</Sur>"), std::string::npos);
+  CompareGolden("fps-envelope-2025-26-m01.xml", s.xml);
+  // A penny anywhere in the body changes the mark.
+  Golden changed = g;
+  changed.run.payslips[3].tax += Money::FromPence(1);
+  auto other = WriteFpsSubmission(changed.run, changed.file.people, changed.employer, kSender);
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(other.value().irmark, s.irmark);
+  // A sender without an id, or an unknown method, is refused.
+  GovTalkSender bad = kSender;
+  bad.method = "SHA256";
+  EXPECT_FALSE(WriteFpsSubmission(g.run, g.file.people, g.employer, bad).ok());
+  bad = kSender;
+  bad.sender_id.clear();
+  EXPECT_FALSE(WriteFpsSubmission(g.run, g.file.people, g.employer, bad).ok());
+}
+
+// HMRC's step by step IRmark guide, done by another tool: take the Body out
+// of the message, put the envelope's namespace on it, remove the IRmark
+// element (keeping the white space around it), canonicalise with xmllint.
+// That must be byte for byte the canonical Body the writer hashed.
+TEST(PayRunOutputs, CanonicalBodyIsWhatXmllintCanonicalises) {
+  if (std::system("command -v xmllint > /dev/null 2>&1") != 0) GTEST_SKIP() << "xmllint is not installed";
+  const Golden& g = GoldenRun();
+  auto sub = WriteFpsSubmission(g.run, g.file.people, g.employer, kSender);
+  ASSERT_TRUE(sub.ok()) << sub.error().ToString();
+  const std::string& xml = sub.value().xml;
+  const std::string dir = ::testing::TempDir();
+  {
+    std::ofstream(dir + "/fps-envelope.xml", std::ios::binary) << xml;
+  }
+  EXPECT_EQ(std::system(("xmllint --noout '" + dir + "/fps-envelope.xml'").c_str()), 0) << "not well-formed XML";
+  const size_t from = xml.find("<Body>"), to = xml.find("</Body>") + 7;
+  ASSERT_NE(from, std::string::npos);
+  std::string body = xml.substr(from, to - from);
+  body.replace(0, 6, "<Body xmlns=\"http://www.govtalk.gov.uk/CM/envelope\">");
+  const size_t mark = body.find("<IRmark Type=\"generic\">");
+  const size_t mark_end = body.find("</IRmark>") + 9;
+  body.erase(mark, mark_end - mark);
+  {
+    std::ofstream(dir + "/fps-body.xml", std::ios::binary) << body;
+  }
+  ASSERT_EQ(std::system(("xmllint --c14n '" + dir + "/fps-body.xml' > '" + dir + "/fps-body.c14n'").c_str()), 0);
+  auto c14n = ReadFile(dir + "/fps-body.c14n");
+  ASSERT_TRUE(c14n.ok());
+  EXPECT_EQ(c14n.value(), sub.value().canonical_body);
+  EXPECT_EQ(IrmarkOf(c14n.value()), sub.value().irmark);
 }
 
 TEST(PayRunOutputs, NegativeNetPayRefusesTheBankFile) {

@@ -157,6 +157,82 @@ TEST(PayRun, RefusesBadInputNamingTheEmployeeAndField) {
   EXPECT_FALSE(CalculatePayRun(run, Rates()).ok());
 }
 
+TEST(PayRun, Bands8aTo8dOf2024To25ArePaidFromTheirScales) {
+  // RCNi restating NHS Employers (data/payroll/afc_pay_points.csv): 8b
+  // intermediate £66,246 ÷ 12 = £5,520.50; 8a entry £53,755 ÷ 12 =
+  // £4,479.583… → £4,479.58; 8d top £101,677 ÷ 12 = £8,473.083… → £8,473.08.
+  auto in_2024 = [](std::string id, std::string band, int step) {
+    PeriodInput in = Base(std::move(id), std::move(band), step);
+    in.tax_year = "2024/25";
+    in.pay_date = Date::FromYmd(2024, 4, 25);
+    return in;
+  };
+  const Payslip b8b = Calc(in_2024("H-8B", "8b", 2));
+  EXPECT_EQ(b8b.basic_pay, P(552050));
+  EXPECT_EQ(b8b.lines.front().explanation, "AfC 2024/25 band 8b step 2 £66,246 a year ÷ 12 = £5,520.50");
+  EXPECT_EQ(Calc(in_2024("H-8A", "8a", 1)).basic_pay, P(447958));
+  EXPECT_EQ(Calc(in_2024("H-8D", "8d", 3)).basic_pay, P(847308));
+  // The intermediate point two years on: 8c entry with the step due 1 May
+  // 2024 is paid £78,814 ÷ 12 = £6,567.833… → £6,567.83 in May.
+  PeriodInput c = in_2024("H-8C", "8c", 1);
+  c.incremental_date = Date::FromYmd(2024, 5, 1);
+  c.period = 2;
+  const Payslip may = Calc(c);
+  EXPECT_EQ(may.afc_step, 2);
+  EXPECT_EQ(may.basic_pay, P(656783));
+  // Bands 7 and 9 of 2024/25 have no source for the whole band: refused.
+  for (const char* band : {"7", "9"}) {
+    auto r = CalculatePayslip(in_2024("H-R", band, 1), Rates());
+    ASSERT_FALSE(r.ok()) << band;
+    EXPECT_EQ(r.error().why, "afc_band: '" + std::string(band) +
+                                 "' has no pay points for 2024/25 (the reference data has 2, 3, 4, 5, 6, 8a, 8b, 8c, 8d)");
+  }
+}
+
+TEST(PayRun, ARunGivesWhatEachPayslipAloneGives) {
+  // A run finds the year's rates once and parses each tax code once; every
+  // payslip must still be exactly what CalculatePayslip gives it alone.
+  std::vector<PeriodInput> run;
+  const char* codes[] = {"1257L", "S1257L", "1257l", " 1257L ", "K475", "BR", "1257L M1", "NT", "1257L"};
+  const char* bands[] = {"5", "8c", "3", "9", "6", "2", "7", "8a", "4"};
+  for (int i = 0; i < 9; ++i) {
+    PeriodInput in = Base("R" + std::to_string(i), bands[i], 1);
+    in.tax_code = codes[i];
+    in.period = 3;
+    in.to_date.taxable = P(500000 + 10000 * i);
+    in.to_date.tax = P(60000);
+    if (i % 3 == 0) in.hcas = HcasZone::kOuterLondon;
+    if (i == 4) in.period_start = Date::FromYmd(2025, 6, 10), in.period_end = Date::FromYmd(2025, 6, 30);
+    run.push_back(in);
+  }
+  auto r = CalculatePayRun(run, Rates());
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  for (size_t i = 0; i < run.size(); ++i) {
+    const Payslip alone = Calc(run[i]);
+    const Payslip& in_run = r.value().payslips[i];
+    EXPECT_EQ(in_run.tax_code, alone.tax_code) << i;
+    EXPECT_EQ(in_run.net, alone.net) << i;
+    ASSERT_EQ(in_run.lines.size(), alone.lines.size()) << i;
+    for (size_t k = 0; k < alone.lines.size(); ++k) {
+      EXPECT_EQ(in_run.lines[k].code, alone.lines[k].code) << i;
+      EXPECT_EQ(in_run.lines[k].amount, alone.lines[k].amount) << i;
+      EXPECT_EQ(in_run.lines[k].explanation, alone.lines[k].explanation) << i;
+    }
+  }
+  // A bad code later in the run is still refused with its employee named,
+  // though the codes before it were kept.
+  run[7].tax_code = "1257Q";
+  auto bad = CalculatePayRun(run, Rates());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where, "employee R7");
+  // A year with no rates is refused at the first employee, as alone.
+  for (PeriodInput& in : run) in.tax_year = "2023/24";
+  bad = CalculatePayRun(run, Rates());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where, "employee R0");
+  EXPECT_EQ(bad.error().why, CalculatePayslip(run[0], Rates()).error().why);
+}
+
 TEST(PayRun, TotalsAddThePayslips) {
   std::vector<PeriodInput> run = {Base("A", "5", 1), Base("B", "6", 3), Base("C", "8c", 2)};
   run[2].hcas = HcasZone::kOuterLondon;

@@ -1,6 +1,7 @@
 #include "payroll/paye.h"
 
 #include "core/text.h"
+#include "payroll/explain_text.h"
 
 namespace csu::payroll {
 namespace {
@@ -12,7 +13,9 @@ int64_t FloorDiv(Int128 a, Int128 b) {  // b > 0
 }
 int64_t CeilDiv(Int128 a, Int128 b) { return -FloorDiv(-a, b); }
 
-std::string Pounds(int64_t pounds) { return "£" + WithThousands(pounds); }
+using explain::Append;
+using explain::Percent;
+using explain::Pounds;
 
 // Free (or, for K codes, additional) pay for one period, in pence. Spec
 // "Tables A" note for programmers: split N into q = (N − 1) div 500 and
@@ -36,22 +39,25 @@ Result<PayeResult> CalculatePaye(const TaxYearRates& rates, const PayeInput& in)
   }
   const auto& bands = rates.bands.at(in.code.region);
   PayeResult r;
-  std::string& why = r.explanation;
+  // Built in the thread's buffer and copied out once at the end.
+  std::string& why = explain::Scratch();
   const int n = in.code.cumulative ? in.period : 1;  // W1/M1: always period 1
   const int64_t pay = in.code.cumulative ? in.taxable_pay_to_date.pence() : in.taxable_pay.pence();
   const int64_t previous = in.code.cumulative ? in.tax_to_date.pence() : 0;
-  const std::string basis = in.code.cumulative
-                                ? std::string("cumulative, ") + (in.frequency == Frequency::kWeekly ? "week " : "month ") +
-                                      std::to_string(in.period)
-                                : (in.frequency == Frequency::kWeekly ? "week 1 basis" : "month 1 basis");
-  why = "tax code " + in.code.text + " (" + basis + "): ";
+  Append(why, "tax code ", in.code.text, " (");
+  if (in.code.cumulative) {
+    Append(why, "cumulative, ", in.frequency == Frequency::kWeekly ? "week " : "month ", in.period);
+  } else {
+    Append(why, in.frequency == Frequency::kWeekly ? "week 1 basis" : "month 1 basis");
+  }
+  Append(why, "): ");
 
   int64_t due = 0;  // pence, tax due to date
   switch (in.code.kind) {
     case TaxCode::Kind::kNoTax:
       // No tax is due to date, so on the cumulative basis what was deducted
       // before is refunded (HMRC 2025-26 test data, cumulative row 10).
-      why += "no tax due";
+      Append(why, "no tax due");
       break;
     case TaxCode::Kind::kFlat: {
       if (in.code.flat_band >= bands.size()) {
@@ -61,8 +67,8 @@ Result<PayeResult> CalculatePaye(const TaxYearRates& rates, const PayeInput& in)
       r.taxable_whole_pounds = pay > 0 ? pay / 100 : 0;
       // Whole pounds of pay to date × the one rate, rounded down to the penny.
       due = FloorDiv(static_cast<Int128>(r.taxable_whole_pounds) * bp, 100);
-      why += Pounds(r.taxable_whole_pounds) + " (pay to date in whole pounds) × " + PercentText(bp) + " = " +
-             Money::FromPence(due).ToString();
+      Append(why, Pounds{r.taxable_whole_pounds}, " (pay to date in whole pounds) × ", Percent{bp}, " = ",
+             Money::FromPence(due));
       break;
     }
     case TaxCode::Kind::kAllowance:
@@ -71,11 +77,12 @@ Result<PayeResult> CalculatePaye(const TaxYearRates& rates, const PayeInput& in)
       const bool k = in.code.kind == TaxCode::Kind::kK;
       r.free_pay_to_date = Money::FromPence(k ? -per_period * n : per_period * n);
       const int64_t u = pay - r.free_pay_to_date.pence();  // taxable pay to date after free/additional pay
-      why += std::string(k ? "additional pay " : "free pay ") + Money::FromPence(per_period).ToString() +
-             (n > 1 ? " × " + std::to_string(n) : "") + "; taxable " + Money::FromPence(pay).ToString() +
-             (k ? " + " : " − ") + Money::FromPence(per_period * n).ToString() + " = " + Money::FromPence(u).ToString();
+      Append(why, k ? "additional pay " : "free pay ", Money::FromPence(per_period));
+      if (n > 1) Append(why, " × ", n);
+      Append(why, "; taxable ", Money::FromPence(pay), k ? " + " : " − ", Money::FromPence(per_period * n), " = ",
+             Money::FromPence(u));
       if (u <= 0) {
-        why += ": nothing to tax";
+        Append(why, ": nothing to tax");
         break;
       }
       r.taxable_whole_pounds = u / 100;  // rounded down to whole pounds
@@ -94,8 +101,9 @@ Result<PayeResult> CalculatePaye(const TaxYearRates& rates, const PayeInput& in)
         if (top || t <= CeilDiv(c, 1000)) {
           // L = k + (T − c_prev) × R, rounded down to the penny.
           due = FloorDiv(static_cast<Int128>(k_units) * 1000 + static_cast<Int128>(t * 1000 - c_prev) * bp, 100'000);
-          why += "; " + Pounds(t) + " taxed: " + PercentText(bp) + " band" + (b > 0 ? " (tax on the bands below it " + Money::FromPence(k_units / 100).ToString() + ")" : "") +
-                 ", due to date " + Money::FromPence(due).ToString();
+          Append(why, "; ", Pounds{t}, " taxed: ", Percent{bp}, " band");
+          if (b > 0) Append(why, " (tax on the bands below it ", Money::FromPence(k_units / 100), ")");
+          Append(why, ", due to date ", Money::FromPence(due));
           break;
         }
         k_units += FloorDiv(static_cast<Int128>(c - c_prev) * bp, 1000);
@@ -106,7 +114,7 @@ Result<PayeResult> CalculatePaye(const TaxYearRates& rates, const PayeInput& in)
   }
   r.tax_due_to_date = Money::FromPence(due);
   int64_t tax = due - previous;
-  if (in.code.cumulative && previous != 0) why += " − " + Money::FromPence(previous).ToString() + " already deducted";
+  if (in.code.cumulative && previous != 0) Append(why, " − ", Money::FromPence(previous), " already deducted");
   // The regulatory limit: a deduction may not exceed 50% of the period's
   // taxable pay (rounded down); what is held back is recovered later by the
   // cumulative calculation.
@@ -114,11 +122,12 @@ Result<PayeResult> CalculatePaye(const TaxYearRates& rates, const PayeInput& in)
   if (tax > limit) {
     tax = limit;
     r.regulatory_limit_applied = true;
-    why += "; limited to 50% of this period's taxable pay";
+    Append(why, "; limited to 50% of this period's taxable pay");
   }
   if (!in.code.cumulative && tax < 0) tax = 0;  // no refunds on the week 1/month 1 basis
   r.tax = Money::FromPence(tax);
-  why += " = " + r.tax.ToString() + (tax < 0 ? " (a refund)" : "");
+  Append(why, " = ", r.tax, tax < 0 ? " (a refund)" : "");
+  r.explanation = why;
   return r;
 }
 

@@ -19,7 +19,7 @@ TEST(PayrollStaffFuzzCorpus, EveryInputAndPrefixHoldsTheInvariants) {
 }
 
 TEST(PayrollStaffFuzzCorpus, ChecksRefuseAProblemCarryingAValue) {
-  EXPECT_EQ(fuzz::StaffDigitsAsN("has 8 columns, not 20"), "has N columns, not N");
+  EXPECT_EQ(fuzz::StaffDigitsAsN("has 8 fields, not 20"), "has N fields, not N");
   EXPECT_EQ(fuzz::StaffSentences().count(fuzz::StaffDigitsAsN("'QQ123456C' is not an NI number")), 0u);
   EXPECT_EQ(fuzz::StaffSentences().count(fuzz::StaffDigitsAsN("Jane Example is not a date")), 0u);
 }

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "core/csv_reader.h"
+#include "core/fixed_csv.h"
 #include "core/text.h"
 #include "payroll/hr_identifiers.h"
 #include "payroll/tax_code.h"
@@ -49,126 +49,99 @@ bool StaffNumberOk(std::string_view s) {
 
 }  // namespace
 
-std::string StaffProblem::ToString(const std::string& file) const {
-  std::string s = file + ":" + std::to_string(line);
-  if (!column.empty()) s += ": " + column;
-  return s + ": " + why;
-}
-
 StaffFile ReadStaffFile(std::string_view text, const std::string& employer) {
   StaffFile out;
-  CsvReader reader(text);
-  std::vector<std::string_view> f;
   auto problem = [&](int64_t line, int col, std::string why) {
     out.problems.push_back({line, col < 0 ? "" : kNames[col], std::move(why)});
   };
-  auto head = reader.Next(f);
-  if (!head.ok() || !head.value()) {
-    problem(head.ok() ? 1 : reader.record_line(), -1, "no header row (docs/formats/payroll-staff-v1.md)");
-    return out;
-  }
-  std::string header;
-  for (size_t i = 0; i < f.size(); ++i) header += (i ? "," : "") + std::string(Trim(f[i]));
-  if (header != kStaffHeader) {
-    problem(reader.record_line(), -1, "the header is not the 20 columns of docs/formats/payroll-staff-v1.md in order");
-    return out;
-  }
   std::set<std::string> seen;
-  for (;;) {
-    auto next = reader.Next(f);
-    const int64_t line = reader.record_line();
-    if (!next.ok()) {
-      problem(line, -1, "not a well-formed CSV record (" + next.error().why + ")");
-      if (out.problems.size() > 1000) break;
-      continue;
-    }
-    if (!next.value()) break;
-    if (f.size() == 1 && Trim(f[0]).empty()) continue;  // a blank line
-    if (f.size() != kColumns) {
-      problem(line, -1, "has " + std::to_string(f.size()) + " columns, not 20");
-      if (out.problems.size() > 1000) break;
-      continue;
-    }
-    const size_t before = out.problems.size();
-    auto v = [&](Col c) { return std::string(Trim(f[c])); };
-    PayrollStore::StaffRecord r;
-    r.employee.employer = employer;
-    r.employee.staff_number = v(kStaff);
-    if (!StaffNumberOk(r.employee.staff_number)) problem(line, kStaff, "is not 1 to 20 letters, digits, - or /");
-    else if (!seen.insert(r.employee.staff_number).second) problem(line, kStaff, "is used by an earlier row");
-    r.personal.name = v(kName);
-    if (r.personal.name.empty() || r.personal.name.size() > 200) problem(line, kName, "must be 1 to 200 characters");
-    r.personal.address = v(kAddress);
-    if (r.personal.address.size() > 500) problem(line, kAddress, "is longer than 500 characters");
-    auto start = Date::Parse(v(kStart));
-    if (!start.ok()) problem(line, kStart, "is not a date (YYYY-MM-DD)");
-    else r.employee.start = start.value();
-    auto dob = Date::Parse(v(kDob));
-    if (!dob.ok()) problem(line, kDob, "is not a date (YYYY-MM-DD)");
-    else if (start.ok() && dob.value() >= start.value()) problem(line, kDob, "is not before start_date");
-    else r.personal.date_of_birth = dob.value().ToString();
-    if (auto ni = ParseNiNumber(v(kNi)); !ni.ok()) problem(line, kNi, ni.error().why);
-    else r.personal.ni_number = ni.value();
-    if (auto s = ParseSortCode(v(kSort)); !s.ok()) problem(line, kSort, s.error().why);
-    else r.personal.sort_code = s.value();
-    if (auto a = ParseAccountNumber(v(kAccount)); !a.ok()) problem(line, kAccount, a.error().why);
-    else r.personal.account_number = a.value();
-    if (!v(kContinuous).empty()) {
-      auto c = Date::Parse(v(kContinuous));
-      if (!c.ok()) problem(line, kContinuous, "is not a date (YYYY-MM-DD)");
-      else if (start.ok() && c.value() > start.value()) problem(line, kContinuous, "is after start_date");
-      else r.employee.continuous_service = c.value();
-    }
-    if (v(kPost).empty()) {
-      for (Col c : {kHours, kFte, kBand, kPoint, kIncremental, kSalary, kHcas, kTaxCode, kNiCategory, kPension})
-        if (!v(c).empty()) problem(line, c, "must be blank when post is blank");
-    } else {
-      Assignment a;
-      a.post_code = v(kPost);
-      if (start.ok()) a.start = start.value();
-      auto hours = Hundredths(v(kHours));
-      if (!hours || *hours <= 0 || *hours > 4800) problem(line, kHours, "is not hours a week above 0 and at most 48 (2 decimals)");
-      else a.hours_x100 = *hours;
-      auto fte = Hundredths(v(kFte));
-      if (!fte || *fte <= 0 || *fte > 100) problem(line, kFte, "is not a WTE above 0 and at most 1 (2 decimals)");
-      else a.fte_x100 = *fte;
-      a.band = v(kBand);
-      if (a.band.empty() || a.band.size() > 10) problem(line, kBand, "is required (1 to 10 characters)");
-      if (!v(kSalary).empty()) {
-        auto m = Money::Parse(v(kSalary));
-        if (!m.ok() || m.value().pence() <= 0) problem(line, kSalary, "is not an amount in pounds above 0");
-        else a.annual_salary = m.value();
-      }
-      if (!v(kPoint).empty() || !a.annual_salary) {
-        auto p = Hundredths(v(kPoint));
-        if (!p || *p % 100 != 0 || *p < 100 || *p > 9900) problem(line, kPoint, "is not a pay step point 1 to 99");
-        else a.spine_point = static_cast<int>(*p / 100);
-      }
-      if (!v(kIncremental).empty()) {
-        auto d = Date::Parse(v(kIncremental));
-        if (!d.ok()) problem(line, kIncremental, "is not a date (YYYY-MM-DD)");
-        else a.incremental_date = d.value();
-      }
-      if (auto z = ParseHcasName(v(kHcas)); !z) problem(line, kHcas, "is not inner_london, outer_london, fringe or blank");
-      else a.hcas = *z;
-      // The parser's message quotes the code; the file's values are never repeated.
-      if (auto code = ParseTaxCode(v(kTaxCode)); !code.ok())
-        problem(line, kTaxCode, "is not a tax code as HMRC issues them (like 1257L, S1257L, K475, BR, 1257L M1)");
-      else a.tax_code = code.value().text;
-      const std::string cat = ToUpper(v(kNiCategory));
-      if (cat.size() != 1 || cat[0] < 'A' || cat[0] > 'Z') problem(line, kNiCategory, "is not one letter such as A");
-      else a.ni_category = cat;
-      const std::string member = ToUpper(v(kPension));
-      if (member != "Y" && member != "N") problem(line, kPension, "is not Y or N");
-      else a.pension_member = member == "Y";
-      r.assignment = a;
-    }
-    if (out.problems.size() == before) {
-      out.rows.push_back(std::move(r));
-      out.lines.push_back(line);
-    }
-    if (out.problems.size() > 1000) break;
-  }
+  ReadFixedCsv(
+      text, kStaffHeader, kColumns, "docs/formats/payroll-staff-v1.md",
+      [&](int64_t line, const std::vector<std::string_view>& f) {
+        const size_t before = out.problems.size();
+        auto v = [&](Col c) { return std::string(Trim(f[c])); };
+        PayrollStore::StaffRecord r;
+        r.employee.employer = employer;
+        r.employee.staff_number = v(kStaff);
+        if (!StaffNumberOk(r.employee.staff_number)) problem(line, kStaff, "is not 1 to 20 letters, digits, - or /");
+        else if (!seen.insert(r.employee.staff_number).second) problem(line, kStaff, "is used by an earlier row");
+        r.personal.name = v(kName);
+        if (r.personal.name.empty() || r.personal.name.size() > 200)
+          problem(line, kName, "must be 1 to 200 characters");
+        r.personal.address = v(kAddress);
+        if (r.personal.address.size() > 500) problem(line, kAddress, "is longer than 500 characters");
+        auto start = Date::Parse(v(kStart));
+        if (!start.ok()) problem(line, kStart, "is not a date (YYYY-MM-DD)");
+        else r.employee.start = start.value();
+        auto dob = Date::Parse(v(kDob));
+        if (!dob.ok()) problem(line, kDob, "is not a date (YYYY-MM-DD)");
+        else if (start.ok() && dob.value() >= start.value()) problem(line, kDob, "is not before start_date");
+        else r.personal.date_of_birth = dob.value().ToString();
+        if (auto ni = ParseNiNumber(v(kNi)); !ni.ok()) problem(line, kNi, ni.error().why);
+        else r.personal.ni_number = ni.value();
+        if (auto s = ParseSortCode(v(kSort)); !s.ok()) problem(line, kSort, s.error().why);
+        else r.personal.sort_code = s.value();
+        if (auto a = ParseAccountNumber(v(kAccount)); !a.ok()) problem(line, kAccount, a.error().why);
+        else r.personal.account_number = a.value();
+        if (!v(kContinuous).empty()) {
+          auto c = Date::Parse(v(kContinuous));
+          if (!c.ok()) problem(line, kContinuous, "is not a date (YYYY-MM-DD)");
+          else if (start.ok() && c.value() > start.value()) problem(line, kContinuous, "is after start_date");
+          else r.employee.continuous_service = c.value();
+        }
+        if (v(kPost).empty()) {
+          for (Col c : {kHours, kFte, kBand, kPoint, kIncremental, kSalary, kHcas, kTaxCode, kNiCategory, kPension})
+            if (!v(c).empty()) problem(line, c, "must be blank when post is blank");
+        } else {
+          Assignment a;
+          a.post_code = v(kPost);
+          if (start.ok()) a.start = start.value();
+          auto hours = Hundredths(v(kHours));
+          if (!hours || *hours <= 0 || *hours > 4800)
+            problem(line, kHours, "is not hours a week above 0 and at most 48 (2 decimals)");
+          else a.hours_x100 = *hours;
+          auto fte = Hundredths(v(kFte));
+          if (!fte || *fte <= 0 || *fte > 100) problem(line, kFte, "is not a WTE above 0 and at most 1 (2 decimals)");
+          else a.fte_x100 = *fte;
+          a.band = v(kBand);
+          if (a.band.empty() || a.band.size() > 10) problem(line, kBand, "is required (1 to 10 characters)");
+          if (!v(kSalary).empty()) {
+            auto m = Money::Parse(v(kSalary));
+            if (!m.ok() || m.value().pence() <= 0) problem(line, kSalary, "is not an amount in pounds above 0");
+            else a.annual_salary = m.value();
+          }
+          if (!v(kPoint).empty() || !a.annual_salary) {
+            auto p = Hundredths(v(kPoint));
+            if (!p || *p % 100 != 0 || *p < 100 || *p > 9900) problem(line, kPoint, "is not a pay step point 1 to 99");
+            else a.spine_point = static_cast<int>(*p / 100);
+          }
+          if (!v(kIncremental).empty()) {
+            auto d = Date::Parse(v(kIncremental));
+            if (!d.ok()) problem(line, kIncremental, "is not a date (YYYY-MM-DD)");
+            else a.incremental_date = d.value();
+          }
+          if (auto z = ParseHcasName(v(kHcas)); !z)
+            problem(line, kHcas, "is not inner_london, outer_london, fringe or blank");
+          else a.hcas = *z;
+          // The parser's message quotes the code; the file's values are never repeated.
+          if (auto code = ParseTaxCode(v(kTaxCode)); !code.ok())
+            problem(line, kTaxCode, "is not a tax code as HMRC issues them (like 1257L, S1257L, K475, BR, 1257L M1)");
+          else a.tax_code = code.value().text;
+          const std::string cat = ToUpper(v(kNiCategory));
+          if (cat.size() != 1 || cat[0] < 'A' || cat[0] > 'Z')
+            problem(line, kNiCategory, "is not one letter such as A");
+          else a.ni_category = cat;
+          const std::string member = ToUpper(v(kPension));
+          if (member != "Y" && member != "N") problem(line, kPension, "is not Y or N");
+          else a.pension_member = member == "Y";
+          r.assignment = a;
+        }
+        if (out.problems.size() == before) {
+          out.rows.push_back(std::move(r));
+          out.lines.push_back(line);
+        }
+      },
+      out.problems);
   if (!out.problems.empty()) out.rows.clear(), out.lines.clear();
   return out;
 }

@@ -9,21 +9,15 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fixed_csv.h"
 #include "payroll/payroll_store.h"
 
 namespace csu::payroll {
 
-struct StaffProblem {
-  int64_t line = 0;
-  std::string column;  // "" for the whole row or file
-  std::string why;     // never holds a value from the file
-  std::string ToString(const std::string& file) const;  // "file:line: column: why"
-};
-
 struct StaffFile {
   std::vector<PayrollStore::StaffRecord> rows;  // empty when there are problems
   std::vector<int64_t> lines;                   // the line of each row
-  std::vector<StaffProblem> problems;
+  std::vector<FileProblem> problems;
 };
 
 StaffFile ReadStaffFile(std::string_view text, const std::string& employer);

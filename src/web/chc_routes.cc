@@ -72,8 +72,8 @@ Result<report::ReportTable> WebApp::Impl::ChcTableOf(const OdsCode& ccg, ChcView
       return Status::Ok();
     }
     if (which == ChcView::kClaims) {
-      CSU_ASSIGN_OR_RETURN(claims, db.Claims(code));
-      out = chc::ClaimsTable(code, claims);
+      CSU_ASSIGN_OR_RETURN(retro, db.Claims(code));
+      out = chc::ClaimsTable(code, retro);
       return Status::Ok();
     }
     CSU_ASSIGN_OR_RETURN(cases, db.Cases(code));

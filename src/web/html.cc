@@ -110,6 +110,10 @@ std::string Fold(std::string s) {
   return s;
 }
 
+// A text cell longer than this is a sentence, not a code or a name: its
+// column wraps (TableHtml).
+constexpr size_t kProseChars = 60;
+
 // Characters, not bytes: a name with "£" or an accent is as wide as its letters.
 size_t Chars(std::string_view s) {
   size_t n = 0;
@@ -252,10 +256,22 @@ std::string TableHtml(const report::ReportTable& t, const CellLink& link, const 
     if (s.column < sticky.size() && s.left >= 0 && s.width > 0 && s.left + s.width <= kMaxStickyRem)
       sticky[s.column] = &s;
   const size_t last_sticky = layout.sticky.empty() ? t.columns.size() : layout.sticky.back().column;
+  // A text column holding sentences (a reason, a note: any cell longer than
+  // kProseChars) wraps inside a bounded width instead of stretching the
+  // table past the screen, where its end could only be scrolled to.
+  std::vector<bool> prose(t.columns.size(), false);
+  for (size_t c = 0; c < t.columns.size(); ++c) {
+    if (IsNumeric(t.columns[c].type) || t.columns[c].name == "explanation") continue;
+    for (const auto& row : t.rows)
+      if (c < row.size() && row[c].kind == report::Cell::Kind::kText && Chars(row[c].text) > kProseChars) {
+        prose[c] = true;
+        break;
+      }
+  }
   // Classes of a cell of column c: numbers right-aligned, sticky columns at
-  // their offset and width.
+  // their offset and width, sentences wrapped.
   auto classes = [&](size_t c) {
-    std::string cls = IsNumeric(t.columns[c].type) ? "num" : "";
+    std::string cls = IsNumeric(t.columns[c].type) ? "num" : prose[c] && !sticky[c] ? "prose" : "";
     if (sticky[c]) {
       cls += std::string(cls.empty() ? "" : " ") + "stick l-" + std::to_string(sticky[c]->left) + " w-" +
              std::to_string(sticky[c]->width) + (c == last_sticky ? " stick-last" : "");

@@ -65,6 +65,7 @@ table{border-collapse:collapse;width:100%;font-size:.92rem}
 caption{text-align:left;font-weight:700;padding:10px 12px}
 th,td{padding:6px 8px;border-bottom:1px solid #e8edee;text-align:left;white-space:nowrap}
 thead th{background:#e8edee;position:sticky;top:0;z-index:2;white-space:normal;vertical-align:bottom}
+td.prose{white-space:normal;min-width:18rem;max-width:34rem}
 tbody tr:nth-child(even){background:#f8fafa}
 tfoot th,tfoot td{font-weight:700;border-top:2px solid #212b32}
 .table-wrap.scroll{overflow:auto;max-height:75vh}

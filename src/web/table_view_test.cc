@@ -188,6 +188,23 @@ TEST(WebTableViewTest, NumbersHaveThousandsSeparatorsButIdentifiersDoNot) {
   EXPECT_NE(h.find(">£1,234,567.89<"), std::string::npos);
 }
 
+TEST(WebTableViewTest, AColumnOfSentencesWrapsAndCodesDoNot) {
+  ReportTable t("t", {{"invoice", ColumnType::kText, "Invoice"},
+                      {"amount", ColumnType::kMoney, "Amount"},
+                      {"reason", ColumnType::kText, "Reason"}});
+  t.AddRow({Cell::Text("NVC07-201809-7"), Cell::Pence(261867),
+            Cell::Text("amount differs by £25.00: the package cost over the period is £2,593.67")});
+  t.AddRow({Cell::Text("NVC07-201809-8"), Cell::Pence(289933), Cell::Text("")});
+  const std::string h = TableHtml(t);
+  EXPECT_NE(h.find("<td class=\"prose\">amount differs"), std::string::npos) << h;
+  EXPECT_EQ(h.find("<th scope=\"row\" class=\"prose\""), std::string::npos) << h;
+  EXPECT_NE(h.find("<td class=\"num\">£2,618.67<"), std::string::npos) << h;
+  // Short reasons only: the column stays on one line.
+  ReportTable short_t("t", {{"invoice", ColumnType::kText, "Invoice"}, {"reason", ColumnType::kText, "Reason"}});
+  short_t.AddRow({Cell::Text("A-1"), Cell::Text("duplicate")});
+  EXPECT_EQ(TableHtml(short_t).find("prose"), std::string::npos);
+}
+
 TEST(WebTableViewTest, HostileParametersGetClearAnswersAndAreEscaped) {
   const ReportTable t = Lines();
   struct Case {
