@@ -28,6 +28,7 @@
 #include "billing/period.h"
 #include "cli/command.h"
 #include "cli/field_key.h"
+#include "cli/payroll_open.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "core/file.h"
@@ -68,45 +69,12 @@ struct PArgs {
   std::string format = "table", out;
 };
 
-struct Opened {
-  std::unique_ptr<State> state;
-  std::optional<store::FieldCipher> cipher;
-  std::unique_ptr<payroll::PayrollStore> db;
-  payroll::Actor actor;
-  Date today;  // the platform date (docs/billing.md, "Platform date") or the UK date now
-};
+using Opened = OpenedPayroll;
 
-std::optional<Opened> Open(const Context& ctx, const PArgs& a) {
-  Opened o;
-  o.state = OpenOrPrint(ctx, a.state, Access::kShared);  // payroll.sqlite is its own database
-  if (!o.state) return std::nullopt;
-  auto cipher = OpenPayrollCipher(a.state.data_dir, a.payroll_key);
-  if (!cipher.ok()) {
-    PrintError(cipher.error().ToString());
-    return std::nullopt;
-  }
-  o.cipher.emplace(std::move(cipher).value());
-  auto db = payroll::PayrollStore::Open(a.state.data_dir, *o.cipher);
-  if (!db.ok()) {
-    PrintError(db.error().ToString());
-    return std::nullopt;
-  }
-  o.db = std::move(db).value();
-  const std::string now = store::Env::Default().NowUtc();
-  o.actor = {now, "cli:" + o.state->actor};
-  auto platform = store::ReadPlatformDate(a.state.data_dir);
-  o.today = platform.ok() && platform.value() ? *platform.value() : UkDateOfTimestamp(now).value_or(Date());
-  return o;
-}
+std::optional<Opened> Open(const Context& ctx, const PArgs& a) { return OpenPayroll(ctx, a.state, a.payroll_key); }
 
-// Audits a change or a view; a view is audited BEFORE anything is shown (no
-// audit, no view). The details never hold a personal field.
 bool Audit(Opened& o, const std::string& action, const std::string& subject, const nlohmann::json& details) {
-  if (Status s = o.state->store->AppendAudit(o.state->actor, action, subject, details.dump()); !s.ok()) {
-    PrintError("audit entry not written: " + s.error().ToString());
-    return false;
-  }
-  return true;
+  return AuditPayroll(o, action, subject, details);
 }
 
 std::optional<Date> DateOpt(const std::string& text, const char* option, bool required) {
@@ -714,6 +682,7 @@ void AddPayrollStaffCommands(CLI::App& payroll, Context& ctx) {
   c->add_option("RUN", a->id, "Pay run id")->required();
   a = std::make_shared<PArgs>();
   TableOptions(EmployerOption(Sub(run, ctx, "list", "An employer's pay runs", a, RunList), *a), *a);
+  AddPayrollStoredRunCommands(payroll, *run, *employers, *employees, ctx);
 }
 
 }  // namespace csu::cli

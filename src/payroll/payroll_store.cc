@@ -5,6 +5,7 @@
 #include "payroll/payroll_store.h"
 
 #include <filesystem>
+#include <iterator>
 
 #include "ingest/pseudonymiser.h"
 #include "payroll/hr_identifiers.h"
@@ -132,21 +133,6 @@ std::string& FieldOf(PersonalDetails& p, size_t i) {
   return *f[i];
 }
 
-std::optional<std::string> FromHex(const std::string& hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out(hex.size() / 2, '\0');
-  auto v = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = v(hex[2 * i]), lo = v(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out[i] = static_cast<char>(hi * 16 + lo);
-  }
-  return out;
-}
 
 EmployeeRow ReadEmployee(const store::Statement& q) {
   EmployeeRow r;
@@ -172,6 +158,22 @@ Result<int64_t> LastInsertId(store::SqliteDb& db) {
   CSU_ASSIGN_OR_RETURN(row, q.Step());
   if (!row) return MakeError(db.path(), "no row id");
   return q.Int(0);
+}
+
+std::optional<std::string> FromHex(const std::string& hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out(hex.size() / 2, '\0');
+  auto v = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int hi = v(hex[2 * i]), lo = v(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<char>(hi * 16 + lo);
+  }
+  return out;
 }
 
 std::optional<Date> OptDate(const store::Statement& q, int col) {
@@ -213,6 +215,7 @@ Result<std::unique_ptr<PayrollStore>> PayrollStore::Open(const std::string& dir,
       !s.ok())
     return s.error();
   if (Status st = store::CheckKeyFingerprint(*db, cipher, "payroll_key_fingerprint", "--payroll-key"); !st.ok()) return st.error();
+  if (Status st = db->Exec(kOutputsSchema); !st.ok()) return st.error();
   return std::make_unique<PayrollStore>(PassKey{}, std::move(db));
 }
 

@@ -147,6 +147,24 @@ struct StoredPayslip {
   std::string detail;              // the whole payslip as JSON (pay_run.h's Payslip)
 };
 
+// The account an employer pays its staff from (docs/payroll.md, "Outputs of
+// a stored run").
+struct EmployerAccount {
+  std::string sort_code;         // 6 digits
+  std::string account_number;    // 8 digits
+  std::string account_name;      // as the bank holds it, up to 18 characters in the file
+  std::string bacs_user_number;  // the Bacs service user number (SUN), 6 characters
+};
+
+// A run posted to the employer's ledger: which entity and journal.
+struct RunPosting {
+  int64_t run_id = 0;
+  std::string entity;
+  int64_t journal = 0, batch = 0;
+  bool pending = false;  // waiting in the ledger for a second person's approval when posted
+  std::string posted_at, posted_by;
+};
+
 // Review flags: a payslip whose net pay differs from the employee's payslip
 // in the employer's last approved run by more than this share is flagged
 // net_change (docs/payroll.md, "Review").
@@ -225,6 +243,41 @@ class PayrollStore {
   Result<std::vector<PayRunRecord>> PayRuns(const std::string& employer);
   Result<std::optional<PayRunRecord>> FindRun(int64_t run_id);
   Result<std::vector<StoredPayslip>> Payslips(int64_t run_id);
+
+  // ---- a stored run's outputs (run_outputs_store.cc; docs/payroll.md,
+  // "Outputs of a stored run"). Tables created whenever the file is opened
+  // (kOutputsSchema, docs/store-format.md §16).
+  // The account an employer pays net pay from (the bank file's contra and
+  // originator). Not personal data: an employer's account. Replaces any
+  // account set before.
+  Status SetEmployerAccount(const std::string& employer, const EmployerAccount& account, const Actor& actor);
+  // The employer as the outputs need it (PAYE reference split into office
+  // number and reference; the paying account when one is set).
+  Result<EmployerDetails> EmployerDetailsOf(const std::string& employer);
+  // The gender HMRC records for an employee (the FPS's Gender: 'F' or 'M'),
+  // sealed like the other personal fields.
+  Status SetGender(int64_t employee_id, char gender, const store::FieldCipher& cipher, const Actor& actor);
+  // A run's payslips as CalculatePayRun gave them, rebuilt from their stored
+  // detail (by staff number). Any state: the caller decides what a state
+  // allows. `for_fps`: refused when a payslip was stored before the FPS
+  // figures (the period's NI band earnings, contracted hours) were kept.
+  Result<PayRunResult> RunResult(int64_t run_id, bool for_fps = false);
+  // The personal details of a run's employees for the outputs that need
+  // them (bank file, FPS, P45, P60), opened from the sealed fields. The
+  // caller audits before calling and never logs what it returns. The full
+  // name is split at its last space (surname) and the address at commas with
+  // a trailing postcode; `for_fps` refuses, naming the staff number, an
+  // employee without a gender, forenames or postcode (the FPS needs them).
+  Result<std::vector<EmployeePersonal>> RunPeople(const PayRunResult& run, const std::string& employer,
+                                                  const store::FieldCipher& cipher, bool for_fps = false);
+  // Every employee's last approved payslip of the tax year who was still
+  // employed at its end (HMRC: a P60 for each employee working for you on
+  // the last day of the tax year). Refused until period 12's run is approved.
+  Result<PayRunResult> YearEndResult(const std::string& employer, const std::string& tax_year);
+  // The ledger journal a run was posted as, once (finance/payroll_ledger.h).
+  Result<std::optional<RunPosting>> FindPosting(int64_t run_id);
+  // Refused when the run is not approved or was recorded as posted already.
+  Status RecordPosting(const RunPosting& posting, const Actor& actor);
 
   store::SqliteDb& db() { return *db_; }
 

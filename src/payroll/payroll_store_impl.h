@@ -15,9 +15,18 @@ std::optional<Date> OptDate(const store::Statement& q, int col);
 // The columns kAssignmentCols lists, in that order (payroll_store.cc).
 Assignment ReadAssignment(const store::Statement& q);
 Result<int64_t> LastInsertId(store::SqliteDb& db);
+// identities.sealed's lower-case hex as bytes; nullopt when not hex.
+std::optional<std::string> FromHex(const std::string& hex);
+// The tables of a stored run's outputs (run_outputs_store.cc), created
+// whenever the file is opened (docs/store-format.md §16).
+extern const char* const kOutputsSchema;
 // a.id, a.employee_id, p.code, ... of `assignments a JOIN posts p`.
 inline constexpr const char* kAssignmentSelect =
     "a.id, a.employee_id, p.code, a.start_date, a.end_date, a.hours_x100, a.fte_x100, a.band, a.spine_point, "
     "a.incremental_date, a.annual_salary_pence, a.hcas, a.tax_code, a.ni_category, a.pension_member";
+
+// A payslip rebuilt from payslips.detail (run_store.cc, beside the writer).
+// `complete` (optional) says whether every FPS figure was stored.
+Result<Payslip> PayslipFromDetail(const std::string& detail, const std::string& employer, bool* complete);
 
 }  // namespace csu::payroll

@@ -77,6 +77,10 @@ json PayslipJson(const Payslip& p) {
           {"regulatory_limit_applied", p.regulatory_limit_applied},
           {"starter", p.starter},
           {"leaving_date", p.leaving_date ? p.leaving_date->ToString() : ""},
+          {"earnings_at_lel", p.earnings_at_lel.pence()},
+          {"earnings_lel_to_pt", p.earnings_lel_to_pt.pence()},
+          {"earnings_pt_to_uel", p.earnings_pt_to_uel.pence()},
+          {"contracted_centihours", p.contracted_centihours},
           {"to_date", YtdJson(p.to_date)},
           {"lines", lines}};
 }
@@ -130,6 +134,63 @@ PayRunRecord ReadRun(const store::Statement& q) {
 }
 
 }  // namespace
+
+// The inverse of PayslipJson: a stored payslip as CalculatePayRun gave it.
+// Payslips stored before the period's RTI band earnings and contracted
+// hours were kept (schema 1 as first released) read them as absent:
+// `complete` is then false and the FPS refuses the run.
+Result<Payslip> PayslipFromDetail(const std::string& detail, const std::string& employer, bool* complete) {
+  json j = json::parse(detail, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("to_date") || !j.contains("lines"))
+    return MakeError("payslip", "its stored detail does not read");
+  auto text = [&](const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto integer = [&](const char* key) -> int64_t {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+  };
+  Payslip p;
+  p.employee_id = text("employee_id");
+  p.employer_id = employer;
+  p.cost_centre = text("cost_centre");
+  p.tax_year = text("tax_year");
+  p.frequency = Frequency::kMonthly;  // stored runs are monthly (docs/payroll.md, "Pay runs")
+  p.period = static_cast<int>(integer("period"));
+  auto pay_date = Date::Parse(text("pay_date"));
+  if (!pay_date.ok()) return MakeError("payslip " + p.employee_id, "its stored pay date does not read");
+  p.pay_date = pay_date.value();
+  p.tax_code = text("tax_code");
+  const std::string ni = text("ni_category");
+  p.ni_category = ni.empty() ? 'A' : ni[0];
+  p.afc_band = text("afc_band");
+  p.afc_step = static_cast<int>(integer("afc_step"));
+#define CSU_PAYSLIP_MONEY(X)                                                                                          \
+  X(basic_pay) X(hcas) X(other_pay) X(gross) X(pensionable) X(taxable) X(ni_earnings) X(tax) X(employee_ni)          \
+  X(employee_pension) X(other_deductions) X(net) X(employer_ni) X(employer_pension) X(pension_levy) X(earnings_at_lel) \
+  X(earnings_lel_to_pt) X(earnings_pt_to_uel)
+#define X(f) p.f = JsonMoney(j, #f);
+  CSU_PAYSLIP_MONEY(X)
+#undef X
+#undef CSU_PAYSLIP_MONEY
+  p.pension_member_bp = integer("pension_member_bp");
+  p.regulatory_limit_applied = j.value("regulatory_limit_applied", false);
+  p.starter = j.value("starter", false);
+  if (const std::string left = text("leaving_date"); !left.empty()) {
+    auto d = Date::Parse(left);
+    if (!d.ok()) return MakeError("payslip " + p.employee_id, "its stored leaving date does not read");
+    p.leaving_date = d.value();
+  }
+  p.contracted_centihours = integer("contracted_centihours");
+  if (complete != nullptr) *complete = j.contains("contracted_centihours") && j.contains("earnings_at_lel");
+  p.to_date = JsonYtd(j["to_date"]);
+  for (const json& l : j["lines"]) {
+    if (!l.is_object()) continue;
+    p.lines.push_back({l.value("code", ""), l.value("label", ""), JsonMoney(l, "amount"), l.value("explanation", "")});
+  }
+  return p;
+}
 
 std::string_view RunStateName(RunState s) { return s == RunState::kApproved ? "approved" : "calculated"; }
 

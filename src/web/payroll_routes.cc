@@ -10,7 +10,20 @@
 // csu_payroll staff assigned to it) or the CSU itself (csu_payroll only,
 // docs/permissions.md, "The CSU as an employer"). An employer, employee or
 // run outside the caller's reach answers 404 like one that does not exist.
+//
+// A final run's page offers its outputs (docs/payroll.md, "Outputs of a
+// stored run"): the payslips as a printable page and a workbook (view_staff,
+// record level: they name employees by payroll number only) and, for users
+// allowed view_staff_identifiable and only when the server holds the
+// payroll key, the bank file and the FPS (names, NI numbers, bank details).
+// Every output is audited before it is sent; no audit, no output. The pay
+// cost page reads the employer's ledger (budget and posted pay runs per cost
+// centre × month).
+#include "finance/payroll_ledger.h"
+#include "payroll/bank_file.h"
+#include "payroll/fps_xml.h"
 #include "payroll/hr_views.h"
+#include "payroll/payslip_tables.h"
 #include "payroll/payroll_store.h"
 #include "web/templates.h"
 #include "web/web_app_impl.h"
@@ -33,7 +46,18 @@ struct PayrollPage {
 constexpr PayrollPage kPages[] = {{"/staff", "Staff"},
                                   {"/establishment", "Establishment and vacancies"},
                                   {"/sickness", "Sickness absence"},
-                                  {"/runs", "Pay runs"}};
+                                  {"/runs", "Pay runs"},
+                                  {"/pay-cost", "Pay cost against budget"}};
+
+// Whether the caller may see personal fields of the employer's staff.
+bool MayIdentify(const Caller& c, const payroll::Employer& e) {
+  return e.kind == payroll::EmployerKind::kCsu
+             ? c.who.role == Role::kCsuPayroll &&
+                   tenancy::Grants(c.who.role, Action::kViewStaffIdentifiable, Identifiability::kRecordLevel)
+             : tenancy::Check(c.who, Action::kViewStaffIdentifiable, OdsCode::Parse(e.code).value(),
+                              Identifiability::kRecordLevel)
+                   .allowed;
+}
 
 }  // namespace
 
@@ -66,6 +90,29 @@ Result<WebApp::Impl::PayrollView> WebApp::Impl::PayrollViewOf(const Request& r, 
                                                               std::string_view which) const {
   PayrollView v;
   const std::string code = e.code;
+  if (which == "pay-cost") {
+    FinancialYear year = FinancialYear::Of(Today());
+    if (auto y = r.Query("year")) {
+      auto parsed = FinancialYear::Parse(*y);
+      if (!parsed.ok()) return MakeError("year", "not a year like 2025/26");
+      year = parsed.value();
+    }
+    v.found = true;
+    v.title = "Pay cost against budget, " + year.ToString();
+    v.table.title = v.title;
+    if (!ledger.with_store) {
+      v.table.notes.push_back("No ledger is kept here.");
+      return v;
+    }
+    Status ls = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+      auto t = finance::PayCostTable(db, code, year);
+      if (t.ok()) v.table = std::move(t).value();
+      else v.table.notes.push_back(t.error().why);
+      return Status::Ok();
+    });
+    if (!ls.ok()) return ls.error();
+    return v;
+  }
   Status s = payroll.with_store([&](payroll::PayrollStore& db) -> Status {
     if (which == "staff") {
       CSU_ASSIGN_OR_RETURN(staff, db.Employees(code));
@@ -209,7 +256,104 @@ Response WebApp::Impl::PayrollPageFor(const Request& r, const Caller& c, std::st
     ap.set("run", std::to_string(view.run->id));
     d.set("approve", ap);
   }
+  if (view.run && view.run->state == payroll::RunState::kApproved &&
+      PayrollEmployer(r, c, Action::kViewStaff, Identifiability::kRecordLevel)) {
+    TemplateData items{TemplateData::type::list};
+    auto item = [&items, &path](const char* suffix, const char* label) {
+      TemplateData i;
+      i.set("href", path + suffix);
+      i.set("label", std::string(label));
+      items.push_back(i);
+    };
+    item("/payslips", "Payslips (printable)");
+    item("/payslips.xlsx", "Payslips workbook");
+    if (payroll.cipher != nullptr && MayIdentify(c, *e)) {
+      item("/bank-file", "Bank payment file (Bacs)");
+      item("/fps", "RTI Full Payment Submission (XML)");
+    }
+    TemplateData dl;
+    dl.set("items", items);
+    d.set("downloads", dl);
+  }
   return Response::Html(200, RenderPage(f, RenderTemplate("payroll", d)));
+}
+
+Response WebApp::Impl::PayrollRunOutput(const Request& r, const Caller& c, std::string_view which) const {
+  const bool personal = which == "bank-file" || which == "fps";
+  auto e = PayrollEmployer(r, c, personal ? Action::kViewStaffIdentifiable : Action::kViewStaff,
+                           Identifiability::kRecordLevel);
+  auto id = IdParam(r, "run");
+  if (!e || !id) return NotFound(c);
+  if (personal && (payroll.cipher == nullptr || !MayIdentify(c, *e))) return NotFound(c);
+  std::optional<payroll::PayRunRecord> run;
+  payroll::PayRunResult result;
+  std::vector<payroll::EmployeePersonal> people;
+  payroll::EmployerDetails employer;
+  std::string refusal;
+  Status s = payroll.with_store([&](payroll::PayrollStore& db) -> Status {
+    CSU_ASSIGN_OR_RETURN(found, db.FindRun(*id));
+    if (!found || found->employer != e->code) return Status::Ok();  // another employer's: as if none
+    run = found;
+    if (personal && found->state != payroll::RunState::kApproved) {
+      refusal = "the run is calculated, not final: the bank file and the FPS come only from a final (approved) run";
+      return Status::Ok();
+    }
+    auto rr = db.RunResult(*id, which == "fps");
+    if (!rr.ok()) return refusal = rr.error().ToString(), Status::Ok();
+    result = std::move(rr).value();
+    if (personal) {
+      CSU_ASSIGN_OR_RETURN(details, db.EmployerDetailsOf(e->code));
+      employer = details;
+      auto pp = db.RunPeople(result, e->code, *payroll.cipher, which == "fps");
+      if (!pp.ok()) return refusal = pp.error().ToString(), Status::Ok();
+      people = std::move(pp).value();
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return Problem(c, 500, "Payroll", "the payroll database could not be read");
+  if (!run) return NotFound(c);
+  if (!refusal.empty()) return Problem(c, 409, "Not available", refusal + ".");
+  const std::string stem = e->code + "-run-" + std::to_string(*id);
+  std::string body, type, file;
+  nlohmann::json details{{"employer", e->code}, {"payslips", result.payslips.size()}, {"source", "web"}};
+  if (which == "bank-file") {
+    if (employer.sort_code.empty())
+      return Problem(c, 409, "Not available", "No paying account is recorded for " + e->code + " (csu payroll employers account).");
+    auto bank = payroll::WriteBankFile(result, people, employer);
+    if (!bank.ok()) return Problem(c, 409, "Not available", bank.error().ToString() + ".");
+    details["payments"] = bank.value().payments;
+    details["total_pence"] = bank.value().total.pence();
+    body = std::move(bank.value().text), type = "text/plain; charset=us-ascii", file = stem + "-bacs.txt";
+  } else if (which == "fps") {
+    auto xml = payroll::WriteFps(result, people, employer);
+    if (!xml.ok()) return Problem(c, 409, "Not available", xml.error().ToString() + ".");
+    body = std::move(xml).value(), type = "application/xml", file = stem + "-fps.xml";
+  } else {
+    report::ReportTable t = payroll::PayslipLines(result);
+    t.title += " — " + e->code + " " + run->tax_year + " period " + std::to_string(run->period);
+    if (run->state != payroll::RunState::kApproved) t.title += " (calculated, NOT FINAL)";
+    if (which == "payslips.xlsx") {
+      auto workbook = XlsxBytes({t});
+      if (!workbook) return Problem(c, 500, "Export failed", "the workbook could not be written");
+      body = std::move(*workbook), type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+      file = stem + "-payslips.xlsx";
+    } else {
+      if (Status st = Audit(c, "payroll.run.payslips", "payroll run " + std::to_string(*id), details); !st.ok())
+        return Problem(c, 503, "Not available", "The audit log could not be written, so the payslips are withheld.");
+      PageFrame f = Frame(c, t.title, e->name + " (" + e->code + ")");
+      return Response::Html(200, RenderPage(f, TableHtml(t)));
+    }
+  }
+  const std::string action = which == "bank-file" ? "payroll.run.bank_file"
+                             : which == "fps"     ? "payroll.run.fps"
+                                                  : "payroll.run.payslips_xlsx";
+  if (Status st = Audit(c, action, "payroll run " + std::to_string(*id), details); !st.ok())
+    return Problem(c, 503, "Not available", "The audit log could not be written, so the file is withheld.");
+  Response out(200);
+  out.set_body(std::move(body));
+  out.SetHeader("Content-Type", type);
+  out.SetHeader("Content-Disposition", "attachment; filename=\"" + file + "\"");
+  return out;
 }
 
 Response WebApp::Impl::ApiPayrollFor(const Request& r, const Caller& c, std::string_view which) const {
@@ -277,7 +421,7 @@ void WebApp::Impl::AddPayrollRoutes(http::Router& router, WebApp::Impl* app) {
       return app->Metered(r, *c, true, Use::kNone, app->ApiPayrollFor(r, *c, which));
     };
   };
-  for (const char* which : {"staff", "establishment", "sickness", "runs"}) {
+  for (const char* which : {"staff", "establishment", "sickness", "runs", "pay-cost"}) {
     router.Add(Method::kGet, std::string("/payroll/{employer}/") + which, page(which));
     router.Add(Method::kGet, std::string("/api/v1/payroll/{employer}/") + which, api(which));
   }
@@ -285,6 +429,13 @@ void WebApp::Impl::AddPayrollRoutes(http::Router& router, WebApp::Impl* app) {
   router.Add(Method::kGet, "/api/v1/payroll/{employer}/staff/{employee}", api("employee"));
   router.Add(Method::kGet, "/payroll/{employer}/runs/{run}", page("run"));
   router.Add(Method::kGet, "/api/v1/payroll/{employer}/runs/{run}", api("run"));
+  for (const char* which : {"payslips", "payslips.xlsx", "bank-file", "fps"}) {
+    router.Add(Method::kGet, std::string("/payroll/{employer}/runs/{run}/") + which, [app, which](const Request& r) {
+      auto c = app->Authenticate(r);
+      if (!c) return Redirect("/signin");
+      return app->Metered(r, *c, false, Use::kNone, app->PayrollRunOutput(r, *c, which));
+    });
+  }
   router.Add(Method::kPost, "/payroll/{employer}/runs/{run}/approve", [app](const Request& r) {
     auto c = app->Authenticate(r);
     if (!c) return Redirect("/signin");

@@ -488,6 +488,10 @@ struct WebApp::Impl {
   Response PayrollPageFor(const Request& r, const Caller& c, std::string_view which) const;
   Response ApiPayrollFor(const Request& r, const Caller& c, std::string_view which) const;
   Response PayrollApprove(const Request& r, const Caller& c) const;
+  // GET /payroll/{employer}/runs/{run}/payslips (printable page),
+  // .../payslips.xlsx, .../bank-file and .../fps: a stored run's outputs,
+  // each audited before it is sent (payroll_routes.cc).
+  Response PayrollRunOutput(const Request& r, const Caller& c, std::string_view which) const;
   static void AddPayrollRoutes(http::Router& router, WebApp::Impl* app);
 
   Response CcgBillingPage(const Request& r, const Caller& c) const;

@@ -305,6 +305,9 @@ class WebAppTest : public ::testing::Test {
                 slip.cost_centre = p.cost_centre;
                 slip.tax_code = p.tax_code;
                 slip.ni_category = p.ni_category;
+                slip.tax_year = p.tax_year;
+                slip.period = p.period;
+                slip.pay_date = p.pay_date;
                 slip.gross = p.annual_salary.value_or(Money()).MulRatio(1, 12);
                 slip.net = slip.gross;
                 out.payslips.push_back(slip);
@@ -806,6 +809,12 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /payroll/{employer}/runs/{run}", {false, true}},
     {"GET /api/v1/payroll/{employer}/runs/{run}", {false, true}},
     {"POST /payroll/{employer}/runs/{run}/approve", {false, true}},
+    {"GET /payroll/{employer}/pay-cost", {false, true}},
+    {"GET /api/v1/payroll/{employer}/pay-cost", {false, true}},
+    {"GET /payroll/{employer}/runs/{run}/payslips", {false, true}},
+    {"GET /payroll/{employer}/runs/{run}/payslips.xlsx", {false, true}},
+    {"GET /payroll/{employer}/runs/{run}/bank-file", {false, true}},
+    {"GET /payroll/{employer}/runs/{run}/fps", {false, true}},
     {"GET /api/v1/ccg/{ccg}/chc", {false, true}},
     {"GET /api/v1/ccg/{ccg}/chc/deadlines", {false, true}},
     {"GET /api/v1/ccg/{ccg}/chc/reviews", {false, true}},
@@ -2901,6 +2910,54 @@ TEST_F(WebAppTest, PayrollPagesAreForTheEmployersPayrollRolesAndAudited) {
   Response self = Send(Method::kPost, "/payroll/02E/runs/3/approve", Cookie(token), "csrf=" + CsrfTokenFor(token));
   EXPECT_EQ(self.status(), 409) << self.body();
   EXPECT_NE(self.body().find("second person"), std::string::npos) << self.body();
+
+  // A final run's outputs (docs/payroll.md, "Outputs of a stored run"): the
+  // page offers them; payslips name the payroll number only; the bank file
+  // and FPS carry personal fields and are for the payroll roles of the
+  // employer alone; each download is audited, and a calculated run has no
+  // bank file.
+  {
+    std::lock_guard<std::mutex> lock(payroll_mu_);
+    ASSERT_TRUE(payroll_->SetEmployerAccount("02E", {"20-00-00", "90000001", "NHS 02E CCG", "123456"},
+                                             {"2018-10-01T09:00:00Z", "hr"})
+                    .ok());
+  }
+  const std::string page = Send(Method::kGet, "/payroll/02E/runs/1", Cookie(token)).body();
+  EXPECT_NE(page.find("/payroll/02E/runs/1/bank-file"), std::string::npos) << page;
+  EXPECT_NE(page.find("/payroll/02E/runs/1/payslips.xlsx"), std::string::npos);
+  Response slips = Send(Method::kGet, "/payroll/02E/runs/1/payslips", Cookie(token));
+  ASSERT_EQ(slips.status(), 200) << slips.body();
+  EXPECT_NE(slips.body().find("02E 2018/19 period 6"), std::string::npos) << slips.body();
+  for (const char* secret : kSecrets) EXPECT_EQ(slips.body().find(secret), std::string::npos) << secret;
+  Response book = Send(Method::kGet, "/payroll/02E/runs/1/payslips.xlsx", Cookie(token));
+  ASSERT_EQ(book.status(), 200);
+  EXPECT_EQ(book.body().substr(0, 2), "PK");
+  Response bank = Send(Method::kGet, "/payroll/02E/runs/1/bank-file", Cookie(token));
+  ASSERT_EQ(bank.status(), 200) << bank.body();
+  EXPECT_NE(bank.body().find("41235678"), std::string::npos) << bank.body();  // the employee's account: this file needs it
+  EXPECT_NE(bank.body().find("90000001"), std::string::npos);                 // the contra
+  EXPECT_EQ(bank.body().find("87654321"), std::string::npos) << "27D's employee";
+  EXPECT_EQ(AuditCount("hr|payroll.run.bank_file|payroll run 1|"), 1u);
+  EXPECT_EQ(AuditCount("hr|payroll.run.payslips|payroll run 1|"), 1u);
+  EXPECT_EQ(AuditCount("hr|payroll.run.payslips_xlsx|payroll run 1|"), 1u);
+  // The FPS needs a postcode the stored address lacks: refused by payroll
+  // number, the address not repeated.
+  Response fps = Send(Method::kGet, "/payroll/02E/runs/1/fps", Cookie(token));
+  EXPECT_EQ(fps.status(), 409) << fps.body();
+  EXPECT_NE(fps.body().find("E001"), std::string::npos) << fps.body();
+  for (const char* secret : kSecrets) EXPECT_EQ(fps.body().find(secret), std::string::npos) << secret;
+  EXPECT_EQ(Send(Method::kGet, "/payroll/02E/runs/3/bank-file", Cookie(token)).status(), 409) << "not final";
+  for (const char* user : {"admin", "finance", "csufinance", "chc", "hr27"}) {
+    const std::string cookie = Cookie(Session(user));
+    for (const char* t : {"/payroll/02E/runs/1/bank-file", "/payroll/02E/runs/1/fps", "/payroll/02E/runs/1/payslips",
+                          "/payroll/02E/runs/1/payslips.xlsx", "/payroll/02E/pay-cost"}) {
+      Response r = Send(Method::kGet, t, cookie);
+      EXPECT_EQ(r.status(), 404) << user << " " << t;
+      for (const char* secret : kSecrets) EXPECT_EQ(r.body().find(secret), std::string::npos) << user << " " << t;
+    }
+  }
+  EXPECT_EQ(Send(Method::kGet, "/payroll/27D/runs/2/bank-file", Cookie(token)).status(), 404) << "another tenant";
+  EXPECT_EQ(Send(Method::kGet, "/payroll/02E/pay-cost?year=2018/19", Cookie(token)).status(), 200);
 }
 
 }  // namespace csu::web

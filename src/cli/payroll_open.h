@@ -1,0 +1,44 @@
+// Opening a state folder's payroll database for a `csu payroll` command: the
+// folder opened shared (payroll.sqlite is its own database), the payroll key
+// that seals personal fields, the database, who is acting and the platform
+// date. Shared by payroll_hr_command.cc and payroll_stored_run_command.cc.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/state.h"
+#include "core/date.h"
+#include "payroll/payroll_store.h"
+#include "store/field_cipher.h"
+
+namespace csu::cli {
+
+struct OpenedPayroll {
+  std::unique_ptr<State> state;
+  std::optional<store::FieldCipher> cipher;
+  std::unique_ptr<payroll::PayrollStore> db;
+  payroll::Actor actor;
+  Date today;  // the platform date (docs/billing.md, "Platform date") or the UK date now
+};
+
+// Prints the error and returns nullopt when any part cannot be opened.
+std::optional<OpenedPayroll> OpenPayroll(const Context& ctx, const StateArgs& state, const std::string& payroll_key);
+
+// Audits a change or a view; a view is audited BEFORE anything is shown (no
+// audit, no view). The details never hold a personal field. On failure
+// prints why and returns false.
+bool AuditPayroll(OpenedPayroll& o, const std::string& action, const std::string& subject,
+                  const nlohmann::json& details);
+
+// The stored runs' outputs, posting and pay cost (payroll_stored_run_command.cc),
+// added to the groups AddPayrollStaffCommands makes.
+void AddPayrollStoredRunCommands(CLI::App& payroll, CLI::App& run, CLI::App& employers, CLI::App& employees,
+                                 Context& ctx);
+
+}  // namespace csu::cli

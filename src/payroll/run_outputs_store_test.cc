@@ -1,0 +1,151 @@
+// A stored run's outputs read back from payroll.sqlite (docs/payroll.md,
+// "Outputs of a stored run"): the payslips as stored, the personal details
+// split for the FPS (surname the last word; address lines and a trailing
+// postcode), the FPS's refusals naming the payroll number, the P45 of a
+// leaver from the run that paid them last, and the P60s only once period 12
+// is final, for those still employed at the year's end.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <filesystem>
+
+#include "payroll/payroll_store.h"
+#include "payroll/payslip_tables.h"
+
+namespace csu::payroll {
+namespace {
+
+template <typename T>
+T Must(Result<T> r) {
+  if (!r.ok()) throw std::runtime_error(r.error().ToString());
+  return std::move(r).value();
+}
+
+const Actor kAlice{"2025-04-20T09:00:00Z", "alice"};
+const Actor kBob{"2025-04-21T09:00:00Z", "bob"};
+
+// A stand-in paying 1,000.00 gross and net a month, year to date added up.
+Result<PayRunResult> Fixed(const std::vector<PeriodInput>& in) {
+  PayRunResult out;
+  for (const PeriodInput& p : in) {
+    Payslip s;
+    s.employee_id = p.employee_id;
+    s.cost_centre = p.cost_centre;
+    s.tax_year = p.tax_year;
+    s.period = p.period;
+    s.pay_date = p.pay_date;
+    s.tax_code = p.tax_code;
+    s.leaving_date = p.leaving_date;
+    s.gross = s.net = s.taxable = Money::FromPence(100000);
+    s.to_date = p.to_date;
+    s.to_date.gross += s.gross;
+    s.to_date.taxable += s.taxable;
+    out.payslips.push_back(s);
+  }
+  return out;
+}
+
+class RunOutputsStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("csu-run-outputs-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::array<uint8_t, 32> key{};
+    key.fill(9);
+    cipher_ = std::make_unique<store::FieldCipher>(store::FieldCipher::FromKey(key, store::kPayrollCipherDomain));
+    db_ = Must(PayrollStore::Open(dir_.string(), *cipher_));
+    ASSERT_TRUE(db_->AddEmployer({"02E", EmployerKind::kCcg, "NHS Warrington CCG", "083/BA02E", "083PB00012345"}, kAlice)
+                    .ok());
+    Must(db_->AddPost({0, "02E", "FIN01", "CC900", "Finance officer", "5", 300}, kAlice));
+    Hire("E001", "Mary Ann Smith", "Flat 2, 10 High Street, Old Town, Leeds, West Yorkshire ls1 1aa");
+    Hire("E002", "Olwen Tarrant", "4 Mill Lane, Leeds");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  int64_t Hire(const std::string& number, const std::string& name, const std::string& address) {
+    const int64_t id = Must(db_->AddEmployee({"02E", number, Date::FromYmd(2020, 4, 1), std::nullopt},
+                                             {name, address, "1985-03-09", "JG103759A", "401276", "41235678"}, *cipher_,
+                                             kAlice));
+    Assignment a;
+    a.employee_id = id;
+    a.post_code = "FIN01";
+    a.start = Date::FromYmd(2020, 4, 1);
+    a.hours_x100 = 3750;
+    a.fte_x100 = 100;
+    a.band = "5";
+    a.annual_salary = Money::FromPounds(12'000);
+    a.tax_code = "1257L";
+    a.ni_category = "A";
+    Must(db_->Assign(a, kAlice));
+    return id;
+  }
+
+  int64_t Final(int period) {
+    const int64_t id = Must(db_->CalculateRun("02E", "2025/26", period, Fixed, kAlice)).id;
+    Must(db_->ApproveRun(id, kBob));
+    return id;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::FieldCipher> cipher_;
+  std::unique_ptr<PayrollStore> db_;
+};
+
+TEST_F(RunOutputsStoreTest, PersonalDetailsAreSplitForTheFpsAndRefusalsNameThePayrollNumber) {
+  const int64_t run = Final(1);
+  const PayRunResult r = Must(db_->RunResult(run));
+  ASSERT_EQ(r.payslips.size(), 2u);
+  EXPECT_EQ(r.payslips[0].employee_id, "E001");
+  EXPECT_EQ(r.payslips[0].net, Money::FromPence(100000));
+  EXPECT_EQ(r.totals.net, Money::FromPence(200000));
+  const auto people = Must(db_->RunPeople(r, "02E", *cipher_));
+  ASSERT_EQ(people.size(), 2u);
+  EXPECT_EQ(people[0].forenames, "Mary Ann");
+  EXPECT_EQ(people[0].surname, "Smith");
+  EXPECT_EQ(people[0].address,
+            (std::vector<std::string>{"Flat 2", "10 High Street", "Old Town", "Leeds, West Yorkshire"}));
+  EXPECT_EQ(people[0].postcode, "LS1 1AA");
+  EXPECT_EQ(people[1].postcode, "");
+  // The FPS: no gender yet, then no postcode; named by payroll number only.
+  auto fps = db_->RunPeople(r, "02E", *cipher_, true);
+  ASSERT_FALSE(fps.ok());
+  EXPECT_EQ(fps.error().where, "employee E001");
+  ASSERT_TRUE(db_->SetGender(1, 'F', *cipher_, kAlice).ok());
+  ASSERT_TRUE(db_->SetGender(2, 'M', *cipher_, kAlice).ok());
+  EXPECT_FALSE(db_->SetGender(2, 'X', *cipher_, kAlice).ok());
+  fps = db_->RunPeople(r, "02E", *cipher_, true);
+  ASSERT_FALSE(fps.ok());
+  EXPECT_EQ(fps.error().where, "employee E002");
+  EXPECT_EQ(fps.error().why.find("Mill Lane"), std::string::npos) << fps.error().why;
+  EXPECT_EQ(Must(db_->RunPeople(r, "02E", *cipher_)).at(1).gender, 'M');
+}
+
+TEST_F(RunOutputsStoreTest, P45FromTheLeaversRunAndP60sOnlyOncePeriodTwelveIsFinal) {
+  ASSERT_TRUE(db_->SetLeaving(2, Date::FromYmd(2025, 6, 15), kAlice).ok());
+  for (int period = 1; period <= 11; ++period) Final(period);
+  const PayRunResult june = Must(db_->RunResult(3));
+  ASSERT_EQ(june.payslips.size(), 2u);
+  ASSERT_TRUE(june.payslips[1].leaving_date);
+  EXPECT_EQ(*june.payslips[1].leaving_date, Date::FromYmd(2025, 6, 15));
+  const EmployerDetails employer = Must(db_->EmployerDetailsOf("02E"));
+  EXPECT_EQ(employer.tax_office_number, "083");
+  EXPECT_EQ(employer.tax_office_reference, "BA02E");
+  const auto p45 = Must(P45Table(june, Must(db_->RunPeople(june, "02E", *cipher_)), employer));
+  ASSERT_EQ(p45.rows.size(), 1u);
+  EXPECT_EQ(p45.rows[0][4].text, "E002");
+  EXPECT_EQ(p45.rows[0][8].number, 300000) << "three months' taxable pay to date";
+
+  auto early = db_->YearEndResult("02E", "2025/26");
+  ASSERT_FALSE(early.ok());
+  EXPECT_NE(early.error().why.find("period 12 of 2025/26 is not final"), std::string::npos);
+  Final(12);
+  const PayRunResult year = Must(db_->YearEndResult("02E", "2025/26"));
+  ASSERT_EQ(year.payslips.size(), 1u) << "the leaver gets a P45, not a P60";
+  EXPECT_EQ(year.payslips[0].employee_id, "E001");
+  EXPECT_EQ(year.payslips[0].period, 12);
+  EXPECT_EQ(year.payslips[0].to_date.taxable, Money::FromPence(1200000));
+}
+
+}  // namespace
+}  // namespace csu::payroll
