@@ -171,6 +171,9 @@ class PcStore {
   // The practice-years of a CCG's practices (every CCG's when empty) for `year`.
   Result<std::vector<QofYear>> QofYears(const std::string& ccg, const std::string& year);
   Result<std::vector<QofIndicatorRow>> QofIndicators(const std::string& ccg, const std::string& year);
+  // The QOF years stored for a CCG's practices (every CCG's when empty),
+  // latest first ("2024/25"): what a page offers when today's year has none.
+  Result<std::vector<std::string>> QofYearsStored(const std::string& ccg);
   // Whether a posted schedule paid the practice's balancing payment for `year`.
   Result<bool> BalancingPosted(const std::string& practice, const std::string& year);
 
