@@ -173,20 +173,31 @@ fi
 # most 400 a claim) and an extended-access scheme (37p a registered patient,
 # quarterly) for 02E and 27D. Fees are illustrative. Practices claim April to
 # December 2024; most claims are approved, some queried or rejected, and
-# December's wait for a decision, so every page has something.
+# December's wait for a decision, so every page has something. 02E wants a
+# file with each anticoagulation claim: the practices attach a CSV of the
+# month's INR tests (counts only, no patient details).
 if ! "$CSU" primary-care schemes list --data "$STATE" --ccg 02E --format csv | grep -q '^LES-ANTICOAG,'; then
   for ccg in 02E 27D; do
     "$CSU" primary-care schemes add --data "$STATE" --ccg "$ccg" --code LES-ANTICOAG --name "Anticoagulation monitoring" \
       --spec "INR testing and dose adjustment in the practice for patients on warfarin (illustrative)" \
-      --fee 7.50 --from 2024-04-01 --to 2025-03-31 --cap 400 --evidence "A list of INR tests by date, without patient details"
+      --fee 7.50 --from 2024-04-01 --to 2025-03-31 --cap 400 --evidence "A list of INR tests by date, without patient details" \
+      $([ "$ccg" = 02E ] && echo --require-file)
     "$CSU" primary-care schemes add --data "$STATE" --ccg "$ccg" --code LCS-ACCESS --name "Extended access" \
       --spec "Evening and weekend appointments for the practice's registered patients (illustrative)" \
       --rule per_registered_patient --frequency quarterly --fee 0.37 --from 2024-04-01 --to 2025-03-31 --cap 30000 \
       --evidence "The rota of extended-hours sessions"
   done
+  mkdir -p "$pc_dir/evidence"
   claim() {  # ccg practice scheme period units
+    file=()
+    if [ "$1" = 02E ] && [ "$3" = LES-ANTICOAG ]; then  # the month's tests by week, counts only
+      f="$pc_dir/evidence/INR-tests-$2-$4.csv"
+      printf 'week_from,inr_tests\n%s-01,%d\n%s-08,%d\n%s-15,%d\n%s-22,%d\n' "$4" $(($5 / 4)) "$4" $(($5 / 4)) \
+        "$4" $(($5 / 4)) "$4" $(($5 - 3 * ($5 / 4))) > "$f"
+      file=(--evidence-file "$f")
+    fi
     "$CSU" primary-care claims submit --data "$STATE" --ccg "$1" --practice "$2" --scheme "$3" --period "$4" --units "$5" \
-      --evidence "Clinical system search, totals only" >/dev/null
+      --evidence "Clinical system search, totals only" "${file[@]}" >/dev/null
   }
   # Three practices of each CCG in the reference data's practice list
   # (data/refdata/gp-reg-pat-prac-all_2021-01.csv), with their registered lists.
@@ -201,12 +212,19 @@ if ! "$CSU" primary-care schemes list --data "$STATE" --ccg 02E --format csv | g
   # earliest (docs/primary-care.md), so April to November join their months.
   for ccg in 02E 27D; do
     "$CSU" primary-care claims list --data "$STATE" --ccg "$ccg" --state submitted --format csv |
-      awk -F, 'NR>1 {print $1, $4}' > "$DEMO_DIR/claims-$ccg.txt"
-    while read -r id period; do
+      awk -F, 'NR>1 {print $1, $3, $4}' > "$DEMO_DIR/claims-$ccg.txt"
+    while read -r id scheme period; do
       case $period in 2024-12*) continue ;; esac  # December's claims wait for a decision
+      if [ "$scheme" = LES-ANTICOAG ]; then
+        question="These are more tests than last month: please confirm the count."
+        reason="The count does not match the practice's anticoagulation clinic list for the month."
+      else
+        question="Please confirm the extended-hours sessions ran in every week of the quarter."
+        reason="The rota shows no extended-hours sessions in August; claim again for the weeks delivered."
+      fi
       case $((id % 9)) in
-        4) "$CSU" primary-care claims query "$id" --data "$STATE" --ccg "$ccg" --question "These are more tests than last month: please confirm the count." ;;
-        8) "$CSU" primary-care claims reject "$id" --data "$STATE" --ccg "$ccg" --reason "No test list was supplied with this claim." ;;
+        4) "$CSU" primary-care claims query "$id" --data "$STATE" --ccg "$ccg" --question "$question" >/dev/null ;;
+        8) "$CSU" primary-care claims reject "$id" --data "$STATE" --ccg "$ccg" --reason "$reason" >/dev/null ;;
         *) "$CSU" primary-care claims approve "$id" --data "$STATE" --ccg "$ccg" >/dev/null ;;
       esac
     done < "$DEMO_DIR/claims-$ccg.txt"

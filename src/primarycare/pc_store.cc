@@ -449,6 +449,20 @@ Result<std::vector<QofYear>> PcStore::QofYears(const std::string& ccg, const std
   return out;
 }
 
+Result<std::vector<Date>> PcStore::ListQuarters(const std::string& ccg) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT DISTINCT l.quarter FROM list_sizes l JOIN practices p ON "
+                                       "p.code = l.practice WHERE (?1 = '' OR p.ccg = ?1) ORDER BY l.quarter"));
+  q.Bind(1, ToUpper(ccg));
+  std::vector<Date> out;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    CSU_ASSIGN_OR_RETURN(d, Date::Parse(q.Text(0)));
+    out.push_back(d);
+  }
+  return out;
+}
+
 Result<std::vector<std::string>> PcStore::QofYearsStored(const std::string& ccg) {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT DISTINCT q.year FROM qof_years q JOIN practices p ON p.code = q.practice "
                                        "WHERE (?1 = '' OR p.ccg = ?1) ORDER BY q.year DESC"));

@@ -159,6 +159,9 @@ class PcStore {
   // The list of `practice` at the start of the quarter holding `day`.
   Result<std::optional<ListSize>> ListSizeFor(const std::string& practice, Date day);
   Result<std::vector<ListSize>> ListSizes(const std::string& practice);
+  // The quarters (their first days) with a list for any of a CCG's
+  // practices, in order: what a page offers when none is as old as today.
+  Result<std::vector<Date>> ListQuarters(const std::string& ccg);
 
   // ---- QOF
   // Stores the practice-years (replacing any stored for the same practice

@@ -183,7 +183,11 @@ std::vector<NavLink> NavFor(const Impl& app, const Caller& c, const OdsCode& ccg
   if (tenancy::Grants(c.who.role, Action::kView, Identifiability::kAggregate))
     return app.CcgNav(c, ccg, "primary-care-claims");
   const std::string base = "/ccg/" + std::string(ccg.view()) + "/primary-care/";
-  return {{base + "claims", tenancy::IsPracticeRole(c.who.role) ? "Your claims" : "Claims", !schemes},
+  if (tenancy::IsPracticeRole(c.who.role))
+    return {{base + "claims", "Your claims", !schemes}, {base + "schemes", "Schemes", schemes}};
+  // The primary care team: its practices, QOF and schedule pages too.
+  return {{base.substr(0, base.size() - 1), "Primary care", false},
+          {base + "claims", "Claims", !schemes},
           {base + "schemes", "Schemes", schemes}};
 }
 
@@ -238,16 +242,15 @@ Response ClaimsPageFor(const Impl& app, const Request& r, const Caller& c, const
   std::map<int64_t, TemplateData> files_by_claim;
   TemplateData all_files{TemplateData::type::list};
   for (const primarycare::EvidenceRow& e : data.value().evidence) {
-    TemplateData f;
-    f.set("href", evidence_base + std::to_string(e.id));
-    f.set("name", e.file_name);
-    f.set("size", SizeText(e.bytes));
-    f.set("claim", std::to_string(e.claim_id));
-    f.set("practice", e.practice);
-    f.set("uploaded", e.uploaded_at.substr(0, 10) + " by " + e.uploaded_by);
-    auto [it, fresh] = files_by_claim.try_emplace(e.claim_id, TemplateData::type::list);
-    it->second.push_back(f);
-    all_files.push_back(f);
+    TemplateData file;
+    file.set("href", evidence_base + std::to_string(e.id));
+    file.set("name", e.file_name);
+    file.set("size", SizeText(e.bytes));
+    file.set("claim", std::to_string(e.claim_id));
+    file.set("practice", e.practice);
+    file.set("uploaded", e.uploaded_at.substr(0, 10) + " by " + e.uploaded_by);
+    files_by_claim.try_emplace(e.claim_id, TemplateData::type::list).first->second.push_back(file);
+    all_files.push_back(file);
   }
   if (all_files.is_non_empty_list()) {
     d.set("any_files", true);
@@ -329,9 +332,9 @@ Response ClaimsPageFor(const Impl& app, const Request& r, const Caller& c, const
       }
       w.set("worth", worth);
       SetIfNotEmpty(w, "evidence", cl.evidence_note);
-      if (auto f = files_by_claim.find(cl.id); f != files_by_claim.end()) {
+      if (auto found = files_by_claim.find(cl.id); found != files_by_claim.end()) {
         w.set("has_claim_files", true);
-        w.set("claim_files", f->second);
+        w.set("claim_files", found->second);
       }
       else if (it != by_code.end() && it->second->evidence_file) w.set("no_file", true);
       SetIfNotEmpty(w, "question", cl.question);

@@ -77,12 +77,17 @@ Action ActionOf(PcView v, tenancy::Role role) {
 // behind the figures, as in the demo: docs/primary-care.md, "Demo"). The
 // month: the next schedule to post, the month after the CCG's last posted
 // one, or today's when none is posted.
+// The practices page's day (contracts in force and latest lists): today,
+// or the last list quarter loaded when no list is as old as today.
 struct PcDefaults {
   std::string year, month;
+  Date day;
 };
 
 PcDefaults DefaultsOf(primarycare::PcStore& db, const std::string& ccg, Date today) {
-  PcDefaults d{FinancialYear::Of(today).ToString(), ledger::LedgerPeriod::Of(today).ToString()};
+  PcDefaults d{FinancialYear::Of(today).ToString(), ledger::LedgerPeriod::Of(today).ToString(), today};
+  auto quarters = db.ListQuarters(ccg);
+  if (quarters.ok() && !quarters.value().empty() && quarters.value().front() > today) d.day = quarters.value().back();
   auto years = db.QofYearsStored(ccg);
   if (years.ok() && !years.value().empty() &&
       std::find(years.value().begin(), years.value().end(), d.year) == years.value().end())
@@ -93,7 +98,7 @@ PcDefaults DefaultsOf(primarycare::PcStore& db, const std::string& ccg, Date tod
 }
 
 PcDefaults DefaultsOf(const PrimaryCareAccess& pc, const std::string& ccg, Date today) {
-  PcDefaults d{FinancialYear::Of(today).ToString(), ledger::LedgerPeriod::Of(today).ToString()};
+  PcDefaults d{FinancialYear::Of(today).ToString(), ledger::LedgerPeriod::Of(today).ToString(), today};
   if (pc.with_store)
     (void)pc.with_store([&](primarycare::PcStore& db) {
       d = DefaultsOf(db, ccg, today);
@@ -123,7 +128,7 @@ Result<report::ReportTable> WebApp::Impl::PcTableOf(const Request& r, const OdsC
     const PcDefaults defaults = DefaultsOf(db, code, today);
     switch (which) {
       case PcView::kPractices: {
-        CSU_ASSIGN_OR_RETURN(t, primarycare::PracticesTable(db, code, today));
+        CSU_ASSIGN_OR_RETURN(t, primarycare::PracticesTable(db, code, defaults.day));
         out = std::move(t);
         break;
       }
@@ -194,7 +199,12 @@ Response WebApp::Impl::PcPage(const Request& r, const Caller& c, PcView which) c
   const std::string base = "/ccg/" + std::string(ccg->view()) + "/primary-care";
   const ViewInfo& info = Info(which);
   PageFrame f = Frame(c, info.title, CcgName(*ccg) + " (" + std::string(ccg->view()) + ")");
-  f.nav = CcgNav(c, *ccg, "primary-care");
+  // The CCG's navigation for those who see its figures; for the primary care
+  // team (who do not: the CCG's home would answer 404) its own pages.
+  if (tenancy::Grants(c.who.role, Action::kView, Identifiability::kAggregate))
+    f.nav = CcgNav(c, *ccg, "primary-care");
+  else
+    f.nav = {{base, "Primary care", true}, {base + "/claims", "Claims", false}, {base + "/schemes", "Schemes", false}};
   TableOptions o;
   std::string path = base + info.suffix;
   if (which == PcView::kPractice) path += "/" + ToUpper(r.PathParam("practice"));
