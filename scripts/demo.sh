@@ -129,6 +129,7 @@ try "$CSU report challenges --data $STATE --commissioner 02E" "records to challe
 try "$CSU spc --input series.csv --svg chart.svg" "an SPC chart of any period,value series"
 try "$CSU invoice show INV-000001 --data $STATE --format html --out inv.html" "a printable invoice (also json, xlsx)"
 try "$CSU billing report --data $STATE --as-of 2018-10-01" "revenue, renewals and the forecast"
+try "$CSU primary-care schedule --data $STATE --ccg 02E --month 2024-10" "a month's payments to GP practices, each explained"
 first=$(sed -n 2p "$DEMO_DIR/apc.csv" | cut -d, -f6,7)
 try "$CSU price explain --kind apc --data $STATE --provider ${first%,*} --id ${first#*,}" "one stored spell's price, explained"
 try "$CSU synth --out /tmp/bad --ccgs 02E --defects 50" "plant 50 bad rows..."

@@ -1136,7 +1136,7 @@ TEST_F(WebAppTest, EvidenceFilesReachTheReviewerAndNoOtherPractice) {
             403);
   Response made = multipart("/ccg/02E/primary-care/claims", gp_token,
                             {{"csrf", csrf}, {"scheme", "LES-ANTICOAG"}, {"period", "2024-07"}, {"units", "12"}},
-                            "C:\\Practice\\INR July.pdf", pdf);
+                            "reports/INR July.pdf", pdf);
   ASSERT_EQ(made.status(), 200) << made.body();
   EXPECT_NE(made.body().find("Claim 4 submitted with the file INR July.pdf"), std::string::npos) << made.body();
   EXPECT_NE(made.body().find("href=\"/ccg/02E/primary-care/evidence/1\""), std::string::npos);
