@@ -172,8 +172,8 @@ if [ "$("$CSU" primary-care practices list --data "$STATE" --ccg 02E --format cs
 fi
 # A local anticoagulation monitoring service (£7.50 an INR test, monthly, at
 # most 400 a claim) and an extended-access scheme (37p a registered patient,
-# quarterly) for 02E and 27D. Fees are illustrative. Practices claim April to
-# December 2024; most claims are approved, some queried or rejected, and
+# quarterly) for 02E and 27D. Fees are illustrative. Practices claim for
+# 2024 to December; most claims are approved, some queried or rejected, and
 # December's wait for a decision, so every page has something. 02E wants a
 # file with each anticoagulation claim: the practices attach a CSV of the
 # month's INR tests (counts only, no patient details).
@@ -202,11 +202,15 @@ if ! "$CSU" primary-care schemes list --data "$STATE" --ccg 02E --format csv | g
   }
   # Three practices of each CCG in the reference data's practice list
   # (data/refdata/gp-reg-pat-prac-all_2021-01.csv), with their registered lists.
+  # 02E's claim from April (its schedules are posted), 27D's from October: each
+  # claim is a command, and the demo keeps its running time.
   n=0
   for entry in 02E:N81007:10306 02E:N81012:10242 02E:N81014:9137 27D:N81001:4888 27D:N81002:12963 27D:N81005:9611; do
     IFS=: read -r ccg practice list <<<"$entry"
-    for month in 04 05 06 07 08 09 10 11 12; do claim "$ccg" "$practice" LES-ANTICOAG "2024-$month" $((90 + n * 7 % 60 + 10#$month)); done
-    for quarter in 04 07 10; do claim "$ccg" "$practice" LCS-ACCESS "2024-$quarter" "$list"; done
+    months="04 05 06 07 08 09 10 11 12" quarters="04 07 10"
+    [ "$ccg" = 27D ] && months="10 11 12" quarters=10
+    for month in $months; do claim "$ccg" "$practice" LES-ANTICOAG "2024-$month" $((90 + n * 7 % 60 + 10#$month)); done
+    for quarter in $quarters; do claim "$ccg" "$practice" LCS-ACCESS "2024-$quarter" "$list"; done
     n=$((n + 1))
   done
   # Decisions: an approval is paid in the claimed period's last month at the

@@ -268,9 +268,7 @@ Response WebApp::Impl::PcPage(const Request& r, const Caller& c, PcView which) c
         post.set("no_ledger", true);
       }
       d.set("post", post);
-    } else if (!posted && !tenancy::Grants(c.who.role, Action::kPostJournal, Identifiability::kAggregate)) {
-      d.set("post_note", "This month is not posted yet. The CCG's finance staff post it to the ledger from this page.");
-    }
+    }  // others read the table's note: finance posts it from this page
     TemplateData form;
     form.set("action", path);
     form.set("label", "Month");

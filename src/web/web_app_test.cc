@@ -1062,7 +1062,7 @@ TEST_F(WebAppTest, FinancePostsTheMonthsScheduleFromItsPageOnce) {
   const std::string team_token = Session("pcteam");
   Response team_page = Send(Method::kGet, "/ccg/02E/primary-care/schedule?month=2024-04", Cookie(team_token));
   EXPECT_EQ(team_page.body().find("schedule/post"), std::string::npos) << "the team does not post";
-  EXPECT_NE(team_page.body().find("finance staff post it"), std::string::npos);
+  EXPECT_NE(team_page.body().find("finance posts it from the schedule page"), std::string::npos);
   EXPECT_EQ(Send(Method::kPost, "/ccg/02E/primary-care/schedule/post", Cookie(team_token),
                  "csrf=" + CsrfTokenFor(team_token) + "&month=2024-04")
                 .status(),
