@@ -827,6 +827,7 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /ccg/{ccg}/primary-care/practice/{practice}", {false, true}},
     {"GET /api/v1/ccg/{ccg}/primary-care/practice/{practice}", {false, true}},
     {"GET /ccg/{ccg}/primary-care-export/{view}/{format}", {false, true}},
+    {"POST /ccg/{ccg}/primary-care/schedule/post", {false, true}},
     {"GET /ccg/{ccg}/chc/invoices", {false, true}},
     {"GET /ccg/{ccg}/chc/claims", {false, true}},
     {"GET /api/v1/ccg/{ccg}/chc/invoices", {false, true}},
@@ -843,6 +844,9 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"POST /ccg/{ccg}/primary-care/schemes", {false, true}},
     {"GET /api/v1/ccg/{ccg}/primary-care/claims", {false, true}},
     {"GET /api/v1/ccg/{ccg}/primary-care/schemes", {false, true}},
+    {"POST /ccg/{ccg}/primary-care/claims/evidence", {false, true}},
+    {"GET /ccg/{ccg}/primary-care/evidence/{evidence}", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/primary-care/evidence", {false, true}},
 };
 
 std::string Fill(std::string pattern, const std::string& ccg, const std::string& view, const std::string& format) {
@@ -850,7 +854,8 @@ std::string Fill(std::string pattern, const std::string& ccg, const std::string&
   for (const auto& [name, value] : {std::pair<std::string, std::string>{"{ccg}", ccg}, {"{view}", view},
                                     {"{format}", format}, {"{number}", "INV-000002"},
                                     {"{tender}", "T-1"}, {"{case}", "2"}, {"{employer}", ccg}, {"{employee}", "2"},
-                                    {"{run}", "2"}, {"{practice}", "N81001"}, {"{claim}", "3"}, {"{job}", "1"}}) {
+                                    {"{run}", "2"}, {"{practice}", "N81001"}, {"{claim}", "3"}, {"{job}", "1"},
+                                    {"{evidence}", "1"}}) {
     for (size_t at; (at = pattern.find(name)) != std::string::npos;) pattern.replace(at, name.size(), value);
   }
   return pattern;
