@@ -352,7 +352,7 @@ Result<int64_t> ClaimsStore::Submit(const ClaimScope& scope, NewClaim c, const C
     CSU_ASSIGN_OR_RETURN(got, last.Step());
     id = got ? last.Int(0) : 0;
     if (c.file) {
-      if (auto e = StoreEvidence(id, c.practice, *c.file, a, &sha256); !e.ok()) return e.error();
+      if (auto e = StoreEvidence(id, *c.file, a, &sha256); !e.ok()) return e.error();
     }
     return AddEvent(*db_, id, a, "submitted",
                     std::to_string(c.units) + " units" + (c.file ? ", with evidence " + sha256.substr(0, 12) : ""));
@@ -539,8 +539,8 @@ EvidenceRow EvidenceOf(store::Statement& q) {
 }
 }  // namespace
 
-Result<int64_t> ClaimsStore::StoreEvidence(int64_t claim, const std::string& practice, const NewClaim::File& file,
-                                           const ClaimsActor& a, std::string* sha256) {
+Result<int64_t> ClaimsStore::StoreEvidence(int64_t claim, const NewClaim::File& file, const ClaimsActor& a,
+                                           std::string* sha256) {
   CSU_ASSIGN_OR_RETURN(checked, CheckEvidence(file.file_name, file.bytes));
   const std::string hash = store::Sha256Hex(file.bytes);
   const std::string folder = dir_ + "/primary-care-evidence";
@@ -566,7 +566,6 @@ Result<int64_t> ClaimsStore::StoreEvidence(int64_t claim, const std::string& pra
   CSU_ASSIGN_OR_RETURN(last, db_->Prepare("SELECT last_insert_rowid()"));
   CSU_ASSIGN_OR_RETURN(got, last.Step());
   if (sha256 != nullptr) *sha256 = hash;
-  (void)practice;
   return got ? last.Int(0) : int64_t{0};
 }
 
@@ -583,7 +582,7 @@ Result<int64_t> ClaimsStore::AttachEvidence(const ClaimScope& scope, int64_t cla
     if (found->state != ClaimState::kSubmitted && found->state != ClaimState::kQueried)
       return MakeError("claim " + std::to_string(claim),
                        "is " + std::string(ClaimStateName(found->state)) + ": evidence is added before the decision");
-    CSU_ASSIGN_OR_RETURN(e, StoreEvidence(claim, found->practice, file, a, &hash));
+    CSU_ASSIGN_OR_RETURN(e, StoreEvidence(claim, file, a, &hash));
     id = e;
     return AddEvent(*db_, claim, a, "evidence", checked.file_name + " (" + std::to_string(file.bytes.size()) +
                                                    " bytes, " + hash.substr(0, 12) + ")");

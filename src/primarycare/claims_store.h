@@ -178,8 +178,8 @@ class ClaimsStore {
  private:
   // Writes the bytes under their hash (if not there already) and inserts
   // the row, inside the caller's transaction. Returns the row's id.
-  Result<int64_t> StoreEvidence(int64_t claim, const std::string& practice, const NewClaim::File& file,
-                                const ClaimsActor& a, std::string* sha256);
+  Result<int64_t> StoreEvidence(int64_t claim, const NewClaim::File& file, const ClaimsActor& a,
+                                std::string* sha256);
   Status Decide(const ClaimScope& scope, int64_t id, ClaimState to, const std::string& text, const ClaimsActor& a);
   Status Audit(const ClaimsActor& a, const std::string& action, const std::string& subject, const std::string& json);
   std::unique_ptr<store::SqliteDb> db_;
