@@ -140,6 +140,7 @@ try "$CSU report challenges --data $STATE --commissioner 02E" "records to challe
 try "$CSU spc --input series.csv --svg chart.svg" "an SPC chart of any period,value series"
 try "$CSU invoice show INV-000001 --data $STATE --format html --out inv.html" "a printable invoice (also json, xlsx)"
 try "$CSU billing report --data $STATE --as-of 2018-10-01" "revenue, renewals and the forecast"
+try "$CSU primary-care schedule --data $STATE --ccg 02E --month 2024-10" "a month's payments to GP practices, each explained"
 first=$(sed -n 2p "$DEMO_DIR/apc.csv" | cut -d, -f6,7)
 try "$CSU price explain --kind apc --data $STATE --provider ${first%,*} --id ${first#*,}" "one stored spell's price, explained"
 try "$CSU synth --out /tmp/bad --ccgs 02E --defects 50" "plant 50 bad rows..."
@@ -166,47 +167,94 @@ fi
 head -8 "$DEMO_DIR/position-02E-2018-09.txt"
 
 echo
-echo "== Primary care: enhanced-service schemes and practices' claims (the platform date's month pays)"
-# A local anticoagulation monitoring service (£7.50 an INR test, monthly,
-# at most 400 a claim) and an extended-access scheme (37p a registered
-# patient, quarterly) for 02E and 27D. Fees are illustrative. Practices claim
-# April to September 2018; most claims are approved (joining October's
-# schedule), one is queried and one rejected, so every page has something.
+echo "== Primary care 2024/25: practices, contracts, lists, QOF, enhanced-service claims, posted schedules"
+# The primary care year is 2024/25, not the activity's 2018/19: it is the year
+# whose global sum price, QOF pounds per point and national average list the
+# platform holds with their sources (data/primarycare/global_sum.csv,
+# docs/primary-care.md, "Demo"). The pages open on the latest QOF year stored
+# and the next month to post, so the 2018 platform date does not hide it.
+pc_dir="$DEMO_DIR/primary-care"
+if [ "$("$CSU" primary-care practices list --data "$STATE" --ccg 02E --format csv | wc -l)" -le 1 ]; then
+  # Contracts (GMS/PMS/APMS), quarterly registered and weighted lists, a QOF
+  # year and APMS prices for every practice of the three CCGs: synthetic,
+  # from the reference data's registered lists (src/synth/primary_care_demo.h).
+  "$CSU" primary-care demo --data "$STATE" --ccgs 02E,27D,12F --year 2024/25 --out "$pc_dir" > "$DEMO_DIR/primary-care.log"
+  grep -E "practices added|contracts added|rows|stored|loaded" "$DEMO_DIR/primary-care.log" | sed 's/^/  /' | head -8
+fi
+# A local anticoagulation monitoring service (£7.50 an INR test, monthly, at
+# most 400 a claim) and an extended-access scheme (37p a registered patient,
+# quarterly) for 02E and 27D. Fees are illustrative. Practices claim for
+# 2024 to December; most claims are approved, some queried or rejected, and
+# December's wait for a decision, so every page has something. 02E wants a
+# file with each anticoagulation claim: the practices attach a CSV of the
+# month's INR tests (counts only, no patient details).
 if ! "$CSU" primary-care schemes list --data "$STATE" --ccg 02E --format csv | grep -q '^LES-ANTICOAG,'; then
   for ccg in 02E 27D; do
     "$CSU" primary-care schemes add --data "$STATE" --ccg "$ccg" --code LES-ANTICOAG --name "Anticoagulation monitoring" \
       --spec "INR testing and dose adjustment in the practice for patients on warfarin (illustrative)" \
-      --fee 7.50 --from 2018-04-01 --to 2019-03-31 --cap 400 --evidence "A list of INR tests by date, without patient details"
+      --fee 7.50 --from 2024-04-01 --to 2025-03-31 --cap 400 --evidence "A list of INR tests by date, without patient details" \
+      $([ "$ccg" = 02E ] && echo --require-file)
     "$CSU" primary-care schemes add --data "$STATE" --ccg "$ccg" --code LCS-ACCESS --name "Extended access" \
       --spec "Evening and weekend appointments for the practice's registered patients (illustrative)" \
-      --rule per_registered_patient --frequency quarterly --fee 0.37 --from 2018-04-01 --to 2019-03-31 --cap 30000 \
+      --rule per_registered_patient --frequency quarterly --fee 0.37 --from 2024-04-01 --to 2025-03-31 --cap 30000 \
       --evidence "The rota of extended-hours sessions"
   done
+  mkdir -p "$pc_dir/evidence"
   claim() {  # ccg practice scheme period units
+    file=()
+    if [ "$1" = 02E ] && [ "$3" = LES-ANTICOAG ]; then  # the month's tests by week, counts only
+      f="$pc_dir/evidence/INR-tests-$2-$4.csv"
+      printf 'week_from,inr_tests\n%s-01,%d\n%s-08,%d\n%s-15,%d\n%s-22,%d\n' "$4" $(($5 / 4)) "$4" $(($5 / 4)) \
+        "$4" $(($5 / 4)) "$4" $(($5 - 3 * ($5 / 4))) > "$f"
+      file=(--evidence-file "$f")
+    fi
     "$CSU" primary-care claims submit --data "$STATE" --ccg "$1" --practice "$2" --scheme "$3" --period "$4" --units "$5" \
-      --evidence "Clinical system search, totals only" | sed 's/^/  /'
+      --evidence "Clinical system search, totals only" "${file[@]}" >/dev/null
   }
   # Three practices of each CCG in the reference data's practice list
   # (data/refdata/gp-reg-pat-prac-all_2021-01.csv), with their registered lists.
+  # 02E's claim from April (its schedules are posted), 27D's from October: each
+  # claim is a command, and the demo keeps its running time.
   n=0
   for entry in 02E:N81007:10306 02E:N81012:10242 02E:N81014:9137 27D:N81001:4888 27D:N81002:12963 27D:N81005:9611; do
     IFS=: read -r ccg practice list <<<"$entry"
-    for month in 04 05 06 07 08 09; do claim "$ccg" "$practice" LES-ANTICOAG "2018-$month" $((90 + n * 7 % 60 + 10#$month)); done
-    for quarter in 04 07; do claim "$ccg" "$practice" LCS-ACCESS "2018-$quarter" "$list"; done
+    months="04 05 06 07 08 09 10 11 12" quarters="04 07 10"
+    [ "$ccg" = 27D ] && months="10 11 12" quarters=10
+    for month in $months; do claim "$ccg" "$practice" LES-ANTICOAG "2024-$month" $((90 + n * 7 % 60 + 10#$month)); done
+    for quarter in $quarters; do claim "$ccg" "$practice" LCS-ACCESS "2024-$quarter" "$list"; done
     n=$((n + 1))
   done
+  # Decisions: an approval is paid in the claimed period's last month at the
+  # earliest (docs/primary-care.md), so April to November join their months.
   for ccg in 02E 27D; do
-    for id in $("$CSU" primary-care claims list --data "$STATE" --ccg "$ccg" --state submitted --format csv | awk -F, 'NR>1 {print $1}'); do
+    "$CSU" primary-care claims list --data "$STATE" --ccg "$ccg" --state submitted --format csv |
+      awk -F, 'NR>1 {print $1, $3, $4}' > "$DEMO_DIR/claims-$ccg.txt"
+    while read -r id scheme period; do
+      case $period in 2024-12*) continue ;; esac  # December's claims wait for a decision
+      if [ "$scheme" = LES-ANTICOAG ]; then
+        question="These are more tests than last month: please confirm the count."
+        reason="The count does not match the practice's anticoagulation clinic list for the month."
+      else
+        question="Please confirm the extended-hours sessions ran in every week of the quarter."
+        reason="The rota shows no extended-hours sessions in August; claim again for the weeks delivered."
+      fi
       case $((id % 9)) in
-        4) "$CSU" primary-care claims query "$id" --data "$STATE" --ccg "$ccg" --question "These are more tests than last month: please confirm the count." ;;
-        8) "$CSU" primary-care claims reject "$id" --data "$STATE" --ccg "$ccg" --reason "No test list was supplied with this claim." ;;
+        4) "$CSU" primary-care claims query "$id" --data "$STATE" --ccg "$ccg" --question "$question" >/dev/null ;;
+        8) "$CSU" primary-care claims reject "$id" --data "$STATE" --ccg "$ccg" --reason "$reason" >/dev/null ;;
         *) "$CSU" primary-care claims approve "$id" --data "$STATE" --ccg "$ccg" >/dev/null ;;
       esac
-    done
+    done < "$DEMO_DIR/claims-$ccg.txt"
   done
 fi
-"$CSU" primary-care claims payments --data "$STATE" --ccg 02E --month 2018-10 > "$DEMO_DIR/claims-02E-2018-10.txt"
-tail -3 "$DEMO_DIR/claims-02E-2018-10.txt"
+"$CSU" primary-care claims list --data "$STATE" --ccg 02E --format csv | awk -F, 'NR>1 {n[$6]++} END {for (s in n) printf "  02E claims %s: %d\n", s, n[s]}' | sort
+# 02E keeps its ledger here: its April to September 2024 schedules are posted
+# (one journal a month); October, the next, is left for the web page's button.
+if ! "$CSU" primary-care postings --data "$STATE" --ccg 02E --format csv | grep -q '^02E,'; then
+  "$CSU" ledger period open --data "$STATE" --entity 02E --year 2024/25 >/dev/null
+  for month in 04 05 06 07 08 09; do
+    "$CSU" primary-care schedule-post --data "$STATE" --ccg 02E --month "2024-$month" | sed 's/^/  /'
+  done
+fi
 
 echo
 echo "== Demo users for the web platform (demo passwords: never use these for real data)"
@@ -242,8 +290,8 @@ printf '    %-18s %-30s %s\n' "user" "password" "sees" \
   "warrington-finance" "Ledger-otter-2018" "02E figures, exports, its CSU invoices and its ledger" \
   "csu-finance" "Abacus-plover-2018" "02E's ledger, kept by the CSU (period close too)" \
   "warrington-chc" "Thistle-ferry-2018" "02E continuing healthcare cases (pseudonymised)" \
-  "warrington-pc" "Quill-marsh-2018" "02E's enhanced-service schemes and claims: approve, query, reject" \
-  "practice" "Fennel-orchard-2018" "one GP practice of 02E: its own claims only" \
+  "warrington-pc" "Quill-marsh-2018" "02E's primary care (2024/25): practices, QOF, schedules; approve, query, reject claims" \
+  "practice" "Fennel-orchard-2018" "one GP practice of 02E (N81007): its own claims only" \
   "analyst" "Compass-heron-2018" "all three CCGs of the demo CSU" \
   "csu-admin" "Lantern-harbour-2018" "every CCG's figures, no records"
 echo "  csu-admin, analyst, csu-finance, warrington-finance, warrington-chc and warrington-pc have roles that require a second factor: at their"

@@ -10,6 +10,7 @@
 // practice, exactly as on the web pages. Every change is audited in the
 // folder's hash-chained log by the claims store.
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include "cli/command.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
+#include "core/file.h"
 #include "core/money.h"
 #include "primarycare/claims_report.h"
 #include "primarycare/claims_store.h"
@@ -41,7 +43,9 @@ struct ClaimsArgs {
   std::string code, name, kind = "local", spec, rule = "item_of_service", fee, from, to, frequency = "monthly",
                            evidence;
   int64_t cap = 0;
+  bool require_file = false;
   // claims
+  std::string evidence_file;  // submit: a file to attach (PDF, CSV, XLSX, PNG, JPEG)
   std::string scheme, period, text, state_filter, month;
   int64_t units = 0;
   int64_t new_units = 0;  // answer: 0 = unchanged
@@ -163,6 +167,7 @@ Result<primarycare::Scheme> SchemeFromArgs(const ClaimsArgs& a, const std::strin
   s.frequency = *freq;
   s.max_units_per_claim = a.cap;
   s.evidence = a.evidence;
+  s.evidence_file = a.require_file;
   return s;
 }
 
@@ -213,6 +218,11 @@ int ClaimsSubmit(const Context& ctx, const ClaimsArgs& a) {
   if (p == nullptr || p->ccg.ToString() != o->scope.ccg)
     return Fail("--practice: " + practice + " is not a practice of CCG " + o->scope.ccg + " in the reference data");
   primarycare::NewClaim c{a.scheme, practice, a.period, a.units, a.text, RegisteredList(*o->state, practice)};
+  if (!a.evidence_file.empty()) {
+    auto bytes = ReadFile(a.evidence_file);
+    if (!bytes.ok()) return Fail("--evidence-file: " + bytes.error().ToString());
+    c.file = primarycare::NewClaim::File{std::filesystem::path(a.evidence_file).filename().string(), bytes.value()};
+  }
   auto id = o->db->Submit(o->scope, c, o->actor);
   if (!id.ok()) return Fail(id.error().ToString());
   std::printf("Claim %lld submitted for %s.\n", static_cast<long long>(id.value()), practice.c_str());
@@ -329,6 +339,8 @@ void AddPrimaryCareClaimsCommands(CLI::App* group, Context& ctx) {
     c->add_option("--frequency", a->frequency, "monthly or quarterly (financial quarters)")->capture_default_str();
     c->add_option("--cap", a->cap, "The most units one claim may have")->required();
     c->add_option("--evidence", a->evidence, "What a claim must be supported by")->required();
+    c->add_flag("--require-file", a->require_file,
+                "Each claim must come with an uploaded file (PDF, CSV, XLSX, PNG or JPEG)");
     Bind(c, ctx, a, [add](const Context& cx, const ClaimsArgs& x) { return SchemesWrite(cx, x, add); });
   }
 
@@ -350,6 +362,8 @@ void AddPrimaryCareClaimsCommands(CLI::App* group, Context& ctx) {
         ->required();
     c->add_option("--units", a->units, "Units claimed (items, or registered patients)")->required();
     c->add_option("--evidence", a->text, "What the practice supplies as evidence");
+    c->add_option("--evidence-file", a->evidence_file,
+                  "A file attached to the claim: PDF, CSV, XLSX, PNG or JPEG, at most 1,000,000 bytes");
     Bind(c, ctx, a, ClaimsSubmit);
   }
   const std::tuple<const char*, const char*, Decision, const char*> decisions[] = {

@@ -385,16 +385,24 @@ int Demo(const Context& ctx, const PcArgs& a) {
     add.ccg = ccg;
     if (int rc = PracticesAdd(ctx, add); rc != kExitOk) return rc;
   }
-  for (const auto& c : demo.contracts) {
-    auto existing = o->db->Contracts("", c.practice);
+  // The contracts through the store already open (one state load, not one
+  // a contract), each audited as `contract add` audits it.
+  int64_t contracts = 0;
+  for (const auto& dc : demo.contracts) {
+    auto existing = o->db->Contracts("", dc.practice);
     if (existing.ok() && !existing.value().empty()) continue;  // a second run keeps the first's contracts
-    PcArgs add = OnState(a.state);
-    add.practice = c.practice;
-    add.type = c.type;
-    add.start = c.start.ToString();
-    add.end = c.end ? c.end->ToString() : "";
-    if (int rc = ContractAdd(ctx, add); rc != kExitOk) return rc;
+    auto type = primarycare::ParseContractType(dc.type);
+    if (!type) return Fail("demo contract " + dc.practice + ": type '" + dc.type + "'");
+    primarycare::Contract c{0, dc.practice, *type, dc.start, dc.end, "", "", ""};
+    auto id = o->db->AddContract(c, o->actor);
+    if (!id.ok()) return Fail(id.error().ToString());
+    if (!Audit(*o, "primary_care.contract_add", "practice " + c.practice,
+               {{"contract", id.value()}, {"type", dc.type}, {"start", c.start.ToString()},
+                {"end", c.end ? c.end->ToString() : ""}, {"reference", ""}}))
+      return kExitFailure;
+    ++contracts;
   }
+  std::printf("%lld contracts added\n", static_cast<long long>(contracts));
   PcArgs lists = OnState(a.state);
   lists.file = a.out + "/lists.csv";
   if (int rc = ListsLoad(ctx, lists); rc != kExitOk) return rc;

@@ -64,6 +64,7 @@ struct Scheme {
   ClaimFrequency frequency = ClaimFrequency::kMonthly;
   int64_t max_units_per_claim = 0;    // > 0: the cap a claim may not exceed
   std::string evidence;               // what a claim must be supported by
+  bool evidence_file = false;         // a claim must come with an uploaded file (primarycare/evidence.h)
 };
 
 // Every field checked; the error names the field and why. Normalises codes

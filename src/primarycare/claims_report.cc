@@ -19,13 +19,33 @@ report::ReportTable SchemesTable(const std::vector<Scheme>& schemes) {
                          {"frequency", ColumnType::kText, "Claims"},
                          {"max_units", ColumnType::kInteger, "Cap (units a claim)"},
                          {"evidence", ColumnType::kText, "Evidence required"},
+                         {"file_required", ColumnType::kText, "File with each claim"},
                          {"specification", ColumnType::kText, "Specification"}}};
   for (const Scheme& s : schemes)
     t.AddRow({Cell::Text(s.code), Cell::Text(s.name), Cell::Text(std::string(SchemeKindName(s.kind))),
               Cell::Text(std::string(PaymentRuleName(s.rule))), Cell::Pence(s.fee_pence),
               Cell::Text(s.window_from.ToString()), Cell::Text(s.window_to.ToString()),
               Cell::Text(std::string(FrequencyName(s.frequency))), Cell::Integer(s.max_units_per_claim),
-              Cell::Text(s.evidence), Cell::Text(s.specification)});
+              Cell::Text(s.evidence), Cell::Text(s.evidence_file ? "required" : "not required"),
+              Cell::Text(s.specification)});
+  return t;
+}
+
+report::ReportTable EvidenceTable(const std::vector<EvidenceRow>& files) {
+  report::ReportTable t{"Evidence files",
+                        {{"evidence", ColumnType::kInteger, "File"},
+                         {"claim", ColumnType::kInteger, "Claim"},
+                         {"practice", ColumnType::kText, "Practice"},
+                         {"file_name", ColumnType::kText, "Name"},
+                         {"media_type", ColumnType::kText, "Type"},
+                         {"bytes", ColumnType::kInteger, "Bytes"},
+                         {"sha256", ColumnType::kText, "SHA-256"},
+                         {"uploaded_at", ColumnType::kText, "Uploaded"},
+                         {"uploaded_by", ColumnType::kText, "By"}}};
+  for (const EvidenceRow& e : files)
+    t.AddRow({Cell::Integer(e.id), Cell::Integer(e.claim_id), Cell::Text(e.practice), Cell::Text(e.file_name),
+              Cell::Text(e.media_type), Cell::Integer(e.bytes), Cell::Text(e.sha256), Cell::Text(e.uploaded_at),
+              Cell::Text(e.uploaded_by)});
   return t;
 }
 

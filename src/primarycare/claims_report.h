@@ -14,6 +14,8 @@ report::ReportTable SchemesTable(const std::vector<Scheme>& schemes);
 // Claims newest first, with their state, amount (approved only) and the
 // last question, answer or reason.
 report::ReportTable ClaimsTable(const std::vector<ClaimRow>& claims);
+// Evidence files (names, types, sizes, hashes; never their bytes).
+report::ReportTable EvidenceTable(const std::vector<EvidenceRow>& files);
 // The month's approved claims as payment lines, with a total row.
 report::ReportTable ClaimLinesTable(const std::vector<ClaimPaymentLine>& lines, const std::string& month);
 

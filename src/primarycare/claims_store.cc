@@ -1,15 +1,21 @@
 #include "primarycare/claims_store.h"
 
 #include <cstdio>
+#include <filesystem>
 
+#include "core/file.h"
 #include "core/text.h"
+#include "primarycare/evidence.h"
 #include "store/audit_chain.h"
+#include "store/sha256.h"
 #include "store/sqlite_db.h"
 
 namespace csu::primarycare {
 namespace {
 
-constexpr const char* kVersion = "1";
+// Version 2 added es_schemes.evidence_file and es_evidence; a version 1
+// file is brought up to 2 when opened (docs/store-format.md §18).
+constexpr const char* kVersion = "2";
 
 // Every table is created IF NOT EXISTS: the file may already hold the
 // practices store's tables (or none), and this class never touches those.
@@ -26,6 +32,7 @@ CREATE TABLE IF NOT EXISTS es_schemes(
   frequency TEXT NOT NULL CHECK(frequency IN ('monthly','quarterly')),
   max_units INTEGER NOT NULL CHECK(max_units > 0),
   evidence TEXT NOT NULL,
+  evidence_file INTEGER NOT NULL DEFAULT 0 CHECK(evidence_file IN (0, 1)),
   created_at TEXT NOT NULL, created_by TEXT NOT NULL,
   updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
   PRIMARY KEY(ccg, code),
@@ -54,10 +61,23 @@ CREATE TABLE IF NOT EXISTS es_claim_events(
   at TEXT NOT NULL, by TEXT NOT NULL,
   kind TEXT NOT NULL, detail TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS es_claim_events_by_claim ON es_claim_events(claim_id, seq);
+CREATE TABLE IF NOT EXISTS es_evidence(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  claim_id INTEGER NOT NULL REFERENCES es_claims(id),
+  file_name TEXT NOT NULL, media_type TEXT NOT NULL,
+  sha256 TEXT NOT NULL CHECK(length(sha256) = 64),
+  bytes INTEGER NOT NULL CHECK(bytes > 0),
+  uploaded_at TEXT NOT NULL, uploaded_by TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS es_evidence_by_claim ON es_evidence(claim_id, id);
 )sql";
 
+// Run before kSchema on a version 1 file (es_schemes without evidence_file).
+const char* kUpgrade1To2 = "ALTER TABLE es_schemes ADD COLUMN evidence_file INTEGER NOT NULL DEFAULT 0 "
+                           "CHECK(evidence_file IN (0, 1))";
+
 const char* kSchemeColumns =
-    "ccg, code, name, kind, specification, rule, fee_pence, window_from, window_to, frequency, max_units, evidence";
+    "ccg, code, name, kind, specification, rule, fee_pence, window_from, window_to, frequency, max_units, evidence, "
+    "evidence_file";
 
 Result<Scheme> SchemeOf(store::Statement& q, const std::string& where) {
   Scheme s;
@@ -78,6 +98,7 @@ Result<Scheme> SchemeOf(store::Statement& q, const std::string& where) {
   s.window_to = to;
   s.max_units_per_claim = q.Int(10);
   s.evidence = q.Text(11);
+  s.evidence_file = q.Int(12) != 0;
   return s;
 }
 
@@ -139,7 +160,9 @@ std::string NextMonth(const std::string& ym) {
   return buf;
 }
 
-// The month an approval made in `month` is paid in: that month, unless the
+// The month an approval made in `month` is paid in: that month (or the
+// claimed period's last month when the approval comes before the period has
+// ended: nothing is paid for a period before it is over), unless the
 // CCG's schedule for it is already posted (the practices store's
 // schedule_postings, in the same file, when it exists there), then the
 // first month after it that is not. A posted schedule never changes.
@@ -165,8 +188,8 @@ std::string ClaimSubject(const ClaimScope&, const std::string& ccg, int64_t id) 
 
 }  // namespace
 
-ClaimsStore::ClaimsStore(PassKey, std::unique_ptr<store::SqliteDb> db, ClaimsAuditFn audit)
-    : db_(std::move(db)), audit_(std::move(audit)) {}
+ClaimsStore::ClaimsStore(PassKey, std::unique_ptr<store::SqliteDb> db, ClaimsAuditFn audit, std::string dir)
+    : db_(std::move(db)), audit_(std::move(audit)), dir_(std::move(dir)) {}
 ClaimsStore::~ClaimsStore() = default;
 
 Result<std::unique_ptr<ClaimsStore>> ClaimsStore::Open(const std::string& dir, ClaimsAuditFn audit) {
@@ -184,6 +207,11 @@ Result<std::unique_ptr<ClaimsStore>> ClaimsStore::Open(const std::string& dir, C
     if (Status s = d.Exec(kSchema); !s.ok()) return s;
     CSU_ASSIGN_OR_RETURN(q, d.Prepare("SELECT value FROM es_meta WHERE key = 'schema_version'"));
     CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (row && q.Text(0) == "1") {
+      q.Reset();
+      if (Status s = d.Exec(kUpgrade1To2); !s.ok()) return s;
+      return d.Exec(std::string("UPDATE es_meta SET value = '") + kVersion + "' WHERE key = 'schema_version'");
+    }
     if (row) {
       if (q.Text(0) != kVersion)
         return MakeError(d.path(), "enhanced-service claims schema version " + q.Text(0) +
@@ -194,7 +222,7 @@ Result<std::unique_ptr<ClaimsStore>> ClaimsStore::Open(const std::string& dir, C
     return d.Exec(std::string("INSERT INTO es_meta(key, value) VALUES ('schema_version', '") + kVersion + "')");
   });
   if (!init.ok()) return init.error();
-  return std::make_unique<ClaimsStore>(PassKey{}, std::move(db), std::move(audit));
+  return std::make_unique<ClaimsStore>(PassKey{}, std::move(db), std::move(audit), dir);
 }
 
 Status ClaimsStore::Audit(const ClaimsActor& a, const std::string& action, const std::string& subject,
@@ -213,22 +241,23 @@ std::string SchemeJson(const Scheme& s) {
          ",\"fee_pence\":" + std::to_string(s.fee_pence) + ",\"window_from\":" + JsonString(s.window_from.ToString()) +
          ",\"window_to\":" + JsonString(s.window_to.ToString()) +
          ",\"frequency\":" + JsonString(std::string(FrequencyName(s.frequency))) +
-         ",\"max_units\":" + std::to_string(s.max_units_per_claim) + "}";
+         ",\"max_units\":" + std::to_string(s.max_units_per_claim) +
+         ",\"evidence_file\":" + (s.evidence_file ? "true" : "false") + "}";
 }
 
 Status WriteScheme(store::SqliteDb& d, const Scheme& s, const ClaimsActor& a, bool insert) {
   const char* sql = insert
                         ? "INSERT INTO es_schemes(ccg, code, name, kind, specification, rule, fee_pence, window_from, "
-                          "window_to, frequency, max_units, evidence, created_at, created_by, updated_at, updated_by) "
-                          "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?13,?14)"
+                          "window_to, frequency, max_units, evidence, created_at, created_by, updated_at, updated_by, "
+                          "evidence_file) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?13,?14,?15)"
                         : "UPDATE es_schemes SET name=?3, kind=?4, specification=?5, rule=?6, fee_pence=?7, "
                           "window_from=?8, window_to=?9, frequency=?10, max_units=?11, evidence=?12, updated_at=?13, "
-                          "updated_by=?14 WHERE ccg=?1 AND code=?2";
+                          "updated_by=?14, evidence_file=?15 WHERE ccg=?1 AND code=?2";
   CSU_ASSIGN_OR_RETURN(q, d.Prepare(sql));
   q.Bind(1, s.ccg).Bind(2, s.code).Bind(3, s.name).Bind(4, SchemeKindName(s.kind)).Bind(5, s.specification);
   q.Bind(6, PaymentRuleName(s.rule)).Bind(7, s.fee_pence).Bind(8, s.window_from.ToString());
   q.Bind(9, s.window_to.ToString()).Bind(10, FrequencyName(s.frequency)).Bind(11, s.max_units_per_claim);
-  q.Bind(12, s.evidence).Bind(13, a.at).Bind(14, a.by);
+  q.Bind(12, s.evidence).Bind(13, a.at).Bind(14, a.by).Bind(15, int64_t{s.evidence_file ? 1 : 0});
   return q.Run();
 }
 }  // namespace
@@ -290,11 +319,17 @@ Result<int64_t> ClaimsStore::Submit(const ClaimScope& scope, NewClaim c, const C
     CSU_ASSIGN_OR_RETURN(n, CleanText("evidence", c.evidence_note, 4000));
     note = n;
   }
+  if (c.file) {
+    if (auto checked = CheckEvidence(c.file->file_name, c.file->bytes); !checked.ok()) return checked.error();
+  }
   int64_t id = 0;
-  std::string label;
+  std::string label, sha256;
   Status s = store::InTransaction(*db_, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(scheme, FindScheme(ccg, c.scheme_code));
     if (!scheme) return MakeError("scheme", "'" + Upper(c.scheme_code) + "' is not a scheme of CCG " + ccg);
+    if (scheme->evidence_file && !c.file)
+      return MakeError("evidence", "scheme " + scheme->code + " requires a file with each claim (" + scheme->evidence +
+                                       "): attach a PDF, CSV, Excel, PNG or JPEG file");
     CSU_ASSIGN_OR_RETURN(period, ParseClaimPeriod(c.period, scheme->frequency));
     label = period.label;
     if (Status st = CheckClaim(*scheme, period, c.units, c.registered); !st.ok()) return st;
@@ -316,13 +351,18 @@ Result<int64_t> ClaimsStore::Submit(const ClaimScope& scope, NewClaim c, const C
     CSU_ASSIGN_OR_RETURN(last, db_->Prepare("SELECT last_insert_rowid()"));
     CSU_ASSIGN_OR_RETURN(got, last.Step());
     id = got ? last.Int(0) : 0;
-    return AddEvent(*db_, id, a, "submitted", std::to_string(c.units) + " units");
+    if (c.file) {
+      if (auto e = StoreEvidence(id, *c.file, a, &sha256); !e.ok()) return e.error();
+    }
+    return AddEvent(*db_, id, a, "submitted",
+                    std::to_string(c.units) + " units" + (c.file ? ", with evidence " + sha256.substr(0, 12) : ""));
   });
   if (!s.ok()) return s.error();
   using store::JsonString;
   if (Status au = Audit(a, "primary_care.claim.submit", ClaimSubject(scope, ccg, id),
                         "{\"scheme\":" + JsonString(Upper(c.scheme_code)) + ",\"practice\":" + JsonString(c.practice) +
-                            ",\"period\":" + JsonString(label) + ",\"units\":" + std::to_string(c.units) + "}");
+                            ",\"period\":" + JsonString(label) + ",\"units\":" + std::to_string(c.units) +
+                            ",\"evidence_sha256\":" + JsonString(sha256) + "}");
       !au.ok())
     return au.error();
   return id;
@@ -360,7 +400,10 @@ Status ClaimsStore::Decide(const ClaimScope& scope, int64_t id, ClaimState to, c
       CSU_ASSIGN_OR_RETURN(scheme, FindScheme(ccg, c.scheme_code));
       if (!scheme) return MakeError("claim " + std::to_string(id), "its scheme has gone");
       CSU_ASSIGN_OR_RETURN(money, PriceClaim(*scheme, c.units));
-      CSU_ASSIGN_OR_RETURN(month, PaymentMonth(*db_, ccg, (a.today.empty() ? a.at : a.today).substr(0, 7)));
+      std::string decided = (a.today.empty() ? a.at : a.today).substr(0, 7);
+      const std::string period_end = c.period_last.ToString().substr(0, 7);
+      if (period_end > decided) decided = period_end;
+      CSU_ASSIGN_OR_RETURN(month, PaymentMonth(*db_, ccg, decided));
       CSU_ASSIGN_OR_RETURN(u, db_->Prepare("UPDATE es_claims SET state='approved', amount_pence=?2, explanation=?3, "
                                            "payment_month=?4, decided_at=?5, decided_by=?6 WHERE id=?1"));
       u.Bind(1, id).Bind(2, money.pence).Bind(3, money.explanation).Bind(4, month).Bind(5, a.at).Bind(6, a.by);
@@ -482,6 +525,103 @@ Result<std::vector<ClaimPaymentLine>> ClaimsStore::ApprovedClaimLines(const std:
     out.push_back(std::move(l));
   }
   return out;
+}
+
+// ---- evidence ----
+
+namespace {
+const char* kEvidenceSelect =
+    "SELECT e.id, e.claim_id, c.practice, e.file_name, e.media_type, e.sha256, e.bytes, e.uploaded_at, e.uploaded_by "
+    "FROM es_evidence e JOIN es_claims c ON c.id = e.claim_id ";
+
+EvidenceRow EvidenceOf(store::Statement& q) {
+  return {q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Int(6), q.Text(7), q.Text(8)};
+}
+}  // namespace
+
+Result<int64_t> ClaimsStore::StoreEvidence(int64_t claim, const NewClaim::File& file, const ClaimsActor& a,
+                                           std::string* sha256) {
+  CSU_ASSIGN_OR_RETURN(checked, CheckEvidence(file.file_name, file.bytes));
+  const std::string hash = store::Sha256Hex(file.bytes);
+  const std::string folder = dir_ + "/primary-care-evidence";
+  const std::string path = folder + "/" + hash;
+  // Content-addressed: a file already there with the right bytes is reused;
+  // anything else there (a torn earlier write cannot be: the writer renames
+  // a whole file) is replaced.
+  auto existing = ReadFile(path);
+  if (!existing.ok() || store::Sha256Hex(existing.value()) != hash) {
+    if (Status st = MakeDirectories(folder); !st.ok()) return st.error();
+    std::error_code ec;
+    std::filesystem::permissions(folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+    AtomicFileWriter w(path);
+    if (Status st = w.Open(); !st.ok()) return st.error();
+    w.Append(file.bytes);
+    if (Status st = w.Commit(); !st.ok()) return st.error();
+  }
+  CSU_ASSIGN_OR_RETURN(ins, db_->Prepare("INSERT INTO es_evidence(claim_id, file_name, media_type, sha256, bytes, "
+                                         "uploaded_at, uploaded_by) VALUES (?1,?2,?3,?4,?5,?6,?7)"));
+  ins.Bind(1, claim).Bind(2, checked.file_name).Bind(3, checked.media_type).Bind(4, hash);
+  ins.Bind(5, static_cast<int64_t>(file.bytes.size())).Bind(6, a.at).Bind(7, a.by);
+  if (Status st = ins.Run(); !st.ok()) return st.error();
+  CSU_ASSIGN_OR_RETURN(last, db_->Prepare("SELECT last_insert_rowid()"));
+  CSU_ASSIGN_OR_RETURN(got, last.Step());
+  if (sha256 != nullptr) *sha256 = hash;
+  return got ? last.Int(0) : int64_t{0};
+}
+
+Result<int64_t> ClaimsStore::AttachEvidence(const ClaimScope& scope, int64_t claim, const NewClaim::File& file,
+                                            const ClaimsActor& a) {
+  if (Upper(scope.practice).empty()) return MakeError("evidence", "only the practice that claims supplies evidence");
+  CSU_ASSIGN_OR_RETURN(checked, CheckEvidence(file.file_name, file.bytes));
+  const std::string ccg = Upper(scope.ccg);
+  int64_t id = 0;
+  std::string hash;
+  Status s = store::InTransaction(*db_, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(found, FindClaim(scope, claim));
+    if (!found) return MakeError("claim " + std::to_string(claim), "no such claim");
+    if (found->state != ClaimState::kSubmitted && found->state != ClaimState::kQueried)
+      return MakeError("claim " + std::to_string(claim),
+                       "is " + std::string(ClaimStateName(found->state)) + ": evidence is added before the decision");
+    CSU_ASSIGN_OR_RETURN(e, StoreEvidence(claim, file, a, &hash));
+    id = e;
+    return AddEvent(*db_, claim, a, "evidence", checked.file_name + " (" + std::to_string(file.bytes.size()) +
+                                                   " bytes, " + hash.substr(0, 12) + ")");
+  });
+  if (!s.ok()) return s.error();
+  using store::JsonString;
+  if (Status au = Audit(a, "primary_care.claim.evidence", ClaimSubject(scope, ccg, claim),
+                        "{\"evidence\":" + std::to_string(id) + ",\"file_name\":" + JsonString(checked.file_name) +
+                            ",\"media_type\":" + JsonString(checked.media_type) + ",\"bytes\":" +
+                            std::to_string(file.bytes.size()) + ",\"sha256\":" + JsonString(hash) + "}");
+      !au.ok())
+    return au.error();
+  return id;
+}
+
+Result<std::vector<EvidenceRow>> ClaimsStore::Evidence(const ClaimScope& scope, int64_t claim) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(std::string(kEvidenceSelect) + "WHERE " + ScopeWhere() +
+                                       " AND (?3 = 0 OR e.claim_id = ?3) ORDER BY e.claim_id DESC, e.id"));
+  q.Bind(1, Upper(scope.ccg)).Bind(2, Upper(scope.practice)).Bind(3, claim);
+  std::vector<EvidenceRow> out;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    out.push_back(EvidenceOf(q));
+  }
+  return out;
+}
+
+Result<std::optional<ClaimsStore::EvidenceFile>> ClaimsStore::ReadEvidence(const ClaimScope& scope, int64_t id) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(std::string(kEvidenceSelect) + "WHERE " + ScopeWhere() + " AND e.id = ?3"));
+  q.Bind(1, Upper(scope.ccg)).Bind(2, Upper(scope.practice)).Bind(3, id);
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  if (!row) return std::optional<EvidenceFile>();
+  EvidenceFile f{EvidenceOf(q), ""};
+  CSU_ASSIGN_OR_RETURN(bytes, ReadFile(dir_ + "/primary-care-evidence/" + f.row.sha256));
+  if (store::Sha256Hex(bytes) != f.row.sha256)
+    return MakeError("evidence " + std::to_string(id), "the stored file no longer matches its hash " + f.row.sha256);
+  f.bytes = std::move(bytes);
+  return std::optional<EvidenceFile>(std::move(f));
 }
 
 }  // namespace csu::primarycare

@@ -15,6 +15,12 @@
 // and then in the platform's hash-chained audit log through `audit`; a change
 // whose audit entry could not be written is reported as such.
 //
+// Evidence files a practice uploads for its claims (primarycare/evidence.h)
+// are kept beside the database by content hash (DIR/primary-care-evidence/
+// <sha256>, written and fsync'd before the row that names them is
+// committed, and checked against the hash when read); es_evidence holds
+// their names, types and sizes. A practice sees only its own claims' files.
+//
 // Not thread-safe: one user at a time (the web server holds a lock).
 #pragma once
 
@@ -60,6 +66,21 @@ struct NewClaim {
   int64_t units = 0;
   std::string evidence_note;          // what the practice supplies (may be empty)
   std::optional<int64_t> registered;  // the practice's registered list (reference data) for per-patient rules
+  // A file attached with the claim in the same transaction; required when
+  // the scheme says `evidence_file` (file_name as sent; bytes checked by
+  // CheckEvidence).
+  struct File {
+    std::string file_name, bytes;
+  };
+  std::optional<File> file;
+};
+
+// One evidence file of a claim.
+struct EvidenceRow {
+  int64_t id = 0, claim_id = 0;
+  std::string practice, file_name, media_type, sha256;
+  int64_t bytes = 0;
+  std::string uploaded_at, uploaded_by;
 };
 
 struct ClaimEvent {
@@ -126,6 +147,24 @@ class ClaimsStore {
   Result<std::optional<ClaimRow>> FindClaim(const ClaimScope& scope, int64_t id);
   Result<std::vector<ClaimEvent>> History(const ClaimScope& scope, int64_t id);
 
+  // ---- evidence ----
+  // The practice attaches a file to its own claim while the claim is
+  // submitted or queried (a decided claim's evidence is what it was decided
+  // on). Refused with why: a claim out of scope (as absent), a decided
+  // claim, a file CheckEvidence refuses, or a scope without a practice (only
+  // the practice supplies evidence). Audited (primary_care.claim.evidence).
+  Result<int64_t> AttachEvidence(const ClaimScope& scope, int64_t claim, const NewClaim::File& file,
+                                 const ClaimsActor& a);
+  // A claim's files, or every file of the claims in scope when `claim` is 0.
+  Result<std::vector<EvidenceRow>> Evidence(const ClaimScope& scope, int64_t claim = 0);
+  // One file and its bytes; nullopt when not in scope or absent. An error
+  // when the stored bytes no longer match their hash.
+  struct EvidenceFile {
+    EvidenceRow row;
+    std::string bytes;
+  };
+  Result<std::optional<EvidenceFile>> ReadEvidence(const ClaimScope& scope, int64_t evidence_id);
+
   // The payment schedule's hook: the CCG's claims approved for payment in
   // `month` ("YYYY-MM"), by practice then claim id. A claim is paid in the
   // month it was approved (docs/primary-care.md, "Payment").
@@ -134,13 +173,18 @@ class ClaimsStore {
   struct PassKey {
     explicit PassKey() = default;
   };
-  ClaimsStore(PassKey, std::unique_ptr<store::SqliteDb> db, ClaimsAuditFn audit);
+  ClaimsStore(PassKey, std::unique_ptr<store::SqliteDb> db, ClaimsAuditFn audit, std::string dir);
 
  private:
+  // Writes the bytes under their hash (if not there already) and inserts
+  // the row, inside the caller's transaction. Returns the row's id.
+  Result<int64_t> StoreEvidence(int64_t claim, const NewClaim::File& file, const ClaimsActor& a,
+                                std::string* sha256);
   Status Decide(const ClaimScope& scope, int64_t id, ClaimState to, const std::string& text, const ClaimsActor& a);
   Status Audit(const ClaimsActor& a, const std::string& action, const std::string& subject, const std::string& json);
   std::unique_ptr<store::SqliteDb> db_;
   ClaimsAuditFn audit_;
+  std::string dir_;
 };
 
 }  // namespace csu::primarycare

@@ -265,6 +265,18 @@ TEST_F(ClaimsStoreTest, AnApprovalAfterTheMonthIsPostedIsPaidInTheNextMonth) {
   EXPECT_EQ(db_->ApprovedClaimLines("01X", "2024-08").value().size(), 1u);
 }
 
+// Nothing is paid for a period before it is over: a claim for May approved
+// on a date in April (a platform date behind the claims, as in the demo) is
+// paid in May, the period's last month, not April.
+TEST_F(ClaimsStoreTest, AnApprovalBeforeThePeriodEndsIsPaidInItsLastMonth) {
+  auto id = db_->Submit(p1_, Claim("A81001", "2024-05", 10), a81001_).value();
+  ASSERT_TRUE(db_->Approve(ccg_, id, {"2024-04-20T10:00:00Z", "pc.team", ""}).ok());
+  EXPECT_EQ(db_->FindClaim(ccg_, id).value()->payment_month, "2024-05");
+  auto later = db_->Submit(p1_, Claim("A81001", "2024-06", 10), a81001_).value();
+  ASSERT_TRUE(db_->Approve(ccg_, later, {"2024-09-01T10:00:00Z", "pc.team", ""}).ok());
+  EXPECT_EQ(db_->FindClaim(ccg_, later).value()->payment_month, "2024-09") << "after the period: the approval's month";
+}
+
 TEST_F(ClaimsStoreTest, ReopensAndSharesTheFileWithOtherTables) {
   ASSERT_TRUE(db_->Submit(p1_, Claim("A81001", "2024-05", 10), a81001_).ok());
   db_.reset();

@@ -139,7 +139,7 @@ report::ReportTable ScheduleTable(const Schedule& s) {
   }
   t.AddTotalRow("Total for " + s.ccg);
   t.notes.push_back(s.posted ? "Posted to the CCG's ledger as journal " + std::to_string(s.journal) + "."
-                             : "Not posted yet: csu primary-care schedule-post.");
+                             : "Not posted yet: finance posts it from the schedule page, or csu primary-care schedule-post.");
   t.notes.push_back("Rules and sources: docs/primary-care.md, \"Payment schedule\".");
   return t;
 }

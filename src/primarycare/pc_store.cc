@@ -449,6 +449,33 @@ Result<std::vector<QofYear>> PcStore::QofYears(const std::string& ccg, const std
   return out;
 }
 
+Result<std::vector<Date>> PcStore::ListQuarters(const std::string& ccg) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT DISTINCT l.quarter FROM list_sizes l JOIN practices p ON "
+                                       "p.code = l.practice WHERE (?1 = '' OR p.ccg = ?1) ORDER BY l.quarter"));
+  q.Bind(1, ToUpper(ccg));
+  std::vector<Date> out;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    CSU_ASSIGN_OR_RETURN(d, Date::Parse(q.Text(0)));
+    out.push_back(d);
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> PcStore::QofYearsStored(const std::string& ccg) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT DISTINCT q.year FROM qof_years q JOIN practices p ON p.code = q.practice "
+                                       "WHERE (?1 = '' OR p.ccg = ?1) ORDER BY q.year DESC"));
+  q.Bind(1, ToUpper(ccg));
+  std::vector<std::string> out;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    out.push_back(q.Text(0));
+  }
+  return out;
+}
+
 Result<std::vector<QofIndicatorRow>> PcStore::QofIndicators(const std::string& ccg, const std::string& year) {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
       "SELECT i.practice, i.year, i.indicator, i.achievement_hundredths, i.points_hundredths, i.points_available, "

@@ -159,6 +159,9 @@ class PcStore {
   // The list of `practice` at the start of the quarter holding `day`.
   Result<std::optional<ListSize>> ListSizeFor(const std::string& practice, Date day);
   Result<std::vector<ListSize>> ListSizes(const std::string& practice);
+  // The quarters (their first days) with a list for any of a CCG's
+  // practices, in order: what a page offers when none is as old as today.
+  Result<std::vector<Date>> ListQuarters(const std::string& ccg);
 
   // ---- QOF
   // Stores the practice-years (replacing any stored for the same practice
@@ -171,6 +174,9 @@ class PcStore {
   // The practice-years of a CCG's practices (every CCG's when empty) for `year`.
   Result<std::vector<QofYear>> QofYears(const std::string& ccg, const std::string& year);
   Result<std::vector<QofIndicatorRow>> QofIndicators(const std::string& ccg, const std::string& year);
+  // The QOF years stored for a CCG's practices (every CCG's when empty),
+  // latest first ("2024/25"): what a page offers when today's year has none.
+  Result<std::vector<std::string>> QofYearsStored(const std::string& ccg);
   // Whether a posted schedule paid the practice's balancing payment for `year`.
   Result<bool> BalancingPosted(const std::string& practice, const std::string& year);
 

@@ -51,7 +51,10 @@ PrimaryCareDemo GeneratePrimaryCareDemo(const refdata::RefData& ref, const std::
       PrimaryCareDemoContract c{code, roll < 0.70 ? "GMS" : roll < 0.95 ? "PMS" : "APMS",
                                 Date::FromYmd(2004, 4, 1), std::nullopt};
       if (c.type == "APMS") {
-        c.start = Date::FromYmd(year.first_day().year() - 2, 4, 1);
+        // Let eight years before the QOF year and running three after it
+        // (APMS terms with extensions run to ten or fifteen years): in force
+        // on the demo's platform date (2018) as well as in the QOF year.
+        c.start = Date::FromYmd(year.first_day().year() - 8, 4, 1);
         c.end = Date::FromYmd(year.first_day().year() + 3, 3, 31);
       }
       out.contracts.push_back(c);

@@ -7,15 +7,25 @@
 //   POST /ccg/{ccg}/primary-care/claims/{claim}/decision  approve, query or reject (approve_claims)
 //   GET  /ccg/{ccg}/primary-care/schemes              schemes page (view_primary_care)
 //   POST /ccg/{ccg}/primary-care/schemes              define or change a scheme (manage_schemes)
-//   GET  /api/v1/ccg/{ccg}/primary-care/claims|schemes   the JSON twins
+//   POST /ccg/{ccg}/primary-care/claims/evidence      a practice attaches a file to its claim (submit_claims)
+//   GET  /ccg/{ccg}/primary-care/evidence/{evidence}  download one file (view_primary_care; audited)
+//   GET  /api/v1/ccg/{ccg}/primary-care/claims|schemes|evidence   the JSON twins
+//
+// The claim form and the evidence form are multipart/form-data (a file
+// field; http/multipart.h, as the extract upload uses); the claim form also
+// works urlencoded without a file. The file's type is judged from its bytes
+// (primarycare/evidence.h), never from the browser's Content-Type.
 //
 // A practice user (gp_practice) sees and touches only its own practice's
 // claims: the scope comes from the signed-in principal (PracticeScope), never
 // from the request, and another practice's claim answers exactly as a claim
 // that does not exist. Forms are CSRF-checked; a refused form comes back with
 // the reason and what was typed. The store audits every state change.
+#include "http/multipart.h"
 #include "primarycare/claims_store.h"
 #include "primarycare/claims_report.h"
+#include "primarycare/evidence.h"
+#include "tenancy/secrets.h"
 #include "web/templates.h"
 #include "web/web_app_impl.h"
 
@@ -58,6 +68,54 @@ std::optional<ClaimScope> ScopeOf(const Caller& c, const OdsCode& ccg) {
     s.practice = std::string(p->view());
   }
   return s;
+}
+
+// A POSTed form, urlencoded or multipart: its fields, the file in
+// `file_field` when one was chosen, and whether its anti-forgery value is
+// right. `problem` says why a multipart body could not be read.
+struct PostedForm {
+  std::map<std::string, std::string> fields;
+  std::optional<primarycare::NewClaim::File> file;
+  bool csrf_ok = false;
+  std::string problem;
+};
+
+PostedForm ReadPostedForm(const Impl& app, const Request& r, const Caller& c, const char* file_field) {
+  PostedForm out;
+  const std::string content_type(r.headers.Get("content-type").value_or(""));
+  if (!http::MultipartBoundary(content_type).ok()) {
+    out.fields = ParseForm(r.body);
+    out.csrf_ok = app.CsrfOk(r, c);
+    return out;
+  }
+  auto parts = http::ParseMultipart(content_type, r.body);
+  if (!parts.ok()) {
+    out.problem = "The form could not be read: " + parts.error().why + ".";
+    return out;
+  }
+  for (const http::FormPart& p : parts.value()) {
+    if (p.name == file_field) {
+      // A file field left empty arrives as a part with no bytes: no file.
+      if (!p.data.empty()) out.file = primarycare::NewClaim::File{p.filename, std::string(p.data)};
+      continue;
+    }
+    out.fields.emplace(p.name, std::string(p.data));
+  }
+  auto csrf = out.fields.find("csrf");
+  out.csrf_ok = !c.session_token.empty() && csrf != out.fields.end() && !csrf->second.empty() &&
+                tenancy::ConstantTimeEquals(csrf->second, CsrfTokenFor(c.session_token));
+  return out;
+}
+
+std::string Get(const std::map<std::string, std::string>& m, const char* k) {
+  auto it = m.find(k);
+  return it == m.end() ? "" : it->second;
+}
+
+std::string SizeText(int64_t bytes) {
+  if (bytes < 1000) return std::to_string(bytes) + " bytes";
+  if (bytes < 1000000) return std::to_string((bytes + 500) / 1000) + " kB";
+  return std::to_string(bytes / 1000000) + "." + std::to_string(bytes / 100000 % 10) + " MB";
 }
 
 template <typename T, typename F>
@@ -125,7 +183,11 @@ std::vector<NavLink> NavFor(const Impl& app, const Caller& c, const OdsCode& ccg
   if (tenancy::Grants(c.who.role, Action::kView, Identifiability::kAggregate))
     return app.CcgNav(c, ccg, "primary-care-claims");
   const std::string base = "/ccg/" + std::string(ccg.view()) + "/primary-care/";
-  return {{base + "claims", tenancy::IsPracticeRole(c.who.role) ? "Your claims" : "Claims", !schemes},
+  if (tenancy::IsPracticeRole(c.who.role))
+    return {{base + "claims", "Your claims", !schemes}, {base + "schemes", "Schemes", schemes}};
+  // The primary care team: its practices, QOF and schedule pages too.
+  return {{base.substr(0, base.size() - 1), "Primary care", false},
+          {base + "claims", "Claims", !schemes},
           {base + "schemes", "Schemes", schemes}};
 }
 
@@ -141,13 +203,16 @@ Response ClaimsPageFor(const Impl& app, const Request& r, const Caller& c, const
   struct Data {
     std::vector<ClaimRow> claims;
     std::vector<Scheme> schemes;
+    std::vector<primarycare::EvidenceRow> evidence;
   };
   auto data = WithClaims<Data>(app, [&](primarycare::ClaimsStore& db) -> Result<Data> {
     Data d;
     CSU_ASSIGN_OR_RETURN(claims, db.Claims(*scope));
     CSU_ASSIGN_OR_RETURN(schemes, db.Schemes(scope->ccg));
+    CSU_ASSIGN_OR_RETURN(evidence, db.Evidence(*scope));
     d.claims = std::move(claims);
     d.schemes = std::move(schemes);
+    d.evidence = std::move(evidence);
     return d;
   });
   if (!data.ok()) return app.Problem(c, 500, "Primary care claims", "the primary care database could not be read");
@@ -172,6 +237,26 @@ Response ClaimsPageFor(const Impl& app, const Request& r, const Caller& c, const
   d.set("claims_heading", scope->practice.empty() ? "All claims" : "Your claims");
   std::map<std::string, const Scheme*> by_code;
   for (const Scheme& s : data.value().schemes) by_code[s.code] = &s;
+  // Evidence files in scope, by claim, as download links.
+  const std::string evidence_base = "/ccg/" + code + "/primary-care/evidence/";
+  std::map<int64_t, TemplateData> files_by_claim;
+  TemplateData all_files{TemplateData::type::list};
+  for (const primarycare::EvidenceRow& e : data.value().evidence) {
+    TemplateData file;
+    file.set("href", evidence_base + std::to_string(e.id));
+    file.set("name", e.file_name);
+    file.set("size", SizeText(e.bytes));
+    file.set("claim", std::to_string(e.claim_id));
+    file.set("practice", e.practice);
+    file.set("uploaded", e.uploaded_at.substr(0, 10) + " by " + e.uploaded_by);
+    files_by_claim.try_emplace(e.claim_id, TemplateData::type::list).first->second.push_back(file);
+    all_files.push_back(file);
+  }
+  if (all_files.is_non_empty_list()) {
+    d.set("any_files", true);
+    d.set("files", all_files);
+  }
+  d.set("max_evidence", SizeText(primarycare::kMaxEvidenceBytes));
   // A practice's claim form and its answers to queries.
   const bool can_submit = !scope->practice.empty() && !c.session_token.empty() &&
                           tenancy::Grants(c.who.role, Action::kSubmitClaims, Identifiability::kAggregate);
@@ -184,7 +269,8 @@ Response ClaimsPageFor(const Impl& app, const Request& r, const Caller& c, const
       for (const Scheme& s : data.value().schemes)
         options.push_back({s.code, s.code + ": " + s.name + " (" + Money::FromPence(s.fee_pence).ToString() + " a " +
                                        (s.rule == primarycare::PaymentRule::kPerRegisteredPatient ? "patient" : "unit") +
-                                       ", " + std::string(primarycare::FrequencyName(s.frequency)) + ")"});
+                                       ", " + std::string(primarycare::FrequencyName(s.frequency)) +
+                                       (s.evidence_file ? ", file required" : "") + ")"});
       const bool mine = typed.claim == 0;
       d.set("scheme_field_html", Select("claim-scheme", "Scheme", "scheme", options, mine ? typed.Get("scheme") : ""));
       d.set("period_field_html", Field("claim-period", "Period (first month)", "period", "text",
@@ -192,6 +278,17 @@ Response ClaimsPageFor(const Impl& app, const Request& r, const Caller& c, const
       d.set("units_field_html",
             Field("claim-units", "Units", "units", "number", mine ? typed.Get("units") : "", "required min=\"1\""));
       SetIfNotEmpty(d, "evidence", mine ? typed.Get("evidence") : "");
+    }
+    std::vector<std::pair<std::string, std::string>> open_claims;
+    for (const ClaimRow& cl : data.value().claims)
+      if (cl.state == ClaimState::kSubmitted || cl.state == ClaimState::kQueried)
+        open_claims.push_back({std::to_string(cl.id), "Claim " + std::to_string(cl.id) + ": " + cl.scheme_code + " " +
+                                                          cl.period_label + " (" +
+                                                          std::string(primarycare::ClaimStateName(cl.state)) + ")"});
+    if (!open_claims.empty()) {
+      d.set("can_attach", true);
+      d.set("attach_claim_field_html", Select("attach-claim", "Claim", "claim", open_claims,
+                                              typed.claim != 0 ? std::to_string(typed.claim) : ""));
     }
     TemplateData queried{TemplateData::type::list};
     for (const ClaimRow& cl : data.value().claims) {
@@ -235,6 +332,11 @@ Response ClaimsPageFor(const Impl& app, const Request& r, const Caller& c, const
       }
       w.set("worth", worth);
       SetIfNotEmpty(w, "evidence", cl.evidence_note);
+      if (auto found = files_by_claim.find(cl.id); found != files_by_claim.end()) {
+        w.set("has_claim_files", true);
+        w.set("claim_files", found->second);
+      }
+      else if (it != by_code.end() && it->second->evidence_file) w.set("no_file", true);
       SetIfNotEmpty(w, "question", cl.question);
       SetIfNotEmpty(w, "answer", cl.answer);
       if (cl.state == ClaimState::kSubmitted) {
@@ -270,13 +372,20 @@ Response SubmitClaim(const Impl& app, const Request& r, const Caller& c) {
   if (!ccg || !app.claims.with_store) return app.NotFound(c);
   auto scope = ScopeOf(c, *ccg);
   if (!scope || scope->practice.empty()) return app.NotFound(c);
-  if (!app.CsrfOk(r, c)) return app.Problem(c, 403, "Forbidden", "The form has expired. Go back, reload and try again.");
-  const auto form = ParseForm(r.body);
+  PostedForm posted = ReadPostedForm(app, r, c, "evidence_file");
+  if (!posted.problem.empty()) {
+    Typed bad;
+    bad.error = true;
+    bad.message = posted.problem;
+    return ClaimsPageFor(app, r, c, bad, 400);
+  }
+  if (!posted.csrf_ok) return app.Problem(c, 403, "Forbidden", "The form has expired. Go back, reload and try again.");
+  const auto& form = posted.fields;
   Typed t;
-  t.fields = {{"scheme", FormValue(form, "scheme")},
-              {"period", FormValue(form, "period")},
-              {"units", FormValue(form, "units")},
-              {"evidence", FormValue(form, "evidence")}};
+  t.fields = {{"scheme", Get(form, "scheme")},
+              {"period", Get(form, "period")},
+              {"units", Get(form, "units")},
+              {"evidence", Get(form, "evidence")}};
   int64_t units = 0;
   const std::string u = t.Get("units");
   if (u.empty() || u.size() > 12 || u.find_first_not_of("0123456789") != std::string::npos) {
@@ -289,6 +398,7 @@ Response SubmitClaim(const Impl& app, const Request& r, const Caller& c) {
   if (auto code = OdsCode::Parse(scope->practice); code.ok())
     if (const refdata::Practice* p = app.ref.FindPractice(code.value())) registered = p->registered_patients;
   primarycare::NewClaim claim{t.Get("scheme"), scope->practice, t.Get("period"), units, t.Get("evidence"), registered};
+  claim.file = posted.file;
   auto id = WithClaims<int64_t>(app, [&](primarycare::ClaimsStore& db) { return db.Submit(*scope, claim, ActorOf(app, c)); });
   if (!id.ok()) {
     t.error = true;
@@ -296,8 +406,90 @@ Response SubmitClaim(const Impl& app, const Request& r, const Caller& c) {
     return ClaimsPageFor(app, r, c, t, 400);
   }
   Typed done;
-  done.message = "Claim " + std::to_string(id.value()) + " submitted.";
+  done.message = "Claim " + std::to_string(id.value()) + " submitted" +
+                 (posted.file ? " with the file " + primarycare::CheckEvidence(posted.file->file_name, posted.file->bytes)
+                                                        .value()
+                                                        .file_name
+                              : std::string()) +
+                 ".";
   return ClaimsPageFor(app, r, c, done, 200);
+}
+
+// A practice attaches a file to one of its submitted or queried claims.
+Response AttachEvidence(const Impl& app, const Request& r, const Caller& c) {
+  auto ccg = app.Tenant(r, c, Action::kSubmitClaims, Identifiability::kAggregate);
+  if (!ccg || !app.claims.with_store) return app.NotFound(c);
+  auto scope = ScopeOf(c, *ccg);
+  if (!scope || scope->practice.empty()) return app.NotFound(c);
+  PostedForm posted = ReadPostedForm(app, r, c, "evidence_file");
+  Typed t;
+  t.error = true;
+  if (!posted.problem.empty()) {
+    t.message = posted.problem;
+    return ClaimsPageFor(app, r, c, t, 400);
+  }
+  if (!posted.csrf_ok) return app.Problem(c, 403, "Forbidden", "The form has expired. Go back, reload and try again.");
+  const std::string claim_text = Get(posted.fields, "claim");
+  if (claim_text.empty() || claim_text.size() > 12 || claim_text.find_first_not_of("0123456789") != std::string::npos) {
+    t.message = "claim: choose one of your claims";
+    return ClaimsPageFor(app, r, c, t, 400);
+  }
+  const int64_t claim = std::stoll(claim_text);
+  t.claim = claim;
+  if (!posted.file) {
+    t.message = "evidence: choose a file to attach (it was missing or empty)";
+    return ClaimsPageFor(app, r, c, t, 400);
+  }
+  auto id = WithClaims<int64_t>(
+      app, [&](primarycare::ClaimsStore& db) { return db.AttachEvidence(*scope, claim, *posted.file, ActorOf(app, c)); });
+  if (!id.ok()) {
+    if (StatusFor(id.error()) == 404) return app.NotFound(c);
+    t.message = id.error().ToString();
+    return ClaimsPageFor(app, r, c, t, 400);
+  }
+  Typed ok;
+  ok.message = "File attached to claim " + std::to_string(claim) + ".";
+  return ClaimsPageFor(app, r, c, ok, 200);
+}
+
+// One evidence file, as a download. Out of scope answers as absent; every
+// download is audited (who read which practice's file), and withheld when
+// the audit log cannot be written, as exports are.
+Response DownloadEvidence(const Impl& app, const Request& r, const Caller& c) {
+  auto ccg = app.Tenant(r, c, Action::kViewPrimaryCare, Identifiability::kAggregate);
+  if (!ccg || !app.claims.with_store) return app.NotFound(c);
+  auto scope = ScopeOf(c, *ccg);
+  const std::string text(r.PathParam("evidence"));
+  if (!scope || text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos)
+    return app.NotFound(c);
+  const int64_t id = std::stoll(text);
+  auto file = WithClaims<std::optional<primarycare::ClaimsStore::EvidenceFile>>(
+      app, [&](primarycare::ClaimsStore& db) { return db.ReadEvidence(*scope, id); });
+  if (!file.ok()) return app.Problem(c, 500, "Evidence", file.error().ToString());
+  if (!file.value()) return app.NotFound(c);
+  const auto& f = *file.value();
+  if (!app.Audit(c, "primary_care.evidence.download", "ccg " + scope->ccg + " claim " + std::to_string(f.row.claim_id),
+                 {{"evidence", f.row.id}, {"practice", f.row.practice}, {"sha256", f.row.sha256}})
+           .ok())
+    return app.Problem(c, 503, "Not available", "The audit log could not be written, so the file is withheld.");
+  Response out(200);
+  out.set_body(f.bytes);
+  out.SetHeader("Content-Type", f.row.media_type);
+  out.SetHeader("Content-Disposition", "attachment; filename=\"" + f.row.file_name + "\"");
+  out.SetHeader("X-Content-Type-Options", "nosniff");
+  out.SetHeader("Cache-Control", "private, no-store");
+  return out;
+}
+
+Response ApiEvidence(const Impl& app, const Request& r, const Caller& c) {
+  auto ccg = app.Tenant(r, c, Action::kViewPrimaryCare, Identifiability::kAggregate);
+  if (!ccg || !app.claims.with_store) return Impl::ApiNotFound();
+  auto scope = ScopeOf(c, *ccg);
+  if (!scope) return Impl::ApiNotFound();
+  auto files = WithClaims<std::vector<primarycare::EvidenceRow>>(
+      app, [&](primarycare::ClaimsStore& db) { return db.Evidence(*scope); });
+  if (!files.ok()) return Response::Error(500, "the primary care database could not be read");
+  return Response::Json(200, report::RenderJson(primarycare::EvidenceTable(files.value())).dump());
 }
 
 Response AnswerClaim(const Impl& app, const Request& r, const Caller& c) {
@@ -428,7 +620,8 @@ Response SchemesPageFor(const Impl& app, const Request& r, const Caller& c, cons
                       {"frequency", std::string(primarycare::FrequencyName(s.frequency))},
                       {"cap", std::to_string(s.max_units_per_claim)},
                       {"specification", s.specification},
-                      {"evidence", s.evidence}};
+                      {"evidence", s.evidence},
+                      {"evidence_file", s.evidence_file ? "1" : ""}};
     }
     const bool update = v.Get("update") == "1";
     if (update) d.set("update", true);
@@ -452,6 +645,7 @@ Response SchemesPageFor(const Impl& app, const Request& r, const Caller& c, cons
     d.set("fields_html", fields);
     SetIfNotEmpty(d, "specification", v.Get("specification"));
     SetIfNotEmpty(d, "evidence", v.Get("evidence"));
+    if (!v.Get("evidence_file").empty()) d.set("evidence_file", true);
   }
   return Response::Html(status, RenderPage(f, RenderTemplate("primary_care_schemes", d)));
 }
@@ -474,7 +668,7 @@ Response WriteScheme(const Impl& app, const Request& r, const Caller& c) {
   const auto form = ParseForm(r.body);
   Typed t;
   for (const char* k : {"update", "code", "name", "kind", "rule", "fee", "from", "to", "frequency", "cap",
-                        "specification", "evidence"})
+                        "specification", "evidence", "evidence_file"})
     t.fields[k] = FormValue(form, k);
   auto refuse = [&](const std::string& why) {
     t.error = true;
@@ -507,6 +701,7 @@ Response WriteScheme(const Impl& app, const Request& r, const Caller& c) {
   s.max_units_per_claim = std::stoll(cap);
   s.specification = t.Get("specification");
   s.evidence = t.Get("evidence");
+  s.evidence_file = !t.Get("evidence_file").empty();
   const bool update = t.Get("update") == "1";
   auto done = WithClaims<bool>(app, [&](primarycare::ClaimsStore& db) -> Result<bool> {
     Status st = update ? db.UpdateScheme(s, ActorOf(app, c)) : db.AddScheme(s, ActorOf(app, c));
@@ -541,6 +736,9 @@ void AddPrimaryCareClaimsRoutes(http::Router& router, WebApp::Impl* app) {
   router.Add(Method::kPost, "/ccg/{ccg}/primary-care/claims", page(&SubmitClaim));
   router.Add(Method::kPost, "/ccg/{ccg}/primary-care/claims/{claim}/answer", page(&AnswerClaim));
   router.Add(Method::kPost, "/ccg/{ccg}/primary-care/claims/{claim}/decision", page(&DecideClaim));
+  router.Add(Method::kPost, "/ccg/{ccg}/primary-care/claims/evidence", page(&AttachEvidence));
+  router.Add(Method::kGet, "/ccg/{ccg}/primary-care/evidence/{evidence}", page(&DownloadEvidence));
+  router.Add(Method::kGet, "/api/v1/ccg/{ccg}/primary-care/evidence", api(&ApiEvidence));
   router.Add(Method::kGet, "/ccg/{ccg}/primary-care/schemes", page(&SchemesPage));
   router.Add(Method::kPost, "/ccg/{ccg}/primary-care/schemes", page(&WriteScheme));
   router.Add(Method::kGet, "/api/v1/ccg/{ccg}/primary-care/claims", api(&ApiClaims));

@@ -10,11 +10,15 @@
 // money pages (schedule, postings, a practice's payments) for those who may
 // read the CCG's ledger (Action::kViewLedger: CCG and CSU finance); every
 // page for the CCG's and the CSU's primary care teams (view_primary_care),
-// never for a practice, which has its own claims page. The pages read; posting a schedule is `csu
-// primary-care schedule-post`. A practice of another CCG answers 404 like
+// never for a practice, which has its own claims page. The schedule page
+// also posts its month to the CCG's ledger (POST .../schedule/post, CSRF-
+// checked, once, audited) for whoever may raise a journal in the CCG's
+// ledger (Action::kPostJournal: CCG and CSU finance; docs/permissions.md):
+// the same call as `csu primary-care schedule-post`. A practice of another CCG answers 404 like
 // one that does not exist. The CCG's own page compares its practices with
 // the national figure (an aggregate over every practice here, which needs no
 // disclosure control); its registered lists stay within the CCG.
+#include <algorithm>
 #include <optional>
 
 #include "primarycare/claims_schedule_source.h"
@@ -22,8 +26,11 @@
 #include "primarycare/global_sum.h"
 #include "primarycare/payment_schedule.h"
 #include "primarycare/pc_store.h"
+#include "ledger/org_directory.h"
 #include "primarycare/pc_views.h"
+#include "primarycare/schedule_posting.h"
 #include "report/render.h"
+#include "web/primary_care_schedule_routes.h"
 #include "web/templates.h"
 #include "web/web_app_impl.h"
 
@@ -65,15 +72,49 @@ Action ActionOf(PcView v, tenancy::Role role) {
   return Info(v).money ? Action::kViewLedger : Action::kView;
 }
 
-// ?year=2024/25, default the QOF year before the platform's today.
-std::string YearOf(const Request& r, Date today) {
-  if (auto y = r.Query("year"); y && FinancialYear::Parse(*y).ok()) return FinancialYear::Parse(*y).value().ToString();
-  return FinancialYear::Of(today).ToString();
+// What a page shows without ?year= or ?month=. The QOF year: today's, or
+// the latest stored for the CCG when today's has none (a platform date
+// behind the figures, as in the demo: docs/primary-care.md, "Demo"). The
+// month: the next schedule to post, the month after the CCG's last posted
+// one, or today's when none is posted.
+// The practices page's day (contracts in force and latest lists): today,
+// or the last list quarter loaded when no list is as old as today.
+struct PcDefaults {
+  std::string year, month;
+  Date day;
+};
+
+PcDefaults DefaultsOf(primarycare::PcStore& db, const std::string& ccg, Date today) {
+  PcDefaults d{FinancialYear::Of(today).ToString(), ledger::LedgerPeriod::Of(today).ToString(), today};
+  auto quarters = db.ListQuarters(ccg);
+  if (quarters.ok() && !quarters.value().empty() && quarters.value().front() > today) d.day = quarters.value().back();
+  auto years = db.QofYearsStored(ccg);
+  if (years.ok() && !years.value().empty() &&
+      std::find(years.value().begin(), years.value().end(), d.year) == years.value().end())
+    d.year = years.value().front();
+  auto posted = db.Postings(ccg);
+  if (posted.ok() && !posted.value().empty()) d.month = posted.value().back().month.Next().ToString();
+  return d;
 }
 
-std::string PcMonthOf(const Request& r, Date today) {
+PcDefaults DefaultsOf(const PrimaryCareAccess& pc, const std::string& ccg, Date today) {
+  PcDefaults d{FinancialYear::Of(today).ToString(), ledger::LedgerPeriod::Of(today).ToString(), today};
+  if (pc.with_store)
+    (void)pc.with_store([&](primarycare::PcStore& db) {
+      d = DefaultsOf(db, ccg, today);
+      return Status::Ok();
+    });
+  return d;
+}
+
+std::string YearOf(const Request& r, const PcDefaults& d) {
+  if (auto y = r.Query("year"); y && FinancialYear::Parse(*y).ok()) return FinancialYear::Parse(*y).value().ToString();
+  return d.year;
+}
+
+std::string PcMonthOf(const Request& r, const PcDefaults& d) {
   if (auto m = r.Query("month"); m && ledger::LedgerPeriod::Parse(*m).ok()) return std::string(*m);
-  return ledger::LedgerPeriod::Of(today).ToString();
+  return d.month;
 }
 
 }  // namespace
@@ -84,9 +125,10 @@ Result<report::ReportTable> WebApp::Impl::PcTableOf(const Request& r, const OdsC
   const Date today = Today();
   std::optional<report::ReportTable> out;
   Status s = primary_care.with_store([&](primarycare::PcStore& db) -> Status {
+    const PcDefaults defaults = DefaultsOf(db, code, today);
     switch (which) {
       case PcView::kPractices: {
-        CSU_ASSIGN_OR_RETURN(t, primarycare::PracticesTable(db, code, today));
+        CSU_ASSIGN_OR_RETURN(t, primarycare::PracticesTable(db, code, defaults.day));
         out = std::move(t);
         break;
       }
@@ -96,18 +138,18 @@ Result<report::ReportTable> WebApp::Impl::PcTableOf(const Request& r, const OdsC
         break;
       }
       case PcView::kAchievement: {
-        CSU_ASSIGN_OR_RETURN(t, primarycare::AchievementTable(db, code, YearOf(r, today)));
+        CSU_ASSIGN_OR_RETURN(t, primarycare::AchievementTable(db, code, YearOf(r, defaults)));
         out = std::move(t);
         break;
       }
       case PcView::kOutliers: {
-        CSU_ASSIGN_OR_RETURN(t, primarycare::OutliersTable(db, code, YearOf(r, today)));
+        CSU_ASSIGN_OR_RETURN(t, primarycare::OutliersTable(db, code, YearOf(r, defaults)));
         out = std::move(t);
         break;
       }
       case PcView::kSchedule: {
         if (!primary_care.rates) return MakeError("primary care", "no global sum prices");
-        auto month = ledger::LedgerPeriod::Parse(PcMonthOf(r, today));
+        auto month = ledger::LedgerPeriod::Parse(PcMonthOf(r, defaults));
         if (!month.ok()) return month.error();
         // Approved enhanced-service claims join the schedule when the server
         // holds the claims store (lock order: primary care, then claims).
@@ -157,7 +199,12 @@ Response WebApp::Impl::PcPage(const Request& r, const Caller& c, PcView which) c
   const std::string base = "/ccg/" + std::string(ccg->view()) + "/primary-care";
   const ViewInfo& info = Info(which);
   PageFrame f = Frame(c, info.title, CcgName(*ccg) + " (" + std::string(ccg->view()) + ")");
-  f.nav = CcgNav(c, *ccg, "primary-care");
+  // The CCG's navigation for those who see its figures; for the primary care
+  // team (who do not: the CCG's home would answer 404) its own pages.
+  if (tenancy::Grants(c.who.role, Action::kView, Identifiability::kAggregate))
+    f.nav = CcgNav(c, *ccg, "primary-care");
+  else
+    f.nav = {{base, "Primary care", true}, {base + "/claims", "Claims", false}, {base + "/schemes", "Schemes", false}};
   TableOptions o;
   std::string path = base + info.suffix;
   if (which == PcView::kPractice) path += "/" + ToUpper(r.PathParam("practice"));
@@ -183,21 +230,50 @@ Response WebApp::Impl::PcPage(const Request& r, const Caller& c, PcView which) c
   }
   if (links.is_non_empty_list()) d.set("links", links);
   std::string query;
+  const PcDefaults defaults = DefaultsOf(primary_care, std::string(ccg->view()), Today());
   if (which == PcView::kAchievement || which == PcView::kOutliers) {
-    query = "?year=" + YearOf(r, Today());
+    query = "?year=" + YearOf(r, defaults);
     TemplateData form;
     form.set("action", path);
     form.set("label", "QOF year");
     form.set("name", "year");
-    form.set("value", YearOf(r, Today()));
+    form.set("value", YearOf(r, defaults));
     d.set("form", form);
   } else if (which == PcView::kSchedule) {
-    query = "?month=" + PcMonthOf(r, Today());
+    query = "?month=" + PcMonthOf(r, defaults);
+    if (auto done = r.Query("done")) d.set("done", std::string(*done));
+    // The post button: the month not yet posted, for whoever may raise a
+    // journal in the CCG's ledger, when the CCG keeps its ledger here.
+    auto month = ledger::LedgerPeriod::Parse(PcMonthOf(r, defaults));
+    bool posted = true, has_ledger = false;
+    if (month.ok())
+      (void)primary_care.with_store([&](primarycare::PcStore& db) {
+        auto p = db.FindPosting(std::string(ccg->view()), month.value());
+        posted = !p.ok() || p.value().has_value();
+        return Status::Ok();
+      });
+    if (ledger.with_store)
+      (void)ledger.with_store([&](ledger::LedgerStore& db) {
+        has_ledger = db.GetEntity(std::string(ccg->view())).ok();
+        return Status::Ok();
+      });
+    if (!posted && !c.session_token.empty() &&
+        tenancy::Grants(c.who.role, Action::kPostJournal, Identifiability::kAggregate)) {
+      TemplateData post;
+      if (has_ledger) {
+        post.set("action", base + "/schedule/post");
+        post.set("csrf", CsrfTokenFor(c.session_token));
+        post.set("month", month.value().ToString());
+      } else {
+        post.set("no_ledger", true);
+      }
+      d.set("post", post);
+    }  // others read the table's note: finance posts it from this page
     TemplateData form;
     form.set("action", path);
     form.set("label", "Month");
     form.set("name", "month");
-    form.set("value", PcMonthOf(r, Today()));
+    form.set("value", PcMonthOf(r, defaults));
     d.set("form", form);
   }
   d.set("json_href", "/api/v1" + path + query);
@@ -252,6 +328,74 @@ Response WebApp::Impl::PcExport(const Request& r, const Caller& c) const {
   }
   out.SetHeader("Content-Disposition", "attachment; filename=\"" + file + "\"");
   return out;
+}
+
+// POST /ccg/{ccg}/primary-care/schedule/post (month=YYYY-MM): builds the
+// month's schedule exactly as the page shows it and posts it as one journal
+// (primarycare::PostSchedule: refused when already posted, when the CCG has
+// no ledger or the month's period is not open). Lock order: primary care,
+// then claims (released), then the ledger; the primary care lock is held
+// throughout, so two posts of one month run one after the other and the
+// second is refused.
+namespace {
+
+Response PcSchedulePost(const WebApp::Impl& app, const Request& r, const Caller& c) {
+  const auto& primary_care = app.primary_care;
+  const auto& claims = app.claims;
+  const auto& ledger = app.ledger;
+  const auto& ref = app.ref;
+  auto ccg = app.Tenant(r, c, Action::kPostJournal, Identifiability::kAggregate);
+  if (!ccg || !primary_care.with_store || !ledger.with_store) return app.NotFound(c);
+  if (!app.CsrfOk(r, c)) return app.Problem(c, 403, "Refused", "The form had expired; go back and try again.");
+  const auto form = ParseForm(r.body);
+  auto month = ledger::LedgerPeriod::Parse(FormValue(form, "month"));
+  if (!month.ok()) return app.Problem(c, 400, "Not posted", "The month must be YYYY-MM.");
+  if (!primary_care.rates) return app.Problem(c, 503, "Not posted", "The global sum prices could not be read.");
+  const std::string code(ccg->view());
+  std::optional<primarycare::PostOutcome> outcome;
+  Status s = primary_care.with_store([&](primarycare::PcStore& db) -> Status {
+    std::optional<Result<primarycare::Schedule>> sched;
+    if (claims.with_store) {
+      Status st = claims.with_store([&](primarycare::ClaimsStore& cs) {
+        primarycare::ClaimsScheduleSource source(cs);
+        sched = primarycare::BuildSchedule(db, *primary_care.rates, &source, code, month.value());
+        return Status::Ok();
+      });
+      if (!st.ok()) return st;
+    } else {
+      sched = primarycare::BuildSchedule(db, *primary_care.rates, nullptr, code, month.value());
+    }
+    if (!sched->ok()) return sched->error();
+    if (sched->value().posted) return MakeError("schedule " + code + " " + month.value().ToString(), "is posted already");
+    return ledger.with_store([&](ledger::LedgerStore& l) -> Status {
+      CSU_ASSIGN_OR_RETURN(p, primarycare::PostSchedule(db, l, sched->value(), ledger::DirectoryOf(ref),
+                                                        {store::Env::Default().NowUtc(), c.who.username}));
+      outcome = p;
+      return Status::Ok();
+    });
+  });
+  if (!s.ok()) return app.Problem(c, 409, "Not posted", s.error().ToString());
+  const primarycare::PostOutcome& p = *outcome;
+  if (!app.Audit(c, "primary_care.schedule_post", "ccg " + code + " " + month.value().ToString(),
+                 {{"journal", p.journal}, {"batch", p.batch}, {"pending", p.pending}, {"recovered", p.recovered},
+                  {"lines", p.lines}, {"total_pence", p.total_pence}, {"source", "web"}})
+           .ok())
+    return app.Problem(c, 503, "Not recorded", "The schedule was posted but the audit log could not be written.");
+  std::string done = "Posted " + month.value().ToString() + ": " + std::to_string(p.lines) + " lines, " +
+                     Money::FromPence(p.total_pence).ToString() + ", journal " + std::to_string(p.journal) +
+                     (p.pending ? " (above the approval threshold: it waits for a second person in the ledger)" : "") + ".";
+  return Redirect("/ccg/" + code + "/primary-care/schedule?month=" + month.value().ToString() + "&done=" +
+                  UrlEncode(done));
+}
+
+}  // namespace
+
+void AddPrimaryCareScheduleRoutes(http::Router& router, WebApp::Impl* app) {
+  router.Add(Method::kPost, "/ccg/{ccg}/primary-care/schedule/post", [app](const Request& r) {
+    auto c = app->Authenticate(r);
+    if (!c) return Redirect("/signin");
+    return app->Metered(r, *c, false, WebApp::Impl::Use::kPage, PcSchedulePost(*app, r, *c));
+  });
 }
 
 }  // namespace csu::web

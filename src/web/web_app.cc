@@ -1,6 +1,7 @@
 // WebApp: who is asking (sessions, API tokens, CSRF, the tenant check),
 // page frames and navigation, the caches, the route table and Handle().
 #include "web/web_app_impl.h"
+#include "web/primary_care_schedule_routes.h"
 
 #include "store/platform_date.h"
 
@@ -422,6 +423,7 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
     });
   }
   router_.Add(Method::kGet, "/ccg/{ccg}/primary-care-export/{view}/{format}", page(&Impl::PcExport, Use::kExport));
+  AddPrimaryCareScheduleRoutes(router_, app);
   router_.Add(Method::kGet, "/ccg/{ccg}/chc/cases/{case}", page(&Impl::ChcCasePage));
   AddPrimaryCareClaimsRoutes(router_, app);
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/chc/cases/{case}", api(&Impl::ApiChcCase));

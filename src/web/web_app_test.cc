@@ -836,6 +836,7 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /ccg/{ccg}/primary-care/practice/{practice}", {false, true}},
     {"GET /api/v1/ccg/{ccg}/primary-care/practice/{practice}", {false, true}},
     {"GET /ccg/{ccg}/primary-care-export/{view}/{format}", {false, true}},
+    {"POST /ccg/{ccg}/primary-care/schedule/post", {false, true}},
     {"GET /ccg/{ccg}/chc/invoices", {false, true}},
     {"GET /ccg/{ccg}/chc/claims", {false, true}},
     {"GET /api/v1/ccg/{ccg}/chc/invoices", {false, true}},
@@ -852,6 +853,9 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"POST /ccg/{ccg}/primary-care/schemes", {false, true}},
     {"GET /api/v1/ccg/{ccg}/primary-care/claims", {false, true}},
     {"GET /api/v1/ccg/{ccg}/primary-care/schemes", {false, true}},
+    {"POST /ccg/{ccg}/primary-care/claims/evidence", {false, true}},
+    {"GET /ccg/{ccg}/primary-care/evidence/{evidence}", {false, true}},
+    {"GET /api/v1/ccg/{ccg}/primary-care/evidence", {false, true}},
 };
 
 std::string Fill(std::string pattern, const std::string& ccg, const std::string& view, const std::string& format) {
@@ -859,7 +863,8 @@ std::string Fill(std::string pattern, const std::string& ccg, const std::string&
   for (const auto& [name, value] : {std::pair<std::string, std::string>{"{ccg}", ccg}, {"{view}", view},
                                     {"{format}", format}, {"{number}", "INV-000002"},
                                     {"{tender}", "T-1"}, {"{case}", "2"}, {"{employer}", ccg}, {"{employee}", "2"},
-                                    {"{run}", "2"}, {"{practice}", "N81001"}, {"{claim}", "3"}, {"{job}", "1"}}) {
+                                    {"{run}", "2"}, {"{practice}", "N81001"}, {"{claim}", "3"}, {"{job}", "1"},
+                                    {"{evidence}", "1"}}) {
     for (size_t at; (at = pattern.find(name)) != std::string::npos;) pattern.replace(at, name.size(), value);
   }
   return pattern;
@@ -1049,6 +1054,148 @@ TEST_F(WebAppTest, APracticeSeesOnlyItsOwnClaimsAndTheTeamDecides) {
                                          "&to=2025-03-31&frequency=monthly&cap=10&specification=Do+it&evidence=List");
   EXPECT_EQ(bad_scheme.status(), 400);
   EXPECT_NE(bad_scheme.body().find("value=\"NEW-1\""), std::string::npos) << "typed text kept";
+}
+
+// Issue 21: the month's schedule is posted to the CCG's ledger from its page,
+// by whoever may raise a journal there (CCG finance), with the form's
+// anti-forgery value, once, audited; the primary care team reads it but
+// posts nothing; the page then opens on the next month to post.
+TEST_F(WebAppTest, FinancePostsTheMonthsScheduleFromItsPageOnce) {
+  {
+    std::lock_guard<std::mutex> lock(ledger_mu_);
+    ASSERT_TRUE(ledger_->SetPeriodState("02E", ledger::LedgerPeriod::Parse("2024-04").value(),
+                                        ledger::PeriodState::kOpen, {"2024-04-01T09:00:00Z", "test"})
+                    .ok());
+  }
+  const std::string finance_token = Session("finance");
+  const std::string finance = Cookie(finance_token);
+  const std::string csrf = "csrf=" + CsrfTokenFor(finance_token);
+  Response page = Send(Method::kGet, "/ccg/02E/primary-care/schedule?month=2024-04", finance);
+  ASSERT_EQ(page.status(), 200);
+  EXPECT_NE(page.body().find("action=\"/ccg/02E/primary-care/schedule/post\""), std::string::npos) << page.body();
+  const std::string team_token = Session("pcteam");
+  Response team_page = Send(Method::kGet, "/ccg/02E/primary-care/schedule?month=2024-04", Cookie(team_token));
+  EXPECT_EQ(team_page.body().find("schedule/post"), std::string::npos) << "the team does not post";
+  EXPECT_NE(team_page.body().find("finance posts it from the schedule page"), std::string::npos);
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/primary-care/schedule/post", Cookie(team_token),
+                 "csrf=" + CsrfTokenFor(team_token) + "&month=2024-04")
+                .status(),
+            404);
+  EXPECT_EQ(Send(Method::kPost, "/ccg/02E/primary-care/schedule/post", finance, "month=2024-04").status(), 403);
+  EXPECT_EQ(Send(Method::kPost, "/ccg/27D/primary-care/schedule/post", finance, csrf + "&month=2024-04").status(), 404)
+      << "another CCG's ledger";
+  EXPECT_EQ(AuditCount("primary_care.schedule_post"), 0u);
+  Response posted = Send(Method::kPost, "/ccg/02E/primary-care/schedule/post", finance, csrf + "&month=2024-04");
+  ASSERT_EQ(posted.status(), 303) << posted.body();
+  EXPECT_EQ(posted.Header("Location").find("/ccg/02E/primary-care/schedule?month=2024-04&done="), 0u);
+  EXPECT_EQ(AuditCount("primary_care.schedule_post"), 1u);
+  {
+    std::lock_guard<std::mutex> lock(pc_mu_);
+    auto p = pc_->FindPosting("02E", ledger::LedgerPeriod::Parse("2024-04").value()).value();
+    ASSERT_TRUE(p.has_value());
+    EXPECT_EQ(p->total_pence, 5737916);
+    EXPECT_EQ(p->posted_by, "finance");
+  }
+  // Once: a second post is refused and nothing more is audited.
+  Response again = Send(Method::kPost, "/ccg/02E/primary-care/schedule/post", finance, csrf + "&month=2024-04");
+  EXPECT_EQ(again.status(), 409);
+  EXPECT_NE(again.body().find("posted already"), std::string::npos) << again.body();
+  EXPECT_EQ(AuditCount("primary_care.schedule_post"), 1u);
+  Response after = Send(Method::kGet, "/ccg/02E/primary-care/schedule?month=2024-04", finance);
+  EXPECT_EQ(after.body().find("schedule/post"), std::string::npos) << "a posted month has no button";
+  // Without ?month= the page opens on the next month to post.
+  Response next = Send(Method::kGet, "/ccg/02E/primary-care/schedule", finance);
+  EXPECT_NE(next.body().find("value=\"2024-05\""), std::string::npos) << next.body();
+}
+
+// Issue 21: evidence files. A practice uploads a file with its claim
+// (multipart, type judged by its bytes) or adds one to its open claim; the
+// CCG's team sees and downloads it (audited); another practice never sees
+// it, by page, JSON or download.
+TEST_F(WebAppTest, EvidenceFilesReachTheReviewerAndNoOtherPractice) {
+  ASSERT_TRUE(accounts_->AddUser({"gp2", "gp2", Role::kGpPractice, "02E", false, "N81012"}, kPassword, "test").ok());
+  const std::string gp_token = Session("gp1");
+  const std::string gp = Cookie(gp_token);
+  auto multipart = [&](const std::string& path, const std::string& token,
+                       const std::vector<std::pair<std::string, std::string>>& fields, const std::string& file_name,
+                       const std::string& bytes) {
+    const std::string boundary = "----csutestboundary7";
+    std::string body;
+    for (const auto& [k, v] : fields)
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"evidence_file\"; filename=\"" + file_name +
+            "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + bytes + "\r\n--" + boundary + "--\r\n";
+    Request r;
+    r.method = Method::kPost;
+    r.target = path;
+    EXPECT_FALSE(http::ParseTarget(path, http::ParserLimits{}, r).has_value());
+    r.headers.Add("cookie", Cookie(token));
+    r.headers.Add("content-type", "multipart/form-data; boundary=" + boundary);
+    r.body = body;
+    r.remote_address = "10.0.0.9";
+    return app_->Handle(r);
+  };
+  const std::string pdf = "%PDF-1.4\nINR tests by date, totals only\n%%EOF\n";
+  const std::string csrf = CsrfTokenFor(gp_token);
+  // Not one of the types: refused, nothing stored.
+  Response exe = multipart("/ccg/02E/primary-care/claims", gp_token,
+                           {{"csrf", csrf}, {"scheme", "LES-ANTICOAG"}, {"period", "2024-07"}, {"units", "12"}},
+                           "tests.pdf", "MZ\x90\x00 not a pdf");
+  EXPECT_EQ(exe.status(), 400);
+  EXPECT_NE(exe.body().find("is not a PDF, CSV, Excel"), std::string::npos) << exe.body();
+  // Without the anti-forgery value: refused.
+  EXPECT_EQ(multipart("/ccg/02E/primary-care/claims", gp_token,
+                      {{"scheme", "LES-ANTICOAG"}, {"period", "2024-07"}, {"units", "12"}}, "tests.pdf", pdf)
+                .status(),
+            403);
+  Response made = multipart("/ccg/02E/primary-care/claims", gp_token,
+                            {{"csrf", csrf}, {"scheme", "LES-ANTICOAG"}, {"period", "2024-07"}, {"units", "12"}},
+                            "reports/INR July.pdf", pdf);
+  ASSERT_EQ(made.status(), 200) << made.body();
+  EXPECT_NE(made.body().find("Claim 4 submitted with the file INR July.pdf"), std::string::npos) << made.body();
+  EXPECT_NE(made.body().find("href=\"/ccg/02E/primary-care/evidence/1\""), std::string::npos);
+  // The practice adds a second file to the same open claim; not to another practice's.
+  const std::string csv = "date,tests\n2024-07-01,12\n";
+  ASSERT_EQ(multipart("/ccg/02E/primary-care/claims/evidence", gp_token, {{"csrf", csrf}, {"claim", "4"}}, "july.csv",
+                      csv)
+                .status(),
+            200);
+  Response theirs = multipart("/ccg/02E/primary-care/claims/evidence", gp_token, {{"csrf", csrf}, {"claim", "2"}},
+                              "x.csv", csv);
+  EXPECT_EQ(theirs.status(), 404);
+  EXPECT_EQ(AuditCount("primary_care.claim.evidence"), 1u);
+  // The team sees both files on the claim awaiting its decision and downloads one.
+  const std::string team = Cookie(Session("pcteam"));
+  Response awaiting = Send(Method::kGet, "/ccg/02E/primary-care/claims", team);
+  EXPECT_NE(awaiting.body().find("Files: <a href=\"/ccg/02E/primary-care/evidence/1\">INR July.pdf</a>"),
+            std::string::npos)
+      << awaiting.body();
+  Response download = Send(Method::kGet, "/ccg/02E/primary-care/evidence/1", team);
+  ASSERT_EQ(download.status(), 200);
+  EXPECT_EQ(download.body(), pdf);
+  EXPECT_EQ(download.Header("Content-Type"), "application/pdf");
+  EXPECT_EQ(download.Header("Content-Disposition"), "attachment; filename=\"INR July.pdf\"");
+  EXPECT_EQ(AuditCount("primary_care.evidence.download"), 1u);
+  Response csv_back = Send(Method::kGet, "/ccg/02E/primary-care/evidence/2", gp);
+  ASSERT_EQ(csv_back.status(), 200);
+  EXPECT_EQ(csv_back.Header("Content-Type"), "text/csv");
+  // Another practice of the same CCG: no file, by page, JSON or download.
+  const std::string gp2 = Cookie(Session("gp2"));
+  Response other_page = Send(Method::kGet, "/ccg/02E/primary-care/claims", gp2);
+  ASSERT_EQ(other_page.status(), 200);
+  EXPECT_EQ(other_page.body().find("INR July.pdf"), std::string::npos);
+  EXPECT_EQ(other_page.body().find("/primary-care/evidence/"), std::string::npos);
+  Response other_json = Send(Method::kGet, "/api/v1/ccg/02E/primary-care/evidence", gp2);
+  ASSERT_EQ(other_json.status(), 200);
+  EXPECT_EQ(other_json.body().find("INR July"), std::string::npos) << other_json.body();
+  EXPECT_NE(Send(Method::kGet, "/api/v1/ccg/02E/primary-care/evidence", team).body().find("INR July.pdf"),
+            std::string::npos);
+  Response stolen = Send(Method::kGet, "/ccg/02E/primary-care/evidence/1", gp2);
+  Response missing = Send(Method::kGet, "/ccg/02E/primary-care/evidence/99", gp2);
+  EXPECT_EQ(stolen.status(), 404);
+  EXPECT_EQ(stolen.body(), missing.body());
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/primary-care/evidence/1", Cookie(Session("other"))).status(), 404);
+  EXPECT_EQ(AuditCount("primary_care.evidence.download"), 2u) << "refusals read nothing";
 }
 
 // Issue 22: the procurement pages. The team sees the CCG's tenders; an
