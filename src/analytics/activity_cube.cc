@@ -1,9 +1,11 @@
 #include "analytics/activity_cube.h"
 
 #include <algorithm>
+#include <span>
 
 #include "analytics/year_calendar.h"
 #include "pricing/priced_activity.h"
+#include "store/activity_tables.h"
 
 namespace csu::analytics {
 
@@ -65,7 +67,58 @@ void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod,
   }
 }
 
-void ActivityCube::Build(const pricing::PricedActivity& a, FinancialYear year, std::optional<uint16_t> commissioner) {
+template <RecordKind kKind, typename Table, typename DayOf>
+void ActivityCube::AddBlocks(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence,
+                             DayOf day_of, uint16_t commissioner, std::span<const uint32_t> blocks) {
+  const YearCalendar calendar(year_);
+  const size_t n = table.size();
+  const uint16_t* comm = table.commissioner.data();
+  const uint16_t* prov = table.provider.data();
+  const uint8_t* pods = pod.data();
+  const int64_t* price = pence.data();
+  // Every row counted here is `commissioner`'s, so its pair lookup is one
+  // row of the pair table.
+  const int32_t* pair_of = pair_of_.data() + size_t{commissioner} * providers_;
+  CubeCell* cells = cells_.data();
+  // The loop of AddTable over the listed blocks only. They ascend, so pairs
+  // are met in the order a full scan meets them and the cube comes out the
+  // same, pair order included.
+  for (const uint32_t block : blocks) {
+    const size_t end = std::min(n, (size_t{block} + 1) * store::BlocksById::kBlockRows);
+    for (size_t i = size_t{block} * store::BlocksById::kBlockRows; i < end; ++i) {
+      if (comm[i] != commissioner) continue;
+      const int month = calendar.Month(day_of(i));
+      if (month == 0) continue;
+      int32_t p = pair_of[prov[i]];
+      if (p < 0) [[unlikely]] {
+        p = static_cast<int32_t>(PairIndex(commissioner, prov[i]));
+        cells = cells_.data();
+      }
+      CubeCell* slot = cells + (static_cast<size_t>(p) * 13 + static_cast<size_t>(month)) * kCubeSlots;
+      CubeCell& c = slot[pods[i]];
+      c.activity += 1;
+      c.pence += price[i];
+      if (pods[i] == 0) [[unlikely]] {
+        CubeCell& k = slot[kPods + static_cast<int>(kKind)];
+        k.activity += 1;
+        k.pence += price[i];
+      }
+    }
+  }
+}
+
+template <RecordKind kKind, typename Table, typename DayOf>
+void ActivityCube::AddOne(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence,
+                          DayOf day_of, uint16_t commissioner, CubeAccess access) {
+  if (access == CubeAccess::kIndex && table.indexed_by_commissioner()) {
+    AddBlocks<kKind>(table, pod, pence, day_of, commissioner, table.by_commissioner.Of(commissioner));
+  } else {
+    AddTable<true, kKind>(table, pod, pence, day_of, commissioner);
+  }
+}
+
+void ActivityCube::Build(const pricing::PricedActivity& a, FinancialYear year, std::optional<uint16_t> commissioner,
+                         CubeAccess access) {
   year_ = year;
   const auto& codes = a.tables.codes;
   providers_ = std::max<uint32_t>(codes.provider().size(), 1);
@@ -84,9 +137,11 @@ void ActivityCube::Build(const pricing::PricedActivity& a, FinancialYear year, s
   // Arrival is minutes since 1970-01-01 (never negative for real activity).
   const auto ae_day = [arrival](size_t i) { return arrival[i] / 1440; };
   if (commissioner) {
-    AddTable<true, RecordKind::kSpell>(apc, a.apc.pod, a.apc.final_pence, apc_day, *commissioner);
-    AddTable<true, RecordKind::kAppointment>(op, a.op.pod, a.op.final_pence, op_day, *commissioner);
-    AddTable<true, RecordKind::kAttendance>(ae, a.ae.pod, a.ae.final_pence, ae_day, *commissioner);
+    // An id outside the dictionary has no records (and no row of pair_of_).
+    if (*commissioner >= commissioners_) return;
+    AddOne<RecordKind::kSpell>(apc, a.apc.pod, a.apc.final_pence, apc_day, *commissioner, access);
+    AddOne<RecordKind::kAppointment>(op, a.op.pod, a.op.final_pence, op_day, *commissioner, access);
+    AddOne<RecordKind::kAttendance>(ae, a.ae.pod, a.ae.final_pence, ae_day, *commissioner, access);
   } else {
     AddTable<false, RecordKind::kSpell>(apc, a.apc.pod, a.apc.final_pence, apc_day, 0);
     AddTable<false, RecordKind::kAppointment>(op, a.op.pod, a.op.final_pence, op_day, 0);

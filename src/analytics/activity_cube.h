@@ -24,6 +24,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/date.h"
@@ -53,6 +54,14 @@ inline constexpr int kRecordKinds = 3;
 // Per pair and month: the PODs, then the not-priced records by kind.
 inline constexpr int kCubeSlots = kPods + kRecordKinds;
 
+// How Build finds one commissioner's records: through the tables' index
+// (store::CommonColumns::by_commissioner), reading only the blocks of rows
+// that hold that commissioner's records, or by scanning every row. Both skip
+// the other commissioners' rows they read and give the same cube, pair order
+// included; a table without an index is scanned whatever is asked. kScan is
+// there for the tests and the benchmark to compare with.
+enum class CubeAccess : uint8_t { kIndex, kScan };
+
 class ActivityCube {
  public:
   // A commissioner × provider pair, as dictionary ids of the loaded tables.
@@ -63,9 +72,11 @@ class ActivityCube {
 
   // (Re)builds the cube; buffers are reused, so building again over the
   // same tables allocates nothing. With `commissioner` set, only that
-  // commissioner's records count.
+  // commissioner's records count, and when the tables are indexed (the
+  // loaded tables are) only the blocks of rows holding them are read: the
+  // time goes with the CCG's records, not the node's.
   void Build(const pricing::PricedActivity& activity, FinancialYear year,
-             std::optional<uint16_t> commissioner = std::nullopt);
+             std::optional<uint16_t> commissioner = std::nullopt, CubeAccess access = CubeAccess::kIndex);
 
   FinancialYear year() const { return year_; }
   // Pairs with at least one record in the year, in order of first sight.
@@ -97,6 +108,12 @@ class ActivityCube {
   template <bool kOneCommissioner, RecordKind kKind, typename Table, typename DayOf>
   void AddTable(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
                 uint16_t commissioner);
+  template <RecordKind kKind, typename Table, typename DayOf>
+  void AddBlocks(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
+                 uint16_t commissioner, std::span<const uint32_t> blocks);
+  template <RecordKind kKind, typename Table, typename DayOf>
+  void AddOne(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
+              uint16_t commissioner, CubeAccess access);
 
   FinancialYear year_;
   uint32_t commissioners_ = 0;         // commissioner dictionary size
