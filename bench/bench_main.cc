@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
     for (const auto& [name, value] : r.per_record) {
       if (!sizes) std::printf("\nsizes measured in this run\n");
       sizes = true;
-      std::printf("  %-52s %-30s %10.2f\n", (r.group + "/" + r.name).c_str(), name.c_str(), value);
+      std::printf("  %-52s %-30s %10.4g\n", (r.group + "/" + r.name).c_str(), name.c_str(), value);
     }
   }
   bool header = false;

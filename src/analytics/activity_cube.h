@@ -54,12 +54,13 @@ inline constexpr int kRecordKinds = 3;
 // Per pair and month: the PODs, then the not-priced records by kind.
 inline constexpr int kCubeSlots = kPods + kRecordKinds;
 
-// How Build finds one commissioner's records: through the tables' index
-// (store::CommonColumns::by_commissioner), reading only the blocks of rows
-// that hold that commissioner's records, or by scanning every row. Both skip
-// the other commissioners' rows they read and give the same cube, pair order
-// included; a table without an index is scanned whatever is asked. kScan is
-// there for the tests and the benchmark to compare with.
+// How Build reads the records: through the tables' commissioner index
+// (store::CommonColumns::by_commissioner) or by scanning every row. For one
+// commissioner the index reads only the blocks of rows holding its records;
+// for all, it lets blocks of one commissioner's records skip the
+// commissioner column. Both give the same cube, pair order included; a table
+// without an index is scanned whatever is asked. kScan is there for the
+// tests and the benchmark to compare with.
 enum class CubeAccess : uint8_t { kIndex, kScan };
 
 class ActivityCube {
@@ -107,7 +108,7 @@ class ActivityCube {
   size_t PairIndex(uint16_t commissioner, uint16_t provider);
   template <bool kOneCommissioner, RecordKind kKind, typename Table, typename DayOf>
   void AddTable(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
-                uint16_t commissioner);
+                uint16_t commissioner, CubeAccess access);
   template <RecordKind kKind, typename Table, typename DayOf>
   void AddBlocks(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
                  uint16_t commissioner, std::span<const uint32_t> blocks);

@@ -1,8 +1,10 @@
 // One CCG's cube through the tables' commissioner index (only the blocks
-// holding its rows read) must equal the cube built by scanning every row and skipping the
-// others, pair order and every cell included, and must equal that CCG's
-// part of the whole CSU's cube. Checked on hand-made activity of every kind
-// and on random tables, for every commissioner id, and for the index itself.
+// holding its rows read) must equal the cube built by scanning every row and
+// skipping the others, pair order and every cell included, and must equal
+// that CCG's part of the whole CSU's cube; the whole CSU's cube through the
+// index (blocks of one CCG read without its column) must equal the scan's.
+// Checked on hand-made activity of every kind and on random tables, for
+// every commissioner id, and for the index itself.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -40,8 +42,17 @@ int64_t ExpectIndexedMatchesScan(const pricing::PricedActivity& a, FinancialYear
   EXPECT_TRUE(a.tables.apc.indexed_by_commissioner());
   EXPECT_TRUE(a.tables.op.indexed_by_commissioner());
   EXPECT_TRUE(a.tables.ae.indexed_by_commissioner());
-  ActivityCube whole;
+  // The whole CSU's cube through the index (blocks of one commissioner
+  // skip its column) equals the plain scan's.
+  ActivityCube whole, whole_scanned;
   whole.Build(a, year);
+  whole_scanned.Build(a, year, std::nullopt, CubeAccess::kScan);
+  EXPECT_EQ(whole.pairs().size(), whole_scanned.pairs().size());
+  for (size_t p = 0; p < std::min(whole.pairs().size(), whole_scanned.pairs().size()); ++p) {
+    EXPECT_EQ(whole.pairs()[p].commissioner, whole_scanned.pairs()[p].commissioner) << "pair order";
+    EXPECT_EQ(whole.pairs()[p].provider, whole_scanned.pairs()[p].provider) << "pair order";
+    EXPECT_TRUE(SameCells(CellsOf(whole, p), CellsOf(whole_scanned, p))) << "whole cube, pair " << p;
+  }
   int64_t records = 0;
   const auto ids = static_cast<uint16_t>(a.tables.codes.commissioner().size());
   for (uint16_t c = 0; c <= ids; ++c) {
