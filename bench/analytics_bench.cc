@@ -10,8 +10,8 @@
 //   cube-20m-csu-year-scan the same by the plain scan (the yardstick)
 //   cube-20m-one-ccg       the same for one CCG, through the tables' block
 //                          index: only the blocks of rows holding that CCG's
-//                          records are read (here, with the demo's CCGs
-//                          interleaved, most of them)
+//                          records are read (here about a third of the
+//                          20M: 02E is one of the demo's three CCGs)
 //   cube-20m-one-ccg-scan  the same by scanning all 20M and skipping the
 //                          other CCGs' records (how it was done before the
 //                          index; kept as the yardstick)
