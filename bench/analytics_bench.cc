@@ -5,11 +5,26 @@
 //                          memory-bandwidth floor any scan pays
 //   cube-20m-csu-year      ActivityCube::Build over 20M records for every
 //                          commissioner × provider × POD × month of the year
-//   cube-20m-one-ccg       the same for one CCG (the others skipped)
+//                          (through the index: blocks of one CCG's records
+//                          are read without the commissioner column)
+//   cube-20m-csu-year-scan the same by the plain scan (the yardstick)
+//   cube-20m-one-ccg       the same for one CCG, through the tables' block
+//                          index: only the blocks of rows holding that CCG's
+//                          records are read (here about a third of the
+//                          20M: 02E is one of the demo's three CCGs)
+//   cube-20m-one-ccg-scan  the same by scanning all 20M and skipping the
+//                          other CCGs' records (how it was done before the
+//                          index; kept as the yardstick)
 //   cube-demo-apc          the demo year's 1.1M priced spells, whole CSU
 //   cube-england-20m-year  20M spells spread over every CCG and trust of
 //                          England (England's ~17M a year, rounded up)
-//   cube-england-20m-one-ccg  the same for one CCG
+//   cube-england-20m-year-scan  the same by the plain scan
+//   cube-england-20m-one-ccg  the same for one CCG (02E, 0.4% of the records),
+//                          through the index; -scan: by scanning every row
+//   cube-england-20m-every-ccg-one-by-one  a cube for each of England's CCGs
+//                          in turn through the index (what a node answering
+//                          every CCG's own page does; the same records as
+//                          cube-england-20m-year, read once each)
 //   sqlite-group-by-demo-apc  the same aggregation as one GROUP BY in an
 //                          in-memory SQLite table of the same spells, given
 //                          the month precomputed (less work than ours)
@@ -22,7 +37,14 @@
 // receives them: a monthly extract per CCG. PODs and prices are drawn from
 // the demo's priced spells. Only the columns the cube reads are filled
 // (patient, commissioner, provider, discharge date, POD, price). Each case
-// checks its totals against a plain loop.
+// checks its totals against a plain loop, and that the cube through the index
+// equals the scanned one cell for cell, pair order included.
+// Memory: cube-demo-apc carries counters for the demo year's loaded spells,
+// bytes a record: table_bytes_per_record (every column of the loaded table,
+// the commissioner index included), index_bytes_per_record (the index
+// alone; cube-england-20m-one-ccg gives it for England's 20M too), priced_bytes_per_record (the price columns kept beside them) and
+// total_bytes_per_record (the two together); bench_main prints them after
+// the table.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 
@@ -83,6 +105,7 @@ const pricing::PricedActivity& Big() {
       b->apc.pod[i] = d.apc.pod[s];
       b->apc.final_pence[i] = d.apc.final_pence[s];
     }
+    store::IndexByCommissioner(t);  // as the store does at load
     return b;
   }();
   return *big;
@@ -161,6 +184,7 @@ const pricing::PricedActivity& England() {
       }
     }
     Check(t.patient.size() > kBigRows * 99 / 100, "england rows");
+    store::IndexByCommissioner(t);  // as the store does at load
     return e;
   }();
   return *england;
@@ -200,33 +224,110 @@ void SumPence(benchmark::State& state) {
 }
 BENCHMARK(SumPence)->Name("monitoring/baseline-sum-pence")->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
-void Cube(benchmark::State& state, const pricing::PricedActivity& a, std::optional<uint16_t> commissioner) {
+// Two cubes alike: the same pairs in the same order, every cell equal.
+bool SameCube(const analytics::ActivityCube& a, const analytics::ActivityCube& b) {
+  if (a.pairs().size() != b.pairs().size()) return false;
+  for (size_t p = 0; p < a.pairs().size(); ++p) {
+    if (a.pairs()[p].commissioner != b.pairs()[p].commissioner || a.pairs()[p].provider != b.pairs()[p].provider)
+      return false;
+    for (int pod = 0; pod < analytics::kPods; ++pod)
+      for (int m = 1; m <= 12; ++m) {
+        const auto& x = a.At(p, static_cast<pricing::Pod>(pod), m);
+        const auto& y = b.At(p, static_cast<pricing::Pod>(pod), m);
+        if (x.activity != y.activity || x.pence != y.pence) return false;
+      }
+  }
+  return true;
+}
+
+void Cube(benchmark::State& state, const pricing::PricedActivity& a, std::optional<uint16_t> commissioner,
+          analytics::CubeAccess access = analytics::CubeAccess::kIndex) {
   const auto want = Expected(a, commissioner);
+  Check(a.tables.apc.indexed_by_commissioner(), "tables indexed");
   analytics::ActivityCube cube;
-  for (auto _ : state) cube.Build(a, kYear, commissioner);
+  for (auto _ : state) cube.Build(a, kYear, commissioner, access);
   CheckCube(cube, want);
+  analytics::ActivityCube other;
+  other.Build(a, kYear, commissioner,
+              access == analytics::CubeAccess::kIndex ? analytics::CubeAccess::kScan : analytics::CubeAccess::kIndex);
+  Check(SameCube(cube, other), "indexed cube == scanned cube");
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(a.tables.apc.size()));
 }
 
 void CubeBigCsu(benchmark::State& state) { Cube(state, Big(), std::nullopt); }
 BENCHMARK(CubeBigCsu)->Name("monitoring/cube-20m-csu-year")->Unit(benchmark::kMillisecond)->MinTime(1.0);
+void CubeBigCsuScan(benchmark::State& state) { Cube(state, Big(), std::nullopt, analytics::CubeAccess::kScan); }
+BENCHMARK(CubeBigCsuScan)->Name("monitoring/cube-20m-csu-year-scan")->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
 void CubeBigOneCcg(benchmark::State& state) {
   Cube(state, Big(), static_cast<uint16_t>(Big().tables.codes.commissioner().Find("02E")));
 }
 BENCHMARK(CubeBigOneCcg)->Name("monitoring/cube-20m-one-ccg")->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
-void CubeDemo(benchmark::State& state) { Cube(state, DemoPriced(), std::nullopt); }
+void CubeBigOneCcgScan(benchmark::State& state) {
+  Cube(state, Big(), static_cast<uint16_t>(Big().tables.codes.commissioner().Find("02E")), analytics::CubeAccess::kScan);
+}
+BENCHMARK(CubeBigOneCcgScan)->Name("monitoring/cube-20m-one-ccg-scan")->Unit(benchmark::kMillisecond)->MinTime(1.0);
+
+void CubeDemo(benchmark::State& state) {
+  Cube(state, DemoPriced(), std::nullopt);
+  const pricing::PricedActivity& a = DemoPriced();
+  const double rows = static_cast<double>(a.tables.apc.size());
+  const double table = static_cast<double>(store::ColumnBytes(a.tables.apc));
+  const double priced = static_cast<double>(a.apc.Bytes());
+  state.counters["table_bytes_per_record"] = table / rows;
+  state.counters["index_bytes_per_record"] = static_cast<double>(a.tables.apc.by_commissioner.bytes()) / rows;
+  state.counters["priced_bytes_per_record"] = priced / rows;
+  state.counters["total_bytes_per_record"] = (table + priced) / rows;
+}
 BENCHMARK(CubeDemo)->Name("monitoring/cube-demo-apc")->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
 void CubeEngland(benchmark::State& state) { Cube(state, England(), std::nullopt); }
 BENCHMARK(CubeEngland)->Name("monitoring/cube-england-20m-year")->Unit(benchmark::kMillisecond)->MinTime(1.0);
+void CubeEnglandScan(benchmark::State& state) { Cube(state, England(), std::nullopt, analytics::CubeAccess::kScan); }
+BENCHMARK(CubeEnglandScan)->Name("monitoring/cube-england-20m-year-scan")->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
 void CubeEnglandOneCcg(benchmark::State& state) {
   // 02E, one of the demo's CCGs, among all of England's.
   Cube(state, England(), static_cast<uint16_t>(England().tables.codes.commissioner().Find("02E")));
+  state.counters["index_bytes_per_record"] = static_cast<double>(England().tables.apc.by_commissioner.bytes()) /
+                                             static_cast<double>(England().tables.apc.size());
 }
 BENCHMARK(CubeEnglandOneCcg)->Name("monitoring/cube-england-20m-one-ccg")->Unit(benchmark::kMillisecond)->MinTime(1.0);
+
+void CubeEnglandOneCcgScan(benchmark::State& state) {
+  Cube(state, England(), static_cast<uint16_t>(England().tables.codes.commissioner().Find("02E")),
+       analytics::CubeAccess::kScan);
+}
+BENCHMARK(CubeEnglandOneCcgScan)
+    ->Name("monitoring/cube-england-20m-one-ccg-scan")
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(1.0);
+
+void CubeEnglandEveryCcg(benchmark::State& state) {
+  const pricing::PricedActivity& a = England();
+  const auto ccgs = static_cast<uint16_t>(a.tables.codes.commissioner().size());
+  const auto want = Expected(a, std::nullopt);
+  analytics::ActivityCube cube;
+  int64_t n = 0, pence = 0;
+  for (auto _ : state) {
+    n = pence = 0;
+    for (uint16_t c = 0; c < ccgs; ++c) {
+      cube.Build(a, kYear, c);
+      for (size_t p = 0; p < cube.pairs().size(); ++p) {
+        const analytics::CubeCell cell = cube.SumPods(p, 1, 12);
+        n += cell.activity;
+        pence += cell.pence;
+      }
+    }
+  }
+  Check(n == want.first && pence == want.second, "every CCG's cubes total the year");
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(a.tables.apc.size()));
+}
+BENCHMARK(CubeEnglandEveryCcg)
+    ->Name("monitoring/cube-england-20m-every-ccg-one-by-one")
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(1.0);
 
 void SqliteGroupBy(benchmark::State& state) {
   const pricing::PricedActivity& a = DemoPriced();

@@ -23,6 +23,7 @@ struct Row {
   double ns_per_iter = 0;
   double items_per_second = 0;
   double bytes_per_second = 0;
+  std::vector<std::pair<std::string, double>> per_record;  // counters named *_per_record
 };
 
 class TableReporter : public benchmark::ConsoleReporter {
@@ -49,6 +50,9 @@ class TableReporter : public benchmark::ConsoleReporter {
       }
       if (seconds > 0 && bytes != run.counters.end()) {
         row.bytes_per_second = bytes->second * run.GetAdjustedCPUTime() / run.GetAdjustedRealTime();
+      }
+      for (const auto& [name, counter] : run.counters) {
+        if (name.size() > 11 && name.ends_with("_per_record")) row.per_record.emplace_back(name, counter.value);
       }
       rows_.push_back(row);
     }
@@ -133,6 +137,16 @@ int main(int argc, char** argv) {
                 Time(r.ns_per_iter).c_str(), r.items_per_second > 0 ? Human(r.items_per_second, "").c_str() : "-",
                 r.bytes_per_second > 0 ? Human(r.bytes_per_second, "B").c_str() : "-", ratio);
     last = r.group;
+  }
+  // Sizes a benchmark measured (counters named *_per_record), e.g. the bytes
+  // a loaded record holds in memory.
+  bool sizes = false;
+  for (const Row& r : reporter.rows()) {
+    for (const auto& [name, value] : r.per_record) {
+      if (!sizes) std::printf("\nsizes measured in this run\n");
+      sizes = true;
+      std::printf("  %-52s %-30s %10.4g\n", (r.group + "/" + r.name).c_str(), name.c_str(), value);
+    }
   }
   bool header = false;
   for (const Comparison& c : kComparisons) {

@@ -24,6 +24,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/date.h"
@@ -53,6 +54,15 @@ inline constexpr int kRecordKinds = 3;
 // Per pair and month: the PODs, then the not-priced records by kind.
 inline constexpr int kCubeSlots = kPods + kRecordKinds;
 
+// How Build reads the records: through the tables' commissioner index
+// (store::CommonColumns::by_commissioner) or by scanning every row. For one
+// commissioner the index reads only the blocks of rows holding its records;
+// for all, it lets blocks of one commissioner's records skip the
+// commissioner column. Both give the same cube, pair order included; a table
+// without an index is scanned whatever is asked. kScan is there for the
+// tests and the benchmark to compare with.
+enum class CubeAccess : uint8_t { kIndex, kScan };
+
 class ActivityCube {
  public:
   // A commissioner × provider pair, as dictionary ids of the loaded tables.
@@ -63,9 +73,11 @@ class ActivityCube {
 
   // (Re)builds the cube; buffers are reused, so building again over the
   // same tables allocates nothing. With `commissioner` set, only that
-  // commissioner's records count.
+  // commissioner's records count, and when the tables are indexed (the
+  // loaded tables are) only the blocks of rows holding them are read: the
+  // time goes with the CCG's records, not the node's.
   void Build(const pricing::PricedActivity& activity, FinancialYear year,
-             std::optional<uint16_t> commissioner = std::nullopt);
+             std::optional<uint16_t> commissioner = std::nullopt, CubeAccess access = CubeAccess::kIndex);
 
   FinancialYear year() const { return year_; }
   // Pairs with at least one record in the year, in order of first sight.
@@ -96,7 +108,13 @@ class ActivityCube {
   size_t PairIndex(uint16_t commissioner, uint16_t provider);
   template <bool kOneCommissioner, RecordKind kKind, typename Table, typename DayOf>
   void AddTable(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
-                uint16_t commissioner);
+                uint16_t commissioner, CubeAccess access);
+  template <RecordKind kKind, typename Table, typename DayOf>
+  void AddBlocks(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
+                 uint16_t commissioner, std::span<const uint32_t> blocks);
+  template <RecordKind kKind, typename Table, typename DayOf>
+  void AddOne(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
+              uint16_t commissioner, CubeAccess access);
 
   FinancialYear year_;
   uint32_t commissioners_ = 0;         // commissioner dictionary size

@@ -71,7 +71,15 @@ class TestActivity {
   TestActivity& Spell(const SpellSpec& s);
   TestActivity& Op(const OpSpec& s);
   TestActivity& Ae(const AeSpec& s);
-  pricing::PricedActivity& activity() { return a_; }
+  // The activity so far, its tables indexed by commissioner as a load
+  // leaves them (rows added after this call leave the index short, and the
+  // cube then scans: still right).
+  pricing::PricedActivity& activity() {
+    store::IndexByCommissioner(a_.tables.apc);
+    store::IndexByCommissioner(a_.tables.op);
+    store::IndexByCommissioner(a_.tables.ae);
+    return a_;
+  }
   uint16_t Id(store::Dimension d, std::string_view code);
 
  private:

@@ -19,6 +19,13 @@ Price PricedColumns::At(size_t row) const {
   return p;
 }
 
+size_t PricedColumns::Bytes() const {
+  return (final_pence.size() + base_pence.size() + adjustment_pence.size() + excess_bed_day_pence.size()) *
+             sizeof(int64_t) +
+         excess_bed_days.size() * sizeof(int32_t) + pod.size() + not_priced.size() +
+         tariff_year.size() * sizeof(int16_t);
+}
+
 int64_t PricedColumns::TotalPence() const {
   int64_t total = 0;
   for (int64_t f : final_pence) total += f;

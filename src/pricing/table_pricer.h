@@ -59,6 +59,9 @@ struct PricedColumns {
   Price At(size_t row) const;
   // Sum of final_pence.
   int64_t TotalPence() const;
+  // Bytes held by the columns (sizes, not capacities): the memory a loaded
+  // record's prices cost.
+  size_t Bytes() const;
 };
 
 // Prices every row of `table` into `out` (resized to the table; buffers are

@@ -248,6 +248,7 @@ Status LoadInto(Table& dst, Env& env, const std::string& dir, const std::vector<
                                      static_cast<uint32_t>(dst.size() - first)});
     files[b].file.reset();  // unmap as soon as it is decoded
   }
+  IndexByCommissioner(dst);
   return Status::Ok();
 }
 
