@@ -123,6 +123,12 @@ if ! "$CSU" payroll employers list --data "$STATE" --format csv 2>/dev/null | gr
   done
 fi
 "$CSU" payroll posts list --data "$STATE" --employer 02E --on 2018-10-01
+# April 2025's pay run for 02E, calculated here and left for a second person to
+# approve on the web (warrington-hr below): then it is final, with its payslips,
+# bank file and FPS.
+if ! "$CSU" payroll run list --data "$STATE" --employer 02E --format csv 2>/dev/null | grep -q '2025/26'; then
+  "$CSU" payroll run calculate --data "$STATE" --employer 02E --year 2025/26 --period 1
+fi
 
 echo
 echo "== Try next"
@@ -275,6 +281,7 @@ add_user csu-finance csu_finance "" "Abacus-plover-2018"
 "$CSU" users assign csu-finance 02E --data "$STATE" >/dev/null
 add_user warrington-chc ccg_chc 02E "Thistle-ferry-2018"
 add_user warrington-pc ccg_primary_care 02E "Quill-marsh-2018"
+add_user warrington-hr ccg_hr 02E "Heather-lantern-2018"
 # A practice of 02E (the first in the reference data), bound to it.
 demo_practice=N81007
 if ! "$CSU" users list --data "$STATE" | awk '{print $1}' | grep -qx practice; then
@@ -292,10 +299,11 @@ printf '    %-18s %-30s %s\n' "user" "password" "sees" \
   "warrington-chc" "Thistle-ferry-2018" "02E continuing healthcare cases (pseudonymised)" \
   "warrington-pc" "Quill-marsh-2018" "02E's primary care (2024/25): practices, QOF, schedules; approve, query, reject claims" \
   "practice" "Fennel-orchard-2018" "one GP practice of 02E (N81007): its own claims only" \
+  "warrington-hr" "Heather-lantern-2018" "02E's staff and pay runs: approve April 2025's, then its payslips" \
   "analyst" "Compass-heron-2018" "all three CCGs of the demo CSU" \
   "csu-admin" "Lantern-harbour-2018" "every CCG's figures, no records"
-echo "  csu-admin, analyst, csu-finance, warrington-finance, warrington-chc and warrington-pc have roles that require a second factor: at their"
-echo "  first sign-in the page shows a key for an authenticator app and asks for its code."
+echo "  csu-admin, analyst, csu-finance, warrington-finance, warrington-chc, warrington-pc and warrington-hr have roles that"
+echo "  require a second factor: at their first sign-in the page shows a key for an authenticator app and asks for its code."
 if [ "${DEMO_SERVE:-1}" = "0" ]; then exit 0; fi
 echo
 echo "== The web platform (Ctrl-C to stop)"

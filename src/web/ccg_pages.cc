@@ -139,14 +139,20 @@ Response WebApp::Impl::Home(const Request&, const Caller& c) const {
   // the claims awaiting it: neither sees the CCG's commissioning figures.
   if (tenancy::IsPracticeRole(c.who.role) || c.who.role == Role::kCcgPrimaryCare)
     return Redirect("/ccg/" + std::string(c.who.tenant.view()) + "/primary-care/claims");
+  // A CCG's HR staff see its staff and pay, never its commissioning figures.
+  if (c.who.role == Role::kCcgHr) return Redirect("/payroll/" + std::string(c.who.tenant.view()) + "/staff");
   if (!tenancy::IsCsuRole(c.who.role)) return Redirect("/ccg/" + std::string(c.who.tenant.view()));
-  std::string body = "<p>The CCGs you work for. Figures are year to date at national tariff.</p>\n";
+  // The commissioning figures are for the roles granted the views; CSU staff
+  // of other services (payroll, CHC, primary care) get their CCGs and services.
+  const bool figures = tenancy::Grants(c.who.role, Action::kView, Identifiability::kAggregate);
+  std::string body = figures ? "<p>The CCGs you work for. Figures are year to date at national tariff.</p>\n"
+                             : "<p>The CCGs you work for, and your services for each.</p>\n";
   report::ReportTable t("Your CCGs", {{"ccg", report::ColumnType::kText, "CCG"},
-                                      {"name", report::ColumnType::kText, "Name"},
-                                      {"plan", report::ColumnType::kMoney, "Plan to date"},
-                                      {"actual", report::ColumnType::kMoney, "Actual to date"},
-                                      {"variance", report::ColumnType::kMoney, "Variance"},
-                                      {"forecast", report::ColumnType::kMoney, "Forecast outturn"}});
+                                      {"name", report::ColumnType::kText, "Name"}});
+  if (figures)
+    for (auto [name, label] : {std::pair{"plan", "Plan to date"}, {"actual", "Actual to date"},
+                               {"variance", "Variance"}, {"forecast", "Forecast outturn"}})
+      t.columns.push_back({name, report::ColumnType::kMoney, label});
   // One column per service page the user may open for a CCG (the ledger
   // for finance staff, procurement, continuing healthcare), linked.
   const std::vector<OdsCode> tenants = VisibleTenants(c);
@@ -160,21 +166,23 @@ Response WebApp::Impl::Home(const Request&, const Caller& c) const {
   for (size_t i = 0; i < tenants.size(); ++i) {
     const OdsCode& ccg = tenants[i];
     std::vector<report::Cell> row = {report::Cell::Text(std::string(ccg.view())), report::Cell::Text(CcgName(ccg))};
-    auto h = HeadlineOf(ccg, 0);
-    if (h.ok()) {
-      const auto& v = *h.value();
-      for (int64_t pence : {v.plan_ytd_pence, v.actual_ytd_pence, v.actual_ytd_pence - v.plan_ytd_pence,
-                            v.forecast_profiled_pence})
-        row.push_back(report::Cell::Pence(pence));
-    } else {
-      row.resize(6);
+    if (figures) {
+      auto h = HeadlineOf(ccg, 0);
+      if (h.ok()) {
+        const auto& v = *h.value();
+        for (int64_t pence : {v.plan_ytd_pence, v.actual_ytd_pence, v.actual_ytd_pence - v.plan_ytd_pence,
+                              v.forecast_profiled_pence})
+          row.push_back(report::Cell::Pence(pence));
+      } else {
+        row.resize(first_service);
+      }
     }
     for (size_t k = first_service; k < t.columns.size(); ++k)
       row.push_back(k - first_service < services[i].size() ? report::Cell::Text("Open") : report::Cell{});
     t.AddRow(std::move(row));
   }
   body += TableHtml(t, [&](const report::ReportTable& table, size_t row, size_t col) -> std::string {
-    if (col == 0) return "/ccg/" + table.rows[row][0].text;
+    if (col == 0) return figures ? "/ccg/" + table.rows[row][0].text : "";
     if (col >= first_service && col - first_service < services[row].size()) return services[row][col - first_service].href;
     return "";
   });

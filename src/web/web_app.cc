@@ -251,6 +251,8 @@ std::vector<NavLink> WebApp::Impl::ServiceLinks(const Caller& c, const OdsCode& 
     links.push_back({base + "/primary-care", "Primary care", current == "primary-care"});
   if (claims.with_store && tenancy::Grants(c.who.role, Action::kViewPrimaryCare, Identifiability::kAggregate))
     links.push_back({base + "/primary-care/claims", "Primary care claims", current == "primary-care-claims"});
+  if (payroll.with_store && tenancy::Grants(c.who.role, Action::kViewStaff, Identifiability::kAggregate))
+    links.push_back({"/payroll/" + std::string(ccg.view()) + "/staff", "Payroll and HR", current == "payroll"});
   return links;
 }
 

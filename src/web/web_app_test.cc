@@ -2964,6 +2964,20 @@ TEST_F(WebAppTest, ABudgetEnteredOnThePageWaitsForASecondPersonToApproveIt) {
 // in clear, each view audited with who and which record); another
 // employer's staff, and every other role, find no such page, and no
 // personal field reaches them. Approval is a second person's, with CSRF.
+// A payroll role's home: its staff and pay, never the CCGs' commissioning
+// figures (they are not granted the views).
+TEST_F(WebAppTest, PayrollRolesLandOnTheirOwnPagesWithoutTheCommissioningFigures) {
+  EXPECT_EQ(Send(Method::kGet, "/", Cookie(Session("hr"))).Header("Location"), "/payroll/02E/staff");
+  Response csu = Send(Method::kGet, "/", Cookie(Session("csupay")));
+  ASSERT_EQ(csu.status(), 200) << csu.body();
+  EXPECT_EQ(csu.body().find("Plan to date"), std::string::npos) << csu.body();
+  EXPECT_EQ(csu.body().find("Actual to date"), std::string::npos);
+  EXPECT_EQ(csu.body().find("href=\"/ccg/02E\""), std::string::npos) << "a page it cannot open";
+  EXPECT_NE(csu.body().find("href=\"/payroll/02E/staff\""), std::string::npos) << csu.body();
+  // The analyst, granted the views, still has the figures.
+  EXPECT_NE(Send(Method::kGet, "/", Cookie(Session("analyst"))).body().find("Plan to date"), std::string::npos);
+}
+
 TEST_F(WebAppTest, PayrollPagesAreForTheEmployersPayrollRolesAndAudited) {
   const char* kSecrets[] = {"Harriet", "Quennell", "JG103759A", "41235678", "1985-03-09", "Mill Lane",
                             "Olwen",   "Tarrant",  "AB123457C", "87654321", "1979-12-01"};
