@@ -528,9 +528,7 @@ using Action = int (*)(const Context&, const PArgs&);
 CLI::App* Sub(CLI::App* parent, Context& ctx, const char* name, const char* help, std::shared_ptr<PArgs> a, Action act) {
   CLI::App* c = parent->add_subcommand(name, help);
   AddStateOptions(c, a->state);
-  c->add_option("--payroll-key", a->payroll_key,
-                "Key file sealing personal fields, outside the state folder (default: $CSU_PAYROLL_KEY_FILE or "
-                "~/.config/opencsu/payroll.key)");
+  AddPayrollKeyOption(c, a->payroll_key);
   c->callback([&ctx, a, act] { ctx.action = [&ctx, a, act] { return act(ctx, *a); }; });
   return c;
 }

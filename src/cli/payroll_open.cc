@@ -7,6 +7,12 @@
 
 namespace csu::cli {
 
+void AddPayrollKeyOption(CLI::App* command, std::string& payroll_key) {
+  command->add_option("--payroll-key", payroll_key,
+                      "Key file sealing personal fields, outside the state folder (default: $CSU_PAYROLL_KEY_FILE or "
+                      "~/.config/opencsu/payroll.key)");
+}
+
 std::optional<OpenedPayroll> OpenPayroll(const Context& ctx, const StateArgs& state, const std::string& payroll_key) {
   OpenedPayroll o;
   o.state = OpenOrPrint(ctx, state, Access::kShared);  // payroll.sqlite is its own database

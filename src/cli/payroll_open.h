@@ -27,6 +27,9 @@ struct OpenedPayroll {
   Date today;  // the platform date (docs/billing.md, "Platform date") or the UK date now
 };
 
+// The --payroll-key option of every command that opens the payroll database.
+void AddPayrollKeyOption(CLI::App* command, std::string& payroll_key);
+
 // Prints the error and returns nullopt when any part cannot be opened.
 std::optional<OpenedPayroll> OpenPayroll(const Context& ctx, const StateArgs& state, const std::string& payroll_key);
 

@@ -43,19 +43,6 @@ std::string DataDir(const Context& ctx, const std::string& name) {
   return (std::filesystem::path(ref).parent_path() / name).string();
 }
 
-int WriteText(const std::string& text, const std::string& out) {
-  if (out.empty()) {
-    std::cout << text;
-    std::cout.flush();
-    return std::cout ? kExitOk : kExitFailure;
-  }
-  AtomicFileWriter w(out);
-  if (Status s = w.Open(); !s.ok()) return Fail(s.error().ToString());
-  w.Append(text);
-  if (Status s = w.Commit(); !s.ok()) return Fail(s.error().ToString());
-  return kExitOk;
-}
-
 int RunOutput(const Context& ctx, const RunArgs& args) {
   auto rates = payroll::PayRunRates::Load(args.rates.empty() ? DataDir(ctx, "payroll") : args.rates);
   if (!rates.ok()) return Fail("payroll rates: " + rates.error().ToString());

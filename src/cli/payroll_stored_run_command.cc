@@ -47,19 +47,6 @@ struct SArgs {
   std::string sort_code, account, account_name, sun, gender;
 };
 
-int WriteText(const std::string& text, const std::string& out) {
-  if (out.empty()) {
-    std::cout << text;
-    std::cout.flush();
-    return std::cout ? kExitOk : kExitFailure;
-  }
-  AtomicFileWriter w(out);
-  if (Status s = w.Open(); !s.ok()) return Fail(s.error().ToString());
-  w.Append(text);
-  if (Status s = w.Commit(); !s.ok()) return Fail(s.error().ToString());
-  return kExitOk;
-}
-
 int Tables(const SArgs& a, std::vector<report::ReportTable> tables) {
   const std::string problem = CheckTableFormat(a.format, a.out);
   if (!problem.empty()) return Fail(problem, kExitUsage);
@@ -279,9 +266,7 @@ CLI::App* Sub(CLI::App& parent, Context& ctx, const char* name, const char* help
               std::function<int(const Context&, const SArgs&)> act) {
   CLI::App* c = parent.add_subcommand(name, help);
   AddStateOptions(c, a->state);
-  c->add_option("--payroll-key", a->payroll_key,
-                "Key file sealing personal fields, outside the state folder (default: $CSU_PAYROLL_KEY_FILE or "
-                "~/.config/opencsu/payroll.key)");
+  AddPayrollKeyOption(c, a->payroll_key);
   c->callback([&ctx, a, act] { ctx.action = [&ctx, a, act] { return act(ctx, *a); }; });
   return c;
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
@@ -18,6 +19,19 @@ std::string CheckTableFormat(const std::string& format, const std::string& out) 
     return "--format: \"" + format + "\" is not table, csv, json or xlsx";
   if (format == "xlsx" && out.empty()) return "--format xlsx writes a workbook: give the file name with --out FILE.xlsx";
   return "";
+}
+
+int WriteText(const std::string& text, const std::string& out) {
+  if (out.empty()) {
+    std::cout << text;
+    std::cout.flush();
+    return std::cout ? kExitOk : kExitFailure;
+  }
+  AtomicFileWriter w(out);
+  if (Status s = w.Open(); !s.ok()) return Fail(s.error().ToString());
+  w.Append(text);
+  if (Status s = w.Commit(); !s.ok()) return Fail(s.error().ToString());
+  return kExitOk;
 }
 
 int WriteTables(const std::vector<report::ReportTable>& tables, const std::string& format, const std::string& out) {
