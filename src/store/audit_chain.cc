@@ -36,6 +36,20 @@ std::string AuditHash(const AuditEntry& e) {
   return Sha256Hex(m);
 }
 
+AuditEntry NextAuditEntry(const AuditHead& head, const std::string& at, const std::string& actor,
+                          const std::string& action, const std::string& subject, const std::string& details) {
+  AuditEntry e;
+  e.seq = head.seq + 1;
+  e.prev_hash = head.hash;
+  e.at = at;
+  e.actor = actor;
+  e.action = action;
+  e.subject = subject;
+  e.details = details;
+  e.hash = AuditHash(e);
+  return e;
+}
+
 Result<int64_t> VerifyAuditChain(const std::vector<AuditEntry>& entries, size_t first, const AuditHead& start) {
   std::string prev = start.hash;
   int64_t expected_seq = start.seq + 1;

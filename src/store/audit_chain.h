@@ -26,6 +26,12 @@ struct AuditHead {
   std::string hash = kGenesisHash;
 };
 
+// The entry that follows `head` (the log's last entry; the default before
+// the first), with these fields, chained to it and hashed: what every log
+// appends, whichever database holds it.
+AuditEntry NextAuditEntry(const AuditHead& head, const std::string& at, const std::string& actor,
+                          const std::string& action, const std::string& subject, const std::string& details);
+
 // Checks entries [first, end) of `entries`, in seq order, as the
 // continuation of the chain after `start` (the whole log by default);
 // returns the seq of the last entry checked (the number of entries in the

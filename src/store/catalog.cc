@@ -336,15 +336,9 @@ Result<AuditEntry> Catalog::AppendAudit(const std::string& at, const std::string
                                         const std::string& subject, const std::string& details) {
   CSU_ASSIGN_OR_RETURN(last, db_->Prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
   CSU_ASSIGN_OR_RETURN(has_last, last.Step());
-  AuditEntry e;
-  e.seq = has_last ? last.Int(0) + 1 : 1;
-  e.prev_hash = has_last ? last.Text(1) : kGenesisHash;
-  e.at = at;
-  e.actor = actor;
-  e.action = action;
-  e.subject = subject;
-  e.details = details;
-  e.hash = AuditHash(e);
+  AuditHead head;
+  if (has_last) head = {last.Int(0), last.Text(1)};
+  const AuditEntry e = NextAuditEntry(head, at, actor, action, subject, details);
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO audit(seq, at, actor, action, subject, details, prev_hash, hash) "
                                        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
   q.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.subject).Bind(6, e.details);

@@ -50,15 +50,10 @@ Result<AuditEntry> SqlAuditLog::Append(const std::string& actor, const std::stri
   Status s = InWriteTransaction(*db_, kAuditWriteLock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(last, db_->Prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
     CSU_ASSIGN_OR_RETURN(has_last, last.Step());
-    e.seq = has_last ? last.Int(0) + 1 : 1;
-    e.prev_hash = has_last ? last.Text(1) : kGenesisHash;
+    AuditHead head;
+    if (has_last) head = {last.Int(0), last.Text(1)};
     last.Reset();
-    e.at = now_iso_();
-    e.actor = actor;
-    e.action = action;
-    e.subject = subject;
-    e.details = details;
-    e.hash = AuditHash(e);
+    e = NextAuditEntry(head, now_iso_(), actor, action, subject, details);
     CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO audit_log(seq, at, actor, action, subject, details, prev_hash, "
                                          "hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
     q.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.subject).Bind(6, e.details);
