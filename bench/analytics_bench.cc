@@ -15,7 +15,7 @@
 //   cube-20m-one-ccg-scan  the same by scanning all 20M and skipping the
 //                          other CCGs' records (how it was done before the
 //                          index; kept as the yardstick)
-//   cube-demo-apc          the demo year's 1.1M priced spells, whole CSU
+//   cube-demo-apc          the demo year's 395,000 priced spells, whole CSU
 //   cube-england-20m-year  20M spells spread over every CCG and trust of
 //                          England (England's ~17M a year, rounded up)
 //   cube-england-20m-year-scan  the same by the plain scan
