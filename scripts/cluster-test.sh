@@ -118,7 +118,7 @@ descendants() {
     for c in ${kids[$p]:-}; do echo "$c"; queue+=("$c"); done
   done
 }
-postmaster_pid() { [ -f "$1/postmaster.pid" ] && head -n 1 "$1/postmaster.pid" || true; }
+postmaster_pid() { [ -f "$1/postmaster.pid" ] && head -n 1 "$1/postmaster.pid" 2>/dev/null || true; }  # the file may go between the test and the read
 # Long-running servers are disowned when started (bash would otherwise print
 # "Killed" when the test kills one); gone PID waits until it has exited.
 gone() { for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; }
