@@ -29,8 +29,9 @@ int Run(int argc, char** argv) {
   Context ctx;
   CLI::App app{
       "OpenCSU: an open commissioning support platform.\n"
-      "Prices hospital activity at national tariff, monitors contracts and\n"
-      "serves commissioners, from one binary.",
+      "Prices hospital activity at national tariff, monitors contracts and serves\n"
+      "commissioners; keeps the CSU's and its CCGs' ledgers, payroll and HR, continuing\n"
+      "healthcare, primary care payments and procurement; bills the CCGs; from one binary.",
       "csu"};
   app.require_subcommand(1);
   app.fallthrough();
