@@ -103,10 +103,16 @@ void AddPayrollRunCommands(CLI::App& group, Context& ctx) {
       {"p45", "P45 details for the leavers of the run", true},
       {"journal", "The run's ledger journal: costs by cost centre, liabilities to HMRC, NHS Pensions and staff", false},
   };
+  group.footer(
+      "payslips, summary, bank-file, fps, p60, p45 and journal calculate a run from a period file.\n"
+      "The same outputs of a run stored in the state folder: csu payroll run payslips|summary|bank-file|fps|p45|journal "
+      "RUN,\nand csu payroll run p60 --employer E --year Y.");
   for (const Spec& spec : kSpecs) {
     auto args = std::make_shared<RunArgs>();
     args->what = spec.name;
-    auto* cmd = group.add_subcommand(spec.name, spec.help);
+    // These calculate from files; `csu payroll run <output>` gives the same
+    // outputs of a run stored in payroll.sqlite (the group's footer says so).
+    auto* cmd = group.add_subcommand(spec.name, std::string(spec.help) + " (from a period file)");
     cmd->add_option("--input", args->input, "Period file: one row per employee of the run (docs/formats/payroll-period-v1.md)")
         ->required()
         ->check(CLI::ExistingFile);
