@@ -10,6 +10,7 @@
 // practice, exactly as on the web pages. Every change is audited in the
 // folder's hash-chained log by the claims store.
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "primarycare/claims_report.h"
 #include "primarycare/claims_store.h"
 #include "refdata/refdata.h"
+#include "store/audit_chain.h"
 #include "store/env.h"
 #include "store/platform_date.h"
 #include "store/store.h"
@@ -288,6 +290,53 @@ int ClaimsPayments(const Context& ctx, const ClaimsArgs& a) {
   return WriteTables({primarycare::ClaimLinesTable(shown, a.month)}, a.format, a.out);
 }
 
+// The evidence files of the claims in scope (a practice: only its own), or
+// of one claim.
+int ClaimsEvidence(const Context& ctx, const ClaimsArgs& a) {
+  auto o = Resolve(ctx, a, tenancy::Action::kViewPrimaryCare);
+  if (!o) return kExitFailure;
+  auto rows = o->db->Evidence(o->scope, a.id);
+  if (!rows.ok()) return Fail(rows.error().ToString());
+  report::ReportTable t{"Evidence files, " + o->scope.ccg + (a.id ? " claim " + std::to_string(a.id) : std::string()),
+                        {{"evidence", report::ColumnType::kInteger, "File"},
+                         {"claim", report::ColumnType::kInteger, "Claim"},
+                         {"practice", report::ColumnType::kText, "Practice"},
+                         {"file_name", report::ColumnType::kText, "Name"},
+                         {"media_type", report::ColumnType::kText, "Type"},
+                         {"bytes", report::ColumnType::kCount, "Bytes"},
+                         {"sha256", report::ColumnType::kText, "SHA-256"},
+                         {"uploaded_at", report::ColumnType::kText, "Uploaded"},
+                         {"uploaded_by", report::ColumnType::kText, "By"}}};
+  for (const auto& e : rows.value())
+    t.AddRow({report::Cell::Integer(e.id), report::Cell::Integer(e.claim_id), report::Cell::Text(e.practice),
+              report::Cell::Text(e.file_name), report::Cell::Text(e.media_type), report::Cell::Count(e.bytes),
+              report::Cell::Text(e.sha256), report::Cell::Text(e.uploaded_at), report::Cell::Text(e.uploaded_by)});
+  return WriteTables({t}, a.format, a.out);
+}
+
+// One evidence file's bytes to --out, checked against its hash and audited
+// before it is written, as the web's download is.
+int ClaimsEvidenceGet(const Context& ctx, const ClaimsArgs& a) {
+  auto o = Resolve(ctx, a, tenancy::Action::kViewPrimaryCare);
+  if (!o) return kExitFailure;
+  auto file = o->db->ReadEvidence(o->scope, a.id);
+  if (!file.ok()) return Fail(file.error().ToString());
+  if (!file.value())
+    return Fail("evidence " + std::to_string(a.id) + ": no such file among the claims of " + o->scope.ccg +
+                (o->scope.practice.empty() ? "" : " practice " + o->scope.practice));
+  const auto& f = *file.value();
+  const std::string details = "{\"evidence\":" + std::to_string(f.row.id) + ",\"practice\":" +
+                              store::JsonString(f.row.practice) + ",\"sha256\":" + store::JsonString(f.row.sha256) + "}";
+  auto audited = o->state->store->AppendAudit(o->actor.by, "primary_care.evidence.download",
+                                              "ccg " + o->scope.ccg + " claim " + std::to_string(f.row.claim_id), details);
+  if (!audited.ok()) return Fail("the audit log could not be written, so the file is withheld: " + audited.error().ToString());
+  if (int rc = WriteText(f.bytes, a.out); rc != kExitOk) return rc;
+  std::fprintf(stderr, "Evidence %lld (%s, %lld bytes, claim %lld) written to %s\n", static_cast<long long>(f.row.id),
+               f.row.file_name.c_str(), static_cast<long long>(f.row.bytes), static_cast<long long>(f.row.claim_id),
+               a.out.c_str());
+  return kExitOk;
+}
+
 void Common(CLI::App* c, ClaimsArgs& a, bool table) {
   AddStateOptions(c, a.state);
   c->add_option("--as", a.as_user, "Act as this platform user: their role, CCG and practice decide what is allowed");
@@ -387,6 +436,21 @@ void AddPrimaryCareClaimsCommands(CLI::App* group, Context& ctx) {
     Common(c, *a, true);
     c->add_option("CLAIM", a->id, "Claim number")->required();
     Bind(c, ctx, a, ClaimsHistory);
+  }
+  {
+    auto a = std::make_shared<ClaimsArgs>();
+    auto* c = claims->add_subcommand("evidence", "The evidence files of the claims (a practice: only its own), or of one claim");
+    Common(c, *a, true);
+    c->add_option("CLAIM", a->id, "Only this claim's files");
+    Bind(c, ctx, a, ClaimsEvidence);
+  }
+  {
+    auto a = std::make_shared<ClaimsArgs>();
+    auto* c = claims->add_subcommand("evidence-get", "Write one evidence file to --out (checked against its hash; audited)");
+    Common(c, *a, false);
+    c->add_option("FILE_ID", a->id, "The file's number (csu primary-care claims evidence)")->required();
+    c->add_option("--out", a->out, "Where to write the file")->required();
+    Bind(c, ctx, a, ClaimsEvidenceGet);
   }
   {
     auto a = std::make_shared<ClaimsArgs>();

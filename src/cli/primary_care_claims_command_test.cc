@@ -126,5 +126,45 @@ TEST_F(PrimaryCareClaimsCommandTest, TheWorkedExampleWithIsolationAndAudit) {
   EXPECT_EQ(Run("audit verify").exit_code, 0);
 }
 
+// Evidence on the command line: a practice attaches a file when it submits;
+// the CCG team lists and fetches it (the same bytes, audited); another
+// practice neither sees nor fetches it.
+TEST_F(PrimaryCareClaimsCommandTest, EvidenceIsListedAndFetchedOnlyWithinScopeAndAudited) {
+  ASSERT_EQ(Run("primary-care schemes add --as pc.team --code LES-ANTICOAG --name 'Anticoagulation monitoring' "
+                "--spec 'INR monitoring' --fee 7.50 --cap 400 --evidence 'INR test list' --require-file "
+                "--from 2024-04-01 --to 2025-03-31")
+                .exit_code,
+            0);
+  const std::string csv = "week,tests\n2024-05-06,31\n2024-05-13,29\n";
+  std::ofstream(root_ / "inr-tests.csv") << csv;
+  Outcome o = Run("primary-care claims submit --as gp.n81007 --scheme LES-ANTICOAG --period 2024-05 --units 60");
+  EXPECT_NE(o.exit_code, 0) << "the scheme requires a file: " << o.output;
+  o = Run("primary-care claims submit --as gp.n81007 --scheme LES-ANTICOAG --period 2024-05 --units 60 --evidence-file " +
+          (root_ / "inr-tests.csv").string());
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+
+  o = Run("primary-care claims evidence --as pc.team --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "inr-tests.csv")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "text/csv")) << o.output;
+  o = Run("primary-care claims evidence --as gp.n81012 --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_FALSE(Contains(o.output, "inr-tests.csv")) << "another practice's file: " << o.output;
+
+  const fs::path got = root_ / "got.csv";
+  o = Run("primary-care claims evidence-get 1 --as gp.n81012 --out " + got.string());
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_TRUE(Contains(o.output, "no such file")) << o.output;
+  EXPECT_FALSE(fs::exists(got));
+  o = Run("primary-care claims evidence-get 1 --as pc.team --out " + got.string());
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  std::stringstream back;
+  back << std::ifstream(got).rdbuf();
+  EXPECT_EQ(back.str(), csv);
+  o = Run("audit list");
+  EXPECT_TRUE(Contains(o.output, "primary_care.evidence.download")) << o.output;
+  EXPECT_EQ(Run("audit verify").exit_code, 0);
+}
+
 }  // namespace
 }  // namespace csu::cli
