@@ -610,13 +610,7 @@ Result<std::vector<CaseRow>> ChcStore::Cases(const std::string& ccg) {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare(std::string("SELECT ") + kCaseColumns +
                                        " FROM cases c WHERE ?1 = '' OR c.ccg = ?1 ORDER BY c.id"));
   q.Bind(1, ccg);
-  std::vector<CaseRow> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    out.push_back(ReadCase(q));
-  }
-  return out;
+  return store::AllRows<CaseRow>(q, [&] { return ReadCase(q); });
 }
 
 Result<std::vector<CaseFacts>> ChcStore::Facts(const std::string& ccg) {
@@ -684,13 +678,7 @@ Result<std::vector<Package>> ChcStore::Packages(const std::string& ccg) {
 Result<std::vector<Event>> ChcStore::Timeline(int64_t case_id) {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT at, by, kind, detail FROM events WHERE case_id = ?1 ORDER BY id"));
   q.Bind(1, case_id);
-  std::vector<Event> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    out.push_back({q.Text(0), q.Text(1), q.Text(2), q.Text(3)});
-  }
-  return out;
+  return store::AllRows<Event>(q, [&] { return Event{q.Text(0), q.Text(1), q.Text(2), q.Text(3)}; });
 }
 
 Result<std::vector<Assessment>> ChcStore::Assessments(int64_t case_id) {

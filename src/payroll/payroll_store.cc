@@ -332,13 +332,7 @@ Result<std::vector<EmployeeRow>> PayrollStore::Employees(const std::string& empl
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare(std::string("SELECT ") + kEmployeeCols +
                                        " FROM employees WHERE employer = ?1 ORDER BY staff_number"));
   q.Bind(1, employer);
-  std::vector<EmployeeRow> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    out.push_back(ReadEmployee(q));
-  }
-  return out;
+  return store::AllRows<EmployeeRow>(q, [&] { return ReadEmployee(q); });
 }
 
 Result<std::optional<EmployeeRow>> PayrollStore::FindEmployee(int64_t id) {
@@ -430,13 +424,9 @@ Result<std::vector<Post>> PayrollStore::Posts(const std::string& employer) {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT id, employer, code, cost_centre, title, band, budgeted_wte_x100 FROM "
                                        "posts WHERE employer = ?1 ORDER BY cost_centre, code"));
   q.Bind(1, employer);
-  std::vector<Post> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    out.push_back({q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Int(6)});
-  }
-  return out;
+  return store::AllRows<Post>(q, [&] {
+    return Post{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Int(6)};
+  });
 }
 
 Result<int64_t> PayrollStore::InsertAssignment(const std::string& employer, const Assignment& a) {
@@ -510,13 +500,7 @@ Result<std::vector<Assignment>> PayrollStore::Assignments(const std::string& emp
                                        " FROM assignments a JOIN posts p ON p.id = a.post_id WHERE p.employer = ?1 "
                                        "AND (?2 = 0 OR a.employee_id = ?2) ORDER BY a.employee_id, a.start_date, a.id"));
   q.Bind(1, employer).Bind(2, employee_id);
-  std::vector<Assignment> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    out.push_back(ReadAssignment(q));
-  }
-  return out;
+  return store::AllRows<Assignment>(q, [&] { return ReadAssignment(q); });
 }
 
 Result<std::vector<int64_t>> PayrollStore::ImportStaff(const std::vector<StaffRecord>& rows,

@@ -176,24 +176,12 @@ Result<std::vector<PracticeRow>> PcStore::Practices(const std::string& ccg) {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT code, ccg, name, postcode, reference_list FROM practices "
                                        "WHERE ?1 = '' OR ccg = ?1 ORDER BY code"));
   q.Bind(1, ToUpper(ccg));
-  std::vector<PracticeRow> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    out.push_back(PracticeFrom(q));
-  }
-  return out;
+  return store::AllRows<PracticeRow>(q, [&] { return PracticeFrom(q); });
 }
 
 Result<std::vector<std::string>> PcStore::Ccgs() {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT DISTINCT ccg FROM practices ORDER BY ccg"));
-  std::vector<std::string> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    out.push_back(q.Text(0));
-  }
-  return out;
+  return store::AllRows<std::string>(q, [&] { return q.Text(0); });
 }
 
 // ------------------------------------------------------------------ contracts
@@ -262,14 +250,7 @@ Result<std::vector<Contract>> PcStore::Contracts(const std::string& ccg, const s
                                                    "p.code = c.practice WHERE (?1 = '' OR p.ccg = ?1) AND "
                                                    "(?2 = '' OR c.practice = ?2) ORDER BY c.practice, c.start")));
   q.Bind(1, ToUpper(ccg)).Bind(2, ToUpper(practice));
-  std::vector<Contract> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    CSU_ASSIGN_OR_RETURN(c, ContractFrom(q, db_->path()));
-    out.push_back(std::move(c));
-  }
-  return out;
+  return store::AllRows<Contract>(q, [&] { return ContractFrom(q, db_->path()); });
 }
 
 Result<std::optional<Contract>> PcStore::ContractOn(const std::string& practice, Date day) {
@@ -340,14 +321,7 @@ Result<std::vector<ListSize>> PcStore::ListSizes(const std::string& practice) {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT practice, quarter, registered, weighted_millionths, source FROM "
                                        "list_sizes WHERE practice=?1 ORDER BY quarter"));
   q.Bind(1, ToUpper(practice));
-  std::vector<ListSize> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    CSU_ASSIGN_OR_RETURN(l, ListFrom(q, db_->path()));
-    out.push_back(std::move(l));
-  }
-  return out;
+  return store::AllRows<ListSize>(q, [&] { return ListFrom(q, db_->path()); });
 }
 
 // ------------------------------------------------------------------ QOF
@@ -440,40 +414,21 @@ Result<std::vector<QofYear>> PcStore::QofYears(const std::string& ccg, const std
                                        "p.code = q.practice WHERE (?1 = '' OR p.ccg = ?1) AND q.year = ?2 "
                                        "ORDER BY q.practice"));
   q.Bind(1, ToUpper(ccg)).Bind(2, year);
-  std::vector<QofYear> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    out.push_back(QofFrom(q));
-  }
-  return out;
+  return store::AllRows<QofYear>(q, [&] { return QofFrom(q); });
 }
 
 Result<std::vector<Date>> PcStore::ListQuarters(const std::string& ccg) {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT DISTINCT l.quarter FROM list_sizes l JOIN practices p ON "
                                        "p.code = l.practice WHERE (?1 = '' OR p.ccg = ?1) ORDER BY l.quarter"));
   q.Bind(1, ToUpper(ccg));
-  std::vector<Date> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    CSU_ASSIGN_OR_RETURN(d, Date::Parse(q.Text(0)));
-    out.push_back(d);
-  }
-  return out;
+  return store::AllRows<Date>(q, [&] { return Date::Parse(q.Text(0)); });
 }
 
 Result<std::vector<std::string>> PcStore::QofYearsStored(const std::string& ccg) {
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT DISTINCT q.year FROM qof_years q JOIN practices p ON p.code = q.practice "
                                        "WHERE (?1 = '' OR p.ccg = ?1) ORDER BY q.year DESC"));
   q.Bind(1, ToUpper(ccg));
-  std::vector<std::string> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    out.push_back(q.Text(0));
-  }
-  return out;
+  return store::AllRows<std::string>(q, [&] { return q.Text(0); });
 }
 
 Result<std::vector<QofIndicatorRow>> PcStore::QofIndicators(const std::string& ccg, const std::string& year) {
@@ -482,13 +437,9 @@ Result<std::vector<QofIndicatorRow>> PcStore::QofIndicators(const std::string& c
       "i.payment_pence FROM qof_indicators i JOIN practices p ON p.code = i.practice "
       "WHERE (?1 = '' OR p.ccg = ?1) AND i.year = ?2 ORDER BY i.practice, i.indicator"));
   q.Bind(1, ToUpper(ccg)).Bind(2, year);
-  std::vector<QofIndicatorRow> out;
-  for (;;) {
-    CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (!row) break;
-    out.push_back({q.Text(0), q.Text(1), q.Text(2), Opt(q, 3), q.Int(4), q.Int(5), q.Int(6)});
-  }
-  return out;
+  return store::AllRows<QofIndicatorRow>(q, [&] {
+    return QofIndicatorRow{q.Text(0), q.Text(1), q.Text(2), Opt(q, 3), q.Int(4), q.Int(5), q.Int(6)};
+  });
 }
 
 std::string BalancingDescription(const std::string& year) { return "QOF balancing payment " + year; }

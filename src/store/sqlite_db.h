@@ -7,6 +7,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
 
@@ -71,6 +74,32 @@ class SqliteDb {
   sqlite3* db_;
   std::string path_;
 };
+
+namespace detail {
+template <typename T>
+struct IsResult : std::false_type {};
+template <typename T>
+struct IsResult<Result<T>> : std::true_type {};
+}  // namespace detail
+
+// Steps `q` to its end and collects `read()` for each row: `read` reads the
+// current row of `q` (which it captures) and returns the value or a Result of
+// it, whose first error stops the reading. The one loop every store's list
+// queries share.
+template <typename T, typename F>
+Result<std::vector<T>> AllRows(Statement& q, F&& read) {
+  std::vector<T> out;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) return out;
+    if constexpr (detail::IsResult<std::decay_t<decltype(read())>>::value) {
+      CSU_ASSIGN_OR_RETURN(value, read());
+      out.push_back(std::move(value));
+    } else {
+      out.push_back(read());
+    }
+  }
+}
 
 // Runs `body` (returning Status) inside BEGIN IMMEDIATE .. COMMIT, rolling
 // back on any error, so the changes land whole or not at all.
