@@ -16,6 +16,7 @@
 
 #include "chc/caseload_file.h"
 #include "core/nhs_number.h"
+#include "file_problem_checks.h"
 
 namespace csu::fuzz {
 
@@ -32,21 +33,6 @@ inline std::string CheckCaseloadRow(const chc::CaseloadRow& r) {
   if (r.package && !(r.decided_on && r.eligible)) return "a package for a case not eligible accepted";
   if (r.package && (r.package->unit_cost.pence() <= 0 || r.package->units_x100 <= 0)) return "a package without a cost accepted";
   return "";
-}
-
-// A problem's text with every run of digits written N, so it can be
-// compared with the reader's fixed sentences.
-inline std::string DigitsAsN(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] >= '0' && text[i] <= '9') {
-      while (i + 1 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '9') ++i;
-      out += 'N';
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
 }
 
 // Every sentence the reader may say (digits as N). A problem saying
@@ -79,13 +65,7 @@ inline std::string CheckCaseload(std::string_view text) {
       "",         "ccg",         "nhs_number", "name",       "date_of_birth",      "address",
       "route",    "referred_on", "checklist_received",       "checklist_outcome",  "decided_on",
       "decision", "decision_reason", "provider", "setting", "unit_cost", "units_per_week", "package_start"};
-  for (const auto& p : f.problems) {
-    if (p.why.empty()) return "a problem without a reason";
-    if (p.line < 1) return "a problem without a line";
-    if (kFields.count(p.field) == 0) return "a problem naming no field of the format";
-    if (CaseloadSentences().count(DigitsAsN(p.why)) == 0)
-      return "a problem that is not one of the reader's sentences (it may repeat a value)";
-  }
+  if (std::string e = CheckFileProblems(f.problems, kFields, CaseloadSentences()); !e.empty()) return e;
   for (const auto& r : f.rows)
     if (std::string e = CheckCaseloadRow(r); !e.empty()) return e;
   return "";

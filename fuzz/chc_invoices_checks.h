@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "chc/invoice_file.h"
-#include "chc_caseload_checks.h"  // DigitsAsN
+#include "file_problem_checks.h"
 
 namespace csu::fuzz {
 
@@ -49,13 +49,7 @@ inline std::string CheckInvoices(std::string_view text) {
   if (f.rows.empty() && f.problems.empty()) return "neither invoices nor problems";
   static const std::set<std::string> kFields = {"",          "ccg",       "provider", "invoice_ref",
                                                 "case",      "period_from", "period_to", "amount"};
-  for (const auto& p : f.problems) {
-    if (p.why.empty()) return "a problem without a reason";
-    if (p.line < 1) return "a problem without a line";
-    if (kFields.count(p.field) == 0) return "a problem naming no field of the format";
-    if (InvoiceSentences().count(DigitsAsN(p.why)) == 0)
-      return "a problem that is not one of the reader's sentences (it may repeat a value)";
-  }
+  if (std::string e = CheckFileProblems(f.problems, kFields, InvoiceSentences()); !e.empty()) return e;
   for (const auto& r : f.rows)
     if (std::string e = CheckInvoiceRow(r); !e.empty()) return e;
   return "";

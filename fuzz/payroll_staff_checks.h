@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "file_problem_checks.h"
 #include "payroll/hr_identifiers.h"
 #include "payroll/staff_file.h"
 #include "payroll/tax_code.h"
@@ -42,20 +43,6 @@ inline std::string CheckStaffRecord(const payroll::PayrollStore::StaffRecord& r)
     if (a.post_code.empty()) return "an assignment without a post accepted";
   }
   return "";
-}
-
-// A problem's text with every run of digits written N.
-inline std::string StaffDigitsAsN(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] >= '0' && text[i] <= '9') {
-      while (i + 1 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '9') ++i;
-      out += 'N';
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
 }
 
 // Every sentence the reader may say (digits as N).
@@ -90,13 +77,7 @@ inline std::string CheckStaffFile(std::string_view text) {
       "sort_code",  "account_number", "start_date", "continuous_service_date", "post", "hours",
       "fte",        "band",          "spine_point", "incremental_date", "annual_salary", "hcas",
       "tax_code",   "ni_category",   "pension_member"};
-  for (const auto& p : f.problems) {
-    if (p.why.empty()) return "a problem without a reason";
-    if (p.line < 1) return "a problem without a line";
-    if (kColumns.count(p.field) == 0) return "a problem naming no column of the format";
-    if (StaffSentences().count(StaffDigitsAsN(p.why)) == 0)
-      return "a problem that is not one of the reader's sentences (it may repeat a value): " + p.why;
-  }
+  if (std::string e = CheckFileProblems(f.problems, kColumns, StaffSentences()); !e.empty()) return e;
   for (const auto& r : f.rows)
     if (std::string e = CheckStaffRecord(r); !e.empty()) return e;
   return "";
