@@ -261,6 +261,17 @@ if ! "$CSU" primary-care postings --data "$STATE" --ccg 02E --format csv | grep 
     "$CSU" primary-care schedule-post --data "$STATE" --ccg 02E --month "2024-$month" | sed 's/^/  /'
   done
 fi
+# 2025/26 is open too: once warrington-hr has approved April 2025's pay run on
+# the web, its page posts the run's journal to this ledger (staff costs by
+# directorate cost centre, what is owed to HMRC, NHS Pensions and staff).
+# Its 2025/26 pay budget per directorate is set and approved, so the pay cost
+# page compares the posted run with it.
+if ! "$CSU" ledger budget versions --data "$STATE" --entity 02E --year 2025/26 --format csv 2>/dev/null | grep -q '^1,'; then
+  "$CSU" ledger period open --data "$STATE" --entity 02E --year 2025/26 >/dev/null
+  "$CSU" ledger budget set --data "$STATE" --entity 02E --year 2025/26 \
+    --reason "2025/26 running-cost pay plan (demo)" data/demo/ledger-02E-budget-2025-26.csv >/dev/null
+  "$CSU" ledger budget approve --data "$STATE" --entity 02E --year 2025/26 --version 1 >/dev/null
+fi
 
 echo
 echo "== Demo users for the web platform (demo passwords: never use these for real data)"
@@ -299,7 +310,7 @@ printf '    %-18s %-30s %s\n' "user" "password" "sees" \
   "warrington-chc" "Thistle-ferry-2018" "02E continuing healthcare cases (pseudonymised)" \
   "warrington-pc" "Quill-marsh-2018" "02E's primary care (2024/25): practices, QOF, schedules; approve, query, reject claims" \
   "practice" "Fennel-orchard-2018" "one GP practice of 02E (N81007): its own claims only" \
-  "warrington-hr" "Heather-lantern-2018" "02E's staff and pay runs: approve April 2025's, then its payslips" \
+  "warrington-hr" "Heather-lantern-2018" "02E's staff and pay runs: approve April 2025's, post it to the ledger, its payslips" \
   "analyst" "Compass-heron-2018" "all three CCGs of the demo CSU" \
   "csu-admin" "Lantern-harbour-2018" "every CCG's figures, no records"
 echo "  csu-admin, analyst, csu-finance, warrington-finance, warrington-chc, warrington-pc and warrington-hr have roles that"

@@ -419,8 +419,10 @@ int DemoStaff(const Context& ctx, const PArgs& a) {
   if (!NeedEmployer(*o, a.employer)) return kExitUsage;
   auto posts = o->db->Posts(a.employer);
   if (!posts.ok()) return Fail(posts.error().ToString());
+  auto employer = o->db->FindEmployer(a.employer);
+  if (!employer.ok()) return Fail(employer.error().ToString());
   int added = 0;
-  for (const synth::DemoPost& p : synth::DemoEstablishment()) {
+  for (const synth::DemoPost& p : synth::DemoEstablishment((*employer.value()).kind == payroll::EmployerKind::kCsu)) {
     bool have = false;
     for (const auto& q : posts.value()) have = have || q.code == p.code;
     if (have) continue;

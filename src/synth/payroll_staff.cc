@@ -35,19 +35,22 @@ std::string NiPrefix(Rng& rng) {
 
 }  // namespace
 
-std::vector<DemoPost> DemoEstablishment() {
-  return {{"COM01", "COM", "Head of commissioning", "8c", 100},
-          {"COM02", "COM", "Commissioning manager", "8a", 300},
-          {"COM03", "COM", "Commissioning officer", "6", 400},
-          {"FIN01", "FIN", "Chief finance officer", "VSM", 100},
-          {"FIN02", "FIN", "Finance manager", "8b", 100},
-          {"FIN03", "FIN", "Finance officer", "5", 300},
-          {"QUA01", "QUA", "Quality lead", "8a", 100},
-          {"QUA02", "QUA", "Nurse adviser", "7", 200},
-          {"BI01", "BI", "Senior analyst", "7", 200},
-          {"BI02", "BI", "Analyst", "6", 300},
-          {"COR01", "COR", "Governance officer", "6", 200},
-          {"COR02", "COR", "Administrator", "3", 400}};
+std::vector<DemoPost> DemoEstablishment(bool csu_employer) {
+  // Commissioning, finance, quality, business intelligence, corporate.
+  const char* cc[5] = {"CC910", "CC920", "CC930", "CC940", "CC950"};
+  if (csu_employer) cc[0] = "CS200", cc[1] = "CS300", cc[2] = "CS600", cc[3] = "CS100", cc[4] = "CS900";
+  return {{"COM01", cc[0], "Head of commissioning", "8c", 100},
+          {"COM02", cc[0], "Commissioning manager", "8a", 300},
+          {"COM03", cc[0], "Commissioning officer", "6", 400},
+          {"FIN01", cc[1], "Chief finance officer", "VSM", 100},
+          {"FIN02", cc[1], "Finance manager", "8b", 100},
+          {"FIN03", cc[1], "Finance officer", "5", 300},
+          {"QUA01", cc[2], "Quality lead", "8a", 100},
+          {"QUA02", cc[2], "Nurse adviser", "7", 200},
+          {"BI01", cc[3], "Senior analyst", "7", 200},
+          {"BI02", cc[3], "Analyst", "6", 300},
+          {"COR01", cc[4], "Governance officer", "6", 200},
+          {"COR02", cc[4], "Administrator", "3", 400}};
 }
 
 std::string GeneratePayrollStaff(const std::string& employer, uint64_t seed, int64_t* rows) {

@@ -20,8 +20,12 @@ struct DemoPost {
   int64_t budgeted_wte_x100 = 0;
 };
 
-// The establishment of a demo employer (the same for every employer).
-std::vector<DemoPost> DemoEstablishment();
+// The establishment of a demo employer: the same posts for every employer,
+// on the cost centres of the chart its ledger is made from
+// (data/ledger/ccg-chart.csv for a CCG: its running-cost directorates
+// CC910 to CC950; data/ledger/csu-chart.csv for the CSU: CS100 to CS900),
+// so that a final pay run posts to a demo ledger as it is.
+std::vector<DemoPost> DemoEstablishment(bool csu_employer = false);
 
 // The staff file's text for `employer`, filling DemoEstablishment().
 std::string GeneratePayrollStaff(const std::string& employer, uint64_t seed, int64_t* rows = nullptr);

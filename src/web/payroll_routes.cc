@@ -18,8 +18,12 @@
 // payroll key, the bank file and the FPS (names, NI numbers, bank details).
 // Every output is audited before it is sent; no audit, no output. The pay
 // cost page reads the employer's ledger (budget and posted pay runs per cost
-// centre × month).
+// centre × month). A final run not yet in the ledger offers, to those who may
+// approve runs, a form posting its journal to the employer's ledger (POST
+// with CSRF; finance/payroll_ledger.h does the posting, and the ledger's own
+// period, cost centre and approval threshold rules apply as to any journal).
 #include "finance/payroll_ledger.h"
+#include "ledger/org_directory.h"
 #include "payroll/bank_file.h"
 #include "payroll/fps_xml.h"
 #include "payroll/hr_views.h"
@@ -191,6 +195,13 @@ Result<WebApp::Impl::PayrollView> WebApp::Impl::PayrollViewOf(const Request& r, 
       v.title = "Pay run " + std::to_string(*id) + ": " + run->tax_year + " period " + std::to_string(run->period) +
                 " (" + std::string(payroll::RunStateName(run->state)) + ")";
       v.table = payroll::ReviewTable(*id, slips);
+      CSU_ASSIGN_OR_RETURN(posting, db.FindPosting(*id));
+      v.posting = posting;
+      if (posting)
+        v.fields = {{"In the ledger", "journal " + std::to_string(posting->journal) + " of " + posting->entity +
+                                          "'s ledger" +
+                                          (posting->pending ? ", waiting for a second person's approval there" : "")},
+                    {"Posted", posting->posted_at + " by " + posting->posted_by}};
       return Status::Ok();
     }
     return MakeError("payroll", "no such page");
@@ -274,6 +285,15 @@ Response WebApp::Impl::PayrollPageFor(const Request& r, const Caller& c, std::st
     TemplateData dl;
     dl.set("items", items);
     d.set("downloads", dl);
+  }
+  if (view.run && view.run->state == payroll::RunState::kApproved && !view.posting && ledger.with_store &&
+      !c.session_token.empty() && PayrollEmployer(r, c, Action::kApprovePayroll, Identifiability::kAggregate)) {
+    TemplateData post;
+    post.set("action", path + "/post");
+    post.set("csrf_html", CsrfField(CsrfTokenFor(c.session_token)));
+    post.set("entity", e->code);
+    post.set("run", std::to_string(view.run->id));
+    d.set("post", post);
   }
   return Response::Html(200, RenderPage(f, RenderTemplate("payroll", d)));
 }
@@ -406,6 +426,44 @@ Response WebApp::Impl::PayrollApprove(const Request& r, const Caller& c) const {
   return Redirect(back + "?done=" + UrlEncode("Approved: the run is final."));
 }
 
+// POST /payroll/{employer}/runs/{run}/post: a final run's journal into the
+// employer's ledger, once (finance/payroll_ledger.h), for those who may
+// approve runs; refused with the ledger's reason (period not open, a cost
+// centre not in its chart, posted already) and nothing changed.
+Response WebApp::Impl::PayrollPost(const Request& r, const Caller& c) const {
+  auto e = PayrollEmployer(r, c, Action::kApprovePayroll, Identifiability::kAggregate);
+  auto id = IdParam(r, "run");
+  if (!e || !id || !ledger.with_store) return NotFound(c);
+  if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
+  std::optional<finance::PayRunPosting> posted;
+  bool found = false;
+  Status s = payroll.with_store([&](payroll::PayrollStore& db) -> Status {
+    CSU_ASSIGN_OR_RETURN(run, db.FindRun(*id));
+    if (!run || run->employer != e->code) return Status::Ok();
+    found = true;
+    return ledger.with_store([&](ledger::LedgerStore& l) -> Status {
+      CSU_ASSIGN_OR_RETURN(p, finance::PostPayRun(db, l, *id, ledger::DirectoryOf(ref),
+                                                  {store::Env::Default().NowUtc(), c.who.username}));
+      posted = p;
+      return Status::Ok();
+    });
+  });
+  if (!found) return NotFound(c);
+  if (!s.ok()) return Problem(c, 409, "Not posted", s.error().ToString());
+  const finance::PayRunPosting& p = *posted;
+  if (!Audit(c, "payroll.run.post", "payroll run " + std::to_string(*id),
+             {{"employer", e->code}, {"journal", p.journal}, {"batch", p.batch}, {"pending", p.pending},
+              {"recovered", p.recovered}, {"debits_pence", p.debits.pence()}, {"source", "web"}})
+           .ok())
+    return Problem(c, 503, "Not recorded", "The run was posted but the audit log could not be written.");
+  const std::string done = "Posted to " + e->code + "'s ledger as journal " + std::to_string(p.journal) + " (" +
+                           p.reference + ", " + p.debits.ToString() + ")" +
+                           (p.pending ? ": above the approval threshold, it waits for a second person in the ledger"
+                                      : "") +
+                           ".";
+  return Redirect("/payroll/" + e->code + "/runs/" + std::to_string(*id) + "?done=" + UrlEncode(done));
+}
+
 void WebApp::Impl::AddPayrollRoutes(http::Router& router, WebApp::Impl* app) {
   auto page = [app](std::string_view which) {
     return [app, which](const Request& r) {
@@ -440,6 +498,11 @@ void WebApp::Impl::AddPayrollRoutes(http::Router& router, WebApp::Impl* app) {
     auto c = app->Authenticate(r);
     if (!c) return Redirect("/signin");
     return app->Metered(r, *c, false, Use::kNone, app->PayrollApprove(r, *c));
+  });
+  router.Add(Method::kPost, "/payroll/{employer}/runs/{run}/post", [app](const Request& r) {
+    auto c = app->Authenticate(r);
+    if (!c) return Redirect("/signin");
+    return app->Metered(r, *c, false, Use::kNone, app->PayrollPost(r, *c));
   });
 }
 

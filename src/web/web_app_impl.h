@@ -481,6 +481,7 @@ struct WebApp::Impl {
     report::ReportTable table;
     std::vector<std::pair<std::string, std::string>> fields;  // an employee's record panel
     std::optional<payroll::PayRunRecord> run;                 // a run's review
+    std::optional<payroll::RunPosting> posting;               // the run's journal in the ledger, once posted
   };
   // `which`: staff, establishment, sickness, runs, employee, run.
   Result<PayrollView> PayrollViewOf(const Request& r, const Caller& c, const payroll::Employer& e,
@@ -488,6 +489,7 @@ struct WebApp::Impl {
   Response PayrollPageFor(const Request& r, const Caller& c, std::string_view which) const;
   Response ApiPayrollFor(const Request& r, const Caller& c, std::string_view which) const;
   Response PayrollApprove(const Request& r, const Caller& c) const;
+  Response PayrollPost(const Request& r, const Caller& c) const;
   // GET /payroll/{employer}/runs/{run}/payslips (printable page),
   // .../payslips.xlsx, .../bank-file and .../fps: a stored run's outputs,
   // each audited before it is sent (payroll_routes.cc).

@@ -274,7 +274,7 @@ class WebAppTest : public ::testing::Test {
         const bool mine = ccg[0] == '0';
         ASSERT_TRUE(payroll_->AddEmployer({ccg, payroll::EmployerKind::kCcg, std::string("NHS ") + ccg + " CCG",
                                            "123/AB456", "123PA00012345"}, by).ok());
-        ASSERT_TRUE(payroll_->AddPost({0, ccg, "FIN01", "FIN", "Finance officer", "5", 100}, by).ok());
+        ASSERT_TRUE(payroll_->AddPost({0, ccg, "FIN01", "CC900", "Finance officer", "5", 100}, by).ok());
         auto id = payroll_->AddEmployee({ccg, "E001", Date::FromYmd(2017, 1, 9), std::nullopt},
                                         {mine ? "Harriet Quennell" : "Olwen Tarrant", "4 Mill Lane, Leeds",
                                          mine ? "1985-03-09" : "1979-12-01", mine ? "JG103759A" : "AB123457C",
@@ -809,6 +809,7 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /payroll/{employer}/runs/{run}", {false, true}},
     {"GET /api/v1/payroll/{employer}/runs/{run}", {false, true}},
     {"POST /payroll/{employer}/runs/{run}/approve", {false, true}},
+    {"POST /payroll/{employer}/runs/{run}/post", {false, true}},
     {"GET /payroll/{employer}/pay-cost", {false, true}},
     {"GET /api/v1/payroll/{employer}/pay-cost", {false, true}},
     {"GET /payroll/{employer}/runs/{run}/payslips", {false, true}},
@@ -3051,6 +3052,38 @@ TEST_F(WebAppTest, PayrollPagesAreForTheEmployersPayrollRolesAndAudited) {
     ASSERT_TRUE(usage.ok());
     EXPECT_EQ(usage.value().at("payslips"), 1);
   }
+  // A final run's journal goes to the employer's ledger once, from its page
+  // (CSRF, the approvers' roles, the ledger's own rules: September 2018 is
+  // not open yet, so the first try is refused and nothing changes).
+  const std::string final_page = Send(Method::kGet, "/payroll/02E/runs/1", Cookie(token)).body();
+  EXPECT_NE(final_page.find("Post pay run 1 to the ledger"), std::string::npos) << final_page;
+  EXPECT_EQ(Send(Method::kPost, "/payroll/02E/runs/1/post", Cookie(token), "").status(), 403);
+  EXPECT_EQ(Send(Method::kPost, "/payroll/02E/runs/1/post", Cookie(Session("hr27")),
+                 "csrf=" + CsrfTokenFor(Session("hr27")))
+                .status(),
+            404);
+  const size_t journals_before = ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value().size();
+  Response shut = Send(Method::kPost, "/payroll/02E/runs/1/post", Cookie(token), "csrf=" + CsrfTokenFor(token));
+  EXPECT_EQ(shut.status(), 409) << shut.body();
+  EXPECT_NE(shut.body().find("2018-09"), std::string::npos) << shut.body();
+  EXPECT_EQ(ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value().size(), journals_before);
+  ASSERT_TRUE(ledger_->SetPeriodState("02E", ledger::LedgerPeriod::Parse("2018-09").value(), ledger::PeriodState::kOpen,
+                                      {"2018-09-01T09:00:00Z", "test"})
+                  .ok());
+  Response posted = Send(Method::kPost, "/payroll/02E/runs/1/post", Cookie(token), "csrf=" + CsrfTokenFor(token));
+  EXPECT_EQ(posted.status(), 303) << posted.body();
+  auto journals = ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value();
+  ASSERT_EQ(journals.size(), journals_before + 1);
+  EXPECT_EQ(journals.back().txn.code, "PAY 2018-19 M06");
+  EXPECT_EQ(AuditCount("hr|payroll.run.post|payroll run 1|"), 1u);
+  const std::string in_ledger = Send(Method::kGet, "/payroll/02E/runs/1", Cookie(token)).body();
+  EXPECT_NE(in_ledger.find("In the ledger"), std::string::npos) << in_ledger;
+  EXPECT_EQ(in_ledger.find("Post pay run 1 to the ledger"), std::string::npos);
+  Response twice = Send(Method::kPost, "/payroll/02E/runs/1/post", Cookie(token), "csrf=" + CsrfTokenFor(token));
+  EXPECT_EQ(twice.status(), 409) << twice.body();
+  EXPECT_NE(twice.body().find("posted already"), std::string::npos) << twice.body();
+  EXPECT_EQ(ledger_->Journals("02E", ledger::kBeginning(), ledger::kEnd()).value().size(), journals_before + 1);
+
   // Whoever calculated a run cannot approve it.
   {
     std::lock_guard<std::mutex> lock(payroll_mu_);
