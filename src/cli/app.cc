@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "cli/command.h"
+#include "cli/reporting_command.h"
 
 namespace csu::cli {
 

@@ -55,7 +55,5 @@ void AddPayrollStaffCommands(CLI::App& payroll, Context& ctx);
 void AddLedgerCommands(CLI::App& app, Context& ctx);
 void AddProcurementCommands(CLI::App& app, Context& ctx);
 void AddChcCommands(CLI::App& app, Context& ctx);
-// Server mode's reporting schema for Power BI and Excel (reporting_command.cc).
-void AddReportingCommands(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli

@@ -9,12 +9,19 @@
 
 #include "cli/state.h"
 
+namespace CLI {
+class App;
+}
+
 namespace csu::cli {
 
 // Loads and prices the folder's activity, publishes it to `schema` in the
 // database at `url` and appends a reporting.publish entry to the database's
 // audit log. Prints one line saying what was published to `out`; returns an
 // exit code (errors printed).
+// Registers `csu reporting` (publish, grant, revoke, roles).
+void AddReportingCommands(CLI::App& app, Context& ctx);
+
 int PublishReporting(State& state, const std::string& url, const std::string& schema, std::FILE* out = stdout);
 
 }  // namespace csu::cli

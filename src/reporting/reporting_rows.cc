@@ -1,5 +1,6 @@
 #include "reporting/reporting_rows.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -109,6 +110,10 @@ Status CheckAgainstCube(const std::vector<MonthlyRow>& rows, const pricing::Pric
         analytics::CubeCell{r.activity, r.pence};
     years[r.year.start_year()] = true;
   }
+  // And every year the records have, so that rows missing a whole year are
+  // found too.
+  EachRow(a, [&](int, const store::CommonColumns&, const pricing::PricedColumns&, uint32_t, int32_t day, uint16_t,
+                 uint16_t) { years[FinancialYear::Of(Date::FromDays(day)).start_year()] = true; });
   auto name = [](const CellKey& k) {
     return FinancialYear(std::get<0>(k)).ToString() + " " + std::get<1>(k) + " " + std::get<2>(k) + " " +
            std::get<4>(k) + " " + std::get<5>(k) + " month " + std::to_string(std::get<3>(k));

@@ -17,20 +17,50 @@ using analytics::testing::OpSpec;
 using analytics::testing::SpellSpec;
 using analytics::testing::TestActivity;
 
+// A spell, an appointment and an attendance with the fields these tests vary.
+SpellSpec Spell(const char* ccg, const char* provider, uint32_t patient, const char* admitted, const char* discharged,
+                int64_t pence, const char* hrg = "EB03E") {
+  SpellSpec s;
+  s.commissioner = ccg;
+  s.provider = provider;
+  s.patient = patient;
+  s.admitted = admitted;
+  s.discharged = discharged;
+  s.pence = pence;
+  s.hrg = hrg;
+  return s;
+}
+OpSpec Op(const char* ccg, const char* provider, uint32_t patient, const char* date, int64_t pence) {
+  OpSpec o;
+  o.commissioner = ccg;
+  o.provider = provider;
+  o.patient = patient;
+  o.date = date;
+  o.pence = pence;
+  return o;
+}
+AeSpec Ae(const char* ccg, const char* provider, uint32_t patient, const char* arrival, int64_t pence) {
+  AeSpec e;
+  e.commissioner = ccg;
+  e.provider = provider;
+  e.patient = patient;
+  e.arrival = arrival;
+  e.pence = pence;
+  return e;
+}
+
 // Two CCGs, two providers, two financial years, a not-priced spell.
 pricing::PricedActivity& Activity(TestActivity& t) {
-  t.Spell({.commissioner = "02E", .provider = "RBT", .patient = 1, .discharged = "2018-04-05", .pence = 100'000,
-           .hrg = "EB03E"})
-      .Spell({.commissioner = "02E", .provider = "RBT", .patient = 2, .admitted = "2018-04-20",
-              .discharged = "2018-04-22", .pence = 50'000, .hrg = "FZ12A"})
-      .Spell({.commissioner = "02E", .provider = "RBT", .patient = 3, .admitted = "2018-04-20",
-              .discharged = "2018-04-21", .pence = 70'000, .hrg = "EB05A"})
-      .Spell({.commissioner = "02E", .provider = "RBT", .patient = 4, .admitted = "2018-04-02",
-              .discharged = "2018-04-03", .pod = pricing::Pod::kNone, .pence = 0, .hrg = "UZ01Z", .priced = false})
-      .Spell({.commissioner = "27D", .provider = "RJR", .patient = 5, .admitted = "2019-03-30",
-              .discharged = "2019-04-02", .pence = 90'000, .hrg = "EB03E"})
-      .Op({.commissioner = "27D", .provider = "RJR", .patient = 5, .date = "2018-06-01", .pence = 15'000})
-      .Ae({.commissioner = "02E", .provider = "RBT", .patient = 0, .arrival = "2018-05-01T10:00", .pence = 14'000});
+  SpellSpec np = Spell("02E", "RBT", 4, "2018-04-02", "2018-04-03", 0, "UZ01Z");
+  np.pod = pricing::Pod::kNone;
+  np.priced = false;
+  t.Spell(Spell("02E", "RBT", 1, "2018-04-02", "2018-04-05", 100'000, "EB03E"))
+      .Spell(Spell("02E", "RBT", 2, "2018-04-20", "2018-04-22", 50'000, "FZ12A"))
+      .Spell(Spell("02E", "RBT", 3, "2018-04-20", "2018-04-21", 70'000, "EB05A"))
+      .Spell(np)
+      .Spell(Spell("27D", "RJR", 5, "2019-03-30", "2019-04-02", 90'000, "EB03E"))
+      .Op(Op("27D", "RJR", 5, "2018-06-01", 15'000))
+      .Ae(Ae("02E", "RBT", 0, "2018-05-01T10:00", 14'000));
   return t.activity();
 }
 
@@ -82,7 +112,9 @@ TEST(ReportingRows, CheckAgainstCubeFailsOnAnyDifference) {
   Status s = CheckAgainstCube(off, a);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().ToString().find("disagree"), std::string::npos) << s.error().ToString();
+  // The last row is the only one of 2019/20: a whole year missing is found.
   auto missing = rows;
+  ASSERT_EQ(missing.back().year.start_year(), 2019);
   missing.pop_back();
   EXPECT_FALSE(CheckAgainstCube(missing, a).ok());
   auto extra = rows;

@@ -119,7 +119,7 @@ Status EnsureSchema(store::SqlConnection& db, std::string_view schema) {
   if (db.Backend() != "postgresql")
     return MakeError(db.Name(), "the reporting schema is for server mode: give a postgresql:// database");
   if (Status s = CheckName(db, "schema", schema); !s.ok()) return s;
-  return store::InWriteTransaction(db, store::kReportingWriteLock, [&]() -> Status {
+  return store::InWriteTransaction(db, kReportingWriteLock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(q, db.Prepare("SELECT CASE WHEN to_regclass(?1) IS NULL THEN 0 ELSE 1 END"));
     q.Bind(1, std::string(schema) + ".refresh");
     CSU_ASSIGN_OR_RETURN(row, q.Step());
@@ -236,7 +236,7 @@ Result<PublishResult> Publish(store::SqlConnection& db, std::string_view schema,
   }
   result.published_at = now;
   const std::string sc(schema);
-  Status written = store::InWriteTransaction(db, store::kReportingWriteLock, [&]() -> Status {
+  Status written = store::InWriteTransaction(db, kReportingWriteLock, [&]() -> Status {
     if (Status s = db.Exec(In(sc, "DELETE FROM S.monthly_activity; DELETE FROM S.records")); !s.ok()) return s;
     BulkInsert m(db, sc, "monthly_activity",
                  {"commissioner", "provider", "provider_name", "financial_year", "month", "month_start", "pod",
@@ -290,7 +290,7 @@ Status Grant(store::SqlConnection& db, std::string_view schema, std::string_view
   if (Status s = CheckName(db, "role", role); !s.ok()) return s;
   if (Status s = EnsureSchema(db, schema); !s.ok()) return s;
   const std::string sc(schema), r(role);
-  return store::InWriteTransaction(db, store::kReportingWriteLock, [&]() -> Status {
+  return store::InWriteTransaction(db, kReportingWriteLock, [&]() -> Status {
     // RLS does not restrict a superuser, a BYPASSRLS role or the tables' owner.
     CSU_ASSIGN_OR_RETURN(who, db.Prepare("SELECT CASE WHEN rolsuper OR rolbypassrls THEN 1 ELSE 0 END, "
                                          "CASE WHEN rolname = current_user THEN 1 ELSE 0 END "
@@ -325,7 +325,7 @@ Status Revoke(store::SqlConnection& db, std::string_view schema, std::string_vie
   if (Status s = CheckName(db, "role", role); !s.ok()) return s;
   if (Status s = EnsureSchema(db, schema); !s.ok()) return s;
   const std::string sc(schema);
-  return store::InWriteTransaction(db, store::kReportingWriteLock, [&]() -> Status {
+  return store::InWriteTransaction(db, kReportingWriteLock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(del, db.Prepare(In(sc,
                                             "DELETE FROM S.role_tenants WHERE role_name = ?1 AND (?2 = '' OR ccg = ?2) "
                                             "RETURNING ccg")));

@@ -9,7 +9,7 @@
 // * Publish replaces every row in ONE transaction (DELETE and INSERT, never
 //   TRUNCATE, which is not MVCC-safe): a reader sees the old refresh or the
 //   new one whole, never a mixture. Publishers are serialised by the advisory
-//   lock store::kReportingWriteLock. The aggregates are checked against the
+//   lock kReportingWriteLock. The aggregates are checked against the
 //   platform's activity cube before anything is written (CheckAgainstCube).
 // * Row-level security, FORCEd so that not even the owner's ordinary
 //   sessions skip it: a role reads the rows whose commissioner its mapping
@@ -45,6 +45,9 @@ struct BatchInfo;
 namespace csu::reporting {
 
 inline constexpr const char* kDefaultSchema = "reporting";
+// The advisory lock publishers and grants take (store/sql.h's numbering:
+// "OpenCSU" in the high bytes, 'R' for reporting in the low byte).
+inline constexpr int64_t kReportingWriteLock = 0x4f70656e435355'52;
 // The version of the schema's layout (docs/store-format.md §18), in refresh.format_version.
 inline constexpr int64_t kFormatVersion = 1;
 

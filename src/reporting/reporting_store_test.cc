@@ -28,16 +28,46 @@ using analytics::testing::TestActivity;
 
 constexpr const char* kNow = "2026-12-07T10:00:00Z";
 
+// A spell, an appointment and an attendance with the fields these tests vary.
+SpellSpec Spell(const char* ccg, const char* provider, uint32_t patient, const char* admitted, const char* discharged,
+                int64_t pence, const char* hrg = "EB03E") {
+  SpellSpec s;
+  s.commissioner = ccg;
+  s.provider = provider;
+  s.patient = patient;
+  s.admitted = admitted;
+  s.discharged = discharged;
+  s.pence = pence;
+  s.hrg = hrg;
+  return s;
+}
+OpSpec Op(const char* ccg, const char* provider, uint32_t patient, const char* date, int64_t pence) {
+  OpSpec o;
+  o.commissioner = ccg;
+  o.provider = provider;
+  o.patient = patient;
+  o.date = date;
+  o.pence = pence;
+  return o;
+}
+AeSpec Ae(const char* ccg, const char* provider, uint32_t patient, const char* arrival, int64_t pence) {
+  AeSpec e;
+  e.commissioner = ccg;
+  e.provider = provider;
+  e.patient = patient;
+  e.arrival = arrival;
+  e.pence = pence;
+  return e;
+}
+
 void Fill(TestActivity& t, int extra_spells = 0) {
-  t.Spell({.commissioner = "02E", .provider = "RBT", .patient = 1, .discharged = "2018-04-05", .pence = 100'000})
-      .Spell({.commissioner = "02E", .provider = "RBT", .patient = 2, .discharged = "2018-05-05", .pence = 60'000,
-              .hrg = "FZ12A"})
-      .Spell({.commissioner = "27D", .provider = "RJR", .patient = 3, .discharged = "2018-06-05", .pence = 80'000})
-      .Op({.commissioner = "27D", .provider = "RJR", .patient = 3, .date = "2018-06-01", .pence = 15'000})
-      .Ae({.commissioner = "02E", .provider = "RBT", .patient = 0, .arrival = "2018-05-01T10:00", .pence = 14'000});
+  t.Spell(Spell("02E", "RBT", 1, "2018-04-02", "2018-04-05", 100'000))
+      .Spell(Spell("02E", "RBT", 2, "2018-05-02", "2018-05-05", 60'000, "FZ12A"))
+      .Spell(Spell("27D", "RJR", 3, "2018-06-02", "2018-06-05", 80'000))
+      .Op(Op("27D", "RJR", 3, "2018-06-01", 15'000))
+      .Ae(Ae("02E", "RBT", 0, "2018-05-01T10:00", 14'000));
   for (int i = 0; i < extra_spells; ++i)
-    t.Spell({.commissioner = "02E", .provider = "RBT", .patient = 10u + static_cast<uint32_t>(i),
-             .discharged = "2018-07-05", .pence = 1'000});
+    t.Spell(Spell("02E", "RBT", 10u + static_cast<uint32_t>(i), "2018-07-02", "2018-07-05", 1'000));
 }
 
 std::vector<store::BatchInfo> Batches() {

@@ -34,8 +34,6 @@ class SqliteDb;
 // high bytes keeps them apart from any other application's on the server.
 inline constexpr int64_t kAccountsWriteLock = 0x4f70656e435355'01;
 inline constexpr int64_t kAuditWriteLock = 0x4f70656e435355'02;
-// Publishing the reporting schema (reporting/reporting_store.h).
-inline constexpr int64_t kReportingWriteLock = 0x4f70656e435355'52;
 
 // What an engine implements for one prepared statement.
 class SqlStatementImpl {
