@@ -205,6 +205,11 @@ TEST_F(ReportingCommandTest, ACcgRoleReadsItsOwnRowsThroughOdbc) {
   const std::string port = colon < slash ? url.substr(colon + 1, slash - colon - 1) : "5432";
   std::string database = url.substr(slash + 1);
   database = database.substr(0, database.find('?'));
+  if (host.find(',') != std::string::npos || url.substr(0, at).find(':', 13) != std::string::npos)
+    GTEST_SKIP() << "CSU_TEST_POSTGRES_URL has several hosts or a password: the ODBC login is not tested";
+  // The new role has no password: the server must trust it on this address.
+  if (!pg::Connect("postgresql://" + role_ + "@" + url.substr(at + 1)).ok())
+    GTEST_SKIP() << "the server does not let a role without a password log in (trust on loopback): ODBC is not tested";
   fs::create_directories(root_ / "odbc");
   std::ofstream(root_ / "odbc" / "odbc.ini") << "[csu_reporting]\nDriver = PostgreSQL Unicode\nServername = " << host
                                              << "\nPort = " << port << "\nDatabase = " << database
