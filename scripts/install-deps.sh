@@ -40,6 +40,10 @@ PACKAGES+=(python3-jsonschema)
 # tier (scripts/cluster-test.sh). pgBackRest is documented, not installed.
 PACKAGES+=(libpq-dev postgresql-15 postgresql-15-auto-failover pg-auto-failover-cli)
 
+# The reporting schema's ODBC test (src/cli/reporting_command_test.cc) reads it
+# as Excel does, through psqlODBC with unixODBC's isql (skipped when absent).
+PACKAGES+=(odbc-postgresql unixodbc)
+
 # The FPS IRmark test canonicalises the submission's Body a second way, with
 # libxml2's xmllint --c14n (skipped when it is absent).
 PACKAGES+=(libxml2-utils)

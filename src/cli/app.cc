@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "cli/command.h"
+#include "cli/reporting_command.h"
 
 namespace csu::cli {
 
@@ -55,6 +56,7 @@ int Run(int argc, char** argv) {
   AddLedgerCommands(app, ctx);
   AddProcurementCommands(app, ctx);
   AddChcCommands(app, ctx);
+  AddReportingCommands(app, ctx);
   AddServeCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 

@@ -5,6 +5,7 @@
 
 #include "billing/meter.h"
 #include "cli/command.h"
+#include "cli/reporting_command.h"
 #include "cli/state.h"
 #include "core/progress.h"
 #include "core/text.h"
@@ -24,6 +25,8 @@ struct IngestArgs {
   bool json = false;
   bool accept_truncated = false;
   bool no_nhs_numbers = false;
+  std::string database;  // server mode: refresh the reporting schema after loading
+  std::string reporting_schema = "reporting";
 };
 
 void PrintHuman(const ingest::IngestReport& r, const store::BatchInfo& b, bool duplicate) {
@@ -106,6 +109,7 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     return kExitFailure;
   }
   nlohmann::json all = nlohmann::json::array();
+  bool any_new = false;
   for (const auto& [file, summary] : ready) {
     load::LoadRequest request;
     request.path = file;
@@ -134,12 +138,19 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
       else PrintHuman(r, out.batch, true);
       continue;
     }
+    any_new = true;
     if (!out.meter_error.empty()) PrintError(file + ": loaded, but its records could not be metered: " + out.meter_error);
     const ingest::IngestReport& r = out.report;
     if (args.json) all.push_back(ToJson(r, out.batch, false));
     else PrintHuman(r, out.batch, false);
   }
   if (args.json) std::printf("%s\n", all.dump(2).c_str());
+  // Server mode: the reporting schema is refreshed with each new batch, so
+  // analysts' tools read what the platform's pages show.
+  if (any_new && !args.database.empty()) {
+    std::fflush(stdout);
+    if (int code = PublishReporting(s, args.database, args.reporting_schema, args.json ? stderr : stdout); code != kExitOk) return code;
+  }
   return exit_code;
 }
 
@@ -166,6 +177,12 @@ void AddIngestCommand(CLI::App& app, Context& ctx) {
                 "The extracts have no NHS numbers (no nhs_number column): every patient is unknown. Without it, a "
                 "file without an nhs_number column is refused, since a misnamed one (NHSNumber) would load every "
                 "row as an unknown patient");
+  cmd->add_option("--database", args->database,
+                  "Server mode: after loading, refresh the reporting schema in this postgresql:// database (or set "
+                  "CSU_DATABASE_URL; csu reporting publish, docs/deploy.md)")
+      ->envname("CSU_DATABASE_URL");
+  cmd->add_option("--reporting-schema", args->reporting_schema, "With --database: the reporting schema's name")
+      ->capture_default_str();
   cmd->footer(
       "Each file becomes one batch, or is recognised as already loaded by its content hash.\n"
       "Rows that break a rule are quarantined with the reason (see 'csu quarantine'); the\n"
