@@ -12,7 +12,10 @@
 #      number the server acknowledged; first a planned switchover
 #      (`pg_autoctl perform failover`), then a hard kill (SIGKILL) of the new
 #      primary's postgres and its pg_autoctl. The writer reconnects by itself;
-#      afterwards every acknowledged number is on the new primary. The killed
+#      afterwards every acknowledged number is on the new primary. During the
+#      hard kill `csu challenges set` and `csu invoice run` also write with
+#      --database: every challenge and invoice run csu acknowledged is kept,
+#      and the invoice numbers have no gap or repeat. The killed
 #      node is then started again and rejoins as the standby. Timings printed.
 #   3. The C++ tests that need PostgreSQL (build/csu_tests, filter below) with
 #      CSU_TEST_POSTGRES_URL set to the multi-host URL of a fresh database
