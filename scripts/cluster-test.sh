@@ -12,7 +12,10 @@
 #      number the server acknowledged; first a planned switchover
 #      (`pg_autoctl perform failover`), then a hard kill (SIGKILL) of the new
 #      primary's postgres and its pg_autoctl. The writer reconnects by itself;
-#      afterwards every acknowledged number is on the new primary. The killed
+#      afterwards every acknowledged number is on the new primary. During the
+#      hard kill `csu challenges set` and `csu invoice run` also write with
+#      --database: every challenge and invoice run csu acknowledged is kept,
+#      and the invoice numbers have no gap or repeat. The killed
 #      node is then started again and rejoins as the standby. Timings printed.
 #   3. The C++ tests that need PostgreSQL (build/csu_tests, filter below) with
 #      CSU_TEST_POSTGRES_URL set to the multi-host URL of a fresh database
@@ -400,21 +403,104 @@ check_no_loss switchover
 SWITCHOVER_GAP=$(longest_gap switchover)
 ok "switchover (pg_autoctl perform failover): writes paused at most $SWITCHOVER_GAP s; $(elapsed "$t_sw" "$t_sw_done") s until node2 primary and node1 secondary again; all $(acked_count switchover) acknowledged rows present on node2"
 
+step "state folder for the nodes"
+as_user "$BIN/csu" synth --out "$T/extract" --ccgs 02E --year 2018/19 --seed 1 --quiet >"$T/log/synth.log" 2>&1 ||
+  fail "csu synth: $(tail -n 3 "$T/log/synth.log")"
+as_user "$BIN/csu" ingest --data "$T/state" --kind apc "$T/extract/apc.csv" >"$T/log/ingest.log" 2>&1 ||
+  fail "csu ingest: $(tail -n 3 "$T/log/ingest.log")"
+rm -rf "$T/extract"
+
+# Server mode's commands write through csu during the kill (2b): one
+# `csu challenges set` after another (the challenge log, docs/store-format.md
+# §10a) and one `csu invoice run` a month after another for three CCGs
+# (billing, §12a), each with --database on the multi-host URL. An id or a
+# month counts as acknowledged only when csu exited 0 (the write and its
+# audit entry committed).
+APP_URL="postgresql://csu_app@$HOSTS/csu_app?target_session_attrs=read-write&connect_timeout=2&sslmode=require"
+as_user "$BIN/csu" catalogue load --data "$T/state" --database "$APP_URL" "$ROOT/tests/golden/billing/catalogue.csv" \
+  >"$T/log/catalogue.log" 2>&1 || fail "csu catalogue load --database: $(tail -n 3 "$T/log/catalogue.log")"
+for ccg in 02E 12F 27D; do
+  as_user "$BIN/csu" subscriptions add --data "$T/state" --database "$APP_URL" --ccg "$ccg" --item BI-CORE \
+    --start 2018-04-01 --term 60 >>"$T/log/subscriptions.log" 2>&1 ||
+    fail "csu subscriptions add --database: $(tail -n 3 "$T/log/subscriptions.log")"
+done
+cat >"$T/csu-writers.sh" <<'WRITERS'
+#!/usr/bin/env bash
+# csu-writers.sh CSU DATA URL DIR: challenges cluster:1, :2, ... and invoice
+# runs for 2018-04, 2018-05, ... (60 months at most) until DIR/csu.stop exists.
+csu=$1 data=$2 url=$3 dir=$4
+challenger() {
+  local i=1
+  while [ ! -e "$dir/csu.stop" ]; do
+    "$csu" challenges set --data "$data" --database "$url" "cluster:$i" agreed --note "failover $i" \
+      >/dev/null 2>>"$dir/challenges.err" && echo "cluster:$i ${EPOCHREALTIME:-$(date +%s.%N)}" >>"$dir/challenges.acked"
+    i=$((i + 1))
+  done
+}
+invoicer() {
+  local m=0 period
+  while [ ! -e "$dir/csu.stop" ] && [ $m -lt 60 ]; do
+    period=$(date -u -d "2018-04-01 +$m month" +%Y-%m)
+    "$csu" invoice run --data "$data" --database "$url" --period "$period" \
+      >/dev/null 2>>"$dir/invoices.err" && echo "$period ${EPOCHREALTIME:-$(date +%s.%N)}" >>"$dir/invoices.acked"
+    m=$((m + 1))
+  done
+}
+challenger & invoicer & wait
+WRITERS
+chmod 755 "$T/csu-writers.sh"
+as_user touch "$T/challenges.acked" "$T/invoices.acked"
+
 # 2b. Hard kill of the primary (node2): SIGKILL its pg_autoctl and postgres.
 step "hard kill of the primary"
 start_writer kill
+as_user "$T/csu-writers.sh" "$BIN/csu" "$T/state" "$APP_URL" "$T" &
+CSU_WRITERS_PID=$!; PIDS+=($CSU_WRITERS_PID)
 wait_acks kill 20 30
+wait_acks challenges 3 60
+wait_acks invoices 3 60
 before=$(acked_count kill)
+csu_before=$(( $(acked_count challenges) + $(acked_count invoices) ))
 hard_kill "$K2" "$(postmaster_pid "$N2")"
 t_kill=$KILLED_AT
 gone "$K2"
 wait_acks kill $((before + 20)) 60
 t_first=$(first_ack_after kill "$t_kill")
 stop_writer kill
+# csu reconnects too: a challenge and an invoice run acknowledged after the kill.
+for _ in $(seq 600); do
+  [ "$(first_ack_after challenges "$t_kill")" != none ] && [ "$(first_ack_after invoices "$t_kill")" != none ] && break
+  sleep 0.1
+done
+as_user touch "$T/csu.stop"
+{ wait "$CSU_WRITERS_PID"; } 2>/dev/null || true
+[ "$(first_ack_after challenges "$t_kill")" != none ] ||
+  fail "no csu challenges set succeeded within 60 s of the kill ($(tail -n 2 "$T/challenges.err" | tr '\n' ' '))"
+[ "$(first_ack_after invoices "$t_kill")" != none ] ||
+  fail "no csu invoice run succeeded within 60 s of the kill ($(tail -n 2 "$T/invoices.err" | tr '\n' ' '))"
 [ "$(primary_port)" = "$P1" ] || fail "after the kill the writer's URL does not reach node1"
 check_no_loss kill
+# Every acknowledged challenge is in the log on the new primary...
+cut -d' ' -f1 "$T/challenges.acked" | sort >"$T/challenges.want"
+as_user psql -XAtq "$APP_URL" -c 'select distinct challenge from challenge_log' | sort >"$T/challenges.have" ||
+  fail "could not read the challenge log back from the new primary"
+[ -z "$(comm -23 "$T/challenges.want" "$T/challenges.have")" ] ||
+  fail "acknowledged challenges lost: $(comm -23 "$T/challenges.want" "$T/challenges.have" | head -n 3 | tr '\n' ' ')"
+# ...every acknowledged month has its three invoices, each CCG's month once,
+# and the numbers are INV-000001.. with no gap and no repeat.
+cut -d' ' -f1 "$T/invoices.acked" | sort >"$T/invoices.want"
+as_user psql -XAtq "$APP_URL" -c "select period from documents where kind = 'invoice' group by period having count(*) = 3" |
+  sort >"$T/invoices.have" || fail "could not read the invoices back from the new primary"
+[ -z "$(comm -23 "$T/invoices.want" "$T/invoices.have")" ] ||
+  fail "acknowledged invoice runs lost: $(comm -23 "$T/invoices.want" "$T/invoices.have" | head -n 3 | tr '\n' ' ')"
+numbers=$(as_user psql -XAtq "$APP_URL" -c "select count(*), count(distinct number), count(distinct ccg || period),
+  coalesce(max(substr(number, 5)::int), 0) from documents where kind = 'invoice'")
+IFS='|' read -r n_docs n_numbers n_months n_max <<<"$numbers"
+{ [ "$n_docs" = "$n_numbers" ] && [ "$n_docs" = "$n_months" ] && [ "$n_docs" = "$n_max" ]; } ||
+  fail "invoice numbers after the kill: $n_docs invoices, $n_numbers numbers, $n_months CCG months, highest INV-$n_max (want all equal: gapless, unique)"
 state_after=$(formation_state)
 ok "hard kill of primary node2 (SIGKILL postgres + pg_autoctl): the writer's first acknowledged write on node1 came $t_first s after the kill; all $(acked_count kill) acknowledged rows present on node1 (monitor: $state_after)"
+ok "through csu --database during the kill: all $(acked_count challenges) acknowledged challenges in the log, all $(acked_count invoices) acknowledged invoice runs issued; $n_docs invoices numbered INV-000001..INV-$(printf %06d "$n_max") with no gap or repeat ($csu_before csu writes acknowledged before the kill)"
 FAILOVER_SECONDS=$t_first
 
 # 2c. The killed node comes back and rejoins as the standby.
@@ -466,12 +552,8 @@ fi
 
 # ---------------------------------------------------------------------------
 # 4. nginx in front of three csu serve nodes.
-step "state folder for the nodes"
-as_user "$BIN/csu" synth --out "$T/extract" --ccgs 02E --year 2018/19 --seed 1 --quiet >"$T/log/synth.log" 2>&1 ||
-  fail "csu synth: $(tail -n 3 "$T/log/synth.log")"
-as_user "$BIN/csu" ingest --data "$T/state" --kind apc "$T/extract/apc.csv" >"$T/log/ingest.log" 2>&1 ||
-  fail "csu ingest: $(tail -n 3 "$T/log/ingest.log")"
-rm -rf "$T/extract"
+# (The state folder for the nodes was made before the hard kill, 2b: the
+# challenge and invoice writers there use it.)
 # Server mode: once `csu serve` takes --database (sessions, accounts and the
 # audit log in PostgreSQL), every node is given the same URL and a session
 # made on one node works on all. Until then each node serves its own copy of

@@ -1,12 +1,15 @@
-// The billing database of a state folder (billing.sqlite,
-// docs/store-format.md §12): catalogue versions, subscriptions, population
-// updates, usage, and issued invoices and credit notes. Every change made
-// through this class is one SQLite transaction with synchronous=FULL: it
-// lands whole or not at all and is on disk when the call returns. (Meter
-// counts use their own connection with synchronous=NORMAL: meter.h.) Issued documents are immutable (triggers)
-// and numbered without gaps.
+// The billing database: catalogue versions, subscriptions, population
+// updates, usage, and issued invoices and credit notes. Embedded mode keeps
+// it in the state folder (billing.sqlite, docs/store-format.md §12); server
+// mode in PostgreSQL (§12a), shared by every node, through the same
+// statements (store/sql.h). Every change made through this class is one
+// transaction (SQLite: synchronous=FULL; PostgreSQL: under
+// store::kBillingWriteLock, so nodes issue one at a time): it lands whole or
+// not at all and is durable when the call returns. (Meter counts use their
+// own connection: meter.h.) Issued documents are immutable (triggers) and
+// numbered without gaps, across nodes too.
 //
-//   CSU_ASSIGN_OR_RETURN(db, BillingStore::Open(dir));
+//   CSU_ASSIGN_OR_RETURN(db, BillingStore::Open(dir));      // or OpenServer(pg::Connect(url))
 //   CSU_ASSIGN_OR_RETURN(added, db->AddVersions(versions, {now, actor}));
 //   CSU_ASSIGN_OR_RETURN(inv, db->Issue(computed, {now, actor}));
 //
@@ -31,6 +34,7 @@
 
 namespace csu::store {
 class SqliteDb;
+class SqlConnection;
 }
 
 namespace csu::billing {
@@ -52,6 +56,10 @@ class BillingStore {
  public:
   // Opens (creating) DIR/billing.sqlite. Errors name the file.
   static Result<std::unique_ptr<BillingStore>> Open(const std::string& dir);
+  // Server mode: the tables in the connection's PostgreSQL schema (§12a),
+  // created on first open under the billing lock. Errors name the server,
+  // never the password; a SQLite connection is refused (use Open).
+  static Result<std::unique_ptr<BillingStore>> OpenServer(std::unique_ptr<store::SqlConnection> db);
   ~BillingStore();
 
   // ---- catalogue
@@ -126,13 +134,13 @@ class BillingStore {
   struct PassKey {
     explicit PassKey() = default;
   };
-  BillingStore(PassKey, std::unique_ptr<store::SqliteDb> db);
+  BillingStore(PassKey, std::unique_ptr<store::SqlConnection> db);
 
  private:
   Result<std::vector<Invoice>> LoadDocuments(const std::string& where_sql, const std::string& arg);
   // Numbers, stamps, hashes and inserts `inv`; the caller holds a transaction.
   Status StoreDocument(Invoice& inv, const Actor& actor);
-  std::unique_ptr<store::SqliteDb> db_;
+  std::unique_ptr<store::SqlConnection> db_;
 };
 
 // Documents against the fingerprints the hash-chained audit log recorded as
@@ -150,5 +158,8 @@ bool ValidVatNumber(std::string_view text);
 // Creates the billing schema on a fresh file or checks its version; shared by
 // BillingStore and Meter. `pragmas` set the connection's durability.
 Status PrepareBillingDb(store::SqliteDb& db, const std::string& pragmas);
+// The same in PostgreSQL (§12a), under store::kBillingWriteLock; shared by
+// BillingStore::OpenServer and Meter::OpenServer.
+Status PrepareServerBillingDb(store::SqlConnection& db);
 
 }  // namespace csu::billing

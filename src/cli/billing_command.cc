@@ -5,7 +5,9 @@
 //   csu usage record|list          usage from the CSU's other systems, and the meters
 //   csu invoice run|list|show|credit|verify
 //   csu billing report             cost per head, revenue, renewals, forecast
-// Every change is written to the state folder's audit log.
+// Every change is written to the state folder's audit log. With --database
+// (or CSU_DATABASE_URL) the billing database and the audit log are
+// PostgreSQL's instead (server mode, docs/server-mode.md).
 #include <algorithm>
 #include <CLI/CLI.hpp>
 
@@ -20,6 +22,7 @@
 #include "billing/invoice_document.h"
 #include "billing/invoice_run.h"
 #include "cli/command.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "store/platform_date.h"
 #include "cli/table_output.h"
@@ -37,6 +40,7 @@ using billing::Period;
 
 struct BillingArgs {
   StateArgs state;
+  std::string database;  // server mode: the billing database and the audit log in PostgreSQL
   std::string file;
   std::string ccg;
   std::string item;
@@ -66,20 +70,27 @@ struct BillingArgs {
 struct Opened {
   std::unique_ptr<State> state;
   std::unique_ptr<BillingStore> db;
+  std::unique_ptr<CommandAudit> audit;
   billing::Actor actor;
   Date today;
 };
 
-std::optional<Opened> Open(const Context& ctx, const StateArgs& args) {
+std::optional<Opened> Open(const Context& ctx, const StateArgs& args, const std::string& database) {
   Opened o;
   o.state = OpenOrPrint(ctx, args, Access::kShared);
   if (!o.state) return std::nullopt;
-  auto db = BillingStore::Open(args.data_dir);
+  auto db = OpenBilling(args.data_dir, database);
   if (!db.ok()) {
     PrintError(db.error().ToString());
     return std::nullopt;
   }
   o.db = std::move(db).value();
+  auto audit = CommandAudit::Open(*o.state->store, database);
+  if (!audit.ok()) {
+    PrintError(audit.error().ToString());
+    return std::nullopt;
+  }
+  o.audit = std::move(audit).value();
   std::string now = store::Env::Default().NowUtc();
   const Date real = UkDateOfTimestamp(now).value();
   // A platform date (store/platform_date.h) stands in for today, said on
@@ -102,7 +113,7 @@ std::optional<Opened> Open(const Context& ctx, const StateArgs& args) {
 }
 
 bool Audit(Opened& o, const std::string& action, const std::string& subject, const nlohmann::json& details) {
-  if (Status s = o.state->store->AppendAudit(o.state->actor, action, subject, details.dump()); !s.ok()) {
+  if (Status s = o.audit->Append(o.state->actor, action, subject, details.dump()); !s.ok()) {
     PrintError("the change was made but its audit entry could not be written: " + s.error().ToString());
     return false;
   }
@@ -139,7 +150,7 @@ std::string FileName(const std::string& path) {
 // ------------------------------------------------------------------ catalogue
 
 int CatalogueLoad(const Context& ctx, const BillingArgs& a) {
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto bytes = ReadFile(a.file);
   if (!bytes.ok()) return Fail(bytes.error().ToString());
@@ -177,7 +188,7 @@ int CatalogueLoad(const Context& ctx, const BillingArgs& a) {
 }
 
 int CatalogueList(const Context& ctx, const BillingArgs& a) {
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   Date on = o->today;
   if (!a.date.empty()) {
@@ -209,7 +220,7 @@ int SubscriptionsAdd(const Context& ctx, const BillingArgs& a) {
     if (!bp) return Fail("--discount: \"" + a.discount + "\" is not a percentage such as 5 or 2.5%", kExitUsage);
     s.discount_bp = *bp;
   }
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto added = o->db->AddSubscription(s, KnownCcg(*o->state->ref), o->actor);
   if (!added.ok()) return Fail(added.error().ToString() + " (nothing was added)");
@@ -226,7 +237,7 @@ int SubscriptionsAdd(const Context& ctx, const BillingArgs& a) {
 }
 
 int SubscriptionsList(const Context& ctx, const BillingArgs& a) {
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto cat = o->db->LoadCatalogue();
   auto subs = o->db->Subscriptions();
@@ -241,7 +252,7 @@ int SubscriptionsList(const Context& ctx, const BillingArgs& a) {
 int PopulationSet(const Context& ctx, const BillingArgs& a) {
   auto from = Date::Parse(a.date);
   if (!from.ok()) return Fail("--from: " + from.error().ToString(), kExitUsage);
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   if (!KnownCcg(*o->state->ref)(a.ccg)) return Fail(NotACcg(*o, a.ccg), kExitUsage);
   if (Status s = o->db->SetPopulation(a.ccg, from.value(), a.quantity, o->actor); !s.ok())
@@ -254,7 +265,7 @@ int PopulationSet(const Context& ctx, const BillingArgs& a) {
 }
 
 int PopulationList(const Context& ctx, const BillingArgs& a) {
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto updates = o->db->PopulationUpdates();
   auto subs = o->db->Subscriptions();
@@ -286,7 +297,7 @@ int PopulationList(const Context& ctx, const BillingArgs& a) {
 int UsageRecord(const Context& ctx, const BillingArgs& a) {
   auto period = Period::Parse(a.period);
   if (!period.ok()) return Fail("--period: " + period.error().ToString(), kExitUsage);
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   if (!KnownCcg(*o->state->ref)(a.ccg)) return Fail(NotACcg(*o, a.ccg), kExitUsage);
   auto counted = o->db->RecordUsage(a.ccg, period.value(), a.meter, a.quantity, a.reference, o->actor);
@@ -304,7 +315,7 @@ int UsageRecord(const Context& ctx, const BillingArgs& a) {
 }
 
 int UsageList(const Context& ctx, const BillingArgs& a) {
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto rows = o->db->Usage(a.ccg);
   if (!rows.ok()) return Fail(rows.error().ToString());
@@ -319,7 +330,7 @@ int InvoiceRun(const Context& ctx, const BillingArgs& a) {
   std::optional<int64_t> rate = billing::ParsePercentBp(a.vat_rate);
   if (!rate || *rate < 0 || *rate > 10000)
     return Fail("--vat-rate: \"" + a.vat_rate + "\" is not a percentage 0–100 such as 20", kExitUsage);
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   billing::InvoiceRunOptions options{*rate, o->today, a.dry_run};
   auto run = billing::RunInvoices(*o->db, *o->state->ref, period.value(), options, o->actor);
@@ -361,7 +372,7 @@ int InvoiceRun(const Context& ctx, const BillingArgs& a) {
 }
 
 int InvoiceList(const Context& ctx, const BillingArgs& a) {
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto docs = o->db->Documents(a.ccg);
   if (!docs.ok()) return Fail(docs.error().ToString());
@@ -373,7 +384,7 @@ int InvoiceShow(const Context& ctx, const BillingArgs& a) {
     return Fail("--format: \"" + a.format + "\" is not text, json, html or xlsx", kExitUsage);
   if (a.format == "xlsx" && a.out.empty())
     return Fail("--format xlsx writes a workbook: give the file name with --out FILE.xlsx", kExitUsage);
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto doc = o->db->Document(a.number);
   if (!doc.ok()) return Fail(doc.error().ToString());
@@ -406,7 +417,7 @@ int InvoiceShow(const Context& ctx, const BillingArgs& a) {
 }
 
 int InvoiceCredit(const Context& ctx, const BillingArgs& a) {
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto cn = o->db->Credit(a.number, a.reason, o->actor);
   if (!cn.ok()) return Fail(cn.error().ToString() + " (nothing was issued)");
@@ -419,7 +430,7 @@ int InvoiceCredit(const Context& ctx, const BillingArgs& a) {
 }
 
 int InvoiceSettings(const Context& ctx, const BillingArgs& a) {
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto current = o->db->GetSupplier();
   if (!current.ok()) return Fail(current.error().ToString());
@@ -459,7 +470,7 @@ int InvoiceSettings(const Context& ctx, const BillingArgs& a) {
 }
 
 int InvoiceVerify(const Context& ctx, const BillingArgs& a) {
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto problems = o->db->Verify();
   if (!problems.ok()) return Fail(problems.error().ToString());
@@ -468,9 +479,9 @@ int InvoiceVerify(const Context& ctx, const BillingArgs& a) {
   std::vector<std::string> all = problems.value();
   // The audit log, itself hash-chained, recorded each document's fingerprint
   // when it was issued.
-  if (auto chain = o->state->store->VerifyAudit(); !chain.ok()) {
+  if (auto chain = o->audit->Verify(); !chain.ok()) {
     all.push_back("the audit log's hash chain is broken: " + chain.error().ToString());
-  } else if (auto entries = o->state->store->Audit(); !entries.ok()) {
+  } else if (auto entries = o->audit->Entries(); !entries.ok()) {
     return Fail(entries.error().ToString());
   } else {
     std::vector<std::pair<std::string, std::string>> audited;
@@ -501,7 +512,7 @@ int BillingReport(const Context& ctx, const BillingArgs& a) {
     return Fail("--view: \"" + a.view + "\" is not cost-per-head, revenue, renewals, forecast or all", kExitUsage);
   if (std::string problem = CheckTableFormat(a.format, a.out); !problem.empty()) return Fail(problem, kExitUsage);
   if (a.months < 1 || a.months > 120) return Fail("--months: must be 1–120", kExitUsage);
-  auto o = Open(ctx, a.state);
+  auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   billing::CsuBillingOptions options;
   options.today = o->today;
@@ -535,6 +546,7 @@ CLI::App* Sub(CLI::App* parent, Context& ctx, const char* name, const char* help
               std::shared_ptr<BillingArgs> args, int (*fn)(const Context&, const BillingArgs&)) {
   CLI::App* cmd = parent->add_subcommand(name, help);
   AddStateOptions(cmd, args->state);
+  AddDatabaseOption(cmd, args->database);
   cmd->callback([&ctx, args, fn] { ctx.action = [&ctx, args, fn] { return fn(ctx, *args); }; });
   return cmd;
 }

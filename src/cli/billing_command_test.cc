@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/run_csu_for_tests.h"
+#include "pg/pg_connection.h"
+#include "pg/pg_for_tests.h"
 
 namespace csu::cli {
 namespace {
@@ -150,6 +152,58 @@ TEST_F(BillingCommandTest, ACatalogueLeavingOutAHeldItemNamesItsHoldersAndWhatTo
       << o.output;
   EXPECT_TRUE(Contains(o.output, "keep BI-CORE's rows in the file")) << o.output;
   EXPECT_FALSE(Contains(o.output, "not in the catalogue")) << o.output;
+}
+
+// Server mode (docs/server-mode.md): two nodes, each with its own state
+// folder, given the same --database. An invoice issued on one is what the
+// other sees, in the one number series; a challenge set on one is in the
+// shared log; the audit entries are in PostgreSQL's log, against which the
+// other node verifies the documents; and neither state folder's own
+// billing.sqlite holds anything. Skipped without CSU_TEST_POSTGRES_URL.
+TEST(BillingServerModeTest, AnInvoiceIssuedOnOneNodeIsSeenNumberedAndVerifiedOnAnother) {
+  auto schema = pg::TestSchema::Create();
+  ASSERT_TRUE(schema.ok()) << schema.error().ToString();
+  if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
+  const std::string db = " --database '" + schema.value()->url() + "'";
+  const fs::path a = testing::FreshScratch("csu-billing-node-a"), b = testing::FreshScratch("csu-billing-node-b");
+  for (const fs::path& node : {a, b})
+    ASSERT_EQ(testing::RunCsuOn(node, "users add admin --role csu_admin --password-stdin < " + (node / "pw.txt").string())
+                  .exit_code,
+              0);
+  const std::string golden = std::string(CSU_SOURCE_DIR) + "/tests/golden/billing/catalogue.csv";
+  Outcome o = testing::RunCsuOn(a, "catalogue load " + golden, db);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  o = testing::RunCsuOn(a, "subscriptions add --ccg 02E --item BI-CORE --start 2018-04-01", db);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  o = testing::RunCsuOn(a, "invoice run --period 2018-06", db);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "INV-000001")) << o.output;
+  o = testing::RunCsuOn(b, "invoice run --period 2018-06", db);
+  EXPECT_TRUE(Contains(o.output, "0 invoices issued") && Contains(o.output, "1 already issued")) << o.output;
+  o = testing::RunCsuOn(b, "invoice run --period 2018-07", db);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "INV-000002")) << o.output;
+  o = testing::RunCsuOn(a, "invoice list", db);
+  EXPECT_TRUE(Contains(o.output, "INV-000001") && Contains(o.output, "INV-000002")) << o.output;
+  o = testing::RunCsuOn(b, "invoice verify", db);
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "2 documents")) << o.output;
+  o = testing::RunCsuOn(a, "challenges set dup:apc:1:2 rejected --note 'coded right'", db);
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  // The state folders' own databases were not used.
+  o = testing::RunCsuOn(b, "invoice list");
+  EXPECT_FALSE(Contains(o.output, "INV-000001")) << o.output;
+  auto conn = pg::Connect(schema.value()->url());
+  ASSERT_TRUE(conn.ok()) << conn.error().ToString();
+  auto q = conn.value()->Prepare(
+      "SELECT (SELECT count(*) FROM challenge_log WHERE challenge = 'dup:apc:1:2'), "
+      "(SELECT count(*) FROM audit_log WHERE action IN ('billing.invoice.issue', 'challenge.status'))");
+  ASSERT_TRUE(q.ok()) << q.error().ToString();
+  ASSERT_TRUE(q.value().Step().value());
+  EXPECT_EQ(q.value().Int(0), 1);
+  EXPECT_EQ(q.value().Int(1), 3);  // two invoices and the challenge
+  fs::remove_all(a);
+  fs::remove_all(b);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "contracts/contract_file.h"
 #include "contracts/contract_store.h"
@@ -19,12 +20,14 @@ namespace {
 
 struct LoadArgs {
   StateArgs state;
+  std::string database;  // server mode: the contracts in PostgreSQL
   std::string file;
   bool json = false;
 };
 
 struct ListArgs {
   StateArgs state;
+  std::string database;
   std::string year;
   std::string commissioner;
   bool json = false;
@@ -43,9 +46,14 @@ int Load(const Context& ctx, const LoadArgs& args) {
     PrintError(contracts.error().ToString() + " (nothing was loaded)");
     return kExitFailure;
   }
-  auto db = contracts::ContractStore::Open(args.state.data_dir);
+  auto db = OpenContracts(args.state.data_dir, args.database);
   if (!db.ok()) {
     PrintError(db.error().ToString());
+    return kExitFailure;
+  }
+  auto audit = CommandAudit::Open(*state->store, args.database);
+  if (!audit.ok()) {
+    PrintError(audit.error().ToString());
     return kExitFailure;
   }
   const std::string sha = store::Sha256Hex(bytes.value());
@@ -65,7 +73,7 @@ int Load(const Context& ctx, const LoadArgs& args) {
   std::string file_name = args.file.substr(args.file.find_last_of('/') == std::string::npos ? 0 : args.file.find_last_of('/') + 1);
   nlohmann::json details = {{"file", file_name}, {"sha256", sha}, {"contracts", n}, {"plan_lines", lines},
                             {"replaced", replaced.value()}};
-  if (Status s = state->store->AppendAudit(state->actor, "contracts.load", file_name, details.dump()); !s.ok()) {
+  if (Status s = audit.value()->Append(state->actor, "contracts.load", file_name, details.dump()); !s.ok()) {
     // The plans are in; the audit entry is what failed. Say so plainly.
     PrintError("contracts loaded but the audit entry could not be written: " + s.error().ToString());
     return kExitFailure;
@@ -86,7 +94,7 @@ int Load(const Context& ctx, const LoadArgs& args) {
 int List(const Context& ctx, const ListArgs& args) {
   auto state = OpenOrPrint(ctx, args.state, Access::kShared);
   if (!state) return kExitFailure;
-  auto db = contracts::ContractStore::Open(args.state.data_dir);
+  auto db = OpenContracts(args.state.data_dir, args.database);
   if (!db.ok()) {
     PrintError(db.error().ToString());
     return kExitFailure;
@@ -158,6 +166,7 @@ void AddContractsCommand(CLI::App& app, Context& ctx) {
   CLI::App* load = cmd->add_subcommand(
       "load", "Load contract plans from a CSV file (docs/formats/contracts-v1.md); replaces the contracts it names");
   AddStateOptions(load, load_args->state);
+  AddDatabaseOption(load, load_args->database);
   load->add_option("FILE", load_args->file, "Contract plans CSV")->required();
   load->add_flag("--json", load_args->json, "Print the result as JSON");
   load->callback([&ctx, load_args] { ctx.action = [&ctx, load_args] { return Load(ctx, *load_args); }; });
@@ -165,6 +174,7 @@ void AddContractsCommand(CLI::App& app, Context& ctx) {
   auto list_args = std::make_shared<ListArgs>();
   CLI::App* list = cmd->add_subcommand("list", "List the contracts and plan lines held");
   AddStateOptions(list, list_args->state);
+  AddDatabaseOption(list, list_args->database);
   list->add_option("--year", list_args->year, "Financial year, e.g. 2018/19 (default: every year held)");
   list->add_option("--commissioner", list_args->commissioner, "Only this CCG (ODS code)")->transform(UpperCaseCode);
   list->add_flag("--json", list_args->json, "Print JSON");

@@ -9,6 +9,7 @@
 #include "analytics/commissioning_views.h"
 #include "analytics/report_views.h"
 #include "cli/command.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "contracts/contract_store.h"
@@ -24,6 +25,7 @@ const std::vector<std::string> kViews = {"summary", "monitoring", "nca", "challe
 
 struct ReportArgs {
   StateArgs state;
+  std::string database;  // server mode: contracts, challenges and the audit log in PostgreSQL
   std::string view;
   std::string commissioner;
   std::string year = "2018/19";
@@ -42,6 +44,7 @@ struct ReportArgs {
 
 struct SetArgs {
   StateArgs state;
+  std::string database;
   std::string id;
   std::string status;
   std::string note;
@@ -72,8 +75,10 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
   if (!state) return kExitFailure;
   auto loaded = pricing::LoadPriced(*state->store, *state->ref);
   if (!loaded.ok()) return Fail(loaded.error().ToString());
-  auto db = contracts::ContractStore::Open(args.state.data_dir);
+  auto db = OpenContracts(args.state.data_dir, args.database);
   if (!db.ok()) return Fail(db.error().ToString());
+  auto audit = CommandAudit::Open(*state->store, args.database);
+  if (!audit.ok()) return Fail(audit.error().ToString());
   const analytics::CommissioningViews views(loaded.value(), *state->ref, *db.value());
   analytics::ViewRequest request;
   request.view = args.view;
@@ -99,7 +104,7 @@ int RunReport(const Context& ctx, const ReportArgs& args) {
                               {"year", scope.year.ToString()}, {"month", scope.month}, {"format", args.format},
                               {"shared", args.shared}, {"record_level", record_level}};
     if (!args.out.empty()) details["file"] = args.out;
-    if (Status s = state->store->AppendAudit(state->actor, args.out.empty() ? "report.view" : "report.export",
+    if (Status s = audit.value()->Append(state->actor, args.out.empty() ? "report.view" : "report.export",
                                              args.view, details.dump());
         !s.ok())
       return Fail("the audit entry could not be written, so the report is withheld: " + s.error().ToString());
@@ -113,13 +118,15 @@ int SetStatus(const Context& ctx, const SetArgs& args) {
   if (!status) return Fail("status must be raised, agreed or rejected, not \"" + args.status + "\"", kExitUsage);
   auto state = OpenOrPrint(ctx, args.state, Access::kShared);
   if (!state) return kExitFailure;
-  auto db = contracts::ContractStore::Open(args.state.data_dir);
+  auto db = OpenContracts(args.state.data_dir, args.database);
   if (!db.ok()) return Fail(db.error().ToString());
+  auto audit = CommandAudit::Open(*state->store, args.database);
+  if (!audit.ok()) return Fail(audit.error().ToString());
   const std::string now = store::Env::Default().NowUtc();
   if (Status s = db.value()->SetChallengeStatus(args.id, *status, args.note, now, state->actor); !s.ok())
     return Fail(s.error().ToString());
   nlohmann::json details = {{"challenge", args.id}, {"status", args.status}, {"note", args.note}};
-  if (Status s = state->store->AppendAudit(state->actor, "challenge.status", args.id, details.dump()); !s.ok())
+  if (Status s = audit.value()->Append(state->actor, "challenge.status", args.id, details.dump()); !s.ok())
     return Fail("status recorded but the audit entry could not be written: " + s.error().ToString());
   std::printf("Challenge %s is now %s.\n", args.id.c_str(), args.status.c_str());
   return kExitOk;
@@ -137,6 +144,7 @@ void AddReportCommand(CLI::App& app, Context& ctx) {
       "readmissions (30-day rates), records (drill-down), all");
   cmd->add_option("VIEW", args->view, "Which report")->required()->check(CLI::IsMember(kViews));
   AddStateOptions(cmd, args->state);
+  AddDatabaseOption(cmd, args->database);
   cmd->add_option("--commissioner", args->commissioner, "CCG ODS code, or 'all' for the whole CSU")->required()->transform(UpperCaseCode);
   cmd->add_option("--year", args->year, "Financial year")->capture_default_str();
   cmd->add_option("--month", args->month, "Financial month reported, 1 (April) to 12 (March); default: the latest with activity");
@@ -160,6 +168,7 @@ void AddReportCommand(CLI::App& app, Context& ctx) {
   ch->require_subcommand(1);
   CLI::App* s = ch->add_subcommand("set", "Set a challenge's status (raised, agreed or rejected) with a note");
   AddStateOptions(s, set->state);
+  AddDatabaseOption(s, set->database);
   s->add_option("ID", set->id, "Challenge id, as csu report challenges lists it")->required();
   s->add_option("STATUS", set->status, "raised, agreed or rejected")->required();
   s->add_option("--note", set->note, "Why (required for agreed and rejected)");

@@ -59,7 +59,7 @@ struct ServeArgs {
   std::string rag;  // "AMBER,RED" per cent: the summary's status thresholds
   std::string payroll_key;  // the payroll key; its pages are off without it
   std::string chc_key;  // the CHC key file: only for the identifiable view
-  std::string database;  // server mode: accounts, sessions and audit in PostgreSQL
+  std::string database;  // server mode: accounts, sessions, audit, contracts and billing in PostgreSQL
 };
 
 // The latest financial year holding a discharge, appointment or arrival.
@@ -121,7 +121,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     }
     web_options.year = year.value();
   }
-  auto contracts = contracts::ContractStore::Open(args.state.data_dir);
+  // Server mode: contracts and the challenge log in PostgreSQL, shared by
+  // every node (docs/server-mode.md); billing and its meter below too.
+  auto contracts = OpenContracts(args.state.data_dir, args.database);
   if (!contracts.ok()) {
     PrintError(contracts.error().ToString());
     return kExitFailure;
@@ -207,12 +209,12 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   };
   // Billing: the database is used by one request at a time; the meter has
   // its own connection and lock, so counting never waits for a billing page.
-  auto billing_db = billing::BillingStore::Open(args.state.data_dir);
+  auto billing_db = OpenBilling(args.state.data_dir, args.database);
   if (!billing_db.ok()) {
     PrintError(billing_db.error().ToString());
     return kExitFailure;
   }
-  auto meter = billing::Meter::Open(args.state.data_dir);
+  auto meter = OpenMeter(args.state.data_dir, args.database);
   if (!meter.ok()) {
     PrintError(meter.error().ToString());
     return kExitFailure;
@@ -429,7 +431,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   std::printf("csu: serving %s on http://%s:%u/ (stop with Ctrl-C or SIGTERM)\n", args.state.data_dir.c_str(),
               host.c_str(), static_cast<unsigned>(server.port()));
   if (server_audit)
-    std::printf("csu: server mode: accounts, sessions and the audit log in %s\n", server_audit->Name().c_str());
+    std::printf("csu: server mode: accounts, sessions, the audit log, contracts, challenges and billing in %s\n", server_audit->Name().c_str());
   if (platform_date.value())
     std::printf("csu: %s, set for this state folder ('csu store platform-date --clear' to use the real date)\n",
                 store::PlatformDateNotice(*platform_date.value(), store::Env::Default().TodayUk()).c_str());

@@ -7,8 +7,8 @@ namespace csu::cli {
 
 void AddDatabaseOption(CLI::App* cmd, std::string& url) {
   cmd->add_option("--database", url,
-                  "Server mode: a postgresql:// URL holding accounts, sessions and the audit log (or set "
-                  "CSU_DATABASE_URL; docs/server-mode.md)")
+                  "Server mode: a postgresql:// URL holding accounts, sessions, the audit log, contracts and "
+                  "challenges, and billing (or set CSU_DATABASE_URL; docs/server-mode.md)")
       ->envname("CSU_DATABASE_URL");
 }
 
@@ -23,6 +23,50 @@ Result<std::unique_ptr<tenancy::Accounts>> OpenServerAccounts(const std::string&
   CSU_ASSIGN_OR_RETURN(db, pg::Connect(url));
   return tenancy::OpenServerAccounts(std::move(db), std::move(options));
 }
+
+namespace {
+Result<std::unique_ptr<store::SqlConnection>> ConnectServer(const std::string& url) {
+  if (!pg::IsPostgresUrl(url)) return MakeError("--database", "must be a postgresql:// URL (docs/server-mode.md)");
+  return pg::Connect(url);
+}
+}  // namespace
+
+Result<std::unique_ptr<contracts::ContractStore>> OpenContracts(const std::string& data_dir, const std::string& url) {
+  if (url.empty()) return contracts::ContractStore::Open(data_dir);
+  CSU_ASSIGN_OR_RETURN(db, ConnectServer(url));
+  return contracts::ContractStore::OpenServer(std::move(db));
+}
+
+Result<std::unique_ptr<billing::BillingStore>> OpenBilling(const std::string& data_dir, const std::string& url) {
+  if (url.empty()) return billing::BillingStore::Open(data_dir);
+  CSU_ASSIGN_OR_RETURN(db, ConnectServer(url));
+  return billing::BillingStore::OpenServer(std::move(db));
+}
+
+Result<std::unique_ptr<billing::Meter>> OpenMeter(const std::string& data_dir, const std::string& url) {
+  if (url.empty()) return billing::Meter::Open(data_dir);
+  CSU_ASSIGN_OR_RETURN(db, ConnectServer(url));
+  return billing::Meter::OpenServer(std::move(db));
+}
+
+Result<std::unique_ptr<CommandAudit>> CommandAudit::Open(store::Store& local, const std::string& url) {
+  if (url.empty()) return std::make_unique<CommandAudit>(&local, nullptr);
+  CSU_ASSIGN_OR_RETURN(log, OpenServerAudit(url));
+  return std::make_unique<CommandAudit>(&local, std::move(log));
+}
+
+Status CommandAudit::Append(const std::string& actor, const std::string& action, const std::string& subject,
+                            const std::string& details) {
+  if (!server_) return local_->AppendAudit(actor, action, subject, details);
+  auto e = server_->Append(actor, action, subject, details);
+  return e.ok() ? Status::Ok() : Status(e.error());
+}
+
+Result<std::vector<store::AuditEntry>> CommandAudit::Entries() {
+  return server_ ? server_->Entries() : local_->Audit();
+}
+
+Result<int64_t> CommandAudit::Verify() { return server_ ? server_->Verify() : local_->VerifyAudit(); }
 
 tenancy::AuditFn AppendTo(store::SqlAuditLog& log) {
   return [&log](const std::string& actor, const std::string& action, const std::string& subject,

@@ -1,8 +1,11 @@
 // Server mode's database for the commands (docs/server-mode.md): the
-// PostgreSQL URL of --database (or CSU_DATABASE_URL), where `csu serve` and
-// `csu users` keep accounts, sessions, the sign-in throttle and the audit
-// log instead of the state folder. Without one, they use the state folder
-// as before. The URL is never printed with its password (pg::RedactedUrl).
+// PostgreSQL URL of --database (or CSU_DATABASE_URL), where `csu serve`,
+// `csu users`, `csu contracts`, `csu challenges` and the billing commands
+// keep accounts, sessions, the sign-in throttle, the audit log, the
+// commissioning database (contracts, plans, challenges) and the billing
+// database (catalogue, subscriptions, usage and meters, invoices) instead of
+// the state folder. Without one, they use the state folder as before. The
+// URL is never printed with its password (pg::RedactedUrl).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -10,8 +13,12 @@
 #include <memory>
 #include <string>
 
+#include "billing/billing_store.h"
+#include "billing/meter.h"
+#include "contracts/contract_store.h"
 #include "core/result.h"
 #include "store/sql_audit_log.h"
+#include "store/store.h"
 #include "tenancy/accounts.h"
 
 namespace csu::cli {
@@ -31,5 +38,31 @@ Result<std::unique_ptr<tenancy::Accounts>> OpenServerAccounts(const std::string&
 
 // An AuditFn appending to `log` (which must outlive it).
 tenancy::AuditFn AppendTo(store::SqlAuditLog& log);
+
+// The commissioning database, the billing database and the meter: the
+// state folder's files when `url` is empty, else the tables in PostgreSQL,
+// each on a connection of its own (ContractStore::OpenServer, ...).
+Result<std::unique_ptr<contracts::ContractStore>> OpenContracts(const std::string& data_dir, const std::string& url);
+Result<std::unique_ptr<billing::BillingStore>> OpenBilling(const std::string& data_dir, const std::string& url);
+Result<std::unique_ptr<billing::Meter>> OpenMeter(const std::string& data_dir, const std::string& url);
+
+// Where a command's audit entries go: the database's log in server mode
+// (`url` set), so that a change made on one node is audited where every
+// node sees it; the state folder's catalog otherwise.
+class CommandAudit {
+ public:
+  static Result<std::unique_ptr<CommandAudit>> Open(store::Store& local, const std::string& url);
+  Status Append(const std::string& actor, const std::string& action, const std::string& subject,
+                const std::string& details);
+  // The whole log, and its hash chain checked (the number of entries).
+  Result<std::vector<store::AuditEntry>> Entries();
+  Result<int64_t> Verify();
+  CommandAudit(store::Store* local, std::unique_ptr<store::SqlAuditLog> server)
+      : local_(local), server_(std::move(server)) {}
+
+ private:
+  store::Store* local_;
+  std::unique_ptr<store::SqlAuditLog> server_;
+};
 
 }  // namespace csu::cli

@@ -1,10 +1,12 @@
-// The commissioning database of a state folder (commissioning.sqlite,
-// docs/store-format.md §10): contracts with their plans, and the challenge
-// log. Every change is one SQLite transaction (WAL, synchronous=FULL), so a
-// load either lands whole or leaves the database as it was, and is on disk
-// when the call returns.
+// The commissioning database: contracts with their plans, and the challenge
+// log. Embedded mode keeps it in the state folder (commissioning.sqlite,
+// docs/store-format.md §10); server mode in PostgreSQL (§10a), shared by
+// every node, through the same statements (store/sql.h). Every change is one
+// transaction (SQLite: WAL, synchronous=FULL; PostgreSQL: under
+// store::kCommissioningWriteLock), so a load either lands whole or leaves the
+// database as it was, and is durable when the call returns.
 //
-//   CSU_ASSIGN_OR_RETURN(db, ContractStore::Open(dir));
+//   CSU_ASSIGN_OR_RETURN(db, ContractStore::Open(dir));          // or OpenServer(pg::Connect(url))
 //   CSU_ASSIGN_OR_RETURN(n, db->Replace(contracts, {now, actor, sha256}));
 //   CSU_ASSIGN_OR_RETURN(year, db->Contracts(FinancialYear(2018)));
 //
@@ -20,7 +22,7 @@
 #include "core/result.h"
 
 namespace csu::store {
-class SqliteDb;
+class SqlConnection;
 }
 
 namespace csu::contracts {
@@ -49,6 +51,11 @@ class ContractStore {
  public:
   // Opens (creating) DIR/commissioning.sqlite. Errors name the file.
   static Result<std::unique_ptr<ContractStore>> Open(const std::string& dir);
+  // Server mode: the tables in the connection's PostgreSQL schema (§10a),
+  // created on first open under the commissioning lock, so two nodes
+  // starting together create them once. Errors name the server, never the
+  // password; a SQLite connection is refused (use Open).
+  static Result<std::unique_ptr<ContractStore>> OpenServer(std::unique_ptr<store::SqlConnection> db);
   ~ContractStore();
 
   // Replaces each given contract (commissioner × provider × year) and its
@@ -71,11 +78,10 @@ class ContractStore {
   struct PassKey {
     explicit PassKey() = default;
   };
-  ContractStore(PassKey, std::unique_ptr<store::SqliteDb> db);
+  ContractStore(PassKey, std::unique_ptr<store::SqlConnection> db);
 
  private:
-  Status Init();
-  std::unique_ptr<store::SqliteDb> db_;
+  std::unique_ptr<store::SqlConnection> db_;
 };
 
 }  // namespace csu::contracts

@@ -2,12 +2,17 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "contracts/contract.h"
 #include "contracts/contract_file.h"
 #include "contracts/contract_store.h"
+#include "pg/pg_connection.h"
+#include "pg/pg_for_tests.h"
 #include "pricing/price.h"
 #include "refdata/refdata_for_tests.h"
+#include "store/sql.h"
+#include "store/sqlite_db.h"
 #include "store/store_testing.h"
 
 namespace csu::contracts {
@@ -133,12 +138,35 @@ Contract NelContract(const char* provider, int64_t activity) {
   return c;
 }
 
-TEST(ContractStoreTest, ReplaceKeepsOtherContractsAndSurvivesReopen) {
-  store::testing::ScratchDir dir("contract-store");
-  std::filesystem::create_directories(dir.path());
+// The store's tests run on SQLite (a state folder) and on PostgreSQL (server
+// mode, a fresh schema per test) when CSU_TEST_POSTGRES_URL names a server.
+class ContractStoreTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(dir_.path());
+    if (std::string(GetParam()) == "postgresql") {
+      auto schema = pg::TestSchema::Create();
+      ASSERT_TRUE(schema.ok()) << schema.error().ToString();
+      if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
+      pg_.emplace(std::move(*schema.value()));
+    }
+  }
+  // A new connection each time: "reopen" is another node on PostgreSQL.
+  Result<std::unique_ptr<ContractStore>> Open() {
+    if (!pg_) return ContractStore::Open(dir_.path());
+    CSU_ASSIGN_OR_RETURN(db, pg::Connect(pg_->url()));
+    return ContractStore::OpenServer(std::move(db));
+  }
+  store::testing::ScratchDir dir_{"contract-store"};
+  std::optional<pg::TestSchema> pg_;
+};
+std::string BackendName(const ::testing::TestParamInfo<const char*>& i) { return i.param; }
+INSTANTIATE_TEST_SUITE_P(Backends, ContractStoreTest, ::testing::Values("sqlite", "postgresql"), BackendName);
+
+TEST_P(ContractStoreTest, ReplaceKeepsOtherContractsAndSurvivesReopen) {
   Provenance from{"2026-11-22T10:00:00Z", "analyst", "abc"};
   {
-    auto db = ContractStore::Open(dir.path());
+    auto db = Open();
     ASSERT_TRUE(db.ok()) << db.error().ToString();
     auto n = db.value()->Replace({NelContract("RRK", 100), NelContract("RR1", 50)}, from);
     ASSERT_TRUE(n.ok());
@@ -151,7 +179,7 @@ TEST(ContractStoreTest, ReplaceKeepsOtherContractsAndSurvivesReopen) {
     ASSERT_TRUE(n.ok());
     EXPECT_EQ(n.value(), 1);
   }
-  auto db = ContractStore::Open(dir.path());
+  auto db = Open();
   ASSERT_TRUE(db.ok());
   auto year = db.value()->Contracts(FinancialYear(2018));
   ASSERT_TRUE(year.ok()) << year.error().ToString();
@@ -180,15 +208,13 @@ std::vector<std::string> Summary(const std::vector<Contract>& contracts) {
   return out;
 }
 
-TEST(ContractStoreTest, AReplaceThatFailsPartWayLeavesTheStoredContractsUnchanged) {
+TEST_P(ContractStoreTest, AReplaceThatFailsPartWayLeavesTheStoredContractsUnchanged) {
   // A load lands whole or not at all (docs/formats/contracts-v1.md, "Rules"):
   // here the first contract's replacement is written, then the second
   // contract's repeated POD breaks the plan lines' primary key, and the
   // first replacement must be undone with it.
-  store::testing::ScratchDir dir("contract-store-atomic");
-  std::filesystem::create_directories(dir.path());
   Provenance from{"2026-11-22T10:00:00Z", "analyst", "abc"};
-  auto db = ContractStore::Open(dir.path());
+  auto db = Open();
   ASSERT_TRUE(db.ok()) << db.error().ToString();
   ASSERT_TRUE(db.value()->Replace({NelContract("RRK", 100), NelContract("RR1", 50)}, from).ok());
   const std::vector<std::string> before = Summary(db.value()->Contracts(FinancialYear(2018)).value());
@@ -201,15 +227,13 @@ TEST(ContractStoreTest, AReplaceThatFailsPartWayLeavesTheStoredContractsUnchange
   EXPECT_EQ(Summary(db.value()->Contracts(FinancialYear(2018)).value()), before);
   // And so after a reopen, from what is on disk.
   db.value().reset();
-  auto reopened = ContractStore::Open(dir.path());
+  auto reopened = Open();
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ(Summary(reopened.value()->Contracts(FinancialYear(2018)).value()), before);
 }
 
-TEST(ContractStoreTest, ChallengeLogKeepsTheLatestStatusAndWantsAReason) {
-  store::testing::ScratchDir dir("challenge-log");
-  std::filesystem::create_directories(dir.path());
-  auto db = ContractStore::Open(dir.path());
+TEST_P(ContractStoreTest, ChallengeLogKeepsTheLatestStatusAndWantsAReason) {
+  auto db = Open();
   ASSERT_TRUE(db.ok());
   ContractStore& s = *db.value();
   EXPECT_FALSE(s.SetChallengeStatus("dup:apc:1:2", ChallengeStatus::kAgreed, "  ", "t", "a").ok());
@@ -220,6 +244,50 @@ TEST(ContractStoreTest, ChallengeLogKeepsTheLatestStatusAndWantsAReason) {
   ASSERT_EQ(st.value().size(), 1u);
   EXPECT_EQ(st.value().at("dup:apc:1:2").status, ChallengeStatus::kAgreed);
   EXPECT_EQ(st.value().at("dup:apc:1:2").actor, "b");
+}
+
+TEST_P(ContractStoreTest, TheChallengeLogIsAppendOnlyAndSharedWithEveryOpener) {
+  auto a = Open();
+  auto b = Open();  // another node on PostgreSQL, another connection to the file on SQLite
+  ASSERT_TRUE(a.ok() && b.ok()) << (a.ok() ? b.error().ToString() : a.error().ToString());
+  ASSERT_TRUE(a.value()->SetChallengeStatus("dup:apc:7:8", ChallengeStatus::kRejected, "coded right", "t1", "x").ok());
+  auto seen = b.value()->ChallengeStatuses();
+  ASSERT_TRUE(seen.ok()) << seen.error().ToString();
+  ASSERT_EQ(seen.value().count("dup:apc:7:8"), 1u);
+  EXPECT_EQ(seen.value().at("dup:apc:7:8").note, "coded right");
+  // Underneath the store: the database itself refuses to change or remove an entry.
+  std::unique_ptr<store::SqlConnection> raw;
+  if (pg_) {
+    auto c = pg::Connect(pg_->url());
+    ASSERT_TRUE(c.ok()) << c.error().ToString();
+    raw = std::move(c).value();
+  } else {
+    auto c = store::SqliteDb::Open(dir_.path() + "/commissioning.sqlite", "");
+    ASSERT_TRUE(c.ok()) << c.error().ToString();
+    raw = std::make_unique<store::SqliteConnection>(std::move(c).value());
+  }
+  Status up = raw->Exec("UPDATE challenge_log SET note = 'rewritten'");
+  ASSERT_FALSE(up.ok());
+  EXPECT_NE(up.error().ToString().find("append-only"), std::string::npos) << up.error().ToString();
+  EXPECT_FALSE(raw->Exec("DELETE FROM challenge_log").ok());
+  if (pg_) {
+    EXPECT_FALSE(raw->Exec("TRUNCATE challenge_log").ok());
+  }
+  EXPECT_EQ(b.value()->ChallengeStatuses().value().at("dup:apc:7:8").note, "coded right");
+}
+
+TEST_P(ContractStoreTest, TwoOpenersStartingTogetherCreateTheSchemaOnce) {
+  // Two nodes starting at once on an empty database: the commissioning lock
+  // makes one create the tables and the other find them.
+  Result<std::unique_ptr<ContractStore>> first = MakeError("test", "not run"), second = MakeError("test", "not run");
+  std::thread t1([&] { first = Open(); });
+  std::thread t2([&] { second = Open(); });
+  t1.join();
+  t2.join();
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  ASSERT_TRUE(first.value()->SetChallengeStatus("c1", ChallengeStatus::kRaised, "", "t", "a").ok());
+  EXPECT_EQ(second.value()->ChallengeStatuses().value().size(), 1u);
 }
 
 }  // namespace

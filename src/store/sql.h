@@ -34,6 +34,12 @@ class SqliteDb;
 // high bytes keeps them apart from any other application's on the server.
 inline constexpr int64_t kAccountsWriteLock = 0x4f70656e435355'01;
 inline constexpr int64_t kAuditWriteLock = 0x4f70656e435355'02;
+// The commissioning database (contracts, plans, the challenge log).
+inline constexpr int64_t kCommissioningWriteLock = 0x4f70656e435355'03;
+// The billing database: every write, so that invoice numbers are taken one
+// issuer at a time across nodes (gapless, unique) and an invoice reads the
+// usage and population in force when it is numbered.
+inline constexpr int64_t kBillingWriteLock = 0x4f70656e435355'04;
 
 // What an engine implements for one prepared statement.
 class SqlStatementImpl {
@@ -115,6 +121,15 @@ Status InWriteTransaction(SqlConnection& db, int64_t lock, F&& body) {
   }
   return db.Commit();
 }
+
+// Server mode's schema of one module database in the connection's schema:
+// under `lock` (so nodes starting together create it once), runs `schema`
+// when `meta_table` does not exist yet and records schema_version in it;
+// otherwise checks that the version is `version`. `what` names the database
+// in errors ("billing database"). Each module's meta table has its own name
+// because every module shares the connection's schema.
+Status PrepareServerSchema(SqlConnection& db, int64_t lock, const std::string& meta_table, const char* schema,
+                           int version, const std::string& what);
 
 // The SQLite engine: adapts an open SqliteDb (whose own API is unchanged).
 // `db()` gives it back for what only SQLite has (pragmas, schema edits).
