@@ -34,6 +34,13 @@ class SqliteDb;
 // high bytes keeps them apart from any other application's on the server.
 inline constexpr int64_t kAccountsWriteLock = 0x4f70656e435355'01;
 inline constexpr int64_t kAuditWriteLock = 0x4f70656e435355'02;
+// Server mode's batches (docs/server-mode.md, "Batches in PostgreSQL"): the
+// write lock of the batch tables and the catalog generation, and the
+// session-level lock a singleton ingest job (csu ingest, a web upload, a
+// node publishing its folder's batches) holds from its catch-up to its
+// publication, so two ingests on different machines never pick one id.
+inline constexpr int64_t kBatchesWriteLock = 0x4f70656e435355'03;
+inline constexpr int64_t kIngestJobLock = 0x4f70656e435355'04;
 
 // What an engine implements for one prepared statement.
 class SqlStatementImpl {
