@@ -1,10 +1,13 @@
 // `csu ingest`: loads extract files into the state folder.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "billing/meter.h"
 #include "cli/command.h"
+#include "cli/server_batches.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "core/progress.h"
 #include "core/text.h"
@@ -24,6 +27,7 @@ struct IngestArgs {
   bool json = false;
   bool accept_truncated = false;
   bool no_nhs_numbers = false;
+  std::string database;  // server mode: the batches also go to PostgreSQL
 };
 
 void PrintHuman(const ingest::IngestReport& r, const store::BatchInfo& b, bool duplicate) {
@@ -105,7 +109,21 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     PrintError(meter.error().ToString());
     return kExitFailure;
   }
+  // Server mode (docs/server-mode.md, "Batches in PostgreSQL"): the whole
+  // run is the singleton ingest job: the folder catches up with the
+  // database first, and every batch it commits is published after.
+  std::unique_ptr<pg::BatchChunks> server_batches;
+  if (!args.database.empty()) {
+    auto chunks = OpenServerBatches(args.database);
+    if (!chunks.ok()) {
+      PrintError(chunks.error().ToString());
+      return kExitFailure;
+    }
+    server_batches = std::move(chunks).value();
+  }
+  std::optional<int> failed;  // the store failed: the other files would too
   nlohmann::json all = nlohmann::json::array();
+  auto load_all = [&]() -> Status {
   for (const auto& [file, summary] : ready) {
     load::LoadRequest request;
     request.path = file;
@@ -118,8 +136,8 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     auto loaded = load::LoadExtract(with_store, *s.ref, *s.pseudonymiser, *meter.value(), request, summary, &progress,
                                     nullptr);
     if (!loaded.ok()) {  // the store failed: the other files would too
-      PrintError(loaded.error().ToString());
-      return kExitFailure;
+      failed = kExitFailure;
+      return loaded.error();
     }
     const load::LoadOutcome& out = loaded.value();
     if (out.kind == load::LoadOutcome::Kind::kRefused) {
@@ -139,6 +157,18 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     if (args.json) all.push_back(ToJson(r, out.batch, false));
     else PrintHuman(r, out.batch, false);
   }
+  return Status::Ok();
+  };
+  const Status ran = server_batches ? AsIngestJob(args.database, *server_batches, with_store,
+                                                  s.pseudonymiser->Fingerprint(), s.actor, load_all)
+                                    : load_all();
+  if (!ran.ok()) {
+    PrintError(ran.error().ToString());
+    return kExitFailure;
+  }
+  if (failed) return *failed;
+  if (server_batches && !args.json)
+    std::printf("batches published to %s\n", server_batches->db().Name().c_str());
   if (args.json) std::printf("%s\n", all.dump(2).c_str());
   return exit_code;
 }
@@ -158,6 +188,7 @@ void AddIngestCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("files", args->files, "Extract CSV files (format: docs/formats/activity-extract-v1.md)")
       ->required()
       ->check(CLI::ExistingFile);
+  AddDatabaseOption(cmd, args->database);
   cmd->add_flag("--json", args->json, "Print the per-file report as JSON");
   cmd->add_flag("--accept-truncated", args->accept_truncated,
                 "Load a file whose last row is incomplete and that lacks a final line break (refused by default: the "

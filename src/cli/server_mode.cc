@@ -7,7 +7,7 @@ namespace csu::cli {
 
 void AddDatabaseOption(CLI::App* cmd, std::string& url) {
   cmd->add_option("--database", url,
-                  "Server mode: a postgresql:// URL holding accounts, sessions and the audit log (or set "
+                  "Server mode: a postgresql:// URL holding accounts, sessions, the audit log and the batches (or set "
                   "CSU_DATABASE_URL; docs/server-mode.md)")
       ->envname("CSU_DATABASE_URL");
 }
