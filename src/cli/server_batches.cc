@@ -16,6 +16,7 @@ Result<std::unique_ptr<pg::BatchChunks>> OpenServerBatches(const std::string& ur
 Status AsIngestJob(const std::string& url, pg::BatchChunks& chunks, const load::WithStore& with_store,
                    const std::string& key_fingerprint, const std::string& actor, const std::function<Status()>& load) {
   CSU_ASSIGN_OR_RETURN(job, pg::IngestJob::Take(url, pg::IngestJob::Wait::kRefuse));
+  (void)job;  // held to the end of the job
   Status caught = with_store([&](store::Store& s) -> Status {
     auto r = pg::CatchUp(chunks, s, key_fingerprint, actor);
     return r.ok() ? Status::Ok() : Status(r.error());
@@ -32,6 +33,7 @@ Status AsIngestJob(const std::string& url, pg::BatchChunks& chunks, const load::
 Result<pg::SyncOutcome> StartServerBatches(const std::string& url, pg::BatchChunks& chunks, store::Store& store,
                                            const std::string& key_fingerprint, const std::string& actor) {
   CSU_ASSIGN_OR_RETURN(job, pg::IngestJob::Take(url, pg::IngestJob::Wait::kBlock));
+  (void)job;  // held to the end of the round
   CSU_ASSIGN_OR_RETURN(caught, pg::CatchUp(chunks, store, key_fingerprint, actor));
   CSU_ASSIGN_OR_RETURN(published, pg::PublishLocal(chunks, store, key_fingerprint));
   caught.published = published.published;

@@ -1,5 +1,6 @@
 #include "pg/batch_chunks.h"
 
+#include <algorithm>
 #include <map>
 #include <string_view>
 
