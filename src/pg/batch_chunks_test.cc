@@ -15,6 +15,7 @@
 
 #include "pg/batch_listener.h"
 #include "pg/pg_for_tests.h"
+#include "store/sha256.h"
 #include "store/store_testing.h"
 
 namespace csu::pg {
