@@ -85,6 +85,7 @@ void BatchFollower::Run() {
       continue;
     }
     if (generation.value() == seen && !heard) continue;
+    const auto began = Clock::now();
     pg::SyncOutcome outcome;
     bool changed = false;
     Status s = with_store_([&](store::Store& held) -> Status {
@@ -111,9 +112,17 @@ void BatchFollower::Run() {
       report(s.error().ToString() + "; the pages keep what they show");
     }
     if (changed) {
-      std::fprintf(stderr, "csu: took %d batch(es) and %d withdrawal(s) from the database (generation %lld)\n",
-                   outcome.adopted, outcome.removed, static_cast<long long>(outcome.generation));
+      const auto caught = Clock::now();
       if (on_change_) on_change_();
+      const auto swapped = Clock::now();
+      auto ms = [](Clock::duration d) {
+        return static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+      };
+      std::fprintf(stderr,
+                   "csu: took %d batch(es) and %d withdrawal(s) from the database (generation %lld, %s): "
+                   "%lld ms to fetch and check, %lld ms to load and swap\n",
+                   outcome.adopted, outcome.removed, static_cast<long long>(outcome.generation),
+                   heard ? "notified" : "polled", ms(caught - began), ms(swapped - caught));
     }
   }
 }
