@@ -121,43 +121,39 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     }
     server_batches = std::move(chunks).value();
   }
-  std::optional<int> failed;  // the store failed: the other files would too
   nlohmann::json all = nlohmann::json::array();
   auto load_all = [&]() -> Status {
-  for (const auto& [file, summary] : ready) {
-    load::LoadRequest request;
-    request.path = file;
-    request.kind = kind.value();
-    request.options = options;
-    request.accept_truncated = args.accept_truncated;
-    request.actor = s.actor;
-    request.meter_actor = "cli:" + s.actor;
-    Progress progress("ingesting " + file, "rows");
-    auto loaded = load::LoadExtract(with_store, *s.ref, *s.pseudonymiser, *meter.value(), request, summary, &progress,
-                                    nullptr);
-    if (!loaded.ok()) {  // the store failed: the other files would too
-      failed = kExitFailure;
-      return loaded.error();
+    for (const auto& [file, summary] : ready) {
+      load::LoadRequest request;
+      request.path = file;
+      request.kind = kind.value();
+      request.options = options;
+      request.accept_truncated = args.accept_truncated;
+      request.actor = s.actor;
+      request.meter_actor = "cli:" + s.actor;
+      Progress progress("ingesting " + file, "rows");
+      auto loaded = load::LoadExtract(with_store, *s.ref, *s.pseudonymiser, *meter.value(), request, summary, &progress,
+                                      nullptr);
+      if (!loaded.ok()) return loaded.error();  // the store failed: the other files would too
+      const load::LoadOutcome& out = loaded.value();
+      if (out.kind == load::LoadOutcome::Kind::kRefused) {
+        PrintError(out.refusal);
+        exit_code = kExitFailure;
+        continue;
+      }
+      if (out.kind == load::LoadOutcome::Kind::kAlreadyLoaded) {
+        ingest::IngestReport r;
+        r.file_name = file;
+        if (args.json) all.push_back(ToJson(r, out.batch, true));
+        else PrintHuman(r, out.batch, true);
+        continue;
+      }
+      if (!out.meter_error.empty()) PrintError(file + ": loaded, but its records could not be metered: " + out.meter_error);
+      const ingest::IngestReport& r = out.report;
+      if (args.json) all.push_back(ToJson(r, out.batch, false));
+      else PrintHuman(r, out.batch, false);
     }
-    const load::LoadOutcome& out = loaded.value();
-    if (out.kind == load::LoadOutcome::Kind::kRefused) {
-      PrintError(out.refusal);
-      exit_code = kExitFailure;
-      continue;
-    }
-    if (out.kind == load::LoadOutcome::Kind::kAlreadyLoaded) {
-      ingest::IngestReport r;
-      r.file_name = file;
-      if (args.json) all.push_back(ToJson(r, out.batch, true));
-      else PrintHuman(r, out.batch, true);
-      continue;
-    }
-    if (!out.meter_error.empty()) PrintError(file + ": loaded, but its records could not be metered: " + out.meter_error);
-    const ingest::IngestReport& r = out.report;
-    if (args.json) all.push_back(ToJson(r, out.batch, false));
-    else PrintHuman(r, out.batch, false);
-  }
-  return Status::Ok();
+    return Status::Ok();
   };
   const Status ran = server_batches ? AsIngestJob(args.database, *server_batches, with_store,
                                                   s.pseudonymiser->Fingerprint(), s.actor, load_all)
@@ -166,7 +162,6 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     PrintError(ran.error().ToString());
     return kExitFailure;
   }
-  if (failed) return *failed;
   if (server_batches && !args.json)
     std::printf("batches published to %s\n", server_batches->db().Name().c_str());
   if (args.json) std::printf("%s\n", all.dump(2).c_str());
