@@ -777,9 +777,15 @@ Result<BatchInfo> StoreImpl::AdoptBatch(const BatchTransfer& t, const std::strin
   const std::string nonce = Nonce(env_);
   const std::string tmp_rows = batches_dir_ + "/tmp-" + nonce + ".rows.zst";
   const std::string tmp_cols = batches_dir_ + "/tmp-" + nonce + ".cols";
+  // The final names are removed only once this attempt has renamed onto
+  // them (before that, a file of that name is not this attempt's).
+  bool renamed = false;
   auto discard_all = [&] {
-    for (const std::string& p : {tmp_rows, tmp_cols, rows_path, cols_path})
+    for (const std::string& p : {tmp_rows, tmp_cols})
       if (env_.FileExists(p)) Discard(p);
+    if (renamed)
+      for (const std::string& p : {rows_path, cols_path})
+        if (env_.FileExists(p)) Discard(p);
   };
   if (!t.info.removed) {
     if (Status s = WriteDurably(tmp_rows, t.rows); !s.ok()) {
@@ -806,6 +812,7 @@ Result<BatchInfo> StoreImpl::AdoptBatch(const BatchTransfer& t, const std::strin
     return abandon(MakeError(where, "this state folder's next batch is " + std::to_string(next.value()) +
                                         ": the folder has diverged from the one the batch came from"));
   if (!t.info.removed) {
+    renamed = true;
     if (Status s = env_.RenameFile(tmp_rows, rows_path); !s.ok()) return abandon(s.error());
     if (Status s = env_.RenameFile(tmp_cols, cols_path); !s.ok()) return abandon(s.error());
     if (Status s = env_.SyncDir(batches_dir_); !s.ok()) return abandon(s.error());
