@@ -34,7 +34,13 @@ URL="$CSU_TEST_POSTGRES_URL${SEP}options=-csearch_path%3D$SCHEMA"
 PIDS=()
 cleanup() {
   local rc=$?
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  # Nodes start inside $(start ...), a subshell: their ids are in $T/pids.
+  [ -f "$T/pids" ] && while read -r p; do PIDS+=("$p"); done <"$T/pids"
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do
+    for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null || true
+  done
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
     for f in "$T"/node-*.err; do [ -s "$f" ] && { echo "---- last lines of ${f#"$T"/}:" >&2; tail -n 15 "$f" >&2; }; done
   fi
@@ -77,6 +83,7 @@ start() {  # NAME STATE [--database URL]
   local name=$1 state=$2; shift 2
   "$CSU" serve --data "$state" --listen 127.0.0.1:0 "$@" >"$T/node-$name.out" 2>"$T/node-$name.err" &
   PIDS+=($!)
+  echo "$!" >>"$T/pids"
   local pid=$! port=""
   for _ in $(seq 300); do
     port=$(sed -n 's|.*on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/node-$name.out")

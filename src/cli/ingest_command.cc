@@ -1,11 +1,14 @@
 // `csu ingest`: loads extract files into the state folder.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "billing/meter.h"
 #include "cli/command.h"
 #include "cli/reporting_command.h"
+#include "cli/server_batches.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "core/progress.h"
 #include "core/text.h"
@@ -25,7 +28,7 @@ struct IngestArgs {
   bool json = false;
   bool accept_truncated = false;
   bool no_nhs_numbers = false;
-  std::string database;  // server mode: refresh the reporting schema after loading
+  std::string database;  // server mode: the batches also go to PostgreSQL, and the reporting schema is refreshed
   std::string reporting_schema = "reporting";
 };
 
@@ -108,48 +111,70 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
     PrintError(meter.error().ToString());
     return kExitFailure;
   }
-  nlohmann::json all = nlohmann::json::array();
-  bool any_new = false;
-  for (const auto& [file, summary] : ready) {
-    load::LoadRequest request;
-    request.path = file;
-    request.kind = kind.value();
-    request.options = options;
-    request.accept_truncated = args.accept_truncated;
-    request.actor = s.actor;
-    request.meter_actor = "cli:" + s.actor;
-    Progress progress("ingesting " + file, "rows");
-    auto loaded = load::LoadExtract(with_store, *s.ref, *s.pseudonymiser, *meter.value(), request, summary, &progress,
-                                    nullptr);
-    if (!loaded.ok()) {  // the store failed: the other files would too
-      PrintError(loaded.error().ToString());
+  // Server mode (docs/server-mode.md, "Batches in PostgreSQL"): the whole
+  // run is the singleton ingest job: the folder catches up with the
+  // database first, and every batch it commits is published after.
+  std::unique_ptr<pg::BatchChunks> server_batches;
+  if (!args.database.empty()) {
+    auto chunks = OpenServerBatches(args.database);
+    if (!chunks.ok()) {
+      PrintError(chunks.error().ToString());
       return kExitFailure;
     }
-    const load::LoadOutcome& out = loaded.value();
-    if (out.kind == load::LoadOutcome::Kind::kRefused) {
-      PrintError(out.refusal);
-      exit_code = kExitFailure;
-      continue;
-    }
-    if (out.kind == load::LoadOutcome::Kind::kAlreadyLoaded) {
-      ingest::IngestReport r;
-      r.file_name = file;
-      if (args.json) all.push_back(ToJson(r, out.batch, true));
-      else PrintHuman(r, out.batch, true);
-      continue;
-    }
-    any_new = true;
-    if (!out.meter_error.empty()) PrintError(file + ": loaded, but its records could not be metered: " + out.meter_error);
-    const ingest::IngestReport& r = out.report;
-    if (args.json) all.push_back(ToJson(r, out.batch, false));
-    else PrintHuman(r, out.batch, false);
+    server_batches = std::move(chunks).value();
   }
+  nlohmann::json all = nlohmann::json::array();
+  bool any_new = false;
+  auto load_all = [&]() -> Status {
+    for (const auto& [file, summary] : ready) {
+      load::LoadRequest request;
+      request.path = file;
+      request.kind = kind.value();
+      request.options = options;
+      request.accept_truncated = args.accept_truncated;
+      request.actor = s.actor;
+      request.meter_actor = "cli:" + s.actor;
+      Progress progress("ingesting " + file, "rows");
+      auto loaded = load::LoadExtract(with_store, *s.ref, *s.pseudonymiser, *meter.value(), request, summary, &progress,
+                                      nullptr);
+      if (!loaded.ok()) return loaded.error();  // the store failed: the other files would too
+      const load::LoadOutcome& out = loaded.value();
+      if (out.kind == load::LoadOutcome::Kind::kRefused) {
+        PrintError(out.refusal);
+        exit_code = kExitFailure;
+        continue;
+      }
+      if (out.kind == load::LoadOutcome::Kind::kAlreadyLoaded) {
+        ingest::IngestReport r;
+        r.file_name = file;
+        if (args.json) all.push_back(ToJson(r, out.batch, true));
+        else PrintHuman(r, out.batch, true);
+        continue;
+      }
+      any_new = true;
+      if (!out.meter_error.empty()) PrintError(file + ": loaded, but its records could not be metered: " + out.meter_error);
+      const ingest::IngestReport& r = out.report;
+      if (args.json) all.push_back(ToJson(r, out.batch, false));
+      else PrintHuman(r, out.batch, false);
+    }
+    return Status::Ok();
+  };
+  const Status ran = server_batches ? AsIngestJob(args.database, *server_batches, with_store,
+                                                  s.pseudonymiser->Fingerprint(), s.actor, load_all)
+                                    : load_all();
+  if (!ran.ok()) {
+    PrintError(ran.error().ToString());
+    return kExitFailure;
+  }
+  if (server_batches && !args.json)
+    std::printf("batches published to %s\n", server_batches->db().Name().c_str());
   if (args.json) std::printf("%s\n", all.dump(2).c_str());
   // Server mode: the reporting schema is refreshed with each new batch, so
   // analysts' tools read what the platform's pages show.
   if (any_new && !args.database.empty()) {
     std::fflush(stdout);
-    if (int code = PublishReporting(s, args.database, args.reporting_schema, args.json ? stderr : stdout); code != kExitOk) return code;
+    if (int code = PublishReporting(s, args.database, args.reporting_schema, args.json ? stderr : stdout); code != kExitOk)
+      return code;
   }
   return exit_code;
 }
@@ -169,6 +194,10 @@ void AddIngestCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("files", args->files, "Extract CSV files (format: docs/formats/activity-extract-v1.md)")
       ->required()
       ->check(CLI::ExistingFile);
+  AddDatabaseOption(cmd, args->database);
+  cmd->add_option("--reporting-schema", args->reporting_schema,
+                  "With --database: the reporting schema refreshed after loading (csu reporting publish, docs/deploy.md)")
+      ->capture_default_str();
   cmd->add_flag("--json", args->json, "Print the per-file report as JSON");
   cmd->add_flag("--accept-truncated", args->accept_truncated,
                 "Load a file whose last row is incomplete and that lacks a final line break (refused by default: the "
@@ -177,12 +206,6 @@ void AddIngestCommand(CLI::App& app, Context& ctx) {
                 "The extracts have no NHS numbers (no nhs_number column): every patient is unknown. Without it, a "
                 "file without an nhs_number column is refused, since a misnamed one (NHSNumber) would load every "
                 "row as an unknown patient");
-  cmd->add_option("--database", args->database,
-                  "Server mode: after loading, refresh the reporting schema in this postgresql:// database (or set "
-                  "CSU_DATABASE_URL; csu reporting publish, docs/deploy.md)")
-      ->envname("CSU_DATABASE_URL");
-  cmd->add_option("--reporting-schema", args->reporting_schema, "With --database: the reporting schema's name")
-      ->capture_default_str();
   cmd->footer(
       "Each file becomes one batch, or is recognised as already loaded by its content hash.\n"
       "Rows that break a rule are quarantined with the reason (see 'csu quarantine'); the\n"

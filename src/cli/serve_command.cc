@@ -23,6 +23,7 @@
 #include "billing/meter.h"
 #include "chc/chc_store.h"
 #include "cli/field_key.h"
+#include "cli/server_batches.h"
 #include "cli/server_mode.h"
 #include "payroll/payroll_store.h"
 #include "primarycare/global_sum.h"
@@ -83,15 +84,43 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // (a mistyped --data would otherwise serve an empty platform).
   struct stat st {};
   const std::string catalog = args.state.data_dir + "/catalog.sqlite";
-  if (::stat(args.state.data_dir.c_str(), &st) == 0 && ::stat(catalog.c_str(), &st) != 0) {
+  // In server mode the folder is a cache of the database's batches: an
+  // empty or new one is filled from it (docs/server-mode.md).
+  if (args.database.empty() && ::stat(args.state.data_dir.c_str(), &st) == 0 && ::stat(catalog.c_str(), &st) != 0) {
     PrintError(args.state.data_dir + ": not a state folder (no catalog.sqlite); load data first with 'csu ingest --data " +
                args.state.data_dir + "'");
     return kExitFailure;
   }
   // Opening the state folder now (reference data, key, catalog) makes a
   // misconfigured deployment fail at start, not on its first page.
-  auto state = OpenOrPrint(ctx, args.state, Access::kExclusive);
+  std::unique_ptr<State> state;
+  if (args.database.empty()) {
+    state = OpenOrPrint(ctx, args.state, Access::kExclusive);
+  } else {
+    auto opened = OpenState(ctx, args.state.data_dir, args.state.key_file, /*create=*/true, Access::kExclusive);
+    if (opened.ok()) state = std::move(opened).value();
+    else PrintError(opened.error().ToString());
+  }
   if (!state) return kExitFailure;
+  // Server mode: the folder catches up with the database's batches before
+  // anything is loaded, and publishes any the database lacks.
+  std::unique_ptr<pg::BatchChunks> server_batches;
+  pg::SyncOutcome first_round;
+  if (!args.database.empty()) {
+    auto chunks = OpenServerBatches(args.database);
+    if (!chunks.ok()) {
+      PrintError(chunks.error().ToString());
+      return kExitFailure;
+    }
+    server_batches = std::move(chunks).value();
+    auto round = StartServerBatches(args.database, *server_batches, *state->store, state->pseudonymiser->Fingerprint(),
+                                    state->actor);
+    if (!round.ok()) {
+      PrintError(round.error().ToString());
+      return kExitFailure;
+    }
+    first_round = round.value();
+  }
 
   auto loaded = pricing::LoadPriced(*state->store, *state->ref);
   if (!loaded.ok()) {
@@ -393,6 +422,15 @@ int Serve(const Context& ctx, const ServeArgs& args) {
                                                                              &contracts_mutex);
     return web::LoadedActivity{std::move(fresh), std::move(fresh_views)};
   };
+  if (server_batches) {
+    uploads.as_ingest_job = [url = args.database, chunks = server_batches.get(), with_store = uploads.with_store,
+                             fingerprint = state->pseudonymiser->Fingerprint(),
+                             actor = state->actor](const std::function<Status()>& load) {
+      return AsIngestJob(url, *chunks, with_store, fingerprint, actor, load);
+    };
+  }
+  const auto reload = uploads.reload;
+  const load::WithStore with_store_for_follower = uploads.with_store;
   const size_t max_upload_bytes = uploads.max_upload_bytes;
   uploads.current = web::LoadedActivity{std::move(activity_owned), std::move(views_owned)};
   app.EnableUploads(std::move(uploads));
@@ -411,6 +449,32 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   if (sfd < 0) {
     PrintError("cannot create a signalfd");
     return kExitFailure;
+  }
+
+  // Server mode: follow the database's batches on a thread of their own,
+  // on a connection of its own (the upload job uses server_batches').
+  std::unique_ptr<BatchFollower> follower;
+  if (server_batches) {
+    auto chunks = OpenServerBatches(args.database);
+    if (!chunks.ok()) {
+      PrintError(chunks.error().ToString());
+      ::close(sfd);
+      return kExitFailure;
+    }
+    BatchFollower::Options fo;
+    fo.url = args.database;
+    fo.key_fingerprint = state->pseudonymiser->Fingerprint();
+    fo.actor = state->actor;
+    follower = std::make_unique<BatchFollower>(fo, std::move(chunks).value(), with_store_for_follower,
+                                               [reload, &app] {
+                                                 auto fresh = reload();
+                                                 if (!fresh.ok()) {
+                                                   std::fprintf(stderr, "csu: the new batches could not be loaded: %s\n",
+                                                                fresh.error().ToString().c_str());
+                                                   return;
+                                                 }
+                                                 app.SwapActivity(std::move(fresh).value());
+                                               });
   }
 
   http::ServerOptions options;
@@ -432,6 +496,11 @@ int Serve(const Context& ctx, const ServeArgs& args) {
               host.c_str(), static_cast<unsigned>(server.port()));
   if (server_audit)
     std::printf("csu: server mode: accounts, sessions, the audit log, contracts, challenges and billing in %s\n", server_audit->Name().c_str());
+  if (server_batches)
+    std::printf("csu: server mode: batches from the database: %d taken, %d withdrawn, %d published (generation %lld)\n",
+                first_round.adopted, first_round.removed, first_round.published,
+                static_cast<long long>(first_round.generation));
+  if (follower) follower->Start();
   if (platform_date.value())
     std::printf("csu: %s, set for this state folder ('csu store platform-date --clear' to use the real date)\n",
                 store::PlatformDateNotice(*platform_date.value(), store::Env::Default().TodayUk()).c_str());
@@ -451,6 +520,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   ::close(sfd);
   std::fprintf(stderr, "csu: %s received; finishing requests in flight\n",
                info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+  if (follower) follower->Stop();
   server.Stop();
   // Refusals still being counted are written before the store closes.
   if (Status s = refusals.Flush(); !s.ok())

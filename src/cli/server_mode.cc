@@ -8,7 +8,7 @@ namespace csu::cli {
 void AddDatabaseOption(CLI::App* cmd, std::string& url) {
   cmd->add_option("--database", url,
                   "Server mode: a postgresql:// URL holding accounts, sessions, the audit log, contracts and "
-                  "challenges, and billing (or set CSU_DATABASE_URL; docs/server-mode.md)")
+                  "challenges, billing and the batches (or set CSU_DATABASE_URL; docs/server-mode.md)")
       ->envname("CSU_DATABASE_URL");
 }
 

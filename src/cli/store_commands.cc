@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/server_batches.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "core/csv_writer.h"
 #include "core/text.h"
@@ -51,10 +53,27 @@ int Batches(const Context& ctx, const StateArgs& args, bool json) {
   return kExitOk;
 }
 
-int RemoveBatch(const Context& ctx, const StateArgs& args, int64_t id) {
+int RemoveBatch(const Context& ctx, const StateArgs& args, int64_t id, const std::string& database) {
   auto state = OpenOrPrint(ctx, args, Access::kExclusive);
   if (!state) return kExitFailure;
-  if (auto s = state->store->RemoveBatch(id, state->actor); !s.ok()) {
+  auto remove = [&]() -> Status { return state->store->RemoveBatch(id, state->actor); };
+  Status s = Status::Ok();
+  if (database.empty()) {
+    s = remove();
+  } else {
+    // Server mode: a withdrawal is an ingest job too (docs/server-mode.md):
+    // the folder catches up, withdraws, and the withdrawal is published.
+    auto chunks = OpenServerBatches(database);
+    if (!chunks.ok()) {
+      PrintError(chunks.error().ToString());
+      return kExitFailure;
+    }
+    const load::WithStore with_store = [&state](const std::function<Status(store::Store&)>& fn) {
+      return fn(*state->store);
+    };
+    s = AsIngestJob(database, *chunks.value(), with_store, state->pseudonymiser->Fingerprint(), state->actor, remove);
+  }
+  if (!s.ok()) {
     PrintError(s.error().ToString());
     return kExitFailure;
   }
@@ -226,10 +245,14 @@ void AddStoreCommands(CLI::App& app, Context& ctx) {
     cmd->require_subcommand(1);
     auto args = std::make_shared<StateArgs>();
     auto id = std::make_shared<int64_t>(0);
+    auto database = std::make_shared<std::string>();
     auto* remove = cmd->add_subcommand("remove", "Withdraw a batch (it stays in the audit log)");
     AddStateOptions(remove, *args);
+    AddDatabaseOption(remove, *database);
     remove->add_option("id", *id, "Batch id (see 'csu batches')")->required();
-    remove->callback([&ctx, args, id] { ctx.action = [&ctx, args, id] { return RemoveBatch(ctx, *args, *id); }; });
+    remove->callback([&ctx, args, id, database] {
+      ctx.action = [&ctx, args, id, database] { return RemoveBatch(ctx, *args, *id, *database); };
+    });
     auto* purge = cmd->add_subcommand(
         "purge-quarantine", "Delete a batch's quarantined rows (counts and an audit entry are kept); once per batch");
     AddStateOptions(purge, *args);

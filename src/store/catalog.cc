@@ -290,6 +290,34 @@ Status Catalog::InsertCodes(Dimension d, const CodeList& list, uint32_t first_id
   return Status::Ok();
 }
 
+Status Catalog::InsertCode(const DictionaryCode& code, int64_t batch_id) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO dictionary(dimension, id, code, batch_id) VALUES (?1,?2,?3,?4)"));
+  q.Bind(1, code.dimension).Bind(2, code.id).Bind(3, code.code).Bind(4, batch_id);
+  return q.Run();
+}
+
+Result<std::vector<DictionaryCode>> Catalog::CodesOf(int64_t batch_id) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT dimension, id, code FROM dictionary WHERE batch_id = ?1 "
+                                       "ORDER BY dimension, id"));
+  q.Bind(1, batch_id);
+  std::vector<DictionaryCode> out;
+  while (true) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    out.push_back(DictionaryCode{q.Text(0), q.Int(1), q.Text(2)});
+  }
+  return out;
+}
+
+Result<std::pair<std::string, std::string>> Catalog::RemovedAtBy(int64_t batch_id) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT coalesce(removed_at, ''), coalesce(removed_by, '') FROM batches "
+                                       "WHERE id = ?1 AND removed = 1"));
+  q.Bind(1, batch_id);
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  if (!row) return std::pair<std::string, std::string>();
+  return std::pair<std::string, std::string>(q.Text(0), q.Text(1));
+}
+
 Status Catalog::InsertQuarantine(int64_t batch_id, const std::vector<QuarantinedRow>& rows) {
   if (rows.empty()) return Status::Ok();
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO quarantine(batch_id, line, column_name, reason, detail, "

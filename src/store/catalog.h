@@ -71,6 +71,13 @@ class Catalog {
   Status InsertBatch(const BatchRecord& batch);
   // Inserts the codes of `list` with ids from `first_id` on.
   Status InsertCodes(Dimension d, const CodeList& list, uint32_t first_id, int64_t batch_id);
+  // Server mode's adoption of a batch (Store::AdoptBatch): one code under
+  // the id another folder gave it.
+  Status InsertCode(const DictionaryCode& code, int64_t batch_id);
+  // The codes batch `batch_id` introduced, by dimension and id.
+  Result<std::vector<DictionaryCode>> CodesOf(int64_t batch_id);
+  // When and by whom a removed batch was withdrawn ({"", ""} if it is not).
+  Result<std::pair<std::string, std::string>> RemovedAtBy(int64_t batch_id);
   Status InsertQuarantine(int64_t batch_id, const std::vector<QuarantinedRow>& rows);
   Status MarkRemoved(int64_t batch_id, const std::string& at, const std::string& by);
   // Records the purge of a batch's quarantined rows and deletes them; the

@@ -40,6 +40,13 @@ inline constexpr int64_t kCommissioningWriteLock = 0x4f70656e435355'03;
 // issuer at a time across nodes (gapless, unique) and an invoice reads the
 // usage and population in force when it is numbered.
 inline constexpr int64_t kBillingWriteLock = 0x4f70656e435355'04;
+// Server mode's batches (docs/server-mode.md, "Batches in PostgreSQL"): the
+// write lock of the batch tables and the catalog generation, and the
+// session-level lock a singleton ingest job (csu ingest, a web upload, a
+// node publishing its folder's batches) holds from its catch-up to its
+// publication, so two ingests on different machines never pick one id.
+inline constexpr int64_t kBatchesWriteLock = 0x4f70656e435355'05;
+inline constexpr int64_t kIngestJobLock = 0x4f70656e435355'06;
 
 // What an engine implements for one prepared statement.
 class SqlStatementImpl {

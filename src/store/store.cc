@@ -14,6 +14,7 @@
 #include "store/catalog.h"
 #include "store/column_file.h"
 #include "store/env.h"
+#include "store/sha256.h"
 #include "store/store_checks.h"
 #include "store/table_loader.h"
 
@@ -140,6 +141,9 @@ class StoreImpl final : public Store {
       return tables;
     });
   }
+
+  Result<BatchTransfer> ExportBatch(int64_t batch_id) override;
+  Result<BatchInfo> AdoptBatch(const BatchTransfer& batch, const std::string& actor) override;
 
   Result<std::optional<RecordLocation>> FindRecord(ExtractKind kind, std::string_view provider,
                                                    std::string_view record_id) override {
@@ -691,6 +695,155 @@ Status StoreImpl::Rebuild(int64_t batch_id, const std::string& actor) {
   Discard(batches_dir_ + "/" + batch.cols_file);
   (void)env_.SyncDir(batches_dir_);
   return Status::Ok();
+}
+
+Result<BatchTransfer> StoreImpl::ExportBatch(int64_t batch_id) {
+  if (!catalog_) return broken_.error();
+  CSU_ASSIGN_OR_RETURN(found, catalog_->Batch(batch_id));
+  if (!found) return MakeError("batch " + std::to_string(batch_id), "no such batch");
+  const BatchRecord& b = *found;
+  BatchTransfer t;
+  t.info = b.info;
+  t.rows_file = b.rows_file;
+  t.rows_sha256 = b.rows_sha256;
+  t.rows_bytes = b.rows_bytes;
+  t.cols_file = b.cols_file;
+  t.cols_sha256 = b.cols_sha256;
+  t.cols_bytes = b.cols_bytes;
+  t.format_version = b.format_version;
+  CSU_ASSIGN_OR_RETURN(codes, catalog_->CodesOf(batch_id));
+  t.codes = std::move(codes);
+  CSU_ASSIGN_OR_RETURN(quarantine, catalog_->Quarantine(batch_id));
+  t.quarantine = std::move(quarantine);
+  if (b.info.removed) {
+    CSU_ASSIGN_OR_RETURN(removed, catalog_->RemovedAtBy(batch_id));
+    t.removed_at = removed.first;
+    t.removed_by = removed.second;
+    return t;
+  }
+  const std::string rows_path = batches_dir_ + "/" + b.rows_file;
+  const std::string cols_path = batches_dir_ + "/" + b.cols_file;
+  CSU_ASSIGN_OR_RETURN(rows, env_.ReadFile(rows_path));
+  if (Sha256Hex(rows) != b.rows_sha256) return MakeError(rows_path, "does not match its catalog checksum");
+  CSU_ASSIGN_OR_RETURN(cols, env_.ReadFile(cols_path));
+  if (auto reader = ColumnFileReader::Open(cols, cols_path, b.cols_sha256); !reader.ok()) return reader.error();
+  t.rows = std::move(rows);
+  t.cols = std::move(cols);
+  return t;
+}
+
+Result<BatchInfo> StoreImpl::AdoptBatch(const BatchTransfer& t, const std::string& actor) {
+  if (Status s = RefuseIfShared(); !s.ok()) return s.error();
+  if (Status s = RecoverIfBroken(); !s.ok()) return s.error();
+  const std::string where = "batch " + std::to_string(t.info.id);
+  // Everything is checked before anything is written.
+  auto plain_name = [](const std::string& n) {
+    return !n.empty() && n.find('/') == std::string::npos && n.find("..") == std::string::npos && n[0] != '.' &&
+           n.rfind("tmp-", 0) != 0;
+  };
+  if (!plain_name(t.rows_file) || !plain_name(t.cols_file)) return MakeError(where, "its file names are not plain names");
+  if (!t.info.removed) {
+    if (static_cast<int64_t>(t.rows.size()) != t.rows_bytes || Sha256Hex(t.rows) != t.rows_sha256)
+      return MakeError(where, "its rows file does not match its checksum");
+    if (static_cast<int64_t>(t.cols.size()) != t.cols_bytes)
+      return MakeError(where, "its column file does not match its size");
+    auto reader = ColumnFileReader::Open(t.cols, where + " " + t.cols_file, t.cols_sha256);
+    if (!reader.ok()) return reader.error();
+    if (reader.value().kind() != t.info.kind || static_cast<int64_t>(reader.value().rows()) != t.info.rows_accepted ||
+        HexOf(reader.value().rows_sha256()) != t.rows_sha256)
+      return MakeError(where, "its column file does not belong to its rows file");
+  }
+  // Codes: each either held here already under the same id, or the next id
+  // of its dimension.
+  CodeDictionaries dicts = dicts_;
+  std::vector<DictionaryCode> fresh;
+  for (const DictionaryCode& c : t.codes) {
+    std::optional<Dimension> dim;
+    for (size_t d = 0; d < kDimensionCount; ++d)
+      if (DimensionName(static_cast<Dimension>(d)) == c.dimension) dim = static_cast<Dimension>(d);
+    if (!dim) return MakeError(where, "unknown dictionary '" + c.dimension + "'");
+    CodeList& list = dicts[*dim];
+    if (c.id > 0 && c.id < static_cast<int64_t>(list.size()) && list.code(static_cast<uint32_t>(c.id)) == c.code)
+      continue;
+    if (c.id != static_cast<int64_t>(list.size()) || c.code.empty() || list.Find(c.code) != 0)
+      return MakeError(where, "dictionary '" + c.dimension + "' code id " + std::to_string(c.id) +
+                                  " differs from this state folder's: the folder has diverged from the one the batch "
+                                  "came from");
+    list.Append(c.code);
+    fresh.push_back(c);
+  }
+  const std::string rows_path = batches_dir_ + "/" + t.rows_file;
+  const std::string cols_path = batches_dir_ + "/" + t.cols_file;
+  const std::string nonce = Nonce(env_);
+  const std::string tmp_rows = batches_dir_ + "/tmp-" + nonce + ".rows.zst";
+  const std::string tmp_cols = batches_dir_ + "/tmp-" + nonce + ".cols";
+  // The final names are removed only once this attempt has renamed onto
+  // them (before that, a file of that name is not this attempt's).
+  bool renamed = false;
+  auto discard_all = [&] {
+    for (const std::string& p : {tmp_rows, tmp_cols})
+      if (env_.FileExists(p)) Discard(p);
+    if (renamed)
+      for (const std::string& p : {rows_path, cols_path})
+        if (env_.FileExists(p)) Discard(p);
+  };
+  if (!t.info.removed) {
+    if (Status s = WriteDurably(tmp_rows, t.rows); !s.ok()) {
+      discard_all();
+      return s.error();
+    }
+    if (Status s = WriteDurably(tmp_cols, t.cols); !s.ok()) {
+      discard_all();
+      return s.error();
+    }
+  }
+  if (Status s = catalog_->Begin(); !s.ok()) {
+    discard_all();
+    return s.error();
+  }
+  auto abandon = [&](const Error& e) -> Result<BatchInfo> {
+    catalog_->Rollback();
+    discard_all();
+    return e;
+  };
+  auto next = catalog_->NextBatchId();
+  if (!next.ok()) return abandon(next.error());
+  if (next.value() != t.info.id)
+    return abandon(MakeError(where, "this state folder's next batch is " + std::to_string(next.value()) +
+                                        ": the folder has diverged from the one the batch came from"));
+  if (!t.info.removed) {
+    renamed = true;
+    if (Status s = env_.RenameFile(tmp_rows, rows_path); !s.ok()) return abandon(s.error());
+    if (Status s = env_.RenameFile(tmp_cols, cols_path); !s.ok()) return abandon(s.error());
+    if (Status s = env_.SyncDir(batches_dir_); !s.ok()) return abandon(s.error());
+  }
+  BatchRecord record;
+  record.info = t.info;
+  record.info.removed = false;
+  record.rows_file = t.rows_file;
+  record.rows_bytes = t.rows_bytes;
+  record.rows_sha256 = t.rows_sha256;
+  record.cols_file = t.cols_file;
+  record.cols_bytes = t.cols_bytes;
+  record.cols_sha256 = t.cols_sha256;
+  record.format_version = t.format_version;
+  if (Status s = catalog_->InsertBatch(record); !s.ok()) return abandon(s.error());
+  if (t.info.removed) {
+    if (Status s = catalog_->MarkRemoved(t.info.id, t.removed_at, t.removed_by); !s.ok()) return abandon(s.error());
+  }
+  for (const DictionaryCode& c : fresh)
+    if (Status s = catalog_->InsertCode(c, t.info.id); !s.ok()) return abandon(s.error());
+  if (Status s = catalog_->InsertQuarantine(t.info.id, t.quarantine); !s.ok()) return abandon(s.error());
+  const std::string details = "{\"batch\":" + std::to_string(t.info.id) + ",\"kind\":" +
+                              JsonString(std::string(KindText(t.info.kind))) + ",\"file\":" +
+                              JsonString(t.info.file_name) + ",\"sha256\":" + JsonString(t.info.content_sha256) +
+                              ",\"removed\":" + (t.info.removed ? "true" : "false") + "}";
+  auto entry = catalog_->AppendAudit(env_.NowUtc(), actor, "batch.adopt", where, details);
+  if (!entry.ok()) return abandon(entry.error());
+  if (Status s = CommitOrBreak(entry.value().seq); !s.ok()) return s.error();
+  dicts_ = std::move(dicts);
+  ++generation_;
+  return t.info;
 }
 
 Result<std::vector<std::string>> StoreImpl::Verify() {

@@ -102,6 +102,31 @@ struct AuditEntry {
   std::string hash;     // hex SHA-256 over the fields above and prev_hash
 };
 
+// One dictionary code as the catalog holds it (docs/store-format.md §2).
+struct DictionaryCode {
+  std::string dimension;  // DimensionName: "provider", "hrg", ...
+  int64_t id = 0;
+  std::string code;
+};
+
+// Everything of one committed batch that another state folder needs to hold
+// it exactly as this one does (server mode, docs/server-mode.md "Batches in
+// PostgreSQL"): its catalog row, its two files' bytes, the dictionary codes
+// it introduced and its quarantined rows. A removed batch carries no file
+// bytes (its files are gone), but its codes and quarantine, which the
+// catalog keeps.
+struct BatchTransfer {
+  BatchInfo info;
+  std::string removed_at, removed_by;  // when info.removed
+  std::string rows_file, rows_sha256;  // the catalog's names and checksums
+  std::string cols_file, cols_sha256;
+  int64_t rows_bytes = 0, cols_bytes = 0;
+  int64_t format_version = 1;
+  std::string rows, cols;  // the files' bytes; empty for a removed batch
+  std::vector<DictionaryCode> codes;
+  std::vector<ingest::QuarantinedRow> quarantine;
+};
+
 // Accumulates the validated, pseudonymised records of one file: it is the
 // RecordSink that ingest::IngestFile fills. Records are encoded as they
 // arrive (dictionary ids, days) and their normalised text streams to a
@@ -231,6 +256,19 @@ class Store {
   virtual Result<ActivityTables> Load(ingest::ExtractKind kind) = 0;
   // All three kinds, sharing one patient index.
   virtual Result<ActivityTables> LoadAll() = 0;
+
+  // Server mode (docs/server-mode.md): batch `batch_id` as another state
+  // folder adopts it. Reads its files (checked against the catalog's
+  // checksums) unless it is removed.
+  virtual Result<BatchTransfer> ExportBatch(int64_t batch_id) = 0;
+  // Takes in a batch exported from another folder, under the same id, with
+  // its files, codes and quarantine, in one catalog transaction after the
+  // files are durable (the commit protocol of §5), and appends a
+  // "batch.adopt" audit entry naming `actor`. Refused, changing nothing,
+  // when its id is not this folder's next batch id, when its files do not
+  // match their checksums, or when a dictionary code it introduced is held
+  // here under another id (the folders have diverged).
+  virtual Result<BatchInfo> AdoptBatch(const BatchTransfer& batch, const std::string& actor) = 0;
 
   // Where the current version of the record (provider ODS code, spell or
   // attendance id) of `kind` is: the last occurrence among the active

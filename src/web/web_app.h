@@ -183,6 +183,10 @@ struct UploadAccess {
   billing::Meter* meter = nullptr;           // records_loaded is metered as by `csu ingest`
   std::function<Result<LoadedActivity>()> reload;  // loads and prices the folder's activity afresh
   size_t max_upload_bytes = 256u << 20;      // the route's body limit (docs/http.md, "Limits")
+  // Server mode (docs/server-mode.md, "Batches in PostgreSQL"): runs the
+  // load as the singleton ingest job (the database's lock, the folder caught
+  // up first, the new batch published after); empty: the load runs as is.
+  std::function<Status(const std::function<Status()>& load)> as_ingest_job;
   // The activity the app was constructed over, handed over with its
   // ownership so the first upload's swap can free it; empty: kept borrowed.
   LoadedActivity current;
@@ -216,6 +220,9 @@ class WebApp {
   // before the server starts; files left in DIR/uploads by a server that
   // stopped mid-load are removed here.
   void EnableUploads(UploadAccess uploads);
+  // Swaps in activity loaded afresh (server mode: batches another node
+  // published), as an upload does: requests in flight keep what they began with.
+  void SwapActivity(LoadedActivity loaded);
 
   struct Impl;
 
