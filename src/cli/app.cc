@@ -56,6 +56,7 @@ int Run(int argc, char** argv) {
   AddProcurementCommands(app, ctx);
   AddChcCommands(app, ctx);
   AddServeCommand(app, ctx);
+  AddPartitionsCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 
   try {

@@ -24,6 +24,12 @@ Result<std::unique_ptr<tenancy::Accounts>> OpenServerAccounts(const std::string&
   return tenancy::OpenServerAccounts(std::move(db), std::move(options));
 }
 
+Result<store::PartitionMap> ReadServerPartitionMap(const std::string& url) {
+  if (!pg::IsPostgresUrl(url)) return MakeError("--database", "must be a postgresql:// URL (docs/server-mode.md)");
+  CSU_ASSIGN_OR_RETURN(db, pg::Connect(url));
+  return store::ReadPartitionMap(*db);
+}
+
 tenancy::AuditFn AppendTo(store::SqlAuditLog& log) {
   return [&log](const std::string& actor, const std::string& action, const std::string& subject,
                 const std::string& details) -> Status {
