@@ -164,7 +164,8 @@ TEST(CubePartials, MergeRefusesAnotherYearAndAnOverflowAndChangesNothing) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().why.find("overflows"), std::string::npos);
   EXPECT_EQ(a.cells.size(), 1u);
-  EXPECT_EQ(a.cells[{"02E", "RBT"}][PartialIndex(1, 1)].pence, 100);
+  const std::pair<std::string, std::string> key{"02E", "RBT"};
+  EXPECT_EQ(a.cells[key][PartialIndex(1, 1)].pence, 100);
 }
 
 TEST(CubePartials, ABadWireFormIsRefusedNamingTheCell) {

@@ -48,7 +48,7 @@ Result<ClientResponse> ParseResponse(std::string_view bytes) {
   std::string_view head = bytes.substr(0, end);
   const size_t eol = head.find("\r\n");
   std::string_view status_line = head.substr(0, eol);
-  if (status_line.size() < 12 || status_line.substr(0, 9) != "HTTP/1.1 " && status_line.substr(0, 9) != "HTTP/1.0 ")
+  if (status_line.size() < 12 || (status_line.substr(0, 9) != "HTTP/1.1 " && status_line.substr(0, 9) != "HTTP/1.0 "))
     return MakeError("http response", "not an HTTP/1.x status line");
   ClientResponse r;
   for (size_t i = 9; i < 12; ++i) {

@@ -59,7 +59,9 @@ TEST(NodeAuth, RefusesWhatIsNotSignedRight) {
   EXPECT_FALSE(Check(bad).ok());
   bad = good;
   for (char& c : bad[1].second) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (bad[1].second != good[1].second) EXPECT_FALSE(Check(bad).ok());
+  if (bad[1].second != good[1].second) {
+    EXPECT_FALSE(Check(bad).ok());
+  }
   // Another method, target (another group) or body.
   EXPECT_FALSE(Check(good, "POST").ok());
   EXPECT_FALSE(Check(good, "GET", "/internal/v1/partials?group=south&year=2018%2F19").ok());
