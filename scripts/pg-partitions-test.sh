@@ -96,6 +96,7 @@ mapfile -t CCGS < <(python3 -c 'import json,sys; print("\n".join(c["ccg"] for c 
 [ "${#CCGS[@]}" -ge 3 ] || fail "expected at least three CCGs in the view, got ${#CCGS[@]}"
 lines=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["lines"]))' "$T/one.json")
 [ "$lines" -gt 10 ] || fail "the single node's view has only $lines lines"
+RSS_ONE=$(awk '/^VmRSS/ {print $2}' "/proc/${PID[one]}/status")
 kill -TERM "${PID[one]}"; wait "${PID[one]}" 2>/dev/null || true; unset 'PID[one]'
 ok "the single node's cross-CCG view: ${#CCGS[@]} CCGs, $lines lines"
 
@@ -141,6 +142,10 @@ for n in a b c; do
   grep -q "node $n of the partition map" "$T/node-$n.out" || fail "node $n does not say it is a partition node"
 done
 A="http://127.0.0.1:$PA"
+for n in a b c; do
+  records=$(sed -n 's/.*, \([0-9]*\) records of .*/\1/p' "$T/node-$n.out")
+  say "node $n: $records records loaded, resident $(awk '/^VmRSS/ {print $2}' "/proc/${PID[$n]}/status") KiB (the single node: $RSS_ONE KiB)"
+done
 # Node a holds g1 and g3 only: a CCG of g2 has no activity there.
 first_g2=${G2%%,*}
 api -o "$T/a-g2.json" "$A/api/v1/ccg/$first_g2?month=12" || fail "GET /api/v1/ccg/$first_g2 on node a failed"

@@ -79,10 +79,10 @@ Status CubePartials::Merge(const CubePartials& other) {
   if (other.year != year)
     return MakeError("cube partials", "cannot merge partials of " + other.year.ToString() + " into " + year.ToString());
   CubePartials sum = *this;  // nothing changes unless the whole merge is exact
-  for (const auto& [key, cells] : other.cells) {
+  for (const auto& [key, theirs] : other.cells) {
     PartialCells& into = sum.cells[key];
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (!AddExact(into[i].activity, cells[i].activity) || !AddExact(into[i].pence, cells[i].pence))
+    for (size_t i = 0; i < theirs.size(); ++i) {
+      if (!AddExact(into[i].activity, theirs[i].activity) || !AddExact(into[i].pence, theirs[i].pence))
         return MakeError("cube partials", "a sum for " + key.first + " × " + key.second + " overflows");
     }
   }

@@ -456,6 +456,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     return out;
   }();
   const size_t share_commissioners = share.size();
+  const size_t share_records = activity.tables.apc.size() + activity.tables.op.size() + activity.tables.ae.size();
   if (!partitions.secret.empty()) app.EnablePartitions(std::move(partitions));
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
@@ -494,8 +495,8 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   if (server_audit)
     std::printf("csu: server mode: accounts, sessions and the audit log in %s\n", server_audit->Name().c_str());
   if (share_commissioners > 0)
-    std::printf("csu: node %s of the partition map: groups %s (%zu commissioners' records loaded)\n",
-                args.node.c_str(), node_groups.c_str(), share_commissioners);
+    std::printf("csu: node %s of the partition map: groups %s, %zu records of %zu commissioners loaded\n",
+                args.node.c_str(), node_groups.c_str(), share_records, share_commissioners);
   if (platform_date.value())
     std::printf("csu: %s, set for this state folder ('csu store platform-date --clear' to use the real date)\n",
                 store::PlatformDateNotice(*platform_date.value(), store::Env::Default().TodayUk()).c_str());
