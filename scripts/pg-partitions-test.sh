@@ -69,7 +69,8 @@ TOKEN=$("$CSU" users token create "$USER_NAME" --name partitions-test --data "$T
 [ -n "$TOKEN" ] || fail "csu users token create gave no token: $(cat "$T/token.err")"
 ok "a CSU administrator with an API token, in PostgreSQL"
 
-start() {  # NAME LISTEN ARGS...: starts a node, waits for its start line
+PORT=""
+start() {  # NAME LISTEN ARGS...: starts a node, waits for its start line, sets PORT
   local name=$1 listen=$2; shift 2
   "$CSU" serve --data "$T/state-$name" --listen "$listen" --year 2018/19 --database "$URL" --quiet "$@" \
     >"$T/node-$name.out" 2>"$T/node-$name.err" &
@@ -82,14 +83,14 @@ start() {  # NAME LISTEN ARGS...: starts a node, waits for its start line
     sleep 0.1
   done
   [ -n "$port" ] || fail "node $name did not start within 60 s"
-  echo "$port"
+  PORT=$port
 }
 c() { curl -sS --max-time 60 "$@"; }
 api() { c -H "Authorization: Bearer $TOKEN" "$@"; }
 
 # --- The reference: one node holding every record.
-PORT_ONE=$(start one 127.0.0.1:0)
-ONE="http://127.0.0.1:$PORT_ONE"
+start one 127.0.0.1:0
+ONE="http://127.0.0.1:$PORT"
 code=$(api -o "$T/one.json" -w '%{http_code}' "$ONE/api/v1/csu/activity") || fail "GET /api/v1/csu/activity on the single node failed"
 [ "$code" = 200 ] || fail "the single node's cross-CCG view: $code $(head -c 300 "$T/one.json")"
 mapfile -t CCGS < <(python3 -c 'import json,sys; print("\n".join(c["ccg"] for c in json.load(open(sys.argv[1]))["ccgs"]))' "$T/one.json")
@@ -138,7 +139,7 @@ openssl rand -hex 32 >"$T/node.secret"
 chmod 600 "$T/node.secret"
 for n in a b c; do
   port_var="P${n^^}"
-  start "$n" "127.0.0.1:${!port_var}" --node "$n" --node-secret "$T/node.secret" >/dev/null
+  start "$n" "127.0.0.1:${!port_var}" --node "$n" --node-secret "$T/node.secret"
   grep -q "node $n of the partition map" "$T/node-$n.out" || fail "node $n does not say it is a partition node"
 done
 A="http://127.0.0.1:$PA"
