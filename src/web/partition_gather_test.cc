@@ -33,6 +33,7 @@ store::PartitionMap Map() {
 }
 
 struct FakeNodes {
+  store::PartitionMap map = Map();
   std::set<std::string> down;
   std::vector<std::string> asked;  // "node:group"
   std::string stray_from;          // a node that answers with another group's commissioner
@@ -41,7 +42,7 @@ struct FakeNodes {
       const std::string group = target.substr(target.find("group=") + 6, 2);
       asked.push_back(node.name + ":" + group);
       if (down.count(node.name)) return MakeError("node " + node.name, "cannot connect: Connection refused");
-      const store::PartitionGroup* g = Map().Group(group);
+      const store::PartitionGroup* g = map.Group(group);
       std::set<std::string> members(g->commissioners.begin(), g->commissioners.end());
       if (node.name == stray_from) members.insert("99X");
       return analytics::PartialsToJson(Of(members));
