@@ -58,6 +58,7 @@ int Run(int argc, char** argv) {
   AddChcCommands(app, ctx);
   AddReportingCommands(app, ctx);
   AddServeCommand(app, ctx);
+  AddPartitionsCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 
   try {

@@ -46,6 +46,7 @@ void AddContractsCommand(CLI::App& app, Context& ctx);
 void AddReportCommand(CLI::App& app, Context& ctx);
 void AddUsersCommand(CLI::App& app, Context& ctx);
 void AddServeCommand(CLI::App& app, Context& ctx);
+void AddPartitionsCommand(CLI::App& app, Context& ctx);
 void AddBillingCommands(CLI::App& app, Context& ctx);
 void AddPrimaryCareCommands(CLI::App& app, Context& ctx);
 void AddPayrollCommands(CLI::App& app, Context& ctx);

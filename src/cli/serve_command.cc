@@ -14,7 +14,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <ctime>
 #include <mutex>
+#include <set>
 #include <optional>
 #include <string>
 
@@ -34,6 +36,7 @@
 #include "cli/state.h"
 #include "contracts/contract_store.h"
 #include "http/access_log.h"
+#include "http/client.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "ledger/ledger_store.h"
@@ -45,6 +48,7 @@
 #include "tenancy/password_policy.h"
 #include "tenancy/clock.h"
 #include "web/health_log.h"
+#include "web/node_auth.h"
 #include "web/refusal_audit.h"
 #include "web/web_app.h"
 
@@ -61,6 +65,8 @@ struct ServeArgs {
   std::string payroll_key;  // the payroll key; its pages are off without it
   std::string chc_key;  // the CHC key file: only for the identifiable view
   std::string database;  // server mode: accounts, sessions, audit, contracts and billing in PostgreSQL
+  std::string node;         // this node's name in the partition map (docs/server-mode.md, "Partitions")
+  std::string node_secret;  // the node-to-node secret's file
 };
 
 // The latest financial year holding a discharge, appointment or arrival.
@@ -122,7 +128,57 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     first_round = round.value();
   }
 
-  auto loaded = pricing::LoadPriced(*state->store, *state->ref);
+  // A node of a partitioned installation loads only the records of the
+  // commissioner groups the map in PostgreSQL gives it.
+  web::PartitionAccess partitions;
+  std::vector<std::string> share;
+  if (!args.node.empty() || !args.node_secret.empty()) {
+    if (args.node.empty() || args.node_secret.empty() || args.database.empty() || args.year.empty()) {
+      PrintError("--node and --node-secret go together, with --database (where the partition map is) and --year "
+                 "(each node's share may end on a different day)");
+      return kExitUsage;
+    }
+    auto secret = web::LoadNodeSecret(args.node_secret);
+    if (!secret.ok()) {
+      PrintError(secret.error().ToString());
+      return kExitFailure;
+    }
+    auto map = ReadServerPartitionMap(args.database);
+    if (!map.ok()) {
+      PrintError(map.error().ToString());
+      return kExitFailure;
+    }
+    if (map.value().Node(args.node) == nullptr) {
+      PrintError("--node " + args.node + ": no such node in the partition map (csu partitions show --database URL)");
+      return kExitFailure;
+    }
+    const std::set<std::string> mine = map.value().CommissionersOf(args.node);
+    if (mine.empty()) {
+      PrintError("--node " + args.node + ": the partition map gives this node no group");
+      return kExitFailure;
+    }
+    share.assign(mine.begin(), mine.end());
+    partitions.secret = std::move(secret).value();
+    partitions.map = std::move(map).value();
+    partitions.self = args.node;
+    partitions.fetch = [secret = partitions.secret](const store::PartitionNode& node,
+                                                    const std::string& target) -> Result<std::string> {
+      auto answer = http::Get(node.base_url, target,
+                              web::SignNodeRequest(secret, "GET", target, "", static_cast<int64_t>(std::time(nullptr))),
+                              10000);
+      if (!answer.ok()) return answer.error();
+      if (answer.value().status != 200)
+        return MakeError("node " + node.name, "answered " + std::to_string(answer.value().status));
+      return std::move(answer.value().body);
+    };
+  }
+  auto load = [&share, &state](store::Store& held) -> Result<pricing::PricedActivity> {
+    if (share.empty()) return pricing::LoadPriced(held, *state->ref);
+    auto tables = held.LoadShare(share);
+    if (!tables.ok()) return tables.error();
+    return pricing::PriceActivity(std::move(tables).value(), *state->ref);
+  };
+  auto loaded = load(*state->store);
   if (!loaded.ok()) {
     PrintError(loaded.error().ToString());
     return kExitFailure;
@@ -407,11 +463,11 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   uploads.pseudonymiser = state->pseudonymiser.get();
   uploads.meter = meter.value().get();
   // By value: the app (and an upload's thread) may outlive this local.
-  uploads.reload = [with_store = uploads.with_store, &state, &contracts,
-                    &contracts_mutex]() -> Result<web::LoadedActivity> {
+  uploads.reload = [with_store = uploads.with_store, &state, &contracts, &contracts_mutex,
+                    load]() -> Result<web::LoadedActivity> {
     std::optional<pricing::PricedActivity> priced;
     Status s = with_store([&](store::Store& held) -> Status {
-      auto l = pricing::LoadPriced(held, *state->ref);
+      auto l = load(held);
       if (!l.ok()) return l.error();
       priced = std::move(l).value();
       return Status::Ok();
@@ -434,6 +490,14 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   const size_t max_upload_bytes = uploads.max_upload_bytes;
   uploads.current = web::LoadedActivity{std::move(activity_owned), std::move(views_owned)};
   app.EnableUploads(std::move(uploads));
+  const std::string node_groups = [&partitions] {
+    std::string out;
+    for (const store::PartitionGroup* g : partitions.map.GroupsOf(partitions.self)) out += (out.empty() ? "" : ", ") + g->name;
+    return out;
+  }();
+  const size_t share_commissioners = share.size();
+  const size_t share_records = activity.tables.apc.size() + activity.tables.op.size() + activity.tables.ae.size();
+  if (!partitions.secret.empty()) app.EnablePartitions(std::move(partitions));
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
   // instead of interrupting a thread at an arbitrary point.
@@ -501,6 +565,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
                 first_round.adopted, first_round.removed, first_round.published,
                 static_cast<long long>(first_round.generation));
   if (follower) follower->Start();
+  if (share_commissioners > 0)
+    std::printf("csu: node %s of the partition map: groups %s, %zu records of %zu commissioners loaded\n",
+                args.node.c_str(), node_groups.c_str(), share_records, share_commissioners);
   if (platform_date.value())
     std::printf("csu: %s, set for this state folder ('csu store platform-date --clear' to use the real date)\n",
                 store::PlatformDateNotice(*platform_date.value(), store::Env::Default().TodayUk()).c_str());
@@ -549,6 +616,11 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--year", args->year, "Financial year the pages show, e.g. 2018/19 (default: the latest with activity)");
   cmd->add_option("--rag", args->rag,
                   "Contract status thresholds, per cent of plan to date over or under: amber then red (default 2,5)");
+  cmd->add_option("--node", args->node,
+                  "This node's name in the partition map in --database: load only its groups' activity and gather "
+                  "views across CCGs from the other nodes (docs/server-mode.md, \"Partitions\")");
+  cmd->add_option("--node-secret", args->node_secret,
+                  "File of the node-to-node secret (64 hex digits, the same on every node: openssl rand -hex 32)");
   cmd->add_flag("--behind-tls", args->behind_tls,
                 "Served through a TLS proxy (nginx): session cookies become __Host- prefixed and Secure");
   cmd->callback([&ctx, args] { ctx.action = [&ctx, args] { return Serve(ctx, *args); }; });

@@ -68,6 +68,12 @@ Result<std::vector<store::AuditEntry>> CommandAudit::Entries() {
 
 Result<int64_t> CommandAudit::Verify() { return server_ ? server_->Verify() : local_->VerifyAudit(); }
 
+Result<store::PartitionMap> ReadServerPartitionMap(const std::string& url) {
+  if (!pg::IsPostgresUrl(url)) return MakeError("--database", "must be a postgresql:// URL (docs/server-mode.md)");
+  CSU_ASSIGN_OR_RETURN(db, pg::Connect(url));
+  return store::ReadPartitionMap(*db);
+}
+
 tenancy::AuditFn AppendTo(store::SqlAuditLog& log) {
   return [&log](const std::string& actor, const std::string& action, const std::string& subject,
                 const std::string& details) -> Status {

@@ -17,6 +17,7 @@
 #include "billing/meter.h"
 #include "contracts/contract_store.h"
 #include "core/result.h"
+#include "store/partition_map.h"
 #include "store/sql_audit_log.h"
 #include "store/store.h"
 #include "tenancy/accounts.h"
@@ -35,6 +36,10 @@ Result<std::unique_ptr<store::SqlAuditLog>> OpenServerAudit(const std::string& u
 // The accounts in the database (tenancy::Accounts::OpenServer), on their
 // own connection.
 Result<std::unique_ptr<tenancy::Accounts>> OpenServerAccounts(const std::string& url, tenancy::AccountsOptions options);
+
+// The partition map in the database (store/partition_map.h), read once
+// on a connection of its own that is then closed.
+Result<store::PartitionMap> ReadServerPartitionMap(const std::string& url);
 
 // An AuditFn appending to `log` (which must outlive it).
 tenancy::AuditFn AppendTo(store::SqlAuditLog& log);

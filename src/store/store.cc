@@ -161,6 +161,21 @@ class StoreImpl final : public Store {
     });
   }
 
+  Result<ActivityTables> LoadShare(const std::vector<std::string>& commissioners) override {
+    return Retrying([&]() -> Result<ActivityTables> {
+      ActivityTables tables;
+      tables.codes = dicts_;
+      const CodeList& list = tables.codes.commissioner();
+      std::vector<uint8_t> only(list.size(), 0);
+      for (const std::string& code : commissioners)
+        if (const uint32_t id = list.Find(code); id != 0) only[id] = 1;
+      for (ExtractKind kind : {ExtractKind::kApc, ExtractKind::kOp, ExtractKind::kAe}) {
+        if (Status s = LoadOne(kind, tables, &only); !s.ok()) return s.error();
+      }
+      return tables;
+    });
+  }
+
   // Shared stores (docs/store-format.md §1): opened on a snapshot of the
   // catalog, with the dictionaries of that snapshot.
   Status StartShared() {
@@ -227,9 +242,9 @@ class StoreImpl final : public Store {
     return out;
   }
 
-  Status LoadOne(ExtractKind kind, ActivityTables& tables) {
+  Status LoadOne(ExtractKind kind, ActivityTables& tables, const std::vector<uint8_t>* only = nullptr) {
     CSU_ASSIGN_OR_RETURN(batches, ActiveBatches(kind));
-    return LoadKind(env_, batches_dir_, kind, batches, tables);
+    return LoadKind(env_, batches_dir_, kind, batches, tables, only);
   }
 
   // The keys of the active batches of `kind`, in a set sized to take

@@ -256,6 +256,11 @@ class Store {
   virtual Result<ActivityTables> Load(ingest::ExtractKind kind) = 0;
   // All three kinds, sharing one patient index.
   virtual Result<ActivityTables> LoadAll() = 0;
+  // LoadAll of the records whose commissioner is one of `commissioners`
+  // (ODS codes): a node's share under a partition map (docs/server-mode.md,
+  // "Partitions"). The other records are never decoded, so memory holds the
+  // share alone; the dictionaries are the folder's whole.
+  virtual Result<ActivityTables> LoadShare(const std::vector<std::string>& commissioners) = 0;
 
   // Server mode (docs/server-mode.md): batch `batch_id` as another state
   // folder adopts it. Reads its files (checked against the catalog's

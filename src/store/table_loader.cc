@@ -152,7 +152,7 @@ Status MarkSuperseded(const std::vector<OpenedColumnFile>& files, size_t last, s
 
 template <typename Table>
 Status LoadInto(Table& dst, Env& env, const std::string& dir, const std::vector<BatchRecord>& batches,
-                ActivityTables& out) {
+                ActivityTables& out, const std::vector<uint8_t>* only) {
   std::vector<OpenedColumnFile> files;
   for (const BatchRecord& b : batches) {
     CSU_ASSIGN_OR_RETURN(file, OpenColumnFile(env, dir, b));
@@ -170,6 +170,24 @@ Status LoadInto(Table& dst, Env& env, const std::string& dir, const std::vector<
   }
   if (last_restating) {
     if (Status s = MarkSuperseded(files, *last_restating, keep, kept); !s.ok()) return s;
+  }
+  // A node's share (LoadShare): after superseding, so the current version
+  // of a record decides which commissioner it belongs to.
+  if (only != nullptr) {
+    std::vector<uint16_t> commissioner;
+    for (size_t b = 0; b < batches.size(); ++b) {
+      const size_t rows = files[b].reader.rows();
+      commissioner.resize(rows);
+      if (Status s = files[b].reader.ReadInto<uint16_t>("commissioner", rows, commissioner.data()); !s.ok()) return s;
+      if (keep[b].empty()) keep[b].assign(rows, 1);
+      size_t n = 0;
+      for (size_t i = 0; i < rows; ++i) {
+        const uint16_t id = commissioner[i];
+        if (keep[b][i] && !(id < only->size() && (*only)[id])) keep[b][i] = 0;
+        n += keep[b][i];
+      }
+      kept[b] = n;
+    }
   }
 
   size_t total_kept = 0, patients = 0;
@@ -277,11 +295,11 @@ Result<OpenedColumnFile> OpenColumnFile(Env& env, const std::string& batches_dir
 }
 
 Status LoadKind(Env& env, const std::string& batches_dir, ExtractKind kind, const std::vector<BatchRecord>& batches,
-                ActivityTables& out) {
+                ActivityTables& out, const std::vector<uint8_t>* only) {
   switch (kind) {
-    case ExtractKind::kApc: return LoadInto(out.apc, env, batches_dir, batches, out);
-    case ExtractKind::kOp: return LoadInto(out.op, env, batches_dir, batches, out);
-    case ExtractKind::kAe: return LoadInto(out.ae, env, batches_dir, batches, out);
+    case ExtractKind::kApc: return LoadInto(out.apc, env, batches_dir, batches, out, only);
+    case ExtractKind::kOp: return LoadInto(out.op, env, batches_dir, batches, out, only);
+    case ExtractKind::kAe: return LoadInto(out.ae, env, batches_dir, batches, out, only);
   }
   return Status::Ok();
 }

@@ -29,8 +29,11 @@ Result<OpenedColumnFile> OpenColumnFile(Env& env, const std::string& batches_dir
 
 // `batches` are the active batches of `kind`, in commit (id) order;
 // `out.codes` must already hold the dictionaries. Errors name the damaged
-// file and the batch to rebuild.
+// file and the batch to rebuild. With `only` (indexed by commissioner
+// dictionary id, 1 = keep), the records of other commissioners are left
+// out as superseded ones are: never decoded into the tables.
 Status LoadKind(Env& env, const std::string& batches_dir, ingest::ExtractKind kind,
-                const std::vector<BatchRecord>& batches, ActivityTables& out);
+                const std::vector<BatchRecord>& batches, ActivityTables& out,
+                const std::vector<uint8_t>* only = nullptr);
 
 }  // namespace csu::store

@@ -465,6 +465,9 @@ WebApp::WebApp(WebOptions options, tenancy::Accounts& accounts, const analytics:
   router_.Add(Method::kGet, "/ccg/{ccg}/procurement/{tender}/record", page(&Impl::RecordPage, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}/procurement/{tender}/record", api(&Impl::ApiRecord, Use::kNone));
   router_.Add(Method::kGet, "/api/v1/ccgs", api(&Impl::ApiCcgs));
+  router_.Add(Method::kGet, "/csu/activity", page(&Impl::CsuActivityPage));
+  router_.Add(Method::kGet, "/api/v1/csu/activity", api(&Impl::ApiCsuActivity));
+  Impl::AddPartitionRoutes(router_, app);  // partition_routes.cc: the internal endpoint
   router_.Add(Method::kGet, "/api/v1/data", api(&Impl::ApiData));
   router_.Add(Method::kGet, "/api/v1/audit", api(&Impl::ApiAudit));
   router_.Add(Method::kGet, "/api/v1/ccg/{ccg}", api(&Impl::ApiHome));

@@ -32,6 +32,7 @@
 #include "core/result.h"
 #include "http/router.h"
 #include "load/extract_load.h"
+#include "store/partition_map.h"
 #include "store/store.h"
 
 namespace csu::analytics {
@@ -192,6 +193,22 @@ struct UploadAccess {
   LoadedActivity current;
 };
 
+// A node of a partitioned installation (docs/server-mode.md, "Partitions";
+// WebApp::EnablePartitions). With `secret`, the internal endpoint
+// /internal/v1/partials answers requests signed with it (web/node_auth.h),
+// for the groups this node owns; without, it answers 404. With `self` named
+// in `map`, the cross-CCG view gathers every group's partials from its
+// owners through `fetch`; without, it reads this node's own activity.
+struct PartitionAccess {
+  std::string secret;  // the 32-byte node secret (web::LoadNodeSecret)
+  store::PartitionMap map;
+  std::string self;    // this node's name in `map`
+  // A GET of `target` from `node`, signed with the secret: the body of a
+  // 200 answer, else an error naming the node.
+  std::function<Result<std::string>(const store::PartitionNode& node, const std::string& target)> fetch;
+  std::function<int64_t()> now;  // Unix seconds; the system clock when empty
+};
+
 struct WebOptions {
   FinancialYear year{2018};  // the financial year the pages show
   bool behind_tls = false;   // cookies get the __Host- prefix and Secure
@@ -223,6 +240,9 @@ class WebApp {
   // Swaps in activity loaded afresh (server mode: batches another node
   // published), as an upload does: requests in flight keep what they began with.
   void SwapActivity(LoadedActivity loaded);
+  // Makes this server a node of a partitioned installation. Call before the
+  // server starts.
+  void EnablePartitions(PartitionAccess partitions);
 
   struct Impl;
 

@@ -177,6 +177,7 @@ struct WebApp::Impl {
   PayrollAccess payroll;          // set by WebApp's constructor
   PrimaryCareAccess primary_care;  // set by WebApp's constructor
   PrimaryCareClaimsAccess claims;  // set by WebApp::SetPrimaryCareClaims
+  PartitionAccess partitions;      // set by WebApp::EnablePartitions (partition_routes.cc)
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
   // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
   std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
@@ -374,6 +375,11 @@ struct WebApp::Impl {
 
   // ---- JSON twins (ccg_pages.cc, admin_pages.cc) ----
   static Response ApiNotFound();
+  // ---- partitions (partition_routes.cc; docs/server-mode.md, "Partitions") ----
+  static void AddPartitionRoutes(http::Router& router, const Impl* app);
+  Response InternalPartials(const Request& r) const;
+  Response CsuActivityPage(const Request& r, const Caller& c) const;
+  Response ApiCsuActivity(const Request& r, const Caller& c) const;
 
   // ---- metering (docs/billing.md, "Metering"; billing_routes.cc) ----
   Date Today() const;

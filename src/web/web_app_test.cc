@@ -7,6 +7,7 @@
 #include "payroll/payroll_store.h"
 #include "primarycare/global_sum.h"
 #include "primarycare/pc_store.h"
+#include "web/node_auth.h"
 #include "web/web_app.h"
 
 #include <gtest/gtest.h>
@@ -750,6 +751,10 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /api/v1/data", {false, false}},
     {"GET /api/v1/audit", {false, false}},
     {"GET /api/v1/ccgs", {false, false}},
+    {"GET /csu/activity", {false, false}},
+    {"GET /api/v1/csu/activity", {false, false}},
+    // No user at all: a node's signature (web/node_auth.h), tested on its own.
+    {"GET /internal/v1/partials", {true, false}},
     {"GET /api/v1/ccg/{ccg}", {false, true}},
     {"GET /api/v1/ccg/{ccg}/view/{view}", {false, true}},
     {"GET /api/v1/ccg/{ccg}/challenge-pack", {false, true}},
@@ -3249,6 +3254,74 @@ TEST_F(WebAppTest, ChcIdentifiableViewIsAuditedWithItsPurposeAndNeverForFinance)
       EXPECT_EQ(r.body().find(secret), std::string::npos) << secret << " on " << target;
   }
   EXPECT_EQ(AuditCount("|chc.identity.view|"), 1u);
+}
+
+
+// Partitions (docs/server-mode.md, "Partitions"): the internal endpoint
+// answers only a node-signed request for a group this node owns, never a
+// user's session; the cross-CCG view gathered on a node owning every group
+// is the bytes of the view before partitioning; a group whose owners are
+// both down makes the view 503, not a total without it.
+TEST_F(WebAppTest, TheInternalPartialsEndpointAnswersOnlyASignedNodeRequest) {
+  const std::string admin = Cookie(Session("admin"));
+  const std::string target = "/internal/v1/partials?group=g1&year=2018%2F19";
+  EXPECT_EQ(Send(Method::kGet, target, admin).status(), 404) << "not a partition node";
+  Response whole = Send(Method::kGet, "/api/v1/csu/activity", admin);
+  ASSERT_EQ(whole.status(), 200) << whole.body();
+  EXPECT_NE(whole.body().find(R"("ccg":"27D")"), std::string::npos) << whole.body();
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/csu/activity", Cookie(Session("commissioner"))).status(), 404);
+  EXPECT_EQ(Send(Method::kGet, "/csu/activity", admin).status(), 200);
+
+  const int64_t now = 1'800'000'000;
+  PartitionAccess p;
+  p.secret = std::string(32, '\x11');
+  auto map = store::ParsePartitionArgs({"a=http://127.0.0.1:1", "b=http://127.0.0.1:2"}, {"g1:a,b:02E", "g2:b,a:27D"});
+  ASSERT_TRUE(map.ok()) << map.error().ToString();
+  p.map = map.value();
+  p.self = "a";
+  p.now = [now] { return now; };
+  int fetched = 0;
+  p.fetch = [&fetched](const store::PartitionNode& n, const std::string&) -> Result<std::string> {
+    ++fetched;
+    return MakeError("node " + n.name, "cannot connect");
+  };
+  app_->EnablePartitions(p);
+  auto signed_get = [&](const std::string& t, int64_t when, const std::string& cookie = "") {
+    Request r;
+    r.method = Method::kGet;
+    r.target = t;
+    EXPECT_FALSE(http::ParseTarget(t, http::ParserLimits{}, r).has_value()) << t;
+    for (const auto& [k, v] : SignNodeRequest(p.secret, "GET", t, "", when)) r.headers.Add(k, v);
+    if (!cookie.empty()) r.headers.Add("cookie", cookie);
+    r.remote_address = "10.0.0.9";
+    return app_->Handle(r);
+  };
+  EXPECT_EQ(Send(Method::kGet, target).status(), 401);
+  EXPECT_EQ(Send(Method::kGet, target, admin).status(), 401) << "a user's session does not open it";
+  Response ok = signed_get(target, now);
+  ASSERT_EQ(ok.status(), 200) << ok.body();
+  EXPECT_NE(ok.body().find(R"("format":"csu-cube-partials-v1")"), std::string::npos);
+  EXPECT_NE(ok.body().find(R"(["02E","RBT",)"), std::string::npos) << ok.body();
+  EXPECT_EQ(ok.body().find("27D"), std::string::npos) << "another group's commissioner";
+  EXPECT_EQ(signed_get(target, now - kNodeWindowSeconds - 1).status(), 401) << "a replay";
+  EXPECT_EQ(signed_get("/internal/v1/partials?group=g9&year=2018%2F19", now).status(), 404);
+  // Node a owns both groups: the gather is local and gives the same bytes.
+  Response gathered = Send(Method::kGet, "/api/v1/csu/activity", admin);
+  ASSERT_EQ(gathered.status(), 200) << gathered.body();
+  EXPECT_EQ(gathered.body(), whole.body());
+  EXPECT_EQ(gathered.Header("X-Csu-Gathered-From"), "g1=a;g2=a");
+  EXPECT_EQ(fetched, 0);
+  // A map where 27D's group is on two other nodes, both down: 503.
+  auto far = store::ParsePartitionArgs({"a=http://127.0.0.1:1", "b=http://127.0.0.1:2", "c=http://127.0.0.1:3"},
+                                       {"g1:a,b:02E", "g2:b,c:27D"});
+  ASSERT_TRUE(far.ok());
+  p.map = far.value();
+  app_->EnablePartitions(p);
+  Response down = Send(Method::kGet, "/api/v1/csu/activity", admin);
+  EXPECT_EQ(down.status(), 503);
+  EXPECT_NE(down.body().find("group g2"), std::string::npos) << down.body();
+  EXPECT_EQ(fetched, 2);
+  EXPECT_EQ(signed_get("/internal/v1/partials?group=g2&year=2018%2F19", now).status(), 404) << "not an owner";
 }
 
 }  // namespace

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Server mode's partitions (docs/server-mode.md, "Partitions"): three
+# `csu serve` nodes on loopback share one PostgreSQL database holding a
+# partition map of three commissioner groups, each group on two nodes. Each
+# node loads only its groups' activity. The cross-CCG activity view gathered
+# on any node is byte-for-byte the JSON of one node holding everything; with
+# a node killed, the same (every group has a second owner). The internal
+# endpoint refuses a request without the node signature, with a bad one,
+# with a user's credentials alone, and one replayed outside the window.
+#
+#   CSU_TEST_POSTGRES_URL=postgresql://USER@HOST:PORT/DB scripts/pg-partitions-test.sh [CSU_BINARY]
+#
+# The role in the URL must be allowed to CREATE SCHEMA: the test makes its
+# own schema and drops it at the end. Exit 0 when every check passes, 1 at
+# the first that fails, 77 (ctest: skipped) without CSU_TEST_POSTGRES_URL.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CSU=${1:-$ROOT/build/csu}
+
+say() { echo "pg-partitions: $*"; }
+fail() { echo "pg-partitions: FAIL: $*" >&2; exit 1; }
+ok() { echo "pg-partitions: ok: $*"; }
+
+if [ -z "${CSU_TEST_POSTGRES_URL:-}" ]; then
+  say "SKIP: CSU_TEST_POSTGRES_URL is not set (a postgresql:// URL whose role may create schemas)"
+  exit 77
+fi
+for tool in psql curl openssl python3 sha256sum; do
+  command -v "$tool" >/dev/null || fail "$tool is not installed"
+done
+[ -x "$CSU" ] || fail "no csu binary at $CSU (build it first)"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/csu-pg-partitions.XXXXXX")
+SCHEMA="csu_partitions_$$_$RANDOM"
+case "$CSU_TEST_POSTGRES_URL" in *\?*) SEP='&' ;; *) SEP='?' ;; esac
+URL="$CSU_TEST_POSTGRES_URL${SEP}options=-csearch_path%3D$SCHEMA"
+declare -A PID=()
+cleanup() {
+  local rc=$?
+  for p in "${PID[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+    for f in "$T"/node-*.err "$T"/node-*.out; do [ -s "$f" ] && { echo "---- last lines of ${f#"$T"/}:" >&2; tail -n 15 "$f" >&2; }; done
+  fi
+  psql -q "$CSU_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true
+  rm -rf "$T"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+psql -q -v ON_ERROR_STOP=1 "$CSU_TEST_POSTGRES_URL" -c "CREATE SCHEMA $SCHEMA" >/dev/null ||
+  fail "cannot create schema $SCHEMA with CSU_TEST_POSTGRES_URL"
+
+# --- One state folder of three CCGs' activity, copied for every node.
+export CSU_KEY_FILE="$T/pseudonymisation.key"
+"$CSU" synth --out "$T/extract" --ccgs 02E,27D,12F --year 2018/19 --seed 7 --quiet || fail "csu synth failed"
+for kind in apc op ae; do
+  "$CSU" ingest --data "$T/state" --kind "$kind" "$T/extract/$kind.csv" >/dev/null || fail "csu ingest $kind failed"
+done
+rm -rf "$T/extract"
+for n in one a b c; do cp -a "$T/state" "$T/state-$n"; done
+rm -rf "$T/state"
+USER_NAME=partitions-admin
+printf '%s\n' "Harbour-lantern-$RANDOM-$RANDOM" | "$CSU" users add "$USER_NAME" --data "$T/state-one" --database "$URL" \
+  --role csu_admin --password-stdin >/dev/null || fail "csu users add --database failed"
+TOKEN=$("$CSU" users token create "$USER_NAME" --name partitions-test --data "$T/state-one" --database "$URL" \
+  2>"$T/token.err" | head -n 1) || true
+[ -n "$TOKEN" ] || fail "csu users token create gave no token: $(cat "$T/token.err")"
+ok "a CSU administrator with an API token, in PostgreSQL"
+
+PORT=""
+start() {  # NAME LISTEN ARGS...: starts a node, waits for its start line, sets PORT
+  local name=$1 listen=$2; shift 2
+  "$CSU" serve --data "$T/state-$name" --listen "$listen" --year 2018/19 --database "$URL" --quiet "$@" \
+    >"$T/node-$name.out" 2>"$T/node-$name.err" &
+  PID[$name]=$!
+  local port=""
+  for _ in $(seq 600); do
+    port=$(sed -n 's|.*on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/node-$name.out")
+    [ -n "$port" ] && break
+    kill -0 "${PID[$name]}" 2>/dev/null || fail "node $name exited at start: $(cat "$T/node-$name.err")"
+    sleep 0.1
+  done
+  [ -n "$port" ] || fail "node $name did not start within 60 s"
+  PORT=$port
+}
+c() { curl -sS --max-time 60 "$@"; }
+api() { c -H "Authorization: Bearer $TOKEN" "$@"; }
+
+# --- The reference: one node holding every record.
+start one 127.0.0.1:0
+ONE="http://127.0.0.1:$PORT"
+code=$(api -o "$T/one.json" -w '%{http_code}' "$ONE/api/v1/csu/activity") || fail "GET /api/v1/csu/activity on the single node failed"
+[ "$code" = 200 ] || fail "the single node's cross-CCG view: $code $(head -c 300 "$T/one.json")"
+mapfile -t CCGS < <(python3 -c 'import json,sys; print("\n".join(c["ccg"] for c in json.load(open(sys.argv[1]))["ccgs"]))' "$T/one.json")
+[ "${#CCGS[@]}" -ge 3 ] || fail "expected at least three CCGs in the view, got ${#CCGS[@]}"
+lines=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["lines"]))' "$T/one.json")
+[ "$lines" -gt 10 ] || fail "the single node's view has only $lines lines"
+RSS_ONE=$(awk '/^VmRSS/ {print $2}' "/proc/${PID[one]}/status")
+kill -TERM "${PID[one]}"; wait "${PID[one]}" 2>/dev/null || true; unset 'PID[one]'
+ok "the single node's cross-CCG view: ${#CCGS[@]} CCGs, $lines lines"
+
+# --- Three groups (the CCGs dealt round-robin), each on two nodes.
+G1="" G2="" G3=""
+for i in "${!CCGS[@]}"; do
+  case $((i % 3)) in 0) G1+="${G1:+,}${CCGS[$i]}" ;; 1) G2+="${G2:+,}${CCGS[$i]}" ;; 2) G3+="${G3:+,}${CCGS[$i]}" ;; esac
+done
+read -r PA PB PC < <(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in socks])')
+"$CSU" partitions set --database "$URL" \
+  --node "a=http://127.0.0.1:$PA" --node "b=http://127.0.0.1:$PB" --node "c=http://127.0.0.1:$PC" \
+  --group "g1:a,b:$G1" --group "g2:b,c:$G2" --group "g3:c,a:$G3" >/dev/null || fail "csu partitions set failed"
+"$CSU" partitions show --database "$URL" --format json >"$T/map.json" || fail "csu partitions show failed"
+python3 - "$T/map.json" "$G1" "$G2" <<'PY' || fail "csu partitions show does not give the map back"
+import json, sys
+m = json.load(open(sys.argv[1]))
+g = {x["group"]: x for x in m["groups"]}
+assert [n["node"] for n in m["nodes"]] == ["a", "b", "c"]
+assert g["g1"]["owners"] == ["a", "b"] and g["g2"]["owners"] == ["b", "c"] and g["g3"]["owners"] == ["c", "a"]
+assert ",".join(g["g1"]["commissioners"]) == ",".join(sorted(sys.argv[2].split(",")))
+PY
+if "$CSU" partitions set --database "$URL" --node "a=http://127.0.0.1:1" --node "b=http://127.0.0.1:2" \
+     --group "g1:a,a:${CCGS[0]}" >/dev/null 2>"$T/bad-map.err"; then
+  fail "a group with one owner twice was accepted"
+fi
+grep -q "different nodes" "$T/bad-map.err" || fail "the refusal does not say why: $(cat "$T/bad-map.err")"
+n=$(psql -tA "$URL" -c "SELECT count(*) FROM partition_groups")
+[ "$n" = 3 ] || fail "a refused map changed the stored one ($n groups)"
+n=$(psql -tA "$URL" -c "SELECT count(*) FROM audit_log WHERE action = 'partitions.set'")
+[ "$n" = 1 ] || fail "the map's change is not in the audit log once ($n)"
+ok "csu partitions set/show: three groups on two nodes each, audited; a bad map refused"
+
+# --- Three nodes, each loading its share.
+openssl rand -hex 32 >"$T/node.secret"
+chmod 600 "$T/node.secret"
+for n in a b c; do
+  port_var="P${n^^}"
+  start "$n" "127.0.0.1:${!port_var}" --node "$n" --node-secret "$T/node.secret"
+  grep -q "node $n of the partition map" "$T/node-$n.out" || fail "node $n does not say it is a partition node"
+done
+A="http://127.0.0.1:$PA"
+for n in a b c; do
+  records=$(sed -n 's/.*, \([0-9]*\) records of .*/\1/p' "$T/node-$n.out")
+  say "node $n: $records records loaded, resident $(awk '/^VmRSS/ {print $2}' "/proc/${PID[$n]}/status") KiB (the single node: $RSS_ONE KiB)"
+done
+# Node a holds g1 and g3 only: a CCG of g2 has no activity there.
+first_g2=${G2%%,*}
+api -o "$T/a-g2.json" "$A/api/v1/ccg/$first_g2?month=12" || fail "GET /api/v1/ccg/$first_g2 on node a failed"
+actual=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("actual_ytd_pence", "none"))' "$T/a-g2.json")
+[ "$actual" = 0 ] || fail "node a holds $first_g2's activity (actual to date $actual), which is not its share"
+ok "three nodes started; node a does not hold group g2's records"
+
+# --- The gathered view equals the single node's, byte for byte, on every node.
+for n in a b c; do
+  port_var="P${n^^}"
+  api -D "$T/h-$n" -o "$T/gather-$n.json" "http://127.0.0.1:${!port_var}/api/v1/csu/activity" ||
+    fail "GET /api/v1/csu/activity on node $n failed"
+  cmp -s "$T/one.json" "$T/gather-$n.json" ||
+    fail "node $n's gathered view differs from the single node's: $(head -c 300 "$T/gather-$n.json")"
+done
+grep -qi '^x-csu-gathered-from: g1=a;g2=b;g3=a' "$T/h-a" || fail "node a did not gather as expected: $(grep -i gathered "$T/h-a")"
+ok "the cross-CCG view gathered on each of the three nodes is byte-for-byte the single node's"
+
+# --- Kill node b: every group still has an owner.
+kill -KILL "${PID[b]}"; wait "${PID[b]}" 2>/dev/null || true; unset 'PID[b]'
+api -D "$T/h-a2" -o "$T/gather-a2.json" "$A/api/v1/csu/activity" || fail "GET on node a with b down failed"
+cmp -s "$T/one.json" "$T/gather-a2.json" || fail "with node b down, node a's view differs: $(head -c 300 "$T/gather-a2.json")"
+grep -qi '^x-csu-gathered-from: g1=a;g2=c;g3=a' "$T/h-a2" || fail "g2 was not asked of c: $(grep -i gathered "$T/h-a2")"
+api -o "$T/gather-c2.json" "http://127.0.0.1:$PC/api/v1/csu/activity" || fail "GET on node c with b down failed"
+cmp -s "$T/one.json" "$T/gather-c2.json" || fail "with node b down, node c's view differs"
+ok "with node b killed, nodes a and c still give the same bytes (g2 from its second owner, c)"
+
+# --- The internal endpoint: only a node's signature opens it.
+TARGET="/internal/v1/partials?group=g1&year=2018%2F19"
+sign() {  # TIME TARGET -> hex HMAC-SHA-256 as web/node_auth.h defines it
+  printf 'GET\n%s\n%s\n%s' "$2" "$1" "$(printf '' | sha256sum | cut -d' ' -f1)" |
+    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(cat "$T/node.secret")" | awk '{print $NF}'
+}
+now=$(date +%s)
+code=$(c -o "$T/p.json" -w '%{http_code}' -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(sign "$now" "$TARGET")" "$A$TARGET")
+[ "$code" = 200 ] || fail "a correctly signed request was refused: $code $(cat "$T/p.json")"
+grep -q '"format":"csu-cube-partials-v1"' "$T/p.json" || fail "the internal endpoint did not answer partials"
+code=$(c -o /dev/null -w '%{http_code}' "$A$TARGET")
+[ "$code" = 401 ] || fail "no signature: expected 401, got $code"
+code=$(c -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$A$TARGET")
+[ "$code" = 401 ] || fail "a user's API token alone: expected 401, got $code"
+bad=$(sign "$now" "$TARGET" | tr '0-9a-f' '1-9a-f0')
+code=$(c -o /dev/null -w '%{http_code}' -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $bad" "$A$TARGET")
+[ "$code" = 401 ] || fail "a bad signature: expected 401, got $code"
+wrong_key=$(printf 'GET\n%s\n%s\n%s' "$TARGET" "$now" "$(printf '' | sha256sum | cut -d' ' -f1)" |
+  openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(openssl rand -hex 32)" | awk '{print $NF}')
+code=$(c -o /dev/null -w '%{http_code}' -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $wrong_key" "$A$TARGET")
+[ "$code" = 401 ] || fail "a signature under another secret: expected 401, got $code"
+old=$((now - 120))
+code=$(c -o "$T/old.json" -w '%{http_code}' -H "X-Csu-Node-Time: $old" -H "X-Csu-Node-Signature: $(sign "$old" "$TARGET")" "$A$TARGET")
+[ "$code" = 401 ] || fail "a request signed 120 s ago (a replay outside the window): expected 401, got $code"
+grep -q "replay" "$T/old.json" || fail "the replay refusal does not say so: $(cat "$T/old.json")"
+other="/internal/v1/partials?group=g2&year=2018%2F19"
+code=$(c -o /dev/null -w '%{http_code}' -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(sign "$now" "$TARGET")" "$A$other")
+[ "$code" = 401 ] || fail "g1's signature on a request for g2: expected 401, got $code"
+code=$(c -o /dev/null -w '%{http_code}' -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(sign "$now" "$other")" "$A$other")
+[ "$code" = 404 ] || fail "node a answered for group g2, which it does not own: $code"
+ok "the internal endpoint refuses no signature, a user's token, a bad or foreign signature, a replay, another target"
+say "all checks passed"
