@@ -55,6 +55,7 @@ int Run(int argc, char** argv) {
   AddLedgerCommands(app, ctx);
   AddProcurementCommands(app, ctx);
   AddChcCommands(app, ctx);
+  AddMigrateCommand(app, ctx);
   AddServeCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");
 
