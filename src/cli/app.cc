@@ -15,6 +15,10 @@ int Fail(const std::string& message, int code) {
   return code;
 }
 
+// csu migrate (migrate_command.cc); declared here rather than in command.h,
+// which every command file includes.
+void AddMigrateCommand(CLI::App& app, Context& ctx);
+
 void AddVersionCommand(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("version", "Print the version of csu");
   cmd->callback([&ctx] {

@@ -55,6 +55,5 @@ void AddPayrollStaffCommands(CLI::App& payroll, Context& ctx);
 void AddLedgerCommands(CLI::App& app, Context& ctx);
 void AddProcurementCommands(CLI::App& app, Context& ctx);
 void AddChcCommands(CLI::App& app, Context& ctx);
-void AddMigrateCommand(CLI::App& app, Context& ctx);
 
 }  // namespace csu::cli

@@ -673,9 +673,18 @@ TEST_P(TenancyAccountsTest, NoPlaintextPasswordOrTokenInTheDatabaseFiles) {
   auto api = accounts_->CreateApiTokenAsOperator("ann", "scan me", "t");
   ASSERT_TRUE(api.ok());
   SignIn("ann", "a wrong password typed here");
+  // A sign-in form's one-time value and an enrolment's ticket: kept only as
+  // their digests.
+  auto form = accounts_->IssueSignInForm();
+  ASSERT_TRUE(form.ok());
+  auto pending = accounts_->StartEnrolment(*s.principal, kOtherPassword, "10.0.0.1");
+  ASSERT_TRUE(pending.ok()) << pending.error().ToString();
   // What a scan must not find, and the session's digest, which it must (so
   // the scan can see what is there).
   const auto check = [&](const std::string& bytes) {
+    EXPECT_EQ(bytes.find(form.value()), std::string::npos);
+    EXPECT_NE(bytes.find(TokenDigest(form.value())), std::string::npos);
+    EXPECT_EQ(bytes.find(pending.value().ticket), std::string::npos);
     ASSERT_FALSE(bytes.empty());
     EXPECT_EQ(bytes.find(kPassword), std::string::npos);
     EXPECT_EQ(bytes.find(kOtherPassword), std::string::npos);
