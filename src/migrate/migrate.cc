@@ -84,8 +84,29 @@ std::string CountsJson(const StepReport& r) {
 // ---- the source ----
 
 Result<std::unique_ptr<store::SqliteDb>> OpenReadOnly(const std::string& path) {
+  // A database closed cleanly has no -wal file, and is opened `immutable`:
+  // SQLite then creates no -wal or -shm beside it, so the folder is left
+  // byte for byte as it was. That is safe because nothing else may write it
+  // meanwhile (the caller holds the folder's LOCK, and the command asks for
+  // every other csu process to be stopped). With a -wal file present (a
+  // process still has it open, or was killed), its committed pages are in
+  // that file, so it is opened read-only the ordinary way, which reads them.
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += kHex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+      uri += kHex[static_cast<unsigned char>(c) & 0xF];
+    } else {
+      uri += c;
+    }
+  }
+  const bool clean = !Exists(path + "-wal");
+  if (clean) uri += "?immutable=1";
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(clean ? uri.c_str() : path.c_str(), &db,
+                                 SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | (clean ? SQLITE_OPEN_URI : 0), nullptr);
   if (rc != SQLITE_OK) {
     const std::string why = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);

@@ -42,6 +42,19 @@ const tenancy::PasswordPolicy& Policy() {
   return *p;
 }
 
+// The files that differ between two snapshots, by name ("" when none).
+std::string Changed(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+  std::string out;
+  for (const auto& [name, bytes] : a) {
+    auto it = b.find(name);
+    if (it == b.end()) out += name + " (gone) ";
+    else if (it->second != bytes) out += name + " (changed) ";
+  }
+  for (const auto& [name, bytes] : b)
+    if (!a.count(name)) out += name + " (new) ";
+  return out;
+}
+
 // Every file of a folder and its bytes.
 std::map<std::string, std::string> Snapshot(const fs::path& dir) {
   std::map<std::string, std::string> out;
@@ -107,8 +120,8 @@ class MigrateTest : public ::testing::TestWithParam<const char*> {
     ASSERT_TRUE(token.ok());
     session_ = s1.session_token;
     api_token_ = token.value().second;
-    accounts->reset();
-    store->reset();
+    accounts.value().reset();
+    store.value().reset();
   }
 
   // A new connection to the target: a fresh SQLite file (named
@@ -189,7 +202,7 @@ TEST_P(MigrateTest, AFolderMovesWithEqualCountsAndTheSameAuditHead) {
   int64_t progress_calls = 0;
   auto report = Run([&](const MigrateProgress&) { ++progress_calls; });
   ASSERT_TRUE(report.ok()) << report.error().ToString();
-  EXPECT_EQ(Snapshot(Source()), before) << "the state folder changed";
+  EXPECT_EQ(Changed(before, Snapshot(Source())), "") << "the state folder changed";
 
   // Every table's count, as the runner checked it, and some known figures.
   std::map<std::string, int64_t> rows;
@@ -262,7 +275,7 @@ TEST_P(MigrateTest, ABrokenAuditChainIsRefusedBeforeAnythingIsWritten) {
   EXPECT_NE(why.find("audit entry 3"), std::string::npos) << why;
   EXPECT_NE(why.find("nothing was written"), std::string::npos) << why;
   EXPECT_EQ(TargetTables(), 0);
-  EXPECT_EQ(Snapshot(Source()), before);
+  EXPECT_EQ(Changed(before, Snapshot(Source())), "");
 }
 
 TEST_P(MigrateTest, AKillMidwayLeavesTheTargetEmptyAndARunAfterItCompletes) {
