@@ -622,7 +622,7 @@ if [ ${#SERVE_DB[@]} -gt 0 ]; then
       fail "GET /ccg/02E through nginx failed"
     [ "$code" = 200 ] || fail "GET /ccg/02E through nginx with the session: $code"
   done
-  ok "csu serve --database: signed in through nginx; the session opens /ccg/02E on each of the $NODES nodes (sessions in PostgreSQL)"
+  ok "csu serve --database: signed in through nginx; the session opens /ccg/02E on each of the $NODES nodes (sessions in PostgreSQL); a sign-in form from node 1 signs in on node 2 and its value is refused on node 3"
 fi
 
 step "a node killed under load"

@@ -6,6 +6,7 @@
 // is only read. Progress is shown on a terminal only.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
@@ -45,7 +46,10 @@ int Run(const MigrateArgs& args) {
     progress->Update(static_cast<uint64_t>(p.done),
                      p.total > 0 ? static_cast<double>(p.done) / static_cast<double>(p.total) : -1.0);
   };
-  auto report = migrate::Migrate(args.from, *target.value(), migrate::DefaultSteps(), options);
+  // Recorded (the migrations table, the store.migrate entry) as an absolute path.
+  std::error_code ec;
+  const std::filesystem::path from = std::filesystem::absolute(args.from, ec).lexically_normal();
+  auto report = migrate::Migrate(ec ? args.from : from.string(), *target.value(), migrate::DefaultSteps(), options);
   if (progress) progress->Finish();
   if (!report.ok()) return Fail(report.error().ToString());
   const std::string name = target.value()->Name();
