@@ -16,6 +16,10 @@ int Fail(const std::string& message, int code) {
   return code;
 }
 
+// csu migrate (migrate_command.cc); declared here rather than in command.h,
+// which every command file includes.
+void AddMigrateCommand(CLI::App& app, Context& ctx);
+
 void AddVersionCommand(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("version", "Print the version of csu");
   cmd->callback([&ctx] {
@@ -57,6 +61,7 @@ int Run(int argc, char** argv) {
   AddProcurementCommands(app, ctx);
   AddChcCommands(app, ctx);
   AddReportingCommands(app, ctx);
+  AddMigrateCommand(app, ctx);
   AddServeCommand(app, ctx);
   AddPartitionsCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");

@@ -31,13 +31,31 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 
 }  // namespace
 
+Status CreateAuditLogTable(SqlConnection& db) {
+  return db.Exec(db.Backend() == "postgresql" ? kPostgresTable : kSqliteTable);
+}
+
+Result<AuditEntry> AppendAuditIn(SqlConnection& db, const std::string& at, const std::string& actor,
+                                 const std::string& action, const std::string& subject, const std::string& details) {
+  CSU_ASSIGN_OR_RETURN(last, db.Prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
+  CSU_ASSIGN_OR_RETURN(has_last, last.Step());
+  AuditHead head;
+  if (has_last) head = {last.Int(0), last.Text(1)};
+  last.Reset();
+  AuditEntry e = NextAuditEntry(head, at, actor, action, subject, details);
+  CSU_ASSIGN_OR_RETURN(q, db.Prepare("INSERT INTO audit_log(seq, at, actor, action, subject, details, prev_hash, "
+                                     "hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
+  q.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.subject).Bind(6, e.details);
+  q.Bind(7, e.prev_hash).Bind(8, e.hash);
+  if (Status s = q.Run(); !s.ok()) return s.error();
+  return e;
+}
+
 Result<std::unique_ptr<SqlAuditLog>> SqlAuditLog::Open(std::unique_ptr<SqlConnection> db,
                                                        std::function<std::string()> now_iso) {
   // Under the audit lock: two nodes starting together create it once.
   SqlConnection& d = *db;
-  Status made = InWriteTransaction(d, kAuditWriteLock, [&]() -> Status {
-    return d.Exec(d.Backend() == "postgresql" ? kPostgresTable : kSqliteTable);
-  });
+  Status made = InWriteTransaction(d, kAuditWriteLock, [&]() -> Status { return CreateAuditLogTable(d); });
   if (!made.ok()) return made.error();
   if (!now_iso) now_iso = [] { return Env::Default().NowUtc(); };
   return std::make_unique<SqlAuditLog>(std::move(db), std::move(now_iso));
@@ -48,17 +66,9 @@ Result<AuditEntry> SqlAuditLog::Append(const std::string& actor, const std::stri
   std::lock_guard<std::mutex> lock(mu_);
   AuditEntry e;
   Status s = InWriteTransaction(*db_, kAuditWriteLock, [&]() -> Status {
-    CSU_ASSIGN_OR_RETURN(last, db_->Prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
-    CSU_ASSIGN_OR_RETURN(has_last, last.Step());
-    AuditHead head;
-    if (has_last) head = {last.Int(0), last.Text(1)};
-    last.Reset();
-    e = NextAuditEntry(head, now_iso_(), actor, action, subject, details);
-    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO audit_log(seq, at, actor, action, subject, details, prev_hash, "
-                                         "hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
-    q.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.subject).Bind(6, e.details);
-    q.Bind(7, e.prev_hash).Bind(8, e.hash);
-    return q.Run();
+    CSU_ASSIGN_OR_RETURN(got, AppendAuditIn(*db_, now_iso_(), actor, action, subject, details));
+    e = std::move(got);
+    return Status::Ok();
   });
   if (!s.ok()) return s.error();
   return e;

@@ -30,6 +30,16 @@
 
 namespace csu::store {
 
+// Creates the audit_log table (and its append-only triggers) when absent,
+// inside the caller's write transaction (`csu migrate` creates it in the
+// transaction that fills it).
+Status CreateAuditLogTable(SqlConnection& db);
+
+// Appends the entry that follows the log's head, inside the caller's write
+// transaction (which must hold kAuditWriteLock on PostgreSQL).
+Result<AuditEntry> AppendAuditIn(SqlConnection& db, const std::string& at, const std::string& actor,
+                                 const std::string& action, const std::string& subject, const std::string& details);
+
 class SqlAuditLog {
  public:
   // Creates the table (and its append-only triggers) when absent. `now_iso`

@@ -67,6 +67,30 @@ CREATE TABLE IF NOT EXISTS user_practices(
   bound_at TEXT NOT NULL, bound_by TEXT NOT NULL);
 )sql";
 
+// What a sign-in in progress keeps between two requests, in the database
+// so that the second may reach another node (docs/store-format.md §11,
+// "Sign-ins in progress"): an authenticator being enrolled (the new secret
+// under the SHA-256 of its ticket, until kEnrolmentSeconds), and the
+// sign-in form's one-time anti-forgery values (only their SHA-256). Rows
+// past their time are swept as new ones are written. Created IF NOT EXISTS
+// on every open, so a database made before them gains them.
+constexpr const char* kInProgressTablesSqlite = R"sql(
+CREATE TABLE IF NOT EXISTS pending_enrolments(
+  ticket_sha256 TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  secret TEXT NOT NULL, password_hash TEXT NOT NULL,
+  expires_at INTEGER NOT NULL, signs_in INTEGER NOT NULL CHECK(signs_in IN (0,1)), attempts INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS signin_forms(value_sha256 TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+)sql";
+constexpr const char* kInProgressTablesPostgres = R"sql(
+CREATE TABLE IF NOT EXISTS pending_enrolments(
+  ticket_sha256 TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  secret TEXT NOT NULL, password_hash TEXT NOT NULL,
+  expires_at BIGINT NOT NULL, signs_in BIGINT NOT NULL CHECK(signs_in IN (0,1)), attempts BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS signin_forms(value_sha256 TEXT PRIMARY KEY, expires_at BIGINT NOT NULL);
+)sql";
+
 // The users table's tenant rule before gp_practice (a CCG role exactly when
 // a tenant is set) and after it (gp_practice has its practice's CCG too).
 constexpr std::string_view kTenantRuleBefore = R"(CHECK((role LIKE 'ccg\_%' ESCAPE '\') = (tenant <> '')))";
@@ -85,7 +109,7 @@ const std::string& Schema() {
   static const std::string schema = [] {
     std::string s = kSchema;
     s.replace(s.find("@ROLES@"), 7, RoleList());
-    s.replace(s.find("@PRACTICES@"), 11, kPracticesTable);
+    s.replace(s.find("@PRACTICES@"), 11, std::string(kPracticesTable) + kInProgressTablesSqlite);
     return s;
   }();
   return schema;
@@ -199,6 +223,7 @@ Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, Account
   if (!init.ok()) return init.error();
   if (Status s = WidenRoleCheck(d); !s.ok()) return s.error();
   if (Status s = d.Exec(kPracticesTable); !s.ok()) return s.error();
+  if (Status s = d.Exec(kInProgressTablesSqlite); !s.ok()) return s.error();
   return AdoptConnection(std::make_unique<store::SqliteConnection>(std::move(db)), std::move(options));
 }
 
@@ -258,6 +283,24 @@ CREATE TABLE sign_in_throttle(
   failures BIGINT NOT NULL, last_failure_at BIGINT NOT NULL, locked_until BIGINT NOT NULL);
 )sql";
 
+}  // namespace
+
+Status CreateAccountsSchema(store::SqlConnection& db) {
+  const std::string roles = RoleList();
+  if (db.Backend() != "postgresql") {
+    if (Status s = db.Exec(Schema()); !s.ok()) return s;
+    CSU_ASSIGN_OR_RETURN(ins, db.Prepare("INSERT INTO meta(key, value) VALUES ('schema_version', ?1)"));
+    return ins.Bind(1, std::to_string(kSchemaVersion)).Run();
+  }
+  std::string schema = std::string(kPostgresSchema) + kInProgressTablesPostgres;
+  schema.replace(schema.find("@ROLES@"), 7, roles);
+  if (Status s = db.Exec(schema); !s.ok()) return s;
+  CSU_ASSIGN_OR_RETURN(ins, db.Prepare("INSERT INTO meta(key, value) VALUES ('schema_version', ?1), ('roles', ?2)"));
+  return ins.Bind(1, std::to_string(kSchemaVersion)).Bind(2, roles).Run();
+}
+
+namespace {
+
 // Creates the schema in an empty database or checks its version, and
 // widens the role check when roles were added since (§11a). Under the
 // accounts' write lock, so nodes starting together create it once.
@@ -269,13 +312,7 @@ Status PreparePostgresSchema(store::SqlConnection& db) {
     const bool fresh = row && exists.Int(0) == 0;
     exists.Reset();
     const std::string roles = RoleList();
-    if (fresh) {
-      std::string schema = kPostgresSchema;
-      schema.replace(schema.find("@ROLES@"), 7, roles);
-      if (Status s = db.Exec(schema); !s.ok()) return s;
-      CSU_ASSIGN_OR_RETURN(ins, db.Prepare("INSERT INTO meta(key, value) VALUES ('schema_version', ?1), ('roles', ?2)"));
-      return ins.Bind(1, std::to_string(kSchemaVersion)).Bind(2, roles).Run();
-    }
+    if (fresh) return CreateAccountsSchema(db);
     CSU_ASSIGN_OR_RETURN(ver, db.Prepare("SELECT value FROM meta WHERE key = 'schema_version'"));
     CSU_ASSIGN_OR_RETURN(has, ver.Step());
     if (!has) return MakeError(db.Name(), "not a platform database: no schema_version");
@@ -284,6 +321,7 @@ Status PreparePostgresSchema(store::SqlConnection& db) {
     if (v != std::to_string(kSchemaVersion))
       return MakeError(db.Name(), "schema version " + v + " is not supported by this csu (it knows version " +
                                       std::to_string(kSchemaVersion) + ")");
+    if (Status s = db.Exec(kInProgressTablesPostgres); !s.ok()) return s;
     CSU_ASSIGN_OR_RETURN(stored, db.Prepare("SELECT value FROM meta WHERE key = 'roles'"));
     CSU_ASSIGN_OR_RETURN(has_roles, stored.Step());
     const std::string known = has_roles ? stored.Text(0) : std::string();

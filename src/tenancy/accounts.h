@@ -87,11 +87,17 @@ inline constexpr std::string_view kSignInFailedMessage =
 // staff (OWASP ASVS 4.0.3 level 2, 2.2.3; docs/permissions.md).
 bool SecondFactorRequiredByDefault(Role role);
 
-// An authenticator being enrolled: a new secret the server holds, unused,
-// for kEnrolmentSeconds under a random ticket, until a code from the app
+// An authenticator being enrolled: a new secret the server holds, unused
+// (in the accounts database, so any node can finish it), for
+// kEnrolmentSeconds under a random ticket, until a code from the app
 // proves the user has added it. At most kEnrolmentCodeAttempts wrong codes.
 inline constexpr int64_t kEnrolmentSeconds = 10 * 60;
 inline constexpr int kEnrolmentCodeAttempts = 5;
+
+// The sign-in form's one-time values: their lifetime, and how many may be
+// open at once.
+inline constexpr int64_t kSignInFormSeconds = 15 * 60;
+inline constexpr int64_t kMaxSignInForms = 10'000;
 
 struct PendingEnrolment {
   std::string ticket;       // 32 hex digits: what the form sends back; kept by the server only as its SHA-256
@@ -229,6 +235,17 @@ class Accounts {
   // Finishes it with a code from the new secret, replacing any old one.
   // Another user's ticket is "no such enrolment" alike.
   Status FinishEnrolment(const Principal& who, std::string_view ticket, std::string_view code);
+
+  // ---- the sign-in form's anti-forgery values (docs/web.md, "CSRF") ----
+  // A new one-time value (32 hex digits) for the sign-in and enrolment
+  // forms, good for kSignInFormSeconds. Only its SHA-256 is kept, in the
+  // accounts database, so the form may be posted to any node. At most
+  // kMaxSignInForms are open; beyond that the oldest go first, so a flood of
+  // form requests costs its own forms, not storage.
+  Result<std::string> IssueSignInForm();
+  // True once for a value IssueSignInForm gave, within its lifetime; used
+  // up either way. False on any error.
+  bool ConsumeSignInForm(std::string_view value);
 
   // ---- API tokens ----
   // A token acts with its user's role and CCGs, so only the user makes one

@@ -2,7 +2,6 @@
 // (users, tenants, policy) and sign_in.cc (sign-in, sessions, tokens).
 #pragma once
 
-#include <map>
 #include <mutex>
 #include <semaphore>
 
@@ -19,18 +18,6 @@ struct Accounts::Impl {
   Clock* clock = nullptr;
   std::mutex mu;  // guards db
   std::counting_semaphore<64> hash_slots{2};
-  // Authenticators being enrolled, by SHA-256 of their ticket (guarded by
-  // mu). In memory only: a restart asks the user to start again. At most
-  // one per user, so bounded by the users.
-  struct PendingTotp {
-    int64_t user_id = 0;
-    std::string secret;
-    std::string password_hash;  // the password it was started with: a reset in between voids it
-    int64_t expires_at = 0;
-    bool signs_in = false;      // a first sign-in's (FinishSignInEnrolment) rather than a signed-in user's
-    int attempts = 0;
-  };
-  std::map<std::string, PendingTotp> pending_totp;
 
   explicit Impl(int slots) : hash_slots(slots) {}
 

@@ -25,4 +25,10 @@ namespace csu::tenancy {
 Result<std::unique_ptr<Accounts>> OpenServerAccounts(std::unique_ptr<store::SqlConnection> db,
                                                      AccountsOptions options);
 
+// Creates the accounts' tables (SQLite's §11 or PostgreSQL's §11a schema,
+// by the connection's engine) and their meta rows in an empty database,
+// inside the caller's write transaction: how `csu migrate` makes them in the
+// one transaction that fills them.
+Status CreateAccountsSchema(store::SqlConnection& db);
+
 }  // namespace csu::tenancy

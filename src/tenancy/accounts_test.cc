@@ -673,9 +673,18 @@ TEST_P(TenancyAccountsTest, NoPlaintextPasswordOrTokenInTheDatabaseFiles) {
   auto api = accounts_->CreateApiTokenAsOperator("ann", "scan me", "t");
   ASSERT_TRUE(api.ok());
   SignIn("ann", "a wrong password typed here");
+  // A sign-in form's one-time value and an enrolment's ticket: kept only as
+  // their digests.
+  auto form = accounts_->IssueSignInForm();
+  ASSERT_TRUE(form.ok());
+  auto pending = accounts_->StartEnrolment(*s.principal, kOtherPassword, "10.0.0.1");
+  ASSERT_TRUE(pending.ok()) << pending.error().ToString();
   // What a scan must not find, and the session's digest, which it must (so
   // the scan can see what is there).
   const auto check = [&](const std::string& bytes) {
+    EXPECT_EQ(bytes.find(form.value()), std::string::npos);
+    EXPECT_NE(bytes.find(TokenDigest(form.value())), std::string::npos);
+    EXPECT_EQ(bytes.find(pending.value().ticket), std::string::npos);
     ASSERT_FALSE(bytes.empty());
     EXPECT_EQ(bytes.find(kPassword), std::string::npos);
     EXPECT_EQ(bytes.find(kOtherPassword), std::string::npos);
@@ -847,6 +856,94 @@ TEST_F(TenancyPlatformFileTest, AVersionOneFileIsMigratedToTakeCsuFinanceUsers) 
   sqlite3_finalize(st);
   sqlite3_close(raw);
   Reopen();  // and opens again as it is
+}
+
+// ---- a sign-in begun on one node and finished on another ----
+
+// A second Accounts over the same database: server mode's other node (a
+// second connection to the same PostgreSQL schema), or on SQLite a second
+// connection to the same platform.sqlite. Audit entries go nowhere.
+std::unique_ptr<Accounts> OtherNode(const fs::path& dir, const std::optional<pg::TestSchema>& pg, Clock* clock) {
+  AccountsOptions o;
+  o.audit = [](const std::string&, const std::string&, const std::string&, const std::string&) { return Status::Ok(); };
+  o.ref = &refdata::TestRefData();
+  o.policy = &TestPolicy();
+  o.clock = clock;
+  Result<std::unique_ptr<Accounts>> a = MakeError("test", "no backend");
+  if (pg) {
+    auto db = pg::Connect(pg->url());
+    if (!db.ok()) return nullptr;
+    a = OpenServerAccounts(std::move(db).value(), o);
+  } else {
+    a = Accounts::Open(dir.string(), o);
+  }
+  return a.ok() ? std::move(a).value() : nullptr;
+}
+
+TEST_P(TenancySignInTest, AnEnrolmentStartedOnOneNodeFinishesOnAnother) {
+  Add("ann", Role::kCsuAdmin);
+  ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCsuAdmin, true, "t").ok());
+  auto node_b = OtherNode(dir_, pg_, &clock_);
+  ASSERT_TRUE(node_b);
+  SignInResult started = SignIn("ann", kPassword);
+  ASSERT_EQ(started.outcome, SignInOutcome::kSecondFactorNotSetUp) << started.message;
+  ASSERT_TRUE(started.enrolment);
+  const std::string key = *Base32Decode(started.enrolment->totp_secret);
+  const std::string code = HotpCode(key, static_cast<uint64_t>(TotpStep(clock_.NowUnixSeconds())), 6);
+  // A wrong code on node B counts; the right one then signs in there.
+  EXPECT_EQ(node_b->FinishSignInEnrolment(started.enrolment->ticket, "000000", "10.0.0.1", "").outcome,
+            SignInOutcome::kFailed);
+  SignInResult done = node_b->FinishSignInEnrolment(started.enrolment->ticket, code, "10.0.0.1", "");
+  ASSERT_EQ(done.outcome, SignInOutcome::kSignedIn) << done.message;
+  // Node A's session check sees it, and the ticket worked once, anywhere.
+  EXPECT_TRUE(accounts_->ValidateSession(done.session_token).value().has_value());
+  EXPECT_EQ(accounts_->FinishSignInEnrolment(started.enrolment->ticket, code, "10.0.0.1", "").outcome,
+            SignInOutcome::kFailed);
+  EXPECT_TRUE(accounts_->FindUser("ann").value()->has_totp);
+}
+
+TEST_P(TenancySignInTest, AnEnrolmentTicketDiesAfterItsAttemptsOrItsTimeOnEveryNode) {
+  Add("ann", Role::kCsuAdmin);
+  Add("bob", Role::kCsuAdmin);
+  ASSERT_TRUE(accounts_->SetRoleRequiresMfa(Role::kCsuAdmin, true, "t").ok());
+  auto node_b = OtherNode(dir_, pg_, &clock_);
+  ASSERT_TRUE(node_b);
+  SignInResult ann = SignIn("ann", kPassword);
+  ASSERT_TRUE(ann.enrolment);
+  const std::string ann_key = *Base32Decode(ann.enrolment->totp_secret);
+  for (int i = 0; i < kEnrolmentCodeAttempts; ++i)
+    (i % 2 ? accounts_ : node_b)->FinishSignInEnrolment(ann.enrolment->ticket, "000000", "10.0.0.1", "");
+  const std::string ann_code = HotpCode(ann_key, static_cast<uint64_t>(TotpStep(clock_.NowUnixSeconds())), 6);
+  EXPECT_EQ(node_b->FinishSignInEnrolment(ann.enrolment->ticket, ann_code, "10.0.0.1", "").outcome,
+            SignInOutcome::kFailed);
+  SignInResult bob = SignIn("bob", kPassword, "10.0.0.2");
+  ASSERT_TRUE(bob.enrolment);
+  clock_.Advance(kEnrolmentSeconds + 1);
+  const std::string bob_code = HotpCode(*Base32Decode(bob.enrolment->totp_secret),
+                                        static_cast<uint64_t>(TotpStep(clock_.NowUnixSeconds())), 6);
+  EXPECT_EQ(node_b->FinishSignInEnrolment(bob.enrolment->ticket, bob_code, "10.0.0.2", "").outcome,
+            SignInOutcome::kFailed);
+  EXPECT_FALSE(accounts_->FindUser("bob").value()->has_totp);
+}
+
+TEST_P(TenancySignInTest, ASignInFormValueIssuedOnOneNodeWorksOnceOnAnyNode) {
+  auto node_b = OtherNode(dir_, pg_, &clock_);
+  ASSERT_TRUE(node_b);
+  auto value = accounts_->IssueSignInForm();
+  ASSERT_TRUE(value.ok()) << value.error().ToString();
+  EXPECT_EQ(value.value().size(), 32u);
+  EXPECT_TRUE(node_b->ConsumeSignInForm(value.value()));
+  EXPECT_FALSE(accounts_->ConsumeSignInForm(value.value()));
+  EXPECT_FALSE(node_b->ConsumeSignInForm(value.value()));
+  // Past its lifetime it is refused (and used up).
+  auto late = node_b->IssueSignInForm();
+  ASSERT_TRUE(late.ok());
+  clock_.Advance(kSignInFormSeconds);
+  EXPECT_FALSE(accounts_->ConsumeSignInForm(late.value()));
+  // Values nobody issued, or not hex, are refused.
+  EXPECT_FALSE(accounts_->ConsumeSignInForm(std::string(32, 'a')));
+  EXPECT_FALSE(accounts_->ConsumeSignInForm("not a value"));
+  EXPECT_FALSE(accounts_->ConsumeSignInForm(""));
 }
 
 }  // namespace

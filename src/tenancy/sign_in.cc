@@ -588,10 +588,18 @@ Result<PendingEnrolment> Accounts::Impl::NewPendingTotp(const UserInfo& user, co
   e.totp_uri = TotpUri(secret, user.username, "OpenCSU");
   const int64_t now = Now();
   // One pending enrolment per user (a new one voids the last), and none
-  // past its time: the map stays as small as the users.
-  for (auto it = pending_totp.begin(); it != pending_totp.end();)
-    it = it->second.user_id == user.id || it->second.expires_at <= now ? pending_totp.erase(it) : std::next(it);
-  pending_totp[TokenDigest(e.ticket)] = PendingTotp{user.id, secret, password_hash, now + kEnrolmentSeconds, signs_in, 0};
+  // past its time: the table stays as small as the users. In the database,
+  // so that the code may be entered on another node.
+  Status stored = InTransaction([&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(sweep, db->Prepare("DELETE FROM pending_enrolments WHERE user_id = ?1 OR expires_at <= ?2"));
+    if (Status s = sweep.Bind(1, user.id).Bind(2, now).Run(); !s.ok()) return s;
+    CSU_ASSIGN_OR_RETURN(ins, db->Prepare(
+        "INSERT INTO pending_enrolments(ticket_sha256, user_id, secret, password_hash, expires_at, signs_in, attempts) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)"));
+    ins.Bind(1, TokenDigest(e.ticket)).Bind(2, user.id).Bind(3, secret).Bind(4, password_hash);
+    return ins.Bind(5, now + kEnrolmentSeconds).Bind(6, signs_in ? 1 : 0).Run();
+  });
+  if (!stored.ok()) return stored.error();
   return e;
 }
 
@@ -607,38 +615,49 @@ Result<UserInfo> FinishPending(Accounts::Impl& im, std::string_view ticket, std:
   const auto none = [] { return MakeError("authenticator", "no such enrolment, or it has expired: start again"); };
   if (!IsHexToken(ticket, kSessionTokenBytes * 2)) return none();
   const int64_t now = im.Now();
-  const auto it = im.pending_totp.find(TokenDigest(ticket));
-  if (it == im.pending_totp.end()) return none();
-  Accounts::Impl::PendingTotp& p = it->second;
-  if (p.signs_in != signs_in || (user_id != 0 && p.user_id != user_id)) return none();
-  if (p.expires_at <= now) {
-    im.pending_totp.erase(it);
-    return none();
-  }
-  // The user as they are now: disabled, or their password reset, since it
-  // started, voids it.
-  CSU_ASSIGN_OR_RETURN(q, im.db->Prepare("SELECT password_hash, disabled FROM users WHERE id = ?1"));
-  q.Bind(1, p.user_id);
-  CSU_ASSIGN_OR_RETURN(row, q.Step());
-  if (!row || q.Text(0) != p.password_hash || q.Int(1) != 0) {
-    im.pending_totp.erase(it);
-    return none();
-  }
-  q.Reset();
-  const std::optional<int64_t> matched = VerifyTotp(p.secret, code, now, 0);
-  if (!matched) {
-    if (++p.attempts >= kEnrolmentCodeAttempts) im.pending_totp.erase(it);
-    return MakeError("authenticator code", "does not match the new key; check the app and the device's clock");
-  }
-  const int64_t id = p.user_id;
-  const std::string secret = p.secret;
-  im.pending_totp.erase(it);  // used once, whatever happens next
-  Status stored = im.InTransaction([&]() -> Status {
+  // One transaction: two nodes given the same ticket at once count its
+  // attempts and use it once, as one node does.
+  enum class Outcome { kNone, kWrongCode, kEnrolled } outcome = Outcome::kNone;
+  int64_t id = 0;
+  std::optional<int64_t> matched;
+  Status done = im.InTransaction([&]() -> Status {
+    const std::string key = TokenDigest(ticket);
+    CSU_ASSIGN_OR_RETURN(p, im.db->Prepare(
+        "SELECT e.user_id, e.secret, e.expires_at, e.signs_in, e.attempts, "
+        "CASE WHEN u.password_hash = e.password_hash AND u.disabled = 0 THEN 1 ELSE 0 END "
+        "FROM pending_enrolments e JOIN users u ON u.id = e.user_id WHERE e.ticket_sha256 = ?1"));
+    CSU_ASSIGN_OR_RETURN(row, p.Bind(1, key).Step());
+    if (!row) return Status::Ok();
+    id = p.Int(0);
+    const std::string secret = p.Text(1);
+    const int64_t expires_at = p.Int(2), attempts = p.Int(4);
+    const bool kind_ok = (p.Int(3) != 0) == signs_in && (user_id == 0 || id == user_id);
+    const bool user_ok = p.Int(5) != 0;
+    p.Reset();
+    if (!kind_ok) return Status::Ok();  // another's ticket: left for its owner
+    CSU_ASSIGN_OR_RETURN(drop, im.db->Prepare("DELETE FROM pending_enrolments WHERE ticket_sha256 = ?1"));
+    drop.Bind(1, key);
+    // Expired, or the user disabled or their password reset since it
+    // started: void.
+    if (expires_at <= now || !user_ok) return drop.Run();
+    matched = VerifyTotp(secret, code, now, 0);
+    if (!matched) {
+      outcome = Outcome::kWrongCode;
+      if (attempts + 1 >= kEnrolmentCodeAttempts) return drop.Run();
+      CSU_ASSIGN_OR_RETURN(count, im.db->Prepare(
+          "UPDATE pending_enrolments SET attempts = attempts + 1 WHERE ticket_sha256 = ?1"));
+      return count.Bind(1, key).Run();
+    }
+    outcome = Outcome::kEnrolled;
+    if (Status s = drop.Run(); !s.ok()) return s;  // used once, whatever happens next
     CSU_ASSIGN_OR_RETURN(up, im.db->Prepare(
         "UPDATE users SET totp_secret = ?2, totp_last_step = ?3, updated_at = ?4 WHERE id = ?1"));
     return up.Bind(1, id).Bind(2, secret).Bind(3, *matched).Bind(4, im.NowIso()).Run();
   });
-  if (!stored.ok()) return stored.error();
+  if (!done.ok()) return done.error();
+  if (outcome == Outcome::kNone) return none();
+  if (outcome == Outcome::kWrongCode)
+    return MakeError("authenticator code", "does not match the new key; check the app and the device's clock");
   CSU_ASSIGN_OR_RETURN(u, im.LoadUserById(id));
   if (!u) return none();
   step = *matched;
@@ -723,6 +742,53 @@ Status Accounts::FinishEnrolment(const Principal& who, std::string_view ticket, 
   auto user = FinishPending(im, ticket, code, /*signs_in=*/false, who.user_id, step);
   if (!user.ok()) return user.error();
   return Status::Ok();
+}
+
+// ---- the sign-in form's anti-forgery values ----
+
+Result<std::string> Accounts::IssueSignInForm() {
+  Impl& im = *impl_;
+  CSU_ASSIGN_OR_RETURN(bytes, RandomBytes(16));
+  std::string value = Hex(bytes);
+  std::lock_guard<std::mutex> lock(im.mu);
+  const int64_t now = im.Now();
+  Status s = im.InTransaction([&]() -> Status {
+    // Expired values go, and beyond the cap the oldest live ones.
+    CSU_ASSIGN_OR_RETURN(sweep, im.db->Prepare("DELETE FROM signin_forms WHERE expires_at <= ?1"));
+    if (Status st = sweep.Bind(1, now).Run(); !st.ok()) return st;
+    CSU_ASSIGN_OR_RETURN(count, im.db->Prepare("SELECT count(*) FROM signin_forms"));
+    CSU_ASSIGN_OR_RETURN(row, count.Step());
+    const int64_t over = row ? count.Int(0) - kMaxSignInForms + 1 : 0;
+    count.Reset();
+    if (over > 0) {
+      CSU_ASSIGN_OR_RETURN(oldest, im.db->Prepare(
+          "DELETE FROM signin_forms WHERE value_sha256 IN "
+          "(SELECT value_sha256 FROM signin_forms ORDER BY expires_at, value_sha256 LIMIT ?1)"));
+      if (Status st = oldest.Bind(1, over).Run(); !st.ok()) return st;
+    }
+    CSU_ASSIGN_OR_RETURN(ins, im.db->Prepare("INSERT INTO signin_forms(value_sha256, expires_at) VALUES (?1, ?2)"));
+    return ins.Bind(1, TokenDigest(value)).Bind(2, now + kSignInFormSeconds).Run();
+  });
+  if (!s.ok()) return s.error();
+  return value;
+}
+
+bool Accounts::ConsumeSignInForm(std::string_view value) {
+  if (!IsHexToken(value, 32)) return false;
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> lock(im.mu);
+  const int64_t now = im.Now();
+  bool fresh = false;
+  Status s = im.InTransaction([&]() -> Status {
+    // Deleted whatever its age: a value works once.
+    CSU_ASSIGN_OR_RETURN(del, im.db->Prepare(
+        "DELETE FROM signin_forms WHERE value_sha256 = ?1 RETURNING expires_at"));
+    CSU_ASSIGN_OR_RETURN(row, del.Bind(1, TokenDigest(value)).Step());
+    fresh = row && del.Int(0) > now;
+    del.Reset();
+    return Status::Ok();
+  });
+  return s.ok() && fresh;
 }
 
 }  // namespace csu::tenancy

@@ -6,34 +6,6 @@
 
 namespace csu::web {
 
-std::optional<std::string> SignInForms::Issue() {
-  auto bytes = tenancy::RandomBytes(16);
-  if (!bytes.ok()) return std::nullopt;
-  std::string value = tenancy::Hex(bytes.value());
-  const auto now = std::chrono::steady_clock::now();
-  std::lock_guard<std::mutex> lock(mu_);
-  // Oldest first: expired values, and beyond the cap the oldest live ones
-  // (a flood of form requests costs its own forms, not memory).
-  while (!order_.empty() && (order_.front().first <= now || order_.size() >= kMaxOpen)) {
-    live_.erase(order_.front().second);
-    order_.pop_front();
-  }
-  const auto expires = now + std::chrono::seconds(kSignInFormSeconds);
-  live_.emplace(value, expires);
-  order_.emplace_back(expires, value);
-  return value;
-}
-
-bool SignInForms::Consume(const std::string& value) {
-  if (value.empty()) return false;
-  std::lock_guard<std::mutex> lock(mu_);
-  const auto it = live_.find(value);
-  if (it == live_.end()) return false;
-  const bool fresh = it->second > std::chrono::steady_clock::now();
-  live_.erase(it);  // used, whatever happens next (its entry in order_ goes when it reaches the front)
-  return fresh;
-}
-
 std::string WebApp::Impl::ClientAddress(const Request& r) const {
   if (!options.behind_tls || (r.remote_address != "127.0.0.1" && r.remote_address != "::1")) return r.remote_address;
   auto forwarded = r.headers.Get("x-forwarded-for");
@@ -62,9 +34,9 @@ std::string WebApp::Impl::SignInForm(const std::string& token, const std::string
 Response WebApp::Impl::SignInPage(const Request& r, const std::string& message, int status,
                                   const std::string& username) const {
   if (status == 200 && Authenticate(r)) return Redirect("/");
-  const std::optional<std::string> issued = signin_forms.Issue();
-  if (!issued) return Response::Text(503, "sign-in is unavailable");
-  const std::string& token = *issued;
+  const auto issued = accounts.IssueSignInForm();
+  if (!issued.ok()) return Response::Text(503, "sign-in is unavailable");
+  const std::string& token = issued.value();
   PageFrame f;
   f.title = "Sign in";
   f.subtitle = "Commissioning intelligence for the CCGs this CSU serves";
@@ -89,7 +61,7 @@ bool WebApp::Impl::SignInFormOk(const std::map<std::string, std::string>& form,
   // new one.
   const auto pre = cookies.find(signin_cookie);
   return pre != cookies.end() && !pre->second.empty() &&
-         tenancy::ConstantTimeEquals(pre->second, FormValue(form, "csrf")) && signin_forms.Consume(pre->second);
+         tenancy::ConstantTimeEquals(pre->second, FormValue(form, "csrf")) && accounts.ConsumeSignInForm(pre->second);
 }
 
 Response WebApp::Impl::SignedInResponse(const std::string& session_token) const {
@@ -102,8 +74,8 @@ Response WebApp::Impl::SignedInResponse(const std::string& session_token) const 
 
 Response WebApp::Impl::EnrolPage(const std::string& ticket, const tenancy::PendingEnrolment* shown,
                                  const std::string& message, int status) const {
-  const std::optional<std::string> issued = signin_forms.Issue();
-  if (!issued) return Response::Text(503, "sign-in is unavailable");
+  const auto issued = accounts.IssueSignInForm();
+  if (!issued.ok()) return Response::Text(503, "sign-in is unavailable");
   PageFrame f;
   f.title = "Set up your authenticator";
   f.subtitle = "Your role requires a second factor: a 6-digit code from an app on your phone";
@@ -114,9 +86,9 @@ Response WebApp::Impl::EnrolPage(const std::string& ticket, const tenancy::Pendi
                            "Add it to an authenticator app (scan or type the key, or open the URI on the phone), "
                            "then enter the code the app shows. It is not shown again: if you lose it before "
                            "finishing, sign in again for a new key.");
-  body += EnrolmentForm("/signin/enrol", *issued, ticket, "Finish signing in");
+  body += EnrolmentForm("/signin/enrol", issued.value(), ticket, "Finish signing in");
   Response out = Response::Html(status, RenderPage(f, body));
-  out.SetHeader("Set-Cookie", SignInCookie(*issued));
+  out.SetHeader("Set-Cookie", SignInCookie(issued.value()));
   return out;
 }
 

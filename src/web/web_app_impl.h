@@ -64,7 +64,7 @@ using tenancy::Identifiability;
 using tenancy::Role;
 
 // How long a sign-in form's anti-forgery value lives (its cookie's Max-Age).
-inline constexpr int64_t kSignInFormSeconds = 15 * 60;
+inline constexpr int64_t kSignInFormSeconds = tenancy::kSignInFormSeconds;
 // Record lists are paged (docs/web.md, "Record lists"): one answer builds and
 // holds only its page, so its memory does not grow with the provider's
 // activity. A drill-down page shows kRecordsPerPage records; a JSON answer
@@ -100,25 +100,6 @@ struct Caller {
   std::string session_token;  // empty for API tokens
 };
 
-// The sign-in form's anti-forgery values this server issued and nobody has
-// used yet (docs/web.md, "CSRF"): each is good for one attempt within
-// kSignInFormSeconds. At most kMaxOpen are kept; beyond that the oldest go
-// first, so a flood of form requests costs memory for no more than that.
-// Thread-safe.
-class SignInForms {
- public:
-  static constexpr size_t kMaxOpen = 10'000;
-  // A new value (32 hex digits), or nullopt when the CSPRNG fails.
-  std::optional<std::string> Issue();
-  // True once for a value Issue() gave, within its lifetime; used up either way.
-  bool Consume(const std::string& value);
-
- private:
-  using Time = std::chrono::steady_clock::time_point;
-  std::mutex mu_;
-  std::map<std::string, Time> live_;
-  std::deque<std::pair<Time, std::string>> order_;
-};
 
 // A workbook of `tables` as bytes, or none when it could not be written
 // (libxlsxwriter writes a file: a private temporary one, removed at once;
@@ -181,7 +162,6 @@ struct WebApp::Impl {
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
   // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
   std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
-  mutable SignInForms signin_forms;
   // Users already counted active for a CCG this month (their usage_keys row
   // is committed), so most requests skip that transaction.
   mutable std::mutex active_mu;
