@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "analytics/year_calendar.h"
+#include "pricing/pence_column.h"
 #include "pricing/priced_activity.h"
 #include "store/activity_tables.h"
 
@@ -44,7 +45,8 @@ struct CubeColumns {
   const uint16_t* commissioner;
   const uint16_t* provider;
   const uint8_t* pod;
-  const int64_t* pence;
+  const int32_t* pence;             // PenceColumn::narrow(): kWide marks a row of `wide`
+  const pricing::PenceColumn* wide;
 };
 
 // The hot loop: a month lookup, a pair lookup and two adds per record, with
@@ -77,12 +79,14 @@ void AddRange(const YearCalendar& calendar, const CubeColumns& col, DayOf day_of
     CubeCell* slot = cells + (static_cast<size_t>(p) * 13 + static_cast<size_t>(month)) * kCubeSlots;
     const uint8_t pod = col.pod[i];
     CubeCell& c = slot[pod];
+    int64_t pence = col.pence[i];
+    if (pence == pricing::PenceColumn::kWide) [[unlikely]] pence = col.wide->Wide(i);
     c.activity += 1;
-    c.pence += col.pence[i];
+    c.pence += pence;
     if (pod == 0) [[unlikely]] {
       CubeCell& k = slot[kPods + static_cast<int>(kKind)];
       k.activity += 1;
-      k.pence += col.pence[i];
+      k.pence += pence;
     }
   }
 }
@@ -90,11 +94,11 @@ void AddRange(const YearCalendar& calendar, const CubeColumns& col, DayOf day_of
 }  // namespace
 
 template <bool kOneCommissioner, RecordKind kKind, typename Table, typename DayOf>
-void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence,
+void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod, const pricing::PenceColumn& pence,
                             DayOf day_of, uint16_t commissioner, CubeAccess access) {
   const YearCalendar calendar(year_);
   const size_t n = table.size();
-  const CubeColumns col{table.commissioner.data(), table.provider.data(), pod.data(), pence.data()};
+  const CubeColumns col{table.commissioner.data(), table.provider.data(), pod.data(), pence.narrow(), &pence};
   CubeCell* cells = cells_.data();
   const auto new_pair = [this](uint16_t c, uint16_t p) {
     const auto index = static_cast<int32_t>(PairIndex(c, p));
@@ -138,14 +142,14 @@ void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod,
 }
 
 template <RecordKind kKind, typename Table, typename DayOf>
-void ActivityCube::AddBlocks(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence,
+void ActivityCube::AddBlocks(const Table& table, const std::vector<uint8_t>& pod, const pricing::PenceColumn& pence,
                              DayOf day_of, uint16_t commissioner, std::span<const uint32_t> blocks) {
   // The blocks holding the commissioner's rows, ascending: the rows a scan
   // would count, met in the same order, so the cube comes out the same, pair
   // order included.
   const YearCalendar calendar(year_);
   const size_t n = table.size();
-  const CubeColumns col{table.commissioner.data(), table.provider.data(), pod.data(), pence.data()};
+  const CubeColumns col{table.commissioner.data(), table.provider.data(), pod.data(), pence.narrow(), &pence};
   CubeCell* cells = cells_.data();
   const auto new_pair = [this](uint16_t c, uint16_t p) {
     const auto index = static_cast<int32_t>(PairIndex(c, p));
@@ -160,7 +164,7 @@ void ActivityCube::AddBlocks(const Table& table, const std::vector<uint8_t>& pod
 }
 
 template <RecordKind kKind, typename Table, typename DayOf>
-void ActivityCube::AddOne(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence,
+void ActivityCube::AddOne(const Table& table, const std::vector<uint8_t>& pod, const pricing::PenceColumn& pence,
                           DayOf day_of, uint16_t commissioner, CubeAccess access) {
   if (access == CubeAccess::kIndex && table.indexed_by_commissioner()) {
     AddBlocks<kKind>(table, pod, pence, day_of, commissioner, table.by_commissioner.Of(commissioner));

@@ -7,7 +7,7 @@ namespace {
 
 template <typename Table>
 size_t RowColumnBytes(const Table& t) {
-  size_t bytes = t.source_row.size() * sizeof(uint32_t) + t.by_commissioner.bytes();
+  size_t bytes = t.source_row.Bytes() + t.by_commissioner.bytes();
   ForEachRowColumn(t, [&](const char*, const auto& column) { bytes += column.size() * sizeof(column[0]); });
   return bytes;
 }
@@ -48,9 +48,32 @@ void IndexByCommissioner(CommonColumns& t) {
   index.rows = n;
 }
 
+StayDays ApcTable::StayDaysAt(size_t row) const {
+  if (dense_stay_days()) return {critical_care_days[row], rehabilitation_days[row], palliative_care_days[row]};
+  auto it = std::lower_bound(stay_days_row.begin(), stay_days_row.end(), static_cast<uint32_t>(row));
+  if (it == stay_days_row.end() || *it != row) return {};
+  return stay_days[static_cast<size_t>(it - stay_days_row.begin())];
+}
+
+void SparsifyStayDays(ApcTable& t) {
+  const size_t n = std::min({t.critical_care_days.size(), t.rehabilitation_days.size(), t.palliative_care_days.size()});
+  for (size_t i = 0; i < n; ++i) {
+    const StayDays d{t.critical_care_days[i], t.rehabilitation_days[i], t.palliative_care_days[i]};
+    if (d == StayDays{}) continue;
+    t.stay_days_row.push_back(static_cast<uint32_t>(i));
+    t.stay_days.push_back(d);
+  }
+  std::vector<uint16_t>().swap(t.critical_care_days);
+  std::vector<uint16_t>().swap(t.rehabilitation_days);
+  std::vector<uint16_t>().swap(t.palliative_care_days);
+  t.stay_days_row.shrink_to_fit();
+  t.stay_days.shrink_to_fit();
+}
+
 size_t ColumnBytes(const ApcTable& t) {
   return RowColumnBytes(t) + t.unbundled_row.size() * sizeof(uint32_t) + t.unbundled_hrg.size() * sizeof(uint16_t) +
-         t.secondary_diagnosis_row.size() * sizeof(uint32_t) + t.secondary_diagnosis.size() * sizeof(uint16_t);
+         t.secondary_diagnosis_row.size() * sizeof(uint32_t) + t.secondary_diagnosis.size() * sizeof(uint16_t) +
+         t.stay_days_row.size() * sizeof(uint32_t) + t.stay_days.size() * sizeof(StayDays);
 }
 size_t ColumnBytes(const OpTable& t) { return RowColumnBytes(t); }
 size_t ColumnBytes(const AeTable& t) { return RowColumnBytes(t); }

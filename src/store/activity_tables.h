@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "store/code_list.h"
+#include "store/source_rows.h"
 
 namespace csu::store {
 
@@ -79,7 +80,7 @@ struct CommonColumns {
   std::vector<uint16_t> practice;    // dictionary ids
   std::vector<uint16_t> commissioner;
   std::vector<uint16_t> provider;
-  std::vector<uint32_t> source_row;  // the record's row in its batch's rows file
+  SourceRows source_row;             // the record's row in its batch's rows file (runs)
   std::vector<BatchRange> batches;
   // The blocks of each commissioner (IndexByCommissioner). Readers use it
   // only when it was built over the table as it is (indexed_by_commissioner),
@@ -96,6 +97,16 @@ struct CommonColumns {
 // loaded tables are immutable, so nothing does).
 void IndexByCommissioner(CommonColumns& t);
 
+// A spell's days not paid by its HRG (pbr_los leaves them out:
+// docs/pricing.md).
+struct StayDays {
+  uint16_t critical_care = 0;
+  uint16_t rehabilitation = 0;
+  uint16_t palliative_care = 0;
+  int32_t Total() const { return int32_t{critical_care} + rehabilitation + palliative_care; }
+  bool operator==(const StayDays&) const = default;
+};
+
 struct ApcTable : CommonColumns {
   std::vector<int32_t> admission_date;  // days since 1970-01-01
   std::vector<int32_t> discharge_date;
@@ -106,6 +117,12 @@ struct ApcTable : CommonColumns {
   std::vector<uint16_t> diagnosis;              // 0 = none recorded
   std::vector<uint16_t> procedure;              // 0 = none recorded
   std::vector<uint8_t> discharge_method;        // '1'..'9', 0 = absent
+  // Critical care, rehabilitation and palliative care days. A table being
+  // built (a batch's columns, a test's table) holds them dense in these
+  // three columns, as its column file does; a loaded table holds them
+  // sparse in stay_days_row / stay_days (SparsifyStayDays, at load), since
+  // few spells have any: 6 bytes a row become 10 bytes a spell that has
+  // some. StayDaysAt reads either.
   std::vector<uint16_t> critical_care_days;
   std::vector<uint16_t> rehabilitation_days;
   std::vector<uint16_t> palliative_care_days;
@@ -122,7 +139,21 @@ struct ApcTable : CommonColumns {
   // positions.
   std::vector<uint32_t> secondary_diagnosis_row;
   std::vector<uint16_t> secondary_diagnosis;
+  // The sparse stay days of a loaded table: table row stay_days_row[k] has
+  // stay_days[k] (any non-zero), rows ascending; empty while dense.
+  std::vector<uint32_t> stay_days_row;
+  std::vector<StayDays> stay_days;
+
+  // True while the stay days are in the three dense columns.
+  bool dense_stay_days() const { return critical_care_days.size() == size(); }
+  // Row `row`'s stay days, from whichever form the table holds.
+  StayDays StayDaysAt(size_t row) const;
 };
+
+// Moves t's dense stay days into the sparse form and frees the dense
+// columns (rows already sparse stay; rows ascend). Called once when a table
+// is loaded.
+void SparsifyStayDays(ApcTable& t);
 
 struct OpTable : CommonColumns {
   std::vector<int32_t> appointment_date;  // days since 1970-01-01
@@ -154,8 +185,9 @@ struct ActivityTables {
 // Calls f(name, vector) for every column stored once per row in a column file
 // (docs/store-format.md §4), in file order. Not included: source_row and
 // batches (made at load), the sparse unbundled and secondary diagnosis pairs,
-// and the patient keys and
-// record ids that only the file holds.
+// the loaded table's sparse stay days, and the patient keys and
+// record ids that only the file holds. In a loaded table the three stay-day
+// columns are empty (see ApcTable).
 template <typename T, typename F>
   requires std::same_as<std::remove_const_t<T>, CommonColumns> || std::derived_from<std::remove_const_t<T>, CommonColumns>
 void ForEachCommonColumn(T& t, F&& f) {
@@ -212,7 +244,7 @@ void ForEachRowColumn(T& t, F&& f) {
 
 // Bytes held by a table's columns (sizes, not capacities), for the
 // bytes-per-row figure: row columns, source_row, the commissioner index, and
-// for APC the sparse unbundled and secondary diagnosis pairs.
+// for APC the sparse unbundled, secondary diagnosis and stay-day pairs.
 size_t ColumnBytes(const ApcTable& t);
 size_t ColumnBytes(const OpTable& t);
 size_t ColumnBytes(const AeTable& t);
