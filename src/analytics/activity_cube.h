@@ -107,6 +107,9 @@ class ActivityCube {
 
  private:
   size_t PairIndex(uint16_t commissioner, uint16_t provider);
+  // After the records of `kind` were added (kinds in enum order): sets
+  // their not-priced slots from the POD 0 slots, less the earlier kinds'.
+  void SettleNotPriced(RecordKind kind);
   template <bool kOneCommissioner, RecordKind kKind, typename Table, typename DayOf>
   void AddTable(const Table& table, const std::vector<uint8_t>& pod, const pricing::PenceColumn& pence, DayOf day_of,
                 uint16_t commissioner, CubeAccess access);

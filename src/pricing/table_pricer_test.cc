@@ -224,6 +224,42 @@ TEST(TablePricerTest, EveryHrgAndRuleThroughAStoreMatchesThePerRecordPricer) {
     EXPECT_GT(counts.by_pod[pod], 10u) << PodCode(pod);
   }
   EXPECT_GT(counts.exact_path, counts.priced / 4);
+
+  // The loaded table holds its stay days sparse (store::SparsifyStayDays);
+  // the same rows with them dense, as a table being built holds them, price
+  // alike column for column, details included.
+  const store::ApcTable& sparse = tables.value().apc;
+  ASSERT_FALSE(sparse.dense_stay_days());
+  ASSERT_FALSE(sparse.stay_days.empty());
+  store::ApcTable dense = sparse;
+  for (size_t i = 0; i < sparse.size(); ++i) {
+    const store::StayDays d = sparse.StayDaysAt(i);
+    dense.critical_care_days.push_back(d.critical_care);
+    dense.rehabilitation_days.push_back(d.rehabilitation);
+    dense.palliative_care_days.push_back(d.palliative_care);
+  }
+  dense.stay_days_row.clear();
+  dense.stay_days.clear();
+  ASSERT_TRUE(dense.dense_stay_days());
+  const TableTariff tariff(tables.value().codes, Ref(), {});
+  PricedColumns from_sparse, from_dense;
+  PriceTable(sparse, tariff, from_sparse);
+  PriceTable(dense, tariff, from_dense);
+  EXPECT_EQ(from_sparse.final_pence, from_dense.final_pence);
+  EXPECT_EQ(from_sparse.base_pence, from_dense.base_pence);
+  EXPECT_EQ(from_sparse.adjustment_pence, from_dense.adjustment_pence);
+  EXPECT_EQ(from_sparse.excess_bed_day_pence, from_dense.excess_bed_day_pence);
+  EXPECT_EQ(from_sparse.excess_bed_days, from_dense.excess_bed_days);
+  EXPECT_EQ(from_sparse.pod, from_dense.pod);
+  EXPECT_EQ(from_sparse.not_priced, from_dense.not_priced);
+  EXPECT_EQ(from_sparse.tariff_year, from_dense.tariff_year);
+  // And they are read: without them some spells have more excess bed days.
+  store::ApcTable none = sparse;
+  none.stay_days_row.clear();
+  none.stay_days.clear();
+  PricedColumns without;
+  PriceTable(none, tariff, without);
+  EXPECT_NE(without.excess_bed_days, from_dense.excess_bed_days);
 }
 
 TEST(TablePricerTest, Int64RoundingEqualsTheExactRule) {

@@ -7,12 +7,37 @@ namespace {
 
 template <typename Table>
 size_t RowColumnBytes(const Table& t) {
-  size_t bytes = t.source_row.Bytes() + t.by_commissioner.bytes();
+  size_t bytes = t.source_row.Bytes() + t.by_commissioner.bytes() + t.days_by_block.bytes();
   ForEachRowColumn(t, [&](const char*, const auto& column) { bytes += column.size() * sizeof(column[0]); });
   return bytes;
 }
 
+template <typename Table>
+void IndexDaysOf(Table& t) {
+  const size_t n = t.size();
+  constexpr size_t kBlock = BlocksById::kBlockRows;
+  DaysByBlock& index = t.days_by_block;
+  const size_t blocks = (n + kBlock - 1) / kBlock;
+  index.least.resize(blocks);
+  index.greatest.resize(blocks);
+  for (size_t b = 0; b < blocks; ++b) {
+    int32_t least = ActivityDay(t, b * kBlock), greatest = least;
+    for (size_t i = b * kBlock + 1; i < std::min(n, (b + 1) * kBlock); ++i) {
+      const int32_t day = ActivityDay(t, i);
+      least = std::min(least, day);
+      greatest = std::max(greatest, day);
+    }
+    index.least[b] = least;
+    index.greatest[b] = greatest;
+  }
+  index.rows = n;
+}
+
 }  // namespace
+
+void IndexDays(ApcTable& t) { IndexDaysOf(t); }
+void IndexDays(OpTable& t) { IndexDaysOf(t); }
+void IndexDays(AeTable& t) { IndexDaysOf(t); }
 
 void IndexByCommissioner(CommonColumns& t) {
   const size_t n = t.size();

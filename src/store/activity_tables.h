@@ -72,6 +72,21 @@ struct BlocksById {
   size_t bytes() const { return (first.size() + blocks.size()) * sizeof(uint32_t); }
 };
 
+// The least and greatest activity day (ActivityDay: the day a record
+// counts in) of each block of BlocksById::kBlockRows rows, built at load
+// (IndexDays). Records arrive by monthly extract, so nearly every block lies
+// inside one month, and the activity cube then takes the whole block's
+// month from these two numbers instead of reading its date column (4 of the
+// 11 bytes a record the whole CSU's cube would read otherwise). 8 bytes a
+// block: ~0.008 bytes a record.
+struct DaysByBlock {
+  std::vector<int32_t> least;     // per block
+  std::vector<int32_t> greatest;  // per block
+  uint64_t rows = 0;              // rows of the table when built
+
+  size_t bytes() const { return (least.size() + greatest.size()) * sizeof(int32_t); }
+};
+
 // Columns every kind has.
 struct CommonColumns {
   std::vector<uint32_t> patient;     // PatientIndex number; 0 = no NHS number
@@ -87,9 +102,16 @@ struct CommonColumns {
   // and scan every row otherwise, so a table built by hand without it is
   // still read right.
   BlocksById by_commissioner;
+  // Each block's least and greatest activity day (IndexDays); used only
+  // when built over the table as it is (indexed_by_day), like the above.
+  DaysByBlock days_by_block;
 
   size_t size() const { return patient.size(); }
   bool indexed_by_commissioner() const { return !by_commissioner.first.empty() && by_commissioner.rows == size(); }
+  bool indexed_by_day() const {
+    return days_by_block.rows == size() &&
+           days_by_block.least.size() == (size() + BlocksById::kBlockRows - 1) / BlocksById::kBlockRows;
+  }
 };
 
 // (Re)builds t.by_commissioner from t.commissioner. Called once when a table
@@ -181,6 +203,20 @@ struct ActivityTables {
   OpTable op;
   AeTable ae;
 };
+
+// The day a record counts in (days since 1970-01-01): a spell's discharge
+// (payment by results pays a spell when it ends), an appointment's date,
+// an attendance's arrival day (minutes / 1440, as the activity cube takes
+// it; arrivals are never before 1970).
+inline int32_t ActivityDay(const ApcTable& t, size_t row) { return t.discharge_date[row]; }
+inline int32_t ActivityDay(const OpTable& t, size_t row) { return t.appointment_date[row]; }
+inline int32_t ActivityDay(const AeTable& t, size_t row) { return t.arrival[row] / 1440; }
+
+// (Re)builds t.days_by_block from the table's activity days. Called once
+// when a table is loaded, beside IndexByCommissioner.
+void IndexDays(ApcTable& t);
+void IndexDays(OpTable& t);
+void IndexDays(AeTable& t);
 
 // Calls f(name, vector) for every column stored once per row in a column file
 // (docs/store-format.md §4), in file order. Not included: source_row and

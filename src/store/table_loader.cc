@@ -248,6 +248,7 @@ Status LoadInto(Table& dst, Env& env, const std::string& dir, const std::vector<
     files[b].file.reset();  // unmap as soon as it is decoded
   }
   IndexByCommissioner(dst);
+  IndexDays(dst);
   if constexpr (std::is_same_v<Table, ApcTable>) SparsifyStayDays(dst);
   return Status::Ok();
 }
