@@ -9,13 +9,9 @@ auto RowLess = [](const std::pair<size_t, int64_t>& e, size_t row) { return e.fi
 
 }  // namespace
 
-void PenceColumn::push_back(int64_t pence) {
-  if (Fits(pence)) {
-    narrow_.push_back(static_cast<int32_t>(pence));
-  } else {
-    wide_.emplace_back(narrow_.size(), pence);  // the new row is the last: the list stays sorted
-    narrow_.push_back(kWide);
-  }
+void PenceColumn::PushWide(int64_t pence) {
+  wide_.emplace_back(narrow_.size(), pence);  // the new row is the last: the list stays sorted
+  narrow_.push_back(kWide);
 }
 
 void PenceColumn::resize(size_t n) {

@@ -43,8 +43,14 @@ class PenceColumn {
   }
 
   void reserve(size_t n) { narrow_.reserve(n); }
-  // Appends a row.
-  void push_back(int64_t pence);
+  // Appends a row (inline: the pricers append every row they price).
+  void push_back(int64_t pence) {
+    if (Fits(pence)) [[likely]] {
+      narrow_.push_back(static_cast<int32_t>(pence));
+    } else {
+      PushWide(pence);
+    }
+  }
   // n rows: rows beyond the old size are 0, rows beyond n are dropped.
   void resize(size_t n);
   void clear();
@@ -65,6 +71,8 @@ class PenceColumn {
   bool operator==(const PenceColumn& other) const = default;
 
  private:
+  void PushWide(int64_t pence);
+
   std::vector<int32_t> narrow_;
   std::vector<std::pair<size_t, int64_t>> wide_;  // (row, pence), rows ascending
 };
