@@ -123,10 +123,10 @@ void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod,
   };
   if constexpr (kOneCommissioner) {
     AddRange<Rows::kOnlyOne, false>(calendar, col, day_of, 0, n, commissioner, 0, pair_of_.data(), providers_,
-                                           cells, new_pair);
+                                    cells, new_pair);
   } else if (access == CubeAccess::kScan || !table.indexed_by_commissioner()) {
     AddRange<Rows::kAll, false>(calendar, col, day_of, 0, n, 0, 0, pair_of_.data(), providers_, cells,
-                                       new_pair);
+                                new_pair);
   } else {
     // Every commissioner at once, block by block. Records come grouped by
     // CCG (an extract is one CCG's month), so nearly every block holds one
@@ -155,16 +155,16 @@ void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod,
       const int month = BlockMonth(table, calendar, b);
       if (sole[b] != kMixed && month != 0) {
         AddRange<Rows::kAllOfOne, true>(calendar, col, day_of, begin, end, one, month, pair_of_.data(),
-                                               providers_, cells, new_pair);
+                                        providers_, cells, new_pair);
       } else if (sole[b] != kMixed) {
         AddRange<Rows::kAllOfOne, false>(calendar, col, day_of, begin, end, one, 0, pair_of_.data(),
-                                                providers_, cells, new_pair);
+                                         providers_, cells, new_pair);
       } else if (month != 0) {
         AddRange<Rows::kAll, true>(calendar, col, day_of, begin, end, 0, month, pair_of_.data(), providers_,
-                                          cells, new_pair);
+                                   cells, new_pair);
       } else {
         AddRange<Rows::kAll, false>(calendar, col, day_of, begin, end, 0, 0, pair_of_.data(), providers_,
-                                           cells, new_pair);
+                                    cells, new_pair);
       }
     }
   }
@@ -190,10 +190,10 @@ void ActivityCube::AddBlocks(const Table& table, const std::vector<uint8_t>& pod
     const int month = BlockMonth(table, calendar, block);
     if (month != 0) {
       AddRange<Rows::kOnlyOne, true>(calendar, col, day_of, begin, std::min(n, begin + kBlock), commissioner,
-                                            month, pair_of_.data(), providers_, cells, new_pair);
+                                     month, pair_of_.data(), providers_, cells, new_pair);
     } else {
       AddRange<Rows::kOnlyOne, false>(calendar, col, day_of, begin, std::min(n, begin + kBlock), commissioner,
-                                             0, pair_of_.data(), providers_, cells, new_pair);
+                                      0, pair_of_.data(), providers_, cells, new_pair);
     }
   }
 }

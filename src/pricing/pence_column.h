@@ -3,7 +3,7 @@
 // INT32_MIN, the marker) is marked kWide and kept exactly in a short sorted
 // list beside it. Every value reads back as the int64 it was given, so
 // nothing priced changes; only the memory and the bytes a scan reads halve
-// (docs/architecture.md, "Prices kept in 4 bytes a row").
+// (docs/architecture.md, "Loaded records within 48 bytes"; docs/pricing.md).
 //
 //   PenceColumn c;
 //   c.push_back(123'456);             // narrow
