@@ -180,9 +180,10 @@ pricing::PricedActivity RandomActivity(uint64_t seed, size_t apc_rows, size_t op
       if (run == 1 || rng() % run == 0) {
         const uint64_t r = rng() % 16;
         commissioner = static_cast<uint16_t>(r < 8 ? 1 : r % 8 + 1);
-        // March 2018 .. May 2019 by 28-day steps: within a calendar month or
-        // across two, inside or outside the year.
-        month_start = first_day - 31 + static_cast<int32_t>(rng() % 15) * 28;
+        // The first of a month from March 2018 to May 2019: inside the
+        // financial year or just outside it.
+        const int k = static_cast<int>(rng() % 15);  // 0 = March 2018
+        month_start = Date::FromYmd(2018 + (2 + k) / 12, (2 + k) % 12 + 1, 1).days();
       }
       t.commissioner.push_back(commissioner);
       t.provider.push_back(static_cast<uint16_t>(rng() % 14));  // 0 = absent too

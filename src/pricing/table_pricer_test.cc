@@ -65,7 +65,23 @@ struct Counts {
   std::map<Pod, size_t> by_pod;
 };
 Counts ExpectSamePrices(const store::ActivityTables& tables, const PricingOptions& options) {
-  const PricedActivity activity = PriceActivity(tables, Ref(), options);
+  // PriceTable keeps every detail, so each is compared; PriceActivity keeps
+  // what analytics reads (final, POD, reason), the same, and drops the rest.
+  const TableTariff tariff(tables.codes, Ref(), options);
+  PricedActivity activity;
+  PriceTable(tables.apc, tariff, activity.apc);
+  PriceTable(tables.op, tariff, activity.op);
+  PriceTable(tables.ae, tariff, activity.ae);
+  const PricedActivity loaded = PriceActivity(tables, Ref(), options);
+  for (const auto& [kept, full] : {std::pair{&loaded.apc, &activity.apc}, std::pair{&loaded.op, &activity.op},
+                                   std::pair{&loaded.ae, &activity.ae}}) {
+    EXPECT_TRUE(full->has_details());
+    EXPECT_FALSE(kept->has_details() && kept->size() > 0);
+    EXPECT_TRUE(kept->base_pence.empty() && kept->adjustment_pence.empty() && kept->excess_bed_days.empty());
+    EXPECT_EQ(kept->final_pence, full->final_pence);
+    EXPECT_EQ(kept->pod, full->pod);
+    EXPECT_EQ(kept->not_priced, full->not_priced);
+  }
   Counts counts;
   int failures = 0;
   auto compare = [&](const PricedColumns& priced, size_t i, const Price& want, const std::string& what) {
