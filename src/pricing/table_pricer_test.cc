@@ -162,6 +162,14 @@ void CheckSyntheticYear(size_t practices_per_ccg, const char* scratch) {
   EXPECT_EQ(loaded.value().apc.final_pence, direct.apc.final_pence);
   EXPECT_EQ(loaded.value().op.final_pence, direct.op.final_pence);
   EXPECT_EQ(loaded.value().ae.final_pence, direct.ae.final_pence);
+  // A loaded, priced spell stays within the 48 bytes: every column
+  // of the table (secondary diagnoses, sparse stay days, source-row runs and
+  // both indexes included) and the prices kept beside it.
+  const auto& a = loaded.value();
+  const double per_spell = static_cast<double>(store::ColumnBytes(a.tables.apc) + a.apc.Bytes()) /
+                           static_cast<double>(a.tables.apc.size());
+  EXPECT_LE(per_spell, 48.0);
+  EXPECT_GT(per_spell, 40.0);  // secondary diagnoses are there to count
 }
 
 TEST(TablePricerTest, DemoCsuYearThroughAStoreMatchesThePerRecordPricer) { CheckSyntheticYear(3, "table-pricer"); }

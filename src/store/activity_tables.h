@@ -1,7 +1,9 @@
 // In-memory column tables of loaded activity: one plain std::vector per
 // column, all of a table's row columns the same length, rows in batch commit
 // order then file order, with records superseded by a restatement already
-// left out. These feed pricing and analytics, so they are built to be scanned:
+// left out. Two columns are held otherwise once loaded, to keep a loaded
+// record within its 48 bytes (docs/architecture.md): source_row as runs
+// (SourceRows) and an APC table's stay days sparse (ApcTable). These feed pricing and analytics, so they are built to be scanned:
 // dense integer ids (group-by on an array), dates as days, no strings.
 //
 //   const ApcTable& apc = tables.apc;
@@ -279,8 +281,9 @@ void ForEachRowColumn(T& t, F&& f) {
 }
 
 // Bytes held by a table's columns (sizes, not capacities), for the
-// bytes-per-row figure: row columns, source_row, the commissioner index, and
-// for APC the sparse unbundled, secondary diagnosis and stay-day pairs.
+// bytes-per-row figure: row columns, source_row, the commissioner and day
+// indexes, and for APC the sparse unbundled, secondary diagnosis and
+// stay-day pairs.
 size_t ColumnBytes(const ApcTable& t);
 size_t ColumnBytes(const OpTable& t);
 size_t ColumnBytes(const AeTable& t);
