@@ -155,7 +155,7 @@ sqlite3* LoadSqlite(const store::ActivityTables& t, const refdata::RefData& ref)
     const store::ApcTable& a = t.apc;
     for (size_t i = 0; i < a.size(); ++i) {
       const int32_t los = a.discharge_date[i] - a.admission_date[i];
-      const int32_t pbr = std::max(0, los - a.critical_care_days[i] - a.rehabilitation_days[i] - a.palliative_care_days[i]);
+      const int32_t pbr = std::max(0, los - a.StayDaysAt(i).Total());
       const char cls = static_cast<char>(a.patient_classification[i]);
       spell.Int(1, static_cast<int64_t>(i))
           .Int(2, FinancialYear::Of(Date::FromDays(a.discharge_date[i])).start_year())  // the discharge date's tariff

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "analytics/year_calendar.h"
+#include "pricing/pence_column.h"
 #include "pricing/priced_activity.h"
 #include "store/activity_tables.h"
 
@@ -44,7 +45,8 @@ struct CubeColumns {
   const uint16_t* commissioner;
   const uint16_t* provider;
   const uint8_t* pod;
-  const int64_t* pence;
+  const int32_t* pence;             // PenceColumn::narrow(): kWide marks a row of `wide`
+  const pricing::PenceColumn* wide;
 };
 
 // The hot loop: a month lookup, a pair lookup and two adds per record, with
@@ -53,17 +55,25 @@ struct CubeColumns {
 // × provider), `new_pair(c, p)` adds a pair the table lacks and returns its
 // index and the cells, which it may have moved (rare: a few hundred pairs in
 // a year). Rows are taken in ascending order, so pairs are first seen in row
-// order whichever of these loops reads them.
-template <Rows kRows, RecordKind kKind, typename DayOf, typename NewPair>
+// order whichever of these loops reads them. With kOneMonth, every row of
+// the range is known to fall in `month` (a block inside one month of the
+// year, from the tables' day index), and the date column is not read.
+template <Rows kRows, bool kOneMonth, typename DayOf, typename NewPair>
 void AddRange(const YearCalendar& calendar, const CubeColumns& col, DayOf day_of, size_t begin, size_t end,
-              uint16_t commissioner, const int32_t* pair_of, size_t stride, CubeCell*& cells, NewPair new_pair) {
+              uint16_t commissioner, int one_month, const int32_t* pair_of, size_t stride, CubeCell*& cells,
+              NewPair new_pair) {
   const int32_t* own_pairs = pair_of + size_t{commissioner} * stride;
   for (size_t i = begin; i < end; ++i) {
     if constexpr (kRows == Rows::kOnlyOne) {
       if (col.commissioner[i] != commissioner) continue;
     }
-    const int month = calendar.Month(day_of(i));
-    if (month == 0) continue;
+    int month;
+    if constexpr (kOneMonth) {
+      month = one_month;
+    } else {
+      month = calendar.Month(day_of(i));
+      if (month == 0) continue;
+    }
     int32_t p;
     if constexpr (kRows == Rows::kAll) {
       p = pair_of[size_t{col.commissioner[i]} * stride + col.provider[i]];
@@ -77,41 +87,56 @@ void AddRange(const YearCalendar& calendar, const CubeColumns& col, DayOf day_of
     CubeCell* slot = cells + (static_cast<size_t>(p) * 13 + static_cast<size_t>(month)) * kCubeSlots;
     const uint8_t pod = col.pod[i];
     CubeCell& c = slot[pod];
+    int64_t pence = col.pence[i];
+    if (pence == pricing::PenceColumn::kWide) [[unlikely]] pence = col.wide->Wide(i);
     c.activity += 1;
-    c.pence += col.pence[i];
-    if (pod == 0) [[unlikely]] {
-      CubeCell& k = slot[kPods + static_cast<int>(kKind)];
-      k.activity += 1;
-      k.pence += col.pence[i];
-    }
+    c.pence += pence;
+    // Not-priced records (POD 0) go to their kind's slot too, but after the
+    // table (ActivityCube::SettleNotPriced), not here: a branch on the POD
+    // mispredicts on every not-priced record.
   }
+}
+
+// The month (1..12) every row of block `b` falls in, from the tables' day
+// index, or 0 when the block spans months or leaves the year (or the table
+// has no day index): months are runs of days, so a block whose least and
+// greatest days share a month lies wholly in it.
+template <typename Table>
+int BlockMonth(const Table& table, const YearCalendar& calendar, size_t b) {
+  if (!table.indexed_by_day()) return 0;
+  const int first = calendar.Month(table.days_by_block.least[b]);
+  return first == calendar.Month(table.days_by_block.greatest[b]) ? first : 0;
 }
 
 }  // namespace
 
 template <bool kOneCommissioner, RecordKind kKind, typename Table, typename DayOf>
-void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence,
+void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod, const pricing::PenceColumn& pence,
                             DayOf day_of, uint16_t commissioner, CubeAccess access) {
   const YearCalendar calendar(year_);
   const size_t n = table.size();
-  const CubeColumns col{table.commissioner.data(), table.provider.data(), pod.data(), pence.data()};
+  const CubeColumns col{table.commissioner.data(), table.provider.data(), pod.data(), pence.narrow(), &pence};
   CubeCell* cells = cells_.data();
   const auto new_pair = [this](uint16_t c, uint16_t p) {
     const auto index = static_cast<int32_t>(PairIndex(c, p));
     return std::pair<int32_t, CubeCell*>(index, cells_.data());
   };
   if constexpr (kOneCommissioner) {
-    AddRange<Rows::kOnlyOne, kKind>(calendar, col, day_of, 0, n, commissioner, pair_of_.data(), providers_, cells,
-                                    new_pair);
+    AddRange<Rows::kOnlyOne, false>(calendar, col, day_of, 0, n, commissioner, 0, pair_of_.data(), providers_,
+                                    cells, new_pair);
   } else if (access == CubeAccess::kScan || !table.indexed_by_commissioner()) {
-    AddRange<Rows::kAll, kKind>(calendar, col, day_of, 0, n, 0, pair_of_.data(), providers_, cells, new_pair);
+    AddRange<Rows::kAll, false>(calendar, col, day_of, 0, n, 0, 0, pair_of_.data(), providers_, cells,
+                                new_pair);
   } else {
     // Every commissioner at once, block by block. Records come grouped by
     // CCG (an extract is one CCG's month), so nearly every block holds one
     // commissioner only, and its rows are added as that commissioner's
-    // without reading the commissioner column (2 of the 17 bytes a record
-    // the pass reads) or working out its row of the pair table per record;
-    // a block of several is added as the plain scan adds it. sole[b] is 1 +
+    // without reading the commissioner column (2 of the 13 bytes a record
+    // the scan reads) or working out its row of the pair table per record;
+    // a block of several is added as the plain scan adds it. And nearly
+    // every block lies inside one month (BlockMonth), whose rows are added
+    // without reading the date column (4 bytes more): such a block reads 7
+    // bytes a record (provider, POD, 4-byte pence). sole[b] is 1 +
     // the one commissioner of block b, or kMixed; kept per thread so that a
     // rebuild allocates nothing.
     constexpr size_t kBlock = store::BlocksById::kBlockRows;
@@ -126,26 +151,34 @@ void ActivityCube::AddTable(const Table& table, const std::vector<uint8_t>& pod,
     }
     for (size_t b = 0; b < sole.size(); ++b) {
       const size_t begin = b * kBlock, end = std::min(n, begin + kBlock);
-      if (sole[b] != kMixed) {
-        AddRange<Rows::kAllOfOne, kKind>(calendar, col, day_of, begin, end, static_cast<uint16_t>(sole[b] - 1),
-                                         pair_of_.data(), providers_, cells, new_pair);
+      const auto one = static_cast<uint16_t>(sole[b] - 1);
+      const int month = BlockMonth(table, calendar, b);
+      if (sole[b] != kMixed && month != 0) {
+        AddRange<Rows::kAllOfOne, true>(calendar, col, day_of, begin, end, one, month, pair_of_.data(),
+                                        providers_, cells, new_pair);
+      } else if (sole[b] != kMixed) {
+        AddRange<Rows::kAllOfOne, false>(calendar, col, day_of, begin, end, one, 0, pair_of_.data(),
+                                         providers_, cells, new_pair);
+      } else if (month != 0) {
+        AddRange<Rows::kAll, true>(calendar, col, day_of, begin, end, 0, month, pair_of_.data(), providers_,
+                                   cells, new_pair);
       } else {
-        AddRange<Rows::kAll, kKind>(calendar, col, day_of, begin, end, 0, pair_of_.data(), providers_, cells,
-                                    new_pair);
+        AddRange<Rows::kAll, false>(calendar, col, day_of, begin, end, 0, 0, pair_of_.data(), providers_,
+                                    cells, new_pair);
       }
     }
   }
 }
 
 template <RecordKind kKind, typename Table, typename DayOf>
-void ActivityCube::AddBlocks(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence,
+void ActivityCube::AddBlocks(const Table& table, const std::vector<uint8_t>& pod, const pricing::PenceColumn& pence,
                              DayOf day_of, uint16_t commissioner, std::span<const uint32_t> blocks) {
   // The blocks holding the commissioner's rows, ascending: the rows a scan
   // would count, met in the same order, so the cube comes out the same, pair
   // order included.
   const YearCalendar calendar(year_);
   const size_t n = table.size();
-  const CubeColumns col{table.commissioner.data(), table.provider.data(), pod.data(), pence.data()};
+  const CubeColumns col{table.commissioner.data(), table.provider.data(), pod.data(), pence.narrow(), &pence};
   CubeCell* cells = cells_.data();
   const auto new_pair = [this](uint16_t c, uint16_t p) {
     const auto index = static_cast<int32_t>(PairIndex(c, p));
@@ -154,13 +187,19 @@ void ActivityCube::AddBlocks(const Table& table, const std::vector<uint8_t>& pod
   constexpr size_t kBlock = store::BlocksById::kBlockRows;
   for (const uint32_t block : blocks) {
     const size_t begin = size_t{block} * kBlock;
-    AddRange<Rows::kOnlyOne, kKind>(calendar, col, day_of, begin, std::min(n, begin + kBlock), commissioner,
-                                    pair_of_.data(), providers_, cells, new_pair);
+    const int month = BlockMonth(table, calendar, block);
+    if (month != 0) {
+      AddRange<Rows::kOnlyOne, true>(calendar, col, day_of, begin, std::min(n, begin + kBlock), commissioner,
+                                     month, pair_of_.data(), providers_, cells, new_pair);
+    } else {
+      AddRange<Rows::kOnlyOne, false>(calendar, col, day_of, begin, std::min(n, begin + kBlock), commissioner,
+                                      0, pair_of_.data(), providers_, cells, new_pair);
+    }
   }
 }
 
 template <RecordKind kKind, typename Table, typename DayOf>
-void ActivityCube::AddOne(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence,
+void ActivityCube::AddOne(const Table& table, const std::vector<uint8_t>& pod, const pricing::PenceColumn& pence,
                           DayOf day_of, uint16_t commissioner, CubeAccess access) {
   if (access == CubeAccess::kIndex && table.indexed_by_commissioner()) {
     AddBlocks<kKind>(table, pod, pence, day_of, commissioner, table.by_commissioner.Of(commissioner));
@@ -186,18 +225,41 @@ void ActivityCube::Build(const pricing::PricedActivity& a, FinancialYear year, s
   const int32_t* arrival = ae.arrival.data();
   const auto apc_day = [discharge](size_t i) { return discharge[i]; };
   const auto op_day = [appointment](size_t i) { return appointment[i]; };
+  // Each is store::ActivityDay, the day the tables' day index is built on.
   // Arrival is minutes since 1970-01-01 (never negative for real activity).
   const auto ae_day = [arrival](size_t i) { return arrival[i] / 1440; };
   if (commissioner) {
     // An id outside the dictionary has no records (and no row of pair_of_).
     if (*commissioner >= commissioners_) return;
     AddOne<RecordKind::kSpell>(apc, a.apc.pod, a.apc.final_pence, apc_day, *commissioner, access);
+    SettleNotPriced(RecordKind::kSpell);
     AddOne<RecordKind::kAppointment>(op, a.op.pod, a.op.final_pence, op_day, *commissioner, access);
+    SettleNotPriced(RecordKind::kAppointment);
     AddOne<RecordKind::kAttendance>(ae, a.ae.pod, a.ae.final_pence, ae_day, *commissioner, access);
+    SettleNotPriced(RecordKind::kAttendance);
   } else {
     AddTable<false, RecordKind::kSpell>(apc, a.apc.pod, a.apc.final_pence, apc_day, 0, access);
+    SettleNotPriced(RecordKind::kSpell);
     AddTable<false, RecordKind::kAppointment>(op, a.op.pod, a.op.final_pence, op_day, 0, access);
+    SettleNotPriced(RecordKind::kAppointment);
     AddTable<false, RecordKind::kAttendance>(ae, a.ae.pod, a.ae.final_pence, ae_day, 0, access);
+    SettleNotPriced(RecordKind::kAttendance);
+  }
+}
+
+void ActivityCube::SettleNotPriced(RecordKind kind) {
+  // The kinds are added in order (spells, appointments, attendances), so
+  // the POD 0 slot holds this kind's not-priced records plus the earlier
+  // kinds', which their own slots already hold.
+  const auto k = static_cast<size_t>(kind);
+  for (size_t cell = 0; cell < pairs_.size() * 13; ++cell) {
+    CubeCell* slot = &cells_[cell * kCubeSlots];
+    CubeCell rest = slot[static_cast<size_t>(Pod::kNone)];
+    for (size_t earlier = 0; earlier < k; ++earlier) {
+      rest.activity -= slot[kPods + earlier].activity;
+      rest.pence -= slot[kPods + earlier].pence;
+    }
+    slot[kPods + k] = rest;
   }
 }
 

@@ -32,6 +32,7 @@
 
 namespace csu::pricing {
 struct PricedActivity;
+class PenceColumn;
 }
 
 namespace csu::analytics {
@@ -106,14 +107,17 @@ class ActivityCube {
 
  private:
   size_t PairIndex(uint16_t commissioner, uint16_t provider);
+  // After the records of `kind` were added (kinds in enum order): sets
+  // their not-priced slots from the POD 0 slots, less the earlier kinds'.
+  void SettleNotPriced(RecordKind kind);
   template <bool kOneCommissioner, RecordKind kKind, typename Table, typename DayOf>
-  void AddTable(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
+  void AddTable(const Table& table, const std::vector<uint8_t>& pod, const pricing::PenceColumn& pence, DayOf day_of,
                 uint16_t commissioner, CubeAccess access);
   template <RecordKind kKind, typename Table, typename DayOf>
-  void AddBlocks(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
+  void AddBlocks(const Table& table, const std::vector<uint8_t>& pod, const pricing::PenceColumn& pence, DayOf day_of,
                  uint16_t commissioner, std::span<const uint32_t> blocks);
   template <RecordKind kKind, typename Table, typename DayOf>
-  void AddOne(const Table& table, const std::vector<uint8_t>& pod, const std::vector<int64_t>& pence, DayOf day_of,
+  void AddOne(const Table& table, const std::vector<uint8_t>& pod, const pricing::PenceColumn& pence, DayOf day_of,
               uint16_t commissioner, CubeAccess access);
 
   FinancialYear year_;

@@ -12,6 +12,7 @@
 
 #include "analytics/activity_cube.h"
 #include "analytics/analytics_testing.h"
+#include "analytics/year_calendar.h"
 #include "store/activity_tables.h"
 
 namespace csu::analytics {
@@ -156,9 +157,12 @@ TEST(ActivityCubeIndex, ATableWithoutTheIndexIsScanned) {
 // Random tables: ids drawn unevenly (some commissioners have no rows, one
 // has most), rows in random order, dates straddling the year.
 // With `run` > 1, commissioners come in runs of about that many rows, as
-// extracts arrive; with 1, every row draws its own.
+// extracts arrive; with 1, every row draws its own. With `month_runs`, each
+// run's dates also fall in one month (one of the year's, or one just
+// before or after it), as a monthly extract's do, so that blocks inside
+// one month take the cube's path that reads no dates; some prices are wide.
 pricing::PricedActivity RandomActivity(uint64_t seed, size_t apc_rows, size_t op_rows, size_t ae_rows,
-                                       size_t run = 1) {
+                                       size_t run = 1, bool month_runs = false) {
   std::mt19937_64 rng(seed);
   pricing::PricedActivity a;
   store::CodeList& comm = a.tables.codes[store::Dimension::kCommissioner];
@@ -169,19 +173,29 @@ pricing::PricedActivity RandomActivity(uint64_t seed, size_t apc_rows, size_t op
   auto fill = [&](store::CommonColumns& t, pricing::PricedColumns& priced, std::vector<int32_t>& day, size_t n,
                   int32_t unit) {
     uint16_t commissioner = 1;
+    int32_t month_start = first_day;  // of the run's month, with month_runs
     for (size_t i = 0; i < n; ++i) {
       t.patient.push_back(static_cast<uint32_t>(rng() % 50));
       // Commissioner 9 never appears; 1 takes about half the rows.
       if (run == 1 || rng() % run == 0) {
         const uint64_t r = rng() % 16;
         commissioner = static_cast<uint16_t>(r < 8 ? 1 : r % 8 + 1);
+        // The first of a month from March 2018 to May 2019: inside the
+        // financial year or just outside it.
+        const int k = static_cast<int>(rng() % 15);  // 0 = March 2018
+        month_start = Date::FromYmd(2018 + (2 + k) / 12, (2 + k) % 12 + 1, 1).days();
       }
       t.commissioner.push_back(commissioner);
       t.provider.push_back(static_cast<uint16_t>(rng() % 14));  // 0 = absent too
-      day.push_back((first_day - 20 + static_cast<int32_t>(rng() % 410)) * unit);
+      const int32_t d = month_runs ? month_start + static_cast<int32_t>(rng() % 28)
+                                   : first_day - 20 + static_cast<int32_t>(rng() % 410);
+      day.push_back(d * unit + static_cast<int32_t>(rng() % static_cast<uint64_t>(unit)));
       const auto pod = static_cast<uint8_t>(rng() % 5 == 0 ? 0 : rng() % kPods);
       priced.pod.push_back(pod);
-      priced.final_pence.push_back(pod == 0 ? 0 : static_cast<int64_t>(rng() % 500'000) - 1'000);
+      const bool wide = month_runs && rng() % 500 == 0;  // beyond 4 bytes (pricing::PenceColumn)
+      priced.final_pence.push_back(pod == 0 ? 0
+                                   : wide   ? (int64_t{1} << 33) + static_cast<int64_t>(rng() % 1000)
+                                            : static_cast<int64_t>(rng() % 500'000) - 1'000);
     }
   };
   fill(a.tables.apc, a.apc, a.tables.apc.discharge_date, apc_rows, 1);
@@ -190,6 +204,9 @@ pricing::PricedActivity RandomActivity(uint64_t seed, size_t apc_rows, size_t op
   store::IndexByCommissioner(a.tables.apc);
   store::IndexByCommissioner(a.tables.op);
   store::IndexByCommissioner(a.tables.ae);
+  store::IndexDays(a.tables.apc);
+  store::IndexDays(a.tables.op);
+  store::IndexDays(a.tables.ae);
   return a;
 }
 
@@ -201,6 +218,19 @@ TEST(ActivityCubeIndex, OneCcgThroughTheIndexEqualsTheScanOnRandomTables) {
     EXPECT_GT(ExpectIndexedMatchesScan(a, FinancialYear(2018)), 5000) << "seed " << seed;
     const pricing::PricedActivity runs = RandomActivity(seed, 20'000 + seed * 7, 9000, 5000, 300 * seed);
     EXPECT_GT(ExpectIndexedMatchesScan(runs, FinancialYear(2018)), 25'000) << "seed " << seed;
+  }
+  // Monthly extracts: most blocks inside one month, read without their dates.
+  for (uint64_t seed = 11; seed <= 13; ++seed) {
+    const pricing::PricedActivity months = RandomActivity(seed, 30'000, 12'000, 8000, 1500 * (seed - 10), true);
+    size_t one_month = 0, blocks = 0;
+    const analytics::YearCalendar cal(FinancialYear(2018));
+    const store::DaysByBlock& d = months.tables.apc.days_by_block;
+    for (size_t b = 0; b < d.least.size(); ++b, ++blocks) {
+      one_month += static_cast<size_t>(cal.Month(d.least[b]) != 0 && cal.Month(d.least[b]) == cal.Month(d.greatest[b]));
+    }
+    EXPECT_GT(one_month, blocks / 4) << "seed " << seed;
+    EXPECT_LT(one_month, blocks) << "seed " << seed;
+    EXPECT_GT(ExpectIndexedMatchesScan(months, FinancialYear(2018)), 25'000) << "seed " << seed;
   }
   // Empty tables and one kind empty.
   const pricing::PricedActivity empty = RandomActivity(9, 0, 0, 0);
@@ -242,6 +272,36 @@ TEST(ActivityCubeIndex, TheIndexListsEachBlockOfACommissionerOnceAscending) {
     copy.patient.push_back(0);
     EXPECT_FALSE(copy.indexed_by_commissioner());
   }
+}
+
+TEST(ActivityCubeIndex, TheDayIndexHoldsEachBlocksLeastAndGreatestDay) {
+  const pricing::PricedActivity a = RandomActivity(8, 10'500, 3000, 2100, 700, true);
+  constexpr size_t kBlock = store::BlocksById::kBlockRows;
+  auto check = [](const auto& t) {
+    ASSERT_TRUE(t.indexed_by_day());
+    const store::DaysByBlock& d = t.days_by_block;
+    ASSERT_EQ(d.least.size(), (t.size() + kBlock - 1) / kBlock);
+    for (size_t b = 0; b < d.least.size(); ++b) {
+      int32_t least = INT32_MAX, greatest = INT32_MIN;
+      for (size_t i = b * kBlock; i < std::min(t.size(), (b + 1) * kBlock); ++i) {
+        least = std::min(least, store::ActivityDay(t, i));
+        greatest = std::max(greatest, store::ActivityDay(t, i));
+      }
+      EXPECT_EQ(d.least[b], least) << "block " << b;
+      EXPECT_EQ(d.greatest[b], greatest) << "block " << b;
+    }
+    EXPECT_EQ(d.bytes(), d.least.size() * 8);
+  };
+  check(a.tables.apc);
+  check(a.tables.op);
+  check(a.tables.ae);
+  // A row added after it leaves it short: not taken as built.
+  store::OpTable copy = a.tables.op;
+  copy.patient.push_back(0);
+  copy.appointment_date.push_back(0);
+  EXPECT_FALSE(copy.indexed_by_day());
+  store::IndexDays(copy);
+  EXPECT_TRUE(copy.indexed_by_day());
 }
 
 }  // namespace

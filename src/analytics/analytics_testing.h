@@ -71,13 +71,16 @@ class TestActivity {
   TestActivity& Spell(const SpellSpec& s);
   TestActivity& Op(const OpSpec& s);
   TestActivity& Ae(const AeSpec& s);
-  // The activity so far, its tables indexed by commissioner as a load
-  // leaves them (rows added after this call leave the index short, and the
+  // The activity so far, its tables indexed by commissioner and by day as
+  // a load leaves them (rows added after this call leave the index short, and the
   // cube then scans: still right).
   pricing::PricedActivity& activity() {
     store::IndexByCommissioner(a_.tables.apc);
     store::IndexByCommissioner(a_.tables.op);
     store::IndexByCommissioner(a_.tables.ae);
+    store::IndexDays(a_.tables.apc);
+    store::IndexDays(a_.tables.op);
+    store::IndexDays(a_.tables.ae);
     return a_;
   }
   uint16_t Id(store::Dimension d, std::string_view code);

@@ -111,10 +111,7 @@ struct ExplainArgs {
 std::optional<size_t> TableRow(const store::CommonColumns& table, const store::RecordLocation& at) {
   for (const store::BatchRange& range : table.batches) {
     if (range.batch_id != at.batch_id) continue;
-    auto first = table.source_row.begin() + range.first_row;
-    auto last = first + range.rows;
-    auto it = std::lower_bound(first, last, at.row);
-    if (it != last && *it == at.row) return static_cast<size_t>(it - table.source_row.begin());
+    if (auto found = table.source_row.Find(range.first_row, range.rows, at.row)) return found;
   }
   return std::nullopt;
 }

@@ -35,7 +35,7 @@ constexpr size_t kBlock = 2048;
 // The second pass for one row that the first pass priced: the exact
 // formula with its top-up and unbundled HRGs.
 void FinishExact(const store::ApcTable& t, const TableTariff& tariff, size_t row, int64_t unbundled_pence,
-                 PricedColumns& out) {
+                 PricedColumns& out, int64_t& final_pence) {
   const uint32_t slot = tariff.Year(t.discharge_date[row]).slot;
   Price p;
   p.top_up_ppm = tariff.top_up_ppm(slot, t.specialised_service[row]);
@@ -44,7 +44,7 @@ void FinishExact(const store::ApcTable& t, const TableTariff& tariff, size_t row
   p.ssem_reduction = Money::FromPence(out.adjustment_pence[row]);  // the first pass left only the reduction there
   const Money core = Money::FromPence(out.base_pence[row] + out.adjustment_pence[row] + out.excess_bed_day_pence[row]);
   detail::Finish(p, core);
-  out.final_pence[row] = p.final_price.pence();
+  final_pence = p.final_price.pence();
   out.adjustment_pence[row] = p.adjustments.pence();
 }
 
@@ -52,7 +52,7 @@ void FinishExact(const store::ApcTable& t, const TableTariff& tariff, size_t row
 // no core price, when it has delivery HRGs with a national price (as
 // PriceRegularAttender in apc_pricer.cc).
 void FinishRegularAttender(const store::ApcTable& t, const TableTariff& tariff, size_t row, int64_t unbundled_pence,
-                           int paid_count, PricedColumns& out) {
+                           int paid_count, PricedColumns& out, int64_t& final_pence) {
   if (paid_count == 0) return;  // stays "regular attender: priced locally"
   const uint32_t slot = tariff.Year(t.discharge_date[row]).slot;
   Price p;
@@ -63,7 +63,7 @@ void FinishRegularAttender(const store::ApcTable& t, const TableTariff& tariff, 
   }
   p.unbundled = Money::FromPence(unbundled_pence);
   detail::Finish(p, Money());
-  out.final_pence[row] = p.final_price.pence();
+  final_pence = p.final_price.pence();
   out.adjustment_pence[row] = p.adjustments.pence();
   out.base_pence[row] = 0;
   out.excess_bed_day_pence[row] = 0;
@@ -76,7 +76,8 @@ void FinishRegularAttender(const store::ApcTable& t, const TableTariff& tariff, 
 
 void PriceTable(const store::ApcTable& t, const TableTariff& tariff, PricedColumns& out) {
   const size_t n = t.size();
-  out.final_pence.resize(n);
+  out.final_pence.clear();  // appended block by block, once each block's finals are known
+  out.final_pence.reserve(n);
   out.base_pence.resize(n);
   out.adjustment_pence.resize(n);
   out.excess_bed_day_pence.resize(n);
@@ -100,14 +101,17 @@ void PriceTable(const store::ApcTable& t, const TableTariff& tariff, PricedColum
   const uint16_t* const hrg = t.hrg.data();
   const uint8_t* const classification = t.patient_classification.data();
   const uint8_t* const method = t.admission_method.data();
-  const uint16_t* const critical = t.critical_care_days.data();
-  const uint16_t* const rehabilitation = t.rehabilitation_days.data();
-  const uint16_t* const palliative = t.palliative_care_days.data();
+  // The block's stay days (critical care + rehabilitation + palliative),
+  // indexed by row - start, from the dense columns or the loaded table's
+  // sparse list.
+  std::array<int32_t, kBlock> stay;
+  const bool dense_stay = t.dense_stay_days();
+  size_t next_stay = 0;  // next sparse stay-day entry
   const uint8_t* const age = t.age_years.data();
   const uint16_t* const provider = t.provider.data();
   const uint16_t* const flag = t.specialised_service.data();
   const uint16_t* const tfc = t.treatment_function.data();
-  int64_t* const final_pence = out.final_pence.data();
+  std::array<int64_t, kBlock> final_pence;  // the block's finals, indexed by row - start
   int64_t* const base_pence = out.base_pence.data();
   int64_t* const adjustment_pence = out.adjustment_pence.data();
   int64_t* const excess_pence = out.excess_bed_day_pence.data();
@@ -123,6 +127,16 @@ void PriceTable(const store::ApcTable& t, const TableTariff& tariff, PricedColum
   for (size_t start = 0; start < n; start += kBlock) {
     const size_t end = std::min(n, start + kBlock);
     size_t exact_rows = 0;
+    if (dense_stay) {
+      for (size_t i = start; i < end; ++i) {
+        stay[i - start] = int32_t{t.critical_care_days[i]} + t.rehabilitation_days[i] + t.palliative_care_days[i];
+      }
+    } else {
+      std::fill_n(stay.begin(), end - start, 0);
+      for (; next_stay < t.stay_days_row.size() && t.stay_days_row[next_stay] < end; ++next_stay) {
+        stay[t.stay_days_row[next_stay] - start] = t.stay_days[next_stay].Total();
+      }
+    }
     for (size_t i = start; i < end; ++i) {
       // The tariff year of the discharge date (docs/pricing.md, "Tariff year").
       const TableTariff::YearOfDay year = years(discharge[i]);
@@ -133,7 +147,7 @@ void PriceTable(const store::ApcTable& t, const TableTariff& tariff, PricedColum
       const uint32_t setting = category - static_cast<uint32_t>(category == kSettingElective && cls == '2');
       const int64_t base = e.price[setting];
       const int32_t los = discharge[i] - admission[i];
-      const int32_t pbr_los = std::max(0, los - critical[i] - rehabilitation[i] - palliative[i]);
+      const int32_t pbr_los = std::max(0, los - stay[i - start]);
       const bool ssem = (setting == kSettingNonElective) & (los <= 1) & (e.ssem_price >= 0) & (age[i] >= kSsemMinimumAge);
       const int32_t days = ssem ? 0 : std::max(0, pbr_los - e.trim[setting]);
       const int64_t ebd = int64_t{days} * e.excess_bed_day;
@@ -149,7 +163,7 @@ void PriceTable(const store::ApcTable& t, const TableTariff& tariff, PricedColum
       // undefined; such a row is re-finished exactly below.
       const int64_t scaled = static_cast<int64_t>(static_cast<uint64_t>(core) * static_cast<uint64_t>(mff));
       const int64_t keep = -static_cast<int64_t>(priced);  // all ones when priced
-      final_pence[i] = detail::DivPpmRoundHalfAway(scaled) & keep;
+      final_pence[i - start] = detail::DivPpmRoundHalfAway(scaled) & keep;
       base_pence[i] = base & keep;
       adjustment_pence[i] = ssem_reduction & keep;
       excess_pence[i] = ebd & keep;
@@ -186,11 +200,12 @@ void PriceTable(const store::ApcTable& t, const TableTariff& tariff, PricedColum
         paid += static_cast<int>(price >= 0);
       }
       if (out.not_priced[row] == 0) {
-        FinishExact(t, tariff, row, unbundled_pence, out);
+        FinishExact(t, tariff, row, unbundled_pence, out, final_pence[row - start]);
       } else if (out.not_priced[row] == static_cast<uint8_t>(NotPriced::kRegularAttender)) {
-        FinishRegularAttender(t, tariff, row, unbundled_pence, paid, out);
+        FinishRegularAttender(t, tariff, row, unbundled_pence, paid, out, final_pence[row - start]);
       }
     }
+    for (size_t i = start; i < end; ++i) out.final_pence.push_back(final_pence[i - start]);
   }
 }
 

@@ -22,7 +22,8 @@ constexpr std::array<NotPriced, 5> kAeReasonOfBit = {NotPriced::kNoTariffYear, N
                                                       NotPriced::kHrgNotInTariff, NotPriced::kNoMff, NotPriced::kPriced};
 
 void ResizeCommon(size_t n, PricedColumns& out) {
-  out.final_pence.resize(n);
+  out.final_pence.clear();  // appended row by row
+  out.final_pence.reserve(n);
   out.base_pence.resize(n);
   out.pod.resize(n);
   out.not_priced.resize(n);
@@ -76,7 +77,7 @@ void PriceTable(const store::OpTable& t, const TableTariff& tariff, PricedColumn
                           static_cast<uint32_t>(mff == 0) << 5;
     const bool priced = bits == 0;
     const Pod pod = by_procedure ? Pod::kOpProcedure : first ? Pod::kOpFirst : Pod::kOpFollowUp;
-    out.final_pence[i] = priced ? Final(base, mff, limit) : 0;
+    out.final_pence.push_back(priced ? Final(base, mff, limit) : 0);
     out.base_pence[i] = priced ? base : 0;
     out.pod[i] = static_cast<uint8_t>(priced ? pod : Pod::kNone);
     out.not_priced[i] = static_cast<uint8_t>(kOpReasonOfBit[static_cast<size_t>(std::countr_zero(bits | 0x40u))]);
@@ -96,7 +97,7 @@ void PriceTable(const store::AeTable& t, const TableTariff& tariff, PricedColumn
     const uint32_t bits =
         e.fail_bits | tariff.ae_department_fail_bits(t.department_type[i]) | static_cast<uint32_t>(mff == 0) << 3;
     const bool priced = bits == 0;
-    out.final_pence[i] = priced ? Final(base, mff, limit) : 0;
+    out.final_pence.push_back(priced ? Final(base, mff, limit) : 0);
     out.base_pence[i] = priced ? base : 0;
     out.pod[i] = static_cast<uint8_t>(priced ? Pod::kAe : Pod::kNone);
     out.not_priced[i] = static_cast<uint8_t>(kAeReasonOfBit[static_cast<size_t>(std::countr_zero(bits | 0x10u))]);

@@ -10,9 +10,14 @@ PricedActivity PriceActivity(store::ActivityTables tables, const refdata::RefDat
   out.tables = std::move(tables);
   out.options = options;
   const TableTariff tariff(out.tables.codes, ref, options);
+  // One table at a time, its details dropped before the next is priced, so
+  // the 22 detail bytes a row are held for one table only while loading.
   PriceTable(out.tables.apc, tariff, out.apc);
+  out.apc.DropDetails();
   PriceTable(out.tables.op, tariff, out.op);
+  out.op.DropDetails();
   PriceTable(out.tables.ae, tariff, out.ae);
+  out.ae.DropDetails();
   return out;
 }
 

@@ -36,6 +36,9 @@ struct PricedActivity {
 };
 
 // Prices already-loaded tables (every kind present; empty tables stay empty).
+// Keeps what analytics reads (final price, POD, reason) and drops the
+// details (PricedColumns::DropDetails): a price is explained from its
+// record by the per-record pricer.
 PricedActivity PriceActivity(store::ActivityTables tables, const refdata::RefData& ref,
                              const PricingOptions& options = {});
 

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "pricing/pence_column.h"
 #include "pricing/price.h"
 #include "pricing/pricer.h"
 #include "pricing/table_tariff.h"
@@ -39,23 +40,37 @@ namespace csu::pricing {
 // not priced has pod kNone, its reason in not_priced, and 0 in every money
 // column (the per-record Price may carry partial components then; the
 // columns do not, so sums over a column need no filter).
+//
+// What analytics reads (final price, POD, reason) is always kept, the final
+// price in 4 bytes a row (PenceColumn: exact, with a wide list for the rare
+// price beyond ±£21 million). The details behind it (base, adjustments,
+// excess bed days, tariff year: 22 bytes a row) are kept by PriceTable and
+// dropped from loaded activity (PriceActivity, DropDetails), which keeps a
+// loaded record within its 48-byte budget; they are derived again for one
+// record by the per-record pricer when a price is explained.
 struct PricedColumns {
-  std::vector<int64_t> final_pence;     // rounded once, half away from zero
+  PenceColumn final_pence;              // rounded once, half away from zero
+  std::vector<uint8_t> pod;             // Pod
+  std::vector<uint8_t> not_priced;      // NotPriced; 0 = priced
+  // Details, empty after DropDetails:
   std::vector<int64_t> base_pence;      // the point of delivery's price (the NEL price under NELST)
   // Short-stay reduction + top-up + unbundled, before MFF, rounded for
   // display only (Price::adjustments). APC only: empty for OP and A&E.
   std::vector<int64_t> adjustment_pence;
   std::vector<int64_t> excess_bed_day_pence;  // APC only
   std::vector<int32_t> excess_bed_days;       // APC only
-  std::vector<uint8_t> pod;                   // Pod
-  std::vector<uint8_t> not_priced;            // NotPriced; 0 = priced
   std::vector<int16_t> tariff_year;           // start year of the tariff year used, e.g. 2018
 
   size_t size() const { return pod.size(); }
   bool priced(size_t row) const { return not_priced[row] == 0; }
-  // Row `row` as a Price (tariff year, POD, reason, base, excess bed days,
-  // adjustments, final). MFF, top-up and unbundled details are not kept:
-  // explain a row with the per-record pricer (csu price explain).
+  bool has_details() const { return tariff_year.size() == size(); }
+  // Frees the detail columns (what a loaded record does not need).
+  void DropDetails();
+  // Row `row` as a Price: POD, reason and final always; tariff year, base,
+  // excess bed days and adjustments only when has_details() (otherwise
+  // left as a default Price has them). MFF, top-up and unbundled details
+  // are not kept: explain a row with the per-record pricer (csu price
+  // explain).
   Price At(size_t row) const;
   // Sum of final_pence.
   int64_t TotalPence() const;

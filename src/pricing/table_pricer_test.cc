@@ -65,7 +65,23 @@ struct Counts {
   std::map<Pod, size_t> by_pod;
 };
 Counts ExpectSamePrices(const store::ActivityTables& tables, const PricingOptions& options) {
-  const PricedActivity activity = PriceActivity(tables, Ref(), options);
+  // PriceTable keeps every detail, so each is compared; PriceActivity keeps
+  // what analytics reads (final, POD, reason), the same, and drops the rest.
+  const TableTariff tariff(tables.codes, Ref(), options);
+  PricedActivity activity;
+  PriceTable(tables.apc, tariff, activity.apc);
+  PriceTable(tables.op, tariff, activity.op);
+  PriceTable(tables.ae, tariff, activity.ae);
+  const PricedActivity loaded = PriceActivity(tables, Ref(), options);
+  for (const auto& [kept, full] : {std::pair{&loaded.apc, &activity.apc}, std::pair{&loaded.op, &activity.op},
+                                   std::pair{&loaded.ae, &activity.ae}}) {
+    EXPECT_TRUE(full->has_details());
+    EXPECT_FALSE(kept->has_details() && kept->size() > 0);
+    EXPECT_TRUE(kept->base_pence.empty() && kept->adjustment_pence.empty() && kept->excess_bed_days.empty());
+    EXPECT_EQ(kept->final_pence, full->final_pence);
+    EXPECT_EQ(kept->pod, full->pod);
+    EXPECT_EQ(kept->not_priced, full->not_priced);
+  }
   Counts counts;
   int failures = 0;
   auto compare = [&](const PricedColumns& priced, size_t i, const Price& want, const std::string& what) {
@@ -146,6 +162,14 @@ void CheckSyntheticYear(size_t practices_per_ccg, const char* scratch) {
   EXPECT_EQ(loaded.value().apc.final_pence, direct.apc.final_pence);
   EXPECT_EQ(loaded.value().op.final_pence, direct.op.final_pence);
   EXPECT_EQ(loaded.value().ae.final_pence, direct.ae.final_pence);
+  // A loaded, priced spell stays within the 48 bytes: every column
+  // of the table (secondary diagnoses, sparse stay days, source-row runs and
+  // both indexes included) and the prices kept beside it.
+  const auto& a = loaded.value();
+  const double per_spell = static_cast<double>(store::ColumnBytes(a.tables.apc) + a.apc.Bytes()) /
+                           static_cast<double>(a.tables.apc.size());
+  EXPECT_LE(per_spell, 48.0);
+  EXPECT_GT(per_spell, 40.0);  // secondary diagnoses are there to count
 }
 
 TEST(TablePricerTest, DemoCsuYearThroughAStoreMatchesThePerRecordPricer) { CheckSyntheticYear(3, "table-pricer"); }
@@ -224,6 +248,42 @@ TEST(TablePricerTest, EveryHrgAndRuleThroughAStoreMatchesThePerRecordPricer) {
     EXPECT_GT(counts.by_pod[pod], 10u) << PodCode(pod);
   }
   EXPECT_GT(counts.exact_path, counts.priced / 4);
+
+  // The loaded table holds its stay days sparse (store::SparsifyStayDays);
+  // the same rows with them dense, as a table being built holds them, price
+  // alike column for column, details included.
+  const store::ApcTable& sparse = tables.value().apc;
+  ASSERT_FALSE(sparse.dense_stay_days());
+  ASSERT_FALSE(sparse.stay_days.empty());
+  store::ApcTable dense = sparse;
+  for (size_t i = 0; i < sparse.size(); ++i) {
+    const store::StayDays d = sparse.StayDaysAt(i);
+    dense.critical_care_days.push_back(d.critical_care);
+    dense.rehabilitation_days.push_back(d.rehabilitation);
+    dense.palliative_care_days.push_back(d.palliative_care);
+  }
+  dense.stay_days_row.clear();
+  dense.stay_days.clear();
+  ASSERT_TRUE(dense.dense_stay_days());
+  const TableTariff tariff(tables.value().codes, Ref(), {});
+  PricedColumns from_sparse, from_dense;
+  PriceTable(sparse, tariff, from_sparse);
+  PriceTable(dense, tariff, from_dense);
+  EXPECT_EQ(from_sparse.final_pence, from_dense.final_pence);
+  EXPECT_EQ(from_sparse.base_pence, from_dense.base_pence);
+  EXPECT_EQ(from_sparse.adjustment_pence, from_dense.adjustment_pence);
+  EXPECT_EQ(from_sparse.excess_bed_day_pence, from_dense.excess_bed_day_pence);
+  EXPECT_EQ(from_sparse.excess_bed_days, from_dense.excess_bed_days);
+  EXPECT_EQ(from_sparse.pod, from_dense.pod);
+  EXPECT_EQ(from_sparse.not_priced, from_dense.not_priced);
+  EXPECT_EQ(from_sparse.tariff_year, from_dense.tariff_year);
+  // And they are read: without them some spells have more excess bed days.
+  store::ApcTable none = sparse;
+  none.stay_days_row.clear();
+  none.stay_days.clear();
+  PricedColumns without;
+  PriceTable(none, tariff, without);
+  EXPECT_NE(without.excess_bed_days, from_dense.excess_bed_days);
 }
 
 TEST(TablePricerTest, Int64RoundingEqualsTheExactRule) {

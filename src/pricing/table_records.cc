@@ -52,9 +52,10 @@ ingest::ApcRecord ApcRecordAt(const store::ActivityTables& t, size_t row, std::s
   r.primary_diagnosis = std::string(t.codes.diagnosis().code(a.diagnosis[row]));
   r.primary_procedure = std::string(t.codes.procedure().code(a.procedure[row]));
   r.discharge_method = CharOr(a.discharge_method[row], ' ');
-  r.critical_care_days = a.critical_care_days[row];
-  r.rehabilitation_days = a.rehabilitation_days[row];
-  r.palliative_care_days = a.palliative_care_days[row];
+  const store::StayDays days = a.StayDaysAt(row);
+  r.critical_care_days = days.critical_care;
+  r.rehabilitation_days = days.rehabilitation;
+  r.palliative_care_days = days.palliative_care;
   r.specialised_service = std::string(t.codes.specialised_service().code(a.specialised_service[row]));
   // The sparse unbundled pairs ascend by row.
   auto first = std::lower_bound(a.unbundled_row.begin(), a.unbundled_row.end(), static_cast<uint32_t>(row));

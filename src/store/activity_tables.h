@@ -1,7 +1,9 @@
 // In-memory column tables of loaded activity: one plain std::vector per
 // column, all of a table's row columns the same length, rows in batch commit
 // order then file order, with records superseded by a restatement already
-// left out. These feed pricing and analytics, so they are built to be scanned:
+// left out. Two columns are held otherwise once loaded, to keep a loaded
+// record within its 48 bytes (docs/architecture.md): source_row as runs
+// (SourceRows) and an APC table's stay days sparse (ApcTable). These feed pricing and analytics, so they are built to be scanned:
 // dense integer ids (group-by on an array), dates as days, no strings.
 //
 //   const ApcTable& apc = tables.apc;
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "store/code_list.h"
+#include "store/source_rows.h"
 
 namespace csu::store {
 
@@ -71,6 +74,21 @@ struct BlocksById {
   size_t bytes() const { return (first.size() + blocks.size()) * sizeof(uint32_t); }
 };
 
+// The least and greatest activity day (ActivityDay: the day a record
+// counts in) of each block of BlocksById::kBlockRows rows, built at load
+// (IndexDays). Records arrive by monthly extract, so nearly every block lies
+// inside one month, and the activity cube then takes the whole block's
+// month from these two numbers instead of reading its date column (4 of the
+// 11 bytes a record the whole CSU's cube would read otherwise). 8 bytes a
+// block: ~0.008 bytes a record.
+struct DaysByBlock {
+  std::vector<int32_t> least;     // per block
+  std::vector<int32_t> greatest;  // per block
+  uint64_t rows = 0;              // rows of the table when built
+
+  size_t bytes() const { return (least.size() + greatest.size()) * sizeof(int32_t); }
+};
+
 // Columns every kind has.
 struct CommonColumns {
   std::vector<uint32_t> patient;     // PatientIndex number; 0 = no NHS number
@@ -79,22 +97,39 @@ struct CommonColumns {
   std::vector<uint16_t> practice;    // dictionary ids
   std::vector<uint16_t> commissioner;
   std::vector<uint16_t> provider;
-  std::vector<uint32_t> source_row;  // the record's row in its batch's rows file
+  SourceRows source_row;             // the record's row in its batch's rows file (runs)
   std::vector<BatchRange> batches;
   // The blocks of each commissioner (IndexByCommissioner). Readers use it
   // only when it was built over the table as it is (indexed_by_commissioner),
   // and scan every row otherwise, so a table built by hand without it is
   // still read right.
   BlocksById by_commissioner;
+  // Each block's least and greatest activity day (IndexDays); used only
+  // when built over the table as it is (indexed_by_day), like the above.
+  DaysByBlock days_by_block;
 
   size_t size() const { return patient.size(); }
   bool indexed_by_commissioner() const { return !by_commissioner.first.empty() && by_commissioner.rows == size(); }
+  bool indexed_by_day() const {
+    return days_by_block.rows == size() &&
+           days_by_block.least.size() == (size() + BlocksById::kBlockRows - 1) / BlocksById::kBlockRows;
+  }
 };
 
 // (Re)builds t.by_commissioner from t.commissioner. Called once when a table
 // is loaded; whoever changes a loaded table's rows must call it again (the
 // loaded tables are immutable, so nothing does).
 void IndexByCommissioner(CommonColumns& t);
+
+// A spell's days not paid by its HRG (pbr_los leaves them out:
+// docs/pricing.md).
+struct StayDays {
+  uint16_t critical_care = 0;
+  uint16_t rehabilitation = 0;
+  uint16_t palliative_care = 0;
+  int32_t Total() const { return int32_t{critical_care} + rehabilitation + palliative_care; }
+  bool operator==(const StayDays&) const = default;
+};
 
 struct ApcTable : CommonColumns {
   std::vector<int32_t> admission_date;  // days since 1970-01-01
@@ -106,6 +141,12 @@ struct ApcTable : CommonColumns {
   std::vector<uint16_t> diagnosis;              // 0 = none recorded
   std::vector<uint16_t> procedure;              // 0 = none recorded
   std::vector<uint8_t> discharge_method;        // '1'..'9', 0 = absent
+  // Critical care, rehabilitation and palliative care days. A table being
+  // built (a batch's columns, a test's table) holds them dense in these
+  // three columns, as its column file does; a loaded table holds them
+  // sparse in stay_days_row / stay_days (SparsifyStayDays, at load), since
+  // few spells have any: 6 bytes a row become 10 bytes a spell that has
+  // some. StayDaysAt reads either.
   std::vector<uint16_t> critical_care_days;
   std::vector<uint16_t> rehabilitation_days;
   std::vector<uint16_t> palliative_care_days;
@@ -122,7 +163,21 @@ struct ApcTable : CommonColumns {
   // positions.
   std::vector<uint32_t> secondary_diagnosis_row;
   std::vector<uint16_t> secondary_diagnosis;
+  // The sparse stay days of a loaded table: table row stay_days_row[k] has
+  // stay_days[k] (any non-zero), rows ascending; empty while dense.
+  std::vector<uint32_t> stay_days_row;
+  std::vector<StayDays> stay_days;
+
+  // True while the stay days are in the three dense columns.
+  bool dense_stay_days() const { return critical_care_days.size() == size(); }
+  // Row `row`'s stay days, from whichever form the table holds.
+  StayDays StayDaysAt(size_t row) const;
 };
+
+// Moves t's dense stay days into the sparse form and frees the dense
+// columns (rows already sparse stay; rows ascend). Called once when a table
+// is loaded.
+void SparsifyStayDays(ApcTable& t);
 
 struct OpTable : CommonColumns {
   std::vector<int32_t> appointment_date;  // days since 1970-01-01
@@ -151,11 +206,26 @@ struct ActivityTables {
   AeTable ae;
 };
 
+// The day a record counts in (days since 1970-01-01): a spell's discharge
+// (payment by results pays a spell when it ends), an appointment's date,
+// an attendance's arrival day (minutes / 1440, as the activity cube takes
+// it; arrivals are never before 1970).
+inline int32_t ActivityDay(const ApcTable& t, size_t row) { return t.discharge_date[row]; }
+inline int32_t ActivityDay(const OpTable& t, size_t row) { return t.appointment_date[row]; }
+inline int32_t ActivityDay(const AeTable& t, size_t row) { return t.arrival[row] / 1440; }
+
+// (Re)builds t.days_by_block from the table's activity days. Called once
+// when a table is loaded, beside IndexByCommissioner.
+void IndexDays(ApcTable& t);
+void IndexDays(OpTable& t);
+void IndexDays(AeTable& t);
+
 // Calls f(name, vector) for every column stored once per row in a column file
 // (docs/store-format.md §4), in file order. Not included: source_row and
 // batches (made at load), the sparse unbundled and secondary diagnosis pairs,
-// and the patient keys and
-// record ids that only the file holds.
+// the loaded table's sparse stay days, and the patient keys and
+// record ids that only the file holds. In a loaded table the three stay-day
+// columns are empty (see ApcTable).
 template <typename T, typename F>
   requires std::same_as<std::remove_const_t<T>, CommonColumns> || std::derived_from<std::remove_const_t<T>, CommonColumns>
 void ForEachCommonColumn(T& t, F&& f) {
@@ -211,8 +281,9 @@ void ForEachRowColumn(T& t, F&& f) {
 }
 
 // Bytes held by a table's columns (sizes, not capacities), for the
-// bytes-per-row figure: row columns, source_row, the commissioner index, and
-// for APC the sparse unbundled and secondary diagnosis pairs.
+// bytes-per-row figure: row columns, source_row, the commissioner and day
+// indexes, and for APC the sparse unbundled, secondary diagnosis and
+// stay-day pairs.
 size_t ColumnBytes(const ApcTable& t);
 size_t ColumnBytes(const OpTable& t);
 size_t ColumnBytes(const AeTable& t);

@@ -233,8 +233,8 @@ inline std::string DescribeApcRow(const ActivityTables& t, size_t i, const std::
                   std::string(t.codes.treatment_function().code(a.treatment_function[i])) + "|" +
                   std::string(t.codes.hrg().code(a.hrg[i])) + "|" + std::string(t.codes.diagnosis().code(a.diagnosis[i])) +
                   "|" + std::string(t.codes.procedure().code(a.procedure[i])) + "|" +
-                  Char(static_cast<char>(a.discharge_method[i])) + "|" + std::to_string(a.critical_care_days[i]) + "|" +
-                  std::to_string(a.rehabilitation_days[i]) + "|" + std::to_string(a.palliative_care_days[i]) + "|" +
+                  Char(static_cast<char>(a.discharge_method[i])) + "|" + std::to_string(a.StayDaysAt(i).critical_care) + "|" +
+                  std::to_string(a.StayDaysAt(i).rehabilitation) + "|" + std::to_string(a.StayDaysAt(i).palliative_care) + "|" +
                   std::string(t.codes.specialised_service().code(a.specialised_service[i])) + "|";
   for (size_t k = 0; k < a.unbundled_row.size(); ++k) {
     if (a.unbundled_row[k] == i) s += std::string(t.codes.hrg().code(a.unbundled_hrg[k])) + ";";

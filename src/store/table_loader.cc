@@ -199,7 +199,6 @@ Status LoadInto(Table& dst, Env& env, const std::string& dir, const std::vector<
   }
   const size_t base = dst.size();
   ForEachRowColumn(dst, [&](const char*, auto& column) { ReserveHuge(column, base + total_kept); });
-  ReserveHuge(dst.source_row, base + total_kept);
   PatientMerger merger(out.patients, patients);
 
   std::vector<uint64_t> scratch;  // one column of one partly superseded batch
@@ -267,6 +266,8 @@ Status LoadInto(Table& dst, Env& env, const std::string& dir, const std::vector<
     files[b].file.reset();  // unmap as soon as it is decoded
   }
   IndexByCommissioner(dst);
+  IndexDays(dst);
+  if constexpr (std::is_same_v<Table, ApcTable>) SparsifyStayDays(dst);
   return Status::Ok();
 }
 

@@ -53,11 +53,9 @@ std::optional<std::pair<ingest::ExtractKind, size_t>> ChallengedRow(const pricin
   for (const store::BatchRange& range : t.batches) {
     if (range.batch_id != *batch) continue;
     // Rows of one batch keep their file order: the source rows are sorted.
-    auto first = t.source_row.begin() + range.first_row;
-    auto last = first + range.rows;
-    auto it = std::lower_bound(first, last, static_cast<uint32_t>(*row));
-    if (it != last && *it == static_cast<uint32_t>(*row))
-      return std::pair{kind.value(), static_cast<size_t>(it - t.source_row.begin())};
+    if (static_cast<uint64_t>(*row) > UINT32_MAX) continue;
+    if (auto found = t.source_row.Find(range.first_row, range.rows, static_cast<uint32_t>(*row)))
+      return std::pair{kind.value(), *found};
   }
   return std::nullopt;
 }
