@@ -9,6 +9,7 @@
 
 #include "web/node_auth.h"
 #include "web/partition_gather.h"
+#include "web/table_view.h"
 #include "web/web_app_impl.h"
 
 namespace csu::web {
@@ -89,9 +90,17 @@ Response WebApp::Impl::CsuActivityPage(const Request& r, const Caller& c) const 
   std::string body = "<p>Activity and its value at national tariff by CCG, provider and point of delivery, April to " +
                      std::string(FinancialYear::MonthName(m == 0 ? 12 : m)) + ".</p>\n" +
                      MonthForm("/csu/activity", m, "");
-  body += TableHtml(analytics::CrossCcgActivityTable(p, *month, ccgs));
+  // The table follows docs/web.md's one convention: sorted, filtered and
+  // paged by the server with its state in the URL, the month kept.
+  TableOptions o;
+  o.path = "/csu/activity";
+  o.keep = {{"month", std::to_string(m == 0 ? 12 : m)}};
+  o.filter_columns = {"ccg", "provider", "pod"};
+  auto table = InteractiveTableHtml(analytics::CrossCcgActivityTable(p, *month, ccgs), r.query, o);
+  if (!table.ok()) return Problem(c, 400, "Bad request", table.error().ToString());
+  body += table.value();
   PageFrame f = Frame(c, "Activity across CCGs", "Financial year " + options.year.ToString());
-  f.nav = CsuNav(c, "home");
+  f.nav = CsuNav(c, "activity");
   Response out = Response::Html(200, RenderPage(f, body));
   return out;
 }

@@ -203,6 +203,9 @@ PageFrame WebApp::Impl::Frame(const Caller& c, std::string title, std::string su
 
 std::vector<NavLink> WebApp::Impl::CsuNav(const Caller& c, std::string_view current) const {
   std::vector<NavLink> nav = {{"/", "All CCGs", current == "home"}};
+  // The cross-CCG activity view (partition_routes.cc): the same roles the page admits.
+  if (tenancy::IsCsuRole(c.who.role) && tenancy::Grants(c.who.role, Action::kView, Identifiability::kAggregate))
+    nav.push_back({"/csu/activity", "Activity across CCGs", current == "activity"});
   if (tenancy::Grants(c.who.role, Action::kLoadData, Identifiability::kAggregate))
     nav.push_back({"/data", "Data loads", current == "data"});
   if (tenancy::Grants(c.who.role, Action::kViewAudit, Identifiability::kAggregate))
