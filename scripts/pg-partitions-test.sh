@@ -18,39 +18,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CSU=${1:-$ROOT/build/csu}
 
-say() { echo "pg-partitions: $*"; }
-fail() { echo "pg-partitions: FAIL: $*" >&2; exit 1; }
-ok() { echo "pg-partitions: ok: $*"; }
-
-if [ -z "${CSU_TEST_POSTGRES_URL:-}" ]; then
-  say "SKIP: CSU_TEST_POSTGRES_URL is not set (a postgresql:// URL whose role may create schemas)"
-  exit 77
-fi
-for tool in psql curl openssl python3 sha256sum; do
-  command -v "$tool" >/dev/null || fail "$tool is not installed"
-done
-[ -x "$CSU" ] || fail "no csu binary at $CSU (build it first)"
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/csu-pg-partitions.XXXXXX")
-SCHEMA="csu_partitions_$$_$RANDOM"
-case "$CSU_TEST_POSTGRES_URL" in *\?*) SEP='&' ;; *) SEP='?' ;; esac
-URL="$CSU_TEST_POSTGRES_URL${SEP}options=-csearch_path%3D$SCHEMA"
-declare -A PID=()
-cleanup() {
-  local rc=$?
-  for p in "${PID[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
-    for f in "$T"/node-*.err "$T"/node-*.out; do [ -s "$f" ] && { echo "---- last lines of ${f#"$T"/}:" >&2; tail -n 15 "$f" >&2; }; done
-  fi
-  psql -q "$CSU_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true
-  rm -rf "$T"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-psql -q -v ON_ERROR_STOP=1 "$CSU_TEST_POSTGRES_URL" -c "CREATE SCHEMA $SCHEMA" >/dev/null ||
-  fail "cannot create schema $SCHEMA with CSU_TEST_POSTGRES_URL"
+# shellcheck source=lib/pg-test.sh
+. "$ROOT/scripts/lib/pg-test.sh"
+pg_test_begin pg-partitions csu_partitions openssl python3 sha256sum
+declare -A PID=()  # node name -> pid, stopped on exit
 
 # --- One state folder of three CCGs' activity, copied for every node.
 export CSU_KEY_FILE="$T/pseudonymisation.key"

@@ -15,44 +15,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CSU=${1:-$ROOT/build/csu}
 
-say() { echo "pg-two-nodes: $*"; }
-fail() { echo "pg-two-nodes: FAIL: $*" >&2; exit 1; }
-ok() { echo "pg-two-nodes: ok: $*"; }
-
-if [ -z "${CSU_TEST_POSTGRES_URL:-}" ]; then
-  say "SKIP: CSU_TEST_POSTGRES_URL is not set (a postgresql:// URL whose role may create schemas)"
-  exit 77
-fi
-command -v psql >/dev/null || fail "psql is not installed (postgresql-client, with postgresql-15)"
-command -v curl >/dev/null || fail "curl is not installed"
-[ -x "$CSU" ] || fail "no csu binary at $CSU (build it first)"
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/csu-pg-two-nodes.XXXXXX")
-SCHEMA="csu_two_nodes_$$_$RANDOM"
-case "$CSU_TEST_POSTGRES_URL" in *\?*) SEP='&' ;; *) SEP='?' ;; esac
-URL="$CSU_TEST_POSTGRES_URL${SEP}options=-csearch_path%3D$SCHEMA"
-PIDS=()
-cleanup() {
-  local rc=$?
-  # Nodes start inside $(start ...), a subshell: their ids are in $T/pids.
-  [ -f "$T/pids" ] && while read -r p; do PIDS+=("$p"); done <"$T/pids"
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do
-    for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$p" 2>/dev/null || true
-  done
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
-    for f in "$T"/node-*.err; do [ -s "$f" ] && { echo "---- last lines of ${f#"$T"/}:" >&2; tail -n 15 "$f" >&2; }; done
-  fi
-  psql -q "$CSU_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true
-  rm -rf "$T"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-psql -q -v ON_ERROR_STOP=1 "$CSU_TEST_POSTGRES_URL" -c "CREATE SCHEMA $SCHEMA" >/dev/null ||
-  fail "cannot create schema $SCHEMA with CSU_TEST_POSTGRES_URL"
+# shellcheck source=lib/pg-test.sh
+. "$ROOT/scripts/lib/pg-test.sh"
+pg_test_begin pg-two-nodes csu_two_nodes
 
 # --- One small state folder, copied for the second node; one user, made in PostgreSQL.
 export CSU_KEY_FILE="$T/pseudonymisation.key"
