@@ -8,6 +8,7 @@
 
 #include "analytics/analytics_testing.h"
 #include "refdata/refdata_for_tests.h"
+#include "reporting/reporting_testing.h"
 
 namespace csu::reporting {
 namespace {
@@ -17,37 +18,9 @@ using analytics::testing::OpSpec;
 using analytics::testing::SpellSpec;
 using analytics::testing::TestActivity;
 
-// A spell, an appointment and an attendance with the fields these tests vary.
-SpellSpec Spell(const char* ccg, const char* provider, uint32_t patient, const char* admitted, const char* discharged,
-                int64_t pence, const char* hrg = "EB03E") {
-  SpellSpec s;
-  s.commissioner = ccg;
-  s.provider = provider;
-  s.patient = patient;
-  s.admitted = admitted;
-  s.discharged = discharged;
-  s.pence = pence;
-  s.hrg = hrg;
-  return s;
-}
-OpSpec Op(const char* ccg, const char* provider, uint32_t patient, const char* date, int64_t pence) {
-  OpSpec o;
-  o.commissioner = ccg;
-  o.provider = provider;
-  o.patient = patient;
-  o.date = date;
-  o.pence = pence;
-  return o;
-}
-AeSpec Ae(const char* ccg, const char* provider, uint32_t patient, const char* arrival, int64_t pence) {
-  AeSpec e;
-  e.commissioner = ccg;
-  e.provider = provider;
-  e.patient = patient;
-  e.arrival = arrival;
-  e.pence = pence;
-  return e;
-}
+using testing::Ae;
+using testing::Op;
+using testing::Spell;
 
 // Two CCGs, two providers, two financial years, a not-priced spell.
 pricing::PricedActivity& Activity(TestActivity& t) {

@@ -16,6 +16,7 @@
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
 #include "refdata/refdata_for_tests.h"
+#include "reporting/reporting_testing.h"
 #include "store/store.h"
 
 namespace csu::reporting {
@@ -28,37 +29,9 @@ using analytics::testing::TestActivity;
 
 constexpr const char* kNow = "2026-12-07T10:00:00Z";
 
-// A spell, an appointment and an attendance with the fields these tests vary.
-SpellSpec Spell(const char* ccg, const char* provider, uint32_t patient, const char* admitted, const char* discharged,
-                int64_t pence, const char* hrg = "EB03E") {
-  SpellSpec s;
-  s.commissioner = ccg;
-  s.provider = provider;
-  s.patient = patient;
-  s.admitted = admitted;
-  s.discharged = discharged;
-  s.pence = pence;
-  s.hrg = hrg;
-  return s;
-}
-OpSpec Op(const char* ccg, const char* provider, uint32_t patient, const char* date, int64_t pence) {
-  OpSpec o;
-  o.commissioner = ccg;
-  o.provider = provider;
-  o.patient = patient;
-  o.date = date;
-  o.pence = pence;
-  return o;
-}
-AeSpec Ae(const char* ccg, const char* provider, uint32_t patient, const char* arrival, int64_t pence) {
-  AeSpec e;
-  e.commissioner = ccg;
-  e.provider = provider;
-  e.patient = patient;
-  e.arrival = arrival;
-  e.pence = pence;
-  return e;
-}
+using testing::Ae;
+using testing::Op;
+using testing::Spell;
 
 void Fill(TestActivity& t, int extra_spells = 0) {
   t.Spell(Spell("02E", "RBT", 1, "2018-04-02", "2018-04-05", 100'000))
