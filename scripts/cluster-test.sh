@@ -427,7 +427,10 @@ done
 cat >"$T/csu-writers.sh" <<'WRITERS'
 #!/usr/bin/env bash
 # csu-writers.sh CSU DATA URL DIR: challenges cluster:1, :2, ... and invoice
-# runs for 2018-04, 2018-05, ... (60 months at most) until DIR/csu.stop exists.
+# runs for 2018-04, 2018-05, ... (96 months at most, to 2026-03, every one
+# ended) until DIR/csu.stop exists. The invoicer pauses 0.3 s between runs:
+# each month is invoiced once, and on a quick machine an unpaced loop used up
+# its months before the kill, leaving none to acknowledge after it.
 csu=$1 data=$2 url=$3 dir=$4
 challenger() {
   local i=1
@@ -439,11 +442,12 @@ challenger() {
 }
 invoicer() {
   local m=0 period
-  while [ ! -e "$dir/csu.stop" ] && [ $m -lt 60 ]; do
+  while [ ! -e "$dir/csu.stop" ] && [ $m -lt 96 ]; do
     period=$(date -u -d "2018-04-01 +$m month" +%Y-%m)
     "$csu" invoice run --data "$data" --database "$url" --period "$period" \
       >/dev/null 2>>"$dir/invoices.err" && echo "$period ${EPOCHREALTIME:-$(date +%s.%N)}" >>"$dir/invoices.acked"
     m=$((m + 1))
+    sleep 0.3
   done
 }
 challenger & invoicer & wait
