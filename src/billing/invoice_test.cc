@@ -52,10 +52,7 @@ class BillingBackend : public ::testing::TestWithParam<const char*> {
   void SetUp() override {
     std::filesystem::create_directories(dir_.path());
     if (std::string(GetParam()) == "postgresql") {
-      auto schema = pg::TestSchema::Create();
-      ASSERT_TRUE(schema.ok()) << schema.error().ToString();
-      if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
-      pg_.emplace(std::move(*schema.value()));
+      CSU_PG_TEST_SCHEMA(pg_);
     }
   }
   // Each call is a connection of its own: another node on PostgreSQL.

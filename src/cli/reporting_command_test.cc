@@ -40,10 +40,7 @@ std::string Slurp(const fs::path& p) {
 class ReportingCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto schema = pg::TestSchema::Create();
-    ASSERT_TRUE(schema.ok()) << schema.error().ToString();
-    if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
-    schema_.emplace(std::move(*schema.value()));
+    CSU_PG_TEST_SCHEMA(schema_);
     base_url_ = std::getenv("CSU_TEST_POSTGRES_URL");
     root_ = fs::temp_directory_path() / ("csu-reporting-" + std::to_string(::getpid()));
     fs::remove_all(root_);

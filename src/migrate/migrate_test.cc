@@ -76,10 +76,7 @@ class MigrateTest : public ::testing::TestWithParam<const char*> {
     fs::remove_all(root_);
     fs::create_directories(root_ / "target");
     if (std::string(GetParam()) == "postgresql") {
-      auto schema = pg::TestSchema::Create();
-      ASSERT_TRUE(schema.ok()) << schema.error().ToString();
-      if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
-      pg_.emplace(std::move(*schema.value()));
+      CSU_PG_TEST_SCHEMA(pg_);
     }
     MakeDemoFolder();
   }

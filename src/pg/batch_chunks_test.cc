@@ -42,10 +42,7 @@ std::vector<std::string> Files(const std::string& state) {
 class PgBatchChunks : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto schema = TestSchema::Create();
-    ASSERT_TRUE(schema.ok()) << schema.error().ToString();
-    if (!schema.value()) GTEST_SKIP() << kNoPostgresMessage;
-    schema_.emplace(std::move(*schema.value()));
+    CSU_PG_TEST_SCHEMA(schema_);
   }
   std::unique_ptr<BatchChunks> Chunks() {
     auto c = Connect(schema_->url());

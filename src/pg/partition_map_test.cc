@@ -21,10 +21,7 @@ class PartitionMapTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     if (std::string(GetParam()) == "postgresql") {
-      auto schema = pg::TestSchema::Create();
-      ASSERT_TRUE(schema.ok()) << schema.error().ToString();
-      if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
-      schema_.emplace(std::move(*schema.value()));
+      CSU_PG_TEST_SCHEMA(schema_);
       auto c = pg::Connect(schema_->url());
       ASSERT_TRUE(c.ok()) << c.error().ToString();
       db_ = std::move(c).value();

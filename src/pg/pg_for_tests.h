@@ -3,7 +3,8 @@
 // its database; docs/server-mode.md, "Tested"). Without the variable,
 // TestSchema::Create() gives nullopt and the test skips itself with
 // kNoPostgresMessage. The schema is dropped (CASCADE) when the object goes,
-// so reruns never see an earlier run's rows. Header-only.
+// so reruns never see an earlier run's rows. CSU_PG_TEST_SCHEMA (below) is
+// those steps in a test's set-up. Header-only; for gtest tests.
 #pragma once
 
 #include <unistd.h>
@@ -12,6 +13,8 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "pg/pg_connection.h"
 
@@ -56,3 +59,14 @@ class TestSchema {
 };
 
 }  // namespace csu::pg
+
+// In a test's SetUp (or body): the test's own schema into `out` (an
+// std::optional<csu::pg::TestSchema>); a server that cannot be used fails
+// the test, no server skips it. Both return from the calling function.
+#define CSU_PG_TEST_SCHEMA(out)                                                   \
+  do {                                                                           \
+    auto csu_pg_schema_ = ::csu::pg::TestSchema::Create();                       \
+    ASSERT_TRUE(csu_pg_schema_.ok()) << csu_pg_schema_.error().ToString();       \
+    if (!csu_pg_schema_.value()) GTEST_SKIP() << ::csu::pg::kNoPostgresMessage;  \
+    (out).emplace(std::move(*csu_pg_schema_.value()));                           \
+  } while (0)

@@ -67,10 +67,7 @@ TEST(PgConnect, AFailedConnectionNamesTheServerNotThePassword) {
 class PgSql : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto schema = TestSchema::Create();
-    ASSERT_TRUE(schema.ok()) << schema.error().ToString();
-    if (!schema.value()) GTEST_SKIP() << kNoPostgresMessage;
-    schema_.emplace(std::move(*schema.value()));
+    CSU_PG_TEST_SCHEMA(schema_);
     auto c = Connect(schema_->url());
     ASSERT_TRUE(c.ok()) << c.error().ToString();
     db_ = std::move(c).value();

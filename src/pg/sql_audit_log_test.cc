@@ -21,10 +21,7 @@ class SqlAuditLogTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     if (std::string(GetParam()) == "postgresql") {
-      auto schema = pg::TestSchema::Create();
-      ASSERT_TRUE(schema.ok()) << schema.error().ToString();
-      if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
-      schema_.emplace(std::move(*schema.value()));
+      CSU_PG_TEST_SCHEMA(schema_);
     } else {
       dir_ = fs::temp_directory_path() / ("csu-sql-audit-" + std::to_string(::getpid()) + "-" +
                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());

@@ -23,10 +23,7 @@ constexpr const char* kPassword = "tangerine lorry whistle";
 class PgTenantRows : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto schema = TestSchema::Create();
-    ASSERT_TRUE(schema.ok()) << schema.error().ToString();
-    if (!schema.value()) GTEST_SKIP() << kNoPostgresMessage;
-    schema_.emplace(std::move(*schema.value()));
+    CSU_PG_TEST_SCHEMA(schema_);
     auto admin = Connect(std::getenv("CSU_TEST_POSTGRES_URL"));
     ASSERT_TRUE(admin.ok());
     role_ = "csu_test_app_" + std::to_string(::getpid());

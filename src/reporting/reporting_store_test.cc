@@ -55,10 +55,7 @@ std::vector<store::BatchInfo> Batches() {
 class ReportingStore : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto schema = pg::TestSchema::Create();
-    ASSERT_TRUE(schema.ok()) << schema.error().ToString();
-    if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
-    schema_.emplace(std::move(*schema.value()));
+    CSU_PG_TEST_SCHEMA(schema_);
     auto owner = pg::Connect(schema_->url());
     ASSERT_TRUE(owner.ok()) << owner.error().ToString();
     owner_ = std::move(owner).value();

@@ -53,10 +53,7 @@ class AccountsFixture : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     if (backend_ == "postgresql") {
-      auto schema = pg::TestSchema::Create();
-      ASSERT_TRUE(schema.ok()) << schema.error().ToString();
-      if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
-      pg_.emplace(std::move(*schema.value()));
+      CSU_PG_TEST_SCHEMA(pg_);
     }
     Reopen();
   }
