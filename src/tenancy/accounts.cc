@@ -74,15 +74,9 @@ CREATE TABLE IF NOT EXISTS user_practices(
 // sign-in form's one-time anti-forgery values (only their SHA-256). Rows
 // past their time are swept as new ones are written. Created IF NOT EXISTS
 // on every open, so a database made before them gains them.
-constexpr const char* kInProgressTablesSqlite = R"sql(
-CREATE TABLE IF NOT EXISTS pending_enrolments(
-  ticket_sha256 TEXT PRIMARY KEY,
-  user_id INTEGER NOT NULL REFERENCES users(id),
-  secret TEXT NOT NULL, password_hash TEXT NOT NULL,
-  expires_at INTEGER NOT NULL, signs_in INTEGER NOT NULL CHECK(signs_in IN (0,1)), attempts INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS signin_forms(value_sha256 TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
-)sql";
-constexpr const char* kInProgressTablesPostgres = R"sql(
+// One text for both engines: BIGINT is SQLite's INTEGER affinity, and no
+// column here is a rowid alias.
+constexpr const char* kInProgressTables = R"sql(
 CREATE TABLE IF NOT EXISTS pending_enrolments(
   ticket_sha256 TEXT PRIMARY KEY,
   user_id BIGINT NOT NULL REFERENCES users(id),
@@ -109,7 +103,7 @@ const std::string& Schema() {
   static const std::string schema = [] {
     std::string s = kSchema;
     s.replace(s.find("@ROLES@"), 7, RoleList());
-    s.replace(s.find("@PRACTICES@"), 11, std::string(kPracticesTable) + kInProgressTablesSqlite);
+    s.replace(s.find("@PRACTICES@"), 11, std::string(kPracticesTable) + kInProgressTables);
     return s;
   }();
   return schema;
@@ -223,7 +217,7 @@ Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& dir, Account
   if (!init.ok()) return init.error();
   if (Status s = WidenRoleCheck(d); !s.ok()) return s.error();
   if (Status s = d.Exec(kPracticesTable); !s.ok()) return s.error();
-  if (Status s = d.Exec(kInProgressTablesSqlite); !s.ok()) return s.error();
+  if (Status s = d.Exec(kInProgressTables); !s.ok()) return s.error();
   return AdoptConnection(std::make_unique<store::SqliteConnection>(std::move(db)), std::move(options));
 }
 
@@ -292,7 +286,7 @@ Status CreateAccountsSchema(store::SqlConnection& db) {
     CSU_ASSIGN_OR_RETURN(ins, db.Prepare("INSERT INTO meta(key, value) VALUES ('schema_version', ?1)"));
     return ins.Bind(1, std::to_string(kSchemaVersion)).Run();
   }
-  std::string schema = std::string(kPostgresSchema) + kInProgressTablesPostgres;
+  std::string schema = std::string(kPostgresSchema) + kInProgressTables;
   schema.replace(schema.find("@ROLES@"), 7, roles);
   if (Status s = db.Exec(schema); !s.ok()) return s;
   CSU_ASSIGN_OR_RETURN(ins, db.Prepare("INSERT INTO meta(key, value) VALUES ('schema_version', ?1), ('roles', ?2)"));
@@ -321,7 +315,7 @@ Status PreparePostgresSchema(store::SqlConnection& db) {
     if (v != std::to_string(kSchemaVersion))
       return MakeError(db.Name(), "schema version " + v + " is not supported by this csu (it knows version " +
                                       std::to_string(kSchemaVersion) + ")");
-    if (Status s = db.Exec(kInProgressTablesPostgres); !s.ok()) return s;
+    if (Status s = db.Exec(kInProgressTables); !s.ok()) return s;
     CSU_ASSIGN_OR_RETURN(stored, db.Prepare("SELECT value FROM meta WHERE key = 'roles'"));
     CSU_ASSIGN_OR_RETURN(has_roles, stored.Step());
     const std::string known = has_roles ? stored.Text(0) : std::string();
