@@ -15,9 +15,17 @@ namespace {
 constexpr Oid kInt8Oid = 20;
 constexpr Oid kTextOid = 25;
 
+// libpq's message as one line: its line breaks and tabs (one line per host
+// tried, an indented hint) become single spaces, so a printed error reads as
+// a sentence rather than with escaped control characters.
 std::string Trimmed(const char* s) {
-  std::string out = s != nullptr ? s : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  std::string out;
+  for (const char* p = s != nullptr ? s : ""; *p != '\0'; ++p) {
+    const bool blank = *p == '\n' || *p == '\t' || *p == '\r' || *p == ' ';
+    if (blank && (out.empty() || out.back() == ' ')) continue;
+    out += blank ? ' ' : *p;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
 
