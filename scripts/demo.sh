@@ -266,7 +266,11 @@ fi
 # directorate cost centre, what is owed to HMRC, NHS Pensions and staff).
 # Its 2025/26 pay budget per directorate is set and approved, so the pay cost
 # page compares the posted run with it.
-if ! "$CSU" ledger budget versions --data "$STATE" --entity 02E --year 2025/26 --format csv 2>/dev/null | grep -q '^1,'; then
+# A demo folder made before the directorate cost centres has a chart without
+# them: say how to remake it rather than fail.
+if ! "$CSU" ledger accounts --data "$STATE" --entity 02E 2>/dev/null | grep -q '^CC910 '; then
+  echo "  02E's ledger predates the directorate cost centres (CC910-CC950): remove $DEMO_DIR and run again for its 2025/26 pay budget"
+elif ! "$CSU" ledger budget versions --data "$STATE" --entity 02E --year 2025/26 --format csv 2>/dev/null | grep -q '^1,'; then
   "$CSU" ledger period open --data "$STATE" --entity 02E --year 2025/26 >/dev/null
   "$CSU" ledger budget set --data "$STATE" --entity 02E --year 2025/26 \
     --reason "2025/26 running-cost pay plan (demo)" data/demo/ledger-02E-budget-2025-26.csv >/dev/null
