@@ -1,5 +1,6 @@
 #include "cli/server_mode.h"
 
+#include "ledger/ledger_store.h"
 #include "pg/pg_connection.h"
 #include "tenancy/accounts_server.h"
 
@@ -41,6 +42,11 @@ Result<std::unique_ptr<billing::BillingStore>> OpenBilling(const std::string& da
   if (url.empty()) return billing::BillingStore::Open(data_dir);
   CSU_ASSIGN_OR_RETURN(db, ConnectServer(url));
   return billing::BillingStore::OpenServer(std::move(db));
+}
+
+Result<std::unique_ptr<ledger::LedgerStore>> OpenLedgerStore(const std::string& data_dir, const std::string& url) {
+  if (url.empty()) return ledger::LedgerStore::Open(data_dir);
+  return MakeError(pg::RedactedUrl(url), "the ledger is not kept in PostgreSQL yet (docs/server-mode.md)");
 }
 
 Result<std::unique_ptr<billing::Meter>> OpenMeter(const std::string& data_dir, const std::string& url) {

@@ -22,6 +22,10 @@
 #include "store/store.h"
 #include "tenancy/accounts.h"
 
+namespace csu::ledger {
+class LedgerStore;
+}
+
 namespace csu::cli {
 
 // Registers --database URL (env CSU_DATABASE_URL) on `cmd`.
@@ -50,6 +54,11 @@ tenancy::AuditFn AppendTo(store::SqlAuditLog& log);
 Result<std::unique_ptr<contracts::ContractStore>> OpenContracts(const std::string& data_dir, const std::string& url);
 Result<std::unique_ptr<billing::BillingStore>> OpenBilling(const std::string& data_dir, const std::string& url);
 Result<std::unique_ptr<billing::Meter>> OpenMeter(const std::string& data_dir, const std::string& url);
+// The ledger database (ledger/ledger_store.h): the state folder's
+// ledger.sqlite when `url` is empty. Every module that posts to a ledger
+// (CHC, payroll, primary care, billing documents) opens it through here, so
+// that in server mode its journals land in the one ledger every node uses.
+Result<std::unique_ptr<ledger::LedgerStore>> OpenLedgerStore(const std::string& data_dir, const std::string& url);
 
 // Where a command's audit entries go: the database's log in server mode
 // (`url` set), so that a change made on one node is audited where every
