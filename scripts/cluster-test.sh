@@ -320,12 +320,17 @@ psql_on "$P1" csu "create role csu_test login createrole password '$PW_TEST'" >/
 psql_on "$P1" csu "create database csu_test owner csu_test" >/dev/null
 psql_on "$P1" csu "create role csu_app login password '$PW_TEST'" >/dev/null
 psql_on "$P1" csu "create database csu_app owner csu_app" >/dev/null
+# The nodes' application role (row-level security, docs/deploy.md §8.11):
+# owns nothing in csu_app, cannot bypass the policies.
+psql_on "$P1" csu "create role csu_web login nosuperuser nobypassrls password '$PW_TEST'" >/dev/null
 psql_on "$P1" csu "create table acked (n integer primary key, at timestamptz not null default now()); grant insert, select on acked to csu_writer" >/dev/null
 cat >>"$T/pgpass" <<EOF
 127.0.0.1:$P1:csu:csu_writer:$PW_WRITER
 127.0.0.1:$P2:csu:csu_writer:$PW_WRITER
 127.0.0.1:$P1:csu_app:csu_app:$PW_TEST
 127.0.0.1:$P2:csu_app:csu_app:$PW_TEST
+127.0.0.1:$P1:csu_app:csu_web:$PW_TEST
+127.0.0.1:$P2:csu_app:csu_web:$PW_TEST
 EOF
 HOSTS="127.0.0.1:$P1,127.0.0.1:$P2"
 WRITER_URL="postgresql://csu_writer@$HOSTS/csu?target_session_attrs=read-write&connect_timeout=2&sslmode=require"
@@ -571,6 +576,12 @@ if as_user "$BIN/csu" serve --help 2>/dev/null | grep -q -- '--database'; then
   printf '%s\n' "$APP_PASSWORD" | as_user "$BIN/csu" users add "$APP_USER" --data "$T/state" "${SERVE_DB[@]}" \
     --role ccg_commissioner --tenant 02E --password-stdin >"$T/log/users-add.log" 2>&1 ||
     fail "csu users add --database: $(tail -n 3 "$T/log/users-add.log")"
+  # Row-level security: the tables scoped for csu_web, which the nodes use
+  # for a CCG's own billing pages.
+  WEB_URL="postgresql://csu_web@$HOSTS/csu_app?target_session_attrs=read-write&connect_timeout=2&sslmode=require"
+  as_user "$BIN/csu" app-role csu_web "${SERVE_DB[@]}" >"$T/log/app-role.log" 2>&1 ||
+    fail "csu app-role: $(tail -n 3 "$T/log/app-role.log")"
+  SERVE_DB+=(--app-database "$WEB_URL")
 fi
 for i in $(seq "$NODES"); do as_user cp -a "$T/state" "$T/state$i"; done
 
@@ -709,6 +720,24 @@ if [ ${#SERVE_DB[@]} -gt 0 ]; then
     [ "$code" = 200 ] || fail "GET /ccg/02E through nginx with the session: $code"
   done
   ok "csu serve --database: signed in through nginx; the session opens /ccg/02E on each of the $NODES nodes (sessions in PostgreSQL); a sign-in form from node 1 signs in on node 2 and its value is refused on node 3"
+  # The application role: 02E's billing page and its own invoice are read
+  # through csu_web; the role alone, without a tenant, gets an error; with
+  # 02E set it sees 02E's invoices only, never 12F's or 27D's.
+  own=$(as_user psql -XAtq "$APP_URL" -c "select min(number) from documents where ccg = '02E'")
+  [ -n "$own" ] || fail "no 02E invoice to read through the application role"
+  for path in /ccg/02E/billing "/ccg/02E/invoices/$own"; do
+    code=$(c -o /dev/null -w '%{http_code}' -b "__Host-csu_session=$session" "$BASE$path") || fail "GET $path failed"
+    [ "$code" = 200 ] || fail "GET $path through the application role: $code"
+  done
+  if as_user psql -XAtq "$WEB_URL" -c 'select count(*) from documents' >"$T/rls.out" 2>&1; then
+    fail "the application role counted the invoices without a tenant: $(cat "$T/rls.out")"
+  fi
+  grep -q "no tenant is set" "$T/rls.out" || fail "the application role without a tenant: $(cat "$T/rls.out")"
+  # One session, one transaction: the tenant is set for it only (SET LOCAL).
+  seen=$(as_user psql -XAtq "$WEB_URL" -c begin -c "select set_config('app.tenant', '02E', true)" \
+    -c "select string_agg(distinct ccg, ',') from documents" -c commit 2>&1 | tail -n 1)
+  [ "$seen" = 02E ] || fail "the application role with tenant 02E saw invoices of: $seen"
+  ok "row-level security: 02E's billing page and invoice $own served through the application role csu_web; csu_web without a tenant gets an error, with 02E it sees only 02E's invoices"
 fi
 
 step "a node killed under load"

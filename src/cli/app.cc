@@ -19,6 +19,8 @@ int Fail(const std::string& message, int code) {
 // csu migrate (migrate_command.cc); declared here rather than in command.h,
 // which every command file includes.
 void AddMigrateCommand(CLI::App& app, Context& ctx);
+// csu app-role (app_role_command.cc).
+void AddAppRoleCommand(CLI::App& app, Context& ctx);
 
 void AddVersionCommand(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("version", "Print the version of csu");
@@ -62,6 +64,7 @@ int Run(int argc, char** argv) {
   AddChcCommands(app, ctx);
   AddReportingCommands(app, ctx);
   AddMigrateCommand(app, ctx);
+  AddAppRoleCommand(app, ctx);
   AddServeCommand(app, ctx);
   AddPartitionsCommand(app, ctx);
   app.footer("Run 'csu COMMAND --help' for the options of one command.");

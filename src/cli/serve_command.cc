@@ -24,6 +24,7 @@
 #include "billing/billing_store.h"
 #include "billing/meter.h"
 #include "chc/chc_store.h"
+#include "cli/app_role.h"
 #include "cli/field_key.h"
 #include "cli/server_batches.h"
 #include "cli/server_mode.h"
@@ -65,6 +66,7 @@ struct ServeArgs {
   std::string payroll_key;  // the payroll key; its pages are off without it
   std::string chc_key;  // the CHC key file: only for the identifiable view
   std::string database;  // server mode: accounts, sessions, audit, contracts and billing in PostgreSQL
+  std::string app_database;  // server mode's application role (row-level security), for a CCG's pages
   std::string node;         // this node's name in the partition map (docs/server-mode.md, "Partitions")
   std::string node_secret;  // the node-to-node secret's file
 };
@@ -312,6 +314,24 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     return fn(*db);
   };
   billing_access.meter = meter.value().get();
+  // Server mode with an application role: a CCG's own billing pages read
+  // on a connection that sees only that CCG's rows (docs/server-mode.md).
+  std::unique_ptr<TenantBilling> tenant_billing;
+  if (!args.app_database.empty()) {
+    auto t = args.database.empty() ? Result<std::unique_ptr<TenantBilling>>(MakeError(
+                                         "--app-database", "goes with --database (the owner's URL)"))
+                                   : TenantBilling::Open(args.app_database);
+    if (!t.ok()) {
+      PrintError(t.error().ToString());
+      return kExitFailure;
+    }
+    tenant_billing = std::move(t).value();
+    billing_access.with_tenant_store = [t = tenant_billing.get()](
+                                           const std::string& ccg,
+                                           const std::function<Status(billing::BillingStore&)>& fn) {
+      return t->With(ccg, fn);
+    };
+  }
   // A platform date (store/platform_date.h) replaces the clock's date for
   // billing, meters and renewals; pages and this log say so.
   auto platform_date = store::ReadPlatformDate(args.state.data_dir);
@@ -604,6 +624,10 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
                                  "Run the web platform (pages, JSON API, exports) on a state folder until SIGTERM or Ctrl-C");
   AddStateOptions(cmd, args->state);
   AddDatabaseOption(cmd, args->database);
+  cmd->add_option("--app-database", args->app_database,
+                  "Server mode: a postgresql:// URL signing in as the application role, on which a CCG's own pages "
+                  "read only that CCG's rows (row-level security; set up with csu app-role; docs/deploy.md)")
+      ->envname("CSU_APP_DATABASE_URL");
   cmd->add_option("--listen", args->listen, "Address and port to listen on (port 0: any free port)")
       ->capture_default_str();
   cmd->add_flag("--quiet", args->quiet, "No access log on stderr");

@@ -17,6 +17,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "store/sql.h"
@@ -30,6 +31,23 @@ namespace csu::pg {
 // Names are checked to be plain identifiers (letters, digits, _).
 Status ScopeTableToTenant(store::SqlConnection& owner, std::string_view table, std::string_view column,
                           std::string_view app_role);
+
+// A table whose rows belong to the tenant of the parent row they reference
+// (an invoice's lines, a contract's plan lines): the application role sees
+// and writes a row only when its parent row is visible to it, so `parent`
+// must be scoped first (ScopeTableToTenant). Same grants and owner policy.
+Status ScopeChildTable(store::SqlConnection& owner, std::string_view table, std::string_view column,
+                       std::string_view parent, std::string_view parent_column, std::string_view app_role);
+
+// A table without a tenant that the application role may only read (a
+// catalogue, a schema version): SELECT and nothing else.
+Status GrantReadOnly(store::SqlConnection& owner, std::string_view table, std::string_view app_role);
+
+// What a node checks before it uses `app` as the application role: the
+// connection's role is not a superuser, has no BYPASSRLS, owns none of
+// `scoped_tables`, and each of them has forced row-level security. The
+// error names the first thing wrong and what to run.
+Status CheckApplicationRole(store::SqlConnection& app, const std::vector<std::string>& scoped_tables);
 
 // Runs `body` in a transaction with app.tenant = `tenant` for that
 // transaction only (set_config(..., true): SET LOCAL), so a pooled

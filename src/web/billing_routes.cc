@@ -56,8 +56,8 @@ Response WebApp::Impl::Metered(const Request& r, const Caller& c, bool api, Use 
 }
 
 Result<billing::CcgBilling> WebApp::Impl::CcgBillingOf(const OdsCode& ccg) const {
-  return WithBilling<billing::CcgBilling>(
-      [&](billing::BillingStore& db) { return billing::CcgBillingFor(db, ref, std::string(ccg.view()), Today()); });
+  return WithCcgBilling<billing::CcgBilling>(
+      ccg, [&](billing::BillingStore& db) { return billing::CcgBillingFor(db, ref, std::string(ccg.view()), Today()); });
 }
 
 Response WebApp::Impl::CcgBillingPage(const Request& r, const Caller& c) const {
@@ -81,8 +81,8 @@ Response WebApp::Impl::ApiCcgBilling(const Request& r, const Caller& c) const {
 }
 
 Result<std::optional<billing::Invoice>> WebApp::Impl::DocumentOf(const OdsCode& ccg, const std::string& number) const {
-  return WithBilling<std::optional<billing::Invoice>>(
-      [&](billing::BillingStore& db) -> Result<std::optional<billing::Invoice>> {
+  return WithCcgBilling<std::optional<billing::Invoice>>(
+      ccg, [&](billing::BillingStore& db) -> Result<std::optional<billing::Invoice>> {
         CSU_ASSIGN_OR_RETURN(doc, db.Document(number));
         if (!doc || doc->ccg != ccg.view()) return std::optional<billing::Invoice>();
         return doc;

@@ -104,6 +104,11 @@ struct PlatformRecords {
 // metered (docs/billing.md, "Metering").
 struct BillingAccess {
   std::function<Status(const std::function<Status(billing::BillingStore&)>&)> with_store;
+  // Server mode with an application role: runs the function on a
+  // connection that sees only `ccg`'s rows (row-level security), for the
+  // pages of one CCG. Unset: those pages use with_store.
+  std::function<Status(const std::string& ccg, const std::function<Status(billing::BillingStore&)>&)>
+      with_tenant_store;
   billing::Meter* meter = nullptr;
   std::function<Date()> today;  // the platform's date (UK civil); the system clock's when empty
 };

@@ -417,6 +417,21 @@ struct WebApp::Impl {
     if (!s.ok()) return s.error();
     return std::move(*out);
   }
+  // The same for one CCG's pages: on the application role's connection
+  // scoped to `ccg` when there is one (defence in depth beneath Tenant()).
+  template <typename T, typename F>
+  Result<T> WithCcgBilling(const OdsCode& ccg, F&& fn) const {
+    if (!billing.with_tenant_store) return WithBilling<T>(std::forward<F>(fn));
+    std::optional<T> out;
+    Status s = billing.with_tenant_store(std::string(ccg.view()), [&](billing::BillingStore& db) -> Status {
+      Result<T> r = fn(db);
+      if (!r.ok()) return r.error();
+      out = std::move(r).value();
+      return Status::Ok();
+    });
+    if (!s.ok()) return s.error();
+    return std::move(*out);
+  }
   Result<billing::CcgBilling> CcgBillingOf(const OdsCode& ccg) const;
 
   // ---- primary care pages (primary_care_routes.cc) ----

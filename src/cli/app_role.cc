@@ -1,0 +1,72 @@
+#include "cli/app_role.h"
+
+#include "billing/billing_store.h"
+#include "cli/server_mode.h"
+#include "contracts/contract_store.h"
+#include "pg/pg_connection.h"
+#include "pg/tenant_rows.h"
+
+namespace csu::cli {
+
+std::vector<std::string> ApplicationRoleTables::Scoped() const {
+  std::vector<std::string> out;
+  for (const auto& t : tenant) out.emplace_back(t.table);
+  for (const auto& c : child) out.emplace_back(c.table);
+  return out;
+}
+
+const ApplicationRoleTables& PlatformApplicationRoleTables() {
+  static const ApplicationRoleTables tables{
+      // Tenant tables: the column holding the CCG (docs/store-format.md
+      // §10a, §12a).
+      {{"contracts", "commissioner"},
+       {"subscriptions", "ccg"},
+       {"population", "ccg"},
+       {"usage", "ccg"},
+       {"usage_keys", "ccg"},
+       {"customers", "ccg"},
+       {"documents", "ccg"}},
+      // Rows of a tenant row.
+      {{"plan_lines", "contract_id", "contracts", "id"}, {"document_lines", "number", "documents", "number"}},
+      // Shared, read-only: the schema versions, the service catalogue and
+      // the supplier's details every invoice carries.
+      {"commissioning_meta", "billing_meta", "catalogue", "settings"}};
+  return tables;
+}
+
+Result<std::pair<int, int>> ScopeForApplicationRole(const std::string& owner_url, const std::string& role) {
+  // Opening each database creates its tables on a fresh server, so that
+  // scoping never meets a table that is not there yet.
+  CSU_ASSIGN_OR_RETURN(contracts, OpenContracts("", owner_url));
+  CSU_ASSIGN_OR_RETURN(billing, OpenBilling("", owner_url));
+  CSU_ASSIGN_OR_RETURN(owner, pg::Connect(owner_url));
+  const ApplicationRoleTables& t = PlatformApplicationRoleTables();
+  for (const auto& x : t.tenant)
+    if (Status s = pg::ScopeTableToTenant(*owner, x.table, x.column, role); !s.ok()) return s.error();
+  for (const auto& x : t.child)
+    if (Status s = pg::ScopeChildTable(*owner, x.table, x.column, x.parent, x.parent_column, role); !s.ok())
+      return s.error();
+  for (const char* x : t.read_only)
+    if (Status s = pg::GrantReadOnly(*owner, x, role); !s.ok()) return s.error();
+  return std::make_pair(static_cast<int>(t.tenant.size() + t.child.size()), static_cast<int>(t.read_only.size()));
+}
+
+Result<std::unique_ptr<TenantBilling>> TenantBilling::Open(const std::string& app_url) {
+  if (!pg::IsPostgresUrl(app_url)) return MakeError("--app-database", "must be a postgresql:// URL (docs/deploy.md)");
+  CSU_ASSIGN_OR_RETURN(conn, pg::Connect(app_url));
+  if (Status s = pg::CheckApplicationRole(*conn, PlatformApplicationRoleTables().Scoped()); !s.ok()) return s.error();
+  store::SqlConnection* raw = conn.get();
+  CSU_ASSIGN_OR_RETURN(db, billing::BillingStore::OpenServer(std::move(conn)));
+  return std::make_unique<TenantBilling>(PassKey(), raw, std::move(db));
+}
+
+TenantBilling::TenantBilling(PassKey, store::SqlConnection* conn, std::unique_ptr<billing::BillingStore> db)
+    : conn_(conn), db_(std::move(db)) {}
+TenantBilling::~TenantBilling() = default;
+
+Status TenantBilling::With(const std::string& ccg, const std::function<Status(billing::BillingStore&)>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return pg::InTenant(*conn_, ccg, [&]() -> Status { return fn(*db_); });
+}
+
+}  // namespace csu::cli
