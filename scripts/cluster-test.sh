@@ -236,6 +236,7 @@ local replication all trust
 host csu_test csu_test 127.0.0.1/32 scram-sha-256
 host csu csu_writer 127.0.0.1/32 scram-sha-256
 host csu_app csu_app 127.0.0.1/32 scram-sha-256
+host csu_app csu_web 127.0.0.1/32 scram-sha-256
 # pg_auto_failover's own lines follow.
 EOF
 }

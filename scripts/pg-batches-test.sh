@@ -35,7 +35,9 @@ export CSU_KEY_FILE="$T/pseudonymisation.key"
 [ "$(q "SELECT generation FROM batch_generation")" = 1 ] || fail "the generation is not 1 after one batch"
 bad=$(q "SELECT count(*) FROM batch_chunks WHERE sha256 <> encode(sha256(data), 'hex') OR bytes <> length(data) OR bytes > 1048576")
 [ "$bad" = 0 ] || fail "$bad chunks do not match their SHA-256 or size"
-ok "csu ingest --database stores the batch as checksummed chunks ($(q "SELECT count(*) FROM batch_chunks") chunks)"
+[ "$(q "SELECT count(*) FROM audit_log WHERE action = 'batches.publish'")" = 1 ] ||
+  fail "the publication is not in the database's audit log"
+ok "csu ingest --database stores the batch as checksummed chunks ($(q "SELECT count(*) FROM batch_chunks") chunks), audited in the database's log"
 
 USER_NAME=batches
 PASSWORD="Harbour-lantern-$RANDOM-$RANDOM"

@@ -2,6 +2,9 @@
 
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
+#include "cli/server_mode.h"
 #include "pg/batch_listener.h"
 #include "pg/pg_connection.h"
 
@@ -23,10 +26,29 @@ Status AsIngestJob(const std::string& url, pg::BatchChunks& chunks, const load::
   });
   if (!caught.ok()) return caught;
   Status loaded = load();
+  pg::SyncOutcome outcome;
   Status published = with_store([&](store::Store& s) -> Status {
     auto r = pg::PublishLocal(chunks, s, key_fingerprint);
+    if (r.ok()) outcome = r.value();
     return r.ok() ? Status::Ok() : Status(r.error());
   });
+  // What every node now serves is recorded where every node's audit goes
+  // (the folder's catalog keeps its own ingest entry too). After the
+  // publication's commit, not in it: a failure here is reported, naming
+  // what was published without its entry.
+  if (published.ok() && outcome.published > 0) {
+    auto log = OpenServerAudit(url);
+    Status audited = log.ok() ? Status::Ok() : Status(log.error());
+    if (audited.ok()) {
+      nlohmann::json details = {{"published", outcome.published}, {"generation_before", outcome.generation}};
+      auto e = log.value()->Append(actor, "batches.publish", "batches", details.dump());
+      if (!e.ok()) audited = e.error();
+    }
+    if (!audited.ok())
+      published = MakeError(audited.error().where, std::to_string(outcome.published) +
+                                                       " batch(es) published without their audit entry: " +
+                                                       audited.error().why);
+  }
   return loaded.ok() ? published : loaded;
 }
 
