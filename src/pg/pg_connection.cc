@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <map>
 #include <vector>
@@ -146,6 +148,37 @@ class PgConnection final : public store::SqlConnection {
   std::string_view Backend() const override { return "postgresql"; }
   const std::string& Name() const override { return name_; }
 
+  // COPY ... FROM STDIN with `data` in COPY's text format, sent in pieces
+  // of at most 1 MiB (libpq buffers each until the socket takes it).
+  Status CopyIn(const std::string& copy_sql, std::string_view data) {
+    if (Status s = EnsureConnected(); !s.ok()) return s;
+    PGresult* r = PQexec(conn_, copy_sql.c_str());
+    const bool ready = r != nullptr && PQresultStatus(r) == PGRES_COPY_IN;
+    Status started = ready ? Status::Ok() : Check(r, "COPY failed");
+    PQclear(r);
+    if (!started.ok()) return started;
+    if (!ready) return MakeError(name_, "COPY failed: the server did not ask for data");
+    constexpr size_t kPiece = 1 << 20;
+    for (size_t at = 0; at < data.size(); at += kPiece) {
+      const size_t n = std::min(kPiece, data.size() - at);
+      if (PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) != 1) {
+        (void)PQputCopyEnd(conn_, "the client stopped sending");
+        DrainResults();
+        return MakeError(name_, "COPY failed: " + Trimmed(PQerrorMessage(conn_)));
+      }
+    }
+    if (PQputCopyEnd(conn_, nullptr) != 1) {
+      DrainResults();
+      return MakeError(name_, "COPY failed: " + Trimmed(PQerrorMessage(conn_)));
+    }
+    Status s = Status::Ok();
+    while (PGresult* done = PQgetResult(conn_)) {
+      if (s.ok()) s = Check(done, "COPY failed");
+      PQclear(done);
+    }
+    return s;
+  }
+
   // Runs a translated statement with its parameters, preparing it once per
   // session under a name. Returns the result (TUPLES_OK or COMMAND_OK).
   Result<PGresult*> Execute(const std::string& sql, int nparams, const std::vector<Oid>& types,
@@ -172,6 +205,9 @@ class PgConnection final : public store::SqlConnection {
   }
 
  private:
+  void DrainResults() {
+    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+  }
   Status Check(PGresult* r, const char* doing) {
     const ExecStatusType st = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Status::Ok();
@@ -254,6 +290,24 @@ std::string RedactedUrl(const std::string& url) {
   }
   out += "/" + v["dbname"];
   return out;
+}
+
+Status CopyIn(store::SqlConnection& db, const std::string& copy_sql, std::string_view data) {
+  auto* pg = dynamic_cast<PgConnection*>(&db);
+  if (pg == nullptr) return MakeError(db.Name(), "COPY needs a PostgreSQL connection");
+  return pg->CopyIn(copy_sql, data);
+}
+
+void AppendCopyText(std::string& out, std::string_view value) {
+  for (char c : value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
 }
 
 Result<std::unique_ptr<store::SqlConnection>> Connect(const std::string& url) {

@@ -106,6 +106,40 @@ TEST_F(PgSql, BindsStepsAndReadsBothTypesAndNull) {
   EXPECT_FALSE(q.value().Step().value());
 }
 
+// COPY's text format: every byte that means something to it (backslash,
+// tab, newline, carriage return) comes back as it went in, \N is NULL, and
+// a bad row fails the COPY and leaves the table as it was.
+TEST_F(PgSql, CopyInCarriesAwkwardTextExactlyAndABadRowChangesNothing) {
+  ASSERT_TRUE(db_->Exec("CREATE TABLE t(id BIGINT PRIMARY KEY, name TEXT, day DATE)").ok());
+  const std::vector<std::string> names = {"tab\there", "line\nbreak\r", "back\\slash \\N", "", "£ naïve"};
+  std::string data;
+  for (size_t i = 0; i < names.size(); ++i) {
+    data += std::to_string(i + 1) + "\t";
+    AppendCopyText(data, names[i]);
+    data += i == 0 ? "\t\\N\n" : "\t2024-04-0" + std::to_string(i) + "\n";
+  }
+  Status s = CopyIn(*db_, "COPY t (id, name, day) FROM STDIN", data);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  auto q = db_->Prepare("SELECT name, day IS NULL, CAST(day AS TEXT) FROM t ORDER BY id");
+  ASSERT_TRUE(q.ok());
+  for (size_t i = 0; i < names.size(); ++i) {
+    auto row = q.value().Step();
+    ASSERT_TRUE(row.ok() && row.value());
+    EXPECT_EQ(q.value().Text(0), names[i]) << "row " << i + 1;
+    EXPECT_EQ(q.value().Int(1), i == 0 ? 1 : 0);
+    if (i > 0) EXPECT_EQ(q.value().Text(2), "2024-04-0" + std::to_string(i));
+  }
+  q.value().Reset();
+  Status bad = CopyIn(*db_, "COPY t (id, name, day) FROM STDIN", "9\tok\t2024-01-01\n10\tbad\tnot a date\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().why.find("COPY failed"), std::string::npos) << bad.error().ToString();
+  auto n = db_->Prepare("SELECT count(*) FROM t");
+  ASSERT_TRUE(n.ok() && n.value().Step().value());
+  EXPECT_EQ(n.value().Int(0), static_cast<int64_t>(names.size()));
+  // The connection is usable afterwards.
+  EXPECT_TRUE(db_->Exec("SELECT 1").ok());
+}
+
 TEST_F(PgSql, ErrorsNameTheServerAndNoRowValues) {
   ASSERT_TRUE(db_->Exec("CREATE TABLE u(name TEXT PRIMARY KEY)").ok());
   auto ins = db_->Prepare("INSERT INTO u(name) VALUES (?1)");

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <map>
 
+#include "pg/pg_connection.h"
 #include "pricing/priced_activity.h"
 #include "reporting/reporting_rows.h"
 #include "store/store.h"
@@ -10,9 +11,9 @@
 namespace csu::reporting {
 namespace {
 
-// Rows per INSERT statement: one round trip carries this many rows (a
-// statement has at most 65,535 parameters; 200 record rows use 3,400).
-constexpr size_t kRowsPerInsert = 200;
+// Bytes of COPY text buffered before they are sent: bounded memory for a
+// year of England's records, few enough round trips not to matter.
+constexpr size_t kCopyBufferBytes = 8 << 20;
 
 // Splices the schema name into a statement: every "S." becomes "<schema>.".
 // The name is a checked plain identifier (PlainIdentifier).
@@ -133,26 +134,6 @@ Status EnsureSchema(store::SqlConnection& db, std::string_view schema) {
   });
 }
 
-// "INSERT INTO table (cols) VALUES (...), (...)" for `rows` rows; `casts`
-// gives per column the type to CAST a text parameter to, or "" for none.
-std::string InsertSql(std::string_view schema, std::string_view table, const std::vector<std::string>& cols,
-                      const std::vector<std::string>& casts, size_t rows) {
-  std::string sql = "INSERT INTO " + std::string(schema) + "." + std::string(table) + " (";
-  for (size_t c = 0; c < cols.size(); ++c) sql += (c ? ", " : "") + cols[c];
-  sql += ") VALUES ";
-  int n = 1;
-  for (size_t r = 0; r < rows; ++r) {
-    sql += r ? ", (" : "(";
-    for (size_t c = 0; c < cols.size(); ++c, ++n) {
-      if (c) sql += ", ";
-      const std::string p = "?" + std::to_string(n);
-      sql += casts[c].empty() ? p : "CAST(" + p + " AS " + casts[c] + ")";
-    }
-    sql += ")";
-  }
-  return sql;
-}
-
 // A value for one parameter.
 struct Value {
   enum class Kind { kInt, kText, kNull } kind = Kind::kNull;
@@ -164,51 +145,59 @@ struct Value {
   static Value TextOrNull(std::string_view v) { return v.empty() ? Null() : Text(v); }
 };
 
-// Buffers rows and writes them kRowsPerInsert at a time.
-class BulkInsert {
+// Buffers rows in COPY's text format and sends them with COPY ... FROM
+// STDIN (pg::CopyIn) every kCopyBufferBytes: several times the rows a
+// second of multi-row INSERTs (docs/deploy.md §9.5). PostgreSQL refuses
+// COPY into a table under row-level security, so the rows go into a
+// temporary table dropped at commit and then, in the server, into the
+// reporting table with one INSERT ... SELECT (Finish). Values are converted
+// by the columns' own types (a date from its ISO text).
+class BulkCopy {
  public:
-  BulkInsert(store::SqlConnection& db, std::string schema, std::string table, std::vector<std::string> cols,
-             std::vector<std::string> casts)
-      : db_(db), schema_(std::move(schema)), table_(std::move(table)), cols_(std::move(cols)), casts_(std::move(casts)) {}
-  Status Add(std::vector<Value> row) {
-    for (Value& v : row) values_.push_back(std::move(v));
-    ++rows_;
-    ++total_;
-    return rows_ == kRowsPerInsert ? Flush() : Status::Ok();
+  BulkCopy(store::SqlConnection& db, const std::string& schema, const std::string& table,
+           const std::vector<std::string>& cols)
+      : db_(db), target_(schema + "." + table), staging_("csu_load_" + table) {
+    for (size_t c = 0; c < cols.size(); ++c) cols_ += (c ? ", " : "") + cols[c];
   }
-  Status Flush() {
-    if (rows_ == 0) return Status::Ok();
-    auto& stmt = rows_ == kRowsPerInsert ? full_ : partial_;
-    if (!stmt || stmt_rows_[rows_ == kRowsPerInsert ? 0 : 1] != rows_) {
-      CSU_ASSIGN_OR_RETURN(prepared, db_.Prepare(InsertSql(schema_, table_, cols_, casts_, rows_)));
-      stmt = std::make_unique<store::SqlStatement>(std::move(prepared));
-      stmt_rows_[rows_ == kRowsPerInsert ? 0 : 1] = rows_;
-    }
-    stmt->Reset();
-    for (size_t i = 0; i < values_.size(); ++i) {
-      const int p = static_cast<int>(i) + 1;
-      switch (values_[i].kind) {
-        case Value::Kind::kInt: stmt->Bind(p, values_[i].i); break;
-        case Value::Kind::kText: stmt->Bind(p, values_[i].s); break;
-        case Value::Kind::kNull: stmt->BindNull(p); break;
+  Status Add(const std::vector<Value>& row) {
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c) buf_ += '\t';
+      switch (row[c].kind) {
+        case Value::Kind::kInt: buf_ += std::to_string(row[c].i); break;
+        case Value::Kind::kText: pg::AppendCopyText(buf_, row[c].s); break;
+        case Value::Kind::kNull: buf_ += "\\N"; break;
       }
     }
-    Status s = stmt->Run();
-    values_.clear();
-    rows_ = 0;
-    return s;
+    buf_ += '\n';
+    ++total_;
+    return buf_.size() >= kCopyBufferBytes ? Send() : Status::Ok();
+  }
+  // Sends what is buffered and moves the staged rows into the table.
+  Status Finish() {
+    if (Status s = Send(); !s.ok()) return s;
+    if (!staged_) return Status::Ok();
+    return db_.Exec("INSERT INTO " + target_ + " (" + cols_ + ") SELECT " + cols_ + " FROM " + staging_);
   }
   int64_t total() const { return total_; }
 
  private:
+  Status Send() {
+    if (buf_.empty()) return Status::Ok();
+    if (!staged_) {
+      if (Status s = db_.Exec("CREATE TEMPORARY TABLE " + staging_ + " (LIKE " + target_ + ") ON COMMIT DROP");
+          !s.ok())
+        return s;
+      staged_ = true;
+    }
+    Status s = pg::CopyIn(db_, "COPY " + staging_ + " (" + cols_ + ") FROM STDIN", buf_);
+    buf_.clear();
+    return s;
+  }
+
   store::SqlConnection& db_;
-  std::string schema_, table_;
-  std::vector<std::string> cols_, casts_;
-  std::vector<Value> values_;
-  size_t rows_ = 0;
+  std::string target_, staging_, cols_, buf_;
+  bool staged_ = false;
   int64_t total_ = 0;
-  std::unique_ptr<store::SqlStatement> full_, partial_;
-  size_t stmt_rows_[2] = {0, 0};
 };
 
 }  // namespace
@@ -238,10 +227,9 @@ Result<PublishResult> Publish(store::SqlConnection& db, std::string_view schema,
   const std::string sc(schema);
   Status written = store::InWriteTransaction(db, kReportingWriteLock, [&]() -> Status {
     if (Status s = db.Exec(In(sc, "DELETE FROM S.monthly_activity; DELETE FROM S.records")); !s.ok()) return s;
-    BulkInsert m(db, sc, "monthly_activity",
-                 {"commissioner", "provider", "provider_name", "financial_year", "month", "month_start", "pod",
-                  "record_kind", "currency", "hrg_chapter", "hrg_chapter_name", "activity", "cost_pence"},
-                 {"", "", "", "", "", "date", "", "", "", "", "", "", ""});
+    BulkCopy m(db, sc, "monthly_activity",
+               {"commissioner", "provider", "provider_name", "financial_year", "month", "month_start", "pod",
+                "record_kind", "currency", "hrg_chapter", "hrg_chapter_name", "activity", "cost_pence"});
     for (const MonthlyRow& r : monthly) {
       Status s = m.Add({Value::Text(r.commissioner), Value::Text(r.provider), Value::Text(r.provider_name),
                         Value::Text(r.year.ToString()), Value::Int(r.month),
@@ -250,13 +238,12 @@ Result<PublishResult> Publish(store::SqlConnection& db, std::string_view schema,
                         Value::Text(r.hrg_chapter_name), Value::Int(r.activity), Value::Int(r.pence)});
       if (!s.ok()) return s;
     }
-    if (Status s = m.Flush(); !s.ok()) return s;
+    if (Status s = m.Finish(); !s.ok()) return s;
     result.monthly_rows = m.total();
-    BulkInsert rec(db, sc, "records",
-                   {"record_kind", "batch_id", "batch_row", "commissioner", "provider", "practice", "patient_pseudonym",
-                    "age", "sex", "activity_date", "admission_date", "financial_year", "month", "pod", "hrg",
-                    "hrg_chapter", "treatment_function", "price_pence"},
-                   {"", "", "", "", "", "", "", "", "", "date", "date", "", "", "", "", "", "", ""});
+    BulkCopy rec(db, sc, "records",
+                 {"record_kind", "batch_id", "batch_row", "commissioner", "provider", "practice", "patient_pseudonym",
+                  "age", "sex", "activity_date", "admission_date", "financial_year", "month", "pod", "hrg",
+                  "hrg_chapter", "treatment_function", "price_pence"});
     Status each = ForEachRecord(a, [&](const RecordRow& r) -> Status {
       return rec.Add({Value::Text(r.record_kind), Value::Int(r.batch_id), Value::Int(r.batch_row),
                       Value::Text(r.commissioner), Value::Text(r.provider), Value::Text(r.practice),
@@ -267,7 +254,7 @@ Result<PublishResult> Publish(store::SqlConnection& db, std::string_view schema,
                       Value::Text(r.hrg_chapter), Value::TextOrNull(r.treatment_function), Value::Int(r.pence)});
     });
     if (!each.ok()) return each;
-    if (Status s = rec.Flush(); !s.ok()) return s;
+    if (Status s = rec.Finish(); !s.ok()) return s;
     result.record_rows = rec.total();
     CSU_ASSIGN_OR_RETURN(next, db.Prepare(In(sc, "SELECT COALESCE(MAX(refresh_id), 0) + 1 FROM S.refresh")));
     CSU_ASSIGN_OR_RETURN(row, next.Step());
