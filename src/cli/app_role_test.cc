@@ -33,12 +33,8 @@ class AppRole : public ::testing::Test {
  protected:
   void SetUp() override {
     CSU_PG_TEST_SCHEMA(schema_);
-    const std::string base = std::getenv("CSU_TEST_POSTGRES_URL");
-    auto admin = pg::Connect(base);
-    ASSERT_TRUE(admin.ok());
     role_ = "csu_test_app_" + std::to_string(::getpid());
-    if (!admin.value()->Exec("DROP ROLE IF EXISTS " + role_ + "; CREATE ROLE " + role_ + " NOLOGIN; GRANT " + role_ +
-                             " TO CURRENT_USER").ok())
+    if (!pg::CreateTestRole(role_))
       GTEST_SKIP() << "the role of CSU_TEST_POSTGRES_URL may not CREATE ROLE: row-level security is not tested";
     role_made_ = true;
     // The owner's data: two CCGs subscribed, June 2018 invoiced for both.

@@ -58,6 +58,18 @@ class TestSchema {
   std::string base_, schema_, url_;
 };
 
+// A NOLOGIN role for row-level security tests, granted to the test's own
+// role (so a connection may SET ROLE to it, or sign in with options -c
+// role=...). False when the test's role may not CREATE ROLE: the caller
+// skips, saying so.
+inline bool CreateTestRole(const std::string& role) {
+  auto admin = Connect(std::getenv("CSU_TEST_POSTGRES_URL"));
+  return admin.ok() && admin.value()
+                           ->Exec("DROP ROLE IF EXISTS " + role + "; CREATE ROLE " + role + " NOLOGIN; GRANT " + role +
+                                  " TO CURRENT_USER")
+                           .ok();
+}
+
 }  // namespace csu::pg
 
 // In a test's SetUp (or body): the test's own schema into `out` (an

@@ -24,11 +24,8 @@ class PgTenantRows : public ::testing::Test {
  protected:
   void SetUp() override {
     CSU_PG_TEST_SCHEMA(schema_);
-    auto admin = Connect(std::getenv("CSU_TEST_POSTGRES_URL"));
-    ASSERT_TRUE(admin.ok());
     role_ = "csu_test_app_" + std::to_string(::getpid());
-    if (!admin.value()->Exec("DROP ROLE IF EXISTS " + role_ + "; CREATE ROLE " + role_ + " NOLOGIN; GRANT " + role_ +
-                             " TO CURRENT_USER").ok())
+    if (!CreateTestRole(role_))
       GTEST_SKIP() << "the role of CSU_TEST_POSTGRES_URL may not CREATE ROLE: row-level security is not tested";
     role_made_ = true;
     auto policy = tenancy::PasswordPolicy::Load(std::string(CSU_SOURCE_DIR) + "/data/security/common-passwords.txt");

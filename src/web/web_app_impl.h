@@ -402,13 +402,12 @@ struct WebApp::Impl {
 
   // ---- billing pages (billing_routes.cc) ----
 
-  // Runs `fn` on the billing database; false (and a logged-nothing 500
-  // upstream) when there is none or it fails.
-  template <typename T, typename F>
-  Result<T> WithBilling(F&& fn) const {
-    if (!billing.with_store) return MakeError("billing", "no billing database");
+  // Runs `fn` (BillingStore& -> Result<T>) through `runner` (one of
+  // BillingAccess's with_store forms) and returns its value.
+  template <typename T, typename Runner, typename F>
+  static Result<T> RunOnBilling(Runner&& runner, F&& fn) {
     std::optional<T> out;
-    Status s = billing.with_store([&](billing::BillingStore& db) -> Status {
+    Status s = runner([&](billing::BillingStore& db) -> Status {
       Result<T> r = fn(db);
       if (!r.ok()) return r.error();
       out = std::move(r).value();
@@ -417,20 +416,23 @@ struct WebApp::Impl {
     if (!s.ok()) return s.error();
     return std::move(*out);
   }
+  // Runs `fn` on the billing database; an error (and a logged-nothing 500
+  // upstream) when there is none or it fails.
+  template <typename T, typename F>
+  Result<T> WithBilling(F&& fn) const {
+    if (!billing.with_store) return MakeError("billing", "no billing database");
+    return RunOnBilling<T>(billing.with_store, std::forward<F>(fn));
+  }
   // The same for one CCG's pages: on the application role's connection
   // scoped to `ccg` when there is one (defence in depth beneath Tenant()).
   template <typename T, typename F>
   Result<T> WithCcgBilling(const OdsCode& ccg, F&& fn) const {
     if (!billing.with_tenant_store) return WithBilling<T>(std::forward<F>(fn));
-    std::optional<T> out;
-    Status s = billing.with_tenant_store(std::string(ccg.view()), [&](billing::BillingStore& db) -> Status {
-      Result<T> r = fn(db);
-      if (!r.ok()) return r.error();
-      out = std::move(r).value();
-      return Status::Ok();
-    });
-    if (!s.ok()) return s.error();
-    return std::move(*out);
+    return RunOnBilling<T>(
+        [&](const std::function<Status(billing::BillingStore&)>& body) {
+          return billing.with_tenant_store(std::string(ccg.view()), body);
+        },
+        std::forward<F>(fn));
   }
   Result<billing::CcgBilling> CcgBillingOf(const OdsCode& ccg) const;
 
