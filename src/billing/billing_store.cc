@@ -196,6 +196,12 @@ Status PrepareServerBillingDb(store::SqlConnection& db) {
                                     "billing database");
 }
 
+Status CreateServerBillingSchema(store::SqlConnection& db) {
+  if (db.Backend() != "postgresql")
+    return MakeError(db.Name(), "server mode needs a PostgreSQL database; a state folder's opens with Open");
+  return store::CreateServerSchemaIn(db, "billing_meta", kPostgresSchema, kSchemaVersion);
+}
+
 BillingStore::BillingStore(PassKey, std::unique_ptr<store::SqlConnection> db) : db_(std::move(db)) {}
 BillingStore::~BillingStore() = default;
 

@@ -135,6 +135,12 @@ Result<std::unique_ptr<ContractStore>> ContractStore::OpenServer(std::unique_ptr
   return std::make_unique<ContractStore>(PassKey(), std::move(db));
 }
 
+Status CreateServerCommissioningSchema(store::SqlConnection& db) {
+  if (db.Backend() != "postgresql")
+    return MakeError(db.Name(), "server mode needs a PostgreSQL database; a state folder's opens with Open");
+  return store::CreateServerSchemaIn(db, "commissioning_meta", kPostgresSchema, kSchemaVersion);
+}
+
 Result<int64_t> ContractStore::Replace(const std::vector<Contract>& contracts, const Provenance& from) {
   int64_t replaced = 0;
   store::SqlConnection& d = *db_;
