@@ -1,4 +1,5 @@
 #include "billing/billing_store.h"
+#include "billing/billing_store_server.h"
 
 #include <algorithm>
 #include <array>
@@ -6,6 +7,7 @@
 #include "core/text.h"
 #include "store/sha256.h"
 #include "store/sql.h"
+#include "store/sql_schema.h"
 #include "store/sqlite_db.h"
 
 namespace csu::billing {

@@ -161,9 +161,5 @@ Status PrepareBillingDb(store::SqliteDb& db, const std::string& pragmas);
 // The same in PostgreSQL (§12a), under store::kBillingWriteLock; shared by
 // BillingStore::OpenServer and Meter::OpenServer.
 Status PrepareServerBillingDb(store::SqlConnection& db);
-// The §12a tables created in an empty schema inside the caller's write
-// transaction, which holds store::kBillingWriteLock (csu migrate's one
-// transaction). A SQLite connection is refused.
-Status CreateServerBillingSchema(store::SqlConnection& db);
 
 }  // namespace csu::billing

@@ -1,9 +1,11 @@
 #include "contracts/contract_store.h"
+#include "contracts/contract_store_server.h"
 
 #include <algorithm>
 
 #include "core/text.h"
 #include "store/sql.h"
+#include "store/sql_schema.h"
 #include "store/sqlite_db.h"
 
 namespace csu::contracts {

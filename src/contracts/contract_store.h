@@ -84,10 +84,4 @@ class ContractStore {
   std::unique_ptr<store::SqlConnection> db_;
 };
 
-// Server mode's commissioning tables (§10a) created in an empty schema inside
-// the caller's write transaction, which holds store::kCommissioningWriteLock:
-// csu migrate creates them in its one transaction before copying the rows.
-// A SQLite connection is refused.
-Status CreateServerCommissioningSchema(store::SqlConnection& db);
-
 }  // namespace csu::contracts

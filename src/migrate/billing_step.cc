@@ -8,7 +8,7 @@
 // documents as they arrive, and the counters carry on where the folder's
 // stopped: the next invoice issued in server mode takes the next number of
 // its series, without a gap.
-#include "billing/billing_store.h"
+#include "billing/billing_store_server.h"
 #include "migrate/steps.h"
 
 namespace csu::migrate {

@@ -4,7 +4,7 @@
 // challenge's latest status is read in). The tables are made by the
 // contracts module's own server schema, so the challenge log's append-only
 // triggers hold on the rows as they arrive.
-#include "contracts/contract_store.h"
+#include "contracts/contract_store_server.h"
 #include "migrate/steps.h"
 
 namespace csu::migrate {
@@ -17,7 +17,7 @@ const std::vector<TableSpec>& CommissioningTables() {
       {"contracts",
        {"id", "commissioner", "provider", "year", "mret_baseline_pence", "mret_rate_percent", "readmission_rule",
         "loaded_at", "loaded_by", "source_sha256"},
-       "itttiiittt", "id", ""},
+       "ittiiiittt", "id", ""},
       {"plan_lines", {"contract_id", "pod", "activity", "value_pence", "profile"}, "itiit", "contract_id, pod", ""},
       {"challenge_log", {"seq", "challenge", "status", "note", "at", "actor"}, "ittttt", "seq", ""},
   };

@@ -242,9 +242,10 @@ class MigrateTest : public ::testing::TestWithParam<const char*> {
     s.ccg = "02N";
     s.item = "BI-CORE";
     s.start = Date::FromYmd(2018, 5, 1);
-    s.term_months = 12;
+    s.term_months = 24;
     s.notice_months = 3;
-    ASSERT_TRUE(b.AddSubscription(s, KnownCcg, kBiller).ok());
+    auto second = b.AddSubscription(s, KnownCcg, kBiller);
+    ASSERT_TRUE(second.ok()) << second.error().ToString();
     ASSERT_TRUE(b.SetPopulation("02E", Date::FromYmd(2018, 7, 1), 260000, kBiller).ok());
     ASSERT_TRUE(b.SetPopulation("02N", Date::FromYmd(2018, 5, 1), 150000, kBiller).ok());
     ASSERT_TRUE(b.RecordUsage("02E", billing::Period(2018, 6), "payslips", 1234, "payroll-2018-06", kBiller).ok());
@@ -580,7 +581,7 @@ TEST_P(MigrateTest, TheModulesAndBatchesRoundTripIntoServerMode) {
   more.ccg = "02N";
   more.item = "CONTRACTS";
   more.start = Date::FromYmd(2019, 1, 1);
-  more.term_months = 12;
+  more.term_months = 24;
   more.notice_months = 3;
   auto added = server_b.value()->AddSubscription(more, KnownCcg, kBiller);
   ASSERT_TRUE(added.ok()) << added.error().ToString();

@@ -1,4 +1,5 @@
 #include "store/sql.h"
+#include "store/sql_schema.h"
 
 #include "store/sqlite_db.h"
 

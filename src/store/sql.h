@@ -35,10 +35,8 @@ class SqliteDb;
 // Every key is listed here, including those declared beside their module to
 // keep this header's dependants from rebuilding: 0x...07 is
 // store::kPartitionsWriteLock (store/partition_map.h), 0x...52
-// reporting::kReportingWriteLock (reporting/reporting_store.h), 0x...0e
-// billing::kInvoiceRunJobLock (billing/invoice_run.h: the session-level lock
-// a singleton invoice run holds, docs/server-mode.md). Take the next free
-// number for a new one.
+// reporting::kReportingWriteLock (reporting/reporting_store.h). Take the next
+// free number for a new one.
 inline constexpr int64_t kAccountsWriteLock = 0x4f70656e435355'01;
 inline constexpr int64_t kAuditWriteLock = 0x4f70656e435355'02;
 // The commissioning database (contracts, plans, the challenge log).
@@ -144,12 +142,6 @@ Status InWriteTransaction(SqlConnection& db, int64_t lock, F&& body) {
 // because every module shares the connection's schema.
 Status PrepareServerSchema(SqlConnection& db, int64_t lock, const std::string& meta_table, const char* schema,
                            int version, const std::string& what);
-
-// The schema of PrepareServerSchema on a fresh database, inside the caller's
-// write transaction (which holds whatever locks it needs): runs `schema` and
-// records schema_version in `meta_table`. For csu migrate, which creates
-// every module's tables in its one transaction.
-Status CreateServerSchemaIn(SqlConnection& db, const std::string& meta_table, const char* schema, int version);
 
 // The SQLite engine: adapts an open SqliteDb (whose own API is unchanged).
 // `db()` gives it back for what only SQLite has (pragmas, schema edits).
