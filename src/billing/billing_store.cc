@@ -1,4 +1,5 @@
 #include "billing/billing_store.h"
+#include "billing/billing_store_server.h"
 
 #include <algorithm>
 #include <array>
@@ -6,6 +7,7 @@
 #include "core/text.h"
 #include "store/sha256.h"
 #include "store/sql.h"
+#include "store/sql_schema.h"
 #include "store/sqlite_db.h"
 
 namespace csu::billing {
@@ -194,6 +196,12 @@ Status PrepareServerBillingDb(store::SqlConnection& db) {
     return MakeError(db.Name(), "server mode needs a PostgreSQL database; a state folder's opens with Open");
   return store::PrepareServerSchema(db, store::kBillingWriteLock, "billing_meta", kPostgresSchema, kSchemaVersion,
                                     "billing database");
+}
+
+Status CreateServerBillingSchema(store::SqlConnection& db) {
+  if (db.Backend() != "postgresql")
+    return MakeError(db.Name(), "server mode needs a PostgreSQL database; a state folder's opens with Open");
+  return store::CreateServerSchemaIn(db, "billing_meta", kPostgresSchema, kSchemaVersion);
 }
 
 BillingStore::BillingStore(PassKey, std::unique_ptr<store::SqlConnection> db) : db_(std::move(db)) {}

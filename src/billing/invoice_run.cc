@@ -23,7 +23,8 @@ Result<Invoice> PreviewInvoice(BillingStore& db, const refdata::RefData& ref, co
 }
 
 Result<InvoiceRunResult> RunInvoices(BillingStore& db, const refdata::RefData& ref, Period period,
-                                     const InvoiceRunOptions& options, const Actor& actor) {
+                                     const InvoiceRunOptions& options, const Actor& actor,
+                                     const MayContinue& may_continue) {
   if (period.last_day() >= options.today)
     return MakeError(period.ToString(), "the month has not ended yet (today is " + options.today.ToString() +
                                             "): a month is invoiced once its usage is complete");
@@ -47,6 +48,12 @@ Result<InvoiceRunResult> RunInvoices(BillingStore& db, const refdata::RefData& r
       CSU_ASSIGN_OR_RETURN(inv, compute());
       out.issued.push_back(std::move(inv));
       continue;
+    }
+    if (may_continue) {
+      if (Status s = may_continue(); !s.ok()) {
+        out.stopped = s.error();
+        return out;
+      }
     }
     CSU_ASSIGN_OR_RETURN(issued, db.IssueInvoice(ccg, period, compute, actor));
     if (issued) out.issued.push_back(std::move(*issued));

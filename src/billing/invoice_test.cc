@@ -211,6 +211,29 @@ TEST_P(GoldenInvoices, ReRunningAMonthIssuesNothingNew) {
   EXPECT_EQ(db_->Documents("").value().size(), 1u);
 }
 
+// A run told to stop (server mode: it lost its job lock) stops before the
+// next invoice, returns what it issued, and a second run issues the rest
+// with the next number.
+TEST_P(GoldenInvoices, ARunToldToStopKeepsWhatItIssuedAndARerunFinishes) {
+  ASSERT_TRUE(db_->AddSubscription(Sub("02N", "BI-CORE"), KnownCcg, kActor).ok());
+  ASSERT_TRUE(db_->SetPopulation("02N", Date::FromYmd(2018, 4, 1), 150000, kActor).ok());
+  int asked = 0;
+  auto stopped = RunInvoices(*db_, refdata::TestRefData(), Period(2018, 6), {2000, kToday, false}, kActor, [&]() -> Status {
+    return ++asked == 1 ? Status::Ok() : Status(Error{"invoice run", "lost its lock"});
+  });
+  ASSERT_TRUE(stopped.ok()) << stopped.error().ToString();
+  EXPECT_EQ(asked, 2);
+  ASSERT_EQ(stopped.value().issued.size(), 1u);
+  EXPECT_EQ(stopped.value().issued[0].number, "INV-000001");
+  ASSERT_TRUE(stopped.value().stopped.has_value());
+  EXPECT_EQ(stopped.value().stopped->why, "lost its lock");
+  InvoiceRunResult rest = Run(Period(2018, 6));
+  ASSERT_EQ(rest.issued.size(), 1u);
+  EXPECT_EQ(rest.issued[0].number, "INV-000002");
+  EXPECT_EQ(rest.already, std::vector<std::string>{"INV-000001"});
+  EXPECT_FALSE(rest.stopped.has_value());
+}
+
 TEST_P(GoldenInvoices, AMonthNotYetEndedIsRefused) {
   auto r = RunInvoices(*db_, refdata::TestRefData(), Period(2026, 11), {2000, kToday, false}, kActor);
   ASSERT_FALSE(r.ok());

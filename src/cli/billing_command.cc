@@ -29,6 +29,8 @@
 #include "core/uk_time.h"
 #include "core/file.h"
 #include "core/text.h"
+#include "pg/job_lock.h"
+#include "pg/pg_connection.h"
 #include "store/env.h"
 #include "store/sha256.h"
 
@@ -330,10 +332,22 @@ int InvoiceRun(const Context& ctx, const BillingArgs& a) {
   std::optional<int64_t> rate = billing::ParsePercentBp(a.vat_rate);
   if (!rate || *rate < 0 || *rate > 10000)
     return Fail("--vat-rate: \"" + a.vat_rate + "\" is not a percentage 0–100 such as 20", kExitUsage);
+  // Server mode: the run is a singleton job across machines (its lock is
+  // held until this function returns); a dry run issues nothing, so it
+  // needs none.
+  std::unique_ptr<pg::JobLock> job;
+  if (!a.database.empty() && !a.dry_run) {
+    if (!pg::IsPostgresUrl(a.database)) return Fail("--database: must be a postgresql:// URL (docs/server-mode.md)");
+    auto taken = pg::JobLock::Take(a.database, billing::kInvoiceRunJobLock, "invoice run");
+    if (!taken.ok()) return Fail(taken.error().ToString());
+    job = std::move(taken).value();
+  }
   auto o = Open(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   billing::InvoiceRunOptions options{*rate, o->today, a.dry_run};
-  auto run = billing::RunInvoices(*o->db, *o->state->ref, period.value(), options, o->actor);
+  billing::MayContinue still_held = nullptr;
+  if (job) still_held = [&job] { return job->StillHeld(); };
+  auto run = billing::RunInvoices(*o->db, *o->state->ref, period.value(), options, o->actor, still_held);
   if (!run.ok()) return Fail(run.error().ToString());
   for (const billing::Invoice& inv : run.value().issued) {
     if (a.dry_run) continue;
@@ -341,6 +355,11 @@ int InvoiceRun(const Context& ctx, const BillingArgs& a) {
                               {"net_pence", inv.net.pence()}, {"vat_pence", inv.vat.pence()},
                               {"total_pence", inv.total.pence()}, {"sha256", inv.sha256}};
     if (!Audit(*o, "billing.invoice.issue", inv.ccg, details)) return kExitFailure;
+  }
+  if (run.value().stopped) {
+    for (const billing::Invoice& inv : run.value().issued) std::printf("%-12s %-5s issued\n", inv.number.c_str(),
+                                                                         inv.ccg.c_str());
+    return Fail(run.value().stopped->ToString());
   }
   if (a.format == "json") {
     nlohmann::json out = {{"period", period.value().ToString()}, {"dry_run", a.dry_run},

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/run_csu_for_tests.h"
+#include "billing/invoice_run.h"
+#include "pg/job_lock.h"
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
 
@@ -204,6 +206,43 @@ TEST(BillingServerModeTest, AnInvoiceIssuedOnOneNodeIsSeenNumberedAndVerifiedOnA
   EXPECT_EQ(q.value().Int(1), 3);  // two invoices and the challenge
   fs::remove_all(a);
   fs::remove_all(b);
+}
+
+// The invoice run is a singleton job in server mode: while another run
+// holds billing::kInvoiceRunJobLock (here this test, on its own connection,
+// as a run on another machine would), `csu invoice run --database` is
+// refused naming the holder and issues nothing; a dry run needs no lock;
+// once the holder has gone the run goes ahead.
+TEST(BillingServerModeTest, ASecondInvoiceRunIsRefusedWhileOneHoldsTheJobLock) {
+  auto schema = pg::TestSchema::Create();
+  ASSERT_TRUE(schema.ok()) << schema.error().ToString();
+  if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
+  const std::string db = " --database '" + schema.value()->url() + "'";
+  const fs::path node = testing::FreshScratch("csu-billing-job-lock");
+  ASSERT_EQ(testing::RunCsuOn(node, "users add admin --role csu_admin --password-stdin < " + (node / "pw.txt").string())
+                .exit_code,
+            0);
+  const std::string golden = std::string(CSU_SOURCE_DIR) + "/tests/golden/billing/catalogue.csv";
+  ASSERT_EQ(testing::RunCsuOn(node, "catalogue load " + golden, db).exit_code, 0);
+  ASSERT_EQ(testing::RunCsuOn(node, "subscriptions add --ccg 02E --item BI-CORE --start 2018-04-01", db).exit_code, 0);
+  Outcome o;
+  {
+    auto held = pg::JobLock::Take(schema.value()->url(), billing::kInvoiceRunJobLock, "invoice run");
+    ASSERT_TRUE(held.ok()) << held.error().ToString();
+    o = testing::RunCsuOn(node, "invoice run --period 2018-06", db);
+    EXPECT_EQ(o.exit_code, 1) << o.output;
+    EXPECT_TRUE(Contains(o.output, "another invoice run is running against this database")) << o.output;
+    EXPECT_TRUE(Contains(o.output, "pid " + std::to_string(::getpid()))) << o.output;
+    EXPECT_TRUE(Contains(o.output, "holds its lock")) << o.output;
+    Outcome dry = testing::RunCsuOn(node, "invoice run --period 2018-06 --dry-run", db);
+    EXPECT_EQ(dry.exit_code, 0) << dry.output;
+  }
+  o = testing::RunCsuOn(node, "invoice list", db);
+  EXPECT_FALSE(Contains(o.output, "INV-000001")) << "a refused run issued something: " << o.output;
+  o = testing::RunCsuOn(node, "invoice run --period 2018-06", db);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "INV-000001")) << o.output;
+  fs::remove_all(node);
 }
 
 }  // namespace

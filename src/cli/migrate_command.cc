@@ -1,7 +1,8 @@
 // `csu migrate --from DIR --to postgresql://...`: moves an embedded
 // installation's state folder into server mode's PostgreSQL database, step
-// by step (src/migrate: the accounts and the audit log today), checked by
-// the row counts of every table and by the audit chain's head hash, in one
+// by step (src/migrate: the accounts, the audit log, contracts and
+// challenges, billing and the activity batches), checked by the row counts
+// of every table and by the audit chain's head hash, in one
 // transaction (docs/server-mode.md, "Moving an installation"). The folder
 // is only read. Progress is shown on a terminal only.
 #include <CLI/CLI.hpp>
@@ -66,12 +67,12 @@ int Run(const MigrateArgs& args) {
     return kExitOk;
   }
   std::printf("Migrated %s into %s:\n", args.from.c_str(), name.c_str());
-  std::printf("  %-12s %-20s %12s %12s\n", "step", "table", "source rows", "target rows");
+  std::printf("  %-13s %-20s %12s %12s\n", "step", "table", "source rows", "target rows");
   for (const auto& s : report.value().steps) {
     for (const auto& t : s.tables)
-      std::printf("  %-12s %-20s %12lld %12lld\n", s.step.c_str(), t.table.c_str(),
+      std::printf("  %-13s %-20s %12lld %12lld\n", s.step.c_str(), t.table.c_str(),
                   static_cast<long long>(t.source_rows), static_cast<long long>(t.target_rows));
-    for (const auto& [k, v] : s.checks) std::printf("  %-12s %s: %s\n", s.step.c_str(), k.c_str(), v.c_str());
+    for (const auto& [k, v] : s.checks) std::printf("  %-13s %s: %s\n", s.step.c_str(), k.c_str(), v.c_str());
   }
   std::printf("The state folder was only read. Start the nodes with --database (or CSU_DATABASE_URL) set to the "
               "same database.\n");
@@ -84,7 +85,8 @@ void AddMigrateCommand(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<MigrateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "migrate",
-      "Move a state folder's accounts and audit log into server mode's PostgreSQL database (docs/server-mode.md)");
+      "Move a state folder (accounts, audit log, contracts, billing, batches) into server mode's PostgreSQL "
+      "database (docs/server-mode.md)");
   cmd->add_option("--from", args->from, "The state folder to move (only read; stop csu serve on it first)")
       ->required();
   cmd->add_option("--to", args->to,

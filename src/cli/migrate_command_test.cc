@@ -42,5 +42,45 @@ TEST(MigrateCommand, MovesAFolderIntoPostgresAndRefusesASecondTime) {
   std::filesystem::remove_all(root);
 }
 
+// A folder that has billed and challenged, moved, then used in server mode:
+// the invoice issued before the move renders byte for byte as it did, and
+// the next invoice run continues the folder's numbering with no gap.
+TEST(MigrateCommand, InvoiceNumberingContinuesInServerModeAfterTheMove) {
+  auto schema = pg::TestSchema::Create();
+  ASSERT_TRUE(schema.ok()) << schema.error().ToString();
+  if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
+  const auto root = testing::FreshScratch("csu-migrate-billing");
+  ASSERT_EQ(testing::RunCsuOn(root, "users add admin --role csu_admin --password-stdin < " + (root / "pw.txt").string())
+                .exit_code,
+            0);
+  const std::string golden = std::string(CSU_SOURCE_DIR) + "/tests/golden/billing/catalogue.csv";
+  ASSERT_EQ(testing::RunCsuOn(root, "catalogue load " + golden).exit_code, 0);
+  ASSERT_EQ(testing::RunCsuOn(root, "subscriptions add --ccg 02E --item BI-CORE --start 2018-04-01").exit_code, 0);
+  auto o = testing::RunCsuOn(root, "invoice run --period 2018-06");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  ASSERT_TRUE(Contains(o.output, "INV-000001")) << o.output;
+  ASSERT_EQ(testing::RunCsuOn(root, "challenges set dup:apc:1:2 agreed --note 'coded twice'").exit_code, 0);
+  const auto before = testing::RunCsuOn(root, "invoice show INV-000001");
+  ASSERT_EQ(before.exit_code, 0) << before.output;
+
+  const std::string url = "'" + schema.value()->url() + "'";
+  o = RunCsu("migrate --from " + (root / "state").string() + " --to " + url);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "numbering: continues INV after 1")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "challenge_log                   1            1")) << o.output;
+
+  const std::string db = " --database " + url;
+  const auto after = testing::RunCsuOn(root, "invoice show INV-000001", db);
+  ASSERT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_EQ(after.output, before.output);
+  o = testing::RunCsuOn(root, "invoice run --period 2018-07", db);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "INV-000002")) << o.output;
+  o = testing::RunCsuOn(root, "invoice verify", db);
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "2 documents")) << o.output;
+  std::filesystem::remove_all(root);
+}
+
 }  // namespace
 }  // namespace csu::cli

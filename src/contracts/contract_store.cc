@@ -1,9 +1,11 @@
 #include "contracts/contract_store.h"
+#include "contracts/contract_store_server.h"
 
 #include <algorithm>
 
 #include "core/text.h"
 #include "store/sql.h"
+#include "store/sql_schema.h"
 #include "store/sqlite_db.h"
 
 namespace csu::contracts {
@@ -133,6 +135,12 @@ Result<std::unique_ptr<ContractStore>> ContractStore::OpenServer(std::unique_ptr
       !s.ok())
     return s.error();
   return std::make_unique<ContractStore>(PassKey(), std::move(db));
+}
+
+Status CreateServerCommissioningSchema(store::SqlConnection& db) {
+  if (db.Backend() != "postgresql")
+    return MakeError(db.Name(), "server mode needs a PostgreSQL database; a state folder's opens with Open");
+  return store::CreateServerSchemaIn(db, "commissioning_meta", kPostgresSchema, kSchemaVersion);
 }
 
 Result<int64_t> ContractStore::Replace(const std::vector<Contract>& contracts, const Provenance& from) {

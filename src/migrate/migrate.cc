@@ -1,7 +1,10 @@
 #include "migrate/migrate.h"
+#include "migrate/steps.h"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+
+#include <set>
 
 #include "store/audit_chain.h"
 #include "store/env.h"
@@ -211,10 +214,43 @@ Result<int64_t> CopyTable(store::SqliteDb& source, store::SqlConnection& target,
   return done;
 }
 
+Status CheckSourceDatabase(store::SqliteDb& db, const std::string& version, const std::vector<TableSpec>& tables,
+                           const std::set<std::string>& also_known) {
+  CSU_ASSIGN_OR_RETURN(ver, db.Prepare("SELECT value FROM meta WHERE key = 'schema_version'"));
+  CSU_ASSIGN_OR_RETURN(has, ver.Step());
+  if (!has) return MakeError(db.path(), "not a csu database: no schema_version");
+  if (ver.Text(0) != version)
+    return MakeError(db.path(), "schema version " + ver.Text(0) + " is not one this csu can migrate (it knows " +
+                                    version + ")");
+  std::set<std::string> known = also_known;
+  for (const TableSpec& t : tables) known.insert(t.table);
+  CSU_ASSIGN_OR_RETURN(q, db.Prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
+  while (true) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    if (!known.count(q.Text(0)))
+      return MakeError(db.path(), "has a table '" + q.Text(0) + "' this csu does not know how to migrate");
+  }
+  return Status::Ok();
+}
+
+Status ContinueIdentity(store::SqlConnection& target, const std::string& table, const std::string& column) {
+  CSU_ASSIGN_OR_RETURN(q, target.Prepare("SELECT setval(pg_get_serial_sequence('" + table + "', '" + column +
+                                         "'), COALESCE((SELECT max(" + column + ") FROM " + table +
+                                         "), 1), (SELECT count(*) FROM " + table + ") > 0)"));
+  return q.Run();
+}
+
 // ---- the run ----
 
 Result<MigrateReport> Migrate(const std::string& dir, store::SqlConnection& target,
                               const std::vector<std::unique_ptr<MigrationStep>>& steps, const MigrateOptions& options) {
+  if (target.Backend() != "postgresql")
+    for (const auto& step : steps)
+      if (step->NeedsPostgres())
+        return MakeError(target.Name(), "step " + step->Name() +
+                                            " moves into PostgreSQL only (its tables use PostgreSQL's types and "
+                                            "triggers); nothing was read or written");
   CSU_ASSIGN_OR_RETURN(source, MigrationSource::Open(dir));
   // Every source is checked before the target is touched.
   for (const auto& step : steps)
@@ -228,8 +264,17 @@ Result<MigrateReport> Migrate(const std::string& dir, store::SqlConnection& targ
   // from writing either until the run is over.
   Status run = store::InWriteTransaction(target, store::kAccountsWriteLock, [&]() -> Status {
     if (target.Backend() == "postgresql") {
+      // The audit log's and every step's, in one order (ascending), so
+      // that two runs never wait for each other in a cycle.
+      std::set<int64_t> locks = {store::kAuditWriteLock};
+      for (const auto& step : steps)
+        for (int64_t key : step->WriteLocks()) locks.insert(key);
+      locks.erase(store::kAccountsWriteLock);  // BeginWrite took it
       CSU_ASSIGN_OR_RETURN(lock, target.Prepare("SELECT pg_advisory_xact_lock(?1)"));
-      if (Status s = lock.Bind(1, store::kAuditWriteLock).Run(); !s.ok()) return s;
+      for (int64_t key : locks) {
+        lock.Reset();
+        if (Status s = lock.Bind(1, key).Run(); !s.ok()) return s;
+      }
     }
     // Again under the locks: another run may have filled it since.
     if (Status s = RequireEmpty(target); !s.ok()) return s;

@@ -113,9 +113,19 @@ class MigrationStep {
   // Error (the run is rolled back).
   virtual Result<StepReport> Copy(MigrationSource& source, store::SqlConnection& target,
                                   const ProgressFn& progress) = 0;
+  // The write locks (store/sql.h) of the databases the step fills, which the
+  // runner takes in its transaction on PostgreSQL so that no node writes
+  // those tables meanwhile (the accounts' and the audit log's are always
+  // taken).
+  virtual std::vector<int64_t> WriteLocks() const { return {}; }
+  // True when the target must be PostgreSQL (the step's tables use its types
+  // and triggers): the runner refuses another target before reading
+  // anything. Only tests use a SQLite target.
+  virtual bool NeedsPostgres() const { return false; }
 };
 
-// The registry: every step this csu knows, in the order they run.
+// The registry: every step this csu knows, in the order they run. The
+// steps themselves are declared in migrate/steps.h, one per file.
 std::vector<std::unique_ptr<MigrationStep>> DefaultSteps();
 
 struct MigrateOptions {

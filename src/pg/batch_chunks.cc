@@ -152,7 +152,7 @@ Result<std::unique_ptr<BatchChunks>> BatchChunks::Open(std::unique_ptr<store::Sq
 }
 
 Status BatchChunks::CreateSchema() {
-  Status s = store::InWriteTransaction(*db_, store::kBatchesWriteLock, [&]() -> Status { return db_->Exec(kSchema); });
+  Status s = store::InWriteTransaction(*db_, store::kBatchesWriteLock, [&]() -> Status { return CreateBatchTables(*db_); });
   if (!s.ok()) return s;
   CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT schema_version FROM batch_generation WHERE id = 1"));
   CSU_ASSIGN_OR_RETURN(row, q.Step());
@@ -186,77 +186,87 @@ Result<std::vector<ServerBatch>> BatchChunks::List() {
   return out;
 }
 
-Result<int64_t> BatchChunks::Bump() {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("UPDATE batch_generation SET generation = generation + 1 WHERE id = 1 "
-                                       "RETURNING generation"));
+Result<int64_t> BatchChunks::Bump() { return BumpGeneration(*db_); }
+
+Status CreateBatchTables(store::SqlConnection& db) {
+  if (db.Backend() != "postgresql") return MakeError(db.Name(), "batches in a database need PostgreSQL");
+  return db.Exec(kSchema);
+}
+
+Result<int64_t> BumpGeneration(store::SqlConnection& db) {
+  CSU_ASSIGN_OR_RETURN(q, db.Prepare("UPDATE batch_generation SET generation = generation + 1 WHERE id = 1 "
+                                     "RETURNING generation"));
   CSU_ASSIGN_OR_RETURN(row, q.Step());
-  if (!row) return MakeError(db_->Name(), "batch_generation has no row");
+  if (!row) return MakeError(db.Name(), "batch_generation has no row");
   const int64_t generation = q.Int(0);
   q.Reset();
   // Delivered by PostgreSQL when the transaction commits, never before.
-  CSU_ASSIGN_OR_RETURN(n, db_->Prepare("SELECT pg_notify(?1, ?2)"));
+  CSU_ASSIGN_OR_RETURN(n, db.Prepare("SELECT pg_notify(?1, ?2)"));
   n.Bind(1, kBatchChannel).Bind(2, std::to_string(generation));
   if (Status s = n.Run(); !s.ok()) return s.error();
   return generation;
 }
 
 Status BatchChunks::Publish(const store::BatchTransfer& t, const std::string& key_fingerprint) {
+  return store::InWriteTransaction(*db_, store::kBatchesWriteLock,
+                                   [&]() -> Status { return PublishBatchIn(*db_, t, key_fingerprint); });
+}
+
+Status PublishBatchIn(store::SqlConnection& db, const store::BatchTransfer& t, const std::string& key_fingerprint) {
   const std::string where = Where(t.info.id);
-  return store::InWriteTransaction(*db_, store::kBatchesWriteLock, [&]() -> Status {
-    CSU_ASSIGN_OR_RETURN(k, db_->Prepare("SELECT key_fingerprint, (SELECT coalesce(max(id), 0) FROM server_batches) "
-                                         "FROM batch_generation WHERE id = 1"));
-    CSU_ASSIGN_OR_RETURN(row, k.Step());
-    if (!row) return MakeError(db_->Name(), "batch_generation has no row");
-    const std::string recorded = k.Text(0);
-    const int64_t last = k.Int(1);
-    k.Reset();
-    if (!recorded.empty() && recorded != key_fingerprint)
-      return MakeError(where, "the database's batches were pseudonymised under another key (fingerprint " +
-                                  recorded + "); this folder's pseudonyms would not link to them");
-    if (t.info.id != last + 1)
-      return MakeError(where, "the database's last batch is " + std::to_string(last) +
-                                  ", so this one cannot be added under its id: catch the folder up first");
-    CSU_ASSIGN_OR_RETURN(gen, Bump());
-    if (recorded.empty()) {
-      CSU_ASSIGN_OR_RETURN(set, db_->Prepare("UPDATE batch_generation SET key_fingerprint = ?1 WHERE id = 1"));
-      set.Bind(1, key_fingerprint);
-      if (Status s = set.Run(); !s.ok()) return s;
-    }
-    CSU_ASSIGN_OR_RETURN(b, db_->Prepare(
-                                "INSERT INTO server_batches(id, kind, file_name, content_sha256, rows_read, "
-                                "rows_accepted, rows_quarantined, records_restated, loaded_at, loaded_by, removed, "
-                                "removed_at, removed_by, rows_file, rows_bytes, rows_sha256, cols_file, cols_bytes, "
-                                "cols_sha256, format_version, generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                                "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"));
-    b.Bind(1, t.info.id).Bind(2, store::KindText(t.info.kind)).Bind(3, t.info.file_name).Bind(4, t.info.content_sha256);
-    b.Bind(5, t.info.rows_read).Bind(6, t.info.rows_accepted).Bind(7, t.info.rows_quarantined);
-    b.Bind(8, t.info.records_restated).Bind(9, t.info.loaded_at).Bind(10, t.info.loaded_by);
-    b.Bind(11, int64_t{t.info.removed ? 1 : 0}).Bind(12, t.removed_at).Bind(13, t.removed_by);
-    b.Bind(14, t.rows_file).Bind(15, t.rows_bytes).Bind(16, t.rows_sha256);
-    b.Bind(17, t.cols_file).Bind(18, t.cols_bytes).Bind(19, t.cols_sha256);
-    b.Bind(20, t.format_version).Bind(21, gen);
-    if (Status s = b.Run(); !s.ok()) return s;
-    if (!t.info.removed) {
-      if (Status s = InsertFile(*db_, t.info.id, "rows", t.rows); !s.ok()) return s;
-      if (Status s = InsertFile(*db_, t.info.id, "cols", t.cols); !s.ok()) return s;
-    }
-    CSU_ASSIGN_OR_RETURN(c, db_->Prepare("INSERT INTO batch_codes(batch_id, dimension, id, code) VALUES (?1, ?2, ?3, ?4)"));
-    for (const store::DictionaryCode& code : t.codes) {
-      c.Reset();
-      c.Bind(1, t.info.id).Bind(2, code.dimension).Bind(3, code.id).Bind(4, code.code);
-      if (Status s = c.Run(); !s.ok()) return s;
-    }
-    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO batch_quarantine(batch_id, seq, line, column_name, reason, detail, "
-                                         "masked_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-    int64_t seq = 0;
-    for (const ingest::QuarantinedRow& r : t.quarantine) {
-      q.Reset();
-      q.Bind(1, t.info.id).Bind(2, seq++).Bind(3, r.line).Bind(4, r.column).Bind(5, r.reason).Bind(6, r.detail);
-      q.Bind(7, r.masked_text);
-      if (Status s = q.Run(); !s.ok()) return s;
-    }
-    return Status::Ok();
-  });
+  CSU_ASSIGN_OR_RETURN(k, db.Prepare("SELECT key_fingerprint, (SELECT coalesce(max(id), 0) FROM server_batches) "
+                                     "FROM batch_generation WHERE id = 1"));
+  CSU_ASSIGN_OR_RETURN(row, k.Step());
+  if (!row) return MakeError(db.Name(), "batch_generation has no row");
+  const std::string recorded = k.Text(0);
+  const int64_t last = k.Int(1);
+  k.Reset();
+  if (!recorded.empty() && recorded != key_fingerprint)
+    return MakeError(where, "the database's batches were pseudonymised under another key (fingerprint " +
+                                recorded + "); this folder's pseudonyms would not link to them");
+  if (t.info.id != last + 1)
+    return MakeError(where, "the database's last batch is " + std::to_string(last) +
+                                ", so this one cannot be added under its id: catch the folder up first");
+  CSU_ASSIGN_OR_RETURN(gen, BumpGeneration(db));
+  if (recorded.empty()) {
+    CSU_ASSIGN_OR_RETURN(set, db.Prepare("UPDATE batch_generation SET key_fingerprint = ?1 WHERE id = 1"));
+    set.Bind(1, key_fingerprint);
+    if (Status s = set.Run(); !s.ok()) return s;
+  }
+  CSU_ASSIGN_OR_RETURN(b, db.Prepare(
+                              "INSERT INTO server_batches(id, kind, file_name, content_sha256, rows_read, "
+                              "rows_accepted, rows_quarantined, records_restated, loaded_at, loaded_by, removed, "
+                              "removed_at, removed_by, rows_file, rows_bytes, rows_sha256, cols_file, cols_bytes, "
+                              "cols_sha256, format_version, generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                              "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"));
+  b.Bind(1, t.info.id).Bind(2, store::KindText(t.info.kind)).Bind(3, t.info.file_name).Bind(4, t.info.content_sha256);
+  b.Bind(5, t.info.rows_read).Bind(6, t.info.rows_accepted).Bind(7, t.info.rows_quarantined);
+  b.Bind(8, t.info.records_restated).Bind(9, t.info.loaded_at).Bind(10, t.info.loaded_by);
+  b.Bind(11, int64_t{t.info.removed ? 1 : 0}).Bind(12, t.removed_at).Bind(13, t.removed_by);
+  b.Bind(14, t.rows_file).Bind(15, t.rows_bytes).Bind(16, t.rows_sha256);
+  b.Bind(17, t.cols_file).Bind(18, t.cols_bytes).Bind(19, t.cols_sha256);
+  b.Bind(20, t.format_version).Bind(21, gen);
+  if (Status s = b.Run(); !s.ok()) return s;
+  if (!t.info.removed) {
+    if (Status s = InsertFile(db, t.info.id, "rows", t.rows); !s.ok()) return s;
+    if (Status s = InsertFile(db, t.info.id, "cols", t.cols); !s.ok()) return s;
+  }
+  CSU_ASSIGN_OR_RETURN(c, db.Prepare("INSERT INTO batch_codes(batch_id, dimension, id, code) VALUES (?1, ?2, ?3, ?4)"));
+  for (const store::DictionaryCode& code : t.codes) {
+    c.Reset();
+    c.Bind(1, t.info.id).Bind(2, code.dimension).Bind(3, code.id).Bind(4, code.code);
+    if (Status s = c.Run(); !s.ok()) return s;
+  }
+  CSU_ASSIGN_OR_RETURN(q, db.Prepare("INSERT INTO batch_quarantine(batch_id, seq, line, column_name, reason, detail, "
+                                     "masked_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  int64_t seq = 0;
+  for (const ingest::QuarantinedRow& r : t.quarantine) {
+    q.Reset();
+    q.Bind(1, t.info.id).Bind(2, seq++).Bind(3, r.line).Bind(4, r.column).Bind(5, r.reason).Bind(6, r.detail);
+    q.Bind(7, r.masked_text);
+    if (Status s = q.Run(); !s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 Status BatchChunks::Withdraw(int64_t batch_id, const std::string& at, const std::string& by) {

@@ -82,6 +82,18 @@ class BatchChunks {
   std::unique_ptr<store::SqlConnection> db_;
 };
 
+// The pieces of Publish for a caller that holds its own write transaction
+// (csu migrate, which moves a folder's batches in the one transaction that
+// moves everything else): the tables created in an empty schema; a batch
+// stored with its generation bump and NOTIFY exactly as Publish stores it
+// (the same checks: the next id, the same key). The transaction must hold
+// store::kBatchesWriteLock.
+Status CreateBatchTables(store::SqlConnection& db);
+Status PublishBatchIn(store::SqlConnection& db, const store::BatchTransfer& batch, const std::string& key_fingerprint);
+// Inside a write transaction: the catalog generation + 1 and a NOTIFY on
+// kBatchChannel (delivered at commit); returns the new generation.
+Result<int64_t> BumpGeneration(store::SqlConnection& db);
+
 // What one round of CatchUp or PublishLocal did.
 struct SyncOutcome {
   int adopted = 0;    // batches fetched into the folder

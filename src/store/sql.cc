@@ -1,4 +1,5 @@
 #include "store/sql.h"
+#include "store/sql_schema.h"
 
 #include "store/sqlite_db.h"
 
@@ -37,6 +38,12 @@ Status SqliteConnection::Commit() { return db_->Exec("COMMIT"); }
 Status SqliteConnection::Rollback() { return db_->Exec("ROLLBACK"); }
 const std::string& SqliteConnection::Name() const { return db_->path(); }
 
+Status CreateServerSchemaIn(SqlConnection& db, const std::string& meta_table, const char* schema, int version) {
+  if (Status s = db.Exec(schema); !s.ok()) return s;
+  CSU_ASSIGN_OR_RETURN(ins, db.Prepare("INSERT INTO " + meta_table + "(key, value) VALUES ('schema_version', ?1)"));
+  return ins.Bind(1, std::to_string(version)).Run();
+}
+
 Status PrepareServerSchema(SqlConnection& db, int64_t lock, const std::string& meta_table, const char* schema,
                            int version, const std::string& what) {
   return InWriteTransaction(db, lock, [&]() -> Status {
@@ -46,11 +53,7 @@ Status PrepareServerSchema(SqlConnection& db, int64_t lock, const std::string& m
     CSU_ASSIGN_OR_RETURN(row, exists.Step());
     const bool fresh = row && exists.Int(0) == 0;
     exists.Reset();
-    if (fresh) {
-      if (Status s = db.Exec(schema); !s.ok()) return s;
-      CSU_ASSIGN_OR_RETURN(ins, db.Prepare("INSERT INTO " + meta_table + "(key, value) VALUES ('schema_version', ?1)"));
-      return ins.Bind(1, std::to_string(version)).Run();
-    }
+    if (fresh) return CreateServerSchemaIn(db, meta_table, schema, version);
     CSU_ASSIGN_OR_RETURN(ver, db.Prepare("SELECT value FROM " + meta_table + " WHERE key = 'schema_version'"));
     CSU_ASSIGN_OR_RETURN(has, ver.Step());
     if (!has) return MakeError(db.Name(), "not a " + what + ": no schema_version in " + meta_table);
