@@ -320,8 +320,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     return kExitFailure;
   }
   if (platform_date.value()) billing_access.today = [d = *platform_date.value()] { return d; };
-  // The ledgers: one request at a time on one connection, like billing.
-  auto ledger_db = ledger::LedgerStore::Open(args.state.data_dir);
+  // The ledgers: one request at a time on one connection, like billing; in
+  // server mode PostgreSQL's, so a journal posted on one node is what every
+  // node reads next (the store keeps no copy of ledger data between calls).
+  auto ledger_db = OpenLedgerStore(args.state.data_dir, args.database);
   if (!ledger_db.ok()) {
     PrintError(ledger_db.error().ToString());
     return kExitFailure;
