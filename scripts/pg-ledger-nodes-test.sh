@@ -31,6 +31,9 @@ USER_NAME=ledger-nodes
 PASSWORD="Harbour-lantern-$RANDOM-$RANDOM"
 printf '%s\n' "$PASSWORD" | "$CSU" users add "$USER_NAME" --data "$T/state-a" --database "$URL" \
   --role ccg_finance --tenant 02E --password-stdin >/dev/null || fail "csu users add --database failed"
+# Finance roles need a second factor by default; this test signs in with a password alone.
+"$CSU" users require-2fa ccg_finance --off --data "$T/state-a" --database "$URL" >/dev/null ||
+  fail "csu users require-2fa --off failed"
 
 # --- The ledger made by the commands with --database lives in PostgreSQL.
 "$CSU" ledger entity add --data "$T/state-a" --database "$URL" --entity 02E \
@@ -85,7 +88,7 @@ csrf=$(printf 'opencsu-csrf:%s' "$session" | sha256sum | cut -c1-32)
 REF="NODE-A-$RANDOM"
 code=$(c -o "$T/post.html" -D "$T/h" -w '%{http_code}' -b "csu_session=$session" \
   --data-urlencode "csrf=$csrf" --data-urlencode "period=2018-04" --data-urlencode "date=2018-04-12" \
-  --data-urlencode "reference=$REF" --data-urlencode "description=Posted on node A" \
+  --data-urlencode "reference=$REF" --data-urlencode "description=Posted on node A $REF" \
   --data-urlencode "reason=two nodes" \
   --data-urlencode "account_1=expenses:running-costs:pay" --data-urlencode "debit_1=1,234.56" \
   --data-urlencode "account_2=assets:current:cash:gbs" --data-urlencode "credit_2=1,234.56" \

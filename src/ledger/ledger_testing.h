@@ -63,7 +63,7 @@ inline std::optional<std::string> AnyOrg(const std::string& ods) { return "Org "
 // A test on both engines: TEST_P on a subclass, instantiated with
 // INSTANTIATE_TEST_SUITE_P(Backends, X, ::testing::Values("sqlite", "postgresql"), BackendName).
 class LedgerBackend : public ::testing::TestWithParam<const char*> {
- protected:
+ public:
   void SetUp() override {
     if (std::string(GetParam()) == "postgresql") {
       CSU_PG_TEST_SCHEMA(pg_);
