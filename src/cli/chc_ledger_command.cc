@@ -40,7 +40,7 @@ int Accrual(const Context& ctx, const ChcLedgerArgs& a, bool post) {
   if (post && Trim(a.reason).empty()) return Fail("--reason: say why (who reviewed the proposal)", kExitUsage);
   if (!post)
     if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, "");
   if (!o) return kExitFailure;
   auto packages = CcgPackages(a.state, a.entity);
   if (!packages.ok()) return Fail(packages.error().ToString());
@@ -80,7 +80,7 @@ int Forecast(const Context& ctx, const ChcLedgerArgs& a) {
   auto period = ledger::LedgerPeriod::Parse(a.period);
   if (!period.ok()) return Fail("--period: " + period.error().why, kExitUsage);
   if (a.set && Trim(a.reason).empty()) return Fail("--reason: say why the forecast is set", kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, "");
   if (!o) return kExitFailure;
   auto packages = CcgPackages(a.state, a.entity);
   if (!packages.ok()) return Fail(packages.error().ToString());

@@ -12,6 +12,7 @@
 
 #include "cli/command.h"
 #include "cli/ledger_open.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "core/file.h"
@@ -28,6 +29,7 @@ using report::ColumnType;
 
 struct BudgetArgs {
   StateArgs state;
+  std::string database;  // --database: server mode
   std::string entity, file, year, reason, period, through, from, to, amount, line, outturn, note;
   int64_t version = 0;
   std::string format = "table";
@@ -62,7 +64,7 @@ int Set(const Context& ctx, const BudgetArgs& a) {
   if (!text.ok()) return Fail(text.error().ToString());
   auto lines = ledger::ParseBudgetFile(text.value(), a.file);
   if (!lines.ok()) return Fail(lines.error().ToString() + " (nothing was stored)");
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto v = o->db->SetBudget(a.entity, year.value(), lines.value(), a.reason, a.file, o->actor);
   if (!v.ok()) return Fail(v.error().ToString() + " (nothing was stored)");
@@ -82,7 +84,7 @@ int Set(const Context& ctx, const BudgetArgs& a) {
 int Approve(const Context& ctx, const BudgetArgs& a) {
   auto year = Year(a.year);
   if (!year.ok()) return Fail(year.error().ToString(), kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto v = o->db->ApproveBudget(a.entity, year.value(), a.version, o->actor);
   if (!v.ok()) return Fail(v.error().ToString());
@@ -102,7 +104,7 @@ int Versions(const Context& ctx, const BudgetArgs& a) {
   if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
   auto year = Year(a.year);
   if (!year.ok()) return Fail(year.error().ToString(), kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto vs = o->db->BudgetVersions(a.entity, year.value());
   if (!vs.ok()) return Fail(vs.error().ToString());
@@ -131,7 +133,7 @@ int Show(const Context& ctx, const BudgetArgs& a) {
   if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
   auto year = Year(a.year);
   if (!year.ok()) return Fail(year.error().ToString(), kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto b = o->db->Budget(a.entity, year.value(), a.version);
   if (!b.ok()) return Fail(b.error().ToString());
@@ -178,7 +180,7 @@ int Vire(const Context& ctx, const BudgetArgs& a) {
   const std::vector<ledger::VirementLine> lines =
       ledger::SpreadVirement(from.value().first, from.value().second, to.value().first, to.value().second,
                              amount.value(), first.value().month, last.month);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   const FinancialYear year = first.value().year;
   auto n = o->db->Vire(a.entity, year, lines, a.reason, o->actor);
@@ -199,7 +201,7 @@ int Virements(const Context& ctx, const BudgetArgs& a) {
   if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
   auto year = Year(a.year);
   if (!year.ok()) return Fail(year.error().ToString(), kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto vs = o->db->Virements(a.entity, year.value());
   if (!vs.ok()) return Fail(vs.error().ToString());
@@ -228,7 +230,7 @@ int Forecast(const Context& ctx, const BudgetArgs& a) {
   if (!p.ok()) return Fail("--period: " + p.error().why, kExitUsage);
   auto outturn = ledger::ParsePounds(a.outturn);
   if (!outturn.ok()) return Fail("--outturn: \"" + a.outturn + "\" is not an amount in pounds", kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   ledger::ForecastOverride f;
   f.month = p.value().month, f.cost_centre = line.value().first, f.account = line.value().second;
@@ -249,6 +251,7 @@ CLI::App* Sub(CLI::App* parent, Context& ctx, const char* name, const char* help
               int (*fn)(const Context&, const BudgetArgs&)) {
   CLI::App* cmd = parent->add_subcommand(name, help);
   AddStateOptions(cmd, args->state);
+  AddDatabaseOption(cmd, args->database);
   cmd->add_option("--entity", args->entity, "The ledger: the CSU's or a CCG's ODS code")->required();
   cmd->callback([&ctx, args, fn] { ctx.action = [&ctx, args, fn] { return fn(ctx, *args); }; });
   return cmd;
@@ -269,7 +272,8 @@ constexpr const char* kDefaultAllowanceSource =
     "NHS England, CCG running costs allowances 2014/15 and 2015/16, the 2015/16 figure; "
     "https://www.england.nhs.uk/2014/02/costs-allowances/";
 
-int LedgerBudgetReport(const Context& ctx, const StateArgs& state, const std::string& view, const std::string& entity,
+int LedgerBudgetReport(const Context& ctx, const StateArgs& state, const std::string& database, const std::string& view,
+                       const std::string& entity,
                        const std::string& period, const std::string& per_head, const std::string& population,
                        const std::string& format, const std::string& out) {
   if (std::string why = CheckTableFormat(format, out); !why.empty()) return Fail(why, kExitUsage);
@@ -291,7 +295,7 @@ int LedgerBudgetReport(const Context& ctx, const StateArgs& state, const std::st
     }
     rca = r;
   }
-  auto o = OpenLedger(ctx, state);
+  auto o = OpenLedger(ctx, state, database);
   if (!o) return kExitFailure;
   if (rca && !rca->population) {
     if (auto code = OdsCode::Parse(entity); code.ok()) {

@@ -5,7 +5,8 @@
 //   csu ledger post|import FILE            journals from a journal or CSV file
 //   csu ledger approve|reverse|year-end    second approval, corrections, the close
 //   csu ledger journals|export|report      what is in the ledger
-// Every change is written to the state folder's hash-chained audit log.
+// Every change is written to the hash-chained audit log: the state folder's,
+// or PostgreSQL's with --database (server mode, where the ledger is too).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 
 #include "cli/command.h"
 #include "cli/ledger_open.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "core/file.h"
@@ -33,6 +35,7 @@ using ledger::LedgerStore;
 
 struct LedgerArgs {
   StateArgs state;
+  std::string database;  // --database: server mode
   std::string entity;
   std::string file;
   std::string template_file;
@@ -92,7 +95,7 @@ int EntityAdd(const Context& ctx, const LedgerArgs& a) {
     if (!m.ok() || m.value() < Money()) return Fail("--approval-above: not an amount in pounds", kExitUsage);
     threshold = m.value();
   }
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto code = OdsCode::Parse(a.entity);
   if (!code.ok()) return Fail("--entity: " + code.error().ToString(), kExitUsage);
@@ -126,7 +129,7 @@ int EntityAdd(const Context& ctx, const LedgerArgs& a) {
 }
 
 int EntityList(const Context& ctx, const LedgerArgs& a) {
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto all = o->db->Entities();
   if (!all.ok()) return Fail(all.error().ToString());
@@ -141,7 +144,7 @@ int EntityList(const Context& ctx, const LedgerArgs& a) {
 }
 
 int Accounts(const Context& ctx, const LedgerArgs& a) {
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto accounts = o->db->Accounts(a.entity);
   auto centres = o->db->CostCentres(a.entity);
@@ -179,7 +182,7 @@ int PeriodChange(const Context& ctx, const LedgerArgs& a, ledger::PeriodState to
     if (!y.ok()) return Fail("--year: " + y.error().ToString(), kExitUsage);
     for (int m = 1; m <= 12; ++m) periods.push_back({y.value(), m});
   }
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   const std::string verb(ledger::PeriodStateName(to));
   for (const ledger::LedgerPeriod& p : periods) {
@@ -215,7 +218,7 @@ int PostFile(const Context& ctx, const LedgerArgs& a, ledger::JournalKind kind) 
   std::string bytes;
   auto txns = ReadTransactions(a.file, bytes);
   if (!txns.ok()) return Fail(txns.error().ToString() + " (nothing was posted)");
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   const std::string reason =
       !a.reason.empty() ? a.reason
@@ -244,7 +247,7 @@ int PostFile(const Context& ctx, const LedgerArgs& a, ledger::JournalKind kind) 
 }
 
 int Approve(const Context& ctx, const LedgerArgs& a) {
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto done = o->db->Approve(a.entity, a.batch, o->actor);
   if (!done.ok()) return Fail(done.error().ToString() + " (nothing was posted)");
@@ -258,7 +261,7 @@ int Approve(const Context& ctx, const LedgerArgs& a) {
 int Reverse(const Context& ctx, const LedgerArgs& a) {
   auto on = Date::Parse(a.on);
   if (!on.ok()) return Fail("--on: " + on.error().ToString(), kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto done = o->db->Reverse(a.entity, a.journal, on.value(), a.reason, o->actor);
   if (!done.ok()) return Fail(done.error().ToString() + " (nothing was posted)");
@@ -276,7 +279,7 @@ int Reverse(const Context& ctx, const LedgerArgs& a) {
 int YearEnd(const Context& ctx, const LedgerArgs& a) {
   auto y = FinancialYear::Parse(a.year);
   if (!y.ok()) return Fail("--year: " + y.error().ToString(), kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto done = o->db->CloseYear(a.entity, y.value(), o->actor);
   if (!done.ok()) return Fail(done.error().ToString() + " (nothing was posted)");
@@ -316,7 +319,7 @@ Result<std::pair<Date, Date>> Range(const LedgerArgs& a, bool as_at) {
 int JournalsList(const Context& ctx, const LedgerArgs& a) {
   auto range = Range(a, false);
   if (!range.ok()) return Fail(range.error().ToString(), kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto js = o->db->Journals(a.entity, range.value().first, range.value().second);
   if (!js.ok()) return Fail(js.error().ToString());
@@ -342,7 +345,7 @@ int JournalsList(const Context& ctx, const LedgerArgs& a) {
 
 int Export(const Context& ctx, const LedgerArgs& a) {
   if (a.format != "journal" && a.format != "csv") return Fail("--format: journal or csv", kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto e = o->db->GetEntity(a.entity);
   if (!e.ok()) return Fail(e.error().ToString());
@@ -410,7 +413,7 @@ constexpr const char* kViews =
 }  // namespace
 
 // The budget and position views (ledger_budget_command.cc).
-int LedgerBudgetReport(const Context& ctx, const StateArgs& state, const std::string& view, const std::string& entity,
+int LedgerBudgetReport(const Context& ctx, const StateArgs& state, const std::string& database, const std::string& view, const std::string& entity,
                        const std::string& period, const std::string& per_head, const std::string& population,
                        const std::string& format, const std::string& out);
 
@@ -420,14 +423,14 @@ int Report(const Context& ctx, const LedgerArgs& a) {
   if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
   // The sales and purchase ledger views are as at a day too (ledger_documents.h).
   if (a.view == "budget" || a.view == "position")
-    return LedgerBudgetReport(ctx, a.state, a.view, a.entity, a.period, a.allowance_per_head, a.population, a.format,
+    return LedgerBudgetReport(ctx, a.state, a.database, a.view, a.entity, a.period, a.allowance_per_head, a.population, a.format,
                               a.out);
   const bool documents = a.view == "aged-debt" || a.view == "aged-creditors" || a.view == "agreement-of-balances";
   if (a.view == "bppc") {  // over a range: the month, or --from/--to
     auto range = Range(a, false);
     if (!range.ok()) return Fail(range.error().ToString(), kExitUsage);
     if (a.entity.empty()) return Fail("--entity: which ledger?", kExitUsage);
-    auto o = OpenLedger(ctx, a.state);
+    auto o = OpenLedger(ctx, a.state, a.database);
     if (!o) return kExitFailure;
     auto tables = ledger::Bppc(*o->db, a.entity, range.value().first, range.value().second);
     if (!tables.ok()) return Fail(tables.error().ToString());
@@ -442,7 +445,7 @@ int Report(const Context& ctx, const LedgerArgs& a) {
                 kExitUsage);
   auto range = Range(a, as_at);
   if (!range.ok()) return Fail(range.error().ToString(), kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   const auto [from, to] = range.value();
   Result<report::ReportTable> t = MakeError("", "");
@@ -472,6 +475,7 @@ CLI::App* Sub(CLI::App* parent, Context& ctx, const char* name, const char* help
               std::function<int(const Context&, const LedgerArgs&)> fn, bool entity = true) {
   CLI::App* cmd = parent->add_subcommand(name, help);
   AddStateOptions(cmd, args->state);
+  AddDatabaseOption(cmd, args->database);
   if (entity) cmd->add_option("--entity", args->entity, "The ledger: the CSU's or a CCG's ODS code")->required();
   cmd->callback([&ctx, args, fn] { ctx.action = [&ctx, args, fn] { return fn(ctx, *args); }; });
   return cmd;

@@ -19,6 +19,7 @@
 #include "pricing/priced_activity.h"
 #include "cli/command.h"
 #include "cli/ledger_open.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "core/text.h"
 #include "finance/invoice_posting.h"
@@ -36,6 +37,7 @@ using ledger::LedgerStore;
 
 struct DocArgs {
   StateArgs state;
+  std::string database;  // --database: server mode (the ledger, billing, contracts and the audit log)
   std::string period;
   std::string entity, invoice, reference, on, amount;
   std::string reason, format = "table", out;
@@ -60,7 +62,7 @@ std::string PostOne(Opened& o, const std::string& entity, const finance::Posting
                             {"journals", b.value().numbers},
                             {"pending", b.value().pending},
                             {"sha256", store::Sha256Hex(text)}};
-  if (Status s = o.state->store->AppendAudit(o.state->actor, action, entity, details.dump()); !s.ok())
+  if (Status s = o.audit->Append(o.state->actor, action, entity, details.dump()); !s.ok())
     return "posted, but its audit entry could not be written: " + s.error().ToString();
   std::printf("%s %s: journal %lld%s.\n", entity.c_str(), p.link.document.c_str(),
               static_cast<long long>(b.value().numbers.front()),
@@ -75,9 +77,9 @@ int PostInvoices(const Context& ctx, const DocArgs& a) {
     if (!p.ok()) return Fail("--period: " + p.error().why, kExitUsage);
     only = p.value();
   }
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
-  auto bill = billing::BillingStore::Open(a.state.data_dir);
+  auto bill = OpenBilling(a.state.data_dir, a.database);
   if (!bill.ok()) return Fail(bill.error().ToString());
   auto catalogue = bill.value()->LoadCatalogue();
   auto docs = bill.value()->Documents("");
@@ -147,7 +149,7 @@ int Settle(const Context& ctx, const DocArgs& a, ledger::DocumentSide side) {
     if (!m.ok() || m.value() <= Money()) return Fail("--amount: not an amount in pounds above £0.00", kExitUsage);
     amount = m.value();
   }
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto e = o->db->GetEntity(a.entity);
   if (!e.ok()) return Fail(e.error().ToString());
@@ -189,14 +191,14 @@ int Accruals(const Context& ctx, const DocArgs& a, bool post) {
   if (!post) {
     if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
   }
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto e = o->db->GetEntity(a.entity);
   if (!e.ok()) return Fail(e.error().ToString());
   if (e.value().kind != ledger::EntityKind::kCcg) return Fail(e.value().code + ": activity accruals are a CCG's");
   auto loaded = pricing::LoadPriced(*o->state->store, *o->state->ref);
   if (!loaded.ok()) return Fail(loaded.error().ToString());
-  auto contracts = contracts::ContractStore::Open(a.state.data_dir);
+  auto contracts = OpenContracts(a.state.data_dir, a.database);
   if (!contracts.ok()) return Fail(contracts.error().ToString());
   const analytics::CommissioningViews views(loaded.value(), *o->state->ref, *contracts.value());
   analytics::ViewRequest request;
@@ -224,6 +226,7 @@ void AddLedgerDocumentCommands(CLI::App& led, Context& ctx) {
   CLI::App* c = led.add_subcommand(
       "post-invoices", "Post billing's issued invoices and credit notes to the CSU's ledger and the CCGs' kept here");
   AddStateOptions(c, a->state);
+  AddDatabaseOption(c, a->database);
   c->add_option("--period", a->period, "Only the documents billing this month, YYYY-MM");
   c->callback([&ctx, a] { ctx.action = [&ctx, a] { return PostInvoices(ctx, *a); }; });
   for (auto [name, side, help] :
@@ -232,6 +235,7 @@ void AddLedgerDocumentCommands(CLI::App& led, Context& ctx) {
     a = std::make_shared<DocArgs>();
     c = led.add_subcommand(name, help);
     AddStateOptions(c, a->state);
+    AddDatabaseOption(c, a->database);
     c->add_option("--entity", a->entity, "The ledger: the CSU's or a CCG's ODS code")->required();
     c->add_option("--invoice", a->invoice, "The invoice settled, e.g. INV-000001")->required();
     c->add_option("--reference", a->reference, "The bank's or remittance reference (unique in the ledger)")->required();
@@ -248,6 +252,7 @@ void AddLedgerDocumentCommands(CLI::App& led, Context& ctx) {
                             post ? "Post the proposal as an accrual reversing next month"
                                  : "Show, per contract, payable to date after the rules less spent to date");
     AddStateOptions(c, a->state);
+    AddDatabaseOption(c, a->database);
     c->add_option("--entity", a->entity, "The CCG's ODS code")->required();
     c->add_option("--period", a->period, "The month, YYYY-MM")->required();
     if (post) {

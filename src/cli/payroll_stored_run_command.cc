@@ -183,7 +183,7 @@ int Journal(const Context& ctx, const SArgs& a) {
   // The employer's ledger's chart when it has one here, else the shipped
   // template for its kind (what the ledger would be created with).
   std::vector<ledger::Account> chart;
-  auto ledger = ledger::LedgerStore::Open(a.state.data_dir);
+  auto ledger = OpenLedgerStore(a.state.data_dir, "");
   if (ledger.ok() && ledger.value()->GetEntity(run->employer).ok()) {
     auto accounts = ledger.value()->Accounts(run->employer);
     if (!accounts.ok()) return Fail(accounts.error().ToString());
@@ -211,7 +211,7 @@ int Post(const Context& ctx, const SArgs& a) {
   if (!o) return kExitFailure;
   auto run = RunFor(*o, a.id, "ledger journal", true);
   if (!run) return kExitFailure;
-  auto ledger = ledger::LedgerStore::Open(a.state.data_dir);
+  auto ledger = OpenLedgerStore(a.state.data_dir, "");
   if (!ledger.ok()) return Fail(ledger.error().ToString());
   auto posted = finance::PostPayRun(*o->db, *ledger.value(), a.id, ledger::DirectoryOf(*o->state->ref), o->actor);
   if (!posted.ok()) return Fail(posted.error().ToString());
@@ -232,7 +232,7 @@ int Post(const Context& ctx, const SArgs& a) {
 int PayCost(const Context& ctx, const SArgs& a) {
   auto year = FinancialYear::Parse(a.year);
   if (!year.ok()) return Fail("--year: not a year like 2025/26", kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = OpenLedger(ctx, a.state, "");
   if (!o) return kExitFailure;
   auto t = finance::PayCostTable(*o->db, a.employer, year.value());
   if (!t.ok()) return Fail(t.error().ToString());

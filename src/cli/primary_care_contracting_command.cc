@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "core/text.h"
@@ -322,7 +323,7 @@ int SchedulePost(const Context& ctx, const PcArgs& a) {
   if (!o) return kExitFailure;
   auto s = BuildFor(ctx, a, *o);
   if (!s) return kExitFailure;
-  auto ledger = ledger::LedgerStore::Open(a.state.data_dir);
+  auto ledger = OpenLedgerStore(a.state.data_dir, "");
   if (!ledger.ok()) return Fail(ledger.error().ToString());
   auto posted = primarycare::PostSchedule(*o->db, *ledger.value(), *s, ledger::DirectoryOf(*o->state->ref), o->actor);
   if (!posted.ok()) return Fail(posted.error().ToString());

@@ -340,8 +340,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     return kExitFailure;
   }
   if (platform_date.value()) billing_access.today = [d = *platform_date.value()] { return d; };
-  // The ledgers: one request at a time on one connection, like billing.
-  auto ledger_db = ledger::LedgerStore::Open(args.state.data_dir);
+  // The ledgers: one request at a time on one connection, like billing; in
+  // server mode PostgreSQL's, so a journal posted on one node is what every
+  // node reads next (the store keeps no copy of ledger data between calls).
+  auto ledger_db = OpenLedgerStore(args.state.data_dir, args.database);
   if (!ledger_db.ok()) {
     PrintError(ledger_db.error().ToString());
     return kExitFailure;
@@ -579,7 +581,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   std::printf("csu: serving %s on http://%s:%u/ (stop with Ctrl-C or SIGTERM)\n", args.state.data_dir.c_str(),
               host.c_str(), static_cast<unsigned>(server.port()));
   if (server_audit)
-    std::printf("csu: server mode: accounts, sessions, the audit log, contracts, challenges and billing in %s\n", server_audit->Name().c_str());
+    std::printf("csu: server mode: accounts, sessions, the audit log, contracts, challenges, billing and the ledgers in %s\n", server_audit->Name().c_str());
   if (server_batches)
     std::printf("csu: server mode: batches from the database: %d taken, %d withdrawn, %d published (generation %lld)\n",
                 first_round.adopted, first_round.removed, first_round.published,

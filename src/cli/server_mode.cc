@@ -46,7 +46,8 @@ Result<std::unique_ptr<billing::BillingStore>> OpenBilling(const std::string& da
 
 Result<std::unique_ptr<ledger::LedgerStore>> OpenLedgerStore(const std::string& data_dir, const std::string& url) {
   if (url.empty()) return ledger::LedgerStore::Open(data_dir);
-  return MakeError(pg::RedactedUrl(url), "the ledger is not kept in PostgreSQL yet (docs/server-mode.md)");
+  CSU_ASSIGN_OR_RETURN(db, ConnectServer(url));
+  return ledger::LedgerStore::OpenServer(std::move(db));
 }
 
 Result<std::unique_ptr<billing::Meter>> OpenMeter(const std::string& data_dir, const std::string& url) {

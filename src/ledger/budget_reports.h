@@ -75,6 +75,7 @@ bool IsRunningCostAccount(const std::string& account);
 
 namespace internal {
 extern const char* const kBudgetSchema;  // budget_store.cc: the tables, created whenever the file is opened
+extern const char* const kPostgresBudgetSchema;  // the same in PostgreSQL (§13a), part of its schema
 }  // namespace internal
 
 }  // namespace csu::ledger

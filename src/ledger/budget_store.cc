@@ -1,5 +1,5 @@
-// Budgets, virements and forecast overrides in ledger.sqlite
-// (docs/store-format.md §13, rules in docs/ledger.md "Budgets"). Every
+// Budgets, virements and forecast overrides in ledger.sqlite or its server
+// tables (docs/store-format.md §13 and §13a, rules in docs/ledger.md "Budgets"). Every
 // change is one transaction; stored rows are never changed (triggers), but
 // a version's state moves draft → approved → superseded.
 #include <map>
@@ -8,7 +8,7 @@
 #include "core/text.h"
 #include "ledger/budget_reports.h"
 #include "ledger/ledger_store.h"
-#include "store/sqlite_db.h"
+#include "store/sql.h"
 
 namespace csu::ledger {
 
@@ -63,6 +63,66 @@ CREATE TRIGGER IF NOT EXISTS forecast_overrides_no_update BEFORE UPDATE ON forec
   BEGIN SELECT RAISE(ABORT, 'forecast overrides are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS forecast_overrides_no_delete BEFORE DELETE ON forecast_overrides
   BEGIN SELECT RAISE(ABORT, 'forecast overrides are immutable'); END;
+)sql";
+
+// The same tables in PostgreSQL (docs/store-format.md §13a), prefixed
+// ledger_, BIGINT for integers, text compared in byte order (COLLATE "C" as
+// SQLite does), the rules as PL/pgSQL triggers (ledger_refuse_change, made
+// with the ledger's tables) that also refuse TRUNCATE.
+const char* const kPostgresBudgetSchema = R"sql(
+CREATE TABLE ledger_budget_versions(
+  entity TEXT COLLATE "C" NOT NULL, year BIGINT NOT NULL, version BIGINT NOT NULL,
+  state TEXT COLLATE "C" NOT NULL, reason TEXT NOT NULL, source TEXT NOT NULL,
+  set_by TEXT NOT NULL, set_at TEXT NOT NULL, approved_by TEXT NOT NULL, approved_at TEXT NOT NULL,
+  PRIMARY KEY(entity, year, version));
+CREATE TABLE ledger_budget_lines(
+  entity TEXT COLLATE "C" NOT NULL, year BIGINT NOT NULL, version BIGINT NOT NULL,
+  cost_centre TEXT COLLATE "C" NOT NULL, account TEXT COLLATE "C" NOT NULL, month BIGINT NOT NULL,
+  amount_pence BIGINT NOT NULL, source_line BIGINT NOT NULL,
+  PRIMARY KEY(entity, year, version, cost_centre, account, month));
+CREATE TABLE ledger_virements(
+  entity TEXT COLLATE "C" NOT NULL, year BIGINT NOT NULL, number BIGINT NOT NULL, version BIGINT NOT NULL,
+  reason TEXT NOT NULL, made_by TEXT NOT NULL, made_at TEXT NOT NULL,
+  PRIMARY KEY(entity, year, number));
+CREATE TABLE ledger_virement_lines(
+  entity TEXT COLLATE "C" NOT NULL, year BIGINT NOT NULL, number BIGINT NOT NULL, line_no BIGINT NOT NULL,
+  cost_centre TEXT COLLATE "C" NOT NULL, account TEXT COLLATE "C" NOT NULL, month BIGINT NOT NULL,
+  amount_pence BIGINT NOT NULL, PRIMARY KEY(entity, year, number, line_no));
+CREATE TABLE ledger_forecast_overrides(
+  entity TEXT COLLATE "C" NOT NULL, year BIGINT NOT NULL, number BIGINT NOT NULL, month BIGINT NOT NULL,
+  cost_centre TEXT COLLATE "C" NOT NULL, account TEXT COLLATE "C" NOT NULL, outturn_pence BIGINT NOT NULL,
+  note TEXT NOT NULL, made_by TEXT NOT NULL, made_at TEXT NOT NULL,
+  PRIMARY KEY(entity, year, number));
+CREATE TRIGGER budget_versions_no_delete BEFORE DELETE ON ledger_budget_versions FOR EACH ROW
+  EXECUTE FUNCTION ledger_refuse_change('budget versions are kept for good');
+CREATE TRIGGER budget_versions_no_truncate BEFORE TRUNCATE ON ledger_budget_versions FOR EACH STATEMENT
+  EXECUTE FUNCTION ledger_refuse_change('budget versions are kept for good');
+CREATE TRIGGER budget_versions_only_state BEFORE UPDATE ON ledger_budget_versions FOR EACH ROW
+  WHEN (NEW.entity IS DISTINCT FROM OLD.entity OR NEW.year IS DISTINCT FROM OLD.year
+    OR NEW.version IS DISTINCT FROM OLD.version OR NEW.reason IS DISTINCT FROM OLD.reason
+    OR NEW.source IS DISTINCT FROM OLD.source OR NEW.set_by IS DISTINCT FROM OLD.set_by
+    OR NEW.set_at IS DISTINCT FROM OLD.set_at
+    OR NOT ((OLD.state = 'draft' AND NEW.state = 'approved')
+            OR (OLD.state = 'approved' AND NEW.state = 'superseded'
+                AND NEW.approved_by IS NOT DISTINCT FROM OLD.approved_by
+                AND NEW.approved_at IS NOT DISTINCT FROM OLD.approved_at)))
+  EXECUTE FUNCTION ledger_refuse_change('a budget version only moves draft to approved to superseded');
+CREATE TRIGGER budget_lines_no_change BEFORE UPDATE OR DELETE ON ledger_budget_lines FOR EACH ROW
+  EXECUTE FUNCTION ledger_refuse_change('budget lines are immutable');
+CREATE TRIGGER budget_lines_no_truncate BEFORE TRUNCATE ON ledger_budget_lines FOR EACH STATEMENT
+  EXECUTE FUNCTION ledger_refuse_change('budget lines are immutable');
+CREATE TRIGGER virements_no_change BEFORE UPDATE OR DELETE ON ledger_virements FOR EACH ROW
+  EXECUTE FUNCTION ledger_refuse_change('virements are immutable');
+CREATE TRIGGER virements_no_truncate BEFORE TRUNCATE ON ledger_virements FOR EACH STATEMENT
+  EXECUTE FUNCTION ledger_refuse_change('virements are immutable');
+CREATE TRIGGER virement_lines_no_change BEFORE UPDATE OR DELETE ON ledger_virement_lines FOR EACH ROW
+  EXECUTE FUNCTION ledger_refuse_change('virements are immutable');
+CREATE TRIGGER virement_lines_no_truncate BEFORE TRUNCATE ON ledger_virement_lines FOR EACH STATEMENT
+  EXECUTE FUNCTION ledger_refuse_change('virements are immutable');
+CREATE TRIGGER forecast_overrides_no_change BEFORE UPDATE OR DELETE ON ledger_forecast_overrides FOR EACH ROW
+  EXECUTE FUNCTION ledger_refuse_change('forecast overrides are immutable');
+CREATE TRIGGER forecast_overrides_no_truncate BEFORE TRUNCATE ON ledger_forecast_overrides FOR EACH STATEMENT
+  EXECUTE FUNCTION ledger_refuse_change('forecast overrides are immutable');
 )sql";
 }  // namespace internal
 
@@ -129,19 +189,19 @@ Result<int64_t> LedgerStore::SetBudget(const std::string& entity, FinancialYear 
       if (m < 0) return MakeError(where, "a month's budget is negative");
   }
   int64_t version = 0;
-  Status s = store::InTransaction(*db_, [&]() -> Status {
-    CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  Status s = InWrite([&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(q, Prepare(
         "SELECT COALESCE(MAX(version), 0) FROM budget_versions WHERE entity=?1 AND year=?2"));
     q.Bind(1, e.code).Bind(2, year.start_year());
     CSU_ASSIGN_OR_RETURN(row, q.Step());
     version = (row ? q.Int(0) : 0) + 1;
-    CSU_ASSIGN_OR_RETURN(v, db_->Prepare(
+    CSU_ASSIGN_OR_RETURN(v, Prepare(
         "INSERT INTO budget_versions(entity, year, version, state, reason, source, set_by, set_at, approved_by, "
         "approved_at) VALUES (?1,?2,?3,'draft',?4,?5,?6,?7,'','')"));
     v.Bind(1, e.code).Bind(2, year.start_year()).Bind(3, version).Bind(4, std::string(Trim(reason)));
     v.Bind(5, source).Bind(6, actor.by).Bind(7, actor.at);
     if (Status st = v.Run(); !st.ok()) return st;
-    CSU_ASSIGN_OR_RETURN(ins, db_->Prepare(
+    CSU_ASSIGN_OR_RETURN(ins, Prepare(
         "INSERT INTO budget_lines(entity, year, version, cost_centre, account, month, amount_pence, source_line) "
         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
     for (const BudgetLine& l : lines) {
@@ -161,11 +221,11 @@ Result<int64_t> LedgerStore::SetBudget(const std::string& entity, FinancialYear 
 Result<std::vector<BudgetVersion>> LedgerStore::BudgetVersions(const std::string& entity, FinancialYear year) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
   CSU_ASSIGN_OR_RETURN(chart, LoadBudgetChart(*this, e.code));
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT v.version, v.state, v.reason, v.source, v.set_by, v.set_at, v.approved_by, v.approved_at, "
       "l.account, SUM(l.amount_pence), COUNT(DISTINCT l.cost_centre || ' ' || l.account) "
       "FROM budget_versions v LEFT JOIN budget_lines l ON l.entity=v.entity AND l.year=v.year AND l.version=v.version "
-      "WHERE v.entity=?1 AND v.year=?2 GROUP BY v.version, l.account ORDER BY v.version"));
+      "WHERE v.entity=?1 AND v.year=?2 GROUP BY v.entity, v.year, v.version, l.account ORDER BY v.version"));
   q.Bind(1, e.code).Bind(2, year.start_year());
   std::vector<BudgetVersion> out;
   while (true) {
@@ -175,7 +235,7 @@ Result<std::vector<BudgetVersion>> LedgerStore::BudgetVersions(const std::string
       BudgetVersion v;
       v.version = q.Int(0);
       auto st = ParseState(q.Text(1));
-      if (!st) return MakeError(db_->path(), "budget version " + std::to_string(v.version) + " has an unknown state");
+      if (!st) return MakeError(db_->Name(), "budget version " + std::to_string(v.version) + " has an unknown state");
       v.state = *st;
       v.reason = q.Text(2), v.source = q.Text(3), v.set_by = q.Text(4), v.set_at = q.Text(5);
       v.approved_by = q.Text(6), v.approved_at = q.Text(7);
@@ -201,12 +261,12 @@ Result<BudgetVersion> LedgerStore::ApproveBudget(const std::string& entity, Fina
   if (v == nullptr) return MakeError(where, "there is no such version");
   if (v->state != BudgetState::kDraft)
     return MakeError(where, "the version is " + std::string(BudgetStateName(v->state)) + ", not a draft");
-  Status s = store::InTransaction(*db_, [&]() -> Status {
-    CSU_ASSIGN_OR_RETURN(sup, db_->Prepare(
+  Status s = InWrite([&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(sup, Prepare(
         "UPDATE budget_versions SET state='superseded' WHERE entity=?1 AND year=?2 AND state='approved'"));
     sup.Bind(1, e.code).Bind(2, year.start_year());
     if (Status st = sup.Run(); !st.ok()) return st;
-    CSU_ASSIGN_OR_RETURN(ap, db_->Prepare(
+    CSU_ASSIGN_OR_RETURN(ap, Prepare(
         "UPDATE budget_versions SET state='approved', approved_by=?4, approved_at=?5 "
         "WHERE entity=?1 AND year=?2 AND version=?3 AND state='draft'"));
     ap.Bind(1, e.code).Bind(2, year.start_year()).Bind(3, version).Bind(4, actor.by).Bind(5, actor.at);
@@ -225,7 +285,7 @@ Result<CurrentBudget> LedgerStore::Budget(const std::string& entity, FinancialYe
   CurrentBudget out;
   const bool current = version == 0;
   if (current) {
-    CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+    CSU_ASSIGN_OR_RETURN(q, Prepare(
         "SELECT version FROM budget_versions WHERE entity=?1 AND year=?2 AND state='approved'"));
     q.Bind(1, e.code).Bind(2, year.start_year());
     CSU_ASSIGN_OR_RETURN(row, q.Step());
@@ -234,7 +294,7 @@ Result<CurrentBudget> LedgerStore::Budget(const std::string& entity, FinancialYe
   }
   out.version = version;
   std::map<Key, BudgetLine> lines;
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT cost_centre, account, month, amount_pence, source_line FROM budget_lines "
       "WHERE entity=?1 AND year=?2 AND version=?3"));
   q.Bind(1, e.code).Bind(2, year.start_year()).Bind(3, version);
@@ -244,11 +304,11 @@ Result<CurrentBudget> LedgerStore::Budget(const std::string& entity, FinancialYe
     BudgetLine& l = lines[{q.Text(0), q.Text(1)}];
     l.cost_centre = q.Text(0), l.account = q.Text(1), l.line = q.Int(4);
     const int64_t m = q.Int(2);
-    if (m < 1 || m > 12) return MakeError(db_->path(), "a budget line has month " + std::to_string(m));
+    if (m < 1 || m > 12) return MakeError(db_->Name(), "a budget line has month " + std::to_string(m));
     l.months[m - 1] += q.Int(3);
   }
   if (current) {
-    CSU_ASSIGN_OR_RETURN(vq, db_->Prepare(
+    CSU_ASSIGN_OR_RETURN(vq, Prepare(
         "SELECT l.cost_centre, l.account, l.month, l.amount_pence, l.number FROM virement_lines l "
         "JOIN virements v ON v.entity=l.entity AND v.year=l.year AND v.number=l.number "
         "WHERE l.entity=?1 AND l.year=?2 AND v.version=?3 ORDER BY l.number, l.line_no"));
@@ -260,7 +320,7 @@ Result<CurrentBudget> LedgerStore::Budget(const std::string& entity, FinancialYe
       BudgetLine& l = lines[{vq.Text(0), vq.Text(1)}];
       l.cost_centre = vq.Text(0), l.account = vq.Text(1);
       const int64_t m = vq.Int(2);
-      if (m < 1 || m > 12) return MakeError(db_->path(), "a virement line has month " + std::to_string(m));
+      if (m < 1 || m > 12) return MakeError(db_->Name(), "a virement line has month " + std::to_string(m));
       l.months[m - 1] += vq.Int(3);
       numbers.insert(vq.Int(4));
     }
@@ -297,7 +357,7 @@ Result<int64_t> LedgerStore::Vire(const std::string& entity, FinancialYear year,
                                 Money::FromPence(expenditure).ToString() +
                                 " (a virement moves budget between lines of the same kind and keeps the total)");
   int64_t number = 0;
-  Status s = store::InTransaction(*db_, [&]() -> Status {
+  Status s = InWrite([&]() -> Status {
     // Read inside the transaction, so the check and the write see the same budget.
     CSU_ASSIGN_OR_RETURN(now, Budget(e.code, year));
     if (now.version == 0)
@@ -312,16 +372,16 @@ Result<int64_t> LedgerStore::Vire(const std::string& entity, FinancialYear year,
                                     std::string(FinancialYear::MonthName(l.month)) + " with a budget of " +
                                     Money::FromPence(m).ToString() + ": there is not that much to move");
     }
-    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT COALESCE(MAX(number), 0) FROM virements WHERE entity=?1 AND year=?2"));
+    CSU_ASSIGN_OR_RETURN(q, Prepare("SELECT COALESCE(MAX(number), 0) FROM virements WHERE entity=?1 AND year=?2"));
     q.Bind(1, e.code).Bind(2, year.start_year());
     CSU_ASSIGN_OR_RETURN(row, q.Step());
     number = (row ? q.Int(0) : 0) + 1;
-    CSU_ASSIGN_OR_RETURN(v, db_->Prepare(
+    CSU_ASSIGN_OR_RETURN(v, Prepare(
         "INSERT INTO virements(entity, year, number, version, reason, made_by, made_at) VALUES (?1,?2,?3,?4,?5,?6,?7)"));
     v.Bind(1, e.code).Bind(2, year.start_year()).Bind(3, number).Bind(4, now.version);
     v.Bind(5, std::string(Trim(reason))).Bind(6, actor.by).Bind(7, actor.at);
     if (Status st = v.Run(); !st.ok()) return st;
-    CSU_ASSIGN_OR_RETURN(ins, db_->Prepare(
+    CSU_ASSIGN_OR_RETURN(ins, Prepare(
         "INSERT INTO virement_lines(entity, year, number, line_no, cost_centre, account, month, amount_pence) "
         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
     for (size_t i = 0; i < lines.size(); ++i) {
@@ -339,7 +399,7 @@ Result<int64_t> LedgerStore::Vire(const std::string& entity, FinancialYear year,
 
 Result<std::vector<Virement>> LedgerStore::Virements(const std::string& entity, FinancialYear year) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT v.number, v.version, v.reason, v.made_by, v.made_at, l.cost_centre, l.account, l.month, l.amount_pence "
       "FROM virements v JOIN virement_lines l ON l.entity=v.entity AND l.year=v.year AND l.number=v.number "
       "WHERE v.entity=?1 AND v.year=?2 ORDER BY v.number, l.line_no"));
@@ -369,13 +429,13 @@ Result<int64_t> LedgerStore::SetForecast(const std::string& entity, FinancialYea
   if (f.outturn.pence() < 0 || f.outturn.pence() > kMaxBudgetPence)
     return MakeError(where, "the outturn must be zero or more, in the account's own direction");
   int64_t number = 0;
-  Status s = store::InTransaction(*db_, [&]() -> Status {
-    CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  Status s = InWrite([&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(q, Prepare(
         "SELECT COALESCE(MAX(number), 0) FROM forecast_overrides WHERE entity=?1 AND year=?2"));
     q.Bind(1, e.code).Bind(2, year.start_year());
     CSU_ASSIGN_OR_RETURN(row, q.Step());
     number = (row ? q.Int(0) : 0) + 1;
-    CSU_ASSIGN_OR_RETURN(ins, db_->Prepare(
+    CSU_ASSIGN_OR_RETURN(ins, Prepare(
         "INSERT INTO forecast_overrides(entity, year, number, month, cost_centre, account, outturn_pence, note, "
         "made_by, made_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"));
     ins.Bind(1, e.code).Bind(2, year.start_year()).Bind(3, number).Bind(4, f.month).Bind(5, f.cost_centre);
@@ -389,7 +449,7 @@ Result<int64_t> LedgerStore::SetForecast(const std::string& entity, FinancialYea
 
 Result<std::vector<ForecastOverride>> LedgerStore::Forecasts(const std::string& entity, FinancialYear year) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT number, month, cost_centre, account, outturn_pence, note, made_by, made_at FROM forecast_overrides "
       "WHERE entity=?1 AND year=?2 ORDER BY number"));
   q.Bind(1, e.code).Bind(2, year.start_year());
@@ -406,19 +466,19 @@ Result<std::vector<ForecastOverride>> LedgerStore::Forecasts(const std::string& 
 }
 
 Result<std::optional<Date>> LedgerStore::LatestPostedDate(const std::string& entity) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT MAX(date) FROM journals WHERE entity=?1 AND state='posted'"));
+  CSU_ASSIGN_OR_RETURN(q, Prepare("SELECT MAX(date) FROM journals WHERE entity=?1 AND state='posted'"));
   q.Bind(1, ToUpper(entity));
   CSU_ASSIGN_OR_RETURN(row, q.Step());
   if (!row || q.Text(0).empty()) return std::optional<Date>();
   auto d = Date::Parse(q.Text(0));
-  if (!d.ok()) return MakeError(db_->path(), "a journal has the date " + q.Text(0));
+  if (!d.ok()) return MakeError(db_->Name(), "a journal has the date " + q.Text(0));
   return std::optional<Date>(d.value());
 }
 
 Result<std::vector<BudgetLine>> LedgerStore::Actuals(const std::string& entity, FinancialYear year) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
   CSU_ASSIGN_OR_RETURN(chart, LoadBudgetChart(*this, e.code));
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT p.cost_centre, p.account, substr(j.date, 1, 7), SUM(p.amount_pence) FROM journals j "
       "JOIN postings p ON p.entity=j.entity AND p.number=j.number "
       "WHERE j.entity=?1 AND j.state='posted' AND j.date BETWEEN ?2 AND ?3 AND j.kind <> 'year_end' "
@@ -433,7 +493,7 @@ Result<std::vector<BudgetLine>> LedgerStore::Actuals(const std::string& entity, 
     auto it = chart.accounts.find(q.Text(1));
     if (it == chart.accounts.end() || !IsIncomeOrExpense(it->second)) continue;
     auto first = Date::Parse(q.Text(2) + "-01");
-    if (!first.ok()) return MakeError(db_->path(), "a journal has the date " + q.Text(2));
+    if (!first.ok()) return MakeError(db_->Name(), "a journal has the date " + q.Text(2));
     BudgetLine& l = lines[{q.Text(0), q.Text(1)}];
     l.cost_centre = q.Text(0), l.account = q.Text(1);
     const int64_t signed_pence = q.Int(3);

@@ -2,9 +2,9 @@
 // flat profile's cumulative rounding, versions and approval, virements that
 // must balance, forecast overrides, and the golden two months of a CCG's
 // ledger with a budget, a virement and the position, worked by hand in
-// tests/golden/ledger/README.md.
+// tests/golden/ledger/README.md. The stored parts run on SQLite and on
+// PostgreSQL (server mode).
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <numeric>
 
@@ -18,6 +18,8 @@ namespace csu::ledger {
 namespace {
 
 using testing::AnyOrg;
+using testing::BackendName;
+using testing::LedgerBackend;
 using testing::ShippedChart;
 using testing::TempDir;
 using testing::Txns;
@@ -96,13 +98,29 @@ TEST(BudgetFile, BadRowsAreNamedWithLineAndField) {
   }
 }
 
-std::unique_ptr<LedgerStore> NewLedger(const TempDir& dir) {
-  auto db = LedgerStore::Open(dir.path());
-  EXPECT_TRUE(db.ok()) << db.error().ToString();
-  auto e = db.value()->AddEntity({"02E", EntityKind::kCcg, "NHS Warrington CCG", Money::FromPounds(10'000), ""},
-                                 ShippedChart("ccg"), kAlice);
+class BudgetStore : public LedgerBackend {
+ protected:
+  // The rows of `table` (its name in the SQLite file), read beneath the store.
+  int64_t Rows(const std::string& table) {
+    auto raw = Raw();
+    if (!raw) return -1;
+    auto q = raw->Prepare("SELECT COUNT(*) FROM " + Table(table));
+    EXPECT_TRUE(q.ok()) << q.error().ToString();
+    if (!q.ok() || !q.value().Step().value()) return -1;
+    return q.value().Int(0);
+  }
+};
+class BudgetGolden : public LedgerBackend {};
+INSTANTIATE_TEST_SUITE_P(Backends, BudgetStore, ::testing::Values("sqlite", "postgresql"), BackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, BudgetGolden, ::testing::Values("sqlite", "postgresql"), BackendName);
+
+std::unique_ptr<LedgerStore> NewLedger(LedgerBackend& backend) {
+  auto db = backend.MustOpen();
+  if (!db) return nullptr;
+  auto e = db->AddEntity({"02E", EntityKind::kCcg, "NHS Warrington CCG", Money::FromPounds(10'000), ""},
+                         ShippedChart("ccg"), kAlice);
   EXPECT_TRUE(e.ok()) << e.error().ToString();
-  return std::move(db).value();
+  return db;
 }
 
 std::vector<BudgetLine> GoldenBudget() {
@@ -111,23 +129,11 @@ std::vector<BudgetLine> GoldenBudget() {
   return lines.value();
 }
 
-int64_t Rows(const std::string& dir, const std::string& table) {
-  sqlite3* raw = nullptr;
-  sqlite3_open((dir + "/ledger.sqlite").c_str(), &raw);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(raw, ("SELECT COUNT(*) FROM " + table).c_str(), -1, &st, nullptr);
-  sqlite3_step(st);
-  const int64_t n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(raw);
-  return n;
-}
-
 const FinancialYear k2018(2018);
 
-TEST(BudgetStore, LinesOutsideTheChartAreRefusedByFileLineAndNothingIsStored) {
-  TempDir dir("budget-chart");
-  auto db = NewLedger(dir);
+TEST_P(BudgetStore, LinesOutsideTheChartAreRefusedByFileLineAndNothingIsStored) {
+  auto db = NewLedger(*this);
+  ASSERT_TRUE(db);
   std::vector<BudgetLine> lines = GoldenBudget();
   lines[2].cost_centre = "CC999";
   auto r = db->SetBudget("02E", k2018, lines, "plan", "budget-2018-19.csv", kAlice);
@@ -144,13 +150,13 @@ TEST(BudgetStore, LinesOutsideTheChartAreRefusedByFileLineAndNothingIsStored) {
   lines[1].account = "expenses:programme:nonesuch";
   EXPECT_FALSE(db->SetBudget("02E", k2018, lines, "plan", "b.csv", kAlice).ok());
   EXPECT_FALSE(db->SetBudget("02E", k2018, GoldenBudget(), " ", "b.csv", kAlice).ok()) << "a reason is required";
-  EXPECT_EQ(Rows(dir.path(), "budget_versions"), 0);
-  EXPECT_EQ(Rows(dir.path(), "budget_lines"), 0);
+  EXPECT_EQ(Rows("budget_versions"), 0);
+  EXPECT_EQ(Rows("budget_lines"), 0);
 }
 
-TEST(BudgetStore, VersionsAreImmutableAndOneIsApprovedAtATime) {
-  TempDir dir("budget-versions");
-  auto db = NewLedger(dir);
+TEST_P(BudgetStore, VersionsAreImmutableAndOneIsApprovedAtATime) {
+  auto db = NewLedger(*this);
+  ASSERT_TRUE(db);
   auto v1 = db->SetBudget("02E", k2018, GoldenBudget(), "opening plan", "budget-2018-19.csv", kAlice);
   ASSERT_TRUE(v1.ok()) << v1.error().ToString();
   EXPECT_EQ(v1.value(), 1);
@@ -176,18 +182,19 @@ TEST(BudgetStore, VersionsAreImmutableAndOneIsApprovedAtATime) {
   EXPECT_EQ(db->Budget("02E", k2018).value().version, 2);
   EXPECT_EQ(db->Budget("02E", k2018, 1).value().lines[0].months[0], 5000) << "version 1 as set";
   // The file refuses changes behind the store's back.
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open((dir.path() + "/ledger.sqlite").c_str(), &raw), SQLITE_OK);
-  for (const char* sql : {"UPDATE budget_lines SET amount_pence = 1", "DELETE FROM budget_lines",
-                          "DELETE FROM budget_versions", "UPDATE budget_versions SET reason = 'x'",
-                          "UPDATE budget_versions SET state = 'approved' WHERE version = 1"})
-    EXPECT_NE(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
-  sqlite3_close(raw);
+  auto raw = Raw();
+  ASSERT_TRUE(raw);
+  for (const std::string& sql : {"UPDATE " + Table("budget_lines") + " SET amount_pence = 1",
+                                 "DELETE FROM " + Table("budget_lines"), "DELETE FROM " + Table("budget_versions"),
+                                 "UPDATE " + Table("budget_versions") + " SET reason = 'x'",
+                                 "UPDATE " + Table("budget_versions") + " SET state = 'approved' WHERE version = 1"})
+    EXPECT_FALSE(raw->Exec(sql).ok()) << sql;
+  EXPECT_EQ(Rows("budget_lines"), 8 * 12);
 }
 
-TEST(BudgetStore, VirementsMustBalanceAndLeaveNoMonthBelowZero) {
-  TempDir dir("budget-virement");
-  auto db = NewLedger(dir);
+TEST_P(BudgetStore, VirementsMustBalanceAndLeaveNoMonthBelowZero) {
+  auto db = NewLedger(*this);
+  ASSERT_TRUE(db);
   const std::vector<VirementLine> move = {{"CC200", "expenses:programme:mental-health", 2, -500},
                                           {"CC100", "expenses:programme:acute", 2, 500}};
   auto none = db->Vire("02E", k2018, move, "no budget yet", kAlice);
@@ -221,8 +228,8 @@ TEST(BudgetStore, VirementsMustBalanceAndLeaveNoMonthBelowZero) {
                                         {"CC100", "expenses:programme:acute", 2, 500}}, "x", kAlice);
   ASSERT_FALSE(itself.ok());
   EXPECT_NE(itself.error().why.find("moves nothing"), std::string::npos);
-  EXPECT_EQ(Rows(dir.path(), "virements"), 0);
-  EXPECT_EQ(Rows(dir.path(), "virement_lines"), 0);
+  EXPECT_EQ(Rows("virements"), 0);
+  EXPECT_EQ(Rows("virement_lines"), 0);
 
   auto n = db->Vire("02E", k2018, move, "Acute overperformance; agreed by the CFO", kAlice);
   ASSERT_TRUE(n.ok()) << n.error().ToString();
@@ -263,10 +270,10 @@ int64_t At(const report::ReportTable& t, const std::vector<report::Cell>* row, c
   return (*row)[t.ColumnIndex(col)].number;
 }
 
-TEST(BudgetGolden, TwoMonthsOfACcgLedgerWithABudgetAVirementAndThePosition) {
+TEST_P(BudgetGolden, TwoMonthsOfACcgLedgerWithABudgetAVirementAndThePosition) {
   // tests/golden/ledger/README.md works every figure below by hand.
-  TempDir dir("budget-golden");
-  auto db = NewLedger(dir);
+  auto db = NewLedger(*this);
+  ASSERT_TRUE(db);
   for (const char* m : {"2018-04", "2018-05"})
     ASSERT_TRUE(db->SetPeriodState("02E", LedgerPeriod::Parse(m).value(), PeriodState::kOpen, kAlice).ok());
   auto posted = db->Raise("02E", Txns(Golden("april-may-2018.journal")),
@@ -345,10 +352,10 @@ TEST(BudgetGolden, TwoMonthsOfACcgLedgerWithABudgetAVirementAndThePosition) {
   EXPECT_EQ(pos.value()[2].title.rfind("Better Payment Practice Code", 0), 0u) << pos.value()[2].title;
 }
 
-TEST(BudgetGolden, AccrualReversalInJuneCountsInJunesActuals) {
+TEST_P(BudgetGolden, AccrualReversalInJuneCountsInJunesActuals) {
   // The May accrual reverses on 1 June: June's acute actual starts at −£7.00.
-  TempDir dir("budget-accrual");
-  auto db = NewLedger(dir);
+  auto db = NewLedger(*this);
+  ASSERT_TRUE(db);
   for (const char* m : {"2018-04", "2018-05"})
     ASSERT_TRUE(db->SetPeriodState("02E", LedgerPeriod::Parse(m).value(), PeriodState::kOpen, kAlice).ok());
   ASSERT_TRUE(db->Raise("02E", Txns(Golden("april-may-2018.journal")), {JournalKind::kImport, "g", "g.journal"},

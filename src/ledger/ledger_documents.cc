@@ -5,7 +5,7 @@
 #include <set>
 
 #include "core/text.h"
-#include "store/sqlite_db.h"
+#include "store/sql.h"
 
 namespace csu::ledger {
 namespace {
@@ -42,9 +42,8 @@ std::string_view DocumentSideName(DocumentSide s) {
   return s == DocumentSide::kReceivable ? "receivable" : "payable";
 }
 
-namespace internal {
-Status InsertDocument(store::SqliteDb& d, const std::string& entity, const DocumentLink& l, int64_t journal) {
-  CSU_ASSIGN_OR_RETURN(q, d.Prepare("SELECT journal FROM documents WHERE entity=?1 AND document=?2"));
+Status LedgerStore::InsertDocument(const std::string& entity, const DocumentLink& l, int64_t journal) {
+  CSU_ASSIGN_OR_RETURN(q, Prepare("SELECT journal FROM documents WHERE entity=?1 AND document=?2"));
   q.Bind(1, entity).Bind(2, l.document);
   CSU_ASSIGN_OR_RETURN(exists, q.Step());
   if (exists)
@@ -53,7 +52,7 @@ Status InsertDocument(store::SqliteDb& d, const std::string& entity, const Docum
   q.Reset();
   if (l.document.empty() || l.document.size() > 100)
     return MakeError(entity, "a document needs a number or reference of 1 to 100 characters");
-  CSU_ASSIGN_OR_RETURN(ins, d.Prepare(
+  CSU_ASSIGN_OR_RETURN(ins, Prepare(
       "INSERT INTO documents(entity, document, kind, side, counterparty, applies_to, date, due, amount_pence, journal) "
       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"));
   ins.Bind(1, entity).Bind(2, l.document).Bind(3, DocumentTypeName(l.kind)).Bind(4, DocumentSideName(l.side));
@@ -61,10 +60,9 @@ Status InsertDocument(store::SqliteDb& d, const std::string& entity, const Docum
   ins.Bind(9, l.amount.pence()).Bind(10, journal);
   return ins.Run();
 }
-}  // namespace internal
 
 Result<std::vector<LedgerStore::StoredDocument>> LedgerStore::Documents(const std::string& entity) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT d.document, d.kind, d.side, d.counterparty, d.applies_to, d.date, d.due, d.amount_pence, d.journal, "
       "j.state FROM documents d JOIN journals j ON j.entity=d.entity AND j.number=d.journal "
       "WHERE d.entity=?1 ORDER BY d.date, d.document"));
@@ -74,7 +72,7 @@ Result<std::vector<LedgerStore::StoredDocument>> LedgerStore::Documents(const st
     CSU_ASSIGN_OR_RETURN(row, q.Step());
     if (!row) break;
     StoredDocument s;
-    const std::string where = db_->path() + ": document " + q.Text(0);
+    const std::string where = db_->Name() + ": document " + q.Text(0);
     std::optional<DocumentType> type = ParseType(q.Text(1));
     auto date = Date::Parse(q.Text(5));
     auto due = Date::Parse(q.Text(6));
@@ -98,7 +96,7 @@ Result<std::optional<LedgerStore::StoredDocument>> LedgerStore::FindDocument(con
 
 Result<Money> LedgerStore::BalanceWith(const std::string& entity, const std::string& account,
                                        const std::string& counterparty, Date to) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT coalesce(sum(p.amount_pence), 0) FROM postings p JOIN journals j ON j.entity=p.entity "
       "AND j.number=p.number WHERE p.entity=?1 AND p.account=?2 AND p.counterparty=?3 AND j.state='posted' "
       "AND j.date<=?4"));
@@ -109,7 +107,7 @@ Result<Money> LedgerStore::BalanceWith(const std::string& entity, const std::str
 
 Result<Money> LedgerStore::SpendWith(const std::string& entity, const std::string& counterparty, Date from,
                                      Date to) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT coalesce(sum(p.amount_pence), 0) FROM postings p JOIN journals j ON j.entity=p.entity "
       "AND j.number=p.number JOIN accounts a ON a.entity=p.entity AND a.name=p.account "
       "WHERE p.entity=?1 AND p.counterparty=?2 AND a.type='expense' AND j.state='posted' AND j.date>=?3 "

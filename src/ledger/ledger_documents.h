@@ -20,10 +20,6 @@
 #include "ledger/ledger_store.h"
 #include "report/report_table.h"
 
-namespace csu::store {
-class SqliteDb;
-}
-
 namespace csu::ledger {
 
 std::string_view DocumentTypeName(DocumentType t);  // "invoice", "credit_note", "receipt", "payment", "accrual"
@@ -68,11 +64,5 @@ Result<report::ReportTable> AgreementOfBalances(LedgerStore& db, Date as_at);
 // paid on them), each as a share against the target of 95%. Two tables:
 // the summary, then each invoice with its days to pay.
 Result<std::vector<report::ReportTable>> Bppc(LedgerStore& db, const std::string& entity, Date from, Date to);
-
-namespace internal {
-// Stores `link` for journal `journal`; the caller holds the transaction.
-// Refused when the entity already has a document of that number.
-Status InsertDocument(store::SqliteDb& d, const std::string& entity, const DocumentLink& link, int64_t journal);
-}  // namespace internal
 
 }  // namespace csu::ledger

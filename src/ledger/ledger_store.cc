@@ -1,5 +1,6 @@
 #include "ledger/ledger_store.h"
 
+#include <cctype>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -7,6 +8,7 @@
 #include "core/text.h"
 #include "ledger/budget_reports.h"
 #include "ledger/ledger_documents.h"
+#include "store/sql.h"
 #include "store/sqlite_db.h"
 
 namespace csu::ledger {
@@ -80,6 +82,124 @@ CREATE TRIGGER IF NOT EXISTS documents_no_delete BEFORE DELETE ON documents
   BEGIN SELECT RAISE(ABORT, 'documents are immutable'); END;
 )sql";
 
+// The same tables in PostgreSQL (docs/store-format.md §13a), each named
+// with the prefix ledger_ because every module shares the connection's
+// schema (billing has its own documents): BIGINT for every integer, text
+// compared and sorted in byte order (COLLATE "C", as SQLite does, so reports
+// list accounts in the same order on both engines), the documents table
+// from the start, and the immutability rules as PL/pgSQL triggers that
+// also refuse TRUNCATE. PostgreSQL fires a table's triggers in name order,
+// hence the digits: a change to a posted journal is refused as such first.
+const char* kPostgresSchema = R"sql(
+CREATE TABLE ledger_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE ledger_entities(
+  code TEXT COLLATE "C" PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
+  approval_threshold_pence BIGINT NOT NULL, general_fund TEXT NOT NULL,
+  created_at TEXT NOT NULL, created_by TEXT NOT NULL);
+CREATE TABLE ledger_accounts(
+  entity TEXT COLLATE "C" NOT NULL, name TEXT COLLATE "C" NOT NULL, code TEXT COLLATE "C" NOT NULL,
+  type TEXT COLLATE "C" NOT NULL, description TEXT NOT NULL,
+  PRIMARY KEY(entity, name), UNIQUE(entity, code));
+CREATE TABLE ledger_cost_centres(
+  entity TEXT COLLATE "C" NOT NULL, code TEXT COLLATE "C" NOT NULL, name TEXT NOT NULL,
+  budget_holder TEXT NOT NULL, PRIMARY KEY(entity, code));
+CREATE TABLE ledger_counterparties(
+  entity TEXT COLLATE "C" NOT NULL, code TEXT COLLATE "C" NOT NULL, name TEXT NOT NULL,
+  PRIMARY KEY(entity, code));
+CREATE TABLE ledger_periods(
+  entity TEXT COLLATE "C" NOT NULL, year BIGINT NOT NULL, month BIGINT NOT NULL, state TEXT COLLATE "C" NOT NULL,
+  changed_at TEXT NOT NULL, changed_by TEXT NOT NULL, PRIMARY KEY(entity, year, month));
+CREATE TABLE ledger_journals(
+  entity TEXT COLLATE "C" NOT NULL, number BIGINT NOT NULL, batch BIGINT NOT NULL, kind TEXT COLLATE "C" NOT NULL,
+  state TEXT COLLATE "C" NOT NULL, date TEXT COLLATE "C" NOT NULL, status TEXT NOT NULL, code TEXT NOT NULL,
+  description TEXT NOT NULL, reverse_next BIGINT NOT NULL, reverses BIGINT NOT NULL,
+  raised_by TEXT NOT NULL, raised_at TEXT NOT NULL, approved_by TEXT NOT NULL, approved_at TEXT NOT NULL,
+  reason TEXT NOT NULL, source_line BIGINT NOT NULL,
+  PRIMARY KEY(entity, number));
+CREATE INDEX ledger_journals_by_date ON ledger_journals(entity, date);
+CREATE INDEX ledger_journals_by_batch ON ledger_journals(entity, batch);
+CREATE INDEX ledger_journals_by_reverses ON ledger_journals(entity, reverses) WHERE reverses > 0;
+CREATE TABLE ledger_postings(
+  entity TEXT COLLATE "C" NOT NULL, number BIGINT NOT NULL, line_no BIGINT NOT NULL,
+  account TEXT COLLATE "C" NOT NULL, amount_pence BIGINT NOT NULL, cost_centre TEXT COLLATE "C" NOT NULL,
+  counterparty TEXT COLLATE "C" NOT NULL, comment TEXT NOT NULL,
+  PRIMARY KEY(entity, number, line_no));
+CREATE TABLE ledger_daily_balances(
+  entity TEXT COLLATE "C" NOT NULL, account TEXT COLLATE "C" NOT NULL, date TEXT COLLATE "C" NOT NULL,
+  closing BIGINT NOT NULL, amount_pence BIGINT NOT NULL, PRIMARY KEY(entity, account, date, closing));
+CREATE TABLE ledger_documents(
+  entity TEXT COLLATE "C" NOT NULL, document TEXT COLLATE "C" NOT NULL, kind TEXT COLLATE "C" NOT NULL,
+  side TEXT COLLATE "C" NOT NULL, counterparty TEXT COLLATE "C" NOT NULL, applies_to TEXT COLLATE "C" NOT NULL,
+  date TEXT COLLATE "C" NOT NULL, due TEXT COLLATE "C" NOT NULL,
+  amount_pence BIGINT NOT NULL, journal BIGINT NOT NULL,
+  PRIMARY KEY(entity, document));
+CREATE INDEX ledger_documents_by_invoice ON ledger_documents(entity, applies_to);
+CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END $$;
+CREATE TRIGGER journals_0_no_delete BEFORE DELETE ON ledger_journals FOR EACH ROW
+  EXECUTE FUNCTION ledger_refuse_change('journals are never deleted: reverse a posted journal instead');
+CREATE TRIGGER journals_0_no_truncate BEFORE TRUNCATE ON ledger_journals FOR EACH STATEMENT
+  EXECUTE FUNCTION ledger_refuse_change('journals are never deleted: reverse a posted journal instead');
+CREATE TRIGGER journals_1_posted_immutable BEFORE UPDATE ON ledger_journals FOR EACH ROW
+  WHEN (OLD.state = 'posted')
+  EXECUTE FUNCTION ledger_refuse_change('posted journals are immutable: reverse them instead');
+CREATE TRIGGER journals_2_only_approval BEFORE UPDATE ON ledger_journals FOR EACH ROW
+  WHEN (NEW.state <> 'posted' OR NEW.entity <> OLD.entity OR NEW.number <> OLD.number OR NEW.batch <> OLD.batch
+    OR NEW.kind <> OLD.kind OR NEW.date <> OLD.date OR NEW.description <> OLD.description
+    OR NEW.code <> OLD.code OR NEW.reverse_next <> OLD.reverse_next OR NEW.reverses <> OLD.reverses
+    OR NEW.raised_by <> OLD.raised_by OR NEW.raised_at <> OLD.raised_at OR NEW.reason <> OLD.reason)
+  EXECUTE FUNCTION ledger_refuse_change('a pending journal can only be approved');
+CREATE TRIGGER postings_no_change BEFORE UPDATE OR DELETE ON ledger_postings FOR EACH ROW
+  EXECUTE FUNCTION ledger_refuse_change('postings are immutable');
+CREATE TRIGGER postings_no_truncate BEFORE TRUNCATE ON ledger_postings FOR EACH STATEMENT
+  EXECUTE FUNCTION ledger_refuse_change('postings are immutable');
+CREATE TRIGGER periods_locked BEFORE UPDATE ON ledger_periods FOR EACH ROW WHEN (OLD.state = 'locked')
+  EXECUTE FUNCTION ledger_refuse_change('a locked period never changes');
+CREATE TRIGGER documents_no_change BEFORE UPDATE OR DELETE ON ledger_documents FOR EACH ROW
+  EXECUTE FUNCTION ledger_refuse_change('documents are immutable');
+CREATE TRIGGER documents_no_truncate BEFORE TRUNCATE ON ledger_documents FOR EACH STATEMENT
+  EXECUTE FUNCTION ledger_refuse_change('documents are immutable');
+)sql";
+
+// The tables the statements name, as the SQLite file names them.
+constexpr std::string_view kTables[] = {
+    "entities", "accounts", "cost_centres", "counterparties", "periods", "journals", "postings",
+    "daily_balances", "documents", "budget_versions", "budget_lines", "virements", "virement_lines",
+    "forecast_overrides"};
+
+// `sql` with every table name above (a whole identifier outside string
+// literals) given the prefix ledger_, as the tables are named in PostgreSQL.
+std::string WithServerTableNames(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 64);
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  size_t i = 0;
+  while (i < sql.size()) {
+    if (sql[i] == '\'') {
+      const size_t end = sql.find('\'', i + 1);
+      const size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+      out.append(sql.substr(i, stop - i));
+      i = stop;
+      continue;
+    }
+    if (!ident(sql[i])) {
+      out += sql[i++];
+      continue;
+    }
+    size_t j = i;
+    while (j < sql.size() && ident(sql[j])) ++j;
+    const std::string_view word = sql.substr(i, j - i);
+    for (std::string_view t : kTables)
+      if (word == t) {
+        out += "ledger_";
+        break;
+      }
+    out.append(word);
+    i = j;
+  }
+  return out;
+}
+
 const char* kJournalColumns =
     "number, batch, kind, state, date, status, code, description, reverse_next, reverses, raised_by, raised_at, "
     "approved_by, approved_at, reason, source_line";
@@ -141,7 +261,8 @@ std::string_view JournalKindName(JournalKind k) {
   return "manual";
 }
 
-LedgerStore::LedgerStore(PassKey, std::unique_ptr<store::SqliteDb> db) : db_(std::move(db)) {}
+LedgerStore::LedgerStore(PassKey, std::unique_ptr<store::SqlConnection> db)
+    : db_(std::move(db)), server_(db_->Backend() != "sqlite") {}
 LedgerStore::~LedgerStore() = default;
 
 Result<std::unique_ptr<LedgerStore>> LedgerStore::Open(const std::string& dir) {
@@ -152,7 +273,29 @@ Result<std::unique_ptr<LedgerStore>> LedgerStore::Open(const std::string& dir) {
   // Added after version 1 shipped: additive, so a file from before gains it.
   if (Status s = db->Exec(kDocumentsSchema); !s.ok()) return s.error();
   if (Status s = db->Exec(internal::kBudgetSchema); !s.ok()) return s.error();
+  return std::make_unique<LedgerStore>(PassKey(), std::make_unique<store::SqliteConnection>(std::move(db)));
+}
+
+Result<std::unique_ptr<LedgerStore>> LedgerStore::OpenServer(std::unique_ptr<store::SqlConnection> db) {
+  if (db->Backend() != "postgresql")
+    return MakeError(db->Name(), "server mode needs a PostgreSQL database; a state folder's ledger opens with Open");
+  const std::string schema = std::string(kPostgresSchema) + internal::kPostgresBudgetSchema;
+  if (Status s = store::PrepareServerSchema(*db, kLedgerWriteLock, "ledger_meta", schema.c_str(), kSchemaVersion,
+                                            "ledger database");
+      !s.ok())
+    return s.error();
   return std::make_unique<LedgerStore>(PassKey(), std::move(db));
+}
+
+Result<store::SqlStatement> LedgerStore::Prepare(std::string_view sql) {
+  if (!server_) return db_->Prepare(sql);
+  auto it = rewritten_.find(std::string(sql));
+  if (it == rewritten_.end()) it = rewritten_.emplace(std::string(sql), WithServerTableNames(sql)).first;
+  return db_->Prepare(it->second);
+}
+
+Status LedgerStore::InWrite(const std::function<Status()>& body) {
+  return store::InWriteTransaction(*db_, kLedgerWriteLock, body);
 }
 
 // ------------------------------------------------------------------ entities
@@ -162,33 +305,32 @@ Result<Entity> LedgerStore::AddEntity(Entity e, const ChartTemplate& chart, cons
   e.general_fund = chart.general_fund;
   if (e.approval_threshold < Money()) return MakeError(e.code, "the approval threshold cannot be negative");
   if (Status s = CheckChart(chart.accounts, e.code); !s.ok()) return s.error();
-  store::SqliteDb& d = *db_;
-  Status s = store::InTransaction(d, [&]() -> Status {
-    CSU_ASSIGN_OR_RETURN(q, d.Prepare("SELECT 1 FROM entities WHERE code=?1"));
+  Status s = InWrite([&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(q, Prepare("SELECT 1 FROM entities WHERE code=?1"));
     q.Bind(1, e.code);
     CSU_ASSIGN_OR_RETURN(exists, q.Step());
     if (exists) return MakeError(e.code, "this entity already has a ledger");
-    CSU_ASSIGN_OR_RETURN(ins, d.Prepare(
+    CSU_ASSIGN_OR_RETURN(ins, Prepare(
         "INSERT INTO entities(code, kind, name, approval_threshold_pence, general_fund, created_at, created_by) "
         "VALUES (?1,?2,?3,?4,?5,?6,?7)"));
     ins.Bind(1, e.code).Bind(2, EntityKindName(e.kind)).Bind(3, e.name).Bind(4, e.approval_threshold.pence());
     ins.Bind(5, e.general_fund).Bind(6, actor.at).Bind(7, actor.by);
     if (Status st = ins.Run(); !st.ok()) return st;
-    CSU_ASSIGN_OR_RETURN(acc, d.Prepare(
+    CSU_ASSIGN_OR_RETURN(acc, Prepare(
         "INSERT INTO accounts(entity, name, code, type, description) VALUES (?1,?2,?3,?4,?5)"));
     for (const Account& a : chart.accounts) {
       acc.Reset();
       acc.Bind(1, e.code).Bind(2, a.name).Bind(3, a.code).Bind(4, AccountTypeName(a.type)).Bind(5, a.description);
       if (Status st = acc.Run(); !st.ok()) return st;
     }
-    CSU_ASSIGN_OR_RETURN(cc, d.Prepare(
+    CSU_ASSIGN_OR_RETURN(cc, Prepare(
         "INSERT INTO cost_centres(entity, code, name, budget_holder) VALUES (?1,?2,?3,?4)"));
     for (const CostCentre& c : chart.cost_centres) {
       cc.Reset();
       cc.Bind(1, e.code).Bind(2, c.code).Bind(3, c.name).Bind(4, c.budget_holder);
       if (Status st = cc.Run(); !st.ok()) return st;
     }
-    CSU_ASSIGN_OR_RETURN(cp, d.Prepare("INSERT INTO counterparties(entity, code, name) VALUES (?1,?2,?3)"));
+    CSU_ASSIGN_OR_RETURN(cp, Prepare("INSERT INTO counterparties(entity, code, name) VALUES (?1,?2,?3)"));
     for (const Counterparty& c : chart.counterparties) {
       cp.Reset();
       cp.Bind(1, e.code).Bind(2, c.code).Bind(3, c.name);
@@ -201,7 +343,7 @@ Result<Entity> LedgerStore::AddEntity(Entity e, const ChartTemplate& chart, cons
 }
 
 Result<std::vector<Entity>> LedgerStore::Entities() {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT code, kind, name, approval_threshold_pence, general_fund FROM entities ORDER BY code"));
   std::vector<Entity> out;
   while (true) {
@@ -228,13 +370,15 @@ Result<Entity> LedgerStore::GetEntity(const std::string& code) {
 Status LedgerStore::SetApprovalThreshold(const std::string& entity, Money threshold, const Actor&) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
   if (threshold < Money()) return MakeError(e.code, "the approval threshold cannot be negative");
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("UPDATE entities SET approval_threshold_pence=?1 WHERE code=?2"));
-  q.Bind(1, threshold.pence()).Bind(2, e.code);
-  return q.Run();
+  return InWrite([&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(q, Prepare("UPDATE entities SET approval_threshold_pence=?1 WHERE code=?2"));
+    q.Bind(1, threshold.pence()).Bind(2, e.code);
+    return q.Run();
+  });
 }
 
 Result<std::vector<Account>> LedgerStore::Accounts(const std::string& entity) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT name, code, type, description FROM accounts WHERE entity=?1 ORDER BY name"));
   q.Bind(1, ToUpper(entity));
   std::vector<Account> out;
@@ -242,14 +386,14 @@ Result<std::vector<Account>> LedgerStore::Accounts(const std::string& entity) {
     CSU_ASSIGN_OR_RETURN(row, q.Step());
     if (!row) break;
     std::optional<AccountType> t = ParseAccountType(q.Text(2));
-    if (!t) return MakeError(db_->path(), "damaged account type \"" + q.Text(2) + "\"");
+    if (!t) return MakeError(db_->Name(), "damaged account type \"" + q.Text(2) + "\"");
     out.push_back({q.Text(0), q.Text(1), *t, q.Text(3)});
   }
   return out;
 }
 
 Result<std::vector<CostCentre>> LedgerStore::CostCentres(const std::string& entity) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT code, name, budget_holder FROM cost_centres WHERE entity=?1 ORDER BY code"));
   q.Bind(1, ToUpper(entity));
   std::vector<CostCentre> out;
@@ -262,7 +406,7 @@ Result<std::vector<CostCentre>> LedgerStore::CostCentres(const std::string& enti
 }
 
 Result<std::vector<Counterparty>> LedgerStore::Counterparties(const std::string& entity) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT code, name FROM counterparties WHERE entity=?1 ORDER BY code"));
+  CSU_ASSIGN_OR_RETURN(q, Prepare("SELECT code, name FROM counterparties WHERE entity=?1 ORDER BY code"));
   q.Bind(1, ToUpper(entity));
   std::vector<Counterparty> out;
   while (true) {
@@ -276,24 +420,24 @@ Result<std::vector<Counterparty>> LedgerStore::Counterparties(const std::string&
 // ------------------------------------------------------------------- periods
 
 Result<PeriodState> LedgerStore::StateOf(const std::string& entity, LedgerPeriod p) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT state FROM periods WHERE entity=?1 AND year=?2 AND month=?3"));
+  CSU_ASSIGN_OR_RETURN(q, Prepare("SELECT state FROM periods WHERE entity=?1 AND year=?2 AND month=?3"));
   q.Bind(1, ToUpper(entity)).Bind(2, p.year.start_year()).Bind(3, p.month);
   CSU_ASSIGN_OR_RETURN(row, q.Step());
   if (!row) return PeriodState::kNotOpen;
   std::optional<PeriodState> s = ParseState(q.Text(0));
-  if (!s) return MakeError(db_->path(), "damaged period state \"" + q.Text(0) + "\"");
+  if (!s) return MakeError(db_->Name(), "damaged period state \"" + q.Text(0) + "\"");
   return *s;
 }
 
 Result<std::vector<std::pair<LedgerPeriod, PeriodState>>> LedgerStore::Periods(const std::string& entity) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT year, month, state FROM periods WHERE entity=?1 ORDER BY year, month"));
+  CSU_ASSIGN_OR_RETURN(q, Prepare("SELECT year, month, state FROM periods WHERE entity=?1 ORDER BY year, month"));
   q.Bind(1, ToUpper(entity));
   std::vector<std::pair<LedgerPeriod, PeriodState>> out;
   while (true) {
     CSU_ASSIGN_OR_RETURN(row, q.Step());
     if (!row) break;
     std::optional<PeriodState> s = ParseState(q.Text(2));
-    if (!s || q.Int(1) < 1 || q.Int(1) > 12) return MakeError(db_->path(), "damaged period row");
+    if (!s || q.Int(1) < 1 || q.Int(1) > 12) return MakeError(db_->Name(), "damaged period row");
     out.emplace_back(LedgerPeriod{FinancialYear(static_cast<int32_t>(q.Int(0))), static_cast<int32_t>(q.Int(1))},
                      *s);
   }
@@ -304,9 +448,8 @@ Result<std::vector<int64_t>> LedgerStore::SetPeriodState(const std::string& enti
                                                          const Actor& actor) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
   std::vector<int64_t> reversals;
-  store::SqliteDb& d = *db_;
   const std::string where = e.code + " " + p.ToString();
-  Status s = store::InTransaction(d, [&]() -> Status {
+  Status s = InWrite([&]() -> Status {
     CSU_ASSIGN_OR_RETURN(from, StateOf(e.code, p));
     const bool allowed = (from == PeriodState::kNotOpen && to == PeriodState::kOpen) ||
                          (from == PeriodState::kOpen && to == PeriodState::kClosed) ||
@@ -319,7 +462,7 @@ Result<std::vector<int64_t>> LedgerStore::SetPeriodState(const std::string& enti
                                   " (open → closed → locked, and a closed period may reopen)");
     }
     if (to == PeriodState::kClosed) {
-      CSU_ASSIGN_OR_RETURN(q, d.Prepare(
+      CSU_ASSIGN_OR_RETURN(q, Prepare(
           "SELECT count(*) FROM journals WHERE entity=?1 AND state='pending' AND date>=?2 AND date<=?3"));
       q.Bind(1, e.code).Bind(2, p.first_day().ToString()).Bind(3, p.last_day().ToString());
       CSU_ASSIGN_OR_RETURN(row, q.Step());
@@ -327,7 +470,7 @@ Result<std::vector<int64_t>> LedgerStore::SetPeriodState(const std::string& enti
         return MakeError(where, std::to_string(q.Int(0)) +
                                     " journals in the period wait for approval; approve them before closing it");
     }
-    CSU_ASSIGN_OR_RETURN(up, d.Prepare(
+    CSU_ASSIGN_OR_RETURN(up, Prepare(
         "INSERT INTO periods(entity, year, month, state, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6) "
         "ON CONFLICT(entity, year, month) DO UPDATE SET state=excluded.state, changed_at=excluded.changed_at, "
         "changed_by=excluded.changed_by"));
@@ -373,8 +516,7 @@ Result<BatchOutcome> LedgerStore::RaiseImpl(const std::string& entity, const std
   for (const Counterparty& c : parties) party_codes.insert(c.code);
   std::map<std::string, std::string> new_parties;
   BatchOutcome out;
-  store::SqliteDb& d = *db_;
-  Status s = store::InTransaction(d, [&]() -> Status {
+  Status s = InWrite([&]() -> Status {
     std::map<LedgerPeriod, PeriodState> states;
     for (const Transaction& t : txns) {
       const std::string where = WhereOf(t, as.source);
@@ -414,7 +556,7 @@ Result<BatchOutcome> LedgerStore::RaiseImpl(const std::string& entity, const std
         return MakeError(where, "period " + period.ToString() + " is " + std::string(PeriodStateName(it->second)) +
                                     ", so it takes no postings");
     }
-    CSU_ASSIGN_OR_RETURN(cp, d.Prepare("INSERT INTO counterparties(entity, code, name) VALUES (?1,?2,?3)"));
+    CSU_ASSIGN_OR_RETURN(cp, Prepare("INSERT INTO counterparties(entity, code, name) VALUES (?1,?2,?3)"));
     for (const auto& [code, name] : new_parties) {
       cp.Reset();
       cp.Bind(1, e.code).Bind(2, code).Bind(3, name);
@@ -422,7 +564,7 @@ Result<BatchOutcome> LedgerStore::RaiseImpl(const std::string& entity, const std
     }
     CSU_ASSIGN_OR_RETURN(batch, StoreBatch(e, txns, as, reverses, as.kind == JournalKind::kDocument, actor));
     out = std::move(batch);
-    if (document != nullptr) return internal::InsertDocument(d, e.code, *document, out.numbers.front());
+    if (document != nullptr) return InsertDocument(e.code, *document, out.numbers.front());
     return Status::Ok();
   });
   if (!s.ok()) return s.error();
@@ -431,8 +573,7 @@ Result<BatchOutcome> LedgerStore::RaiseImpl(const std::string& entity, const std
 
 Result<BatchOutcome> LedgerStore::StoreBatch(const Entity& e, const std::vector<Transaction>& txns, const RaiseAs& as,
                                              int64_t reverses, bool force_posted, const Actor& actor) {
-  store::SqliteDb& d = *db_;
-  CSU_ASSIGN_OR_RETURN(top, d.Prepare(
+  CSU_ASSIGN_OR_RETURN(top, Prepare(
       "SELECT coalesce(max(number), 0), coalesce(max(batch), 0) FROM journals WHERE entity=?1"));
   top.Bind(1, e.code);
   CSU_ASSIGN_OR_RETURN(has, top.Step());
@@ -450,9 +591,9 @@ Result<BatchOutcome> LedgerStore::StoreBatch(const Entity& e, const std::vector<
   out.debits = Money::FromPence(debit_sum > INT64_MAX ? INT64_MAX : static_cast<int64_t>(debit_sum));
   if (force_posted) pending = false;
   out.pending = pending;
-  CSU_ASSIGN_OR_RETURN(ins, d.Prepare(std::string("INSERT INTO journals(entity, ") + kJournalColumns +
+  CSU_ASSIGN_OR_RETURN(ins, Prepare(std::string("INSERT INTO journals(entity, ") + kJournalColumns +
                                       ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"));
-  CSU_ASSIGN_OR_RETURN(post, d.Prepare(
+  CSU_ASSIGN_OR_RETURN(post, Prepare(
       "INSERT INTO postings(entity, number, line_no, account, amount_pence, cost_centre, counterparty, comment) "
       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
   for (const Transaction& t : txns) {
@@ -479,7 +620,7 @@ Result<BatchOutcome> LedgerStore::StoreBatch(const Entity& e, const std::vector<
     // (the rule AddToDailyBalances states in SQL).
     bool closing = as.kind == JournalKind::kYearEnd;
     if (as.kind == JournalKind::kReversal && reverses > 0) {
-      CSU_ASSIGN_OR_RETURN(kq, d.Prepare("SELECT kind FROM journals WHERE entity=?1 AND number=?2"));
+      CSU_ASSIGN_OR_RETURN(kq, Prepare("SELECT kind FROM journals WHERE entity=?1 AND number=?2"));
       kq.Bind(1, e.code).Bind(2, reverses);
       CSU_ASSIGN_OR_RETURN(found, kq.Step());
       closing = found && kq.Text(0) == JournalKindName(JournalKind::kYearEnd);
@@ -509,14 +650,15 @@ Result<BatchOutcome> LedgerStore::StoreBatch(const Entity& e, const std::vector<
 Status LedgerStore::AddToDailyBalances(const std::string& entity, int64_t batch) {
   // One grouped insert per batch: a million postings of a year touch at
   // most accounts × days rows.
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "INSERT INTO daily_balances(entity, account, date, closing, amount_pence) "
       "SELECT p.entity, p.account, j.date, "
-      "  (j.kind = 'year_end' OR (j.kind = 'reversal' AND EXISTS (SELECT 1 FROM journals y WHERE "
-      "   y.entity = j.entity AND y.number = j.reverses AND y.kind = 'year_end'))), sum(p.amount_pence) "
+      "  CASE WHEN j.kind = 'year_end' OR (j.kind = 'reversal' AND EXISTS (SELECT 1 FROM journals y WHERE "
+      "   y.entity = j.entity AND y.number = j.reverses AND y.kind = 'year_end')) THEN 1 ELSE 0 END, "
+      "  sum(p.amount_pence) "
       "FROM journals j JOIN postings p ON p.entity = j.entity AND p.number = j.number "
       "WHERE j.entity = ?1 AND j.batch = ?2 AND j.state = 'posted' GROUP BY 1, 2, 3, 4 "
-      "ON CONFLICT(entity, account, date, closing) DO UPDATE SET amount_pence = amount_pence + excluded.amount_pence"));
+      "ON CONFLICT(entity, account, date, closing) DO UPDATE SET amount_pence = daily_balances.amount_pence + excluded.amount_pence"));
   q.Bind(1, entity).Bind(2, batch);
   return q.Run();
 }
@@ -528,9 +670,9 @@ Status LedgerStore::AddTransactionsToDailyBalances(const std::string& entity, co
   std::map<std::pair<std::string_view, int32_t>, Int128> sums;  // (account, day number) -> pence
   for (const Transaction& t : txns)
     for (const Posting& p : t.postings) sums[{p.account, t.date.days()}] += p.amount.pence();
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "INSERT INTO daily_balances(entity, account, date, closing, amount_pence) VALUES (?1,?2,?3,?4,?5) "
-      "ON CONFLICT(entity, account, date, closing) DO UPDATE SET amount_pence = amount_pence + excluded.amount_pence"));
+      "ON CONFLICT(entity, account, date, closing) DO UPDATE SET amount_pence = daily_balances.amount_pence + excluded.amount_pence"));
   for (const auto& [key, sum] : sums) {
     if (sum > INT64_MAX || sum < INT64_MIN) return MakeError(entity, "a day's total of " + std::string(key.first) + " is too large");
     q.Reset();
@@ -543,7 +685,7 @@ Status LedgerStore::AddTransactionsToDailyBalances(const std::string& entity, co
 
 Result<std::vector<int64_t>> LedgerStore::PostDueReversals(const Entity& e, LedgerPeriod accruals_of,
                                                            const Actor& actor) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT j.number FROM journals j WHERE j.entity=?1 AND j.state='posted' AND j.reverse_next=1 "
       "AND j.date>=?2 AND j.date<=?3 AND NOT EXISTS (SELECT 1 FROM journals r WHERE r.entity=j.entity "
       "AND r.reverses=j.number) ORDER BY j.number"));
@@ -558,7 +700,7 @@ Result<std::vector<int64_t>> LedgerStore::PostDueReversals(const Entity& e, Ledg
   std::vector<int64_t> posted;
   for (int64_t n : due) {
     CSU_ASSIGN_OR_RETURN(found, LoadJournals(e.code, "number=?2", std::to_string(n), ""));
-    if (found.size() != 1) return MakeError(db_->path(), "journal " + std::to_string(n) + " vanished");
+    if (found.size() != 1) return MakeError(db_->Name(), "journal " + std::to_string(n) + " vanished");
     const Journal& j = found.front();
     Transaction r = j.txn;
     r.date = accruals_of.Next().first_day();
@@ -578,17 +720,18 @@ Result<std::vector<int64_t>> LedgerStore::PostDueReversals(const Entity& e, Ledg
 
 Result<std::vector<Journal>> LedgerStore::LoadJournals(const std::string& entity, const std::string& condition,
                                                        const std::string& a, const std::string& b) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(std::string("SELECT ") + kJournalColumns +
+  CSU_ASSIGN_OR_RETURN(q, Prepare(std::string("SELECT ") + kJournalColumns +
                                        " FROM journals WHERE entity=?1 AND " + condition + " ORDER BY number"));
   q.Bind(1, ToUpper(entity));
   if (condition.find("?2") != std::string::npos) {
-    if (condition.find("number=?2") != std::string::npos || condition.find("batch=?2") != std::string::npos)
+    if (condition.find("number=?2") != std::string::npos || condition.find("batch=?2") != std::string::npos ||
+        condition.find("reverses=?2") != std::string::npos)
       q.Bind(2, std::stoll(a));
     else
       q.Bind(2, a);
   }
   if (condition.find("?3") != std::string::npos) q.Bind(3, b);
-  CSU_ASSIGN_OR_RETURN(ps, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(ps, Prepare(
       "SELECT account, amount_pence, cost_centre, counterparty, comment FROM postings "
       "WHERE entity=?1 AND number=?2 ORDER BY line_no"));
   std::vector<Journal> out;
@@ -596,7 +739,7 @@ Result<std::vector<Journal>> LedgerStore::LoadJournals(const std::string& entity
     CSU_ASSIGN_OR_RETURN(row, q.Step());
     if (!row) break;
     Journal j;
-    const std::string where = db_->path() + ": journal " + std::to_string(q.Int(0));
+    const std::string where = db_->Name() + ": journal " + std::to_string(q.Int(0));
     j.number = q.Int(0);
     j.batch = q.Int(1);
     std::optional<JournalKind> kind = ParseKind(q.Text(2));
@@ -634,8 +777,7 @@ Result<BatchOutcome> LedgerStore::Approve(const std::string& entity, int64_t bat
   const std::string where = e.code + " batch " + std::to_string(batch);
   BatchOutcome out;
   out.batch = batch;
-  store::SqliteDb& d = *db_;
-  Status s = store::InTransaction(d, [&]() -> Status {
+  Status s = InWrite([&]() -> Status {
     CSU_ASSIGN_OR_RETURN(journals, LoadJournals(e.code, "batch=?2", std::to_string(batch), ""));
     if (journals.empty()) return MakeError(where, "there is no such batch");
     if (journals.front().posted) return MakeError(where, "the batch is posted already");
@@ -655,7 +797,7 @@ Result<BatchOutcome> LedgerStore::Approve(const std::string& entity, int64_t bat
         return MakeError(where, "period " + p.ToString() + " is " + std::string(PeriodStateName(st)) +
                                     " now, so the batch cannot post; reopen it or reverse and raise again");
     }
-    CSU_ASSIGN_OR_RETURN(up, d.Prepare(
+    CSU_ASSIGN_OR_RETURN(up, Prepare(
         "UPDATE journals SET state='posted', approved_by=?3, approved_at=?4 WHERE entity=?1 AND batch=?2"));
     up.Bind(1, e.code).Bind(2, batch).Bind(3, actor.by).Bind(4, actor.at);
     if (Status st = up.Run(); !st.ok()) return st;
@@ -690,7 +832,7 @@ Result<BatchOutcome> LedgerStore::Reverse(const std::string& entity, int64_t num
   if (!j.posted) return MakeError(where, "the journal is not posted yet; only posted journals are reversed");
   // A document's journal stays: reversing it would leave the document
   // counted in aged debt and the agreement of balances (ledger_documents.h).
-  CSU_ASSIGN_OR_RETURN(doc, db_->Prepare("SELECT document FROM documents WHERE entity=?1 AND journal=?2"));
+  CSU_ASSIGN_OR_RETURN(doc, Prepare("SELECT document FROM documents WHERE entity=?1 AND journal=?2"));
   doc.Bind(1, e.code).Bind(2, number);
   CSU_ASSIGN_OR_RETURN(is_doc, doc.Step());
   if (is_doc)
@@ -725,8 +867,7 @@ Result<BatchOutcome> LedgerStore::CloseYear(const std::string& entity, Financial
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
   const std::string where = e.code + " " + year.ToString();
   BatchOutcome out;
-  store::SqliteDb& d = *db_;
-  Status s = store::InTransaction(d, [&]() -> Status {
+  Status s = InWrite([&]() -> Status {
     const LedgerPeriod march{year, 12};
     CSU_ASSIGN_OR_RETURN(st, StateOf(e.code, march));
     if (st != PeriodState::kOpen)
@@ -739,7 +880,7 @@ Result<BatchOutcome> LedgerStore::CloseYear(const std::string& entity, Financial
     if (!closed.empty())
       return MakeError(where, "the year was closed already by journal " + std::to_string(closed.front().number) +
                                   " (reverse it to close again)");
-    CSU_ASSIGN_OR_RETURN(pending, d.Prepare(
+    CSU_ASSIGN_OR_RETURN(pending, Prepare(
         "SELECT count(*) FROM journals WHERE entity=?1 AND state='pending' AND date>=?2 AND date<=?3"));
     pending.Bind(1, e.code).Bind(2, from).Bind(3, to);
     CSU_ASSIGN_OR_RETURN(prow, pending.Step());
@@ -789,7 +930,7 @@ Result<std::optional<Journal>> LedgerStore::GetJournal(const std::string& entity
 
 Status LedgerStore::ForEachPosted(const std::string& entity, const std::function<Status(const Journal&)>& each) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       "SELECT j.number, j.kind, j.date, j.status, j.code, j.description, j.reverse_next, j.reverses, "
       "p.account, p.amount_pence, p.cost_centre, p.counterparty, p.comment "
       "FROM journals j JOIN postings p ON p.entity=j.entity AND p.number=j.number "
@@ -813,7 +954,7 @@ Status LedgerStore::ForEachPosted(const std::string& entity, const std::function
       Result<Date> date = Date::Parse(q.Text(2));
       const std::string status = q.Text(3);
       if (!kind || !date.ok() || status.size() != 1)
-        return MakeError(db_->path() + ": journal " + std::to_string(j.number), "damaged journal row");
+        return MakeError(db_->Name() + ": journal " + std::to_string(j.number), "damaged journal row");
       j.kind = *kind;
       j.txn.date = date.value();
       j.txn.status = status[0];
@@ -831,7 +972,7 @@ Result<std::vector<AccountBalance>> LedgerStore::Balances(const std::string& ent
                                                           bool without_year_end) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
   CSU_ASSIGN_OR_RETURN(accounts, Accounts(e.code));
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       std::string("SELECT account, sum(amount_pence) FROM daily_balances "
                   "WHERE entity=?1 AND date>=?2 AND date<=?3") +
       (without_year_end ? " AND closing=0" : "") + " GROUP BY account"));
@@ -849,7 +990,7 @@ Result<std::vector<AccountBalance>> LedgerStore::Balances(const std::string& ent
     if (it != sums.end()) sums.erase(it);
     out.push_back({std::move(a), Money::FromPence(pence)});
   }
-  if (!sums.empty()) return MakeError(db_->path(), "postings to " + sums.begin()->first + " name no account");
+  if (!sums.empty()) return MakeError(db_->Name(), "postings to " + sums.begin()->first + " name no account");
   return out;
 }
 
@@ -857,7 +998,7 @@ Result<std::vector<AccountBalance>> LedgerStore::BalancesFromPostings(const std:
                                                                       bool without_year_end) {
   CSU_ASSIGN_OR_RETURN(e, GetEntity(entity));
   CSU_ASSIGN_OR_RETURN(accounts, Accounts(e.code));
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare(
+  CSU_ASSIGN_OR_RETURN(q, Prepare(
       std::string("SELECT p.account, sum(p.amount_pence) FROM journals j JOIN postings p "
                   "ON p.entity=j.entity AND p.number=j.number "
                   "WHERE j.entity=?1 AND j.state='posted' AND j.date>=?2 AND j.date<=?3") +

@@ -21,8 +21,12 @@
 // Not thread-safe: one user at a time (the CLI under the state folder's lock).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,10 +37,28 @@
 #include "ledger/ledger_types.h"
 
 namespace csu::store {
-class SqliteDb;
-}
+class SqlConnection;
+class SqlStatement;
+}  // namespace csu::store
 
 namespace csu::ledger {
+
+// The write lock of the ledger database in server mode (store/sql.h lists
+// every key): every change to a ledger, its budgets and its documents.
+inline constexpr int64_t kLedgerWriteLock = 0x4f70656e435355'08;
+
+// The ledger's tables in PostgreSQL that carry a tenant, with its column:
+// the entity whose ledger a row belongs to (a CCG's ODS code, or the CSU's).
+// The lead applies row-level security from this list (pg/tenant_rows.h).
+inline constexpr std::pair<const char*, const char*> kServerTenantTables[] = {
+    {"ledger_entities", "code"},           {"ledger_accounts", "entity"},
+    {"ledger_cost_centres", "entity"},     {"ledger_counterparties", "entity"},
+    {"ledger_periods", "entity"},          {"ledger_journals", "entity"},
+    {"ledger_postings", "entity"},         {"ledger_daily_balances", "entity"},
+    {"ledger_documents", "entity"},        {"ledger_budget_versions", "entity"},
+    {"ledger_budget_lines", "entity"},     {"ledger_virements", "entity"},
+    {"ledger_virement_lines", "entity"},   {"ledger_forecast_overrides", "entity"},
+};
 
 struct Actor {
   std::string at;  // UTC ISO 8601
@@ -171,6 +193,10 @@ class LedgerStore {
  public:
   // Opens (creating) DIR/ledger.sqlite. Errors name the file.
   static Result<std::unique_ptr<LedgerStore>> Open(const std::string& dir);
+  // Server mode: the tables in the connection's PostgreSQL schema (§13a),
+  // created on first open under kLedgerWriteLock. Errors name the server,
+  // never the password; a SQLite connection is refused (use Open).
+  static Result<std::unique_ptr<LedgerStore>> OpenServer(std::unique_ptr<store::SqlConnection> db);
   ~LedgerStore();
 
   // ---- entities and charts
@@ -309,7 +335,7 @@ class LedgerStore {
   struct PassKey {
     explicit PassKey() = default;
   };
-  LedgerStore(PassKey, std::unique_ptr<store::SqliteDb> db);
+  LedgerStore(PassKey, std::unique_ptr<store::SqlConnection> db);
 
  private:
   Result<BatchOutcome> RaiseImpl(const std::string& entity, const std::vector<Transaction>& txns, const RaiseAs& as,
@@ -331,7 +357,19 @@ class LedgerStore {
   // with ?2 and ?3 bound to `a` and `b`), with their postings, by number.
   Result<std::vector<Journal>> LoadJournals(const std::string& entity, const std::string& condition,
                                             const std::string& a, const std::string& b);
-  std::unique_ptr<store::SqliteDb> db_;
+  // Stores `link` for `journal` (ledger_documents.cc); refused when the
+  // entity has that document already. The caller holds a transaction.
+  Status InsertDocument(const std::string& entity, const DocumentLink& link, int64_t journal);
+  // Prepares `sql`, written with the SQLite file's table names; in
+  // PostgreSQL those names get the prefix ledger_ (the rewritten text is
+  // kept, so each statement is rewritten once).
+  Result<store::SqlStatement> Prepare(std::string_view sql);
+  // Runs `body` as one write transaction (under kLedgerWriteLock in
+  // PostgreSQL, BEGIN IMMEDIATE in SQLite).
+  Status InWrite(const std::function<Status()>& body);
+  std::unique_ptr<store::SqlConnection> db_;
+  bool server_ = false;
+  std::unordered_map<std::string, std::string> rewritten_;
 };
 
 // Date bounds meaning "from the first posting" and "to the last".
