@@ -412,6 +412,26 @@ Result<std::unique_ptr<PayrollStore>> PayrollStore::OpenServer(std::unique_ptr<s
   return std::make_unique<PayrollStore>(PassKey{}, std::move(db));
 }
 
+Status CreatePayrollServerTables(store::SqlConnection& db, const std::string& key_fingerprint) {
+  if (db.Backend() != "postgresql")
+    return MakeError(db.Name(), "server mode's payroll tables are made in PostgreSQL only");
+  if (Status s = db.Exec(kPostgresSchema); !s.ok()) return s;
+  CSU_ASSIGN_OR_RETURN(meta, db.Prepare("INSERT INTO payroll_meta(key, value) VALUES (?1, ?2)"));
+  meta.Bind(1, std::string_view("schema_version")).Bind(2, std::to_string(kSchemaVersion));
+  if (Status s = meta.Run(); !s.ok()) return s;
+  if (!key_fingerprint.empty()) {
+    meta.Reset();
+    meta.Bind(1, std::string_view("payroll_key_fingerprint")).Bind(2, key_fingerprint);
+    if (Status s = meta.Run(); !s.ok()) return s;
+  }
+  // Payslips of runs that are final in the folder are copied as they are.
+  return db.Exec("ALTER TABLE payslips DISABLE TRIGGER payslips_final");
+}
+
+Status EnablePayrollServerTriggers(store::SqlConnection& db) {
+  return db.Exec("ALTER TABLE payslips ENABLE TRIGGER payslips_final");
+}
+
 Result<bool> PayrollStore::ServerHasKey(store::SqlConnection& db) {
   CSU_ASSIGN_OR_RETURN(t, db.Prepare("SELECT CASE WHEN to_regclass('payroll_meta') IS NULL THEN 0 ELSE 1 END"));
   CSU_ASSIGN_OR_RETURN(row, t.Step());

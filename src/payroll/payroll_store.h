@@ -197,6 +197,15 @@ struct RunPosting {
 // net_change (docs/payroll.md, "Review").
 inline constexpr int64_t kNetChangeFlagBp = 1000;  // 10%
 
+// Server mode's payroll tables created empty in `db` (PostgreSQL, the
+// connection's schema) inside the caller's write transaction, for csu
+// migrate (src/migrate): the §16a schema, its version, and the fingerprint
+// of the key the folder's fields are sealed under ("" when it recorded
+// none). The finality trigger on payslips is left disabled: the caller
+// copies the final runs' payslips, then calls EnablePayrollServerTriggers.
+Status CreatePayrollServerTables(store::SqlConnection& db, const std::string& key_fingerprint);
+Status EnablePayrollServerTriggers(store::SqlConnection& db);
+
 class PayrollStore {
  public:
   static Result<std::unique_ptr<PayrollStore>> Open(const std::string& dir, const store::FieldCipher& cipher);
