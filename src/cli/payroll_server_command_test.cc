@@ -95,9 +95,9 @@ TEST(PayrollServerModeTest, StaffAndRunsAreSharedByNodesMeteredOnceAndNeverInCle
     ASSERT_TRUE(cipher.ok()) << cipher.error().ToString();
     auto conn = pg::Connect(schema.value()->url());
     ASSERT_TRUE(conn.ok()) << conn.error().ToString();
-    auto store = payroll::PayrollStore::OpenServer(std::move(conn).value(), cipher.value());
-    ASSERT_TRUE(store.ok()) << store.error().ToString();
-    auto run = store.value()->CalculateRun("02E", "2025/26", 1, Fixed, {"2025-04-20T09:00:00Z", "carol"});
+    auto pay = payroll::PayrollStore::OpenServer(std::move(conn).value(), cipher.value());
+    ASSERT_TRUE(pay.ok()) << pay.error().ToString();
+    auto run = pay.value()->CalculateRun("02E", "2025/26", 1, Fixed, {"2025-04-20T09:00:00Z", "carol"});
     ASSERT_TRUE(run.ok()) << run.error().ToString();
     ASSERT_EQ(run.value().id, 1);
   }
