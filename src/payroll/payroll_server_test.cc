@@ -126,13 +126,25 @@ TEST_F(PayrollServerTest, APayRunIsASingletonJobAndASecondIsRefusedNamingTheFirs
   Staff(*a_, "27D", "T001", "Percival Lusk", "JG103760A");
   // While A's run is between its calculation and its storing, B's run (of
   // another employer, on another node) is refused, naming A's.
+  // B runs on a thread of its own: without the job lock it would wait on
+  // A's write transaction (and be let through after it) instead of being
+  // refused at once, which the 5 s below tells apart.
   std::optional<Error> refused;
+  std::atomic<bool> answered{false};
+  std::thread b_thread;
   auto while_a_runs = [&](const std::vector<PeriodInput>& in) -> Result<PayRunResult> {
-    auto b = b_->CalculateRun("27D", "2025/26", 1, Fixed, kBob);
-    if (!b.ok()) refused = b.error();
+    b_thread = std::thread([&] {
+      auto b = b_->CalculateRun("27D", "2025/26", 1, Fixed, kBob);
+      if (!b.ok()) refused = b.error();
+      answered = true;
+    });
+    for (int i = 0; i < 500 && !answered; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return Fixed(in);
   };
   const PayRunRecord a_run = Must(a_->CalculateRun("02E", "2025/26", 1, while_a_runs, kAlice));
+  const bool answered_while_a_ran = answered;
+  b_thread.join();
+  ASSERT_TRUE(answered_while_a_ran) << "the second pay run waited for the first instead of being refused";
   ASSERT_TRUE(refused) << "the second pay run was not refused";
   EXPECT_EQ(refused->where, "pay run 27D 2025/26 period 1");
   EXPECT_NE(refused->why.find("the pay run of 02E 2025/26 period 1 started by cli:alice"), std::string::npos)
