@@ -7,8 +7,9 @@
 //   csu payroll import FILE --employer CODE          a staff list (docs/formats/payroll-staff-v1.md)
 //   csu payroll run calculate|review|approve|list    pay runs: calculate, review, second-person approval
 // The personal fields are sealed under the --payroll-key file, which must be
-// outside the state folder. Every change and every view of an employee's
-// record is written to the state folder's hash-chained audit log; lists show
+// outside the state folder. With --database (server mode) the payroll tables
+// and the audit log are PostgreSQL's (docs/server-mode.md). Every change and
+// every view of an employee's record is written to the hash-chained audit log; lists show
 // NI numbers and bank accounts masked, and only `employees show
 // --identifiable` prints personal fields, to its caller. Each payslip of an
 // approved run of a CCG employer is counted on the billing meter (payslips).
@@ -53,6 +54,7 @@ using report::ReportTable;
 struct PArgs {
   StateArgs state;
   std::string payroll_key;
+  std::string database;  // server mode (--database)
   std::string rates;
   std::string employer, kind = "ccg", name, paye_ref, ao_ref;
   int64_t id = 0;
@@ -71,7 +73,9 @@ struct PArgs {
 
 using Opened = OpenedPayroll;
 
-std::optional<Opened> Open(const Context& ctx, const PArgs& a) { return OpenPayroll(ctx, a.state, a.payroll_key); }
+std::optional<Opened> Open(const Context& ctx, const PArgs& a) {
+  return OpenPayroll(ctx, a.state, a.payroll_key, a.database);
+}
 
 bool Audit(Opened& o, const std::string& action, const std::string& subject, const nlohmann::json& details) {
   return AuditPayroll(o, action, subject, details);
@@ -499,7 +503,7 @@ int RunApprove(const Context& ctx, const PArgs& a) {
     auto fy = FinancialYear::Parse(r.tax_year);
     int month = 3 + r.period, year = fy.ok() ? fy.value().start_year() : 0;
     if (month > 12) month -= 12, ++year;
-    auto meter = billing::Meter::Open(a.state.data_dir);
+    auto meter = OpenMeter(a.state.data_dir, a.database);
     if (meter.ok()) {
       auto counted = meter.value()->CountOnce("payroll_run:" + std::to_string(r.id), r.employer,
                                               billing::Period(year, month), "payslips", "", r.payslips, o->actor.at,
@@ -531,6 +535,7 @@ CLI::App* Sub(CLI::App* parent, Context& ctx, const char* name, const char* help
   CLI::App* c = parent->add_subcommand(name, help);
   AddStateOptions(c, a->state);
   AddPayrollKeyOption(c, a->payroll_key);
+  AddDatabaseOption(c, a->database);
   c->callback([&ctx, a, act] { ctx.action = [&ctx, a, act] { return act(ctx, *a); }; });
   return c;
 }

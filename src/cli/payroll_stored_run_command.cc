@@ -22,6 +22,7 @@
 #include "cli/command.h"
 #include "cli/ledger_open.h"
 #include "cli/payroll_open.h"
+#include "cli/server_mode.h"
 #include "cli/table_output.h"
 #include "core/file.h"
 #include "finance/payroll_ledger.h"
@@ -41,6 +42,7 @@ namespace {
 struct SArgs {
   StateArgs state;
   std::string payroll_key;
+  std::string database;  // server mode (--database)
   int64_t id = 0;
   std::string employer, year;
   std::string format = "table", out;
@@ -77,7 +79,7 @@ std::optional<payroll::PayRunRecord> RunFor(OpenedPayroll& o, int64_t id, const 
 }
 
 int Payslips(const Context& ctx, const SArgs& a, bool summary) {
-  auto o = OpenPayroll(ctx, a.state, a.payroll_key);
+  auto o = OpenPayroll(ctx, a.state, a.payroll_key, a.database);
   if (!o) return kExitFailure;
   auto run = RunFor(*o, a.id, "payslips", false);
   if (!run) return kExitFailure;
@@ -94,7 +96,7 @@ int Payslips(const Context& ctx, const SArgs& a, bool summary) {
 }
 
 int BankFileOrFps(const Context& ctx, const SArgs& a, bool fps) {
-  auto o = OpenPayroll(ctx, a.state, a.payroll_key);
+  auto o = OpenPayroll(ctx, a.state, a.payroll_key, a.database);
   if (!o) return kExitFailure;
   auto run = RunFor(*o, a.id, fps ? "FPS" : "bank file", true);
   if (!run) return kExitFailure;
@@ -127,7 +129,7 @@ int BankFileOrFps(const Context& ctx, const SArgs& a, bool fps) {
 }
 
 int P45(const Context& ctx, const SArgs& a) {
-  auto o = OpenPayroll(ctx, a.state, a.payroll_key);
+  auto o = OpenPayroll(ctx, a.state, a.payroll_key, a.database);
   if (!o) return kExitFailure;
   auto run = RunFor(*o, a.id, "P45", true);
   if (!run) return kExitFailure;
@@ -150,7 +152,7 @@ int P45(const Context& ctx, const SArgs& a) {
 }
 
 int P60(const Context& ctx, const SArgs& a) {
-  auto o = OpenPayroll(ctx, a.state, a.payroll_key);
+  auto o = OpenPayroll(ctx, a.state, a.payroll_key, a.database);
   if (!o) return kExitFailure;
   auto employer = o->db->EmployerDetailsOf(a.employer);
   if (!employer.ok()) return Fail(employer.error().ToString(), kExitUsage);
@@ -174,7 +176,7 @@ std::string TemplateChart(const Context& ctx, payroll::EmployerKind kind) {
 }
 
 int Journal(const Context& ctx, const SArgs& a) {
-  auto o = OpenPayroll(ctx, a.state, a.payroll_key);
+  auto o = OpenPayroll(ctx, a.state, a.payroll_key, a.database);
   if (!o) return kExitFailure;
   auto run = RunFor(*o, a.id, "journal", true);
   if (!run) return kExitFailure;
@@ -183,7 +185,7 @@ int Journal(const Context& ctx, const SArgs& a) {
   // The employer's ledger's chart when it has one here, else the shipped
   // template for its kind (what the ledger would be created with).
   std::vector<ledger::Account> chart;
-  auto ledger = OpenLedgerStore(a.state.data_dir, "");
+  auto ledger = OpenLedgerStore(a.state.data_dir, a.database);
   if (ledger.ok() && ledger.value()->GetEntity(run->employer).ok()) {
     auto accounts = ledger.value()->Accounts(run->employer);
     if (!accounts.ok()) return Fail(accounts.error().ToString());
@@ -207,11 +209,11 @@ int Journal(const Context& ctx, const SArgs& a) {
 }
 
 int Post(const Context& ctx, const SArgs& a) {
-  auto o = OpenPayroll(ctx, a.state, a.payroll_key);
+  auto o = OpenPayroll(ctx, a.state, a.payroll_key, a.database);
   if (!o) return kExitFailure;
   auto run = RunFor(*o, a.id, "ledger journal", true);
   if (!run) return kExitFailure;
-  auto ledger = OpenLedgerStore(a.state.data_dir, "");
+  auto ledger = OpenLedgerStore(a.state.data_dir, a.database);
   if (!ledger.ok()) return Fail(ledger.error().ToString());
   auto posted = finance::PostPayRun(*o->db, *ledger.value(), a.id, ledger::DirectoryOf(*o->state->ref), o->actor);
   if (!posted.ok()) return Fail(posted.error().ToString());
@@ -240,7 +242,7 @@ int PayCost(const Context& ctx, const SArgs& a) {
 }
 
 int EmployerAccount(const Context& ctx, const SArgs& a) {
-  auto o = OpenPayroll(ctx, a.state, a.payroll_key);
+  auto o = OpenPayroll(ctx, a.state, a.payroll_key, a.database);
   if (!o) return kExitFailure;
   if (Status s = o->db->SetEmployerAccount(a.employer, {a.sort_code, a.account, a.account_name, a.sun}, o->actor); !s.ok())
     return Fail(s.error().ToString());
@@ -251,7 +253,7 @@ int EmployerAccount(const Context& ctx, const SArgs& a) {
 }
 
 int Gender(const Context& ctx, const SArgs& a) {
-  auto o = OpenPayroll(ctx, a.state, a.payroll_key);
+  auto o = OpenPayroll(ctx, a.state, a.payroll_key, a.database);
   if (!o) return kExitFailure;
   const char g = a.gender.size() == 1 ? static_cast<char>(a.gender[0] & ~0x20) : '?';
   if (Status s = o->db->SetGender(a.id, g, *o->cipher, o->actor); !s.ok()) return Fail(s.error().ToString());
@@ -267,6 +269,7 @@ CLI::App* Sub(CLI::App& parent, Context& ctx, const char* name, const char* help
   CLI::App* c = parent.add_subcommand(name, help);
   AddStateOptions(c, a->state);
   AddPayrollKeyOption(c, a->payroll_key);
+  AddDatabaseOption(c, a->database);
   c->callback([&ctx, a, act] { ctx.action = [&ctx, a, act] { return act(ctx, *a); }; });
   return c;
 }

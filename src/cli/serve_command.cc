@@ -27,6 +27,7 @@
 #include "cli/app_role.h"
 #include "cli/field_key.h"
 #include "cli/server_batches.h"
+#include "cli/payroll_open.h"
 #include "cli/server_mode.h"
 #include "payroll/payroll_store.h"
 #include "primarycare/global_sum.h"
@@ -385,12 +386,27 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   }
   // Payroll and HR: the pages need the payroll key (an employee's record
   // opens personal fields for those allowed); without the key, or without
-  // payroll.sqlite, they are off and the server says so once.
+  // payroll.sqlite, they are off and the server says so once. In server
+  // mode the tables are PostgreSQL's, read and written there by every node
+  // with the same key file (docs/deploy.md, "The payroll key"); a server
+  // never creates the key.
   std::optional<store::FieldCipher> payroll_cipher;
   std::unique_ptr<payroll::PayrollStore> payroll_db;
   std::mutex payroll_mutex;
   web::PayrollAccess payroll_access;
-  if (std::filesystem::exists(args.state.data_dir + "/payroll.sqlite")) {
+  if (!args.database.empty()) {
+    auto cipher = OpenFieldKeyOutside(args.state.data_dir,
+                                      KeyPath(args.payroll_key, "CSU_PAYROLL_KEY_FILE", "payroll.key"),
+                                      store::kPayrollCipherDomain, false);
+    if (cipher.ok()) {
+      payroll_cipher.emplace(std::move(cipher).value());
+      auto db = OpenServerPayroll(args.database, *payroll_cipher);
+      if (db.ok()) payroll_db = std::move(db).value();
+      else PrintError("payroll pages off: " + db.error().ToString());
+    } else {
+      PrintError("payroll pages off: " + cipher.error().ToString());
+    }
+  } else if (std::filesystem::exists(args.state.data_dir + "/payroll.sqlite")) {
     auto cipher = OpenPayrollCipher(args.state.data_dir, args.payroll_key);
     if (cipher.ok()) {
       payroll_cipher.emplace(std::move(cipher).value());

@@ -7,6 +7,7 @@
 //   billing        billing.sqlite (§12 -> §12a)              billing_step.cc
 //   batches        the catalog's batches and their files     batches_step.cc
 //                  (§2-§4 -> §11b chunks, as a node publishes them)
+//   payroll        payroll.sqlite (§16 -> §16a)              payroll_step.cc
 #pragma once
 
 #include <memory>
@@ -23,6 +24,7 @@ std::unique_ptr<MigrationStep> MakeAuditLogStep();
 std::unique_ptr<MigrationStep> MakeCommissioningStep();
 std::unique_ptr<MigrationStep> MakeBillingStep();
 std::unique_ptr<MigrationStep> MakeBatchesStep();
+std::unique_ptr<MigrationStep> MakePayrollStep();
 
 // What a step checks of a source database before anything is written: its
 // meta table's schema_version is `version`, and it holds no table beyond

@@ -7,14 +7,19 @@
 // runs per employer and month: calculated, reviewed with flags against the
 // last approved run, approved by a second person, then final.
 //
-//   CSU_ASSIGN_OR_RETURN(db, PayrollStore::Open(dir, cipher));
+//   CSU_ASSIGN_OR_RETURN(db, PayrollStore::Open(dir, cipher));   // or OpenServer(pg::Connect(url), cipher)
 //   CSU_RETURN_IF_ERROR(db->AddEmployer({"02E", EmployerKind::kCcg, "NHS ...", "123/AB456", "123PA00012345"}, actor));
 //   CSU_ASSIGN_OR_RETURN(id, db->AddEmployee(staff, personal, cipher, actor));
 //   CSU_ASSIGN_OR_RETURN(run, db->CalculateRun("02E", "2025/26", 3, rates, actor));
 //   ... a different person: db->ApproveRun(run.id, actor2)
 //
-// Every change is one SQLite transaction with synchronous=FULL: it lands
-// whole or not at all. Personal fields (name, address, date of birth, NI
+// Every change is one transaction (SQLite with synchronous=FULL, or
+// PostgreSQL in server mode under kPayrollWriteLock): it lands whole or not
+// at all. Server mode (docs/server-mode.md, docs/store-format.md §16a) keeps
+// the same tables, rules and statements in PostgreSQL, so every node reads
+// what any node wrote; the fields are sealed by the same key file on every
+// node (docs/deploy.md, "The payroll key"), whose fingerprint the database
+// records so a node with another key is refused. Personal fields (name, address, date of birth, NI
 // number, bank details) exist in clear only in the PersonalDetails a caller
 // asks for by ReadPersonal; lists carry the masked forms. Auditing who read
 // or changed what is the caller's (the command or the page), which knows who
@@ -26,6 +31,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/date.h"
@@ -36,10 +42,31 @@
 #include "store/field_cipher.h"
 
 namespace csu::store {
-class SqliteDb;
+class SqlConnection;
 }
 
 namespace csu::payroll {
+
+// Server mode's advisory-lock keys (listed in store/sql.h): every write of
+// the payroll database, and the pay run as a singleton job (issue #18: a
+// pay run takes a PostgreSQL advisory lock instead of the state folder's),
+// held at session level by CalculateRun from reading the staff records to
+// storing the payslips; a second pay run meanwhile, on any node, is refused
+// naming the one running.
+inline constexpr int64_t kPayrollWriteLock = 0x4f70656e435355'09;
+inline constexpr int64_t kPayRunJobLock = 0x4f70656e435355'0d;
+
+// The server tables that belong to one employer (the tenant of payroll:
+// a CCG buying the service, or the CSU itself) and the column naming it,
+// for row-level security (pg/tenant_rows.h). Tables keyed by an employee
+// or a run (identities, assignments, absences, transfers, payslips,
+// employee_gender, run_postings) reach their employer through employees
+// or pay_runs; pay_run_job names the one pay run running across all
+// employers and is not a tenant's.
+inline constexpr std::pair<const char*, const char*> kServerTenantTables[] = {
+    {"employers", "code"}, {"employees", "employer"}, {"posts", "employer"},
+    {"pay_runs", "employer"}, {"employer_accounts", "employer"},
+};
 
 struct Actor {
   std::string at;  // UTC ISO 8601
@@ -170,13 +197,30 @@ struct RunPosting {
 // net_change (docs/payroll.md, "Review").
 inline constexpr int64_t kNetChangeFlagBp = 1000;  // 10%
 
+// Server mode's payroll tables created empty in `db` (PostgreSQL, the
+// connection's schema) inside the caller's write transaction, for csu
+// migrate (src/migrate): the §16a schema, its version, and the fingerprint
+// of the key the folder's fields are sealed under ("" when it recorded
+// none). The finality trigger on payslips is left disabled: the caller
+// copies the final runs' payslips, then calls EnablePayrollServerTriggers.
+Status CreatePayrollServerTables(store::SqlConnection& db, const std::string& key_fingerprint);
+Status EnablePayrollServerTriggers(store::SqlConnection& db);
+
 class PayrollStore {
  public:
   static Result<std::unique_ptr<PayrollStore>> Open(const std::string& dir, const store::FieldCipher& cipher);
+  // Server mode: the tables in the connection's PostgreSQL schema, created
+  // on first use; refuses a SQLite connection, and a key whose fingerprint
+  // differs from the one the database recorded first.
+  static Result<std::unique_ptr<PayrollStore>> OpenServer(std::unique_ptr<store::SqlConnection> db,
+                                                          const store::FieldCipher& cipher);
+  // Whether the server's payroll database has recorded a key yet (false for
+  // a new database): a command may then create the key file.
+  static Result<bool> ServerHasKey(store::SqlConnection& db);
   struct PassKey {
     explicit PassKey() = default;
   };
-  PayrollStore(PassKey, std::unique_ptr<store::SqliteDb> db);
+  PayrollStore(PassKey, std::unique_ptr<store::SqlConnection> db);
   ~PayrollStore();
 
   // ---- employers
@@ -230,7 +274,9 @@ class PayrollStore {
 
   // ---- pay runs (run_store.cc)
   // Calculates (or recalculates, while not approved) the employer's run for
-  // the tax year's month `period` (1 = April). Refuses an approved run.
+  // the tax year's month `period` (1 = April). Refuses an approved run. In
+  // server mode it holds kPayRunJobLock throughout and is refused, naming
+  // the run and who started it, while another pay run holds it.
   Result<PayRunRecord> CalculateRun(const std::string& employer, const std::string& tax_year, int period,
                                     const PayRunRates& rates, const Actor& actor);
   // The same with the calculation given: CalculatePayRun over `rates` above;
@@ -279,13 +325,19 @@ class PayrollStore {
   // Refused when the run is not approved or was recorded as posted already.
   Status RecordPosting(const RunPosting& posting, const Actor& actor);
 
-  store::SqliteDb& db() { return *db_; }
+  store::SqlConnection& db() { return *db_; }
 
  private:
+  // Server mode: takes kPayRunJobLock without waiting and records who holds
+  // it (pay_run_job); an Error naming the holder when another has it.
+  Status TakePayRunJob(const std::string& what, const Actor& actor);
+  void ReleasePayRunJob();
+  Result<PayRunRecord> CalculateRunLocked(const std::string& employer, const std::string& year, int period,
+                                          const PayCalculator& calculate, const Actor& actor);
   Result<int64_t> InsertEmployee(const NewEmployee& e, const PersonalDetails& who, const store::FieldCipher& cipher,
                                  const Actor& actor);
   Result<int64_t> InsertAssignment(const std::string& employer, const Assignment& a);
-  std::unique_ptr<store::SqliteDb> db_;
+  std::unique_ptr<store::SqlConnection> db_;
 };
 
 }  // namespace csu::payroll

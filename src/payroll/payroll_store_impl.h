@@ -3,22 +3,36 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "core/date.h"
 #include "core/result.h"
 #include "payroll/payroll_store.h"
-#include "store/sqlite_db.h"
+#include "store/sql.h"
 
 namespace csu::payroll {
 
-std::optional<Date> OptDate(const store::Statement& q, int col);
+std::optional<Date> OptDate(const store::SqlStatement& q, int col);
 // The columns kAssignmentCols lists, in that order (payroll_store.cc).
-Assignment ReadAssignment(const store::Statement& q);
-Result<int64_t> LastInsertId(store::SqliteDb& db);
+Assignment ReadAssignment(const store::SqlStatement& q);
+// Runs an INSERT ... RETURNING id (both engines) and gives the id.
+Result<int64_t> InsertedId(store::SqlConnection& db, store::SqlStatement& q);
+// Every row of `q`, each read by `read` (store::AllRows for SqlStatement).
+template <typename T, typename F>
+Result<std::vector<T>> AllRows(store::SqlStatement& q, F&& read) {
+  std::vector<T> out;
+  for (;;) {
+    CSU_ASSIGN_OR_RETURN(row, q.Step());
+    if (!row) break;
+    out.push_back(read());
+  }
+  return out;
+}
 // identities.sealed's lower-case hex as bytes; nullopt when not hex.
 std::optional<std::string> FromHex(const std::string& hex);
 // The tables of a stored run's outputs (run_outputs_store.cc), created
-// whenever the file is opened (docs/store-format.md §16).
+// whenever the file is opened (docs/store-format.md §16). In server mode
+// they are part of the one schema (payroll_store.cc, kPostgresSchema).
 extern const char* const kOutputsSchema;
 // a.id, a.employee_id, p.code, ... of `assignments a JOIN posts p`.
 inline constexpr const char* kAssignmentSelect =

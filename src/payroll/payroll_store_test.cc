@@ -3,16 +3,23 @@
 // key refused), establishment and vacancies, the sickness absence rate
 // worked by hand, TUPE keeping continuous service, all-or-nothing import,
 // and the pay-run workflow: review flags, second-person approval, finality.
+// The store's tests run on both engines: the state folder's SQLite file and
+// PostgreSQL (server mode, a fresh schema per test) when
+// CSU_TEST_POSTGRES_URL names a server.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "payroll/hr_identifiers.h"
 #include "payroll/payroll_store.h"
-#include "store/sqlite_db.h"
+#include "payroll/payroll_store_testing.h"
+#include "pg/pg_connection.h"
+#include "pg/pg_for_tests.h"
+#include "store/sql.h"
 
 namespace csu::payroll {
 namespace {
@@ -53,18 +60,22 @@ TEST(PayrollIdentifiers, EmployerReferences) {
   EXPECT_FALSE(ParseAccountNumber("1234567").ok());
 }
 
-class PayrollStoreTest : public ::testing::Test {
+class PayrollStoreTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("payroll_store_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& c : name)
+      if (c == '/') c = '_';
+    dir_ = std::filesystem::temp_directory_path() / ("payroll_store_test_" + std::to_string(::getpid()) + "_" + name);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::array<uint8_t, 32> key{};
     for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i * 5 + 3);
     cipher_ = std::make_unique<store::FieldCipher>(store::FieldCipher::FromKey(key, store::kPayrollCipherDomain));
-    db_ = PayrollStore::Open(dir_.string(), *cipher_).value();
+    if (server()) CSU_PG_TEST_SCHEMA(pg_);
+    auto opened = Reopen(*cipher_);
+    ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+    db_ = std::move(opened).value();
     ASSERT_TRUE(db_->AddEmployer({"02E", EmployerKind::kCcg, "NHS Example CCG", "123/AB456", "123PA00012345"}, a_).ok());
     ASSERT_TRUE(db_->AddEmployer({"27D", EmployerKind::kCcg, "NHS Other CCG", "321/ZX9", "321PB00054321"}, a_).ok());
     ASSERT_TRUE(db_->AddPost({0, "02E", "FIN01", "FIN", "Finance officer", "5", 200}, a_).ok());
@@ -95,7 +106,19 @@ class PayrollStoreTest : public ::testing::Test {
     a.ni_category = "A";
     return db_->Assign(a, a_).value();
   }
-  std::string AllFiles() {
+  bool server() const { return std::string(GetParam()) == "postgresql"; }
+  // Another opener of the same database: the folder's file, or a new
+  // connection to the test's schema (another node).
+  Result<std::unique_ptr<PayrollStore>> Reopen(const store::FieldCipher& cipher) {
+    if (!server()) return PayrollStore::Open(dir_.string(), cipher);
+    CSU_ASSIGN_OR_RETURN(c, pg::Connect(pg_->url()));
+    return PayrollStore::OpenServer(std::move(c), cipher);
+  }
+  // Everything stored, raw: the folder's files (database, WAL, shared
+  // memory) or every row of every table of the schema as PostgreSQL gives
+  // it back (testing::RawServerRows).
+  std::string AllStored() {
+    if (server()) return testing::RawServerRows(pg_->url(), pg_->schema());
     std::string all;
     for (const auto& f : std::filesystem::directory_iterator(dir_)) {
       std::ifstream in(f.path(), std::ios::binary);
@@ -105,6 +128,7 @@ class PayrollStoreTest : public ::testing::Test {
     }
     return all;
   }
+  std::optional<pg::TestSchema> pg_;
   std::filesystem::path dir_;
   std::unique_ptr<store::FieldCipher> cipher_;
   std::unique_ptr<PayrollStore> db_;
@@ -112,14 +136,14 @@ class PayrollStoreTest : public ::testing::Test {
   Actor b_{"2025-04-02T09:00:00Z", "web:bob"};
 };
 
-TEST_F(PayrollStoreTest, EmployerReferencesAreCheckedBeforeStoring) {
+TEST_P(PayrollStoreTest, EmployerReferencesAreCheckedBeforeStoring) {
   EXPECT_FALSE(db_->AddEmployer({"01A", EmployerKind::kCcg, "NHS X CCG", "12/AB456", "123PA00012345"}, a_).ok());
   EXPECT_FALSE(db_->AddEmployer({"01A", EmployerKind::kCcg, "NHS X CCG", "123/AB456", "bad"}, a_).ok());
   EXPECT_FALSE(db_->AddEmployer({"02E", EmployerKind::kCcg, "again", "123/AB456", "123PA00012345"}, a_).ok());
   EXPECT_EQ(db_->Employers().value().size(), 2u);
 }
 
-TEST_F(PayrollStoreTest, PersonalFieldsAreSealedAndListsMasked) {
+TEST_P(PayrollStoreTest, PersonalFieldsAreSealedAndListsMasked) {
   const int64_t id = Hire("02E", "E001", "Harriet Quennell", "JG103759A");
   auto list = db_->Employees("02E").value();
   ASSERT_EQ(list.size(), 1u);
@@ -130,8 +154,10 @@ TEST_F(PayrollStoreTest, PersonalFieldsAreSealedAndListsMasked) {
   EXPECT_EQ(p.ni_number, "JG103759A");
   EXPECT_EQ(p.sort_code, "401276");
   EXPECT_EQ(p.date_of_birth, "1985-03-09");
-  // Nothing personal reaches the files in clear (database, WAL, shared memory).
-  const std::string files = AllFiles();
+  // Nothing personal is stored in clear: not in the folder's files
+  // (database, WAL, shared memory), not in any PostgreSQL row.
+  const std::string files = AllStored();
+  ASSERT_NE(files.find("JG •• •• •• A"), std::string::npos) << "the raw rows were read (the masked form is there)";
   for (const char* clear : {"Harriet", "Quennell", "JG103759A", "41235678", "401276", "1985-03-09", "Mill Lane"})
     EXPECT_EQ(files.find(clear), std::string::npos) << clear;
   // Another key neither opens the fields nor the database.
@@ -140,15 +166,18 @@ TEST_F(PayrollStoreTest, PersonalFieldsAreSealedAndListsMasked) {
   auto wrong = store::FieldCipher::FromKey(other, store::kPayrollCipherDomain);
   EXPECT_FALSE(db_->ReadPersonal(id, wrong).ok());
   db_.reset();
-  EXPECT_FALSE(PayrollStore::Open(dir_.string(), wrong).ok());
+  auto refused = Reopen(wrong);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().why.find("fingerprint differs"), std::string::npos) << refused.error().ToString();
   // A CHC key with the same bytes is another domain: refused too.
   std::array<uint8_t, 32> same{};
   for (size_t i = 0; i < same.size(); ++i) same[i] = static_cast<uint8_t>(i * 5 + 3);
   auto chc = store::FieldCipher::FromKey(same, store::kChcCipherDomain);
-  EXPECT_FALSE(PayrollStore::Open(dir_.string(), chc).ok());
+  EXPECT_FALSE(Reopen(chc).ok());
+  EXPECT_TRUE(Reopen(*cipher_).ok()) << "the right key still opens it";
 }
 
-TEST_F(PayrollStoreTest, BadPersonalDetailsStoreNothing) {
+TEST_P(PayrollStoreTest, BadPersonalDetailsStoreNothing) {
   auto bad = db_->AddEmployee({"02E", "E009", D("2024-01-15"), std::nullopt},
                               {"Someone", "x", "1985-03-09", "QQ123456C", "401276", "41235678"}, *cipher_, a_);
   ASSERT_FALSE(bad.ok());
@@ -159,7 +188,7 @@ TEST_F(PayrollStoreTest, BadPersonalDetailsStoreNothing) {
   EXPECT_TRUE(db_->Employees("02E").value().empty());
 }
 
-TEST_F(PayrollStoreTest, EstablishmentShowsVacancies) {
+TEST_P(PayrollStoreTest, EstablishmentShowsVacancies) {
   const int64_t a = Hire("02E", "E001", "A Person", "AB123456C");
   const int64_t b = Hire("02E", "E002", "B Person", "AB123457C");
   Assign(a, "FIN01", 100);
@@ -179,7 +208,7 @@ TEST_F(PayrollStoreTest, EstablishmentShowsVacancies) {
   EXPECT_FALSE(db_->Assign(x, a_).ok());
 }
 
-TEST_F(PayrollStoreTest, SicknessAbsenceRateByHand) {
+TEST_P(PayrollStoreTest, SicknessAbsenceRateByHand) {
   // June 2025 has 30 calendar days. A full-time (1.00) and a 0.50 FTE person
   // in post all month: 30 × 1.00 + 30 × 0.50 = 45.00 FTE days available.
   // The full-timer is off sick 3 days (3.00), the part-timer 2 (1.00):
@@ -204,7 +233,7 @@ TEST_F(PayrollStoreTest, SicknessAbsenceRateByHand) {
   EXPECT_EQ(months[1].rate_bp, 108);
 }
 
-TEST_F(PayrollStoreTest, TupeTransferKeepsContinuousService) {
+TEST_P(PayrollStoreTest, TupeTransferKeepsContinuousService) {
   ASSERT_TRUE(db_->AddPost({0, "27D", "QA01", "QA", "Quality lead", "7", 100}, a_).ok());
   const int64_t id = db_->AddEmployee({"02E", "E001", D("2024-01-15"), D("2012-09-01")},
                                       {"Tom Ashworth", "1 Road", "1980-01-01", "AB123456C", "401276", "41235678"},
@@ -224,7 +253,7 @@ TEST_F(PayrollStoreTest, TupeTransferKeepsContinuousService) {
   EXPECT_FALSE(db_->Transfer(id, "27D", "T101", D("2025-08-01"), *cipher_, a_).ok()) << "has left already";
 }
 
-TEST_F(PayrollStoreTest, ImportIsAllOrNothing) {
+TEST_P(PayrollStoreTest, ImportIsAllOrNothing) {
   PayrollStore::StaffRecord good{{"02E", "E001", D("2024-01-15"), std::nullopt},
                                  {"A Person", "x", "1980-01-01", "AB123456C", "401276", "41235678"}, std::nullopt};
   PayrollStore::StaffRecord bad = good;
@@ -237,6 +266,9 @@ TEST_F(PayrollStoreTest, ImportIsAllOrNothing) {
   bad.personal.ni_number = "AB123457C";
   EXPECT_EQ(db_->ImportStaff({good, bad}, *cipher_, a_).value().size(), 2u);
 }
+
+std::string BackendName(const ::testing::TestParamInfo<const char*>& i) { return i.param; }
+INSTANTIATE_TEST_SUITE_P(Backends, PayrollStoreTest, ::testing::Values("sqlite", "postgresql"), BackendName);
 
 // A stand-in for the pay computation: net = gross × 3/4, from a stated
 // salary over 12. The workflow, not the arithmetic, is under test here.
@@ -264,7 +296,7 @@ PayrollStore::PayCalculator Simple() {
   };
 }
 
-TEST_F(PayrollStoreTest, PayRunReviewApprovalAndFinality) {
+TEST_P(PayrollStoreTest, PayRunReviewApprovalAndFinality) {
   const int64_t a = Hire("02E", "E001", "A Person", "AB123456C");
   const int64_t b = Hire("02E", "E002", "B Person", "AB123457C");
   Assign(a, "FIN01", 100);

@@ -11,7 +11,7 @@
 #include "payroll/hr_identifiers.h"
 #include "payroll/payroll_store.h"
 #include "payroll/payroll_store_impl.h"
-#include "store/sqlite_db.h"
+#include "store/sql.h"
 
 namespace csu::payroll {
 
@@ -122,11 +122,15 @@ Status PayrollStore::SetEmployerAccount(const std::string& employer, const Emplo
     return MakeError(where, "Bacs service user number: 6 characters");
   for (char c : a.bacs_user_number)
     if (!IsUpperAlnum(c)) return MakeError(where, "Bacs service user number: capital letters and digits only");
-  return store::InTransaction(*db_, [&]() -> Status {
+  return store::InWriteTransaction(*db_, kPayrollWriteLock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(have, FindEmployer(employer));
     if (!have) return MakeError(where, "is not recorded");
-    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT OR REPLACE INTO employer_accounts(employer, sort_code, account_number, "
-                                         "account_name, bacs_user_number, set_at, set_by) VALUES (?1,?2,?3,?4,?5,?6,?7)"));
+    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO employer_accounts(employer, sort_code, account_number, "
+                                         "account_name, bacs_user_number, set_at, set_by) VALUES (?1,?2,?3,?4,?5,?6,?7) "
+                                         "ON CONFLICT(employer) DO UPDATE SET sort_code = excluded.sort_code, "
+                                         "account_number = excluded.account_number, account_name = "
+                                         "excluded.account_name, bacs_user_number = excluded.bacs_user_number, "
+                                         "set_at = excluded.set_at, set_by = excluded.set_by"));
     return q.Bind(1, employer).Bind(2, sort).Bind(3, account).Bind(4, name).Bind(5, a.bacs_user_number)
         .Bind(6, actor.at).Bind(7, actor.by).Run();
   });
@@ -159,12 +163,13 @@ Status PayrollStore::SetGender(int64_t employee_id, char gender, const store::Fi
                                const Actor& actor) {
   const std::string where = "employee " + std::to_string(employee_id);
   if (gender != 'F' && gender != 'M') return MakeError(where, "gender: F or M, as HMRC records it");
-  return store::InTransaction(*db_, [&]() -> Status {
+  return store::InWriteTransaction(*db_, kPayrollWriteLock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(e, FindEmployee(employee_id));
     if (!e) return MakeError(where, "no such employee");
     CSU_ASSIGN_OR_RETURN(sealed, cipher.Seal(employee_id, kGenderField, std::string(1, gender)));
-    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT OR REPLACE INTO employee_gender(employee_id, sealed, set_at, set_by) "
-                                         "VALUES (?1,?2,?3,?4)"));
+    CSU_ASSIGN_OR_RETURN(q, db_->Prepare("INSERT INTO employee_gender(employee_id, sealed, set_at, set_by) "
+                                         "VALUES (?1,?2,?3,?4) ON CONFLICT(employee_id) DO UPDATE SET sealed = "
+                                         "excluded.sealed, set_at = excluded.set_at, set_by = excluded.set_by"));
     return q.Bind(1, employee_id)
         .Bind(2, ingest::ToHex(reinterpret_cast<const uint8_t*>(sealed.data()), sealed.size()))
         .Bind(3, actor.at).Bind(4, actor.by).Run();
@@ -294,7 +299,7 @@ Result<std::optional<RunPosting>> PayrollStore::FindPosting(int64_t run_id) {
 
 Status PayrollStore::RecordPosting(const RunPosting& p, const Actor& actor) {
   const std::string where = "pay run " + std::to_string(p.run_id);
-  return store::InTransaction(*db_, [&]() -> Status {
+  return store::InWriteTransaction(*db_, kPayrollWriteLock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(run, FindRun(p.run_id));
     if (!run) return MakeError(where, "no such pay run");
     if (run->state != RunState::kApproved) return MakeError(where, "is not final; only an approved run is posted");

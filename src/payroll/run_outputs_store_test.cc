@@ -8,9 +8,12 @@
 
 #include <array>
 #include <filesystem>
+#include <optional>
 
 #include "payroll/payroll_store.h"
 #include "payroll/payslip_tables.h"
+#include "pg/pg_connection.h"
+#include "pg/pg_for_tests.h"
 
 namespace csu::payroll {
 namespace {
@@ -45,7 +48,9 @@ Result<PayRunResult> Fixed(const std::vector<PeriodInput>& in) {
   return out;
 }
 
-class RunOutputsStoreTest : public ::testing::Test {
+// On both engines: the state folder's file, and PostgreSQL (server mode, a
+// fresh schema per test) when CSU_TEST_POSTGRES_URL names a server.
+class RunOutputsStoreTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() / ("csu-run-outputs-" + std::to_string(::getpid()));
@@ -54,7 +59,12 @@ class RunOutputsStoreTest : public ::testing::Test {
     std::array<uint8_t, 32> key{};
     key.fill(9);
     cipher_ = std::make_unique<store::FieldCipher>(store::FieldCipher::FromKey(key, store::kPayrollCipherDomain));
-    db_ = Must(PayrollStore::Open(dir_.string(), *cipher_));
+    if (std::string(GetParam()) == "postgresql") {
+      CSU_PG_TEST_SCHEMA(pg_);
+      db_ = Must(PayrollStore::OpenServer(Must(pg::Connect(pg_->url())), *cipher_));
+    } else {
+      db_ = Must(PayrollStore::Open(dir_.string(), *cipher_));
+    }
     ASSERT_TRUE(db_->AddEmployer({"02E", EmployerKind::kCcg, "NHS Warrington CCG", "083/BA02E", "083PB00012345"}, kAlice)
                     .ok());
     Must(db_->AddPost({0, "02E", "FIN01", "CC900", "Finance officer", "5", 300}, kAlice));
@@ -87,12 +97,16 @@ class RunOutputsStoreTest : public ::testing::Test {
     return id;
   }
 
+  std::optional<pg::TestSchema> pg_;
   std::filesystem::path dir_;
   std::unique_ptr<store::FieldCipher> cipher_;
   std::unique_ptr<PayrollStore> db_;
 };
 
-TEST_F(RunOutputsStoreTest, PersonalDetailsAreSplitForTheFpsAndRefusalsNameThePayrollNumber) {
+std::string BackendName(const ::testing::TestParamInfo<const char*>& i) { return i.param; }
+INSTANTIATE_TEST_SUITE_P(Backends, RunOutputsStoreTest, ::testing::Values("sqlite", "postgresql"), BackendName);
+
+TEST_P(RunOutputsStoreTest, PersonalDetailsAreSplitForTheFpsAndRefusalsNameThePayrollNumber) {
   const int64_t run = Final(1);
   const PayRunResult r = Must(db_->RunResult(run));
   ASSERT_EQ(r.payslips.size(), 2u);
@@ -121,7 +135,7 @@ TEST_F(RunOutputsStoreTest, PersonalDetailsAreSplitForTheFpsAndRefusalsNameThePa
   EXPECT_EQ(Must(db_->RunPeople(r, "02E", *cipher_)).at(1).gender, 'M');
 }
 
-TEST_F(RunOutputsStoreTest, P45FromTheLeaversRunAndP60sOnlyOncePeriodTwelveIsFinal) {
+TEST_P(RunOutputsStoreTest, P45FromTheLeaversRunAndP60sOnlyOncePeriodTwelveIsFinal) {
   ASSERT_TRUE(db_->SetLeaving(2, Date::FromYmd(2025, 6, 15), kAlice).ok());
   for (int period = 1; period <= 11; ++period) Final(period);
   const PayRunResult june = Must(db_->RunResult(3));
@@ -145,6 +159,24 @@ TEST_F(RunOutputsStoreTest, P45FromTheLeaversRunAndP60sOnlyOncePeriodTwelveIsFin
   EXPECT_EQ(year.payslips[0].employee_id, "E001");
   EXPECT_EQ(year.payslips[0].period, 12);
   EXPECT_EQ(year.payslips[0].to_date.taxable, Money::FromPence(1200000));
+}
+
+TEST_P(RunOutputsStoreTest, TheEmployersAccountIsReplacedAndARunIsPostedOnce) {
+  ASSERT_TRUE(db_->SetEmployerAccount("02E", {"40-12-76", "11112222", "NHS WARRINGTON", "123456"}, kAlice).ok());
+  ASSERT_TRUE(db_->SetEmployerAccount("02E", {"401276", "33334444", "NHS WARRINGTON CCG", "654321"}, kBob).ok());
+  const EmployerDetails d = Must(db_->EmployerDetailsOf("02E"));
+  EXPECT_EQ(d.account_number, "33334444");
+  EXPECT_EQ(d.bacs_user_number, "654321");
+  const int64_t calculated = Must(db_->CalculateRun("02E", "2025/26", 1, Fixed, kAlice)).id;
+  EXPECT_FALSE(db_->RecordPosting({calculated, "02E", 7, 3, false, "", ""}, kAlice).ok()) << "not final yet";
+  Must(db_->ApproveRun(calculated, kBob));
+  ASSERT_TRUE(db_->RecordPosting({calculated, "02E", 7, 3, false, "", ""}, kAlice).ok());
+  auto again = db_->RecordPosting({calculated, "02E", 8, 4, false, "", ""}, kAlice);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().why.find("journal 7"), std::string::npos) << again.error().ToString();
+  EXPECT_EQ(Must(db_->FindPosting(calculated))->journal, 7);
+  EXPECT_FALSE(db_->db().Exec("UPDATE run_postings SET journal = 9").ok()) << "a posting is kept";
+  EXPECT_FALSE(db_->db().Exec("DELETE FROM run_postings").ok()) << "a posting is kept";
 }
 
 }  // namespace

@@ -10,7 +10,7 @@
 
 #include "payroll/payroll_store.h"
 #include "payroll/payroll_store_impl.h"
-#include "store/sqlite_db.h"
+#include "store/sql.h"
 
 namespace csu::payroll {
 namespace {
@@ -113,9 +113,9 @@ std::pair<Date, Date> MonthOf(const FinancialYear& fy, int period) {
 constexpr const char* kRunSelect =
     "SELECT r.id, r.employer, r.tax_year, r.period, r.state, r.calculated_at, r.calculated_by, "
     "COALESCE(r.approved_at, ''), COALESCE(r.approved_by, ''), COUNT(s.employee_id), COALESCE(SUM(s.gross_pence), 0), "
-    "COALESCE(SUM(s.net_pence), 0), COALESCE(SUM(s.flags <> ''), 0) FROM pay_runs r LEFT JOIN payslips s ON s.run_id = r.id ";
+    "COALESCE(SUM(s.net_pence), 0), COALESCE(SUM(CASE WHEN s.flags <> '' THEN 1 ELSE 0 END), 0) FROM pay_runs r LEFT JOIN payslips s ON s.run_id = r.id ";
 
-PayRunRecord ReadRun(const store::Statement& q) {
+PayRunRecord ReadRun(const store::SqlStatement& q) {
   PayRunRecord r;
   r.id = q.Int(0);
   r.employer = q.Text(1);
@@ -258,11 +258,59 @@ Result<PayRunRecord> PayrollStore::CalculateRun(const std::string& employer, con
   if (!fy.ok()) return MakeError("tax year", "'" + tax_year + "' is not a tax year like 2025/26");
   const std::string year = fy.value().ToString();
   if (period < 1 || period > 12) return MakeError("period", "a monthly run's period is 1 (April) to 12 (March)");
+  // Server mode: the pay run is a singleton job across the nodes (issue
+  // #18), taken before anything is read and let go once stored or failed.
+  // Embedded mode needs none: SQLite's one writer serialises the whole run.
+  if (db_->Backend() != "postgresql") return CalculateRunLocked(employer, year, period, calculate, actor);
+  if (Status s = TakePayRunJob(employer + " " + year + " period " + std::to_string(period), actor); !s.ok())
+    return s.error();
+  auto run = CalculateRunLocked(employer, year, period, calculate, actor);
+  ReleasePayRunJob();
+  return run;
+}
+
+Status PayrollStore::TakePayRunJob(const std::string& what, const Actor& actor) {
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT CASE WHEN pg_try_advisory_lock(?1) THEN 1 ELSE 0 END"));
+  q.Bind(1, kPayRunJobLock);
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  const bool got = row && q.Int(0) == 1;
+  q.Reset();
+  if (!got) {
+    // Who holds it, as the holder recorded when it took the lock.
+    CSU_ASSIGN_OR_RETURN(h, db_->Prepare("SELECT what, started_by, started_at FROM pay_run_job WHERE slot = 1"));
+    CSU_ASSIGN_OR_RETURN(has, h.Step());
+    const std::string holder = has ? "the pay run of " + h.Text(0) + " started by " + h.Text(1) + " at " + h.Text(2)
+                                   : "another pay run";
+    h.Reset();
+    return MakeError("pay run " + what, holder + " is running against this database (pay runs run one at a time on "
+                                                  "every node); try again when it has finished");
+  }
+  Status s = store::InWriteTransaction(*db_, kPayrollWriteLock, [&]() -> Status {
+    CSU_ASSIGN_OR_RETURN(w, db_->Prepare("INSERT INTO pay_run_job(slot, what, started_at, started_by) VALUES "
+                                         "(1, ?1, ?2, ?3) ON CONFLICT(slot) DO UPDATE SET what = excluded.what, "
+                                         "started_at = excluded.started_at, started_by = excluded.started_by"));
+    return w.Bind(1, what).Bind(2, actor.at).Bind(3, actor.by).Run();
+  });
+  if (!s.ok()) ReleasePayRunJob();
+  return s;
+}
+
+void PayrollStore::ReleasePayRunJob() {
+  auto q = db_->Prepare("SELECT pg_advisory_unlock(?1)");
+  if (!q.ok()) return;  // the lock goes with the connection anyway
+  q.value().Bind(1, kPayRunJobLock);
+  (void)q.value().Run();
+}
+
+Result<PayRunRecord> PayrollStore::CalculateRunLocked(const std::string& employer, const std::string& year, int period,
+                                                      const PayCalculator& calculate, const Actor& actor) {
+  auto fy = FinancialYear::Parse(year);
+  if (!fy.ok()) return MakeError("tax year", "'" + year + "' is not a tax year like 2025/26");
   const std::string where = "pay run " + employer + " " + year + " period " + std::to_string(period);
   const auto [month_start, month_end] = MonthOf(fy.value(), period);
 
   int64_t run_id = 0;
-  Status s = store::InTransaction(*db_, [&]() -> Status {
+  Status s = store::InWriteTransaction(*db_, kPayrollWriteLock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(emp, FindEmployer(employer));
     if (!emp) return MakeError("employer " + employer, "is not recorded");
     // The run as it stands: an approved run is final.
@@ -394,12 +442,9 @@ Result<PayRunRecord> PayrollStore::CalculateRun(const std::string& employer, con
       run_id = existing_id;
     } else {
       CSU_ASSIGN_OR_RETURN(ins, db_->Prepare("INSERT INTO pay_runs(employer, tax_year, period, state, calculated_at, "
-                                             "calculated_by) VALUES (?1,?2,?3,'calculated',?4,?5)"));
-      if (Status st = ins.Bind(1, employer).Bind(2, year).Bind(3, static_cast<int64_t>(period)).Bind(4, actor.at)
-                          .Bind(5, actor.by).Run();
-          !st.ok())
-        return st;
-      CSU_ASSIGN_OR_RETURN(id, LastInsertId(*db_));
+                                             "calculated_by) VALUES (?1,?2,?3,'calculated',?4,?5) RETURNING id"));
+      ins.Bind(1, employer).Bind(2, year).Bind(3, static_cast<int64_t>(period)).Bind(4, actor.at).Bind(5, actor.by);
+      CSU_ASSIGN_OR_RETURN(id, InsertedId(*db_, ins));
       run_id = id;
     }
     CSU_ASSIGN_OR_RETURN(put, db_->Prepare(
@@ -439,7 +484,7 @@ Result<PayRunRecord> PayrollStore::CalculateRun(const std::string& employer, con
 
 Result<PayRunRecord> PayrollStore::ApproveRun(int64_t run_id, const Actor& actor) {
   const std::string where = "pay run " + std::to_string(run_id);
-  Status s = store::InTransaction(*db_, [&]() -> Status {
+  Status s = store::InWriteTransaction(*db_, kPayrollWriteLock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(run, FindRun(run_id));
     if (!run) return MakeError(where, "no such pay run");
     if (run->state == RunState::kApproved) return MakeError(where, "is already approved and final");

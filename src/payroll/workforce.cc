@@ -7,7 +7,7 @@
 
 #include "payroll/payroll_store.h"
 #include "payroll/payroll_store_impl.h"
-#include "store/sqlite_db.h"
+#include "store/sql.h"
 
 namespace csu::payroll {
 namespace {
@@ -44,7 +44,7 @@ Result<int64_t> PayrollStore::RecordAbsence(int64_t employee_id, Date from, Date
   if (to < from) return MakeError("absence", "ends before it starts");
   if (to - from > 366) return MakeError("absence", "is longer than a year; record it in parts");
   int64_t days = 0;
-  Status s = store::InTransaction(*db_, [&]() -> Status {
+  Status s = store::InWriteTransaction(*db_, kPayrollWriteLock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(e, FindEmployee(employee_id));
     if (!e) return MakeError("employee " + std::to_string(employee_id), "no such employee");
     if (from < e->start || (e->leaving && to > *e->leaving))

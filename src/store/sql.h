@@ -37,8 +37,12 @@ class SqliteDb;
 // store::kPartitionsWriteLock (store/partition_map.h), 0x...08
 // ledger::kLedgerWriteLock (ledger/ledger_store.h: every write to the
 // ledgers, their budgets and documents, so journal and batch numbers stay
-// gapless across nodes), 0x...52 reporting::kReportingWriteLock
-// (reporting/reporting_store.h). Take the next free number for a new one.
+// gapless across nodes), 0x...09 payroll::kPayrollWriteLock (every write of
+// the payroll and HR database) and 0x...0d payroll::kPayRunJobLock (the
+// session-level lock a pay run, a singleton job, holds from its calculation
+// to its stored payslips), both in payroll/payroll_store.h, 0x...52
+// reporting::kReportingWriteLock (reporting/reporting_store.h). Take the
+// next free number for a new one.
 inline constexpr int64_t kAccountsWriteLock = 0x4f70656e435355'01;
 inline constexpr int64_t kAuditWriteLock = 0x4f70656e435355'02;
 // The commissioning database (contracts, plans, the challenge log).

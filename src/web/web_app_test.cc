@@ -5,6 +5,8 @@
 // would build them and handed to WebApp::Handle.
 #include "chc/chc_store.h"
 #include "payroll/payroll_store.h"
+#include "pg/pg_connection.h"
+#include "pg/pg_for_tests.h"
 #include "primarycare/global_sum.h"
 #include "primarycare/pc_store.h"
 #include "web/node_auth.h"
@@ -22,6 +24,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
@@ -2982,6 +2985,78 @@ TEST_F(WebAppTest, PayrollRolesLandOnTheirOwnPagesWithoutTheCommissioningFigures
   EXPECT_NE(csu.body().find("href=\"/payroll/02E/staff\""), std::string::npos) << csu.body();
   // The analyst, granted the views, still has the figures.
   EXPECT_NE(Send(Method::kGet, "/", Cookie(Session("analyst"))).body().find("Plan to date"), std::string::npos);
+}
+
+// Server mode (docs/server-mode.md): the payroll pages over PostgreSQL's
+// tables, as `csu serve --database` opens them. A run approved on this
+// node's page is what another node's connection reads next, and the staff
+// list shows only masked fields. Skipped without CSU_TEST_POSTGRES_URL.
+TEST_F(WebAppTest, PayrollPagesInServerModeWriteWhereAnotherNodeReads) {
+  std::optional<pg::TestSchema> schema;
+  CSU_PG_TEST_SCHEMA(schema);
+  auto node = [&] {
+    auto c = pg::Connect(schema->url());
+    EXPECT_TRUE(c.ok()) << c.error().ToString();
+    auto s = payroll::PayrollStore::OpenServer(std::move(c).value(), *payroll_cipher_);
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+    return std::move(s).value();
+  };
+  auto other = node();
+  const payroll::Actor by{"2018-09-01T09:00:00Z", "cli:alice"};
+  ASSERT_TRUE(other->AddEmployer({"02E", payroll::EmployerKind::kCcg, "NHS 02E CCG", "123/AB456", "123PA00012345"}, by)
+                  .ok());
+  ASSERT_TRUE(other->AddPost({0, "02E", "FIN01", "CC900", "Finance officer", "5", 100}, by).ok());
+  auto id = other->AddEmployee({"02E", "E001", Date::FromYmd(2017, 1, 9), std::nullopt},
+                               {"Harriet Quennell", "4 Mill Lane, Leeds", "1985-03-09", "JG103759A", "401276",
+                                "41235678"},
+                               *payroll_cipher_, by);
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  payroll::Assignment job;
+  job.employee_id = id.value();
+  job.post_code = "FIN01";
+  job.start = Date::FromYmd(2017, 1, 9);
+  job.hours_x100 = 3750;
+  job.fte_x100 = 100;
+  job.band = "5";
+  job.annual_salary = Money::FromPounds(24'000);
+  job.tax_code = "1257L";
+  job.ni_category = "A";
+  ASSERT_TRUE(other->Assign(job, by).ok());
+  auto run = other->CalculateRun(
+      "02E", "2018/19", 6,
+      [](const std::vector<payroll::PeriodInput>& in) -> Result<payroll::PayRunResult> {
+        payroll::PayRunResult out;
+        for (const auto& p : in) {
+          payroll::Payslip slip;
+          slip.employee_id = p.employee_id;
+          slip.cost_centre = p.cost_centre;
+          slip.tax_code = p.tax_code;
+          slip.tax_year = p.tax_year;
+          slip.period = p.period;
+          slip.pay_date = p.pay_date;
+          slip.gross = slip.net = Money::FromPounds(2'000);
+          out.payslips.push_back(slip);
+        }
+        return out;
+      },
+      by);
+  ASSERT_TRUE(run.ok()) << run.error().ToString();
+  {
+    std::lock_guard<std::mutex> lock(payroll_mu_);
+    payroll_ = node();  // this node's store is now PostgreSQL's, as csu serve --database opens it
+  }
+  const std::string token = Session("hr");
+  const std::string list = Send(Method::kGet, "/payroll/02E/staff", Cookie(token)).body();
+  EXPECT_NE(list.find("JG •• •• •• A"), std::string::npos) << list;
+  EXPECT_EQ(list.find("Quennell"), std::string::npos);
+  Response ok = Send(Method::kPost, "/payroll/02E/runs/" + std::to_string(run.value().id) + "/approve", Cookie(token),
+                     "csrf=" + CsrfTokenFor(token));
+  ASSERT_EQ(ok.status(), 303) << ok.body();
+  auto seen = other->FindRun(run.value().id);
+  ASSERT_TRUE(seen.ok() && seen.value());
+  EXPECT_EQ(seen.value()->state, payroll::RunState::kApproved);
+  EXPECT_EQ(seen.value()->approved_by, "hr");
+  EXPECT_EQ(AuditCount("hr|payroll.run.approve|payroll run " + std::to_string(run.value().id) + "|"), 1u);
 }
 
 TEST_F(WebAppTest, PayrollPagesAreForTheEmployersPayrollRolesAndAudited) {
