@@ -3,19 +3,27 @@
 // from the packages of chc.sqlite opened without the CHC key (the ledger
 // sees cases by number only) and the CCG's ledger. Posting and setting are
 // audited; a month's accrual posts once (document CHC-ACCRUAL-YYYY-MM).
+// With --database (server mode) the packages are read from PostgreSQL, the
+// ledger is opened through OpenLedgerStore and the audit entries go to the
+// database's log (cli/server_mode.h).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "chc/chc_store.h"
+#include "cli/chc_open.h"
 #include "cli/command.h"
-#include "cli/ledger_open.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "core/text.h"
 #include "finance/chc_accruals.h"
 #include "ledger/journal_format.h"
+#include "ledger/ledger_store.h"
 #include "ledger/org_directory.h"
+#include "store/env.h"
 #include "store/sha256.h"
 
 namespace csu::cli {
@@ -23,15 +31,53 @@ namespace {
 
 struct ChcLedgerArgs {
   StateArgs state;
+  std::string database;  // server mode's postgresql:// URL
   std::string entity, period, reason, format = "table", out;
   bool set = false;
 };
 
 // The CCG's packages, or an error naming why not.
-Result<std::vector<chc::Package>> CcgPackages(const StateArgs& s, const std::string& entity) {
-  CSU_ASSIGN_OR_RETURN(store, chc::ChcStore::OpenPseudonymised(s.data_dir));
-  if (!store) return MakeError(s.data_dir, "there is no continuing healthcare database (chc.sqlite) here");
-  return store->Packages(ToUpper(entity));
+Result<std::vector<chc::Package>> CcgPackages(const ChcLedgerArgs& a) {
+  CSU_ASSIGN_OR_RETURN(store, OpenChcPseudonymised(a.state.data_dir, a.database));
+  if (!store) return MakeError(a.state.data_dir, "there is no continuing healthcare database (chc.sqlite) here");
+  return store->Packages(ToUpper(a.entity));
+}
+
+// The folder (shared), the ledger (OpenLedgerStore: the one every module
+// posts through) and where the audit entries go.
+struct Opened {
+  std::unique_ptr<State> state;
+  std::unique_ptr<ledger::LedgerStore> db;
+  std::unique_ptr<CommandAudit> audit;
+  ledger::Actor actor;
+};
+
+std::optional<Opened> Open(const Context& ctx, const ChcLedgerArgs& a) {
+  Opened o;
+  o.state = OpenOrPrint(ctx, a.state, Access::kShared);  // ledger.sqlite is its own database, like billing
+  if (!o.state) return std::nullopt;
+  auto db = OpenLedgerStore(a.state.data_dir, a.database);
+  if (!db.ok()) {
+    PrintError(db.error().ToString());
+    return std::nullopt;
+  }
+  o.db = std::move(db).value();
+  auto audit = CommandAudit::Open(*o.state->store, a.database);
+  if (!audit.ok()) {
+    PrintError(audit.error().ToString());
+    return std::nullopt;
+  }
+  o.audit = std::move(audit).value();
+  o.actor = {store::Env::Default().NowUtc(), "cli:" + o.state->actor};
+  return o;
+}
+
+bool Audit(Opened& o, const std::string& action, const std::string& subject, const nlohmann::json& details) {
+  if (Status s = o.audit->Append(o.state->actor, action, subject, details.dump()); !s.ok()) {
+    PrintError("the change was made but its audit entry could not be written: " + s.error().ToString());
+    return false;
+  }
+  return true;
 }
 
 int Accrual(const Context& ctx, const ChcLedgerArgs& a, bool post) {
@@ -40,9 +86,9 @@ int Accrual(const Context& ctx, const ChcLedgerArgs& a, bool post) {
   if (post && Trim(a.reason).empty()) return Fail("--reason: say why (who reviewed the proposal)", kExitUsage);
   if (!post)
     if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = Open(ctx, a);
   if (!o) return kExitFailure;
-  auto packages = CcgPackages(a.state, a.entity);
+  auto packages = CcgPackages(a);
   if (!packages.ok()) return Fail(packages.error().ToString());
   auto p = finance::ProposeChcAccrual(packages.value(), *o->db, a.entity, period.value());
   if (!p.ok()) return Fail(p.error().ToString());
@@ -80,9 +126,9 @@ int Forecast(const Context& ctx, const ChcLedgerArgs& a) {
   auto period = ledger::LedgerPeriod::Parse(a.period);
   if (!period.ok()) return Fail("--period: " + period.error().why, kExitUsage);
   if (a.set && Trim(a.reason).empty()) return Fail("--reason: say why the forecast is set", kExitUsage);
-  auto o = OpenLedger(ctx, a.state);
+  auto o = Open(ctx, a);
   if (!o) return kExitFailure;
-  auto packages = CcgPackages(a.state, a.entity);
+  auto packages = CcgPackages(a);
   if (!packages.ok()) return Fail(packages.error().ToString());
   auto f = finance::ProposeChcForecast(packages.value(), *o->db, a.entity, period.value());
   if (!f.ok()) return Fail(f.error().ToString());
@@ -125,6 +171,7 @@ void AddLedgerChcCommands(CLI::App& led, Context& ctx) {
                                       post ? "Post the accrual, reversing next month (once per month)"
                                            : "Show package cost to date per provider less what is booked to date");
     AddStateOptions(c, a->state);
+    AddDatabaseOption(c, a->database);
     c->add_option("--entity", a->entity, "The CCG's ODS code")->required();
     c->add_option("--period", a->period, "The month, YYYY-MM")->required();
     if (post) {
@@ -139,6 +186,7 @@ void AddLedgerChcCommands(CLI::App& led, Context& ctx) {
   CLI::App* f = led.add_subcommand(
       "chc-forecast", "The CHC budget line's forecast: actual to date + committed package cost to 31 March");
   AddStateOptions(f, a->state);
+  AddDatabaseOption(f, a->database);
   f->add_option("--entity", a->entity, "The CCG's ODS code")->required();
   f->add_option("--period", a->period, "The month it is given at, YYYY-MM")->required();
   f->add_flag("--set", a->set, "Set it as the line's forecast override (audited)");

@@ -17,6 +17,13 @@ std::string KeyPath(const std::string& key_arg, const char* env, const char* fil
 
 Result<store::FieldCipher> OpenFieldKey(const std::string& data_dir, const std::string& key_path,
                                         const store::CipherDomain& domain, const std::string& new_database) {
+  struct stat st {};
+  const bool create = !new_database.empty() && ::stat((data_dir + "/" + new_database).c_str(), &st) != 0;
+  return OpenFieldKeyOrCreate(data_dir, key_path, domain, create);
+}
+
+Result<store::FieldCipher> OpenFieldKeyOrCreate(const std::string& data_dir, const std::string& key_path,
+                                                const store::CipherDomain& domain, bool create) {
   // Compare real paths, so a symlink or "../" cannot smuggle the key in.
   char resolved_dir[PATH_MAX], resolved_key_dir[PATH_MAX];
   const size_t slash = key_path.find_last_of('/');
@@ -26,8 +33,6 @@ Result<store::FieldCipher> OpenFieldKey(const std::string& data_dir, const std::
     if (k == d || k.rfind(d + "/", 0) == 0)
       return MakeError(key_path, std::string("the ") + domain.noun + " must be kept outside the state folder " + data_dir);
   }
-  struct stat st {};
-  const bool create = !new_database.empty() && ::stat((data_dir + "/" + new_database).c_str(), &st) != 0;
   return store::FieldCipher::Open(key_path, create, domain);
 }
 

@@ -21,6 +21,11 @@ std::string KeyPath(const std::string& key_arg, const char* env, const char* fil
 // file name in `data_dir`) does not exist yet; pass "" never to create one.
 Result<store::FieldCipher> OpenFieldKey(const std::string& data_dir, const std::string& key_path,
                                         const store::CipherDomain& domain, const std::string& new_database);
+// The same, created when missing exactly when `create_if_missing`: for server
+// mode, where what decides is whether the database has a key recorded, not
+// a file in the folder.
+Result<store::FieldCipher> OpenFieldKeyOrCreate(const std::string& data_dir, const std::string& key_path,
+                                                const store::CipherDomain& domain, bool create_if_missing);
 
 // The payroll key for `csu payroll` and `csu serve`: --payroll-key, else
 // $CSU_PAYROLL_KEY_FILE, else ~/.config/opencsu/payroll.key; created only
