@@ -1,6 +1,7 @@
 #include "chc/chc_store.h"
 
 #include "chc/caseload_file.h"
+#include "chc/chc_schema.h"
 
 #include <filesystem>
 #include <map>
@@ -334,6 +335,16 @@ CaseRow ReadCase(const store::SqlStatement& q) {
 }
 
 }  // namespace
+
+int ServerSchemaVersion() { return kSchemaVersion; }
+
+std::string ServerSchemaFor(std::string_view backend) {
+  if (backend == "postgresql") return kPostgresSchema;
+  std::string ddl = kSchema;
+  const std::string meta = "CREATE TABLE meta(";
+  ddl.replace(ddl.find(meta), meta.size(), "CREATE TABLE chc_meta(");
+  return ddl + kSchemaAdditions;
+}
 
 ChcStore::ChcStore(PassKey, std::unique_ptr<store::SqlConnection> db) : db_(std::move(db)) {}
 ChcStore::~ChcStore() = default;

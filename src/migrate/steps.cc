@@ -1,9 +1,11 @@
 // The steps this csu knows (migrate.h): the accounts of platform.sqlite
-// (docs/store-format.md §11 -> §11a) and the catalog's audit log (§2 ->
-// §11a's audit_log). A store that moves into PostgreSQL adds its step to
+// (docs/store-format.md §11 -> §11a), the catalog's audit log (§2 ->
+// §11a's audit_log) and the continuing healthcare database (chc.sqlite,
+// §15 -> §15a). A store that moves into PostgreSQL adds its step to
 // DefaultSteps() below.
 #include <set>
 
+#include "chc/chc_schema.h"
 #include "migrate/migrate.h"
 #include "store/audit_chain.h"
 #include "store/sql_audit_log.h"
@@ -165,12 +167,119 @@ class AuditLogStep final : public MigrationStep {
   int64_t count_ = 0;
 };
 
+// ---- continuing healthcare ----
+
+// chc.sqlite's tables, parents before children. The identifiable fields
+// move as they are stored, sealed: the migration never holds the CHC key,
+// and the key's fingerprint moves with them (chc_meta), so the target
+// accepts only the key they were sealed under.
+const std::vector<TableSpec>& ChcTables() {
+  static const std::vector<TableSpec> tables = {
+      {"cases",
+       {"id", "ccg", "pseudonym", "fast_track", "status", "referred_on", "checklist_received", "checklist_positive",
+        "decided_on", "eligible", "decision_reason", "closed_on", "ft_received", "ft_in_place", "created_at",
+        "created_by"},
+       "ittitttititttttt", "id", ""},
+      {"identities", {"case_id", "field", "sealed"}, "itt", "case_id, field", ""},
+      {"events", {"id", "case_id", "at", "by", "kind", "detail"}, "iitttt", "id", ""},
+      {"assessments",
+       {"id", "case_id", "assessed_on", "acute", "indication", "recommendation", "recorded_at", "recorded_by"},
+       "iititttt", "id", ""},
+      {"assessment_levels", {"assessment_id", "domain", "level"}, "itt", "assessment_id, domain", ""},
+      {"delays", {"id", "case_id", "kind", "reason", "recorded_at", "recorded_by"}, "iitttt", "id", ""},
+      {"packages", {"id", "case_id", "ccg", "ended_on"}, "iitt", "id", ""},
+      {"package_versions",
+       {"package_id", "version", "start", "provider", "setting", "unit_cost_pence", "units_x100", "reason",
+        "recorded_at", "recorded_by"},
+       "iitttiittt", "package_id, version", ""},
+      {"reviews", {"id", "case_id", "reviewed_on", "outcome", "recorded_at", "recorded_by"}, "iitttt", "id", ""},
+      {"appeals",
+       {"id", "case_id", "stage", "received_on", "outcome", "decided_on", "reason", "recorded_at", "recorded_by"},
+       "iittttttt", "id", ""},
+      {"provider_invoices",
+       {"id", "ccg", "provider", "invoice_ref", "case_ref", "case_id", "period_from", "period_to", "amount_pence",
+        "expected_pence", "outcome", "reason", "source", "checked_at", "checked_by"},
+       "ittttittiitt" "ttt", "id", ""},
+      {"retro_claims",
+       {"id", "case_id", "ccg", "received_on", "period_from", "period_to", "status", "decided_on", "eligible_from",
+        "eligible_to", "reason", "awarded_pence", "recorded_at", "recorded_by"},
+       "iitttttttttitt", "id", ""},
+      {"retro_claim_costs", {"claim_id", "line", "cost_from", "cost_to", "weekly_pence"}, "iitti", "claim_id, line", ""},
+  };
+  return tables;
+}
+
+constexpr const char* kChcFile = "chc.sqlite";
+
+class ChcStep final : public MigrationStep {
+ public:
+  std::string Name() const override { return "continuing healthcare"; }
+
+  Status Check(MigrationSource& source) override {
+    CSU_ASSIGN_OR_RETURN(db, source.Database(kChcFile));
+    if (db == nullptr) return Status::Ok();  // no CHC cases: the target gets the empty tables
+    CSU_ASSIGN_OR_RETURN(ver, db->Prepare("SELECT value FROM meta WHERE key = 'schema_version'"));
+    CSU_ASSIGN_OR_RETURN(has, ver.Step());
+    if (!has) return MakeError(db->path(), "not a continuing healthcare database: no schema_version");
+    if (ver.Text(0) != std::to_string(chc::ServerSchemaVersion()))
+      return MakeError(db->path(), "schema version " + ver.Text(0) + " is not one this csu can migrate (it knows " +
+                                       std::to_string(chc::ServerSchemaVersion()) + ")");
+    std::set<std::string> known = {"meta", "sqlite_sequence"};
+    for (const TableSpec& t : ChcTables()) known.insert(t.table);
+    CSU_ASSIGN_OR_RETURN(q, db->Prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
+    while (true) {
+      CSU_ASSIGN_OR_RETURN(row, q.Step());
+      if (!row) break;
+      if (!known.count(q.Text(0)))
+        return MakeError(db->path(), "has a table '" + q.Text(0) + "' this csu does not know how to migrate");
+    }
+    return Status::Ok();
+  }
+
+  Result<StepReport> Copy(MigrationSource& source, store::SqlConnection& target, const ProgressFn& progress) override {
+    if (Status s = target.Exec(chc::ServerSchemaFor(target.Backend())); !s.ok()) return s.error();
+    CSU_ASSIGN_OR_RETURN(ver, target.Prepare("INSERT INTO chc_meta(key, value) VALUES ('schema_version', ?1)"));
+    if (Status s = ver.Bind(1, std::to_string(chc::ServerSchemaVersion())).Run(); !s.ok()) return s.error();
+    CSU_ASSIGN_OR_RETURN(db, source.Database(kChcFile));
+    StepReport r;
+    if (db != nullptr) {
+      CSU_ASSIGN_OR_RETURN(fp, db->Prepare("SELECT value FROM meta WHERE key = 'chc_key_fingerprint'"));
+      CSU_ASSIGN_OR_RETURN(has, fp.Step());
+      if (has) {
+        CSU_ASSIGN_OR_RETURN(put, target.Prepare("INSERT INTO chc_meta(key, value) VALUES ('chc_key_fingerprint', ?1)"));
+        if (Status s = put.Bind(1, fp.Text(0)).Run(); !s.ok()) return s.error();
+        r.checks.push_back({"CHC key fingerprint", fp.Text(0) + " (the fields stay sealed under that key)"});
+      }
+    }
+    for (const TableSpec& t : ChcTables()) {
+      int64_t rows = 0;
+      if (db != nullptr) {
+        CSU_ASSIGN_OR_RETURN(n, CopyTable(*db, target, t, Name(), progress));
+        rows = n;
+      }
+      r.tables.push_back({t.table, rows, -1});
+    }
+    // Identity columns continue after the copied ids (SQLite's rowids do).
+    if (target.Backend() == "postgresql") {
+      for (const char* table : {"cases", "events", "assessments", "delays", "packages", "reviews", "appeals",
+                                "provider_invoices", "retro_claims"}) {
+        CSU_ASSIGN_OR_RETURN(q, target.Prepare(std::string("SELECT setval(pg_get_serial_sequence('") + table +
+                                               "', 'id'), COALESCE((SELECT max(id) FROM " + table +
+                                               "), 1), (SELECT count(*) FROM " + table + ") > 0)"));
+        if (Status s = q.Run(); !s.ok()) return s.error();
+      }
+    }
+    return r;
+  }
+};
+
 }  // namespace
 
 std::vector<std::unique_ptr<MigrationStep>> DefaultSteps() {
   std::vector<std::unique_ptr<MigrationStep>> steps;
   steps.push_back(std::make_unique<AccountsStep>());
   steps.push_back(std::make_unique<AuditLogStep>());
+  steps.push_back(std::make_unique<ChcStep>());
   return steps;
 }
 
