@@ -386,7 +386,7 @@ Result<std::unique_ptr<ChcStore>> ChcStore::OpenServer(std::unique_ptr<store::Sq
                                                        const FieldCipher& cipher) {
   CSU_ASSIGN_OR_RETURN(opened, OpenServerPseudonymised(std::move(db)));
   if (Status s = opened->CheckKey(cipher); !s.ok()) return s.error();
-  return std::move(opened);
+  return opened;
 }
 
 Result<bool> ChcStore::KeyRecorded() {

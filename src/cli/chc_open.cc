@@ -33,7 +33,7 @@ Result<std::unique_ptr<chc::ChcStore>> OpenChcKeyed(const std::string& data_dir,
   CSU_ASSIGN_OR_RETURN(c, OpenFieldKeyOrCreate(data_dir, key_path, store::kChcCipherDomain, !recorded));
   cipher.emplace(std::move(c));
   if (Status s = store->CheckKey(*cipher); !s.ok()) return s.error();
-  return std::move(store);
+  return store;
 }
 
 Result<std::unique_ptr<chc::ChcStore>> OpenChcForServe(const std::string& data_dir, const std::string& url,
