@@ -1,6 +1,8 @@
 // Provider invoices checked against packages and retrospective claims,
 // worked by hand in tests/golden/chc/README.md §6 and §7 (docs/chc.md,
-// "Provider invoices" and "Retrospective claims"), stored in chc.sqlite.
+// "Provider invoices" and "Retrospective claims"), stored in chc.sqlite and,
+// in server mode, in PostgreSQL (a fresh schema per test; skipped without
+// CSU_TEST_POSTGRES_URL).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,6 +11,9 @@
 #include "chc/chc_views.h"
 #include "chc/invoice_check.h"
 #include "chc/retro_claim.h"
+#include "pg/pg_connection.h"
+#include "pg/pg_for_tests.h"
+#include "store/sql.h"
 #include "store/sqlite_db.h"
 
 namespace csu::chc {
@@ -16,18 +21,24 @@ namespace {
 
 Date D(const char* s) { return Date::Parse(s).value(); }
 
-class ChcFinanceTest : public ::testing::Test {
+class ChcFinanceTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("chc_finance_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& ch : name)
+      if (ch == '/') ch = '_';
+    dir_ = std::filesystem::temp_directory_path() / ("chc_finance_test_" + std::to_string(::getpid()) + "_" + name);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::array<uint8_t, 32> key{};
     for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i * 5 + 3);
     cipher_ = std::make_unique<FieldCipher>(FieldCipher::FromKey(key, store::kChcCipherDomain));
-    db_ = ChcStore::Open(dir_.string(), *cipher_).value();
+    if (std::string(GetParam()) == "postgresql") {
+      CSU_PG_TEST_SCHEMA(pg_);
+      db_ = ChcStore::OpenServer(pg::Connect(pg_->url()).value(), *cipher_).value();
+    } else {
+      db_ = ChcStore::Open(dir_.string(), *cipher_).value();
+    }
     case_ = db_->Refer({"02E", std::string(64, 'b'), D("2018-08-01"), false, std::nullopt},
                        {"Ada Brightwater", "9434765919", "1931-02-17", "12 Orchard Row"}, *cipher_, actor_)
                 .value();
@@ -58,11 +69,14 @@ class ChcFinanceTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<FieldCipher> cipher_;
   std::unique_ptr<ChcStore> db_;
+  std::optional<pg::TestSchema> pg_;
   int64_t case_ = 0, package_ = 0;
   Actor actor_{"2018-11-05T10:00:00Z", "cli:tester"};
 };
+std::string BackendName(const ::testing::TestParamInfo<const char*>& i) { return i.param; }
+INSTANTIATE_TEST_SUITE_P(Backends, ChcFinanceTest, ::testing::Values("sqlite", "postgresql"), BackendName);
 
-TEST_F(ChcFinanceTest, InvoicesArePayableToThePennyOrQueriedWithTheReason) {
+TEST_P(ChcFinanceTest, InvoicesArePayableToThePennyOrQueriedWithTheReason) {
   auto packages = db_->Packages("02E").value();
   InvoiceHistory history(db_->Invoices("").value());
   std::vector<CheckedInvoice> out;
@@ -102,11 +116,13 @@ TEST_F(ChcFinanceTest, InvoicesArePayableToThePennyOrQueriedWithTheReason) {
   InvoiceHistory again(stored);
   EXPECT_NE(again.Duplicate(Inv("INV-2", "NVC01", case_, "2018-11-01", "2018-11-30", 450000), case_), "");
   EXPECT_FALSE(db_->db().Exec("UPDATE provider_invoices SET outcome='payable'").ok());
+  EXPECT_FALSE(db_->db().Exec("DELETE FROM provider_invoices").ok());
+  EXPECT_EQ(db_->Invoices("02E").value().size(), 7u);
   const report::ReportTable t = InvoicesTable("02E", stored);
   EXPECT_EQ(t.rows.size(), 7u);
 }
 
-TEST_F(ChcFinanceTest, RetrospectiveClaimAwardsTheStatedCostOfTheEligibleDays) {
+TEST_P(ChcFinanceTest, RetrospectiveClaimAwardsTheStatedCostOfTheEligibleDays) {
   // Stated: 1 April-30 June 2016 at £700.00 a week (91 days: £9,100.00),
   // 1 July-31 December 2016 at £735.50 (184 days: 13,533,200 / 7 =
   // 1,933,314.29 → £19,333.14); £28,433.14.
@@ -137,6 +153,10 @@ TEST_F(ChcFinanceTest, RetrospectiveClaimAwardsTheStatedCostOfTheEligibleDays) {
   ASSERT_TRUE(db_->DecideClaim(id2.value(), D("2019-03-01"), std::nullopt, "needs were social care needs", actor_).ok());
   EXPECT_EQ(db_->Claims("02E").value()[1].awarded, Money());
   EXPECT_EQ(ClaimsTable("02E", db_->Claims("02E").value()).TotalOf("awarded"), 1'266'657);
+  // A claim's stated costs are fixed in the database itself.
+  EXPECT_FALSE(db_->db().Exec("UPDATE retro_claim_costs SET weekly_pence = 1").ok());
+  EXPECT_FALSE(db_->db().Exec("DELETE FROM retro_claim_costs").ok());
+  EXPECT_EQ(db_->Claims("02E").value()[0].stated, Money::FromPence(2'843'314));
 }
 
 TEST(RetroClaim, StatedCostsAreCheckedBeforeAnythingIsStored) {

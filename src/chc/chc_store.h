@@ -9,13 +9,31 @@
 // purpose. Nothing identifiable is ever put in an event, an error or a row of
 // any other table.
 //
-// Every change is one SQLite transaction with synchronous=FULL: it lands
-// whole or not at all. Not thread-safe: one user at a time.
+// Embedded mode keeps the database in the state folder; server mode in
+// PostgreSQL (§15a), shared by every node, through the same statements
+// (store/sql.h). Every change is one transaction (SQLite: synchronous=FULL;
+// PostgreSQL: under kChcWriteLock, so every node's changes to cases,
+// packages, appeals and claims are checked and applied one at a time): it
+// lands whole or not at all. What stays fixed once written, on both
+// engines: a package's versions (a change is a new version, the database
+// refuses UPDATE, DELETE and, on PostgreSQL, TRUNCATE), a checked provider
+// invoice, a claim's stated costs; a decision is recorded once per case
+// (another needs a new assessment, never an edit), an appeal's outcome once.
+// The key: the identifiable fields are sealed in the database, so in server
+// mode the rows in PostgreSQL are as opaque as the file; every node that
+// opens them (OpenServer) is given the same key file, and the database's
+// recorded fingerprint refuses any other (docs/deploy.md).
+//
+//   CSU_ASSIGN_OR_RETURN(db, ChcStore::Open(dir, cipher));   // or OpenServer(pg::Connect(url), cipher)
+//   CSU_ASSIGN_OR_RETURN(id, db->Refer(new_case, identity, cipher, actor));
+//
+// Not thread-safe: one user at a time.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "chc/assurance.h"
@@ -29,10 +47,23 @@
 #include "store/field_cipher.h"
 
 namespace csu::store {
-class SqliteDb;
+class SqlConnection;
+class SqlStatement;
 }
 
 namespace csu::chc {
+
+// Server mode's write lock of the CHC tables (listed with the others in
+// store/sql.h).
+inline constexpr int64_t kChcWriteLock = 0x4f70656e435355'0b;
+
+// The server tables that carry a tenant (the CCG a row belongs to), for
+// row-level security (pg/tenant_rows.h). Every other CHC table hangs off a
+// case (identities, events, assessments and their levels, delays, reviews,
+// appeals), a package (package_versions) or a claim (retro_claim_costs) by
+// its id, and is reached only through one of these.
+inline constexpr std::pair<const char*, const char*> kServerTenantTables[] = {
+    {"cases", "ccg"}, {"packages", "ccg"}, {"provider_invoices", "ccg"}, {"retro_claims", "ccg"}};
 
 // The shared sealing of identifiable fields (store/field_cipher.h), under
 // CHC's own domain (store::kChcCipherDomain).
@@ -102,6 +133,21 @@ class ChcStore {
   // identifiable field, because it never holds the key. nullptr when the
   // folder has no CHC database.
   static Result<std::unique_ptr<ChcStore>> OpenPseudonymised(const std::string& dir);
+  // Server mode (docs/store-format.md §15a): the tables in the connection's
+  // PostgreSQL schema, created on first open under kChcWriteLock (two nodes
+  // starting together create them once). OpenServer holds the key: its
+  // fingerprint is recorded by the first keyed open and must match on every
+  // later one, on any node. OpenServerPseudonymised holds none, like
+  // OpenPseudonymised. Errors name the server, never the password; a SQLite
+  // connection is refused (use Open).
+  static Result<std::unique_ptr<ChcStore>> OpenServer(std::unique_ptr<store::SqlConnection> db,
+                                                      const FieldCipher& cipher);
+  static Result<std::unique_ptr<ChcStore>> OpenServerPseudonymised(std::unique_ptr<store::SqlConnection> db);
+  // Server mode: whether a key's fingerprint is recorded yet (a command may
+  // create a new key file only while none is), and tying an open store to
+  // `cipher` as OpenServer does (recording its fingerprint on first use).
+  Result<bool> KeyRecorded();
+  Status CheckKey(const FieldCipher& cipher);
   ~ChcStore();
 
   Result<int64_t> Refer(const NewCase& c, const Identity& who, const FieldCipher& cipher, const Actor& actor);
@@ -179,19 +225,20 @@ class ChcStore {
   Result<std::vector<Claim>> Claims(const std::string& ccg);
 
   // For tests and the crash test: the database itself.
-  store::SqliteDb& db() { return *db_; }
+  store::SqlConnection& db() { return *db_; }
 
   struct PassKey {
     explicit PassKey() = default;
   };
-  ChcStore(PassKey, std::unique_ptr<store::SqliteDb> db);
+  ChcStore(PassKey, std::unique_ptr<store::SqlConnection> db);
 
  private:
   Status SealIdentity(int64_t case_id, const Identity& who, const FieldCipher& cipher);
-  Result<int64_t> LastId();
+  // Steps an INSERT ... RETURNING id (bound) and gives the new row's id.
+  Result<int64_t> InsertedId(store::SqlStatement& ins, const char* what);
   Status AddEvent(int64_t case_id, const std::string& kind, const std::string& detail, const Actor& actor);
   Result<CaseRow> Need(int64_t case_id);
-  std::unique_ptr<store::SqliteDb> db_;
+  std::unique_ptr<store::SqlConnection> db_;
 };
 
 }  // namespace csu::chc

@@ -4,12 +4,12 @@
 #include <algorithm>
 
 #include "chc/chc_store.h"
-#include "store/sqlite_db.h"
+#include "store/sql.h"
 
 namespace csu::chc {
 namespace {
 
-std::optional<Date> OptDateOf(const store::Statement& q, int col) {
+std::optional<Date> OptDateOf(const store::SqlStatement& q, int col) {
   if (q.IsNull(col)) return std::nullopt;
   auto d = Date::Parse(q.Text(col));
   if (!d.ok()) return std::nullopt;
@@ -20,11 +20,11 @@ std::optional<Date> OptDateOf(const store::Statement& q, int col) {
 
 Result<std::vector<int64_t>> ChcStore::StoreInvoices(const std::vector<CheckedInvoice>& checked, const Actor& actor) {
   std::vector<int64_t> ids;
-  Status st = store::InTransaction(*db_, [&]() -> Status {
+  Status st = store::InWriteTransaction(*db_, kChcWriteLock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(ins, db_->Prepare(
         "INSERT INTO provider_invoices(ccg, provider, invoice_ref, case_ref, case_id, period_from, period_to, "
         "amount_pence, expected_pence, outcome, reason, source, checked_at, checked_by) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"));
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14) RETURNING id"));
     for (const CheckedInvoice& c : checked) {
       ins.Bind(1, c.ccg).Bind(2, c.provider).Bind(3, c.invoice_ref).Bind(4, c.case_ref);
       if (c.case_id) ins.Bind(5, *c.case_id);
@@ -34,9 +34,7 @@ Result<std::vector<int64_t>> ChcStore::StoreInvoices(const std::vector<CheckedIn
       else ins.BindNull(9);
       ins.Bind(10, c.payable ? "payable" : "queried").Bind(11, c.reason).Bind(12, c.source);
       ins.Bind(13, actor.at).Bind(14, actor.by);
-      if (Status r = ins.Run(); !r.ok()) return r;
-      ins.Reset();
-      CSU_ASSIGN_OR_RETURN(id, LastId());
+      CSU_ASSIGN_OR_RETURN(id, InsertedId(ins, "checked invoice"));
       ids.push_back(id);
       if (c.case_id)
         if (Status e = AddEvent(*c.case_id, "invoice_checked",
@@ -81,16 +79,14 @@ Result<int64_t> ChcStore::RecordClaim(int64_t case_id, Date received, Date from,
   if (costs.empty()) return MakeError("costs", "a claim states the costs paid for the period (at least one)");
   if (received < to) return MakeError("received", "a claim for a past period is received after the period ends");
   int64_t id = 0;
-  Status st = store::InTransaction(*db_, [&]() -> Status {
+  Status st = store::InWriteTransaction(*db_, kChcWriteLock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(c, Need(case_id));
     CSU_ASSIGN_OR_RETURN(ins, db_->Prepare(
         "INSERT INTO retro_claims(case_id, ccg, received_on, period_from, period_to, status, recorded_at, "
-        "recorded_by) VALUES (?1,?2,?3,?4,?5,'open',?6,?7)"));
-    if (Status r = ins.Bind(1, case_id).Bind(2, c.ccg).Bind(3, received.ToString()).Bind(4, from.ToString())
-                       .Bind(5, to.ToString()).Bind(6, actor.at).Bind(7, actor.by).Run();
-        !r.ok())
-      return r;
-    CSU_ASSIGN_OR_RETURN(new_id, LastId());
+        "recorded_by) VALUES (?1,?2,?3,?4,?5,'open',?6,?7) RETURNING id"));
+    ins.Bind(1, case_id).Bind(2, c.ccg).Bind(3, received.ToString()).Bind(4, from.ToString())
+        .Bind(5, to.ToString()).Bind(6, actor.at).Bind(7, actor.by);
+    CSU_ASSIGN_OR_RETURN(new_id, InsertedId(ins, "claim"));
     id = new_id;
     CSU_ASSIGN_OR_RETURN(cost, db_->Prepare(
         "INSERT INTO retro_claim_costs(claim_id, line, cost_from, cost_to, weekly_pence) VALUES (?1,?2,?3,?4,?5)"));
@@ -112,7 +108,7 @@ Result<int64_t> ChcStore::RecordClaim(int64_t case_id, Date received, Date from,
 Status ChcStore::DecideClaim(int64_t claim_id, Date on, std::optional<std::pair<Date, Date>> eligible,
                              const std::string& reason, const Actor& actor) {
   if (reason.empty()) return MakeError("reason", "a claim is decided with its reasons");
-  return store::InTransaction(*db_, [&]() -> Status {
+  return store::InWriteTransaction(*db_, kChcWriteLock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(all, Claims(""));
     auto it = std::find_if(all.begin(), all.end(), [&](const Claim& c) { return c.id == claim_id; });
     if (it == all.end()) return MakeError("claim " + std::to_string(claim_id), "no such claim");

@@ -16,6 +16,7 @@
 #include <filesystem>
 
 #include "chc/chc_store.h"
+#include "store/sql.h"
 #include "store/sqlite_db.h"
 
 namespace csu::chc {
@@ -81,7 +82,7 @@ TEST_P(ChcPackageCrashTest, AChangeIsWhollyInOrOut) {
     FieldCipher c = Cipher();
     auto db = ChcStore::Open(dir_.string(), c);
     if (!db.ok()) ::_exit(3);
-    sqlite3_update_hook(db.value()->db().handle(), &OnRow, nullptr);
+    sqlite3_update_hook(static_cast<store::SqliteConnection&>(db.value()->db()).db().handle(), &OnRow, nullptr);
     Status s = db.value()->ChangePackage(package_, {0, D("2018-10-15"), "NVC01", Setting::kCareHomeNursing,
                                                     Money::FromPence(102050), 100},
                                          "fee uplift", kActor);

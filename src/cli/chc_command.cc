@@ -8,8 +8,10 @@
 // The identifiable fields are sealed under the --chc-key file, which must be
 // outside the state folder; the case's pseudonym is the activity's keyed
 // HMAC of the NHS number (--key). Every change and every view of identifiable
-// fields is written to the state folder's hash-chained audit log, and each
-// full DST assessment is counted on the billing meter (chc_assessments).
+// fields is written to the hash-chained audit log, and each full DST
+// assessment is counted on the billing meter (chc_assessments). With
+// --database (server mode) the cases, the audit entries and the meter are in
+// PostgreSQL, where every node sees them (cli/chc_open.h).
 // No identifiable field is ever printed except by `show`, to its caller.
 #include <CLI/CLI.hpp>
 #include <sys/stat.h>
@@ -34,7 +36,8 @@
 #include "chc/plds_extract.h"
 #include "chc/retro_claim.h"
 #include "cli/command.h"
-#include "cli/field_key.h"
+#include "cli/chc_open.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "core/file.h"
@@ -56,6 +59,7 @@ using report::ReportTable;
 
 struct ChcArgs {
   StateArgs state;
+  std::string database;  // server mode's postgresql:// URL
   std::string chc_key;
   std::string ccg;
   int64_t case_id = 0;
@@ -82,16 +86,9 @@ struct ChcArgs {
   std::string out;
 };
 
-// The CHC key file: given, readable by its owner only, and outside the state
-// folder (a copy of the folder must not carry the means to open it).
-// --chc-key, else $CSU_CHC_KEY_FILE, else ~/.config/opencsu/chc.key;
-// created only with a new chc.sqlite (cli/field_key.h).
-Result<chc::FieldCipher> OpenCipher(const std::string& data_dir, const std::string& key_arg) {
-  return OpenFieldKey(data_dir, KeyPath(key_arg, "CSU_CHC_KEY_FILE", "chc.key"), store::kChcCipherDomain, "chc.sqlite");
-}
-
 struct Opened {
   std::unique_ptr<State> state;
+  std::unique_ptr<CommandAudit> audit;
   std::optional<chc::FieldCipher> cipher;
   std::unique_ptr<chc::ChcStore> db;
   chc::Actor actor;
@@ -111,18 +108,20 @@ std::optional<Opened> Open(const Context& ctx, const ChcArgs& a) {
       return std::nullopt;
     }
   }
-  auto cipher = OpenCipher(a.state.data_dir, a.chc_key);
-  if (!cipher.ok()) {
-    PrintError(cipher.error().ToString());
-    return std::nullopt;
-  }
-  o.cipher.emplace(std::move(cipher).value());
-  auto db = chc::ChcStore::Open(a.state.data_dir, *o.cipher);
+  // The CHC key file: given, readable by its owner only, and outside the
+  // state folder (a copy of the folder must not carry the means to open it).
+  auto db = OpenChcKeyed(a.state.data_dir, a.database, a.chc_key, o.cipher);
   if (!db.ok()) {
     PrintError(db.error().ToString());
     return std::nullopt;
   }
   o.db = std::move(db).value();
+  auto audit = CommandAudit::Open(*o.state->store, a.database);
+  if (!audit.ok()) {
+    PrintError(audit.error().ToString());
+    return std::nullopt;
+  }
+  o.audit = std::move(audit).value();
   const std::string now = store::Env::Default().NowUtc();
   o.actor = {now, "cli:" + o.state->actor};
   auto platform = store::ReadPlatformDate(a.state.data_dir);
@@ -131,7 +130,7 @@ std::optional<Opened> Open(const Context& ctx, const ChcArgs& a) {
 }
 
 bool Audit(Opened& o, const std::string& action, int64_t case_id, const nlohmann::json& details) {
-  if (Status s = o.state->store->AppendAudit(o.state->actor, action, "chc case " + std::to_string(case_id), details.dump());
+  if (Status s = o.audit->Append(o.state->actor, action, "chc case " + std::to_string(case_id), details.dump());
       !s.ok()) {
     PrintError("the change was made but its audit entry could not be written: " + s.error().ToString());
     return false;
@@ -262,7 +261,7 @@ int Assess(const Context& ctx, const ChcArgs& a) {
               {"recommendation", a.recommendation}, {"indication", chc::IndicationName(ind.indication)}}))
     return kExitFailure;
   // A full assessment is a chargeable use of the CHC service (data/demo/catalogue.csv, meter chc_assessments).
-  auto meter = billing::Meter::Open(a.state.data_dir);
+  auto meter = OpenMeter(a.state.data_dir, a.database);
   const std::string ccg = existing.value()->ccg;
   if (meter.ok()) {
     auto counted = meter.value()->CountOnce("chc_assessment:" + std::to_string(id.value()), ccg,
@@ -486,7 +485,7 @@ int Import(const Context& ctx, const ChcArgs& a) {
   for (const auto& r : file.rows) pseudonyms.push_back(Pseudo(*o->state->pseudonymiser, r.nhs_number));
   auto ids = o->db->Import(file.rows, pseudonyms, *o->cipher, o->actor, name);
   if (!ids.ok()) return Fail(ids.error().ToString() + "; nothing was imported");
-  if (Status s = o->state->store->AppendAudit(
+  if (Status s = o->audit->Append(
           o->state->actor, "chc.import", "chc caseload " + name,
           nlohmann::json{{"file", name}, {"cases", ids.value().size()}, {"first_case", ids.value().front()},
                          {"last_case", ids.value().back()}}.dump());
@@ -582,7 +581,7 @@ int CheckInvoices(const Context& ctx, const ChcArgs& a) {
   }
   auto ids = o->db->StoreInvoices(checked, o->actor);
   if (!ids.ok()) return Fail(ids.error().ToString() + "; nothing was stored");
-  if (Status s = o->state->store->AppendAudit(
+  if (Status s = o->audit->Append(
           o->state->actor, "chc.invoices.check", "chc invoices " + name,
           nlohmann::json{{"file", name}, {"invoices", ids.value().size()}, {"payable", payable},
                          {"queried", static_cast<int>(ids.value().size()) - payable},
@@ -702,7 +701,7 @@ int Plds(const Context& ctx, const ChcArgs& a) {
     in.appeals.insert(in.appeals.end(), ap.value().begin(), ap.value().end());
   }
   std::vector<ReportTable> tables = chc::PldsExtract(in);
-  if (Status s = o->state->store->AppendAudit(
+  if (Status s = o->audit->Append(
           o->state->actor, "chc.plds.export", "chc plds " + a.ccg + " " + q.value().ToString(),
           nlohmann::json{{"ccg", a.ccg}, {"quarter", q.value().ToString()}, {"records", tables[1].rows.size()},
                          {"out", a.out.empty() ? "stdout" : a.out.substr(a.out.find_last_of('/') == std::string::npos ? 0 : a.out.find_last_of('/') + 1)}}
@@ -714,6 +713,7 @@ int Plds(const Context& ctx, const ChcArgs& a) {
 
 void AddCommon(CLI::App* c, ChcArgs& a) {
   AddStateOptions(c, a.state);
+  AddDatabaseOption(c, a.database);
   c->add_option("--chc-key", a.chc_key,
                 "Key file sealing identifiable fields, outside the state folder (default: $CSU_CHC_KEY_FILE or "
                 "~/.config/opencsu/chc.key)");

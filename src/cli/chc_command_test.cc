@@ -11,6 +11,10 @@
 #include <sstream>
 
 #include "cli/run_csu_for_tests.h"
+#include "pg/pg_connection.h"
+#include "pg/pg_for_tests.h"
+#include "store/field_cipher.h"
+#include "store/sql.h"
 
 namespace csu::cli {
 namespace {
@@ -220,6 +224,100 @@ TEST_F(ChcCommandTest, ImportIsAllOrNothingAndNamesEveryBadRow) {
   o = Csu("chc timeline 1");
   EXPECT_TRUE(Contains(o.output, "imported from good.csv line 2")) << o.output;
   for (const char* s : kSecrets) EXPECT_FALSE(Contains(printed_, s)) << s << " printed";
+}
+
+// Server mode (docs/server-mode.md): two nodes, each with its own state
+// folder, given the same --database and the same CHC key file. A case
+// referred and decided on one is what the other lists and shows; the
+// assessment is metered and every change audited in PostgreSQL; a node
+// given another key is refused; neither folder gets a chc.sqlite; and no
+// identifier is in clear in any PostgreSQL table. Skipped without
+// CSU_TEST_POSTGRES_URL.
+TEST(ChcServerModeTest, ACaseOnOneNodeIsWhatTheOtherSees) {
+  auto schema = pg::TestSchema::Create();
+  ASSERT_TRUE(schema.ok()) << schema.error().ToString();
+  if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
+  const std::string url = schema.value()->url();
+  const fs::path a = testing::FreshScratch("csu-chc-node-a"), b = testing::FreshScratch("csu-chc-node-b");
+  const fs::path keys = testing::FreshScratch("csu-chc-keys");
+  // Both nodes pseudonymise with one key, as a deployment's nodes do: A's
+  // folder makes it, B's is made with a copy.
+  for (const fs::path& node : {a, b}) {
+    if (node == b) fs::copy_file(a / "keys" / "pseudo.key", b / "keys" / "pseudo.key");
+    ASSERT_EQ(testing::RunCsuOn(node, "users add admin --role csu_admin --password-stdin < " + (node / "pw.txt").string())
+                  .exit_code,
+              0);
+  }
+  const std::string on = " --database '" + url + "' --chc-key " + (keys / "keys" / "chc.key").string();
+  std::string printed;
+  auto run = [&](const fs::path& node, const std::string& args, const std::string& extra) {
+    Outcome o = testing::RunCsuOn(node, args, extra);
+    if (args.rfind("chc show", 0) != 0) printed += o.output;
+    return o;
+  };
+  Outcome o = run(a, "chc refer --ccg 02E --name 'Ada Brightwater' --nhs-number 9434765919 --dob 1931-02-17 "
+                     "--address '12 Orchard Row, Leeds' --on 2018-09-01", on);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "case 1 referred (02E")) << o.output;
+  o = run(b, "chc checklist 1 --positive --on 2018-09-03", on);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  o = run(a, "chc assess 1 --level breathing=priority --recommendation eligible --on 2018-09-20", on);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  o = run(b, "chc decide 1 --eligible --reason 'priority need in breathing' --on 2018-09-28", on);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "DST indication beside it: clear")) << o.output;  // B read A's assessment
+  EXPECT_NE(run(a, "chc decide 1 --not-eligible --reason again", on).exit_code, 0);  // decided once, on any node
+  o = run(a, "chc caseload --ccg 02E --format csv", on);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "\n1,02E,")) << o.output;
+  o = run(b, "chc show 1 --purpose 'letter of decision'", on);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "Ada Brightwater")) << o.output;  // sealed on A, opened on B: the same key
+  // A node given another key is refused, naming the option, and changes nothing.
+  const fs::path other = testing::FreshScratch("csu-chc-otherkey");
+  ASSERT_TRUE(store::FieldCipher::Open((other / "keys" / "chc.key").string(), true, store::kChcCipherDomain).ok());
+  o = run(b, "chc review 1 --on 2019-01-10 --outcome 'no change'",
+          " --database '" + url + "' --chc-key " + (other / "keys" / "chc.key").string());
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_TRUE(Contains(o.output, "fingerprint differs")) << o.output;
+  EXPECT_FALSE(Contains(o.output, "tangerine")) << o.output;
+  // Nothing in either folder's chc.sqlite: the cases are in PostgreSQL.
+  EXPECT_FALSE(fs::exists(a / "state" / "chc.sqlite"));
+  EXPECT_FALSE(fs::exists(b / "state" / "chc.sqlite"));
+
+  auto db = pg::Connect(url);
+  ASSERT_TRUE(db.ok()) << db.error().ToString();
+  auto count = [&](const std::string& sql) {
+    auto q = db.value()->Prepare(sql);
+    EXPECT_TRUE(q.ok()) << sql;
+    EXPECT_TRUE(q.value().Step().value()) << sql;
+    return q.value().Int(0);
+  };
+  EXPECT_EQ(count("SELECT count(*) FROM cases"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM events WHERE case_id = 1"), 4);  // referred, checklist, assessment, decision
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action IN ('chc.refer','chc.checklist','chc.assess',"
+                  "'chc.decide','chc.identity.view')"),
+            5);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'chc.review'"), 0);
+  EXPECT_EQ(count("SELECT coalesce(sum(quantity), 0) FROM usage WHERE meter = 'chc_assessments' AND ccg = '02E'"), 1);
+  // Every row of every table in the schema, read raw: no identifier in clear.
+  std::string raw;
+  auto tables = db.value()->Prepare(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()");
+  ASSERT_TRUE(tables.ok());
+  std::vector<std::string> names;
+  while (tables.value().Step().value()) names.push_back(tables.value().Text(0));
+  for (const std::string& t : names) {
+    auto rows = db.value()->Prepare("SELECT t::text FROM " + t + " t");
+    ASSERT_TRUE(rows.ok()) << t;
+    while (rows.value().Step().value()) raw += rows.value().Text(0) + "\n";
+  }
+  EXPECT_TRUE(Contains(raw, "priority need in breathing")) << "the rows were read";
+  for (const char* secret : kSecrets) {
+    EXPECT_FALSE(Contains(raw, secret)) << secret << " in a PostgreSQL table";
+    EXPECT_FALSE(Contains(printed, secret)) << secret << " printed";
+  }
+  for (const fs::path& p : {a, b, keys, other}) fs::remove_all(p);
 }
 
 }  // namespace

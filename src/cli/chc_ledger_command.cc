@@ -3,19 +3,28 @@
 // from the packages of chc.sqlite opened without the CHC key (the ledger
 // sees cases by number only) and the CCG's ledger. Posting and setting are
 // audited; a month's accrual posts once (document CHC-ACCRUAL-YYYY-MM).
+// With --database (server mode) the packages are read from PostgreSQL, the
+// ledger is opened through OpenLedgerStore and the audit entries go to the
+// database's log (cli/server_mode.h).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "chc/chc_store.h"
+#include "cli/chc_open.h"
 #include "cli/command.h"
 #include "cli/ledger_open.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "core/text.h"
 #include "finance/chc_accruals.h"
 #include "ledger/journal_format.h"
+#include "ledger/ledger_store.h"
 #include "ledger/org_directory.h"
+#include "store/env.h"
 #include "store/sha256.h"
 
 namespace csu::cli {
@@ -23,16 +32,18 @@ namespace {
 
 struct ChcLedgerArgs {
   StateArgs state;
+  std::string database;  // server mode's postgresql:// URL
   std::string entity, period, reason, format = "table", out;
   bool set = false;
 };
 
 // The CCG's packages, or an error naming why not.
-Result<std::vector<chc::Package>> CcgPackages(const StateArgs& s, const std::string& entity) {
-  CSU_ASSIGN_OR_RETURN(store, chc::ChcStore::OpenPseudonymised(s.data_dir));
-  if (!store) return MakeError(s.data_dir, "there is no continuing healthcare database (chc.sqlite) here");
-  return store->Packages(ToUpper(entity));
+Result<std::vector<chc::Package>> CcgPackages(const ChcLedgerArgs& a) {
+  CSU_ASSIGN_OR_RETURN(store, OpenChcPseudonymised(a.state.data_dir, a.database));
+  if (!store) return MakeError(a.state.data_dir, "there is no continuing healthcare database (chc.sqlite) here");
+  return store->Packages(ToUpper(a.entity));
 }
+
 
 int Accrual(const Context& ctx, const ChcLedgerArgs& a, bool post) {
   auto period = ledger::LedgerPeriod::Parse(a.period);
@@ -40,9 +51,9 @@ int Accrual(const Context& ctx, const ChcLedgerArgs& a, bool post) {
   if (post && Trim(a.reason).empty()) return Fail("--reason: say why (who reviewed the proposal)", kExitUsage);
   if (!post)
     if (std::string why = CheckTableFormat(a.format, a.out); !why.empty()) return Fail(why, kExitUsage);
-  auto o = OpenLedger(ctx, a.state, "");
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
-  auto packages = CcgPackages(a.state, a.entity);
+  auto packages = CcgPackages(a);
   if (!packages.ok()) return Fail(packages.error().ToString());
   auto p = finance::ProposeChcAccrual(packages.value(), *o->db, a.entity, period.value());
   if (!p.ok()) return Fail(p.error().ToString());
@@ -80,9 +91,9 @@ int Forecast(const Context& ctx, const ChcLedgerArgs& a) {
   auto period = ledger::LedgerPeriod::Parse(a.period);
   if (!period.ok()) return Fail("--period: " + period.error().why, kExitUsage);
   if (a.set && Trim(a.reason).empty()) return Fail("--reason: say why the forecast is set", kExitUsage);
-  auto o = OpenLedger(ctx, a.state, "");
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
-  auto packages = CcgPackages(a.state, a.entity);
+  auto packages = CcgPackages(a);
   if (!packages.ok()) return Fail(packages.error().ToString());
   auto f = finance::ProposeChcForecast(packages.value(), *o->db, a.entity, period.value());
   if (!f.ok()) return Fail(f.error().ToString());
@@ -125,6 +136,7 @@ void AddLedgerChcCommands(CLI::App& led, Context& ctx) {
                                       post ? "Post the accrual, reversing next month (once per month)"
                                            : "Show package cost to date per provider less what is booked to date");
     AddStateOptions(c, a->state);
+    AddDatabaseOption(c, a->database);
     c->add_option("--entity", a->entity, "The CCG's ODS code")->required();
     c->add_option("--period", a->period, "The month, YYYY-MM")->required();
     if (post) {
@@ -139,6 +151,7 @@ void AddLedgerChcCommands(CLI::App& led, Context& ctx) {
   CLI::App* f = led.add_subcommand(
       "chc-forecast", "The CHC budget line's forecast: actual to date + committed package cost to 31 March");
   AddStateOptions(f, a->state);
+  AddDatabaseOption(f, a->database);
   f->add_option("--entity", a->entity, "The CCG's ODS code")->required();
   f->add_option("--period", a->period, "The month it is given at, YYYY-MM")->required();
   f->add_flag("--set", a->set, "Set it as the line's forecast override (audited)");

@@ -25,6 +25,7 @@
 #include "billing/meter.h"
 #include "chc/chc_store.h"
 #include "cli/app_role.h"
+#include "cli/chc_open.h"
 #include "cli/field_key.h"
 #include "cli/server_batches.h"
 #include "cli/payroll_open.h"
@@ -370,8 +371,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     return fn(*db);
   };
   // Continuing healthcare: the pseudonymised pages, when the folder has
-  // cases; the server never holds the CHC key (docs/chc.md).
-  auto chc_db = chc::ChcStore::OpenPseudonymised(args.state.data_dir);
+  // cases, or from PostgreSQL in server mode (every request reads the
+  // tables, so a change on one node is what the next read on any node
+  // sees); the server never holds the CHC key (docs/chc.md).
+  auto chc_db = OpenChcPseudonymised(args.state.data_dir, args.database);
   if (!chc_db.ok()) {
     PrintError(chc_db.error().ToString());
     return kExitFailure;
@@ -447,7 +450,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   }
   // The identifiable view only when the CHC key is given (docs/chc.md, "Web
   // pages"): a second connection holding the key, under the same lock; the
-  // key must lie outside the state folder, like the command line's.
+  // key must lie outside the state folder, like the command line's. In
+  // server mode every node is given the same key file (docs/deploy.md): the
+  // database refuses a key whose fingerprint differs from the recorded one.
   std::optional<chc::FieldCipher> chc_cipher;
   std::unique_ptr<chc::ChcStore> chc_keyed;
   if (!args.chc_key.empty() && chc_db.value()) {
@@ -457,7 +462,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
       return kExitFailure;
     }
     chc_cipher.emplace(std::move(cipher).value());
-    auto keyed = chc::ChcStore::Open(args.state.data_dir, *chc_cipher);
+    auto keyed = OpenChcForServe(args.state.data_dir, args.database, *chc_cipher);
     if (!keyed.ok()) {
       PrintError(keyed.error().ToString());
       return kExitFailure;

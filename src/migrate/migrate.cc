@@ -235,6 +235,7 @@ Status CheckSourceDatabase(store::SqliteDb& db, const std::string& version, cons
 }
 
 Status ContinueIdentity(store::SqlConnection& target, const std::string& table, const std::string& column) {
+  if (target.Backend() != "postgresql") return Status::Ok();  // SQLite's ids follow by themselves
   CSU_ASSIGN_OR_RETURN(q, target.Prepare("SELECT setval(pg_get_serial_sequence('" + table + "', '" + column +
                                          "'), COALESCE((SELECT max(" + column + ") FROM " + table +
                                          "), 1), (SELECT count(*) FROM " + table + ") > 0)"));

@@ -26,6 +26,7 @@
 #include "billing/invoice_run.h"
 #include "billing/meter.h"
 #include "contracts/contract_store.h"
+#include "chc/chc_store.h"
 #include "migrate/migrate.h"
 #include "migrate/steps.h"
 #include "pg/batch_chunks.h"
@@ -396,6 +397,51 @@ TEST_P(MigrateTest, AFolderMovesWithEqualCountsAndTheSameAuditHead) {
   auto dave = accounts->AddUser({"dave", "Dave", tenancy::Role::kCcgViewer, "02E", false, ""}, kPassword, "admin");
   ASSERT_TRUE(dave.ok()) << dave.error().ToString();
   EXPECT_EQ(dave.value().user.id, 4);
+}
+
+// The CHC database moves with its identifiable fields still sealed (the
+// run never holds the key) and the key's fingerprint: on PostgreSQL a node
+// opening the target with the folder's key reads the cases and who they
+// are, a new case continues the ids, and another key is refused.
+TEST_P(MigrateTest, TheChcDatabaseMovesSealedWithItsKeysFingerprint) {
+  std::array<uint8_t, 32> key{};
+  key.fill(7);
+  const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key, store::kChcCipherDomain);
+  const chc::Actor actor{"2018-09-01T10:00:00Z", "cli:tester"};
+  {
+    auto db = chc::ChcStore::Open(Source(), cipher);
+    ASSERT_TRUE(db.ok()) << db.error().ToString();
+    auto id = db.value()->Refer({"02E", std::string(64, 'c'), Date::Parse("2018-09-01").value(), false, std::nullopt},
+                                {"Ada Brightwater", "9434765919", "1931-02-17", "12 Orchard Row"}, cipher, actor);
+    ASSERT_TRUE(id.ok());
+    ASSERT_TRUE(db.value()->RecordChecklist(id.value(), Date::Parse("2018-09-03").value(), true, actor).ok());
+  }
+  const auto before = Snapshot(Source());
+  auto report = Run();
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_EQ(Changed(before, Snapshot(Source())), "") << "the state folder changed";
+  std::map<std::string, int64_t> rows;
+  for (const StepReport& s : report.value().steps)
+    for (const TableCount& t : s.tables) {
+      EXPECT_EQ(t.source_rows, t.target_rows) << t.table;
+      rows[t.table] = t.target_rows;
+    }
+  EXPECT_EQ(rows["cases"], 1);
+  EXPECT_EQ(rows["identities"], 4);
+  EXPECT_EQ(rows["events"], 2);
+  if (!pg_) return;  // the rest opens the target as a server node does
+  auto node = chc::ChcStore::OpenServer(Target(), cipher);
+  ASSERT_TRUE(node.ok()) << node.error().ToString();
+  EXPECT_EQ(node.value()->FindCase(1).value()->status, "assessment");
+  EXPECT_EQ(node.value()->ReadIdentity(1, cipher).value().name, "Ada Brightwater");
+  auto next = node.value()->Refer({"02E", std::string(64, 'd'), Date::Parse("2018-10-01").value(), false, std::nullopt},
+                                  {"Bram Oakhollow", "9434765870", "1944-07-30", "3 Mill Lane"}, cipher, actor);
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  EXPECT_EQ(next.value(), 2);
+  key.fill(8);
+  auto wrong = chc::ChcStore::OpenServer(Target(), chc::FieldCipher::FromKey(key, store::kChcCipherDomain));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().ToString().find("fingerprint differs"), std::string::npos);
 }
 
 TEST_P(MigrateTest, ASecondRunRefusesNamingWhatIsThere) {

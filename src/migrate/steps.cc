@@ -13,6 +13,7 @@ std::vector<std::unique_ptr<MigrationStep>> DefaultSteps() {
   steps.push_back(MakeBillingStep());
   steps.push_back(MakeBatchesStep());
   steps.push_back(MakePayrollStep());
+  steps.push_back(MakeChcStep());
   return steps;
 }
 

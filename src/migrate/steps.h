@@ -8,6 +8,7 @@
 //   batches        the catalog's batches and their files     batches_step.cc
 //                  (§2-§4 -> §11b chunks, as a node publishes them)
 //   payroll        payroll.sqlite (§16 -> §16a)              payroll_step.cc
+//   continuing healthcare  chc.sqlite (§15 -> §15a)          chc_step.cc
 #pragma once
 
 #include <memory>
@@ -25,6 +26,7 @@ std::unique_ptr<MigrationStep> MakeCommissioningStep();
 std::unique_ptr<MigrationStep> MakeBillingStep();
 std::unique_ptr<MigrationStep> MakeBatchesStep();
 std::unique_ptr<MigrationStep> MakePayrollStep();
+std::unique_ptr<MigrationStep> MakeChcStep();
 
 // What a step checks of a source database before anything is written: its
 // meta table's schema_version is `version`, and it holds no table beyond

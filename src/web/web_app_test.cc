@@ -4,6 +4,8 @@
 // ids in path, query and body. Requests are built as the server's parser
 // would build them and handed to WebApp::Handle.
 #include "chc/chc_store.h"
+#include "pg/pg_connection.h"
+#include "pg/pg_for_tests.h"
 #include "payroll/payroll_store.h"
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
@@ -3397,6 +3399,60 @@ TEST_F(WebAppTest, TheInternalPartialsEndpointAnswersOnlyASignedNodeRequest) {
   EXPECT_NE(down.body().find("group g2"), std::string::npos) << down.body();
   EXPECT_EQ(fetched, 2);
   EXPECT_EQ(signed_get("/internal/v1/partials?group=g2&year=2018%2F19", now).status(), 404) << "not an owner";
+}
+
+}  // namespace
+}  // namespace csu::web
+
+namespace csu::web {
+namespace {
+
+// Server mode (docs/server-mode.md): the CHC pages on node A read and write
+// PostgreSQL, so a DST recorded through A's form is what node B's store and
+// pages show next, with no restart. Skipped without CSU_TEST_POSTGRES_URL.
+TEST_F(WebAppTest, ChcDstFormOnOneNodeIsWhatAnotherNodeShows) {
+  std::optional<pg::TestSchema> pg;
+  CSU_PG_TEST_SCHEMA(pg);
+  std::array<uint8_t, 32> key{};
+  key.fill(7);
+  const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key, store::kChcCipherDomain);
+  {
+    auto keyed = chc::ChcStore::OpenServer(pg::Connect(pg->url()).value(), cipher);
+    ASSERT_TRUE(keyed.ok()) << keyed.error().ToString();
+    const chc::Actor actor{"2018-09-01T09:00:00Z", "test"};
+    auto id = keyed.value()->Refer({"02E", std::string(64, 'a'), Date::FromYmd(2018, 9, 1), false, std::nullopt},
+                                   {"Zed Quillfeather", "9434765919", "1931-02-17", "Mill Lane"}, cipher, actor);
+    ASSERT_TRUE(id.ok());
+    ASSERT_EQ(id.value(), 1);
+    ASSERT_TRUE(keyed.value()->RecordChecklist(1, Date::FromYmd(2018, 9, 3), true, actor).ok());
+  }
+  // This app is node A: its CHC pages on the PostgreSQL tables, without the key.
+  auto node_a = chc::ChcStore::OpenServerPseudonymised(pg::Connect(pg->url()).value());
+  ASSERT_TRUE(node_a.ok()) << node_a.error().ToString();
+  chc_ = std::move(node_a).value();
+  auto node_b = chc::ChcStore::OpenServerPseudonymised(pg::Connect(pg->url()).value());
+  ASSERT_TRUE(node_b.ok());
+
+  const std::string session = Session("chc");
+  std::string fields = "csrf=" + CsrfTokenFor(session) + "&assessed_on=2018-09-20&acute=no&recommendation=eligible";
+  for (const char* d : {"breathing", "nutrition", "continence", "skin", "mobility", "communication", "psychological",
+                        "cognition", "behaviour", "drugs", "other"})
+    fields += std::string("&") + d + "=low";
+  Response done = Send(Method::kPost, "/ccg/02E/chc/cases/1/dst", Cookie(session), fields + "&consciousness=priority");
+  ASSERT_EQ(done.status(), 303) << done.body();
+  auto seen = node_b.value()->Assessments(1);
+  ASSERT_TRUE(seen.ok());
+  ASSERT_EQ(seen.value().size(), 1u) << "node B does not see node A's DST";
+  EXPECT_EQ(seen.value()[0].recommendation, "eligible");
+  // And B's pages: this app now reads through B's connection.
+  chc_ = std::move(node_b).value();
+  const std::string timeline = Send(Method::kGet, "/api/v1/ccg/02E/chc/cases/1", Cookie(session)).body();
+  EXPECT_NE(timeline.find("MDT recommends eligible"), std::string::npos) << timeline;
+  EXPECT_EQ(timeline.find("Quillfeather"), std::string::npos);
+  // The folder's own chc.sqlite was not written to.
+  auto local = chc::ChcStore::OpenPseudonymised(dir_.path());
+  ASSERT_TRUE(local.ok() && local.value());
+  EXPECT_TRUE(local.value()->Assessments(1).value().empty());
 }
 
 }  // namespace
