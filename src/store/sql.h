@@ -35,7 +35,7 @@ class SqliteDb;
 // Every key is listed here, including those declared beside their module to
 // keep this header's dependants from rebuilding: 0x...07 is
 // store::kPartitionsWriteLock (store/partition_map.h), 0x...52
-// reporting::kReportingWriteLock (reporting/reporting_store.h). Take the next
+// reporting::kReportingWriteLock (reporting/reporting_store.h), 0x...0c primarycare::kPrimaryCareWriteLock (primarycare/pc_store.h). Take the next
 // free number for a new one.
 inline constexpr int64_t kAccountsWriteLock = 0x4f70656e435355'01;
 inline constexpr int64_t kAuditWriteLock = 0x4f70656e435355'02;
