@@ -5,6 +5,7 @@
 #include <set>
 
 #include "migrate/migrate.h"
+#include "migrate/primary_care_step.h"
 #include "store/audit_chain.h"
 #include "store/sql_audit_log.h"
 #include "tenancy/accounts_server.h"
@@ -171,6 +172,7 @@ std::vector<std::unique_ptr<MigrationStep>> DefaultSteps() {
   std::vector<std::unique_ptr<MigrationStep>> steps;
   steps.push_back(std::make_unique<AccountsStep>());
   steps.push_back(std::make_unique<AuditLogStep>());
+  steps.push_back(PrimaryCareStep());
   return steps;
 }
 

@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "primarycare/evidence.h"
 #include "store/audit_chain.h"
+#include "primarycare/pc_server_schema.h"
 #include "primarycare/pc_store.h"
 #include "store/sha256.h"
 #include "store/sql.h"
@@ -317,6 +318,20 @@ Result<std::unique_ptr<ClaimsStore>> ClaimsStore::Open(const std::string& dir, C
   return std::make_unique<ClaimsStore>(PassKey{}, std::make_unique<store::SqliteConnection>(std::move(db)),
                                        std::move(audit), dir);
 }
+
+Status CreateClaimsServerTables(store::SqlConnection& db) {
+  // A SQLite target (csu migrate's tests) stands for the server's one
+  // database: §18's tables and the server's es_evidence_files.
+  const std::string schema =
+      db.Backend() == "postgresql"
+          ? std::string(kPostgresSchema)
+          : std::string(kSchema) + "CREATE TABLE es_evidence_files(sha256 TEXT PRIMARY KEY CHECK(length(sha256) = 64), "
+                                   "content_hex TEXT NOT NULL);";
+  if (Status s = db.Exec(schema); !s.ok()) return s;
+  return db.Exec(std::string("INSERT INTO es_meta(key, value) VALUES ('schema_version', '") + kVersion + "')");
+}
+
+std::string EvidenceContentHex(std::string_view bytes) { return ToHex(bytes); }
 
 Result<std::unique_ptr<ClaimsStore>> ClaimsStore::OpenServer(std::unique_ptr<store::SqlConnection> db,
                                                              ClaimsAuditFn audit) {
