@@ -8,7 +8,9 @@
 // permission matrix decides (tenancy::Check), the CCG is the user's own or
 // assigned one, and a gp_practice user sees and claims only for its own
 // practice, exactly as on the web pages. Every change is audited in the
-// folder's hash-chained log by the claims store.
+// folder's hash-chained log by the claims store; with --database (server
+// mode, docs/server-mode.md) the schemes, claims, users and the audit log
+// are those in PostgreSQL.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +20,8 @@
 #include <tuple>
 
 #include "cli/command.h"
+#include "cli/primary_care_open.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "core/file.h"
@@ -36,6 +40,7 @@ namespace {
 
 struct ClaimsArgs {
   StateArgs state;
+  std::string database;  // server mode: the claims tables, accounts and audit log in PostgreSQL
   std::string as_user;
   std::string ccg;
   std::string practice;
@@ -57,6 +62,7 @@ struct ClaimsArgs {
 // Who is acting and what they may touch, resolved once per command.
 struct Acting {
   std::unique_ptr<State> state;
+  std::unique_ptr<CommandAudit> log;
   std::unique_ptr<primarycare::ClaimsStore> db;
   primarycare::ClaimScope scope;
   primarycare::ClaimsActor actor;
@@ -66,16 +72,23 @@ std::optional<Acting> Resolve(const Context& ctx, const ClaimsArgs& a, tenancy::
   Acting o;
   o.state = OpenOrPrint(ctx, a.state, Access::kShared);
   if (!o.state) return std::nullopt;
-  store::Store* st = o.state->store.get();
-  auto audit = [st](const std::string& actor, const std::string& act, const std::string& subject,
-                    const std::string& details) { return st->AppendAudit(actor, act, subject, details); };
+  auto log = CommandAudit::Open(*o.state->store, a.database);
+  if (!log.ok()) {
+    PrintError(log.error().ToString());
+    return std::nullopt;
+  }
+  o.log = std::move(log).value();
+  CommandAudit* to = o.log.get();
+  auto audit = [to](const std::string& actor, const std::string& act, const std::string& subject,
+                    const std::string& details) { return to->Append(actor, act, subject, details); };
   std::string by = "cli:" + o.state->actor;
   o.scope = {a.ccg, a.practice};
   if (!a.as_user.empty()) {
     tenancy::AccountsOptions options;
     options.audit = audit;
     options.ref = o.state->ref.get();
-    auto accounts = tenancy::Accounts::Open(a.state.data_dir, options);
+    auto accounts = a.database.empty() ? tenancy::Accounts::Open(a.state.data_dir, options)
+                                       : OpenServerAccounts(a.database, options);
     if (!accounts.ok()) {
       PrintError(accounts.error().ToString());
       return std::nullopt;
@@ -117,7 +130,7 @@ std::optional<Acting> Resolve(const Context& ctx, const ClaimsArgs& a, tenancy::
     PrintError("--ccg: which CCG? (or --as a user whose own CCG it is)");
     return std::nullopt;
   }
-  auto db = primarycare::ClaimsStore::Open(a.state.data_dir, audit);
+  auto db = OpenClaimsStore(a.state.data_dir, a.database, audit);
   if (!db.ok()) {
     PrintError(db.error().ToString());
     return std::nullopt;
@@ -327,7 +340,7 @@ int ClaimsEvidenceGet(const Context& ctx, const ClaimsArgs& a) {
   const auto& f = *file.value();
   const std::string details = "{\"evidence\":" + std::to_string(f.row.id) + ",\"practice\":" +
                               store::JsonString(f.row.practice) + ",\"sha256\":" + store::JsonString(f.row.sha256) + "}";
-  auto audited = o->state->store->AppendAudit(o->actor.by, "primary_care.evidence.download",
+  auto audited = o->log->Append(o->actor.by, "primary_care.evidence.download",
                                               "ccg " + o->scope.ccg + " claim " + std::to_string(f.row.claim_id), details);
   if (!audited.ok()) return Fail("the audit log could not be written, so the file is withheld: " + audited.error().ToString());
   if (int rc = WriteText(f.bytes, a.out); rc != kExitOk) return rc;
@@ -339,6 +352,7 @@ int ClaimsEvidenceGet(const Context& ctx, const ClaimsArgs& a) {
 
 void Common(CLI::App* c, ClaimsArgs& a, bool table) {
   AddStateOptions(c, a.state);
+  AddDatabaseOption(c, a.database);
   c->add_option("--as", a.as_user, "Act as this platform user: their role, CCG and practice decide what is allowed");
   c->add_option("--ccg", a.ccg, "The CCG (ODS code); default with --as: the user's own")->transform(UpperCaseCode);
   c->add_option("--practice", a.practice, "One practice (ODS code) of the CCG")->transform(UpperCaseCode);

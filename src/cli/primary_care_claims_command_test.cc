@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "cli/run_csu_for_tests.h"
+#include "pg/pg_connection.h"
+#include "pg/pg_for_tests.h"
 
 namespace csu::cli {
 namespace {
@@ -164,6 +166,65 @@ TEST_F(PrimaryCareClaimsCommandTest, EvidenceIsListedAndFetchedOnlyWithinScopeAn
   o = Run("audit list");
   EXPECT_TRUE(Contains(o.output, "primary_care.evidence.download")) << o.output;
   EXPECT_EQ(Run("audit verify").exit_code, 0);
+}
+
+// Server mode (docs/server-mode.md): two nodes, each with its own state
+// folder, given the same --database. A scheme defined on one, a claim made
+// on the other and approved on the first are one claim in PostgreSQL; the
+// practices added on one are listed on the other; every change is audited in
+// PostgreSQL's log; a schedule posts through the ledger's opening, which
+// refuses server mode until the ledger is there; and neither folder's own
+// primary-care.sqlite holds a claim. Skipped without CSU_TEST_POSTGRES_URL.
+TEST(PrimaryCareServerModeTest, AClaimMadeOnOneNodeIsDecidedOnAnotherAndAuditedInTheDatabase) {
+  auto schema = pg::TestSchema::Create();
+  ASSERT_TRUE(schema.ok()) << schema.error().ToString();
+  if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
+  const std::string db = " --database '" + schema.value()->url() + "'";
+  const fs::path a = testing::FreshScratch("csu-pc-node-a"), b = testing::FreshScratch("csu-pc-node-b");
+  for (const fs::path& node : {a, b})
+    ASSERT_EQ(RunCsuOn(node, "users add admin --role csu_admin --password-stdin < " + (node / "pw.txt").string())
+                  .exit_code,
+              0);
+  Outcome o = RunCsuOn(a, "primary-care schemes add --ccg 02E --code LES-ANTICOAG --name 'Anticoagulation monitoring' "
+                          "--spec 'INR monitoring' --fee 7.50 --cap 400 --evidence 'INR test list' --from 2024-04-01 "
+                          "--to 2025-03-31", db);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  o = RunCsuOn(b, "primary-care claims submit --ccg 02E --practice N81007 --scheme LES-ANTICOAG --period 2024-05 "
+                  "--units 12", db);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "Claim 1 submitted for N81007")) << o.output;
+  o = RunCsuOn(a, "primary-care claims approve 1 --ccg 02E", db);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  o = RunCsuOn(b, "primary-care claims approve 1 --ccg 02E", db);
+  EXPECT_NE(o.exit_code, 0) << "approved on the other node: " << o.output;
+  o = RunCsuOn(b, "primary-care claims list --ccg 02E --format csv", db);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "approved") && Contains(o.output, "N81007")) << o.output;
+  o = RunCsuOn(a, "primary-care practices add --ccg 02E", db);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  o = RunCsuOn(b, "primary-care practices list --ccg 02E --format csv", db);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(Contains(o.output, "N81007")) << o.output;
+  o = RunCsuOn(b, "primary-care schedule-post --ccg 02E --month 2024-07", db);
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_TRUE(Contains(o.output, "not kept in PostgreSQL yet")) << o.output;
+  EXPECT_FALSE(Contains(o.output, "tangerine")) << "no password in an error";
+  // The folders' own databases were not used.
+  o = RunCsuOn(b, "primary-care claims list --ccg 02E --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_FALSE(Contains(o.output, "N81007")) << o.output;
+  auto conn = pg::Connect(schema.value()->url());
+  ASSERT_TRUE(conn.ok()) << conn.error().ToString();
+  auto q = conn.value()->Prepare(
+      "SELECT (SELECT count(*) FROM es_claims), (SELECT count(*) FROM audit_log WHERE action IN "
+      "('primary_care.scheme.add', 'primary_care.claim.submit', 'primary_care.claim.approve', "
+      "'primary_care.practices_add'))");
+  ASSERT_TRUE(q.ok()) << q.error().ToString();
+  ASSERT_TRUE(q.value().Step().value());
+  EXPECT_EQ(q.value().Int(0), 1);
+  EXPECT_EQ(q.value().Int(1), 4);
+  fs::remove_all(a);
+  fs::remove_all(b);
 }
 
 }  // namespace

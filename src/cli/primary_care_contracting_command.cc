@@ -11,7 +11,10 @@
 //   csu primary-care schedule --ccg C --month M    the month's payment schedule, explained
 //   csu primary-care schedule-post --ccg C --month M   posted to the CCG's ledger, once
 //   csu primary-care history --practice P, postings [--ccg C]
-// Every change is written to the state folder's hash-chained audit log.
+// Every change is written to the hash-chained audit log: the state
+// folder's, or with --database (server mode, docs/server-mode.md) the
+// PostgreSQL log beside the primary care tables the command then uses; a
+// schedule posts through cli::OpenLedgerStore, to the ledger of that mode.
 // Primary care contracting is charged per head of population (catalogue
 // service PCC), so nothing here is metered.
 #include <CLI/CLI.hpp>
@@ -23,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/primary_care_open.h"
 #include "cli/server_mode.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
@@ -51,6 +55,7 @@ namespace {
 
 struct PcArgs {
   StateArgs state;
+  std::string database;  // server mode: the primary care tables and the audit log in PostgreSQL
   std::string ccg, practice, type, start, end, reference, on, file, practices, indicators, year, month, rates;
   int64_t id = 0;
   bool shared = false;
@@ -61,6 +66,7 @@ struct PcArgs {
 struct Opened {
   std::unique_ptr<State> state;
   std::unique_ptr<primarycare::PcStore> db;
+  std::unique_ptr<CommandAudit> audit;
   primarycare::Actor actor;
   Date today;
 };
@@ -76,12 +82,18 @@ std::optional<Opened> Open(const Context& ctx, const PcArgs& a) {
       return std::nullopt;
     }
   }
-  auto db = primarycare::PcStore::Open(a.state.data_dir);
+  auto db = OpenPcStore(a.state.data_dir, a.database);
   if (!db.ok()) {
     PrintError(db.error().ToString());
     return std::nullopt;
   }
   o.db = std::move(db).value();
+  auto audit = CommandAudit::Open(*o.state->store, a.database);
+  if (!audit.ok()) {
+    PrintError(audit.error().ToString());
+    return std::nullopt;
+  }
+  o.audit = std::move(audit).value();
   const std::string now = store::Env::Default().NowUtc();
   o.actor = {now, "cli:" + o.state->actor};
   auto platform = store::ReadPlatformDate(a.state.data_dir);
@@ -90,7 +102,7 @@ std::optional<Opened> Open(const Context& ctx, const PcArgs& a) {
 }
 
 bool Audit(Opened& o, const std::string& action, const std::string& subject, const nlohmann::json& details) {
-  if (Status s = o.state->store->AppendAudit(o.state->actor, action, subject, details.dump()); !s.ok()) {
+  if (Status s = o.audit->Append(o.state->actor, action, subject, details.dump()); !s.ok()) {
     PrintError("the change was made but its audit entry could not be written: " + s.error().ToString());
     return false;
   }
@@ -292,11 +304,12 @@ std::optional<primarycare::Schedule> BuildFor(const Context& ctx, const PcArgs& 
     return std::nullopt;
   }
   // Approved enhanced-service claims join the schedule from their tables in
-  // the same file (claims_schedule_source.h).
-  store::Store* st = o.state->store.get();
-  auto claims = primarycare::ClaimsStore::Open(
-      a.state.data_dir, [st](const std::string& actor, const std::string& act, const std::string& subject,
-                             const std::string& details) { return st->AppendAudit(actor, act, subject, details); });
+  // the same file or schema (claims_schedule_source.h).
+  CommandAudit* log = o.audit.get();
+  auto claims = OpenClaimsStore(
+      a.state.data_dir, a.database,
+      [log](const std::string& actor, const std::string& act, const std::string& subject,
+            const std::string& details) { return log->Append(actor, act, subject, details); });
   if (!claims.ok()) {
     PrintError(claims.error().ToString());
     return std::nullopt;
@@ -323,7 +336,7 @@ int SchedulePost(const Context& ctx, const PcArgs& a) {
   if (!o) return kExitFailure;
   auto s = BuildFor(ctx, a, *o);
   if (!s) return kExitFailure;
-  auto ledger = OpenLedgerStore(a.state.data_dir, "");
+  auto ledger = OpenLedgerStore(a.state.data_dir, a.database);
   if (!ledger.ok()) return Fail(ledger.error().ToString());
   auto posted = primarycare::PostSchedule(*o->db, *ledger.value(), *s, ledger::DirectoryOf(*o->state->ref), o->actor);
   if (!posted.ok()) return Fail(posted.error().ToString());
@@ -355,16 +368,17 @@ int Postings(const Context& ctx, const PcArgs& a) {
 // The demo's primary care: synthetic files for the CCGs in the documented
 // formats (synth/primary_care_demo.h), written to --out and loaded through
 // the same readers and store calls as the commands above.
-PcArgs OnState(const StateArgs& state) {
+PcArgs OnState(const PcArgs& a) {
   PcArgs p;
-  p.state = state;
+  p.state = a.state;
+  p.database = a.database;
   return p;
 }
 
 int Demo(const Context& ctx, const PcArgs& a) {
   auto year = FinancialYear::Parse(a.year.empty() ? "2024/25" : a.year);
   if (!year.ok()) return Fail("--year: " + year.error().why, kExitUsage);
-  auto o = Open(ctx, OnState(a.state));
+  auto o = Open(ctx, OnState(a));
   if (!o) return kExitFailure;
   std::vector<std::string> ccgs;
   for (std::string_view part : Split(a.ccg, ',')) ccgs.push_back(UpperCaseCode(std::string(Trim(part))));
@@ -382,7 +396,7 @@ int Demo(const Context& ctx, const PcArgs& a) {
     if (Status s = w.Commit(); !s.ok()) return Fail(s.error().ToString());
   }
   for (const std::string& ccg : ccgs) {
-    PcArgs add = OnState(a.state);
+    PcArgs add = OnState(a);
     add.ccg = ccg;
     if (int rc = PracticesAdd(ctx, add); rc != kExitOk) return rc;
   }
@@ -404,14 +418,14 @@ int Demo(const Context& ctx, const PcArgs& a) {
     ++contracts;
   }
   std::printf("%lld contracts added\n", static_cast<long long>(contracts));
-  PcArgs lists = OnState(a.state);
+  PcArgs lists = OnState(a);
   lists.file = a.out + "/lists.csv";
   if (int rc = ListsLoad(ctx, lists); rc != kExitOk) return rc;
-  PcArgs qof = OnState(a.state);
+  PcArgs qof = OnState(a);
   qof.practices = a.out + "/qof-practices.csv";
   qof.indicators = a.out + "/qof-indicators.csv";
   if (int rc = QofLoad(ctx, qof); rc != kExitOk) return rc;
-  PcArgs adj = OnState(a.state);
+  PcArgs adj = OnState(a);
   adj.file = a.out + "/adjustments.csv";
   return AdjustmentsLoad(ctx, adj);
 }
@@ -421,6 +435,7 @@ CLI::App* Sub(CLI::App* parent, Context& ctx, const char* name, const char* help
   args = std::make_shared<PcArgs>();
   CLI::App* cmd = parent->add_subcommand(name, help);
   AddStateOptions(cmd, args->state);
+  AddDatabaseOption(cmd, args->database);
   if (table) {
     cmd->add_option("--format", args->format, "table, csv, json or xlsx (xlsx needs --out)")->capture_default_str();
     cmd->add_option("--out", args->out, "Write to this file instead of standard output");

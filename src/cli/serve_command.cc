@@ -27,6 +27,7 @@
 #include "cli/app_role.h"
 #include "cli/chc_open.h"
 #include "cli/field_key.h"
+#include "cli/primary_care_open.h"
 #include "cli/server_batches.h"
 #include "cli/payroll_open.h"
 #include "cli/server_mode.h"
@@ -428,9 +429,11 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     };
     payroll_access.cipher = &*payroll_cipher;
   }
-  // Primary care: its own database, one request at a time; the global sum
-  // prices from data/primarycare beside the reference data.
-  auto pc_db = primarycare::PcStore::Open(args.state.data_dir);
+  // Primary care: its own database (in server mode the tables in
+  // PostgreSQL, read afresh by every request, so a write on one node is what
+  // the next request on any node reads), one request at a time; the global
+  // sum prices from data/primarycare beside the reference data.
+  auto pc_db = OpenPcStore(args.state.data_dir, args.database);
   if (!pc_db.ok()) {
     PrintError(pc_db.error().ToString());
     return kExitFailure;
@@ -476,9 +479,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
       return Status::Ok();
     };
   }
-  // Enhanced-service claims (primary-care.sqlite): one request at a time,
-  // like billing's; every change audited in the catalog's log.
-  auto claims_db = primarycare::ClaimsStore::Open(args.state.data_dir, audit);
+  // Enhanced-service claims (primary-care.sqlite, or PostgreSQL in server
+  // mode): one request at a time, like billing's; every change audited in
+  // the catalog's log (the server's in server mode).
+  auto claims_db = OpenClaimsStore(args.state.data_dir, args.database, audit);
   if (!claims_db.ok()) {
     PrintError(claims_db.error().ToString());
     return kExitFailure;

@@ -32,6 +32,8 @@
 #include "pg/batch_chunks.h"
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
+#include "primarycare/claims_store.h"
+#include "primarycare/pc_store.h"
 #include "refdata/refdata_for_tests.h"
 #include "store/audit_chain.h"
 #include "store/sql_audit_log.h"
@@ -758,6 +760,101 @@ TEST_P(MigrateTest, ADamagedBatchFileOrAnUnknownModuleTableIsRefusedWritingNothi
   EXPECT_NE(r.error().ToString().find(fs::path(rows).filename().string()), std::string::npos) << r.error().ToString();
   EXPECT_NE(r.error().ToString().find("does not match its catalog checksum"), std::string::npos) << r.error().ToString();
   EXPECT_EQ(TargetTables(), 0);
+
+// The primary care step: practices, a contract, a posted schedule, a scheme
+// and a claim with its evidence file move with equal counts; on PostgreSQL
+// the stores of a node read them back (the file's bytes from the database),
+// a new claim is numbered after the migrated one, and a damaged evidence
+// file refuses the whole run before anything is written.
+TEST_P(MigrateTest, PrimaryCareMovesWithItsEvidenceFiles) {
+  const std::string pdf = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+  int64_t claim_id = 0;
+  std::string sha;
+  {
+    auto pc = primarycare::PcStore::Open(Source());
+    ASSERT_TRUE(pc.ok()) << pc.error().ToString();
+    const primarycare::Actor by{"2024-04-01T09:00:00Z", "cli:test"};
+    ASSERT_TRUE(pc.value()->AddPractices({{"N81007", "02E", "", "", 9000}}, by).ok());
+    ASSERT_TRUE(pc.value()->AddContract({0, "N81007", primarycare::ContractType::kGms, Date::FromYmd(2004, 4, 1),
+                                         std::nullopt, "G-1", "", ""},
+                                        by)
+                    .ok());
+    const auto may = ledger::LedgerPeriod::Parse("2024-05").value();
+    ASSERT_TRUE(pc.value()->RecordPosting({"02E", may, 7, 100, 1, "t", "x"},
+                                          {{"N81007", may, primarycare::LineKind::kGlobalSum, "Global sum", 100, "x"}})
+                    .ok());
+    auto claims = primarycare::ClaimsStore::Open(Source(), [](auto&&...) { return Status::Ok(); });
+    ASSERT_TRUE(claims.ok()) << claims.error().ToString();
+    primarycare::Scheme scheme;
+    scheme.ccg = "02E";
+    scheme.code = "LES-ANTICOAG";
+    scheme.name = "Anticoagulation monitoring";
+    scheme.specification = "INR monitoring";
+    scheme.fee_pence = 750;
+    scheme.window_from = Date::FromYmd(2024, 4, 1);
+    scheme.window_to = Date::FromYmd(2025, 3, 31);
+    scheme.max_units_per_claim = 400;
+    scheme.evidence = "INR test list";
+    const primarycare::ClaimsActor team{"2024-06-03T09:00:00Z", "team", ""};
+    ASSERT_TRUE(claims.value()->AddScheme(scheme, team).ok());
+    primarycare::NewClaim c{"LES-ANTICOAG", "N81007", "2024-05", 10, "", std::nullopt, std::nullopt};
+    c.file = primarycare::NewClaim::File{"inr.pdf", pdf};
+    auto id = claims.value()->Submit({"02E", "N81007"}, c, team);
+    ASSERT_TRUE(id.ok()) << id.error().ToString();
+    claim_id = id.value();
+    sha = claims.value()->Evidence({"02E", ""}, claim_id).value().at(0).sha256;
+  }
+  const std::string evidence_path = Source() + "/primary-care-evidence/" + sha;
+  // A damaged file: refused, naming it, and nothing written.
+  {
+    std::ofstream out(evidence_path, std::ios::binary | std::ios::trunc);
+    out << "%PDF-damaged";
+  }
+  auto refused = Run();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().ToString().find("no longer matches its SHA-256"), std::string::npos)
+      << refused.error().ToString();
+  EXPECT_EQ(TargetTables(), 0);
+  {
+    std::ofstream out(evidence_path, std::ios::binary | std::ios::trunc);
+    out << pdf;
+  }
+  auto report = Run();
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  std::map<std::string, int64_t> rows;
+  for (const StepReport& st : report.value().steps)
+    for (const TableCount& t : st.tables) {
+      EXPECT_EQ(t.source_rows, t.target_rows) << t.table;
+      rows[t.table] = t.target_rows;
+    }
+  EXPECT_EQ(rows["practices"], 1);
+  EXPECT_EQ(rows[pg_ ? "gp_contracts" : "contracts"], 1);
+  EXPECT_EQ(rows["schedule_lines"], 1);
+  EXPECT_EQ(rows["es_claims"], 1);
+  EXPECT_EQ(rows["es_claim_events"], 1);
+  EXPECT_EQ(rows["es_evidence"], 1);
+  EXPECT_EQ(rows["es_evidence_files"], 1);
+  if (!pg_) return;
+  // A node on the target.
+  auto pc = primarycare::PcStore::OpenServer(Target());
+  ASSERT_TRUE(pc.ok()) << pc.error().ToString();
+  auto contract = pc.value()->ContractOn("N81007", Date::FromYmd(2024, 5, 1));
+  ASSERT_TRUE(contract.ok() && contract.value().has_value());
+  EXPECT_EQ(contract.value()->reference, "G-1");
+  EXPECT_TRUE(pc.value()->FindPosting("02E", ledger::LedgerPeriod::Parse("2024-05").value()).value().has_value());
+  auto claims = primarycare::ClaimsStore::OpenServer(Target(), [](auto&&...) { return Status::Ok(); });
+  ASSERT_TRUE(claims.ok()) << claims.error().ToString();
+  auto files = claims.value()->Evidence({"02E", "N81007"}, claim_id);
+  ASSERT_TRUE(files.ok() && files.value().size() == 1u);
+  auto read = claims.value()->ReadEvidence({"02E", "N81007"}, files.value()[0].id);
+  ASSERT_TRUE(read.ok()) << read.error().ToString();
+  ASSERT_TRUE(read.value().has_value());
+  EXPECT_EQ(read.value()->bytes, pdf);
+  auto next = claims.value()->Submit({"02E", "N81007"},
+                                     {"LES-ANTICOAG", "N81007", "2024-06", 5, "", std::nullopt, std::nullopt},
+                                     {"2024-07-01T09:00:00Z", "team", ""});
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  EXPECT_EQ(next.value(), claim_id + 1);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ std::vector<std::unique_ptr<MigrationStep>> DefaultSteps() {
   steps.push_back(MakeBatchesStep());
   steps.push_back(MakePayrollStep());
   steps.push_back(MakeChcStep());
+  steps.push_back(MakePrimaryCareStep());
   return steps;
 }
 

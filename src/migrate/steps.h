@@ -9,6 +9,8 @@
 //                  (§2-§4 -> §11b chunks, as a node publishes them)
 //   payroll        payroll.sqlite (§16 -> §16a)              payroll_step.cc
 //   continuing healthcare  chc.sqlite (§15 -> §15a)          chc_step.cc
+//   primary care   primary-care.sqlite and its evidence      primary_care_step.cc
+//                  files (§17, §18 -> §17a, §18a)
 #pragma once
 
 #include <memory>
@@ -27,6 +29,7 @@ std::unique_ptr<MigrationStep> MakeBillingStep();
 std::unique_ptr<MigrationStep> MakeBatchesStep();
 std::unique_ptr<MigrationStep> MakePayrollStep();
 std::unique_ptr<MigrationStep> MakeChcStep();
+std::unique_ptr<MigrationStep> MakePrimaryCareStep();
 
 // What a step checks of a source database before anything is written: its
 // meta table's schema_version is `version`, and it holds no table beyond

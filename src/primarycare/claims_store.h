@@ -1,10 +1,16 @@
-// Enhanced-service schemes and claims in the state folder's
-// primary-care.sqlite (docs/store-format.md, "Primary care: enhanced-service
-// claims"; rules in docs/primary-care.md and primarycare/claims.h).
+// Enhanced-service schemes and claims: in the state folder's
+// primary-care.sqlite in embedded mode (docs/store-format.md, "Primary care:
+// enhanced-service claims", §18), in PostgreSQL in server mode (§18a), shared
+// by every node through the same statements (store/sql.h); rules in
+// docs/primary-care.md and primarycare/claims.h.
 //
-// The file is shared with the practices and payments store (pc_store.h): this
-// class owns only the tables whose names begin `es_` and keeps its own schema
-// version in `es_meta`, so either class may open the file first.
+// The file (or schema) is shared with the practices and payments store
+// (pc_store.h): this class owns only the tables whose names begin `es_` and
+// keeps its own schema version in `es_meta`, so either class may open it
+// first. In server mode every change is taken under the practices store's
+// kPrimaryCareWriteLock, so claim numbers are unique, a claim is made once
+// and an approval's payment month is decided one writer at a time across
+// nodes.
 //
 // Scope is the caller's to derive from the signed-in principal, never from a
 // request: every read and change takes a ClaimScope (the CCG, and for a
@@ -12,14 +18,17 @@
 // as a claim that does not exist, so nobody learns another practice's claim
 // ids. Every state change is one SQLite transaction (synchronous=FULL), is
 // recorded in the claim's own history (es_claim_events) in that transaction,
-// and then in the platform's hash-chained audit log through `audit`; a change
-// whose audit entry could not be written is reported as such.
+// and then in the platform's hash-chained audit log through `audit` (in
+// server mode, PostgreSQL's log); a change whose audit entry could not be
+// written is reported as such.
 //
 // Evidence files a practice uploads for its claims (primarycare/evidence.h)
 // are kept beside the database by content hash (DIR/primary-care-evidence/
 // <sha256>, written and fsync'd before the row that names them is
-// committed, and checked against the hash when read); es_evidence holds
-// their names, types and sizes. A practice sees only its own claims' files.
+// committed, and checked against the hash when read); in server mode their
+// bytes are in es_evidence_files, in the transaction of the row that names
+// them, so every node reads them. es_evidence holds their names, types and
+// sizes. A practice sees only its own claims' files.
 //
 // Not thread-safe: one user at a time (the web server holds a lock).
 #pragma once
@@ -34,7 +43,7 @@
 #include "primarycare/claims.h"
 
 namespace csu::store {
-class SqliteDb;
+class SqlConnection;
 }
 
 namespace csu::primarycare {
@@ -114,6 +123,11 @@ class ClaimsStore {
  public:
   // Opens (creating) DIR/primary-care.sqlite and this class's tables.
   static Result<std::unique_ptr<ClaimsStore>> Open(const std::string& dir, ClaimsAuditFn audit);
+  // Server mode: the es_ tables in the connection's PostgreSQL schema
+  // (§18a), created on first open under kPrimaryCareWriteLock. Errors name
+  // the server, never the password; a SQLite connection is refused.
+  static Result<std::unique_ptr<ClaimsStore>> OpenServer(std::unique_ptr<store::SqlConnection> db,
+                                                         ClaimsAuditFn audit);
   ~ClaimsStore();
 
   // ---- schemes (the commissioner; manage_schemes) ----
@@ -173,7 +187,8 @@ class ClaimsStore {
   struct PassKey {
     explicit PassKey() = default;
   };
-  ClaimsStore(PassKey, std::unique_ptr<store::SqliteDb> db, ClaimsAuditFn audit, std::string dir);
+  // `dir` is the folder of the evidence files; "" in server mode.
+  ClaimsStore(PassKey, std::unique_ptr<store::SqlConnection> db, ClaimsAuditFn audit, std::string dir);
 
  private:
   // Writes the bytes under their hash (if not there already) and inserts
@@ -182,7 +197,7 @@ class ClaimsStore {
                                 std::string* sha256);
   Status Decide(const ClaimScope& scope, int64_t id, ClaimState to, const std::string& text, const ClaimsActor& a);
   Status Audit(const ClaimsActor& a, const std::string& action, const std::string& subject, const std::string& json);
-  std::unique_ptr<store::SqliteDb> db_;
+  std::unique_ptr<store::SqlConnection> db_;
   ClaimsAuditFn audit_;
   std::string dir_;
 };

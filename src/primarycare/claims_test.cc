@@ -5,11 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
 
 #include "primarycare/claims.h"
 #include "primarycare/claims_schedule_source.h"
 #include "primarycare/claims_store.h"
 #include "primarycare/pc_store.h"
+#include "pg/pg_for_tests.h"
+#include "store/sql.h"
 #include "store/sqlite_db.h"
 
 namespace csu::primarycare {
@@ -125,20 +131,46 @@ struct AuditEntry {
   std::string actor, action, subject, details;
 };
 
-class ClaimsStoreTest : public ::testing::Test {
+// The store's tests run on SQLite (a state folder) and on PostgreSQL (server
+// mode, a fresh schema per test) when CSU_TEST_POSTGRES_URL names a server.
+class ClaimsStoreTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("csu-claims-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& c : name)
+      if (c == '/') c = '-';
+    dir_ = std::filesystem::temp_directory_path() / ("csu-claims-" + name);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    db_ = ClaimsStore::Open(dir_.string(), [this](const std::string& actor, const std::string& action,
-                                                   const std::string& subject, const std::string& details) {
-            audit_.push_back({actor, action, subject, details});
-            return Status::Ok();
-          }).value();
+    if (std::string(GetParam()) == "postgresql") {
+      CSU_PG_TEST_SCHEMA(pg_);
+    }
+    auto db = Open([this](const std::string& actor, const std::string& action, const std::string& subject,
+                          const std::string& details) {
+      std::lock_guard<std::mutex> lock(audit_mutex_);
+      audit_.push_back({actor, action, subject, details});
+      return Status::Ok();
+    });
+    ASSERT_TRUE(db.ok()) << db.error().ToString();
+    db_ = std::move(db).value();
     ASSERT_TRUE(db_->AddScheme(Anticoag(), team_).ok());
   }
+  // A new connection each time: on PostgreSQL another node.
+  Result<std::unique_ptr<ClaimsStore>> Open(ClaimsAuditFn audit) {
+    if (!pg_) return ClaimsStore::Open(dir_.string(), std::move(audit));
+    CSU_ASSIGN_OR_RETURN(db, pg::Connect(pg_->url()));
+    return ClaimsStore::OpenServer(std::move(db), std::move(audit));
+  }
+  Result<std::unique_ptr<ClaimsStore>> OpenQuiet() {
+    return Open([](auto&&...) { return Status::Ok(); });
+  }
+  Result<std::unique_ptr<PcStore>> OpenPc() {
+    if (!pg_) return PcStore::Open(dir_.string());
+    CSU_ASSIGN_OR_RETURN(db, pg::Connect(pg_->url()));
+    return PcStore::OpenServer(std::move(db));
+  }
+  std::optional<pg::TestSchema> pg_;
+  std::mutex audit_mutex_;
   void TearDown() override {
     db_.reset();
     std::filesystem::remove_all(dir_);
@@ -156,7 +188,10 @@ class ClaimsStoreTest : public ::testing::Test {
   ClaimScope p2_{"01X", "A81002"};
 };
 
-TEST_F(ClaimsStoreTest, ClaimQueryAnswerApproveIsPaidAndEveryStepAudited) {
+std::string BackendName(const ::testing::TestParamInfo<const char*>& i) { return i.param; }
+INSTANTIATE_TEST_SUITE_P(Backends, ClaimsStoreTest, ::testing::Values("sqlite", "postgresql"), BackendName);
+
+TEST_P(ClaimsStoreTest, ClaimQueryAnswerApproveIsPaidAndEveryStepAudited) {
   auto id = db_->Submit(p1_, Claim("A81001", "2024-05", 130), a81001_);
   ASSERT_TRUE(id.ok()) << id.error().ToString();
   ASSERT_TRUE(db_->Query(ccg_, id.value(), "130 tests for 52 patients is high: please confirm.", team_).ok());
@@ -189,7 +224,7 @@ TEST_F(ClaimsStoreTest, ClaimQueryAnswerApproveIsPaidAndEveryStepAudited) {
   EXPECT_EQ(db_->History(p1_, id.value()).value().size(), 4u);
 }
 
-TEST_F(ClaimsStoreTest, RefusalsSayWhyAndChangeNothing) {
+TEST_P(ClaimsStoreTest, RefusalsSayWhyAndChangeNothing) {
   auto first = db_->Submit(p1_, Claim("A81001", "2024-05", 100), a81001_);
   ASSERT_TRUE(first.ok());
   const size_t audited = audit_.size();
@@ -214,7 +249,7 @@ TEST_F(ClaimsStoreTest, RefusalsSayWhyAndChangeNothing) {
   EXPECT_TRUE(db_->ApprovedClaimLines("01X", "2024-06").value().empty());
 }
 
-TEST_F(ClaimsStoreTest, APracticeNeverSeesOrTouchesAnotherPracticesClaims) {
+TEST_P(ClaimsStoreTest, APracticeNeverSeesOrTouchesAnotherPracticesClaims) {
   auto mine = db_->Submit(p1_, Claim("A81001", "2024-05", 100), a81001_).value();
   auto theirs = db_->Submit(p2_, Claim("A81002", "2024-05", 50), a81001_).value();
   auto seen = db_->Claims(p1_).value();
@@ -233,7 +268,7 @@ TEST_F(ClaimsStoreTest, APracticeNeverSeesOrTouchesAnotherPracticesClaims) {
   EXPECT_FALSE(db_->Approve({"02Y", ""}, mine, team_).ok());
 }
 
-TEST_F(ClaimsStoreTest, SchemeChangesAreAuditedAndApprovedAmountsNeverMove) {
+TEST_P(ClaimsStoreTest, SchemeChangesAreAuditedAndApprovedAmountsNeverMove) {
   auto id = db_->Submit(p1_, Claim("A81001", "2024-05", 10), a81001_).value();
   ASSERT_TRUE(db_->Approve(ccg_, id, team_).ok());
   Scheme dearer = Anticoag();
@@ -249,14 +284,13 @@ TEST_F(ClaimsStoreTest, SchemeChangesAreAuditedAndApprovedAmountsNeverMove) {
 
 // A posted schedule never changes: a claim approved in July after July's
 // schedule was posted (the practices store's schedule_postings, in the same
-// file) is paid in August.
-TEST_F(ClaimsStoreTest, AnApprovalAfterTheMonthIsPostedIsPaidInTheNextMonth) {
+// file or schema, posted here from another connection) is paid in August.
+TEST_P(ClaimsStoreTest, AnApprovalAfterTheMonthIsPostedIsPaidInTheNextMonth) {
   {
-    auto raw = store::SqliteDb::Open((dir_ / "primary-care.sqlite").string(), "").value();
-    ASSERT_TRUE(raw->Exec("CREATE TABLE schedule_postings(ccg TEXT NOT NULL, month TEXT NOT NULL, journal INTEGER, "
-                          "total_pence INTEGER, lines INTEGER, posted_at TEXT, posted_by TEXT, PRIMARY KEY(ccg, month));"
-                          "INSERT INTO schedule_postings VALUES ('01X','2024-07',1,0,0,'',''),('02Y','2024-08',2,0,0,'','')")
-                    .ok());
+    auto pc = OpenPc();
+    ASSERT_TRUE(pc.ok()) << pc.error().ToString();
+    ASSERT_TRUE(pc.value()->RecordPosting({"01X", ledger::LedgerPeriod::Parse("2024-07").value(), 1, 0, 0, "", ""}, {}).ok());
+    ASSERT_TRUE(pc.value()->RecordPosting({"02Y", ledger::LedgerPeriod::Parse("2024-08").value(), 2, 0, 0, "", ""}, {}).ok());
   }
   auto id = db_->Submit(p1_, Claim("A81001", "2024-05", 10), a81001_).value();
   ASSERT_TRUE(db_->Approve(ccg_, id, {"2024-07-20T10:00:00Z", "pc.team", ""}).ok());
@@ -268,7 +302,7 @@ TEST_F(ClaimsStoreTest, AnApprovalAfterTheMonthIsPostedIsPaidInTheNextMonth) {
 // Nothing is paid for a period before it is over: a claim for May approved
 // on a date in April (a platform date behind the claims, as in the demo) is
 // paid in May, the period's last month, not April.
-TEST_F(ClaimsStoreTest, AnApprovalBeforeThePeriodEndsIsPaidInItsLastMonth) {
+TEST_P(ClaimsStoreTest, AnApprovalBeforeThePeriodEndsIsPaidInItsLastMonth) {
   auto id = db_->Submit(p1_, Claim("A81001", "2024-05", 10), a81001_).value();
   ASSERT_TRUE(db_->Approve(ccg_, id, {"2024-04-20T10:00:00Z", "pc.team", ""}).ok());
   EXPECT_EQ(db_->FindClaim(ccg_, id).value()->payment_month, "2024-05");
@@ -277,10 +311,10 @@ TEST_F(ClaimsStoreTest, AnApprovalBeforeThePeriodEndsIsPaidInItsLastMonth) {
   EXPECT_EQ(db_->FindClaim(ccg_, later).value()->payment_month, "2024-09") << "after the period: the approval's month";
 }
 
-TEST_F(ClaimsStoreTest, ReopensAndSharesTheFileWithOtherTables) {
+TEST_P(ClaimsStoreTest, ReopensAndSharesTheFileWithOtherTables) {
   ASSERT_TRUE(db_->Submit(p1_, Claim("A81001", "2024-05", 10), a81001_).ok());
   db_.reset();
-  auto again = ClaimsStore::Open(dir_.string(), [](auto&&...) { return Status::Ok(); });
+  auto again = OpenQuiet();
   ASSERT_TRUE(again.ok()) << again.error().ToString();
   EXPECT_EQ(again.value()->Claims(ccg_).value().size(), 1u);
 }
@@ -288,11 +322,11 @@ TEST_F(ClaimsStoreTest, ReopensAndSharesTheFileWithOtherTables) {
 // The payment schedule's seam (schedule_source.h): one enhanced-service
 // line per approved claim of the CCG and month, explained; the practices
 // store opens the same file beside the claims tables, either first.
-TEST_F(ClaimsStoreTest, TheScheduleReadsApprovedClaimsThroughItsSeam) {
+TEST_P(ClaimsStoreTest, TheScheduleReadsApprovedClaimsThroughItsSeam) {
   auto id = db_->Submit(p1_, Claim("A81001", "2024-05", 120), a81001_).value();
   ASSERT_TRUE(db_->Approve(ccg_, id, {"2024-07-02T11:00:00Z", "pc.team", ""}).ok());
   ASSERT_TRUE(db_->Submit(p2_, Claim("A81002", "2024-05", 10), a81001_).ok());  // not approved: no line
-  auto pc = PcStore::Open(dir_.string());
+  auto pc = OpenPc();
   ASSERT_TRUE(pc.ok()) << pc.error().ToString();
   ClaimsScheduleSource source(*db_);
   auto lines = source.ApprovedClaimLines("01X", ledger::LedgerPeriod::Parse("2024-07").value());
@@ -311,16 +345,116 @@ TEST_F(ClaimsStoreTest, TheScheduleReadsApprovedClaimsThroughItsSeam) {
   EXPECT_TRUE(source.ApprovedClaimLines("02Y", l.month).value().empty());
   // And the claims store opens again beside the practices store's tables.
   db_.reset();
-  EXPECT_TRUE(ClaimsStore::Open(dir_.string(), [](auto&&...) { return Status::Ok(); }).ok());
+  EXPECT_TRUE(OpenQuiet().ok());
 }
 
-TEST_F(ClaimsStoreTest, AFailedAuditIsReported) {
+TEST_P(ClaimsStoreTest, AFailedAuditIsReported) {
   db_.reset();
-  auto failing = ClaimsStore::Open(dir_.string(), [](auto&&...) { return Status(MakeError("audit", "disk full")); });
+  auto failing = Open([](auto&&...) { return Status(MakeError("audit", "disk full")); });
   ASSERT_TRUE(failing.ok());
   auto id = failing.value()->Submit(p1_, Claim("A81001", "2024-05", 10), a81001_);
   ASSERT_FALSE(id.ok());
   EXPECT_NE(id.error().why.find("audit entry could not be written"), std::string::npos);
+}
+
+// Two nodes (two connections; on SQLite two connections to the file): a
+// practice's claim made on one is decided on the other, each step seen by
+// the next read on either, and the practice scope holds on both.
+TEST_P(ClaimsStoreTest, TwoNodesSeeEachOthersClaimsAndDecisions) {
+  auto other = OpenQuiet();
+  ASSERT_TRUE(other.ok()) << other.error().ToString();
+  ClaimsStore& b = *other.value();
+  auto id = db_->Submit(p1_, Claim("A81001", "2024-05", 130), a81001_);
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  auto seen = b.FindClaim(ccg_, id.value()).value();
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->state, ClaimState::kSubmitted);
+  EXPECT_FALSE(b.FindClaim(p2_, id.value()).value()) << "another practice, on another node";
+  ASSERT_TRUE(b.Query(ccg_, id.value(), "Please confirm the count.", team_).ok());
+  EXPECT_EQ(db_->FindClaim(p1_, id.value()).value()->question, "Please confirm the count.");
+  EXPECT_FALSE(db_->Approve(ccg_, id.value(), team_).ok()) << "queried: waits for the answer on every node";
+  ASSERT_TRUE(db_->Answer(p1_, id.value(), "120 tests.", 120, std::nullopt, a81001_).ok());
+  ASSERT_TRUE(b.Approve(ccg_, id.value(), {"2024-07-02T11:00:00Z", "pc.team", ""}).ok());
+  auto row = db_->FindClaim(p1_, id.value()).value();
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->state, ClaimState::kApproved);
+  EXPECT_EQ(row->amount_pence, 90000);
+  EXPECT_EQ(db_->ApprovedClaimLines("01X", "2024-07").value().size(), 1u);
+  EXPECT_FALSE(db_->Reject(ccg_, id.value(), "too late", team_).ok()) << "approved on the other node is final here";
+  EXPECT_EQ(db_->History(p1_, id.value()).value().size(), 4u);
+}
+
+// Claim numbers under two writers at once (two nodes, a thread each): every
+// claim gets its own number, none is lost, and a claim sent to both nodes at
+// the same moment is made once; a claim decided on both at once is decided
+// once (one approval, one audit entry), the other refused by the state machine.
+TEST_P(ClaimsStoreTest, TwoWritersAtOnceNumberClaimsUniquelyAndDecideOnce) {
+  auto other = Open([this](const std::string& actor, const std::string& action, const std::string& subject,
+                           const std::string& details) {
+    std::lock_guard<std::mutex> lock(audit_mutex_);
+    audit_.push_back({actor, action, subject, details});
+    return Status::Ok();
+  });
+  ASSERT_TRUE(other.ok()) << other.error().ToString();
+  ClaimsStore* nodes[2] = {db_.get(), other.value().get()};
+  constexpr int kMonths = 12;  // April 2024 .. March 2025
+  auto month = [](int m) {
+    const int y = m < 9 ? 2024 : 2025, mm = (m + 3) % 12 + 1;
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", y, mm);
+    return std::string(buf);
+  };
+  std::vector<int64_t> ids[2];
+  int duplicates_refused[2] = {0, 0};
+  std::string failure[2];
+  auto writer = [&](int n) {
+    ClaimsStore& db = *nodes[n];
+    for (int m = 0; m < kMonths; ++m) {
+      // Each node's own practice: always stored.
+      auto own = db.Submit(ccg_, Claim(n == 0 ? "A81001" : "A81002", month(m), 10 + m), a81001_);
+      if (!own.ok()) {
+        failure[n] = own.error().ToString();
+        return;
+      }
+      ids[n].push_back(own.value());
+      // The same claim of A81003 from both nodes: made once.
+      auto same = db.Submit(ccg_, Claim("A81003", month(m), 5), a81001_);
+      if (same.ok()) ids[n].push_back(same.value());
+      else if (same.error().why.find("already has claim") != std::string::npos) ++duplicates_refused[n];
+      else {
+        failure[n] = same.error().ToString();
+        return;
+      }
+    }
+  };
+  std::thread t0(writer, 0), t1(writer, 1);
+  t0.join();
+  t1.join();
+  ASSERT_EQ(failure[0], "");
+  ASSERT_EQ(failure[1], "");
+  std::set<int64_t> all(ids[0].begin(), ids[0].end());
+  all.insert(ids[1].begin(), ids[1].end());
+  EXPECT_EQ(all.size(), ids[0].size() + ids[1].size()) << "a number given twice";
+  EXPECT_EQ(all.size(), static_cast<size_t>(3 * kMonths));
+  EXPECT_EQ(duplicates_refused[0] + duplicates_refused[1], kMonths);
+  EXPECT_EQ(db_->Claims(ccg_).value().size(), static_cast<size_t>(3 * kMonths));
+  EXPECT_EQ(other.value()->Claims({"01X", "A81003"}).value().size(), static_cast<size_t>(kMonths));
+
+  // Both nodes approve the same claims at once: each is approved once.
+  const std::vector<int64_t> to_decide(ids[0].begin(), ids[0].end());
+  int approved[2] = {0, 0};
+  auto decider = [&](int n) {
+    for (int64_t id : to_decide)
+      if (nodes[n]->Approve(ccg_, id, {"2025-04-02T11:00:00Z", "pc.team", ""}).ok()) ++approved[n];
+  };
+  std::thread d0(decider, 0), d1(decider, 1);
+  d0.join();
+  d1.join();
+  EXPECT_EQ(approved[0] + approved[1], static_cast<int>(to_decide.size()));
+  size_t approvals = 0;
+  for (const auto& e : audit_) approvals += e.action == "primary_care.claim.approve" ? 1 : 0;
+  EXPECT_EQ(approvals, to_decide.size());
+  for (int64_t id : to_decide) EXPECT_EQ(db_->History(ccg_, id).value().back().kind, "approved");
 }
 
 }  // namespace

@@ -1,25 +1,28 @@
-// The primary care database of a state folder (primary-care.sqlite,
-// docs/store-format.md §17; rules in docs/primary-care.md): the GP practices
+// The primary care database (rules in docs/primary-care.md): the GP practices
 // a CCG commissions, their contracts (GMS, PMS, APMS) with dates, quarterly
 // registered and weighted list sizes, each practice's QOF figures per year,
 // other agreed payments and deductions, and which CCG months' payment
-// schedules were posted to the ledger.
+// schedules were posted to the ledger. Embedded mode keeps it in the state
+// folder (primary-care.sqlite, docs/store-format.md §17); server mode in
+// PostgreSQL (§17a), shared by every node, through the same statements
+// (store/sql.h).
 //
-// Every change is one SQLite transaction with synchronous=FULL (WAL): it
-// lands whole or not at all and is on disk when the call returns. A load of
-// a file stores all its rows or none.
+// Every change is one transaction (SQLite: WAL, synchronous=FULL; PostgreSQL:
+// under kPrimaryCareWriteLock below): it lands whole or not at all and is
+// durable when the call returns. A load of a file stores all its rows or none.
 //
-// The enhanced-service claims code keeps its own tables in the same file,
-// created by its own class over db() with CREATE TABLE IF NOT EXISTS, so a
-// schedule posting and the claims it pays can share one transaction.
+// The enhanced-service claims (claims_store.h) keep their own es_ tables in
+// the same file or schema, written under the same lock, so an approval and
+// the posting of the month it is paid in are serialised on both engines.
 //
-// Not thread-safe: one user at a time (the CLI under the state folder's lock).
+// Not thread-safe: one user at a time (the CLI; the web under a mutex).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/date.h"
@@ -28,10 +31,30 @@
 #include "primarycare/schedule_source.h"
 
 namespace csu::store {
-class SqliteDb;
+class SqlConnection;
 }
 
 namespace csu::primarycare {
+
+// Server mode's write lock of the primary care tables, the practices' and
+// the claims' (a PostgreSQL advisory lock; listed with the others in
+// store/sql.h): one writer at a time across nodes, so a claim's duplicate
+// check, its payment month and a schedule's posting each see the last
+// committed change.
+inline constexpr int64_t kPrimaryCareWriteLock = 0x4f70656e435355'0c;
+
+// The server tables carrying a tenant, with the column naming the CCG whose
+// rows they are (the lead applies row-level security from this list,
+// pg/tenant_rows.h). A practice belongs to one CCG (practices.ccg); the
+// practice-keyed tables (contracts, list_sizes, qof_years, qof_indicators,
+// adjustments) and the claims' children (es_claim_events, es_evidence) carry
+// no CCG column of their own and are reached through these in every read;
+// es_evidence_files is keyed by content hash only (the bytes, shared by
+// claims that attach the same file).
+inline constexpr std::pair<const char*, const char*> kServerTenantTables[] = {
+    {"practices", "ccg"},         {"schedule_postings", "ccg"}, {"schedule_lines", "ccg"},
+    {"es_schemes", "ccg"},        {"es_claims", "ccg"},
+};
 
 struct Actor {
   std::string at;  // UTC ISO 8601
@@ -122,6 +145,11 @@ class PcStore {
  public:
   // Opens (creating) DIR/primary-care.sqlite. Errors name the file.
   static Result<std::unique_ptr<PcStore>> Open(const std::string& dir);
+  // Server mode: the tables in the connection's PostgreSQL schema (§17a),
+  // created on first open under kPrimaryCareWriteLock, so two nodes starting
+  // together create them once. Errors name the server, never the password;
+  // a SQLite connection is refused (use Open).
+  static Result<std::unique_ptr<PcStore>> OpenServer(std::unique_ptr<store::SqlConnection> db);
   ~PcStore();
 
   // ---- practices
@@ -205,16 +233,13 @@ class PcStore {
   // Every posted line of one practice, by month: its payment history.
   Result<std::vector<ScheduleLine>> PracticeHistory(const std::string& practice);
 
-  // The connection, for the claims tables that share this file.
-  store::SqliteDb& db() { return *db_; }
-
   struct PassKey {
     explicit PassKey() = default;
   };
-  PcStore(PassKey, std::unique_ptr<store::SqliteDb> db);
+  PcStore(PassKey, std::unique_ptr<store::SqlConnection> db);
 
  private:
-  std::unique_ptr<store::SqliteDb> db_;
+  std::unique_ptr<store::SqlConnection> db_;
 };
 
 }  // namespace csu::primarycare

@@ -41,7 +41,8 @@ class SqliteDb;
 // the payroll and HR database) and 0x...0d payroll::kPayRunJobLock (the
 // session-level lock a pay run, a singleton job, holds from its calculation
 // to its stored payslips), both in payroll/payroll_store.h, 0x...0b chc::kChcWriteLock
-// (chc/chc_store.h), 0x...52
+// (chc/chc_store.h), 0x...0c primarycare::kPrimaryCareWriteLock
+// (primarycare/pc_store.h), 0x...52
 // reporting::kReportingWriteLock (reporting/reporting_store.h). Take the
 // next free number for a new one.
 inline constexpr int64_t kAccountsWriteLock = 0x4f70656e435355'01;

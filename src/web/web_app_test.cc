@@ -11,6 +11,7 @@
 #include "pg/pg_for_tests.h"
 #include "primarycare/global_sum.h"
 #include "primarycare/pc_store.h"
+#include "pg/pg_for_tests.h"
 #include "web/node_auth.h"
 #include "web/web_app.h"
 
@@ -2149,6 +2150,67 @@ TEST_F(WebAppTest, TokenRequestsAreAuditedWithTheTokenAndRecordsWithTheirScope) 
 // 4xx or 404 with no data, and the server goes on serving. (src/http's own
 // tests cover each framing rule with a toy router; these check that nothing
 // of the platform leaks through them, and the app's own parameters.)
+// Issue 18, server mode: the claims pages of a node whose claims store is
+// PostgreSQL's write where every node reads. A practice's claim made on this
+// node's page is seen by another node's connection the moment it is
+// answered; that node's decision is what this node's page shows next.
+TEST_F(WebAppTest, ServerModeClaimsPagesWriteWhereEveryNodeReads) {
+  std::optional<pg::TestSchema> pg_schema;
+  CSU_PG_TEST_SCHEMA(pg_schema);
+  std::vector<std::string> node_audit;
+  std::mutex node_mu;
+  auto a_conn = pg::Connect(pg_schema->url());
+  auto b_conn = pg::Connect(pg_schema->url());
+  ASSERT_TRUE(a_conn.ok() && b_conn.ok());
+  auto a = primarycare::ClaimsStore::OpenServer(
+      std::move(a_conn).value(), [&node_audit](const std::string&, const std::string& action, const std::string&,
+                                               const std::string&) {
+        node_audit.push_back(action);
+        return Status::Ok();
+      });
+  ASSERT_TRUE(a.ok()) << a.error().ToString();
+  auto b = primarycare::ClaimsStore::OpenServer(std::move(b_conn).value(), [](auto&&...) { return Status::Ok(); });
+  ASSERT_TRUE(b.ok()) << b.error().ToString();
+  primarycare::Scheme s;
+  s.ccg = "02E";
+  s.code = "LES-ANTICOAG";
+  s.name = "Anticoagulation monitoring";
+  s.specification = "INR monitoring";
+  s.fee_pence = 750;
+  s.window_from = Date::FromYmd(2024, 4, 1);
+  s.window_to = Date::FromYmd(2025, 3, 31);
+  s.max_units_per_claim = 400;
+  s.evidence = "INR test list";
+  const primarycare::ClaimsActor team{"2024-06-03T09:00:00Z", "test", "2024-06-03"};
+  ASSERT_TRUE(b.value()->AddScheme(s, team).ok()) << "the scheme defined on the other node";
+  PrimaryCareClaimsAccess on_server;
+  on_server.with_store = [db = a.value().get(), &node_mu](const std::function<Status(primarycare::ClaimsStore&)>& fn) {
+    std::lock_guard<std::mutex> lock(node_mu);
+    return fn(*db);
+  };
+  app_->SetPrimaryCareClaims(on_server);
+  const std::string gp_token = Session("gp1");
+  const std::string gp = Cookie(gp_token);
+  const std::string gp_csrf = "csrf=" + CsrfTokenFor(gp_token);
+  Response made = Send(Method::kPost, "/ccg/02E/primary-care/claims", gp,
+                       gp_csrf + "&scheme=LES-ANTICOAG&period=2024-06&units=12");
+  ASSERT_EQ(made.status(), 200) << made.body();
+  EXPECT_NE(made.body().find("Claim 1 submitted"), std::string::npos) << "numbered by the server's tables";
+  auto seen = b.value()->FindClaim({"02E", ""}, 1);
+  ASSERT_TRUE(seen.ok() && seen.value().has_value());
+  EXPECT_EQ(seen.value()->practice, "N81007");
+  EXPECT_EQ(seen.value()->units, 12);
+  ASSERT_TRUE(b.value()->Approve({"02E", ""}, 1, {"2024-07-01T09:00:00Z", "other.node", "2024-07-01"}).ok());
+  Response json = Send(Method::kGet, "/api/v1/ccg/02E/primary-care/claims", gp);
+  ASSERT_EQ(json.status(), 200);
+  EXPECT_NE(json.body().find("\"approved\""), std::string::npos) << json.body();
+  EXPECT_NE(json.body().find("9000"), std::string::npos) << "12 × 750p, decided on the other node";
+  EXPECT_EQ(node_audit, (std::vector<std::string>{"primary_care.claim.submit"}));
+  // The folder's SQLite claims were not touched by the page.
+  std::lock_guard<std::mutex> lock(claims_mu_);
+  EXPECT_EQ(claims_->Claims({"02E", ""}).value().size(), 2u);
+}
+
 class WebServerTest : public WebAppTest {
  protected:
   void SetUp() override {
