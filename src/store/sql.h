@@ -34,9 +34,9 @@ class SqliteDb;
 // high bytes keeps them apart from any other application's on the server.
 // Every key is listed here, including those declared beside their module to
 // keep this header's dependants from rebuilding: 0x...07 is
-// store::kPartitionsWriteLock (store/partition_map.h), 0x...52
-// reporting::kReportingWriteLock (reporting/reporting_store.h). Take the next
-// free number for a new one.
+// store::kPartitionsWriteLock (store/partition_map.h), 0x...52 reporting::
+// kReportingWriteLock (reporting/reporting_store.h), 0x...0a procurement::
+// kProcurementWriteLock (procurement/procurement_store.h). Take the next free.
 inline constexpr int64_t kAccountsWriteLock = 0x4f70656e435355'01;
 inline constexpr int64_t kAuditWriteLock = 0x4f70656e435355'02;
 // The commissioning database (contracts, plans, the challenge log).
