@@ -244,12 +244,22 @@ int TenderShow(const Context& ctx, const Args& a) {
       std::cout << "    " << s.id << " " << s.name << " " << s.weight << " of " << s.group << "\n";
     for (const auto& l : t.value().criteria->scale) std::cout << "  score " << l.score << " " << l.descriptor << "\n";
   }
-  for (const auto& l : o->db->Lots(a.ccg, a.tender).value()) std::cout << "  lot " << l.id << " " << l.title << " " << l.value.ToString() << "\n";
-  for (const auto& d : o->db->Documents(a.ccg, a.tender).value())
+  // Each list held in a local: a range-for over a temporary Result's
+  // value() would read the vector after the Result is gone.
+  auto lots = o->db->Lots(a.ccg, a.tender);
+  if (!lots.ok()) return Fail(lots.error());
+  for (const auto& l : lots.value()) std::cout << "  lot " << l.id << " " << l.title << " " << l.value.ToString() << "\n";
+  auto docs = o->db->Documents(a.ccg, a.tender);
+  if (!docs.ok()) return Fail(docs.error());
+  for (const auto& d : docs.value())
     std::cout << "  document " << d.name << " v" << d.version << " " << d.bytes << " bytes sha256 " << d.sha256 << "\n";
-  for (const auto& b : o->db->Bids(a.ccg, a.tender).value())
+  auto bids = o->db->Bids(a.ccg, a.tender);
+  if (!bids.ok()) return Fail(bids.error());
+  for (const auto& b : bids.value())
     std::cout << "  bid " << b.bid.id << " " << b.bid.bidder << " " << b.provider << " " << b.bid.price.ToString() << "\n";
-  for (const auto& i : o->db->Interests(a.ccg, a.tender).value())
+  auto interests = o->db->Interests(a.ccg, a.tender);
+  if (!interests.ok()) return Fail(interests.error());
+  for (const auto& i : interests.value())
     std::cout << "  declaration " << i.person << ": " << i.interest
               << (i.conflict ? " [conflict, managed: " + i.management + "]" : "") << "\n";
   return kExitOk;
@@ -439,7 +449,9 @@ int AwardCmd(const Context& ctx, const Args& a) {
   award.bid = winner;
   for (const auto& b : ev.value().bids)
     if (b.bid == winner) award.value = b.price;
-  for (const auto& b : o->db->Bids(a.ccg, a.tender).value())
+  auto stored_bids = o->db->Bids(a.ccg, a.tender);
+  if (!stored_bids.ok()) return Fail(stored_bids.error());
+  for (const auto& b : stored_bids.value())
     if (b.bid.id == winner) award.provider = b.provider;
   award.regime = plan.value().regime;
   award.notice = notice.value();
