@@ -5,8 +5,12 @@
 // clarification questions and answers, the award with its standstill,
 // representations, contract award into the commissioning database, OCDS
 // publication, and the market analysis (with patient flows by practice).
-// Every change is written to the state folder's hash-chained audit log; an
-// award is counted once on the billing meter `procurements` (docs/billing.md).
+// Every change is written to the hash-chained audit log; an award is counted
+// once on the billing meter `procurements` (docs/billing.md). With
+// --database (server mode, docs/server-mode.md) the procurement database,
+// the audit entries, the meter and the contract made for monitoring are in
+// PostgreSQL, shared by every node; the state folder still gives the
+// reference data and the activity the market analysis reads.
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -18,6 +22,7 @@
 #include "billing/meter.h"
 #include "billing/period.h"
 #include "cli/command.h"
+#include "cli/server_mode.h"
 #include "cli/state.h"
 #include "cli/table_output.h"
 #include "contracts/contract_store.h"
@@ -42,6 +47,7 @@ namespace pr = procurement;
 
 struct Args {
   StateArgs state;
+  std::string database;  // server mode: PostgreSQL URL (--database / CSU_DATABASE_URL)
   std::string ccg, tender, file;
   // plan
   std::string ref, title, value, regime = "psr", process, reasons, key_criteria, start, award_by;
@@ -67,6 +73,7 @@ struct Args {
 struct Opened {
   std::unique_ptr<State> state;
   std::unique_ptr<pr::ProcurementStore> db;
+  std::unique_ptr<CommandAudit> audit;
   pr::Actor actor;
 };
 
@@ -74,18 +81,24 @@ std::optional<Opened> Open(const Context& ctx, const Args& a) {
   Opened o;
   o.state = OpenOrPrint(ctx, a.state, Access::kShared);  // procurement.sqlite is its own database
   if (!o.state) return std::nullopt;
-  auto db = pr::ProcurementStore::Open(a.state.data_dir);
+  auto db = OpenProcurement(a.state.data_dir, a.database);
   if (!db.ok()) {
     PrintError(db.error().ToString());
     return std::nullopt;
   }
   o.db = std::move(db).value();
+  auto audit = CommandAudit::Open(*o.state->store, a.database);
+  if (!audit.ok()) {
+    PrintError(audit.error().ToString());
+    return std::nullopt;
+  }
+  o.audit = std::move(audit).value();
   o.actor = {store::Env::Default().NowUtc(), "cli:" + o.state->actor};
   return o;
 }
 
 bool Audit(Opened& o, const std::string& action, const std::string& subject, const json& details) {
-  if (Status s = o.state->store->AppendAudit(o.state->actor, action, subject, details.dump()); !s.ok()) {
+  if (Status s = o.audit->Append(o.state->actor, action, subject, details.dump()); !s.ok()) {
     PrintError("the change was made but its audit entry could not be written: " + s.error().ToString());
     return false;
   }
@@ -231,12 +244,22 @@ int TenderShow(const Context& ctx, const Args& a) {
       std::cout << "    " << s.id << " " << s.name << " " << s.weight << " of " << s.group << "\n";
     for (const auto& l : t.value().criteria->scale) std::cout << "  score " << l.score << " " << l.descriptor << "\n";
   }
-  for (const auto& l : o->db->Lots(a.ccg, a.tender).value()) std::cout << "  lot " << l.id << " " << l.title << " " << l.value.ToString() << "\n";
-  for (const auto& d : o->db->Documents(a.ccg, a.tender).value())
+  // Each list held in a local: a range-for over a temporary Result's
+  // value() would read the vector after the Result is gone.
+  auto lots = o->db->Lots(a.ccg, a.tender);
+  if (!lots.ok()) return Fail(lots.error());
+  for (const auto& l : lots.value()) std::cout << "  lot " << l.id << " " << l.title << " " << l.value.ToString() << "\n";
+  auto docs = o->db->Documents(a.ccg, a.tender);
+  if (!docs.ok()) return Fail(docs.error());
+  for (const auto& d : docs.value())
     std::cout << "  document " << d.name << " v" << d.version << " " << d.bytes << " bytes sha256 " << d.sha256 << "\n";
-  for (const auto& b : o->db->Bids(a.ccg, a.tender).value())
+  auto bids = o->db->Bids(a.ccg, a.tender);
+  if (!bids.ok()) return Fail(bids.error());
+  for (const auto& b : bids.value())
     std::cout << "  bid " << b.bid.id << " " << b.bid.bidder << " " << b.provider << " " << b.bid.price.ToString() << "\n";
-  for (const auto& i : o->db->Interests(a.ccg, a.tender).value())
+  auto interests = o->db->Interests(a.ccg, a.tender);
+  if (!interests.ok()) return Fail(interests.error());
+  for (const auto& i : interests.value())
     std::cout << "  declaration " << i.person << ": " << i.interest
               << (i.conflict ? " [conflict, managed: " + i.management + "]" : "") << "\n";
   return kExitOk;
@@ -426,7 +449,9 @@ int AwardCmd(const Context& ctx, const Args& a) {
   award.bid = winner;
   for (const auto& b : ev.value().bids)
     if (b.bid == winner) award.value = b.price;
-  for (const auto& b : o->db->Bids(a.ccg, a.tender).value())
+  auto stored_bids = o->db->Bids(a.ccg, a.tender);
+  if (!stored_bids.ok()) return Fail(stored_bids.error());
+  for (const auto& b : stored_bids.value())
     if (b.bid.id == winner) award.provider = b.provider;
   award.regime = plan.value().regime;
   award.notice = notice.value();
@@ -441,7 +466,7 @@ int AwardCmd(const Context& ctx, const Args& a) {
               {"standstill_last_day", award.standstill_last_day.ToString()}, {"tie_decision", a.tie_decision}}))
     return kExitFailure;
   // One procurement on the billing meter, once per tender however often retried.
-  auto meter = billing::Meter::Open(a.state.data_dir);
+  auto meter = OpenMeter(a.state.data_dir, a.database);
   if (!meter.ok()) return Fail(meter.error());
   auto today = UkDateOfTimestamp(o->actor.at);
   if (!today) return Fail(MakeError("clock", "cannot read today's date from " + o->actor.at));
@@ -536,7 +561,7 @@ int ContractCmd(const Context& ctx, const Args& a) {
     return Fail(MakeError("tender " + a.tender, "the CCG and the winning bid's provider need ODS codes to create the contract"));
   if (Status s = o->db->MarkContracted(a.ccg, a.tender, signed_on.value(), o->actor); !s.ok()) return Fail(s.error());
   // The contract in the commissioning database, so monitoring starts from it.
-  auto contracts = contracts::ContractStore::Open(a.state.data_dir);
+  auto contracts = OpenContracts(a.state.data_dir, a.database);
   if (!contracts.ok()) return Fail(contracts.error());
   const FinancialYear year = FinancialYear::Of(signed_on.value());
   auto held = contracts.value()->Contracts(year);
@@ -564,27 +589,6 @@ int ContractCmd(const Context& ctx, const Args& a) {
   return kExitOk;
 }
 
-Result<pr::OcdsFacts> Facts(pr::ProcurementStore& db, const refdata::RefData& ref, const Args& a) {
-  pr::OcdsFacts f;
-  f.ccg = a.ccg;
-  (void)ref;
-  CSU_ASSIGN_OR_RETURN(t, db.FindTender(a.ccg, a.tender));
-  f.tender = t;
-  CSU_ASSIGN_OR_RETURN(plan, db.FindPlanLine(a.ccg, t.plan_ref));
-  f.plan = plan;
-  CSU_ASSIGN_OR_RETURN(lots, db.Lots(a.ccg, a.tender));
-  f.lots = lots;
-  CSU_ASSIGN_OR_RETURN(docs, db.Documents(a.ccg, a.tender));
-  f.documents = docs;
-  CSU_ASSIGN_OR_RETURN(bids, db.Bids(a.ccg, a.tender));
-  f.bids = bids;
-  CSU_ASSIGN_OR_RETURN(award, db.AwardOf(a.ccg, a.tender));
-  f.award = award;
-  CSU_ASSIGN_OR_RETURN(signed_on, db.ContractSigned(a.ccg, a.tender));
-  f.contract_signed = signed_on;
-  return f;
-}
-
 int Publish(const Context& ctx, const Args& a) {
   auto o = Open(ctx, a);
   if (!o) return kExitFailure;
@@ -592,21 +596,23 @@ int Publish(const Context& ctx, const Args& a) {
     std::cerr << "csu: warning: the OCDS prefix " << pr::kTestOcidPrefix
               << " is for tests only; give the CSU's registered prefix with --ocid-prefix\n";
   pr::OcdsPublisher pub{a.ocid_prefix, a.publisher, ""};
-  auto facts = Facts(*o->db, *o->state->ref, a);
+  auto facts = pr::GatherOcdsFacts(*o->db, a.ccg, a.tender);
   if (!facts.ok()) return Fail(facts.error());
   const std::string ocid = pr::Ocid(pub, a.tender);
   auto existing = o->db->Releases(ocid);
   if (!existing.ok()) return Fail(existing.error());
   if (!a.stage.empty()) {
-    int64_t seq = 1;
-    for (const auto& r : existing.value()) seq += r.tag == a.stage ? 1 : 0;
-    auto release = pr::BuildRelease(pub, facts.value(), a.stage, seq, o->actor.at);
-    if (!release.ok()) return Fail(release.error());
-    pr::Release stored{ocid, release.value()["id"], a.stage, o->actor.at, release.value().dump(), ""};
-    if (Status s = o->db->Publish(stored); !s.ok()) return Fail(s.error());
-    if (!Audit(*o, "procurement.publish", Subject(a), {{"release", stored.release_id}, {"stage", a.stage}}))
+    // Numbered by the store in its write transaction, so two publishers
+    // (two nodes in server mode) never take the same number.
+    auto stored = o->db->PublishNext(ocid, a.stage, [&](int64_t seq) -> Result<pr::Release> {
+      CSU_ASSIGN_OR_RETURN(release, pr::BuildRelease(pub, facts.value(), a.stage, seq, o->actor.at));
+      return pr::Release{ocid, release["id"].get<std::string>(), a.stage, o->actor.at, release.dump(), ""};
+    });
+    if (!stored.ok()) return Fail(stored.error());
+    if (!Audit(*o, "procurement.publish", Subject(a), {{"release", stored.value().release_id}, {"stage", a.stage}}))
       return kExitFailure;
-    existing.value().push_back(stored);
+    existing = o->db->Releases(ocid);
+    if (!existing.ok()) return Fail(existing.error());
   }
   std::vector<json> releases;
   for (const auto& r : existing.value()) releases.push_back(json::parse(r.json));
@@ -655,8 +661,10 @@ int Market(const Context& ctx, const Args& a) {
       return Fail(MakeError("--pod " + a.pod + " --tfc " + a.tfc, "no activity of this commissioner in this service line"));
     tables.push_back(pr::PracticeFlowsTable(a.ccg, a.pod, a.tfc, flows, a.shared));
   }
-  if (Status s = state->store->AppendAudit(state->actor, "procurement.market", a.ccg,
-                                           json{{"by", a.by}, {"shared", a.shared}, {"format", a.format}, {"pod", a.pod}, {"tfc", a.tfc}}.dump());
+  auto audit = CommandAudit::Open(*state->store, a.database);
+  if (!audit.ok()) return Fail(audit.error());
+  if (Status s = audit.value()->Append(state->actor, "procurement.market", a.ccg,
+                                       json{{"by", a.by}, {"shared", a.shared}, {"format", a.format}, {"pod", a.pod}, {"tfc", a.tfc}}.dump());
       !s.ok())
     return Fail(s.error());
   return WriteTables(tables, a.format, a.out);
@@ -668,7 +676,10 @@ void AddProcurementCommands(CLI::App& app, Context& ctx) {
   auto* group = app.add_subcommand("procurement", "Procurement and market management (docs/procurement.md)");
   group->require_subcommand(1);
   auto a = std::make_shared<Args>();
-  auto state = [a](CLI::App* c) { AddStateOptions(c, a->state); };
+  auto state = [a](CLI::App* c) {
+    AddStateOptions(c, a->state);
+    AddDatabaseOption(c, a->database);
+  };
   auto ccg = [a](CLI::App* c) {
     c->add_option("--ccg", a->ccg, "The CCG (ODS code) the procurement is for")->required()->transform([](std::string s) {
       return UpperCaseCode(std::move(s));

@@ -12,7 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/run_csu_for_tests.h"
+#include "cli/server_mode.h"
 #include "contracts/contract_store.h"
+#include "pg/pg_connection.h"
+#include "pg/pg_for_tests.h"
 
 namespace csu::cli {
 namespace {
@@ -255,6 +258,95 @@ TEST_F(ProcurementCommandTest, AFullTieNeedsARecordedDecisionForOneOfTheTiedBids
   EXPECT_TRUE(Contains(decided.output, "Tie decided for bid T2: local access")) << decided.output;
   // Procurement Act: 19 Dec counts, so standstill ends 2 January.
   EXPECT_TRUE(Contains(decided.output, "ends 2026-01-02")) << decided.output;
+}
+
+// Server mode (docs/server-mode.md): two nodes, each with its own state
+// folder, given the same --database, take one tender from plan to published
+// contract, alternating. Every step sees the other node's writes (a bid
+// added on one is scored on the other; moderation opened on one seals
+// scoring on both); releases are numbered in one series; the contract for
+// monitoring, the award's meter count and every audit entry are in
+// PostgreSQL; neither state folder's procurement.sqlite holds the tender.
+// Skipped without CSU_TEST_POSTGRES_URL.
+TEST_F(ProcurementCommandTest, TwoNodesShareOneTenderThroughTheDatabase) {
+  auto schema = pg::TestSchema::Create();
+  ASSERT_TRUE(schema.ok()) << schema.error().ToString();
+  if (!schema.value()) GTEST_SKIP() << pg::kNoPostgresMessage;
+  const std::string db = " --database '" + schema.value()->url() + "'";
+  const fs::path b = testing::FreshScratch("csu-procurement-node-b");
+  ASSERT_EQ(testing::RunCsuOn(b, "users add admin --role csu_admin --password-stdin < " + (b / "pw.txt").string()).exit_code, 0);
+  int step = 0;
+  // Alternates nodes: even steps on this test's folder (A), odd on B.
+  auto on = [&](const std::string& args) {
+    const fs::path& node = (step++ % 2 == 0) ? root_ : b;
+    return testing::RunCsuOn(node, args, db);
+  };
+  auto ok = [&](const std::string& args) {
+    Outcome o = on(args);
+    EXPECT_EQ(o.exit_code, 0) << args << "\n" << o.output;
+  };
+  const std::string t = "--ccg 02E --tender T-1";
+  ok("procurement plan add --ccg 02E --ref P1 --title \"Community MSK\" --value 1200000.00 --regime psr "
+     "--process competitive --reasons \"several capable providers\" --key-criteria \"quality; value\" "
+     "--start 2025-06-01 --award-by 2025-12-31");
+  ok("procurement tender create " + t + " --plan P1 --title \"Community MSK\" --deadline 2025-09-01");
+  ok("procurement tender document " + t + " " + Path("spec.txt"));
+  ok("procurement criteria " + t + " " + Path("criteria.csv"));
+  ok("procurement bids add " + t + " --bid B1 --bidder \"Alpha Health\" --provider RBT --price 100000.00");
+  ok("procurement bids add " + t + " --bid B2 --bidder \"Beta Care\" --provider RWW --price 80000.00");
+  ok("procurement bids add " + t + " --bid B3 --bidder \"Gamma Services\" --provider RJN --price 90000.00");
+  ok("procurement declare " + t + " --person e1 --interest none");
+  ok("procurement declare " + t + " --person e2 --interest none");
+  ok("procurement assign " + t + " --evaluator e1 --bid B1 --bid B2 --bid B3");
+  ok("procurement assign " + t + " --evaluator e2 --bid B1 --bid B2 --bid B3");
+  // The scores files are in A's folder; each node reads the path it is given.
+  ok("procurement scores " + t + " --evaluator e1 " + Path("e1.csv"));
+  ok("procurement scores " + t + " --evaluator e2 " + Path("e2.csv"));
+  ok("procurement moderate open " + t);
+  // Sealed on the other node too.
+  Outcome late = on("procurement scores " + t + " --evaluator e1 " + Path("e1.csv"));
+  EXPECT_EQ(late.exit_code, 1);
+  EXPECT_TRUE(Contains(late.output, "only while the tender is open")) << late.output;
+  ok("procurement moderate set " + t + " --bid B1 --criterion Q1 --score 4 --reason \"seven-day service evidenced\"");
+  ok("procurement moderate set " + t + " --bid B2 --criterion Q1 --score 2 --reason \"pathway not described\"");
+  ok("procurement moderate set " + t + " --bid B2 --criterion S1 --score 3 --reason \"jobs not quantified\"");
+  ok("procurement moderate set " + t + " --bid B3 --criterion Q2 --score 4 --reason \"plan in place\"");
+  ok("procurement award " + t + " --notice 2025-12-19");
+  ok("procurement contract " + t + " --signed 2026-01-07");
+  ok("procurement publish " + t + " --stage planning");
+  ok("procurement publish " + t + " --stage tender");
+  Outcome last = on("procurement publish " + t + " --stage tender");
+  ASSERT_EQ(last.exit_code, 0) << last.output;
+  EXPECT_TRUE(Contains(last.output, "ocds-test00-T-1-tender-2")) << last.output;
+  EXPECT_TRUE(Contains(last.output, "ocds-test00-T-1-planning-1")) << last.output;
+
+  // Neither state folder's own procurement.sqlite has the tender.
+  for (const fs::path& node : {root_, b}) {
+    Outcome local = testing::RunCsuOn(node, "procurement tender show " + t);
+    EXPECT_EQ(local.exit_code, 1) << local.output;
+    EXPECT_TRUE(Contains(local.output, "no such tender for CCG 02E")) << local.output;
+  }
+  auto conn = pg::Connect(schema.value()->url());
+  ASSERT_TRUE(conn.ok()) << conn.error().ToString();
+  auto q = conn.value()->Prepare(
+      "SELECT (SELECT count(*) FROM procurement_releases WHERE ocid = 'ocds-test00-T-1'), "
+      "(SELECT count(*) FROM contracts WHERE commissioner = '02E' AND provider = 'RJN'), "
+      "(SELECT coalesce(sum(quantity), 0) FROM usage WHERE ccg = '02E' AND meter = 'procurements'), "
+      "(SELECT count(*) FROM audit_log WHERE action LIKE 'procurement.%'), "
+      "(SELECT status FROM procurement_tenders WHERE id = 'T-1')");
+  ASSERT_TRUE(q.ok()) << q.error().ToString();
+  ASSERT_TRUE(q.value().Step().value());
+  EXPECT_EQ(q.value().Int(0), 3);
+  EXPECT_EQ(q.value().Int(1), 1);  // the contract for monitoring, in PostgreSQL's commissioning tables
+  EXPECT_EQ(q.value().Int(2), 1);  // one award, counted once
+  EXPECT_EQ(q.value().Int(3), 23);  // every change above, in PostgreSQL's audit log
+  EXPECT_EQ(q.value().Text(4), "contracted");
+  auto log = OpenServerAudit(schema.value()->url());
+  ASSERT_TRUE(log.ok()) << log.error().ToString();
+  auto chain = log.value()->Verify();
+  ASSERT_TRUE(chain.ok()) << chain.error().ToString();
+  EXPECT_GE(chain.value(), 23);
+  fs::remove_all(b);
 }
 
 }  // namespace

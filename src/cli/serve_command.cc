@@ -358,8 +358,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     std::lock_guard<std::mutex> lock(ledger_mutex);
     return fn(*db);
   };
-  // Procurement: one request at a time on its own database, like billing's.
-  auto procurement_db = procurement::ProcurementStore::Open(args.state.data_dir);
+  // Procurement: one request at a time on its own database, like billing's;
+  // in server mode its tables in PostgreSQL, read afresh by every request (no
+  // copy kept here), so a change made on any node is what every page shows.
+  auto procurement_db = OpenProcurement(args.state.data_dir, args.database);
   if (!procurement_db.ok()) {
     PrintError(procurement_db.error().ToString());
     return kExitFailure;

@@ -2,6 +2,7 @@
 
 #include "ledger/ledger_store.h"
 #include "pg/pg_connection.h"
+#include "procurement/procurement_store.h"
 #include "tenancy/accounts_server.h"
 
 namespace csu::cli {
@@ -42,6 +43,13 @@ Result<std::unique_ptr<billing::BillingStore>> OpenBilling(const std::string& da
   if (url.empty()) return billing::BillingStore::Open(data_dir);
   CSU_ASSIGN_OR_RETURN(db, ConnectServer(url));
   return billing::BillingStore::OpenServer(std::move(db));
+}
+
+Result<std::unique_ptr<procurement::ProcurementStore>> OpenProcurement(const std::string& data_dir,
+                                                                       const std::string& url) {
+  if (url.empty()) return procurement::ProcurementStore::Open(data_dir);
+  CSU_ASSIGN_OR_RETURN(db, ConnectServer(url));
+  return procurement::ProcurementStore::OpenServer(std::move(db));
 }
 
 Result<std::unique_ptr<ledger::LedgerStore>> OpenLedgerStore(const std::string& data_dir, const std::string& url) {

@@ -25,6 +25,9 @@
 namespace csu::ledger {
 class LedgerStore;
 }
+namespace csu::procurement {
+class ProcurementStore;
+}
 
 namespace csu::cli {
 
@@ -59,6 +62,11 @@ Result<std::unique_ptr<billing::Meter>> OpenMeter(const std::string& data_dir, c
 // (CHC, payroll, primary care, billing documents) opens it through here, so
 // that in server mode its journals land in the one ledger every node uses.
 Result<std::unique_ptr<ledger::LedgerStore>> OpenLedgerStore(const std::string& data_dir, const std::string& url);
+// The procurement database (procurement/procurement_store.h): the state
+// folder's procurement.sqlite when `url` is empty, else its tables in
+// PostgreSQL on a connection of its own.
+Result<std::unique_ptr<procurement::ProcurementStore>> OpenProcurement(const std::string& data_dir,
+                                                                       const std::string& url);
 
 // Where a command's audit entries go: the database's log in server mode
 // (`url` set), so that a change made on one node is audited where every

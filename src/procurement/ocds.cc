@@ -103,6 +103,26 @@ json TenderSection(const OcdsFacts& f, const std::string& status) {
 
 std::string Ocid(const OcdsPublisher& pub, const std::string& tender_id) { return pub.prefix + "-" + tender_id; }
 
+Result<OcdsFacts> GatherOcdsFacts(ProcurementStore& db, const std::string& ccg, const std::string& tender) {
+  OcdsFacts f;
+  f.ccg = ccg;
+  CSU_ASSIGN_OR_RETURN(t, db.FindTender(ccg, tender));
+  f.tender = t;
+  CSU_ASSIGN_OR_RETURN(plan, db.FindPlanLine(ccg, t.plan_ref));
+  f.plan = plan;
+  CSU_ASSIGN_OR_RETURN(lots, db.Lots(ccg, tender));
+  f.lots = lots;
+  CSU_ASSIGN_OR_RETURN(docs, db.Documents(ccg, tender));
+  f.documents = docs;
+  CSU_ASSIGN_OR_RETURN(bids, db.Bids(ccg, tender));
+  f.bids = bids;
+  CSU_ASSIGN_OR_RETURN(award, db.AwardOf(ccg, tender));
+  f.award = award;
+  CSU_ASSIGN_OR_RETURN(signed_on, db.ContractSigned(ccg, tender));
+  f.contract_signed = signed_on;
+  return f;
+}
+
 Result<json> BuildRelease(const OcdsPublisher& pub, const OcdsFacts& f, const std::string& stage, int64_t seq,
                           const std::string& date) {
   const std::string ocid = Ocid(pub, f.tender.id);

@@ -49,6 +49,10 @@ struct OcdsFacts {
 
 std::string Ocid(const OcdsPublisher& pub, const std::string& tender_id);
 
+// The stored facts of one of `ccg`'s tenders (another CCG's is "not found"),
+// read from the procurement database on either engine.
+Result<OcdsFacts> GatherOcdsFacts(ProcurementStore& db, const std::string& ccg, const std::string& tender);
+
 // One release of a stage; `seq` numbers releases of the same stage (a later
 // one supersedes an earlier), `date` is the release date (ISO 8601 UTC).
 // Errors: the stage's facts are missing (no award for "award", no signed

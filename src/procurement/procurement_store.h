@@ -1,11 +1,16 @@
-// The procurement database of a state folder (procurement.sqlite,
-// docs/store-format.md §14): each CCG's procurement plan, tenders with lots,
+// The procurement database: each CCG's procurement plan, tenders with lots,
 // versioned documents, criteria, declarations of interest, bids, evaluator
 // assignments, sealed scores, moderation, exclusions, clarification questions
 // and answers, the award with its standstill, representations, contract
-// award, and published OCDS releases.
-// Every change is one SQLite transaction (WAL, synchronous=FULL); the CLI
-// writes the matching entry to the catalog's audit log.
+// award, and published OCDS releases. Embedded mode keeps it in the state
+// folder (procurement.sqlite, docs/store-format.md §14); server mode in
+// PostgreSQL (§14a), shared by every node, through the same statements
+// (store/sql.h).
+// Every change is one transaction (SQLite: WAL, synchronous=FULL;
+// PostgreSQL: under kProcurementWriteLock, so that a read-then-write such as
+// numbering a release, a representation or a question sees every other
+// node's committed writes); the CLI writes the matching audit entry
+// (cli::CommandAudit: PostgreSQL's log in server mode).
 //
 // Isolation is enforced here, not only in the pages that call it:
 //   * every call names the CCG, and a tender of another CCG is "not found"
@@ -14,10 +19,14 @@
 //     and reads only their own scores (OwnScores); every evaluator's scores
 //     (AllScores) are readable only once moderation has been opened, which
 //     seals scoring for good;
-//   * published releases never change (SQLite triggers refuse UPDATE and
-//     DELETE); a new release supersedes an old one.
+//   * published releases never change (triggers refuse UPDATE and DELETE,
+//     and TRUNCATE on PostgreSQL); a new release supersedes an old one, and
+//     PublishNext numbers a stage's releases 1, 2, ... without a gap or a
+//     repeat however many nodes publish at once;
+//   * an award is recorded once (a second is refused) and document versions
+//     never change.
 //
-//   CSU_ASSIGN_OR_RETURN(db, ProcurementStore::Open(dir));
+//   CSU_ASSIGN_OR_RETURN(db, ProcurementStore::Open(dir));   // or OpenServer(pg::Connect(url))
 //   db->AddPlanLine(line, actor);
 //   db->CreateTender(tender, actor);
 //   db->SubmitScores("05D", "T-1", "alice", scores, actor);
@@ -27,9 +36,13 @@
 // Not thread-safe; one connection, one thread.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/date.h"
@@ -39,10 +52,27 @@
 #include "procurement/standstill.h"
 
 namespace csu::store {
-class SqliteDb;
+class SqlConnection;
+class SqlStatement;
 }
 
 namespace csu::procurement {
+
+// The write lock of the procurement database in server mode (listed with
+// the others in store/sql.h).
+inline constexpr int64_t kProcurementWriteLock = 0x4f70656e435355'0a;
+
+// The server tables that carry a tenant (the CCG a row belongs to), for
+// row-level security (pg/tenant_rows.h). The other procurement tables hold
+// a tender's rows keyed by the tender id, which is unique in the database
+// and belongs to one CCG through procurement_tenders; a policy on them would
+// need the CCG on each row (a schema change in SQLite too), so they are
+// reached only through the CCG-scoped calls below. Releases are public once
+// published (OCDS) and carry no tenant.
+inline constexpr std::pair<const char*, const char*> kServerTenantTables[] = {
+    {"procurement_plan_lines", "ccg"},
+    {"procurement_tenders", "ccg"},
+};
 
 // Who made a change and when (UTC ISO 8601).
 struct Actor {
@@ -158,7 +188,14 @@ struct Release {
 
 class ProcurementStore {
  public:
+  // Opens (creating) DIR/procurement.sqlite. Errors name the file.
   static Result<std::unique_ptr<ProcurementStore>> Open(const std::string& dir);
+  // Server mode: the tables in the connection's PostgreSQL schema (§14a,
+  // prefixed procurement_), created on first open under
+  // kProcurementWriteLock, so two nodes starting together create them once.
+  // Errors name the server, never the password; a SQLite connection is
+  // refused (use Open).
+  static Result<std::unique_ptr<ProcurementStore>> OpenServer(std::unique_ptr<store::SqlConnection> db);
   ~ProcurementStore();
 
   // ---- plan
@@ -242,16 +279,30 @@ class ProcurementStore {
   // ---- publication
   // Stores a release; refused if the release id is already published.
   Status Publish(const Release& r);
+  // Publishes the next release of `stage` for `ocid` in one write
+  // transaction: numbers it one past the stage's releases already published
+  // (1 for the first), has `build(seq)` make it (its ocid and tag must be
+  // these) and stores it. Under the write lock, so publishers on several
+  // nodes at once get consecutive numbers, never the same one. Refused when
+  // the release is dated before the ocid's latest (releases list in the
+  // order they were numbered).
+  Result<Release> PublishNext(const std::string& ocid, const std::string& stage,
+                              const std::function<Result<Release>(int64_t seq)>& build);
+  // In publication order: by date, then as published.
   Result<std::vector<Release>> Releases(const std::string& ocid);
 
   struct PassKey {
     explicit PassKey() = default;
   };
-  ProcurementStore(PassKey, std::unique_ptr<store::SqliteDb> db);
+  ProcurementStore(PassKey, std::unique_ptr<store::SqlConnection> db);
 
  private:
   Result<Tender> TenderFor(const std::string& ccg, const std::string& id);
-  std::unique_ptr<store::SqliteDb> db_;
+  // A statement with its `@table` names spelled for the engine.
+  Result<store::SqlStatement> Prep(std::string_view sql);
+  Result<bool> Exists(std::string_view sql, const std::vector<std::string>& args);
+  Status InsertRelease(const Release& r);
+  std::unique_ptr<store::SqlConnection> db_;
 };
 
 }  // namespace csu::procurement

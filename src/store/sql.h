@@ -37,7 +37,8 @@ class SqliteDb;
 // store::kPartitionsWriteLock (store/partition_map.h), 0x...08
 // ledger::kLedgerWriteLock (ledger/ledger_store.h: every write to the
 // ledgers, their budgets and documents, so journal and batch numbers stay
-// gapless across nodes), 0x...09 payroll::kPayrollWriteLock (every write of
+// gapless across nodes), 0x...0a procurement::kProcurementWriteLock
+// (procurement/procurement_store.h), 0x...09 payroll::kPayrollWriteLock (every write of
 // the payroll and HR database) and 0x...0d payroll::kPayRunJobLock (the
 // session-level lock a pay run, a singleton job, holds from its calculation
 // to its stored payslips), both in payroll/payroll_store.h, 0x...0b chc::kChcWriteLock

@@ -39,6 +39,8 @@
 #include "contracts/contract.h"
 #include "contracts/contract_store.h"
 #include "primarycare/claims_store.h"
+#include "pg/pg_connection.h"
+#include "pg/pg_for_tests.h"
 #include "procurement/procurement_store.h"
 #include "http/http_testing.h"
 #include "http/request_parser.h"
@@ -1271,6 +1273,54 @@ TEST_F(WebAppTest, AnEvaluatorSeesOnlyTheirBidsAndTheirOwnScores) {
   EXPECT_EQ(Send(Method::kGet, "/ccg/27D/procurement", buyer).status(), 404);
   // An administrator is not an evaluator and has no procurement pages.
   EXPECT_EQ(Send(Method::kGet, "/ccg/02E/procurement", Cookie(Session("admin"))).status(), 404);
+}
+
+// Server mode (issue #18): the procurement pages read PostgreSQL afresh on
+// every request, so a tender another node creates is on this node's list at
+// the next request, and one this node's connection never wrote. Skipped
+// without CSU_TEST_POSTGRES_URL.
+TEST_F(WebAppTest, ProcurementPagesInServerModeShowAnotherNodesWrite) {
+  std::optional<pg::TestSchema> schema;
+  CSU_PG_TEST_SCHEMA(schema);
+  {
+    std::lock_guard<std::mutex> lock(procurement_mu_);
+    auto conn = pg::Connect(schema->url());
+    ASSERT_TRUE(conn.ok()) << conn.error().ToString();
+    auto server = procurement::ProcurementStore::OpenServer(std::move(conn).value());
+    ASSERT_TRUE(server.ok()) << server.error().ToString();
+    procurement_ = std::move(server).value();
+  }
+  Add("buyer", Role::kCsuProcurement, "");
+  ASSERT_TRUE(accounts_->Assign("buyer", "02E", true, "test").ok());
+  for (Role r : tenancy::kAllRoles) ASSERT_TRUE(accounts_->SetRoleRequiresMfa(r, false, "test").ok());
+  const std::string buyer = Cookie(Session("buyer"));
+  auto before = nlohmann::json::parse(Send(Method::kGet, "/api/v1/ccg/02E/procurement", buyer).body());
+  EXPECT_TRUE(before["tenders"].empty());
+  // Another node: its own connection to the same database.
+  auto conn = pg::Connect(schema->url());
+  ASSERT_TRUE(conn.ok()) << conn.error().ToString();
+  auto other = procurement::ProcurementStore::OpenServer(std::move(conn).value());
+  ASSERT_TRUE(other.ok()) << other.error().ToString();
+  const procurement::Actor by{"2025-09-02T10:00:00Z", "test"};
+  procurement::PlanLine p;
+  p.ccg = "02E";
+  p.ref = "P1";
+  p.title = "Community MSK";
+  p.value = Money::FromPounds(1000);
+  p.regime = procurement::Regime::kProcurementAct2023;
+  p.start = Date::FromYmd(2025, 6, 1);
+  p.award_by = Date::FromYmd(2025, 12, 1);
+  ASSERT_TRUE(other.value()->AddPlanLine(p, by).ok());
+  ASSERT_TRUE(other.value()->CreateTender({"02E", "T-7", "P1", "Wound care on node B", Date::FromYmd(2025, 9, 1),
+                                           procurement::TenderStatus::kOpen, std::nullopt}, by).ok());
+  ASSERT_TRUE(other.value()->AddBid("02E", "T-7", {{"B1", "Alpha Health", Money::FromPence(100)}, ""}, by).ok());
+  auto after = nlohmann::json::parse(Send(Method::kGet, "/api/v1/ccg/02E/procurement", buyer).body());
+  ASSERT_EQ(after["tenders"].size(), 1u) << after.dump();
+  EXPECT_EQ(after["tenders"][0]["bids"], 1);
+  Response html = Send(Method::kGet, "/ccg/02E/procurement", buyer);
+  ASSERT_EQ(html.status(), 200);
+  EXPECT_NE(html.body().find("Wound care on node B"), std::string::npos);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/27D/procurement", buyer).status(), 404);
 }
 
 // The decision record page: the procurement team of the tender's CCG reads
