@@ -35,8 +35,10 @@ class SqliteDb;
 // Every key is listed here, including those declared beside their module to
 // keep this header's dependants from rebuilding: 0x...07 is
 // store::kPartitionsWriteLock (store/partition_map.h), 0x...52
-// reporting::kReportingWriteLock (reporting/reporting_store.h). Take the next
-// free number for a new one.
+// reporting::kReportingWriteLock (reporting/reporting_store.h), 0x...0e
+// billing::kInvoiceRunJobLock (billing/invoice_run.h: the session-level lock
+// the singleton invoice run holds, pg/job_lock.h). Take the next free number
+// for a new one.
 inline constexpr int64_t kAccountsWriteLock = 0x4f70656e435355'01;
 inline constexpr int64_t kAuditWriteLock = 0x4f70656e435355'02;
 // The commissioning database (contracts, plans, the challenge log).
