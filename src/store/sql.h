@@ -33,19 +33,23 @@ class SqliteDb;
 // fixed numbers so that every node takes the same one). "OpenCSU" in the
 // high bytes keeps them apart from any other application's on the server.
 // Every key is listed here, including those declared beside their module to
-// keep this header's dependants from rebuilding: 0x...07 is
-// store::kPartitionsWriteLock (store/partition_map.h), 0x...08
-// ledger::kLedgerWriteLock (ledger/ledger_store.h: every write to the
-// ledgers, their budgets and documents, so journal and batch numbers stay
-// gapless across nodes), 0x...0a procurement::kProcurementWriteLock
-// (procurement/procurement_store.h), 0x...09 payroll::kPayrollWriteLock (every write of
-// the payroll and HR database) and 0x...0d payroll::kPayRunJobLock (the
-// session-level lock a pay run, a singleton job, holds from its calculation
-// to its stored payslips), both in payroll/payroll_store.h, 0x...0b chc::kChcWriteLock
-// (chc/chc_store.h), 0x...0c primarycare::kPrimaryCareWriteLock
-// (primarycare/pc_store.h), 0x...52
-// reporting::kReportingWriteLock (reporting/reporting_store.h). Take the
-// next free number for a new one.
+// keep this header's dependants from rebuilding:
+//   0x...07 store::kPartitionsWriteLock (store/partition_map.h);
+//   0x...08 ledger::kLedgerWriteLock (ledger/ledger_store.h): every write to
+//           the ledgers, their budgets and documents, so journal and batch
+//           numbers stay gapless across nodes;
+//   0x...09 payroll::kPayrollWriteLock (payroll/payroll_store.h): every
+//           write of the payroll and HR database;
+//   0x...0a procurement::kProcurementWriteLock (procurement/procurement_store.h);
+//   0x...0b chc::kChcWriteLock (chc/chc_store.h);
+//   0x...0c primarycare::kPrimaryCareWriteLock (primarycare/pc_store.h);
+//   0x...0d payroll::kPayRunJobLock (payroll/payroll_store.h): the
+//           session-level lock a pay run, a singleton job, holds from its
+//           calculation to its stored payslips;
+//   0x...0e billing::kInvoiceRunJobLock (billing/invoice_run.h): the
+//           session-level lock the singleton invoice run holds (pg/job_lock.h);
+//   0x...52 reporting::kReportingWriteLock (reporting/reporting_store.h).
+// Take the next free number (0x...0f) for a new one.
 inline constexpr int64_t kAccountsWriteLock = 0x4f70656e435355'01;
 inline constexpr int64_t kAuditWriteLock = 0x4f70656e435355'02;
 // The commissioning database (contracts, plans, the challenge log).
