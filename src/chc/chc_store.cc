@@ -169,7 +169,7 @@ CREATE TABLE cases(
   created_at TEXT NOT NULL,
   created_by TEXT NOT NULL);
 CREATE INDEX cases_by_ccg ON cases(ccg, status);
-CREATE TABLE identities(
+CREATE TABLE chc_identities(
   case_id BIGINT NOT NULL REFERENCES cases(id),
   field TEXT NOT NULL CHECK(field IN ('name','nhs_number','date_of_birth','address')),
   sealed TEXT NOT NULL,
@@ -273,6 +273,12 @@ CREATE TRIGGER provider_invoices_fixed BEFORE UPDATE OR DELETE ON provider_invoi
 CREATE TRIGGER provider_invoices_kept BEFORE TRUNCATE ON provider_invoices
   FOR EACH STATEMENT EXECUTE FUNCTION chc_invoices_fixed();
 )sql";
+
+// The sealed fields' table on the connection's engine: chc_identities in
+// PostgreSQL, where payroll's staff_identities share the schema.
+std::string IdentitiesTable(const store::SqlConnection& db) {
+  return db.Backend() == "postgresql" ? "chc_identities" : "identities";
+}
 
 constexpr const char* kFields[] = {"name", "nhs_number", "date_of_birth", "address"};
 
@@ -652,7 +658,7 @@ Result<int64_t> ChcStore::InsertedId(store::SqlStatement& ins, const char* what)
 
 Status ChcStore::SealIdentity(int64_t id, const Identity& who, const FieldCipher& cipher) {
   const std::string values[] = {who.name, who.nhs_number, who.date_of_birth, who.address};
-  CSU_ASSIGN_OR_RETURN(put, db_->Prepare("INSERT INTO identities(case_id, field, sealed) VALUES (?1,?2,?3)"));
+  CSU_ASSIGN_OR_RETURN(put, db_->Prepare("INSERT INTO " + IdentitiesTable(*db_) + "(case_id, field, sealed) VALUES (?1,?2,?3)"));
   for (size_t i = 0; i < 4; ++i) {
     CSU_ASSIGN_OR_RETURN(sealed, cipher.Seal(id, kFields[i], values[i]));
     put.Reset();
@@ -908,7 +914,7 @@ Result<std::vector<Assessment>> ChcStore::Assessments(int64_t case_id) {
 }
 
 Result<Identity> ChcStore::ReadIdentity(int64_t case_id, const FieldCipher& cipher) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT field, sealed FROM identities WHERE case_id = ?1"));
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT field, sealed FROM " + IdentitiesTable(*db_) + " WHERE case_id = ?1"));
   q.Bind(1, case_id);
   Identity id;
   int found = 0;

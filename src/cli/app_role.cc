@@ -2,7 +2,13 @@
 
 #include "billing/billing_store.h"
 #include "cli/server_mode.h"
+#include "chc/chc_store.h"
 #include "contracts/contract_store.h"
+#include "ledger/ledger_store.h"
+#include "payroll/payroll_server_tables.h"
+#include "payroll/payroll_store.h"
+#include "primarycare/pc_store.h"
+#include "procurement/procurement_store.h"
 #include "pg/pg_connection.h"
 #include "pg/tenant_rows.h"
 
@@ -16,7 +22,7 @@ std::vector<std::string> ApplicationRoleTables::Scoped() const {
 }
 
 const ApplicationRoleTables& PlatformApplicationRoleTables() {
-  static const ApplicationRoleTables tables{
+  static ApplicationRoleTables tables{
       // Tenant tables: the column holding the CCG (docs/store-format.md
       // §10a, §12a).
       {{"contracts", "commissioner"},
@@ -30,7 +36,23 @@ const ApplicationRoleTables& PlatformApplicationRoleTables() {
       {{"plan_lines", "contract_id", "contracts", "id"}, {"document_lines", "number", "documents", "number"}},
       // Shared, read-only: the schema versions, the service catalogue and
       // the supplier's details every invoice carries.
-      {"commissioning_meta", "billing_meta", "catalogue", "settings"}};
+      {"commissioning_meta", "billing_meta", "catalogue", "settings"},
+      {},
+      {}};
+  static const bool filled = [] {
+    auto add = [](const auto& list) {
+      for (const auto& [table, column] : list) tables.module_tenant.push_back({table, column});
+    };
+    add(ledger::kServerTenantTables);
+    add(payroll::kServerTenantTables);
+    add(chc::kServerTenantTables);
+    add(primarycare::kServerTenantTables);
+    add(procurement::kServerTenantTables);
+    for (const auto& c : payroll::kServerChildTables)
+      tables.module_child.push_back({c.table, c.column, c.parent, c.parent_column});
+    return true;
+  }();
+  (void)filled;
   return tables;
 }
 
@@ -48,7 +70,31 @@ Result<std::pair<int, int>> ScopeForApplicationRole(const std::string& owner_url
       return s.error();
   for (const char* x : t.read_only)
     if (Status s = pg::GrantReadOnly(*owner, x, role); !s.ok()) return s.error();
-  return std::make_pair(static_cast<int>(t.tenant.size() + t.child.size()), static_cast<int>(t.read_only.size()));
+  int scoped = static_cast<int>(t.tenant.size() + t.child.size());
+  // A module's tables exist once a node or a command has opened it.
+  CSU_ASSIGN_OR_RETURN(exists, owner->Prepare("SELECT count(*) FROM pg_class WHERE oid = to_regclass(?1)"));
+  auto present = [&](const char* table) -> Result<bool> {
+    exists.Reset();
+    exists.Bind(1, std::string_view(table));
+    CSU_ASSIGN_OR_RETURN(row, exists.Step());
+    const bool yes = row && exists.Int(0) > 0;
+    exists.Reset();
+    return yes;
+  };
+  for (const auto& x : t.module_tenant) {
+    CSU_ASSIGN_OR_RETURN(here, present(x.table));
+    if (!here) continue;
+    if (Status s = pg::ScopeTableToTenant(*owner, x.table, x.column, role); !s.ok()) return s.error();
+    ++scoped;
+  }
+  for (const auto& x : t.module_child) {
+    CSU_ASSIGN_OR_RETURN(here, present(x.table));
+    if (!here) continue;
+    if (Status s = pg::ScopeChildTable(*owner, x.table, x.column, x.parent, x.parent_column, role); !s.ok())
+      return s.error();
+    ++scoped;
+  }
+  return std::make_pair(scoped, static_cast<int>(t.read_only.size()));
 }
 
 Result<std::unique_ptr<TenantBilling>> TenantBilling::Open(const std::string& app_url) {

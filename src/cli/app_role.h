@@ -44,6 +44,13 @@ struct ApplicationRoleTables {
   std::vector<TenantTable> tenant;
   std::vector<ChildTable> child;
   std::vector<const char*> read_only;
+  // The module databases' tenant tables (each module's kServerTenantTables;
+  // payroll's rows of an employee or a run too), scoped when they exist, so
+  // that no module's rows are open to the role unscoped. No page reads
+  // them through the role yet (docs/server-mode.md), so a node does not
+  // require them.
+  std::vector<TenantTable> module_tenant;
+  std::vector<ChildTable> module_child;
   // Every scoped table's name (tenant and child), for pg::CheckApplicationRole.
   std::vector<std::string> Scoped() const;
 };
@@ -52,7 +59,8 @@ const ApplicationRoleTables& PlatformApplicationRoleTables();
 // Creates the tables (opening each server-mode database once) and then
 // scopes and grants them for `role`, which must exist. Idempotent: a rerun
 // replaces the policies. `owner_url` is the tables' owner's connection.
-// Returns how many tables were scoped and how many granted read-only.
+// Returns how many tables were scoped (the module tables that exist
+// included) and how many granted read-only.
 Result<std::pair<int, int>> ScopeForApplicationRole(const std::string& owner_url, const std::string& role);
 
 // The billing database on the application role's connection, for a CCG's

@@ -21,7 +21,7 @@ const std::vector<TableSpec>& ChcTables() {
         "decided_on", "eligible", "decision_reason", "closed_on", "ft_received", "ft_in_place", "created_at",
         "created_by"},
        "ittitttititttttt", "id", ""},
-      {"identities", {"case_id", "field", "sealed"}, "itt", "case_id, field", ""},
+      {"identities", {"case_id", "field", "sealed"}, "itt", "case_id, field", "chc_identities"},
       {"events", {"id", "case_id", "at", "by", "kind", "detail"}, "iitttt", "id", ""},
       {"assessments",
        {"id", "case_id", "assessed_on", "acute", "indication", "recommendation", "recorded_at", "recorded_by"},
@@ -56,6 +56,9 @@ class ChcStep final : public MigrationStep {
  public:
   std::string Name() const override { return "continuing healthcare"; }
   std::vector<int64_t> WriteLocks() const override { return {chc::kChcWriteLock}; }
+  // The sealed fields' table is chc_identities there (payroll's share the
+  // schema), so the target is PostgreSQL.
+  bool NeedsPostgres() const override { return true; }
 
   Status Check(MigrationSource& source) override {
     CSU_ASSIGN_OR_RETURN(db, source.Database(kChcFile));

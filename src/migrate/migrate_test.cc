@@ -406,6 +406,7 @@ TEST_P(MigrateTest, AFolderMovesWithEqualCountsAndTheSameAuditHead) {
 // opening the target with the folder's key reads the cases and who they
 // are, a new case continues the ids, and another key is refused.
 TEST_P(MigrateTest, TheChcDatabaseMovesSealedWithItsKeysFingerprint) {
+  if (!pg_) GTEST_SKIP() << "the CHC step moves into PostgreSQL only";
   std::array<uint8_t, 32> key{};
   key.fill(7);
   const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key, store::kChcCipherDomain);
@@ -431,7 +432,6 @@ TEST_P(MigrateTest, TheChcDatabaseMovesSealedWithItsKeysFingerprint) {
   EXPECT_EQ(rows["cases"], 1);
   EXPECT_EQ(rows["identities"], 4);
   EXPECT_EQ(rows["events"], 2);
-  if (!pg_) return;  // the rest opens the target as a server node does
   auto node = chc::ChcStore::OpenServer(Target(), cipher);
   ASSERT_TRUE(node.ok()) << node.error().ToString();
   EXPECT_EQ(node.value()->FindCase(1).value()->status, "assessment");

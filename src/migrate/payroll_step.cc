@@ -24,7 +24,7 @@ const std::vector<TableSpec>& PayrollTables() {
        {"id", "employer", "staff_number", "start_date", "continuous_service_date", "leaving_date", "ni_masked",
         "account_masked", "created_at", "created_by"},
        "itttttttt" "t", "id", ""},
-      {"identities", {"employee_id", "field", "sealed"}, "itt", "employee_id, field", ""},
+      {"identities", {"employee_id", "field", "sealed"}, "itt", "employee_id, field", "staff_identities"},
       {"posts", {"id", "employer", "code", "cost_centre", "title", "band", "budgeted_wte_x100"}, "ittttti", "id", ""},
       {"assignments",
        {"id", "employee_id", "post_id", "start_date", "end_date", "hours_x100", "fte_x100", "band", "spine_point",

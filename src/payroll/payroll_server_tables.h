@@ -17,7 +17,7 @@ struct ServerChildTable {
 };
 
 inline constexpr ServerChildTable kServerChildTables[] = {
-    {"identities", "employee_id", "employees", "id"},
+    {"staff_identities", "employee_id", "employees", "id"},
     {"assignments", "employee_id", "employees", "id"},
     {"absences", "employee_id", "employees", "id"},
     {"transfers", "from_employee", "employees", "id"},  // the sending employer's record of it

@@ -155,7 +155,7 @@ CREATE TABLE employees(
   account_masked TEXT NOT NULL,
   created_at TEXT NOT NULL, created_by TEXT NOT NULL,
   UNIQUE(employer, staff_number));
-CREATE TABLE identities(
+CREATE TABLE staff_identities(
   employee_id BIGINT NOT NULL REFERENCES employees(id),
   field TEXT COLLATE "C" NOT NULL CHECK(field IN ('name','address','date_of_birth','ni_number','sort_code','account_number')),
   sealed TEXT NOT NULL,
@@ -281,6 +281,12 @@ CREATE TRIGGER run_postings_kept BEFORE UPDATE OR DELETE ON run_postings FOR EAC
 CREATE TRIGGER run_postings_kept_truncate BEFORE TRUNCATE ON run_postings FOR EACH STATEMENT
   EXECUTE FUNCTION payroll_refuse_change('a pay run posting is kept');
 )sql";
+
+// The sealed fields' table on the connection's engine: staff_identities in
+// PostgreSQL, where continuing healthcare's chc_identities share the schema.
+std::string IdentitiesTable(const store::SqlConnection& db) {
+  return db.Backend() == "postgresql" ? "staff_identities" : "identities";
+}
 
 // The key's fingerprint in payroll_meta, as CheckKeyFingerprint keeps it in
 // payroll.sqlite's meta: recorded by the first opener, compared after.
@@ -514,7 +520,7 @@ Result<int64_t> PayrollStore::InsertEmployee(const NewEmployee& e, const Persona
   q.Bind(1, e.employer).Bind(2, e.staff_number).Bind(3, e.start.ToString()).Bind(4, continuous.ToString())
       .Bind(5, MaskedNiNumber(ni)).Bind(6, MaskedAccountNumber(account)).Bind(7, actor.at).Bind(8, actor.by);
   CSU_ASSIGN_OR_RETURN(id, InsertedId(*db_, q));
-  CSU_ASSIGN_OR_RETURN(ins, db_->Prepare("INSERT INTO identities(employee_id, field, sealed) VALUES (?1,?2,?3)"));
+  CSU_ASSIGN_OR_RETURN(ins, db_->Prepare("INSERT INTO " + IdentitiesTable(*db_) + "(employee_id, field, sealed) VALUES (?1,?2,?3)"));
   for (size_t i = 0; i < std::size(kFields); ++i) {
     CSU_ASSIGN_OR_RETURN(sealed, cipher.Seal(id, kFields[i], FieldOf(who, i)));
     ins.Reset();
@@ -568,7 +574,7 @@ Result<std::optional<EmployeeRow>> PayrollStore::FindEmployee(int64_t id) {
 }
 
 Result<PersonalDetails> PayrollStore::ReadPersonal(int64_t employee_id, const store::FieldCipher& cipher) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT field, sealed FROM identities WHERE employee_id = ?1"));
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT field, sealed FROM " + IdentitiesTable(*db_) + " WHERE employee_id = ?1"));
   q.Bind(1, employee_id);
   PersonalDetails out;
   int found = 0;
