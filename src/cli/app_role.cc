@@ -50,6 +50,13 @@ const ApplicationRoleTables& PlatformApplicationRoleTables() {
     add(procurement::kServerTenantTables);
     for (const auto& c : payroll::kServerChildTables)
       tables.module_child.push_back({c.table, c.column, c.parent, c.parent_column});
+    // Continuing healthcare's rows of a case, an assessment, a package or a
+    // claim (docs/store-format.md §15a), parents before their children.
+    for (const char* t : {"chc_identities", "events", "assessments", "delays", "reviews", "appeals"})
+      tables.module_child.push_back({t, "case_id", "cases", "id"});
+    tables.module_child.push_back({"assessment_levels", "assessment_id", "assessments", "id"});
+    tables.module_child.push_back({"package_versions", "package_id", "packages", "id"});
+    tables.module_child.push_back({"retro_claim_costs", "claim_id", "retro_claims", "id"});
     return true;
   }();
   (void)filled;
