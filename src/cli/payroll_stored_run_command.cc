@@ -234,7 +234,7 @@ int Post(const Context& ctx, const SArgs& a) {
 int PayCost(const Context& ctx, const SArgs& a) {
   auto year = FinancialYear::Parse(a.year);
   if (!year.ok()) return Fail("--year: not a year like 2025/26", kExitUsage);
-  auto o = OpenLedger(ctx, a.state, "");
+  auto o = OpenLedger(ctx, a.state, a.database);
   if (!o) return kExitFailure;
   auto t = finance::PayCostTable(*o->db, a.employer, year.value());
   if (!t.ok()) return Fail(t.error().ToString());
@@ -332,6 +332,7 @@ void AddPayrollStoredRunCommands(CLI::App& payroll, CLI::App& run, CLI::App& emp
   a = std::make_shared<SArgs>();
   c = payroll.add_subcommand("pay-cost", "Pay cost against budget per cost centre and month, from the employer's ledger");
   AddStateOptions(c, a->state);
+  AddDatabaseOption(c, a->database);
   EmployerYear(c, *a);
   TableOpts(c, *a);
   c->callback([&ctx, a] { ctx.action = [&ctx, a] { return PayCost(ctx, *a); }; });

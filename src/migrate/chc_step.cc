@@ -88,7 +88,7 @@ class ChcStep final : public MigrationStep {
         CSU_ASSIGN_OR_RETURN(n, CopyTable(*db, target, t, Name(), progress));
         rows = n;
       }
-      r.tables.push_back({t.table, rows, -1});
+      r.tables.push_back({t.target_table.empty() ? t.table : t.target_table, rows, -1});
     }
     // Identity columns continue after the copied ids (SQLite's rowids do).
     for (const char* table : {"cases", "events", "assessments", "delays", "packages", "reviews", "appeals",

@@ -103,7 +103,7 @@ TEST(MigratePayrollTest, AFolderPayrollMovesFinalRunsStayFinalAndTheFieldsStillO
       for (const TableCount& t : s.tables) counts[t.table] = t;
   ASSERT_EQ(counts.size(), 12u);
   EXPECT_EQ(counts["employees"].source_rows, 2);
-  EXPECT_EQ(counts["identities"].source_rows, 12);
+  EXPECT_EQ(counts["staff_identities"].source_rows, 12);
   EXPECT_EQ(counts["pay_runs"].source_rows, 2);
   EXPECT_EQ(counts["payslips"].source_rows, 4);
   for (const auto& [name, t] : counts) EXPECT_EQ(t.source_rows, t.target_rows) << name;

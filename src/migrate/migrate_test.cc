@@ -430,7 +430,7 @@ TEST_P(MigrateTest, TheChcDatabaseMovesSealedWithItsKeysFingerprint) {
       rows[t.table] = t.target_rows;
     }
   EXPECT_EQ(rows["cases"], 1);
-  EXPECT_EQ(rows["identities"], 4);
+  EXPECT_EQ(rows["chc_identities"], 4);
   EXPECT_EQ(rows["events"], 2);
   auto node = chc::ChcStore::OpenServer(Target(), cipher);
   ASSERT_TRUE(node.ok()) << node.error().ToString();
@@ -760,6 +760,7 @@ TEST_P(MigrateTest, ADamagedBatchFileOrAnUnknownModuleTableIsRefusedWritingNothi
   EXPECT_NE(r.error().ToString().find(fs::path(rows).filename().string()), std::string::npos) << r.error().ToString();
   EXPECT_NE(r.error().ToString().find("does not match its catalog checksum"), std::string::npos) << r.error().ToString();
   EXPECT_EQ(TargetTables(), 0);
+}
 
 // The primary care step: practices, a contract, a posted schedule, a scheme
 // and a claim with its evidence file move with equal counts; on PostgreSQL

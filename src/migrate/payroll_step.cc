@@ -82,7 +82,7 @@ class PayrollStep final : public MigrationStep {
         CSU_ASSIGN_OR_RETURN(n, CopyTable(*db, target, t, Name(), progress));
         rows = n;
       }
-      r.tables.push_back({t.table, rows, -1});
+      r.tables.push_back({t.target_table.empty() ? t.table : t.target_table, rows, -1});
     }
     if (Status s = payroll::EnablePayrollServerTriggers(target); !s.ok()) return s.error();
     // PostgreSQL's identity columns continue after the copied ids.
