@@ -54,7 +54,7 @@ CSU_TESTS="$BUILD_DIR/csu_tests"
 # run on both engines (`Backends/...Test.Case/postgresql`) and the pg module's
 # own (`PgSql.*`, `PgTenantRows.*`). They skip themselves when
 # CSU_TEST_POSTGRES_URL is unset, so `make test` runs them against SQLite only.
-GTEST_FILTER=${CSU_CLUSTER_GTEST_FILTER:-'*/postgresql:Pg*'}
+GTEST_FILTER=${CSU_CLUSTER_GTEST_FILTER:-'*/postgresql:Pg*:AppRole*:ServerSchemas*:*ServerMode*:PayrollServer*-*/sqlite'}
 RUN_USER=${CSU_CLUSTER_USER:-csu-cluster-test}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 NODES=3

@@ -205,9 +205,10 @@ TEST(PrimaryCareServerModeTest, AClaimMadeOnOneNodeIsDecidedOnAnotherAndAuditedI
   o = RunCsuOn(b, "primary-care practices list --ccg 02E --format csv", db);
   ASSERT_EQ(o.exit_code, 0) << o.output;
   EXPECT_TRUE(Contains(o.output, "N81007")) << o.output;
+  // The posting reaches the ledger in PostgreSQL, where 02E has none yet.
   o = RunCsuOn(b, "primary-care schedule-post --ccg 02E --month 2024-07", db);
   EXPECT_NE(o.exit_code, 0);
-  EXPECT_TRUE(Contains(o.output, "not kept in PostgreSQL yet")) << o.output;
+  EXPECT_TRUE(Contains(o.output, "there is no ledger for this entity")) << o.output;
   EXPECT_FALSE(Contains(o.output, "tangerine")) << "no password in an error";
   // The folders' own databases were not used.
   o = RunCsuOn(b, "primary-care claims list --ccg 02E --format csv");

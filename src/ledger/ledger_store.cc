@@ -1,4 +1,5 @@
 #include "ledger/ledger_store.h"
+#include "ledger/ledger_store_server.h"
 
 #include <cctype>
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include "ledger/budget_reports.h"
 #include "ledger/ledger_documents.h"
 #include "store/sql.h"
+#include "store/sql_schema.h"
 #include "store/sqlite_db.h"
 
 namespace csu::ledger {
@@ -274,6 +276,13 @@ Result<std::unique_ptr<LedgerStore>> LedgerStore::Open(const std::string& dir) {
   if (Status s = db->Exec(kDocumentsSchema); !s.ok()) return s.error();
   if (Status s = db->Exec(internal::kBudgetSchema); !s.ok()) return s.error();
   return std::make_unique<LedgerStore>(PassKey(), std::make_unique<store::SqliteConnection>(std::move(db)));
+}
+
+Status CreateServerLedgerSchema(store::SqlConnection& db) {
+  if (db.Backend() != "postgresql")
+    return MakeError(db.Name(), "server mode needs a PostgreSQL database; a state folder's ledger opens with Open");
+  const std::string schema = std::string(kPostgresSchema) + internal::kPostgresBudgetSchema;
+  return store::CreateServerSchemaIn(db, "ledger_meta", schema.c_str(), kSchemaVersion);
 }
 
 Result<std::unique_ptr<LedgerStore>> LedgerStore::OpenServer(std::unique_ptr<store::SqlConnection> db) {

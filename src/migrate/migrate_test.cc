@@ -26,6 +26,8 @@
 #include "billing/invoice_run.h"
 #include "billing/meter.h"
 #include "contracts/contract_store.h"
+#include "ledger/ledger_store.h"
+#include "ledger/ledger_testing.h"
 #include "chc/chc_store.h"
 #include "migrate/migrate.h"
 #include "migrate/steps.h"
@@ -856,6 +858,74 @@ TEST_P(MigrateTest, PrimaryCareMovesWithItsEvidenceFiles) {
                                      {"2024-07-01T09:00:00Z", "team", ""});
   ASSERT_TRUE(next.ok()) << next.error().ToString();
   EXPECT_EQ(next.value(), claim_id + 1);
+}
+
+// The ledger step: an entity with its chart, an open period and a batch of
+// journals (one of them reversed into May) move; on PostgreSQL a node's
+// ledger reads the same journals and numbers, the next journal continues the
+// series, and a posted journal is immutable on the target.
+TEST_P(MigrateTest, TheLedgerMovesWithItsJournalNumbers) {
+  if (!pg_) GTEST_SKIP() << "the ledger step moves into PostgreSQL only";
+  const ledger::Actor alice{"2018-05-01T09:00:00Z", "alice"};
+  const auto april = ledger::LedgerPeriod::Parse("2018-04").value();
+  std::vector<ledger::Journal> before;
+  {
+    auto db = ledger::LedgerStore::Open(Source());
+    ASSERT_TRUE(db.ok()) << db.error().ToString();
+    ASSERT_TRUE(db.value()
+                    ->AddEntity({"02E", ledger::EntityKind::kCcg, "NHS Warrington CCG", Money::FromPounds(10'000), ""},
+                                ledger::testing::ShippedChart("ccg"), alice)
+                    .ok());
+    ASSERT_TRUE(db.value()->SetPeriodState("02E", april, ledger::PeriodState::kOpen, alice).ok());
+    auto raised = db.value()->Raise("02E", ledger::testing::Txns(R"(2018-04-15 * (BLK-04) Block payment
+    expenses:programme:acute              £1,234.56  ; cost-centre:CC100, counterparty:RWW
+    assets:current:cash:gbs
+
+2018-04-20 * (PPA-04) Prescribing, April
+    expenses:programme:prescribing         £321.09  ; cost-centre:CC600, counterparty:T1450
+    liabilities:current:payables:nhs                      ; counterparty:T1450
+)"),
+                                     {ledger::JournalKind::kManual, "April", "april.journal"}, ledger::testing::AnyOrg,
+                                     alice);
+    ASSERT_TRUE(raised.ok()) << raised.error().ToString();
+    before = db.value()->Journals("02E", april.first_day(), april.last_day()).value();
+  }
+  ASSERT_EQ(before.size(), 2u);
+  auto report = Run();
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  std::map<std::string, int64_t> rows;
+  for (const StepReport& step : report.value().steps)
+    for (const TableCount& t : step.tables) {
+      EXPECT_EQ(t.source_rows, t.target_rows) << t.table;
+      rows[t.table] = t.target_rows;
+    }
+  EXPECT_EQ(rows["ledger_entities"], 1);
+  EXPECT_EQ(rows["ledger_journals"], 2);
+  EXPECT_EQ(rows["ledger_postings"], 4);
+  EXPECT_GT(rows["ledger_accounts"], 0);
+  auto node = ledger::LedgerStore::OpenServer(Target());
+  ASSERT_TRUE(node.ok()) << node.error().ToString();
+  auto after = node.value()->Journals("02E", april.first_day(), april.last_day());
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  ASSERT_EQ(after.value().size(), before.size());
+  for (size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(after.value()[i].number, before[i].number);
+    EXPECT_EQ(after.value()[i].batch, before[i].batch);
+    EXPECT_EQ(after.value()[i].txn.code, before[i].txn.code);
+    EXPECT_EQ(after.value()[i].posted, before[i].posted);
+  }
+  auto next = node.value()->Raise("02E", ledger::testing::Txns(R"(2018-04-25 * (PAY-04) April payroll
+    expenses:running-costs:pay               £100.00  ; cost-centre:CC900
+    assets:current:cash:gbs
+)"),
+                                  {ledger::JournalKind::kManual, "pay", "pay.journal"}, ledger::testing::AnyOrg, alice);
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  auto all = node.value()->Journals("02E", april.first_day(), april.last_day()).value();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all.back().number, 3) << "the journal series continues after the migrated ones";
+  auto raw = Target();
+  EXPECT_FALSE(raw->Exec("UPDATE ledger_journals SET description = 'x' WHERE number = 1").ok())
+      << "a migrated posted journal was changed";
 }
 
 }  // namespace

@@ -12,6 +12,7 @@ std::vector<std::unique_ptr<MigrationStep>> DefaultSteps() {
   steps.push_back(MakeCommissioningStep());
   steps.push_back(MakeBillingStep());
   steps.push_back(MakeBatchesStep());
+  steps.push_back(MakeLedgerStep());
   steps.push_back(MakePayrollStep());
   steps.push_back(MakeChcStep());
   steps.push_back(MakePrimaryCareStep());

@@ -7,6 +7,7 @@
 //   billing        billing.sqlite (§12 -> §12a)              billing_step.cc
 //   batches        the catalog's batches and their files     batches_step.cc
 //                  (§2-§4 -> §11b chunks, as a node publishes them)
+//   ledger         ledger.sqlite (§13 -> §13a)               ledger_step.cc
 //   payroll        payroll.sqlite (§16 -> §16a)              payroll_step.cc
 //   continuing healthcare  chc.sqlite (§15 -> §15a)          chc_step.cc
 //   primary care   primary-care.sqlite and its evidence      primary_care_step.cc
@@ -27,6 +28,7 @@ std::unique_ptr<MigrationStep> MakeAuditLogStep();
 std::unique_ptr<MigrationStep> MakeCommissioningStep();
 std::unique_ptr<MigrationStep> MakeBillingStep();
 std::unique_ptr<MigrationStep> MakeBatchesStep();
+std::unique_ptr<MigrationStep> MakeLedgerStep();
 std::unique_ptr<MigrationStep> MakePayrollStep();
 std::unique_ptr<MigrationStep> MakeChcStep();
 std::unique_ptr<MigrationStep> MakePrimaryCareStep();
