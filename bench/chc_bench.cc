@@ -16,6 +16,7 @@
 
 #include "chc/caseload_file.h"
 #include "chc/chc_store.h"
+#include "store/sql.h"
 #include "store/sqlite_db.h"
 
 namespace csu::chc {
@@ -68,7 +69,7 @@ ChcStore& Db() {
     // The quarter of cases undecided hold packages too in real life (interim
     // funding) but not here: top up to 20,000 versions on the 1,500 packages
     // and 500 more on decided cases' second packages.
-    store::SqliteDb& sql = opened.value()->db();
+    store::SqlConnection& sql = opened.value()->db();
     if (!sql.Exec("BEGIN IMMEDIATE").ok()) std::abort();
     auto ins = sql.Prepare("INSERT INTO packages(case_id, ccg) SELECT id, ccg FROM cases WHERE eligible = 1 LIMIT 500");
     if (!ins.ok() || !ins.value().Run().ok()) std::abort();
@@ -92,7 +93,7 @@ ChcStore& Db() {
 const Date kToday = D("2019-01-15");
 
 void ReadCasesBaseline(benchmark::State& state) {
-  store::SqliteDb& sql = Db().db();
+  store::SqlConnection& sql = Db().db();
   auto q = sql.Prepare("SELECT id, ccg, pseudonym, status, referred_on, decided_on FROM cases WHERE ccg = '02E'");
   for (auto _ : state) {
     q.value().Reset();
