@@ -9,8 +9,9 @@ namespace csu::cli {
 
 void AddDatabaseOption(CLI::App* cmd, std::string& url) {
   cmd->add_option("--database", url,
-                  "Server mode: a postgresql:// URL holding accounts, sessions, the audit log, contracts and "
-                  "challenges, billing and the batches (or set CSU_DATABASE_URL; docs/server-mode.md)")
+                  "Server mode: the postgresql:// URL of the database every node shares: accounts, the audit log, "
+                  "the batches, contracts, billing and every module's records (or set CSU_DATABASE_URL; "
+                  "docs/server-mode.md)")
       ->envname("CSU_DATABASE_URL");
 }
 

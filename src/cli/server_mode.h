@@ -1,11 +1,12 @@
 // Server mode's database for the commands (docs/server-mode.md): the
-// PostgreSQL URL of --database (or CSU_DATABASE_URL), where `csu serve`,
-// `csu users`, `csu contracts`, `csu challenges` and the billing commands
-// keep accounts, sessions, the sign-in throttle, the audit log, the
-// commissioning database (contracts, plans, challenges) and the billing
-// database (catalogue, subscriptions, usage and meters, invoices) instead of
-// the state folder. Without one, they use the state folder as before. The
-// URL is never printed with its password (pg::RedactedUrl).
+// PostgreSQL URL of --database (or CSU_DATABASE_URL), where `csu serve` and
+// the commands keep accounts, sessions, the sign-in throttle, the audit log,
+// the commissioning database (contracts, plans, challenges), the billing
+// database (catalogue, subscriptions, usage and meters, invoices), the
+// ledgers and the module databases instead of the state folder; each
+// module's own opener (payroll_open.h, chc_open.h, primary_care_open.h) and
+// the ones below take the same URL. Without one, they use the state folder
+// as before. The URL is never printed with its password (pg::RedactedUrl).
 #pragma once
 
 #include <CLI/CLI.hpp>
