@@ -22,15 +22,7 @@ CSU=${1:-$ROOT/build/csu}
 pg_test_begin pg-ledger-nodes csu_ledger_nodes
 
 # --- One small state folder, copied for the second node; a finance user in PostgreSQL.
-export CSU_KEY_FILE="$T/pseudonymisation.key"
-"$CSU" synth --out "$T/extract" --ccgs 02E --year 2018/19 --seed 1 --quiet || fail "csu synth failed"
-"$CSU" ingest --data "$T/state-a" --kind apc "$T/extract/apc.csv" >/dev/null || fail "csu ingest failed"
-rm -rf "$T/extract"
-cp -a "$T/state-a" "$T/state-b"
-USER_NAME=ledger-nodes
-PASSWORD="Harbour-lantern-$RANDOM-$RANDOM"
-printf '%s\n' "$PASSWORD" | "$CSU" users add "$USER_NAME" --data "$T/state-a" --database "$URL" \
-  --role ccg_finance --tenant 02E --password-stdin >/dev/null || fail "csu users add --database failed"
+pg_test_two_folders ledger-nodes ccg_finance
 # Finance roles need a second factor by default; this test signs in with a password alone.
 "$CSU" users require-2fa ccg_finance --off --data "$T/state-a" --database "$URL" >/dev/null ||
   fail "csu users require-2fa --off failed"

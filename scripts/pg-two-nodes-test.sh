@@ -20,15 +20,7 @@ CSU=${1:-$ROOT/build/csu}
 pg_test_begin pg-two-nodes csu_two_nodes
 
 # --- One small state folder, copied for the second node; one user, made in PostgreSQL.
-export CSU_KEY_FILE="$T/pseudonymisation.key"
-"$CSU" synth --out "$T/extract" --ccgs 02E --year 2018/19 --seed 1 --quiet || fail "csu synth failed"
-"$CSU" ingest --data "$T/state-a" --kind apc "$T/extract/apc.csv" >/dev/null || fail "csu ingest failed"
-rm -rf "$T/extract"
-cp -a "$T/state-a" "$T/state-b"
-USER_NAME=two-nodes
-PASSWORD="Harbour-lantern-$RANDOM-$RANDOM"
-printf '%s\n' "$PASSWORD" | "$CSU" users add "$USER_NAME" --data "$T/state-a" --database "$URL" \
-  --role ccg_commissioner --tenant 02E --password-stdin >/dev/null || fail "csu users add --database failed"
+pg_test_two_folders two-nodes ccg_commissioner
 [ ! -e "$T/state-b/platform.sqlite" ] || fail "users add --database wrote platform.sqlite"
 n=$(psql -tA "$URL" -c "SELECT count(*) FROM users WHERE username = '$USER_NAME'")
 [ "$n" = 1 ] || fail "the user is not in PostgreSQL (count $n)"

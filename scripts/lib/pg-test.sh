@@ -1,5 +1,6 @@
 # Sourced by the script tests that run `csu` against PostgreSQL
-# (pg-two-nodes-test.sh, pg-batches-test.sh, pg-partitions-test.sh):
+# (pg-two-nodes-test.sh, pg-batches-test.sh, pg-partitions-test.sh,
+# pg-ledger-nodes-test.sh):
 #
 #   pg_test_begin NAME SCHEMA_PREFIX [TOOL...]
 #
@@ -12,6 +13,13 @@
 # started inside $(...) write theirs there), shows the last lines of the
 # nodes' logs ($T/node-*.err, $T/node-*.out) when the test failed, drops the
 # schema and removes T.
+#
+#   pg_test_two_folders USER_NAME ROLE
+#
+# then makes one small state folder ($T/state-a: 02E's synthetic 2018/19
+# admitted patient care) and its copy for a second node ($T/state-b), and a
+# user USER_NAME with ROLE for 02E in the database, whose password it sets in
+# PASSWORD.
 pg_test_begin() {
   PG_TEST_NAME=$1
   local prefix=$2
@@ -58,4 +66,17 @@ pg_test_cleanup() {
   psql -q "$CSU_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true
   rm -rf "$T"
   exit "$rc"
+}
+
+pg_test_two_folders() {
+  USER_NAME=$1
+  local role=$2
+  export CSU_KEY_FILE="$T/pseudonymisation.key"
+  "$CSU" synth --out "$T/extract" --ccgs 02E --year 2018/19 --seed 1 --quiet || fail "csu synth failed"
+  "$CSU" ingest --data "$T/state-a" --kind apc "$T/extract/apc.csv" >/dev/null || fail "csu ingest failed"
+  rm -rf "$T/extract"
+  cp -a "$T/state-a" "$T/state-b"
+  PASSWORD="Harbour-lantern-$RANDOM-$RANDOM"
+  printf '%s\n' "$PASSWORD" | "$CSU" users add "$USER_NAME" --data "$T/state-a" --database "$URL" \
+    --role "$role" --tenant 02E --password-stdin >/dev/null || fail "csu users add --database failed"
 }
