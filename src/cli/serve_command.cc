@@ -608,7 +608,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   std::printf("csu: serving %s on http://%s:%u/ (stop with Ctrl-C or SIGTERM)\n", args.state.data_dir.c_str(),
               host.c_str(), static_cast<unsigned>(server.port()));
   if (server_audit)
-    std::printf("csu: server mode: accounts, sessions, the audit log, contracts, challenges, billing and the ledgers in %s\n", server_audit->Name().c_str());
+    std::printf("csu: server mode: accounts, sessions, the audit log, the batches, contracts, billing and every module's records in %s\n", server_audit->Name().c_str());
   if (server_batches)
     std::printf("csu: server mode: batches from the database: %d taken, %d withdrawn, %d published (generation %lld)\n",
                 first_round.adopted, first_round.removed, first_round.published,
