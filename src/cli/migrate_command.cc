@@ -5,7 +5,6 @@
 // of every table and by the audit chain's head hash, in one
 // transaction (docs/server-mode.md, "Moving an installation"). The folder
 // is only read. Progress is shown on a terminal only.
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -56,11 +55,6 @@ int Run(const MigrateArgs& args) {
   if (progress) progress->Finish();
   if (!report.ok()) return Fail(report.error().ToString());
   const std::string name = target.value()->Name();
-  // What no step moves yet is said, not silently left behind.
-  if (::access((args.from + "/procurement.sqlite").c_str(), F_OK) == 0)
-    PrintError("note: " + args.from +
-               "/procurement.sqlite was not moved (csu migrate has no procurement step yet, docs/server-mode.md): "
-               "keep this folder; its tenders are not in the database");
   if (args.json) {
     nlohmann::json out = {{"from", args.from}, {"to", name}, {"steps", nlohmann::json::array()}};
     for (const auto& s : report.value().steps) {

@@ -8,6 +8,7 @@
 
 #include "store/audit_chain.h"
 #include "store/env.h"
+#include "store/hex.h"
 #include "store/sql_audit_log.h"
 
 namespace csu::migrate {
@@ -25,9 +26,9 @@ std::string Quoted(const std::string& name) {
   return out + "\"";
 }
 
-// The tables already in the target (its schema on PostgreSQL), each with
-// its rows: "users (3 rows)".
-Result<std::vector<std::string>> TablesIn(store::SqlConnection& db) {
+// The tables already in the target (its schema on PostgreSQL) and each
+// one's rows, by name.
+Result<std::vector<std::pair<std::string, int64_t>>> TablesIn(store::SqlConnection& db) {
   CSU_ASSIGN_OR_RETURN(q, db.Prepare(
       db.Backend() == "postgresql"
           ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
@@ -41,25 +42,35 @@ Result<std::vector<std::string>> TablesIn(store::SqlConnection& db) {
     names.push_back(q.Text(0));
   }
   q.Reset();
-  std::vector<std::string> out;
+  std::vector<std::pair<std::string, int64_t>> out;
   for (const std::string& n : names) {
     CSU_ASSIGN_OR_RETURN(rows, CountRows(db, n));
-    out.push_back(n + " (" + std::to_string(rows) + (rows == 1 ? " row)" : " rows)"));
+    out.emplace_back(n, rows);
   }
   return out;
 }
 
-// Refuses a target that holds any table, naming them; says so when it is
-// an earlier migration's.
+// Refuses a target that holds any table, naming those with rows ("users
+// (3 rows)") and counting the empty ones (a migrated database has about a
+// hundred tables: a list of them all would hide what matters); says so when
+// it is an earlier migration's.
 Status RequireEmpty(store::SqlConnection& db) {
   CSU_ASSIGN_OR_RETURN(tables, TablesIn(db));
   if (tables.empty()) return Status::Ok();
   std::string list;
+  int64_t empty = 0;
   bool migrated = false;
-  for (const std::string& t : tables) {
-    list += (list.empty() ? "" : ", ") + t;
-    if (t.rfind("migrations (", 0) == 0) migrated = true;
+  for (const auto& [name, rows] : tables) {
+    if (name == "migrations") migrated = true;
+    if (rows == 0) {
+      ++empty;
+      continue;
+    }
+    list += (list.empty() ? "" : ", ") + name + " (" + std::to_string(rows) + (rows == 1 ? " row)" : " rows)");
   }
+  if (empty > 0)
+    list += (list.empty() ? "" : " and ") + std::to_string(empty) + (list.empty() ? "" : " other") +
+            (empty == 1 ? " empty table" : " empty tables");
   std::string why = "is not empty: it holds " + list + ". ";
   if (migrated) {
     CSU_ASSIGN_OR_RETURN(q, db.Prepare("SELECT source, at FROM migrations ORDER BY at LIMIT 1"));
@@ -185,7 +196,11 @@ Result<int64_t> CopyTable(store::SqliteDb& source, store::SqlConnection& target,
   std::string cols, params;
   for (size_t i = 0; i < spec.columns.size(); ++i) {
     cols += (i ? ", " : "") + spec.columns[i];
-    params += (i ? ", ?" : "?") + std::to_string(i + 1);
+    // Bytes travel as hex text into PostgreSQL's BYTEA (store/hex.h).
+    const std::string param = "?" + std::to_string(i + 1);
+    params += (i ? ", " : "") + (spec.kinds[i] == 'x' && target.Backend() == "postgresql"
+                                     ? "decode(" + param + ", 'hex')"
+                                     : param);
   }
   CSU_ASSIGN_OR_RETURN(read, source.Prepare("SELECT " + cols + " FROM " + Quoted(spec.table) + " ORDER BY " +
                                             spec.order_by));
@@ -201,6 +216,8 @@ Result<int64_t> CopyTable(store::SqliteDb& source, store::SqlConnection& target,
         write.BindNull(col + 1);
       else if (spec.kinds[i] == 'i')
         write.Bind(col + 1, read.Int(col));
+      else if (spec.kinds[i] == 'x' && target.Backend() == "postgresql")
+        write.Bind(col + 1, store::HexOfBytes(read.Text(col)));
       else
         write.Bind(col + 1, read.Text(col));
     }
@@ -302,7 +319,7 @@ Result<MigrateReport> Migrate(const std::string& dir, store::SqlConnection& targ
     // the audit log): who moved what from where.
     CSU_ASSIGN_OR_RETURN(has_log, TablesIn(target));
     bool audit = false;
-    for (const std::string& t : has_log) audit = audit || t.rfind("audit_log (", 0) == 0;
+    for (const auto& [name, rows] : has_log) audit = audit || name == "audit_log";
     if (!audit) return Status::Ok();
     std::string details = "{\"from\":" + store::JsonString(dir) + ",\"steps\":{";
     for (size_t i = 0; i < report.steps.size(); ++i)

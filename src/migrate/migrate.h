@@ -151,7 +151,8 @@ Result<MigrateReport> Migrate(const std::string& dir, store::SqlConnection& targ
 Result<std::unique_ptr<store::SqliteDb>> OpenReadOnly(const std::string& path);
 
 // One table copied column for column: `kinds` has one letter per column,
-// 'i' (integer) or 't' (text), either of which may be null.
+// 'i' (integer), 't' (text) or 'x' (bytes: a SQLite BLOB or text holding any
+// byte, into PostgreSQL's BYTEA), any of which may be null.
 struct TableSpec {
   std::string table;
   std::vector<std::string> columns;

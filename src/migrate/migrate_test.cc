@@ -36,6 +36,9 @@
 #include "pg/pg_for_tests.h"
 #include "primarycare/claims_store.h"
 #include "primarycare/pc_store.h"
+#include "procurement/ocds.h"
+#include "procurement/procurement_store.h"
+#include "procurement/procurement_testing.h"
 #include "refdata/refdata_for_tests.h"
 #include "store/audit_chain.h"
 #include "store/sql_audit_log.h"
@@ -456,6 +459,9 @@ TEST_P(MigrateTest, ASecondRunRefusesNamingWhatIsThere) {
   const std::string why = again.error().ToString();
   EXPECT_NE(why.find("is not empty"), std::string::npos) << why;
   EXPECT_NE(why.find("users (3 rows)"), std::string::npos) << why;
+  // Only the tables with rows are named; the empty ones are counted.
+  EXPECT_EQ(why.find("(0 rows)"), std::string::npos) << why;
+  EXPECT_NE(why.find(" other empty table"), std::string::npos) << why;
   EXPECT_NE(why.find("migrated from " + Source()), std::string::npos) << why;
   EXPECT_EQ(TargetTables(), tables);
 }
@@ -926,6 +932,116 @@ TEST_P(MigrateTest, TheLedgerMovesWithItsJournalNumbers) {
   auto raw = Target();
   EXPECT_FALSE(raw->Exec("UPDATE ledger_journals SET description = 'x' WHERE number = 1").ok())
       << "a migrated posted journal was changed";
+}
+
+// A folder's procurement moves whole: the document versions' bytes (binary,
+// with NUL and 0xff) as they were, the releases in the order they were
+// published, so the OCDS packages exported from the server are byte for byte
+// the folder's, a release published after the move is numbered and ordered
+// after them, and published releases stay immutable. A document version
+// whose bytes no longer match their SHA-256 refuses the run before anything
+// is written, naming it.
+TEST_P(MigrateTest, ProcurementMovesWithItsDocumentsAndReleases) {
+  if (!pg_) GTEST_SKIP() << "the procurement step moves into PostgreSQL only";
+  auto fail = [](const std::string& why) { ADD_FAILURE() << why; };
+  std::string before;
+  std::vector<std::string> versions;
+  {
+    auto db = procurement::ProcurementStore::Open(Source());
+    ASSERT_TRUE(db.ok()) << db.error().ToString();
+    before = procurement::testing::OcdsExport(*db.value(), fail);
+    for (int64_t v : {1, 2}) {
+      auto bytes = db.value()->DocumentBytes("05D", "T-1", "specification.pdf", v);
+      ASSERT_TRUE(bytes.ok()) << bytes.error().ToString();
+      versions.push_back(bytes.value());
+    }
+    // A second tender, still open, with a bidder's question.
+    const procurement::Actor pat{"2025-08-02T09:00:00Z", "pat"};
+    procurement::PlanLine p;
+    p.ccg = "05D";
+    p.ref = "P2";
+    p.title = "Community dermatology";
+    p.value = Money::FromPounds(300000);
+    p.process = procurement::PsrProcess::kCompetitive;
+    p.reasons = "several capable providers";
+    p.key_criteria = "quality; value";
+    p.start = Date::FromYmd(2025, 7, 1);
+    p.award_by = Date::FromYmd(2026, 2, 1);
+    Status planned = db.value()->AddPlanLine(p, pat);
+    ASSERT_TRUE(planned.ok()) << planned.error().ToString();
+    ASSERT_TRUE(db.value()
+                    ->CreateTender({"05D", "T-2", "P2", "Dermatology", Date::FromYmd(2025, 9, 1),
+                                    procurement::TenderStatus::kOpen, std::nullopt},
+                                   pat)
+                    .ok());
+    auto asked = db.value()->AddClarification("05D", "T-2", {0, "Beta Care", Date::FromYmd(2025, 8, 1), "Is TUPE in scope?"},
+                                              pat);
+    ASSERT_TRUE(asked.ok()) << asked.error().ToString();
+  }
+  ASSERT_FALSE(before.empty());
+  ASSERT_EQ(versions[0].size(), 12u);
+  ASSERT_NE(versions[0].find('\0'), std::string::npos);
+
+  // A damaged version first: refused, nothing written.
+  {
+    auto raw = store::SqliteDb::Open(Source() + "/procurement.sqlite", "", false);
+    ASSERT_TRUE(raw.ok());
+    ASSERT_TRUE(raw.value()->Exec("DROP TRIGGER documents_no_update; UPDATE documents SET content = 'tampered' "
+                                  "WHERE version = 2").ok());
+  }
+  auto refused = Run();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().ToString().find("document specification.pdf version 2"), std::string::npos)
+      << refused.error().ToString();
+  EXPECT_EQ(TargetTables(), 0);
+  {
+    auto raw = store::SqliteDb::Open(Source() + "/procurement.sqlite", "", false);
+    ASSERT_TRUE(raw.ok());
+    auto put = raw.value()->Prepare("UPDATE documents SET content = ?1 WHERE version = 2");
+    ASSERT_TRUE(put.ok());
+    ASSERT_TRUE(put.value().Bind(1, std::string_view(versions[1])).Run().ok());
+  }
+
+  auto report = Run();
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  std::map<std::string, int64_t> rows;
+  bool checked = false;
+  for (const StepReport& step : report.value().steps) {
+    for (const TableCount& t : step.tables) {
+      EXPECT_EQ(t.source_rows, t.target_rows) << t.table;
+      rows[t.table] = t.target_rows;
+    }
+    for (const auto& [what, said] : step.checks)
+      if (what == "document versions") checked = said == "2 copied, each matching its SHA-256";
+  }
+  EXPECT_TRUE(checked);
+  EXPECT_EQ(rows["procurement_documents"], 2);
+  EXPECT_EQ(rows["procurement_releases"], 5);
+  EXPECT_EQ(rows["procurement_clarifications"], 1);
+  EXPECT_EQ(rows["procurement_scores"], 2);
+
+  auto node = procurement::ProcurementStore::OpenServer(Target());
+  ASSERT_TRUE(node.ok()) << node.error().ToString();
+  EXPECT_EQ(procurement::testing::OcdsPackages(*node.value(), fail), before);
+  for (int64_t v : {1, 2}) {
+    auto bytes = node.value()->DocumentBytes("05D", "T-1", "specification.pdf", v);
+    ASSERT_TRUE(bytes.ok()) << bytes.error().ToString();
+    EXPECT_EQ(bytes.value(), versions[static_cast<size_t>(v - 1)]);
+  }
+  // Published after the move: the next number of its stage, listed last.
+  const procurement::OcdsPublisher pub{procurement::kTestOcidPrefix, "Example CSU", ""};
+  const std::string ocid = procurement::Ocid(pub, "T-1");
+  auto next = node.value()->PublishNext(ocid, "tender", [&](int64_t seq) -> Result<procurement::Release> {
+    return procurement::Release{ocid, ocid + "-tender-" + std::to_string(seq), "tender", "2026-01-08T09:00:00Z", "{}",
+                                ""};
+  });
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  EXPECT_EQ(next.value().release_id, ocid + "-tender-3");
+  auto listed = node.value()->Releases(ocid);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed.value().size(), 6u);
+  EXPECT_EQ(listed.value().back().release_id, ocid + "-tender-3");
+  EXPECT_FALSE(Target()->Exec("DELETE FROM procurement_releases").ok()) << "a migrated release was deleted";
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ std::vector<std::unique_ptr<MigrationStep>> DefaultSteps() {
   steps.push_back(MakePayrollStep());
   steps.push_back(MakeChcStep());
   steps.push_back(MakePrimaryCareStep());
+  steps.push_back(MakeProcurementStep());
   return steps;
 }
 

@@ -12,6 +12,8 @@
 //   continuing healthcare  chc.sqlite (§15 -> §15a)          chc_step.cc
 //   primary care   primary-care.sqlite and its evidence      primary_care_step.cc
 //                  files (§17, §18 -> §17a, §18a)
+//   procurement    procurement.sqlite (§14 -> §14a), document   procurement_step.cc
+//                  versions' bytes into BYTEA
 #pragma once
 
 #include <memory>
@@ -32,6 +34,7 @@ std::unique_ptr<MigrationStep> MakeLedgerStep();
 std::unique_ptr<MigrationStep> MakePayrollStep();
 std::unique_ptr<MigrationStep> MakeChcStep();
 std::unique_ptr<MigrationStep> MakePrimaryCareStep();
+std::unique_ptr<MigrationStep> MakeProcurementStep();
 
 // What a step checks of a source database before anything is written: its
 // meta table's schema_version is `version`, and it holds no table beyond

@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <iterator>
 
-#include "ingest/pseudonymiser.h"
 #include "payroll/hr_identifiers.h"
 #include "payroll/payroll_store_impl.h"
 #include "payroll/tax_code.h"
+#include "store/hex.h"
 #include "store/sql.h"
 #include "store/sqlite_db.h"
 
@@ -347,21 +347,6 @@ Result<int64_t> InsertedId(store::SqlConnection& db, store::SqlStatement& q) {
   return id;
 }
 
-std::optional<std::string> FromHex(const std::string& hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out(hex.size() / 2, '\0');
-  auto v = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = v(hex[2 * i]), lo = v(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out[i] = static_cast<char>(hi * 16 + lo);
-  }
-  return out;
-}
 
 std::optional<Date> OptDate(const store::SqlStatement& q, int col) {
   if (q.IsNull(col)) return std::nullopt;
@@ -525,7 +510,7 @@ Result<int64_t> PayrollStore::InsertEmployee(const NewEmployee& e, const Persona
     CSU_ASSIGN_OR_RETURN(sealed, cipher.Seal(id, kFields[i], FieldOf(who, i)));
     ins.Reset();
     ins.Bind(1, id).Bind(2, std::string_view(kFields[i]))
-        .Bind(3, ingest::ToHex(reinterpret_cast<const uint8_t*>(sealed.data()), sealed.size()));
+        .Bind(3, store::HexOfBytes(sealed));
     if (Status s = ins.Run(); !s.ok()) return s.error();
   }
   return id;
@@ -582,7 +567,7 @@ Result<PersonalDetails> PayrollStore::ReadPersonal(int64_t employee_id, const st
     CSU_ASSIGN_OR_RETURN(row, q.Step());
     if (!row) break;
     const std::string field = q.Text(0);
-    auto sealed = FromHex(q.Text(1));
+    auto sealed = store::BytesOfHex(q.Text(1));
     const std::string where = "employee " + std::to_string(employee_id) + " " + field;
     if (!sealed) return MakeError(where, "the stored field is not hex");
     CSU_ASSIGN_OR_RETURN(plain, cipher.Open(employee_id, field, *sealed));

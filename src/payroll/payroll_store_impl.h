@@ -28,8 +28,6 @@ Result<std::vector<T>> AllRows(store::SqlStatement& q, F&& read) {
   }
   return out;
 }
-// identities.sealed's lower-case hex as bytes; nullopt when not hex.
-std::optional<std::string> FromHex(const std::string& hex);
 // The tables of a stored run's outputs (run_outputs_store.cc), created
 // whenever the file is opened (docs/store-format.md §16). In server mode
 // they are part of the one schema (payroll_store.cc, kPostgresSchema).

@@ -7,10 +7,10 @@
 #include <iterator>
 #include <map>
 
-#include "ingest/pseudonymiser.h"
 #include "payroll/hr_identifiers.h"
 #include "payroll/payroll_store.h"
 #include "payroll/payroll_store_impl.h"
+#include "store/hex.h"
 #include "store/sql.h"
 
 namespace csu::payroll {
@@ -171,7 +171,7 @@ Status PayrollStore::SetGender(int64_t employee_id, char gender, const store::Fi
                                          "VALUES (?1,?2,?3,?4) ON CONFLICT(employee_id) DO UPDATE SET sealed = "
                                          "excluded.sealed, set_at = excluded.set_at, set_by = excluded.set_by"));
     return q.Bind(1, employee_id)
-        .Bind(2, ingest::ToHex(reinterpret_cast<const uint8_t*>(sealed.data()), sealed.size()))
+        .Bind(2, store::HexOfBytes(sealed))
         .Bind(3, actor.at).Bind(4, actor.by).Run();
   });
 }
@@ -233,7 +233,7 @@ Result<std::vector<EmployeePersonal>> PayrollStore::RunPeople(const PayRunResult
     gq.Bind(1, e.id);
     CSU_ASSIGN_OR_RETURN(has_gender, gq.Step());
     if (has_gender) {
-      auto sealed = FromHex(gq.Text(0));
+      auto sealed = store::BytesOfHex(gq.Text(0));
       if (!sealed) return MakeError("employee " + s.employee_id, "the stored gender does not read");
       CSU_ASSIGN_OR_RETURN(g, cipher.Open(e.id, kGenderField, *sealed));
       p.gender = g.empty() ? 'F' : g[0];

@@ -7,6 +7,7 @@
 #include "ingest/extract_schema.h"
 #include "pg/pg_connection.h"
 #include "store/catalog.h"
+#include "store/hex.h"
 #include "store/sha256.h"
 
 namespace csu::pg {
@@ -14,37 +15,9 @@ namespace {
 
 constexpr int64_t kBatchSchemaVersion = 1;
 
-// Chunks travel as hex text (decode(..., 'hex') / encode(..., 'hex')): the
-// SQL interface binds text and integers only, and PostgreSQL's text may not
-// hold a NUL byte.
-std::string ToHex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(bytes.size() * 2, '0');
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    const auto b = static_cast<unsigned char>(bytes[i]);
-    out[2 * i] = kDigits[b >> 4];
-    out[2 * i + 1] = kDigits[b & 15];
-  }
-  return out;
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool FromHex(std::string_view hex, std::string& out) {
-  if (hex.size() % 2 != 0) return false;
-  out.resize(hex.size() / 2);
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = HexDigit(hex[2 * i]), lo = HexDigit(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[i] = static_cast<char>(hi * 16 + lo);
-  }
-  return true;
-}
+// Chunks travel as hex text (decode(..., 'hex') / encode(..., 'hex'),
+// store/hex.h): the SQL interface binds text and integers only, and
+// PostgreSQL's text may not hold a NUL byte.
 
 std::string Where(int64_t id) { return "batch " + std::to_string(id); }
 
@@ -92,7 +65,7 @@ Status InsertFile(store::SqlConnection& db, int64_t id, const char* role, const 
         std::string_view(bytes).substr(static_cast<size_t>(seq) * kChunkBytes, kChunkBytes);
     c.Reset();
     c.Bind(1, id).Bind(2, role).Bind(3, seq).Bind(4, static_cast<int64_t>(chunk.size()));
-    c.Bind(5, store::Sha256Hex(chunk)).Bind(6, ToHex(chunk));
+    c.Bind(5, store::Sha256Hex(chunk)).Bind(6, store::HexOfBytes(chunk));
     if (Status s = c.Run(); !s.ok()) return s;
   }
   return Status::Ok();
@@ -120,7 +93,9 @@ Result<std::string> ReadFile(store::SqlConnection& db, int64_t id, const char* r
     CSU_ASSIGN_OR_RETURN(row, c.Step());
     const std::string part = "chunk " + std::to_string(seq) + " of its " + what;
     if (!row) return MakeError(where, part + " is missing from the database");
-    if (!FromHex(c.Text(2), chunk)) return MakeError(where, part + " cannot be read");
+    std::optional<std::string> decoded = store::BytesOfHex(c.Text(2));
+    if (!decoded) return MakeError(where, part + " cannot be read");
+    chunk = std::move(*decoded);
     const int64_t expected = std::min<int64_t>(static_cast<int64_t>(kChunkBytes), bytes - seq * static_cast<int64_t>(kChunkBytes));
     if (static_cast<int64_t>(chunk.size()) != c.Int(0) || c.Int(0) != expected)
       return MakeError(where, part + " has the wrong length: the copy in the database is damaged; nothing of the "

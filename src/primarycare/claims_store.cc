@@ -9,6 +9,7 @@
 #include "store/audit_chain.h"
 #include "primarycare/pc_server_schema.h"
 #include "primarycare/pc_store.h"
+#include "store/hex.h"
 #include "store/sha256.h"
 #include "store/sql.h"
 #include "store/sqlite_db.h"
@@ -133,33 +134,6 @@ CREATE TABLE es_evidence_files(
   sha256 TEXT PRIMARY KEY CHECK(length(sha256) = 64),
   content_hex TEXT NOT NULL);
 )sql";
-
-std::string ToHex(std::string_view bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
-  return out;
-}
-
-std::optional<std::string> FromHex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  std::string out(hex.size() / 2, '\0');
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out[i] = static_cast<char>(hi * 16 + lo);
-  }
-  return out;
-}
 
 // Run before kSchema on a version 1 file (es_schemes without evidence_file).
 const char* kUpgrade1To2 = "ALTER TABLE es_schemes ADD COLUMN evidence_file INTEGER NOT NULL DEFAULT 0 "
@@ -331,7 +305,7 @@ Status CreateClaimsServerTables(store::SqlConnection& db) {
   return db.Exec(std::string("INSERT INTO es_meta(key, value) VALUES ('schema_version', '") + kVersion + "')");
 }
 
-std::string EvidenceContentHex(std::string_view bytes) { return ToHex(bytes); }
+std::string EvidenceContentHex(std::string_view bytes) { return store::HexOfBytes(bytes); }
 
 Result<std::unique_ptr<ClaimsStore>> ClaimsStore::OpenServer(std::unique_ptr<store::SqlConnection> db,
                                                              ClaimsAuditFn audit) {
@@ -669,7 +643,7 @@ Result<int64_t> ClaimsStore::StoreEvidence(int64_t claim, const NewClaim::File& 
     // so the row naming them and the bytes commit together for every node.
     CSU_ASSIGN_OR_RETURN(put, db_->Prepare("INSERT INTO es_evidence_files(sha256, content_hex) VALUES (?1, ?2) "
                                            "ON CONFLICT(sha256) DO UPDATE SET content_hex = excluded.content_hex"));
-    if (Status st = put.Bind(1, hash).Bind(2, ToHex(file.bytes)).Run(); !st.ok()) return st.error();
+    if (Status st = put.Bind(1, hash).Bind(2, store::HexOfBytes(file.bytes)).Run(); !st.ok()) return st.error();
   } else {
     const std::string folder = dir_ + "/primary-care-evidence";
     const std::string path = folder + "/" + hash;
@@ -753,7 +727,7 @@ Result<std::optional<ClaimsStore::EvidenceFile>> ClaimsStore::ReadEvidence(const
     CSU_ASSIGN_OR_RETURN(get, db_->Prepare("SELECT content_hex FROM es_evidence_files WHERE sha256 = ?1"));
     get.Bind(1, f.row.sha256);
     CSU_ASSIGN_OR_RETURN(has, get.Step());
-    std::optional<std::string> decoded = has ? FromHex(get.Text(0)) : std::nullopt;
+    std::optional<std::string> decoded = has ? store::BytesOfHex(get.Text(0)) : std::nullopt;
     if (!decoded)
       return MakeError("evidence " + std::to_string(id), "the stored file " + f.row.sha256 + " is missing or damaged");
     bytes = std::move(*decoded);

@@ -6,8 +6,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "store/hex.h"
 #include "store/sha256.h"
 #include "store/sql.h"
+#include "store/sql_schema.h"
 #include "store/sqlite_db.h"
 
 namespace csu::procurement {
@@ -161,34 +163,6 @@ const Dialect& DialectOf(const store::SqlConnection& db) {
   return db.Backend() == "postgresql" ? kPostgresDialect : kSqliteDialect;
 }
 
-std::string Hex(std::string_view bytes) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
-Result<std::string> FromHex(const std::string& hex, const std::string& where) {
-  auto digit = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  if (hex.size() % 2 != 0) return MakeError(where, "damaged document content");
-  std::string out(hex.size() / 2, '\0');
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = digit(hex[2 * i]), lo = digit(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return MakeError(where, "damaged document content");
-    out[i] = static_cast<char>(hi * 16 + lo);
-  }
-  return out;
-}
-
 nlohmann::json CriteriaJson(const Criteria& c) {
   nlohmann::json j;
   j["groups"] = nlohmann::json::array();
@@ -299,6 +273,12 @@ Status CheckPlanLine(const PlanLine& p) {
       break;
   }
   return Status::Ok();
+}
+
+Status CreateProcurementServerTables(store::SqlConnection& db) {
+  if (db.Backend() != "postgresql")
+    return MakeError(db.Name(), "the procurement server tables need a PostgreSQL database");
+  return store::CreateServerSchemaIn(db, "procurement_meta", kPostgresSchema, kSchemaVersion);
 }
 
 ProcurementStore::ProcurementStore(PassKey, std::unique_ptr<store::SqlConnection> db) : db_(std::move(db)) {}
@@ -548,7 +528,7 @@ Result<Document> ProcurementStore::AddDocument(const std::string& ccg, const std
                                                DialectOf(*db_).content_in)));
     ins.Bind(1, tender).Bind(2, name).Bind(3, next).Bind(4, hash);
     if (db_->Backend() == "postgresql")
-      ins.Bind(5, Hex(bytes));
+      ins.Bind(5, store::HexOfBytes(bytes));
     else
       ins.Bind(5, std::string_view(bytes));
     ins.Bind(6, by.at).Bind(7, by.user);
@@ -584,8 +564,9 @@ Result<std::string> ProcurementStore::DocumentBytes(const std::string& ccg, cons
   if (!row) return MakeError("document " + name, fmt::format("no version {}", version));
   std::string bytes = q.Text(0);
   if (db_->Backend() == "postgresql") {
-    CSU_ASSIGN_OR_RETURN(raw, FromHex(bytes, db_->Name() + ": document " + name));
-    bytes = std::move(raw);
+    std::optional<std::string> raw = store::BytesOfHex(bytes);
+    if (!raw) return MakeError(db_->Name() + ": document " + name, "damaged document content");
+    bytes = std::move(*raw);
   }
   if (store::HexOf(store::Sha256Of(bytes)) != q.Text(1))
     return MakeError(db_->Name() + ": document " + name, "the stored content does not match its SHA-256");

@@ -186,6 +186,13 @@ struct Release {
   std::string sha256;
 };
 
+// Server mode's tables (§14a) with procurement_meta's schema_version, created
+// inside a write transaction the caller holds: what OpenServer creates on
+// first open, for `csu migrate`, which creates every store's tables and
+// copies their rows in its one transaction (src/migrate/procurement_step.cc).
+// PostgreSQL only: a SQLite connection is refused.
+Status CreateProcurementServerTables(store::SqlConnection& db);
+
 class ProcurementStore {
  public:
   // Opens (creating) DIR/procurement.sqlite. Errors name the file.

@@ -1,5 +1,7 @@
 #include "store/sha256.h"
 
+#include "store/hex.h"
+
 #include <openssl/evp.h>
 
 #include <stdexcept>
@@ -45,13 +47,7 @@ Digest Sha256Of(std::string_view bytes) {
 }
 
 std::string HexOf(const Digest& digest) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s(64, '0');
-  for (size_t i = 0; i < 32; ++i) {
-    s[2 * i] = kDigits[digest[i] >> 4];
-    s[2 * i + 1] = kDigits[digest[i] & 15];
-  }
-  return s;
+  return HexOfBytes(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 std::string Sha256Hex(std::string_view bytes) { return HexOf(Sha256Of(bytes)); }
