@@ -63,6 +63,12 @@ Result<std::unique_ptr<JobLock>> JobLock::Take(const std::string& url, int64_t k
   return std::make_unique<JobLock>(std::move(db), key, job);
 }
 
+JobLock::~JobLock() {
+  // Best effort: a lost connection has no lock to give back.
+  auto q = db_->Prepare("SELECT pg_advisory_unlock(?1)");
+  if (q.ok()) (void)q.value().Bind(1, key_).Step();
+}
+
 Status JobLock::StillHeld() {
   auto check = [&]() -> Result<bool> {
     CSU_ASSIGN_OR_RETURN(q, db_->Prepare(std::string("SELECT count(*) FROM pg_locks l WHERE l.pid = pg_backend_pid() "

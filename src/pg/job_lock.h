@@ -32,6 +32,11 @@ class JobLock {
   // backend), so the server has released it and another run may have taken
   // it; the job should stop and be run again.
   Status StillHeld();
+  // Releases the lock before the connection closes: a closed connection's
+  // backend lets its locks go only when it has exited, a moment after the
+  // client has gone, so a run started straight after this one ends (a
+  // script's next command, a retry) would otherwise be refused.
+  ~JobLock();
 
   JobLock(std::unique_ptr<store::SqlConnection> db, int64_t key, std::string job)
       : db_(std::move(db)), key_(key), job_(std::move(job)) {}
