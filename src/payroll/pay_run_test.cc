@@ -157,7 +157,7 @@ TEST(PayRun, RefusesBadInputNamingTheEmployeeAndField) {
   EXPECT_FALSE(CalculatePayRun(run, Rates()).ok());
 }
 
-TEST(PayRun, Bands8aTo8dOf2024To25ArePaidFromTheirScales) {
+TEST(PayRun, Bands7And8aTo8dOf2024To25ArePaidFromTheirScales) {
   // RCNi restating NHS Employers (data/payroll/afc_pay_points.csv): 8b
   // intermediate £66,246 ÷ 12 = £5,520.50; 8a entry £53,755 ÷ 12 =
   // £4,479.583… → £4,479.58; 8d top £101,677 ÷ 12 = £8,473.083… → £8,473.08.
@@ -180,13 +180,16 @@ TEST(PayRun, Bands8aTo8dOf2024To25ArePaidFromTheirScales) {
   const Payslip may = Calc(c);
   EXPECT_EQ(may.afc_step, 2);
   EXPECT_EQ(may.basic_pay, P(656783));
-  // Bands 7 and 9 of 2024/25 have no source for the whole band: refused.
-  for (const char* band : {"7", "9"}) {
-    auto r = CalculatePayslip(in_2024("H-R", band, 1), Rates());
-    ASSERT_FALSE(r.ok()) << band;
-    EXPECT_EQ(r.error().why, "afc_band: '" + std::string(band) +
-                                 "' has no pay points for 2024/25 (the reference data has 2, 3, 4, 5, 6, 8a, 8b, 8c, 8d)");
-  }
+  // Band 7's intermediate point (docs/payroll.md, the reading chosen):
+  // £48,526 ÷ 12 = £4,043.833… → £4,043.83.
+  const Payslip b7 = Calc(in_2024("H-7", "7", 2));
+  EXPECT_EQ(b7.basic_pay, P(404383));
+  EXPECT_EQ(b7.lines.front().explanation, "AfC 2024/25 band 7 step 2 £48,526 a year ÷ 12 = £4,043.83");
+  // Band 9 of 2024/25 has no readable source: refused.
+  auto r = CalculatePayslip(in_2024("H-R", "9", 1), Rates());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().why,
+            "afc_band: '9' has no pay points for 2024/25 (the reference data has 2, 3, 4, 5, 6, 7, 8a, 8b, 8c, 8d)");
 }
 
 TEST(PayRun, ARunGivesWhatEachPayslipAloneGives) {
