@@ -38,6 +38,12 @@ bad=$(q "SELECT count(*) FROM batch_chunks WHERE sha256 <> encode(sha256(data), 
 [ "$(q "SELECT count(*) FROM audit_log WHERE action = 'batches.publish'")" = 1 ] ||
   fail "the publication is not in the database's audit log"
 ok "csu ingest --database stores the batch as checksummed chunks ($(q "SELECT count(*) FROM batch_chunks") chunks), audited in the database's log"
+# Its records are metered in the database's usage tables (where a node's
+# uploads are metered), not in the ingesting folder's billing.sqlite.
+metered=$(q "SELECT COALESCE(sum(quantity), 0) FROM usage WHERE meter = 'records_loaded' AND ccg = '02E'")
+[ "$metered" -gt 0 ] || fail "the ingest's records were not metered in PostgreSQL"
+[ ! -e "$T/ingest/billing.sqlite" ] || fail "the ingest made a billing.sqlite in its folder (it meters in PostgreSQL)"
+ok "csu ingest --database meters its $metered records in PostgreSQL"
 
 USER_NAME=batches
 PASSWORD="Harbour-lantern-$RANDOM-$RANDOM"

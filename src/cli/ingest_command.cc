@@ -106,7 +106,9 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
   State& s = *state.value();
   // The command holds the folder alone: every store call runs directly.
   const load::WithStore with_store = [&s](const std::function<Status(store::Store&)>& fn) { return fn(*s.store); };
-  auto meter = billing::Meter::Open(args.data_dir);
+  // The records loaded are metered where the installation's billing is:
+  // with --database, PostgreSQL's usage tables, as a node's uploads are.
+  auto meter = OpenMeter(args.data_dir, args.database);
   if (!meter.ok()) {
     PrintError(meter.error().ToString());
     return kExitFailure;
