@@ -726,7 +726,7 @@ if [ ${#SERVE_DB[@]} -gt 0 ]; then
   # 02E set it sees 02E's invoices only, never 12F's or 27D's.
   own=$(as_user psql -XAtq "$APP_URL" -c "select min(number) from documents where ccg = '02E'")
   [ -n "$own" ] || fail "no 02E invoice to read through the application role"
-  for path in /ccg/02E/billing "/ccg/02E/invoices/$own"; do
+  for path in /ccg/02E/billing "/ccg/02E/invoices/$own" /ccg/02E/procurement; do
     code=$(c -o /dev/null -w '%{http_code}' -b "__Host-csu_session=$session" "$BASE$path") || fail "GET $path failed"
     [ "$code" = 200 ] || fail "GET $path through the application role: $code"
   done
@@ -738,7 +738,10 @@ if [ ${#SERVE_DB[@]} -gt 0 ]; then
   seen=$(as_user psql -XAtq "$WEB_URL" -c begin -c "select set_config('app.tenant', '02E', true)" \
     -c "select string_agg(distinct ccg, ',') from documents" -c commit 2>&1 | tail -n 1)
   [ "$seen" = 02E ] || fail "the application role with tenant 02E saw invoices of: $seen"
-  ok "row-level security: 02E's billing page and invoice $own served through the application role csu_web; csu_web without a tenant gets an error, with 02E it sees only 02E's invoices"
+  if as_user psql -XAtq "$WEB_URL" -c 'select count(*) from procurement_tenders' >"$T/rls.out" 2>&1; then
+    fail "the application role counted the tenders without a tenant: $(cat "$T/rls.out")"
+  fi
+  ok "row-level security: 02E's billing page, invoice $own and procurement page served through the application role csu_web; csu_web without a tenant gets an error (invoices, tenders), with 02E it sees only 02E's invoices"
 fi
 
 step "a node killed under load"

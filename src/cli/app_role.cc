@@ -48,6 +48,9 @@ const ApplicationRoleTables& PlatformApplicationRoleTables() {
     add(chc::kServerTenantTables);
     add(primarycare::kServerTenantTables);
     add(procurement::kServerTenantTables);
+    for (const char* t : procurement::kServerTenderTables)
+      tables.module_child.push_back({t, "tender", "procurement_tenders", "id"});
+    for (const char* t : procurement::kServerSharedTables) tables.module_read_only.push_back(t);
     for (const auto& c : payroll::kServerChildTables)
       tables.module_child.push_back({c.table, c.column, c.parent, c.parent_column});
     // Continuing healthcare's rows of a case, an assessment, a package or a
@@ -68,6 +71,9 @@ Result<std::pair<int, int>> ScopeForApplicationRole(const std::string& owner_url
   // scoping never meets a table that is not there yet.
   CSU_ASSIGN_OR_RETURN(contracts, OpenContracts("", owner_url));
   CSU_ASSIGN_OR_RETURN(billing, OpenBilling("", owner_url));
+  // Procurement's pages read through the role, so its tables are made here
+  // too (the other modules' are scoped once a node or a command made them).
+  CSU_ASSIGN_OR_RETURN(procurement_db, OpenProcurement("", owner_url));
   CSU_ASSIGN_OR_RETURN(owner, pg::Connect(owner_url));
   const ApplicationRoleTables& t = PlatformApplicationRoleTables();
   for (const auto& x : t.tenant)
@@ -101,25 +107,44 @@ Result<std::pair<int, int>> ScopeForApplicationRole(const std::string& owner_url
       return s.error();
     ++scoped;
   }
-  return std::make_pair(scoped, static_cast<int>(t.read_only.size()));
+  int read_only = static_cast<int>(t.read_only.size());
+  for (const char* x : t.module_read_only) {
+    CSU_ASSIGN_OR_RETURN(here, present(x));
+    if (!here) continue;
+    if (Status s = pg::GrantReadOnly(*owner, x, role); !s.ok()) return s.error();
+    ++read_only;
+  }
+  return std::make_pair(scoped, read_only);
 }
 
-Result<std::unique_ptr<TenantBilling>> TenantBilling::Open(const std::string& app_url) {
+std::vector<std::string> ProcurementScopedTables() {
+  std::vector<std::string> out;
+  for (const auto& [table, column] : procurement::kServerTenantTables) out.emplace_back(table);
+  for (const char* table : procurement::kServerTenderTables) out.emplace_back(table);
+  return out;
+}
+
+Result<std::unique_ptr<store::SqlConnection>> ConnectApplicationRole(const std::string& app_url,
+                                                                     const std::vector<std::string>& scoped) {
   if (!pg::IsPostgresUrl(app_url)) return MakeError("--app-database", "must be a postgresql:// URL (docs/deploy.md)");
   CSU_ASSIGN_OR_RETURN(conn, pg::Connect(app_url));
-  if (Status s = pg::CheckApplicationRole(*conn, PlatformApplicationRoleTables().Scoped()); !s.ok()) return s.error();
-  store::SqlConnection* raw = conn.get();
-  CSU_ASSIGN_OR_RETURN(db, billing::BillingStore::OpenServer(std::move(conn)));
-  return std::make_unique<TenantBilling>(PassKey(), raw, std::move(db));
+  if (Status s = pg::CheckApplicationRole(*conn, scoped); !s.ok()) return s.error();
+  return conn;
 }
 
-TenantBilling::TenantBilling(PassKey, store::SqlConnection* conn, std::unique_ptr<billing::BillingStore> db)
-    : conn_(conn), db_(std::move(db)) {}
-TenantBilling::~TenantBilling() = default;
+Status RunInTenant(store::SqlConnection& conn, const std::string& ccg, const std::function<Status()>& body) {
+  return pg::InTenant(conn, ccg, body);
+}
 
-Status TenantBilling::With(const std::string& ccg, const std::function<Status(billing::BillingStore&)>& fn) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return pg::InTenant(*conn_, ccg, [&]() -> Status { return fn(*db_); });
+Result<std::unique_ptr<TenantBilling>> OpenTenantBilling(const std::string& app_url) {
+  return TenantBilling::Open(app_url, PlatformApplicationRoleTables().Scoped(),
+                             [](std::unique_ptr<store::SqlConnection> c) { return billing::BillingStore::OpenServer(std::move(c)); });
+}
+
+Result<std::unique_ptr<TenantProcurement>> OpenTenantProcurement(const std::string& app_url) {
+  return TenantProcurement::Open(app_url, ProcurementScopedTables(), [](std::unique_ptr<store::SqlConnection> c) {
+    return procurement::ProcurementStore::OpenServer(std::move(c));
+  });
 }
 
 }  // namespace csu::cli

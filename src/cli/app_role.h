@@ -26,6 +26,9 @@ class SqlConnection;
 namespace csu::billing {
 class BillingStore;
 }
+namespace csu::procurement {
+class ProcurementStore;
+}
 
 namespace csu::cli {
 
@@ -51,10 +54,16 @@ struct ApplicationRoleTables {
   // require them.
   std::vector<TenantTable> module_tenant;
   std::vector<ChildTable> module_child;
+  std::vector<const char*> module_read_only;
   // Every scoped table's name (tenant and child), for pg::CheckApplicationRole.
   std::vector<std::string> Scoped() const;
 };
 const ApplicationRoleTables& PlatformApplicationRoleTables();
+
+// The procurement tables a node requires scoped before its procurement
+// pages read through the application role (the tenders and plan lines,
+// and every table of a tender's rows).
+std::vector<std::string> ProcurementScopedTables();
 
 // Creates the tables (opening each server-mode database once) and then
 // scopes and grants them for `role`, which must exist. Idempotent: a rerun
@@ -63,25 +72,46 @@ const ApplicationRoleTables& PlatformApplicationRoleTables();
 // included) and how many granted read-only.
 Result<std::pair<int, int>> ScopeForApplicationRole(const std::string& owner_url, const std::string& role);
 
-// The billing database on the application role's connection, for a CCG's
-// own billing pages: `With(ccg, fn)` runs `fn` in a transaction that sees
-// only that CCG's rows (pg::InTenant). Opened by `csu serve --app-database`
-// after pg::CheckApplicationRole passes. One request at a time (a mutex).
-class TenantBilling {
- public:
-  static Result<std::unique_ptr<TenantBilling>> Open(const std::string& app_url);
-  ~TenantBilling();
-  Status With(const std::string& ccg, const std::function<Status(billing::BillingStore&)>& fn);
+// The application role's connection to `app_url`, once pg::CheckApplicationRole
+// passes for `scoped` (the tables the caller will read through it).
+Result<std::unique_ptr<store::SqlConnection>> ConnectApplicationRole(const std::string& app_url,
+                                                                     const std::vector<std::string>& scoped);
+// pg::InTenant behind a function, so that the header stays light.
+Status RunInTenant(store::SqlConnection& conn, const std::string& ccg, const std::function<Status()>& body);
 
-  struct PassKey {
-    explicit PassKey() = default;
-  };
-  TenantBilling(PassKey, store::SqlConnection* conn, std::unique_ptr<billing::BillingStore> db);
+// A module's store on the application role's connection, for the pages of
+// one CCG: `With(ccg, fn)` runs `fn` in a transaction that sees only that
+// CCG's rows (pg::InTenant). Opened by `csu serve --app-database` after
+// pg::CheckApplicationRole passes for the tables the store's pages read.
+// One request at a time (a mutex).
+template <class Store>
+class TenantStore {
+ public:
+  using OpenFn = std::function<Result<std::unique_ptr<Store>>(std::unique_ptr<store::SqlConnection>)>;
+  static Result<std::unique_ptr<TenantStore>> Open(const std::string& app_url, const std::vector<std::string>& scoped,
+                                                   const OpenFn& open) {
+    CSU_ASSIGN_OR_RETURN(conn, ConnectApplicationRole(app_url, scoped));
+    store::SqlConnection* raw = conn.get();
+    CSU_ASSIGN_OR_RETURN(db, open(std::move(conn)));
+    return std::unique_ptr<TenantStore>(new TenantStore(raw, std::move(db)));
+  }
+  Status With(const std::string& ccg, const std::function<Status(Store&)>& fn) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return RunInTenant(*conn_, ccg, [&]() -> Status { return fn(*db_); });
+  }
 
  private:
+  TenantStore(store::SqlConnection* conn, std::unique_ptr<Store> db) : conn_(conn), db_(std::move(db)) {}
   std::mutex mu_;
   store::SqlConnection* conn_;  // owned by db_
-  std::unique_ptr<billing::BillingStore> db_;
+  std::unique_ptr<Store> db_;
 };
+
+// The billing database for a CCG's own billing pages and invoices.
+using TenantBilling = TenantStore<billing::BillingStore>;
+Result<std::unique_ptr<TenantBilling>> OpenTenantBilling(const std::string& app_url);
+// The procurement database for a CCG's procurement pages.
+using TenantProcurement = TenantStore<procurement::ProcurementStore>;
+Result<std::unique_ptr<TenantProcurement>> OpenTenantProcurement(const std::string& app_url);
 
 }  // namespace csu::cli

@@ -16,6 +16,10 @@
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
 #include "pg/tenant_rows.h"
+#include "procurement/decision_record.h"
+#include "report/render.h"
+#include "procurement/procurement_store.h"
+#include "procurement/procurement_testing.h"
 #include "refdata/refdata_for_tests.h"
 
 namespace csu::cli {
@@ -84,11 +88,11 @@ class AppRole : public ::testing::Test {
 };
 
 TEST_F(AppRole, ANodeRefusesTheApplicationRoleUntilTheTablesAreScoped) {
-  auto before = TenantBilling::Open(app_url_);
+  auto before = OpenTenantBilling(app_url_);
   ASSERT_FALSE(before.ok()) << "opened on unscoped tables";
   EXPECT_NE(before.error().why.find("csu app-role"), std::string::npos) << before.error().ToString();
   ASSERT_TRUE(Scope().ok());
-  auto after = TenantBilling::Open(app_url_);
+  auto after = OpenTenantBilling(app_url_);
   EXPECT_TRUE(after.ok()) << after.error().ToString();
   // The owner's own connection is not an application role.
   auto owner = pg::Connect(schema_->url());
@@ -102,7 +106,7 @@ TEST_F(AppRole, ANodeRefusesTheApplicationRoleUntilTheTablesAreScoped) {
 
 TEST_F(AppRole, ACcgReadsItsOwnBillingAndNeverAnotherCcgs) {
   ASSERT_TRUE(Scope().ok());
-  auto opened = TenantBilling::Open(app_url_);
+  auto opened = OpenTenantBilling(app_url_);
   ASSERT_TRUE(opened.ok()) << opened.error().ToString();
   TenantBilling& t = *opened.value();
   // Every document the 02E connection can list is 02E's, lines included.
@@ -167,6 +171,91 @@ TEST_F(AppRole, WithoutATenantOrOnAnUnscopedTableTheRoleGetsAnErrorNeverRows) {
     return app.value()->Exec("INSERT INTO catalogue SELECT * FROM catalogue LIMIT 0; UPDATE settings SET value = value");
   });
   EXPECT_FALSE(price.ok()) << "the application role changed a shared table";
+}
+
+// A CCG's procurement pages read through the role: the CCG's own tenders
+// and every row of them (bids, scores, documents, the decision record) as
+// the owner sees them, another CCG's tender not at all, even asked for by
+// id or counted with SQL, and no write into another CCG's tender.
+TEST_F(AppRole, ACcgReadsItsOwnProcurementAndNeverAnotherCcgs) {
+  auto owner_conn = pg::Connect(schema_->url());
+  ASSERT_TRUE(owner_conn.ok());
+  auto owner = procurement::ProcurementStore::OpenServer(std::move(owner_conn).value());
+  ASSERT_TRUE(owner.ok()) << owner.error().ToString();
+  auto fail = [](const std::string& why) { ADD_FAILURE() << why; };
+  procurement::testing::RunProcurement(*owner.value(), fail);  // 05D's T-1, every stage, five releases
+  const procurement::Actor pat{"2025-09-02T10:00:00Z", "pat"};
+  procurement::PlanLine p;
+  p.ccg = "02E";
+  p.ref = "W1";
+  p.title = "Warrington wheelchair service";
+  p.value = Money::FromPounds(400000);
+  p.process = procurement::PsrProcess::kCompetitive;
+  p.reasons = "several capable providers";
+  p.key_criteria = "quality; value";
+  p.start = Date::FromYmd(2025, 7, 1);
+  p.award_by = Date::FromYmd(2026, 2, 1);
+  ASSERT_TRUE(owner.value()->AddPlanLine(p, pat).ok());
+  ASSERT_TRUE(owner.value()
+                  ->CreateTender({"02E", "W-1", "W1", "Wheelchairs", Date::FromYmd(2025, 9, 1),
+                                  procurement::TenderStatus::kOpen, std::nullopt},
+                                 pat)
+                  .ok());
+  ASSERT_TRUE(owner.value()->AddBid("02E", "W-1", {{"B1", "Gamma Mobility", Money::FromPounds(390000)}, "RY1"}, pat).ok());
+
+  auto before = OpenTenantProcurement(app_url_);
+  ASSERT_FALSE(before.ok()) << "opened on unscoped procurement tables";
+  ASSERT_TRUE(Scope().ok());
+  auto opened = OpenTenantProcurement(app_url_);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  TenantProcurement& t = *opened.value();
+
+  // 02E: its own tender and bid; 05D's tender is not there, by id either.
+  ASSERT_TRUE(t.With("02E", [&](procurement::ProcurementStore& db) -> Status {
+                 CSU_ASSIGN_OR_RETURN(tenders, db.Tenders("02E"));
+                 EXPECT_EQ(tenders.size(), 1u);
+                 CSU_ASSIGN_OR_RETURN(bids, db.Bids("02E", "W-1"));
+                 EXPECT_EQ(bids.size(), 1u);
+                 EXPECT_FALSE(db.FindTender("05D", "T-1").ok()) << "02E read 05D's tender";
+                 CSU_ASSIGN_OR_RETURN(theirs, db.Tenders("05D"));
+                 EXPECT_TRUE(theirs.empty()) << "02E listed 05D's tenders";
+                 return Status::Ok();
+               }).ok());
+  // Counted with SQL on the role's own connection: only 02E's rows.
+  auto raw = pg::Connect(app_url_);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(pg::InTenant(*raw.value(), "02E", [&]() -> Status {
+                for (const char* table : {"procurement_bids", "procurement_scores", "procurement_documents",
+                                          "procurement_lots", "procurement_awards"}) {
+                  CSU_ASSIGN_OR_RETURN(q, raw.value()->Prepare(std::string("SELECT count(*) FROM ") + table +
+                                                               " WHERE tender = 'T-1'"));
+                  CSU_ASSIGN_OR_RETURN(row, q.Step());
+                  EXPECT_TRUE(row);
+                  EXPECT_EQ(q.Int(0), 0) << table << ": 02E sees 05D's rows";
+                }
+                return Status::Ok();
+              }).ok());
+  // A write into 05D's tender under 02E's tenant is refused.
+  Status sneaked = pg::InTenant(*raw.value(), "02E", [&]() -> Status {
+    return raw.value()->Exec("INSERT INTO procurement_bids(tender, bid, bidder, provider, price_pence) "
+                             "VALUES ('T-1', 'B9', 'Mallory', 'RZZ', 1)");
+  });
+  EXPECT_FALSE(sneaked.ok()) << "02E wrote a bid into 05D's tender";
+
+  // 05D: the decision record and the OCDS packages as the owner has them.
+  std::string through_role, as_owner;
+  ASSERT_TRUE(t.With("05D", [&](procurement::ProcurementStore& db) -> Status {
+                 CSU_ASSIGN_OR_RETURN(f, procurement::GatherDecisionFacts(db, "05D", "T-1"));
+                 for (const auto& table : procurement::DecisionRecordTables(f)) through_role += report::RenderCsv(table);
+                 through_role += procurement::testing::OcdsPackages(db, fail);
+                 return Status::Ok();
+               }).ok());
+  auto f = procurement::GatherDecisionFacts(*owner.value(), "05D", "T-1");
+  ASSERT_TRUE(f.ok()) << f.error().ToString();
+  for (const auto& table : procurement::DecisionRecordTables(f.value())) as_owner += report::RenderCsv(table);
+  as_owner += procurement::testing::OcdsPackages(*owner.value(), fail);
+  EXPECT_EQ(through_role, as_owner);
+  EXPECT_NE(as_owner.find("specification.pdf"), std::string::npos);
 }
 
 }  // namespace

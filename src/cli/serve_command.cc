@@ -323,7 +323,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   if (!args.app_database.empty()) {
     auto t = args.database.empty() ? Result<std::unique_ptr<TenantBilling>>(MakeError(
                                          "--app-database", "goes with --database (the owner's URL)"))
-                                   : TenantBilling::Open(args.app_database);
+                                   : OpenTenantBilling(args.app_database);
     if (!t.ok()) {
       PrintError(t.error().ToString());
       return kExitFailure;
@@ -373,6 +373,22 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     std::lock_guard<std::mutex> lock(procurement_mutex);
     return fn(*db);
   };
+  // With an application role, a CCG's procurement pages read on a connection
+  // that sees only that CCG's tenders and their rows (docs/server-mode.md).
+  std::unique_ptr<TenantProcurement> tenant_procurement;
+  if (!args.app_database.empty()) {
+    auto t = OpenTenantProcurement(args.app_database);
+    if (!t.ok()) {
+      PrintError(t.error().ToString());
+      return kExitFailure;
+    }
+    tenant_procurement = std::move(t).value();
+    procurement_access.with_tenant_store = [t = tenant_procurement.get()](
+                                               const std::string& ccg,
+                                               const std::function<Status(procurement::ProcurementStore&)>& fn) {
+      return t->With(ccg, fn);
+    };
+  }
   // Continuing healthcare: the pseudonymised pages, when the folder has
   // cases, or from PostgreSQL in server mode (every request reads the
   // tables, so a change on one node is what the next read on any node

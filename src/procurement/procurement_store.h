@@ -63,16 +63,25 @@ namespace csu::procurement {
 inline constexpr int64_t kProcurementWriteLock = 0x4f70656e435355'0a;
 
 // The server tables that carry a tenant (the CCG a row belongs to), for
-// row-level security (pg/tenant_rows.h). The other procurement tables hold
-// a tender's rows keyed by the tender id, which is unique in the database
-// and belongs to one CCG through procurement_tenders; a policy on them would
-// need the CCG on each row (a schema change in SQLite too), so they are
-// reached only through the CCG-scoped calls below. Releases are public once
-// published (OCDS) and carry no tenant.
+// row-level security (pg/tenant_rows.h).
 inline constexpr std::pair<const char*, const char*> kServerTenantTables[] = {
     {"procurement_plan_lines", "ccg"},
     {"procurement_tenders", "ccg"},
 };
+// A tender's rows, keyed by its id (column `tender`), which is unique in the
+// database and belongs to one CCG through procurement_tenders: scoped
+// through that parent (pg::ScopeChildTable), so the application role sees
+// a bid or a score only while its tender is visible to it.
+inline constexpr const char* kServerTenderTables[] = {
+    "procurement_lots",        "procurement_documents",   "procurement_interests",
+    "procurement_bids",        "procurement_assignments", "procurement_scores",
+    "procurement_moderations", "procurement_exclusions",  "procurement_awards",
+    "procurement_representations", "procurement_clarifications",
+};
+// Read by the application role and never written by it: the schema version
+// (read on open) and the releases, public once published (OCDS) and
+// carrying no tenant.
+inline constexpr const char* kServerSharedTables[] = {"procurement_meta", "procurement_releases"};
 
 // Who made a change and when (UTC ISO 8601).
 struct Actor {

@@ -21,16 +21,20 @@ using nlohmann::json;
 
 namespace {
 
+// Runs `fn` on the procurement database for the pages of `ccg`: through
+// the application role's connection when the server has one (only that
+// CCG's rows visible), else on the shared store.
 template <typename T, typename F>
-Result<T> WithProcurement(const ProcurementAccess& access, F&& fn) {
+Result<T> WithProcurement(const ProcurementAccess& access, const std::string& ccg, F&& fn) {
   if (!access.with_store) return MakeError("procurement", "no procurement database");
   std::optional<T> out;
-  Status s = access.with_store([&](procurement::ProcurementStore& db) -> Status {
+  auto body = [&](procurement::ProcurementStore& db) -> Status {
     Result<T> r = fn(db);
     if (!r.ok()) return r.error();
     out = std::move(r).value();
     return Status::Ok();
-  });
+  };
+  Status s = access.with_tenant_store ? access.with_tenant_store(ccg, body) : access.with_store(body);
   if (!s.ok()) return s.error();
   return std::move(*out);
 }
@@ -61,7 +65,7 @@ struct RecordView {
 Result<std::optional<RecordView>> LoadRecord(const ProcurementAccess& access, const std::string& ccg,
                                              const std::string& tender) {
   return WithProcurement<std::optional<RecordView>>(
-      access, [&](procurement::ProcurementStore& db) -> Result<std::optional<RecordView>> {
+      access, ccg, [&](procurement::ProcurementStore& db) -> Result<std::optional<RecordView>> {
         auto t = db.FindTender(ccg, tender);
         if (!t.ok()) return std::optional<RecordView>();  // another CCG's or none: not found
         RecordView v;
@@ -85,7 +89,7 @@ Result<json> WebApp::Impl::ProcurementOf(const OdsCode& ccg, const Caller& c) co
   const std::string code(ccg.view());
   const bool manage =
       tenancy::Check(c.who, Action::kManageProcurement, ccg, Identifiability::kAggregate).allowed;
-  return WithProcurement<json>(procurement, [&](procurement::ProcurementStore& db) -> Result<json> {
+  return WithProcurement<json>(procurement, code, [&](procurement::ProcurementStore& db) -> Result<json> {
     json out = {{"ccg", code}, {"tenders", json::array()}, {"evaluating", json::array()}};
     if (manage) {
       CSU_ASSIGN_OR_RETURN(tenders, db.Tenders(code));
@@ -115,7 +119,7 @@ Result<std::optional<json>> WebApp::Impl::EvaluationOf(const OdsCode& ccg, const
                                                        const Caller& c) const {
   const std::string code(ccg.view());
   return WithProcurement<std::optional<json>>(
-      procurement, [&](procurement::ProcurementStore& db) -> Result<std::optional<json>> {
+      procurement, code, [&](procurement::ProcurementStore& db) -> Result<std::optional<json>> {
         auto t = db.FindTender(code, tender);
         if (!t.ok()) return std::optional<json>();  // another CCG's or none: not found
         CSU_ASSIGN_OR_RETURN(bids, db.AssignedBids(code, tender, c.who.username));

@@ -124,6 +124,12 @@ struct LedgerAccess {
 // it under the caller's lock). Without it the procurement pages answer 404.
 struct ProcurementAccess {
   std::function<Status(const std::function<Status(procurement::ProcurementStore&)>&)> with_store;
+  // Server mode with an application role: runs the function on a
+  // connection that sees only `ccg`'s tenders and their rows (row-level
+  // security), for the pages of one CCG. Unset: those pages use with_store.
+  std::function<Status(const std::string& ccg,
+                       const std::function<Status(procurement::ProcurementStore&)>&)>
+      with_tenant_store;
 };
 
 // The continuing healthcare database (chc.sqlite; not thread-safe:
