@@ -1,6 +1,9 @@
 #include "cli/app_role.h"
 
+#include <set>
+
 #include "billing/billing_store.h"
+#include "cli/chc_open.h"
 #include "cli/server_mode.h"
 #include "chc/chc_store.h"
 #include "contracts/contract_store.h"
@@ -60,6 +63,7 @@ const ApplicationRoleTables& PlatformApplicationRoleTables() {
     tables.module_child.push_back({"assessment_levels", "assessment_id", "assessments", "id"});
     tables.module_child.push_back({"package_versions", "package_id", "packages", "id"});
     tables.module_child.push_back({"retro_claim_costs", "claim_id", "retro_claims", "id"});
+    tables.module_read_only.push_back("chc_meta");
     return true;
   }();
   (void)filled;
@@ -71,9 +75,11 @@ Result<std::pair<int, int>> ScopeForApplicationRole(const std::string& owner_url
   // scoping never meets a table that is not there yet.
   CSU_ASSIGN_OR_RETURN(contracts, OpenContracts("", owner_url));
   CSU_ASSIGN_OR_RETURN(billing, OpenBilling("", owner_url));
-  // Procurement's pages read through the role, so its tables are made here
-  // too (the other modules' are scoped once a node or a command made them).
+  // The procurement and CHC pages read through the role, so their tables are
+  // made here too (the other modules' are scoped once a node or a command
+  // made them).
   CSU_ASSIGN_OR_RETURN(procurement_db, OpenProcurement("", owner_url));
+  CSU_ASSIGN_OR_RETURN(chc_db, OpenChcPseudonymised("", owner_url));
   CSU_ASSIGN_OR_RETURN(owner, pg::Connect(owner_url));
   const ApplicationRoleTables& t = PlatformApplicationRoleTables();
   for (const auto& x : t.tenant)
@@ -117,6 +123,17 @@ Result<std::pair<int, int>> ScopeForApplicationRole(const std::string& owner_url
   return std::make_pair(scoped, read_only);
 }
 
+std::vector<std::string> ChcScopedTables() {
+  std::vector<std::string> out;
+  for (const auto& [table, column] : chc::kServerTenantTables) out.emplace_back(table);
+  // The rows of a case, an assessment, a package or a claim (listed in
+  // PlatformApplicationRoleTables, parents before children).
+  const std::set<std::string> parents = {"cases", "assessments", "packages", "retro_claims"};
+  for (const ChildTable& c : PlatformApplicationRoleTables().module_child)
+    if (parents.count(c.parent)) out.emplace_back(c.table);
+  return out;
+}
+
 std::vector<std::string> ProcurementScopedTables() {
   std::vector<std::string> out;
   for (const auto& [table, column] : procurement::kServerTenantTables) out.emplace_back(table);
@@ -139,6 +156,12 @@ Status RunInTenant(store::SqlConnection& conn, const std::string& ccg, const std
 Result<std::unique_ptr<TenantBilling>> OpenTenantBilling(const std::string& app_url) {
   return TenantBilling::Open(app_url, PlatformApplicationRoleTables().Scoped(),
                              [](std::unique_ptr<store::SqlConnection> c) { return billing::BillingStore::OpenServer(std::move(c)); });
+}
+
+Result<std::unique_ptr<TenantChc>> OpenTenantChc(const std::string& app_url) {
+  return TenantChc::Open(app_url, ChcScopedTables(), [](std::unique_ptr<store::SqlConnection> c) {
+    return chc::ChcStore::OpenServerPseudonymised(std::move(c));
+  });
 }
 
 Result<std::unique_ptr<TenantProcurement>> OpenTenantProcurement(const std::string& app_url) {

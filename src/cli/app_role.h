@@ -29,6 +29,9 @@ class BillingStore;
 namespace csu::procurement {
 class ProcurementStore;
 }
+namespace csu::chc {
+class ChcStore;
+}
 
 namespace csu::cli {
 
@@ -64,6 +67,9 @@ const ApplicationRoleTables& PlatformApplicationRoleTables();
 // pages read through the application role (the tenders and plan lines,
 // and every table of a tender's rows).
 std::vector<std::string> ProcurementScopedTables();
+// The continuing healthcare tables likewise (the cases, packages, invoices
+// and claims, and every row of a case, an assessment, a package or a claim).
+std::vector<std::string> ChcScopedTables();
 
 // Creates the tables (opening each server-mode database once) and then
 // scopes and grants them for `role`, which must exist. Idempotent: a rerun
@@ -113,5 +119,9 @@ Result<std::unique_ptr<TenantBilling>> OpenTenantBilling(const std::string& app_
 // The procurement database for a CCG's procurement pages.
 using TenantProcurement = TenantStore<procurement::ProcurementStore>;
 Result<std::unique_ptr<TenantProcurement>> OpenTenantProcurement(const std::string& app_url);
+// The continuing healthcare database, pseudonymised (the role never holds
+// the CHC key), for the reads of a CCG's CHC pages.
+using TenantChc = TenantStore<chc::ChcStore>;
+Result<std::unique_ptr<TenantChc>> OpenTenantChc(const std::string& app_url);
 
 }  // namespace csu::cli

@@ -6,12 +6,15 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <cstdlib>
+#include <map>
 
 #include "billing/billing_store.h"
 #include "billing/billing_summary.h"
 #include "billing/catalogue.h"
 #include "billing/invoice_run.h"
+#include "chc/chc_store.h"
 #include "cli/app_role.h"
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
@@ -256,6 +259,61 @@ TEST_F(AppRole, ACcgReadsItsOwnProcurementAndNeverAnotherCcgs) {
   as_owner += procurement::testing::OcdsPackages(*owner.value(), fail);
   EXPECT_EQ(through_role, as_owner);
   EXPECT_NE(as_owner.find("specification.pdf"), std::string::npos);
+}
+
+// A CCG's CHC pages read through the role: its own cases and their
+// timelines; another CCG's case is not there, asked for by id or counted
+// with SQL, and neither are its sealed identity rows or events. The role
+// reads with no CHC key: the identities stay sealed whatever it reads.
+TEST_F(AppRole, ACcgReadsItsOwnChcCasesAndNeverAnotherCcgs) {
+  std::array<uint8_t, 32> key{};
+  for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i * 5 + 3);
+  const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key, store::kChcCipherDomain);
+  auto owner_conn = pg::Connect(schema_->url());
+  ASSERT_TRUE(owner_conn.ok());
+  auto owner = chc::ChcStore::OpenServer(std::move(owner_conn).value(), cipher);
+  ASSERT_TRUE(owner.ok()) << owner.error().ToString();
+  const chc::Actor nurse{"2018-09-01T10:00:00Z", "test"};
+  std::map<std::string, int64_t> case_of;
+  for (const char* ccg : {"02E", "12F"}) {
+    chc::NewCase c{ccg, std::string(64, ccg[0] == '0' ? 'a' : 'b'), Date::FromYmd(2018, 9, 1), false, std::nullopt};
+    auto id = owner.value()->Refer(c, {"Ada Brightwater", "9434765919", "1931-02-17", "12 Orchard Row"}, cipher, nurse);
+    ASSERT_TRUE(id.ok()) << id.error().ToString();
+    case_of[ccg] = id.value();
+  }
+  ASSERT_TRUE(Scope().ok());
+  auto opened = OpenTenantChc(app_url_);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  TenantChc& t = *opened.value();
+  ASSERT_TRUE(t.With("02E", [&](chc::ChcStore& db) -> Status {
+                 CSU_ASSIGN_OR_RETURN(mine, db.Cases("02E"));
+                 EXPECT_EQ(mine.size(), 1u);
+                 CSU_ASSIGN_OR_RETURN(theirs, db.Cases("12F"));
+                 EXPECT_TRUE(theirs.empty()) << "02E listed 12F's cases";
+                 CSU_ASSIGN_OR_RETURN(other, db.FindCase(case_of.at("12F")));
+                 EXPECT_FALSE(other.has_value()) << "02E found 12F's case by its id";
+                 CSU_ASSIGN_OR_RETURN(own, db.FindCase(case_of.at("02E")));
+                 EXPECT_TRUE(own.has_value());
+                 CSU_ASSIGN_OR_RETURN(events, db.Timeline(case_of.at("02E")));
+                 EXPECT_FALSE(events.empty());
+                 CSU_ASSIGN_OR_RETURN(none, db.Timeline(case_of.at("12F")));
+                 EXPECT_TRUE(none.empty()) << "02E read 12F's case timeline";
+                 return Status::Ok();
+               }).ok());
+  auto raw = pg::Connect(app_url_);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(pg::InTenant(*raw.value(), "02E", [&]() -> Status {
+                for (const char* table : {"cases", "chc_identities", "events"}) {
+                  const std::string column = std::string(table) == "cases" ? "id" : "case_id";
+                  CSU_ASSIGN_OR_RETURN(q, raw.value()->Prepare(std::string("SELECT count(*) FROM ") + table +
+                                                               " WHERE " + column + " = ?1"));
+                  q.Bind(1, case_of.at("12F"));
+                  CSU_ASSIGN_OR_RETURN(row, q.Step());
+                  EXPECT_TRUE(row);
+                  EXPECT_EQ(q.Int(0), 0) << table << ": 02E sees 12F's rows";
+                }
+                return Status::Ok();
+              }).ok());
 }
 
 }  // namespace

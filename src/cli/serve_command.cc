@@ -406,6 +406,23 @@ int Serve(const Context& ctx, const ServeArgs& args) {
       return fn(*db);
     };
   }
+  // With an application role, the reads of a CCG's CHC pages (its caseload,
+  // a case's timeline, whether a case is the CCG's before a form or the
+  // identifiable view opens) go through a connection that sees only that
+  // CCG's cases and their rows (docs/server-mode.md).
+  std::unique_ptr<TenantChc> tenant_chc;
+  if (!args.app_database.empty() && chc_db.value()) {
+    auto t = OpenTenantChc(args.app_database);
+    if (!t.ok()) {
+      PrintError(t.error().ToString());
+      return kExitFailure;
+    }
+    tenant_chc = std::move(t).value();
+    chc_access.with_tenant_store = [t = tenant_chc.get()](const std::string& ccg,
+                                                          const std::function<Status(chc::ChcStore&)>& fn) {
+      return t->With(ccg, fn);
+    };
+  }
   // Payroll and HR: the pages need the payroll key (an employee's record
   // opens personal fields for those allowed); without the key, or without
   // payroll.sqlite, they are off and the server says so once. In server

@@ -57,7 +57,7 @@ Response WebApp::Impl::ChcDstPage(const Request& r, const Caller& c, const ChcDs
   auto id = CaseIn(r);
   if (!ccg || !id || !chc.with_store) return NotFound(c);
   bool found = false;
-  Status s = chc.with_store([&](chc::ChcStore& db) -> Status {
+  Status s = WithChc(*ccg, [&](chc::ChcStore& db) -> Status {
     CSU_ASSIGN_OR_RETURN(k, db.FindCase(*id));
     found = k && k->ccg == ccg->view();
     return Status::Ok();
@@ -161,7 +161,7 @@ Response WebApp::Impl::ChcIdentityPage(const Request& r, const Caller& c, const 
   auto id = CaseIn(r);
   if (!ccg || !id || !chc.with_store || !chc.read_identity) return NotFound(c);
   bool found = false;
-  Status s = chc.with_store([&](chc::ChcStore& db) -> Status {
+  Status s = WithChc(*ccg, [&](chc::ChcStore& db) -> Status {
     CSU_ASSIGN_OR_RETURN(k, db.FindCase(*id));
     found = k && k->ccg == ccg->view();
     return Status::Ok();
@@ -200,7 +200,7 @@ Response WebApp::Impl::ChcIdentitySubmit(const Request& r, const Caller& c) cons
   if (purpose.empty()) return ChcIdentityPage(r, c, purpose, "say why you need to see who this is", 400);
   if (purpose.size() > 500) return ChcIdentityPage(r, c, purpose, "the purpose is longer than 500 characters", 400);
   bool found = false;
-  Status s = chc.with_store([&](chc::ChcStore& db) -> Status {
+  Status s = WithChc(*ccg, [&](chc::ChcStore& db) -> Status {
     CSU_ASSIGN_OR_RETURN(k, db.FindCase(*id));
     found = k && k->ccg == ccg->view();
     return Status::Ok();

@@ -60,7 +60,7 @@ Result<report::ReportTable> WebApp::Impl::ChcTableOf(const OdsCode& ccg, ChcView
   const std::string code(ccg.view());
   const Date today = Today();
   std::optional<report::ReportTable> out;
-  Status s = chc.with_store([&](chc::ChcStore& db) -> Status {
+  Status s = WithChc(ccg, [&](chc::ChcStore& db) -> Status {
     if (which == ChcView::kPackages || which == ChcView::kCommitted) {
       CSU_ASSIGN_OR_RETURN(packages, db.Packages(code));
       out = which == ChcView::kPackages ? chc::PackagesTable(packages) : chc::CommittedTable(packages, today);
@@ -89,7 +89,7 @@ Result<report::ReportTable> WebApp::Impl::ChcTableOf(const OdsCode& ccg, ChcView
 Result<std::optional<report::ReportTable>> WebApp::Impl::ChcTimelineOf(const OdsCode& ccg, int64_t case_id) const {
   if (!chc.with_store) return MakeError("chc", "no continuing healthcare database");
   std::optional<report::ReportTable> out;
-  Status s = chc.with_store([&](chc::ChcStore& db) -> Status {
+  Status s = WithChc(ccg, [&](chc::ChcStore& db) -> Status {
     CSU_ASSIGN_OR_RETURN(found, db.FindCase(case_id));
     if (!found || found->ccg != ccg.view()) return Status::Ok();  // another CCG's case: as if none
     CSU_ASSIGN_OR_RETURN(events, db.Timeline(case_id));

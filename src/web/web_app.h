@@ -142,6 +142,10 @@ struct ChcIdentityView {
 };
 struct ChcAccess {
   std::function<Status(const std::function<Status(chc::ChcStore&)>&)> with_store;
+  // Server mode with an application role: runs the function on a
+  // connection that sees only `ccg`'s cases and their rows (row-level
+  // security), for the reads of one CCG's pages. Unset: they use with_store.
+  std::function<Status(const std::string& ccg, const std::function<Status(chc::ChcStore&)>&)> with_tenant_store;
   // Reads a case's identifiable fields into `out`; set only when the server
   // was given the CHC key (`csu serve --chc-key`), else the identifiable
   // view answers 404. The caller has checked the permission and written the

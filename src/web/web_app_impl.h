@@ -447,6 +447,14 @@ struct WebApp::Impl {
   Response PcExport(const Request& r, const Caller& c) const;
 
   // ---- continuing healthcare pages (chc_routes.cc) ----
+  // Runs `fn` on the CHC database for the pages of `ccg`: on the
+  // application role's connection scoped to `ccg` when the server has one
+  // (a case of another CCG is then not there at all), else on the shared
+  // store. Writes stay on the shared store (ChcAccess).
+  Status WithChc(const OdsCode& ccg, const std::function<Status(chc::ChcStore&)>& fn) const {
+    if (chc.with_tenant_store) return chc.with_tenant_store(std::string(ccg.view()), fn);
+    return chc.with_store(fn);
+  }
   // The CCG's CHC table `which` (caseload, deadlines, reviews, packages,
   // committed) or a case's timeline, from chc.sqlite; nullopt when the
   // caller may not see the CCG's cases or there is no database.
