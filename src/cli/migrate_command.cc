@@ -1,12 +1,15 @@
 // `csu migrate --from DIR --to postgresql://...`: moves an embedded
 // installation's state folder into server mode's PostgreSQL database, step
 // by step (src/migrate: the accounts, the audit log, contracts and
-// challenges, billing and the activity batches), checked by the row counts
+// challenges, billing, the activity batches, the ledgers, payroll, CHC,
+// primary care and procurement), checked by the row counts
 // of every table and by the audit chain's head hash, in one
 // transaction (docs/server-mode.md, "Moving an installation"). The folder
 // is only read. Progress is shown on a terminal only.
 
 #include <CLI/CLI.hpp>
+
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -68,12 +71,19 @@ int Run(const MigrateArgs& args) {
     return kExitOk;
   }
   std::printf("Migrated %s into %s:\n", args.from.c_str(), name.c_str());
-  std::printf("  %-13s %-20s %12s %12s\n", "step", "table", "source rows", "target rows");
+  // Columns as wide as their longest entry ("continuing healthcare",
+  // "procurement_representations").
+  int step_w = 4, table_w = 5;
+  for (const auto& s : report.value().steps) {
+    step_w = std::max(step_w, static_cast<int>(s.step.size()));
+    for (const auto& t : s.tables) table_w = std::max(table_w, static_cast<int>(t.table.size()));
+  }
+  std::printf("  %-*s  %-*s %12s %12s\n", step_w, "step", table_w, "table", "source rows", "target rows");
   for (const auto& s : report.value().steps) {
     for (const auto& t : s.tables)
-      std::printf("  %-13s %-20s %12lld %12lld\n", s.step.c_str(), t.table.c_str(),
+      std::printf("  %-*s  %-*s %12lld %12lld\n", step_w, s.step.c_str(), table_w, t.table.c_str(),
                   static_cast<long long>(t.source_rows), static_cast<long long>(t.target_rows));
-    for (const auto& [k, v] : s.checks) std::printf("  %-13s %s: %s\n", s.step.c_str(), k.c_str(), v.c_str());
+    for (const auto& [k, v] : s.checks) std::printf("  %-*s  %s: %s\n", step_w, s.step.c_str(), k.c_str(), v.c_str());
   }
   std::printf("The state folder was only read. Start the nodes with --database (or CSU_DATABASE_URL) set to the "
               "same database.\n");
@@ -86,8 +96,8 @@ void AddMigrateCommand(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<MigrateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "migrate",
-      "Move a state folder (accounts, audit log, contracts, billing, batches) into server mode's PostgreSQL "
-      "database (docs/server-mode.md)");
+      "Move a state folder (accounts, audit log, contracts, billing, batches, ledgers, payroll, CHC, primary care, "
+      "procurement) into server mode's PostgreSQL database (docs/server-mode.md)");
   cmd->add_option("--from", args->from, "The state folder to move (only read; stop csu serve on it first)")
       ->required();
   cmd->add_option("--to", args->to,

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <set>
 
 #include "store/audit_chain.h"
@@ -50,34 +51,38 @@ Result<std::vector<std::pair<std::string, int64_t>>> TablesIn(store::SqlConnecti
   return out;
 }
 
-// Refuses a target that holds any table, naming those with rows ("users
-// (3 rows)") and counting the empty ones (a migrated database has about a
-// hundred tables: a list of them all would hide what matters); says so when
-// it is an earlier migration's.
+// Refuses a target that holds any table: how many, how many with rows and
+// the largest of those by rows ("users (3 rows)"), at most ten (a migrated
+// database has about a hundred tables: a list of them all would hide what
+// matters); says first when it is an earlier migration's.
 Status RequireEmpty(store::SqlConnection& db) {
   CSU_ASSIGN_OR_RETURN(tables, TablesIn(db));
   if (tables.empty()) return Status::Ok();
-  std::string list;
-  int64_t empty = 0;
+  std::vector<std::pair<std::string, int64_t>> with_rows;
   bool migrated = false;
   for (const auto& [name, rows] : tables) {
     if (name == "migrations") migrated = true;
-    if (rows == 0) {
-      ++empty;
-      continue;
-    }
-    list += (list.empty() ? "" : ", ") + name + " (" + std::to_string(rows) + (rows == 1 ? " row)" : " rows)");
+    if (rows > 0) with_rows.emplace_back(name, rows);
   }
-  if (empty > 0)
-    list += (list.empty() ? "" : " and ") + std::to_string(empty) + (list.empty() ? "" : " other") +
-            (empty == 1 ? " empty table" : " empty tables");
-  std::string why = "is not empty: it holds " + list + ". ";
+  std::stable_sort(with_rows.begin(), with_rows.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  constexpr size_t kNamed = 10;
+  std::string why = "is not empty: ";
   if (migrated) {
     CSU_ASSIGN_OR_RETURN(q, db.Prepare("SELECT source, at FROM migrations ORDER BY at LIMIT 1"));
     CSU_ASSIGN_OR_RETURN(row, q.Step());
-    if (row) why += "It was migrated from " + q.Text(0) + " at " + q.Text(1) + ". ";
+    if (row) why += "it was migrated from " + q.Text(0) + " at " + q.Text(1) + ", and ";
   }
-  why += "csu migrate only fills an empty database (or schema); nothing was written";
+  why += "it holds " + std::to_string(tables.size()) + (tables.size() == 1 ? " table" : " tables") + ", " +
+         std::to_string(with_rows.size()) + " of them with rows";
+  if (!with_rows.empty()) {
+    why += with_rows.size() > kNamed ? " (the largest: " : " (";
+    for (size_t i = 0; i < with_rows.size() && i < kNamed; ++i)
+      why += (i ? ", " : "") + with_rows[i].first + " " + std::to_string(with_rows[i].second) +
+             (with_rows[i].second == 1 ? " row" : " rows");
+    why += with_rows.size() > kNamed ? ", ...)" : ")";
+  }
+  why += ". csu migrate only fills an empty database (or schema); nothing was written";
   return MakeError(db.Name(), why);
 }
 
