@@ -113,6 +113,13 @@ class TenantStore {
   std::unique_ptr<Store> db_;
 };
 
+// `t` as the pages' with_tenant_store (web/web_app.h): runs a function on
+// the store for one CCG.
+template <class Store>
+std::function<Status(const std::string&, const std::function<Status(Store&)>&)> TenantRunner(TenantStore<Store>* t) {
+  return [t](const std::string& ccg, const std::function<Status(Store&)>& fn) { return t->With(ccg, fn); };
+}
+
 // The billing database for a CCG's own billing pages and invoices.
 using TenantBilling = TenantStore<billing::BillingStore>;
 Result<std::unique_ptr<TenantBilling>> OpenTenantBilling(const std::string& app_url);

@@ -188,17 +188,10 @@ TEST_F(AppRole, ACcgReadsItsOwnProcurementAndNeverAnotherCcgs) {
   auto fail = [](const std::string& why) { ADD_FAILURE() << why; };
   procurement::testing::RunProcurement(*owner.value(), fail);  // 05D's T-1, every stage, five releases
   const procurement::Actor pat{"2025-09-02T10:00:00Z", "pat"};
-  procurement::PlanLine p;
-  p.ccg = "02E";
-  p.ref = "W1";
-  p.title = "Warrington wheelchair service";
-  p.value = Money::FromPounds(400000);
-  p.process = procurement::PsrProcess::kCompetitive;
-  p.reasons = "several capable providers";
-  p.key_criteria = "quality; value";
-  p.start = Date::FromYmd(2025, 7, 1);
-  p.award_by = Date::FromYmd(2026, 2, 1);
-  ASSERT_TRUE(owner.value()->AddPlanLine(p, pat).ok());
+  ASSERT_TRUE(owner.value()
+                  ->AddPlanLine(procurement::testing::TestPlanLine("02E", "W1", "Warrington wheelchair service", 400000),
+                                pat)
+                  .ok());
   ASSERT_TRUE(owner.value()
                   ->CreateTender({"02E", "W-1", "W1", "Wheelchairs", Date::FromYmd(2025, 9, 1),
                                   procurement::TenderStatus::kOpen, std::nullopt},

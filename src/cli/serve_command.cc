@@ -329,11 +329,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
       return kExitFailure;
     }
     tenant_billing = std::move(t).value();
-    billing_access.with_tenant_store = [t = tenant_billing.get()](
-                                           const std::string& ccg,
-                                           const std::function<Status(billing::BillingStore&)>& fn) {
-      return t->With(ccg, fn);
-    };
+    billing_access.with_tenant_store = TenantRunner(tenant_billing.get());
   }
   // A platform date (store/platform_date.h) replaces the clock's date for
   // billing, meters and renewals; pages and this log say so.
@@ -383,11 +379,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
       return kExitFailure;
     }
     tenant_procurement = std::move(t).value();
-    procurement_access.with_tenant_store = [t = tenant_procurement.get()](
-                                               const std::string& ccg,
-                                               const std::function<Status(procurement::ProcurementStore&)>& fn) {
-      return t->With(ccg, fn);
-    };
+    procurement_access.with_tenant_store = TenantRunner(tenant_procurement.get());
   }
   // Continuing healthcare: the pseudonymised pages, when the folder has
   // cases, or from PostgreSQL in server mode (every request reads the
@@ -418,10 +410,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
       return kExitFailure;
     }
     tenant_chc = std::move(t).value();
-    chc_access.with_tenant_store = [t = tenant_chc.get()](const std::string& ccg,
-                                                          const std::function<Status(chc::ChcStore&)>& fn) {
-      return t->With(ccg, fn);
-    };
+    chc_access.with_tenant_store = TenantRunner(tenant_chc.get());
   }
   // Payroll and HR: the pages need the payroll key (an employee's record
   // opens personal fields for those allowed); without the key, or without

@@ -959,17 +959,8 @@ TEST_P(MigrateTest, ProcurementMovesWithItsDocumentsAndReleases) {
     }
     // A second tender, still open, with a bidder's question.
     const procurement::Actor pat{"2025-08-02T09:00:00Z", "pat"};
-    procurement::PlanLine p;
-    p.ccg = "05D";
-    p.ref = "P2";
-    p.title = "Community dermatology";
-    p.value = Money::FromPounds(300000);
-    p.process = procurement::PsrProcess::kCompetitive;
-    p.reasons = "several capable providers";
-    p.key_criteria = "quality; value";
-    p.start = Date::FromYmd(2025, 7, 1);
-    p.award_by = Date::FromYmd(2026, 2, 1);
-    Status planned = db.value()->AddPlanLine(p, pat);
+    Status planned =
+        db.value()->AddPlanLine(procurement::testing::TestPlanLine("05D", "P2", "Community dermatology", 300000), pat);
     ASSERT_TRUE(planned.ok()) << planned.error().ToString();
     ASSERT_TRUE(db.value()
                     ->CreateTender({"05D", "T-2", "P2", "Dermatology", Date::FromYmd(2025, 9, 1),

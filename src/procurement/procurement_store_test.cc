@@ -185,15 +185,7 @@ TEST_P(ProcurementStoreTest, PipelineToContractWithStandstillAndRepresentations)
   EXPECT_EQ(ev.value().most_advantageous, "B1");
   EXPECT_EQ(ev.value().bids[0].total, Rational(94));
 
-  Award a;
-  a.bid = "B1";
-  a.provider = "RX1";
-  a.value = Money::FromPounds(100000);
-  a.regime = Regime::kPsr;
-  a.notice = Date::FromYmd(2025, 12, 19);
-  a.standstill_last_day = Date::FromYmd(2026, 1, 5);
-  a.contract_from = Date::FromYmd(2026, 1, 6);
-  a.decision = "most advantageous";
+  Award a = TestAward();
   a.decided_at = by_.at;
   a.decided_by = by_.user;
   ASSERT_TRUE(db_->RecordAward("05D", "T-1", a).ok());

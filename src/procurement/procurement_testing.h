@@ -15,6 +15,22 @@
 
 namespace csu::procurement::testing {
 
+// A competitive PSR plan line of `ccg`, £`pounds`, to start 1 July 2025 and
+// be awarded by 1 February 2026.
+inline PlanLine TestPlanLine(const std::string& ccg, const std::string& ref, const std::string& title, int64_t pounds) {
+  PlanLine p;
+  p.ccg = ccg;
+  p.ref = ref;
+  p.title = title;
+  p.value = Money::FromPounds(pounds);
+  p.process = PsrProcess::kCompetitive;
+  p.reasons = "several capable providers";
+  p.key_criteria = "quality; value";
+  p.start = Date::FromYmd(2025, 7, 1);
+  p.award_by = Date::FromYmd(2026, 2, 1);
+  return p;
+}
+
 inline Award TestAward() {
   Award a;
   a.bid = "B1";
