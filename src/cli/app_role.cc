@@ -56,6 +56,7 @@ const ApplicationRoleTables& PlatformApplicationRoleTables() {
     for (const char* t : procurement::kServerSharedTables) tables.module_read_only.push_back(t);
     for (const auto& c : payroll::kServerChildTables)
       tables.module_child.push_back({c.table, c.column, c.parent, c.parent_column});
+    tables.module_read_only.push_back("payroll_meta");
     // Continuing healthcare's rows of a case, an assessment, a package or a
     // claim (docs/store-format.md §15a), parents before their children.
     for (const char* t : {"chc_identities", "events", "assessments", "delays", "reviews", "appeals"})
@@ -134,6 +135,13 @@ std::vector<std::string> ChcScopedTables() {
   return out;
 }
 
+std::vector<std::string> PayrollScopedTables() {
+  std::vector<std::string> out;
+  for (const auto& [table, column] : payroll::kServerTenantTables) out.emplace_back(table);
+  for (const auto& c : payroll::kServerChildTables) out.emplace_back(c.table);
+  return out;
+}
+
 std::vector<std::string> ProcurementScopedTables() {
   std::vector<std::string> out;
   for (const auto& [table, column] : procurement::kServerTenantTables) out.emplace_back(table);
@@ -161,6 +169,12 @@ Result<std::unique_ptr<TenantBilling>> OpenTenantBilling(const std::string& app_
 Result<std::unique_ptr<TenantChc>> OpenTenantChc(const std::string& app_url) {
   return TenantChc::Open(app_url, ChcScopedTables(), [](std::unique_ptr<store::SqlConnection> c) {
     return chc::ChcStore::OpenServerPseudonymised(std::move(c));
+  });
+}
+
+Result<std::unique_ptr<TenantPayroll>> OpenTenantPayroll(const std::string& app_url, const store::FieldCipher& cipher) {
+  return TenantPayroll::Open(app_url, PayrollScopedTables(), [&cipher](std::unique_ptr<store::SqlConnection> c) {
+    return payroll::PayrollStore::OpenServer(std::move(c), cipher);
   });
 }
 

@@ -32,6 +32,12 @@ class ProcurementStore;
 namespace csu::chc {
 class ChcStore;
 }
+namespace csu::payroll {
+class PayrollStore;
+}
+namespace csu::store {
+class FieldCipher;
+}
 
 namespace csu::cli {
 
@@ -70,6 +76,9 @@ std::vector<std::string> ProcurementScopedTables();
 // The continuing healthcare tables likewise (the cases, packages, invoices
 // and claims, and every row of a case, an assessment, a package or a claim).
 std::vector<std::string> ChcScopedTables();
+// The payroll tables likewise (employers, staff, posts, runs and accounts,
+// and every row of an employee or a run, sealed personal fields included).
+std::vector<std::string> PayrollScopedTables();
 
 // Creates the tables (opening each server-mode database once) and then
 // scopes and grants them for `role`, which must exist. Idempotent: a rerun
@@ -130,5 +139,11 @@ Result<std::unique_ptr<TenantProcurement>> OpenTenantProcurement(const std::stri
 // the CHC key), for the reads of a CCG's CHC pages.
 using TenantChc = TenantStore<chc::ChcStore>;
 Result<std::unique_ptr<TenantChc>> OpenTenantChc(const std::string& app_url);
+// The payroll database, holding the payroll key as the owner's store does
+// (the key's fingerprint must already be recorded: the role only reads
+// payroll_meta), for the reads of an employer's payroll pages; the tenant is
+// the employer's code.
+using TenantPayroll = TenantStore<payroll::PayrollStore>;
+Result<std::unique_ptr<TenantPayroll>> OpenTenantPayroll(const std::string& app_url, const store::FieldCipher& cipher);
 
 }  // namespace csu::cli

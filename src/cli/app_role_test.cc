@@ -16,6 +16,8 @@
 #include "billing/invoice_run.h"
 #include "chc/chc_store.h"
 #include "cli/app_role.h"
+#include "payroll/payroll_store.h"
+#include "store/field_cipher.h"
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
 #include "pg/tenant_rows.h"
@@ -301,6 +303,67 @@ TEST_F(AppRole, ACcgReadsItsOwnChcCasesAndNeverAnotherCcgs) {
                   CSU_ASSIGN_OR_RETURN(q, raw.value()->Prepare(std::string("SELECT count(*) FROM ") + table +
                                                                " WHERE " + column + " = ?1"));
                   q.Bind(1, case_of.at("12F"));
+                  CSU_ASSIGN_OR_RETURN(row, q.Step());
+                  EXPECT_TRUE(row);
+                  EXPECT_EQ(q.Int(0), 0) << table << ": 02E sees 12F's rows";
+                }
+                return Status::Ok();
+              }).ok());
+}
+
+// An employer's payroll pages read through the role: its own staff, their
+// sealed personal fields opened with the key, its runs; another employer is
+// not there (asked for by code or by an employee's id, or counted with SQL
+// on the role's connection, sealed fields included).
+TEST_F(AppRole, AnEmployersStaffAreReadThroughTheRoleAndNeverAnotherEmployers) {
+  std::array<uint8_t, 32> key{};
+  for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(90 + i);
+  const store::FieldCipher cipher = store::FieldCipher::FromKey(key, store::kPayrollCipherDomain);
+  auto owner_conn = pg::Connect(schema_->url());
+  ASSERT_TRUE(owner_conn.ok());
+  auto owner = payroll::PayrollStore::OpenServer(std::move(owner_conn).value(), cipher);
+  ASSERT_TRUE(owner.ok()) << owner.error().ToString();
+  const payroll::Actor hr{"2025-04-01T09:00:00Z", "test"};
+  std::map<std::string, int64_t> employee_of;
+  for (const char* code : {"02E", "12F"}) {
+    ASSERT_TRUE(owner.value()
+                    ->AddEmployer({code, payroll::EmployerKind::kCcg, std::string("NHS ") + code + " CCG", "123/AB456",
+                                   "123PA00012345"},
+                                  hr)
+                    .ok());
+    auto id = owner.value()->AddEmployee({code, std::string("S-") + code, Date::FromYmd(2020, 4, 1), std::nullopt},
+                                         {std::string("Rowan Ashgrove ") + code, "3 Mill Lane, Warrington",
+                                          "1980-02-29", "AB123456C", "20-71-03", "55779911"},
+                                         cipher, hr);
+    ASSERT_TRUE(id.ok()) << id.error().ToString();
+    employee_of[code] = id.value();
+  }
+  ASSERT_TRUE(Scope().ok());
+  auto opened = OpenTenantPayroll(app_url_, cipher);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  TenantPayroll& t = *opened.value();
+  ASSERT_TRUE(t.With("02E", [&](payroll::PayrollStore& db) -> Status {
+                 CSU_ASSIGN_OR_RETURN(staff, db.Employees("02E"));
+                 EXPECT_EQ(staff.size(), 1u);
+                 CSU_ASSIGN_OR_RETURN(who, db.ReadPersonal(employee_of.at("02E"), cipher));
+                 EXPECT_EQ(who.name, "Rowan Ashgrove 02E");
+                 CSU_ASSIGN_OR_RETURN(other, db.FindEmployer("12F"));
+                 EXPECT_FALSE(other.has_value()) << "02E found employer 12F";
+                 CSU_ASSIGN_OR_RETURN(theirs, db.Employees("12F"));
+                 EXPECT_TRUE(theirs.empty()) << "02E listed 12F's staff";
+                 CSU_ASSIGN_OR_RETURN(found, db.FindEmployee(employee_of.at("12F")));
+                 EXPECT_FALSE(found.has_value()) << "02E found 12F's employee by id";
+                 EXPECT_FALSE(db.ReadPersonal(employee_of.at("12F"), cipher).ok()) << "02E opened 12F's sealed fields";
+                 return Status::Ok();
+               }).ok());
+  auto raw = pg::Connect(app_url_);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(pg::InTenant(*raw.value(), "02E", [&]() -> Status {
+                for (const char* table : {"employees", "staff_identities"}) {
+                  const std::string column = std::string(table) == "employees" ? "id" : "employee_id";
+                  CSU_ASSIGN_OR_RETURN(q, raw.value()->Prepare(std::string("SELECT count(*) FROM ") + table +
+                                                               " WHERE " + column + " = ?1"));
+                  q.Bind(1, employee_of.at("12F"));
                   CSU_ASSIGN_OR_RETURN(row, q.Step());
                   EXPECT_TRUE(row);
                   EXPECT_EQ(q.Int(0), 0) << table << ": 02E sees 12F's rows";

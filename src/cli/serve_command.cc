@@ -453,6 +453,20 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     };
     payroll_access.cipher = &*payroll_cipher;
   }
+  // With an application role, the reads of an employer's payroll pages (its
+  // staff and their personal fields, runs, payslips, the bank file and FPS)
+  // go through a connection that sees only that employer's rows
+  // (docs/server-mode.md); approving and posting a run stay on the owner's.
+  std::unique_ptr<TenantPayroll> tenant_payroll;
+  if (!args.app_database.empty() && payroll_db && !args.database.empty()) {
+    auto t = OpenTenantPayroll(args.app_database, *payroll_cipher);
+    if (!t.ok()) {
+      PrintError(t.error().ToString());
+      return kExitFailure;
+    }
+    tenant_payroll = std::move(t).value();
+    payroll_access.with_tenant_store = TenantRunner(tenant_payroll.get());
+  }
   // Primary care: its own database (in server mode the tables in
   // PostgreSQL, read afresh by every request, so a write on one node is what
   // the next request on any node reads), one request at a time; the global

@@ -71,7 +71,7 @@ std::optional<payroll::Employer> WebApp::Impl::PayrollEmployer(const Request& r,
   const std::string code = ToUpper(std::string(r.PathParam("employer")));
   if (code.empty() || code.size() > 10) return std::nullopt;
   std::optional<payroll::Employer> found;
-  (void)payroll.with_store([&](payroll::PayrollStore& db) -> Status {
+  (void)WithPayroll(code, [&](payroll::PayrollStore& db) -> Status {
     auto e = db.FindEmployer(code);
     if (e.ok()) found = e.value();
     return Status::Ok();
@@ -117,7 +117,7 @@ Result<WebApp::Impl::PayrollView> WebApp::Impl::PayrollViewOf(const Request& r, 
     if (!ls.ok()) return ls.error();
     return v;
   }
-  Status s = payroll.with_store([&](payroll::PayrollStore& db) -> Status {
+  Status s = WithPayroll(code, [&](payroll::PayrollStore& db) -> Status {
     if (which == "staff") {
       CSU_ASSIGN_OR_RETURN(staff, db.Employees(code));
       v.table = payroll::StaffTable(staff);
@@ -310,7 +310,7 @@ Response WebApp::Impl::PayrollRunOutput(const Request& r, const Caller& c, std::
   std::vector<payroll::EmployeePersonal> people;
   payroll::EmployerDetails employer;
   std::string refusal;
-  Status s = payroll.with_store([&](payroll::PayrollStore& db) -> Status {
+  Status s = WithPayroll(e->code, [&](payroll::PayrollStore& db) -> Status {
     CSU_ASSIGN_OR_RETURN(found, db.FindRun(*id));
     if (!found || found->employer != e->code) return Status::Ok();  // another employer's: as if none
     run = found;

@@ -160,6 +160,12 @@ struct ChcAccess {
 // allowed view_staff_identifiable (docs/payroll.md, "Personal data").
 struct PayrollAccess {
   std::function<Status(const std::function<Status(payroll::PayrollStore&)>&)> with_store;
+  // Server mode with an application role: runs the function on a
+  // connection that sees only the rows of `employer` (its code), for the
+  // reads of one employer's pages, personal fields included. Unset: they
+  // use with_store; writes always do.
+  std::function<Status(const std::string& employer, const std::function<Status(payroll::PayrollStore&)>&)>
+      with_tenant_store;
   const store::FieldCipher* cipher = nullptr;
 };
 

@@ -446,6 +446,13 @@ struct WebApp::Impl {
   Response ApiPc(const Request& r, const Caller& c, PcView which) const;
   Response PcExport(const Request& r, const Caller& c) const;
 
+  // Runs `fn` on the payroll database for the reads of `employer`'s pages:
+  // on the application role's connection scoped to that employer when the
+  // server has one, else on the shared store.
+  Status WithPayroll(const std::string& employer, const std::function<Status(payroll::PayrollStore&)>& fn) const {
+    if (payroll.with_tenant_store) return payroll.with_tenant_store(employer, fn);
+    return payroll.with_store(fn);
+  }
   // ---- continuing healthcare pages (chc_routes.cc) ----
   // Runs `fn` on the CHC database for the pages of `ccg`: on the
   // application role's connection scoped to `ccg` when the server has one
