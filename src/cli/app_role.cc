@@ -47,6 +47,7 @@ const ApplicationRoleTables& PlatformApplicationRoleTables() {
       for (const auto& [table, column] : list) tables.module_tenant.push_back({table, column});
     };
     add(ledger::kServerTenantTables);
+    tables.module_read_only.push_back("ledger_meta");
     add(payroll::kServerTenantTables);
     add(chc::kServerTenantTables);
     add(primarycare::kServerTenantTables);
@@ -76,11 +77,12 @@ Result<std::pair<int, int>> ScopeForApplicationRole(const std::string& owner_url
   // scoping never meets a table that is not there yet.
   CSU_ASSIGN_OR_RETURN(contracts, OpenContracts("", owner_url));
   CSU_ASSIGN_OR_RETURN(billing, OpenBilling("", owner_url));
-  // The procurement and CHC pages read through the role, so their tables are
+  // The procurement, CHC and ledger pages read through the role, so their tables are
   // made here too (the other modules' are scoped once a node or a command
   // made them).
   CSU_ASSIGN_OR_RETURN(procurement_db, OpenProcurement("", owner_url));
   CSU_ASSIGN_OR_RETURN(chc_db, OpenChcPseudonymised("", owner_url));
+  CSU_ASSIGN_OR_RETURN(ledger_db, OpenLedgerStore("", owner_url));
   CSU_ASSIGN_OR_RETURN(owner, pg::Connect(owner_url));
   const ApplicationRoleTables& t = PlatformApplicationRoleTables();
   for (const auto& x : t.tenant)
@@ -142,6 +144,12 @@ std::vector<std::string> PayrollScopedTables() {
   return out;
 }
 
+std::vector<std::string> LedgerScopedTables() {
+  std::vector<std::string> out;
+  for (const auto& [table, column] : ledger::kServerTenantTables) out.emplace_back(table);
+  return out;
+}
+
 std::vector<std::string> ProcurementScopedTables() {
   std::vector<std::string> out;
   for (const auto& [table, column] : procurement::kServerTenantTables) out.emplace_back(table);
@@ -175,6 +183,12 @@ Result<std::unique_ptr<TenantChc>> OpenTenantChc(const std::string& app_url) {
 Result<std::unique_ptr<TenantPayroll>> OpenTenantPayroll(const std::string& app_url, const store::FieldCipher& cipher) {
   return TenantPayroll::Open(app_url, PayrollScopedTables(), [&cipher](std::unique_ptr<store::SqlConnection> c) {
     return payroll::PayrollStore::OpenServer(std::move(c), cipher);
+  });
+}
+
+Result<std::unique_ptr<TenantLedger>> OpenTenantLedger(const std::string& app_url) {
+  return TenantLedger::Open(app_url, LedgerScopedTables(), [](std::unique_ptr<store::SqlConnection> c) {
+    return ledger::LedgerStore::OpenServer(std::move(c));
   });
 }
 

@@ -35,6 +35,9 @@ class ChcStore;
 namespace csu::payroll {
 class PayrollStore;
 }
+namespace csu::ledger {
+class LedgerStore;
+}
 namespace csu::store {
 class FieldCipher;
 }
@@ -79,6 +82,8 @@ std::vector<std::string> ChcScopedTables();
 // The payroll tables likewise (employers, staff, posts, runs and accounts,
 // and every row of an employee or a run, sealed personal fields included).
 std::vector<std::string> PayrollScopedTables();
+// The ledger tables (every table of an entity's ledger).
+std::vector<std::string> LedgerScopedTables();
 
 // Creates the tables (opening each server-mode database once) and then
 // scopes and grants them for `role`, which must exist. Idempotent: a rerun
@@ -144,6 +149,10 @@ Result<std::unique_ptr<TenantChc>> OpenTenantChc(const std::string& app_url);
 // payroll_meta), for the reads of an employer's payroll pages; the tenant is
 // the employer's code.
 using TenantPayroll = TenantStore<payroll::PayrollStore>;
+// The ledgers, for the reads of one entity's ledger pages (the tenant is
+// the entity's code: a CCG's, or the CSU's for its own ledger).
+using TenantLedger = TenantStore<ledger::LedgerStore>;
+Result<std::unique_ptr<TenantLedger>> OpenTenantLedger(const std::string& app_url);
 Result<std::unique_ptr<TenantPayroll>> OpenTenantPayroll(const std::string& app_url, const store::FieldCipher& cipher);
 
 }  // namespace csu::cli

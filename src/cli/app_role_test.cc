@@ -16,6 +16,8 @@
 #include "billing/invoice_run.h"
 #include "chc/chc_store.h"
 #include "cli/app_role.h"
+#include "ledger/ledger_store.h"
+#include "ledger/ledger_testing.h"
 #include "payroll/payroll_store.h"
 #include "store/field_cipher.h"
 #include "pg/pg_connection.h"
@@ -368,6 +370,57 @@ TEST_F(AppRole, AnEmployersStaffAreReadThroughTheRoleAndNeverAnotherEmployers) {
                   EXPECT_TRUE(row);
                   EXPECT_EQ(q.Int(0), 0) << table << ": 02E sees 12F's rows";
                 }
+                return Status::Ok();
+              }).ok());
+}
+
+// An entity's ledger pages read through the role: its own journals and
+// accounts; another CCG's ledger is not there (its entity, its journals, its
+// postings counted with SQL).
+TEST_F(AppRole, AnEntitysLedgerIsReadThroughTheRoleAndNeverAnotherCcgs) {
+  auto owner_conn = pg::Connect(schema_->url());
+  ASSERT_TRUE(owner_conn.ok());
+  auto owner = ledger::LedgerStore::OpenServer(std::move(owner_conn).value());
+  ASSERT_TRUE(owner.ok()) << owner.error().ToString();
+  const ledger::Actor alice{"2018-05-01T09:00:00Z", "alice"};
+  const auto april = ledger::LedgerPeriod::Parse("2018-04").value();
+  for (const char* code : {"02E", "12F"}) {
+    ASSERT_TRUE(owner.value()
+                    ->AddEntity({code, ledger::EntityKind::kCcg, std::string("NHS ") + code + " CCG",
+                                 Money::FromPounds(10'000), ""},
+                                ledger::testing::ShippedChart("ccg"), alice)
+                    .ok());
+    ASSERT_TRUE(owner.value()->SetPeriodState(code, april, ledger::PeriodState::kOpen, alice).ok());
+    auto raised = owner.value()->Raise(code, ledger::testing::Txns(R"(2018-04-15 * (BLK-04) Block payment
+    expenses:programme:acute              £1,234.56  ; cost-centre:CC100, counterparty:RWW
+    assets:current:cash:gbs
+)"),
+                                       {ledger::JournalKind::kManual, "April", "april.journal"},
+                                       ledger::testing::AnyOrg, alice);
+    ASSERT_TRUE(raised.ok()) << raised.error().ToString();
+  }
+  ASSERT_TRUE(Scope().ok());
+  auto opened = OpenTenantLedger(app_url_);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  TenantLedger& t = *opened.value();
+  Status read = t.With("02E", [&](ledger::LedgerStore& db) -> Status {
+                 CSU_ASSIGN_OR_RETURN(mine, db.Journals("02E", april.first_day(), april.last_day()));
+                 EXPECT_EQ(mine.size(), 1u);
+                 EXPECT_TRUE(db.GetEntity("02E").ok());
+                 EXPECT_FALSE(db.GetEntity("12F").ok()) << "02E found 12F's ledger";
+                 // An entity it cannot see is an entity that is not there.
+                 auto theirs = db.Journals("12F", april.first_day(), april.last_day());
+                 EXPECT_TRUE(!theirs.ok() || theirs.value().empty()) << "02E read 12F's journals";
+                 return Status::Ok();
+               });
+  ASSERT_TRUE(read.ok()) << read.error().ToString();
+  auto raw = pg::Connect(app_url_);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(pg::InTenant(*raw.value(), "02E", [&]() -> Status {
+                CSU_ASSIGN_OR_RETURN(q, raw.value()->Prepare("SELECT count(*) FROM ledger_postings WHERE entity = '12F'"));
+                CSU_ASSIGN_OR_RETURN(row, q.Step());
+                EXPECT_TRUE(row);
+                EXPECT_EQ(q.Int(0), 0) << "02E sees 12F's postings";
                 return Status::Ok();
               }).ok());
 }

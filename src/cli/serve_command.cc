@@ -354,6 +354,18 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     std::lock_guard<std::mutex> lock(ledger_mutex);
     return fn(*db);
   };
+  // With an application role, the reads of an entity's ledger pages go
+  // through a connection that sees only that entity's ledger.
+  std::unique_ptr<TenantLedger> tenant_ledger;
+  if (!args.app_database.empty()) {
+    auto t = OpenTenantLedger(args.app_database);
+    if (!t.ok()) {
+      PrintError(t.error().ToString());
+      return kExitFailure;
+    }
+    tenant_ledger = std::move(t).value();
+    ledger_access.with_tenant_store = TenantRunner(tenant_ledger.get());
+  }
   // Procurement: one request at a time on its own database, like billing's;
   // in server mode its tables in PostgreSQL, read afresh by every request (no
   // copy kept here), so a change made on any node is what every page shows.

@@ -90,7 +90,7 @@ std::optional<ledger::LedgerPeriod> WebApp::Impl::LedgerPeriodOf(const Request& 
   }
   std::optional<Date> latest;
   if (ledger.with_store)
-    (void)ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    (void)WithLedger(std::string(ccg.view()), [&](ledger::LedgerStore& db) -> Status {
       auto d = db.LatestPostedDate(std::string(ccg.view()));
       if (d.ok()) latest = d.value();
       return Status::Ok();
@@ -103,7 +103,7 @@ Result<std::vector<report::ReportTable>> WebApp::Impl::LedgerTables(const OdsCod
   if (!ledger.with_store) return MakeError("ledger", "no ledger database");
   const std::string entity(ccg.view());
   std::vector<report::ReportTable> out;
-  Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+  Status s = WithLedger(entity, [&](ledger::LedgerStore& db) -> Status {
     if (!db.GetEntity(entity).ok())
       return MakeError(entity, "the CSU keeps no ledger for this CCG; ask its finance team to set one up");
     if (view == "position") {
@@ -214,7 +214,7 @@ std::string WebApp::Impl::BudgetForms(const OdsCode& ccg, ledger::LedgerPeriod p
                                       const std::string& base) const {
   const std::string entity(ccg.view());
   std::vector<std::pair<std::string, std::string>> lines, targets;
-  (void)ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+  (void)WithLedger(entity, [&](ledger::LedgerStore& db) -> Status {
     CSU_ASSIGN_OR_RETURN(b, db.Budget(entity, p.year));
     for (const ledger::BudgetLine& l : b.lines)
       lines.push_back({l.cost_centre + ":" + l.account, l.cost_centre + " " + l.account});
@@ -366,7 +366,7 @@ Response WebApp::Impl::LedgerHomeFor(const Request& r, const Caller& c, const Od
   std::vector<ledger::Journal> pending;
   std::vector<ledger::Account> chart_accounts;
   std::vector<ledger::CostCentre> cost_centres;
-  Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+  Status s = WithLedger(entity, [&](ledger::LedgerStore& db) -> Status {
     auto got = db.GetEntity(entity);
     if (!got.ok()) return Status::Ok();
     e = got.value();
@@ -491,7 +491,7 @@ Response WebApp::Impl::ApiLedgerHome(const Request& r, const Caller& c) const {
   const std::string entity(ccg->view());
   nlohmann::json j = {{"ccg", entity}, {"entity", entity}, {"csu", r.PathParam("ccg").empty()}};
   if (r.PathParam("ccg").empty()) j.erase("ccg");
-  Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+  Status s = WithLedger(entity, [&](ledger::LedgerStore& db) -> Status {
     auto e = db.GetEntity(entity);
     j["ledger"] = e.ok();
     if (!e.ok()) return Status::Ok();
@@ -668,7 +668,7 @@ std::string WebApp::Impl::LedgerBaseOf(const Request& r, const OdsCode& entity) 
 std::string WebApp::Impl::LedgerEntityName(const Request& r, const OdsCode& entity) const {
   if (!r.PathParam("ccg").empty()) return CcgName(entity);
   std::string name(entity.view());
-  (void)ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+  (void)WithLedger(std::string(entity.view()), [&](ledger::LedgerStore& db) -> Status {
     if (auto e = db.GetEntity(std::string(entity.view())); e.ok()) name = e.value().name;
     return Status::Ok();
   });
@@ -694,7 +694,7 @@ std::string WebApp::Impl::BudgetVersionForms(const Request& r, const Caller& c, 
   FinancialYear year = p.year;
   if (auto y = FinancialYear::Parse(field("year")); y.ok()) year = y.value();
   std::vector<ledger::BudgetVersion> versions;
-  (void)ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+  (void)WithLedger(code, [&](ledger::LedgerStore& db) -> Status {
     CSU_ASSIGN_OR_RETURN(vs, db.BudgetVersions(code, year));
     versions = std::move(vs);
     return Status::Ok();

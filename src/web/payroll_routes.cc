@@ -108,7 +108,7 @@ Result<WebApp::Impl::PayrollView> WebApp::Impl::PayrollViewOf(const Request& r, 
       v.table.notes.push_back("No ledger is kept here.");
       return v;
     }
-    Status ls = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    Status ls = WithLedger(code, [&](ledger::LedgerStore& db) -> Status {
       auto t = finance::PayCostTable(db, code, year);
       if (t.ok()) v.table = std::move(t).value();
       else v.table.notes.push_back(t.error().why);

@@ -118,6 +118,12 @@ struct BillingAccess {
 // (docs/web.md, "Routes", the ledger rows).
 struct LedgerAccess {
   std::function<Status(const std::function<Status(ledger::LedgerStore&)>&)> with_store;
+  // Server mode with an application role: runs the function on a
+  // connection that sees only the ledger of `entity` (a CCG's code or the
+  // CSU's), for the reads of that entity's pages. Unset: they use
+  // with_store; writes (journals, approvals, periods, budgets) always do.
+  std::function<Status(const std::string& entity, const std::function<Status(ledger::LedgerStore&)>&)>
+      with_tenant_store;
 };
 
 // The procurement database (not thread-safe: `with_store` runs a function on

@@ -446,6 +446,13 @@ struct WebApp::Impl {
   Response ApiPc(const Request& r, const Caller& c, PcView which) const;
   Response PcExport(const Request& r, const Caller& c) const;
 
+  // Runs `fn` on the ledger database for the reads of `entity`'s pages: on
+  // the application role's connection scoped to that entity when the server
+  // has one, else on the shared store.
+  Status WithLedger(const std::string& entity, const std::function<Status(ledger::LedgerStore&)>& fn) const {
+    if (ledger.with_tenant_store) return ledger.with_tenant_store(entity, fn);
+    return ledger.with_store(fn);
+  }
   // Runs `fn` on the payroll database for the reads of `employer`'s pages:
   // on the application role's connection scoped to that employer when the
   // server has one, else on the shared store.
