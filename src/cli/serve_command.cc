@@ -59,6 +59,21 @@
 namespace csu::cli {
 namespace {
 
+// A module's store on the application role (--app-database), handed to its
+// pages as their with_tenant_store; false, the error printed, when the role
+// is not ready for it (cli/app_role.h says what a node checks).
+template <class Store, class Access>
+bool UseTenantStore(Result<std::unique_ptr<TenantStore<Store>>> opened, std::unique_ptr<TenantStore<Store>>& keep,
+                    Access& access) {
+  if (!opened.ok()) {
+    PrintError(opened.error().ToString());
+    return false;
+  }
+  keep = std::move(opened).value();
+  access.with_tenant_store = TenantRunner(keep.get());
+  return true;
+}
+
 struct ServeArgs {
   StateArgs state;
   std::string listen = "127.0.0.1:8080";
@@ -320,17 +335,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // Server mode with an application role: a CCG's own billing pages read
   // on a connection that sees only that CCG's rows (docs/server-mode.md).
   std::unique_ptr<TenantBilling> tenant_billing;
-  if (!args.app_database.empty()) {
-    auto t = args.database.empty() ? Result<std::unique_ptr<TenantBilling>>(MakeError(
-                                         "--app-database", "goes with --database (the owner's URL)"))
-                                   : OpenTenantBilling(args.app_database);
-    if (!t.ok()) {
-      PrintError(t.error().ToString());
-      return kExitFailure;
-    }
-    tenant_billing = std::move(t).value();
-    billing_access.with_tenant_store = TenantRunner(tenant_billing.get());
-  }
+  if (!args.app_database.empty() && args.database.empty())
+    return Fail("--app-database: goes with --database (the owner's URL)", kExitUsage);
+  if (!args.app_database.empty() && !UseTenantStore(OpenTenantBilling(args.app_database), tenant_billing, billing_access))
+    return kExitFailure;
   // A platform date (store/platform_date.h) replaces the clock's date for
   // billing, meters and renewals; pages and this log say so.
   auto platform_date = store::ReadPlatformDate(args.state.data_dir);
@@ -357,15 +365,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // With an application role, the reads of an entity's ledger pages go
   // through a connection that sees only that entity's ledger.
   std::unique_ptr<TenantLedger> tenant_ledger;
-  if (!args.app_database.empty()) {
-    auto t = OpenTenantLedger(args.app_database);
-    if (!t.ok()) {
-      PrintError(t.error().ToString());
-      return kExitFailure;
-    }
-    tenant_ledger = std::move(t).value();
-    ledger_access.with_tenant_store = TenantRunner(tenant_ledger.get());
-  }
+  if ((!args.app_database.empty()) && !UseTenantStore(OpenTenantLedger(args.app_database), tenant_ledger, ledger_access)) return kExitFailure;
   // Procurement: one request at a time on its own database, like billing's;
   // in server mode its tables in PostgreSQL, read afresh by every request (no
   // copy kept here), so a change made on any node is what every page shows.
@@ -384,15 +384,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // With an application role, a CCG's procurement pages read on a connection
   // that sees only that CCG's tenders and their rows (docs/server-mode.md).
   std::unique_ptr<TenantProcurement> tenant_procurement;
-  if (!args.app_database.empty()) {
-    auto t = OpenTenantProcurement(args.app_database);
-    if (!t.ok()) {
-      PrintError(t.error().ToString());
-      return kExitFailure;
-    }
-    tenant_procurement = std::move(t).value();
-    procurement_access.with_tenant_store = TenantRunner(tenant_procurement.get());
-  }
+  if ((!args.app_database.empty()) && !UseTenantStore(OpenTenantProcurement(args.app_database), tenant_procurement, procurement_access)) return kExitFailure;
   // Continuing healthcare: the pseudonymised pages, when the folder has
   // cases, or from PostgreSQL in server mode (every request reads the
   // tables, so a change on one node is what the next read on any node
@@ -415,15 +407,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // identifiable view opens) go through a connection that sees only that
   // CCG's cases and their rows (docs/server-mode.md).
   std::unique_ptr<TenantChc> tenant_chc;
-  if (!args.app_database.empty() && chc_db.value()) {
-    auto t = OpenTenantChc(args.app_database);
-    if (!t.ok()) {
-      PrintError(t.error().ToString());
-      return kExitFailure;
-    }
-    tenant_chc = std::move(t).value();
-    chc_access.with_tenant_store = TenantRunner(tenant_chc.get());
-  }
+  if ((!args.app_database.empty() && chc_db.value()) && !UseTenantStore(OpenTenantChc(args.app_database), tenant_chc, chc_access)) return kExitFailure;
   // Payroll and HR: the pages need the payroll key (an employee's record
   // opens personal fields for those allowed); without the key, or without
   // payroll.sqlite, they are off and the server says so once. In server
@@ -470,15 +454,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // go through a connection that sees only that employer's rows
   // (docs/server-mode.md); approving and posting a run stay on the owner's.
   std::unique_ptr<TenantPayroll> tenant_payroll;
-  if (!args.app_database.empty() && payroll_db && !args.database.empty()) {
-    auto t = OpenTenantPayroll(args.app_database, *payroll_cipher);
-    if (!t.ok()) {
-      PrintError(t.error().ToString());
-      return kExitFailure;
-    }
-    tenant_payroll = std::move(t).value();
-    payroll_access.with_tenant_store = TenantRunner(tenant_payroll.get());
-  }
+  if ((!args.app_database.empty() && payroll_db && !args.database.empty()) && !UseTenantStore(OpenTenantPayroll(args.app_database, *payroll_cipher), tenant_payroll, payroll_access)) return kExitFailure;
   // Primary care: its own database (in server mode the tables in
   // PostgreSQL, read afresh by every request, so a write on one node is what
   // the next request on any node reads), one request at a time; the global
