@@ -4,12 +4,14 @@
 
 #include "billing/billing_store.h"
 #include "cli/chc_open.h"
+#include "cli/primary_care_open.h"
 #include "cli/server_mode.h"
 #include "chc/chc_store.h"
 #include "contracts/contract_store.h"
 #include "ledger/ledger_store.h"
 #include "payroll/payroll_server_tables.h"
 #include "payroll/payroll_store.h"
+#include "primarycare/claims_store.h"
 #include "primarycare/pc_store.h"
 #include "procurement/procurement_store.h"
 #include "pg/pg_connection.h"
@@ -52,6 +54,12 @@ const ApplicationRoleTables& PlatformApplicationRoleTables() {
     add(chc::kServerTenantTables);
     add(primarycare::kServerTenantTables);
     add(procurement::kServerTenantTables);
+    for (const char* t : primarycare::kServerPracticeTables)
+      tables.module_child.push_back({t, "practice", "practices", "code"});
+    for (const char* t : primarycare::kServerClaimTables)
+      tables.module_child.push_back({t, "claim_id", "es_claims", "id"});
+    tables.module_child.push_back({"es_evidence_files", "sha256", "es_evidence", "sha256"});
+    for (const char* t : primarycare::kServerSharedTables) tables.module_read_only.push_back(t);
     for (const char* t : procurement::kServerTenderTables)
       tables.module_child.push_back({t, "tender", "procurement_tenders", "id"});
     for (const char* t : procurement::kServerSharedTables) tables.module_read_only.push_back(t);
@@ -77,12 +85,18 @@ Result<std::pair<int, int>> ScopeForApplicationRole(const std::string& owner_url
   // scoping never meets a table that is not there yet.
   CSU_ASSIGN_OR_RETURN(contracts, OpenContracts("", owner_url));
   CSU_ASSIGN_OR_RETURN(billing, OpenBilling("", owner_url));
-  // The procurement, CHC and ledger pages read through the role, so their tables are
+  // The procurement, CHC, ledger and primary care pages read through the
+  // role, so their tables are
   // made here too (the other modules' are scoped once a node or a command
   // made them).
   CSU_ASSIGN_OR_RETURN(procurement_db, OpenProcurement("", owner_url));
   CSU_ASSIGN_OR_RETURN(chc_db, OpenChcPseudonymised("", owner_url));
   CSU_ASSIGN_OR_RETURN(ledger_db, OpenLedgerStore("", owner_url));
+  CSU_ASSIGN_OR_RETURN(pc_db, OpenPcStore("", owner_url));
+  CSU_ASSIGN_OR_RETURN(claims_db, OpenClaimsStore("", owner_url, [](const std::string&, const std::string&,
+                                                                   const std::string&, const std::string&) {
+                         return Status::Ok();  // making the tables writes no claim
+                       }));
   CSU_ASSIGN_OR_RETURN(owner, pg::Connect(owner_url));
   const ApplicationRoleTables& t = PlatformApplicationRoleTables();
   for (const auto& x : t.tenant)
@@ -150,6 +164,15 @@ std::vector<std::string> LedgerScopedTables() {
   return out;
 }
 
+std::vector<std::string> PrimaryCareScopedTables() {
+  std::vector<std::string> out;
+  for (const auto& [table, column] : primarycare::kServerTenantTables) out.emplace_back(table);
+  const std::set<std::string> parents = {"practices", "es_claims", "es_evidence"};
+  for (const ChildTable& c : PlatformApplicationRoleTables().module_child)
+    if (parents.count(c.parent)) out.emplace_back(c.table);
+  return out;
+}
+
 std::vector<std::string> ProcurementScopedTables() {
   std::vector<std::string> out;
   for (const auto& [table, column] : procurement::kServerTenantTables) out.emplace_back(table);
@@ -189,6 +212,23 @@ Result<std::unique_ptr<TenantPayroll>> OpenTenantPayroll(const std::string& app_
 Result<std::unique_ptr<TenantLedger>> OpenTenantLedger(const std::string& app_url) {
   return TenantLedger::Open(app_url, LedgerScopedTables(), [](std::unique_ptr<store::SqlConnection> c) {
     return ledger::LedgerStore::OpenServer(std::move(c));
+  });
+}
+
+Result<std::unique_ptr<TenantPrimaryCare>> OpenTenantPrimaryCare(const std::string& app_url) {
+  return TenantPrimaryCare::Open(app_url, PrimaryCareScopedTables(), [](std::unique_ptr<store::SqlConnection> c) {
+    return primarycare::PcStore::OpenServer(std::move(c));
+  });
+}
+
+Result<std::unique_ptr<TenantClaims>> OpenTenantClaims(const std::string& app_url) {
+  return TenantClaims::Open(app_url, PrimaryCareScopedTables(), [](std::unique_ptr<store::SqlConnection> c) {
+    // Only read through the role: a write would have to be audited, and
+    // there is none to audit.
+    return primarycare::ClaimsStore::OpenServer(
+        std::move(c), [](const std::string&, const std::string&, const std::string&, const std::string&) {
+          return Status(MakeError("application role", "claims are written on the owner's connection"));
+        });
   });
 }
 

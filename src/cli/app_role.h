@@ -38,6 +38,10 @@ class PayrollStore;
 namespace csu::ledger {
 class LedgerStore;
 }
+namespace csu::primarycare {
+class PcStore;
+class ClaimsStore;
+}
 namespace csu::store {
 class FieldCipher;
 }
@@ -84,6 +88,9 @@ std::vector<std::string> ChcScopedTables();
 std::vector<std::string> PayrollScopedTables();
 // The ledger tables (every table of an entity's ledger).
 std::vector<std::string> LedgerScopedTables();
+// The primary care tables (practices and their rows, the posted schedules,
+// the enhanced-service schemes and claims with their rows and evidence).
+std::vector<std::string> PrimaryCareScopedTables();
 
 // Creates the tables (opening each server-mode database once) and then
 // scopes and grants them for `role`, which must exist. Idempotent: a rerun
@@ -153,6 +160,13 @@ using TenantPayroll = TenantStore<payroll::PayrollStore>;
 // the entity's code: a CCG's, or the CSU's for its own ledger).
 using TenantLedger = TenantStore<ledger::LedgerStore>;
 Result<std::unique_ptr<TenantLedger>> OpenTenantLedger(const std::string& app_url);
+// Primary care, for the reads of a CCG's primary care pages: the practices,
+// contracts, lists, QOF and schedules, and the approved claims a schedule
+// includes (the claims store on the role refuses every write).
+using TenantPrimaryCare = TenantStore<primarycare::PcStore>;
+Result<std::unique_ptr<TenantPrimaryCare>> OpenTenantPrimaryCare(const std::string& app_url);
+using TenantClaims = TenantStore<primarycare::ClaimsStore>;
+Result<std::unique_ptr<TenantClaims>> OpenTenantClaims(const std::string& app_url);
 Result<std::unique_ptr<TenantPayroll>> OpenTenantPayroll(const std::string& app_url, const store::FieldCipher& cipher);
 
 }  // namespace csu::cli

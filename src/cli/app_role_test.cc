@@ -16,6 +16,7 @@
 #include "billing/invoice_run.h"
 #include "chc/chc_store.h"
 #include "cli/app_role.h"
+#include "primarycare/pc_store.h"
 #include "ledger/ledger_store.h"
 #include "ledger/ledger_testing.h"
 #include "payroll/payroll_store.h"
@@ -421,6 +422,55 @@ TEST_F(AppRole, AnEntitysLedgerIsReadThroughTheRoleAndNeverAnotherCcgs) {
                 CSU_ASSIGN_OR_RETURN(row, q.Step());
                 EXPECT_TRUE(row);
                 EXPECT_EQ(q.Int(0), 0) << "02E sees 12F's postings";
+                return Status::Ok();
+              }).ok());
+}
+
+// A CCG's own primary care pages read through the role: its practices and
+// their contracts; another CCG's practice, its contract and its rows are not
+// there (asked for by code, or counted with SQL on the role's connection).
+TEST_F(AppRole, ACcgsPracticesAreReadThroughTheRoleAndNeverAnotherCcgs) {
+  auto owner_conn = pg::Connect(schema_->url());
+  ASSERT_TRUE(owner_conn.ok());
+  auto owner = primarycare::PcStore::OpenServer(std::move(owner_conn).value());
+  ASSERT_TRUE(owner.ok()) << owner.error().ToString();
+  const primarycare::Actor pc{"2024-04-01T09:00:00Z", "test"};
+  auto added = owner.value()->AddPractices({{"N81001", "02E", "Orchard Surgery", "WA1 1AA", 9000},
+                                            {"P81001", "12F", "Quayside Practice", "L1 1AA", 8000}},
+                                           pc);
+  ASSERT_TRUE(added.ok()) << added.error().ToString();
+  for (const char* practice : {"N81001", "P81001"}) {
+    primarycare::Contract c;
+    c.practice = practice;
+    c.type = primarycare::ContractType::kGms;
+    c.start = Date::FromYmd(2004, 4, 1);
+    ASSERT_TRUE(owner.value()->AddContract(c, pc).ok());
+  }
+  ASSERT_TRUE(Scope().ok());
+  auto opened = OpenTenantPrimaryCare(app_url_);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  TenantPrimaryCare& t = *opened.value();
+  Status read = t.With("02E", [&](primarycare::PcStore& db) -> Status {
+    CSU_ASSIGN_OR_RETURN(mine, db.Practices("02E"));
+    EXPECT_EQ(mine.size(), 1u);
+    CSU_ASSIGN_OR_RETURN(every, db.Practices(""));
+    EXPECT_EQ(every.size(), 1u) << "02E listed another CCG's practice";
+    CSU_ASSIGN_OR_RETURN(theirs, db.FindPractice("P81001"));
+    EXPECT_FALSE(theirs.has_value()) << "02E found 12F's practice";
+    CSU_ASSIGN_OR_RETURN(contracts, db.Contracts("02E", ""));
+    EXPECT_EQ(contracts.size(), 1u);
+    CSU_ASSIGN_OR_RETURN(other, db.ContractOn("P81001", Date::FromYmd(2024, 4, 1)));
+    EXPECT_FALSE(other.has_value()) << "02E read 12F's practice's contract";
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok()) << read.error().ToString();
+  auto raw = pg::Connect(app_url_);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(pg::InTenant(*raw.value(), "02E", [&]() -> Status {
+                CSU_ASSIGN_OR_RETURN(q, raw.value()->Prepare("SELECT count(*) FROM gp_contracts WHERE practice = 'P81001'"));
+                CSU_ASSIGN_OR_RETURN(row, q.Step());
+                EXPECT_TRUE(row);
+                EXPECT_EQ(q.Int(0), 0) << "02E sees 12F's practice's contract";
                 return Status::Ok();
               }).ok());
 }

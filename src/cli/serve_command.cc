@@ -470,6 +470,12 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     std::lock_guard<std::mutex> lock(pc_mutex);
     return fn(*db);
   };
+  // With an application role, the reads of a CCG's own primary care pages
+  // (not the national comparisons) go through a connection that sees only
+  // its practices and their rows, and the claims its schedule includes.
+  std::unique_ptr<TenantPrimaryCare> tenant_pc;
+  if (!args.app_database.empty() && !UseTenantStore(OpenTenantPrimaryCare(args.app_database), tenant_pc, pc_access))
+    return kExitFailure;
   {
     const std::string ref_dir = refdata::DefaultRefDataDir(ctx.refdata_dir, CSU_DEFAULT_REFDATA_DIR);
     auto rates = primarycare::GlobalSumRates::Load(
@@ -520,6 +526,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     std::lock_guard<std::mutex> lock(claims_mutex);
     return fn(*db);
   };
+  std::unique_ptr<TenantClaims> tenant_claims;
+  if (!args.app_database.empty() && !UseTenantStore(OpenTenantClaims(args.app_database), tenant_claims, claims_access))
+    return kExitFailure;
   web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access, ledger_access,
                   procurement_access, chc_access, payroll_access, pc_access);
   app.SetPrimaryCareClaims(claims_access);

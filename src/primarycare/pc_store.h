@@ -55,6 +55,17 @@ inline constexpr std::pair<const char*, const char*> kServerTenantTables[] = {
     {"practices", "ccg"},         {"schedule_postings", "ccg"}, {"schedule_lines", "ccg"},
     {"es_schemes", "ccg"},        {"es_claims", "ccg"},
 };
+// A practice's rows (column `practice`): scoped through the practice, whose
+// CCG is on `practices`, so the application role sees a practice's
+// contract, lists, QOF and adjustments only while the practice is its
+// CCG's. (In PostgreSQL the contracts table is gp_contracts.)
+inline constexpr const char* kServerPracticeTables[] = {"gp_contracts", "list_sizes", "qof_years", "qof_indicators",
+                                                       "adjustments"};
+// A claim's rows (column `claim_id`), scoped through the claim; then an
+// evidence file's bytes through the evidence rows that name its hash.
+inline constexpr const char* kServerClaimTables[] = {"es_claim_events", "es_evidence"};
+// Read by the application role and never written by it: the schema versions.
+inline constexpr const char* kServerSharedTables[] = {"primary_care_meta", "es_meta"};
 
 struct Actor {
   std::string at;  // UTC ISO 8601

@@ -124,7 +124,15 @@ Result<report::ReportTable> WebApp::Impl::PcTableOf(const Request& r, const OdsC
   const std::string code(ccg.view());
   const Date today = Today();
   std::optional<report::ReportTable> out;
-  Status s = primary_care.with_store([&](primarycare::PcStore& db) -> Status {
+  // The achievement and outlier views set the CCG beside every practice in
+  // England (the national figures), so they read on the shared store:
+  // through the application role they would shrink, silently, to the CCG's
+  // own practices. The other views are the CCG's alone.
+  const bool national = which == PcView::kAchievement || which == PcView::kOutliers;
+  auto on_store = [&](const std::function<Status(primarycare::PcStore&)>& fn) {
+    return national ? primary_care.with_store(fn) : WithPc(ccg, fn);
+  };
+  Status s = on_store([&](primarycare::PcStore& db) -> Status {
     const PcDefaults defaults = DefaultsOf(db, code, today);
     switch (which) {
       case PcView::kPractices: {
@@ -155,7 +163,7 @@ Result<report::ReportTable> WebApp::Impl::PcTableOf(const Request& r, const OdsC
         // holds the claims store (lock order: primary care, then claims).
         std::optional<Result<primarycare::Schedule>> sched;
         if (claims.with_store) {
-          Status st = claims.with_store([&](primarycare::ClaimsStore& cs) {
+          Status st = WithPcClaims(ccg, [&](primarycare::ClaimsStore& cs) {
             primarycare::ClaimsScheduleSource source(cs);
             sched = primarycare::BuildSchedule(db, *primary_care.rates, &source, code, month.value());
             return Status::Ok();
@@ -247,7 +255,7 @@ Response WebApp::Impl::PcPage(const Request& r, const Caller& c, PcView which) c
     auto month = ledger::LedgerPeriod::Parse(PcMonthOf(r, defaults));
     bool posted = true, has_ledger = false;
     if (month.ok())
-      (void)primary_care.with_store([&](primarycare::PcStore& db) {
+      (void)WithPc(*ccg, [&](primarycare::PcStore& db) {
         auto p = db.FindPosting(std::string(ccg->view()), month.value());
         posted = !p.ok() || p.value().has_value();
         return Status::Ok();

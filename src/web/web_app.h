@@ -181,6 +181,11 @@ struct PayrollAccess {
 // answer 404 (docs/primary-care.md, "Views").
 struct PrimaryCareAccess {
   std::function<Status(const std::function<Status(primarycare::PcStore&)>&)> with_store;
+  // Server mode with an application role: runs the function on a
+  // connection that sees only `ccg`'s practices and their rows, for the
+  // reads of one CCG's primary care pages. Unset: they use with_store;
+  // writes (posting a schedule) always do.
+  std::function<Status(const std::string& ccg, const std::function<Status(primarycare::PcStore&)>&)> with_tenant_store;
   std::shared_ptr<const primarycare::GlobalSumRates> rates;
 };
 
@@ -189,6 +194,10 @@ struct PrimaryCareAccess {
 // on it under the caller's lock). Without it the claims pages answer 404.
 struct PrimaryCareClaimsAccess {
   std::function<Status(const std::function<Status(primarycare::ClaimsStore&)>&)> with_store;
+  // Server mode with an application role: the claims of one CCG only, read
+  // for its payment schedule page. Unset: with_store.
+  std::function<Status(const std::string& ccg, const std::function<Status(primarycare::ClaimsStore&)>&)>
+      with_tenant_store;
 };
 
 // The loaded and priced activity the pages read, with the views over it.

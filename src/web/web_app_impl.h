@@ -446,6 +446,17 @@ struct WebApp::Impl {
   Response ApiPc(const Request& r, const Caller& c, PcView which) const;
   Response PcExport(const Request& r, const Caller& c) const;
 
+  // Runs `fn` on the primary care database (and on its claims) for the
+  // reads of `ccg`'s pages: on the application role's connection scoped to
+  // that CCG when the server has one, else on the shared store.
+  Status WithPc(const OdsCode& ccg, const std::function<Status(primarycare::PcStore&)>& fn) const {
+    if (primary_care.with_tenant_store) return primary_care.with_tenant_store(std::string(ccg.view()), fn);
+    return primary_care.with_store(fn);
+  }
+  Status WithPcClaims(const OdsCode& ccg, const std::function<Status(primarycare::ClaimsStore&)>& fn) const {
+    if (claims.with_tenant_store) return claims.with_tenant_store(std::string(ccg.view()), fn);
+    return claims.with_store(fn);
+  }
   // Runs `fn` on the ledger database for the reads of `entity`'s pages: on
   // the application role's connection scoped to that entity when the server
   // has one, else on the shared store.
