@@ -398,6 +398,8 @@ class WebAppTest : public ::testing::Test {
       return fn(*claims_);
     };
     app_->SetPrimaryCareClaims(claims_access);
+    saved_ = {o.audit, records, billing_access, ledger_access, procurement_access, chc_access, payroll_access, pc_access,
+              claims_access};
     Add("pcteam", Role::kCcgPrimaryCare, "02E");
     ASSERT_TRUE(accounts_->AddUser({"gp1", "gp1", Role::kGpPractice, "02E", false, "N81007"}, kPassword, "test").ok());
     for (Role r : {Role::kCcgPrimaryCare, Role::kGpPractice})
@@ -483,6 +485,73 @@ class WebAppTest : public ::testing::Test {
   std::mutex claims_mu_;
   std::unique_ptr<primarycare::ClaimsStore> claims_;
   std::unique_ptr<WebApp> app_;
+  // What SetUp gave the app, kept so a test can build it again with the
+  // server mode's tenant stores beside them (UseTenantStores).
+  struct Saved {
+    AuditFn audit;
+    PlatformRecords records;
+    BillingAccess billing;
+    LedgerAccess ledger;
+    ProcurementAccess procurement;
+    ChcAccess chc;
+    PayrollAccess payroll;
+    PrimaryCareAccess pc;
+    PrimaryCareClaimsAccess claims;
+  } saved_;
+  // Every (store, tenant) a page ran on through a tenant store.
+  std::mutex tenants_mu_;
+  std::set<std::string> tenants_seen_;
+
+  // Builds the app again as `csu serve --app-database` wires it: each
+  // module's with_tenant_store set, here running on the same store and
+  // recording the store and the tenant it was given.
+  void UseTenantStores() {
+    Saved a = saved_;
+    auto seen = [this](const std::string& what, const std::string& tenant) {
+      std::lock_guard<std::mutex> lock(tenants_mu_);
+      tenants_seen_.insert(what + ":" + tenant);
+    };
+    a.billing.with_tenant_store = [this, seen](const std::string& t, const std::function<Status(billing::BillingStore&)>& fn) {
+      seen("billing", t);
+      return saved_.billing.with_store(fn);
+    };
+    a.ledger.with_tenant_store = [this, seen](const std::string& t, const std::function<Status(ledger::LedgerStore&)>& fn) {
+      seen("ledger", t);
+      return saved_.ledger.with_store(fn);
+    };
+    a.procurement.with_tenant_store = [this, seen](const std::string& t,
+                                                   const std::function<Status(procurement::ProcurementStore&)>& fn) {
+      seen("procurement", t);
+      return saved_.procurement.with_store(fn);
+    };
+    a.chc.with_tenant_store = [this, seen](const std::string& t, const std::function<Status(chc::ChcStore&)>& fn) {
+      seen("chc", t);
+      return saved_.chc.with_store(fn);
+    };
+    a.payroll.with_tenant_store = [this, seen](const std::string& t, const std::function<Status(payroll::PayrollStore&)>& fn) {
+      seen("payroll", t);
+      return saved_.payroll.with_store(fn);
+    };
+    a.pc.with_tenant_store = [this, seen](const std::string& t, const std::function<Status(primarycare::PcStore&)>& fn) {
+      seen("pc", t);
+      return saved_.pc.with_store(fn);
+    };
+    a.claims.with_tenant_store = [this, seen](const std::string& t,
+                                              const std::function<Status(primarycare::ClaimsStore&)>& fn) {
+      seen("claims", t);
+      return saved_.claims.with_store(fn);
+    };
+    app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
+                                    refdata::TestRefData(), a.audit, a.records, a.billing, a.ledger, a.procurement,
+                                    a.chc, a.payroll, a.pc);
+    app_->SetPrimaryCareClaims(a.claims);
+  }
+  std::set<std::string> TenantsSeen() {
+    std::lock_guard<std::mutex> lock(tenants_mu_);
+    std::set<std::string> out = tenants_seen_;
+    tenants_seen_.clear();
+    return out;
+  }
 };
 
 std::string CookieValue(const Response& r, const std::string& name) {
@@ -1401,6 +1470,32 @@ TEST_F(WebAppTest, TheDecisionRecordIsForTheProcurementTeamOnly) {
 // Continuing healthcare pages: only the CHC roles see a CCG's cases (CCG
 // finance its committed cost); another CCG's case under one's own CCG's
 // path is as absent as one that does not exist; no page shows a name.
+// In server mode with an application role, each module's pages of one CCG
+// read through its tenant store with that CCG (or employer, or ledger
+// entity) as the tenant; the QOF achievement view, whose national figures
+// read every CCG, does not.
+TEST_F(WebAppTest, ServerModePagesReadThroughTheTenantStoreOfTheirCcg) {
+  UseTenantStores();
+  auto visit = [&](const std::string& user, const std::string& path) {
+    Response r = Send(Method::kGet, path, Cookie(Session(user)));
+    EXPECT_EQ(r.status(), 200) << user << " " << path << ": " << r.body().substr(0, 300);
+    return TenantsSeen();
+  };
+  EXPECT_EQ(visit("commissioner", "/ccg/02E/billing"), std::set<std::string>{"billing:02E"});
+  EXPECT_EQ(visit("commissioner", "/ccg/02E/procurement"), std::set<std::string>{"procurement:02E"});
+  EXPECT_EQ(visit("chc", "/ccg/02E/chc"), std::set<std::string>{"chc:02E"});
+  EXPECT_EQ(visit("chc", "/ccg/02E/chc/cases/1"), std::set<std::string>{"chc:02E"});
+  EXPECT_TRUE(visit("finance", "/ccg/02E/ledger").count("ledger:02E"));
+  EXPECT_TRUE(visit("hr", "/payroll/02E/staff").count("payroll:02E"));
+  EXPECT_TRUE(visit("pcteam", "/ccg/02E/primary-care").count("pc:02E"));
+  const std::set<std::string> schedule = visit("pcteam", "/ccg/02E/primary-care/schedule?month=2024-06");
+  EXPECT_TRUE(schedule.count("pc:02E") && schedule.count("claims:02E"));
+  const std::set<std::string> national = visit("pcteam", "/ccg/02E/primary-care/achievement?year=2024/25");
+  EXPECT_FALSE(national.count("pc:02E")) << "the national comparison read through the CCG's tenant store";
+  // Another CCG's case is as missing through the tenant store as before.
+  EXPECT_EQ(Send(Method::kGet, "/ccg/02E/chc/cases/2", Cookie(Session("chc"))).status(), 404);
+}
+
 TEST_F(WebAppTest, ChcPagesAreForChcRolesAndShowNoIdentifiers) {
   const std::string chc = Cookie(Session("chc"));
   const std::string csuchc = Cookie(Session("csuchc"));
