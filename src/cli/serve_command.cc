@@ -365,7 +365,8 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // With an application role, the reads of an entity's ledger pages go
   // through a connection that sees only that entity's ledger.
   std::unique_ptr<TenantLedger> tenant_ledger;
-  if ((!args.app_database.empty()) && !UseTenantStore(OpenTenantLedger(args.app_database), tenant_ledger, ledger_access)) return kExitFailure;
+  if (!args.app_database.empty() && !UseTenantStore(OpenTenantLedger(args.app_database), tenant_ledger, ledger_access))
+    return kExitFailure;
   // Procurement: one request at a time on its own database, like billing's;
   // in server mode its tables in PostgreSQL, read afresh by every request (no
   // copy kept here), so a change made on any node is what every page shows.
@@ -384,7 +385,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // With an application role, a CCG's procurement pages read on a connection
   // that sees only that CCG's tenders and their rows (docs/server-mode.md).
   std::unique_ptr<TenantProcurement> tenant_procurement;
-  if ((!args.app_database.empty()) && !UseTenantStore(OpenTenantProcurement(args.app_database), tenant_procurement, procurement_access)) return kExitFailure;
+  if (!args.app_database.empty() &&
+      !UseTenantStore(OpenTenantProcurement(args.app_database), tenant_procurement, procurement_access))
+    return kExitFailure;
   // Continuing healthcare: the pseudonymised pages, when the folder has
   // cases, or from PostgreSQL in server mode (every request reads the
   // tables, so a change on one node is what the next read on any node
@@ -407,7 +410,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // identifiable view opens) go through a connection that sees only that
   // CCG's cases and their rows (docs/server-mode.md).
   std::unique_ptr<TenantChc> tenant_chc;
-  if ((!args.app_database.empty() && chc_db.value()) && !UseTenantStore(OpenTenantChc(args.app_database), tenant_chc, chc_access)) return kExitFailure;
+  if (!args.app_database.empty() && chc_db.value() &&
+      !UseTenantStore(OpenTenantChc(args.app_database), tenant_chc, chc_access))
+    return kExitFailure;
   // Payroll and HR: the pages need the payroll key (an employee's record
   // opens personal fields for those allowed); without the key, or without
   // payroll.sqlite, they are off and the server says so once. In server
@@ -454,7 +459,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // go through a connection that sees only that employer's rows
   // (docs/server-mode.md); approving and posting a run stay on the owner's.
   std::unique_ptr<TenantPayroll> tenant_payroll;
-  if ((!args.app_database.empty() && payroll_db && !args.database.empty()) && !UseTenantStore(OpenTenantPayroll(args.app_database, *payroll_cipher), tenant_payroll, payroll_access)) return kExitFailure;
+  if (!args.app_database.empty() && payroll_db &&
+      !UseTenantStore(OpenTenantPayroll(args.app_database, *payroll_cipher), tenant_payroll, payroll_access))
+    return kExitFailure;
   // Primary care: its own database (in server mode the tables in
   // PostgreSQL, read afresh by every request, so a write on one node is what
   // the next request on any node reads), one request at a time; the global
