@@ -3,8 +3,9 @@
 // PostgreSQL tables belong to one CCG, which belong to a row of another
 // table (an invoice's lines), and which are shared and only read. `csu
 // app-role ROLE --database OWNER_URL` applies it; `csu serve
-// --app-database APP_URL` checks it before answering a CCG's pages on
-// that role's connection, inside pg::InTenant.
+// --app-database APP_URL` checks it before answering a CCG's pages (an
+// employer's, a ledger entity's) on the role's connections, one per
+// module's store (TenantStore), inside pg::InTenant.
 //
 // Every table a CCG's request reads through the application role must be
 // here; one it does not read is not granted at all (the challenge log has
@@ -63,15 +64,17 @@ struct ApplicationRoleTables {
   std::vector<TenantTable> tenant;
   std::vector<ChildTable> child;
   std::vector<const char*> read_only;
-  // The module databases' tenant tables (each module's kServerTenantTables;
-  // payroll's rows of an employee or a run too), scoped when they exist, so
-  // that no module's rows are open to the role unscoped. No page reads
-  // them through the role yet (docs/server-mode.md), so a node does not
-  // require them.
+  // The module databases' tables (each module's kServerTenantTables, the
+  // rows of a tender, case, employee, run, practice or claim as child
+  // tables, and their schema versions read-only), scoped when they exist,
+  // so that no module's rows are open to the role unscoped. A node checks a
+  // module's set (ProcurementScopedTables() and the others below) when it
+  // opens that module's store on the role.
   std::vector<TenantTable> module_tenant;
   std::vector<ChildTable> module_child;
   std::vector<const char*> module_read_only;
-  // Every scoped table's name (tenant and child), for pg::CheckApplicationRole.
+  // The platform's scoped tables (tenant and child: contracts and billing),
+  // for pg::CheckApplicationRole.
   std::vector<std::string> Scoped() const;
 };
 const ApplicationRoleTables& PlatformApplicationRoleTables();
