@@ -607,7 +607,7 @@ done
 for i in $(seq "$NODES"); do
   port=""
   for _ in $(seq 300); do
-    port=$(sed -n 's|.*on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/log/node$i.out")
+    port=$(sed -n 's|.*on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/log/node$i.out" 2>/dev/null || true)
     [ -n "$port" ] && break
     kill -0 "${NODE_PIDS[$((i - 1))]}" 2>/dev/null || fail "csu serve node $i exited at start"
     sleep 0.1

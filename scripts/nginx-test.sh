@@ -80,7 +80,8 @@ printf '%s\n' "$PASSWORD" | "$CSU" users add "$USER_NAME" --data "$T/state" --ro
 APP_PID=$!
 APP_PORT=""
 for _ in $(seq 300); do
-  APP_PORT=$(sed -n 's|.*on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/app.out")
+  # The background job may not have created app.out yet: no file is no port.
+  APP_PORT=$(sed -n 's|.*on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/app.out" 2>/dev/null || true)
   [ -n "$APP_PORT" ] && break
   kill -0 "$APP_PID" 2>/dev/null || fail "csu serve exited at start"
   sleep 0.1

@@ -48,7 +48,7 @@ start() {  # NAME LISTEN ARGS...: starts a node, waits for its start line, sets 
   PID[$name]=$!
   local port=""
   for _ in $(seq 600); do
-    port=$(sed -n 's|.*on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/node-$name.out")
+    port=$(sed -n 's|.*on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/node-$name.out" 2>/dev/null || true)
     [ -n "$port" ] && break
     kill -0 "${PID[$name]}" 2>/dev/null || fail "node $name exited at start: $(cat "$T/node-$name.err")"
     sleep 0.1

@@ -43,7 +43,7 @@ start() {  # NAME STATE [--database URL]
   echo "$!" >>"$T/pids"
   local pid=$! port=""
   for _ in $(seq 300); do
-    port=$(sed -n 's|.*on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/node-$name.out")
+    port=$(sed -n 's|.*on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/node-$name.out" 2>/dev/null || true)
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || fail "node $name exited at start"
     sleep 0.1
