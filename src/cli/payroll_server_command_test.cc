@@ -28,23 +28,7 @@ using testing::Outcome;
 
 // A stand-in calculation paying 2,500.00 gross, 1,900.00 net: the workflow
 // across nodes is under test, the arithmetic has its own tests.
-Result<payroll::PayRunResult> Fixed(const std::vector<payroll::PeriodInput>& in) {
-  payroll::PayRunResult out;
-  for (const payroll::PeriodInput& p : in) {
-    payroll::Payslip s;
-    s.employee_id = p.employee_id;
-    s.cost_centre = p.cost_centre;
-    s.tax_year = p.tax_year;
-    s.period = p.period;
-    s.pay_date = p.pay_date;
-    s.tax_code = p.tax_code;
-    s.gross = Money::FromPence(250000);
-    s.net = Money::FromPence(190000);
-    s.to_date = p.to_date;
-    out.payslips.push_back(s);
-  }
-  return out;
-}
+const payroll::PayrollStore::PayCalculator Fixed = payroll::testing::FixedPay(250000, 190000);
 
 int64_t Count(store::SqlConnection& db, const std::string& sql) {
   auto q = db.Prepare(sql);

@@ -15,6 +15,7 @@
 
 #include "migrate/migrate.h"
 #include "payroll/payroll_store.h"
+#include "payroll/payroll_store_testing.h"
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
 #include "store/store.h"
@@ -31,24 +32,7 @@ T Must(Result<T> r) {
   return std::move(r).value();
 }
 
-Result<payroll::PayRunResult> Fixed(const std::vector<payroll::PeriodInput>& in) {
-  payroll::PayRunResult out;
-  for (const payroll::PeriodInput& p : in) {
-    payroll::Payslip s;
-    s.employee_id = p.employee_id;
-    s.cost_centre = p.cost_centre;
-    s.tax_year = p.tax_year;
-    s.period = p.period;
-    s.pay_date = p.pay_date;
-    s.tax_code = p.tax_code;
-    s.gross = Money::FromPence(210000);
-    s.net = Money::FromPence(160000);
-    s.to_date = p.to_date;
-    s.to_date.gross += s.gross;
-    out.payslips.push_back(s);
-  }
-  return out;
-}
+const payroll::PayrollStore::PayCalculator Fixed = payroll::testing::FixedPay(210000, 160000);
 
 TEST(MigratePayrollTest, AFolderPayrollMovesFinalRunsStayFinalAndTheFieldsStillOpen) {
   std::optional<pg::TestSchema> pg_;

@@ -309,6 +309,23 @@ class MigrateTest : public ::testing::TestWithParam<const char*> {
     return Migrate(Source(), *target, Steps(), o);
   }
 
+  // A run killed outright (SIGKILL, in a child process) when `step` has
+  // copied `done` rows of a table: the target must be left empty.
+  void KillRunAt(const std::string& step, int64_t done) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      auto r = Run([&](const MigrateProgress& p) {
+        if (p.step == step && p.done == done) ::raise(SIGKILL);
+      });
+      ::_exit(r.ok() ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the run was not killed midway";
+    EXPECT_EQ(TargetTables(), 0) << "a killed run left tables behind";
+  }
+
   // The catalog's audit chain, read directly.
   std::vector<store::AuditEntry> SourceAudit() {
     auto db = OpenReadOnly(Source() + "/catalog.sqlite");
@@ -485,20 +502,10 @@ TEST_P(MigrateTest, ABrokenAuditChainIsRefusedBeforeAnythingIsWritten) {
 }
 
 TEST_P(MigrateTest, AKillMidwayLeavesTheTargetEmptyAndARunAfterItCompletes) {
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    // Killed outright in the middle of the audit log's copy, after the
-    // accounts were copied in the same transaction.
-    auto r = Run([](const MigrateProgress& p) {
-      if (p.step == "audit log" && p.done == 3) ::raise(SIGKILL);
-    });
-    ::_exit(r.ok() ? 0 : 1);
-  }
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the run was not killed midway";
-  EXPECT_EQ(TargetTables(), 0) << "a killed run left tables behind";
+  // Killed outright in the middle of the audit log's copy, after the
+  // accounts were copied in the same transaction.
+  KillRunAt("audit log", 3);
+  if (HasFatalFailure()) return;
   auto r = Run();
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   for (const StepReport& s : r.value().steps)
@@ -702,20 +709,10 @@ TEST_P(MigrateTest, TheModulesAndBatchesRoundTripIntoServerMode) {
 
 TEST_P(MigrateTest, AKillDuringTheBatchesLeavesTheTargetEmpty) {
   if (!pg_) GTEST_SKIP() << "the batch step moves into PostgreSQL only";
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    // After the accounts, audit log, contracts and billing were copied and
-    // the first batch published, in the same transaction.
-    auto r = Run([](const MigrateProgress& p) {
-      if (p.step == "batches" && p.done == 1) ::raise(SIGKILL);
-    });
-    ::_exit(r.ok() ? 0 : 1);
-  }
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the run was not killed midway";
-  EXPECT_EQ(TargetTables(), 0) << "a killed run left tables behind";
+  // After the accounts, audit log, contracts and billing were copied and
+  // the first batch published, in the same transaction.
+  KillRunAt("batches", 1);
+  if (HasFatalFailure()) return;
   auto r = Run();
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   auto chunks = pg::BatchChunks::Open(Target());

@@ -35,25 +35,7 @@ const Actor kAlice{"2025-04-20T09:00:00Z", "cli:alice"};
 const Actor kBob{"2025-04-21T09:00:00Z", "web:bob"};
 
 // A stand-in paying 2,000.00 gross, 1,500.00 net a month.
-Result<PayRunResult> Fixed(const std::vector<PeriodInput>& in) {
-  PayRunResult out;
-  for (const PeriodInput& p : in) {
-    Payslip s;
-    s.employee_id = p.employee_id;
-    s.cost_centre = p.cost_centre;
-    s.tax_year = p.tax_year;
-    s.period = p.period;
-    s.pay_date = p.pay_date;
-    s.tax_code = p.tax_code;
-    s.gross = Money::FromPence(200000);
-    s.net = Money::FromPence(150000);
-    s.to_date = p.to_date;
-    s.to_date.gross += s.gross;
-    s.to_date.net += s.net;
-    out.payslips.push_back(s);
-  }
-  return out;
-}
+const PayrollStore::PayCalculator Fixed = testing::FixedPay(200000, 150000);
 
 class PayrollServerTest : public ::testing::Test {
  protected:

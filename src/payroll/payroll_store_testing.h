@@ -1,14 +1,46 @@
-// Test code: what server mode's payroll tables hold, raw, for the tests that
-// prove no personal field is stored in clear (payroll_store_test.cc,
-// payroll_server_test.cc). Header-only; for tests, which link csu_pg.
+// Test code for the payroll database: what server mode's payroll tables
+// hold, raw, for the tests that prove no personal field is stored in clear
+// (payroll_store_test.cc, payroll_server_test.cc), and a stand-in pay
+// calculation for the tests of the workflow around it. Header-only; for
+// tests, which link csu_pg.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "payroll/payroll_store.h"
 #include "pg/pg_connection.h"
 
 namespace csu::payroll::testing {
+
+// A stand-in for the pay calculation, for the tests of what surrounds it
+// (runs, approval, outputs, nodes, migration): every payslip pays `gross`
+// and `net` (and `taxable`), and adds them to the year to date it carries.
+// The arithmetic has its own tests.
+inline PayrollStore::PayCalculator FixedPay(int64_t gross_pence, int64_t net_pence, int64_t taxable_pence = 0) {
+  return [=](const std::vector<PeriodInput>& in) -> Result<PayRunResult> {
+    PayRunResult out;
+    for (const PeriodInput& p : in) {
+      Payslip s;
+      s.employee_id = p.employee_id;
+      s.cost_centre = p.cost_centre;
+      s.tax_year = p.tax_year;
+      s.period = p.period;
+      s.pay_date = p.pay_date;
+      s.tax_code = p.tax_code;
+      s.leaving_date = p.leaving_date;
+      s.gross = Money::FromPence(gross_pence);
+      s.net = Money::FromPence(net_pence);
+      s.taxable = Money::FromPence(taxable_pence);
+      s.to_date = p.to_date;
+      s.to_date.gross += s.gross;
+      s.to_date.net += s.net;
+      s.to_date.taxable += s.taxable;
+      out.payslips.push_back(s);
+    }
+    return out;
+  };
+}
 
 // Every row of every table in `schema`, each as PostgreSQL prints a row
 // (its text form), on a connection of its own; "" when the server cannot be

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "payroll/payroll_store.h"
+#include "payroll/payroll_store_testing.h"
 #include "payroll/payslip_tables.h"
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
@@ -27,26 +28,8 @@ T Must(Result<T> r) {
 const Actor kAlice{"2025-04-20T09:00:00Z", "alice"};
 const Actor kBob{"2025-04-21T09:00:00Z", "bob"};
 
-// A stand-in paying 1,000.00 gross and net a month, year to date added up.
-Result<PayRunResult> Fixed(const std::vector<PeriodInput>& in) {
-  PayRunResult out;
-  for (const PeriodInput& p : in) {
-    Payslip s;
-    s.employee_id = p.employee_id;
-    s.cost_centre = p.cost_centre;
-    s.tax_year = p.tax_year;
-    s.period = p.period;
-    s.pay_date = p.pay_date;
-    s.tax_code = p.tax_code;
-    s.leaving_date = p.leaving_date;
-    s.gross = s.net = s.taxable = Money::FromPence(100000);
-    s.to_date = p.to_date;
-    s.to_date.gross += s.gross;
-    s.to_date.taxable += s.taxable;
-    out.payslips.push_back(s);
-  }
-  return out;
-}
+// A stand-in paying 1,000.00 gross, net and taxable a month.
+const PayrollStore::PayCalculator Fixed = testing::FixedPay(100000, 100000, 100000);
 
 // On both engines: the state folder's file, and PostgreSQL (server mode, a
 // fresh schema per test) when CSU_TEST_POSTGRES_URL names a server.
