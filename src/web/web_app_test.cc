@@ -502,45 +502,31 @@ class WebAppTest : public ::testing::Test {
   std::mutex tenants_mu_;
   std::set<std::string> tenants_seen_;
 
+  // A tenant store that runs on `with_store` and records the store's name
+  // and the tenant it was given.
+  template <class Store>
+  std::function<Status(const std::string&, const std::function<Status(Store&)>&)> Recording(
+      const std::string& what, std::function<Status(const std::function<Status(Store&)>&)> with_store) {
+    return [this, what, with_store](const std::string& tenant, const std::function<Status(Store&)>& fn) {
+      {
+        std::lock_guard<std::mutex> lock(tenants_mu_);
+        tenants_seen_.insert(what + ":" + tenant);
+      }
+      return with_store(fn);
+    };
+  }
   // Builds the app again as `csu serve --app-database` wires it: each
   // module's with_tenant_store set, here running on the same store and
   // recording the store and the tenant it was given.
   void UseTenantStores() {
     Saved a = saved_;
-    auto seen = [this](const std::string& what, const std::string& tenant) {
-      std::lock_guard<std::mutex> lock(tenants_mu_);
-      tenants_seen_.insert(what + ":" + tenant);
-    };
-    a.billing.with_tenant_store = [this, seen](const std::string& t, const std::function<Status(billing::BillingStore&)>& fn) {
-      seen("billing", t);
-      return saved_.billing.with_store(fn);
-    };
-    a.ledger.with_tenant_store = [this, seen](const std::string& t, const std::function<Status(ledger::LedgerStore&)>& fn) {
-      seen("ledger", t);
-      return saved_.ledger.with_store(fn);
-    };
-    a.procurement.with_tenant_store = [this, seen](const std::string& t,
-                                                   const std::function<Status(procurement::ProcurementStore&)>& fn) {
-      seen("procurement", t);
-      return saved_.procurement.with_store(fn);
-    };
-    a.chc.with_tenant_store = [this, seen](const std::string& t, const std::function<Status(chc::ChcStore&)>& fn) {
-      seen("chc", t);
-      return saved_.chc.with_store(fn);
-    };
-    a.payroll.with_tenant_store = [this, seen](const std::string& t, const std::function<Status(payroll::PayrollStore&)>& fn) {
-      seen("payroll", t);
-      return saved_.payroll.with_store(fn);
-    };
-    a.pc.with_tenant_store = [this, seen](const std::string& t, const std::function<Status(primarycare::PcStore&)>& fn) {
-      seen("pc", t);
-      return saved_.pc.with_store(fn);
-    };
-    a.claims.with_tenant_store = [this, seen](const std::string& t,
-                                              const std::function<Status(primarycare::ClaimsStore&)>& fn) {
-      seen("claims", t);
-      return saved_.claims.with_store(fn);
-    };
+    a.billing.with_tenant_store = Recording<billing::BillingStore>("billing", a.billing.with_store);
+    a.ledger.with_tenant_store = Recording<ledger::LedgerStore>("ledger", a.ledger.with_store);
+    a.procurement.with_tenant_store = Recording<procurement::ProcurementStore>("procurement", a.procurement.with_store);
+    a.chc.with_tenant_store = Recording<chc::ChcStore>("chc", a.chc.with_store);
+    a.payroll.with_tenant_store = Recording<payroll::PayrollStore>("payroll", a.payroll.with_store);
+    a.pc.with_tenant_store = Recording<primarycare::PcStore>("pc", a.pc.with_store);
+    a.claims.with_tenant_store = Recording<primarycare::ClaimsStore>("claims", a.claims.with_store);
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
                                     refdata::TestRefData(), a.audit, a.records, a.billing, a.ledger, a.procurement,
                                     a.chc, a.payroll, a.pc);
