@@ -5,22 +5,12 @@
 #include <climits>
 #include <optional>
 
+#include "analytics/json_int.h"
 #include "store/code_list.h"
 
 namespace csu::analytics {
 
 namespace {
-
-// A JSON integer that fits int64, else nullopt.
-std::optional<int64_t> IntOf(const nlohmann::json& v) {
-  if (v.is_number_unsigned()) {
-    const uint64_t u = v.get<uint64_t>();
-    if (u > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
-    return static_cast<int64_t>(u);
-  }
-  if (v.is_number_integer()) return v.get<int64_t>();
-  return std::nullopt;
-}
 
 bool AddExact(int64_t& into, int64_t v) { return !__builtin_add_overflow(into, v, &into); }
 
@@ -156,8 +146,8 @@ Result<CubePartials> PartialsFromJson(std::string_view text, std::string_view wh
       return MakeError(w, at + "not [commissioner, provider, month, slot, activity, pence]");
     const std::string commissioner = c[0].get<std::string>(), provider = c[1].get<std::string>();
     if (!GoodCode(commissioner) || !GoodCode(provider)) return MakeError(w, at + "a code is not 1 to 16 printable characters");
-    const std::optional<int64_t> month = IntOf(c[2]), slot = IntOf(c[3]);
-    const std::optional<int64_t> activity_v = IntOf(c[4]), pence_v = IntOf(c[5]);
+    const std::optional<int64_t> month = Int64Of(c[2]), slot = Int64Of(c[3]);
+    const std::optional<int64_t> activity_v = Int64Of(c[4]), pence_v = Int64Of(c[5]);
     if (!month || *month < 1 || *month > 12) return MakeError(w, at + "month is not 1 to 12");
     if (!slot || *slot < 0 || *slot >= kCubeSlots) return MakeError(w, at + "slot is not 0 to " + std::to_string(kCubeSlots - 1));
     if (!activity_v || !pence_v) return MakeError(w, at + "a value is out of range");

@@ -191,6 +191,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
         return MakeError("node " + node.name, "answered " + std::to_string(answer.value().status));
       return std::move(answer.value().body);
     };
+    partitions.send = [](const http::ClientRequest& request, bool* connected) { return http::Send(request, connected); };
   }
   auto load = [&share, &state](store::Store& held) -> Result<pricing::PricedActivity> {
     if (share.empty()) return pricing::LoadPriced(held, *state->ref);

@@ -91,9 +91,10 @@ Result<ClientResponse> ParseResponse(std::string_view bytes) {
   return r;
 }
 
-Result<ClientResponse> Get(const std::string& base_url, const std::string& target,
-                           const std::vector<std::pair<std::string, std::string>>& headers, int timeout_ms,
-                           size_t max_bytes) {
+Result<ClientResponse> Send(const ClientRequest& req, bool* connected) {
+  if (connected != nullptr) *connected = false;
+  const std::string& base_url = req.base_url;
+  const std::string& target = req.target;
   const std::string where = base_url + target.substr(0, target.find('?'));
   const std::string scheme = "http://";
   if (base_url.compare(0, scheme.size(), scheme) != 0) return MakeError(where, "only http:// base URLs are supported");
@@ -103,11 +104,14 @@ Result<ClientResponse> Get(const std::string& base_url, const std::string& targe
   std::string host = authority.substr(0, colon);
   const std::string port = authority.substr(colon + 1);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (target.empty() || target[0] != '/') return MakeError(where, "the target must start with /");
-  for (const auto& [k, v] : headers)
-    if (k.find_first_of("\r\n:") != std::string::npos || v.find_first_of("\r\n") != std::string::npos)
+  if (target.empty() || target[0] != '/' || target.find_first_of(" \r\n") != std::string::npos)
+    return MakeError(where, "the target must start with / and hold no space or line break");
+  if (req.method.empty() || req.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
+    return MakeError(where, "the method must be upper-case letters");
+  for (const auto& [k, v] : req.headers)
+    if (k.empty() || k.find_first_of("\r\n: ") != std::string::npos || v.find_first_of("\r\n") != std::string::npos)
       return MakeError(where, "a header holds a line break");
-  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(req.timeout_ms);
 
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -147,10 +151,13 @@ Result<ClientResponse> Get(const std::string& base_url, const std::string& targe
   }
   ::freeaddrinfo(found);
   if (sock.fd < 0) return MakeError(where, "cannot connect: " + last_error);
+  if (connected != nullptr) *connected = true;
 
-  std::string request = "GET " + target + " HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n";
-  for (const auto& [k, v] : headers) request += k + ": " + v + "\r\n";
+  std::string request = req.method + " " + target + " HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n";
+  for (const auto& [k, v] : req.headers) request += k + ": " + v + "\r\n";
+  if (!req.body.empty() || req.method == "POST") request += "Content-Length: " + std::to_string(req.body.size()) + "\r\n";
   request += "\r\n";
+  request += req.body;
   for (size_t sent = 0; sent < request.size();) {
     const ssize_t n = ::send(sock.fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n > 0) {
@@ -170,7 +177,8 @@ Result<ClientResponse> Get(const std::string& base_url, const std::string& targe
     const ssize_t n = ::recv(sock.fd, buf, sizeof buf, 0);
     if (n > 0) {
       answer.append(buf, static_cast<size_t>(n));
-      if (answer.size() > max_bytes) return MakeError(where, "the answer is larger than " + std::to_string(max_bytes) + " bytes");
+      if (answer.size() > req.max_bytes)
+        return MakeError(where, "the answer is larger than " + std::to_string(req.max_bytes) + " bytes");
       continue;
     }
     if (n == 0) break;
@@ -184,6 +192,18 @@ Result<ClientResponse> Get(const std::string& base_url, const std::string& targe
   auto parsed = ParseResponse(answer);
   if (!parsed.ok()) return MakeError(where, parsed.error().why);
   return parsed;
+}
+
+Result<ClientResponse> Get(const std::string& base_url, const std::string& target,
+                           const std::vector<std::pair<std::string, std::string>>& headers, int timeout_ms,
+                           size_t max_bytes) {
+  ClientRequest r;
+  r.base_url = base_url;
+  r.target = target;
+  r.headers = headers;
+  r.timeout_ms = timeout_ms;
+  r.max_bytes = max_bytes;
+  return Send(r);
 }
 
 }  // namespace csu::http

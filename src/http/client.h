@@ -1,8 +1,9 @@
 // A minimal blocking HTTP/1.1 client for node-to-node requests on a private
-// network (docs/server-mode.md, "Partitions"): one GET to http://HOST:PORT,
-// `Connection: close`, a whole-request deadline, a bounded response. No TLS,
-// no redirects, no chunked bodies (csu serve answers with Content-Length),
-// no proxies: it talks only to other csu nodes named in the partition map.
+// network (docs/server-mode.md, "Partitions"): one request to
+// http://HOST:PORT, `Connection: close`, a whole-request deadline, a bounded
+// response. No TLS, no redirects, no chunked bodies (csu serve answers with
+// Content-Length), no proxies: it talks only to other csu nodes named in the
+// partition map.
 //
 //   auto r = http::Get("http://127.0.0.1:8081", "/internal/v1/partials?group=g1", {{"X-Csu-Node-Time", "..."}}, 5000);
 //   if (r.ok() && r.value().status == 200) use(r.value().body);
@@ -23,8 +24,23 @@ struct ClientResponse {
   std::string body;
 };
 
+struct ClientRequest {
+  std::string method = "GET";
+  std::string base_url;  // http://HOST:PORT
+  std::string target;    // path and query, as the receiver will see it
+  std::vector<std::pair<std::string, std::string>> headers;  // Host, Connection and Content-Length are added here
+  std::string body;      // sent with a Content-Length when not empty, or when the method is POST
+  int timeout_ms = 10000;               // the whole request, connecting included
+  size_t max_bytes = size_t{64} << 20;  // of the whole answer
+};
+
+// Sends `request` and reads the whole answer. Errors name the URL and say
+// why (refused, timed out, malformed answer). `connected`, when given, says
+// whether a connection was made: when it was not, the receiver cannot have
+// seen the request, so even a POST may be sent elsewhere.
+Result<ClientResponse> Send(const ClientRequest& request, bool* connected = nullptr);
+
 // GETs `target` (path and query) from `base_url` (http://HOST:PORT).
-// Errors name the URL and say why (refused, timed out, malformed answer).
 Result<ClientResponse> Get(const std::string& base_url, const std::string& target,
                            const std::vector<std::pair<std::string, std::string>>& headers, int timeout_ms,
                            size_t max_bytes = size_t{64} << 20);

@@ -82,6 +82,12 @@ const PartitionGroup* PartitionMap::Group(const std::string& name) const {
   return nullptr;
 }
 
+const PartitionGroup* PartitionMap::GroupOf(const std::string& commissioner) const {
+  for (const PartitionGroup& g : groups)
+    if (std::find(g.commissioners.begin(), g.commissioners.end(), commissioner) != g.commissioners.end()) return &g;
+  return nullptr;
+}
+
 std::vector<const PartitionGroup*> PartitionMap::GroupsOf(const std::string& node) const {
   std::vector<const PartitionGroup*> out;
   for (const PartitionGroup& g : groups)

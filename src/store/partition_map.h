@@ -47,6 +47,8 @@ struct PartitionMap {
 
   const PartitionNode* Node(const std::string& name) const;
   const PartitionGroup* Group(const std::string& name) const;
+  // The group holding `commissioner` (an upper-case ODS code), or nullptr.
+  const PartitionGroup* GroupOf(const std::string& commissioner) const;
   // The groups `node` owns, and their commissioners.
   std::vector<const PartitionGroup*> GroupsOf(const std::string& node) const;
   std::set<std::string> CommissionersOf(const std::string& node) const;

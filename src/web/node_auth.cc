@@ -57,6 +57,10 @@ std::string NodeSignature(std::string_view secret, std::string_view method, std:
   return Hex(mac, len);
 }
 
+std::string ForwardedMethod(std::string_view by, std::string_view client, std::string_view method) {
+  return "FORWARD\n" + std::string(by) + "\n" + std::string(client) + "\n" + std::string(method);
+}
+
 std::vector<std::pair<std::string, std::string>> SignNodeRequest(std::string_view secret, std::string_view method,
                                                                  std::string_view target, std::string_view body,
                                                                  int64_t now) {

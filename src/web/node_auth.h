@@ -15,6 +15,19 @@
 // look at a cookie or an Authorization header, and a user cannot make the
 // MAC without the secret.
 //
+// A user's request that a node forwards to the owner of its CCG
+// (web/partition_forward.h) is signed the same way, with two more headers,
+//
+//   X-Csu-Forwarded-By:   the forwarding node's name in the partition map
+//   X-Csu-Forwarded-For:  the client's address as the forwarding node saw it
+//
+// and METHOD replaced by ForwardedMethod(BY, FOR, METHOD), i.e.
+// "FORWARD\n" BY "\n" FOR "\n" METHOD, so both headers are under the MAC and
+// a forwarded request's signature can never pass as an internal GET's (a
+// plain METHOD holds no line break). There the user's own cookie or token
+// still decides what they may see: the signature only vouches for the
+// address and says the request was forwarded once.
+//
 //   CSU_ASSIGN_OR_RETURN(secret, LoadNodeSecret(path));
 //   auto headers = SignNodeRequest(secret, "GET", target, "", time(nullptr));
 //   Status ok = CheckNodeRequest(secret, request.method_name, request.target, time_header, sig_header, body, now);
@@ -33,6 +46,11 @@ namespace csu::web {
 inline constexpr int64_t kNodeWindowSeconds = 30;
 inline constexpr const char* kNodeTimeHeader = "X-Csu-Node-Time";
 inline constexpr const char* kNodeSignatureHeader = "X-Csu-Node-Signature";
+inline constexpr const char* kForwardedByHeader = "X-Csu-Forwarded-By";
+inline constexpr const char* kForwardedForHeader = "X-Csu-Forwarded-For";
+
+// The METHOD a forwarded request is signed and checked under (above).
+std::string ForwardedMethod(std::string_view by, std::string_view client, std::string_view method);
 
 // The secret's 32 bytes, from a file of 64 hex digits (a final newline is
 // allowed). Errors name the file, never its content.

@@ -7,6 +7,9 @@
 // makes the gather fail, naming the group and both nodes' errors: a view
 // across CCGs is never shown with a group silently missing.
 //
+// The CSU overview page's rows of CCGs held elsewhere are gathered the same
+// way (GatherOverview), as figures per CCG: each owner holds its CCGs whole.
+//
 // Pure over its two functions, so the tests drive it with fakes; `csu serve`
 // gives it a signed HTTP GET (web/node_auth.h, http/client.h).
 #pragma once
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "analytics/cube_partials.h"
+#include "analytics/overview_figures.h"
 #include "core/date.h"
 #include "core/result.h"
 #include "store/partition_map.h"
@@ -40,5 +44,19 @@ std::string PartialsTarget(const std::string& group, FinancialYear year);
 Result<Gathered> GatherPartials(const store::PartitionMap& map, const std::string& self, FinancialYear year,
                                 const std::set<std::string>& wanted, const LocalPartials& local,
                                 const PartialsFetch& fetch);
+
+// The CSU overview's figures (docs/formats/overview-figures-v1.md) of the
+// CCGs in `wanted` that groups this node does not own hold, each group's
+// from one owner (the first, else the second). A group neither owner
+// answered is a problem, named with both reasons, and its CCGs are left
+// out: the page shows their cells empty and says why, never zeros.
+struct GatheredOverview {
+  analytics::OverviewByCcg figures;
+  std::vector<std::string> answered_by;  // "GROUP=NODE", in group order
+  std::vector<std::string> problems;     // one sentence per group not answered
+};
+std::string OverviewTarget(const std::string& group, FinancialYear year);
+GatheredOverview GatherOverview(const store::PartitionMap& map, const std::string& self, FinancialYear year,
+                                const std::set<std::string>& wanted, const PartialsFetch& fetch);
 
 }  // namespace csu::web

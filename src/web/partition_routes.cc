@@ -1,13 +1,16 @@
-// Partitions (docs/server-mode.md, "Partitions"): the internal endpoint a
-// node answers other nodes on, with the mergeable partials of the groups it
-// owns, and the cross-CCG activity view (/csu/activity and its JSON twin),
-// which gathers those partials from the groups' owners when the node is
-// part of a partitioned installation and reads its own activity otherwise.
-// Both renderings go through analytics::CrossCcgActivityJson/Table over
-// partials, so a gather and one node holding everything give the same bytes.
+// Partitions (docs/server-mode.md, "Partitions"): the internal endpoints a
+// node answers other nodes on, with the mergeable partials and the CSU
+// overview's figures of the groups it owns; the cross-CCG activity view
+// (/csu/activity and its JSON twin), which gathers those partials from the
+// groups' owners when the node is part of a partitioned installation and
+// reads its own activity otherwise (both renderings go through
+// analytics::CrossCcgActivityJson/Table over partials, so a gather and one
+// node holding everything give the same bytes); and the routing of a CCG's
+// pages to the nodes that hold it (web/partition_forward.h).
 #include <ctime>
 
 #include "web/node_auth.h"
+#include "web/partition_forward.h"
 #include "web/partition_gather.h"
 #include "web/table_view.h"
 #include "web/web_app_impl.h"
@@ -31,29 +34,128 @@ void WebApp::Impl::AddPartitionRoutes(http::Router& router, const Impl* app) {
   // Never through Authenticate: a user's session or API token is not asked
   // for and does not help; only the node signature does.
   router.Add(Method::kGet, "/internal/v1/partials", [app](const Request& r) { return app->InternalPartials(r); });
+  router.Add(Method::kGet, "/internal/v1/overview", [app](const Request& r) { return app->InternalOverview(r); });
 }
 
-Response WebApp::Impl::InternalPartials(const Request& r) const {
+int64_t WebApp::Impl::NodeClock() const {
+  return partitions.now ? partitions.now() : static_cast<int64_t>(std::time(nullptr));
+}
+
+std::optional<Response> WebApp::Impl::RouteToOwners(Request& r) const {
+  if (partitions.secret.empty()) return std::nullopt;
+  // A request another node forwarded: its signature vouches for the
+  // client's address; the user's own cookie or token still decides the rest.
+  bool forwarded = false;
+  if (r.headers.Has(kForwardedByHeader) || r.headers.Has(kForwardedForHeader)) {
+    const std::string by(r.headers.Get(kForwardedByHeader).value_or(""));
+    const std::string client(r.headers.Get(kForwardedForHeader).value_or(""));
+    Status auth = r.headers.Count(kForwardedByHeader) == 1 && r.headers.Count(kForwardedForHeader) == 1
+                      ? CheckNodeRequest(partitions.secret, ForwardedMethod(by, client, http::MethodName(r.method)),
+                                         r.target, r.headers.Get(kNodeTimeHeader).value_or(""),
+                                         r.headers.Get(kNodeSignatureHeader).value_or(""), r.body, NodeClock())
+                      : Status(MakeError("node authentication", "the forwarding headers must come once each"));
+    if (!auth.ok()) return Response::Error(401, "a forwarded request: " + auth.error().why);
+    r.remote_address = client;
+    forwarded = true;
+  }
+  if (partitions.self.empty() || partitions.map.Node(partitions.self) == nullptr) return std::nullopt;
+  const std::string ccg = CcgOfPath(r.segments);
+  if (ccg.empty()) return std::nullopt;
+  const store::PartitionGroup* group = GroupElsewhere(partitions.map, partitions.self, ccg);
+  if (group == nullptr) return std::nullopt;
+  const bool api = !r.segments.empty() && r.segments[0] == "api";
+  // Forwarded once only: the nodes read different maps (one was not
+  // restarted after a change), and another hop could go round in circles.
+  if (forwarded) {
+    const std::string why = "node " + partitions.self + " does not hold " + ccg + " either; restart the nodes after " +
+                            "changing the partition map";
+    return api ? Response::Error(421, why) : Response::Html(421, RenderPage(PageFrame{"Misdirected request", "", "", "", "", {}}, NoticePanel(why, true)));
+  }
+  auto answer = ForwardToOwners(r, ClientAddress(r), *group, partitions.map, partitions.self, partitions.secret,
+                                NodeClock(), partitions.send);
+  if (answer.ok()) return std::move(answer).value();
+  const std::string why = "The nodes holding " + ccg + " cannot be reached (" + answer.error().ToString() + ").";
+  if (api) return Response::Error(503, why);
+  return Response::Html(503, RenderPage(PageFrame{"Figures unavailable", "", "", "", "", {}},
+                                        NoticePanel(why + " Please try again in a minute.", true)));
+}
+
+std::optional<Response> WebApp::Impl::RefuseUnsignedNode(const Request& r) const {
   if (partitions.secret.empty()) return ApiNotFound();
-  const int64_t now = partitions.now ? partitions.now() : static_cast<int64_t>(std::time(nullptr));
   const Status auth =
       CheckNodeRequest(partitions.secret, http::MethodName(r.method), r.target,
                        r.headers.Get(kNodeTimeHeader).value_or(""), r.headers.Get(kNodeSignatureHeader).value_or(""),
-                       r.body, now);
-  if (!auth.ok()) {
-    Response out = Response::Error(401, auth.error().why);
-    out.SetHeader("Cache-Control", "no-store");
-    return out;
-  }
-  const std::string group(r.Query("group").value_or(""));
-  const store::PartitionGroup* g = partitions.map.Group(group);
-  if (g == nullptr || (g->owners[0] != partitions.self && g->owners[1] != partitions.self))
-    return Response::Error(404, "this node does not own group '" + group + "'");
+                       r.body, NodeClock());
+  if (auth.ok()) return std::nullopt;
+  Response out = Response::Error(401, auth.error().why);
+  out.SetHeader("Cache-Control", "no-store");
+  return out;
+}
+
+const store::PartitionGroup* WebApp::Impl::OwnedGroup(const Request& r) const {
+  const store::PartitionGroup* g = partitions.map.Group(std::string(r.Query("group").value_or("")));
+  if (g == nullptr || (g->owners[0] != partitions.self && g->owners[1] != partitions.self)) return nullptr;
+  return g;
+}
+
+Response WebApp::Impl::InternalPartials(const Request& r) const {
+  if (auto refused = RefuseUnsignedNode(r)) return *refused;
+  const store::PartitionGroup* g = OwnedGroup(r);
+  if (g == nullptr)
+    return Response::Error(404, "this node does not own group '" + std::string(r.Query("group").value_or("")) + "'");
   auto year = FinancialYear::Parse(r.Query("year").value_or(""));
   if (!year.ok()) return Response::Error(400, "year: " + year.error().why);
   const std::set<std::string> members(g->commissioners.begin(), g->commissioners.end());
   Response out = Response::Json(200, analytics::PartialsToJson(LocalPartialsOf(views().activity(), year.value(), members)));
   out.SetHeader("Cache-Control", "no-store");
+  return out;
+}
+
+analytics::OverviewByCcg WebApp::Impl::LocalOverview(const std::vector<OdsCode>& ccgs) const {
+  analytics::OverviewByCcg out;
+  for (const OdsCode& ccg : ccgs) {
+    auto h = HeadlineOf(ccg, 0);
+    if (!h.ok()) continue;  // no activity for it in the year: its cells stay empty
+    const analytics::Headline& v = *h.value();
+    out[std::string(ccg.view())] = {v.scope.month, v.plan_ytd_pence, v.actual_ytd_pence, v.forecast_profiled_pence};
+  }
+  return out;
+}
+
+Response WebApp::Impl::InternalOverview(const Request& r) const {
+  if (auto refused = RefuseUnsignedNode(r)) return *refused;
+  const store::PartitionGroup* g = OwnedGroup(r);
+  if (g == nullptr)
+    return Response::Error(404, "this node does not own group '" + std::string(r.Query("group").value_or("")) + "'");
+  auto year = FinancialYear::Parse(r.Query("year").value_or(""));
+  if (!year.ok()) return Response::Error(400, "year: " + year.error().why);
+  // The pages show one year, the one the node was started with.
+  if (year.value() != options.year)
+    return Response::Error(404, "this node shows " + options.year.ToString() + ", not " + year.value().ToString());
+  std::vector<OdsCode> members;
+  for (const std::string& code : g->commissioners)
+    if (auto c = OdsCode::Parse(code); c.ok()) members.push_back(c.value());
+  Response out = Response::Json(200, analytics::OverviewToJson(options.year, g->name, LocalOverview(members)));
+  out.SetHeader("Cache-Control", "no-store");
+  return out;
+}
+
+analytics::OverviewByCcg WebApp::Impl::OverviewOf(const std::vector<OdsCode>& ccgs,
+                                                  std::vector<std::string>& problems) const {
+  if (partitions.self.empty() || partitions.map.Node(partitions.self) == nullptr) return LocalOverview(ccgs);
+  std::vector<OdsCode> here;
+  std::set<std::string> elsewhere;
+  for (const OdsCode& ccg : ccgs) {
+    if (GroupElsewhere(partitions.map, partitions.self, std::string(ccg.view())))
+      elsewhere.insert(std::string(ccg.view()));
+    else
+      here.push_back(ccg);
+  }
+  analytics::OverviewByCcg out = LocalOverview(here);
+  if (elsewhere.empty()) return out;
+  GatheredOverview gathered = GatherOverview(partitions.map, partitions.self, options.year, elsewhere, partitions.fetch);
+  out.merge(gathered.figures);
+  problems = std::move(gathered.problems);
   return out;
 }
 

@@ -494,6 +494,9 @@ Response WebApp::Handle(Request& request) const {
     ~Restore() { t_pin = pin; }
   } restore{outer};
   try {
+    // A CCG held by other nodes of a partitioned installation is answered
+    // by them (partition_routes.cc).
+    if (auto routed = impl_->RouteToOwners(request)) return std::move(*routed);
     return router_.Dispatch(request);
   } catch (const std::exception&) {
     // The message may hold data; the server logs the request id only.

@@ -30,6 +30,7 @@
 #include "analytics/report_views.h"
 #include "core/date.h"
 #include "core/result.h"
+#include "http/client.h"
 #include "http/router.h"
 #include "load/extract_load.h"
 #include "store/partition_map.h"
@@ -230,11 +231,14 @@ struct UploadAccess {
 };
 
 // A node of a partitioned installation (docs/server-mode.md, "Partitions";
-// WebApp::EnablePartitions). With `secret`, the internal endpoint
-// /internal/v1/partials answers requests signed with it (web/node_auth.h),
-// for the groups this node owns; without, it answers 404. With `self` named
-// in `map`, the cross-CCG view gathers every group's partials from its
-// owners through `fetch`; without, it reads this node's own activity.
+// WebApp::EnablePartitions). With `secret`, the internal endpoints
+// /internal/v1/partials and /internal/v1/overview answer requests signed
+// with it (web/node_auth.h), for the groups this node owns; without, they
+// answer 404. With `self` named in `map`, the cross-CCG view gathers every
+// group's partials from its owners through `fetch`, the CSU overview the
+// figures of CCGs held elsewhere, and a CCG's pages held elsewhere are
+// forwarded to its owners through `send` (web/partition_forward.h);
+// without, the node reads its own activity for everything.
 struct PartitionAccess {
   std::string secret;  // the 32-byte node secret (web::LoadNodeSecret)
   store::PartitionMap map;
@@ -242,6 +246,9 @@ struct PartitionAccess {
   // A GET of `target` from `node`, signed with the secret: the body of a
   // 200 answer, else an error naming the node.
   std::function<Result<std::string>(const store::PartitionNode& node, const std::string& target)> fetch;
+  // Sends a forwarded request as it is (http::Send); `connected` says
+  // whether the node was reached.
+  std::function<Result<http::ClientResponse>(const http::ClientRequest& request, bool* connected)> send;
   std::function<int64_t()> now;  // Unix seconds; the system clock when empty
 };
 

@@ -24,6 +24,7 @@
 #include <sstream>
 
 #include "analytics/commissioning_views.h"
+#include "analytics/overview_figures.h"
 #include "billing/billing_store.h"
 #include "billing/billing_summary.h"
 #include "billing/invoice_document.h"
@@ -357,7 +358,22 @@ struct WebApp::Impl {
   static Response ApiNotFound();
   // ---- partitions (partition_routes.cc; docs/server-mode.md, "Partitions") ----
   static void AddPartitionRoutes(http::Router& router, const Impl* app);
+  // Before any route: checks a forwarded request's signature (its client
+  // address then stands), and answers for an owner of the request's CCG
+  // when this node does not hold it; nullopt: this node answers.
+  std::optional<Response> RouteToOwners(Request& r) const;
+  int64_t NodeClock() const;
+  // The internal endpoints' 401 for a request not signed by a node.
+  std::optional<Response> RefuseUnsignedNode(const Request& r) const;
+  // The group in ?group= when this node owns it, else nullptr.
+  const store::PartitionGroup* OwnedGroup(const Request& r) const;
   Response InternalPartials(const Request& r) const;
+  Response InternalOverview(const Request& r) const;
+  // The CSU overview's figures of `ccgs` (CCGs without activity left out):
+  // this node's own, and on a partitioned node those held elsewhere from
+  // their owners, with a sentence in `problems` per group not answered.
+  analytics::OverviewByCcg OverviewOf(const std::vector<OdsCode>& ccgs, std::vector<std::string>& problems) const;
+  analytics::OverviewByCcg LocalOverview(const std::vector<OdsCode>& ccgs) const;
   Response CsuActivityPage(const Request& r, const Caller& c) const;
   Response ApiCsuActivity(const Request& r, const Caller& c) const;
 

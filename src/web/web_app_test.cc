@@ -4,15 +4,14 @@
 // ids in path, query and body. Requests are built as the server's parser
 // would build them and handed to WebApp::Handle.
 #include "chc/chc_store.h"
-#include "pg/pg_connection.h"
-#include "pg/pg_for_tests.h"
 #include "payroll/payroll_store.h"
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
 #include "primarycare/global_sum.h"
 #include "primarycare/pc_store.h"
-#include "pg/pg_for_tests.h"
 #include "web/node_auth.h"
+#include "web/partition_forward.h"
+#include "web/partition_gather.h"
 #include "web/web_app.h"
 
 #include <gtest/gtest.h>
@@ -818,6 +817,7 @@ const std::map<std::string, RouteCase> kRouteCases = {
     {"GET /api/v1/csu/activity", {false, false}},
     // No user at all: a node's signature (web/node_auth.h), tested on its own.
     {"GET /internal/v1/partials", {true, false}},
+    {"GET /internal/v1/overview", {true, false}},
     {"GET /api/v1/ccg/{ccg}", {false, true}},
     {"GET /api/v1/ccg/{ccg}/view/{view}", {false, true}},
     {"GET /api/v1/ccg/{ccg}/challenge-pack", {false, true}},
@@ -3592,6 +3592,195 @@ TEST_F(WebAppTest, TheInternalPartialsEndpointAnswersOnlyASignedNodeRequest) {
   EXPECT_NE(down.body().find("group g2"), std::string::npos) << down.body();
   EXPECT_EQ(fetched, 2);
   EXPECT_EQ(signed_get("/internal/v1/partials?group=g2&year=2018%2F19", now).status(), 404) << "not an owner";
+}
+
+// Routing (web/partition_forward.h): a CCG held by other nodes is answered
+// by its first owner, else its second; what arrives there is the user's
+// own request, signed for the client's address, and what comes back is the
+// owner's answer. A change is not tried twice. The owner checks the
+// signature, answers only what it holds, and a forwarded request is never
+// forwarded again. The CSU overview shows the figures of CCGs held
+// elsewhere as their owner computed them: the page's bytes are those of one
+// node holding everything.
+TEST_F(WebAppTest, ACcgHeldElsewhereIsAnsweredByItsOwners) {
+  const std::string session = Session("admin");
+  const std::string admin = Cookie(session);
+  const Response whole_home = Send(Method::kGet, "/", admin);
+  ASSERT_EQ(whole_home.status(), 200);
+  const Response whole_27d = Send(Method::kGet, "/api/v1/ccg/27D?month=6", admin);
+  ASSERT_EQ(whole_27d.status(), 200) << whole_27d.body();
+
+  const int64_t now = 1'800'000'000;
+  PartitionAccess p;
+  p.secret = std::string(32, '\x22');
+  p.now = [now] { return now; };
+  p.self = "a";
+  auto both = store::ParsePartitionArgs({"a=http://127.0.0.1:1", "b=http://127.0.0.1:2", "c=http://127.0.0.1:3"},
+                                        {"g1:a,b:02E", "g2:a,b:27D"});
+  ASSERT_TRUE(both.ok()) << both.error().ToString();
+  p.map = both.value();
+  app_->EnablePartitions(p);
+  // As an owner of g2, node a answers the overview figures another node asks for.
+  auto node_request = [&](Method m, const std::string& t, const std::vector<std::pair<std::string, std::string>>& h,
+                          const std::string& body = "") {
+    Request r;
+    r.method = m;
+    r.target = t;
+    EXPECT_FALSE(http::ParseTarget(t, http::ParserLimits{}, r).has_value()) << t;
+    for (const auto& [k, v] : h) r.headers.Add(k, v);
+    r.body = body;
+    r.remote_address = "10.0.0.7";
+    return app_->Handle(r);
+  };
+  const std::string overview_target = OverviewTarget("g2", FinancialYear(2018));
+  EXPECT_EQ(node_request(Method::kGet, overview_target, {{"cookie", admin}}).status(), 401);
+  const Response g2_figures =
+      node_request(Method::kGet, overview_target, SignNodeRequest(p.secret, "GET", overview_target, "", now));
+  ASSERT_EQ(g2_figures.status(), 200) << g2_figures.body();
+  EXPECT_NE(g2_figures.body().find(R"("ccg":"27D")"), std::string::npos) << g2_figures.body();
+  EXPECT_EQ(g2_figures.body().find("02E"), std::string::npos) << "another group's CCG";
+
+  // Now 27D's group is on b and c: node a forwards its pages.
+  auto apart = store::ParsePartitionArgs({"a=http://127.0.0.1:1", "b=http://127.0.0.1:2", "c=http://127.0.0.1:3"},
+                                         {"g1:a,b:02E", "g2:b,c:27D"});
+  ASSERT_TRUE(apart.ok());
+  p.map = apart.value();
+  std::vector<http::ClientRequest> sent;
+  bool b_reachable = false, b_cuts_off = false;
+  p.send = [&](const http::ClientRequest& req, bool* connected) -> Result<http::ClientResponse> {
+    sent.push_back(req);
+    const bool to_b = req.base_url == "http://127.0.0.1:2";
+    if (to_b && !b_reachable) {
+      *connected = false;
+      return MakeError(req.base_url, "cannot connect: Connection refused");
+    }
+    *connected = true;
+    if (to_b && b_cuts_off) return MakeError(req.base_url, "the answer timed out");
+    http::ClientResponse answer;
+    answer.status = 200;
+    answer.headers = {{"content-type", "application/json"}, {"x-request-id", "r-77"}, {"content-length", "2"},
+                      {"date", "Mon, 01 Jan 2018 00:00:00 GMT"}};
+    answer.body = to_b ? "{\"from\":\"b\"}" : "{\"from\":\"c\"}";
+    return answer;
+  };
+  std::vector<std::string> fetched;
+  p.fetch = [&](const store::PartitionNode& n, const std::string& target) -> Result<std::string> {
+    fetched.push_back(n.name + " " + target);
+    if (n.name == "b" && !b_reachable) return MakeError("node b", "cannot connect");
+    return g2_figures.body();
+  };
+  app_->EnablePartitions(p);
+
+  // A GET: b is down, so c answers; the owner's request id is kept apart.
+  Request get;
+  get.method = Method::kGet;
+  get.target = "/api/v1/ccg/27d?month=6";
+  ASSERT_FALSE(http::ParseTarget(get.target, http::ParserLimits{}, get).has_value());
+  get.headers.Add("cookie", admin);
+  get.headers.Add("accept", "application/json");
+  get.headers.Add("x-forwarded-for", "198.51.100.1");
+  get.headers.Add("x-csu-served-by", "forged");
+  get.remote_address = "10.0.0.9";
+  Response relayed = app_->Handle(get);
+  ASSERT_EQ(relayed.status(), 200) << relayed.body();
+  EXPECT_EQ(relayed.body(), "{\"from\":\"c\"}");
+  EXPECT_EQ(relayed.Header(kServedByHeader), "c");
+  EXPECT_EQ(relayed.Header("Content-Type"), "application/json");
+  EXPECT_EQ(relayed.Header("X-Csu-Owner-Request-Id"), "r-77");
+  EXPECT_EQ(relayed.Header("Date"), "");
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].base_url, "http://127.0.0.1:2");
+  EXPECT_EQ(sent[1].base_url, "http://127.0.0.1:3");
+  const http::ClientRequest& out = sent[1];
+  EXPECT_EQ(out.method, "GET");
+  EXPECT_EQ(out.target, "/api/v1/ccg/27d?month=6");
+  std::map<std::string, std::string> h;
+  for (const auto& [k, v] : out.headers) {
+    std::string lower = k;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    EXPECT_TRUE(h.emplace(lower, v).second) << k << " twice";
+  }
+  EXPECT_EQ(h["cookie"], admin) << "the user's own credentials go with it";
+  EXPECT_EQ(h["accept"], "application/json");
+  EXPECT_EQ(h.count("x-forwarded-for"), 0u) << "a proxy's claim is replaced by the signed one";
+  EXPECT_EQ(h.count("x-csu-served-by"), 0u) << "the client's X-Csu- fields are dropped";
+  EXPECT_EQ(h["x-csu-forwarded-by"], "a");
+  EXPECT_EQ(h["x-csu-forwarded-for"], "10.0.0.9");
+  EXPECT_TRUE(CheckNodeRequest(p.secret, ForwardedMethod("a", "10.0.0.9", "GET"), out.target, h["x-csu-node-time"],
+                               h["x-csu-node-signature"], "", now)
+                  .ok());
+  EXPECT_FALSE(CheckNodeRequest(p.secret, ForwardedMethod("a", "10.0.0.1", "GET"), out.target, h["x-csu-node-time"],
+                                h["x-csu-node-signature"], "", now)
+                   .ok())
+      << "the client's address is under the signature";
+  // A CCG this node holds, and a path about no CCG, are answered here.
+  sent.clear();
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E?month=6", admin).status(), 200);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccgs", admin).status(), 200);
+  EXPECT_TRUE(sent.empty());
+
+  // A POST reaches b but its answer is lost: not done again on c.
+  b_reachable = true;
+  b_cuts_off = true;
+  const std::string form = "csrf=" + CsrfTokenFor(session) + "&provider=RBT";
+  Response lost = Send(Method::kPost, "/ccg/27D/challenges", admin, form);
+  EXPECT_EQ(lost.status(), 503);
+  EXPECT_NE(lost.body().find("cannot be reached"), std::string::npos) << lost.body();
+  ASSERT_EQ(sent.size(), 1u) << "the change was tried on the second owner too";
+  EXPECT_EQ(sent[0].method, "POST");
+  EXPECT_EQ(sent[0].body, form);
+  // A POST that could not connect to b goes to c.
+  sent.clear();
+  b_reachable = false;
+  EXPECT_EQ(Send(Method::kPost, "/ccg/27D/challenges", admin, form).Header(kServedByHeader), "c");
+  EXPECT_EQ(sent.size(), 2u);
+
+  // The overview: 27D's figures from its owner, the same bytes as one node.
+  b_reachable = true;
+  Response home = Send(Method::kGet, "/", admin);
+  ASSERT_EQ(home.status(), 200);
+  EXPECT_EQ(home.body(), whole_home.body());
+  ASSERT_EQ(fetched.size(), 1u);
+  EXPECT_EQ(fetched[0], "b " + overview_target);
+  // Both owners down: 27D's cells are empty and the page says why; 02E's stay.
+  fetched.clear();
+  p.fetch = [&](const store::PartitionNode& n, const std::string&) -> Result<std::string> {
+    fetched.push_back(n.name);
+    return MakeError("node " + n.name, "cannot connect");
+  };
+  app_->EnablePartitions(p);
+  home = Send(Method::kGet, "/", admin);
+  ASSERT_EQ(home.status(), 200);
+  EXPECT_NE(home.body().find("Figures missing below: group g2: neither owner answered"), std::string::npos)
+      << home.body();
+  EXPECT_EQ(fetched, (std::vector<std::string>{"b", "c"}));
+  EXPECT_NE(home.body().find("02E"), std::string::npos);
+
+  // As the owner: a forwarded request with a good signature is answered
+  // with the user's own rights; a bad one, or one for a CCG this node does
+  // not hold either, is refused.
+  auto forwarded = [&](const std::string& target, const std::string& client, const std::string& signed_client) {
+    std::vector<std::pair<std::string, std::string>> hs = {{"cookie", admin},
+                                                           {kForwardedByHeader, "b"},
+                                                           {kForwardedForHeader, client}};
+    for (auto& x : SignNodeRequest(p.secret, ForwardedMethod("b", signed_client, "GET"), target, "", now))
+      hs.push_back(x);
+    return node_request(Method::kGet, target, hs);
+  };
+  Response own = forwarded("/api/v1/ccg/02E?month=6", "192.0.2.4", "192.0.2.4");
+  ASSERT_EQ(own.status(), 200) << own.body();
+  EXPECT_EQ(own.body(), Send(Method::kGet, "/api/v1/ccg/02E?month=6", admin).body());
+  EXPECT_EQ(forwarded("/api/v1/ccg/02E?month=6", "192.0.2.5", "192.0.2.4").status(), 401) << "another address";
+  sent.clear();
+  Response loop = forwarded("/api/v1/ccg/27D?month=6", "192.0.2.4", "192.0.2.4");
+  EXPECT_EQ(loop.status(), 421);
+  EXPECT_NE(loop.body().find("restart the nodes"), std::string::npos) << loop.body();
+  EXPECT_TRUE(sent.empty()) << "a forwarded request was forwarded again";
+  // Without a user, the owner answers as to anyone signed out.
+  std::vector<std::pair<std::string, std::string>> anonymous = {{kForwardedByHeader, "b"}, {kForwardedForHeader, "192.0.2.4"}};
+  for (auto& x : SignNodeRequest(p.secret, ForwardedMethod("b", "192.0.2.4", "GET"), "/api/v1/ccg/02E", "", now))
+    anonymous.push_back(x);
+  EXPECT_EQ(node_request(Method::kGet, "/api/v1/ccg/02E", anonymous).status(), 401);
 }
 
 }  // namespace
