@@ -29,16 +29,16 @@ declare -A CORPUS=([csv_reader]=csv_reader [money_date]=parsers [http_request]=h
   [ledger_journal]=ledger [ledger_budget]=ledger_budget [procurement_files]=procurement_files [chc_caseload]=chc_caseload
   [payroll_staff]=payroll_staff [pay_run_file]=pay_run_file [primary_care_files]=primary_care_files [chc_invoices]=chc_invoices
   [claims_rules]=claims_rules [multipart]=multipart [pg_placeholders]=pg_placeholders [evidence_file]=evidence
-  [cube_partials]=cube_partials)
+  [cube_partials]=cube_partials [overview_figures]=overview_figures)
 declare -A MAX_LEN=([csv_reader]=4096 [money_date]=64 [http_request]=4096 [billing_text]=2048 [extract_row]=1024
   [contracts_file]=4096 [rows_file]=8192 [column_file]=16384 [refdata_file]=4096 [web_form]=1024 [qof_files]=2048
   [payroll_calc]=2048 [ledger_journal]=2048 [ledger_budget]=2048 [procurement_files]=2048 [chc_caseload]=4096
   [payroll_staff]=4096 [pay_run_file]=4096 [primary_care_files]=2048 [chc_invoices]=4096 [claims_rules]=512
-  [multipart]=4096 [pg_placeholders]=1024 [evidence_file]=4096 [cube_partials]=4096)
+  [multipart]=4096 [pg_placeholders]=1024 [evidence_file]=4096 [cube_partials]=4096 [overview_figures]=2048)
 ALL_TARGETS=(csv_reader money_date http_request billing_text extract_row contracts_file rows_file column_file
   refdata_file web_form qof_files payroll_calc ledger_journal ledger_budget procurement_files chc_caseload
   payroll_staff pay_run_file primary_care_files chc_invoices claims_rules multipart pg_placeholders evidence_file
-  cube_partials)
+  cube_partials overview_figures)
 # Sources beyond core a target needs (the parser only: no sockets).
 declare -A EXTRA_SOURCES=([http_request]="src/http/request.cc src/http/request_parser.cc"
   [billing_text]="src/refdata/table.cc src/billing/catalogue.cc src/billing/period.cc src/billing/percent.cc"
@@ -51,6 +51,7 @@ declare -A EXTRA_SOURCES=([http_request]="src/http/request.cc src/http/request_p
   [multipart]="src/http/multipart.cc"
   [pg_placeholders]="src/pg/placeholders.cc"
   [cube_partials]="src/analytics/cube_partials.cc src/report/report_table.cc src/pricing/price.cc"
+  [overview_figures]="src/analytics/overview_figures.cc"
   [ledger_journal]="src/ledger/ledger_types.cc src/ledger/journal_format.cc"
   [ledger_budget]="src/ledger/ledger_types.cc src/ledger/budget_file.cc"
   [chc_caseload]="src/chc/caseload_file.cc src/chc/package_cost.cc"

@@ -3,10 +3,12 @@
 # `csu serve` nodes on loopback share one PostgreSQL database holding a
 # partition map of three commissioner groups, each group on two nodes. Each
 # node loads only its groups' activity. The cross-CCG activity view gathered
-# on any node is byte-for-byte the JSON of one node holding everything; with
-# a node killed, the same (every group has a second owner). The internal
-# endpoint refuses a request without the node signature, with a bad one,
-# with a user's credentials alone, and one replayed outside the window.
+# on any node is byte-for-byte the JSON of one node holding everything, and
+# so are the CSU overview page and a CCG's pages asked of a node that does
+# not hold it (forwarded to an owner); with a node killed, the same (every
+# group has a second owner). The internal endpoint refuses a request without
+# the node signature, with a bad one, with a user's credentials alone, and
+# one replayed outside the window; a forged forwarding is refused.
 #
 #   CSU_TEST_POSTGRES_URL=postgresql://USER@HOST:PORT/DB scripts/pg-partitions-test.sh [CSU_BINARY]
 #
@@ -68,6 +70,13 @@ mapfile -t CCGS < <(python3 -c 'import json,sys; print("\n".join(c["ccg"] for c 
 [ "${#CCGS[@]}" -ge 3 ] || fail "expected at least three CCGs in the view, got ${#CCGS[@]}"
 lines=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["lines"]))' "$T/one.json")
 [ "$lines" -gt 10 ] || fail "the single node's view has only $lines lines"
+# Its CSU overview, and each CCG's headline figures and monitoring page.
+api -o "$T/one-home.html" "$ONE/" || fail "GET / on the single node failed"
+grep -q "CSU overview" "$T/one-home.html" || fail "the single node's home is not the CSU overview"
+for ccg in "${CCGS[@]}"; do
+  api -o "$T/one-$ccg.json" "$ONE/api/v1/ccg/$ccg?month=12" || fail "GET /api/v1/ccg/$ccg on the single node failed"
+  api -o "$T/one-$ccg.html" "$ONE/ccg/$ccg/view/monitoring?month=12" || fail "GET the monitoring page of $ccg failed"
+done
 RSS_ONE=$(awk '/^VmRSS/ {print $2}' "/proc/${PID[one]}/status")
 kill -TERM "${PID[one]}"; wait "${PID[one]}" 2>/dev/null || true; unset 'PID[one]'
 ok "the single node's cross-CCG view: ${#CCGS[@]} CCGs, $lines lines"
@@ -118,12 +127,32 @@ for n in a b c; do
   records=$(sed -n 's/.*, \([0-9]*\) records of .*/\1/p' "$T/node-$n.out")
   say "node $n: $records records loaded, resident $(awk '/^VmRSS/ {print $2}' "/proc/${PID[$n]}/status") KiB (the single node: $RSS_ONE KiB)"
 done
-# Node a holds g1 and g3 only: a CCG of g2 has no activity there.
+# Node a holds g1 and g3 only: it has no partials of g2 to give.
 first_g2=${G2%%,*}
-api -o "$T/a-g2.json" "$A/api/v1/ccg/$first_g2?month=12" || fail "GET /api/v1/ccg/$first_g2 on node a failed"
-actual=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("actual_ytd_pence", "none"))' "$T/a-g2.json")
-[ "$actual" = 0 ] || fail "node a holds $first_g2's activity (actual to date $actual), which is not its share"
-ok "three nodes started; node a does not hold group g2's records"
+ok "three nodes started"
+
+# --- A CCG's pages on any node: the owner's bytes, said who served them.
+same_ccg_pages() {  # NODE-URL LABEL EXPECTED-SERVER-OF-G2
+  local url=$1 label=$2 g2_server=$3 ccg served
+  for ccg in "${CCGS[@]}"; do
+    api -D "$T/hc" -o "$T/ccg.json" "$url/api/v1/ccg/$ccg?month=12" || fail "GET /api/v1/ccg/$ccg on $label failed"
+    cmp -s "$T/one-$ccg.json" "$T/ccg.json" ||
+      fail "$ccg's figures on $label differ from the single node's: $(head -c 300 "$T/ccg.json")"
+    api -o "$T/ccg.html" "$url/ccg/$ccg/view/monitoring?month=12" || fail "GET $ccg's monitoring page on $label failed"
+    cmp -s "$T/one-$ccg.html" "$T/ccg.html" || fail "$ccg's monitoring page on $label differs from the single node's"
+  done
+  api -D "$T/hc" -o /dev/null "$url/api/v1/ccg/$first_g2?month=12"
+  served=$(sed -n 's/^[Xx]-[Cc]su-[Ss]erved-[Bb]y: *\([a-z0-9-]*\).*/\1/p' "$T/hc" | tr -d '\r')
+  [ "$served" = "$g2_server" ] || fail "$first_g2 (group g2) on $label was served by '$served', expected $g2_server"
+  api -o "$T/home.html" "$url/" || fail "GET / on $label failed"
+  cmp -s "$T/one-home.html" "$T/home.html" || fail "the CSU overview on $label differs from the single node's"
+}
+same_ccg_pages "$A" "node a" b
+for n in b c; do
+  port_var="P${n^^}"
+  same_ccg_pages "http://127.0.0.1:${!port_var}" "node $n" ""
+done
+ok "every CCG's figures and monitoring page, and the CSU overview, are the single node's bytes on every node (g2 on node a served by b)"
 
 # --- The gathered view equals the single node's, byte for byte, on every node.
 for n in a b c; do
@@ -143,7 +172,8 @@ cmp -s "$T/one.json" "$T/gather-a2.json" || fail "with node b down, node a's vie
 grep -qi '^x-csu-gathered-from: g1=a;g2=c;g3=a' "$T/h-a2" || fail "g2 was not asked of c: $(grep -i gathered "$T/h-a2")"
 api -o "$T/gather-c2.json" "http://127.0.0.1:$PC/api/v1/csu/activity" || fail "GET on node c with b down failed"
 cmp -s "$T/one.json" "$T/gather-c2.json" || fail "with node b down, node c's view differs"
-ok "with node b killed, nodes a and c still give the same bytes (g2 from its second owner, c)"
+same_ccg_pages "$A" "node a with b down" c
+ok "with node b killed, nodes a and c still give the same bytes (g2 from its second owner, c), pages and overview too"
 
 # --- The internal endpoint: only a node's signature opens it.
 TARGET="/internal/v1/partials?group=g1&year=2018%2F19"
@@ -176,4 +206,26 @@ code=$(c -o /dev/null -w '%{http_code}' -H "X-Csu-Node-Time: $now" -H "X-Csu-Nod
 code=$(c -o /dev/null -w '%{http_code}' -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(sign "$now" "$other")" "$A$other")
 [ "$code" = 404 ] || fail "node a answered for group g2, which it does not own: $code"
 ok "the internal endpoint refuses no signature, a user's token, a bad or foreign signature, a replay, another target"
+
+# --- A forwarding only a node can make: unsigned, or signed for another client, refused.
+code=$(api -o "$T/fwd.json" -w '%{http_code}' -H "X-Csu-Forwarded-By: c" -H "X-Csu-Forwarded-For: 192.0.2.1" \
+  "$A/api/v1/ccg/${G1%%,*}?month=12")
+[ "$code" = 401 ] || fail "an unsigned forwarding: expected 401, got $code"
+fsign() {  # TIME TARGET CLIENT -> the MAC of a GET forwarded by c for CLIENT
+  printf 'FORWARD\nc\n%s\nGET\n%s\n%s\n%s' "$3" "$2" "$1" "$(printf '' | sha256sum | cut -d' ' -f1)" |
+    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(cat "$T/node.secret")" | awk '{print $NF}'
+}
+ftarget="/api/v1/ccg/${G1%%,*}?month=12"
+code=$(api -o "$T/fwd.json" -w '%{http_code}' -H "X-Csu-Forwarded-By: c" -H "X-Csu-Forwarded-For: 192.0.2.1" \
+  -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(fsign "$now" "$ftarget" 192.0.2.1)" "$A$ftarget")
+[ "$code" = 200 ] || fail "a correctly signed forwarding was refused: $code $(cat "$T/fwd.json")"
+cmp -s "$T/one-${G1%%,*}.json" "$T/fwd.json" || fail "a forwarded request was not answered as the user's own"
+code=$(api -o "$T/fwd.json" -w '%{http_code}' -H "X-Csu-Forwarded-By: c" -H "X-Csu-Forwarded-For: 192.0.2.9" \
+  -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(fsign "$now" "$ftarget" 192.0.2.1)" "$A$ftarget")
+[ "$code" = 401 ] || fail "a forwarding signed for another client's address: expected 401, got $code"
+ftarget="/api/v1/ccg/$first_g2?month=12"
+code=$(api -o "$T/fwd.json" -w '%{http_code}' -H "X-Csu-Forwarded-By: c" -H "X-Csu-Forwarded-For: 192.0.2.1" \
+  -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(fsign "$now" "$ftarget" 192.0.2.1)" "$A$ftarget")
+[ "$code" = 421 ] || fail "a forwarded request for a CCG node a does not hold: expected 421 (no second hop), got $code"
+ok "forwarding: unsigned or signed for another address refused; a forwarded request is answered, never forwarded again"
 say "all checks passed"
