@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <ctime>
+#include <thread>
 #include <mutex>
 #include <set>
 #include <optional>
@@ -587,6 +588,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   }();
   const size_t share_commissioners = share.size();
   const size_t share_records = activity.tables.apc.size() + activity.tables.op.size() + activity.tables.ae.size();
+  // A partitioned node's workers wait on other nodes (forwards, gathers):
+  // more of them than cores, at most half of them waiting at once.
+  const size_t workers = partitions.secret.empty() ? 0 : std::max<size_t>(8, 4 * std::thread::hardware_concurrency());
+  partitions.max_outbound = static_cast<int>(workers / 2);
   if (!partitions.secret.empty()) app.EnablePartitions(std::move(partitions));
   // Block the stop signals before any thread starts, so every server thread
   // inherits the mask and the signals queue on the signalfd read below
@@ -634,6 +639,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   http::ServerOptions options;
   options.address = listen.value().first;
   options.port = listen.value().second;
+  options.worker_threads = workers;  // 0 (one per core) unless partitioned
   if (args.quiet) options.access_log = nullptr;  // stderr otherwise, the default
   // The upload route alone takes a body beyond the 1 MiB of every other
   // request, up to its own bound (docs/http.md, "Limits").

@@ -7,7 +7,9 @@
 // analytics::CrossCcgActivityJson/Table over partials, so a gather and one
 // node holding everything give the same bytes); and the routing of a CCG's
 // pages to the nodes that hold it (web/partition_forward.h).
+#include <atomic>
 #include <ctime>
+#include <memory>
 
 #include "web/node_auth.h"
 #include "web/partition_forward.h"
@@ -28,7 +30,44 @@ analytics::CubePartials LocalPartialsOf(const pricing::PricedActivity& activity,
 
 }  // namespace
 
-void WebApp::EnablePartitions(PartitionAccess partitions) { impl_->partitions = std::move(partitions); }
+void WebApp::EnablePartitions(PartitionAccess partitions) {
+  if (partitions.max_outbound > 0) {
+    // One count for both kinds of request to another node (PartitionAccess::max_outbound).
+    struct Slots {
+      std::atomic<int> used{0};
+      int max = 0;
+      bool Take() {
+        if (used.fetch_add(1) < max) return true;
+        used.fetch_sub(1);
+        return false;
+      }
+    };
+    struct Held {  // gives the slot back however the request ends
+      Slots& s;
+      ~Held() { s.used.fetch_sub(1); }
+    };
+    auto slots = std::make_shared<Slots>();
+    slots->max = partitions.max_outbound;
+    const std::string busy = "this node already has as many requests out to other nodes as it allows (" +
+                             std::to_string(slots->max) + "); try again in a moment";
+    if (auto fetch = partitions.fetch)
+      partitions.fetch = [slots, busy, fetch](const store::PartitionNode& n, const std::string& t) -> Result<std::string> {
+        if (!slots->Take()) return MakeError("node " + n.name, busy);
+        Held held{*slots};
+        return fetch(n, t);
+      };
+    if (auto send = partitions.send)
+      partitions.send = [slots, busy, send](const http::ClientRequest& q, bool* connected) -> Result<http::ClientResponse> {
+        if (!slots->Take()) {
+          *connected = false;
+          return MakeError(q.base_url, busy);
+        }
+        Held held{*slots};
+        return send(q, connected);
+      };
+  }
+  impl_->partitions = std::move(partitions);
+}
 
 void WebApp::Impl::AddPartitionRoutes(http::Router& router, const Impl* app) {
   // Never through Authenticate: a user's session or API token is not asked

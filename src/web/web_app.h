@@ -250,6 +250,13 @@ struct PartitionAccess {
   // whether the node was reached.
   std::function<Result<http::ClientResponse>(const http::ClientRequest& request, bool* connected)> send;
   std::function<int64_t()> now;  // Unix seconds; the system clock when empty
+  // At most this many requests to other nodes (forwards and gathers) at
+  // once; 0: no limit. A worker waiting on another node answers nobody, so
+  // two nodes each with every worker waiting on the other would stall
+  // until the deadline; with at most half the workers waiting, the other
+  // half always answer the nodes' requests (which never go out again). A
+  // request beyond the limit fails at once, as an unreachable node does.
+  int max_outbound = 0;
 };
 
 struct WebOptions {

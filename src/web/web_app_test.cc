@@ -3783,6 +3783,38 @@ TEST_F(WebAppTest, ACcgHeldElsewhereIsAnsweredByItsOwners) {
   EXPECT_EQ(node_request(Method::kGet, "/api/v1/ccg/02E", anonymous).status(), 401);
 }
 
+// PartitionAccess::max_outbound: while the node's one allowed request to
+// another node is out, a second fails at once (never waits for a worker
+// the other node may be holding), naming why; the slot comes back after.
+TEST_F(WebAppTest, APartitionedNodeKeepsWorkersForOtherNodes) {
+  const std::string admin = Cookie(Session("admin"));
+  PartitionAccess p;
+  p.secret = std::string(32, '\x33');
+  p.self = "a";
+  p.max_outbound = 1;
+  auto map = store::ParsePartitionArgs({"a=http://127.0.0.1:1", "b=http://127.0.0.1:2", "c=http://127.0.0.1:3"},
+                                       {"g1:a,b:02E", "g2:b,c:27D"});
+  ASSERT_TRUE(map.ok());
+  p.map = map.value();
+  int calls = 0;
+  Response inner;
+  p.send = [&](const http::ClientRequest&, bool* connected) -> Result<http::ClientResponse> {
+    *connected = true;
+    if (++calls == 1) inner = Send(Method::kGet, "/api/v1/ccg/27D", admin);  // while this one is out
+    http::ClientResponse answer;
+    answer.status = 200;
+    answer.body = "{}";
+    return answer;
+  };
+  app_->EnablePartitions(p);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/27D", admin).status(), 200);
+  EXPECT_EQ(calls, 1) << "the second request went out beyond the limit";
+  EXPECT_EQ(inner.status(), 503);
+  EXPECT_NE(inner.body().find("as many requests out to other nodes as it allows (1)"), std::string::npos) << inner.body();
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/27D", admin).status(), 200) << "the slot was not given back";
+  EXPECT_EQ(calls, 2);
+}
+
 }  // namespace
 }  // namespace csu::web
 
