@@ -16,6 +16,7 @@
 #include "billing/invoice_run.h"
 #include "chc/chc_store.h"
 #include "cli/app_role.h"
+#include "primarycare/claims_store.h"
 #include "primarycare/pc_store.h"
 #include "ledger/ledger_store.h"
 #include "ledger/ledger_testing.h"
@@ -448,6 +449,66 @@ TEST_F(AppRole, ACcgsPracticesAreReadThroughTheRoleAndNeverAnotherCcgs) {
   ASSERT_TRUE(read.ok()) << read.error().ToString();
   EXPECT_EQ(CountAs("02E", "gp_contracts", "practice", "P81001"), 0) << "02E sees 12F's practice's contract";
   EXPECT_EQ(CountAs("12F", "gp_contracts", "practice", "P81001"), 1) << "12F does not see its own contract";
+}
+
+
+// The enhanced-service claims pages read through the role (web's
+// ReadClaims): a CCG's schemes, claims and evidence list, never another
+// CCG's, whatever the store is asked.
+TEST_F(AppRole, ACcgsClaimsAndSchemesAreReadThroughTheRoleAndNeverAnotherCcgs) {
+  auto owner_conn = pg::Connect(schema_->url());
+  ASSERT_TRUE(owner_conn.ok());
+  auto owner = primarycare::ClaimsStore::OpenServer(std::move(owner_conn).value(), [](auto&&...) { return Status::Ok(); });
+  ASSERT_TRUE(owner.ok()) << owner.error().ToString();
+  const primarycare::ClaimsActor team{"2024-06-03T09:00:00Z", "test", "2024-06-03"};
+  std::map<std::string, int64_t> claim_of;
+  for (const auto& [ccg, practice] : {std::pair{"02E", "N81001"}, std::pair{"12F", "P81001"}}) {
+    primarycare::Scheme s;
+    s.ccg = ccg;
+    s.code = "LES-ANTICOAG";
+    s.name = "Anticoagulation monitoring";
+    s.specification = "INR monitoring";
+    s.fee_pence = 750;
+    s.window_from = Date::FromYmd(2024, 4, 1);
+    s.window_to = Date::FromYmd(2025, 3, 31);
+    s.max_units_per_claim = 400;
+    s.evidence = "INR test list";
+    ASSERT_TRUE(owner.value()->AddScheme(s, team).ok());
+    primarycare::NewClaim c;
+    c.scheme_code = "LES-ANTICOAG";
+    c.practice = practice;
+    c.period = "2024-06";
+    c.units = 12;
+    auto id = owner.value()->Submit({ccg, ""}, c, team);
+    ASSERT_TRUE(id.ok()) << id.error().ToString();
+    claim_of[ccg] = id.value();
+  }
+  ASSERT_TRUE(Scope().ok());
+  auto opened = OpenTenantClaims(app_url_);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  Status read = opened.value()->With("02E", [&](primarycare::ClaimsStore& db) -> Status {
+    CSU_ASSIGN_OR_RETURN(mine, db.Claims({"02E", ""}));
+    EXPECT_EQ(mine.size(), 1u);
+    CSU_ASSIGN_OR_RETURN(theirs, db.Claims({"12F", ""}));
+    EXPECT_TRUE(theirs.empty()) << "02E listed 12F's claims";
+    CSU_ASSIGN_OR_RETURN(found, db.FindClaim({"12F", ""}, claim_of["12F"]));
+    EXPECT_FALSE(found.has_value()) << "02E found 12F's claim";
+    CSU_ASSIGN_OR_RETURN(schemes, db.Schemes("12F"));
+    EXPECT_TRUE(schemes.empty()) << "02E read 12F's schemes";
+    CSU_ASSIGN_OR_RETURN(own_schemes, db.Schemes("02E"));
+    EXPECT_EQ(own_schemes.size(), 1u);
+    CSU_ASSIGN_OR_RETURN(evidence, db.Evidence({"02E", ""}));
+    EXPECT_TRUE(evidence.empty());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok()) << read.error().ToString();
+  // A write on the role is refused: the owner's store writes and audits.
+  Status write = opened.value()->With("02E", [&](primarycare::ClaimsStore& db) -> Status {
+    return db.Approve({"02E", ""}, claim_of["02E"], team);
+  });
+  EXPECT_FALSE(write.ok()) << "a claim was approved through the application role";
+  EXPECT_EQ(CountAs("02E", "es_claims", "ccg", "12F"), 0) << "02E sees 12F's claims";
+  EXPECT_EQ(CountAs("12F", "es_claims", "ccg", "12F"), 1) << "12F does not see its own claim";
 }
 
 }  // namespace

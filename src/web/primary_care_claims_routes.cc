@@ -118,11 +118,11 @@ std::string SizeText(int64_t bytes) {
   return std::to_string(bytes / 1000000) + "." + std::to_string(bytes / 100000 % 10) + " MB";
 }
 
-template <typename T, typename F>
-Result<T> WithClaims(const Impl& app, F&& fn) {
-  if (!app.claims.with_store) return MakeError("claims", "no primary care database");
+// Runs `fn` through `run` (a store runner) and hands back its result.
+template <typename T, typename Run, typename F>
+Result<T> RunClaims(const Run& run, F&& fn) {
   std::optional<T> out;
-  Status s = app.claims.with_store([&](primarycare::ClaimsStore& db) -> Status {
+  Status s = run([&](primarycare::ClaimsStore& db) -> Status {
     Result<T> r = fn(db);
     if (!r.ok()) return r.error();
     out = std::move(r).value();
@@ -130,6 +130,24 @@ Result<T> WithClaims(const Impl& app, F&& fn) {
   });
   if (!s.ok()) return s.error();
   return std::move(*out);
+}
+
+// A write: on the owner's store, which audits it (docs/server-mode.md,
+// "Row-level security": a CCG user's writes are not yet on the role).
+template <typename T, typename F>
+Result<T> WithClaims(const Impl& app, F&& fn) {
+  if (!app.claims.with_store) return MakeError("claims", "no primary care database");
+  return RunClaims<T>(app.claims.with_store, std::forward<F>(fn));
+}
+
+// A read of `ccg`'s claims, schemes or evidence: on the application role's
+// connection scoped to that CCG when the server has one (another CCG's rows
+// are then not there at all), else on the owner's store.
+template <typename T, typename F>
+Result<T> ReadClaims(const Impl& app, const OdsCode& ccg, F&& fn) {
+  if (!app.claims.with_store) return MakeError("claims", "no primary care database");
+  return RunClaims<T>([&](const std::function<Status(primarycare::ClaimsStore&)>& body) { return app.WithPcClaims(ccg, body); },
+                      std::forward<F>(fn));
 }
 
 // Today() is the platform date when the folder has one (billing's rule), so
@@ -205,7 +223,7 @@ Response ClaimsPageFor(const Impl& app, const Request& r, const Caller& c, const
     std::vector<Scheme> schemes;
     std::vector<primarycare::EvidenceRow> evidence;
   };
-  auto data = WithClaims<Data>(app, [&](primarycare::ClaimsStore& db) -> Result<Data> {
+  auto data = ReadClaims<Data>(app, *ccg, [&](primarycare::ClaimsStore& db) -> Result<Data> {
     Data d;
     CSU_ASSIGN_OR_RETURN(claims, db.Claims(*scope));
     CSU_ASSIGN_OR_RETURN(schemes, db.Schemes(scope->ccg));
@@ -362,7 +380,7 @@ Response ApiClaims(const Impl& app, const Request& r, const Caller& c) {
   if (!ccg || !app.claims.with_store) return Impl::ApiNotFound();
   auto scope = ScopeOf(c, *ccg);
   if (!scope) return Impl::ApiNotFound();
-  auto claims = WithClaims<std::vector<ClaimRow>>(app, [&](primarycare::ClaimsStore& db) { return db.Claims(*scope); });
+  auto claims = ReadClaims<std::vector<ClaimRow>>(app, *ccg, [&](primarycare::ClaimsStore& db) { return db.Claims(*scope); });
   if (!claims.ok()) return Response::Error(500, "the primary care database could not be read");
   return Response::Json(200, report::RenderJson(primarycare::ClaimsTable(claims.value())).dump());
 }
@@ -463,8 +481,8 @@ Response DownloadEvidence(const Impl& app, const Request& r, const Caller& c) {
   if (!scope || text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos)
     return app.NotFound(c);
   const int64_t id = std::stoll(text);
-  auto file = WithClaims<std::optional<primarycare::ClaimsStore::EvidenceFile>>(
-      app, [&](primarycare::ClaimsStore& db) { return db.ReadEvidence(*scope, id); });
+  auto file = ReadClaims<std::optional<primarycare::ClaimsStore::EvidenceFile>>(
+      app, *ccg, [&](primarycare::ClaimsStore& db) { return db.ReadEvidence(*scope, id); });
   if (!file.ok()) return app.Problem(c, 500, "Evidence", file.error().ToString());
   if (!file.value()) return app.NotFound(c);
   const auto& f = *file.value();
@@ -486,8 +504,8 @@ Response ApiEvidence(const Impl& app, const Request& r, const Caller& c) {
   if (!ccg || !app.claims.with_store) return Impl::ApiNotFound();
   auto scope = ScopeOf(c, *ccg);
   if (!scope) return Impl::ApiNotFound();
-  auto files = WithClaims<std::vector<primarycare::EvidenceRow>>(
-      app, [&](primarycare::ClaimsStore& db) { return db.Evidence(*scope); });
+  auto files = ReadClaims<std::vector<primarycare::EvidenceRow>>(
+      app, *ccg, [&](primarycare::ClaimsStore& db) { return db.Evidence(*scope); });
   if (!files.ok()) return Response::Error(500, "the primary care database could not be read");
   return Response::Json(200, report::RenderJson(primarycare::EvidenceTable(files.value())).dump());
 }
@@ -573,7 +591,7 @@ Response SchemesPageFor(const Impl& app, const Request& r, const Caller& c, cons
   auto ccg = app.Tenant(r, c, Action::kViewPrimaryCare, Identifiability::kAggregate);
   if (!ccg || !app.claims.with_store) return app.NotFound(c);
   const std::string code(ccg->view());
-  auto schemes = WithClaims<std::vector<Scheme>>(app, [&](primarycare::ClaimsStore& db) { return db.Schemes(code); });
+  auto schemes = ReadClaims<std::vector<Scheme>>(app, *ccg, [&](primarycare::ClaimsStore& db) { return db.Schemes(code); });
   if (!schemes.ok()) return app.Problem(c, 500, "Schemes", "the primary care database could not be read");
   const std::string base = "/ccg/" + code + "/primary-care/schemes";
   PageFrame f = app.Frame(c, "Enhanced-service schemes", app.CcgName(*ccg) + " (" + code + ")");
@@ -656,7 +674,7 @@ Response ApiSchemes(const Impl& app, const Request& r, const Caller& c) {
   auto ccg = app.Tenant(r, c, Action::kViewPrimaryCare, Identifiability::kAggregate);
   if (!ccg || !app.claims.with_store) return Impl::ApiNotFound();
   const std::string code(ccg->view());
-  auto schemes = WithClaims<std::vector<Scheme>>(app, [&](primarycare::ClaimsStore& db) { return db.Schemes(code); });
+  auto schemes = ReadClaims<std::vector<Scheme>>(app, *ccg, [&](primarycare::ClaimsStore& db) { return db.Schemes(code); });
   if (!schemes.ok()) return Response::Error(500, "the primary care database could not be read");
   return Response::Json(200, report::RenderJson(primarycare::SchemesTable(schemes.value())).dump());
 }

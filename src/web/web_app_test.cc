@@ -1476,6 +1476,13 @@ TEST_F(WebAppTest, ServerModePagesReadThroughTheTenantStoreOfTheirCcg) {
   EXPECT_TRUE(visit("pcteam", "/ccg/02E/primary-care").count("pc:02E"));
   const std::set<std::string> schedule = visit("pcteam", "/ccg/02E/primary-care/schedule?month=2024-06");
   EXPECT_TRUE(schedule.count("pc:02E") && schedule.count("claims:02E"));
+  // The enhanced-service claims, schemes and evidence, for the CCG's team and a practice.
+  for (const char* path : {"/ccg/02E/primary-care/claims", "/api/v1/ccg/02E/primary-care/claims",
+                           "/ccg/02E/primary-care/schemes", "/api/v1/ccg/02E/primary-care/schemes",
+                           "/api/v1/ccg/02E/primary-care/evidence"}) {
+    EXPECT_EQ(visit("pcteam", path), std::set<std::string>{"claims:02E"}) << path;
+    EXPECT_EQ(visit("gp1", path), std::set<std::string>{"claims:02E"}) << path;
+  }
   const std::set<std::string> national = visit("pcteam", "/ccg/02E/primary-care/achievement?year=2024/25");
   EXPECT_FALSE(national.count("pc:02E")) << "the national comparison read through the CCG's tenant store";
   // Another CCG's case is as missing through the tenant store as before.
