@@ -192,6 +192,10 @@ Status RunInTenant(store::SqlConnection& conn, const std::string& ccg, const std
   return pg::InTenant(conn, ccg, body);
 }
 
+Status RunWritesInTenant(store::SqlConnection& conn, const std::string& ccg, const std::function<Status()>& body) {
+  return pg::WithSessionTenant(conn, ccg, body);
+}
+
 Result<std::unique_ptr<TenantBilling>> OpenTenantBilling(const std::string& app_url) {
   return TenantBilling::Open(app_url, PlatformApplicationRoleTables().Scoped(),
                              [](std::unique_ptr<store::SqlConnection> c) { return billing::BillingStore::OpenServer(std::move(c)); });
@@ -221,14 +225,9 @@ Result<std::unique_ptr<TenantPrimaryCare>> OpenTenantPrimaryCare(const std::stri
   });
 }
 
-Result<std::unique_ptr<TenantClaims>> OpenTenantClaims(const std::string& app_url) {
-  return TenantClaims::Open(app_url, PrimaryCareScopedTables(), [](std::unique_ptr<store::SqlConnection> c) {
-    // Only read through the role: a write would have to be audited, and
-    // there is none to audit.
-    return primarycare::ClaimsStore::OpenServer(
-        std::move(c), [](const std::string&, const std::string&, const std::string&, const std::string&) {
-          return Status(MakeError("application role", "claims are written on the owner's connection"));
-        });
+Result<std::unique_ptr<TenantClaims>> OpenTenantClaims(const std::string& app_url, primarycare::ClaimsAuditFn audit) {
+  return TenantClaims::Open(app_url, PrimaryCareScopedTables(), [audit](std::unique_ptr<store::SqlConnection> c) {
+    return primarycare::ClaimsStore::OpenServer(std::move(c), audit);
   });
 }
 

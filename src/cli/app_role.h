@@ -106,8 +106,10 @@ Result<std::pair<int, int>> ScopeForApplicationRole(const std::string& owner_url
 // passes for `scoped` (the tables the caller will read through it).
 Result<std::unique_ptr<store::SqlConnection>> ConnectApplicationRole(const std::string& app_url,
                                                                      const std::vector<std::string>& scoped);
-// pg::InTenant behind a function, so that the header stays light.
+// pg::InTenant and pg::WithSessionTenant behind functions, so that the
+// header stays light.
 Status RunInTenant(store::SqlConnection& conn, const std::string& ccg, const std::function<Status()>& body);
+Status RunWritesInTenant(store::SqlConnection& conn, const std::string& ccg, const std::function<Status()>& body);
 
 // A module's store on the application role's connection, for the pages of
 // one CCG: `With(ccg, fn)` runs `fn` in a transaction that sees only that
@@ -129,6 +131,13 @@ class TenantStore {
     std::lock_guard<std::mutex> lock(mu_);
     return RunInTenant(*conn_, ccg, [&]() -> Status { return fn(*db_); });
   }
+  // For the store's writes, which open their own transactions: `fn` runs
+  // with `ccg` as the session's tenant (pg::WithSessionTenant), so each of
+  // its transactions reads and writes only that CCG's rows.
+  Status Write(const std::string& ccg, const std::function<Status(Store&)>& fn) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return RunWritesInTenant(*conn_, ccg, [&]() -> Status { return fn(*db_); });
+  }
 
  private:
   TenantStore(store::SqlConnection* conn, std::unique_ptr<Store> db) : conn_(conn), db_(std::move(db)) {}
@@ -142,6 +151,11 @@ class TenantStore {
 template <class Store>
 std::function<Status(const std::string&, const std::function<Status(Store&)>&)> TenantRunner(TenantStore<Store>* t) {
   return [t](const std::string& ccg, const std::function<Status(Store&)>& fn) { return t->With(ccg, fn); };
+}
+// `t` as the pages' with_tenant_write: a store's writes for one CCG.
+template <class Store>
+std::function<Status(const std::string&, const std::function<Status(Store&)>&)> TenantWriter(TenantStore<Store>* t) {
+  return [t](const std::string& ccg, const std::function<Status(Store&)>& fn) { return t->Write(ccg, fn); };
 }
 
 // The billing database for a CCG's own billing pages and invoices.
@@ -164,12 +178,21 @@ using TenantPayroll = TenantStore<payroll::PayrollStore>;
 using TenantLedger = TenantStore<ledger::LedgerStore>;
 Result<std::unique_ptr<TenantLedger>> OpenTenantLedger(const std::string& app_url);
 // Primary care, for the reads of a CCG's primary care pages: the practices,
-// contracts, lists, QOF and schedules, and the approved claims a schedule
-// includes (the claims store on the role refuses every write).
+// contracts, lists, QOF and schedules (the approved claims a schedule
+// includes come from TenantClaims).
 using TenantPrimaryCare = TenantStore<primarycare::PcStore>;
 Result<std::unique_ptr<TenantPrimaryCare>> OpenTenantPrimaryCare(const std::string& app_url);
+// The enhanced-service claims, for the reads of a CCG's claims pages and of
+// its schedule's approved claims, and for the claims pages' writes (Write:
+// a practice's claim and evidence, the team's queries, decisions and
+// schemes), each audited through `audit` (the server's log) as the owner's
+// store audits them.
 using TenantClaims = TenantStore<primarycare::ClaimsStore>;
-Result<std::unique_ptr<TenantClaims>> OpenTenantClaims(const std::string& app_url);
+Result<std::unique_ptr<TenantClaims>> OpenTenantClaims(
+    const std::string& app_url,
+    std::function<Status(const std::string& actor, const std::string& action, const std::string& subject,
+                         const std::string& details)>
+        audit);
 Result<std::unique_ptr<TenantPayroll>> OpenTenantPayroll(const std::string& app_url, const store::FieldCipher& cipher);
 
 }  // namespace csu::cli

@@ -452,10 +452,11 @@ TEST_F(AppRole, ACcgsPracticesAreReadThroughTheRoleAndNeverAnotherCcgs) {
 }
 
 
-// The enhanced-service claims pages read through the role (web's
-// ReadClaims): a CCG's schemes, claims and evidence list, never another
-// CCG's, whatever the store is asked.
-TEST_F(AppRole, ACcgsClaimsAndSchemesAreReadThroughTheRoleAndNeverAnotherCcgs) {
+// The enhanced-service claims pages read and write through the role (web's
+// ReadClaims and WithClaims): a CCG's schemes, claims and evidence list,
+// never another CCG's, whatever the store is asked; its writes audited, and
+// a row of another CCG refused by PostgreSQL itself.
+TEST_F(AppRole, ACcgsClaimsAreReadAndWrittenThroughTheRoleAndNeverAnotherCcgs) {
   auto owner_conn = pg::Connect(schema_->url());
   ASSERT_TRUE(owner_conn.ok());
   auto owner = primarycare::ClaimsStore::OpenServer(std::move(owner_conn).value(), [](auto&&...) { return Status::Ok(); });
@@ -484,9 +485,15 @@ TEST_F(AppRole, ACcgsClaimsAndSchemesAreReadThroughTheRoleAndNeverAnotherCcgs) {
     claim_of[ccg] = id.value();
   }
   ASSERT_TRUE(Scope().ok());
-  auto opened = OpenTenantClaims(app_url_);
+  std::vector<std::string> audited;
+  auto opened = OpenTenantClaims(app_url_, [&audited](const std::string&, const std::string& action,
+                                                      const std::string& subject, const std::string&) {
+    audited.push_back(action + " " + subject);
+    return Status::Ok();
+  });
   ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-  Status read = opened.value()->With("02E", [&](primarycare::ClaimsStore& db) -> Status {
+  TenantClaims& t = *opened.value();
+  Status read = t.With("02E", [&](primarycare::ClaimsStore& db) -> Status {
     CSU_ASSIGN_OR_RETURN(mine, db.Claims({"02E", ""}));
     EXPECT_EQ(mine.size(), 1u);
     CSU_ASSIGN_OR_RETURN(theirs, db.Claims({"12F", ""}));
@@ -502,13 +509,62 @@ TEST_F(AppRole, ACcgsClaimsAndSchemesAreReadThroughTheRoleAndNeverAnotherCcgs) {
     return Status::Ok();
   });
   ASSERT_TRUE(read.ok()) << read.error().ToString();
-  // A write on the role is refused: the owner's store writes and audits.
-  Status write = opened.value()->With("02E", [&](primarycare::ClaimsStore& db) -> Status {
-    return db.Approve({"02E", ""}, claim_of["02E"], team);
+
+  // 02E's practice claims again and the team approves: written through the role, audited.
+  primarycare::NewClaim next{"LES-ANTICOAG", "N81001", "2024-07", 20, "", std::nullopt, std::nullopt};
+  int64_t second = 0;
+  Status wrote = t.Write("02E", [&](primarycare::ClaimsStore& db) -> Status {
+    CSU_ASSIGN_OR_RETURN(id, db.Submit({"02E", "N81001"}, next, team));
+    second = id;
+    return db.Approve({"02E", ""}, id, team);
   });
-  EXPECT_FALSE(write.ok()) << "a claim was approved through the application role";
-  EXPECT_EQ(CountAs("02E", "es_claims", "ccg", "12F"), 0) << "02E sees 12F's claims";
-  EXPECT_EQ(CountAs("12F", "es_claims", "ccg", "12F"), 1) << "12F does not see its own claim";
+  ASSERT_TRUE(wrote.ok()) << wrote.error().ToString();
+  EXPECT_EQ(audited.size(), 2u);
+  // Evidence, whose bytes 12F's practice has already stored for its own claim:
+  // the same file row, shared by content, is written through each CCG's role.
+  const primarycare::NewClaim::File pdf{"inr.pdf", "%PDF-1.4\nINR tests by date, totals only\n%%EOF\n"};
+  ASSERT_TRUE(owner.value()->AttachEvidence({"12F", "P81001"}, claim_of["12F"], pdf, team).ok());
+  Status attached = t.Write("02E", [&](primarycare::ClaimsStore& db) -> Status {
+    return db.AttachEvidence({"02E", "N81001"}, claim_of["02E"], pdf, team).status();
+  });
+  ASSERT_TRUE(attached.ok()) << attached.error().ToString();
+  Status evidence_read = t.With("02E", [&](primarycare::ClaimsStore& db) -> Status {
+    CSU_ASSIGN_OR_RETURN(rows, db.Evidence({"02E", ""}));
+    EXPECT_EQ(rows.size(), 1u) << "02E sees 12F's evidence, or not its own";
+    if (rows.empty()) return Status::Ok();
+    CSU_ASSIGN_OR_RETURN(file, db.ReadEvidence({"02E", ""}, rows[0].id));
+    EXPECT_TRUE(file.has_value() && file->bytes == pdf.bytes);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(evidence_read.ok()) << evidence_read.error().ToString();
+  EXPECT_EQ(CountAs("02E", "es_claims", "state", "approved"), 1);
+  // Asked for 12F's claim under 02E's tenant: not there to approve.
+  Status theirs = t.Write("02E", [&](primarycare::ClaimsStore& db) -> Status {
+    return db.Approve({"12F", ""}, claim_of["12F"], team);
+  });
+  EXPECT_FALSE(theirs.ok()) << "02E approved 12F's claim";
+  EXPECT_EQ(CountAs("12F", "es_claims", "state", "submitted"), 1) << "12F's claim changed";
+  // PostgreSQL itself refuses a row of another CCG, and changes none of its rows.
+  auto raw = pg::Connect(app_url_);
+  ASSERT_TRUE(raw.ok());
+  Status forged = pg::WithSessionTenant(*raw.value(), "02E", [&]() -> Status {
+    return raw.value()->Exec("INSERT INTO es_schemes(ccg, code, name, kind, specification, rule, fee_pence, "
+                             "window_from, window_to, frequency, max_units, evidence, created_at, created_by, "
+                             "updated_at, updated_by) VALUES ('12F', 'LES-FORGED', 'x', 'local', 'x', "
+                             "'item_of_service', 1, '2024-04-01', '2025-03-31', 'monthly', 1, 'x', 'a', 'b', 'a', 'b')");
+  });
+  ASSERT_FALSE(forged.ok()) << "02E's session wrote a scheme of 12F";
+  EXPECT_NE(forged.error().why.find("row-level security"), std::string::npos) << forged.error().ToString();
+  Status moved = pg::WithSessionTenant(*raw.value(), "02E", [&]() -> Status {
+    return raw.value()->Exec("UPDATE es_claims SET units = 99 WHERE ccg = '12F'");
+  });
+  ASSERT_TRUE(moved.ok()) << moved.error().ToString();
+  EXPECT_EQ(CountAs("12F", "es_claims", "units", "99"), 0) << "02E's session changed 12F's claim";
+  // The session's tenant is gone after the write: without one, an error, never rows.
+  auto after = raw.value()->Prepare("SELECT count(*) FROM es_claims");
+  Status counted = after.ok() ? after.value().Step().ok() ? Status::Ok() : Status(MakeError("step", "failed"))
+                              : Status(after.error());
+  EXPECT_FALSE(counted.ok()) << "the connection kept 02E as its tenant after the write";
 }
 
 }  // namespace

@@ -536,8 +536,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     return fn(*db);
   };
   std::unique_ptr<TenantClaims> tenant_claims;
-  if (!args.app_database.empty() && !UseTenantStore(OpenTenantClaims(args.app_database), tenant_claims, claims_access))
-    return kExitFailure;
+  if (!args.app_database.empty()) {
+    if (!UseTenantStore(OpenTenantClaims(args.app_database, audit), tenant_claims, claims_access)) return kExitFailure;
+    claims_access.with_tenant_write = TenantWriter(tenant_claims.get());
+  }
   web::WebApp app(web_options, *accounts.value(), views, *state->ref, audit, records, billing_access, ledger_access,
                   procurement_access, chc_access, payroll_access, pc_access);
   app.SetPrimaryCareClaims(claims_access);

@@ -66,4 +66,23 @@ Status InTenant(store::SqlConnection& db, std::string_view tenant, F&& body) {
   return db.Exec("COMMIT");
 }
 
+// Runs `body` with app.tenant = `tenant` for the connection's session while
+// it runs, for a store's writes: the store's own transactions
+// (BeginWrite .. Commit) then see only the tenant's rows and the policies'
+// WITH CHECK refuses a row of any other. The setting is cleared after,
+// whatever `body` returned, so a later use of the connection without a
+// tenant errors rather than inheriting this one (a lost connection's new
+// session has none either). Only for a connection one request holds at a
+// time (cli::TenantStore's mutex).
+template <typename F>
+Status WithSessionTenant(store::SqlConnection& db, std::string_view tenant, F&& body) {
+  if (tenant.empty()) return MakeError(db.Name(), "no tenant given for a tenant-scoped write");
+  auto set = db.Prepare("SELECT set_config('app.tenant', ?1, false)");
+  Status s = set.ok() ? set.value().Bind(1, tenant).Run() : Status(set.error());
+  if (s.ok()) s = body();
+  const Status cleared = db.Exec("SELECT set_config('app.tenant', '', false)");
+  if (s.ok() && !cleared.ok()) return cleared;
+  return s;
+}
+
 }  // namespace csu::pg

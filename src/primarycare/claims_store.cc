@@ -638,13 +638,8 @@ Result<int64_t> ClaimsStore::StoreEvidence(int64_t claim, const NewClaim::File& 
                                            std::string* sha256) {
   CSU_ASSIGN_OR_RETURN(checked, CheckEvidence(file.file_name, file.bytes));
   const std::string hash = store::Sha256Hex(file.bytes);
-  if (db_->Backend() == "postgresql") {
-    // Server mode: the bytes in the database, in the caller's transaction,
-    // so the row naming them and the bytes commit together for every node.
-    CSU_ASSIGN_OR_RETURN(put, db_->Prepare("INSERT INTO es_evidence_files(sha256, content_hex) VALUES (?1, ?2) "
-                                           "ON CONFLICT(sha256) DO UPDATE SET content_hex = excluded.content_hex"));
-    if (Status st = put.Bind(1, hash).Bind(2, store::HexOfBytes(file.bytes)).Run(); !st.ok()) return st.error();
-  } else {
+  const bool server = db_->Backend() == "postgresql";
+  if (!server) {
     const std::string folder = dir_ + "/primary-care-evidence";
     const std::string path = folder + "/" + hash;
     // Content-addressed: a file already there with the right bytes is
@@ -669,6 +664,16 @@ Result<int64_t> ClaimsStore::StoreEvidence(int64_t claim, const NewClaim::File& 
   CSU_ASSIGN_OR_RETURN(got, ins.Step());
   const int64_t id = got ? ins.Int(0) : int64_t{0};
   ins.Reset();
+  if (server) {
+    // Server mode: the bytes in the database, in the caller's transaction,
+    // so the row naming them and the bytes commit together for every node.
+    // After that row: on the application role a file row is visible (and
+    // may be written) only beside an evidence row of the request's CCG
+    // naming it (cli/app_role.cc), which must therefore exist first.
+    CSU_ASSIGN_OR_RETURN(put, db_->Prepare("INSERT INTO es_evidence_files(sha256, content_hex) VALUES (?1, ?2) "
+                                           "ON CONFLICT(sha256) DO UPDATE SET content_hex = excluded.content_hex"));
+    if (Status st = put.Bind(1, hash).Bind(2, store::HexOfBytes(file.bytes)).Run(); !st.ok()) return st.error();
+  }
   if (sha256 != nullptr) *sha256 = hash;
   return id;
 }

@@ -132,11 +132,17 @@ Result<T> RunClaims(const Run& run, F&& fn) {
   return std::move(*out);
 }
 
-// A write: on the owner's store, which audits it (docs/server-mode.md,
-// "Row-level security": a CCG user's writes are not yet on the role).
+// A write for `ccg`: on the application role scoped to that CCG when the
+// server has one (a row of another CCG is refused by PostgreSQL too), else
+// on the owner's store; either audits it.
 template <typename T, typename F>
-Result<T> WithClaims(const Impl& app, F&& fn) {
+Result<T> WithClaims(const Impl& app, const std::string& ccg, F&& fn) {
   if (!app.claims.with_store) return MakeError("claims", "no primary care database");
+  if (app.claims.with_tenant_write)
+    return RunClaims<T>([&](const std::function<Status(primarycare::ClaimsStore&)>& body) {
+                          return app.claims.with_tenant_write(ccg, body);
+                        },
+                        std::forward<F>(fn));
   return RunClaims<T>(app.claims.with_store, std::forward<F>(fn));
 }
 
@@ -417,7 +423,7 @@ Response SubmitClaim(const Impl& app, const Request& r, const Caller& c) {
     if (const refdata::Practice* p = app.ref.FindPractice(code.value())) registered = p->registered_patients;
   primarycare::NewClaim claim{t.Get("scheme"), scope->practice, t.Get("period"), units, t.Get("evidence"), registered};
   claim.file = posted.file;
-  auto id = WithClaims<int64_t>(app, [&](primarycare::ClaimsStore& db) { return db.Submit(*scope, claim, ActorOf(app, c)); });
+  auto id = WithClaims<int64_t>(app, scope->ccg, [&](primarycare::ClaimsStore& db) { return db.Submit(*scope, claim, ActorOf(app, c)); });
   if (!id.ok()) {
     t.error = true;
     t.message = id.error().ToString();
@@ -459,7 +465,7 @@ Response AttachEvidence(const Impl& app, const Request& r, const Caller& c) {
     return ClaimsPageFor(app, r, c, t, 400);
   }
   auto id = WithClaims<int64_t>(
-      app, [&](primarycare::ClaimsStore& db) { return db.AttachEvidence(*scope, claim, *posted.file, ActorOf(app, c)); });
+      app, scope->ccg, [&](primarycare::ClaimsStore& db) { return db.AttachEvidence(*scope, claim, *posted.file, ActorOf(app, c)); });
   if (!id.ok()) {
     if (StatusFor(id.error()) == 404) return app.NotFound(c);
     t.message = id.error().ToString();
@@ -534,7 +540,7 @@ Response AnswerClaim(const Impl& app, const Request& r, const Caller& c) {
   std::optional<int64_t> registered;
   if (auto code = OdsCode::Parse(scope->practice); code.ok())
     if (const refdata::Practice* p = app.ref.FindPractice(code.value())) registered = p->registered_patients;
-  auto done = WithClaims<bool>(app, [&](primarycare::ClaimsStore& db) -> Result<bool> {
+  auto done = WithClaims<bool>(app, scope->ccg, [&](primarycare::ClaimsStore& db) -> Result<bool> {
     if (Status s = db.Answer(*scope, *id, t.Get("answer"), units, registered, ActorOf(app, c)); !s.ok()) return s.error();
     return true;
   });
@@ -566,7 +572,7 @@ Response DecideClaim(const Impl& app, const Request& r, const Caller& c) {
     t.message = "decision: '" + decision + "' is not approve, query or reject";
     return ClaimsPageFor(app, r, c, t, 400);
   }
-  auto done = WithClaims<bool>(app, [&](primarycare::ClaimsStore& db) -> Result<bool> {
+  auto done = WithClaims<bool>(app, scope->ccg, [&](primarycare::ClaimsStore& db) -> Result<bool> {
     const auto actor = ActorOf(app, c);
     Status s = decision == "approve" ? db.Approve(*scope, *id, actor)
                : decision == "query" ? db.Query(*scope, *id, t.Get("text"), actor)
@@ -721,7 +727,7 @@ Response WriteScheme(const Impl& app, const Request& r, const Caller& c) {
   s.evidence = t.Get("evidence");
   s.evidence_file = !t.Get("evidence_file").empty();
   const bool update = t.Get("update") == "1";
-  auto done = WithClaims<bool>(app, [&](primarycare::ClaimsStore& db) -> Result<bool> {
+  auto done = WithClaims<bool>(app, s.ccg, [&](primarycare::ClaimsStore& db) -> Result<bool> {
     Status st = update ? db.UpdateScheme(s, ActorOf(app, c)) : db.AddScheme(s, ActorOf(app, c));
     if (!st.ok()) return st.error();
     return true;

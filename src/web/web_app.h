@@ -196,9 +196,13 @@ struct PrimaryCareAccess {
 struct PrimaryCareClaimsAccess {
   std::function<Status(const std::function<Status(primarycare::ClaimsStore&)>&)> with_store;
   // Server mode with an application role: the claims of one CCG only, read
-  // for its payment schedule page. Unset: with_store.
+  // for its claims pages and its payment schedule page. Unset: with_store.
   std::function<Status(const std::string& ccg, const std::function<Status(primarycare::ClaimsStore&)>&)>
       with_tenant_store;
+  // The same role for the claims pages' writes of one CCG (the store's own
+  // transactions, each scoped to that CCG). Unset: with_store.
+  std::function<Status(const std::string& ccg, const std::function<Status(primarycare::ClaimsStore&)>&)>
+      with_tenant_write;
 };
 
 // The loaded and priced activity the pages read, with the views over it.

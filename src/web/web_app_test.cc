@@ -526,6 +526,7 @@ class WebAppTest : public ::testing::Test {
     a.payroll.with_tenant_store = Recording<payroll::PayrollStore>("payroll", a.payroll.with_store);
     a.pc.with_tenant_store = Recording<primarycare::PcStore>("pc", a.pc.with_store);
     a.claims.with_tenant_store = Recording<primarycare::ClaimsStore>("claims", a.claims.with_store);
+    a.claims.with_tenant_write = Recording<primarycare::ClaimsStore>("claims-write", a.claims.with_store);
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
                                     refdata::TestRefData(), a.audit, a.records, a.billing, a.ledger, a.procurement,
                                     a.chc, a.payroll, a.pc);
@@ -1483,6 +1484,12 @@ TEST_F(WebAppTest, ServerModePagesReadThroughTheTenantStoreOfTheirCcg) {
     EXPECT_EQ(visit("pcteam", path), std::set<std::string>{"claims:02E"}) << path;
     EXPECT_EQ(visit("gp1", path), std::set<std::string>{"claims:02E"}) << path;
   }
+  // A practice's claim is written through the role's writer for its CCG.
+  const std::string gp_token = Session("gp1");
+  Response made = Send(Method::kPost, "/ccg/02E/primary-care/claims", Cookie(gp_token),
+                       "csrf=" + CsrfTokenFor(gp_token) + "&scheme=LES-ANTICOAG&period=2024-06&units=12");
+  EXPECT_EQ(made.status(), 200) << made.body().substr(0, 300);
+  EXPECT_TRUE(TenantsSeen().count("claims-write:02E"));
   const std::set<std::string> national = visit("pcteam", "/ccg/02E/primary-care/achievement?year=2024/25");
   EXPECT_FALSE(national.count("pc:02E")) << "the national comparison read through the CCG's tenant store";
   // Another CCG's case is as missing through the tenant store as before.
