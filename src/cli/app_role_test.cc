@@ -275,7 +275,7 @@ TEST_F(AppRole, ACcgReadsItsOwnProcurementAndNeverAnotherCcgs) {
 // timelines; another CCG's case is not there, asked for by id or counted
 // with SQL, and neither are its sealed identity rows or events. The role
 // reads with no CHC key: the identities stay sealed whatever it reads.
-TEST_F(AppRole, ACcgReadsItsOwnChcCasesAndNeverAnotherCcgs) {
+TEST_F(AppRole, ACcgReadsAndAssessesItsOwnChcCasesAndNeverAnotherCcgs) {
   std::array<uint8_t, 32> key{};
   for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i * 5 + 3);
   const chc::FieldCipher cipher = chc::FieldCipher::FromKey(key, store::kChcCipherDomain);
@@ -290,6 +290,7 @@ TEST_F(AppRole, ACcgReadsItsOwnChcCasesAndNeverAnotherCcgs) {
     auto id = owner.value()->Refer(c, {"Ada Brightwater", "9434765919", "1931-02-17", "12 Orchard Row"}, cipher, nurse);
     ASSERT_TRUE(id.ok()) << id.error().ToString();
     case_of[ccg] = id.value();
+    ASSERT_TRUE(owner.value()->RecordChecklist(id.value(), Date::FromYmd(2018, 9, 3), true, nurse).ok());
   }
   ASSERT_TRUE(Scope().ok());
   auto opened = OpenTenantChc(app_url_);
@@ -314,6 +315,22 @@ TEST_F(AppRole, ACcgReadsItsOwnChcCasesAndNeverAnotherCcgs) {
   EXPECT_EQ(CountAs("02E", "cases", "id", other_case), 0) << "02E sees 12F's case";
   for (const char* table : {"chc_identities", "events"})
     EXPECT_EQ(CountAs("02E", table, "case_id", other_case), 0) << table << ": 02E sees 12F's rows";
+
+  // The DST form's write (web's WriteChc): 02E's assessment through the
+  // role; 12F's case is not there to assess, and a row naming it is
+  // refused by PostgreSQL.
+  chc::Assessment dst;
+  dst.assessed_on = Date::FromYmd(2018, 9, 20);
+  dst.recommendation = "eligible";
+  for (chc::Domain d : chc::kAllDomains) dst.levels[d] = chc::Level::kLow;
+  dst.case_id = case_of.at("02E");
+  Status wrote = t.Write("02E", [&](chc::ChcStore& db) -> Status { return db.RecordAssessment(dst, nurse).status(); });
+  ASSERT_TRUE(wrote.ok()) << wrote.error().ToString();
+  EXPECT_EQ(CountAs("02E", "assessments", "case_id", std::to_string(case_of.at("02E"))), 1);
+  dst.case_id = case_of.at("12F");
+  Status theirs = t.Write("02E", [&](chc::ChcStore& db) -> Status { return db.RecordAssessment(dst, nurse).status(); });
+  EXPECT_FALSE(theirs.ok()) << "02E assessed 12F's case";
+  EXPECT_EQ(CountAs("12F", "assessments", "case_id", other_case), 0) << "an assessment of 12F's case was written";
 }
 
 // An employer's payroll pages read through the role: its own staff, their

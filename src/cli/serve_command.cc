@@ -412,9 +412,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // identifiable view opens) go through a connection that sees only that
   // CCG's cases and their rows (docs/server-mode.md).
   std::unique_ptr<TenantChc> tenant_chc;
-  if (!args.app_database.empty() && chc_db.value() &&
-      !UseTenantStore(OpenTenantChc(args.app_database), tenant_chc, chc_access))
-    return kExitFailure;
+  if (!args.app_database.empty() && chc_db.value()) {
+    if (!UseTenantStore(OpenTenantChc(args.app_database), tenant_chc, chc_access)) return kExitFailure;
+    chc_access.with_tenant_write = TenantWriter(tenant_chc.get());
+  }
   // Payroll and HR: the pages need the payroll key (an employee's record
   // opens personal fields for those allowed); without the key, or without
   // payroll.sqlite, they are off and the server says so once. In server

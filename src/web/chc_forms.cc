@@ -122,7 +122,7 @@ Response WebApp::Impl::ChcDstSubmit(const Request& r, const Caller& c) const {
   const std::string now = store::Env::Default().NowUtc();
   int64_t assessment = 0;
   bool found = false;
-  Status s = chc.with_store([&](chc::ChcStore& db) -> Status {
+  Status s = WriteChc(*ccg, [&](chc::ChcStore& db) -> Status {
     CSU_ASSIGN_OR_RETURN(k, db.FindCase(*id));
     found = k && k->ccg == ccg->view();
     if (!found) return Status::Ok();

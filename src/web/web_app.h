@@ -153,6 +153,9 @@ struct ChcAccess {
   // connection that sees only `ccg`'s cases and their rows (row-level
   // security), for the reads of one CCG's pages. Unset: they use with_store.
   std::function<Status(const std::string& ccg, const std::function<Status(chc::ChcStore&)>&)> with_tenant_store;
+  // The same role for the DST form's write of one CCG's assessment (the
+  // store's own transaction, scoped to that CCG). Unset: with_store.
+  std::function<Status(const std::string& ccg, const std::function<Status(chc::ChcStore&)>&)> with_tenant_write;
   // Reads a case's identifiable fields into `out`; set only when the server
   // was given the CHC key (`csu serve --chc-key`), else the identifiable
   // view answers 404. The caller has checked the permission and written the

@@ -491,9 +491,15 @@ struct WebApp::Impl {
   // Runs `fn` on the CHC database for the pages of `ccg`: on the
   // application role's connection scoped to `ccg` when the server has one
   // (a case of another CCG is then not there at all), else on the shared
-  // store. Writes stay on the shared store (ChcAccess).
+  // store.
   Status WithChc(const OdsCode& ccg, const std::function<Status(chc::ChcStore&)>& fn) const {
     if (chc.with_tenant_store) return chc.with_tenant_store(std::string(ccg.view()), fn);
+    return chc.with_store(fn);
+  }
+  // The same for a write of `ccg`'s (a DST): through the role's writer, so
+  // PostgreSQL refuses a row of another CCG beneath the page's own check.
+  Status WriteChc(const OdsCode& ccg, const std::function<Status(chc::ChcStore&)>& fn) const {
+    if (chc.with_tenant_write) return chc.with_tenant_write(std::string(ccg.view()), fn);
     return chc.with_store(fn);
   }
   // The CCG's CHC table `which` (caseload, deadlines, reviews, packages,

@@ -523,6 +523,7 @@ class WebAppTest : public ::testing::Test {
     a.ledger.with_tenant_store = Recording<ledger::LedgerStore>("ledger", a.ledger.with_store);
     a.procurement.with_tenant_store = Recording<procurement::ProcurementStore>("procurement", a.procurement.with_store);
     a.chc.with_tenant_store = Recording<chc::ChcStore>("chc", a.chc.with_store);
+    a.chc.with_tenant_write = Recording<chc::ChcStore>("chc-write", a.chc.with_store);
     a.payroll.with_tenant_store = Recording<payroll::PayrollStore>("payroll", a.payroll.with_store);
     a.pc.with_tenant_store = Recording<primarycare::PcStore>("pc", a.pc.with_store);
     a.claims.with_tenant_store = Recording<primarycare::ClaimsStore>("claims", a.claims.with_store);
@@ -1484,6 +1485,15 @@ TEST_F(WebAppTest, ServerModePagesReadThroughTheTenantStoreOfTheirCcg) {
     EXPECT_EQ(visit("pcteam", path), std::set<std::string>{"claims:02E"}) << path;
     EXPECT_EQ(visit("gp1", path), std::set<std::string>{"claims:02E"}) << path;
   }
+  // A DST is written through the role's writer for the case's CCG.
+  const std::string chc_token = Session("chc");
+  std::string dst = "csrf=" + CsrfTokenFor(chc_token) + "&assessed_on=2018-09-20&acute=no&recommendation=eligible";
+  for (const char* d : {"breathing", "nutrition", "continence", "skin", "mobility", "communication", "psychological",
+                        "cognition", "behaviour", "drugs", "other", "consciousness"})
+    dst += std::string("&") + d + "=low";
+  Response assessed = Send(Method::kPost, "/ccg/02E/chc/cases/1/dst", Cookie(chc_token), dst);
+  EXPECT_EQ(assessed.status(), 303) << assessed.body().substr(0, 300);
+  EXPECT_TRUE(TenantsSeen().count("chc-write:02E"));
   // A practice's claim is written through the role's writer for its CCG.
   const std::string gp_token = Session("gp1");
   Response made = Send(Method::kPost, "/ccg/02E/primary-care/claims", Cookie(gp_token),
