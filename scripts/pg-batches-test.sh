@@ -131,8 +131,9 @@ cmp -s "$T/a2.json" "$T/b2.json" || fail "after the upload nodes A and B answer 
 say "catch-up latency (upload done on node A -> node B's JSON changed): ${changed} ms"
 ok "a batch uploaded on node A reached node B within 5 s (${changed} ms) and they agree byte for byte"
 
-# --- Singleton: a second ingest while the job lock (store::kIngestJobLock in src/store/sql.h) is held is refused.
-psql -q "$URL" -c "SELECT pg_advisory_lock($(printf '%d' 0x4f70656e43535506)); SELECT pg_sleep(4)" >/dev/null 2>&1 &
+# --- Singleton: a second ingest while the job lock (store::kIngestJobLock in src/store/sql.h, in this
+# schema: store::AdvisoryLockKeySql) is held is refused.
+psql -q "$URL" -c "SELECT pg_advisory_lock($(printf '%d' 0x4f70656e43535506)::bigint # hashtextextended(current_schema(), 0)); SELECT pg_sleep(4)" >/dev/null 2>&1 &
 HOLDER=$!
 sleep 1.5
 if "$CSU" ingest --data "$T/ingest" --database "$URL" --kind ae "$T/extract/ae.csv" >"$T/refused.out" 2>"$T/refused.err"; then

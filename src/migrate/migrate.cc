@@ -293,7 +293,7 @@ Result<MigrateReport> Migrate(const std::string& dir, store::SqlConnection& targ
       for (const auto& step : steps)
         for (int64_t key : step->WriteLocks()) locks.insert(key);
       locks.erase(store::kAccountsWriteLock);  // BeginWrite took it
-      CSU_ASSIGN_OR_RETURN(lock, target.Prepare("SELECT pg_advisory_xact_lock(?1)"));
+      CSU_ASSIGN_OR_RETURN(lock, target.Prepare("SELECT pg_advisory_xact_lock(" + store::AdvisoryLockKeySql("?1") + ")"));
       for (int64_t key : locks) {
         lock.Reset();
         if (Status s = lock.Bind(1, key).Run(); !s.ok()) return s;

@@ -270,7 +270,8 @@ Result<PayRunRecord> PayrollStore::CalculateRun(const std::string& employer, con
 }
 
 Status PayrollStore::TakePayRunJob(const std::string& what, const Actor& actor) {
-  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT CASE WHEN pg_try_advisory_lock(?1) THEN 1 ELSE 0 END"));
+  CSU_ASSIGN_OR_RETURN(q, db_->Prepare("SELECT CASE WHEN pg_try_advisory_lock(" + store::AdvisoryLockKeySql("?1") +
+                                       ") THEN 1 ELSE 0 END"));
   q.Bind(1, kPayRunJobLock);
   CSU_ASSIGN_OR_RETURN(row, q.Step());
   const bool got = row && q.Int(0) == 1;
@@ -296,7 +297,7 @@ Status PayrollStore::TakePayRunJob(const std::string& what, const Actor& actor) 
 }
 
 void PayrollStore::ReleasePayRunJob() {
-  auto q = db_->Prepare("SELECT pg_advisory_unlock(?1)");
+  auto q = db_->Prepare("SELECT pg_advisory_unlock(" + store::AdvisoryLockKeySql("?1") + ")");
   if (!q.ok()) return;  // the lock goes with the connection anyway
   q.value().Bind(1, kPayRunJobLock);
   (void)q.value().Run();

@@ -407,11 +407,12 @@ Result<SyncOutcome> PublishLocal(BatchChunks& chunks, store::Store& store, const
 Result<std::unique_ptr<IngestJob>> IngestJob::Take(const std::string& url, Wait wait) {
   CSU_ASSIGN_OR_RETURN(db, Connect(url));
   if (wait == Wait::kBlock) {
-    CSU_ASSIGN_OR_RETURN(q, db->Prepare("SELECT pg_advisory_lock(?1)"));
+    CSU_ASSIGN_OR_RETURN(q, db->Prepare("SELECT pg_advisory_lock(" + store::AdvisoryLockKeySql("?1") + ")"));
     q.Bind(1, store::kIngestJobLock);
     if (Status s = q.Run(); !s.ok()) return s.error();
   } else {
-    CSU_ASSIGN_OR_RETURN(q, db->Prepare("SELECT CASE WHEN pg_try_advisory_lock(?1) THEN 1 ELSE 0 END"));
+    CSU_ASSIGN_OR_RETURN(q, db->Prepare("SELECT CASE WHEN pg_try_advisory_lock(" + store::AdvisoryLockKeySql("?1") +
+                                        ") THEN 1 ELSE 0 END"));
     q.Bind(1, store::kIngestJobLock);
     CSU_ASSIGN_OR_RETURN(row, q.Step());
     const bool got = row && q.Int(0) == 1;

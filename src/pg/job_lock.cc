@@ -25,7 +25,8 @@ std::string HostName() {
 
 }  // namespace
 
-Result<std::string> LockHolder(store::SqlConnection& db, int64_t key) {
+Result<std::string> LockHolder(store::SqlConnection& db, int64_t raw_key) {
+  CSU_ASSIGN_OR_RETURN(key, SchemaLockKey(db, raw_key));
   CSU_ASSIGN_OR_RETURN(q, db.Prepare(std::string(
                               "SELECT l.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), ''), "
                               "coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
@@ -49,8 +50,11 @@ Result<std::unique_ptr<JobLock>> JobLock::Take(const std::string& url, int64_t k
   CSU_ASSIGN_OR_RETURN(name, db->Prepare("SELECT set_config('application_name', ?1, false)"));
   name.Bind(1, "csu " + job + " on " + HostName() + " pid " + std::to_string(::getpid()));
   if (Status s = name.Run(); !s.ok()) return s.error();
+  // The key in this installation's schema (pg_connection.h), kept for the
+  // unlock and the checks.
+  CSU_ASSIGN_OR_RETURN(scoped, SchemaLockKey(*db, key));
   CSU_ASSIGN_OR_RETURN(q, db->Prepare("SELECT CASE WHEN pg_try_advisory_lock(?1) THEN 1 ELSE 0 END"));
-  q.Bind(1, key);
+  q.Bind(1, scoped);
   CSU_ASSIGN_OR_RETURN(row, q.Step());
   const bool got = row && q.Int(0) == 1;
   q.Reset();
@@ -60,7 +64,7 @@ Result<std::unique_ptr<JobLock>> JobLock::Take(const std::string& url, int64_t k
                                      (holder.empty() ? std::string() : ": " + holder + " holds its lock") +
                                      "; nothing was done, try again when it has finished");
   }
-  return std::make_unique<JobLock>(std::move(db), key, job);
+  return std::make_unique<JobLock>(std::move(db), scoped, job);
 }
 
 JobLock::~JobLock() {

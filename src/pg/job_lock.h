@@ -38,8 +38,9 @@ class JobLock {
   // script's next command, a retry) would otherwise be refused.
   ~JobLock();
 
-  JobLock(std::unique_ptr<store::SqlConnection> db, int64_t key, std::string job)
-      : db_(std::move(db)), key_(key), job_(std::move(job)) {}
+  // `scoped_key`: the key as the server took it (SchemaLockKey).
+  JobLock(std::unique_ptr<store::SqlConnection> db, int64_t scoped_key, std::string job)
+      : db_(std::move(db)), key_(scoped_key), job_(std::move(job)) {}
 
  private:
   std::unique_ptr<store::SqlConnection> db_;
@@ -47,7 +48,8 @@ class JobLock {
   std::string job_;
 };
 
-// Who holds the session-level advisory lock `key` on `db`'s server: "csu
+// Who holds the session-level advisory lock `key` (store/sql.h's number, in
+// `db`'s schema: pg_connection.h's SchemaLockKey) on `db`'s server: "csu
 // invoice run on host1 pid 4242 (PostgreSQL backend 977 from 10.0.0.5,
 // connected since 2026-12-07T13:40:01Z)", or "" when nobody does.
 Result<std::string> LockHolder(store::SqlConnection& db, int64_t key);

@@ -3,7 +3,8 @@
 // skipped otherwise): the second is refused naming the first, the first
 // keeps it while its connection lives, a lost connection is noticed, and the
 // lock is free again once its holder is gone. The key is this process's own
-// (advisory locks are per database, and other tests share the server).
+// (advisory locks are per database, and other tests share the server), and
+// each test's schema makes it its own too (store::AdvisoryLockKeySql).
 #include "pg/job_lock.h"
 
 #include <gtest/gtest.h>
@@ -49,6 +50,33 @@ TEST_F(PgJobLock, ASecondRunIsRefusedNamingTheFirstUntilItEnds) {
   EXPECT_EQ(holder.value(), "");
 }
 
+// Two installations in two schemas of one database run their jobs and
+// their writers independently; within one schema a job is one at a time.
+// The platform's own keys are used: it is what each installation takes.
+TEST_F(PgJobLock, InstallationsInTwoSchemasOfOneDatabaseDoNotBlockEachOther) {
+  std::optional<TestSchema> other;
+  CSU_PG_TEST_SCHEMA(other);
+  const int64_t invoice_run = 0x4f70656e435355'0e;
+  auto here = JobLock::Take(schema_->url(), invoice_run, "invoice run");
+  ASSERT_TRUE(here.ok()) << here.error().ToString();
+  auto there = JobLock::Take(other->url(), invoice_run, "invoice run");
+  EXPECT_TRUE(there.ok()) << "another schema's invoice run was refused: " << there.error().ToString();
+  EXPECT_FALSE(JobLock::Take(schema_->url(), invoice_run, "invoice run").ok());
+  // A write transaction holding a lock in one schema does not hold up the other's.
+  auto a = Connect(schema_->url());
+  auto b = Connect(other->url());
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(a.value()->BeginWrite(0x4f70656e435355'04).ok());
+  auto timed = b.value()->Exec("SET lock_timeout = '2s'");
+  ASSERT_TRUE(timed.ok());
+  EXPECT_TRUE(b.value()->BeginWrite(0x4f70656e435355'04).ok()) << "the other schema's writer waited";
+  ASSERT_TRUE(b.value()->Commit().ok());
+  ASSERT_TRUE(a.value()->Commit().ok());
+  auto sa = SchemaLockKey(*a.value(), invoice_run), sb = SchemaLockKey(*b.value(), invoice_run);
+  ASSERT_TRUE(sa.ok() && sb.ok());
+  EXPECT_NE(sa.value(), sb.value());
+}
+
 TEST_F(PgJobLock, AHolderWhoseConnectionIsLostKnowsIt) {
   auto job = JobLock::Take(schema_->url(), key_, "invoice run");
   ASSERT_TRUE(job.ok()) << job.error().ToString();
@@ -60,8 +88,10 @@ TEST_F(PgJobLock, AHolderWhoseConnectionIsLostKnowsIt) {
       "SELECT count(*) FROM (SELECT pg_terminate_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'advisory' AND "
       "l.classid::bigint = ?1 AND l.objid::bigint = ?2 AND l.objsubid = 1) t");
   ASSERT_TRUE(q.ok()) << q.error().ToString();
-  q.value().Bind(1, static_cast<int64_t>(static_cast<uint64_t>(key_) >> 32))
-      .Bind(2, static_cast<int64_t>(static_cast<uint64_t>(key_) & 0xffffffffu));
+  auto scoped = SchemaLockKey(*other.value(), key_);
+  ASSERT_TRUE(scoped.ok()) << scoped.error().ToString();
+  q.value().Bind(1, static_cast<int64_t>(static_cast<uint64_t>(scoped.value()) >> 32))
+      .Bind(2, static_cast<int64_t>(static_cast<uint64_t>(scoped.value()) & 0xffffffffu));
   ASSERT_TRUE(q.value().Step().value());
   ASSERT_EQ(q.value().Int(0), 1);
   q.value().Reset();

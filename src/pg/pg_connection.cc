@@ -129,7 +129,7 @@ class PgConnection final : public store::SqlConnection {
   Status BeginWrite(int64_t lock) override {
     if (Status s = Exec("BEGIN"); !s.ok()) return s;
     in_transaction_ = true;
-    if (Status s = Exec("SELECT pg_advisory_xact_lock(" + std::to_string(lock) + ")"); !s.ok()) {
+    if (Status s = Exec("SELECT pg_advisory_xact_lock(" + store::AdvisoryLockKeySql(std::to_string(lock)) + ")"); !s.ok()) {
       (void)Rollback();
       return s;
     }
@@ -308,6 +308,16 @@ void AppendCopyText(std::string& out, std::string_view value) {
       default: out += c;
     }
   }
+}
+
+Result<int64_t> SchemaLockKey(store::SqlConnection& db, int64_t key) {
+  CSU_ASSIGN_OR_RETURN(q, db.Prepare("SELECT " + store::AdvisoryLockKeySql("?1")));
+  q.Bind(1, key);
+  CSU_ASSIGN_OR_RETURN(row, q.Step());
+  if (!row) return MakeError(db.Name(), "the lock key could not be read");
+  const int64_t out = q.Int(0);
+  q.Reset();
+  return out;
 }
 
 Result<std::unique_ptr<store::SqlConnection>> Connect(const std::string& url) {

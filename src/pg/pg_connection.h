@@ -6,7 +6,8 @@
 // * Placeholders `?N` are rewritten to `$N` (pg/placeholders.h); values go
 //   as text with their type (int8, text; null as unknown), never spliced into
 //   the statement, and each distinct statement is prepared once per session.
-// * BeginWrite(lock) is BEGIN + pg_advisory_xact_lock(lock); Commit is an
+// * BeginWrite(lock) is BEGIN + pg_advisory_xact_lock on the lock's key in
+//   this schema (store::AdvisoryLockKeySql); Commit is an
 //   Error when PostgreSQL rolled the transaction back.
 // * Errors name the server as postgresql://USER@HOST:PORT/DB and carry
 //   PostgreSQL's primary message and SQLSTATE, never the password or the
@@ -25,6 +26,10 @@
 #include "store/sql.h"
 
 namespace csu::pg {
+
+// The number PostgreSQL's locks take for `key` in `db`'s schema
+// (store::AdvisoryLockKeySql), e.g. to find it in pg_locks.
+Result<int64_t> SchemaLockKey(store::SqlConnection& db, int64_t key);
 
 // Connects to a postgresql:// URL or a libpq key=value string.
 Result<std::unique_ptr<store::SqlConnection>> Connect(const std::string& url);

@@ -5,6 +5,13 @@
 
 namespace csu::store {
 
+std::string AdvisoryLockKeySql(std::string_view key) {
+  // hashtextextended is PostgreSQL's own stable 64-bit text hash (11 and
+  // later); # is bigint XOR.
+  return "(" + std::string(key) + "::bigint # hashtextextended(current_schema(), 0))";
+}
+
+
 namespace {
 
 class SqliteStatement final : public SqlStatementImpl {

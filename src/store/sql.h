@@ -66,6 +66,16 @@ inline constexpr int64_t kBillingWriteLock = 0x4f70656e435355'04;
 inline constexpr int64_t kBatchesWriteLock = 0x4f70656e435355'05;
 inline constexpr int64_t kIngestJobLock = 0x4f70656e435355'06;
 
+// A lock's key as PostgreSQL takes it, as SQL: `key` (one of the numbers
+// above, given as SQL: a literal or a ?N) mixed with a hash of the
+// connection's schema, so that two installations in different schemas of
+// one database (staging and live, or tests side by side) never wait on or
+// refuse each other's writers and jobs, while every node of one
+// installation, sharing its schema, takes the same lock. Every advisory lock
+// the platform takes goes through it (pg::SchemaLockKey gives the number).
+//   db.Prepare("SELECT pg_try_advisory_lock(" + AdvisoryLockKeySql("?1") + ")")
+std::string AdvisoryLockKeySql(std::string_view key);
+
 // What an engine implements for one prepared statement.
 class SqlStatementImpl {
  public:
