@@ -17,6 +17,7 @@
 #include "chc/chc_store.h"
 #include "cli/app_role.h"
 #include "primarycare/claims_store.h"
+#include "primarycare/claims_testing.h"
 #include "primarycare/pc_store.h"
 #include "ledger/ledger_store.h"
 #include "ledger/ledger_testing.h"
@@ -481,17 +482,7 @@ TEST_F(AppRole, ACcgsClaimsAreReadAndWrittenThroughTheRoleAndNeverAnotherCcgs) {
   const primarycare::ClaimsActor team{"2024-06-03T09:00:00Z", "test", "2024-06-03"};
   std::map<std::string, int64_t> claim_of;
   for (const auto& [ccg, practice] : {std::pair{"02E", "N81001"}, std::pair{"12F", "P81001"}}) {
-    primarycare::Scheme s;
-    s.ccg = ccg;
-    s.code = "LES-ANTICOAG";
-    s.name = "Anticoagulation monitoring";
-    s.specification = "INR monitoring";
-    s.fee_pence = 750;
-    s.window_from = Date::FromYmd(2024, 4, 1);
-    s.window_to = Date::FromYmd(2025, 3, 31);
-    s.max_units_per_claim = 400;
-    s.evidence = "INR test list";
-    ASSERT_TRUE(owner.value()->AddScheme(s, team).ok());
+    ASSERT_TRUE(owner.value()->AddScheme(primarycare::AnticoagScheme(ccg), team).ok());
     primarycare::NewClaim c;
     c.scheme_code = "LES-ANTICOAG";
     c.practice = practice;

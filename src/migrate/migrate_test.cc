@@ -34,6 +34,7 @@
 #include "pg/batch_chunks.h"
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
+#include "primarycare/claims_testing.h"
 #include "primarycare/claims_store.h"
 #include "primarycare/pc_store.h"
 #include "procurement/ocds.h"
@@ -793,18 +794,8 @@ TEST_P(MigrateTest, PrimaryCareMovesWithItsEvidenceFiles) {
                     .ok());
     auto claims = primarycare::ClaimsStore::Open(Source(), [](auto&&...) { return Status::Ok(); });
     ASSERT_TRUE(claims.ok()) << claims.error().ToString();
-    primarycare::Scheme scheme;
-    scheme.ccg = "02E";
-    scheme.code = "LES-ANTICOAG";
-    scheme.name = "Anticoagulation monitoring";
-    scheme.specification = "INR monitoring";
-    scheme.fee_pence = 750;
-    scheme.window_from = Date::FromYmd(2024, 4, 1);
-    scheme.window_to = Date::FromYmd(2025, 3, 31);
-    scheme.max_units_per_claim = 400;
-    scheme.evidence = "INR test list";
     const primarycare::ClaimsActor team{"2024-06-03T09:00:00Z", "team", ""};
-    ASSERT_TRUE(claims.value()->AddScheme(scheme, team).ok());
+    ASSERT_TRUE(claims.value()->AddScheme(primarycare::AnticoagScheme("02E"), team).ok());
     primarycare::NewClaim c{"LES-ANTICOAG", "N81007", "2024-05", 10, "", std::nullopt, std::nullopt};
     c.file = primarycare::NewClaim::File{"inr.pdf", pdf};
     auto id = claims.value()->Submit({"02E", "N81007"}, c, team);

@@ -167,8 +167,9 @@ TEST_F(PgSql, AWriteLockKeepsASecondWriterWaitingUntilCommit) {
   auto other = Connect(schema_->url());
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE(db_->BeginWrite(store::kAuditWriteLock).ok());
-  // The other session cannot take the same advisory lock now.
-  auto probe = other.value()->Prepare("SELECT CASE WHEN pg_try_advisory_lock(?1) THEN 1 ELSE 0 END");
+  // The other session cannot take the same advisory lock (in this schema) now.
+  auto probe = other.value()->Prepare("SELECT CASE WHEN pg_try_advisory_lock(" + store::AdvisoryLockKeySql("?1") +
+                                      ") THEN 1 ELSE 0 END");
   ASSERT_TRUE(probe.ok());
   probe.value().Bind(1, store::kAuditWriteLock);
   ASSERT_TRUE(probe.value().Step().value());

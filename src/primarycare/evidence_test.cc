@@ -12,6 +12,7 @@
 
 #include "core/file.h"
 #include "pg/pg_for_tests.h"
+#include "primarycare/claims_testing.h"
 #include "primarycare/claims_store.h"
 #include "store/sql.h"
 #include "store/sha256.h"
@@ -79,15 +80,7 @@ class EvidenceStoreTest : public ::testing::TestWithParam<const char*> {
       CSU_PG_TEST_SCHEMA(pg_);
     }
     Open();
-    Scheme s;
-    s.ccg = "01X";
-    s.code = "LES-ANTICOAG";
-    s.name = "Anticoagulation monitoring";
-    s.specification = "INR monitoring in the practice.";
-    s.fee_pence = 750;
-    s.window_from = Date::FromYmd(2024, 4, 1);
-    s.window_to = Date::FromYmd(2025, 3, 31);
-    s.max_units_per_claim = 400;
+    Scheme s = AnticoagScheme("01X");
     s.evidence = "A list of INR tests by date.";
     s.evidence_file = true;
     ASSERT_TRUE(db_->AddScheme(s, team_).ok());

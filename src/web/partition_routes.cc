@@ -119,35 +119,36 @@ std::optional<Response> WebApp::Impl::RouteToOwners(Request& r) const {
                                         NoticePanel(why + " Please try again in a minute.", true)));
 }
 
-std::optional<Response> WebApp::Impl::RefuseUnsignedNode(const Request& r) const {
+Response WebApp::Impl::InternalAnswer(
+    const Request& r, const std::function<Result<std::string>(const store::PartitionGroup&, FinancialYear)>& answer) const {
   if (partitions.secret.empty()) return ApiNotFound();
   const Status auth =
       CheckNodeRequest(partitions.secret, http::MethodName(r.method), r.target,
                        r.headers.Get(kNodeTimeHeader).value_or(""), r.headers.Get(kNodeSignatureHeader).value_or(""),
                        r.body, NodeClock());
-  if (auth.ok()) return std::nullopt;
-  Response out = Response::Error(401, auth.error().why);
+  const std::string name(r.Query("group").value_or(""));
+  const store::PartitionGroup* g = partitions.map.Group(name);
+  auto year = FinancialYear::Parse(r.Query("year").value_or(""));
+  Response out;
+  if (!auth.ok()) {
+    out = Response::Error(401, auth.error().why);
+  } else if (g == nullptr || (g->owners[0] != partitions.self && g->owners[1] != partitions.self)) {
+    out = Response::Error(404, "this node does not own group '" + name + "'");
+  } else if (!year.ok()) {
+    out = Response::Error(400, "year: " + year.error().why);
+  } else {
+    auto json = answer(*g, year.value());
+    out = json.ok() ? Response::Json(200, std::move(json).value()) : Response::Error(404, json.error().why);
+  }
   out.SetHeader("Cache-Control", "no-store");
   return out;
-}
-
-const store::PartitionGroup* WebApp::Impl::OwnedGroup(const Request& r) const {
-  const store::PartitionGroup* g = partitions.map.Group(std::string(r.Query("group").value_or("")));
-  if (g == nullptr || (g->owners[0] != partitions.self && g->owners[1] != partitions.self)) return nullptr;
-  return g;
 }
 
 Response WebApp::Impl::InternalPartials(const Request& r) const {
-  if (auto refused = RefuseUnsignedNode(r)) return *refused;
-  const store::PartitionGroup* g = OwnedGroup(r);
-  if (g == nullptr)
-    return Response::Error(404, "this node does not own group '" + std::string(r.Query("group").value_or("")) + "'");
-  auto year = FinancialYear::Parse(r.Query("year").value_or(""));
-  if (!year.ok()) return Response::Error(400, "year: " + year.error().why);
-  const std::set<std::string> members(g->commissioners.begin(), g->commissioners.end());
-  Response out = Response::Json(200, analytics::PartialsToJson(LocalPartialsOf(views().activity(), year.value(), members)));
-  out.SetHeader("Cache-Control", "no-store");
-  return out;
+  return InternalAnswer(r, [this](const store::PartitionGroup& g, FinancialYear year) -> Result<std::string> {
+    const std::set<std::string> members(g.commissioners.begin(), g.commissioners.end());
+    return analytics::PartialsToJson(LocalPartialsOf(views().activity(), year, members));
+  });
 }
 
 analytics::OverviewByCcg WebApp::Impl::LocalOverview(const std::vector<OdsCode>& ccgs) const {
@@ -162,21 +163,15 @@ analytics::OverviewByCcg WebApp::Impl::LocalOverview(const std::vector<OdsCode>&
 }
 
 Response WebApp::Impl::InternalOverview(const Request& r) const {
-  if (auto refused = RefuseUnsignedNode(r)) return *refused;
-  const store::PartitionGroup* g = OwnedGroup(r);
-  if (g == nullptr)
-    return Response::Error(404, "this node does not own group '" + std::string(r.Query("group").value_or("")) + "'");
-  auto year = FinancialYear::Parse(r.Query("year").value_or(""));
-  if (!year.ok()) return Response::Error(400, "year: " + year.error().why);
-  // The pages show one year, the one the node was started with.
-  if (year.value() != options.year)
-    return Response::Error(404, "this node shows " + options.year.ToString() + ", not " + year.value().ToString());
-  std::vector<OdsCode> members;
-  for (const std::string& code : g->commissioners)
-    if (auto c = OdsCode::Parse(code); c.ok()) members.push_back(c.value());
-  Response out = Response::Json(200, analytics::OverviewToJson(options.year, g->name, LocalOverview(members)));
-  out.SetHeader("Cache-Control", "no-store");
-  return out;
+  return InternalAnswer(r, [this](const store::PartitionGroup& g, FinancialYear year) -> Result<std::string> {
+    // The pages show one year, the one the node was started with.
+    if (year != options.year)
+      return MakeError("overview", "this node shows " + options.year.ToString() + ", not " + year.ToString());
+    std::vector<OdsCode> members;
+    for (const std::string& code : g.commissioners)
+      if (auto c = OdsCode::Parse(code); c.ok()) members.push_back(c.value());
+    return analytics::OverviewToJson(options.year, g.name, LocalOverview(members));
+  });
 }
 
 analytics::OverviewByCcg WebApp::Impl::OverviewOf(const std::vector<OdsCode>& ccgs,

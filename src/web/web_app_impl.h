@@ -363,10 +363,12 @@ struct WebApp::Impl {
   // when this node does not hold it; nullopt: this node answers.
   std::optional<Response> RouteToOwners(Request& r) const;
   int64_t NodeClock() const;
-  // The internal endpoints' 401 for a request not signed by a node.
-  std::optional<Response> RefuseUnsignedNode(const Request& r) const;
-  // The group in ?group= when this node owns it, else nullptr.
-  const store::PartitionGroup* OwnedGroup(const Request& r) const;
+  // The internal endpoints' common part: 401 without a node's signature,
+  // 404 for a group (?group=) this node does not own, 400 for a bad
+  // ?year=; else `answer`'s JSON (an error of it is a 404 saying why).
+  Response InternalAnswer(
+      const Request& r,
+      const std::function<Result<std::string>(const store::PartitionGroup&, FinancialYear)>& answer) const;
   Response InternalPartials(const Request& r) const;
   Response InternalOverview(const Request& r) const;
   // The CSU overview's figures of `ccgs` (CCGs without activity left out):

@@ -7,6 +7,7 @@
 #include "payroll/payroll_store.h"
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
+#include "primarycare/claims_testing.h"
 #include "primarycare/global_sum.h"
 #include "primarycare/pc_store.h"
 #include "web/node_auth.h"
@@ -371,16 +372,8 @@ class WebAppTest : public ::testing::Test {
     claims_ = std::move(claims_db).value();
     const primarycare::ClaimsActor team{"2024-06-03T09:00:00Z", "test", "2024-06-03"};
     for (const char* ccg : {"02E", "27D"}) {
-      primarycare::Scheme s;
-      s.ccg = ccg;
-      s.code = "LES-ANTICOAG";
-      s.name = "Anticoagulation monitoring";
-      s.specification = "INR monitoring";
-      s.fee_pence = ccg[0] == '0' ? 750 : 98765;
-      s.window_from = Date::FromYmd(2024, 4, 1);
-      s.window_to = Date::FromYmd(2025, 3, 31);
-      s.max_units_per_claim = 400;
-      s.evidence = "INR test list";
+      primarycare::Scheme s = primarycare::AnticoagScheme(ccg);
+      s.fee_pence = ccg[0] == '0' ? 750 : 98765;  // 27D's fee shows where its claims leak
       ASSERT_TRUE(claims_->AddScheme(s, team).ok());
     }
     auto claim = [&](const char* ccg, const char* practice, int64_t units) {
@@ -2326,18 +2319,9 @@ TEST_F(WebAppTest, ServerModeClaimsPagesWriteWhereEveryNodeReads) {
   ASSERT_TRUE(a.ok()) << a.error().ToString();
   auto b = primarycare::ClaimsStore::OpenServer(std::move(b_conn).value(), [](auto&&...) { return Status::Ok(); });
   ASSERT_TRUE(b.ok()) << b.error().ToString();
-  primarycare::Scheme s;
-  s.ccg = "02E";
-  s.code = "LES-ANTICOAG";
-  s.name = "Anticoagulation monitoring";
-  s.specification = "INR monitoring";
-  s.fee_pence = 750;
-  s.window_from = Date::FromYmd(2024, 4, 1);
-  s.window_to = Date::FromYmd(2025, 3, 31);
-  s.max_units_per_claim = 400;
-  s.evidence = "INR test list";
   const primarycare::ClaimsActor team{"2024-06-03T09:00:00Z", "test", "2024-06-03"};
-  ASSERT_TRUE(b.value()->AddScheme(s, team).ok()) << "the scheme defined on the other node";
+  ASSERT_TRUE(b.value()->AddScheme(primarycare::AnticoagScheme("02E"), team).ok())
+      << "the scheme defined on the other node";
   PrimaryCareClaimsAccess on_server;
   on_server.with_store = [db = a.value().get(), &node_mu](const std::function<Status(primarycare::ClaimsStore&)>& fn) {
     std::lock_guard<std::mutex> lock(node_mu);
