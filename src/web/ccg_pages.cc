@@ -167,7 +167,9 @@ Response WebApp::Impl::Home(const Request&, const Caller& c) const {
   std::vector<std::string> problems;
   const analytics::OverviewByCcg overview = figures ? OverviewOf(tenants, problems) : analytics::OverviewByCcg{};
   for (const std::string& p : problems)
-    body += NoticePanel("Figures missing below: " + p + ". Try again in a minute.", true);
+    body += NoticePanel("Figures missing below: " + p + ". Try again in a minute; if it keeps failing, tell the "
+                        "CSU's service desk.",
+                        true);
   for (size_t i = 0; i < tenants.size(); ++i) {
     const OdsCode& ccg = tenants[i];
     std::vector<report::Cell> row = {report::Cell::Text(std::string(ccg.view())), report::Cell::Text(CcgName(ccg))};

@@ -42,6 +42,11 @@ inline constexpr const char* kServedByHeader = "X-Csu-Served-By";
 inline constexpr int kForwardTimeoutMs = 120000;
 inline constexpr size_t kForwardMaxBytes = size_t{256} << 20;
 
+// What a request to another node fails with when this node already has as
+// many out as it allows (PartitionAccess::max_outbound); a user is told the
+// node is busy rather than that the owners are down.
+inline constexpr const char* kOutboundBusy = "this node already has as many requests out to other nodes as it allows";
+
 using ForwardSend = std::function<Result<http::ClientResponse>(const http::ClientRequest& request, bool* connected)>;
 
 // The CCG a request's path is about, upper-cased: the segment after "ccg"

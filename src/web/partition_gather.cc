@@ -100,7 +100,7 @@ GatheredOverview GatherOverview(const store::PartitionMap& map, const std::strin
       return Status::Ok();
     });
     if (!owner.ok()) {
-      out.problems.push_back(owner.error().why);
+      out.missing.push_back({&g, owner.error().why});
       continue;
     }
     for (auto& [ccg, f] : figures)

@@ -53,7 +53,11 @@ Result<Gathered> GatherPartials(const store::PartitionMap& map, const std::strin
 struct GatheredOverview {
   analytics::OverviewByCcg figures;
   std::vector<std::string> answered_by;  // "GROUP=NODE", in group order
-  std::vector<std::string> problems;     // one sentence per group not answered
+  struct Missing {
+    const store::PartitionGroup* group = nullptr;
+    std::string detail;  // both owners' reasons, with their addresses: for the server's log
+  };
+  std::vector<Missing> missing;  // the groups neither owner answered
 };
 std::string OverviewTarget(const std::string& group, FinancialYear year);
 GatheredOverview GatherOverview(const store::PartitionMap& map, const std::string& self, FinancialYear year,

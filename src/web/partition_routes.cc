@@ -8,6 +8,7 @@
 // node holding everything give the same bytes); and the routing of a CCG's
 // pages to the nodes that hold it (web/partition_forward.h).
 #include <atomic>
+#include <cstdio>
 #include <ctime>
 #include <memory>
 
@@ -48,8 +49,7 @@ void WebApp::EnablePartitions(PartitionAccess partitions) {
     };
     auto slots = std::make_shared<Slots>();
     slots->max = partitions.max_outbound;
-    const std::string busy = "this node already has as many requests out to other nodes as it allows (" +
-                             std::to_string(slots->max) + "); try again in a moment";
+    const std::string busy = std::string(kOutboundBusy) + " (" + std::to_string(slots->max) + "); try again in a moment";
     if (auto fetch = partitions.fetch)
       partitions.fetch = [slots, busy, fetch](const store::PartitionNode& n, const std::string& t) -> Result<std::string> {
         if (!slots->Take()) return MakeError("node " + n.name, busy);
@@ -113,10 +113,18 @@ std::optional<Response> WebApp::Impl::RouteToOwners(Request& r) const {
   auto answer = ForwardToOwners(r, ClientAddress(r), *group, partitions.map, partitions.self, partitions.secret,
                                 NodeClock(), partitions.send);
   if (answer.ok()) return std::move(answer).value();
-  const std::string why = "The nodes holding " + ccg + " cannot be reached (" + answer.error().ToString() + ").";
+  // The nodes' addresses and errors go to the server's log, not to the user.
+  std::fprintf(stderr, "csu: a request for %s could not be forwarded: %s\n", ccg.c_str(),
+               answer.error().ToString().c_str());
+  const bool busy = answer.error().why.find(kOutboundBusy) != std::string::npos;
+  const std::string why = busy ? "This server is busy with other requests just now."
+                               : "The figures of " + ccg + " are held by nodes " + group->owners[0] + " and " +
+                                     group->owners[1] + ", and neither can be reached just now.";
   if (api) return Response::Error(503, why);
   return Response::Html(503, RenderPage(PageFrame{"Figures unavailable", "", "", "", "", {}},
-                                        NoticePanel(why + " Please try again in a minute.", true)));
+                                        NoticePanel(why + " Please try again in a minute; if it keeps failing, tell "
+                                                          "the CSU's service desk.",
+                                                    true)));
 }
 
 Response WebApp::Impl::InternalAnswer(
@@ -189,7 +197,16 @@ analytics::OverviewByCcg WebApp::Impl::OverviewOf(const std::vector<OdsCode>& cc
   if (elsewhere.empty()) return out;
   GatheredOverview gathered = GatherOverview(partitions.map, partitions.self, options.year, elsewhere, partitions.fetch);
   out.merge(gathered.figures);
-  problems = std::move(gathered.problems);
+  // The reader is told which CCGs and which nodes (named as the map names
+  // them); the nodes' addresses and errors go to the server's log.
+  for (const GatheredOverview::Missing& m : gathered.missing) {
+    std::fprintf(stderr, "csu: the CSU overview's figures of %s\n", m.detail.c_str());
+    std::string which;
+    for (const std::string& c : m.group->commissioners)
+      if (elsewhere.count(c)) which += (which.empty() ? "" : ", ") + c;
+    problems.push_back("the figures of " + which + " are held by nodes " + m.group->owners[0] + " and " +
+                       m.group->owners[1] + ", and neither answered");
+  }
   return out;
 }
 
