@@ -154,6 +154,15 @@ Response WebApp::Impl::Home(const Request&, const Caller& c) const {
   // One column per service page the user may open for a CCG (the ledger
   // for finance staff, procurement, continuing healthcare), linked.
   const std::vector<OdsCode> tenants = VisibleTenants(c);
+  if (tenants.empty()) {
+    // An analyst or finance user works for the CCGs an administrator
+    // assigns; an empty table would read as "no figures this period".
+    PageFrame f = Frame(c, "CSU overview", "Financial year " + options.year.ToString());
+    f.nav = CsuNav(c, "home");
+    return Response::Html(200, RenderPage(f, "<p>You are not assigned to any CCG yet. Ask a CSU administrator to "
+                                             "assign you the CCGs you work for (on the Users page, or "
+                                             "<code>csu users assign</code>).</p>"));
+  }
   std::vector<std::vector<NavLink>> services;
   for (const OdsCode& ccg : tenants) services.push_back(ServiceLinks(c, ccg, ""));
   const size_t first_service = t.columns.size();

@@ -3795,6 +3795,16 @@ TEST_F(WebAppTest, ACcgHeldElsewhereIsAnsweredByItsOwners) {
   EXPECT_EQ(node_request(Method::kGet, "/api/v1/ccg/02E", anonymous).status(), 401);
 }
 
+// An analyst no administrator has assigned a CCG is told so, not shown an
+// empty table that reads as "no figures this period".
+TEST_F(WebAppTest, AnAnalystWithNoCcgIsToldToAskForOne) {
+  ASSERT_TRUE(accounts_->AddUser({"lonely", "lonely", Role::kCsuAnalyst, "", false, ""}, kPassword, "test").ok());
+  Response home = Send(Method::kGet, "/", Cookie(Session("lonely")));
+  ASSERT_EQ(home.status(), 200) << home.body();
+  EXPECT_NE(home.body().find("You are not assigned to any CCG yet"), std::string::npos) << home.body();
+  EXPECT_EQ(home.body().find("No rows for this period"), std::string::npos);
+}
+
 // PartitionAccess::max_outbound: while the node's one allowed request to
 // another node is out, a second fails at once (never waits for a worker
 // the other node may be holding), naming why; the slot comes back after.
