@@ -569,6 +569,15 @@ else
   say "skip: no $CSU_TESTS (build the csu_tests target to run the PostgreSQL tests here)"
 fi
 
+# 3b. Partitions (docs/server-mode.md, "Partitions"): three csu serve nodes
+# sharing a year by commissioner group, against this cluster's database; a
+# CCG's pages and the views across CCGs on any node are one node's bytes,
+# with a node killed too (scripts/pg-partitions-test.sh says what it checks).
+step "partitions"
+"${TESTS_AS[@]}" env CSU_TEST_POSTGRES_URL="$TEST_URL" "$ROOT/scripts/pg-partitions-test.sh" "$BIN/csu" \
+  >"$T/log/partitions.log" 2>&1 || { LOGS+=("$T/log/partitions.log"); fail "scripts/pg-partitions-test.sh failed"; }
+ok "partitions: $(grep -c ': ok: ' "$T/log/partitions.log") checks of scripts/pg-partitions-test.sh passed (three nodes, each group on two)"
+
 # ---------------------------------------------------------------------------
 # 4. nginx in front of three csu serve nodes.
 # (The state folder for the nodes was made before the hard kill, 2b: the
