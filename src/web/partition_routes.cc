@@ -110,6 +110,12 @@ std::optional<Response> WebApp::Impl::RouteToOwners(Request& r) const {
                             "changing the partition map";
     return api ? Response::Error(421, why) : Response::Html(421, RenderPage(PageFrame{"Misdirected request", "", "", "", "", {}}, NoticePanel(why, true)));
   }
+  // Only a signed-in user's request goes out: an anonymous one gets here
+  // what it would get anywhere, so nobody can spend this node's requests
+  // to other nodes without an account. The owner checks the user again.
+  if (!Authenticate(r))
+    return api ? Response::Error(401, "sign in, or send an API token as 'Authorization: Bearer ...'")
+               : Redirect("/signin");
   auto answer = ForwardToOwners(r, ClientAddress(r), *group, partitions.map, partitions.self, partitions.secret,
                                 NodeClock(), partitions.send);
   if (answer.ok()) return std::move(answer).value();

@@ -3721,8 +3721,13 @@ TEST_F(WebAppTest, ACcgHeldElsewhereIsAnsweredByItsOwners) {
                                 h["x-csu-node-signature"], "", now)
                    .ok())
       << "the client's address is under the signature";
-  // A CCG this node holds, and a path about no CCG, are answered here.
+  // Nobody signed in: answered here as anywhere, nothing sent to another node.
   sent.clear();
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/27D?month=6").status(), 401);
+  EXPECT_EQ(Send(Method::kGet, "/ccg/27D").Header("Location"), "/signin");
+  EXPECT_EQ(Send(Method::kGet, "/ccg/27D", "csu_session=forged").Header("Location"), "/signin");
+  EXPECT_TRUE(sent.empty()) << "an anonymous request went to another node";
+  // A CCG this node holds, and a path about no CCG, are answered here.
   EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/02E?month=6", admin).status(), 200);
   EXPECT_EQ(Send(Method::kGet, "/api/v1/ccgs", admin).status(), 200);
   EXPECT_TRUE(sent.empty());
