@@ -568,6 +568,18 @@ TEST_F(AppRole, ACcgsClaimsAreReadAndWrittenThroughTheRoleAndNeverAnotherCcgs) {
   });
   ASSERT_TRUE(moved.ok()) << moved.error().ToString();
   EXPECT_EQ(CountAs("12F", "es_claims", "units", "99"), 0) << "02E's session changed 12F's claim";
+  // A write that leaves its transaction aborted still leaves no tenant behind.
+  Status aborted = pg::WithSessionTenant(*raw.value(), "02E", [&]() -> Status {
+    if (Status b = raw.value()->Exec("BEGIN"); !b.ok()) return b;
+    return raw.value()->Exec("SELECT 1/0");
+  });
+  EXPECT_FALSE(aborted.ok());
+  auto setting = raw.value()->Prepare("SELECT coalesce(current_setting('app.tenant', true), '')");
+  ASSERT_TRUE(setting.ok()) << setting.error().ToString();
+  auto got = setting.value().Step();
+  ASSERT_TRUE(got.ok() && got.value()) << "the connection is still in the aborted transaction";
+  EXPECT_EQ(setting.value().Text(0), "") << "the tenant outlived the aborted write";
+  setting.value().Reset();
   // The session's tenant is gone after the write: without one, an error, never rows.
   auto after = raw.value()->Prepare("SELECT count(*) FROM es_claims");
   Status counted = after.ok() ? after.value().Step().ok() ? Status::Ok() : Status(MakeError("step", "failed"))

@@ -80,7 +80,13 @@ Status WithSessionTenant(store::SqlConnection& db, std::string_view tenant, F&& 
   auto set = db.Prepare("SELECT set_config('app.tenant', ?1, false)");
   Status s = set.ok() ? set.value().Bind(1, tenant).Run() : Status(set.error());
   if (s.ok()) s = body();
-  const Status cleared = db.Exec("SELECT set_config('app.tenant', '', false)");
+  Status cleared = db.Exec("SELECT set_config('app.tenant', '', false)");
+  if (!cleared.ok()) {
+    // A transaction `body` left aborted refuses every statement but
+    // ROLLBACK: end it, so the tenant can still be cleared.
+    (void)db.Exec("ROLLBACK");
+    cleared = db.Exec("SELECT set_config('app.tenant', '', false)");
+  }
   if (s.ok() && !cleared.ok()) return cleared;
   return s;
 }
