@@ -21,10 +21,13 @@
 #include <filesystem>
 
 #include "payroll/payroll_store.h"
+#include "payroll/payroll_store_testing.h"
 #include "store/field_cipher.h"
 
 namespace csu::payroll {
 namespace {
+
+using testing::FixedPay;
 
 const Actor kAlice{"2025-04-20T09:00:00Z", "alice"};
 const Actor kBob{"2025-04-21T09:00:00Z", "bob"};
@@ -34,26 +37,6 @@ store::FieldCipher Cipher() {
   std::array<uint8_t, 32> key{};
   key.fill(5);
   return store::FieldCipher::FromKey(key, store::kPayrollCipherDomain);
-}
-
-// A stand-in calculation paying `net` pence to everyone (the pay arithmetic
-// is pay_run's; here only what is stored matters).
-PayrollStore::PayCalculator Paying(int64_t net) {
-  return [net](const std::vector<PeriodInput>& in) -> Result<PayRunResult> {
-    PayRunResult out;
-    for (const PeriodInput& p : in) {
-      Payslip s;
-      s.employee_id = p.employee_id;
-      s.cost_centre = p.cost_centre;
-      s.tax_year = p.tax_year;
-      s.period = p.period;
-      s.pay_date = p.pay_date;
-      s.tax_code = p.tax_code;
-      s.gross = s.net = Money::FromPence(net);
-      out.payslips.push_back(s);
-    }
-    return out;
-  };
 }
 
 enum class Op { kCalculate, kRecalculate, kApprove };
@@ -93,7 +76,10 @@ int InstallHooks(sqlite3* db, char**, const sqlite3_api_routines*) {
   g_armed = true;
   bool ok = false;
   if (op == Op::kApprove) ok = db.value()->ApproveRun(run_id, kBob).ok();
-  else ok = db.value()->CalculateRun("02E", "2025/26", 1, Paying(op == Op::kCalculate ? 100000 : 200000), kAlice).ok();
+  else {
+    const int64_t pay = op == Op::kCalculate ? 100000 : 200000;
+    ok = db.value()->CalculateRun("02E", "2025/26", 1, FixedPay(pay, pay), kAlice).ok();
+  }
   if (!ok) _exit(4);
   if (at == KillAt::kAfterCommit) Die();  // the call returned: its commit is on disk
   _exit(5);  // reaching here means the kill point was never hit
@@ -138,7 +124,7 @@ class PayRunCrash : public ::testing::Test {
       a.ni_category = "A";
       ASSERT_TRUE(db.value()->Assign(a, kAlice).ok());
     }
-    if (calculated) ASSERT_TRUE(db.value()->CalculateRun("02E", "2025/26", 1, Paying(100000), kAlice).ok());
+    if (calculated) ASSERT_TRUE(db.value()->CalculateRun("02E", "2025/26", 1, FixedPay(100000, 100000), kAlice).ok());
   }
 
   void KillChild(Op op, KillAt at) {
@@ -180,7 +166,7 @@ TEST_F(PayRunCrash, ACalculationKilledLeavesNoRunOrTheWholeRun) {
       EXPECT_EQ(runs.value()[0].net.pence(), kStaff * 100000);
     }
     // Calculating again completes it.
-    auto again = db.value()->CalculateRun("02E", "2025/26", 1, Paying(100000), kAlice);
+    auto again = db.value()->CalculateRun("02E", "2025/26", 1, FixedPay(100000, 100000), kAlice);
     ASSERT_TRUE(again.ok()) << again.error().ToString();
     EXPECT_EQ(again.value().payslips, kStaff);
   }
@@ -217,7 +203,7 @@ TEST_F(PayRunCrash, AnApprovalKilledLeavesTheRunCalculatedOrFinalWithItsApprover
     if (at == KillAt::kAfterCommit) {
       EXPECT_EQ(run.value()->state, RunState::kApproved);
       EXPECT_EQ(run.value()->approved_by, "bob");
-      EXPECT_FALSE(db.value()->CalculateRun("02E", "2025/26", 1, Paying(1), kAlice).ok()) << "final";
+      EXPECT_FALSE(db.value()->CalculateRun("02E", "2025/26", 1, FixedPay(1, 1), kAlice).ok()) << "final";
     } else {
       EXPECT_EQ(run.value()->state, RunState::kCalculated);
       EXPECT_EQ(run.value()->approved_by, "");
