@@ -8,7 +8,10 @@
 # not hold it (forwarded to an owner); with a node killed, the same (every
 # group has a second owner). The internal endpoint refuses a request without
 # the node signature, with a bad one, with a user's credentials alone, and
-# one replayed outside the window; a forged forwarding is refused.
+# one replayed outside the window; a forged forwarding is refused. The nodes
+# start with empty folders and take the batches from the database, a batch
+# ingested while they run reaches all three, and a new map is taken without
+# a restart.
 #
 #   CSU_TEST_POSTGRES_URL=postgresql://USER@HOST:PORT/DB scripts/pg-partitions-test.sh [CSU_BINARY]
 #
@@ -25,15 +28,17 @@ CSU=${1:-$ROOT/build/csu}
 pg_test_begin pg-partitions csu_partitions openssl python3 sha256sum
 declare -A PID=()  # node name -> pid, stopped on exit
 
-# --- One state folder of three CCGs' activity, copied for every node.
+# --- Three CCGs' activity, admitted patient care and outpatients first, ingested
+# into the database (through a folder of its own); the partitioned nodes
+# below start with empty folders and take it from there.
 export CSU_KEY_FILE="$T/pseudonymisation.key"
 "$CSU" synth --out "$T/extract" --ccgs 02E,27D,12F --year 2018/19 --seed 7 --quiet || fail "csu synth failed"
-for kind in apc op ae; do
-  "$CSU" ingest --data "$T/state" --kind "$kind" "$T/extract/$kind.csv" >/dev/null || fail "csu ingest $kind failed"
+for kind in apc op; do
+  "$CSU" ingest --data "$T/state-one" --database "$URL" --kind "$kind" "$T/extract/$kind.csv" >/dev/null ||
+    fail "csu ingest --database $kind failed"
 done
-rm -rf "$T/extract"
-for n in one a b c; do cp -a "$T/state" "$T/state-$n"; done
-rm -rf "$T/state"
+n=$(psql -tA "$URL" -c "SELECT count(*) FROM server_batches")
+[ "$n" = 2 ] || fail "the two ingests published $n batches to the database, expected 2"
 USER_NAME=partitions-admin
 printf '%s\n' "Harbour-lantern-$RANDOM-$RANDOM" | "$CSU" users add "$USER_NAME" --data "$T/state-one" --database "$URL" \
   --role csu_admin --password-stdin >/dev/null || fail "csu users add --database failed"
@@ -61,31 +66,10 @@ start() {  # NAME LISTEN ARGS...: starts a node, waits for its start line, sets 
 c() { curl -sS --max-time 60 "$@"; }
 api() { c -H "Authorization: Bearer $TOKEN" "$@"; }
 
-# --- The reference: one node holding every record.
-start one 127.0.0.1:0
-ONE="http://127.0.0.1:$PORT"
-code=$(api -o "$T/one.json" -w '%{http_code}' "$ONE/api/v1/csu/activity") || fail "GET /api/v1/csu/activity on the single node failed"
-[ "$code" = 200 ] || fail "the single node's cross-CCG view: $code $(head -c 300 "$T/one.json")"
-mapfile -t CCGS < <(python3 -c 'import json,sys; print("\n".join(c["ccg"] for c in json.load(open(sys.argv[1]))["ccgs"]))' "$T/one.json")
-[ "${#CCGS[@]}" -ge 3 ] || fail "expected at least three CCGs in the view, got ${#CCGS[@]}"
-lines=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["lines"]))' "$T/one.json")
-[ "$lines" -gt 10 ] || fail "the single node's view has only $lines lines"
-# Its CSU overview, and each CCG's headline figures and monitoring page.
-api -o "$T/one-home.html" "$ONE/" || fail "GET / on the single node failed"
-grep -q "CSU overview" "$T/one-home.html" || fail "the single node's home is not the CSU overview"
-for ccg in "${CCGS[@]}"; do
-  api -o "$T/one-$ccg.json" "$ONE/api/v1/ccg/$ccg?month=12" || fail "GET /api/v1/ccg/$ccg on the single node failed"
-  api -o "$T/one-$ccg.html" "$ONE/ccg/$ccg/view/monitoring?month=12" || fail "GET the monitoring page of $ccg failed"
-done
-RSS_ONE=$(awk '/^VmRSS/ {print $2}' "/proc/${PID[one]}/status")
-kill -TERM "${PID[one]}"; wait "${PID[one]}" 2>/dev/null || true; unset 'PID[one]'
-ok "the single node's cross-CCG view: ${#CCGS[@]} CCGs, $lines lines"
-
-# --- Three groups (the CCGs dealt round-robin), each on two nodes.
-G1="" G2="" G3=""
-for i in "${!CCGS[@]}"; do
-  case $((i % 3)) in 0) G1+="${G1:+,}${CCGS[$i]}" ;; 1) G2+="${G2:+,}${CCGS[$i]}" ;; 2) G3+="${G3:+,}${CCGS[$i]}" ;; esac
-done
+# --- Three groups, each on two nodes.
+# The synthetic CCGs, one group each, in the order the views list them.
+CCGS=(02E 12F 27D)
+G1=02E G2=12F G3=27D
 read -r PA PB PC < <(python3 -c '
 import socket
 socks = [socket.socket() for _ in range(3)]
@@ -114,22 +98,71 @@ n=$(psql -tA "$URL" -c "SELECT count(*) FROM audit_log WHERE action = 'partition
 [ "$n" = 1 ] || fail "the map's change is not in the audit log once ($n)"
 ok "csu partitions set/show: three groups on two nodes each, audited; a bad map refused"
 
-# --- Three nodes, each loading its share.
+# --- Three nodes with empty folders, each taking the batches from the database and
+# loading its share.
 openssl rand -hex 32 >"$T/node.secret"
 chmod 600 "$T/node.secret"
 for n in a b c; do
   port_var="P${n^^}"
   start "$n" "127.0.0.1:${!port_var}" --node "$n" --node-secret "$T/node.secret"
   grep -q "node $n of the partition map" "$T/node-$n.out" || fail "node $n does not say it is a partition node"
+  grep -q "batches from the database: 2 taken" "$T/node-$n.out" ||
+    fail "node $n did not fill its empty folder from the database: $(grep batches "$T/node-$n.out")"
 done
 A="http://127.0.0.1:$PA"
-for n in a b c; do
-  records=$(sed -n 's/.*, \([0-9]*\) records of .*/\1/p' "$T/node-$n.out")
-  say "node $n: $records records loaded, resident $(awk '/^VmRSS/ {print $2}' "/proc/${PID[$n]}/status") KiB (the single node: $RSS_ONE KiB)"
-done
 # Node a holds g1 and g3 only: it has no partials of g2 to give.
 first_g2=${G2%%,*}
-ok "three nodes started"
+ok "three nodes started with empty folders, each filled from the database"
+
+# --- A new batch (accident and emergency) ingested while they run: every node
+# takes it from the database and reloads its share.
+"$CSU" ingest --data "$T/state-one" --database "$URL" --kind ae "$T/extract/ae.csv" >/dev/null ||
+  fail "csu ingest --database ae failed"
+INGESTED=$(date +%s.%N)
+rm -rf "$T/extract"
+
+# --- The reference: one node holding every record (the folder that ingested them).
+start one 127.0.0.1:0
+ONE="http://127.0.0.1:$PORT"
+code=$(api -o "$T/one.json" -w '%{http_code}' "$ONE/api/v1/csu/activity") || fail "GET /api/v1/csu/activity on the single node failed"
+[ "$code" = 200 ] || fail "the single node's cross-CCG view: $code $(head -c 300 "$T/one.json")"
+mapfile -t CCGS < <(python3 -c 'import json,sys; print("\n".join(c["ccg"] for c in json.load(open(sys.argv[1]))["ccgs"]))' "$T/one.json")
+[ "${#CCGS[@]}" -ge 3 ] || fail "expected at least three CCGs in the view, got ${#CCGS[@]}"
+lines=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["lines"]))' "$T/one.json")
+[ "$lines" -gt 10 ] || fail "the single node's view has only $lines lines"
+# Its CSU overview, and each CCG's headline figures and monitoring page.
+api -o "$T/one-home.html" "$ONE/" || fail "GET / on the single node failed"
+grep -q "CSU overview" "$T/one-home.html" || fail "the single node's home is not the CSU overview"
+for ccg in "${CCGS[@]}"; do
+  api -o "$T/one-$ccg.json" "$ONE/api/v1/ccg/$ccg?month=12" || fail "GET /api/v1/ccg/$ccg on the single node failed"
+  api -o "$T/one-$ccg.html" "$ONE/ccg/$ccg/view/monitoring?month=12" || fail "GET the monitoring page of $ccg failed"
+done
+RSS_ONE=$(awk '/^VmRSS/ {print $2}' "/proc/${PID[one]}/status")
+kill -TERM "${PID[one]}"; wait "${PID[one]}" 2>/dev/null || true; unset 'PID[one]'
+ok "the single node's cross-CCG view: ${#CCGS[@]} CCGs, $lines lines"
+
+# Every node serves the new figures: its own CCGs' headline figures are the
+# single node's, byte for byte.
+node_has_all() {  # NAME PORT GROUPS...
+  local name=$1 port=$2 ccg
+  shift 2
+  for ccg in "$@"; do
+    api -o "$T/poll.json" "http://127.0.0.1:$port/api/v1/ccg/$ccg?month=12" 2>/dev/null || return 1
+    cmp -s "$T/one-$ccg.json" "$T/poll.json" || return 1
+  done
+}
+for _ in $(seq 300); do
+  node_has_all a "$PA" "$G1" "$G3" && node_has_all b "$PB" "$G1" "$G2" && node_has_all c "$PC" "$G2" "$G3" && break
+  sleep 0.1
+done
+node_has_all a "$PA" "$G1" "$G3" && node_has_all b "$PB" "$G1" "$G2" && node_has_all c "$PC" "$G2" "$G3" ||
+  fail "30 s after the reference, a node still does not serve the new batch's figures"
+TOOK=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$INGESTED" "$(date +%s.%N)")
+ok "the batch ingested while the nodes ran is served by all three within ${TOOK} s of its ingest (the single reference node started and read meanwhile)"
+for n in a b c; do
+  records=$(sed -n 's/.*share reloaded: \([0-9]*\) records of .*/\1/p' "$T/node-$n.out" | tail -n 1)
+  say "node $n: $records records loaded, resident $(awk '/^VmRSS/ {print $2}' "/proc/${PID[$n]}/status") KiB (the single node: $RSS_ONE KiB)"
+done
 
 # --- A CCG's pages on any node: the owner's bytes, said who served them.
 same_ccg_pages() {  # NODE-URL LABEL EXPECTED-SERVER-OF-G2
@@ -177,55 +210,94 @@ ok "with node b killed, nodes a and c still give the same bytes (g2 from its sec
 
 # --- The internal endpoint: only a node's signature opens it.
 TARGET="/internal/v1/partials?group=g1&year=2018%2F19"
-sign() {  # TIME TARGET -> hex HMAC-SHA-256 as web/node_auth.h defines it
-  printf 'GET\n%s\n%s\n%s' "$2" "$1" "$(printf '' | sha256sum | cut -d' ' -f1)" |
-    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(cat "$T/node.secret")" | awk '{print $NF}'
+EMPTY_SHA=$(printf '' | sha256sum | cut -d' ' -f1)
+mac() {  # METHOD TARGET TIME NONCE TO [HEXKEY] -> hex HMAC-SHA-256 as web/node_auth.h defines it (no body)
+  printf '%s\n%s\n%s\n%s\n%s\n%s' "$1" "$2" "$3" "$4" "$5" "$EMPTY_SHA" |
+    openssl dgst -sha256 -mac HMAC -macopt "hexkey:${6:-$(cat "$T/node.secret")}" | awk '{print $NF}'
+}
+H=()
+signed() {  # METHOD TARGET TIME [TO [HEXKEY]]: sets H to the three headers of a request signed for node TO (a)
+  local nonce
+  nonce=$(openssl rand -hex 16)
+  H=(-H "X-Csu-Node-Time: $3" -H "X-Csu-Node-Nonce: $nonce"
+     -H "X-Csu-Node-Signature: $(mac "$1" "$2" "$3" "$nonce" "${4:-a}" "${5:-}")")
 }
 now=$(date +%s)
-code=$(c -o "$T/p.json" -w '%{http_code}' -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(sign "$now" "$TARGET")" "$A$TARGET")
+signed GET "$TARGET" "$now"
+code=$(c -o "$T/p.json" -w '%{http_code}' "${H[@]}" "$A$TARGET")
 [ "$code" = 200 ] || fail "a correctly signed request was refused: $code $(cat "$T/p.json")"
 grep -q '"format":"csu-cube-partials-v1"' "$T/p.json" || fail "the internal endpoint did not answer partials"
+code=$(c -o "$T/again.json" -w '%{http_code}' "${H[@]}" "$A$TARGET")
+[ "$code" = 401 ] || fail "the same signed request a second time (a replay inside the window): expected 401, got $code"
+grep -q "replay" "$T/again.json" || fail "the replay refusal does not say so: $(cat "$T/again.json")"
 code=$(c -o /dev/null -w '%{http_code}' "$A$TARGET")
 [ "$code" = 401 ] || fail "no signature: expected 401, got $code"
 code=$(c -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$A$TARGET")
 [ "$code" = 401 ] || fail "a user's API token alone: expected 401, got $code"
-bad=$(sign "$now" "$TARGET" | tr '0-9a-f' '1-9a-f0')
-code=$(c -o /dev/null -w '%{http_code}' -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $bad" "$A$TARGET")
+signed GET "$TARGET" "$now"
+H[5]="X-Csu-Node-Signature: $(printf '%s' "${H[5]#X-Csu-Node-Signature: }" | tr '0-9a-f' '1-9a-f0')"
+code=$(c -o /dev/null -w '%{http_code}' "${H[@]}" "$A$TARGET")
 [ "$code" = 401 ] || fail "a bad signature: expected 401, got $code"
-wrong_key=$(printf 'GET\n%s\n%s\n%s' "$TARGET" "$now" "$(printf '' | sha256sum | cut -d' ' -f1)" |
-  openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(openssl rand -hex 32)" | awk '{print $NF}')
-code=$(c -o /dev/null -w '%{http_code}' -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $wrong_key" "$A$TARGET")
+signed GET "$TARGET" "$now" a "$(openssl rand -hex 32)"
+code=$(c -o /dev/null -w '%{http_code}' "${H[@]}" "$A$TARGET")
 [ "$code" = 401 ] || fail "a signature under another secret: expected 401, got $code"
-old=$((now - 120))
-code=$(c -o "$T/old.json" -w '%{http_code}' -H "X-Csu-Node-Time: $old" -H "X-Csu-Node-Signature: $(sign "$old" "$TARGET")" "$A$TARGET")
+signed GET "$TARGET" "$now" c
+code=$(c -o /dev/null -w '%{http_code}' "${H[@]}" "$A$TARGET")
+[ "$code" = 401 ] || fail "a request signed for node c, sent to node a: expected 401, got $code"
+signed GET "$TARGET" $((now - 120))
+code=$(c -o "$T/old.json" -w '%{http_code}' "${H[@]}" "$A$TARGET")
 [ "$code" = 401 ] || fail "a request signed 120 s ago (a replay outside the window): expected 401, got $code"
 grep -q "replay" "$T/old.json" || fail "the replay refusal does not say so: $(cat "$T/old.json")"
 other="/internal/v1/partials?group=g2&year=2018%2F19"
-code=$(c -o /dev/null -w '%{http_code}' -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(sign "$now" "$TARGET")" "$A$other")
+signed GET "$TARGET" "$now"
+code=$(c -o /dev/null -w '%{http_code}' "${H[@]}" "$A$other")
 [ "$code" = 401 ] || fail "g1's signature on a request for g2: expected 401, got $code"
-code=$(c -o /dev/null -w '%{http_code}' -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(sign "$now" "$other")" "$A$other")
+signed GET "$other" "$now"
+code=$(c -o /dev/null -w '%{http_code}' "${H[@]}" "$A$other")
 [ "$code" = 404 ] || fail "node a answered for group g2, which it does not own: $code"
-ok "the internal endpoint refuses no signature, a user's token, a bad or foreign signature, a replay, another target"
+ok "the internal endpoint refuses no signature, a user's token, a bad or foreign signature, one for another node, a replay inside and outside the window, another target"
 
 # --- A forwarding only a node can make: unsigned, or signed for another client, refused.
 code=$(api -o "$T/fwd.json" -w '%{http_code}' -H "X-Csu-Forwarded-By: c" -H "X-Csu-Forwarded-For: 192.0.2.1" \
   "$A/api/v1/ccg/${G1%%,*}?month=12")
 [ "$code" = 401 ] || fail "an unsigned forwarding: expected 401, got $code"
-fsign() {  # TIME TARGET CLIENT -> the MAC of a GET forwarded by c for CLIENT
-  printf 'FORWARD\nc\n%s\nGET\n%s\n%s\n%s' "$3" "$2" "$1" "$(printf '' | sha256sum | cut -d' ' -f1)" |
-    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(cat "$T/node.secret")" | awk '{print $NF}'
-}
+FWD_GET=$'FORWARD\nc\n192.0.2.1\nGET'  # a GET forwarded by c for 192.0.2.1 (web/node_auth.h, ForwardedMethod)
 ftarget="/api/v1/ccg/${G1%%,*}?month=12"
+signed "$FWD_GET" "$ftarget" "$now"
 code=$(api -o "$T/fwd.json" -w '%{http_code}' -H "X-Csu-Forwarded-By: c" -H "X-Csu-Forwarded-For: 192.0.2.1" \
-  -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(fsign "$now" "$ftarget" 192.0.2.1)" "$A$ftarget")
+  "${H[@]}" "$A$ftarget")
 [ "$code" = 200 ] || fail "a correctly signed forwarding was refused: $code $(cat "$T/fwd.json")"
 cmp -s "$T/one-${G1%%,*}.json" "$T/fwd.json" || fail "a forwarded request was not answered as the user's own"
+signed "$FWD_GET" "$ftarget" "$now"
 code=$(api -o "$T/fwd.json" -w '%{http_code}' -H "X-Csu-Forwarded-By: c" -H "X-Csu-Forwarded-For: 192.0.2.9" \
-  -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(fsign "$now" "$ftarget" 192.0.2.1)" "$A$ftarget")
+  "${H[@]}" "$A$ftarget")
 [ "$code" = 401 ] || fail "a forwarding signed for another client's address: expected 401, got $code"
 ftarget="/api/v1/ccg/$first_g2?month=12"
+signed "$FWD_GET" "$ftarget" "$now"
 code=$(api -o "$T/fwd.json" -w '%{http_code}' -H "X-Csu-Forwarded-By: c" -H "X-Csu-Forwarded-For: 192.0.2.1" \
-  -H "X-Csu-Node-Time: $now" -H "X-Csu-Node-Signature: $(fsign "$now" "$ftarget" 192.0.2.1)" "$A$ftarget")
+  "${H[@]}" "$A$ftarget")
 [ "$code" = 421 ] || fail "a forwarded request for a CCG node a does not hold: expected 421 (no second hop), got $code"
 ok "forwarding: unsigned or signed for another address refused; a forwarded request is answered, never forwarded again"
+# --- A new map while the nodes run: b (killed above) leaves the map, and a takes g2
+# from it. Nodes a and c reload their shares without a restart.
+"$CSU" partitions set --database "$URL" --node "a=http://127.0.0.1:$PA" --node "c=http://127.0.0.1:$PC" \
+  --group "g1:a,c:$G1" --group "g2:a,c:$G2" --group "g3:c,a:$G3" >"$T/set.out" || fail "csu partitions set (the new map) failed"
+grep -q "within a few seconds" "$T/set.out" || fail "csu partitions set does not say the nodes take the map: $(cat "$T/set.out")"
+SET_AT=$(date +%s.%N)
+for _ in $(seq 300); do
+  grep -q "the partition map changed" "$T/node-a.out" && grep -q "the partition map changed" "$T/node-c.out" && break
+  sleep 0.1
+done
+grep -q "the partition map changed: groups g1, g2, g3" "$T/node-a.out" ||
+  fail "30 s after partitions set, node a had not taken the new map: $(tail -n 3 "$T/node-a.out") $(tail -n 3 "$T/node-a.err")"
+grep -q "the partition map changed" "$T/node-c.out" || fail "30 s after partitions set, node c had not taken the new map"
+TOOK=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$SET_AT" "$(date +%s.%N)")
+api -D "$T/hm" -o "$T/ccg.json" "$A/api/v1/ccg/$first_g2?month=12" || fail "GET $first_g2 on node a after the new map failed"
+! grep -qi '^x-csu-served-by' "$T/hm" || fail "$first_g2 was still forwarded by node a after the new map gave it g2"
+cmp -s "$T/one-$first_g2.json" "$T/ccg.json" || fail "$first_g2's figures on node a after the new map differ from the single node's"
+api -D "$T/h-a3" -o "$T/gather-a3.json" "$A/api/v1/csu/activity" || fail "GET /api/v1/csu/activity on node a after the new map failed"
+cmp -s "$T/one.json" "$T/gather-a3.json" || fail "node a's gathered view after the new map differs from the single node's"
+grep -qi '^x-csu-gathered-from: g1=a;g2=a;g3=a' "$T/h-a3" || fail "node a did not gather from itself alone: $(grep -i gathered "$T/h-a3")"
+same_ccg_pages "http://127.0.0.1:$PC" "node c after the new map" ""
+ok "a new map taken by the running nodes within ${TOOK} s of csu partitions set: node a holds g2 and answers it itself, byte for byte the single node's"
 say "all checks passed"

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <functional>
 #include <map>
 
 #include "billing/billing_store.h"
@@ -19,9 +20,12 @@
 #include "primarycare/claims_store.h"
 #include "primarycare/claims_testing.h"
 #include "primarycare/pc_store.h"
+#include "ledger/budget_file.h"
+#include "ledger/budget_reports.h"
 #include "ledger/ledger_store.h"
 #include "ledger/ledger_testing.h"
 #include "payroll/payroll_store.h"
+#include "payroll/payroll_store_testing.h"
 #include "store/field_cipher.h"
 #include "pg/pg_connection.h"
 #include "pg/pg_for_tests.h"
@@ -384,6 +388,88 @@ TEST_F(AppRole, AnEmployersStaffAreReadThroughTheRoleAndNeverAnotherEmployers) {
   EXPECT_EQ(CountAs("02E", "staff_identities", "employee_id", other_employee), 0) << "02E sees 12F's sealed fields";
 }
 
+// An employer's pay run is approved, and its posting recorded, through the
+// role with the employer as the session's tenant; another employer's run
+// under it is not there to approve, and stays as it was.
+TEST_F(AppRole, AnEmployersPayRunIsApprovedThroughTheRoleAndNeverAnotherEmployers) {
+  std::array<uint8_t, 32> key{};
+  for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(120 + i);
+  const store::FieldCipher cipher = store::FieldCipher::FromKey(key, store::kPayrollCipherDomain);
+  auto owner_conn = pg::Connect(schema_->url());
+  ASSERT_TRUE(owner_conn.ok());
+  auto owner = payroll::PayrollStore::OpenServer(std::move(owner_conn).value(), cipher);
+  ASSERT_TRUE(owner.ok()) << owner.error().ToString();
+  payroll::PayrollStore& db = *owner.value();
+  const payroll::Actor alice{"2025-04-20T09:00:00Z", "alice"}, bob{"2025-04-21T09:00:00Z", "bob"};
+  std::map<std::string, int64_t> run_of;
+  for (const char* code : {"02E", "12F"}) {
+    ASSERT_TRUE(db.AddEmployer({code, payroll::EmployerKind::kCcg, std::string("NHS ") + code + " CCG", "123/AB456",
+                                "123PA00012345"},
+                               alice)
+                    .ok());
+    ASSERT_TRUE(db.AddPost({0, code, "FIN01", "CC900", "Finance officer", "5", 900}, alice).ok());
+    auto id = db.AddEmployee({code, std::string("S-") + code, Date::FromYmd(2020, 4, 1), std::nullopt},
+                             {std::string("Rowan Ashgrove ") + code, "3 Mill Lane, Warrington", "1980-02-29",
+                              "AB123456C", "20-71-03", "55779911"},
+                             cipher, alice);
+    ASSERT_TRUE(id.ok()) << id.error().ToString();
+    payroll::Assignment x;
+    x.employee_id = id.value();
+    x.post_code = "FIN01";
+    x.start = Date::FromYmd(2020, 4, 1);
+    x.hours_x100 = 3750;
+    x.fte_x100 = 100;
+    x.band = "5";
+    x.annual_salary = Money::FromPounds(24'000);
+    x.tax_code = "1257L";
+    x.ni_category = "A";
+    ASSERT_TRUE(db.Assign(x, alice).ok());
+    auto run = db.CalculateRun(code, "2025/26", 1, payroll::testing::FixedPay(200000, 150000), alice);
+    ASSERT_TRUE(run.ok()) << run.error().ToString();
+    ASSERT_EQ(run.value().payslips, 1);
+    run_of[code] = run.value().id;
+  }
+  ASSERT_TRUE(Scope().ok());
+  auto opened = OpenTenantPayroll(app_url_, cipher);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  TenantPayroll& t = *opened.value();
+  Status wrote = t.Write("02E", [&](payroll::PayrollStore& mine) -> Status {
+    CSU_ASSIGN_OR_RETURN(approved, mine.ApproveRun(run_of.at("02E"), bob));
+    EXPECT_EQ(approved.state, payroll::RunState::kApproved);
+    payroll::RunPosting posting;
+    posting.run_id = run_of.at("02E");
+    posting.entity = "02E";
+    posting.journal = 7;
+    posting.batch = 3;
+    return mine.RecordPosting(posting, bob);
+  });
+  ASSERT_TRUE(wrote.ok()) << wrote.error().ToString();
+  auto seen = db.FindRun(run_of.at("02E"));
+  ASSERT_TRUE(seen.ok() && seen.value());
+  EXPECT_EQ(seen.value()->state, payroll::RunState::kApproved);
+  auto posted = db.FindPosting(run_of.at("02E"));
+  ASSERT_TRUE(posted.ok() && posted.value());
+  EXPECT_EQ(posted.value()->journal, 7);
+  // 12F's run under 02E's tenant: not there to approve, and left as it was.
+  Status theirs = t.Write("02E", [&](payroll::PayrollStore& mine) -> Status {
+    return mine.ApproveRun(run_of.at("12F"), bob).status();
+  });
+  EXPECT_FALSE(theirs.ok()) << "02E approved 12F's run";
+  auto left = db.FindRun(run_of.at("12F"));
+  ASSERT_TRUE(left.ok() && left.value());
+  EXPECT_EQ(left.value()->state, payroll::RunState::kCalculated) << "12F's run changed";
+  // An update of 12F's run with SQL under 02E changes nothing (the policy hides it).
+  auto raw = pg::Connect(app_url_);
+  ASSERT_TRUE(raw.ok());
+  Status forged = pg::WithSessionTenant(*raw.value(), "02E", [&]() -> Status {
+    return raw.value()->Exec("UPDATE pay_runs SET state = 'approved' WHERE employer = '12F'");
+  });
+  EXPECT_TRUE(forged.ok()) << forged.error().ToString();
+  left = db.FindRun(run_of.at("12F"));
+  ASSERT_TRUE(left.ok() && left.value());
+  EXPECT_EQ(left.value()->state, payroll::RunState::kCalculated) << "02E's update reached 12F's run";
+}
+
 // An entity's ledger pages read through the role: its own journals and
 // accounts; another CCG's ledger is not there (its entity, its journals, its
 // postings counted with SQL).
@@ -425,6 +511,110 @@ TEST_F(AppRole, AnEntitysLedgerIsReadThroughTheRoleAndNeverAnotherCcgs) {
                });
   ASSERT_TRUE(read.ok()) << read.error().ToString();
   EXPECT_EQ(CountAs("02E", "ledger_postings", "entity", "12F"), 0) << "02E sees 12F's postings";
+}
+
+// A CCG finance lead's writes go through the role as its reads do: a month
+// opened, journals raised and approved, a budget set and approved, a
+// virement and a forecast, each in the store's own transactions with the
+// entity as the session's tenant. The same calls for another CCG's ledger
+// change nothing of it, and PostgreSQL itself refuses a row of it.
+TEST_F(AppRole, AnEntitysLedgerIsWrittenThroughTheRoleAndNeverAnotherCcgs) {
+  auto owner_conn = pg::Connect(schema_->url());
+  ASSERT_TRUE(owner_conn.ok());
+  auto owner = ledger::LedgerStore::OpenServer(std::move(owner_conn).value());
+  ASSERT_TRUE(owner.ok()) << owner.error().ToString();
+  const ledger::Actor alice{"2018-05-01T09:00:00Z", "alice"}, bob{"2018-05-01T10:00:00Z", "bob"};
+  const auto april = ledger::LedgerPeriod::Parse("2018-04").value();
+  const auto may = ledger::LedgerPeriod::Parse("2018-05").value();
+  for (const char* code : {"02E", "12F"}) {
+    ASSERT_TRUE(owner.value()
+                    ->AddEntity({code, ledger::EntityKind::kCcg, std::string("NHS ") + code + " CCG",
+                                 Money::FromPounds(10'000), ""},
+                                ledger::testing::ShippedChart("ccg"), alice)
+                    .ok());
+    ASSERT_TRUE(owner.value()->SetPeriodState(code, april, ledger::PeriodState::kOpen, alice).ok());
+  }
+  ASSERT_TRUE(Scope().ok());
+  auto opened = OpenTenantLedger(app_url_);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  TenantLedger& t = *opened.value();
+  const auto small = ledger::testing::Txns(R"(2018-05-15 * (BLK-05) Block payment
+    expenses:programme:acute              £1,234.56  ; cost-centre:CC100, counterparty:RWW
+    assets:current:cash:gbs
+)");
+  const auto big = ledger::testing::Txns(R"(2018-05-20 * (BLK-05B) Year's block in one
+    expenses:programme:acute              £20,000.00  ; cost-centre:CC100, counterparty:RWW
+    assets:current:cash:gbs
+)");
+  const FinancialYear year(2018);
+  std::vector<ledger::BudgetLine> lines = {{"CC100", "expenses:programme:acute", ledger::FlatTwelfths(12'000'000), 0},
+                                           {"CC200", "expenses:programme:mental-health",
+                                            ledger::FlatTwelfths(6'000'000), 0}};
+  Status wrote = t.Write("02E", [&](ledger::LedgerStore& db) -> Status {
+    CSU_ASSIGN_OR_RETURN(reversals, db.SetPeriodState("02E", may, ledger::PeriodState::kOpen, alice));
+    EXPECT_TRUE(reversals.empty());
+    CSU_ASSIGN_OR_RETURN(posted, db.Raise("02E", small, {ledger::JournalKind::kManual, "May", "web"},
+                                          ledger::testing::AnyOrg, alice));
+    EXPECT_FALSE(posted.pending);
+    CSU_ASSIGN_OR_RETURN(pending, db.Raise("02E", big, {ledger::JournalKind::kManual, "May", "web"},
+                                           ledger::testing::AnyOrg, alice));
+    EXPECT_TRUE(pending.pending);
+    CSU_ASSIGN_OR_RETURN(approved, db.Approve("02E", pending.batch, bob));
+    EXPECT_FALSE(approved.pending);
+    CSU_ASSIGN_OR_RETURN(version, db.SetBudget("02E", year, lines, "plan", "budget", alice));
+    CSU_ASSIGN_OR_RETURN(budget, db.ApproveBudget("02E", year, version, bob));
+    EXPECT_EQ(budget.version, version);
+    CSU_ASSIGN_OR_RETURN(virement,
+                         db.Vire("02E", year, ledger::SpreadVirement("CC100", "expenses:programme:acute", "CC200",
+                                                                    "expenses:programme:mental-health", 60'000, 3, 12),
+                                 "to mental health", alice));
+    EXPECT_EQ(virement, 1);
+    ledger::ForecastOverride f;
+    f.month = 2, f.cost_centre = "CC100", f.account = "expenses:programme:acute";
+    f.outturn = Money::FromPounds(1'100), f.note = "block";
+    return db.SetForecast("02E", year, f, alice).status();
+  });
+  ASSERT_TRUE(wrote.ok()) << wrote.error().ToString();
+  auto journals = owner.value()->Journals("02E", may.first_day(), may.last_day());
+  ASSERT_TRUE(journals.ok());
+  ASSERT_EQ(journals.value().size(), 2u);
+  EXPECT_TRUE(journals.value()[1].posted) << "the large journal was not approved";
+  EXPECT_EQ(owner.value()->Budget("02E", year).value().version, 1);
+  EXPECT_EQ(owner.value()->Virements("02E", year).value().size(), 1u);
+  EXPECT_EQ(owner.value()->Forecasts("02E", year).value().size(), 1u);
+
+  // The same writes for 12F under 02E's tenant: 12F's ledger is not there.
+  const int64_t their_postings = CountAs("12F", "ledger_postings", "entity", "12F");
+  for (const auto& attempt : std::vector<std::function<Status(ledger::LedgerStore&)>>{
+           [&](ledger::LedgerStore& db) { return db.SetPeriodState("12F", may, ledger::PeriodState::kOpen, alice).status(); },
+           [&](ledger::LedgerStore& db) {
+             return db.Raise("12F", ledger::testing::Txns(R"(2018-04-15 * (X) Forged
+    expenses:programme:acute              £1.00  ; cost-centre:CC100, counterparty:RWW
+    assets:current:cash:gbs
+)"),
+                             {ledger::JournalKind::kManual, "x", "web"}, ledger::testing::AnyOrg, alice)
+                 .status();
+           },
+           [&](ledger::LedgerStore& db) { return db.SetBudget("12F", year, lines, "x", "budget", alice).status(); }}) {
+    EXPECT_FALSE(t.Write("02E", attempt).ok()) << "02E wrote to 12F's ledger";
+  }
+  EXPECT_EQ(CountAs("12F", "ledger_postings", "entity", "12F"), their_postings);
+  EXPECT_EQ(owner.value()->StateOf("12F", may).value(), ledger::PeriodState::kNotOpen) << "12F's May was opened";
+  EXPECT_TRUE(owner.value()->BudgetVersions("12F", year).value().empty()) << "a budget was set for 12F";
+  // PostgreSQL refuses the row itself, whatever the store would check: an
+  // insert of 12F's month fails, an update of 12F's months finds none.
+  auto raw = pg::Connect(app_url_);
+  ASSERT_TRUE(raw.ok());
+  Status inserted = pg::WithSessionTenant(*raw.value(), "02E", [&]() -> Status {
+    return raw.value()->Exec("INSERT INTO ledger_periods(entity, year, month, state, changed_at, changed_by) "
+                             "VALUES ('12F', 2018, 6, 'open', 'now', 'mallory')");
+  });
+  EXPECT_FALSE(inserted.ok()) << "02E inserted a month of 12F's";
+  Status updated = pg::WithSessionTenant(*raw.value(), "02E", [&]() -> Status {
+    return raw.value()->Exec("UPDATE ledger_periods SET state = 'locked' WHERE entity = '12F'");
+  });
+  EXPECT_TRUE(updated.ok()) << updated.error().ToString();
+  EXPECT_EQ(owner.value()->StateOf("12F", april).value(), ledger::PeriodState::kOpen) << "02E locked 12F's April";
 }
 
 // A CCG's own primary care pages read through the role: its practices and

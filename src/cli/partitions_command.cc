@@ -67,7 +67,8 @@ int Set(const PartitionsArgs& a) {
       !e.ok())
     return Fail(e.error().ToString());
   if (Status s = store::WritePartitionMap(*db.value(), map.value()); !s.ok()) return Fail(s.error().ToString());
-  std::printf("partition map set: %zu nodes, %zu groups; restart the nodes to load their new shares\n",
+  std::printf("partition map set: %zu nodes, %zu groups; the running nodes take it within a few seconds (each "
+              "reloads its share and says so in its log; a node's new address needs that node restarted)\n",
               map.value().nodes.size(), map.value().groups.size());
   return kExitOk;
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <CLI/CLI.hpp>
 
+#include <malloc.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -29,6 +30,7 @@
 #include "cli/chc_open.h"
 #include "cli/field_key.h"
 #include "cli/primary_care_open.h"
+#include "cli/partition_watch.h"
 #include "cli/server_batches.h"
 #include "cli/payroll_open.h"
 #include "cli/server_mode.h"
@@ -73,6 +75,17 @@ bool UseTenantStore(Result<std::unique_ptr<TenantStore<Store>>> opened, std::uni
   keep = std::move(opened).value();
   access.with_tenant_store = TenantRunner(keep.get());
   return true;
+}
+
+// Swaps reloaded activity (new batches, a new partition map) into the
+// pages, then hands the pages the old one freed back to the system. The
+// column tables are large blocks that glibc keeps in its heap once freed, so
+// without the trim a node's resident size grows by a share at every reload.
+// A request still reading the old activity frees it later, and the next
+// reload's trim returns it.
+void SwapIn(web::WebApp& app, web::LoadedActivity loaded) {
+  app.SwapActivity(std::move(loaded));
+  malloc_trim(0);
 }
 
 struct ServeArgs {
@@ -152,7 +165,8 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // A node of a partitioned installation loads only the records of the
   // commissioner groups the map in PostgreSQL gives it.
   web::PartitionAccess partitions;
-  std::vector<std::string> share;
+  // Its share, replaced when the map changes (the watcher below).
+  auto share = std::make_shared<NodeShare>();
   if (!args.node.empty() || !args.node_secret.empty()) {
     if (args.node.empty() || args.node_secret.empty() || args.database.empty() || args.year.empty()) {
       PrintError("--node and --node-secret go together, with --database (where the partition map is) and --year "
@@ -178,15 +192,16 @@ int Serve(const Context& ctx, const ServeArgs& args) {
       PrintError("--node " + args.node + ": the partition map gives this node no group");
       return kExitFailure;
     }
-    share.assign(mine.begin(), mine.end());
+    share->Set({std::vector<std::string>(mine.begin(), mine.end()),
+                std::make_shared<const store::PartitionMap>(map.value())});
     partitions.secret = std::move(secret).value();
     partitions.map = std::move(map).value();
     partitions.self = args.node;
     partitions.fetch = [secret = partitions.secret](const store::PartitionNode& node,
                                                     const std::string& target) -> Result<std::string> {
-      auto answer = http::Get(node.base_url, target,
-                              web::SignNodeRequest(secret, "GET", target, "", static_cast<int64_t>(std::time(nullptr))),
-                              10000);
+      auto signature = web::SignNodeRequest(secret, "GET", target, "", static_cast<int64_t>(std::time(nullptr)), node.name);
+      if (!signature.ok()) return signature.error();
+      auto answer = http::Get(node.base_url, target, std::move(signature).value(), 10000);
       if (!answer.ok()) return answer.error();
       if (answer.value().status != 200)
         return MakeError("node " + node.name, "answered " + std::to_string(answer.value().status));
@@ -194,13 +209,18 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     };
     partitions.send = [](const http::ClientRequest& request, bool* connected) { return http::Send(request, connected); };
   }
-  auto load = [&share, &state](store::Store& held) -> Result<pricing::PricedActivity> {
-    if (share.empty()) return pricing::LoadPriced(held, *state->ref);
-    auto tables = held.LoadShare(share);
+  // Loads the node's share as it is now (everything when not partitioned);
+  // `map` gets the map that share comes from.
+  auto load = [share, &state](store::Store& held,
+                              std::shared_ptr<const store::PartitionMap>* map) -> Result<pricing::PricedActivity> {
+    const NodeShare::Now now = share->Get();
+    if (map != nullptr) *map = now.map;
+    if (now.commissioners.empty()) return pricing::LoadPriced(held, *state->ref);
+    auto tables = held.LoadShare(now.commissioners);
     if (!tables.ok()) return tables.error();
     return pricing::PriceActivity(std::move(tables).value(), *state->ref);
   };
-  auto loaded = load(*state->store);
+  auto loaded = load(*state->store, nullptr);
   if (!loaded.ok()) {
     PrintError(loaded.error().ToString());
     return kExitFailure;
@@ -364,11 +384,13 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     std::lock_guard<std::mutex> lock(ledger_mutex);
     return fn(*db);
   };
-  // With an application role, the reads of an entity's ledger pages go
-  // through a connection that sees only that entity's ledger.
+  // With an application role, the reads and writes of an entity's ledger
+  // pages go through a connection that sees only that entity's ledger.
   std::unique_ptr<TenantLedger> tenant_ledger;
-  if (!args.app_database.empty() && !UseTenantStore(OpenTenantLedger(args.app_database), tenant_ledger, ledger_access))
-    return kExitFailure;
+  if (!args.app_database.empty()) {
+    if (!UseTenantStore(OpenTenantLedger(args.app_database), tenant_ledger, ledger_access)) return kExitFailure;
+    ledger_access.with_tenant_write = TenantWriter(tenant_ledger.get());
+  }
   // Procurement: one request at a time on its own database, like billing's;
   // in server mode its tables in PostgreSQL, read afresh by every request (no
   // copy kept here), so a change made on any node is what every page shows.
@@ -459,12 +481,14 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   }
   // With an application role, the reads of an employer's payroll pages (its
   // staff and their personal fields, runs, payslips, the bank file and FPS)
-  // go through a connection that sees only that employer's rows
-  // (docs/server-mode.md); approving and posting a run stay on the owner's.
+  // and their writes (a run approved or posted) go through a connection that
+  // sees only that employer's rows (docs/server-mode.md).
   std::unique_ptr<TenantPayroll> tenant_payroll;
-  if (!args.app_database.empty() && payroll_db &&
-      !UseTenantStore(OpenTenantPayroll(args.app_database, *payroll_cipher), tenant_payroll, payroll_access))
-    return kExitFailure;
+  if (!args.app_database.empty() && payroll_db) {
+    if (!UseTenantStore(OpenTenantPayroll(args.app_database, *payroll_cipher), tenant_payroll, payroll_access))
+      return kExitFailure;
+    payroll_access.with_tenant_write = TenantWriter(tenant_payroll.get());
+  }
   // Primary care: its own database (in server mode the tables in
   // PostgreSQL, read afresh by every request, so a write on one node is what
   // the next request on any node reads), one request at a time; the global
@@ -560,8 +584,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   uploads.reload = [with_store = uploads.with_store, &state, &contracts, &contracts_mutex,
                     load]() -> Result<web::LoadedActivity> {
     std::optional<pricing::PricedActivity> priced;
+    std::shared_ptr<const store::PartitionMap> map;
     Status s = with_store([&](store::Store& held) -> Status {
-      auto l = load(held);
+      auto l = load(held, &map);
       if (!l.ok()) return l.error();
       priced = std::move(l).value();
       return Status::Ok();
@@ -570,26 +595,26 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     auto fresh = std::make_shared<const pricing::PricedActivity>(std::move(*priced));
     auto fresh_views = std::make_shared<const analytics::CommissioningViews>(*fresh, *state->ref, *contracts.value(),
                                                                              &contracts_mutex);
-    return web::LoadedActivity{std::move(fresh), std::move(fresh_views)};
+    return web::LoadedActivity{std::move(fresh), std::move(fresh_views), std::move(map)};
   };
   if (server_batches) {
     uploads.as_ingest_job = [url = args.database, chunks = server_batches.get(), with_store = uploads.with_store,
                              fingerprint = state->pseudonymiser->Fingerprint(),
-                             actor = state->actor](const std::function<Status()>& load) {
-      return AsIngestJob(url, *chunks, with_store, fingerprint, actor, load);
+                             actor = state->actor](const std::function<Status()>& job) {
+      return AsIngestJob(url, *chunks, with_store, fingerprint, actor, job);
     };
   }
   const auto reload = uploads.reload;
   const load::WithStore with_store_for_follower = uploads.with_store;
   const size_t max_upload_bytes = uploads.max_upload_bytes;
-  uploads.current = web::LoadedActivity{std::move(activity_owned), std::move(views_owned)};
+  uploads.current = web::LoadedActivity{std::move(activity_owned), std::move(views_owned), share->Get().map};
   app.EnableUploads(std::move(uploads));
   const std::string node_groups = [&partitions] {
     std::string out;
     for (const store::PartitionGroup* g : partitions.map.GroupsOf(partitions.self)) out += (out.empty() ? "" : ", ") + g->name;
     return out;
   }();
-  const size_t share_commissioners = share.size();
+  const size_t share_commissioners = share->Get().commissioners.size();
   const size_t share_records = activity.tables.apc.size() + activity.tables.op.size() + activity.tables.ae.size();
   // A partitioned node's workers wait on other nodes (forwards, gathers):
   // more of them than cores, at most half of them waiting at once.
@@ -628,14 +653,23 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     fo.key_fingerprint = state->pseudonymiser->Fingerprint();
     fo.actor = state->actor;
     follower = std::make_unique<BatchFollower>(fo, std::move(chunks).value(), with_store_for_follower,
-                                               [reload, &app] {
+                                               [reload, &app, node = args.node, share] {
                                                  auto fresh = reload();
                                                  if (!fresh.ok()) {
                                                    std::fprintf(stderr, "csu: the new batches could not be loaded: %s\n",
                                                                 fresh.error().ToString().c_str());
                                                    return;
                                                  }
-                                                 app.SwapActivity(std::move(fresh).value());
+                                                 const auto& t = fresh.value().activity->tables;
+                                                 const size_t held = t.apc.size() + t.op.size() + t.ae.size();
+                                                 SwapIn(app, std::move(fresh).value());
+                                                 // A partitioned node says what it now holds, as at start.
+                                                 if (const size_t n = share->Get().commissioners.size(); n > 0) {
+                                                   std::printf("csu: node %s: new batches from the database, share "
+                                                               "reloaded: %zu records of %zu commissioners\n",
+                                                               node.c_str(), held, n);
+                                                   std::fflush(stdout);
+                                                 }
                                                });
   }
 
@@ -664,6 +698,47 @@ int Serve(const Context& ctx, const ServeArgs& args) {
                 first_round.adopted, first_round.removed, first_round.published,
                 static_cast<long long>(first_round.generation));
   if (follower) follower->Start();
+  // A partitioned node takes a new partition map while it runs: it reloads
+  // its share and swaps it in with the map, as a new batch is swapped in.
+  // Every few seconds it compares the database's map with the one its pages
+  // serve, so a reload that raced with another (new batches loaded by the
+  // old share) is put right at the next poll.
+  std::unique_ptr<PartitionMapWatcher> watcher;
+  if (share_commissioners > 0) {
+    watcher = std::make_unique<PartitionMapWatcher>(
+        PartitionMapWatcher::Options{args.database},
+        [reload, &app, share, self = args.node,
+         refused = std::optional<store::PartitionMap>()](const store::PartitionMap& read) mutable {
+          const MapDecision d = DecideMap(*app.ServedPartitionMap(), read, self);
+          if (d.action == MapDecision::kKeep) return;
+          if (d.action == MapDecision::kRefuse) {
+            if (!refused || !(*refused == read)) std::fprintf(stderr, "csu: %s\n", d.why.c_str());
+            refused = read;
+            return;
+          }
+          refused.reset();
+          const std::set<std::string> mine = read.CommissionersOf(self);
+          share->Set({std::vector<std::string>(mine.begin(), mine.end()),
+                      std::make_shared<const store::PartitionMap>(read)});
+          auto fresh = reload();
+          if (!fresh.ok()) {
+            std::fprintf(stderr, "csu: node %s: the new partition map's share could not be loaded (tried again in a "
+                                 "few seconds): %s\n",
+                         self.c_str(), fresh.error().ToString().c_str());
+            return;
+          }
+          const auto& t = fresh.value().activity->tables;
+          const size_t held = t.apc.size() + t.op.size() + t.ae.size();
+          std::string groups;
+          for (const store::PartitionGroup* g : read.GroupsOf(self)) groups += (groups.empty() ? "" : ", ") + g->name;
+          SwapIn(app, std::move(fresh).value());
+          std::printf("csu: node %s: the partition map changed: groups %s, %zu records of %zu commissioners loaded\n",
+                      self.c_str(), groups.c_str(), held, mine.size());
+          if (!d.note.empty()) std::printf("csu: node %s: %s\n", self.c_str(), d.note.c_str());
+          std::fflush(stdout);
+        });
+    watcher->Start();
+  }
   if (share_commissioners > 0)
     std::printf("csu: node %s of the partition map: groups %s, %zu records of %zu commissioners loaded\n",
                 args.node.c_str(), node_groups.c_str(), share_records, share_commissioners);
@@ -686,6 +761,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   ::close(sfd);
   std::fprintf(stderr, "csu: %s received; finishing requests in flight\n",
                info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+  if (watcher) watcher->Stop();
   if (follower) follower->Stop();
   server.Stop();
   // Refusals still being counted are written before the store closes.

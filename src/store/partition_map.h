@@ -33,12 +33,14 @@ inline constexpr int64_t kPartitionsWriteLock = 0x4f70656e435355'07;
 struct PartitionNode {
   std::string name;      // 1-32 of a-z, 0-9, '-'
   std::string base_url;  // http://HOST:PORT, no path
+  bool operator==(const PartitionNode&) const = default;
 };
 
 struct PartitionGroup {
   std::string name;                     // 1-32 of a-z, 0-9, '-'
   std::array<std::string, 2> owners;    // two different nodes, asked in this order
   std::vector<std::string> commissioners;  // ODS codes, sorted, at least one
+  bool operator==(const PartitionGroup&) const = default;
 };
 
 struct PartitionMap {
@@ -52,6 +54,7 @@ struct PartitionMap {
   // The groups `node` owns, and their commissioners.
   std::vector<const PartitionGroup*> GroupsOf(const std::string& node) const;
   std::set<std::string> CommissionersOf(const std::string& node) const;
+  bool operator==(const PartitionMap&) const = default;
 };
 
 // The rules above; the error names the node, group or commissioner at fault.

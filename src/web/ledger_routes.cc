@@ -273,7 +273,7 @@ Response WebApp::Impl::LedgerVire(const Request& r, const Caller& c) const {
     const auto lines = ledger::SpreadVirement(from.substr(0, fc), from.substr(fc + 1), to.substr(0, tc),
                                               to.substr(tc + 1), amount.value().pence(), first.value().month,
                                               last.value().month);
-    Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    Status s = WriteLedger(entity, [&](ledger::LedgerStore& db) -> Status {
       CSU_ASSIGN_OR_RETURN(n, db.Vire(entity, first.value().year, lines, reason, ActorOf(c)));
       number = n;
       return Status::Ok();
@@ -310,7 +310,7 @@ Response WebApp::Impl::LedgerForecast(const Request& r, const Caller& c) const {
     ledger::ForecastOverride f;
     f.month = p.value().month, f.cost_centre = line.substr(0, colon), f.account = line.substr(colon + 1);
     f.outturn = outturn.value(), f.note = FormValue(form, "note");
-    Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    Status s = WriteLedger(entity, [&](ledger::LedgerStore& db) -> Status {
       CSU_ASSIGN_OR_RETURN(n, db.SetForecast(entity, p.value().year, f, ActorOf(c)));
       number = n;
       return Status::Ok();
@@ -552,7 +552,7 @@ Response WebApp::Impl::LedgerPostJournal(const Request& r, const Caller& c) cons
   ledger::BatchOutcome out;
   if (problem.empty()) {
     t.date = date.value();
-    Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    Status s = WriteLedger(entity, [&](ledger::LedgerStore& db) -> Status {
       CSU_ASSIGN_OR_RETURN(b, db.Raise(entity, {t}, {ledger::JournalKind::kManual, reason, "web"},
                                        ledger::DirectoryOf(ref), ActorOf(c)));
       out = std::move(b);
@@ -587,7 +587,7 @@ Response WebApp::Impl::LedgerApprove(const Request& r, const Caller& c) const {
   ledger::BatchOutcome out;
   if (!batch || *batch <= 0) problem = "No batch was chosen.";
   if (problem.empty()) {
-    Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    Status s = WriteLedger(entity, [&](ledger::LedgerStore& db) -> Status {
       CSU_ASSIGN_OR_RETURN(b, db.Approve(entity, *batch, ActorOf(c)));
       out = std::move(b);
       return Status::Ok();
@@ -617,7 +617,7 @@ Response WebApp::Impl::LedgerPeriodChange(const Request& r, const Caller& c) con
   else if (to != "open" && to != "closed") problem = "A month can be made open or closed here.";
   std::vector<int64_t> reversals;
   if (problem.empty()) {
-    Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    Status s = WriteLedger(entity, [&](ledger::LedgerStore& db) -> Status {
       CSU_ASSIGN_OR_RETURN(rev, db.SetPeriodState(entity, p.value(),
                                                   to == "open" ? ledger::PeriodState::kOpen : ledger::PeriodState::kClosed,
                                                   ActorOf(c)));
@@ -774,7 +774,7 @@ Response WebApp::Impl::LedgerBudgetSet(const Request& r, const Caller& c) const 
   }
   int64_t version = 0;
   if (problem.empty()) {
-    Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    Status s = WriteLedger(code, [&](ledger::LedgerStore& db) -> Status {
       CSU_ASSIGN_OR_RETURN(v, db.SetBudget(code, year.value(), lines, reason, "budget", ActorOf(c)));
       version = v;
       return Status::Ok();
@@ -805,7 +805,7 @@ Response WebApp::Impl::LedgerBudgetApprove(const Request& r, const Caller& c) co
   ledger::BudgetVersion approved;
   if (!year.ok() || !version || *version <= 0) problem = "Choose a draft version.";
   if (problem.empty()) {
-    Status s = ledger.with_store([&](ledger::LedgerStore& db) -> Status {
+    Status s = WriteLedger(code, [&](ledger::LedgerStore& db) -> Status {
       // Who set it and who approves it are read and checked under the same
       // lock as the approval, so no one approves between the two.
       CSU_ASSIGN_OR_RETURN(vs, db.BudgetVersions(code, year.value()));

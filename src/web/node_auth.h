@@ -1,16 +1,23 @@
 // Node-to-node authentication for the internal endpoints of `csu serve`
 // (docs/server-mode.md, "Partitions"). Every node is given the same secret
 // in a file (`--node-secret FILE`: 64 hex digits, 32 random bytes, e.g.
-// `openssl rand -hex 32`). A request carries two headers:
+// `openssl rand -hex 32`). A request carries three headers:
 //
 //   X-Csu-Node-Time:      the sender's clock, Unix seconds
+//   X-Csu-Node-Nonce:     32 lower-case hex digits, random for each request
 //   X-Csu-Node-Signature: hex HMAC-SHA-256 under the secret of
-//                         METHOD "\n" TARGET "\n" TIME "\n" hex SHA-256(body)
+//                         METHOD "\n" TARGET "\n" TIME "\n" NONCE "\n" TO "\n"
+//                         hex SHA-256(body)
 //
-// where TARGET is the request-target exactly as sent (path and query). The
-// receiver recomputes the MAC and compares in constant time
-// (CRYPTO_memcmp), and refuses a time more than kNodeWindowSeconds from its
-// own clock, so a captured request cannot be replayed after the window.
+// where TARGET is the request-target exactly as sent (path and query) and TO
+// the receiving node's name in the partition map. The receiver recomputes
+// the MAC with its own name and compares in constant time (CRYPTO_memcmp),
+// refuses a time more than kNodeWindowSeconds from its own clock, so a
+// captured request cannot be replayed after the window, and refuses a nonce
+// it has already accepted (NonceCache), so it cannot be replayed inside the
+// window either. TO stops a request made for one node being replayed to
+// another, whose cache has not seen it (a forwarded challenge recorded by
+// both owners of a group).
 // Users' sessions and API tokens play no part: the internal routes never
 // look at a cookie or an Authorization header, and a user cannot make the
 // MAC without the secret.
@@ -29,13 +36,17 @@
 // address and says the request was forwarded once.
 //
 //   CSU_ASSIGN_OR_RETURN(secret, LoadNodeSecret(path));
-//   auto headers = SignNodeRequest(secret, "GET", target, "", time(nullptr));
-//   Status ok = CheckNodeRequest(secret, request.method_name, request.target, time_header, sig_header, body, now);
+//   auto headers = SignNodeRequest(secret, "GET", target, "", time(nullptr), "b");
+//   NodeCheck check{secret, "b", &seen};  // on node b, its NonceCache
+//   Status ok = check.Check(method, target, {time_h, nonce_h, signature_h}, body, now);
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -45,6 +56,7 @@ namespace csu::web {
 
 inline constexpr int64_t kNodeWindowSeconds = 30;
 inline constexpr const char* kNodeTimeHeader = "X-Csu-Node-Time";
+inline constexpr const char* kNodeNonceHeader = "X-Csu-Node-Nonce";
 inline constexpr const char* kNodeSignatureHeader = "X-Csu-Node-Signature";
 inline constexpr const char* kForwardedByHeader = "X-Csu-Forwarded-By";
 inline constexpr const char* kForwardedForHeader = "X-Csu-Forwarded-For";
@@ -58,18 +70,53 @@ Result<std::string> LoadNodeSecret(const std::string& path);
 
 // The hex MAC of a request.
 std::string NodeSignature(std::string_view secret, std::string_view method, std::string_view target, int64_t time,
-                          std::string_view body);
+                          std::string_view nonce, std::string_view to, std::string_view body);
 
-// The two headers of a signed request made at `now` (Unix seconds).
-std::vector<std::pair<std::string, std::string>> SignNodeRequest(std::string_view secret, std::string_view method,
+// The three headers (time, nonce, signature) of a request made at `now`
+// (Unix seconds) for node `to`, with a fresh random nonce; an error only
+// when the system's random generator fails.
+Result<std::vector<std::pair<std::string, std::string>>> SignNodeRequest(std::string_view secret, std::string_view method,
                                                                  std::string_view target, std::string_view body,
-                                                                 int64_t now);
+                                                                 int64_t now, std::string_view to);
 
-// Ok when the headers (as received; empty when absent) authenticate the
-// request at `now`; else an error saying which check failed (never the
-// expected MAC).
-Status CheckNodeRequest(std::string_view secret, std::string_view method, std::string_view target,
-                        std::string_view time_header, std::string_view signature_header, std::string_view body,
-                        int64_t now, int64_t window_seconds = kNodeWindowSeconds);
+// The nonces a node has accepted whose requests are still inside the
+// window, so a replay of one is refused. Only authentic requests are
+// remembered (their MAC checked first), so nobody without the secret can
+// fill it; an entry goes once its request's time has left the window, which
+// bounds it by the signed requests of about a minute. Thread-safe.
+class NonceCache {
+ public:
+  // At most `capacity` nonces at once; beyond that (after dropping the
+  // expired) requests are refused until some expire, never forgotten early.
+  explicit NonceCache(size_t capacity = size_t{1} << 18) : capacity_(capacity) {}
+  // Ok, and remembered, when `nonce` is not already held; an error when it
+  // is (a replay) or the cache is full.
+  Status Claim(std::string_view nonce, int64_t time, int64_t now, int64_t window_seconds = kNodeWindowSeconds);
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  size_t capacity_;
+  std::unordered_set<std::string> held_;
+  std::multimap<int64_t, std::string> by_time_;  // to drop them when their time leaves the window
+};
+
+// The three headers as received (empty when absent).
+struct NodeHeaders {
+  std::string_view time, nonce, signature;
+};
+
+// How a node checks the requests made for it.
+struct NodeCheck {
+  std::string_view secret;  // the node secret; empty refuses everything
+  std::string_view self;    // this node's name (TO)
+  NonceCache* seen = nullptr;  // its accepted nonces; null: a replay inside the window is not caught (tests)
+  int64_t window_seconds = kNodeWindowSeconds;
+
+  // Ok when the headers authenticate the request at `now` and its nonce is
+  // new; else an error saying which check failed (never the expected MAC).
+  Status Check(std::string_view method, std::string_view target, const NodeHeaders& headers, std::string_view body,
+               int64_t now) const;
+};
 
 }  // namespace csu::web

@@ -80,8 +80,7 @@ Result<http::Response> ForwardToOwners(const http::Request& r, const std::string
     if (KeptOnRequest(name)) out.headers.emplace_back(name, value);
   out.headers.emplace_back(kForwardedByHeader, self);
   out.headers.emplace_back(kForwardedForHeader, client);
-  for (auto& h : SignNodeRequest(secret, ForwardedMethod(self, client, out.method), out.target, out.body, now))
-    out.headers.push_back(std::move(h));
+  const size_t unsigned_headers = out.headers.size();
 
   std::string why;
   for (const std::string& owner : group.owners) {
@@ -90,6 +89,12 @@ Result<http::Response> ForwardToOwners(const http::Request& r, const std::string
       why += (why.empty() ? "" : "; ") + owner + ": not in the map";
       continue;
     }
+    // Signed for this owner alone, with a nonce of its own: the other owner
+    // would refuse it, so a captured request cannot be replayed there.
+    out.headers.resize(unsigned_headers);
+    auto signature = SignNodeRequest(secret, ForwardedMethod(self, client, out.method), out.target, out.body, now, owner);
+    if (!signature.ok()) return signature.error();
+    for (auto& h : signature.value()) out.headers.push_back(std::move(h));
     out.base_url = node->base_url;
     bool connected = false;
     auto answer = send(out, &connected);

@@ -80,6 +80,13 @@ int64_t WebApp::Impl::NodeClock() const {
   return partitions.now ? partitions.now() : static_cast<int64_t>(std::time(nullptr));
 }
 
+Status WebApp::Impl::CheckSignedForThisNode(const Request& r, std::string_view method) const {
+  const NodeCheck check{partitions.secret, partitions.self, &node_nonces};
+  const NodeHeaders headers{r.headers.Get(kNodeTimeHeader).value_or(""), r.headers.Get(kNodeNonceHeader).value_or(""),
+                            r.headers.Get(kNodeSignatureHeader).value_or("")};
+  return check.Check(method, r.target, headers, r.body, NodeClock());
+}
+
 std::optional<Response> WebApp::Impl::RouteToOwners(Request& r) const {
   if (partitions.secret.empty()) return std::nullopt;
   // A request another node forwarded: its signature vouches for the
@@ -89,25 +96,24 @@ std::optional<Response> WebApp::Impl::RouteToOwners(Request& r) const {
     const std::string by(r.headers.Get(kForwardedByHeader).value_or(""));
     const std::string client(r.headers.Get(kForwardedForHeader).value_or(""));
     Status auth = r.headers.Count(kForwardedByHeader) == 1 && r.headers.Count(kForwardedForHeader) == 1
-                      ? CheckNodeRequest(partitions.secret, ForwardedMethod(by, client, http::MethodName(r.method)),
-                                         r.target, r.headers.Get(kNodeTimeHeader).value_or(""),
-                                         r.headers.Get(kNodeSignatureHeader).value_or(""), r.body, NodeClock())
+                      ? CheckSignedForThisNode(r, ForwardedMethod(by, client, http::MethodName(r.method)))
                       : Status(MakeError("node authentication", "the forwarding headers must come once each"));
     if (!auth.ok()) return Response::Error(401, "a forwarded request: " + auth.error().why);
     r.remote_address = client;
     forwarded = true;
   }
-  if (partitions.self.empty() || partitions.map.Node(partitions.self) == nullptr) return std::nullopt;
+  if (partitions.self.empty() || Map().Node(partitions.self) == nullptr) return std::nullopt;
   const std::string ccg = CcgOfPath(r.segments);
   if (ccg.empty()) return std::nullopt;
-  const store::PartitionGroup* group = GroupElsewhere(partitions.map, partitions.self, ccg);
+  const store::PartitionGroup* group = GroupElsewhere(Map(), partitions.self, ccg);
   if (group == nullptr) return std::nullopt;
   const bool api = !r.segments.empty() && r.segments[0] == "api";
-  // Forwarded once only: the nodes read different maps (one was not
-  // restarted after a change), and another hop could go round in circles.
+  // Forwarded once only: the nodes hold different maps (they are taking a
+  // new one, each within a few seconds), and another hop could go round in
+  // circles. The forwarding node tries the group's other owner.
   if (forwarded) {
-    const std::string why = "node " + partitions.self + " does not hold " + ccg + " either; restart the nodes after " +
-                            "changing the partition map";
+    const std::string why = "node " + partitions.self + " does not hold " + ccg +
+                            " either: the nodes are taking a new partition map; try again in a few seconds";
     return api ? Response::Error(421, why) : Response::Html(421, RenderPage(PageFrame{"Misdirected request", "", "", "", "", {}}, NoticePanel(why, true)));
   }
   // Only a signed-in user's request goes out: an anonymous one gets here
@@ -116,7 +122,7 @@ std::optional<Response> WebApp::Impl::RouteToOwners(Request& r) const {
   if (!Authenticate(r))
     return api ? Response::Error(401, "sign in, or send an API token as 'Authorization: Bearer ...'")
                : Redirect("/signin");
-  auto answer = ForwardToOwners(r, ClientAddress(r), *group, partitions.map, partitions.self, partitions.secret,
+  auto answer = ForwardToOwners(r, ClientAddress(r), *group, Map(), partitions.self, partitions.secret,
                                 NodeClock(), partitions.send);
   if (answer.ok()) return std::move(answer).value();
   // The nodes' addresses and errors go to the server's log, not to the user.
@@ -136,12 +142,9 @@ std::optional<Response> WebApp::Impl::RouteToOwners(Request& r) const {
 Response WebApp::Impl::InternalAnswer(
     const Request& r, const std::function<Result<std::string>(const store::PartitionGroup&, FinancialYear)>& answer) const {
   if (partitions.secret.empty()) return ApiNotFound();
-  const Status auth =
-      CheckNodeRequest(partitions.secret, http::MethodName(r.method), r.target,
-                       r.headers.Get(kNodeTimeHeader).value_or(""), r.headers.Get(kNodeSignatureHeader).value_or(""),
-                       r.body, NodeClock());
+  const Status auth = CheckSignedForThisNode(r, http::MethodName(r.method));
   const std::string name(r.Query("group").value_or(""));
-  const store::PartitionGroup* g = partitions.map.Group(name);
+  const store::PartitionGroup* g = Map().Group(name);
   auto year = FinancialYear::Parse(r.Query("year").value_or(""));
   Response out;
   if (!auth.ok()) {
@@ -190,18 +193,18 @@ Response WebApp::Impl::InternalOverview(const Request& r) const {
 
 analytics::OverviewByCcg WebApp::Impl::OverviewOf(const std::vector<OdsCode>& ccgs,
                                                   std::vector<std::string>& problems) const {
-  if (partitions.self.empty() || partitions.map.Node(partitions.self) == nullptr) return LocalOverview(ccgs);
+  if (partitions.self.empty() || Map().Node(partitions.self) == nullptr) return LocalOverview(ccgs);
   std::vector<OdsCode> here;
   std::set<std::string> elsewhere;
   for (const OdsCode& ccg : ccgs) {
-    if (GroupElsewhere(partitions.map, partitions.self, std::string(ccg.view())))
+    if (GroupElsewhere(Map(), partitions.self, std::string(ccg.view())))
       elsewhere.insert(std::string(ccg.view()));
     else
       here.push_back(ccg);
   }
   analytics::OverviewByCcg out = LocalOverview(here);
   if (elsewhere.empty()) return out;
-  GatheredOverview gathered = GatherOverview(partitions.map, partitions.self, options.year, elsewhere, partitions.fetch);
+  GatheredOverview gathered = GatherOverview(Map(), partitions.self, options.year, elsewhere, partitions.fetch);
   out.merge(gathered.figures);
   // The reader is told which CCGs and which nodes (named as the map names
   // them); the nodes' addresses and errors go to the server's log.
@@ -220,15 +223,16 @@ namespace {
 
 // The partials of the CCGs in `ccgs`: gathered from the owners of their
 // groups on a partitioned node, else this node's own.
-Result<Gathered> CrossCcgPartials(const PartitionAccess& p, const pricing::PricedActivity& activity,
-                                  FinancialYear year, const std::set<std::string>& ccgs) {
-  if (p.self.empty() || p.map.Node(p.self) == nullptr) {
+Result<Gathered> CrossCcgPartials(const PartitionAccess& p, const store::PartitionMap& map,
+                                  const pricing::PricedActivity& activity, FinancialYear year,
+                                  const std::set<std::string>& ccgs) {
+  if (p.self.empty() || map.Node(p.self) == nullptr) {
     Gathered local;
     local.partials = LocalPartialsOf(activity, year, ccgs);
     return local;
   }
   return GatherPartials(
-      p.map, p.self, year, ccgs,
+      map, p.self, year, ccgs,
       [&activity](FinancialYear y, const std::set<std::string>& members) { return LocalPartialsOf(activity, y, members); },
       p.fetch);
 }
@@ -242,7 +246,7 @@ Response WebApp::Impl::CsuActivityPage(const Request& r, const Caller& c) const 
   if (!month) return Problem(c, 400, "Bad request", "month must be a financial month, 1 (April) to 12 (March)");
   std::set<std::string> ccgs;
   for (const OdsCode& ccg : VisibleTenants(c)) ccgs.insert(std::string(ccg.view()));
-  auto gathered = CrossCcgPartials(partitions, views().activity(), options.year, ccgs);
+  auto gathered = CrossCcgPartials(partitions, Map(), views().activity(), options.year, ccgs);
   if (!gathered.ok()) return Problem(c, 503, "Figures unavailable", gathered.error().ToString());
   const analytics::CubePartials& p = gathered.value().partials;
   const int m = analytics::CrossCcgMonth(p, *month);
@@ -271,7 +275,7 @@ Response WebApp::Impl::ApiCsuActivity(const Request& r, const Caller& c) const {
   if (!month) return Response::Error(400, "month must be 1 (April) to 12 (March)");
   std::set<std::string> ccgs;
   for (const OdsCode& ccg : VisibleTenants(c)) ccgs.insert(std::string(ccg.view()));
-  auto gathered = CrossCcgPartials(partitions, views().activity(), options.year, ccgs);
+  auto gathered = CrossCcgPartials(partitions, Map(), views().activity(), options.year, ccgs);
   if (!gathered.ok()) return Response::Error(503, gathered.error().ToString());
   Response out = Response::Json(200, analytics::CrossCcgActivityJson(gathered.value().partials, *month, ccgs));
   // Which node answered for each group: the view's bytes do not depend on it.

@@ -402,7 +402,7 @@ Response WebApp::Impl::PayrollApprove(const Request& r, const Caller& c) const {
   if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
   std::optional<payroll::PayRunRecord> approved;
   std::string refusal;
-  Status s = payroll.with_store([&](payroll::PayrollStore& db) -> Status {
+  Status s = WritePayroll(e->code, [&](payroll::PayrollStore& db) -> Status {
     CSU_ASSIGN_OR_RETURN(run, db.FindRun(*id));
     if (!run || run->employer != e->code) return Status::Ok();
     auto done = db.ApproveRun(*id, {store::Env::Default().NowUtc(), c.who.username});
@@ -437,11 +437,13 @@ Response WebApp::Impl::PayrollPost(const Request& r, const Caller& c) const {
   if (!CsrfOk(r, c)) return Problem(c, 403, "Refused", "The form had expired; go back and try again.");
   std::optional<finance::PayRunPosting> posted;
   bool found = false;
-  Status s = payroll.with_store([&](payroll::PayrollStore& db) -> Status {
+  // The run's rows and the employer's ledger, each through its own role's
+  // writer for this employer (its code is its ledger's entity).
+  Status s = WritePayroll(e->code, [&](payroll::PayrollStore& db) -> Status {
     CSU_ASSIGN_OR_RETURN(run, db.FindRun(*id));
     if (!run || run->employer != e->code) return Status::Ok();
     found = true;
-    return ledger.with_store([&](ledger::LedgerStore& l) -> Status {
+    return WriteLedger(e->code, [&](ledger::LedgerStore& l) -> Status {
       CSU_ASSIGN_OR_RETURN(p, finance::PostPayRun(db, l, *id, ledger::DirectoryOf(ref),
                                                   {store::Env::Default().NowUtc(), c.who.username}));
       posted = p;

@@ -102,7 +102,7 @@ class UploadTest : public ::testing::Test {
       auto activity = std::make_shared<const pricing::PricedActivity>(std::move(*priced));
       auto views = std::make_shared<const analytics::CommissioningViews>(*activity, refdata::TestRefData(),
                                                                          *contracts_, &contracts_mu_);
-      return LoadedActivity{std::move(activity), std::move(views)};
+      return LoadedActivity{std::move(activity), std::move(views), nullptr};
     };
     auto initial = u.reload();
     ASSERT_TRUE(initial.ok()) << initial.error().ToString();

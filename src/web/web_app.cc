@@ -39,6 +39,17 @@ std::shared_ptr<const WebApp::Impl::Snapshot> WebApp::Impl::CurrentSnapshot() co
   return snapshot;
 }
 
+const store::PartitionMap& WebApp::Impl::Map() const {
+  const Snapshot& snap = Pinned();
+  return snap.loaded.partition_map ? *snap.loaded.partition_map : partitions.map;
+}
+
+std::shared_ptr<const store::PartitionMap> WebApp::ServedPartitionMap() const {
+  auto snap = impl_->CurrentSnapshot();
+  if (snap && snap->loaded.partition_map) return snap->loaded.partition_map;
+  return std::make_shared<const store::PartitionMap>(impl_->partitions.map);
+}
+
 const WebApp::Impl::Snapshot& WebApp::Impl::Pinned() const {
   if (t_pin.app == this && t_pin.snapshot != nullptr) return *t_pin.snapshot;
   // Outside a request (none of the routes): the current one, which lives
@@ -49,10 +60,12 @@ const WebApp::Impl::Snapshot& WebApp::Impl::Pinned() const {
 
 void WebApp::Impl::SwapActivity(LoadedActivity loaded) const {
   const analytics::CommissioningViews* v = loaded.views.get();
-  auto next = std::make_shared<const Snapshot>(std::move(loaded), v);
   std::shared_ptr<const Snapshot> old;
   {
     std::lock_guard<std::mutex> lock(snapshot_mu);
+    // An activity loaded by the same map (new batches) keeps the map.
+    if (!loaded.partition_map && snapshot) loaded.partition_map = snapshot->loaded.partition_map;
+    auto next = std::make_shared<const Snapshot>(std::move(loaded), v);
     old = std::move(snapshot);
     snapshot = std::move(next);
   }

@@ -122,9 +122,14 @@ struct LedgerAccess {
   // Server mode with an application role: runs the function on a
   // connection that sees only the ledger of `entity` (a CCG's code or the
   // CSU's), for the reads of that entity's pages. Unset: they use
-  // with_store; writes (journals, approvals, periods, budgets) always do.
+  // with_store.
   std::function<Status(const std::string& entity, const std::function<Status(ledger::LedgerStore&)>&)>
       with_tenant_store;
+  // The same role for the writes of one entity's pages (journals,
+  // approvals, months opened or closed, budgets, virements, forecasts: the
+  // store's own transactions, each scoped to that entity). Unset: with_store.
+  std::function<Status(const std::string& entity, const std::function<Status(ledger::LedgerStore&)>&)>
+      with_tenant_write;
 };
 
 // The procurement database (not thread-safe: `with_store` runs a function on
@@ -173,9 +178,14 @@ struct PayrollAccess {
   // Server mode with an application role: runs the function on a
   // connection that sees only the rows of `employer` (its code), for the
   // reads of one employer's pages, personal fields included. Unset: they
-  // use with_store; writes always do.
+  // use with_store.
   std::function<Status(const std::string& employer, const std::function<Status(payroll::PayrollStore&)>&)>
       with_tenant_store;
+  // The same role for the writes of one employer's pages (a run approved, a
+  // run posted to its ledger: the store's own transactions, each scoped to
+  // that employer). Unset: with_store.
+  std::function<Status(const std::string& employer, const std::function<Status(payroll::PayrollStore&)>&)>
+      with_tenant_write;
   const store::FieldCipher* cipher = nullptr;
 };
 
@@ -215,6 +225,10 @@ struct PrimaryCareClaimsAccess {
 struct LoadedActivity {
   std::shared_ptr<const pricing::PricedActivity> activity;
   std::shared_ptr<const analytics::CommissioningViews> views;  // over *activity
+  // A partitioned node's map that `activity` is the share of, swapped in
+  // with it so that no request sees a map claiming a CCG its activity lacks
+  // (docs/server-mode.md, "Partitions"); null: the map stays as it was.
+  std::shared_ptr<const store::PartitionMap> partition_map;
 };
 
 // What uploading extracts through the web needs (WebApp::EnableUploads);
@@ -282,6 +296,9 @@ class WebApp {
          PayrollAccess payroll = {}, PrimaryCareAccess primary_care = {});
   ~WebApp();
 
+  // The partition map the pages serve now: the last one swapped in with an
+  // activity, else EnablePartitions's (empty when not partitioned).
+  std::shared_ptr<const store::PartitionMap> ServedPartitionMap() const;
   // Routes the request; handler failures become 500 pages here, without
   // their message.
   http::Response Handle(http::Request& request) const;

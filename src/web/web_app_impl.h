@@ -37,6 +37,7 @@
 #include "ledger/ledger_store.h"
 #include "ingest/extract_schema.h"
 #include "pricing/priced_activity.h"
+#include "web/node_auth.h"
 #include "payroll/payroll_store.h"
 #include "procurement/procurement_store.h"
 #include "refdata/refdata.h"
@@ -146,6 +147,9 @@ struct WebApp::Impl {
   // pins it for the request's whole life), else the current one.
   const Snapshot& Pinned() const;
   const analytics::CommissioningViews& views() const { return *Pinned().views; }
+  // The partition map of the pinned snapshot (the one its activity is the
+  // share of), else EnablePartitions's.
+  const store::PartitionMap& Map() const;
   // Replaces the loaded activity; requests in flight keep the old one.
   void SwapActivity(LoadedActivity loaded) const;
   const refdata::RefData& ref;
@@ -160,6 +164,9 @@ struct WebApp::Impl {
   PrimaryCareAccess primary_care;  // set by WebApp's constructor
   PrimaryCareClaimsAccess claims;  // set by WebApp::SetPrimaryCareClaims
   PartitionAccess partitions;      // set by WebApp::EnablePartitions (partition_routes.cc)
+  // The nonces of the signed requests this node accepted inside the window
+  // (web/node_auth.h), so a captured one replayed is refused.
+  mutable NonceCache node_nonces;
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
   // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
   std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
@@ -363,6 +370,9 @@ struct WebApp::Impl {
   // when this node does not hold it; nullopt: this node answers.
   std::optional<Response> RouteToOwners(Request& r) const;
   int64_t NodeClock() const;
+  // Checks a request signed for this node (web/node_auth.h) under `method`
+  // (the request's own, or a forwarded one's ForwardedMethod).
+  Status CheckSignedForThisNode(const Request& r, std::string_view method) const;
   // The internal endpoints' common part: 401 without a node's signature,
   // 404 for a group (?group=) this node does not own, 400 for a bad
   // ?year=; else `answer`'s JSON (an error of it is a 404 saying why).
@@ -482,11 +492,26 @@ struct WebApp::Impl {
     if (ledger.with_tenant_store) return ledger.with_tenant_store(entity, fn);
     return ledger.with_store(fn);
   }
+  // The same for a write of `entity`'s (a journal, an approval, a month
+  // opened or closed, a budget, a virement, a forecast): through the role's
+  // writer, so PostgreSQL refuses a row of another entity beneath the page's
+  // own check.
+  Status WriteLedger(const std::string& entity, const std::function<Status(ledger::LedgerStore&)>& fn) const {
+    if (ledger.with_tenant_write) return ledger.with_tenant_write(entity, fn);
+    return ledger.with_store(fn);
+  }
   // Runs `fn` on the payroll database for the reads of `employer`'s pages:
   // on the application role's connection scoped to that employer when the
   // server has one, else on the shared store.
   Status WithPayroll(const std::string& employer, const std::function<Status(payroll::PayrollStore&)>& fn) const {
     if (payroll.with_tenant_store) return payroll.with_tenant_store(employer, fn);
+    return payroll.with_store(fn);
+  }
+  // The same for a write of `employer`'s (a run approved or posted):
+  // through the role's writer, so PostgreSQL refuses a row of another
+  // employer beneath the page's own check.
+  Status WritePayroll(const std::string& employer, const std::function<Status(payroll::PayrollStore&)>& fn) const {
+    if (payroll.with_tenant_write) return payroll.with_tenant_write(employer, fn);
     return payroll.with_store(fn);
   }
   // ---- continuing healthcare pages (chc_routes.cc) ----

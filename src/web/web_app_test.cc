@@ -63,6 +63,16 @@
 namespace csu::web {
 namespace {
 
+// The headers of a request signed for node `to` (web/node_auth.h), by value:
+// a range-for over SignNodeRequest(...).value() would outlive its Result.
+std::vector<std::pair<std::string, std::string>> Signed(std::string_view secret, std::string_view method,
+                                                        std::string_view target, int64_t now, std::string_view to) {
+  auto h = SignNodeRequest(secret, method, target, "", now, to);
+  EXPECT_TRUE(h.ok());
+  if (!h.ok()) return {};
+  return std::move(h).value();
+}
+
 using http::Method;
 using http::Request;
 using http::Response;
@@ -514,10 +524,12 @@ class WebAppTest : public ::testing::Test {
     Saved a = saved_;
     a.billing.with_tenant_store = Recording<billing::BillingStore>("billing", a.billing.with_store);
     a.ledger.with_tenant_store = Recording<ledger::LedgerStore>("ledger", a.ledger.with_store);
+    a.ledger.with_tenant_write = Recording<ledger::LedgerStore>("ledger-write", a.ledger.with_store);
     a.procurement.with_tenant_store = Recording<procurement::ProcurementStore>("procurement", a.procurement.with_store);
     a.chc.with_tenant_store = Recording<chc::ChcStore>("chc", a.chc.with_store);
     a.chc.with_tenant_write = Recording<chc::ChcStore>("chc-write", a.chc.with_store);
     a.payroll.with_tenant_store = Recording<payroll::PayrollStore>("payroll", a.payroll.with_store);
+    a.payroll.with_tenant_write = Recording<payroll::PayrollStore>("payroll-write", a.payroll.with_store);
     a.pc.with_tenant_store = Recording<primarycare::PcStore>("pc", a.pc.with_store);
     a.claims.with_tenant_store = Recording<primarycare::ClaimsStore>("claims", a.claims.with_store);
     a.claims.with_tenant_write = Recording<primarycare::ClaimsStore>("claims-write", a.claims.with_store);
@@ -1493,6 +1505,22 @@ TEST_F(WebAppTest, ServerModePagesReadThroughTheTenantStoreOfTheirCcg) {
                        "csrf=" + CsrfTokenFor(gp_token) + "&scheme=LES-ANTICOAG&period=2024-06&units=12");
   EXPECT_EQ(made.status(), 200) << made.body().substr(0, 300);
   EXPECT_TRUE(TenantsSeen().count("claims-write:02E"));
+  // A journal is written through the role's writer
+  // for the ledger's entity.
+  const std::string fin = Session("finance");
+  Response journal = Send(Method::kPost, "/ccg/02E/ledger/journals", Cookie(fin),
+                          "csrf=" + CsrfTokenFor(fin) +
+                              "&period=2018-04&date=2018-04-20&reference=MH-04&description=Mental+health&reason=April"
+                              "&account_1=expenses%3Aprogramme%3Amental-health&cost_centre_1=CC200&debit_1=250.00"
+                              "&account_2=assets%3Acurrent%3Acash%3Agbs&credit_2=250.00");
+  EXPECT_EQ(journal.status(), 303) << journal.body().substr(0, 300);
+  EXPECT_TRUE(TenantsSeen().count("ledger-write:02E"));
+  // A pay run (calculated by alice) is approved through the role's writer for
+  // its employer.
+  const std::string hr = Session("hr");
+  Response approved = Send(Method::kPost, "/payroll/02E/runs/1/approve", Cookie(hr), "csrf=" + CsrfTokenFor(hr));
+  EXPECT_EQ(approved.status(), 303) << approved.body().substr(0, 300);
+  EXPECT_TRUE(TenantsSeen().count("payroll-write:02E"));
   const std::set<std::string> national = visit("pcteam", "/ccg/02E/primary-care/achievement?year=2024/25");
   EXPECT_FALSE(national.count("pc:02E")) << "the national comparison read through the CCG's tenant store";
   // Another CCG's case is as missing through the tenant store as before.
@@ -3569,7 +3597,7 @@ TEST_F(WebAppTest, TheInternalPartialsEndpointAnswersOnlyASignedNodeRequest) {
     r.method = Method::kGet;
     r.target = t;
     EXPECT_FALSE(http::ParseTarget(t, http::ParserLimits{}, r).has_value()) << t;
-    for (const auto& [k, v] : SignNodeRequest(p.secret, "GET", t, "", when)) r.headers.Add(k, v);
+    for (const auto& [k, v] : Signed(p.secret, "GET", t, when, "a")) r.headers.Add(k, v);
     if (!cookie.empty()) r.headers.Add("cookie", cookie);
     r.remote_address = "10.0.0.9";
     return app_->Handle(r);
@@ -3582,6 +3610,26 @@ TEST_F(WebAppTest, TheInternalPartialsEndpointAnswersOnlyASignedNodeRequest) {
   EXPECT_NE(ok.body().find(R"(["02E","RBT",)"), std::string::npos) << ok.body();
   EXPECT_EQ(ok.body().find("27D"), std::string::npos) << "another group's commissioner";
   EXPECT_EQ(signed_get(target, now - kNodeWindowSeconds - 1).status(), 401) << "a replay";
+  {
+    // The same signed request twice: the second is a replay inside the
+    // window. One signed for node b is refused by node a.
+    Request r;
+    r.method = Method::kGet;
+    r.target = target;
+    ASSERT_FALSE(http::ParseTarget(target, http::ParserLimits{}, r).has_value());
+    for (const auto& [k, v] : Signed(p.secret, "GET", target, now, "a")) r.headers.Add(k, v);
+    Request replay = r;
+    EXPECT_EQ(app_->Handle(r).status(), 200);
+    Response again = app_->Handle(replay);
+    EXPECT_EQ(again.status(), 401);
+    EXPECT_NE(again.body().find("replay"), std::string::npos) << again.body();
+    Request for_b;
+    for_b.method = Method::kGet;
+    for_b.target = target;
+    ASSERT_FALSE(http::ParseTarget(target, http::ParserLimits{}, for_b).has_value());
+    for (const auto& [k, v] : Signed(p.secret, "GET", target, now, "b")) for_b.headers.Add(k, v);
+    EXPECT_EQ(app_->Handle(for_b).status(), 401) << "signed for another node";
+  }
   EXPECT_EQ(signed_get("/internal/v1/partials?group=g9&year=2018%2F19", now).status(), 404);
   // Node a owns both groups: the gather is local and gives the same bytes.
   Response gathered = Send(Method::kGet, "/api/v1/csu/activity", admin);
@@ -3643,7 +3691,7 @@ TEST_F(WebAppTest, ACcgHeldElsewhereIsAnsweredByItsOwners) {
   const std::string overview_target = OverviewTarget("g2", FinancialYear(2018));
   EXPECT_EQ(node_request(Method::kGet, overview_target, {{"cookie", admin}}).status(), 401);
   const Response g2_figures =
-      node_request(Method::kGet, overview_target, SignNodeRequest(p.secret, "GET", overview_target, "", now));
+      node_request(Method::kGet, overview_target, Signed(p.secret, "GET", overview_target, now, "a"));
   ASSERT_EQ(g2_figures.status(), 200) << g2_figures.body();
   EXPECT_NE(g2_figures.body().find(R"("ccg":"27D")"), std::string::npos) << g2_figures.body();
   EXPECT_EQ(g2_figures.body().find("02E"), std::string::npos) << "another group's CCG";
@@ -3714,11 +3762,17 @@ TEST_F(WebAppTest, ACcgHeldElsewhereIsAnsweredByItsOwners) {
   EXPECT_EQ(h.count("x-csu-served-by"), 0u) << "the client's X-Csu- fields are dropped";
   EXPECT_EQ(h["x-csu-forwarded-by"], "a");
   EXPECT_EQ(h["x-csu-forwarded-for"], "10.0.0.9");
-  EXPECT_TRUE(CheckNodeRequest(p.secret, ForwardedMethod("a", "10.0.0.9", "GET"), out.target, h["x-csu-node-time"],
-                               h["x-csu-node-signature"], "", now)
+  const NodeCheck as_c{p.secret, "c", nullptr};
+  EXPECT_TRUE(as_c.Check(ForwardedMethod("a", "10.0.0.9", "GET"), out.target,
+                         {h["x-csu-node-time"], h["x-csu-node-nonce"], h["x-csu-node-signature"]}, "", now)
                   .ok());
-  EXPECT_FALSE(CheckNodeRequest(p.secret, ForwardedMethod("a", "10.0.0.1", "GET"), out.target, h["x-csu-node-time"],
-                                h["x-csu-node-signature"], "", now)
+  const NodeCheck as_b{p.secret, "b", nullptr};
+  EXPECT_FALSE(as_b.Check(ForwardedMethod("a", "10.0.0.9", "GET"), out.target,
+                          {h["x-csu-node-time"], h["x-csu-node-nonce"], h["x-csu-node-signature"]}, "", now)
+                   .ok())
+      << "what was signed for c cannot be replayed to b";
+  EXPECT_FALSE(as_c.Check(ForwardedMethod("a", "10.0.0.1", "GET"), out.target,
+                          {h["x-csu-node-time"], h["x-csu-node-nonce"], h["x-csu-node-signature"]}, "", now)
                    .ok())
       << "the client's address is under the signature";
   // Nobody signed in: answered here as anywhere, nothing sent to another node.
@@ -3780,7 +3834,7 @@ TEST_F(WebAppTest, ACcgHeldElsewhereIsAnsweredByItsOwners) {
     std::vector<std::pair<std::string, std::string>> hs = {{"cookie", admin},
                                                            {kForwardedByHeader, "b"},
                                                            {kForwardedForHeader, client}};
-    for (auto& x : SignNodeRequest(p.secret, ForwardedMethod("b", signed_client, "GET"), target, "", now))
+    for (auto& x : Signed(p.secret, ForwardedMethod("b", signed_client, "GET"), target, now, "a"))
       hs.push_back(x);
     return node_request(Method::kGet, target, hs);
   };
@@ -3791,13 +3845,56 @@ TEST_F(WebAppTest, ACcgHeldElsewhereIsAnsweredByItsOwners) {
   sent.clear();
   Response loop = forwarded("/api/v1/ccg/27D?month=6", "192.0.2.4", "192.0.2.4");
   EXPECT_EQ(loop.status(), 421);
-  EXPECT_NE(loop.body().find("restart the nodes"), std::string::npos) << loop.body();
+  EXPECT_NE(loop.body().find("a new partition map"), std::string::npos) << loop.body();
   EXPECT_TRUE(sent.empty()) << "a forwarded request was forwarded again";
   // Without a user, the owner answers as to anyone signed out.
   std::vector<std::pair<std::string, std::string>> anonymous = {{kForwardedByHeader, "b"}, {kForwardedForHeader, "192.0.2.4"}};
-  for (auto& x : SignNodeRequest(p.secret, ForwardedMethod("b", "192.0.2.4", "GET"), "/api/v1/ccg/02E", "", now))
+  for (auto& x : Signed(p.secret, ForwardedMethod("b", "192.0.2.4", "GET"), "/api/v1/ccg/02E", now, "a"))
     anonymous.push_back(x);
   EXPECT_EQ(node_request(Method::kGet, "/api/v1/ccg/02E", anonymous).status(), 401);
+}
+
+// A new partition map arrives with the activity loaded for it
+// (LoadedActivity::partition_map): a CCG node a did not hold is forwarded
+// until the swap and answered by a itself after; an activity swapped in
+// later without a map (new batches) keeps the map.
+TEST_F(WebAppTest, APartitionMapSwappedInWithItsShareChangesWhoAnswers) {
+  const std::string admin = Cookie(Session("admin"));
+  PartitionAccess p;
+  p.secret = std::string(32, '\x44');
+  p.self = "a";
+  const std::vector<std::string> nodes = {"a=http://127.0.0.1:1", "b=http://127.0.0.1:2", "c=http://127.0.0.1:3"};
+  auto before = store::ParsePartitionArgs(nodes, {"g1:a,b:02E", "g2:b,c:27D"});
+  ASSERT_TRUE(before.ok());
+  p.map = before.value();
+  int sent = 0;
+  p.send = [&sent](const http::ClientRequest&, bool* connected) -> Result<http::ClientResponse> {
+    ++sent;
+    *connected = false;
+    return MakeError("http://127.0.0.1:2", "cannot connect");
+  };
+  app_->EnablePartitions(p);
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/27D?month=6", admin).status(), 503);
+  EXPECT_EQ(sent, 2) << "27D is b's and c's: both tried";
+  EXPECT_EQ(app_->ServedPartitionMap()->GroupOf("27D")->owners[0], "b");
+
+  auto after = store::ParsePartitionArgs(nodes, {"g1:a,b:02E", "g2:a,c:27D"});
+  ASSERT_TRUE(after.ok());
+  // Not owned: the fixture's views outlive the app.
+  const std::shared_ptr<const pricing::PricedActivity> activity(&activity_.activity(), [](const auto*) {});
+  const std::shared_ptr<const analytics::CommissioningViews> views(views_.get(), [](const auto*) {});
+  app_->SwapActivity({activity, views, std::make_shared<const store::PartitionMap>(after.value())});
+  sent = 0;
+  Response mine = Send(Method::kGet, "/api/v1/ccg/27D?month=6", admin);
+  EXPECT_EQ(mine.status(), 200) << mine.body();
+  EXPECT_EQ(mine.Header(kServedByHeader), "") << "answered here, not forwarded";
+  EXPECT_EQ(sent, 0);
+  EXPECT_EQ(app_->ServedPartitionMap()->GroupOf("27D")->owners[0], "a");
+  // New batches: the activity again, no map; the map stays.
+  app_->SwapActivity({activity, views, nullptr});
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/27D?month=6", admin).status(), 200);
+  EXPECT_EQ(sent, 0);
+  EXPECT_EQ(app_->ServedPartitionMap()->GroupOf("27D")->owners[0], "a");
 }
 
 // An analyst no administrator has assigned a CCG is told so, not shown an
