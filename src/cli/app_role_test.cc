@@ -113,6 +113,18 @@ class AppRole : public ::testing::Test {
     return n;
   }
 
+  // Employer `code` (a CCG) with one member of staff, whose id it returns.
+  static Result<int64_t> Employ(payroll::PayrollStore& db, const std::string& code, const store::FieldCipher& cipher,
+                                const payroll::Actor& by) {
+    Status e = db.AddEmployer(
+        {code, payroll::EmployerKind::kCcg, "NHS " + code + " CCG", "123/AB456", "123PA00012345"}, by);
+    if (!e.ok()) return e.error();
+    return db.AddEmployee({code, "S-" + code, Date::FromYmd(2020, 4, 1), std::nullopt},
+                          {"Rowan Ashgrove " + code, "3 Mill Lane, Warrington", "1980-02-29", "AB123456C", "20-71-03",
+                           "55779911"},
+                          cipher, by);
+  }
+
   std::optional<pg::TestSchema> schema_;
   std::string role_, app_url_;
   bool role_made_ = false;
@@ -353,15 +365,7 @@ TEST_F(AppRole, AnEmployersStaffAreReadThroughTheRoleAndNeverAnotherEmployers) {
   const payroll::Actor hr{"2025-04-01T09:00:00Z", "test"};
   std::map<std::string, int64_t> employee_of;
   for (const char* code : {"02E", "12F"}) {
-    ASSERT_TRUE(owner.value()
-                    ->AddEmployer({code, payroll::EmployerKind::kCcg, std::string("NHS ") + code + " CCG", "123/AB456",
-                                   "123PA00012345"},
-                                  hr)
-                    .ok());
-    auto id = owner.value()->AddEmployee({code, std::string("S-") + code, Date::FromYmd(2020, 4, 1), std::nullopt},
-                                         {std::string("Rowan Ashgrove ") + code, "3 Mill Lane, Warrington",
-                                          "1980-02-29", "AB123456C", "20-71-03", "55779911"},
-                                         cipher, hr);
+    auto id = Employ(*owner.value(), code, cipher, hr);
     ASSERT_TRUE(id.ok()) << id.error().ToString();
     employee_of[code] = id.value();
   }
@@ -403,27 +407,10 @@ TEST_F(AppRole, AnEmployersPayRunIsApprovedThroughTheRoleAndNeverAnotherEmployer
   const payroll::Actor alice{"2025-04-20T09:00:00Z", "alice"}, bob{"2025-04-21T09:00:00Z", "bob"};
   std::map<std::string, int64_t> run_of;
   for (const char* code : {"02E", "12F"}) {
-    ASSERT_TRUE(db.AddEmployer({code, payroll::EmployerKind::kCcg, std::string("NHS ") + code + " CCG", "123/AB456",
-                                "123PA00012345"},
-                               alice)
-                    .ok());
-    ASSERT_TRUE(db.AddPost({0, code, "FIN01", "CC900", "Finance officer", "5", 900}, alice).ok());
-    auto id = db.AddEmployee({code, std::string("S-") + code, Date::FromYmd(2020, 4, 1), std::nullopt},
-                             {std::string("Rowan Ashgrove ") + code, "3 Mill Lane, Warrington", "1980-02-29",
-                              "AB123456C", "20-71-03", "55779911"},
-                             cipher, alice);
+    auto id = Employ(db, code, cipher, alice);
     ASSERT_TRUE(id.ok()) << id.error().ToString();
-    payroll::Assignment x;
-    x.employee_id = id.value();
-    x.post_code = "FIN01";
-    x.start = Date::FromYmd(2020, 4, 1);
-    x.hours_x100 = 3750;
-    x.fte_x100 = 100;
-    x.band = "5";
-    x.annual_salary = Money::FromPounds(24'000);
-    x.tax_code = "1257L";
-    x.ni_category = "A";
-    ASSERT_TRUE(db.Assign(x, alice).ok());
+    ASSERT_TRUE(db.AddPost({0, code, "FIN01", "CC900", "Finance officer", "5", 900}, alice).ok());
+    ASSERT_TRUE(db.Assign(payroll::testing::FullTimeFin01(id.value(), Money::FromPounds(24'000)), alice).ok());
     auto run = db.CalculateRun(code, "2025/26", 1, payroll::testing::FixedPay(200000, 150000), alice);
     ASSERT_TRUE(run.ok()) << run.error().ToString();
     ASSERT_EQ(run.value().payslips, 1);

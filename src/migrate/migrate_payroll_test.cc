@@ -57,17 +57,7 @@ TEST(MigratePayrollTest, AFolderPayrollMovesFinalRunsStayFinalAndTheFieldsStillO
                                               {std::string("Person ") + n, "1 Road, Leeds LS1 1AA", "1980-01-01",
                                                "AB123456C", "401276", "41235678"},
                                               cipher, alice));
-      payroll::Assignment a;
-      a.employee_id = id;
-      a.post_code = "FIN01";
-      a.start = Date::FromYmd(2020, 4, 1);
-      a.hours_x100 = 3750;
-      a.fte_x100 = 100;
-      a.band = "5";
-      a.annual_salary = Money::FromPounds(25'000);
-      a.tax_code = "1257L";
-      a.ni_category = "A";
-      Must(db->Assign(a, alice));
+      Must(db->Assign(payroll::testing::FullTimeFin01(id, Money::FromPounds(25'000)), alice));
     }
     ASSERT_TRUE(db->SetGender(2, 'F', cipher, alice).ok());
     final_run = Must(db->CalculateRun("02E", "2025/26", 1, Fixed, alice)).id;

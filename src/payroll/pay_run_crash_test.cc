@@ -112,17 +112,7 @@ class PayRunCrash : public ::testing::Test {
                                          "41235678"},
                                         cipher, kAlice);
       ASSERT_TRUE(id.ok()) << id.error().ToString();
-      Assignment a;
-      a.employee_id = id.value();
-      a.post_code = "FIN01";
-      a.start = Date::FromYmd(2020, 4, 1);
-      a.hours_x100 = 3750;
-      a.fte_x100 = 100;
-      a.band = "5";
-      a.annual_salary = Money::FromPounds(24'000);
-      a.tax_code = "1257L";
-      a.ni_category = "A";
-      ASSERT_TRUE(db.value()->Assign(a, kAlice).ok());
+      ASSERT_TRUE(db.value()->Assign(testing::FullTimeFin01(id.value(), Money::FromPounds(24'000)), kAlice).ok());
     }
     if (calculated) ASSERT_TRUE(db.value()->CalculateRun("02E", "2025/26", 1, FixedPay(100000, 100000), kAlice).ok());
   }

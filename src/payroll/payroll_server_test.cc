@@ -62,17 +62,7 @@ class PayrollServerTest : public ::testing::Test {
                                            {name, "12 Quarry Road, Leeds LS6 2AB", "1979-11-23", ni, "20-71-03",
                                             "55779911"},
                                            *cipher_, kAlice));
-    Assignment x;
-    x.employee_id = id;
-    x.post_code = "FIN01";
-    x.start = Date::FromYmd(2020, 4, 1);
-    x.hours_x100 = 3750;
-    x.fte_x100 = 100;
-    x.band = "5";
-    x.annual_salary = Money::FromPounds(24'000);
-    x.tax_code = "1257L";
-    x.ni_category = "A";
-    Must(db.Assign(x, kAlice));
+    Must(db.Assign(testing::FullTimeFin01(id, Money::FromPounds(24'000)), kAlice));
     return id;
   }
   std::optional<pg::TestSchema> pg_;

@@ -42,6 +42,23 @@ inline PayrollStore::PayCalculator FixedPay(int64_t gross_pence, int64_t net_pen
   };
 }
 
+// A full-time (37.5 hours) band 5 assignment to post FIN01 from 1 April
+// 2020 at `salary` a year, tax code 1257L, NI category A: the member of
+// staff most workflow tests pay.
+inline Assignment FullTimeFin01(int64_t employee_id, Money salary) {
+  Assignment a;
+  a.employee_id = employee_id;
+  a.post_code = "FIN01";
+  a.start = Date::FromYmd(2020, 4, 1);
+  a.hours_x100 = 3750;
+  a.fte_x100 = 100;
+  a.band = "5";
+  a.annual_salary = salary;
+  a.tax_code = "1257L";
+  a.ni_category = "A";
+  return a;
+}
+
 // Every row of every table in `schema`, each as PostgreSQL prints a row
 // (its text form), on a connection of its own; "" when the server cannot be
 // read (the caller's assertions then fail on what they expect to find).

@@ -60,17 +60,7 @@ class RunOutputsStoreTest : public ::testing::TestWithParam<const char*> {
     const int64_t id = Must(db_->AddEmployee({"02E", number, Date::FromYmd(2020, 4, 1), std::nullopt},
                                              {name, address, "1985-03-09", "JG103759A", "401276", "41235678"}, *cipher_,
                                              kAlice));
-    Assignment a;
-    a.employee_id = id;
-    a.post_code = "FIN01";
-    a.start = Date::FromYmd(2020, 4, 1);
-    a.hours_x100 = 3750;
-    a.fte_x100 = 100;
-    a.band = "5";
-    a.annual_salary = Money::FromPounds(12'000);
-    a.tax_code = "1257L";
-    a.ni_category = "A";
-    Must(db_->Assign(a, kAlice));
+    Must(db_->Assign(testing::FullTimeFin01(id, Money::FromPounds(12'000)), kAlice));
     return id;
   }
 
