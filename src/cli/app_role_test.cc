@@ -113,6 +113,33 @@ class AppRole : public ::testing::Test {
     return n;
   }
 
+  // The owner's ledgers of 02E and 12F, each with April 2018 open.
+  Result<std::unique_ptr<ledger::LedgerStore>> OwnerLedgers() {
+    CSU_ASSIGN_OR_RETURN(conn, pg::Connect(schema_->url()));
+    CSU_ASSIGN_OR_RETURN(db, ledger::LedgerStore::OpenServer(std::move(conn)));
+    const ledger::Actor alice{"2018-05-01T09:00:00Z", "alice"};
+    for (const char* code : {"02E", "12F"}) {
+      CSU_ASSIGN_OR_RETURN(entity, db->AddEntity({code, ledger::EntityKind::kCcg, std::string("NHS ") + code + " CCG",
+                                                  Money::FromPounds(10'000), ""},
+                                                 ledger::testing::ShippedChart("ccg"), alice));
+      (void)entity;
+      CSU_ASSIGN_OR_RETURN(reversals, db->SetPeriodState(code, ledger::LedgerPeriod::Parse("2018-04").value(),
+                                                         ledger::PeriodState::kOpen, alice));
+      (void)reversals;
+    }
+    return db;
+  }
+  // A payroll key of 32 bytes counting up from `first`, and the owner's
+  // payroll store under it.
+  static store::FieldCipher PayrollCipher(uint8_t first) {
+    std::array<uint8_t, 32> key{};
+    for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(first + i);
+    return store::FieldCipher::FromKey(key, store::kPayrollCipherDomain);
+  }
+  Result<std::unique_ptr<payroll::PayrollStore>> OwnerPayroll(const store::FieldCipher& cipher) {
+    CSU_ASSIGN_OR_RETURN(conn, pg::Connect(schema_->url()));
+    return payroll::PayrollStore::OpenServer(std::move(conn), cipher);
+  }
   // Employer `code` (a CCG) with one member of staff, whose id it returns.
   static Result<int64_t> Employ(payroll::PayrollStore& db, const std::string& code, const store::FieldCipher& cipher,
                                 const payroll::Actor& by) {
@@ -355,12 +382,8 @@ TEST_F(AppRole, ACcgReadsAndAssessesItsOwnChcCasesAndNeverAnotherCcgs) {
 // not there (asked for by code or by an employee's id, or counted with SQL
 // on the role's connection, sealed fields included).
 TEST_F(AppRole, AnEmployersStaffAreReadThroughTheRoleAndNeverAnotherEmployers) {
-  std::array<uint8_t, 32> key{};
-  for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(90 + i);
-  const store::FieldCipher cipher = store::FieldCipher::FromKey(key, store::kPayrollCipherDomain);
-  auto owner_conn = pg::Connect(schema_->url());
-  ASSERT_TRUE(owner_conn.ok());
-  auto owner = payroll::PayrollStore::OpenServer(std::move(owner_conn).value(), cipher);
+  const store::FieldCipher cipher = PayrollCipher(90);
+  auto owner = OwnerPayroll(cipher);
   ASSERT_TRUE(owner.ok()) << owner.error().ToString();
   const payroll::Actor hr{"2025-04-01T09:00:00Z", "test"};
   std::map<std::string, int64_t> employee_of;
@@ -396,12 +419,8 @@ TEST_F(AppRole, AnEmployersStaffAreReadThroughTheRoleAndNeverAnotherEmployers) {
 // role with the employer as the session's tenant; another employer's run
 // under it is not there to approve, and stays as it was.
 TEST_F(AppRole, AnEmployersPayRunIsApprovedThroughTheRoleAndNeverAnotherEmployers) {
-  std::array<uint8_t, 32> key{};
-  for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(120 + i);
-  const store::FieldCipher cipher = store::FieldCipher::FromKey(key, store::kPayrollCipherDomain);
-  auto owner_conn = pg::Connect(schema_->url());
-  ASSERT_TRUE(owner_conn.ok());
-  auto owner = payroll::PayrollStore::OpenServer(std::move(owner_conn).value(), cipher);
+  const store::FieldCipher cipher = PayrollCipher(120);
+  auto owner = OwnerPayroll(cipher);
   ASSERT_TRUE(owner.ok()) << owner.error().ToString();
   payroll::PayrollStore& db = *owner.value();
   const payroll::Actor alice{"2025-04-20T09:00:00Z", "alice"}, bob{"2025-04-21T09:00:00Z", "bob"};
@@ -461,19 +480,11 @@ TEST_F(AppRole, AnEmployersPayRunIsApprovedThroughTheRoleAndNeverAnotherEmployer
 // accounts; another CCG's ledger is not there (its entity, its journals, its
 // postings counted with SQL).
 TEST_F(AppRole, AnEntitysLedgerIsReadThroughTheRoleAndNeverAnotherCcgs) {
-  auto owner_conn = pg::Connect(schema_->url());
-  ASSERT_TRUE(owner_conn.ok());
-  auto owner = ledger::LedgerStore::OpenServer(std::move(owner_conn).value());
+  auto owner = OwnerLedgers();
   ASSERT_TRUE(owner.ok()) << owner.error().ToString();
   const ledger::Actor alice{"2018-05-01T09:00:00Z", "alice"};
   const auto april = ledger::LedgerPeriod::Parse("2018-04").value();
   for (const char* code : {"02E", "12F"}) {
-    ASSERT_TRUE(owner.value()
-                    ->AddEntity({code, ledger::EntityKind::kCcg, std::string("NHS ") + code + " CCG",
-                                 Money::FromPounds(10'000), ""},
-                                ledger::testing::ShippedChart("ccg"), alice)
-                    .ok());
-    ASSERT_TRUE(owner.value()->SetPeriodState(code, april, ledger::PeriodState::kOpen, alice).ok());
     auto raised = owner.value()->Raise(code, ledger::testing::Txns(R"(2018-04-15 * (BLK-04) Block payment
     expenses:programme:acute              £1,234.56  ; cost-centre:CC100, counterparty:RWW
     assets:current:cash:gbs
@@ -506,21 +517,11 @@ TEST_F(AppRole, AnEntitysLedgerIsReadThroughTheRoleAndNeverAnotherCcgs) {
 // entity as the session's tenant. The same calls for another CCG's ledger
 // change nothing of it, and PostgreSQL itself refuses a row of it.
 TEST_F(AppRole, AnEntitysLedgerIsWrittenThroughTheRoleAndNeverAnotherCcgs) {
-  auto owner_conn = pg::Connect(schema_->url());
-  ASSERT_TRUE(owner_conn.ok());
-  auto owner = ledger::LedgerStore::OpenServer(std::move(owner_conn).value());
+  auto owner = OwnerLedgers();
   ASSERT_TRUE(owner.ok()) << owner.error().ToString();
   const ledger::Actor alice{"2018-05-01T09:00:00Z", "alice"}, bob{"2018-05-01T10:00:00Z", "bob"};
   const auto april = ledger::LedgerPeriod::Parse("2018-04").value();
   const auto may = ledger::LedgerPeriod::Parse("2018-05").value();
-  for (const char* code : {"02E", "12F"}) {
-    ASSERT_TRUE(owner.value()
-                    ->AddEntity({code, ledger::EntityKind::kCcg, std::string("NHS ") + code + " CCG",
-                                 Money::FromPounds(10'000), ""},
-                                ledger::testing::ShippedChart("ccg"), alice)
-                    .ok());
-    ASSERT_TRUE(owner.value()->SetPeriodState(code, april, ledger::PeriodState::kOpen, alice).ok());
-  }
   ASSERT_TRUE(Scope().ok());
   auto opened = OpenTenantLedger(app_url_);
   ASSERT_TRUE(opened.ok()) << opened.error().ToString();
