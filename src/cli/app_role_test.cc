@@ -20,6 +20,7 @@
 #include "primarycare/claims_store.h"
 #include "primarycare/claims_testing.h"
 #include "primarycare/pc_store.h"
+#include "primarycare/schedule_posting.h"
 #include "ledger/budget_file.h"
 #include "ledger/budget_reports.h"
 #include "ledger/ledger_store.h"
@@ -603,6 +604,68 @@ TEST_F(AppRole, AnEntitysLedgerIsWrittenThroughTheRoleAndNeverAnotherCcgs) {
   });
   EXPECT_TRUE(updated.ok()) << updated.error().ToString();
   EXPECT_EQ(owner.value()->StateOf("12F", april).value(), ledger::PeriodState::kOpen) << "02E locked 12F's April";
+}
+
+// A CCG's month's payment schedule is posted through the role: its
+// practices' store and its ledger, each with the CCG as the session's tenant.
+// A schedule of 12F's practices posted under 02E's tenant is refused and
+// leaves no record and no journal.
+TEST_F(AppRole, ACcgsScheduleIsPostedThroughTheRoleAndNeverAnotherCcgs) {
+  auto pc_conn = pg::Connect(schema_->url());
+  ASSERT_TRUE(pc_conn.ok());
+  auto practices = primarycare::PcStore::OpenServer(std::move(pc_conn).value());
+  ASSERT_TRUE(practices.ok()) << practices.error().ToString();
+  const primarycare::Actor pc{"2024-04-01T09:00:00Z", "test"};
+  ASSERT_TRUE(practices.value()
+                  ->AddPractices({{"N81001", "02E", "Orchard Surgery", "WA1 1AA", 9000},
+                                  {"P81001", "12F", "Quayside Practice", "L1 1AA", 8000}},
+                                 pc)
+                  .ok());
+  auto ledgers = OwnerLedgers();
+  ASSERT_TRUE(ledgers.ok()) << ledgers.error().ToString();
+  const auto april = ledger::LedgerPeriod::Parse("2024-04").value();
+  for (const char* code : {"02E", "12F"})
+    ASSERT_TRUE(ledgers.value()->SetPeriodState(code, april, ledger::PeriodState::kOpen, {"2024-04-01T09:00:00Z", "t"}).ok());
+  auto schedule_of = [&](const std::string& ccg, const std::string& practice) {
+    primarycare::Schedule sched;
+    sched.ccg = ccg;
+    sched.month = april;
+    primarycare::ScheduleLine line;
+    line.practice = practice;
+    line.month = april;
+    line.kind = primarycare::LineKind::kOtherPayment;
+    line.description = "Premises: rent reimbursement";
+    line.amount_pence = 125'000;
+    line.explanation = "agreed rent for the quarter";
+    sched.lines.push_back(line);
+    return sched;
+  };
+  ASSERT_TRUE(Scope().ok());
+  auto pc_role = OpenTenantPrimaryCare(app_url_);
+  ASSERT_TRUE(pc_role.ok()) << pc_role.error().ToString();
+  auto ledger_role = OpenTenantLedger(app_url_);
+  ASSERT_TRUE(ledger_role.ok()) << ledger_role.error().ToString();
+  auto post = [&](const std::string& tenant, const primarycare::Schedule& sched) {
+    return pc_role.value()->Write(tenant, [&](primarycare::PcStore& db) -> Status {
+      return ledger_role.value()->Write(tenant, [&](ledger::LedgerStore& l) -> Status {
+        return primarycare::PostSchedule(db, l, sched, ledger::testing::AnyOrg, {"2024-04-30T09:00:00Z", "finance"})
+            .status();
+      });
+    });
+  };
+  Status mine = post("02E", schedule_of("02E", "N81001"));
+  ASSERT_TRUE(mine.ok()) << mine.error().ToString();
+  auto recorded = practices.value()->FindPosting("02E", april);
+  ASSERT_TRUE(recorded.ok() && recorded.value());
+  EXPECT_EQ(recorded.value()->total_pence, 125'000);
+  EXPECT_EQ(ledgers.value()->Journals("02E", april.first_day(), april.last_day()).value().size(), 1u);
+  // 12F's schedule under 02E's tenant: refused, nothing of it written.
+  EXPECT_FALSE(post("02E", schedule_of("12F", "P81001")).ok()) << "02E posted 12F's schedule";
+  auto theirs = practices.value()->FindPosting("12F", april);
+  ASSERT_TRUE(theirs.ok());
+  EXPECT_FALSE(theirs.value().has_value()) << "a posting of 12F's was recorded";
+  EXPECT_TRUE(ledgers.value()->Journals("12F", april.first_day(), april.last_day()).value().empty())
+      << "a journal reached 12F's ledger";
 }
 
 // A CCG's own primary care pages read through the role: its practices and

@@ -506,10 +506,13 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   };
   // With an application role, the reads of a CCG's own primary care pages
   // (not the national comparisons) go through a connection that sees only
-  // its practices and their rows, and the claims its schedule includes.
+  // its practices and their rows, and the claims its schedule includes; so
+  // does posting its schedule.
   std::unique_ptr<TenantPrimaryCare> tenant_pc;
-  if (!args.app_database.empty() && !UseTenantStore(OpenTenantPrimaryCare(args.app_database), tenant_pc, pc_access))
-    return kExitFailure;
+  if (!args.app_database.empty()) {
+    if (!UseTenantStore(OpenTenantPrimaryCare(args.app_database), tenant_pc, pc_access)) return kExitFailure;
+    pc_access.with_tenant_write = TenantWriter(tenant_pc.get());
+  }
   {
     const std::string ref_dir = refdata::DefaultRefDataDir(ctx.refdata_dir, CSU_DEFAULT_REFDATA_DIR);
     auto rates = primarycare::GlobalSumRates::Load(

@@ -350,10 +350,9 @@ namespace {
 Response PcSchedulePost(const WebApp::Impl& app, const Request& r, const Caller& c) {
   const auto& primary_care = app.primary_care;
   const auto& claims = app.claims;
-  const auto& ledger = app.ledger;
   const auto& ref = app.ref;
   auto ccg = app.Tenant(r, c, Action::kPostJournal, Identifiability::kAggregate);
-  if (!ccg || !primary_care.with_store || !ledger.with_store) return app.NotFound(c);
+  if (!ccg || !primary_care.with_store || !app.ledger.with_store) return app.NotFound(c);
   if (!app.CsrfOk(r, c)) return app.Problem(c, 403, "Refused", "The form had expired; go back and try again.");
   const auto form = ParseForm(r.body);
   auto month = ledger::LedgerPeriod::Parse(FormValue(form, "month"));
@@ -361,10 +360,12 @@ Response PcSchedulePost(const WebApp::Impl& app, const Request& r, const Caller&
   if (!primary_care.rates) return app.Problem(c, 503, "Not posted", "The global sum prices could not be read.");
   const std::string code(ccg->view());
   std::optional<primarycare::PostOutcome> outcome;
-  Status s = primary_care.with_store([&](primarycare::PcStore& db) -> Status {
+  // Each store through the application role's connection for this CCG when
+  // the server has one (its practices and schedules, its claims, its ledger).
+  Status s = app.WritePc(*ccg, [&](primarycare::PcStore& db) -> Status {
     std::optional<Result<primarycare::Schedule>> sched;
     if (claims.with_store) {
-      Status st = claims.with_store([&](primarycare::ClaimsStore& cs) {
+      Status st = app.WithPcClaims(*ccg, [&](primarycare::ClaimsStore& cs) {
         primarycare::ClaimsScheduleSource source(cs);
         sched = primarycare::BuildSchedule(db, *primary_care.rates, &source, code, month.value());
         return Status::Ok();
@@ -375,7 +376,7 @@ Response PcSchedulePost(const WebApp::Impl& app, const Request& r, const Caller&
     }
     if (!sched->ok()) return sched->error();
     if (sched->value().posted) return MakeError("schedule " + code + " " + month.value().ToString(), "is posted already");
-    return ledger.with_store([&](ledger::LedgerStore& l) -> Status {
+    return app.WriteLedger(code, [&](ledger::LedgerStore& l) -> Status {
       CSU_ASSIGN_OR_RETURN(p, primarycare::PostSchedule(db, l, sched->value(), ledger::DirectoryOf(ref),
                                                         {store::Env::Default().NowUtc(), c.who.username}));
       outcome = p;

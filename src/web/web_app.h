@@ -197,9 +197,11 @@ struct PrimaryCareAccess {
   std::function<Status(const std::function<Status(primarycare::PcStore&)>&)> with_store;
   // Server mode with an application role: runs the function on a
   // connection that sees only `ccg`'s practices and their rows, for the
-  // reads of one CCG's primary care pages. Unset: they use with_store;
-  // writes (posting a schedule) always do.
+  // reads of one CCG's primary care pages. Unset: they use with_store.
   std::function<Status(const std::string& ccg, const std::function<Status(primarycare::PcStore&)>&)> with_tenant_store;
+  // The same role for one CCG's writes (posting its month's schedule: the
+  // store's own transactions, each scoped to that CCG). Unset: with_store.
+  std::function<Status(const std::string& ccg, const std::function<Status(primarycare::PcStore&)>&)> with_tenant_write;
   std::shared_ptr<const primarycare::GlobalSumRates> rates;
 };
 

@@ -481,6 +481,11 @@ struct WebApp::Impl {
     if (primary_care.with_tenant_store) return primary_care.with_tenant_store(std::string(ccg.view()), fn);
     return primary_care.with_store(fn);
   }
+  // The same for a write of `ccg`'s (posting its schedule).
+  Status WritePc(const OdsCode& ccg, const std::function<Status(primarycare::PcStore&)>& fn) const {
+    if (primary_care.with_tenant_write) return primary_care.with_tenant_write(std::string(ccg.view()), fn);
+    return primary_care.with_store(fn);
+  }
   Status WithPcClaims(const OdsCode& ccg, const std::function<Status(primarycare::ClaimsStore&)>& fn) const {
     if (claims.with_tenant_store) return claims.with_tenant_store(std::string(ccg.view()), fn);
     return claims.with_store(fn);

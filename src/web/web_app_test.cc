@@ -531,6 +531,7 @@ class WebAppTest : public ::testing::Test {
     a.payroll.with_tenant_store = Recording<payroll::PayrollStore>("payroll", a.payroll.with_store);
     a.payroll.with_tenant_write = Recording<payroll::PayrollStore>("payroll-write", a.payroll.with_store);
     a.pc.with_tenant_store = Recording<primarycare::PcStore>("pc", a.pc.with_store);
+    a.pc.with_tenant_write = Recording<primarycare::PcStore>("pc-write", a.pc.with_store);
     a.claims.with_tenant_store = Recording<primarycare::ClaimsStore>("claims", a.claims.with_store);
     a.claims.with_tenant_write = Recording<primarycare::ClaimsStore>("claims-write", a.claims.with_store);
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
@@ -1521,6 +1522,19 @@ TEST_F(WebAppTest, ServerModePagesReadThroughTheTenantStoreOfTheirCcg) {
   Response approved = Send(Method::kPost, "/payroll/02E/runs/1/approve", Cookie(hr), "csrf=" + CsrfTokenFor(hr));
   EXPECT_EQ(approved.status(), 303) << approved.body().substr(0, 300);
   EXPECT_TRUE(TenantsSeen().count("payroll-write:02E"));
+  // A month's primary care schedule is posted through the role's writers:
+  // the practices' and schedules' store, the claims it includes, the ledger.
+  {
+    std::lock_guard<std::mutex> lock(ledger_mu_);
+    ASSERT_TRUE(ledger_->SetPeriodState("02E", ledger::LedgerPeriod::Parse("2024-04").value(),
+                                        ledger::PeriodState::kOpen, {"2024-04-01T09:00:00Z", "test"})
+                    .ok());
+  }
+  Response schedule_post = Send(Method::kPost, "/ccg/02E/primary-care/schedule/post", Cookie(fin),
+                                "csrf=" + CsrfTokenFor(fin) + "&month=2024-04");
+  EXPECT_EQ(schedule_post.status(), 303) << schedule_post.body().substr(0, 300);
+  const std::set<std::string> posting = TenantsSeen();
+  EXPECT_TRUE(posting.count("pc-write:02E") && posting.count("claims:02E") && posting.count("ledger-write:02E"));
   const std::set<std::string> national = visit("pcteam", "/ccg/02E/primary-care/achievement?year=2024/25");
   EXPECT_FALSE(national.count("pc:02E")) << "the national comparison read through the CCG's tenant store";
   // Another CCG's case is as missing through the tenant store as before.
