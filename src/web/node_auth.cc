@@ -117,6 +117,9 @@ Status NodeCheck::Check(std::string_view method, std::string_view target, const 
   if (time < now - window_seconds || time > now + window_seconds)
     return MakeError(where, "the request's time is more than " + std::to_string(window_seconds) +
                                 " s from this node's clock (a replay, or clocks out of step)");
+  if (time < not_before)
+    return MakeError(where, "the request was signed before this node started, so it cannot tell a replay; the "
+                            "sender tries again or asks another node");
   if (headers.nonce.size() != 32) return MakeError(where, "the nonce is not 32 hex digits");
   for (char c : headers.nonce)
     if (HexValue(c) < 0) return MakeError(where, "the nonce is not 32 hex digits");

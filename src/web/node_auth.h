@@ -111,6 +111,10 @@ struct NodeCheck {
   std::string_view secret;  // the node secret; empty refuses everything
   std::string_view self;    // this node's name (TO)
   NonceCache* seen = nullptr;  // its accepted nonces; null: a replay inside the window is not caught (tests)
+  // When the cache began (Unix seconds): a request signed before it may have
+  // been accepted by this node before a restart, which the cache has
+  // forgotten, so it is refused. 0: no such bound (tests).
+  int64_t not_before = 0;
   int64_t window_seconds = kNodeWindowSeconds;
 
   // Ok when the headers authenticate the request at `now` and its nonce is

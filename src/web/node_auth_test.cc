@@ -126,6 +126,20 @@ TEST(NodeAuth, ARequestReplayedInsideTheWindowIsRefused) {
   EXPECT_TRUE(Check(later, "GET", kTarget, "", kNow, kSecret, "b", &seen).ok());
 }
 
+TEST(NodeAuth, ARequestSignedBeforeTheNodeStartedIsRefused) {
+  // The node (re)started at kNow + 10 with an empty cache: a request signed
+  // at kNow may be one it accepted before, so it is refused; one signed
+  // after its start passes.
+  NodeCheck restarted{kSecret, "b", nullptr, kNow + 10};
+  const auto before = Sign();
+  const Status refused = restarted.Check("GET", kTarget, {before[0].second, before[1].second, before[2].second}, "",
+                                         kNow + 12);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().why.find("before this node started"), std::string::npos) << refused.error().why;
+  const auto after = Sign("GET", kTarget, "", kNow + 11);
+  EXPECT_TRUE(restarted.Check("GET", kTarget, {after[0].second, after[1].second, after[2].second}, "", kNow + 12).ok());
+}
+
 TEST(NodeAuth, TheNonceCacheForgetsARequestOnlyOnceItsTimeHasLeftTheWindow) {
   NonceCache seen(2);
   ASSERT_TRUE(seen.Claim("n1", kNow, kNow).ok());

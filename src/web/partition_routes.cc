@@ -67,6 +67,7 @@ void WebApp::EnablePartitions(PartitionAccess partitions) {
       };
   }
   impl_->partitions = std::move(partitions);
+  impl_->node_nonces_since = impl_->NodeClock();
 }
 
 void WebApp::Impl::AddPartitionRoutes(http::Router& router, const Impl* app) {
@@ -81,7 +82,7 @@ int64_t WebApp::Impl::NodeClock() const {
 }
 
 Status WebApp::Impl::CheckSignedForThisNode(const Request& r, std::string_view method) const {
-  const NodeCheck check{partitions.secret, partitions.self, &node_nonces};
+  const NodeCheck check{partitions.secret, partitions.self, &node_nonces, node_nonces_since};
   const NodeHeaders headers{r.headers.Get(kNodeTimeHeader).value_or(""), r.headers.Get(kNodeNonceHeader).value_or(""),
                             r.headers.Get(kNodeSignatureHeader).value_or("")};
   return check.Check(method, r.target, headers, r.body, NodeClock());

@@ -167,6 +167,7 @@ struct WebApp::Impl {
   // The nonces of the signed requests this node accepted inside the window
   // (web/node_auth.h), so a captured one replayed is refused.
   mutable NonceCache node_nonces;
+  int64_t node_nonces_since = 0;  // when EnablePartitions began the cache (NodeCheck::not_before)
   // The sign-in form's cookie: behind TLS with the __Host- prefix (Secure,
   // Path=/, no Domain), so no other host or plain-HTTP page can plant one.
   std::string signin_cookie = options.behind_tls ? "__Host-csu_signin" : "csu_signin";
