@@ -113,8 +113,8 @@ std::optional<Response> WebApp::Impl::RouteToOwners(Request& r) const {
   // new one, each within a few seconds), and another hop could go round in
   // circles. The forwarding node tries the group's other owner.
   if (forwarded) {
-    const std::string why = "node " + partitions.self + " does not hold " + ccg +
-                            " either: the nodes are taking a new partition map; try again in a few seconds";
+    const std::string why = "Node " + partitions.self + " does not hold " + ccg +
+                            " either: the nodes are taking a new partition map. Try again in a few seconds.";
     return api ? Response::Error(421, why) : Response::Html(421, RenderPage(PageFrame{"Misdirected request", "", "", "", "", {}}, NoticePanel(why, true)));
   }
   // Only a signed-in user's request goes out: an anonymous one gets here
