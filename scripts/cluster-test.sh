@@ -441,7 +441,8 @@ for ccg in 02E 12F 27D; do
 done
 cat >"$T/csu-writers.sh" <<'WRITERS'
 #!/usr/bin/env bash
-# csu-writers.sh CSU DATA URL DIR: challenges cluster:1, :2, ... and invoice
+# csu-writers.sh CSU DATA URL DIR: challenges fu-ratio:02E:RBT:1:2018, :2:, ...
+# (ids that name their CCG, so csu need not find a record) and invoice
 # runs for 2018-04, 2018-05, ... (96 months at most, to 2026-03, every one
 # ended) until DIR/csu.stop exists. The invoicer pauses 0.3 s between runs:
 # each month is invoiced once, and on a quick machine an unpaced loop used up
@@ -450,8 +451,9 @@ csu=$1 data=$2 url=$3 dir=$4
 challenger() {
   local i=1
   while [ ! -e "$dir/csu.stop" ]; do
-    "$csu" challenges set --data "$data" --database "$url" "cluster:$i" agreed --note "failover $i" \
-      >/dev/null 2>>"$dir/challenges.err" && echo "cluster:$i ${EPOCHREALTIME:-$(date +%s.%N)}" >>"$dir/challenges.acked"
+    "$csu" challenges set --data "$data" --database "$url" "fu-ratio:02E:RBT:$i:2018" agreed --note "failover $i" \
+      >/dev/null 2>>"$dir/challenges.err" &&
+      echo "fu-ratio:02E:RBT:$i:2018 ${EPOCHREALTIME:-$(date +%s.%N)}" >>"$dir/challenges.acked"
     i=$((i + 1))
   done
 }

@@ -8,6 +8,7 @@
 #include "analytics/patient_groups.h"
 #include "analytics/readmissions.h"
 #include "analytics/year_calendar.h"
+#include "core/text.h"
 #include "core/money.h"
 #include "pricing/priced_activity.h"
 #include "pricing/pricing_math.h"
@@ -293,6 +294,53 @@ Challenges FindChallenges(const pricing::PricedActivity& a, const Readmissions& 
   f.ZeroLosElective();
   f.UnbundledNoSpell();
   return f.Finish();
+}
+
+namespace {
+
+// Row `source_row` of batch `batch` in `t`: its commissioner's code.
+std::optional<std::string_view> RecordCommissioner(const pricing::PricedActivity& a, const store::CommonColumns& t,
+                                                   int64_t batch, uint32_t source_row) {
+  std::optional<size_t> row;
+  for (const store::BatchRange& b : t.batches)
+    if (b.batch_id == batch) row = t.source_row.Find(b.first_row, b.rows, source_row);
+  // A table built without batches (tests) has batch 0 throughout (Origin).
+  if (t.batches.empty() && batch == 0) row = t.source_row.Find(0, t.source_row.size(), source_row);
+  if (!row) return std::nullopt;
+  return a.tables.codes.commissioner().code(t.commissioner[*row]);
+}
+
+}  // namespace
+
+std::optional<OdsCode> ChallengeCommissioner(const pricing::PricedActivity& a, std::string_view id) {
+  const std::vector<std::string_view> parts = Split(id, ':');
+  if (parts.size() == 5 && parts[0] == RuleName(ChallengeRule::kFollowUpRatio)) {
+    auto code = OdsCode::Parse(parts[1]);
+    if (!code.ok() || code.value().view() != parts[1]) return std::nullopt;
+    return code.value();
+  }
+  if (parts.size() != 4) return std::nullopt;
+  bool rule = false;
+  for (ChallengeRule r : {ChallengeRule::kDuplicate, ChallengeRule::kReadmission, ChallengeRule::kOtherCcg,
+                          ChallengeRule::kZeroLosElective, ChallengeRule::kUnbundledNoSpell})
+    rule = rule || parts[0] == RuleName(r);
+  if (!rule) return std::nullopt;
+  const std::optional<int64_t> batch = ParseInt(parts[2]);
+  const std::optional<int64_t> row = ParseInt(parts[3]);
+  if (!batch || !row || *row < 0 || *row > int64_t{UINT32_MAX}) return std::nullopt;
+  const auto kind = ingest::ParseKind(parts[1]);
+  if (!kind.ok() || ingest::KindName(kind.value()) != parts[1]) return std::nullopt;
+  const store::CommonColumns* t = nullptr;
+  switch (kind.value()) {
+    case ingest::ExtractKind::kApc: t = &a.tables.apc; break;
+    case ingest::ExtractKind::kOp: t = &a.tables.op; break;
+    case ingest::ExtractKind::kAe: t = &a.tables.ae; break;
+  }
+  const std::optional<std::string_view> code = RecordCommissioner(a, *t, *batch, static_cast<uint32_t>(*row));
+  if (!code) return std::nullopt;
+  auto ods = OdsCode::Parse(*code);
+  if (!ods.ok()) return std::nullopt;
+  return ods.value();
 }
 
 }  // namespace csu::analytics

@@ -72,4 +72,13 @@ struct Challenges {
 Challenges FindChallenges(const pricing::PricedActivity& priced, const Readmissions& readmissions,
                           const refdata::RefData& ref, const ChallengeOptions& options);
 
+// The commissioner a challenge id belongs to, read from the id and the
+// activity: a record's id (rule:kind:batch:row) names the record, whose
+// commissioner is the one it was counted under; a follow-up ratio's id
+// names its commissioner (whether or not its activity is loaded). Nullopt
+// when the id is not one of these shapes or its record is not in `priced`
+// (a typo, a withdrawn batch, or another node's share). Does not check that
+// the rule still raises the challenge.
+std::optional<OdsCode> ChallengeCommissioner(const pricing::PricedActivity& priced, std::string_view id);
+
 }  // namespace csu::analytics

@@ -157,6 +157,43 @@ TEST(Challenges, OtherCcgByHand) {
   EXPECT_EQ(all[2].reason, "patient registered with a practice of CCG 02E");
 }
 
+// A challenge's commissioner from its id: the record's (the 27D attendance of
+// a 02E patient is 27D's), or the one a follow-up ratio's id names; any
+// other id, or one whose record is not loaded, has none.
+TEST(Challenges, AnIdsCommissionerIsItsRecords) {
+  testing::TestActivity t;
+  SpellSpec s = OwnSpell("2018-03-30", "2018-04-02", 1'000'00);
+  s.practice = "N81001";
+  t.Spell(s);
+  t.Op({.date = "2018-05-01", .pence = 150'00, .practice = "N81002"});
+  t.Op({.commissioner = "27D", .date = "2018-05-01", .pence = 150'00, .practice = "N81007"});
+  const pricing::PricedActivity& a = t.activity();
+  for (const Challenge& c : Find(t, Year2018(), /*every_ccg=*/true).items) {
+    const std::optional<OdsCode> found = ChallengeCommissioner(a, c.id);
+    ASSERT_TRUE(found) << c.id;
+    EXPECT_EQ(*found, c.commissioner) << c.id;
+  }
+  auto ccg = [&](std::string_view id) {
+    const std::optional<OdsCode> found = ChallengeCommissioner(a, id);
+    return found ? found->ToString() : std::string("none");
+  };
+  EXPECT_EQ(ccg("other-ccg:op:0:1"), "27D");
+  EXPECT_EQ(ccg("duplicate:op:0:0"), "02E");  // any rule: the record decides
+  EXPECT_EQ(ccg("fu-ratio:27D:RBT:100:2018"), "27D");
+  EXPECT_EQ(ccg("fu-ratio:99X:RBT:100:2018"), "99X");  // the id names it, loaded or not
+  EXPECT_EQ(ccg("fu-ratio:not a code:RBT:100:2018"), "none");
+  EXPECT_EQ(ccg("fu-ratio:99x:RBT:100:2018"), "none");
+  EXPECT_EQ(ccg("duplicate:op:0:3"), "none");           // no such row
+  EXPECT_EQ(ccg("duplicate:op:7:0"), "none");           // no such batch
+  EXPECT_EQ(ccg("duplicate:ae:0:0"), "none");           // no A&E loaded
+  EXPECT_EQ(ccg("Duplicate:op:0:0"), "none");
+  EXPECT_EQ(ccg("duplicate:OP:0:0"), "none");
+  EXPECT_EQ(ccg("duplicate:op:0:-1"), "none");
+  EXPECT_EQ(ccg("duplicate:op:0"), "none");
+  EXPECT_EQ(ccg("cluster:1"), "none");
+  EXPECT_EQ(ccg(""), "none");
+}
+
 // fu-ratio: follow-ups above the limit × firsts, × the mean follow-up price.
 //   RBT, treatment function 100: 3 firsts; 11 follow-ups, ten at £70.00
 //   and one at £71.23 = £771.23. Ratio 11 ÷ 3 = 3.67 > 3.0: 11 − 3 × 3.0 =

@@ -33,11 +33,39 @@ const std::vector<std::string>& ViewNames() {
 bool IsRecordLevel(std::string_view view) { return view == "records" || view == "challenges"; }
 
 CommissioningViews::CommissioningViews(const pricing::PricedActivity& activity, const refdata::RefData& ref,
-                                       contracts::ContractStore& contracts, std::mutex* contracts_mutex)
+                                       contracts::ContractStore& contracts, std::mutex* contracts_mutex,
+                                       const TenantContractAccess* tenant)
     : activity_(activity),
       ref_(ref),
       contracts_(contracts),
-      contracts_mutex_(contracts_mutex != nullptr ? *contracts_mutex : own_contracts_mutex_) {}
+      contracts_mutex_(contracts_mutex != nullptr ? *contracts_mutex : own_contracts_mutex_),
+      tenant_(tenant) {}
+
+Status CommissioningViews::WithContracts(const std::string& ccg, bool write,
+                                         const std::function<Status(contracts::ContractStore&)>& fn) const {
+  if (!ccg.empty() && tenant_ != nullptr) {
+    const auto& on = write ? tenant_->write : tenant_->read;
+    if (on) return on(ccg, fn);
+  }
+  std::lock_guard<std::mutex> lock(contracts_mutex_);
+  return fn(contracts_);
+}
+
+std::string CommissioningViews::ScopeCcg(const ViewScope& scope) const {
+  if (!scope.commissioner) return "";
+  return std::string(activity_.tables.codes.commissioner().code(*scope.commissioner));
+}
+
+Result<std::vector<contracts::Contract>> CommissioningViews::ContractsFor(const ViewScope& scope) const {
+  std::vector<contracts::Contract> out;
+  Status s = WithContracts(ScopeCcg(scope), false, [&](contracts::ContractStore& db) -> Status {
+    CSU_ASSIGN_OR_RETURN(got, db.Contracts(scope.year));
+    out = std::move(got);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.error();
+  return out;
+}
 
 CommissioningViews::~CommissioningViews() = default;
 
@@ -116,10 +144,7 @@ Result<ViewScope> CommissioningViews::ScopeFor(const ViewRequest& r, ActivityCub
 Result<Monitoring> CommissioningViews::MonitoringFor(const ViewRequest& r) const {
   ActivityCube cube;
   CSU_ASSIGN_OR_RETURN(scope, ScopeFor(r, cube));
-  Result<std::vector<contracts::Contract>> contracts = [&] {
-    std::lock_guard<std::mutex> lock(contracts_mutex_);
-    return contracts_.Contracts(scope.year);
-  }();
+  Result<std::vector<contracts::Contract>> contracts = ContractsFor(scope);
   if (!contracts.ok()) return contracts.error();
   return Monitor(cube, activity_, Readmitted(), contracts.value(), scope.month, scope.commissioner);
 }
@@ -129,10 +154,7 @@ Result<Headline> CommissioningViews::HeadlineFor(const ViewRequest& r) const {
   CSU_ASSIGN_OR_RETURN(scope, ScopeFor(r, cube));
   Headline h;
   h.scope = scope;
-  Result<std::vector<contracts::Contract>> contracts = [&] {
-    std::lock_guard<std::mutex> lock(contracts_mutex_);
-    return contracts_.Contracts(scope.year);
-  }();
+  Result<std::vector<contracts::Contract>> contracts = ContractsFor(scope);
   if (!contracts.ok()) return contracts.error();
   const Monitoring m = Monitor(cube, activity_, Readmitted(), contracts.value(), scope.month, scope.commissioner);
   for (const ContractMonitoring& c : m.contracts) {
@@ -236,8 +258,9 @@ Status CommissioningViews::SetChallengeStatuses(const ViewRequest& r, const std:
   o.month = 12;
   o.fu_ratio_limit_milli = r.fu_ratio_limit_milli;
   const auto challenges = ChallengesFor(o);
-  std::set<std::string_view> raised;
-  for (const Challenge& c : challenges->items) raised.insert(c.id);
+  // Each challenge's commissioner, which its log entry carries.
+  std::map<std::string_view, std::string> raised;
+  for (const Challenge& c : challenges->items) raised.emplace(c.id, c.commissioner.ToString());
   std::string unknown;
   size_t unknown_count = 0;
   for (const std::string& id : ids) {
@@ -247,10 +270,19 @@ Status CommissioningViews::SetChallengeStatuses(const ViewRequest& r, const std:
   if (unknown_count > 0)
     return Bad("no challenge " + unknown + (unknown_count > 5 ? " (and " + std::to_string(unknown_count - 5) + " more)" : "") +
                " for " + scope.commissioner_label + " in " + scope.year.ToString() + "; nothing was recorded");
-  std::lock_guard<std::mutex> lock(contracts_mutex_);
   const std::string at = store::Env::Default().NowUtc();
-  for (const std::string& id : ids)
-    if (Status s = contracts_.SetChallengeStatus(id, *parsed, note, at, actor); !s.ok()) return s;
+  // A CCG's request writes on its tenant connection (row-level security
+  // checks each entry's commissioner); the whole CSU's, on the owner's.
+  const std::string scope_ccg = ScopeCcg(scope);
+  for (const std::string& id : ids) {
+    const std::string& ccg = raised.at(id);
+    if (Status s = WithContracts(scope_ccg.empty() ? "" : ccg, true,
+                                 [&](contracts::ContractStore& db) {
+                                   return db.SetChallengeStatus(id, ccg, *parsed, note, at, actor);
+                                 });
+        !s.ok())
+      return s;
+  }
   return Status::Ok();
 }
 
@@ -268,10 +300,7 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
 
   const auto wants = [&](const char* v) { return all || r.view == v; };
   if (wants("summary") || wants("monitoring") || wants("nca")) {
-    Result<std::vector<contracts::Contract>> contracts = [&] {
-      std::lock_guard<std::mutex> lock(contracts_mutex_);
-      return contracts_.Contracts(scope.year);
-    }();
+    Result<std::vector<contracts::Contract>> contracts = ContractsFor(scope);
     if (!contracts.ok()) return contracts.error();
     const Monitoring m = Monitor(cube, activity_, Readmitted(), contracts.value(), scope.month, scope.commissioner);
     if (wants("summary")) out.tables.push_back(MonitoringSummaryTable(m, scope, r.rag));
@@ -284,13 +313,17 @@ Result<ViewResult> CommissioningViews::Build(const ViewRequest& r) const {
     o.commissioner = scope.commissioner;
     o.month = scope.month;
     o.fu_ratio_limit_milli = r.fu_ratio_limit_milli;
-    auto log = [&] {
-      std::lock_guard<std::mutex> lock(contracts_mutex_);
-      return contracts_.ChallengeStatuses();
-    }();
-    if (!log.ok()) return log.error();
+    std::map<std::string, contracts::ChallengeLogEntry> log;
+    if (Status s = WithContracts(ScopeCcg(scope), false,
+                                 [&](contracts::ContractStore& db) -> Status {
+                                   CSU_ASSIGN_OR_RETURN(got, db.ChallengeStatuses());
+                                   log = std::move(got);
+                                   return Status::Ok();
+                                 });
+        !s.ok())
+      return s.error();
     const auto found = ChallengesFor(o);
-    out.tables.push_back(r.shared ? ChallengeSummaryTable(*found, scope) : ChallengesTable(*found, log.value(), scope));
+    out.tables.push_back(r.shared ? ChallengeSummaryTable(*found, scope) : ChallengesTable(*found, log, scope));
   }
   if (wants("spend")) out.tables.push_back(SpendTable(activity_, scope));
   if (wants("flows")) out.tables.push_back(FlowsTable(activity_, scope));

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,6 +32,8 @@
 
 namespace csu::contracts {
 class ContractStore;
+struct Contract;
+struct ChallengeLogEntry;
 }
 
 namespace csu::analytics {
@@ -39,6 +42,16 @@ struct Readmissions;
 struct Challenges;
 struct ChallengeOptions;
 class ActivityCube;
+
+// Server mode with an application role (docs/server-mode.md, "Row-level
+// security"): the contract store on a connection that sees only one CCG's
+// rows, for the requests scoped to one CCG: its contracts and plans, and
+// its challenges' statuses read and written. The requests for the whole CSU
+// use the store the views were made with.
+struct TenantContractAccess {
+  std::function<Status(const std::string& ccg, const std::function<Status(contracts::ContractStore&)>&)> read;
+  std::function<Status(const std::string& ccg, const std::function<Status(contracts::ContractStore&)>&)> write;
+};
 
 // The views, in the order `all` shows them; "records" (the drill-down) is
 // never part of `all`.
@@ -117,7 +130,8 @@ class CommissioningViews {
   // views object uses it at once (the web server's snapshot before and after
   // an upload); each object's own when null.
   CommissioningViews(const pricing::PricedActivity& activity, const refdata::RefData& ref,
-                     contracts::ContractStore& contracts, std::mutex* contracts_mutex = nullptr);
+                     contracts::ContractStore& contracts, std::mutex* contracts_mutex = nullptr,
+                     const TenantContractAccess* tenant = nullptr);
   ~CommissioningViews();
 
   // Errors say what is wrong with the request in words a user can act on
@@ -167,6 +181,14 @@ class CommissioningViews {
   // view of the challenge list (only their statuses, joined at each build,
   // change). The limit-by-TFC option is not used by the views.
   std::shared_ptr<const Challenges> ChallengesFor(const ChallengeOptions& o) const;
+  // Runs `fn` on the contract store for `ccg` (a CCG's code: on the tenant
+  // connection when there is one) or, for "", the whole CSU (the store the
+  // views were made with, under its mutex).
+  Status WithContracts(const std::string& ccg, bool write,
+                       const std::function<Status(contracts::ContractStore&)>& fn) const;
+  // The CCG's code of a scope, or "" for the whole CSU.
+  std::string ScopeCcg(const ViewScope& scope) const;
+  Result<std::vector<contracts::Contract>> ContractsFor(const ViewScope& scope) const;
   // Scope (commissioner, month) of a request; the cube is built as a side effect.
   Result<ViewScope> ScopeFor(const ViewRequest& request, ActivityCube& cube) const;
 
@@ -175,6 +197,7 @@ class CommissioningViews {
   contracts::ContractStore& contracts_;
   mutable std::mutex own_contracts_mutex_;
   std::mutex& contracts_mutex_;  // own_contracts_mutex_, or the one shared with other views objects
+  const TenantContractAccess* tenant_;  // may be null: every request uses contracts_
   mutable std::once_flag readmissions_once_;
   mutable std::unique_ptr<Readmissions> readmissions_;
   mutable std::mutex challenges_mutex_;

@@ -31,6 +31,7 @@ const ApplicationRoleTables& PlatformApplicationRoleTables() {
       // Tenant tables: the column holding the CCG (docs/store-format.md
       // §10a, §12a).
       {{"contracts", "commissioner"},
+       {"challenge_log", "ccg"},
        {"subscriptions", "ccg"},
        {"population", "ccg"},
        {"usage", "ccg"},
@@ -199,6 +200,13 @@ Status RunWritesInTenant(store::SqlConnection& conn, const std::string& ccg, con
 Result<std::unique_ptr<TenantBilling>> OpenTenantBilling(const std::string& app_url) {
   return TenantBilling::Open(app_url, PlatformApplicationRoleTables().Scoped(),
                              [](std::unique_ptr<store::SqlConnection> c) { return billing::BillingStore::OpenServer(std::move(c)); });
+}
+
+Result<std::unique_ptr<TenantContracts>> OpenTenantContracts(const std::string& app_url) {
+  return TenantContracts::Open(app_url, PlatformApplicationRoleTables().Scoped(),
+                               [](std::unique_ptr<store::SqlConnection> c) {
+                                 return contracts::ContractStore::OpenServer(std::move(c));
+                               });
 }
 
 Result<std::unique_ptr<TenantChc>> OpenTenantChc(const std::string& app_url) {

@@ -8,9 +8,9 @@
 // module's store (TenantStore), inside pg::InTenant.
 //
 // Every table a CCG's request reads through the application role must be
-// here; one it does not read is not granted at all (the challenge log has
-// no tenant column, the invoice counters are written only by the owner),
-// so the role gets "permission denied" rather than rows.
+// here; one it does not read is not granted at all (the invoice counters
+// are written only by the owner's invoice run), so the role gets
+// "permission denied" rather than rows.
 #pragma once
 
 #include <functional>
@@ -26,6 +26,9 @@ class SqlConnection;
 }
 namespace csu::billing {
 class BillingStore;
+}
+namespace csu::contracts {
+class ContractStore;
 }
 namespace csu::procurement {
 class ProcurementStore;
@@ -158,6 +161,11 @@ std::function<Status(const std::string&, const std::function<Status(Store&)>&)> 
   return [t](const std::string& ccg, const std::function<Status(Store&)>& fn) { return t->Write(ccg, fn); };
 }
 
+// The commissioning database for the pages of one CCG: its contracts and
+// plans, and its challenges' statuses read and written (each entry carries
+// its commissioner, docs/store-format.md §10a).
+using TenantContracts = TenantStore<contracts::ContractStore>;
+Result<std::unique_ptr<TenantContracts>> OpenTenantContracts(const std::string& app_url);
 // The billing database for a CCG's own billing pages and invoices.
 using TenantBilling = TenantStore<billing::BillingStore>;
 Result<std::unique_ptr<TenantBilling>> OpenTenantBilling(const std::string& app_url);

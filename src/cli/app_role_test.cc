@@ -17,6 +17,7 @@
 #include "billing/invoice_run.h"
 #include "chc/chc_store.h"
 #include "cli/app_role.h"
+#include "contracts/contract_store.h"
 #include "primarycare/claims_store.h"
 #include "primarycare/claims_testing.h"
 #include "primarycare/pc_store.h"
@@ -225,7 +226,7 @@ TEST_F(AppRole, WithoutATenantOrOnAnUnscopedTableTheRoleGetsAnErrorNeverRows) {
   ASSERT_FALSE(row.ok()) << "documents were counted without a tenant";
   EXPECT_NE(row.error().why.find("no tenant is set"), std::string::npos) << row.error().ToString();
   // Tables no CCG's page reads are not granted at all.
-  for (const char* table : {"challenge_log", "counters"}) {
+  for (const char* table : {"counters"}) {
     Status s = pg::InTenant(*app.value(), "02E", [&]() -> Status {
       return app.value()->Exec(std::string("SELECT * FROM ") + table);
     });
@@ -244,6 +245,84 @@ TEST_F(AppRole, WithoutATenantOrOnAnUnscopedTableTheRoleGetsAnErrorNeverRows) {
     return app.value()->Exec("INSERT INTO catalogue SELECT * FROM catalogue LIMIT 0; UPDATE settings SET value = value");
   });
   EXPECT_FALSE(price.ok()) << "the application role changed a shared table";
+}
+
+// A CCG's challenges through the role: 02E lists the statuses of its own
+// challenges only (12F's, and an entry no node has named yet, are not
+// there, even counted with SQL), records one of its own, and cannot record
+// one under 12F's name nor name an entry's commissioner. Once the owner
+// names the old entry 02E's, 02E sees it. The contracts likewise.
+TEST_F(AppRole, ACcgsChallengesAreReadAndWrittenThroughTheRoleAndNeverAnotherCcgs) {
+  auto owner_conn = pg::Connect(schema_->url());
+  ASSERT_TRUE(owner_conn.ok());
+  auto owner = contracts::ContractStore::OpenServer(std::move(owner_conn).value());
+  ASSERT_TRUE(owner.ok()) << owner.error().ToString();
+  contracts::ContractStore& o = *owner.value();
+  ASSERT_TRUE(o.SetChallengeStatus("duplicate:apc:1:2", "02E", contracts::ChallengeStatus::kRejected, "coded right",
+                                   "t1", "carol").ok());
+  ASSERT_TRUE(o.SetChallengeStatus("duplicate:apc:1:3", "12F", contracts::ChallengeStatus::kAgreed, "12F's note", "t1",
+                                   "bob").ok());
+  auto raw_owner = pg::Connect(schema_->url());
+  ASSERT_TRUE(raw_owner.ok());
+  ASSERT_TRUE(raw_owner.value()->Exec("INSERT INTO challenge_log(challenge, status, note, at, actor) VALUES "
+                                      "('duplicate:op:4:5', 'agreed', 'before the upgrade', 't0', 'carol')").ok());
+  contracts::Contract mine, theirs;
+  for (auto [c, ccg] : {std::pair{&mine, "02E"}, std::pair{&theirs, "12F"}}) {
+    c->commissioner = OdsCode::Parse(ccg).value();
+    c->provider = OdsCode::Parse("RBT").value();
+    c->year = FinancialYear(2018);
+  }
+  ASSERT_TRUE(o.Replace({mine, theirs}, {"t", "carol", "abc"}).ok());
+  ASSERT_TRUE(Scope().ok());
+  auto opened = OpenTenantContracts(app_url_);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  TenantContracts& t = *opened.value();
+  auto statuses = [&](const std::string& ccg) {
+    std::map<std::string, contracts::ChallengeLogEntry> out;
+    EXPECT_TRUE(t.With(ccg, [&](contracts::ContractStore& db) -> Status {
+                   CSU_ASSIGN_OR_RETURN(got, db.ChallengeStatuses());
+                   out = std::move(got);
+                   return Status::Ok();
+                 }).ok());
+    return out;
+  };
+  auto seen = statuses("02E");
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen.at("duplicate:apc:1:2").note, "coded right");
+  EXPECT_EQ(CountAs("02E", "challenge_log", "challenge", "duplicate:apc:1:3"), 0);
+  EXPECT_EQ(CountAs("02E", "challenge_log", "challenge", "duplicate:op:4:5"), 0);
+  std::vector<contracts::Contract> listed;
+  ASSERT_TRUE(t.With("02E", [&](contracts::ContractStore& db) -> Status {
+                 CSU_ASSIGN_OR_RETURN(got, db.Contracts(FinancialYear(2018)));
+                 listed = std::move(got);
+                 return Status::Ok();
+               }).ok());
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].commissioner.view(), "02E");
+  // Writes: its own entry is recorded; one in 12F's name is refused by the
+  // policy and nothing is written; naming the unnamed entry changes nothing.
+  ASSERT_TRUE(t.Write("02E", [&](contracts::ContractStore& db) {
+                 return db.SetChallengeStatus("duplicate:apc:1:2", "02E", contracts::ChallengeStatus::kAgreed,
+                                              "provider accepts", "t2", "dana");
+               }).ok());
+  EXPECT_EQ(statuses("02E").at("duplicate:apc:1:2").note, "provider accepts");
+  Status refused = t.Write("02E", [&](contracts::ContractStore& db) {
+    return db.SetChallengeStatus("duplicate:apc:1:3", "12F", contracts::ChallengeStatus::kRejected, "overruled", "t2",
+                                 "dana");
+  });
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().why.find("row-level security"), std::string::npos) << refused.error().ToString();
+  Status renamed = t.Write("02E", [&](contracts::ContractStore& db) -> Status {
+    CSU_ASSIGN_OR_RETURN(n, db.NameChallengeCcgs({{"duplicate:op:4:5", "02E"}}));
+    return n == 0 ? Status::Ok() : MakeError("test", "the role named an entry");
+  });
+  EXPECT_TRUE(renamed.ok()) << renamed.error().ToString();
+  EXPECT_EQ(o.ChallengeStatuses().value().at("duplicate:apc:1:3").note, "12F's note");
+  EXPECT_EQ(o.ChallengesWithoutCcg().value(), (std::vector<std::string>{"duplicate:op:4:5"}));
+  // The owner names it (a node holding its record does, at start): 02E sees it.
+  EXPECT_EQ(o.NameChallengeCcgs({{"duplicate:op:4:5", "02E"}}).value(), 1);
+  EXPECT_EQ(statuses("02E").count("duplicate:op:4:5"), 1u);
+  EXPECT_EQ(statuses("12F").count("duplicate:op:4:5"), 0u);
 }
 
 // A CCG's procurement pages read through the role: the CCG's own tenders

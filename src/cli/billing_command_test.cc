@@ -190,7 +190,7 @@ TEST(BillingServerModeTest, AnInvoiceIssuedOnOneNodeIsSeenNumberedAndVerifiedOnA
   o = testing::RunCsuOn(b, "invoice verify", db);
   EXPECT_EQ(o.exit_code, 0) << o.output;
   EXPECT_TRUE(Contains(o.output, "2 documents")) << o.output;
-  o = testing::RunCsuOn(a, "challenges set dup:apc:1:2 rejected --note 'coded right'", db);
+  o = testing::RunCsuOn(a, "challenges set fu-ratio:02E:RBT:100:2018 rejected --note 'coded right'", db);
   EXPECT_EQ(o.exit_code, 0) << o.output;
   // The state folders' own databases were not used.
   o = testing::RunCsuOn(b, "invoice list");
@@ -198,7 +198,7 @@ TEST(BillingServerModeTest, AnInvoiceIssuedOnOneNodeIsSeenNumberedAndVerifiedOnA
   auto conn = pg::Connect(schema.value()->url());
   ASSERT_TRUE(conn.ok()) << conn.error().ToString();
   auto q = conn.value()->Prepare(
-      "SELECT (SELECT count(*) FROM challenge_log WHERE challenge = 'dup:apc:1:2'), "
+      "SELECT (SELECT count(*) FROM challenge_log WHERE challenge = 'fu-ratio:02E:RBT:100:2018' AND ccg = '02E'), "
       "(SELECT count(*) FROM audit_log WHERE action IN ('billing.invoice.issue', 'challenge.status'))");
   ASSERT_TRUE(q.ok()) << q.error().ToString();
   ASSERT_TRUE(q.value().Step().value());

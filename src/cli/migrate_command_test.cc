@@ -61,7 +61,7 @@ TEST(MigrateCommand, InvoiceNumberingContinuesInServerModeAfterTheMove) {
   auto o = testing::RunCsuOn(root, "invoice run --period 2018-06");
   ASSERT_EQ(o.exit_code, 0) << o.output;
   ASSERT_TRUE(Contains(o.output, "INV-000001")) << o.output;
-  ASSERT_EQ(testing::RunCsuOn(root, "challenges set dup:apc:1:2 agreed --note 'coded twice'").exit_code, 0);
+  ASSERT_EQ(testing::RunCsuOn(root, "challenges set fu-ratio:02E:RBT:100:2018 agreed --note 'coded twice'").exit_code, 0);
   const auto before = testing::RunCsuOn(root, "invoice show INV-000001");
   ASSERT_EQ(before.exit_code, 0) << before.output;
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "analytics/challenges.h"
 #include "analytics/commissioning_views.h"
 #include "analytics/report_views.h"
 #include "cli/command.h"
@@ -118,14 +119,26 @@ int SetStatus(const Context& ctx, const SetArgs& args) {
   if (!status) return Fail("status must be raised, agreed or rejected, not \"" + args.status + "\"", kExitUsage);
   auto state = OpenOrPrint(ctx, args.state, Access::kShared);
   if (!state) return kExitFailure;
+  // The record behind the id names the challenge's commissioner, which its
+  // entry carries (row-level security in server mode), and catches a
+  // mistyped id before anything is recorded.
+  auto loaded = pricing::LoadPriced(*state->store, *state->ref);
+  if (!loaded.ok()) return Fail(loaded.error().ToString());
+  const std::optional<OdsCode> ccg = analytics::ChallengeCommissioner(loaded.value(), args.id);
+  if (!ccg)
+    return Fail("challenge " + args.id + ": no such challenge in the activity loaded in " + args.state.data_dir +
+                    " (ids are listed by csu report challenges --commissioner CODE); nothing was recorded",
+                kExitUsage);
   auto db = OpenContracts(args.state.data_dir, args.database);
   if (!db.ok()) return Fail(db.error().ToString());
   auto audit = CommandAudit::Open(*state->store, args.database);
   if (!audit.ok()) return Fail(audit.error().ToString());
   const std::string now = store::Env::Default().NowUtc();
-  if (Status s = db.value()->SetChallengeStatus(args.id, *status, args.note, now, state->actor); !s.ok())
+  if (Status s = db.value()->SetChallengeStatus(args.id, ccg->ToString(), *status, args.note, now, state->actor);
+      !s.ok())
     return Fail(s.error().ToString());
-  nlohmann::json details = {{"challenge", args.id}, {"status", args.status}, {"note", args.note}};
+  nlohmann::json details = {{"challenge", args.id}, {"commissioner", ccg->ToString()}, {"status", args.status},
+                            {"note", args.note}};
   if (Status s = audit.value()->Append(state->actor, "challenge.status", args.id, details.dump()); !s.ok())
     return Fail("status recorded but the audit entry could not be written: " + s.error().ToString());
   std::printf("Challenge %s is now %s.\n", args.id.c_str(), args.status.c_str());

@@ -9,6 +9,8 @@
 // run: a rewrite is reviewed as a diff and checked by a second run, and can
 // never be what makes a run pass.
 #include <gtest/gtest.h>
+
+#include <regex>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -154,6 +156,19 @@ TEST_F(DemoReportTest, DrillDownAndChallengeStatus) {
   EXPECT_EQ(o.exit_code, 1) << "a note is required";
   o = RunCsu(kRefdata + "challenges set " + Common() + " fu-ratio:02E:RBT:100:2018 agreed --note 'provider accepts'");
   EXPECT_EQ(o.exit_code, 0) << o.output;
+  // A record's challenge is found by its record; a mistyped id records nothing.
+  o = RunCsu(kRefdata + "report challenges " + Common() + " --commissioner 02E --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  std::smatch id;
+  ASSERT_TRUE(std::regex_search(o.output, id, std::regex("[a-z-]+:(apc|op|ae):[0-9]+:[0-9]+"))) << o.output;
+  o = RunCsu(kRefdata + "challenges set " + Common() + " " + id.str() + " rejected --note 'coded right'");
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  o = RunCsu(kRefdata + "challenges set " + Common() + " duplicate:apc:999:1 rejected --note 'coded right'");
+  EXPECT_EQ(o.exit_code, 2) << o.output;
+  EXPECT_NE(o.output.find("no such challenge in the activity loaded"), std::string::npos) << o.output;
+  o = RunCsu(kRefdata + "report challenges " + Common() + " --commissioner 02E --format csv");
+  EXPECT_NE(o.output.find("coded right"), std::string::npos) << o.output;
+  EXPECT_EQ(o.output.find("duplicate:apc:999:1"), std::string::npos) << o.output;
   o = RunCsu(kRefdata + "report monitoring " + Common() + " --commissioner XYZ");
   EXPECT_EQ(o.exit_code, 1);
   EXPECT_NE(o.output.find("not a CCG code"), std::string::npos) << o.output;

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 
+#include "analytics/challenges.h"
 #include "analytics/commissioning_views.h"
 #include "billing/billing_store.h"
 #include "billing/meter.h"
@@ -75,6 +76,18 @@ bool UseTenantStore(Result<std::unique_ptr<TenantStore<Store>>> opened, std::uni
   keep = std::move(opened).value();
   access.with_tenant_store = TenantRunner(keep.get());
   return true;
+}
+
+// Names the commissioner of the challenge log's entries that have none,
+// from the records in `activity` (analytics::ChallengeCommissioner); the
+// entries whose record is elsewhere are left for the node that holds it.
+Result<int64_t> NameChallengeCommissioners(contracts::ContractStore& db, const pricing::PricedActivity& activity) {
+  CSU_ASSIGN_OR_RETURN(unnamed, db.ChallengesWithoutCcg());
+  std::vector<std::pair<std::string, std::string>> found;
+  for (const std::string& id : unnamed)
+    if (std::optional<OdsCode> ccg = analytics::ChallengeCommissioner(activity, id)) found.emplace_back(id, ccg->ToString());
+  if (found.empty()) return int64_t{0};
+  return db.NameChallengeCcgs(found);
 }
 
 // Swaps reloaded activity (new batches, a new partition map) into the
@@ -304,8 +317,37 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // The contract store's one lock, shared by the views over the activity
   // loaded now and those over the activity an upload loads later.
   std::mutex contracts_mutex;
-  auto views_owned =
-      std::make_shared<const analytics::CommissioningViews>(activity, *state->ref, *contracts.value(), &contracts_mutex);
+  // Server mode: entries of the challenge log written without their
+  // commissioner (before schema version 2, or moved by csu migrate) are
+  // named from the records this node holds (docs/store-format.md §10a).
+  if (!args.database.empty()) {
+    std::lock_guard<std::mutex> lock(contracts_mutex);
+    auto named = NameChallengeCommissioners(*contracts.value(), activity);
+    if (!named.ok()) {
+      PrintError(named.error().ToString());
+      return kExitFailure;
+    }
+    if (named.value() > 0 && !args.quiet)
+      std::printf("Named the commissioner of %lld challenge log entries from the activity held here.\n",
+                  static_cast<long long>(named.value()));
+  }
+  // With an application role, a CCG's contracts and challenges are read and
+  // written on a connection that sees only its rows (docs/server-mode.md).
+  std::unique_ptr<TenantContracts> tenant_contracts;
+  analytics::TenantContractAccess contract_access;
+  if (!args.app_database.empty()) {
+    auto opened = OpenTenantContracts(args.app_database);
+    if (!opened.ok()) {
+      PrintError(opened.error().ToString());
+      return kExitFailure;
+    }
+    tenant_contracts = std::move(opened).value();
+    contract_access.read = TenantRunner(tenant_contracts.get());
+    contract_access.write = TenantWriter(tenant_contracts.get());
+  }
+  const analytics::TenantContractAccess* contract_tenant = tenant_contracts ? &contract_access : nullptr;
+  auto views_owned = std::make_shared<const analytics::CommissioningViews>(activity, *state->ref, *contracts.value(),
+                                                                           &contracts_mutex, contract_tenant);
   const analytics::CommissioningViews& views = *views_owned;
   web::PlatformRecords records;
   records.batches = [store, &audit_mutex] {
@@ -584,8 +626,8 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   uploads.pseudonymiser = state->pseudonymiser.get();
   uploads.meter = meter.value().get();
   // By value: the app (and an upload's thread) may outlive this local.
-  uploads.reload = [with_store = uploads.with_store, &state, &contracts, &contracts_mutex,
-                    load]() -> Result<web::LoadedActivity> {
+  uploads.reload = [with_store = uploads.with_store, &state, &contracts, &contracts_mutex, contract_tenant,
+                    server = !args.database.empty(), load]() -> Result<web::LoadedActivity> {
     std::optional<pricing::PricedActivity> priced;
     std::shared_ptr<const store::PartitionMap> map;
     Status s = with_store([&](store::Store& held) -> Status {
@@ -596,8 +638,13 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     });
     if (!s.ok()) return s.error();
     auto fresh = std::make_shared<const pricing::PricedActivity>(std::move(*priced));
+    if (server) {
+      // A new share may hold records behind entries no node could name yet.
+      std::lock_guard<std::mutex> lock(contracts_mutex);
+      if (auto named = NameChallengeCommissioners(*contracts.value(), *fresh); !named.ok()) return named.error();
+    }
     auto fresh_views = std::make_shared<const analytics::CommissioningViews>(*fresh, *state->ref, *contracts.value(),
-                                                                             &contracts_mutex);
+                                                                             &contracts_mutex, contract_tenant);
     return web::LoadedActivity{std::move(fresh), std::move(fresh_views), std::move(map)};
   };
   if (server_batches) {

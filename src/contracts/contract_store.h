@@ -68,12 +68,26 @@ class ContractStore {
   // Every year that has at least one contract, ascending.
   Result<std::vector<FinancialYear>> Years();
 
-  // Appends a status change for challenge `id` (a note is required for
-  // agreed and rejected: a commissioner must be able to say why).
-  Status SetChallengeStatus(const std::string& id, ChallengeStatus status, const std::string& note,
-                            const std::string& at, const std::string& actor);
-  // The latest status of every challenge that has one.
+  // Appends a status change for challenge `id`, which belongs to commissioner
+  // `ccg` (its ODS code), with a note (required for agreed and rejected: a
+  // commissioner must be able to say why). Server mode stores `ccg` with
+  // the entry, so that row-level security scopes it to that CCG; a state
+  // folder's log has no such column (§10) and does not keep it.
+  Status SetChallengeStatus(const std::string& id, const std::string& ccg, ChallengeStatus status,
+                            const std::string& note, const std::string& at, const std::string& actor);
+  // The latest status of every challenge that has one (that the connection
+  // may see: on the application role, its tenant's).
   Result<std::map<std::string, ChallengeLogEntry>> ChallengeStatuses();
+
+  // Server mode, on the owner's connection: the challenges with entries
+  // that name no commissioner (written before schema version 2, or copied
+  // from a state folder by csu migrate), in id order. Empty for a state
+  // folder.
+  Result<std::vector<std::string>> ChallengesWithoutCcg();
+  // Names the commissioner of those entries, one {id, ccg} at a time, in
+  // one transaction: the only update the log allows (§10a). Returns how many
+  // entries were named.
+  Result<int64_t> NameChallengeCcgs(const std::vector<std::pair<std::string, std::string>>& id_ccg);
 
   struct PassKey {
     explicit PassKey() = default;

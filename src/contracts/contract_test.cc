@@ -233,9 +233,9 @@ TEST_P(ContractStoreTest, ChallengeLogKeepsTheLatestStatusAndWantsAReason) {
   auto db = Open();
   ASSERT_TRUE(db.ok());
   ContractStore& s = *db.value();
-  EXPECT_FALSE(s.SetChallengeStatus("dup:apc:1:2", ChallengeStatus::kAgreed, "  ", "t", "a").ok());
-  ASSERT_TRUE(s.SetChallengeStatus("dup:apc:1:2", ChallengeStatus::kRejected, "coding correct", "t1", "a").ok());
-  ASSERT_TRUE(s.SetChallengeStatus("dup:apc:1:2", ChallengeStatus::kAgreed, "provider accepts", "t2", "b").ok());
+  EXPECT_FALSE(s.SetChallengeStatus("dup:apc:1:2", "02E", ChallengeStatus::kAgreed, "  ", "t", "a").ok());
+  ASSERT_TRUE(s.SetChallengeStatus("dup:apc:1:2", "02E", ChallengeStatus::kRejected, "coding correct", "t1", "a").ok());
+  ASSERT_TRUE(s.SetChallengeStatus("dup:apc:1:2", "02E", ChallengeStatus::kAgreed, "provider accepts", "t2", "b").ok());
   auto st = s.ChallengeStatuses();
   ASSERT_TRUE(st.ok());
   ASSERT_EQ(st.value().size(), 1u);
@@ -247,7 +247,7 @@ TEST_P(ContractStoreTest, TheChallengeLogIsAppendOnlyAndSharedWithEveryOpener) {
   auto a = Open();
   auto b = Open();  // another node on PostgreSQL, another connection to the file on SQLite
   ASSERT_TRUE(a.ok() && b.ok()) << (a.ok() ? b.error().ToString() : a.error().ToString());
-  ASSERT_TRUE(a.value()->SetChallengeStatus("dup:apc:7:8", ChallengeStatus::kRejected, "coded right", "t1", "x").ok());
+  ASSERT_TRUE(a.value()->SetChallengeStatus("dup:apc:7:8", "02E", ChallengeStatus::kRejected, "coded right", "t1", "x").ok());
   auto seen = b.value()->ChallengeStatuses();
   ASSERT_TRUE(seen.ok()) << seen.error().ToString();
   ASSERT_EQ(seen.value().count("dup:apc:7:8"), 1u);
@@ -273,6 +273,101 @@ TEST_P(ContractStoreTest, TheChallengeLogIsAppendOnlyAndSharedWithEveryOpener) {
   EXPECT_EQ(b.value()->ChallengeStatuses().value().at("dup:apc:7:8").note, "coded right");
 }
 
+TEST_P(ContractStoreTest, AServerEntryCarriesItsCommissionerAndOnlyAMissingOneMayBeFilledIn) {
+  auto db = Open();
+  ASSERT_TRUE(db.ok()) << db.error().ToString();
+  EXPECT_FALSE(db.value()->SetChallengeStatus("dup:apc:1:2", "", ChallengeStatus::kRaised, "", "t", "a").ok());
+  ASSERT_TRUE(db.value()->SetChallengeStatus("dup:apc:1:2", "02E", ChallengeStatus::kRaised, "", "t", "a").ok());
+  if (!pg_) {
+    // A state folder's log has no commissioner column and nothing to name.
+    EXPECT_TRUE(db.value()->ChallengesWithoutCcg().value().empty());
+    EXPECT_EQ(db.value()->NameChallengeCcgs({{"dup:apc:1:2", "02E"}}).value(), 0);
+    return;
+  }
+  auto raw = pg::Connect(pg_->url());
+  ASSERT_TRUE(raw.ok()) << raw.error().ToString();
+  store::SqlConnection& sql = *raw.value();
+  auto text = [&](const std::string& q) {
+    auto st = sql.Prepare(q);
+    EXPECT_TRUE(st.ok()) << q;
+    if (!st.ok()) return std::string("?");
+    auto row = st.value().Step();
+    return row.ok() && row.value() ? (st.value().IsNull(0) ? std::string("NULL") : st.value().Text(0)) : std::string("-");
+  };
+  EXPECT_EQ(text("SELECT ccg FROM challenge_log WHERE challenge = 'dup:apc:1:2'"), "02E");
+  // Entries written without one (before schema version 2, or moved from a folder).
+  ASSERT_TRUE(sql.Exec("INSERT INTO challenge_log(challenge, status, note, at, actor) VALUES "
+                       "('dup:op:3:4', 'agreed', 'coded twice', 't', 'carol'), "
+                       "('dup:op:3:4', 'rejected', 'after all', 't2', 'carol'), "
+                       "('fu-ratio:12F:RBT:100:2018', 'raised', '', 't', 'bob')")
+                  .ok());
+  EXPECT_EQ(db.value()->ChallengesWithoutCcg().value(),
+            (std::vector<std::string>{"dup:op:3:4", "fu-ratio:12F:RBT:100:2018"}));
+  // Naming a missing commissioner changes nothing else...
+  Status changed = sql.Exec("UPDATE challenge_log SET ccg = '12F', note = 'rewritten' WHERE challenge = 'dup:op:3:4'");
+  ASSERT_FALSE(changed.ok());
+  EXPECT_NE(changed.error().ToString().find("append-only"), std::string::npos) << changed.error().ToString();
+  auto named = db.value()->NameChallengeCcgs({{"dup:op:3:4", "05D"}});
+  ASSERT_TRUE(named.ok()) << named.error().ToString();
+  EXPECT_EQ(named.value(), 2);
+  EXPECT_EQ(db.value()->ChallengesWithoutCcg().value(), (std::vector<std::string>{"fu-ratio:12F:RBT:100:2018"}));
+  EXPECT_EQ(text("SELECT string_agg(ccg || ':' || note, ',' ORDER BY seq) FROM challenge_log WHERE challenge = 'dup:op:3:4'"),
+            "05D:coded twice,05D:after all");
+  // ...and a named one cannot be renamed, nor emptied.
+  EXPECT_FALSE(sql.Exec("UPDATE challenge_log SET ccg = '12F' WHERE challenge = 'dup:op:3:4'").ok());
+  EXPECT_FALSE(sql.Exec("UPDATE challenge_log SET ccg = NULL WHERE challenge = 'dup:apc:1:2'").ok());
+  EXPECT_EQ(db.value()->NameChallengeCcgs({{"dup:apc:1:2", "12F"}}).value(), 0);
+  EXPECT_EQ(text("SELECT ccg FROM challenge_log WHERE challenge = 'dup:apc:1:2'"), "02E");
+}
+
+TEST_P(ContractStoreTest, AVersionOneServerDatabaseIsUpgradedKeepingItsEntries) {
+  if (!pg_) GTEST_SKIP() << "the upgrade is server mode's (a state folder's log is unchanged)";
+  auto raw = pg::Connect(pg_->url());
+  ASSERT_TRUE(raw.ok()) << raw.error().ToString();
+  // The tables as schema version 1 made them (docs/store-format.md §10a before
+  // the commissioner column), with one entry.
+  ASSERT_TRUE(raw.value()->Exec(R"sql(
+CREATE TABLE commissioning_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO commissioning_meta VALUES ('schema_version', '1');
+CREATE TABLE contracts(
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  commissioner TEXT COLLATE "C" NOT NULL, provider TEXT COLLATE "C" NOT NULL, year BIGINT NOT NULL,
+  mret_baseline_pence BIGINT, mret_rate_percent BIGINT NOT NULL, readmission_rule BIGINT NOT NULL,
+  loaded_at TEXT NOT NULL, loaded_by TEXT NOT NULL, source_sha256 TEXT NOT NULL,
+  UNIQUE(commissioner, provider, year));
+CREATE TABLE plan_lines(
+  contract_id BIGINT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE, pod TEXT COLLATE "C" NOT NULL,
+  activity BIGINT NOT NULL, value_pence BIGINT NOT NULL, profile TEXT NOT NULL, PRIMARY KEY(contract_id, pod));
+CREATE TABLE challenge_log(
+  seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, challenge TEXT COLLATE "C" NOT NULL,
+  status TEXT NOT NULL, note TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL);
+CREATE INDEX challenge_log_by_id ON challenge_log(challenge, seq);
+CREATE FUNCTION challenge_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN RAISE EXCEPTION 'the challenge log is append-only'; END $$;
+CREATE TRIGGER challenge_log_no_change BEFORE UPDATE OR DELETE ON challenge_log
+  FOR EACH ROW EXECUTE FUNCTION challenge_log_append_only();
+CREATE TRIGGER challenge_log_no_truncate BEFORE TRUNCATE ON challenge_log
+  FOR EACH STATEMENT EXECUTE FUNCTION challenge_log_append_only();
+INSERT INTO challenge_log(challenge, status, note, at, actor) VALUES ('dup:apc:1:2', 'agreed', 'coded twice', 't', 'carol');
+)sql")
+                  .ok());
+  auto db = Open();
+  ASSERT_TRUE(db.ok()) << db.error().ToString();
+  auto kept = db.value()->ChallengeStatuses();
+  ASSERT_TRUE(kept.ok()) << kept.error().ToString();
+  EXPECT_EQ(kept.value().at("dup:apc:1:2").note, "coded twice");
+  EXPECT_EQ(db.value()->ChallengesWithoutCcg().value(), (std::vector<std::string>{"dup:apc:1:2"}));
+  EXPECT_EQ(db.value()->NameChallengeCcgs({{"dup:apc:1:2", "02E"}}).value(), 1);
+  ASSERT_TRUE(db.value()->SetChallengeStatus("dup:apc:1:2", "02E", ChallengeStatus::kRejected, "no", "t2", "a").ok());
+  EXPECT_FALSE(raw.value()->Exec("UPDATE challenge_log SET note = 'rewritten'").ok());
+  auto version = raw.value()->Prepare("SELECT value FROM commissioning_meta WHERE key = 'schema_version'");
+  ASSERT_TRUE(version.ok());
+  ASSERT_TRUE(version.value().Step().value());
+  EXPECT_EQ(version.value().Text(0), "2");
+  // Opened again: already at version 2, nothing to do.
+  EXPECT_TRUE(Open().ok());
+}
+
 TEST_P(ContractStoreTest, TwoOpenersStartingTogetherCreateTheSchemaOnce) {
   // Two nodes starting at once on an empty database: the commissioning lock
   // makes one create the tables and the other find them.
@@ -283,7 +378,7 @@ TEST_P(ContractStoreTest, TwoOpenersStartingTogetherCreateTheSchemaOnce) {
   t2.join();
   ASSERT_TRUE(first.ok()) << first.error().ToString();
   ASSERT_TRUE(second.ok()) << second.error().ToString();
-  ASSERT_TRUE(first.value()->SetChallengeStatus("c1", ChallengeStatus::kRaised, "", "t", "a").ok());
+  ASSERT_TRUE(first.value()->SetChallengeStatus("c1", "02E", ChallengeStatus::kRaised, "", "t", "a").ok());
   EXPECT_EQ(second.value()->ChallengeStatuses().value().size(), 1u);
 }
 

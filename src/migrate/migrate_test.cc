@@ -211,11 +211,11 @@ class MigrateTest : public ::testing::TestWithParam<const char*> {
                                      contract("02N", "RAE", 2019, 77, {})},
                                     from).ok());
     ASSERT_TRUE(db.value()->Replace({contract("02E", "RCF", 2018, 41, 12345)}, from).ok());
-    ASSERT_TRUE(db.value()->SetChallengeStatus("dup:apc:1:2", contracts::ChallengeStatus::kRaised, "", "2026-11-02T10:00:00Z",
+    ASSERT_TRUE(db.value()->SetChallengeStatus("dup:apc:1:2", "02E", contracts::ChallengeStatus::kRaised, "", "2026-11-02T10:00:00Z",
                                                "carol").ok());
-    ASSERT_TRUE(db.value()->SetChallengeStatus("dup:apc:1:2", contracts::ChallengeStatus::kAgreed, "coded twice",
+    ASSERT_TRUE(db.value()->SetChallengeStatus("dup:apc:1:2", "02E", contracts::ChallengeStatus::kAgreed, "coded twice",
                                                "2026-11-03T10:00:00Z", "carol").ok());
-    ASSERT_TRUE(db.value()->SetChallengeStatus("readm:apc:7", contracts::ChallengeStatus::kRejected,
+    ASSERT_TRUE(db.value()->SetChallengeStatus("readm:apc:7", "02N", contracts::ChallengeStatus::kRejected,
                                                "a planned return", "2026-11-04T10:00:00Z", "bob").ok());
   }
 
@@ -594,7 +594,7 @@ TEST_P(MigrateTest, TheModulesAndBatchesRoundTripIntoServerMode) {
     EXPECT_EQ(std::tie(e.seq, e.status, e.note, e.at, e.actor), std::tie(f.seq, f.status, f.note, f.at, f.actor)) << id;
   }
   // The log goes on after the copied entries, and stays append-only.
-  ASSERT_TRUE(server_c.value()->SetChallengeStatus("dup:apc:1:2", contracts::ChallengeStatus::kRejected, "after all",
+  ASSERT_TRUE(server_c.value()->SetChallengeStatus("dup:apc:1:2", "02E", contracts::ChallengeStatus::kRejected, "after all",
                                                    "2026-12-07T11:00:00Z", "carol").ok());
   EXPECT_EQ(server_c.value()->ChallengeStatuses().value().at("dup:apc:1:2").seq, 4);
 

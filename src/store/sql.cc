@@ -53,6 +53,11 @@ Status CreateServerSchemaIn(SqlConnection& db, const std::string& meta_table, co
 
 Status PrepareServerSchema(SqlConnection& db, int64_t lock, const std::string& meta_table, const char* schema,
                            int version, const std::string& what) {
+  return PrepareServerSchema(db, lock, meta_table, schema, version, what, {});
+}
+
+Status PrepareServerSchema(SqlConnection& db, int64_t lock, const std::string& meta_table, const char* schema,
+                           int version, const std::string& what, const std::vector<SchemaUpgrade>& upgrades) {
   return InWriteTransaction(db, lock, [&]() -> Status {
     CSU_ASSIGN_OR_RETURN(exists, db.Prepare("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
                                             "current_schema() AND table_name = ?1"));
@@ -64,8 +69,15 @@ Status PrepareServerSchema(SqlConnection& db, int64_t lock, const std::string& m
     CSU_ASSIGN_OR_RETURN(ver, db.Prepare("SELECT value FROM " + meta_table + " WHERE key = 'schema_version'"));
     CSU_ASSIGN_OR_RETURN(has, ver.Step());
     if (!has) return MakeError(db.Name(), "not a " + what + ": no schema_version in " + meta_table);
-    const std::string v = ver.Text(0);
+    std::string v = ver.Text(0);
     ver.Reset();
+    for (const SchemaUpgrade& u : upgrades) {
+      if (v != std::to_string(u.from)) continue;
+      if (Status s = db.Exec(u.sql); !s.ok()) return s;
+      v = std::to_string(u.from + 1);
+      CSU_ASSIGN_OR_RETURN(set, db.Prepare("UPDATE " + meta_table + " SET value = ?1 WHERE key = 'schema_version'"));
+      if (Status s = set.Bind(1, v).Run(); !s.ok()) return s;
+    }
     if (v != std::to_string(version))
       return MakeError(db.Name(), what + " schema version " + v + " is not supported by this csu (it knows version " +
                                       std::to_string(version) + ")");

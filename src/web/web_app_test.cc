@@ -503,6 +503,7 @@ class WebAppTest : public ::testing::Test {
   // Every (store, tenant) a page ran on through a tenant store.
   std::mutex tenants_mu_;
   std::set<std::string> tenants_seen_;
+  analytics::TenantContractAccess contract_access_;
 
   // A tenant store that runs on `with_store` and records the store's name
   // and the tenant it was given.
@@ -534,6 +535,14 @@ class WebAppTest : public ::testing::Test {
     a.pc.with_tenant_write = Recording<primarycare::PcStore>("pc-write", a.pc.with_store);
     a.claims.with_tenant_store = Recording<primarycare::ClaimsStore>("claims", a.claims.with_store);
     a.claims.with_tenant_write = Recording<primarycare::ClaimsStore>("claims-write", a.claims.with_store);
+    // The contracts and challenges, through the views.
+    const std::function<Status(const std::function<Status(contracts::ContractStore&)>&)> contracts =
+        [this](const std::function<Status(contracts::ContractStore&)>& fn) { return fn(*contracts_); };
+    contract_access_.read = Recording<contracts::ContractStore>("contracts", contracts);
+    contract_access_.write = Recording<contracts::ContractStore>("contracts-write", contracts);
+    app_.reset();
+    views_ = std::make_unique<analytics::CommissioningViews>(activity_.activity(), refdata::TestRefData(), *contracts_,
+                                                             nullptr, &contract_access_);
     app_ = std::make_unique<WebApp>(WebOptions{FinancialYear(2018), false, {}}, *accounts_, *views_,
                                     refdata::TestRefData(), a.audit, a.records, a.billing, a.ledger, a.procurement,
                                     a.chc, a.payroll, a.pc);
@@ -1476,6 +1485,8 @@ TEST_F(WebAppTest, ServerModePagesReadThroughTheTenantStoreOfTheirCcg) {
     return TenantsSeen();
   };
   EXPECT_EQ(visit("commissioner", "/ccg/02E/billing"), std::set<std::string>{"billing:02E"});
+  EXPECT_EQ(visit("commissioner", "/ccg/02E/view/summary"), std::set<std::string>{"contracts:02E"});
+  EXPECT_EQ(visit("commissioner", "/ccg/02E/view/challenges"), std::set<std::string>{"contracts:02E"});
   EXPECT_EQ(visit("commissioner", "/ccg/02E/procurement"), std::set<std::string>{"procurement:02E"});
   EXPECT_EQ(visit("chc", "/ccg/02E/chc"), std::set<std::string>{"chc:02E"});
   EXPECT_EQ(visit("chc", "/ccg/02E/chc/cases/1"), std::set<std::string>{"chc:02E"});
@@ -1490,6 +1501,29 @@ TEST_F(WebAppTest, ServerModePagesReadThroughTheTenantStoreOfTheirCcg) {
                            "/api/v1/ccg/02E/primary-care/evidence"}) {
     EXPECT_EQ(visit("pcteam", path), std::set<std::string>{"claims:02E"}) << path;
     EXPECT_EQ(visit("gp1", path), std::set<std::string>{"claims:02E"}) << path;
+  }
+  // A challenge's status is written through the role's writer for its CCG
+  // (a second identical spell: the duplicate rule raises one).
+  {
+    analytics::testing::SpellSpec twice;
+    twice.commissioner = "02E";
+    twice.patient = 1;
+    twice.pence = 111'11;
+    activity_.Spell(twice);
+    UseTenantStores();  // the views again, over the activity with the duplicate
+    const std::string token = Session("commissioner");
+    Response list = Send(Method::kGet, "/api/v1/ccg/02E/view/challenges", Cookie(token));
+    ASSERT_EQ(list.status(), 200) << list.body();
+    std::string id;
+    const nlohmann::json tables = nlohmann::json::parse(list.body());
+    for (const auto& row : tables.at(0).at("rows"))
+      if (row.at("id").get<std::string>().rfind("duplicate:", 0) == 0) id = row.at("id").get<std::string>();
+    ASSERT_FALSE(id.empty()) << list.body();
+    (void)TenantsSeen();
+    Response set = Send(Method::kPost, "/ccg/02E/challenges", Cookie(token),
+                        "csrf=" + CsrfTokenFor(token) + "&id=" + id + "&status=agreed&note=credited");
+    EXPECT_EQ(set.status(), 303) << set.body().substr(0, 300);
+    EXPECT_TRUE(TenantsSeen().count("contracts-write:02E"));
   }
   // A DST is written through the role's writer for the case's CCG.
   const std::string chc_token = Session("chc");
