@@ -8,6 +8,7 @@
 #include "analytics/patient_groups.h"
 #include "analytics/readmissions.h"
 #include "analytics/year_calendar.h"
+#include "contracts/contract_store.h"
 #include "core/text.h"
 #include "core/money.h"
 #include "pricing/priced_activity.h"
@@ -341,6 +342,15 @@ std::optional<OdsCode> ChallengeCommissioner(const pricing::PricedActivity& a, s
   auto ods = OdsCode::Parse(*code);
   if (!ods.ok()) return std::nullopt;
   return ods.value();
+}
+
+Result<int64_t> NameChallengeCommissioners(contracts::ContractStore& log, const pricing::PricedActivity& priced) {
+  CSU_ASSIGN_OR_RETURN(unnamed, log.ChallengesWithoutCcg());
+  std::vector<std::pair<std::string, std::string>> found;
+  for (const std::string& id : unnamed)
+    if (std::optional<OdsCode> ccg = ChallengeCommissioner(priced, id)) found.emplace_back(id, ccg->ToString());
+  if (found.empty()) return int64_t{0};
+  return log.NameChallengeCcgs(found);
 }
 
 }  // namespace csu::analytics

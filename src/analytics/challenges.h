@@ -14,10 +14,14 @@
 
 #include "core/codes.h"
 #include "core/date.h"
+#include "core/result.h"
 #include "ingest/extract_schema.h"
 
 namespace csu::pricing {
 struct PricedActivity;
+}
+namespace csu::contracts {
+class ContractStore;
 }
 namespace csu::refdata {
 class RefData;
@@ -80,5 +84,12 @@ Challenges FindChallenges(const pricing::PricedActivity& priced, const Readmissi
 // (a typo, a withdrawn batch, or another node's share). Does not check that
 // the rule still raises the challenge.
 std::optional<OdsCode> ChallengeCommissioner(const pricing::PricedActivity& priced, std::string_view id);
+
+// Server mode: names the commissioner of the challenge log's entries that
+// have none (written before its schema version 2, or moved from a state
+// folder; docs/store-format.md §10a) from the records in `priced`, on the
+// owner's connection. The entries whose record is not here are left for the
+// node that holds it. Returns how many entries were named.
+Result<int64_t> NameChallengeCommissioners(contracts::ContractStore& log, const pricing::PricedActivity& priced);
 
 }  // namespace csu::analytics

@@ -14,6 +14,9 @@
 
 #include "analytics/analytics_testing.h"
 #include "analytics/readmissions.h"
+#include "contracts/contract_store.h"
+#include "pg/pg_connection.h"
+#include "pg/pg_for_tests.h"
 #include "refdata/refdata_for_tests.h"
 
 namespace csu::analytics {
@@ -192,6 +195,36 @@ TEST(Challenges, AnIdsCommissionerIsItsRecords) {
   EXPECT_EQ(ccg("duplicate:op:0"), "none");
   EXPECT_EQ(ccg("cluster:1"), "none");
   EXPECT_EQ(ccg(""), "none");
+}
+
+// Server mode: the log's entries written without a commissioner are named
+// from the records held here; one whose record is not here stays unnamed.
+TEST(Challenges, ANodeNamesTheCommissionerOfOldEntriesWhoseRecordItHolds) {
+  std::optional<pg::TestSchema> pg;
+  CSU_PG_TEST_SCHEMA(pg);
+  testing::TestActivity t;
+  t.Op({.date = "2018-05-01", .pence = 150'00, .practice = "N81007"});
+  t.Op({.commissioner = "27D", .date = "2018-05-01", .pence = 150'00, .practice = "N81007"});
+  auto conn = pg::Connect(pg->url());
+  ASSERT_TRUE(conn.ok()) << conn.error().ToString();
+  auto log = contracts::ContractStore::OpenServer(std::move(conn).value());
+  ASSERT_TRUE(log.ok()) << log.error().ToString();
+  auto raw = pg::Connect(pg->url());
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(raw.value()->Exec("INSERT INTO challenge_log(challenge, status, note, at, actor) VALUES "
+                                "('duplicate:op:0:1', 'agreed', 'coded twice', 't', 'carol'), "
+                                "('duplicate:op:0:0', 'raised', '', 't', 'carol'), "
+                                "('fu-ratio:12F:RBT:100:2018', 'raised', '', 't', 'bob'), "
+                                "('duplicate:apc:4:1', 'rejected', 'batch withdrawn', 't', 'bob')")
+                  .ok());
+  auto named = NameChallengeCommissioners(*log.value(), t.activity());
+  ASSERT_TRUE(named.ok()) << named.error().ToString();
+  EXPECT_EQ(named.value(), 3);
+  auto q = raw.value()->Prepare("SELECT string_agg(challenge || '=' || coalesce(ccg, '-'), ' ' ORDER BY seq) FROM challenge_log");
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(q.value().Step().value());
+  EXPECT_EQ(q.value().Text(0), "duplicate:op:0:1=27D duplicate:op:0:0=02E fu-ratio:12F:RBT:100:2018=12F duplicate:apc:4:1=-");
+  EXPECT_EQ(NameChallengeCommissioners(*log.value(), t.activity()).value(), 0);  // nothing more to name here
 }
 
 // fu-ratio: follow-ups above the limit × firsts, × the mean follow-up price.

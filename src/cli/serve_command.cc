@@ -78,18 +78,6 @@ bool UseTenantStore(Result<std::unique_ptr<TenantStore<Store>>> opened, std::uni
   return true;
 }
 
-// Names the commissioner of the challenge log's entries that have none,
-// from the records in `activity` (analytics::ChallengeCommissioner); the
-// entries whose record is elsewhere are left for the node that holds it.
-Result<int64_t> NameChallengeCommissioners(contracts::ContractStore& db, const pricing::PricedActivity& activity) {
-  CSU_ASSIGN_OR_RETURN(unnamed, db.ChallengesWithoutCcg());
-  std::vector<std::pair<std::string, std::string>> found;
-  for (const std::string& id : unnamed)
-    if (std::optional<OdsCode> ccg = analytics::ChallengeCommissioner(activity, id)) found.emplace_back(id, ccg->ToString());
-  if (found.empty()) return int64_t{0};
-  return db.NameChallengeCcgs(found);
-}
-
 // Swaps reloaded activity (new batches, a new partition map) into the
 // pages, then hands the pages the old one freed back to the system. The
 // column tables are large blocks that glibc keeps in its heap once freed, so
@@ -322,7 +310,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // named from the records this node holds (docs/store-format.md §10a).
   if (!args.database.empty()) {
     std::lock_guard<std::mutex> lock(contracts_mutex);
-    auto named = NameChallengeCommissioners(*contracts.value(), activity);
+    auto named = analytics::NameChallengeCommissioners(*contracts.value(), activity);
     if (!named.ok()) {
       PrintError(named.error().ToString());
       return kExitFailure;
@@ -641,7 +629,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     if (server) {
       // A new share may hold records behind entries no node could name yet.
       std::lock_guard<std::mutex> lock(contracts_mutex);
-      if (auto named = NameChallengeCommissioners(*contracts.value(), *fresh); !named.ok()) return named.error();
+      if (auto named = analytics::NameChallengeCommissioners(*contracts.value(), *fresh); !named.ok()) return named.error();
     }
     auto fresh_views = std::make_shared<const analytics::CommissioningViews>(*fresh, *state->ref, *contracts.value(),
                                                                              &contracts_mutex, contract_tenant);
