@@ -37,6 +37,12 @@ bad=$(q "SELECT count(*) FROM batch_chunks WHERE sha256 <> encode(sha256(data), 
 [ "$bad" = 0 ] || fail "$bad chunks do not match their SHA-256 or size"
 [ "$(q "SELECT count(*) FROM audit_log WHERE action = 'batches.publish'")" = 1 ] ||
   fail "the publication is not in the database's audit log"
+# The entry holds the ingest as the folder's catalog recorded it: the file,
+# its checksum and its rows, so the shared log has the whole record.
+published=$(q "SELECT b->>'file', b->>'sha256', b->>'rows_read', b->>'loaded_by' FROM audit_log,
+  jsonb_array_elements(details::jsonb->'batches') b WHERE action = 'batches.publish'")
+[ "$published" = "apc.csv|$(sha256sum "$T/extract/apc.csv" | cut -d' ' -f1)|$(($(wc -l <"$T/extract/apc.csv") - 1))|$(id -un)" ] ||
+  fail "the publication's entry does not name the batch's file, checksum, rows and who loaded it: $published"
 ok "csu ingest --database stores the batch as checksummed chunks ($(q "SELECT count(*) FROM batch_chunks") chunks), audited in the database's log"
 # Its records are metered in the database's usage tables (where a node's
 # uploads are metered), not in the ingesting folder's billing.sqlite.

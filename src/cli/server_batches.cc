@@ -32,24 +32,39 @@ Status AsIngestJob(const std::string& url, pg::BatchChunks& chunks, const load::
     if (r.ok()) outcome = r.value();
     return r.ok() ? Status::Ok() : Status(r.error());
   });
-  // What every node now serves is recorded where every node's audit goes
-  // (the folder's catalog keeps its own ingest entry too). After the
-  // publication's commit, not in it: a failure here is reported, naming
-  // what was published without its entry.
-  if (published.ok() && outcome.published > 0) {
-    auto log = OpenServerAudit(url);
-    Status audited = log.ok() ? Status::Ok() : Status(log.error());
-    if (audited.ok()) {
-      nlohmann::json details = {{"published", outcome.published}, {"generation_before", outcome.generation}};
-      auto e = log.value()->Append(actor, "batches.publish", "batches", details.dump());
-      if (!e.ok()) audited = e.error();
-    }
-    if (!audited.ok())
-      published = MakeError(audited.error().where, std::to_string(outcome.published) +
-                                                       " batch(es) published without their audit entry: " +
-                                                       audited.error().why);
-  }
+  if (published.ok()) published = AuditPublication(url, actor, outcome);
   return loaded.ok() ? published : loaded;
+}
+
+Status AuditPublication(const std::string& url, const std::string& actor, const pg::SyncOutcome& outcome) {
+  if (outcome.published == 0) return Status::Ok();
+  // What every node now serves is recorded where every node's audit goes,
+  // each batch as the folder's catalog recorded its ingest or withdrawal
+  // (who loaded which file, its checksum and its rows), so the shared log
+  // holds the whole of it. After the publication's commit, not in it: a
+  // failure here is reported, naming what was published without its entry.
+  nlohmann::json batches = nlohmann::json::array();
+  for (const store::BatchInfo& b : outcome.published_batches) {
+    if (b.removed) {
+      batches.push_back({{"batch", b.id}, {"withdrawn", true}});
+      continue;
+    }
+    batches.push_back({{"batch", b.id}, {"kind", ingest::KindName(b.kind)}, {"file", b.file_name},
+                       {"sha256", b.content_sha256}, {"rows_read", b.rows_read}, {"accepted", b.rows_accepted},
+                       {"quarantined", b.rows_quarantined}, {"restated", b.records_restated},
+                       {"loaded_at", b.loaded_at}, {"loaded_by", b.loaded_by}});
+  }
+  nlohmann::json details = {
+      {"published", outcome.published}, {"generation_before", outcome.generation}, {"batches", batches}};
+  auto log = OpenServerAudit(url);
+  Status audited = log.ok() ? Status::Ok() : Status(log.error());
+  if (audited.ok()) {
+    auto e = log.value()->Append(actor, "batches.publish", "batches", details.dump());
+    if (!e.ok()) audited = e.error();
+  }
+  if (audited.ok()) return audited;
+  return MakeError(audited.error().where, std::to_string(outcome.published) +
+                                              " batch(es) published without their audit entry: " + audited.error().why);
 }
 
 Result<pg::SyncOutcome> StartServerBatches(const std::string& url, pg::BatchChunks& chunks, store::Store& store,
@@ -59,6 +74,8 @@ Result<pg::SyncOutcome> StartServerBatches(const std::string& url, pg::BatchChun
   CSU_ASSIGN_OR_RETURN(caught, pg::CatchUp(chunks, store, key_fingerprint, actor));
   CSU_ASSIGN_OR_RETURN(published, pg::PublishLocal(chunks, store, key_fingerprint));
   caught.published = published.published;
+  caught.published_batches = published.published_batches;
+  if (Status s = AuditPublication(url, actor, published); !s.ok()) return s.error();
   return caught;
 }
 

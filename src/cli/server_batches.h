@@ -31,9 +31,17 @@ Result<std::unique_ptr<pg::BatchChunks>> OpenServerBatches(const std::string& ur
 Status AsIngestJob(const std::string& url, pg::BatchChunks& chunks, const load::WithStore& with_store,
                    const std::string& key_fingerprint, const std::string& actor, const std::function<Status()>& load);
 
+// Appends `batches.publish` to the server's audit log for what a round
+// published (nothing when it published nothing): each batch as the folder's
+// catalog recorded its ingest (file, checksum, rows, who and when) or its
+// withdrawal, so the shared log holds the whole record and each node's
+// catalog only its own cache's trail (its adoptions). docs/server-mode.md.
+Status AuditPublication(const std::string& url, const std::string& actor, const pg::SyncOutcome& outcome);
+
 // A node's first round at start: waits for the ingest lock, catches the
 // folder up and publishes what only it has (a folder loaded before server
-// mode seeds an empty database). Returns the outcome for the start-up line.
+// mode seeds an empty database), audited as above. Returns the outcome for
+// the start-up line.
 Result<pg::SyncOutcome> StartServerBatches(const std::string& url, pg::BatchChunks& chunks, store::Store& store,
                                            const std::string& key_fingerprint, const std::string& actor);
 

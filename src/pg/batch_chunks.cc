@@ -395,10 +395,12 @@ Result<SyncOutcome> PublishLocal(BatchChunks& chunks, store::Store& store, const
       CSU_ASSIGN_OR_RETURN(t, store.ExportBatch(l.id));
       if (Status s = chunks.Publish(t, key_fingerprint); !s.ok()) return s.error();
       ++out.published;
+      out.published_batches.push_back(l);
     } else if (l.removed && !it->second->removed) {
       CSU_ASSIGN_OR_RETURN(t, store.ExportBatch(l.id));
       if (Status s = chunks.Withdraw(l.id, t.removed_at, t.removed_by); !s.ok()) return s.error();
       ++out.published;
+      out.published_batches.push_back(l);
     }
   }
   return out;

@@ -100,6 +100,9 @@ struct SyncOutcome {
   int removed = 0;    // batches withdrawn in the folder because the database had
   int published = 0;  // the folder's batches (or withdrawals) written to the database
   int64_t generation = 0;  // the database's generation when the round began
+  // PublishLocal: what it wrote, as the folder's catalog has each batch
+  // (removed: a withdrawal), for the entry in the server's audit log.
+  std::vector<store::BatchInfo> published_batches;
 };
 
 // Brings the state folder up to the database: adopts, in id order, every
