@@ -315,8 +315,9 @@ int Serve(const Context& ctx, const ServeArgs& args) {
       PrintError(named.error().ToString());
       return kExitFailure;
     }
-    if (named.value() > 0 && !args.quiet)
-      std::printf("Named the commissioner of %lld challenge log entries from the activity held here.\n",
+    if (named.value() > 0)
+      std::printf("csu: server mode: the challenge log's entries written without their CCG: named %lld from the "
+                  "records held here\n",
                   static_cast<long long>(named.value()));
   }
   // With an application role, a CCG's contracts and challenges are read and
