@@ -11,6 +11,7 @@ PACKAGES=(
   libssl-dev libsqlite3-dev sqlite3 libzstd-dev nlohmann-json3-dev libargon2-dev
   libkainjow-mustache-dev
   libxlsxwriter-dev libminizip-dev unzip
+  libcurl4-openssl-dev
   clang libclang-rt-14-dev
 )
 

@@ -11,7 +11,10 @@
 # one replayed outside the window; a forged forwarding is refused. The nodes
 # start with empty folders and take the batches from the database, a batch
 # ingested while they run reaches all three, and a new map is taken without
-# a restart.
+# a restart. Node b is reached by the other nodes over TLS only: its address
+# in the map is https://, served by nginx with a certificate of the test's
+# own CA (the nodes started with --node-ca), and the gathers and forwardings
+# to it are seen in nginx's log.
 #
 #   CSU_TEST_POSTGRES_URL=postgresql://USER@HOST:PORT/DB scripts/pg-partitions-test.sh [CSU_BINARY]
 #
@@ -75,8 +78,61 @@ import socket
 socks = [socket.socket() for _ in range(3)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
+# Node b's TLS front: nginx on PBT with a certificate for 127.0.0.1 that is
+# its own CA, given to the nodes.
+NGINX=$(command -v nginx || true)
+[ -n "$NGINX" ] || { [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx; }
+[ -n "$NGINX" ] || fail "nginx is not installed (scripts/install-deps.sh installs it)"
+PBT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+N="$T/nginx-b"
+mkdir -p "$N/log" "$N/tmp/body" "$N/tmp/proxy" "$N/tmp/fastcgi" "$N/tmp/uwsgi" "$N/tmp/scgi"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=node-b \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$N/node-b.key" -out "$T/nodes-ca.pem" >/dev/null 2>&1 ||
+  fail "openssl could not make node b's certificate"
+WORKER_USER=""
+if [ "$(id -u)" = 0 ]; then  # as scripts/nginx-test.sh: workers as nobody where they can reach their folders
+  chmod 711 "$T"; chmod 755 "$N" "$N/tmp"; chmod 644 "$T/nodes-ca.pem" "$N/node-b.key"
+  chown nobody "$N"/tmp/*
+  if runuser -u nobody -- test -w "$N/tmp/body" 2>/dev/null; then WORKER_USER="user nobody $(id -gn nobody);"
+  else WORKER_USER="user root $(id -gn root);"; fi
+fi
+cat >"$N/nginx.conf" <<NGINX_CONF
+worker_processes 1;
+pid $N/nginx.pid;
+error_log $N/log/error.log warn;
+$WORKER_USER
+events { worker_connections 64; }
+http {
+    client_body_temp_path $N/tmp/body;
+    proxy_temp_path $N/tmp/proxy;
+    fastcgi_temp_path $N/tmp/fastcgi;
+    uwsgi_temp_path $N/tmp/uwsgi;
+    scgi_temp_path $N/tmp/scgi;
+    log_format node '\$request_method \$request_uri \$status';
+    access_log $N/log/access.log node;
+    server {
+        listen 127.0.0.1:$PBT ssl;
+        ssl_certificate $T/nodes-ca.pem;
+        ssl_certificate_key $N/node-b.key;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        client_max_body_size 64m;
+        location / {
+            proxy_pass http://127.0.0.1:$PB;
+            proxy_http_version 1.1;
+            proxy_set_header Host \$host;
+            proxy_read_timeout 60s;
+        }
+    }
+}
+NGINX_CONF
+"$NGINX" -t -q -p "$N/" -e "$N/log/error.log" -c "$N/nginx.conf" >"$N/stderr" 2>&1 ||
+  fail "nginx -t refused node b's TLS front: $(cat "$N/stderr")"
+"$NGINX" -p "$N/" -e "$N/log/error.log" -c "$N/nginx.conf" -g 'daemon off;' >"$N/stderr" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PBT") 2>/dev/null && break; sleep 0.1; done
+(exec 3<>"/dev/tcp/127.0.0.1/$PBT") 2>/dev/null || fail "nginx (node b's TLS front) did not listen on :$PBT"
 "$CSU" partitions set --database "$URL" \
-  --node "a=http://127.0.0.1:$PA" --node "b=http://127.0.0.1:$PB" --node "c=http://127.0.0.1:$PC" \
+  --node "a=http://127.0.0.1:$PA" --node "b=https://127.0.0.1:$PBT" --node "c=http://127.0.0.1:$PC" \
   --group "g1:a,b:$G1" --group "g2:b,c:$G2" --group "g3:c,a:$G3" >/dev/null || fail "csu partitions set failed"
 "$CSU" partitions show --database "$URL" --format json >"$T/map.json" || fail "csu partitions show failed"
 python3 - "$T/map.json" "$G1" "$G2" <<'PY' || fail "csu partitions show does not give the map back"
@@ -104,7 +160,7 @@ openssl rand -hex 32 >"$T/node.secret"
 chmod 600 "$T/node.secret"
 for n in a b c; do
   port_var="P${n^^}"
-  start "$n" "127.0.0.1:${!port_var}" --node "$n" --node-secret "$T/node.secret"
+  start "$n" "127.0.0.1:${!port_var}" --node "$n" --node-secret "$T/node.secret" --node-ca "$T/nodes-ca.pem"
   grep -q "node $n of the partition map" "$T/node-$n.out" || fail "node $n does not say it is a partition node"
   grep -q "batches from the database: 2 taken" "$T/node-$n.out" ||
     fail "node $n did not fill its empty folder from the database: $(grep batches "$T/node-$n.out")"
@@ -197,6 +253,13 @@ for n in a b c; do
 done
 grep -qi '^x-csu-gathered-from: g1=a;g2=b;g3=a' "$T/h-a" || fail "node a did not gather as expected: $(grep -i gathered "$T/h-a")"
 ok "the cross-CCG view gathered on each of the three nodes is byte-for-byte the single node's"
+# What a and c asked of b went over TLS, through nginx: its partials and the
+# forwarded pages of g2's CCG.
+grep -q '^GET /internal/v1/partials?group=g[12]&.* 200$' "$N/log/access.log" ||
+  fail "no gather from node b through its TLS front: $(head -n 3 "$N/log/access.log")"
+grep -q "^GET /api/v1/ccg/$first_g2?month=12 200$" "$N/log/access.log" ||
+  fail "no forwarding to node b through its TLS front: $(head -n 3 "$N/log/access.log")"
+ok "node b is reached by the other nodes over TLS only (https://, its certificate checked against --node-ca)"
 
 # --- Kill node b: every group still has an owner.
 kill -KILL "${PID[b]}"; wait "${PID[b]}" 2>/dev/null || true; unset 'PID[b]'

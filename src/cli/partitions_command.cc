@@ -92,7 +92,7 @@ void AddPartitionsCommand(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<PartitionsArgs>();
   auto* set = cmd->add_subcommand("set", "Replace the partition map: every node and every group, each group on two nodes");
   AddDatabaseOption(set, args->database);
-  set->add_option("--node", args->nodes, "A node as NAME=http://HOST:PORT (repeat for each node)")->required();
+  set->add_option("--node", args->nodes, "A node as NAME=http://HOST:PORT, or NAME=https://HOST:PORT when the nodes reach each other over TLS (repeat for each node)")->required();
   set->add_option("--group", args->groups,
                   "A commissioner group as NAME:NODE1,NODE2:CCG[,CCG...] (repeat; NODE1 is asked first)")
       ->required();

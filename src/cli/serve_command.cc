@@ -102,6 +102,7 @@ struct ServeArgs {
   std::string app_database;  // server mode's application role (row-level security), for a CCG's pages
   std::string node;         // this node's name in the partition map (docs/server-mode.md, "Partitions")
   std::string node_secret;  // the node-to-node secret's file
+  std::string node_ca;      // https:// nodes: the CA certificates (PEM) to trust
 };
 
 // The latest financial year holding a discharge, appointment or arrival.
@@ -198,17 +199,25 @@ int Serve(const Context& ctx, const ServeArgs& args) {
     partitions.secret = std::move(secret).value();
     partitions.map = std::move(map).value();
     partitions.self = args.node;
-    partitions.fetch = [secret = partitions.secret](const store::PartitionNode& node,
-                                                    const std::string& target) -> Result<std::string> {
+    if (!args.node_ca.empty() && !std::filesystem::is_regular_file(args.node_ca)) {
+      PrintError("--node-ca " + args.node_ca + ": no such file (the CA certificates, PEM, that sign the nodes' own)");
+      return kExitUsage;
+    }
+    partitions.fetch = [secret = partitions.secret, ca = args.node_ca](const store::PartitionNode& node,
+                                                                       const std::string& target) -> Result<std::string> {
       auto signature = web::SignNodeRequest(secret, "GET", target, "", static_cast<int64_t>(std::time(nullptr)), node.name);
       if (!signature.ok()) return signature.error();
-      auto answer = http::Get(node.base_url, target, std::move(signature).value(), 10000);
+      auto answer = http::Get(node.base_url, target, std::move(signature).value(), 10000, size_t{64} << 20, ca);
       if (!answer.ok()) return answer.error();
       if (answer.value().status != 200)
         return MakeError("node " + node.name, "answered " + std::to_string(answer.value().status));
       return std::move(answer.value().body);
     };
-    partitions.send = [](const http::ClientRequest& request, bool* connected) { return http::Send(request, connected); };
+    partitions.send = [ca = args.node_ca](const http::ClientRequest& request, bool* connected) {
+      http::ClientRequest r = request;
+      r.ca_file = ca;
+      return http::Send(r, connected);
+    };
   }
   // Loads the node's share as it is now (everything when not partitioned);
   // `map` gets the map that share comes from.
@@ -839,6 +848,9 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
                   "views across CCGs from the other nodes (docs/server-mode.md, \"Partitions\")");
   cmd->add_option("--node-secret", args->node_secret,
                   "File of the node-to-node secret (64 hex digits, the same on every node: openssl rand -hex 32)");
+  cmd->add_option("--node-ca", args->node_ca,
+                  "With https:// node addresses in the partition map: the CA certificates (PEM) that sign the "
+                  "nodes' own (default: the system's CAs)");
   cmd->add_flag("--behind-tls", args->behind_tls,
                 "Served through a TLS proxy (nginx): session cookies become __Host- prefixed and Secure");
   cmd->callback([&ctx, args] { ctx.action = [&ctx, args] { return Serve(ctx, *args); }; });

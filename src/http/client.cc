@@ -1,208 +1,172 @@
 #include "http/client.h"
 
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-#include <fcntl.h>
+#include <curl/curl.h>
 
-#include <cerrno>
-#include <chrono>
-#include <cstring>
+#include <cctype>
+#include <memory>
+#include <mutex>
 
 namespace csu::http {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
+struct Received {
+  ClientResponse response;
+  size_t max_bytes = 0;
+  bool too_large = false;
 };
 
-int RemainingMs(Clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return left <= 0 ? 0 : static_cast<int>(left);
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* r = static_cast<Received*>(user);
+  const size_t n = size * count;
+  if (r->response.body.size() + n > r->max_bytes) {
+    r->too_large = true;
+    return 0;  // curl stops with CURLE_WRITE_ERROR
+  }
+  r->response.body.append(data, n);
+  return n;
 }
 
-// Waits for `events` on fd until the deadline; false on timeout or error.
-bool WaitFor(int fd, short events, Clock::time_point deadline) {
-  while (true) {
-    pollfd p{fd, events, 0};
-    const int ms = RemainingMs(deadline);
-    if (ms == 0) return false;
-    const int n = ::poll(&p, 1, ms);
-    if (n > 0) return true;
-    if (n == 0) return false;
-    if (errno != EINTR) return false;
+// One header line at a time, the status line included; names lower-cased.
+// Only the last response's headers are kept (a 100 Continue's are dropped).
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* r = static_cast<Received*>(user);
+  const size_t n = size * count;
+  std::string_view line(data, n);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.rfind("HTTP/", 0) == 0) {
+    r->response.headers.clear();
+    return n;
   }
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return n;
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  r->response.headers.emplace_back(std::move(name), std::string(value));
+  return n;
 }
+
+struct EasyDeleter {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct ListDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
 
 }  // namespace
-
-Result<ClientResponse> ParseResponse(std::string_view bytes) {
-  const size_t end = bytes.find("\r\n\r\n");
-  if (end == std::string_view::npos) return MakeError("http response", "no end of headers");
-  std::string_view head = bytes.substr(0, end);
-  const size_t eol = head.find("\r\n");
-  std::string_view status_line = head.substr(0, eol);
-  if (status_line.size() < 12 || (status_line.substr(0, 9) != "HTTP/1.1 " && status_line.substr(0, 9) != "HTTP/1.0 "))
-    return MakeError("http response", "not an HTTP/1.x status line");
-  ClientResponse r;
-  for (size_t i = 9; i < 12; ++i) {
-    if (status_line[i] < '0' || status_line[i] > '9') return MakeError("http response", "the status is not three digits");
-    r.status = r.status * 10 + (status_line[i] - '0');
-  }
-  if (status_line.size() > 12 && status_line[12] != ' ') return MakeError("http response", "the status is not three digits");
-  std::string_view rest = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 2);
-  long long content_length = -1;
-  while (!rest.empty()) {
-    const size_t e = rest.find("\r\n");
-    std::string_view line = rest.substr(0, e);
-    rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 2);
-    const size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) return MakeError("http response", "a header line has no name");
-    std::string name(line.substr(0, colon));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    if (name == "transfer-encoding") return MakeError("http response", "a transfer encoding is not accepted");
-    if (name == "content-length") {
-      if (value.empty() || value.size() > 15) return MakeError("http response", "a bad Content-Length");
-      long long n = 0;
-      for (char c : value) {
-        if (c < '0' || c > '9') return MakeError("http response", "a bad Content-Length");
-        n = n * 10 + (c - '0');
-      }
-      if (content_length >= 0 && content_length != n) return MakeError("http response", "two different Content-Lengths");
-      content_length = n;
-    }
-    r.headers.emplace_back(std::move(name), std::string(value));
-  }
-  std::string_view body = bytes.substr(end + 4);
-  if (content_length >= 0) {
-    if (body.size() < static_cast<size_t>(content_length)) return MakeError("http response", "the body is cut short");
-    body = body.substr(0, static_cast<size_t>(content_length));
-  }
-  r.body = std::string(body);
-  return r;
-}
 
 Result<ClientResponse> Send(const ClientRequest& req, bool* connected) {
   if (connected != nullptr) *connected = false;
   const std::string& base_url = req.base_url;
   const std::string& target = req.target;
   const std::string where = base_url + target.substr(0, target.find('?'));
-  const std::string scheme = "http://";
-  if (base_url.compare(0, scheme.size(), scheme) != 0) return MakeError(where, "only http:// base URLs are supported");
-  const std::string authority = base_url.substr(scheme.size());
-  const size_t colon = authority.rfind(':');
-  if (colon == std::string::npos) return MakeError(where, "the base URL has no port");
-  std::string host = authority.substr(0, colon);
-  const std::string port = authority.substr(colon + 1);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (target.empty() || target[0] != '/' || target.find_first_of(" \r\n") != std::string::npos)
-    return MakeError(where, "the target must start with / and hold no space or line break");
+  if (base_url.rfind("http://", 0) != 0 && base_url.rfind("https://", 0) != 0)
+    return MakeError(where, "only http:// and https:// base URLs are supported");
+  if (base_url.find_first_of("/?#", base_url.find("//") + 2) != std::string::npos)
+    return MakeError(where, "the base URL is a scheme, a host and a port, with no path");
+  if (target.empty() || target[0] != '/' || target.find_first_of(" \r\n#") != std::string::npos)
+    return MakeError(where, "the target must start with / and hold no space, # or line break");
   if (req.method.empty() || req.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
     return MakeError(where, "the method must be upper-case letters");
   for (const auto& [k, v] : req.headers)
     if (k.empty() || k.find_first_of("\r\n: ") != std::string::npos || v.find_first_of("\r\n") != std::string::npos)
       return MakeError(where, "a header holds a line break");
-  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(req.timeout_ms);
 
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  if (int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0)
-    return MakeError(where, std::string("cannot resolve the host: ") + ::gai_strerror(rc));
-  Fd sock;
-  std::string last_error = "no address";
-  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-    Fd s;
-    s.fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-    if (s.fd < 0) {
-      last_error = std::strerror(errno);
-      continue;
-    }
-    if (::connect(s.fd, a->ai_addr, a->ai_addrlen) != 0) {
-      if (errno != EINPROGRESS) {
-        last_error = std::strerror(errno);
-        continue;
-      }
-      if (!WaitFor(s.fd, POLLOUT, deadline)) {
-        last_error = "connect timed out";
-        continue;
-      }
-      int err = 0;
-      socklen_t len = sizeof err;
-      ::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &len);
-      if (err != 0) {
-        last_error = std::strerror(err);
-        continue;
-      }
-    }
-    std::swap(sock.fd, s.fd);
-    break;
+  static std::once_flag global;
+  std::call_once(global, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
+  if (!curl) return MakeError(where, "could not start an HTTP client");
+  CURL* c = curl.get();
+  Received got;
+  got.max_bytes = req.max_bytes;
+  char errors[CURL_ERROR_SIZE] = {0};
+  const std::string url = base_url + target;
+  // Headers: the caller's, then none of curl's own defaults that the old
+  // client did not send (Accept, a form Content-Type, Expect: 100-continue).
+  curl_slist* raw = nullptr;
+  bool has_type = false;
+  for (const auto& [k, v] : req.headers) {
+    raw = curl_slist_append(raw, (k + ": " + v).c_str());
+    std::string lower = k;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    has_type = has_type || lower == "content-type";
   }
-  ::freeaddrinfo(found);
-  if (sock.fd < 0) return MakeError(where, "cannot connect: " + last_error);
-  if (connected != nullptr) *connected = true;
+  raw = curl_slist_append(raw, "Accept:");
+  raw = curl_slist_append(raw, "Expect:");
+  raw = curl_slist_append(raw, "Connection: close");
+  if (!has_type) raw = curl_slist_append(raw, "Content-Type:");
+  std::unique_ptr<curl_slist, ListDeleter> headers(raw);
 
-  std::string request = req.method + " " + target + " HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n";
-  for (const auto& [k, v] : req.headers) request += k + ": " + v + "\r\n";
-  if (!req.body.empty() || req.method == "POST") request += "Content-Length: " + std::to_string(req.body.size()) + "\r\n";
-  request += "\r\n";
-  request += req.body;
-  for (size_t sent = 0; sent < request.size();) {
-    const ssize_t n = ::send(sock.fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n > 0) {
-      sent += static_cast<size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (!WaitFor(sock.fd, POLLOUT, deadline)) return MakeError(where, "sending timed out");
-      continue;
-    }
-    return MakeError(where, std::string("sending failed: ") + std::strerror(errno));
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);       // send the target as signed
+  curl_easy_setopt(c, CURLOPT_NOPROXY, "*");         // never through a proxy
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);         // called from many threads
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout_ms));
+  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errors);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &got);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &got);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!req.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, req.ca_file.c_str());
+  if (req.method == "GET") {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else if (req.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   }
-  std::string answer;
-  char buf[65536];
-  while (true) {
-    const ssize_t n = ::recv(sock.fd, buf, sizeof buf, 0);
-    if (n > 0) {
-      answer.append(buf, static_cast<size_t>(n));
-      if (answer.size() > req.max_bytes)
-        return MakeError(where, "the answer is larger than " + std::to_string(req.max_bytes) + " bytes");
-      continue;
-    }
-    if (n == 0) break;
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (!WaitFor(sock.fd, POLLIN, deadline)) return MakeError(where, "the answer timed out");
-      continue;
-    }
-    return MakeError(where, std::string("receiving failed: ") + std::strerror(errno));
+  if (!req.body.empty() || req.method == "POST") {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
+    if (req.method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   }
-  auto parsed = ParseResponse(answer);
-  if (!parsed.ok()) return MakeError(where, parsed.error().why);
-  return parsed;
+
+  const CURLcode rc = curl_easy_perform(c);
+  // Whether the request may have reached the node: once the connection (and
+  // TLS) was up, curl went on to send it.
+  curl_off_t pretransfer = 0;
+  curl_easy_getinfo(c, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+  if (connected != nullptr) *connected = pretransfer > 0 || rc == CURLE_OK;
+  if (got.too_large) return MakeError(where, "the answer is larger than " + std::to_string(req.max_bytes) + " bytes");
+  if (rc != CURLE_OK) {
+    std::string why = errors[0] != '\0' ? std::string(errors) : std::string(curl_easy_strerror(rc));
+    switch (rc) {
+      case CURLE_COULDNT_RESOLVE_HOST: why = "cannot resolve the host: " + why; break;
+      case CURLE_COULDNT_CONNECT: why = "cannot connect: " + why; break;
+      case CURLE_OPERATION_TIMEDOUT: why = (pretransfer > 0 ? "the answer timed out: " : "cannot connect: ") + why; break;
+      case CURLE_PEER_FAILED_VERIFICATION:
+      case CURLE_SSL_CACERT_BADFILE:
+      case CURLE_SSL_CONNECT_ERROR:
+        why = "the node's TLS certificate was not accepted: " + why;
+        break;
+      default: break;
+    }
+    return MakeError(where, why);
+  }
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  got.response.status = static_cast<int>(status);
+  return std::move(got.response);
 }
 
 Result<ClientResponse> Get(const std::string& base_url, const std::string& target,
                            const std::vector<std::pair<std::string, std::string>>& headers, int timeout_ms,
-                           size_t max_bytes) {
+                           size_t max_bytes, const std::string& ca_file) {
   ClientRequest r;
   r.base_url = base_url;
   r.target = target;
   r.headers = headers;
   r.timeout_ms = timeout_ms;
   r.max_bytes = max_bytes;
+  r.ca_file = ca_file;
   return Send(r);
 }
 

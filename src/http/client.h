@@ -1,16 +1,17 @@
-// A minimal blocking HTTP/1.1 client for node-to-node requests on a private
-// network (docs/server-mode.md, "Partitions"): one request to
-// http://HOST:PORT, `Connection: close`, a whole-request deadline, a bounded
-// response. No TLS, no redirects, no chunked bodies (csu serve answers with
-// Content-Length), no proxies: it talks only to other csu nodes named in the
-// partition map.
+// A blocking HTTP/1.1 client for node-to-node requests (docs/server-mode.md,
+// "Partitions"): one request to http://HOST:PORT or https://HOST:PORT, a
+// whole-request deadline, a bounded response; libcurl underneath. No
+// redirects, no proxies (the environment's are ignored), the target sent as
+// given (no path normalising, so what the sender signed is what the receiver
+// sees): it talks only to other csu nodes named in the partition map. Over
+// https the node's certificate is checked against `ca_file` (or the system's
+// CAs) and its name against the URL's host.
 //
-//   auto r = http::Get("http://127.0.0.1:8081", "/internal/v1/partials?group=g1", {{"X-Csu-Node-Time", "..."}}, 5000);
+//   auto r = http::Get("https://node-b:8443", "/internal/v1/partials?group=g1", {{"X-Csu-Node-Time", "..."}}, 5000);
 //   if (r.ok() && r.value().status == 200) use(r.value().body);
 #pragma once
 
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -31,7 +32,8 @@ struct ClientRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // Host, Connection and Content-Length are added here
   std::string body;      // sent with a Content-Length when not empty, or when the method is POST
   int timeout_ms = 10000;               // the whole request, connecting included
-  size_t max_bytes = size_t{64} << 20;  // of the whole answer
+  size_t max_bytes = size_t{64} << 20;  // of the answer's body
+  std::string ca_file;                  // https: the CAs (PEM) to trust; empty = the system's
 };
 
 // Sends `request` and reads the whole answer. Errors name the URL and say
@@ -40,13 +42,9 @@ struct ClientRequest {
 // seen the request, so even a POST may be sent elsewhere.
 Result<ClientResponse> Send(const ClientRequest& request, bool* connected = nullptr);
 
-// GETs `target` (path and query) from `base_url` (http://HOST:PORT).
+// GETs `target` (path and query) from `base_url` (http:// or https://HOST:PORT).
 Result<ClientResponse> Get(const std::string& base_url, const std::string& target,
                            const std::vector<std::pair<std::string, std::string>>& headers, int timeout_ms,
-                           size_t max_bytes = size_t{64} << 20);
-
-// Parses a whole HTTP/1.1 response (status line, headers, body by
-// Content-Length or to the end). Errors say what is wrong with it.
-Result<ClientResponse> ParseResponse(std::string_view bytes);
+                           size_t max_bytes = size_t{64} << 20, const std::string& ca_file = "");
 
 }  // namespace csu::http

@@ -97,7 +97,8 @@ TEST_P(PartitionMapTest, ABadMapIsRefusedAndNothingChanges) {
       {kNodes, {"north:a,b,c:02E"}, "exactly two owners"},
       {kNodes, {"north:a,b"}, "NAME:NODE1,NODE2"},
       {kNodes, {"North:a,b:02E"}, "a name is"},
-      {{"a=https://x:1", "b=http://x:2"}, {"g:a,b:02E"}, "http://HOST:PORT"},
+      {{"a=ftp://x:1", "b=http://x:2"}, {"g:a,b:02E"}, "http://HOST:PORT or https://HOST:PORT"},
+      {{"a=https://x:1/", "b=http://x:2"}, {"g:a,b:02E"}, "http://HOST:PORT"},
       {{"a=http://x:1/path", "b=http://x:2"}, {"g:a,b:02E"}, "http://HOST:PORT"},
       {{"a=http://x:0", "b=http://x:2"}, {"g:a,b:02E"}, "http://HOST:PORT"},
       {{"a=http://x:1", "a=http://x:2"}, {"g:a,b:02E"}, "named twice"},
@@ -108,6 +109,8 @@ TEST_P(PartitionMapTest, ABadMapIsRefusedAndNothingChanges) {
     ASSERT_FALSE(parsed.ok()) << c.says;
     EXPECT_NE(parsed.error().ToString().find(c.says), std::string::npos) << parsed.error().ToString();
   }
+  // Nodes reached over TLS are named by https:// addresses.
+  EXPECT_TRUE(ParsePartitionArgs({"a=https://node-a.csu.example:8443", "b=http://10.0.0.2:8080"}, {"g:a,b:02E"}).ok());
   // The writer checks too, whoever built the map.
   PartitionMap bad = map.value();
   bad.groups[0].owners[1] = bad.groups[0].owners[0];

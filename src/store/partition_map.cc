@@ -31,12 +31,13 @@ bool GoodOds(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
 }
 
-// http://HOST:PORT with a port of 1-65535 and a host of letters, digits,
-// '.', '-' (or an IPv6 literal in brackets); no path, user or query.
+// http://HOST:PORT or https://HOST:PORT with a port of 1-65535 and a host
+// of letters, digits, '.', '-' (or an IPv6 literal in brackets); no path,
+// user or query.
 bool GoodBaseUrl(const std::string& u) {
-  const std::string scheme = "http://";
-  if (u.compare(0, scheme.size(), scheme) != 0) return false;
-  const std::string rest = u.substr(scheme.size());
+  const size_t after = u.rfind("https://", 0) == 0 ? 8 : u.rfind("http://", 0) == 0 ? 7 : 0;
+  if (after == 0) return false;
+  const std::string rest = u.substr(after);
   const size_t colon = rest.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 >= rest.size() || rest.size() - colon - 1 > 5) return false;
   const std::string host = rest.substr(0, colon), port = rest.substr(colon + 1);
@@ -107,7 +108,7 @@ Status CheckPartitionMap(const PartitionMap& map) {
   for (const PartitionNode& n : map.nodes) {
     if (!GoodName(n.name)) return MakeError(where, "node '" + n.name + "': a name is 1 to 32 of a-z, 0-9 and '-'");
     if (!GoodBaseUrl(n.base_url))
-      return MakeError(where, "node " + n.name + ": the base URL must be http://HOST:PORT with no path (got '" +
+      return MakeError(where, "node " + n.name + ": the base URL must be http://HOST:PORT or https://HOST:PORT with no path (got '" +
                                   n.base_url + "')");
     if (!names.insert(n.name).second) return MakeError(where, "node " + n.name + " is named twice");
   }
@@ -134,7 +135,7 @@ Result<PartitionMap> ParsePartitionArgs(const std::vector<std::string>& nodes, c
   PartitionMap map;
   for (const std::string& n : nodes) {
     const size_t eq = n.find('=');
-    if (eq == std::string::npos) return MakeError("--node " + n, "expected NAME=http://HOST:PORT");
+    if (eq == std::string::npos) return MakeError("--node " + n, "expected NAME=http://HOST:PORT or NAME=https://HOST:PORT");
     map.nodes.push_back({n.substr(0, eq), n.substr(eq + 1)});
   }
   for (const std::string& g : groups) {

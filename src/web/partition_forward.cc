@@ -98,9 +98,18 @@ Result<http::Response> ForwardToOwners(const http::Request& r, const std::string
     out.base_url = node->base_url;
     bool connected = false;
     auto answer = send(out, &connected);
-    if (answer.ok() && answer.value().status != 421) return Relay(answer.value(), owner);
+    // A TLS proxy in front of an owner (https:// node addresses) answers
+    // 502 or 504 for the owner when it cannot reach it, and anything busy
+    // 503: a GET is then asked of the second owner; a change only after a
+    // 503, which says it was not taken (a proxy's 502 or 504 may come after
+    // the owner had it).
+    const int status = answer.ok() ? answer.value().status : 0;
+    const bool unavailable = status == 503 || (safe && (status == 502 || status == 504));
+    if (answer.ok() && status != 421 && !unavailable) return Relay(answer.value(), owner);
     why += (why.empty() ? "" : "; ") + owner + ": " +
-           (answer.ok() ? "does not hold the CCG either (421)" : answer.error().ToString());
+           (!answer.ok()     ? answer.error().ToString()
+            : status == 421 ? std::string("does not hold the CCG either (421)")
+                            : "answered " + std::to_string(status));
     // Sent and maybe done (no answer, or a cut one): a change is never
     // tried on the second owner. A 421 did nothing, so it may be.
     if (!safe && connected && !answer.ok()) break;

@@ -3850,6 +3850,34 @@ TEST_F(WebAppTest, ACcgHeldElsewhereIsAnsweredByItsOwners) {
   b_reachable = false;
   EXPECT_EQ(Send(Method::kPost, "/ccg/27D/challenges", admin, form).Header(kServedByHeader), "c");
   EXPECT_EQ(sent.size(), 2u);
+  // b behind a TLS proxy that cannot reach it: the proxy's 502 sends a GET
+  // to c, never a change (b may have had it); a 503 (not taken) sends both.
+  auto send_before = p.send;
+  int b_status = 502;
+  p.send = [&](const http::ClientRequest& req, bool* connected) -> Result<http::ClientResponse> {
+    if (req.base_url != "http://127.0.0.1:2") return send_before(req, connected);
+    sent.push_back(req);
+    *connected = true;
+    http::ClientResponse answer;
+    answer.status = b_status;
+    answer.body = "<html>Bad Gateway</html>";
+    return answer;
+  };
+  app_->EnablePartitions(p);
+  sent.clear();
+  EXPECT_EQ(Send(Method::kGet, "/api/v1/ccg/27D?month=6", admin).Header(kServedByHeader), "c");
+  EXPECT_EQ(sent.size(), 2u);
+  sent.clear();
+  Response proxied = Send(Method::kPost, "/ccg/27D/challenges", admin, form);
+  EXPECT_EQ(proxied.Header(kServedByHeader), "b") << "a change after a proxy's 502 was tried on c";
+  EXPECT_EQ(proxied.status(), 502);
+  EXPECT_EQ(sent.size(), 1u);
+  b_status = 503;
+  sent.clear();
+  EXPECT_EQ(Send(Method::kPost, "/ccg/27D/challenges", admin, form).Header(kServedByHeader), "c");
+  EXPECT_EQ(sent.size(), 2u);
+  p.send = send_before;
+  app_->EnablePartitions(p);
 
   // The overview: 27D's figures from its owner, the same bytes as one node.
   b_reachable = true;
