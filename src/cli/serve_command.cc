@@ -169,6 +169,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   web::PartitionAccess partitions;
   // Its share, replaced when the map changes (the watcher below).
   auto share = std::make_shared<NodeShare>();
+  if (!args.node_ca.empty() && args.node.empty()) {
+    PrintError("--node-ca goes with --node: it is the CA of the other nodes' https:// addresses in the partition map");
+    return kExitUsage;
+  }
   if (!args.node.empty() || !args.node_secret.empty()) {
     if (args.node.empty() || args.node_secret.empty() || args.database.empty() || args.year.empty()) {
       PrintError("--node and --node-secret go together, with --database (where the partition map is) and --year "
