@@ -69,8 +69,9 @@ if [ ! -x "$PG_BIN/postgres" ] || ! command -v pg_autoctl >/dev/null; then
   say "SKIP: PostgreSQL 15 or pg_auto_failover is not installed (scripts/install-deps.sh installs them)"
   exit 77
 fi
-NGINX=$(command -v nginx || true)
-[ -n "$NGINX" ] || { [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx; }
+# shellcheck source=lib/nginx-local.sh
+. "$ROOT/scripts/lib/nginx-local.sh"
+nginx_find
 [ -n "$NGINX" ] || fail "nginx is not installed (scripts/install-deps.sh installs it)"
 for tool in curl openssl setpriv; do
   command -v "$tool" >/dev/null || fail "$tool is not installed"
@@ -663,11 +664,7 @@ pid $NG/nginx.pid;
 error_log $NG/log/error.log warn;
 events { worker_connections 256; }
 http {
-    client_body_temp_path $NG/tmp/body;
-    proxy_temp_path $NG/tmp/proxy;
-    fastcgi_temp_path $NG/tmp/fastcgi;
-    uwsgi_temp_path $NG/tmp/uwsgi;
-    scgi_temp_path $NG/tmp/scgi;
+$(nginx_temp_paths "$NG")
     access_log $NG/log/access.log;
     default_type application/octet-stream;
     include $T/opencsu-cluster.conf;

@@ -23,8 +23,9 @@ CONF="$ROOT/deploy/nginx/opencsu.conf"
 say() { echo "nginx-test: $*"; }
 fail() { echo "nginx-test: FAIL: $*" >&2; exit 1; }
 
-NGINX=$(command -v nginx || true)
-[ -n "$NGINX" ] || { [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx; }
+# shellcheck source=lib/nginx-local.sh
+. "$ROOT/scripts/lib/nginx-local.sh"
+nginx_find
 if [ -z "$NGINX" ]; then
   say "SKIP: nginx is not installed (scripts/install-deps.sh installs it)"
   exit 77
@@ -101,22 +102,7 @@ chmod 600 "$T/privkey.pem"
 TLS_PORT=$(free_port)
 HTTP_PORT=$(free_port "$TLS_PORT")
 N="$T/nginx"
-mkdir -p "$N/log" "$N/tmp/body" "$N/tmp/proxy" "$N/tmp/fastcgi" "$N/tmp/uwsgi" "$N/tmp/scgi"
-WORKER_USER=""
-if [ "$(id -u)" = 0 ]; then
-  # Started as root, nginx runs its workers as nobody: they must reach and
-  # own the directories they write large request bodies and responses to.
-  # Where they cannot (a parent directory closed to others, as a private
-  # /tmp of mode 0700 is), the workers stay root: this is a throwaway
-  # loopback instance.
-  chmod 711 "$T"; chmod 755 "$N" "$N/tmp"
-  chown nobody "$N"/tmp/*
-  if runuser -u nobody -- test -w "$N/tmp/body" 2>/dev/null; then
-    WORKER_USER="user nobody $(id -gn nobody);"
-  else
-    WORKER_USER="user root $(id -gn root);"
-  fi
-fi
+nginx_local_dirs "$N" "$T"
 sed -e "s|listen 443 |listen 127.0.0.1:$TLS_PORT |" \
     -e "s|listen 80;|listen 127.0.0.1:$HTTP_PORT;|" \
     -e "s|listen 80 |listen 127.0.0.1:$HTTP_PORT |" \
@@ -132,17 +118,13 @@ if sed 's/#.*//' "$N/opencsu.conf" | grep -nE '(\b443\b|\b80\b|:8080\b|/etc/ssl|
   fail "placeholders left after substitution (update this script with deploy/nginx/opencsu.conf): $(cat "$T/left")"
 fi
 cat >"$N/nginx.conf" <<EOF
-$WORKER_USER
+$NGINX_WORKER_USER
 worker_processes 1;
 pid $N/nginx.pid;
 error_log $N/log/error.log warn;
 events { worker_connections 128; }
 http {
-    client_body_temp_path $N/tmp/body;
-    proxy_temp_path $N/tmp/proxy;
-    fastcgi_temp_path $N/tmp/fastcgi;
-    uwsgi_temp_path $N/tmp/uwsgi;
-    scgi_temp_path $N/tmp/scgi;
+$(nginx_temp_paths "$N")
     access_log $N/log/access.log;
     default_type application/octet-stream;
     # As Debian's nginx.conf:

@@ -80,34 +80,25 @@ for s in socks: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
 # Node b's TLS front: nginx on PBT with a certificate for 127.0.0.1 that is
 # its own CA, given to the nodes.
-NGINX=$(command -v nginx || true)
-[ -n "$NGINX" ] || { [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx; }
+# shellcheck source=lib/nginx-local.sh
+. "$ROOT/scripts/lib/nginx-local.sh"
+nginx_find
 [ -n "$NGINX" ] || fail "nginx is not installed (scripts/install-deps.sh installs it)"
 PBT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 N="$T/nginx-b"
-mkdir -p "$N/log" "$N/tmp/body" "$N/tmp/proxy" "$N/tmp/fastcgi" "$N/tmp/uwsgi" "$N/tmp/scgi"
+nginx_local_dirs "$N" "$T"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=node-b \
   -addext subjectAltName=IP:127.0.0.1 -keyout "$N/node-b.key" -out "$T/nodes-ca.pem" >/dev/null 2>&1 ||
   fail "openssl could not make node b's certificate"
-WORKER_USER=""
-if [ "$(id -u)" = 0 ]; then  # as scripts/nginx-test.sh: workers as nobody where they can reach their folders
-  chmod 711 "$T"; chmod 755 "$N" "$N/tmp"; chmod 644 "$T/nodes-ca.pem" "$N/node-b.key"
-  chown nobody "$N"/tmp/*
-  if runuser -u nobody -- test -w "$N/tmp/body" 2>/dev/null; then WORKER_USER="user nobody $(id -gn nobody);"
-  else WORKER_USER="user root $(id -gn root);"; fi
-fi
+chmod 644 "$T/nodes-ca.pem" "$N/node-b.key"  # read by nginx's workers (a throwaway key)
 cat >"$N/nginx.conf" <<NGINX_CONF
 worker_processes 1;
 pid $N/nginx.pid;
 error_log $N/log/error.log warn;
-$WORKER_USER
+$NGINX_WORKER_USER
 events { worker_connections 64; }
 http {
-    client_body_temp_path $N/tmp/body;
-    proxy_temp_path $N/tmp/proxy;
-    fastcgi_temp_path $N/tmp/fastcgi;
-    uwsgi_temp_path $N/tmp/uwsgi;
-    scgi_temp_path $N/tmp/scgi;
+$(nginx_temp_paths "$N")
     log_format node '\$request_method \$request_uri \$status';
     access_log $N/log/access.log node;
     server {
