@@ -169,6 +169,8 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   web::PartitionAccess partitions;
   // Its share, replaced when the map changes (the watcher below).
   auto share = std::make_shared<NodeShare>();
+  if (!args.app_database.empty() && args.database.empty())
+    return Fail("--app-database: goes with --database (the owner's URL)", kExitUsage);
   if (!args.node_ca.empty() && args.node.empty()) {
     PrintError("--node-ca goes with --node: it is the CA of the other nodes' https:// addresses in the partition map");
     return kExitUsage;
@@ -401,8 +403,6 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // Server mode with an application role: a CCG's own billing pages read
   // on a connection that sees only that CCG's rows (docs/server-mode.md).
   std::unique_ptr<TenantBilling> tenant_billing;
-  if (!args.app_database.empty() && args.database.empty())
-    return Fail("--app-database: goes with --database (the owner's URL)", kExitUsage);
   if (!args.app_database.empty() && !UseTenantStore(OpenTenantBilling(args.app_database), tenant_billing, billing_access))
     return kExitFailure;
   // A platform date (store/platform_date.h) replaces the clock's date for
